@@ -1,0 +1,35 @@
+/** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: its dependencies do). */
+import { Router } from 'express';
+import { pingMongo, withTimeout } from '../models/connection';
+import type { ApiDeps } from './deps';
+
+type Check = { status: 'up' } | { status: 'down'; error: string };
+
+export function healthRouter(deps: ApiDeps): Router {
+  const router = Router();
+  const timeoutMs = Math.min(deps.config.MONGODB_SERVER_SELECTION_TIMEOUT_MS, 3000);
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'up' });
+  });
+
+  router.get('/readyz', async (_req, res) => {
+    const [temporal, mongodb] = await Promise.all([
+      probe(() => withTimeout(deps.temporal.workflowService.getSystemInfo({}), timeoutMs, 'Temporal getSystemInfo')),
+      probe(() => pingMongo(deps.mongo, timeoutMs)),
+    ]);
+    const ready = temporal.status === 'up' && mongodb.status === 'up';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: { temporal, mongodb } });
+  });
+
+  return router;
+}
+
+async function probe(fn: () => Promise<unknown>): Promise<Check> {
+  try {
+    await fn();
+    return { status: 'up' };
+  } catch (err) {
+    return { status: 'down', error: err instanceof Error ? err.message : String(err) };
+  }
+}

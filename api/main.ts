@@ -1,0 +1,36 @@
+/** API process entry point: load config, connect to Temporal and MongoDB, listen. */
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config/config';
+import { createLogger } from '../config/logger';
+import { retryUntil } from '../config/retry';
+import { connectMongo } from '../models/connection';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  const mongo = await retryUntil('MongoDB', logger, () =>
+    connectMongo({ uri: config.MONGODB_URI, serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
+  );
+  const connection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({ config, logger, temporal, mongo });
+  const server = app.listen(config.API_PORT, config.API_HOST, () => {
+    logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'api shutting down');
+    server.close(() => {
+      void Promise.allSettled([connection.close(), mongo.close()]).then(() => process.exit(0));
+    });
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`api failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+/**
+ * RFC 9457 problem details: the one application error class and the one error handler every
+ * error leaves through, as `application/problem+json`.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../config/logger';
+
+export interface InvalidParam {
+  /** JSON-pointer-like path of the offending field, e.g. `/family/0/idNumber`. */
+  path: string;
+  message: string;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export class HttpProblem extends Error {
+  override name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    /** A stable, documented problem type slug, e.g. `validation-error`. */
+    readonly type: string,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function problemTypeUri(slug: string): string {
+  return `https://hukou.example.gov.cn/problems/${slug}`;
+}
+
+export const notFoundHandler: RequestHandler = (req) => {
+  throw new HttpProblem(404, 'not-found', `No route for ${req.method} ${req.path}`);
+};
+
+/** Errors thrown by body-parser carry `type` and `status`; map them to their problem. */
+function fromBodyParser(err: { type?: string; status?: number }): HttpProblem | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return new HttpProblem(413, 'body-too-large', 'The request body is larger than the allowed limit');
+    case 'entity.parse.failed':
+      return new HttpProblem(400, 'malformed-json', 'The request body is not valid JSON');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpProblem(415, 'unsupported-media-type', 'Unsupported body encoding');
+    default:
+      return undefined;
+  }
+}
+
+export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    let problem: HttpProblem;
+    if (err instanceof HttpProblem) problem = err;
+    else if (typeof err === 'object' && err !== null && fromBodyParser(err as { type?: string })) {
+      problem = fromBodyParser(err as { type?: string })!;
+    } else {
+      const unavailable = describeUnavailable(err);
+      if (unavailable) {
+        problem = new HttpProblem(503, 'dependency-unavailable', `${unavailable} is unavailable; try again shortly`, {
+          dependency: unavailable,
+        });
+        res.setHeader('Retry-After', '5');
+      } else {
+        logger.error({ err, reqId: req.id }, 'unhandled error');
+        problem = new HttpProblem(500, 'internal-error', 'An unexpected error occurred; it has been logged');
+      }
+    }
+    if (problem.status >= 500) logger.warn({ status: problem.status, type: problem.type, reqId: req.id }, 'request failed');
+    res
+      .status(problem.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .json({
+        type: problemTypeUri(problem.type),
+        title: TITLES[problem.status] ?? 'Error',
+        status: problem.status,
+        detail: problem.detail,
+        instance: req.originalUrl,
+        requestId: req.id,
+        ...problem.extra,
+      });
+  };
+}
+
+/**
+ * Infrastructure failures become 503 (retry later), never 500: a caller must be able to tell
+ * "refused" from "not now".
+ */
+export function describeUnavailable(err: unknown): 'MongoDB' | 'Temporal' | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { name?: string; code?: unknown; message?: string; constructor?: { name?: string } };
+  const name = e.name ?? '';
+  if (/^Mongo(Server)?SelectionError$|^MongoNetwork|^MongoNotConnected|MongoTopologyClosed/.test(name)) return 'MongoDB';
+  if (name === 'MongooseServerSelectionError' || /Client must be connected|connection .* closed/i.test(e.message ?? '')) {
+    return 'MongoDB';
+  }
+  // @temporalio/client surfaces gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) as ServiceError.
+  if (name === 'ServiceError' || name === 'ConnectionError' || name === 'TransportError') {
+    const cause = (err as { cause?: { code?: number } }).cause;
+    if (cause?.code === 14 || cause?.code === 4 || name !== 'ServiceError') return 'Temporal';
+  }
+  return undefined;
+}

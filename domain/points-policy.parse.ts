@@ -1,0 +1,117 @@
+/**
+ * Validation of a points policy file (policy/points/*.json) before anything scores with it.
+ * Kept apart from points-policy.ts so that zod never enters the workflow bundle: policies are
+ * parsed where they are loaded (activities, API, start-up) and passed to workflows as data.
+ *
+ * Objects are strict: a misspelt key in a policy file is an error, not a silently ignored rule.
+ */
+import { z } from 'zod';
+import type { EducationLevel, ProfessionalTitle, ResidenceKind, VocationalSkill } from './department-checks';
+import type { PointsPolicy } from './points-policy';
+import { DISTRICTS } from './vocabulary';
+
+// Runtime lists of the check-result unions; `satisfies` plus the exhaustiveness checks below make
+// tsc fail if department-checks.ts gains a value that a policy file could not score.
+const RESIDENCE_KINDS = ['owned', 'public_rental_certified', 'none'] as const satisfies readonly ResidenceKind[];
+const EDUCATION_LEVELS = [
+  'none',
+  'secondary',
+  'associate',
+  'bachelor',
+  'master',
+  'doctorate',
+] as const satisfies readonly EducationLevel[];
+const PROFESSIONAL_TITLES = ['none', 'junior', 'intermediate', 'senior'] as const satisfies readonly ProfessionalTitle[];
+const VOCATIONAL_SKILLS = [
+  'none',
+  'level5',
+  'level4',
+  'level3',
+  'level2',
+  'level1',
+] as const satisfies readonly VocationalSkill[];
+
+type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
+const exhaustive: [
+  Exhaustive<ResidenceKind, (typeof RESIDENCE_KINDS)[number]>,
+  Exhaustive<EducationLevel, (typeof EDUCATION_LEVELS)[number]>,
+  Exhaustive<ProfessionalTitle, (typeof PROFESSIONAL_TITLES)[number]>,
+  Exhaustive<VocationalSkill, (typeof VOCATIONAL_SKILLS)[number]>,
+] = [true, true, true, true];
+void exhaustive;
+
+// Whole points only: the breakdown must add up to the total exactly, with no float drift.
+const points = z.int().nonnegative();
+const label = z.strictObject({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
+const notes = z.string().optional();
+// z.record over an enum requires every key, so a policy cannot forget a level.
+const pointsTable = <K extends readonly [string, ...string[]]>(keys: K) => z.record(z.enum(keys), points);
+
+const perYear = z.strictObject({
+  label,
+  pointsPerYear: points,
+  maxPoints: points,
+  notes,
+});
+
+const pointsPolicySchema = z.strictObject({
+  version: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case letters, digits, "." and "-" only'),
+  effectiveFrom: z.iso.date(),
+  threshold: points,
+  notes: z.array(z.string()).optional(),
+  indicators: z.strictObject({
+    employment: z.strictObject({ label, points, notes }),
+    residence: z.strictObject({ label, points: pointsTable(RESIDENCE_KINDS), notes }),
+    socialInsurance: perYear,
+    continuousResidence: perYear,
+    education: z.strictObject({ label, points: pointsTable(EDUCATION_LEVELS), notes }),
+    titleOrSkill: z.strictObject({
+      label,
+      professionalTitle: pointsTable(PROFESSIONAL_TITLES),
+      vocationalSkill: pointsTable(VOCATIONAL_SKILLS),
+      notes,
+    }),
+    credit: z.strictObject({
+      label,
+      goodPoints: points,
+      onBad: z.discriminatedUnion('action', [
+        z.strictObject({ action: z.literal('disqualify') }),
+        z.strictObject({ action: z.literal('deduct'), points: z.int().negative() }),
+      ]),
+      notes,
+    }),
+  }),
+  // Every district must be listed: a missing one would otherwise read as "no quota" by accident.
+  quota: z.record(z.enum(DISTRICTS), z.int().nonnegative()),
+});
+
+// Compile-time proof that what the schema accepts is exactly a PointsPolicy.
+type Parsed = z.infer<typeof pointsPolicySchema>;
+const sameShape: [Parsed extends PointsPolicy ? true : never, PointsPolicy extends Parsed ? true : never] = [true, true];
+void sameShape;
+
+function pathOf(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
+/**
+ * Returns the policy typed, or throws an Error whose message names each bad field by its path,
+ * e.g. `invalid points policy "xian-2016-v1": indicators.socialInsurance.maxPoints: …`.
+ */
+export function parsePointsPolicy(json: unknown): PointsPolicy {
+  const result = pointsPolicySchema.safeParse(json);
+  if (result.success) return result.data;
+  const version =
+    typeof json === 'object' && json !== null && typeof (json as { version?: unknown }).version === 'string'
+      ? ` "${(json as { version: string }).version}"`
+      : '';
+  const problems = result.error.issues
+    .flatMap((i) =>
+      // Name the misspelt key itself, not just its parent object.
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => `${pathOf([...i.path, k])}: unknown field`)
+        : [`${pathOf(i.path)}: ${i.message}`],
+    )
+    .join('; ');
+  throw new Error(`invalid points policy${version}: ${problems}`);
+}

@@ -1,0 +1,126 @@
+/**
+ * The one domain vocabulary shared by workflows, activities and the API.
+ * Pure data and types only: workflow code imports this module, so it must stay deterministic
+ * (no Node built-ins, no I/O, no clocks).
+ */
+
+export const DEPARTMENTS = ['police', 'hrss', 'housing', 'education'] as const;
+/** police = 市公安局, hrss = 市人社局 (human resources & social security), housing = 市房管局, education = 市教育局 */
+export type Department = (typeof DEPARTMENTS)[number];
+
+/** town = 建制镇落户 (§1); points = 市辖区积分落户 (§2). Collective household (§16) is a variant of either. */
+export const ROUTES = ['town', 'points'] as const;
+export type Route = (typeof ROUTES)[number];
+
+/** Designated towns of §1 (county-seat towns of Lantian, Huyi, Zhouzhi counties and other designated towns). */
+export const TOWNS = ['lantian', 'huyi', 'zhouzhi'] as const;
+export type Town = (typeof TOWNS)[number];
+
+/** City districts of the points route (§2). Quotas per district live in the points policy data. */
+export const DISTRICTS = [
+  'xincheng',
+  'beilin',
+  'lianhu',
+  'baqiao',
+  'weiyang',
+  'yanta',
+  'yanliang',
+  'lintong',
+  'changan',
+  'gaoling',
+] as const;
+export type District = (typeof DISTRICTS)[number];
+
+/** What an applicant sees (DOMAIN.md "Case lifecycle"). */
+export const CASE_STATUSES = [
+  'submitted',
+  'under_review',
+  'supplement_requested',
+  'approved',
+  'registering',
+  'settled',
+  'rejected',
+  'withdrawn',
+  'terminated',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly CaseStatus[] = ['settled', 'rejected', 'withdrawn', 'terminated'];
+
+/** State of one department step. */
+export const STEP_STATUSES = [
+  'pending',
+  'checking',
+  'check_failed',
+  'awaiting_decision',
+  'supplement_requested',
+  'approved',
+  'rejected',
+  'not_required',
+  'cancelled',
+] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const RELATIONS = ['applicant', 'spouse', 'child', 'parent', 'other'] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+export const SCHOOL_LEVELS = ['kindergarten', 'primary', 'junior_secondary'] as const;
+export type SchoolLevel = (typeof SCHOOL_LEVELS)[number];
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const CHANNELS = ['sms', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Every lifecycle event that sends a notice (DOMAIN.md "Notifications"). */
+export const NOTICE_EVENTS = [
+  'case_received',
+  'supplement_requested',
+  'officer_reminder',
+  'escalation',
+  'settled',
+  'rejected',
+  'withdrawn',
+  'reservations_released',
+] as const;
+export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
+
+export const ROLES = ['applicant', 'officer', 'supervisor', 'system'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Every registration is the unified resident household type (§3). There is no other value. */
+export const HOUSEHOLD_TYPE = '居民户口' as const;
+
+export interface Person {
+  /** Citizen ID number (公民身份号码, GB 11643-1999), the unique person key (§8). */
+  idNumber: string;
+  name: string;
+  relation: Relation;
+  /** Only for children who need a kindergarten / school place (§21–23). */
+  schoolLevel?: SchoolLevel;
+}
+
+export interface Contact {
+  phone: string;
+  email?: string;
+  locale: Locale;
+}
+
+export interface Application {
+  route: Route;
+  /** Points route: the city district. */
+  district?: District;
+  /** Town route: the designated town. */
+  town?: Town;
+  applicant: Person;
+  /** Co-residing family members who settle with the applicant (§1). */
+  family: Person[];
+  contact: Contact;
+}
+
+/** Which departments take part in a case (§1, §2, §21–23). */
+export function departmentsFor(app: Pick<Application, 'route' | 'family'>): Department[] {
+  const hasChildren = app.family.some((p) => p.relation === 'child' && p.schoolLevel !== undefined);
+  if (app.route === 'points') return ['police', 'hrss', 'housing', 'education'];
+  return hasChildren ? ['police', 'housing', 'education'] : ['police', 'housing'];
+}

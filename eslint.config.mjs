@@ -1,0 +1,90 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.data/**', 'bench/results/**', 'docs/**/*.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    // Workflow code must be deterministic: it runs in Temporal's sandbox and is replayed.
+    // Only @temporalio/workflow (and @temporalio/common), type-only activity imports and pure
+    // domain modules are allowed.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code must not use Node built-ins (non-deterministic).',
+          })),
+          patterns: [
+            {
+              group: ['mongoose', 'mongodb', 'express', 'handlebars', 'pino', 'zod'],
+              message: 'No I/O or heavy libraries in workflow code; do it in an activity.',
+            },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
+              message: 'Workflow code imports only @temporalio/workflow.',
+            },
+            {
+              group: [
+                '**/api/**',
+                '**/models/**',
+                '**/config/**',
+                '**/worker/**',
+                '../api',
+                '../models',
+                '../config',
+                '../worker',
+              ],
+              message: 'Workflow code must not import the API, models, config or worker.',
+            },
+            {
+              group: ['**/activities/**', '../activities'],
+              allowTypeImports: true,
+              message: 'Import activities as types only (import type).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'domain/ is imported by workflow code: keep it pure.' })),
+          patterns: [{ group: ['mongoose', 'express', 'handlebars', 'pino', '@temporalio/*'], message: 'domain/ is pure.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**', 'bench/**', 'tools/**', 'test/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    // Tests feed deliberately ill-typed input to validators.
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);

@@ -1,0 +1,152 @@
+/**
+ * Child processes that the launchers own: started with their output in a log file, stopped
+ * with SIGTERM then SIGKILL, and all stopped when this process exits or is interrupted, so
+ * `npm start` / `npm test` never leave a service behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { dirname } from 'node:path';
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly logFile: string;
+  /** Resolves with the exit code (or signal name) once the process is gone. */
+  readonly exited: Promise<number | string>;
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL without grace, as a crash would. */
+  kill(): Promise<void>;
+}
+
+const owned = new Set<ManagedProcess>();
+let hooksInstalled = false;
+
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  // Last resort on a synchronous exit: nothing async runs, so SIGKILL what is left.
+  process.on('exit', () => {
+    for (const p of owned) p.child.kill('SIGKILL');
+  });
+}
+
+export interface SpawnOptions {
+  name: string;
+  command: string;
+  args: string[];
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Also copy the child's output to this process's stderr, prefixed with its name (only lines passing the filter). */
+  echo?: boolean | ((line: string) => boolean);
+}
+
+export function spawnManaged(opts: SpawnOptions): ManagedProcess {
+  installExitHooks();
+  mkdirSync(dirname(opts.logFile), { recursive: true });
+  const out = createWriteStream(opts.logFile, { flags: 'a' });
+  const child = spawn(opts.command, opts.args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      out.write(chunk);
+      if (opts.echo) {
+        for (const line of chunk.toString('utf8').split('\n')) {
+          const show = typeof opts.echo === 'function' ? opts.echo(line) : true;
+          if (line.trim() && show) process.stderr.write(`[${opts.name}] ${line}\n`);
+        }
+      }
+    });
+  }
+  const exited = new Promise<number | string>((resolve) => {
+    child.on('exit', (code, signal) => {
+      owned.delete(managed);
+      out.end();
+      resolve(code ?? signal ?? 'unknown');
+    });
+    child.on('error', (err) => {
+      out.write(`spawn error: ${err.message}\n`);
+      owned.delete(managed);
+      resolve('spawn-error');
+    });
+  });
+  const managed: ManagedProcess = {
+    name: opts.name,
+    child,
+    logFile: opts.logFile,
+    exited,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  owned.add(managed);
+  return managed;
+}
+
+/** Stops every owned process, newest first (API before worker before databases). */
+export async function stopAll(): Promise<void> {
+  for (const p of [...owned].reverse()) await p.stop();
+}
+
+export function tailLog(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function portIsOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Polls `probe` until it succeeds; fails early, with the log tail, if the process dies.
+ * Generous by default: a cold Temporal dev server on 2 busy cores can take 20 s+.
+ */
+export async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let died = false;
+  void proc.exited.then(() => {
+    died = true;
+  });
+  while (Date.now() < deadline) {
+    if (died) throw new Error(`${proc.name} exited during start-up; log ${proc.logFile}:\n${tailLog(proc.logFile)}`);
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${proc.name} not ready after ${timeoutMs} ms; log ${proc.logFile}:\n${tailLog(proc.logFile)}`);
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// First half of `npm start` / `npm test`: install whatever is missing, in plain Node so that
+// it runs before node_modules exists. Never falls back to a fake: when something cannot be
+// installed it stops and names the command that fixes it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const TEMPORAL_CLI_VERSION = 'v1.5.1'; // newest tag without a `replace` directive (go install works)
+export const binDir =
+  process.env.HUKOU_BIN_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'hukou-settlement', 'bin');
+
+function log(msg) {
+  process.stderr.write(`[setup] ${msg}\n`);
+}
+
+function fail(msg) {
+  process.stderr.write(`\n[setup] FAILED: ${msg}\n\n`);
+  process.exit(1);
+}
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, name);
+    if (dir && existsSync(p) && statSync(p).isFile()) return p;
+  }
+  return undefined;
+}
+
+function requireGo(forWhat) {
+  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) {
+    fail(
+      `Go is needed to build ${forWhat} but is not installed.\n` +
+        `  Install Go 1.22+ (https://go.dev/dl/), or point the app at services you already run:\n` +
+        `  TEMPORAL_ADDRESS=host:7233 and MONGODB_URI=mongodb://host:27017/hukou`,
+    );
+  }
+  return go;
+}
+
+function npmCi() {
+  const lock = join(root, 'package-lock.json');
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  log('installing npm dependencies (npm ci)…');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) fail('`npm ci` failed; run it yourself to see why.');
+}
+
+function ensureTemporal() {
+  const cached = join(binDir, 'temporal');
+  if (existsSync(cached)) return cached;
+  const found = onPath('temporal');
+  if (found) return found;
+  const go = requireGo('the Temporal CLI');
+  const cmd = `GOBIN=${binDir} go install github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`;
+  log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} (first time only, 3–6 minutes on 2 cores)…`);
+  const r = spawnSync(go, ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`], {
+    stdio: 'inherit',
+    env: { ...process.env, GOBIN: binDir },
+  });
+  if (r.status !== 0 || !existsSync(cached)) fail(`building the Temporal CLI failed. Fix and retry:\n  ${cmd}`);
+  return cached;
+}
+
+/** The FerretDB wrapper is rebuilt whenever its source changes (hash in the file name). */
+function ensureFerretdb() {
+  const src = join(root, 'tools', 'ferretdb');
+  const hash = createHash('sha256');
+  for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(join(src, f)));
+  const target = join(binDir, `ferretdb-embedded-${hash.digest('hex').slice(0, 12)}`);
+  if (existsSync(target)) return target;
+  const go = requireGo('the embedded FerretDB server');
+  log('building the embedded FerretDB v1.24.2 server (first time only, about 2 minutes)…');
+  const r = spawnSync(go, ['build', '-o', target, '.'], { cwd: src, stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(target))
+    fail(`building FerretDB failed. Fix and retry:\n  (cd tools/ferretdb && go build -o ${target} .)`);
+  return target;
+}
+
+export function resolveBinaries() {
+  return { temporal: ensureTemporal(), ferretdb: ensureFerretdb() };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  mkdirSync(binDir, { recursive: true });
+  npmCi();
+  const bins = resolveBinaries();
+  try {
+    const v = execFileSync(bins.temporal, ['--version'], { encoding: 'utf8' }).trim();
+    log(`temporal: ${bins.temporal} (${v})`);
+  } catch {
+    fail(`${bins.temporal} does not run; delete it and run \`npm start\` again to rebuild it.`);
+  }
+  log(`ferretdb: ${bins.ferretdb}`);
+  // The TypeScript launchers (scripts/lib) read the resolved paths from here.
+  mkdirSync(join(root, '.data'), { recursive: true });
+  writeFileSync(join(root, '.data', 'binaries.json'), JSON.stringify(bins, null, 2) + '\n');
+}

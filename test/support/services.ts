@@ -1,0 +1,26 @@
+/**
+ * Where the services started by `npm test` (scripts/test.ts) live. Each test file gets its own
+ * MongoDB database so files never see each other's data.
+ */
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) {
+    throw new Error(`${name} is not set: run the suite through \`npm test\`, which starts the real services and sets it`);
+  }
+  return v;
+}
+
+/** MongoDB URI of the FerretDB started for this run, pointed at a database of the caller's own. */
+export function mongoUriFor(database: string): string {
+  const base = new URL(required('MONGODB_URI'));
+  base.pathname = `/${database}`;
+  return base.toString();
+}
+
+export function temporalAddress(): string {
+  return required('TEMPORAL_ADDRESS');
+}
+
+export function temporalNamespace(): string {
+  return process.env.TEMPORAL_NAMESPACE ?? 'default';
+}

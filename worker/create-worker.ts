@@ -1,0 +1,36 @@
+/**
+ * Builds the worker that runs every workflow and activity. Shared by worker/main.ts, the tests
+ * and the benchmarks, so all run the same registration.
+ */
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A bundle prepared once (tests, benchmarks); without it the worker bundles at start. */
+  workflowBundlePath?: string;
+  tuning?: Partial<
+    Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>
+  >;
+}
+
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const workflowSource = opts.workflowBundlePath
+    ? { workflowBundle: { code: readFileSync(opts.workflowBundlePath, 'utf8') } }
+    : { workflowsPath: WORKFLOWS_PATH };
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createActivities(opts.deps),
+    ...workflowSource,
+    ...opts.tuning,
+  });
+}

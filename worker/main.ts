@@ -1,0 +1,34 @@
+/** Worker process entry point. Worker.run() drains and stops on SIGINT / SIGTERM by itself. */
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config/config';
+import { createLogger } from '../config/logger';
+import { retryUntil } from '../config/retry';
+import { connectMongo } from '../models/connection';
+import { createWorker } from './create-worker';
+import { installTemporalRuntime } from './runtime';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  installTemporalRuntime(logger);
+  const mongo = await retryUntil('MongoDB', logger, () =>
+    connectMongo({ uri: config.MONGODB_URI, serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
+  );
+  const connection = await retryUntil('Temporal', logger, () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { mongo },
+    workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  await worker.run();
+  await Promise.allSettled([connection.close(), mongo.close()]);
+  logger.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

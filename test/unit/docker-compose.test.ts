@@ -1,0 +1,99 @@
+/**
+ * Docker cannot run on the development machines, so docker-compose.yml is checked here against
+ * the app's own configuration: it cannot silently rot.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { CONFIG_KEYS, loadConfig } from '../../config/config';
+import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  environment?: Record<string, string | number>;
+  ports?: string[];
+}
+
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const services = compose.services;
+const APP_SERVICES = ['api', 'worker', 'simulator'] as const;
+const envOf = (name: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(services[name]?.environment ?? {}).map(([k, v]) => [k, String(v)]));
+
+describe('docker-compose.yml matches the app configuration', () => {
+  it('when the file is parsed, then it has MongoDB 7, PostgreSQL, Temporal + UI and the app services', () => {
+    for (const s of ['mongo', 'postgresql', 'temporal', 'temporal-ui', 'temporal-setup', ...APP_SERVICES]) {
+      assert.ok(services[s], `service ${s} missing`);
+    }
+    assert.match(services.mongo!.image ?? '', /^mongo:7(\.|$)/);
+    assert.ok((services.mongo!.command as string[]).includes('--replSet'), 'MongoDB runs as a replica set');
+    for (const s of APP_SERVICES) assert.ok(services[s]!.build, `${s} is built from the Dockerfile`);
+  });
+
+  it('when an app service sets a variable, then the config module knows it and accepts the value', () => {
+    for (const s of APP_SERVICES) {
+      const env = envOf(s);
+      for (const key of Object.keys(env))
+        assert.ok((CONFIG_KEYS as string[]).includes(key), `${s}: ${key} is unknown to config/config.ts`);
+      assert.doesNotThrow(() => loadConfig(env), `${s}: its environment must validate`);
+    }
+  });
+
+  it('when the app points at MongoDB and Temporal, then the hosts are compose services on the ports they expose', () => {
+    for (const s of APP_SERVICES) {
+      const config = loadConfig(envOf(s));
+      const mongo = new URL(config.MONGODB_URI);
+      assert.equal(mongo.hostname, 'mongo');
+      assert.ok((services.mongo!.ports ?? []).some((p) => p.endsWith(`:${mongo.port || 27017}`)));
+      const [host, port] = config.TEMPORAL_ADDRESS.split(':');
+      assert.equal(host, 'temporal');
+      assert.ok((services.temporal!.ports ?? []).some((p) => p.endsWith(`:${port}`)));
+      const sim = new URL(config.DEPARTMENT_SYSTEMS_URL);
+      assert.equal(sim.hostname, 'simulator');
+      assert.equal(Number(sim.port), loadConfig(envOf('simulator')).SIMULATOR_PORT);
+    }
+  });
+
+  it('when the API and simulator listen, then they bind all interfaces on the published port', () => {
+    const api = loadConfig(envOf('api'));
+    assert.equal(api.API_HOST, '0.0.0.0');
+    assert.ok(services.api!.ports!.includes(`${api.API_PORT}:${api.API_PORT}`));
+    const sim = loadConfig(envOf('simulator'));
+    assert.equal(sim.SIMULATOR_HOST, '0.0.0.0');
+    assert.ok(services.simulator!.ports!.includes(`${sim.SIMULATOR_PORT}:${sim.SIMULATOR_PORT}`));
+  });
+
+  it('when Temporal is set up, then exactly the workflow search attributes are registered', () => {
+    const script = (services['temporal-setup']!.command as string[]).join(' ');
+    const registered = [...script.matchAll(/(\w+)=(\w+)/g)].map((m) => `${m[1]}=${m[2]}`).sort();
+    const expected = CASE_SEARCH_ATTRIBUTES.map((k) => {
+      const t = {
+        KEYWORD: 'Keyword',
+        KEYWORD_LIST: 'KeywordList',
+        BOOL: 'Bool',
+        DATETIME: 'Datetime',
+        INT: 'Int',
+        DOUBLE: 'Double',
+        TEXT: 'Text',
+      }[k.type];
+      return `${k.name}=${t}`;
+    }).sort();
+    assert.deepEqual(registered, expected);
+  });
+
+  it('when the entry points are compared, then each app service runs a file that exists', () => {
+    for (const s of APP_SERVICES) {
+      const cmd = services[s]!.command as string[];
+      const entry = cmd[cmd.length - 1]!;
+      assert.doesNotThrow(() => readFileSync(join(ROOT, entry)), `${s}: ${entry} must exist`);
+    }
+  });
+});

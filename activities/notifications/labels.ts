@@ -1,0 +1,144 @@
+/**
+ * Words the notices show for the codes their data carries. Templates receive codes (see
+ * templates/schemas.ts) and translate them with the `t` helper, so one data object renders in
+ * every locale. Each table is a Record over its code list: adding a code without its labels is
+ * a type error.
+ */
+import type { Department, District, Locale, Relation, Route, SchoolLevel, Town } from '../../domain/vocabulary';
+import type { CaseOutcome, RejectionReason, ReservationKind, WaitKind } from '../../templates/schemas';
+
+export type LocalisedLabel = Readonly<Record<Locale, string>>;
+type Table<K extends string> = Readonly<Record<K, LocalisedLabel>>;
+
+const department: Table<Department> = {
+  police: { 'zh-CN': '市公安局', en: 'Public Security Bureau' },
+  hrss: { 'zh-CN': '市人社局', en: 'Human Resources and Social Security Bureau' },
+  housing: { 'zh-CN': '市房管局', en: 'Housing Administration Bureau' },
+  education: { 'zh-CN': '市教育局', en: 'Education Bureau' },
+};
+
+const route: Table<Route> = {
+  town: { 'zh-CN': '建制镇落户', en: 'town settlement' },
+  points: { 'zh-CN': '市辖区积分落户', en: 'points-based settlement' },
+};
+
+/** Towns of the town route (§1) and districts of the points route (§2); the code sets do not overlap. */
+const area: Table<Town | District> = {
+  lantian: { 'zh-CN': '蓝田县', en: 'Lantian County' },
+  huyi: { 'zh-CN': '鄠邑区', en: 'Huyi District' },
+  zhouzhi: { 'zh-CN': '周至县', en: 'Zhouzhi County' },
+  xincheng: { 'zh-CN': '新城区', en: 'Xincheng District' },
+  beilin: { 'zh-CN': '碑林区', en: 'Beilin District' },
+  lianhu: { 'zh-CN': '莲湖区', en: 'Lianhu District' },
+  baqiao: { 'zh-CN': '灞桥区', en: 'Baqiao District' },
+  weiyang: { 'zh-CN': '未央区', en: 'Weiyang District' },
+  yanta: { 'zh-CN': '雁塔区', en: 'Yanta District' },
+  yanliang: { 'zh-CN': '阎良区', en: 'Yanliang District' },
+  lintong: { 'zh-CN': '临潼区', en: 'Lintong District' },
+  changan: { 'zh-CN': '长安区', en: 'Chang’an District' },
+  gaoling: { 'zh-CN': '高陵区', en: 'Gaoling District' },
+};
+
+const schoolLevel: Table<SchoolLevel> = {
+  kindergarten: { 'zh-CN': '幼儿园', en: 'kindergarten' },
+  primary: { 'zh-CN': '小学', en: 'primary school' },
+  junior_secondary: { 'zh-CN': '初中', en: 'junior secondary school' },
+};
+
+const relation: Table<Relation> = {
+  applicant: { 'zh-CN': '申请人', en: 'applicant' },
+  spouse: { 'zh-CN': '配偶', en: 'spouse' },
+  child: { 'zh-CN': '子女', en: 'child' },
+  parent: { 'zh-CN': '父母', en: 'parent' },
+  other: { 'zh-CN': '其他共同居住家庭成员', en: 'other co-residing family member' },
+};
+
+const reservationKind: Table<ReservationKind> = {
+  quota_slot: { 'zh-CN': '积分落户指标', en: 'points-settlement quota place' },
+  collective_household_slot: { 'zh-CN': '集体户落户地址', en: 'collective-household address' },
+  school_place: { 'zh-CN': '随迁子女学位', en: 'school place' },
+  provisional_registration: { 'zh-CN': '预登记户籍记录', en: 'provisional registration record' },
+  residence_confirmation: { 'zh-CN': '住所地址确认', en: 'residence-address confirmation' },
+};
+
+// criminal_record is worded neutrally on purpose: the record itself is officer-internal
+// (domain/department-checks.ts), and an SMS may be read by someone other than the applicant.
+const rejectionReason: Table<RejectionReason> = {
+  identity_mismatch: {
+    'zh-CN': '身份信息与人口信息库登记不一致',
+    en: 'the identity details do not match the population register',
+  },
+  criminal_record: {
+    'zh-CN': '未通过公安机关审查',
+    en: 'the application did not pass the public-security review',
+  },
+  no_legal_residence: {
+    'zh-CN': '无合法稳定住所',
+    en: 'no legal stable residence',
+  },
+  insufficient_points: {
+    'zh-CN': '积分未达到落户分值要求',
+    en: 'the points score is below the settlement threshold',
+  },
+  quota_exhausted: {
+    'zh-CN': '本批次落户指标已满',
+    en: 'the settlement quota for this round is used up',
+  },
+  capacity_exhausted: {
+    'zh-CN': '集体户或学位名额已满',
+    en: 'no collective-household slot or school place is left',
+  },
+  no_stable_employment: {
+    'zh-CN': '无合法稳定就业',
+    en: 'no legal stable employment',
+  },
+  incomplete_material: {
+    'zh-CN': '申请材料不全且未在期限内补正',
+    en: 'the application material was incomplete and not supplemented in time',
+  },
+  other: { 'zh-CN': '其他原因', en: 'other reason' },
+};
+
+const waitingOn: Table<WaitKind> = {
+  officer_decision: { 'zh-CN': '经办人审核决定', en: 'an officer’s decision' },
+  applicant_supplement: { 'zh-CN': '申请人补正材料', en: 'supplementary material from the applicant' },
+  department_system: { 'zh-CN': '部门信息系统核查', en: 'a department information-system check' },
+};
+
+const caseOutcome: Table<CaseOutcome> = {
+  rejected: { 'zh-CN': '经审核不予落户', en: 'was refused' },
+  withdrawn: { 'zh-CN': '已撤回', en: 'was withdrawn' },
+  terminated: { 'zh-CN': '已终止办理', en: 'was closed by the supervising office' },
+};
+
+export const LABELS = {
+  department,
+  route,
+  area,
+  schoolLevel,
+  relation,
+  reservationKind,
+  rejectionReason,
+  waitingOn,
+  caseOutcome,
+} as const;
+export type LabelTable = keyof typeof LABELS;
+
+function isLabelTable(name: string): name is LabelTable {
+  return Object.prototype.hasOwnProperty.call(LABELS, name);
+}
+
+/**
+ * The label of `code` in `table` for `locale`. Unknown tables or codes throw: a notice that says
+ * "undefined" to a citizen is worse than one that is not sent and gets retried after a fix.
+ */
+export function label(table: string, code: string, locale: Locale): string {
+  if (!isLabelTable(table)) throw new Error(`unknown label table "${table}"`);
+  const entries: Readonly<Record<string, LocalisedLabel>> = LABELS[table];
+  if (!Object.prototype.hasOwnProperty.call(entries, code)) {
+    throw new Error(`no label for code "${code}" in table "${table}"`);
+  }
+  const entry = entries[code];
+  if (entry === undefined) throw new Error(`no label for code "${code}" in table "${table}"`);
+  return entry[locale];
+}

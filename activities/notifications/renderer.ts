@@ -1,0 +1,238 @@
+/**
+ * Renders notices from the Handlebars templates in templates/<event>/<channel>.<locale>.hbs.
+ *
+ * Subject convention: the first line of every template is a Handlebars comment
+ *
+ *     {{!-- subject: 受理通知（{{caseNumber}}） --}}
+ *
+ * The text after `subject:` is itself a small plain-text template rendered with the same data and
+ * helpers; the rest of the file is the body, which sees the rendered subject as `{{@subject}}`
+ * (the email <title>). SMS carries no subject on the wire; its subject names the notice in the
+ * outbox and in logs, so it must never contain personal data beyond the case number.
+ *
+ * All templates are read and compiled when the renderer is created: a missing file, a missing
+ * subject line, a syntax error or an unknown helper stops start-up rather than a live case.
+ *
+ * Safety: a private Handlebars environment (helpers never leak into or from the global one);
+ * prototype access stays at Handlebars' deny-all default; `strict` makes a misspelt field throw
+ * instead of printing nothing. Data is validated against templates/schemas.ts first, then every
+ * string is stripped of control characters and any ID number inside free text is masked. Email
+ * bodies use ordinary {{ }} escaping; SMS bodies and all subjects are plain text, compiled with
+ * `noEscape`, so `<b>` stays `<b>` in an SMS.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import { CHANNELS, LOCALES, NOTICE_EVENTS, type Channel, type Locale, type NoticeEvent } from '../../domain/vocabulary';
+import { maskIdNumbersInText } from '../../domain/masking';
+import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData } from '../../templates/schemas';
+import { label } from './labels';
+
+export interface RenderedNotice {
+  subject: string;
+  body: string;
+}
+
+export interface NoticeRenderer {
+  render<E extends NoticeEvent>(event: E, channel: Channel, locale: Locale, data: NoticeData<E>): RenderedNotice;
+}
+
+export interface NoticeDataIssue {
+  /** Dotted path of the offending field, e.g. `reasons.0.code`; `(root)` for the object itself. */
+  path: string;
+  message: string;
+}
+
+/** Thrown when notice data does not match its schema. Names fields, never echoes their values. */
+export class NoticeDataError extends Error {
+  override readonly name = 'NoticeDataError';
+  constructor(
+    readonly event: NoticeEvent,
+    readonly issues: readonly NoticeDataIssue[],
+  ) {
+    super(`invalid data for notice "${event}": ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
+}
+
+export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
+
+/** Where the template for one event, channel and locale lives, relative to the templates folder. */
+export function templateFile(event: NoticeEvent, channel: Channel, locale: Locale): string {
+  return path.join(event, `${channel}.${locale}.hbs`);
+}
+
+type Hbs = typeof Handlebars;
+type Compiled = { subject: Handlebars.TemplateDelegate; body: Handlebars.TemplateDelegate };
+
+const SUBJECT_LINE = /^\{\{!--\s*subject:\s*(.*?)\s*--\}\}[ \t]*\r?\n/;
+
+const HELPERS = {
+  /** {{t "department" department}}: the label of a code in the notice's locale. */
+  t(table: unknown, code: unknown, options: Handlebars.HelperOptions): string {
+    return label(asString(table, 't'), asString(code, 't'), localeOf(options));
+  },
+  /** {{tjoin "department" departments}}: labels of a list of codes, joined the way the locale lists things. */
+  tjoin(table: unknown, codes: unknown, options: Handlebars.HelperOptions): string {
+    if (!Array.isArray(codes)) throw new Error('tjoin: expected a list of codes');
+    const locale = localeOf(options);
+    return codes.map((c) => label(asString(table, 'tjoin'), asString(c, 'tjoin'), locale)).join(LIST_SEPARATOR[locale]);
+  },
+  /** {{date submittedAt}}: 2026年03月05日 / 2026-03-05, the calendar day in Asia/Shanghai. */
+  date(iso: unknown, options: Handlebars.HelperOptions): string {
+    return formatDay(shanghaiParts(asString(iso, 'date')), localeOf(options));
+  },
+  /** {{datetime dueAt}}: the day as above plus HH:mm, Beijing time; templates say "(Beijing time)". */
+  datetime(iso: unknown, options: Handlebars.HelperOptions): string {
+    const p = shanghaiParts(asString(iso, 'datetime'));
+    return `${formatDay(p, localeOf(options))} ${p.hour}:${p.minute}`;
+  },
+} satisfies Record<string, Handlebars.HelperDelegate>;
+
+const LIST_SEPARATOR: Record<Locale, string> = { 'zh-CN': '、', en: ', ' };
+
+// Explicit time zone, calendar and digits: output does not depend on the machine's TZ or locale.
+const SHANGHAI_CLOCK = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Asia/Shanghai',
+  calendar: 'gregory',
+  numberingSystem: 'latn',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+type ClockParts = Record<'year' | 'month' | 'day' | 'hour' | 'minute', string>;
+
+function formatDay(p: ClockParts, locale: Locale): string {
+  return locale === 'zh-CN' ? `${p.year}年${p.month}月${p.day}日` : `${p.year}-${p.month}-${p.day}`;
+}
+
+function shanghaiParts(iso: string): ClockParts {
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) throw new Error('date: expected an ISO 8601 date-time');
+  const parts = new Map(SHANGHAI_CLOCK.formatToParts(instant).map((p) => [p.type, p.value]));
+  const get = (type: Intl.DateTimeFormatPartTypes): string => {
+    const value = parts.get(type);
+    if (value === undefined) throw new Error(`date: no ${type} in formatted date`);
+    return value;
+  };
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
+}
+
+function asString(value: unknown, helper: string): string {
+  if (typeof value !== 'string') throw new Error(`${helper}: expected a string, got ${typeof value}`);
+  return value;
+}
+
+function localeOf(options: Handlebars.HelperOptions): Locale {
+  const locale: unknown = (options.data as { locale?: unknown } | undefined)?.locale;
+  if (!LOCALES.includes(locale as Locale)) throw new Error('notice rendered without a locale');
+  return locale as Locale;
+}
+
+/**
+ * A plain copy of validated data: every string stripped of control characters, and any full ID
+ * number that slipped into free text (an officer's note, a supplement item) masked. The schema
+ * already refuses unmasked values in ID fields; this covers the fields that are prose.
+ */
+function plainText(value: unknown): unknown {
+  if (typeof value === 'string') return maskIdNumbersInText(stripControlCharacters(value));
+  if (Array.isArray(value)) return value.map(plainText);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainText(v)]));
+  }
+  return value;
+}
+
+function compileEagerly(hbs: Hbs, source: string, noEscape: boolean): Handlebars.TemplateDelegate {
+  const options: CompileOptions = {
+    strict: true,
+    noEscape,
+    knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])),
+    knownHelpersOnly: true,
+  };
+  // compile() defers all work to the first render; precompile() runs the same parser and code
+  // generator now, so a broken template fails at start-up.
+  hbs.precompile(source, options);
+  return hbs.compile(source, options);
+}
+
+function loadTemplate(hbs: Hbs, dir: string, event: NoticeEvent, channel: Channel, locale: Locale): Compiled {
+  const file = templateFile(event, channel, locale);
+  const source = readFileSync(path.join(dir, file), 'utf8').replace(/^\uFEFF/, '');
+  const subjectLine = SUBJECT_LINE.exec(source);
+  if (subjectLine === null || subjectLine[1] === undefined || subjectLine[1] === '') {
+    throw new Error(`notice template ${file} must start with a line {{!-- subject: ... --}}`);
+  }
+  try {
+    return {
+      subject: compileEagerly(hbs, subjectLine[1], true),
+      body: compileEagerly(hbs, source.slice(subjectLine[0].length), channel === 'sms'),
+    };
+  } catch (err) {
+    throw new Error(`notice template ${file} does not compile: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Reads and compiles all event × channel × locale templates from `templatesDir` (default: the
+ * repository's templates/ folder). Throws, naming every missing file, if any template is absent.
+ */
+export function createNoticeRenderer(templatesDir: string = DEFAULT_TEMPLATES_DIR): NoticeRenderer {
+  const hbs = Handlebars.create();
+  hbs.registerHelper(HELPERS);
+
+  const wanted = NOTICE_EVENTS.flatMap((event) =>
+    CHANNELS.flatMap((channel) => LOCALES.map((locale) => ({ event, channel, locale }))),
+  );
+  const missing = wanted
+    .map(({ event, channel, locale }) => templateFile(event, channel, locale))
+    .filter((file) => !isReadableFile(path.join(templatesDir, file)));
+  if (missing.length > 0) {
+    throw new Error(`notice templates missing in ${templatesDir}: ${missing.join(', ')}`);
+  }
+
+  const templates = new Map<string, Compiled>();
+  for (const { event, channel, locale } of wanted) {
+    templates.set(key(event, channel, locale), loadTemplate(hbs, templatesDir, event, channel, locale));
+  }
+
+  return {
+    render(event, channel, locale, data) {
+      const template = templates.get(key(event, channel, locale));
+      if (template === undefined) throw new Error(`no notice template for ${event}/${channel}/${locale}`);
+
+      const parsed = NOTICE_SCHEMAS[event].safeParse(data);
+      if (!parsed.success) {
+        throw new NoticeDataError(
+          event,
+          parsed.error.issues.map((i) => ({
+            path: i.path.length > 0 ? i.path.map(String).join('.') : '(root)',
+            message: i.message,
+          })),
+        );
+      }
+      const context = plainText(parsed.data);
+
+      const subject = stripControlCharacters(template.subject(context, { data: { locale } }))
+        .replace(/\s+/g, ' ')
+        .trim();
+      const body = template.body(context, { data: { locale, subject } }).trim();
+      return { subject, body: channel === 'email' ? `${body}\n` : body };
+    },
+  };
+}
+
+function key(event: NoticeEvent, channel: Channel, locale: Locale): string {
+  return `${event}/${channel}/${locale}`;
+}
+
+function isReadableFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

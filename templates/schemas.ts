@@ -1,0 +1,182 @@
+/**
+ * The data each notice template may receive (CONVENTIONS.md "Templates": one typed schema per
+ * notice). Only plain, minimised values go in: display names, masked ID numbers, case numbers,
+ * codes and ISO instants. Anything a reader sees as words in their own language (department,
+ * route, area, reason, reservation) travels as a code and is translated by the renderer's `t`
+ * helper, so the same data renders in every locale.
+ *
+ * Objects are strict: an unknown key is refused rather than silently passed through, so a whole
+ * database record (with its full ID numbers) cannot be handed to a template by accident.
+ */
+import { z } from 'zod';
+import { DEPARTMENTS, DISTRICTS, RELATIONS, ROUTES, SCHOOL_LEVELS, TOWNS, type NoticeEvent } from '../domain/vocabulary';
+
+/** Why a case was refused; each code has an applicant-facing label per locale. */
+import { CASE_OUTCOMES, REJECTION_REASONS, RESERVATION_KINDS, WAIT_KINDS } from '../domain/codes';
+export { CASE_OUTCOMES, REJECTION_REASONS, RESERVATION_KINDS, WAIT_KINDS } from '../domain/codes';
+export type { CaseOutcome, RejectionReason, ReservationKind, WaitKind } from '../domain/codes';
+
+/** 4 leading digits, 10 asterisks, last 4 (the check character may be X): 6101**********1234. */
+export const MASKED_ID_NUMBER = /^\d{4}\*{10}[\dX]{4}$/;
+export const CASE_NUMBER = /^HK-\d{4}-\d{6}$/;
+
+// C0/C1 controls, line/paragraph separators, bidi embeddings/overrides/isolates (which can make
+// an SMS read differently from what was sent) and lone surrogates. ZWJ (U+200D) and variation
+// selectors are kept: emoji sequences need them.
+const UNSAFE_CHARACTERS = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069\p{Cs}]/gu;
+
+/** Removes characters that have no business in a notice; whole code points, so 𠀾 and emoji survive. */
+export function stripControlCharacters(value: string): string {
+  return value.replace(UNSAFE_CHARACTERS, '');
+}
+
+/** Free text shown to a reader: stripped, trimmed, and still non-empty afterwards. */
+const text = (max: number) => z.string().transform(stripControlCharacters).pipe(z.string().trim().min(1).max(max));
+
+const caseNumber = z.string().regex(CASE_NUMBER, { error: 'must be a case number like HK-2026-000123' });
+const personName = text(64);
+const maskedIdNumber = z.string().regex(MASKED_ID_NUMBER, {
+  error: 'must be a masked ID number like 6101**********1234; full ID numbers never go into a notice',
+});
+/** An instant, with Z or an explicit offset: the renderer formats it in Asia/Shanghai. */
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with Z or an offset' });
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' });
+
+const base = {
+  caseNumber,
+  /** Display name of the person the notice is addressed to. */
+  recipientName: personName,
+};
+
+/** Route plus its town (town route, §1) or district (points route, §2). */
+const routeAndArea = {
+  route: z.enum(ROUTES),
+  area: z.enum([...TOWNS, ...DISTRICTS]),
+};
+function checkArea(data: { route: string; area: string }, ctx: z.RefinementCtx): void {
+  const allowed: readonly string[] = data.route === 'town' ? TOWNS : DISTRICTS;
+  if (!allowed.includes(data.area)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['area'],
+      message: `must be one of ${allowed.join(', ')} for the ${data.route} route`,
+    });
+  }
+}
+
+const caseReceived = z
+  .strictObject({
+    ...base,
+    idNumber: maskedIdNumber,
+    ...routeAndArea,
+    submittedAt: instant,
+    /** Departments that will review the case, in the order the applicant should read them. */
+    departments: z.array(z.enum(DEPARTMENTS)).min(1),
+    statusUrl: httpsUrl.optional(),
+  })
+  .superRefine(checkArea);
+
+const supplementRequested = z.strictObject({
+  ...base,
+  department: z.enum(DEPARTMENTS),
+  /** What is missing, as the officer wrote it for the applicant. */
+  items: z.array(text(200)).min(1).max(20),
+  deadline: instant,
+  uploadUrl: httpsUrl.optional(),
+});
+
+const officerReminder = z.strictObject({
+  ...base,
+  department: z.enum(DEPARTMENTS),
+  dueAt: instant,
+});
+
+const escalation = z.strictObject({
+  ...base,
+  department: z.enum(DEPARTMENTS),
+  overdueSince: instant,
+  waitingOn: z.enum(WAIT_KINDS).optional(),
+});
+
+const settled = z
+  .strictObject({
+    ...base,
+    idNumber: maskedIdNumber,
+    ...routeAndArea,
+    settledAt: instant,
+    /** Registered at a community collective-household address (§16). */
+    collectiveHousehold: z.boolean(),
+    /** Co-residing family members who settled in the same case (§1), the applicant excluded. */
+    familyMembers: z
+      .array(z.strictObject({ name: personName, idNumber: maskedIdNumber, relation: z.enum(RELATIONS) }))
+      .default([]),
+    /** Children with a reserved kindergarten / school place (§21–23). */
+    children: z
+      .array(z.strictObject({ name: personName, schoolLevel: z.enum(SCHOOL_LEVELS), schoolName: text(100) }))
+      .default([]),
+    /** The family qualifies for housing security (§28). */
+    housingSecurityEligible: z.boolean(),
+    /** HR has started the social-insurance relationship transfer (§25). */
+    socialInsuranceTransferStarted: z.boolean(),
+  })
+  .superRefine(checkArea);
+
+const rejected = z.strictObject({
+  ...base,
+  idNumber: maskedIdNumber,
+  decidedAt: instant,
+  reasons: z
+    .array(
+      z
+        .strictObject({
+          code: z.enum(REJECTION_REASONS),
+          department: z.enum(DEPARTMENTS),
+          /** Applicant-facing explanation; required for `other`. Never officer-internal notes. */
+          note: text(200).optional(),
+        })
+        .refine((r) => r.code !== 'other' || r.note !== undefined, {
+          path: ['note'],
+          message: 'is required when the reason code is "other"',
+        }),
+    )
+    .min(1),
+});
+
+const withdrawn = z.strictObject({
+  ...base,
+  withdrawnAt: instant,
+});
+
+const reservationsReleased = z.strictObject({
+  ...base,
+  releasedAt: instant,
+  caseOutcome: z.enum(CASE_OUTCOMES),
+  released: z
+    .array(
+      z.strictObject({
+        kind: z.enum(RESERVATION_KINDS),
+        /** Whose reservation it was, e.g. the child of a school place. */
+        personName: personName.optional(),
+      }),
+    )
+    .min(1),
+});
+
+const schemas = {
+  case_received: caseReceived,
+  supplement_requested: supplementRequested,
+  officer_reminder: officerReminder,
+  escalation,
+  settled,
+  rejected,
+  withdrawn,
+  reservations_released: reservationsReleased,
+};
+type SchemaOf<E extends NoticeEvent> = (typeof schemas)[E];
+
+/** What a caller passes to `render` for event E. */
+export type NoticeData<E extends NoticeEvent> = z.input<SchemaOf<E>>;
+/** What the template receives for event E (validated, defaults filled, text stripped). */
+export type ParsedNoticeData<E extends NoticeEvent> = z.output<SchemaOf<E>>;
+
+export const NOTICE_SCHEMAS: { readonly [E in NoticeEvent]: z.ZodType<ParsedNoticeData<E>, NoticeData<E>> } = schemas;

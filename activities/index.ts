@@ -1,15 +1,29 @@
 /** Builds every activity the worker registers from its dependencies. */
 import type { Connection } from 'mongoose';
 import { diagnosticProbeModel } from '../models/diagnostic-probe.model';
+import type { DepartmentSystemsClient } from './adapters/department-systems.client';
+import { createCaseRecordActivities } from './case-record.activities';
+import { createDepartmentCheckActivities } from './department-checks.activities';
 import { createDiagnosticActivities } from './diagnostic.activities';
+import type { NoticeRenderer } from './notifications/renderer';
+import { createPolicyActivities } from './policy-store';
+import { createRegistrationActivities } from './registration.activities';
+import { createReservationActivities } from './reservations.activities';
 
 export interface ActivityDeps {
   mongo: Connection;
+  departmentSystems: DepartmentSystemsClient;
+  renderer: NoticeRenderer;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticActivities({ probes: diagnosticProbeModel(deps.mongo) }),
+    ...createCaseRecordActivities(deps),
+    ...createDepartmentCheckActivities(deps),
+    ...createPolicyActivities(),
+    ...createReservationActivities(deps),
+    ...createRegistrationActivities(deps),
   };
 }
 

@@ -28,6 +28,8 @@ export const CONFIG_SCHEMA = z.object({
   TEMPORAL_UI_URL: z.string().url().optional(),
   /** Base URL of the department information systems (the bundled simulator by default). */
   DEPARTMENT_SYSTEMS_URL: z.string().url().default('http://127.0.0.1:3100'),
+  /** Per lookup: a slower department system counts as unavailable and the lookup is retried. */
+  DEPARTMENT_SYSTEMS_TIMEOUT_MS: durationMs.default(5000),
   SIMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   SIMULATOR_PORT: port.default(3100),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */

@@ -56,6 +56,8 @@ async function main(): Promise<number> {
         '--test',
         `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`,
         '--test-reporter=spec',
+        // A hung test fails instead of stalling the run (CI has a hard limit).
+        `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? '180000'}`,
         ...files.map((f) => relative(ROOT, f)),
       ],
       {

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { retryUntil } from '../config/retry';
 import { connectMongo } from '../models/connection';
+import { createActivityDeps } from './activity-deps';
 import { createWorker } from './create-worker';
 import { installTemporalRuntime } from './runtime';
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { mongo },
+    deps: createActivityDeps(mongo, config),
     workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');

@@ -16,6 +16,8 @@ import { freePort, stopAll } from '../../scripts/lib/processes';
 import { readBinaries, startTemporal } from '../../scripts/lib/services';
 import { diagnosticProbe } from '../../workflows/diagnostic-probe.workflow';
 import { createLogger } from '../../config/logger';
+import { loadConfig } from '../../config/config';
+import { createActivityDeps } from '../../worker/activity-deps';
 import { createWorker } from '../../worker/create-worker';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { mongoUriFor } from '../support/services';
@@ -65,7 +67,7 @@ describe('Temporal file persistence', () => {
       connection: native,
       namespace: 'default',
       taskQueue,
-      deps: { mongo },
+      deps: createActivityDeps(mongo, loadConfig()),
       workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     });
     const result = await worker.runUntil(handle.result());

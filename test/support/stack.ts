@@ -1,19 +1,33 @@
 /**
  * One in-process slice of the real system for an integration test file: a MongoDB database of
- * its own on the run's FerretDB, a worker on a task queue of its own on the run's Temporal dev
+ * its own on the run's FerretDB, the department systems simulator over real HTTP (seeded, with
+ * its own fault switches), a worker on a task queue of its own on the run's Temporal dev
  * server, and the Express app — all real, nothing mocked.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import type { Connection as MongoConnection } from 'mongoose';
+import { createDepartmentSystemsClient } from '../../activities/adapters/department-systems.client';
+import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
+import { createSimulatorApp } from '../../tools/simulator/app';
+import { seedDepartmentSystems } from '../../tools/simulator/seed';
 import { createWorker } from '../../worker/create-worker';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { mongoUriFor, temporalAddress, temporalNamespace } from './services';
+
+export interface Faults {
+  department?: string;
+  failNext?: number;
+  failureRate?: number;
+  delayMs?: number;
+}
 
 export interface TestStack {
   app: Express;
@@ -21,12 +35,20 @@ export interface TestStack {
   mongo: MongoConnection;
   worker: Worker;
   taskQueue: string;
-  /** Runs the worker in the background until close(). */
-  workerRun: Promise<void>;
+  simulatorUrl: string;
+  /** Sets (or with no argument clears) the simulator's injected faults. */
+  faults(f?: Faults): Promise<void>;
+  /** Stops the worker (as a crash would, from the cases' point of view) and starts a new one. */
+  restartWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startStack(name: string): Promise<TestStack> {
+export interface StackOptions {
+  /** Adapter timeout per lookup (short in tests so slowness is seen quickly). */
+  lookupTimeoutMs?: number;
+}
+
+export async function startStack(name: string, opts: StackOptions = {}): Promise<TestStack> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: `test-${name}` });
   installTemporalRuntime(logger);
   const suffix = randomUUID().slice(0, 8);
@@ -35,17 +57,34 @@ export async function startStack(name: string): Promise<TestStack> {
     uri: mongoUriFor(`test_${name.replace(/\W/g, '_')}_${suffix}`),
     serverSelectionTimeoutMS: 5000,
   });
+  const simMongo = await connectMongo({
+    uri: mongoUriFor(`test_sim_${name.replace(/\W/g, '_')}_${suffix}`),
+    serverSelectionTimeoutMS: 5000,
+  });
+  await seedDepartmentSystems(simMongo);
+  const simServer: Server = createServer(createSimulatorApp({ conn: simMongo }));
+  await new Promise<void>((resolve) => simServer.listen(0, '127.0.0.1', resolve));
+  const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
+
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection, namespace: temporalNamespace() });
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
-  const worker = await createWorker({
-    connection: nativeConnection,
-    namespace: temporalNamespace(),
-    taskQueue,
-    deps: { mongo },
-    workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
-  });
-  const workerRun = worker.run();
+  const deps = {
+    mongo,
+    departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
+    renderer: createNoticeRenderer(),
+  };
+  const newWorker = () =>
+    createWorker({
+      connection: nativeConnection,
+      namespace: temporalNamespace(),
+      taskQueue,
+      deps,
+      workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+    });
+  let worker = await newWorker();
+  let workerRun = worker.run();
+
   const app = createApp({
     config: {
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -57,20 +96,36 @@ export async function startStack(name: string): Promise<TestStack> {
     temporal: client,
     mongo,
   });
-  return {
+  const stack: TestStack = {
     app,
     client,
     mongo,
     worker,
     taskQueue,
-    workerRun,
+    simulatorUrl,
+    async faults(f?: Faults) {
+      const res = await fetch(
+        `${simulatorUrl}/__faults`,
+        f ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(f) } : { method: 'DELETE' },
+      );
+      if (!res.ok) throw new Error(`simulator faults: ${res.status} ${await res.text()}`);
+    },
+    async restartWorker() {
+      worker.shutdown();
+      await workerRun;
+      worker = await newWorker();
+      stack.worker = worker;
+      workerRun = worker.run();
+    },
     async close() {
       worker.shutdown();
       await workerRun;
-      await mongo.dropDatabase().catch(() => undefined);
-      await Promise.allSettled([connection.close(), nativeConnection.close(), mongo.close()]);
+      await new Promise((resolve) => simServer.close(resolve));
+      await Promise.allSettled([mongo.dropDatabase(), simMongo.dropDatabase()]);
+      await Promise.allSettled([connection.close(), nativeConnection.close(), mongo.close(), simMongo.close()]);
     },
   };
+  return stack;
 }
 
 /** Polls until `fn` returns a value other than undefined (bounded; a test must end). */

@@ -1,0 +1,164 @@
+/**
+ * One activity per case transition writes everything that transition changed — read model,
+ * audit events, rendered notices — each idempotently, so a retry after a crash changes nothing
+ * twice and a case's history stays short (one activity instead of three per transition).
+ */
+import { trusted, type Connection } from 'mongoose';
+import type { CaseState } from '../domain/case-view';
+import { summarize } from '../domain/case-summary';
+import type { Channel, Department, Locale, NoticeEvent } from '../domain/vocabulary';
+import type { AuditEntry } from '../domain/audit';
+import { auditEventModel } from '../models/audit-event.model';
+import { caseModel, type CaseDoc } from '../models/case.model';
+import { noticeModel, type NoticeRecipient } from '../models/notice.model';
+import type { NoticeData } from '../templates/schemas';
+import type { NoticeRenderer } from './notifications/renderer';
+
+export type NoticeAddressee = { kind: 'applicant' } | { kind: 'department'; department: Department } | { kind: 'supervisors' };
+
+export interface NoticeRequest<E extends NoticeEvent = NoticeEvent> {
+  event: E;
+  /** Distinguishes repeated events of one case (e.g. the department); with case + event + channel it is the notice's key. */
+  key: string;
+  to: NoticeAddressee;
+  data: NoticeData<E>;
+}
+
+export interface CaseTransitionInput {
+  seq: number;
+  state: CaseState;
+  audit: AuditEntry[];
+  notices: NoticeRequest[];
+}
+
+export interface CaseRecordDeps {
+  mongo: Connection;
+  renderer: NoticeRenderer;
+}
+
+const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
+
+export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) {
+  const cases = caseModel(mongo);
+  const auditEvents = auditEventModel(mongo);
+  const notices = noticeModel(mongo);
+
+  async function project(seq: number, state: CaseState): Promise<void> {
+    const summary = summarize(state);
+    const doc: CaseDoc = {
+      ...state,
+      _id: state.caseId,
+      workflowId: `SettlementCase:${state.caseId}`,
+      seq,
+      route: state.application.route,
+      area: summary.area,
+      pendingDepartments: summary.pendingDepartments,
+      overdueDepartments: summary.overdueDepartments,
+      failingChecks: summary.failingChecks,
+      overdue: summary.overdue,
+      supplementDueAt: summary.supplementDueAt ? new Date(summary.supplementDueAt) : null,
+      lastProgressDate: new Date(state.lastProgressAt),
+    };
+    // Newer transitions win: an older one retried late matches nothing and changes nothing.
+    const res = await cases.replaceOne({ _id: state.caseId, seq: trusted({ $lt: seq }) }, doc);
+    if (res.matchedCount > 0) return;
+    try {
+      await cases.create(doc);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // an equal or newer projection is already there
+    }
+  }
+
+  async function appendAudit(caseId: string, seq: number, entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await auditEvents.bulkWrite(
+      entries.map((e, n) => ({
+        updateOne: {
+          filter: { _id: `${caseId}:${seq}:${n}` },
+          update: { $setOnInsert: { ...e, caseId, seq, n } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  function addressesFor(
+    to: NoticeAddressee,
+    state: CaseState,
+  ): Array<{ channel: Channel; locale: Locale; recipient: NoticeRecipient }> {
+    const contact = state.application.contact;
+    if (to.kind === 'applicant') {
+      const out: Array<{ channel: Channel; locale: Locale; recipient: NoticeRecipient }> = [
+        { channel: 'sms', locale: contact.locale, recipient: { kind: 'applicant', address: contact.phone } },
+      ];
+      if (contact.email)
+        out.push({ channel: 'email', locale: contact.locale, recipient: { kind: 'applicant', address: contact.email } });
+      return out;
+    }
+    // Staff notices go to the department's / supervisors' shared inbox address, in Chinese.
+    const recipient: NoticeRecipient =
+      to.kind === 'department'
+        ? { kind: 'department', department: to.department, address: `inbox:${to.department}` }
+        : { kind: 'supervisors', address: 'inbox:supervisors' };
+    return (['sms', 'email'] as const).map((channel) => ({ channel, locale: 'zh-CN' as const, recipient }));
+  }
+
+  async function queueNotices(caseId: string, seq: number, requests: NoticeRequest[], state: CaseState): Promise<AuditEntry[]> {
+    const audit: AuditEntry[] = [];
+    for (const req of requests) {
+      for (const { channel, locale, recipient } of addressesFor(req.to, state)) {
+        const id = `${caseId}:${req.event}:${req.key}:${channel}:${recipient.kind}`;
+        const { subject, body } = renderer.render(req.event, channel, locale, req.data as never);
+        await notices.updateOne(
+          { _id: id },
+          {
+            $setOnInsert: {
+              caseId,
+              event: req.event,
+              channel,
+              locale,
+              recipient,
+              subject,
+              body,
+              status: 'queued',
+              createdAt: new Date(),
+            },
+          },
+          { upsert: true },
+        );
+        // Written on every attempt (keyed by the notice id), so a crash between the two writes loses nothing.
+        audit.push({
+          type: 'notice',
+          at: state.lastProgressAt,
+          actor: { id: 'system', role: 'system' },
+          what: `${req.event} notice queued`,
+          data: { noticeId: id, channel, recipient: recipient.kind },
+        });
+      }
+    }
+    return audit;
+  }
+
+  return {
+    async recordCaseTransition(input: CaseTransitionInput): Promise<void> {
+      const { state, seq } = input;
+      const noticeAudit = await queueNotices(state.caseId, seq, input.notices, state);
+      await appendAudit(state.caseId, seq, input.audit);
+      // Notice audit lines are keyed by the notice id, apart from the transition's numbered lines.
+      if (noticeAudit.length > 0) {
+        await auditEvents.bulkWrite(
+          noticeAudit.map((e) => ({
+            updateOne: {
+              filter: { _id: `${state.caseId}:${seq}:${String(e.data?.noticeId)}` },
+              update: { $setOnInsert: { ...e, caseId: state.caseId, seq, n: 1000 } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+      }
+      await project(seq, state);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/** The vocabulary of the audit trail: who (id, role, department), when, what, why. */
+import type { Department, Role } from './vocabulary';
+
+export const AUDIT_TYPES = [
+  'submitted',
+  'check_completed',
+  'check_failed',
+  'decision',
+  'supplement_requested',
+  'supplement_provided',
+  'reminder',
+  'escalation',
+  'supervisor_action',
+  'score_computed',
+  'commit',
+  'compensation',
+  'compensation_failed',
+  'notice',
+  'settled',
+  'rejected',
+  'withdrawn',
+  'terminated',
+  'social_insurance_transfer',
+] as const;
+export type AuditType = (typeof AUDIT_TYPES)[number];
+
+export interface AuditActor {
+  id: string;
+  role: Role;
+  department?: Department;
+}
+
+export interface AuditEntry {
+  type: AuditType;
+  at: string;
+  actor: AuditActor;
+  department?: Department;
+  /** What happened, in a short stable phrase (e.g. `quota_slot reserved`). */
+  what: string;
+  /** Why (reason code / text), when there is one. */
+  why?: string;
+  /** Officer-internal detail, never shown to applicants. */
+  internal?: boolean;
+  data?: Record<string, unknown>;
+}

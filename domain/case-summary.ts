@@ -1,0 +1,41 @@
+/**
+ * Fields derived from a case's state that supervisors and inboxes filter on. One function feeds
+ * both the workflow's search attributes and the read model, so the two never disagree.
+ */
+import type { CaseState } from './case-view';
+import type { Department, StepStatus } from './vocabulary';
+
+const PENDING: readonly StepStatus[] = ['pending', 'checking', 'check_failed', 'awaiting_decision', 'supplement_requested'];
+
+export interface CaseSummary {
+  area: string;
+  pendingDepartments: Department[];
+  overdueDepartments: Department[];
+  failingChecks: string[];
+  overdue: boolean;
+  /** Earliest open supplement deadline (ISO), if the applicant owes material. */
+  supplementDueAt: string | undefined;
+}
+
+export function summarize(state: CaseState): CaseSummary {
+  const steps = Object.values(state.steps);
+  const open = steps.filter((s) => PENDING.includes(s.status));
+  const overdueDepartments = open.filter((s) => s.overdue).map((s) => s.department);
+  const failingChecks: string[] = steps
+    .filter((s) => s.status === 'check_failed' || s.checkFailures > 0)
+    .map((s) => s.department);
+  if (state.failingCompensations.length > 0) failingChecks.push('compensation');
+  const supplementDueAt = open
+    .filter((s) => s.status === 'supplement_requested' && s.supplement && !s.supplement.providedAt)
+    .map((s) => s.supplement!.dueAt)
+    .sort()[0];
+  const terminal = ['settled', 'rejected', 'withdrawn', 'terminated'].includes(state.status);
+  return {
+    area: state.application.district ?? state.application.town ?? 'unknown',
+    pendingDepartments: terminal ? [] : open.map((s) => s.department),
+    overdueDepartments: terminal ? [] : overdueDepartments,
+    failingChecks,
+    overdue: !terminal && overdueDepartments.length > 0,
+    supplementDueAt: terminal ? undefined : supplementDueAt,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The live state of one settlement case: what the workflow's status Query returns and what the
+ * read model stores. Pure types shared by workflows, activities and API.
+ */
+import type { CheckResult } from './department-checks';
+import type { RejectionReason, ReservationKind } from './codes';
+import type { PointsScore } from './points-policy';
+import type { Application, CaseStatus, Department, Role, StepStatus } from './vocabulary';
+
+export type DecisionKind = 'approve' | 'reject' | 'request_supplement';
+
+export interface StepDecision {
+  kind: DecisionKind;
+  by: string;
+  role: Role;
+  at: string;
+  reasonCode?: RejectionReason;
+  /** Applicant-facing reason text (rejection) or the list of missing material (supplement). */
+  reasonText?: string;
+  missing?: string[];
+}
+
+/** What one department's automated lookup found, per person (applicant first). */
+export interface CheckRecord {
+  at: string;
+  /** Per person, in the order of the application (applicant, then family); null = not on record. */
+  results: Array<{ personIndex: number; result: CheckResult | null }>;
+  /** Short machine-readable findings the officer should look at (e.g. `identity_mismatch`). */
+  findings: string[];
+}
+
+export interface StepState {
+  department: Department;
+  status: StepStatus;
+  /** When the current wait on this step began and is due (ISO); undefined while not waiting. */
+  waitingSince?: string;
+  dueAt?: string;
+  remindedAt?: string;
+  escalatedAt?: string;
+  overdue: boolean;
+  assignedOfficer?: string;
+  check?: CheckRecord;
+  /** Consecutive failed rounds of the automated lookup (system step keeps failing). */
+  checkFailures: number;
+  lastCheckError?: string;
+  decision?: StepDecision;
+  /** Officer-internal notes: never shown to applicants. */
+  internalNotes: string[];
+  supplement?: { requestedAt: string; dueAt: string; missing: string[]; providedAt?: string };
+}
+
+export interface Reservation {
+  kind: ReservationKind;
+  /** Pool key (e.g. `quota:xian-2016-v1:yanta`) and the holder item (e.g. person index). */
+  pool: string;
+  item: string;
+  /** For school places: which child (index in the application). */
+  personIndex?: number;
+  status: 'held' | 'released';
+  heldAt: string;
+  releasedAt?: string;
+}
+
+export interface CaseOutcomeInfo {
+  status: Extract<CaseStatus, 'settled' | 'rejected' | 'withdrawn' | 'terminated'>;
+  at: string;
+  by: string;
+  role: Role;
+  reasons: Array<{ code: RejectionReason; department: Department; note?: string }>;
+  /** Free text for withdrawals and terminations. */
+  note?: string;
+}
+
+export interface CaseState {
+  caseId: string;
+  caseNumber: string;
+  applicantUserId: string;
+  application: Application;
+  status: CaseStatus;
+  submittedAt: string;
+  lastProgressAt: string;
+  policyVersion?: string;
+  score?: PointsScore;
+  collectiveHousehold: boolean;
+  steps: Partial<Record<Department, StepState>>;
+  reservations: Reservation[];
+  outcome?: CaseOutcomeInfo;
+  /** Compensations that keep failing: surfaced to supervisors, never swallowed. */
+  failingCompensations: string[];
+  /** Post-settlement social-insurance transfer (§25). */
+  socialInsuranceTransfer?: { status: 'started'; at: string };
+}

@@ -1,0 +1,98 @@
+/**
+ * What an officer should look at in a department's automated lookup, and the inputs the points
+ * score takes from them. Pure: the workflow calls it.
+ */
+import type { CheckRecord } from './case-view';
+import type { CheckResult, EducationCheck, HousingCheck, HrssCheck, PoliceCheck } from './department-checks';
+import type { PointsInputs } from './points-policy';
+import type { Application, Department, Person } from './vocabulary';
+
+/** Who a department looks up: police everyone (identity, §8), the others the applicant. */
+export function personsToCheck(department: Department, app: Application): Array<{ personIndex: number; person: Person }> {
+  const everyone = [app.applicant, ...app.family].map((person, personIndex) => ({ personIndex, person }));
+  return department === 'police' ? everyone : everyone.slice(0, 1);
+}
+
+/** Children who need a kindergarten or school place (§21–23), with their index in the application. */
+export function childrenNeedingPlaces(app: Application): Array<{ personIndex: number; person: Person }> {
+  return [app.applicant, ...app.family]
+    .map((person, personIndex) => ({ personIndex, person }))
+    .filter(({ person }) => person.relation === 'child' && person.schoolLevel !== undefined);
+}
+
+function resultOf<T extends CheckResult>(record: CheckRecord | undefined, personIndex = 0): T | null {
+  return (record?.results.find((r) => r.personIndex === personIndex)?.result as T | null | undefined) ?? null;
+}
+
+export function findingsFor(department: Department, results: CheckRecord['results'], app: Application): string[] {
+  const findings: string[] = [];
+  const record = { at: '', results, findings };
+  switch (department) {
+    case 'police':
+      for (const { personIndex, result } of results) {
+        const r = result as PoliceCheck | null;
+        if (!r) findings.push(`identity_not_found:${personIndex}`);
+        else {
+          if (!r.identityMatches) findings.push(`identity_mismatch:${personIndex}`);
+          if (r.criminalRecord) findings.push(`criminal_record:${personIndex}`);
+          if (personIndex === 0 && !r.creditGood) findings.push('bad_credit');
+        }
+      }
+      break;
+    case 'hrss': {
+      const r = resultOf<HrssCheck>(record);
+      if (!r) findings.push('no_hrss_record');
+      else if (app.route === 'points' && !r.employed) findings.push('not_employed');
+      break;
+    }
+    case 'housing': {
+      const r = resultOf<HousingCheck>(record);
+      if (!r || r.residence === 'none') findings.push('no_own_residence');
+      break;
+    }
+    case 'education': {
+      const r = resultOf<EducationCheck>(record);
+      const needed = new Map<string, number>();
+      for (const { person } of childrenNeedingPlaces(app))
+        needed.set(person.schoolLevel!, (needed.get(person.schoolLevel!) ?? 0) + 1);
+      for (const [level, count] of needed) {
+        const available = r?.placesAvailable[level as keyof EducationCheck['placesAvailable']] ?? 0;
+        if (available < count) findings.push(`no_school_place:${level}`);
+      }
+      if (!r && app.route === 'points') findings.push('no_education_record');
+      break;
+    }
+  }
+  return findings;
+}
+
+/** Housing found no own or certified public-rental residence: collective household (§16). */
+export function needsCollectiveHousehold(housing: CheckRecord | undefined): boolean {
+  const r = resultOf<HousingCheck>(housing);
+  return !r || r.residence === 'none';
+}
+
+/** School places available for a level in the target area, as the education system reported. */
+export function schoolPlacesAvailable(education: CheckRecord | undefined, level: string): number {
+  const r = resultOf<EducationCheck>(education);
+  return r?.placesAvailable[level as keyof EducationCheck['placesAvailable']] ?? 0;
+}
+
+/** The points inputs from the applicant's four lookups; a missing record counts as nothing. */
+export function pointsInputsFrom(checks: Partial<Record<Department, CheckRecord>>): PointsInputs {
+  const police = resultOf<PoliceCheck>(checks.police);
+  const hrss = resultOf<HrssCheck>(checks.hrss);
+  const housing = resultOf<HousingCheck>(checks.housing);
+  const education = resultOf<EducationCheck>(checks.education);
+  return {
+    police: { creditGood: police?.creditGood ?? false, continuousResidenceYears: police?.continuousResidenceYears ?? 0 },
+    hrss: {
+      employed: hrss?.employed ?? false,
+      socialInsuranceYears: hrss?.socialInsuranceYears ?? 0,
+      professionalTitle: hrss?.professionalTitle ?? 'none',
+      vocationalSkill: hrss?.vocationalSkill ?? 'none',
+    },
+    housing: { residence: housing?.residence ?? 'none' },
+    education: { educationLevel: education?.educationLevel ?? 'none' },
+  };
+}

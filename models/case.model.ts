@@ -1,0 +1,63 @@
+/**
+ * Read model of a settlement case, projected by activities from the workflow's state. The
+ * workflow is the source of truth for progress; this is what lists, inboxes and audits query.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { CaseState } from '../domain/case-view';
+
+export interface CaseDoc extends CaseState {
+  _id: string;
+  workflowId: string;
+  /** Monotonic transition number: a retried older projection never overwrites a newer one. */
+  seq: number;
+  route: CaseState['application']['route'];
+  /** District (points route) or town (town route). */
+  area: string;
+  pendingDepartments: string[];
+  overdueDepartments: string[];
+  failingChecks: string[];
+  overdue: boolean;
+  supplementDueAt: Date | null;
+  lastProgressAt: string;
+  lastProgressDate: Date;
+}
+
+const caseSchema = new Schema<CaseDoc>(
+  {
+    _id: { type: String, required: true },
+    workflowId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    caseNumber: { type: String, required: true },
+    applicantUserId: { type: String, required: true },
+    route: { type: String, required: true },
+    area: { type: String, required: true },
+    status: { type: String, required: true },
+    submittedAt: { type: String, required: true },
+    lastProgressAt: { type: String, required: true },
+    lastProgressDate: { type: Date, required: true },
+    policyVersion: { type: String },
+    application: { type: Schema.Types.Mixed, required: true },
+    score: { type: Schema.Types.Mixed },
+    collectiveHousehold: { type: Boolean, required: true },
+    steps: { type: Schema.Types.Mixed, required: true },
+    reservations: { type: Schema.Types.Mixed, required: true },
+    outcome: { type: Schema.Types.Mixed },
+    failingCompensations: { type: [String], required: true },
+    socialInsuranceTransfer: { type: Schema.Types.Mixed },
+    pendingDepartments: { type: [String], required: true },
+    overdueDepartments: { type: [String], required: true },
+    failingChecks: { type: [String], required: true },
+    overdue: { type: Boolean, required: true },
+    supplementDueAt: { type: Date, default: null },
+  },
+  { collection: 'cases', versionKey: false, minimize: false },
+);
+caseSchema.index({ caseNumber: 1 }, { unique: true });
+caseSchema.index({ applicantUserId: 1, submittedAt: -1 });
+caseSchema.index({ status: 1, lastProgressDate: 1 });
+caseSchema.index({ overdue: 1, lastProgressDate: 1 });
+caseSchema.index({ pendingDepartments: 1, route: 1, area: 1 });
+
+export function caseModel(conn: Connection): Model<CaseDoc> {
+  return (conn.models.Case as Model<CaseDoc> | undefined) ?? conn.model<CaseDoc>('Case', caseSchema);
+}

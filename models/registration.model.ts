@@ -1,0 +1,61 @@
+/**
+ * Final household registrations (police, §3) and social-insurance transfers (§25): the
+ * settlement's lasting results, one document per case, written idempotently.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import { HOUSEHOLD_TYPE } from '../domain/vocabulary';
+
+export interface RegistrationDoc {
+  _id: string;
+  /** Always 居民户口 (§3): there is no agricultural / non-agricultural distinction. */
+  householdType: typeof HOUSEHOLD_TYPE;
+  route: string;
+  area: string;
+  collectiveHousehold: boolean;
+  members: Array<{ idNumber: string; name: string; relation: string }>;
+  registeredAt: Date;
+}
+
+export interface SocialInsuranceTransferDoc {
+  _id: string;
+  idNumber: string;
+  area: string;
+  startedAt: Date;
+}
+
+const registrationSchema = new Schema<RegistrationDoc>(
+  {
+    _id: { type: String, required: true },
+    householdType: { type: String, required: true, enum: [HOUSEHOLD_TYPE] },
+    route: { type: String, required: true },
+    area: { type: String, required: true },
+    collectiveHousehold: { type: Boolean, required: true },
+    members: { type: Schema.Types.Mixed, required: true },
+    registeredAt: { type: Date, required: true },
+  },
+  { collection: 'registrations', versionKey: false },
+);
+
+const transferSchema = new Schema<SocialInsuranceTransferDoc>(
+  {
+    _id: { type: String, required: true },
+    idNumber: { type: String, required: true },
+    area: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+  },
+  { collection: 'social_insurance_transfers', versionKey: false },
+);
+
+export function registrationModel(conn: Connection): Model<RegistrationDoc> {
+  return (
+    (conn.models.Registration as Model<RegistrationDoc> | undefined) ??
+    conn.model<RegistrationDoc>('Registration', registrationSchema)
+  );
+}
+
+export function socialInsuranceTransferModel(conn: Connection): Model<SocialInsuranceTransferDoc> {
+  return (
+    (conn.models.SocialInsuranceTransfer as Model<SocialInsuranceTransferDoc> | undefined) ??
+    conn.model<SocialInsuranceTransferDoc>('SocialInsuranceTransfer', transferSchema)
+  );
+}

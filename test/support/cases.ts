@@ -1,0 +1,85 @@
+/** Builds and drives settlement cases in tests, straight through the Temporal client. */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Department, District, Town } from '../../domain/vocabulary';
+import { DEPARTMENTS } from '../../domain/vocabulary';
+import { toPerson, type DemoPersona } from '../../tools/simulator/demo-people';
+import { settlementCase } from '../../workflows/settlement-case.workflow';
+import {
+  caseStatusQuery,
+  decideUpdate,
+  settlementCaseWorkflowId,
+  type DecideInput,
+  type SettlementCaseInput,
+  type SlaSettings,
+} from '../../workflows/settlement-case.messages';
+import { eventually, type TestStack } from './stack';
+
+/** Long enough not to fire unless a test wants it to. */
+export const RELAXED_SLA: SlaSettings = {
+  officerDecisionMs: Object.fromEntries(DEPARTMENTS.map((d) => [d, 10 * 60_000])) as Record<Department, number>,
+  reminderFraction: 0.8,
+  supplementResponseMs: 10 * 60_000,
+  checkRetryPauseMs: 500,
+  checkFailuresBeforeEscalation: 2,
+};
+
+let counter = 0;
+
+export function caseInput(persona: DemoPersona, overrides: Partial<SettlementCaseInput> = {}): SettlementCaseInput {
+  const caseId = randomUUID();
+  counter += 1;
+  const target = persona.target;
+  return {
+    caseId,
+    caseNumber: `HK-2026-${String((Date.now() % 900_000) + counter)
+      .padStart(6, '0')
+      .slice(-6)}`,
+    applicantUserId: `user-${persona.idNumber.slice(-4)}-${caseId.slice(0, 4)}`,
+    application: {
+      route: target.route,
+      ...(target.district ? { district: target.district as District } : {}),
+      ...(target.town ? { town: target.town as Town } : {}),
+      applicant: toPerson(persona),
+      family: persona.family.map(toPerson),
+      contact: { phone: '13800138000', email: 'applicant@example.cn', locale: 'zh-CN' },
+    },
+    submittedAt: new Date().toISOString(),
+    policyVersion: target.route === 'points' ? 'xian-2016-v1' : undefined,
+    sla: RELAXED_SLA,
+    autoApproveClean: [],
+    collectiveHouseholdCapacity: 100,
+    ...overrides,
+  };
+}
+
+export async function startCase(stack: TestStack, input: SettlementCaseInput): Promise<WorkflowHandle<typeof settlementCase>> {
+  return stack.client.workflow.start(settlementCase, {
+    taskQueue: stack.taskQueue,
+    workflowId: settlementCaseWorkflowId(input.caseId),
+    args: [input],
+  });
+}
+
+/** Waits until the step is awaiting an officer decision. */
+export async function awaitingDecision(handle: WorkflowHandle, department: Department, timeoutMs = 30_000): Promise<void> {
+  await eventually(
+    async () => ((await handle.query(caseStatusQuery)).steps[department]?.status === 'awaiting_decision' ? true : undefined),
+    `${department} awaiting a decision`,
+    timeoutMs,
+  );
+}
+
+export async function decide(
+  handle: WorkflowHandle,
+  department: Department,
+  decision: DecideInput['decision'] = 'approve',
+  extra: Partial<DecideInput> = {},
+) {
+  await awaitingDecision(handle, department);
+  const requestId = extra.requestId ?? randomUUID();
+  return handle.executeUpdate(decideUpdate, {
+    updateId: requestId,
+    args: [{ requestId, department, officerDepartment: department, officerId: `officer-${department}`, decision, ...extra }],
+  });
+}

@@ -1,0 +1,285 @@
+/**
+ * The simulated department information systems (§8–9) over HTTP, plus a fault-injection admin
+ * API so tests can make a department slow or failing on demand. Builds the Express app only:
+ * tools/simulator/main.ts connects, seeds and listens.
+ *
+ *   GET    /healthz
+ *   GET    /systems/:department/people/:idNumber?area=<district|town>   → the department's CheckResult
+ *   GET    /__faults     fault rules and per-department counters
+ *   PUT    /__faults     { department?: Department | '*', failNext?, failureRate?, delayMs? }
+ *   DELETE /__faults     clears every rule and resets the counters
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type RequestHandler, type Response } from 'express';
+import type { Connection } from 'mongoose';
+import { z } from 'zod';
+import { PERSON_NOT_FOUND_PROBLEM } from '../../activities/adapters/department-systems.client';
+import { createErrorHandler, HttpProblem, notFoundHandler } from '../../api/problem';
+import { parseOrThrow } from '../../api/validation';
+import { createLogger, type Logger } from '../../config/logger';
+import type { CheckResult, EducationCheck } from '../../domain/department-checks';
+import { validateIdNumber } from '../../domain/id-number';
+import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
+import {
+  departmentRecordModel,
+  SIMULATOR_AREAS,
+  schoolCapacityModel,
+  type DepartmentRecord,
+  type SimulatorArea,
+} from './records.model';
+
+export interface SimulatorDeps {
+  conn: Connection;
+  logger?: Logger;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fault injection: in memory, per app instance.
+
+type FaultTarget = Department | '*';
+
+interface FaultRule {
+  /** The next N matching lookups answer 503. */
+  failNext: number;
+  /** 0..1; deterministic: lookup n fails when ⌊n·rate⌋ grows, e.g. 0.5 fails every 2nd lookup. */
+  failureRate: number;
+  /** Latency added to every matching lookup. */
+  delayMs: number;
+  /** Lookups this rule has seen since it was set. */
+  matched: number;
+}
+
+interface DepartmentCounters {
+  /** Every lookup received for the department. */
+  requests: number;
+  ok: number;
+  notFound: number;
+  /** Answered 400 (malformed ID number or area). */
+  rejected: number;
+  /** Answered 503 by an injected fault. */
+  failed: number;
+  /** The client gave up (e.g. timed out) before the answer was ready. */
+  abandoned: number;
+}
+
+const faultRuleInput = z.strictObject({
+  department: z.enum([...DEPARTMENTS, '*']).default('*'),
+  failNext: z.int().min(0).max(10_000).default(0),
+  failureRate: z.number().min(0).max(1).default(0),
+  delayMs: z.int().min(0).max(60_000).default(0),
+});
+
+class FaultInjector {
+  private readonly rules = new Map<FaultTarget, FaultRule>();
+  private counters = FaultInjector.zeroCounters();
+
+  private static zeroCounters(): Record<Department, DepartmentCounters> {
+    const zero = (): DepartmentCounters => ({ requests: 0, ok: 0, notFound: 0, rejected: 0, failed: 0, abandoned: 0 });
+    return { police: zero(), hrss: zero(), housing: zero(), education: zero() };
+  }
+
+  /** Replaces the rule for one target; fields not given are zero. */
+  set(input: z.infer<typeof faultRuleInput>): void {
+    const { department, ...rule } = input;
+    this.rules.set(department, { ...rule, matched: 0 });
+  }
+
+  reset(): void {
+    this.rules.clear();
+    this.counters = FaultInjector.zeroCounters();
+  }
+
+  count(department: Department): DepartmentCounters {
+    return this.counters[department];
+  }
+
+  /** What to do with the next lookup: a department's own rule wins over the '*' rule. */
+  next(department: Department): { delayMs: number; fail: boolean } {
+    const rule = this.rules.get(department) ?? this.rules.get('*');
+    if (!rule) return { delayMs: 0, fail: false };
+    rule.matched++;
+    let fail = false;
+    if (rule.failNext > 0) {
+      rule.failNext--;
+      fail = true;
+    } else if (rule.failureRate > 0) {
+      // The epsilon keeps float products such as 100 × 0.29 = 28.999… on the intended count.
+      const due = (n: number) => Math.floor(n * rule.failureRate + 1e-9);
+      fail = due(rule.matched) > due(rule.matched - 1);
+    }
+    return { delayMs: rule.delayMs, fail };
+  }
+
+  view() {
+    return {
+      faults: [...this.rules].map(([department, rule]) => ({ department, ...rule })),
+      counters: structuredClone(this.counters),
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups
+
+// An empty `area=` counts as not given: only education needs an area.
+const lookupQuery = z.object({
+  area: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SIMULATOR_AREAS).optional()),
+});
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Resolves after `ms`, or as soon as the client goes away; tells which happened. */
+function pause(ms: number, res: Response): Promise<'elapsed' | 'client_gone'> {
+  return new Promise((resolve) => {
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve('client_gone');
+    };
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve('elapsed');
+    }, ms);
+    res.once('close', onClose);
+  });
+}
+
+type Places = EducationCheck['placesAvailable'];
+
+/** Maps the stored record to exactly the CheckResult shape (no _id, no nulls, nothing extra). */
+function toCheckResult(department: Department, record: DepartmentRecord, places: Places): CheckResult | undefined {
+  switch (department) {
+    case 'police': {
+      const r = record.police;
+      if (!r) return undefined;
+      return {
+        department,
+        identityMatches: r.identityMatches,
+        criminalRecord: r.criminalRecord,
+        creditGood: r.creditGood,
+        continuousResidenceYears: r.continuousResidenceYears,
+        ...(r.registeredBy ? { registeredBy: r.registeredBy } : {}),
+      };
+    }
+    case 'hrss': {
+      const r = record.hrss;
+      if (!r) return undefined;
+      return {
+        department,
+        employed: r.employed,
+        ...(r.employer ? { employer: r.employer } : {}),
+        socialInsuranceYears: r.socialInsuranceYears,
+        professionalTitle: r.professionalTitle,
+        vocationalSkill: r.vocationalSkill,
+      };
+    }
+    case 'housing': {
+      const r = record.housing;
+      if (!r) return undefined;
+      return { department, residence: r.residence, ...(r.addressArea ? { addressArea: r.addressArea } : {}) };
+    }
+    case 'education': {
+      const r = record.education;
+      if (!r) return undefined;
+      return { department, educationLevel: r.educationLevel, placesAvailable: places };
+    }
+  }
+}
+
+export function createSimulatorApp(deps: SimulatorDeps): Express {
+  const logger = deps.logger ?? createLogger({ level: 'silent', name: 'department-systems-simulator' });
+  const records = departmentRecordModel(deps.conn);
+  const capacity = schoolCapacityModel(deps.conn);
+  const faults = new FaultInjector();
+
+  async function placesIn(area: SimulatorArea): Promise<Places> {
+    const doc = await capacity.findById(area).lean();
+    // A known area without capacity data has no free places, rather than "unknown".
+    return {
+      kindergarten: doc?.kindergarten ?? 0,
+      primary: doc?.primary ?? 0,
+      junior_secondary: doc?.junior_secondary ?? 0,
+    };
+  }
+
+  const lookup: RequestHandler<{ department: string; idNumber: string }> = async (req, res) => {
+    const department = DEPARTMENTS.find((d) => d === req.params.department);
+    if (!department) {
+      throw new HttpProblem(400, 'unknown-department', `Unknown department; expected one of ${DEPARTMENTS.join(', ')}`);
+    }
+    const counters = faults.count(department);
+    counters.requests++;
+
+    const fault = faults.next(department);
+    if (fault.delayMs > 0 && (await pause(fault.delayMs, res)) === 'client_gone') {
+      counters.abandoned++;
+      return;
+    }
+    if (fault.fail) {
+      counters.failed++;
+      res.setHeader('Retry-After', '1');
+      throw new HttpProblem(503, 'injected-fault', `The ${department} information system is unavailable (injected fault)`);
+    }
+
+    const id = validateIdNumber(req.params.idNumber, { today: today() });
+    if (!id.ok) {
+      counters.rejected++;
+      throw new HttpProblem(400, 'invalid-id-number', id.message, { reason: id.reason });
+    }
+    let query: z.infer<typeof lookupQuery>;
+    try {
+      query = parseOrThrow(lookupQuery, req.query, 'query');
+    } catch (err) {
+      counters.rejected++;
+      throw err;
+    }
+    if (department === 'education' && !query.area) {
+      counters.rejected++;
+      throw new HttpProblem(400, 'validation-error', 'The education system needs ?area= to report school places', {
+        invalidParams: [{ path: '/area', message: 'required for education' }],
+      });
+    }
+
+    const record = await records.findById(id.value).lean();
+    const places = department === 'education' && query.area ? await placesIn(query.area) : {};
+    const result = record ? toCheckResult(department, record, places) : undefined;
+    if (!result) {
+      counters.notFound++;
+      throw new HttpProblem(404, PERSON_NOT_FOUND_PROBLEM, `The ${department} information system has no record of this person`);
+    }
+    counters.ok++;
+    logger.debug({ department, area: query.area }, 'department lookup answered');
+    res.json(result);
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    req.id = randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'up' });
+  });
+  app.get('/systems/:department/people/:idNumber', lookup);
+
+  app.get('/__faults', (_req, res) => {
+    res.json(faults.view());
+  });
+  app.put('/__faults', express.json({ limit: '4kb', strict: true }), (req, res) => {
+    faults.set(parseOrThrow(faultRuleInput, req.body, 'body'));
+    logger.info({ faults: faults.view().faults }, 'fault injection changed');
+    res.json(faults.view());
+  });
+  app.delete('/__faults', (_req, res) => {
+    faults.reset();
+    res.json(faults.view());
+  });
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,59 @@
+/**
+ * Department systems simulator entry point: load config, connect to the database
+ * `department_systems` on the server of MONGODB_URI (its own database, apart from the case
+ * engine's), seed the demo world, listen on SIMULATOR_HOST:SIMULATOR_PORT (127.0.0.1 unless told).
+ */
+import { loadConfig } from '../../config/config';
+import { createLogger } from '../../config/logger';
+import { retryUntil } from '../../config/retry';
+import { connectMongo } from '../../models/connection';
+import { createSimulatorApp } from './app';
+import { seedDepartmentSystems } from './seed';
+
+const SIMULATOR_DATABASE = 'department_systems';
+
+/** The same server, user and options as `uri`, but the simulator's own database. */
+function simulatorMongoUri(uri: string): string {
+  const url = new URL(uri);
+  url.pathname = `/${SIMULATOR_DATABASE}`;
+  return url.toString();
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'department-systems-simulator' });
+  const conn = await retryUntil('MongoDB', logger, () =>
+    connectMongo({
+      uri: simulatorMongoUri(config.MONGODB_URI),
+      serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    }),
+  );
+  const seeded = await seedDepartmentSystems(conn);
+  logger.info({ database: SIMULATOR_DATABASE, ...seeded }, 'demo department records seeded');
+
+  const app = createSimulatorApp({ conn, logger });
+  const server = app.listen(config.SIMULATOR_PORT, config.SIMULATOR_HOST, () => {
+    logger.info({ url: `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}` }, 'department systems simulator listening');
+  });
+  server.on('error', (err) => {
+    logger.fatal({ err: err.message }, 'department systems simulator cannot listen');
+    process.exit(1);
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'department systems simulator shutting down');
+    server.close(() => {
+      void conn.close().finally(() => process.exit(0));
+    });
+    // Delayed fault-injection answers and keep-alive sockets must not hold the exit.
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`department systems simulator failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

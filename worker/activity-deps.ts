@@ -1,0 +1,20 @@
+/** Builds what the activities need from config: the department adapter and the notice renderer (compiled once). */
+import type { Connection } from 'mongoose';
+import type { ActivityDeps } from '../activities';
+import { createDepartmentSystemsClient } from '../activities/adapters/department-systems.client';
+import { createNoticeRenderer } from '../activities/notifications/renderer';
+import type { Config } from '../config/config';
+
+export function createActivityDeps(
+  mongo: Connection,
+  config: Pick<Config, 'DEPARTMENT_SYSTEMS_URL' | 'DEPARTMENT_SYSTEMS_TIMEOUT_MS'>,
+): ActivityDeps {
+  return {
+    mongo,
+    departmentSystems: createDepartmentSystemsClient({
+      baseUrl: config.DEPARTMENT_SYSTEMS_URL,
+      timeoutMs: config.DEPARTMENT_SYSTEMS_TIMEOUT_MS,
+    }),
+    renderer: createNoticeRenderer(),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * Builds the data of each notice from the case state: minimised (masked ID numbers, names only
+ * where the notice needs them). Pure, so the workflow can call it.
+ */
+import type { CaseOutcomeInfo, CaseState, Reservation } from '../domain/case-view';
+import { maskIdNumber } from '../domain/masking';
+import type { Department, District, Town } from '../domain/vocabulary';
+import type { NoticeRequest } from '../activities/case-record.activities';
+
+type Area = District | Town;
+const areaOf = (s: CaseState): Area => (s.application.district ?? s.application.town) as Area;
+const applicantName = (s: CaseState): string => s.application.applicant.name;
+
+export function caseReceived(s: CaseState, departments: Department[]): NoticeRequest<'case_received'> {
+  return {
+    event: 'case_received',
+    key: 'case',
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      idNumber: maskIdNumber(s.application.applicant.idNumber),
+      route: s.application.route,
+      area: areaOf(s),
+      submittedAt: s.submittedAt,
+      departments,
+    },
+  };
+}
+
+export function supplementRequested(
+  s: CaseState,
+  department: Department,
+  items: string[],
+  deadline: string,
+  round: number,
+): NoticeRequest<'supplement_requested'> {
+  return {
+    event: 'supplement_requested',
+    key: `${department}:${round}`,
+    to: { kind: 'applicant' },
+    data: { caseNumber: s.caseNumber, recipientName: applicantName(s), department, items, deadline },
+  };
+}
+
+export function officerReminder(
+  s: CaseState,
+  department: Department,
+  dueAt: string,
+  round: number,
+): NoticeRequest<'officer_reminder'> {
+  return {
+    event: 'officer_reminder',
+    key: `${department}:${round}`,
+    to: { kind: 'department', department },
+    data: { caseNumber: s.caseNumber, recipientName: '经办人', department, dueAt },
+  };
+}
+
+export function escalation(
+  s: CaseState,
+  department: Department,
+  overdueSince: string,
+  waitingOn: 'officer_decision' | 'applicant_supplement' | 'department_system',
+  key: string,
+): NoticeRequest<'escalation'> {
+  return {
+    event: 'escalation',
+    key: `${department}:${key}`,
+    to: { kind: 'supervisors' },
+    data: { caseNumber: s.caseNumber, recipientName: '督办', department, overdueSince, waitingOn },
+  };
+}
+
+export function settled(s: CaseState, settledAt: string): NoticeRequest<'settled'> {
+  const family = s.application.family;
+  const housing = s.steps.housing?.check?.results[0]?.result;
+  const ownsHome = housing?.department === 'housing' && housing.residence === 'owned';
+  return {
+    event: 'settled',
+    key: 'case',
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      idNumber: maskIdNumber(s.application.applicant.idNumber),
+      route: s.application.route,
+      area: areaOf(s),
+      settledAt,
+      collectiveHousehold: s.collectiveHousehold,
+      familyMembers: family.map((p) => ({ name: p.name, idNumber: maskIdNumber(p.idNumber), relation: p.relation })),
+      children: s.reservations
+        .filter((r) => r.kind === 'school_place' && r.status === 'held' && r.personIndex !== undefined)
+        .map((r) => {
+          const child = family[r.personIndex! - 1]!;
+          return { name: child.name, schoolLevel: child.schoolLevel!, schoolName: r.pool };
+        }),
+      // §28: settled families without a home of their own are eligible for housing security.
+      housingSecurityEligible: !ownsHome,
+      socialInsuranceTransferStarted: s.socialInsuranceTransfer !== undefined,
+    },
+  };
+}
+
+export function rejected(s: CaseState, outcome: CaseOutcomeInfo): NoticeRequest<'rejected'> {
+  return {
+    event: 'rejected',
+    key: 'case',
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      idNumber: maskIdNumber(s.application.applicant.idNumber),
+      decidedAt: outcome.at,
+      reasons: outcome.reasons.map((r) =>
+        r.note ? { code: r.code, department: r.department, note: r.note } : { code: r.code, department: r.department },
+      ),
+    },
+  };
+}
+
+export function withdrawn(s: CaseState, at: string): NoticeRequest<'withdrawn'> {
+  return {
+    event: 'withdrawn',
+    key: 'case',
+    to: { kind: 'applicant' },
+    data: { caseNumber: s.caseNumber, recipientName: applicantName(s), withdrawnAt: at },
+  };
+}
+
+export function reservationsReleased(
+  s: CaseState,
+  released: Reservation[],
+  outcome: 'rejected' | 'withdrawn' | 'terminated',
+  at: string,
+): NoticeRequest<'reservations_released'> {
+  const people = [s.application.applicant, ...s.application.family];
+  return {
+    event: 'reservations_released',
+    key: 'case',
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      releasedAt: at,
+      caseOutcome: outcome,
+      released: released.map((r) =>
+        r.personIndex !== undefined ? { kind: r.kind, personName: people[r.personIndex]!.name } : { kind: r.kind },
+      ),
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The contract of the settlement case workflow, shared by the workflow, the API and the tests:
+ * workflow id, input / result, SLA settings, and the Updates and Query it answers.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CaseState, StepState } from '../domain/case-view';
+import type { RejectionReason } from '../domain/codes';
+import type { Application, CaseStatus, Department } from '../domain/vocabulary';
+
+export const settlementCaseWorkflowId = (caseId: string): string => `SettlementCase:${caseId}`;
+
+/** Deadlines are data (configurable per department, short in tests), never constants in code. */
+export interface SlaSettings {
+  /** How long an officer has to decide a step, per department (ms). */
+  officerDecisionMs: Record<Department, number>;
+  /** Fraction of the SLA after which the officer is reminded (DOMAIN: 80 %). */
+  reminderFraction: number;
+  /** How long the applicant has to provide supplementary material (ms). */
+  supplementResponseMs: number;
+  /** Pause between rounds of a failing automated lookup (ms); each round retries with backoff. */
+  checkRetryPauseMs: number;
+  /** How many failed rounds of a lookup before supervisors are told (escalation). */
+  checkFailuresBeforeEscalation: number;
+}
+
+export interface SettlementCaseInput {
+  caseId: string;
+  caseNumber: string;
+  /** The applicant's account (token subject): who may see and act on the case. */
+  applicantUserId: string;
+  application: Application;
+  submittedAt: string;
+  /** Points route: the policy version in force at submission; the case is judged under it. */
+  policyVersion?: string;
+  sla: SlaSettings;
+  /** Departments whose clean automated result is approved without an officer (per-department policy). */
+  autoApproveClean: Department[];
+  /** Capacity of a community collective-household address pool per area (§16). */
+  collectiveHouseholdCapacity: number;
+}
+
+export interface SettlementCaseResult {
+  status: Extract<CaseStatus, 'settled' | 'rejected' | 'withdrawn' | 'terminated'>;
+  compensated: string[];
+}
+
+// ---- Updates -------------------------------------------------------------------------------
+
+export interface DecideInput {
+  /** Idempotency key: the same request delivered twice has one effect. */
+  requestId: string;
+  /** The step being decided. */
+  department: Department;
+  /** The officer's own department (from their token): must equal `department`. */
+  officerDepartment: Department;
+  officerId: string;
+  decision: 'approve' | 'reject' | 'request_supplement';
+  reasonCode?: RejectionReason;
+  /** Applicant-facing text (rejection reason). */
+  reasonText?: string;
+  /** Missing material, for a supplement request. */
+  missing?: string[];
+  /** Officer-internal note: never shown to the applicant. */
+  internalNote?: string;
+}
+export const decideUpdate = defineUpdate<StepState, [DecideInput]>('decide');
+
+export interface ProvideSupplementInput {
+  requestId: string;
+  department: Department;
+  applicantUserId: string;
+  /** What the applicant provides (references to uploaded documents, answers). */
+  items: Array<{ name: string; reference: string }>;
+}
+export const provideSupplementUpdate = defineUpdate<StepState, [ProvideSupplementInput]>('provideSupplement');
+
+export interface WithdrawInput {
+  requestId: string;
+  applicantUserId: string;
+  note?: string;
+}
+export const withdrawUpdate = defineUpdate<{ status: CaseStatus }, [WithdrawInput]>('withdraw');
+
+export interface SupervisorActionInput {
+  requestId: string;
+  supervisorId: string;
+  department: Department;
+  action: 'extend_deadline' | 'reassign' | 'escalate' | 'retry_check';
+  /** extend_deadline: how much later the step is due (ms). */
+  extendByMs?: number;
+  /** reassign: the officer who now owns the step. */
+  officerId?: string;
+  note?: string;
+}
+export const supervisorActionUpdate = defineUpdate<StepState, [SupervisorActionInput]>('supervisorAction');
+
+export interface TerminateInput {
+  requestId: string;
+  supervisorId: string;
+  note: string;
+}
+/** Ends the case with compensation. Cancelling the workflow has the same effect. */
+export const terminateUpdate = defineUpdate<{ status: CaseStatus }, [TerminateInput]>('terminate');
+
+// ---- Query ---------------------------------------------------------------------------------
+
+export const caseStatusQuery = defineQuery<CaseState>('status');

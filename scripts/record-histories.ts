@@ -1,0 +1,127 @@
+/**
+ * Records one settlement-case history per route on the real stack (its own Temporal dev server
+ * and FerretDB, the department systems simulator over HTTP) and writes each to
+ * test/fixtures/histories/<name>.json, which test/integration/replay.test.ts replays in CI.
+ *
+ *   npx tsx scripts/record-histories.ts                  # record every scenario
+ *   npx tsx scripts/record-histories.ts town-settled …   # record only the named ones
+ *
+ * Re-record ONLY when a workflow change is meant to break compatibility with every case
+ * already started (nothing is live yet; the lead re-records at the end of a round of workflow
+ * changes). Once cases run in production, keep old histories and add new ones under new names:
+ * a change that fails to replay them must go behind `patched()`. See docs/replay-histories.md.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import type { Department } from '../domain/vocabulary';
+import { eventually, startStack, type TestStack } from '../test/support/stack';
+import { caseInput, decide, startCase } from '../test/support/cases';
+import { historyToJson } from '../test/support/histories';
+import { DEMO_PEOPLE, type DemoPersona } from '../tools/simulator/demo-people';
+import { caseStatusQuery, type SettlementCaseResult } from '../workflows/settlement-case.messages';
+import { writeWorkflowBundle } from './lib/bundle';
+import { freePort, stopAll } from './lib/processes';
+import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
+
+const HISTORIES_DIR = join(ROOT, 'test', 'fixtures', 'histories');
+
+type CaseHandle = Awaited<ReturnType<typeof startCase>>;
+
+interface Scenario {
+  persona: DemoPersona;
+  /** Drives the case to its end with officer decisions. */
+  drive(handle: CaseHandle): Promise<void>;
+  expect: SettlementCaseResult['status'];
+}
+
+const ALL_FOUR: Department[] = ['police', 'hrss', 'housing', 'education'];
+const approveAll = (departments: Department[]) => async (handle: CaseHandle) => {
+  await Promise.all(departments.map((d) => decide(handle, d)));
+};
+
+const SCENARIOS: Record<string, Scenario> = {
+  // §1: police + housing.
+  'town-settled': { persona: DEMO_PEOPLE.townOwner, drive: approveAll(['police', 'housing']), expect: 'settled' },
+  // §2: all four departments, points score, quota slot.
+  'points-settled': { persona: DEMO_PEOPLE.pointsHigh, drive: approveAll(ALL_FOUR), expect: 'settled' },
+  // §16: no residence → collective-household slot.
+  'collective-household': { persona: DEMO_PEOPLE.noHousing, drive: approveAll(ALL_FOUR), expect: 'settled' },
+  // §21–23: spouse and two children, a school place per child.
+  'with-children': { persona: DEMO_PEOPLE.parentWithChildren, drive: approveAll(ALL_FOUR), expect: 'settled' },
+  // Housing, education and police approve (residence, two school places, provisional
+  // registration and the quota slot are committed), then HR rejects: every commit is undone.
+  'rejected-after-commits': {
+    persona: DEMO_PEOPLE.parentWithChildren,
+    async drive(handle) {
+      for (const d of ['housing', 'education', 'police'] as const) await decide(handle, d);
+      await eventually(
+        async () => ((await handle.query(caseStatusQuery)).reservations.length >= 5 ? true : undefined),
+        'five reservations held',
+      );
+      await decide(handle, 'hrss', 'reject', { reasonCode: 'other', reasonText: '社保缴费记录与申报不符' });
+    },
+    expect: 'rejected',
+  },
+};
+
+async function record(stack: TestStack, name: string, scenario: Scenario, bundle: string): Promise<string> {
+  const input = caseInput(scenario.persona);
+  const handle = await startCase(stack, input);
+  await scenario.drive(handle);
+  const result = await handle.result();
+  if (result.status !== scenario.expect) throw new Error(`${name}: ended ${result.status}, expected ${scenario.expect}`);
+  const history = await handle.fetchHistory();
+  // Sanity: the fresh recording replays against the code that produced it.
+  await Worker.runReplayHistory({ workflowBundle: { code: bundle } }, history, name);
+  const file = join(HISTORIES_DIR, `${name}.json`);
+  writeFileSync(file, historyToJson(history));
+  return `${relative(ROOT, file)}: ${history.events?.length ?? 0} events, ${result.status}`;
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((n) => !(n in SCENARIOS));
+  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  const names = wanted.length ? wanted : Object.keys(SCENARIOS);
+
+  const runDir = join(DATA_DIR, 'record-histories', `${Date.now()}-${process.pid}`);
+  const bins = readBinaries();
+  const [temporal, ferretdb, bundlePath] = await Promise.all([
+    freePort().then((port) =>
+      startTemporal({ binary: bins.temporal, port, dbFile: join(runDir, 'temporal.db'), logFile: join(runDir, 'temporal.log') }),
+    ),
+    freePort().then((port) =>
+      startFerretdb({ binary: bins.ferretdb, port, sqliteDir: join(runDir, 'ferretdb'), logFile: join(runDir, 'ferretdb.log') }),
+    ),
+    writeWorkflowBundle(join(runDir, 'workflow-bundle.js')),
+  ]);
+  // What test/support reads: the same environment `npm test` gives the tests.
+  process.env.TEMPORAL_ADDRESS = temporal.address;
+  process.env.MONGODB_URI = ferretdb.uri;
+  process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
+  process.env.LOG_LEVEL ??= 'silent';
+
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  const bundle = readFileSync(bundlePath, 'utf8');
+  const stack = await startStack('record-histories');
+  try {
+    for (const name of names) console.log(await record(stack, name, SCENARIOS[name]!, bundle));
+  } finally {
+    await stack.close();
+  }
+  await stopAll();
+  rmSync(runDir, { recursive: true, force: true });
+}
+
+main().then(
+  async () => {
+    await stopAll();
+    process.exit(0);
+  },
+  async (err: unknown) => {
+    console.error(`[record-histories] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await stopAll();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,104 @@
+/**
+ * The CI determinism check: every history recorded under test/fixtures/histories (one per
+ * route, see scripts/record-histories.ts and docs/replay-histories.md) must replay against the
+ * workflow bundle this run built. A change to workflow code that running cases could not
+ * replay fails here, before it ships; such a change belongs behind `patched()`.
+ *
+ * The second part proves the check has teeth: the same histories fail against a deliberately
+ * incompatible variant of the workflow and pass against the same change made behind `patched()`.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { createLogger } from '../../config/logger';
+import { installTemporalRuntime } from '../../worker/runtime';
+import { readHistoryFiles, type HistoryFile } from '../support/histories';
+
+const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
+const VARIANTS_DIR = join(__dirname, '..', 'fixtures', 'workflows');
+/** At least one recorded history per route and ending (issue 3, "Temporal practice"). */
+const REQUIRED = ['town-settled', 'points-settled', 'collective-household', 'with-children', 'rejected-after-commits'];
+
+const noop = () => undefined;
+const quietBundler = { trace: noop, debug: noop, info: noop, warn: noop, log: noop, error: noop };
+
+function currentBundle(): string {
+  const path = process.env.WORKFLOW_BUNDLE_PATH;
+  if (!path) throw new Error('WORKFLOW_BUNDLE_PATH is not set: run the suite through `npm test`, which bundles the workflows');
+  return readFileSync(path, 'utf8');
+}
+
+/** Replays every history against `code`; the error of each that failed, by name. */
+async function replayAll(code: string, histories: HistoryFile[]): Promise<Map<string, Error>> {
+  const failures = new Map<string, Error>();
+  const results = Worker.runReplayHistories(
+    { workflowBundle: { code }, replayName: 'ci-replay-check' },
+    histories.map((h) => ({ workflowId: h.name, history: h.history })),
+  );
+  for await (const r of results) if (r.error) failures.set(r.workflowId, r.error);
+  return failures;
+}
+
+describe('recorded histories replay against the current workflow code', () => {
+  let histories: HistoryFile[];
+  before(() => {
+    installTemporalRuntime(createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'test-replay' }));
+    histories = readHistoryFiles(HISTORIES_DIR);
+  });
+
+  it('when the fixtures are listed, then every route has a recorded history', () => {
+    const names = histories.map((h) => h.name);
+    for (const name of REQUIRED) assert.ok(names.includes(name), `test/fixtures/histories/${name}.json is missing`);
+    for (const h of histories) {
+      const started = h.history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      assert.equal(started?.workflowType?.name, 'settlementCase', `${h.name} is a settlementCase history`);
+    }
+  });
+
+  it('when every recorded history is replayed against this build, then none fails (no DeterminismViolationError)', async () => {
+    const failures = await replayAll(currentBundle(), histories);
+
+    const report = [...failures].map(([name, err]) => `${name}: ${err.name}: ${err.message}`);
+    assert.deepEqual(
+      report,
+      [],
+      'workflow code changed incompatibly: put the change behind patched() (docs/replay-histories.md)',
+    );
+  });
+
+  describe('the check itself', () => {
+    let incompatible: string;
+    let patched: string;
+    before(async () => {
+      // Bundling takes a few seconds each; both at once.
+      const bundle = async (file: string): Promise<string> =>
+        (await bundleWorkflowCode({ workflowsPath: join(VARIANTS_DIR, file), logger: quietBundler })).code;
+      [incompatible, patched] = await Promise.all([
+        bundle('settlement-case.nondeterministic.ts'),
+        bundle('settlement-case.patched.ts'),
+      ]);
+    });
+
+    it('when a history is replayed against a workflow whose first command differs, then it fails with DeterminismViolationError', async () => {
+      const town = histories.find((h) => h.name === 'town-settled')!;
+
+      await assert.rejects(
+        Worker.runReplayHistory({ workflowBundle: { code: incompatible } }, town.history, town.name),
+        (err: unknown) => {
+          assert.ok(err instanceof DeterminismViolationError, `expected DeterminismViolationError, got ${String(err)}`);
+          assert.match(err.message, /nondeterminism/i);
+          return true;
+        },
+      );
+    });
+
+    it('when the same change is made behind patched(), then every recorded history still replays', async () => {
+      const failures = await replayAll(patched, histories);
+
+      assert.deepEqual([...failures.keys()], []);
+    });
+  });
+});

@@ -1,10 +1,19 @@
 /** Builds the Express app: neither listens nor connects (api/main.ts does), so supertest runs it in-process. */
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { createAuthenticator } from './auth/identity';
 import type { ApiDeps } from './deps';
 import { diagnosticsRouter } from './diagnostics.router';
 import { healthRouter } from './health.router';
+import { createMetrics } from './metrics';
+import { createRegistry, generateDocument, renderDocsPage } from './openapi';
 import { createErrorHandler, HttpProblem, notFoundHandler } from './problem';
+import { applicantRouter } from './routers/applicant.router';
+import { commonRouter } from './routers/common.router';
+import { officerRouter } from './routers/officer.router';
+import { supervisorRouter } from './routers/supervisor.router';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -17,23 +26,100 @@ const requestId: RequestHandler = (req, res, next) => {
 
 /** JSON only: anything else with a body is a 415, not a silently empty body. */
 const requireJson: RequestHandler = (req, _res, next) => {
-  const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
-  if ((hasBody || req.headers['transfer-encoding']) && !req.is('application/json')) {
+  const hasBody =
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') ||
+    req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json'))
     throw new HttpProblem(415, 'unsupported-media-type', 'Request bodies must be application/json');
-  }
   next();
 };
 
 export function createApp(deps: ApiDeps): Express {
+  const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', false);
+  const metrics = createMetrics(deps.mongo);
+
   app.use(requestId);
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"] } } }));
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      // The logger masks any ID number in the line, so even a raw URL cannot leak one.
+      logger.info(
+        {
+          reqId: req.id,
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          role: req.caller?.role,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  app.use(metrics.middleware);
   app.use(healthRouter(deps));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const tooMany = (): never => {
+    throw new HttpProblem(429, 'rate-limited', 'Too many requests; slow down and retry later');
+  };
+  app.use(
+    '/api',
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: tooMany,
+    }),
+  );
   app.use(requireJson);
-  app.use(express.json({ limit: '64kb', strict: true }));
-  app.use('/api/v1', diagnosticsRouter(deps));
+  app.use(express.json({ limit: `${config.API_BODY_LIMIT_KB}kb`, strict: true }));
+
+  const registry = createRegistry();
+  const v1 = express.Router();
+  v1.use(
+    createAuthenticator({
+      secret: config.AUTH_JWT_SECRET,
+      jwksUrl: config.AUTH_JWKS_URL,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+    }),
+  );
+  v1.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => `sub:${req.caller?.sub ?? ''}`,
+      handler: tooMany,
+    }),
+  );
+  v1.use(applicantRouter(deps, registry));
+  v1.use(officerRouter(deps, registry, metrics));
+  v1.use(supervisorRouter(deps, registry));
+  v1.use(commonRouter(deps, registry));
+  v1.use(diagnosticsRouter(deps, registry));
+
+  const document = generateDocument(registry);
+  const docsPage = renderDocsPage(document);
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.get('/api/v1/docs', (_req, res) => {
+    res.type('html').send(docsPage);
+  });
+  app.use('/api/v1', v1);
   app.use(notFoundHandler);
-  app.use(createErrorHandler(deps.logger));
+  app.use(createErrorHandler(logger));
   return app;
 }

@@ -1,11 +1,11 @@
-/** What the HTTP layer needs from the outside world; built by api/main.ts, faked by nothing. */
+/** What the HTTP layer needs from the outside world; built by api/main.ts (or a test), faked by nothing. */
 import type { Client } from '@temporalio/client';
 import type { Connection as MongoConnection } from 'mongoose';
 import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
 
 export interface ApiDeps {
-  config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_NAMESPACE' | 'MONGODB_SERVER_SELECTION_TIMEOUT_MS' | 'NODE_ENV'>;
+  config: Config;
   logger: Logger;
   temporal: Client;
   mongo: MongoConnection;

@@ -34,6 +34,7 @@ export class HttpProblem extends Error {
     readonly type: string,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
@@ -82,6 +83,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
         problem = new HttpProblem(500, 'internal-error', 'An unexpected error occurred; it has been logged');
       }
     }
+    for (const [k, v] of Object.entries(problem.headers)) res.setHeader(k, v);
     if (problem.status >= 500) logger.warn({ status: problem.status, type: problem.type, reqId: req.id }, 'request failed');
     res
       .status(problem.status)

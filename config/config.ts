@@ -3,6 +3,7 @@
  * value stops the process with a message naming the variable (fail fast, not at first use).
  */
 import { z } from 'zod';
+import { DEPARTMENTS } from '../domain/vocabulary';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().min(1);
@@ -32,11 +33,50 @@ export const CONFIG_SCHEMA = z.object({
   DEPARTMENT_SYSTEMS_TIMEOUT_MS: durationMs.default(5000),
   SIMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   SIMULATOR_PORT: port.default(3100),
+  // ---- identity (Bearer JWTs) ----
+  /** HS256 shared secret (development / small deployments). Either this or AUTH_JWKS_URL. */
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** JWKS endpoint of an OIDC provider (RS256/ES256 tokens). */
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_ISSUER: z.string().min(1).default('hukou-settlement'),
+  AUTH_AUDIENCE: z.string().min(1).default('hukou-settlement-api'),
+  // ---- HTTP hardening ----
+  API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64),
+  /** Requests per minute per token and per client IP. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // ---- case policy (deadlines are data) ----
+  SLA_POLICE_MS: durationMs.default(5 * 24 * 3600_000),
+  SLA_HRSS_MS: durationMs.default(5 * 24 * 3600_000),
+  SLA_HOUSING_MS: durationMs.default(5 * 24 * 3600_000),
+  SLA_EDUCATION_MS: durationMs.default(5 * 24 * 3600_000),
+  SLA_REMINDER_FRACTION: z.coerce.number().gt(0).lt(1).default(0.8),
+  SUPPLEMENT_RESPONSE_MS: durationMs.default(15 * 24 * 3600_000),
+  CHECK_RETRY_PAUSE_MS: durationMs.default(60_000),
+  CHECK_FAILURES_BEFORE_ESCALATION: z.coerce.number().int().min(1).default(3),
+  /** Comma-separated departments whose clean automated result needs no officer. */
+  AUTO_APPROVE_DEPARTMENTS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(DEPARTMENTS))),
+  COLLECTIVE_HOUSEHOLD_CAPACITY: z.coerce.number().int().min(0).default(200),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof CONFIG_SCHEMA>;
+
+/** Tokens must be verifiable: outside development and test, a secret or a JWKS URL is required. */
+const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
+  if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {
+    ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL in production' });
+  }
+});
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 
 export class ConfigError extends Error {
@@ -44,7 +84,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = CONFIG_SCHEMA.safeParse(env);
+  const parsed = CONFIG_CHECKED.safeParse(env);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {
     const key = String(i.path[0] ?? '?');

@@ -6,6 +6,7 @@ export const AUDIT_TYPES = [
   'check_completed',
   'check_failed',
   'decision',
+  'decision_refused',
   'supplement_requested',
   'supplement_provided',
   'reminder',

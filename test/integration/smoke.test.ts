@@ -6,21 +6,27 @@ import { eventually, startStack, type TestStack } from '../support/stack';
 
 describe('smoke: API → Temporal → worker → activity → MongoDB → API', () => {
   let stack: TestStack;
+  let auth: string;
   before(async () => {
     stack = await startStack('smoke');
+    auth = `Bearer ${await stack.token({ sub: 'sv-1', role: 'supervisor' })}`;
   });
   after(async () => {
     await stack.close();
   });
 
   it('when a probe is started through the API, then its activity write is read back through the API', async () => {
-    const started = await request(stack.app).post('/api/v1/diagnostics/probes').send({ message: 'hello 你好 𠀾' }).expect(202);
+    const started = await request(stack.app)
+      .post('/api/v1/diagnostics/probes')
+      .set('authorization', auth)
+      .send({ message: 'hello 你好 𠀾' })
+      .expect(202);
     const probeId = started.body.probeId as string;
     assert.match(probeId, /^[0-9a-f-]{36}$/);
     assert.equal(started.headers.location, `/api/v1/diagnostics/probes/${probeId}`);
 
     const recorded = await eventually(async () => {
-      const res = await request(stack.app).get(`/api/v1/diagnostics/probes/${probeId}`).expect(200);
+      const res = await request(stack.app).get(`/api/v1/diagnostics/probes/${probeId}`).set('authorization', auth).expect(200);
       return res.body.status === 'recorded' ? res.body : undefined;
     }, 'the probe to be recorded');
 
@@ -38,13 +44,20 @@ describe('smoke: API → Temporal → worker → activity → MongoDB → API', 
   });
 
   it('when a probe id is unknown, then the API answers a 404 problem', async () => {
-    const res = await request(stack.app).get('/api/v1/diagnostics/probes/00000000-0000-4000-8000-000000000000').expect(404);
+    const res = await request(stack.app)
+      .get('/api/v1/diagnostics/probes/00000000-0000-4000-8000-000000000000')
+      .set('authorization', auth)
+      .expect(404);
     assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
     assert.equal(res.body.status, 404);
   });
 
   it('when the body is invalid, then the API answers a 400 problem naming the field', async () => {
-    const res = await request(stack.app).post('/api/v1/diagnostics/probes').send({ message: '', extra: 1 }).expect(400);
+    const res = await request(stack.app)
+      .post('/api/v1/diagnostics/probes')
+      .set('authorization', auth)
+      .send({ message: '', extra: 1 })
+      .expect(400);
     const paths = (res.body.invalidParams as { path: string }[]).map((p) => p.path).sort();
     assert.deepEqual(paths, ['/', '/message']);
   });

@@ -14,6 +14,8 @@ import type { Connection as MongoConnection } from 'mongoose';
 import { createDepartmentSystemsClient } from '../../activities/adapters/department-systems.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { createApp } from '../../api/app';
+import { mintToken, type Caller } from '../../api/auth/identity';
+import { loadConfig, type Config } from '../../config/config';
 import { createLogger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { createSimulatorApp } from '../../tools/simulator/app';
@@ -29,8 +31,13 @@ export interface Faults {
   delayMs?: number;
 }
 
+export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
 export interface TestStack {
   app: Express;
+  config: Config;
+  /** A Bearer token for this stack's API. */
+  token(caller: Caller): Promise<string>;
   client: Client;
   mongo: MongoConnection;
   worker: Worker;
@@ -44,6 +51,8 @@ export interface TestStack {
 }
 
 export interface StackOptions {
+  /** Config overrides for the API (e.g. short SLAs, a small rate limit). */
+  env?: Record<string, string>;
   /** Adapter timeout per lookup (short in tests so slowness is seen quickly). */
   lookupTimeoutMs?: number;
 }
@@ -85,19 +94,26 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   let worker = await newWorker();
   let workerRun = worker.run();
 
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_NAMESPACE: temporalNamespace(),
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    MONGODB_SERVER_SELECTION_TIMEOUT_MS: '5000',
+    CHECK_RETRY_PAUSE_MS: '500',
+    ...opts.env,
+  });
   const app = createApp({
-    config: {
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      TEMPORAL_NAMESPACE: temporalNamespace(),
-      MONGODB_SERVER_SELECTION_TIMEOUT_MS: 5000,
-      NODE_ENV: 'test',
-    },
+    config,
     logger,
     temporal: client,
     mongo,
   });
   const stack: TestStack = {
     app,
+    config,
+    token: (caller: Caller) =>
+      mintToken(caller, { secret: TEST_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     client,
     mongo,
     worker,

@@ -1,0 +1,52 @@
+/** Prometheus metrics: request latency, cases by status (read on scrape), decisions per department. */
+import type { RequestHandler } from 'express';
+import type { Connection } from 'mongoose';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { caseModel } from '../models/case.model';
+
+export interface Metrics {
+  registry: Registry;
+  decisions: Counter<'department' | 'decision'>;
+  middleware: RequestHandler;
+}
+
+export function createMetrics(mongo: Connection): Metrics {
+  const registry = new Registry();
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route template',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const decisions = new Counter({
+    name: 'officer_decisions_total',
+    help: 'Officer decisions accepted',
+    labelNames: ['department', 'decision'],
+    registers: [registry],
+  });
+  const cases = caseModel(mongo);
+  new Gauge({
+    name: 'cases_by_status',
+    help: 'Settlement cases in the read model by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await cases
+        .aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }])
+        .option({ maxTimeMS: 2000 });
+      for (const r of rows) this.set({ status: r._id }, r.n);
+    },
+  });
+  const middleware: RequestHandler = (req, res, next) => {
+    const end = latency.startTimer({ method: req.method });
+    res.on('finish', () => {
+      // The route template, never the raw URL: ids (and anything else) stay out of label values.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ route, status: String(res.statusCode) });
+    });
+    next();
+  };
+  return { registry, decisions, middleware };
+}

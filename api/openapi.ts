@@ -1,0 +1,49 @@
+/** The OpenAPI document, generated from the route declarations (api/http/route.ts), and a browsable page. */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import Handlebars from 'handlebars';
+
+export function createRegistry(): OpenAPIRegistry {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  return registry;
+}
+
+export function generateDocument(registry: OpenAPIRegistry) {
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Household settlement (户籍/落户) case API',
+      version: '1.0.0',
+      description:
+        'Applicants submit and track settlement cases; officers decide their department’s step; supervisors audit stuck cases. Every error is RFC 9457 application/problem+json.',
+    },
+    servers: [{ url: '/' }],
+  });
+}
+
+const page = Handlebars.create().compile(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{info.title}}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .2em}
+.op{border:1px solid #ddd;border-radius:6px;margin:.6rem 0;padding:.5rem .8rem}.m{font-weight:700;text-transform:uppercase;margin-right:.5em}
+.tag{color:#555;font-size:.85em}</style></head>
+<body><h1>{{info.title}}</h1><p>{{info.description}}</p>
+<p>Machine-readable document: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a></p>
+{{#each ops}}<div class="op"><span class="m">{{method}}</span><code>{{path}}</code> <span class="tag">[{{tag}}]{{#if secured}} · Bearer{{/if}}</span>
+<div>{{summary}}</div><div class="tag">responses: {{responses}}</div></div>{{/each}}
+</body></html>`);
+
+export function renderDocsPage(doc: ReturnType<typeof generateDocument>): string {
+  const ops = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+    Object.entries(
+      item as Record<string, { summary?: string; tags?: string[]; security?: unknown[]; responses?: Record<string, unknown> }>,
+    ).map(([method, op]) => ({
+      method,
+      path,
+      tag: op.tags?.[0] ?? '',
+      summary: op.summary ?? '',
+      secured: (op.security?.length ?? 0) > 0,
+      responses: Object.keys(op.responses ?? {}).join(' '),
+    })),
+  );
+  return page({ info: doc.info, ops });
+}

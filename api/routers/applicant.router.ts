@@ -1,0 +1,140 @@
+/** Applicant routes: submit, track, supplement, withdraw — only ever their own cases. */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { z } from 'zod';
+import { provideSupplementUpdate, settlementCaseWorkflowId, withdrawUpdate } from '../../workflows/settlement-case.messages';
+import type { ApiDeps } from '../deps';
+import { addRoute } from '../http/route';
+import { ApplicationBody, SupplementBody, WithdrawBody } from '../schemas/application.schema';
+import { applicantSummary, applicantView, ApplicantCaseSummary, ApplicantCaseView } from '../schemas/case-views';
+import { CaseIdParams, CaseIdResponse, Limit } from '../schemas/common';
+import { loadOwnCase } from '../services/case-store';
+import { listOwnCases, submitApplication } from '../services/submission';
+import { mapWorkflowErrors } from '../services/workflow-errors';
+import { requestIdOf } from '../http/request-id';
+import { HttpProblem } from '../problem';
+
+const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{8,128}$/)
+    .optional()
+    .meta({ description: 'Same key + same body → the same case and response; same key + different body → 422' }),
+});
+
+export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const roles = ['applicant' as const];
+
+  addRoute(router, registry, {
+    method: 'post',
+    path: '/applicant/cases',
+    summary: 'Submit a settlement application for yourself and co-residing family members',
+    tag: 'applicant',
+    roles,
+    headers: IdempotencyHeader,
+    body: ApplicationBody,
+    responses: {
+      202: { description: 'Accepted: the case runs', schema: CaseIdResponse },
+      409: { description: 'An open case exists for this applicant ID number' },
+      422: { description: 'Idempotency-Key reused with a different body' },
+    },
+    handler: async ({ caller, body, req }) => {
+      const key = req.get('idempotency-key');
+      if (key !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
+        throw new HttpProblem(400, 'validation-error', 'Invalid Idempotency-Key', {
+          invalidParams: [{ path: '/headers/idempotency-key', message: '8–128 characters of A-Z a-z 0-9 . _ : -' }],
+        });
+      }
+      const result = await submitApplication(deps, caller.sub, body, key);
+      return { status: result.status, body: result.body, headers: { Location: `/api/v1/applicant/cases/${result.body.caseId}` } };
+    },
+  });
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/applicant/cases',
+    summary: 'List your own cases, newest first',
+    tag: 'applicant',
+    roles,
+    query: z.strictObject({ limit: Limit, cursor: z.string().max(200).optional() }),
+    responses: {
+      200: {
+        description: 'A page of cases',
+        schema: z.object({ items: z.array(ApplicantCaseSummary), nextCursor: z.string().optional() }),
+      },
+    },
+    handler: async ({ caller, query }) => {
+      const { page, nextCursor } = await listOwnCases(deps, caller.sub, query.limit, query.cursor);
+      return { status: 200, body: { items: page.map(applicantSummary), ...(nextCursor ? { nextCursor } : {}) } };
+    },
+  });
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/applicant/cases/:caseId',
+    summary: 'Your case: status per department, deadlines, score breakdown, reservations',
+    tag: 'applicant',
+    roles,
+    params: CaseIdParams,
+    responses: { 200: { description: 'The case', schema: ApplicantCaseView } },
+    handler: async ({ caller, params }) => ({
+      status: 200,
+      body: applicantView(await loadOwnCase(deps, params.caseId, caller.sub)),
+    }),
+  });
+
+  addRoute(router, registry, {
+    method: 'post',
+    path: '/applicant/cases/:caseId/supplements',
+    summary: 'Provide the supplementary material a department asked for (补正)',
+    tag: 'applicant',
+    roles,
+    params: CaseIdParams,
+    body: SupplementBody,
+    responses: {
+      200: { description: 'Accepted; the step goes back to the officer' },
+      409: { description: 'No supplement is awaited' },
+    },
+    handler: async ({ caller, params, body, req }) => {
+      await loadOwnCase(deps, params.caseId, caller.sub);
+      const requestId = requestIdOf(req);
+      const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
+      await mapWorkflowErrors(() =>
+        handle.executeUpdate(provideSupplementUpdate, {
+          updateId: `supplement:${caller.sub}:${requestId}`,
+          args: [{ requestId, department: body.department, applicantUserId: caller.sub, items: body.items }],
+        }),
+      );
+      return { status: 200, body: applicantView(await loadOwnCase(deps, params.caseId, caller.sub)) };
+    },
+  });
+
+  addRoute(router, registry, {
+    method: 'post',
+    path: '/applicant/cases/:caseId/withdrawal',
+    summary: 'Withdraw your case; anything reserved for it is released',
+    tag: 'applicant',
+    roles,
+    params: CaseIdParams,
+    body: WithdrawBody,
+    responses: {
+      202: { description: 'Withdrawal accepted; reservations are being released' },
+      409: { description: 'The case can no longer be withdrawn' },
+    },
+    handler: async ({ caller, params, body, req }) => {
+      await loadOwnCase(deps, params.caseId, caller.sub);
+      const requestId = requestIdOf(req);
+      const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
+      await mapWorkflowErrors(() =>
+        handle.executeUpdate(withdrawUpdate, {
+          updateId: `withdraw:${caller.sub}:${requestId}`,
+          args: [{ requestId, applicantUserId: caller.sub, ...(body.note ? { note: body.note } : {}) }],
+        }),
+      );
+      return { status: 202, body: { caseId: params.caseId, status: 'withdrawn' } };
+    },
+  });
+
+  return router;
+}

@@ -1,0 +1,220 @@
+/** Officer routes: the department inbox, the department-scoped case view, and decisions. */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { trusted } from 'mongoose';
+import { z } from 'zod';
+import { REJECTION_REASONS } from '../../domain/codes';
+import { DISTRICTS, STEP_STATUSES, TOWNS, type Department } from '../../domain/vocabulary';
+import { caseModel } from '../../models/case.model';
+import { decideUpdate, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+import type { Caller } from '../auth/identity';
+import type { ApiDeps } from '../deps';
+import { requestIdOf } from '../http/request-id';
+import { addRoute } from '../http/route';
+import type { Metrics } from '../metrics';
+import { HttpProblem } from '../problem';
+import { officerView, OfficerCaseView } from '../schemas/case-views';
+import { CaseIdParams, CaseStepParams, Limit } from '../schemas/common';
+import { auditRefusedAttempt } from '../services/audit-writer';
+import { loadCaseOr404 } from '../services/case-store';
+import { toHttpProblem } from '../services/workflow-errors';
+
+const OPEN_STEP_STATUSES = ['checking', 'check_failed', 'awaiting_decision', 'supplement_requested'] as const;
+
+export const DecisionBody = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject', 'request_supplement']),
+    reasonCode: z.enum(REJECTION_REASONS).optional(),
+    reasonText: z.string().trim().min(1).max(500).optional(),
+    missing: z.array(z.string().trim().min(1).max(100)).min(1).max(20).optional(),
+    internalNote: z
+      .string()
+      .trim()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ description: 'Officer-internal; never shown to the applicant' }),
+  })
+  .superRefine((d, ctx) => {
+    if (d.decision === 'reject' && !d.reasonCode)
+      ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: 'a rejection needs a reason code' });
+    if (d.decision === 'request_supplement' && !d.missing)
+      ctx.addIssue({ code: 'custom', path: ['missing'], message: 'list the missing material' });
+  })
+  .meta({ id: 'Decision' });
+
+const InboxItem = z
+  .object({
+    caseId: z.string(),
+    caseNumber: z.string(),
+    route: z.string(),
+    area: z.string(),
+    caseStatus: z.string(),
+    stepStatus: z.enum(STEP_STATUSES),
+    dueAt: z.string().optional(),
+    overdue: z.boolean(),
+    assignedOfficer: z.string().optional(),
+  })
+  .meta({ id: 'InboxItem' });
+
+const officerDepartment = (caller: Caller): Department => {
+  if (caller.role !== 'officer') throw new HttpProblem(403, 'forbidden', 'Officers only');
+  return caller.department;
+};
+
+export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics: Metrics): Router {
+  const router = Router();
+  const roles = ['officer' as const];
+  const cases = caseModel(deps.mongo);
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/officer/inbox',
+    summary: "Your department's open steps, soonest due first",
+    tag: 'officer',
+    roles,
+    query: z.strictObject({
+      status: z.enum(OPEN_STEP_STATUSES).optional(),
+      route: z.enum(['town', 'points']).optional(),
+      area: z.enum([...DISTRICTS, ...TOWNS]).optional(),
+      overdue: z.enum(['true', 'false']).optional(),
+      limit: Limit,
+      cursor: z.string().max(200).optional(),
+    }),
+    responses: {
+      200: {
+        description: 'A page of the inbox',
+        schema: z.object({ items: z.array(InboxItem), nextCursor: z.string().optional() }),
+      },
+    },
+    handler: async ({ caller, query }) => {
+      const d = officerDepartment(caller);
+      const stepPath = `steps.${d}`;
+      const filter: Record<string, unknown> = {
+        [`${stepPath}.status`]: query.status ?? trusted({ $in: [...OPEN_STEP_STATUSES] }),
+      };
+      if (query.route) filter.route = query.route;
+      if (query.area) filter.area = query.area;
+      if (query.overdue) filter[`${stepPath}.overdue`] = query.overdue === 'true';
+      if (query.cursor) {
+        const [due = '', id = ''] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
+        filter.$or = [
+          { [`${stepPath}.dueAt`]: trusted({ $gt: due }) },
+          { [`${stepPath}.dueAt`]: due, _id: trusted({ $gt: id }) },
+        ];
+      }
+      const docs = await cases
+        .find(filter)
+        .sort({ [`${stepPath}.dueAt`]: 1, _id: 1 })
+        .limit(query.limit + 1)
+        .lean();
+      const page = docs.slice(0, query.limit);
+      const items = page.map((c) => {
+        const s = c.steps[d]!;
+        return InboxItem.parse({
+          caseId: c._id,
+          caseNumber: c.caseNumber,
+          route: c.route,
+          area: c.area,
+          caseStatus: c.status,
+          stepStatus: s.status,
+          dueAt: s.dueAt,
+          overdue: s.overdue,
+          assignedOfficer: s.assignedOfficer,
+        });
+      });
+      const last = page[page.length - 1];
+      const nextCursor =
+        docs.length > query.limit && last
+          ? Buffer.from(`${last.steps[d]?.dueAt ?? ''}|${last._id}`).toString('base64url')
+          : undefined;
+      return { status: 200, body: { items, ...(nextCursor ? { nextCursor } : {}) } };
+    },
+  });
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/officer/cases/:caseId',
+    summary: "A case as your department needs it: your step in full, others' status only",
+    tag: 'officer',
+    roles,
+    params: CaseIdParams,
+    responses: { 200: { description: 'The case, scoped to your department', schema: OfficerCaseView } },
+    handler: async ({ caller, params }) => {
+      const d = officerDepartment(caller);
+      const c = await loadCaseOr404(deps, params.caseId);
+      if (!c.steps[d]) throw new HttpProblem(404, 'not-found', 'No such case for your department');
+      return { status: 200, body: officerView(c, d) };
+    },
+  });
+
+  addRoute(router, registry, {
+    method: 'post',
+    path: '/officer/cases/:caseId/steps/:department/decision',
+    summary: 'Decide your department’s step: approve, reject (with reason) or request supplementary material',
+    tag: 'officer',
+    roles,
+    params: CaseStepParams,
+    body: DecisionBody,
+    responses: {
+      200: { description: 'The new state of the step', schema: z.object({ step: z.record(z.string(), z.unknown()) }) },
+      409: { description: 'The step is not awaiting a decision (e.g. another officer decided first)' },
+      422: { description: 'The decision is incomplete' },
+    },
+    handler: async ({ caller, params, body, req }) => {
+      const d = officerDepartment(caller);
+      const requestId = requestIdOf(req);
+      const attempt = {
+        actor: { id: caller.sub, role: 'officer' as const, department: d },
+        department: params.department,
+        data: { decision: body.decision, requestId },
+      };
+      if (params.department !== d) {
+        await auditRefusedAttempt(deps, params.caseId, requestId, {
+          ...attempt,
+          type: 'decision_refused',
+          what: body.decision,
+          why: 'wrong_department',
+        });
+        throw new HttpProblem(403, 'wrong-department', `A ${d} officer cannot decide the ${params.department} step`);
+      }
+      await loadCaseOr404(deps, params.caseId);
+      const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
+      let step;
+      try {
+        step = await handle.executeUpdate(decideUpdate, {
+          updateId: `decide:${d}:${requestId}`,
+          args: [
+            {
+              requestId,
+              department: params.department,
+              officerDepartment: d,
+              officerId: caller.sub,
+              decision: body.decision,
+              ...(body.reasonCode ? { reasonCode: body.reasonCode } : {}),
+              ...(body.reasonText ? { reasonText: body.reasonText } : {}),
+              ...(body.missing ? { missing: body.missing } : {}),
+              ...(body.internalNote ? { internalNote: body.internalNote } : {}),
+            },
+          ],
+        });
+      } catch (err) {
+        const problem = toHttpProblem(err);
+        if (!problem) throw err;
+        await auditRefusedAttempt(deps, params.caseId, requestId, {
+          ...attempt,
+          type: 'decision_refused',
+          what: body.decision,
+          why: problem.type,
+        });
+        throw problem;
+      }
+      metrics.decisions.inc({ department: d, decision: body.decision });
+      // The update answers with the step as the workflow now holds it; the read model may lag.
+      const c = await loadCaseOr404(deps, params.caseId);
+      return { status: 200, body: { step: officerView({ ...c, steps: { ...c.steps, [d]: step } }, d).step } };
+    },
+  });
+
+  return router;
+}

@@ -1,0 +1,75 @@
+/** The audit trail as each role may see it, and its CSV export. */
+import { z } from 'zod';
+import type { AuditEventDoc } from '../../models/audit-event.model';
+import type { Caller } from '../auth/identity';
+
+export const AuditEventView = z
+  .object({
+    type: z.string(),
+    at: z.string(),
+    actor: z.object({ id: z.string().optional(), role: z.string(), department: z.string().optional() }),
+    department: z.string().optional(),
+    what: z.string(),
+    why: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'AuditEvent' });
+export type AuditEventView = z.infer<typeof AuditEventView>;
+
+/** What an applicant's timeline shows: their case's milestones, never lookups or staff internals. */
+const APPLICANT_TYPES = new Set([
+  'submitted',
+  'decision',
+  'supplement_requested',
+  'supplement_provided',
+  'score_computed',
+  'commit',
+  'compensation',
+  'settled',
+  'rejected',
+  'withdrawn',
+  'terminated',
+  'social_insurance_transfer',
+]);
+
+export function auditView(e: AuditEventDoc, role: Caller['role'], department?: string): AuditEventView | undefined {
+  if (role === 'supervisor') return AuditEventView.parse(e);
+  if (role === 'applicant') {
+    if (!APPLICANT_TYPES.has(e.type) || e.internal) return undefined;
+    // Staff are named by role and department only; no lookup details or internal data.
+    return AuditEventView.parse({
+      type: e.type,
+      at: e.at,
+      actor: { role: e.actor.role, department: e.actor.department },
+      department: e.department,
+      what: e.what,
+      why: e.type === 'decision' ? e.why : undefined,
+    });
+  }
+  // Officers: case-level events and their own department's, without other departments' data.
+  if (e.department && e.department !== department)
+    return AuditEventView.parse({
+      type: e.type,
+      at: e.at,
+      actor: { role: e.actor.role, department: e.actor.department },
+      department: e.department,
+      what: e.what,
+    });
+  return AuditEventView.parse(e);
+}
+
+const cell = (v: unknown): string => {
+  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  // Quote always; double quotes inside; a leading = + - @ is defused against spreadsheet formula injection.
+  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+};
+
+export function auditCsv(events: Array<AuditEventView | undefined>): string {
+  const header = ['at', 'type', 'actor_id', 'actor_role', 'actor_department', 'department', 'what', 'why', 'data'];
+  const rows = events
+    .filter((e): e is AuditEventView => e !== undefined)
+    .map((e) =>
+      [e.at, e.type, e.actor.id, e.actor.role, e.actor.department, e.department, e.what, e.why, e.data].map(cell).join(','),
+    );
+  return `\uFEFF${[header.join(','), ...rows].join('\r\n')}\r\n`;
+}

@@ -1,0 +1,219 @@
+/**
+ * What each role sees of a case (property-level access): built from the read model and then
+ * parsed through the role's schema, which strips anything the schema does not list — so a
+ * field added to the read model never leaks by accident.
+ */
+import { z } from 'zod';
+import type { CaseState, StepState } from '../../domain/case-view';
+import { maskIdNumber } from '../../domain/masking';
+import { CASE_STATUSES, DEPARTMENTS, STEP_STATUSES, type Department } from '../../domain/vocabulary';
+
+const Score = z
+  .object({
+    policyVersion: z.string(),
+    total: z.number(),
+    threshold: z.number(),
+    passed: z.boolean(),
+    disqualifiedBy: z.string().optional(),
+    breakdown: z.array(
+      z.object({
+        indicator: z.string(),
+        label: z.object({ 'zh-CN': z.string(), en: z.string() }),
+        value: z.union([z.string(), z.number(), z.boolean()]),
+        points: z.number(),
+        capped: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'ScoreBreakdown', description: 'Points score under the policy version in force at submission (§2)' });
+
+const PublicDecision = z.object({
+  kind: z.enum(['approve', 'reject', 'request_supplement']),
+  at: z.string(),
+  reasonCode: z.string().optional(),
+  reasonText: z.string().optional(),
+  missing: z.array(z.string()).optional(),
+});
+
+const Supplement = z.object({
+  requestedAt: z.string(),
+  dueAt: z.string(),
+  missing: z.array(z.string()),
+  providedAt: z.string().optional(),
+});
+
+const ApplicantStep = z
+  .object({
+    department: z.enum(DEPARTMENTS),
+    status: z.enum(STEP_STATUSES),
+    dueAt: z.string().optional(),
+    overdue: z.boolean(),
+    decision: PublicDecision.optional(),
+    supplement: Supplement.optional(),
+  })
+  .meta({ id: 'ApplicantStepView' });
+
+const Reservation = z.object({
+  kind: z.string(),
+  status: z.enum(['held', 'released']),
+  heldAt: z.string(),
+  releasedAt: z.string().optional(),
+});
+
+const Outcome = z.object({
+  status: z.enum(['settled', 'rejected', 'withdrawn', 'terminated']),
+  at: z.string(),
+  reasons: z.array(z.object({ code: z.string(), department: z.enum(DEPARTMENTS), note: z.string().optional() })),
+  note: z.string().optional(),
+  appealRights: z.string().optional(),
+});
+
+const PersonView = z.object({ name: z.string(), idNumber: z.string(), relation: z.string(), schoolLevel: z.string().optional() });
+
+const CaseCore = {
+  caseId: z.string(),
+  caseNumber: z.string(),
+  status: z.enum(CASE_STATUSES),
+  route: z.enum(['town', 'points']),
+  area: z.string(),
+  submittedAt: z.string(),
+  lastProgressAt: z.string(),
+};
+
+export const ApplicantCaseView = z
+  .object({
+    ...CaseCore,
+    policyVersion: z.string().optional(),
+    score: Score.optional(),
+    collectiveHousehold: z.boolean(),
+    persons: z.array(PersonView),
+    steps: z.array(ApplicantStep),
+    reservations: z.array(Reservation),
+    outcome: Outcome.optional(),
+  })
+  .meta({ id: 'ApplicantCaseView' });
+
+export const ApplicantCaseSummary = z.object(CaseCore).meta({ id: 'ApplicantCaseSummary' });
+
+const OfficerOwnStep = ApplicantStep.extend({
+  assignedOfficer: z.string().optional(),
+  remindedAt: z.string().optional(),
+  escalatedAt: z.string().optional(),
+  check: z
+    .object({
+      at: z.string(),
+      findings: z.array(z.string()),
+      results: z.array(z.object({ personIndex: z.number(), result: z.record(z.string(), z.unknown()).nullable() })),
+    })
+    .optional(),
+  checkFailures: z.number(),
+  lastCheckError: z.string().optional(),
+  decision: PublicDecision.extend({ by: z.string() }).optional(),
+  internalNotes: z.array(z.string()),
+}).meta({ id: 'OfficerStepView' });
+
+export const OfficerCaseView = z
+  .object({
+    ...CaseCore,
+    department: z.enum(DEPARTMENTS),
+    collectiveHousehold: z.boolean(),
+    persons: z.array(PersonView),
+    step: OfficerOwnStep,
+    otherSteps: z.array(z.object({ department: z.enum(DEPARTMENTS), status: z.enum(STEP_STATUSES) })),
+  })
+  .meta({ id: 'OfficerCaseView' });
+
+export const SupervisorCaseView = z
+  .object({
+    ...CaseCore,
+    applicantUserId: z.string(),
+    policyVersion: z.string().optional(),
+    score: Score.optional(),
+    collectiveHousehold: z.boolean(),
+    persons: z.array(PersonView),
+    steps: z.array(OfficerOwnStep),
+    reservations: z.array(Reservation.extend({ pool: z.string() })),
+    outcome: Outcome.optional(),
+    failingCompensations: z.array(z.string()),
+    overdue: z.boolean(),
+  })
+  .meta({ id: 'SupervisorCaseView' });
+
+export const APPEAL_RIGHTS =
+  'You may apply for administrative reconsideration within 60 days, or bring an administrative lawsuit within 6 months, of receiving this decision. / 如不服本决定，可在收到之日起60日内申请行政复议，或在6个月内提起行政诉讼。';
+
+const steps = (c: CaseState): StepState[] => DEPARTMENTS.flatMap((d) => (c.steps[d] ? [c.steps[d]] : []));
+const persons = (c: CaseState, include: (relation: string, i: number) => boolean, mask: boolean) =>
+  [c.application.applicant, ...c.application.family]
+    .map((p, i) => ({ p, i }))
+    .filter(({ p, i }) => include(p.relation, i))
+    .map(({ p }) => ({
+      name: p.name,
+      idNumber: mask ? maskIdNumber(p.idNumber) : p.idNumber,
+      relation: p.relation,
+      schoolLevel: p.schoolLevel,
+    }));
+
+const core = (c: CaseState) => ({
+  caseId: c.caseId,
+  caseNumber: c.caseNumber,
+  status: c.status,
+  route: c.application.route,
+  area: c.application.district ?? c.application.town ?? '',
+  submittedAt: c.submittedAt,
+  lastProgressAt: c.lastProgressAt,
+});
+
+const outcome = (c: CaseState) =>
+  c.outcome ? { ...c.outcome, ...(c.outcome.status === 'rejected' ? { appealRights: APPEAL_RIGHTS } : {}) } : undefined;
+
+export function applicantView(c: CaseState): z.infer<typeof ApplicantCaseView> {
+  return ApplicantCaseView.parse({
+    ...core(c),
+    policyVersion: c.policyVersion,
+    score: c.score,
+    collectiveHousehold: c.collectiveHousehold,
+    persons: persons(c, () => true, true),
+    steps: steps(c),
+    reservations: c.reservations,
+    outcome: outcome(c),
+  });
+}
+
+export function applicantSummary(c: CaseState): z.infer<typeof ApplicantCaseSummary> {
+  return ApplicantCaseSummary.parse(core(c));
+}
+
+/** An officer sees their department's step and only the people that step concerns. */
+export function officerView(c: CaseState, department: Department): z.infer<typeof OfficerCaseView> {
+  const step = c.steps[department]!;
+  const include = (relation: string, i: number) =>
+    department === 'police' || i === 0 || (department === 'education' && relation === 'child');
+  return OfficerCaseView.parse({
+    ...core(c),
+    department,
+    collectiveHousehold: c.collectiveHousehold,
+    // Police verify identities (§8) and need the full numbers; other departments do not.
+    persons: persons(c, include, department !== 'police'),
+    step,
+    otherSteps: steps(c)
+      .filter((s) => s.department !== department)
+      .map((s) => ({ department: s.department, status: s.status })),
+  });
+}
+
+export function supervisorView(c: CaseState & { overdue?: boolean }): z.infer<typeof SupervisorCaseView> {
+  return SupervisorCaseView.parse({
+    ...core(c),
+    applicantUserId: c.applicantUserId,
+    policyVersion: c.policyVersion,
+    score: c.score,
+    collectiveHousehold: c.collectiveHousehold,
+    persons: persons(c, () => true, true),
+    steps: steps(c),
+    reservations: c.reservations,
+    outcome: outcome(c),
+    failingCompensations: c.failingCompensations,
+    overdue: c.overdue ?? steps(c).some((s) => s.overdue),
+  });
+}

@@ -1,0 +1,54 @@
+/** Shared request schemas: every query parameter is a scalar, every object is strict. */
+import { z } from 'zod';
+import { validateIdNumber } from '../../domain/id-number';
+import { DEPARTMENTS } from '../../domain/vocabulary';
+
+/** Today's date in China (the policy's time zone), for birth-date checks. */
+export function todayInChina(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+
+// Letters (any script, incl. 生僻字 outside the BMP), marks, spaces, middle dots and hyphens;
+// no control characters or markup.
+const NAME = /^[\p{L}\p{M}][\p{L}\p{M}\s·'’.-]*$/u;
+
+export const PersonName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(NAME, 'must be a personal name (letters only)')
+  .meta({ example: '张志远' });
+
+export const IdNumber = z
+  .string()
+  .max(32)
+  .transform((v, ctx) => {
+    const r = validateIdNumber(v, { today: todayInChina() });
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }
+    return r.value;
+  })
+  .meta({
+    description: 'Citizen ID number (GB 11643-1999): 18 characters, valid birth date, check digit',
+    example: '11010519491231002X',
+  });
+
+export const CaseIdParams = z.strictObject({ caseId: z.uuid() });
+export const CaseStepParams = z.strictObject({ caseId: z.uuid(), department: z.enum(DEPARTMENTS) });
+
+/** A query value that must be one scalar (`?a=1&a=2` or `a[$ne]=x` is a 400, not an array or object). */
+export const scalar = <T extends z.ZodType>(t: T) => t;
+
+export const Limit = z.coerce.number().int().min(1).max(100).default(20);
+
+export const CaseIdResponse = z
+  .object({ caseId: z.uuid(), caseNumber: z.string(), status: z.string() })
+  .meta({ id: 'CaseAccepted' });

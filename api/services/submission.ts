@@ -1,0 +1,184 @@
+/**
+ * Submitting an application: either accepted with a case id or clearly refused, never half
+ * stored. Idempotency keys make retries safe; a lock per applicant ID number keeps one open
+ * case per person (§8).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { trusted } from 'mongoose';
+import { pointsPolicyInForce } from '../../activities/policy-store';
+import { TERMINAL_STATUSES, type Application, type Department } from '../../domain/vocabulary';
+import { idempotencyKeyModel, openCaseLockModel, counterModel } from '../../models/api-records.model';
+import { caseModel } from '../../models/case.model';
+import { settlementCase } from '../../workflows/settlement-case.workflow';
+import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
+import type { ApiDeps } from '../deps';
+import { HttpProblem } from '../problem';
+import type { ApplicationBody } from '../schemas/application.schema';
+import { todayInChina } from '../schemas/common';
+import { loadCase } from './case-store';
+
+export interface SubmissionResult {
+  status: number;
+  body: { caseId: string; caseNumber: string; status: string };
+}
+
+const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
+const stableHash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+
+export async function submitApplication(
+  deps: ApiDeps,
+  applicantUserId: string,
+  body: ApplicationBody,
+  idempotencyKey?: string,
+): Promise<SubmissionResult> {
+  if (!idempotencyKey) return submit(deps, applicantUserId, body);
+  const keys = idempotencyKeyModel(deps.mongo);
+  const _id = `${applicantUserId}:${idempotencyKey}`;
+  const requestHash = stableHash(body);
+  try {
+    await keys.create({ _id, requestHash, state: 'pending', createdAt: new Date() });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return replay(deps, _id, requestHash);
+  }
+  try {
+    const result = await submit(deps, applicantUserId, body);
+    await keys.updateOne({ _id }, { $set: { state: 'done', response: result } });
+    return result;
+  } catch (err) {
+    // Refused or failed: the key is free again, so a corrected or later retry can go through.
+    await keys.deleteOne({ _id, state: 'pending' }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The same key again: the stored response, once the first request has finished. */
+async function replay(deps: ApiDeps, _id: string, requestHash: string): Promise<SubmissionResult> {
+  const keys = idempotencyKeyModel(deps.mongo);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const doc = await keys.findById(_id).lean();
+    if (!doc) throw new HttpProblem(409, 'idempotency-retry', 'The first request with this Idempotency-Key failed; retry');
+    if (doc.requestHash !== requestHash) {
+      throw new HttpProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was used with a different request body');
+    }
+    if (doc.state === 'done' && doc.response) return doc.response as SubmissionResult;
+    if (Date.now() > deadline)
+      throw new HttpProblem(409, 'idempotency-in-progress', 'A request with this Idempotency-Key is still in progress');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function submit(deps: ApiDeps, applicantUserId: string, body: ApplicationBody): Promise<SubmissionResult> {
+  const caseId = randomUUID();
+  const idNumber = body.applicant.idNumber;
+  await takeOpenCaseLock(deps, idNumber, caseId);
+  try {
+    const caseNumber = await nextCaseNumber(deps);
+    const application: Application = {
+      route: body.route,
+      ...(body.district ? { district: body.district } : {}),
+      ...(body.town ? { town: body.town } : {}),
+      applicant: { idNumber, name: body.applicant.name, relation: 'applicant' },
+      family: body.family.map((m) => ({
+        idNumber: m.idNumber,
+        name: m.name,
+        relation: m.relation,
+        ...(m.schoolLevel ? { schoolLevel: m.schoolLevel } : {}),
+      })),
+      contact: {
+        phone: body.contact.phone,
+        locale: body.contact.locale,
+        ...(body.contact.email ? { email: body.contact.email } : {}),
+      },
+    };
+    const c = deps.config;
+    const input: SettlementCaseInput = {
+      caseId,
+      caseNumber,
+      applicantUserId,
+      application,
+      submittedAt: new Date().toISOString(),
+      ...(body.route === 'points' ? { policyVersion: pointsPolicyInForce(todayInChina()).version } : {}),
+      sla: {
+        officerDecisionMs: {
+          police: c.SLA_POLICE_MS,
+          hrss: c.SLA_HRSS_MS,
+          housing: c.SLA_HOUSING_MS,
+          education: c.SLA_EDUCATION_MS,
+        } satisfies Record<Department, number>,
+        reminderFraction: c.SLA_REMINDER_FRACTION,
+        supplementResponseMs: c.SUPPLEMENT_RESPONSE_MS,
+        checkRetryPauseMs: c.CHECK_RETRY_PAUSE_MS,
+        checkFailuresBeforeEscalation: c.CHECK_FAILURES_BEFORE_ESCALATION,
+      },
+      autoApproveClean: c.AUTO_APPROVE_DEPARTMENTS,
+      collectiveHouseholdCapacity: c.COLLECTIVE_HOUSEHOLD_CAPACITY,
+    };
+    await deps.temporal.workflow.start(settlementCase, {
+      taskQueue: c.TEMPORAL_TASK_QUEUE,
+      workflowId: settlementCaseWorkflowId(caseId),
+      args: [input],
+    });
+    return { status: 202, body: { caseId, caseNumber, status: 'submitted' } };
+  } catch (err) {
+    await openCaseLockModel(deps.mongo)
+      .deleteOne({ _id: idNumber, caseId })
+      .catch(() => undefined);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new HttpProblem(409, 'conflict', 'This case already exists');
+    throw err;
+  }
+}
+
+/** One open case per applicant ID number (§8); a lock whose case has ended (or never started) is taken over. */
+async function takeOpenCaseLock(deps: ApiDeps, idNumber: string, caseId: string): Promise<void> {
+  const locks = openCaseLockModel(deps.mongo);
+  try {
+    await locks.create({ _id: idNumber, caseId, lockedAt: new Date() });
+    return;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+  const lock = await locks.findById(idNumber).lean();
+  if (lock) {
+    const existing = await loadCase(deps, lock.caseId);
+    if (existing && !TERMINAL_STATUSES.includes(existing.status)) {
+      throw new HttpProblem(
+        409,
+        'open-case-exists',
+        'This applicant already has an open case; withdraw it or wait for its decision first',
+      );
+    }
+    const taken = await locks.updateOne({ _id: idNumber, caseId: lock.caseId }, { $set: { caseId, lockedAt: new Date() } });
+    if (taken.modifiedCount === 1) return;
+  }
+  throw new HttpProblem(409, 'open-case-exists', 'Another submission for this applicant is in progress');
+}
+
+async function nextCaseNumber(deps: ApiDeps): Promise<string> {
+  const year = todayInChina().slice(0, 4);
+  const doc = await counterModel(deps.mongo)
+    .findOneAndUpdate({ _id: `case-number:${year}` }, { $inc: { seq: 1 } }, { upsert: true, new: true })
+    .lean();
+  return `HK-${year}-${String(doc!.seq).padStart(6, '0')}`;
+}
+
+/** Applicant's own cases, newest first, with a cursor (submittedAt|caseId of the last item). */
+export async function listOwnCases(deps: ApiDeps, applicantUserId: string, limit: number, cursor?: string) {
+  const filter: Record<string, unknown> = { applicantUserId };
+  if (cursor) {
+    const [at = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+    filter.$or = [{ submittedAt: trusted({ $lt: at }) }, { submittedAt: at, _id: trusted({ $lt: id }) }];
+  }
+  const docs = await caseModel(deps.mongo)
+    .find(filter)
+    .sort({ submittedAt: -1, _id: -1 })
+    .limit(limit + 1)
+    .lean();
+  const page = docs.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor =
+    docs.length > limit && last ? Buffer.from(`${last.submittedAt}|${last._id}`).toString('base64url') : undefined;
+  return { page, nextCursor };
+}

@@ -1,0 +1,67 @@
+/**
+ * Small documents the API keeps for correctness under retries and races (no transactions on
+ * FerretDB v1, so each relies on a unique _id):
+ * - idempotency keys: same key + same body → the same response; a different body → 422;
+ * - open-case locks: one open case per applicant ID number (§8);
+ * - counters: human-readable case numbers HK-YYYY-NNNNNN.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface IdempotencyKeyDoc {
+  _id: string;
+  requestHash: string;
+  state: 'pending' | 'done';
+  response?: { status: number; body: unknown };
+  createdAt: Date;
+}
+
+export interface OpenCaseLockDoc {
+  /** The applicant's citizen ID number. */
+  _id: string;
+  caseId: string;
+  lockedAt: Date;
+}
+
+export interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+
+const idempotencySchema = new Schema<IdempotencyKeyDoc>(
+  {
+    _id: { type: String, required: true },
+    requestHash: { type: String, required: true },
+    state: { type: String, required: true, enum: ['pending', 'done'] },
+    response: { type: Schema.Types.Mixed },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'idempotency_keys', versionKey: false },
+);
+
+const openCaseSchema = new Schema<OpenCaseLockDoc>(
+  { _id: { type: String, required: true }, caseId: { type: String, required: true }, lockedAt: { type: Date, required: true } },
+  { collection: 'open_case_locks', versionKey: false },
+);
+
+const counterSchema = new Schema<CounterDoc>(
+  { _id: { type: String, required: true }, seq: { type: Number, required: true } },
+  { collection: 'counters', versionKey: false },
+);
+
+export function idempotencyKeyModel(conn: Connection): Model<IdempotencyKeyDoc> {
+  return (
+    (conn.models.IdempotencyKey as Model<IdempotencyKeyDoc> | undefined) ??
+    conn.model<IdempotencyKeyDoc>('IdempotencyKey', idempotencySchema)
+  );
+}
+
+export function openCaseLockModel(conn: Connection): Model<OpenCaseLockDoc> {
+  return (
+    (conn.models.OpenCaseLock as Model<OpenCaseLockDoc> | undefined) ??
+    conn.model<OpenCaseLockDoc>('OpenCaseLock', openCaseSchema)
+  );
+}
+
+export function counterModel(conn: Connection): Model<CounterDoc> {
+  return (conn.models.Counter as Model<CounterDoc> | undefined) ?? conn.model<CounterDoc>('Counter', counterSchema);
+}

@@ -24,7 +24,7 @@ export function createDiagnosticActivities({ probes }: DiagnosticDeps) {
               recordedAt: new Date(),
             },
           },
-          { upsert: true, new: true },
+          { upsert: true, returnDocument: 'after' },
         )
         .lean();
       if (!doc) throw new Error(`probe ${input.probeId} was not written`);

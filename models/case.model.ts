@@ -25,6 +25,7 @@ export interface CaseDoc extends CaseState {
 const caseSchema = new Schema<CaseDoc>(
   {
     _id: { type: String, required: true },
+    caseId: { type: String, required: true },
     workflowId: { type: String, required: true },
     seq: { type: Number, required: true },
     caseNumber: { type: String, required: true },

@@ -7,6 +7,8 @@
 import { join } from 'node:path';
 import { loadConfig } from '../config/config';
 import { spawnManaged, stopAll, tailLog, waitUntilReady, type ManagedProcess } from './lib/processes';
+import { devJwtSecret } from './lib/dev-secret';
+import { seedDemoCases } from './lib/demo-cases';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
 
 const LOG_DIR = join(DATA_DIR, 'logs');
@@ -65,22 +67,38 @@ async function main(): Promise<void> {
       echo: warningsOnly,
     });
 
+  const secret = config.AUTH_JWT_SECRET ?? devJwtSecret();
+  env.AUTH_JWT_SECRET = secret;
+  const children: ManagedProcess[] = [];
+  if (!env.DEPARTMENT_SYSTEMS_URL) {
+    say(`starting the department systems simulator (seeded demo records) on ${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}…`);
+    env.DEPARTMENT_SYSTEMS_URL = `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}`;
+    const sim = node('simulator', 'tools/simulator/main.ts');
+    children.push(sim);
+    await waitUntilReady(sim, async () => (await fetch(`${env.DEPARTMENT_SYSTEMS_URL}/healthz`)).ok, 60_000);
+  }
   say('starting the worker and the API…');
-  const children = [node('worker', 'worker/main.ts'), node('api', 'api/main.ts')];
-  const api = children[1]!;
+  const api = node('api', 'api/main.ts');
+  children.push(node('worker', 'worker/main.ts'), api);
   const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
   await waitUntilReady(api, async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
+  const demo = await seedDemoCases(apiUrl, loadConfig(env), secret);
 
   process.stdout.write(
     [
       '',
       'Household settlement engine is running:',
-      `  API            ${apiUrl}/api/v1`,
+      `  API            ${apiUrl}/api/v1   (docs ${apiUrl}/api/v1/docs)`,
       `  Readiness      ${apiUrl}/readyz`,
       `  Temporal UI    ${uiUrl ?? '(external Temporal: see its own UI)'}`,
       `  Temporal gRPC  ${env.TEMPORAL_ADDRESS}`,
       `  MongoDB        ${env.MONGODB_URI}`,
+      `  Simulator      ${env.DEPARTMENT_SYSTEMS_URL}`,
+      `  Metrics        ${apiUrl}/metrics`,
       `  Logs           ${LOG_DIR}`,
+      'Demo cases:',
+      ...demo,
+      'Tokens: npm run token -- --role officer --department police   (or --role applicant --sub demo-townOwner, --role supervisor)',
       'Press Ctrl-C to stop everything.',
       '',
     ].join('\n'),

@@ -10,7 +10,8 @@ export type LoadedCase = CaseState & Partial<Pick<CaseDoc, 'overdue'>>;
 
 export async function loadCase(deps: ApiDeps, caseId: string): Promise<LoadedCase | undefined> {
   const doc = await caseModel(deps.mongo).findById(caseId).lean();
-  if (doc) return doc;
+  // Documents projected before caseId was stored carry it only as _id.
+  if (doc) return { ...doc, caseId: doc._id };
   // Submitted a moment ago: the first projection may still be on its way.
   try {
     return await deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId)).query(caseStatusQuery);

@@ -159,7 +159,7 @@ async function takeOpenCaseLock(deps: ApiDeps, idNumber: string, caseId: string)
 async function nextCaseNumber(deps: ApiDeps): Promise<string> {
   const year = todayInChina().slice(0, 4);
   const doc = await counterModel(deps.mongo)
-    .findOneAndUpdate({ _id: `case-number:${year}` }, { $inc: { seq: 1 } }, { upsert: true, new: true })
+    .findOneAndUpdate({ _id: `case-number:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
     .lean();
   return `HK-${year}-${String(doc!.seq).padStart(6, '0')}`;
 }

@@ -156,12 +156,27 @@ async function takeOpenCaseLock(deps: ApiDeps, idNumber: string, caseId: string)
   throw new HttpProblem(409, 'open-case-exists', 'Another submission for this applicant is in progress');
 }
 
+/**
+ * HK-YYYY-NNNNNN. The counter only proposes a number: FerretDB v1 can lose concurrent `$inc`s
+ * (its updates are read-modify-write), so each number is claimed by inserting it under a unique
+ * _id, and a collision just takes the next one.
+ */
 async function nextCaseNumber(deps: ApiDeps): Promise<string> {
   const year = todayInChina().slice(0, 4);
-  const doc = await counterModel(deps.mongo)
-    .findOneAndUpdate({ _id: `case-number:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-    .lean();
-  return `HK-${year}-${String(doc!.seq).padStart(6, '0')}`;
+  const counters = counterModel(deps.mongo);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const doc = await counters
+      .findOneAndUpdate({ _id: `case-number:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+      .lean();
+    const caseNumber = `HK-${year}-${String(doc!.seq).padStart(6, '0')}`;
+    try {
+      await counters.create({ _id: `claimed:${caseNumber}`, seq: doc!.seq });
+      return caseNumber;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  throw new Error('could not claim a case number after 50 attempts');
 }
 
 /** Applicant's own cases, newest first, with a cursor (submittedAt|caseId of the last item). */

@@ -5,10 +5,14 @@
  */
 import type { Department, SchoolLevel } from './vocabulary';
 
-export type EducationLevel = 'none' | 'secondary' | 'associate' | 'bachelor' | 'master' | 'doctorate';
-export type ProfessionalTitle = 'none' | 'junior' | 'intermediate' | 'senior';
-export type VocationalSkill = 'none' | 'level5' | 'level4' | 'level3' | 'level2' | 'level1';
-export type ResidenceKind = 'owned' | 'public_rental_certified' | 'none';
+export const EDUCATION_LEVELS = ['none', 'secondary', 'associate', 'bachelor', 'master', 'doctorate'] as const;
+export type EducationLevel = (typeof EDUCATION_LEVELS)[number];
+export const PROFESSIONAL_TITLES = ['none', 'junior', 'intermediate', 'senior'] as const;
+export type ProfessionalTitle = (typeof PROFESSIONAL_TITLES)[number];
+export const VOCATIONAL_SKILLS = ['none', 'level5', 'level4', 'level3', 'level2', 'level1'] as const;
+export type VocationalSkill = (typeof VOCATIONAL_SKILLS)[number];
+export const RESIDENCE_KINDS = ['owned', 'public_rental_certified', 'none'] as const;
+export type ResidenceKind = (typeof RESIDENCE_KINDS)[number];
 
 export interface PoliceCheck {
   department: 'police';

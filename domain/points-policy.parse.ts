@@ -6,39 +6,9 @@
  * Objects are strict: a misspelt key in a policy file is an error, not a silently ignored rule.
  */
 import { z } from 'zod';
-import type { EducationLevel, ProfessionalTitle, ResidenceKind, VocationalSkill } from './department-checks';
+import { EDUCATION_LEVELS, PROFESSIONAL_TITLES, RESIDENCE_KINDS, VOCATIONAL_SKILLS } from './department-checks';
 import type { PointsPolicy } from './points-policy';
 import { DISTRICTS } from './vocabulary';
-
-// Runtime lists of the check-result unions; `satisfies` plus the exhaustiveness checks below make
-// tsc fail if department-checks.ts gains a value that a policy file could not score.
-const RESIDENCE_KINDS = ['owned', 'public_rental_certified', 'none'] as const satisfies readonly ResidenceKind[];
-const EDUCATION_LEVELS = [
-  'none',
-  'secondary',
-  'associate',
-  'bachelor',
-  'master',
-  'doctorate',
-] as const satisfies readonly EducationLevel[];
-const PROFESSIONAL_TITLES = ['none', 'junior', 'intermediate', 'senior'] as const satisfies readonly ProfessionalTitle[];
-const VOCATIONAL_SKILLS = [
-  'none',
-  'level5',
-  'level4',
-  'level3',
-  'level2',
-  'level1',
-] as const satisfies readonly VocationalSkill[];
-
-type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
-const exhaustive: [
-  Exhaustive<ResidenceKind, (typeof RESIDENCE_KINDS)[number]>,
-  Exhaustive<EducationLevel, (typeof EDUCATION_LEVELS)[number]>,
-  Exhaustive<ProfessionalTitle, (typeof PROFESSIONAL_TITLES)[number]>,
-  Exhaustive<VocationalSkill, (typeof VOCATIONAL_SKILLS)[number]>,
-] = [true, true, true, true];
-void exhaustive;
 
 // Whole points only: the breakdown must add up to the total exactly, with no float drift.
 const points = z.int().nonnegative();

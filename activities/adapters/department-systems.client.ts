@@ -12,13 +12,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import type {
-  CheckResultFor,
-  EducationLevel,
-  ProfessionalTitle,
-  ResidenceKind,
-  VocationalSkill,
-} from '../../domain/department-checks';
+import type { CheckResultFor } from '../../domain/department-checks';
+import { EDUCATION_LEVELS, PROFESSIONAL_TITLES, RESIDENCE_KINDS, VOCATIONAL_SKILLS } from '../../domain/department-checks';
 import { maskIdNumbersInText } from '../../domain/masking';
 import { DEPARTMENTS, SCHOOL_LEVELS, type Department } from '../../domain/vocabulary';
 
@@ -84,31 +79,17 @@ const RESULT_SCHEMAS: { [D in Department]: z.ZodType<CheckResultFor<D>> } = {
     employed: z.boolean(),
     employer: optionalText,
     socialInsuranceYears: years,
-    professionalTitle: z.enum(['none', 'junior', 'intermediate', 'senior'] as const satisfies readonly ProfessionalTitle[]),
-    vocationalSkill: z.enum([
-      'none',
-      'level5',
-      'level4',
-      'level3',
-      'level2',
-      'level1',
-    ] as const satisfies readonly VocationalSkill[]),
+    professionalTitle: z.enum(PROFESSIONAL_TITLES),
+    vocationalSkill: z.enum(VOCATIONAL_SKILLS),
   }),
   housing: z.object({
     department: z.literal('housing'),
-    residence: z.enum(['owned', 'public_rental_certified', 'none'] as const satisfies readonly ResidenceKind[]),
+    residence: z.enum(RESIDENCE_KINDS),
     addressArea: optionalText,
   }),
   education: z.object({
     department: z.literal('education'),
-    educationLevel: z.enum([
-      'none',
-      'secondary',
-      'associate',
-      'bachelor',
-      'master',
-      'doctorate',
-    ] as const satisfies readonly EducationLevel[]),
+    educationLevel: z.enum(EDUCATION_LEVELS),
     placesAvailable: z.partialRecord(z.enum(SCHOOL_LEVELS), z.int().nonnegative()),
   }),
 };

@@ -7,27 +7,8 @@
  * case engine's: the engine only ever sees them through HTTP, as it would see the real systems.
  */
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import type { EducationLevel, ProfessionalTitle, ResidenceKind, VocationalSkill } from '../../domain/department-checks';
+import { EDUCATION_LEVELS, PROFESSIONAL_TITLES, RESIDENCE_KINDS, VOCATIONAL_SKILLS } from '../../domain/department-checks';
 import { DISTRICTS, TOWNS } from '../../domain/vocabulary';
-
-const RESIDENCE_KINDS = ['owned', 'public_rental_certified', 'none'] as const satisfies readonly ResidenceKind[];
-const EDUCATION_LEVELS = [
-  'none',
-  'secondary',
-  'associate',
-  'bachelor',
-  'master',
-  'doctorate',
-] as const satisfies readonly EducationLevel[];
-const PROFESSIONAL_TITLES = ['none', 'junior', 'intermediate', 'senior'] as const satisfies readonly ProfessionalTitle[];
-const VOCATIONAL_SKILLS = [
-  'none',
-  'level5',
-  'level4',
-  'level3',
-  'level2',
-  'level1',
-] as const satisfies readonly VocationalSkill[];
 
 /** Every area the simulator knows: the districts of the points route and the designated towns. */
 export const SIMULATOR_AREAS = [...DISTRICTS, ...TOWNS] as const;

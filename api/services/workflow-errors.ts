@@ -16,7 +16,12 @@ const STATUS_BY_TYPE: Record<string, [number, string]> = {
 };
 
 export function toHttpProblem(err: unknown): HttpProblem | undefined {
-  if (err instanceof WorkflowNotFoundError) return new HttpProblem(404, 'not-found', 'No such case');
+  if (err instanceof WorkflowNotFoundError) {
+    // An Update sent to a case whose workflow has finished answers NOT_FOUND "workflow execution
+    // already completed": the case exists (callers load it first), it just cannot change any more.
+    if (/already completed/i.test(err.message)) return new HttpProblem(409, 'case-not-open', 'The case has already ended');
+    return new HttpProblem(404, 'not-found', 'No such case');
+  }
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && cause.type && STATUS_BY_TYPE[cause.type]) {

@@ -46,8 +46,10 @@ export function auditView(e: AuditEventDoc, role: Caller['role'], department?: s
       why: e.type === 'decision' ? e.why : undefined,
     });
   }
-  // Officers: case-level events and their own department's, without other departments' data.
-  if (e.department && e.department !== department)
+  // Officers: their own department's events in full; everything else in outline only. Case-level
+  // events are outlined too: a rejection's reason (e.g. criminal_record) belongs to the
+  // department that gave it, and an education officer has no business knowing it.
+  if (e.department !== department)
     return AuditEventView.parse({
       type: e.type,
       at: e.at,

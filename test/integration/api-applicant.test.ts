@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import {
+  applicationBody,
+  assertProblem,
+  decideViaApi,
+  submitCase,
+  tokens,
+  townBody,
+  waitForCase,
+  waitForStatus,
+  waitForStep,
+  type Tokens,
+} from '../support/api';
+import { startStack, type TestStack } from '../support/stack';
+
+describe('API, applicant: submit, track, list, supplement, withdraw', () => {
+  let stack: TestStack;
+  let t: Tokens;
+  before(async () => {
+    stack = await startStack('api_applicant');
+    t = await tokens(stack);
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  it('when an applicant submits a points application, then it is accepted with a Location and their case shows each department, its deadline and the score breakdown', async () => {
+    // Arrange
+    const body = applicationBody(DEMO_PEOPLE.pointsHigh);
+
+    // Act
+    const res = await request(stack.app).post('/api/v1/applicant/cases').set('authorization', t.applicant).send(body);
+
+    // Assert
+    assert.equal(res.status, 202);
+    assert.match(res.body.caseId, /^[0-9a-f-]{36}$/);
+    assert.match(res.body.caseNumber, /^HK-\d{4}-\d{6}$/);
+    assert.equal(res.body.status, 'submitted');
+    assert.equal(res.headers.location, `/api/v1/applicant/cases/${res.body.caseId}`);
+
+    await waitForCase(
+      stack,
+      res.body.caseId,
+      (c) => c.score !== undefined && Object.values(c.steps).every((s) => s.status === 'awaiting_decision'),
+      'every step awaiting a decision and the score computed',
+    );
+    const own = await request(stack.app).get(res.headers.location).set('authorization', t.applicant).expect(200);
+    assert.equal(own.body.caseId, res.body.caseId);
+    assert.equal(own.body.route, 'points');
+    assert.equal(own.body.area, 'yanta');
+    // Judged under the policy version in force at submission (§2), the one its score names.
+    assert.match(own.body.policyVersion, /^xian-\d{4}-v\d+$/);
+    assert.equal(own.body.score.policyVersion, own.body.policyVersion);
+    assert.deepEqual(
+      own.body.steps.map((s: { department: string }) => s.department),
+      ['police', 'hrss', 'housing', 'education'],
+    );
+    for (const s of own.body.steps) {
+      assert.equal(s.status, 'awaiting_decision');
+      assert.ok(Date.parse(s.dueAt) > Date.now(), `${s.department} has a deadline in the future`);
+      assert.equal(s.overdue, false);
+    }
+    const sum = own.body.score.breakdown.reduce((n: number, r: { points: number }) => n + r.points, 0);
+    assert.equal(own.body.score.total, sum, 'the total is the sum of the breakdown the applicant sees');
+    assert.equal(own.body.score.passed, true);
+    assert.equal(own.body.score.breakdown.length, 7);
+    for (const row of own.body.score.breakdown) {
+      assert.equal(typeof row.indicator, 'string');
+      assert.equal(typeof row.label['zh-CN'], 'string');
+      assert.equal(typeof row.points, 'number');
+    }
+    // ID numbers are masked even in the applicant's own view.
+    assert.equal(
+      own.body.persons[0].idNumber,
+      `${DEMO_PEOPLE.pointsHigh.idNumber.slice(0, 4)}**********${DEMO_PEOPLE.pointsHigh.idNumber.slice(-4)}`,
+    );
+    assert.ok(!JSON.stringify(own.body).includes(DEMO_PEOPLE.pointsHigh.idNumber));
+  });
+
+  it('when an applicant lists their cases a page at a time, then the cursor walks them all, newest first, and nobody else’s', async () => {
+    // Arrange: three cases of one account, one of another.
+    const lister = `Bearer ${await stack.token({ sub: 'applicant-lister', role: 'applicant' })}`;
+    const mine: string[] = [];
+    for (const body of [townBody(), townBody(), townBody()]) mine.push(await submitCase(stack, lister, body));
+    await submitCase(stack, t.otherApplicant, townBody());
+    for (const id of mine) await waitForCase(stack, id, () => true, 'projected');
+
+    // Act
+    const page1 = await request(stack.app).get('/api/v1/applicant/cases?limit=2').set('authorization', lister).expect(200);
+    const page2 = await request(stack.app)
+      .get(`/api/v1/applicant/cases?limit=2&cursor=${page1.body.nextCursor}`)
+      .set('authorization', lister)
+      .expect(200);
+
+    // Assert
+    assert.equal(page1.body.items.length, 2);
+    assert.equal(typeof page1.body.nextCursor, 'string');
+    assert.equal(page2.body.items.length, 1);
+    assert.equal(page2.body.nextCursor, undefined);
+    const seen = [...page1.body.items, ...page2.body.items].map((c: { caseId: string }) => c.caseId);
+    assert.deepEqual(seen, [...mine].reverse());
+    const submittedAt = [...page1.body.items, ...page2.body.items].map((c: { submittedAt: string }) => c.submittedAt);
+    assert.deepEqual(submittedAt, [...submittedAt].sort().reverse());
+  });
+
+  it('when housing asks for material and the applicant provides it, then the step goes back to the officer and, once both approve, the case settles', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.townOwner));
+    await decideViaApi(stack, t.police, caseId, 'police', { decision: 'approve', internalNote: 'police-only remark' });
+    await decideViaApi(stack, t.housing, caseId, 'housing', {
+      decision: 'request_supplement',
+      missing: ['房产证复印件'],
+      internalNote: 'deed scan unreadable',
+    });
+    await waitForStatus(stack, caseId, 'supplement_requested');
+    const asked = await request(stack.app).get(`/api/v1/applicant/cases/${caseId}`).set('authorization', t.applicant).expect(200);
+    const housingAsked = asked.body.steps.find((s: { department: string }) => s.department === 'housing');
+    assert.equal(asked.body.status, 'supplement_requested');
+    assert.deepEqual(housingAsked.supplement.missing, ['房产证复印件']);
+    assert.ok(Date.parse(housingAsked.supplement.dueAt) > Date.now());
+
+    // Act
+    const provided = await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/supplements`)
+      .set('authorization', t.applicant)
+      .send({ department: 'housing', items: [{ name: '房产证复印件', reference: 'upload:deed-1' }] });
+
+    // Assert
+    assert.equal(provided.status, 200);
+    assert.equal(provided.body.caseId, caseId);
+    await waitForStep(stack, caseId, 'housing', 'awaiting_decision');
+    const again = await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/supplements`)
+      .set('authorization', t.applicant)
+      .send({ department: 'housing', items: [{ name: '房产证复印件', reference: 'upload:deed-2' }] });
+    assertProblem(again, 409);
+    await decideViaApi(stack, t.housing, caseId, 'housing', { decision: 'approve' });
+    await waitForStatus(stack, caseId, 'settled');
+    const settled = await request(stack.app)
+      .get(`/api/v1/applicant/cases/${caseId}`)
+      .set('authorization', t.applicant)
+      .expect(200);
+    assert.equal(settled.body.status, 'settled');
+    assert.equal(settled.body.outcome.status, 'settled');
+    // Property-level: no officer internals, no lookup results, no officer ids.
+    const text = JSON.stringify(settled.body);
+    for (const hidden of [
+      'internalNotes',
+      'police-only remark',
+      'deed scan unreadable',
+      '"check"',
+      'results',
+      'officer-police',
+      'officer-housing',
+    ]) {
+      assert.ok(!text.includes(hidden), `the applicant view must not contain ${hidden}`);
+    }
+
+    const timeline = await request(stack.app)
+      .get(`/api/v1/cases/${caseId}/timeline`)
+      .set('authorization', t.applicant)
+      .expect(200);
+    const types = timeline.body.items.map((e: { type: string }) => e.type);
+    assert.ok(types.includes('submitted'));
+    assert.ok(types.includes('supplement_requested'));
+    assert.ok(types.includes('supplement_provided'));
+    assert.ok(types.includes('settled'));
+    assert.ok(!types.includes('check_completed'), 'lookups are not the applicant’s business');
+    assert.ok(!types.includes('notice'));
+    const timelineText = JSON.stringify(timeline.body);
+    for (const hidden of ['deed scan unreadable', 'police-only remark', 'officer-police', 'officer-housing']) {
+      assert.ok(!timelineText.includes(hidden), `the applicant timeline must not contain ${hidden}`);
+    }
+  });
+
+  it('when an applicant withdraws an open case, then it ends as withdrawn with its reservations released, and a second withdrawal is refused', async () => {
+    // Arrange: a points case whose quota slot is already reserved.
+    const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.noHousing));
+    await waitForCase(stack, caseId, (c) => c.reservations.some((r) => r.kind === 'quota_slot'), 'the quota slot held');
+
+    // Act
+    const res = await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/withdrawal`)
+      .set('authorization', t.applicant)
+      .send({ note: '工作调动' });
+
+    // Assert
+    assert.equal(res.status, 202);
+    assert.deepEqual(res.body, { caseId, status: 'withdrawn' });
+    await waitForStatus(stack, caseId, 'withdrawn');
+    const own = await request(stack.app).get(`/api/v1/applicant/cases/${caseId}`).set('authorization', t.applicant).expect(200);
+    assert.equal(own.body.outcome.status, 'withdrawn');
+    assert.ok(own.body.reservations.length > 0);
+    assert.ok(own.body.reservations.every((r: { status: string }) => r.status === 'released'));
+    const again = await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/withdrawal`)
+      .set('authorization', t.applicant)
+      .send({});
+    assertProblem(again, 409);
+  });
+
+  it('when an applicant withdraws, then the same person may file again (one open case per ID number, §8)', async () => {
+    // Arrange
+    const body = townBody();
+    const first = await submitCase(stack, t.applicant, body);
+    const blocked = await request(stack.app).post('/api/v1/applicant/cases').set('authorization', t.applicant).send(body);
+    assertProblem(blocked, 409);
+    await request(stack.app)
+      .post(`/api/v1/applicant/cases/${first}/withdrawal`)
+      .set('authorization', t.applicant)
+      .send({})
+      .expect(202);
+    await waitForStatus(stack, first, 'withdrawn');
+
+    // Act
+    const second = await request(stack.app).post('/api/v1/applicant/cases').set('authorization', t.applicant).send(body);
+
+    // Assert
+    assert.equal(second.status, 202);
+    assert.notEqual(second.body.caseId, first);
+  });
+});

@@ -1,0 +1,376 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import type { Department } from '../../domain/vocabulary';
+import { auditEventModel } from '../../models/audit-event.model';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import {
+  applicationBody,
+  assertProblem,
+  bearer,
+  decideViaApi,
+  invalidPaths,
+  submitCase,
+  tokens,
+  townBody,
+  waitForCase,
+  waitForStatus,
+  waitForStep,
+  type Tokens,
+} from '../support/api';
+import { startStack, type TestStack } from '../support/stack';
+
+interface InboxItem {
+  caseId: string;
+  route: string;
+  area: string;
+  stepStatus: string;
+  dueAt?: string;
+  overdue: boolean;
+}
+
+describe('API, officer: inbox, department-scoped case view, decisions', () => {
+  let stack: TestStack;
+  let t: Tokens;
+  const officer = (d: Department) => t[d];
+  before(async () => {
+    stack = await startStack('api_officer');
+    t = await tokens(stack);
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  /** Every page of an inbox, following the cursor. */
+  async function wholeInbox(auth: string, query: string, limit = 2): Promise<InboxItem[]> {
+    const items: InboxItem[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const res = await request(stack.app)
+        .get(`/api/v1/officer/inbox?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`)
+        .set('authorization', auth)
+        .expect(200);
+      items.push(...(res.body.items as InboxItem[]));
+      cursor = res.body.nextCursor as string | undefined;
+      if (!cursor) return items;
+    }
+    throw new Error('the inbox cursor never ended');
+  }
+
+  it('when cases of both routes await decisions, then each department’s inbox holds exactly its steps, filtered, soonest due first, page by page', async () => {
+    // Arrange: two points cases (all four departments) and a town case (police + housing).
+    const yanta = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.pointsHigh));
+    const huyi = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.townOwner));
+    const beilin = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.badCredit));
+    for (const id of [yanta, beilin])
+      await waitForCase(stack, id, (c) => Object.values(c.steps).every((s) => s.status === 'awaiting_decision'), 'all awaiting');
+    await waitForCase(stack, huyi, (c) => Object.values(c.steps).every((s) => s.status === 'awaiting_decision'), 'all awaiting');
+
+    // Act
+    const inboxes = {
+      police: await wholeInbox(officer('police'), ''),
+      hrss: await wholeInbox(officer('hrss'), ''),
+      housing: await wholeInbox(officer('housing'), ''),
+      education: await wholeInbox(officer('education'), ''),
+    };
+
+    // Assert
+    const ids = (items: InboxItem[]) => items.map((i) => i.caseId).sort();
+    assert.deepEqual(ids(inboxes.police), [yanta, huyi, beilin].sort());
+    assert.deepEqual(ids(inboxes.housing), [yanta, huyi, beilin].sort());
+    assert.deepEqual(ids(inboxes.hrss), [yanta, beilin].sort());
+    assert.deepEqual(ids(inboxes.education), [yanta, beilin].sort());
+    for (const items of Object.values(inboxes)) {
+      const due = items.map((i) => i.dueAt ?? '');
+      assert.deepEqual(due, [...due].sort(), 'soonest due first');
+      assert.ok(items.every((i) => i.stepStatus === 'awaiting_decision' && i.overdue === false));
+    }
+
+    const town = await wholeInbox(officer('police'), '&route=town');
+    assert.deepEqual(ids(town), [huyi]);
+    const area = await wholeInbox(officer('police'), '&area=beilin');
+    assert.deepEqual(ids(area), [beilin]);
+    const awaiting = await wholeInbox(officer('housing'), '&status=awaiting_decision&route=points');
+    assert.deepEqual(ids(awaiting), [yanta, beilin].sort());
+    assert.deepEqual(await wholeInbox(officer('police'), '&overdue=true'), []);
+    assert.deepEqual(ids(await wholeInbox(officer('police'), '&overdue=false', 1)), [yanta, huyi, beilin].sort());
+    assert.deepEqual(await wholeInbox(officer('police'), '&status=supplement_requested'), []);
+  });
+
+  it('when an officer opens a case, then they get their own step in full and only the status of the others, with the people that step concerns', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.parentWithChildren));
+    await waitForCase(
+      stack,
+      caseId,
+      (c) => Object.values(c.steps).every((s) => s.status === 'awaiting_decision'),
+      'all awaiting',
+    );
+
+    // Act
+    const police = await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', officer('police'))
+      .expect(200);
+    const education = await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', officer('education'))
+      .expect(200);
+    const hrss = await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', officer('hrss'))
+      .expect(200);
+
+    // Assert
+    assert.equal(police.body.department, 'police');
+    assert.equal(police.body.step.department, 'police');
+    assert.equal(police.body.step.status, 'awaiting_decision');
+    assert.equal(police.body.step.check.results.length, 4, 'police verify every person (§8)');
+    assert.equal(police.body.persons.length, 4);
+    assert.equal(police.body.persons[0].idNumber, DEMO_PEOPLE.parentWithChildren.idNumber, 'police need the full number');
+    assert.deepEqual(
+      police.body.otherSteps.map((s: { department: string }) => s.department),
+      ['hrss', 'housing', 'education'],
+    );
+    assert.ok(police.body.otherSteps.every((s: object) => Object.keys(s).sort().join() === 'department,status'));
+
+    assert.equal(education.body.step.department, 'education');
+    assert.deepEqual(
+      education.body.persons.map((p: { relation: string }) => p.relation),
+      ['applicant', 'child', 'child'],
+      'education sees the applicant and the children, not the spouse',
+    );
+    assert.ok(
+      education.body.persons.every((p: { idNumber: string }) => p.idNumber.includes('*')),
+      'numbers masked',
+    );
+    assert.equal(hrss.body.persons.length, 1);
+    for (const view of [education.body, hrss.body]) {
+      const text = JSON.stringify(view);
+      assert.ok(!text.includes('identityMatches') && !text.includes('criminalRecord'), 'no police lookup data');
+      assert.ok(!text.includes(DEMO_PEOPLE.parentWithChildren.idNumber));
+    }
+  });
+
+  it('when the applicant has a criminal record, then the education officer never sees it — not in the case view, not in the timeline, not after the police reject', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.criminal));
+    await waitForCase(
+      stack,
+      caseId,
+      (c) => Object.values(c.steps).every((s) => s.status === 'awaiting_decision'),
+      'all awaiting',
+    );
+    const policeView = await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', officer('police'))
+      .expect(200);
+    assert.equal(policeView.body.step.check.results[0].result.criminalRecord, true, 'the police officer does see it');
+    assert.ok(policeView.body.step.check.findings.includes('criminal_record:0'));
+
+    // Act
+    const view = await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', officer('education'))
+      .expect(200);
+    const timeline = await request(stack.app)
+      .get(`/api/v1/cases/${caseId}/timeline`)
+      .set('authorization', officer('education'))
+      .expect(200);
+    await decideViaApi(stack, officer('police'), caseId, 'police', {
+      decision: 'reject',
+      reasonCode: 'criminal_record',
+      reasonText: '有刑事犯罪记录',
+      internalNote: 'criminalRecord confirmed in the population database',
+    });
+    await waitForStatus(stack, caseId, 'rejected');
+    const afterView = await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', officer('education'))
+      .expect(200);
+    const afterTimeline = await request(stack.app)
+      .get(`/api/v1/cases/${caseId}/timeline`)
+      .set('authorization', officer('education'))
+      .expect(200);
+
+    // Assert
+    for (const res of [view, timeline, afterView, afterTimeline]) {
+      const text = JSON.stringify(res.body);
+      assert.ok(!text.includes('criminalRecord'), `education must not see criminalRecord: ${text}`);
+      assert.ok(!/criminal/i.test(text), `education must not see anything about a criminal record: ${text}`);
+      assert.ok(!text.includes('有刑事犯罪记录'));
+    }
+    assert.ok(timeline.body.items.length > 0);
+    assert.ok(
+      afterTimeline.body.items.some((e: { type: string }) => e.type === 'rejected'),
+      'the ending itself is visible',
+    );
+  });
+
+  it('when an officer approves, rejects with a reason, or requests material, then each answers 200 with the new step state', async () => {
+    // Arrange
+    const approveCase = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.townPublicRental));
+    const supplementCase = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.identityMismatch));
+    const rejectCase = await submitCase(stack, t.applicant, townBody());
+
+    // Act
+    const approved = await decideViaApi(stack, officer('police'), approveCase, 'police', {
+      decision: 'approve',
+      internalNote: 'ok',
+    });
+    const asked = await decideViaApi(stack, officer('hrss'), supplementCase, 'hrss', {
+      decision: 'request_supplement',
+      missing: ['劳动合同', '社保缴费证明'],
+    });
+    const rejected = await decideViaApi(stack, officer('police'), rejectCase, 'police', {
+      decision: 'reject',
+      reasonCode: 'identity_mismatch',
+      reasonText: '身份信息与人口库不符',
+    });
+
+    // Assert
+    assert.equal(approved.step.status, 'approved');
+    assert.equal((approved.step.decision as { kind: string }).kind, 'approve');
+    assert.equal((approved.step.decision as { by: string }).by, 'officer-police');
+    assert.deepEqual(approved.step.internalNotes, ['ok']);
+    assert.equal(asked.step.status, 'supplement_requested');
+    assert.deepEqual((asked.step.supplement as { missing: string[] }).missing, ['劳动合同', '社保缴费证明']);
+    assert.equal(rejected.step.status, 'rejected');
+    assert.equal((rejected.step.decision as { reasonCode: string }).reasonCode, 'identity_mismatch');
+    await waitForStatus(stack, rejectCase, 'rejected');
+    await waitForStatus(stack, supplementCase, 'supplement_requested');
+    const own = await request(stack.app)
+      .get(`/api/v1/applicant/cases/${rejectCase}`)
+      .set('authorization', t.applicant)
+      .expect(200);
+    assert.deepEqual(own.body.outcome.reasons, [
+      { code: 'identity_mismatch', department: 'police', note: '身份信息与人口库不符' },
+    ]);
+    assert.match(own.body.outcome.appealRights, /60/);
+
+    const metrics = await request(stack.app).get('/metrics').expect(200);
+    assert.match(metrics.text, /officer_decisions_total\{department="police",decision="approve"\} 1/);
+    assert.match(metrics.text, /officer_decisions_total\{department="hrss",decision="request_supplement"\} 1/);
+  });
+
+  it('when a decision is incomplete, the step is not awaiting one, or the case is unknown, then the answer is 400, 409 or 404', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+    const decide = (id: string, d: Department, body: object) =>
+      request(stack.app).post(`/api/v1/officer/cases/${id}/steps/${d}/decision`).set('authorization', officer(d)).send(body);
+
+    // Act
+    const noReason = await decide(caseId, 'police', { decision: 'reject' });
+    const noMissing = await decide(caseId, 'police', { decision: 'request_supplement' });
+    const unknown = await decide('00000000-0000-4000-8000-000000000000', 'police', { decision: 'approve' });
+    await decide(caseId, 'police', { decision: 'approve' }).expect(200);
+    const twice = await decide(caseId, 'police', { decision: 'approve' });
+
+    // Assert
+    assertProblem(noReason, 400);
+    assert.deepEqual(invalidPaths(noReason), ['/reasonCode']);
+    assertProblem(noMissing, 400);
+    assert.deepEqual(invalidPaths(noMissing), ['/missing']);
+    assertProblem(unknown, 404);
+    assertProblem(twice, 409);
+  });
+
+  it('when two officers decide the same step at once, then exactly one wins, the other gets 409, and both attempts are audited', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.noHousing));
+    await waitForStep(stack, caseId, 'housing', 'awaiting_decision');
+    const first = await bearer(stack, { sub: 'housing-officer-1', role: 'officer', department: 'housing' });
+    const second = await bearer(stack, { sub: 'housing-officer-2', role: 'officer', department: 'housing' });
+    const url = `/api/v1/officer/cases/${caseId}/steps/housing/decision`;
+
+    // Act
+    const [a, b] = await Promise.all([
+      request(stack.app).post(url).set('authorization', first).send({ decision: 'approve' }),
+      request(stack.app)
+        .post(url)
+        .set('authorization', second)
+        .send({ decision: 'request_supplement', missing: ['租赁合同'] }),
+    ]);
+
+    // Assert
+    assert.deepEqual([a.status, b.status].sort(), [200, 409]);
+    const [winner, loser] =
+      a.status === 200 ? ['housing-officer-1', 'housing-officer-2'] : ['housing-officer-2', 'housing-officer-1'];
+    assertProblem(a.status === 409 ? a : b, 409);
+    const audit = auditEventModel(stack.mongo);
+    const decision = await waitForAudit(() => audit.findOne({ caseId, type: 'decision', department: 'housing' }).lean());
+    assert.equal(decision.actor.id, winner);
+    const refused = await audit.findOne({ caseId, type: 'decision_refused' }).lean();
+    assert.ok(refused, 'the losing attempt is audited');
+    assert.equal(refused.actor.id, loser);
+    assert.equal(refused.department, 'housing');
+    assert.equal(refused.why, 'step-not-awaiting-decision');
+    const trail = await request(stack.app)
+      .get(`/api/v1/supervisor/cases/${caseId}/audit`)
+      .set('authorization', t.supervisor)
+      .expect(200);
+    const types = trail.body.items.map((e: { type: string }) => e.type);
+    assert.ok(types.includes('decision') && types.includes('decision_refused'));
+  });
+
+  it('when an officer tries to decide another department’s step, then it is a 403 and the attempt is audited', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+
+    // Act
+    const res = await request(stack.app)
+      .post(`/api/v1/officer/cases/${caseId}/steps/police/decision`)
+      .set('authorization', officer('education'))
+      .send({ decision: 'approve' });
+
+    // Assert
+    assertProblem(res, 403);
+    const refused = await auditEventModel(stack.mongo).findOne({ caseId, type: 'decision_refused' }).lean();
+    assert.equal(refused?.actor.department, 'education');
+    assert.equal(refused?.why, 'wrong_department');
+    const c = await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+    assert.equal(c.steps.police?.decision, undefined, 'nothing decided');
+  });
+
+  it('when each role reads the timeline of a case, then officers see their own department’s details and only the outline of the others', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.otherApplicant, townBody());
+    await waitForCase(
+      stack,
+      caseId,
+      (c) => Object.values(c.steps).every((s) => s.status === 'awaiting_decision'),
+      'all awaiting',
+    );
+
+    // Act
+    const police = await request(stack.app)
+      .get(`/api/v1/cases/${caseId}/timeline`)
+      .set('authorization', officer('police'))
+      .expect(200);
+    const housing = await request(stack.app)
+      .get(`/api/v1/cases/${caseId}/timeline`)
+      .set('authorization', officer('housing'))
+      .expect(200);
+
+    // Assert
+    type Event = { type: string; department?: string; data?: unknown };
+    const policeCheck = (police.body.items as Event[]).find((e) => e.type === 'check_completed' && e.department === 'police');
+    assert.ok(policeCheck?.data, 'police see their own lookup’s details');
+    const policeCheckForHousing = (housing.body.items as Event[]).find(
+      (e) => e.type === 'check_completed' && e.department === 'police',
+    );
+    assert.ok(policeCheckForHousing, 'housing see that the police lookup ran');
+    assert.equal(policeCheckForHousing.data, undefined, 'but not what it found');
+  });
+});
+
+async function waitForAudit<T>(fn: () => Promise<T | null>): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('audit event never appeared');
+}

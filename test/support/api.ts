@@ -1,0 +1,183 @@
+/** Drives the HTTP API in integration tests: tokens, application bodies, submissions and waits. */
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import type { Caller } from '../../api/auth/identity';
+import { computeCheckDigit } from '../../domain/id-number';
+import type { Department, StepStatus } from '../../domain/vocabulary';
+import type { CaseState } from '../../domain/case-view';
+import { caseModel, type CaseDoc } from '../../models/case.model';
+import type { DemoPerson, DemoPersona } from '../../tools/simulator/demo-people';
+import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+import { eventually, type TestStack } from './stack';
+
+export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+export async function bearer(stack: TestStack, caller: Caller): Promise<string> {
+  return `Bearer ${await stack.token(caller)}`;
+}
+
+/** Bearer headers for the usual cast of a test: two applicants, an officer per department, a supervisor. */
+export async function tokens(stack: TestStack) {
+  return {
+    applicant: await bearer(stack, { sub: 'applicant-a', role: 'applicant' }),
+    otherApplicant: await bearer(stack, { sub: 'applicant-b', role: 'applicant' }),
+    police: await bearer(stack, { sub: 'officer-police', role: 'officer', department: 'police' }),
+    hrss: await bearer(stack, { sub: 'officer-hrss', role: 'officer', department: 'hrss' }),
+    housing: await bearer(stack, { sub: 'officer-housing', role: 'officer', department: 'housing' }),
+    education: await bearer(stack, { sub: 'officer-education', role: 'officer', department: 'education' }),
+    supervisor: await bearer(stack, { sub: 'supervisor-1', role: 'supervisor' }),
+  };
+}
+export type Tokens = Awaited<ReturnType<typeof tokens>>;
+
+let sequence = 100;
+
+/**
+ * A valid citizen ID number nobody has used yet in this process (Xi'an area code, 1990 birth
+ * date): for fixtures that need a fresh applicant the department systems do not know.
+ */
+export function freshIdNumber(): string {
+  sequence += 1;
+  const day = String((sequence % 28) + 1).padStart(2, '0');
+  const seq = String(sequence % 1000).padStart(3, '0');
+  const first17 = `6101131990${String((Math.floor(sequence / 1000) % 12) + 1).padStart(2, '0')}${day}${seq}`;
+  return first17 + computeCheckDigit(first17);
+}
+
+const member = (p: DemoPerson) => ({
+  idNumber: p.idNumber,
+  name: p.name,
+  relation: p.relation,
+  ...(p.schoolLevel ? { schoolLevel: p.schoolLevel } : {}),
+});
+
+/** The JSON body an applicant submits for a demo persona (and their family). */
+export function applicationBody(persona: DemoPersona, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    route: persona.target.route,
+    ...(persona.target.district ? { district: persona.target.district } : {}),
+    ...(persona.target.town ? { town: persona.target.town } : {}),
+    applicant: { idNumber: persona.idNumber, name: persona.name },
+    family: persona.family.map(member),
+    contact: { phone: '13800138000', email: 'applicant@example.cn', locale: 'zh-CN' },
+    ...overrides,
+  };
+}
+
+/** A town-route application (police + housing) for a fresh, unknown person. */
+export function townBody(idNumber = freshIdNumber(), overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    route: 'town',
+    town: 'huyi',
+    applicant: { idNumber, name: '王测试' },
+    family: [],
+    contact: { phone: '13900139000', locale: 'zh-CN' },
+    ...overrides,
+  };
+}
+
+/** Submits through the API and returns the accepted case id (asserting the 202). */
+export async function submitCase(stack: TestStack, auth: string, body: unknown, key?: string): Promise<string> {
+  const req = request(stack.app).post('/api/v1/applicant/cases').set('authorization', auth);
+  if (key) req.set('idempotency-key', key);
+  const res = await req.send(body as object);
+  assert.equal(res.status, 202, `submission refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.caseId as string;
+}
+
+/**
+ * Waits until the case's workflow reaches a state that satisfies `ok`, then until the read model
+ * (what the API serves) shows it too. Failing the second wait means the projection lost a
+ * transition, which the error says in so many words rather than as a bare timeout.
+ */
+export async function waitForCase(
+  stack: TestStack,
+  caseId: string,
+  ok: (c: CaseState) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<CaseDoc> {
+  const live = await waitForWorkflow(stack, caseId, ok, what, timeoutMs);
+  const cases = caseModel(stack.mongo);
+  try {
+    return await eventually(
+      async () => {
+        const c = await cases.findById(caseId).lean();
+        return c && ok(c) ? c : undefined;
+      },
+      `the read model: ${what}`,
+      READ_MODEL_LAG_MS,
+    );
+  } catch {
+    const doc = await cases.findById(caseId).lean();
+    const steps = (c: CaseState | null | undefined) =>
+      JSON.stringify(Object.values(c?.steps ?? {}).map((s) => `${s.department}:${s.status}`));
+    throw new Error(
+      `the read model never caught up with the workflow (${what}): read model seq ${doc?.seq} ${doc?.status} ${steps(doc)}, ` +
+        `workflow ${live.status} ${steps(live)}`,
+    );
+  }
+}
+
+/** Waits until the case's workflow (the source of truth) reaches a state that satisfies `ok`. */
+export async function waitForWorkflow(
+  stack: TestStack,
+  caseId: string,
+  ok: (c: CaseState) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<CaseState> {
+  const handle = stack.client.workflow.getHandle(settlementCaseWorkflowId(caseId));
+  return eventually(
+    async () => {
+      const c = await handle.query(caseStatusQuery);
+      return ok(c) ? c : undefined;
+    },
+    `the workflow: ${what}`,
+    timeoutMs,
+  );
+}
+
+/** How long the read model may trail the workflow before a test calls it lost. */
+const READ_MODEL_LAG_MS = 5_000;
+
+export function waitForStep(stack: TestStack, caseId: string, department: Department, status: StepStatus, timeoutMs?: number) {
+  return waitForCase(stack, caseId, (c) => c.steps[department]?.status === status, `${department} ${status}`, timeoutMs);
+}
+
+export function waitForStatus(stack: TestStack, caseId: string, status: CaseDoc['status'], timeoutMs?: number) {
+  return waitForCase(stack, caseId, (c) => c.status === status, `case ${status}`, timeoutMs);
+}
+
+/** Decides a step through the API as that department's officer (asserting the 200). */
+export async function decideViaApi(
+  stack: TestStack,
+  auth: string,
+  caseId: string,
+  department: Department,
+  body: Record<string, unknown> = { decision: 'approve' },
+) {
+  // A decision goes to the workflow, so only the workflow needs to be ready for it.
+  await waitForWorkflow(stack, caseId, (c) => c.steps[department]?.status === 'awaiting_decision', `${department} awaiting`);
+  const res = await request(stack.app)
+    .post(`/api/v1/officer/cases/${caseId}/steps/${department}/decision`)
+    .set('authorization', auth)
+    .send(body);
+  assert.equal(res.status, 200, `decision refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { step: Record<string, unknown> };
+}
+
+/** Asserts an RFC 9457 problem response with the given status. */
+export function assertProblem(res: request.Response, status: number): void {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  assert.equal(res.headers['content-type'], PROBLEM_JSON);
+  assert.equal(res.body.status, status);
+  assert.equal(typeof res.body.type, 'string');
+  assert.equal(typeof res.body.title, 'string');
+  assert.equal(typeof res.body.detail, 'string');
+}
+
+/** The invalidParams paths of a 400 problem. */
+export function invalidPaths(res: request.Response): string[] {
+  return ((res.body.invalidParams ?? []) as Array<{ path: string }>).map((p) => p.path);
+}

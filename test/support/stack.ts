@@ -16,7 +16,7 @@ import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { createApp } from '../../api/app';
 import { mintToken, type Caller } from '../../api/auth/identity';
 import { loadConfig, type Config } from '../../config/config';
-import { createLogger } from '../../config/logger';
+import { createLogger, type Logger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { createSimulatorApp } from '../../tools/simulator/app';
 import { seedDepartmentSystems } from '../../tools/simulator/seed';
@@ -47,6 +47,10 @@ export interface TestStack {
   faults(f?: Faults): Promise<void>;
   /** Stops the worker (as a crash would, from the cases' point of view) and starts a new one. */
   restartWorker(): Promise<void>;
+  /** Stops the worker and leaves it stopped: cases stand still until `startWorker`. */
+  stopWorker(): Promise<void>;
+  /** Starts a worker again after `stopWorker`. */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +59,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Adapter timeout per lookup (short in tests so slowness is seen quickly). */
   lookupTimeoutMs?: number;
+  /** The API's logger (e.g. one writing to a stream the test reads); the default is silent. */
+  logger?: Logger;
 }
 
 export async function startStack(name: string, opts: StackOptions = {}): Promise<TestStack> {
@@ -92,7 +98,19 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
       workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     });
   let worker = await newWorker();
-  let workerRun = worker.run();
+  let workerRun: Promise<void> | undefined = worker.run();
+  const stopWorker = async () => {
+    if (!workerRun) return;
+    worker.shutdown();
+    await workerRun;
+    workerRun = undefined;
+  };
+  const startWorker = async () => {
+    if (workerRun) return;
+    worker = await newWorker();
+    stack.worker = worker;
+    workerRun = worker.run();
+  };
 
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -105,7 +123,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   });
   const app = createApp({
     config,
-    logger,
+    logger: opts.logger ?? logger,
     temporal: client,
     mongo,
   });
@@ -127,15 +145,13 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
       if (!res.ok) throw new Error(`simulator faults: ${res.status} ${await res.text()}`);
     },
     async restartWorker() {
-      worker.shutdown();
-      await workerRun;
-      worker = await newWorker();
-      stack.worker = worker;
-      workerRun = worker.run();
+      await stopWorker();
+      await startWorker();
     },
+    stopWorker,
+    startWorker,
     async close() {
-      worker.shutdown();
-      await workerRun;
+      await stopWorker();
       await new Promise((resolve) => simServer.close(resolve));
       await Promise.allSettled([mongo.dropDatabase(), simMongo.dropDatabase()]);
       await Promise.allSettled([connection.close(), nativeConnection.close(), mongo.close(), simMongo.close()]);

@@ -8,7 +8,7 @@ import type { ApiDeps } from './deps';
 import { diagnosticsRouter } from './diagnostics.router';
 import { healthRouter } from './health.router';
 import { createMetrics } from './metrics';
-import { createRegistry, generateDocument, renderDocsPage } from './openapi';
+import { createRegistry, generateDocument, registerOperationalRoutes, renderDocsPage } from './openapi';
 import { createErrorHandler, HttpProblem, notFoundHandler } from './problem';
 import { applicantRouter } from './routers/applicant.router';
 import { commonRouter } from './routers/common.router';
@@ -85,6 +85,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(express.json({ limit: `${config.API_BODY_LIMIT_KB}kb`, strict: true }));
 
   const registry = createRegistry();
+  registerOperationalRoutes(registry);
   const v1 = express.Router();
   v1.use(
     createAuthenticator({

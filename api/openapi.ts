@@ -1,11 +1,79 @@
 /** The OpenAPI document, generated from the route declarations (api/http/route.ts), and a browsable page. */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import Handlebars from 'handlebars';
+import { z } from 'zod';
 
 export function createRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   return registry;
+}
+
+const Check = z.union([z.object({ status: z.literal('up') }), z.object({ status: z.literal('down'), error: z.string() })]);
+const Readiness = z
+  .object({ status: z.enum(['ready', 'unavailable']), checks: z.object({ temporal: Check, mongodb: Check }) })
+  .meta({ id: 'Readiness' });
+
+/**
+ * The public operational routes that live outside the v1 routers (health, metrics, the document
+ * and its page), so that the document covers every route the app answers.
+ */
+export function registerOperationalRoutes(registry: OpenAPIRegistry): void {
+  const tags = ['operations'];
+  const text = (description: string, contentType: string) => ({
+    description,
+    content: { [contentType]: { schema: z.string() } },
+  });
+  const rateLimited = {
+    description: 'Rate limit exceeded',
+    content: { 'application/problem+json': { schema: z.object({ type: z.string(), status: z.number().int() }) } },
+  };
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: the process answers',
+    tags,
+    security: [],
+    responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('up') }) } } } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: Temporal and MongoDB answer',
+    tags,
+    security: [],
+    responses: {
+      200: { description: 'Ready', content: { 'application/json': { schema: Readiness } } },
+      503: { description: 'A dependency is down (named in checks)', content: { 'application/json': { schema: Readiness } } },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics: request latency, cases by status, decisions per department',
+    tags,
+    security: [],
+    responses: { 200: text('Prometheus text exposition format', 'text/plain') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    summary: 'This document',
+    tags,
+    security: [],
+    responses: {
+      200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
+      429: rateLimited,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/docs',
+    summary: 'A browsable page of this document',
+    tags,
+    security: [],
+    responses: { 200: text('HTML', 'text/html'), 429: rateLimited },
+  });
 }
 
 export function generateDocument(registry: OpenAPIRegistry) {

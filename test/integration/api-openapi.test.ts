@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { Express } from 'express';
+import request from 'supertest';
+import { MAX_FAMILY_MEMBERS } from '../../api/schemas/application.schema';
+import { startStack, type TestStack } from '../support/stack';
+
+type OpenApiDoc = {
+  openapi: string;
+  paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown>; requestBody?: unknown }>>;
+  components: { schemas: Record<string, Record<string, unknown>> };
+};
+
+interface Layer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+  rawPath?: string | string[];
+}
+
+/** Every `METHOD /path` the Express app answers, found by walking its router stack (OpenAPI-style path parameters). */
+export function expressRoutes(app: Express): string[] {
+  const out: string[] = [];
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+        for (const p of paths)
+          for (const [method, on] of Object.entries(layer.route.methods))
+            if (on && method !== '_all') out.push(`${method.toUpperCase()} ${prefix}${p}`.replace(/:(\w+)/g, '{$1}'));
+      } else if (layer.handle?.stack) {
+        const mount = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+        walk(layer.handle.stack, prefix + mount);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  return out.sort();
+}
+
+export function documentedRoutes(doc: OpenApiDoc): string[] {
+  return Object.entries(doc.paths)
+    .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+}
+
+describe('API: OpenAPI document, docs page, health and metrics', () => {
+  let stack: TestStack;
+  let doc: OpenApiDoc;
+  before(async () => {
+    stack = await startStack('api_openapi');
+    doc = (await request(stack.app).get('/api/v1/openapi.json').expect(200)).body as OpenApiDoc;
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  it('when the document is served, then it is a valid OpenAPI 3.1 document', async () => {
+    // Act
+    const validated = await SwaggerParser.validate(structuredClone(doc) as never);
+
+    // Assert
+    assert.equal(doc.openapi, '3.1.0');
+    assert.ok(validated);
+  });
+
+  it('when the Express routes are compared with the document, then every route is documented and every documented operation exists', () => {
+    // Act
+    const routes = expressRoutes(stack.app);
+    const documented = documentedRoutes(doc);
+
+    // Assert
+    assert.ok(routes.length > 15, `found ${routes.length} routes: the walk must see the routers`);
+    assert.deepEqual(routes, documented);
+  });
+
+  it('when an operation is protected or takes a body, then its error responses are documented as problem+json', () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const secured = (op.security?.length ?? 0) > 0;
+        if (secured) {
+          for (const status of ['401', '403', '429', '503']) assert.ok(op.responses[status], `${where} documents ${status}`);
+          const unauthorized = op.responses['401'] as { content: Record<string, unknown> };
+          assert.ok(unauthorized.content['application/problem+json'], `${where}: 401 is problem+json`);
+        }
+        if (op.requestBody) {
+          for (const status of ['400', '413', '415']) assert.ok(op.responses[status], `${where} documents ${status}`);
+        }
+        if (path.startsWith('/api/v1/') && !['/api/v1/openapi.json', '/api/v1/docs'].includes(path)) {
+          assert.ok(secured, `${where} requires a Bearer token`);
+        }
+      }
+    }
+  });
+
+  it('when the application schema is read from the document, then it is the very schema that validates: strict objects, capped family', () => {
+    // Arrange
+    const application = doc.components.schemas.Application!;
+    const member = doc.components.schemas.FamilyMember!;
+
+    // Assert
+    assert.equal(application.additionalProperties, false);
+    assert.equal((application.properties as Record<string, { maxItems?: number }>).family!.maxItems, MAX_FAMILY_MEMBERS);
+    assert.equal(member.additionalProperties, false);
+    assert.deepEqual((application.required as string[]).sort(), ['applicant', 'contact', 'route']);
+  });
+
+  it('when the docs page is opened, then it lists every operation, escaped, under a content security policy', async () => {
+    // Act
+    const res = await request(stack.app).get('/api/v1/docs').expect(200);
+
+    // Assert
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.match(String(res.headers['content-security-policy']), /default-src 'self'/);
+    for (const route of documentedRoutes(doc)) {
+      const [, path] = route.split(' ');
+      assert.ok(res.text.includes(`<code>${path}</code>`), `the page lists ${route}`);
+    }
+    assert.ok(!res.text.includes('<script'), 'no script on the page');
+  });
+
+  it('when liveness, readiness and metrics are asked for, then they answer without a token', async () => {
+    // Act
+    const health = await request(stack.app).get('/healthz');
+    const ready = await request(stack.app).get('/readyz');
+    const metrics = await request(stack.app).get('/metrics');
+
+    // Assert
+    assert.equal(health.status, 200);
+    assert.deepEqual(health.body, { status: 'up' });
+    assert.equal(ready.status, 200);
+    assert.deepEqual(ready.body.checks, { temporal: { status: 'up' }, mongodb: { status: 'up' } });
+    assert.equal(metrics.status, 200);
+    assert.match(String(metrics.headers['content-type']), /^text\/plain/);
+    for (const name of ['http_request_duration_seconds', 'cases_by_status', 'officer_decisions_total'])
+      assert.match(metrics.text, new RegExp(`# TYPE ${name} `), name);
+    assert.match(metrics.text, /http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/);
+  });
+});

@@ -169,6 +169,8 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         department: params.department,
         data: { decision: body.decision, requestId },
       };
+      // A made-up case id is a 404 before anything is audited: audit lines belong to real cases.
+      await loadCaseOr404(deps, params.caseId);
       if (params.department !== d) {
         await auditRefusedAttempt(deps, params.caseId, requestId, {
           ...attempt,
@@ -178,7 +180,6 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         });
         throw new HttpProblem(403, 'wrong-department', `A ${d} officer cannot decide the ${params.department} step`);
       }
-      await loadCaseOr404(deps, params.caseId);
       const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
       let step;
       try {

@@ -334,6 +334,48 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     assert.equal(c.steps.police?.decision, undefined, 'nothing decided');
   });
 
+  it('when two officers’ clients send the same Idempotency-Key, then they are two requests: the first decides, the second is refused, and the first may retry', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForStep(stack, caseId, 'housing', 'awaiting_decision');
+    const first = await bearer(stack, { sub: 'housing-officer-a', role: 'officer', department: 'housing' });
+    const second = await bearer(stack, { sub: 'housing-officer-b', role: 'officer', department: 'housing' });
+    const decide = (auth: string, body: object) =>
+      request(stack.app)
+        .post(`/api/v1/officer/cases/${caseId}/steps/housing/decision`)
+        .set('authorization', auth)
+        .set('idempotency-key', 'decision-0001')
+        .send(body);
+
+    // Act
+    const a = await decide(first, { decision: 'approve' });
+    const b = await decide(second, { decision: 'reject', reasonCode: 'no_legal_residence' });
+    const retry = await decide(first, { decision: 'approve' });
+
+    // Assert
+    assert.equal(a.status, 200);
+    assertProblem(b, 409);
+    assert.equal(retry.status, 200);
+    assert.deepEqual(retry.body.step.decision, a.body.step.decision, 'the retry answers the first decision again');
+    const c = await waitForStep(stack, caseId, 'housing', 'approved');
+    assert.equal(c.steps.housing?.decision?.by, 'housing-officer-a');
+  });
+
+  it('when an officer of another department decides on a case that does not exist, then it is a 404 and nothing is audited', async () => {
+    // Arrange
+    const missing = '00000000-0000-4000-8000-00000000abcd';
+
+    // Act
+    const res = await request(stack.app)
+      .post(`/api/v1/officer/cases/${missing}/steps/police/decision`)
+      .set('authorization', officer('education'))
+      .send({ decision: 'approve' });
+
+    // Assert
+    assertProblem(res, 404);
+    assert.equal(await auditEventModel(stack.mongo).countDocuments({ caseId: missing }), 0);
+  });
+
   it('when each role reads the timeline of a case, then officers see their own department’s details and only the outline of the others', async () => {
     // Arrange
     const caseId = await submitCase(stack, t.otherApplicant, townBody());

@@ -2,12 +2,19 @@
 import type { z } from 'zod';
 import { HttpProblem, type InvalidParam } from './problem';
 
+/** A JSON pointer (RFC 6901): `~` and `/` inside a key are escaped, so a key cannot fake a path. */
+const pointer = (path: readonly PropertyKey[]): string =>
+  `/${path.map((k) => String(k).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const invalidParams: InvalidParam[] = result.error.issues.map((issue) => ({
-    path: `/${issue.path.map(String).join('/')}`,
-    message: issue.message,
-  }));
+  const invalidParams: InvalidParam[] = result.error.issues.flatMap((issue) =>
+    // An unknown field is named by its own path (`/status`), not by the object that holds it,
+    // so a client sees exactly which field to drop.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: pointer(issue.path), message: issue.message }],
+  );
   throw new HttpProblem(400, 'validation-error', `The request ${where} is invalid`, { invalidParams });
 }

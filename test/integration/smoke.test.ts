@@ -59,6 +59,6 @@ describe('smoke: API → Temporal → worker → activity → MongoDB → API', 
       .send({ message: '', extra: 1 })
       .expect(400);
     const paths = (res.body.invalidParams as { path: string }[]).map((p) => p.path).sort();
-    assert.deepEqual(paths, ['/', '/message']);
+    assert.deepEqual(paths, ['/extra', '/message']);
   });
 });

@@ -9,6 +9,7 @@ import { caseModel } from '../../models/case.model';
 import { decideUpdate, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
 import type { Caller } from '../auth/identity';
 import type { ApiDeps } from '../deps';
+import { decodeCursor, encodeCursor, OptionalInstantAndId } from '../http/cursor';
 import { requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import type { Metrics } from '../metrics';
@@ -97,11 +98,12 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       if (query.area) filter.area = query.area;
       if (query.overdue) filter[`${stepPath}.overdue`] = query.overdue === 'true';
       if (query.cursor) {
-        const [due = '', id = ''] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
-        filter.$or = [
-          { [`${stepPath}.dueAt`]: trusted({ $gt: due }) },
-          { [`${stepPath}.dueAt`]: due, _id: trusted({ $gt: id }) },
-        ];
+        const [due, id] = decodeCursor(query.cursor, OptionalInstantAndId);
+        const dueAt = `${stepPath}.dueAt`;
+        // Steps without a deadline yet (still checking) sort first, as missing values do.
+        filter.$or = due
+          ? [{ [dueAt]: trusted({ $gt: due }) }, { [dueAt]: due, _id: trusted({ $gt: id }) }]
+          : [{ [dueAt]: null, _id: trusted({ $gt: id }) }, { [dueAt]: trusted({ $gt: '' }) }];
       }
       const docs = await cases
         .find(filter)
@@ -124,10 +126,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         });
       });
       const last = page[page.length - 1];
-      const nextCursor =
-        docs.length > query.limit && last
-          ? Buffer.from(`${last.steps[d]?.dueAt ?? ''}|${last._id}`).toString('base64url')
-          : undefined;
+      const nextCursor = docs.length > query.limit && last ? encodeCursor([last.steps[d]?.dueAt ?? '', last._id]) : undefined;
       return { status: 200, body: { items, ...(nextCursor ? { nextCursor } : {}) } };
     },
   });

@@ -8,6 +8,7 @@ import { auditEventModel } from '../../models/audit-event.model';
 import { caseModel } from '../../models/case.model';
 import { settlementCaseWorkflowId, supervisorActionUpdate, terminateUpdate } from '../../workflows/settlement-case.messages';
 import type { ApiDeps } from '../deps';
+import { decodeCursor, encodeCursor, InstantAndId } from '../http/cursor';
 import { requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import { supervisorView, SupervisorCaseView } from '../schemas/case-views';
@@ -116,7 +117,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       if (query.area) filter.area = query.area;
       const pageFilter = { ...filter };
       if (query.cursor) {
-        const [at = '', id = ''] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
+        const [at, id] = decodeCursor(query.cursor, InstantAndId);
         pageFilter.$or = [
           { lastProgressDate: trusted({ $gt: new Date(at) }) },
           { lastProgressDate: new Date(at), _id: trusted({ $gt: id }) },
@@ -138,9 +139,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       const page = docs.slice(0, query.limit);
       const last = page[page.length - 1];
       const nextCursor =
-        docs.length > query.limit && last
-          ? Buffer.from(`${last.lastProgressDate.toISOString()}|${last._id}`).toString('base64url')
-          : undefined;
+        docs.length > query.limit && last ? encodeCursor([last.lastProgressDate.toISOString(), last._id]) : undefined;
       return {
         status: 200,
         body: {

@@ -13,6 +13,7 @@ import { caseModel } from '../../models/case.model';
 import { settlementCase } from '../../workflows/settlement-case.workflow';
 import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
 import type { ApiDeps } from '../deps';
+import { decodeCursor, encodeCursor, InstantAndId } from '../http/cursor';
 import { HttpProblem } from '../problem';
 import type { ApplicationBody } from '../schemas/application.schema';
 import { todayInChina } from '../schemas/common';
@@ -183,7 +184,7 @@ async function nextCaseNumber(deps: ApiDeps): Promise<string> {
 export async function listOwnCases(deps: ApiDeps, applicantUserId: string, limit: number, cursor?: string) {
   const filter: Record<string, unknown> = { applicantUserId };
   if (cursor) {
-    const [at = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+    const [at, id] = decodeCursor(cursor, InstantAndId);
     filter.$or = [{ submittedAt: trusted({ $lt: at }) }, { submittedAt: at, _id: trusted({ $lt: id }) }];
   }
   const docs = await caseModel(deps.mongo)
@@ -193,7 +194,6 @@ export async function listOwnCases(deps: ApiDeps, applicantUserId: string, limit
     .lean();
   const page = docs.slice(0, limit);
   const last = page[page.length - 1];
-  const nextCursor =
-    docs.length > limit && last ? Buffer.from(`${last.submittedAt}|${last._id}`).toString('base64url') : undefined;
+  const nextCursor = docs.length > limit && last ? encodeCursor([last.submittedAt, last._id]) : undefined;
   return { page, nextCursor };
 }

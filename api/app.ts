@@ -40,6 +40,9 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', false);
+  // JSON answers escape < > & as \u003c …: text someone typed (a reason, a note) can never be
+  // read as markup, even by a client that sniffs or embeds a response.
+  app.set('json escape', true);
   const metrics = createMetrics(deps.mongo);
 
   app.use(requestId);

@@ -2,7 +2,9 @@
  * Small documents the API keeps for correctness under retries and races (no transactions on
  * FerretDB v1, so each relies on a unique _id):
  * - idempotency keys: same key + same body → the same response; a different body → 422;
- * - open-case locks: one open case per applicant ID number (§8);
+ * - open-case locks: one open case per applicant ID number (§8), one document per generation
+ *   (`<idNumber>#<n>`), so that taking over the lock of an ended case is an insert, which
+ *   FerretDB v1 does atomically, never an update, which it does not;
  * - counters: human-readable case numbers HK-YYYY-NNNNNN.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
@@ -16,9 +18,15 @@ export interface IdempotencyKeyDoc {
 }
 
 export interface OpenCaseLockDoc {
-  /** The applicant's citizen ID number. */
+  /** `<idNumber>#<generation>`: the unique key that makes each takeover a single winner. */
   _id: string;
+  /** The applicant's citizen ID number. */
+  person: string;
+  /** 0 for the person's first case, then one more for each case after an ended one. */
+  generation: number;
   caseId: string;
+  /** pending: the submission is still starting its workflow; started: the case runs. */
+  state: 'pending' | 'started';
   lockedAt: Date;
 }
 
@@ -39,9 +47,17 @@ const idempotencySchema = new Schema<IdempotencyKeyDoc>(
 );
 
 const openCaseSchema = new Schema<OpenCaseLockDoc>(
-  { _id: { type: String, required: true }, caseId: { type: String, required: true }, lockedAt: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    person: { type: String, required: true },
+    generation: { type: Number, required: true },
+    caseId: { type: String, required: true },
+    state: { type: String, required: true, enum: ['pending', 'started'] },
+    lockedAt: { type: Date, required: true },
+  },
   { collection: 'open_case_locks', versionKey: false },
 );
+openCaseSchema.index({ person: 1, generation: -1 });
 
 const counterSchema = new Schema<CounterDoc>(
   { _id: { type: String, required: true }, seq: { type: Number, required: true } },

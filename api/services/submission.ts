@@ -74,7 +74,7 @@ async function replay(deps: ApiDeps, _id: string, requestHash: string): Promise<
 async function submit(deps: ApiDeps, applicantUserId: string, body: ApplicationBody): Promise<SubmissionResult> {
   const caseId = randomUUID();
   const idNumber = body.applicant.idNumber;
-  await takeOpenCaseLock(deps, idNumber, caseId);
+  const lockId = await takeOpenCaseLock(deps, idNumber, caseId);
   try {
     const caseNumber = await nextCaseNumber(deps);
     const application: Application = {
@@ -117,44 +117,57 @@ async function submit(deps: ApiDeps, applicantUserId: string, body: ApplicationB
       autoApproveClean: c.AUTO_APPROVE_DEPARTMENTS,
       collectiveHouseholdCapacity: c.COLLECTIVE_HOUSEHOLD_CAPACITY,
     };
-    await deps.temporal.workflow.start(settlementCase, {
-      taskQueue: c.TEMPORAL_TASK_QUEUE,
-      workflowId: settlementCaseWorkflowId(caseId),
-      args: [input],
-    });
+    // Bounded well inside the lock's pending grace: a start that outlives it could race a takeover.
+    await deps.temporal.connection.withDeadline(Date.now() + TEMPORAL_START_DEADLINE_MS, () =>
+      deps.temporal.workflow.start(settlementCase, {
+        taskQueue: c.TEMPORAL_TASK_QUEUE,
+        workflowId: settlementCaseWorkflowId(caseId),
+        args: [input],
+      }),
+    );
+    await openCaseLockModel(deps.mongo).updateOne({ _id: lockId }, { $set: { state: 'started' } });
     return { status: 202, body: { caseId, caseNumber, status: 'submitted' } };
   } catch (err) {
     await openCaseLockModel(deps.mongo)
-      .deleteOne({ _id: idNumber, caseId })
+      .deleteOne({ _id: lockId, caseId })
       .catch(() => undefined);
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw new HttpProblem(409, 'conflict', 'This case already exists');
     throw err;
   }
 }
 
-/** One open case per applicant ID number (§8); a lock whose case has ended (or never started) is taken over. */
-async function takeOpenCaseLock(deps: ApiDeps, idNumber: string, caseId: string): Promise<void> {
+const TEMPORAL_START_DEADLINE_MS = 10_000;
+/** A pending lock younger than this belongs to a submission still in flight. */
+const PENDING_LOCK_GRACE_MS = 60_000;
+
+const openCaseExists = (detail: string) => new HttpProblem(409, 'open-case-exists', detail);
+
+/**
+ * One open case per applicant ID number (§8). The person's newest lock decides: a submission in
+ * flight (pending, recent) or an open case refuses; an ended case, or a pending lock whose
+ * submission died before its workflow started, lets the next generation be inserted. Concurrent
+ * submissions insert the same generation id and exactly one insert wins — no update is trusted
+ * to be atomic (FerretDB v1's are not). Returns the lock's id.
+ */
+async function takeOpenCaseLock(deps: ApiDeps, idNumber: string, caseId: string): Promise<string> {
   const locks = openCaseLockModel(deps.mongo);
+  const current = await locks.findOne({ person: idNumber }).sort({ generation: -1 }).lean();
+  if (current) {
+    if (current.state === 'pending' && Date.now() - current.lockedAt.getTime() < PENDING_LOCK_GRACE_MS)
+      throw openCaseExists('Another submission for this applicant is in progress');
+    const existing = await loadCase(deps, current.caseId);
+    if (existing && !TERMINAL_STATUSES.includes(existing.status))
+      throw openCaseExists('This applicant already has an open case; withdraw it or wait for its decision first');
+  }
+  const generation = (current?.generation ?? -1) + 1;
+  const _id = `${idNumber}#${generation}`;
   try {
-    await locks.create({ _id: idNumber, caseId, lockedAt: new Date() });
-    return;
+    await locks.create({ _id, person: idNumber, generation, caseId, state: 'pending', lockedAt: new Date() });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
+    throw openCaseExists('Another submission for this applicant is in progress');
   }
-  const lock = await locks.findById(idNumber).lean();
-  if (lock) {
-    const existing = await loadCase(deps, lock.caseId);
-    if (existing && !TERMINAL_STATUSES.includes(existing.status)) {
-      throw new HttpProblem(
-        409,
-        'open-case-exists',
-        'This applicant already has an open case; withdraw it or wait for its decision first',
-      );
-    }
-    const taken = await locks.updateOne({ _id: idNumber, caseId: lock.caseId }, { $set: { caseId, lockedAt: new Date() } });
-    if (taken.modifiedCount === 1) return;
-  }
-  throw new HttpProblem(409, 'open-case-exists', 'Another submission for this applicant is in progress');
+  return _id;
 }
 
 /**

@@ -12,7 +12,7 @@ import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
 import type { NoticeData } from '../templates/schemas';
-import type { NoticeRenderer } from './notifications/renderer';
+import { NoticeDataError, type NoticeRenderer } from './notifications/renderer';
 
 export type NoticeAddressee = { kind: 'applicant' } | { kind: 'department'; department: Department } | { kind: 'supervisors' };
 
@@ -104,12 +104,32 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
     return (['sms', 'email'] as const).map((channel) => ({ channel, locale: 'zh-CN' as const, recipient }));
   }
 
+  /**
+   * Data that does not fit its template will never render, however often the activity is
+   * retried: retrying would stall the whole case (its state, audit and every later notice) on
+   * one notice. Such a notice is kept as `failed`, with the schema's complaint (field names,
+   * never values) as its body, and audited, so supervisors see it. Anything else (a template
+   * missing from a broken deployment) is retried.
+   */
+  function renderOrExplain(
+    req: NoticeRequest,
+    channel: Channel,
+    locale: Locale,
+  ): { subject: string; body: string; status: 'queued' | 'failed' } {
+    try {
+      return { ...renderer.render(req.event, channel, locale, req.data as never), status: 'queued' };
+    } catch (err) {
+      if (!(err instanceof NoticeDataError)) throw err;
+      return { subject: `${req.event} (not rendered)`, body: err.message, status: 'failed' };
+    }
+  }
+
   async function queueNotices(caseId: string, seq: number, requests: NoticeRequest[], state: CaseState): Promise<AuditEntry[]> {
     const audit: AuditEntry[] = [];
     for (const req of requests) {
       for (const { channel, locale, recipient } of addressesFor(req.to, state)) {
         const id = `${caseId}:${req.event}:${req.key}:${channel}:${recipient.kind}`;
-        const { subject, body } = renderer.render(req.event, channel, locale, req.data as never);
+        const rendered = renderOrExplain(req, channel, locale);
         await notices.updateOne(
           { _id: id },
           {
@@ -119,9 +139,7 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
               channel,
               locale,
               recipient,
-              subject,
-              body,
-              status: 'queued',
+              ...rendered,
               createdAt: new Date(),
             },
           },
@@ -132,7 +150,8 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
           type: 'notice',
           at: state.lastProgressAt,
           actor: { id: 'system', role: 'system' },
-          what: `${req.event} notice queued`,
+          what: rendered.status === 'queued' ? `${req.event} notice queued` : `${req.event} notice could not be rendered`,
+          ...(rendered.status === 'failed' ? { why: rendered.body } : {}),
           data: { noticeId: id, channel, recipient: recipient.kind },
         });
       }

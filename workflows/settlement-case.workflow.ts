@@ -80,6 +80,9 @@ const compensations = proxyActivities<Activities>({
 });
 
 const SYSTEM = { id: 'system', role: 'system' as Role };
+/** Longest officer text (rejection reason, missing item) a notice carries (templates/schemas.ts). */
+const NOTICE_TEXT_MAX = 200;
+const SUPPLEMENT_MAX_ITEMS = 20;
 
 interface Ending {
   status: CaseOutcomeInfo['status'];
@@ -307,10 +310,22 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
             'StepNotAwaitingDecision',
           );
         }
-        if (d.decision === 'reject' && !d.reasonCode)
-          throw ApplicationFailure.nonRetryable('a rejection needs a reason code', 'InvalidDecision');
-        if (d.decision === 'request_supplement' && !d.missing?.length) {
-          throw ApplicationFailure.nonRetryable('a supplement request must list the missing material', 'InvalidDecision');
+        const refuse = (why: string) => {
+          throw ApplicationFailure.nonRetryable(why, 'InvalidDecision');
+        };
+        // What reaches the applicant's notice must fit its template (templates/schemas.ts), or
+        // the notice could never be written.
+        const fits = (t: string | undefined) => t === undefined || (t.trim().length > 0 && t.length <= NOTICE_TEXT_MAX);
+        if (d.decision === 'reject') {
+          if (!d.reasonCode) refuse('a rejection needs a reason code');
+          if (d.reasonCode === 'other' && !d.reasonText) refuse('a rejection for "other" reasons needs a reason text');
+          if (!fits(d.reasonText)) refuse(`the reason text must be 1–${NOTICE_TEXT_MAX} characters`);
+        }
+        if (d.decision === 'request_supplement') {
+          if (!d.missing?.length) refuse('a supplement request must list the missing material');
+          if (d.missing!.length > SUPPLEMENT_MAX_ITEMS) refuse(`list at most ${SUPPLEMENT_MAX_ITEMS} missing items`);
+          if (!d.missing!.every((m) => m !== undefined && fits(m)))
+            refuse(`each missing item must be 1–${NOTICE_TEXT_MAX} characters`);
         }
       },
     },

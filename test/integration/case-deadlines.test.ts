@@ -1,0 +1,114 @@
+/**
+ * A case never silently stalls (DOMAIN "Rules that must hold"): an officer step past 80 % of its
+ * SLA reminds the department, past 100 % escalates to supervisors and flags the case overdue in
+ * its search attributes and read model; a supervisor can extend the deadline.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { caseModel } from '../../models/case.model';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { OverdueDepartmentsKey, OverdueKey } from '../../workflows/search-attributes';
+import { supervisorActionUpdate, type SupervisorActionInput } from '../../workflows/settlement-case.messages';
+import type { WorkflowHandle } from '@temporalio/client';
+import { auditTrail, noticesOf, refusal, searchAttributes, slaWith, untilState, untilVisible } from '../support/case-records';
+import { caseInput, decide, startCase } from '../support/cases';
+import { eventually, startStack, type TestStack } from '../support/stack';
+
+function supervise(handle: WorkflowHandle, action: Omit<SupervisorActionInput, 'requestId' | 'supervisorId'>) {
+  const requestId = randomUUID();
+  return handle.executeUpdate(supervisorActionUpdate, {
+    updateId: requestId,
+    args: [{ requestId, supervisorId: 'supervisor-1', ...action }],
+  });
+}
+
+describe('officer deadlines', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack('deadlines');
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  async function overdueCase(department: 'police' | 'housing') {
+    const base = caseInput(DEMO_PEOPLE.townOwner);
+    const input = { ...base, sla: slaWith(base, department, 1500) };
+    const handle = await startCase(stack, input);
+    await untilState(handle, (s) => (s.steps[department]?.overdue ? true : undefined), `${department} overdue`);
+    return { input, handle };
+  }
+
+  it('when the police officer lets the SLA pass, then the department is reminded, supervisors are told, the case is flagged overdue, and a late decision still settles it', async () => {
+    const { input, handle } = await overdueCase('police');
+    // The read model is written with the escalation's notices and audit lines.
+    const view = await eventually(async () => {
+      const v = await caseModel(stack.mongo).findById(input.caseId).lean();
+      return v?.overdue ? v : undefined;
+    }, 'read model overdue');
+    assert.deepEqual(view.overdueDepartments, ['police']);
+
+    const notices = await noticesOf(stack, input.caseId);
+    const reminder = notices.filter((n) => n.event === 'officer_reminder');
+    assert.deepEqual(reminder.map((n) => `${n.channel}:${n.recipient.kind}:${n.recipient.address}`).sort(), [
+      'email:department:inbox:police',
+      'sms:department:inbox:police',
+    ]);
+    const escalation = notices.filter((n) => n.event === 'escalation');
+    assert.deepEqual(escalation.map((n) => `${n.channel}:${n.recipient.kind}`).sort(), ['email:supervisors', 'sms:supervisors']);
+    const trail = await auditTrail(stack, input.caseId);
+    assert.deepEqual(
+      trail.filter((e) => e.type === 'reminder' || e.type === 'escalation').map((e) => `${e.type}:${e.department}`),
+      ['reminder:police', 'escalation:police'],
+    );
+
+    await untilVisible(stack, handle, `Overdue = true AND OverdueDepartments = 'police'`);
+    const attrs = await searchAttributes(stack, handle);
+    assert.equal(attrs.get(OverdueKey), true);
+    assert.deepEqual(attrs.get(OverdueDepartmentsKey), ['police']);
+
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+    assert.equal((await handle.result()).status, 'settled');
+    const settled = await caseModel(stack.mongo).findById(input.caseId).lean();
+    assert.equal(settled?.overdue, false);
+    assert.deepEqual(settled?.overdueDepartments, []);
+    await untilVisible(stack, handle, `Overdue = false AND CaseStatus = 'settled'`);
+  });
+
+  it('when a supervisor extends an overdue deadline, then the overdue flag clears everywhere and the step can still be decided', async () => {
+    const { input, handle } = await overdueCase('housing');
+    await untilVisible(stack, handle, `Overdue = true`);
+
+    assert.equal(
+      await refusal(supervise(handle, { department: 'housing', action: 'extend_deadline', extendByMs: 0 })),
+      'InvalidAction',
+    );
+    assert.equal(
+      await refusal(supervise(handle, { department: 'education', action: 'extend_deadline', extendByMs: 60_000 })),
+      'StepNotFound',
+    );
+    const step = await supervise(handle, { department: 'housing', action: 'extend_deadline', extendByMs: 10 * 60_000 });
+    assert.equal(step.overdue, false);
+    assert.ok(Date.parse(step.dueAt!) > Date.now());
+
+    await eventually(
+      async () => ((await caseModel(stack.mongo).findById(input.caseId).lean())?.overdue === false ? true : undefined),
+      'read model no longer overdue',
+    );
+    await untilVisible(stack, handle, `Overdue = false AND CaseStatus = 'under_review'`);
+    const attrs = await searchAttributes(stack, handle);
+    assert.deepEqual(attrs.get(OverdueDepartmentsKey) ?? [], []); // an empty list reads back as unset
+    const trail = await auditTrail(stack, input.caseId);
+    assert.deepEqual(
+      trail.filter((e) => e.type === 'supervisor_action').map((e) => `${e.department}:${e.what}:${e.actor.id}`),
+      ['housing:extend_deadline:supervisor-1'],
+    );
+
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+    assert.equal((await handle.result()).status, 'settled');
+    // One escalation for the one missed deadline: the extension did not re-escalate.
+    const escalations = (await noticesOf(stack, input.caseId)).filter((n) => n.event === 'escalation');
+    assert.equal(escalations.length, 2, 'sms + email');
+  });
+});

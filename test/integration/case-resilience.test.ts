@@ -1,0 +1,171 @@
+/**
+ * Failures outside the case's control: department systems that fail for a while or for long
+ * (§9: the lookup is retried, recorded, escalated, and the case carries on once the system is
+ * back), a worker that dies mid-case, and a notice whose data cannot be rendered.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DEPARTMENTS } from '../../domain/vocabulary';
+import { caseModel } from '../../models/case.model';
+import { reservationPoolModel } from '../../models/reservation.model';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { FailingChecksKey } from '../../workflows/search-attributes';
+import {
+  auditTrail,
+  noticeEvents,
+  noticesOf,
+  reservationsOf,
+  searchAttributes,
+  untilHeld,
+  untilState,
+  untilVisible,
+} from '../support/case-records';
+import { caseInput, decide, startCase } from '../support/cases';
+import { eventually, startStack, type TestStack } from '../support/stack';
+
+describe('resilience', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack('resilience');
+  });
+  after(async () => {
+    await stack.faults();
+    await stack.close();
+  });
+
+  it('§9 when the police system fails four lookups in a row, then the lookup is retried, the failed round is audited, and the case still settles', async () => {
+    await stack.faults({ department: 'police', failNext: 4 });
+    const input = caseInput(DEMO_PEOPLE.townOwner);
+    const handle = await startCase(stack, input);
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+    assert.equal((await handle.result()).status, 'settled');
+    await stack.faults();
+
+    const police = (await auditTrail(stack, input.caseId)).filter((e) => e.department === 'police');
+    const failed = police.filter((e) => e.type === 'check_failed');
+    assert.ok(failed.length >= 1, 'a failed round is audited');
+    assert.match(failed[0]!.why ?? '', /unavailable/);
+    assert.equal(police.filter((e) => e.type === 'check_completed').length, 1);
+    // One failed round is below the escalation threshold (checkFailuresBeforeEscalation = 2).
+    assert.ok(!(await noticeEvents(stack, input.caseId)).some((e) => e.startsWith('escalation')));
+    const view = await caseModel(stack.mongo).findById(input.caseId).lean();
+    assert.deepEqual(view?.failingChecks, []);
+  });
+
+  it('§9 when the housing system stays down, then supervisors are told, the case shows the failing check, and it settles once the system is back', async () => {
+    await stack.faults({ department: 'housing', failNext: 10_000 });
+    try {
+      const input = caseInput(DEMO_PEOPLE.townOwner);
+      const handle = await startCase(stack, input);
+
+      await eventually(async () => {
+        const view = await caseModel(stack.mongo).findById(input.caseId).lean();
+        const escalated = (await noticesOf(stack, input.caseId)).some((n) => n.event === 'escalation');
+        return view?.failingChecks.includes('housing') && escalated ? true : undefined;
+      }, 'failing housing check escalated');
+      const escalations = (await noticesOf(stack, input.caseId)).filter((n) => n.event === 'escalation');
+      assert.deepEqual(escalations.map((n) => `${n.channel}:${n.recipient.kind}`).sort(), [
+        'email:supervisors',
+        'sms:supervisors',
+      ]);
+      const trail = await auditTrail(stack, input.caseId);
+      assert.ok(trail.filter((e) => e.type === 'check_failed' && e.department === 'housing').length >= 2);
+      assert.deepEqual(
+        trail.filter((e) => e.type === 'escalation').map((e) => `${e.department}:${e.what}`),
+        ['housing:housing lookup keeps failing'],
+      );
+      await untilVisible(stack, handle, `FailingChecks = 'housing'`);
+      assert.deepEqual((await searchAttributes(stack, handle)).get(FailingChecksKey), ['housing']);
+
+      await stack.faults();
+      await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+      assert.equal((await handle.result()).status, 'settled');
+      const view = await caseModel(stack.mongo).findById(input.caseId).lean();
+      assert.deepEqual(view?.failingChecks, []);
+      await untilVisible(stack, handle, `CaseStatus = 'settled'`);
+      assert.deepEqual((await searchAttributes(stack, handle)).get(FailingChecksKey) ?? [], []);
+    } finally {
+      await stack.faults();
+    }
+  });
+
+  it('when the worker is restarted while a case waits for officers, then the case completes with each notice and reservation once', async () => {
+    const input = caseInput(DEMO_PEOPLE.parentWithChildren);
+    const handle = await startCase(stack, input);
+    await Promise.all([decide(handle, 'housing'), decide(handle, 'education')]);
+    await untilHeld(handle, 4); // quota, residence, two school places
+
+    await stack.restartWorker();
+
+    await Promise.all([decide(handle, 'police'), decide(handle, 'hrss')]);
+    assert.equal((await handle.result()).status, 'settled');
+    await assertEachOnce(input.caseId, ['case_received', 'settled']);
+  });
+
+  it('when the worker is restarted while department lookups are in flight, then the lookups are retried and the case completes with each notice and reservation once', async () => {
+    await stack.faults({ department: '*', delayMs: 1500 });
+    try {
+      const input = caseInput(DEMO_PEOPLE.parentWithChildren);
+      const handle = await startCase(stack, input);
+      await untilState(
+        handle,
+        (s) => (Object.values(s.steps).some((x) => x.status === 'checking') ? true : undefined),
+        'lookups in flight',
+      );
+
+      await stack.restartWorker();
+      await stack.faults();
+
+      await Promise.all(DEPARTMENTS.map((d) => decide(handle, d)));
+      assert.equal((await handle.result()).status, 'settled');
+      await assertEachOnce(input.caseId, ['case_received', 'settled']);
+      const completed = (await auditTrail(stack, input.caseId)).filter((e) => e.type === 'check_completed');
+      assert.equal(completed.length, 4, 'one completed lookup per department');
+    } finally {
+      await stack.faults();
+    }
+  });
+
+  it('when a notice cannot be rendered from the case data, then it is kept as failed and audited, and the case is not held up', async () => {
+    const base = caseInput(DEMO_PEOPLE.townOwner);
+    // Longer than any notice accepts for a display name (64): the received notice cannot render.
+    const input = {
+      ...base,
+      application: { ...base.application, applicant: { ...base.application.applicant, name: '吴'.repeat(65) } },
+    };
+    const handle = await startCase(stack, input);
+    await untilState(handle, (s) => (s.steps.police?.status === 'awaiting_decision' ? true : undefined), 'police step');
+    const received = (await noticesOf(stack, input.caseId)).filter((n) => n.event === 'case_received');
+    assert.deepEqual(received.map((n) => `${n.channel}:${n.status}`).sort(), ['email:failed', 'sms:failed']);
+    assert.match(received[0]!.body, /recipientName/);
+    assert.doesNotMatch(received[0]!.body, /吴吴/, 'the complaint names the field, not its value');
+    const trail = await auditTrail(stack, input.caseId);
+    assert.ok(trail.some((e) => e.type === 'notice' && e.what === 'case_received notice could not be rendered'));
+
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+    assert.equal((await handle.result()).status, 'settled');
+  });
+
+  /** Each listed notice event exists once per channel; every reservation and slot exists once. */
+  async function assertEachOnce(caseId: string, events: string[]): Promise<void> {
+    const notices = await noticesOf(stack, caseId);
+    for (const event of events) {
+      for (const channel of ['sms', 'email']) {
+        assert.equal(notices.filter((n) => n.event === event && n.channel === channel).length, 1, `${event}:${channel}`);
+      }
+    }
+    const keys = notices.map((n) => n._id);
+    assert.equal(new Set(keys).size, keys.length);
+
+    const reservations = await reservationsOf(stack, caseId);
+    const ids = reservations.map((r) => `${r.kind}:${r.item}`);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.ok(reservations.every((r) => r.status === 'held'));
+    for (const r of reservations) {
+      const pool = await reservationPoolModel(stack.mongo).findById(r.pool).lean();
+      if (typeof pool?.limit !== 'number') continue;
+      assert.equal(pool.holders.filter((h) => h === `${caseId}:${r.item}`).length, 1, `${r.pool} holds ${r.item} once`);
+      assert.equal(pool.used, pool.holders.length);
+    }
+  }
+});

@@ -1,0 +1,156 @@
+/**
+ * Supplementary material (补正): an officer asks, the applicant answers before a deadline, or
+ * the deadline passes and the case ends as withdrawn with its reservations released; and the
+ * applicant withdrawing mid-review.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { caseModel } from '../../models/case.model';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { provideSupplementUpdate } from '../../workflows/settlement-case.messages';
+import {
+  assertCompensatedInReverse,
+  auditTrail,
+  noticeEvents,
+  noticesOf,
+  poolUsage,
+  refusal,
+  reservationsOf,
+  untilHeld,
+  untilState,
+  withdraw,
+} from '../support/case-records';
+import { caseInput, decide, startCase } from '../support/cases';
+import { eventually, startStack, type TestStack } from '../support/stack';
+
+describe('supplements and withdrawals', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack('supplements');
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  it('§1 when housing requests material and the applicant provides it in time, then housing can approve and the case settles', async () => {
+    const input = caseInput(DEMO_PEOPLE.townOwner);
+    const handle = await startCase(stack, input);
+    await decide(handle, 'housing', 'request_supplement', { missing: ['房屋产权证明'] });
+    const asked = await untilState(
+      handle,
+      (s) => (s.status === 'supplement_requested' && s.steps.housing?.supplement ? s : undefined),
+      'supplement requested',
+    );
+    assert.deepEqual(asked.steps.housing?.supplement?.missing, ['房屋产权证明']);
+    await eventually(
+      async () => ((await caseModel(stack.mongo).findById(input.caseId).lean())?.supplementDueAt ? true : undefined),
+      'read model shows the supplement deadline',
+    );
+
+    const provide = (applicantUserId: string, requestId = randomUUID()) =>
+      handle.executeUpdate(provideSupplementUpdate, {
+        updateId: requestId,
+        args: [{ requestId, department: 'housing', applicantUserId, items: [{ name: '房屋产权证明', reference: 'upload-1' }] }],
+      });
+    assert.equal(await refusal(provide('someone-else')), 'NotApplicant');
+    const requestId = randomUUID();
+    const provided = await provide(input.applicantUserId, requestId);
+    assert.ok(provided.supplement?.providedAt);
+    assert.deepEqual(await provide(input.applicantUserId, requestId), provided, 'the same request twice has one effect');
+    assert.equal(await refusal(provide(input.applicantUserId)), 'NoSupplementAwaited');
+
+    await decide(handle, 'housing');
+    await decide(handle, 'police');
+    assert.equal((await handle.result()).status, 'settled');
+
+    const trail = await auditTrail(stack, input.caseId);
+    const housing = trail.filter((e) => e.department === 'housing' && e.type !== 'commit').map((e) => `${e.type}:${e.what}`);
+    assert.deepEqual(housing, [
+      'check_completed:housing lookup completed',
+      'decision:request_supplement',
+      'supplement_requested:supplement requested',
+      'supplement_provided:1 item(s) provided',
+      'decision:approve',
+    ]);
+    assert.deepEqual(await noticeEvents(stack, input.caseId), [
+      'case_received:email',
+      'case_received:sms',
+      'settled:email',
+      'settled:sms',
+      'supplement_requested:email',
+      'supplement_requested:sms',
+    ]);
+    const letter = (await noticesOf(stack, input.caseId)).find(
+      (n) => n.event === 'supplement_requested' && n.channel === 'email',
+    );
+    assert.match(letter?.body ?? '', /房屋产权证明/);
+  });
+
+  it('when the supplement deadline passes, then the case is withdrawn and what was committed is released in reverse order', async () => {
+    const base = caseInput(DEMO_PEOPLE.parentWithChildren);
+    const input = { ...base, sla: { ...base.sla, supplementResponseMs: 1500 } };
+    const handle = await startCase(stack, input);
+    await Promise.all([decide(handle, 'housing'), decide(handle, 'education')]);
+    // quota + residence + two school places
+    await untilHeld(handle, 4);
+    await decide(handle, 'police', 'request_supplement', { missing: ['居住证'] });
+
+    const result = await handle.result();
+    assert.equal(result.status, 'withdrawn');
+    assert.equal(result.compensated.length, 4);
+    await assertCompensatedInReverse(stack, input.caseId, 4);
+    assert.ok((await reservationsOf(stack, input.caseId)).every((r) => r.status === 'released'));
+    assert.deepEqual(
+      await poolUsage(stack, [
+        'quota:xian-2016-v1:yanta',
+        'residence:yanta',
+        'school:yanta:kindergarten',
+        'school:yanta:primary',
+      ]),
+      { 'quota:xian-2016-v1:yanta': 0, 'residence:yanta': 0, 'school:yanta:kindergarten': 0, 'school:yanta:primary': 0 },
+    );
+    const view = await caseModel(stack.mongo).findById(input.caseId).lean();
+    assert.equal(view?.status, 'withdrawn');
+    assert.equal(view?.outcome?.note, 'supplement_deadline_passed');
+    assert.equal(view?.supplementDueAt, null);
+    assert.deepEqual(await noticeEvents(stack, input.caseId), [
+      'case_received:email',
+      'case_received:sms',
+      'reservations_released:email',
+      'reservations_released:sms',
+      'supplement_requested:email',
+      'supplement_requested:sms',
+      'withdrawn:email',
+      'withdrawn:sms',
+    ]);
+  });
+
+  it('when the applicant withdraws mid-review, then the case is withdrawn, committed reservations are released and a withdrawn notice is queued', async () => {
+    const input = caseInput(DEMO_PEOPLE.noHousing);
+    const handle = await startCase(stack, input);
+    await Promise.all([decide(handle, 'housing'), decide(handle, 'police')]);
+    // quota + collective-household slot (§16) + provisional registration
+    await untilHeld(handle, 3);
+    assert.equal(await refusal(withdraw(handle, { ...input, applicantUserId: 'someone-else' })), 'NotApplicant');
+
+    assert.deepEqual(await withdraw(handle, input, 'moving elsewhere'), { status: 'withdrawn' });
+    const result = await handle.result();
+    assert.equal(result.status, 'withdrawn');
+    await assertCompensatedInReverse(stack, input.caseId, 3);
+    const kinds = (await reservationsOf(stack, input.caseId)).map((r) => `${r.kind}:${r.status}`).sort();
+    assert.deepEqual(kinds, ['collective_household_slot:released', 'provisional_registration:released', 'quota_slot:released']);
+    const view = await caseModel(stack.mongo).findById(input.caseId).lean();
+    assert.equal(view?.status, 'withdrawn');
+    assert.equal(view?.outcome?.by, input.applicantUserId);
+    assert.equal(view?.steps.hrss?.status, 'cancelled');
+    assert.deepEqual(await noticeEvents(stack, input.caseId), [
+      'case_received:email',
+      'case_received:sms',
+      'reservations_released:email',
+      'reservations_released:sms',
+      'withdrawn:email',
+      'withdrawn:sms',
+    ]);
+  });
+});

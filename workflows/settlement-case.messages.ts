@@ -17,8 +17,10 @@ export interface SlaSettings {
   reminderFraction: number;
   /** How long the applicant has to provide supplementary material (ms). */
   supplementResponseMs: number;
-  /** Pause between rounds of a failing automated lookup (ms); each round retries with backoff. */
+  /** Pause between rounds of a failing automated lookup or compensation (ms); each round retries with backoff. */
   checkRetryPauseMs: number;
+  /** The pause doubles each round up to this (ms); default 64 × checkRetryPauseMs. */
+  checkRetryMaxPauseMs?: number;
   /** How many failed rounds of a lookup before supervisors are told (escalation). */
   checkFailuresBeforeEscalation: number;
 }

@@ -121,6 +121,16 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
     failingCompensations: [],
   };
   const step = (d: Department): StepState => state.steps[d]!;
+  /**
+   * Pause before another round of a failing lookup or compensation: doubling from
+   * checkRetryPauseMs up to checkRetryMaxPauseMs, so a long outage keeps the history short
+   * (every round adds events; Temporal caps a history's size).
+   */
+  const retryPause = (round: number): number => {
+    const first = input.sla.checkRetryPauseMs;
+    const max = input.sla.checkRetryMaxPauseMs ?? first * 64;
+    return Math.max(first, Math.min(max, first * 2 ** Math.min(Math.max(round - 1, 0), 30)));
+  };
   const area = input.application.district ?? input.application.town ?? '';
 
   // ---- recording ---------------------------------------------------------------------------
@@ -511,9 +521,10 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
             data: { rounds: s.checkFailures },
           });
         }
-        await flush();
+        // Cleared before the flush: a supervisor's retry_check arriving meanwhile is kept.
         retryRequested.delete(d);
-        await condition(() => retryRequested.has(d) || ended(), input.sla.checkRetryPauseMs);
+        await flush();
+        await condition(() => retryRequested.has(d) || ended(), retryPause(s.checkFailures));
         if (ended()) return undefined;
         s.status = 'checking';
       }
@@ -543,7 +554,9 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         await flush();
         continue;
       }
-      if (!s.escalatedAt && t >= due) {
+      // `overdue` marks the deadline's own escalation: a supervisor's manual escalation
+      // (escalatedAt) before the deadline must not suppress it.
+      if (!s.overdue && t >= due) {
         s.escalatedAt = now();
         s.overdue = true;
         notify(notices.escalation(state, d, s.dueAt, 'officer_decision', `decision:${round}:${s.dueAt}`));
@@ -551,7 +564,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         await flush();
         continue;
       }
-      const next = !s.remindedAt ? remindAt : !s.escalatedAt ? due : undefined;
+      const next = !s.remindedAt ? remindAt : !s.overdue ? due : undefined;
       const seenDue = s.dueAt;
       const wake = () => decisionsIn.has(d) || ended() || s.dueAt !== seenDue;
       if (next === undefined) await condition(wake);
@@ -783,7 +796,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
               notices.escalation(state, departmentOfReservation(r.kind), now(), 'department_system', `compensation:${label}`),
             );
           await flush();
-          await sleep(input.sla.checkRetryPauseMs);
+          await sleep(retryPause(round));
         }
       }
       state.failingCompensations = state.failingCompensations.filter((l) => l !== `${r.kind}:${r.item}`);

@@ -4,24 +4,22 @@
  * its search attributes and read model; a supervisor can extend the deadline.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { caseModel } from '../../models/case.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { OverdueDepartmentsKey, OverdueKey } from '../../workflows/search-attributes';
-import { supervisorActionUpdate, type SupervisorActionInput } from '../../workflows/settlement-case.messages';
-import type { WorkflowHandle } from '@temporalio/client';
-import { auditTrail, noticesOf, refusal, searchAttributes, slaWith, untilState, untilVisible } from '../support/case-records';
+import {
+  auditTrail,
+  noticesOf,
+  refusal,
+  searchAttributes,
+  slaWith,
+  supervise,
+  untilState,
+  untilVisible,
+} from '../support/case-records';
 import { caseInput, decide, startCase } from '../support/cases';
 import { eventually, startStack, type TestStack } from '../support/stack';
-
-function supervise(handle: WorkflowHandle, action: Omit<SupervisorActionInput, 'requestId' | 'supervisorId'>) {
-  const requestId = randomUUID();
-  return handle.executeUpdate(supervisorActionUpdate, {
-    updateId: requestId,
-    args: [{ requestId, supervisorId: 'supervisor-1', ...action }],
-  });
-}
 
 describe('officer deadlines', () => {
   let stack: TestStack;
@@ -110,5 +108,33 @@ describe('officer deadlines', () => {
     // One escalation for the one missed deadline: the extension did not re-escalate.
     const escalations = (await noticesOf(stack, input.caseId)).filter((n) => n.event === 'escalation');
     assert.equal(escalations.length, 2, 'sms + email');
+  });
+  it('when a supervisor escalates a step by hand before its deadline, then the deadline still flags the case overdue and escalates when it passes', async () => {
+    const base = caseInput(DEMO_PEOPLE.townOwner);
+    const input = { ...base, sla: slaWith(base, 'police', 2500) };
+    const handle = await startCase(stack, input);
+    await untilState(handle, (s) => (s.steps.police?.status === 'awaiting_decision' ? true : undefined), 'police waiting');
+    const step = await supervise(handle, { department: 'police', action: 'escalate', note: 'applicant complained' });
+    assert.equal(step.overdue, false);
+
+    await untilState(handle, (s) => (s.steps.police?.overdue ? true : undefined), 'police overdue');
+    await untilVisible(stack, handle, `Overdue = true AND OverdueDepartments = 'police'`);
+    const trail = await eventually(async () => {
+      const t = await auditTrail(stack, input.caseId);
+      return t.some((e) => e.type === 'escalation') ? t : undefined;
+    }, 'escalation audited');
+    assert.deepEqual(
+      trail
+        .filter((e) => ['reminder', 'escalation', 'supervisor_action'].includes(e.type))
+        .map((e) => `${e.type}:${e.what}`)
+        .sort(),
+      ['escalation:police decision overdue', 'reminder:police officer reminded', 'supervisor_action:escalate'],
+    );
+    // One escalation notice for the supervisor's own, one for the missed deadline (sms + email each).
+    const escalations = (await noticesOf(stack, input.caseId)).filter((n) => n.event === 'escalation');
+    assert.equal(escalations.length, 4);
+
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+    assert.equal((await handle.result()).status, 'settled');
   });
 });

@@ -14,8 +14,10 @@ import {
   auditTrail,
   noticeEvents,
   noticesOf,
+  refusal,
   reservationsOf,
   searchAttributes,
+  supervise,
   untilHeld,
   untilState,
   untilVisible,
@@ -84,6 +86,28 @@ describe('resilience', () => {
       assert.deepEqual(view?.failingChecks, []);
       await untilVisible(stack, handle, `CaseStatus = 'settled'`);
       assert.deepEqual((await searchAttributes(stack, handle)).get(FailingChecksKey) ?? [], []);
+    } finally {
+      await stack.faults();
+    }
+  });
+
+  it('§9 when a supervisor retries a failing lookup, then it runs at once instead of after the pause', async () => {
+    await stack.faults({ department: 'housing', failNext: 3 }); // exactly one round of three attempts
+    try {
+      const base = caseInput(DEMO_PEOPLE.townOwner);
+      const input = { ...base, sla: { ...base.sla, checkRetryPauseMs: 10 * 60_000 } };
+      const handle = await startCase(stack, input);
+      assert.equal(await refusal(supervise(handle, { department: 'police', action: 'retry_check' })), 'InvalidAction');
+      await untilState(handle, (s) => (s.steps.housing?.status === 'check_failed' ? true : undefined), 'housing lookup failed');
+
+      await supervise(handle, { department: 'housing', action: 'retry_check', note: 'system is back' });
+      await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+      assert.equal((await handle.result()).status, 'settled');
+      const trail = await auditTrail(stack, input.caseId);
+      assert.deepEqual(
+        trail.filter((e) => e.department === 'housing' && e.type !== 'commit').map((e) => e.type),
+        ['check_failed', 'supervisor_action', 'check_completed', 'decision'],
+      );
     } finally {
       await stack.faults();
     }

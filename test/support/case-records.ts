@@ -14,7 +14,13 @@ import { noticeModel, type NoticeDoc } from '../../models/notice.model';
 import { reservationModel, reservationPoolModel } from '../../models/reservation.model';
 import type { CaseState } from '../../domain/case-view';
 import type { Department } from '../../domain/vocabulary';
-import { caseStatusQuery, withdrawUpdate, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
+import {
+  caseStatusQuery,
+  supervisorActionUpdate,
+  withdrawUpdate,
+  type SettlementCaseInput,
+  type SupervisorActionInput,
+} from '../../workflows/settlement-case.messages';
 import { eventually, type TestStack } from './stack';
 
 /** The case's audit trail in the order the workflow wrote it. */
@@ -97,6 +103,14 @@ export function withdraw(handle: WorkflowHandle, input: SettlementCaseInput, not
   return handle.executeUpdate(withdrawUpdate, {
     updateId: requestId,
     args: [{ requestId, applicantUserId: input.applicantUserId, ...(note ? { note } : {}) }],
+  });
+}
+
+export function supervise(handle: WorkflowHandle, action: Omit<SupervisorActionInput, 'requestId' | 'supervisorId'>) {
+  const requestId = randomUUID();
+  return handle.executeUpdate(supervisorActionUpdate, {
+    updateId: requestId,
+    args: [{ requestId, supervisorId: 'supervisor-1', ...action }],
   });
 }
 

@@ -17,6 +17,7 @@ import {
   poolUsage,
   refusal,
   reservationsOf,
+  supervise,
   untilHeld,
   untilState,
   withdraw,
@@ -124,6 +125,42 @@ describe('supplements and withdrawals', () => {
       'withdrawn:email',
       'withdrawn:sms',
     ]);
+  });
+
+  it('when a supervisor extends the supplement deadline before it passes, then the applicant can still provide the material and the case settles', async () => {
+    const base = caseInput(DEMO_PEOPLE.townOwner);
+    const input = { ...base, sla: { ...base.sla, supplementResponseMs: 2500 } };
+    const handle = await startCase(stack, input);
+    await decide(handle, 'police', 'request_supplement', { missing: ['居住证明'] });
+    const asked = await untilState(handle, (s) => s.steps.police?.supplement, 'supplement requested');
+
+    const extended = await supervise(handle, { department: 'police', action: 'extend_deadline', extendByMs: 10 * 60_000 });
+    assert.ok(Date.parse(extended.supplement!.dueAt) > Date.parse(asked.dueAt) + 9 * 60_000);
+    await eventually(async () => {
+      const view = await caseModel(stack.mongo).findById(input.caseId).lean();
+      return view && view.supplementDueAt && view.supplementDueAt.getTime() === Date.parse(extended.supplement!.dueAt)
+        ? true
+        : undefined;
+    }, 'read model shows the extended deadline');
+    // Past the original deadline, the case is still waiting for the applicant.
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(asked.dueAt) + 500 - Date.now())));
+    assert.equal((await handle.describe()).status.name, 'RUNNING');
+
+    const requestId = randomUUID();
+    await handle.executeUpdate(provideSupplementUpdate, {
+      updateId: requestId,
+      args: [
+        {
+          requestId,
+          department: 'police',
+          applicantUserId: input.applicantUserId,
+          items: [{ name: '居住证明', reference: 'u-2' }],
+        },
+      ],
+    });
+    await decide(handle, 'police');
+    await decide(handle, 'housing');
+    assert.equal((await handle.result()).status, 'settled');
   });
 
   it('when the applicant withdraws mid-review, then the case is withdrawn, committed reservations are released and a withdrawn notice is queued', async () => {

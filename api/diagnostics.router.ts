@@ -12,6 +12,7 @@ import { diagnosticProbe, diagnosticProbeWorkflowId } from '../workflows/diagnos
 import type { ApiDeps } from './deps';
 import { addRoute } from './http/route';
 import { HttpProblem } from './problem';
+import { withTemporalDeadline } from './services/temporal-call';
 
 const Probe = z
   .object({
@@ -37,12 +38,14 @@ export function diagnosticsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rou
     responses: { 202: { description: 'Probe started', schema: Probe } },
     handler: async ({ body }) => {
       const probeId = randomUUID();
-      await deps.temporal.workflow.start(diagnosticProbe, {
-        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-        workflowId: diagnosticProbeWorkflowId(probeId),
-        args: [{ probeId, message: body.message }],
-        workflowExecutionTimeout: '5 minutes',
-      });
+      await withTemporalDeadline(deps, () =>
+        deps.temporal.workflow.start(diagnosticProbe, {
+          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+          workflowId: diagnosticProbeWorkflowId(probeId),
+          args: [{ probeId, message: body.message }],
+          workflowExecutionTimeout: '5 minutes',
+        }),
+      );
       return {
         status: 202,
         body: { probeId, status: 'started' },
@@ -67,7 +70,9 @@ export function diagnosticsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rou
           body: { probeId: params.probeId, status: 'recorded', message: doc.message, recordedAt: doc.recordedAt.toISOString() },
         };
       try {
-        await deps.temporal.workflow.getHandle(diagnosticProbeWorkflowId(params.probeId)).describe();
+        await withTemporalDeadline(deps, () =>
+          deps.temporal.workflow.getHandle(diagnosticProbeWorkflowId(params.probeId)).describe(),
+        );
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new HttpProblem(404, 'not-found', 'No such probe');
         throw err;

@@ -112,6 +112,8 @@ export function describeUnavailable(err: unknown): 'MongoDB' | 'Temporal' | unde
   if (name === 'MongooseServerSelectionError' || /Client must be connected|connection .* closed/i.test(e.message ?? '')) {
     return 'MongoDB';
   }
+  // An Update whose RPC ran past the API's deadline: the workflow may still apply it later.
+  if (name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return 'Temporal';
   // @temporalio/client surfaces gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) as ServiceError.
   if (name === 'ServiceError' || name === 'ConnectionError' || name === 'TransportError') {
     const cause = (err as { cause?: { code?: number } }).cause;

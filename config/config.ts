@@ -26,6 +26,8 @@ export const CONFIG_SCHEMA = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('settlement-cases'),
+  /** How long an API request waits for Temporal (start, query, update) before it answers 503. */
+  TEMPORAL_CALL_TIMEOUT_MS: durationMs.default(10_000),
   TEMPORAL_UI_URL: z.string().url().optional(),
   /** Base URL of the department information systems (the bundled simulator by default). */
   DEPARTMENT_SYSTEMS_URL: z.string().url().default('http://127.0.0.1:3100'),

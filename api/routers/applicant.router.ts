@@ -100,7 +100,7 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       await loadOwnCase(deps, params.caseId, caller.sub);
       const requestId = requestIdOf(req);
       const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
-      await mapWorkflowErrors(() =>
+      await mapWorkflowErrors(deps, () =>
         handle.executeUpdate(provideSupplementUpdate, {
           updateId: `supplement:${caller.sub}:${requestId}`,
           args: [{ requestId, department: body.department, applicantUserId: caller.sub, items: body.items }],
@@ -126,7 +126,7 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       await loadOwnCase(deps, params.caseId, caller.sub);
       const requestId = requestIdOf(req);
       const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
-      await mapWorkflowErrors(() =>
+      await mapWorkflowErrors(deps, () =>
         handle.executeUpdate(withdrawUpdate, {
           updateId: `withdraw:${caller.sub}:${requestId}`,
           args: [{ requestId, applicantUserId: caller.sub, ...(body.note ? { note: body.note } : {}) }],

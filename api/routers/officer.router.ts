@@ -18,6 +18,7 @@ import { officerView, OfficerCaseView } from '../schemas/case-views';
 import { CaseIdParams, CaseStepParams, Limit } from '../schemas/common';
 import { auditRefusedAttempt } from '../services/audit-writer';
 import { loadCaseOr404 } from '../services/case-store';
+import { withTemporalDeadline } from '../services/temporal-call';
 import { toHttpProblem } from '../services/workflow-errors';
 
 const OPEN_STEP_STATUSES = ['checking', 'check_failed', 'awaiting_decision', 'supplement_requested'] as const;
@@ -182,22 +183,24 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
       let step;
       try {
-        step = await handle.executeUpdate(decideUpdate, {
-          updateId: `decide:${d}:${requestId}`,
-          args: [
-            {
-              requestId,
-              department: params.department,
-              officerDepartment: d,
-              officerId: caller.sub,
-              decision: body.decision,
-              ...(body.reasonCode ? { reasonCode: body.reasonCode } : {}),
-              ...(body.reasonText ? { reasonText: body.reasonText } : {}),
-              ...(body.missing ? { missing: body.missing } : {}),
-              ...(body.internalNote ? { internalNote: body.internalNote } : {}),
-            },
-          ],
-        });
+        step = await withTemporalDeadline(deps, () =>
+          handle.executeUpdate(decideUpdate, {
+            updateId: `decide:${d}:${requestId}`,
+            args: [
+              {
+                requestId,
+                department: params.department,
+                officerDepartment: d,
+                officerId: caller.sub,
+                decision: body.decision,
+                ...(body.reasonCode ? { reasonCode: body.reasonCode } : {}),
+                ...(body.reasonText ? { reasonText: body.reasonText } : {}),
+                ...(body.missing ? { missing: body.missing } : {}),
+                ...(body.internalNote ? { internalNote: body.internalNote } : {}),
+              },
+            ],
+          }),
+        );
       } catch (err) {
         const problem = toHttpProblem(err);
         if (!problem) throw err;

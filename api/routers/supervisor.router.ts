@@ -180,7 +180,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       await loadCaseOr404(deps, params.caseId);
       const requestId = requestIdOf(req);
       const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
-      const step = await mapWorkflowErrors(() =>
+      const step = await mapWorkflowErrors(deps, () =>
         handle.executeUpdate(supervisorActionUpdate, {
           updateId: `action:${caller.sub}:${requestId}`,
           args: [{ requestId, supervisorId: caller.sub, department: params.department, ...body }],
@@ -208,7 +208,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       await loadCaseOr404(deps, params.caseId);
       const requestId = requestIdOf(req);
       const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
-      await mapWorkflowErrors(() =>
+      await mapWorkflowErrors(deps, () =>
         handle.executeUpdate(terminateUpdate, {
           updateId: `terminate:${caller.sub}:${requestId}`,
           args: [{ requestId, supervisorId: caller.sub, note: body.note }],

@@ -5,6 +5,7 @@ import { caseModel, type CaseDoc } from '../../models/case.model';
 import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
 import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
+import { withTemporalDeadline } from './temporal-call';
 
 export type LoadedCase = CaseState & Partial<Pick<CaseDoc, 'overdue'>>;
 
@@ -14,7 +15,9 @@ export async function loadCase(deps: ApiDeps, caseId: string): Promise<LoadedCas
   if (doc) return { ...doc, caseId: doc._id };
   // Submitted a moment ago: the first projection may still be on its way.
   try {
-    return await deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId)).query(caseStatusQuery);
+    return await withTemporalDeadline(deps, () =>
+      deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId)).query(caseStatusQuery),
+    );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;

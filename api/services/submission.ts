@@ -18,6 +18,7 @@ import { HttpProblem } from '../problem';
 import type { ApplicationBody } from '../schemas/application.schema';
 import { todayInChina } from '../schemas/common';
 import { loadCase } from './case-store';
+import { withTemporalDeadline } from './temporal-call';
 
 export interface SubmissionResult {
   status: number;
@@ -117,8 +118,9 @@ async function submit(deps: ApiDeps, applicantUserId: string, body: ApplicationB
       autoApproveClean: c.AUTO_APPROVE_DEPARTMENTS,
       collectiveHouseholdCapacity: c.COLLECTIVE_HOUSEHOLD_CAPACITY,
     };
-    // Bounded well inside the lock's pending grace: a start that outlives it could race a takeover.
-    await deps.temporal.connection.withDeadline(Date.now() + TEMPORAL_START_DEADLINE_MS, () =>
+    // Bounded (TEMPORAL_CALL_TIMEOUT_MS) well inside the lock's pending grace: a start that
+    // outlived it could race a takeover.
+    await withTemporalDeadline(deps, () =>
       deps.temporal.workflow.start(settlementCase, {
         taskQueue: c.TEMPORAL_TASK_QUEUE,
         workflowId: settlementCaseWorkflowId(caseId),
@@ -136,7 +138,6 @@ async function submit(deps: ApiDeps, applicantUserId: string, body: ApplicationB
   }
 }
 
-const TEMPORAL_START_DEADLINE_MS = 10_000;
 /** A pending lock younger than this belongs to a submission still in flight. */
 const PENDING_LOCK_GRACE_MS = 60_000;
 

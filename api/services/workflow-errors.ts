@@ -1,7 +1,9 @@
 /** Maps the case workflow's refusals (validator ApplicationFailures) onto HTTP problems. */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
+import { withTemporalDeadline } from './temporal-call';
 
 const STATUS_BY_TYPE: Record<string, [number, string]> = {
   StepNotAwaitingDecision: [409, 'step-not-awaiting-decision'],
@@ -37,9 +39,10 @@ export function toHttpProblem(err: unknown): HttpProblem | undefined {
   return undefined;
 }
 
-export async function mapWorkflowErrors<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs a Temporal call under the API's deadline and maps the workflow's refusals to problems. */
+export async function mapWorkflowErrors<T>(deps: ApiDeps, fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    return await withTemporalDeadline(deps, fn);
   } catch (err) {
     throw toHttpProblem(err) ?? err;
   }

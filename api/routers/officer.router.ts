@@ -27,7 +27,8 @@ export const DecisionBody = z
   .strictObject({
     decision: z.enum(['approve', 'reject', 'request_supplement']),
     reasonCode: z.enum(REJECTION_REASONS).optional(),
-    reasonText: z.string().trim().min(1).max(500).optional(),
+    /** Goes into the applicant's rejection notice, whose template takes at most 200 characters. */
+    reasonText: z.string().trim().min(1).max(200).optional(),
     missing: z.array(z.string().trim().min(1).max(100)).min(1).max(20).optional(),
     internalNote: z
       .string()
@@ -40,6 +41,8 @@ export const DecisionBody = z
   .superRefine((d, ctx) => {
     if (d.decision === 'reject' && !d.reasonCode)
       ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: 'a rejection needs a reason code' });
+    if (d.decision === 'reject' && d.reasonCode === 'other' && !d.reasonText)
+      ctx.addIssue({ code: 'custom', path: ['reasonText'], message: 'a rejection for "other" reasons needs a reason text' });
     if (d.decision === 'request_supplement' && !d.missing)
       ctx.addIssue({ code: 'custom', path: ['missing'], message: 'list the missing material' });
   })

@@ -263,6 +263,8 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     // Act
     const noReason = await decide(caseId, 'police', { decision: 'reject' });
     const noMissing = await decide(caseId, 'police', { decision: 'request_supplement' });
+    const otherWithoutText = await decide(caseId, 'police', { decision: 'reject', reasonCode: 'other' });
+    const tooLong = await decide(caseId, 'police', { decision: 'reject', reasonCode: 'other', reasonText: '长'.repeat(201) });
     const unknown = await decide('00000000-0000-4000-8000-000000000000', 'police', { decision: 'approve' });
     await decide(caseId, 'police', { decision: 'approve' }).expect(200);
     const twice = await decide(caseId, 'police', { decision: 'approve' });
@@ -272,6 +274,10 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     assert.deepEqual(invalidPaths(noReason), ['/reasonCode']);
     assertProblem(noMissing, 400);
     assert.deepEqual(invalidPaths(noMissing), ['/missing']);
+    for (const res of [otherWithoutText, tooLong]) {
+      assertProblem(res, 400);
+      assert.deepEqual(invalidPaths(res), ['/reasonText'], 'refused by the API, before the workflow would (422)');
+    }
     assertProblem(unknown, 404);
     assertProblem(twice, 409);
   });

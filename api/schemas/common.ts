@@ -17,13 +17,18 @@ export function todayInChina(now = new Date()): string {
 // no control characters or markup.
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M}\s·'’.-]*$/u;
 
-export const PersonName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(50)
-  .regex(NAME, 'must be a personal name (letters only)')
-  .meta({ example: '张志远' });
+/**
+ * Policy: a name as the population register holds it. Letters of any script — including rare
+ * characters (生僻字) outside the BMP such as 𠀾 or 䶮 — combining marks, spaces, the middle dot
+ * of transliterated names (买买提·艾力), apostrophes, periods and hyphens. Refused with a 400:
+ * digits, emoji, markup, control and bidirectional-override characters — no registered name
+ * contains them, and a name the police identity check can never match only delays the case.
+ */
+export const PersonName = z.string().trim().min(1).max(50).regex(NAME, 'must be a personal name (letters only)').meta({
+  example: '张志远',
+  description:
+    'Letters of any script, including rare characters (生僻字) outside the BMP, combining marks, spaces, middle dot, apostrophe, period, hyphen; no digits, emoji, markup or control characters.',
+});
 
 export const IdNumber = z
   .string()

@@ -1,0 +1,245 @@
+/**
+ * The whole application as separate processes, the way it is deployed: the Temporal dev server
+ * (SQLite file), FerretDB (SQLite directory), the department systems simulator, the worker and
+ * the API, each a child process on a free 127.0.0.1 port. Used by `npm run bench` and
+ * `npm run test:chaos`, which must be able to kill and restart any one of them: the worker with
+ * SIGKILL, Temporal on the same --db-filename, FerretDB on the same port and directory.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { mintToken, type Caller } from '../../api/auth/identity';
+import { loadConfig } from '../../config/config';
+import { searchAttributeCliArgs } from '../../workflows/search-attributes';
+import { freePort, portIsOpen, spawnManaged, tailLog, waitUntilReady, type ManagedProcess } from './processes';
+import {
+  ROOT,
+  readBinaries,
+  startFerretdb,
+  startTemporal,
+  temporalIsReady,
+  type Binaries,
+  type RunningFerretdb,
+  type RunningTemporal,
+} from './services';
+
+export interface AppStackOptions {
+  /** Where the databases and logs go (created). */
+  dir: string;
+  /** A workflow bundle prepared once (scripts/lib/bundle.ts); without it the worker bundles at start. */
+  workflowBundlePath?: string;
+  /** Extra environment for the API, worker and simulator (short SLAs, rate limits, …). */
+  env?: Record<string, string>;
+  /** API entry point relative to the repository (default api/main.ts). */
+  apiEntry?: string;
+  /**
+   * false = a Temporal dev server WITHOUT --db-filename (everything in memory, lost on exit).
+   * Only the chaos suite's guard uses it, to prove the restart scenario notices.
+   */
+  temporalPersistence?: boolean;
+  /**
+   * FerretDB's PostgreSQL backend on this (existing, dedicated) database instead of its SQLite
+   * backend in `dir`, e.g. postgres://postgres@127.0.0.1:5432/hukou_bench.
+   */
+  ferretdbPostgresqlUrl?: string;
+  /**
+   * MongoDB driver options appended to MONGODB_URI for every process, e.g. `maxPoolSize=10`.
+   * FerretDB's PostgreSQL backend deadlocks when more client operations run at once than its
+   * PostgreSQL pool has connections (README "Benchmarks"): capping the drivers' pools avoids it.
+   */
+  mongoUriOptions?: string;
+  /** LOG_LEVEL of the app processes (default warn: logs go to files, and info logs cost CPU). */
+  logLevel?: string;
+}
+
+export interface AppStack {
+  readonly dir: string;
+  readonly apiUrl: string;
+  readonly simulatorUrl: string;
+  readonly temporalAddress: string;
+  /** MONGODB_URI of the app processes (with mongoUriOptions). */
+  readonly mongoUri: string;
+  readonly taskQueue: string;
+  readonly namespace: string;
+  /** The environment every app process gets. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly secret: string;
+  temporal: RunningTemporal | { proc: ManagedProcess; address: string };
+  ferretdb: RunningFerretdb;
+  worker: ManagedProcess;
+  api: ManagedProcess;
+  simulator: ManagedProcess;
+  /** A Bearer token for this stack's API. */
+  token(caller: Caller): Promise<string>;
+  /** A Temporal client on this stack's server (one connection, reconnecting on its own). */
+  client(): Promise<Client>;
+  /** Starts a worker process and waits until it polls its task queue. */
+  startWorker(): Promise<ManagedProcess>;
+  /** kill -9 of the worker, as a crash would. */
+  killWorker(): Promise<void>;
+  /** Kills the Temporal server (SIGKILL) and keeps it down until startTemporal(). */
+  killTemporal(): Promise<void>;
+  /** (Re)starts the Temporal server on the same port and, if persistent, the same SQLite file. */
+  startTemporal(): Promise<void>;
+  /** Stops FerretDB (SIGTERM, as an orderly outage) until startFerretdb(). */
+  stopFerretdb(): Promise<void>;
+  /** Restarts FerretDB on the same port and SQLite directory. */
+  startFerretdb(): Promise<void>;
+  /** The last lines of every process log, for a failure message. */
+  logTails(lines?: number): string;
+  stop(): Promise<void>;
+}
+
+/** The dev server exactly as scripts/lib/services.ts starts it, minus --db-filename. */
+async function startInMemoryTemporal(binary: string, port: number, logFile: string) {
+  if (await portIsOpen(port)) throw new Error(`port ${port} is already in use`);
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--log-level', 'warn'];
+  args.push('--namespace', 'default', ...searchAttributeCliArgs());
+  const proc = spawnManaged({ name: 'temporal-in-memory', command: binary, args, logFile });
+  const address = `127.0.0.1:${port}`;
+  await waitUntilReady(proc, () => temporalIsReady(address, 'default'));
+  return { proc, address };
+}
+
+export async function startAppStack(opts: AppStackOptions): Promise<AppStack> {
+  mkdirSync(opts.dir, { recursive: true });
+  const bins: Binaries = readBinaries();
+  const persistent = opts.temporalPersistence ?? true;
+  const [temporalPort, ferretPort, apiPort, simPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const temporalOpts = {
+    binary: bins.temporal,
+    port: temporalPort,
+    dbFile: join(opts.dir, 'temporal.db'),
+    logFile: join(opts.dir, 'temporal.log'),
+  };
+  const ferretOpts = {
+    binary: bins.ferretdb,
+    port: ferretPort,
+    ...(opts.ferretdbPostgresqlUrl ? { postgresqlUrl: opts.ferretdbPostgresqlUrl } : { sqliteDir: join(opts.dir, 'ferretdb') }),
+    logFile: join(opts.dir, 'ferretdb.log'),
+  };
+  const launchTemporal = () =>
+    persistent ? startTemporal(temporalOpts) : startInMemoryTemporal(bins.temporal, temporalPort, temporalOpts.logFile);
+  const [temporal, ferretdb] = await Promise.all([launchTemporal(), startFerretdb(ferretOpts)]);
+  const withOptions = (uri: string) => (opts.mongoUriOptions ? `${uri}?${opts.mongoUriOptions}` : uri);
+
+  const secret = randomBytes(32).toString('base64url');
+  const taskQueue = 'settlement-cases';
+  const namespace = 'default';
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const simulatorUrl = `http://127.0.0.1:${simPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: opts.logLevel ?? 'warn',
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    SIMULATOR_HOST: '127.0.0.1',
+    SIMULATOR_PORT: String(simPort),
+    DEPARTMENT_SYSTEMS_URL: simulatorUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    MONGODB_URI: withOptions(ferretdb.uri),
+    AUTH_JWT_SECRET: secret,
+    ...(opts.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: opts.workflowBundlePath } : {}),
+    ...opts.env,
+  };
+  const config = loadConfig(env); // fail fast on a bad override, before anything else starts
+
+  let connection: Connection | undefined;
+  let client: Client | undefined;
+  const getClient = async (): Promise<Client> => {
+    connection ??= await Connection.connect({ address: temporal.address });
+    client ??= new Client({ connection, namespace });
+    return client;
+  };
+
+  let workerCount = 0;
+  const node = (name: string, entry: string): ManagedProcess =>
+    spawnManaged({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', join(ROOT, entry)],
+      env,
+      cwd: ROOT,
+      logFile: join(opts.dir, `${name}.log`),
+    });
+
+  const startWorker = async (): Promise<ManagedProcess> => {
+    workerCount += 1;
+    const proc = node(workerCount === 1 ? 'worker' : `worker-${workerCount}`, 'worker/main.ts');
+    const c = await getClient();
+    // Ready = this very process polls the task queue (its identity starts with its pid).
+    await waitUntilReady(proc, async () => pollsTaskQueue(c, namespace, taskQueue, `${proc.child.pid}@`), 120_000);
+    return proc;
+  };
+
+  const simulator = node('simulator', 'tools/simulator/main.ts');
+  const api = node('api', opts.apiEntry ?? 'api/main.ts');
+  const [worker] = await Promise.all([
+    startWorker(),
+    waitUntilReady(simulator, async () => (await fetch(`${simulatorUrl}/healthz`)).ok, 120_000),
+    waitUntilReady(api, async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000),
+  ]);
+
+  const stack: AppStack = {
+    dir: opts.dir,
+    apiUrl,
+    simulatorUrl,
+    temporalAddress: temporal.address,
+    mongoUri: withOptions(ferretdb.uri),
+    taskQueue,
+    namespace,
+    env,
+    secret,
+    temporal,
+    ferretdb,
+    worker,
+    api,
+    simulator,
+    token: (caller) => mintToken(caller, { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    client: getClient,
+    async startWorker() {
+      stack.worker = await startWorker();
+      return stack.worker;
+    },
+    async killWorker() {
+      await stack.worker.kill();
+    },
+    async killTemporal() {
+      await stack.temporal.proc.kill();
+    },
+    async startTemporal() {
+      stack.temporal = await launchTemporal();
+    },
+    async stopFerretdb() {
+      await stack.ferretdb.proc.stop();
+    },
+    async startFerretdb() {
+      stack.ferretdb = await startFerretdb(ferretOpts);
+    },
+    logTails(lines = 15) {
+      return [stack.temporal.proc, stack.ferretdb.proc, stack.simulator, stack.worker, stack.api]
+        .map((p) => `--- ${p.name} (${p.logFile})\n${tailLog(p.logFile, lines)}`)
+        .join('\n');
+    },
+    async stop() {
+      await connection?.close().catch(() => undefined);
+      for (const p of [stack.api, stack.worker, stack.simulator, stack.ferretdb.proc, stack.temporal.proc]) await p.stop(5000);
+    },
+  };
+  return stack;
+}
+
+/** True when a poller whose identity starts with `identityPrefix` polls the workflow task queue. */
+export async function pollsTaskQueue(client: Client, namespace: string, taskQueue: string, identityPrefix: string) {
+  const res = await client.workflowService.describeTaskQueue({
+    namespace,
+    // TASK_QUEUE_KIND_NORMAL = 1, TASK_QUEUE_TYPE_WORKFLOW = 1 (@temporalio/proto enums).
+    taskQueue: { name: taskQueue, kind: 1 },
+    taskQueueType: 1,
+  });
+  return (res.pollers ?? []).some((p) => (p.identity ?? '').startsWith(identityPrefix));
+}

@@ -1,0 +1,34 @@
+/**
+ * The floor workflow's own worker process (task queue bench-floor), started by bench/run.ts
+ * beside the app's worker with the same SDK defaults, so both sides pay for a process of
+ * their own. Env: TEMPORAL_ADDRESS, and BENCH_FLOOR_BUNDLE (a bundle built once) if set.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createFloorActivities } from './floor.activities';
+import { FLOOR_TASK_QUEUE } from './floor.workflow';
+
+const FLOOR_WORKFLOWS_PATH = join(__dirname, 'floor.workflow.ts');
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set');
+  const connection = await NativeConnection.connect({ address });
+  const bundle = process.env.BENCH_FLOOR_BUNDLE;
+  const worker = await Worker.create({
+    connection,
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: FLOOR_TASK_QUEUE,
+    activities: createFloorActivities(),
+    ...(bundle ? { workflowBundle: { code: readFileSync(bundle, 'utf8') } } : { workflowsPath: FLOOR_WORKFLOWS_PATH }),
+  });
+  await worker.run();
+  await connection.close();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`floor worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

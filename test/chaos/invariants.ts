@@ -1,0 +1,332 @@
+/**
+ * What must hold after any fault, read back from MongoDB and Temporal:
+ *
+ * - every case has ended (settled, rejected, withdrawn, terminated) or is legitimately waiting —
+ *   on an officer, on the applicant, or on the pause between rounds of a failing lookup — and
+ *   the read model says the same as the workflow; one open case per applicant ID number;
+ * - exactly one notice per case + event + channel + recipient + discriminator key (the middle of
+ *   notices._id), one per case for the once-only events whatever their key, and each lifecycle
+ *   notice present (case received; settled / rejected / withdrawn as the case ended);
+ * - every pool's `used` (and a limited pool's `holders`) equals its held reservations and its
+ *   slots, never above the limit; reservations stay held only for settled or still-open cases;
+ *   settled cases hold what their state says and have their registration, others have none;
+ * - the audit trail is complete: submitted once, a decision per decided department (one per
+ *   round), the case's ending, and an audit line for every notice.
+ *
+ * `loadSnapshot` reads the state; `checkInvariants` is pure, so its own test can feed it
+ * broken states (test/unit/chaos-invariants.test.ts).
+ */
+import type { Client } from '@temporalio/client';
+import type { Connection } from 'mongoose';
+import type { CaseState } from '../../domain/case-view';
+import { TERMINAL_STATUSES, type Department } from '../../domain/vocabulary';
+import { auditEventModel } from '../../models/audit-event.model';
+import { caseModel } from '../../models/case.model';
+import { noticeModel } from '../../models/notice.model';
+import { registrationModel } from '../../models/registration.model';
+import { reservationModel, reservationPoolModel, reservationSlotModel } from '../../models/reservation.model';
+import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+
+/** What Temporal says about one case's workflow. */
+export interface WorkflowView {
+  /** RUNNING, COMPLETED, FAILED, TERMINATED, CANCELLED, TIMED_OUT, CONTINUED_AS_NEW, or NOT_FOUND. */
+  status: string;
+  /** COMPLETED: the result's status; RUNNING: the live state (status Query). */
+  resultStatus?: string;
+  live?: Pick<CaseState, 'status' | 'steps' | 'failingCompensations'>;
+}
+
+export interface CaseView {
+  _id: string;
+  status: string;
+  seq: number;
+  steps: CaseState['steps'];
+  reservations: CaseState['reservations'];
+  application: { applicant: { idNumber: string }; contact: { email?: string } };
+  failingCompensations?: string[];
+}
+
+export interface Snapshot {
+  /** Case ids to judge: the read model's and Temporal's settlement cases, and any the caller knows of. */
+  caseIds: string[];
+  cases: CaseView[];
+  /** Keyed by case id; absent when Temporal was not consulted. */
+  workflows?: Record<string, WorkflowView>;
+  notices: Array<{ _id: string; caseId: string; event: string; channel: string; recipient: { kind: string } }>;
+  audit: Array<{ _id: string; caseId: string; type: string; department?: string; data?: Record<string, unknown> }>;
+  reservations: Array<{ _id: string; caseId: string; kind: string; pool: string; item: string; status: string }>;
+  pools: Array<{ _id: string; limit?: number | null; used: number; holders?: string[] }>;
+  slots: Array<{ _id: string; pool: string; holder: string }>;
+  registrations: Array<{ _id: string }>;
+}
+
+export interface Violation {
+  rule: string;
+  caseId?: string;
+  detail: string;
+}
+
+/** Events a case sends at most (and, where due, exactly) once, whatever their key. */
+const ONCE_PER_CASE = new Set(['case_received', 'settled', 'rejected', 'withdrawn', 'reservations_released']);
+/** Steps that wait on a person or on a timer between lookup rounds: nothing is in flight. */
+const WAITING_STEP = new Set([
+  'awaiting_decision',
+  'supplement_requested',
+  'check_failed',
+  'approved',
+  'rejected',
+  'not_required',
+]);
+const OPEN_CASE = new Set(['under_review', 'supplement_requested']);
+
+/** Splits notices._id `<caseId>:<event>:<key>:<channel>:<recipient>` (the key may contain colons). */
+export function noticeKey(n: Snapshot['notices'][number]): string | undefined {
+  const prefix = `${n.caseId}:${n.event}:`;
+  const suffix = `:${n.channel}:${n.recipient.kind}`;
+  if (!n._id.startsWith(prefix) || !n._id.endsWith(suffix)) return undefined;
+  return n._id.slice(prefix.length, n._id.length - suffix.length);
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}
+
+export function checkInvariants(s: Snapshot): Violation[] {
+  const out: Violation[] = [];
+  const v = (rule: string, detail: string, caseId?: string) => out.push({ rule, detail, ...(caseId ? { caseId } : {}) });
+  const caseById = new Map(s.cases.map((c) => [c._id, c]));
+  const noticesByCase = groupBy(s.notices, (n) => n.caseId);
+  const auditByCase = groupBy(s.audit, (a) => a.caseId);
+  const reservationsByCase = groupBy(s.reservations, (r) => r.caseId);
+  const registered = new Set(s.registrations.map((r) => r._id));
+
+  // ---- cases: ended or legitimately waiting; read model agrees with the workflow
+  for (const caseId of s.caseIds) {
+    const c = caseById.get(caseId);
+    const wf = s.workflows?.[caseId];
+    if (!c) {
+      v('case-missing-from-read-model', `workflow ${wf?.status ?? '?'} has no read-model document`, caseId);
+      continue;
+    }
+    const ended = TERMINAL_STATUSES.includes(c.status as never);
+    if (wf) {
+      if (wf.status === 'COMPLETED') {
+        if (wf.resultStatus !== c.status) {
+          v('read-model-diverges', `workflow ended ${wf.resultStatus}, read model says ${c.status}`, caseId);
+        }
+      } else if (wf.status === 'RUNNING') {
+        const live = wf.live;
+        if (!live) v('case-not-answering', 'running, but the status query did not answer', caseId);
+        else {
+          const stepStatuses = Object.values(live.steps).map((st) => st!.status);
+          const waiting = OPEN_CASE.has(live.status) && stepStatuses.every((st) => WAITING_STEP.has(st));
+          if (!waiting) {
+            v('case-not-settled-or-waiting', `running as ${live.status} with steps ${stepStatuses.join(',')}`, caseId);
+          }
+          if ((live.failingCompensations ?? []).length > 0) {
+            v('compensation-failing', `failing compensations ${live.failingCompensations.join(',')}`, caseId);
+          }
+          // An open case's read model is what inboxes list: it must show what the workflow holds.
+          if (live.status !== c.status) v('read-model-stale', `workflow is ${live.status}, read model says ${c.status}`, caseId);
+          for (const [d, st] of Object.entries(live.steps)) {
+            if (c.steps[d as Department]?.status !== st!.status) {
+              v('read-model-stale', `${d} step is ${st!.status}, read model says ${c.steps[d as Department]?.status}`, caseId);
+            }
+          }
+        }
+      } else {
+        v('case-not-settled-or-waiting', `workflow ${wf.status}`, caseId);
+      }
+    } else if (!ended && !OPEN_CASE.has(c.status)) {
+      v('case-not-settled-or-waiting', `read model says ${c.status}`, caseId);
+    }
+
+    // ---- notices: exactly once per key; lifecycle notices present
+    const notices = noticesByCase.get(caseId) ?? [];
+    for (const [k, list] of groupBy(notices, (n) => `${n.event}|${n.channel}|${n.recipient.kind}|${noticeKey(n) ?? n._id}`)) {
+      if (list.length > 1)
+        v('notice-duplicated', `${list.length}× ${k.replaceAll('|', ' ')}: ${list.map((n) => n._id).join(', ')}`, caseId);
+    }
+    for (const [k, list] of groupBy(
+      notices.filter((n) => ONCE_PER_CASE.has(n.event)),
+      (n) => `${n.event}|${n.channel}|${n.recipient.kind}`,
+    )) {
+      const keys = new Set(list.map((n) => noticeKey(n) ?? n._id));
+      if (keys.size > 1)
+        v('notice-duplicated', `${k.replaceAll('|', ' ')} under ${keys.size} keys: ${[...keys].join(', ')}`, caseId);
+    }
+    const channels = c.application.contact.email ? ['sms', 'email'] : ['sms'];
+    const applicantHas = (event: string, channel: string) =>
+      notices.some((n) => n.event === event && n.channel === channel && n.recipient.kind === 'applicant');
+    const due = ['case_received', ...(ended && c.status !== 'terminated' ? [c.status] : [])];
+    for (const event of due) {
+      for (const channel of channels) {
+        if (!applicantHas(event, channel)) v('notice-missing', `no ${event} notice by ${channel}`, caseId);
+      }
+    }
+    for (const event of ['settled', 'rejected', 'withdrawn']) {
+      if (event !== c.status && notices.some((n) => n.event === event)) {
+        v('notice-wrong', `a ${event} notice for a case that is ${c.status}`, caseId);
+      }
+    }
+
+    // ---- reservations and registration
+    const held = (reservationsByCase.get(caseId) ?? []).filter((r) => r.status === 'held');
+    if (ended && c.status !== 'settled' && held.length > 0) {
+      v('reservation-leaked', `${c.status} case still holds ${held.map((r) => `${r.pool}|${r.item}`).join(', ')}`, caseId);
+    }
+    if (c.status === 'settled') {
+      const expected = c.reservations.filter((r) => r.status === 'held').map((r) => `${r.pool}|${r.item}`);
+      const actual = new Set(held.map((r) => `${r.pool}|${r.item}`));
+      for (const e of expected) if (!actual.has(e)) v('reservation-missing', `settled case lost ${e}`, caseId);
+      if (expected.length === 0) v('reservation-missing', 'settled case holds no reservation', caseId);
+      if (!registered.has(caseId)) v('registration-missing', 'settled case has no household registration', caseId);
+    } else if (registered.has(caseId)) {
+      v('registration-unexpected', `a ${c.status} case has a household registration`, caseId);
+    }
+
+    // ---- audit trail
+    const audit = auditByCase.get(caseId) ?? [];
+    const count = (type: string, department?: string) =>
+      audit.filter((a) => a.type === type && (department === undefined || a.department === department)).length;
+    if (count('submitted') !== 1) v('audit-incomplete', `${count('submitted')} submitted events`, caseId);
+    for (const [d, st] of Object.entries(c.steps)) {
+      const rounds = 1 + count('supplement_requested', d);
+      const decisions = count('decision', d);
+      if ((st!.status === 'approved' || st!.status === 'rejected') && decisions === 0) {
+        v('audit-incomplete', `${d} is ${st!.status} without a decision event`, caseId);
+      }
+      if (decisions > rounds) v('decision-duplicated', `${decisions} ${d} decisions in ${rounds} round(s)`, caseId);
+    }
+    // Present at least once (a supplement deadline writes its own `withdrawn` line before the ending's).
+    if (ended && count(c.status) === 0) v('audit-incomplete', `no ${c.status} event`, caseId);
+    const noticeLines = new Set(audit.filter((a) => a.type === 'notice').map((a) => String(a.data?.noticeId)));
+    for (const n of notices) if (!noticeLines.has(n._id)) v('audit-incomplete', `no audit line for notice ${n._id}`, caseId);
+  }
+
+  // ---- one open case per applicant ID number (§8), whatever retries the submissions met
+  const open = s.cases.filter((c) => !TERMINAL_STATUSES.includes(c.status as never));
+  for (const [, list] of groupBy(open, (c) => c.application.applicant.idNumber)) {
+    if (list.length > 1)
+      v('duplicate-open-case', `one applicant, ${list.length} open cases: ${list.map((c) => c._id).join(', ')}`);
+  }
+
+  // ---- reservations without a case
+  for (const [caseId, list] of reservationsByCase) {
+    if (!caseById.has(caseId) && list.some((r) => r.status === 'held')) {
+      v('reservation-leaked', `held reservations for unknown case: ${list.map((r) => r._id).join(', ')}`, caseId);
+    }
+  }
+
+  // ---- pools: used / holders = held reservations = slots, within the limit
+  const heldByPool = groupBy(
+    s.reservations.filter((r) => r.status === 'held'),
+    (r) => r.pool,
+  );
+  const slotsByPool = groupBy(s.slots, (sl) => sl.pool);
+  const poolIds = new Set([...s.pools.map((p) => p._id), ...heldByPool.keys(), ...slotsByPool.keys()]);
+  const poolById = new Map(s.pools.map((p) => [p._id, p]));
+  for (const id of poolIds) {
+    const pool = poolById.get(id);
+    const holders = (heldByPool.get(id) ?? []).map((r) => `${r.caseId}:${r.item}`).sort();
+    const slots = (slotsByPool.get(id) ?? []).map((sl) => sl.holder).sort();
+    if (!pool) {
+      v('pool-missing', `pool ${id} has ${holders.length} held reservations but no pool document`);
+      continue;
+    }
+    if (pool.used !== holders.length)
+      v('pool-used-mismatch', `pool ${id}: used ${pool.used}, held reservations ${holders.length}`);
+    if (JSON.stringify(slots) !== JSON.stringify(holders)) {
+      v('pool-slots-mismatch', `pool ${id}: slots [${slots.join(', ')}] ≠ held [${holders.join(', ')}]`);
+    }
+    const limited = typeof pool.limit === 'number';
+    if (limited && JSON.stringify([...(pool.holders ?? [])].sort()) !== JSON.stringify(holders)) {
+      v('pool-holders-mismatch', `pool ${id}: holders [${(pool.holders ?? []).join(', ')}] ≠ held [${holders.join(', ')}]`);
+    }
+    if (limited && holders.length > pool.limit!)
+      v('pool-over-capacity', `pool ${id}: ${holders.length} held > limit ${pool.limit}`);
+  }
+  return out;
+}
+
+/** Human-readable list, one violation per line, at most `max` lines. */
+export function describeViolations(violations: Violation[], max = 40): string {
+  const lines = violations.slice(0, max).map((x) => `  [${x.rule}]${x.caseId ? ` ${x.caseId}` : ''}: ${x.detail}`);
+  if (violations.length > max) lines.push(`  … and ${violations.length - max} more`);
+  return lines.join('\n');
+}
+
+const WORKFLOW_STATUS_NAMES = ['RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT'];
+
+/** Reads everything the checker needs; with a client, Temporal's view of every case too. */
+export async function loadSnapshot(mongo: Connection, client?: Client, knownCaseIds: string[] = []): Promise<Snapshot> {
+  const lean = { lean: true } as const;
+  const [cases, notices, audit, reservations, pools, slots, registrations] = await Promise.all([
+    caseModel(mongo).find(
+      {},
+      { _id: 1, status: 1, seq: 1, steps: 1, reservations: 1, application: 1, failingCompensations: 1 },
+      lean,
+    ),
+    noticeModel(mongo).find({}, { _id: 1, caseId: 1, event: 1, channel: 1, recipient: 1 }, lean),
+    auditEventModel(mongo).find({}, { _id: 1, caseId: 1, type: 1, department: 1, data: 1 }, lean),
+    reservationModel(mongo).find({}, {}, lean),
+    reservationPoolModel(mongo).find({}, {}, lean),
+    reservationSlotModel(mongo).find({}, { _id: 1, pool: 1, holder: 1 }, lean),
+    registrationModel(mongo).find({}, { _id: 1 }, lean),
+  ]);
+  const ids = new Set([...knownCaseIds, ...cases.map((c) => c._id)]);
+  let workflows: Record<string, WorkflowView> | undefined;
+  if (client) {
+    for await (const wf of client.workflow.list({ query: `WorkflowType = 'settlementCase'` })) {
+      ids.add(wf.workflowId.replace(/^SettlementCase:/, ''));
+    }
+    workflows = {};
+    const list = [...ids];
+    for (let i = 0; i < list.length; i += 16) {
+      await Promise.all(
+        list.slice(i, i + 16).map(async (caseId) => {
+          workflows![caseId] = await workflowView(client, caseId);
+        }),
+      );
+    }
+  }
+  return {
+    caseIds: [...ids],
+    cases: cases as unknown as CaseView[],
+    workflows,
+    notices: notices as unknown as Snapshot['notices'],
+    audit: audit as unknown as Snapshot['audit'],
+    reservations: reservations as unknown as Snapshot['reservations'],
+    pools: pools as unknown as Snapshot['pools'],
+    slots: slots as unknown as Snapshot['slots'],
+    registrations: registrations as unknown as Snapshot['registrations'],
+  };
+}
+
+async function workflowView(client: Client, caseId: string): Promise<WorkflowView> {
+  const handle = client.workflow.getHandle(settlementCaseWorkflowId(caseId));
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'WorkflowNotFoundError') return { status: 'NOT_FOUND' };
+    throw err;
+  }
+  if (!WORKFLOW_STATUS_NAMES.includes(status)) return { status };
+  if (status === 'COMPLETED') return { status, resultStatus: ((await handle.result()) as { status: string }).status };
+  if (status === 'RUNNING') {
+    try {
+      return { status, live: await handle.query(caseStatusQuery) };
+    } catch {
+      return { status };
+    }
+  }
+  return { status };
+}

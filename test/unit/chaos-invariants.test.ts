@@ -1,0 +1,226 @@
+/**
+ * The chaos suite's invariant checker must catch what it exists to catch: a notice sent twice and
+ * a reservation left held for a case that did not settle — and must pass a clean state.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { checkInvariants, noticeKey, type Snapshot } from '../chaos/invariants';
+
+const SETTLED = '11111111-1111-4111-8111-111111111111';
+const REJECTED = '22222222-2222-4222-8222-222222222222';
+const WAITING = '33333333-3333-4333-8333-333333333333';
+
+const approved = (department: string) => ({
+  department,
+  status: 'approved',
+  overdue: false,
+  checkFailures: 0,
+  internalNotes: [],
+});
+const awaiting = (department: string) => ({
+  department,
+  status: 'awaiting_decision',
+  overdue: false,
+  checkFailures: 0,
+  internalNotes: [],
+});
+const held = (pool: string) => ({
+  kind: 'provisional_registration',
+  pool,
+  item: 'household',
+  status: 'held',
+  heldAt: '2026-11-25T00:00:00Z',
+});
+
+function notice(caseId: string, event: string, key: string, channel: string, recipient = 'applicant') {
+  return { _id: `${caseId}:${event}:${key}:${channel}:${recipient}`, caseId, event, channel, recipient: { kind: recipient } };
+}
+
+/** Audit lines for every notice, so the audit trail is complete. */
+function noticeAudit(notices: Snapshot['notices']): Snapshot['audit'] {
+  return notices.map((n) => ({ _id: `${n.caseId}:1:${n._id}`, caseId: n.caseId, type: 'notice', data: { noticeId: n._id } }));
+}
+
+/** A settled town case, a town case rejected by housing after police approved, and one waiting for housing. */
+function cleanState(): Snapshot {
+  const notices = [
+    ...['sms', 'email'].flatMap((ch) => [
+      notice(SETTLED, 'case_received', 'case', ch),
+      notice(SETTLED, 'settled', 'case', ch),
+      notice(REJECTED, 'case_received', 'case', ch),
+      notice(REJECTED, 'rejected', 'case', ch),
+      notice(REJECTED, 'reservations_released', 'case', ch),
+      notice(WAITING, 'case_received', 'case', ch),
+    ]),
+    // Keys may hold colons (an ISO due date): the checker must still split the id right.
+    notice(WAITING, 'escalation', 'housing:decision:1:2026-11-25T10:00:00.000Z', 'sms', 'supervisors'),
+    notice(WAITING, 'escalation', 'housing:decision:1:2026-11-25T10:00:00.000Z', 'email', 'supervisors'),
+  ];
+  const contact = (idNumber: string) => ({
+    applicant: { idNumber },
+    contact: { phone: '13800138000', email: 'a@example.cn' },
+  });
+  return {
+    caseIds: [SETTLED, REJECTED, WAITING],
+    cases: [
+      {
+        _id: SETTLED,
+        status: 'settled',
+        seq: 6,
+        steps: { police: approved('police'), housing: approved('housing') } as never,
+        reservations: [held('provisional_registration')] as never,
+        application: contact('11010519491231002X'),
+      },
+      {
+        _id: REJECTED,
+        status: 'rejected',
+        seq: 5,
+        steps: { police: approved('police'), housing: { ...approved('housing'), status: 'rejected' } } as never,
+        reservations: [{ ...held('provisional_registration'), status: 'released' }] as never,
+        application: contact('110105200002290021'),
+      },
+      {
+        _id: WAITING,
+        status: 'under_review',
+        seq: 4,
+        steps: { police: approved('police'), housing: awaiting('housing') } as never,
+        reservations: [held('provisional_registration')] as never,
+        application: contact('610118196001010107'),
+      },
+    ],
+    workflows: {
+      [SETTLED]: { status: 'COMPLETED', resultStatus: 'settled' },
+      [REJECTED]: { status: 'COMPLETED', resultStatus: 'rejected' },
+      [WAITING]: {
+        status: 'RUNNING',
+        live: {
+          status: 'under_review',
+          steps: { police: approved('police'), housing: awaiting('housing') } as never,
+          failingCompensations: [],
+        },
+      },
+    },
+    notices,
+    audit: [
+      ...[SETTLED, REJECTED, WAITING].map((caseId) => ({ _id: `${caseId}:1:0`, caseId, type: 'submitted' })),
+      ...[SETTLED, REJECTED, WAITING].map((caseId) => ({ _id: `${caseId}:3:0`, caseId, type: 'decision', department: 'police' })),
+      { _id: `${SETTLED}:4:0`, caseId: SETTLED, type: 'decision', department: 'housing' },
+      { _id: `${SETTLED}:6:0`, caseId: SETTLED, type: 'settled' },
+      { _id: `${REJECTED}:4:0`, caseId: REJECTED, type: 'decision', department: 'housing' },
+      { _id: `${REJECTED}:5:0`, caseId: REJECTED, type: 'rejected' },
+      ...noticeAudit(notices),
+    ],
+    reservations: [
+      {
+        _id: `${SETTLED}:provisional_registration:household`,
+        caseId: SETTLED,
+        kind: 'provisional_registration',
+        pool: 'provisional_registration',
+        item: 'household',
+        status: 'held',
+      },
+      {
+        _id: `${REJECTED}:provisional_registration:household`,
+        caseId: REJECTED,
+        kind: 'provisional_registration',
+        pool: 'provisional_registration',
+        item: 'household',
+        status: 'released',
+      },
+      {
+        _id: `${WAITING}:provisional_registration:household`,
+        caseId: WAITING,
+        kind: 'provisional_registration',
+        pool: 'provisional_registration',
+        item: 'household',
+        status: 'held',
+      },
+    ],
+    pools: [{ _id: 'provisional_registration', used: 2, holders: [] }],
+    slots: [
+      { _id: `provisional_registration#${SETTLED}:household`, pool: 'provisional_registration', holder: `${SETTLED}:household` },
+      { _id: `provisional_registration#${WAITING}:household`, pool: 'provisional_registration', holder: `${WAITING}:household` },
+    ],
+    registrations: [{ _id: SETTLED }],
+  };
+}
+
+const rules = (s: Snapshot) => checkInvariants(s).map((v) => `${v.rule}${v.caseId ? ` ${v.caseId}` : ''}`);
+
+describe('chaos invariant checker', () => {
+  it('when the state is consistent (settled, rejected and released, legitimately waiting), then it reports nothing', () => {
+    assert.deepEqual(checkInvariants(cleanState()), []);
+  });
+
+  it('when a notice id carries a key with colons, then the key is read back whole', () => {
+    const n = cleanState().notices.find((x) => x.event === 'escalation')!;
+    assert.equal(noticeKey(n), 'housing:decision:1:2026-11-25T10:00:00.000Z');
+  });
+
+  it('when a notice was stored twice under different ids, then it reports the duplicate', () => {
+    const s = cleanState();
+    // The same settled notice again, as a retried write with a non-deterministic key would leave it.
+    const dup = notice(SETTLED, 'settled', 'case-retry', 'sms');
+    s.notices.push(dup);
+    s.audit.push(...noticeAudit([dup]));
+    assert.deepEqual(rules(s), [`notice-duplicated ${SETTLED}`]);
+  });
+
+  it('when the same notice document appears twice (a repeatable event, same key), then it reports the duplicate', () => {
+    const s = cleanState();
+    s.notices.push({ ...s.notices.find((x) => x.event === 'escalation')! });
+    assert.deepEqual(rules(s), [`notice-duplicated ${WAITING}`]);
+  });
+
+  it('when a rejected case still holds its reservation, then it reports the leak (and the pool that counts it)', () => {
+    const s = cleanState();
+    s.reservations.find((r) => r.caseId === REJECTED)!.status = 'held';
+    const found = rules(s);
+    assert.ok(found.includes(`reservation-leaked ${REJECTED}`), found.join('; '));
+    assert.ok(found.includes('pool-used-mismatch'), found.join('; '));
+  });
+
+  it('when both faults are present, then it reports both', () => {
+    const s = cleanState();
+    const dup = notice(REJECTED, 'rejected', 'again', 'email');
+    s.notices.push(dup);
+    s.audit.push(...noticeAudit([dup]));
+    s.reservations.find((r) => r.caseId === REJECTED)!.status = 'held';
+    s.slots.push({
+      _id: `provisional_registration#${REJECTED}:household`,
+      pool: 'provisional_registration',
+      holder: `${REJECTED}:household`,
+    });
+    s.pools[0]!.used = 3;
+    assert.deepEqual(rules(s).sort(), [`notice-duplicated ${REJECTED}`, `reservation-leaked ${REJECTED}`]);
+  });
+
+  it('when a case is stuck mid-activity or its workflow failed, then it is neither ended nor legitimately waiting', () => {
+    const s = cleanState();
+    s.workflows![WAITING]!.live!.steps.housing!.status = 'checking';
+    s.cases.find((c) => c._id === WAITING)!.steps.housing!.status = 'checking';
+    s.workflows![SETTLED] = { status: 'FAILED' };
+    assert.deepEqual(rules(s).sort(), [`case-not-settled-or-waiting ${SETTLED}`, `case-not-settled-or-waiting ${WAITING}`]);
+  });
+
+  it('when a pool counts more than it holds, or a settled case lost its notice, then both are reported', () => {
+    const s = cleanState();
+    s.pools[0]!.used = 5;
+    s.notices = s.notices.filter((n) => !(n.caseId === SETTLED && n.event === 'settled' && n.channel === 'email'));
+    assert.deepEqual(rules(s).sort(), [`notice-missing ${SETTLED}`, 'pool-used-mismatch']);
+  });
+
+  it('when one applicant ends up with two open cases (a retried submission), then it is reported', () => {
+    const s = cleanState();
+    const twin = structuredClone(s.cases.find((c) => c._id === WAITING)!);
+    twin._id = '44444444-4444-4444-8444-444444444444';
+    s.cases.push(twin);
+    assert.ok(rules(s).includes('duplicate-open-case'), rules(s).join('; '));
+  });
+
+  it('when an officer decision was applied twice, then it is reported', () => {
+    const s = cleanState();
+    s.audit.push({ _id: `${SETTLED}:5:0`, caseId: SETTLED, type: 'decision', department: 'housing' });
+    assert.deepEqual(rules(s), [`decision-duplicated ${SETTLED}`]);
+  });
+});

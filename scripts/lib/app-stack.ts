@@ -102,26 +102,75 @@ async function startInMemoryTemporal(binary: string, port: number, logFile: stri
   return { proc, address };
 }
 
+/**
+ * Starts a server on a port from freePort(), again on another one if something took that port
+ * in between (other test runs on the machine, outgoing connections' ephemeral ports).
+ */
+async function onFreshPort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await start(port);
+    } catch (err) {
+      if (attempt >= 3 || !/already in use/i.test(String(err))) throw err;
+    }
+  }
+}
+
+/** Starts everything; if any part fails to start, stops what did start before rethrowing. */
 export async function startAppStack(opts: AppStackOptions): Promise<AppStack> {
+  const started: ManagedProcess[] = [];
+  try {
+    return await startAll(opts, started);
+  } catch (err) {
+    for (const p of started.reverse()) await p.stop(5000);
+    throw err;
+  }
+}
+
+async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promise<AppStack> {
   mkdirSync(opts.dir, { recursive: true });
   const bins: Binaries = readBinaries();
   const persistent = opts.temporalPersistence ?? true;
-  const [temporalPort, ferretPort, apiPort, simPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [apiPort, simPort] = await Promise.all([freePort(), freePort()]);
   const temporalOpts = {
     binary: bins.temporal,
-    port: temporalPort,
+    port: 0,
     dbFile: join(opts.dir, 'temporal.db'),
     logFile: join(opts.dir, 'temporal.log'),
   };
   const ferretOpts = {
     binary: bins.ferretdb,
-    port: ferretPort,
+    port: 0,
     ...(opts.ferretdbPostgresqlUrl ? { postgresqlUrl: opts.ferretdbPostgresqlUrl } : { sqliteDir: join(opts.dir, 'ferretdb') }),
     logFile: join(opts.dir, 'ferretdb.log'),
   };
-  const launchTemporal = () =>
-    persistent ? startTemporal(temporalOpts) : startInMemoryTemporal(bins.temporal, temporalPort, temporalOpts.logFile);
-  const [temporal, ferretdb] = await Promise.all([launchTemporal(), startFerretdb(ferretOpts)]);
+  const launchTemporal = async () => {
+    const t = persistent
+      ? await startTemporal(temporalOpts)
+      : await startInMemoryTemporal(bins.temporal, temporalOpts.port, temporalOpts.logFile);
+    started.push(t.proc);
+    return t;
+  };
+  const launchFerretdb = async () => {
+    const f = await startFerretdb(ferretOpts);
+    started.push(f.proc);
+    return f;
+  };
+  const [t, f] = await Promise.allSettled([
+    onFreshPort((port) => {
+      temporalOpts.port = port;
+      return launchTemporal();
+    }),
+    onFreshPort((port) => {
+      ferretOpts.port = port;
+      return launchFerretdb();
+    }),
+  ]);
+  if (t.status === 'rejected') throw t.reason;
+  if (f.status === 'rejected') throw f.reason;
+  const temporal = t.value;
+  const ferretdb = f.value;
   const withOptions = (uri: string) => (opts.mongoUriOptions ? `${uri}?${opts.mongoUriOptions}` : uri);
 
   const secret = randomBytes(32).toString('base64url');
@@ -157,8 +206,8 @@ export async function startAppStack(opts: AppStackOptions): Promise<AppStack> {
   };
 
   let workerCount = 0;
-  const node = (name: string, entry: string): ManagedProcess =>
-    spawnManaged({
+  const node = (name: string, entry: string): ManagedProcess => {
+    const proc = spawnManaged({
       name,
       command: process.execPath,
       args: ['--import', 'tsx', join(ROOT, entry)],
@@ -166,6 +215,9 @@ export async function startAppStack(opts: AppStackOptions): Promise<AppStack> {
       cwd: ROOT,
       logFile: join(opts.dir, `${name}.log`),
     });
+    started.push(proc);
+    return proc;
+  };
 
   const startWorker = async (): Promise<ManagedProcess> => {
     workerCount += 1;
@@ -212,13 +264,13 @@ export async function startAppStack(opts: AppStackOptions): Promise<AppStack> {
       await stack.temporal.proc.kill();
     },
     async startTemporal() {
-      stack.temporal = await launchTemporal();
+      stack.temporal = await launchTemporal(); // the same port (and SQLite file) as before
     },
     async stopFerretdb() {
       await stack.ferretdb.proc.stop();
     },
     async startFerretdb() {
-      stack.ferretdb = await startFerretdb(ferretOpts);
+      stack.ferretdb = await launchFerretdb(); // the same port and SQLite directory as before
     },
     logTails(lines = 15) {
       return [stack.temporal.proc, stack.ferretdb.proc, stack.simulator, stack.worker, stack.api]

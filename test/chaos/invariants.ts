@@ -3,7 +3,9 @@
  *
  * - every case has ended (settled, rejected, withdrawn, terminated) or is legitimately waiting —
  *   on an officer, on the applicant, or on the pause between rounds of a failing lookup — and
- *   the read model says the same as the workflow; one open case per applicant ID number;
+ *   the read model says the same as the workflow (when it shows a transition older than the
+ *   newest one audited, a projection was lost: `read-model-regressed`); one open case per
+ *   applicant ID number;
  * - exactly one notice per case + event + channel + recipient + discriminator key (the middle of
  *   notices._id), one per case for the once-only events whatever their key, and each lifecycle
  *   notice present (case received; settled / rejected / withdrawn as the case ended);
@@ -53,7 +55,7 @@ export interface Snapshot {
   /** Keyed by case id; absent when Temporal was not consulted. */
   workflows?: Record<string, WorkflowView>;
   notices: Array<{ _id: string; caseId: string; event: string; channel: string; recipient: { kind: string } }>;
-  audit: Array<{ _id: string; caseId: string; type: string; department?: string; data?: Record<string, unknown> }>;
+  audit: Array<{ _id: string; caseId: string; seq?: number; type: string; department?: string; data?: Record<string, unknown> }>;
   reservations: Array<{ _id: string; caseId: string; kind: string; pool: string; item: string; status: string }>;
   pools: Array<{ _id: string; limit?: number | null; used: number; holders?: string[] }>;
   slots: Array<{ _id: string; pool: string; holder: string }>;
@@ -115,12 +117,14 @@ export function checkInvariants(s: Snapshot): Violation[] {
       v('case-missing-from-read-model', `workflow ${wf?.status ?? '?'} has no read-model document`, caseId);
       continue;
     }
-    const ended = TERMINAL_STATUSES.includes(c.status as never);
+    // The workflow is the source of truth; the read model must say the same.
+    const status = wf?.status === 'COMPLETED' ? wf.resultStatus! : (wf?.live?.status ?? c.status);
+    const ended = TERMINAL_STATUSES.includes(status as never);
+    const audit = auditByCase.get(caseId) ?? [];
+    const differences: string[] = [];
     if (wf) {
       if (wf.status === 'COMPLETED') {
-        if (wf.resultStatus !== c.status) {
-          v('read-model-diverges', `workflow ended ${wf.resultStatus}, read model says ${c.status}`, caseId);
-        }
+        if (wf.resultStatus !== c.status) differences.push(`workflow ended ${wf.resultStatus}, read model says ${c.status}`);
       } else if (wf.status === 'RUNNING') {
         const live = wf.live;
         if (!live) v('case-not-answering', 'running, but the status query did not answer', caseId);
@@ -134,11 +138,10 @@ export function checkInvariants(s: Snapshot): Violation[] {
             v('compensation-failing', `failing compensations ${live.failingCompensations.join(',')}`, caseId);
           }
           // An open case's read model is what inboxes list: it must show what the workflow holds.
-          if (live.status !== c.status) v('read-model-stale', `workflow is ${live.status}, read model says ${c.status}`, caseId);
+          if (live.status !== c.status) differences.push(`workflow is ${live.status}, read model says ${c.status}`);
           for (const [d, st] of Object.entries(live.steps)) {
-            if (c.steps[d as Department]?.status !== st!.status) {
-              v('read-model-stale', `${d} step is ${st!.status}, read model says ${c.steps[d as Department]?.status}`, caseId);
-            }
+            const shown = c.steps[d as Department]?.status;
+            if (shown !== st!.status) differences.push(`${d} step is ${st!.status}, read model says ${shown}`);
           }
         }
       } else {
@@ -146,6 +149,15 @@ export function checkInvariants(s: Snapshot): Violation[] {
       }
     } else if (!ended && !OPEN_CASE.has(c.status)) {
       v('case-not-settled-or-waiting', `read model says ${c.status}`, caseId);
+    }
+    // A transition's audit lines are written before its projection, by the same activity: a read
+    // model older than the newest audited transition lost a projection that did run.
+    const newestAudited = Math.max(0, ...audit.map((a) => a.seq ?? 0));
+    const regressed = c.seq < newestAudited;
+    if (differences.length > 0) {
+      const rule = regressed ? 'read-model-regressed' : wf?.status === 'RUNNING' ? 'read-model-stale' : 'read-model-diverges';
+      const seqs = regressed ? ` (read model at transition ${c.seq}, transition ${newestAudited} was recorded)` : '';
+      v(rule, `${differences.join('; ')}${seqs}`, caseId);
     }
 
     // ---- notices: exactly once per key; lifecycle notices present
@@ -165,35 +177,35 @@ export function checkInvariants(s: Snapshot): Violation[] {
     const channels = c.application.contact.email ? ['sms', 'email'] : ['sms'];
     const applicantHas = (event: string, channel: string) =>
       notices.some((n) => n.event === event && n.channel === channel && n.recipient.kind === 'applicant');
-    const due = ['case_received', ...(ended && c.status !== 'terminated' ? [c.status] : [])];
+    const due = ['case_received', ...(ended && status !== 'terminated' ? [status] : [])];
     for (const event of due) {
       for (const channel of channels) {
         if (!applicantHas(event, channel)) v('notice-missing', `no ${event} notice by ${channel}`, caseId);
       }
     }
     for (const event of ['settled', 'rejected', 'withdrawn']) {
-      if (event !== c.status && notices.some((n) => n.event === event)) {
-        v('notice-wrong', `a ${event} notice for a case that is ${c.status}`, caseId);
+      if (event !== status && notices.some((n) => n.event === event)) {
+        v('notice-wrong', `a ${event} notice for a case that is ${status}`, caseId);
       }
     }
 
     // ---- reservations and registration
     const held = (reservationsByCase.get(caseId) ?? []).filter((r) => r.status === 'held');
-    if (ended && c.status !== 'settled' && held.length > 0) {
-      v('reservation-leaked', `${c.status} case still holds ${held.map((r) => `${r.pool}|${r.item}`).join(', ')}`, caseId);
+    if (ended && status !== 'settled' && held.length > 0) {
+      v('reservation-leaked', `${status} case still holds ${held.map((r) => `${r.pool}|${r.item}`).join(', ')}`, caseId);
     }
-    if (c.status === 'settled') {
-      const expected = c.reservations.filter((r) => r.status === 'held').map((r) => `${r.pool}|${r.item}`);
+    if (status === 'settled') {
+      // What the case says it holds (its final state, unless the read model regressed).
+      const expected = regressed ? [] : c.reservations.filter((r) => r.status === 'held').map((r) => `${r.pool}|${r.item}`);
       const actual = new Set(held.map((r) => `${r.pool}|${r.item}`));
       for (const e of expected) if (!actual.has(e)) v('reservation-missing', `settled case lost ${e}`, caseId);
-      if (expected.length === 0) v('reservation-missing', 'settled case holds no reservation', caseId);
+      if (held.length === 0) v('reservation-missing', 'settled case holds no reservation', caseId);
       if (!registered.has(caseId)) v('registration-missing', 'settled case has no household registration', caseId);
     } else if (registered.has(caseId)) {
-      v('registration-unexpected', `a ${c.status} case has a household registration`, caseId);
+      v('registration-unexpected', `a ${status} case has a household registration`, caseId);
     }
 
     // ---- audit trail
-    const audit = auditByCase.get(caseId) ?? [];
     const count = (type: string, department?: string) =>
       audit.filter((a) => a.type === type && (department === undefined || a.department === department)).length;
     if (count('submitted') !== 1) v('audit-incomplete', `${count('submitted')} submitted events`, caseId);
@@ -206,13 +218,17 @@ export function checkInvariants(s: Snapshot): Violation[] {
       if (decisions > rounds) v('decision-duplicated', `${decisions} ${d} decisions in ${rounds} round(s)`, caseId);
     }
     // Present at least once (a supplement deadline writes its own `withdrawn` line before the ending's).
-    if (ended && count(c.status) === 0) v('audit-incomplete', `no ${c.status} event`, caseId);
+    if (ended && count(status) === 0) v('audit-incomplete', `no ${status} event`, caseId);
     const noticeLines = new Set(audit.filter((a) => a.type === 'notice').map((a) => String(a.data?.noticeId)));
     for (const n of notices) if (!noticeLines.has(n._id)) v('audit-incomplete', `no audit line for notice ${n._id}`, caseId);
   }
 
   // ---- one open case per applicant ID number (§8), whatever retries the submissions met
-  const open = s.cases.filter((c) => !TERMINAL_STATUSES.includes(c.status as never));
+  const truth = (c: CaseView) => {
+    const wf = s.workflows?.[c._id];
+    return wf?.status === 'COMPLETED' ? wf.resultStatus! : (wf?.live?.status ?? c.status);
+  };
+  const open = s.cases.filter((c) => !TERMINAL_STATUSES.includes(truth(c) as never));
   for (const [, list] of groupBy(open, (c) => c.application.applicant.idNumber)) {
     if (list.length > 1)
       v('duplicate-open-case', `one applicant, ${list.length} open cases: ${list.map((c) => c._id).join(', ')}`);
@@ -275,7 +291,7 @@ export async function loadSnapshot(mongo: Connection, client?: Client, knownCase
       lean,
     ),
     noticeModel(mongo).find({}, { _id: 1, caseId: 1, event: 1, channel: 1, recipient: 1 }, lean),
-    auditEventModel(mongo).find({}, { _id: 1, caseId: 1, type: 1, department: 1, data: 1 }, lean),
+    auditEventModel(mongo).find({}, { _id: 1, caseId: 1, seq: 1, type: 1, department: 1, data: 1 }, lean),
     reservationModel(mongo).find({}, {}, lean),
     reservationPoolModel(mongo).find({}, {}, lean),
     reservationSlotModel(mongo).find({}, { _id: 1, pool: 1, holder: 1 }, lean),

@@ -41,6 +41,10 @@ function noticeAudit(notices: Snapshot['notices']): Snapshot['audit'] {
   return notices.map((n) => ({ _id: `${n.caseId}:1:${n._id}`, caseId: n.caseId, type: 'notice', data: { noticeId: n._id } }));
 }
 
+function withSeq(audit: Snapshot['audit']): Snapshot['audit'] {
+  return audit.map((a) => ({ ...a, seq: Number(a._id.split(':')[1]) }));
+}
+
 /** A settled town case, a town case rejected by housing after police approved, and one waiting for housing. */
 function cleanState(): Snapshot {
   const notices = [
@@ -101,7 +105,8 @@ function cleanState(): Snapshot {
       },
     },
     notices,
-    audit: [
+    // Audit ids are `<caseId>:<transition>:<n>`; the transition number is the entry's seq.
+    audit: withSeq([
       ...[SETTLED, REJECTED, WAITING].map((caseId) => ({ _id: `${caseId}:1:0`, caseId, type: 'submitted' })),
       ...[SETTLED, REJECTED, WAITING].map((caseId) => ({ _id: `${caseId}:3:0`, caseId, type: 'decision', department: 'police' })),
       { _id: `${SETTLED}:4:0`, caseId: SETTLED, type: 'decision', department: 'housing' },
@@ -109,7 +114,7 @@ function cleanState(): Snapshot {
       { _id: `${REJECTED}:4:0`, caseId: REJECTED, type: 'decision', department: 'housing' },
       { _id: `${REJECTED}:5:0`, caseId: REJECTED, type: 'rejected' },
       ...noticeAudit(notices),
-    ],
+    ]),
     reservations: [
       {
         _id: `${SETTLED}:provisional_registration:household`,
@@ -216,6 +221,20 @@ describe('chaos invariant checker', () => {
     twin._id = '44444444-4444-4444-8444-444444444444';
     s.cases.push(twin);
     assert.ok(rules(s).includes('duplicate-open-case'), rules(s).join('; '));
+  });
+
+  it('when the read model of a rejected case fell back to an older transition, then it is reported as regressed (and nothing else)', () => {
+    const s = cleanState();
+    const c = s.cases.find((x) => x._id === REJECTED)!;
+    c.status = 'under_review';
+    c.seq = 4; // the rejection (transition 5) was audited and noticed, its projection lost
+    assert.deepEqual(rules(s), [`read-model-regressed ${REJECTED}`]);
+  });
+
+  it('when the read model of a waiting case differs at its newest transition, then it is reported as stale', () => {
+    const s = cleanState();
+    s.cases.find((x) => x._id === WAITING)!.steps.housing!.status = 'checking';
+    assert.deepEqual(rules(s), [`read-model-stale ${WAITING}`]);
   });
 
   it('when an officer decision was applied twice, then it is reported', () => {

@@ -281,8 +281,9 @@ interface Results {
   decisionLatencyMs: { api: Latencies; rawUpdate: Latencies; ratioP50: number; concurrency: number };
   statusReads: { api: LoadResult; bare: LoadResult; connections: number; ratioRps: number; bodyBytes: number };
   supervisorAudit: {
-    small: { cases: number; stuck: number; ms: Record<string, number>; capMs: number };
-    large: { cases: number; stuck: number; ms: Record<string, number>; capMs: number };
+    /** Median request time and matching cases (`total`) per query. */
+    small: { cases: number; stuck: number; ms: Record<string, number>; totals: Record<string, number>; capMs: number };
+    large: { cases: number; stuck: number; ms: Record<string, number>; totals: Record<string, number>; capMs: number };
     ratio: Record<string, number>;
   };
   footprint: {
@@ -651,6 +652,7 @@ async function phaseSupervisorAudit(ctx: Ctx): Promise<Results['supervisorAudit'
   const capMs = quick ? 60_000 : 120_000;
   const time = async (runs: number) => {
     const out: Record<string, number> = {};
+    const totals: Record<string, number> = {};
     let stuck = 0;
     for (const [name, q] of Object.entries(queries)) {
       const samples: number[] = [];
@@ -662,6 +664,7 @@ async function phaseSupervisorAudit(ctx: Ctx): Promise<Results['supervisorAudit'
           });
           if (res.status !== 200) throw new Error(`stuck-cases ${q}: ${res.status} ${JSON.stringify(res.body)}`);
           if (name === 'overdue') stuck = res.body.total;
+          totals[name] = res.body.total;
           samples.push(res.ms);
         } catch (err) {
           if (!(err instanceof Error) || err.name !== 'TimeoutError') throw err;
@@ -672,7 +675,7 @@ async function phaseSupervisorAudit(ctx: Ctx): Promise<Results['supervisorAudit'
       out[name] = latencies(samples).p50;
       say(`    ${name}: ${Number.isFinite(out[name]) ? out[name]!.toFixed(0) : `> ${capMs}`} ms (median of ${samples.length})`);
     }
-    return { ms: out, stuck, capMs };
+    return { ms: out, totals, stuck, capMs };
   };
   try {
     let done = 0;
@@ -738,7 +741,7 @@ function table(r: Results): string {
         `${Number.isFinite(x.ms[k]!) ? f(x.ms[k]!, 0) : `> ${x.capMs}`} ms at ${x.cases.toLocaleString('en')} cases`;
       const ratio = Number.isFinite(a.large.ms[k]!) ? f(a.ratio[k]!, 1) : `> ${f(a.large.capMs / a.small.ms[k]!, 0)}`;
       return [
-        `(4) supervisor stuck-cases (${k}), ${a.small.stuck} overdue`,
+        `(4) stuck-cases?reason=${k} (${a.small.totals[k] ?? '?'} match)`,
         at(a.large),
         at(a.small),
         `${ratio}× for ${f(a.large.cases / a.small.cases, 0)}× data`,

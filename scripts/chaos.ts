@@ -1,0 +1,85 @@
+/**
+ * `npm run test:chaos`: the fault-injection suite (test/chaos/*.chaos.ts — a suffix `npm test`
+ * does not pick up). Bundles the workflows once, then runs the scenario files one at a time
+ * (each starts a whole stack of its own and kills parts of it; on 2 cores they must not
+ * compete), and removes the run's state after a green run.
+ *
+ *   npm run test:chaos                                   # every scenario, full size (~10 min)
+ *   npm run test:chaos -- --quick                        # smaller batches, shorter outages (CI)
+ *   npm run test:chaos -- test/chaos/worker-crash.chaos.ts   # one scenario
+ *   CHAOS_STRICT=1 npm run test:chaos                    # known engine bugs fail the run too
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { writeWorkflowBundle } from './lib/bundle';
+import { stopAll } from './lib/processes';
+import { DATA_DIR, ROOT, readBinaries } from './lib/services';
+
+const CHAOS_DIR = join(ROOT, 'test', 'chaos');
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const quick = argv.includes('--quick');
+  const targets = argv.filter((a) => a !== '--quick');
+  const files = targets.length
+    ? targets.map((t) => resolve(ROOT, t))
+    : readdirSync(CHAOS_DIR)
+        .filter((f) => f.endsWith('.chaos.ts'))
+        .sort()
+        .map((f) => join(CHAOS_DIR, f));
+  if (files.length === 0) throw new Error('no chaos scenarios found');
+  readBinaries(); // fail fast with the setup hint
+
+  const runDir = join(DATA_DIR, 'chaos-runs', `${Date.now()}-${process.pid}`);
+  mkdirSync(runDir, { recursive: true });
+  process.stderr.write(
+    `[chaos] ${quick ? 'quick' : 'full'} run of ${files.length} scenario files; state in ${relative(ROOT, runDir)}\n`,
+  );
+  const bundle = await writeWorkflowBundle(join(runDir, 'workflow-bundle.js'));
+
+  const code = await new Promise<number>((resolveCode) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-concurrency=1',
+        '--test-reporter=spec',
+        `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? (quick ? '240000' : '600000')}`,
+        ...files.map((f) => relative(ROOT, f)),
+      ],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+          CHAOS_RUN_DIR: runDir,
+          CHAOS_QUICK: quick ? '1' : '0',
+          WORKFLOW_BUNDLE_PATH: bundle,
+        },
+      },
+    );
+    const forward = (sig: NodeJS.Signals) => child.kill(sig);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (c, signal) => resolveCode(c ?? (signal ? 1 : 0)));
+  });
+
+  await stopAll();
+  if (code === 0) rmSync(runDir, { recursive: true, force: true });
+  else process.stderr.write(`[chaos] failed; service logs kept in ${relative(ROOT, runDir)}\n`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (err: unknown) => {
+    process.stderr.write(`[chaos] ${err instanceof Error ? err.message : String(err)}\n`);
+    await stopAll();
+    process.exit(1);
+  },
+);

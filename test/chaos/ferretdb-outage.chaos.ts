@@ -1,0 +1,83 @@
+/**
+ * FerretDB (the MongoDB the API, the worker and the simulator share) is stopped for 10–30 s in
+ * the middle of a batch, then started again on the same port and SQLite directory. Meanwhile
+ * the API must answer quickly with a 503 problem (bounded request time, no hanging request);
+ * activities fail and are retried; after the restart everything converges.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { AppStack } from '../../scripts/lib/app-stack';
+import { sleep, until } from '../../bench/lib/api-driver';
+import { applicationFor, makePeople } from '../../bench/lib/people';
+import { CHAOS_ENV, QUICK, drive, expectConverged, mixedBatch, startChaosStack, timedCall } from './support';
+
+/** What a caller may wait at most during the outage: the server-selection timeout plus slack. */
+const BOUND_MS = Number(CHAOS_ENV.MONGODB_SERVER_SELECTION_TIMEOUT_MS) + 3000;
+
+describe('chaos: FerretDB down for a while', () => {
+  let stack: AppStack;
+  before(async () => {
+    stack = await startChaosStack('ferretdb-outage');
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('when FerretDB stops mid-run, then the API answers 503 problems within a bounded time, and after it returns every case converges', async () => {
+    const driver = await drive(stack, mixedBatch(QUICK ? 10 : 20));
+    const applicant = await stack.token({ sub: 'chaos-outage-applicant', role: 'applicant' });
+    const officer = await stack.token({ sub: 'chaos-outage-officer', role: 'officer', department: 'police' });
+    const [stranger] = makePeople('town', 1);
+    const outageMs = QUICK ? 12_000 : 25_000;
+    const answers: Array<{ what: string; status: number; ms: number; type?: unknown; contentType?: string; error?: string }> = [];
+    try {
+      await until(async () => (driver.caseIds().length >= 3 ? true : undefined), 'three cases submitted', 120_000);
+      const someCase = driver.caseIds()[0]!;
+      await stack.stopFerretdb();
+      const outageEnds = Date.now() + outageMs;
+      // Every kind of request while the database is gone: reads, a submission, a decision.
+      while (Date.now() < outageEnds) {
+        const calls = [
+          { what: 'GET case', url: `${stack.apiUrl}/api/v1/applicant/cases/${someCase}`, init: { token: applicant } },
+          {
+            what: 'POST case',
+            url: `${stack.apiUrl}/api/v1/applicant/cases`,
+            init: {
+              method: 'POST',
+              token: applicant,
+              body: applicationFor(stranger!),
+              headers: { 'idempotency-key': 'chaos-outage-1' },
+            },
+          },
+          {
+            what: 'POST decision',
+            url: `${stack.apiUrl}/api/v1/officer/cases/${someCase}/steps/police/decision`,
+            init: { method: 'POST', token: officer, body: { decision: 'approve' } },
+          },
+          { what: 'GET inbox', url: `${stack.apiUrl}/api/v1/officer/inbox`, init: { token: officer } },
+        ];
+        // At once, as concurrent users would: each must come back on its own within the bound.
+        const round = await Promise.all(calls.map((c) => timedCall(c.url, c.init)));
+        round.forEach((r, i) =>
+          answers.push({ what: calls[i]!.what, status: r.status, ms: r.ms, type: r.body.type, error: r.error }),
+        );
+        await sleep(250);
+      }
+      await stack.startFerretdb();
+      console.log(`# FerretDB was down ${outageMs} ms; ${answers.length} API calls made meanwhile`);
+      await expectConverged(stack, driver);
+    } finally {
+      await driver.stop();
+    }
+
+    // The first calls may still find a pooled connection closing; after that: 503 problems, fast.
+    const slow = answers.filter((a) => a.ms > BOUND_MS || a.status === 0);
+    assert.deepEqual(slow, [], `requests exceeding ${BOUND_MS} ms or failing at the transport level`);
+    const settled = answers.slice(4);
+    const not503 = settled.filter((a) => a.status !== 503 || !String(a.type).endsWith('/dependency-unavailable'));
+    assert.deepEqual(not503, [], 'every request during the outage answers 503 dependency-unavailable');
+    assert.ok(settled.length >= 8, `only ${settled.length} calls during the outage`);
+    const slowest = Math.max(...answers.map((a) => a.ms));
+    console.log(`# during the outage: ${answers.length} calls, all 503 problems, slowest ${Math.round(slowest)} ms`);
+  });
+});

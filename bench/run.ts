@@ -763,9 +763,9 @@ function table(r: Results): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
   return [
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.temporal.split('\n')[0]}`,
-    `Store: ${r.store}. Run: ${new Date().toISOString()}, ${r.durationSeconds} s, flags: ${process.argv.slice(2).join(' ') || '(none)'}; submissions retried: ${r.submissionRetries}`,
-    `1-min load average (start / after each phase): ${Object.values(r.loadAverage).join(' / ')} — other work on the machine shows here`,
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.temporal.split('\n')[0]}`,
+    `- Store: ${r.store}. Run: ${new Date().toISOString()}, ${r.durationSeconds} s, flags: ${process.argv.slice(2).join(' ') || '(none)'}; submissions retried: ${r.submissionRetries}`,
+    `- 1-min load average (start / after each phase): ${Object.values(r.loadAverage).join(' / ')} — other work on the machine shows here`,
     '',
     line(rows[0]!),
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,

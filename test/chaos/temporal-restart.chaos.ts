@@ -68,7 +68,7 @@ describe('chaos: Temporal dev server killed and restarted', () => {
   it('when the server is killed mid-run and restarted on the same database file, then every open case resumes and converges', async () => {
     const stack = await startChaosStack('temporal-restart');
     stacks.push(stack);
-    const driver = await drive(stack, mixedBatch(QUICK ? 10 : 24));
+    const driver = await drive(stack, mixedBatch(QUICK ? 10 : 40));
     try {
       // Mid-run: some cases ended, others in flight.
       await until(async () => (driver.caseIds().length >= driver.cases.length / 2 ? true : undefined), 'half submitted', 120_000);

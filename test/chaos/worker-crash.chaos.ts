@@ -34,7 +34,7 @@ describe('chaos: worker killed with SIGKILL under load', () => {
   });
 
   it('when the worker is killed (kill -9) during activities and restarted, then every case converges and the invariants hold', async () => {
-    const driver = await drive(stack, mixedBatch(QUICK ? 10 : 24));
+    const driver = await drive(stack, mixedBatch(QUICK ? 10 : 40));
     const kills = QUICK ? 1 : 3;
     let killedDuringActivities = 0;
     try {

@@ -78,6 +78,8 @@ export interface AppStack {
   startWorker(): Promise<ManagedProcess>;
   /** kill -9 of the worker, as a crash would. */
   killWorker(): Promise<void>;
+  /** Stops the API (SIGTERM) and starts it again on the same port, as an orchestrator would. */
+  restartApi(): Promise<void>;
   /** Kills the Temporal server (SIGKILL) and keeps it down until startTemporal(). */
   killTemporal(): Promise<void>;
   /** (Re)starts the Temporal server on the same port and, if persistent, the same SQLite file. */
@@ -228,12 +230,18 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     return proc;
   };
 
+  let apiCount = 0;
+  const startApi = async (): Promise<ManagedProcess> => {
+    apiCount += 1;
+    const proc = node(apiCount === 1 ? 'api' : `api-${apiCount}`, opts.apiEntry ?? 'api/main.ts');
+    await waitUntilReady(proc, async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
+    return proc;
+  };
   const simulator = node('simulator', 'tools/simulator/main.ts');
-  const api = node('api', opts.apiEntry ?? 'api/main.ts');
-  const [worker] = await Promise.all([
+  const [worker, , api] = await Promise.all([
     startWorker(),
     waitUntilReady(simulator, async () => (await fetch(`${simulatorUrl}/healthz`)).ok, 120_000),
-    waitUntilReady(api, async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000),
+    startApi(),
   ]);
 
   const stack: AppStack = {
@@ -256,6 +264,10 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     async startWorker() {
       stack.worker = await startWorker();
       return stack.worker;
+    },
+    async restartApi() {
+      await stack.api.stop(5000);
+      stack.api = await startApi();
     },
     async killWorker() {
       await stack.worker.kill();

@@ -237,6 +237,12 @@ describe('chaos invariant checker', () => {
     assert.deepEqual(rules(s), [`read-model-stale ${WAITING}`]);
   });
 
+  it('when a case ended by one department shows another step decided without an audit line, then it is reported', () => {
+    const s = cleanState();
+    s.audit = s.audit.filter((a) => !(a.caseId === REJECTED && a.type === 'decision' && a.department === 'police'));
+    assert.deepEqual(rules(s), [`decision-unaudited ${REJECTED}`]);
+  });
+
   it('when an officer decision was applied twice, then it is reported', () => {
     const s = cleanState();
     s.audit.push({ _id: `${SETTLED}:5:0`, caseId: SETTLED, type: 'decision', department: 'housing' });

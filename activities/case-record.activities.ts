@@ -65,7 +65,11 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
     try {
       await cases.create(doc);
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // an equal or newer projection is already there
+      if (!isDuplicateKey(err)) throw err;
+      // Fine only if it is this case's own document at an equal or newer seq; a clash on another
+      // unique key (the case number) must not lose the projection silently, so it is retried.
+      const stored = await cases.findById(state.caseId, { seq: 1 }).lean();
+      if (!stored || stored.seq < seq) throw err;
     }
   }
 

@@ -170,15 +170,24 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       { key: SupplementDueAtKey, value: sum.supplementDueAt ? new Date(sum.supplementDueAt) : null },
     ]);
   };
-  /** Writes the current state, the audit lines and notices gathered since the last flush. */
-  const flush = async (): Promise<void> => {
+  /**
+   * Writes the current state, the audit lines and notices gathered since the last flush.
+   * Transitions are written one at a time, in `seq` order: parallel department steps flush
+   * concurrently, and a store without atomic conditional updates (FerretDB v1) would otherwise
+   * let an older snapshot overwrite a newer one. The returned promise settles once this
+   * transition (and so every earlier one) is stored.
+   */
+  let flushChain: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
     seq += 1;
     state.lastProgressAt = now();
     syncSearchAttributes();
     const batch = { seq, state: JSON.parse(JSON.stringify(state)) as CaseState, audit: pendingAudit, notices: pendingNotices };
     pendingAudit = [];
     pendingNotices = [];
-    await CancellationScope.nonCancellable(() => records.recordCaseTransition(batch));
+    const written = flushChain.then(() => CancellationScope.nonCancellable(() => records.recordCaseTransition(batch)));
+    flushChain = written.catch(() => undefined);
+    return written;
   };
 
   // ---- ending --------------------------------------------------------------------------------
@@ -296,6 +305,16 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       // Taken synchronously, so a concurrent second decision fails validation (exactly one wins).
       s.status = d.decision === 'approve' ? 'approved' : d.decision === 'reject' ? 'rejected' : 'supplement_requested';
       s.decision = decision;
+      // Audited here, not where the step goes on: a decision accepted in the same task in which
+      // another department ended the case is never picked up by its step, yet it was taken.
+      audit({
+        type: 'decision',
+        actor: { id: decision.by, role: decision.role, department: d.department },
+        department: d.department,
+        what: decision.kind,
+        why: decision.reasonCode ?? decision.reasonText,
+        data: decision.missing ? { missing: decision.missing } : undefined,
+      });
       decisionsIn.set(d.department, decision);
       handled.set(d.requestId, undefined);
       await condition(() => !decisionsIn.has(d.department) || ended());
@@ -617,14 +636,6 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         if (!decision || ended()) return;
         decisionsIn.delete(d);
         const actor = { id: decision.by, role: decision.role, department: d };
-        audit({
-          type: 'decision',
-          actor,
-          department: d,
-          what: decision.kind,
-          why: decision.reasonCode ?? decision.reasonText,
-          data: decision.missing ? { missing: decision.missing } : undefined,
-        });
         if (decision.kind === 'approve') break;
         if (decision.kind === 'reject') {
           end({

@@ -22,18 +22,10 @@ export const QUICK = process.env.CHAOS_QUICK === '1';
  * failing the run unless CHAOS_STRICT=1. Each entry names the bug; remove it once fixed.
  */
 export const KNOWN_ISSUES: Record<string, string> = {
-  'read-model-regressed':
-    'two recordCaseTransition activities of one case overlap (parallel department branches; the final flush does not ' +
-    'wait for a cancelled branch; an attempt retried after Temporal lost its completion) and FerretDB v1 runs ' +
-    'replaceOne({_id, seq: {$lt}}) as read-then-write, so the older snapshot can land last and stays: the read model ' +
-    'shows an earlier state of the case for good (README "Fault injection", known issues)',
   'mongo-no-reconnect':
     'after FerretDB comes back, a process (the API or the worker) sometimes stays disconnected from MongoDB for ' +
     'good: every query waits out the server-selection timeout (API: 503s, /readyz mongodb down "not connected"; ' +
     'worker: activities fail and are retried forever) while the other processes reconnect; only a restart helps',
-  'decision-unaudited':
-    'two decisions accepted in one workflow task, one ending the case (a rejection): the other step is set approved ' +
-    "and its officer answered 200, but runStep returns on ended() before writing the decision's audit line",
 };
 export const STRICT = process.env.CHAOS_STRICT === '1';
 

@@ -247,32 +247,23 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       assert.equal(await reservationModel(mongo).countDocuments({ caseId: input.caseId }), 1);
     });
 
-    it(
-      'when 20 cases reserve concurrently from a pool of 5, then exactly 5 hold a slot and 15 get a non-retryable CapacityExhausted',
-      {
-        // FerretDB v1 applies updateOne as an unguarded read-modify-write: concurrent conditional
-        // `$inc`s all "match", so the pool over-commits (and loses counts). Remove `todo` once
-        // activities/reservations.activities.ts reserves atomically on FerretDB.
-        todo: 'reserve over-commits under concurrency: FerretDB v1 updateOne is not atomic (activities/reservations.activities.ts)',
-      },
-      async () => {
-        const pool = `quota:test:${randomUUID()}`;
-        const caseIds = Array.from({ length: 20 }, () => randomUUID());
+    it('when 20 cases reserve concurrently from a pool of 5, then exactly 5 hold a slot and 15 get a non-retryable CapacityExhausted', async () => {
+      const pool = `quota:test:${randomUUID()}`;
+      const caseIds = Array.from({ length: 20 }, () => randomUUID());
 
-        const outcomes = await Promise.allSettled(caseIds.map((id) => run(acts.reserve, reserveInput(pool, id, 5))));
+      const outcomes = await Promise.allSettled(caseIds.map((id) => run(acts.reserve, reserveInput(pool, id, 5))));
 
-        const held = outcomes.filter((o) => o.status === 'fulfilled');
-        const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
-        for (const r of refused) assert.ok(nonRetryable(CAPACITY_EXHAUSTED)(r.reason));
-        assert.equal(held.length, 5, `${held.length} reservations held`);
-        assert.equal(refused.length, 15);
-        const doc = await reservationPoolModel(mongo).findById(pool).lean();
-        assert.equal(doc?.used, 5);
-        assert.equal(doc?.holders.length, 5);
-        assert.equal(new Set(doc?.holders).size, 5);
-        assert.equal(await reservationModel(mongo).countDocuments({ pool, status: 'held' }), 5);
-      },
-    );
+      const held = outcomes.filter((o) => o.status === 'fulfilled');
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      for (const r of refused) assert.ok(nonRetryable(CAPACITY_EXHAUSTED)(r.reason));
+      assert.equal(held.length, 5, `${held.length} reservations held`);
+      assert.equal(refused.length, 15);
+      const doc = await reservationPoolModel(mongo).findById(pool).lean();
+      assert.equal(doc?.used, 5);
+      assert.equal(doc?.holders.length, 5);
+      assert.equal(new Set(doc?.holders).size, 5);
+      assert.equal(await reservationModel(mongo).countDocuments({ pool, status: 'held' }), 5);
+    });
 
     it('when a pool is full, then the next case gets a non-retryable CapacityExhausted and holds nothing', async () => {
       const pool = `quota:test:${randomUUID()}`;

@@ -62,8 +62,11 @@ describe('resilience', () => {
 
       await eventually(async () => {
         const view = await caseModel(stack.mongo).findById(input.caseId).lean();
+        // The escalation's transition writes its notices first and its projection last, so its
+        // audit line is what shows the whole transition stored (view and notice may be older/newer).
+        const audited = (await auditTrail(stack, input.caseId)).some((e) => e.type === 'escalation');
         const escalated = (await noticesOf(stack, input.caseId)).some((n) => n.event === 'escalation');
-        return view?.failingChecks.includes('housing') && escalated ? true : undefined;
+        return view?.failingChecks.includes('housing') && escalated && audited ? true : undefined;
       }, 'failing housing check escalated');
       const escalations = (await noticesOf(stack, input.caseId)).filter((n) => n.event === 'escalation');
       assert.deepEqual(escalations.map((n) => `${n.channel}:${n.recipient.kind}`).sort(), [

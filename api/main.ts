@@ -1,19 +1,13 @@
 /** API process entry point: load config, connect to Temporal and MongoDB, listen. */
-import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
-import { retryUntil } from '../config/retry';
-import { connectMongo } from '../models/connection';
 import { createApp } from './app';
+import { connectApi } from './connect';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
-  const mongo = await retryUntil('MongoDB', logger, () =>
-    connectMongo({ uri: config.MONGODB_URI, serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
-  );
-  const connection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { mongo, connection, temporal } = await connectApi(config, logger);
   const app = createApp({ config, logger, temporal, mongo });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');

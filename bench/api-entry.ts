@@ -8,22 +8,16 @@
  *   PUT /bare          → sets the payload (the bench uses a real case view, so both routes
  *                        serialize the same body)
  */
-import { Client, Connection } from '@temporalio/client';
 import express from 'express';
 import { createApp } from '../api/app';
+import { connectApi } from '../api/connect';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
-import { retryUntil } from '../config/retry';
-import { connectMongo } from '../models/connection';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
-  const mongo = await retryUntil('MongoDB', logger, () =>
-    connectMongo({ uri: config.MONGODB_URI, serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
-  );
-  const connection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { mongo, connection, temporal } = await connectApi(config, logger);
   createApp({ config, logger, temporal, mongo }).listen(config.API_PORT, config.API_HOST);
 
   let payload: unknown = { status: 'up' };

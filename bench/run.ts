@@ -30,10 +30,11 @@ import type { Department } from '../domain/vocabulary';
 import { caseModel } from '../models/case.model';
 import { connectMongo } from '../models/connection';
 import { startAppStack, pollsTaskQueue, type AppStack } from '../scripts/lib/app-stack';
-import { writeWorkflowBundle } from '../scripts/lib/bundle';
+import { quietLogger, writeWorkflowBundle } from '../scripts/lib/bundle';
 import { freePort, spawnManaged, stopAll, waitUntilReady, type ManagedProcess } from '../scripts/lib/processes';
 import { DATA_DIR, ROOT, readBinaries } from '../scripts/lib/services';
-import { DEMO_PEOPLE, toPerson } from '../tools/simulator/demo-people';
+import { DEMO_PEOPLE } from '../tools/simulator/demo-people';
+import { demoApplication } from '../scripts/lib/demo-cases';
 import { caseStatusQuery, settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
 import { FLOOR_TASK_QUEUE, floorCase, floorDecideUpdate, floorWaitingQuery, type FloorInput } from './floor/floor.workflow';
 import { call, decide, mapPool, sleep, startOfficerPool, submit, until, type DecisionBody } from './lib/api-driver';
@@ -424,24 +425,9 @@ async function main(): Promise<void> {
   const [collectivePerson] = groups.get('collective')!;
   historyEvents.points = await settleOne(ctx, applicationFor(pointsPerson!), ALL_DEPARTMENTS, 'bench-route-points');
   historyEvents.collective = await settleOne(ctx, applicationFor(collectivePerson!), ALL_DEPARTMENTS, 'bench-route-collective');
-  const family = DEMO_PEOPLE.parentWithChildren;
   historyEvents.children = await settleOne(
     ctx,
-    {
-      route: 'points',
-      district: family.target.district,
-      applicant: { idNumber: family.idNumber, name: family.name },
-      family: family.family.map((m) => {
-        const p = toPerson(m);
-        return {
-          idNumber: p.idNumber,
-          name: p.name,
-          relation: p.relation,
-          ...(p.schoolLevel ? { schoolLevel: p.schoolLevel } : {}),
-        };
-      }),
-      contact: { phone: '13800138000', email: 'bench@example.cn', locale: 'zh-CN' },
-    },
+    demoApplication(DEMO_PEOPLE.parentWithChildren, 'bench@example.cn'),
     ALL_DEPARTMENTS,
     'bench-route-children',
   );
@@ -784,16 +770,6 @@ async function report(r: Results): Promise<void> {
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(r, null, 2)}\n`);
   say(`written: ${relative(ROOT, join(dir, 'latest.md'))}, ${relative(ROOT, join(dir, 'latest.json'))}`);
 }
-
-const noop = () => undefined;
-const quietLogger = {
-  trace: noop,
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: (m: string) => process.stderr.write(`${m}\n`),
-  log: noop,
-};
 
 let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -9,12 +9,11 @@
  *   npm run test:chaos -- test/chaos/worker-crash.chaos.ts   # one scenario
  *   CHAOS_STRICT=1 npm run test:chaos                    # known engine bugs fail the run too
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeWorkflowBundle } from './lib/bundle';
-import { stopAll } from './lib/processes';
 import { DATA_DIR, ROOT, readBinaries } from './lib/services';
+import { exitWith, runNodeTests } from './lib/test-runner';
 
 const CHAOS_DIR = join(ROOT, 'test', 'chaos');
 
@@ -38,48 +37,14 @@ async function main(): Promise<number> {
   );
   const bundle = await writeWorkflowBundle(join(runDir, 'workflow-bundle.js'));
 
-  const code = await new Promise<number>((resolveCode) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--test',
-        '--test-concurrency=1',
-        '--test-reporter=spec',
-        `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? (quick ? '240000' : '600000')}`,
-        ...files.map((f) => relative(ROOT, f)),
-      ],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-          CHAOS_RUN_DIR: runDir,
-          CHAOS_QUICK: quick ? '1' : '0',
-          WORKFLOW_BUNDLE_PATH: bundle,
-        },
-      },
-    );
-    const forward = (sig: NodeJS.Signals) => child.kill(sig);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('exit', (c, signal) => resolveCode(c ?? (signal ? 1 : 0)));
+  return runNodeTests({
+    name: 'chaos',
+    files,
+    concurrency: 1,
+    timeoutMs: process.env.TEST_TIMEOUT_MS ?? (quick ? '240000' : '600000'),
+    runDir,
+    env: { CHAOS_RUN_DIR: runDir, CHAOS_QUICK: quick ? '1' : '0', WORKFLOW_BUNDLE_PATH: bundle },
   });
-
-  await stopAll();
-  if (code === 0) rmSync(runDir, { recursive: true, force: true });
-  else process.stderr.write(`[chaos] failed; service logs kept in ${relative(ROOT, runDir)}\n`);
-  return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (err: unknown) => {
-    process.stderr.write(`[chaos] ${err instanceof Error ? err.message : String(err)}\n`);
-    await stopAll();
-    process.exit(1);
-  },
-);
+exitWith('chaos', main);

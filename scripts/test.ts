@@ -6,12 +6,12 @@
  *   npm test                         # the whole suite
  *   npm test -- test/unit            # only files under a folder (or single files)
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeWorkflowBundle } from './lib/bundle';
-import { freePort, stopAll } from './lib/processes';
+import { freePort } from './lib/processes';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
+import { exitWith, runNodeTests } from './lib/test-runner';
 
 function findTests(target: string): string[] {
   const abs = resolve(ROOT, target);
@@ -47,51 +47,20 @@ async function main(): Promise<number> {
   ]);
   process.stderr.write(`[test] services ready in ${Date.now() - started} ms; running ${files.length} test files\n`);
 
-  const code = await new Promise<number>((resolveCode) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--test',
-        `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '2'}`,
-        '--test-reporter=spec',
-        // A hung test fails instead of stalling the run (CI has a hard limit).
-        `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? '180000'}`,
-        ...files.map((f) => relative(ROOT, f)),
-      ],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-        env: {
-          ...process.env,
-          NODE_ENV: 'test',
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-          TEMPORAL_ADDRESS: temporal.address,
-          MONGODB_URI: ferretdb.uri,
-          WORKFLOW_BUNDLE_PATH: bundle,
-          TEST_RUN_DIR: runDir,
-          TEMPORAL_DB_FILE: temporal.options.dbFile,
-        },
-      },
-    );
-    const forward = (sig: NodeJS.Signals) => child.kill(sig);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    child.on('exit', (c, signal) => resolveCode(c ?? (signal ? 1 : 0)));
+  return runNodeTests({
+    name: 'test',
+    files,
+    concurrency: Number(process.env.TEST_CONCURRENCY ?? '2'),
+    timeoutMs: process.env.TEST_TIMEOUT_MS ?? '180000',
+    runDir,
+    env: {
+      TEMPORAL_ADDRESS: temporal.address,
+      MONGODB_URI: ferretdb.uri,
+      WORKFLOW_BUNDLE_PATH: bundle,
+      TEST_RUN_DIR: runDir,
+      TEMPORAL_DB_FILE: temporal.options.dbFile,
+    },
   });
-
-  await stopAll();
-  if (code === 0) rmSync(runDir, { recursive: true, force: true });
-  else process.stderr.write(`[test] failed; service logs kept in ${relative(ROOT, runDir)}\n`);
-  return code;
 }
 
-main().then(
-  (code) => process.exit(code),
-  async (err: unknown) => {
-    process.stderr.write(`[test] ${err instanceof Error ? err.message : String(err)}\n`);
-    await stopAll();
-    process.exit(1);
-  },
-);
+exitWith('test', main);

@@ -12,7 +12,8 @@ export async function writeWorkflowBundle(target: string): Promise<string> {
 }
 
 const noop = () => undefined;
-const quietLogger = {
+/** The bundler's logger: webpack's chatter off, its errors kept. */
+export const quietLogger = {
   trace: noop,
   debug: noop,
   info: noop,

@@ -9,7 +9,8 @@ import { DEMO_PEOPLE, toPerson, type DemoPersona } from '../../tools/simulator/d
 
 const DEMO: Array<keyof typeof DEMO_PEOPLE> = ['townOwner', 'pointsHigh', 'noHousing', 'parentWithChildren'];
 
-function application(p: DemoPersona) {
+/** The submission body (POST /api/v1/cases) of a demo persona, with one contact for all. */
+export function demoApplication(p: DemoPersona, email = 'demo@example.cn') {
   return {
     route: p.target.route,
     ...(p.target.district ? { district: p.target.district } : {}),
@@ -24,7 +25,7 @@ function application(p: DemoPersona) {
         ...(person.schoolLevel ? { schoolLevel: person.schoolLevel } : {}),
       };
     }),
-    contact: { phone: '13800138000', email: 'demo@example.cn', locale: 'zh-CN' },
+    contact: { phone: '13800138000', email, locale: 'zh-CN' },
   };
 }
 
@@ -39,7 +40,7 @@ export async function seedDemoCases(apiUrl: string, config: Config, secret: stri
     const res = await fetch(`${apiUrl}/api/v1/applicant/cases`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `demo-case-${name}` },
-      body: JSON.stringify(application(persona)),
+      body: JSON.stringify(demoApplication(persona)),
     });
     const body = (await res.json()) as { caseNumber?: string; caseId?: string; detail?: string };
     lines.push(

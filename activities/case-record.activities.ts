@@ -6,7 +6,7 @@
 import { trusted, type Connection } from 'mongoose';
 import type { CaseState } from '../domain/case-view';
 import { summarize } from '../domain/case-summary';
-import type { Channel, Department, Locale, NoticeEvent } from '../domain/vocabulary';
+import { TERMINAL_STATUSES, type Channel, type Department, type Locale, type NoticeEvent } from '../domain/vocabulary';
 import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
@@ -56,6 +56,7 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
       overdueDepartments: summary.overdueDepartments,
       failingChecks: summary.failingChecks,
       overdue: summary.overdue,
+      open: !TERMINAL_STATUSES.includes(state.status),
       supplementDueAt: summary.supplementDueAt ? new Date(summary.supplementDueAt) : null,
       lastProgressDate: new Date(state.lastProgressAt),
     };

@@ -2,8 +2,9 @@
  * Read model of a settlement case, projected by activities from the workflow's state. The
  * workflow is the source of truth for progress; this is what lists, inboxes and audits query.
  */
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, trusted, type Connection, type Model } from 'mongoose';
 import type { CaseState } from '../domain/case-view';
+import { TERMINAL_STATUSES } from '../domain/vocabulary';
 
 export interface CaseDoc extends CaseState {
   _id: string;
@@ -17,6 +18,12 @@ export interface CaseDoc extends CaseState {
   overdueDepartments: string[];
   failingChecks: string[];
   overdue: boolean;
+  /**
+   * Not in a terminal status. A plain boolean because FerretDB v1 pushes equality on booleans
+   * down to PostgreSQL but evaluates `status: {$nin: …}` itself over every document: supervisor
+   * audits filter on `open: true` and so read the open cases only, however many have ended.
+   */
+  open: boolean;
   supplementDueAt: Date | null;
   lastProgressAt: string;
   lastProgressDate: Date;
@@ -49,6 +56,7 @@ const caseSchema = new Schema<CaseDoc>(
     overdueDepartments: { type: [String], required: true },
     failingChecks: { type: [String], required: true },
     overdue: { type: Boolean, required: true },
+    open: { type: Boolean, required: true },
     supplementDueAt: { type: Date, default: null },
   },
   { collection: 'cases', versionKey: false, minimize: false },
@@ -56,9 +64,24 @@ const caseSchema = new Schema<CaseDoc>(
 caseSchema.index({ caseNumber: 1 }, { unique: true });
 caseSchema.index({ applicantUserId: 1, submittedAt: -1 });
 caseSchema.index({ status: 1, lastProgressDate: 1 });
+caseSchema.index({ open: 1, lastProgressDate: 1 });
 caseSchema.index({ overdue: 1, lastProgressDate: 1 });
 caseSchema.index({ pendingDepartments: 1, route: 1, area: 1 });
 
 export function caseModel(conn: Connection): Model<CaseDoc> {
   return (conn.models.Case as Model<CaseDoc> | undefined) ?? conn.model<CaseDoc>('Case', caseSchema);
+}
+
+/**
+ * Adds `open` to projections written before it existed (idempotent; a no-op once done). Run by
+ * the worker at start, before it writes any projection.
+ */
+export async function backfillOpenFlag(conn: Connection): Promise<number> {
+  const cases = caseModel(conn);
+  const missing = { open: trusted({ $exists: false }) };
+  const [ended, running] = await Promise.all([
+    cases.updateMany({ ...missing, status: trusted({ $in: [...TERMINAL_STATUSES] }) }, { $set: { open: false } }),
+    cases.updateMany({ ...missing, status: trusted({ $nin: [...TERMINAL_STATUSES] }) }, { $set: { open: true } }),
+  ]);
+  return ended.modifiedCount + running.modifiedCount;
 }

@@ -3,6 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { retryUntil } from '../config/retry';
+import { backfillOpenFlag } from '../models/case.model';
 import { connectMongo } from '../models/connection';
 import { createActivityDeps } from './activity-deps';
 import { createWorker } from './create-worker';
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
   const mongo = await retryUntil('MongoDB', logger, () =>
     connectMongo({ uri: config.MONGODB_URI, serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
   );
+  const backfilled = await backfillOpenFlag(mongo);
+  if (backfilled > 0) logger.info({ cases: backfilled }, 'read model: open flag added to older projections');
   const connection = await retryUntil('Temporal', logger, () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
   const worker = await createWorker({
     connection,

@@ -3,7 +3,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
-import { DEPARTMENTS, DISTRICTS, TERMINAL_STATUSES, TOWNS } from '../../domain/vocabulary';
+import { DEPARTMENTS, DISTRICTS, TOWNS } from '../../domain/vocabulary';
 import { auditEventModel } from '../../models/audit-event.model';
 import { caseModel } from '../../models/case.model';
 import { settlementCaseWorkflowId, supervisorActionUpdate, terminateUpdate } from '../../workflows/settlement-case.messages';
@@ -90,7 +90,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       },
     },
     handler: async ({ query }) => {
-      const filter: Record<string, unknown> = { status: trusted({ $nin: [...TERMINAL_STATUSES] }) };
+      const filter: Record<string, unknown> = { open: true };
       let unwind: string;
       switch (query.reason) {
         case 'overdue':

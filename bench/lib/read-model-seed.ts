@@ -82,6 +82,7 @@ function caseDoc(n: number, open: boolean, openIndex: number): CaseDoc {
     overdueDepartments: overdue ? [departments[0]!] : [],
     failingChecks: failing ? [departments[1]!] : [],
     overdue,
+    open,
     supplementDueAt: null,
   };
 }

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import type { Connection } from 'mongoose';
+import { trusted, type Connection } from 'mongoose';
 import { createActivities, type Activities } from '../../activities';
 import {
   createDepartmentSystemsClient,
@@ -27,7 +27,7 @@ import type { CaseState } from '../../domain/case-view';
 import { maskIdNumber } from '../../domain/masking';
 import { HOUSEHOLD_TYPE, type Application, type District, type Town } from '../../domain/vocabulary';
 import { auditEventModel } from '../../models/audit-event.model';
-import { caseModel } from '../../models/case.model';
+import { backfillOpenFlag, caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
 import { noticeModel } from '../../models/notice.model';
 import { registrationModel, socialInsuranceTransferModel } from '../../models/registration.model';
@@ -185,6 +185,39 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       assert.equal(view?.seq, 2);
       assert.equal(view?.status, 'settled');
       assert.equal(await caseModel(mongo).countDocuments({ _id: older.caseId }), 1);
+    });
+
+    it('when a case ends, then its projection is no longer open (what supervisor audits filter on)', async () => {
+      const state = caseStateOf(DEMO_PEOPLE.townOwner);
+      await run(acts.recordCaseTransition, { seq: 1, state, audit: [], notices: [] });
+      assert.equal((await caseModel(mongo).findById(state.caseId).lean())?.open, true);
+
+      await run(acts.recordCaseTransition, { seq: 2, state: { ...state, status: 'withdrawn' }, audit: [], notices: [] });
+      assert.equal((await caseModel(mongo).findById(state.caseId).lean())?.open, false);
+    });
+
+    it('when projections written before `open` existed are backfilled, then each gets it from its status, once', async () => {
+      const running = caseStateOf(DEMO_PEOPLE.townOwner);
+      const ended = { ...caseStateOf(DEMO_PEOPLE.pointsHigh), status: 'settled' as const };
+      for (const state of [running, ended]) await run(acts.recordCaseTransition, { seq: 1, state, audit: [], notices: [] });
+      await caseModel(mongo).updateMany({ _id: trusted({ $in: [running.caseId, ended.caseId] }) }, { $unset: { open: 1 } });
+
+      assert.ok((await backfillOpenFlag(mongo)) >= 2);
+      assert.equal(await backfillOpenFlag(mongo), 0);
+      assert.equal((await caseModel(mongo).findById(running.caseId).lean())?.open, true);
+      assert.equal((await caseModel(mongo).findById(ended.caseId).lean())?.open, false);
+    });
+
+    it('when a new case clashes with another case on its case number, then the transition fails (retried), not silently dropped', async () => {
+      const first = caseStateOf(DEMO_PEOPLE.townOwner);
+      const second = { ...caseStateOf(DEMO_PEOPLE.townOwner), caseNumber: first.caseNumber };
+      await run(acts.recordCaseTransition, { seq: 1, state: first, audit: [], notices: [] });
+
+      await assert.rejects(
+        run(acts.recordCaseTransition, { seq: 1, state: second, audit: [], notices: [] }),
+        /duplicate key|E11000/i,
+      );
+      assert.equal(await caseModel(mongo).countDocuments({ _id: second.caseId }), 0);
     });
 
     it('when notices are queued, then they are rendered and no body or subject carries a full ID number', async () => {

@@ -38,7 +38,17 @@ import { demoApplication } from '../scripts/lib/demo-cases';
 import { caseStatusQuery, settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
 import { FLOOR_TASK_QUEUE, floorCase, floorDecideUpdate, floorWaitingQuery, type FloorInput } from './floor/floor.workflow';
 import { call, decide, mapPool, sleep, startOfficerPool, submit, until, type DecisionBody } from './lib/api-driver';
-import { latencies, loadLoop, machine, rssMiB, type Latencies, type LoadResult, type Machine } from './lib/measure';
+import {
+  callLoop,
+  latencies,
+  loadLoop,
+  machine,
+  rssMiB,
+  timed,
+  type Latencies,
+  type LoadResult,
+  type Machine,
+} from './lib/measure';
 import { applicationFor, makePeople, seedPeople, type SyntheticPerson } from './lib/people';
 import { createDatabase, dropDatabase, postgresqlAvailable } from './lib/postgres';
 import { seedReadModel } from './lib/read-model-seed';
@@ -280,7 +290,15 @@ interface Results {
     ratio: number;
   };
   decisionLatencyMs: { api: Latencies; rawUpdate: Latencies; ratioP50: number; concurrency: number };
-  statusReads: { api: LoadResult; bare: LoadResult; connections: number; ratioRps: number; bodyBytes: number };
+  statusReads: {
+    api: LoadResult;
+    bare: LoadResult;
+    readModel: LoadResult;
+    connections: number;
+    ratioRps: number;
+    ratioToReadModel: number;
+    bodyBytes: number;
+  };
   supervisorAudit: {
     /** Median request time and matching cases (`total`) per query. */
     small: { cases: number; stuck: number; ms: Record<string, number>; totals: Record<string, number>; capMs: number };
@@ -467,6 +485,10 @@ async function main(): Promise<void> {
     durationMs: OPTS.loadMs,
   });
   say(`    case view: ${apiReads.rps.toFixed(0)} req/s, p99 ${apiReads.p99.toFixed(1)} ms, errors ${apiReads.errors}`);
+  // The database alone: the same read-model lookup the route makes, from as many loops, over a
+  // pool the size of the API's. What the route cannot beat, whatever our layers cost.
+  const dbReads = await callLoop(() => timed(() => caseModel(mongo).findById(readCase).lean()), OPTS.connections, OPTS.loadMs);
+  say(`    read-model lookup alone: ${dbReads.rps.toFixed(0)} reads/s, p99 ${dbReads.p99.toFixed(1)} ms`);
 
   noteLoad('status-reads');
   // ---- (5b) open cases and worker RSS
@@ -580,6 +602,8 @@ async function main(): Promise<void> {
       bare,
       connections: OPTS.connections,
       ratioRps: apiReads.rps / bare.rps,
+      readModel: dbReads,
+      ratioToReadModel: apiReads.rps / dbReads.rps,
       bodyBytes: JSON.stringify(view.body).length,
     },
     supervisorAudit: audit,
@@ -721,6 +745,12 @@ function table(r: Results): string {
       `${f(s.api.rps, 0)} req/s, p99 ${f(s.api.p99)} ms (GET case)`,
       `${f(s.bare.rps, 0)} req/s, p99 ${f(s.bare.p99)} ms (bare Express JSON)`,
       `req/s ${f(s.ratioRps, 2)}`,
+    ],
+    [
+      `(3) status reads vs the database alone`,
+      `${f(s.api.rps, 0)} req/s (GET case)`,
+      `${f(s.readModel.rps, 0)} reads/s, p99 ${f(s.readModel.p99)} ms (findById on the read model, ${s.connections} loops)`,
+      `req/s ${f(s.ratioToReadModel, 2)}`,
     ],
     ...Object.keys(a.ratio).map((k) => {
       const at = (x: { ms: Record<string, number>; capMs: number; cases: number }) =>

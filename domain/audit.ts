@@ -9,6 +9,7 @@ export const AUDIT_TYPES = [
   'decision_refused',
   'supplement_requested',
   'supplement_provided',
+  'supplement_expired',
   'reminder',
   'escalation',
   'supervisor_action',

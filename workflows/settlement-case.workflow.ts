@@ -668,8 +668,9 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         const provided = await awaitSupplement(d);
         if (!provided) {
           if (!ended()) {
+            // The case's own `withdrawn` line follows when it ends; this says why, for the step.
             audit({
-              type: 'withdrawn',
+              type: 'supplement_expired',
               actor: SYSTEM,
               department: d,
               what: 'supplement deadline passed',

@@ -22,6 +22,7 @@ const APPLICANT_TYPES = new Set([
   'decision',
   'supplement_requested',
   'supplement_provided',
+  'supplement_expired',
   'score_computed',
   'commit',
   'compensation',

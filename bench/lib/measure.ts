@@ -44,10 +44,8 @@ export async function loadLoop(opts: {
   const url = new URL(opts.url);
   if (url.hostname !== '127.0.0.1') throw new Error('load loops only target 127.0.0.1');
   const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
-  const samples: number[] = [];
   let errors = 0;
   const started = performance.now();
-  const deadline = started + opts.durationMs;
   const one = () =>
     new Promise<number>((resolve) => {
       const t0 = performance.now();
@@ -65,14 +63,39 @@ export async function loadLoop(opts: {
       });
       req.end();
     });
+  try {
+    return { ...(await callLoop(one, opts.connections, opts.durationMs, started)), errors };
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * Calls `one` from `concurrency` loops until `durationMs` has passed; `one` resolves to its own
+ * latency in ms. Errors are the caller's to count.
+ */
+export async function callLoop(
+  one: () => Promise<number>,
+  concurrency: number,
+  durationMs: number,
+  started = performance.now(),
+): Promise<LoadResult> {
+  const samples: number[] = [];
+  const deadline = started + durationMs;
   await Promise.all(
-    Array.from({ length: opts.connections }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) samples.push(await one());
     }),
   );
-  const durationMs = performance.now() - started;
-  agent.destroy();
-  return { ...latencies(samples), requests: samples.length, errors, durationMs, rps: samples.length / (durationMs / 1000) };
+  const took = performance.now() - started;
+  return { ...latencies(samples), requests: samples.length, errors: 0, durationMs: took, rps: samples.length / (took / 1000) };
+}
+
+/** `fn`'s latency in ms (its result is dropped). */
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
 }
 
 /** Resident set size of a process in MiB (Linux /proc), or NaN elsewhere. */

@@ -114,6 +114,12 @@ describe('supplements and withdrawals', () => {
     const view = await caseModel(stack.mongo).findById(input.caseId).lean();
     assert.equal(view?.status, 'withdrawn');
     assert.equal(view?.outcome?.note, 'supplement_deadline_passed');
+    // The step's expiry and the case's ending are one line each, not two `withdrawn`s.
+    const endings = (await auditTrail(stack, input.caseId)).filter((e) => ['supplement_expired', 'withdrawn'].includes(e.type));
+    assert.deepEqual(
+      endings.map((e) => `${e.type}:${e.department ?? ''}`),
+      ['supplement_expired:police', 'withdrawn:'],
+    );
     assert.equal(view?.supplementDueAt, null);
     assert.deepEqual(await noticeEvents(stack, input.caseId), [
       'case_received:email',

@@ -46,7 +46,14 @@ export interface StepState {
   decision?: StepDecision;
   /** Officer-internal notes: never shown to applicants. */
   internalNotes: string[];
-  supplement?: { requestedAt: string; dueAt: string; missing: string[]; providedAt?: string };
+  supplement?: {
+    requestedAt: string;
+    dueAt: string;
+    missing: string[];
+    providedAt?: string;
+    /** When the applicant was reminded of the deadline (cleared when a supervisor extends it). */
+    remindedAt?: string;
+  };
 }
 
 export interface Reservation {

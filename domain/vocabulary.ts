@@ -76,6 +76,7 @@ export type Channel = (typeof CHANNELS)[number];
 export const NOTICE_EVENTS = [
   'case_received',
   'supplement_requested',
+  'supplement_reminder',
   'officer_reminder',
   'escalation',
   'settled',

@@ -85,6 +85,9 @@ const supplementRequested = z.strictObject({
   uploadUrl: httpsUrl.optional(),
 });
 
+/** The same facts as the request, sent again before the deadline passes (DOMAIN: every wait has a reminder). */
+const supplementReminder = supplementRequested;
+
 const officerReminder = z.strictObject({
   ...base,
   department: z.enum(DEPARTMENTS),
@@ -165,6 +168,7 @@ const reservationsReleased = z.strictObject({
 const schemas = {
   case_received: caseReceived,
   supplement_requested: supplementRequested,
+  supplement_reminder: supplementReminder,
   officer_reminder: officerReminder,
   escalation,
   settled,

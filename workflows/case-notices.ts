@@ -43,6 +43,22 @@ export function supplementRequested(
   };
 }
 
+/** Keyed by the deadline too: a deadline a supervisor extends gets its own reminder. */
+export function supplementReminder(
+  s: CaseState,
+  department: Department,
+  items: string[],
+  deadline: string,
+  round: number,
+): NoticeRequest<'supplement_reminder'> {
+  return {
+    event: 'supplement_reminder',
+    key: `${department}:${round}:${deadline}`,
+    to: { kind: 'applicant' },
+    data: { caseNumber: s.caseNumber, recipientName: applicantName(s), department, items, deadline },
+  };
+}
+
 export function officerReminder(
   s: CaseState,
   department: Department,

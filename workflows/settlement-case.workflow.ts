@@ -448,6 +448,8 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
           const target = s.status === 'supplement_requested' ? s.supplement! : s;
           const due = new Date(Date.parse(target.dueAt!) + a.extendByMs!).toISOString();
           target.dueAt = due;
+          // The applicant is reminded again before the new deadline.
+          if (s.supplement && target === s.supplement) delete s.supplement.remindedAt;
           if (Date.parse(due) > Date.now()) {
             s.overdue = false;
             delete s.escalatedAt;
@@ -592,16 +594,36 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
     return decisionsIn.get(d);
   };
 
-  /** Waits for the applicant's supplement until its deadline; false when the deadline passed. */
-  const awaitSupplement = async (d: Department): Promise<boolean> => {
-    const s = step(d);
-    while (!s.supplement!.providedAt && !ended()) {
-      const seenDue = s.supplement!.dueAt;
-      const left = Date.parse(seenDue) - Date.now();
-      if (left <= 0) return false;
-      await condition(() => s.supplement!.providedAt !== undefined || ended() || s.supplement!.dueAt !== seenDue, left);
+  /**
+   * Waits for the applicant's supplement until its deadline, reminding them at the same fraction
+   * of the wait as officers are reminded; false when the deadline passed.
+   */
+  const awaitSupplement = async (d: Department, round: number): Promise<boolean> => {
+    const sup = step(d).supplement!;
+    while (!sup.providedAt && !ended()) {
+      const seenDue = sup.dueAt;
+      const t = Date.now();
+      const due = Date.parse(seenDue);
+      if (due - t <= 0) return false;
+      const since = Date.parse(sup.requestedAt);
+      const remindAt = since + input.sla.reminderFraction * (due - since);
+      if (!sup.remindedAt && t >= remindAt) {
+        sup.remindedAt = now();
+        notify(notices.supplementReminder(state, d, sup.missing, sup.dueAt, round));
+        audit({
+          type: 'reminder',
+          actor: SYSTEM,
+          department: d,
+          what: 'applicant reminded of the supplement deadline',
+          data: { dueAt: sup.dueAt },
+        });
+        await flush();
+        continue;
+      }
+      const next = sup.remindedAt ? due : remindAt;
+      await condition(() => sup.providedAt !== undefined || ended() || sup.dueAt !== seenDue, Math.max(1, next - t));
     }
-    return s.supplement!.providedAt !== undefined;
+    return sup.providedAt !== undefined;
   };
 
   const runStep = async (d: Department): Promise<void> => {
@@ -665,7 +687,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
           data: { missing: s.supplement.missing, dueAt },
         });
         await flush();
-        const provided = await awaitSupplement(d);
+        const provided = await awaitSupplement(d, round);
         if (!provided) {
           if (!ended()) {
             // The case's own `withdrawn` line follows when it ends; this says why, for the step.

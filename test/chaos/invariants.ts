@@ -213,14 +213,15 @@ export function checkInvariants(s: Snapshot): Violation[] {
       const rounds = 1 + count('supplement_requested', d);
       const decisions = count('decision', d);
       if ((st!.status === 'approved' || st!.status === 'rejected') && decisions === 0) {
-        // A decision taken in the very moment another department ended the case (known bug).
+        // A decision taken in the very moment another department ended the case (fixed: audited when accepted).
         const rule = ended && status !== 'settled' ? 'decision-unaudited' : 'audit-incomplete';
         v(rule, `${d} is ${st!.status} without a decision event`, caseId);
       }
       if (decisions > rounds) v('decision-duplicated', `${decisions} ${d} decisions in ${rounds} round(s)`, caseId);
     }
-    // Present at least once (a supplement deadline writes its own `withdrawn` line before the ending's).
-    if (ended && count(status) === 0) v('audit-incomplete', `no ${status} event`, caseId);
+    // Exactly once (a supplement deadline writes `supplement_expired`, not a second `withdrawn`).
+    if (ended && count(status) !== 1)
+      v(count(status) === 0 ? 'audit-incomplete' : 'audit-duplicated', `${count(status)} ${status} events`, caseId);
     const noticeLines = new Set(audit.filter((a) => a.type === 'notice').map((a) => String(a.data?.noticeId)));
     for (const n of notices) if (!noticeLines.has(n._id)) v('audit-incomplete', `no audit line for notice ${n._id}`, caseId);
   }

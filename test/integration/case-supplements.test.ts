@@ -126,11 +126,20 @@ describe('supplements and withdrawals', () => {
       'case_received:sms',
       'reservations_released:email',
       'reservations_released:sms',
+      'supplement_reminder:email',
+      'supplement_reminder:sms',
       'supplement_requested:email',
       'supplement_requested:sms',
       'withdrawn:email',
       'withdrawn:sms',
     ]);
+    // DOMAIN: every wait has a reminder — the applicant's too, before the deadline passes.
+    const reminder = (await noticesOf(stack, input.caseId)).find((n) => n.event === 'supplement_reminder' && n.channel === 'sms');
+    assert.match(reminder?.body ?? '', /居住证/);
+    const trail = await auditTrail(stack, input.caseId);
+    const remindedAt = trail.find((e) => e.type === 'reminder' && e.department === 'police')?.at;
+    const expiredAt = trail.find((e) => e.type === 'supplement_expired')?.at;
+    assert.ok(remindedAt && expiredAt && remindedAt < expiredAt, 'the reminder comes before the expiry');
   });
 
   it('when a supervisor extends the supplement deadline before it passes, then the applicant can still provide the material and the case settles', async () => {

@@ -44,6 +44,13 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
     items: ['房屋租赁合同复印件', '公有产权房屋使用证明'],
     deadline: '2026-03-05T17:30:00Z',
   },
+  supplement_reminder: {
+    caseNumber: 'HK-2026-000123',
+    recipientName: '张三',
+    department: 'police',
+    items: ['居住证'],
+    deadline: '2026-03-05T17:30:00Z',
+  },
   officer_reminder: {
     caseNumber: 'HK-2026-000123',
     recipientName: '李经办',
@@ -185,6 +192,16 @@ describe('notice templates', () => {
         if (saved === undefined) delete process.env.TZ;
         else process.env.TZ = saved;
       }
+    });
+
+    it('when an applicant is reminded of a supplement, then the notice lists what is missing, the deadline and what happens after it', () => {
+      const sms = renderer.render('supplement_reminder', 'sms', 'zh-CN', samples.supplement_reminder).body;
+      assert.ok(sms.includes('居住证'));
+      assert.ok(sms.includes('2026年03月06日 01:30（北京时间）'));
+      assert.ok(sms.includes('撤回'));
+      const letter = renderer.render('supplement_reminder', 'email', 'en', samples.supplement_reminder);
+      assert.match(letter.subject, /Reminder/);
+      assert.ok(letter.body.includes('treated as withdrawn'));
     });
 
     it('when an officer is reminded, then the notice gives department, case and due time', () => {
@@ -505,7 +522,7 @@ describe('notice templates', () => {
       const actual = NOTICE_EVENTS.flatMap((e) =>
         readdirSync(path.join(DEFAULT_TEMPLATES_DIR, e)).map((f) => path.join(e, f)),
       ).sort();
-      assert.equal(expected.length, 32);
+      assert.equal(expected.length, NOTICE_EVENTS.length * 4);
       assert.deepEqual(actual, expected);
     });
 

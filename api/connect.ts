@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Connection as MongoConnection } from 'mongoose';
 import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
+import { dataConverterFor } from '../config/payload-codec';
 import { retryUntil } from '../config/retry';
 import { connectMongo } from '../models/connection';
 
@@ -17,5 +18,13 @@ export async function connectApi(config: Config, logger: Logger): Promise<ApiCon
     connectMongo({ uri: config.MONGODB_URI, serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
   );
   const connection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));
-  return { mongo, connection, temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+  return {
+    mongo,
+    connection,
+    temporal: new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS),
+    }),
+  };
 }

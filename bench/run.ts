@@ -19,7 +19,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { trusted, type Connection } from 'mongoose';
 import * as prettier from 'prettier';
@@ -114,6 +114,8 @@ const ALL_DEPARTMENTS: Department[] = ['police', 'hrss', 'housing', 'education']
 interface Ctx {
   stack: AppStack;
   client: Client;
+  /** Without the payload codec: the floor is bare Temporal (its worker has no codec either). */
+  floorClient: Client;
   mongo: Connection;
   officerTokens: Record<Department, string>;
   floorWorker: ManagedProcess;
@@ -211,7 +213,7 @@ async function runFloorCases(ctx: Ctx, count: number, shape: FloorInput, label: 
       Array.from({ length: count }, (_, i) => i),
       OPTS.submitters,
       async () => {
-        const handle = await ctx.client.workflow.start(floorCase, {
+        const handle = await ctx.floorClient.workflow.start(floorCase, {
           taskQueue: FLOOR_TASK_QUEUE,
           workflowId: `BenchFloor:${randomUUID()}`,
           args: [shape],
@@ -380,6 +382,7 @@ async function main(): Promise<void> {
       : {}),
   });
   const client = await stack.client();
+  const floorClient = new Client({ connection: client.connection, namespace: stack.namespace });
   const floorWorker = spawnManaged({
     name: 'floor-worker',
     command: process.execPath,
@@ -395,7 +398,7 @@ async function main(): Promise<void> {
       ALL_DEPARTMENTS.map(async (d) => [d, await stack.token({ sub: `bench-officer-${d}`, role: 'officer', department: d })]),
     ),
   ) as Record<Department, string>;
-  const ctx: Ctx = { stack, client, mongo, officerTokens, floorWorker, barePort, retries: 0 };
+  const ctx: Ctx = { stack, client, floorClient, mongo, officerTokens, floorWorker, barePort, retries: 0 };
   say(`stack ready: API ${stack.apiUrl}, Temporal ${stack.temporalAddress}, MongoDB ${stack.mongoUri}`);
 
   const groups = makePeopleSeeded.groups;
@@ -505,7 +508,7 @@ async function main(): Promise<void> {
       OPTS.submitters,
       async () => {
         const workflowId = `BenchFloorOpen:${randomUUID()}`;
-        await client.workflow.start(floorCase, { taskQueue: FLOOR_TASK_QUEUE, workflowId, args: [floorShape] });
+        await floorClient.workflow.start(floorCase, { taskQueue: FLOOR_TASK_QUEUE, workflowId, args: [floorShape] });
         floorOpen.push(workflowId);
         started++;
       },
@@ -514,7 +517,8 @@ async function main(): Promise<void> {
     await until(
       async () => {
         await mapPool([...notYet], 10, async (id) => {
-          if ((await client.workflow.getHandle(id).query(floorWaitingQuery)).length === floorShape.branches) notYet.delete(id);
+          if ((await floorClient.workflow.getHandle(id).query(floorWaitingQuery)).length === floorShape.branches)
+            notYet.delete(id);
         });
         return notYet.size === 0 ? true : undefined;
       },
@@ -559,7 +563,7 @@ async function main(): Promise<void> {
   say(`(2) decision latency: ${OPTS.latencySamples} decisions each side, ${OPTS.latencyConcurrency} at a time`);
   const raw = await mapPool(floorOpen.slice(0, OPTS.latencySamples), OPTS.latencyConcurrency, async (id) => {
     const started = performance.now();
-    await client.workflow.getHandle(id).executeUpdate(floorDecideUpdate, { args: [0] });
+    await floorClient.workflow.getHandle(id).executeUpdate(floorDecideUpdate, { args: [0] });
     return performance.now() - started;
   });
   const rawLat = latencies(raw);

@@ -42,6 +42,22 @@ export const CONFIG_SCHEMA = z.object({
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().min(1).default('hukou-settlement'),
   AUTH_AUDIENCE: z.string().min(1).default('hukou-settlement-api'),
+  // ---- personal data at rest in Temporal ----
+  /**
+   * Comma-separated AES-256 keys (32 bytes each, base64): the first encrypts every Temporal
+   * payload, all of them decrypt (rotation). Required in production; `npm start` makes a
+   * development key in .data/.
+   */
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine((k) => Buffer.from(k, 'base64').length === 32, 'each key must be 32 bytes, base64-encoded'))),
   // ---- HTTP hardening ----
   API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64),
   /** Requests per minute per token and per client IP. */
@@ -73,13 +89,23 @@ export const CONFIG_SCHEMA = z.object({
 
 export type Config = z.infer<typeof CONFIG_SCHEMA>;
 
-/** Tokens must be verifiable: outside development and test, a secret or a JWKS URL is required. */
+/** Outside development and test: tokens must be verifiable and Temporal payloads encrypted. */
 const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
   if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {
     ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL in production' });
   }
+  if (c.NODE_ENV === 'production' && c.PAYLOAD_ENCRYPTION_KEYS.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PAYLOAD_ENCRYPTION_KEYS'],
+      message: 'set PAYLOAD_ENCRYPTION_KEYS in production (personal data must not rest unencrypted in Temporal)',
+    });
+  }
 });
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
+
+/** Never echoed in a configuration error: it would end up in a log. */
+const SECRET_KEYS = new Set(['AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -90,7 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {
     const key = String(i.path[0] ?? '?');
-    return `  ${key}=${JSON.stringify(env[key] ?? '')}: ${i.message}`;
+    const shown = SECRET_KEYS.has(key) ? '(value withheld)' : JSON.stringify(env[key] ?? '');
+    return `  ${key}=${shown}: ${i.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }

@@ -18,6 +18,7 @@ import type { Department } from '../domain/vocabulary';
 import { eventually, startStack, type TestStack } from '../test/support/stack';
 import { caseInput, decide, startCase } from '../test/support/cases';
 import { historyToJson } from '../test/support/histories';
+import { TEST_DATA_CONVERTER } from '../test/support/services';
 import { DEMO_PEOPLE, type DemoPersona } from '../tools/simulator/demo-people';
 import { caseStatusQuery, type SettlementCaseResult } from '../workflows/settlement-case.messages';
 import { writeWorkflowBundle } from './lib/bundle';
@@ -73,7 +74,7 @@ async function record(stack: TestStack, name: string, scenario: Scenario, bundle
   if (result.status !== scenario.expect) throw new Error(`${name}: ended ${result.status}, expected ${scenario.expect}`);
   const history = await handle.fetchHistory();
   // Sanity: the fresh recording replays against the code that produced it.
-  await Worker.runReplayHistory({ workflowBundle: { code: bundle } }, history, name);
+  await Worker.runReplayHistory({ workflowBundle: { code: bundle }, dataConverter: TEST_DATA_CONVERTER }, history, name);
   const file = join(HISTORIES_DIR, `${name}.json`);
   writeFileSync(file, historyToJson(history));
   return `${relative(ROOT, file)}: ${history.events?.length ?? 0} events, ${result.status}`;

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '../config/config';
 import { spawnManaged, stopAll, tailLog, waitUntilReady, type ManagedProcess } from './lib/processes';
-import { devJwtSecret } from './lib/dev-secret';
+import { devJwtSecret, devPayloadKey } from './lib/dev-secret';
 import { seedDemoCases } from './lib/demo-cases';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
 
@@ -69,6 +69,7 @@ async function main(): Promise<void> {
 
   const secret = config.AUTH_JWT_SECRET ?? devJwtSecret();
   env.AUTH_JWT_SECRET = secret;
+  if (config.PAYLOAD_ENCRYPTION_KEYS.length === 0) env.PAYLOAD_ENCRYPTION_KEYS = devPayloadKey();
   const children: ManagedProcess[] = [];
   if (!env.DEPARTMENT_SYSTEMS_URL) {
     say(`starting the department systems simulator (seeded demo records) on ${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}…`);

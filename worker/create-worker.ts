@@ -6,6 +6,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
+import { dataConverterFor } from '../config/payload-codec';
 
 export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
 
@@ -14,6 +15,8 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** PAYLOAD_ENCRYPTION_KEYS (current first); empty: payloads unencrypted (not in production). */
+  payloadKeys: readonly string[];
   /** A bundle prepared once (tests, benchmarks); without it the worker bundles at start. */
   workflowBundlePath?: string;
   tuning?: Partial<
@@ -30,6 +33,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
+    dataConverter: dataConverterFor(opts.payloadKeys),
     ...workflowSource,
     ...opts.tuning,
   });

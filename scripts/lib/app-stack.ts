@@ -23,6 +23,7 @@ import {
   type RunningFerretdb,
   type RunningTemporal,
 } from './services';
+import { dataConverterFor } from '../../config/payload-codec';
 
 export interface AppStackOptions {
   /** Where the databases and logs go (created). */
@@ -176,6 +177,7 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
   const withOptions = (uri: string) => (opts.mongoUriOptions ? `${uri}?${opts.mongoUriOptions}` : uri);
 
   const secret = randomBytes(32).toString('base64url');
+  const payloadKey = randomBytes(32).toString('base64');
   const taskQueue = 'settlement-cases';
   const namespace = 'default';
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -194,6 +196,7 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     TEMPORAL_TASK_QUEUE: taskQueue,
     MONGODB_URI: withOptions(ferretdb.uri),
     AUTH_JWT_SECRET: secret,
+    PAYLOAD_ENCRYPTION_KEYS: payloadKey,
     ...(opts.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: opts.workflowBundlePath } : {}),
     ...opts.env,
   };
@@ -203,7 +206,7 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
   let client: Client | undefined;
   const getClient = async (): Promise<Client> => {
     connection ??= await Connection.connect({ address: temporal.address });
-    client ??= new Client({ connection, namespace });
+    client ??= new Client({ connection, namespace, dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS) });
     return client;
   };
 

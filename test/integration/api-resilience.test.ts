@@ -28,7 +28,7 @@ import {
 } from '../../scripts/lib/services';
 import { settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
 import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForStep, waitForWorkflow } from '../support/api';
-import { eventually, startStack, type TestStack } from '../support/stack';
+import { eventually, startStack, type TestStack, TEST_DATA_CONVERTER } from '../support/stack';
 
 const silent = createLogger({ level: 'silent', name: 'test-api-resilience' });
 
@@ -134,7 +134,7 @@ describe('API: dependencies down and back', () => {
       app = createApp({
         config: { ...stack.config, TEMPORAL_TASK_QUEUE: `resilience-${randomUUID()}` },
         logger: silent,
-        temporal: new Client({ connection, namespace: 'default' }),
+        temporal: new Client({ connection, namespace: 'default', dataConverter: TEST_DATA_CONVERTER }),
         mongo: stack.mongo,
       });
     });
@@ -186,7 +186,7 @@ describe('API: dependencies down and back', () => {
       );
       const accepted = await submit();
       assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
-      const handle = new Client({ connection, namespace: 'default' }).workflow.getHandle(
+      const handle = new Client({ connection, namespace: 'default', dataConverter: TEST_DATA_CONVERTER }).workflow.getHandle(
         settlementCaseWorkflowId(accepted.body.caseId as string),
       );
       assert.equal((await handle.describe()).status.name, 'RUNNING');

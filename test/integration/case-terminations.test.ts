@@ -32,7 +32,7 @@ import {
 } from '../support/case-records';
 import { caseInput, decide, startCase } from '../support/cases';
 import { mongoUriFor, temporalAddress, temporalNamespace } from '../support/services';
-import { eventually, startStack, type TestStack } from '../support/stack';
+import { eventually, startStack, type TestStack, TEST_PAYLOAD_KEYS } from '../support/stack';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 function terminate(handle: WorkflowHandle, note = 'duplicate application found by audit') {
@@ -145,6 +145,7 @@ describe('supervisor termination and compensation', () => {
         connection: native,
         namespace: temporalNamespace(),
         taskQueue,
+        payloadKeys: TEST_PAYLOAD_KEYS,
         deps: {
           mongo: workerMongo,
           departmentSystems: createDepartmentSystemsClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000 }),

@@ -16,6 +16,8 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { createLogger } from '../../config/logger';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { readHistoryFiles, type HistoryFile } from '../support/histories';
+// Histories are recorded by the test stack, so their payloads are encrypted with the test key.
+import { TEST_DATA_CONVERTER } from '../support/services';
 
 const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
 const VARIANTS_DIR = join(__dirname, '..', 'fixtures', 'workflows');
@@ -35,7 +37,7 @@ function currentBundle(): string {
 async function replayAll(code: string, histories: HistoryFile[]): Promise<Map<string, Error>> {
   const failures = new Map<string, Error>();
   const results = Worker.runReplayHistories(
-    { workflowBundle: { code }, replayName: 'ci-replay-check' },
+    { workflowBundle: { code }, replayName: 'ci-replay-check', dataConverter: TEST_DATA_CONVERTER },
     histories.map((h) => ({ workflowId: h.name, history: h.history })),
   );
   for await (const r of results) if (r.error) failures.set(r.workflowId, r.error);
@@ -86,7 +88,11 @@ describe('recorded histories replay against the current workflow code', () => {
       const town = histories.find((h) => h.name === 'town-settled')!;
 
       await assert.rejects(
-        Worker.runReplayHistory({ workflowBundle: { code: incompatible } }, town.history, town.name),
+        Worker.runReplayHistory(
+          { workflowBundle: { code: incompatible }, dataConverter: TEST_DATA_CONVERTER },
+          town.history,
+          town.name,
+        ),
         (err: unknown) => {
           assert.ok(err instanceof DeterminismViolationError, `expected DeterminismViolationError, got ${String(err)}`);
           assert.match(err.message, /nondeterminism/i);

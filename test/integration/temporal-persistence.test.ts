@@ -21,6 +21,7 @@ import { createActivityDeps } from '../../worker/activity-deps';
 import { createWorker } from '../../worker/create-worker';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { mongoUriFor } from '../support/services';
+import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS } from '../support/stack';
 
 describe('Temporal file persistence', () => {
   const dir = mkdtempSync(join(process.env.TEST_RUN_DIR ?? tmpdir(), 'persistence-'));
@@ -40,7 +41,7 @@ describe('Temporal file persistence', () => {
     const workflowId = `DiagnosticProbe:${randomUUID()}`;
     {
       const connection = await Connection.connect({ address: first.address });
-      const client = new Client({ connection });
+      const client = new Client({ connection, dataConverter: TEST_DATA_CONVERTER });
       // No worker polls this queue yet, so the workflow can only be waiting when the server dies.
       await client.workflow.start(diagnosticProbe, {
         taskQueue,
@@ -54,7 +55,7 @@ describe('Temporal file persistence', () => {
     const second = await startTemporal(options);
 
     const connection = await Connection.connect({ address: second.address });
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: TEST_DATA_CONVERTER });
     const handle = client.workflow.getHandle(workflowId);
     assert.equal((await handle.describe()).status.name, 'RUNNING');
 
@@ -68,6 +69,7 @@ describe('Temporal file persistence', () => {
       namespace: 'default',
       taskQueue,
       deps: createActivityDeps(mongo, loadConfig()),
+      payloadKeys: TEST_PAYLOAD_KEYS,
       workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     });
     const result = await worker.runUntil(handle.result());

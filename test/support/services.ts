@@ -2,6 +2,8 @@
  * Where the services started by `npm test` (scripts/test.ts) live. Each test file gets its own
  * MongoDB database so files never see each other's data.
  */
+import { dataConverterFor } from '../../config/payload-codec';
+
 function required(name: string): string {
   const v = process.env[name];
   if (!v) {
@@ -24,3 +26,7 @@ export function temporalAddress(): string {
 export function temporalNamespace(): string {
   return process.env.TEMPORAL_NAMESPACE ?? 'default';
 }
+
+/** The tests' Temporal payload key (PAYLOAD_ENCRYPTION_KEYS): tests run with encryption on, as production does. */
+export const TEST_PAYLOAD_KEYS = [Buffer.alloc(32, 7).toString('base64')];
+export const TEST_DATA_CONVERTER = dataConverterFor(TEST_PAYLOAD_KEYS);

@@ -22,7 +22,7 @@ import { createSimulatorApp } from '../../tools/simulator/app';
 import { seedDepartmentSystems } from '../../tools/simulator/seed';
 import { createWorker } from '../../worker/create-worker';
 import { installTemporalRuntime } from '../../worker/runtime';
-import { mongoUriFor, temporalAddress, temporalNamespace } from './services';
+import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
 
 export interface Faults {
   department?: string;
@@ -32,6 +32,7 @@ export interface Faults {
 }
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+export { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS } from './services';
 
 export interface TestStack {
   app: Express;
@@ -82,7 +83,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
 
   const connection = await Connection.connect({ address: temporalAddress() });
-  const client = new Client({ connection, namespace: temporalNamespace() });
+  const client = new Client({ connection, namespace: temporalNamespace(), dataConverter: TEST_DATA_CONVERTER });
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
   const deps = {
     mongo,
@@ -95,6 +96,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
       namespace: temporalNamespace(),
       taskQueue,
       deps,
+      payloadKeys: TEST_PAYLOAD_KEYS,
       workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     });
   let worker = await newWorker();
@@ -117,6 +119,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     TEMPORAL_TASK_QUEUE: taskQueue,
     TEMPORAL_NAMESPACE: temporalNamespace(),
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
     MONGODB_SERVER_SELECTION_TIMEOUT_MS: '5000',
     CHECK_RETRY_PAUSE_MS: '500',
     ...opts.env,

@@ -20,4 +20,25 @@ describe('config', () => {
   it('when TEMPORAL_ADDRESS lacks a port, then it is refused', () => {
     assert.throws(() => loadConfig({ TEMPORAL_ADDRESS: 'localhost' }), /TEMPORAL_ADDRESS/);
   });
+
+  it('when production runs without PAYLOAD_ENCRYPTION_KEYS, then start-up fails naming it', () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }),
+      (err: unknown) => err instanceof ConfigError && /PAYLOAD_ENCRYPTION_KEYS/.test(err.message),
+    );
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const c = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), PAYLOAD_ENCRYPTION_KEYS: ` ${key} ` });
+    assert.deepEqual(c.PAYLOAD_ENCRYPTION_KEYS, [key]);
+  });
+
+  it('when a payload key is not 32 bytes, then it is refused without echoing the secret', () => {
+    const bad = Buffer.alloc(16, 1).toString('base64');
+    assert.throws(
+      () => loadConfig({ PAYLOAD_ENCRYPTION_KEYS: `${Buffer.alloc(32, 2).toString('base64')},${bad}` }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /PAYLOAD_ENCRYPTION_KEYS=\(value withheld\)/.test(err.message) &&
+        !err.message.includes(bad),
+    );
+  });
 });

@@ -25,8 +25,18 @@ const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { 
 };
 const services = compose.services;
 const APP_SERVICES = ['api', 'worker', 'simulator'] as const;
+/** What a user exports before `docker compose up` for the variables the file requires (`${X:?…}`). */
+const USER_ENV: Record<string, string> = { PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 9).toString('base64') };
+/** Compose interpolation: `${X:-default}` → default, `${X:?message}` → the user's value (required). */
+const interpolate = (v: string): string =>
+  v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)\}/g, (_m, name: string, fallback: string | undefined) => {
+    if (fallback !== undefined) return fallback;
+    const given = USER_ENV[name];
+    if (given === undefined) throw new Error(`docker-compose.yml requires ${name}; add it to USER_ENV in this test`);
+    return given;
+  });
 const envOf = (name: string): Record<string, string> =>
-  Object.fromEntries(Object.entries(services[name]?.environment ?? {}).map(([k, v]) => [k, String(v)]));
+  Object.fromEntries(Object.entries(services[name]?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
 
 describe('docker-compose.yml matches the app configuration', () => {
   it('when the file is parsed, then it has MongoDB 7, PostgreSQL, Temporal + UI and the app services', () => {
@@ -94,6 +104,17 @@ describe('docker-compose.yml matches the app configuration', () => {
       const cmd = services[s]!.command as string[];
       const entry = cmd[cmd.length - 1]!;
       assert.doesNotThrow(() => readFileSync(join(ROOT, entry)), `${s}: ${entry} must exist`);
+    }
+  });
+
+  it('when the app services run in production, then the payload key must come from the user, never from the file', () => {
+    for (const s of ['api', 'worker'] as const) {
+      const raw = String(services[s]!.environment?.PAYLOAD_ENCRYPTION_KEYS ?? '');
+      assert.match(
+        raw,
+        /^\$\{PAYLOAD_ENCRYPTION_KEYS:\?.+\}$/,
+        `${s}: PAYLOAD_ENCRYPTION_KEYS must be required (\${…:?…}), not defaulted`,
+      );
     }
   });
 });

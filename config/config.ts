@@ -9,7 +9,21 @@ const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().min(1);
 
 /** Every variable the app understands. docker-compose.yml is checked against these names. */
-export const CONFIG_SCHEMA = z.object({
+export /** A comma-separated list (blanks and spaces ignored), each item checked by `item`. */
+function commaList<T extends z.ZodType<unknown, string>>(item: T) {
+  return z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+}
+
+const CONFIG_SCHEMA = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
@@ -48,16 +62,9 @@ export const CONFIG_SCHEMA = z.object({
    * payload, all of them decrypt (rotation). Required in production; `npm start` makes a
    * development key in .data/.
    */
-  PAYLOAD_ENCRYPTION_KEYS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().refine((k) => Buffer.from(k, 'base64').length === 32, 'each key must be 32 bytes, base64-encoded'))),
+  PAYLOAD_ENCRYPTION_KEYS: commaList(
+    z.string().refine((k) => Buffer.from(k, 'base64').length === 32, 'each key must be 32 bytes, base64-encoded'),
+  ),
   // ---- HTTP hardening ----
   API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64),
   /** Requests per minute per token and per client IP. */
@@ -72,16 +79,7 @@ export const CONFIG_SCHEMA = z.object({
   CHECK_RETRY_PAUSE_MS: durationMs.default(60_000),
   CHECK_FAILURES_BEFORE_ESCALATION: z.coerce.number().int().min(1).default(3),
   /** Comma-separated departments whose clean automated result needs no officer. */
-  AUTO_APPROVE_DEPARTMENTS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(DEPARTMENTS))),
+  AUTO_APPROVE_DEPARTMENTS: commaList(z.enum(DEPARTMENTS)),
   COLLECTIVE_HOUSEHOLD_CAPACITY: z.coerce.number().int().min(0).default(200),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

@@ -32,17 +32,24 @@ export function payloadKey(base64: string): PayloadKey {
   return { id: createHash('sha256').update(key).digest('hex').slice(0, 16), key };
 }
 
-/** The plain payload as bytes: its metadata and data, each base64, in a small JSON document. */
+/**
+ * The plain payload as bytes: a length-prefixed JSON of its metadata (values base64), then its
+ * data as is, so the data is not inflated by a second encoding before it is sealed.
+ */
 function serialize(p: Payload): Buffer {
   const metadata = Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-  return Buffer.from(JSON.stringify({ metadata, data: Buffer.from(p.data ?? new Uint8Array()).toString('base64') }));
+  const head = Buffer.from(JSON.stringify(metadata));
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(head.length);
+  return Buffer.concat([length, head, p.data ?? new Uint8Array()]);
 }
 
 function deserialize(b: Buffer): Payload {
-  const doc = JSON.parse(b.toString('utf8')) as { metadata: Record<string, string>; data: string };
+  const headEnd = 4 + b.readUInt32BE(0);
+  const metadata = JSON.parse(b.subarray(4, headEnd).toString('utf8')) as Record<string, string>;
   return {
-    metadata: Object.fromEntries(Object.entries(doc.metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
-    data: new Uint8Array(Buffer.from(doc.data, 'base64')),
+    metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
+    data: new Uint8Array(b.subarray(headEnd)),
   };
 }
 

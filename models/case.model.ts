@@ -72,16 +72,22 @@ export function caseModel(conn: Connection): Model<CaseDoc> {
   return (conn.models.Case as Model<CaseDoc> | undefined) ?? conn.model<CaseDoc>('Case', caseSchema);
 }
 
+/** Marks the backfill below as done, so later starts skip its scans of the whole collection. */
+const OPEN_FLAG_MIGRATION = 'case-open-flag';
+
 /**
- * Adds `open` to projections written before it existed (idempotent; a no-op once done). Run by
- * the worker at start, before it writes any projection.
+ * Adds `open` to projections written before it existed (idempotent). Run by the worker at
+ * start, before it writes any projection; once done, a later start costs one lookup by _id.
  */
 export async function backfillOpenFlag(conn: Connection): Promise<number> {
+  const migrations = conn.collection<{ _id: string; at: Date }>('migrations');
+  if (await migrations.findOne({ _id: OPEN_FLAG_MIGRATION })) return 0;
   const cases = caseModel(conn);
   const missing = { open: trusted({ $exists: false }) };
   const [ended, running] = await Promise.all([
     cases.updateMany({ ...missing, status: trusted({ $in: [...TERMINAL_STATUSES] }) }, { $set: { open: false } }),
     cases.updateMany({ ...missing, status: trusted({ $nin: [...TERMINAL_STATUSES] }) }, { $set: { open: true } }),
   ]);
+  await migrations.updateOne({ _id: OPEN_FLAG_MIGRATION }, { $setOnInsert: { at: new Date() } }, { upsert: true });
   return ended.modifiedCount + running.modifiedCount;
 }

@@ -6,6 +6,7 @@
 import { trusted, type Connection } from 'mongoose';
 import type { CaseState } from '../domain/case-view';
 import { summarize } from '../domain/case-summary';
+import { settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
 import { TERMINAL_STATUSES, type Channel, type Department, type Locale, type NoticeEvent } from '../domain/vocabulary';
 import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
@@ -48,7 +49,7 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
     const doc: CaseDoc = {
       ...state,
       _id: state.caseId,
-      workflowId: `SettlementCase:${state.caseId}`,
+      workflowId: settlementCaseWorkflowId(state.caseId),
       seq,
       route: state.application.route,
       area: summary.area,
@@ -56,7 +57,8 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
       overdueDepartments: summary.overdueDepartments,
       failingChecks: summary.failingChecks,
       overdue: summary.overdue,
-      open: !TERMINAL_STATUSES.includes(state.status),
+      open: !TERMINAL_STATUSES.includes(state.status) || summary.childrenWaiting > 0,
+      childrenWaiting: summary.childrenWaiting,
       supplementDueAt: summary.supplementDueAt ? new Date(summary.supplementDueAt) : null,
       lastProgressDate: new Date(state.lastProgressAt),
     };

@@ -14,6 +14,8 @@ export interface ActivityDeps {
   mongo: Connection;
   departmentSystems: DepartmentSystemsClient;
   renderer: NoticeRenderer;
+  /** Folder of the capacity files; default policy/capacities. */
+  capacityDir?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -3,22 +3,37 @@
  * Both are idempotent (keyed by case + item) and never over-commit a pool, even on FerretDB v1
  * whose updates are not atomic: a slot is taken by inserting its document (see
  * models/reservation.model.ts).
+ *
+ * A pool's capacity is read from the policy data in force at the moment of each reservation
+ * (activities/capacity-store.ts), never from the case and never frozen by first use; a change is
+ * written to the pool and audited (capacity_changes). A full school level never refuses the
+ * family (§21–23): the child joins the area's waiting list and is placed in turn.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'mongoose';
+import { capacityOf, poolKey, type CapacityTable, type PoolRef } from '../domain/capacity';
 import type { ReservationKind } from '../domain/codes';
+import { capacityChangeModel } from '../models/capacity-change.model';
 import { reservationModel, reservationPoolModel, reservationSlotModel } from '../models/reservation.model';
+import { schoolWaitlistModel } from '../models/school-waitlist.model';
+import { CAPACITY_DIR, capacityTableOn, chinaDate } from './capacity-store';
 
 export interface ReserveInput {
   caseId: string;
   kind: ReservationKind;
+  /** The pool's key, `poolKey(ref)`: what release and the case state name. */
   pool: string;
   item: string;
-  /** Capacity of the pool when it is first created; null = unlimited. */
-  limit: number | null;
+  /** Which capacity the pool draws on (area, level, district). */
+  ref: PoolRef;
 }
 
-export type ReleaseInput = Omit<ReserveInput, 'limit'>;
+export type ReserveResult =
+  | { status: 'held'; pool: string; used: number; limit: number | null }
+  /** School places only: the level is full; the child waits at `position` (1 = next). */
+  | { status: 'waiting'; pool: string; position: number; limit: number };
+
+export type ReleaseInput = Pick<ReserveInput, 'caseId' | 'kind' | 'pool' | 'item'>;
 
 export const CAPACITY_EXHAUSTED = 'CapacityExhausted';
 
@@ -27,25 +42,76 @@ const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).cod
 /** Rewrites of the pool view before giving up (each lost race means another writer made progress). */
 const VIEW_ROUNDS = 20;
 
-export function createReservationActivities({ mongo }: { mongo: Connection }) {
+export interface ReservationDeps {
+  mongo: Connection;
+  /** Where the capacity files are (tests point at a folder of their own). */
+  capacityDir?: string;
+}
+
+export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR }: ReservationDeps) {
   const pools = reservationPoolModel(mongo);
   const slots = reservationSlotModel(mongo);
   const reservations = reservationModel(mongo);
+  const changes = capacityChangeModel(mongo);
+  const waitlist = schoolWaitlistModel(mongo);
   // The (pool, holder) unique index must exist before the first slot is taken.
   let indexes: Promise<unknown> | undefined;
   const ready = () => (indexes ??= Promise.all([slots.init(), reservations.init()]));
 
-  /** The pool's limit, creating the pool document on first use (null = unlimited). */
-  async function limitOf(pool: string, limit: number | null): Promise<number | null> {
-    try {
-      await pools.updateOne({ _id: pool }, { $setOnInsert: { limit, used: 0, holders: [] } }, { upsert: true });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // a concurrent first reservation created it
-    }
+  /**
+   * The pool's capacity as the policy data gives it today, written to the pool document (created
+   * on first use) and audited whenever it differs from what the pool held: so an operator who
+   * edits a capacity file sees the change take effect, and when, in capacity_changes.
+   */
+  async function limitOf(pool: string, ref: PoolRef): Promise<number | null> {
+    const table: CapacityTable = capacityTableOn(chinaDate(), capacityDir);
+    const limit = capacityOf(table, ref);
     const doc = await pools.findById(pool).lean();
-    if (!doc) throw new Error(`pool ${pool} vanished`);
     // FerretDB v1 drops null from an upsert's $setOnInsert: an unlimited pool reads back without `limit`.
-    return typeof doc.limit === 'number' ? doc.limit : null;
+    const before = doc && typeof doc.limit === 'number' ? doc.limit : null;
+    if (doc && before === limit) return limit;
+    if (!doc) {
+      try {
+        await pools.updateOne({ _id: pool }, { $setOnInsert: { limit, used: 0, holders: [] } }, { upsert: true });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // a concurrent first reservation created it
+      }
+    }
+    // Concurrent writers write the same figure: the file is the one source.
+    await pools.updateOne({ _id: pool }, { $set: { limit } });
+    if (limit !== null || before !== null) {
+      const _id = `${pool}@${table.version}:${before ?? 'none'}->${limit ?? 'none'}`;
+      try {
+        await changes.updateOne(
+          { _id },
+          {
+            // FerretDB v1 drops nulls from $setOnInsert, so "none" is an absent field.
+            $setOnInsert: {
+              pool,
+              ...(before !== null ? { from: before } : {}),
+              ...(limit !== null ? { to: limit } : {}),
+              version: table.version,
+              effectiveFrom: table.effectiveFrom,
+              setBy: table.setBy,
+              at: new Date(),
+            },
+          },
+          { upsert: true },
+        );
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // a concurrent reservation audited the same change
+      }
+    }
+    return limit;
+  }
+
+  /** Where `holder` stands on the pool's waiting list (0 = first), or the list's length if absent. */
+  async function waitlistPosition(pool: string, holder: string): Promise<{ position: number; listed: boolean }> {
+    const entries = (await waitlist.find({ pool }).lean()).sort(
+      (a, b) => a.since.getTime() - b.since.getTime() || (a._id < b._id ? -1 : 1),
+    );
+    const i = entries.findIndex((e) => e.holder === holder);
+    return i >= 0 ? { position: i, listed: true } : { position: entries.length, listed: false };
   }
 
   /** Takes a slot for `holder`; false when every slot below the limit is taken by others. */
@@ -101,31 +167,56 @@ export function createReservationActivities({ mongo }: { mongo: Connection }) {
     throw new Error(`pool ${pool} keeps changing; its view will be rewritten on retry`);
   }
 
+  async function recordHeld(input: ReserveInput): Promise<void> {
+    await reservations.updateOne(
+      { _id: `${input.caseId}:${input.kind}:${input.item}` },
+      {
+        $set: { status: 'held', releasedAt: null },
+        $setOnInsert: { caseId: input.caseId, kind: input.kind, pool: input.pool, item: input.item, heldAt: new Date() },
+      },
+      { upsert: true },
+    );
+  }
+
   return {
-    async reserve(input: ReserveInput): Promise<{ pool: string; used: number; limit: number | null }> {
+    async reserve(input: ReserveInput): Promise<ReserveResult> {
       await ready();
+      if (poolKey(input.ref) !== input.pool || input.ref.kind !== input.kind)
+        throw ApplicationFailure.nonRetryable(`pool ${input.pool} does not match its capacity reference`, 'InvalidReservation');
       const holder = `${input.caseId}:${input.item}`;
-      const limit = await limitOf(input.pool, input.limit);
-      if (!(await takeSlot(input.pool, holder, limit))) {
+      const limit = await limitOf(input.pool, input.ref);
+      const queued = input.kind === 'school_place' && limit !== null;
+      if (queued) {
+        // Waiting children go first: a place that frees belongs to the longest-waiting child.
+        const held = (await slots.findOne({ pool: input.pool, holder }).lean()) !== null;
+        const { position, listed } = held ? { position: 0, listed: false } : await waitlistPosition(input.pool, holder);
+        const free = limit - (await slots.countDocuments({ pool: input.pool }));
+        if (!held && (position >= free || !(await takeSlot(input.pool, holder, limit)))) {
+          if (!listed) {
+            await waitlist.updateOne(
+              { _id: `${input.pool}#${holder}` },
+              { $setOnInsert: { pool: input.pool, holder, caseId: input.caseId, since: new Date() } },
+              { upsert: true },
+            );
+          }
+          return { status: 'waiting', pool: input.pool, position: position + 1, limit };
+        }
+        await waitlist.deleteOne({ _id: `${input.pool}#${holder}` });
+      } else if (!(await takeSlot(input.pool, holder, limit))) {
         const used = await refreshView(input.pool, limit !== null);
         throw ApplicationFailure.nonRetryable(`no capacity left in ${input.pool} (${used}/${limit})`, CAPACITY_EXHAUSTED);
       }
-      await reservations.updateOne(
-        { _id: `${input.caseId}:${input.kind}:${input.item}` },
-        {
-          $set: { status: 'held', releasedAt: null },
-          $setOnInsert: { caseId: input.caseId, kind: input.kind, pool: input.pool, item: input.item, heldAt: new Date() },
-        },
-        { upsert: true },
-      );
+      await recordHeld(input);
       const used = await refreshView(input.pool, limit !== null);
-      return { pool: input.pool, used, limit };
+      return { status: 'held', pool: input.pool, used, limit };
     },
 
+    /** Gives back a held slot, or a place on the waiting list (the child no longer waits). */
     async release(input: ReleaseInput): Promise<{ released: boolean }> {
       await ready();
       const holder = `${input.caseId}:${input.item}`;
       const res = await slots.deleteOne({ pool: input.pool, holder });
+      await waitlist.deleteOne({ _id: `${input.pool}#${holder}` });
       await reservations.updateOne(
         { _id: `${input.caseId}:${input.kind}:${input.item}`, status: 'held' },
         { $set: { status: 'released', releasedAt: new Date() } },

@@ -80,7 +80,12 @@ const CONFIG_SCHEMA = z.object({
   CHECK_FAILURES_BEFORE_ESCALATION: z.coerce.number().int().min(1).default(3),
   /** Comma-separated departments whose clean automated result needs no officer. */
   AUTO_APPROVE_DEPARTMENTS: commaList(z.enum(DEPARTMENTS)),
-  COLLECTIVE_HOUSEHOLD_CAPACITY: z.coerce.number().int().min(0).default(200),
+  /** How long the education department has to place a child on the waiting list (§21–23). */
+  SCHOOL_PLACEMENT_SLA_MS: durationMs.default(30 * 24 * 3600_000),
+  /** How often a waiting child's place is asked for again (a place may have freed). */
+  WAITLIST_RECHECK_MS: durationMs.default(3600_000),
+  /** Folder of the capacity files (school places, collective households, points quotas); default policy/capacities. */
+  CAPACITY_DIR: z.string().min(1).optional(),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 });

@@ -23,6 +23,8 @@ export const AUDIT_TYPES = [
   'withdrawn',
   'terminated',
   'social_insurance_transfer',
+  'school_place_waiting',
+  'school_place_confirmed',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 

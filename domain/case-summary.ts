@@ -15,6 +15,8 @@ export interface CaseSummary {
   overdue: boolean;
   /** Earliest open supplement deadline (ISO), if the applicant owes material. */
   supplementDueAt: string | undefined;
+  /** Children waiting for a kindergarten / school place (§21–23), even after the family settled. */
+  childrenWaiting: number;
 }
 
 export function summarize(state: CaseState): CaseSummary {
@@ -30,12 +32,20 @@ export function summarize(state: CaseState): CaseSummary {
     .map((s) => s.supplement!.dueAt)
     .sort()[0];
   const terminal = ['settled', 'rejected', 'withdrawn', 'terminated'].includes(state.status);
+  // A waiting child is the education department's open wait, settled family or not.
+  const waiting = (state.schoolPlacements ?? []).filter((p) => p.status === 'waiting');
+  const placementOverdue = waiting.some((p) => p.overdue);
+  const pendingDepartments: Department[] = terminal ? [] : open.map((s) => s.department);
+  const overdueList: Department[] = terminal ? [] : overdueDepartments;
+  if (waiting.length > 0 && !pendingDepartments.includes('education')) pendingDepartments.push('education');
+  if (placementOverdue && !overdueList.includes('education')) overdueList.push('education');
   return {
     area: state.application.district ?? state.application.town ?? 'unknown',
-    pendingDepartments: terminal ? [] : open.map((s) => s.department),
-    overdueDepartments: terminal ? [] : overdueDepartments,
+    pendingDepartments,
+    overdueDepartments: overdueList,
     failingChecks,
-    overdue: !terminal && overdueDepartments.length > 0,
+    overdue: overdueList.length > 0,
     supplementDueAt: terminal ? undefined : supplementDueAt,
+    childrenWaiting: waiting.length,
   };
 }

@@ -5,7 +5,7 @@
 import type { CheckResult } from './department-checks';
 import type { RejectionReason, ReservationKind } from './codes';
 import type { PointsScore } from './points-policy';
-import type { Application, CaseStatus, Department, Role, StepStatus } from './vocabulary';
+import type { Application, CaseStatus, Department, Role, SchoolLevel, StepStatus } from './vocabulary';
 
 export type DecisionKind = 'approve' | 'reject' | 'request_supplement';
 
@@ -46,14 +46,55 @@ export interface StepState {
   decision?: StepDecision;
   /** Officer-internal notes: never shown to applicants. */
   internalNotes: string[];
-  supplement?: {
-    requestedAt: string;
-    dueAt: string;
-    missing: string[];
-    providedAt?: string;
-    /** When the applicant was reminded of the deadline (cleared when a supervisor extends it). */
-    remindedAt?: string;
-  };
+  supplement?: Supplement;
+  /**
+   * One-time notice of what is missing (一次性告知): how many supplement requests this step has
+   * made, and how many it may make (1, raised only by a supervisor's audited authorisation).
+   */
+  supplementRounds?: number;
+  supplementRoundsAllowed?: number;
+  /** Earlier supplement rounds, oldest first, with what the applicant supplied. */
+  pastSupplements?: Supplement[];
+  /** What the system recommends the officer decide, with why (the points score for HR, §2). */
+  recommendation?: { decision: 'approve' | 'reject'; reasonCode?: RejectionReason; note: string };
+}
+
+export interface Supplement {
+  requestedAt: string;
+  dueAt: string;
+  missing: string[];
+  providedAt?: string;
+  /** What the applicant supplied: names and document references, as they gave them. */
+  provided?: Array<{ name: string; reference: string }>;
+  /** When the applicant was reminded of the deadline (cleared when a supervisor extends it). */
+  remindedAt?: string;
+}
+
+/**
+ * A kindergarten or school place for an accompanying child (§21–23), arranged by the inflow
+ * area's education department. A full level never refuses the family: the child waits on the
+ * area's list with its own deadline, reminder and escalation while the family settles.
+ */
+export interface SchoolPlacement {
+  personIndex: number;
+  area: string;
+  level: SchoolLevel;
+  status: 'placed' | 'waiting' | 'cancelled';
+  /** Waiting: since when, where in the line (1 = next), by when the department must place the child. */
+  waitingSince?: string;
+  position?: number;
+  dueAt?: string;
+  remindedAt?: string;
+  escalatedAt?: string;
+  overdue: boolean;
+  placedAt?: string;
+  /** A school the education officer assigned elsewhere in the area, when the planned places were full. */
+  school?: string;
+  assignedBy?: string;
+  /** §22: compulsory-education fees waived (primary and junior secondary only). */
+  feeWaiver: boolean;
+  /** §23: may sit the local entrance exams (children in school, not kindergarten). */
+  examEligible: boolean;
 }
 
 export interface Reservation {
@@ -91,6 +132,8 @@ export interface CaseState {
   collectiveHousehold: boolean;
   steps: Partial<Record<Department, StepState>>;
   reservations: Reservation[];
+  /** Accompanying children's places (§21–23); absent on cases without children. */
+  schoolPlacements?: SchoolPlacement[];
   outcome?: CaseOutcomeInfo;
   /** Compensations that keep failing: surfaced to supervisors, never swallowed. */
   failingCompensations: string[];

@@ -34,8 +34,10 @@ export function findingsFor(department: Department, results: CheckRecord['result
         if (!r) findings.push(`identity_not_found:${personIndex}`);
         else {
           if (!r.identityMatches) findings.push(`identity_mismatch:${personIndex}`);
-          if (r.criminalRecord) findings.push(`criminal_record:${personIndex}`);
-          if (personIndex === 0 && !r.creditGood) findings.push('bad_credit');
+          // §1 全面放开: on the town route a criminal or credit record is no refusal reason, so
+          // it is nothing for the officer to weigh; on the points route it is (§2, credit).
+          if (app.route === 'points' && r.criminalRecord) findings.push(`criminal_record:${personIndex}`);
+          if (app.route === 'points' && personIndex === 0 && !r.creditGood) findings.push('bad_credit');
         }
       }
       break;
@@ -51,14 +53,9 @@ export function findingsFor(department: Department, results: CheckRecord['result
       break;
     }
     case 'education': {
+      // Places are the area's, from the capacity data (never this person's record), and a full
+      // level puts the child on the waiting list: nothing here for the officer about places.
       const r = resultOf<EducationCheck>(record);
-      const needed = new Map<string, number>();
-      for (const { person } of childrenNeedingPlaces(app))
-        needed.set(person.schoolLevel!, (needed.get(person.schoolLevel!) ?? 0) + 1);
-      for (const [level, count] of needed) {
-        const available = r?.placesAvailable[level as keyof EducationCheck['placesAvailable']] ?? 0;
-        if (available < count) findings.push(`no_school_place:${level}`);
-      }
       if (!r && app.route === 'points') findings.push('no_education_record');
       break;
     }
@@ -70,12 +67,6 @@ export function findingsFor(department: Department, results: CheckRecord['result
 export function needsCollectiveHousehold(housing: CheckRecord | undefined): boolean {
   const r = resultOf<HousingCheck>(housing);
   return !r || r.residence === 'none';
-}
-
-/** School places available for a level in the target area, as the education system reported. */
-export function schoolPlacesAvailable(education: CheckRecord | undefined, level: string): number {
-  const r = resultOf<EducationCheck>(education);
-  return r?.placesAvailable[level as keyof EducationCheck['placesAvailable']] ?? 0;
 }
 
 /** The points inputs from the applicant's four lookups; a missing record counts as nothing. */

@@ -3,9 +3,12 @@
  * imports it. Labels for each code live in activities/notifications/labels.ts.
  */
 
+import type { Department, Route } from './vocabulary';
+
 /** Why a case was rejected. Each has a label in zh-CN and en. */
 export const REJECTION_REASONS = [
   'identity_mismatch',
+  'fraudulent_material',
   'criminal_record',
   'no_legal_residence',
   'insufficient_points',
@@ -16,6 +19,40 @@ export const REJECTION_REASONS = [
   'other',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/**
+ * Which reasons an officer of a department may give on a route: the one place that says it,
+ * read by the workflow's decision validator and by the API before it asks the workflow.
+ * - Town route (§1, 全面放开): legal stable residence and co-residing family are the only
+ *   conditions, so police refuse only identity mismatch or fraud, and a criminal or credit
+ *   record is no refusal reason; education never refuses (a child waits for a place instead,
+ *   §21–23).
+ * - Points route (§2): every indicator counts; HR refuses a score below the threshold on the
+ *   system's recommendation. Education may refuse an education level it cannot verify.
+ * An empty list means that department approves or asks for material, never refuses.
+ */
+export const OFFICER_REASONS: { readonly [R in Route]: { readonly [D in Department]: readonly RejectionReason[] } } = {
+  town: {
+    police: ['identity_mismatch', 'fraudulent_material', 'incomplete_material', 'other'],
+    hrss: [],
+    housing: ['no_legal_residence', 'fraudulent_material', 'incomplete_material', 'other'],
+    education: [],
+  },
+  points: {
+    police: ['identity_mismatch', 'fraudulent_material', 'criminal_record', 'incomplete_material', 'other'],
+    hrss: ['insufficient_points', 'no_stable_employment', 'fraudulent_material', 'incomplete_material', 'other'],
+    housing: ['no_legal_residence', 'fraudulent_material', 'incomplete_material', 'other'],
+    education: ['fraudulent_material', 'incomplete_material', 'other'],
+  },
+};
+
+/** Reasons only the system gives: a capacity that is used up (never a school place, §21–23). */
+export const SYSTEM_REASONS = ['quota_exhausted', 'capacity_exhausted'] as const satisfies readonly RejectionReason[];
+
+/** May an officer of `department` refuse a `route` case for `reason`? */
+export function reasonApplies(route: Route, department: Department, reason: RejectionReason): boolean {
+  return OFFICER_REASONS[route][department].includes(reason);
+}
 
 /** Side effects that are undone when a case ends without settling (compensation). */
 export const RESERVATION_KINDS = [
@@ -28,7 +65,7 @@ export const RESERVATION_KINDS = [
 export type ReservationKind = (typeof RESERVATION_KINDS)[number];
 
 /** What an overdue case is waiting for (DOMAIN.md: every wait has a deadline and an escalation). */
-export const WAIT_KINDS = ['officer_decision', 'applicant_supplement', 'department_system'] as const;
+export const WAIT_KINDS = ['officer_decision', 'applicant_supplement', 'department_system', 'school_place'] as const;
 export type WaitKind = (typeof WAIT_KINDS)[number];
 
 /** How a case ended without settling; the terminated case has no notice of its own. */

@@ -8,7 +8,6 @@
 import { z } from 'zod';
 import { EDUCATION_LEVELS, PROFESSIONAL_TITLES, RESIDENCE_KINDS, VOCATIONAL_SKILLS } from './department-checks';
 import type { PointsPolicy } from './points-policy';
-import { DISTRICTS } from './vocabulary';
 
 // Whole points only: the breakdown must add up to the total exactly, with no float drift.
 const points = z.int().nonnegative();
@@ -51,8 +50,6 @@ const pointsPolicySchema = z.strictObject({
       notes,
     }),
   }),
-  // Every district must be listed: a missing one would otherwise read as "no quota" by accident.
-  quota: z.record(z.enum(DISTRICTS), z.int().nonnegative()),
 });
 
 // Compile-time proof that what the schema accepts is exactly a PointsPolicy.

@@ -16,7 +16,7 @@ import type {
   ResidenceKind,
   VocationalSkill,
 } from './department-checks';
-import type { District, Locale } from './vocabulary';
+import type { Locale } from './vocabulary';
 
 /** The seven indicators of §2, in the order the breakdown shows them. */
 export const POINTS_INDICATORS = [
@@ -64,8 +64,6 @@ export interface PointsPolicy {
     };
     credit: { label: LocalizedLabel; goodPoints: number; onBad: BadCreditRule; notes?: string };
   };
-  /** Admissions per district per round (总量控制). */
-  quota: Record<District, number>;
 }
 
 /**

@@ -83,6 +83,7 @@ export const NOTICE_EVENTS = [
   'rejected',
   'withdrawn',
   'reservations_released',
+  'school_place_confirmed',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 

@@ -22,8 +22,11 @@ export interface CaseDoc extends CaseState {
    * Not in a terminal status. A plain boolean because FerretDB v1 pushes equality on booleans
    * down to PostgreSQL but evaluates `status: {$nin: …}` itself over every document: supervisor
    * audits filter on `open: true` and so read the open cases only, however many have ended.
+   * A settled case whose child still waits for a school place stays open (§21–23).
    */
   open: boolean;
+  /** Children waiting for a kindergarten / school place: the education waiting list reads this. */
+  childrenWaiting: number;
   supplementDueAt: Date | null;
   lastProgressAt: string;
   lastProgressDate: Date;
@@ -57,6 +60,8 @@ const caseSchema = new Schema<CaseDoc>(
     failingChecks: { type: [String], required: true },
     overdue: { type: Boolean, required: true },
     open: { type: Boolean, required: true },
+    childrenWaiting: { type: Number, default: 0 },
+    schoolPlacements: { type: Schema.Types.Mixed },
     supplementDueAt: { type: Date, default: null },
   },
   { collection: 'cases', versionKey: false, minimize: false },

@@ -64,6 +64,28 @@ function checkArea(data: { route: string; area: string }, ctx: z.RefinementCtx):
   }
 }
 
+/**
+ * One accompanying child's place (§21–23): where (the area and level, or the school an education
+ * officer assigned), whether the child still waits and in which position; fee waiver (§22) only
+ * for compulsory education, exam eligibility (§23) only for children in school.
+ */
+const child = z.strictObject({
+  name: personName,
+  schoolLevel: z.enum(SCHOOL_LEVELS),
+  area: z.enum([...TOWNS, ...DISTRICTS]),
+  waiting: z.boolean(),
+  position: z.int().positive().optional(),
+  school: text(100).optional(),
+  feeWaiver: z.boolean(),
+  examEligible: z.boolean(),
+});
+
+const schoolPlaceConfirmed = z.strictObject({
+  ...base,
+  child,
+  confirmedAt: instant,
+});
+
 const caseReceived = z
   .strictObject({
     ...base,
@@ -113,10 +135,10 @@ const settled = z
     familyMembers: z
       .array(z.strictObject({ name: personName, idNumber: maskedIdNumber, relation: z.enum(RELATIONS) }))
       .default([]),
-    /** Children with a reserved kindergarten / school place (§21–23). */
-    children: z
-      .array(z.strictObject({ name: personName, schoolLevel: z.enum(SCHOOL_LEVELS), schoolName: text(100) }))
-      .default([]),
+    /** Accompanying children and their places in the area (§21–23): placed, or waiting on its list. */
+    children: z.array(child).default([]),
+    /** Some child still waits for a place (the SMS says so; the letter says who). */
+    childWaiting: z.boolean().default(false),
     /** The family qualifies for housing security (§28). */
     housingSecurityEligible: z.boolean(),
     /** HR has started the social-insurance relationship transfer (§25). */
@@ -170,6 +192,7 @@ const schemas = {
   supplement_requested: supplementRequested,
   supplement_reminder: supplementReminder,
   officer_reminder: officerReminder,
+  school_place_confirmed: schoolPlaceConfirmed,
   escalation,
   settled,
   rejected,

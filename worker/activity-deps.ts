@@ -7,7 +7,7 @@ import type { Config } from '../config/config';
 
 export function createActivityDeps(
   mongo: Connection,
-  config: Pick<Config, 'DEPARTMENT_SYSTEMS_URL' | 'DEPARTMENT_SYSTEMS_TIMEOUT_MS'>,
+  config: Pick<Config, 'DEPARTMENT_SYSTEMS_URL' | 'DEPARTMENT_SYSTEMS_TIMEOUT_MS' | 'CAPACITY_DIR'>,
 ): ActivityDeps {
   return {
     mongo,
@@ -16,5 +16,6 @@ export function createActivityDeps(
       timeoutMs: config.DEPARTMENT_SYSTEMS_TIMEOUT_MS,
     }),
     renderer: createNoticeRenderer(),
+    ...(config.CAPACITY_DIR ? { capacityDir: config.CAPACITY_DIR } : {}),
   };
 }

@@ -2,7 +2,7 @@
  * Builds the data of each notice from the case state: minimised (masked ID numbers, names only
  * where the notice needs them). Pure, so the workflow can call it.
  */
-import type { CaseOutcomeInfo, CaseState, Reservation } from '../domain/case-view';
+import type { CaseOutcomeInfo, CaseState, Reservation, SchoolPlacement } from '../domain/case-view';
 import { maskIdNumber } from '../domain/masking';
 import type { Department, District, Town } from '../domain/vocabulary';
 import type { NoticeRequest } from '../activities/case-record.activities';
@@ -63,7 +63,7 @@ export function officerReminder(
   s: CaseState,
   department: Department,
   dueAt: string,
-  round: number,
+  round: number | string,
 ): NoticeRequest<'officer_reminder'> {
   return {
     event: 'officer_reminder',
@@ -77,7 +77,7 @@ export function escalation(
   s: CaseState,
   department: Department,
   overdueSince: string,
-  waitingOn: 'officer_decision' | 'applicant_supplement' | 'department_system',
+  waitingOn: 'officer_decision' | 'applicant_supplement' | 'department_system' | 'school_place',
   key: string,
 ): NoticeRequest<'escalation'> {
   return {
@@ -105,12 +105,8 @@ export function settled(s: CaseState, settledAt: string): NoticeRequest<'settled
       settledAt,
       collectiveHousehold: s.collectiveHousehold,
       familyMembers: family.map((p) => ({ name: p.name, idNumber: maskIdNumber(p.idNumber), relation: p.relation })),
-      children: s.reservations
-        .filter((r) => r.kind === 'school_place' && r.status === 'held' && r.personIndex !== undefined)
-        .map((r) => {
-          const child = family[r.personIndex! - 1]!;
-          return { name: child.name, schoolLevel: child.schoolLevel!, schoolName: r.pool };
-        }),
+      children: (s.schoolPlacements ?? []).map((p) => childPlace(s, p)),
+      childWaiting: (s.schoolPlacements ?? []).some((p) => p.status === 'waiting'),
       // §28: settled families without a home of their own are eligible for housing security.
       housingSecurityEligible: !ownsHome,
       socialInsuranceTransferStarted: s.socialInsuranceTransfer !== undefined,
@@ -163,6 +159,36 @@ export function reservationsReleased(
       released: released.map((r) =>
         r.personIndex !== undefined ? { kind: r.kind, personName: people[r.personIndex]!.name } : { kind: r.kind },
       ),
+    },
+  };
+}
+
+/** A child's place as a notice shows it: names and labels, never pool keys. */
+function childPlace(s: CaseState, p: SchoolPlacement) {
+  const child = [s.application.applicant, ...s.application.family][p.personIndex]!;
+  return {
+    name: child.name,
+    schoolLevel: p.level,
+    area: p.area as Area,
+    waiting: p.status === 'waiting',
+    ...(p.position !== undefined && p.status === 'waiting' ? { position: p.position } : {}),
+    ...(p.school ? { school: p.school } : {}),
+    feeWaiver: p.feeWaiver,
+    examEligible: p.examEligible,
+  };
+}
+
+/** A waiting child has a place (§21–23): from the area's list, or at a school an officer assigned. */
+export function schoolPlaceConfirmed(s: CaseState, p: SchoolPlacement): NoticeRequest<'school_place_confirmed'> {
+  return {
+    event: 'school_place_confirmed',
+    key: `child-${p.personIndex}`,
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      child: childPlace(s, p),
+      confirmedAt: p.placedAt!,
     },
   };
 }

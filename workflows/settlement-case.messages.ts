@@ -3,7 +3,7 @@
  * workflow id, input / result, SLA settings, and the Updates and Query it answers.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseState, StepState } from '../domain/case-view';
+import type { CaseState, SchoolPlacement, StepState } from '../domain/case-view';
 import type { RejectionReason } from '../domain/codes';
 import type { Application, CaseStatus, Department } from '../domain/vocabulary';
 
@@ -23,6 +23,10 @@ export interface SlaSettings {
   checkRetryMaxPauseMs?: number;
   /** How many failed rounds of a lookup before supervisors are told (escalation). */
   checkFailuresBeforeEscalation: number;
+  /** How long the education department has to place a waiting child (ms, §21–23). */
+  schoolPlacementMs: number;
+  /** How often a waiting child's place is asked for again (a place may have freed, ms). */
+  waitlistRecheckMs: number;
 }
 
 export interface SettlementCaseInput {
@@ -37,8 +41,6 @@ export interface SettlementCaseInput {
   sla: SlaSettings;
   /** Departments whose clean automated result is approved without an officer (per-department policy). */
   autoApproveClean: Department[];
-  /** Capacity of a community collective-household address pool per area (§16). */
-  collectiveHouseholdCapacity: number;
 }
 
 export interface SettlementCaseResult {
@@ -83,11 +85,25 @@ export interface WithdrawInput {
 }
 export const withdrawUpdate = defineUpdate<{ status: CaseStatus }, [WithdrawInput]>('withdraw');
 
+/**
+ * What a supervisor may do to a step. `authorise_supplement_round` lets the department ask for
+ * material once more (一次性告知: one request per department unless a supervisor authorises
+ * another, with a reason).
+ */
+export const SUPERVISOR_ACTIONS = [
+  'extend_deadline',
+  'reassign',
+  'escalate',
+  'retry_check',
+  'authorise_supplement_round',
+] as const;
+export type SupervisorAction = (typeof SUPERVISOR_ACTIONS)[number];
+
 export interface SupervisorActionInput {
   requestId: string;
   supervisorId: string;
   department: Department;
-  action: 'extend_deadline' | 'reassign' | 'escalate' | 'retry_check';
+  action: SupervisorAction;
   /** extend_deadline: how much later the step is due (ms). */
   extendByMs?: number;
   /** reassign: the officer who now owns the step. */
@@ -103,6 +119,20 @@ export interface TerminateInput {
 }
 /** Ends the case with compensation. Cancelling the workflow has the same effect. */
 export const terminateUpdate = defineUpdate<{ status: CaseStatus }, [TerminateInput]>('terminate');
+
+export interface AssignSchoolPlaceInput {
+  requestId: string;
+  officerId: string;
+  /** The officer's department (from their token): must be education. */
+  officerDepartment: Department;
+  /** The child, by its index in the application (applicant = 0). */
+  personIndex: number;
+  /** The school or kindergarten in the case's area that takes the child. */
+  school: string;
+  note?: string;
+}
+/** An education officer places a waiting child at a named school elsewhere in the area (§21). */
+export const assignSchoolPlaceUpdate = defineUpdate<SchoolPlacement, [AssignSchoolPlaceInput]>('assignSchoolPlace');
 
 // ---- Query ---------------------------------------------------------------------------------
 

@@ -23,17 +23,21 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NoticeRequest } from '../activities/case-record.activities';
-import type { ReserveInput } from '../activities/reservations.activities';
+import type { ReserveInput, ReserveResult } from '../activities/reservations.activities';
 import type { AuditEntry } from '../domain/audit';
-import type { CaseOutcomeInfo, CaseState, CheckRecord, Reservation, StepDecision, StepState } from '../domain/case-view';
+import { poolKey, type Area, type PoolRef } from '../domain/capacity';
+import type {
+  CaseOutcomeInfo,
+  CaseState,
+  CheckRecord,
+  Reservation,
+  SchoolPlacement,
+  StepDecision,
+  StepState,
+} from '../domain/case-view';
 import { summarize } from '../domain/case-summary';
-import {
-  childrenNeedingPlaces,
-  needsCollectiveHousehold,
-  pointsInputsFrom,
-  schoolPlacesAvailable,
-} from '../domain/check-findings';
-import type { RejectionReason } from '../domain/codes';
+import { childrenNeedingPlaces, needsCollectiveHousehold, pointsInputsFrom } from '../domain/check-findings';
+import { reasonApplies, type RejectionReason } from '../domain/codes';
 import { scorePoints, type PointsPolicy } from '../domain/points-policy';
 import { departmentsFor, type Department, type Role } from '../domain/vocabulary';
 import * as notices from './case-notices';
@@ -49,12 +53,14 @@ import {
   SupplementDueAtKey,
 } from './search-attributes';
 import {
+  assignSchoolPlaceUpdate,
   caseStatusQuery,
   decideUpdate,
   provideSupplementUpdate,
   supervisorActionUpdate,
   terminateUpdate,
   withdrawUpdate,
+  type AssignSchoolPlaceInput,
   type DecideInput,
   type ProvideSupplementInput,
   type SupervisorActionInput,
@@ -131,7 +137,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
     const max = input.sla.checkRetryMaxPauseMs ?? first * 64;
     return Math.max(first, Math.min(max, first * 2 ** Math.min(Math.max(round - 1, 0), 30)));
   };
-  const area = input.application.district ?? input.application.town ?? '';
+  const area = (input.application.district ?? input.application.town ?? '') as Area;
 
   // ---- recording ---------------------------------------------------------------------------
   let seq = 0;
@@ -202,13 +208,15 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
   // completion even if the case is cancelled meanwhile, so compensation never races a commit.
   const saga: CompensationEntry[] = [];
   let commitChain: Promise<void> = Promise.resolve();
-  const commit = (reserve: ReserveInput, personIndex?: number): Promise<void> => {
+  const commit = (ref: PoolRef, item: string, personIndex?: number): Promise<void> => {
+    const reserve: ReserveInput = { caseId: input.caseId, kind: ref.kind, pool: poolKey(ref), item, ref };
     const run = async (): Promise<void> => {
       if (ended()) return;
       const entry: CompensationEntry = { reserve, personIndex, held: false };
       saga.push(entry);
+      let result: ReserveResult;
       try {
-        await CancellationScope.nonCancellable(() => records.reserve(reserve));
+        result = await CancellationScope.nonCancellable(() => records.reserve(reserve));
       } catch (err) {
         const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
         if (failure?.type !== 'CapacityExhausted') throw err;
@@ -228,59 +236,77 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         });
         return;
       }
-      entry.held = true;
-      const held: Reservation = { kind: reserve.kind, pool: reserve.pool, item: reserve.item, status: 'held', heldAt: now() };
-      if (personIndex !== undefined) held.personIndex = personIndex;
-      state.reservations.push(held);
-      audit({
-        type: 'commit',
-        actor: SYSTEM,
-        department: departmentOfReservation(reserve.kind),
-        what: `${reserve.kind} reserved`,
-        data: { pool: reserve.pool, item: reserve.item },
-      });
+      if (ref.kind === 'school_place') {
+        const p = newPlacement(personIndex!, ref.level);
+        if (result.status === 'waiting') {
+          // §21–23: a full level never refuses the family; the child waits for a place.
+          Object.assign(p, {
+            status: 'waiting',
+            waitingSince: now(),
+            position: result.position,
+            dueAt: new Date(Date.now() + input.sla.schoolPlacementMs).toISOString(),
+          });
+          waitingPlaces.push({ entry, placement: p });
+          audit({
+            type: 'school_place_waiting',
+            actor: SYSTEM,
+            department: 'education',
+            what: `child ${personIndex} waits for a ${ref.level} place`,
+            data: { pool: reserve.pool, position: result.position, dueAt: p.dueAt },
+          });
+          return;
+        }
+        p.placedAt = now();
+      }
+      holdReservation(entry);
     };
     const p = commitChain.then(run);
     commitChain = p.catch(() => undefined);
     return p;
   };
 
+  const holdReservation = (entry: CompensationEntry): void => {
+    const r = entry.reserve;
+    entry.held = true;
+    const held: Reservation = { kind: r.kind, pool: r.pool, item: r.item, status: 'held', heldAt: now() };
+    if (entry.personIndex !== undefined) held.personIndex = entry.personIndex;
+    state.reservations.push(held);
+    audit({
+      type: 'commit',
+      actor: SYSTEM,
+      department: departmentOfReservation(r.kind),
+      what: `${r.kind} reserved`,
+      data: { pool: r.pool, item: r.item },
+    });
+  };
+
+  // ---- school places (§21–23) -----------------------------------------------------------------
+  const waitingPlaces: Array<{ entry: CompensationEntry; placement: SchoolPlacement }> = [];
+  const newPlacement = (personIndex: number, level: SchoolPlacement['level']): SchoolPlacement => {
+    const inSchool = level !== 'kindergarten';
+    const p: SchoolPlacement = {
+      personIndex,
+      area,
+      level,
+      status: 'placed',
+      overdue: false,
+      feeWaiver: inSchool,
+      examEligible: inSchool,
+    };
+    (state.schoolPlacements ??= []).push(p);
+    return p;
+  };
+
   const commitFor = async (d: Department): Promise<void> => {
-    const caseId = input.caseId;
     if (d === 'housing') {
-      if (state.collectiveHousehold) {
-        await commit({
-          caseId,
-          kind: 'collective_household_slot',
-          pool: `collective:${area}`,
-          item: 'household',
-          limit: input.collectiveHouseholdCapacity,
-        });
-      } else {
-        await commit({ caseId, kind: 'residence_confirmation', pool: `residence:${area}`, item: 'household', limit: null });
-      }
+      if (state.collectiveHousehold) await commit({ kind: 'collective_household_slot', area }, 'household');
+      else await commit({ kind: 'residence_confirmation', area }, 'household');
     } else if (d === 'education') {
       for (const { personIndex, person } of childrenNeedingPlaces(input.application)) {
-        const level = person.schoolLevel!;
-        await commit(
-          {
-            caseId,
-            kind: 'school_place',
-            pool: `school:${area}:${level}`,
-            item: `child-${personIndex}`,
-            limit: schoolPlacesAvailable(step('education').check, level),
-          },
-          personIndex,
-        );
+        await commit({ kind: 'school_place', area, level: person.schoolLevel! }, `child-${personIndex}`, personIndex);
       }
     } else if (d === 'police') {
-      await commit({
-        caseId,
-        kind: 'provisional_registration',
-        pool: 'provisional_registration',
-        item: 'household',
-        limit: null,
-      });
+      await commit({ kind: 'provisional_registration' }, 'household');
     }
   };
 
@@ -345,12 +371,24 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         // What reaches the applicant's notice must fit its template (templates/schemas.ts), or
         // the notice could never be written.
         const fits = (t: string | undefined) => t === undefined || (t.trim().length > 0 && t.length <= NOTICE_TEXT_MAX);
+        if (d.decision === 'approve' && s.recommendation?.decision === 'reject' && s.recommendation.reasonCode) {
+          // §2: a score below the threshold cannot be approved; the officer refuses on it.
+          refuse(`cannot approve: ${s.recommendation.note}`);
+        }
         if (d.decision === 'reject') {
           if (!d.reasonCode) refuse('a rejection needs a reason code');
+          if (!reasonApplies(input.application.route, d.department, d.reasonCode!))
+            refuse(`the ${d.department} department cannot refuse a ${input.application.route} case for ${d.reasonCode}`);
           if (d.reasonCode === 'other' && !d.reasonText) refuse('a rejection for "other" reasons needs a reason text');
           if (!fits(d.reasonText)) refuse(`the reason text must be 1–${NOTICE_TEXT_MAX} characters`);
         }
         if (d.decision === 'request_supplement') {
+          // 一次性告知: everything missing is listed at once; a second round needs a supervisor.
+          if ((s.supplementRounds ?? 0) >= (s.supplementRoundsAllowed ?? 1))
+            throw ApplicationFailure.nonRetryable(
+              `the ${d.department} department has already asked for material once; a supervisor must authorise another round`,
+              'SupplementRoundUsed',
+            );
           if (!d.missing?.length) refuse('a supplement request must list the missing material');
           if (d.missing!.length > SUPPLEMENT_MAX_ITEMS) refuse(`list at most ${SUPPLEMENT_MAX_ITEMS} missing items`);
           if (!d.missing!.every((m) => m !== undefined && fits(m)))
@@ -366,6 +404,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       if (handled.has(p.requestId)) return handled.get(p.requestId) as StepState;
       const s = step(p.department);
       s.supplement!.providedAt = now();
+      s.supplement!.provided = p.items.map((i) => ({ name: i.name, reference: i.reference }));
       audit({
         type: 'supplement_provided',
         actor: { id: p.applicantUserId, role: 'applicant' },
@@ -474,6 +513,9 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         case 'retry_check':
           retryRequested.add(a.department);
           break;
+        case 'authorise_supplement_round':
+          s.supplementRoundsAllowed = (s.supplementRoundsAllowed ?? 1) + 1;
+          break;
       }
       audit({
         type: 'supervisor_action',
@@ -507,6 +549,59 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         if (a.action === 'retry_check' && s.status !== 'check_failed') {
           throw ApplicationFailure.nonRetryable(`the ${a.department} lookup is not failing`, 'InvalidAction');
         }
+        if (a.action === 'authorise_supplement_round') {
+          if (!a.note?.trim())
+            throw ApplicationFailure.nonRetryable('authorising another supplement round needs a reason', 'InvalidAction');
+          if ((s.supplementRounds ?? 0) < (s.supplementRoundsAllowed ?? 1))
+            throw ApplicationFailure.nonRetryable(
+              `the ${a.department} department may still ask once; no authorisation is needed`,
+              'InvalidAction',
+            );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    assignSchoolPlaceUpdate,
+    async (a: AssignSchoolPlaceInput) => {
+      if (handled.has(a.requestId)) return handled.get(a.requestId) as SchoolPlacement;
+      const w = waitingPlaces.find((x) => x.placement.personIndex === a.personIndex)!;
+      const p = w.placement;
+      // Taken synchronously, so the waiting loop stops asking the pool for this child.
+      p.status = 'placed';
+      p.school = a.school;
+      p.assignedBy = a.officerId;
+      p.placedAt = now();
+      delete p.position;
+      p.overdue = false;
+      handled.set(a.requestId, snapshot(p));
+      const r = w.entry.reserve;
+      await records.release({ caseId: r.caseId, kind: r.kind, pool: r.pool, item: r.item });
+      audit({
+        type: 'school_place_confirmed',
+        actor: { id: a.officerId, role: 'officer', department: 'education' },
+        department: 'education',
+        what: `child ${a.personIndex} placed at a school elsewhere in the area`,
+        why: a.note,
+        data: { school: a.school },
+      });
+      notify(notices.schoolPlaceConfirmed(state, p));
+      await flush();
+      const result = snapshot(p);
+      handled.set(a.requestId, result);
+      return result;
+    },
+    {
+      validator: (a: AssignSchoolPlaceInput) => {
+        if (handled.has(a.requestId)) return;
+        if (a.officerDepartment !== 'education')
+          throw ApplicationFailure.nonRetryable('only an education officer assigns a school place', 'WrongDepartment');
+        const w = waitingPlaces.find((x) => x.placement.personIndex === a.personIndex);
+        if (!w || w.placement.status !== 'waiting')
+          throw ApplicationFailure.nonRetryable(`child ${a.personIndex} is not waiting for a place`, 'NoPlacementAwaited');
+        if (!a.school.trim() || a.school.length > NOTICE_TEXT_MAX / 2)
+          throw ApplicationFailure.nonRetryable(`the school name must be 1–${NOTICE_TEXT_MAX / 2} characters`, 'InvalidAction');
       },
     },
   );
@@ -642,7 +737,25 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       data: { persons: check.results.length, findings: check.findings },
     });
 
-    if (input.autoApproveClean.includes(d) && check.findings.length === 0) {
+    if (d === 'hrss' && input.application.route === 'points') {
+      // §2: HR decides on the score, so it waits for all four lookups and the system's
+      // recommendation; a score below the threshold is refused by the officer, with its breakdown.
+      await condition(() => state.score !== undefined || ended());
+      if (ended()) return;
+      const score = state.score!;
+      s.recommendation = score.passed
+        ? { decision: 'approve', note: `score ${score.total} ≥ threshold ${score.threshold}` }
+        : {
+            decision: 'reject',
+            reasonCode: 'insufficient_points',
+            note:
+              score.total < score.threshold
+                ? `score ${score.total} is below the threshold ${score.threshold}`
+                : `score ${score.total} does not qualify under ${score.policyVersion}`,
+          };
+    }
+
+    if (input.autoApproveClean.includes(d) && check.findings.length === 0 && s.recommendation?.decision !== 'reject') {
       s.status = 'approved';
       s.decision = { kind: 'approve', by: 'system', role: 'system', at: now() };
       audit({
@@ -676,6 +789,8 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         }
         // request_supplement
         const dueAt = new Date(Date.now() + input.sla.supplementResponseMs).toISOString();
+        if (s.supplement) (s.pastSupplements ??= []).push(s.supplement);
+        s.supplementRounds = (s.supplementRounds ?? 0) + 1;
         s.supplement = { requestedAt: now(), dueAt, missing: decision.missing ?? [] };
         state.status = 'supplement_requested';
         notify(notices.supplementRequested(state, d, s.supplement.missing, dueAt, round));
@@ -722,23 +837,9 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       what: `score ${score.total}/${score.threshold}`,
       data: { policyVersion: score.policyVersion, passed: score.passed },
     });
-    if (!score.passed) {
-      end({
-        status: 'rejected',
-        by: 'system',
-        role: 'system',
-        reasons: [{ code: 'insufficient_points', department: 'police', note: `${score.total} < ${score.threshold}` }],
-      });
-      return;
-    }
-    const district = input.application.district!;
-    await commit({
-      caseId: input.caseId,
-      kind: 'quota_slot',
-      pool: `quota:${policy.version}:${district}`,
-      item: 'household',
-      limit: policy.quota[district],
-    });
+    // Below the threshold, HR's officer refuses on the recommendation (runStep); no slot is taken.
+    if (!score.passed) return;
+    await commit({ kind: 'quota_slot', district: input.application.district! }, 'household');
     await flush();
   };
 
@@ -796,12 +897,110 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       await flush();
       return { status: 'settled' as const, compensated: [] };
     });
+    // The family has settled; a child still waiting for a place goes on waiting (§21–23).
+    await awaitPlaces();
   } else {
     reviewScope.cancel();
     outcome = await CancellationScope.nonCancellable(() => finishUnsettled(ending!));
   }
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return outcome;
+
+  // ---- children waiting for a place after settlement (§21–23) ------------------------------------
+  async function awaitPlaces(): Promise<void> {
+    try {
+      await Promise.all(waitingPlaces.map(awaitPlace));
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      // Cancelled by an operator: the children leave the waiting list, and the record says so.
+      await CancellationScope.nonCancellable(async () => {
+        for (const w of waitingPlaces.filter((x) => x.placement.status === 'waiting')) {
+          const r = w.entry.reserve;
+          await compensations.release({ caseId: r.caseId, kind: r.kind, pool: r.pool, item: r.item });
+          w.placement.status = 'cancelled';
+          w.placement.overdue = false;
+        }
+        await flush();
+      });
+    }
+  }
+
+  /**
+   * Asks the pool again every waitlistRecheckMs (a place freed, or the capacity was raised),
+   * reminds the education department at the SLA's reminder fraction and escalates to
+   * supervisors at its deadline; an education officer may place the child elsewhere meanwhile.
+   */
+  async function awaitPlace({ entry, placement: p }: (typeof waitingPlaces)[number]): Promise<void> {
+    const recheck = input.sla.waitlistRecheckMs;
+    let nextTry = Date.now() + recheck;
+    while (p.status === 'waiting') {
+      const t = Date.now();
+      if (t >= nextTry) {
+        nextTry = t + recheck;
+        const result = await records.reserve(entry.reserve);
+        if (result.status === 'held') {
+          if (p.status !== 'waiting') {
+            // An officer placed the child while the pool was being asked: give the slot back.
+            const r = entry.reserve;
+            await records.release({ caseId: r.caseId, kind: r.kind, pool: r.pool, item: r.item });
+            return;
+          }
+          p.status = 'placed';
+          p.placedAt = now();
+          p.overdue = false;
+          delete p.position;
+          holdReservation(entry);
+          audit({
+            type: 'school_place_confirmed',
+            actor: SYSTEM,
+            department: 'education',
+            what: `child ${p.personIndex} placed from the waiting list`,
+            data: { pool: entry.reserve.pool },
+          });
+          notify(notices.schoolPlaceConfirmed(state, p));
+          await flush();
+          return;
+        }
+        if (result.position !== p.position) {
+          p.position = result.position;
+          await flush();
+        }
+        continue;
+      }
+      const since = Date.parse(p.waitingSince!);
+      const due = Date.parse(p.dueAt!);
+      const remindAt = since + input.sla.reminderFraction * (due - since);
+      if (!p.remindedAt && t >= remindAt) {
+        p.remindedAt = now();
+        notify(notices.officerReminder(state, 'education', p.dueAt!, `place-${p.personIndex}`));
+        audit({
+          type: 'reminder',
+          actor: SYSTEM,
+          department: 'education',
+          what: `education reminded: child ${p.personIndex} waits for a place`,
+          data: { dueAt: p.dueAt },
+        });
+        await flush();
+        continue;
+      }
+      if (!p.overdue && t >= due) {
+        p.overdue = true;
+        p.escalatedAt = now();
+        notify(notices.escalation(state, 'education', p.dueAt!, 'school_place', `place:${p.personIndex}`));
+        audit({
+          type: 'escalation',
+          actor: SYSTEM,
+          department: 'education',
+          what: `child ${p.personIndex} still waits for a place`,
+          data: { dueAt: p.dueAt },
+        });
+        await flush();
+        continue;
+      }
+      const wakeAt = Math.min(nextTry, p.remindedAt ? Infinity : remindAt, p.overdue ? Infinity : due);
+      await condition(() => p.status !== 'waiting', Math.max(1, wakeAt - t));
+    }
+  }
 
   // ---- ending without settling -----------------------------------------------------------------
   async function finishUnsettled(e: Ending): Promise<SettlementCaseResult> {
@@ -853,6 +1052,11 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
     for (const s of Object.values(state.steps)) {
       if (!['approved', 'rejected'].includes(s.status)) s.status = 'cancelled';
       s.overdue = false;
+    }
+    for (const p of state.schoolPlacements ?? []) {
+      // Every place and waiting-list entry was given back above; none is the family's any more.
+      p.status = 'cancelled';
+      p.overdue = false;
     }
     state.status = e.status;
     state.outcome = {

@@ -64,6 +64,7 @@ const reservationKind: Table<ReservationKind> = {
 // criminal_record is worded neutrally on purpose: the record itself is officer-internal
 // (domain/department-checks.ts), and an SMS may be read by someone other than the applicant.
 const rejectionReason: Table<RejectionReason> = {
+  fraudulent_material: { 'zh-CN': '提供虚假材料或以欺骗手段申请', en: 'false material or deception in the application' },
   identity_mismatch: {
     'zh-CN': '身份信息与人口信息库登记不一致',
     en: 'the identity details do not match the population register',
@@ -103,6 +104,7 @@ const waitingOn: Table<WaitKind> = {
   officer_decision: { 'zh-CN': '经办人审核决定', en: 'an officer’s decision' },
   applicant_supplement: { 'zh-CN': '申请人补正材料', en: 'supplementary material from the applicant' },
   department_system: { 'zh-CN': '部门信息系统核查', en: 'a department information-system check' },
+  school_place: { 'zh-CN': '为随迁子女安排学位', en: 'a school place for an accompanying child' },
 };
 
 const caseOutcome: Table<CaseOutcome> = {

@@ -3,10 +3,10 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
-import { REJECTION_REASONS } from '../../domain/codes';
+import { OFFICER_REASONS, REJECTION_REASONS, reasonApplies } from '../../domain/codes';
 import { DISTRICTS, STEP_STATUSES, TOWNS, type Department } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
-import { decideUpdate, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+import { assignSchoolPlaceUpdate, decideUpdate, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
 import type { Caller } from '../auth/identity';
 import type { ApiDeps } from '../deps';
 import { decodeCursor, encodeCursor, OptionalInstantAndId } from '../http/cursor';
@@ -19,17 +19,28 @@ import { CaseIdParams, CaseStepParams, Limit } from '../schemas/common';
 import { auditRefusedAttempt } from '../services/audit-writer';
 import { loadCaseOr404 } from '../services/case-store';
 import { withTemporalDeadline } from '../services/temporal-call';
-import { toHttpProblem } from '../services/workflow-errors';
+import { mapWorkflowErrors, toHttpProblem } from '../services/workflow-errors';
 
 const OPEN_STEP_STATUSES = ['checking', 'check_failed', 'awaiting_decision', 'supplement_requested'] as const;
 
 export const DecisionBody = z
   .strictObject({
     decision: z.enum(['approve', 'reject', 'request_supplement']),
-    reasonCode: z.enum(REJECTION_REASONS).optional(),
+    reasonCode: z.enum(REJECTION_REASONS).optional().meta({
+      description:
+        'Must apply to the case’s route and your department (e.g. a criminal record is no reason on the town route, §1; education never refuses a town case, §21–23); otherwise 400',
+    }),
     /** Goes into the applicant's rejection notice, whose template takes at most 200 characters. */
     reasonText: z.string().trim().min(1).max(200).optional(),
-    missing: z.array(z.string().trim().min(1).max(100)).min(1).max(20).optional(),
+    missing: z
+      .array(z.string().trim().min(1).max(200))
+      .min(1)
+      .max(20)
+      .optional()
+      .meta({
+        description:
+          '一次性告知: everything missing, listed at once; a department asks once unless a supervisor authorises another round',
+      }),
     internalNote: z
       .string()
       .trim()
@@ -61,6 +72,21 @@ const InboxItem = z
     assignedOfficer: z.string().optional(),
   })
   .meta({ id: 'InboxItem' });
+
+const WaitingChild = z
+  .object({
+    caseId: z.string(),
+    caseNumber: z.string(),
+    caseStatus: z.string(),
+    personIndex: z.number(),
+    level: z.string(),
+    area: z.string(),
+    waitingSince: z.string().optional(),
+    position: z.number().optional(),
+    dueAt: z.string().optional(),
+    overdue: z.boolean(),
+  })
+  .meta({ id: 'WaitingChild' });
 
 const officerDepartment = (caller: Caller): Department => {
   if (caller.role !== 'officer') throw new HttpProblem(403, 'forbidden', 'Officers only');
@@ -173,7 +199,23 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         data: { decision: body.decision, requestId },
       };
       // A made-up case id is a 404 before anything is audited: audit lines belong to real cases.
-      await loadCaseOr404(deps, params.caseId);
+      const current = await loadCaseOr404(deps, params.caseId);
+      if (body.reasonCode && !reasonApplies(current.application.route, params.department, body.reasonCode)) {
+        const allowed = OFFICER_REASONS[current.application.route][params.department];
+        throw new HttpProblem(
+          400,
+          'validation-error',
+          `${body.reasonCode} is not a reason the ${params.department} department gives on the ${current.application.route} route`,
+          {
+            invalidParams: [
+              {
+                path: '/reasonCode',
+                message: allowed.length ? `one of ${allowed.join(', ')}` : 'this department does not refuse on this route',
+              },
+            ],
+          },
+        );
+      }
       if (params.department !== d) {
         await auditRefusedAttempt(deps, params.caseId, requestId, {
           ...attempt,
@@ -219,6 +261,66 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       // The update answers with the step as the workflow now holds it; the read model may lag.
       const c = await loadCaseOr404(deps, params.caseId);
       return { status: 200, body: { step: officerView({ ...c, steps: { ...c.steps, [d]: step } }, d).step } };
+    },
+  });
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/officer/school-waitlist',
+    summary: 'Education: children waiting for a kindergarten / school place in your areas (§21–23), longest waiting first',
+    tag: 'officer',
+    roles,
+    query: z.strictObject({ area: z.enum([...DISTRICTS, ...TOWNS]).optional() }),
+    responses: { 200: { description: 'Waiting children', schema: z.object({ items: z.array(WaitingChild) }) } },
+    handler: async ({ caller, query }) => {
+      if (officerDepartment(caller) !== 'education') throw new HttpProblem(403, 'forbidden', 'Education officers only');
+      const filter: Record<string, unknown> = { open: true, childrenWaiting: trusted({ $gt: 0 }) };
+      if (query.area) filter.area = query.area;
+      const docs = await cases.find(filter).limit(500).lean();
+      const items = docs
+        .flatMap((c) =>
+          (c.schoolPlacements ?? [])
+            .filter((p) => p.status === 'waiting')
+            .map((p) => WaitingChild.parse({ caseId: c._id, caseNumber: c.caseNumber, caseStatus: c.status, ...p })),
+        )
+        .sort((a, b) => (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
+      return { status: 200, body: { items } };
+    },
+  });
+
+  addRoute(router, registry, {
+    method: 'post',
+    path: '/officer/cases/:caseId/children/:personIndex/school-place',
+    summary: 'Education: place a waiting child at a named school or kindergarten elsewhere in the area (§21)',
+    tag: 'officer',
+    roles,
+    params: z.strictObject({ caseId: CaseIdParams.shape.caseId, personIndex: z.coerce.number().int().min(1).max(20) }),
+    body: z.strictObject({ school: z.string().trim().min(1).max(100), note: z.string().trim().min(1).max(500).optional() }),
+    responses: {
+      200: { description: 'The child’s place', schema: z.object({ placement: z.record(z.string(), z.unknown()) }) },
+      409: { description: 'The child is not waiting for a place' },
+    },
+    handler: async ({ caller, params, body, req }) => {
+      if (officerDepartment(caller) !== 'education') throw new HttpProblem(403, 'wrong-department', 'Education officers only');
+      await loadCaseOr404(deps, params.caseId);
+      const requestId = requestIdOf(req);
+      const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
+      const placement = await mapWorkflowErrors(deps, () =>
+        handle.executeUpdate(assignSchoolPlaceUpdate, {
+          updateId: `place:${params.personIndex}:${requestId}`,
+          args: [
+            {
+              requestId,
+              officerId: caller.sub,
+              officerDepartment: 'education',
+              personIndex: params.personIndex,
+              school: body.school,
+              ...(body.note ? { note: body.note } : {}),
+            },
+          ],
+        }),
+      );
+      return { status: 200, body: { placement } };
     },
   });
 

@@ -6,7 +6,12 @@ import { z } from 'zod';
 import { DEPARTMENTS, DISTRICTS, TOWNS } from '../../domain/vocabulary';
 import { auditEventModel } from '../../models/audit-event.model';
 import { caseModel } from '../../models/case.model';
-import { settlementCaseWorkflowId, supervisorActionUpdate, terminateUpdate } from '../../workflows/settlement-case.messages';
+import {
+  SUPERVISOR_ACTIONS,
+  settlementCaseWorkflowId,
+  supervisorActionUpdate,
+  terminateUpdate,
+} from '../../workflows/settlement-case.messages';
 import type { ApiDeps } from '../deps';
 import { decodeCursor, encodeCursor, InstantAndId } from '../http/cursor';
 import { requestIdOf } from '../http/request-id';
@@ -36,7 +41,10 @@ const StuckItem = z
 
 const ActionBody = z
   .strictObject({
-    action: z.enum(['extend_deadline', 'reassign', 'escalate', 'retry_check']),
+    action: z.enum(SUPERVISOR_ACTIONS).meta({
+      description:
+        'authorise_supplement_round lets the department ask for material once more (一次性告知: one request per department otherwise); it needs a note giving the reason',
+    }),
     extendByMs: z
       .number()
       .int()
@@ -51,6 +59,8 @@ const ActionBody = z
       ctx.addIssue({ code: 'custom', path: ['extendByMs'], message: 'required to extend a deadline' });
     if (a.action === 'reassign' && !a.officerId)
       ctx.addIssue({ code: 'custom', path: ['officerId'], message: 'required to reassign' });
+    if (a.action === 'authorise_supplement_round' && !a.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'give the reason for another supplement round' });
   })
   .meta({ id: 'SupervisorAction' });
 

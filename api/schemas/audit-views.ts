@@ -31,6 +31,8 @@ const APPLICANT_TYPES = new Set([
   'withdrawn',
   'terminated',
   'social_insurance_transfer',
+  'school_place_waiting',
+  'school_place_confirmed',
 ]);
 
 export function auditView(e: AuditEventDoc, role: Caller['role'], department?: string): AuditEventView | undefined {

@@ -40,7 +40,31 @@ const Supplement = z.object({
   dueAt: z.string(),
   missing: z.array(z.string()),
   providedAt: z.string().optional(),
+  /** What the applicant supplied: names and document references, as given. */
+  provided: z.array(z.object({ name: z.string(), reference: z.string() })).optional(),
 });
+
+const SchoolPlacementView = z
+  .object({
+    personIndex: z.number(),
+    name: z.string(),
+    level: z.string(),
+    area: z.string(),
+    status: z.enum(['placed', 'waiting', 'cancelled']),
+    waitingSince: z.string().optional(),
+    position: z.number().optional(),
+    dueAt: z.string().optional(),
+    overdue: z.boolean(),
+    placedAt: z.string().optional(),
+    school: z.string().optional(),
+    feeWaiver: z.boolean(),
+    examEligible: z.boolean(),
+  })
+  .meta({
+    id: 'SchoolPlacement',
+    description:
+      'An accompanying child’s kindergarten / school place in the inflow area (§21–23): placed, or waiting on the area’s list (the family settles meanwhile)',
+  });
 
 const ApplicantStep = z
   .object({
@@ -89,6 +113,7 @@ export const ApplicantCaseView = z
     persons: z.array(PersonView),
     steps: z.array(ApplicantStep),
     reservations: z.array(Reservation),
+    schoolPlacements: z.array(SchoolPlacementView),
     outcome: Outcome.optional(),
   })
   .meta({ id: 'ApplicantCaseView' });
@@ -110,6 +135,14 @@ const OfficerOwnStep = ApplicantStep.extend({
   lastCheckError: z.string().optional(),
   decision: PublicDecision.extend({ by: z.string() }).optional(),
   internalNotes: z.array(z.string()),
+  /** 一次性告知: requests made so far and how many this step may make. */
+  supplementRounds: z.number(),
+  supplementRoundsAllowed: z.number(),
+  pastSupplements: z.array(Supplement).optional(),
+  /** What the system recommends, and why (HR on the points route: the score, §2). */
+  recommendation: z
+    .object({ decision: z.enum(['approve', 'reject']), reasonCode: z.string().optional(), note: z.string() })
+    .optional(),
 }).meta({ id: 'OfficerStepView' });
 
 export const OfficerCaseView = z
@@ -120,6 +153,8 @@ export const OfficerCaseView = z
     persons: z.array(PersonView),
     step: OfficerOwnStep,
     otherSteps: z.array(z.object({ department: z.enum(DEPARTMENTS), status: z.enum(STEP_STATUSES) })),
+    /** Education officers only: the children's places and waiting-list positions. */
+    schoolPlacements: z.array(SchoolPlacementView).optional(),
   })
   .meta({ id: 'OfficerCaseView' });
 
@@ -133,6 +168,7 @@ export const SupervisorCaseView = z
     persons: z.array(PersonView),
     steps: z.array(OfficerOwnStep),
     reservations: z.array(Reservation.extend({ pool: z.string() })),
+    schoolPlacements: z.array(SchoolPlacementView),
     outcome: Outcome.optional(),
     failingCompensations: z.array(z.string()),
     overdue: z.boolean(),
@@ -143,6 +179,16 @@ export const APPEAL_RIGHTS =
   'You may apply for administrative reconsideration within 60 days, or bring an administrative lawsuit within 6 months, of receiving this decision. / 如不服本决定，可在收到之日起60日内申请行政复议，或在6个月内提起行政诉讼。';
 
 const steps = (c: CaseState): StepState[] => DEPARTMENTS.flatMap((d) => (c.steps[d] ? [c.steps[d]] : []));
+const officerStep = (s: StepState) => ({
+  ...s,
+  supplementRounds: s.supplementRounds ?? 0,
+  supplementRoundsAllowed: s.supplementRoundsAllowed ?? 1,
+});
+const placements = (c: CaseState) =>
+  (c.schoolPlacements ?? []).map((p) => ({
+    ...p,
+    name: [c.application.applicant, ...c.application.family][p.personIndex]?.name ?? '',
+  }));
 const persons = (c: CaseState, include: (relation: string, i: number) => boolean, mask: boolean) =>
   [c.application.applicant, ...c.application.family]
     .map((p, i) => ({ p, i }))
@@ -176,6 +222,7 @@ export function applicantView(c: CaseState): z.infer<typeof ApplicantCaseView> {
     persons: persons(c, () => true, true),
     steps: steps(c),
     reservations: c.reservations,
+    schoolPlacements: placements(c),
     outcome: outcome(c),
   });
 }
@@ -195,10 +242,11 @@ export function officerView(c: CaseState, department: Department): z.infer<typeo
     collectiveHousehold: c.collectiveHousehold,
     // Police verify identities (§8) and need the full numbers; other departments do not.
     persons: persons(c, include, department !== 'police'),
-    step,
+    step: officerStep(step),
     otherSteps: steps(c)
       .filter((s) => s.department !== department)
       .map((s) => ({ department: s.department, status: s.status })),
+    ...(department === 'education' ? { schoolPlacements: placements(c) } : {}),
   });
 }
 
@@ -210,8 +258,9 @@ export function supervisorView(c: CaseState & { overdue?: boolean }): z.infer<ty
     score: c.score,
     collectiveHousehold: c.collectiveHousehold,
     persons: persons(c, () => true, true),
-    steps: steps(c),
+    steps: steps(c).map(officerStep),
     reservations: c.reservations,
+    schoolPlacements: placements(c),
     outcome: outcome(c),
     failingCompensations: c.failingCompensations,
     overdue: c.overdue ?? steps(c).some((s) => s.overdue),

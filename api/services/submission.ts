@@ -114,9 +114,10 @@ async function submit(deps: ApiDeps, applicantUserId: string, body: ApplicationB
         supplementResponseMs: c.SUPPLEMENT_RESPONSE_MS,
         checkRetryPauseMs: c.CHECK_RETRY_PAUSE_MS,
         checkFailuresBeforeEscalation: c.CHECK_FAILURES_BEFORE_ESCALATION,
+        schoolPlacementMs: c.SCHOOL_PLACEMENT_SLA_MS,
+        waitlistRecheckMs: c.WAITLIST_RECHECK_MS,
       },
       autoApproveClean: c.AUTO_APPROVE_DEPARTMENTS,
-      collectiveHouseholdCapacity: c.COLLECTIVE_HOUSEHOLD_CAPACITY,
     };
     // Bounded (TEMPORAL_CALL_TIMEOUT_MS) well inside the lock's pending grace: a start that
     // outlived it could race a takeover.

@@ -15,6 +15,8 @@ const STATUS_BY_TYPE: Record<string, [number, string]> = {
   InvalidDecision: [422, 'invalid-decision'],
   InvalidSupplement: [422, 'invalid-supplement'],
   InvalidAction: [422, 'invalid-action'],
+  SupplementRoundUsed: [409, 'supplement-round-used'],
+  NoPlacementAwaited: [409, 'no-placement-awaited'],
 };
 
 export function toHttpProblem(err: unknown): HttpProblem | undefined {

@@ -56,6 +56,7 @@ function caseDoc(n: number, open: boolean, openIndex: number): CaseDoc {
     _id: caseId,
     caseId,
     workflowId: `SettlementCase:${caseId}`,
+    childrenWaiting: 0,
     seq: 5,
     caseNumber: `HK-BENCH-${String(n).padStart(7, '0')}`,
     applicantUserId: `bench-applicant-${n}`,

@@ -21,7 +21,6 @@ import {
 } from '../../activities/adapters/department-systems.client';
 import type { NoticeRequest } from '../../activities/case-record.activities';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
-import { CAPACITY_EXHAUSTED, type ReserveInput } from '../../activities/reservations.activities';
 import type { AuditEntry } from '../../domain/audit';
 import type { CaseState } from '../../domain/case-view';
 import { maskIdNumber } from '../../domain/masking';
@@ -31,7 +30,6 @@ import { backfillOpenFlag, caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
 import { noticeModel } from '../../models/notice.model';
 import { registrationModel, socialInsuranceTransferModel } from '../../models/registration.model';
-import { reservationModel, reservationPoolModel } from '../../models/reservation.model';
 import { createSimulatorApp } from '../../tools/simulator/app';
 import { DEMO_PEOPLE, toPerson, type DemoPersona } from '../../tools/simulator/demo-people';
 import { seedDepartmentSystems } from '../../tools/simulator/seed';
@@ -127,8 +125,8 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: 2000 }),
       renderer: createNoticeRenderer(),
     });
-    // Unique indexes (e.g. _id) exist before the concurrency tests race on them.
-    await Promise.all([reservationPoolModel(mongo).init(), reservationModel(mongo).init(), caseModel(mongo).init()]);
+    // Unique indexes exist before a test races on them.
+    await caseModel(mongo).init();
   });
 
   after(async () => {
@@ -256,105 +254,6 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
     });
   });
 
-  describe('reserve / release', () => {
-    const reserveInput = (pool: string, caseId: string, limit: number | null): ReserveInput => ({
-      caseId,
-      kind: 'quota_slot',
-      pool,
-      item: 'household',
-      limit,
-    });
-
-    it('when the same reservation is taken twice, then the pool counts it once', async () => {
-      const pool = `quota:test:${randomUUID()}`;
-      const input = reserveInput(pool, randomUUID(), 1);
-
-      const first = await run(acts.reserve, input);
-      // A retry of an activity that already took the last slot must not be refused.
-      const again = await run(acts.reserve, input);
-
-      assert.deepEqual(first, { pool, used: 1, limit: 1 });
-      assert.deepEqual(again, { pool, used: 1, limit: 1 });
-      const doc = await reservationPoolModel(mongo).findById(pool).lean();
-      assert.deepEqual(doc?.holders, [`${input.caseId}:household`]);
-      assert.equal(await reservationModel(mongo).countDocuments({ caseId: input.caseId }), 1);
-    });
-
-    it('when 20 cases reserve concurrently from a pool of 5, then exactly 5 hold a slot and 15 get a non-retryable CapacityExhausted', async () => {
-      const pool = `quota:test:${randomUUID()}`;
-      const caseIds = Array.from({ length: 20 }, () => randomUUID());
-
-      const outcomes = await Promise.allSettled(caseIds.map((id) => run(acts.reserve, reserveInput(pool, id, 5))));
-
-      const held = outcomes.filter((o) => o.status === 'fulfilled');
-      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
-      for (const r of refused) assert.ok(nonRetryable(CAPACITY_EXHAUSTED)(r.reason));
-      assert.equal(held.length, 5, `${held.length} reservations held`);
-      assert.equal(refused.length, 15);
-      const doc = await reservationPoolModel(mongo).findById(pool).lean();
-      assert.equal(doc?.used, 5);
-      assert.equal(doc?.holders.length, 5);
-      assert.equal(new Set(doc?.holders).size, 5);
-      assert.equal(await reservationModel(mongo).countDocuments({ pool, status: 'held' }), 5);
-    });
-
-    it('when a pool is full, then the next case gets a non-retryable CapacityExhausted and holds nothing', async () => {
-      const pool = `quota:test:${randomUUID()}`;
-      await run(acts.reserve, reserveInput(pool, randomUUID(), 1));
-      const late = reserveInput(pool, randomUUID(), 1);
-
-      await assert.rejects(run(acts.reserve, late), nonRetryable(CAPACITY_EXHAUSTED));
-
-      assert.equal((await reservationPoolModel(mongo).findById(pool).lean())?.used, 1);
-      assert.equal(await reservationModel(mongo).countDocuments({ caseId: late.caseId }), 0);
-    });
-
-    it('when a reservation is released twice, then the second release changes nothing and the slot is free once', async () => {
-      const pool = `quota:test:${randomUUID()}`;
-      const input = reserveInput(pool, randomUUID(), 1);
-      await run(acts.reserve, input);
-      const { limit: _limit, ...release } = input;
-
-      assert.deepEqual(await run(acts.release, release), { released: true });
-      assert.deepEqual(await run(acts.release, release), { released: false });
-
-      const doc = await reservationPoolModel(mongo).findById(pool).lean();
-      assert.equal(doc?.used, 0);
-      assert.deepEqual(doc?.holders, []);
-      const reservation = await reservationModel(mongo).findById(`${input.caseId}:quota_slot:household`).lean();
-      assert.equal(reservation?.status, 'released');
-      // The freed slot is available to another case.
-      await run(acts.reserve, reserveInput(pool, randomUUID(), 1));
-    });
-
-    it('when nothing was reserved, then a release (a compensation of a step that never ran) is harmless', async () => {
-      const pool = `quota:test:${randomUUID()}`;
-      const other = reserveInput(pool, randomUUID(), 2);
-      await run(acts.reserve, other);
-
-      const res = await run(acts.release, { caseId: randomUUID(), kind: 'quota_slot', pool, item: 'household' });
-
-      assert.deepEqual(res, { released: false });
-      const doc = await reservationPoolModel(mongo).findById(pool).lean();
-      assert.equal(doc?.used, 1, 'the other case keeps its slot');
-    });
-
-    it('when a pool is unlimited, then every case gets a slot and the pool reports no limit', async () => {
-      const pool = `provisional_registration:test:${randomUUID()}`;
-      const caseIds = Array.from({ length: 8 }, () => randomUUID());
-
-      const results = [];
-      for (const id of caseIds) results.push(await run(acts.reserve, reserveInput(pool, id, null)));
-
-      assert.ok(results.every((r) => r.limit === null));
-      assert.deepEqual(
-        results.map((r) => r.used),
-        [1, 2, 3, 4, 5, 6, 7, 8],
-      );
-      assert.equal(await reservationModel(mongo).countDocuments({ pool, status: 'held' }), 8);
-    });
-  });
-
   describe('registerHousehold and startSocialInsuranceTransfer', () => {
     it('§3 when a household is registered (twice, as on a retry), then it is one 居民户口 registration with every member', async () => {
       const caseId = randomUUID();
@@ -387,12 +286,11 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
   });
 
   describe('loadPointsPolicy', () => {
-    it('§2 when a known version is asked for, then that version is returned with its threshold and quotas', async () => {
+    it('§2 when a known version is asked for, then that version is returned with its threshold', async () => {
       const policy = await run(acts.loadPointsPolicy, { version: 'xian-2016-v1' });
 
       assert.equal(policy.version, 'xian-2016-v1');
       assert.equal(policy.threshold, 60);
-      assert.equal(typeof policy.quota.yanta, 'number');
     });
 
     for (const version of ['xian-1999-v9', '../x', '../../package', 'xian-2016-v1/../xian-2016-v1', '', 'XIAN-2016-V1']) {

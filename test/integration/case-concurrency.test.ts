@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createReservationActivities } from '../../activities/reservations.activities';
+import { poolKey } from '../../domain/capacity';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import { reservationModel, reservationPoolModel } from '../../models/reservation.model';
@@ -15,7 +16,14 @@ import { decideUpdate, type DecideInput } from '../../workflows/settlement-case.
 import type { WorkflowHandle } from '@temporalio/client';
 import { auditTrail, refusal, reservationsOf } from '../support/case-records';
 import { awaitingDecision, caseInput, decide, startCase } from '../support/cases';
+import { testCapacities } from '../support/capacities';
 import { startStack, type TestStack } from '../support/stack';
+
+// Small figures for the quota race; the shipped file's for everything else.
+const capacities = testCapacities((t) => {
+  t.pointsQuota.gaoling = 3;
+  t.pointsQuota.yanliang = 5;
+});
 
 function decideAs(handle: WorkflowHandle, d: Partial<DecideInput> & Pick<DecideInput, 'department'>, updateId?: string) {
   const requestId = d.requestId ?? randomUUID();
@@ -36,7 +44,7 @@ function decideAs(handle: WorkflowHandle, d: Partial<DecideInput> & Pick<DecideI
 describe('concurrent and duplicate actions', () => {
   let stack: TestStack;
   before(async () => {
-    stack = await startStack('concurrency');
+    stack = await startStack('concurrency', { capacityDir: capacities.dir });
   });
   after(async () => {
     await stack.close();
@@ -134,10 +142,11 @@ describe('concurrent and duplicate actions', () => {
   });
 
   it('§2 when more cases pass than quota slots remain, then exactly the remaining slots are taken and the rest are rejected as quota_exhausted with their reservations released', async () => {
-    // gaoling's quota under xian-2016-v1 is 3; one slot is already taken by an earlier case.
-    const pool = 'quota:xian-2016-v1:gaoling';
-    const { reserve } = createReservationActivities({ mongo: stack.mongo });
-    await reserve({ caseId: 'earlier-case', kind: 'quota_slot', pool, item: 'household', limit: 3 });
+    // gaoling's quota is 3 in this file's capacities; one slot is already taken by an earlier case.
+    const ref = { kind: 'quota_slot', district: 'gaoling' } as const;
+    const pool = poolKey(ref);
+    const { reserve } = createReservationActivities({ mongo: stack.mongo, capacityDir: capacities.dir });
+    await reserve({ caseId: 'earlier-case', kind: 'quota_slot', pool, item: 'household', ref });
     const inputs = Array.from({ length: 5 }, () => {
       const base = caseInput(DEMO_PEOPLE.pointsHigh, { autoApproveClean: [...DEPARTMENTS] });
       return { ...base, application: { ...base.application, district: 'gaoling' as const } };
@@ -166,12 +175,11 @@ describe('concurrent and duplicate actions', () => {
   });
 
   it('§2 when many reservations race for a small pool, then the pool is never over-committed', async () => {
-    const { reserve, release } = createReservationActivities({ mongo: stack.mongo });
-    const pool = `race:${randomUUID()}`;
+    const { reserve, release } = createReservationActivities({ mongo: stack.mongo, capacityDir: capacities.dir });
+    const ref = { kind: 'quota_slot', district: 'yanliang' } as const; // quota 5 in this file
+    const pool = poolKey(ref);
     const attempts = await Promise.allSettled(
-      Array.from({ length: 30 }, (_, n) =>
-        reserve({ caseId: `case-${n}`, kind: 'quota_slot', pool, item: 'household', limit: 5 }),
-      ),
+      Array.from({ length: 30 }, (_, n) => reserve({ caseId: `case-${n}`, kind: 'quota_slot', pool, item: 'household', ref })),
     );
     assert.equal(attempts.filter((a) => a.status === 'fulfilled').length, 5);
     for (const a of attempts) {
@@ -184,7 +192,7 @@ describe('concurrent and duplicate actions', () => {
 
     // A retried reserve of a holder is idempotent; releases free exactly the slots held.
     const holder = doc!.holders[0]!.split(':')[0]!;
-    await reserve({ caseId: holder, kind: 'quota_slot', pool, item: 'household', limit: 5 });
+    await reserve({ caseId: holder, kind: 'quota_slot', pool, item: 'household', ref });
     assert.equal((await reservationPoolModel(stack.mongo).findById(pool).lean())?.used, 5);
     await Promise.all(
       Array.from({ length: 30 }, (_, n) => release({ caseId: `case-${n}`, kind: 'quota_slot', pool, item: 'household' })),

@@ -33,7 +33,7 @@ const COMMITS: Record<Department, string[]> = {
   housing: ['residence:yanta'],
   education: ['school:yanta:kindergarten', 'school:yanta:primary'],
 };
-const QUOTA_POOL = 'quota:xian-2016-v1:yanta';
+const QUOTA_POOL = 'quota:yanta';
 
 describe('a department rejects after the others committed', () => {
   let stack: TestStack;
@@ -98,9 +98,10 @@ describe('a department rejects after the others committed', () => {
     });
   }
 
-  it('§2 when the points score is below the threshold, then the case is rejected with insufficient_points and nothing stays reserved', async () => {
+  it('§2 when the points score is below the threshold and HR refuses on it, then the case is rejected with insufficient_points and nothing stays reserved', async () => {
     const input = caseInput(DEMO_PEOPLE.pointsLow);
     const handle = await startCase(stack, input);
+    await decide(handle, 'hrss', 'reject', { reasonCode: 'insufficient_points' });
     const result = await handle.result();
     assert.equal(result.status, 'rejected');
     assert.deepEqual(result.compensated, []);

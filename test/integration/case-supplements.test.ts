@@ -104,12 +104,12 @@ describe('supplements and withdrawals', () => {
     assert.ok((await reservationsOf(stack, input.caseId)).every((r) => r.status === 'released'));
     assert.deepEqual(
       await poolUsage(stack, [
-        'quota:xian-2016-v1:yanta',
+        'quota:yanta',
         'residence:yanta',
         'school:yanta:kindergarten',
         'school:yanta:primary',
       ]),
-      { 'quota:xian-2016-v1:yanta': 0, 'residence:yanta': 0, 'school:yanta:kindergarten': 0, 'school:yanta:primary': 0 },
+      { 'quota:yanta': 0, 'residence:yanta': 0, 'school:yanta:kindergarten': 0, 'school:yanta:primary': 0 },
     );
     const view = await caseModel(stack.mongo).findById(input.caseId).lean();
     assert.equal(view?.status, 'withdrawn');

@@ -55,7 +55,7 @@ async function caseWithCommits(
   return { input, handle };
 }
 
-const POOLS = ['quota:xian-2016-v1:yanta', 'residence:yanta', 'provisional_registration'];
+const POOLS = ['quota:yanta', 'residence:yanta', 'provisional_registration'];
 
 describe('supervisor termination and compensation', () => {
   let stack: TestStack;

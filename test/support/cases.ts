@@ -22,6 +22,8 @@ export const RELAXED_SLA: SlaSettings = {
   supplementResponseMs: 10 * 60_000,
   checkRetryPauseMs: 500,
   checkFailuresBeforeEscalation: 2,
+  schoolPlacementMs: 10 * 60_000,
+  waitlistRecheckMs: 300,
 };
 
 let counter = 0;
@@ -48,7 +50,6 @@ export function caseInput(persona: DemoPersona, overrides: Partial<SettlementCas
     policyVersion: target.route === 'points' ? 'xian-2016-v1' : undefined,
     sla: RELAXED_SLA,
     autoApproveClean: [],
-    collectiveHouseholdCapacity: 100,
     ...overrides,
   };
 }

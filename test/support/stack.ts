@@ -56,6 +56,8 @@ export interface TestStack {
 }
 
 export interface StackOptions {
+  /** A capacity folder of the test's own (test/support/capacities.ts); default the shipped one. */
+  capacityDir?: string;
   /** Config overrides for the API (e.g. short SLAs, a small rate limit). */
   env?: Record<string, string>;
   /** Adapter timeout per lookup (short in tests so slowness is seen quickly). */
@@ -89,6 +91,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     mongo,
     departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
     renderer: createNoticeRenderer(),
+    ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
   };
   const newWorker = () =>
     createWorker({

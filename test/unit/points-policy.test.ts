@@ -6,7 +6,6 @@ import type { EducationCheck, HousingCheck, HrssCheck, PoliceCheck } from '../..
 import { POINTS_INDICATORS, policyInForceOn, scorePoints } from '../../domain/points-policy';
 import type { PointsInputs, PointsPolicy } from '../../domain/points-policy';
 import { parsePointsPolicy } from '../../domain/points-policy.parse';
-import { DISTRICTS } from '../../domain/vocabulary';
 
 const v1 = parsePointsPolicy(v1Json);
 const v2 = parsePointsPolicy(v2Json);
@@ -54,13 +53,6 @@ describe('points policy files', () => {
     assert.equal(v1.effectiveFrom, '2016-07-01');
     assert.equal(v2.version, 'xian-2016-v2');
     assert.ok(v2.effectiveFrom > v1.effectiveFrom);
-  });
-
-  it('§2: when the quotas are read, then every district has a small whole-number demo quota (总量控制)', () => {
-    for (const policy of [v1, v2]) {
-      assert.deepEqual(Object.keys(policy.quota).sort(), [...DISTRICTS].sort());
-      for (const q of Object.values(policy.quota)) assert.ok(Number.isInteger(q) && q >= 3 && q <= 50);
-    }
   });
 
   it('§2: when the bad-credit rule is read, then the file documents it in a notes field', () => {
@@ -303,9 +295,6 @@ describe('policyInForceOn', () => {
 
 describe('parsePointsPolicy', () => {
   const cases: Array<[string, (p: RawPolicy) => void, RegExp]> = [
-    ['a district is missing from the quota', (p) => delete p.quota.beilin, /quota\.beilin/],
-    ['the quota names an unknown district', (p) => (p.quota.atlantis = 5), /quota\.atlantis: unknown field/],
-    ['a quota is not a whole number', (p) => (p.quota.yanta = 2.5), /quota\.yanta/],
     [
       'an indicator key is misspelt',
       (p) => {

@@ -73,7 +73,17 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
     settledAt: '2026-04-02T03:00:00Z',
     collectiveHousehold: false,
     familyMembers: [{ name: '李四', idNumber: '6101**********1234', relation: 'spouse' }],
-    children: [{ name: '张小明', schoolLevel: 'primary', schoolName: '蓝田县城关小学' }],
+    children: [
+      {
+        name: '张小明',
+        schoolLevel: 'primary',
+        area: 'lantian',
+        waiting: false,
+        school: '蓝田县城关小学',
+        feeWaiver: true,
+        examEligible: true,
+      },
+    ],
     housingSecurityEligible: true,
     socialInsuranceTransferStarted: true,
   },
@@ -103,6 +113,19 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
       { kind: 'school_place', personName: '张小明' },
       { kind: 'provisional_registration' },
     ],
+  },
+  school_place_confirmed: {
+    caseNumber: 'HK-2026-000123',
+    recipientName: '张三',
+    confirmedAt: '2026-05-01T02:00:00Z',
+    child: {
+      name: '张小明',
+      schoolLevel: 'primary',
+      area: 'lantian',
+      waiting: false,
+      feeWaiver: true,
+      examEligible: true,
+    },
   },
 };
 
@@ -226,21 +249,67 @@ describe('notice templates', () => {
       }
     });
 
-    it('when children have school places (§21–23), then the settled notice names the place, the fee waiver and exam eligibility', () => {
+    it('§21–23 when a child in school has a place, then the settled letter names the school and area, the fee waiver and exam eligibility', () => {
       const zh = renderer.render('settled', 'email', 'zh-CN', samples.settled).body;
-      const zhSms = renderer.render('settled', 'sms', 'zh-CN', samples.settled).body;
       const en = renderer.render('settled', 'email', 'en', samples.settled).body;
-      const enSms = renderer.render('settled', 'sms', 'en', samples.settled).body;
 
-      assert.ok(zh.includes('张小明：蓝田县城关小学（小学）学位已落实'));
-      for (const body of [zh, zhSms]) {
-        assert.ok(body.includes('免除学杂费'), 'fee waiver (§22)');
-        assert.ok(body.includes('升学考试'), 'entrance exams (§23)');
-      }
-      assert.ok(en.includes('a place at 蓝田县城关小学 (primary school)'));
-      for (const body of [en, enSms]) {
-        assert.match(body, /fees (are )?waived/, 'fee waiver (§22)');
-        assert.match(body, /entrance exams/, 'entrance exams (§23)');
+      assert.ok(zh.includes('张小明：蓝田县城关小学学位已落实'));
+      assert.ok(zh.includes('流入地蓝田县教育部门'), '以流入地为主 (§21)');
+      assert.ok(zh.includes('免除学杂费'), 'fee waiver (§22)');
+      assert.ok(zh.includes('升学考试'), 'entrance exams (§23)');
+      assert.ok(en.includes('a primary school place at 蓝田县城关小学 is confirmed'));
+      assert.match(en, /fees are waived/);
+      assert.match(en, /entrance exams/);
+      for (const body of [zh, en]) assert.doesNotMatch(body, /school:|quota:|lantian/, 'names, never internal keys');
+    });
+
+    it('§21–23 when a kindergarten child waits for a place, then the letter says where it waits and in which position, with no fee waiver or exam line', () => {
+      const data = {
+        ...samples.settled,
+        childWaiting: true,
+        children: [
+          {
+            name: '张小红',
+            schoolLevel: 'kindergarten' as const,
+            area: 'zhouzhi' as const,
+            waiting: true,
+            position: 2,
+            feeWaiver: false,
+            examEligible: false,
+          },
+        ],
+      };
+      const zh = renderer.render('settled', 'email', 'zh-CN', data).body;
+      const en = renderer.render('settled', 'email', 'en', data).body;
+      const zhSms = renderer.render('settled', 'sms', 'zh-CN', data).body;
+
+      assert.ok(zh.includes('张小红：周至县幼儿园学位已满，已列入轮候名单（第2位）'));
+      assert.ok(zh.includes('学位不影响全家落户'));
+      assert.ok(en.includes('the kindergarten places in Zhouzhi County are full, so 张小红 is on the waiting list (position 2)'));
+      assert.ok(zhSms.includes('轮候学位'));
+      for (const body of [zh, en]) assert.doesNotMatch(body, /学杂费|升学考试|fees are waived|entrance exams/);
+    });
+
+    it('§21 when a waiting child is placed, then the confirmation names the child, the school and the area in both locales', () => {
+      const data = {
+        caseNumber: 'HK-2026-000123',
+        recipientName: '张三',
+        confirmedAt: '2026-05-01T02:00:00Z',
+        child: {
+          name: '张小红',
+          schoolLevel: 'kindergarten' as const,
+          area: 'zhouzhi' as const,
+          waiting: false,
+          school: '周至县第二幼儿园',
+          feeWaiver: false,
+          examEligible: false,
+        },
+      };
+      for (const channel of CHANNELS) {
+        for (const locale of LOCALES) {
+          const body = renderer.render('school_place_confirmed', channel, locale, data).body;
+          assert.ok(body.includes('张小红') && body.includes('周至县第二幼儿园'), `${channel}/${locale}`);
+        }
       }
     });
 
@@ -355,7 +424,17 @@ describe('notice templates', () => {
       const data = {
         ...samples.settled,
         recipientName: name,
-        children: [{ name: child, schoolLevel: 'junior_secondary' as const, schoolName: '䶮𠀾中学' }],
+        children: [
+          {
+            name: child,
+            schoolLevel: 'junior_secondary' as const,
+            area: 'lantian' as const,
+            waiting: false,
+            school: '䶮𠀾中学',
+            feeWaiver: true,
+            examEligible: true,
+          },
+        ],
       };
       for (const channel of CHANNELS) {
         for (const locale of LOCALES) {

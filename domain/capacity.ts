@@ -1,0 +1,84 @@
+/**
+ * Capacities are policy data (DOMAIN.md §2, §16, §21–23): school and kindergarten places per
+ * area and level, community collective-household places per area, and the points quota per
+ * district, from dated files under policy/capacities/ that name who set them. Never read from a
+ * person's record and never frozen by first use: a reservation asks for the capacity in force
+ * at that moment, so a changed file raises or lowers a pool for the next reservation.
+ *
+ * Pure: the workflow imports the pool keys; the activities read the files.
+ */
+import type { ReservationKind } from './codes';
+import type { District, SchoolLevel, Town } from './vocabulary';
+
+export type Area = District | Town;
+
+export interface CapacityTable {
+  /** e.g. `xian-capacity-2026`; unique across the folder. */
+  version: string;
+  /** YYYY-MM-DD (Asia/Shanghai): in force from this day until a later file's effectiveFrom. */
+  effectiveFrom: string;
+  /** Who set these figures (the deciding bodies), for the audit of a change. */
+  setBy: string;
+  /** The published document the figures come from, if any. */
+  document?: string;
+  notes?: string[];
+  /** Kindergarten / school places per inflow area and level (以流入地为主, §21). */
+  schoolPlaces: Record<Area, Record<SchoolLevel, number>>;
+  /** Community collective-household places per area (§16). */
+  collectiveHouseholds: Record<Area, number>;
+  /** Points-route admissions per district (总量控制, §2). */
+  pointsQuota: Record<District, number>;
+}
+
+/** Which capacity a reservation draws on; unlimited kinds have no capacity. */
+export type PoolRef =
+  | { kind: 'school_place'; area: Area; level: SchoolLevel }
+  | { kind: 'collective_household_slot'; area: Area }
+  | { kind: 'quota_slot'; district: District }
+  | { kind: 'residence_confirmation'; area: Area }
+  | { kind: 'provisional_registration' };
+
+// Compile-time proof that every reservation kind has a pool reference, and no other kind does.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const everyKind: Same<PoolRef['kind'], ReservationKind> = true;
+void everyKind;
+
+/** The pool's key: one counter of held reservations per key. */
+export function poolKey(ref: PoolRef): string {
+  switch (ref.kind) {
+    case 'school_place':
+      return `school:${ref.area}:${ref.level}`;
+    case 'collective_household_slot':
+      return `collective:${ref.area}`;
+    case 'quota_slot':
+      return `quota:${ref.district}`;
+    case 'residence_confirmation':
+      return `residence:${ref.area}`;
+    case 'provisional_registration':
+      return 'provisional_registration';
+  }
+}
+
+/** The capacity a table gives a pool; null = unlimited (confirmations and registrations). */
+export function capacityOf(table: CapacityTable, ref: PoolRef): number | null {
+  switch (ref.kind) {
+    case 'school_place':
+      return table.schoolPlaces[ref.area][ref.level];
+    case 'collective_household_slot':
+      return table.collectiveHouseholds[ref.area];
+    case 'quota_slot':
+      return table.pointsQuota[ref.district];
+    default:
+      return null;
+  }
+}
+
+/** The table in force on a date (YYYY-MM-DD): the latest effectiveFrom not after it. */
+export function capacityTableInForce(tables: readonly CapacityTable[], date: string): CapacityTable | undefined {
+  const starts = new Set<string>();
+  for (const t of tables) {
+    if (starts.has(t.effectiveFrom)) throw new Error(`two capacity files share effectiveFrom ${t.effectiveFrom}`);
+    starts.add(t.effectiveFrom);
+  }
+  return tables.filter((t) => t.effectiveFrom <= date).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
+}

@@ -1,0 +1,170 @@
+/**
+ * Capacities are policy data (§2 总量控制, §16 集体户, §21–23 随迁子女): the reserve and release
+ * activities against the run's real FerretDB, with capacity files of the test's own. A pool is
+ * never over-committed, a changed file applies to the next reservation (raising or lowering it,
+ * audited), and a full school level puts the child on the area's waiting list in order.
+ *
+ * Pools are keyed by area / district, so each test uses an area of its own in this file's
+ * database.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Connection } from 'mongoose';
+import { CAPACITY_EXHAUSTED, createReservationActivities, type ReserveInput } from '../../activities/reservations.activities';
+import { poolKey, type PoolRef } from '../../domain/capacity';
+import type { District, SchoolLevel, Town } from '../../domain/vocabulary';
+import { capacityChangeModel } from '../../models/capacity-change.model';
+import { connectMongo } from '../../models/connection';
+import { reservationModel, reservationPoolModel, reservationSlotModel } from '../../models/reservation.model';
+import { schoolWaitlistModel } from '../../models/school-waitlist.model';
+import { testCapacities, type TestCapacities } from '../support/capacities';
+import { mongoUriFor } from '../support/services';
+
+const refused = (err: unknown): boolean => {
+  assert.ok(err instanceof ApplicationFailure, `expected ApplicationFailure, got ${String(err)}`);
+  assert.equal(err.type, CAPACITY_EXHAUSTED);
+  assert.equal(err.nonRetryable, true);
+  return true;
+};
+
+const quota = (district: District, caseId = randomUUID()): ReserveInput => {
+  const ref: PoolRef = { kind: 'quota_slot', district };
+  return { caseId, kind: ref.kind, pool: poolKey(ref), item: 'household', ref };
+};
+const school = (area: District | Town, level: SchoolLevel, caseId = randomUUID()): ReserveInput => {
+  const ref: PoolRef = { kind: 'school_place', area, level };
+  return { caseId, kind: ref.kind, pool: poolKey(ref), item: 'child-1', ref };
+};
+const releaseOf = ({ caseId, kind, pool, item }: ReserveInput) => ({ caseId, kind, pool, item });
+
+describe('capacities from policy data: reserve / release', () => {
+  let mongo: Connection;
+  let caps: TestCapacities;
+  let acts: ReturnType<typeof createReservationActivities>;
+
+  before(async () => {
+    mongo = await connectMongo({
+      uri: mongoUriFor(`test_capacities_${randomUUID().slice(0, 8)}`),
+      serverSelectionTimeoutMS: 5000,
+    });
+    caps = testCapacities();
+    acts = createReservationActivities({ mongo, capacityDir: caps.dir });
+    await Promise.all([reservationPoolModel(mongo).init(), reservationSlotModel(mongo).init(), reservationModel(mongo).init()]);
+  });
+
+  after(async () => {
+    await mongo?.dropDatabase().catch(() => undefined);
+    await mongo?.close();
+  });
+
+  it('§2 when the same reservation is taken twice, then the pool counts it once', async () => {
+    caps.set((t) => (t.pointsQuota.xincheng = 1));
+    const input = quota('xincheng');
+
+    const first = await acts.reserve(input);
+    const again = await acts.reserve(input); // a retry after the last slot went must not be refused
+
+    assert.deepEqual(first, { status: 'held', pool: 'quota:xincheng', used: 1, limit: 1 });
+    assert.deepEqual(again, first);
+    assert.equal(await reservationModel(mongo).countDocuments({ caseId: input.caseId }), 1);
+  });
+
+  it('§2 when 20 cases reserve concurrently from a quota of 5, then exactly 5 hold a slot and 15 are refused non-retryably', async () => {
+    caps.set((t) => (t.pointsQuota.beilin = 5));
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => acts.reserve(quota('beilin'))));
+
+    const rejections = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    for (const r of rejections) assert.ok(refused(r.reason));
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 5);
+    const doc = await reservationPoolModel(mongo).findById('quota:beilin').lean();
+    assert.equal(doc?.used, 5);
+    assert.equal(new Set(doc?.holders).size, 5);
+    assert.equal(await reservationModel(mongo).countDocuments({ pool: 'quota:beilin', status: 'held' }), 5);
+  });
+
+  it('§2 when a reservation is released twice, then the second changes nothing and the slot is free for another case', async () => {
+    caps.set((t) => (t.pointsQuota.weiyang = 1));
+    const input = quota('weiyang');
+    await acts.reserve(input);
+    await assert.rejects(acts.reserve(quota('weiyang')), refused);
+
+    assert.deepEqual(await acts.release(releaseOf(input)), { released: true });
+    assert.deepEqual(await acts.release(releaseOf(input)), { released: false });
+
+    const doc = await reservationPoolModel(mongo).findById('quota:weiyang').lean();
+    assert.equal(doc?.used, 0);
+    assert.equal((await reservationModel(mongo).findById(`${input.caseId}:quota_slot:household`).lean())?.status, 'released');
+    assert.equal((await acts.reserve(quota('weiyang'))).status, 'held');
+  });
+
+  it('when a pool is unlimited (provisional registrations), then every case gets a slot and the pool reports no limit', async () => {
+    const ref: PoolRef = { kind: 'provisional_registration' };
+    const results = [];
+    for (let n = 0; n < 5; n++)
+      results.push(await acts.reserve({ caseId: randomUUID(), kind: ref.kind, pool: poolKey(ref), item: 'household', ref }));
+    assert.deepEqual(
+      results.map((r) => (r.status === 'held' ? [r.used, r.limit] : r.status)),
+      [1, 2, 3, 4, 5].map((n) => [n, null]),
+    );
+  });
+
+  it('§2 when the capacity file lowers and then raises a quota, then the next reservation obeys the new figure and each change is audited', async () => {
+    caps.set((t) => (t.pointsQuota.lianhu = 3));
+    for (let n = 0; n < 2; n++) await acts.reserve(quota('lianhu'));
+
+    caps.set((t) => (t.pointsQuota.lianhu = 2)); // lowered: the two held stay, nobody else gets in
+    await assert.rejects(acts.reserve(quota('lianhu')), refused);
+
+    caps.set((t) => (t.pointsQuota.lianhu = 4)); // raised: two more
+    assert.equal((await acts.reserve(quota('lianhu'))).status, 'held');
+    assert.equal((await acts.reserve(quota('lianhu'))).status, 'held');
+    await assert.rejects(acts.reserve(quota('lianhu')), refused);
+
+    assert.equal((await reservationPoolModel(mongo).findById('quota:lianhu').lean())?.limit, 4);
+    const changes = (await capacityChangeModel(mongo).find({ pool: 'quota:lianhu' }).lean()).sort(
+      (a, b) => a.at.getTime() - b.at.getTime(),
+    );
+    assert.deepEqual(
+      changes.map((c) => [c.from ?? null, c.to ?? null]),
+      [
+        [null, 3],
+        [3, 2],
+        [2, 4],
+      ],
+    );
+    assert.ok(changes.every((c) => c.version === 'xian-capacity-2026' && c.setBy.length > 0));
+  });
+
+  it('§21 when the first family of an area reserves school places, then the places come from the capacity data, not from anyone’s record', async () => {
+    caps.set(() => undefined);
+    const result = await acts.reserve(school('zhouzhi', 'kindergarten'));
+    assert.deepEqual(result, { status: 'held', pool: 'school:zhouzhi:kindergarten', used: 1, limit: 2 });
+  });
+
+  it('§21–23 when a school level is full, then children wait in the order they came and a freed place goes to the first of them, not a newcomer', async () => {
+    caps.set((t) => (t.schoolPlaces.huyi.primary = 1));
+    const placed = school('huyi', 'primary');
+    const first = school('huyi', 'primary');
+    const second = school('huyi', 'primary');
+    assert.equal((await acts.reserve(placed)).status, 'held');
+
+    assert.deepEqual(await acts.reserve(first), { status: 'waiting', pool: 'school:huyi:primary', position: 1, limit: 1 });
+    assert.deepEqual(await acts.reserve(second), { status: 'waiting', pool: 'school:huyi:primary', position: 2, limit: 1 });
+    assert.equal(await schoolWaitlistModel(mongo).countDocuments({ pool: 'school:huyi:primary' }), 2);
+
+    await acts.release(releaseOf(placed));
+    const newcomer = school('huyi', 'primary');
+    assert.equal((await acts.reserve(newcomer)).status, 'waiting', 'a newcomer queues behind the waiting children');
+    assert.equal((await acts.reserve(second)).status, 'waiting', 'the second waits for the first');
+    assert.equal((await acts.reserve(first)).status, 'held');
+    assert.deepEqual(await acts.reserve(second), { status: 'waiting', pool: 'school:huyi:primary', position: 1, limit: 1 });
+
+    // A raised capacity places the next in line; a child who leaves the list frees its position.
+    caps.set((t) => (t.schoolPlaces.huyi.primary = 2));
+    await acts.release(releaseOf(newcomer));
+    assert.equal((await acts.reserve(second)).status, 'held');
+    assert.equal(await schoolWaitlistModel(mongo).countDocuments({ pool: 'school:huyi:primary' }), 0);
+  });
+});

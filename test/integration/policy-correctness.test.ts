@@ -1,0 +1,208 @@
+/**
+ * Correct to the policy (issue 8), on the real stack: capacities are policy data (§2, §16,
+ * §21–23), children never block settlement (§21–23), the town route asks only what §1 asks,
+ * reason codes belong to a route and department, a score below the threshold is HR's refusal
+ * on the system's recommendation (§2), and what is missing is asked for once (一次性告知).
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { computeCheckDigit } from '../../domain/id-number';
+import type { Person } from '../../domain/vocabulary';
+import { noticeModel } from '../../models/notice.model';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { assignSchoolPlaceUpdate, caseStatusQuery, provideSupplementUpdate } from '../../workflows/settlement-case.messages';
+import { auditTrail, refusal, supervise, untilState } from '../support/case-records';
+import { awaitingDecision, caseInput, decide, startCase } from '../support/cases';
+import { testCapacities } from '../support/capacities';
+import { startStack, type TestStack } from '../support/stack';
+
+/** A valid ID number nobody's department system knows (a fresh applicant), born on `birth`. */
+let sequence = 100;
+function freshPerson(name: string, relation: Person['relation'], birth: string, schoolLevel?: Person['schoolLevel']): Person {
+  sequence += 2;
+  const first17 = `610124${birth}${String(sequence).padStart(3, '0')}`;
+  return { idNumber: first17 + computeCheckDigit(first17), name, relation, ...(schoolLevel ? { schoolLevel } : {}) };
+}
+
+// Zhouzhi keeps the shipped figures (2 kindergarten places); Lintong's kindergarten starts full.
+const capacities = testCapacities((t) => (t.schoolPlaces.lintong.kindergarten = 0));
+
+describe('correct to the policy', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack('policy', { capacityDir: capacities.dir });
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  it('§1 §21 when the first family of four in an area the education system does not know applies on the town route, then it settles with both children placed', async () => {
+    const base = caseInput(DEMO_PEOPLE.townOwner);
+    const input = {
+      ...base,
+      application: {
+        ...base.application,
+        town: 'zhouzhi' as const,
+        applicant: freshPerson('周建国', 'applicant', '19880301'),
+        family: [
+          freshPerson('李秀梅', 'spouse', '19900512'),
+          freshPerson('周小雨', 'child', '20210610', 'kindergarten'),
+          freshPerson('周小龙', 'child', '20170202', 'primary'),
+        ],
+      },
+    };
+    const handle = await startCase(stack, input);
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing'), decide(handle, 'education')]);
+
+    assert.equal((await handle.result()).status, 'settled');
+    const state = await handle.query(caseStatusQuery);
+    assert.deepEqual(
+      state.schoolPlacements?.map((p) => [p.level, p.status, p.feeWaiver, p.examEligible]),
+      [
+        ['kindergarten', 'placed', false, false],
+        ['primary', 'placed', true, true],
+      ],
+    );
+    const settled = await noticeModel(stack.mongo).findOne({ caseId: input.caseId, event: 'settled', channel: 'email' }).lean();
+    assert.match(settled?.body ?? '', /周至县幼儿园学位已落实/);
+    assert.doesNotMatch(settled?.body ?? '', /school:|zhouzhi/, 'names, never pool keys');
+  });
+
+  it('§21–23 when the kindergarten is full, then the child waits on the area list while the family settles, and is placed when a place frees', async () => {
+    const points = caseInput(DEMO_PEOPLE.parentWithChildren);
+    const family = { ...points, application: { ...points.application, district: 'lintong' as const } };
+    const handle = await startCase(stack, family);
+    await Promise.all((['police', 'hrss', 'housing', 'education'] as const).map((d) => decide(handle, d)));
+
+    // The family settles; the kindergarten child waits (position 1), the primary child is placed.
+    const settled = await untilState(handle, (s) => (s.status === 'settled' ? s : undefined), 'the family settled');
+    const waiting = settled.schoolPlacements!.find((p) => p.level === 'kindergarten')!;
+    assert.equal(waiting.status, 'waiting');
+    assert.equal(waiting.position, 1);
+    assert.ok(waiting.waitingSince && waiting.dueAt);
+    assert.equal(settled.schoolPlacements!.find((p) => p.level === 'primary')?.status, 'placed');
+    const trail = await auditTrail(stack, family.caseId);
+    assert.ok(trail.some((e) => e.type === 'school_place_waiting'));
+
+    // A place frees (the capacity is raised): the child is placed from the list, and told.
+    capacities.set((t) => (t.schoolPlaces.lintong.kindergarten = 1));
+    assert.equal((await handle.result()).status, 'settled');
+    const final = await handle.query(caseStatusQuery);
+    assert.equal(final.schoolPlacements!.find((p) => p.level === 'kindergarten')?.status, 'placed');
+    assert.ok(final.reservations.some((r) => r.pool === 'school:lintong:kindergarten' && r.status === 'held'));
+    const confirmed = await noticeModel(stack.mongo).find({ caseId: family.caseId, event: 'school_place_confirmed' }).lean();
+    assert.deepEqual(confirmed.map((n) => n.channel).sort(), ['email', 'sms']);
+  });
+
+  it('§21 when an education officer assigns a waiting child a school elsewhere in the area, then the child is placed there and leaves the list', async () => {
+    capacities.set((t) => (t.schoolPlaces.lintong.kindergarten = 0));
+    const points = caseInput(DEMO_PEOPLE.parentWithChildren);
+    const family = { ...points, application: { ...points.application, district: 'lintong' as const } };
+    const handle = await startCase(stack, family);
+    await Promise.all((['police', 'hrss', 'housing', 'education'] as const).map((d) => decide(handle, d)));
+    const settled = await untilState(handle, (s) => (s.status === 'settled' ? s : undefined), 'the family settled');
+    const child = settled.schoolPlacements!.find((p) => p.status === 'waiting')!;
+
+    const requestId = randomUUID();
+    const wrong = handle.executeUpdate(assignSchoolPlaceUpdate, {
+      updateId: randomUUID(),
+      args: [
+        { requestId: randomUUID(), officerId: 'p1', officerDepartment: 'police', personIndex: child.personIndex, school: 'x' },
+      ],
+    });
+    assert.equal(await refusal(wrong), 'WrongDepartment');
+    const placed = await handle.executeUpdate(assignSchoolPlaceUpdate, {
+      updateId: requestId,
+      args: [
+        {
+          requestId,
+          officerId: 'edu-1',
+          officerDepartment: 'education',
+          personIndex: child.personIndex,
+          school: '临潼区第三幼儿园',
+        },
+      ],
+    });
+    assert.equal(placed.status, 'placed');
+    assert.equal(placed.school, '临潼区第三幼儿园');
+    assert.equal((await handle.result()).status, 'settled');
+    const notice = await noticeModel(stack.mongo)
+      .findOne({ caseId: family.caseId, event: 'school_place_confirmed', channel: 'email' })
+      .lean();
+    assert.match(notice?.body ?? '', /临潼区第三幼儿园/);
+  });
+
+  it('§1 when a town-route applicant has a criminal record, then it is no finding and the case settles', async () => {
+    const base = caseInput(DEMO_PEOPLE.criminal);
+    const input = {
+      ...base,
+      application: { ...base.application, route: 'town' as const, town: 'huyi' as const, district: undefined },
+    };
+    delete input.application.district;
+    const handle = await startCase(stack, input);
+    await awaitingDecision(handle, 'police');
+    const state = await handle.query(caseStatusQuery);
+    assert.deepEqual(state.steps.police?.check?.findings, [], 'a criminal record is no refusal reason on the town route');
+
+    // Nor may the officer give it as a reason: the reason codes are the route's.
+    assert.equal(await refusal(decide(handle, 'police', 'reject', { reasonCode: 'criminal_record' })), 'InvalidDecision');
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+    assert.equal((await handle.result()).status, 'settled');
+  });
+
+  it('§2 when the score is below the threshold, then HR is told why, cannot approve, and refuses with the breakdown', async () => {
+    const input = caseInput(DEMO_PEOPLE.pointsLow);
+    const handle = await startCase(stack, input);
+    await awaitingDecision(handle, 'hrss');
+    const hr = (await handle.query(caseStatusQuery)).steps.hrss!;
+    assert.equal(hr.recommendation?.decision, 'reject');
+    assert.equal(hr.recommendation?.reasonCode, 'insufficient_points');
+
+    assert.equal(await refusal(decide(handle, 'hrss', 'approve')), 'InvalidDecision');
+    await decide(handle, 'hrss', 'reject', { reasonCode: 'insufficient_points' });
+    assert.equal((await handle.result()).status, 'rejected');
+    const outcome = (await handle.query(caseStatusQuery)).outcome!;
+    assert.equal(outcome.by, 'officer-hrss');
+    assert.deepEqual(
+      outcome.reasons.map((r) => [r.code, r.department]),
+      [['insufficient_points', 'hrss']],
+    );
+  });
+
+  it('一次性告知: when a department has asked once, then a second request is refused until a supervisor authorises it, and what was supplied is kept', async () => {
+    const input = caseInput(DEMO_PEOPLE.townOwner);
+    const handle = await startCase(stack, input);
+    await decide(handle, 'housing', 'request_supplement', { missing: ['房屋所有权证', '共有人同意书'] });
+    const requestId = randomUUID();
+    await handle.executeUpdate(provideSupplementUpdate, {
+      updateId: requestId,
+      args: [
+        {
+          requestId,
+          department: 'housing',
+          applicantUserId: input.applicantUserId,
+          items: [{ name: '房屋所有权证', reference: 'upload:abc123' }],
+        },
+      ],
+    });
+    await awaitingDecision(handle, 'housing');
+    assert.deepEqual((await handle.query(caseStatusQuery)).steps.housing?.supplement?.provided, [
+      { name: '房屋所有权证', reference: 'upload:abc123' },
+    ]);
+
+    assert.equal(await refusal(decide(handle, 'housing', 'request_supplement', { missing: ['x'] })), 'SupplementRoundUsed');
+    assert.equal(
+      await refusal(supervise(handle, { department: 'housing', action: 'authorise_supplement_round' })),
+      'InvalidAction',
+    );
+    await supervise(handle, { department: 'housing', action: 'authorise_supplement_round', note: '产权证复印件不清晰' });
+    await decide(handle, 'housing', 'request_supplement', { missing: ['清晰的房屋所有权证复印件'] });
+    const step = (await handle.query(caseStatusQuery)).steps.housing!;
+    assert.equal(step.supplementRounds, 2);
+    assert.equal(step.pastSupplements?.[0]?.provided?.[0]?.reference, 'upload:abc123');
+    const trail = await auditTrail(stack, input.caseId);
+    assert.ok(trail.some((e) => e.type === 'supervisor_action' && e.what === 'authorise_supplement_round' && e.why));
+    await handle.terminate('test over');
+  });
+});

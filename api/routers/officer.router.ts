@@ -32,15 +32,10 @@ export const DecisionBody = z
     }),
     /** Goes into the applicant's rejection notice, whose template takes at most 200 characters. */
     reasonText: z.string().trim().min(1).max(200).optional(),
-    missing: z
-      .array(z.string().trim().min(1).max(200))
-      .min(1)
-      .max(20)
-      .optional()
-      .meta({
-        description:
-          '一次性告知: everything missing, listed at once; a department asks once unless a supervisor authorises another round',
-      }),
+    missing: z.array(z.string().trim().min(1).max(200)).min(1).max(20).optional().meta({
+      description:
+        '一次性告知: everything missing, listed at once; a department asks once unless a supervisor authorises another round',
+    }),
     internalNote: z
       .string()
       .trim()

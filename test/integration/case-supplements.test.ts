@@ -103,12 +103,7 @@ describe('supplements and withdrawals', () => {
     await assertCompensatedInReverse(stack, input.caseId, 4);
     assert.ok((await reservationsOf(stack, input.caseId)).every((r) => r.status === 'released'));
     assert.deepEqual(
-      await poolUsage(stack, [
-        'quota:yanta',
-        'residence:yanta',
-        'school:yanta:kindergarten',
-        'school:yanta:primary',
-      ]),
+      await poolUsage(stack, ['quota:yanta', 'residence:yanta', 'school:yanta:kindergarten', 'school:yanta:primary']),
       { 'quota:yanta': 0, 'residence:yanta': 0, 'school:yanta:kindergarten': 0, 'school:yanta:primary': 0 },
     );
     const view = await caseModel(stack.mongo).findById(input.caseId).lean();

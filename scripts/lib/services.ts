@@ -52,7 +52,9 @@ export interface RunningTemporal {
 export async function startTemporal(opts: TemporalServerOptions): Promise<RunningTemporal> {
   const address = `127.0.0.1:${opts.port}`;
   if (await portIsOpen(opts.port)) {
-    throw new Error(`port ${opts.port} is already in use; stop what runs there or set TEMPORAL_ADDRESS to use it`);
+    throw new Error(
+      `port ${opts.port} is already in use; stop what runs there, set TEMPORAL_ADDRESS to use it, or (npm start) EMBEDDED_TEMPORAL_PORT to move ours`,
+    );
   }
   const proc = spawnTemporal(opts);
   await waitUntilReady(proc, () => temporalIsReady(address, opts.namespace ?? 'default'));
@@ -116,7 +118,9 @@ export interface RunningFerretdb {
 
 export async function startFerretdb(opts: FerretdbOptions): Promise<RunningFerretdb> {
   if (await portIsOpen(opts.port)) {
-    throw new Error(`port ${opts.port} is already in use; stop what runs there or set MONGODB_URI to use it`);
+    throw new Error(
+      `port ${opts.port} is already in use; stop what runs there, set MONGODB_URI to use it, or (npm start) EMBEDDED_FERRETDB_PORT to move ours`,
+    );
   }
   const proc = spawnFerretdb(opts);
   const uri = `mongodb://127.0.0.1:${opts.port}/hukou`;

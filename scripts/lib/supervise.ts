@@ -68,7 +68,7 @@ export interface SuperviseOptions {
   now?: () => number;
 }
 
-export function formatDelay(ms: number): string {
+function formatDelay(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
@@ -122,8 +122,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private watch(proc: ManagedProcess): void {
-    // Measured from here, not from the spawn: for `first` the real uptime is longer, which only
-    // errs towards treating a healthy child as healthy.
+    // Measured from here, not from the spawn: for `first` the real uptime is a little longer, so
+    // at worst one restart waits longer than it had to, never shorter.
     const since = this.now();
     void proc.exited.then(() => this.onExit(proc, this.now() - since));
   }

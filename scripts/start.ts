@@ -1,15 +1,17 @@
 /**
  * `npm start`: the embedded default. Starts the Temporal dev server (file persistence under
- * .data/), FerretDB (SQLite under .data/), the worker and the API; prints the URLs; Ctrl-C
- * stops every child. Set TEMPORAL_ADDRESS and/or MONGODB_URI to use services you already run
- * instead of the embedded ones.
+ * .data/), FerretDB (SQLite under .data/), the department systems simulator, the worker and the
+ * API; prints the URLs; starts any of them again that exits (./lib/supervise); Ctrl-C stops
+ * every child. Set TEMPORAL_ADDRESS and/or MONGODB_URI to use services you already run instead
+ * of the embedded ones, EMBEDDED_TEMPORAL_PORT / EMBEDDED_FERRETDB_PORT to move the embedded ones.
  */
 import { join } from 'node:path';
 import { loadConfig } from '../config/config';
-import { spawnManaged, stopAll, tailLog, waitUntilReady, type ManagedProcess } from './lib/processes';
+import { spawnManaged, stopAll, waitUntilReady } from './lib/processes';
 import { devJwtSecret, devPayloadKey } from './lib/dev-secret';
 import { seedDemoCases } from './lib/demo-cases';
-import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
+import { DATA_DIR, ROOT, readBinaries, spawnFerretdb, spawnTemporal, startFerretdb, startTemporal } from './lib/services';
+import { stopSupervised, supervise, type SuperviseOptions, type Supervisor } from './lib/supervise';
 
 const LOG_DIR = join(DATA_DIR, 'logs');
 
@@ -23,40 +25,83 @@ function say(msg: string): void {
   process.stderr.write(`[start] ${msg}\n`);
 }
 
+/**
+ * The embedded services' ports: 7233 (UI 8233) and 27017 unless set, e.g. when a second checkout
+ * runs its own stack beside another one. Only this launcher reads them; the app gets the
+ * resulting TEMPORAL_ADDRESS and MONGODB_URI.
+ */
+function embeddedPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`${name}=${JSON.stringify(raw)}: must be a port number`);
+  return port;
+}
+
+/** Every supervised child, in start order; stopped in reverse (API first, Temporal last). */
+const supervised: Supervisor[] = [];
+let stopping = false;
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  await stopSupervised([...supervised].reverse());
+  await stopAll(); // anything started outside a supervisor
+  say('stopped');
+  process.exit(code);
+}
+
+/** Started, and from then on started again whenever it exits, until shutdown. */
+function keep(opts: Omit<SuperviseOptions, 'say'>): Supervisor {
+  const s = supervise({ ...opts, say });
+  supervised.push(s);
+  return s;
+}
+
 async function main(): Promise<void> {
+  // From the first child on: Ctrl-C (or a SIGTERM to this process alone) stops all of them.
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
   const env: NodeJS.ProcessEnv = { ...process.env };
   const embeddedTemporal = !env.TEMPORAL_ADDRESS;
   const embeddedMongo = !env.MONGODB_URI;
+  const temporalPort = embeddedPort(env, 'EMBEDDED_TEMPORAL_PORT', 7233);
+  const ferretdbPort = embeddedPort(env, 'EMBEDDED_FERRETDB_PORT', 27017);
   const config = loadConfig(env); // fail fast on a bad variable, before anything starts
   const bins = readBinaries();
 
+  // Each child is supervised once it is ready (the worker, which has no probe here, at once): one
+  // that dies before is a set-up problem, see the catch below. Temporal and FerretDB keep their state in files under .data/, so
+  // starting them again after a crash loses nothing; the worker and the API reconnect meanwhile.
   let uiUrl = config.TEMPORAL_UI_URL;
   if (embeddedTemporal) {
-    const port = Number(config.TEMPORAL_ADDRESS.split(':')[1]);
-    say(`starting Temporal dev server on ${config.TEMPORAL_ADDRESS} (history in .data/temporal/)…`);
+    say(`starting Temporal dev server on 127.0.0.1:${temporalPort} (history in .data/temporal/)…`);
     const t = await startTemporal({
       binary: bins.temporal,
-      port,
-      uiPort: port + 1000,
+      port: temporalPort,
+      uiPort: temporalPort + 1000,
       dbFile: join(DATA_DIR, 'temporal', 'temporal.db'),
       logFile: join(LOG_DIR, 'temporal.log'),
     });
+    keep({ name: 'temporal', first: t.proc, spawn: () => spawnTemporal(t.options) });
     uiUrl = t.uiUrl;
     env.TEMPORAL_ADDRESS = t.address;
   }
   if (embeddedMongo) {
-    const port = Number(new URL(config.MONGODB_URI).port || 27017);
-    say(`starting FerretDB (SQLite in .data/ferretdb/) on 127.0.0.1:${port}…`);
+    say(`starting FerretDB (SQLite in .data/ferretdb/) on 127.0.0.1:${ferretdbPort}…`);
     const f = await startFerretdb({
       binary: bins.ferretdb,
-      port,
+      port: ferretdbPort,
       sqliteDir: join(DATA_DIR, 'ferretdb'),
       logFile: join(LOG_DIR, 'ferretdb.log'),
     });
+    keep({ name: 'ferretdb', first: f.proc, spawn: () => spawnFerretdb(f.options) });
     env.MONGODB_URI = f.uri;
   }
 
-  const node = (name: string, entry: string): ManagedProcess =>
+  const nodeChild = (name: string, entry: string) => () =>
     spawnManaged({
       name,
       command: process.execPath,
@@ -70,19 +115,21 @@ async function main(): Promise<void> {
   const secret = config.AUTH_JWT_SECRET ?? devJwtSecret();
   env.AUTH_JWT_SECRET = secret;
   if (config.PAYLOAD_ENCRYPTION_KEYS.length === 0) env.PAYLOAD_ENCRYPTION_KEYS = devPayloadKey();
-  const children: ManagedProcess[] = [];
   if (!env.DEPARTMENT_SYSTEMS_URL) {
     say(`starting the department systems simulator (seeded demo records) on ${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}…`);
     env.DEPARTMENT_SYSTEMS_URL = `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}`;
-    const sim = node('simulator', 'tools/simulator/main.ts');
-    children.push(sim);
+    const spawnSimulator = nodeChild('simulator', 'tools/simulator/main.ts');
+    const sim = spawnSimulator();
     await waitUntilReady(sim, async () => (await fetch(`${env.DEPARTMENT_SYSTEMS_URL}/healthz`)).ok, 60_000);
+    keep({ name: 'simulator', first: sim, spawn: spawnSimulator });
   }
   say('starting the worker and the API…');
-  const api = node('api', 'api/main.ts');
-  children.push(node('worker', 'worker/main.ts'), api);
+  keep({ name: 'worker', spawn: nodeChild('worker', 'worker/main.ts') });
+  const spawnApi = nodeChild('api', 'api/main.ts');
+  const api = spawnApi();
   const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
   await waitUntilReady(api, async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
+  keep({ name: 'api', first: api, spawn: spawnApi });
   const demo = await seedDemoCases(apiUrl, loadConfig(env), secret);
 
   process.stdout.write(
@@ -100,33 +147,17 @@ async function main(): Promise<void> {
       'Demo cases:',
       ...demo,
       'Tokens: npm run token -- --role officer --department police   (or --role applicant --sub demo-townOwner, --role supervisor)',
-      'Press Ctrl-C to stop everything.',
+      'A child that exits is started again (1 s, doubling to 30 s); press Ctrl-C to stop everything.',
       '',
     ].join('\n'),
   );
-
-  let stopping = false;
-  const shutdown = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping…');
-    await stopAll();
-    say('stopped');
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
-  for (const child of children) {
-    void child.exited.then((code) => {
-      if (stopping) return;
-      say(`${child.name} exited unexpectedly (${code}); last log lines:\n${tailLog(child.logFile)}`);
-      void shutdown(1);
-    });
-  }
 }
 
-main().catch(async (err: unknown) => {
+main().catch((err: unknown) => {
+  // A child that dies before it is ready is a set-up problem (a port in use, a bad variable):
+  // restarting would only hide it, so the whole stack stops. Ctrl-C during start-up makes the
+  // waits fail too, and then shutdown() is already under way.
+  if (stopping) return;
   say(`failed: ${err instanceof Error ? err.message : String(err)}`);
-  await stopAll();
-  process.exit(1);
+  void shutdown(1);
 });

@@ -52,8 +52,17 @@ export interface RunningTemporal {
 export async function startTemporal(opts: TemporalServerOptions): Promise<RunningTemporal> {
   const address = `127.0.0.1:${opts.port}`;
   if (await portIsOpen(opts.port)) {
-    throw new Error(`port ${opts.port} is already in use; stop what runs there or set TEMPORAL_ADDRESS to use it`);
+    throw new Error(
+      `port ${opts.port} is already in use; stop what runs there, set TEMPORAL_ADDRESS to use it, or (npm start) EMBEDDED_TEMPORAL_PORT to move ours`,
+    );
   }
+  const proc = spawnTemporal(opts);
+  await waitUntilReady(proc, () => temporalIsReady(address, opts.namespace ?? 'default'));
+  return { proc, address, uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined, options: opts };
+}
+
+/** The dev server process alone, without the port check and readiness wait: what a restart needs. */
+export function spawnTemporal(opts: TemporalServerOptions): ManagedProcess {
   mkdirSync(dirname(opts.dbFile), { recursive: true });
   const args = [
     'server',
@@ -77,9 +86,7 @@ export async function startTemporal(opts: TemporalServerOptions): Promise<Runnin
   ];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
-  const proc = spawnManaged({ name: 'temporal', command: opts.binary, args, logFile: opts.logFile, echo: opts.echo });
-  await waitUntilReady(proc, () => temporalIsReady(address, opts.namespace ?? 'default'));
-  return { proc, address, uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined, options: opts };
+  return spawnManaged({ name: 'temporal', command: opts.binary, args, logFile: opts.logFile, echo: opts.echo });
 }
 
 /** Ready = the frontend answers and the namespace with our search attributes exists. */
@@ -111,15 +118,22 @@ export interface RunningFerretdb {
 
 export async function startFerretdb(opts: FerretdbOptions): Promise<RunningFerretdb> {
   if (await portIsOpen(opts.port)) {
-    throw new Error(`port ${opts.port} is already in use; stop what runs there or set MONGODB_URI to use it`);
+    throw new Error(
+      `port ${opts.port} is already in use; stop what runs there, set MONGODB_URI to use it, or (npm start) EMBEDDED_FERRETDB_PORT to move ours`,
+    );
   }
-  const args = ['--listen', `127.0.0.1:${opts.port}`];
-  if (opts.postgresqlUrl) args.push('--handler', 'postgresql', '--postgresql-url', opts.postgresqlUrl);
-  else args.push('--handler', 'sqlite', '--sqlite-dir', opts.sqliteDir ?? join(DATA_DIR, 'ferretdb'));
-  const proc = spawnManaged({ name: 'ferretdb', command: opts.binary, args, logFile: opts.logFile, echo: opts.echo });
+  const proc = spawnFerretdb(opts);
   const uri = `mongodb://127.0.0.1:${opts.port}/hukou`;
   await waitUntilReady(proc, () => mongoIsReady(uri));
   return { proc, uri, options: opts };
+}
+
+/** The FerretDB process alone, without the port check and readiness wait: what a restart needs. */
+export function spawnFerretdb(opts: FerretdbOptions): ManagedProcess {
+  const args = ['--listen', `127.0.0.1:${opts.port}`];
+  if (opts.postgresqlUrl) args.push('--handler', 'postgresql', '--postgresql-url', opts.postgresqlUrl);
+  else args.push('--handler', 'sqlite', '--sqlite-dir', opts.sqliteDir ?? join(DATA_DIR, 'ferretdb'));
+  return spawnManaged({ name: 'ferretdb', command: opts.binary, args, logFile: opts.logFile, echo: opts.echo });
 }
 
 export async function mongoIsReady(uri: string): Promise<boolean> {

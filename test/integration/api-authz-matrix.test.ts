@@ -91,6 +91,16 @@ const MATRIX: Record<string, Entry> = {
     call: (fx) => ({ path: `/api/v1/officer/cases/${fx.decisionCaseId}/steps/police/decision`, body: { decision: 'approve' } }),
     expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 200, otherOfficer: 403, supervisor: 403 },
   },
+  'GET /api/v1/officer/school-waitlist': {
+    call: () => ({ path: '/api/v1/officer/school-waitlist' }),
+    // Education's list only (§21–23): the police officer is refused.
+    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 403, otherOfficer: 200, supervisor: 403 },
+  },
+  'POST /api/v1/officer/cases/{caseId}/children/{personIndex}/school-place': {
+    call: (fx) => ({ path: `/api/v1/officer/cases/${fx.caseId}/children/1/school-place`, body: { school: '鄠邑区第一幼儿园' } }),
+    // Education gets past every access check to the business rule: no child of this case waits.
+    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 403, otherOfficer: 409, supervisor: 403 },
+  },
 
   'GET /api/v1/supervisor/stuck-cases': {
     call: () => ({ path: '/api/v1/supervisor/stuck-cases?reason=overdue' }),

@@ -1,0 +1,104 @@
+/**
+ * The policy rules through the API (issue 8): reason codes belong to a route and department
+ * (§1: a criminal record is no refusal reason on the town route; §21–23: education never refuses
+ * a town family), and a child waiting for a school place is seen by the applicant and worked by
+ * the education department from its waiting list while the family settles.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import {
+  assertProblem,
+  decideViaApi,
+  freshIdNumber,
+  invalidPaths,
+  submitCase,
+  tokens,
+  townBody,
+  waitForCase,
+  waitForStatus,
+  waitForWorkflow,
+  type Tokens,
+} from '../support/api';
+import { testCapacities } from '../support/capacities';
+import { startStack, type TestStack } from '../support/stack';
+
+// Huyi's kindergarten starts full, so a kindergarten child waits for a place.
+const capacities = testCapacities((t) => (t.schoolPlaces.huyi.kindergarten = 0));
+
+describe('API: policy rules and the school waiting list', () => {
+  let stack: TestStack;
+  let t: Tokens;
+  before(async () => {
+    stack = await startStack('api_policy', { capacityDir: capacities.dir, env: { WAITLIST_RECHECK_MS: '60000' } });
+    t = await tokens(stack);
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  const withChild = () =>
+    townBody(freshIdNumber(), {
+      family: [{ idNumber: freshIdNumber(), name: '王小宝', relation: 'child', schoolLevel: 'kindergarten' }],
+    });
+
+  it('§1 when a police officer refuses a town case for a criminal record, then the API answers 400 naming /reasonCode and the reasons that apply', async () => {
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForWorkflow(stack, caseId, (c) => c.steps.police?.status === 'awaiting_decision', 'police awaiting');
+
+    const res = await request(stack.app)
+      .post(`/api/v1/officer/cases/${caseId}/steps/police/decision`)
+      .set('authorization', t.police)
+      .send({ decision: 'reject', reasonCode: 'criminal_record' });
+
+    assertProblem(res, 400);
+    assert.deepEqual(invalidPaths(res), ['/reasonCode']);
+    assert.match(JSON.stringify(res.body), /identity_mismatch/);
+  });
+
+  it('§21–23 when an education officer tries to refuse a town family, then the API answers 400: a child never blocks settlement', async () => {
+    const caseId = await submitCase(stack, t.applicant, withChild());
+    await waitForWorkflow(stack, caseId, (c) => c.steps.education?.status === 'awaiting_decision', 'education awaiting');
+
+    const res = await request(stack.app)
+      .post(`/api/v1/officer/cases/${caseId}/steps/education/decision`)
+      .set('authorization', t.education)
+      .send({ decision: 'reject', reasonCode: 'other', reasonText: '学位已满' });
+
+    assertProblem(res, 400);
+    assert.deepEqual(invalidPaths(res), ['/reasonCode']);
+  });
+
+  it('§21–23 when the kindergarten is full, then the family settles, the applicant sees which child waits where and since when, and education places it from its waiting list', async () => {
+    const caseId = await submitCase(stack, t.applicant, withChild());
+    for (const d of ['police', 'housing', 'education'] as const) await decideViaApi(stack, t[d], caseId, d);
+    await waitForStatus(stack, caseId, 'settled');
+    await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'child waiting');
+
+    const mine = await request(stack.app).get(`/api/v1/applicant/cases/${caseId}`).set('authorization', t.applicant).expect(200);
+    const [placement] = mine.body.schoolPlacements as Array<Record<string, unknown>>;
+    assert.equal(placement?.status, 'waiting');
+    assert.equal(placement?.name, '王小宝');
+    assert.equal(placement?.area, 'huyi');
+    assert.equal(placement?.level, 'kindergarten');
+    assert.equal(typeof placement?.waitingSince, 'string');
+    assert.equal(placement?.feeWaiver, false, '§22: no fee waiver before compulsory education');
+
+    const list = await request(stack.app)
+      .get('/api/v1/officer/school-waitlist?area=huyi')
+      .set('authorization', t.education)
+      .expect(200);
+    assert.ok((list.body.items as Array<{ caseId: string }>).some((i) => i.caseId === caseId));
+    assertProblem(await request(stack.app).get('/api/v1/officer/school-waitlist').set('authorization', t.police), 403);
+
+    const url = `/api/v1/officer/cases/${caseId}/children/1/school-place`;
+    const placed = await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第二幼儿园' });
+    assert.equal(placed.status, 200, JSON.stringify(placed.body));
+    assert.equal(placed.body.placement.status, 'placed');
+    assertProblem(await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第三幼儿园' }), 409);
+
+    const after = await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'placed', 'child placed');
+    assert.equal(after.schoolPlacements?.[0]?.school, '鄠邑区第二幼儿园');
+    assert.equal(after.childrenWaiting, 0);
+  });
+});

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { provideSupplementUpdate, settlementCaseWorkflowId, withdrawUpdate } from '../../workflows/settlement-case.messages';
 import type { ApiDeps } from '../deps';
-import { addRoute } from '../http/route';
+import { addRoute, Problem } from '../http/route';
 import { ApplicationBody, SupplementBody, WithdrawBody } from '../schemas/application.schema';
 import { applicantSummary, applicantView, ApplicantCaseSummary, ApplicantCaseView } from '../schemas/case-views';
 import { CaseIdParams, CaseIdResponse, Limit } from '../schemas/common';
@@ -36,7 +36,12 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     body: ApplicationBody,
     responses: {
       202: { description: 'Accepted: the case runs', schema: CaseIdResponse },
-      409: { description: 'An open case exists for this applicant ID number' },
+      409: {
+        description:
+          'A person of the application (applicant or family member) is already in an open case, or in another submission in progress (§8); invalidParams names each by its JSON pointer, e.g. /family/1/idNumber — never the other case',
+        schema: Problem,
+        contentType: 'application/problem+json',
+      },
       422: { description: 'Idempotency-Key reused with a different body' },
     },
     handler: async ({ caller, body, req }) => {

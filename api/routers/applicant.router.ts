@@ -1,4 +1,4 @@
-/** Applicant routes: submit, track, supplement, withdraw — only ever their own cases. */
+/** Applicant routes: submit, track, read the notices sent, supplement, withdraw — only ever their own cases. */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -8,6 +8,8 @@ import { addRoute, Problem } from '../http/route';
 import { ApplicationBody, SupplementBody, WithdrawBody } from '../schemas/application.schema';
 import { applicantSummary, applicantView, ApplicantCaseSummary, ApplicantCaseView } from '../schemas/case-views';
 import { CaseIdParams, CaseIdResponse, Limit } from '../schemas/common';
+import { applicantNoticeView, ApplicantNoticeView } from '../schemas/notice-views';
+import { listApplicantNotices } from '../services/applicant-notices';
 import { loadOwnCase } from '../services/case-store';
 import { listOwnCases, submitApplication } from '../services/submission';
 import { mapWorkflowErrors } from '../services/workflow-errors';
@@ -87,6 +89,23 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       status: 200,
       body: applicantView(await loadOwnCase(deps, params.caseId, caller.sub)),
     }),
+  });
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/applicant/cases/:caseId/notices',
+    summary: 'The notices you were sent about your case (SMS and email, as rendered, ID numbers masked), oldest first',
+    tag: 'applicant',
+    roles,
+    params: CaseIdParams,
+    responses: {
+      200: { description: 'Your notices of this case', schema: z.object({ items: z.array(ApplicantNoticeView) }) },
+    },
+    handler: async ({ caller, params }) => {
+      await loadOwnCase(deps, params.caseId, caller.sub);
+      const notices = await listApplicantNotices(deps, params.caseId);
+      return { status: 200, body: { items: notices.map(applicantNoticeView) } };
+    },
   });
 
   addRoute(router, registry, {

@@ -2,9 +2,10 @@
  * Small documents the API keeps for correctness under retries and races (no transactions on
  * FerretDB v1, so each relies on a unique _id):
  * - idempotency keys: same key + same body → the same response; a different body → 422;
- * - open-case locks: one open case per applicant ID number (§8), one document per generation
- *   (`<idNumber>#<n>`), so that taking over the lock of an ended case is an insert, which
- *   FerretDB v1 does atomically, never an update, which it does not;
+ * - open-case locks: one open case per person (§8) — applicant or family member, keyed by
+ *   citizen ID number — one document per person and generation (`<idNumber>#<n>`), so that
+ *   taking over the lock of an ended case is an insert, which FerretDB v1 does atomically, never
+ *   an update, which it does not;
  * - counters: human-readable case numbers HK-YYYY-NNNNNN.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
@@ -20,7 +21,7 @@ export interface IdempotencyKeyDoc {
 export interface OpenCaseLockDoc {
   /** `<idNumber>#<generation>`: the unique key that makes each takeover a single winner. */
   _id: string;
-  /** The applicant's citizen ID number. */
+  /** The citizen ID number of one person of the application: the applicant or a family member. */
   person: string;
   /** 0 for the person's first case, then one more for each case after an ended one. */
   generation: number;

@@ -44,7 +44,8 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   }) => Promise<RouteResult>;
 }
 
-const Problem = z
+/** The problem+json body every error has; exported for routes that document a problem of their own. */
+export const Problem = z
   .object({
     type: z.string(),
     title: z.string(),

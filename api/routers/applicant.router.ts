@@ -1,13 +1,15 @@
-/** Applicant routes: submit, track, supplement, withdraw — only ever their own cases. */
+/** Applicant routes: submit, track, read the notices sent, supplement, withdraw — only ever their own cases. */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
 import { provideSupplementUpdate, settlementCaseWorkflowId, withdrawUpdate } from '../../workflows/settlement-case.messages';
 import type { ApiDeps } from '../deps';
-import { addRoute } from '../http/route';
+import { addRoute, Problem } from '../http/route';
 import { ApplicationBody, SupplementBody, WithdrawBody } from '../schemas/application.schema';
 import { applicantSummary, applicantView, ApplicantCaseSummary, ApplicantCaseView } from '../schemas/case-views';
 import { CaseIdParams, CaseIdResponse, Limit } from '../schemas/common';
+import { applicantNoticeView, ApplicantNoticeView } from '../schemas/notice-views';
+import { listApplicantNotices } from '../services/applicant-notices';
 import { loadOwnCase } from '../services/case-store';
 import { listOwnCases, submitApplication } from '../services/submission';
 import { mapWorkflowErrors } from '../services/workflow-errors';
@@ -36,7 +38,12 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     body: ApplicationBody,
     responses: {
       202: { description: 'Accepted: the case runs', schema: CaseIdResponse },
-      409: { description: 'An open case exists for this applicant ID number' },
+      409: {
+        description:
+          'A person of the application (applicant or family member) is already in an open case, or in another submission in progress (§8); invalidParams names each by its JSON pointer, e.g. /family/1/idNumber — never the other case',
+        schema: Problem,
+        contentType: 'application/problem+json',
+      },
       422: { description: 'Idempotency-Key reused with a different body' },
     },
     handler: async ({ caller, body, req }) => {
@@ -82,6 +89,23 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       status: 200,
       body: applicantView(await loadOwnCase(deps, params.caseId, caller.sub)),
     }),
+  });
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/applicant/cases/:caseId/notices',
+    summary: 'The notices you were sent about your case (SMS and email, as rendered, ID numbers masked), oldest first',
+    tag: 'applicant',
+    roles,
+    params: CaseIdParams,
+    responses: {
+      200: { description: 'Your notices of this case', schema: z.object({ items: z.array(ApplicantNoticeView) }) },
+    },
+    handler: async ({ caller, params }) => {
+      await loadOwnCase(deps, params.caseId, caller.sub);
+      const notices = await listApplicantNotices(deps, params.caseId);
+      return { status: 200, body: { items: notices.map(applicantNoticeView) } };
+    },
   });
 
   addRoute(router, registry, {

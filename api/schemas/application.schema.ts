@@ -43,11 +43,18 @@ export const ApplicationBody = z
       ctx.addIssue({ code: 'custom', path: ['district'], message: 'the points route needs a district (and no town)' });
     if (a.route === 'town' && (!a.town || a.district))
       ctx.addIssue({ code: 'custom', path: ['town'], message: 'the town route needs a town (and no district)' });
-    const seen = new Set<string>([a.applicant.idNumber]);
+    // The ID number is the person key (§8): one person twice would be locked, checked and
+    // registered twice. The second mention is named, with a pointer to the first.
+    const firstAt = new Map<string, string>([[a.applicant.idNumber, '/applicant/idNumber']]);
     a.family.forEach((m, i) => {
-      if (seen.has(m.idNumber))
-        ctx.addIssue({ code: 'custom', path: ['family', i, 'idNumber'], message: 'each person appears once' });
-      seen.add(m.idNumber);
+      const first = firstAt.get(m.idNumber);
+      if (first)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['family', i, 'idNumber'],
+          message: `each person appears once: the same ID number as ${first}`,
+        });
+      else firstAt.set(m.idNumber, `/family/${i}/idNumber`);
     });
   })
   .meta({ id: 'Application' });

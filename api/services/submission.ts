@@ -1,14 +1,14 @@
 /**
  * Submitting an application: either accepted with a case id or clearly refused, never half
- * stored. Idempotency keys make retries safe; a lock per applicant ID number keeps one open
- * case per person (§8).
+ * stored. Idempotency keys make retries safe; a lock per person of the application — applicant
+ * and each family member — keeps one open case per person (§8, services/open-case-locks.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { trusted } from 'mongoose';
 import { pointsPolicyInForce } from '../../activities/policy-store';
-import { TERMINAL_STATUSES, type Application, type Department } from '../../domain/vocabulary';
-import { idempotencyKeyModel, openCaseLockModel, counterModel } from '../../models/api-records.model';
+import type { Application, Department } from '../../domain/vocabulary';
+import { counterModel, idempotencyKeyModel } from '../../models/api-records.model';
 import { caseModel } from '../../models/case.model';
 import { settlementCase } from '../../workflows/settlement-case.workflow';
 import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
@@ -17,7 +17,7 @@ import { decodeCursor, encodeCursor, InstantAndId } from '../http/cursor';
 import { HttpProblem } from '../problem';
 import type { ApplicationBody } from '../schemas/application.schema';
 import { todayInChina } from '../schemas/common';
-import { loadCase } from './case-store';
+import { markOpenCaseLocksStarted, personsOf, releaseOpenCaseLocks, takeOpenCaseLocks } from './open-case-locks';
 import { withTemporalDeadline } from './temporal-call';
 
 export interface SubmissionResult {
@@ -75,9 +75,10 @@ async function replay(deps: ApiDeps, _id: string, requestHash: string): Promise<
 async function submit(deps: ApiDeps, applicantUserId: string, body: ApplicationBody): Promise<SubmissionResult> {
   const caseId = randomUUID();
   const idNumber = body.applicant.idNumber;
-  const lockId = await takeOpenCaseLock(deps, idNumber, caseId);
+  const lockIds = await takeOpenCaseLocks(deps, personsOf(body), caseId);
+  let caseNumber: string;
   try {
-    const caseNumber = await nextCaseNumber(deps);
+    caseNumber = await nextCaseNumber(deps);
     const application: Application = {
       route: body.route,
       ...(body.district ? { district: body.district } : {}),
@@ -128,48 +129,17 @@ async function submit(deps: ApiDeps, applicantUserId: string, body: ApplicationB
         args: [input],
       }),
     );
-    await openCaseLockModel(deps.mongo).updateOne({ _id: lockId }, { $set: { state: 'started' } });
-    return { status: 202, body: { caseId, caseNumber, status: 'submitted' } };
   } catch (err) {
-    await openCaseLockModel(deps.mongo)
-      .deleteOne({ _id: lockId, caseId })
-      .catch(() => undefined);
+    await releaseOpenCaseLocks(deps, lockIds, caseId);
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw new HttpProblem(409, 'conflict', 'This case already exists');
     throw err;
   }
-}
-
-/** A pending lock younger than this belongs to a submission still in flight. */
-const PENDING_LOCK_GRACE_MS = 60_000;
-
-const openCaseExists = (detail: string) => new HttpProblem(409, 'open-case-exists', detail);
-
-/**
- * One open case per applicant ID number (§8). The person's newest lock decides: a submission in
- * flight (pending, recent) or an open case refuses; an ended case, or a pending lock whose
- * submission died before its workflow started, lets the next generation be inserted. Concurrent
- * submissions insert the same generation id and exactly one insert wins — no update is trusted
- * to be atomic (FerretDB v1's are not). Returns the lock's id.
- */
-async function takeOpenCaseLock(deps: ApiDeps, idNumber: string, caseId: string): Promise<string> {
-  const locks = openCaseLockModel(deps.mongo);
-  const current = await locks.findOne({ person: idNumber }).sort({ generation: -1 }).lean();
-  if (current) {
-    if (current.state === 'pending' && Date.now() - current.lockedAt.getTime() < PENDING_LOCK_GRACE_MS)
-      throw openCaseExists('Another submission for this applicant is in progress');
-    const existing = await loadCase(deps, current.caseId);
-    if (existing && !TERMINAL_STATUSES.includes(existing.status))
-      throw openCaseExists('This applicant already has an open case; withdraw it or wait for its decision first');
-  }
-  const generation = (current?.generation ?? -1) + 1;
-  const _id = `${idNumber}#${generation}`;
-  try {
-    await locks.create({ _id, person: idNumber, generation, caseId, state: 'pending', lockedAt: new Date() });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    throw openCaseExists('Another submission for this applicant is in progress');
-  }
-  return _id;
+  // The case runs from here on, so its locks must stand even if marking them fails: a pending
+  // lock of a running case still refuses (within the grace as in flight, after it as open).
+  await markOpenCaseLocksStarted(deps, lockIds).catch((err: unknown) =>
+    deps.logger.warn({ err, caseId }, 'open-case locks left pending'),
+  );
+  return { status: 202, body: { caseId, caseNumber, status: 'submitted' } };
 }
 
 /**

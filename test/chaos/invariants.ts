@@ -5,7 +5,7 @@
  *   on an officer, on the applicant, or on the pause between rounds of a failing lookup — and
  *   the read model says the same as the workflow (when it shows a transition older than the
  *   newest one audited, a projection was lost: `read-model-regressed`); one open case per
- *   applicant ID number;
+ *   person's ID number, as applicant or family member (§8);
  * - exactly one notice per case + event + channel + recipient + discriminator key (the middle of
  *   notices._id), one per case for the once-only events whatever their key, and each lifecycle
  *   notice present (case received; settled / rejected / withdrawn as the case ended);
@@ -44,7 +44,7 @@ export interface CaseView {
   seq: number;
   steps: CaseState['steps'];
   reservations: CaseState['reservations'];
-  application: { applicant: { idNumber: string }; contact: { email?: string } };
+  application: { applicant: { idNumber: string }; family?: Array<{ idNumber: string }>; contact: { email?: string } };
   failingCompensations?: string[];
 }
 
@@ -226,15 +226,21 @@ export function checkInvariants(s: Snapshot): Violation[] {
     for (const n of notices) if (!noticeLines.has(n._id)) v('audit-incomplete', `no audit line for notice ${n._id}`, caseId);
   }
 
-  // ---- one open case per applicant ID number (§8), whatever retries the submissions met
+  // ---- one open case per person (§8), applicant or family member, whatever retries the submissions met
   const truth = (c: CaseView) => {
     const wf = s.workflows?.[c._id];
     return wf?.status === 'COMPLETED' ? wf.resultStatus! : (wf?.live?.status ?? c.status);
   };
   const open = s.cases.filter((c) => !TERMINAL_STATUSES.includes(truth(c) as never));
-  for (const [, list] of groupBy(open, (c) => c.application.applicant.idNumber)) {
+  const openPersons = open.flatMap((c) =>
+    [...new Set([c.application.applicant, ...(c.application.family ?? [])].map((p) => p.idNumber))].map((idNumber) => ({
+      idNumber,
+      c,
+    })),
+  );
+  for (const [, list] of groupBy(openPersons, (p) => p.idNumber)) {
     if (list.length > 1)
-      v('duplicate-open-case', `one applicant, ${list.length} open cases: ${list.map((c) => c._id).join(', ')}`);
+      v('duplicate-open-case', `one person, ${list.length} open cases: ${list.map((p) => p.c._id).join(', ')}`);
   }
 
   // ---- reservations without a case

@@ -66,6 +66,10 @@ const MATRIX: Record<string, Entry> = {
     call: (fx) => ({ path: `/api/v1/applicant/cases/${fx.caseId}` }),
     expect: { ...UNAUTHENTICATED, owner: 200, otherApplicant: 404, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
   },
+  'GET /api/v1/applicant/cases/{caseId}/notices': {
+    call: (fx) => ({ path: `/api/v1/applicant/cases/${fx.caseId}/notices` }),
+    expect: { ...UNAUTHENTICATED, owner: 200, otherApplicant: 404, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
+  },
   'POST /api/v1/applicant/cases/{caseId}/supplements': {
     call: (fx) => ({
       path: `/api/v1/applicant/cases/${fx.caseId}/supplements`,

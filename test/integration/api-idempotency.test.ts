@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { trusted } from 'mongoose';
 import request from 'supertest';
 import { idempotencyKeyModel, openCaseLockModel } from '../../models/api-records.model';
 import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForStatus } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
-describe('API: idempotent submissions and one open case per person (§8)', () => {
+describe('API: idempotent submissions and one open case per person, applicant or family member (§8)', () => {
   let stack: TestStack;
   let alice: string;
   let bob: string;
@@ -139,6 +140,121 @@ describe('API: idempotent submissions and one open case per person (§8)', () =>
     // Assert
     assert.equal(retried.status, 202, JSON.stringify(retried.body));
     assert.notEqual(retried.body.caseId, first);
+  });
+
+  describe('every person of an application, applicant or family member (§8)', () => {
+    const spouse = (idNumber: string) => ({ idNumber, name: '李测试', relation: 'spouse' });
+    const child = (idNumber: string) => ({ idNumber, name: '王小测', relation: 'child' });
+    const locksOf = (...people: string[]) => openCaseLockModel(stack.mongo).countDocuments({ person: trusted({ $in: people }) });
+    const pointers = (res: request.Response) =>
+      ((res.body.invalidParams ?? []) as Array<{ path: string; message: string }>).map((p) => p.path);
+
+    it('when a family member of an open case is named again, as applicant or as family member, then it is a 409 naming that field and nothing of the other case; once that case is withdrawn, the same applications go through', async () => {
+      // Arrange: alice's case settles herself and her spouse.
+      const [applicant, member, newcomer, newcomersChild] = [freshIdNumber(), freshIdNumber(), freshIdNumber(), freshIdNumber()];
+      const first = await submit(alice, townBody(applicant, { family: [spouse(member)] }));
+      assert.equal(first.status, 202, JSON.stringify(first.body));
+      const asApplicant = townBody(member);
+      const asFamily = townBody(newcomer, { family: [child(newcomersChild), spouse(member)] });
+
+      // Act
+      const refusedAsApplicant = await submit(bob, asApplicant);
+      const refusedAsFamily = await submit(bob, asFamily, 'family-clash-0001');
+
+      // Assert
+      assertProblem(refusedAsApplicant, 409);
+      assertProblem(refusedAsFamily, 409);
+      for (const res of [refusedAsApplicant, refusedAsFamily]) {
+        assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/open-case-exists');
+        const text = JSON.stringify(res.body);
+        for (const secret of [first.body.caseId, first.body.caseNumber, 'alice', applicant, member])
+          assert.ok(!text.includes(secret), `the refusal must not reveal ${secret}: ${text}`);
+      }
+      assert.deepEqual(pointers(refusedAsApplicant), ['/applicant/idNumber']);
+      assert.deepEqual(pointers(refusedAsFamily), ['/family/1/idNumber']);
+      assert.equal(await locksOf(newcomer, newcomersChild), 0, 'the refused submission holds no lock');
+
+      // Act: the first case ends.
+      await request(stack.app)
+        .post(`/api/v1/applicant/cases/${first.body.caseId}/withdrawal`)
+        .set('authorization', alice)
+        .send({})
+        .expect(202);
+      await waitForStatus(stack, first.body.caseId as string, 'withdrawn');
+      const acceptedAsFamily = await submit(bob, asFamily, 'family-clash-0001');
+      const refusedNowAsApplicant = await submit(bob, asApplicant);
+
+      // Assert: free again as a family member; then taken by that new case, so not free as an applicant.
+      assert.equal(acceptedAsFamily.status, 202, JSON.stringify(acceptedAsFamily.body));
+      assertProblem(refusedNowAsApplicant, 409);
+      assert.deepEqual(pointers(refusedNowAsApplicant), ['/applicant/idNumber']);
+      const locks = await openCaseLockModel(stack.mongo)
+        .find({ caseId: acceptedAsFamily.body.caseId as string })
+        .lean();
+      assert.deepEqual(locks.map((l) => l.person).sort(), [newcomer, newcomersChild, member].sort());
+      assert.ok(locks.every((l) => l.state === 'started'));
+    });
+
+    it('when the same ID number appears twice in one application, then it is a 400 naming the second mention and pointing to the first, and nothing is locked', async () => {
+      // Arrange
+      const [applicant, member] = [freshIdNumber(), freshIdNumber()];
+
+      // Act
+      const applicantTwice = await submit(alice, townBody(applicant, { family: [spouse(member), child(applicant)] }));
+      const memberTwice = await submit(alice, townBody(applicant, { family: [spouse(member), child(member)] }));
+
+      // Assert
+      assertProblem(applicantTwice, 400);
+      assertProblem(memberTwice, 400);
+      assert.deepEqual(applicantTwice.body.invalidParams, [
+        { path: '/family/1/idNumber', message: 'each person appears once: the same ID number as /applicant/idNumber' },
+      ]);
+      assert.deepEqual(memberTwice.body.invalidParams, [
+        { path: '/family/1/idNumber', message: 'each person appears once: the same ID number as /family/0/idNumber' },
+      ]);
+      assert.equal(await locksOf(applicant, member), 0);
+    });
+
+    it('when a submission is refused because one of its people is not free, then none of the others keeps a lock and each may apply at once', async () => {
+      // Arrange: the member is in an open case.
+      const [holder, member, applicant, otherMember] = [freshIdNumber(), freshIdNumber(), freshIdNumber(), freshIdNumber()];
+      await submitCase(stack, alice, townBody(holder, { family: [spouse(member)] }));
+
+      // Act
+      const refused = await submit(bob, townBody(applicant, { family: [child(otherMember), spouse(member)] }));
+      const applicantAlone = await submit(bob, townBody(applicant));
+      const otherAlone = await submit(bob, townBody(otherMember));
+
+      // Assert: a lock left pending would refuse both for a minute.
+      assertProblem(refused, 409);
+      assert.deepEqual(pointers(refused), ['/family/1/idNumber']);
+      assert.equal(applicantAlone.status, 202, JSON.stringify(applicantAlone.body));
+      assert.equal(otherAlone.status, 202, JSON.stringify(otherAlone.body));
+    });
+
+    it('when submissions sharing people race, each listing them in another order, then exactly one is accepted and the refused ones hold no lock', async () => {
+      // Arrange: four applications over the same two shared people, in both orders, each with a person of its own.
+      // Own numbers sort first, so a submission that loses a shared person already holds its own, and must let it go.
+      const ids = Array.from({ length: 6 }, freshIdNumber).sort();
+      const own = ids.slice(0, 4);
+      const [shared1, shared2] = ids.slice(4) as [string, string];
+      const bodies = own.map((idNumber, i) =>
+        townBody(idNumber, { family: i % 2 === 0 ? [spouse(shared1), child(shared2)] : [child(shared2), spouse(shared1)] }),
+      );
+
+      // Act
+      const answers = await Promise.all(bodies.map((body, i) => submit(i % 2 === 0 ? alice : bob, body)));
+
+      // Assert
+      const statuses = answers.map((a) => a.status).sort();
+      assert.deepEqual(statuses, [202, 409, 409, 409], JSON.stringify(answers.map((a) => a.body)));
+      const winner = answers.findIndex((a) => a.status === 202);
+      const locks = await openCaseLockModel(stack.mongo)
+        .find({ person: trusted({ $in: [shared1, shared2, ...own] }) })
+        .lean();
+      assert.deepEqual(locks.map((l) => l.person).sort(), [shared1, shared2, own[winner]!].sort());
+      assert.ok(locks.every((l) => l.caseId === answers[winner]!.body.caseId));
+    });
   });
 
   it('when two accounts use the same key for their own applications, then they are two independent cases', async () => {

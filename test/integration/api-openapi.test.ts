@@ -68,6 +68,31 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
     assert.deepEqual((application.required as string[]).sort(), ['applicant', 'contact', 'route']);
   });
 
+  it('when the document is read, then it lists the applicant’s notices of a case with their schema, and the open-case 409 of a submission as problem+json', () => {
+    // Arrange
+    type Op = { security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+    const notices = doc.paths['/api/v1/applicant/cases/{caseId}/notices']?.get as Op | undefined;
+    const submission = doc.paths['/api/v1/applicant/cases']?.post as Op | undefined;
+
+    // Assert
+    assert.ok(notices, 'GET /api/v1/applicant/cases/{caseId}/notices is documented');
+    assert.ok((notices.security?.length ?? 0) > 0);
+    const ok = JSON.stringify(notices.responses['200']?.content?.['application/json']?.schema);
+    assert.match(ok, /#\/components\/schemas\/ApplicantNotice/);
+    assert.ok(notices.responses['404'], 'another person’s case is a documented 404');
+    const notice = doc.components.schemas.ApplicantNotice!;
+    assert.deepEqual(Object.keys(notice.properties as object).sort(), [
+      'body',
+      'channel',
+      'createdAt',
+      'event',
+      'locale',
+      'status',
+      'subject',
+    ]);
+    assert.ok(submission?.responses['409']?.content?.['application/problem+json'], 'the open-case 409 is problem+json');
+  });
+
   it('when the docs page is opened, then it lists every operation, escaped, under a content security policy', async () => {
     // Act
     const res = await request(stack.app).get('/api/v1/docs').expect(200);

@@ -145,8 +145,9 @@ describe('API: dependencies down and back', () => {
 
     it('when Temporal stops, then readiness and submissions answer 503 naming it, nothing is half-stored, and the same submission succeeds once it is back', async () => {
       // Arrange
-      const idNumber = freshIdNumber();
-      const body = townBody(idNumber);
+      // A family, so that "nothing half-stored" covers the open-case lock of every person (§8).
+      const [idNumber, spouseId] = [freshIdNumber(), freshIdNumber()];
+      const body = townBody(idNumber, { family: [{ idNumber: spouseId, name: '李测试', relation: 'spouse' }] });
       const submit = () =>
         request(app)
           .post('/api/v1/applicant/cases')
@@ -167,7 +168,8 @@ describe('API: dependencies down and back', () => {
       assertProblem(refused, 503);
       assert.equal(refused.body.dependency, 'Temporal');
       assert.ok(Number(refused.headers['retry-after']) > 0);
-      assert.equal(await openCaseLockModel(stack.mongo).countDocuments({ person: idNumber }), 0, 'no open-case lock');
+      for (const person of [idNumber, spouseId])
+        assert.equal(await openCaseLockModel(stack.mongo).countDocuments({ person }), 0, 'no open-case lock for anyone');
       assert.equal(
         await idempotencyKeyModel(stack.mongo).countDocuments({ _id: 'resilient-applicant:temporal-outage-0001' }),
         0,

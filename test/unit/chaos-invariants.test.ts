@@ -223,6 +223,18 @@ describe('chaos invariant checker', () => {
     assert.ok(rules(s).includes('duplicate-open-case'), rules(s).join('; '));
   });
 
+  it('when a family member of one open case is in another open case, then it is reported (one open case per person, §8)', () => {
+    const s = cleanState();
+    const other = structuredClone(s.cases.find((c) => c._id === WAITING)!);
+    other._id = '55555555-5555-4555-8555-555555555555';
+    other.application = { ...other.application, applicant: { idNumber: '11010519491231002X' } };
+    const waiting = s.cases.find((c) => c._id === WAITING)!;
+    waiting.application = { ...waiting.application, family: [{ idNumber: '110105200002290021' }] };
+    other.application.family = [{ idNumber: '110105200002290021' }];
+    s.cases.push(other);
+    assert.ok(rules(s).includes('duplicate-open-case'), rules(s).join('; '));
+  });
+
   it('when the read model of a rejected case fell back to an older transition, then it is reported as regressed (and nothing else)', () => {
     const s = cleanState();
     const c = s.cases.find((x) => x._id === REJECTED)!;

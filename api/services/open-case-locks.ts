@@ -1,0 +1,151 @@
+/**
+ * One open case per person (§8): the citizen ID number is the unique person key, and a person is
+ * in at most one open case, as applicant or as family member. A submission holds a lock for
+ * every person in its application; the lock of a case that has ended lets the next one in.
+ *
+ * FerretDB v1 has no transactions and no atomic conditional updates, so a lock is one document
+ * per person and generation (`<idNumber>#<n>`, models/api-records.model.ts): taking a person over
+ * from an ended case inserts generation n+1, and of two concurrent submissions exactly one insert
+ * wins. Nothing here waits for a lock, so nothing can deadlock; people are still taken in ID
+ * order so that two submissions sharing people can never each hold one that the other needs —
+ * of any two that collide, one goes through.
+ */
+import { trusted } from 'mongoose';
+import { TERMINAL_STATUSES } from '../../domain/vocabulary';
+import { openCaseLockModel, type OpenCaseLockDoc } from '../../models/api-records.model';
+import type { ApiDeps } from '../deps';
+import { HttpProblem, type InvalidParam } from '../problem';
+import type { ApplicationBody } from '../schemas/application.schema';
+import { loadCase } from './case-store';
+
+/** One person of an application and the JSON pointer of their ID number in the request body. */
+export interface PersonInApplication {
+  pointer: string;
+  idNumber: string;
+}
+
+/** A pending lock younger than this belongs to a submission still in flight. */
+export const PENDING_LOCK_GRACE_MS = 60_000;
+
+const IN_PROGRESS = 'another submission that includes this person is in progress';
+const IN_OPEN_CASE =
+  'this person is already in an open case (as applicant or family member) and can apply again once it has ended';
+
+/**
+ * Names only the fields of this request: never the other case, its number, or whose it is. The
+ * clashing fields are in `invalidParams`, the member the API's 400s name fields with.
+ */
+const openCaseExists = (clashes: InvalidParam[]) =>
+  new HttpProblem(
+    409,
+    'open-case-exists',
+    'A person may be in only one open case at a time (§8); the people named in invalidParams are not free',
+    { invalidParams: clashes },
+  );
+
+const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
+
+export function personsOf(body: Pick<ApplicationBody, 'applicant' | 'family'>): PersonInApplication[] {
+  return [
+    { pointer: '/applicant/idNumber', idNumber: body.applicant.idNumber },
+    ...body.family.map((m, i) => ({ pointer: `/family/${i}/idNumber`, idNumber: m.idNumber })),
+  ];
+}
+
+/**
+ * Locks every person of the application for `caseId`, or takes none: on a clash the locks
+ * already taken are released before the 409. Returns the locks' ids.
+ */
+export async function takeOpenCaseLocks(deps: ApiDeps, persons: PersonInApplication[], caseId: string): Promise<string[]> {
+  // The request schema refuses a person named twice; should one get here anyway, they are locked once.
+  const seen = new Set<string>();
+  const unique = persons.filter((p) => !seen.has(p.idNumber) && seen.add(p.idNumber));
+  const newest = await newestLocks(deps, unique);
+
+  // Check everyone first, so a clash names every person who is not free and usually takes nothing.
+  const isOpen = openCaseCheck(deps);
+  const clashes: InvalidParam[] = [];
+  for (const p of unique) {
+    const reason = await refusal(newest.get(p.idNumber), isOpen);
+    if (reason) clashes.push({ path: p.pointer, message: reason });
+  }
+  if (clashes.length > 0) throw openCaseExists(clashes);
+
+  const locks = openCaseLockModel(deps.mongo);
+  const taken: string[] = [];
+  try {
+    for (const p of [...unique].sort((a, b) => (a.idNumber < b.idNumber ? -1 : a.idNumber > b.idNumber ? 1 : 0))) {
+      const generation = (newest.get(p.idNumber)?.generation ?? -1) + 1;
+      const _id = `${p.idNumber}#${generation}`;
+      try {
+        await locks.create({ _id, person: p.idNumber, generation, caseId, state: 'pending', lockedAt: new Date() });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // Another submission inserted this generation since we looked: it holds the person now.
+        throw openCaseExists([{ path: p.pointer, message: IN_PROGRESS }]);
+      }
+      taken.push(_id);
+    }
+  } catch (err) {
+    await releaseOpenCaseLocks(deps, taken, caseId);
+    throw err;
+  }
+  return taken;
+}
+
+/** The case's workflow runs: its locks now stand until the case ends. */
+export async function markOpenCaseLocksStarted(deps: ApiDeps, lockIds: string[]): Promise<void> {
+  await openCaseLockModel(deps.mongo).updateMany({ _id: trusted({ $in: lockIds }) }, { $set: { state: 'started' } });
+}
+
+/**
+ * Frees the locks of a submission that failed. Best effort: a lock left behind (the database
+ * failed too) stays pending, and once past the grace it is taken over like an ended case's,
+ * because no case with its id exists.
+ */
+export async function releaseOpenCaseLocks(deps: ApiDeps, lockIds: string[], caseId: string): Promise<void> {
+  if (lockIds.length === 0) return;
+  await openCaseLockModel(deps.mongo)
+    .deleteMany({ _id: trusted({ $in: lockIds }), caseId })
+    .catch(() => undefined);
+}
+
+/** Each person's newest lock, in one query. */
+async function newestLocks(deps: ApiDeps, persons: PersonInApplication[]): Promise<Map<string, OpenCaseLockDoc>> {
+  const docs = await openCaseLockModel(deps.mongo)
+    .find({ person: trusted({ $in: persons.map((p) => p.idNumber) }) })
+    .lean();
+  const newest = new Map<string, OpenCaseLockDoc>();
+  for (const d of docs) {
+    const seen = newest.get(d.person);
+    if (!seen || d.generation > seen.generation) newest.set(d.person, d);
+  }
+  return newest;
+}
+
+/** Whether a case is still open, asked once per case (a family's locks usually share one). */
+function openCaseCheck(deps: ApiDeps): (caseId: string) => Promise<boolean> {
+  const asked = new Map<string, Promise<boolean>>();
+  return (caseId) => {
+    let answer = asked.get(caseId);
+    if (!answer) {
+      answer = loadCase(deps, caseId).then((c) => c !== undefined && !TERMINAL_STATUSES.includes(c.status));
+      asked.set(caseId, answer);
+    }
+    return answer;
+  };
+}
+
+/**
+ * The person's newest lock decides: a submission in flight (pending, recent) or an open case
+ * refuses; an ended case, or a pending lock whose submission died before its workflow started
+ * (no such case), lets the next generation be inserted.
+ */
+async function refusal(
+  current: OpenCaseLockDoc | undefined,
+  isOpen: (caseId: string) => Promise<boolean>,
+): Promise<string | undefined> {
+  if (!current) return undefined;
+  if (current.state === 'pending' && Date.now() - current.lockedAt.getTime() < PENDING_LOCK_GRACE_MS) return IN_PROGRESS;
+  return (await isOpen(current.caseId)) ? IN_OPEN_CASE : undefined;
+}

@@ -1,10 +1,12 @@
 /**
- * What the README shows, run against a real stack served over HTTP: the curl walk-through runs
- * as written, top to bottom. Its shell block is taken from README.md and run by bash with
- * `set -euo pipefail`, with `API` pointing at the stack and `npm run token` signing with the
- * stack's secret (AUTH_JWT_SECRET). The block's own `call` stops at the first non-2xx answer, so
- * a command that no longer makes sense in its place (e.g. acting on a case that has already
- * settled) fails this test.
+ * What the README shows, run against a real stack served over HTTP:
+ * - the curl walk-through runs as written, top to bottom: its shell block is taken from
+ *   README.md and run by bash with `set -euo pipefail`, with `API` pointing at the stack and
+ *   `npm run token` signing with the stack's secret (AUTH_JWT_SECRET). The block's own `call`
+ *   stops at the first non-2xx answer, so a command that no longer makes sense in its place
+ *   (e.g. acting on a case that has already settled) fails this test;
+ * - "Trying it out": the example person, seeded from its file as `SIMULATOR_PEOPLE` would, is
+ *   rejected for insufficient points, one under the threshold (§2).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,12 +16,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { DEMO_CASE_PERSONAS } from '../../scripts/lib/demo-cases';
-import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { ALL_DEMO_PEOPLE, DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { everyoneIn, PEOPLE_DIR, readPeopleFile } from '../../tools/simulator/people-file';
+import { submitCase } from '../support/api';
 import { codeBlocks, readmeSection } from '../support/readme';
-import { startStack, TEST_JWT_SECRET, type TestStack } from '../support/stack';
+import { eventually, startStack, TEST_JWT_SECRET, type TestStack } from '../support/stack';
 
 const ROOT = join(__dirname, '..', '..');
 const WALKTHROUGH_TIMEOUT_MS = 180_000;
+const EXAMPLE = readPeopleFile(join(PEOPLE_DIR, 'examples', 'points-one-below.json'));
 
 function walkthrough(): string {
   const blocks = codeBlocks(readmeSection('Using the API'), 'sh');
@@ -55,7 +60,7 @@ describe('README, run against a real stack', () => {
   let api: string;
 
   before(async () => {
-    stack = await startStack('readme');
+    stack = await startStack('readme', { people: [...ALL_DEMO_PEOPLE, ...everyoneIn(EXAMPLE)] });
     server = createServer(stack.app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
@@ -97,5 +102,26 @@ describe('README, run against a real stack', () => {
       (e) => `${e.type}:${e.department ?? ''}:${e.what ?? ''}`,
     );
     assert.ok(whats.includes('supervisor_action:housing:extend_deadline'), whats.join('\n'));
+  });
+
+  it('when the "Trying it out" example person applies on the points route, then the case is rejected one point short', async () => {
+    const [entry] = EXAMPLE;
+    assert.ok(entry);
+    const p = entry.persona;
+    const auth = `Bearer ${await stack.token({ sub: 'readme-example', role: 'applicant' })}`;
+    const caseId = await submitCase(stack, auth, {
+      route: p.target.route,
+      district: p.target.district,
+      applicant: { idNumber: p.idNumber, name: p.name },
+      family: [],
+      contact: { phone: '13800138000', locale: 'zh-CN' },
+    });
+    const view = await eventually(async () => {
+      const res = await request(stack.app).get(`/api/v1/applicant/cases/${caseId}`).set('authorization', auth).expect(200);
+      return res.body.status === 'rejected' ? res.body : undefined;
+    }, 'the example case to be rejected');
+    assert.equal(view.score.total, view.score.threshold - 1);
+    assert.equal(view.score.passed, false);
+    assert.match(JSON.stringify(view), /insufficient_points/);
   });
 });

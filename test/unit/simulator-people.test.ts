@@ -1,14 +1,18 @@
 /**
  * The simulator's people are data (tools/simulator/people/*.json, SIMULATOR_PEOPLE): the files
- * load, and a bad one is refused with a message naming the file, the person and the field (ID
- * numbers per GB 11643-1999, §8).
+ * load, a bad one is refused with a message naming the file, the person and the field (ID
+ * numbers per GB 11643-1999, §8), and the README's example person scores exactly one point under
+ * the threshold of the points policy in force (§2).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { pointsPolicyInForce } from '../../activities/policy-store';
+import { todayInChina } from '../../api/schemas/common';
 import { loadConfig } from '../../config/config';
+import { scorePoints, type PointsInputs } from '../../domain/points-policy';
 import { ALL_DEMO_PEOPLE, DEMO_FAMILY, DEMO_PEOPLE, DEMO_PERSONA_NAMES } from '../../tools/simulator/demo-people';
 import {
   DEMO_PEOPLE_FILE,
@@ -20,7 +24,9 @@ import {
   peopleJsonSchema,
   readPeopleFile,
   simulatorPeopleSources,
+  type DemoPerson,
 } from '../../tools/simulator/people-file';
+import { codeBlocks, readmeSection } from '../support/readme';
 
 const EXAMPLE_FILE = join(PEOPLE_DIR, 'examples', 'points-one-below.json');
 
@@ -49,6 +55,13 @@ function refused(...patterns: RegExp[]) {
     for (const p of patterns) assert.match(err.message, p);
     return true;
   };
+}
+
+/** The records the points score reads; the person must be known to all four departments. */
+function pointsInputs(person: DemoPerson): PointsInputs {
+  const { police, hrss, housing, education } = person.records;
+  assert.ok(police && hrss && housing && education, `${person.name} needs a record in every department`);
+  return { police, hrss, housing, education };
 }
 
 describe('simulator people files', () => {
@@ -165,5 +178,43 @@ describe('simulator people files', () => {
 
   it('when people-file.ts changes, then people.schema.json is regenerated (npx tsx tools/simulator/write-people-schema.ts)', () => {
     assert.deepEqual(readJson(PEOPLE_JSON_SCHEMA_FILE), peopleJsonSchema());
+  });
+});
+
+describe('README example: a points case one point under the threshold (§2)', () => {
+  const readmeJson = codeBlocks(readmeSection('Trying it out'), 'json').map((b) => JSON.parse(b) as unknown);
+
+  it('when the README shows the example file, then it shows exactly the file the text points to', () => {
+    assert.ok(readmeJson.length >= 1, 'the section shows the example as a json block');
+    assert.deepEqual(readmeJson[0], readJson(EXAMPLE_FILE));
+  });
+
+  it('when the example is scored under the policy in force today, then it is exactly threshold − 1 and fails', () => {
+    const policy = pointsPolicyInForce(todayInChina());
+    const [entry] = parsePeople(readmeJson[0], 'README.md');
+    assert.ok(entry);
+    const score = scorePoints(policy, pointsInputs(entry.persona));
+    assert.equal(score.total, policy.threshold - 1, JSON.stringify(score.breakdown));
+    assert.equal(score.passed, false);
+    assert.equal(score.disqualifiedBy, undefined, 'it fails on the total alone');
+    assert.equal(entry.persona.target.route, 'points');
+    const section = readmeSection('Trying it out');
+    assert.ok(
+      section.includes(`policy/points/${policy.version}.json`),
+      `the README names the policy in force, ${policy.version}`,
+    );
+    assert.ok(section.includes(`threshold ${policy.threshold}`), `the README names the threshold, ${policy.threshold}`);
+  });
+
+  it('when the example gets one more year of continuous residence, then it scores exactly the threshold and passes', () => {
+    const policy = pointsPolicyInForce(todayInChina());
+    const [entry] = parsePeople(readmeJson[0], 'README.md');
+    const inputs = pointsInputs(entry!.persona);
+    const score = scorePoints(policy, {
+      ...inputs,
+      police: { ...inputs.police, continuousResidenceYears: inputs.police.continuousResidenceYears + 1 },
+    });
+    assert.equal(score.total, policy.threshold);
+    assert.equal(score.passed, true);
   });
 });

@@ -49,6 +49,8 @@ const CONFIG_SCHEMA = z.object({
   DEPARTMENT_SYSTEMS_TIMEOUT_MS: durationMs.default(5000),
   SIMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   SIMULATOR_PORT: port.default(3100),
+  /** Extra people files or folders for the simulator, comma-separated, besides tools/simulator/people/. */
+  SIMULATOR_PEOPLE: commaList(z.string()),
   // ---- identity (Bearer JWTs) ----
   /** HS256 shared secret (development / small deployments). Either this or AUTH_JWKS_URL. */
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -7,7 +7,8 @@ import { mintToken } from '../../api/auth/identity';
 import type { Config } from '../../config/config';
 import { DEMO_PEOPLE, toPerson, type DemoPersona } from '../../tools/simulator/demo-people';
 
-const DEMO: Array<keyof typeof DEMO_PEOPLE> = ['townOwner', 'pointsHigh', 'noHousing', 'parentWithChildren'];
+/** The personas whose cases `npm start` submits (the README walk-through uses none of them). */
+export const DEMO_CASE_PERSONAS: Array<keyof typeof DEMO_PEOPLE> = ['townOwner', 'pointsHigh', 'noHousing', 'parentWithChildren'];
 
 /** The submission body (POST /api/v1/cases) of a demo persona, with one contact for all. */
 export function demoApplication(p: DemoPersona, email = 'demo@example.cn') {
@@ -31,7 +32,7 @@ export function demoApplication(p: DemoPersona, email = 'demo@example.cn') {
 
 export async function seedDemoCases(apiUrl: string, config: Config, secret: string): Promise<string[]> {
   const lines: string[] = [];
-  for (const name of DEMO) {
+  for (const name of DEMO_CASE_PERSONAS) {
     const persona = DEMO_PEOPLE[name] as DemoPersona;
     const token = await mintToken(
       { sub: `demo-${name}`, role: 'applicant' },

@@ -19,6 +19,7 @@ import { loadConfig, type Config } from '../../config/config';
 import { createLogger, type Logger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { createSimulatorApp } from '../../tools/simulator/app';
+import type { DemoPerson } from '../../tools/simulator/demo-people';
 import { seedDepartmentSystems } from '../../tools/simulator/seed';
 import { createWorker } from '../../worker/create-worker';
 import { installTemporalRuntime } from '../../worker/runtime';
@@ -64,6 +65,8 @@ export interface StackOptions {
   lookupTimeoutMs?: number;
   /** The API's logger (e.g. one writing to a stream the test reads); the default is silent. */
   logger?: Logger;
+  /** Everyone the simulator knows (default: the demo personas of tools/simulator/people/demo.json). */
+  people?: readonly DemoPerson[];
 }
 
 export async function startStack(name: string, opts: StackOptions = {}): Promise<TestStack> {
@@ -79,7 +82,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     uri: mongoUriFor(`test_sim_${name.replace(/\W/g, '_')}_${suffix}`),
     serverSelectionTimeoutMS: 5000,
   });
-  await seedDepartmentSystems(simMongo);
+  await seedDepartmentSystems(simMongo, opts.people);
   const simServer: Server = createServer(createSimulatorApp({ conn: simMongo }));
   await new Promise<void>((resolve) => simServer.listen(0, '127.0.0.1', resolve));
   const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;

@@ -1,13 +1,15 @@
 /**
- * Department systems simulator entry point: load config, connect to the database
- * `department_systems` on the server of MONGODB_URI (its own database, apart from the case
- * engine's), seed the demo world, listen on SIMULATOR_HOST:SIMULATOR_PORT (127.0.0.1 unless told).
+ * Department systems simulator entry point: load config and the people files (people/*.json and
+ * SIMULATOR_PEOPLE; a bad file stops it here, naming the person and field), connect to the
+ * database `department_systems` on the server of MONGODB_URI (its own database, apart from the
+ * case engine's), seed them, listen on SIMULATOR_HOST:SIMULATOR_PORT (127.0.0.1 unless told).
  */
 import { loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
 import { retryUntil } from '../../config/retry';
 import { connectMongo } from '../../models/connection';
 import { createSimulatorApp } from './app';
+import { everyoneIn, loadPeople, simulatorPeopleSources } from './people-file';
 import { seedDepartmentSystems } from './seed';
 
 const SIMULATOR_DATABASE = 'department_systems';
@@ -22,14 +24,19 @@ function simulatorMongoUri(uri: string): string {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'department-systems-simulator' });
+  const sources = simulatorPeopleSources(config.SIMULATOR_PEOPLE);
+  const entries = loadPeople(sources);
   const conn = await retryUntil('MongoDB', logger, () =>
     connectMongo({
       uri: simulatorMongoUri(config.MONGODB_URI),
       serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     }),
   );
-  const seeded = await seedDepartmentSystems(conn);
-  logger.info({ database: SIMULATOR_DATABASE, ...seeded }, 'demo department records seeded');
+  const seeded = await seedDepartmentSystems(conn, everyoneIn(entries));
+  logger.info(
+    { database: SIMULATOR_DATABASE, sources, files: new Set(entries.map((e) => e.source)).size, ...seeded },
+    'department records seeded',
+  );
 
   const app = createSimulatorApp({ conn, logger });
   const server = app.listen(config.SIMULATOR_PORT, config.SIMULATOR_HOST, () => {

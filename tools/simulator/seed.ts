@@ -1,12 +1,13 @@
 /**
- * Seeds the simulated department systems with the demo personas and school capacity.
- * Idempotent and restoring: every run `$set`s the demo values (and `$unset`s departments a
- * persona has no record in), so re-seeding after a demo or test changed something puts the
+ * Seeds the simulated department systems with people (the demo personas unless told otherwise;
+ * `npm start` adds the people files of people-file.ts) and school capacity.
+ * Idempotent and restoring: every run `$set`s each person's values (and `$unset`s departments a
+ * person has no record in), so re-seeding after a demo or test changed something puts the
  * demo world back, and running it twice leaves the same documents.
  */
 import type { Connection } from 'mongoose';
 import type { SchoolLevel } from '../../domain/vocabulary';
-import { ALL_DEMO_PEOPLE, isSeeded } from './demo-people';
+import { ALL_DEMO_PEOPLE, isSeeded, type DemoPerson } from './demo-people';
 import { departmentRecordModel, schoolCapacityModel, type SimulatorArea } from './records.model';
 
 /**
@@ -37,14 +38,17 @@ export interface SeedSummary {
   areas: number;
 }
 
-export async function seedDepartmentSystems(conn: Connection): Promise<SeedSummary> {
+export async function seedDepartmentSystems(
+  conn: Connection,
+  everyone: readonly DemoPerson[] = ALL_DEMO_PEOPLE,
+): Promise<SeedSummary> {
   const records = departmentRecordModel(conn);
   const capacity = schoolCapacityModel(conn);
   // Touch-free when the indexes exist; needed before the first write on a fresh database.
   await Promise.all([records.init(), capacity.init()]);
 
   let people = 0;
-  for (const person of ALL_DEMO_PEOPLE) {
+  for (const person of everyone) {
     if (!isSeeded(person)) {
       // Deliberately unknown to every system: remove any record a test or demo may have added.
       await records.deleteOne({ _id: person.idNumber });

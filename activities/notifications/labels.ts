@@ -4,8 +4,9 @@
  * every locale. Each table is a Record over its code list: adding a code without its labels is
  * a type error.
  */
+import type { LegalBasisReason } from '../../domain/authorities';
 import type { Department, District, Locale, Relation, Route, SchoolLevel, Town } from '../../domain/vocabulary';
-import type { CaseOutcome, RejectionReason, ReservationKind, WaitKind } from '../../templates/schemas';
+import type { CaseOutcome, ReservationKind, WaitKind } from '../../templates/schemas';
 
 export type LocalisedLabel = Readonly<Record<Locale, string>>;
 type Table<K extends string> = Readonly<Record<K, LocalisedLabel>>;
@@ -63,7 +64,9 @@ const reservationKind: Table<ReservationKind> = {
 
 // criminal_record is worded neutrally on purpose: the record itself is officer-internal
 // (domain/department-checks.ts), and an SMS may be read by someone other than the applicant.
-const rejectionReason: Table<RejectionReason> = {
+// Keyed like the legal-basis table (every rejection reason, fraudulent_material included even
+// before domain/codes.ts lists it), so the code arrives with its words.
+const rejectionReason: Table<LegalBasisReason> = {
   identity_mismatch: {
     'zh-CN': '身份信息与人口信息库登记不一致',
     en: 'the identity details do not match the population register',
@@ -95,6 +98,10 @@ const rejectionReason: Table<RejectionReason> = {
   incomplete_material: {
     'zh-CN': '申请材料不全且未在期限内补正',
     en: 'the application material was incomplete and not supplemented in time',
+  },
+  fraudulent_material: {
+    'zh-CN': '提交的申请材料不真实',
+    en: 'the application material submitted was not genuine',
   },
   other: { 'zh-CN': '其他原因', en: 'other reason' },
 };

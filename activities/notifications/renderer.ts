@@ -19,13 +19,20 @@
  * string is stripped of control characters and any ID number inside free text is masked. Email
  * bodies use ordinary {{ }} escaping; SMS bodies and all subjects are plain text, compiled with
  * `noEscape`, so `<b>` stays `<b>` in an SMS.
+ *
+ * Decision letters (rejected, terminated; 行政许可法 第三十八条) also see `{{@letter}}`: the issuing
+ * department's name, the legal basis, the reconsideration body, the court and the appeal periods,
+ * in the notice's locale, from the authorities data (policy/authorities) in force on the
+ * decision's day — the same version whose prefix the letter's document number carries.
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { CHANNELS, LOCALES, NOTICE_EVENTS, type Channel, type Locale, type NoticeEvent } from '../../domain/vocabulary';
+import { authoritiesAt, decisionLetterFacts, type Authorities, type DecisionLetterFacts } from '../../domain/authorities';
 import { maskIdNumbersInText } from '../../domain/masking';
-import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData } from '../../templates/schemas';
+import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData, type ParsedNoticeData } from '../../templates/schemas';
+import { allAuthorities } from '../policy-store';
 import { label } from './labels';
 
 export interface RenderedNotice {
@@ -176,11 +183,46 @@ function loadTemplate(hbs: Hbs, dir: string, event: NoticeEvent, channel: Channe
   }
 }
 
+type DecisionLetterData = ParsedNoticeData<'rejected'> | ParsedNoticeData<'terminated'>;
+
+/**
+ * The `@letter` facts of a decision letter, or undefined for any other notice. Data the
+ * authorities cannot cover (a decision before the first version) is a NoticeDataError: the
+ * letter is kept as failed and audited rather than retried forever.
+ */
+function letterFacts(
+  authorities: readonly Authorities[],
+  event: NoticeEvent,
+  context: unknown,
+  locale: Locale,
+): DecisionLetterFacts<unknown> | undefined {
+  if (event !== 'rejected' && event !== 'terminated') return undefined;
+  const data = context as DecisionLetterData;
+  try {
+    return decisionLetterFacts(
+      authoritiesAt(authorities, data.decidedAt),
+      {
+        department: data.issuingDepartment,
+        route: data.route,
+        ...(data.policyVersion ? { policyVersion: data.policyVersion } : {}),
+        reasons: 'reasons' in data ? data.reasons : [],
+      },
+      locale,
+    );
+  } catch (err) {
+    throw new NoticeDataError(event, [{ path: 'decidedAt', message: (err as Error).message }]);
+  }
+}
+
 /**
  * Reads and compiles all event × channel × locale templates from `templatesDir` (default: the
  * repository's templates/ folder). Throws, naming every missing file, if any template is absent.
+ * `authorities` defaults to every version in policy/authorities, validated now.
  */
-export function createNoticeRenderer(templatesDir: string = DEFAULT_TEMPLATES_DIR): NoticeRenderer {
+export function createNoticeRenderer(
+  templatesDir: string = DEFAULT_TEMPLATES_DIR,
+  authorities: readonly Authorities[] = allAuthorities(),
+): NoticeRenderer {
   const hbs = Handlebars.create();
   hbs.registerHelper(HELPERS);
 
@@ -215,11 +257,12 @@ export function createNoticeRenderer(templatesDir: string = DEFAULT_TEMPLATES_DI
         );
       }
       const context = plainText(parsed.data);
+      const letter = letterFacts(authorities, event, context, locale);
 
-      const subject = stripControlCharacters(template.subject(context, { data: { locale } }))
+      const subject = stripControlCharacters(template.subject(context, { data: { locale, letter } }))
         .replace(/\s+/g, ' ')
         .trim();
-      const body = template.body(context, { data: { locale, subject } }).trim();
+      const body = template.body(context, { data: { locale, subject, letter } }).trim();
       return { subject, body: channel === 'email' ? `${body}\n` : body };
     },
   };

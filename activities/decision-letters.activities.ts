@@ -14,10 +14,10 @@ import {
   authoritiesAt,
   formatDocumentNumber,
   LETTER_KINDS,
-  shanghaiDay,
   type Authorities,
   type IssueDecisionNumberInput,
 } from '../domain/authorities';
+import { shanghaiDay } from '../domain/shanghai-clock';
 import { DEPARTMENTS } from '../domain/vocabulary';
 import { claimNextInSequence } from '../models/api-records.model';
 import { decisionNumberModel, decisionNumberSequence } from '../models/decision-number.model';

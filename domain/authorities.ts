@@ -13,6 +13,7 @@
 import type { CaseOutcomeInfo } from './case-view';
 import { REJECTION_REASONS, type RejectionReason } from './codes';
 import { policyInForceOn, type LocalizedLabel } from './points-policy';
+import { shanghaiDay } from './shanghai-clock';
 import type { Department, Locale, Route } from './vocabulary';
 
 /** The two decision letters that carry appeal rights and a document number. */
@@ -94,22 +95,6 @@ export function decisionNumberRequest(caseId: string, outcome: CaseOutcomeInfo):
   const kind = LETTER_KIND_OF[outcome.status];
   if (kind === undefined) return undefined;
   return { caseId, department: issuingDepartment(outcome), kind, at: outcome.at };
-}
-
-const SHANGHAI_DAY = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  calendar: 'gregory',
-  numberingSystem: 'latn',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** YYYY-MM-DD of an ISO instant in Asia/Shanghai, whatever the machine's time zone. */
-export function shanghaiDay(iso: string): string {
-  const instant = new Date(iso);
-  if (Number.isNaN(instant.getTime())) throw new Error('expected an ISO 8601 date-time');
-  return SHANGHAI_DAY.format(instant);
 }
 
 /** The authorities in force at a decision instant (its day in Asia/Shanghai); throws when none is. */

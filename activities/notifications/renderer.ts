@@ -31,6 +31,7 @@ import Handlebars from 'handlebars';
 import { CHANNELS, LOCALES, NOTICE_EVENTS, type Channel, type Locale, type NoticeEvent } from '../../domain/vocabulary';
 import { authoritiesAt, decisionLetterFacts, type Authorities, type DecisionLetterFacts } from '../../domain/authorities';
 import { maskIdNumbersInText } from '../../domain/masking';
+import { shanghaiParts, type ClockParts } from '../../domain/shanghai-clock';
 import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData, type ParsedNoticeData } from '../../templates/schemas';
 import { allAuthorities } from '../policy-store';
 import { label } from './labels';
@@ -97,35 +98,8 @@ const HELPERS = {
 
 const LIST_SEPARATOR: Record<Locale, string> = { 'zh-CN': '、', en: ', ' };
 
-// Explicit time zone, calendar and digits: output does not depend on the machine's TZ or locale.
-const SHANGHAI_CLOCK = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Asia/Shanghai',
-  calendar: 'gregory',
-  numberingSystem: 'latn',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-type ClockParts = Record<'year' | 'month' | 'day' | 'hour' | 'minute', string>;
-
 function formatDay(p: ClockParts, locale: Locale): string {
   return locale === 'zh-CN' ? `${p.year}年${p.month}月${p.day}日` : `${p.year}-${p.month}-${p.day}`;
-}
-
-function shanghaiParts(iso: string): ClockParts {
-  const instant = new Date(iso);
-  if (Number.isNaN(instant.getTime())) throw new Error('date: expected an ISO 8601 date-time');
-  const parts = new Map(SHANGHAI_CLOCK.formatToParts(instant).map((p) => [p.type, p.value]));
-  const get = (type: Intl.DateTimeFormatPartTypes): string => {
-    const value = parts.get(type);
-    if (value === undefined) throw new Error(`date: no ${type} in formatted date`);
-    return value;
-  };
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
 }
 
 function asString(value: unknown, helper: string): string {

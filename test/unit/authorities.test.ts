@@ -19,12 +19,12 @@ import {
   issuingDepartment,
   LEGAL_BASIS_REASONS,
   LETTER_KINDS,
-  shanghaiDay,
   type Authorities,
 } from '../../domain/authorities';
 import { parseAuthorities } from '../../domain/authorities.parse';
 import type { CaseOutcomeInfo } from '../../domain/case-view';
 import { REJECTION_REASONS } from '../../domain/codes';
+import { shanghaiDay } from '../../domain/shanghai-clock';
 import { DEPARTMENTS, ROUTES } from '../../domain/vocabulary';
 
 const xian = parseAuthorities(xianJson);

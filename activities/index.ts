@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { diagnosticProbeModel } from '../models/diagnostic-probe.model';
 import type { DepartmentSystemsClient } from './adapters/department-systems.client';
 import { createCaseRecordActivities } from './case-record.activities';
+import { createDecisionLetterActivities } from './decision-letters.activities';
 import { createDepartmentCheckActivities } from './department-checks.activities';
 import { createDiagnosticActivities } from './diagnostic.activities';
 import type { NoticeRenderer } from './notifications/renderer';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPolicyActivities(),
     ...createReservationActivities(deps),
     ...createRegistrationActivities(deps),
+    ...createDecisionLetterActivities(deps),
   };
 }
 

@@ -1,39 +1,88 @@
-/** Reads the versioned points policy files (policy/points/*.json): data, not code (§2). */
+/**
+ * Reads the versioned policy files: data, not code. policy/points/*.json is the points policy
+ * (§2); policy/authorities/*.json says who signs a decision letter and where it can be
+ * challenged (domain/authorities.ts). Each file is named after the version it declares, and the
+ * version in force on a date is the one with the latest effectiveFrom not after it.
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Authorities } from '../domain/authorities';
+import { parseAuthorities } from '../domain/authorities.parse';
 import { parsePointsPolicy } from '../domain/points-policy.parse';
-import { policyInForceOn, type PointsPolicy } from '../domain/points-policy';
+import { policyInForceOn, type DatedVersion, type PointsPolicy } from '../domain/points-policy';
 
 export const POLICY_DIR = join(__dirname, '..', 'policy', 'points');
+export const AUTHORITIES_DIR = join(__dirname, '..', 'policy', 'authorities');
 const VERSION = /^[a-z0-9][a-z0-9.-]{0,63}$/;
 
-export function loadPointsPolicyFile(version: string, dir = POLICY_DIR): PointsPolicy {
-  if (!VERSION.test(version))
-    throw ApplicationFailure.nonRetryable(`invalid policy version "${version}"`, 'UnknownPolicyVersion');
+interface VersionedFiles<P extends DatedVersion> {
+  /** What the files hold, for messages: "points policy". */
+  what: string;
+  /** ApplicationFailure type of an unknown or mismatched version. */
+  failure: string;
+  parse: (json: unknown) => P;
+}
+
+const POINTS: VersionedFiles<PointsPolicy> = {
+  what: 'points policy',
+  failure: 'UnknownPolicyVersion',
+  parse: parsePointsPolicy,
+};
+const AUTHORITIES: VersionedFiles<Authorities> = {
+  what: 'authorities',
+  failure: 'UnknownAuthoritiesVersion',
+  parse: parseAuthorities,
+};
+
+function loadVersionFile<P extends DatedVersion>(kind: VersionedFiles<P>, version: string, dir: string): P {
+  if (!VERSION.test(version)) throw ApplicationFailure.nonRetryable(`invalid ${kind.what} version "${version}"`, kind.failure);
   let raw: string;
   try {
     raw = readFileSync(join(dir, `${version}.json`), 'utf8');
   } catch {
-    throw ApplicationFailure.nonRetryable(`no points policy version "${version}"`, 'UnknownPolicyVersion');
+    throw ApplicationFailure.nonRetryable(`no ${kind.what} version "${version}"`, kind.failure);
   }
-  const policy = parsePointsPolicy(JSON.parse(raw));
+  const policy = kind.parse(JSON.parse(raw));
   if (policy.version !== version)
-    throw ApplicationFailure.nonRetryable(`policy file ${version}.json declares "${policy.version}"`, 'UnknownPolicyVersion');
+    throw ApplicationFailure.nonRetryable(`${kind.what} file ${version}.json declares "${policy.version}"`, kind.failure);
   return policy;
 }
 
-export function allPointsPolicies(dir = POLICY_DIR): PointsPolicy[] {
+function loadAllVersions<P extends DatedVersion>(kind: VersionedFiles<P>, dir: string): P[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .map((f) => loadPointsPolicyFile(f.slice(0, -'.json'.length), dir));
+    .map((f) => loadVersionFile(kind, f.slice(0, -'.json'.length), dir));
+}
+
+function versionInForce<P extends DatedVersion>(kind: VersionedFiles<P>, date: string, dir: string): P {
+  const policy = policyInForceOn(loadAllVersions(kind, dir), date);
+  if (!policy) throw new Error(`no ${kind.what} is in force on ${date}`);
+  return policy;
+}
+
+export function loadPointsPolicyFile(version: string, dir = POLICY_DIR): PointsPolicy {
+  return loadVersionFile(POINTS, version, dir);
+}
+
+export function allPointsPolicies(dir = POLICY_DIR): PointsPolicy[] {
+  return loadAllVersions(POINTS, dir);
 }
 
 /** The policy in force on a date (YYYY-MM-DD): a submission is judged under it for good. */
 export function pointsPolicyInForce(date: string, dir = POLICY_DIR): PointsPolicy {
-  const policy = policyInForceOn(allPointsPolicies(dir), date);
-  if (!policy) throw new Error(`no points policy is in force on ${date}`);
-  return policy;
+  return versionInForce(POINTS, date, dir);
+}
+
+/**
+ * Every authorities version, validated, and checked for clashing versions or start dates; the
+ * renderer and the decision-number activity load them once at start-up.
+ */
+export function allAuthorities(dir = AUTHORITIES_DIR): Authorities[] {
+  const all = loadAllVersions(AUTHORITIES, dir);
+  if (all.length === 0) throw new Error(`no authorities files in ${dir}: decision letters cannot be issued`);
+  policyInForceOn(all, '0000-01-01');
+  return all;
 }
 
 export function createPolicyActivities() {

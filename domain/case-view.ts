@@ -117,6 +117,8 @@ export interface CaseOutcomeInfo {
   reasons: Array<{ code: RejectionReason; department: Department; note?: string }>;
   /** Free text for withdrawals and terminations. */
   note?: string;
+  /** 文号 of the decision letter (rejected / terminated), from the issueDecisionNumber activity. */
+  documentNumber?: string;
 }
 
 export interface CaseState {

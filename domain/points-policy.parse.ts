@@ -62,23 +62,30 @@ function pathOf(path: readonly PropertyKey[]): string {
 }
 
 /**
+ * `invalid <what> "<version>": <path>: <problem>; …` for a policy file that failed its schema,
+ * naming a misspelt key itself rather than just its parent object.
+ */
+export function parseErrorMessage(what: string, json: unknown, error: z.ZodError): string {
+  const version =
+    typeof json === 'object' && json !== null && typeof (json as { version?: unknown }).version === 'string'
+      ? ` "${(json as { version: string }).version}"`
+      : '';
+  const problems = error.issues
+    .flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => `${pathOf([...i.path, k])}: unknown field`)
+        : [`${pathOf(i.path)}: ${i.message}`],
+    )
+    .join('; ');
+  return `invalid ${what}${version}: ${problems}`;
+}
+
+/**
  * Returns the policy typed, or throws an Error whose message names each bad field by its path,
  * e.g. `invalid points policy "xian-2016-v1": indicators.socialInsurance.maxPoints: …`.
  */
 export function parsePointsPolicy(json: unknown): PointsPolicy {
   const result = pointsPolicySchema.safeParse(json);
   if (result.success) return result.data;
-  const version =
-    typeof json === 'object' && json !== null && typeof (json as { version?: unknown }).version === 'string'
-      ? ` "${(json as { version: string }).version}"`
-      : '';
-  const problems = result.error.issues
-    .flatMap((i) =>
-      // Name the misspelt key itself, not just its parent object.
-      i.code === 'unrecognized_keys'
-        ? i.keys.map((k) => `${pathOf([...i.path, k])}: unknown field`)
-        : [`${pathOf(i.path)}: ${i.message}`],
-    )
-    .join('; ');
-  throw new Error(`invalid points policy${version}: ${problems}`);
+  throw new Error(parseErrorMessage('points policy', json, result.error));
 }

@@ -32,6 +32,12 @@ export type PointsIndicator = (typeof POINTS_INDICATORS)[number];
 
 export type LocalizedLabel = Record<Locale, string>;
 
+/** Policy data that is chosen by date: a version and the first day it applies (YYYY-MM-DD). */
+export interface DatedVersion {
+  version: string;
+  effectiveFrom: string;
+}
+
 /** Points per completed year, stopping at `maxPoints`. */
 export interface PerYearRule {
   label: LocalizedLabel;
@@ -189,19 +195,20 @@ export function scorePoints(policy: PointsPolicy, inputs: PointsInputs): PointsS
  * Undefined when no version had started yet. Two versions with the same `version` or the same
  * `effectiveFrom` are a data error (the choice between them would be arbitrary), reported
  * whatever the date so that a bad policy set fails at load time, not on some later day.
+ * Any dated, versioned policy data works (points policies, authorities).
  */
-export function policyInForceOn(policies: readonly PointsPolicy[], date: string): PointsPolicy | undefined {
+export function policyInForceOn<P extends DatedVersion = PointsPolicy>(policies: readonly P[], date: string): P | undefined {
   const versions = new Set<string>();
   const starts = new Set<string>();
   for (const p of policies) {
-    if (versions.has(p.version)) throw new Error(`points policy version ${p.version} appears twice`);
+    if (versions.has(p.version)) throw new Error(`policy version ${p.version} appears twice`);
     if (starts.has(p.effectiveFrom)) {
-      throw new Error(`two points policies share effectiveFrom ${p.effectiveFrom} (one is ${p.version})`);
+      throw new Error(`two policy versions share effectiveFrom ${p.effectiveFrom} (one is ${p.version})`);
     }
     versions.add(p.version);
     starts.add(p.effectiveFrom);
   }
-  let best: PointsPolicy | undefined;
+  let best: P | undefined;
   for (const p of policies) {
     if (p.effectiveFrom <= date && (!best || p.effectiveFrom > best.effectiveFrom)) best = p;
   }

@@ -81,6 +81,7 @@ export const NOTICE_EVENTS = [
   'escalation',
   'settled',
   'rejected',
+  'terminated',
   'withdrawn',
   'reservations_released',
   'school_place_confirmed',

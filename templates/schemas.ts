@@ -9,6 +9,7 @@
  * database record (with its full ID numbers) cannot be handed to a template by accident.
  */
 import { z } from 'zod';
+import { DOCUMENT_NUMBER } from '../domain/authorities';
 import { DEPARTMENTS, DISTRICTS, RELATIONS, ROUTES, SCHOOL_LEVELS, TOWNS, type NoticeEvent } from '../domain/vocabulary';
 
 /** Why a case was refused; each code has an applicant-facing label per locale. */
@@ -48,10 +49,11 @@ const base = {
   recipientName: personName,
 };
 
+const area = z.enum([...TOWNS, ...DISTRICTS]);
 /** Route plus its town (town route, §1) or district (points route, §2). */
 const routeAndArea = {
   route: z.enum(ROUTES),
-  area: z.enum([...TOWNS, ...DISTRICTS]),
+  area,
 };
 function checkArea(data: { route: string; area: string }, ctx: z.RefinementCtx): void {
   const allowed: readonly string[] = data.route === 'town' ? TOWNS : DISTRICTS;
@@ -146,42 +148,94 @@ const settled = z
   })
   .superRefine(checkArea);
 
-const rejected = z.strictObject({
+/**
+ * What every decision letter carries (行政许可法 第三十八条). The renderer adds, from the
+ * authorities data in force on `decidedAt` (policy/authorities), the issuing department's name,
+ * the legal basis, the reconsideration body, the court and the appeal periods.
+ */
+const decisionLetter = {
   ...base,
   idNumber: maskedIdNumber,
   decidedAt: instant,
-  reasons: z
-    .array(
-      z
-        .strictObject({
-          code: z.enum(REJECTION_REASONS),
-          department: z.enum(DEPARTMENTS),
-          /** Applicant-facing explanation; required for `other`. Never officer-internal notes. */
-          note: text(200).optional(),
-        })
-        .refine((r) => r.code !== 'other' || r.note !== undefined, {
-          path: ['note'],
-          message: 'is required when the reason code is "other"',
-        }),
-    )
-    .min(1),
-});
+  /** 文号 from the issueDecisionNumber activity, e.g. 西公户不许字〔2026〕第000001号. */
+  documentNumber: z.string().regex(DOCUMENT_NUMBER, { error: 'must be a document number like 西公户不许字〔2026〕第000001号' }),
+  /** The department that signs the letter (domain/authorities.ts issuingDepartment). */
+  issuingDepartment: z.enum(DEPARTMENTS),
+  route: z.enum(ROUTES),
+  /** The points policy version the case was judged under; required on the points route (§2). */
+  policyVersion: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{0,63}$/)
+    .optional(),
+};
+function checkPolicyVersion(data: { route: string; policyVersion?: string }, ctx: z.RefinementCtx): void {
+  if (data.route === 'points' && data.policyVersion === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['policyVersion'], message: 'is required on the points route' });
+  }
+}
 
-const withdrawn = z.strictObject({
-  ...base,
-  withdrawnAt: instant,
-});
+const rejected = z
+  .strictObject({
+    ...decisionLetter,
+    reasons: z
+      .array(
+        z
+          .strictObject({
+            code: z.enum(REJECTION_REASONS),
+            department: z.enum(DEPARTMENTS),
+            /** Applicant-facing explanation; required for `other`. Never officer-internal notes. */
+            note: text(200).optional(),
+          })
+          .refine((r) => r.code !== 'other' || r.note !== undefined, {
+            path: ['note'],
+            message: 'is required when the reason code is "other"',
+          }),
+      )
+      .min(1),
+  })
+  .superRefine(checkPolicyVersion);
+
+/** A supervisor ended the case (DOMAIN: terminated): a decision with the same appeal rights. */
+const terminated = z
+  .strictObject({
+    ...decisionLetter,
+    /** The supervisor's reason as given to the applicant (the termination note). */
+    reason: text(500).optional(),
+  })
+  .superRefine(checkPolicyVersion);
+
+const withdrawn = z
+  .strictObject({
+    ...base,
+    withdrawnAt: instant,
+    /**
+     * True when the case lapsed because a supplement deadline passed without the material
+     * (outcome note `supplement_deadline_passed`), not because the applicant asked: the notice
+     * must then say so and never "as you asked".
+     */
+    lapsed: z.boolean().default(false),
+    /** The supplement request whose deadline passed (lapsed only). */
+    missedSupplement: z.strictObject({ department: z.enum(DEPARTMENTS), deadline: instant }).optional(),
+  })
+  .refine((d) => d.lapsed || d.missedSupplement === undefined, {
+    path: ['missedSupplement'],
+    message: 'is only given when the application lapsed',
+  });
 
 const reservationsReleased = z.strictObject({
   ...base,
   releasedAt: instant,
   caseOutcome: z.enum(CASE_OUTCOMES),
+  /** The case's town or district, where everything listed was reserved. */
+  area,
   released: z
     .array(
       z.strictObject({
         kind: z.enum(RESERVATION_KINDS),
         /** Whose reservation it was, e.g. the child of a school place. */
         personName: personName.optional(),
+        /** For a school place: kindergarten, primary or junior secondary (§21–22). */
+        schoolLevel: z.enum(SCHOOL_LEVELS).optional(),
       }),
     )
     .min(1),
@@ -196,6 +250,7 @@ const schemas = {
   escalation,
   settled,
   rejected,
+  terminated,
   withdrawn,
   reservations_released: reservationsReleased,
 };

@@ -2,6 +2,7 @@
  * Builds the data of each notice from the case state: minimised (masked ID numbers, names only
  * where the notice needs them). Pure, so the workflow can call it.
  */
+import { issuingDepartment } from '../domain/authorities';
 import type { CaseOutcomeInfo, CaseState, Reservation, SchoolPlacement } from '../domain/case-view';
 import { maskIdNumber } from '../domain/masking';
 import type { Department, District, Town } from '../domain/vocabulary';
@@ -114,16 +115,40 @@ export function settled(s: CaseState, settledAt: string): NoticeRequest<'settled
   };
 }
 
-export function rejected(s: CaseState, outcome: CaseOutcomeInfo): NoticeRequest<'rejected'> {
+/**
+ * What a decision letter (rejection or termination) says about the case; the renderer adds the
+ * authority, legal basis and appeal bodies from policy/authorities for `decidedAt`. The points
+ * policy version is the one the case was judged under (§2).
+ */
+function decisionLetter(s: CaseState, outcome: CaseOutcomeInfo, documentNumber: string | undefined) {
+  return {
+    caseNumber: s.caseNumber,
+    recipientName: applicantName(s),
+    idNumber: maskIdNumber(s.application.applicant.idNumber),
+    decidedAt: outcome.at,
+    // The schema refuses a letter without its number: it must not go out unnumbered.
+    documentNumber: documentNumber ?? '',
+    issuingDepartment: issuingDepartment(outcome),
+    route: s.application.route,
+    ...(s.application.route === 'points' && s.policyVersion ? { policyVersion: s.policyVersion } : {}),
+  };
+}
+
+/**
+ * 不予落户决定书. `documentNumber` comes from issueDecisionNumber(decisionNumberRequest(caseId,
+ * outcome)); when omitted, `outcome.documentNumber` is used.
+ */
+export function rejected(
+  s: CaseState,
+  outcome: CaseOutcomeInfo,
+  documentNumber = outcome.documentNumber,
+): NoticeRequest<'rejected'> {
   return {
     event: 'rejected',
     key: 'case',
     to: { kind: 'applicant' },
     data: {
-      caseNumber: s.caseNumber,
-      recipientName: applicantName(s),
-      idNumber: maskIdNumber(s.application.applicant.idNumber),
-      decidedAt: outcome.at,
+      ...decisionLetter(s, outcome, documentNumber),
       reasons: outcome.reasons.map((r) =>
         r.note ? { code: r.code, department: r.department, note: r.note } : { code: r.code, department: r.department },
       ),
@@ -131,13 +156,54 @@ export function rejected(s: CaseState, outcome: CaseOutcomeInfo): NoticeRequest<
   };
 }
 
+/** 终止办理决定书 after a supervisor's termination, with the same appeal rights as a rejection. */
+export function terminated(
+  s: CaseState,
+  outcome: CaseOutcomeInfo,
+  documentNumber = outcome.documentNumber,
+): NoticeRequest<'terminated'> {
+  return {
+    event: 'terminated',
+    key: 'case',
+    to: { kind: 'applicant' },
+    data: {
+      ...decisionLetter(s, outcome, documentNumber),
+      ...(outcome.note ? { reason: outcome.note } : {}),
+    },
+  };
+}
+
+/** Outcome note of a case whose supplement deadline passed (the workflow ends it as withdrawn). */
+export const SUPPLEMENT_DEADLINE_PASSED = 'supplement_deadline_passed';
+
+/**
+ * Withdrawn by the applicant, or lapsed because a supplement deadline passed (read from
+ * `s.outcome`, which the workflow sets before it notifies): the two must never read alike.
+ */
 export function withdrawn(s: CaseState, at: string): NoticeRequest<'withdrawn'> {
+  const lapsed = s.outcome?.note === SUPPLEMENT_DEADLINE_PASSED;
+  const missed = lapsed ? missedSupplement(s, at) : undefined;
   return {
     event: 'withdrawn',
     key: 'case',
     to: { kind: 'applicant' },
-    data: { caseNumber: s.caseNumber, recipientName: applicantName(s), withdrawnAt: at },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      withdrawnAt: at,
+      lapsed,
+      ...(missed ? { missedSupplement: missed } : {}),
+    },
   };
+}
+
+/** The supplement request still unanswered when the case lapsed: the earliest deadline passed by `at`. */
+function missedSupplement(s: CaseState, at: string): { department: Department; deadline: string } | undefined {
+  const open = Object.values(s.steps)
+    .filter((st) => st.supplement !== undefined && st.supplement.providedAt === undefined && st.supplement.dueAt <= at)
+    .map((st) => ({ department: st.department, deadline: st.supplement!.dueAt }))
+    .sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline));
+  return open[0];
 }
 
 export function reservationsReleased(
@@ -147,6 +213,8 @@ export function reservationsReleased(
   at: string,
 ): NoticeRequest<'reservations_released'> {
   const people = [s.application.applicant, ...s.application.family];
+  // Names, not pool keys (`school:zhouzhi:kindergarten`): the area is the case's, the school
+  // level the child's.
   return {
     event: 'reservations_released',
     key: 'case',
@@ -156,9 +224,15 @@ export function reservationsReleased(
       recipientName: applicantName(s),
       releasedAt: at,
       caseOutcome: outcome,
-      released: released.map((r) =>
-        r.personIndex !== undefined ? { kind: r.kind, personName: people[r.personIndex]!.name } : { kind: r.kind },
-      ),
+      area: areaOf(s),
+      released: released.map((r) => {
+        const person = r.personIndex !== undefined ? people[r.personIndex] : undefined;
+        return {
+          kind: r.kind,
+          ...(person ? { personName: person.name } : {}),
+          ...(r.kind === 'school_place' && person?.schoolLevel ? { schoolLevel: person.schoolLevel } : {}),
+        };
+      }),
     },
   };
 }

@@ -25,6 +25,7 @@ import type { Activities } from '../activities';
 import type { NoticeRequest } from '../activities/case-record.activities';
 import type { ReserveInput, ReserveResult } from '../activities/reservations.activities';
 import type { AuditEntry } from '../domain/audit';
+import { decisionNumberRequest } from '../domain/authorities';
 import { poolKey, type Area, type PoolRef } from '../domain/capacity';
 import type {
   CaseOutcomeInfo,
@@ -864,7 +865,8 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
     if (!ended()) await review;
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    end({ status: 'terminated', by: 'supervisor', role: 'supervisor', reasons: [], note: 'case cancelled by a supervisor' });
+    // The note reaches the termination letter: in the letters' first language.
+    end({ status: 'terminated', by: 'supervisor', role: 'supervisor', reasons: [], note: '经督办决定终止办理' });
   }
 
   if (!ending) {
@@ -1073,7 +1075,12 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       what: `case ${e.status}`,
       why: e.reasons.map((r) => r.code).join(',') || e.note,
     });
+    // A refusal or a termination is an administrative decision: a numbered letter (文号) with its
+    // legal basis and appeal rights. The number is issued idempotently, once per case and kind.
+    const letter = decisionNumberRequest(state.caseId, state.outcome);
+    if (letter) state.outcome.documentNumber = (await records.issueDecisionNumber(letter)).documentNumber;
     if (e.status === 'rejected') notify(notices.rejected(state, state.outcome));
+    if (e.status === 'terminated') notify(notices.terminated(state, state.outcome));
     if (e.status === 'withdrawn') notify(notices.withdrawn(state, state.outcome.at));
     if (released.length > 0)
       notify(

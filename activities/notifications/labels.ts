@@ -5,7 +5,8 @@
  * a type error.
  */
 import type { Department, District, Locale, Relation, Route, SchoolLevel, Town } from '../../domain/vocabulary';
-import type { CaseOutcome, RejectionReason, ReservationKind, WaitKind } from '../../templates/schemas';
+import type { RejectionReason } from '../../domain/codes';
+import type { CaseOutcome, ReservationKind, WaitKind } from '../../templates/schemas';
 
 export type LocalisedLabel = Readonly<Record<Locale, string>>;
 type Table<K extends string> = Readonly<Record<K, LocalisedLabel>>;
@@ -64,7 +65,6 @@ const reservationKind: Table<ReservationKind> = {
 // criminal_record is worded neutrally on purpose: the record itself is officer-internal
 // (domain/department-checks.ts), and an SMS may be read by someone other than the applicant.
 const rejectionReason: Table<RejectionReason> = {
-  fraudulent_material: { 'zh-CN': '提供虚假材料或以欺骗手段申请', en: 'false material or deception in the application' },
   identity_mismatch: {
     'zh-CN': '身份信息与人口信息库登记不一致',
     en: 'the identity details do not match the population register',
@@ -96,6 +96,10 @@ const rejectionReason: Table<RejectionReason> = {
   incomplete_material: {
     'zh-CN': '申请材料不全且未在期限内补正',
     en: 'the application material was incomplete and not supplemented in time',
+  },
+  fraudulent_material: {
+    'zh-CN': '提交的申请材料不真实',
+    en: 'the application material submitted was not genuine',
   },
   other: { 'zh-CN': '其他原因', en: 'other reason' },
 };

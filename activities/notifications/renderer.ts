@@ -19,13 +19,21 @@
  * string is stripped of control characters and any ID number inside free text is masked. Email
  * bodies use ordinary {{ }} escaping; SMS bodies and all subjects are plain text, compiled with
  * `noEscape`, so `<b>` stays `<b>` in an SMS.
+ *
+ * Decision letters (rejected, terminated; 行政许可法 第三十八条) also see `{{@letter}}`: the issuing
+ * department's name, the legal basis, the reconsideration body, the court and the appeal periods,
+ * in the notice's locale, from the authorities data (policy/authorities) in force on the
+ * decision's day — the same version whose prefix the letter's document number carries.
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { CHANNELS, LOCALES, NOTICE_EVENTS, type Channel, type Locale, type NoticeEvent } from '../../domain/vocabulary';
+import { authoritiesAt, decisionLetterFacts, type Authorities, type DecisionLetterFacts } from '../../domain/authorities';
 import { maskIdNumbersInText } from '../../domain/masking';
-import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData } from '../../templates/schemas';
+import { shanghaiParts, type ClockParts } from '../../domain/shanghai-clock';
+import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData, type ParsedNoticeData } from '../../templates/schemas';
+import { allAuthorities } from '../policy-store';
 import { label } from './labels';
 
 export interface RenderedNotice {
@@ -90,35 +98,8 @@ const HELPERS = {
 
 const LIST_SEPARATOR: Record<Locale, string> = { 'zh-CN': '、', en: ', ' };
 
-// Explicit time zone, calendar and digits: output does not depend on the machine's TZ or locale.
-const SHANGHAI_CLOCK = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Asia/Shanghai',
-  calendar: 'gregory',
-  numberingSystem: 'latn',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-type ClockParts = Record<'year' | 'month' | 'day' | 'hour' | 'minute', string>;
-
 function formatDay(p: ClockParts, locale: Locale): string {
   return locale === 'zh-CN' ? `${p.year}年${p.month}月${p.day}日` : `${p.year}-${p.month}-${p.day}`;
-}
-
-function shanghaiParts(iso: string): ClockParts {
-  const instant = new Date(iso);
-  if (Number.isNaN(instant.getTime())) throw new Error('date: expected an ISO 8601 date-time');
-  const parts = new Map(SHANGHAI_CLOCK.formatToParts(instant).map((p) => [p.type, p.value]));
-  const get = (type: Intl.DateTimeFormatPartTypes): string => {
-    const value = parts.get(type);
-    if (value === undefined) throw new Error(`date: no ${type} in formatted date`);
-    return value;
-  };
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
 }
 
 function asString(value: unknown, helper: string): string {
@@ -176,11 +157,46 @@ function loadTemplate(hbs: Hbs, dir: string, event: NoticeEvent, channel: Channe
   }
 }
 
+type DecisionLetterData = ParsedNoticeData<'rejected'> | ParsedNoticeData<'terminated'>;
+
+/**
+ * The `@letter` facts of a decision letter, or undefined for any other notice. Data the
+ * authorities cannot cover (a decision before the first version) is a NoticeDataError: the
+ * letter is kept as failed and audited rather than retried forever.
+ */
+function letterFacts(
+  authorities: readonly Authorities[],
+  event: NoticeEvent,
+  context: unknown,
+  locale: Locale,
+): DecisionLetterFacts<unknown> | undefined {
+  if (event !== 'rejected' && event !== 'terminated') return undefined;
+  const data = context as DecisionLetterData;
+  try {
+    return decisionLetterFacts(
+      authoritiesAt(authorities, data.decidedAt),
+      {
+        department: data.issuingDepartment,
+        route: data.route,
+        ...(data.policyVersion ? { policyVersion: data.policyVersion } : {}),
+        reasons: 'reasons' in data ? data.reasons : [],
+      },
+      locale,
+    );
+  } catch (err) {
+    throw new NoticeDataError(event, [{ path: 'decidedAt', message: (err as Error).message }]);
+  }
+}
+
 /**
  * Reads and compiles all event × channel × locale templates from `templatesDir` (default: the
  * repository's templates/ folder). Throws, naming every missing file, if any template is absent.
+ * `authorities` defaults to every version in policy/authorities, validated now.
  */
-export function createNoticeRenderer(templatesDir: string = DEFAULT_TEMPLATES_DIR): NoticeRenderer {
+export function createNoticeRenderer(
+  templatesDir: string = DEFAULT_TEMPLATES_DIR,
+  authorities: readonly Authorities[] = allAuthorities(),
+): NoticeRenderer {
   const hbs = Handlebars.create();
   hbs.registerHelper(HELPERS);
 
@@ -215,11 +231,12 @@ export function createNoticeRenderer(templatesDir: string = DEFAULT_TEMPLATES_DI
         );
       }
       const context = plainText(parsed.data);
+      const letter = letterFacts(authorities, event, context, locale);
 
-      const subject = stripControlCharacters(template.subject(context, { data: { locale } }))
+      const subject = stripControlCharacters(template.subject(context, { data: { locale, letter } }))
         .replace(/\s+/g, ' ')
         .trim();
-      const body = template.body(context, { data: { locale, subject } }).trim();
+      const body = template.body(context, { data: { locale, subject, letter } }).trim();
       return { subject, body: channel === 'email' ? `${body}\n` : body };
     },
   };

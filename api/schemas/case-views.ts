@@ -90,6 +90,8 @@ const Outcome = z.object({
   reasons: z.array(z.object({ code: z.string(), department: z.enum(DEPARTMENTS), note: z.string().optional() })),
   note: z.string().optional(),
   appealRights: z.string().optional(),
+  /** The decision letter's number (文号) of a refusal or termination. */
+  documentNumber: z.string().optional(),
 });
 
 const PersonView = z.object({ name: z.string(), idNumber: z.string(), relation: z.string(), schoolLevel: z.string().optional() });
@@ -211,7 +213,13 @@ const core = (c: CaseState) => ({
 });
 
 const outcome = (c: CaseState) =>
-  c.outcome ? { ...c.outcome, ...(c.outcome.status === 'rejected' ? { appealRights: APPEAL_RIGHTS } : {}) } : undefined;
+  c.outcome
+    ? {
+        ...c.outcome,
+        // Refusals and terminations are decisions open to reconsideration and litigation.
+        ...(c.outcome.status === 'rejected' || c.outcome.status === 'terminated' ? { appealRights: APPEAL_RIGHTS } : {}),
+      }
+    : undefined;
 
 export function applicantView(c: CaseState): z.infer<typeof ApplicantCaseView> {
   return ApplicantCaseView.parse({

@@ -8,7 +8,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { trusted } from 'mongoose';
 import { pointsPolicyInForce } from '../../activities/policy-store';
 import type { Application, Department } from '../../domain/vocabulary';
-import { counterModel, idempotencyKeyModel } from '../../models/api-records.model';
+import { claimNextInSequence, idempotencyKeyModel } from '../../models/api-records.model';
 import { caseModel } from '../../models/case.model';
 import { settlementCase } from '../../workflows/settlement-case.workflow';
 import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
@@ -142,27 +142,11 @@ async function submit(deps: ApiDeps, applicantUserId: string, body: ApplicationB
   return { status: 202, body: { caseId, caseNumber, status: 'submitted' } };
 }
 
-/**
- * HK-YYYY-NNNNNN. The counter only proposes a number: FerretDB v1 can lose concurrent `$inc`s
- * (its updates are read-modify-write), so each number is claimed by inserting it under a unique
- * _id, and a collision just takes the next one.
- */
+/** HK-YYYY-NNNNNN, claimed so that concurrent submissions never share one (see claimNextInSequence). */
 async function nextCaseNumber(deps: ApiDeps): Promise<string> {
   const year = todayInChina().slice(0, 4);
-  const counters = counterModel(deps.mongo);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const doc = await counters
-      .findOneAndUpdate({ _id: `case-number:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-      .lean();
-    const caseNumber = `HK-${year}-${String(doc!.seq).padStart(6, '0')}`;
-    try {
-      await counters.create({ _id: `claimed:${caseNumber}`, seq: doc!.seq });
-      return caseNumber;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-  }
-  throw new Error('could not claim a case number after 50 attempts');
+  const format = (n: number) => `HK-${year}-${String(n).padStart(6, '0')}`;
+  return format(await claimNextInSequence(deps.mongo, `case-number:${year}`, format));
 }
 
 /** Applicant's own cases, newest first, with a cursor (submittedAt|caseId of the last item). */

@@ -69,7 +69,7 @@ export interface Violation {
 }
 
 /** Events a case sends at most (and, where due, exactly) once, whatever their key. */
-const ONCE_PER_CASE = new Set(['case_received', 'settled', 'rejected', 'withdrawn', 'reservations_released']);
+const ONCE_PER_CASE = new Set(['case_received', 'settled', 'rejected', 'withdrawn', 'terminated', 'reservations_released']);
 /** Steps that wait on a person or on a timer between lookup rounds: nothing is in flight. */
 const WAITING_STEP = new Set([
   'awaiting_decision',
@@ -177,13 +177,13 @@ export function checkInvariants(s: Snapshot): Violation[] {
     const channels = c.application.contact.email ? ['sms', 'email'] : ['sms'];
     const applicantHas = (event: string, channel: string) =>
       notices.some((n) => n.event === event && n.channel === channel && n.recipient.kind === 'applicant');
-    const due = ['case_received', ...(ended && status !== 'terminated' ? [status] : [])];
+    const due = ['case_received', ...(ended ? [status] : [])];
     for (const event of due) {
       for (const channel of channels) {
         if (!applicantHas(event, channel)) v('notice-missing', `no ${event} notice by ${channel}`, caseId);
       }
     }
-    for (const event of ['settled', 'rejected', 'withdrawn']) {
+    for (const event of ['settled', 'rejected', 'withdrawn', 'terminated']) {
       if (event !== status && notices.some((n) => n.event === event)) {
         v('notice-wrong', `a ${event} notice for a case that is ${status}`, caseId);
       }

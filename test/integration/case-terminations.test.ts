@@ -85,13 +85,16 @@ describe('supervisor termination and compensation', () => {
       ended.map((e) => `${e.actor.role}:${e.actor.id}`),
       ['supervisor:supervisor-7'],
     );
-    // The applicant is told what was released; a termination has no notice of its own.
+    // A termination is a decision: a numbered letter with appeal rights, then what was released.
     assert.deepEqual(await noticeEvents(stack, input.caseId), [
       'case_received:email',
       'case_received:sms',
       'reservations_released:email',
       'reservations_released:sms',
+      'terminated:email',
+      'terminated:sms',
     ]);
+    assert.match(view?.outcome?.documentNumber ?? '', /〔\d{4}〕第\d{6}号$/);
   });
 
   it('when the case workflow is cancelled, then it ends as terminated with the same compensation', async () => {

@@ -16,6 +16,8 @@ import {
 import { NOTICE_SCHEMAS, type NoticeData } from '../../templates/schemas';
 import { maskIdNumber } from '../../domain/masking';
 import { LABELS } from '../../activities/notifications/labels';
+import type { CaseOutcomeInfo, CaseState } from '../../domain/case-view';
+import * as notices from '../../workflows/case-notices';
 import {
   DEFAULT_TEMPLATES_DIR,
   NoticeDataError,
@@ -92,10 +94,24 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
     recipientName: '张三',
     idNumber: MASKED_ID,
     decidedAt: '2026-04-02T03:00:00Z',
+    documentNumber: '西人社落不许字〔2026〕第000123号',
+    issuingDepartment: 'hrss',
+    route: 'points',
+    policyVersion: 'xian-2016-v1',
     reasons: [
       { code: 'insufficient_points', department: 'hrss' },
       { code: 'other', department: 'housing', note: '租赁合同未备案' },
     ],
+  },
+  terminated: {
+    caseNumber: 'HK-2026-000123',
+    recipientName: '张三',
+    idNumber: MASKED_ID,
+    decidedAt: '2026-04-02T03:00:00Z',
+    documentNumber: '西公户终字〔2026〕第000007号',
+    issuingDepartment: 'police',
+    route: 'town',
+    reason: '申请人已在其他地方办理落户',
   },
   withdrawn: {
     caseNumber: 'HK-2026-000123',
@@ -107,10 +123,11 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
     recipientName: '张三',
     releasedAt: '2026-04-02T03:00:00Z',
     caseOutcome: 'rejected',
+    area: 'yanta',
     released: [
       { kind: 'quota_slot' },
       { kind: 'collective_household_slot' },
-      { kind: 'school_place', personName: '张小明' },
+      { kind: 'school_place', personName: '张小明', schoolLevel: 'primary' },
       { kind: 'provisional_registration' },
     ],
   },
@@ -130,7 +147,7 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
 };
 
 /** Events whose letter is addressed to the applicant as a registered person and so shows the masked ID. */
-const SHOWS_ID: readonly NoticeEvent[] = ['case_received', 'settled', 'rejected'];
+const SHOWS_ID: readonly NoticeEvent[] = ['case_received', 'settled', 'rejected', 'terminated'];
 
 const SMS_MAX: Record<Locale, number> = { 'zh-CN': 140, en: 300 };
 
@@ -374,9 +391,10 @@ describe('notice templates', () => {
       const zh = renderer.render('reservations_released', 'sms', 'zh-CN', samples.reservations_released).body;
       const en = renderer.render('reservations_released', 'email', 'en', samples.reservations_released).body;
 
-      assert.ok(zh.includes('积分落户指标、集体户落户地址、随迁子女学位（张小明）、预登记户籍记录'));
+      assert.ok(zh.includes('在雁塔区预留的以下事项'));
+      assert.ok(zh.includes('积分落户指标、集体户落户地址、随迁子女学位（小学，张小明）、预登记户籍记录'));
       assert.ok(en.includes('<li>points-settlement quota place</li>'));
-      assert.ok(en.includes('<li>school place (张小明)</li>'));
+      assert.ok(en.includes('<li>school place (primary school): 张小明</li>'));
       assert.ok(en.includes('<li>provisional registration record</li>'));
       assert.ok(en.includes('was refused'));
     });
@@ -385,6 +403,251 @@ describe('notice templates', () => {
       const body = renderer.render('withdrawn', 'email', 'zh-CN', samples.withdrawn).body;
       assert.ok(body.includes('2026年03月03日'));
       assert.ok(body.includes('释放'));
+    });
+  });
+
+  describe('decision letters (行政许可法 第三十八条)', () => {
+    const policeRejection: NoticeData<'rejected'> = {
+      ...samples.rejected,
+      documentNumber: '西公户不许字〔2026〕第000042号',
+      issuingDepartment: 'police',
+      reasons: [{ code: 'insufficient_points', department: 'police', note: '55 < 60' }],
+    };
+    const APPEAL: Record<Locale, RegExp[]> = {
+      'zh-CN': [/自收到本?决定书之日起(<strong>)?60日内/, /(<strong>)?6个月内(<\/strong>)?(向西安铁路运输法院)?提起行政诉讼/],
+      en: [/within 60 days(<\/strong>)? of receiving/, /within 6 months(<\/strong>)? of receiving/],
+    };
+
+    it('§2 when a case is refused, then the letter names the department, the item, the policy version, 西安市人民政府, the court, 60 days / 6 months from receipt and the 文号', () => {
+      const zh = renderer.render('rejected', 'email', 'zh-CN', policeRejection).body;
+      const en = renderer.render('rejected', 'email', 'en', policeRejection).body;
+
+      for (const expected of [
+        '西公户不许字〔2026〕第000042号',
+        '西安市公安局于2026年04月02日决定不予落户',
+        '《西安市人民政府关于进一步推进户籍制度改革的实施意见》（2016年）第三部分第2项',
+        '积分落户政策（xian-2016-v1版',
+        '向西安市人民政府申请行政复议',
+        '向西安铁路运输法院提起行政诉讼',
+        '自收到本决定书之日起<strong>60日内</strong>',
+        '自收到本决定书之日起<strong>6个月内</strong>',
+      ]) {
+        assert.ok(zh.includes(expected), `zh letter has ${expected}`);
+      }
+      for (const expected of [
+        'Document No. 西公户不许字〔2026〕第000042号',
+        'the Xi&#x27;an Municipal Public Security Bureau decided on 2026-04-02',
+        'Part III, item 2 of the Xi&#x27;an Municipal Government',
+        'points-settlement policy version xian-2016-v1',
+        'apply to the Xi&#x27;an Municipal People&#x27;s Government for administrative reconsideration',
+        'before the Xi&#x27;an Railway Transport Court',
+      ]) {
+        assert.ok(en.includes(expected), `en letter has ${expected}`);
+      }
+      for (const locale of LOCALES) {
+        const body = renderer.render('rejected', 'email', locale, policeRejection).body;
+        for (const pattern of APPEAL[locale]) assert.match(body, pattern, `${locale} appeal rights`);
+      }
+    });
+
+    it('§1 §8 when a town case is refused for identity, then the letter cites item 1 and item 8 and no points policy', () => {
+      const town: NoticeData<'rejected'> = {
+        ...policeRejection,
+        route: 'town',
+        policyVersion: undefined,
+        reasons: [{ code: 'identity_mismatch', department: 'police' }],
+      };
+      const zh = renderer.render('rejected', 'email', 'zh-CN', town).body;
+      assert.ok(zh.includes('（2016年）第三部分第1项、第三部分第8项作出'));
+      assert.ok(!zh.includes('积分落户政策'));
+    });
+
+    it('when a case is refused, then the SMS is short and says a letter was issued, its number, the periods from receipt and where to read it', () => {
+      const zh = renderer.render('rejected', 'sms', 'zh-CN', policeRejection).body;
+      const en = renderer.render('rejected', 'sms', 'en', policeRejection).body;
+      assert.ok(zh.includes('决定书西公户不许字〔2026〕第000042号'));
+      assert.ok(zh.includes('西安落户服务平台查阅'));
+      assert.ok(zh.includes('自收到决定书之日起60日内申请行政复议或6个月内提起行政诉讼'));
+      assert.ok(en.includes('decision 西公户不许字〔2026〕第000042号'));
+      assert.ok(en.includes("Xi'an Household Registration Service"));
+      assert.ok(en.includes('within 60 days or sue within 6 months of receiving it'));
+    });
+
+    it('when a supervisor terminates a case, then the letter is a numbered decision with its reason and the appeal rights, in both locales', () => {
+      for (const channel of CHANNELS) {
+        for (const locale of LOCALES) {
+          const { subject, body } = renderer.render('terminated', channel, locale, samples.terminated);
+          assert.ok(body.includes('西公户终字〔2026〕第000007号'), `${channel}/${locale} has the 文号`);
+          assert.match(subject, locale === 'zh-CN' ? /终止办理决定书/ : /Decision to close/);
+          if (channel === 'email') {
+            for (const pattern of APPEAL[locale]) assert.match(body, pattern, `${locale} appeal rights`);
+            assert.ok(body.includes(locale === 'zh-CN' ? '西安市人民政府' : 'Xi&#x27;an Municipal People&#x27;s Government'));
+            assert.ok(body.includes(locale === 'zh-CN' ? '西安铁路运输法院' : 'Xi&#x27;an Railway Transport Court'));
+            assert.ok(body.includes('申请人已在其他地方办理落户'), 'the termination reason');
+            assert.ok(body.includes(locale === 'zh-CN' ? '第三部分第1项' : 'Part III, item 1'), 'the route item');
+          } else {
+            assert.match(
+              body,
+              locale === 'zh-CN' ? /60日内申请行政复议或6个月内提起行政诉讼/ : /within 60 days or sue within 6 months/,
+            );
+          }
+        }
+      }
+    });
+
+    it('when a letter has no document number, or a points letter no policy version, then the schema refuses it', () => {
+      const { documentNumber: _dropped, ...unnumbered } = policeRejection;
+      assert.throws(
+        () => renderer.render('rejected', 'email', 'zh-CN', unnumbered as NoticeData<'rejected'>),
+        (err: unknown) => err instanceof NoticeDataError && err.issues.some((i) => i.path === 'documentNumber'),
+      );
+      assert.throws(
+        () => renderer.render('terminated', 'sms', 'en', { ...samples.terminated, documentNumber: 'HK-2026-000123' }),
+        (err: unknown) => err instanceof NoticeDataError && err.issues.some((i) => i.path === 'documentNumber'),
+      );
+      assert.throws(
+        () => renderer.render('rejected', 'sms', 'zh-CN', { ...policeRejection, policyVersion: undefined }),
+        (err: unknown) => err instanceof NoticeDataError && err.issues.some((i) => i.path === 'policyVersion'),
+      );
+    });
+
+    it('when a decision predates every authorities version, then the letter is refused as data (kept as failed), not retried', () => {
+      assert.throws(
+        () => renderer.render('rejected', 'email', 'zh-CN', { ...policeRejection, decidedAt: '2020-01-01T00:00:00Z' }),
+        (err: unknown) => err instanceof NoticeDataError && /no authorities data is in force on 2020-01-01/.test(err.message),
+      );
+    });
+  });
+
+  describe('what the builders put in a letter (workflows/case-notices.ts)', () => {
+    const at = '2026-04-02T03:00:00Z';
+    function townCase(): CaseState {
+      return {
+        caseId: 'c-1',
+        caseNumber: 'HK-2026-000123',
+        applicantUserId: 'u-1',
+        application: {
+          route: 'town',
+          town: 'zhouzhi',
+          applicant: { idNumber: FULL_ID, name: '张三', relation: 'applicant' },
+          family: [{ idNumber: '610102199001011234', name: '张小明', relation: 'child', schoolLevel: 'kindergarten' }],
+          contact: { phone: '13800138000', locale: 'zh-CN' },
+        },
+        status: 'withdrawn',
+        submittedAt: '2026-03-01T02:15:00Z',
+        lastProgressAt: at,
+        collectiveHousehold: false,
+        steps: {
+          police: {
+            department: 'police',
+            status: 'cancelled',
+            overdue: false,
+            checkFailures: 0,
+            internalNotes: [],
+            supplement: { requestedAt: '2026-03-01T03:00:00Z', dueAt: '2026-03-20T09:30:00Z', missing: ['居住证'] },
+          },
+        },
+        reservations: [],
+        failingCompensations: [],
+      };
+    }
+    const outcomeOf = (o: Partial<CaseOutcomeInfo>): CaseOutcomeInfo => ({
+      status: 'withdrawn',
+      at,
+      by: 'system',
+      role: 'system',
+      reasons: [],
+      ...o,
+    });
+    const AS_ASKED = [/as you asked/i, /at your request/i, /根据您的申请/, /按您的要求/, /应您的要求/];
+
+    it('when a supplement deadline passed (outcome note supplement_deadline_passed), then the notice says it lapsed for that, never "as you asked", in every channel and locale', () => {
+      const s = townCase();
+      s.outcome = outcomeOf({ note: 'supplement_deadline_passed' });
+      const req = notices.withdrawn(s, at);
+      assert.equal(req.data.lapsed, true);
+      assert.deepEqual(req.data.missedSupplement, { department: 'police', deadline: '2026-03-20T09:30:00Z' });
+
+      for (const channel of CHANNELS) {
+        for (const locale of LOCALES) {
+          const { subject, body } = renderer.render('withdrawn', channel, locale, req.data);
+          for (const phrase of AS_ASKED) assert.doesNotMatch(subject + body, phrase, `${channel}/${locale}`);
+          assert.match(
+            body,
+            locale === 'zh-CN' ? /补正期限.*届满/ : /deadline passed/,
+            `${channel}/${locale} says the deadline passed`,
+          );
+          assert.match(subject, locale === 'zh-CN' ? /逾期未补正/ : /deadline passed/);
+        }
+      }
+      const letter = renderer.render('withdrawn', 'email', 'zh-CN', req.data).body;
+      assert.ok(letter.includes('补正期限（2026年03月20日 17:30，北京时间）届满仍未收到市公安局要求补正的材料'));
+    });
+
+    it('when the applicant withdrew, then the notice still confirms it as their own request', () => {
+      const s = townCase();
+      s.outcome = outcomeOf({ by: 'u-1', role: 'applicant', note: 'withdrawn by the applicant' });
+      const req = notices.withdrawn(s, at);
+      assert.equal(req.data.lapsed, false);
+      assert.equal(req.data.missedSupplement, undefined);
+      assert.ok(renderer.render('withdrawn', 'email', 'zh-CN', req.data).body.includes('按您的要求撤回'));
+      assert.ok(renderer.render('withdrawn', 'email', 'en', req.data).body.includes('As you asked'));
+    });
+
+    it('§21 when reservations are released, then the notice shows 周至县 and 幼儿园, never a pool key, in both locales', () => {
+      const s = townCase();
+      const released: CaseState['reservations'] = [
+        {
+          kind: 'school_place',
+          pool: 'school:zhouzhi:kindergarten',
+          item: 'child-1',
+          personIndex: 1,
+          status: 'released',
+          heldAt: at,
+        },
+        { kind: 'residence_confirmation', pool: 'residence:zhouzhi', item: 'household', status: 'released', heldAt: at },
+        { kind: 'provisional_registration', pool: 'provisional_registration', item: 'household', status: 'released', heldAt: at },
+      ];
+      const req = notices.reservationsReleased(s, released, 'withdrawn', at);
+      assert.doesNotMatch(JSON.stringify(req.data), /school:|quota:|residence:|collective:/);
+
+      const expected: Record<Locale, string[]> = {
+        'zh-CN': ['周至县', '幼儿园', '张小明'],
+        en: ['Zhouzhi County', 'kindergarten', '张小明'],
+      };
+      for (const channel of CHANNELS) {
+        for (const locale of LOCALES) {
+          const { body } = renderer.render('reservations_released', channel, locale, req.data);
+          for (const word of expected[locale]) assert.ok(body.includes(word), `${channel}/${locale} shows ${word}`);
+          assert.doesNotMatch(body, /school:|quota:|zhouzhi|kindergarten:/, `${channel}/${locale} shows no key`);
+        }
+      }
+    });
+
+    it('when a case is refused or terminated, then the builders carry the number, the signing department and the route; IDs stay masked', () => {
+      const s: CaseState = { ...townCase(), status: 'rejected' };
+      const refusal = outcomeOf({
+        status: 'rejected',
+        reasons: [{ code: 'no_legal_residence', department: 'housing' }],
+        documentNumber: '西房落不许字〔2026〕第000001号',
+      });
+      const rejected = notices.rejected(s, refusal);
+      assert.equal(rejected.data.documentNumber, '西房落不许字〔2026〕第000001号');
+      assert.equal(rejected.data.issuingDepartment, 'housing');
+      assert.equal(rejected.data.route, 'town');
+      assert.equal(rejected.data.idNumber, MASKED_ID);
+      assert.ok(
+        renderer
+          .render('rejected', 'email', 'zh-CN', rejected.data)
+          .body.includes('西安市房屋管理局于2026年04月02日决定不予落户'),
+      );
+
+      const termination = outcomeOf({ status: 'terminated', by: 'sv-1', role: 'supervisor', note: '重复申请' });
+      const terminated = notices.terminated(s, termination, '西公户终字〔2026〕第000003号');
+      assert.equal(terminated.event, 'terminated');
+      assert.equal(terminated.data.issuingDepartment, 'police');
+      assert.equal(terminated.data.reason, '重复申请');
+      assert.doesNotMatch(JSON.stringify([rejected, terminated]), new RegExp(FULL_ID));
     });
   });
 

@@ -316,6 +316,12 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
   const decisionsIn = new Map<Department, StepDecision>();
   const retryRequested = new Set<Department>();
   const snapshot = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+  /** The answer to a request, kept so that the same request delivered again gets it unchanged. */
+  const answered = <T>(requestId: string, v: T): T => {
+    const result = snapshot(v);
+    handled.set(requestId, result);
+    return result;
+  };
 
   setHandler(caseStatusQuery, () => state);
 
@@ -345,9 +351,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       decisionsIn.set(d.department, decision);
       handled.set(d.requestId, undefined);
       await condition(() => !decisionsIn.has(d.department) || ended());
-      const result = snapshot(s);
-      handled.set(d.requestId, result);
-      return result;
+      return answered(d.requestId, s);
     },
     {
       validator: (d: DecideInput) => {
@@ -413,9 +417,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         what: `${p.items.length} item(s) provided`,
         data: { items: p.items.map((i) => i.name) },
       });
-      const result = snapshot(s);
-      handled.set(p.requestId, result);
-      return result;
+      return answered(p.requestId, s);
     },
     {
       validator: (p: ProvideSupplementInput) => {
@@ -527,9 +529,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         data: { extendByMs: a.extendByMs, officerId: a.officerId },
       });
       await flush();
-      const result = snapshot(s);
-      handled.set(a.requestId, result);
-      return result;
+      return answered(a.requestId, s);
     },
     {
       validator: (a: SupervisorActionInput) => {
@@ -589,9 +589,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       });
       notify(notices.schoolPlaceConfirmed(state, p));
       await flush();
-      const result = snapshot(p);
-      handled.set(a.requestId, result);
-      return result;
+      return answered(a.requestId, p);
     },
     {
       validator: (a: AssignSchoolPlaceInput) => {
@@ -814,7 +812,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
               what: 'supplement deadline passed',
               data: { dueAt: s.supplement.dueAt },
             });
-            end({ status: 'withdrawn', by: 'system', role: 'system', reasons: [], note: 'supplement_deadline_passed' });
+            end({ status: 'withdrawn', by: 'system', role: 'system', reasons: [], note: notices.SUPPLEMENT_DEADLINE_PASSED });
           }
           return;
         }

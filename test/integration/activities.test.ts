@@ -228,6 +228,7 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
         role: 'officer',
         // Officer free text quoting a full ID number: the renderer must still mask it.
         reasons: [{ code: 'other', department: 'police', note: `身份证号 ${idNumber} 与户籍记录不符` }],
+        documentNumber: '西公户不许字〔2026〕第000001号',
       });
       const requests: NoticeRequest[] = [
         notices.caseReceived(state, ['police', 'hrss', 'housing', 'education']),

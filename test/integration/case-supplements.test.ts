@@ -15,6 +15,7 @@ import {
   noticeEvents,
   noticesOf,
   poolUsage,
+  provideSupplement,
   refusal,
   reservationsOf,
   supervise,
@@ -156,18 +157,7 @@ describe('supplements and withdrawals', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(asked.dueAt) + 500 - Date.now())));
     assert.equal((await handle.describe()).status.name, 'RUNNING');
 
-    const requestId = randomUUID();
-    await handle.executeUpdate(provideSupplementUpdate, {
-      updateId: requestId,
-      args: [
-        {
-          requestId,
-          department: 'police',
-          applicantUserId: input.applicantUserId,
-          items: [{ name: '居住证明', reference: 'u-2' }],
-        },
-      ],
-    });
+    await provideSupplement(handle, input, 'police', [{ name: '居住证明', reference: 'u-2' }]);
     await decide(handle, 'police');
     await decide(handle, 'housing');
     assert.equal((await handle.result()).status, 'settled');

@@ -11,8 +11,8 @@ import { computeCheckDigit } from '../../domain/id-number';
 import type { Person } from '../../domain/vocabulary';
 import { noticeModel } from '../../models/notice.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { assignSchoolPlaceUpdate, caseStatusQuery, provideSupplementUpdate } from '../../workflows/settlement-case.messages';
-import { auditTrail, refusal, supervise, untilState } from '../support/case-records';
+import { assignSchoolPlaceUpdate, caseStatusQuery } from '../../workflows/settlement-case.messages';
+import { auditTrail, provideSupplement, refusal, supervise, untilState } from '../support/case-records';
 import { awaitingDecision, caseInput, decide, startCase } from '../support/cases';
 import { testCapacities } from '../support/capacities';
 import { startStack, type TestStack } from '../support/stack';
@@ -174,18 +174,7 @@ describe('correct to the policy', () => {
     const input = caseInput(DEMO_PEOPLE.townOwner);
     const handle = await startCase(stack, input);
     await decide(handle, 'housing', 'request_supplement', { missing: ['房屋所有权证', '共有人同意书'] });
-    const requestId = randomUUID();
-    await handle.executeUpdate(provideSupplementUpdate, {
-      updateId: requestId,
-      args: [
-        {
-          requestId,
-          department: 'housing',
-          applicantUserId: input.applicantUserId,
-          items: [{ name: '房屋所有权证', reference: 'upload:abc123' }],
-        },
-      ],
-    });
+    await provideSupplement(handle, input, 'housing', [{ name: '房屋所有权证', reference: 'upload:abc123' }]);
     await awaitingDecision(handle, 'housing');
     assert.deepEqual((await handle.query(caseStatusQuery)).steps.housing?.supplement?.provided, [
       { name: '房屋所有权证', reference: 'upload:abc123' },

@@ -18,7 +18,7 @@ import request from 'supertest';
 import { DEMO_CASE_PERSONAS } from '../../scripts/lib/demo-cases';
 import { ALL_DEMO_PEOPLE, DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { everyoneIn, PEOPLE_DIR, readPeopleFile } from '../../tools/simulator/people-file';
-import { submitCase } from '../support/api';
+import { decideViaApi, submitCase, waitForWorkflow } from '../support/api';
 import { codeBlocks, readmeSection } from '../support/readme';
 import { eventually, startStack, TEST_JWT_SECRET, type TestStack } from '../support/stack';
 
@@ -104,7 +104,7 @@ describe('README, run against a real stack', () => {
     assert.ok(whats.includes('supervisor_action:housing:extend_deadline'), whats.join('\n'));
   });
 
-  it('when the "Trying it out" example person applies on the points route, then the case is rejected one point short', async () => {
+  it('§2 when the "Trying it out" example person applies on the points route, then HR is recommended to refuse one point short and the refusal ends the case', async () => {
     const [entry] = EXAMPLE;
     assert.ok(entry);
     const p = entry.persona;
@@ -116,6 +116,14 @@ describe('README, run against a real stack', () => {
       family: [],
       contact: { phone: '13800138000', locale: 'zh-CN' },
     });
+    const hr = `Bearer ${await stack.token({ sub: 'hr-1', role: 'officer', department: 'hrss' })}`;
+    await waitForWorkflow(stack, caseId, (c) => c.steps.hrss?.recommendation !== undefined, 'HR recommendation');
+    const approve = await request(stack.app)
+      .post(`/api/v1/officer/cases/${caseId}/steps/hrss/decision`)
+      .set('authorization', hr)
+      .send({ decision: 'approve' });
+    assert.equal(approve.status, 422, 'a score below the threshold cannot be approved');
+    await decideViaApi(stack, hr, caseId, 'hrss', { decision: 'reject', reasonCode: 'insufficient_points' });
     const view = await eventually(async () => {
       const res = await request(stack.app).get(`/api/v1/applicant/cases/${caseId}`).set('authorization', auth).expect(200);
       return res.body.status === 'rejected' ? res.body : undefined;

@@ -16,8 +16,10 @@ import type { CaseState } from '../../domain/case-view';
 import type { Department } from '../../domain/vocabulary';
 import {
   caseStatusQuery,
+  provideSupplementUpdate,
   supervisorActionUpdate,
   withdrawUpdate,
+  type ProvideSupplementInput,
   type SettlementCaseInput,
   type SupervisorActionInput,
 } from '../../workflows/settlement-case.messages';
@@ -103,6 +105,20 @@ export function withdraw(handle: WorkflowHandle, input: SettlementCaseInput, not
   return handle.executeUpdate(withdrawUpdate, {
     updateId: requestId,
     args: [{ requestId, applicantUserId: input.applicantUserId, ...(note ? { note } : {}) }],
+  });
+}
+
+/** The applicant provides supplementary material for a department's request. */
+export function provideSupplement(
+  handle: WorkflowHandle,
+  input: SettlementCaseInput,
+  department: Department,
+  items: ProvideSupplementInput['items'],
+) {
+  const requestId = randomUUID();
+  return handle.executeUpdate(provideSupplementUpdate, {
+    updateId: requestId,
+    args: [{ requestId, department, applicantUserId: input.applicantUserId, items }],
   });
 }
 

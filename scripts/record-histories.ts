@@ -11,6 +11,7 @@
  * changes). Once cases run in production, keep old histories and add new ones under new names:
  * a change that fails to replay them must go behind `patched()`. See docs/replay-histories.md.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -20,7 +21,13 @@ import { caseInput, decide, startCase } from '../test/support/cases';
 import { historyToJson } from '../test/support/histories';
 import { TEST_DATA_CONVERTER } from '../test/support/services';
 import { DEMO_PEOPLE, type DemoPersona } from '../tools/simulator/demo-people';
-import { caseStatusQuery, type SettlementCaseResult } from '../workflows/settlement-case.messages';
+import {
+  assignSchoolPlaceUpdate,
+  caseStatusQuery,
+  terminateUpdate,
+  type SettlementCaseInput,
+  type SettlementCaseResult,
+} from '../workflows/settlement-case.messages';
 import { writeWorkflowBundle } from './lib/bundle';
 import { freePort, stopAll } from './lib/processes';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
@@ -31,6 +38,8 @@ type CaseHandle = Awaited<ReturnType<typeof startCase>>;
 
 interface Scenario {
   persona: DemoPersona;
+  /** Changes to the persona's usual application (another area, say). */
+  adjust?: (input: SettlementCaseInput) => SettlementCaseInput;
   /** Drives the case to its end with officer decisions. */
   drive(handle: CaseHandle): Promise<void>;
   expect: SettlementCaseResult['status'];
@@ -64,10 +73,55 @@ const SCENARIOS: Record<string, Scenario> = {
     },
     expect: 'rejected',
   },
+  // §21–23: Beilin's kindergarten has no places (shipped capacity file): the family settles while
+  // the kindergarten child waits on the list, then an education officer places it elsewhere.
+  'child-waitlisted': {
+    persona: DEMO_PEOPLE.parentWithChildren,
+    adjust: (input) => ({ ...input, application: { ...input.application, district: 'beilin' } }),
+    async drive(handle) {
+      await approveAll(ALL_FOUR)(handle);
+      const waiting = await eventually(async () => {
+        const s = await handle.query(caseStatusQuery);
+        return s.status === 'settled' ? s.schoolPlacements?.find((p) => p.status === 'waiting') : undefined;
+      }, 'the family settled with a child waiting');
+      const requestId = randomUUID();
+      await handle.executeUpdate(assignSchoolPlaceUpdate, {
+        updateId: requestId,
+        args: [
+          {
+            requestId,
+            officerId: 'officer-education',
+            officerDepartment: 'education',
+            personIndex: waiting.personIndex,
+            school: '碑林区第一幼儿园',
+          },
+        ],
+      });
+    },
+    expect: 'settled',
+  },
+  // Police approve (a provisional registration is held), then a supervisor terminates the case:
+  // the registration is released and a numbered termination letter is sent.
+  terminated: {
+    persona: DEMO_PEOPLE.townOwner,
+    async drive(handle) {
+      await decide(handle, 'police');
+      await eventually(
+        async () => ((await handle.query(caseStatusQuery)).reservations.length >= 1 ? true : undefined),
+        'the provisional registration held',
+      );
+      const requestId = randomUUID();
+      await handle.executeUpdate(terminateUpdate, {
+        updateId: requestId,
+        args: [{ requestId, supervisorId: 'supervisor-1', note: '重复申请，经督办核实终止办理' }],
+      });
+    },
+    expect: 'terminated',
+  },
 };
 
 async function record(stack: TestStack, name: string, scenario: Scenario, bundle: string): Promise<string> {
-  const input = caseInput(scenario.persona);
+  const input = (scenario.adjust ?? ((i) => i))(caseInput(scenario.persona));
   const handle = await startCase(stack, input);
   await scenario.drive(handle);
   const result = await handle.result();

@@ -13,7 +13,7 @@ import { noticeModel } from '../../models/notice.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { assignSchoolPlaceUpdate, caseStatusQuery } from '../../workflows/settlement-case.messages';
 import { auditTrail, provideSupplement, refusal, supervise, untilState } from '../support/case-records';
-import { awaitingDecision, caseInput, decide, startCase } from '../support/cases';
+import { RELAXED_SLA, awaitingDecision, caseInput, decide, startCase } from '../support/cases';
 import { testCapacities } from '../support/capacities';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -95,14 +95,26 @@ describe('correct to the policy', () => {
     assert.deepEqual(confirmed.map((n) => n.channel).sort(), ['email', 'sms']);
   });
 
-  it('§21 when an education officer assigns a waiting child a school elsewhere in the area, then the child is placed there and leaves the list', async () => {
+  it('§21 when a waiting child is not placed in time, then education is reminded and supervisors escalated to; an education officer then places it elsewhere in the area and it leaves the list', async () => {
     capacities.set((t) => (t.schoolPlaces.lintong.kindergarten = 0));
-    const points = caseInput(DEMO_PEOPLE.parentWithChildren);
+    // The placement's own deadline, short enough to pass within the test.
+    const points = caseInput(DEMO_PEOPLE.parentWithChildren, { sla: { ...RELAXED_SLA, schoolPlacementMs: 2_000 } });
     const family = { ...points, application: { ...points.application, district: 'lintong' as const } };
     const handle = await startCase(stack, family);
     await Promise.all((['police', 'hrss', 'housing', 'education'] as const).map((d) => decide(handle, d)));
     const settled = await untilState(handle, (s) => (s.status === 'settled' ? s : undefined), 'the family settled');
     const child = settled.schoolPlacements!.find((p) => p.status === 'waiting')!;
+    await untilState(handle, (s) => (s.schoolPlacements?.some((p) => p.overdue) ? true : undefined), 'the placement overdue');
+    const staff = (await noticeModel(stack.mongo).find({ caseId: family.caseId }).lean())
+      .filter((n) => n.recipient.kind !== 'applicant')
+      .map((n) => `${n.event}:${n.recipient.kind}:${n.channel}`)
+      .sort();
+    assert.deepEqual(staff, [
+      'escalation:supervisors:email',
+      'escalation:supervisors:sms',
+      'officer_reminder:department:email',
+      'officer_reminder:department:sms',
+    ]);
 
     const requestId = randomUUID();
     const wrong = handle.executeUpdate(assignSchoolPlaceUpdate, {

@@ -12,18 +12,8 @@ import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
-import type { NoticeData } from '../templates/schemas';
+import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
 import { NoticeDataError, type NoticeRenderer } from './notifications/renderer';
-
-export type NoticeAddressee = { kind: 'applicant' } | { kind: 'department'; department: Department } | { kind: 'supervisors' };
-
-export interface NoticeRequest<E extends NoticeEvent = NoticeEvent> {
-  event: E;
-  /** Distinguishes repeated events of one case (e.g. the department); with case + event + channel it is the notice's key. */
-  key: string;
-  to: NoticeAddressee;
-  data: NoticeData<E>;
-}
 
 export interface CaseTransitionInput {
   seq: number;

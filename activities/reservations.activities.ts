@@ -11,31 +11,20 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'mongoose';
-import { capacityOf, poolKey, type CapacityTable, type PoolRef } from '../domain/capacity';
-import type { ReservationKind } from '../domain/codes';
+import {
+  CAPACITY_EXHAUSTED,
+  capacityOf,
+  poolKey,
+  type CapacityTable,
+  type PoolRef,
+  type ReleaseInput,
+  type ReserveInput,
+  type ReserveResult,
+} from '../domain/capacity';
 import { capacityChangeModel } from '../models/capacity-change.model';
 import { reservationModel, reservationPoolModel, reservationSlotModel } from '../models/reservation.model';
 import { schoolWaitlistModel } from '../models/school-waitlist.model';
 import { CAPACITY_DIR, capacityTableOn, chinaDate } from './capacity-store';
-
-export interface ReserveInput {
-  caseId: string;
-  kind: ReservationKind;
-  /** The pool's key, `poolKey(ref)`: what release and the case state name. */
-  pool: string;
-  item: string;
-  /** Which capacity the pool draws on (area, level, district). */
-  ref: PoolRef;
-}
-
-export type ReserveResult =
-  | { status: 'held'; pool: string; used: number; limit: number | null }
-  /** School places only: the level is full; the child waits at `position` (1 = next). */
-  | { status: 'waiting'; pool: string; position: number; limit: number };
-
-export type ReleaseInput = Pick<ReserveInput, 'caseId' | 'kind' | 'pool' | 'item'>;
-
-export const CAPACITY_EXHAUSTED = 'CapacityExhausted';
 
 const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
 

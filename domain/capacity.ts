@@ -82,3 +82,24 @@ export function capacityTableInForce(tables: readonly CapacityTable[], date: str
   }
   return tables.filter((t) => t.effectiveFrom <= date).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
 }
+
+/** A reservation the workflow asks for: one slot of a pool for one item of a case. */
+export interface ReserveInput {
+  caseId: string;
+  kind: ReservationKind;
+  /** The pool's key, `poolKey(ref)`: what release and the case state name. */
+  pool: string;
+  item: string;
+  /** Which capacity the pool draws on (area, level, district). */
+  ref: PoolRef;
+}
+
+export type ReserveResult =
+  | { status: 'held'; pool: string; used: number; limit: number | null }
+  /** School places only: the level is full; the child waits at `position` (1 = next). */
+  | { status: 'waiting'; pool: string; position: number; limit: number };
+
+export type ReleaseInput = Pick<ReserveInput, 'caseId' | 'kind' | 'pool' | 'item'>;
+
+/** The refusal of a reservation whose pool is full (never for a school place: the child waits). */
+export const CAPACITY_EXHAUSTED = 'CapacityExhausted';

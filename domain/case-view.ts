@@ -7,7 +7,8 @@ import type { RejectionReason, ReservationKind } from './codes';
 import type { PointsScore } from './points-policy';
 import type { Application, CaseStatus, Department, Role, SchoolLevel, StepStatus } from './vocabulary';
 
-export type DecisionKind = 'approve' | 'reject' | 'request_supplement';
+import type { DecisionKind } from './case-rules';
+export type { DecisionKind } from './case-rules';
 
 export interface StepDecision {
   kind: DecisionKind;

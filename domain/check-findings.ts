@@ -3,14 +3,15 @@
  * score takes from them. Pure: the workflow calls it.
  */
 import type { CheckRecord } from './case-view';
+import { DEPARTMENT_TABLE } from './departments';
 import type { CheckResult, EducationCheck, HousingCheck, HrssCheck, PoliceCheck } from './department-checks';
 import type { PointsInputs } from './points-policy';
 import type { Application, Department, Person } from './vocabulary';
 
-/** Who a department looks up: police everyone (identity, §8), the others the applicant. */
+/** Who a department looks up (the department table): police everyone (identity, §8), the others the applicant. */
 export function personsToCheck(department: Department, app: Application): Array<{ personIndex: number; person: Person }> {
   const everyone = [app.applicant, ...app.family].map((person, personIndex) => ({ personIndex, person }));
-  return department === 'police' ? everyone : everyone.slice(0, 1);
+  return DEPARTMENT_TABLE[department].looksUp === 'everyone' ? everyone : everyone.slice(0, 1);
 }
 
 /** Children who need a kindergarten or school place (§21–23), with their index in the application. */

@@ -4,6 +4,8 @@
  * (no Node built-ins, no I/O, no clocks).
  */
 
+import { DEPARTMENT_TABLE } from './departments';
+
 export const DEPARTMENTS = ['police', 'hrss', 'housing', 'education'] as const;
 /** police = 市公安局, hrss = 市人社局 (human resources & social security), housing = 市房管局, education = 市教育局 */
 export type Department = (typeof DEPARTMENTS)[number];
@@ -121,9 +123,7 @@ export interface Application {
   contact: Contact;
 }
 
-/** Which departments take part in a case (§1, §2, §21–23). */
+/** Which departments take part in a case (§1, §2, §21–23), in the table's order. */
 export function departmentsFor(app: Pick<Application, 'route' | 'family'>): Department[] {
-  const hasChildren = app.family.some((p) => p.relation === 'child' && p.schoolLevel !== undefined);
-  if (app.route === 'points') return ['police', 'hrss', 'housing', 'education'];
-  return hasChildren ? ['police', 'housing', 'education'] : ['police', 'housing'];
+  return DEPARTMENTS.filter((d) => DEPARTMENT_TABLE[d].takesPart(app));
 }

@@ -6,7 +6,7 @@ import { issuingDepartment } from '../domain/authorities';
 import type { CaseOutcomeInfo, CaseState, Reservation, SchoolPlacement } from '../domain/case-view';
 import { maskIdNumber } from '../domain/masking';
 import type { Department, District, Town } from '../domain/vocabulary';
-import type { NoticeRequest } from '../activities/case-record.activities';
+import type { NoticeRequest } from '../domain/notice-request';
 
 type Area = District | Town;
 const areaOf = (s: CaseState): Area => (s.application.district ?? s.application.town) as Area;

@@ -1,3 +1,3 @@
 /** Every workflow the worker registers. The exported name is the workflow type: never rename one. */
 export { diagnosticProbe } from './diagnostic-probe.workflow';
-export { settlementCase } from './settlement-case.workflow';
+export { settlementCase } from './settlement-case/settlement-case.workflow';

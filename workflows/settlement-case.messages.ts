@@ -3,11 +3,34 @@
  * workflow id, input / result, SLA settings, and the Updates and Query it answers.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { DecisionKind, SupervisorAction } from '../domain/case-rules';
 import type { CaseState, SchoolPlacement, StepState } from '../domain/case-view';
 import type { RejectionReason } from '../domain/codes';
 import type { Application, CaseStatus, Department } from '../domain/vocabulary';
 
 export const settlementCaseWorkflowId = (caseId: string): string => `SettlementCase:${caseId}`;
+
+export { DECISION_KINDS, SUPERVISOR_ACTIONS, type DecisionKind, type SupervisorAction } from '../domain/case-rules';
+
+/**
+ * Why an Update is refused: the ApplicationFailure type its validator throws. The API maps
+ * each to an HTTP status in a table typed by this list, so a new refusal without a status does
+ * not compile.
+ */
+export const REFUSALS = [
+  'StepNotFound',
+  'WrongDepartment',
+  'StepNotAwaitingDecision',
+  'InvalidDecision',
+  'SupplementRoundUsed',
+  'NoSupplementAwaited',
+  'InvalidSupplement',
+  'NotApplicant',
+  'CaseNotOpen',
+  'InvalidAction',
+  'NoPlacementAwaited',
+] as const;
+export type Refusal = (typeof REFUSALS)[number];
 
 /** Deadlines are data (configurable per department, short in tests), never constants in code. */
 export interface SlaSettings {
@@ -58,7 +81,7 @@ export interface DecideInput {
   /** The officer's own department (from their token): must equal `department`. */
   officerDepartment: Department;
   officerId: string;
-  decision: 'approve' | 'reject' | 'request_supplement';
+  decision: DecisionKind;
   reasonCode?: RejectionReason;
   /** Applicant-facing text (rejection reason). */
   reasonText?: string;
@@ -84,20 +107,6 @@ export interface WithdrawInput {
   note?: string;
 }
 export const withdrawUpdate = defineUpdate<{ status: CaseStatus }, [WithdrawInput]>('withdraw');
-
-/**
- * What a supervisor may do to a step. `authorise_supplement_round` lets the department ask for
- * material once more (一次性告知: one request per department unless a supervisor authorises
- * another, with a reason).
- */
-export const SUPERVISOR_ACTIONS = [
-  'extend_deadline',
-  'reassign',
-  'escalate',
-  'retry_check',
-  'authorise_supplement_round',
-] as const;
-export type SupervisorAction = (typeof SUPERVISOR_ACTIONS)[number];
 
 export interface SupervisorActionInput {
   requestId: string;

@@ -6,16 +6,17 @@
  */
 import type { Department, District, Locale, Relation, Route, SchoolLevel, Town } from '../../domain/vocabulary';
 import type { RejectionReason } from '../../domain/codes';
+import { DEPARTMENT_TABLE } from '../../domain/departments';
 import type { CaseOutcome, ReservationKind, WaitKind } from '../../templates/schemas';
 
 export type LocalisedLabel = Readonly<Record<Locale, string>>;
 type Table<K extends string> = Readonly<Record<K, LocalisedLabel>>;
 
 const department: Table<Department> = {
-  police: { 'zh-CN': '市公安局', en: 'Public Security Bureau' },
-  hrss: { 'zh-CN': '市人社局', en: 'Human Resources and Social Security Bureau' },
-  housing: { 'zh-CN': '市房管局', en: 'Housing Administration Bureau' },
-  education: { 'zh-CN': '市教育局', en: 'Education Bureau' },
+  police: DEPARTMENT_TABLE.police.name,
+  hrss: DEPARTMENT_TABLE.hrss.name,
+  housing: DEPARTMENT_TABLE.housing.name,
+  education: DEPARTMENT_TABLE.education.name,
 };
 
 const route: Table<Route> = {

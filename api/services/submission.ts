@@ -10,7 +10,7 @@ import { pointsPolicyInForce } from '../../activities/policy-store';
 import type { Application, Department } from '../../domain/vocabulary';
 import { claimNextInSequence, idempotencyKeyModel } from '../../models/api-records.model';
 import { caseModel } from '../../models/case.model';
-import { settlementCase } from '../../workflows/settlement-case.workflow';
+import { settlementCase } from '../../workflows/settlement-case/settlement-case.workflow';
 import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
 import type { ApiDeps } from '../deps';
 import { decodeCursor, encodeCursor, InstantAndId } from '../http/cursor';

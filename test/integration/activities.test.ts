@@ -19,7 +19,7 @@ import {
   createDepartmentSystemsClient,
   DepartmentSystemUnavailableError,
 } from '../../activities/adapters/department-systems.client';
-import type { NoticeRequest } from '../../activities/case-record.activities';
+import type { NoticeRequest } from '../../domain/notice-request';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import type { AuditEntry } from '../../domain/audit';
 import type { CaseState } from '../../domain/case-view';

@@ -4,7 +4,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Department, District, Town } from '../../domain/vocabulary';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { toPerson, type DemoPersona } from '../../tools/simulator/demo-people';
-import { settlementCase } from '../../workflows/settlement-case.workflow';
+import { settlementCase } from '../../workflows/settlement-case/settlement-case.workflow';
 import {
   caseStatusQuery,
   decideUpdate,

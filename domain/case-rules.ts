@@ -1,0 +1,131 @@
+/**
+ * The rules a request must meet before a case acts on it, written once: the workflow's Update
+ * validators call them (the authority: they see the case as it is), and the API's request
+ * schemas call the parts that need no case (so a client learns of a bad field with a 400 before
+ * anything reaches Temporal). Pure: workflow code imports this module.
+ */
+import type { StepState } from './case-view';
+import { reasonApplies, type RejectionReason } from './codes';
+import type { Department, Route } from './vocabulary';
+
+/** Longest officer text (rejection reason, missing item) a notice carries (templates/schemas.ts). */
+export const NOTICE_TEXT_MAX = 200;
+/** Most items one supplement request may list (一次性告知: all of them, at once). */
+export const SUPPLEMENT_MAX_ITEMS = 20;
+/** Longest school name an education officer may give when placing a child elsewhere. */
+export const SCHOOL_NAME_MAX = 100;
+
+export const DECISION_KINDS = ['approve', 'reject', 'request_supplement'] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+
+/** Officer text that a notice can carry: not blank, at most NOTICE_TEXT_MAX characters. */
+export function fitsNotice(text: string | undefined): boolean {
+  return text === undefined || (text.trim().length > 0 && text.length <= NOTICE_TEXT_MAX);
+}
+
+export interface DecisionDraft {
+  decision: DecisionKind;
+  reasonCode?: RejectionReason;
+  reasonText?: string;
+  missing?: string[];
+}
+
+export interface FieldProblem {
+  field: 'reasonCode' | 'reasonText' | 'missing';
+  message: string;
+}
+
+/** Is the decision complete in itself (no case needed)? Every problem, each naming its field. */
+export function decisionProblems(d: DecisionDraft): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (d.decision === 'reject') {
+    if (!d.reasonCode) problems.push({ field: 'reasonCode', message: 'a rejection needs a reason code' });
+    if (d.reasonCode === 'other' && !d.reasonText)
+      problems.push({ field: 'reasonText', message: 'a rejection for "other" reasons needs a reason text' });
+    if (!fitsNotice(d.reasonText))
+      problems.push({ field: 'reasonText', message: `the reason text must be 1–${NOTICE_TEXT_MAX} characters` });
+  }
+  if (d.decision === 'request_supplement') {
+    if (!d.missing?.length) problems.push({ field: 'missing', message: 'list the missing material' });
+    else if (d.missing.length > SUPPLEMENT_MAX_ITEMS)
+      problems.push({ field: 'missing', message: `list at most ${SUPPLEMENT_MAX_ITEMS} missing items` });
+    else if (!d.missing.every((m) => m !== undefined && fitsNotice(m)))
+      problems.push({ field: 'missing', message: `each missing item must be 1–${NOTICE_TEXT_MAX} characters` });
+  }
+  return problems;
+}
+
+/** Why this step cannot take the decision, given the case's route and the step's state. */
+export type StepDecisionProblem =
+  | { kind: 'invalid'; message: string }
+  /** 一次性告知: the department has used its supplement round(s). */
+  | { kind: 'round_used'; message: string };
+
+export function stepDecisionProblem(
+  d: DecisionDraft,
+  route: Route,
+  department: Department,
+  step: StepState,
+): StepDecisionProblem | undefined {
+  const complete = decisionProblems(d)[0];
+  if (complete) return { kind: 'invalid', message: complete.message };
+  if (d.decision === 'approve' && step.recommendation?.decision === 'reject' && step.recommendation.reasonCode) {
+    // §2: a score below the threshold cannot be approved; the officer refuses on it.
+    return { kind: 'invalid', message: `cannot approve: ${step.recommendation.note}` };
+  }
+  if (d.decision === 'reject' && !reasonApplies(route, department, d.reasonCode!))
+    return { kind: 'invalid', message: `the ${department} department cannot refuse a ${route} case for ${d.reasonCode}` };
+  if (d.decision === 'request_supplement' && (step.supplementRounds ?? 0) >= (step.supplementRoundsAllowed ?? 1))
+    return {
+      kind: 'round_used',
+      message: `the ${department} department has already asked for material once; a supervisor must authorise another round`,
+    };
+  return undefined;
+}
+
+export const SUPERVISOR_ACTIONS = [
+  'extend_deadline',
+  'reassign',
+  'escalate',
+  'retry_check',
+  /** Lets the department ask for material once more (一次性告知); needs a reason. */
+  'authorise_supplement_round',
+] as const;
+export type SupervisorAction = (typeof SUPERVISOR_ACTIONS)[number];
+
+export interface SupervisorActionDraft {
+  action: SupervisorAction;
+  extendByMs?: number;
+  officerId?: string;
+  note?: string;
+}
+
+/** Is the action complete in itself? Every problem, each naming its field. */
+export function actionProblems(a: SupervisorActionDraft): Array<{ field: 'extendByMs' | 'officerId' | 'note'; message: string }> {
+  const problems: Array<{ field: 'extendByMs' | 'officerId' | 'note'; message: string }> = [];
+  if (a.action === 'extend_deadline' && !(a.extendByMs && a.extendByMs > 0))
+    problems.push({ field: 'extendByMs', message: 'a positive extendByMs is required to extend a deadline' });
+  if (a.action === 'reassign' && !a.officerId) problems.push({ field: 'officerId', message: 'required to reassign' });
+  if (a.action === 'authorise_supplement_round' && !a.note?.trim())
+    problems.push({ field: 'note', message: 'give the reason for another supplement round' });
+  return problems;
+}
+
+/** Why the action does not apply to the step as it is now, if it does not. */
+export function actionProblemForStep(a: SupervisorActionDraft, department: Department, step: StepState): string | undefined {
+  const complete = actionProblems(a)[0];
+  if (complete) return complete.message;
+  if (a.action === 'extend_deadline') {
+    const waiting =
+      step.status === 'awaiting_decision'
+        ? step.dueAt
+        : step.status === 'supplement_requested'
+          ? step.supplement?.dueAt
+          : undefined;
+    if (!waiting) return `the ${department} step has no running deadline`;
+  }
+  if (a.action === 'retry_check' && step.status !== 'check_failed') return `the ${department} lookup is not failing`;
+  if (a.action === 'authorise_supplement_round' && (step.supplementRounds ?? 0) < (step.supplementRoundsAllowed ?? 1))
+    return `the ${department} department may still ask once; no authorisation is needed`;
+  return undefined;
+}

@@ -1,0 +1,81 @@
+/**
+ * The department table (DOMAIN.md "Departments and what each checks"): one typed row per
+ * department saying when it takes part, whom its automated lookup asks about, what its approval
+ * commits (and so what compensation undoes), what its officer may see, and its officer SLA's
+ * configuration variable. The workflow, the API's views, the labels and the configuration read
+ * it; adding a department starts here (docs/adding-a-department.md).
+ *
+ * Pure data: workflow code imports this module.
+ */
+import type { ReservationKind } from './codes';
+import type { Application, Department, Locale } from './vocabulary';
+
+export interface DepartmentProfile {
+  /** How letters and pages name it. */
+  name: Record<Locale, string>;
+  /** When it takes part: always, on the points route, or when children need places (§21–23). */
+  takesPart: (app: Pick<Application, 'route' | 'family'>) => boolean;
+  /** Whom its lookup asks about: police verify every identity (§8); the others the applicant. */
+  looksUp: 'everyone' | 'applicant';
+  /** What its approval commits (each undone by compensation if the case does not settle). */
+  commits: readonly ReservationKind[];
+  /** Which persons its officer sees (data minimisation), and with full ID numbers or masked. */
+  officerSees: 'everyone' | 'applicant' | 'applicant_and_children';
+  fullIdNumbers: boolean;
+  /** The configuration variable of its officer's decision deadline. */
+  slaVariable: 'SLA_POLICE_MS' | 'SLA_HRSS_MS' | 'SLA_HOUSING_MS' | 'SLA_EDUCATION_MS';
+}
+
+const hasChildren = (app: Pick<Application, 'family'>) =>
+  app.family.some((p) => p.relation === 'child' && p.schoolLevel !== undefined);
+
+export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile } = {
+  // 市公安局: lead for hukou; identity (§8), criminal / credit record, residence years (§5, §7).
+  police: {
+    name: { 'zh-CN': '市公安局', en: 'Public Security Bureau' },
+    takesPart: () => true,
+    looksUp: 'everyone',
+    // Provisional registration; the quota (§2) and collective households (§16) are the police's too.
+    commits: ['provisional_registration', 'quota_slot', 'collective_household_slot'],
+    officerSees: 'everyone',
+    fullIdNumbers: true,
+    slaVariable: 'SLA_POLICE_MS',
+  },
+  // 市人社局: employment, social-insurance years, title / skill (§2, §24–25).
+  hrss: {
+    name: { 'zh-CN': '市人社局', en: 'Human Resources and Social Security Bureau' },
+    takesPart: (app) => app.route === 'points',
+    looksUp: 'applicant',
+    commits: [],
+    officerSees: 'applicant',
+    fullIdNumbers: false,
+    slaVariable: 'SLA_HRSS_MS',
+  },
+  // 市房管局: legal stable residence (§1, §2); none → collective household (§16).
+  housing: {
+    name: { 'zh-CN': '市房管局', en: 'Housing Administration Bureau' },
+    takesPart: () => true,
+    looksUp: 'applicant',
+    commits: ['residence_confirmation'],
+    officerSees: 'applicant',
+    fullIdNumbers: false,
+    slaVariable: 'SLA_HOUSING_MS',
+  },
+  // 市教育局: education level (§2); places for accompanying children (§21–23).
+  education: {
+    name: { 'zh-CN': '市教育局', en: 'Education Bureau' },
+    takesPart: (app) => app.route === 'points' || hasChildren(app),
+    looksUp: 'applicant',
+    commits: ['school_place'],
+    officerSees: 'applicant_and_children',
+    fullIdNumbers: false,
+    slaVariable: 'SLA_EDUCATION_MS',
+  },
+};
+
+/** The department whose approval commits a reservation of this kind (and whose name its audit line carries). */
+export function ownerOf(kind: ReservationKind): Department {
+  const owner = (Object.keys(DEPARTMENT_TABLE) as Department[]).find((d) => DEPARTMENT_TABLE[d].commits.includes(kind));
+  if (!owner) throw new Error(`no department commits ${kind}`);
+  return owner;
+}

@@ -1,0 +1,166 @@
+/**
+ * One case's running state and its log: what every part of the workflow shares. The state is
+ * what the status Query returns; `audit` and `notify` gather lines and notices, and `flush`
+ * writes them with the state in one `recordCaseTransition` (read model + audit + notices) and
+ * updates the search attributes supervisors filter on.
+ */
+import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import type { AuditEntry } from '../../domain/audit';
+import type { Area } from '../../domain/capacity';
+import type { CaseOutcomeInfo, CaseState, StepDecision, StepState } from '../../domain/case-view';
+import { summarize } from '../../domain/case-summary';
+import type { NoticeRequest } from '../../domain/notice-request';
+import { departmentsFor, type Department, type Role } from '../../domain/vocabulary';
+import {
+  CaseAreaKey,
+  CaseRouteKey,
+  CaseStatusKey,
+  FailingChecksKey,
+  LastProgressAtKey,
+  OverdueDepartmentsKey,
+  OverdueKey,
+  PendingDepartmentsKey,
+  SupplementDueAtKey,
+} from '../search-attributes';
+import type { SettlementCaseInput } from '../settlement-case.messages';
+import { records } from './activities';
+
+/** How a case ends without settling, as the first of its enders decided. */
+export interface Ending {
+  status: CaseOutcomeInfo['status'];
+  by: string;
+  role: Role;
+  reasons: CaseOutcomeInfo['reasons'];
+  note?: string;
+}
+
+export interface CaseRun {
+  readonly input: SettlementCaseInput;
+  readonly state: CaseState;
+  readonly departments: Department[];
+  /** The district (points route) or town (town route). */
+  readonly area: Area;
+  now(): string;
+  step(d: Department): StepState;
+  audit(e: Omit<AuditEntry, 'at'> & { at?: string }): void;
+  notify(n: NoticeRequest): void;
+  /** Writes the state with the lines and notices gathered since the last flush; settles once stored. */
+  flush(): Promise<void>;
+  /** Ends the case (the first ending wins); `ending()` tells how, `ended()` whether. */
+  end(e: Ending): void;
+  ending(): Ending | undefined;
+  ended(): boolean;
+  /** Pause before another round of a failing lookup or compensation. */
+  retryPause(round: number): number;
+  /** Officer decisions accepted by the Update handler and not yet taken up by their step. */
+  readonly decisionsIn: Map<Department, StepDecision>;
+  /** Departments whose failing lookup a supervisor asked to retry now. */
+  readonly retryRequested: Set<Department>;
+}
+
+export function startCaseRun(input: SettlementCaseInput): CaseRun {
+  const now = (): string => new Date().toISOString();
+  const departments = departmentsFor(input.application);
+  const state: CaseState = {
+    caseId: input.caseId,
+    caseNumber: input.caseNumber,
+    applicantUserId: input.applicantUserId,
+    application: input.application,
+    status: 'under_review',
+    submittedAt: input.submittedAt,
+    lastProgressAt: input.submittedAt,
+    policyVersion: input.policyVersion,
+    collectiveHousehold: false,
+    steps: Object.fromEntries(
+      departments.map((d): [Department, StepState] => [
+        d,
+        { department: d, status: 'pending', overdue: false, checkFailures: 0, internalNotes: [] },
+      ]),
+    ),
+    reservations: [],
+    failingCompensations: [],
+  };
+  const area = (input.application.district ?? input.application.town ?? '') as Area;
+
+  let seq = 0;
+  let pendingAudit: AuditEntry[] = [];
+  let pendingNotices: NoticeRequest[] = [];
+  let lastSearchAttributes = '';
+  const syncSearchAttributes = (): void => {
+    const sum = summarize(state);
+    const attrs = {
+      status: state.status,
+      pending: sum.pendingDepartments,
+      overdueDepartments: sum.overdueDepartments,
+      failing: sum.failingChecks,
+      overdue: sum.overdue,
+      supplementDueAt: sum.supplementDueAt,
+      lastProgressAt: state.lastProgressAt,
+    };
+    const key = JSON.stringify(attrs);
+    if (key === lastSearchAttributes) return;
+    lastSearchAttributes = key;
+    upsertSearchAttributes([
+      { key: CaseStatusKey, value: state.status },
+      { key: CaseRouteKey, value: input.application.route },
+      { key: CaseAreaKey, value: area },
+      { key: PendingDepartmentsKey, value: sum.pendingDepartments },
+      { key: OverdueDepartmentsKey, value: sum.overdueDepartments },
+      { key: FailingChecksKey, value: sum.failingChecks },
+      { key: OverdueKey, value: sum.overdue },
+      { key: LastProgressAtKey, value: new Date(state.lastProgressAt) },
+      { key: SupplementDueAtKey, value: sum.supplementDueAt ? new Date(sum.supplementDueAt) : null },
+    ]);
+  };
+
+  /**
+   * Transitions are written one at a time, in `seq` order: parallel department steps flush
+   * concurrently, and a store without atomic conditional updates (FerretDB v1) would otherwise
+   * let an older snapshot overwrite a newer one.
+   */
+  let flushChain: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    seq += 1;
+    state.lastProgressAt = now();
+    syncSearchAttributes();
+    const batch = { seq, state: JSON.parse(JSON.stringify(state)) as CaseState, audit: pendingAudit, notices: pendingNotices };
+    pendingAudit = [];
+    pendingNotices = [];
+    const written = flushChain.then(() => CancellationScope.nonCancellable(() => records.recordCaseTransition(batch)));
+    flushChain = written.catch(() => undefined);
+    return written;
+  };
+
+  let ending: Ending | undefined;
+  return {
+    input,
+    state,
+    departments,
+    area,
+    now,
+    step: (d) => state.steps[d]!,
+    audit: (e) => {
+      pendingAudit.push({ at: now(), ...e });
+    },
+    notify: (n) => {
+      pendingNotices.push(n);
+    },
+    flush,
+    end: (e) => {
+      ending ??= e;
+    },
+    ending: () => ending,
+    ended: () => ending !== undefined,
+    /**
+     * Doubling from checkRetryPauseMs up to checkRetryMaxPauseMs, so a long outage keeps the
+     * history short (every round adds events; Temporal caps a history's size).
+     */
+    retryPause: (round) => {
+      const first = input.sla.checkRetryPauseMs;
+      const max = input.sla.checkRetryMaxPauseMs ?? first * 64;
+      return Math.max(first, Math.min(max, first * 2 ** Math.min(Math.max(round - 1, 0), 30)));
+    },
+    decisionsIn: new Map(),
+    retryRequested: new Set(),
+  };
+}

@@ -1,0 +1,264 @@
+/**
+ * One department's step (DOMAIN.md "Departments and what each checks"): the automated lookup
+ * through the department's system (rounds of retries, escalated when it keeps failing), then
+ * the officer's decision with its SLA (reminder, escalation), supplement requests with the
+ * applicant's deadline, and — on approval — the department's commits. The points score (§2) is
+ * here too: HR decides on it.
+ */
+import { condition, isCancellation } from '@temporalio/workflow';
+import type { CheckRecord, StepDecision } from '../../domain/case-view';
+import { needsCollectiveHousehold, pointsInputsFrom } from '../../domain/check-findings';
+import { scorePoints, type PointsPolicy } from '../../domain/points-policy';
+import type { Department } from '../../domain/vocabulary';
+import * as notices from '../case-notices';
+import { failureMessage, lookups, SYSTEM } from './activities';
+import type { CaseRun } from './case-run';
+import type { Saga } from './saga';
+
+export interface DepartmentSteps {
+  /** Runs `d`'s step to its end: approved (and committed), or the case ended. */
+  runStep(d: Department): Promise<void>;
+  /** Scores the points case once every lookup is in; a pass takes a quota slot (§2). */
+  runScore(policy: PointsPolicy): Promise<void>;
+}
+
+export function createDepartmentSteps(run: CaseRun, saga: Saga): DepartmentSteps {
+  const { input, state, departments, now, step, audit, notify, flush, end, ended, decisionsIn, retryRequested, retryPause } = run;
+
+  const runLookup = async (d: Department): Promise<CheckRecord | undefined> => {
+    const s = step(d);
+    s.status = 'checking';
+    for (;;) {
+      try {
+        return await lookups.runDepartmentCheck({ caseId: input.caseId, department: d, application: input.application });
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        s.checkFailures += 1;
+        s.status = 'check_failed';
+        s.lastCheckError = failureMessage(err);
+        audit({
+          type: 'check_failed',
+          actor: SYSTEM,
+          department: d,
+          what: `${d} lookup failed`,
+          why: s.lastCheckError,
+          data: { round: s.checkFailures },
+        });
+        if (s.checkFailures === input.sla.checkFailuresBeforeEscalation) {
+          s.escalatedAt = now();
+          notify(notices.escalation(state, d, now(), 'department_system', 'lookup'));
+          audit({
+            type: 'escalation',
+            actor: SYSTEM,
+            department: d,
+            what: `${d} lookup keeps failing`,
+            data: { rounds: s.checkFailures },
+          });
+        }
+        // Cleared before the flush: a supervisor's retry_check arriving meanwhile is kept.
+        retryRequested.delete(d);
+        await flush();
+        await condition(() => retryRequested.has(d) || ended(), retryPause(s.checkFailures));
+        if (ended()) return undefined;
+        s.status = 'checking';
+      }
+    }
+  };
+
+  /** Waits for a decision on `s` with the SLA's reminder (80 %) and escalation (100 %). */
+  const awaitDecision = async (d: Department, round: number): Promise<StepDecision | undefined> => {
+    const s = step(d);
+    const sla = input.sla.officerDecisionMs[d];
+    s.status = 'awaiting_decision';
+    s.waitingSince = now();
+    s.dueAt = new Date(Date.now() + sla).toISOString();
+    delete s.remindedAt;
+    delete s.escalatedAt;
+    s.overdue = false;
+    await flush();
+    while (!decisionsIn.has(d) && !ended()) {
+      const since = Date.parse(s.waitingSince);
+      const due = Date.parse(s.dueAt);
+      const remindAt = since + input.sla.reminderFraction * (due - since);
+      const t = Date.now();
+      if (!s.remindedAt && t >= remindAt) {
+        s.remindedAt = now();
+        notify(notices.officerReminder(state, d, s.dueAt, round));
+        audit({ type: 'reminder', actor: SYSTEM, department: d, what: `${d} officer reminded`, data: { dueAt: s.dueAt } });
+        await flush();
+        continue;
+      }
+      // `overdue` marks the deadline's own escalation: a supervisor's manual escalation
+      // (escalatedAt) before the deadline must not suppress it.
+      if (!s.overdue && t >= due) {
+        s.escalatedAt = now();
+        s.overdue = true;
+        notify(notices.escalation(state, d, s.dueAt, 'officer_decision', `decision:${round}:${s.dueAt}`));
+        audit({ type: 'escalation', actor: SYSTEM, department: d, what: `${d} decision overdue`, data: { dueAt: s.dueAt } });
+        await flush();
+        continue;
+      }
+      const next = !s.remindedAt ? remindAt : !s.overdue ? due : undefined;
+      const seenDue = s.dueAt;
+      const wake = () => decisionsIn.has(d) || ended() || s.dueAt !== seenDue;
+      if (next === undefined) await condition(wake);
+      else await condition(wake, Math.max(1, next - t));
+    }
+    return decisionsIn.get(d);
+  };
+
+  /**
+   * Waits for the applicant's supplement until its deadline, reminding them at the same fraction
+   * of the wait as officers are reminded; false when the deadline passed.
+   */
+  const awaitSupplement = async (d: Department, round: number): Promise<boolean> => {
+    const sup = step(d).supplement!;
+    while (!sup.providedAt && !ended()) {
+      const seenDue = sup.dueAt;
+      const t = Date.now();
+      const due = Date.parse(seenDue);
+      if (due - t <= 0) return false;
+      const since = Date.parse(sup.requestedAt);
+      const remindAt = since + input.sla.reminderFraction * (due - since);
+      if (!sup.remindedAt && t >= remindAt) {
+        sup.remindedAt = now();
+        notify(notices.supplementReminder(state, d, sup.missing, sup.dueAt, round));
+        audit({
+          type: 'reminder',
+          actor: SYSTEM,
+          department: d,
+          what: 'applicant reminded of the supplement deadline',
+          data: { dueAt: sup.dueAt },
+        });
+        await flush();
+        continue;
+      }
+      const next = sup.remindedAt ? due : remindAt;
+      await condition(() => sup.providedAt !== undefined || ended() || sup.dueAt !== seenDue, Math.max(1, next - t));
+    }
+    return sup.providedAt !== undefined;
+  };
+
+  const runStep = async (d: Department): Promise<void> => {
+    const s = step(d);
+    const check = await runLookup(d);
+    if (!check) return;
+    s.check = check;
+    s.checkFailures = 0;
+    delete s.lastCheckError;
+    if (d === 'housing') state.collectiveHousehold = needsCollectiveHousehold(check);
+    audit({
+      type: 'check_completed',
+      actor: SYSTEM,
+      department: d,
+      what: `${d} lookup completed`,
+      data: { persons: check.results.length, findings: check.findings },
+    });
+
+    if (d === 'hrss' && input.application.route === 'points') {
+      // §2: HR decides on the score, so it waits for all four lookups and the system's
+      // recommendation; a score below the threshold is refused by the officer, with its breakdown.
+      await condition(() => state.score !== undefined || ended());
+      if (ended()) return;
+      const score = state.score!;
+      s.recommendation = score.passed
+        ? { decision: 'approve', note: `score ${score.total} ≥ threshold ${score.threshold}` }
+        : {
+            decision: 'reject',
+            reasonCode: 'insufficient_points',
+            note:
+              score.total < score.threshold
+                ? `score ${score.total} is below the threshold ${score.threshold}`
+                : `score ${score.total} does not qualify under ${score.policyVersion}`,
+          };
+    }
+
+    if (input.autoApproveClean.includes(d) && check.findings.length === 0 && s.recommendation?.decision !== 'reject') {
+      s.status = 'approved';
+      s.decision = { kind: 'approve', by: 'system', role: 'system', at: now() };
+      audit({
+        type: 'decision',
+        actor: SYSTEM,
+        department: d,
+        what: 'approve',
+        why: 'clean automated result (auto-approval policy)',
+      });
+    } else {
+      for (let round = 1; ; round++) {
+        const decision = await awaitDecision(d, round);
+        if (!decision || ended()) return;
+        decisionsIn.delete(d);
+        const actor = { id: decision.by, role: decision.role, department: d };
+        if (decision.kind === 'approve') break;
+        if (decision.kind === 'reject') {
+          end({
+            status: 'rejected',
+            by: decision.by,
+            role: 'officer',
+            reasons: [
+              {
+                code: decision.reasonCode ?? 'other',
+                department: d,
+                ...(decision.reasonText ? { note: decision.reasonText } : {}),
+              },
+            ],
+          });
+          return;
+        }
+        // request_supplement
+        const dueAt = new Date(Date.now() + input.sla.supplementResponseMs).toISOString();
+        if (s.supplement) (s.pastSupplements ??= []).push(s.supplement);
+        s.supplementRounds = (s.supplementRounds ?? 0) + 1;
+        s.supplement = { requestedAt: now(), dueAt, missing: decision.missing ?? [] };
+        state.status = 'supplement_requested';
+        notify(notices.supplementRequested(state, d, s.supplement.missing, dueAt, round));
+        audit({
+          type: 'supplement_requested',
+          actor,
+          department: d,
+          what: 'supplement requested',
+          data: { missing: s.supplement.missing, dueAt },
+        });
+        await flush();
+        const provided = await awaitSupplement(d, round);
+        if (!provided) {
+          if (!ended()) {
+            // The case's own `withdrawn` line follows when it ends; this says why, for the step.
+            audit({
+              type: 'supplement_expired',
+              actor: SYSTEM,
+              department: d,
+              what: 'supplement deadline passed',
+              data: { dueAt: s.supplement.dueAt },
+            });
+            end({ status: 'withdrawn', by: 'system', role: 'system', reasons: [], note: notices.SUPPLEMENT_DEADLINE_PASSED });
+          }
+          return;
+        }
+        if (!Object.values(state.steps).some((x) => x.status === 'supplement_requested' && x.department !== d))
+          state.status = 'under_review';
+      }
+    }
+    await saga.commitFor(d);
+    await flush();
+  };
+
+  // ---- points score (§2) ---------------------------------------------------------------------
+  const runScore = async (policy: PointsPolicy): Promise<void> => {
+    await condition(() => ended() || departments.every((d) => step(d).check !== undefined));
+    if (ended()) return;
+    const score = scorePoints(policy, pointsInputsFrom(Object.fromEntries(departments.map((d) => [d, step(d).check!]))));
+    state.score = score;
+    audit({
+      type: 'score_computed',
+      actor: SYSTEM,
+      what: `score ${score.total}/${score.threshold}`,
+      data: { policyVersion: score.policyVersion, passed: score.passed },
+    });
+    // Below the threshold, HR's officer refuses on the recommendation (runStep); no slot is taken.
+    if (!score.passed) return;
+    await saga.commit({ kind: 'quota_slot', district: input.application.district! }, 'household');
+    await flush();
+  };
+  return { runStep, runScore };
+}

@@ -1,0 +1,248 @@
+/**
+ * The case's messages: the status Query and the Updates (officer decisions, supplements,
+ * withdrawal, termination, supervisor actions, school placements). Each Update's validator
+ * refuses with a named refusal (the contract's `Refusal`) before anything changes, using the
+ * same rules the API checks at its edge (domain/case-rules.ts); each request id has one effect,
+ * however often it is delivered.
+ */
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import type { SchoolPlacement, StepDecision, StepState } from '../../domain/case-view';
+import { actionProblemForStep, SCHOOL_NAME_MAX, stepDecisionProblem } from '../../domain/case-rules';
+import type { Role } from '../../domain/vocabulary';
+import * as notices from '../case-notices';
+import {
+  assignSchoolPlaceUpdate,
+  caseStatusQuery,
+  decideUpdate,
+  provideSupplementUpdate,
+  supervisorActionUpdate,
+  terminateUpdate,
+  withdrawUpdate,
+  type AssignSchoolPlaceInput,
+  type DecideInput,
+  type ProvideSupplementInput,
+  type Refusal,
+  type SupervisorActionInput,
+  type TerminateInput,
+  type WithdrawInput,
+} from '../settlement-case.messages';
+import type { CaseRun } from './case-run';
+import type { SchoolPlaces } from './school-places';
+
+/** Refuses an Update: the caller gets `type` (the API maps it to an HTTP status) and `message`. */
+function refuse(type: Refusal, message: string): never {
+  throw ApplicationFailure.nonRetryable(message, type);
+}
+
+export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
+  const { input, state, now, step, audit, notify, flush, end, ended, decisionsIn, retryRequested } = run;
+  const handled = new Map<string, unknown>();
+  const snapshot = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+  /** The answer to a request, kept so that the same request delivered again gets it unchanged. */
+  const answered = <T>(requestId: string, v: T): T => {
+    const result = snapshot(v);
+    handled.set(requestId, result);
+    return result;
+  };
+  const closedForChange = () => ended() || state.status === 'registering' || state.status === 'settled';
+
+  setHandler(caseStatusQuery, () => state);
+
+  setHandler(
+    decideUpdate,
+    async (d) => {
+      if (handled.has(d.requestId)) return (handled.get(d.requestId) as StepState | undefined) ?? snapshot(step(d.department));
+      const s = step(d.department);
+      const decision: StepDecision = { kind: d.decision, by: d.officerId, role: 'officer', at: now() };
+      if (d.reasonCode) decision.reasonCode = d.reasonCode;
+      if (d.reasonText) decision.reasonText = d.reasonText;
+      if (d.missing) decision.missing = d.missing;
+      if (d.internalNote) s.internalNotes.push(d.internalNote);
+      // Taken synchronously, so a concurrent second decision fails validation (exactly one wins).
+      s.status = d.decision === 'approve' ? 'approved' : d.decision === 'reject' ? 'rejected' : 'supplement_requested';
+      s.decision = decision;
+      // Audited here, not where the step goes on: a decision accepted in the same task in which
+      // another department ended the case is never picked up by its step, yet it was taken.
+      audit({
+        type: 'decision',
+        actor: { id: decision.by, role: decision.role, department: d.department },
+        department: d.department,
+        what: decision.kind,
+        why: decision.reasonCode ?? decision.reasonText,
+        data: decision.missing ? { missing: decision.missing } : undefined,
+      });
+      decisionsIn.set(d.department, decision);
+      handled.set(d.requestId, undefined);
+      await condition(() => !decisionsIn.has(d.department) || ended());
+      return answered(d.requestId, s);
+    },
+    {
+      validator: (d: DecideInput) => {
+        if (handled.has(d.requestId)) return;
+        const s = state.steps[d.department];
+        if (!s) refuse('StepNotFound', `this case has no ${d.department} step`);
+        if (d.officerDepartment !== d.department)
+          refuse('WrongDepartment', `a ${d.officerDepartment} officer cannot decide the ${d.department} step`);
+        if (ended() || s.status !== 'awaiting_decision')
+          refuse('StepNotAwaitingDecision', `the ${d.department} step is ${s.status}, not awaiting a decision`);
+        // What reaches the applicant's notice must fit its template, or it could never be written.
+        const problem = stepDecisionProblem(d, input.application.route, d.department, s);
+        if (problem) refuse(problem.kind === 'round_used' ? 'SupplementRoundUsed' : 'InvalidDecision', problem.message);
+      },
+    },
+  );
+
+  setHandler(
+    provideSupplementUpdate,
+    async (p) => {
+      if (handled.has(p.requestId)) return handled.get(p.requestId) as StepState;
+      const s = step(p.department);
+      s.supplement!.providedAt = now();
+      s.supplement!.provided = p.items.map((i) => ({ name: i.name, reference: i.reference }));
+      audit({
+        type: 'supplement_provided',
+        actor: { id: p.applicantUserId, role: 'applicant' },
+        department: p.department,
+        what: `${p.items.length} item(s) provided`,
+        data: { items: p.items.map((i) => i.name) },
+      });
+      return answered(p.requestId, s);
+    },
+    {
+      validator: (p: ProvideSupplementInput) => {
+        if (handled.has(p.requestId)) return;
+        if (p.applicantUserId !== input.applicantUserId) refuse('NotApplicant', 'not the applicant of this case');
+        const s = state.steps[p.department];
+        if (ended() || !s || s.status !== 'supplement_requested' || s.supplement?.providedAt)
+          refuse('NoSupplementAwaited', `no supplement is awaited for ${p.department}`);
+        if (p.items.length === 0) refuse('InvalidSupplement', 'provide at least one item');
+      },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    (w) => {
+      if (!handled.has(w.requestId)) {
+        end({
+          status: 'withdrawn',
+          by: w.applicantUserId,
+          role: 'applicant',
+          reasons: [],
+          note: w.note ?? 'withdrawn by the applicant',
+        });
+        handled.set(w.requestId, { status: 'withdrawn' });
+      }
+      return { status: 'withdrawn' as const };
+    },
+    {
+      validator: (w: WithdrawInput) => {
+        if (handled.has(w.requestId)) return;
+        if (w.applicantUserId !== input.applicantUserId) refuse('NotApplicant', 'not the applicant of this case');
+        if (closedForChange()) refuse('CaseNotOpen', `a ${state.status} case cannot be withdrawn`);
+      },
+    },
+  );
+
+  setHandler(
+    terminateUpdate,
+    (t) => {
+      if (!handled.has(t.requestId)) {
+        end({ status: 'terminated', by: t.supervisorId, role: 'supervisor', reasons: [], note: t.note });
+        handled.set(t.requestId, { status: 'terminated' });
+      }
+      return { status: 'terminated' as const };
+    },
+    {
+      validator: (t: TerminateInput) => {
+        if (handled.has(t.requestId)) return;
+        if (closedForChange()) refuse('CaseNotOpen', `a ${state.status} case cannot be terminated`);
+      },
+    },
+  );
+
+  setHandler(
+    supervisorActionUpdate,
+    async (a) => {
+      if (handled.has(a.requestId)) return handled.get(a.requestId) as StepState;
+      const s = step(a.department);
+      const actor = { id: a.supervisorId, role: 'supervisor' as Role };
+      switch (a.action) {
+        case 'extend_deadline': {
+          const target = s.status === 'supplement_requested' ? s.supplement! : s;
+          const due = new Date(Date.parse(target.dueAt!) + a.extendByMs!).toISOString();
+          target.dueAt = due;
+          // The applicant is reminded again before the new deadline.
+          if (s.supplement && target === s.supplement) delete s.supplement.remindedAt;
+          if (Date.parse(due) > Date.now()) {
+            s.overdue = false;
+            delete s.escalatedAt;
+          }
+          break;
+        }
+        case 'reassign':
+          s.assignedOfficer = a.officerId!;
+          break;
+        case 'escalate':
+          s.escalatedAt = now();
+          notify(
+            notices.escalation(
+              state,
+              a.department,
+              now(),
+              s.status === 'supplement_requested' ? 'applicant_supplement' : 'officer_decision',
+              `manual:${a.requestId}`,
+            ),
+          );
+          break;
+        case 'retry_check':
+          retryRequested.add(a.department);
+          break;
+        case 'authorise_supplement_round':
+          s.supplementRoundsAllowed = (s.supplementRoundsAllowed ?? 1) + 1;
+          break;
+      }
+      audit({
+        type: 'supervisor_action',
+        actor,
+        department: a.department,
+        what: a.action,
+        why: a.note,
+        data: { extendByMs: a.extendByMs, officerId: a.officerId },
+      });
+      await flush();
+      return answered(a.requestId, s);
+    },
+    {
+      validator: (a: SupervisorActionInput) => {
+        if (handled.has(a.requestId)) return;
+        const s = state.steps[a.department];
+        if (!s) refuse('StepNotFound', `this case has no ${a.department} step`);
+        if (ended()) refuse('CaseNotOpen', 'the case has ended');
+        const problem = actionProblemForStep(a, a.department, s);
+        if (problem) refuse('InvalidAction', problem);
+      },
+    },
+  );
+
+  setHandler(
+    assignSchoolPlaceUpdate,
+    async (a) => {
+      if (handled.has(a.requestId)) return handled.get(a.requestId) as SchoolPlacement;
+      const placing = places.assign(a);
+      // The placement changed synchronously: a repeat of this request meanwhile gets it.
+      handled.set(a.requestId, snapshot(places.waitingChild(a.personIndex)!.placement));
+      return answered(a.requestId, await placing);
+    },
+    {
+      validator: (a: AssignSchoolPlaceInput) => {
+        if (handled.has(a.requestId)) return;
+        if (a.officerDepartment !== 'education') refuse('WrongDepartment', 'only an education officer assigns a school place');
+        if (places.waitingChild(a.personIndex)?.placement.status !== 'waiting')
+          refuse('NoPlacementAwaited', `child ${a.personIndex} is not waiting for a place`);
+        if (!a.school.trim() || a.school.length > SCHOOL_NAME_MAX)
+          refuse('InvalidAction', `the school name must be 1–${SCHOOL_NAME_MAX} characters`);
+      },
+    },
+  );
+}

@@ -1,0 +1,197 @@
+/**
+ * The commit phase as a saga (DOMAIN.md "Case lifecycle"): each compensation is registered before
+ * its step runs; commits run one at a time, each to completion even if the case is cancelled
+ * meanwhile, so compensation never races a commit. A case that ends without settling undoes
+ * every commit in reverse order, in a non-cancellable scope, retrying a failing compensation
+ * and surfacing it to supervisors instead of swallowing it; then it tells the applicant (a
+ * numbered decision letter for a refusal or termination) what ended the case and what was
+ * released.
+ */
+import { ActivityFailure, ApplicationFailure, CancellationScope, sleep } from '@temporalio/workflow';
+import { decisionNumberRequest } from '../../domain/authorities';
+import { CAPACITY_EXHAUSTED, poolKey, type PoolRef, type ReserveInput, type ReserveResult } from '../../domain/capacity';
+import type { Reservation } from '../../domain/case-view';
+import { childrenNeedingPlaces } from '../../domain/check-findings';
+import type { RejectionReason } from '../../domain/codes';
+import { ownerOf } from '../../domain/departments';
+import type { Department } from '../../domain/vocabulary';
+import * as notices from '../case-notices';
+import type { SettlementCaseResult } from '../settlement-case.messages';
+import { compensations, failureMessage, records, SYSTEM } from './activities';
+import type { CaseRun, Ending } from './case-run';
+
+/** One commit of the case, in the order taken: what to undo, and whether a slot is held. */
+export interface CompensationEntry {
+  reserve: ReserveInput;
+  personIndex?: number;
+  held: boolean;
+}
+
+/** What the school-place part does with a school reservation's answer (placed or waiting). */
+export type SchoolPlaceHook = (entry: CompensationEntry, result: ReserveResult) => 'hold' | 'waiting';
+
+export interface Saga {
+  /** Commits what `d`'s approval commits (the department table's `commits`). */
+  commitFor(d: Department): Promise<void>;
+  /** Reserves a pool slot (a quota slot, say); resolves once committed or refused. */
+  commit(ref: PoolRef, item: string, personIndex?: number): Promise<void>;
+  /** Settles once every commit asked for so far has run. */
+  committed(): Promise<void>;
+  /** Records a held reservation in the state and the audit trail. */
+  hold(entry: CompensationEntry): void;
+  /** Undoes every commit in reverse order and ends the case as `e` says. */
+  finishUnsettled(e: Ending): Promise<SettlementCaseResult>;
+}
+
+export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
+  const { input, state, area, now, audit, notify, flush, end, ended } = run;
+  const entries: CompensationEntry[] = [];
+  let commitChain: Promise<void> = Promise.resolve();
+
+  const hold = (entry: CompensationEntry): void => {
+    const r = entry.reserve;
+    entry.held = true;
+    const held: Reservation = { kind: r.kind, pool: r.pool, item: r.item, status: 'held', heldAt: now() };
+    if (entry.personIndex !== undefined) held.personIndex = entry.personIndex;
+    state.reservations.push(held);
+    audit({
+      type: 'commit',
+      actor: SYSTEM,
+      department: ownerOf(r.kind),
+      what: `${r.kind} reserved`,
+      data: { pool: r.pool, item: r.item },
+    });
+  };
+
+  const commit = (ref: PoolRef, item: string, personIndex?: number): Promise<void> => {
+    const reserve: ReserveInput = { caseId: input.caseId, kind: ref.kind, pool: poolKey(ref), item, ref };
+    const runCommit = async (): Promise<void> => {
+      if (ended()) return;
+      const entry: CompensationEntry = { reserve, personIndex, held: false };
+      entries.push(entry);
+      let result: ReserveResult;
+      try {
+        result = await CancellationScope.nonCancellable(() => records.reserve(reserve));
+      } catch (err) {
+        const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+        if (failure?.type !== CAPACITY_EXHAUSTED) throw err;
+        const code: RejectionReason = reserve.kind === 'quota_slot' ? 'quota_exhausted' : 'capacity_exhausted';
+        audit({
+          type: 'commit',
+          actor: SYSTEM,
+          what: `${reserve.kind} refused: no capacity`,
+          why: code,
+          data: { pool: reserve.pool },
+        });
+        end({ status: 'rejected', by: 'system', role: 'system', reasons: [{ code, department: ownerOf(reserve.kind) }] });
+        return;
+      }
+      if (ref.kind === 'school_place' && onSchoolPlace(entry, result) === 'waiting') return;
+      hold(entry);
+    };
+    const p = commitChain.then(runCommit);
+    commitChain = p.catch(() => undefined);
+    return p;
+  };
+
+  const commitFor = async (d: Department): Promise<void> => {
+    if (d === 'housing') {
+      if (state.collectiveHousehold) await commit({ kind: 'collective_household_slot', area }, 'household');
+      else await commit({ kind: 'residence_confirmation', area }, 'household');
+    } else if (d === 'education') {
+      for (const { personIndex, person } of childrenNeedingPlaces(input.application)) {
+        await commit({ kind: 'school_place', area, level: person.schoolLevel! }, `child-${personIndex}`, personIndex);
+      }
+    } else if (d === 'police') {
+      await commit({ kind: 'provisional_registration' }, 'household');
+    }
+  };
+
+  /** Releases one commit, retrying round after round; a failing round is surfaced, never swallowed. */
+  const undo = async (entry: CompensationEntry): Promise<void> => {
+    const r = entry.reserve;
+    const label = `${r.kind}:${r.item}`;
+    for (let round = 1; ; round++) {
+      try {
+        await compensations.release({ caseId: r.caseId, kind: r.kind, pool: r.pool, item: r.item });
+        break;
+      } catch (err) {
+        if (!state.failingCompensations.includes(label)) state.failingCompensations.push(label);
+        audit({
+          type: 'compensation_failed',
+          actor: SYSTEM,
+          department: ownerOf(r.kind),
+          what: `release ${r.kind} failed`,
+          why: failureMessage(err),
+          data: { round },
+        });
+        if (round === 1) notify(notices.escalation(state, ownerOf(r.kind), now(), 'department_system', `compensation:${label}`));
+        await flush();
+        await sleep(run.retryPause(round));
+      }
+    }
+    state.failingCompensations = state.failingCompensations.filter((l) => l !== label);
+  };
+
+  const finishUnsettled = async (e: Ending): Promise<SettlementCaseResult> => {
+    await commitChain;
+    const compensated: string[] = [];
+    const released: Reservation[] = [];
+    for (const entry of [...entries].reverse()) {
+      await undo(entry);
+      if (!entry.held) continue;
+      const r = entry.reserve;
+      const res = state.reservations.find((x) => x.pool === r.pool && x.item === r.item && x.status === 'held');
+      if (res) {
+        res.status = 'released';
+        res.releasedAt = now();
+        released.push(res);
+      }
+      compensated.push(`${r.kind}:${r.item}`);
+      audit({
+        type: 'compensation',
+        actor: SYSTEM,
+        department: ownerOf(r.kind),
+        what: `${r.kind} released`,
+        data: { pool: r.pool, item: r.item },
+      });
+    }
+    for (const s of Object.values(state.steps)) {
+      if (!['approved', 'rejected'].includes(s.status)) s.status = 'cancelled';
+      s.overdue = false;
+    }
+    for (const p of state.schoolPlacements ?? []) {
+      // Every place and waiting-list entry was given back above; none is the family's any more.
+      p.status = 'cancelled';
+      p.overdue = false;
+    }
+    state.status = e.status;
+    state.outcome = {
+      status: e.status,
+      at: now(),
+      by: e.by,
+      role: e.role,
+      reasons: e.reasons,
+      ...(e.note ? { note: e.note } : {}),
+    };
+    audit({
+      type: e.status,
+      actor: { id: e.by, role: e.role },
+      what: `case ${e.status}`,
+      why: e.reasons.map((r) => r.code).join(',') || e.note,
+    });
+    // A refusal or a termination is an administrative decision: a numbered letter (文号) with its
+    // legal basis and appeal rights. The number is issued idempotently, once per case and kind.
+    const letter = decisionNumberRequest(state.caseId, state.outcome);
+    if (letter) state.outcome.documentNumber = (await records.issueDecisionNumber(letter)).documentNumber;
+    if (e.status === 'rejected') notify(notices.rejected(state, state.outcome));
+    if (e.status === 'terminated') notify(notices.terminated(state, state.outcome));
+    if (e.status === 'withdrawn') notify(notices.withdrawn(state, state.outcome.at));
+    if (released.length > 0 && e.status !== 'settled')
+      notify(notices.reservationsReleased(state, released, e.status, state.outcome.at));
+    await flush();
+    return { status: e.status, compensated };
+  };
+
+  return { commitFor, commit, committed: () => commitChain, hold, finishUnsettled };
+}

@@ -1,0 +1,196 @@
+/**
+ * Accompanying children's places (§21–23), arranged by the inflow area's education department
+ * (以流入地为主). A full level never refuses the family: the child joins the area's waiting
+ * list with its own deadline, reminder and escalation, the family settles, and the child is
+ * placed when a place frees (asked again every waitlistRecheckMs) or when an education officer
+ * places it at a named school elsewhere in the area.
+ */
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import type { SchoolPlacement } from '../../domain/case-view';
+import type { AssignSchoolPlaceInput } from '../settlement-case.messages';
+import * as notices from '../case-notices';
+import { compensations, records, SYSTEM } from './activities';
+import type { CaseRun } from './case-run';
+import type { CompensationEntry, Saga, SchoolPlaceHook } from './saga';
+
+interface Waiting {
+  entry: CompensationEntry;
+  placement: SchoolPlacement;
+}
+
+export interface SchoolPlaces {
+  /** What the saga does with a school reservation's answer: hold it, or put the child on the list. */
+  onReserved: SchoolPlaceHook;
+  /** The child waiting at `personIndex`, if any. */
+  waitingChild(personIndex: number): Waiting | undefined;
+  /** An education officer places a waiting child elsewhere in the area (validated by the handler). */
+  assign(a: AssignSchoolPlaceInput): Promise<SchoolPlacement>;
+  /** After settlement: waits until every waiting child is placed (or the case is cancelled). */
+  awaitAll(saga: Saga): Promise<void>;
+}
+
+export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
+  const { input, state, area, now, audit, notify, flush } = run;
+  const waiting: Waiting[] = [];
+
+  const newPlacement = (personIndex: number, level: SchoolPlacement['level']): SchoolPlacement => {
+    const inSchool = level !== 'kindergarten';
+    const p: SchoolPlacement = {
+      personIndex,
+      area,
+      level,
+      status: 'placed',
+      overdue: false,
+      feeWaiver: inSchool,
+      examEligible: inSchool,
+    };
+    (state.schoolPlacements ??= []).push(p);
+    return p;
+  };
+
+  const onReserved: SchoolPlaceHook = (entry, result) => {
+    const ref = entry.reserve.ref;
+    const level = ref.kind === 'school_place' ? ref.level : 'primary';
+    const p = newPlacement(entry.personIndex!, level);
+    if (result.status === 'held') {
+      p.placedAt = now();
+      return 'hold';
+    }
+    Object.assign(p, {
+      status: 'waiting',
+      waitingSince: now(),
+      position: result.position,
+      dueAt: new Date(Date.now() + input.sla.schoolPlacementMs).toISOString(),
+    });
+    waiting.push({ entry, placement: p });
+    audit({
+      type: 'school_place_waiting',
+      actor: SYSTEM,
+      department: 'education',
+      what: `child ${entry.personIndex} waits for a ${level} place`,
+      data: { pool: entry.reserve.pool, position: result.position, dueAt: p.dueAt },
+    });
+    return 'waiting';
+  };
+
+  const release = (entry: CompensationEntry, via = records) => {
+    const r = entry.reserve;
+    return via.release({ caseId: r.caseId, kind: r.kind, pool: r.pool, item: r.item });
+  };
+
+  const assign = async (a: AssignSchoolPlaceInput): Promise<SchoolPlacement> => {
+    const w = waiting.find((x) => x.placement.personIndex === a.personIndex)!;
+    const p = w.placement;
+    // Taken synchronously, so the waiting loop stops asking the pool for this child.
+    p.status = 'placed';
+    p.school = a.school;
+    p.assignedBy = a.officerId;
+    p.placedAt = now();
+    delete p.position;
+    p.overdue = false;
+    await release(w.entry);
+    audit({
+      type: 'school_place_confirmed',
+      actor: { id: a.officerId, role: 'officer', department: 'education' },
+      department: 'education',
+      what: `child ${a.personIndex} placed at a school elsewhere in the area`,
+      why: a.note,
+      data: { school: a.school },
+    });
+    notify(notices.schoolPlaceConfirmed(state, p));
+    await flush();
+    return p;
+  };
+
+  /**
+   * Asks the pool again every waitlistRecheckMs (a place freed, or the capacity was raised),
+   * reminds the education department at the SLA's reminder fraction and escalates to
+   * supervisors at its deadline.
+   */
+  const awaitPlace = async (saga: Saga, { entry, placement: p }: Waiting): Promise<void> => {
+    const recheck = input.sla.waitlistRecheckMs;
+    let nextTry = Date.now() + recheck;
+    while (p.status === 'waiting') {
+      const t = Date.now();
+      if (t >= nextTry) {
+        nextTry = t + recheck;
+        const result = await records.reserve(entry.reserve);
+        if (result.status === 'held') {
+          // An officer placed the child while the pool was being asked: give the slot back.
+          if (p.status !== 'waiting') return void (await release(entry));
+          p.status = 'placed';
+          p.placedAt = now();
+          p.overdue = false;
+          delete p.position;
+          saga.hold(entry);
+          audit({
+            type: 'school_place_confirmed',
+            actor: SYSTEM,
+            department: 'education',
+            what: `child ${p.personIndex} placed from the waiting list`,
+            data: { pool: entry.reserve.pool },
+          });
+          notify(notices.schoolPlaceConfirmed(state, p));
+          await flush();
+          return;
+        }
+        if (result.position !== p.position) {
+          p.position = result.position;
+          await flush();
+        }
+        continue;
+      }
+      const since = Date.parse(p.waitingSince!);
+      const due = Date.parse(p.dueAt!);
+      const remindAt = since + input.sla.reminderFraction * (due - since);
+      if (!p.remindedAt && t >= remindAt) {
+        p.remindedAt = now();
+        notify(notices.officerReminder(state, 'education', p.dueAt!, `place-${p.personIndex}`));
+        audit({
+          type: 'reminder',
+          actor: SYSTEM,
+          department: 'education',
+          what: `education reminded: child ${p.personIndex} waits for a place`,
+          data: { dueAt: p.dueAt },
+        });
+        await flush();
+        continue;
+      }
+      if (!p.overdue && t >= due) {
+        p.overdue = true;
+        p.escalatedAt = now();
+        notify(notices.escalation(state, 'education', p.dueAt!, 'school_place', `place:${p.personIndex}`));
+        audit({
+          type: 'escalation',
+          actor: SYSTEM,
+          department: 'education',
+          what: `child ${p.personIndex} still waits for a place`,
+          data: { dueAt: p.dueAt },
+        });
+        await flush();
+        continue;
+      }
+      const wakeAt = Math.min(nextTry, p.remindedAt ? Infinity : remindAt, p.overdue ? Infinity : due);
+      await condition(() => p.status !== 'waiting', Math.max(1, wakeAt - t));
+    }
+  };
+
+  const awaitAll = async (saga: Saga): Promise<void> => {
+    try {
+      await Promise.all(waiting.map((w) => awaitPlace(saga, w)));
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      // Cancelled by an operator: the children leave the waiting list, and the record says so.
+      await CancellationScope.nonCancellable(async () => {
+        for (const w of waiting.filter((x) => x.placement.status === 'waiting')) {
+          await release(w.entry, compensations);
+          w.placement.status = 'cancelled';
+          w.placement.overdue = false;
+        }
+        await flush();
+      });
+    }
+  };
+
+  return { onReserved, waitingChild: (i) => waiting.find((w) => w.placement.personIndex === i), assign, awaitAll };
+}

@@ -6,7 +6,7 @@
  * demo world back, and running it twice leaves the same documents.
  */
 import type { Connection } from 'mongoose';
-import type { SchoolLevel } from '../../domain/vocabulary';
+import { DEPARTMENTS, type SchoolLevel } from '../../domain/vocabulary';
 import { ALL_DEMO_PEOPLE, isSeeded, type DemoPerson } from './demo-people';
 import { departmentRecordModel, schoolCapacityModel, type SimulatorArea } from './records.model';
 
@@ -30,7 +30,6 @@ export const DEMO_SCHOOL_CAPACITY: Readonly<Record<SimulatorArea, Readonly<Recor
   zhouzhi: { kindergarten: 2, primary: 6, junior_secondary: 4 },
 };
 
-const DEPARTMENT_PATHS = ['police', 'hrss', 'housing', 'education'] as const;
 
 export interface SeedSummary {
   /** People with at least one department record. */
@@ -56,7 +55,7 @@ export async function seedDepartmentSystems(
     }
     const set: Record<string, unknown> = {};
     const unset: Record<string, 1> = {};
-    for (const dept of DEPARTMENT_PATHS) {
+    for (const dept of DEPARTMENTS) {
       const rec = person.records[dept];
       if (rec) set[dept] = rec;
       else unset[dept] = 1;

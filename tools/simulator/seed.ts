@@ -30,7 +30,6 @@ export const DEMO_SCHOOL_CAPACITY: Readonly<Record<SimulatorArea, Readonly<Recor
   zhouzhi: { kindergarten: 2, primary: 6, junior_secondary: 4 },
 };
 
-
 export interface SeedSummary {
   /** People with at least one department record. */
   people: number;

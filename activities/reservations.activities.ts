@@ -14,6 +14,7 @@ import type { Connection } from 'mongoose';
 import { capacityOf, poolKey, type CapacityTable, type PoolRef } from '../domain/capacity';
 import type { ReservationKind } from '../domain/codes';
 import { capacityChangeModel } from '../models/capacity-change.model';
+import { isDuplicateKey } from '../models/duplicate-key';
 import { reservationModel, reservationPoolModel, reservationSlotModel } from '../models/reservation.model';
 import { schoolWaitlistModel } from '../models/school-waitlist.model';
 import { CAPACITY_DIR, capacityTableOn, chinaDate } from './capacity-store';
@@ -36,8 +37,6 @@ export type ReserveResult =
 export type ReleaseInput = Pick<ReserveInput, 'caseId' | 'kind' | 'pool' | 'item'>;
 
 export const CAPACITY_EXHAUSTED = 'CapacityExhausted';
-
-const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
 
 /** Rewrites of the pool view before giving up (each lost race means another writer made progress). */
 const VIEW_ROUNDS = 20;

@@ -13,6 +13,7 @@
 import { trusted } from 'mongoose';
 import { TERMINAL_STATUSES } from '../../domain/vocabulary';
 import { openCaseLockModel, type OpenCaseLockDoc } from '../../models/api-records.model';
+import { isDuplicateKey } from '../../models/duplicate-key';
 import type { ApiDeps } from '../deps';
 import { HttpProblem, type InvalidParam } from '../problem';
 import type { ApplicationBody } from '../schemas/application.schema';
@@ -42,8 +43,6 @@ const openCaseExists = (clashes: InvalidParam[]) =>
     'A person may be in only one open case at a time (§8); the people named in invalidParams are not free',
     { invalidParams: clashes },
   );
-
-const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
 
 export function personsOf(body: Pick<ApplicationBody, 'applicant' | 'family'>): PersonInApplication[] {
   return [

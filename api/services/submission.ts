@@ -10,6 +10,7 @@ import { pointsPolicyInForce } from '../../activities/policy-store';
 import type { Application, Department } from '../../domain/vocabulary';
 import { claimNextInSequence, idempotencyKeyModel } from '../../models/api-records.model';
 import { caseModel } from '../../models/case.model';
+import { isDuplicateKey } from '../../models/duplicate-key';
 import { settlementCase } from '../../workflows/settlement-case.workflow';
 import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
 import type { ApiDeps } from '../deps';
@@ -25,7 +26,6 @@ export interface SubmissionResult {
   body: { caseId: string; caseNumber: string; status: string };
 }
 
-const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
 const stableHash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 export async function submitApplication(

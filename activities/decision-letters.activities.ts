@@ -22,7 +22,7 @@ import { DEPARTMENTS } from '../domain/vocabulary';
 import { claimNextInSequence } from '../models/api-records.model';
 import { decisionNumberModel, decisionNumberSequence } from '../models/decision-number.model';
 import { isDuplicateKey } from '../models/duplicate-key';
-import { allAuthorities } from './policy-store';
+import { allAuthorities } from '../policy/policy-files';
 
 export type { IssueDecisionNumberInput } from '../domain/authorities';
 

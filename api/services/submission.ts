@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { trusted } from 'mongoose';
-import { pointsPolicyInForce } from '../../activities/policy-store';
+import { pointsPolicyInForce } from '../../policy/policy-files';
 import type { Application, Department } from '../../domain/vocabulary';
 import { claimNextInSequence, idempotencyKeyModel } from '../../models/api-records.model';
 import { caseModel } from '../../models/case.model';

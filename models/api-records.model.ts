@@ -16,7 +16,8 @@ export interface IdempotencyKeyDoc {
   _id: string;
   requestHash: string;
   state: 'pending' | 'done';
-  response?: { status: number; body: unknown };
+  /** What the first request answered (the accepted case), replayed to the same key and body. */
+  response?: Record<string, unknown>;
   createdAt: Date;
 }
 

@@ -1,7 +1,10 @@
-/** The audit trail as each role may see it, and its CSV export. */
+/**
+ * The audit trail as each role may see it: supervisors in full, officers their department's
+ * events in full and the rest in outline, applicants their case's milestones only.
+ */
 import { z } from 'zod';
 import type { AuditEventDoc } from '../../models/audit-event.model';
-import type { Caller } from '../auth/identity';
+import type { Actor } from '../actor';
 
 export const AuditEventView = z
   .object({
@@ -35,7 +38,10 @@ const APPLICANT_TYPES = new Set([
   'school_place_confirmed',
 ]);
 
-export function auditView(e: AuditEventDoc, role: Caller['role'], department?: string): AuditEventView | undefined {
+/** Supervisors see every event in full; other roles may see nothing of some (undefined). */
+export function auditView(e: AuditEventDoc, role: 'supervisor'): AuditEventView;
+export function auditView(e: AuditEventDoc, role: Actor['role'], department?: string): AuditEventView | undefined;
+export function auditView(e: AuditEventDoc, role: Actor['role'], department?: string): AuditEventView | undefined {
   if (role === 'supervisor') return AuditEventView.parse(e);
   if (role === 'applicant') {
     if (!APPLICANT_TYPES.has(e.type) || e.internal) return undefined;
@@ -61,20 +67,4 @@ export function auditView(e: AuditEventDoc, role: Caller['role'], department?: s
       what: e.what,
     });
   return AuditEventView.parse(e);
-}
-
-const cell = (v: unknown): string => {
-  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  // Quote always; double quotes inside; a leading = + - @ is defused against spreadsheet formula injection.
-  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-};
-
-export function auditCsv(events: Array<AuditEventView | undefined>): string {
-  const header = ['at', 'type', 'actor_id', 'actor_role', 'actor_department', 'department', 'what', 'why', 'data'];
-  const rows = events
-    .filter((e): e is AuditEventView => e !== undefined)
-    .map((e) =>
-      [e.at, e.type, e.actor.id, e.actor.role, e.actor.department, e.department, e.what, e.why, e.data].map(cell).join(','),
-    );
-  return `\uFEFF${[header.join(','), ...rows].join('\r\n')}\r\n`;
 }

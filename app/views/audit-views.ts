@@ -38,6 +38,15 @@ const APPLICANT_TYPES = new Set([
   'school_place_confirmed',
 ]);
 
+/** An event in outline: what happened, when, and who by role and department only. */
+const outline = (e: AuditEventDoc) => ({
+  type: e.type,
+  at: e.at,
+  actor: { role: e.actor.role, department: e.actor.department },
+  department: e.department,
+  what: e.what,
+});
+
 /** Supervisors see every event in full; other roles may see nothing of some (undefined). */
 export function auditView(e: AuditEventDoc, role: 'supervisor'): AuditEventView;
 export function auditView(e: AuditEventDoc, role: Actor['role'], department?: string): AuditEventView | undefined;
@@ -46,25 +55,11 @@ export function auditView(e: AuditEventDoc, role: Actor['role'], department?: st
   if (role === 'applicant') {
     if (!APPLICANT_TYPES.has(e.type) || e.internal) return undefined;
     // Staff are named by role and department only; no lookup details or internal data.
-    return AuditEventView.parse({
-      type: e.type,
-      at: e.at,
-      actor: { role: e.actor.role, department: e.actor.department },
-      department: e.department,
-      what: e.what,
-      why: e.type === 'decision' ? e.why : undefined,
-    });
+    return AuditEventView.parse({ ...outline(e), why: e.type === 'decision' ? e.why : undefined });
   }
   // Officers: their own department's events in full; everything else in outline only. Case-level
   // events are outlined too: a rejection's reason (e.g. criminal_record) belongs to the
   // department that gave it, and an education officer has no business knowing it.
-  if (e.department !== department)
-    return AuditEventView.parse({
-      type: e.type,
-      at: e.at,
-      actor: { role: e.actor.role, department: e.actor.department },
-      department: e.department,
-      what: e.what,
-    });
+  if (e.department !== department) return AuditEventView.parse(outline(e));
   return AuditEventView.parse(e);
 }

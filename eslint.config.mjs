@@ -87,4 +87,23 @@ export default tseslint.config(
     files: ['**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  {
+    // The API process (api/ and the application layer it calls, app/) reaches the worker's side
+    // only through Temporal: activities read the disk and hold the worker's dependencies. Policy
+    // files are loaded from policy/, the Temporal client from temporal/.
+    files: ['api/**/*.ts', 'app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities', '**/activities/**'],
+              message: 'The API process must not import activities/ (worker-side code); use policy/, models/ or app/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

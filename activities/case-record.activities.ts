@@ -11,6 +11,7 @@ import { TERMINAL_STATUSES, type Channel, type Department, type Locale, type Not
 import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
+import { isDuplicateKey } from '../models/duplicate-key';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
 import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
 import { NoticeDataError, type NoticeRenderer } from './notifications/renderer';
@@ -26,8 +27,6 @@ export interface CaseRecordDeps {
   mongo: Connection;
   renderer: NoticeRenderer;
 }
-
-const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
 
 export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) {
   const cases = caseModel(mongo);

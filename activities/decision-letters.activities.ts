@@ -21,13 +21,12 @@ import { shanghaiDay } from '../domain/shanghai-clock';
 import { DEPARTMENTS } from '../domain/vocabulary';
 import { claimNextInSequence } from '../models/api-records.model';
 import { decisionNumberModel, decisionNumberSequence } from '../models/decision-number.model';
-import { allAuthorities } from './policy-store';
+import { isDuplicateKey } from '../models/duplicate-key';
+import { allAuthorities } from '../policy/policy-files';
 
 export type { IssueDecisionNumberInput } from '../domain/authorities';
 
 export const INVALID_DECISION_NUMBER_REQUEST = 'InvalidDecisionNumberRequest';
-
-const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
 
 /** A request no retry can fix: refused non-retryably, naming the field, never echoing values. */
 function checkRequest(input: IssueDecisionNumberInput): void {

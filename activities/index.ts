@@ -7,7 +7,7 @@ import { createDecisionLetterActivities } from './decision-letters.activities';
 import { createDepartmentCheckActivities } from './department-checks.activities';
 import { createDiagnosticActivities } from './diagnostic.activities';
 import type { NoticeRenderer } from './notifications/renderer';
-import { createPolicyActivities } from './policy-store';
+import { createPolicyActivities } from './policy.activities';
 import { createRegistrationActivities } from './registration.activities';
 import { createReservationActivities } from './reservations.activities';
 

@@ -5,7 +5,7 @@
  * models/reservation.model.ts).
  *
  * A pool's capacity is read from the policy data in force at the moment of each reservation
- * (activities/capacity-store.ts), never from the case and never frozen by first use; a change is
+ * (policy/capacity-files.ts), never from the case and never frozen by first use; a change is
  * written to the pool and audited (capacity_changes). A full school level never refuses the
  * family (§21–23): the child joins the area's waiting list and is placed in turn.
  */
@@ -22,11 +22,11 @@ import {
   type ReserveResult,
 } from '../domain/capacity';
 import { capacityChangeModel } from '../models/capacity-change.model';
+import { isDuplicateKey } from '../models/duplicate-key';
 import { reservationModel, reservationPoolModel, reservationSlotModel } from '../models/reservation.model';
 import { schoolWaitlistModel } from '../models/school-waitlist.model';
-import { CAPACITY_DIR, capacityTableOn, chinaDate } from './capacity-store';
+import { CAPACITY_DIR, capacityTableOn, chinaDate } from '../policy/capacity-files';
 
-const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
 
 /** Rewrites of the pool view before giving up (each lost race means another writer made progress). */
 const VIEW_ROUNDS = 20;

@@ -1,11 +1,11 @@
 /** The API process's connections: MongoDB and Temporal, each retried until it answers at start-up. */
-import { Client, Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { Connection as MongoConnection } from 'mongoose';
 import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
-import { dataConverterFor } from '../config/payload-codec';
 import { retryUntil } from '../config/retry';
 import { connectMongo } from '../models/connection';
+import { connectTemporal } from '../temporal/client';
 
 export interface ApiConnections {
   mongo: MongoConnection;
@@ -17,14 +17,6 @@ export async function connectApi(config: Config, logger: Logger): Promise<ApiCon
   const mongo = await retryUntil('MongoDB', logger, () =>
     connectMongo({ uri: config.MONGODB_URI, serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
   );
-  const connection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));
-  return {
-    mongo,
-    connection,
-    temporal: new Client({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS),
-    }),
-  };
+  const { connection, client } = await connectTemporal(config, logger);
+  return { mongo, connection, temporal: client };
 }

@@ -1,15 +1,10 @@
-/** What the HTTP layer needs from the outside world; built by api/main.ts (or a test), faked by nothing. */
-import type { Client } from '@temporalio/client';
-import type { Connection as MongoConnection } from 'mongoose';
-import type { Config } from '../config/config';
-import type { Logger } from '../config/logger';
+/**
+ * What the HTTP layer needs from the outside world: exactly what the application layer needs
+ * (app/deps.ts), built by api/main.ts (or a test), faked by nothing.
+ */
+import type { AppDeps } from '../app/deps';
 
-export interface ApiDeps {
-  config: Config;
-  logger: Logger;
-  temporal: Client;
-  mongo: MongoConnection;
-}
+export type ApiDeps = AppDeps;
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,15 +1,13 @@
 /**
- * RFC 9457 problem details: the one application error class and the one error handler every
- * error leaves through, as `application/problem+json`.
+ * RFC 9457 problem details: the HTTP layer's own error class, and the one error handler every
+ * error leaves through, as `application/problem+json` — the application layer's refusals
+ * (AppError) mapped to their status here, in one place.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, describeUnavailable, type AppErrorKind, type InvalidParam } from '../app/errors';
 import type { Logger } from '../config/logger';
 
-export interface InvalidParam {
-  /** JSON-pointer-like path of the offending field, e.g. `/family/0/idNumber`. */
-  path: string;
-  message: string;
-}
+export type { InvalidParam };
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -38,6 +36,24 @@ export class HttpProblem extends Error {
   ) {
     super(detail);
   }
+}
+
+/** The HTTP status of each kind of application refusal; a new kind does not compile without one. */
+const STATUS_OF: Record<AppErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+};
+
+export function problemOf(err: AppError): HttpProblem {
+  return new HttpProblem(
+    STATUS_OF[err.kind],
+    err.code,
+    err.message,
+    err.invalidParams ? { invalidParams: err.invalidParams } : {},
+  );
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -69,6 +85,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let problem: HttpProblem;
     if (err instanceof HttpProblem) problem = err;
+    else if (err instanceof AppError) problem = problemOf(err);
     else if (typeof err === 'object' && err !== null && fromBodyParser(err as { type?: string })) {
       problem = fromBodyParser(err as { type?: string })!;
     } else {
@@ -98,26 +115,4 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
         ...problem.extra,
       });
   };
-}
-
-/**
- * Infrastructure failures become 503 (retry later), never 500: a caller must be able to tell
- * "refused" from "not now".
- */
-export function describeUnavailable(err: unknown): 'MongoDB' | 'Temporal' | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { name?: string; code?: unknown; message?: string; constructor?: { name?: string } };
-  const name = e.name ?? '';
-  if (/^Mongo(Server)?SelectionError$|^MongoNetwork|^MongoNotConnected|MongoTopologyClosed/.test(name)) return 'MongoDB';
-  if (name === 'MongooseServerSelectionError' || /Client must be connected|connection .* closed/i.test(e.message ?? '')) {
-    return 'MongoDB';
-  }
-  // An Update whose RPC ran past the API's deadline: the workflow may still apply it later.
-  if (name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return 'Temporal';
-  // @temporalio/client surfaces gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) as ServiceError.
-  if (name === 'ServiceError' || name === 'ConnectionError' || name === 'TransportError') {
-    const cause = (err as { cause?: { code?: number } }).cause;
-    if (cause?.code === 14 || cause?.code === 4 || name !== 'ServiceError') return 'Temporal';
-  }
-  return undefined;
 }

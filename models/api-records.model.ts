@@ -10,12 +10,14 @@
  *   claimed through `claimNextInSequence`.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key';
 
 export interface IdempotencyKeyDoc {
   _id: string;
   requestHash: string;
   state: 'pending' | 'done';
-  response?: { status: number; body: unknown };
+  /** What the first request answered (the accepted case), replayed to the same key and body. */
+  response?: Record<string, unknown>;
   createdAt: Date;
 }
 
@@ -83,8 +85,6 @@ export function openCaseLockModel(conn: Connection): Model<OpenCaseLockDoc> {
 export function counterModel(conn: Connection): Model<CounterDoc> {
   return (conn.models.Counter as Model<CounterDoc> | undefined) ?? conn.model<CounterDoc>('Counter', counterSchema);
 }
-
-const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
 
 /**
  * The next free number of a sequence (e.g. `case-number:2026`), each number handed out once.

@@ -6,7 +6,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
-import { dataConverterFor } from '../config/payload-codec';
+import { dataConverterFor } from '../temporal/payload-codec';
 
 export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
 

@@ -33,7 +33,7 @@ import { authoritiesAt, decisionLetterFacts, type Authorities, type DecisionLett
 import { maskIdNumbersInText } from '../../domain/masking';
 import { shanghaiParts, type ClockParts } from '../../domain/shanghai-clock';
 import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData, type ParsedNoticeData } from '../../templates/schemas';
-import { allAuthorities } from '../policy-store';
+import { allAuthorities } from '../../policy/policy-files';
 import { label } from './labels';
 
 export interface RenderedNotice {

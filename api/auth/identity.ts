@@ -5,13 +5,12 @@
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
+import type { Actor } from '../../app/actor';
+import { DEPARTMENTS } from '../../domain/vocabulary';
 import { HttpProblem } from '../problem';
 
-export type Caller =
-  | { sub: string; role: 'applicant' }
-  | { sub: string; role: 'officer'; department: Department }
-  | { sub: string; role: 'supervisor' };
+/** The caller a verified token names: the actor the application layer acts for. */
+export type Caller = Actor;
 
 const Claims = z.discriminatedUnion('role', [
   z.object({ sub: z.string().min(1).max(128), role: z.literal('applicant') }),

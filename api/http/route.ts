@@ -21,21 +21,21 @@ export interface RouteResult {
   raw?: { contentType: string; text: string };
 }
 
-export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends Role = Role> {
   method: Method;
   /** Express-style path relative to /api/v1, e.g. `/cases/:caseId`. */
   path: string;
   summary: string;
   tag: string;
-  /** Who may call it; omitted = public. */
-  roles?: Role[];
+  /** Who may call it; omitted = public. The handler's caller is typed by these roles. */
+  roles?: readonly R[];
   params?: P;
   query?: Q;
   body?: B;
   headers?: z.ZodObject;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   handler: (ctx: {
-    caller: Caller;
+    caller: Extract<Caller, { role: R }>;
     params: z.infer<P>;
     query: z.infer<Q>;
     body: z.infer<B>;
@@ -74,7 +74,8 @@ export function addRoute<
   P extends z.ZodType = typeof EMPTY,
   Q extends z.ZodType = typeof EMPTY,
   B extends z.ZodType = typeof EMPTY,
->(router: Router, registry: OpenAPIRegistry, def: RouteDef<P, Q, B>): void {
+  R extends Role = Role,
+>(router: Router, registry: OpenAPIRegistry, def: RouteDef<P, Q, B, R>): void {
   const openapiPath = `/api/v1${def.path.replace(/:(\w+)/g, '{$1}')}`;
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(def.responses)) {

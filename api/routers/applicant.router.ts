@@ -2,19 +2,20 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { provideSupplementUpdate, settlementCaseWorkflowId, withdrawUpdate } from '../../workflows/settlement-case.messages';
+import { provideSupplement } from '../../app/commands/provide-supplement';
+import { submitApplication } from '../../app/commands/submit-application';
+import { withdrawCase } from '../../app/commands/withdraw-case';
+import { applicantNotices } from '../../app/queries/applicant-notices';
+import { ownCases } from '../../app/queries/own-cases';
+import { viewCaseAsApplicant } from '../../app/queries/view-case';
+import { ApplicantCaseSummary, ApplicantCaseView } from '../../app/views/case-views';
+import { ApplicantNoticeView } from '../../app/views/notice-views';
 import type { ApiDeps } from '../deps';
-import { addRoute, Problem } from '../http/route';
-import { ApplicationBody, SupplementBody, WithdrawBody } from '../schemas/application.schema';
-import { applicantSummary, applicantView, ApplicantCaseSummary, ApplicantCaseView } from '../schemas/case-views';
-import { CaseIdParams, CaseIdResponse, Limit } from '../schemas/common';
-import { applicantNoticeView, ApplicantNoticeView } from '../schemas/notice-views';
-import { listApplicantNotices } from '../services/applicant-notices';
-import { loadOwnCase } from '../services/case-store';
-import { listOwnCases, submitApplication } from '../services/submission';
-import { mapWorkflowErrors } from '../services/workflow-errors';
 import { requestIdOf } from '../http/request-id';
+import { addRoute, Problem } from '../http/route';
 import { HttpProblem } from '../problem';
+import { ApplicationBody, SupplementBody, WithdrawBody } from '../schemas/application.schema';
+import { CaseIdParams, CaseIdResponse, Limit } from '../schemas/common';
 
 const IdempotencyHeader = z.object({
   'idempotency-key': z
@@ -53,8 +54,8 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
           invalidParams: [{ path: '/headers/idempotency-key', message: '8–128 characters of A-Z a-z 0-9 . _ : -' }],
         });
       }
-      const result = await submitApplication(deps, caller.sub, body, key);
-      return { status: result.status, body: result.body, headers: { Location: `/api/v1/applicant/cases/${result.body.caseId}` } };
+      const accepted = await submitApplication(deps, { actor: caller, application: body, idempotencyKey: key });
+      return { status: 202, body: accepted, headers: { Location: `/api/v1/applicant/cases/${accepted.caseId}` } };
     },
   });
 
@@ -71,10 +72,7 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
         schema: z.object({ items: z.array(ApplicantCaseSummary), nextCursor: z.string().optional() }),
       },
     },
-    handler: async ({ caller, query }) => {
-      const { page, nextCursor } = await listOwnCases(deps, caller.sub, query.limit, query.cursor);
-      return { status: 200, body: { items: page.map(applicantSummary), ...(nextCursor ? { nextCursor } : {}) } };
-    },
+    handler: async ({ caller, query }) => ({ status: 200, body: await ownCases(deps, { actor: caller, ...query }) }),
   });
 
   addRoute(router, registry, {
@@ -87,7 +85,7 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     responses: { 200: { description: 'The case', schema: ApplicantCaseView } },
     handler: async ({ caller, params }) => ({
       status: 200,
-      body: applicantView(await loadOwnCase(deps, params.caseId, caller.sub)),
+      body: await viewCaseAsApplicant(deps, { actor: caller, caseId: params.caseId }),
     }),
   });
 
@@ -101,11 +99,10 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     responses: {
       200: { description: 'Your notices of this case', schema: z.object({ items: z.array(ApplicantNoticeView) }) },
     },
-    handler: async ({ caller, params }) => {
-      await loadOwnCase(deps, params.caseId, caller.sub);
-      const notices = await listApplicantNotices(deps, params.caseId);
-      return { status: 200, body: { items: notices.map(applicantNoticeView) } };
-    },
+    handler: async ({ caller, params }) => ({
+      status: 200,
+      body: { items: await applicantNotices(deps, { actor: caller, caseId: params.caseId }) },
+    }),
   });
 
   addRoute(router, registry, {
@@ -120,18 +117,10 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       200: { description: 'Accepted; the step goes back to the officer' },
       409: { description: 'No supplement is awaited' },
     },
-    handler: async ({ caller, params, body, req }) => {
-      await loadOwnCase(deps, params.caseId, caller.sub);
-      const requestId = requestIdOf(req);
-      const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
-      await mapWorkflowErrors(deps, () =>
-        handle.executeUpdate(provideSupplementUpdate, {
-          updateId: `supplement:${caller.sub}:${requestId}`,
-          args: [{ requestId, department: body.department, applicantUserId: caller.sub, items: body.items }],
-        }),
-      );
-      return { status: 200, body: applicantView(await loadOwnCase(deps, params.caseId, caller.sub)) };
-    },
+    handler: async ({ caller, params, body, req }) => ({
+      status: 200,
+      body: await provideSupplement(deps, { actor: caller, caseId: params.caseId, requestId: requestIdOf(req), ...body }),
+    }),
   });
 
   addRoute(router, registry, {
@@ -146,18 +135,10 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       202: { description: 'Withdrawal accepted; reservations are being released' },
       409: { description: 'The case can no longer be withdrawn' },
     },
-    handler: async ({ caller, params, body, req }) => {
-      await loadOwnCase(deps, params.caseId, caller.sub);
-      const requestId = requestIdOf(req);
-      const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(params.caseId));
-      await mapWorkflowErrors(deps, () =>
-        handle.executeUpdate(withdrawUpdate, {
-          updateId: `withdraw:${caller.sub}:${requestId}`,
-          args: [{ requestId, applicantUserId: caller.sub, ...(body.note ? { note: body.note } : {}) }],
-        }),
-      );
-      return { status: 202, body: { caseId: params.caseId, status: 'withdrawn' } };
-    },
+    handler: async ({ caller, params, body, req }) => ({
+      status: 202,
+      body: await withdrawCase(deps, { actor: caller, caseId: params.caseId, requestId: requestIdOf(req), ...body }),
+    }),
   });
 
   return router;

@@ -2,17 +2,14 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { auditEventModel } from '../../models/audit-event.model';
+import { caseTimeline } from '../../app/queries/audit-trail';
+import { AuditEventView } from '../../app/views/audit-views';
 import type { ApiDeps } from '../deps';
 import { addRoute } from '../http/route';
-import { HttpProblem } from '../problem';
-import { AuditEventView, auditView } from '../schemas/audit-views';
 import { CaseIdParams } from '../schemas/common';
-import { loadCaseOr404 } from '../services/case-store';
 
 export function commonRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
-  const audit = auditEventModel(deps.mongo);
 
   addRoute(router, registry, {
     method: 'get',
@@ -22,19 +19,10 @@ export function commonRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
     roles: ['applicant', 'officer', 'supervisor'],
     params: CaseIdParams,
     responses: { 200: { description: 'Events in order', schema: z.object({ items: z.array(AuditEventView) }) } },
-    handler: async ({ caller, params }) => {
-      const c = await loadCaseOr404(deps, params.caseId);
-      if (caller.role === 'applicant' && c.applicantUserId !== caller.sub)
-        throw new HttpProblem(404, 'not-found', 'No such case');
-      if (caller.role === 'officer' && !c.steps[caller.department])
-        throw new HttpProblem(404, 'not-found', 'No such case for your department');
-      const events = await audit.find({ caseId: params.caseId }).sort({ seq: 1, n: 1, at: 1 }).lean();
-      const department = caller.role === 'officer' ? caller.department : undefined;
-      return {
-        status: 200,
-        body: { items: events.map((e) => auditView(e, caller.role, department)).filter((e) => e !== undefined) },
-      };
-    },
+    handler: async ({ caller, params }) => ({
+      status: 200,
+      body: { items: await caseTimeline(deps, { actor: caller, caseId: params.caseId }) },
+    }),
   });
   return router;
 }

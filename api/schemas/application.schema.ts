@@ -4,7 +4,7 @@
  * giving them up is never a condition of settlement (§20).
  */
 import { z } from 'zod';
-import { DISTRICTS, LOCALES, SCHOOL_LEVELS, TOWNS } from '../../domain/vocabulary';
+import { DEPARTMENTS, DISTRICTS, LOCALES, ROUTES, SCHOOL_LEVELS, TOWNS } from '../../domain/vocabulary';
 import { IdNumber, PersonName } from './common';
 
 export const MAX_FAMILY_MEMBERS = 10;
@@ -27,7 +27,7 @@ const FamilyMember = z
 
 export const ApplicationBody = z
   .strictObject({
-    route: z.enum(['town', 'points']).meta({ description: 'town = 建制镇落户 (§1); points = 市辖区积分落户 (§2)' }),
+    route: z.enum(ROUTES).meta({ description: 'town = 建制镇落户 (§1); points = 市辖区积分落户 (§2)' }),
     district: z.enum(DISTRICTS).optional(),
     town: z.enum(TOWNS).optional(),
     applicant: Applicant,
@@ -63,7 +63,7 @@ export type ApplicationBody = z.infer<typeof ApplicationBody>;
 
 export const SupplementBody = z
   .strictObject({
-    department: z.enum(['police', 'hrss', 'housing', 'education']),
+    department: z.enum(DEPARTMENTS),
     items: z
       .array(z.strictObject({ name: z.string().trim().min(1).max(100), reference: z.string().trim().min(1).max(200) }))
       .min(1)

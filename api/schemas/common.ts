@@ -1,7 +1,7 @@
 /** Shared request schemas: every query parameter is a scalar, every object is strict. */
 import { z } from 'zod';
 import { validateIdNumber } from '../../domain/id-number';
-import { DEPARTMENTS } from '../../domain/vocabulary';
+import { DEPARTMENTS, DISTRICTS, TOWNS } from '../../domain/vocabulary';
 
 /** Today's date in China (the policy's time zone), for birth-date checks. */
 export function todayInChina(now = new Date()): string {
@@ -53,6 +53,9 @@ export const CaseStepParams = z.strictObject({ caseId: z.uuid(), department: z.e
 export const scalar = <T extends z.ZodType>(t: T) => t;
 
 export const Limit = z.coerce.number().int().min(1).max(100).default(20);
+
+/** A district (points route) or a town (town route): the area lists filter on. */
+export const AreaQuery = z.enum([...DISTRICTS, ...TOWNS]);
 
 export const CaseIdResponse = z
   .object({ caseId: z.uuid(), caseNumber: z.string(), status: z.string() })

@@ -8,9 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { mintToken, type Caller } from '../../api/auth/identity';
 import { loadConfig } from '../../config/config';
+import { createTemporalClient } from '../../temporal/client';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
 import { freePort, portIsOpen, spawnManaged, tailLog, waitUntilReady, type ManagedProcess } from './processes';
 import {
@@ -23,7 +24,6 @@ import {
   type RunningFerretdb,
   type RunningTemporal,
 } from './services';
-import { dataConverterFor } from '../../config/payload-codec';
 
 export interface AppStackOptions {
   /** Where the databases and logs go (created). */
@@ -206,7 +206,7 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
   let client: Client | undefined;
   const getClient = async (): Promise<Client> => {
     connection ??= await Connection.connect({ address: temporal.address });
-    client ??= new Client({ connection, namespace, dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEYS) });
+    client ??= createTemporalClient({ connection, namespace, payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS });
     return client;
   };
 

@@ -1,7 +1,7 @@
 /**
  * Personal data never rests in plain text in Temporal: every payload of a case's history
  * (workflow input, activity arguments and results, update arguments, the result) is sealed by
- * the payload codec (config/payload-codec.ts); only search attributes, which carry no personal
+ * the payload codec (temporal/payload-codec.ts); only search attributes, which carry no personal
  * data, stay readable for the supervisors' queries.
  */
 import assert from 'node:assert/strict';

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CAPACITY_DIR } from '../../activities/capacity-store';
+import { CAPACITY_DIR } from '../../policy/capacity-files';
 import type { CapacityTable } from '../../domain/capacity';
 
 const SHIPPED = 'xian-capacity-2026.json';

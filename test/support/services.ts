@@ -2,7 +2,7 @@
  * Where the services started by `npm test` (scripts/test.ts) live. Each test file gets its own
  * MongoDB database so files never see each other's data.
  */
-import { dataConverterFor } from '../../config/payload-codec';
+import { dataConverterFor } from '../../temporal/payload-codec';
 
 function required(name: string): string {
   const v = process.env[name];

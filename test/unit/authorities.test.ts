@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import xianJson from '../../policy/authorities/xian-2024-v1.json';
-import { AUTHORITIES_DIR, allAuthorities } from '../../activities/policy-store';
+import { AUTHORITIES_DIR, allAuthorities } from '../../policy/policy-files';
 import {
   authoritiesAt,
   decisionLetterFacts,

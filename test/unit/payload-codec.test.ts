@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { EncryptionCodec, dataConverterFor, payloadKey } from '../../config/payload-codec';
+import { EncryptionCodec, dataConverterFor, payloadKey } from '../../temporal/payload-codec';
 
 const ID_NUMBER = '11010519491231002X';
 const keyA = payloadKey(Buffer.alloc(32, 1).toString('base64'));

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { pointsPolicyInForce } from '../../activities/policy-store';
+import { pointsPolicyInForce } from '../../policy/policy-files';
 import { todayInChina } from '../../api/schemas/common';
 import { loadConfig } from '../../config/config';
 import { scorePoints, type PointsInputs } from '../../domain/points-policy';

@@ -1,12 +1,13 @@
 /**
  * What each role sees of a case (property-level access): built from the read model and then
  * parsed through the role's schema, which strips anything the schema does not list — so a
- * field added to the read model never leaks by accident.
+ * field added to the read model never leaks by accident. The same views serve every front end;
+ * the JSON API also documents them (the schemas' ids are its OpenAPI components).
  */
 import { z } from 'zod';
 import type { CaseState, StepState } from '../../domain/case-view';
 import { maskIdNumber } from '../../domain/masking';
-import { CASE_STATUSES, DEPARTMENTS, STEP_STATUSES, type Department } from '../../domain/vocabulary';
+import { CASE_STATUSES, DEPARTMENTS, ROUTES, STEP_STATUSES, type Department } from '../../domain/vocabulary';
 
 const Score = z
   .object({
@@ -100,7 +101,7 @@ const CaseCore = {
   caseId: z.string(),
   caseNumber: z.string(),
   status: z.enum(CASE_STATUSES),
-  route: z.enum(['town', 'points']),
+  route: z.enum(ROUTES),
   area: z.string(),
   submittedAt: z.string(),
   lastProgressAt: z.string(),
@@ -119,8 +120,10 @@ export const ApplicantCaseView = z
     outcome: Outcome.optional(),
   })
   .meta({ id: 'ApplicantCaseView' });
+export type ApplicantCaseView = z.infer<typeof ApplicantCaseView>;
 
 export const ApplicantCaseSummary = z.object(CaseCore).meta({ id: 'ApplicantCaseSummary' });
+export type ApplicantCaseSummary = z.infer<typeof ApplicantCaseSummary>;
 
 const OfficerOwnStep = ApplicantStep.extend({
   assignedOfficer: z.string().optional(),
@@ -159,6 +162,7 @@ export const OfficerCaseView = z
     schoolPlacements: z.array(SchoolPlacementView).optional(),
   })
   .meta({ id: 'OfficerCaseView' });
+export type OfficerCaseView = z.infer<typeof OfficerCaseView>;
 
 export const SupervisorCaseView = z
   .object({
@@ -176,6 +180,7 @@ export const SupervisorCaseView = z
     overdue: z.boolean(),
   })
   .meta({ id: 'SupervisorCaseView' });
+export type SupervisorCaseView = z.infer<typeof SupervisorCaseView>;
 
 export const APPEAL_RIGHTS =
   'You may apply for administrative reconsideration within 60 days, or bring an administrative lawsuit within 6 months, of receiving this decision. / 如不服本决定，可在收到之日起60日内申请行政复议，或在6个月内提起行政诉讼。';
@@ -221,7 +226,7 @@ const outcome = (c: CaseState) =>
       }
     : undefined;
 
-export function applicantView(c: CaseState): z.infer<typeof ApplicantCaseView> {
+export function applicantView(c: CaseState): ApplicantCaseView {
   return ApplicantCaseView.parse({
     ...core(c),
     policyVersion: c.policyVersion,
@@ -235,12 +240,12 @@ export function applicantView(c: CaseState): z.infer<typeof ApplicantCaseView> {
   });
 }
 
-export function applicantSummary(c: CaseState): z.infer<typeof ApplicantCaseSummary> {
+export function applicantSummary(c: CaseState): ApplicantCaseSummary {
   return ApplicantCaseSummary.parse(core(c));
 }
 
 /** An officer sees their department's step and only the people that step concerns. */
-export function officerView(c: CaseState, department: Department): z.infer<typeof OfficerCaseView> {
+export function officerView(c: CaseState, department: Department): OfficerCaseView {
   const step = c.steps[department]!;
   const include = (relation: string, i: number) =>
     department === 'police' || i === 0 || (department === 'education' && relation === 'child');
@@ -258,7 +263,7 @@ export function officerView(c: CaseState, department: Department): z.infer<typeo
   });
 }
 
-export function supervisorView(c: CaseState & { overdue?: boolean }): z.infer<typeof SupervisorCaseView> {
+export function supervisorView(c: CaseState & { overdue?: boolean }): SupervisorCaseView {
   return SupervisorCaseView.parse({
     ...core(c),
     applicantUserId: c.applicantUserId,

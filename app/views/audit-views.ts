@@ -1,7 +1,10 @@
-/** The audit trail as each role may see it, and its CSV export. */
+/**
+ * The audit trail as each role may see it: supervisors in full, officers their department's
+ * events in full and the rest in outline, applicants their case's milestones only.
+ */
 import { z } from 'zod';
 import type { AuditEventDoc } from '../../models/audit-event.model';
-import type { Caller } from '../auth/identity';
+import type { Actor } from '../actor';
 
 export const AuditEventView = z
   .object({
@@ -35,46 +38,28 @@ const APPLICANT_TYPES = new Set([
   'school_place_confirmed',
 ]);
 
-export function auditView(e: AuditEventDoc, role: Caller['role'], department?: string): AuditEventView | undefined {
+/** An event in outline: what happened, when, and who by role and department only. */
+const outline = (e: AuditEventDoc) => ({
+  type: e.type,
+  at: e.at,
+  actor: { role: e.actor.role, department: e.actor.department },
+  department: e.department,
+  what: e.what,
+});
+
+/** Supervisors see every event in full; other roles may see nothing of some (undefined). */
+export function auditView(e: AuditEventDoc, role: 'supervisor'): AuditEventView;
+export function auditView(e: AuditEventDoc, role: Actor['role'], department?: string): AuditEventView | undefined;
+export function auditView(e: AuditEventDoc, role: Actor['role'], department?: string): AuditEventView | undefined {
   if (role === 'supervisor') return AuditEventView.parse(e);
   if (role === 'applicant') {
     if (!APPLICANT_TYPES.has(e.type) || e.internal) return undefined;
     // Staff are named by role and department only; no lookup details or internal data.
-    return AuditEventView.parse({
-      type: e.type,
-      at: e.at,
-      actor: { role: e.actor.role, department: e.actor.department },
-      department: e.department,
-      what: e.what,
-      why: e.type === 'decision' ? e.why : undefined,
-    });
+    return AuditEventView.parse({ ...outline(e), why: e.type === 'decision' ? e.why : undefined });
   }
   // Officers: their own department's events in full; everything else in outline only. Case-level
   // events are outlined too: a rejection's reason (e.g. criminal_record) belongs to the
   // department that gave it, and an education officer has no business knowing it.
-  if (e.department !== department)
-    return AuditEventView.parse({
-      type: e.type,
-      at: e.at,
-      actor: { role: e.actor.role, department: e.actor.department },
-      department: e.department,
-      what: e.what,
-    });
+  if (e.department !== department) return AuditEventView.parse(outline(e));
   return AuditEventView.parse(e);
-}
-
-const cell = (v: unknown): string => {
-  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  // Quote always; double quotes inside; a leading = + - @ is defused against spreadsheet formula injection.
-  return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-};
-
-export function auditCsv(events: Array<AuditEventView | undefined>): string {
-  const header = ['at', 'type', 'actor_id', 'actor_role', 'actor_department', 'department', 'what', 'why', 'data'];
-  const rows = events
-    .filter((e): e is AuditEventView => e !== undefined)
-    .map((e) =>
-      [e.at, e.type, e.actor.id, e.actor.role, e.actor.department, e.department, e.what, e.why, e.data].map(cell).join(','),
-    );
-  return `\uFEFF${[header.join(','), ...rows].join('\r\n')}\r\n`;
 }

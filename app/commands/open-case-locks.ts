@@ -13,10 +13,10 @@
 import { trusted } from 'mongoose';
 import { TERMINAL_STATUSES } from '../../domain/vocabulary';
 import { openCaseLockModel, type OpenCaseLockDoc } from '../../models/api-records.model';
-import type { ApiDeps } from '../deps';
-import { HttpProblem, type InvalidParam } from '../problem';
-import type { ApplicationBody } from '../schemas/application.schema';
-import { loadCase } from './case-store';
+import { isDuplicateKey } from '../../models/duplicate-key';
+import { loadCase } from '../case-store';
+import type { AppDeps } from '../deps';
+import { AppError, type InvalidParam } from '../errors';
 
 /** One person of an application and the JSON pointer of their ID number in the request body. */
 export interface PersonInApplication {
@@ -36,16 +36,19 @@ const IN_OPEN_CASE =
  * clashing fields are in `invalidParams`, the member the API's 400s name fields with.
  */
 const openCaseExists = (clashes: InvalidParam[]) =>
-  new HttpProblem(
-    409,
+  new AppError(
+    'conflict',
     'open-case-exists',
     'A person may be in only one open case at a time (§8); the people named in invalidParams are not free',
-    { invalidParams: clashes },
+    clashes,
   );
 
-const isDuplicateKey = (err: unknown): boolean => (err as { code?: number }).code === 11000;
+interface People {
+  applicant: { idNumber: string };
+  family: ReadonlyArray<{ idNumber: string }>;
+}
 
-export function personsOf(body: Pick<ApplicationBody, 'applicant' | 'family'>): PersonInApplication[] {
+export function personsOf(body: People): PersonInApplication[] {
   return [
     { pointer: '/applicant/idNumber', idNumber: body.applicant.idNumber },
     ...body.family.map((m, i) => ({ pointer: `/family/${i}/idNumber`, idNumber: m.idNumber })),
@@ -56,7 +59,7 @@ export function personsOf(body: Pick<ApplicationBody, 'applicant' | 'family'>): 
  * Locks every person of the application for `caseId`, or takes none: on a clash the locks
  * already taken are released before the 409. Returns the locks' ids.
  */
-export async function takeOpenCaseLocks(deps: ApiDeps, persons: PersonInApplication[], caseId: string): Promise<string[]> {
+export async function takeOpenCaseLocks(deps: AppDeps, persons: PersonInApplication[], caseId: string): Promise<string[]> {
   // The request schema refuses a person named twice; should one get here anyway, they are locked once.
   const seen = new Set<string>();
   const unique = persons.filter((p) => !seen.has(p.idNumber) && seen.add(p.idNumber));
@@ -94,7 +97,7 @@ export async function takeOpenCaseLocks(deps: ApiDeps, persons: PersonInApplicat
 }
 
 /** The case's workflow runs: its locks now stand until the case ends. */
-export async function markOpenCaseLocksStarted(deps: ApiDeps, lockIds: string[]): Promise<void> {
+export async function markOpenCaseLocksStarted(deps: AppDeps, lockIds: string[]): Promise<void> {
   await openCaseLockModel(deps.mongo).updateMany({ _id: trusted({ $in: lockIds }) }, { $set: { state: 'started' } });
 }
 
@@ -103,7 +106,7 @@ export async function markOpenCaseLocksStarted(deps: ApiDeps, lockIds: string[])
  * failed too) stays pending, and once past the grace it is taken over like an ended case's,
  * because no case with its id exists.
  */
-export async function releaseOpenCaseLocks(deps: ApiDeps, lockIds: string[], caseId: string): Promise<void> {
+export async function releaseOpenCaseLocks(deps: AppDeps, lockIds: string[], caseId: string): Promise<void> {
   if (lockIds.length === 0) return;
   await openCaseLockModel(deps.mongo)
     .deleteMany({ _id: trusted({ $in: lockIds }), caseId })
@@ -111,7 +114,7 @@ export async function releaseOpenCaseLocks(deps: ApiDeps, lockIds: string[], cas
 }
 
 /** Each person's newest lock, in one query. */
-async function newestLocks(deps: ApiDeps, persons: PersonInApplication[]): Promise<Map<string, OpenCaseLockDoc>> {
+async function newestLocks(deps: AppDeps, persons: PersonInApplication[]): Promise<Map<string, OpenCaseLockDoc>> {
   const docs = await openCaseLockModel(deps.mongo)
     .find({ person: trusted({ $in: persons.map((p) => p.idNumber) }) })
     .lean();
@@ -124,7 +127,7 @@ async function newestLocks(deps: ApiDeps, persons: PersonInApplication[]): Promi
 }
 
 /** Whether a case is still open, asked once per case (a family's locks usually share one). */
-function openCaseCheck(deps: ApiDeps): (caseId: string) => Promise<boolean> {
+function openCaseCheck(deps: AppDeps): (caseId: string) => Promise<boolean> {
   const asked = new Map<string, Promise<boolean>>();
   return (caseId) => {
     let answer = asked.get(caseId);

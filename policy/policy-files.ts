@@ -1,26 +1,44 @@
 /**
- * Reads the versioned policy files: data, not code. policy/points/*.json is the points policy
- * (§2); policy/authorities/*.json says who signs a decision letter and where it can be
+ * Reads the versioned policy files in this folder: data, not code. `points/*.json` is the points
+ * policy (§2); `authorities/*.json` says who signs a decision letter and where it can be
  * challenged (domain/authorities.ts). Each file is named after the version it declares, and the
  * version in force on a date is the one with the latest effectiveFrom not after it.
+ *
+ * Loaded here, next to the data, by every process that needs it: the API (which policy version a
+ * points case is submitted under), the worker (activities/policy.activities.ts, the renderer,
+ * decision letters) and the tests. Nothing here knows about Temporal: a missing or mismatched
+ * version is a PolicyVersionError, which the activity turns into a non-retryable failure.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Authorities } from '../domain/authorities';
 import { parseAuthorities } from '../domain/authorities.parse';
 import { parsePointsPolicy } from '../domain/points-policy.parse';
 import { policyInForceOn, type DatedVersion, type PointsPolicy } from '../domain/points-policy';
 
-export const POLICY_DIR = join(__dirname, '..', 'policy', 'points');
-export const AUTHORITIES_DIR = join(__dirname, '..', 'policy', 'authorities');
+export const POLICY_DIR = join(__dirname, 'points');
+export const AUTHORITIES_DIR = join(__dirname, 'authorities');
 const VERSION = /^[a-z0-9][a-z0-9.-]{0,63}$/;
+
+/** Which kind of policy version could not be found (the activity's failure type). */
+export type PolicyVersionErrorType = 'UnknownPolicyVersion' | 'UnknownAuthoritiesVersion';
+
+/** A version that is malformed, has no file, or whose file declares another version. */
+export class PolicyVersionError extends Error {
+  override name = 'PolicyVersionError';
+  constructor(
+    message: string,
+    readonly type: PolicyVersionErrorType,
+  ) {
+    super(message);
+  }
+}
 
 interface VersionedFiles<P extends DatedVersion> {
   /** What the files hold, for messages: "points policy". */
   what: string;
-  /** ApplicationFailure type of an unknown or mismatched version. */
-  failure: string;
+  /** Error type of an unknown or mismatched version. */
+  failure: PolicyVersionErrorType;
   parse: (json: unknown) => P;
 }
 
@@ -36,16 +54,16 @@ const AUTHORITIES: VersionedFiles<Authorities> = {
 };
 
 function loadVersionFile<P extends DatedVersion>(kind: VersionedFiles<P>, version: string, dir: string): P {
-  if (!VERSION.test(version)) throw ApplicationFailure.nonRetryable(`invalid ${kind.what} version "${version}"`, kind.failure);
+  if (!VERSION.test(version)) throw new PolicyVersionError(`invalid ${kind.what} version "${version}"`, kind.failure);
   let raw: string;
   try {
     raw = readFileSync(join(dir, `${version}.json`), 'utf8');
   } catch {
-    throw ApplicationFailure.nonRetryable(`no ${kind.what} version "${version}"`, kind.failure);
+    throw new PolicyVersionError(`no ${kind.what} version "${version}"`, kind.failure);
   }
   const policy = kind.parse(JSON.parse(raw));
   if (policy.version !== version)
-    throw ApplicationFailure.nonRetryable(`${kind.what} file ${version}.json declares "${policy.version}"`, kind.failure);
+    throw new PolicyVersionError(`${kind.what} file ${version}.json declares "${policy.version}"`, kind.failure);
   return policy;
 }
 
@@ -83,12 +101,4 @@ export function allAuthorities(dir = AUTHORITIES_DIR): Authorities[] {
   if (all.length === 0) throw new Error(`no authorities files in ${dir}: decision letters cannot be issued`);
   policyInForceOn(all, '0000-01-01');
   return all;
-}
-
-export function createPolicyActivities() {
-  return {
-    async loadPointsPolicy(input: { version: string }): Promise<PointsPolicy> {
-      return loadPointsPolicyFile(input.version);
-    },
-  };
 }

@@ -1,14 +1,15 @@
 /**
  * Reads the capacity files (policy/capacities/*.json) each time a reservation asks: they are a
  * handful of small files, and reading them afresh is what makes an edited or newly dated file
- * apply to the very next reservation without restarting the worker.
+ * apply to the very next reservation without restarting the worker. Beside the data, like the
+ * other policy loaders (policy-files.ts); the reservation activities read through it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { capacityTableInForce, type CapacityTable } from '../domain/capacity';
 import { parseCapacityTable } from '../domain/capacity.parse';
 
-export const CAPACITY_DIR = join(__dirname, '..', 'policy', 'capacities');
+export const CAPACITY_DIR = join(__dirname, 'capacities');
 
 export function loadCapacityTables(dir = CAPACITY_DIR): CapacityTable[] {
   const tables = readdirSync(dir)

@@ -1,0 +1,50 @@
+/**
+ * Reading one case: the read model first, the live workflow while it has not been projected
+ * yet; and who may read it. An applicant reaches only their own cases and an officer only cases
+ * with a step of their department: anything else answers exactly like a missing case.
+ */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { CaseState } from '../domain/case-view';
+import { caseModel, type CaseDoc } from '../models/case.model';
+import { caseStatusQuery, settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
+import type { ApplicantActor, OfficerActor } from './actor';
+import type { AppDeps } from './deps';
+import { noSuchCase } from './errors';
+import { withTemporalDeadline } from './workflow-calls';
+
+export type LoadedCase = CaseState & Partial<Pick<CaseDoc, 'overdue'>>;
+
+export async function loadCase(deps: AppDeps, caseId: string): Promise<LoadedCase | undefined> {
+  const doc = await caseModel(deps.mongo).findById(caseId).lean();
+  // Documents projected before caseId was stored carry it only as _id.
+  if (doc) return { ...doc, caseId: doc._id };
+  // Submitted a moment ago: the first projection may still be on its way.
+  try {
+    return await withTemporalDeadline(deps, () =>
+      deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId)).query(caseStatusQuery),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+export async function existingCase(deps: AppDeps, caseId: string): Promise<LoadedCase> {
+  const c = await loadCase(deps, caseId);
+  if (!c) throw noSuchCase();
+  return c;
+}
+
+/** The applicant's own case; another person's case is "no such case", so ids cannot be probed. */
+export async function ownCase(deps: AppDeps, actor: ApplicantActor, caseId: string): Promise<LoadedCase> {
+  const c = await loadCase(deps, caseId);
+  if (!c || c.applicantUserId !== actor.sub) throw noSuchCase();
+  return c;
+}
+
+/** A case with a step of the officer's department; one without is no case of theirs. */
+export async function departmentCase(deps: AppDeps, actor: OfficerActor, caseId: string): Promise<LoadedCase> {
+  const c = await existingCase(deps, caseId);
+  if (!c.steps[actor.department]) throw noSuchCase('No such case for your department');
+  return c;
+}

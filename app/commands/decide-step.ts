@@ -1,0 +1,89 @@
+/**
+ * An officer decides their department's step: approve, reject with a reason, or ask for
+ * supplementary material (一次性告知). The workflow's Update validator has the last word; every
+ * refused attempt is audited here too, since a refused Update never reaches the case's history
+ * and an auditor must still see it (e.g. the officer who lost a concurrent decision).
+ */
+import type { AuditEntry } from '../../domain/audit';
+import { OFFICER_REASONS, reasonApplies } from '../../domain/codes';
+import { auditEventModel } from '../../models/audit-event.model';
+import { decideUpdate, settlementCaseWorkflowId, type DecideInput } from '../../workflows/settlement-case.messages';
+import type { OfficerActor } from '../actor';
+import { existingCase } from '../case-store';
+import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
+import { officerView, type OfficerCaseView } from '../views/case-views';
+import { withTemporalDeadline, workflowRefusal } from '../workflow-calls';
+
+export type DecideStepInput = Omit<DecideInput, 'officerDepartment' | 'officerId'> & {
+  actor: OfficerActor;
+  caseId: string;
+};
+
+/** The step as the workflow holds it after the decision, as the officer may see it. */
+export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise<OfficerCaseView['step']> {
+  const { actor, caseId, ...request } = input;
+  const { department, requestId } = request;
+  const refused = (why: string) =>
+    auditRefusedAttempt(deps, caseId, requestId, {
+      type: 'decision_refused',
+      actor: { id: actor.sub, role: 'officer', department: actor.department },
+      department,
+      what: request.decision,
+      why,
+      data: { decision: request.decision, requestId },
+    });
+
+  // A made-up case id is "no such case" before anything is audited: audit lines belong to real cases.
+  const current = await existingCase(deps, caseId);
+  const route = current.application.route;
+  if (request.reasonCode && !reasonApplies(route, department, request.reasonCode)) {
+    const allowed = OFFICER_REASONS[route][department];
+    throw new AppError(
+      'invalid',
+      'validation-error',
+      `${request.reasonCode} is not a reason the ${department} department gives on the ${route} route`,
+      [
+        {
+          path: '/reasonCode',
+          message: allowed.length ? `one of ${allowed.join(', ')}` : 'this department does not refuse on this route',
+        },
+      ],
+    );
+  }
+  if (department !== actor.department) {
+    await refused('wrong_department');
+    throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot decide the ${department} step`);
+  }
+  const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
+  let step;
+  try {
+    step = await withTemporalDeadline(deps, () =>
+      handle.executeUpdate(decideUpdate, {
+        updateId: `decide:${actor.department}:${requestId}`,
+        args: [{ ...request, officerDepartment: actor.department, officerId: actor.sub }],
+      }),
+    );
+  } catch (err) {
+    const refusal = workflowRefusal(err);
+    if (!refusal) throw err;
+    await refused(refusal.code);
+    throw refusal;
+  }
+  // The update answers with the step as the workflow now holds it; the read model may lag.
+  const c = await existingCase(deps, caseId);
+  return officerView({ ...c, steps: { ...c.steps, [actor.department]: step } }, actor.department).step;
+}
+
+async function auditRefusedAttempt(
+  deps: AppDeps,
+  caseId: string,
+  requestId: string,
+  entry: Omit<AuditEntry, 'at'>,
+): Promise<void> {
+  await auditEventModel(deps.mongo).updateOne(
+    { _id: `${caseId}:api:${requestId}` },
+    { $setOnInsert: { ...entry, at: new Date().toISOString(), caseId, seq: 0, n: 0 } },
+    { upsert: true },
+  );
+}

@@ -1,0 +1,23 @@
+/** The applicant provides the supplementary material a department asked for (补正); the step goes back to its officer. */
+import { provideSupplementUpdate, type ProvideSupplementInput } from '../../workflows/settlement-case.messages';
+import type { ApplicantActor } from '../actor';
+import { ownCase } from '../case-store';
+import type { AppDeps } from '../deps';
+import { applicantView, type ApplicantCaseView } from '../views/case-views';
+import { updateCase } from '../workflow-calls';
+
+export type ProvideSupplementCommand = Omit<ProvideSupplementInput, 'applicantUserId'> & {
+  actor: ApplicantActor;
+  caseId: string;
+};
+
+/** The case afterwards, as the applicant sees it. */
+export async function provideSupplement(deps: AppDeps, input: ProvideSupplementCommand): Promise<ApplicantCaseView> {
+  const { actor, caseId, requestId, department, items } = input;
+  await ownCase(deps, actor, caseId);
+  await updateCase(deps, caseId, provideSupplementUpdate, {
+    updateId: `supplement:${actor.sub}:${requestId}`,
+    args: [{ requestId, department, applicantUserId: actor.sub, items }],
+  });
+  return applicantView(await ownCase(deps, actor, caseId));
+}

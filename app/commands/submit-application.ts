@@ -1,0 +1,177 @@
+/**
+ * Submitting an application (§1, §2): either accepted with a case id or clearly refused, never
+ * half stored. Idempotency keys make retries safe; a lock per person of the application —
+ * applicant and each family member — keeps one open case per person (§8, open-case-locks.ts).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { shanghaiDay } from '../../domain/shanghai-clock';
+import type { Application, Contact, Department, District, Relation, Route, SchoolLevel, Town } from '../../domain/vocabulary';
+import { claimNextInSequence, idempotencyKeyModel } from '../../models/api-records.model';
+import { isDuplicateKey } from '../../models/duplicate-key';
+import { pointsPolicyInForce } from '../../policy/policy-files';
+import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
+import { settlementCase } from '../../workflows/settlement-case/settlement-case.workflow';
+import type { ApplicantActor } from '../actor';
+import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
+import { withTemporalDeadline } from '../workflow-calls';
+import { markOpenCaseLocksStarted, personsOf, releaseOpenCaseLocks, takeOpenCaseLocks } from './open-case-locks';
+
+/** What the applicant filled in, validated by the front end (ID numbers, names, route and area). */
+export interface NewApplication {
+  route: Route;
+  district?: District;
+  town?: Town;
+  applicant: { idNumber: string; name: string };
+  family: Array<{ idNumber: string; name: string; relation: Exclude<Relation, 'applicant'>; schoolLevel?: SchoolLevel }>;
+  contact: Contact;
+}
+
+export interface SubmitApplicationInput {
+  actor: ApplicantActor;
+  application: NewApplication;
+  /** The client's key: the same key and application again answer with the same case. */
+  idempotencyKey?: string;
+}
+
+/** The case the application opened; its workflow runs. */
+export interface CaseAccepted {
+  caseId: string;
+  caseNumber: string;
+  status: 'submitted';
+}
+
+const stableHash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+const today = (): string => shanghaiDay(new Date().toISOString());
+
+export async function submitApplication(deps: AppDeps, input: SubmitApplicationInput): Promise<CaseAccepted> {
+  const { actor, application, idempotencyKey } = input;
+  if (!idempotencyKey) return submit(deps, actor.sub, application);
+  const keys = idempotencyKeyModel(deps.mongo);
+  const _id = `${actor.sub}:${idempotencyKey}`;
+  const requestHash = stableHash(application);
+  try {
+    await keys.create({ _id, requestHash, state: 'pending', createdAt: new Date() });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return replay(deps, _id, requestHash);
+  }
+  try {
+    const accepted = await submit(deps, actor.sub, application);
+    await keys.updateOne({ _id }, { $set: { state: 'done', response: accepted } });
+    return accepted;
+  } catch (err) {
+    // Refused or failed: the key is free again, so a corrected or later retry can go through.
+    await keys.deleteOne({ _id, state: 'pending' }).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The same key again: the stored answer, once the first request has finished. */
+async function replay(deps: AppDeps, _id: string, requestHash: string): Promise<CaseAccepted> {
+  const keys = idempotencyKeyModel(deps.mongo);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const doc = await keys.findById(_id).lean();
+    if (!doc) throw new AppError('conflict', 'idempotency-retry', 'The first request with this Idempotency-Key failed; retry');
+    if (doc.requestHash !== requestHash) {
+      throw new AppError(
+        'unprocessable',
+        'idempotency-key-reused',
+        'This Idempotency-Key was used with a different request body',
+      );
+    }
+    if (doc.state === 'done' && doc.response) return storedAnswer(doc.response);
+    if (Date.now() > deadline)
+      throw new AppError('conflict', 'idempotency-in-progress', 'A request with this Idempotency-Key is still in progress');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Keys stored before the application layer hold the HTTP answer, `{status: 202, body}`. */
+const storedAnswer = (response: object): CaseAccepted => ('body' in response ? response.body : response) as CaseAccepted;
+
+async function submit(deps: AppDeps, applicantUserId: string, form: NewApplication): Promise<CaseAccepted> {
+  const caseId = randomUUID();
+  const lockIds = await takeOpenCaseLocks(deps, personsOf(form), caseId);
+  let caseNumber: string;
+  try {
+    caseNumber = await nextCaseNumber(deps);
+    const input: SettlementCaseInput = {
+      caseId,
+      caseNumber,
+      applicantUserId,
+      application: applicationOf(form),
+      submittedAt: new Date().toISOString(),
+      ...(form.route === 'points' ? { policyVersion: pointsPolicyInForce(today()).version } : {}),
+      sla: slaSettings(deps.config),
+      autoApproveClean: deps.config.AUTO_APPROVE_DEPARTMENTS,
+    };
+    // Bounded (TEMPORAL_CALL_TIMEOUT_MS) well inside the lock's pending grace: a start that
+    // outlived it could race a takeover.
+    await withTemporalDeadline(deps, () =>
+      deps.temporal.workflow.start(settlementCase, {
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        workflowId: settlementCaseWorkflowId(caseId),
+        args: [input],
+      }),
+    );
+  } catch (err) {
+    await releaseOpenCaseLocks(deps, lockIds, caseId);
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      throw new AppError('conflict', 'conflict', 'This case already exists');
+    throw err;
+  }
+  // The case runs from here on, so its locks must stand even if marking them fails: a pending
+  // lock of a running case still refuses (within the grace as in flight, after it as open).
+  await markOpenCaseLocksStarted(deps, lockIds).catch((err: unknown) =>
+    deps.logger.warn({ err, caseId }, 'open-case locks left pending'),
+  );
+  return { caseId, caseNumber, status: 'submitted' };
+}
+
+function applicationOf(form: NewApplication): Application {
+  return {
+    route: form.route,
+    ...(form.district ? { district: form.district } : {}),
+    ...(form.town ? { town: form.town } : {}),
+    applicant: { idNumber: form.applicant.idNumber, name: form.applicant.name, relation: 'applicant' },
+    family: form.family.map((m) => ({
+      idNumber: m.idNumber,
+      name: m.name,
+      relation: m.relation,
+      ...(m.schoolLevel ? { schoolLevel: m.schoolLevel } : {}),
+    })),
+    contact: {
+      phone: form.contact.phone,
+      locale: form.contact.locale,
+      ...(form.contact.email ? { email: form.contact.email } : {}),
+    },
+  };
+}
+
+/** The case-policy settings in force now travel with the case: a later change never reaches it. */
+function slaSettings(c: AppDeps['config']): SettlementCaseInput['sla'] {
+  return {
+    officerDecisionMs: {
+      police: c.SLA_POLICE_MS,
+      hrss: c.SLA_HRSS_MS,
+      housing: c.SLA_HOUSING_MS,
+      education: c.SLA_EDUCATION_MS,
+    } satisfies Record<Department, number>,
+    reminderFraction: c.SLA_REMINDER_FRACTION,
+    supplementResponseMs: c.SUPPLEMENT_RESPONSE_MS,
+    checkRetryPauseMs: c.CHECK_RETRY_PAUSE_MS,
+    checkFailuresBeforeEscalation: c.CHECK_FAILURES_BEFORE_ESCALATION,
+    schoolPlacementMs: c.SCHOOL_PLACEMENT_SLA_MS,
+    waitlistRecheckMs: c.WAITLIST_RECHECK_MS,
+  };
+}
+
+/** HK-YYYY-NNNNNN, claimed so that concurrent submissions never share one (see claimNextInSequence). */
+async function nextCaseNumber(deps: AppDeps): Promise<string> {
+  const year = today().slice(0, 4);
+  const format = (n: number) => `HK-${year}-${String(n).padStart(6, '0')}`;
+  return format(await claimNextInSequence(deps.mongo, `case-number:${year}`, format));
+}

@@ -1,0 +1,46 @@
+/**
+ * A supervisor intervenes: on a step (extend its deadline, reassign it, escalate it, retry a
+ * failing lookup, authorise another supplement round), or on the whole case (terminate it, with
+ * every committed step released).
+ */
+import { supervisorActionUpdate, terminateUpdate, type SupervisorActionInput } from '../../workflows/settlement-case.messages';
+import type { SupervisorActor } from '../actor';
+import { existingCase } from '../case-store';
+import type { AppDeps } from '../deps';
+import { supervisorView, type SupervisorCaseView } from '../views/case-views';
+import { updateCase } from '../workflow-calls';
+
+export type SuperviseStepInput = Omit<SupervisorActionInput, 'supervisorId'> & { actor: SupervisorActor; caseId: string };
+
+/** The step after the action, as a supervisor sees it. */
+export async function superviseStep(
+  deps: AppDeps,
+  input: SuperviseStepInput,
+): Promise<SupervisorCaseView['steps'][number] | undefined> {
+  const { actor, caseId, ...action } = input;
+  await existingCase(deps, caseId);
+  const step = await updateCase(deps, caseId, supervisorActionUpdate, {
+    updateId: `action:${actor.sub}:${action.requestId}`,
+    args: [{ ...action, supervisorId: actor.sub }],
+  });
+  const c = await existingCase(deps, caseId);
+  const view = supervisorView({ ...c, steps: { ...c.steps, [action.department]: step } });
+  return view.steps.find((s) => s.department === action.department);
+}
+
+export interface TerminateCaseInput {
+  actor: SupervisorActor;
+  caseId: string;
+  requestId: string;
+  note: string;
+}
+
+export async function terminateCase(deps: AppDeps, input: TerminateCaseInput): Promise<{ caseId: string; status: 'terminated' }> {
+  const { actor, caseId, requestId, note } = input;
+  await existingCase(deps, caseId);
+  await updateCase(deps, caseId, terminateUpdate, {
+    updateId: `terminate:${actor.sub}:${requestId}`,
+    args: [{ requestId, supervisorId: actor.sub, note }],
+  });
+  return { caseId, status: 'terminated' };
+}

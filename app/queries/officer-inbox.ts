@@ -1,0 +1,80 @@
+/** An officer's inbox: their department's open steps, soonest due first, a page at a time. */
+import { trusted } from 'mongoose';
+import { z } from 'zod';
+import type { Area } from '../../domain/capacity';
+import { STEP_STATUSES, type Route } from '../../domain/vocabulary';
+import { caseModel } from '../../models/case.model';
+import type { OfficerActor } from '../actor';
+import type { AppDeps } from '../deps';
+import { decodeCursor, OptionalInstantAndId, pageOf, type Page } from '../page-cursor';
+
+/** The step statuses an inbox lists: the step still needs its department. */
+export const OPEN_STEP_STATUSES = ['checking', 'check_failed', 'awaiting_decision', 'supplement_requested'] as const;
+
+export const InboxItem = z
+  .object({
+    caseId: z.string(),
+    caseNumber: z.string(),
+    route: z.string(),
+    area: z.string(),
+    caseStatus: z.string(),
+    stepStatus: z.enum(STEP_STATUSES),
+    dueAt: z.string().optional(),
+    overdue: z.boolean(),
+    assignedOfficer: z.string().optional(),
+  })
+  .meta({ id: 'InboxItem' });
+export type InboxItem = z.infer<typeof InboxItem>;
+
+export interface OfficerInboxInput {
+  actor: OfficerActor;
+  status?: (typeof OPEN_STEP_STATUSES)[number];
+  route?: Route;
+  area?: Area;
+  overdue?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Promise<Page<InboxItem>> {
+  const d = input.actor.department;
+  const stepPath = `steps.${d}`;
+  const dueAt = `${stepPath}.dueAt`;
+  const filter: Record<string, unknown> = {
+    [`${stepPath}.status`]: input.status ?? trusted({ $in: [...OPEN_STEP_STATUSES] }),
+  };
+  if (input.route) filter.route = input.route;
+  if (input.area) filter.area = input.area;
+  if (input.overdue !== undefined) filter[`${stepPath}.overdue`] = input.overdue;
+  if (input.cursor) {
+    const [due, id] = decodeCursor(input.cursor, OptionalInstantAndId);
+    // Steps without a deadline yet (still checking) sort first, as missing values do.
+    filter.$or = due
+      ? [{ [dueAt]: trusted({ $gt: due }) }, { [dueAt]: due, _id: trusted({ $gt: id }) }]
+      : [{ [dueAt]: null, _id: trusted({ $gt: id }) }, { [dueAt]: trusted({ $gt: '' }) }];
+  }
+  const docs = await caseModel(deps.mongo)
+    .find(filter)
+    .sort({ [dueAt]: 1, _id: 1 })
+    .limit(input.limit + 1)
+    .lean();
+  return pageOf(
+    docs,
+    input.limit,
+    (c) => {
+      const s = c.steps[d]!;
+      return InboxItem.parse({
+        caseId: c._id,
+        caseNumber: c.caseNumber,
+        route: c.route,
+        area: c.area,
+        caseStatus: c.status,
+        stepStatus: s.status,
+        dueAt: s.dueAt,
+        overdue: s.overdue,
+        assignedOfficer: s.assignedOfficer,
+      });
+    },
+    (c) => [c.steps[d]?.dueAt ?? '', c._id],
+  );
+}

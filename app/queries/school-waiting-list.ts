@@ -1,0 +1,38 @@
+/** Education: children waiting for a kindergarten / school place in the areas (§21–23), longest waiting first. */
+import { trusted } from 'mongoose';
+import { z } from 'zod';
+import type { Area } from '../../domain/capacity';
+import { caseModel } from '../../models/case.model';
+import type { OfficerActor } from '../actor';
+import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
+
+export const WaitingChild = z
+  .object({
+    caseId: z.string(),
+    caseNumber: z.string(),
+    caseStatus: z.string(),
+    personIndex: z.number(),
+    level: z.string(),
+    area: z.string(),
+    waitingSince: z.string().optional(),
+    position: z.number().optional(),
+    dueAt: z.string().optional(),
+    overdue: z.boolean(),
+  })
+  .meta({ id: 'WaitingChild' });
+export type WaitingChild = z.infer<typeof WaitingChild>;
+
+export async function schoolWaitingList(deps: AppDeps, input: { actor: OfficerActor; area?: Area }): Promise<WaitingChild[]> {
+  if (input.actor.department !== 'education') throw new AppError('forbidden', 'forbidden', 'Education officers only');
+  const filter: Record<string, unknown> = { open: true, childrenWaiting: trusted({ $gt: 0 }) };
+  if (input.area) filter.area = input.area;
+  const docs = await caseModel(deps.mongo).find(filter).limit(500).lean();
+  return docs
+    .flatMap((c) =>
+      (c.schoolPlacements ?? [])
+        .filter((p) => p.status === 'waiting')
+        .map((p) => WaitingChild.parse({ caseId: c._id, caseNumber: c.caseNumber, caseStatus: c.status, ...p })),
+    )
+    .sort((a, b) => (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
+}

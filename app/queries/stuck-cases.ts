@@ -1,0 +1,105 @@
+/**
+ * The supervisor's audit of cases that need them: overdue steps, no progress since a moment,
+ * supplements past due, failing system lookups (or compensations) — oldest progress first, with
+ * the total and the count per department. Filters on the read model's `open` flag first, which
+ * FerretDB pushes down, so ended cases are never scanned (README "Benchmarks").
+ */
+import { trusted } from 'mongoose';
+import { z } from 'zod';
+import type { Area } from '../../domain/capacity';
+import { DEPARTMENTS, type Department, type Route } from '../../domain/vocabulary';
+import { caseModel } from '../../models/case.model';
+import type { AppDeps } from '../deps';
+import { decodeCursor, InstantAndId, pageOf, type Page } from '../page-cursor';
+
+export const STUCK_REASONS = ['overdue', 'stale', 'supplement_past_due', 'failing_checks'] as const;
+export type StuckReason = (typeof STUCK_REASONS)[number];
+
+export const StuckItem = z
+  .object({
+    caseId: z.string(),
+    caseNumber: z.string(),
+    status: z.string(),
+    route: z.string(),
+    area: z.string(),
+    lastProgressAt: z.string(),
+    pendingDepartments: z.array(z.string()),
+    overdueDepartments: z.array(z.string()),
+    failingChecks: z.array(z.string()),
+    supplementDueAt: z.string().optional(),
+  })
+  .meta({ id: 'StuckCase' });
+export type StuckItem = z.infer<typeof StuckItem>;
+
+export interface StuckCasesInput {
+  reason: StuckReason;
+  department?: Department;
+  route?: Route;
+  area?: Area;
+  /** stale: no progress since this instant (default: 24 h ago). */
+  since?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface StuckCases extends Page<StuckItem> {
+  total: number;
+  countsByDepartment: Record<string, number>;
+}
+
+export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise<StuckCases> {
+  const cases = caseModel(deps.mongo);
+  const filter: Record<string, unknown> = { open: true };
+  let unwind: string;
+  switch (input.reason) {
+    case 'overdue':
+      filter.overdue = true;
+      unwind = 'overdueDepartments';
+      if (input.department) filter.overdueDepartments = input.department;
+      break;
+    case 'stale':
+      filter.lastProgressDate = trusted({ $lt: new Date(input.since ?? Date.now() - 24 * 3600_000) });
+      unwind = 'pendingDepartments';
+      if (input.department) filter.pendingDepartments = input.department;
+      break;
+    case 'supplement_past_due':
+      filter.supplementDueAt = trusted({ $lt: new Date() });
+      unwind = 'pendingDepartments';
+      if (input.department) filter.pendingDepartments = input.department;
+      break;
+    case 'failing_checks':
+      filter.failingChecks = input.department ?? trusted({ $in: [...DEPARTMENTS, 'compensation'] });
+      unwind = 'failingChecks';
+      break;
+  }
+  if (input.route) filter.route = input.route;
+  if (input.area) filter.area = input.area;
+  const pageFilter = { ...filter };
+  if (input.cursor) {
+    const [at, id] = decodeCursor(input.cursor, InstantAndId);
+    pageFilter.$or = [
+      { lastProgressDate: trusted({ $gt: new Date(at) }) },
+      { lastProgressDate: new Date(at), _id: trusted({ $gt: id }) },
+    ];
+  }
+  const [docs, total, counts] = await Promise.all([
+    cases
+      .find(pageFilter)
+      .sort({ lastProgressDate: 1, _id: 1 })
+      .limit(input.limit + 1)
+      .lean(),
+    cases.countDocuments(filter),
+    cases.aggregate<{ _id: string; n: number }>([
+      { $match: filter },
+      { $unwind: `$${unwind}` },
+      { $group: { _id: `$${unwind}`, n: { $sum: 1 } } },
+    ]),
+  ]);
+  const page = pageOf(
+    docs,
+    input.limit,
+    (c) => StuckItem.parse({ ...c, caseId: c._id, supplementDueAt: c.supplementDueAt?.toISOString() }),
+    (c) => [c.lastProgressDate.toISOString(), c._id],
+  );
+  return { ...page, total, countsByDepartment: Object.fromEntries(counts.map((r) => [r._id, r.n])) };
+}

@@ -1,0 +1,31 @@
+/** One case as each role may see it (app/views/case-views.ts), after checking they may see it at all. */
+import type { ApplicantActor, OfficerActor, SupervisorActor } from '../actor';
+import { departmentCase, existingCase, ownCase } from '../case-store';
+import type { AppDeps } from '../deps';
+import {
+  applicantView,
+  officerView,
+  supervisorView,
+  type ApplicantCaseView,
+  type OfficerCaseView,
+  type SupervisorCaseView,
+} from '../views/case-views';
+
+interface ViewCaseInput<A> {
+  actor: A;
+  caseId: string;
+}
+
+/** The applicant's own case: status per department, deadlines, score breakdown, reservations. */
+export async function viewCaseAsApplicant(deps: AppDeps, input: ViewCaseInput<ApplicantActor>): Promise<ApplicantCaseView> {
+  return applicantView(await ownCase(deps, input.actor, input.caseId));
+}
+
+/** The officer's department's step in full, the other steps' status only. */
+export async function viewCaseAsOfficer(deps: AppDeps, input: ViewCaseInput<OfficerActor>): Promise<OfficerCaseView> {
+  return officerView(await departmentCase(deps, input.actor, input.caseId), input.actor.department);
+}
+
+export async function viewCaseAsSupervisor(deps: AppDeps, input: ViewCaseInput<SupervisorActor>): Promise<SupervisorCaseView> {
+  return supervisorView(await existingCase(deps, input.caseId));
+}

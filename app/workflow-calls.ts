@@ -1,0 +1,87 @@
+/**
+ * Calls into a case's workflow: every one bounded by TEMPORAL_CALL_TIMEOUT_MS (past it the
+ * caller hears "Temporal unavailable, retry" instead of hanging while the client retries; an
+ * Update that timed out may still be applied, and retrying with the same request id is safe),
+ * and the workflow's refusals (its Update validators' ApplicationFailures) turned into AppErrors.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowUpdateOptions } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
+import type { AppDeps } from './deps';
+import { AppError, noSuchCase, type AppErrorKind } from './errors';
+
+export function withTemporalDeadline<T>(deps: AppDeps, fn: () => Promise<T>): Promise<T> {
+  return deps.temporal.connection.withDeadline(Date.now() + deps.config.TEMPORAL_CALL_TIMEOUT_MS, fn);
+}
+
+/** The failure types the case workflow refuses an Update with. */
+type WorkflowRefusal =
+  | 'StepNotAwaitingDecision'
+  | 'NoSupplementAwaited'
+  | 'CaseNotOpen'
+  | 'WrongDepartment'
+  | 'NotApplicant'
+  | 'StepNotFound'
+  | 'InvalidDecision'
+  | 'InvalidSupplement'
+  | 'InvalidAction'
+  | 'SupplementRoundUsed'
+  | 'NoPlacementAwaited';
+
+const REFUSALS: Record<WorkflowRefusal, [AppErrorKind, string]> = {
+  StepNotAwaitingDecision: ['conflict', 'step-not-awaiting-decision'],
+  NoSupplementAwaited: ['conflict', 'no-supplement-awaited'],
+  CaseNotOpen: ['conflict', 'case-not-open'],
+  WrongDepartment: ['forbidden', 'wrong-department'],
+  NotApplicant: ['not_found', 'not-found'],
+  StepNotFound: ['not_found', 'step-not-found'],
+  InvalidDecision: ['unprocessable', 'invalid-decision'],
+  InvalidSupplement: ['unprocessable', 'invalid-supplement'],
+  InvalidAction: ['unprocessable', 'invalid-action'],
+  SupplementRoundUsed: ['conflict', 'supplement-round-used'],
+  NoPlacementAwaited: ['conflict', 'no-placement-awaited'],
+};
+const isRefusal = (type: string | undefined | null): type is WorkflowRefusal =>
+  typeof type === 'string' && Object.hasOwn(REFUSALS, type);
+
+const caseEnded = () => new AppError('conflict', 'case-not-open', 'The case has already ended');
+
+/** The AppError a workflow call's failure means, or undefined when it is no refusal (a fault). */
+export function workflowRefusal(err: unknown): AppError | undefined {
+  if (err instanceof WorkflowNotFoundError) {
+    // An Update sent to a case whose workflow has finished answers NOT_FOUND "workflow execution
+    // already completed": the case exists (callers load it first), it just cannot change any more.
+    return /already completed/i.test(err.message) ? caseEnded() : noSuchCase();
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && isRefusal(cause.type)) {
+      const [kind, code] = REFUSALS[cause.type];
+      return new AppError(kind, code, kind === 'not_found' ? 'No such case' : cause.message);
+    }
+  }
+  // An update or query sent to a case that has already closed.
+  const e = err as { name?: string; message?: string; cause?: { code?: number } };
+  if (e.name === 'ServiceError' && /already completed|completed|closed/i.test(e.message ?? '') && e.cause?.code !== 14) {
+    return caseEnded();
+  }
+  return undefined;
+}
+
+/**
+ * Sends an Update to the case's workflow under the deadline; a refusal is thrown as its
+ * AppError. `updateId` makes a retried request one request.
+ */
+export async function updateCase<Ret, Args extends [unknown, ...unknown[]], Name extends string>(
+  deps: AppDeps,
+  caseId: string,
+  update: UpdateDefinition<Ret, Args, Name>,
+  options: WorkflowUpdateOptions & { args: Args },
+): Promise<Ret> {
+  const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
+  try {
+    return await withTemporalDeadline(deps, () => handle.executeUpdate(update, options));
+  } catch (err) {
+    throw workflowRefusal(err) ?? err;
+  }
+}

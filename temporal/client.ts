@@ -1,0 +1,44 @@
+/**
+ * The Temporal client of every process that starts or talks to cases (the API, the scripts):
+ * one `Connection` per process, and a `Client` that seals every payload with the payload codec
+ * (payload-codec.ts). The worker's side uses the same data converter (worker/create-worker.ts).
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config/config';
+import type { Logger } from '../config/logger';
+import { retryUntil } from '../config/retry';
+import { dataConverterFor } from './payload-codec';
+
+export interface TemporalClientOptions {
+  connection: Connection;
+  namespace: string;
+  /** PAYLOAD_ENCRYPTION_KEYS (current first); empty: payloads unencrypted (not in production). */
+  payloadKeys: readonly string[];
+}
+
+export function createTemporalClient(opts: TemporalClientOptions): Client {
+  return new Client({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    dataConverter: dataConverterFor(opts.payloadKeys),
+  });
+}
+
+export interface TemporalConnection {
+  connection: Connection;
+  client: Client;
+}
+
+/** Connects to TEMPORAL_ADDRESS, retried until it answers at start-up, and builds the client. */
+export async function connectTemporal(
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'>,
+  logger: Logger,
+): Promise<TemporalConnection> {
+  const connection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const client = createTemporalClient({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
+  });
+  return { connection, client };
+}

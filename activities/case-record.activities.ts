@@ -7,7 +7,7 @@ import { trusted, type Connection } from 'mongoose';
 import type { CaseState } from '../domain/case-view';
 import { summarize } from '../domain/case-summary';
 import { settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
-import { TERMINAL_STATUSES, type Channel, type Department, type Locale, type NoticeEvent } from '../domain/vocabulary';
+import { TERMINAL_STATUSES, type Channel, type Locale } from '../domain/vocabulary';
 import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';

@@ -6,7 +6,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowUpdateOptions } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
+import { settlementCaseWorkflowId, type Refusal } from '../workflows/settlement-case.messages';
 import type { AppDeps } from './deps';
 import { AppError, noSuchCase, type AppErrorKind } from './errors';
 
@@ -15,20 +15,8 @@ export function withTemporalDeadline<T>(deps: AppDeps, fn: () => Promise<T>): Pr
 }
 
 /** The failure types the case workflow refuses an Update with. */
-type WorkflowRefusal =
-  | 'StepNotAwaitingDecision'
-  | 'NoSupplementAwaited'
-  | 'CaseNotOpen'
-  | 'WrongDepartment'
-  | 'NotApplicant'
-  | 'StepNotFound'
-  | 'InvalidDecision'
-  | 'InvalidSupplement'
-  | 'InvalidAction'
-  | 'SupplementRoundUsed'
-  | 'NoPlacementAwaited';
-
-const REFUSALS: Record<WorkflowRefusal, [AppErrorKind, string]> = {
+/** Each refusal of the case workflow's contract, as the API and pages answer it. */
+const REFUSAL_ERRORS: Record<Refusal, [AppErrorKind, string]> = {
   StepNotAwaitingDecision: ['conflict', 'step-not-awaiting-decision'],
   NoSupplementAwaited: ['conflict', 'no-supplement-awaited'],
   CaseNotOpen: ['conflict', 'case-not-open'],
@@ -41,8 +29,8 @@ const REFUSALS: Record<WorkflowRefusal, [AppErrorKind, string]> = {
   SupplementRoundUsed: ['conflict', 'supplement-round-used'],
   NoPlacementAwaited: ['conflict', 'no-placement-awaited'],
 };
-const isRefusal = (type: string | undefined | null): type is WorkflowRefusal =>
-  typeof type === 'string' && Object.hasOwn(REFUSALS, type);
+const isRefusal = (type: string | undefined | null): type is Refusal =>
+  typeof type === 'string' && Object.hasOwn(REFUSAL_ERRORS, type);
 
 const caseEnded = () => new AppError('conflict', 'case-not-open', 'The case has already ended');
 
@@ -56,7 +44,7 @@ export function workflowRefusal(err: unknown): AppError | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isRefusal(cause.type)) {
-      const [kind, code] = REFUSALS[cause.type];
+      const [kind, code] = REFUSAL_ERRORS[cause.type];
       return new AppError(kind, code, kind === 'not_found' ? 'No such case' : cause.message);
     }
   }

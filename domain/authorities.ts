@@ -8,7 +8,7 @@
  * types and the pure functions over them: which department issues a letter, the activity input
  * for its document number (文号), the number's format, and the localised facts a letter prints.
  * Pure, so the workflow imports it; the JSON is validated in authorities.parse.ts (zod stays out
- * of the workflow bundle) and read from disk in activities/policy-store.ts.
+ * of the workflow bundle) and read from disk in policy/policy-files.ts.
  */
 import type { CaseOutcomeInfo } from './case-view';
 import { REJECTION_REASONS, type RejectionReason } from './codes';

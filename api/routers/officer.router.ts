@@ -8,7 +8,9 @@ import { InboxItem, OPEN_STEP_STATUSES, officerInbox } from '../../app/queries/o
 import { schoolWaitingList, WaitingChild } from '../../app/queries/school-waiting-list';
 import { viewCaseAsOfficer } from '../../app/queries/view-case';
 import { OfficerCaseView } from '../../app/views/case-views';
+import { decisionProblems, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
 import { REJECTION_REASONS } from '../../domain/codes';
+import { DECISION_KINDS } from '../../workflows/settlement-case.messages';
 import { ROUTES } from '../../domain/vocabulary';
 import type { ApiDeps } from '../deps';
 import { requestIdOf } from '../http/request-id';
@@ -18,14 +20,14 @@ import { AreaQuery, CaseIdParams, CaseStepParams, Limit } from '../schemas/commo
 
 export const DecisionBody = z
   .strictObject({
-    decision: z.enum(['approve', 'reject', 'request_supplement']),
+    decision: z.enum(DECISION_KINDS),
     reasonCode: z.enum(REJECTION_REASONS).optional().meta({
       description:
         'Must apply to the case’s route and your department (e.g. a criminal record is no reason on the town route, §1; education never refuses a town case, §21–23); otherwise 400',
     }),
-    /** Goes into the applicant's rejection notice, whose template takes at most 200 characters. */
-    reasonText: z.string().trim().min(1).max(200).optional(),
-    missing: z.array(z.string().trim().min(1).max(200)).min(1).max(20).optional().meta({
+    /** Goes into the applicant's rejection notice, whose template takes at most NOTICE_TEXT_MAX characters. */
+    reasonText: z.string().trim().min(1).max(NOTICE_TEXT_MAX).optional(),
+    missing: z.array(z.string().trim().min(1).max(NOTICE_TEXT_MAX)).min(1).max(SUPPLEMENT_MAX_ITEMS).optional().meta({
       description:
         '一次性告知: everything missing, listed at once; a department asks once unless a supervisor authorises another round',
     }),
@@ -37,13 +39,9 @@ export const DecisionBody = z
       .optional()
       .meta({ description: 'Officer-internal; never shown to the applicant' }),
   })
+  // The workflow's own rules (domain/case-rules.ts), so a client hears of a bad field here.
   .superRefine((d, ctx) => {
-    if (d.decision === 'reject' && !d.reasonCode)
-      ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: 'a rejection needs a reason code' });
-    if (d.decision === 'reject' && d.reasonCode === 'other' && !d.reasonText)
-      ctx.addIssue({ code: 'custom', path: ['reasonText'], message: 'a rejection for "other" reasons needs a reason text' });
-    if (d.decision === 'request_supplement' && !d.missing)
-      ctx.addIssue({ code: 'custom', path: ['missing'], message: 'list the missing material' });
+    for (const p of decisionProblems(d)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
   })
   .meta({ id: 'Decision' });
 

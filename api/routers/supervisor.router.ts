@@ -9,6 +9,7 @@ import { viewCaseAsSupervisor } from '../../app/queries/view-case';
 import { AuditEventView } from '../../app/views/audit-views';
 import { SupervisorCaseView } from '../../app/views/case-views';
 import { DEPARTMENTS, ROUTES } from '../../domain/vocabulary';
+import { actionProblems } from '../../domain/case-rules';
 import { SUPERVISOR_ACTIONS } from '../../workflows/settlement-case.messages';
 import type { ApiDeps } from '../deps';
 import { auditCsv } from '../http/audit-csv';
@@ -31,13 +32,9 @@ const ActionBody = z
     officerId: z.string().trim().min(1).max(128).optional(),
     note: z.string().trim().min(1).max(500).optional(),
   })
+  // The workflow's own rules (domain/case-rules.ts), so a client hears of a missing field here.
   .superRefine((a, ctx) => {
-    if (a.action === 'extend_deadline' && !a.extendByMs)
-      ctx.addIssue({ code: 'custom', path: ['extendByMs'], message: 'required to extend a deadline' });
-    if (a.action === 'reassign' && !a.officerId)
-      ctx.addIssue({ code: 'custom', path: ['officerId'], message: 'required to reassign' });
-    if (a.action === 'authorise_supplement_round' && !a.note)
-      ctx.addIssue({ code: 'custom', path: ['note'], message: 'give the reason for another supplement round' });
+    for (const p of actionProblems(a)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
   })
   .meta({ id: 'SupervisorAction' });
 

@@ -6,7 +6,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { shanghaiDay } from '../../domain/shanghai-clock';
-import type { Application, Contact, Department, District, Relation, Route, SchoolLevel, Town } from '../../domain/vocabulary';
+import { DEPARTMENT_TABLE } from '../../domain/departments';
+import {
+  DEPARTMENTS,
+  type Application,
+  type Contact,
+  type Department,
+  type District,
+  type Relation,
+  type Route,
+  type SchoolLevel,
+  type Town,
+} from '../../domain/vocabulary';
 import { claimNextInSequence, idempotencyKeyModel } from '../../models/api-records.model';
 import { isDuplicateKey } from '../../models/duplicate-key';
 import { pointsPolicyInForce } from '../../policy/policy-files';
@@ -154,12 +165,10 @@ function applicationOf(form: NewApplication): Application {
 /** The case-policy settings in force now travel with the case: a later change never reaches it. */
 function slaSettings(c: AppDeps['config']): SettlementCaseInput['sla'] {
   return {
-    officerDecisionMs: {
-      police: c.SLA_POLICE_MS,
-      hrss: c.SLA_HRSS_MS,
-      housing: c.SLA_HOUSING_MS,
-      education: c.SLA_EDUCATION_MS,
-    } satisfies Record<Department, number>,
+    officerDecisionMs: Object.fromEntries(DEPARTMENTS.map((d) => [d, c[DEPARTMENT_TABLE[d].slaVariable]])) as Record<
+      Department,
+      number
+    >,
     reminderFraction: c.SLA_REMINDER_FRACTION,
     supplementResponseMs: c.SUPPLEMENT_RESPONSE_MS,
     checkRetryPauseMs: c.CHECK_RETRY_PAUSE_MS,

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { CaseState, StepState } from '../../domain/case-view';
 import { maskIdNumber } from '../../domain/masking';
+import { DEPARTMENT_TABLE } from '../../domain/departments';
 import { CASE_STATUSES, DEPARTMENTS, ROUTES, STEP_STATUSES, type Department } from '../../domain/vocabulary';
 
 const Score = z
@@ -247,14 +248,16 @@ export function applicantSummary(c: CaseState): ApplicantCaseSummary {
 /** An officer sees their department's step and only the people that step concerns. */
 export function officerView(c: CaseState, department: Department): OfficerCaseView {
   const step = c.steps[department]!;
+  // Data minimisation, as the department table says: whom its officer sees, and how.
+  const { officerSees, fullIdNumbers } = DEPARTMENT_TABLE[department];
   const include = (relation: string, i: number) =>
-    department === 'police' || i === 0 || (department === 'education' && relation === 'child');
+    officerSees === 'everyone' || i === 0 || (officerSees === 'applicant_and_children' && relation === 'child');
   return OfficerCaseView.parse({
     ...core(c),
     department,
     collectiveHousehold: c.collectiveHousehold,
     // Police verify identities (§8) and need the full numbers; other departments do not.
-    persons: persons(c, include, department !== 'police'),
+    persons: persons(c, include, !fullIdNumbers),
     step: officerStep(step),
     otherSteps: steps(c)
       .filter((s) => s.department !== department)

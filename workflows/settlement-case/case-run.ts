@@ -23,7 +23,7 @@ import {
   SupplementDueAtKey,
 } from '../search-attributes';
 import type { SettlementCaseInput } from '../settlement-case.messages';
-import { records } from './activities';
+import { records } from './activity-proxies';
 
 /** How a case ends without settling, as the first of its enders decided. */
 export interface Ending {

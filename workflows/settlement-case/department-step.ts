@@ -11,7 +11,7 @@ import { needsCollectiveHousehold, pointsInputsFrom } from '../../domain/check-f
 import { scorePoints, type PointsPolicy } from '../../domain/points-policy';
 import type { Department } from '../../domain/vocabulary';
 import * as notices from '../case-notices';
-import { failureMessage, lookups, SYSTEM } from './activities';
+import { failureMessage, lookups, SYSTEM } from './activity-proxies';
 import type { CaseRun } from './case-run';
 import type { Saga } from './saga';
 

@@ -17,7 +17,7 @@ import { ownerOf } from '../../domain/departments';
 import type { Department } from '../../domain/vocabulary';
 import * as notices from '../case-notices';
 import type { SettlementCaseResult } from '../settlement-case.messages';
-import { compensations, failureMessage, records, SYSTEM } from './activities';
+import { compensations, failureMessage, records, SYSTEM } from './activity-proxies';
 import type { CaseRun, Ending } from './case-run';
 
 /** One commit of the case, in the order taken: what to undo, and whether a slot is held. */

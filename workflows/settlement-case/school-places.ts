@@ -9,7 +9,7 @@ import { CancellationScope, condition, isCancellation } from '@temporalio/workfl
 import type { SchoolPlacement } from '../../domain/case-view';
 import type { AssignSchoolPlaceInput } from '../settlement-case.messages';
 import * as notices from '../case-notices';
-import { compensations, records, SYSTEM } from './activities';
+import { compensations, records, SYSTEM } from './activity-proxies';
 import type { CaseRun } from './case-run';
 import type { CompensationEntry, Saga, SchoolPlaceHook } from './saga';
 

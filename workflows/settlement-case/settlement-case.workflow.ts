@@ -13,7 +13,7 @@
 import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import * as notices from '../case-notices';
 import type { SettlementCaseInput, SettlementCaseResult } from '../settlement-case.messages';
-import { records, SYSTEM } from './activities';
+import { records, SYSTEM } from './activity-proxies';
 import { startCaseRun } from './case-run';
 import { createDepartmentSteps } from './department-step';
 import { installHandlers } from './handlers';

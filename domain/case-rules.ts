@@ -35,18 +35,22 @@ export interface FieldProblem {
   message: string;
 }
 
-/** Is the decision complete in itself (no case needed)? Every problem, each naming its field. */
-export function decisionProblems(d: DecisionDraft): FieldProblem[] {
+/**
+ * Is the decision complete in itself (no case needed)? Every problem, each naming its field.
+ * `lengths: false` leaves out the text limits, for a caller whose schema checks them already.
+ */
+export function decisionProblems(d: DecisionDraft, { lengths = true } = {}): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (d.decision === 'reject') {
     if (!d.reasonCode) problems.push({ field: 'reasonCode', message: 'a rejection needs a reason code' });
     if (d.reasonCode === 'other' && !d.reasonText)
       problems.push({ field: 'reasonText', message: 'a rejection for "other" reasons needs a reason text' });
-    if (!fitsNotice(d.reasonText))
+    if (lengths && !fitsNotice(d.reasonText))
       problems.push({ field: 'reasonText', message: `the reason text must be 1–${NOTICE_TEXT_MAX} characters` });
   }
   if (d.decision === 'request_supplement') {
     if (!d.missing?.length) problems.push({ field: 'missing', message: 'list the missing material' });
+    else if (!lengths) return problems;
     else if (d.missing.length > SUPPLEMENT_MAX_ITEMS)
       problems.push({ field: 'missing', message: `list at most ${SUPPLEMENT_MAX_ITEMS} missing items` });
     else if (!d.missing.every((m) => m !== undefined && fitsNotice(m)))

@@ -39,9 +39,11 @@ export const DecisionBody = z
       .optional()
       .meta({ description: 'Officer-internal; never shown to the applicant' }),
   })
-  // The workflow's own rules (domain/case-rules.ts), so a client hears of a bad field here.
+  // The workflow's own rules (domain/case-rules.ts), so a client hears of a bad field here; the
+  // text limits are the schema's own (the same constants), so they are not reported twice.
   .superRefine((d, ctx) => {
-    for (const p of decisionProblems(d)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+    for (const p of decisionProblems(d, { lengths: false }))
+      ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
   })
   .meta({ id: 'Decision' });
 

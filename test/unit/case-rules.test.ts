@@ -1,0 +1,136 @@
+/**
+ * The case rules written once (domain/case-rules.ts) and the department table: what both the
+ * workflow's validators and the API's schemas rely on.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { StepState } from '../../domain/case-view';
+import {
+  actionProblemForStep,
+  actionProblems,
+  decisionProblems,
+  NOTICE_TEXT_MAX,
+  stepDecisionProblem,
+} from '../../domain/case-rules';
+import { OFFICER_REASONS } from '../../domain/codes';
+import { DEPARTMENT_TABLE, ownerOf } from '../../domain/departments';
+import { DEPARTMENTS, departmentsFor, ROUTES } from '../../domain/vocabulary';
+import { RESERVATION_KINDS } from '../../domain/codes';
+
+const step = (over: Partial<StepState> = {}): StepState => ({
+  department: 'housing',
+  status: 'awaiting_decision',
+  overdue: false,
+  checkFailures: 0,
+  internalNotes: [],
+  ...over,
+});
+
+describe('decision rules', () => {
+  it('when a decision lacks what it needs, then each problem names its field', () => {
+    assert.deepEqual(
+      decisionProblems({ decision: 'reject' }).map((p) => p.field),
+      ['reasonCode'],
+    );
+    assert.deepEqual(
+      decisionProblems({ decision: 'reject', reasonCode: 'other' }).map((p) => p.field),
+      ['reasonText'],
+    );
+    assert.deepEqual(
+      decisionProblems({ decision: 'request_supplement', missing: [] }).map((p) => p.field),
+      ['missing'],
+    );
+    assert.deepEqual(decisionProblems({ decision: 'approve' }), []);
+  });
+
+  it('when a text does not fit its notice, then it is a problem, unless the caller checks lengths itself', () => {
+    const long = { decision: 'reject' as const, reasonCode: 'other' as const, reasonText: '长'.repeat(NOTICE_TEXT_MAX + 1) };
+    assert.deepEqual(
+      decisionProblems(long).map((p) => p.field),
+      ['reasonText'],
+    );
+    assert.deepEqual(decisionProblems(long, { lengths: false }), []);
+    assert.equal(decisionProblems({ decision: 'request_supplement', missing: ['  '] }).length, 1);
+  });
+
+  it('§1 when a police officer refuses a town case for a criminal record, then the step refuses it; on the points route it applies', () => {
+    const d = { decision: 'reject' as const, reasonCode: 'criminal_record' as const };
+    assert.equal(stepDecisionProblem(d, 'town', 'police', step({ department: 'police' }))?.kind, 'invalid');
+    assert.equal(stepDecisionProblem(d, 'points', 'police', step({ department: 'police' })), undefined);
+  });
+
+  it('§2 when HR would approve a score below the threshold, then the step refuses it', () => {
+    const hr = step({
+      department: 'hrss',
+      recommendation: { decision: 'reject', reasonCode: 'insufficient_points', note: 'score 50 is below the threshold 60' },
+    });
+    assert.match(stepDecisionProblem({ decision: 'approve' }, 'points', 'hrss', hr)?.message ?? '', /below the threshold/);
+  });
+
+  it('一次性告知 when a department has used its supplement round, then another request is round_used until authorised', () => {
+    const ask = { decision: 'request_supplement' as const, missing: ['房产证'] };
+    assert.equal(stepDecisionProblem(ask, 'town', 'housing', step()), undefined);
+    assert.equal(stepDecisionProblem(ask, 'town', 'housing', step({ supplementRounds: 1 }))?.kind, 'round_used');
+    assert.equal(
+      stepDecisionProblem(ask, 'town', 'housing', step({ supplementRounds: 1, supplementRoundsAllowed: 2 })),
+      undefined,
+    );
+  });
+});
+
+describe('supervisor action rules', () => {
+  it('when an action lacks its field, then the problem names it', () => {
+    assert.deepEqual(
+      actionProblems({ action: 'extend_deadline' }).map((p) => p.field),
+      ['extendByMs'],
+    );
+    assert.deepEqual(
+      actionProblems({ action: 'reassign' }).map((p) => p.field),
+      ['officerId'],
+    );
+    assert.deepEqual(
+      actionProblems({ action: 'authorise_supplement_round' }).map((p) => p.field),
+      ['note'],
+    );
+  });
+
+  it('when an action does not fit the step as it is, then it says why', () => {
+    assert.match(actionProblemForStep({ action: 'retry_check' }, 'housing', step()) ?? '', /not failing/);
+    assert.match(
+      actionProblemForStep({ action: 'extend_deadline', extendByMs: 60_000 }, 'housing', step()) ?? '',
+      /no running deadline/,
+    );
+    assert.equal(
+      actionProblemForStep({ action: 'extend_deadline', extendByMs: 60_000 }, 'housing', step({ dueAt: '2026-12-01T00:00:00Z' })),
+      undefined,
+    );
+    assert.match(
+      actionProblemForStep({ action: 'authorise_supplement_round', note: '复印件不清晰' }, 'housing', step()) ?? '',
+      /may still ask once/,
+    );
+  });
+});
+
+describe('the department table', () => {
+  it('§1 §2 §21–23 when the table decides who takes part, then towns have police and housing (education with children) and points all four', () => {
+    assert.deepEqual(departmentsFor({ route: 'town', family: [] }), ['police', 'housing']);
+    assert.deepEqual(
+      departmentsFor({ route: 'town', family: [{ idNumber: 'x', name: '小明', relation: 'child', schoolLevel: 'primary' }] }),
+      ['police', 'housing', 'education'],
+    );
+    assert.deepEqual(departmentsFor({ route: 'points', family: [] }), [...DEPARTMENTS]);
+  });
+
+  it('when every reservation kind is committed, then exactly one department owns it', () => {
+    for (const kind of RESERVATION_KINDS) {
+      const owners = DEPARTMENTS.filter((d) => DEPARTMENT_TABLE[d].commits.includes(kind));
+      assert.equal(owners.length, 1, `${kind}: ${owners.join(', ')}`);
+      assert.equal(ownerOf(kind), owners[0]);
+    }
+  });
+
+  it('§21–23 when education decides a town case, then it has no refusal reasons: a child never blocks settlement', () => {
+    assert.deepEqual(OFFICER_REASONS.town.education, []);
+    for (const route of ROUTES) for (const d of DEPARTMENTS) assert.ok(Array.isArray(OFFICER_REASONS[route][d]));
+  });
+});

@@ -4,9 +4,9 @@
  * twice and a case's history stays short (one activity instead of three per transition).
  */
 import { trusted, type Connection } from 'mongoose';
-import type { CaseState } from '../domain/case-view';
+import type { CaseState } from '../domain/case-state';
 import { summarize } from '../domain/case-summary';
-import { settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
+import { settlementCaseWorkflowId } from '../workflows/settlement-case/messages';
 import { TERMINAL_STATUSES, type Channel, type Locale } from '../domain/vocabulary';
 import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';

@@ -19,7 +19,7 @@ import {
 } from '../domain/authorities';
 import { shanghaiDay } from '../domain/shanghai-clock';
 import { DEPARTMENTS } from '../domain/vocabulary';
-import { claimNextInSequence } from '../models/api-records.model';
+import { claimNextInSequence } from '../models/counter.model';
 import { decisionNumberModel, decisionNumberSequence } from '../models/decision-number.model';
 import { isDuplicateKey } from '../models/duplicate-key';
 import { allAuthorities } from '../policy/policy-files';

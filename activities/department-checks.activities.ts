@@ -1,6 +1,6 @@
 /** The automated half of each department step (§8–9): lookups through the department adapter. */
 import { Context } from '@temporalio/activity';
-import type { CheckRecord } from '../domain/case-view';
+import type { CheckRecord } from '../domain/case-state';
 import { findingsFor, personsToCheck } from '../domain/check-findings';
 import type { Application, Department } from '../domain/vocabulary';
 import type { DepartmentSystemsClient } from './adapters/department-systems.client';

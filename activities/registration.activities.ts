@@ -2,7 +2,8 @@
 import type { Connection } from 'mongoose';
 import type { Application } from '../domain/vocabulary';
 import { HOUSEHOLD_TYPE } from '../domain/vocabulary';
-import { registrationModel, socialInsuranceTransferModel } from '../models/registration.model';
+import { registrationModel } from '../models/registration.model';
+import { socialInsuranceTransferModel } from '../models/social-insurance-transfer.model';
 
 export function createRegistrationActivities({ mongo }: { mongo: Connection }) {
   const registrations = registrationModel(mongo);

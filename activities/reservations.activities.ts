@@ -23,10 +23,11 @@ import {
 } from '../domain/capacity';
 import { capacityChangeModel } from '../models/capacity-change.model';
 import { isDuplicateKey } from '../models/duplicate-key';
-import { reservationModel, reservationPoolModel, reservationSlotModel } from '../models/reservation.model';
+import { reservationModel } from '../models/reservation.model';
+import { reservationPoolModel } from '../models/reservation-pool.model';
+import { reservationSlotModel } from '../models/reservation-slot.model';
 import { schoolWaitlistModel } from '../models/school-waitlist.model';
 import { CAPACITY_DIR, capacityTableOn, chinaDate } from '../policy/capacity-files';
-
 
 /** Rewrites of the pool view before giving up (each lost race means another writer made progress). */
 const VIEW_ROUNDS = 20;

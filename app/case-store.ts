@@ -4,9 +4,9 @@
  * with a step of their department: anything else answers exactly like a missing case.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { CaseState } from '../domain/case-view';
+import type { CaseState } from '../domain/case-state';
 import { caseModel, type CaseDoc } from '../models/case.model';
-import { caseStatusQuery, settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
+import { caseStatusQuery, settlementCaseWorkflowId } from '../workflows/settlement-case/messages';
 import type { ApplicantActor, OfficerActor } from './actor';
 import type { AppDeps } from './deps';
 import { noSuchCase } from './errors';

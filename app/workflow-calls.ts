@@ -6,7 +6,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowUpdateOptions } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { settlementCaseWorkflowId, type Refusal } from '../workflows/settlement-case.messages';
+import { settlementCaseWorkflowId, type Refusal } from '../workflows/settlement-case/messages';
 import type { AppDeps } from './deps';
 import { AppError, noSuchCase, type AppErrorKind } from './errors';
 

@@ -35,7 +35,7 @@ import { freePort, spawnManaged, stopAll, waitUntilReady, type ManagedProcess } 
 import { DATA_DIR, ROOT, readBinaries } from '../scripts/lib/services';
 import { DEMO_PEOPLE } from '../tools/simulator/demo-people';
 import { demoApplication } from '../scripts/lib/demo-cases';
-import { caseStatusQuery, settlementCaseWorkflowId } from '../workflows/settlement-case.messages';
+import { caseStatusQuery, settlementCaseWorkflowId } from '../workflows/settlement-case/messages';
 import { FLOOR_TASK_QUEUE, floorCase, floorDecideUpdate, floorWaitingQuery, type FloorInput } from './floor/floor.workflow';
 import { call, decide, mapPool, sleep, startOfficerPool, submit, until, type DecisionBody } from './lib/api-driver';
 import {

@@ -10,7 +10,7 @@
  * Pure, so the workflow imports it; the JSON is validated in authorities.parse.ts (zod stays out
  * of the workflow bundle) and read from disk in policy/policy-files.ts.
  */
-import type { CaseOutcomeInfo } from './case-view';
+import type { CaseOutcomeInfo } from './case-state';
 import { REJECTION_REASONS, type RejectionReason } from './codes';
 import { policyInForceOn, type LocalizedLabel } from './points-policy';
 import { shanghaiDay } from './shanghai-clock';

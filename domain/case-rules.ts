@@ -4,7 +4,7 @@
  * schemas call the parts that need no case (so a client learns of a bad field with a 400 before
  * anything reaches Temporal). Pure: workflow code imports this module.
  */
-import type { StepState } from './case-view';
+import type { StepState } from './case-state';
 import { reasonApplies, type RejectionReason } from './codes';
 import type { Department, Route } from './vocabulary';
 

@@ -2,7 +2,7 @@
  * Fields derived from a case's state that supervisors and inboxes filter on. One function feeds
  * both the workflow's search attributes and the read model, so the two never disagree.
  */
-import type { CaseState } from './case-view';
+import type { CaseState } from './case-state';
 import type { Department, StepStatus } from './vocabulary';
 
 const PENDING: readonly StepStatus[] = ['pending', 'checking', 'check_failed', 'awaiting_decision', 'supplement_requested'];

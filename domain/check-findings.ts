@@ -2,7 +2,7 @@
  * What an officer should look at in a department's automated lookup, and the inputs the points
  * score takes from them. Pure: the workflow calls it.
  */
-import type { CheckRecord } from './case-view';
+import type { CheckRecord } from './case-state';
 import { DEPARTMENT_TABLE } from './departments';
 import type { CheckResult, EducationCheck, HousingCheck, HrssCheck, PoliceCheck } from './department-checks';
 import type { PointsInputs } from './points-policy';

@@ -3,7 +3,7 @@
  * workflow is the source of truth for progress; this is what lists, inboxes and audits query.
  */
 import { Schema, trusted, type Connection, type Model } from 'mongoose';
-import type { CaseState } from '../domain/case-view';
+import type { CaseState } from '../domain/case-state';
 import { TERMINAL_STATUSES } from '../domain/vocabulary';
 
 export interface CaseDoc extends CaseState {

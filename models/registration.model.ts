@@ -1,6 +1,6 @@
 /**
- * Final household registrations (police, §3) and social-insurance transfers (§25): the
- * settlement's lasting results, one document per case, written idempotently.
+ * Final household registrations (police, §3): the settlement's lasting result, one document per
+ * case, written idempotently; always the unified resident household type (居民户口).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { HOUSEHOLD_TYPE } from '../domain/vocabulary';
@@ -16,13 +16,6 @@ export interface RegistrationDoc {
   registeredAt: Date;
 }
 
-export interface SocialInsuranceTransferDoc {
-  _id: string;
-  idNumber: string;
-  area: string;
-  startedAt: Date;
-}
-
 const registrationSchema = new Schema<RegistrationDoc>(
   {
     _id: { type: String, required: true },
@@ -36,26 +29,9 @@ const registrationSchema = new Schema<RegistrationDoc>(
   { collection: 'registrations', versionKey: false },
 );
 
-const transferSchema = new Schema<SocialInsuranceTransferDoc>(
-  {
-    _id: { type: String, required: true },
-    idNumber: { type: String, required: true },
-    area: { type: String, required: true },
-    startedAt: { type: Date, required: true },
-  },
-  { collection: 'social_insurance_transfers', versionKey: false },
-);
-
 export function registrationModel(conn: Connection): Model<RegistrationDoc> {
   return (
     (conn.models.Registration as Model<RegistrationDoc> | undefined) ??
     conn.model<RegistrationDoc>('Registration', registrationSchema)
-  );
-}
-
-export function socialInsuranceTransferModel(conn: Connection): Model<SocialInsuranceTransferDoc> {
-  return (
-    (conn.models.SocialInsuranceTransfer as Model<SocialInsuranceTransferDoc> | undefined) ??
-    conn.model<SocialInsuranceTransferDoc>('SocialInsuranceTransfer', transferSchema)
   );
 }

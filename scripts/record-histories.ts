@@ -27,7 +27,7 @@ import {
   terminateUpdate,
   type SettlementCaseInput,
   type SettlementCaseResult,
-} from '../workflows/settlement-case.messages';
+} from '../workflows/settlement-case/messages';
 import { writeWorkflowBundle } from './lib/bundle';
 import { freePort, stopAll } from './lib/processes';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';

@@ -10,7 +10,7 @@ import { viewCaseAsOfficer } from '../../app/queries/view-case';
 import { OfficerCaseView } from '../../app/views/case-views';
 import { decisionProblems, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
 import { REJECTION_REASONS } from '../../domain/codes';
-import { DECISION_KINDS } from '../../workflows/settlement-case.messages';
+import { DECISION_KINDS } from '../../workflows/settlement-case/messages';
 import { ROUTES } from '../../domain/vocabulary';
 import type { ApiDeps } from '../deps';
 import { requestIdOf } from '../http/request-id';

@@ -10,7 +10,7 @@ import { AuditEventView } from '../../app/views/audit-views';
 import { SupervisorCaseView } from '../../app/views/case-views';
 import { DEPARTMENTS, ROUTES } from '../../domain/vocabulary';
 import { actionProblems } from '../../domain/case-rules';
-import { SUPERVISOR_ACTIONS } from '../../workflows/settlement-case.messages';
+import { SUPERVISOR_ACTIONS } from '../../workflows/settlement-case/messages';
 import type { ApiDeps } from '../deps';
 import { auditCsv } from '../http/audit-csv';
 import { requestIdOf } from '../http/request-id';

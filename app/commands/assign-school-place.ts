@@ -1,6 +1,6 @@
 /** An education officer places a waiting child at a named school or kindergarten elsewhere in the area (§21). */
-import type { SchoolPlacement } from '../../domain/case-view';
-import { assignSchoolPlaceUpdate } from '../../workflows/settlement-case.messages';
+import type { SchoolPlacement } from '../../domain/case-state';
+import { assignSchoolPlaceUpdate } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
 import { existingCase } from '../case-store';
 import type { AppDeps } from '../deps';

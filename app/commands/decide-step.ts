@@ -7,7 +7,7 @@
 import type { AuditEntry } from '../../domain/audit';
 import { OFFICER_REASONS, reasonApplies } from '../../domain/codes';
 import { auditEventModel } from '../../models/audit-event.model';
-import { decideUpdate, settlementCaseWorkflowId, type DecideInput } from '../../workflows/settlement-case.messages';
+import { decideUpdate, settlementCaseWorkflowId, type DecideInput } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
 import { existingCase } from '../case-store';
 import type { AppDeps } from '../deps';

@@ -4,7 +4,7 @@
  * every person in its application; the lock of a case that has ended lets the next one in.
  *
  * FerretDB v1 has no transactions and no atomic conditional updates, so a lock is one document
- * per person and generation (`<idNumber>#<n>`, models/api-records.model.ts): taking a person over
+ * per person and generation (`<idNumber>#<n>`, models/open-case-lock.model.ts): taking a person over
  * from an ended case inserts generation n+1, and of two concurrent submissions exactly one insert
  * wins. Nothing here waits for a lock, so nothing can deadlock; people are still taken in ID
  * order so that two submissions sharing people can never each hold one that the other needs —
@@ -12,7 +12,7 @@
  */
 import { trusted } from 'mongoose';
 import { TERMINAL_STATUSES } from '../../domain/vocabulary';
-import { openCaseLockModel, type OpenCaseLockDoc } from '../../models/api-records.model';
+import { openCaseLockModel, type OpenCaseLockDoc } from '../../models/open-case-lock.model';
 import { isDuplicateKey } from '../../models/duplicate-key';
 import { loadCase } from '../case-store';
 import type { AppDeps } from '../deps';

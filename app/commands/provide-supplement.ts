@@ -1,5 +1,5 @@
 /** The applicant provides the supplementary material a department asked for (补正); the step goes back to its officer. */
-import { provideSupplementUpdate, type ProvideSupplementInput } from '../../workflows/settlement-case.messages';
+import { provideSupplementUpdate, type ProvideSupplementInput } from '../../workflows/settlement-case/messages';
 import type { ApplicantActor } from '../actor';
 import { ownCase } from '../case-store';
 import type { AppDeps } from '../deps';

@@ -18,10 +18,11 @@ import {
   type SchoolLevel,
   type Town,
 } from '../../domain/vocabulary';
-import { claimNextInSequence, idempotencyKeyModel } from '../../models/api-records.model';
+import { claimNextInSequence } from '../../models/counter.model';
+import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { isDuplicateKey } from '../../models/duplicate-key';
 import { pointsPolicyInForce } from '../../policy/policy-files';
-import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
+import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case/messages';
 import { settlementCase } from '../../workflows/settlement-case/settlement-case.workflow';
 import type { ApplicantActor } from '../actor';
 import type { AppDeps } from '../deps';

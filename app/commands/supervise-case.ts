@@ -3,7 +3,7 @@
  * failing lookup, authorise another supplement round), or on the whole case (terminate it, with
  * every committed step released).
  */
-import { supervisorActionUpdate, terminateUpdate, type SupervisorActionInput } from '../../workflows/settlement-case.messages';
+import { supervisorActionUpdate, terminateUpdate, type SupervisorActionInput } from '../../workflows/settlement-case/messages';
 import type { SupervisorActor } from '../actor';
 import { existingCase } from '../case-store';
 import type { AppDeps } from '../deps';

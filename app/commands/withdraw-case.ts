@@ -1,5 +1,5 @@
 /** The applicant withdraws their case; anything reserved for it is released (compensation). */
-import { withdrawUpdate } from '../../workflows/settlement-case.messages';
+import { withdrawUpdate } from '../../workflows/settlement-case/messages';
 import type { ApplicantActor } from '../actor';
 import { ownCase } from '../case-store';
 import type { AppDeps } from '../deps';

@@ -5,7 +5,7 @@
  * the JSON API also documents them (the schemas' ids are its OpenAPI components).
  */
 import { z } from 'zod';
-import type { CaseState, StepState } from '../../domain/case-view';
+import type { CaseState, StepState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
 import { CASE_STATUSES, DEPARTMENTS, ROUTES, STEP_STATUSES, type Department } from '../../domain/vocabulary';

@@ -6,7 +6,7 @@
  * time that grows with it means the filters scan instead of using indexes.
  */
 import type { Connection } from 'mongoose';
-import type { CaseState, StepState } from '../../domain/case-view';
+import type { CaseState, StepState } from '../../domain/case-state';
 import { DISTRICTS, TOWNS, type Department } from '../../domain/vocabulary';
 import { caseModel, type CaseDoc } from '../../models/case.model';
 import { syntheticIdNumber } from './people';

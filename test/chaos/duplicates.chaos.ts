@@ -11,7 +11,7 @@ import { applicationFor, makePeople, seedPeople } from '../../bench/lib/people';
 import { auditEventModel } from '../../models/audit-event.model';
 import { caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
-import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import { QUICK, drive, expectConverged, startChaosStack } from './support';
 
 describe('chaos: duplicate and racing requests', () => {

@@ -20,14 +20,16 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
-import type { CaseState } from '../../domain/case-view';
+import type { CaseState } from '../../domain/case-state';
 import { TERMINAL_STATUSES, type Department } from '../../domain/vocabulary';
 import { auditEventModel } from '../../models/audit-event.model';
 import { caseModel } from '../../models/case.model';
 import { noticeModel } from '../../models/notice.model';
 import { registrationModel } from '../../models/registration.model';
-import { reservationModel, reservationPoolModel, reservationSlotModel } from '../../models/reservation.model';
-import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+import { reservationModel } from '../../models/reservation.model';
+import { reservationPoolModel } from '../../models/reservation-pool.model';
+import { reservationSlotModel } from '../../models/reservation-slot.model';
+import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 
 /** What Temporal says about one case's workflow. */
 export interface WorkflowView {

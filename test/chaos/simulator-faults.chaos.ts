@@ -11,7 +11,7 @@ import { until } from '../../bench/lib/api-driver';
 import { auditEventModel } from '../../models/audit-event.model';
 import { connectMongo } from '../../models/connection';
 import { noticeModel } from '../../models/notice.model';
-import { settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+import { settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import { QUICK, drive, expectConverged, mixedBatch, startChaosStack } from './support';
 
 async function setFaults(stack: AppStack, body?: Record<string, unknown>): Promise<void> {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AppStack } from '../../scripts/lib/app-stack';
 import { sleep, until } from '../../bench/lib/api-driver';
-import { settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+import { settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import { QUICK, drive, expectConverged, mixedBatch, startChaosStack } from './support';
 
 /** Running cases with an activity in flight right now (Temporal's view). */

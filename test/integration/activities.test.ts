@@ -22,18 +22,19 @@ import {
 import type { NoticeRequest } from '../../domain/notice-request';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import type { AuditEntry } from '../../domain/audit';
-import type { CaseState } from '../../domain/case-view';
+import type { CaseState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
 import { HOUSEHOLD_TYPE, type Application, type District, type Town } from '../../domain/vocabulary';
 import { auditEventModel } from '../../models/audit-event.model';
 import { backfillOpenFlag, caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
 import { noticeModel } from '../../models/notice.model';
-import { registrationModel, socialInsuranceTransferModel } from '../../models/registration.model';
+import { registrationModel } from '../../models/registration.model';
+import { socialInsuranceTransferModel } from '../../models/social-insurance-transfer.model';
 import { createSimulatorApp } from '../../tools/simulator/app';
 import { DEMO_PEOPLE, toPerson, type DemoPersona } from '../../tools/simulator/demo-people';
 import { seedDepartmentSystems } from '../../tools/simulator/seed';
-import * as notices from '../../workflows/case-notices';
+import * as notices from '../../workflows/settlement-case/notices';
 import { mongoUriFor } from '../support/services';
 
 /** An 18-character citizen ID number anywhere in a text (what must never reach a notice). */

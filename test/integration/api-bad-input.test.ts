@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { computeCheckDigit } from '../../domain/id-number';
-import { idempotencyKeyModel, openCaseLockModel } from '../../models/api-records.model';
+import { idempotencyKeyModel } from '../../models/idempotency-key.model';
+import { openCaseLockModel } from '../../models/open-case-lock.model';
 import { caseModel } from '../../models/case.model';
 import { DEMO_FAMILY, DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { trusted } from 'mongoose';
 import request from 'supertest';
-import { idempotencyKeyModel, openCaseLockModel } from '../../models/api-records.model';
+import { idempotencyKeyModel } from '../../models/idempotency-key.model';
+import { openCaseLockModel } from '../../models/open-case-lock.model';
 import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForStatus } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 

@@ -15,7 +15,8 @@ import type { Connection as MongoConnection } from 'mongoose';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../config/logger';
-import { idempotencyKeyModel, openCaseLockModel } from '../../models/api-records.model';
+import { idempotencyKeyModel } from '../../models/idempotency-key.model';
+import { openCaseLockModel } from '../../models/open-case-lock.model';
 import { caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
 import { freePort } from '../../scripts/lib/processes';
@@ -26,7 +27,7 @@ import {
   type RunningFerretdb,
   type RunningTemporal,
 } from '../../scripts/lib/services';
-import { settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+import { settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForStep, waitForWorkflow } from '../support/api';
 import { eventually, startStack, type TestStack, TEST_DATA_CONVERTER } from '../support/stack';
 

@@ -17,7 +17,9 @@ import { CAPACITY_EXHAUSTED, poolKey, type PoolRef, type ReserveInput } from '..
 import type { District, SchoolLevel, Town } from '../../domain/vocabulary';
 import { capacityChangeModel } from '../../models/capacity-change.model';
 import { connectMongo } from '../../models/connection';
-import { reservationModel, reservationPoolModel, reservationSlotModel } from '../../models/reservation.model';
+import { reservationModel } from '../../models/reservation.model';
+import { reservationPoolModel } from '../../models/reservation-pool.model';
+import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { schoolWaitlistModel } from '../../models/school-waitlist.model';
 import { testCapacities, type TestCapacities } from '../support/capacities';
 import { mongoUriFor } from '../support/services';

@@ -10,9 +10,10 @@ import { createReservationActivities } from '../../activities/reservations.activ
 import { poolKey } from '../../domain/capacity';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
-import { reservationModel, reservationPoolModel } from '../../models/reservation.model';
+import { reservationModel } from '../../models/reservation.model';
+import { reservationPoolModel } from '../../models/reservation-pool.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { decideUpdate, type DecideInput } from '../../workflows/settlement-case.messages';
+import { decideUpdate, type DecideInput } from '../../workflows/settlement-case/messages';
 import type { WorkflowHandle } from '@temporalio/client';
 import { auditTrail, refusal, reservationsOf } from '../support/case-records';
 import { awaitingDecision, caseInput, decide, startCase } from '../support/cases';

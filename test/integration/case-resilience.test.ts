@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
-import { reservationPoolModel } from '../../models/reservation.model';
+import { reservationPoolModel } from '../../models/reservation-pool.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { FailingChecksKey } from '../../workflows/search-attributes';
 import {

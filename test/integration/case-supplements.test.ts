@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { caseModel } from '../../models/case.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { provideSupplementUpdate } from '../../workflows/settlement-case.messages';
+import { provideSupplementUpdate } from '../../workflows/settlement-case/messages';
 import {
   assertCompensatedInReverse,
   auditTrail,

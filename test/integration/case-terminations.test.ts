@@ -16,7 +16,7 @@ import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { createWorker } from '../../worker/create-worker';
 import { FailingChecksKey } from '../../workflows/search-attributes';
 import { settlementCase } from '../../workflows/settlement-case/settlement-case.workflow';
-import { settlementCaseWorkflowId, terminateUpdate, type SettlementCaseInput } from '../../workflows/settlement-case.messages';
+import { settlementCaseWorkflowId, terminateUpdate, type SettlementCaseInput } from '../../workflows/settlement-case/messages';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   assertCompensatedInReverse,

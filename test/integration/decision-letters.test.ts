@@ -16,11 +16,11 @@ import { createDepartmentSystemsClient } from '../../activities/adapters/departm
 import { INVALID_DECISION_NUMBER_REQUEST, type IssueDecisionNumberInput } from '../../activities/decision-letters.activities';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { decisionNumberRequest, DOCUMENT_NUMBER } from '../../domain/authorities';
-import type { CaseOutcomeInfo, CaseState } from '../../domain/case-view';
+import type { CaseOutcomeInfo, CaseState } from '../../domain/case-state';
 import { connectMongo } from '../../models/connection';
 import { decisionNumberModel } from '../../models/decision-number.model';
 import { noticeModel } from '../../models/notice.model';
-import * as notices from '../../workflows/case-notices';
+import * as notices from '../../workflows/settlement-case/notices';
 import { mongoUriFor } from '../support/services';
 
 const silentLogger = new DefaultLogger('ERROR', () => undefined);

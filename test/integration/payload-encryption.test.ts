@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@temporalio/client';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { caseStatusQuery } from '../../workflows/settlement-case.messages';
+import { caseStatusQuery } from '../../workflows/settlement-case/messages';
 import { caseInput, decide, startCase } from '../support/cases';
 import { historyToJson } from '../support/histories';
 import { startStack, type TestStack } from '../support/stack';

@@ -11,7 +11,7 @@ import { computeCheckDigit } from '../../domain/id-number';
 import type { Person } from '../../domain/vocabulary';
 import { noticeModel } from '../../models/notice.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { assignSchoolPlaceUpdate, caseStatusQuery } from '../../workflows/settlement-case.messages';
+import { assignSchoolPlaceUpdate, caseStatusQuery } from '../../workflows/settlement-case/messages';
 import { auditTrail, provideSupplement, refusal, supervise, untilState } from '../support/case-records';
 import { RELAXED_SLA, awaitingDecision, caseInput, decide, startCase } from '../support/cases';
 import { testCapacities } from '../support/capacities';

@@ -4,10 +4,10 @@ import request from 'supertest';
 import type { Caller } from '../../api/auth/identity';
 import { computeCheckDigit } from '../../domain/id-number';
 import type { Department, StepStatus } from '../../domain/vocabulary';
-import type { CaseState } from '../../domain/case-view';
+import type { CaseState } from '../../domain/case-state';
 import { caseModel, type CaseDoc } from '../../models/case.model';
 import type { DemoPerson, DemoPersona } from '../../tools/simulator/demo-people';
-import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case.messages';
+import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import { eventually, type TestStack } from './stack';
 
 export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';

@@ -11,8 +11,9 @@ import { trusted } from 'mongoose';
 import type { AuditEventDoc } from '../../models/audit-event.model';
 import { auditEventModel } from '../../models/audit-event.model';
 import { noticeModel, type NoticeDoc } from '../../models/notice.model';
-import { reservationModel, reservationPoolModel } from '../../models/reservation.model';
-import type { CaseState } from '../../domain/case-view';
+import { reservationModel } from '../../models/reservation.model';
+import { reservationPoolModel } from '../../models/reservation-pool.model';
+import type { CaseState } from '../../domain/case-state';
 import type { Department } from '../../domain/vocabulary';
 import {
   caseStatusQuery,
@@ -22,7 +23,7 @@ import {
   type ProvideSupplementInput,
   type SettlementCaseInput,
   type SupervisorActionInput,
-} from '../../workflows/settlement-case.messages';
+} from '../../workflows/settlement-case/messages';
 import { eventually, type TestStack } from './stack';
 
 /** The case's audit trail in the order the workflow wrote it. */

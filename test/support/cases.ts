@@ -12,7 +12,7 @@ import {
   type DecideInput,
   type SettlementCaseInput,
   type SlaSettings,
-} from '../../workflows/settlement-case.messages';
+} from '../../workflows/settlement-case/messages';
 import { eventually, type TestStack } from './stack';
 
 /** Long enough not to fire unless a test wants it to. */

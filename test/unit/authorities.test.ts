@@ -22,7 +22,7 @@ import {
   type Authorities,
 } from '../../domain/authorities';
 import { parseAuthorities } from '../../domain/authorities.parse';
-import type { CaseOutcomeInfo } from '../../domain/case-view';
+import type { CaseOutcomeInfo } from '../../domain/case-state';
 import { REJECTION_REASONS } from '../../domain/codes';
 import { shanghaiDay } from '../../domain/shanghai-clock';
 import { DEPARTMENTS, ROUTES } from '../../domain/vocabulary';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StepState } from '../../domain/case-view';
+import type { StepState } from '../../domain/case-state';
 import {
   actionProblemForStep,
   actionProblems,

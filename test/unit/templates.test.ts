@@ -16,8 +16,8 @@ import {
 import { NOTICE_SCHEMAS, type NoticeData } from '../../templates/schemas';
 import { maskIdNumber } from '../../domain/masking';
 import { LABELS } from '../../activities/notifications/labels';
-import type { CaseOutcomeInfo, CaseState } from '../../domain/case-view';
-import * as notices from '../../workflows/case-notices';
+import type { CaseOutcomeInfo, CaseState } from '../../domain/case-state';
+import * as notices from '../../workflows/settlement-case/notices';
 import {
   DEFAULT_TEMPLATES_DIR,
   NoticeDataError,

@@ -7,7 +7,7 @@
 import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
 import type { AuditEntry } from '../../domain/audit';
 import type { Area } from '../../domain/capacity';
-import type { CaseOutcomeInfo, CaseState, StepDecision, StepState } from '../../domain/case-view';
+import type { CaseOutcomeInfo, CaseState, StepDecision, StepState } from '../../domain/case-state';
 import { summarize } from '../../domain/case-summary';
 import type { NoticeRequest } from '../../domain/notice-request';
 import { departmentsFor, type Department, type Role } from '../../domain/vocabulary';
@@ -22,7 +22,7 @@ import {
   PendingDepartmentsKey,
   SupplementDueAtKey,
 } from '../search-attributes';
-import type { SettlementCaseInput } from '../settlement-case.messages';
+import type { SettlementCaseInput } from './messages';
 import { records } from './activity-proxies';
 
 /** How a case ends without settling, as the first of its enders decided. */

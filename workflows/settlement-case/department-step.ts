@@ -6,11 +6,11 @@
  * here too: HR decides on it.
  */
 import { condition, isCancellation } from '@temporalio/workflow';
-import type { CheckRecord, StepDecision } from '../../domain/case-view';
+import type { CheckRecord, StepDecision } from '../../domain/case-state';
 import { needsCollectiveHousehold, pointsInputsFrom } from '../../domain/check-findings';
 import { scorePoints, type PointsPolicy } from '../../domain/points-policy';
 import type { Department } from '../../domain/vocabulary';
-import * as notices from '../case-notices';
+import * as notices from './notices';
 import { failureMessage, lookups, SYSTEM } from './activity-proxies';
 import type { CaseRun } from './case-run';
 import type { Saga } from './saga';

@@ -6,10 +6,10 @@
  * however often it is delivered.
  */
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import type { SchoolPlacement, StepDecision, StepState } from '../../domain/case-view';
+import type { SchoolPlacement, StepDecision, StepState } from '../../domain/case-state';
 import { actionProblemForStep, SCHOOL_NAME_MAX, stepDecisionProblem } from '../../domain/case-rules';
 import type { Role } from '../../domain/vocabulary';
-import * as notices from '../case-notices';
+import * as notices from './notices';
 import {
   assignSchoolPlaceUpdate,
   caseStatusQuery,
@@ -25,7 +25,7 @@ import {
   type SupervisorActionInput,
   type TerminateInput,
   type WithdrawInput,
-} from '../settlement-case.messages';
+} from './messages';
 import type { CaseRun } from './case-run';
 import type { SchoolPlaces } from './school-places';
 

@@ -10,13 +10,13 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, sleep } from '@temporalio/workflow';
 import { decisionNumberRequest } from '../../domain/authorities';
 import { CAPACITY_EXHAUSTED, poolKey, type PoolRef, type ReserveInput, type ReserveResult } from '../../domain/capacity';
-import type { Reservation } from '../../domain/case-view';
+import type { Reservation } from '../../domain/case-state';
 import { childrenNeedingPlaces } from '../../domain/check-findings';
 import type { RejectionReason } from '../../domain/codes';
 import { ownerOf } from '../../domain/departments';
 import type { Department } from '../../domain/vocabulary';
-import * as notices from '../case-notices';
-import type { SettlementCaseResult } from '../settlement-case.messages';
+import * as notices from './notices';
+import type { SettlementCaseResult } from './messages';
 import { compensations, failureMessage, records, SYSTEM } from './activity-proxies';
 import type { CaseRun, Ending } from './case-run';
 

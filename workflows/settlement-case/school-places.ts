@@ -6,9 +6,9 @@
  * places it at a named school elsewhere in the area.
  */
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import type { SchoolPlacement } from '../../domain/case-view';
-import type { AssignSchoolPlaceInput } from '../settlement-case.messages';
-import * as notices from '../case-notices';
+import type { SchoolPlacement } from '../../domain/case-state';
+import type { AssignSchoolPlaceInput } from './messages';
+import * as notices from './notices';
 import { compensations, records, SYSTEM } from './activity-proxies';
 import type { CaseRun } from './case-run';
 import type { CompensationEntry, Saga, SchoolPlaceHook } from './saga';

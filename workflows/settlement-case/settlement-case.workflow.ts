@@ -11,8 +11,8 @@
  * case's history well under 300 events.
  */
 import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import * as notices from '../case-notices';
-import type { SettlementCaseInput, SettlementCaseResult } from '../settlement-case.messages';
+import * as notices from './notices';
+import type { SettlementCaseInput, SettlementCaseResult } from './messages';
 import { records, SYSTEM } from './activity-proxies';
 import { startCaseRun } from './case-run';
 import { createDepartmentSteps } from './department-step';

@@ -3,14 +3,14 @@
  * workflow id, input / result, SLA settings, and the Updates and Query it answers.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { DecisionKind, SupervisorAction } from '../domain/case-rules';
-import type { CaseState, SchoolPlacement, StepState } from '../domain/case-view';
-import type { RejectionReason } from '../domain/codes';
-import type { Application, CaseStatus, Department } from '../domain/vocabulary';
+import type { DecisionKind, SupervisorAction } from '../../domain/case-rules';
+import type { CaseState, SchoolPlacement, StepState } from '../../domain/case-state';
+import type { RejectionReason } from '../../domain/codes';
+import type { Application, CaseStatus, Department } from '../../domain/vocabulary';
 
 export const settlementCaseWorkflowId = (caseId: string): string => `SettlementCase:${caseId}`;
 
-export { DECISION_KINDS, SUPERVISOR_ACTIONS, type DecisionKind, type SupervisorAction } from '../domain/case-rules';
+export { DECISION_KINDS, SUPERVISOR_ACTIONS, type DecisionKind, type SupervisorAction } from '../../domain/case-rules';
 
 /**
  * Why an Update is refused: the ApplicationFailure type its validator throws. The API maps

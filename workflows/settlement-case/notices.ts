@@ -2,11 +2,11 @@
  * Builds the data of each notice from the case state: minimised (masked ID numbers, names only
  * where the notice needs them). Pure, so the workflow can call it.
  */
-import { issuingDepartment } from '../domain/authorities';
-import type { CaseOutcomeInfo, CaseState, Reservation, SchoolPlacement } from '../domain/case-view';
-import { maskIdNumber } from '../domain/masking';
-import type { Department, District, Town } from '../domain/vocabulary';
-import type { NoticeRequest } from '../domain/notice-request';
+import { issuingDepartment } from '../../domain/authorities';
+import type { CaseOutcomeInfo, CaseState, Reservation, SchoolPlacement } from '../../domain/case-state';
+import { maskIdNumber } from '../../domain/masking';
+import type { Department, District, Town } from '../../domain/vocabulary';
+import type { NoticeRequest } from '../../domain/notice-request';
 
 type Area = District | Town;
 const areaOf = (s: CaseState): Area => (s.application.district ?? s.application.town) as Area;

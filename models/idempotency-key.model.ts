@@ -1,0 +1,32 @@
+/**
+ * Idempotency keys of submissions: the same key with the same body gets the same answer, a
+ * different body a 422. The unique _id (the key) is the one atomic step FerretDB v1 offers.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface IdempotencyKeyDoc {
+  _id: string;
+  requestHash: string;
+  state: 'pending' | 'done';
+  /** What the first request answered (the accepted case), replayed to the same key and body. */
+  response?: Record<string, unknown>;
+  createdAt: Date;
+}
+
+const idempotencySchema = new Schema<IdempotencyKeyDoc>(
+  {
+    _id: { type: String, required: true },
+    requestHash: { type: String, required: true },
+    state: { type: String, required: true, enum: ['pending', 'done'] },
+    response: { type: Schema.Types.Mixed },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'idempotency_keys', versionKey: false },
+);
+
+export function idempotencyKeyModel(conn: Connection): Model<IdempotencyKeyDoc> {
+  return (
+    (conn.models.IdempotencyKey as Model<IdempotencyKeyDoc> | undefined) ??
+    conn.model<IdempotencyKeyDoc>('IdempotencyKey', idempotencySchema)
+  );
+}

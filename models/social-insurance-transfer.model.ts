@@ -1,0 +1,29 @@
+/**
+ * Social-insurance relationship transfers HR starts after settlement (§25): one document per
+ * case, written idempotently.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface SocialInsuranceTransferDoc {
+  _id: string;
+  idNumber: string;
+  area: string;
+  startedAt: Date;
+}
+
+const transferSchema = new Schema<SocialInsuranceTransferDoc>(
+  {
+    _id: { type: String, required: true },
+    idNumber: { type: String, required: true },
+    area: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+  },
+  { collection: 'social_insurance_transfers', versionKey: false },
+);
+
+export function socialInsuranceTransferModel(conn: Connection): Model<SocialInsuranceTransferDoc> {
+  return (
+    (conn.models.SocialInsuranceTransfer as Model<SocialInsuranceTransferDoc> | undefined) ??
+    conn.model<SocialInsuranceTransferDoc>('SocialInsuranceTransfer', transferSchema)
+  );
+}

@@ -50,6 +50,31 @@ export async function historyEventsByRoute(ctx: BenchContext, townCaseIds: strin
   return { historyEvents, floorEvents };
 }
 
+/**
+ * Asks `isReady` of every id not yet ready, 10 at a time, every `everyMs`, until all of them
+ * are; `onProgress` hears how many are ready after each round.
+ */
+async function untilEvery(
+  ids: string[],
+  isReady: (id: string) => Promise<boolean>,
+  poll: { what: string; timeoutMs: number; everyMs: number },
+  onProgress?: (ready: number) => void,
+): Promise<void> {
+  const notYet = new Set(ids);
+  await until(
+    async () => {
+      await mapPool([...notYet], 10, async (id) => {
+        if (await isReady(id)) notYet.delete(id);
+      });
+      onProgress?.(ids.length - notYet.size);
+      return notYet.size === 0 ? true : undefined;
+    },
+    poll.what,
+    poll.timeoutMs,
+    poll.everyMs,
+  );
+}
+
 /** (5b) Opens `sizes.open` cases on each side, waits until all of them wait for a decision, and reads the workers' RSS. */
 export async function openCasesAndRss(ctx: BenchContext, floorShape: FloorInput) {
   const { sizes, floorClient, client } = ctx;
@@ -71,18 +96,10 @@ export async function openCasesAndRss(ctx: BenchContext, floorShape: FloorInput)
         started++;
       },
     );
-    const notYet = new Set(floorOpen);
-    await until(
-      async () => {
-        await mapPool([...notYet], 10, async (id) => {
-          if ((await floorClient.workflow.getHandle(id).query(floorWaitingQuery)).length === floorShape.branches)
-            notYet.delete(id);
-        });
-        return notYet.size === 0 ? true : undefined;
-      },
-      'floor workflows waiting',
-      10 * 60_000,
-      1000,
+    await untilEvery(
+      floorOpen,
+      async (id) => (await floorClient.workflow.getHandle(id).query(floorWaitingQuery)).length === floorShape.branches,
+      { what: 'floor workflows waiting', timeoutMs: 10 * 60_000, everyMs: 1000 },
     );
     stopTicker();
   }
@@ -98,19 +115,16 @@ export async function openCasesAndRss(ctx: BenchContext, floorShape: FloorInput)
   });
   // Asked of the workflows (status Query), not the read model: the read model can lag behind a
   // waiting case (see README "Benchmarks", known issues), and polling it would load the store.
-  const notYet = new Set(openIds);
-  await until(
-    async () => {
-      await mapPool([...notYet], 10, async (id) => {
-        const s = await client.workflow.getHandle(settlementCaseWorkflowId(id)).query(caseStatusQuery);
-        if (Object.values(s.steps).every((st) => st!.status === 'awaiting_decision')) notYet.delete(id);
-      });
-      openWaiting = openIds.length - notYet.size;
-      return notYet.size === 0 ? true : undefined;
+  await untilEvery(
+    openIds,
+    async (id) => {
+      const s = await client.workflow.getHandle(settlementCaseWorkflowId(id)).query(caseStatusQuery);
+      return Object.values(s.steps).every((st) => st!.status === 'awaiting_decision');
     },
-    'open cases waiting for officers',
-    60 * 60_000,
-    3000,
+    { what: 'open cases waiting for officers', timeoutMs: 60 * 60_000, everyMs: 3000 },
+    (ready) => {
+      openWaiting = ready;
+    },
   );
   stopOpenTicker();
   await sleep(2000);

@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
@@ -10,11 +11,37 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { parserOptions: { projectService: false } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'error',
+    },
+  },
+  {
+    // Type-aware rules for every TS file: a promise nobody awaits loses its rejection (an
+    // unhandled rejection kills the worker or the API process), and a promise passed where a
+    // void callback is expected runs unobserved. The project service reuses tsconfig.json.
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: fileURLToPath(new URL('.', import.meta.url)) },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test's describe/it return a promise that the runner itself tracks and that
+          // never rejects (a failure is reported as a failed test), so not awaiting it is the
+          // documented way to declare tests.
+          allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }],
+        },
+      ],
+      '@typescript-eslint/await-thenable': 'error',
+      // Full checking, arguments included: `arr.forEach(async …)`, `setInterval(async …)` and
+      // `process.on('SIGTERM', async …)` drop the promise and its rejection. Express 5 route
+      // handlers need no `checksVoidReturn: { arguments: false }` exemption: Express 5 forwards
+      // a rejected handler promise to the error handler, and @types/express 5 says so by typing
+      // a handler's return as `unknown`, not `void`, so the rule has nothing to flag there.
+      '@typescript-eslint/no-misused-promises': 'error',
     },
   },
   {
@@ -92,7 +119,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
     // The API process (api/ and the application layer it calls, app/) reaches the worker's side

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'api shutting down');
     server.close(() => {
+      // Fire and forget: allSettled never rejects, and the process exits once both are closed.
       void Promise.allSettled([connection.close(), mongo.close()]).then(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 5000).unref();

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   bare.listen(Number(process.env.BENCH_BARE_PORT), config.API_HOST);
 
   const shutdown = () => {
+    // allSettled never rejects; the process ends when both closes settled or after 3 s.
     void Promise.allSettled([connection.close(), mongo.close()]).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };

@@ -62,6 +62,7 @@ function keep(opts: Omit<SuperviseOptions, 'say'>): Supervisor {
 
 async function main(): Promise<void> {
   // From the first child on: Ctrl-C (or a SIGTERM to this process alone) stops all of them.
+  // A signal handler cannot be awaited; shutdown() ends the process itself.
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -159,5 +160,5 @@ main().catch((err: unknown) => {
   // waits fail too, and then shutdown() is already under way.
   if (stopping) return;
   say(`failed: ${err instanceof Error ? err.message : String(err)}`);
-  void shutdown(1);
+  void shutdown(1); // ends the process itself
 });

@@ -140,6 +140,7 @@ export async function portIsOpen(port: number, host = '127.0.0.1'): Promise<bool
 export async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let died = false;
+  // Only sets a flag the poll loop reads; `exited` never rejects, and the loop must not wait on it.
   void proc.exited.then(() => {
     died = true;
   });

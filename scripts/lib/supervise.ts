@@ -125,6 +125,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     // Measured from here, not from the spawn: for `first` the real uptime is a little longer, so
     // at worst one restart waits longer than it had to, never shorter.
     const since = this.now();
+    // Fire-and-forget: the exit is an event the supervisor reacts to, nobody waits on it here,
+    // and `exited` never rejects (a spawn error resolves it too).
     void proc.exited.then(() => this.onExit(proc, this.now() - since));
   }
 

@@ -75,6 +75,7 @@ describe('chaos: Temporal dev server killed and restarted', () => {
       const downMs = QUICK ? 3000 : 10_000;
       const probe = setInterval(() => {
         // While Temporal is down the API answers quickly with a problem, never hangs.
+        // Fire-and-forget: one probe a second, each reporting on its own; timedCall never rejects.
         void timedCall(`${stack.apiUrl}/readyz`, {}).then((r) => {
           if (r.ms > 6000) console.log(`# slow readyz during the outage: ${Math.round(r.ms)} ms`);
         });

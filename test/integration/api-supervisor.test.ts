@@ -15,6 +15,7 @@ import {
   waitForWorkflow,
   type Tokens,
 } from '../support/api';
+import { ROOM_TO_ACT_MS } from '../support/cases';
 import { startStack, type TestStack } from '../support/stack';
 
 interface StuckCase {
@@ -33,7 +34,8 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
       env: {
         // Police decisions are due 2 s after they are asked for: overdue without waiting long.
         SLA_POLICE_MS: '2000',
-        SUPPLEMENT_RESPONSE_MS: '3000',
+        // The supplement test must stop the worker before this deadline passes.
+        SUPPLEMENT_RESPONSE_MS: String(ROOM_TO_ACT_MS),
         // A failing lookup stays failed until a supervisor asks for a retry.
         CHECK_RETRY_PAUSE_MS: '600000',
         CHECK_FAILURES_BEFORE_ESCALATION: '1',
@@ -84,8 +86,10 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
   });
 
   it('when a supervisor reassigns or escalates a step, then the step says so and the audit trail names the supervisor', async () => {
-    // Arrange
+    // Arrange: the police step's own reminder and escalation (2 s) are behind it, so from here
+    // the audit trail grows only by what the test does, and the CSV matches the JSON trail.
     const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForCase(stack, caseId, (c) => c.steps.police?.overdue === true, 'police overdue');
     await waitForWorkflow(stack, caseId, (c) => c.steps.housing?.status === 'awaiting_decision', 'housing awaiting');
 
     // Act
@@ -180,9 +184,14 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     const caseId = await submitCase(stack, t.applicant, townBody());
     await decideViaApi(stack, t.housing, caseId, 'housing', { decision: 'request_supplement', missing: ['租赁合同'] });
     const asked = await waitForCase(stack, caseId, (c) => c.status === 'supplement_requested', 'supplement requested');
+    const dueAt = Date.parse(asked.steps.housing!.supplement!.dueAt);
     await stack.stopWorker();
     try {
-      await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(asked.steps.housing!.supplement!.dueAt) - Date.now() + 50)));
+      assert.ok(
+        Date.now() < dueAt,
+        `set-up: the worker must stop before the supplement deadline (${Date.now() - dueAt} ms late)`,
+      );
+      await new Promise((r) => setTimeout(r, Math.max(0, dueAt - Date.now() + 50)));
 
       // Act
       const pastDue = await stuck('reason=supplement_past_due');

@@ -18,7 +18,7 @@ import {
   untilState,
   untilVisible,
 } from '../support/case-records';
-import { caseInput, decide, startCase } from '../support/cases';
+import { ROOM_TO_ACT_MS, caseInput, decide, startCase } from '../support/cases';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
 describe('officer deadlines', () => {
@@ -111,10 +111,14 @@ describe('officer deadlines', () => {
   });
   it('when a supervisor escalates a step by hand before its deadline, then the deadline still flags the case overdue and escalates when it passes', async () => {
     const base = caseInput(DEMO_PEOPLE.townOwner);
-    const input = { ...base, sla: slaWith(base, 'police', 2500) };
+    const input = { ...base, sla: slaWith(base, 'police', ROOM_TO_ACT_MS) };
     const handle = await startCase(stack, input);
     await untilState(handle, (s) => (s.steps.police?.status === 'awaiting_decision' ? true : undefined), 'police waiting');
     const step = await supervise(handle, { department: 'police', action: 'escalate', note: 'applicant complained' });
+    assert.ok(
+      Date.parse(step.escalatedAt!) < Date.parse(step.dueAt!),
+      `set-up: the escalation must land before the deadline (escalated ${step.escalatedAt}, due ${step.dueAt})`,
+    );
     assert.equal(step.overdue, false);
 
     await untilState(handle, (s) => (s.steps.police?.overdue ? true : undefined), 'police overdue');

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { caseModel } from '../../models/case.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { provideSupplementUpdate } from '../../workflows/settlement-case/messages';
+import { caseStatusQuery, provideSupplementUpdate } from '../../workflows/settlement-case/messages';
 import {
   assertCompensatedInReverse,
   auditTrail,
@@ -23,7 +23,7 @@ import {
   untilState,
   withdraw,
 } from '../support/case-records';
-import { caseInput, decide, startCase } from '../support/cases';
+import { ROOM_TO_ACT_MS, caseInput, decide, startCase } from '../support/cases';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
 describe('supplements and withdrawals', () => {
@@ -91,7 +91,10 @@ describe('supplements and withdrawals', () => {
 
   it('when the supplement deadline passes, then the case is withdrawn and what was committed is released in reverse order', async () => {
     const base = caseInput(DEMO_PEOPLE.parentWithChildren);
-    const input = { ...base, sla: { ...base.sla, supplementResponseMs: 1500 } };
+    // Nothing here has to beat the deadline, but the workflow has to wake up between the
+    // reminder and the deadline, or it expires the wait without reminding: half-way gives it
+    // 1.5 s (the usual 80 % of 1.5 s gave it 0.3 s, less than one slow workflow task).
+    const input = { ...base, sla: { ...base.sla, supplementResponseMs: 3000, reminderFraction: 0.5 } };
     const handle = await startCase(stack, input);
     await Promise.all([decide(handle, 'housing'), decide(handle, 'education')]);
     // quota + residence + two school places
@@ -140,11 +143,12 @@ describe('supplements and withdrawals', () => {
 
   it('when a supervisor extends the supplement deadline before it passes, then the applicant can still provide the material and the case settles', async () => {
     const base = caseInput(DEMO_PEOPLE.townOwner);
-    const input = { ...base, sla: { ...base.sla, supplementResponseMs: 2500 } };
+    const input = { ...base, sla: { ...base.sla, supplementResponseMs: ROOM_TO_ACT_MS } };
     const handle = await startCase(stack, input);
-    await decide(handle, 'police', 'request_supplement', { missing: ['居住证明'] });
-    const asked = await untilState(handle, (s) => s.steps.police?.supplement, 'supplement requested');
+    // The decision's answer carries the deadline it started: the extension follows at once.
+    const asked = (await decide(handle, 'police', 'request_supplement', { missing: ['居住证明'] })).supplement!;
 
+    // Refused (CaseNotOpen) if the set-up was too slow and the original deadline passed first.
     const extended = await supervise(handle, { department: 'police', action: 'extend_deadline', extendByMs: 10 * 60_000 });
     assert.ok(Date.parse(extended.supplement!.dueAt) > Date.parse(asked.dueAt) + 9 * 60_000);
     await eventually(async () => {
@@ -156,6 +160,7 @@ describe('supplements and withdrawals', () => {
     // Past the original deadline, the case is still waiting for the applicant.
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(asked.dueAt) + 500 - Date.now())));
     assert.equal((await handle.describe()).status.name, 'RUNNING');
+    assert.equal((await handle.query(caseStatusQuery)).steps.police?.status, 'supplement_requested');
 
     await provideSupplement(handle, input, 'police', [{ name: '居住证明', reference: 'u-2' }]);
     await decide(handle, 'police');

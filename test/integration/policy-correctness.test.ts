@@ -15,7 +15,7 @@ import { assignSchoolPlaceUpdate, caseStatusQuery } from '../../workflows/settle
 import { auditTrail, provideSupplement, refusal, supervise, untilState } from '../support/case-records';
 import { RELAXED_SLA, awaitingDecision, caseInput, decide, startCase } from '../support/cases';
 import { testCapacities } from '../support/capacities';
-import { startStack, type TestStack } from '../support/stack';
+import { eventually, startStack, type TestStack } from '../support/stack';
 
 /** A valid ID number nobody's department system knows (a fresh applicant), born on `birth`. */
 let sequence = 100;
@@ -105,10 +105,15 @@ describe('correct to the policy', () => {
     const settled = await untilState(handle, (s) => (s.status === 'settled' ? s : undefined), 'the family settled');
     const child = settled.schoolPlacements!.find((p) => p.status === 'waiting')!;
     await untilState(handle, (s) => (s.schoolPlacements?.some((p) => p.overdue) ? true : undefined), 'the placement overdue');
-    const staff = (await noticeModel(stack.mongo).find({ caseId: family.caseId }).lean())
-      .filter((n) => n.recipient.kind !== 'applicant')
-      .map((n) => `${n.event}:${n.recipient.kind}:${n.channel}`)
-      .sort();
+    // The status query shows the escalation as soon as the workflow takes it; its notices are
+    // written by the record activity that follows, so they are waited for, not read at once.
+    const staff = await eventually(async () => {
+      const notices = (await noticeModel(stack.mongo).find({ caseId: family.caseId }).lean())
+        .filter((n) => n.recipient.kind !== 'applicant')
+        .map((n) => `${n.event}:${n.recipient.kind}:${n.channel}`)
+        .sort();
+      return notices.some((n) => n.startsWith('escalation:')) ? notices : undefined;
+    }, 'the escalation notices');
     assert.deepEqual(staff, [
       'escalation:supervisors:email',
       'escalation:supervisors:sms',

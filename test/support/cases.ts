@@ -26,6 +26,16 @@ export const RELAXED_SLA: SlaSettings = {
   waitlistRecheckMs: 300,
 };
 
+/**
+ * The deadline to give a case when the test must act before it passes (escalate, extend, stop
+ * the worker): room for a status query and an update or two on a loaded 2-core machine, where
+ * one workflow task can wait a few seconds, while typically they take well under a second. Such
+ * a test then waits the deadline out, so this is also what it costs; each one checks on the
+ * workflow's own clock that it did act in time, so a too-slow set-up says so instead of failing
+ * an unrelated assertion.
+ */
+export const ROOM_TO_ACT_MS = 6000;
+
 let counter = 0;
 
 export function caseInput(persona: DemoPersona, overrides: Partial<SettlementCaseInput> = {}): SettlementCaseInput {

@@ -45,16 +45,20 @@ function superviseScripts(name: string, scripts: string[], opts: Partial<Supervi
   return { sup, messages };
 }
 
-/** Resolves with the first `count` exits; calls `onLast` synchronously on the last one (before its restart could run). */
-function exits(sup: Supervisor, count: number, onLast?: () => void): Promise<ChildExit[]> {
+/**
+ * Resolves with the first `count` exits. With `stop`, calls sup.stop() synchronously on the last
+ * one (before its restart could run) and resolves once the stop finished, so no child outlives
+ * the test and a failing stop fails it.
+ */
+function exits(sup: Supervisor, count: number, opts: { stop?: boolean } = {}): Promise<ChildExit[]> {
   const seen: ChildExit[] = [];
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const listener = (exit: ChildExit) => {
       seen.push(exit);
       if (seen.length < count) return;
       sup.off('exit', listener);
-      onLast?.();
-      resolve(seen);
+      if (!opts.stop) return resolve(seen);
+      sup.stop().then(() => resolve(seen), reject);
     };
     sup.on('exit', listener);
   });
@@ -70,7 +74,7 @@ describe('supervise: npm start restarts a crashed child', () => {
     sup.on('spawn', (_proc, restart) => spawned.push(restart));
 
     // stop() inside the 4th exit event: its restart was scheduled and must be cancelled.
-    const seen = await exits(sup, 4, () => void sup.stop());
+    const seen = await exits(sup, 4, { stop: true });
 
     assert.deepEqual(
       seen.map((e) => [e.code, e.signal, e.restart?.inMs]),
@@ -120,10 +124,12 @@ describe('supervise: npm start restarts a crashed child', () => {
     sup.on('spawn', (proc, restart) => {
       if (restart !== 2) return;
       clock += 60_000; // it stays up a minute…
-      void proc.kill(); // …and then crashes
+      // …and then crashes. Not awaited: a listener cannot wait, and the crash is observed as
+      // the supervisor's next exit event (kill() never rejects).
+      void proc.kill();
     });
 
-    const seen = await exits(sup, 4, () => void sup.stop());
+    const seen = await exits(sup, 4, { stop: true });
 
     assert.deepEqual(
       seen.map((e) => [e.code, e.signal, e.uptimeMs, e.restart?.inMs]),
@@ -138,7 +144,7 @@ describe('supervise: npm start restarts a crashed child', () => {
 
   it('when a child is killed with SIGKILL, then the message names the signal', async () => {
     const { sup, messages } = superviseScripts('victim', [STAY_UP], { backoff: {} }); // the default backoff
-    const exited = exits(sup, 1, () => void sup.stop());
+    const exited = exits(sup, 1, { stop: true });
 
     await sup.current.kill();
 

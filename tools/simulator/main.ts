@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'department systems simulator shutting down');
     server.close(() => {
+      // The process ends here whether or not the close succeeds; the timer below is the backstop.
       void conn.close().finally(() => process.exit(0));
     });
     // Delayed fault-injection answers and keep-alive sockets must not hold the exit.

@@ -1,0 +1,126 @@
+/**
+ * What every phase works with: the app's stack and the floor worker as child processes, a
+ * Temporal client with and one without the payload codec, a database connection, officer
+ * tokens and the synthetic people, seeded into the simulator once up front.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { Connection } from 'mongoose';
+import type { Department } from '../domain/vocabulary';
+import { connectMongo } from '../models/connection';
+import { startAppStack, pollsTaskQueue, type AppStack } from '../scripts/lib/app-stack';
+import { quietLogger, writeWorkflowBundle } from '../scripts/lib/bundle';
+import { freePort, spawnManaged, waitUntilReady, type ManagedProcess } from '../scripts/lib/processes';
+import { ROOT } from '../scripts/lib/services';
+import { FLOOR_TASK_QUEUE } from './floor/floor.workflow';
+import { makePeople, seedPeople, type SyntheticPerson } from './lib/people';
+import { createDatabase, dropDatabase } from './lib/postgres';
+import { say } from './lib/progress';
+import type { BenchOptions, BenchSizes } from './options';
+
+export const ALL_DEPARTMENTS: Department[] = ['police', 'hrss', 'housing', 'education'];
+
+/** The synthetic people of each phase (one open case per ID number, so a person per case). */
+export interface BenchPeople {
+  warmup: SyntheticPerson[];
+  throughput: SyntheticPerson[];
+  open: SyntheticPerson[];
+  points: SyntheticPerson[];
+  collective: SyntheticPerson[];
+}
+
+export interface BenchContext {
+  sizes: BenchSizes;
+  quick: boolean;
+  stack: AppStack;
+  client: Client;
+  /** Without the payload codec: the floor is bare Temporal (its worker has no codec either). */
+  floorClient: Client;
+  mongo: Connection;
+  officerTokens: Record<Department, string>;
+  floorWorker: ManagedProcess;
+  barePort: number;
+  people: BenchPeople;
+  /** Submissions retried (timeouts, 5xx, 409 while the first attempt was still in progress). */
+  retries: number;
+}
+
+/**
+ * Bundles the workflows, starts the stack in `runDir` and the floor worker, and seeds the
+ * people. `onCleanup` receives what must run however the bench ends (dropping a PostgreSQL
+ * database).
+ */
+export async function startBench(opts: BenchOptions, runDir: string, onCleanup: (c: () => void) => void): Promise<BenchContext> {
+  say('bundling workflows (app and floor)…');
+  const floorBundlePath = join(runDir, 'floor-bundle.js');
+  const [bundle] = await Promise.all([
+    writeWorkflowBundle(join(runDir, 'workflow-bundle.js')),
+    bundleWorkflowCode({ workflowsPath: join(__dirname, 'floor', 'floor.workflow.ts'), logger: quietLogger }).then(({ code }) =>
+      writeFileSync(floorBundlePath, code),
+    ),
+  ]);
+  const barePort = await freePort();
+  let pgDatabase: string | undefined;
+  if (opts.store === 'postgresql') {
+    pgDatabase = `hukou_bench_${Date.now()}`;
+    say(`creating PostgreSQL database ${pgDatabase} for FerretDB's PostgreSQL backend…`);
+    onCleanup(() => dropDatabase(opts.postgresqlUrl, pgDatabase!));
+  }
+  say(`starting Temporal dev server, FerretDB (${opts.store}), simulator, worker, API…`);
+  const stack = await startAppStack({
+    dir: runDir,
+    workflowBundlePath: bundle,
+    apiEntry: 'bench/api-entry.ts',
+    env: { BENCH_BARE_PORT: String(barePort), RATE_LIMIT_PER_MINUTE: '100000000' },
+    // Five clients with ≤ 8 connections each stay below FerretDB's PostgreSQL pool (see app-stack.ts).
+    ...(pgDatabase
+      ? { ferretdbPostgresqlUrl: createDatabase(opts.postgresqlUrl, pgDatabase), mongoUriOptions: 'maxPoolSize=8' }
+      : {}),
+  });
+  const client = await stack.client();
+  const floorClient = new Client({ connection: client.connection, namespace: stack.namespace });
+  const floorWorker = spawnManaged({
+    name: 'floor-worker',
+    command: process.execPath,
+    args: ['--import', 'tsx', join(__dirname, 'floor', 'floor.worker.ts')],
+    env: { ...stack.env, BENCH_FLOOR_BUNDLE: floorBundlePath },
+    cwd: ROOT,
+    logFile: join(runDir, 'floor-worker.log'),
+  });
+  await waitUntilReady(floorWorker, () => pollsTaskQueue(client, stack.namespace, FLOOR_TASK_QUEUE, `${floorWorker.child.pid}@`));
+  const mongo = await connectMongo({ uri: stack.mongoUri, serverSelectionTimeoutMS: 5000 });
+  const officerTokens = Object.fromEntries(
+    await Promise.all(
+      ALL_DEPARTMENTS.map(async (d) => [d, await stack.token({ sub: `bench-officer-${d}`, role: 'officer', department: d })]),
+    ),
+  ) as Record<Department, string>;
+  say(`stack ready: API ${stack.apiUrl}, Temporal ${stack.temporalAddress}, MongoDB ${stack.mongoUri}`);
+
+  const { sizes } = opts;
+  const people: BenchPeople = {
+    warmup: makePeople('town', sizes.warmup),
+    throughput: makePeople('town', sizes.cases),
+    open: makePeople('town', sizes.open),
+    points: makePeople('points', 1, { district: 'changan' }),
+    collective: makePeople('collective', 1, { district: 'changan' }),
+  };
+  const everyone = Object.values(people).flat();
+  say(`seeding ${everyone.length} synthetic people into the simulator's records…`);
+  await seedPeople(stack.mongoUri, everyone);
+
+  return {
+    sizes,
+    quick: opts.quick,
+    stack,
+    client,
+    floorClient,
+    mongo,
+    officerTokens,
+    floorWorker,
+    barePort,
+    people,
+    retries: 0,
+  };
+}

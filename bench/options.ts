@@ -1,0 +1,63 @@
+/**
+ * The bench's command line (`npm run bench -- --quick`, `--cases 500`, …) and the sizes each
+ * phase uses; see the header of bench/run.ts for the flags.
+ */
+import { parseArgs } from 'node:util';
+import { postgresqlAvailable } from './lib/postgres';
+
+/** How many of everything each phase uses; `--quick` makes every number small (a smoke run). */
+function sizesFor(quick: boolean, cases: string | undefined) {
+  return {
+    cases: Number(cases ?? (quick ? 40 : 300)),
+    warmup: quick ? 5 : 10,
+    open: quick ? 200 : 1000,
+    latencySamples: quick ? 40 : 200,
+    latencyConcurrency: 4,
+    seedSmall: quick ? 2000 : 10_000,
+    seedLarge: quick ? 20_000 : 100_000,
+    seedOpen: quick ? 200 : 1000,
+    loadMs: quick ? 3000 : 5000,
+    connections: 16,
+    submitters: 10,
+    officersPerDepartment: 4,
+  };
+}
+export type BenchSizes = ReturnType<typeof sizesFor>;
+
+export interface BenchOptions {
+  sizes: BenchSizes;
+  quick: boolean;
+  /** Keep .data/bench/<run>/ after a successful run. */
+  keep: boolean;
+  /** Print the table only; leave bench/results/ alone. */
+  noWrite: boolean;
+  store: 'sqlite' | 'postgresql';
+  postgresqlUrl: string;
+}
+
+export function parseBenchOptions(argv: string[] = process.argv.slice(2)): BenchOptions {
+  const { values: args } = parseArgs({
+    args: argv,
+    options: {
+      cases: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+      store: { type: 'string', default: 'auto' },
+      'postgresql-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    },
+  });
+  if (!['auto', 'sqlite', 'postgresql'].includes(args.store!)) throw new Error('--store must be auto, sqlite or postgresql');
+  const postgresqlUrl = args['postgresql-url']!;
+  /** auto: FerretDB on PostgreSQL when this machine runs one (createdb works), else on SQLite. */
+  const store: 'sqlite' | 'postgresql' =
+    args.store === 'auto'
+      ? postgresqlAvailable(postgresqlUrl)
+        ? 'postgresql'
+        : 'sqlite'
+      : (args.store as 'sqlite' | 'postgresql');
+  const quick = args.quick ?? false;
+  const sizes = sizesFor(quick, args.cases);
+  if (!Number.isInteger(sizes.cases) || sizes.cases < 1 || sizes.cases > 10_000) throw new Error('--cases must be 1…10000');
+  return { sizes, quick, keep: args.keep ?? false, noWrite: args['no-write'] ?? false, store, postgresqlUrl };
+}

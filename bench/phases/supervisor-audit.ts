@@ -1,0 +1,95 @@
+/**
+ * (4) Supervisor audit at scale: the stuck-cases queries on a read model seeded with a fixed
+ * set of open cases, timed at the small size and again after ten times as many closed cases
+ * were added. The API code runs in this process (createApp) on a dedicated database, timed
+ * over loopback HTTP; the database is dropped afterwards.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../config/config';
+import { createLogger } from '../../config/logger';
+import { connectMongo } from '../../models/connection';
+import type { BenchContext } from '../context';
+import { call } from '../lib/api-driver';
+import { latencies } from '../lib/measure';
+import { say, ticker } from '../lib/progress';
+import { seedReadModel } from '../lib/read-model-seed';
+import type { Results } from '../results';
+
+export async function measureSupervisorAudit(ctx: BenchContext): Promise<Results['supervisorAudit']> {
+  const { sizes } = ctx;
+  const db = `bench_audit_${Date.now()}`;
+  say(`(4) supervisor audit: seeding ${sizes.seedSmall} cases into database ${db}…`);
+  const url = new URL(ctx.stack.mongoUri);
+  url.pathname = `/${db}`;
+  const conn = await connectMongo({ uri: url.toString(), serverSelectionTimeoutMS: 5000 });
+  // The API code in this process (createApp), on the dedicated database; timed over loopback HTTP.
+  const config = loadConfig({ ...ctx.stack.env, MONGODB_URI: url.toString(), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '30000' });
+  const app = createApp({
+    config,
+    logger: createLogger({ level: 'silent', name: 'bench-audit' }),
+    temporal: ctx.client,
+    mongo: conn,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const token = await ctx.stack.token({ sub: 'bench-supervisor', role: 'supervisor' });
+  const shape = { open: sizes.seedOpen };
+  const queries = { overdue: 'reason=overdue', stale: 'reason=stale' };
+  // A query slower than this is reported as "> cap" (Infinity in the JSON) rather than waited for.
+  const capMs = ctx.quick ? 60_000 : 120_000;
+  const time = async (runs: number) => {
+    const out: Record<string, number> = {};
+    const totals: Record<string, number> = {};
+    let stuck = 0;
+    for (const [name, q] of Object.entries(queries)) {
+      const samples: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        try {
+          const res = await call<{ total: number }>(`${base}/api/v1/supervisor/stuck-cases?${q}&limit=20`, {
+            token,
+            timeoutMs: capMs,
+          });
+          if (res.status !== 200) throw new Error(`stuck-cases ${q}: ${res.status} ${JSON.stringify(res.body)}`);
+          if (name === 'overdue') stuck = res.body.total;
+          totals[name] = res.body.total;
+          samples.push(res.ms);
+        } catch (err) {
+          if (!(err instanceof Error) || err.name !== 'TimeoutError') throw err;
+          samples.push(Infinity);
+          break; // one timed-out query is answer enough
+        }
+      }
+      out[name] = latencies(samples).p50;
+      say(`    ${name}: ${Number.isFinite(out[name]) ? out[name]!.toFixed(0) : `> ${capMs}`} ms (median of ${samples.length})`);
+    }
+    return { ms: out, totals, stuck, capMs };
+  };
+  try {
+    let done = 0;
+    let stop = ticker(() => `seeded ${done}/${sizes.seedSmall}`);
+    await seedReadModel(conn, 0, sizes.seedSmall, shape, (n) => {
+      done = n;
+    });
+    stop();
+    const small = await time(3);
+    say(`(4) supervisor audit: seeding up to ${sizes.seedLarge} cases (closed ones only)…`);
+    stop = ticker(() => `seeded ${done}/${sizes.seedLarge}`);
+    await seedReadModel(conn, sizes.seedSmall, sizes.seedLarge, shape, (n) => {
+      done = n;
+    });
+    stop();
+    const large = await time(1);
+    return {
+      small: { cases: sizes.seedSmall, ...small },
+      large: { cases: sizes.seedLarge, ...large },
+      ratio: Object.fromEntries(Object.keys(queries).map((k) => [k, large.ms[k]! / small.ms[k]!])),
+    };
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    await conn.dropDatabase().catch(() => undefined);
+    await conn.close();
+  }
+}

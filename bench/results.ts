@@ -1,0 +1,45 @@
+/** The figures one bench run produces: what the report prints and bench/results/latest.json holds. */
+import type { FloorInput } from './floor/floor.workflow';
+import type { Latencies, LoadResult, Machine } from './lib/measure';
+import type { BenchSizes } from './options';
+
+export interface Results {
+  machine: Machine;
+  options: BenchSizes;
+  store: string;
+  processModel: string;
+  /** Submissions the load generator had to retry (timeouts, 5xx). */
+  submissionRetries: number;
+  throughput: {
+    cases: number;
+    ours: { seconds: number; casesPerSecond: number };
+    floor: { seconds: number; casesPerSecond: number; shape: FloorInput };
+    ratio: number;
+  };
+  decisionLatencyMs: { api: Latencies; rawUpdate: Latencies; ratioP50: number; concurrency: number };
+  statusReads: {
+    api: LoadResult;
+    bare: LoadResult;
+    readModel: LoadResult;
+    connections: number;
+    ratioRps: number;
+    ratioToReadModel: number;
+    bodyBytes: number;
+  };
+  supervisorAudit: {
+    /** Median request time and matching cases (`total`) per query. */
+    small: { cases: number; stuck: number; ms: Record<string, number>; totals: Record<string, number>; capMs: number };
+    large: { cases: number; stuck: number; ms: Record<string, number>; totals: Record<string, number>; capMs: number };
+    ratio: Record<string, number>;
+  };
+  footprint: {
+    historyEvents: Record<string, { events: number; bytes: number }>;
+    floorEvents: number;
+    openCases: number;
+    workerRssMiB: { idle: number; open: number };
+    floorWorkerRssMiB: { idle: number; open: number };
+  };
+  durationSeconds: number;
+  /** 1-minute load average at the start and at the end of each phase: other work on the machine shows here. */
+  loadAverage: Record<string, number>;
+}

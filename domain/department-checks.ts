@@ -3,7 +3,7 @@
  * system answers for one person. Adapters (activities/adapters) return these; the simulator
  * (tools/simulator) serves them over HTTP. Pure types, safe for workflow code.
  */
-import type { Department, SchoolLevel } from './vocabulary';
+import type { Department } from './vocabulary';
 
 export const EDUCATION_LEVELS = ['none', 'secondary', 'associate', 'bachelor', 'master', 'doctorate'] as const;
 export type EducationLevel = (typeof EDUCATION_LEVELS)[number];
@@ -50,8 +50,6 @@ export interface HousingCheck {
 export interface EducationCheck {
   department: 'education';
   educationLevel: EducationLevel;
-  /** Places available for each requested school level in the target area (§21–23). */
-  placesAvailable: Partial<Record<SchoolLevel, number>>;
 }
 
 export type CheckResult = PoliceCheck | HrssCheck | HousingCheck | EducationCheck;

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { CheckResultFor } from '../../domain/department-checks';
 import { EDUCATION_LEVELS, PROFESSIONAL_TITLES, RESIDENCE_KINDS, VOCATIONAL_SKILLS } from '../../domain/department-checks';
 import { maskIdNumbersInText } from '../../domain/masking';
-import { DEPARTMENTS, SCHOOL_LEVELS, type Department } from '../../domain/vocabulary';
+import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
 
 /**
  * Problem type slug (RFC 9457 `type` ends with `/person-not-found`) that a system sends when
@@ -90,7 +90,6 @@ const RESULT_SCHEMAS: { [D in Department]: z.ZodType<CheckResultFor<D>> } = {
   education: z.object({
     department: z.literal('education'),
     educationLevel: z.enum(EDUCATION_LEVELS),
-    placesAvailable: z.partialRecord(z.enum(SCHOOL_LEVELS), z.int().nonnegative()),
   }),
 };
 

@@ -22,8 +22,8 @@ import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
 import { connectMongo } from '../../models/connection';
 import { createSimulatorApp } from '../../tools/simulator/app';
 import { ALL_DEMO_PEOPLE, DEMO_FAMILY, DEMO_PEOPLE, isSeeded, type DemoPerson } from '../../tools/simulator/demo-people';
-import { departmentRecordModel, schoolCapacityModel } from '../../tools/simulator/records.model';
-import { DEMO_SCHOOL_CAPACITY, seedDepartmentSystems } from '../../tools/simulator/seed';
+import { departmentRecordModel } from '../../tools/simulator/records.model';
+import { seedDepartmentSystems } from '../../tools/simulator/seed';
 import { mongoUriFor } from '../support/services';
 
 const TIMEOUT_MS = 400;
@@ -132,7 +132,6 @@ describe('department systems simulator and adapter (§8–9)', () => {
     assert.deepEqual(found(await client.check('education', pointsHigh.idNumber, 'yanta')), {
       department: 'education',
       educationLevel: 'bachelor',
-      placesAvailable: DEMO_SCHOOL_CAPACITY.yanta,
     });
   });
 
@@ -187,13 +186,11 @@ describe('department systems simulator and adapter (§8–9)', () => {
     assert.equal(res.status, 200);
   });
 
-  it('when the education system is asked about different areas, then placesAvailable reflects each area', async () => {
-    const child = DEMO_FAMILY.pupil;
+  it('§21 when the education system is asked about a person, then it answers their education level only: school places are capacities, never a person’s record', async () => {
     for (const area of ['yanta', 'beilin', 'huyi'] as const) {
-      const result = found(await client.check('education', child.idNumber, area));
-      assert.deepEqual(result.placesAvailable, DEMO_SCHOOL_CAPACITY[area]);
+      const result = found(await client.check('education', pointsHigh.idNumber, area));
+      assert.deepEqual(Object.keys(result).sort(), ['department', 'educationLevel']);
     }
-    assert.equal(DEMO_SCHOOL_CAPACITY.beilin.kindergarten, 0, 'beilin stays the full-kindergarten area');
   });
 
   it('when failNext is 2, then two lookups fail as retryable unavailable errors, the third succeeds, and the counters show all three', async () => {
@@ -366,21 +363,15 @@ describe('department systems simulator and adapter (§8–9)', () => {
 
   it('when the demo data is seeded again, then counts and documents are unchanged and a tampered record is restored', async () => {
     const records = departmentRecordModel(conn);
-    const capacity = schoolCapacityModel(conn);
-    const snapshot = async () => ({
-      records: await records.find().sort({ _id: 1 }).lean(),
-      capacity: await capacity.find().sort({ _id: 1 }).lean(),
-    });
+    const snapshot = async () => ({ records: await records.find().sort({ _id: 1 }).lean() });
     const before = await snapshot();
     assert.equal(before.records.length, ALL_DEMO_PEOPLE.filter(isSeeded).length);
-    assert.equal(before.capacity.length, Object.keys(DEMO_SCHOOL_CAPACITY).length);
 
     await records.updateOne({ _id: pointsHigh.idNumber }, { $set: { 'police.creditGood': false }, $unset: { hrss: 1 } });
     await records.create({ _id: unknownToPolice.idNumber, police: { ...pointsHigh.records.police } });
-    await capacity.updateOne({ _id: 'yanta' }, { $set: { kindergarten: 0 } });
 
     const summary = await seedDepartmentSystems(conn);
-    assert.deepEqual(summary, { people: before.records.length, areas: before.capacity.length });
+    assert.deepEqual(summary, { people: before.records.length });
     assert.deepEqual(await snapshot(), before);
     assert.deepEqual(await client.check('police', unknownToPolice.idNumber, 'baqiao'), { found: false });
   });

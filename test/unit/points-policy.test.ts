@@ -261,7 +261,7 @@ describe('scorePoints', () => {
       vocationalSkill: 'none',
     };
     const housing: HousingCheck = { department: 'housing', residence: 'owned', addressArea: 'yanta' };
-    const education: EducationCheck = { department: 'education', educationLevel: 'bachelor', placesAvailable: {} };
+    const education: EducationCheck = { department: 'education', educationLevel: 'bachelor' };
     assert.deepEqual(scorePoints(v1, { police, hrss, housing, education }), scorePoints(v1, inputs()));
   });
 

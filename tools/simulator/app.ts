@@ -17,16 +17,10 @@ import { PERSON_NOT_FOUND_PROBLEM } from '../../activities/adapters/department-s
 import { createErrorHandler, HttpProblem, notFoundHandler } from '../../api/problem';
 import { parseOrThrow } from '../../api/validation';
 import { createLogger, type Logger } from '../../config/logger';
-import type { CheckResult, EducationCheck } from '../../domain/department-checks';
+import type { CheckResult } from '../../domain/department-checks';
 import { validateIdNumber } from '../../domain/id-number';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
-import {
-  departmentRecordModel,
-  SIMULATOR_AREAS,
-  schoolCapacityModel,
-  type DepartmentRecord,
-  type SimulatorArea,
-} from './records.model';
+import { departmentRecordModel, SIMULATOR_AREAS, type DepartmentRecord } from './records.model';
 
 export interface SimulatorDeps {
   conn: Connection;
@@ -145,10 +139,8 @@ function pause(ms: number, res: Response): Promise<'elapsed' | 'client_gone'> {
   });
 }
 
-type Places = EducationCheck['placesAvailable'];
-
 /** Maps the stored record to exactly the CheckResult shape (no _id, no nulls, nothing extra). */
-function toCheckResult(department: Department, record: DepartmentRecord, places: Places): CheckResult | undefined {
+function toCheckResult(department: Department, record: DepartmentRecord): CheckResult | undefined {
   switch (department) {
     case 'police': {
       const r = record.police;
@@ -182,7 +174,7 @@ function toCheckResult(department: Department, record: DepartmentRecord, places:
     case 'education': {
       const r = record.education;
       if (!r) return undefined;
-      return { department, educationLevel: r.educationLevel, placesAvailable: places };
+      return { department, educationLevel: r.educationLevel };
     }
   }
 }
@@ -190,18 +182,7 @@ function toCheckResult(department: Department, record: DepartmentRecord, places:
 export function createSimulatorApp(deps: SimulatorDeps): Express {
   const logger = deps.logger ?? createLogger({ level: 'silent', name: 'department-systems-simulator' });
   const records = departmentRecordModel(deps.conn);
-  const capacity = schoolCapacityModel(deps.conn);
   const faults = new FaultInjector();
-
-  async function placesIn(area: SimulatorArea): Promise<Places> {
-    const doc = await capacity.findById(area).lean();
-    // A known area without capacity data has no free places, rather than "unknown".
-    return {
-      kindergarten: doc?.kindergarten ?? 0,
-      primary: doc?.primary ?? 0,
-      junior_secondary: doc?.junior_secondary ?? 0,
-    };
-  }
 
   const lookup: RequestHandler<{ department: string; idNumber: string }> = async (req, res) => {
     const department = DEPARTMENTS.find((d) => d === req.params.department);
@@ -236,14 +217,13 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
     }
     if (department === 'education' && !query.area) {
       counters.rejected++;
-      throw new HttpProblem(400, 'validation-error', 'The education system needs ?area= to report school places', {
+      throw new HttpProblem(400, 'validation-error', 'The education system answers for one inflow area: it needs ?area=', {
         invalidParams: [{ path: '/area', message: 'required for education' }],
       });
     }
 
     const record = await records.findById(id.value).lean();
-    const places = department === 'education' && query.area ? await placesIn(query.area) : {};
-    const result = record ? toCheckResult(department, record, places) : undefined;
+    const result = record ? toCheckResult(department, record) : undefined;
     if (!result) {
       counters.notFound++;
       throw new HttpProblem(404, PERSON_NOT_FOUND_PROBLEM, `The ${department} information system has no record of this person`);

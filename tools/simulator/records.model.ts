@@ -1,7 +1,7 @@
 /**
  * What the simulated department information systems know (§8–9): one document per person keyed
  * by citizen ID number, with one optional sub-record per department (a person unknown to a
- * department simply has no sub-record there), and per-area school capacity for education.
+ * department simply has no sub-record there).
  *
  * These collections live in the simulator's own database (`department_systems`), never in the
  * case engine's: the engine only ever sees them through HTTP, as it would see the real systems.
@@ -72,28 +72,5 @@ export function departmentRecordModel(conn: Connection): Model<DepartmentRecord>
   return (
     (conn.models.DepartmentRecord as Model<DepartmentRecord> | undefined) ??
     conn.model<DepartmentRecord>('DepartmentRecord', departmentRecordSchema)
-  );
-}
-
-const places = { type: Number, required: true, min: 0 } as const;
-
-/** Free kindergarten / school places per area (§21–23); what EducationCheck.placesAvailable reports. */
-const schoolCapacitySchema = new Schema(
-  {
-    /** The area slug: a district or designated town of domain/vocabulary.ts. */
-    _id: { type: String, required: true, enum: SIMULATOR_AREAS },
-    kindergarten: places,
-    primary: places,
-    junior_secondary: places,
-  },
-  { collection: 'school_capacity', versionKey: false, strict: 'throw' },
-);
-
-export type SchoolCapacity = InferSchemaType<typeof schoolCapacitySchema>;
-
-export function schoolCapacityModel(conn: Connection): Model<SchoolCapacity> {
-  return (
-    (conn.models.SchoolCapacity as Model<SchoolCapacity> | undefined) ??
-    conn.model<SchoolCapacity>('SchoolCapacity', schoolCapacitySchema)
   );
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { computeCheckDigit } from '../../domain/id-number';
 import type { Person } from '../../domain/vocabulary';
+import { caseModel } from '../../models/case.model';
 import { noticeModel } from '../../models/notice.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { assignSchoolPlaceUpdate, caseStatusQuery } from '../../workflows/settlement-case/messages';
@@ -120,6 +121,16 @@ describe('correct to the policy', () => {
       'officer_reminder:department:email',
       'officer_reminder:department:sms',
     ]);
+    // Supervisors find the settled case among the stuck ones: it stays open and overdue while the child waits.
+    const projected = await eventually(async () => {
+      const doc = await caseModel(stack.mongo).findById(family.caseId).lean();
+      return doc?.overdue ? doc : undefined;
+    }, 'the read model shows the overdue placement');
+    assert.deepEqual(
+      [projected?.status, projected?.open, projected?.overdue, projected?.childrenWaiting],
+      ['settled', true, true, 1],
+    );
+    assert.deepEqual(projected?.overdueDepartments, ['education']);
 
     const requestId = randomUUID();
     const wrong = handle.executeUpdate(assignSchoolPlaceUpdate, {

@@ -27,7 +27,8 @@ import { reservationModel } from '../models/reservation.model';
 import { reservationPoolModel } from '../models/reservation-pool.model';
 import { reservationSlotModel } from '../models/reservation-slot.model';
 import { schoolWaitlistModel } from '../models/school-waitlist.model';
-import { CAPACITY_DIR, capacityTableOn, chinaDate } from '../policy/capacity-files';
+import { shanghaiToday } from '../domain/shanghai-clock';
+import { CAPACITY_DIR, capacityTableOn } from '../policy/capacity-files';
 
 /** Rewrites of the pool view before giving up (each lost race means another writer made progress). */
 const VIEW_ROUNDS = 20;
@@ -54,7 +55,7 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
    * edits a capacity file sees the change take effect, and when, in capacity_changes.
    */
   async function limitOf(pool: string, ref: PoolRef): Promise<number | null> {
-    const table: CapacityTable = capacityTableOn(chinaDate(), capacityDir);
+    const table: CapacityTable = capacityTableOn(shanghaiToday(), capacityDir);
     const limit = capacityOf(table, ref);
     const doc = await pools.findById(pool).lean();
     // FerretDB v1 drops null from an upsert's $setOnInsert: an unlimited pool reads back without `limit`.

@@ -37,3 +37,8 @@ export function shanghaiDay(iso: string): string {
   const p = shanghaiParts(iso);
   return `${p.year}-${p.month}-${p.day}`;
 }
+
+/** Today (YYYY-MM-DD) in Asia/Shanghai: the day policies, capacities and birth dates are judged on. */
+export function shanghaiToday(now: Date = new Date()): string {
+  return shanghaiDay(now.toISOString());
+}

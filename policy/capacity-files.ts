@@ -29,8 +29,3 @@ export function capacityTableOn(date: string, dir = CAPACITY_DIR): CapacityTable
   if (!table) throw new Error(`no capacity file in ${dir} is in force on ${date}`);
   return table;
 }
-
-/** Today's date in China (capacities and policies are dated in local days). */
-export function chinaDate(at: Date = new Date()): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}

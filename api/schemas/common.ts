@@ -1,17 +1,8 @@
 /** Shared request schemas: every query parameter is a scalar, every object is strict. */
 import { z } from 'zod';
 import { validateIdNumber } from '../../domain/id-number';
+import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEPARTMENTS, DISTRICTS, TOWNS } from '../../domain/vocabulary';
-
-/** Today's date in China (the policy's time zone), for birth-date checks. */
-export function todayInChina(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
 
 // Letters (any script, incl. 生僻字 outside the BMP), marks, spaces, middle dots and hyphens;
 // no control characters or markup.
@@ -34,7 +25,7 @@ export const IdNumber = z
   .string()
   .max(32)
   .transform((v, ctx) => {
-    const r = validateIdNumber(v, { today: todayInChina() });
+    const r = validateIdNumber(v, { today: shanghaiToday() });
     if (!r.ok) {
       ctx.addIssue({ code: 'custom', message: r.message });
       return z.NEVER;

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { shanghaiDay } from '../../domain/shanghai-clock';
+import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
 import {
   DEPARTMENTS,
@@ -55,7 +55,6 @@ export interface CaseAccepted {
 }
 
 const stableHash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
-const today = (): string => shanghaiDay(new Date().toISOString());
 
 export async function submitApplication(deps: AppDeps, input: SubmitApplicationInput): Promise<CaseAccepted> {
   const { actor, application, idempotencyKey } = input;
@@ -116,7 +115,7 @@ async function submit(deps: AppDeps, applicantUserId: string, form: NewApplicati
       applicantUserId,
       application: applicationOf(form),
       submittedAt: new Date().toISOString(),
-      ...(form.route === 'points' ? { policyVersion: pointsPolicyInForce(today()).version } : {}),
+      ...(form.route === 'points' ? { policyVersion: pointsPolicyInForce(shanghaiToday()).version } : {}),
       sla: slaSettings(deps.config),
       autoApproveClean: deps.config.AUTO_APPROVE_DEPARTMENTS,
     };
@@ -181,7 +180,7 @@ function slaSettings(c: AppDeps['config']): SettlementCaseInput['sla'] {
 
 /** HK-YYYY-NNNNNN, claimed so that concurrent submissions never share one (see claimNextInSequence). */
 async function nextCaseNumber(deps: AppDeps): Promise<string> {
-  const year = today().slice(0, 4);
+  const year = shanghaiToday().slice(0, 4);
   const format = (n: number) => `HK-${year}-${String(n).padStart(6, '0')}`;
   return format(await claimNextInSequence(deps.mongo, `case-number:${year}`, format));
 }

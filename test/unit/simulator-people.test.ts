@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pointsPolicyInForce } from '../../policy/policy-files';
-import { todayInChina } from '../../api/schemas/common';
+import { shanghaiToday } from '../../domain/shanghai-clock';
 import { loadConfig } from '../../config/config';
 import { scorePoints, type PointsInputs } from '../../domain/points-policy';
 import { ALL_DEMO_PEOPLE, DEMO_FAMILY, DEMO_PEOPLE, DEMO_PERSONA_NAMES } from '../../tools/simulator/demo-people';
@@ -190,7 +190,7 @@ describe('README example: a points case one point under the threshold (§2)', ()
   });
 
   it('when the example is scored under the policy in force today, then it is exactly threshold − 1 and fails', () => {
-    const policy = pointsPolicyInForce(todayInChina());
+    const policy = pointsPolicyInForce(shanghaiToday());
     const [entry] = parsePeople(readmeJson[0], 'README.md');
     assert.ok(entry);
     const score = scorePoints(policy, pointsInputs(entry.persona));
@@ -207,7 +207,7 @@ describe('README example: a points case one point under the threshold (§2)', ()
   });
 
   it('when the example gets one more year of continuous residence, then it scores exactly the threshold and passes', () => {
-    const policy = pointsPolicyInForce(todayInChina());
+    const policy = pointsPolicyInForce(shanghaiToday());
     const [entry] = parsePeople(readmeJson[0], 'README.md');
     const inputs = pointsInputs(entry!.persona);
     const score = scorePoints(policy, {

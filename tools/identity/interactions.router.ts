@@ -32,7 +32,7 @@ function render(res: Response, status: number, page: keyof typeof PAGES, locale:
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
     })
-    .send(LAYOUT({ body, t, title, nonce }));
+    .send(LAYOUT({ body, t, title, nonce, switchHref: `/interaction/${String(data.uid ?? '')}?lang=${t.otherLocale}` }));
 }
 
 export interface InteractionDeps {

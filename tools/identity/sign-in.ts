@@ -71,8 +71,8 @@ export async function fetchWithJar(jar: CookieJar, url: string, init: RequestIni
 }
 
 function formAction(page: string): string {
-  const m = /<form method="post" action="([^"]+)"/.exec(page);
-  if (!m) throw new Error('no form on the page');
+  const m = /<form method=["']post["'] action=["']([^"']+)["']/.exec(page);
+  if (!m) throw new Error(`no form on the page: ${page.replace(/\s+/g, ' ').slice(0, 400)}`);
   return m[1]!.replace(/&amp;/g, '&');
 }
 

@@ -8,7 +8,8 @@ import { createLogger } from '../../config/logger';
 import { retryUntil } from '../../config/retry';
 import { connectMongo } from '../../models/connection';
 import { DEV_ACCOUNTS_FILE, loadAccounts } from './accounts';
-import { createIdentityProvider, identityIssuer } from './provider';
+import { identityIssuer } from './issuer';
+import { createIdentityProvider } from './provider';
 
 const IDENTITY_DATABASE = 'identity';
 

@@ -13,26 +13,10 @@ import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'o
 import type { mongo } from 'mongoose';
 import type { Logger } from '../../config/logger';
 import type { AccountStore } from './accounts';
+import { API_RESOURCE, API_SCOPE, WEB_CLIENT_ID } from './clients';
 import { createInteractionsRouter } from './interactions.router';
 import { loadOrCreateSecrets } from './keys';
 import { createMongoAdapter, type MongoAdapterFactory } from './mongo-adapter';
-
-/** The web pages' client: authorization code + PKCE (public, no secret). */
-export const WEB_CLIENT_ID = 'hukou-web';
-/**
- * The resource indicator (RFC 8707) of the settlement API. Every authorization request gets it by
- * default, so every access token is a JWT whose `aud` is the API's AUTH_AUDIENCE.
- */
-export const API_RESOURCE = 'urn:hukou-settlement:api';
-/** The scope a client asks for to get an access token usable at the API. */
-export const API_SCOPE = 'api';
-/** What the web client asks for: identity (sub, name), role and department, and the API. */
-export const WEB_SCOPES = `openid profile role ${API_SCOPE}`;
-
-/** The issuer npm start and main.ts use: IDENTITY_ISSUER, or http://IDENTITY_HOST:IDENTITY_PORT/oidc. */
-export function identityIssuer(config: { IDENTITY_ISSUER?: string; IDENTITY_HOST: string; IDENTITY_PORT: number }): string {
-  return config.IDENTITY_ISSUER ?? `http://${config.IDENTITY_HOST}:${config.IDENTITY_PORT}/oidc`;
-}
 
 export interface IdentityProviderDeps {
   /** e.g. http://127.0.0.1:3200/oidc — the app must be served so that /oidc is under it. */

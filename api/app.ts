@@ -95,6 +95,7 @@ export function createApp(deps: ApiDeps): Express {
       secret: config.AUTH_JWT_SECRET,
       jwksUrl: config.AUTH_JWKS_URL,
       issuer: config.AUTH_ISSUER,
+      jwksIssuer: config.AUTH_JWKS_ISSUER,
       audience: config.AUTH_AUDIENCE,
     }),
   );

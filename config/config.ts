@@ -58,6 +58,32 @@ const CONFIG_SCHEMA = z.object({
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_ISSUER: z.string().min(1).default('hukou-settlement'),
   AUTH_AUDIENCE: z.string().min(1).default('hukou-settlement-api'),
+  /**
+   * The `iss` of tokens verified with AUTH_JWKS_URL when it differs from AUTH_ISSUER: with both
+   * AUTH_JWT_SECRET and AUTH_JWKS_URL set (npm start), HS256 tokens carry AUTH_ISSUER and the
+   * provider's tokens its own issuer URL.
+   */
+  AUTH_JWKS_ISSUER: z.string().min(1).optional(),
+  // ---- the embedded identity provider (tools/identity; development default of npm start) ----
+  IDENTITY_HOST: z.string().min(1).default('127.0.0.1'),
+  IDENTITY_PORT: port.default(3200),
+  /** The provider's issuer URL; default http://IDENTITY_HOST:IDENTITY_PORT/oidc. */
+  IDENTITY_ISSUER: z.string().url().optional(),
+  /** Where the provider keeps its signing keys (jwks.json) and cookie keys, made on first start. */
+  IDENTITY_DATA_DIR: z.string().min(1).default('.data/identity'),
+  /** Accounts file (tools/identity/accounts.dev.json when unset; refused in production). */
+  IDENTITY_ACCOUNTS_FILE: z.string().min(1).optional(),
+  /** Redirect URIs of the web pages' client (hukou-web), comma-separated. */
+  IDENTITY_WEB_REDIRECT_URIS: z
+    .string()
+    .default('http://127.0.0.1:3000/auth/callback')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().url()).min(1)),
   // ---- personal data at rest in Temporal ----
   /**
    * Comma-separated AES-256 keys (32 bytes each, base64): the first encrypts every Temporal

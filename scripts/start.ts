@@ -1,7 +1,8 @@
 /**
  * `npm start`: the embedded default. Starts the Temporal dev server (file persistence under
- * .data/), FerretDB (SQLite under .data/), the department systems simulator, the worker and the
- * API; prints the URLs; starts any of them again that exits (./lib/supervise); Ctrl-C stops
+ * .data/), FerretDB (SQLite under .data/), the department systems simulator, the identity
+ * provider (OpenID Connect, tools/identity; not when AUTH_JWKS_URL names your own), the worker
+ * and the API; prints the URLs; starts any of them again that exits (./lib/supervise); Ctrl-C stops
  * every child. Set TEMPORAL_ADDRESS and/or MONGODB_URI to use services you already run instead
  * of the embedded ones, EMBEDDED_TEMPORAL_PORT / EMBEDDED_FERRETDB_PORT to move the embedded ones.
  */
@@ -12,6 +13,8 @@ import { devJwtSecret, devPayloadKey } from './lib/dev-secret';
 import { seedDemoCases } from './lib/demo-cases';
 import { DATA_DIR, ROOT, readBinaries, spawnFerretdb, spawnTemporal, startFerretdb, startTemporal } from './lib/services';
 import { stopSupervised, supervise, type SuperviseOptions, type Supervisor } from './lib/supervise';
+import { demoLogins, DEV_ACCOUNTS_FILE, type DemoLogin } from '../tools/identity/accounts';
+import { identityIssuer } from '../tools/identity/issuer';
 
 const LOG_DIR = join(DATA_DIR, 'logs');
 
@@ -124,6 +127,20 @@ async function main(): Promise<void> {
     await waitUntilReady(sim, async () => (await fetch(`${env.DEPARTMENT_SYSTEMS_URL}/healthz`)).ok, 60_000);
     keep({ name: 'simulator', first: sim, spawn: spawnSimulator });
   }
+  // The embedded identity provider, unless tokens come from a provider you run (AUTH_JWKS_URL):
+  // the API then accepts its tokens and the dev secret's (npm run token) side by side.
+  let identity: { issuer: string; logins: DemoLogin[] } | undefined;
+  if (!config.AUTH_JWKS_URL) {
+    const issuer = identityIssuer(config);
+    say(`starting the identity provider (OpenID Connect) at ${issuer}…`);
+    const spawnIdentity = nodeChild('identity', 'tools/identity/main.ts');
+    const idp = spawnIdentity();
+    await waitUntilReady(idp, async () => (await fetch(`${issuer}/.well-known/openid-configuration`)).ok, 60_000);
+    keep({ name: 'identity', first: idp, spawn: spawnIdentity });
+    env.AUTH_JWKS_URL = `${issuer}/jwks`;
+    env.AUTH_JWKS_ISSUER = issuer;
+    identity = { issuer, logins: config.IDENTITY_ACCOUNTS_FILE ? [] : demoLogins(DEV_ACCOUNTS_FILE) };
+  }
   say('starting the worker and the API…');
   keep({ name: 'worker', spawn: nodeChild('worker', 'worker/main.ts') });
   const spawnApi = nodeChild('api', 'api/main.ts');
@@ -145,6 +162,13 @@ async function main(): Promise<void> {
       `  Simulator      ${env.DEPARTMENT_SYSTEMS_URL}`,
       `  Metrics        ${apiUrl}/metrics`,
       `  Logs           ${LOG_DIR}`,
+      ...(identity
+        ? [
+            `  Sign-in (OIDC) ${identity.issuer}   (discovery ${identity.issuer}/.well-known/openid-configuration)`,
+            ...(identity.logins.length ? ['Demo accounts (username / password):'] : []),
+            ...identity.logins.map((l) => `  ${l.username.padEnd(12)} ${l.password.padEnd(16)} ${l.role}`),
+          ]
+        : []),
       'Demo cases:',
       ...demo,
       'Tokens: npm run token -- --role officer --department police   (or --role applicant --sub demo-townOwner, --role supervisor)',

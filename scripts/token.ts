@@ -5,11 +5,19 @@
  *   npm run token -- --role applicant --sub alice
  *   npm run token -- --role officer --department police
  *   npm run token -- --role supervisor
+ *
+ * Or a token of the embedded identity provider (npm start runs it), by signing in as a demo
+ * account through its own pages (authorization code + PKCE, tools/identity/sign-in.ts):
+ *
+ *   npm run token -- --username police --password demo-officer
  */
 import { parseArgs } from 'node:util';
 import { mintToken, type Caller } from '../api/auth/identity';
 import { loadConfig } from '../config/config';
 import { DEPARTMENTS, type Department } from '../domain/vocabulary';
+import { identityIssuer } from '../tools/identity/issuer';
+import { WEB_CLIENT_ID, WEB_SCOPES } from '../tools/identity/clients';
+import { signIn, SignInRefused } from '../tools/identity/sign-in';
 import { devJwtSecret } from './lib/dev-secret';
 
 async function main(): Promise<void> {
@@ -19,9 +27,26 @@ async function main(): Promise<void> {
       department: { type: 'string' },
       sub: { type: 'string' },
       expires: { type: 'string', default: '8h' },
+      username: { type: 'string' },
+      password: { type: 'string' },
     },
   });
   const config = loadConfig();
+  if (values.username !== undefined) {
+    if (!values.password) throw new Error('--username needs --password');
+    const { accessToken } = await signIn({
+      issuer: identityIssuer(config),
+      clientId: WEB_CLIENT_ID,
+      redirectUri: config.IDENTITY_WEB_REDIRECT_URIS[0]!,
+      scope: WEB_SCOPES,
+      username: values.username,
+      password: values.password,
+    }).catch((err: unknown) => {
+      throw err instanceof SignInRefused ? new Error(`the identity provider refused the sign-in (${err.status})`) : err;
+    });
+    process.stdout.write(`${accessToken}\n`);
+    return;
+  }
   if (config.NODE_ENV === 'production') throw new Error('demo tokens are for development only');
   const role = values.role;
   let caller: Caller;

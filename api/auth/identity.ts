@@ -1,8 +1,8 @@
 /**
  * Who is calling: a Bearer JWT (HS256 with a shared secret, or any algorithm an OIDC provider's
- * JWKS serves) with claims `sub`, `role` and, for officers, `department`.
+ * JWKS serves, or both: README "Sign-in") with claims `sub`, `role` and, for officers, `department`.
  */
-import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Actor } from '../../app/actor';
@@ -22,6 +22,8 @@ export interface AuthOptions {
   secret?: string;
   jwksUrl?: string;
   issuer: string;
+  /** `iss` of the tokens verified with jwksUrl, when it differs from `issuer`. */
+  jwksIssuer?: string;
   audience: string;
 }
 
@@ -31,12 +33,36 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * With a secret and a JWKS both configured (npm start: scripts' tokens and the embedded
+ * provider's), the token's own header picks the key: `HS256` → the secret (and `issuer`),
+ * anything else → the JWKS (and `jwksIssuer`). A JWKS never serves symmetric keys, so an HS256
+ * token cannot pass as a provider token, nor an RS256 one as a secret-signed token.
+ */
 export function createAuthenticator(opts: AuthOptions): RequestHandler {
-  let key: Uint8Array | JWTVerifyGetKey;
-  if (opts.jwksUrl) key = createRemoteJWKSet(new URL(opts.jwksUrl));
-  else if (opts.secret) key = new TextEncoder().encode(opts.secret);
-  else throw new Error('authentication needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
-  const algorithms = opts.jwksUrl ? undefined : ['HS256'];
+  if (!opts.jwksUrl && !opts.secret) throw new Error('authentication needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
+  const secret = opts.secret ? new TextEncoder().encode(opts.secret) : undefined;
+  const jwks = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl)) : undefined;
+
+  const verify = async (token: string) => {
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw unauthorized('The token is invalid or expired');
+    }
+    if (alg === 'HS256' && secret) {
+      return jwtVerify(token, secret, { issuer: opts.issuer, audience: opts.audience, algorithms: ['HS256'] });
+    }
+    if (alg !== 'HS256' && jwks) {
+      return jwtVerify(token, jwks, {
+        issuer: opts.jwksIssuer ?? opts.issuer,
+        audience: opts.audience,
+        algorithms: JWKS_ALGORITHMS,
+      });
+    }
+    throw unauthorized('The token is invalid or expired');
+  };
 
   return async (req, _res, next) => {
     const header = req.get('authorization');
@@ -44,8 +70,7 @@ export function createAuthenticator(opts: AuthOptions): RequestHandler {
     if (!m) throw unauthorized('A Bearer token is required');
     let payload: unknown;
     try {
-      const verified = await jwtVerify(m[1]!, key as Uint8Array, { issuer: opts.issuer, audience: opts.audience, algorithms });
-      payload = verified.payload;
+      payload = (await verify(m[1]!)).payload;
     } catch {
       throw unauthorized('The token is invalid or expired');
     }
@@ -55,6 +80,9 @@ export function createAuthenticator(opts: AuthOptions): RequestHandler {
     next();
   };
 }
+
+/** Asymmetric algorithms only: what OIDC providers sign access tokens with. */
+const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 function unauthorized(detail: string): HttpProblem {
   return new HttpProblem(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer' });

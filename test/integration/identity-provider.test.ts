@@ -1,0 +1,178 @@
+/**
+ * The embedded OpenID Connect provider (tools/identity; README "Sign-in"), in-process on a free
+ * port against the run's FerretDB: a real authorization code + PKCE sign-in through its own
+ * login and consent pages, its JWT access token accepted by the real API through the JWKS, a
+ * wrong password refused on the login page, expiry enforced by the storage code, signing keys
+ * that survive a restart.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import type { Connection } from 'mongoose';
+import request from 'supertest';
+import { createLogger } from '../../config/logger';
+import { connectMongo } from '../../models/connection';
+import { DEV_ACCOUNTS_FILE, loadAccounts, type AccountStore } from '../../tools/identity/accounts';
+import { createMongoAdapter } from '../../tools/identity/mongo-adapter';
+import { WEB_CLIENT_ID, WEB_SCOPES } from '../../tools/identity/clients';
+import { createIdentityProvider, type IdentityProvider } from '../../tools/identity/provider';
+import { signIn, SignInRefused } from '../../tools/identity/sign-in';
+import { mongoUriFor } from '../support/services';
+import { startStack, type TestStack } from '../support/stack';
+
+const AUDIENCE = 'hukou-settlement-api';
+const REDIRECT_URI = 'http://127.0.0.1:9/auth/callback';
+
+interface Running {
+  idp: IdentityProvider;
+  server: Server;
+  issuer: string;
+}
+
+async function startProvider(conn: Connection, accounts: AccountStore, dataDir: string, port = 0): Promise<Running> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oidc`;
+  const idp = await createIdentityProvider({
+    issuer,
+    audience: AUDIENCE,
+    db: conn.db!,
+    accounts,
+    dataDir,
+    webRedirectUris: [REDIRECT_URI],
+    logger: createLogger({ level: 'silent', name: 'test-identity' }),
+    sweepIntervalMs: 0,
+  });
+  server.on('request', idp.app);
+  return { idp, server, issuer };
+}
+
+async function stopProvider(r: Running): Promise<void> {
+  r.idp.close();
+  r.server.closeAllConnections();
+  await new Promise((resolve) => r.server.close(resolve));
+}
+
+const signInAs = (issuer: string, username: string, password: string) =>
+  signIn({ issuer, clientId: WEB_CLIENT_ID, redirectUri: REDIRECT_URI, scope: WEB_SCOPES, username, password });
+
+describe('embedded identity provider', () => {
+  let conn: Connection;
+  let accounts: AccountStore;
+  let dataDir: string;
+  let running: Running;
+  let stack: TestStack;
+
+  before(async () => {
+    conn = await connectMongo({ uri: mongoUriFor(`test_identity_${randomUUID().slice(0, 8)}`), serverSelectionTimeoutMS: 5000 });
+    accounts = await loadAccounts(DEV_ACCOUNTS_FILE);
+    dataDir = mkdtempSync(join(tmpdir(), 'identity-'));
+    running = await startProvider(conn, accounts, dataDir);
+    stack = await startStack('identity', {
+      env: { AUTH_JWKS_URL: `${running.issuer}/jwks`, AUTH_JWKS_ISSUER: running.issuer, AUTH_AUDIENCE: AUDIENCE },
+    });
+  });
+
+  after(async () => {
+    await stack?.close();
+    if (running) await stopProvider(running);
+    await conn?.dropDatabase();
+    await conn?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('when an applicant signs in with code + PKCE, then the API accepts the JWT access token on an applicant route', async () => {
+    const tokens = await signInAs(running.issuer, 'townowner', 'demo-applicant');
+
+    assert.equal(tokens.tokenType, 'Bearer');
+    const access = decodeJwt(tokens.accessToken);
+    assert.equal(decodeProtectedHeader(tokens.accessToken).alg, 'RS256');
+    assert.deepEqual(
+      { iss: access.iss, aud: access.aud, sub: access.sub, role: access.role, name: access.name },
+      { iss: running.issuer, aud: AUDIENCE, sub: 'demo-townOwner', role: 'applicant', name: '王建国' },
+    );
+    const id = decodeJwt(tokens.idToken);
+    assert.deepEqual({ sub: id.sub, role: id.role, name: id.name }, { sub: 'demo-townOwner', role: 'applicant', name: '王建国' });
+
+    const res = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', `Bearer ${tokens.accessToken}`);
+    assert.equal(res.status, 200, res.text);
+  });
+
+  it('when an officer signs in, then the token carries role and department and the API treats them as that officer', async () => {
+    const tokens = await signInAs(running.issuer, 'police', 'demo-officer');
+
+    const access = decodeJwt(tokens.accessToken);
+    assert.deepEqual({ role: access.role, department: access.department }, { role: 'officer', department: 'police' });
+    const res = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', `Bearer ${tokens.accessToken}`);
+    assert.equal(res.status, 403, 'an officer is not an applicant');
+  });
+
+  it('when both the dev secret and the JWKS are configured, then a script token (HS256) is still accepted', async () => {
+    const token = await stack.token({ sub: 'demo-script', role: 'applicant' });
+
+    const res = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', `Bearer ${token}`);
+
+    assert.equal(res.status, 200, res.text);
+  });
+
+  it('when the password is wrong, then the login page is shown again with the error and no stack trace', async () => {
+    const refused = await signInAs(running.issuer, 'townowner', 'not-the-password').then(
+      () => assert.fail('a wrong password must not sign in'),
+      (err: unknown) => err,
+    );
+
+    assert.ok(refused instanceof SignInRefused, String(refused));
+    assert.equal(refused.status, 401);
+    assert.match(refused.page, /用户名或密码不正确/);
+    assert.match(refused.page, /<form method="post" action="\/interaction\/[^"]+\/login/);
+    assert.doesNotMatch(refused.page, /not-the-password|Error:|\bat .+:\d+:\d+/);
+  });
+
+  it('when a stored record has expired, then the adapter does not return it and the sweep deletes it', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const storage = createMongoAdapter(conn.db!, () => now);
+    const grants = new storage.Adapter('Grant');
+    const sessions = new storage.Adapter('Session');
+    await grants.upsert('g-expired', { accountId: 'demo-townOwner', grantId: 'g-expired' }, 60);
+    await sessions.upsert('s-live', { uid: 'u-live', accountId: 'demo-townOwner' }, 3600);
+    await sessions.upsert('s-expired', { uid: 'u-expired', accountId: 'demo-townOwner' }, 60);
+
+    now = new Date('2026-01-01T00:02:00Z');
+
+    assert.equal(await grants.find('g-expired'), undefined);
+    assert.equal(await sessions.findByUid('u-expired'), undefined);
+    assert.equal((await sessions.findByUid('u-live'))?.accountId, 'demo-townOwner');
+    assert.equal(await storage.sweepExpired(), 2);
+    const left = await conn
+      .db!.collection('oidc_records')
+      .countDocuments({ _id: { $in: ['Grant:g-expired', 'Session:s-expired'] } } as never);
+    assert.equal(left, 0);
+  });
+
+  it('when the provider restarts on the same key folder, then the signing key (kid) is the same and old tokens still verify', async () => {
+    const before = await signInAs(running.issuer, 'supervisor', 'demo-supervisor');
+    const kid = decodeProtectedHeader(before.accessToken).kid;
+    const port = (running.server.address() as AddressInfo).port;
+
+    await stopProvider(running);
+    running = await startProvider(conn, accounts, dataDir, port);
+
+    const jwks = (await (await fetch(`${running.issuer}/jwks`)).json()) as { keys: { kid: string }[] };
+    assert.deepEqual(
+      jwks.keys.map((k) => k.kid),
+      [kid],
+    );
+    await jwtVerify(before.accessToken, createRemoteJWKSet(new URL(`${running.issuer}/jwks`)), {
+      issuer: running.issuer,
+      audience: AUDIENCE,
+    });
+    const after = await signInAs(running.issuer, 'supervisor', 'demo-supervisor');
+    assert.equal(decodeProtectedHeader(after.accessToken).kid, kid);
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * The provider's own pages for its interactions (oidc-provider leaves them to us): the login
+ * form, the consent form, and a plain error page. Plain HTML forms, no JavaScript; a wrong
+ * password re-renders the form with an error summary (401), never a stack trace.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
+import Handlebars from 'handlebars';
+import type Provider from 'oidc-provider';
+import type { Logger } from '../../config/logger';
+import type { AccountStore } from './accounts';
+import { chooseLocale, format, MESSAGES, type Locale } from './messages';
+
+const view = (name: string) =>
+  Handlebars.compile(readFileSync(join(__dirname, 'views', `${name}.hbs`), 'utf8'), { strict: false });
+const LAYOUT = view('layout');
+const PAGES = { login: view('login'), consent: view('consent'), error: view('error') };
+
+function render(res: Response, status: number, page: keyof typeof PAGES, locale: Locale, data: Record<string, unknown>): void {
+  const t = MESSAGES[locale];
+  const nonce = randomBytes(16).toString('base64');
+  const body = PAGES[page]({ ...data, t, locale });
+  const title = page === 'login' ? t.loginTitle : page === 'consent' ? t.consentTitle : t.errorTitle;
+  res
+    .status(status)
+    .set({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; frame-ancestors 'none'`,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    })
+    .send(LAYOUT({ body, t, title, nonce, switchHref: `/interaction/${String(data.uid ?? '')}?lang=${t.otherLocale}` }));
+}
+
+export interface InteractionDeps {
+  provider: Provider;
+  accounts: AccountStore;
+  logger: Logger;
+}
+
+export function createInteractionsRouter({ provider, accounts, logger }: InteractionDeps): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+
+  const localeOf = (req: Request, uiLocales?: unknown) =>
+    chooseLocale({ lang: req.query.lang, uiLocales, acceptLanguage: req.get('accept-language') });
+  const clientName = async (clientId: unknown) => {
+    const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
+    return client?.clientName ?? String(clientId);
+  };
+
+  router.get('/interaction/:uid', async (req, res) => {
+    const details = await provider.interactionDetails(req, res);
+    const locale = localeOf(req, details.params.ui_locales);
+    const client = await clientName(details.params.client_id);
+    if (details.prompt.name === 'login') {
+      render(res, 200, 'login', locale, { uid: details.uid, intro: format(MESSAGES[locale].loginIntro, { client }) });
+      return;
+    }
+    const account = details.session ? accounts.bySub(details.session.accountId) : undefined;
+    const intro = format(MESSAGES[locale].consentIntro, { client, name: account?.name ?? '' });
+    render(res, 200, 'consent', locale, { uid: details.uid, intro });
+  });
+
+  router.post('/interaction/:uid/login', form, async (req, res) => {
+    const details = await provider.interactionDetails(req, res);
+    const locale = localeOf(req, details.params.ui_locales);
+    const body = req.body as { username?: unknown; password?: unknown } | undefined;
+    const username = typeof body?.username === 'string' ? body.username.slice(0, 64) : '';
+    const password = typeof body?.password === 'string' ? body.password.slice(0, 256) : '';
+    const account = username && password ? await accounts.authenticate(username, password) : undefined;
+    if (!account) {
+      logger.info({ client: details.params.client_id }, 'sign-in refused');
+      const client = await clientName(details.params.client_id);
+      render(res, 401, 'login', locale, {
+        uid: details.uid,
+        username,
+        error: MESSAGES[locale].loginFailed,
+        intro: format(MESSAGES[locale].loginIntro, { client }),
+      });
+      return;
+    }
+    logger.info({ sub: account.sub, role: account.role }, 'signed in');
+    await provider.interactionFinished(req, res, { login: { accountId: account.sub } }, { mergeWithLastSubmission: false });
+  });
+
+  router.post('/interaction/:uid/confirm', form, async (req, res) => {
+    const details = await provider.interactionDetails(req, res);
+    const { prompt, params, session } = details;
+    if (prompt.name !== 'consent' || !session) throw new Error('no consent is pending for this interaction');
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: session.accountId, clientId: String(params.client_id) });
+    if (!grant) throw new Error('the grant of this interaction is gone');
+    const missing = prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+      grant.addResourceScope(indicator, scopes.join(' '));
+    }
+    const grantId = await grant.save();
+    await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  });
+
+  router.post('/interaction/:uid/abort', form, async (req, res) => {
+    await provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'The user cancelled the sign-in' },
+      { mergeWithLastSubmission: false },
+    );
+  });
+
+  const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+    logger.warn({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'interaction failed');
+    render(res, 400, 'error', localeOf(req), {});
+  };
+  router.use('/interaction', onError);
+  return router;
+}

@@ -1,0 +1,71 @@
+/**
+ * The provider's own pages in zh-CN (first) and en. The language comes from `?lang=`, else the
+ * sign-in request's `ui_locales`, else Accept-Language, else zh-CN.
+ */
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export const MESSAGES = {
+  'zh-CN': {
+    htmlLang: 'zh-CN',
+    otherLocale: 'en',
+    otherLocaleName: 'English',
+    service: '户籍落户服务 · 统一身份认证',
+    loginTitle: '登录',
+    loginIntro: '请使用您的账号登录，以继续访问“{client}”。',
+    username: '用户名',
+    password: '密码',
+    signIn: '登录',
+    loginFailed: '用户名或密码不正确。',
+    errorSummary: '出现问题',
+    consentTitle: '授权确认',
+    consentIntro: '“{client}”请求以您（{name}）的身份访问落户业务系统。',
+    consentScopes: '将共享：您的账号标识、姓名、角色和所属部门。',
+    allow: '同意并继续',
+    deny: '取消',
+    errorTitle: '无法完成登录',
+    errorText: '登录请求已失效或无效，请返回重新开始。',
+  },
+  en: {
+    htmlLang: 'en',
+    otherLocale: 'zh-CN',
+    otherLocaleName: '中文',
+    service: 'Household settlement · Sign-in',
+    loginTitle: 'Sign in',
+    loginIntro: 'Sign in with your account to continue to "{client}".',
+    username: 'Username',
+    password: 'Password',
+    signIn: 'Sign in',
+    loginFailed: 'The username or password is not correct.',
+    errorSummary: 'There is a problem',
+    consentTitle: 'Allow access',
+    consentIntro: '"{client}" asks to use the settlement service as you ({name}).',
+    consentScopes: 'It will receive: your account identifier, name, role and department.',
+    allow: 'Allow and continue',
+    deny: 'Cancel',
+    errorTitle: 'Sign-in could not be completed',
+    errorText: 'The sign-in request has expired or is not valid. Go back and start again.',
+  },
+} as const;
+
+export type Messages = (typeof MESSAGES)[Locale];
+
+function pick(candidates: string[]): Locale | undefined {
+  for (const c of candidates) {
+    const lower = c.trim().toLowerCase();
+    if (lower.startsWith('zh')) return 'zh-CN';
+    if (lower.startsWith('en')) return 'en';
+  }
+  return undefined;
+}
+
+export function chooseLocale(opts: { lang?: unknown; uiLocales?: unknown; acceptLanguage?: string }): Locale {
+  const explicit = typeof opts.lang === 'string' ? pick([opts.lang]) : undefined;
+  const ui = typeof opts.uiLocales === 'string' ? pick(opts.uiLocales.split(' ')) : undefined;
+  const accept = opts.acceptLanguage ? pick(opts.acceptLanguage.split(',').map((p) => p.split(';')[0] ?? '')) : undefined;
+  return explicit ?? ui ?? accept ?? 'zh-CN';
+}
+
+export function format(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
+}

@@ -1,0 +1,153 @@
+/**
+ * The embedded OpenID Connect provider (npm `oidc-provider`, certified), the development default
+ * for sign-in (issue 10; README "Sign-in"). It is a stand-in for the identity provider a city
+ * runs, like tools/simulator stands in for the department systems: the API only ever sees
+ * JWT access tokens and the provider's JWKS, so production swaps it for any OIDC provider by
+ * configuration (AUTH_JWKS_URL, AUTH_JWKS_ISSUER / AUTH_ISSUER, AUTH_AUDIENCE).
+ *
+ * createIdentityProvider() builds the Express app (interaction pages, then the provider mounted
+ * at /oidc before any body parser) and neither listens nor connects: tests run it in-process.
+ */
+import express, { type Express } from 'express';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { mongo } from 'mongoose';
+import type { Logger } from '../../config/logger';
+import type { AccountStore } from './accounts';
+import { API_RESOURCE, API_SCOPE, WEB_CLIENT_ID } from './clients';
+import { createInteractionsRouter } from './interactions.router';
+import { loadOrCreateSecrets } from './keys';
+import { createMongoAdapter, type MongoAdapterFactory } from './mongo-adapter';
+
+export interface IdentityProviderDeps {
+  /** e.g. http://127.0.0.1:3200/oidc — the app must be served so that /oidc is under it. */
+  issuer: string;
+  /** `aud` of the access tokens: the API's AUTH_AUDIENCE. */
+  audience: string;
+  db: mongo.Db;
+  accounts: AccountStore;
+  /** Where jwks.json and cookie-keys.json live (made on first start). */
+  dataDir: string;
+  webRedirectUris: string[];
+  webPostLogoutRedirectUris?: string[];
+  logger: Logger;
+  /** How often expired records are deleted (default 10 minutes); 0 = never (tests sweep by hand). */
+  sweepIntervalMs?: number;
+  accessTokenTtlSeconds?: number;
+}
+
+export interface IdentityProvider {
+  app: Express;
+  provider: Provider;
+  storage: MongoAdapterFactory;
+  /** Stops the periodic sweep (the app itself holds nothing else open). */
+  close(): void;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export async function createIdentityProvider(deps: IdentityProviderDeps): Promise<IdentityProvider> {
+  const { accounts, logger } = deps;
+  const storage = createMongoAdapter(deps.db);
+  await storage.ensureIndexes();
+  const secrets = loadOrCreateSecrets(deps.dataDir);
+
+  const claimsOf = (sub: string) => {
+    const a = accounts.bySub(sub);
+    if (!a) return undefined;
+    return { sub: a.sub, name: a.name, role: a.role, ...(a.department ? { department: a.department } : {}) };
+  };
+
+  const configuration: Configuration = {
+    adapter: storage.Adapter,
+    jwks: secrets.jwks,
+    cookies: { keys: secrets.cookieKeys },
+    clients: [
+      {
+        client_id: WEB_CLIENT_ID,
+        client_name: '户籍落户服务 / Household settlement',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: deps.webRedirectUris,
+        post_logout_redirect_uris: deps.webPostLogoutRedirectUris ?? [],
+      },
+    ],
+    findAccount: (_ctx, sub) => {
+      const claims = claimsOf(sub);
+      return claims ? { accountId: sub, claims: () => claims } : undefined;
+    },
+    // Scope → claims. `role` carries the API's authorisation claims.
+    claims: { openid: ['sub'], profile: ['name'], role: ['role', 'department'] },
+    // Claims go into the ID token too, not only to userinfo: the web pages read them from there.
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (_ctx, _client, oneOf) => oneOf ?? API_RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, indicator) => {
+          if (indicator !== API_RESOURCE) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
+          return {
+            scope: API_SCOPE,
+            audience: deps.audience,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: deps.accessTokenTtlSeconds ?? 3600,
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    // The API authorises on these: role, and department for officers (api/auth/identity.ts).
+    extraTokenClaims: (_ctx, token) => {
+      if (token.kind !== 'AccessToken' || !('accountId' in token) || typeof token.accountId !== 'string') return undefined;
+      const claims = claimsOf(token.accountId);
+      if (!claims) return undefined;
+      const { sub: _sub, ...rest } = claims;
+      return rest;
+    },
+    ttl: {
+      Session: 8 * 3600,
+      Interaction: 3600,
+      Grant: 14 * 24 * 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      AccessToken: deps.accessTokenTtlSeconds ?? 3600,
+    },
+    // A plain page, never a stack trace.
+    renderError: (ctx: KoaContextWithOIDC, out) => {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>登录出错 / Sign-in error</title></head><body><main><h1>登录出错 / Sign-in error</h1><p>${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p></main></body></html>`;
+    },
+  };
+
+  const provider = new Provider(deps.issuer, configuration);
+  provider.on('server_error', (_ctx, err) => logger.error({ err: err.message }, 'identity provider error'));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  // The interaction pages parse their own form bodies; nothing parses bodies before the provider.
+  app.use(createInteractionsRouter({ provider, accounts, logger }));
+  app.use('/oidc', provider.callback());
+
+  let timer: NodeJS.Timeout | undefined;
+  const interval = deps.sweepIntervalMs ?? 10 * 60_000;
+  if (interval > 0) {
+    timer = setInterval(() => {
+      storage.sweepExpired().then(
+        (deleted) => deleted && logger.debug({ deleted }, 'expired identity records deleted'),
+        (err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'identity sweep failed'),
+      );
+    }, interval);
+    timer.unref();
+  }
+  return { app, provider, storage, close: () => clearInterval(timer) };
+}

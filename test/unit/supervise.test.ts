@@ -20,7 +20,12 @@ import {
 } from '../../scripts/lib/supervise';
 
 const dir = mkdtempSync(join(tmpdir(), 'supervise-test-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+// A child's log stream opens asynchronously; a child killed at once may leave its open pending
+// when the last test ends. Let it finish before the folder goes, or the open fails (ENOENT).
+after(async () => {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const CRASH_AFTER_100_MS = 'setTimeout(() => process.exit(1), 100)';
 const STAY_UP = 'setInterval(() => {}, 1000)';

@@ -35,11 +35,13 @@ const isRefusal = (type: string | undefined | null): type is Refusal =>
 const caseEnded = () => new AppError('conflict', 'case-not-open', 'The case has already ended');
 
 /** The AppError a workflow call's failure means, or undefined when it is no refusal (a fault). */
-export function workflowRefusal(err: unknown): AppError | undefined {
+export function workflowRefusal(err: unknown, { caseLoaded = false } = {}): AppError | undefined {
   if (err instanceof WorkflowNotFoundError) {
     // An Update sent to a case whose workflow has finished answers NOT_FOUND "workflow execution
     // already completed": the case exists (callers load it first), it just cannot change any more.
-    return /already completed/i.test(err.message) ? caseEnded() : noSuchCase();
+    // A caller that loaded the case knows it exists: then it has ended, whatever words the
+    // server used (a workflow closing at that moment is not "already completed" yet).
+    return caseLoaded || /already completed/i.test(err.message) ? caseEnded() : noSuchCase();
   }
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
@@ -70,6 +72,6 @@ export async function updateCase<Ret, Args extends [unknown, ...unknown[]], Name
   try {
     return await withTemporalDeadline(deps, () => handle.executeUpdate(update, options));
   } catch (err) {
-    throw workflowRefusal(err) ?? err;
+    throw workflowRefusal(err, { caseLoaded: true }) ?? err;
   }
 }

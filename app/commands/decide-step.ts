@@ -65,7 +65,7 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
       }),
     );
   } catch (err) {
-    const refusal = workflowRefusal(err);
+    const refusal = workflowRefusal(err, { caseLoaded: true });
     if (!refusal) throw err;
     await refused(refusal.code);
     throw refusal;

@@ -68,6 +68,6 @@ export type ReservationKind = (typeof RESERVATION_KINDS)[number];
 export const WAIT_KINDS = ['officer_decision', 'applicant_supplement', 'department_system', 'school_place'] as const;
 export type WaitKind = (typeof WAIT_KINDS)[number];
 
-/** How a case ended without settling; the terminated case has no notice of its own. */
+/** How a case ended without settling; each sends its own notice (a refusal or termination is a numbered decision letter). */
 export const CASE_OUTCOMES = ['rejected', 'withdrawn', 'terminated'] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];

@@ -83,6 +83,40 @@ function ensureFerretdb() {
   return target;
 }
 
+/**
+ * Debian's Chromium and a CJK font for the browser tests (test/web; Playwright drives
+ * /usr/bin/chromium, it never downloads a browser). Installed with apt when missing and we are
+ * root; otherwise stop with the command that installs them — the browser tests are never skipped.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CJK_FONT_DIR = '/usr/share/fonts/truetype/wqy';
+const BROWSER_PACKAGES = ['chromium', 'fonts-wqy-zenhei'];
+
+function ensureBrowser() {
+  if (existsSync(CHROMIUM) && (process.env.CHROMIUM_PATH || existsSync(CJK_FONT_DIR))) return CHROMIUM;
+  const cmd = `sudo apt-get update && sudo apt-get install -y --no-install-recommends ${BROWSER_PACKAGES.join(' ')}`;
+  const apt = onPath('apt-get');
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!apt || !root) {
+    fail(
+      `the browser tests need Chromium and a CJK font (${CHROMIUM}, ${CJK_FONT_DIR}), and setup cannot install them ` +
+        `(${!apt ? 'no apt-get on this machine' : 'not running as root'}).\n` +
+        `  On Debian/Ubuntu:  ${cmd}\n` +
+        `  Elsewhere: install Chromium and a CJK font, and set CHROMIUM_PATH to the chromium binary.`,
+    );
+  }
+  log(`installing ${BROWSER_PACKAGES.join(' and ')} with apt-get for the browser tests (first time only)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+  if (update.status !== 0) fail(`\`apt-get update\` failed. Fix and retry:\n  ${cmd}`);
+  const install = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...BROWSER_PACKAGES], {
+    stdio: 'inherit',
+    env,
+  });
+  if (install.status !== 0 || !existsSync(CHROMIUM)) fail(`installing the browser failed. Fix and retry:\n  ${cmd}`);
+  return CHROMIUM;
+}
+
 export function resolveBinaries() {
   return { temporal: ensureTemporal(), ferretdb: ensureFerretdb() };
 }
@@ -98,6 +132,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     fail(`${bins.temporal} does not run; delete it and run \`npm start\` again to rebuild it.`);
   }
   log(`ferretdb: ${bins.ferretdb}`);
+  log(`chromium: ${ensureBrowser()}`);
   // The TypeScript launchers (scripts/lib) read the resolved paths from here.
   mkdirSync(join(root, '.data'), { recursive: true });
   writeFileSync(join(root, '.data', 'binaries.json'), JSON.stringify(bins, null, 2) + '\n');

@@ -11,7 +11,7 @@ import Handlebars from 'handlebars';
 import type Provider from 'oidc-provider';
 import type { Logger } from '../../config/logger';
 import type { AccountStore } from './accounts';
-import { chooseLocale, format, MESSAGES, type Locale } from './messages';
+import { chooseLocale, explicitLocale, format, LANG_COOKIE, MESSAGES, type Locale } from './messages';
 
 const view = (name: string) =>
   Handlebars.compile(readFileSync(join(__dirname, 'views', `${name}.hbs`), 'utf8'), { strict: false });
@@ -45,8 +45,22 @@ export function createInteractionsRouter({ provider, accounts, logger }: Interac
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
 
+  const chosenLocale = (req: Request) =>
+    (req.get('cookie') ?? '')
+      .split(';')
+      .map((c) => c.trim().split('='))
+      .find(([name]) => name === LANG_COOKIE)?.[1];
   const localeOf = (req: Request, uiLocales?: unknown) =>
-    chooseLocale({ lang: req.query.lang, uiLocales, acceptLanguage: req.get('accept-language') });
+    chooseLocale({ lang: req.query.lang, chosen: chosenLocale(req), uiLocales, acceptLanguage: req.get('accept-language') });
+
+  // A language chosen with the page's link holds for the rest of the sign-in: the consent page
+  // is a new interaction whose URL carries no `?lang=`.
+  router.get('/interaction/:uid', (req, res, next) => {
+    const chosen = explicitLocale(req.query.lang);
+    if (chosen)
+      res.cookie(LANG_COOKIE, chosen, { path: '/interaction', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86_400_000 });
+    next();
+  });
   const clientName = async (clientId: unknown) => {
     const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
     return client?.clientName ?? String(clientId);

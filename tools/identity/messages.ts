@@ -1,6 +1,7 @@
 /**
  * The provider's own pages in zh-CN (first) and en. The language comes from `?lang=`, else the
- * sign-in request's `ui_locales`, else Accept-Language, else zh-CN.
+ * person's earlier choice (the language cookie the page's language link sets), else the sign-in
+ * request's `ui_locales`, else Accept-Language, else zh-CN.
  */
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -59,8 +60,16 @@ function pick(candidates: string[]): Locale | undefined {
   return undefined;
 }
 
-export function chooseLocale(opts: { lang?: unknown; uiLocales?: unknown; acceptLanguage?: string }): Locale {
-  const explicit = typeof opts.lang === 'string' ? pick([opts.lang]) : undefined;
+/** The cookie that keeps a language chosen with the page's link for the rest of the sign-in (consent included). */
+export const LANG_COOKIE = 'hukou_idp_lang';
+
+/** A `?lang=` value this provider speaks, else undefined. */
+export function explicitLocale(lang: unknown): Locale | undefined {
+  return typeof lang === 'string' ? pick([lang]) : undefined;
+}
+
+export function chooseLocale(opts: { lang?: unknown; chosen?: string; uiLocales?: unknown; acceptLanguage?: string }): Locale {
+  const explicit = explicitLocale(opts.lang) ?? explicitLocale(opts.chosen);
   const ui = typeof opts.uiLocales === 'string' ? pick(opts.uiLocales.split(' ')) : undefined;
   const accept = opts.acceptLanguage ? pick(opts.acceptLanguage.split(',').map((p) => p.split(';')[0] ?? '')) : undefined;
   return explicit ?? ui ?? accept ?? 'zh-CN';

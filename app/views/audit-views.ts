@@ -3,6 +3,7 @@
  * events in full and the rest in outline, applicants their case's milestones only.
  */
 import { z } from 'zod';
+import type { AuditType } from '../../domain/audit';
 import type { AuditEventDoc } from '../../models/audit-event.model';
 import type { Actor } from '../actor';
 
@@ -20,7 +21,7 @@ export const AuditEventView = z
 export type AuditEventView = z.infer<typeof AuditEventView>;
 
 /** What an applicant's timeline shows: their case's milestones, never lookups or staff internals. */
-const APPLICANT_TYPES = new Set([
+const APPLICANT_TYPES = new Set<AuditType>([
   'submitted',
   'decision',
   'supplement_requested',

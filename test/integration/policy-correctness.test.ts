@@ -107,13 +107,14 @@ describe('correct to the policy', () => {
     const child = settled.schoolPlacements!.find((p) => p.status === 'waiting')!;
     await untilState(handle, (s) => (s.schoolPlacements?.some((p) => p.overdue) ? true : undefined), 'the placement overdue');
     // The status query shows the escalation as soon as the workflow takes it; its notices are
-    // written by the record activity that follows, so they are waited for, not read at once.
+    // written by the record activity that follows, one document per channel, so they are waited
+    // for until both channels of the escalation are there, not read at the first one.
     const staff = await eventually(async () => {
       const notices = (await noticeModel(stack.mongo).find({ caseId: family.caseId }).lean())
         .filter((n) => n.recipient.kind !== 'applicant')
         .map((n) => `${n.event}:${n.recipient.kind}:${n.channel}`)
         .sort();
-      return notices.some((n) => n.startsWith('escalation:')) ? notices : undefined;
+      return notices.filter((n) => n.startsWith('escalation:')).length >= 2 ? notices : undefined;
     }, 'the escalation notices');
     assert.deepEqual(staff, [
       'escalation:supervisors:email',

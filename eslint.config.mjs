@@ -141,6 +141,28 @@ export default tseslint.config(
     },
   },
   {
+    // The web pages are a front end like the JSON API: they call the application layer, never
+    // the worker's side, and never the JSON API's routers.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities', '**/activities/**'],
+              message: 'The web pages must not import activities/ (worker-side code); use app/, policy/ or models/.',
+            },
+            {
+              group: ['**/api', '**/api/**'],
+              message: 'The web pages call the application layer (app/), not the JSON API.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The application layer serves every front end (the JSON API, the web pages): no HTTP in it,
     // and nothing of the worker's side. (A later block for these files would replace this rule's
     // options, not add to them: keep the application layer's bans in this one block.)

@@ -14,6 +14,7 @@ import { applicantRouter } from './routers/applicant.router';
 import { commonRouter } from './routers/common.router';
 import { officerRouter } from './routers/officer.router';
 import { supervisorRouter } from './routers/supervisor.router';
+import { createWebRouter } from '../web/router';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -84,6 +85,8 @@ export function createApp(deps: ApiDeps): Express {
       handler: tooMany,
     }),
   );
+  // The web pages (their own CSP, session, form bodies and CSRF), before the JSON-only rule below.
+  app.use(createWebRouter(deps).router);
   app.use(requireJson);
   app.use(express.json({ limit: `${config.API_BODY_LIMIT_KB}kb`, strict: true }));
 

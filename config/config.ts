@@ -84,6 +84,32 @@ const CONFIG_SCHEMA = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.string().url()).min(1)),
+  /** Where the web pages' client may be sent after signing out at the provider, comma-separated. */
+  IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS: z
+    .string()
+    .default('http://127.0.0.1:3000/')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().url())),
+  // ---- web pages (applicant portal, officer workbench) ----
+  /** The pages' public base URL: the sign-in callback is WEB_BASE_URL/auth/callback. Default http://API_HOST:API_PORT. */
+  WEB_BASE_URL: z.string().url().optional(),
+  /** The OpenID Connect provider the pages sign in with; default AUTH_JWKS_ISSUER (npm start: the embedded one). */
+  WEB_OIDC_ISSUER: z.string().url().optional(),
+  WEB_OIDC_CLIENT_ID: z.string().min(1).default('hukou-web'),
+  /** Signs the session cookie (at least 32 characters); required in production, npm start makes a development one. */
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A session idle this long ends (it also ends when its access token expires). */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   // ---- personal data at rest in Temporal ----
   /**
    * Comma-separated AES-256 keys (32 bytes each, base64): the first encrypts every Temporal
@@ -125,6 +151,13 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
   if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {
     ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL in production' });
   }
+  if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SESSION_SECRET'],
+      message: 'set SESSION_SECRET in production (it signs the web pages’ session cookie)',
+    });
+  }
   if (c.NODE_ENV === 'production' && c.PAYLOAD_ENCRYPTION_KEYS.length === 0) {
     ctx.addIssue({
       code: 'custom',
@@ -136,7 +169,7 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 
 /** Never echoed in a configuration error: it would end up in a log. */
-const SECRET_KEYS = new Set(['AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS']);
+const SECRET_KEYS = new Set(['AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'SESSION_SECRET']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

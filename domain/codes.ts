@@ -1,6 +1,6 @@
 /**
  * Code lists shared by workflows, activities, templates and the API. Pure data: workflow code
- * imports it. Labels for each code live in activities/notifications/labels.ts.
+ * imports it. Labels for each code live in i18n/labels.ts.
  */
 
 import type { Department, Route } from './vocabulary';

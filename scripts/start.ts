@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '../config/config';
 import { spawnManaged, stopAll, waitUntilReady } from './lib/processes';
-import { devJwtSecret, devPayloadKey } from './lib/dev-secret';
+import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret';
 import { seedDemoCases } from './lib/demo-cases';
 import { DATA_DIR, ROOT, readBinaries, spawnFerretdb, spawnTemporal, startFerretdb, startTemporal } from './lib/services';
 import { stopSupervised, supervise, type SuperviseOptions, type Supervisor } from './lib/supervise';
@@ -119,6 +119,7 @@ async function main(): Promise<void> {
   const secret = config.AUTH_JWT_SECRET ?? devJwtSecret();
   env.AUTH_JWT_SECRET = secret;
   if (config.PAYLOAD_ENCRYPTION_KEYS.length === 0) env.PAYLOAD_ENCRYPTION_KEYS = devPayloadKey();
+  if (!config.SESSION_SECRET) env.SESSION_SECRET = devSessionSecret();
   if (!env.DEPARTMENT_SYSTEMS_URL) {
     say(`starting the department systems simulator (seeded demo records) on ${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}…`);
     env.DEPARTMENT_SYSTEMS_URL = `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}`;
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
     [
       '',
       'Household settlement engine is running:',
+      `  Web portal     ${config.WEB_BASE_URL ?? apiUrl}/   (applicants, officers, supervisors: sign in with a demo account below)`,
       `  API            ${apiUrl}/api/v1   (docs ${apiUrl}/api/v1/docs)`,
       `  Readiness      ${apiUrl}/readyz`,
       `  Temporal UI    ${uiUrl ?? '(external Temporal: see its own UI)'}`,

@@ -31,10 +31,10 @@ import Handlebars from 'handlebars';
 import { CHANNELS, LOCALES, NOTICE_EVENTS, type Channel, type Locale, type NoticeEvent } from '../../domain/vocabulary';
 import { authoritiesAt, decisionLetterFacts, type Authorities, type DecisionLetterFacts } from '../../domain/authorities';
 import { maskIdNumbersInText } from '../../domain/masking';
-import { shanghaiParts, type ClockParts } from '../../domain/shanghai-clock';
 import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData, type ParsedNoticeData } from '../../templates/schemas';
 import { allAuthorities } from '../../policy/policy-files';
-import { label } from './labels';
+import { label } from '../../i18n/labels';
+import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../i18n/formats';
 
 export interface RenderedNotice {
   subject: string;
@@ -87,20 +87,13 @@ const HELPERS = {
   },
   /** {{date submittedAt}}: 2026年03月05日 / 2026-03-05, the calendar day in Asia/Shanghai. */
   date(iso: unknown, options: Handlebars.HelperOptions): string {
-    return formatDay(shanghaiParts(asString(iso, 'date')), localeOf(options));
+    return shanghaiDate(asString(iso, 'date'), localeOf(options));
   },
   /** {{datetime dueAt}}: the day as above plus HH:mm, Beijing time; templates say "(Beijing time)". */
   datetime(iso: unknown, options: Handlebars.HelperOptions): string {
-    const p = shanghaiParts(asString(iso, 'datetime'));
-    return `${formatDay(p, localeOf(options))} ${p.hour}:${p.minute}`;
+    return shanghaiDateTime(asString(iso, 'datetime'), localeOf(options));
   },
 } satisfies Record<string, Handlebars.HelperDelegate>;
-
-const LIST_SEPARATOR: Record<Locale, string> = { 'zh-CN': '、', en: ', ' };
-
-function formatDay(p: ClockParts, locale: Locale): string {
-  return locale === 'zh-CN' ? `${p.year}年${p.month}月${p.day}日` : `${p.year}-${p.month}-${p.day}`;
-}
 
 function asString(value: unknown, helper: string): string {
   if (typeof value !== 'string') throw new Error(`${helper}: expected a string, got ${typeof value}`);

@@ -28,3 +28,8 @@ export function devJwtSecret(): string {
 export function devPayloadKey(): string {
   return devSecret('dev-payload-key', 'base64');
 }
+
+/** The development SESSION_SECRET: signs the web pages' session cookie. */
+export function devSessionSecret(): string {
+  return devSecret('dev-session-secret', 'base64url');
+}

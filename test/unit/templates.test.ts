@@ -15,7 +15,7 @@ import {
 } from '../../domain/vocabulary';
 import { NOTICE_SCHEMAS, type NoticeData } from '../../templates/schemas';
 import { maskIdNumber } from '../../domain/masking';
-import { LABELS } from '../../activities/notifications/labels';
+import { LABELS } from '../../i18n/labels';
 import type { CaseOutcomeInfo, CaseState } from '../../domain/case-state';
 import * as notices from '../../workflows/settlement-case/notices';
 import {

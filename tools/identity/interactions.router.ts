@@ -16,23 +16,38 @@ import { chooseLocale, explicitLocale, format, LANG_COOKIE, MESSAGES, type Local
 const view = (name: string) =>
   Handlebars.compile(readFileSync(join(__dirname, 'views', `${name}.hbs`), 'utf8'), { strict: false });
 const LAYOUT = view('layout');
-const PAGES = { login: view('login'), consent: view('consent'), error: view('error') };
+const PAGES = { login: view('login'), consent: view('consent'), error: view('error'), logout: view('logout') };
+type Page = keyof typeof PAGES;
+const TITLE_KEY = { login: 'loginTitle', consent: 'consentTitle', error: 'errorTitle', logout: 'logoutTitle' } as const;
 
-function render(res: Response, status: number, page: keyof typeof PAGES, locale: Locale, data: Record<string, unknown>): void {
+/** A page of the provider's in its layout, and the headers it must be sent with (CSP by nonce). */
+export function providerPage(
+  page: Page,
+  locale: Locale,
+  data: Record<string, unknown>,
+  /** The language link's target; empty: no link (a page whose request cannot be re-asked in the other language). */
+  switchHref: string,
+): { html: string; headers: Record<string, string> } {
   const t = MESSAGES[locale];
   const nonce = randomBytes(16).toString('base64');
   const body = PAGES[page]({ ...data, t, locale });
-  const title = page === 'login' ? t.loginTitle : page === 'consent' ? t.consentTitle : t.errorTitle;
-  res
-    .status(status)
-    .set({
+  return {
+    html: LAYOUT({ body, t, title: t[TITLE_KEY[page]], nonce, switchHref }),
+    headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
+      // form-action: the sign-out form posts to the provider, which then redirects to the client.
       'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; frame-ancestors 'none'`,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-    })
-    .send(LAYOUT({ body, t, title, nonce, switchHref: `/interaction/${String(data.uid ?? '')}?lang=${t.otherLocale}` }));
+    },
+  };
+}
+
+function render(res: Response, status: number, page: Page, locale: Locale, data: Record<string, unknown>): void {
+  const switchHref = `/interaction/${String(data.uid ?? '')}?lang=${MESSAGES[locale].otherLocale}`;
+  const { html, headers } = providerPage(page, locale, data, switchHref);
+  res.status(status).set(headers).send(html);
 }
 
 export interface InteractionDeps {

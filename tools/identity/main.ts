@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     accounts,
     dataDir: config.IDENTITY_DATA_DIR,
     webRedirectUris: config.IDENTITY_WEB_REDIRECT_URIS,
+    webPostLogoutRedirectUris: config.IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS,
     logger,
   });
   const server = idp.app.listen(config.IDENTITY_PORT, config.IDENTITY_HOST, () => {

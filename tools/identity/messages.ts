@@ -26,6 +26,10 @@ export const MESSAGES = {
     deny: '取消',
     errorTitle: '无法完成登录',
     errorText: '登录请求已失效或无效，请返回重新开始。',
+    logoutTitle: '退出登录',
+    logoutText: '是否同时退出统一身份认证？退出后，使用本账号的其他服务也需要重新登录。',
+    logoutYes: '是，退出登录',
+    logoutNo: '否，保持登录',
   },
   en: {
     htmlLang: 'en',
@@ -46,6 +50,10 @@ export const MESSAGES = {
     deny: 'Cancel',
     errorTitle: 'Sign-in could not be completed',
     errorText: 'The sign-in request has expired or is not valid. Go back and start again.',
+    logoutTitle: 'Sign out',
+    logoutText: 'Sign out of the unified sign-in as well? Other services using this account will then ask you to sign in again.',
+    logoutYes: 'Yes, sign me out',
+    logoutNo: 'No, stay signed in',
   },
 } as const;
 

@@ -14,7 +14,8 @@ import type { mongo } from 'mongoose';
 import type { Logger } from '../../config/logger';
 import type { AccountStore } from './accounts';
 import { API_RESOURCE, API_SCOPE, WEB_CLIENT_ID } from './clients';
-import { createInteractionsRouter } from './interactions.router';
+import { createInteractionsRouter, providerPage } from './interactions.router';
+import { chooseLocale } from './messages';
 import { loadOrCreateSecrets } from './keys';
 import { createMongoAdapter, type MongoAdapterFactory } from './mongo-adapter';
 
@@ -86,7 +87,17 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Our own confirmation page (zh-CN / en, the client's ui_locales), not the library's demo page.
+        logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
+          const uiLocales = ctx.oidc.params?.ui_locales;
+          const locale = chooseLocale({ uiLocales, acceptLanguage: ctx.get('accept-language') });
+          const { html, headers } = providerPage('logout', locale, { form }, '');
+          ctx.set(headers);
+          ctx.body = html;
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: (_ctx, _client, oneOf) => oneOf ?? API_RESOURCE,

@@ -4,10 +4,21 @@
  * every locale. Each table is a Record over its code list: adding a code without its labels is
  * a type error.
  */
-import type { Department, District, Locale, Relation, Route, SchoolLevel, Town } from '../../domain/vocabulary';
-import type { RejectionReason } from '../../domain/codes';
-import { DEPARTMENT_TABLE } from '../../domain/departments';
-import type { CaseOutcome, ReservationKind, WaitKind } from '../../templates/schemas';
+import type {
+  CaseStatus,
+  Department,
+  District,
+  Locale,
+  Relation,
+  Route,
+  SchoolLevel,
+  StepStatus,
+  Town,
+} from '../domain/vocabulary';
+import type { StuckReason } from '../app/queries/stuck-cases';
+import type { RejectionReason } from '../domain/codes';
+import { DEPARTMENT_TABLE } from '../domain/departments';
+import type { CaseOutcome, ReservationKind, WaitKind } from '../templates/schemas';
 
 export type LocalisedLabel = Readonly<Record<Locale, string>>;
 type Table<K extends string> = Readonly<Record<K, LocalisedLabel>>;
@@ -118,6 +129,39 @@ const caseOutcome: Table<CaseOutcome> = {
   terminated: { 'zh-CN': '已终止办理', en: 'was closed by the supervising office' },
 };
 
+/** A case's status in plain words (the pages; DOMAIN.md "Case lifecycle"). */
+const caseStatus: Table<CaseStatus> = {
+  submitted: { 'zh-CN': '已提交', en: 'submitted' },
+  under_review: { 'zh-CN': '审核中', en: 'under review' },
+  supplement_requested: { 'zh-CN': '待补正材料', en: 'more material needed' },
+  approved: { 'zh-CN': '已批准', en: 'approved' },
+  registering: { 'zh-CN': '正在办理登记', en: 'being registered' },
+  settled: { 'zh-CN': '已落户', en: 'settled' },
+  rejected: { 'zh-CN': '不予落户', en: 'refused' },
+  withdrawn: { 'zh-CN': '已撤回', en: 'withdrawn' },
+  terminated: { 'zh-CN': '已终止', en: 'closed' },
+};
+
+/** A department step's status in plain words. */
+const stepStatus: Table<StepStatus> = {
+  pending: { 'zh-CN': '尚未开始', en: 'not started yet' },
+  checking: { 'zh-CN': '系统核查中', en: 'being checked' },
+  check_failed: { 'zh-CN': '系统核查暂时失败，正在重试', en: 'check failing, being retried' },
+  awaiting_decision: { 'zh-CN': '等待经办人审核', en: 'waiting for an officer' },
+  supplement_requested: { 'zh-CN': '等待补正材料', en: 'waiting for more material' },
+  approved: { 'zh-CN': '已通过', en: 'approved' },
+  rejected: { 'zh-CN': '未通过', en: 'refused' },
+  not_required: { 'zh-CN': '无需办理', en: 'not needed' },
+  cancelled: { 'zh-CN': '已取消', en: 'cancelled' },
+};
+
+const stuckReason: Table<StuckReason> = {
+  overdue: { 'zh-CN': '超期未办', en: 'overdue steps' },
+  stale: { 'zh-CN': '长时间无进展', en: 'no progress' },
+  supplement_past_due: { 'zh-CN': '补正逾期', en: 'supplement past due' },
+  failing_checks: { 'zh-CN': '系统核查失败', en: 'failing checks' },
+};
+
 export const LABELS = {
   department,
   route,
@@ -128,6 +172,9 @@ export const LABELS = {
   rejectionReason,
   waitingOn,
   caseOutcome,
+  caseStatus,
+  stepStatus,
+  stuckReason,
 } as const;
 export type LabelTable = keyof typeof LABELS;
 

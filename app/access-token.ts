@@ -1,0 +1,97 @@
+/**
+ * Verifies an access token and names the actor it speaks for: a JWT signed HS256 with a shared
+ * secret, or by any asymmetric key an OIDC provider's JWKS serves, or both (README "Sign-in"),
+ * with claims `sub`, `role` and, for officers, `department`. The JSON API verifies the Bearer
+ * token of every request with it; the web pages verify the token the sign-in returned, so roles
+ * and departments come from the provider's claims on both doors, never from a form.
+ */
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import { DEPARTMENTS } from '../domain/vocabulary';
+import type { Actor } from './actor';
+
+const Claims = z.discriminatedUnion('role', [
+  z.object({ sub: z.string().min(1).max(128), role: z.literal('applicant') }),
+  z.object({ sub: z.string().min(1).max(128), role: z.literal('officer'), department: z.enum(DEPARTMENTS) }),
+  z.object({ sub: z.string().min(1).max(128), role: z.literal('supervisor') }),
+]);
+
+export interface TokenOptions {
+  secret?: string;
+  jwksUrl?: string;
+  issuer: string;
+  /** `iss` of the tokens verified with jwksUrl, when it differs from `issuer`. */
+  jwksIssuer?: string;
+  audience: string;
+}
+
+/** Why a token was not accepted, in words safe to show the caller. */
+export class TokenRejected extends Error {
+  override name = 'TokenRejected';
+}
+
+export interface VerifiedToken {
+  actor: Actor;
+  /** When the token expires (ms since the epoch). */
+  expiresAt: number;
+}
+
+export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+
+/** Asymmetric algorithms only: what OIDC providers sign access tokens with. */
+const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+/**
+ * With a secret and a JWKS both configured (npm start: scripts' tokens and the embedded
+ * provider's), the token's own header picks the key: `HS256` → the secret (and `issuer`),
+ * anything else → the JWKS (and `jwksIssuer`). A JWKS never serves symmetric keys, so an HS256
+ * token cannot pass as a provider token, nor an RS256 one as a secret-signed token.
+ */
+export function createTokenVerifier(opts: TokenOptions): TokenVerifier {
+  if (!opts.jwksUrl && !opts.secret) throw new Error('authentication needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
+  const secret = opts.secret ? new TextEncoder().encode(opts.secret) : undefined;
+  const jwks = opts.jwksUrl ? createRemoteJWKSet(new URL(opts.jwksUrl)) : undefined;
+
+  const verify = async (token: string): Promise<JWTPayload> => {
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new TokenRejected('The token is invalid or expired');
+    }
+    try {
+      if (alg === 'HS256' && secret) {
+        return (await jwtVerify(token, secret, { issuer: opts.issuer, audience: opts.audience, algorithms: ['HS256'] })).payload;
+      }
+      if (alg !== 'HS256' && jwks) {
+        const issuer = opts.jwksIssuer ?? opts.issuer;
+        return (await jwtVerify(token, jwks, { issuer, audience: opts.audience, algorithms: JWKS_ALGORITHMS })).payload;
+      }
+    } catch {
+      throw new TokenRejected('The token is invalid or expired');
+    }
+    throw new TokenRejected('The token is invalid or expired');
+  };
+
+  return async (token) => {
+    const payload = await verify(token);
+    const claims = Claims.safeParse(payload);
+    if (!claims.success) throw new TokenRejected('The token lacks a valid role (and department, for officers)');
+    return { actor: claims.data, expiresAt: (payload.exp ?? 0) * 1000 };
+  };
+}
+
+/** Mints a token (demo script, tests). Never exposed as an endpoint outside development. */
+export async function mintToken(
+  claims: Actor,
+  opts: { secret: string; issuer: string; audience: string; expiresIn?: string },
+): Promise<string> {
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuer(opts.issuer)
+    .setAudience(opts.audience)
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? '8h')
+    .sign(new TextEncoder().encode(opts.secret));
+}

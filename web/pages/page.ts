@@ -1,0 +1,181 @@
+/**
+ * What every page shares: the layout's data (language, navigation for the role, the signed-in
+ * person, the CSRF token, a one-shot message), rendering, the role guard, and how an error
+ * becomes a page. Pages call the application layer (app/) for every rule and query.
+ */
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { Actor } from '../../app/actor';
+import { AppError, describeUnavailable } from '../../app/errors';
+import type { Logger } from '../../config/logger';
+import type { Locale } from '../../domain/vocabulary';
+import { message, type MessageKey } from '../../i18n/messages';
+import type { Views } from '../render';
+import { localPath } from '../session';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The signed-in person's actor, set by requireRole. */
+    actor?: Actor;
+  }
+}
+
+/** Put on `res.locals.pageKit` by the router: the compiled views and the CSRF token generator. */
+export interface PageKit {
+  views: Views;
+  csrfToken(req: Request): string;
+  signInConfigured: boolean;
+}
+
+export function pageKit(res: Response): PageKit {
+  const kit = (res.locals as { pageKit?: PageKit }).pageKit;
+  if (!kit) throw new Error('a web page rendered outside the web router');
+  return kit;
+}
+
+export function homeOf(actor: Actor): string {
+  switch (actor.role) {
+    case 'applicant':
+      return '/applicant/cases';
+    case 'officer':
+      return '/officer/inbox';
+    case 'supervisor':
+      return '/supervisor/stuck';
+  }
+}
+
+interface NavItem {
+  href: string;
+  key: MessageKey;
+}
+const NAV: Record<Actor['role'], NavItem[]> = {
+  applicant: [
+    { href: '/applicant/cases', key: 'navMyCases' },
+    { href: '/applicant/apply', key: 'navApply' },
+  ],
+  officer: [
+    { href: '/officer/inbox', key: 'navInbox' },
+    { href: '/officer/school-waitlist', key: 'navWaitlist' },
+  ],
+  supervisor: [{ href: '/supervisor/stuck', key: 'navStuck' }],
+};
+const ROLE_TEXT: Record<Actor['role'], MessageKey> = {
+  applicant: 'roleApplicant',
+  officer: 'roleOfficer',
+  supervisor: 'roleSupervisor',
+};
+
+/** `t` for code: a message in the request's language. */
+export function tr(req: Request, key: MessageKey, params?: Record<string, unknown>): string {
+  return message(req.locale, key, params);
+}
+
+function languageHref(req: Request, other: Locale): string {
+  const back = localPath(req.originalUrl) ?? '/';
+  return `/lang/${other}?back=${encodeURIComponent(back)}`;
+}
+
+export interface PageData extends Record<string, unknown> {
+  title: string;
+  /** Form errors: the error summary lists them, each linking to its field. */
+  errors?: Array<{ field: string; text: string }>;
+  backLink?: { href: string; text: string };
+}
+
+/** Renders `name` in the layout with the shared data. */
+export function render(req: Request, res: Response, name: string, data: PageData, status = 200): void {
+  const { views, csrfToken } = pageKit(res);
+  const user = req.session?.user;
+  const flash = req.session?.flash;
+  if (flash) delete req.session.flash;
+  const locale = req.locale;
+  const other: Locale = locale === 'zh-CN' ? 'en' : 'zh-CN';
+  const path = req.path;
+  const html = views.render(name, {
+    ...data,
+    locale,
+    otherLocale: other,
+    languageHref: languageHref(req, other),
+    csrfToken: req.session ? csrfToken(req) : '',
+    flash,
+    user: user ? { name: user.name, roleText: message(locale, ROLE_TEXT[user.actor.role]) } : undefined,
+    nav: user
+      ? NAV[user.actor.role].map((n) => ({ href: n.href, text: message(locale, n.key), current: path.startsWith(n.href) }))
+      : [],
+  });
+  res.status(status).type('html').send(html);
+}
+
+export function showMessage(
+  req: Request,
+  res: Response,
+  status: number,
+  titleKey: MessageKey,
+  paragraphKeys: MessageKey[],
+  action: { href: string; key: MessageKey } = { href: '/', key: 'backToHome' },
+  params: Record<string, unknown> = {},
+): void {
+  render(
+    req,
+    res,
+    'message',
+    {
+      title: tr(req, titleKey),
+      heading: tr(req, titleKey),
+      paragraphs: paragraphKeys.map((k) => tr(req, k, params)),
+      action: { href: action.href, text: tr(req, action.key) },
+    },
+    status,
+  );
+}
+
+/** Only the given role passes; a visitor who is not signed in is sent to sign in and brought back. */
+export function requireRole(role: Actor['role']): RequestHandler {
+  return (req, res, next) => {
+    const user = req.session?.user;
+    if (!user || user.expiresAt <= Date.now()) {
+      if (user) delete req.session.user;
+      if (req.method !== 'GET')
+        return showMessage(req, res, 401, 'signInFailedTitle', ['sessionExpired'], { href: '/auth/sign-in', key: 'tryAgain' });
+      return res.redirect(303, `/auth/sign-in?back=${encodeURIComponent(localPath(req.originalUrl) ?? '/')}`);
+    }
+    if (user.actor.role !== role) return showMessage(req, res, 403, 'forbiddenTitle', ['forbiddenText']);
+    req.actor = user.actor;
+    next();
+  };
+}
+
+/** The signed-in actor of a guarded page (requireRole ran first). */
+export function actorOf<R extends Actor['role']>(req: Request, role: R): Extract<Actor, { role: R }> {
+  const actor = req.actor;
+  if (!actor || actor.role !== role) throw new Error(`page for ${role} reached without its guard`);
+  return actor as Extract<Actor, { role: R }>;
+}
+
+/** Refusals and failures as pages: another person's case is "not found", like a missing one. */
+export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    if ((err as { code?: unknown }).code === 'EBADCSRFTOKEN') {
+      logger.warn({ reqId: req.id, url: req.originalUrl }, 'web form refused: bad or missing CSRF token');
+      return showMessage(req, res, 403, 'csrfTitle', ['csrfText']);
+    }
+    if (err instanceof AppError) {
+      if (err.kind === 'not_found') return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
+      if (err.kind === 'forbidden') return showMessage(req, res, 403, 'forbiddenTitle', ['forbiddenText']);
+      return render(
+        req,
+        res,
+        'message',
+        { title: tr(req, 'conflictTitle'), heading: tr(req, 'conflictTitle'), paragraphs: [err.message] },
+        err.kind === 'conflict' ? 409 : 422,
+      );
+    }
+    const unavailable = describeUnavailable(err);
+    if (unavailable) {
+      logger.warn({ reqId: req.id, dependency: unavailable }, 'web page: dependency unavailable');
+      return showMessage(req, res, 503, 'unavailableTitle', ['unavailableText']);
+    }
+    logger.error({ reqId: req.id, err: err instanceof Error ? err.stack : String(err) }, 'web page failed');
+    showMessage(req, res, 500, 'serverErrorTitle', ['serverErrorText'], undefined, { requestId: req.id });
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The web pages (applicant portal, officer workbench, supervisors' list): server-rendered
+ * Handlebars over the same application layer as the JSON API (app/), mounted in the API's
+ * Express app. Everything here is for browsers: form posts (urlencoded), a server-side session
+ * in MongoDB, a CSRF token on every form, a Content-Security-Policy without 'unsafe-inline',
+ * pages instead of problem+json. Requests for the JSON API, health and metrics pass through
+ * untouched.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import express, { Router } from 'express';
+import session from 'express-session';
+import { csrfSync } from 'csrf-sync';
+import helmet from 'helmet';
+import type { AppDeps } from '../app/deps';
+import { createTokenVerifier } from '../app/access-token';
+import { applicantPages } from './pages/applicant.pages';
+import { homePages } from './pages/home.pages';
+import { officerPages } from './pages/officer.pages';
+import { supervisorPages } from './pages/supervisor.pages';
+import { pageErrorHandler, showMessage, type PageKit } from './pages/page';
+import { chooseLocale, isLocale, LANG_COOKIE } from './locale';
+import { loadViews } from './render';
+import { localPath } from './session';
+import { MongoSessionStore } from './session-store';
+import { createSignIn, SESSION_COOKIE } from './sign-in';
+
+/** The paths the pages own; anything else (the JSON API, /healthz, /metrics) is not theirs. */
+const WEB_PATH = /^\/(?:$|auth\/|lang\/|static\/|applicant(?:\/|$)|officer(?:\/|$)|supervisor(?:\/|$))/;
+
+export interface WebRouter {
+  router: Router;
+  store: MongoSessionStore;
+}
+
+export function createWebRouter(deps: AppDeps): WebRouter {
+  const { config, logger } = deps;
+  const baseUrl = (config.WEB_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`).replace(/\/$/, '');
+  const issuer = config.WEB_OIDC_ISSUER ?? config.AUTH_JWKS_ISSUER;
+  const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
+  const store = new MongoSessionStore(deps.mongo, { idleMs, sweepIntervalMs: 10 * 60_000, logger });
+  const views = loadViews();
+  const verifyToken = createTokenVerifier({
+    secret: config.AUTH_JWT_SECRET,
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+    jwksIssuer: config.AUTH_JWKS_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  });
+  const signIn = createSignIn({ config, logger, verifyToken, baseUrl, issuer });
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
+    // Its error carries code EBADCSRFTOKEN: pageErrorHandler answers it with a 403 page.
+  });
+  const kit: PageKit = { views, csrfToken: (req) => generateToken(req), signInConfigured: signIn.configured };
+  // Without a secret (development, tests) a random one: sessions then end with the process.
+  const secret = config.SESSION_SECRET ?? cryptoRandom();
+
+  const router = Router();
+  router.use((req, _res, next) => (WEB_PATH.test(req.path) ? next() : next('router')));
+  router.use(
+    '/static',
+    express.static(path.join(__dirname, 'public'), { index: false, maxAge: config.NODE_ENV === 'production' ? '1h' : 0 }),
+  );
+  router.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'object-src': ["'none'"],
+          'base-uri': ["'none'"],
+          'frame-ancestors': ["'none'"],
+          // Signing out posts here and is redirected to the provider's end-session page.
+          'form-action': ["'self'", ...(issuer ? [new URL(issuer).origin] : [])],
+        },
+      },
+      strictTransportSecurity: config.NODE_ENV === 'production',
+    }),
+  );
+  router.use((_req, res, next) => {
+    // Pages show personal data: never kept by a shared cache or the back-forward cache of a kiosk.
+    res.setHeader('Cache-Control', 'no-store');
+    res.locals.pageKit = kit;
+    next();
+  });
+  router.use(chooseLocale);
+  router.use(
+    session({
+      name: SESSION_COOKIE,
+      secret,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      unset: 'destroy',
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.NODE_ENV === 'production',
+        maxAge: idleMs,
+        path: '/',
+      },
+    }),
+  );
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  router.use(csrfSynchronisedProtection);
+
+  router.get('/lang/:locale', (req, res) => {
+    const locale = req.params.locale;
+    if (!isLocale(locale)) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
+    res.cookie(LANG_COOKIE, locale, {
+      sameSite: 'lax',
+      secure: config.NODE_ENV === 'production',
+      maxAge: 365 * 24 * 3600_000,
+      path: '/',
+    });
+    res.redirect(303, localPath(req.query.back) ?? '/');
+  });
+  router.use(signIn.router);
+  router.use(homePages());
+  router.use(applicantPages(deps));
+  router.use(officerPages(deps));
+  router.use(supervisorPages(deps));
+  router.use((req, res) => showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']));
+  router.use(pageErrorHandler(logger));
+  return { router, store };
+}
+
+function cryptoRandom(): string {
+  return randomBytes(32).toString('base64url');
+}

@@ -1,0 +1,43 @@
+/**
+ * What a web session holds, typed once: the signed-in person (their actor comes from the access
+ * token's verified claims, never from a form), a sign-in under way (PKCE verifier, state, nonce)
+ * and a one-shot message for the next page.
+ */
+import type { Actor } from '../app/actor';
+
+export interface WebUser {
+  actor: Actor;
+  /** The display name from the ID token (`name`), else the subject. */
+  name: string;
+  /** The API access token: its claims made `actor`; the session ends when it expires. */
+  accessToken: string;
+  expiresAt: number;
+}
+
+export interface PendingSignIn {
+  codeVerifier: string;
+  state: string;
+  nonce: string;
+  /** Where to go after signing in: a path of these pages, never another site. */
+  back: string;
+}
+
+export interface Flash {
+  kind: 'success' | 'info';
+  text: string;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    user?: WebUser;
+    pendingSignIn?: PendingSignIn;
+    flash?: Flash;
+  }
+}
+
+/** A local path of the pages ("/officer/inbox?x=1"), or undefined: never `//host` or a URL. */
+export function localPath(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 500) return undefined;
+  if (!/^\/(?![/\\])[^\s]*$/.test(value)) return undefined;
+  return value;
+}

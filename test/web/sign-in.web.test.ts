@@ -136,7 +136,7 @@ describe('sign-in pages in a real browser', () => {
       assert.equal(await page.locator('#username').inputValue(), 'townowner');
       assert.equal(await page.locator('#password').inputValue(), '');
       // Focus on the error summary, so a screen reader announces it and Tab reaches its link first.
-      assert.equal(await page.evaluate(() => document.activeElement?.className), 'error-summary');
+      assert.equal(await page.locator(':focus').getAttribute('class'), 'error-summary');
       assert.doesNotMatch(await page.content(), /not-the-password/);
       assert.equal(callbacks.length, 0);
       await axeCheck(page);

@@ -130,6 +130,9 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.reload();
       await page.getByRole('heading', { name: '积分明细' }).waitFor();
       await page.getByText(/总分 \d+ 分，落户分值线 \d+ 分/).waitFor();
+      const score = (await page.locator('#score-title ~ .table-wrap').textContent()) ?? '';
+      assert.match(score, /\d+ 年/, 'years in words');
+      assert.doesNotMatch(score, /owned|vocational_skill|professional_title|bachelor/, 'codes in words, not as codes');
       await checkBothLanguages(page, 'web-applicant-case');
     } finally {
       await page.context().close();
@@ -151,12 +154,16 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.locator('.timeline li', { hasText: '落户办结' }).waitFor();
       await checkBothLanguages(page, 'web-applicant-case-settled');
 
-      const letter = page.locator('.notice-list a', { hasText: '准予落户通知' }).first();
+      const letter = page
+        .locator('.notice-list li', { hasText: '邮件通知书' })
+        .filter({ hasText: '准予落户通知' })
+        .getByRole('link');
       await letter.waitFor();
       await letter.click();
       await page.getByRole('heading', { name: /准予落户通知/ }).waitFor();
       const text = (await page.locator('.letter').textContent()) ?? '';
       assert.match(text, /居民户口/);
+      assert.match(text, /随同落户的家庭成员/, 'the full letter, not the text message');
       assert.doesNotMatch(text, /<[a-z]/i, 'the letter is shown as text, never as markup');
       assert.doesNotMatch(text, new RegExp(DEMO_PEOPLE.parentWithChildren.idNumber), 'ID numbers stay masked');
       await checkBothLanguages(page, 'web-applicant-notice');

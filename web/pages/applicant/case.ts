@@ -73,8 +73,13 @@ function stepsOf(req: Request, view: ApplicantCaseView, attempt?: SupplementAtte
   });
 }
 
-const scoreValue = (req: Request, v: string | number | boolean) =>
-  typeof v === 'boolean' ? tr(req, v ? 'apYes' : 'apNo') : String(v);
+/** A breakdown line's value in words: yes/no, years, or the policy's code (e.g. `vocational_skill:level3`). */
+function scoreValue(req: Request, v: string | number | boolean): string {
+  if (typeof v === 'boolean') return tr(req, v ? 'apYes' : 'apNo');
+  if (typeof v === 'number') return tr(req, 'apScoreYears', { n: v });
+  const key = `apValue_${v.replace(/[^a-z0-9_]/gi, '_')}`;
+  return isMessageKey(key) ? tr(req, key) : v;
+}
 
 async function showCase(req: Request, res: Response, deps: AppDeps, caseId: string, attempt?: SupplementAttempt) {
   const actor = actorOf(req, 'applicant');

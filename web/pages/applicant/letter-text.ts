@@ -20,6 +20,8 @@ export function letterText(html: string): string {
   const text = html
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<(head|style|script|title)\b[\s\S]*?<\/\1\s*>/gi, '')
+    // Whitespace in HTML source is not layout: only the tags below make line breaks.
+    .replace(/\s+/g, ' ')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<li\b[^>]*>/gi, '• ')
     .replace(/<\/(td|th)\s*>/gi, '  ')

@@ -172,7 +172,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
     }
   });
 
-  it('when the police ask for more material, then the case page shows what and by when, a blank answer is named next to its field, and the answer goes back to the officer', async () => {
+  it('when the police ask for more material, then the case page shows what and by when, a blank answer is named next to its field, the answer goes back to the officer, and applying again for the same person meanwhile is refused at the ID field (§8)', async () => {
     const auth = await bearer(web.stack, { sub: 'demo-townOwner', role: 'applicant' });
     const caseId = await submitCase(web.stack, auth, applicationBody(DEMO_PEOPLE.townOwner));
     await decideViaApi(web.stack, t.police, caseId, 'police', {
@@ -200,6 +200,18 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.getByRole('button', { name: '提交补正材料' }).click();
       await page.getByRole('status').getByText('补正材料已提交').waitFor();
       await waitForStep(web.stack, caseId, 'police', 'awaiting_decision');
+
+      // §8: while this case is open, applying again for the same person is refused at the ID field.
+      await page.goto(`${web.baseUrl}/applicant/apply`);
+      await page.locator('#route').check();
+      await page.locator('#area').selectOption('huyi');
+      await page.locator('#applicant-name').fill(DEMO_PEOPLE.townOwner.name);
+      await page.locator('#applicant-idNumber').fill(DEMO_PEOPLE.townOwner.idNumber);
+      await page.locator('#contact-phone').fill('13900139000');
+      await page.getByRole('button', { name: '提交申请' }).click();
+      await page.locator('.error-summary a[href="#applicant-idNumber"]').waitFor();
+      assert.match((await page.locator('#applicant-idNumber-error').textContent()) ?? '', /正在办理的申请/);
+      await axeCheck(page);
     } finally {
       await page.context().close();
     }

@@ -52,7 +52,12 @@ function stepsOf(req: Request, view: ApplicantCaseView, attempt?: SupplementAtte
       status: s.status,
       tag:
         s.status === 'approved' ? 'green' : s.status === 'rejected' ? 'red' : s.status === 'supplement_requested' ? 'yellow' : '',
-      dueAt: s.dueAt && !['approved', 'rejected', 'not_required', 'cancelled'].includes(s.status) ? s.dueAt : undefined,
+      // While material is awaited, the step's date is the applicant's deadline, not the officer's.
+      dueAt: ['approved', 'rejected', 'not_required', 'cancelled'].includes(s.status)
+        ? undefined
+        : s.status === 'supplement_requested' && sup && !sup.providedAt
+          ? sup.dueAt
+          : s.dueAt,
       overdue: s.overdue,
       reason: s.decision?.kind === 'reject' ? words(req, 'rejectionReason', s.decision.reasonCode) : undefined,
       reasonText: s.decision?.kind === 'reject' ? s.decision.reasonText : undefined,

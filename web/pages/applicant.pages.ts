@@ -1,7 +1,12 @@
-/** The applicant portal (mobile first): my cases, apply, one case, supplement, withdraw. */
+/**
+ * The applicant portal (mobile first, works without JavaScript): my cases, apply
+ * (applicant/apply.ts), one case with its supplement answer and withdrawal (applicant/case.ts).
+ */
 import { Router } from 'express';
 import type { AppDeps } from '../../app/deps';
 import { ownCases } from '../../app/queries/own-cases';
+import { applyPages } from './applicant/apply';
+import { casePages } from './applicant/case';
 import { actorOf, render, requireRole, tr } from './page';
 
 export function applicantPages(deps: AppDeps): Router {
@@ -14,5 +19,7 @@ export function applicantPages(deps: AppDeps): Router {
     const page = await ownCases(deps, { actor, limit: 20, cursor });
     render(req, res, 'applicant/cases', { title: tr(req, 'myCasesTitle'), cases: page.items, nextCursor: page.nextCursor });
   });
+  applyPages(router, deps);
+  casePages(router, deps);
   return router;
 }

@@ -1,0 +1,113 @@
+/**
+ * What an applicant may send, declared once for every front end (the JSON API and the web
+ * pages): the application (§1, §2) — an allow-list; anything else (`status`, `score`,
+ * `applicantId`, step fields, `__proto__` …) is refused, never stored — the supplement answer
+ * (补正) and the withdrawal. No field asks about rural land rights: giving them up is never a
+ * condition of settlement (§20). The ID number is the person key (§8), checked per GB 11643-1999.
+ */
+import { z } from 'zod';
+import { validateIdNumber } from '../../domain/id-number';
+import { shanghaiToday } from '../../domain/shanghai-clock';
+import { DEPARTMENTS, DISTRICTS, LOCALES, ROUTES, SCHOOL_LEVELS, TOWNS } from '../../domain/vocabulary';
+
+export const MAX_FAMILY_MEMBERS = 10;
+
+// Letters (any script, incl. 生僻字 outside the BMP), marks, spaces, middle dots and hyphens;
+// no control characters or markup.
+const NAME = /^[\p{L}\p{M}][\p{L}\p{M}\s·'’.-]*$/u;
+
+/**
+ * Policy: a name as the population register holds it. Letters of any script — including rare
+ * characters (生僻字) outside the BMP such as 𠀾 or 䶮 — combining marks, spaces, the middle dot
+ * of transliterated names (买买提·艾力), apostrophes, periods and hyphens. Refused: digits,
+ * emoji, markup, control and bidirectional-override characters — no registered name contains
+ * them, and a name the police identity check can never match only delays the case.
+ */
+export const PersonName = z.string().trim().min(1).max(50).regex(NAME, 'must be a personal name (letters only)').meta({
+  example: '张志远',
+  description:
+    'Letters of any script, including rare characters (生僻字) outside the BMP, combining marks, spaces, middle dot, apostrophe, period, hyphen; no digits, emoji, markup or control characters.',
+});
+
+export const IdNumber = z
+  .string()
+  .max(32)
+  .transform((v, ctx) => {
+    const r = validateIdNumber(v, { today: shanghaiToday() });
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }
+    return r.value;
+  })
+  .meta({
+    description: 'Citizen ID number (GB 11643-1999): 18 characters, valid birth date, check digit',
+    example: '11010519491231002X',
+  });
+
+const Applicant = z.strictObject({ idNumber: IdNumber, name: PersonName }).meta({ id: 'Applicant' });
+
+export const FAMILY_RELATIONS = ['spouse', 'child', 'parent', 'other'] as const;
+
+const FamilyMember = z
+  .strictObject({
+    idNumber: IdNumber,
+    name: PersonName,
+    relation: z.enum(FAMILY_RELATIONS),
+    /** Children who need a kindergarten or school place (§21–23). */
+    schoolLevel: z.enum(SCHOOL_LEVELS).optional(),
+  })
+  .refine((m) => m.schoolLevel === undefined || m.relation === 'child', {
+    path: ['schoolLevel'],
+    message: 'only a child needs a school place',
+  })
+  .meta({ id: 'FamilyMember' });
+
+export const ApplicationInput = z
+  .strictObject({
+    route: z.enum(ROUTES).meta({ description: 'town = 建制镇落户 (§1); points = 市辖区积分落户 (§2)' }),
+    district: z.enum(DISTRICTS).optional(),
+    town: z.enum(TOWNS).optional(),
+    applicant: Applicant,
+    family: z.array(FamilyMember).max(MAX_FAMILY_MEMBERS).default([]),
+    contact: z.strictObject({
+      phone: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number'),
+      email: z.email().max(254).optional(),
+      locale: z.enum(LOCALES).default('zh-CN'),
+    }),
+  })
+  .superRefine((a, ctx) => {
+    if (a.route === 'points' && (!a.district || a.town))
+      ctx.addIssue({ code: 'custom', path: ['district'], message: 'the points route needs a district (and no town)' });
+    if (a.route === 'town' && (!a.town || a.district))
+      ctx.addIssue({ code: 'custom', path: ['town'], message: 'the town route needs a town (and no district)' });
+    // The ID number is the person key (§8): one person twice would be locked, checked and
+    // registered twice. The second mention is named, with a pointer to the first.
+    const firstAt = new Map<string, string>([[a.applicant.idNumber, '/applicant/idNumber']]);
+    a.family.forEach((m, i) => {
+      const first = firstAt.get(m.idNumber);
+      if (first)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['family', i, 'idNumber'],
+          message: `each person appears once: the same ID number as ${first}`,
+        });
+      else firstAt.set(m.idNumber, `/family/${i}/idNumber`);
+    });
+  })
+  .meta({ id: 'Application' });
+export type ApplicationInput = z.infer<typeof ApplicationInput>;
+
+export const SupplementInput = z
+  .strictObject({
+    department: z.enum(DEPARTMENTS),
+    items: z
+      .array(z.strictObject({ name: z.string().trim().min(1).max(100), reference: z.string().trim().min(1).max(200) }))
+      .min(1)
+      .max(20),
+  })
+  .meta({ id: 'SupplementProvided' });
+export type SupplementInput = z.infer<typeof SupplementInput>;
+
+export const WithdrawInput = z.strictObject({ note: z.string().trim().max(500).optional() }).meta({ id: 'Withdrawal' });
+export type WithdrawInput = z.infer<typeof WithdrawInput>;

@@ -1,0 +1,245 @@
+/**
+ * Apply (§1, §2, §8, §21–23): the application form, mobile first and without JavaScript. The
+ * form builds the same input the JSON API takes and validates it with the same schema
+ * (app/commands/application-input.ts); the schema's findings and the open-case refusal (§8)
+ * come back next to the fields they name, in the applicant's language.
+ */
+import type { Request, Response, Router } from 'express';
+import { ApplicationInput, MAX_FAMILY_MEMBERS } from '../../../app/commands/application-input';
+import { submitApplication } from '../../../app/commands/submit-application';
+import type { AppDeps } from '../../../app/deps';
+import { AppError, type InvalidParam } from '../../../app/errors';
+import { viewCaseAsApplicant } from '../../../app/queries/view-case';
+import { validateIdNumber, type IdNumberErrorReason } from '../../../domain/id-number';
+import { shanghaiToday } from '../../../domain/shanghai-clock';
+import { DISTRICTS, LOCALES, SCHOOL_LEVELS, TOWNS, type Locale } from '../../../domain/vocabulary';
+import type { MessageKey } from '../../../i18n/messages';
+import { actorOf, render, tr } from '../page';
+import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
+import { isCaseId } from './case-id';
+
+/** Rows the form offers for family members; blank rows are ignored. */
+export const FAMILY_ROWS = Math.min(4, MAX_FAMILY_MEMBERS);
+const RELATIONS = ['spouse', 'child', 'parent', 'other'] as const;
+
+/** What the form posted, kept as typed so the page can show it again on error. */
+interface ApplyForm {
+  route: string;
+  area: string;
+  name: string;
+  idNumber: string;
+  phone: string;
+  email: string;
+  noticeLocale: string;
+  family: Array<{ name: string; idNumber: string; relation: string; schoolLevel: string }>;
+}
+
+function readForm(body: FormBody | undefined): ApplyForm {
+  return {
+    route: field(body, 'route'),
+    area: field(body, 'area'),
+    name: field(body, 'applicant-name'),
+    idNumber: field(body, 'applicant-idNumber'),
+    phone: field(body, 'contact-phone'),
+    email: field(body, 'contact-email'),
+    noticeLocale: field(body, 'contact-locale'),
+    family: Array.from({ length: FAMILY_ROWS }, (_, i) => ({
+      name: field(body, `family-${i}-name`),
+      idNumber: field(body, `family-${i}-idNumber`),
+      relation: field(body, `family-${i}-relation`),
+      schoolLevel: field(body, `family-${i}-schoolLevel`),
+    })),
+  };
+}
+
+const isBlankRow = (m: ApplyForm['family'][number]) => !m.name && !m.idNumber && !m.relation && !m.schoolLevel;
+
+/** The application input as the API would receive it, and which form row each family entry came from. */
+function inputOf(form: ApplyForm): { input: Record<string, unknown>; rows: number[] } {
+  const rows = form.family.flatMap((m, i) => (isBlankRow(m) ? [] : [i]));
+  const isTown = (TOWNS as readonly string[]).includes(form.area);
+  const isDistrict = (DISTRICTS as readonly string[]).includes(form.area);
+  return {
+    rows,
+    input: {
+      route: form.route || undefined,
+      ...(isTown ? { town: form.area } : {}),
+      ...(isDistrict ? { district: form.area } : {}),
+      applicant: { name: form.name, idNumber: form.idNumber },
+      family: rows.map((i) => {
+        const m = form.family[i]!;
+        return {
+          name: m.name,
+          idNumber: m.idNumber,
+          relation: m.relation || undefined,
+          ...(m.schoolLevel ? { schoolLevel: m.schoolLevel } : {}),
+        };
+      }),
+      contact: {
+        phone: form.phone,
+        ...(form.email ? { email: form.email } : {}),
+        locale: form.noticeLocale || undefined,
+      },
+    },
+  };
+}
+
+const ID_REASON: Record<IdNumberErrorReason, MessageKey> = {
+  length: 'apErrIdLength',
+  characters: 'apErrIdCharacters',
+  province: 'apErrIdProvince',
+  birth_date: 'apErrIdBirthDate',
+  future_birth_date: 'apErrIdBirthDate',
+  check_digit: 'apErrIdCheckDigit',
+};
+
+/**
+ * The field id and the words for a problem at `path` (a JSON pointer into the input, as the
+ * schema and the application layer name them). `openCase` marks the §8 refusal.
+ */
+function describe(path: string, form: ApplyForm, rows: number[], openCase = false): [string, MessageKey] {
+  const parts = path.split('/').filter(Boolean);
+  const [head, second, third] = parts;
+  if (head === 'route') return ['route', 'apErrRoute'];
+  if (head === 'town' || head === 'district') return ['area', 'apErrArea'];
+  if (head === 'contact') return second === 'email' ? ['contact-email', 'apErrEmail'] : ['contact-phone', 'apErrPhone'];
+  let prefix: string;
+  let person: { name: string; idNumber: string };
+  let key: string | undefined;
+  if (head === 'applicant') {
+    prefix = 'applicant';
+    person = form;
+    key = second;
+  } else if (head === 'family' && second !== undefined && third !== undefined) {
+    const row = rows[Number(second)] ?? 0;
+    prefix = `family-${row}`;
+    person = form.family[row] ?? { name: '', idNumber: '' };
+    key = third;
+  } else if (head === 'family') {
+    return ['family-0-name', 'apErrTooMany'];
+  } else {
+    return ['applicant-name', 'apErrGeneric'];
+  }
+  switch (key) {
+    case 'name':
+      return [`${prefix}-name`, person.name ? 'apErrNameInvalid' : 'apErrNameRequired'];
+    case 'idNumber': {
+      if (openCase) return [`${prefix}-idNumber`, 'apErrIdInOpenCase'];
+      if (!person.idNumber) return [`${prefix}-idNumber`, 'apErrIdRequired'];
+      const r = validateIdNumber(person.idNumber, { today: shanghaiToday() });
+      // A valid number the schema still refused is the same person given twice.
+      return [`${prefix}-idNumber`, r.ok ? 'apErrIdDuplicate' : ID_REASON[r.reason]];
+    }
+    case 'relation':
+      return [`${prefix}-relation`, 'apErrRelation'];
+    case 'schoolLevel':
+      return [`${prefix}-schoolLevel`, 'apErrSchoolLevel'];
+    default:
+      return [`${prefix}-name`, 'apErrGeneric'];
+  }
+}
+
+/** Errors in the order of the form, so the summary reads top to bottom. */
+const FIELD_ORDER = (id: string): number => {
+  const fixed = ['route', 'area', 'applicant-name', 'applicant-idNumber', 'contact-phone', 'contact-email'];
+  const at = fixed.indexOf(id);
+  if (at >= 0) return at;
+  const m = /^family-(\d+)-(name|idNumber|relation|schoolLevel)$/.exec(id);
+  return m ? 10 + Number(m[1]) * 4 + ['name', 'idNumber', 'relation', 'schoolLevel'].indexOf(m[2]!) : 100;
+};
+
+function errorsOf(req: Request, problems: InvalidParam[], form: ApplyForm, rows: number[], openCase = false): FieldErrors {
+  const errors = new FieldErrors(req);
+  const described = problems.map((p) => describe(p.path, form, rows, openCase));
+  described.sort((a, b) => FIELD_ORDER(a[0]) - FIELD_ORDER(b[0]));
+  for (const [id, key] of described) errors.add(id, key);
+  return errors;
+}
+
+function showForm(req: Request, res: Response, form: ApplyForm, requestId: string, errors?: FieldErrors): void {
+  const locale = req.locale;
+  const option = (table: 'area' | 'relation' | 'schoolLevel', code: string, selected: string) => ({
+    value: code,
+    table,
+    selected: code === selected,
+  });
+  render(
+    req,
+    res,
+    'applicant/apply',
+    {
+      title: tr(req, 'apApplyTitle'),
+      errors: errors?.list,
+      fieldErrors: errors?.byField() ?? {},
+      requestId,
+      form,
+      routeTown: form.route === 'town',
+      routePoints: form.route === 'points',
+      towns: TOWNS.map((c) => option('area', c, form.area)),
+      districts: DISTRICTS.map((c) => option('area', c, form.area)),
+      locales: LOCALES.map((l: Locale) => ({
+        value: l,
+        text: l === 'zh-CN' ? '中文' : 'English',
+        selected: l === (form.noticeLocale || locale),
+      })),
+      family: form.family.map((m, i) => ({
+        ...m,
+        index: i,
+        n: i + 1,
+        relations: RELATIONS.map((c) => option('relation', c, m.relation)),
+        schoolLevels: SCHOOL_LEVELS.map((c) => option('schoolLevel', c, m.schoolLevel)),
+        errors: {
+          name: errors?.byField()[`family-${i}-name`],
+          idNumber: errors?.byField()[`family-${i}-idNumber`],
+          relation: errors?.byField()[`family-${i}-relation`],
+          schoolLevel: errors?.byField()[`family-${i}-schoolLevel`],
+        },
+      })),
+    },
+    errors?.any ? 400 : 200,
+  );
+}
+
+export function applyPages(router: Router, deps: AppDeps): void {
+  router.get('/applicant/apply', (req, res) => {
+    showForm(req, res, readForm(undefined), newRequestId());
+  });
+
+  router.post('/applicant/apply', async (req, res) => {
+    const actor = actorOf(req, 'applicant');
+    const body = req.body as FormBody | undefined;
+    const form = readForm(body);
+    const requestId = requestIdOf(body);
+    const { input, rows } = inputOf(form);
+    const parsed = ApplicationInput.safeParse(input);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
+      return showForm(req, res, form, requestId, errorsOf(req, problems, form, rows));
+    }
+    try {
+      const accepted = await submitApplication(deps, {
+        actor,
+        application: parsed.data,
+        idempotencyKey: `web:${requestId}`,
+      });
+      res.redirect(303, `/applicant/cases/${accepted.caseId}/submitted`);
+    } catch (err) {
+      // §8: a person already in an open case is named next to their ID number, never the other case.
+      if (err instanceof AppError && err.code === 'open-case-exists' && err.invalidParams?.length) {
+        return showForm(req, res, form, requestId, errorsOf(req, [...err.invalidParams], form, rows, true));
+      }
+      throw err;
+    }
+  });
+
+  router.get('/applicant/cases/:caseId/submitted', async (req, res, next) => {
+    const caseId = req.params.caseId;
+    if (!isCaseId(caseId)) return next();
+    const view = await viewCaseAsApplicant(deps, { actor: actorOf(req, 'applicant'), caseId });
+    render(req, res, 'applicant/submitted', {
+      title: tr(req, 'apSubmittedTitle'),
+      caseId: view.caseId,
+      caseNumber: view.caseNumber,
+    });
+  });
+}

@@ -1,0 +1,261 @@
+/**
+ * One case as its applicant sees it (DOMAIN "Case lifecycle"): where each department stands and
+ * by when, the points breakdown (§2), what is reserved, the children's school places (§21–23),
+ * the outcome with appeal rights, the timeline and the notices received; the supplement answer
+ * (补正) and the withdrawal. Another person's case is "not found" (the application layer says so).
+ */
+import type { Request, Response, Router } from 'express';
+import { SupplementInput, WithdrawInput } from '../../../app/commands/application-input';
+import { provideSupplement } from '../../../app/commands/provide-supplement';
+import { withdrawCase } from '../../../app/commands/withdraw-case';
+import type { AppDeps } from '../../../app/deps';
+import { applicantNotices } from '../../../app/queries/applicant-notices';
+import { caseTimeline } from '../../../app/queries/audit-trail';
+import { viewCaseAsApplicant } from '../../../app/queries/view-case';
+import type { ApplicantCaseView } from '../../../app/views/case-views';
+import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
+import { label, type LabelTable } from '../../../i18n/labels';
+import { isMessageKey } from '../../../i18n/messages';
+import { actorOf, render, tr } from '../page';
+import { isCaseId } from './case-id';
+import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
+import { letterText } from './letter-text';
+
+/** A code's words, or the code itself when the table has none (a code added later must not break the page). */
+function words(req: Request, table: LabelTable, code: string | undefined): string {
+  if (!code) return '';
+  try {
+    return label(table, code, req.locale);
+  } catch {
+    return code;
+  }
+}
+
+const isDepartment = (v: unknown): v is Department => (DEPARTMENTS as readonly unknown[]).includes(v);
+const referenceId = (department: string, i: number) => `supplement-${department}-${i}-reference`;
+
+interface SupplementAttempt {
+  department: Department;
+  references: string[];
+  errors: FieldErrors;
+}
+
+function stepsOf(req: Request, view: ApplicantCaseView, attempt?: SupplementAttempt) {
+  return view.steps.map((s) => {
+    const sup = s.supplement;
+    const awaiting = s.status === 'supplement_requested' && sup !== undefined && !sup.providedAt;
+    const mine = attempt?.department === s.department ? attempt : undefined;
+    const byField = mine?.errors.byField() ?? {};
+    return {
+      department: s.department,
+      departmentText: words(req, 'department', s.department),
+      status: s.status,
+      tag:
+        s.status === 'approved' ? 'green' : s.status === 'rejected' ? 'red' : s.status === 'supplement_requested' ? 'yellow' : '',
+      // While material is awaited, the step's date is the applicant's deadline, not the officer's.
+      dueAt: ['approved', 'rejected', 'not_required', 'cancelled'].includes(s.status)
+        ? undefined
+        : s.status === 'supplement_requested' && sup && !sup.providedAt
+          ? sup.dueAt
+          : s.dueAt,
+      overdue: s.overdue,
+      reason: s.decision?.kind === 'reject' ? words(req, 'rejectionReason', s.decision.reasonCode) : undefined,
+      reasonText: s.decision?.kind === 'reject' ? s.decision.reasonText : undefined,
+      supplementProvidedAt: sup?.providedAt,
+      supplement: awaiting
+        ? {
+            dueAt: sup.dueAt,
+            requestId: newRequestId(),
+            items: sup.missing.map((item, i) => ({
+              item,
+              id: referenceId(s.department, i),
+              value: mine?.references[i] ?? '',
+              error: byField[referenceId(s.department, i)],
+            })),
+          }
+        : undefined,
+    };
+  });
+}
+
+/** A breakdown line's value in words: yes/no, years, or the policy's code (e.g. `vocational_skill:level3`). */
+function scoreValue(req: Request, v: string | number | boolean): string {
+  if (typeof v === 'boolean') return tr(req, v ? 'apYes' : 'apNo');
+  if (typeof v === 'number') return tr(req, 'apScoreYears', { n: v });
+  const key = `apValue_${v.replace(/[^a-z0-9_]/gi, '_')}`;
+  return isMessageKey(key) ? tr(req, key) : v;
+}
+
+async function showCase(req: Request, res: Response, deps: AppDeps, caseId: string, attempt?: SupplementAttempt) {
+  const actor = actorOf(req, 'applicant');
+  const view = await viewCaseAsApplicant(deps, { actor, caseId });
+  const [timeline, notices] = await Promise.all([
+    caseTimeline(deps, { actor, caseId }),
+    applicantNotices(deps, { actor, caseId }),
+  ]);
+  const locale = req.locale;
+  render(
+    req,
+    res,
+    'applicant/case',
+    {
+      title: tr(req, 'apCaseTitle', { caseNumber: view.caseNumber }),
+      backLink: { href: '/applicant/cases', text: tr(req, 'myCasesTitle') },
+      errors: attempt?.errors.list,
+      view,
+      ended: TERMINAL_STATUSES.includes(view.status),
+      persons: view.persons.map((p) => ({
+        ...p,
+        relationText: words(req, 'relation', p.relation),
+        schoolText: words(req, 'schoolLevel', p.schoolLevel),
+      })),
+      steps: stepsOf(req, view, attempt),
+      score: view.score && {
+        ...view.score,
+        rows: view.score.breakdown.map((b) => ({
+          indicator: b.label[locale],
+          value: scoreValue(req, b.value),
+          points: b.points,
+          capped: b.capped,
+        })),
+      },
+      reservations: view.reservations.map((r) => ({
+        ...r,
+        kindText: words(req, 'reservationKind', r.kind),
+        held: r.status === 'held',
+      })),
+      schoolPlacements: view.schoolPlacements.map((p) => ({
+        ...p,
+        levelText: words(req, 'schoolLevel', p.level),
+        areaText: words(req, 'area', p.area),
+        waiting: p.status === 'waiting',
+        placed: p.status === 'placed',
+      })),
+      outcome: view.outcome && {
+        ...view.outcome,
+        reasons: view.outcome.reasons.map((r) => ({
+          text: words(req, 'rejectionReason', r.code),
+          department: words(req, 'department', r.department),
+          note: r.note,
+        })),
+      },
+      timeline: timeline.map((e) => {
+        const key = `apEvent_${e.type}`;
+        return {
+          at: e.at,
+          text: tr(req, isMessageKey(key) ? key : 'apEvent_other'),
+          department: e.department ? words(req, 'department', e.department) : undefined,
+          why: e.type === 'decision' ? e.why : undefined,
+        };
+      }),
+      notices: notices.map((n, i) => ({
+        href: `/applicant/cases/${view.caseId}/notices/${i}`,
+        subject: n.subject,
+        channel: tr(req, n.channel === 'sms' ? 'apChannelSms' : 'apChannelEmail'),
+        createdAt: n.createdAt,
+      })),
+    },
+    attempt ? 400 : 200,
+  );
+}
+
+export function casePages(router: Router, deps: AppDeps): void {
+  router.get('/applicant/cases/:caseId', async (req, res, next) => {
+    if (!isCaseId(req.params.caseId)) return next();
+    await showCase(req, res, deps, req.params.caseId);
+  });
+
+  router.get('/applicant/cases/:caseId/notices/:index', async (req, res, next) => {
+    const { caseId, index } = req.params;
+    if (!isCaseId(caseId) || !/^\d{1,4}$/.test(index)) return next();
+    const actor = actorOf(req, 'applicant');
+    const view = await viewCaseAsApplicant(deps, { actor, caseId });
+    const notice = (await applicantNotices(deps, { actor, caseId }))[Number(index)];
+    if (!notice) return next();
+    render(req, res, 'applicant/notice', {
+      title: notice.subject || tr(req, 'apNoticeTitle'),
+      backLink: { href: `/applicant/cases/${caseId}`, text: tr(req, 'apBackToCase') },
+      caseNumber: view.caseNumber,
+      notice: {
+        subject: notice.subject,
+        createdAt: notice.createdAt,
+        channel: tr(req, notice.channel === 'sms' ? 'apChannelSms' : 'apChannelEmail'),
+        locale: notice.locale,
+        text: notice.channel === 'email' ? letterText(notice.body) : notice.body,
+      },
+    });
+  });
+
+  router.post('/applicant/cases/:caseId/supplement/:department', async (req, res, next) => {
+    const { caseId, department } = req.params;
+    if (!isCaseId(caseId) || !isDepartment(department)) return next();
+    const actor = actorOf(req, 'applicant');
+    const body = req.body as FormBody | undefined;
+    const view = await viewCaseAsApplicant(deps, { actor, caseId });
+    const missing = view.steps.find((s) => s.department === department)?.supplement?.missing ?? [];
+    const references = missing.map((_, i) => field(body, referenceId(department, i)));
+    // Every item asked for gets an answer (一次性告知 on both sides): a blank one is named.
+    const errors = new FieldErrors(req);
+    references.forEach((r, i) => {
+      if (!r) errors.add(referenceId(department, i), 'apErrReference', { item: missing[i] });
+    });
+    const parsed = SupplementInput.safeParse({
+      department,
+      items: missing.map((name, i) => ({ name, reference: references[i] })),
+    });
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) {
+        const i = typeof issue.path[1] === 'number' ? issue.path[1] : 0;
+        errors.add(referenceId(department, i), 'apErrReference', { item: missing[i] ?? '' });
+      }
+    if (errors.any || !parsed.success) return showCase(req, res, deps, caseId, { department, references, errors });
+    await provideSupplement(deps, { actor, caseId, requestId: requestIdOf(body), ...parsed.data });
+    req.session.flash = {
+      kind: 'success',
+      text: tr(req, 'apSupplementThanks', { department: words(req, 'department', department) }),
+    };
+    res.redirect(303, `/applicant/cases/${caseId}`);
+  });
+
+  const showWithdraw = async (req: Request, res: Response, caseId: string, note = '', errors?: FieldErrors) => {
+    const view = await viewCaseAsApplicant(deps, { actor: actorOf(req, 'applicant'), caseId });
+    render(
+      req,
+      res,
+      'applicant/withdraw',
+      {
+        title: tr(req, 'apWithdrawTitle'),
+        backLink: { href: `/applicant/cases/${caseId}`, text: tr(req, 'apBackToCase') },
+        errors: errors?.list,
+        fieldErrors: errors?.byField() ?? {},
+        caseId,
+        caseNumber: view.caseNumber,
+        ended: TERMINAL_STATUSES.includes(view.status),
+        note,
+        requestId: newRequestId(),
+      },
+      errors?.any ? 400 : 200,
+    );
+  };
+
+  router.get('/applicant/cases/:caseId/withdraw', async (req, res, next) => {
+    if (!isCaseId(req.params.caseId)) return next();
+    await showWithdraw(req, res, req.params.caseId);
+  });
+
+  router.post('/applicant/cases/:caseId/withdraw', async (req, res, next) => {
+    const { caseId } = req.params;
+    if (!isCaseId(caseId)) return next();
+    const body = req.body as FormBody | undefined;
+    const note = field(body, 'note');
+    const parsed = WithdrawInput.safeParse(note ? { note } : {});
+    if (!parsed.success) {
+      const errors = new FieldErrors(req);
+      errors.add('note', 'apErrNoteTooLong');
+      return showWithdraw(req, res, caseId, note, errors);
+    }
+    await withdrawCase(deps, { actor: actorOf(req, 'applicant'), caseId, requestId: requestIdOf(body), ...parsed.data });
+    req.session.flash = { kind: 'success', text: tr(req, 'apWithdrawn') };
+    res.redirect(303, `/applicant/cases/${caseId}`);
+  });
+}

@@ -10,7 +10,7 @@ import { InboxItem, OPEN_STEP_STATUSES, officerInbox } from '../../app/queries/o
 import { schoolWaitingList, WaitingChild } from '../../app/queries/school-waiting-list';
 import { viewCaseAsOfficer } from '../../app/queries/view-case';
 import { OfficerCaseView } from '../../app/views/case-views';
-import { decisionProblems, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
+import { decisionProblems, INTERNAL_NOTE_MAX, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
 import { REJECTION_REASONS } from '../../domain/codes';
 import { DECISION_KINDS } from '../../workflows/settlement-case/messages';
 import { ROUTES } from '../../domain/vocabulary';
@@ -37,7 +37,7 @@ export const DecisionBody = z
       .string()
       .trim()
       .min(1)
-      .max(1000)
+      .max(INTERNAL_NOTE_MAX)
       .optional()
       .meta({ description: 'Officer-internal; never shown to the applicant' }),
   })

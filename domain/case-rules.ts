@@ -121,7 +121,7 @@ export function stepDecisionProblem(
 export const OPEN_STEP_STATUSES = ['checking', 'check_failed', 'awaiting_decision', 'supplement_requested'] as const;
 export type OpenStepStatus = (typeof OPEN_STEP_STATUSES)[number];
 
-export function isOpenStep(step: StepState): boolean {
+export function isOpenStep(step: Pick<StepState, 'status'>): boolean {
   return (OPEN_STEP_STATUSES as readonly string[]).includes(step.status);
 }
 
@@ -130,7 +130,7 @@ export function isOpenStep(step: StepState): boolean {
  * decided, and released, only by its holder, until they release it or a supervisor reassigns
  * it. A step nobody holds is open to every officer of its department.
  */
-export function heldByOther(step: StepState, officerId: string): string | undefined {
+export function heldByOther(step: Pick<StepState, 'assignedOfficer'>, officerId: string): string | undefined {
   return step.assignedOfficer !== undefined && step.assignedOfficer !== officerId ? step.assignedOfficer : undefined;
 }
 

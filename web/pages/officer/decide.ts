@@ -14,7 +14,7 @@ import type { AppDeps } from '../../../app/deps';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import { label } from '../../../i18n/labels';
 import { actorOf, render, tr } from '../page';
-import { caseIdOf, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
+import { caseIdOf, DECISION_TEXT, flashAndRedirect, refusalOf, showCase, stepActions } from './case';
 import { checkDecisionForm, readDecisionForm } from './decision-form';
 
 const caseHref = (caseId: string) => `/officer/cases/${caseId}`;
@@ -68,15 +68,12 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
     const { text, status } = refusalOf(req, err);
     return showCase(deps, req, res, { refusal: text, status });
   }
-  req.session.flash = {
-    kind: 'success',
-    text: tr(req, 'officerDecided', {
-      caseNumber: view.caseNumber,
-      decision: label('decisionKind', d.decision, req.locale),
-      status: label('stepStatus', step.status, req.locale),
-    }),
-  };
-  res.redirect(303, caseHref(caseId));
+  const text = tr(req, 'officerDecided', {
+    caseNumber: view.caseNumber,
+    decision: label('decisionKind', d.decision, req.locale),
+    status: label('stepStatus', step.status, req.locale),
+  });
+  return flashAndRedirect(req, res, text, caseHref(caseId));
 }
 
 /** POST …/claim and …/release: the step's holder changes, or the refusal says why not. */
@@ -94,10 +91,7 @@ export function holdPage(kind: 'claim' | 'release') {
       const { text, status } = refusalOf(req, err);
       return showCase(deps, req, res, { refusal: text, status });
     }
-    req.session.flash = {
-      kind: 'success',
-      text: tr(req, kind === 'claim' ? 'officerClaimed' : 'officerReleased', { caseNumber }),
-    };
-    res.redirect(303, caseHref(caseId));
+    const text = tr(req, kind === 'claim' ? 'officerClaimed' : 'officerReleased', { caseNumber });
+    return flashAndRedirect(req, res, text, caseHref(caseId));
   };
 }

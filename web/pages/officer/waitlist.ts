@@ -11,7 +11,7 @@ import { noSuchCase } from '../../../app/errors';
 import { schoolWaitingList } from '../../../app/queries/school-waiting-list';
 import { SCHOOL_NAME_MAX } from '../../../domain/case-rules';
 import { actorOf, render, tr } from '../page';
-import { caseIdOf, refusalOf } from './case';
+import { caseIdOf, flashAndRedirect, refusalOf } from './case';
 import { readDecisionForm, type FormError } from './decision-form';
 
 const fieldId = (caseId: string, personIndex: number) => `school-${caseId}-${personIndex}`;
@@ -79,6 +79,10 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
     const { text, status } = refusalOf(req, err);
     return showWaitlist(deps, req, res, { refusal: text, status });
   }
-  req.session.flash = { kind: 'success', text: tr(req, 'officerPlaced', { caseNumber: waiting?.caseNumber ?? '', school }) };
-  res.redirect(303, '/officer/school-waitlist');
+  return flashAndRedirect(
+    req,
+    res,
+    tr(req, 'officerPlaced', { caseNumber: waiting?.caseNumber ?? '', school }),
+    '/officer/school-waitlist',
+  );
 }

@@ -87,6 +87,26 @@ export function stepDecisionProblem(
   return undefined;
 }
 
+/**
+ * The step statuses in which a step still needs its department: an officer's inbox lists these,
+ * and only such a step may be claimed or released.
+ */
+export const OPEN_STEP_STATUSES = ['checking', 'check_failed', 'awaiting_decision', 'supplement_requested'] as const;
+export type OpenStepStatus = (typeof OPEN_STEP_STATUSES)[number];
+
+export function isOpenStep(step: StepState): boolean {
+  return (OPEN_STEP_STATUSES as readonly string[]).includes(step.status);
+}
+
+/**
+ * Who holds the step, when that is someone other than this officer (issue 10): a held step is
+ * decided, and released, only by its holder, until they release it or a supervisor reassigns
+ * it. A step nobody holds is open to every officer of its department.
+ */
+export function heldByOther(step: StepState, officerId: string): string | undefined {
+  return step.assignedOfficer !== undefined && step.assignedOfficer !== officerId ? step.assignedOfficer : undefined;
+}
+
 export const SUPERVISOR_ACTIONS = [
   'extend_deadline',
   'reassign',

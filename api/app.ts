@@ -56,7 +56,8 @@ export function createApp(deps: ApiDeps): Express {
         {
           reqId: req.id,
           method: req.method,
-          url: req.originalUrl,
+          // The sign-in callback's query is a one-time code and state: credentials, not for logs.
+          url: req.path.startsWith('/auth/') ? req.path : req.originalUrl,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
           role: req.caller?.role,

@@ -28,6 +28,11 @@ import { createSignIn, SESSION_COOKIE } from './sign-in';
 /** The paths the pages own; anything else (the JSON API, /healthz, /metrics) is not theirs. */
 const WEB_PATH = /^\/(?:$|auth\/|lang\/|static\/|applicant(?:\/|$)|officer(?:\/|$)|supervisor(?:\/|$))/;
 
+/** Whether a request path belongs to the pages (not to the JSON API, which OpenAPI documents). */
+export function isWebPath(path: string): boolean {
+  return WEB_PATH.test(path);
+}
+
 export interface WebRouter {
   router: Router;
   store: MongoSessionStore;
@@ -57,7 +62,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   const secret = config.SESSION_SECRET ?? cryptoRandom();
 
   const router = Router();
-  router.use((req, _res, next) => (WEB_PATH.test(req.path) ? next() : next('router')));
+  router.use((req, _res, next) => (isWebPath(req.path) ? next() : next('router')));
   router.use(
     '/static',
     express.static(path.join(__dirname, 'public'), { index: false, maxAge: config.NODE_ENV === 'production' ? '1h' : 0 }),

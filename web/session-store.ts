@@ -4,7 +4,7 @@
  * expired session, and a sweep deletes expired rows every `sweepIntervalMs`.
  */
 import session from 'express-session';
-import type { Connection } from 'mongoose';
+import { trusted, type Connection } from 'mongoose';
 import type { Logger } from '../config/logger';
 import { webSessionModel } from '../models/web-session.model';
 
@@ -32,7 +32,7 @@ export class MongoSessionStore extends session.Store {
 
   /** Deletes every expired session; answers how many. */
   async sweep(now = new Date()): Promise<number> {
-    const { deletedCount } = await this.model.deleteMany({ expiresAt: { $lt: now } });
+    const { deletedCount } = await this.model.deleteMany({ expiresAt: trusted({ $lt: now }) });
     return deletedCount;
   }
 

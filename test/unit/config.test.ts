@@ -23,12 +23,29 @@ describe('config', () => {
 
   it('when production runs without PAYLOAD_ENCRYPTION_KEYS, then start-up fails naming it', () => {
     assert.throws(
-      () => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }),
+      () => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), SESSION_SECRET: 's'.repeat(32) }),
       (err: unknown) => err instanceof ConfigError && /PAYLOAD_ENCRYPTION_KEYS/.test(err.message),
     );
     const key = Buffer.alloc(32, 1).toString('base64');
-    const c = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), PAYLOAD_ENCRYPTION_KEYS: ` ${key} ` });
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+      SESSION_SECRET: 's'.repeat(32),
+      PAYLOAD_ENCRYPTION_KEYS: ` ${key} `,
+    });
     assert.deepEqual(c.PAYLOAD_ENCRYPTION_KEYS, [key]);
+  });
+
+  it('when production runs without SESSION_SECRET, then start-up fails naming it without echoing any secret', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), PAYLOAD_ENCRYPTION_KEYS: key }),
+      (err: unknown) => err instanceof ConfigError && /SESSION_SECRET/.test(err.message) && !err.message.includes(key),
+    );
+    assert.throws(
+      () => loadConfig({ SESSION_SECRET: 'short-secret' }),
+      (err: unknown) => err instanceof ConfigError && /SESSION_SECRET=\(value withheld\)/.test(err.message),
+    );
   });
 
   it('when a payload key is not 32 bytes, then it is refused without echoing the secret', () => {

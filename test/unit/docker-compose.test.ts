@@ -26,7 +26,10 @@ const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { 
 const services = compose.services;
 const APP_SERVICES = ['api', 'worker', 'simulator'] as const;
 /** What a user exports before `docker compose up` for the variables the file requires (`${X:?…}`). */
-const USER_ENV: Record<string, string> = { PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 9).toString('base64') };
+const USER_ENV: Record<string, string> = {
+  PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 9).toString('base64'),
+  SESSION_SECRET: Buffer.alloc(32, 7).toString('base64'),
+};
 /** Compose interpolation: `${X:-default}` → default, `${X:?message}` → the user's value (required). */
 const interpolate = (v: string): string =>
   v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)\}/g, (_m, name: string, fallback: string | undefined) => {

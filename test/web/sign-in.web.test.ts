@@ -135,6 +135,8 @@ describe('sign-in pages in a real browser', () => {
       assert.match((await summary.textContent()) ?? '', /出现问题[\s\S]*用户名或密码不正确/);
       assert.equal(await page.locator('#username').inputValue(), 'townowner');
       assert.equal(await page.locator('#password').inputValue(), '');
+      // Focus on the error summary, so a screen reader announces it and Tab reaches its link first.
+      assert.equal(await page.locator(':focus').getAttribute('class'), 'error-summary');
       assert.doesNotMatch(await page.content(), /not-the-password/);
       assert.equal(callbacks.length, 0);
       await axeCheck(page);

@@ -1,0 +1,66 @@
+/** The web pages' session store: expiry enforced by the code (FerretDB has no TTL indexes). */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type session from 'express-session';
+import type { Connection } from 'mongoose';
+import { createLogger } from '../../config/logger';
+import { connectMongo } from '../../models/connection';
+import { webSessionModel } from '../../models/web-session.model';
+import { MongoSessionStore } from '../../web/session-store';
+import { mongoUriFor } from '../support/services';
+
+const call = <T>(fn: (cb: (err: unknown, v?: T) => void) => void): Promise<T | undefined> =>
+  new Promise((resolve, reject) =>
+    fn((err, v) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(v))),
+  );
+
+const sessionExpiring = (at: Date) => ({ cookie: { expires: at, originalMaxAge: 1000 } }) as unknown as session.SessionData;
+
+describe('web session store', () => {
+  let conn: Connection;
+  let store: MongoSessionStore;
+
+  before(async () => {
+    conn = await connectMongo({
+      uri: mongoUriFor(`test_web_sessions_${randomUUID().slice(0, 8)}`),
+      serverSelectionTimeoutMS: 5000,
+    });
+    store = new MongoSessionStore(conn, {
+      idleMs: 60_000,
+      sweepIntervalMs: 0,
+      logger: createLogger({ level: 'silent', name: 't' }),
+    });
+  });
+  after(async () => {
+    store?.close();
+    await conn?.dropDatabase();
+    await conn?.close();
+  });
+
+  it('when a session is stored, then it is read back; destroyed, it is gone', async () => {
+    await call((cb) => store.set('s1', sessionExpiring(new Date(Date.now() + 60_000)), cb));
+    const got = await call<session.SessionData | null>((cb) => store.get('s1', cb));
+    assert.ok(got?.cookie);
+    await call((cb) => store.destroy('s1', cb));
+    assert.equal(await call<session.SessionData | null>((cb) => store.get('s1', cb)), null);
+  });
+
+  it('when a session has expired, then it is never returned, and the sweep deletes it while keeping live ones', async () => {
+    await call((cb) => store.set('old', sessionExpiring(new Date(Date.now() - 1000)), cb));
+    await call((cb) => store.set('live', sessionExpiring(new Date(Date.now() + 60_000)), cb));
+    assert.equal(await call<session.SessionData | null>((cb) => store.get('old', cb)), null);
+    assert.ok(await webSessionModel(conn).exists({ _id: 'old' }), 'still stored until the sweep');
+    assert.equal(await store.sweep(), 1);
+    assert.equal(await webSessionModel(conn).exists({ _id: 'old' }), null);
+    assert.ok(await webSessionModel(conn).exists({ _id: 'live' }));
+  });
+
+  it('when a session is touched, then its expiry moves', async () => {
+    await call((cb) => store.set('t', sessionExpiring(new Date(Date.now() + 1000)), cb));
+    const later = new Date(Date.now() + 3_600_000);
+    await call((cb) => store.touch('t', sessionExpiring(later), cb));
+    const doc = await webSessionModel(conn).findById('t').lean();
+    assert.equal(doc?.expiresAt.getTime(), later.getTime());
+  });
+});

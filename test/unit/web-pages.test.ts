@@ -1,0 +1,73 @@
+/** The web pages' small rules: the language chosen, the paths a redirect may go to, the catalogue. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Request } from 'express';
+import { MESSAGES, message } from '../../i18n/messages';
+import { chooseLocale } from '../../web/locale';
+import { loadViews } from '../../web/render';
+import { localPath } from '../../web/session';
+
+function localeFor(headers: Record<string, string>, query: Record<string, string> = {}): string {
+  const req = { query, headers, get: (name: string) => headers[name.toLowerCase()] } as unknown as Request;
+  let called = false;
+  chooseLocale(req, {} as never, () => (called = true));
+  assert.ok(called);
+  return req.locale;
+}
+
+describe('web pages', () => {
+  describe('language', () => {
+    it('when nothing is said, then the pages are in Chinese', () => {
+      assert.equal(localeFor({}), 'zh-CN');
+    });
+    it('when the browser prefers English to any Chinese, then English; Chinese anywhere first keeps Chinese', () => {
+      assert.equal(localeFor({ 'accept-language': 'en-GB,en;q=0.9' }), 'en');
+      assert.equal(localeFor({ 'accept-language': 'zh-TW,en;q=0.8' }), 'zh-CN');
+      assert.equal(localeFor({ 'accept-language': 'fr, en;q=0.5, zh;q=0.9' }), 'zh-CN');
+    });
+    it('when the person chose with the link (cookie) or ?lang=, then that wins', () => {
+      assert.equal(localeFor({ cookie: 'a=1; lang=en', 'accept-language': 'zh-CN' }), 'en');
+      assert.equal(localeFor({ cookie: 'lang=en' }, { lang: 'zh-CN' }), 'zh-CN');
+      assert.equal(localeFor({ cookie: 'lang=xx' }), 'zh-CN');
+    });
+  });
+
+  describe('redirect targets', () => {
+    it('when a path of the pages is given, then it is kept; another site or scheme never is', () => {
+      assert.equal(localPath('/officer/inbox?status=checking'), '/officer/inbox?status=checking');
+      for (const bad of ['//evil.example/', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '', 42, '/a b'])
+        assert.equal(localPath(bad), undefined, String(bad));
+    });
+  });
+
+  describe('catalogue', () => {
+    it('when a message has placeholders, then both languages have the same ones and none is empty', () => {
+      const zh = MESSAGES['zh-CN'];
+      for (const key of Object.keys(zh) as (keyof typeof zh)[]) {
+        const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+        assert.ok(zh[key].trim() && MESSAGES.en[key].trim(), key);
+        assert.deepEqual(names(zh[key]), names(MESSAGES.en[key]), key);
+      }
+    });
+    it('when a message is filled, then its placeholders take the values; an unknown key throws', () => {
+      assert.equal(message('en', 'signedInAs', { name: 'Li' }), 'Signed in as Li');
+      assert.throws(() => message('en', 'no-such-key'), /no message/);
+    });
+  });
+
+  describe('views', () => {
+    it('when the views are loaded, then every page compiles, and a value is escaped, never markup', () => {
+      const views = loadViews();
+      const html = views.render('message', {
+        title: '<script>x</script>',
+        heading: '<b>h</b>',
+        paragraphs: ['<img src=x onerror=alert(1)>'],
+        locale: 'en',
+        nav: [],
+      });
+      assert.doesNotMatch(html, /<script>x|<b>h|<img/);
+      assert.match(html, /&lt;b&gt;h&lt;\/b&gt;/);
+      assert.doesNotMatch(html, /style=|<style|<script/, 'no inline style or script: the CSP allows none');
+    });
+  });
+});

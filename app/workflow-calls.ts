@@ -28,6 +28,8 @@ const REFUSAL_ERRORS: Record<Refusal, [AppErrorKind, string]> = {
   InvalidAction: ['unprocessable', 'invalid-action'],
   SupplementRoundUsed: ['conflict', 'supplement-round-used'],
   NoPlacementAwaited: ['conflict', 'no-placement-awaited'],
+  // The workflow's message names the holder: officers see who holds a step in their inbox anyway.
+  StepHeldByOther: ['conflict', 'step-held-by-other'],
 };
 const isRefusal = (type: string | undefined | null): type is Refusal =>
   typeof type === 'string' && Object.hasOwn(REFUSAL_ERRORS, type);

@@ -13,6 +13,11 @@ export const AUDIT_TYPES = [
   'reminder',
   'escalation',
   'supervisor_action',
+  /** An officer took or gave up a step of their department (issue 10), or was refused either. */
+  'step_claimed',
+  'step_released',
+  'step_claim_refused',
+  'step_release_refused',
   'score_computed',
   'commit',
   'compensation',

@@ -12,6 +12,8 @@ import type { Department, Route } from './vocabulary';
 export const NOTICE_TEXT_MAX = 200;
 /** Most items one supplement request may list (一次性告知: all of them, at once). */
 export const SUPPLEMENT_MAX_ITEMS = 20;
+/** Longest officer-internal note on a decision (never shown to the applicant). */
+export const INTERNAL_NOTE_MAX = 1000;
 /** Longest school name an education officer may give when placing a child elsewhere. */
 export const SCHOOL_NAME_MAX = 100;
 
@@ -32,6 +34,14 @@ export interface DecisionDraft {
 
 export interface FieldProblem {
   field: 'reasonCode' | 'reasonText' | 'missing';
+  /** Which rule the field breaks: a front end words it in its own language. */
+  rule:
+    | 'reason_code_required'
+    | 'reason_text_required'
+    | 'reason_text_length'
+    | 'missing_required'
+    | 'missing_too_many'
+    | 'missing_item_length';
   message: string;
 }
 
@@ -42,19 +52,36 @@ export interface FieldProblem {
 export function decisionProblems(d: DecisionDraft, { lengths = true } = {}): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (d.decision === 'reject') {
-    if (!d.reasonCode) problems.push({ field: 'reasonCode', message: 'a rejection needs a reason code' });
+    if (!d.reasonCode)
+      problems.push({ field: 'reasonCode', rule: 'reason_code_required', message: 'a rejection needs a reason code' });
     if (d.reasonCode === 'other' && !d.reasonText)
-      problems.push({ field: 'reasonText', message: 'a rejection for "other" reasons needs a reason text' });
+      problems.push({
+        field: 'reasonText',
+        rule: 'reason_text_required',
+        message: 'a rejection for "other" reasons needs a reason text',
+      });
     if (lengths && !fitsNotice(d.reasonText))
-      problems.push({ field: 'reasonText', message: `the reason text must be 1–${NOTICE_TEXT_MAX} characters` });
+      problems.push({
+        field: 'reasonText',
+        rule: 'reason_text_length',
+        message: `the reason text must be 1–${NOTICE_TEXT_MAX} characters`,
+      });
   }
   if (d.decision === 'request_supplement') {
-    if (!d.missing?.length) problems.push({ field: 'missing', message: 'list the missing material' });
+    if (!d.missing?.length) problems.push({ field: 'missing', rule: 'missing_required', message: 'list the missing material' });
     else if (!lengths) return problems;
     else if (d.missing.length > SUPPLEMENT_MAX_ITEMS)
-      problems.push({ field: 'missing', message: `list at most ${SUPPLEMENT_MAX_ITEMS} missing items` });
+      problems.push({
+        field: 'missing',
+        rule: 'missing_too_many',
+        message: `list at most ${SUPPLEMENT_MAX_ITEMS} missing items`,
+      });
     else if (!d.missing.every((m) => m !== undefined && fitsNotice(m)))
-      problems.push({ field: 'missing', message: `each missing item must be 1–${NOTICE_TEXT_MAX} characters` });
+      problems.push({
+        field: 'missing',
+        rule: 'missing_item_length',
+        message: `each missing item must be 1–${NOTICE_TEXT_MAX} characters`,
+      });
   }
   return problems;
 }
@@ -85,6 +112,26 @@ export function stepDecisionProblem(
       message: `the ${department} department has already asked for material once; a supervisor must authorise another round`,
     };
   return undefined;
+}
+
+/**
+ * The step statuses in which a step still needs its department: an officer's inbox lists these,
+ * and only such a step may be claimed or released.
+ */
+export const OPEN_STEP_STATUSES = ['checking', 'check_failed', 'awaiting_decision', 'supplement_requested'] as const;
+export type OpenStepStatus = (typeof OPEN_STEP_STATUSES)[number];
+
+export function isOpenStep(step: Pick<StepState, 'status'>): boolean {
+  return (OPEN_STEP_STATUSES as readonly string[]).includes(step.status);
+}
+
+/**
+ * Who holds the step, when that is someone other than this officer (issue 10): a held step is
+ * decided, and released, only by its holder, until they release it or a supervisor reassigns
+ * it. A step nobody holds is open to every officer of its department.
+ */
+export function heldByOther(step: Pick<StepState, 'assignedOfficer'>, officerId: string): string | undefined {
+  return step.assignedOfficer !== undefined && step.assignedOfficer !== officerId ? step.assignedOfficer : undefined;
 }
 
 export const SUPERVISOR_ACTIONS = [

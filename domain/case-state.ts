@@ -39,7 +39,12 @@ export interface StepState {
   remindedAt?: string;
   escalatedAt?: string;
   overdue: boolean;
+  /**
+   * The officer who holds the step (issue 10): by their own claim, or a supervisor's reassignment.
+   * While someone holds it, only they decide it; since when, in `assignedAt` (ISO).
+   */
   assignedOfficer?: string;
+  assignedAt?: string;
   check?: CheckRecord;
   /** Consecutive failed rounds of the automated lookup (system step keeps failing). */
   checkFailures: number;

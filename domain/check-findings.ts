@@ -25,8 +25,28 @@ function resultOf<T extends CheckResult>(record: CheckRecord | undefined, person
   return (record?.results.find((r) => r.personIndex === personIndex)?.result as T | null | undefined) ?? null;
 }
 
+/** The findings a lookup can report; one about a person of the application ends in `:<index>`. */
+export const CHECK_FINDINGS = [
+  'identity_not_found',
+  'identity_mismatch',
+  'criminal_record',
+  'bad_credit',
+  'no_hrss_record',
+  'not_employed',
+  'no_own_residence',
+  'no_education_record',
+] as const;
+export type CheckFinding = (typeof CHECK_FINDINGS)[number];
+
+/** A finding's code and, for one about a person, their index in the application. */
+export function parseFinding(finding: string): { code: CheckFinding; personIndex?: number } | undefined {
+  const [code, index] = finding.split(':');
+  if (!(CHECK_FINDINGS as readonly string[]).includes(code ?? '')) return undefined;
+  return { code: code as CheckFinding, ...(index !== undefined && /^\d+$/.test(index) ? { personIndex: Number(index) } : {}) };
+}
+
 export function findingsFor(department: Department, results: CheckRecord['results'], app: Application): string[] {
-  const findings: string[] = [];
+  const findings: Array<CheckFinding | `${CheckFinding}:${number}`> = [];
   const record = { at: '', results, findings };
   switch (department) {
     case 'police':

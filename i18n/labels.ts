@@ -16,7 +16,9 @@ import type {
   Town,
 } from '../domain/vocabulary';
 import type { StuckReason } from '../app/queries/stuck-cases';
+import type { CheckFinding } from '../domain/check-findings';
 import type { RejectionReason } from '../domain/codes';
+import type { DecisionKind } from '../domain/case-rules';
 import { DEPARTMENT_TABLE } from '../domain/departments';
 import type { CaseOutcome, ReservationKind, WaitKind } from '../templates/schemas';
 
@@ -155,6 +157,38 @@ const stepStatus: Table<StepStatus> = {
   cancelled: { 'zh-CN': '已取消', en: 'cancelled' },
 };
 
+/** An officer's decision on a step (the officer workbench). */
+const decisionKind: Table<DecisionKind> = {
+  approve: { 'zh-CN': '通过', en: 'approve' },
+  reject: { 'zh-CN': '不予通过', en: 'refuse' },
+  request_supplement: { 'zh-CN': '一次性告知补正材料', en: 'ask for supplementary material' },
+};
+
+/**
+ * What a department's automated lookup asks its officer to look at (domain/check-findings.ts;
+ * a finding about one person carries `:<index>` after its code, which the page words apart).
+ */
+const checkFinding: Table<CheckFinding> = {
+  identity_not_found: { 'zh-CN': '人口信息库中查无此人', en: 'not found in the population register' },
+  identity_mismatch: { 'zh-CN': '身份信息与人口信息库不一致', en: 'identity details differ from the population register' },
+  criminal_record: { 'zh-CN': '有违法犯罪记录', en: 'has a criminal record' },
+  bad_credit: { 'zh-CN': '个人信用记录不良', en: 'poor personal credit record' },
+  no_hrss_record: { 'zh-CN': '人社系统中无就业或社保记录', en: 'no employment or social-insurance record' },
+  not_employed: { 'zh-CN': '无合法稳定就业', en: 'no legal stable employment' },
+  no_own_residence: {
+    'zh-CN': '无自有或可登记的合法稳定住所（集体户）',
+    en: 'no own or registrable residence (collective household)',
+  },
+  no_education_record: { 'zh-CN': '教育系统中无学历记录', en: 'no education record' },
+};
+
+/** A child's school place (§21–23). */
+const placementStatus: Table<'placed' | 'waiting' | 'cancelled'> = {
+  placed: { 'zh-CN': '已安排学位', en: 'placed' },
+  waiting: { 'zh-CN': '候补中', en: 'waiting' },
+  cancelled: { 'zh-CN': '已取消', en: 'cancelled' },
+};
+
 const stuckReason: Table<StuckReason> = {
   overdue: { 'zh-CN': '超期未办', en: 'overdue steps' },
   stale: { 'zh-CN': '长时间无进展', en: 'no progress' },
@@ -175,6 +209,9 @@ export const LABELS = {
   caseStatus,
   stepStatus,
   stuckReason,
+  decisionKind,
+  checkFinding,
+  placementStatus,
 } as const;
 export type LabelTable = keyof typeof LABELS;
 

@@ -17,13 +17,16 @@ import { join, relative } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import type { Department } from '../domain/vocabulary';
 import { eventually, startStack, type TestStack } from '../test/support/stack';
-import { caseInput, decide, startCase } from '../test/support/cases';
+import { awaitingDecision, caseInput, decide, startCase } from '../test/support/cases';
 import { historyToJson } from '../test/support/histories';
 import { TEST_DATA_CONVERTER } from '../test/support/services';
 import { DEMO_PEOPLE, type DemoPersona } from '../tools/simulator/demo-people';
 import {
   assignSchoolPlaceUpdate,
   caseStatusQuery,
+  claimStepUpdate,
+  releaseStepUpdate,
+  supervisorActionUpdate,
   terminateUpdate,
   type SettlementCaseInput,
   type SettlementCaseResult,
@@ -48,6 +51,15 @@ interface Scenario {
 const ALL_FOUR: Department[] = ['police', 'hrss', 'housing', 'education'];
 const approveAll = (departments: Department[]) => async (handle: CaseHandle) => {
   await Promise.all(departments.map((d) => decide(handle, d)));
+};
+
+/** An officer claims or releases a step (issue 10), as the API sends it. */
+const hold = async (handle: CaseHandle, kind: 'claim' | 'release', department: Department, officerId: string) => {
+  const requestId = randomUUID();
+  await handle.executeUpdate(kind === 'claim' ? claimStepUpdate : releaseStepUpdate, {
+    updateId: `${kind}:${department}:${requestId}`,
+    args: [{ requestId, department, officerDepartment: department, officerId }],
+  });
 };
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -97,6 +109,30 @@ const SCENARIOS: Record<string, Scenario> = {
           },
         ],
       });
+    },
+    expect: 'settled',
+  },
+  // Issue 10, officer workbench: the police officer claims the step and decides it; a housing
+  // officer claims and releases, another claims, a supervisor reassigns the step to a third, who
+  // decides it. Every claim / release / reassign Update is in the history, then the case settles.
+  'claimed-then-decided': {
+    persona: DEMO_PEOPLE.townOwner,
+    async drive(handle) {
+      await awaitingDecision(handle, 'police');
+      await hold(handle, 'claim', 'police', 'officer-police');
+      await decide(handle, 'police');
+      await awaitingDecision(handle, 'housing');
+      await hold(handle, 'claim', 'housing', 'housing-officer-1');
+      await hold(handle, 'release', 'housing', 'housing-officer-1');
+      await hold(handle, 'claim', 'housing', 'housing-officer-2');
+      const requestId = randomUUID();
+      await handle.executeUpdate(supervisorActionUpdate, {
+        updateId: requestId,
+        args: [
+          { requestId, supervisorId: 'supervisor-1', department: 'housing', action: 'reassign', officerId: 'officer-housing' },
+        ],
+      });
+      await decide(handle, 'housing');
     },
     expect: 'settled',
   },

@@ -1,14 +1,16 @@
-/** Officer routes: the department inbox, the department-scoped case view, and decisions. */
+/** Officer routes: the department inbox, the department-scoped case view, claims and releases, and decisions. */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
 import { assignSchoolPlace } from '../../app/commands/assign-school-place';
+import { claimStep } from '../../app/commands/claim-step';
 import { decideStep } from '../../app/commands/decide-step';
+import { releaseStep } from '../../app/commands/release-step';
 import { InboxItem, OPEN_STEP_STATUSES, officerInbox } from '../../app/queries/officer-inbox';
 import { schoolWaitingList, WaitingChild } from '../../app/queries/school-waiting-list';
 import { viewCaseAsOfficer } from '../../app/queries/view-case';
 import { OfficerCaseView } from '../../app/views/case-views';
-import { decisionProblems, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
+import { decisionProblems, INTERNAL_NOTE_MAX, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
 import { REJECTION_REASONS } from '../../domain/codes';
 import { DECISION_KINDS } from '../../workflows/settlement-case/messages';
 import { ROUTES } from '../../domain/vocabulary';
@@ -35,7 +37,7 @@ export const DecisionBody = z
       .string()
       .trim()
       .min(1)
-      .max(1000)
+      .max(INTERNAL_NOTE_MAX)
       .optional()
       .meta({ description: 'Officer-internal; never shown to the applicant' }),
   })
@@ -46,6 +48,11 @@ export const DecisionBody = z
       ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
   })
   .meta({ id: 'Decision' });
+
+/** Claim or release: nothing to say but, optionally, why (officer-internal, kept in the audit trail). */
+const HoldBody = z
+  .strictObject({ note: z.string().trim().min(1).max(500).optional() })
+  .meta({ id: 'StepHold', description: 'Send `{}`, or a note saying why' });
 
 export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics: Metrics): Router {
   const router = Router();
@@ -62,6 +69,10 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       route: z.enum(ROUTES).optional(),
       area: AreaQuery.optional(),
       overdue: z.enum(['true', 'false']).optional(),
+      assignedTo: z
+        .enum(['me', 'nobody'])
+        .optional()
+        .meta({ description: 'Only the steps you hold (`me`), or only those nobody holds (`nobody`)' }),
       limit: Limit,
       cursor: z.string().max(200).optional(),
     }),
@@ -95,6 +106,34 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     }),
   });
 
+  for (const kind of ['claim', 'release'] as const) {
+    addRoute(router, registry, {
+      method: 'post',
+      path: `/officer/cases/:caseId/steps/:department/${kind}`,
+      summary:
+        kind === 'claim'
+          ? 'Claim your department’s step: it shows you hold it, and no other officer decides it until you release it (or a supervisor reassigns it)'
+          : 'Release a step you hold: any officer of your department may claim or decide it again',
+      tag: 'officer',
+      roles,
+      params: CaseStepParams,
+      body: HoldBody,
+      responses: {
+        200: { description: 'The new state of the step', schema: z.object({ step: z.record(z.string(), z.unknown()) }) },
+        409: {
+          description:
+            kind === 'claim'
+              ? 'Another officer holds the step (`step-held-by-other`, naming them), the step no longer needs your department, or the case has ended'
+              : 'You do not hold the step (`step-held-by-other`), the step no longer needs your department, or the case has ended',
+        },
+      },
+      handler: async ({ caller, params, body, req }) => {
+        const input = { actor: caller, ...params, requestId: requestIdOf(req), ...body };
+        return { status: 200, body: { step: kind === 'claim' ? await claimStep(deps, input) : await releaseStep(deps, input) } };
+      },
+    });
+  }
+
   addRoute(router, registry, {
     method: 'post',
     path: '/officer/cases/:caseId/steps/:department/decision',
@@ -105,7 +144,10 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     body: DecisionBody,
     responses: {
       200: { description: 'The new state of the step', schema: z.object({ step: z.record(z.string(), z.unknown()) }) },
-      409: { description: 'The step is not awaiting a decision (e.g. another officer decided first)' },
+      409: {
+        description:
+          'The step is not awaiting a decision (e.g. another officer decided first), or another officer holds it (`step-held-by-other`)',
+      },
       422: { description: 'The decision is incomplete' },
     },
     handler: async ({ caller, params, body, req }) => {

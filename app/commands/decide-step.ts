@@ -4,9 +4,7 @@
  * refused attempt is audited here too, since a refused Update never reaches the case's history
  * and an auditor must still see it (e.g. the officer who lost a concurrent decision).
  */
-import type { AuditEntry } from '../../domain/audit';
 import { OFFICER_REASONS, reasonApplies } from '../../domain/codes';
-import { auditEventModel } from '../../models/audit-event.model';
 import { decideUpdate, settlementCaseWorkflowId, type DecideInput } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
 import { existingCase } from '../case-store';
@@ -14,6 +12,7 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { officerView, type OfficerCaseView } from '../views/case-views';
 import { withTemporalDeadline, workflowRefusal } from '../workflow-calls';
+import { auditRefusedAttempt } from './refused-attempt';
 
 export type DecideStepInput = Omit<DecideInput, 'officerDepartment' | 'officerId'> & {
   actor: OfficerActor;
@@ -73,17 +72,4 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
   // The update answers with the step as the workflow now holds it; the read model may lag.
   const c = await existingCase(deps, caseId);
   return officerView({ ...c, steps: { ...c.steps, [actor.department]: step } }, actor.department).step;
-}
-
-async function auditRefusedAttempt(
-  deps: AppDeps,
-  caseId: string,
-  requestId: string,
-  entry: Omit<AuditEntry, 'at'>,
-): Promise<void> {
-  await auditEventModel(deps.mongo).updateOne(
-    { _id: `${caseId}:api:${requestId}` },
-    { $setOnInsert: { ...entry, at: new Date().toISOString(), caseId, seq: 0, n: 0 } },
-    { upsert: true },
-  );
 }

@@ -1,15 +1,19 @@
-/** An officer's inbox: their department's open steps, soonest due first, a page at a time. */
+/**
+ * An officer's inbox: their department's open steps, soonest due first, a page at a time; each
+ * says who holds it, and the inbox can show only the steps you hold or those nobody holds.
+ */
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
+import { OPEN_STEP_STATUSES } from '../../domain/case-rules';
 import { STEP_STATUSES, type Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import type { OfficerActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { decodeCursor, OptionalInstantAndId, pageOf, type Page } from '../page-cursor';
 
-/** The step statuses an inbox lists: the step still needs its department. */
-export const OPEN_STEP_STATUSES = ['checking', 'check_failed', 'awaiting_decision', 'supplement_requested'] as const;
+/** The step statuses an inbox lists: the step still needs its department (domain/case-rules.ts). */
+export { OPEN_STEP_STATUSES };
 
 export const InboxItem = z
   .object({
@@ -32,6 +36,8 @@ export interface OfficerInboxInput {
   route?: Route;
   area?: Area;
   overdue?: boolean;
+  /** Steps you hold (`me`), or steps nobody holds yet (`nobody`); any when absent (issue 10). */
+  assignedTo?: 'me' | 'nobody';
   limit: number;
   cursor?: string;
 }
@@ -46,6 +52,9 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
   if (input.route) filter.route = input.route;
   if (input.area) filter.area = input.area;
   if (input.overdue !== undefined) filter[`${stepPath}.overdue`] = input.overdue;
+  // A released step has no assignedOfficer at all: the workflow deletes the field.
+  if (input.assignedTo === 'me') filter[`${stepPath}.assignedOfficer`] = input.actor.sub;
+  if (input.assignedTo === 'nobody') filter[`${stepPath}.assignedOfficer`] = trusted({ $exists: false });
   if (input.cursor) {
     const [due, id] = decodeCursor(input.cursor, OptionalInstantAndId);
     // Steps without a deadline yet (still checking) sort first, as missing values do.

@@ -127,7 +127,9 @@ export const ApplicantCaseSummary = z.object(CaseCore).meta({ id: 'ApplicantCase
 export type ApplicantCaseSummary = z.infer<typeof ApplicantCaseSummary>;
 
 const OfficerOwnStep = ApplicantStep.extend({
+  /** Who holds the step (their claim, or a supervisor's reassignment) and since when; absent while nobody does. */
   assignedOfficer: z.string().optional(),
+  assignedAt: z.string().optional(),
   remindedAt: z.string().optional(),
   escalatedAt: z.string().optional(),
   check: z

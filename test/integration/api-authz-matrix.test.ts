@@ -18,6 +18,10 @@ interface Fixtures {
   withdrawCaseId: string;
   decisionCaseId: string;
   terminationCaseId: string;
+  /** Its police step awaits a decision and nobody holds it. */
+  claimCaseId: string;
+  /** Its police step is held by `stepOfficer`, who may release it. */
+  releaseCaseId: string;
   probeId: string;
 }
 
@@ -93,6 +97,14 @@ const MATRIX: Record<string, Entry> = {
   },
   'POST /api/v1/officer/cases/{caseId}/steps/{department}/decision': {
     call: (fx) => ({ path: `/api/v1/officer/cases/${fx.decisionCaseId}/steps/police/decision`, body: { decision: 'approve' } }),
+    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 200, otherOfficer: 403, supervisor: 403 },
+  },
+  'POST /api/v1/officer/cases/{caseId}/steps/{department}/claim': {
+    call: (fx) => ({ path: `/api/v1/officer/cases/${fx.claimCaseId}/steps/police/claim`, body: {} }),
+    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 200, otherOfficer: 403, supervisor: 403 },
+  },
+  'POST /api/v1/officer/cases/{caseId}/steps/{department}/release': {
+    call: (fx) => ({ path: `/api/v1/officer/cases/${fx.releaseCaseId}/steps/police/release`, body: {} }),
     expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 200, otherOfficer: 403, supervisor: 403 },
   },
   'GET /api/v1/officer/school-waitlist': {
@@ -178,14 +190,21 @@ describe('API: authorization matrix, every route × every caller', () => {
       otherOfficer: t.education,
       supervisor: t.supervisor,
     };
-    const [caseId, withdrawCaseId, decisionCaseId, terminationCaseId] = [
+    const [caseId, withdrawCaseId, decisionCaseId, terminationCaseId, claimCaseId, releaseCaseId] = [
+      await submitCase(stack, t.applicant, townBody()),
+      await submitCase(stack, t.applicant, townBody()),
       await submitCase(stack, t.applicant, townBody()),
       await submitCase(stack, t.applicant, townBody()),
       await submitCase(stack, t.applicant, townBody()),
       await submitCase(stack, t.applicant, townBody()),
     ];
-    for (const id of [caseId, withdrawCaseId, decisionCaseId, terminationCaseId])
+    for (const id of [caseId, withdrawCaseId, decisionCaseId, terminationCaseId, claimCaseId, releaseCaseId])
       await waitForWorkflow(stack, id, (c) => c.steps.police?.status === 'awaiting_decision', 'police awaiting');
+    await request(stack.app)
+      .post(`/api/v1/officer/cases/${releaseCaseId}/steps/police/claim`)
+      .set('authorization', t.police)
+      .send({})
+      .expect(200);
     const probe = await request(stack.app)
       .post('/api/v1/diagnostics/probes')
       .set('authorization', t.supervisor)
@@ -196,6 +215,8 @@ describe('API: authorization matrix, every route × every caller', () => {
       withdrawCaseId: withdrawCaseId!,
       decisionCaseId: decisionCaseId!,
       terminationCaseId: terminationCaseId!,
+      claimCaseId: claimCaseId!,
+      releaseCaseId: releaseCaseId!,
       probeId: probe.body.probeId,
     };
     doc = (await request(stack.app).get('/api/v1/openapi.json').expect(200)).body;

@@ -21,8 +21,16 @@ import { TEST_DATA_CONVERTER } from '../support/services';
 
 const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
 const VARIANTS_DIR = join(__dirname, '..', 'fixtures', 'workflows');
-/** At least one recorded history per route and ending (issue 3, "Temporal practice"). */
-const REQUIRED = ['town-settled', 'points-settled', 'collective-household', 'with-children', 'rejected-after-commits'];
+/** At least one recorded history per route and ending (issue 3, "Temporal practice"), and one with claims (issue 10). */
+const REQUIRED = [
+  'town-settled',
+  'points-settled',
+  'collective-household',
+  'with-children',
+  'rejected-after-commits',
+  // Issue 10: officers claim, release and decide; a supervisor reassigns.
+  'claimed-then-decided',
+];
 
 const noop = () => undefined;
 const quietBundler = { trace: noop, debug: noop, info: noop, warn: noop, log: noop, error: noop };

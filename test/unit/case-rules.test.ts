@@ -9,12 +9,14 @@ import {
   actionProblemForStep,
   actionProblems,
   decisionProblems,
+  heldByOther,
+  isOpenStep,
   NOTICE_TEXT_MAX,
   stepDecisionProblem,
 } from '../../domain/case-rules';
 import { OFFICER_REASONS } from '../../domain/codes';
 import { DEPARTMENT_TABLE, ownerOf } from '../../domain/departments';
-import { DEPARTMENTS, departmentsFor, ROUTES } from '../../domain/vocabulary';
+import { DEPARTMENTS, departmentsFor, ROUTES, STEP_STATUSES } from '../../domain/vocabulary';
 import { RESERVATION_KINDS } from '../../domain/codes';
 
 const step = (over: Partial<StepState> = {}): StepState => ({
@@ -108,6 +110,20 @@ describe('supervisor action rules', () => {
       actionProblemForStep({ action: 'authorise_supplement_round', note: '复印件不清晰' }, 'housing', step()) ?? '',
       /may still ask once/,
     );
+  });
+});
+
+describe('who holds a step (issue 10)', () => {
+  it('when a step is held, then it is held by another for everyone but its holder; a step nobody holds is nobody’s', () => {
+    const held = step({ assignedOfficer: 'housing-officer-a', assignedAt: '2026-12-01T00:00:00.000Z' });
+    assert.equal(heldByOther(held, 'housing-officer-b'), 'housing-officer-a');
+    assert.equal(heldByOther(held, 'housing-officer-a'), undefined);
+    assert.equal(heldByOther(step(), 'housing-officer-b'), undefined);
+  });
+
+  it('when a step still needs its department, then it is open (claimable); pending, decided or cancelled steps are not', () => {
+    const open = STEP_STATUSES.filter((status) => isOpenStep(step({ status })));
+    assert.deepEqual(open, ['checking', 'check_failed', 'awaiting_decision', 'supplement_requested']);
   });
 });
 

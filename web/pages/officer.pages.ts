@@ -1,23 +1,33 @@
-/** The officer workbench (keyboard first): the department's inbox, one case, claim / release, decide. */
-import { Router } from 'express';
+/**
+ * The officer workbench (issue 10; keyboard first, works without JavaScript): the department's
+ * inbox, one case with claim / release, deciding with a confirmation, and the education
+ * department's school waiting list. Each page lives in web/pages/officer/; every rule and query
+ * is the application layer's (app/), as for the JSON API.
+ */
+import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app/deps';
-import { officerInbox } from '../../app/queries/officer-inbox';
-import { actorOf, render, requireRole, tr } from './page';
+import { requireRole } from './page';
+import { showCase } from './officer/case';
+import { confirmPage, decisionPage, holdPage } from './officer/decide';
+import { inboxPage } from './officer/inbox';
+import { placeChildPage, waitlistPage } from './officer/waitlist';
+
+type Page = (deps: AppDeps, req: Request, res: Response) => Promise<void>;
 
 export function officerPages(deps: AppDeps): Router {
   const router = Router();
+  const page = (p: Page) => (req: Request, res: Response) => p(deps, req, res);
   router.use('/officer', requireRole('officer'));
-
-  router.get('/officer/inbox', async (req, res) => {
-    const actor = actorOf(req, 'officer');
-    const cursor = typeof req.query.cursor === 'string' && req.query.cursor.length <= 200 ? req.query.cursor : undefined;
-    const page = await officerInbox(deps, { actor, limit: 25, cursor });
-    render(req, res, 'officer/inbox', {
-      title: tr(req, 'inboxTitle'),
-      department: actor.department,
-      items: page.items,
-      nextCursor: page.nextCursor,
-    });
-  });
+  router.get('/officer/inbox', page(inboxPage));
+  router.get(
+    '/officer/cases/:caseId',
+    page((d, req, res) => showCase(d, req, res)),
+  );
+  router.post('/officer/cases/:caseId/claim', page(holdPage('claim')));
+  router.post('/officer/cases/:caseId/release', page(holdPage('release')));
+  router.post('/officer/cases/:caseId/decision', page(decisionPage));
+  router.post('/officer/cases/:caseId/decision/confirm', page(confirmPage));
+  router.get('/officer/school-waitlist', page(waitlistPage));
+  router.post('/officer/cases/:caseId/children/:personIndex/school-place', page(placeChildPage));
   return router;
 }

@@ -1,20 +1,22 @@
 /**
- * The case's messages: the status Query and the Updates (officer decisions, supplements,
- * withdrawal, termination, supervisor actions, school placements). Each Update's validator
+ * The case's messages: the status Query and the Updates (officer decisions, claims and releases,
+ * supplements, withdrawal, termination, supervisor actions, school placements). Each Update's validator
  * refuses with a named refusal (the contract's `Refusal`) before anything changes, using the
  * same rules the API checks at its edge (domain/case-rules.ts); each request id has one effect,
  * however often it is delivered.
  */
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { SchoolPlacement, StepDecision, StepState } from '../../domain/case-state';
-import { actionProblemForStep, SCHOOL_NAME_MAX, stepDecisionProblem } from '../../domain/case-rules';
+import { actionProblemForStep, heldByOther, isOpenStep, SCHOOL_NAME_MAX, stepDecisionProblem } from '../../domain/case-rules';
 import type { Role } from '../../domain/vocabulary';
 import * as notices from './notices';
 import {
   assignSchoolPlaceUpdate,
   caseStatusQuery,
+  claimStepUpdate,
   decideUpdate,
   provideSupplementUpdate,
+  releaseStepUpdate,
   supervisorActionUpdate,
   terminateUpdate,
   withdrawUpdate,
@@ -22,6 +24,7 @@ import {
   type DecideInput,
   type ProvideSupplementInput,
   type Refusal,
+  type StepHoldInput,
   type SupervisorActionInput,
   type TerminateInput,
   type WithdrawInput,
@@ -85,11 +88,87 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
           refuse('WrongDepartment', `a ${d.officerDepartment} officer cannot decide the ${d.department} step`);
         if (ended() || s.status !== 'awaiting_decision')
           refuse('StepNotAwaitingDecision', `the ${d.department} step is ${s.status}, not awaiting a decision`);
+        const holder = heldByOther(s, d.officerId);
+        if (holder)
+          refuse(
+            'StepHeldByOther',
+            `the ${d.department} step is held by ${holder}: only they decide it, until they release it or a supervisor reassigns it`,
+          );
         // What reaches the applicant's notice must fit its template, or it could never be written.
         const problem = stepDecisionProblem(d, input.application.route, d.department, s);
         if (problem) refuse(problem.kind === 'round_used' ? 'SupplementRoundUsed' : 'InvalidDecision', problem.message);
       },
     },
+  );
+
+  // Claim and release (issue 10). Their request ids are kept apart from the other Updates', so a
+  // client reusing one key for a claim and then a decision gets two requests, not one replayed.
+  const holdRefusal = (h: StepHoldInput, kind: 'claim' | 'release'): void => {
+    const s = state.steps[h.department];
+    if (!s) refuse('StepNotFound', `this case has no ${h.department} step`);
+    if (h.officerDepartment !== h.department)
+      refuse('WrongDepartment', `a ${h.officerDepartment} officer cannot ${kind} the ${h.department} step`);
+    if (ended()) refuse('CaseNotOpen', 'the case has ended');
+    if (!isOpenStep(s))
+      refuse('StepNotAwaitingDecision', `the ${h.department} step is ${s.status}: it no longer needs its department`);
+    if (kind === 'claim') {
+      const holder = heldByOther(s, h.officerId);
+      if (holder) refuse('StepHeldByOther', `the ${h.department} step is held by ${holder}`);
+    } else if (s.assignedOfficer !== h.officerId) {
+      refuse(
+        'StepHeldByOther',
+        s.assignedOfficer
+          ? `the ${h.department} step is held by ${s.assignedOfficer}, not by you`
+          : `nobody holds the ${h.department} step`,
+      );
+    }
+  };
+
+  setHandler(
+    claimStepUpdate,
+    async (h) => {
+      const key = `claim:${h.requestId}`;
+      if (handled.has(key)) return handled.get(key) as StepState;
+      const s = step(h.department);
+      // Claiming a step you already hold changes nothing and is not audited again.
+      if (s.assignedOfficer === h.officerId) return answered(key, s);
+      s.assignedOfficer = h.officerId;
+      s.assignedAt = now();
+      audit({
+        type: 'step_claimed',
+        actor: { id: h.officerId, role: 'officer', department: h.officerDepartment },
+        department: h.department,
+        what: 'claimed',
+        why: h.note,
+      });
+      // Taken synchronously: a repeat of this request meanwhile gets it, a rival claim is refused.
+      handled.set(key, snapshot(s));
+      await flush();
+      return answered(key, s);
+    },
+    { validator: (h: StepHoldInput) => (handled.has(`claim:${h.requestId}`) ? undefined : holdRefusal(h, 'claim')) },
+  );
+
+  setHandler(
+    releaseStepUpdate,
+    async (h) => {
+      const key = `release:${h.requestId}`;
+      if (handled.has(key)) return handled.get(key) as StepState;
+      const s = step(h.department);
+      delete s.assignedOfficer;
+      delete s.assignedAt;
+      audit({
+        type: 'step_released',
+        actor: { id: h.officerId, role: 'officer', department: h.officerDepartment },
+        department: h.department,
+        what: 'released',
+        why: h.note,
+      });
+      handled.set(key, snapshot(s));
+      await flush();
+      return answered(key, s);
+    },
+    { validator: (h: StepHoldInput) => (handled.has(`release:${h.requestId}`) ? undefined : holdRefusal(h, 'release')) },
   );
 
   setHandler(
@@ -181,7 +260,9 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
           break;
         }
         case 'reassign':
+          // Overrides any officer's claim: the new holder alone decides the step from now on.
           s.assignedOfficer = a.officerId!;
+          s.assignedAt = now();
           break;
         case 'escalate':
           s.escalatedAt = now();

@@ -29,6 +29,8 @@ export const REFUSALS = [
   'CaseNotOpen',
   'InvalidAction',
   'NoPlacementAwaited',
+  /** Another officer holds the step (claim, decide), or the caller does not hold it (release). */
+  'StepHeldByOther',
 ] as const;
 export type Refusal = (typeof REFUSALS)[number];
 
@@ -91,6 +93,23 @@ export interface DecideInput {
   internalNote?: string;
 }
 export const decideUpdate = defineUpdate<StepState, [DecideInput]>('decide');
+
+/**
+ * An officer takes (claim) or gives up (release) their department's step (issue 10): while an
+ * officer holds a step, only they decide it, until they release it or a supervisor reassigns it.
+ */
+export interface StepHoldInput {
+  requestId: string;
+  /** The step being claimed or released. */
+  department: Department;
+  /** The officer's own department (from their token): must equal `department`. */
+  officerDepartment: Department;
+  officerId: string;
+  /** Why, for the audit trail (officer-internal). */
+  note?: string;
+}
+export const claimStepUpdate = defineUpdate<StepState, [StepHoldInput]>('claimStep');
+export const releaseStepUpdate = defineUpdate<StepState, [StepHoldInput]>('releaseStep');
 
 export interface ProvideSupplementInput {
   requestId: string;

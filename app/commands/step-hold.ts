@@ -1,0 +1,78 @@
+/**
+ * What claiming and releasing a step share (issue 10, officer workbench; claim-step.ts and
+ * release-step.ts): the department check, the Update, and the audit of a refused attempt. The
+ * workflow's validator has the last word (who holds the step is its state, not the read model's).
+ */
+import type { Department } from '../../domain/vocabulary';
+import { claimStepUpdate, releaseStepUpdate, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
+import type { OfficerActor } from '../actor';
+import { existingCase } from '../case-store';
+import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
+import { officerView, type OfficerCaseView } from '../views/case-views';
+import { withTemporalDeadline, workflowRefusal } from '../workflow-calls';
+import { auditRefusedAttempt } from './refused-attempt';
+
+export interface StepHoldRequest {
+  actor: OfficerActor;
+  caseId: string;
+  department: Department;
+  /** Idempotency key: the same request delivered twice has one effect. */
+  requestId: string;
+  /** Why, for the audit trail (officer-internal). */
+  note?: string;
+}
+
+const UPDATES = { claim: claimStepUpdate, release: releaseStepUpdate };
+const REFUSED = { claim: 'step_claim_refused', release: 'step_release_refused' } as const;
+
+/** The step after the claim or release, as the officer may see it. */
+export async function changeStepHold(
+  deps: AppDeps,
+  kind: 'claim' | 'release',
+  input: StepHoldRequest,
+): Promise<OfficerCaseView['step']> {
+  const { actor, caseId, department, requestId, note } = input;
+  const refused = (why: string) =>
+    auditRefusedAttempt(deps, caseId, `${kind}:${requestId}`, {
+      type: REFUSED[kind],
+      actor: { id: actor.sub, role: 'officer', department: actor.department },
+      department,
+      what: kind,
+      why,
+      data: { requestId },
+    });
+
+  // A made-up case id is "no such case" before anything is audited: audit lines belong to real cases.
+  await existingCase(deps, caseId);
+  if (department !== actor.department) {
+    await refused('wrong_department');
+    throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot ${kind} the ${department} step`);
+  }
+  const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
+  let step;
+  try {
+    step = await withTemporalDeadline(deps, () =>
+      handle.executeUpdate(UPDATES[kind], {
+        updateId: `${kind}:${actor.department}:${requestId}`,
+        args: [
+          {
+            requestId,
+            department,
+            officerDepartment: actor.department,
+            officerId: actor.sub,
+            ...(note ? { note } : {}),
+          },
+        ],
+      }),
+    );
+  } catch (err) {
+    const refusal = workflowRefusal(err, { caseLoaded: true });
+    if (!refusal) throw err;
+    await refused(refusal.code);
+    throw refusal;
+  }
+  // The update answers with the step as the workflow now holds it; the read model may lag.
+  const c = await existingCase(deps, caseId);
+  return officerView({ ...c, steps: { ...c.steps, [department]: step } }, department).step;
+}

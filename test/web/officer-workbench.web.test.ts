@@ -1,0 +1,239 @@
+/**
+ * The officer workbench in a real browser (issue 10): two police officers and a housing officer
+ * sign in at the embedded provider, find a case in their inbox, claim it, decide with a
+ * confirmation (approve, reject with a reason code, a supplement request listing every item),
+ * see the outcome; a step another officer holds is refused; an officer sees only their
+ * department's step (or 404); a decision posted without the CSRF token is refused. axe on every
+ * page; screenshots in both languages at a desk viewport.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { bearer, submitCase, townBody, waitForCase, waitForStep } from '../support/api';
+import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+
+const DESK = { width: 1280, height: 800 };
+
+describe('web pages: the officer workbench in a real browser', () => {
+  let web: WebStack;
+  let browser: Browser;
+
+  before(async () => {
+    web = await startWebStack('web_officer_workbench');
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  /** A town case (police + housing) whose two steps await their officers; a fresh applicant each time. */
+  const awaitingCase = async (): Promise<{ caseId: string; caseNumber: string }> => {
+    const sub = `applicant-web-${Math.random().toString(36).slice(2, 8)}`;
+    const auth = await bearer(web.stack, { sub, role: 'applicant' });
+    const caseId = await submitCase(web.stack, auth, townBody());
+    await waitForStep(web.stack, caseId, 'police', 'awaiting_decision');
+    const c = await waitForStep(web.stack, caseId, 'housing', 'awaiting_decision');
+    return { caseId, caseNumber: c.caseNumber };
+  };
+  const officer = async (username: string, locale: 'zh-CN' | 'en-GB' = 'zh-CN'): Promise<Page> => {
+    const page = await newPage(browser, { locale, viewport: DESK });
+    await signIn(page, web, username, DEMO_PASSWORDS.officer, '/officer/inbox');
+    return page;
+  };
+  const caseUrl = (caseId: string) => `${web.baseUrl}/officer/cases/${caseId}`;
+
+  it('when two police officers work one case, then the first claims and approves it with a confirmation, and the second sees who holds it and is refused deciding it', async () => {
+    // Arrange
+    const { caseId, caseNumber } = await awaitingCase();
+    const first = await officer('police');
+    const second = await officer('police2');
+    try {
+      // Act + Assert: the inbox lists the case, soonest due first, nobody holds it.
+      await first.goto(`${web.baseUrl}/officer/inbox`);
+      const row = first.getByRole('row', { name: new RegExp(caseNumber) });
+      await row.waitFor();
+      await row.getByText('无人认领').waitFor();
+      await axeCheck(first);
+      await screenshot(first, 'web-officer-inbox-zh-CN');
+
+      await row.getByRole('link', { name: caseNumber }).click();
+      await first.getByRole('heading', { name: `案件 ${caseNumber}` }).waitFor();
+      // The lookup's finding, in words: the fresh applicant is unknown to the population register.
+      await first.getByText('人口信息库中查无此人').waitFor();
+      await first.getByRole('button', { name: '认领此案件' }).click();
+      await first.getByText(`您已认领案件 ${caseNumber}。`).waitFor();
+      await first.getByText('您已认领本环节。').waitFor();
+
+      // The second officer: the inbox and the case say who holds it, no decide form is offered.
+      await second.goto(`${web.baseUrl}/officer/inbox?assignedTo=nobody`);
+      assert.equal(await second.getByRole('link', { name: caseNumber }).count(), 0, 'a held case is not "nobody’s"');
+      await second.goto(caseUrl(caseId));
+      await second.getByText('本环节已由 officer-police-1 认领').waitFor();
+      assert.equal(await second.getByRole('button', { name: '继续' }).count(), 0, 'no decide form for a step another holds');
+      await axeCheck(second);
+      // A decision posted anyway (the form from before the claim, say) is refused in words.
+      const csrf = await second.locator('input[name=_csrf]').first().inputValue();
+      const forged = await second.request.post(`${caseUrl(caseId)}/decision/confirm`, {
+        form: { _csrf: csrf, requestId: crypto.randomUUID(), decision: 'approve', action: 'confirm' },
+        maxRedirects: 0,
+      });
+      assert.equal(forged.status(), 409);
+      assert.match(await forged.text(), /本环节已由其他经办人认领/);
+
+      // The holder decides: approve, with an internal note, through the confirmation page.
+      await first.goto(caseUrl(caseId));
+      await axeCheck(first);
+      await screenshot(first, 'web-officer-case-zh-CN');
+      await first.getByLabel('通过', { exact: true }).check();
+      await first.getByLabel('内部备注（选填）').fill('已与申请人电话核实身份（警方内部）');
+      await first.getByRole('button', { name: '继续' }).click();
+      await first.getByRole('heading', { name: '确认决定' }).waitFor();
+      await axeCheck(first);
+      await screenshot(first, 'web-officer-confirm-zh-CN');
+      await first.getByRole('button', { name: '确认' }).click();
+      await first.waitForURL(caseUrl(caseId));
+      await first.getByText(`已对案件 ${caseNumber} 作出决定：通过。本环节现为：已通过。`).waitFor();
+      await axeCheck(first);
+      const c = await waitForStep(web.stack, caseId, 'police', 'approved');
+      assert.equal(c.steps.police?.decision?.by, 'officer-police-1');
+    } finally {
+      await first.context().close();
+      await second.context().close();
+    }
+  });
+
+  it('when a housing officer asks for material in English, then a missing list is an error next to the field, and the request lists every item; they never see the police step', async () => {
+    // Arrange
+    const { caseId, caseNumber } = await awaitingCase();
+    const housing = await officer('housing', 'en-GB');
+    try {
+      await housing.goto(`${web.baseUrl}/officer/inbox?route=town&status=awaiting_decision`);
+      await housing.getByRole('link', { name: caseNumber }).waitFor();
+      await axeCheck(housing);
+      await screenshot(housing, 'web-officer-inbox-en');
+      await housing.getByRole('link', { name: caseNumber }).click();
+      await housing.getByRole('heading', { name: `Case ${caseNumber}` }).waitFor();
+      await axeCheck(housing);
+      await screenshot(housing, 'web-officer-case-en');
+
+      // Act: ask for material without listing any.
+      await housing.getByLabel('Ask for supplementary material').check();
+      await housing.getByRole('button', { name: 'Continue' }).click();
+
+      // Assert: the error summary links to the field, the field says what is wrong.
+      const summary = housing.locator('.error-summary');
+      await summary.getByRole('link', { name: 'List the missing material, one item a line' }).waitFor();
+      assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#missing');
+      assert.match(await housing.title(), /^Error: /);
+      await axeCheck(housing);
+      await screenshot(housing, 'web-officer-case-errors-en');
+
+      // Act: list the items, one a line (一次性告知), and confirm.
+      await housing.getByLabel('Everything that is missing').fill('房屋产权证明原件\n\n  公共租赁住房使用证明  \n');
+      await housing.getByRole('button', { name: 'Continue' }).click();
+      await housing.getByRole('heading', { name: 'Check your decision' }).waitFor();
+      const items = housing.locator('.summary-list ol li');
+      assert.deepEqual(await items.allInnerTexts(), ['房屋产权证明原件', '公共租赁住房使用证明']);
+      await axeCheck(housing);
+      await screenshot(housing, 'web-officer-confirm-en');
+      await housing.getByRole('button', { name: 'Confirm' }).click();
+      await housing.waitForURL(caseUrl(caseId));
+      await housing.getByText(`Case ${caseNumber}: you decided to ask for supplementary material.`).waitFor();
+
+      const c = await waitForStep(web.stack, caseId, 'housing', 'supplement_requested');
+      assert.deepEqual(c.steps.housing?.supplement?.missing, ['房屋产权证明原件', '公共租赁住房使用证明']);
+      // The police step is only a status here: no police findings, no police decision form.
+      await housing.reload();
+      await housing.getByRole('heading', { name: 'Other departments’ steps' }).waitFor();
+      assert.equal(await housing.getByText('not found in the population register').count(), 0);
+      await housing.getByText('Supplement requests: 1 of 1 made').waitFor();
+    } finally {
+      await housing.context().close();
+    }
+  });
+
+  it('when a police officer refuses a case, then the reasons offered are the town route’s for police only, and the case page shows the refusal with its reason', async () => {
+    // Arrange
+    const { caseId, caseNumber } = await awaitingCase();
+    const police = await officer('police');
+    try {
+      await police.goto(caseUrl(caseId));
+      // §1 全面放开: a criminal record is no reason on the town route, so it is not offered.
+      const offered = await police
+        .locator('#reasonCode option')
+        .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+      assert.deepEqual(offered, ['', 'identity_mismatch', 'fraudulent_material', 'incomplete_material', 'other']);
+
+      // Act: refuse without a reason first, then with one.
+      await police.getByLabel('不予通过', { exact: true }).check();
+      await police.getByRole('button', { name: '继续' }).click();
+      await police.locator('.error-summary').getByRole('link', { name: '请选择不予通过的理由' }).waitFor();
+      await axeCheck(police);
+      await police.getByLabel('不予通过的理由').selectOption('identity_mismatch');
+      await police.getByLabel('告知申请人的理由说明').fill('经核查，身份信息与人口信息库登记不一致。');
+      await police.getByRole('button', { name: '继续' }).click();
+      await police.getByText('整个申请不予落户').waitFor();
+      await police.getByRole('button', { name: '确认' }).click();
+      await police.waitForURL(caseUrl(caseId));
+
+      // Assert
+      await police.getByText(`已对案件 ${caseNumber} 作出决定：不予通过。本环节现为：未通过。`).waitFor();
+      // The page reads the read model, which may trail the workflow a moment: once it has the decision, so does the page.
+      await waitForCase(web.stack, caseId, (c) => c.status === 'rejected', 'case rejected');
+      await police.reload();
+      const decision = police.locator('.summary-list').filter({ hasText: '决定人' });
+      await decision.getByText('身份信息与人口信息库登记不一致').first().waitFor();
+      await decision.getByText('经核查，身份信息与人口信息库登记不一致。').waitFor();
+      await axeCheck(police);
+    } finally {
+      await police.context().close();
+    }
+  });
+
+  it('when an officer opens a case that has no step of their department, then it is not found (404), and a decision posted without its CSRF token is refused (403)', async () => {
+    // Arrange
+    const { caseId } = await awaitingCase();
+    const education = await officer('education');
+    const police = await officer('police', 'en-GB');
+    try {
+      // Act + Assert: a town case without children has no education step.
+      const res = await education.goto(caseUrl(caseId));
+      assert.equal(res?.status(), 404);
+      await axeCheck(education);
+      // The education officer's own page: the school waiting list (empty here).
+      await education.goto(`${web.baseUrl}/officer/school-waitlist`);
+      await education.getByRole('heading', { name: '学位候补名单' }).waitFor();
+      await axeCheck(education);
+      await screenshot(education, 'web-officer-waitlist-zh-CN');
+      await education.goto(`${web.baseUrl}/officer/school-waitlist?lang=en`);
+      await education.getByRole('heading', { name: 'School waiting list' }).waitFor();
+      await axeCheck(education);
+      await screenshot(education, 'web-officer-waitlist-en');
+      const notEducation = await police.goto(`${web.baseUrl}/officer/school-waitlist`);
+      assert.equal(notEducation?.status(), 403);
+
+      const forged = await police.request.post(`${caseUrl(caseId)}/decision/confirm`, {
+        form: { requestId: crypto.randomUUID(), decision: 'approve', action: 'confirm' },
+        maxRedirects: 0,
+      });
+      assert.equal(forged.status(), 403);
+      // A request outside the page carries no language preference: the Chinese default.
+      assert.match(await forged.text(), /表单已失效/);
+      const c = await waitForStep(web.stack, caseId, 'police', 'awaiting_decision');
+      assert.equal(c.steps.police?.decision, undefined, 'nothing was decided');
+
+      // Claim and release: the step is nobody's again.
+      await police.goto(caseUrl(caseId));
+      await police.getByRole('button', { name: 'Claim this case' }).click();
+      await police.getByRole('button', { name: 'Release this case' }).click();
+      await police.getByText('You have released case').waitFor();
+      await police.getByText('Nobody holds this step yet.').waitFor();
+      await axeCheck(police);
+    } finally {
+      await education.context().close();
+      await police.context().close();
+    }
+  });
+});

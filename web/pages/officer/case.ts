@@ -1,0 +1,161 @@
+/**
+ * One case as the officer's department may see it (issue 10): app/queries/view-case.ts decides
+ * what that is (their step in full, the people that step concerns, the others' status only).
+ * The page adds who holds the step with claim / release, and the decide form while the step
+ * awaits a decision that is theirs to make. A refusal of an action shows here, in words.
+ */
+import type { Request, Response } from 'express';
+import type { OfficerActor } from '../../../app/actor';
+import type { AppDeps } from '../../../app/deps';
+import { AppError } from '../../../app/errors';
+import { viewCaseAsOfficer } from '../../../app/queries/view-case';
+import type { OfficerCaseView } from '../../../app/views/case-views';
+import { parseFinding } from '../../../domain/check-findings';
+import { heldByOther, isOpenStep, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, type DecisionKind } from '../../../domain/case-rules';
+import { OFFICER_REASONS, type RejectionReason } from '../../../domain/codes';
+import { label } from '../../../i18n/labels';
+import type { MessageKey } from '../../../i18n/messages';
+import { actorOf, render, tr } from '../page';
+import { blankDecisionForm, type DecisionFormValues, type FormError } from './decision-form';
+
+/** The decide form's choices, as an officer reads them. */
+export const DECISION_TEXT: Record<DecisionKind, MessageKey> = {
+  approve: 'officerApprove',
+  reject: 'officerReject',
+  request_supplement: 'officerRequestSupplement',
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The case id of a page's URL; anything else is no case (the 404 page). */
+export function caseIdOf(req: Request): string {
+  const id = req.params.caseId;
+  if (typeof id !== 'string' || !UUID.test(id)) throw new AppError('not_found', 'not-found', 'No such case');
+  return id;
+}
+
+/** What this officer may do with the step now. */
+export interface StepActions {
+  holder?: string;
+  heldByMe: boolean;
+  heldByOther?: string;
+  canDecide: boolean;
+  offered: DecisionKind[];
+  reasons: readonly RejectionReason[];
+}
+
+export function stepActions(view: OfficerCaseView, actor: OfficerActor): StepActions {
+  const { step } = view;
+  const other = heldByOther(step, actor.sub);
+  const reasons = OFFICER_REASONS[view.route][view.department];
+  const offered: DecisionKind[] = ['approve'];
+  if (reasons.length) offered.push('reject');
+  if (step.supplementRounds < step.supplementRoundsAllowed) offered.push('request_supplement');
+  return {
+    ...(step.assignedOfficer ? { holder: step.assignedOfficer } : {}),
+    heldByMe: step.assignedOfficer === actor.sub,
+    ...(other ? { heldByOther: other } : {}),
+    canDecide: step.status === 'awaiting_decision' && !other,
+    offered,
+    reasons,
+  };
+}
+
+/** An action the application layer refused, in the officer's words, and the page status it answers with. */
+export function refusalOf(req: Request, err: unknown): { text: string; status: number } {
+  if (!(err instanceof AppError) || err.kind === 'not_found') throw err;
+  const keys: Record<string, MessageKey> = {
+    'step-held-by-other': 'officerRefusedHeld',
+    'step-not-awaiting-decision': 'officerRefusedNotAwaiting',
+    'wrong-department': 'officerRefusedWrongDepartment',
+    'supplement-round-used': 'officerRefusedRoundUsed',
+    'case-not-open': 'officerRefusedCaseEnded',
+    'no-placement-awaited': 'officerRefusedNoPlacement',
+  };
+  const key = keys[err.code];
+  const text = key ? tr(req, key) : tr(req, 'officerRefusedInvalid', { detail: err.message });
+  return { text, status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422 };
+}
+
+/**
+ * Sets the one-shot message and redirects once the session is saved: express-session sends the
+ * response's headers before its own save completes, so the browser's next request could load
+ * the session without the message (seen in the browser tests).
+ */
+export async function flashAndRedirect(req: Request, res: Response, text: string, href: string): Promise<void> {
+  req.session.flash = { kind: 'success', text };
+  await new Promise<void>((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
+  res.redirect(303, href);
+}
+
+export interface CasePageExtras {
+  form?: DecisionFormValues;
+  errors?: FormError[];
+  refusal?: string;
+  status?: number;
+}
+
+const resultLines = (result: Record<string, unknown> | null): string[] =>
+  result ? Object.entries(result).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`) : [];
+
+export async function showCase(deps: AppDeps, req: Request, res: Response, extras: CasePageExtras = {}): Promise<void> {
+  const actor = actorOf(req, 'officer');
+  const view = await viewCaseAsOfficer(deps, { actor, caseId: caseIdOf(req) });
+  const { step } = view;
+  const actions = stepActions(view, actor);
+  const locale = req.locale;
+  const personName = (i: number) => view.persons[i]?.name ?? tr(req, 'officerChildN', { n: i });
+  const form = extras.form ?? blankDecisionForm();
+  const holderText = (id: string) => (id === actor.sub ? tr(req, 'officerHeldByYou') : id);
+
+  render(
+    req,
+    res,
+    'officer/case',
+    {
+      title: tr(req, 'officerCaseTitle', { caseNumber: view.caseNumber }),
+      errors: extras.errors,
+      refusal: extras.refusal,
+      backLink: { href: '/officer/inbox', text: tr(req, 'inboxTitle') },
+      c: view,
+      step,
+      open: isOpenStep(step),
+      holder: actions.holder ? holderText(actions.holder) : undefined,
+      heldByMe: actions.heldByMe,
+      heldByOtherText: actions.heldByOther ? tr(req, 'officerHeldByOther', { officer: actions.heldByOther }) : undefined,
+      canDecide: actions.canDecide,
+      findings: (step.check?.findings ?? []).map((f) => {
+        const parsed = parseFinding(f);
+        if (!parsed) return f;
+        const words = label('checkFinding', parsed.code, locale);
+        return parsed.personIndex === undefined ? words : `${personName(parsed.personIndex)}：${words}`;
+      }),
+      checkResults: (step.check?.results ?? []).map((r) => ({ name: personName(r.personIndex), lines: resultLines(r.result) })),
+      decision: step.decision ? { ...step.decision, by: holderText(step.decision.by) } : undefined,
+      placements: view.schoolPlacements?.map((p) => ({
+        ...p,
+        statusText: label('placementStatus', p.status, locale),
+      })),
+      // The decide form.
+      form,
+      decisionOptions: actions.offered.map((value, i) => ({
+        value,
+        id: i === 0 ? 'decision' : `decision-${value}`,
+        checked: form.decision === value,
+        text: tr(req, DECISION_TEXT[value]),
+        hint:
+          value === 'reject'
+            ? tr(req, 'officerRejectHint')
+            : value === 'request_supplement'
+              ? tr(req, 'officerSupplementHint')
+              : undefined,
+      })),
+      canReject: actions.offered.includes('reject'),
+      roundUsed: !actions.offered.includes('request_supplement'),
+      reasonOptions: actions.reasons.map((value) => ({ value, selected: value === form.reasonCode })),
+      limits: { text: NOTICE_TEXT_MAX, items: SUPPLEMENT_MAX_ITEMS },
+      fieldErrors: Object.fromEntries((extras.errors ?? []).map((e) => [e.field, e.text])),
+    },
+    extras.status ?? 200,
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * Deciding a step from the workbench (issue 10): the case page's form posts here; a complete
+ * decision gets a confirmation page (what will happen, Confirm / Change, the values carried in
+ * hidden fields with the request id the form was rendered with), and Confirm calls decideStep
+ * (app/commands/decide-step.ts), whose workflow validator has the last word. A refusal — the
+ * step no longer awaits a decision, another officer holds it, a round already used — shows on
+ * the case page in words; a retried Confirm with the same request id is one decision.
+ */
+import type { Request, Response } from 'express';
+import { claimStep } from '../../../app/commands/claim-step';
+import { decideStep } from '../../../app/commands/decide-step';
+import { releaseStep } from '../../../app/commands/release-step';
+import type { AppDeps } from '../../../app/deps';
+import { viewCaseAsOfficer } from '../../../app/queries/view-case';
+import { label } from '../../../i18n/labels';
+import { actorOf, render, tr } from '../page';
+import { caseIdOf, DECISION_TEXT, flashAndRedirect, refusalOf, showCase, stepActions } from './case';
+import { checkDecisionForm, readDecisionForm } from './decision-form';
+
+const caseHref = (caseId: string) => `/officer/cases/${caseId}`;
+
+/** POST …/decision: a complete decision goes to the confirmation page, an incomplete one back to the form. */
+export async function decisionPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req, 'officer');
+  const caseId = caseIdOf(req);
+  const view = await viewCaseAsOfficer(deps, { actor, caseId });
+  const actions = stepActions(view, actor);
+  const form = readDecisionForm(req.body);
+  if (!actions.canDecide) {
+    const text = tr(req, actions.heldByOther ? 'officerRefusedHeld' : 'officerRefusedNotAwaiting');
+    return showCase(deps, req, res, { refusal: text, status: 409 });
+  }
+  const checked = checkDecisionForm(req, form, actions.offered, actions.reasons);
+  if (checked.errors.length) return showCase(deps, req, res, { form, errors: checked.errors, status: 400 });
+  const d = checked.decision!;
+  const what =
+    d.decision === 'approve'
+      ? 'officerConfirmApprove'
+      : d.decision === 'reject'
+        ? 'officerConfirmReject'
+        : 'officerConfirmSupplement';
+  render(req, res, 'officer/confirm', {
+    title: tr(req, 'officerConfirmTitle'),
+    backLink: { href: caseHref(caseId), text: tr(req, 'officerCaseTitle', { caseNumber: view.caseNumber }) },
+    c: view,
+    form,
+    decision: d,
+    decisionText: tr(req, DECISION_TEXT[d.decision]),
+    whatHappens: tr(req, what),
+  });
+}
+
+/** POST …/decision/confirm: Change shows the form again with the values; Confirm decides. */
+export async function confirmPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req, 'officer');
+  const caseId = caseIdOf(req);
+  const form = readDecisionForm(req.body);
+  if ((req.body as Record<string, unknown>).action === 'change') return showCase(deps, req, res, { form });
+  const view = await viewCaseAsOfficer(deps, { actor, caseId });
+  const actions = stepActions(view, actor);
+  const checked = checkDecisionForm(req, form, actions.offered, actions.reasons);
+  if (checked.errors.length) return showCase(deps, req, res, { form, errors: checked.errors, status: 400 });
+  const d = checked.decision!;
+  let step;
+  try {
+    step = await decideStep(deps, { actor, caseId, department: actor.department, requestId: form.requestId, ...d });
+  } catch (err) {
+    const { text, status } = refusalOf(req, err);
+    return showCase(deps, req, res, { refusal: text, status });
+  }
+  const text = tr(req, 'officerDecided', {
+    caseNumber: view.caseNumber,
+    decision: label('decisionKind', d.decision, req.locale),
+    status: label('stepStatus', step.status, req.locale),
+  });
+  return flashAndRedirect(req, res, text, caseHref(caseId));
+}
+
+/** POST …/claim and …/release: the step's holder changes, or the refusal says why not. */
+export function holdPage(kind: 'claim' | 'release') {
+  return async (deps: AppDeps, req: Request, res: Response): Promise<void> => {
+    const actor = actorOf(req, 'officer');
+    const caseId = caseIdOf(req);
+    const { requestId } = readDecisionForm(req.body);
+    const input = { actor, caseId, department: actor.department, requestId };
+    let caseNumber;
+    try {
+      caseNumber = (await viewCaseAsOfficer(deps, { actor, caseId })).caseNumber;
+      await (kind === 'claim' ? claimStep(deps, input) : releaseStep(deps, input));
+    } catch (err) {
+      const { text, status } = refusalOf(req, err);
+      return showCase(deps, req, res, { refusal: text, status });
+    }
+    const text = tr(req, kind === 'claim' ? 'officerClaimed' : 'officerReleased', { caseNumber });
+    return flashAndRedirect(req, res, text, caseHref(caseId));
+  };
+}

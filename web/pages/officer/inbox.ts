@@ -1,0 +1,81 @@
+/**
+ * The department's inbox (issue 10, officer workbench): open steps soonest due first, a page at
+ * a time, filtered by a GET form (status, deadline, route, place, who holds the step). The
+ * query is app/queries/officer-inbox.ts, as for the JSON API; the filters are codes, so the
+ * URL carries no personal data (the cursor is a due date and a case id).
+ */
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../../app/deps';
+import { officerInbox, type OfficerInboxInput } from '../../../app/queries/officer-inbox';
+import type { Area } from '../../../domain/capacity';
+import { OPEN_STEP_STATUSES } from '../../../domain/case-rules';
+import { DISTRICTS, ROUTES, TOWNS } from '../../../domain/vocabulary';
+import { actorOf, render, tr } from '../page';
+
+const AREAS: readonly Area[] = [...TOWNS, ...DISTRICTS];
+const OVERDUE = ['yes', 'no'] as const;
+const ASSIGNED = ['me', 'nobody'] as const;
+const PAGE_SIZE = 25;
+
+/** A query value that is one of `allowed`, else undefined (a repeated or unknown value filters nothing). */
+function pick<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}
+
+const options = <T extends string>(values: readonly T[], chosen: T | undefined) =>
+  values.map((value) => ({ value, selected: value === chosen }));
+
+export async function inboxPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req, 'officer');
+  const q = req.query;
+  const filters = {
+    status: pick(q.status, OPEN_STEP_STATUSES),
+    overdue: pick(q.overdue, OVERDUE),
+    route: pick(q.route, ROUTES),
+    area: pick(q.area, AREAS),
+    assignedTo: pick(q.assignedTo, ASSIGNED),
+  };
+  const cursor = typeof q.cursor === 'string' && q.cursor.length <= 200 ? q.cursor : undefined;
+  const input: OfficerInboxInput = {
+    actor,
+    limit: PAGE_SIZE,
+    ...(cursor ? { cursor } : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.route ? { route: filters.route } : {}),
+    ...(filters.area ? { area: filters.area } : {}),
+    ...(filters.overdue ? { overdue: filters.overdue === 'yes' } : {}),
+    ...(filters.assignedTo ? { assignedTo: filters.assignedTo } : {}),
+  };
+  const page = await officerInbox(deps, input);
+  const chosen = Object.entries(filters).flatMap(([k, v]): Array<[string, string]> => (v === undefined ? [] : [[k, v]]));
+  const next = page.nextCursor ? new URLSearchParams([...chosen, ['cursor', page.nextCursor]]).toString() : undefined;
+  render(req, res, 'officer/inbox', {
+    title: tr(req, 'inboxTitle'),
+    department: actor.department,
+    filtered: chosen.length > 0,
+    statuses: options(OPEN_STEP_STATUSES, filters.status),
+    overdueOptions: OVERDUE.map((value) => ({
+      value,
+      selected: value === filters.overdue,
+      text: tr(req, value === 'yes' ? 'officerOverdueOnly' : 'officerNotOverdue'),
+    })),
+    routes: options(ROUTES, filters.route),
+    areas: options(AREAS, filters.area),
+    assignedOptions: ASSIGNED.map((value) => ({
+      value,
+      selected: value === filters.assignedTo,
+      text: tr(req, value === 'me' ? 'officerAssignedMe' : 'officerAssignedNobody'),
+    })),
+    items: page.items.map((item) => ({
+      ...item,
+      heldBy:
+        item.assignedOfficer === undefined
+          ? undefined
+          : item.assignedOfficer === actor.sub
+            ? tr(req, 'officerHeldByYou')
+            : item.assignedOfficer,
+    })),
+    count: page.items.length,
+    nextHref: next ? `/officer/inbox?${next}` : undefined,
+  });
+}

@@ -105,6 +105,17 @@ export function render(req: Request, res: Response, name: string, data: PageData
   res.status(status).type('html').send(html);
 }
 
+/**
+ * Sets the one-shot message and redirects once the session is saved: express-session sends the
+ * response's headers before its own save completes, so the browser's next request could load
+ * the session without the message (seen in the browser tests).
+ */
+export async function flashAndRedirect(req: Request, res: Response, text: string, href: string): Promise<void> {
+  req.session.flash = { kind: 'success', text };
+  await new Promise<void>((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
+  res.redirect(303, href);
+}
+
 export function showMessage(
   req: Request,
   res: Response,

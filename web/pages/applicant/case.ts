@@ -16,7 +16,7 @@ import type { ApplicantCaseView } from '../../../app/views/case-views';
 import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
 import { label, type LabelTable } from '../../../i18n/labels';
 import { isMessageKey } from '../../../i18n/messages';
-import { actorOf, render, tr } from '../page';
+import { actorOf, flashAndRedirect, render, tr } from '../page';
 import { isCaseId } from './case-id';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { letterText } from './letter-text';
@@ -210,11 +210,12 @@ export function casePages(router: Router, deps: AppDeps): void {
       }
     if (errors.any || !parsed.success) return showCase(req, res, deps, caseId, { department, references, errors });
     await provideSupplement(deps, { actor, caseId, requestId: requestIdOf(body), ...parsed.data });
-    req.session.flash = {
-      kind: 'success',
-      text: tr(req, 'apSupplementThanks', { department: words(req, 'department', department) }),
-    };
-    res.redirect(303, `/applicant/cases/${caseId}`);
+    await flashAndRedirect(
+      req,
+      res,
+      tr(req, 'apSupplementThanks', { department: words(req, 'department', department) }),
+      `/applicant/cases/${caseId}`,
+    );
   });
 
   const showWithdraw = async (req: Request, res: Response, caseId: string, note = '', errors?: FieldErrors) => {
@@ -255,7 +256,6 @@ export function casePages(router: Router, deps: AppDeps): void {
       return showWithdraw(req, res, caseId, note, errors);
     }
     await withdrawCase(deps, { actor: actorOf(req, 'applicant'), caseId, requestId: requestIdOf(body), ...parsed.data });
-    req.session.flash = { kind: 'success', text: tr(req, 'apWithdrawn') };
-    res.redirect(303, `/applicant/cases/${caseId}`);
+    await flashAndRedirect(req, res, tr(req, 'apWithdrawn'), `/applicant/cases/${caseId}`);
   });
 }

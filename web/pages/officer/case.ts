@@ -77,17 +77,6 @@ export function refusalOf(req: Request, err: unknown): { text: string; status: n
   return { text, status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422 };
 }
 
-/**
- * Sets the one-shot message and redirects once the session is saved: express-session sends the
- * response's headers before its own save completes, so the browser's next request could load
- * the session without the message (seen in the browser tests).
- */
-export async function flashAndRedirect(req: Request, res: Response, text: string, href: string): Promise<void> {
-  req.session.flash = { kind: 'success', text };
-  await new Promise<void>((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
-  res.redirect(303, href);
-}
-
 export interface CasePageExtras {
   form?: DecisionFormValues;
   errors?: FormError[];

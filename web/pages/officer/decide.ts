@@ -14,7 +14,8 @@ import type { AppDeps } from '../../../app/deps';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import { label } from '../../../i18n/labels';
 import { actorOf, render, tr } from '../page';
-import { caseIdOf, DECISION_TEXT, flashAndRedirect, refusalOf, showCase, stepActions } from './case';
+import { flashAndRedirect } from '../page';
+import { caseIdOf, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
 import { checkDecisionForm, readDecisionForm } from './decision-form';
 
 const caseHref = (caseId: string) => `/officer/cases/${caseId}`;

@@ -11,7 +11,8 @@ import { noSuchCase } from '../../../app/errors';
 import { schoolWaitingList } from '../../../app/queries/school-waiting-list';
 import { SCHOOL_NAME_MAX } from '../../../domain/case-rules';
 import { actorOf, render, tr } from '../page';
-import { caseIdOf, flashAndRedirect, refusalOf } from './case';
+import { flashAndRedirect } from '../page';
+import { caseIdOf, refusalOf } from './case';
 import { readDecisionForm, type FormError } from './decision-form';
 
 const fieldId = (caseId: string, personIndex: number) => `school-${caseId}-${personIndex}`;

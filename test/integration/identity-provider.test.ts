@@ -95,10 +95,10 @@ describe('embedded identity provider', () => {
     assert.equal(decodeProtectedHeader(tokens.accessToken).alg, 'RS256');
     assert.deepEqual(
       { iss: access.iss, aud: access.aud, sub: access.sub, role: access.role, name: access.name },
-      { iss: running.issuer, aud: AUDIENCE, sub: 'demo-townOwner', role: 'applicant', name: '王建国' },
+      { iss: running.issuer, aud: AUDIENCE, sub: 'demo-townOwner', role: 'applicant', name: '吴海波' },
     );
     const id = decodeJwt(tokens.idToken);
-    assert.deepEqual({ sub: id.sub, role: id.role, name: id.name }, { sub: 'demo-townOwner', role: 'applicant', name: '王建国' });
+    assert.deepEqual({ sub: id.sub, role: id.role, name: id.name }, { sub: 'demo-townOwner', role: 'applicant', name: '吴海波' });
 
     const res = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', `Bearer ${tokens.accessToken}`);
     assert.equal(res.status, 200, res.text);

@@ -61,7 +61,7 @@ describe('web pages: sign-in, session and sign-out in a real browser', () => {
       const sessions = webSessionModel(web.stack.mongo);
       assert.ok(await sessions.exists({ _id: sid(after.value) }));
       assert.equal(await sessions.exists({ _id: sid(before.value) }), null);
-      await page.getByText('王建国').first().waitFor();
+      await page.getByText('吴海波').first().waitFor();
     } finally {
       await page.context().close();
     }
@@ -102,6 +102,7 @@ describe('web pages: sign-in, session and sign-out in a real browser', () => {
       const officer = await page.goto(`${web.baseUrl}/officer/inbox`);
       assert.equal(officer?.status(), 403);
       await axeCheck(page);
+      await screenshot(page, 'web-forbidden-zh-CN');
       // The browser's own cookies, a form post like any other, only without the token.
       const res = await page.request.post(`${web.baseUrl}/auth/sign-out`, { form: { x: '1' }, maxRedirects: 0 });
       assert.equal(res.status(), 403);
@@ -120,9 +121,16 @@ describe('web pages: sign-in, session and sign-out in a real browser', () => {
       await signIn(page, web, 'supervisor', DEMO_PASSWORDS.supervisor);
       assert.equal(new URL(page.url()).pathname, '/supervisor/stuck');
       await axeCheck(page);
+      await screenshot(page, 'web-supervisor-stuck-en');
+      await page.getByRole('link', { name: '中文' }).click();
+      await page.getByRole('heading', { name: '滞留案件' }).waitFor();
+      await axeCheck(page);
+      await screenshot(page, 'web-supervisor-stuck-zh-CN');
+      await page.getByRole('link', { name: 'English' }).click();
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign out' }).waitFor();
       await axeCheck(page);
+      await screenshot(page, 'sign-out-confirm-en');
       await page.getByRole('button', { name: 'Yes, sign me out' }).click();
       await page.waitForURL(`${web.baseUrl}/`);
       const res = await page.request.get(`${web.baseUrl}/supervisor/stuck`, { maxRedirects: 0 });

@@ -151,7 +151,7 @@ describe('sign-in pages in a real browser', () => {
     try {
       await fillLogin(page, 'townowner', 'demo-applicant', '登录');
       await page.getByRole('heading', { level: 1, name: '授权确认' }).waitFor();
-      assert.match((await page.locator('main').textContent()) ?? '', /王建国/);
+      assert.match((await page.locator('main').textContent()) ?? '', /吴海波/);
       await axeCheck(page);
       await screenshot(page, 'sign-in-consent-zh-CN');
 

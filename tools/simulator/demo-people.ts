@@ -25,6 +25,8 @@ export const DEMO_PERSONA_NAMES = [
   'parentWithChildren',
   'identityMismatch',
   'unknownToPolice',
+  /** The web pages' demo applicant: no case is submitted for her, so she can apply (account `newcomer`). */
+  'newcomer',
 ] as const;
 export type DemoPersonaName = (typeof DEMO_PERSONA_NAMES)[number];
 

@@ -1,0 +1,92 @@
+/**
+ * Issue 10's "done when": a newcomer takes a case from application to settled entirely in the
+ * browser, as README "Web pages" tells them to — the demo account `newcomer` applies on the town
+ * route, the police and housing officers (each signed in as themselves) claim and approve in
+ * the workbench, and the applicant then sees the case settled and the settled letter. Nothing
+ * in this journey goes round the pages.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { axeCheck, launchBrowser, newPage } from '../support/browser';
+import { waitForStep } from '../support/api';
+import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+
+describe('a newcomer, from application to settled, entirely in the browser', () => {
+  let web: WebStack;
+  let browser: Browser;
+
+  before(async () => {
+    web = await startWebStack('web_newcomer');
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  async function approveAs(username: string, caseNumber: string): Promise<void> {
+    const page: Page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+    try {
+      await signIn(page, web, username, DEMO_PASSWORDS.officer, '/officer/inbox');
+      const row = page.getByRole('row', { name: new RegExp(caseNumber) });
+      // The inbox lists the case once the department's automated lookup has answered.
+      for (let i = 0; i < 60 && (await row.count()) === 0; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        await page.reload();
+      }
+      await row.getByRole('link', { name: caseNumber }).click();
+      await page.getByRole('button', { name: '认领此案件' }).click();
+      await page.getByText('您已认领本环节。').waitFor();
+      await page.getByLabel('通过', { exact: true }).check();
+      await page.getByRole('button', { name: '继续' }).click();
+      await page.getByRole('heading', { name: '确认决定' }).waitFor();
+      await page.getByRole('button', { name: '确认' }).click();
+      await page.getByText(`已对案件 ${caseNumber} 作出决定：通过。`, { exact: false }).waitFor();
+      await axeCheck(page);
+      await page.getByRole('button', { name: '退出登录' }).click();
+      await page.getByRole('button', { name: '是，退出登录' }).click();
+      await page.waitForURL(`${web.baseUrl}/`);
+    } finally {
+      await page.context().close();
+    }
+  }
+
+  it('when newcomer applies, police and housing approve in the workbench, then the applicant sees the case settled and the letter', async () => {
+    const person = DEMO_PEOPLE.newcomer;
+    const applicant = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    try {
+      await signIn(applicant, web, 'newcomer', DEMO_PASSWORDS.applicant);
+      assert.equal(new URL(applicant.url()).pathname, '/applicant/cases');
+      await applicant.getByRole('link', { name: '申请落户' }).first().click();
+      await applicant.locator('input[name=route][value=town]').check();
+      await applicant.locator('#area').selectOption('zhouzhi');
+      await applicant.locator('#applicant-name').fill(person.name);
+      await applicant.locator('#applicant-idNumber').fill(person.idNumber);
+      await applicant.locator('#contact-phone').fill('13800138000');
+      await applicant.getByRole('button', { name: '提交申请' }).click();
+      await applicant.getByRole('heading', { name: '申请已提交' }).waitFor();
+      const caseNumber = ((await applicant.locator('.panel__number').textContent()) ?? '').trim();
+      const caseId = /\/applicant\/cases\/([0-9a-f-]{36})\/submitted$/.exec(new URL(applicant.url()).pathname)?.[1] ?? '';
+      assert.ok(caseId && caseNumber);
+
+      // The town route asks the police and housing departments (§1); each officer decides in the pages.
+      await approveAs('police', caseNumber);
+      await approveAs('housing', caseNumber);
+
+      await waitForStep(web.stack, caseId, 'housing', 'approved');
+      for (let i = 0; i < 60; i++) {
+        await applicant.goto(`${web.baseUrl}/applicant/cases/${caseId}`);
+        if ((await applicant.locator('.summary-list .tag', { hasText: '已落户' }).count()) > 0) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await applicant.locator('.summary-list .tag', { hasText: '已落户' }).first().waitFor();
+      await axeCheck(applicant);
+      const letters = applicant.getByRole('link', { name: /落户办理完成|落户/ });
+      assert.ok((await letters.count()) > 0, 'the settled letter is among the notices');
+    } finally {
+      await applicant.context().close();
+    }
+  });
+});

@@ -9,11 +9,11 @@ const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().min(1);
 
 /** Every variable the app understands. docker-compose.yml is checked against these names. */
-export /** A comma-separated list (blanks and spaces ignored), each item checked by `item`. */
-function commaList<T extends z.ZodType<unknown, string>>(item: T) {
+/** A comma-separated list (blanks and spaces ignored), each item checked by `item`; `fallback` when unset. */
+export function commaList<T extends z.ZodType<unknown, string>>(item: T, fallback = '') {
   return z
     .string()
-    .default('')
+    .default(fallback)
     .transform((v) =>
       v
         .split(',')
@@ -74,27 +74,12 @@ const CONFIG_SCHEMA = z.object({
   /** Accounts file (tools/identity/accounts.dev.json when unset; refused in production). */
   IDENTITY_ACCOUNTS_FILE: z.string().min(1).optional(),
   /** Redirect URIs of the web pages' client (hukou-web), comma-separated. */
-  IDENTITY_WEB_REDIRECT_URIS: z
-    .string()
-    .default('http://127.0.0.1:3000/auth/callback')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().url()).min(1)),
+  IDENTITY_WEB_REDIRECT_URIS: commaList(z.string().url(), 'http://127.0.0.1:3000/auth/callback').refine(
+    (uris) => uris.length > 0,
+    'at least one URI',
+  ),
   /** Where the web pages' client may be sent after signing out at the provider, comma-separated. */
-  IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS: z
-    .string()
-    .default('http://127.0.0.1:3000/')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().url())),
+  IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS: commaList(z.string().url(), 'http://127.0.0.1:3000/'),
   // ---- web pages (applicant portal, officer workbench) ----
   /** The pages' public base URL: the sign-in callback is WEB_BASE_URL/auth/callback. Default http://API_HOST:API_PORT. */
   WEB_BASE_URL: z.string().url().optional(),

@@ -8,10 +8,10 @@ import { OFFICER_REASONS, reasonApplies } from '../../domain/codes';
 import { decideUpdate, settlementCaseWorkflowId, type DecideInput } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
 import { existingCase } from '../case-store';
+import { officerStepUpdate } from './officer-step-update';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
-import { officerView, type OfficerCaseView } from '../views/case-views';
-import { withTemporalDeadline, workflowRefusal } from '../workflow-calls';
+import type { OfficerCaseView } from '../views/case-views';
 import { auditRefusedAttempt } from './refused-attempt';
 
 export type DecideStepInput = Omit<DecideInput, 'officerDepartment' | 'officerId'> & {
@@ -55,21 +55,10 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
     throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot decide the ${department} step`);
   }
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
-  let step;
-  try {
-    step = await withTemporalDeadline(deps, () =>
-      handle.executeUpdate(decideUpdate, {
-        updateId: `decide:${actor.department}:${requestId}`,
-        args: [{ ...request, officerDepartment: actor.department, officerId: actor.sub }],
-      }),
-    );
-  } catch (err) {
-    const refusal = workflowRefusal(err, { caseLoaded: true });
-    if (!refusal) throw err;
-    await refused(refusal.code);
-    throw refusal;
-  }
-  // The update answers with the step as the workflow now holds it; the read model may lag.
-  const c = await existingCase(deps, caseId);
-  return officerView({ ...c, steps: { ...c.steps, [actor.department]: step } }, actor.department).step;
+  return officerStepUpdate(deps, caseId, actor.department, refused, () =>
+    handle.executeUpdate(decideUpdate, {
+      updateId: `decide:${actor.department}:${requestId}`,
+      args: [{ ...request, officerDepartment: actor.department, officerId: actor.sub }],
+    }),
+  );
 }

@@ -7,10 +7,10 @@ import type { Department } from '../../domain/vocabulary';
 import { claimStepUpdate, releaseStepUpdate, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
 import { existingCase } from '../case-store';
+import { officerStepUpdate } from './officer-step-update';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
-import { officerView, type OfficerCaseView } from '../views/case-views';
-import { withTemporalDeadline, workflowRefusal } from '../workflow-calls';
+import type { OfficerCaseView } from '../views/case-views';
 import { auditRefusedAttempt } from './refused-attempt';
 
 export interface StepHoldRequest {
@@ -50,29 +50,18 @@ export async function changeStepHold(
     throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot ${kind} the ${department} step`);
   }
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
-  let step;
-  try {
-    step = await withTemporalDeadline(deps, () =>
-      handle.executeUpdate(UPDATES[kind], {
-        updateId: `${kind}:${actor.department}:${requestId}`,
-        args: [
-          {
-            requestId,
-            department,
-            officerDepartment: actor.department,
-            officerId: actor.sub,
-            ...(note ? { note } : {}),
-          },
-        ],
-      }),
-    );
-  } catch (err) {
-    const refusal = workflowRefusal(err, { caseLoaded: true });
-    if (!refusal) throw err;
-    await refused(refusal.code);
-    throw refusal;
-  }
-  // The update answers with the step as the workflow now holds it; the read model may lag.
-  const c = await existingCase(deps, caseId);
-  return officerView({ ...c, steps: { ...c.steps, [department]: step } }, department).step;
+  return officerStepUpdate(deps, caseId, department, refused, () =>
+    handle.executeUpdate(UPDATES[kind], {
+      updateId: `${kind}:${actor.department}:${requestId}`,
+      args: [
+        {
+          requestId,
+          department,
+          officerDepartment: actor.department,
+          officerId: actor.sub,
+          ...(note ? { note } : {}),
+        },
+      ],
+    }),
+  );
 }

@@ -75,7 +75,10 @@ export async function startWebStack(name: string, opts: StackOptions = {}): Prom
     async close() {
       await Promise.allSettled([closeServer(api.server), closeServer(id.server)]);
       idp.close();
-      await stack.mongo.useDb(`${stack.mongo.name}_identity`).dropDatabase().catch(() => undefined);
+      await stack.mongo
+        .useDb(`${stack.mongo.name}_identity`)
+        .dropDatabase()
+        .catch(() => undefined);
       await stack.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -15,7 +15,9 @@ import type {
   StepStatus,
   Town,
 } from '../domain/vocabulary';
-import type { StuckReason } from '../app/queries/stuck-cases';
+import type { StuckOrder, StuckReason } from '../app/queries/stuck-cases';
+import type { LedgerKind } from '../app/views/compensation-ledger';
+import type { SupervisorAction } from '../domain/case-rules';
 import type { CheckFinding } from '../domain/check-findings';
 import type { RejectionReason } from '../domain/codes';
 import type { DecisionKind } from '../domain/case-rules';
@@ -196,6 +198,38 @@ const stuckReason: Table<StuckReason> = {
   failing_checks: { 'zh-CN': '系统核查失败', en: 'failing checks' },
 };
 
+const ledgerKind: Table<LedgerKind> = {
+  committed: { 'zh-CN': '占用', en: 'committed' },
+  refused: { 'zh-CN': '占用被拒（名额已满）', en: 'refused (no capacity)' },
+  undone: { 'zh-CN': '撤销', en: 'undone' },
+  undo_failed: { 'zh-CN': '撤销失败（将重试）', en: 'undo failed (retried)' },
+};
+
+const ledgerItem: Table<ReservationKind | 'household_registration'> = {
+  ...reservationKind,
+  household_registration: { 'zh-CN': '户口登记', en: 'household registration' },
+};
+
+const noticeStatus: Table<'queued' | 'sent' | 'failed'> = {
+  queued: { 'zh-CN': '待发送', en: 'queued' },
+  sent: { 'zh-CN': '已发送', en: 'sent' },
+  failed: { 'zh-CN': '发送失败', en: 'failed' },
+};
+
+const stuckOrder: Table<StuckOrder> = {
+  oldest: { 'zh-CN': '最久无进展在前', en: 'longest without progress first' },
+  newest: { 'zh-CN': '最近有进展在前', en: 'most recent progress first' },
+};
+
+const supervisorAction: Table<SupervisorAction | 'terminate'> = {
+  extend_deadline: { 'zh-CN': '延长期限', en: 'extend the deadline' },
+  reassign: { 'zh-CN': '改派', en: 'reassign' },
+  escalate: { 'zh-CN': '升级督办', en: 'escalate' },
+  retry_check: { 'zh-CN': '重新核查', en: 'retry the lookup' },
+  authorise_supplement_round: { 'zh-CN': '准许再次补正', en: 'authorise another supplement round' },
+  terminate: { 'zh-CN': '终止案件', en: 'terminate' },
+};
+
 export const LABELS = {
   department,
   route,
@@ -212,6 +246,11 @@ export const LABELS = {
   decisionKind,
   checkFinding,
   placementStatus,
+  ledgerKind,
+  ledgerItem,
+  noticeStatus,
+  stuckOrder,
+  supervisorAction,
 } as const;
 export type LabelTable = keyof typeof LABELS;
 

@@ -8,6 +8,7 @@ import type { Locale } from '../domain/vocabulary';
 import * as applicant from './messages/applicant';
 import * as common from './messages/common';
 import * as officer from './messages/officer';
+import * as supervisor from './messages/supervisor';
 
 // One section per part of the pages, so that parts grow without touching each other; a key
 // used twice is a type error below (the sections' keys must not overlap).
@@ -16,14 +17,17 @@ const noOverlap: [
   Overlap<typeof common.zhCN, typeof applicant.zhCN>,
   Overlap<typeof common.zhCN, typeof officer.zhCN>,
   Overlap<typeof applicant.zhCN, typeof officer.zhCN>,
-] extends [never, never, never]
+  Overlap<typeof common.zhCN, typeof supervisor.zhCN>,
+  Overlap<typeof applicant.zhCN, typeof supervisor.zhCN>,
+  Overlap<typeof officer.zhCN, typeof supervisor.zhCN>,
+] extends [never, never, never, never, never, never]
   ? true
   : never = true;
 void noOverlap;
 
-const zhCN = { ...common.zhCN, ...applicant.zhCN, ...officer.zhCN };
+const zhCN = { ...common.zhCN, ...applicant.zhCN, ...officer.zhCN, ...supervisor.zhCN };
 export type MessageKey = keyof typeof zhCN;
-const en: Record<MessageKey, string> = { ...common.en, ...applicant.en, ...officer.en };
+const en: Record<MessageKey, string> = { ...common.en, ...applicant.en, ...officer.en, ...supervisor.en };
 
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { 'zh-CN': zhCN, en };
 

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { superviseStep, terminateCase } from '../../app/commands/supervise-case';
 import { auditTrail } from '../../app/queries/audit-trail';
-import { STUCK_REASONS, StuckItem, stuckCases } from '../../app/queries/stuck-cases';
+import { STUCK_ORDERS, STUCK_REASONS, StuckItem, stuckCases } from '../../app/queries/stuck-cases';
 import { viewCaseAsSupervisor } from '../../app/queries/view-case';
 import { AuditEventView } from '../../app/views/audit-views';
 import { SupervisorCaseView } from '../../app/views/case-views';
@@ -57,6 +57,10 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
         .datetime({ offset: true })
         .optional()
         .meta({ description: 'stale: no progress since this instant (default: 24 h ago)' }),
+      order: z
+        .enum(STUCK_ORDERS)
+        .optional()
+        .meta({ description: 'oldest (default): the longest without progress first; newest: the most recent progress first' }),
       limit: Limit,
       cursor: z.string().max(200).optional(),
     }),

@@ -14,6 +14,9 @@ import { decodeCursor, InstantAndId, pageOf, type Page } from '../page-cursor';
 
 export const STUCK_REASONS = ['overdue', 'stale', 'supplement_past_due', 'failing_checks'] as const;
 export type StuckReason = (typeof STUCK_REASONS)[number];
+/** oldest: the longest without progress first (the default); newest: the most recent progress first. */
+export const STUCK_ORDERS = ['oldest', 'newest'] as const;
+export type StuckOrder = (typeof STUCK_ORDERS)[number];
 
 export const StuckItem = z
   .object({
@@ -38,6 +41,8 @@ export interface StuckCasesInput {
   area?: Area;
   /** stale: no progress since this instant (default: 24 h ago). */
   since?: string;
+  /** By last progress; a cursor belongs to the order it was made in. */
+  order?: StuckOrder;
   limit: number;
   cursor?: string;
 }
@@ -75,17 +80,19 @@ export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise
   if (input.route) filter.route = input.route;
   if (input.area) filter.area = input.area;
   const pageFilter = { ...filter };
+  const newest = input.order === 'newest';
+  const after = newest ? '$lt' : '$gt';
   if (input.cursor) {
     const [at, id] = decodeCursor(input.cursor, InstantAndId);
     pageFilter.$or = [
-      { lastProgressDate: trusted({ $gt: new Date(at) }) },
-      { lastProgressDate: new Date(at), _id: trusted({ $gt: id }) },
+      { lastProgressDate: trusted({ [after]: new Date(at) }) },
+      { lastProgressDate: new Date(at), _id: trusted({ [after]: id }) },
     ];
   }
   const [docs, total, counts] = await Promise.all([
     cases
       .find(pageFilter)
-      .sort({ lastProgressDate: 1, _id: 1 })
+      .sort(newest ? { lastProgressDate: -1, _id: -1 } : { lastProgressDate: 1, _id: 1 })
       .limit(input.limit + 1)
       .lean(),
     cases.countDocuments(filter),

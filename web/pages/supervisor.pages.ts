@@ -1,27 +1,29 @@
-/** Supervisors' pages: the cases that need them (issue 11 builds the console out). */
-import { Router } from 'express';
+/**
+ * The supervisor console (issue 11): the stuck-case list with its CSV, one case in full with
+ * its interventions, termination with a confirmation. Each page lives in web/pages/supervisor/;
+ * every rule and query is the application layer's (app/), as for the JSON API.
+ */
+import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app/deps';
-import { stuckCases, STUCK_REASONS, type StuckReason } from '../../app/queries/stuck-cases';
-import { actorOf, render, requireRole, tr } from './page';
+import { requireRole } from './page';
+import { interventionPage, supervisorCasePage, terminationPage } from './supervisor/case';
+import { stuckCsv, stuckPage } from './supervisor/stuck';
+
+type Page = (deps: AppDeps, req: Request, res: Response) => Promise<void>;
 
 export function supervisorPages(deps: AppDeps): Router {
   const router = Router();
+  const page = (p: Page) => (req: Request, res: Response) => p(deps, req, res);
   router.use('/supervisor', requireRole('supervisor'));
-
-  router.get('/supervisor/stuck', async (req, res) => {
-    actorOf(req, 'supervisor');
-    const asked = req.query.reason;
-    const reason: StuckReason = STUCK_REASONS.includes(asked as StuckReason) ? (asked as StuckReason) : 'overdue';
-    const cursor = typeof req.query.cursor === 'string' && req.query.cursor.length <= 200 ? req.query.cursor : undefined;
-    const page = await stuckCases(deps, { reason, limit: 25, cursor });
-    render(req, res, 'supervisor/stuck', {
-      title: tr(req, 'stuckTitle'),
-      reasons: STUCK_REASONS.map((r) => ({ value: r, selected: r === reason })),
-      reason,
-      total: page.total,
-      items: page.items,
-      nextCursor: page.nextCursor,
-    });
-  });
+  router.get('/supervisor/stuck', page(stuckPage));
+  router.get('/supervisor/stuck.csv', page(stuckCsv));
+  router.get(
+    '/supervisor/cases/:caseId',
+    page((d, req, res) => supervisorCasePage(d, req, res)),
+  );
+  router.post('/supervisor/cases/:caseId/actions', page(interventionPage));
+  router.post('/supervisor/cases/:caseId/termination', page(terminationPage));
+  // ---- bulk interventions (issue 11): the bulk helper's pages mount here, e.g.
+  // router.use(bulkPages(deps)); — the lead wires it (web/pages/supervisor/bulk.ts).
   return router;
 }

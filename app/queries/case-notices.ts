@@ -1,0 +1,36 @@
+/**
+ * The notices of one case as a supervisor sees them: every notice (to the applicant, the
+ * departments, the supervisors), oldest first, with its delivery state. Addresses and bodies are
+ * left out: the supervisor needs to know what was sent to whom and whether it went.
+ */
+import { noticeModel } from '../../models/notice.model';
+import type { SupervisorActor } from '../actor';
+import { existingCase } from '../case-store';
+import type { AppDeps } from '../deps';
+
+export interface SupervisorNoticeView {
+  event: string;
+  channel: string;
+  recipient: string;
+  department?: string;
+  subject: string;
+  status: 'queued' | 'sent' | 'failed';
+  createdAt: string;
+}
+
+export async function caseNoticesForSupervisor(
+  deps: AppDeps,
+  input: { actor: SupervisorActor; caseId: string },
+): Promise<SupervisorNoticeView[]> {
+  await existingCase(deps, input.caseId);
+  const docs = await noticeModel(deps.mongo).find({ caseId: input.caseId }).sort({ createdAt: 1, _id: 1 }).lean();
+  return docs.map((n) => ({
+    event: n.event,
+    channel: n.channel,
+    recipient: n.recipient.kind,
+    ...(n.recipient.kind === 'department' ? { department: n.recipient.department } : {}),
+    subject: n.subject,
+    status: n.status,
+    createdAt: n.createdAt.toISOString(),
+  }));
+}

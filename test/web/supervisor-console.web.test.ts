@@ -1,0 +1,149 @@
+/**
+ * The supervisor console in a real browser (issue 11): a supervisor finds an overdue case in the
+ * stuck list, downloads the list as CSV, opens the case, is told what a reason-less form lacks,
+ * extends the deadline, and the case leaves the overdue list; a terminated case (after a
+ * confirmation) shows its compensations undone in reverse order of commit. axe on every page;
+ * screenshots in both languages at a desk viewport.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { applicationBody, bearer, decideViaApi, submitCase, townBody, waitForCase, waitForStatus } from '../support/api';
+import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+
+const DESK = { width: 1280, height: 900 };
+
+describe('web pages: the supervisor console in a real browser', () => {
+  let web: WebStack;
+  let browser: Browser;
+
+  before(async () => {
+    // Police decisions are due 2 s after they are asked for: overdue without waiting long.
+    web = await startWebStack('web_supervisor_console', { env: { SLA_POLICE_MS: '2000' } });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  const supervisor = async (locale: 'zh-CN' | 'en-GB' = 'zh-CN'): Promise<Page> => {
+    const page = await newPage(browser, { locale, viewport: DESK });
+    await signIn(page, web, 'supervisor', DEMO_PASSWORDS.supervisor, '/supervisor/stuck');
+    return page;
+  };
+  /** axe and a screenshot in the page's language, then the same in the other language (and back). */
+  const inBothLanguages = async (page: Page, name: string, first: 'zh-CN' | 'en' = 'zh-CN'): Promise<void> => {
+    const other = first === 'zh-CN' ? 'en' : 'zh-CN';
+    const back = new URL(page.url());
+    await axeCheck(page);
+    await screenshot(page, `web-supervisor-${name}-${first}`);
+    await page.goto(`${web.baseUrl}/lang/${other}?back=${encodeURIComponent(back.pathname + back.search)}`);
+    await axeCheck(page);
+    await screenshot(page, `web-supervisor-${name}-${other}`);
+    await page.goto(`${web.baseUrl}/lang/${first}?back=${encodeURIComponent(back.pathname + back.search)}`);
+  };
+
+  it('when a police step passes its deadline, then the supervisor finds the case in the overdue list and its CSV, extends the deadline with a reason, and the case leaves the list', async () => {
+    // Arrange: a town case whose police decision is overdue.
+    const applicant = await bearer(web.stack, { sub: `applicant-sup-${Date.now()}`, role: 'applicant' });
+    const caseId = await submitCase(web.stack, applicant, townBody());
+    const overdue = await waitForCase(web.stack, caseId, (c) => c.steps.police?.overdue === true, 'police overdue');
+    const { caseNumber } = overdue;
+    const page = await supervisor();
+    try {
+      // Act + Assert: the list (overdue is the first tab), its counts and its CSV.
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
+      const row = page.getByRole('row', { name: new RegExp(caseNumber) });
+      await row.waitFor();
+      await row.getByText('公安').first().waitFor();
+      await page.getByRole('heading', { name: '各部门件数' }).waitFor();
+      await inBothLanguages(page, 'stuck-overdue');
+      const csv = await page.request.get(`${web.baseUrl}/supervisor/stuck.csv?reason=overdue&area=huyi`);
+      assert.equal(csv.status(), 200);
+      assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
+      const csvText = await csv.text();
+      assert.ok(csvText.startsWith('\uFEFF"case_number","case_id"'), csvText.slice(0, 80));
+      assert.ok(csvText.includes(`"${caseNumber}","${caseId}"`), 'the overdue case is a row of the CSV');
+
+      // The case: its steps, the workflow id, the timeline.
+      await row.getByRole('link', { name: caseNumber }).click();
+      await page.getByRole('heading', { name: `案件 ${caseNumber}（督办）` }).waitFor();
+      await page.getByText(`SettlementCase:${caseId}`).waitFor();
+      await inBothLanguages(page, 'case-overdue');
+
+      // A form without its reason is refused next to the field.
+      const extend = page.locator('form', { has: page.getByRole('heading', { name: '延长办理期限' }) });
+      await extend.getByLabel('延长').fill('2');
+      await extend.getByRole('button', { name: '延长期限' }).click();
+      await page.getByRole('link', { name: '请填写督办理由（不超过 500 字）' }).waitFor();
+      await axeCheck(page);
+      await screenshot(page, 'web-supervisor-case-error-zh-CN');
+
+      // Extending the police deadline by two days, with a reason.
+      const again = page.locator('form', { has: page.getByRole('heading', { name: '延长办理期限' }) });
+      await again.getByLabel('环节').selectOption('police');
+      await again.getByLabel('延长').fill('2');
+      await again.getByLabel('督办理由').fill('派出所系统升级，顺延两天');
+      await again.getByRole('button', { name: '延长期限' }).click();
+      await page.getByText(`案件 ${caseNumber}：已执行“延长期限”。`).waitFor();
+      await page.getByRole('cell', { name: '派出所系统升级，顺延两天' }).waitFor();
+
+      // Assert: no longer overdue, so no longer listed.
+      await waitForCase(web.stack, caseId, (c) => c.steps.police?.overdue === false, 'no longer overdue');
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
+      await page.getByRole('heading', { name: '滞留案件' }).waitFor();
+      assert.equal(await page.getByRole('link', { name: caseNumber }).count(), 0, 'the case left the overdue list');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('when a supervisor terminates a case after a confirmation, then its ledger shows every commit undone in reverse order', async () => {
+    // Arrange: a points case holding its quota slot, a provisional registration and two school places.
+    const applicant = await bearer(web.stack, { sub: `applicant-sup-t-${Date.now()}`, role: 'applicant' });
+    const police = await bearer(web.stack, { sub: 'officer-police', role: 'officer', department: 'police' });
+    const education = await bearer(web.stack, { sub: 'officer-education', role: 'officer', department: 'education' });
+    const caseId = await submitCase(web.stack, applicant, applicationBody(DEMO_PEOPLE.parentWithChildren));
+    await decideViaApi(web.stack, police, caseId, 'police', { decision: 'approve' });
+    await decideViaApi(web.stack, education, caseId, 'education', { decision: 'approve' });
+    const held = await waitForCase(
+      web.stack,
+      caseId,
+      (c) => c.reservations.filter((r) => r.status === 'held').length >= 4,
+      'four reservations held',
+    );
+    const page = await supervisor('en-GB');
+    try {
+      // Act: the reason, the confirmation, then terminate.
+      await page.goto(`${web.baseUrl}/supervisor/cases/${caseId}`);
+      await page.getByRole('heading', { name: `Case ${held.caseNumber} (supervision)` }).waitFor();
+      const terminate = page.locator('form', { has: page.getByRole('heading', { name: 'Terminate the case' }) });
+      await terminate.getByLabel('Reason').fill('The applicant has left the city');
+      await terminate.getByRole('button', { name: 'Terminate the case…' }).click();
+      await page.getByRole('heading', { name: `Terminate case ${held.caseNumber}?` }).waitFor();
+      await axeCheck(page);
+      await screenshot(page, 'web-supervisor-terminate-confirm-en');
+      await page.getByRole('button', { name: 'Terminate', exact: true }).click();
+      await page.getByText(`Case ${held.caseNumber} is terminated; its places are being released.`).waitFor();
+
+      // Assert: once ended, the ledger lists the commits, then their undoing in reverse order.
+      await waitForStatus(web.stack, caseId, 'terminated');
+      await page.reload();
+      const rows = page.locator('#ledger-table tbody tr');
+      const entries = await rows.evaluateAll((trs) =>
+        trs.map((tr) => ({ kind: tr.children[2]?.textContent?.trim() ?? '', item: tr.children[3]?.textContent?.trim() ?? '' })),
+      );
+      const committed = entries.filter((e) => e.kind === 'committed').map((e) => e.item);
+      const undone = entries.filter((e) => e.kind === 'undone').map((e) => e.item);
+      assert.equal(committed.length, held.reservations.filter((r) => r.status === 'held').length, JSON.stringify(entries));
+      assert.deepEqual(undone, [...committed].reverse());
+      await page.getByRole('cell', { name: 'The applicant has left the city' }).first().waitFor();
+      await inBothLanguages(page, 'case-terminated', 'en');
+    } finally {
+      await page.context().close();
+    }
+  });
+});

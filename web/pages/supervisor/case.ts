@@ -1,0 +1,231 @@
+/**
+ * One case as a supervisor sees it (issue 11): every department's step, the full audit
+ * timeline, the compensation ledger (read from the trail), the notices and their delivery, the
+ * Temporal workflow id (with a link to the Temporal UI when one is configured), and the
+ * intervention forms. Each intervention posts here with the CSRF token, a request id (a second
+ * post of the same form changes nothing twice) and a required reason; a refusal is shown on the
+ * case page in words. Termination asks for a confirmation first. The workflow audits every
+ * intervention with the supervisor's id and reason (workflows/settlement-case/handlers.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { superviseStep, terminateCase } from '../../../app/commands/supervise-case';
+import type { AppDeps } from '../../../app/deps';
+import { AppError } from '../../../app/errors';
+import { auditTrail } from '../../../app/queries/audit-trail';
+import { caseNoticesForSupervisor } from '../../../app/queries/case-notices';
+import { viewCaseAsSupervisor } from '../../../app/queries/view-case';
+import { compensationLedger } from '../../../app/views/compensation-ledger';
+import { isOpenStep, type SupervisorAction } from '../../../domain/case-rules';
+import { DEPARTMENTS, type Department } from '../../../domain/vocabulary';
+import { label } from '../../../i18n/labels';
+import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
+import { actorOf, flashAndRedirect, render, tr } from '../page';
+import { caseIdOf } from '../officer/case';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The step actions offered as forms (authorising a supplement round stays in the JSON API for now). */
+const FORM_ACTIONS = ['extend_deadline', 'reassign', 'escalate', 'retry_check'] as const;
+type FormAction = (typeof FORM_ACTIONS)[number];
+const NOTE_MAX = 500;
+const HOUR = 3600_000;
+
+const text = (v: unknown, max: number): string => (typeof v === 'string' ? v.trim().slice(0, max + 1) : '');
+
+/** What was typed into one intervention form; errors keyed by field id. */
+export interface InterventionForm {
+  action: FormAction | 'terminate';
+  requestId: string;
+  department: string;
+  amount: string;
+  unit: 'hours' | 'days';
+  officerId: string;
+  note: string;
+}
+
+export function readInterventionForm(body: unknown): InterventionForm {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const requestId = text(b.requestId, 100);
+  const action = (FORM_ACTIONS as readonly string[]).includes(String(b.action)) ? (b.action as FormAction) : 'terminate';
+  return {
+    action,
+    requestId: UUID.test(requestId) ? requestId : randomUUID(),
+    department: text(b.department, 20),
+    amount: text(b.amount, 10),
+    unit: b.unit === 'hours' ? 'hours' : 'days',
+    officerId: text(b.officerId, 128),
+    note: text(b.note, NOTE_MAX),
+  };
+}
+
+interface FieldError {
+  field: string;
+  text: string;
+}
+
+/** The form's problems, each with the id of the field it belongs to (`<action>-<field>`). */
+function problemsOf(req: Request, f: InterventionForm): FieldError[] {
+  const id = (field: string) => `${f.action}-${field}`;
+  const errors: FieldError[] = [];
+  if (f.action !== 'terminate' && !(DEPARTMENTS as readonly string[]).includes(f.department))
+    errors.push({ field: id('department'), text: tr(req, 'supErrDepartment') });
+  if (f.action === 'extend_deadline') {
+    const n = Number(f.amount);
+    const max = f.unit === 'days' ? 90 : 90 * 24;
+    if (!(f.amount && Number.isInteger(n) && n >= 1 && n <= max))
+      errors.push({ field: id('amount'), text: tr(req, 'supErrAmount') });
+  }
+  if (f.action === 'reassign' && !f.officerId) errors.push({ field: id('officerId'), text: tr(req, 'supErrOfficer') });
+  if (!f.note || f.note.length > NOTE_MAX) errors.push({ field: id('note'), text: tr(req, 'supErrNote') });
+  return errors;
+}
+
+/** A refusal by the application layer, in words; not-found stays the 404 page. */
+function refusalOf(req: Request, err: unknown): { text: string; status: number } {
+  if (!(err instanceof AppError) || err.kind === 'not_found') throw err;
+  const text = err.code === 'case-not-open' ? tr(req, 'supCaseEnded') : tr(req, 'supRefused', { detail: err.message });
+  return { text, status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422 };
+}
+
+const blank = (action: InterventionForm['action']): InterventionForm => ({
+  action,
+  requestId: randomUUID(),
+  department: '',
+  amount: '',
+  unit: 'days',
+  officerId: '',
+  note: '',
+});
+
+interface CasePageExtras {
+  /** The form that was posted, with its errors, shown again in place. */
+  form?: InterventionForm;
+  errors?: FieldError[];
+  refusal?: string;
+  status?: number;
+}
+
+export async function supervisorCasePage(deps: AppDeps, req: Request, res: Response, extras: CasePageExtras = {}): Promise<void> {
+  const actor = actorOf(req, 'supervisor');
+  const caseId = caseIdOf(req);
+  const [view, trail, notices] = await Promise.all([
+    viewCaseAsSupervisor(deps, { actor, caseId }),
+    auditTrail(deps, { actor, caseId }),
+    caseNoticesForSupervisor(deps, { actor, caseId }),
+  ]);
+  const { config } = deps;
+  const workflowId = settlementCaseWorkflowId(caseId);
+  const temporalHref = config.TEMPORAL_UI_URL
+    ? `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`
+    : undefined;
+  const locale = req.locale;
+  const posted = extras.form;
+  const formFor = (action: InterventionForm['action']): InterventionForm => (posted?.action === action ? posted : blank(action));
+  const fieldErrors = Object.fromEntries((extras.errors ?? []).map((e) => [e.field, e.text]));
+  const openSteps = view.steps.filter((s) => isOpenStep(s));
+  const stepChoices = (action: InterventionForm['action']) =>
+    openSteps.map((s) => ({ value: s.department, selected: formFor(action).department === s.department }));
+  const open = !['settled', 'rejected', 'withdrawn', 'terminated'].includes(view.status);
+
+  render(
+    req,
+    res,
+    'supervisor/case',
+    {
+      title: tr(req, 'supCaseTitle', { caseNumber: view.caseNumber }),
+      errors: extras.errors,
+      refusal: extras.refusal,
+      backLink: { href: '/supervisor/stuck', text: tr(req, 'stuckTitle') },
+      c: view,
+      workflowId,
+      temporalHref,
+      steps: view.steps.map((s) => ({
+        ...s,
+        departmentText: label('department', s.department, locale),
+        dueAt: s.status === 'supplement_requested' ? (s.supplement?.dueAt ?? s.dueAt) : s.dueAt,
+      })),
+      timeline: trail.items,
+      ledger: compensationLedger(trail.items),
+      notices,
+      open,
+      hasOpenSteps: openSteps.length > 0,
+      fieldErrors,
+      forms: {
+        extend: {
+          ...formFor('extend_deadline'),
+          steps: stepChoices('extend_deadline'),
+          hours: formFor('extend_deadline').unit === 'hours',
+        },
+        reassign: { ...formFor('reassign'), steps: stepChoices('reassign') },
+        escalate: { ...formFor('escalate'), steps: stepChoices('escalate') },
+        retry: {
+          ...formFor('retry_check'),
+          steps: view.steps
+            .filter((s) => s.status === 'check_failed')
+            .map((s) => ({ value: s.department, selected: formFor('retry_check').department === s.department })),
+        },
+        terminate: formFor('terminate'),
+      },
+    },
+    extras.status ?? (extras.errors?.length ? 400 : 200),
+  );
+}
+
+const caseHref = (caseId: string) => `/supervisor/cases/${caseId}`;
+
+/** POST /supervisor/cases/:caseId/actions: one step action from the case page. */
+export async function interventionPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req, 'supervisor');
+  const caseId = caseIdOf(req);
+  const form = readInterventionForm(req.body);
+  if (form.action === 'terminate') return supervisorCasePage(deps, req, res, { status: 400 });
+  const errors = problemsOf(req, form);
+  if (errors.length) return supervisorCasePage(deps, req, res, { form, errors });
+  const action: SupervisorAction = form.action;
+  const amount = Number(form.amount);
+  let caseNumber: string;
+  try {
+    caseNumber = (await viewCaseAsSupervisor(deps, { actor, caseId })).caseNumber;
+    await superviseStep(deps, {
+      actor,
+      caseId,
+      requestId: form.requestId,
+      department: form.department as Department,
+      action,
+      ...(action === 'extend_deadline' ? { extendByMs: amount * (form.unit === 'days' ? 24 * HOUR : HOUR) } : {}),
+      ...(action === 'reassign' ? { officerId: form.officerId } : {}),
+      note: form.note,
+    });
+  } catch (err) {
+    const { text, status } = refusalOf(req, err);
+    return supervisorCasePage(deps, req, res, { form: { ...form, requestId: randomUUID() }, refusal: text, status });
+  }
+  const done = tr(req, 'supDone', { caseNumber, action: label('supervisorAction', action, req.locale) });
+  return flashAndRedirect(req, res, done, caseHref(caseId));
+}
+
+/** POST /supervisor/cases/:caseId/termination: the reason is checked, then the confirmation page. */
+export async function terminationPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req, 'supervisor');
+  const caseId = caseIdOf(req);
+  const form = { ...readInterventionForm(req.body), action: 'terminate' as const };
+  const errors = problemsOf(req, form);
+  if (errors.length) return supervisorCasePage(deps, req, res, { form, errors });
+  const view = await viewCaseAsSupervisor(deps, { actor, caseId });
+  if (req.body && (req.body as Record<string, unknown>).step === 'confirm') {
+    try {
+      await terminateCase(deps, { actor, caseId, requestId: form.requestId, note: form.note });
+    } catch (err) {
+      const { text, status } = refusalOf(req, err);
+      return supervisorCasePage(deps, req, res, { refusal: text, status });
+    }
+    return flashAndRedirect(req, res, tr(req, 'supTerminated', { caseNumber: view.caseNumber }), caseHref(caseId));
+  }
+  render(req, res, 'supervisor/confirm-terminate', {
+    title: tr(req, 'supTerminateConfirmTitle', { caseNumber: view.caseNumber }),
+    backLink: { href: caseHref(caseId), text: tr(req, 'supCancel') },
+    c: view,
+    form,
+    held: view.reservations.filter((r) => r.status === 'held'),
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * The stuck-case list (issue 11): one reason at a time (tabs), filters by department, district
+ * or town, route and age (no progress for N days), sorted by last progress either way, a cursor
+ * page, the counts per department, and the same list as CSV. The query is the application
+ * layer's (app/queries/stuck-cases.ts), as for the JSON API.
+ */
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../../app/deps';
+import { csvDocument } from '../../../app/csv';
+import {
+  STUCK_ORDERS,
+  STUCK_REASONS,
+  stuckCases,
+  type StuckCasesInput,
+  type StuckItem,
+  type StuckOrder,
+  type StuckReason,
+} from '../../../app/queries/stuck-cases';
+import type { Area } from '../../../domain/capacity';
+import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS, type Department, type Route } from '../../../domain/vocabulary';
+import { label } from '../../../i18n/labels';
+import { actorOf, render, tr } from '../page';
+
+const PAGE_SIZE = 25;
+/** A CSV holds at most this many rows (pages of 500 read one after another). */
+const CSV_MAX_ROWS = 10_000;
+const AREAS: readonly Area[] = [...DISTRICTS, ...TOWNS];
+
+const one = <T extends string>(allowed: readonly T[], v: unknown): T | undefined =>
+  typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
+
+export interface StuckFilters {
+  reason: StuckReason;
+  department?: Department;
+  area?: Area;
+  route?: Route;
+  order: StuckOrder;
+  /** The age filter as typed (days), and whether it is valid. */
+  ageDays?: string;
+  ageError: boolean;
+}
+
+export function readStuckFilters(query: Request['query']): StuckFilters {
+  const age = typeof query.ageDays === 'string' ? query.ageDays.trim() : '';
+  const days = Number(age);
+  const ageError = age !== '' && !(Number.isInteger(days) && days >= 1 && days <= 365);
+  return {
+    reason: one(STUCK_REASONS, query.reason) ?? 'overdue',
+    department: one(DEPARTMENTS, query.department),
+    area: one(AREAS, query.area),
+    route: one(ROUTES, query.route),
+    order: one(STUCK_ORDERS, query.order) ?? 'oldest',
+    ...(age ? { ageDays: age } : {}),
+    ageError,
+  };
+}
+
+/** The filters as a query string (no cursor), for tabs, pages and the CSV link. */
+export function filterQuery(f: StuckFilters, change: Partial<StuckFilters> = {}): string {
+  const g = { ...f, ...change };
+  const q = new URLSearchParams({ reason: g.reason });
+  if (g.department) q.set('department', g.department);
+  if (g.area) q.set('area', g.area);
+  if (g.route) q.set('route', g.route);
+  if (g.ageDays && !g.ageError) q.set('ageDays', g.ageDays);
+  if (g.order !== 'oldest') q.set('order', g.order);
+  return q.toString();
+}
+
+function queryInput(f: StuckFilters, limit: number, cursor?: string): StuckCasesInput {
+  const since =
+    f.reason === 'stale' && f.ageDays && !f.ageError
+      ? new Date(Date.now() - Number(f.ageDays) * 24 * 3600_000).toISOString()
+      : undefined;
+  return {
+    reason: f.reason,
+    ...(f.department ? { department: f.department } : {}),
+    ...(f.area ? { area: f.area } : {}),
+    ...(f.route ? { route: f.route } : {}),
+    ...(since ? { since } : {}),
+    order: f.order,
+    limit,
+    ...(cursor ? { cursor } : {}),
+  };
+}
+
+const cursorOf = (req: Request): string | undefined =>
+  typeof req.query.cursor === 'string' && req.query.cursor.length <= 200 ? req.query.cursor : undefined;
+
+export async function stuckPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  actorOf(req, 'supervisor');
+  const f = readStuckFilters(req.query);
+  const page = await stuckCases(deps, queryInput(f, PAGE_SIZE, cursorOf(req)));
+  const base = filterQuery(f);
+  render(req, res, 'supervisor/stuck', {
+    title: tr(req, 'stuckTitle'),
+    errors: f.ageError ? [{ field: 'ageDays', text: tr(req, 'supErrAge') }] : undefined,
+    ageError: f.ageError ? tr(req, 'supErrAge') : undefined,
+    tabs: STUCK_REASONS.map((r) => ({
+      reason: r,
+      href: `/supervisor/stuck?${filterQuery(f, { reason: r })}`,
+      current: r === f.reason,
+    })),
+    reason: f.reason,
+    departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === f.department })),
+    areas: AREAS.map((a) => ({ value: a, selected: a === f.area })),
+    routes: ROUTES.map((r) => ({ value: r, selected: r === f.route })),
+    orders: STUCK_ORDERS.map((o) => ({ value: o, selected: o === f.order })),
+    ageDays: f.ageDays ?? '',
+    stale: f.reason === 'stale',
+    filtered: Boolean(f.department || f.area || f.route || f.ageDays || f.order !== 'oldest'),
+    clearHref: `/supervisor/stuck?reason=${f.reason}`,
+    csvHref: `/supervisor/stuck.csv?${base}`,
+    total: page.total,
+    counts: Object.entries(page.countsByDepartment)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([department, n]) => ({
+        department,
+        n,
+        known: (DEPARTMENTS as readonly string[]).includes(department),
+        href: (DEPARTMENTS as readonly string[]).includes(department)
+          ? `/supervisor/stuck?${filterQuery(f, { department: department as Department })}`
+          : undefined,
+      })),
+    items: page.items,
+    nextHref: page.nextCursor ? `/supervisor/stuck?${base}&cursor=${encodeURIComponent(page.nextCursor)}` : undefined,
+  });
+}
+
+/** The same list as CSV: every matching case (up to CSV_MAX_ROWS), in the page's order. */
+export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  actorOf(req, 'supervisor');
+  const f = readStuckFilters(req.query);
+  const locale = req.locale;
+  const items: StuckItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await stuckCases(deps, queryInput(f, 500, cursor));
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && items.length < CSV_MAX_ROWS);
+  const departments = (codes: string[]) =>
+    codes.map((d) => ((DEPARTMENTS as readonly string[]).includes(d) ? label('department', d, locale) : d)).join(' ');
+  const csv = csvDocument(
+    [
+      'case_number',
+      'case_id',
+      'status',
+      'route',
+      'area',
+      'last_progress_at',
+      'pending',
+      'overdue',
+      'failing',
+      'supplement_due_at',
+    ],
+    items
+      .slice(0, CSV_MAX_ROWS)
+      .map((i) => [
+        i.caseNumber,
+        i.caseId,
+        i.status,
+        i.route,
+        i.area,
+        i.lastProgressAt,
+        departments(i.pendingDepartments),
+        departments(i.overdueDepartments),
+        departments(i.failingChecks),
+        i.supplementDueAt,
+      ]),
+  );
+  const day = new Date().toISOString().slice(0, 10);
+  res
+    .status(200)
+    .type('text/csv; charset=utf-8')
+    .setHeader('Content-Disposition', `attachment; filename="stuck-${f.reason}-${day}.csv"`)
+    .send(csv);
+}

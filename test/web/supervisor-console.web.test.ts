@@ -68,8 +68,18 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.ok(csvText.startsWith('\uFEFF"case_number","case_id"'), csvText.slice(0, 80));
       assert.ok(csvText.includes(`"${caseNumber}","${caseId}"`), 'the overdue case is a row of the CSV');
 
+      // Newest progress first lists it too; an age that is no number of days is refused by the field.
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi&order=newest`);
+      await page.getByRole('link', { name: caseNumber }).waitFor();
+      assert.equal(await page.getByLabel('排序').inputValue(), 'newest');
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=stale&ageDays=abc`);
+      await page.getByRole('link', { name: '请输入 1 到 365 之间的天数' }).waitFor();
+      await axeCheck(page);
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
+
       // The case: its steps, the workflow id, the timeline.
-      await row.getByRole('link', { name: caseNumber }).click();
+      const row2 = page.getByRole('row', { name: new RegExp(caseNumber) });
+      await row2.getByRole('link', { name: caseNumber }).click();
       await page.getByRole('heading', { name: `案件 ${caseNumber}（督办）` }).waitFor();
       await page.getByText(`SettlementCase:${caseId}`).waitFor();
       await inBothLanguages(page, 'case-overdue');

@@ -21,7 +21,9 @@ describe('web pages: the supervisor console in a real browser', () => {
 
   before(async () => {
     // Police decisions are due 2 s after they are asked for: overdue without waiting long.
-    web = await startWebStack('web_supervisor_console', { env: { SLA_POLICE_MS: '2000' } });
+    web = await startWebStack('web_supervisor_console', {
+      env: { SLA_POLICE_MS: '2000', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' },
+    });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -82,6 +84,10 @@ describe('web pages: the supervisor console in a real browser', () => {
       await row2.getByRole('link', { name: caseNumber }).click();
       await page.getByRole('heading', { name: `案件 ${caseNumber}（督办）` }).waitFor();
       await page.getByText(`SettlementCase:${caseId}`).waitFor();
+      assert.equal(
+        await page.getByRole('link', { name: '在 Temporal 界面中查看' }).getAttribute('href'),
+        `http://127.0.0.1:8233/namespaces/${web.stack.config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(`SettlementCase:${caseId}`)}`,
+      );
       await inBothLanguages(page, 'case-overdue');
 
       // A form without its reason is refused next to the field.
@@ -100,6 +106,17 @@ describe('web pages: the supervisor console in a real browser', () => {
       await again.getByRole('button', { name: '延长期限' }).click();
       await page.getByText(`案件 ${caseNumber}：已执行“延长期限”。`).waitFor();
       await page.getByRole('cell', { name: '派出所系统升级，顺延两天' }).waitFor();
+
+      // Reassigning the police step to a named officer: the steps table says who holds it.
+      const reassign = page.locator('form', { has: page.getByRole('heading', { name: '改派环节' }) });
+      await reassign.getByLabel('承办人员编号').fill('officer-police-2');
+      await reassign.getByLabel('督办理由').fill('原承办人休假');
+      await reassign.getByRole('button', { name: '改派' }).click();
+      await page.getByText(`案件 ${caseNumber}：已执行“改派”。`).waitFor();
+      await page
+        .getByRole('row', { name: /市公安局/ })
+        .getByRole('cell', { name: 'officer-police-2' })
+        .waitFor();
 
       // Assert: no longer overdue, so no longer listed.
       await waitForCase(web.stack, caseId, (c) => c.steps.police?.overdue === false, 'no longer overdue');

@@ -177,6 +177,16 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
       seen,
       all.items.map((i) => i.caseId),
     );
+
+    // Newest progress first: the same cases, walked in the reverse order.
+    const newest: string[] = [];
+    cursor = undefined;
+    do {
+      const page = await stuck(`${query}&order=newest&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      newest.push(...page.items.map((i) => i.caseId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.deepEqual(newest, [...seen].reverse());
   });
 
   it('when an applicant lets a supplement deadline pass while the case stands still, then it is listed as supplement past due', async () => {

@@ -34,7 +34,7 @@ export const zhCN = {
   bulkPending: '等待中',
   bulkOutcome: '结果',
   bulkDetail: '说明',
-  bulkCaseId: '案件编号',
+  bulkCaseId: '案件',
   bulkReason: '理由',
   bulkStarted: '批量处置已开始',
   bulkNewAnother: '发起新的批量处置',

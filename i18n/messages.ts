@@ -6,6 +6,7 @@
  */
 import type { Locale } from '../domain/vocabulary';
 import * as applicant from './messages/applicant';
+import * as bulk from './messages/bulk';
 import * as common from './messages/common';
 import * as officer from './messages/officer';
 
@@ -16,14 +17,15 @@ const noOverlap: [
   Overlap<typeof common.zhCN, typeof applicant.zhCN>,
   Overlap<typeof common.zhCN, typeof officer.zhCN>,
   Overlap<typeof applicant.zhCN, typeof officer.zhCN>,
-] extends [never, never, never]
+  Overlap<typeof bulk.zhCN, typeof common.zhCN & typeof applicant.zhCN & typeof officer.zhCN>,
+] extends [never, never, never, never]
   ? true
   : never = true;
 void noOverlap;
 
-const zhCN = { ...common.zhCN, ...applicant.zhCN, ...officer.zhCN };
+const zhCN = { ...common.zhCN, ...applicant.zhCN, ...officer.zhCN, ...bulk.zhCN };
 export type MessageKey = keyof typeof zhCN;
-const en: Record<MessageKey, string> = { ...common.en, ...applicant.en, ...officer.en };
+const en: Record<MessageKey, string> = { ...common.en, ...applicant.en, ...officer.en, ...bulk.en };
 
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { 'zh-CN': zhCN, en };
 

@@ -1,7 +1,9 @@
 /** Builds every activity the worker registers from its dependencies. */
+import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { diagnosticProbeModel } from '../models/diagnostic-probe.model';
 import type { DepartmentSystemsClient } from './adapters/department-systems.client';
+import { createBulkInterventionActivities } from './bulk-intervention.activities';
 import { createCaseRecordActivities } from './case-record.activities';
 import { createDecisionLetterActivities } from './decision-letters.activities';
 import { createDepartmentCheckActivities } from './department-checks.activities';
@@ -17,6 +19,8 @@ export interface ActivityDeps {
   renderer: NoticeRenderer;
   /** Folder of the capacity files; default policy/capacities. */
   capacityDir?: string;
+  /** The worker's Temporal client: bulk interventions send each case its Update through it (issue 11). */
+  temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -28,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReservationActivities(deps),
     ...createRegistrationActivities(deps),
     ...createDecisionLetterActivities(deps),
+    ...createBulkInterventionActivities(deps),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Builds the Express app: neither listens nor connects (api/main.ts does), so supertest runs it in-process. */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -35,6 +35,24 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * /metrics is not public in production: with METRICS_TOKEN it asks for that Bearer token
+ * (compared in constant time); without one it is open only outside production.
+ */
+function metricsGuard(config: ApiDeps['config']): RequestHandler {
+  const expected = config.METRICS_TOKEN ? Buffer.from(`Bearer ${config.METRICS_TOKEN}`) : undefined;
+  return (req, _res, next) => {
+    if (!expected) {
+      if (config.NODE_ENV === 'production') throw new HttpProblem(404, 'not-found', 'Metrics are off: set METRICS_TOKEN');
+      return next();
+    }
+    const given = Buffer.from(req.get('authorization') ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new HttpProblem(401, 'unauthorized', 'The metrics token is required', {}, { 'WWW-Authenticate': 'Bearer' });
+    next();
+  };
+}
+
 export function createApp(deps: ApiDeps): Express {
   const { config, logger } = deps;
   const app = express();
@@ -69,7 +87,7 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(metrics.middleware);
   app.use(healthRouter(deps));
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsGuard(config), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

@@ -51,9 +51,15 @@ export function registerOperationalRoutes(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/metrics',
     summary: 'Prometheus metrics: request latency, cases by status, decisions per department',
+    description:
+      'With METRICS_TOKEN set it asks for `Authorization: Bearer <METRICS_TOKEN>`; without it, open in development and off (404) in production',
     tags,
     security: [],
-    responses: { 200: text('Prometheus text exposition format', 'text/plain') },
+    responses: {
+      200: text('Prometheus text exposition format', 'text/plain'),
+      401: { description: 'METRICS_TOKEN is set and the request does not carry it' },
+      404: { description: 'Production without METRICS_TOKEN: metrics are off' },
+    },
   });
   registry.registerPath({
     method: 'get',

@@ -80,6 +80,11 @@ const CONFIG_SCHEMA = z.object({
   ),
   /** Where the web pages' client may be sent after signing out at the provider, comma-separated. */
   IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS: commaList(z.string().url(), 'http://127.0.0.1:3000/'),
+  /**
+   * Bearer token /metrics asks for (at least 16 characters). Unset: /metrics is open in
+   * development and test, and switched off (404) in production.
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // ---- web pages (applicant portal, officer workbench) ----
   /** The pages' public base URL: the sign-in callback is WEB_BASE_URL/auth/callback. Default http://API_HOST:API_PORT. */
   WEB_BASE_URL: z.string().url().optional(),
@@ -154,7 +159,7 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 
 /** Never echoed in a configuration error: it would end up in a log. */
-const SECRET_KEYS = new Set(['AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'SESSION_SECRET']);
+const SECRET_KEYS = new Set(['AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'SESSION_SECRET', 'METRICS_TOKEN']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

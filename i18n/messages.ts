@@ -6,6 +6,7 @@
  */
 import type { Locale } from '../domain/vocabulary';
 import * as applicant from './messages/applicant';
+import * as bulk from './messages/bulk';
 import * as common from './messages/common';
 import * as officer from './messages/officer';
 import * as supervisor from './messages/supervisor';
@@ -20,14 +21,15 @@ const noOverlap: [
   Overlap<typeof common.zhCN, typeof supervisor.zhCN>,
   Overlap<typeof applicant.zhCN, typeof supervisor.zhCN>,
   Overlap<typeof officer.zhCN, typeof supervisor.zhCN>,
-] extends [never, never, never, never, never, never]
+  Overlap<typeof bulk.zhCN, typeof common.zhCN & typeof applicant.zhCN & typeof officer.zhCN & typeof supervisor.zhCN>,
+] extends [never, never, never, never, never, never, never]
   ? true
   : never = true;
 void noOverlap;
 
-const zhCN = { ...common.zhCN, ...applicant.zhCN, ...officer.zhCN, ...supervisor.zhCN };
+const zhCN = { ...common.zhCN, ...applicant.zhCN, ...officer.zhCN, ...supervisor.zhCN, ...bulk.zhCN };
 export type MessageKey = keyof typeof zhCN;
-const en: Record<MessageKey, string> = { ...common.en, ...applicant.en, ...officer.en, ...supervisor.en };
+const en: Record<MessageKey, string> = { ...common.en, ...applicant.en, ...officer.en, ...supervisor.en, ...bulk.en };
 
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { 'zh-CN': zhCN, en };
 

@@ -18,6 +18,7 @@ import { applicantPages } from './pages/applicant.pages';
 import { homePages } from './pages/home.pages';
 import { officerPages } from './pages/officer.pages';
 import { supervisorPages } from './pages/supervisor.pages';
+import { bulkPages } from './pages/supervisor/bulk';
 import { pageErrorHandler, showMessage, type PageKit } from './pages/page';
 import { chooseLocale, isLocale, LANG_COOKIE } from './locale';
 import { loadViews } from './render';
@@ -130,6 +131,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   router.use(applicantPages(deps));
   router.use(officerPages(deps));
   router.use(supervisorPages(deps));
+  router.use(bulkPages(deps));
   router.use((req, res) => showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']));
   router.use(pageErrorHandler(logger));
   return { router, store };

@@ -1,8 +1,10 @@
 /** Worker process entry point. Worker.run() drains and stops on SIGINT / SIGTERM by itself. */
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { retryUntil } from '../config/retry';
+import { createTemporalClient } from '../temporal/client';
 import { backfillOpenFlag } from '../models/case.model';
 import { connectMongo } from '../models/connection';
 import { createActivityDeps } from './activity-deps';
@@ -19,17 +21,24 @@ async function main(): Promise<void> {
   const backfilled = await backfillOpenFlag(mongo);
   if (backfilled > 0) logger.info({ cases: backfilled }, 'read model: open flag added to older projections');
   const connection = await retryUntil('Temporal', logger, () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+  // Bulk interventions (issue 11) send cases their Updates from an activity, through a client.
+  const clientConnection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const temporal = createTemporalClient({
+    connection: clientConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
+  });
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: createActivityDeps(mongo, config),
+    deps: { ...createActivityDeps(mongo, config), temporal },
     payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
     workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   await worker.run();
-  await Promise.allSettled([connection.close(), mongo.close()]);
+  await Promise.allSettled([connection.close(), clientConnection.close(), mongo.close()]);
   logger.info('worker stopped');
 }
 

@@ -1,3 +1,4 @@
 /** Every workflow the worker registers. The exported name is the workflow type: never rename one. */
 export { diagnosticProbe } from './diagnostic-probe.workflow';
 export { settlementCase } from './settlement-case/settlement-case.workflow';
+export { bulkIntervention } from './bulk-intervention/bulk-intervention.workflow';

@@ -2,7 +2,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
+import { startBulkIntervention } from '../../app/commands/bulk-intervention';
 import { superviseStep, terminateCase } from '../../app/commands/supervise-case';
+import { bulkProgress } from '../../app/queries/bulk-progress';
 import { auditTrail } from '../../app/queries/audit-trail';
 import { STUCK_ORDERS, STUCK_REASONS, StuckItem, stuckCases } from '../../app/queries/stuck-cases';
 import { viewCaseAsSupervisor } from '../../app/queries/view-case';
@@ -10,6 +12,7 @@ import { AuditEventView } from '../../app/views/audit-views';
 import { SupervisorCaseView } from '../../app/views/case-views';
 import { DEPARTMENTS, ROUTES } from '../../domain/vocabulary';
 import { actionProblems } from '../../domain/case-rules';
+import { BULK_ACTIONS, BULK_MAX_CASES, BULK_MAX_CONCURRENCY, BULK_OUTCOMES } from '../../workflows/bulk-intervention/messages';
 import { SUPERVISOR_ACTIONS } from '../../workflows/settlement-case/messages';
 import type { ApiDeps } from '../deps';
 import { auditCsv } from '../http/audit-csv';
@@ -37,6 +40,51 @@ const ActionBody = z
     for (const p of actionProblems(a)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
   })
   .meta({ id: 'SupervisorAction' });
+
+const BulkBody = z
+  .strictObject({
+    action: z.enum(BULK_ACTIONS),
+    department: z.enum(DEPARTMENTS).meta({ description: 'The step acted on in every case (terminate ends the whole case)' }),
+    extendByMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .max(90 * 24 * 3600_000)
+      .optional(),
+    officerId: z.string().trim().min(1).max(128).optional(),
+    note: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .meta({ description: "The supervisor's reason: every case's audit record carries it" }),
+    caseIds: z.array(z.string().trim().min(1).max(64)).min(1).max(BULK_MAX_CASES),
+    concurrency: z.number().int().min(1).max(BULK_MAX_CONCURRENCY).optional(),
+    pauseMs: z.number().int().min(0).max(60_000).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.action === 'terminate') return;
+    for (const p of actionProblems({ ...a, action: a.action }))
+      ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+  })
+  .meta({ id: 'BulkIntervention' });
+
+const BulkProgressView = z
+  .object({
+    bulkId: z.string(),
+    supervisorId: z.string(),
+    action: z.enum(BULK_ACTIONS),
+    department: z.enum(DEPARTMENTS),
+    note: z.string(),
+    total: z.number(),
+    done: z.number(),
+    succeeded: z.number(),
+    refused: z.number(),
+    failed: z.number(),
+    finished: z.boolean(),
+    items: z.array(z.object({ caseId: z.string(), outcome: z.enum(BULK_OUTCOMES), detail: z.string().optional() })),
+  })
+  .meta({ id: 'BulkProgress' });
 
 export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -130,6 +178,36 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       status: 202,
       body: await terminateCase(deps, { actor: caller, caseId: params.caseId, requestId: requestIdOf(req), note: body.note }),
     }),
+  });
+
+  addRoute(router, registry, {
+    method: 'post',
+    path: '/supervisor/bulk-interventions',
+    summary: 'Apply one action to many cases (issue 11): runs as a workflow of its own, a few cases at a time',
+    tag: 'supervisor',
+    roles,
+    body: BulkBody,
+    responses: {
+      202: { description: 'Started (or already started by this request id)', schema: z.object({ id: z.string() }) },
+    },
+    handler: async ({ caller, body, req }) => ({
+      status: 202,
+      body: await startBulkIntervention(deps, { actor: caller, requestId: requestIdOf(req), ...body }),
+    }),
+  });
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/supervisor/bulk-interventions/:id',
+    summary: 'Progress of a bulk intervention while it runs; its report once it has ended',
+    tag: 'supervisor',
+    roles,
+    params: z.strictObject({ id: z.string().regex(/^[0-9a-f]{32}$/) }),
+    responses: {
+      200: { description: 'Counts and every case with its outcome', schema: BulkProgressView },
+      404: { description: 'No such bulk intervention' },
+    },
+    handler: async ({ caller, params }) => ({ status: 200, body: await bulkProgress(deps, { actor: caller, id: params.id }) }),
   });
 
   addRoute(router, registry, {

@@ -137,6 +137,18 @@ const MATRIX: Record<string, Entry> = {
     call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.terminationCaseId}/termination`, body: { note: 'matrix' } }),
     expect: onlySupervisor(202),
   },
+  // Issue 11: a run against a case that does not exist (reported as refused), so nothing changes.
+  'POST /api/v1/supervisor/bulk-interventions': {
+    call: () => ({
+      path: '/api/v1/supervisor/bulk-interventions',
+      body: { action: 'escalate', department: 'police', note: 'matrix', caseIds: ['no-such-case'] },
+    }),
+    expect: onlySupervisor(202),
+  },
+  'GET /api/v1/supervisor/bulk-interventions/{id}': {
+    call: () => ({ path: '/api/v1/supervisor/bulk-interventions/0123456789abcdef0123456789abcdef' }),
+    expect: onlySupervisor(404),
+  },
   'GET /api/v1/supervisor/cases/{caseId}/audit': {
     call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.caseId}/audit` }),
     expect: onlySupervisor(200),

@@ -95,6 +95,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
     renderer: createNoticeRenderer(),
     ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
+    temporal: client,
   };
   const newWorker = () =>
     createWorker({

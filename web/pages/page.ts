@@ -56,7 +56,10 @@ const NAV: Record<Actor['role'], NavItem[]> = {
     { href: '/officer/inbox', key: 'navInbox' },
     { href: '/officer/school-waitlist', key: 'navWaitlist' },
   ],
-  supervisor: [{ href: '/supervisor/stuck', key: 'navStuck' }],
+  supervisor: [
+    { href: '/supervisor/stuck', key: 'navStuck' },
+    { href: '/supervisor/bulk/new', key: 'navBulk' },
+  ],
 };
 const ROLE_TEXT: Record<Actor['role'], MessageKey> = {
   applicant: 'roleApplicant',

@@ -23,7 +23,5 @@ export function supervisorPages(deps: AppDeps): Router {
   );
   router.post('/supervisor/cases/:caseId/actions', page(interventionPage));
   router.post('/supervisor/cases/:caseId/termination', page(terminationPage));
-  // ---- bulk interventions (issue 11): the bulk helper's pages mount here, e.g.
-  // router.use(bulkPages(deps)); — the lead wires it (web/pages/supervisor/bulk.ts).
   return router;
 }

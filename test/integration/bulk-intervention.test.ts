@@ -1,0 +1,145 @@
+/**
+ * Issue 11 "Interventions": a bulk intervention runs as a workflow of its own, a few cases at a
+ * time, shows its progress while it runs, acts once per case however often it is started, and
+ * reports each case's outcome (a case that has ended is refused, not a failure of the run).
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { submitCase, tokens, townBody, waitForStatus, waitForWorkflow, type Tokens } from '../support/api';
+import { eventually, startStack, type TestStack } from '../support/stack';
+
+interface Progress {
+  total: number;
+  done: number;
+  succeeded: number;
+  refused: number;
+  failed: number;
+  finished: boolean;
+  note: string;
+  items: Array<{ caseId: string; outcome: string; detail?: string }>;
+}
+
+describe('API, supervisor: bulk interventions', () => {
+  let stack: TestStack;
+  let t: Tokens;
+  before(async () => {
+    stack = await startStack('bulk_intervention');
+    t = await tokens(stack);
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  const start = (body: object, key: string) =>
+    request(stack.app)
+      .post('/api/v1/supervisor/bulk-interventions')
+      .set('authorization', t.supervisor)
+      .set('idempotency-key', key)
+      .send(body);
+  const progress = async (id: string): Promise<Progress> => {
+    const res = await request(stack.app).get(`/api/v1/supervisor/bulk-interventions/${id}`).set('authorization', t.supervisor);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as Progress;
+  };
+
+  it('when a supervisor reassigns 20 cases in bulk, then progress shows while it runs, each case is reassigned once with the reason audited, and an ended case is reported as refused', async () => {
+    // Arrange: 20 cases waiting for a police decision, and one the supervisor has terminated.
+    const caseIds = await Promise.all(Array.from({ length: 20 }, () => submitCase(stack, t.applicant, townBody())));
+    await Promise.all(
+      caseIds.map((id) =>
+        waitForWorkflow(stack, id, (c) => c.steps.police?.status === 'awaiting_decision', 'police awaiting', 60_000),
+      ),
+    );
+    const ended = await submitCase(stack, t.applicant, townBody());
+    await waitForWorkflow(stack, ended, (c) => c.steps.police?.status === 'awaiting_decision', 'police awaiting');
+    const terminated = await request(stack.app)
+      .post(`/api/v1/supervisor/cases/${ended}/termination`)
+      .set('authorization', t.supervisor)
+      .send({ note: '申请人已迁出' });
+    assert.equal(terminated.status, 202, JSON.stringify(terminated.body));
+    await waitForStatus(stack, ended, 'terminated');
+    const key = `bulk-${randomUUID()}`;
+    const body = {
+      action: 'reassign',
+      department: 'police',
+      officerId: 'police-officer-9',
+      note: '批量改派：原经办人休假',
+      // A duplicate id is acted on once.
+      caseIds: [...caseIds, ended, caseIds[0]],
+      concurrency: 5,
+      pauseMs: 1000,
+    };
+
+    // Act
+    const first = await start(body, key);
+    const again = await start(body, key);
+    const running = await eventually(async () => {
+      const p = await progress(first.body.id);
+      return p.done > 0 && !p.finished ? p : undefined;
+    }, 'progress while running');
+    const report = await eventually(
+      async () => {
+        const p = await progress(first.body.id);
+        return p.finished ? p : undefined;
+      },
+      'the report',
+      60_000,
+    );
+    const afterwards = await start(body, key);
+
+    // Assert
+    assert.equal(first.status, 202, JSON.stringify(first.body));
+    assert.equal(again.status, 202);
+    assert.equal(again.body.id, first.body.id, 'the same request id is the same run');
+    assert.equal(afterwards.body.id, first.body.id);
+    assert.equal(running.total, 21);
+    assert.ok(running.done < running.total);
+    assert.deepEqual(
+      { total: report.total, done: report.done, succeeded: report.succeeded, refused: report.refused, failed: report.failed },
+      { total: 21, done: 21, succeeded: 20, refused: 1, failed: 0 },
+    );
+    const endedItem = report.items.find((i) => i.caseId === ended);
+    assert.equal(endedItem?.outcome, 'refused');
+    assert.match(endedItem?.detail ?? '', /CaseNotOpen/);
+    for (const id of caseIds) {
+      const c = await waitForWorkflow(stack, id, (x) => x.steps.police?.assignedOfficer === 'police-officer-9', 'reassigned');
+      assert.equal(c.steps.police?.assignedOfficer, 'police-officer-9');
+    }
+    // Audited once per case (three starts, one action), with the supervisor's reason.
+    await Promise.all(
+      caseIds.map(async (id) => {
+        const audit = await eventually(async () => {
+          const res = await request(stack.app).get(`/api/v1/supervisor/cases/${id}/audit`).set('authorization', t.supervisor);
+          const actions = (res.body.items as Array<{ type: string; what: string; why?: string; actor: { id: string } }>).filter(
+            (e) => e.type === 'supervisor_action',
+          );
+          return actions.length > 0 ? actions : undefined;
+        }, 'the audit record');
+        assert.deepEqual(
+          audit.map((e) => `${e.what}:${e.actor.id}:${e.why}`),
+          ['reassign:supervisor-1:批量改派：原经办人休假'],
+        );
+      }),
+    );
+  });
+
+  it('when a bulk intervention has no reason or an action lacks its parameter, then it is refused as invalid', async () => {
+    // Act
+    const noNote = await start({ action: 'escalate', department: 'police', note: ' ', caseIds: ['x'] }, `bulk-${randomUUID()}`);
+    const noOfficer = await start(
+      { action: 'reassign', department: 'police', note: 'why', caseIds: ['x'] },
+      `bulk-${randomUUID()}`,
+    );
+    const unknown = await request(stack.app)
+      .get('/api/v1/supervisor/bulk-interventions/0123456789abcdef0123456789abcdef')
+      .set('authorization', t.supervisor);
+
+    // Assert
+    assert.equal(noNote.status, 400);
+    assert.equal(noOfficer.status, 400);
+    assert.equal(unknown.status, 404);
+    assert.match(String(unknown.headers['content-type']), /problem\+json/);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Bulk interventions in a real browser (issue 11): a supervisor picks the overdue police cases
+ * ("select all on this page"), reassigns them with a reason, is taken to the progress page and
+ * reads the report; a start without a reason is refused with the field named. axe on every page
+ * (the running page's self-refresh is not checked: axe flags any timed refresh); screenshots in
+ * both languages.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { bearer, submitCase, townBody, waitForWorkflow } from '../support/api';
+import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+
+const DESK = { width: 1280, height: 800 };
+
+describe('web pages: bulk interventions in a real browser', () => {
+  let web: WebStack;
+  let browser: Browser;
+  let caseIds: string[];
+
+  before(async () => {
+    // Police decisions are due 2 s after they are asked for: overdue without waiting long.
+    web = await startWebStack('web_bulk_intervention', { env: { SLA_POLICE_MS: '2000' } });
+    browser = await launchBrowser();
+    const auth = await bearer(web.stack, { sub: 'applicant-web-bulk', role: 'applicant' });
+    caseIds = await Promise.all([1, 2, 3].map(() => submitCase(web.stack, auth, townBody())));
+    await Promise.all(caseIds.map((id) => waitForWorkflow(web.stack, id, (c) => c.steps.police?.overdue === true, 'overdue')));
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  const supervisor = async (locale: 'zh-CN' | 'en-GB'): Promise<Page> => {
+    const page = await newPage(browser, { locale, viewport: DESK });
+    await signIn(page, web, 'supervisor', DEMO_PASSWORDS.supervisor, '/supervisor/bulk/new?reason=overdue&department=police');
+    return page;
+  };
+
+  it('when a supervisor selects every overdue police case and reassigns them with a reason, then the progress page ends with every case done', async () => {
+    const page = await supervisor('zh-CN');
+    try {
+      // Arrange: the form lists the overdue cases, none ticked.
+      await page.goto(`${web.baseUrl}/supervisor/bulk/new?reason=overdue&department=police`);
+      await page.getByRole('heading', { name: '批量处置' }).waitFor();
+      await axeCheck(page);
+
+      // Act: a start without a reason is refused; then every case, reassigned, with the reason.
+      await page.getByRole('link', { name: '全选本页' }).click();
+      for (const id of caseIds) assert.equal(await page.locator(`#case-${id}`).isChecked(), true);
+      await page.getByLabel('改派经办人').check();
+      await page.locator('#officerId').fill('police-officer-8');
+      await screenshot(page, 'web-supervisor-bulk-new-zh-CN');
+      await page.getByRole('button', { name: '开始执行' }).click();
+      await page.getByRole('link', { name: '请填写处置理由' }).waitFor();
+      await axeCheck(page);
+      await page.locator('#note').fill('批量改派：原经办人外出培训');
+      await page.getByRole('button', { name: '开始执行' }).click();
+
+      // Assert
+      await page.waitForURL(/\/supervisor\/bulk\/[0-9a-f]{32}$/);
+      await page.getByText('已执行完毕。').waitFor({ timeout: 30_000 });
+      assert.equal(
+        await page.locator('#bulk-progress').getAttribute('value'),
+        await page.locator('#bulk-progress').getAttribute('max'),
+      );
+      assert.equal(await page.locator('[data-count="succeeded"]').textContent(), String(caseIds.length));
+      for (const id of caseIds) await page.getByRole('row', { name: new RegExp(`${id}.*成功`) }).waitFor();
+      await axeCheck(page);
+      await screenshot(page, 'web-supervisor-bulk-report-zh-CN');
+      for (const id of caseIds)
+        await waitForWorkflow(web.stack, id, (c) => c.steps.police?.assignedOfficer === 'police-officer-8', 'reassigned');
+
+      const en = await supervisor('en-GB');
+      try {
+        await en.goto(`${web.baseUrl}/supervisor/bulk/new?reason=overdue&department=police`);
+        await en.getByRole('heading', { name: 'Bulk intervention' }).waitFor();
+        await screenshot(en, 'web-supervisor-bulk-new-en');
+        await en.goto(page.url());
+        await en.getByText('Finished.').waitFor();
+        await axeCheck(en);
+        await screenshot(en, 'web-supervisor-bulk-report-en');
+      } finally {
+        await en.context().close();
+      }
+    } finally {
+      await page.context().close();
+    }
+  });
+});

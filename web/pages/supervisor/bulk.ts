@@ -1,0 +1,153 @@
+/**
+ * Issue 11 "Interventions", the supervisors' bulk pages: choose cases from the stuck-case list
+ * (app/queries/stuck-cases.ts), an action, its parameter and the reason, and start one bulk
+ * intervention (app/commands/bulk-intervention.ts); then watch its progress and read its report
+ * (app/queries/bulk-progress.ts). No JavaScript: "select all" is a link that renders the page
+ * with every box ticked, and the progress page refreshes itself by <meta refresh> while running.
+ */
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { startBulkIntervention } from '../../../app/commands/bulk-intervention';
+import type { AppDeps } from '../../../app/deps';
+import { bulkProgress } from '../../../app/queries/bulk-progress';
+import { stuckCases, STUCK_REASONS, type StuckReason } from '../../../app/queries/stuck-cases';
+import { DEPARTMENTS, type Department } from '../../../domain/vocabulary';
+import type { MessageKey } from '../../../i18n/messages';
+import { BULK_ACTIONS, type BulkAction, type BulkOutcome } from '../../../workflows/bulk-intervention/messages';
+import { actorOf, flashAndRedirect, render, requireRole, tr } from '../page';
+
+const ACTION_TEXT: Record<BulkAction, MessageKey> = {
+  extend_deadline: 'bulkActionExtend',
+  reassign: 'bulkActionReassign',
+  escalate: 'bulkActionEscalate',
+  retry_check: 'bulkActionRetry',
+  terminate: 'bulkActionTerminate',
+};
+const OUTCOME_TEXT: Record<BulkOutcome, MessageKey> = {
+  pending: 'bulkPending',
+  succeeded: 'bulkSucceeded',
+  refused: 'bulkRefused',
+  failed: 'bulkFailed',
+};
+const OUTCOME_TAG: Record<BulkOutcome, string> = {
+  pending: 'tag--grey',
+  succeeded: 'tag--green',
+  refused: 'tag--yellow',
+  failed: 'tag--red',
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_HOURS = 90 * 24;
+
+interface BulkForm {
+  reason: StuckReason;
+  department: Department;
+  action: BulkAction;
+  hours: string;
+  officerId: string;
+  note: string;
+  caseIds: string[];
+  requestId: string;
+}
+
+const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim().slice(0, max) : '');
+const list = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x.length <= 64);
+
+function readForm(src: Record<string, unknown>): BulkForm {
+  const reason = STUCK_REASONS.includes(src.reason as StuckReason) ? (src.reason as StuckReason) : 'overdue';
+  const department = DEPARTMENTS.includes(src.department as Department) ? (src.department as Department) : 'police';
+  const action = BULK_ACTIONS.includes(src.action as BulkAction) ? (src.action as BulkAction) : 'extend_deadline';
+  const requestId = str(src.requestId, 100);
+  return {
+    reason,
+    department,
+    action,
+    hours: str(src.hours, 10),
+    officerId: str(src.officerId, 128),
+    note: str(src.note),
+    caseIds: list(src.caseIds),
+    requestId: UUID.test(requestId) ? requestId : randomUUID(),
+  };
+}
+
+async function showForm(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  form: BulkForm,
+  opts: { all?: boolean; errors?: Array<{ field: string; text: string }>; status?: number } = {},
+): Promise<void> {
+  actorOf(req, 'supervisor');
+  const page = await stuckCases(deps, { reason: form.reason, department: form.department, limit: 50 });
+  const chosen = new Set(form.caseIds);
+  const fieldErrors = Object.fromEntries((opts.errors ?? []).map((e) => [e.field, e.text]));
+  render(
+    req,
+    res,
+    'supervisor/bulk-new',
+    {
+      title: tr(req, 'bulkNewTitle'),
+      errors: opts.errors,
+      fieldErrors,
+      form,
+      reasons: STUCK_REASONS.map((r) => ({ value: r, selected: r === form.reason })),
+      departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === form.department })),
+      actions: BULK_ACTIONS.map((a) => ({ value: a, text: tr(req, ACTION_TEXT[a]), checked: a === form.action })),
+      selectAllHref: `/supervisor/bulk/new?reason=${form.reason}&department=${form.department}&all=1`,
+      items: page.items.map((i) => ({
+        ...i,
+        checked: opts.all === true || chosen.has(i.caseId),
+        selectText: tr(req, 'bulkSelectCase', { caseNumber: i.caseNumber }),
+      })),
+    },
+    opts.status ?? 200,
+  );
+}
+
+export function bulkPages(deps: AppDeps): Router {
+  const router = Router();
+  router.use('/supervisor/bulk', requireRole('supervisor'));
+
+  router.get('/supervisor/bulk/new', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    await showForm(deps, req, res, readForm({ reason: q.reason, department: q.department }), { all: q.all === '1' });
+  });
+
+  router.post('/supervisor/bulk', async (req, res) => {
+    const actor = actorOf(req, 'supervisor');
+    const form = readForm((req.body ?? {}) as Record<string, unknown>);
+    const errors: Array<{ field: string; text: string }> = [];
+    const hours = Number(form.hours);
+    if (form.caseIds.length === 0) errors.push({ field: 'cases', text: tr(req, 'bulkErrCases') });
+    if (form.action === 'extend_deadline' && !(Number.isInteger(hours) && hours >= 1 && hours <= MAX_HOURS))
+      errors.push({ field: 'hours', text: tr(req, 'bulkErrHours') });
+    if (form.action === 'reassign' && !form.officerId) errors.push({ field: 'officerId', text: tr(req, 'bulkErrOfficer') });
+    if (!form.note) errors.push({ field: 'note', text: tr(req, 'bulkErrNote') });
+    if (errors.length > 0) return showForm(deps, req, res, form, { errors, status: 400 });
+    const { id } = await startBulkIntervention(deps, {
+      actor,
+      requestId: form.requestId,
+      action: form.action,
+      department: form.department,
+      ...(form.action === 'extend_deadline' ? { extendByMs: hours * 3_600_000 } : {}),
+      ...(form.action === 'reassign' ? { officerId: form.officerId } : {}),
+      note: form.note,
+      caseIds: form.caseIds,
+    });
+    return flashAndRedirect(req, res, tr(req, 'bulkStarted'), `/supervisor/bulk/${id}`);
+  });
+
+  router.get('/supervisor/bulk/:id', async (req, res) => {
+    const actor = actorOf(req, 'supervisor');
+    const p = await bulkProgress(deps, { actor, id: String(req.params.id) });
+    render(req, res, 'supervisor/bulk-progress', {
+      title: tr(req, 'bulkProgressTitle'),
+      refresh: !p.finished,
+      progress: p,
+      actionText: tr(req, ACTION_TEXT[p.action]),
+      progressText: tr(req, 'bulkProgressLabel', { done: p.done, total: p.total }),
+      items: p.items.map((i) => ({ ...i, outcomeText: tr(req, OUTCOME_TEXT[i.outcome]), tag: OUTCOME_TAG[i.outcome] })),
+    });
+  });
+  return router;
+}

@@ -7,12 +7,10 @@
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { actionProblems } from '../../domain/case-rules';
-import type { Department } from '../../domain/vocabulary';
 import { bulkIntervention } from '../../workflows/bulk-intervention/bulk-intervention.workflow';
 import {
   BULK_MAX_CASES,
   bulkInterventionWorkflowId,
-  type BulkAction,
   type BulkInterventionInput,
 } from '../../workflows/bulk-intervention/messages';
 import type { SupervisorActor } from '../actor';
@@ -20,20 +18,12 @@ import type { AppDeps } from '../deps';
 import { AppError, type InvalidParam } from '../errors';
 import { withTemporalDeadline } from '../workflow-calls';
 
-export interface StartBulkInterventionInput {
+/** What the workflow takes, but for who the supervisor is and the id, which come from here. */
+export type StartBulkInterventionInput = Omit<BulkInterventionInput, 'bulkId' | 'supervisorId'> & {
   actor: SupervisorActor;
   /** Makes the start idempotent: the bulk id is derived from it and the supervisor. */
   requestId: string;
-  action: BulkAction;
-  department: Department;
-  extendByMs?: number;
-  officerId?: string;
-  /** The supervisor's reason: required, every case's audit record carries it. */
-  note: string;
-  caseIds: string[];
-  concurrency?: number;
-  pauseMs?: number;
-}
+};
 
 /** A bulk id: a digest of the supervisor and their request id (no personal data in workflow ids). */
 export const BULK_ID_PATTERN = /^[0-9a-f]{32}$/;

@@ -73,16 +73,8 @@ export interface BulkCaseOutcome {
   detail?: string;
 }
 
-export interface BulkCaseActionInput {
-  bulkId: string;
-  caseId: string;
-  supervisorId: string;
-  action: BulkAction;
-  department: Department;
-  extendByMs?: number;
-  officerId?: string;
-  note: string;
-}
+/** One case of a run, as the activity acts on it. */
+export type BulkCaseActionInput = Omit<BulkInterventionInput, 'caseIds' | 'concurrency' | 'pauseMs'> & { caseId: string };
 
 /** The Update's request id on each case: a retried activity or a replayed run acts once. */
 export const bulkRequestId = (bulkId: string, caseId: string): string => `bulk:${bulkId}:${caseId}`;

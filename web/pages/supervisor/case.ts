@@ -17,7 +17,7 @@ import { caseNoticesForSupervisor } from '../../../app/queries/case-notices';
 import { viewCaseAsSupervisor } from '../../../app/queries/view-case';
 import { compensationLedger } from '../../../app/views/compensation-ledger';
 import { isOpenStep, type SupervisorAction } from '../../../domain/case-rules';
-import { DEPARTMENTS, type Department } from '../../../domain/vocabulary';
+import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { actorOf, flashAndRedirect, render, tr } from '../page';
@@ -125,7 +125,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
   const openSteps = view.steps.filter((s) => isOpenStep(s));
   const stepChoices = (action: InterventionForm['action']) =>
     openSteps.map((s) => ({ value: s.department, selected: formFor(action).department === s.department }));
-  const open = !['settled', 'rejected', 'withdrawn', 'terminated'].includes(view.status);
+  const open = !TERMINAL_STATUSES.includes(view.status);
 
   render(
     req,

@@ -20,19 +20,23 @@ import { requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import { AreaQuery, CaseIdParams, CaseStepParams, Limit } from '../schemas/common';
 
+/** How much later a step is due (extend_deadline): a minute to 90 days. */
+const ExtendByMs = z
+  .number()
+  .int()
+  .min(60_000)
+  .max(90 * 24 * 3600_000);
+/** The officer who now owns a step (reassign). */
+const OfficerId = z.string().trim().min(1).max(128);
+
 const ActionBody = z
   .strictObject({
     action: z.enum(SUPERVISOR_ACTIONS).meta({
       description:
         'authorise_supplement_round lets the department ask for material once more (一次性告知: one request per department otherwise); it needs a note giving the reason',
     }),
-    extendByMs: z
-      .number()
-      .int()
-      .min(60_000)
-      .max(90 * 24 * 3600_000)
-      .optional(),
-    officerId: z.string().trim().min(1).max(128).optional(),
+    extendByMs: ExtendByMs.optional(),
+    officerId: OfficerId.optional(),
     note: z.string().trim().min(1).max(500).optional(),
   })
   // The workflow's own rules (domain/case-rules.ts), so a client hears of a missing field here.
@@ -45,13 +49,8 @@ const BulkBody = z
   .strictObject({
     action: z.enum(BULK_ACTIONS),
     department: z.enum(DEPARTMENTS).meta({ description: 'The step acted on in every case (terminate ends the whole case)' }),
-    extendByMs: z
-      .number()
-      .int()
-      .min(60_000)
-      .max(90 * 24 * 3600_000)
-      .optional(),
-    officerId: z.string().trim().min(1).max(128).optional(),
+    extendByMs: ExtendByMs.optional(),
+    officerId: OfficerId.optional(),
     note: z
       .string()
       .trim()

@@ -139,6 +139,8 @@ export const SUPERVISOR_ACTIONS = [
   'reassign',
   'escalate',
   'retry_check',
+  /** Undo a failing compensation of this department now, not after the pause (issue 11). */
+  'retry_compensation',
   /** Lets the department ask for material once more (一次性告知); needs a reason. */
   'authorise_supplement_round',
 ] as const;

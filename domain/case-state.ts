@@ -65,6 +65,20 @@ export interface StepState {
   recommendation?: { decision: 'approve' | 'reject'; reasonCode?: RejectionReason; note: string };
 }
 
+export interface CompensationFailure {
+  /** `<reservation kind>:<item>`, as in `failingCompensations`. */
+  label: string;
+  kind: ReservationKind;
+  /** The department whose commit is being undone: a supervisor's retry names it. */
+  department: Department;
+  /** The release activity's own message from the last failed round. */
+  error: string;
+  /** Failed rounds so far (each round is the activity's own bounded retries). */
+  rounds: number;
+  since: string;
+  lastAt: string;
+}
+
 export interface Supplement {
   requestedAt: string;
   dueAt: string;
@@ -145,6 +159,11 @@ export interface CaseState {
   outcome?: CaseOutcomeInfo;
   /** Compensations that keep failing: surfaced to supervisors, never swallowed. */
   failingCompensations: string[];
+  /**
+   * The incident behind each failing compensation (issue 11): what keeps failing, whose it is,
+   * the last error and how many rounds were tried. Removed once the release succeeds.
+   */
+  compensationFailures?: CompensationFailure[];
   /** Post-settlement social-insurance transfer (§25). */
   socialInsuranceTransfer?: { status: 'started'; at: string };
 }

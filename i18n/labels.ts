@@ -6,10 +6,12 @@
  */
 import type {
   CaseStatus,
+  Channel,
   Department,
   District,
   Locale,
   Relation,
+  Role,
   Route,
   SchoolLevel,
   StepStatus,
@@ -17,6 +19,9 @@ import type {
 } from '../domain/vocabulary';
 import type { StuckOrder, StuckReason } from '../app/queries/stuck-cases';
 import type { LedgerKind } from '../app/views/compensation-ledger';
+import type { IncidentKind } from '../app/views/incidents';
+import type { AuditType } from '../domain/audit';
+import type { NoticeRecipient } from '../models/notice.model';
 import type { SupervisorAction } from '../domain/case-rules';
 import type { CheckFinding } from '../domain/check-findings';
 import type { RejectionReason } from '../domain/codes';
@@ -226,8 +231,62 @@ const supervisorAction: Table<SupervisorAction | 'terminate'> = {
   reassign: { 'zh-CN': '改派', en: 'reassign' },
   escalate: { 'zh-CN': '升级督办', en: 'escalate' },
   retry_check: { 'zh-CN': '重新核查', en: 'retry the lookup' },
+  retry_compensation: { 'zh-CN': '重试撤销', en: 'retry the compensation' },
   authorise_supplement_round: { 'zh-CN': '准许再次补正', en: 'authorise another supplement round' },
   terminate: { 'zh-CN': '终止案件', en: 'terminate' },
+};
+
+const channel: Table<Channel> = {
+  sms: { 'zh-CN': '短信', en: 'text message' },
+  email: { 'zh-CN': '电子邮件', en: 'email' },
+};
+
+const recipientKind: Table<NoticeRecipient['kind']> = {
+  applicant: { 'zh-CN': '申请人', en: 'applicant' },
+  department: { 'zh-CN': '部门', en: 'department' },
+  supervisors: { 'zh-CN': '督办人员', en: 'supervisors' },
+};
+
+const role: Table<Role> = {
+  applicant: { 'zh-CN': '申请人', en: 'applicant' },
+  officer: { 'zh-CN': '经办人员', en: 'officer' },
+  supervisor: { 'zh-CN': '督办人员', en: 'supervisor' },
+  system: { 'zh-CN': '系统', en: 'system' },
+};
+
+const auditType: Table<AuditType> = {
+  submitted: { 'zh-CN': '提交申请', en: 'submitted' },
+  check_completed: { 'zh-CN': '自动核查完成', en: 'lookup completed' },
+  check_failed: { 'zh-CN': '自动核查失败', en: 'lookup failed' },
+  decision: { 'zh-CN': '作出决定', en: 'decision' },
+  decision_refused: { 'zh-CN': '决定被拒', en: 'decision refused' },
+  supplement_requested: { 'zh-CN': '要求补正', en: 'supplement requested' },
+  supplement_provided: { 'zh-CN': '已补正', en: 'supplement provided' },
+  supplement_expired: { 'zh-CN': '补正逾期', en: 'supplement deadline passed' },
+  reminder: { 'zh-CN': '提醒', en: 'reminder' },
+  escalation: { 'zh-CN': '升级督办', en: 'escalation' },
+  supervisor_action: { 'zh-CN': '督办操作', en: 'supervisor action' },
+  step_claimed: { 'zh-CN': '认领环节', en: 'step claimed' },
+  step_released: { 'zh-CN': '放弃认领', en: 'step released' },
+  step_claim_refused: { 'zh-CN': '认领被拒', en: 'claim refused' },
+  step_release_refused: { 'zh-CN': '放弃认领被拒', en: 'release refused' },
+  score_computed: { 'zh-CN': '积分计算', en: 'score computed' },
+  commit: { 'zh-CN': '占用名额', en: 'commit' },
+  compensation: { 'zh-CN': '撤销占用', en: 'compensation' },
+  compensation_failed: { 'zh-CN': '撤销失败', en: 'compensation failed' },
+  notice: { 'zh-CN': '通知', en: 'notice' },
+  settled: { 'zh-CN': '落户办结', en: 'settled' },
+  rejected: { 'zh-CN': '不予落户', en: 'rejected' },
+  withdrawn: { 'zh-CN': '撤回', en: 'withdrawn' },
+  terminated: { 'zh-CN': '终止', en: 'terminated' },
+  social_insurance_transfer: { 'zh-CN': '社保关系转移', en: 'social insurance transfer' },
+  school_place_waiting: { 'zh-CN': '子女候补学位', en: 'child waiting for a school place' },
+  school_place_confirmed: { 'zh-CN': '子女学位确认', en: 'school place confirmed' },
+};
+
+const incidentKind: Table<IncidentKind> = {
+  lookup: { 'zh-CN': '自动核查失败', en: 'lookup failing' },
+  compensation: { 'zh-CN': '撤销失败', en: 'compensation failing' },
 };
 
 export const LABELS = {
@@ -251,6 +310,11 @@ export const LABELS = {
   noticeStatus,
   stuckOrder,
   supervisorAction,
+  incidentKind,
+  channel,
+  recipientKind,
+  role,
+  auditType,
 } as const;
 export type LabelTable = keyof typeof LABELS;
 

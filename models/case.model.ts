@@ -54,6 +54,7 @@ const caseSchema = new Schema<CaseDoc>(
     reservations: { type: Schema.Types.Mixed, required: true },
     outcome: { type: Schema.Types.Mixed },
     failingCompensations: { type: [String], required: true },
+    compensationFailures: { type: Schema.Types.Mixed },
     socialInsuranceTransfer: { type: Schema.Types.Mixed },
     pendingDepartments: { type: [String], required: true },
     overdueDepartments: { type: [String], required: true },

@@ -10,6 +10,7 @@ import type { Area } from '../../domain/capacity';
 import { DEPARTMENTS, type Department, type Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import type { AppDeps } from '../deps';
+import { Incident, incidentsOf } from '../views/incidents';
 import { decodeCursor, InstantAndId, pageOf, type Page } from '../page-cursor';
 
 export const STUCK_REASONS = ['overdue', 'stale', 'supplement_past_due', 'failing_checks'] as const;
@@ -29,6 +30,8 @@ export const StuckItem = z
     pendingDepartments: z.array(z.string()),
     overdueDepartments: z.array(z.string()),
     failingChecks: z.array(z.string()),
+    /** Failing lookups and compensations, each with its last error and rounds. */
+    incidents: z.array(Incident),
     supplementDueAt: z.string().optional(),
   })
   .meta({ id: 'StuckCase' });
@@ -105,7 +108,8 @@ export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise
   const page = pageOf(
     docs,
     input.limit,
-    (c) => StuckItem.parse({ ...c, caseId: c._id, supplementDueAt: c.supplementDueAt?.toISOString() }),
+    (c) =>
+      StuckItem.parse({ ...c, caseId: c._id, incidents: incidentsOf(c), supplementDueAt: c.supplementDueAt?.toISOString() }),
     (c) => [c.lastProgressDate.toISOString(), c._id],
   );
   return { ...page, total, countsByDepartment: Object.fromEntries(counts.map((r) => [r._id, r.n])) };

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { CaseState, StepState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
+import { Incident, incidentsOf } from './incidents';
 import { CASE_STATUSES, DEPARTMENTS, ROUTES, STEP_STATUSES, type Department } from '../../domain/vocabulary';
 
 const Score = z
@@ -180,6 +181,8 @@ export const SupervisorCaseView = z
     schoolPlacements: z.array(SchoolPlacementView),
     outcome: Outcome.optional(),
     failingCompensations: z.array(z.string()),
+    /** Failing lookups and compensations, each with its last error and rounds. */
+    incidents: z.array(Incident),
     overdue: z.boolean(),
   })
   .meta({ id: 'SupervisorCaseView' });
@@ -281,6 +284,7 @@ export function supervisorView(c: CaseState & { overdue?: boolean }): Supervisor
     schoolPlacements: placements(c),
     outcome: outcome(c),
     failingCompensations: c.failingCompensations,
+    incidents: incidentsOf(c),
     overdue: c.overdue ?? steps(c).some((s) => s.overdue),
   });
 }

@@ -16,7 +16,13 @@ import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { createWorker } from '../../worker/create-worker';
 import { FailingChecksKey } from '../../workflows/search-attributes';
 import { settlementCase } from '../../workflows/settlement-case/settlement-case.workflow';
-import { settlementCaseWorkflowId, terminateUpdate, type SettlementCaseInput } from '../../workflows/settlement-case/messages';
+import {
+  caseStatusQuery,
+  settlementCaseWorkflowId,
+  supervisorActionUpdate,
+  terminateUpdate,
+  type SettlementCaseInput,
+} from '../../workflows/settlement-case/messages';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   assertCompensatedInReverse,
@@ -47,8 +53,10 @@ function terminate(handle: WorkflowHandle, note = 'duplicate application found b
 async function caseWithCommits(
   stack: TestStack,
   start = startCase,
+  sla: Partial<SettlementCaseInput['sla']> = {},
 ): Promise<{ input: SettlementCaseInput; handle: WorkflowHandle }> {
-  const input = caseInput(DEMO_PEOPLE.pointsHigh);
+  const base = caseInput(DEMO_PEOPLE.pointsHigh);
+  const input = { ...base, sla: { ...base.sla, ...sla } };
   const handle = await start(stack, input);
   await Promise.all([decide(handle, 'police'), decide(handle, 'housing'), decide(handle, 'education')]);
   await untilHeld(handle, 3);
@@ -165,14 +173,18 @@ describe('supervisor termination and compensation', () => {
       await Promise.allSettled([workerMongo.close(), native.close(), proxy.close()]);
     });
 
-    it('then the failing release is retried, surfaced to supervisors, and completes in reverse order once the database is back', async () => {
+    it('then the failing release is an incident (error, rounds) for supervisors, a supervisor retries it at once when the database is back, and it completes in reverse order', async () => {
       const startPartitioned = (s: TestStack, input: SettlementCaseInput) =>
         s.client.workflow.start(settlementCase, {
           taskQueue,
           workflowId: settlementCaseWorkflowId(input.caseId),
           args: [input],
         });
-      const { input, handle } = await caseWithCommits(stack, startPartitioned);
+      // A pause between rounds far longer than the test: only the supervisor's retry ends it.
+      const { input, handle } = await caseWithCommits(stack, startPartitioned, {
+        checkRetryPauseMs: 3_600_000,
+        checkRetryMaxPauseMs: 3_600_000,
+      });
       // Every transition so far is written before the partition.
       await eventually(
         async () => ((await caseModel(stack.mongo).findById(input.caseId).lean())?.reservations.length === 3 ? true : undefined),
@@ -190,7 +202,35 @@ describe('supervisor termination and compensation', () => {
       assert.deepEqual((await searchAttributes(stack, handle)).get(FailingChecksKey), ['compensation']);
       assert.equal((await handle.describe()).status.name, 'RUNNING', 'the case waits; it does not end with a reservation held');
 
+      const incident = (await handle.query(caseStatusQuery)).compensationFailures?.[0];
+      const retry = (requestId: string) =>
+        handle.executeUpdate(supervisorActionUpdate, {
+          updateId: requestId,
+          args: [
+            {
+              requestId,
+              supervisorId: 'supervisor-1',
+              department: incident!.department,
+              action: 'retry_compensation',
+              note: '数据库已恢复',
+            },
+          ],
+        });
+      // Another department has nothing failing: its retry is refused.
+      const other = incident?.department === 'hrss' ? 'police' : 'hrss';
+      const otherRetry = handle.executeUpdate(supervisorActionUpdate, {
+        updateId: randomUUID(),
+        args: [
+          { requestId: randomUUID(), supervisorId: 'supervisor-1', department: other, action: 'retry_compensation', note: 'x' },
+        ],
+      });
+      await assert.rejects(
+        otherRetry,
+        (err: Error) => /is failing/.test(String(err.cause ?? err.message)) || /is failing/.test(err.message),
+      );
+
       proxy.restore();
+      await retry(randomUUID());
       const result = await handle.result();
 
       assert.equal(result.status, 'rejected');
@@ -201,6 +241,15 @@ describe('supervisor termination and compensation', () => {
       const lastCommit = trail.filter((e) => e.type === 'commit' && e.what.endsWith(' reserved')).at(-1)!;
       const lastKind = lastCommit.what.replace(' reserved', '');
       assert.deepEqual(failing, [`${lastKind}:${String(lastCommit.data?.item)}`]);
+      assert.equal(incident?.label, failing[0]);
+      assert.equal(incident?.kind, lastKind);
+      assert.ok(
+        incident && incident.rounds >= 1 && incident.error.length > 0,
+        `an incident with error and rounds: ${JSON.stringify(incident)}`,
+      );
+      const retried = trail.filter((e) => e.type === 'supervisor_action' && e.what === 'retry_compensation');
+      assert.equal(retried.length, 1, 'the retry is audited');
+      assert.equal(retried[0]?.why, '数据库已恢复');
       const failed = trail.filter((e) => e.type === 'compensation_failed');
       assert.ok(failed.length >= 1);
       assert.ok(failed.every((e) => e.what === `release ${lastKind} failed`));
@@ -211,6 +260,7 @@ describe('supervisor termination and compensation', () => {
       ]);
       const view = await caseModel(stack.mongo).findById(input.caseId).lean();
       assert.deepEqual(view?.failingCompensations, []);
+      assert.deepEqual(view?.compensationFailures, []);
       assert.deepEqual(view?.failingChecks, []);
       assert.equal(view?.status, 'rejected');
     });

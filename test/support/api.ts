@@ -96,6 +96,7 @@ export async function waitForCase(
   ok: (c: CaseState) => boolean,
   what: string,
   timeoutMs = 30_000,
+  readModelLagMs = READ_MODEL_LAG_MS,
 ): Promise<CaseDoc> {
   const live = await waitForWorkflow(stack, caseId, ok, what, timeoutMs);
   const cases = caseModel(stack.mongo);
@@ -106,7 +107,7 @@ export async function waitForCase(
         return c && ok(c) ? c : undefined;
       },
       `the read model: ${what}`,
-      READ_MODEL_LAG_MS,
+      readModelLagMs,
     );
   } catch {
     const doc = await cases.findById(caseId).lean();

@@ -56,6 +56,8 @@ export interface CaseRun {
   readonly decisionsIn: Map<Department, StepDecision>;
   /** Departments whose failing lookup a supervisor asked to retry now. */
   readonly retryRequested: Set<Department>;
+  /** Departments whose failing compensation (undoing their commit) a supervisor asked to retry now. */
+  readonly compensationRetryRequested: Set<Department>;
 }
 
 export function startCaseRun(input: SettlementCaseInput): CaseRun {
@@ -162,5 +164,6 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     },
     decisionsIn: new Map(),
     retryRequested: new Set(),
+    compensationRetryRequested: new Set(),
   };
 }

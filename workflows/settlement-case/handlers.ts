@@ -279,6 +279,9 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
         case 'retry_check':
           retryRequested.add(a.department);
           break;
+        case 'retry_compensation':
+          run.compensationRetryRequested.add(a.department);
+          break;
         case 'authorise_supplement_round':
           s.supplementRoundsAllowed = (s.supplementRoundsAllowed ?? 1) + 1;
           break;
@@ -299,6 +302,12 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
         if (handled.has(a.requestId)) return;
         const s = state.steps[a.department];
         if (!s) refuse('StepNotFound', `this case has no ${a.department} step`);
+        if (a.action === 'retry_compensation') {
+          // Compensations run after the case has ended: that is when they can fail.
+          if (!state.compensationFailures?.some((f) => f.department === a.department))
+            refuse('InvalidAction', `no compensation of the ${a.department} department is failing`);
+          return;
+        }
         if (ended()) refuse('CaseNotOpen', 'the case has ended');
         const problem = actionProblemForStep(a, a.department, s);
         if (problem) refuse('InvalidAction', problem);

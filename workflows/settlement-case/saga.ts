@@ -7,7 +7,7 @@
  * numbered decision letter for a refusal or termination) what ended the case and what was
  * released.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition } from '@temporalio/workflow';
 import { decisionNumberRequest } from '../../domain/authorities';
 import { CAPACITY_EXHAUSTED, poolKey, type PoolRef, type ReserveInput, type ReserveResult } from '../../domain/capacity';
 import type { Reservation } from '../../domain/case-state';
@@ -107,30 +107,43 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
     }
   };
 
-  /** Releases one commit, retrying round after round; a failing round is surfaced, never swallowed. */
+  /**
+   * Releases one commit, retrying round after round; a failing round is surfaced as an incident
+   * (error, rounds), never swallowed. A supervisor's retry_compensation ends the pause at once.
+   * (`condition` with a timeout starts the same timer `sleep` did: recorded histories replay.)
+   */
   const undo = async (entry: CompensationEntry): Promise<void> => {
     const r = entry.reserve;
     const label = `${r.kind}:${r.item}`;
+    const department = ownerOf(r.kind);
     for (let round = 1; ; round++) {
       try {
         await compensations.release({ caseId: r.caseId, kind: r.kind, pool: r.pool, item: r.item });
         break;
       } catch (err) {
         if (!state.failingCompensations.includes(label)) state.failingCompensations.push(label);
+        const error = failureMessage(err);
+        const failures = (state.compensationFailures ??= []);
+        const incident = failures.find((f) => f.label === label);
+        if (incident) Object.assign(incident, { error, rounds: round, lastAt: now() });
+        else failures.push({ label, kind: r.kind, department, error, rounds: round, since: now(), lastAt: now() });
         audit({
           type: 'compensation_failed',
           actor: SYSTEM,
-          department: ownerOf(r.kind),
+          department,
           what: `release ${r.kind} failed`,
-          why: failureMessage(err),
+          why: error,
           data: { round },
         });
-        if (round === 1) notify(notices.escalation(state, ownerOf(r.kind), now(), 'department_system', `compensation:${label}`));
+        if (round === 1) notify(notices.escalation(state, department, now(), 'department_system', `compensation:${label}`));
         await flush();
-        await sleep(run.retryPause(round));
+        // A supervisor's retry, sent during this round or the pause, starts the next round now.
+        await condition(() => run.compensationRetryRequested.has(department), run.retryPause(round));
+        run.compensationRetryRequested.delete(department);
       }
     }
     state.failingCompensations = state.failingCompensations.filter((l) => l !== label);
+    if (state.compensationFailures) state.compensationFailures = state.compensationFailures.filter((f) => f.label !== label);
   };
 
   const finishUnsettled = async (e: Ending): Promise<SettlementCaseResult> => {

@@ -11,10 +11,12 @@ import { startBulkIntervention } from '../../../app/commands/bulk-intervention';
 import type { AppDeps } from '../../../app/deps';
 import { bulkProgress } from '../../../app/queries/bulk-progress';
 import { stuckCases, STUCK_REASONS, type StuckReason } from '../../../app/queries/stuck-cases';
-import { DEPARTMENTS, type Department } from '../../../domain/vocabulary';
+import { DEPARTMENTS, ROUTES, type Department, type Route } from '../../../domain/vocabulary';
+import type { Area } from '../../../domain/capacity';
 import type { MessageKey } from '../../../i18n/messages';
 import { BULK_ACTIONS, type BulkAction, type BulkOutcome } from '../../../workflows/bulk-intervention/messages';
 import { actorOf, flashAndRedirect, render, requireRole, tr } from '../page';
+import { AREAS } from './stuck';
 
 const ACTION_TEXT: Record<BulkAction, MessageKey> = {
   extend_deadline: 'bulkActionExtend',
@@ -41,6 +43,9 @@ const MAX_HOURS = 90 * 24;
 interface BulkForm {
   reason: StuckReason;
   department: Department;
+  /** Narrower lists, as handed over from the stuck-case list's filters. */
+  area?: Area;
+  route?: Route;
   action: BulkAction;
   hours: string;
   officerId: string;
@@ -58,9 +63,13 @@ function readForm(src: Record<string, unknown>): BulkForm {
   const department = DEPARTMENTS.includes(src.department as Department) ? (src.department as Department) : 'police';
   const action = BULK_ACTIONS.includes(src.action as BulkAction) ? (src.action as BulkAction) : 'extend_deadline';
   const requestId = str(src.requestId, 100);
+  const area = AREAS.find((a) => a === src.area);
+  const route = ROUTES.find((r) => r === src.route);
   return {
     reason,
     department,
+    ...(area ? { area } : {}),
+    ...(route ? { route } : {}),
     action,
     hours: str(src.hours, 10),
     officerId: str(src.officerId, 128),
@@ -78,7 +87,9 @@ async function showForm(
   opts: { all?: boolean; errors?: Array<{ field: string; text: string }>; status?: number } = {},
 ): Promise<void> {
   actorOf(req, 'supervisor');
-  const page = await stuckCases(deps, { reason: form.reason, department: form.department, limit: 50 });
+  const { reason, department, area, route } = form;
+  const page = await stuckCases(deps, { reason, department, ...(area ? { area } : {}), ...(route ? { route } : {}), limit: 50 });
+  const listQuery = new URLSearchParams({ reason, department, ...(area ? { area } : {}), ...(route ? { route } : {}) });
   const chosen = new Set(form.caseIds);
   const fieldErrors = Object.fromEntries((opts.errors ?? []).map((e) => [e.field, e.text]));
   render(
@@ -93,7 +104,7 @@ async function showForm(
       reasons: STUCK_REASONS.map((r) => ({ value: r, selected: r === form.reason })),
       departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === form.department })),
       actions: BULK_ACTIONS.map((a) => ({ value: a, text: tr(req, ACTION_TEXT[a]), checked: a === form.action })),
-      selectAllHref: `/supervisor/bulk/new?reason=${form.reason}&department=${form.department}&all=1`,
+      selectAllHref: `/supervisor/bulk/new?${listQuery.toString()}&all=1`,
       items: page.items.map((i) => ({
         ...i,
         checked: opts.all === true || chosen.has(i.caseId),
@@ -110,7 +121,8 @@ export function bulkPages(deps: AppDeps): Router {
 
   router.get('/supervisor/bulk/new', async (req, res) => {
     const q = req.query as Record<string, unknown>;
-    await showForm(deps, req, res, readForm({ reason: q.reason, department: q.department }), { all: q.all === '1' });
+    const { reason, department, area, route } = q;
+    await showForm(deps, req, res, readForm({ reason, department, area, route }), { all: q.all === '1' });
   });
 
   router.post('/supervisor/bulk', async (req, res) => {

@@ -20,12 +20,20 @@ import { isOpenStep, type SupervisorAction } from '../../../domain/case-rules';
 import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
+import { incidentText } from '../incident-text';
 import { actorOf, flashAndRedirect, render, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** The step actions offered as forms (authorising a supplement round stays in the JSON API for now). */
-const FORM_ACTIONS = ['extend_deadline', 'reassign', 'escalate', 'retry_check'] as const;
+/** The step actions offered as forms (every one of SUPERVISOR_ACTIONS). */
+const FORM_ACTIONS = [
+  'extend_deadline',
+  'reassign',
+  'escalate',
+  'retry_check',
+  'retry_compensation',
+  'authorise_supplement_round',
+] as const satisfies readonly SupervisorAction[];
 type FormAction = (typeof FORM_ACTIONS)[number];
 const NOTE_MAX = 500;
 const HOUR = 3600_000;
@@ -146,6 +154,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
       })),
       timeline: trail.items,
       ledger: compensationLedger(trail.items),
+      incidents: view.incidents.map((i) => ({ ...i, text: incidentText(i, locale) })),
       notices,
       open,
       hasOpenSteps: openSteps.length > 0,
@@ -163,6 +172,19 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
           steps: view.steps
             .filter((s) => s.status === 'check_failed')
             .map((s) => ({ value: s.department, selected: formFor('retry_check').department === s.department })),
+        },
+        retryCompensation: {
+          ...formFor('retry_compensation'),
+          steps: [...new Set(view.incidents.filter((i) => i.kind === 'compensation').map((i) => i.department))].map((d) => ({
+            value: d,
+            selected: formFor('retry_compensation').department === d,
+          })),
+        },
+        round: {
+          ...formFor('authorise_supplement_round'),
+          steps: openSteps
+            .filter((s) => s.supplementRounds >= s.supplementRoundsAllowed)
+            .map((s) => ({ value: s.department, selected: formFor('authorise_supplement_round').department === s.department })),
         },
         terminate: formFor('terminate'),
       },

@@ -19,12 +19,13 @@ import {
 import type { Area } from '../../../domain/capacity';
 import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS, type Department, type Route } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
+import { incidentText } from '../incident-text';
 import { actorOf, render, tr } from '../page';
 
 const PAGE_SIZE = 25;
 /** A CSV holds at most this many rows (pages of 500 read one after another). */
 const CSV_MAX_ROWS = 10_000;
-const AREAS: readonly Area[] = [...DISTRICTS, ...TOWNS];
+export const AREAS: readonly Area[] = [...DISTRICTS, ...TOWNS];
 
 const one = <T extends string>(allowed: readonly T[], v: unknown): T | undefined =>
   typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
@@ -92,6 +93,14 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
   const f = readStuckFilters(req.query);
   const page = await stuckCases(deps, queryInput(f, PAGE_SIZE, cursorOf(req)));
   const base = filterQuery(f);
+  // Hand-off to the bulk page: the same list, for the filtered department or else the busiest one.
+  const busiest = Object.entries(page.countsByDepartment)
+    .filter(([d]) => (DEPARTMENTS as readonly string[]).includes(d))
+    .sort(([, a], [, b]) => b - a)[0]?.[0];
+  const bulkDepartment = f.department ?? busiest;
+  const bulkQuery = new URLSearchParams({ reason: f.reason, ...(bulkDepartment ? { department: bulkDepartment } : {}) });
+  if (f.area) bulkQuery.set('area', f.area);
+  if (f.route) bulkQuery.set('route', f.route);
   render(req, res, 'supervisor/stuck', {
     title: tr(req, 'stuckTitle'),
     errors: f.ageError ? [{ field: 'ageDays', text: tr(req, 'supErrAge') }] : undefined,
@@ -122,7 +131,9 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
           ? `/supervisor/stuck?${filterQuery(f, { department: department as Department })}`
           : undefined,
       })),
-    items: page.items,
+    items: page.items.map((i) => ({ ...i, incidentTexts: i.incidents.map((n) => incidentText(n, req.locale)) })),
+    bulkHref: page.total > 0 && bulkDepartment ? `/supervisor/bulk/new?${bulkQuery.toString()}` : undefined,
+    bulkDepartment,
     nextHref: page.nextCursor ? `/supervisor/stuck?${base}&cursor=${encodeURIComponent(page.nextCursor)}` : undefined,
   });
 }
@@ -152,6 +163,7 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
       'pending',
       'overdue',
       'failing',
+      'incidents',
       'supplement_due_at',
     ],
     items
@@ -166,6 +178,7 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
         departments(i.pendingDepartments),
         departments(i.overdueDepartments),
         departments(i.failingChecks),
+        i.incidents.map((n) => incidentText(n, locale)).join('; '),
         i.supplementDueAt,
       ]),
   );

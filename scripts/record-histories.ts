@@ -1,5 +1,5 @@
 /**
- * Records one settlement-case history per route on the real stack (its own Temporal dev server
+ * Records one settlement-case history per route (and one bulk intervention) on the real stack (its own Temporal dev server
  * and FerretDB, the department systems simulator over HTTP) and writes each to
  * test/fixtures/histories/<name>.json, which test/integration/replay.test.ts replays in CI.
  *
@@ -31,6 +31,8 @@ import {
   type SettlementCaseInput,
   type SettlementCaseResult,
 } from '../workflows/settlement-case/messages';
+import { bulkIntervention } from '../workflows/bulk-intervention/bulk-intervention.workflow';
+import { bulkInterventionWorkflowId } from '../workflows/bulk-intervention/messages';
 import { writeWorkflowBundle } from './lib/bundle';
 import { freePort, stopAll } from './lib/processes';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
@@ -156,6 +158,55 @@ const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
+/**
+ * Issue 11: a bulk intervention (a workflow type of its own) extends the police deadline of two
+ * waiting cases and is refused by a third that a supervisor terminated first: the history holds
+ * the batches, the pause between them, and a refused case in the report.
+ */
+async function recordBulk(stack: TestStack, name: string, bundle: string): Promise<string> {
+  const waitingCase = async () => {
+    const handle = await startCase(stack, caseInput(DEMO_PEOPLE.townOwner));
+    await awaitingDecision(handle, 'police');
+    return handle;
+  };
+  const [first, second, ended] = await Promise.all([waitingCase(), waitingCase(), waitingCase()]);
+  const terminateId = randomUUID();
+  await ended!.executeUpdate(terminateUpdate, {
+    updateId: terminateId,
+    args: [{ requestId: terminateId, supervisorId: 'supervisor-1', note: '申请人已迁出' }],
+  });
+  await ended!.result();
+  const bulkId = randomUUID();
+  const handle = await stack.client.workflow.start(bulkIntervention, {
+    taskQueue: stack.taskQueue,
+    workflowId: bulkInterventionWorkflowId(bulkId),
+    args: [
+      {
+        bulkId,
+        supervisorId: 'supervisor-1',
+        action: 'extend_deadline',
+        department: 'police',
+        extendByMs: 24 * 3600_000,
+        note: '派出所系统升级，批量顺延一天',
+        caseIds: [first!, second!, ended!].map((h) => h.workflowId.replace(/^SettlementCase:/, '')),
+        concurrency: 2,
+        pauseMs: 200,
+      },
+    ],
+  });
+  const report = await handle.result();
+  const outcomes = report.items.map((i) => i.outcome).join(',');
+  if (outcomes !== 'succeeded,succeeded,refused')
+    throw new Error(`${name}: outcomes ${outcomes}, expected two succeeded and one refused`);
+  await Promise.all([first!, second!].map((h) => h.terminate('recorded the bulk intervention')));
+  const history = await handle.fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: { code: bundle }, dataConverter: TEST_DATA_CONVERTER }, history, name);
+  const file = join(HISTORIES_DIR, `${name}.json`);
+  writeFileSync(file, historyToJson(history));
+  return `${relative(ROOT, file)}: ${history.events?.length ?? 0} events, ${outcomes}`;
+}
+const BULK_SCENARIOS = ['bulk-extend-deadlines'];
+
 async function record(stack: TestStack, name: string, scenario: Scenario, bundle: string): Promise<string> {
   const input = (scenario.adjust ?? ((i) => i))(caseInput(scenario.persona));
   const handle = await startCase(stack, input);
@@ -172,9 +223,10 @@ async function record(stack: TestStack, name: string, scenario: Scenario, bundle
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((n) => !(n in SCENARIOS));
-  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
-  const names = wanted.length ? wanted : Object.keys(SCENARIOS);
+  const known = [...Object.keys(SCENARIOS), ...BULK_SCENARIOS];
+  const unknown = wanted.filter((n) => !known.includes(n));
+  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  const names = wanted.length ? wanted : known;
 
   const runDir = join(DATA_DIR, 'record-histories', `${Date.now()}-${process.pid}`);
   const bins = readBinaries();
@@ -197,7 +249,10 @@ async function main(): Promise<void> {
   const bundle = readFileSync(bundlePath, 'utf8');
   const stack = await startStack('record-histories');
   try {
-    for (const name of names) console.log(await record(stack, name, SCENARIOS[name]!, bundle));
+    for (const name of names)
+      console.log(
+        await (BULK_SCENARIOS.includes(name) ? recordBulk(stack, name, bundle) : record(stack, name, SCENARIOS[name]!, bundle)),
+      );
   } finally {
     await stack.close();
   }

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import request from 'supertest';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { applicationBody, bearer, decideViaApi, submitCase, townBody, waitForCase, waitForStatus } from '../support/api';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
@@ -63,6 +64,12 @@ describe('web pages: the supervisor console in a real browser', () => {
       await row.getByText('公安').first().waitFor();
       await page.getByRole('heading', { name: '各部门件数' }).waitFor();
       await inBothLanguages(page, 'stuck-overdue');
+      // The list hands its filters to the bulk page.
+      await page.getByRole('link', { name: '批量处理这些案件（市公安局）' }).click();
+      await page.getByRole('heading', { name: '批量处置' }).waitFor();
+      await page.getByRole('group', { name: /市公安局 · 鄠邑区/ }).waitFor();
+      await page.getByRole('row', { name: new RegExp(caseNumber) }).waitFor();
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
       const csv = await page.request.get(`${web.baseUrl}/supervisor/stuck.csv?reason=overdue&area=huyi`);
       assert.equal(csv.status(), 200);
       assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
@@ -169,6 +176,50 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.deepEqual(undone, [...committed].reverse());
       await page.getByRole('cell', { name: 'The applicant has left the city' }).first().waitFor();
       await inBothLanguages(page, 'case-terminated', 'en');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('when housing has used its one supplement round, then a supervisor authorises another with a reason, and the case page shows notices and the timeline in words', async () => {
+    // Arrange: housing asked once (一次性告知) and the applicant answered.
+    const applicant = await bearer(web.stack, { sub: `applicant-sup-r-${Date.now()}`, role: 'applicant' });
+    const housing = await bearer(web.stack, { sub: 'officer-housing', role: 'officer', department: 'housing' });
+    const caseId = await submitCase(web.stack, applicant, applicationBody(DEMO_PEOPLE.townOwner));
+    await decideViaApi(web.stack, housing, caseId, 'housing', { decision: 'request_supplement', missing: ['房产证复印件'] });
+    await waitForCase(web.stack, caseId, (c) => c.steps.housing?.status === 'supplement_requested', 'housing asked');
+    const provided = await request(web.stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/supplements`)
+      .set('authorization', applicant)
+      .send({ department: 'housing', items: [{ name: '房产证复印件', reference: 'upload:deed-1' }] });
+    assert.equal(provided.status, 200);
+    const asked = await waitForCase(web.stack, caseId, (c) => c.steps.housing?.status === 'awaiting_decision', 'housing again');
+    const page = await supervisor();
+    try {
+      // Act
+      await page.goto(`${web.baseUrl}/supervisor/cases/${caseId}`);
+      const round = page.locator('form', { has: page.getByRole('heading', { name: '准许再次补正' }) });
+      await round.getByLabel('环节').selectOption('housing');
+      await round.getByLabel('督办理由').fill('房产证复印件不清晰，需再次补正');
+      await round.getByRole('button', { name: '准许再次补正' }).click();
+
+      // Assert: done, audited with the reason, and the workflow allows a second round.
+      await page.getByText(`案件 ${asked.caseNumber}：已执行“准许再次补正”。`).waitFor();
+      await page.getByRole('cell', { name: '房产证复印件不清晰，需再次补正' }).waitFor();
+      await waitForCase(web.stack, caseId, (c) => c.steps.housing?.supplementRoundsAllowed === 2, 'a second round allowed');
+      await page.reload();
+      assert.equal(await page.getByRole('heading', { name: '准许再次补正' }).count(), 0, 'no form while a round is left');
+      // Words, not codes: the notices' channel and recipient, the timeline's role and event type.
+      const notices = page.locator('table', { has: page.getByRole('columnheader', { name: '渠道' }) });
+      await notices.getByRole('cell', { name: '短信', exact: true }).first().waitFor();
+      await notices.getByRole('cell', { name: '申请人', exact: true }).first().waitFor();
+      assert.equal(await notices.getByRole('cell', { name: 'sms', exact: true }).count(), 0);
+      await page
+        .getByRole('cell', { name: /督办操作/ })
+        .first()
+        .waitFor();
+      await page.getByRole('cell', { name: '督办人员', exact: true }).first().waitFor();
+      await inBothLanguages(page, 'case-round');
     } finally {
       await page.context().close();
     }

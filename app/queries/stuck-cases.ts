@@ -108,8 +108,7 @@ export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise
   const page = pageOf(
     docs,
     input.limit,
-    (c) =>
-      StuckItem.parse({ ...c, caseId: c._id, incidents: incidentsOf(c), supplementDueAt: c.supplementDueAt?.toISOString() }),
+    (c) => StuckItem.parse({ ...c, caseId: c._id, incidents: incidentsOf(c), supplementDueAt: c.supplementDueAt?.toISOString() }),
     (c) => [c.lastProgressDate.toISOString(), c._id],
   );
   return { ...page, total, countsByDepartment: Object.fromEntries(counts.map((r) => [r._id, r.n])) };

@@ -32,7 +32,9 @@ export function incidentsOf(c: Pick<CaseState, 'steps' | 'compensationFailures'>
   const lookups: Incident[] = DEPARTMENTS.flatMap((d) => {
     const s = c.steps[d];
     if (s?.status !== 'check_failed') return [];
-    return [{ kind: 'lookup' as const, department: d, error: s.lastCheckError ?? '', rounds: s.checkFailures, lastAt: s.check?.at }];
+    return [
+      { kind: 'lookup' as const, department: d, error: s.lastCheckError ?? '', rounds: s.checkFailures, lastAt: s.check?.at },
+    ];
   });
   const compensations: Incident[] = (c.compensationFailures ?? []).map((f) => ({
     kind: 'compensation' as const,

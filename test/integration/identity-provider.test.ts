@@ -19,6 +19,7 @@ import request from 'supertest';
 import { createLogger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { DEV_ACCOUNTS_FILE, loadAccounts, type AccountStore } from '../../tools/identity/accounts';
+import { LOGIN_FAILURES_PER_ACCOUNT } from '../../tools/identity/interactions.router';
 import { createMongoAdapter } from '../../tools/identity/mongo-adapter';
 import { WEB_CLIENT_ID, WEB_SCOPES } from '../../tools/identity/clients';
 import { createIdentityProvider, type IdentityProvider } from '../../tools/identity/provider';
@@ -132,6 +133,23 @@ describe('embedded identity provider', () => {
     assert.match(refused.page, /用户名或密码不正确/);
     assert.match(refused.page, /<form method="post" action="\/interaction\/[^"]+\/login/);
     assert.doesNotMatch(refused.page, /not-the-password|Error:|\bat .+:\d+:\d+/);
+  });
+
+  it('when an account fails to sign in five times, then the form refuses even the right password for a while (429), and other accounts still sign in', async () => {
+    const refusal = (password: string) =>
+      signInAs(running.issuer, 'hrss', password).then(
+        () => assert.fail('must not sign in'),
+        (err: unknown) => err as SignInRefused,
+      );
+    for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT; i++) assert.equal((await refusal(`wrong-${i}`)).status, 401);
+
+    const locked = await refusal('demo-officer');
+
+    assert.ok(locked instanceof SignInRefused, String(locked));
+    assert.equal(locked.status, 429);
+    assert.match(locked.page, /登录失败次数过多/);
+    const other = await signInAs(running.issuer, 'housing', 'demo-officer');
+    assert.equal(decodeJwt(other.accessToken).department, 'housing');
   });
 
   it('when a stored record has expired, then the adapter does not return it and the sweep deletes it', async () => {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import Handlebars from 'handlebars';
 import type Provider from 'oidc-provider';
 import type { Logger } from '../../config/logger';
@@ -49,6 +50,11 @@ function render(res: Response, status: number, page: Page, locale: Locale, data:
   const { html, headers } = providerPage(page, locale, data, switchHref);
   res.status(status).set(headers).send(html);
 }
+
+/** Failed sign-ins allowed per account, and per client address, in one window. */
+export const LOGIN_FAILURES_PER_ACCOUNT = 5;
+export const LOGIN_FAILURES_PER_ADDRESS = 50;
+export const LOGIN_THROTTLE_WINDOW_MS = 15 * 60_000;
 
 export interface InteractionDeps {
   provider: Provider;
@@ -94,7 +100,41 @@ export function createInteractionsRouter({ provider, accounts, logger }: Interac
     render(res, 200, 'consent', locale, { uid: details.uid, intro });
   });
 
-  router.post('/interaction/:uid/login', form, async (req, res) => {
+  // Password guessing is throttled: failed sign-ins (401) count per account and per address; a
+  // success does not. Past the limit the form refuses (429) until the window has passed.
+  const usernameOf = (req: Request) => {
+    const body = req.body as { username?: unknown } | undefined;
+    return typeof body?.username === 'string' ? body.username.slice(0, 64) : '';
+  };
+  const throttled = (req: Request, res: Response, next: (err?: unknown) => void) => {
+    provider
+      .interactionDetails(req, res)
+      .then(async (details) => {
+        const locale = localeOf(req, details.params.ui_locales);
+        logger.warn({ client: details.params.client_id }, 'sign-in throttled');
+        render(res, 429, 'login', locale, {
+          uid: details.uid,
+          username: usernameOf(req),
+          error: MESSAGES[locale].loginThrottled,
+          intro: format(MESSAGES[locale].loginIntro, { client: await clientName(details.params.client_id) }),
+        });
+      })
+      .catch(next);
+  };
+  const failures = (limit: number, keyGenerator?: (req: Request) => string) =>
+    rateLimit({
+      windowMs: LOGIN_THROTTLE_WINDOW_MS,
+      limit,
+      skipSuccessfulRequests: true,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      ...(keyGenerator ? { keyGenerator } : {}),
+      handler: throttled,
+    });
+  const perAddress = failures(LOGIN_FAILURES_PER_ADDRESS);
+  const perAccount = failures(LOGIN_FAILURES_PER_ACCOUNT, (req) => `account:${usernameOf(req).toLowerCase()}`);
+
+  router.post('/interaction/:uid/login', form, perAddress, perAccount, async (req, res) => {
     const details = await provider.interactionDetails(req, res);
     const locale = localeOf(req, details.params.ui_locales);
     const body = req.body as { username?: unknown; password?: unknown } | undefined;

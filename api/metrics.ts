@@ -2,7 +2,7 @@
 import type { RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { registerCasesByStatusGauge } from '../app/read-model-gauges';
+import { registerReadModelGauges } from '../app/read-model-gauges';
 
 export interface Metrics {
   registry: Registry;
@@ -25,7 +25,7 @@ export function createMetrics(mongo: Connection): Metrics {
     labelNames: ['department', 'decision'],
     registers: [registry],
   });
-  registerCasesByStatusGauge(registry, mongo);
+  registerReadModelGauges(registry, mongo, ['cases_by_status']);
   const middleware: RequestHandler = (req, res, next) => {
     const end = latency.startTimer({ method: req.method });
     res.on('finish', () => {

@@ -13,7 +13,7 @@ import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { Counter, Registry } from 'prom-client';
 import type { Activities } from '../activities';
-import { registerCasesByStatusGauge, registerNoticesPendingGauge } from '../app/read-model-gauges';
+import { registerReadModelGauges } from '../app/read-model-gauges';
 import type { ReleaseInput } from '../domain/capacity';
 
 /** The saga's compensation (workflows/settlement-case/saga.ts `undo`): releases one reservation. */
@@ -39,8 +39,7 @@ export function createWorkerMetrics(mongo: Connection): WorkerMetrics {
     labelNames: ['kind'],
     registers: [registry],
   });
-  registerCasesByStatusGauge(registry, mongo);
-  registerNoticesPendingGauge(registry, mongo);
+  registerReadModelGauges(registry, mongo, ['cases_by_status', 'notices_pending']);
 
   const activityInterceptor: ActivityInterceptorsFactory = (ctx) => ({
     inbound: {

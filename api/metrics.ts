@@ -1,8 +1,8 @@
 /** Prometheus metrics: request latency, cases by status (read on scrape), decisions per department. */
 import type { RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { caseModel } from '../models/case.model';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { registerReadModelGauges } from '../app/read-model-gauges';
 
 export interface Metrics {
   registry: Registry;
@@ -25,20 +25,7 @@ export function createMetrics(mongo: Connection): Metrics {
     labelNames: ['department', 'decision'],
     registers: [registry],
   });
-  const cases = caseModel(mongo);
-  new Gauge({
-    name: 'cases_by_status',
-    help: 'Settlement cases in the read model by status',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      const rows = await cases
-        .aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }])
-        .option({ maxTimeMS: 2000 });
-      for (const r of rows) this.set({ status: r._id }, r.n);
-    },
-  });
+  registerReadModelGauges(registry, mongo, ['cases_by_status']);
   const middleware: RequestHandler = (req, res, next) => {
     const end = latency.startTimer({ method: req.method });
     res.on('finish', () => {

@@ -85,6 +85,16 @@ const CONFIG_SCHEMA = z.object({
    * development and test, and switched off (404) in production.
    */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * `host:port` where the worker serves its Prometheus metrics (its own and the Temporal SDK's)
+   * at /metrics, without authentication: keep it on loopback or a private network. Unset: the
+   * worker serves no metrics (so several workers on one host never fight over a port).
+   */
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d{1,5}$/, 'must be host:port (IPv6 in brackets)')
+    .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535')
+    .optional(),
   // ---- web pages (applicant portal, officer workbench) ----
   /** The pages' public base URL: the sign-in callback is WEB_BASE_URL/auth/callback. Default http://API_HOST:API_PORT. */
   WEB_BASE_URL: z.string().url().optional(),

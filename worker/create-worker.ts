@@ -2,7 +2,7 @@
  * Builds the worker that runs every workflow and activity. Shared by worker/main.ts, the tests
  * and the benchmarks, so all run the same registration.
  */
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type ActivityInterceptorsFactory, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -19,6 +19,8 @@ export interface CreateWorkerOptions {
   payloadKeys: readonly string[];
   /** A bundle prepared once (tests, benchmarks); without it the worker bundles at start. */
   workflowBundlePath?: string;
+  /** E.g. the metrics' failure counter (worker/metrics.ts); none by default. */
+  activityInterceptors?: ActivityInterceptorsFactory[];
   tuning?: Partial<
     Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>
   >;
@@ -35,6 +37,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     activities: createActivities(opts.deps),
     dataConverter: dataConverterFor(opts.payloadKeys),
     ...workflowSource,
+    ...(opts.activityInterceptors?.length ? { interceptors: { activity: opts.activityInterceptors } } : {}),
     ...opts.tuning,
   });
 }

@@ -9,12 +9,17 @@ import { backfillOpenFlag } from '../models/case.model';
 import { connectMongo } from '../models/connection';
 import { createActivityDeps } from './activity-deps';
 import { createWorker } from './create-worker';
+import { createWorkerMetrics } from './metrics';
+import { freeLoopbackAddress, serveWorkerMetrics } from './metrics-server';
 import { installTemporalRuntime } from './runtime';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
-  installTemporalRuntime(logger);
+  // With WORKER_METRICS_ADDRESS the SDK exports its runtime metrics on a private loopback port
+  // that the worker's endpoint appends to its own.
+  const sdkMetricsAddress = config.WORKER_METRICS_ADDRESS ? await freeLoopbackAddress() : undefined;
+  installTemporalRuntime(logger, { sdkMetricsAddress });
   const mongo = await retryUntil('MongoDB', logger, () =>
     connectMongo({ uri: config.MONGODB_URI, serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
   );
@@ -28,6 +33,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
   });
+  const metrics = config.WORKER_METRICS_ADDRESS ? createWorkerMetrics(mongo) : undefined;
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -35,9 +41,20 @@ async function main(): Promise<void> {
     deps: { ...createActivityDeps(mongo, config), temporal },
     payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
     workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+    activityInterceptors: metrics ? [metrics.activityInterceptor] : [],
   });
+  const metricsServer =
+    metrics && config.WORKER_METRICS_ADDRESS
+      ? await serveWorkerMetrics({
+          address: config.WORKER_METRICS_ADDRESS,
+          registry: metrics.registry,
+          sdkAddress: sdkMetricsAddress,
+          logger,
+        })
+      : undefined;
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   await worker.run();
+  await metricsServer?.close();
   await Promise.allSettled([connection.close(), clientConnection.close(), mongo.close()]);
   logger.info('worker stopped');
 }

@@ -22,6 +22,7 @@ import { createSimulatorApp } from '../../tools/simulator/app';
 import type { DemoPerson } from '../../tools/simulator/demo-people';
 import { seedDepartmentSystems } from '../../tools/simulator/seed';
 import { createWorker } from '../../worker/create-worker';
+import { createWorkerMetrics, type WorkerMetrics } from '../../worker/metrics';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
 
@@ -44,6 +45,8 @@ export interface TestStack {
   mongo: MongoConnection;
   worker: Worker;
   taskQueue: string;
+  /** The worker's metrics (its failure interceptor installed), when asked for with `workerMetrics`. */
+  workerMetrics?: WorkerMetrics;
   simulatorUrl: string;
   /** Sets (or with no argument clears) the simulator's injected faults. */
   faults(f?: Faults): Promise<void>;
@@ -67,6 +70,8 @@ export interface StackOptions {
   logger?: Logger;
   /** Everyone the simulator knows (default: the demo personas of tools/simulator/people/demo.json). */
   people?: readonly DemoPerson[];
+  /** Give the worker its metrics (worker/metrics.ts), as WORKER_METRICS_ADDRESS does in worker/main.ts. */
+  workerMetrics?: boolean;
 }
 
 export async function startStack(name: string, opts: StackOptions = {}): Promise<TestStack> {
@@ -97,6 +102,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
     temporal: client,
   };
+  const workerMetrics = opts.workerMetrics ? createWorkerMetrics(mongo) : undefined;
   const newWorker = () =>
     createWorker({
       connection: nativeConnection,
@@ -105,6 +111,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
       deps,
       payloadKeys: TEST_PAYLOAD_KEYS,
       workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
+      activityInterceptors: workerMetrics ? [workerMetrics.activityInterceptor] : [],
     });
   let worker = await newWorker();
   let workerRun: Promise<void> | undefined = worker.run();
@@ -146,6 +153,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     mongo,
     worker,
     taskQueue,
+    ...(workerMetrics ? { workerMetrics } : {}),
     simulatorUrl,
     async faults(f?: Faults) {
       const res = await fetch(

@@ -58,4 +58,12 @@ describe('config', () => {
         !err.message.includes(bad),
     );
   });
+
+  it('when WORKER_METRICS_ADDRESS is unset, then the worker serves no metrics; set, it must be host:port', () => {
+    assert.equal(loadConfig({}).WORKER_METRICS_ADDRESS, undefined);
+    for (const ok of ['127.0.0.1:9464', '0.0.0.0:0', '[::1]:9464', 'worker:9464'])
+      assert.equal(loadConfig({ WORKER_METRICS_ADDRESS: ok }).WORKER_METRICS_ADDRESS, ok);
+    for (const bad of ['9464', '127.0.0.1', 'localhost:70000', 'http://127.0.0.1:9464'])
+      assert.throws(() => loadConfig({ WORKER_METRICS_ADDRESS: bad }), /WORKER_METRICS_ADDRESS/, bad);
+  });
 });

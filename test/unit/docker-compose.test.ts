@@ -18,6 +18,7 @@ interface Service {
   command?: string[] | string;
   environment?: Record<string, string | number>;
   ports?: string[];
+  expose?: string[];
 }
 
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -82,6 +83,14 @@ describe('docker-compose.yml matches the app configuration', () => {
     const sim = loadConfig(envOf('simulator'));
     assert.equal(sim.SIMULATOR_HOST, '0.0.0.0');
     assert.ok(services.simulator!.ports!.includes(`${sim.SIMULATOR_PORT}:${sim.SIMULATOR_PORT}`));
+  });
+
+  it('when the worker serves metrics, then only the compose network reaches them: exposed, never published', () => {
+    const address = loadConfig(envOf('worker')).WORKER_METRICS_ADDRESS;
+    assert.ok(address, 'the worker serves its metrics to a Prometheus on the compose network');
+    const port = address.slice(address.lastIndexOf(':') + 1);
+    assert.ok((services.worker!.expose ?? []).includes(port), `worker: expose ${port}`);
+    assert.equal(services.worker!.ports, undefined, 'worker: its metrics have no authentication, so no published ports');
   });
 
   it('when Temporal is set up, then exactly the workflow search attributes are registered', () => {

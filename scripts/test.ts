@@ -51,7 +51,7 @@ async function main(): Promise<number> {
     name: 'test',
     files,
     concurrency: Number(process.env.TEST_CONCURRENCY ?? '2'),
-    timeoutMs: process.env.TEST_TIMEOUT_MS ?? '180000',
+    timeoutMs: process.env.TEST_TIMEOUT_MS ?? '360000',
     runDir,
     env: {
       TEMPORAL_ADDRESS: temporal.address,

@@ -3,8 +3,12 @@
  * (app/deps.ts), built by api/main.ts (or a test), faked by nothing.
  */
 import type { AppDeps } from '../app/deps';
+import type { MongoHealth } from '../models/mongo-watchdog';
 
-export type ApiDeps = AppDeps;
+export interface ApiDeps extends AppDeps {
+  /** The MongoDB client's heartbeat health (models/mongo-watchdog.ts); `/healthz` fails while it is unhealthy. */
+  mongoHealth?: () => MongoHealth;
+}
 
 declare module 'express-serve-static-core' {
   interface Request {

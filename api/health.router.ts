@@ -11,7 +11,15 @@ export function healthRouter(deps: ApiDeps): Router {
   const mongoTimeoutMs = Math.min(deps.config.MONGODB_SERVER_SELECTION_TIMEOUT_MS, 3000);
   const temporalTimeoutMs = Math.min(deps.config.TEMPORAL_CALL_TIMEOUT_MS, 3000);
 
+  // Liveness: the process answers, and its MongoDB client has not gone silent for good (a client
+  // that stays disconnected after an outage is reopened by the watchdog; while it cannot be, an
+  // orchestrator should restart the process). A short outage only fails readiness.
   router.get('/healthz', (_req, res) => {
+    const mongodb = deps.mongoHealth?.();
+    if (mongodb && !mongodb.healthy) {
+      res.status(503).json({ status: 'down', checks: { mongodb } });
+      return;
+    }
     res.json({ status: 'up' });
   });
 

@@ -31,10 +31,33 @@ export function registerOperationalRoutes(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/healthz',
-    summary: 'Liveness: the process answers',
+    summary: 'Liveness: the process answers and its MongoDB client is not stuck',
+    description:
+      'Fails (503) when the MongoDB client has had no successful heartbeat for 5 periods of MONGODB_HEARTBEAT_MS (it is being reopened); a shorter outage fails only /readyz',
     tags,
     security: [],
-    responses: { 200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('up') }) } } } },
+    responses: {
+      200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('up') }) } } },
+      503: {
+        description: 'The MongoDB client has gone silent',
+        content: {
+          'application/json': {
+            schema: z.object({
+              status: z.literal('down'),
+              checks: z.object({
+                mongodb: z.object({
+                  healthy: z.boolean(),
+                  lastHeartbeatAt: z.string().optional(),
+                  failingSince: z.string().optional(),
+                  reopens: z.number().int(),
+                  reopenAttempts: z.number().int(),
+                }),
+              }),
+            }),
+          },
+        },
+      },
+    },
   });
   registry.registerPath({
     method: 'get',

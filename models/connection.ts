@@ -13,16 +13,24 @@ mongoose.set('strictQuery', 'throw');
 export interface MongoOptions {
   uri: string;
   serverSelectionTimeoutMS: number;
+  /** How often the driver polls the server (default 10 s); the watchdog counts in these periods. */
+  heartbeatFrequencyMS?: number;
 }
 
-export async function connectMongo(opts: MongoOptions): Promise<Connection> {
-  const conn = mongoose.createConnection(opts.uri, {
+/** The options a connection is opened (and reopened, models/mongo-watchdog.ts) with. */
+export function mongoOpenOptions(opts: MongoOptions): Record<string, unknown> {
+  return {
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS,
+    ...(opts.heartbeatFrequencyMS ? { heartbeatFrequencyMS: opts.heartbeatFrequencyMS } : {}),
     // Fail fast when the database is gone instead of queueing commands forever: the API turns
     // the error into a 503 and activities are retried by Temporal.
     bufferCommands: false,
     autoIndex: true,
-  });
+  };
+}
+
+export async function connectMongo(opts: MongoOptions): Promise<Connection> {
+  const conn = mongoose.createConnection(opts.uri, mongoOpenOptions(opts));
   await conn.asPromise();
   return conn;
 }

@@ -6,7 +6,7 @@ import { createLogger } from '../config/logger';
 import { retryUntil } from '../config/retry';
 import { createTemporalClient } from '../temporal/client';
 import { backfillOpenFlag } from '../models/case.model';
-import { connectMongo } from '../models/connection';
+import { connectWatchedMongo } from '../models/mongo-watchdog';
 import { createActivityDeps } from './activity-deps';
 import { createWorker } from './create-worker';
 import { createWorkerMetrics } from './metrics';
@@ -20,9 +20,7 @@ async function main(): Promise<void> {
   // that the worker's endpoint appends to its own.
   const sdkMetricsAddress = config.WORKER_METRICS_ADDRESS ? await freeLoopbackAddress() : undefined;
   installTemporalRuntime(logger, { sdkMetricsAddress });
-  const mongo = await retryUntil('MongoDB', logger, () =>
-    connectMongo({ uri: config.MONGODB_URI, serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
-  );
+  const { mongo, watchdog } = await connectWatchedMongo(config, logger);
   const backfilled = await backfillOpenFlag(mongo);
   if (backfilled > 0) logger.info({ cases: backfilled }, 'read model: open flag added to older projections');
   const connection = await retryUntil('Temporal', logger, () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
@@ -50,11 +48,13 @@ async function main(): Promise<void> {
           registry: metrics.registry,
           sdkAddress: sdkMetricsAddress,
           logger,
+          mongoHealth: watchdog.health,
         })
       : undefined;
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   await worker.run();
   await metricsServer?.close();
+  watchdog.stop();
   await Promise.allSettled([connection.close(), clientConnection.close(), mongo.close()]);
   logger.info('worker stopped');
 }

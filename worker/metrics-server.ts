@@ -10,6 +10,7 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { MongoHealth } from '../models/mongo-watchdog';
 import type { Logger } from '../config/logger';
 
 /** How long a scrape waits for the SDK's exporter before answering without its metrics. */
@@ -57,10 +58,21 @@ export async function serveWorkerMetrics(opts: {
   /** Where the Runtime's Prometheus exporter listens (worker/runtime.ts); unset: our metrics only. */
   sdkAddress?: string;
   logger: Logger;
+  /** The MongoDB client's health (models/mongo-watchdog.ts): `GET /healthz` is the worker's liveness probe. */
+  mongoHealth?: () => MongoHealth;
 }): Promise<WorkerMetricsServer> {
   const { registry, logger } = opts;
   const server: Server = createServer((req, res) => {
-    if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+    const path = req.url?.split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      const mongodb = opts.mongoHealth?.();
+      const up = !mongodb || mongodb.healthy;
+      res
+        .writeHead(up ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify(up ? { status: 'up' } : { status: 'down', checks: { mongodb } }));
+      return;
+    }
+    if (req.method !== 'GET' || path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
@@ -79,7 +91,7 @@ export async function serveWorkerMetrics(opts: {
   });
   const bound = server.address() as AddressInfo;
   const address = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
-  logger.info({ address }, 'worker metrics: serving /metrics');
+  logger.info({ address }, 'worker metrics: serving /metrics and /healthz');
   return {
     address,
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),

@@ -14,7 +14,9 @@ import request from 'supertest';
 import { healthRouter } from '../../api/health.router';
 import { loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
+import { caseModel } from '../../models/case.model';
 import { connectMongo, mongoOpenOptions } from '../../models/connection';
+import { diagnosticProbeModel } from '../../models/diagnostic-probe.model';
 import { watchMongo, type MongoWatchdog } from '../../models/mongo-watchdog';
 import { serveWorkerMetrics, type WorkerMetricsServer } from '../../worker/metrics-server';
 import { mongoUriFor } from '../support/services';
@@ -63,6 +65,9 @@ describe('MongoDB watchdog', () => {
     await eventually(async () => (watchdog.health().lastHeartbeatAt ? true : undefined), 'a first heartbeat', 10_000);
     await request(api).get('/healthz').expect(200, { status: 'up' });
     await conn.collection('probe').insertOne({ _id: 'before' as never });
+    const probes = diagnosticProbeModel(conn);
+    await probes.init();
+    const lean = await probes.find({}).limit(1).lean();
 
     // Act: cut off.
     proxy.cut();
@@ -95,5 +100,7 @@ describe('MongoDB watchdog', () => {
     assert.ok(found, 'the reopened client reads what was written before');
     await conn.collection('probe').insertOne({ _id: 'after' as never });
     assert.equal(await conn.collection('probe').countDocuments(), 2);
+    assert.deepEqual(await probes.find({}).limit(1).lean(), lean, 'a model made before the reopen still works');
+    assert.equal(await caseModel(conn).countDocuments({ open: true }), 0);
   });
 });

@@ -18,6 +18,7 @@ import type { District, SchoolLevel, Town } from '../../domain/vocabulary';
 import { capacityChangeModel } from '../../models/capacity-change.model';
 import { connectMongo } from '../../models/connection';
 import { reservationModel } from '../../models/reservation.model';
+import { poolUse, poolsUse } from '../../models/pool-use';
 import { reservationPoolModel } from '../../models/reservation-pool.model';
 import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { schoolWaitlistModel } from '../../models/school-waitlist.model';
@@ -80,9 +81,9 @@ describe('capacities from policy data: reserve / release', () => {
     const rejections = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     for (const r of rejections) assert.ok(refused(r.reason));
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 5);
-    const doc = await reservationPoolModel(mongo).findById('quota:beilin').lean();
-    assert.equal(doc?.used, 5);
-    assert.equal(new Set(doc?.holders).size, 5);
+    assert.equal(await poolUse(mongo, 'quota:beilin'), 5);
+    const holders = (await reservationSlotModel(mongo).find({ pool: 'quota:beilin' }).lean()).map((s) => s.holder);
+    assert.equal(new Set(holders).size, 5);
     assert.equal(await reservationModel(mongo).countDocuments({ pool: 'quota:beilin', status: 'held' }), 5);
   });
 
@@ -95,10 +96,38 @@ describe('capacities from policy data: reserve / release', () => {
     assert.deepEqual(await acts.release(releaseOf(input)), { released: true });
     assert.deepEqual(await acts.release(releaseOf(input)), { released: false });
 
-    const doc = await reservationPoolModel(mongo).findById('quota:weiyang').lean();
-    assert.equal(doc?.used, 0);
+    assert.equal(await poolUse(mongo, 'quota:weiyang'), 0);
     assert.equal((await reservationModel(mongo).findById(`${input.caseId}:quota_slot:household`).lean())?.status, 'released');
     assert.equal((await acts.reserve(quota('weiyang'))).status, 'held');
+  });
+
+  it('§2 when 100 cases reserve at once from a quota of 60, then exactly 60 hold a slot, 40 are refused, and 10 released places go to 10 others', async () => {
+    caps.set((t) => (t.pointsQuota.yanta = 60));
+    const inputs = Array.from({ length: 100 }, () => quota('yanta'));
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(inputs.map((i) => acts.reserve(i)));
+    const tookMs = performance.now() - started;
+
+    const held = inputs.filter((_, n) => outcomes[n]!.status === 'fulfilled');
+    for (const o of outcomes) if (o.status === 'rejected') assert.ok(refused(o.reason));
+    assert.equal(held.length, 60);
+    assert.equal(await poolUse(mongo, 'quota:yanta'), 60);
+    assert.equal(await reservationModel(mongo).countDocuments({ pool: 'quota:yanta', status: 'held' }), 60);
+    const numbers = (await reservationSlotModel(mongo).find({ pool: 'quota:yanta' }).lean()).map((s) => s.n);
+    assert.deepEqual(
+      [...numbers].sort((a, b) => a! - b!),
+      Array.from({ length: 60 }, (_, n) => n),
+      'every place taken once',
+    );
+    // Generous for a shared 2-core machine; the hot-view version took minutes for this.
+    assert.ok(tookMs < 30_000, `100 reservations took ${Math.round(tookMs)} ms`);
+
+    await Promise.all(held.slice(0, 10).map((i) => acts.release(releaseOf(i))));
+    assert.equal(await poolUse(mongo, 'quota:yanta'), 50);
+    const others = await Promise.allSettled(Array.from({ length: 20 }, () => acts.reserve(quota('yanta'))));
+    assert.equal(others.filter((o) => o.status === 'fulfilled').length, 10);
+    for (const o of others) if (o.status === 'rejected') assert.ok(refused(o.reason));
+    assert.deepEqual(await poolsUse(mongo, ['quota:yanta']), { 'quota:yanta': 60 });
   });
 
   it('when a pool is unlimited (provisional registrations), then every case gets a slot and the pool reports no limit', async () => {

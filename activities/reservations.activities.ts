@@ -135,8 +135,6 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
    * never more than `limit` slots), and the (pool, holder) index keeps one slot per holder.
    */
   async function takeSlot(pool: string, holder: string, limit: number | null): Promise<boolean> {
-    const taken = (await slots.findOne({ pool, holder }).lean()) !== null;
-    if (taken) return true;
     if (limit === null) {
       try {
         await slots.create({ _id: `${pool}#${holder}`, pool, n: null, holder, takenAt: new Date() });
@@ -216,8 +214,8 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
         const used = await poolUse(mongo, input.pool);
         throw ApplicationFailure.nonRetryable(`no capacity left in ${input.pool} (${used}/${limit})`, CAPACITY_EXHAUSTED);
       }
-      await recordHeld(input);
-      return { status: 'held', pool: input.pool, used: await poolUse(mongo, input.pool), limit };
+      const [, used] = await Promise.all([recordHeld(input), poolUse(mongo, input.pool)]);
+      return { status: 'held', pool: input.pool, used, limit };
     },
 
     /** Gives back a held slot, or a place on the waiting list (the child no longer waits). */

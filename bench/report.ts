@@ -95,7 +95,7 @@ export function reservationRows(rv: Results['reservations']): string[][] {
     ] as const
   ).map(([what, x]) => [
     `(6) reserve p50 / p99, ${what}`,
-    `${pair(x.contended)} (${rv.contended} at once in one town; ${x.held} held, ${x.failures} failed)`,
+    `${pair(x.contended)} (${rv.contended} at once in one town: ${f(x.burstMs / rv.contended)} ms each over the burst; ${x.held} held, ${x.failures} failed)`,
     `${pair(x.lone)} (one at a time, ${rv.lone} calls)`,
     `p99 ${f(x.contended.p99 / x.lone.p99, 1)}×`,
   ]);

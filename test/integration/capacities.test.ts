@@ -168,6 +168,24 @@ describe('capacities from policy data: reserve / release', () => {
     assert.ok(changes.every((c) => c.version === 'xian-capacity-2026' && c.setBy.length > 0));
   });
 
+  it('§2 when a quota is lowered under a slot numbered above it, then cases racing for what is left never take more than the new figure', async () => {
+    caps.set((t) => (t.pointsQuota.baqiao = 4));
+    const inputs = Array.from({ length: 4 }, () => quota('baqiao'));
+    for (const i of inputs) await acts.reserve(i);
+    // Keep only the case on the highest number: below the lowered figure two numbers look free.
+    const slots = await reservationSlotModel(mongo).find({ pool: 'quota:baqiao' }).lean();
+    const top = slots.find((s) => s.n === 3)!.holder;
+    await Promise.all(inputs.filter((i) => `${i.caseId}:${i.item}` !== top).map((i) => acts.release(releaseOf(i))));
+    caps.set((t) => (t.pointsQuota.baqiao = 2));
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => acts.reserve(quota('baqiao'))));
+    for (const o of outcomes) if (o.status === 'rejected') assert.ok(refused(o.reason));
+    const held = outcomes.filter((o) => o.status === 'fulfilled').length;
+    assert.ok(held <= 1, `${held} admitted with one place left`);
+    assert.ok((await poolUse(mongo, 'quota:baqiao')) <= 2);
+    assert.equal(await poolUse(mongo, 'quota:baqiao'), 1 + held);
+  });
+
   it('§21 when the first family of an area reserves school places, then the places come from the capacity data, not from anyone’s record', async () => {
     caps.set(() => undefined);
     const result = await acts.reserve(school('zhouzhi', 'kindergarten'));

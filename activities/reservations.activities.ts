@@ -26,12 +26,32 @@ import { isDuplicateKey } from '../models/duplicate-key';
 import { reservationModel } from '../models/reservation.model';
 import { reservationPoolModel } from '../models/reservation-pool.model';
 import { reservationSlotModel } from '../models/reservation-slot.model';
+import { poolUse } from '../models/pool-use';
 import { schoolWaitlistModel } from '../models/school-waitlist.model';
 import { shanghaiToday } from '../domain/shanghai-clock';
 import { CAPACITY_DIR, capacityTableOn } from '../policy/capacity-files';
 
-/** Rewrites of the pool view before giving up (each lost race means another writer made progress). */
-const VIEW_ROUNDS = 20;
+/**
+ * The slot numbers 0…limit-1 in an order of the holder's own: a Fisher–Yates shuffle driven by
+ * a small PRNG (mulberry32) seeded with a hash (FNV-1a) of the holder. Deterministic, so a retried
+ * attempt tries the same numbers; different holders spread over the pool.
+ */
+export function holderOrder(holder: string, limit: number): number[] {
+  let seed = 0x811c9dc5;
+  for (let i = 0; i < holder.length; i++) seed = Math.imul(seed ^ holder.charCodeAt(i), 0x01000193);
+  const next = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const order = Array.from({ length: limit }, (_, n) => n);
+  for (let i = limit - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
 
 export interface ReservationDeps {
   mongo: Connection;
@@ -63,7 +83,7 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
     if (doc && before === limit) return limit;
     if (!doc) {
       try {
-        await pools.updateOne({ _id: pool }, { $setOnInsert: { limit, used: 0, holders: [] } }, { upsert: true });
+        await pools.updateOne({ _id: pool }, { $set: { limit } }, { upsert: true });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err; // a concurrent first reservation created it
       }
@@ -105,10 +125,16 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
     return i >= 0 ? { position: i, listed: true } : { position: entries.length, listed: false };
   }
 
-  /** Takes a slot for `holder`; false when every slot below the limit is taken by others. */
+  /**
+   * Takes a slot for `holder`; false when every slot below the limit is taken by others.
+   *
+   * The free numbers are tried in an order of the holder's own (a shuffle seeded by its name),
+   * so takers arriving together mostly insert distinct `<pool>#<n>` at the first try instead of
+   * all colliding on the lowest free number: a reservation costs about the same whether it is
+   * alone or one of hundreds in the area. Inserting stays the only admission (unique `_id`, so
+   * never more than `limit` slots), and the (pool, holder) index keeps one slot per holder.
+   */
   async function takeSlot(pool: string, holder: string, limit: number | null): Promise<boolean> {
-    const taken = (await slots.findOne({ pool, holder }).lean()) !== null;
-    if (taken) return true;
     if (limit === null) {
       try {
         await slots.create({ _id: `${pool}#${holder}`, pool, n: null, holder, takenAt: new Date() });
@@ -117,45 +143,36 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
       }
       return true;
     }
+    const order = holderOrder(holder, limit);
     for (;;) {
-      const held = await slots.find({ pool }).lean();
+      const held = await slots.find({ pool }, { n: 1, holder: 1 }).lean();
       if (held.some((s) => s.holder === holder)) return true;
+      // Counted, not only numbered: slots above a lowered limit still hold their places.
+      if (held.length >= limit) return false;
+      const stale = held.some((s) => s.n !== null && s.n >= limit);
       const used = new Set(held.map((s) => s.n));
-      const free = Array.from({ length: limit }, (_, n) => n).filter((n) => !used.has(n));
+      const free = order.filter((n) => !used.has(n));
       if (free.length === 0) return false;
       for (const n of free) {
         try {
           await slots.create({ _id: `${pool}#${n}`, pool, n, holder, takenAt: new Date() });
-          return true;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
-          // Slot n went to another case, or this holder already has a slot (retried attempt):
-          // the next read tells which.
-          if ((await slots.findOne({ pool, holder }).lean()) !== null) return true;
+          // Slot n went to another case since the read, or this holder already has a slot (a
+          // concurrent attempt of the same reservation): the next read tells which. Until then
+          // keep trying the other free numbers, which are likely still free.
+          continue;
         }
+        // Below a lowered limit, numbers alone no longer bound the count: two takers may each
+        // have found a free number while only one place was left. Give it back (a refusal,
+        // never an over-commit); only pools whose limit was lowered under held slots pay this.
+        if (stale && (await poolUse(mongo, pool)) > limit) {
+          await slots.deleteOne({ _id: `${pool}#${n}`, holder });
+          return false;
+        }
+        return true;
       }
     }
-  }
-
-  /**
-   * Rewrites the pool's `used` / `holders` view from its slots until a read after the write
-   * agrees with it: whichever writer wrote last saw the slots as they are, so the view is exact
-   * once no reservation of the pool is in flight.
-   */
-  async function refreshView(pool: string, limited: boolean): Promise<number> {
-    const read = async () =>
-      limited
-        ? (await slots.find({ pool }).lean()).sort((a, b) => (a.n ?? 0) - (b.n ?? 0)).map((s) => s.holder)
-        : await slots.countDocuments({ pool });
-    let seen = await read();
-    for (let round = 0; round < VIEW_ROUNDS; round++) {
-      const view = Array.isArray(seen) ? { used: seen.length, holders: seen } : { used: seen, holders: [] };
-      await pools.updateOne({ _id: pool }, { $set: view });
-      const now = await read();
-      if (JSON.stringify(now) === JSON.stringify(seen)) return view.used;
-      seen = now;
-    }
-    throw new Error(`pool ${pool} keeps changing; its view will be rewritten on retry`);
   }
 
   async function recordHeld(input: ReserveInput): Promise<void> {
@@ -194,11 +211,10 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
         }
         await waitlist.deleteOne({ _id: `${input.pool}#${holder}` });
       } else if (!(await takeSlot(input.pool, holder, limit))) {
-        const used = await refreshView(input.pool, limit !== null);
+        const used = await poolUse(mongo, input.pool);
         throw ApplicationFailure.nonRetryable(`no capacity left in ${input.pool} (${used}/${limit})`, CAPACITY_EXHAUSTED);
       }
-      await recordHeld(input);
-      const used = await refreshView(input.pool, limit !== null);
+      const [, used] = await Promise.all([recordHeld(input), poolUse(mongo, input.pool)]);
       return { status: 'held', pool: input.pool, used, limit };
     },
 
@@ -212,8 +228,6 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
         { _id: `${input.caseId}:${input.kind}:${input.item}`, status: 'held' },
         { $set: { status: 'released', releasedAt: new Date() } },
       );
-      const pool = await pools.findById(input.pool).lean();
-      if (pool) await refreshView(input.pool, typeof pool.limit === 'number');
       return { released: res.deletedCount > 0 };
     },
   };

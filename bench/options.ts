@@ -20,6 +20,9 @@ function sizesFor(quick: boolean, cases: string | undefined) {
     connections: 16,
     submitters: 10,
     officersPerDepartment: 4,
+    /** (6) reservations at once into one area's pool, and lone ones (one at a time) beside them. */
+    contendedReservations: quick ? 100 : 300,
+    loneReservations: quick ? 10 : 30,
   };
 }
 export type BenchSizes = ReturnType<typeof sizesFor>;
@@ -33,6 +36,8 @@ export interface BenchOptions {
   noWrite: boolean;
   store: 'sqlite' | 'postgresql';
   postgresqlUrl: string;
+  /** `--only reservations`: FerretDB alone and phase (6) alone, printed, not written. */
+  only?: 'reservations';
 }
 
 export function parseBenchOptions(argv: string[] = process.argv.slice(2)): BenchOptions {
@@ -45,9 +50,11 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
       'no-write': { type: 'boolean', default: false },
       store: { type: 'string', default: 'auto' },
       'postgresql-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+      only: { type: 'string' },
     },
   });
   if (!['auto', 'sqlite', 'postgresql'].includes(args.store!)) throw new Error('--store must be auto, sqlite or postgresql');
+  if (args.only !== undefined && args.only !== 'reservations') throw new Error('--only takes: reservations');
   const postgresqlUrl = args['postgresql-url']!;
   /** auto: FerretDB on PostgreSQL when this machine runs one (createdb works), else on SQLite. */
   const store: 'sqlite' | 'postgresql' =
@@ -59,5 +66,14 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
   const quick = args.quick ?? false;
   const sizes = sizesFor(quick, args.cases);
   if (!Number.isInteger(sizes.cases) || sizes.cases < 1 || sizes.cases > 10_000) throw new Error('--cases must be 1…10000');
-  return { sizes, quick, keep: args.keep ?? false, noWrite: args['no-write'] ?? false, store, postgresqlUrl };
+  const only = args.only as BenchOptions['only'];
+  return {
+    sizes,
+    quick,
+    keep: args.keep ?? false,
+    noWrite: (args['no-write'] ?? false) || only !== undefined,
+    store,
+    postgresqlUrl,
+    ...(only ? { only } : {}),
+  };
 }

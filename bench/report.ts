@@ -19,6 +19,7 @@ function table(r: Results): string {
   const s = r.statusReads;
   const a = r.supervisorAudit;
   const fp = r.footprint;
+  const rv = r.reservations;
   const ms = (l: Latencies) => `${f(l.p50)} / ${f(l.p95)} / ${f(l.p99)}`;
   const rows: string[][] = [
     ['figure', 'ours', 'baseline (same run, same server)', 'ratio'],
@@ -69,6 +70,7 @@ function table(r: Results): string {
       `${f(fp.floorWorkerRssMiB.open, 0)} MiB (floor worker, idle ${f(fp.floorWorkerRssMiB.idle, 0)})`,
       `${f(fp.workerRssMiB.open / fp.floorWorkerRssMiB.open, 1)}×`,
     ],
+    ...reservationRows(rv),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
@@ -81,6 +83,22 @@ function table(r: Results): string {
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
     ...rows.slice(1).map(line),
   ].join('\n');
+}
+
+/** (6): contended `reserve` p50 / p99 beside a lone one's, per kind of pool. */
+export function reservationRows(rv: Results['reservations']): string[][] {
+  const pair = (l: Latencies) => `${f(l.p50)} / ${f(l.p99)} ms`;
+  return (
+    [
+      ['residence confirmation, unlimited', rv.residence],
+      [`collective-household slot, limit ${rv.contended}`, rv.collective],
+    ] as const
+  ).map(([what, x]) => [
+    `(6) reserve p50 / p99, ${what}`,
+    `${pair(x.contended)} (${rv.contended} at once in one town: ${f(x.burstMs / rv.contended)} ms each over the burst; ${x.held} held, ${x.failures} failed)`,
+    `${pair(x.lone)} (one at a time, ${rv.lone} calls)`,
+    `p99 ${f(x.contended.p99 / x.lone.p99, 1)}×`,
+  ]);
 }
 
 /** Prints the table; with `write`, also keeps it (and the figures as JSON) in bench/results/. */

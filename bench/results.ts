@@ -2,6 +2,7 @@
 import type { FloorInput } from './floor/floor.workflow';
 import type { Latencies, LoadResult, Machine } from './lib/measure';
 import type { BenchSizes } from './options';
+import type { ContendedReservations } from './phases/contended-reservations';
 
 export interface Results {
   machine: Machine;
@@ -32,6 +33,8 @@ export interface Results {
     large: { cases: number; stuck: number; ms: Record<string, number>; totals: Record<string, number>; capMs: number };
     ratio: Record<string, number>;
   };
+  /** (6) `reserve` timed directly: one at a time, and many at once into one area's pool. */
+  reservations: ContendedReservations;
   footprint: {
     historyEvents: Record<string, { events: number; bytes: number }>;
     floorEvents: number;

@@ -5,6 +5,7 @@
  *   npm run bench                      # default: 300 cases, 1 000 open cases, 10 000 / 100 000 read-model cases
  *   npm run bench -- --cases 500       # more (or fewer) cases for the throughput figure
  *   npm run bench -- --quick           # a few minutes less: small numbers everywhere (a smoke run)
+ *   npm run bench -- --only reservations  # FerretDB alone and figure (6) alone (printed, not written)
  *
  * Process model (see README "Benchmarks"): Temporal dev server, FerretDB, the simulator, the
  * app's worker, the API (bench/api-entry.ts = api/main.ts + a bare Express route in the same
@@ -19,18 +20,21 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stopAll } from '../scripts/lib/processes';
-import { DATA_DIR, ROOT, readBinaries } from '../scripts/lib/services';
+import { freePort } from '../scripts/lib/processes';
+import { DATA_DIR, ROOT, readBinaries, startFerretdb } from '../scripts/lib/services';
 import { startBench } from './context';
 import { machine } from './lib/measure';
 import { elapsedSeconds, loadAverage, noteLoad, say } from './lib/progress';
 import { parseBenchOptions } from './options';
+import { measureContendedReservations } from './phases/contended-reservations';
 import { measureDecisionLatency } from './phases/decision-latency';
 import { historyEventsByRoute, openCasesAndRss } from './phases/footprint';
 import { measureStatusReads } from './phases/status-reads';
 import { measureSupervisorAudit } from './phases/supervisor-audit';
 import { measureThroughput } from './phases/throughput';
 import { warmUp } from './phases/warmup';
-import { report } from './report';
+import { createDatabase, dropDatabase } from './lib/postgres';
+import { report, reservationRows } from './report';
 import type { Results } from './results';
 
 const opts = parseBenchOptions();
@@ -63,6 +67,10 @@ async function main(): Promise<void> {
     say('      far longer than 10 minutes at the default sizes (README "Benchmarks"); --quick is the practical choice.');
   }
   say(`state and logs in ${relative(ROOT, runDir)}`);
+  if (opts.only === 'reservations') {
+    await reservationsOnly(runDir, bins.ferretdb);
+    return;
+  }
   const ctx = await startBench(opts, runDir, (c) => cleanups.push(c));
 
   const floorShape = await warmUp(ctx);
@@ -76,6 +84,11 @@ async function main(): Promise<void> {
   noteLoad('open-cases-and-latency');
   const supervisorAudit = await measureSupervisorAudit(ctx);
   noteLoad('supervisor-audit');
+  const reservations = await measureContendedReservations(ctx.stack.mongoUri, {
+    contended: sizes.contendedReservations,
+    lone: sizes.loneReservations,
+  });
+  noteLoad('reservations');
 
   const results: Results = {
     machine: mach,
@@ -93,6 +106,7 @@ async function main(): Promise<void> {
     decisionLatencyMs,
     statusReads,
     supervisorAudit,
+    reservations,
     footprint: {
       historyEvents: history.historyEvents,
       floorEvents: history.floorEvents,
@@ -107,6 +121,32 @@ async function main(): Promise<void> {
 
   await ctx.mongo.close();
   await ctx.stack.stop();
+  await stopAll();
+  runCleanups();
+  if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+}
+
+/** `--only reservations`: FerretDB (on a throw-away PostgreSQL database, or SQLite) and figure (6) alone. */
+async function reservationsOnly(runDir: string, ferretdb: string): Promise<void> {
+  const { sizes, store } = opts;
+  let postgresqlUrl: string | undefined;
+  if (store === 'postgresql') {
+    const name = `hukou_bench_${Date.now()}`;
+    postgresqlUrl = createDatabase(opts.postgresqlUrl, name);
+    cleanups.push(() => dropDatabase(opts.postgresqlUrl, name));
+  }
+  const db = await startFerretdb({
+    binary: ferretdb,
+    port: await freePort(),
+    ...(postgresqlUrl ? { postgresqlUrl } : { sqliteDir: join(runDir, 'ferretdb') }),
+    logFile: join(runDir, 'ferretdb.log'),
+  });
+  const figures = await measureContendedReservations(`${db.uri}?maxPoolSize=8`, {
+    contended: sizes.contendedReservations,
+    lone: sizes.loneReservations,
+  });
+  const rows = reservationRows(figures);
+  process.stdout.write(`\nStore: FerretDB 1.24.2, ${store} backend\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n`);
   await stopAll();
   runCleanups();
   if (!opts.keep) rmSync(runDir, { recursive: true, force: true });

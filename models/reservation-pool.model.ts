@@ -10,10 +10,11 @@
  * racing for slot n: exactly one insert succeeds; the same case retried: the (pool, holder)
  * index refuses a second slot.
  *
- * `reservation_pools` keeps each pool's `limit` (read on every reservation, so an operator can
- * change it) and a view of `used` / `holders` that the activities rewrite from the slots after
- * each change — exact whenever no reservation of that pool is in flight. Writing `used` or
- * `holders` by hand changes nothing: take a slot through the reserve activity instead.
+ * `reservation_pools` keeps each pool's `limit` only (refreshed from the policy data on every
+ * reservation, so an operator can change it). What is in use is counted from the slots
+ * (`poolUse` / `poolsUse`, models/pool-use.ts), never stored: a stored count or holder list would
+ * be one document every reservation of the area rewrites — the hot document of issue 12. Older
+ * databases may still carry `used` / `holders` fields here; nothing reads them.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 
@@ -21,18 +22,12 @@ export interface ReservationPoolDoc {
   _id: string;
   /** null = unlimited (records such as provisional registrations). */
   limit: number | null;
-  /** View of the pool's slots (see above): how many are taken, and by whom (`<caseId>:<item>`). */
-  used: number;
-  /** Listed for capacity-limited pools; empty for an unlimited one, whose holders grow without bound. */
-  holders: string[];
 }
 
 const poolSchema = new Schema<ReservationPoolDoc>(
   {
     _id: { type: String, required: true },
     limit: { type: Number, default: null },
-    used: { type: Number, required: true },
-    holders: { type: [String], required: true },
   },
   { collection: 'reservation_pools', versionKey: false },
 );

@@ -1,7 +1,8 @@
 /**
  * Taken slots of capacity pools: admission is decided by inserting one of these (see
  * reservation-pool.model.ts): `<pool>#<n>` with n < the pool's limit, or `<pool>#<holder>` for an
- * unlimited pool; a unique index on (pool, holder) gives each holder one slot.
+ * unlimited pool; a unique index on (pool, holder) gives each holder one slot. A pool's use is the
+ * count of its slots (models/pool-use.ts).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 

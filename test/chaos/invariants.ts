@@ -9,8 +9,8 @@
  * - exactly one notice per case + event + channel + recipient + discriminator key (the middle of
  *   notices._id), one per case for the once-only events whatever their key, and each lifecycle
  *   notice present (case received; settled / rejected / withdrawn as the case ended);
- * - every pool's `used` (and a limited pool's `holders`) equals its held reservations and its
- *   slots, never above the limit; reservations stay held only for settled or still-open cases;
+ * - every pool's slots (what is in use: models/pool-use.ts counts them) are exactly its held
+ *   reservations, never above the limit; reservations stay held only for settled or still-open cases;
  *   settled cases hold what their state says and have their registration, others have none;
  * - the audit trail is complete: submitted once, a decision per decided department (one per
  *   round), the case's ending, and an audit line for every notice.
@@ -59,7 +59,7 @@ export interface Snapshot {
   notices: Array<{ _id: string; caseId: string; event: string; channel: string; recipient: { kind: string } }>;
   audit: Array<{ _id: string; caseId: string; seq?: number; type: string; department?: string; data?: Record<string, unknown> }>;
   reservations: Array<{ _id: string; caseId: string; kind: string; pool: string; item: string; status: string }>;
-  pools: Array<{ _id: string; limit?: number | null; used: number; holders?: string[] }>;
+  pools: Array<{ _id: string; limit?: number | null }>;
   slots: Array<{ _id: string; pool: string; holder: string }>;
   registrations: Array<{ _id: string }>;
 }
@@ -252,7 +252,7 @@ export function checkInvariants(s: Snapshot): Violation[] {
     }
   }
 
-  // ---- pools: used / holders = held reservations = slots, within the limit
+  // ---- pools: slots (the use) = held reservations, within the limit
   const heldByPool = groupBy(
     s.reservations.filter((r) => r.status === 'held'),
     (r) => r.pool,
@@ -268,17 +268,12 @@ export function checkInvariants(s: Snapshot): Violation[] {
       v('pool-missing', `pool ${id} has ${holders.length} held reservations but no pool document`);
       continue;
     }
-    if (pool.used !== holders.length)
-      v('pool-used-mismatch', `pool ${id}: used ${pool.used}, held reservations ${holders.length}`);
     if (JSON.stringify(slots) !== JSON.stringify(holders)) {
       v('pool-slots-mismatch', `pool ${id}: slots [${slots.join(', ')}] ≠ held [${holders.join(', ')}]`);
     }
-    const limited = typeof pool.limit === 'number';
-    if (limited && JSON.stringify([...(pool.holders ?? [])].sort()) !== JSON.stringify(holders)) {
-      v('pool-holders-mismatch', `pool ${id}: holders [${(pool.holders ?? []).join(', ')}] ≠ held [${holders.join(', ')}]`);
-    }
-    if (limited && holders.length > pool.limit!)
-      v('pool-over-capacity', `pool ${id}: ${holders.length} held > limit ${pool.limit}`);
+    const used = Math.max(slots.length, holders.length);
+    if (typeof pool.limit === 'number' && used > pool.limit)
+      v('pool-over-capacity', `pool ${id}: ${used} in use > limit ${pool.limit}`);
   }
   return out;
 }
@@ -304,7 +299,7 @@ export async function loadSnapshot(mongo: Connection, client?: Client, knownCase
     noticeModel(mongo).find({}, { _id: 1, caseId: 1, event: 1, channel: 1, recipient: 1 }, lean),
     auditEventModel(mongo).find({}, { _id: 1, caseId: 1, seq: 1, type: 1, department: 1, data: 1 }, lean),
     reservationModel(mongo).find({}, {}, lean),
-    reservationPoolModel(mongo).find({}, {}, lean),
+    reservationPoolModel(mongo).find({}, { _id: 1, limit: 1 }, lean),
     reservationSlotModel(mongo).find({}, { _id: 1, pool: 1, holder: 1 }, lean),
     registrationModel(mongo).find({}, { _id: 1 }, lean),
   ]);

@@ -18,6 +18,7 @@ import type { District, SchoolLevel, Town } from '../../domain/vocabulary';
 import { capacityChangeModel } from '../../models/capacity-change.model';
 import { connectMongo } from '../../models/connection';
 import { reservationModel } from '../../models/reservation.model';
+import { poolUse, poolsUse } from '../../models/pool-use';
 import { reservationPoolModel } from '../../models/reservation-pool.model';
 import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { schoolWaitlistModel } from '../../models/school-waitlist.model';
@@ -80,9 +81,9 @@ describe('capacities from policy data: reserve / release', () => {
     const rejections = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     for (const r of rejections) assert.ok(refused(r.reason));
     assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 5);
-    const doc = await reservationPoolModel(mongo).findById('quota:beilin').lean();
-    assert.equal(doc?.used, 5);
-    assert.equal(new Set(doc?.holders).size, 5);
+    assert.equal(await poolUse(mongo, 'quota:beilin'), 5);
+    const holders = (await reservationSlotModel(mongo).find({ pool: 'quota:beilin' }).lean()).map((s) => s.holder);
+    assert.equal(new Set(holders).size, 5);
     assert.equal(await reservationModel(mongo).countDocuments({ pool: 'quota:beilin', status: 'held' }), 5);
   });
 
@@ -95,10 +96,38 @@ describe('capacities from policy data: reserve / release', () => {
     assert.deepEqual(await acts.release(releaseOf(input)), { released: true });
     assert.deepEqual(await acts.release(releaseOf(input)), { released: false });
 
-    const doc = await reservationPoolModel(mongo).findById('quota:weiyang').lean();
-    assert.equal(doc?.used, 0);
+    assert.equal(await poolUse(mongo, 'quota:weiyang'), 0);
     assert.equal((await reservationModel(mongo).findById(`${input.caseId}:quota_slot:household`).lean())?.status, 'released');
     assert.equal((await acts.reserve(quota('weiyang'))).status, 'held');
+  });
+
+  it('§2 when 100 cases reserve at once from a quota of 60, then exactly 60 hold a slot, 40 are refused, and 10 released places go to 10 others', async () => {
+    caps.set((t) => (t.pointsQuota.yanta = 60));
+    const inputs = Array.from({ length: 100 }, () => quota('yanta'));
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(inputs.map((i) => acts.reserve(i)));
+    const tookMs = performance.now() - started;
+
+    const held = inputs.filter((_, n) => outcomes[n]!.status === 'fulfilled');
+    for (const o of outcomes) if (o.status === 'rejected') assert.ok(refused(o.reason));
+    assert.equal(held.length, 60);
+    assert.equal(await poolUse(mongo, 'quota:yanta'), 60);
+    assert.equal(await reservationModel(mongo).countDocuments({ pool: 'quota:yanta', status: 'held' }), 60);
+    const numbers = (await reservationSlotModel(mongo).find({ pool: 'quota:yanta' }).lean()).map((s) => s.n);
+    assert.deepEqual(
+      [...numbers].sort((a, b) => a! - b!),
+      Array.from({ length: 60 }, (_, n) => n),
+      'every place taken once',
+    );
+    // Generous for a shared 2-core machine; the hot-view version took minutes for this.
+    assert.ok(tookMs < 30_000, `100 reservations took ${Math.round(tookMs)} ms`);
+
+    await Promise.all(held.slice(0, 10).map((i) => acts.release(releaseOf(i))));
+    assert.equal(await poolUse(mongo, 'quota:yanta'), 50);
+    const others = await Promise.allSettled(Array.from({ length: 20 }, () => acts.reserve(quota('yanta'))));
+    assert.equal(others.filter((o) => o.status === 'fulfilled').length, 10);
+    for (const o of others) if (o.status === 'rejected') assert.ok(refused(o.reason));
+    assert.deepEqual(await poolsUse(mongo, ['quota:yanta']), { 'quota:yanta': 60 });
   });
 
   it('when a pool is unlimited (provisional registrations), then every case gets a slot and the pool reports no limit', async () => {
@@ -137,6 +166,24 @@ describe('capacities from policy data: reserve / release', () => {
       ],
     );
     assert.ok(changes.every((c) => c.version === 'xian-capacity-2026' && c.setBy.length > 0));
+  });
+
+  it('§2 when a quota is lowered under a slot numbered above it, then cases racing for what is left never take more than the new figure', async () => {
+    caps.set((t) => (t.pointsQuota.baqiao = 4));
+    const inputs = Array.from({ length: 4 }, () => quota('baqiao'));
+    for (const i of inputs) await acts.reserve(i);
+    // Keep only the case on the highest number: below the lowered figure two numbers look free.
+    const slots = await reservationSlotModel(mongo).find({ pool: 'quota:baqiao' }).lean();
+    const top = slots.find((s) => s.n === 3)!.holder;
+    await Promise.all(inputs.filter((i) => `${i.caseId}:${i.item}` !== top).map((i) => acts.release(releaseOf(i))));
+    caps.set((t) => (t.pointsQuota.baqiao = 2));
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => acts.reserve(quota('baqiao'))));
+    for (const o of outcomes) if (o.status === 'rejected') assert.ok(refused(o.reason));
+    const held = outcomes.filter((o) => o.status === 'fulfilled').length;
+    assert.ok(held <= 1, `${held} admitted with one place left`);
+    assert.ok((await poolUse(mongo, 'quota:baqiao')) <= 2);
+    assert.equal(await poolUse(mongo, 'quota:baqiao'), 1 + held);
   });
 
   it('§21 when the first family of an area reserves school places, then the places come from the capacity data, not from anyone’s record', async () => {

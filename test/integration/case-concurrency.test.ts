@@ -11,7 +11,8 @@ import { poolKey } from '../../domain/capacity';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import { reservationModel } from '../../models/reservation.model';
-import { reservationPoolModel } from '../../models/reservation-pool.model';
+import { poolUse } from '../../models/pool-use';
+import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { decideUpdate, type DecideInput } from '../../workflows/settlement-case/messages';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -157,9 +158,7 @@ describe('concurrent and duplicate actions', () => {
 
     assert.equal(results.filter((r) => r.status === 'settled').length, 2);
     assert.equal(results.filter((r) => r.status === 'rejected').length, 3);
-    const after = await reservationPoolModel(stack.mongo).findById(pool).lean();
-    assert.equal(after?.used, 3);
-    assert.equal(after?.holders.length, 3);
+    assert.equal(await poolUse(stack.mongo, pool), 3);
     for (const [n, input] of inputs.entries()) {
       const view = await caseModel(stack.mongo).findById(input.caseId).lean();
       const held = (await reservationsOf(stack, input.caseId)).filter((r) => r.status === 'held');
@@ -186,20 +185,18 @@ describe('concurrent and duplicate actions', () => {
     for (const a of attempts) {
       if (a.status === 'rejected') assert.equal((a.reason as { type?: string }).type, 'CapacityExhausted');
     }
-    const doc = await reservationPoolModel(stack.mongo).findById(pool).lean();
-    assert.equal(doc?.used, 5);
-    assert.equal(new Set(doc?.holders).size, 5);
+    const holders = (await reservationSlotModel(stack.mongo).find({ pool }).lean()).map((s) => s.holder);
+    assert.equal(await poolUse(stack.mongo, pool), 5);
+    assert.equal(new Set(holders).size, 5);
     assert.equal(await reservationModel(stack.mongo).countDocuments({ pool, status: 'held' }), 5);
 
     // A retried reserve of a holder is idempotent; releases free exactly the slots held.
-    const holder = doc!.holders[0]!.split(':')[0]!;
+    const holder = holders[0]!.split(':')[0]!;
     await reserve({ caseId: holder, kind: 'quota_slot', pool, item: 'household', ref });
-    assert.equal((await reservationPoolModel(stack.mongo).findById(pool).lean())?.used, 5);
+    assert.equal(await poolUse(stack.mongo, pool), 5);
     await Promise.all(
       Array.from({ length: 30 }, (_, n) => release({ caseId: `case-${n}`, kind: 'quota_slot', pool, item: 'household' })),
     );
-    const released = await reservationPoolModel(stack.mongo).findById(pool).lean();
-    assert.equal(released?.used, 0);
-    assert.deepEqual(released?.holders ?? [], []);
+    assert.equal(await poolUse(stack.mongo, pool), 0);
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
-import { reservationPoolModel } from '../../models/reservation-pool.model';
+import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { FailingChecksKey } from '../../workflows/search-attributes';
 import {
@@ -189,10 +189,8 @@ describe('resilience', () => {
     assert.equal(new Set(ids).size, ids.length);
     assert.ok(reservations.every((r) => r.status === 'held'));
     for (const r of reservations) {
-      const pool = await reservationPoolModel(stack.mongo).findById(r.pool).lean();
-      if (typeof pool?.limit !== 'number') continue;
-      assert.equal(pool.holders.filter((h) => h === `${caseId}:${r.item}`).length, 1, `${r.pool} holds ${r.item} once`);
-      assert.equal(pool.used, pool.holders.length);
+      const slots = await reservationSlotModel(stack.mongo).find({ pool: r.pool }).lean();
+      assert.equal(slots.filter((s) => s.holder === `${caseId}:${r.item}`).length, 1, `${r.pool} holds ${r.item} once`);
     }
   }
 });

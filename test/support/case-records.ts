@@ -7,12 +7,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { trusted } from 'mongoose';
 import type { AuditEventDoc } from '../../models/audit-event.model';
 import { auditEventModel } from '../../models/audit-event.model';
 import { noticeModel, type NoticeDoc } from '../../models/notice.model';
 import { reservationModel } from '../../models/reservation.model';
-import { reservationPoolModel } from '../../models/reservation-pool.model';
+import { poolsUse } from '../../models/pool-use';
 import type { CaseState } from '../../domain/case-state';
 import type { Department } from '../../domain/vocabulary';
 import {
@@ -62,12 +61,9 @@ export async function reservationsOf(stack: TestStack, caseId: string) {
   return reservationModel(stack.mongo).find({ caseId }).lean();
 }
 
-/** `used` of each pool the case ever reserved in. */
+/** Slots held in each of the pools the case ever reserved in (models/pool-use.ts). */
 export async function poolUsage(stack: TestStack, pools: string[]): Promise<Record<string, number>> {
-  const docs = await reservationPoolModel(stack.mongo)
-    .find({ _id: trusted({ $in: pools }) })
-    .lean();
-  return Object.fromEntries(docs.map((p) => [p._id, p.used]));
+  return poolsUse(stack.mongo, pools);
 }
 
 /** Polls the status Query until `pick` returns a value. */

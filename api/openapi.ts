@@ -33,7 +33,7 @@ export function registerOperationalRoutes(registry: OpenAPIRegistry): void {
     path: '/healthz',
     summary: 'Liveness: the process answers and its MongoDB client is not stuck',
     description:
-      'Fails (503) when the MongoDB client has had no successful heartbeat for 5 periods of MONGODB_HEARTBEAT_MS (it is being reopened); a shorter outage fails only /readyz',
+      'Fails (503) when the MongoDB client has had no successful heartbeat for 5 periods of MONGODB_HEARTBEAT_MS; a shorter outage fails only /readyz',
     tags,
     security: [],
     responses: {

@@ -34,7 +34,7 @@ const CONFIG_SCHEMA = z.object({
     .default('mongodb://127.0.0.1:27017/hukou'),
   /** How long a MongoDB operation may wait for a server before the API answers 503. */
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: durationMs.default(5000),
-  /** The driver's heartbeat period; 5 periods without a successful one reopen the client (models/mongo-watchdog.ts). */
+  /** The driver's heartbeat period; 5 periods without a successful one fail /healthz (models/mongo-watchdog.ts). */
   MONGODB_HEARTBEAT_MS: durationMs.default(2000),
   TEMPORAL_ADDRESS: z
     .string()

@@ -40,7 +40,13 @@ describe('MongoDB watchdog', () => {
     const opts = { uri: viaProxy.toString(), serverSelectionTimeoutMS: 500, heartbeatFrequencyMS: HEARTBEAT_MS };
     conn = await connectMongo(opts);
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'test-watchdog' });
-    watchdog = watchMongo(conn, { uri: opts.uri, openOptions: mongoOpenOptions(opts), heartbeatMs: HEARTBEAT_MS, logger });
+    watchdog = watchMongo(conn, {
+      uri: opts.uri,
+      openOptions: mongoOpenOptions(opts),
+      heartbeatMs: HEARTBEAT_MS,
+      logger,
+      reopen: true,
+    });
     const config = loadConfig({ ...process.env, NODE_ENV: 'test' });
     api = express();
     // /healthz reads only the health function; /readyz is not called here.

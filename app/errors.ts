@@ -45,7 +45,12 @@ export function describeUnavailable(err: unknown): 'MongoDB' | 'Temporal' | unde
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as { name?: string; code?: unknown; message?: string; constructor?: { name?: string } };
   const name = e.name ?? '';
-  if (/^Mongo(Server)?SelectionError$|^MongoNetwork|^MongoNotConnected|MongoTopologyClosed/.test(name)) return 'MongoDB';
+  if (
+    /^Mongo(Server)?SelectionError$|^MongoNetwork|^MongoNotConnected|MongoTopologyClosed|^MongoPoolCleared|^MongoWaitQueueTimeout/.test(
+      name,
+    )
+  )
+    return 'MongoDB';
   if (name === 'MongooseServerSelectionError' || /Client must be connected|connection .* closed/i.test(e.message ?? '')) {
     return 'MongoDB';
   }

@@ -16,7 +16,7 @@ import { auditTrail } from '../../../app/queries/audit-trail';
 import { caseNoticesForSupervisor } from '../../../app/queries/case-notices';
 import { viewCaseAsSupervisor } from '../../../app/queries/view-case';
 import { compensationLedger } from '../../../app/views/compensation-ledger';
-import { isOpenStep, type SupervisorAction } from '../../../domain/case-rules';
+import { isOpenStep, SUPERVISOR_ACTIONS, type SupervisorAction } from '../../../domain/case-rules';
 import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
@@ -25,15 +25,8 @@ import { actorOf, flashAndRedirect, render, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** The step actions offered as forms (every one of SUPERVISOR_ACTIONS). */
-const FORM_ACTIONS = [
-  'extend_deadline',
-  'reassign',
-  'escalate',
-  'retry_check',
-  'retry_compensation',
-  'authorise_supplement_round',
-] as const satisfies readonly SupervisorAction[];
+/** The step actions offered as forms: every one of the domain's supervisor actions. */
+const FORM_ACTIONS = SUPERVISOR_ACTIONS;
 type FormAction = (typeof FORM_ACTIONS)[number];
 const NOTE_MAX = 500;
 const HOUR = 3600_000;

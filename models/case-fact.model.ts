@@ -10,6 +10,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { caseFacts, type CaseFact } from '../domain/case-facts';
 import type { CaseState } from '../domain/case-state';
 import { caseModel } from './case.model';
+import { isDuplicateKey } from './duplicate-key';
 
 export type CaseFactDoc = CaseFact;
 
@@ -36,14 +37,31 @@ export function caseFactModel(conn: Connection): Model<CaseFactDoc> {
   return (conn.models.CaseFact as Model<CaseFactDoc> | undefined) ?? conn.model<CaseFactDoc>('CaseFact', factSchema);
 }
 
-/** Writes (replaces) every fact the states show; idempotent. */
+/**
+ * Writes every fact the states show; idempotent. Opened, ended and decided facts never change
+ * once true (a decision's `_id` holds its instant), so they are inserted if absent — a unique
+ * `_id` refusal is the one write FerretDB v1 checks by index on both backends, while a
+ * replace by `_id` decodes the whole collection on SQLite (README "Benchmarks"). Only a
+ * supplement round's outcome changes (open → answered / lapsed / closed): those are replaced.
+ */
 export async function writeCaseFacts(conn: Connection, ...states: CaseState[]): Promise<void> {
   const facts = states.flatMap(caseFacts);
-  if (facts.length === 0) return;
-  await caseFactModel(conn).bulkWrite(
-    facts.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } })),
-    { ordered: false },
-  );
+  const model = caseFactModel(conn);
+  const settled = facts.filter((f) => f.kind !== 'supplement');
+  const changing = facts.filter((f) => f.kind === 'supplement');
+  if (settled.length > 0) {
+    try {
+      await model.collection.insertMany(settled as never[], { ordered: false });
+    } catch (err) {
+      const errors = (err as { writeErrors?: unknown[] }).writeErrors;
+      if (!isDuplicateKey(err) && !(Array.isArray(errors) && errors.length > 0 && errors.every(isDuplicateKey))) throw err;
+    }
+  }
+  if (changing.length > 0)
+    await model.bulkWrite(
+      changing.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } })),
+      { ordered: false },
+    );
 }
 
 /** Marks the backfill below as done, so later starts skip it. */

@@ -31,7 +31,16 @@ export function chartSvg(spec: ChartSpec): string {
     const category = {
       type: 'category' as const,
       data: spec.categories,
-      axisLabel: { fontFamily: FONT, color: '#0b0c0c', ...(spec.horizontal ? {} : { hideOverlap: true }) },
+      axisLabel: {
+        fontFamily: FONT,
+        color: '#0b0c0c',
+        // A few long names (departments in English) wrap under their bars; many short ones (days) thin out.
+        ...(spec.horizontal
+          ? {}
+          : spec.categories.length <= 8
+            ? { interval: 0, width: Math.floor((width - 80) / spec.categories.length) - 8, overflow: 'break' as const }
+            : { hideOverlap: true }),
+      },
     };
     const value = { type: 'value' as const, minInterval: 1, axisLabel: { fontFamily: FONT, color: '#0b0c0c' } };
     chart.setOption({
@@ -39,7 +48,7 @@ export function chartSvg(spec: ChartSpec): string {
       color: PALETTE,
       textStyle: { fontFamily: FONT },
       legend: { top: 0, textStyle: { fontFamily: FONT, color: '#0b0c0c' } },
-      grid: { left: spec.horizontal ? 110 : 50, right: 24, top: 40, bottom: 30, containLabel: false },
+      grid: { left: spec.horizontal ? 110 : 50, right: 24, top: 40, bottom: 44, containLabel: false },
       xAxis: spec.horizontal ? value : category,
       yAxis: spec.horizontal ? { ...category, inverse: true } : value,
       series: spec.series.map((s) => ({

@@ -46,7 +46,9 @@ function officerStep(
 /** The state of synthetic case n, submitted at `submittedMs`, as of `nowMs`. */
 export function syntheticCaseState(n: number, submittedMs: number, nowMs: number): CaseState {
   const points = n % 3 !== 0;
-  const area = points ? DISTRICTS[n % DISTRICTS.length]! : TOWNS[n % TOWNS.length]!;
+  // Spread over every area whatever the shape (n % 10) is.
+  const spread = n + Math.floor(n / 10);
+  const area = points ? DISTRICTS[spread % DISTRICTS.length]! : TOWNS[spread % TOWNS.length]!;
   const shape = n % 10;
   const open = shape >= 8;
   const since = submittedMs + HOUR / 6;

@@ -33,6 +33,8 @@ export interface BenchOptions {
   noWrite: boolean;
   store: 'sqlite' | 'postgresql';
   postgresqlUrl: string;
+  /** Run one phase alone (`--only dashboard`): printed, not written to bench/results/. */
+  only?: 'dashboard';
 }
 
 export function parseBenchOptions(argv: string[] = process.argv.slice(2)): BenchOptions {
@@ -45,6 +47,7 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
       'no-write': { type: 'boolean', default: false },
       store: { type: 'string', default: 'auto' },
       'postgresql-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+      only: { type: 'string' },
     },
   });
   if (!['auto', 'sqlite', 'postgresql'].includes(args.store!)) throw new Error('--store must be auto, sqlite or postgresql');
@@ -59,5 +62,14 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
   const quick = args.quick ?? false;
   const sizes = sizesFor(quick, args.cases);
   if (!Number.isInteger(sizes.cases) || sizes.cases < 1 || sizes.cases > 10_000) throw new Error('--cases must be 1…10000');
-  return { sizes, quick, keep: args.keep ?? false, noWrite: args['no-write'] ?? false, store, postgresqlUrl };
+  if (args.only !== undefined && args.only !== 'dashboard') throw new Error('--only takes: dashboard');
+  return {
+    sizes,
+    quick,
+    keep: args.keep ?? false,
+    noWrite: args['no-write'] ?? false,
+    store,
+    postgresqlUrl,
+    ...(args.only ? { only: args.only } : {}),
+  };
 }

@@ -32,6 +32,12 @@ export interface Results {
     large: { cases: number; stuck: number; ms: Record<string, number>; totals: Record<string, number>; capMs: number };
     ratio: Record<string, number>;
   };
+  /** (6) GET /supervisor/dashboard: the last 30 days and a whole year, at both sizes. */
+  dashboard?: {
+    small: { cases: number; ms: Record<string, number>; opened: Record<string, number>; capMs: number };
+    large: { cases: number; ms: Record<string, number>; opened: Record<string, number>; capMs: number };
+    ratio: Record<string, number>;
+  };
   footprint: {
     historyEvents: Record<string, { events: number; bytes: number }>;
     floorEvents: number;

@@ -5,6 +5,7 @@
  *   npm run bench                      # default: 300 cases, 1 000 open cases, 10 000 / 100 000 read-model cases
  *   npm run bench -- --cases 500       # more (or fewer) cases for the throughput figure
  *   npm run bench -- --quick           # a few minutes less: small numbers everywhere (a smoke run)
+ *   npm run bench -- --only dashboard  # the dashboard phase alone (printed, not written)
  *
  * Process model (see README "Benchmarks"): Temporal dev server, FerretDB, the simulator, the
  * app's worker, the API (bench/api-entry.ts = api/main.ts + a bare Express route in the same
@@ -24,6 +25,7 @@ import { startBench } from './context';
 import { machine } from './lib/measure';
 import { elapsedSeconds, loadAverage, noteLoad, say } from './lib/progress';
 import { parseBenchOptions } from './options';
+import { measureDashboard } from './phases/dashboard';
 import { measureDecisionLatency } from './phases/decision-latency';
 import { historyEventsByRoute, openCasesAndRss } from './phases/footprint';
 import { measureStatusReads } from './phases/status-reads';
@@ -64,6 +66,16 @@ async function main(): Promise<void> {
   }
   say(`state and logs in ${relative(ROOT, runDir)}`);
   const ctx = await startBench(opts, runDir, (c) => cleanups.push(c));
+  if (opts.only === 'dashboard') {
+    const dashboard = await measureDashboard(ctx);
+    say(`(6) dashboard: ${JSON.stringify(dashboard)}`);
+    await ctx.mongo.close();
+    await ctx.stack.stop();
+    await stopAll();
+    runCleanups();
+    if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+    return;
+  }
 
   const floorShape = await warmUp(ctx);
   const { ours, floor } = await measureThroughput(ctx, floorShape);
@@ -76,6 +88,8 @@ async function main(): Promise<void> {
   noteLoad('open-cases-and-latency');
   const supervisorAudit = await measureSupervisorAudit(ctx);
   noteLoad('supervisor-audit');
+  const dashboard = await measureDashboard(ctx);
+  noteLoad('dashboard');
 
   const results: Results = {
     machine: mach,
@@ -93,6 +107,7 @@ async function main(): Promise<void> {
     decisionLatencyMs,
     statusReads,
     supervisorAudit,
+    dashboard,
     footprint: {
       historyEvents: history.historyEvents,
       floorEvents: history.floorEvents,

@@ -43,13 +43,16 @@ function officerStep(
   return { ...base, overdue: at > dueAt, decision: { kind, by: `officer-${department}`, role: 'officer', at: iso(at) } };
 }
 
-/** The state of synthetic case n, submitted at `submittedMs`, as of `nowMs`. */
-export function syntheticCaseState(n: number, submittedMs: number, nowMs: number): CaseState {
+/**
+ * The state of synthetic case n, submitted at `submittedMs`, as of `nowMs`. `ended`: shapes 0–7
+ * only (an archive of past months holds no open cases).
+ */
+export function syntheticCaseState(n: number, submittedMs: number, nowMs: number, ended = false): CaseState {
   const points = n % 3 !== 0;
   // Spread over every area whatever the shape (n % 10) is.
   const spread = n + Math.floor(n / 10);
   const area = points ? DISTRICTS[spread % DISTRICTS.length]! : TOWNS[spread % TOWNS.length]!;
-  const shape = n % 10;
+  const shape = ended ? n % 8 : n % 10;
   const open = shape >= 8;
   const since = submittedMs + HOUR / 6;
   const decideAfter = open ? undefined : (1 + (n % 6)) * HOUR;
@@ -128,7 +131,16 @@ export function syntheticCaseState(n: number, submittedMs: number, nowMs: number
  */
 export async function seedDashboardCases(
   conn: Connection,
-  opts: { from: number; to: number; now: Date; daysAgo: (n: number) => number; keep?: boolean; batch?: number },
+  opts: {
+    from: number;
+    to: number;
+    now: Date;
+    daysAgo: (n: number) => number;
+    /** Only cases that have ended (an archive). */
+    ended?: boolean;
+    keep?: boolean;
+    batch?: number;
+  },
   progress?: (done: number) => void,
 ): Promise<CaseState[]> {
   const kept: CaseState[] = [];
@@ -140,7 +152,7 @@ export async function seedDashboardCases(
       const n = i + k;
       // Hours after midnight UTC, so that submission, decisions and ending stay before `now`.
       const submitted = now - opts.daysAgo(n) * 24 * HOUR - 12 * HOUR - (n % 4) * HOUR;
-      return syntheticCaseState(n, submitted, now);
+      return syntheticCaseState(n, submitted, now, opts.ended);
     });
     await caseModel(conn).collection.insertMany(states.map((s) => caseDocOf(5, s)) as never[], { ordered: false });
     // A fresh database: plain inserts (the projection's replace-by-_id is for rewrites).

@@ -3,6 +3,7 @@
  * Temporal client with and one without the payload codec, a database connection, officer
  * tokens and the synthetic people, seeded into the simulator once up front.
  */
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
@@ -73,7 +74,12 @@ export async function startBench(opts: BenchOptions, runDir: string, onCleanup: 
     dir: runDir,
     workflowBundlePath: bundle,
     apiEntry: 'bench/api-entry.ts',
-    env: { BENCH_BARE_PORT: String(barePort), RATE_LIMIT_PER_MINUTE: '100000000' },
+    // NODE_ENV=production wants a session secret for the web pages, though the bench uses none.
+    env: {
+      BENCH_BARE_PORT: String(barePort),
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+    },
     // Five clients with ≤ 8 connections each stay below FerretDB's PostgreSQL pool (see app-stack.ts).
     ...(pgDatabase
       ? { ferretdbPostgresqlUrl: createDatabase(opts.postgresqlUrl, pgDatabase), mongoUriOptions: 'maxPoolSize=8' }

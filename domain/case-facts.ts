@@ -43,6 +43,12 @@ export interface CaseFact {
   month: string;
   /** decided: from the start of the officer's wait to the decision. */
   ms?: number;
+  /**
+   * decided: the same in tenths of an hour (6 minutes), rounded: the resolution of the
+   * dashboard's median and 90th percentile, so the database can count decisions per value
+   * instead of sending every one.
+   */
+  tenths?: number;
   /** decided: no later than the step's deadline (as a supervisor may have extended it). */
   withinSla?: boolean;
 }
@@ -78,6 +84,7 @@ function decidedFact(state: CaseState, s: StepState): CaseFact | undefined {
     department: s.department,
     outcome: d.kind,
     ms: decidedAt - since,
+    tenths: Math.round((decidedAt - since) / 360_000),
     withinSla: decidedAt <= Date.parse(s.dueAt),
   };
 }

@@ -3,7 +3,7 @@
  * pure aggregation, so the definitions (ISO week, median, 90th percentile, compliance) are
  * tested without a database. The application layer reads; this counts.
  */
-import type { CaseFact, DecidedOutcome, EndedOutcome, SupplementOutcome } from './case-facts';
+import type { CaseFact, EndedOutcome, SupplementOutcome } from './case-facts';
 import { DEPARTMENTS, type Department } from './vocabulary';
 
 export interface DayCounts {
@@ -42,6 +42,33 @@ export interface OpenCaseRow {
   overdueDepartments: string[];
 }
 
+/**
+ * Facts counted by what the figures tell apart (what the database's `$group` returns): how many
+ * facts of this kind, day, outcome, department, deadline and duration (tenths of an hour).
+ */
+export type FactCount = Pick<CaseFact, 'kind' | 'day' | 'outcome' | 'department' | 'withinSla' | 'tenths'> & { n: number };
+
+/** The grouping the database does, in code: the definition the tests hold the query to. */
+export function countFacts(facts: readonly CaseFact[]): FactCount[] {
+  const groups = new Map<string, FactCount>();
+  for (const f of facts) {
+    const key = JSON.stringify([f.kind, f.day, f.outcome, f.department, f.withinSla, f.tenths]);
+    const g = groups.get(key);
+    if (g) g.n++;
+    else
+      groups.set(key, {
+        kind: f.kind,
+        day: f.day,
+        n: 1,
+        ...(f.outcome !== undefined ? { outcome: f.outcome } : {}),
+        ...(f.department !== undefined ? { department: f.department } : {}),
+        ...(f.withinSla !== undefined ? { withinSla: f.withinSla } : {}),
+        ...(f.tenths !== undefined ? { tenths: f.tenths } : {}),
+      });
+  }
+  return [...groups.values()];
+}
+
 export interface DashboardFigures {
   days: Array<{ day: string } & DayCounts>;
   weeks: Array<{ week: string } & DayCounts>;
@@ -74,29 +101,50 @@ export function isoWeek(day: string): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
-/** Median: the middle value, or the mean of the two middle values; null for none. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+/** The value of 1-based rank `rank` among values given with their counts, sorted ascending. */
+function atRank(sorted: ReadonlyArray<readonly [number, number]>, rank: number): number {
+  let seen = 0;
+  for (const [value, count] of sorted) {
+    seen += count;
+    if (seen >= rank) return value;
+  }
+  return sorted[sorted.length - 1]![0];
 }
 
-/** Nearest-rank percentile: the smallest value with at least p % of the values ≤ it; null for none. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!;
+const sortedCounts = (values: ReadonlyArray<readonly [number, number]>) => [...values].sort((a, b) => a[0] - b[0]);
+const total = (values: ReadonlyArray<readonly [number, number]>) => values.reduce((a, [, c]) => a + c, 0);
+
+/** Median of values with their counts: the middle value, or the mean of the two middle values; null for none. */
+export function weightedMedian(values: ReadonlyArray<readonly [number, number]>): number | null {
+  const n = total(values);
+  if (n === 0) return null;
+  const s = sortedCounts(values);
+  return n % 2 === 1 ? atRank(s, (n + 1) / 2) : (atRank(s, n / 2) + atRank(s, n / 2 + 1)) / 2;
 }
+
+/** Nearest-rank percentile of values with their counts: the smallest value with at least p % of all ≤ it. */
+export function weightedPercentile(values: ReadonlyArray<readonly [number, number]>, p: number): number | null {
+  const n = total(values);
+  if (n === 0) return null;
+  return atRank(sortedCounts(values), Math.max(1, Math.ceil((p / 100) * n)));
+}
+
+export const median = (values: readonly number[]): number | null => weightedMedian(values.map((v) => [v, 1] as const));
+export const percentile = (values: readonly number[], p: number): number | null =>
+  weightedPercentile(
+    values.map((v) => [v, 1] as const),
+    p,
+  );
 
 const zeroCounts = (): DayCounts => ({ opened: 0, settled: 0, rejected: 0, withdrawn: 0, terminated: 0 });
 
 /**
- * The figures of the facts dated in [from, to] (days in Asia/Shanghai) and of the open cases now.
- * Facts outside the period are ignored (the reads fetch whole months).
+ * The figures of the facts dated in [from, to] (days in Asia/Shanghai), counted, and of the open
+ * cases now. Facts outside the period are ignored (the reads fetch whole months). Times to
+ * decision are in tenths of an hour, so the medians are exact to 6 minutes.
  */
 export function dashboardFigures(
-  facts: readonly CaseFact[],
+  facts: readonly FactCount[],
   openCases: readonly OpenCaseRow[],
   period: { from: string; to: string },
 ): DashboardFigures {
@@ -104,22 +152,22 @@ export function dashboardFigures(
   const byDay = new Map(days.map((d) => [d, zeroCounts()]));
   const within = new Map<Department, number>(DEPARTMENTS.map((d) => [d, 0]));
   const late = new Map<Department, number>(DEPARTMENTS.map((d) => [d, 0]));
-  const durations = new Map<Department, number[]>(DEPARTMENTS.map((d) => [d, []]));
+  const durations = new Map<Department, Array<[number, number]>>(DEPARTMENTS.map((d) => [d, []]));
   const supplements = new Map<Department, Record<SupplementOutcome, number>>(
     DEPARTMENTS.map((d) => [d, { answered: 0, lapsed: 0, closed: 0, open: 0 }]),
   );
   for (const f of facts) {
     const counts = byDay.get(f.day);
     if (!counts) continue;
-    if (f.kind === 'opened') counts.opened++;
-    else if (f.kind === 'ended') counts[f.outcome as EndedOutcome]++;
-    else if (f.kind === 'decided' && f.department && (f.outcome as DecidedOutcome) !== undefined) {
+    if (f.kind === 'opened') counts.opened += f.n;
+    else if (f.kind === 'ended') counts[f.outcome as EndedOutcome] += f.n;
+    else if (f.kind === 'decided' && f.department) {
       const m = f.withinSla ? within : late;
-      m.set(f.department, (m.get(f.department) ?? 0) + 1);
-      if (typeof f.ms === 'number') durations.get(f.department)?.push(f.ms);
+      m.set(f.department, (m.get(f.department) ?? 0) + f.n);
+      if (typeof f.tenths === 'number') durations.get(f.department)?.push([f.tenths, f.n]);
     } else if (f.kind === 'supplement' && f.department) {
       const row = supplements.get(f.department);
-      if (row) row[f.outcome as SupplementOutcome]++;
+      if (row) row[f.outcome as SupplementOutcome] += f.n;
     }
   }
   const weeks = new Map<string, DayCounts>();
@@ -152,8 +200,14 @@ export function dashboardFigures(
       };
     }),
     decisionTimes: DEPARTMENTS.map((department) => {
-      const ms = durations.get(department)!;
-      return { department, decisions: ms.length, medianMs: median(ms), p90Ms: percentile(ms, 90) };
+      const tenths = durations.get(department)!;
+      const ms = (v: number | null) => (v === null ? null : v * 360_000);
+      return {
+        department,
+        decisions: total(tenths),
+        medianMs: ms(weightedMedian(tenths)),
+        p90Ms: ms(weightedPercentile(tenths, 90)),
+      };
     }),
     supplements: DEPARTMENTS.map((department) => ({ department, ...supplements.get(department)! })),
     backlog: [...backlog.values()].sort((a, b) => b.open - a.open || a.area.localeCompare(b.area)),

@@ -27,6 +27,7 @@ const factSchema = new Schema<CaseFactDoc>(
     day: { type: String, required: true },
     month: { type: String, required: true },
     ms: { type: Number },
+    tenths: { type: Number },
     withinSla: { type: Boolean },
   },
   { collection: 'case_facts', versionKey: false },

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import type { Dashboard } from '../../app/queries/dashboard';
 import type { CaseState } from '../../domain/case-state';
+import { median, percentile } from '../../domain/dashboard-figures';
 import { backfillCaseFacts, caseFactModel } from '../../models/case-fact.model';
 import { reservationPoolModel } from '../../models/reservation-pool.model';
 import { assertProblem, decideViaApi, submitCase, tokens, townBody, waitForCase, type Tokens } from '../support/api';
@@ -55,7 +56,15 @@ describe('supervisor dashboard (issue 11)', () => {
       d.backlog.reduce((a, b) => a + b.open, 0),
       points.filter((s) => !s.outcome).length,
     );
-    assert.ok(d.decisionTimes.find((r) => r.department === 'police')!.medianMs! > 0);
+    const hours = points
+      .map((s) => s.steps.police!)
+      .filter((p) => p.decision)
+      .map((p) => (Date.parse(p.decision!.at) - Date.parse(p.waitingSince!)) / 3_600_000);
+    const times = d.decisionTimes.find((r) => r.department === 'police')!;
+    assert.deepEqual(
+      [times.decisions, times.medianMs, times.p90Ms],
+      [hours.length, median(hours)! * 3_600_000, percentile(hours, 90)! * 3_600_000],
+    );
     const yanta = d.pools.find((p) => p.pool === 'quota:yanta')!;
     assert.equal(yanta.held, 7);
     assert.ok(yanta.limit > 0);

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { syntheticCaseState } from '../../bench/lib/dashboard-seed';
 import { caseFacts } from '../../domain/case-facts';
 import type { CaseState } from '../../domain/case-state';
-import { dashboardFigures, daysBetween, isoWeek, median, monthsBetween, percentile } from '../../domain/dashboard-figures';
+import {
+  countFacts,
+  dashboardFigures,
+  daysBetween,
+  isoWeek,
+  median,
+  monthsBetween,
+  percentile,
+  weightedPercentile,
+} from '../../domain/dashboard-figures';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-12-01T08:00:00Z');
@@ -78,6 +87,30 @@ describe('median and percentile', () => {
     assert.equal(percentile([7], 90), 7);
     assert.equal(percentile([], 90), null);
   });
+
+  it('when values come with counts, then the percentile is the one of the values repeated', () => {
+    assert.equal(
+      weightedPercentile(
+        [
+          [5, 9],
+          [50, 1],
+        ],
+        90,
+      ),
+      5,
+    );
+    assert.equal(
+      weightedPercentile(
+        [
+          [5, 8],
+          [50, 2],
+        ],
+        90,
+      ),
+      50,
+    );
+    assert.equal(median([1, 1, 1, 9]), 1);
+  });
 });
 
 describe('calendar helpers', () => {
@@ -109,7 +142,7 @@ describe('dashboardFigures', () => {
           .map((x) => x.department),
       }));
     // Act
-    const f = dashboardFigures(facts, open, { from: '2026-11-01', to: '2026-12-01' });
+    const f = dashboardFigures(countFacts(facts), open, { from: '2026-11-01', to: '2026-12-01' });
     // Assert
     const total = (k: 'opened' | 'settled' | 'rejected' | 'withdrawn' | 'terminated') => f.days.reduce((a, d) => a + d[k], 0);
     assert.equal(total('opened'), 20);
@@ -128,7 +161,12 @@ describe('dashboardFigures', () => {
     assert.equal(police.compliancePct, 81.3);
     assert.equal(police.overdueNow, 1); // n = 19
     assert.equal(f.sla.find((r) => r.department === 'education')!.compliancePct, null);
-    assert.equal(f.decisionTimes.find((r) => r.department === 'police')!.decisions, 16);
+    const policeTimes = f.decisionTimes.find((r) => r.department === 'police')!;
+    assert.equal(policeTimes.decisions, 16);
+    // decided (1 + n % 6) hours after the wait began, for the decided n < 20 (shapes 0–7)
+    const hours = states.filter((s) => s.steps.police!.decision).map((s) => 1 + (Number(s.caseNumber.slice(-7)) % 6));
+    assert.equal(policeTimes.medianMs, median(hours)! * 3_600_000);
+    assert.equal(policeTimes.p90Ms, percentile(hours, 90)! * 3_600_000);
     assert.deepEqual(
       f.supplements.find((r) => r.department === 'housing'),
       {
@@ -147,7 +185,7 @@ describe('dashboardFigures', () => {
 
   it('when facts fall outside the period, then they are not counted', () => {
     const facts = caseFacts(syntheticCaseState(0, Date.parse('2026-10-15T00:00:00Z'), NOW));
-    const f = dashboardFigures(facts, [], { from: '2026-11-01', to: '2026-11-30' });
+    const f = dashboardFigures(countFacts(facts), [], { from: '2026-11-01', to: '2026-11-30' });
     assert.equal(
       f.days.reduce((a, d) => a + d.opened, 0),
       0,

@@ -87,7 +87,7 @@ export async function measureDashboard(ctx: BenchContext): Promise<Results['dash
       },
     );
     stop();
-    const large = await time(3);
+    const large = await time(1);
     return {
       small: { cases: sizes.seedSmall, ...small },
       large: { cases: sizes.seedLarge, ...large },

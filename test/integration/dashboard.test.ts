@@ -91,6 +91,8 @@ describe('supervisor dashboard (issue 11)', () => {
     assertProblem(await get('?from=2025-01-01&to=2026-11-01'), 400);
     assertProblem(await get('?from=2026-02-30'), 400);
     assertProblem(await get('?colour=red'), 400);
+    assertProblem(await get('?department[$ne]=police'), 400);
+    assertProblem(await get('?from=2026-11-01&from=2026-11-02'), 400);
   });
 
   it('when an officer asks, then 403', async () => {

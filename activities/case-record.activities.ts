@@ -11,6 +11,7 @@ import { TERMINAL_STATUSES, type Channel, type Locale } from '../domain/vocabula
 import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
+import { writeCaseFacts } from '../models/case-fact.model';
 import { isDuplicateKey } from '../models/duplicate-key';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
 import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
@@ -28,40 +29,51 @@ export interface CaseRecordDeps {
   renderer: NoticeRenderer;
 }
 
+/** The read model's document of a case at transition `seq` (also what the bench seeds). */
+export function caseDocOf(seq: number, state: CaseState): CaseDoc {
+  const summary = summarize(state);
+  return {
+    ...state,
+    _id: state.caseId,
+    workflowId: settlementCaseWorkflowId(state.caseId),
+    seq,
+    route: state.application.route,
+    area: summary.area,
+    pendingDepartments: summary.pendingDepartments,
+    overdueDepartments: summary.overdueDepartments,
+    failingChecks: summary.failingChecks,
+    overdue: summary.overdue,
+    open: !TERMINAL_STATUSES.includes(state.status) || summary.childrenWaiting > 0,
+    childrenWaiting: summary.childrenWaiting,
+    supplementDueAt: summary.supplementDueAt ? new Date(summary.supplementDueAt) : null,
+    lastProgressDate: new Date(state.lastProgressAt),
+  };
+}
+
 export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) {
   const cases = caseModel(mongo);
   const auditEvents = auditEventModel(mongo);
   const notices = noticeModel(mongo);
 
-  async function project(seq: number, state: CaseState): Promise<void> {
-    const summary = summarize(state);
-    const doc: CaseDoc = {
-      ...state,
-      _id: state.caseId,
-      workflowId: settlementCaseWorkflowId(state.caseId),
-      seq,
-      route: state.application.route,
-      area: summary.area,
-      pendingDepartments: summary.pendingDepartments,
-      overdueDepartments: summary.overdueDepartments,
-      failingChecks: summary.failingChecks,
-      overdue: summary.overdue,
-      open: !TERMINAL_STATUSES.includes(state.status) || summary.childrenWaiting > 0,
-      childrenWaiting: summary.childrenWaiting,
-      supplementDueAt: summary.supplementDueAt ? new Date(summary.supplementDueAt) : null,
-      lastProgressDate: new Date(state.lastProgressAt),
-    };
+  /**
+   * Writes the projection; true when `seq` is what the read model now holds (written now, or by
+   * an earlier attempt of this same transition), false when a newer transition already won.
+   */
+  async function project(seq: number, state: CaseState): Promise<boolean> {
+    const doc = caseDocOf(seq, state);
     // Newer transitions win: an older one retried late matches nothing and changes nothing.
     const res = await cases.replaceOne({ _id: state.caseId, seq: trusted({ $lt: seq }) }, doc);
-    if (res.matchedCount > 0) return;
+    if (res.matchedCount > 0) return true;
     try {
       await cases.create(doc);
+      return true;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // Fine only if it is this case's own document at an equal or newer seq; a clash on another
       // unique key (the case number) must not lose the projection silently, so it is retried.
       const stored = await cases.findById(state.caseId, { seq: 1 }).lean();
       if (!stored || stored.seq < seq) throw err;
+      return stored.seq === seq;
     }
   }
 
@@ -173,7 +185,9 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
           { ordered: false },
         );
       }
-      await project(seq, state);
+      // The dashboard's facts follow the projection: an older transition retried late does not
+      // overwrite a newer one's (a supplement answered since, say), a retry of this one does.
+      if (await project(seq, state)) await writeCaseFacts(mongo, state);
     },
   };
 }

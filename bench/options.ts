@@ -27,6 +27,8 @@ function sizesFor(quick: boolean, cases: string | undefined) {
 }
 export type BenchSizes = ReturnType<typeof sizesFor>;
 
+export const ONLY_PHASES = ['reservations', 'dashboard'] as const;
+
 export interface BenchOptions {
   sizes: BenchSizes;
   quick: boolean;
@@ -36,8 +38,11 @@ export interface BenchOptions {
   noWrite: boolean;
   store: 'sqlite' | 'postgresql';
   postgresqlUrl: string;
-  /** `--only reservations`: FerretDB alone and phase (6) alone, printed, not written. */
-  only?: 'reservations';
+  /**
+   * One phase alone, printed, not written to bench/results/: `reservations` (FerretDB alone and
+   * phase (6)), `dashboard` (phase (7) on the whole stack).
+   */
+  only?: (typeof ONLY_PHASES)[number];
 }
 
 export function parseBenchOptions(argv: string[] = process.argv.slice(2)): BenchOptions {
@@ -54,7 +59,8 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
     },
   });
   if (!['auto', 'sqlite', 'postgresql'].includes(args.store!)) throw new Error('--store must be auto, sqlite or postgresql');
-  if (args.only !== undefined && args.only !== 'reservations') throw new Error('--only takes: reservations');
+  if (args.only !== undefined && !(ONLY_PHASES as readonly string[]).includes(args.only))
+    throw new Error(`--only takes: ${ONLY_PHASES.join(', ')}`);
   const postgresqlUrl = args['postgresql-url']!;
   /** auto: FerretDB on PostgreSQL when this machine runs one (createdb works), else on SQLite. */
   const store: 'sqlite' | 'postgresql' =

@@ -58,6 +58,17 @@ function table(r: Results): string {
         `${ratio}× for ${f(a.large.cases / a.small.cases, 0)}× data`,
       ];
     }),
+    ...Object.keys(r.dashboard?.ratio ?? {}).map((k) => {
+      const b = r.dashboard!;
+      const at = (x: { ms: Record<string, number>; capMs: number; cases: number }) =>
+        `${Number.isFinite(x.ms[k]!) ? f(x.ms[k]!, 0) : `> ${x.capMs}`} ms at ${x.cases.toLocaleString('en')} cases`;
+      return [
+        `(7) dashboard, ${k === 'month' ? 'last 30 days' : 'a year'} (${b.large.opened[k] ?? '?'} cases opened)`,
+        at(b.large),
+        at(b.small),
+        `${Number.isFinite(b.large.ms[k]!) ? f(b.ratio[k]!, 1) : 'n/a'}× for ${f(b.large.cases / b.small.cases, 0)}× data`,
+      ];
+    }),
     ...Object.entries(fp.historyEvents).map(([route, h]) => [
       `(5) history events, settled ${route} case`,
       `${h.events} events, ${f(h.bytes / 1024)} KiB`,

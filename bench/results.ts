@@ -35,6 +35,12 @@ export interface Results {
   };
   /** (6) `reserve` timed directly: one at a time, and many at once into one area's pool. */
   reservations: ContendedReservations;
+  /** (7) GET /supervisor/dashboard: the last 30 days and a whole year, at both sizes. */
+  dashboard?: {
+    small: { cases: number; ms: Record<string, number>; opened: Record<string, number>; capMs: number };
+    large: { cases: number; ms: Record<string, number>; opened: Record<string, number>; capMs: number };
+    ratio: Record<string, number>;
+  };
   footprint: {
     historyEvents: Record<string, { events: number; bytes: number }>;
     floorEvents: number;

@@ -6,6 +6,7 @@
  *   npm run bench -- --cases 500       # more (or fewer) cases for the throughput figure
  *   npm run bench -- --quick           # a few minutes less: small numbers everywhere (a smoke run)
  *   npm run bench -- --only reservations  # FerretDB alone and figure (6) alone (printed, not written)
+ *   npm run bench -- --only dashboard  # the dashboard phase, figure (7), alone (printed, not written)
  *
  * Process model (see README "Benchmarks"): Temporal dev server, FerretDB, the simulator, the
  * app's worker, the API (bench/api-entry.ts = api/main.ts + a bare Express route in the same
@@ -27,6 +28,7 @@ import { machine } from './lib/measure';
 import { elapsedSeconds, loadAverage, noteLoad, say } from './lib/progress';
 import { parseBenchOptions } from './options';
 import { measureContendedReservations } from './phases/contended-reservations';
+import { measureDashboard } from './phases/dashboard';
 import { measureDecisionLatency } from './phases/decision-latency';
 import { historyEventsByRoute, openCasesAndRss } from './phases/footprint';
 import { measureStatusReads } from './phases/status-reads';
@@ -72,6 +74,16 @@ async function main(): Promise<void> {
     return;
   }
   const ctx = await startBench(opts, runDir, (c) => cleanups.push(c));
+  if (opts.only === 'dashboard') {
+    const dashboard = await measureDashboard(ctx);
+    say(`(7) dashboard: ${JSON.stringify(dashboard)}`);
+    await ctx.mongo.close();
+    await ctx.stack.stop();
+    await stopAll();
+    runCleanups();
+    if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+    return;
+  }
 
   const floorShape = await warmUp(ctx);
   const { ours, floor } = await measureThroughput(ctx, floorShape);
@@ -89,6 +101,8 @@ async function main(): Promise<void> {
     lone: sizes.loneReservations,
   });
   noteLoad('reservations');
+  const dashboard = await measureDashboard(ctx);
+  noteLoad('dashboard');
 
   const results: Results = {
     machine: mach,
@@ -107,6 +121,7 @@ async function main(): Promise<void> {
     statusReads,
     supervisorAudit,
     reservations,
+    dashboard,
     footprint: {
       historyEvents: history.historyEvents,
       floorEvents: history.floorEvents,

@@ -8,6 +8,7 @@ import type { Locale } from '../domain/vocabulary';
 import * as applicant from './messages/applicant';
 import * as bulk from './messages/bulk';
 import * as common from './messages/common';
+import * as dashboard from './messages/dashboard';
 import * as officer from './messages/officer';
 import * as supervisor from './messages/supervisor';
 
@@ -22,14 +23,25 @@ const noOverlap: [
   Overlap<typeof applicant.zhCN, typeof supervisor.zhCN>,
   Overlap<typeof officer.zhCN, typeof supervisor.zhCN>,
   Overlap<typeof bulk.zhCN, typeof common.zhCN & typeof applicant.zhCN & typeof officer.zhCN & typeof supervisor.zhCN>,
-] extends [never, never, never, never, never, never, never]
+  Overlap<
+    typeof dashboard.zhCN,
+    typeof common.zhCN & typeof applicant.zhCN & typeof officer.zhCN & typeof supervisor.zhCN & typeof bulk.zhCN
+  >,
+] extends [never, never, never, never, never, never, never, never]
   ? true
   : never = true;
 void noOverlap;
 
-const zhCN = { ...common.zhCN, ...applicant.zhCN, ...officer.zhCN, ...supervisor.zhCN, ...bulk.zhCN };
+const zhCN = { ...common.zhCN, ...applicant.zhCN, ...officer.zhCN, ...supervisor.zhCN, ...bulk.zhCN, ...dashboard.zhCN };
 export type MessageKey = keyof typeof zhCN;
-const en: Record<MessageKey, string> = { ...common.en, ...applicant.en, ...officer.en, ...supervisor.en, ...bulk.en };
+const en: Record<MessageKey, string> = {
+  ...common.en,
+  ...applicant.en,
+  ...officer.en,
+  ...supervisor.en,
+  ...bulk.en,
+  ...dashboard.en,
+};
 
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { 'zh-CN': zhCN, en };
 

@@ -6,6 +6,7 @@ import { createLogger } from '../config/logger';
 import { retryUntil } from '../config/retry';
 import { createTemporalClient } from '../temporal/client';
 import { backfillOpenFlag } from '../models/case.model';
+import { backfillCaseFacts } from '../models/case-fact.model';
 import { connectWatchedMongo } from '../models/mongo-watchdog';
 import { createActivityDeps } from './activity-deps';
 import { createWorker } from './create-worker';
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const { mongo, watchdog } = await connectWatchedMongo(config, logger);
   const backfilled = await backfillOpenFlag(mongo);
   if (backfilled > 0) logger.info({ cases: backfilled }, 'read model: open flag added to older projections');
+  const withFacts = await backfillCaseFacts(mongo);
+  if (withFacts > 0) logger.info({ cases: withFacts }, 'read model: dashboard facts written for older projections');
   const connection = await retryUntil('Temporal', logger, () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
   // Bulk interventions (issue 11) send cases their Updates from an activity, through a client.
   const clientConnection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));

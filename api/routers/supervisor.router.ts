@@ -18,6 +18,7 @@ import type { ApiDeps } from '../deps';
 import { auditCsv } from '../http/audit-csv';
 import { requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
+import { addDashboardRoute } from './supervisor-dashboard.route';
 import { AreaQuery, CaseIdParams, CaseStepParams, Limit } from '../schemas/common';
 
 /** How much later a step is due (extend_deadline): a minute to 90 days. */
@@ -240,6 +241,8 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       };
     },
   });
+
+  addDashboardRoute(router, registry, deps);
 
   return router;
 }

@@ -149,6 +149,10 @@ const MATRIX: Record<string, Entry> = {
     call: () => ({ path: '/api/v1/supervisor/bulk-interventions/0123456789abcdef0123456789abcdef' }),
     expect: onlySupervisor(404),
   },
+  'GET /api/v1/supervisor/dashboard': {
+    call: () => ({ path: '/api/v1/supervisor/dashboard' }),
+    expect: onlySupervisor(200),
+  },
   'GET /api/v1/supervisor/cases/{caseId}/audit': {
     call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.caseId}/audit` }),
     expect: onlySupervisor(200),

@@ -59,6 +59,7 @@ const NAV: Record<Actor['role'], NavItem[]> = {
   supervisor: [
     { href: '/supervisor/stuck', key: 'navStuck' },
     { href: '/supervisor/bulk/new', key: 'navBulk' },
+    { href: '/supervisor/dashboard', key: 'navDashboard' },
   ],
 };
 const ROLE_TEXT: Record<Actor['role'], MessageKey> = {

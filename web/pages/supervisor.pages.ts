@@ -1,5 +1,5 @@
 /**
- * The supervisor console (issue 11): the stuck-case list with its CSV, one case in full with
+ * The supervisor console (issue 11): the stuck-case list with its CSV, the dashboard, one case in full with
  * its interventions, termination with a confirmation. Each page lives in web/pages/supervisor/;
  * every rule and query is the application layer's (app/), as for the JSON API.
  */
@@ -7,6 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app/deps';
 import { requireRole } from './page';
 import { interventionPage, supervisorCasePage, terminationPage } from './supervisor/case';
+import { dashboardCsv, dashboardPage } from './supervisor/dashboard';
 import { stuckCsv, stuckPage } from './supervisor/stuck';
 
 type Page = (deps: AppDeps, req: Request, res: Response) => Promise<void>;
@@ -17,6 +18,8 @@ export function supervisorPages(deps: AppDeps): Router {
   router.use('/supervisor', requireRole('supervisor'));
   router.get('/supervisor/stuck', page(stuckPage));
   router.get('/supervisor/stuck.csv', page(stuckCsv));
+  router.get('/supervisor/dashboard', page(dashboardPage));
+  router.get('/supervisor/dashboard.csv', page(dashboardCsv));
   router.get(
     '/supervisor/cases/:caseId',
     page((d, req, res) => supervisorCasePage(d, req, res)),

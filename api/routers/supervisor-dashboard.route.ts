@@ -1,0 +1,88 @@
+/**
+ * GET /supervisor/dashboard (issue 11): the figures a city office reports for a period, the
+ * same query as the dashboard page (app/queries/dashboard.ts). Declared beside the supervisor
+ * router so that file stays readable; the declaration gives validation, the role guard and the
+ * OpenAPI operation like every other route.
+ */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Router } from 'express';
+import { z } from 'zod';
+import { dashboard, DASHBOARD_DEFAULT_DAYS, DASHBOARD_MAX_DAYS } from '../../app/queries/dashboard';
+import { POOL_KINDS } from '../../app/queries/capacity-use';
+import { DEPARTMENTS, ROUTES } from '../../domain/vocabulary';
+import type { ApiDeps } from '../deps';
+import { addRoute } from '../http/route';
+import { AreaQuery } from '../schemas/common';
+
+const Day = z.iso.date();
+const Counts = { opened: z.number(), settled: z.number(), rejected: z.number(), withdrawn: z.number(), terminated: z.number() };
+const Ms = z.number().nullable();
+
+export const DashboardView = z
+  .object({
+    period: z.object({ from: Day, to: Day }),
+    filters: z.object({
+      route: z.enum(ROUTES).optional(),
+      area: z.string().optional(),
+      department: z.enum(DEPARTMENTS).optional(),
+    }),
+    asOf: z.string().meta({ description: 'When the live figures (backlog, overdue now, pools) were read' }),
+    days: z.array(z.object({ day: Day, ...Counts })),
+    weeks: z.array(z.object({ week: z.string().meta({ description: 'ISO 8601 week, e.g. 2026-W49' }), ...Counts })),
+    sla: z.array(
+      z.object({
+        department: z.enum(DEPARTMENTS),
+        withinDeadline: z.number(),
+        late: z.number(),
+        overdueNow: z.number(),
+        compliancePct: z.number().nullable(),
+      }),
+    ),
+    decisionTimes: z.array(
+      z.object({
+        department: z.enum(DEPARTMENTS),
+        decisions: z.number(),
+        medianMs: Ms,
+        p90Ms: Ms.meta({ description: 'Nearest-rank 90th percentile' }),
+      }),
+    ),
+    supplements: z.array(
+      z.object({
+        department: z.enum(DEPARTMENTS),
+        answered: z.number(),
+        lapsed: z.number(),
+        closed: z.number(),
+        open: z.number(),
+      }),
+    ),
+    backlog: z.array(z.object({ area: z.string(), route: z.string(), open: z.number() })),
+    pools: z.array(
+      z.object({ pool: z.string(), kind: z.enum(POOL_KINDS), area: z.string(), limit: z.number(), held: z.number() }),
+    ),
+  })
+  .meta({ id: 'Dashboard' });
+
+export function addDashboardRoute(router: Router, registry: OpenAPIRegistry, deps: ApiDeps): void {
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/supervisor/dashboard',
+    summary:
+      'Dashboard figures of a period: cases opened and ended per day and week, SLA compliance and time to decision per department, supplement rounds; backlog, overdue steps and capacity use now',
+    tag: 'supervisor',
+    roles: ['supervisor'],
+    query: z.strictObject({
+      from: Day.optional().meta({
+        description: `First day (Asia/Shanghai); default ${DASHBOARD_DEFAULT_DAYS - 1} days before to`,
+      }),
+      to: Day.optional().meta({ description: `Last day, inclusive (default today); at most ${DASHBOARD_MAX_DAYS} days in all` }),
+      route: z.enum(ROUTES).optional(),
+      area: AreaQuery.optional(),
+      department: z.enum(DEPARTMENTS).optional(),
+    }),
+    responses: {
+      200: { description: 'The figures', schema: DashboardView },
+      400: { description: 'from after to, or a period longer than the limit' },
+    },
+    handler: async ({ query }) => ({ status: 200, body: await dashboard(deps, query) }),
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * (6) Supervisor dashboard at scale (issue 11): GET /supervisor/dashboard for the last 30 days
+ * (the default) and for a whole year, on a dedicated database seeded with synthetic cases and
+ * their facts as the projection writes them (bench/lib/dashboard-seed.ts). First 10,000 cases
+ * submitted within the last 30 days (a fifth of them open); then 90,000 ended cases spread over
+ * the eleven months before: the month's matches stay the same while the collections grow
+ * tenfold, so time that grows with them means the month filter scans instead of being pushed
+ * down. The year's query reads every fact, so it grows with the data by design.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../config/config';
+import { createLogger } from '../../config/logger';
+import { shanghaiToday } from '../../domain/shanghai-clock';
+import { connectMongo } from '../../models/connection';
+import type { BenchContext } from '../context';
+import { call } from '../lib/api-driver';
+import { seedDashboardCases } from '../lib/dashboard-seed';
+import { latencies } from '../lib/measure';
+import { say, ticker } from '../lib/progress';
+import type { Results } from '../results';
+
+export async function measureDashboard(ctx: BenchContext): Promise<Results['dashboard']> {
+  const { sizes } = ctx;
+  const db = `bench_dashboard_${Date.now()}`;
+  const url = new URL(ctx.stack.mongoUri);
+  url.pathname = `/${db}`;
+  const conn = await connectMongo({ uri: url.toString(), serverSelectionTimeoutMS: 5000 });
+  const config = loadConfig({ ...ctx.stack.env, MONGODB_URI: url.toString(), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '30000' });
+  const app = createApp({
+    config,
+    logger: createLogger({ level: 'silent', name: 'bench-dashboard' }),
+    temporal: ctx.client,
+    mongo: conn,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const token = await ctx.stack.token({ sub: 'bench-supervisor', role: 'supervisor' });
+  const now = new Date();
+  const today = shanghaiToday(now);
+  const yearAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10);
+  const queries: Record<string, string> = { month: '', year: `?from=${yearAgo}&to=${today}` };
+  const capMs = ctx.quick ? 60_000 : 180_000;
+  const time = async (runs: number) => {
+    const ms: Record<string, number> = {};
+    const opened: Record<string, number> = {};
+    for (const [name, q] of Object.entries(queries)) {
+      const samples: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        try {
+          const res = await call<{ days: Array<{ opened: number }> }>(`${base}/api/v1/supervisor/dashboard${q}`, {
+            token,
+            timeoutMs: capMs,
+          });
+          if (res.status !== 200) throw new Error(`dashboard ${q}: ${res.status} ${JSON.stringify(res.body)}`);
+          opened[name] = res.body.days.reduce((a, d) => a + d.opened, 0);
+          samples.push(res.ms);
+        } catch (err) {
+          if (!(err instanceof Error) || err.name !== 'TimeoutError') throw err;
+          samples.push(Infinity);
+          break;
+        }
+      }
+      ms[name] = latencies(samples).p50;
+      say(`    ${name}: ${Number.isFinite(ms[name]) ? ms[name]!.toFixed(0) : `> ${capMs}`} ms (median of ${samples.length})`);
+    }
+    return { ms, opened, capMs };
+  };
+  try {
+    say(`(7) dashboard: seeding ${sizes.seedSmall} cases of the last 30 days into database ${db}…`);
+    let done = 0;
+    let stop = ticker(() => `seeded ${done}/${sizes.seedSmall}`);
+    await seedDashboardCases(conn, { from: 0, to: sizes.seedSmall, now, daysAgo: (n) => n % 30 }, (n) => {
+      done = n;
+    });
+    stop();
+    const small = await time(3);
+    say(`(7) dashboard: seeding up to ${sizes.seedLarge} cases (ended ones, in the 11 months before)…`);
+    stop = ticker(() => `seeded ${done}/${sizes.seedLarge}`);
+    await seedDashboardCases(
+      conn,
+      { from: sizes.seedSmall, to: sizes.seedLarge, now, daysAgo: (n) => 31 + (n % 330), ended: true },
+      (n) => {
+        done = n;
+      },
+    );
+    stop();
+    const large = await time(1);
+    return {
+      small: { cases: sizes.seedSmall, ...small },
+      large: { cases: sizes.seedLarge, ...large },
+      ratio: Object.fromEntries(Object.keys(queries).map((k) => [k, large.ms[k]! / small.ms[k]!])),
+    };
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    await conn.dropDatabase().catch(() => undefined);
+    await conn.close();
+  }
+}

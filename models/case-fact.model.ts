@@ -1,0 +1,97 @@
+/**
+ * The supervisor dashboard's facts (domain/case-facts.ts): written by the read-model projection
+ * beside each case, replaced by `_id` (never incremented: FerretDB v1 updates are not atomic).
+ * No personal data: case id, route, area, department, kind, outcome, dates and durations only.
+ *
+ * The dashboard reads a period as one equality query per month (`month: 'YYYY-MM'`), a filter
+ * FerretDB's PostgreSQL backend pushes down, so the archive of earlier months is not decoded.
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import { caseFacts, type CaseFact } from '../domain/case-facts';
+import type { CaseState } from '../domain/case-state';
+import { caseModel } from './case.model';
+import { isDuplicateKey } from './duplicate-key';
+
+export type CaseFactDoc = CaseFact;
+
+const factSchema = new Schema<CaseFactDoc>(
+  {
+    _id: { type: String, required: true },
+    caseId: { type: String, required: true },
+    kind: { type: String, required: true },
+    route: { type: String, required: true },
+    area: { type: String, required: true },
+    department: { type: String },
+    outcome: { type: String },
+    at: { type: String, required: true },
+    day: { type: String, required: true },
+    month: { type: String, required: true },
+    ms: { type: Number },
+    tenths: { type: Number },
+    withinSla: { type: Boolean },
+  },
+  { collection: 'case_facts', versionKey: false },
+);
+factSchema.index({ month: 1, kind: 1 });
+
+export function caseFactModel(conn: Connection): Model<CaseFactDoc> {
+  return (conn.models.CaseFact as Model<CaseFactDoc> | undefined) ?? conn.model<CaseFactDoc>('CaseFact', factSchema);
+}
+
+/**
+ * Writes every fact the states show; idempotent. Opened, ended and decided facts never change
+ * once true (a decision's `_id` holds its instant), so they are inserted if absent — a unique
+ * `_id` refusal is the one write FerretDB v1 checks by index on both backends, while a
+ * replace by `_id` decodes the whole collection on SQLite (README "Benchmarks"). Only a
+ * supplement round's outcome changes (open → answered / lapsed / closed): those are replaced.
+ */
+export async function writeCaseFacts(conn: Connection, ...states: CaseState[]): Promise<void> {
+  const facts = states.flatMap(caseFacts);
+  const model = caseFactModel(conn);
+  const settled = facts.filter((f) => f.kind !== 'supplement');
+  const changing = facts.filter((f) => f.kind === 'supplement');
+  if (settled.length > 0) {
+    try {
+      await model.collection.insertMany(settled as never[], { ordered: false });
+    } catch (err) {
+      const errors = (err as { writeErrors?: unknown[] }).writeErrors;
+      if (!isDuplicateKey(err) && !(Array.isArray(errors) && errors.length > 0 && errors.every(isDuplicateKey))) throw err;
+    }
+  }
+  if (changing.length > 0)
+    await model.bulkWrite(
+      changing.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } })),
+      { ordered: false },
+    );
+}
+
+/** Marks the backfill below as done, so later starts skip it. */
+const FACTS_MIGRATION = 'case-facts';
+
+/**
+ * Writes the facts of projections stored before the dashboard existed (idempotent: the same
+ * `_id`s). Run by the worker at start; once done, a later start costs one lookup by _id.
+ */
+export async function backfillCaseFacts(conn: Connection, batch = 500): Promise<number> {
+  const migrations = conn.collection<{ _id: string; at: Date }>('migrations');
+  if (await migrations.findOne({ _id: FACTS_MIGRATION })) return 0;
+  let n = 0;
+  let pending: CaseState[] = [];
+  // Before the worker takes tasks (as backfillOpenFlag): no projection races with these writes.
+  const cursor = caseModel(conn).find({}).lean().cursor({ batchSize: batch });
+  try {
+    for await (const doc of cursor) {
+      pending.push(doc as CaseState);
+      if (pending.length < 100) continue;
+      await writeCaseFacts(conn, ...pending);
+      n += pending.length;
+      pending = [];
+    }
+  } finally {
+    await cursor.close();
+  }
+  await writeCaseFacts(conn, ...pending);
+  n += pending.length;
+  await migrations.updateOne({ _id: FACTS_MIGRATION }, { $setOnInsert: { at: new Date() } }, { upsert: true });
+  return n;
+}

@@ -1,0 +1,134 @@
+/**
+ * The supervisor dashboard's query on the run's FerretDB (issue 11): a seeded month of cases
+ * gives the figures counted from the seed; filters narrow them; a bad period is a problem+json
+ * 400; only supervisors may ask. A real case's transitions write its facts through the
+ * projection, and the worker-start backfill rewrites them for older projections.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import type { Dashboard } from '../../app/queries/dashboard';
+import type { CaseState } from '../../domain/case-state';
+import { median, percentile } from '../../domain/dashboard-figures';
+import { backfillCaseFacts, caseFactModel } from '../../models/case-fact.model';
+import { reservationSlotModel } from '../../models/reservation-slot.model';
+import { assertProblem, decideViaApi, submitCase, tokens, townBody, waitForCase, type Tokens } from '../support/api';
+import { defaultPeriod, expectedDays, expectedPolice, expectedSupplements, seedMonth } from '../support/dashboard';
+import { startStack, type TestStack } from '../support/stack';
+
+describe('supervisor dashboard (issue 11)', () => {
+  let stack: TestStack;
+  let t: Tokens;
+  let seeded: CaseState[];
+  before(async () => {
+    stack = await startStack('dashboard');
+    t = await tokens(stack);
+    seeded = await seedMonth(stack.mongo, 200);
+    // Seven held slots in Yanta's quota pool: use is counted from the slots (models/pool-use.ts).
+    await reservationSlotModel(stack.mongo).insertMany(
+      Array.from({ length: 7 }, (_, n) => ({
+        _id: `quota:yanta#${n}`,
+        pool: 'quota:yanta',
+        n,
+        holder: `seed-${n}:household`,
+        takenAt: new Date(),
+      })),
+    );
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  const get = (query: string, auth = t.supervisor) =>
+    request(stack.app).get(`/api/v1/supervisor/dashboard${query}`).set('authorization', auth);
+
+  it('when a month of points cases is seeded, then the figures of the last 30 days equal the counts of the seed', async () => {
+    // Arrange: the seeded points cases (real cases in other tests here are town cases)
+    const points = seeded.filter((s) => s.application.route === 'points');
+    // Act
+    const res = await get('?route=points');
+    // Assert
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const d = res.body as Dashboard;
+    assert.deepEqual(d.period, defaultPeriod());
+    assert.deepEqual(d.days, expectedDays(points, d.period));
+    assert.equal(
+      d.weeks.reduce((a, w) => a + w.opened, 0),
+      points.length,
+    );
+    const police = d.sla.find((r) => r.department === 'police')!;
+    const want = expectedPolice(points);
+    assert.deepEqual([police.withinDeadline, police.late, police.overdueNow], [want.within, want.late, want.overdueNow]);
+    const housing = d.supplements.find((r) => r.department === 'housing')!;
+    assert.deepEqual({ answered: housing.answered, lapsed: housing.lapsed }, expectedSupplements(points));
+    assert.equal(
+      d.backlog.reduce((a, b) => a + b.open, 0),
+      points.filter((s) => !s.outcome).length,
+    );
+    const hours = points
+      .map((s) => s.steps.police!)
+      .filter((p) => p.decision)
+      .map((p) => (Date.parse(p.decision!.at) - Date.parse(p.waitingSince!)) / 3_600_000);
+    const times = d.decisionTimes.find((r) => r.department === 'police')!;
+    assert.deepEqual(
+      [times.decisions, times.medianMs, times.p90Ms],
+      [hours.length, median(hours)! * 3_600_000, percentile(hours, 90)! * 3_600_000],
+    );
+    const yanta = d.pools.find((p) => p.pool === 'quota:yanta')!;
+    assert.equal(yanta.held, 7);
+    assert.ok(yanta.limit > 0);
+  });
+
+  it('when filtered by area and department, then only that area and department are counted', async () => {
+    const yanta = seeded.filter((s) => s.application.district === 'yanta');
+    const res = await get('?area=yanta&department=police');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const d = res.body as Dashboard;
+    assert.deepEqual(
+      d.sla.map((r) => r.department),
+      ['police'],
+    );
+    assert.equal(
+      d.days.reduce((a, r) => a + r.opened, 0),
+      yanta.length,
+    );
+    assert.ok(d.pools.every((p) => p.area === 'yanta'));
+  });
+
+  it('when the period is impossible or too long, or a parameter is unknown, then 400 problem+json', async () => {
+    assertProblem(await get('?from=2026-11-10&to=2026-11-01'), 400);
+    assertProblem(await get('?from=2025-01-01&to=2026-11-01'), 400);
+    assertProblem(await get('?from=2026-02-30'), 400);
+    assertProblem(await get('?colour=red'), 400);
+    assertProblem(await get('?department[$ne]=police'), 400);
+    assertProblem(await get('?from=2026-11-01&from=2026-11-02'), 400);
+  });
+
+  it('when an officer asks, then 403', async () => {
+    assertProblem(await get('', t.police), 403);
+  });
+
+  it('when a real case is decided by the police officer, then its decision is a fact; a backfill writes the same facts again', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForCase(stack, caseId, (c) => c.steps.police?.status === 'awaiting_decision', 'police awaiting');
+    // Act
+    await decideViaApi(stack, t.police, caseId, 'police', { decision: 'approve' });
+    // Assert
+    const facts = caseFactModel(stack.mongo);
+    const deadline = Date.now() + 20_000;
+    let decided: unknown[] = [];
+    while (decided.length === 0 && Date.now() < deadline) {
+      decided = await facts.find({ caseId, kind: 'decided', department: 'police' }).lean();
+      if (decided.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(decided.length, 1);
+    assert.equal((decided[0] as { withinSla: boolean }).withinSla, true);
+    const before = await facts.find({ caseId }).sort({ _id: 1 }).lean();
+    await facts.deleteMany({ caseId });
+    await stack.mongo.collection('migrations').deleteOne({ _id: 'case-facts' as never });
+    assert.ok((await backfillCaseFacts(stack.mongo)) >= 1);
+    assert.equal(await backfillCaseFacts(stack.mongo), 0);
+    assert.deepEqual(await facts.find({ caseId }).sort({ _id: 1 }).lean(), before);
+  });
+});

@@ -1,0 +1,56 @@
+/** The dashboard's figures as chart, table and CSV (issue 11): one set of rows, three forms. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { syntheticCaseState } from '../../bench/lib/dashboard-seed';
+import type { Dashboard } from '../../app/queries/dashboard';
+import { caseFacts } from '../../domain/case-facts';
+import { countFacts, dashboardFigures } from '../../domain/dashboard-figures';
+import { chartSvg, svgDataUri } from '../../web/charts';
+import { dashboardFigureList, FIGURES } from '../../web/pages/supervisor/dashboard-figures';
+
+const NOW = Date.parse('2026-12-01T08:00:00Z');
+const period = { from: '2026-11-02', to: '2026-12-01' };
+
+function sample(): Dashboard {
+  const states = Array.from({ length: 40 }, (_, n) => syntheticCaseState(n, NOW - (n % 20) * 86_400_000 - 12 * 3_600_000, NOW));
+  const open = [{ route: 'points', area: 'yanta', overdueDepartments: ['police'] }];
+  return {
+    ...dashboardFigures(countFacts(states.flatMap(caseFacts)), open, period),
+    period,
+    filters: {},
+    pools: [{ pool: 'quota:yanta', kind: 'quota', area: 'yanta', limit: 120, held: 7 }],
+    asOf: new Date(NOW).toISOString(),
+  };
+}
+
+describe('dashboard figures as chart, table and CSV', () => {
+  it('when shaped in Chinese, then every figure exists once and its chart draws the table rows as SVG with Chinese labels', () => {
+    // Act
+    const figures = dashboardFigureList(sample(), 'zh-CN');
+    // Assert
+    assert.deepEqual(
+      figures.map((f) => f.id),
+      [...FIGURES],
+    );
+    const sla = figures.find((f) => f.id === 'sla')!;
+    const svg = chartSvg(sla.chart);
+    assert.ok(svg.startsWith('<svg'));
+    assert.ok(svg.includes('市公安局'), 'the department names are drawn');
+    assert.ok(svgDataUri(svg).startsWith('data:image/svg+xml;base64,'));
+    assert.equal(sla.chart.categories.length, sla.rows.length);
+  });
+
+  it('when a figure has a CSV, then its rows hold the same numbers as the table (pools: per pool, summed per kind)', () => {
+    const figures = dashboardFigureList(sample(), 'en');
+    const daily = figures.find((f) => f.id === 'daily')!;
+    assert.deepEqual(daily.csv.rows, daily.rows);
+    const sla = figures.find((f) => f.id === 'sla')!;
+    assert.deepEqual(
+      sla.csv.rows.map((r) => r.slice(1, 4)),
+      sla.rows.map((r) => r.slice(1, 4)),
+    );
+    const pools = figures.find((f) => f.id === 'pools')!;
+    assert.deepEqual(pools.rows, [['Points quota', 120, 7]]);
+    assert.deepEqual(pools.csv.rows, [['quota:yanta', 'quota', 'yanta', 120, 7]]);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * The supervisor dashboard in a real browser (issue 11): a seeded month of cases; every figure
+ * has a chart (an SVG image drawn on the server) and a table, and the tables hold the counts of
+ * the seed; a CSV per figure; a period that cannot be is refused by its field. axe on every
+ * page; screenshots in both languages at a desk viewport (README).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { CaseState } from '../../domain/case-state';
+import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { defaultPeriod, expectedDays, expectedPolice, expectedSupplements, seedMonth } from '../support/dashboard';
+import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+
+const DESK = { width: 1280, height: 900 };
+const FIGURES = ['daily', 'weekly', 'sla', 'decision-times', 'backlog', 'pools', 'supplements'];
+
+describe('web pages: the supervisor dashboard in a real browser', () => {
+  let web: WebStack;
+  let browser: Browser;
+  let seeded: CaseState[];
+
+  before(async () => {
+    web = await startWebStack('web_supervisor_dashboard');
+    seeded = await seedMonth(web.stack.mongo, 300);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  it('when a month of cases is seeded, then every figure has a chart and a table of the seeded counts, and a CSV', async () => {
+    // Arrange
+    const page = await newPage(browser, { locale: 'zh-CN', viewport: DESK });
+    await signIn(page, web, 'supervisor', DEMO_PASSWORDS.supervisor, '/supervisor/dashboard');
+    try {
+      // Act
+      await page.goto(`${web.baseUrl}/supervisor/dashboard`);
+      // Assert: a chart per figure, drawn (an SVG image with a size) and described
+      for (const id of FIGURES) {
+        const img = page.locator(`#figure-${id} img.dash-chart`);
+        assert.match((await img.getAttribute('src')) ?? '', /^data:image\/svg\+xml;base64,/);
+        assert.ok(((await img.getAttribute('alt')) ?? '').length > 0);
+        assert.ok(
+          await img.evaluate((el) => (el as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0),
+          `chart ${id} drawn`,
+        );
+        await page.locator(`table[data-figure="${id}"] caption`).waitFor();
+      }
+      // The daily table holds the seed's counts, day by day.
+      const cells = async (id: string) =>
+        page
+          .locator(`table[data-figure="${id}"] tbody tr`)
+          .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent?.trim() ?? '')));
+      const period = defaultPeriod();
+      const want = expectedDays(seeded, period).map((d) =>
+        [d.day, d.opened, d.settled, d.rejected, d.withdrawn, d.terminated].map(String),
+      );
+      assert.deepEqual(await cells('daily'), want);
+      const police = expectedPolice(seeded);
+      assert.deepEqual((await cells('sla'))[0]!.slice(0, 4), [
+        '市公安局',
+        ...[police.within, police.late, police.overdueNow].map(String),
+      ]);
+      const sup = expectedSupplements(seeded);
+      const housing = (await cells('supplements')).find((r) => r[0] === '市房管局')!;
+      assert.deepEqual(housing.slice(1, 3), [String(sup.answered), String(sup.lapsed)]);
+      const backlog = (await cells('backlog')).reduce((a, r) => a + Number(r[2]), 0);
+      assert.equal(backlog, seeded.filter((s) => !s.outcome).length);
+      await axeCheck(page);
+      await screenshot(page, 'web-supervisor-dashboard-zh-CN');
+
+      // The CSV of a figure: the same rows, with the filters of the page.
+      const csv = await page.request.get(
+        `${web.baseUrl}/supervisor/dashboard.csv?figure=daily&from=${period.from}&to=${period.to}`,
+      );
+      assert.equal(csv.status(), 200);
+      assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
+      const lines = (await csv.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      assert.equal(lines[0], '"day","opened","settled","rejected","withdrawn","terminated"');
+      assert.deepEqual(
+        lines.slice(1),
+        want.map((r) => r.map((c) => `"${c}"`).join(',')),
+      );
+      const pools = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=pools`);
+      assert.ok((await pools.text()).includes('"quota:yanta","quota","yanta"'));
+
+      // English, with a filter in the URL.
+      await page.goto(`${web.baseUrl}/lang/en?back=${encodeURIComponent('/supervisor/dashboard?route=town')}`);
+      await page.getByRole('heading', { name: 'Open cases by area and route' }).waitFor();
+      assert.equal(await page.getByLabel('Route', { exact: true }).inputValue(), 'town');
+      await axeCheck(page);
+      await screenshot(page, 'web-supervisor-dashboard-en');
+
+      // A period that cannot be: the error summary links to the field.
+      await page.goto(`${web.baseUrl}/supervisor/dashboard?from=2026-11-10&to=2026-11-01`);
+      await page.getByRole('link', { name: /Enter a valid period/ }).waitFor();
+      await axeCheck(page);
+    } finally {
+      await page.context().close();
+    }
+  });
+});

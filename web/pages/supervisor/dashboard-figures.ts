@@ -1,0 +1,196 @@
+/**
+ * The dashboard's figures (issue 11) shaped once for the three forms they take: a chart, an
+ * accessible table with a caption, and a CSV — all from the same rows, so they cannot disagree.
+ */
+import type { Dashboard } from '../../../app/queries/dashboard';
+import type { PoolKind } from '../../../app/queries/capacity-use';
+import type { Locale } from '../../../domain/vocabulary';
+import { label } from '../../../i18n/labels';
+import { message, type MessageKey } from '../../../i18n/messages';
+import type { ChartSpec } from '../../charts';
+
+export const FIGURES = ['daily', 'weekly', 'sla', 'decision-times', 'backlog', 'pools', 'supplements'] as const;
+export type FigureId = (typeof FIGURES)[number];
+
+export interface Figure {
+  id: FigureId;
+  title: string;
+  chart: ChartSpec;
+  /** Column headings (the first is the row's name) and rows of cells, as shown. */
+  head: string[];
+  rows: Array<Array<string | number>>;
+  /** The CSV's header codes and rows (defaults to the table's). */
+  csv: { header: string[]; rows: Array<Array<string | number>> };
+  note?: string;
+}
+
+const hours = (ms: number | null): number | null => (ms === null ? null : Math.round(ms / 360_000) / 10);
+const POOL_KIND_KEYS: Record<PoolKind, MessageKey> = {
+  quota: 'dashPoolKindQuota',
+  collective: 'dashPoolKindCollective',
+  kindergarten: 'dashPoolKindKindergarten',
+  primary: 'dashPoolKindPrimary',
+  junior_secondary: 'dashPoolKindJunior',
+};
+const ENDINGS = ['opened', 'settled', 'rejected', 'withdrawn', 'terminated'] as const;
+const ENDING_KEYS: Record<(typeof ENDINGS)[number], MessageKey> = {
+  opened: 'dashOpened',
+  settled: 'dashSettled',
+  rejected: 'dashRejected',
+  withdrawn: 'dashWithdrawn',
+  terminated: 'dashTerminated',
+};
+
+/** Every figure of the dashboard in `locale`, in page order. */
+export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
+  const t = (key: MessageKey) => message(locale, key);
+  const dept = (code: string) => label('department', code, locale);
+  const none = t('dashNoData');
+  const show = (v: number | null) => (v === null ? none : v);
+  const counts = (id: 'daily' | 'weekly', rows: Array<{ key: string } & Record<(typeof ENDINGS)[number], number>>): Figure => {
+    const head = [t(id === 'daily' ? 'dashDay' : 'dashWeek'), ...ENDINGS.map((k) => t(ENDING_KEYS[k]))];
+    const body = rows.map((r) => [r.key, ...ENDINGS.map((k) => r[k])]);
+    return {
+      id,
+      title: t(id === 'daily' ? 'dashDaily' : 'dashWeekly'),
+      chart: {
+        kind: id === 'daily' ? 'line' : 'bar',
+        categories: rows.map((r) => r.key),
+        series: ENDINGS.map((k) => ({ name: t(ENDING_KEYS[k]), values: rows.map((r) => r[k]) })),
+      },
+      head,
+      rows: body,
+      csv: { header: [id === 'daily' ? 'day' : 'iso_week', ...ENDINGS], rows: body },
+    };
+  };
+
+  const sla: Figure = {
+    id: 'sla',
+    title: t('dashSla'),
+    chart: {
+      kind: 'bar',
+      stacked: true,
+      categories: d.sla.map((r) => dept(r.department)),
+      series: [
+        { name: t('dashWithin'), values: d.sla.map((r) => r.withinDeadline) },
+        { name: t('dashLate'), values: d.sla.map((r) => r.late) },
+        { name: t('dashOverdueNow'), values: d.sla.map((r) => r.overdueNow) },
+      ],
+    },
+    head: [t('dashDepartment'), t('dashWithin'), t('dashLate'), t('dashOverdueNow'), t('dashCompliance')],
+    rows: d.sla.map((r) => [
+      dept(r.department),
+      r.withinDeadline,
+      r.late,
+      r.overdueNow,
+      r.compliancePct === null ? none : `${r.compliancePct}%`,
+    ]),
+    csv: {
+      header: ['department', 'decided_within_deadline', 'decided_late', 'overdue_now', 'compliance_pct'],
+      rows: d.sla.map((r) => [r.department, r.withinDeadline, r.late, r.overdueNow, r.compliancePct ?? '']),
+    },
+  };
+
+  const times: Figure = {
+    id: 'decision-times',
+    title: t('dashDecisionTimes'),
+    chart: {
+      kind: 'bar',
+      categories: d.decisionTimes.map((r) => dept(r.department)),
+      series: [
+        { name: t('dashMedian'), values: d.decisionTimes.map((r) => hours(r.medianMs)) },
+        { name: t('dashP90'), values: d.decisionTimes.map((r) => hours(r.p90Ms)) },
+      ],
+    },
+    head: [t('dashDepartment'), t('dashDecisions'), t('dashMedian'), t('dashP90')],
+    rows: d.decisionTimes.map((r) => [dept(r.department), r.decisions, show(hours(r.medianMs)), show(hours(r.p90Ms))]),
+    csv: {
+      header: ['department', 'decisions', 'median_hours', 'p90_hours'],
+      rows: d.decisionTimes.map((r) => [r.department, r.decisions, hours(r.medianMs) ?? '', hours(r.p90Ms) ?? '']),
+    },
+    note: t('dashTimeInStatusNote'),
+  };
+
+  const routes = [...new Set(d.backlog.map((r) => r.route))].sort();
+  const areas = [...new Set(d.backlog.map((r) => r.area))];
+  const backlog: Figure = {
+    id: 'backlog',
+    title: t('dashBacklog'),
+    chart: {
+      kind: 'bar',
+      horizontal: true,
+      stacked: true,
+      categories: areas.map((a) => label('area', a, locale)),
+      series: routes.map((route) => ({
+        name: label('route', route, locale),
+        values: areas.map((a) => d.backlog.find((r) => r.area === a && r.route === route)?.open ?? 0),
+      })),
+    },
+    head: [t('dashArea'), t('dashRoute'), t('dashOpen')],
+    rows: d.backlog.map((r) => [label('area', r.area, locale), label('route', r.route, locale), r.open]),
+    csv: { header: ['area', 'route', 'open'], rows: d.backlog.map((r) => [r.area, r.route, r.open]) },
+  };
+
+  const kinds = [...new Set(d.pools.map((p) => p.kind))];
+  const byKind = kinds.map((kind) => {
+    const ps = d.pools.filter((p) => p.kind === kind);
+    return { kind, limit: ps.reduce((a, p) => a + p.limit, 0), held: ps.reduce((a, p) => a + p.held, 0) };
+  });
+  const pools: Figure = {
+    id: 'pools',
+    title: t('dashPools'),
+    chart: {
+      kind: 'bar',
+      horizontal: true,
+      categories: byKind.map((k) => t(POOL_KIND_KEYS[k.kind])),
+      series: [
+        { name: t('dashLimit'), values: byKind.map((k) => k.limit) },
+        { name: t('dashHeld'), values: byKind.map((k) => k.held) },
+      ],
+    },
+    head: [t('dashPoolKind'), t('dashLimit'), t('dashHeld')],
+    rows: byKind.map((k) => [t(POOL_KIND_KEYS[k.kind]), k.limit, k.held]),
+    csv: {
+      header: ['pool', 'kind', 'area', 'limit', 'held'],
+      rows: d.pools.map((p) => [p.pool, p.kind, p.area, p.limit, p.held]),
+    },
+    note: t('dashPoolsCsvNote'),
+  };
+
+  const outcomes = ['answered', 'lapsed', 'closed', 'open'] as const;
+  const outcomeKeys: Record<(typeof outcomes)[number], MessageKey> = {
+    answered: 'dashAnswered',
+    lapsed: 'dashLapsed',
+    closed: 'dashClosed',
+    open: 'dashStillOpen',
+  };
+  const supplements: Figure = {
+    id: 'supplements',
+    title: t('dashSupplements'),
+    chart: {
+      kind: 'bar',
+      stacked: true,
+      categories: d.supplements.map((r) => dept(r.department)),
+      series: outcomes.map((o) => ({ name: t(outcomeKeys[o]), values: d.supplements.map((r) => r[o]) })),
+    },
+    head: [t('dashDepartment'), ...outcomes.map((o) => t(outcomeKeys[o]))],
+    rows: d.supplements.map((r) => [dept(r.department), ...outcomes.map((o) => r[o])]),
+    csv: { header: ['department', ...outcomes], rows: d.supplements.map((r) => [r.department, ...outcomes.map((o) => r[o])]) },
+  };
+
+  return [
+    counts(
+      'daily',
+      d.days.map((r) => ({ ...r, key: r.day })),
+    ),
+    counts(
+      'weekly',
+      d.weeks.map((r) => ({ ...r, key: r.week })),
+    ),
+    sla,
+    times,
+    backlog,
+    pools,
+    supplements,
+  ];
+}

@@ -1,0 +1,121 @@
+/**
+ * The supervisor dashboard page (issue 11): a filter form (GET: the period and filters live in
+ * the URL), then each figure as a chart drawn on the server (web/charts.ts), a table of the same
+ * figures and its CSV. The query is the application layer's (app/queries/dashboard.ts), as for
+ * the JSON API's GET /supervisor/dashboard.
+ */
+import type { Request, Response } from 'express';
+import { csvDocument } from '../../../app/csv';
+import type { AppDeps } from '../../../app/deps';
+import { AppError } from '../../../app/errors';
+import { dashboard, dashboardPeriod, type DashboardInput } from '../../../app/queries/dashboard';
+import type { Area } from '../../../domain/capacity';
+import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS } from '../../../domain/vocabulary';
+import { shanghaiDateTime } from '../../../i18n/formats';
+import { chartSvg, svgDataUri } from '../../charts';
+import { actorOf, render, tr } from '../page';
+import { dashboardFigureList, FIGURES, type FigureId } from './dashboard-figures';
+
+const AREAS: readonly Area[] = [...DISTRICTS, ...TOWNS];
+
+const one = <T extends string>(allowed: readonly T[], v: unknown): T | undefined =>
+  typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
+const dayParam = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+interface DashboardFilters {
+  input: DashboardInput;
+  /** The period as typed, for the form. */
+  from: string;
+  to: string;
+  periodError: boolean;
+}
+
+function readFilters(query: Request['query']): DashboardFilters {
+  const from = dayParam(query.from);
+  const to = dayParam(query.to);
+  const input: DashboardInput = {
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(one(ROUTES, query.route) ? { route: one(ROUTES, query.route) } : {}),
+    ...(one(AREAS, query.area) ? { area: one(AREAS, query.area) } : {}),
+    ...(one(DEPARTMENTS, query.department) ? { department: one(DEPARTMENTS, query.department) } : {}),
+  };
+  let periodError = false;
+  try {
+    dashboardPeriod(input);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    periodError = true;
+  }
+  return { input, from: from ?? '', to: to ?? '', periodError };
+}
+
+/** The filters as a query string, for the CSV links (the period as computed, so a link keeps its days). */
+function filterQuery(input: DashboardInput, period: { from: string; to: string }): string {
+  const q = new URLSearchParams(period);
+  if (input.route) q.set('route', input.route);
+  if (input.area) q.set('area', input.area);
+  if (input.department) q.set('department', input.department);
+  return q.toString();
+}
+
+export async function dashboardPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  actorOf(req, 'supervisor');
+  const f = readFilters(req.query);
+  const form = {
+    from: f.from,
+    to: f.to,
+    periodError: f.periodError ? tr(req, 'dashErrPeriod') : undefined,
+    departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === f.input.department })),
+    areas: AREAS.map((a) => ({ value: a, selected: a === f.input.area })),
+    routes: ROUTES.map((r) => ({ value: r, selected: r === f.input.route })),
+  };
+  if (f.periodError) {
+    render(
+      req,
+      res,
+      'supervisor/dashboard',
+      { title: tr(req, 'dashTitle'), errors: [{ field: 'from', text: tr(req, 'dashErrPeriod') }], ...form },
+      400,
+    );
+    return;
+  }
+  const d = await dashboard(deps, f.input);
+  const query = filterQuery(f.input, d.period);
+  const figures = dashboardFigureList(d, req.locale).map((fig) => ({
+    id: fig.id,
+    title: fig.title,
+    chartSrc: svgDataUri(chartSvg(fig.chart)),
+    chartAlt: tr(req, 'dashChartAlt', { figure: fig.title }),
+    head: fig.head,
+    rows: fig.rows,
+    note: fig.note,
+    csvHref: `/supervisor/dashboard.csv?figure=${fig.id}&${query}`,
+    csvText: tr(req, 'dashCsv', { figure: fig.title }),
+  }));
+  render(req, res, 'supervisor/dashboard', {
+    title: tr(req, 'dashTitle'),
+    ...form,
+    periodText: tr(req, 'dashPeriod', d.period),
+    asOfText: tr(req, 'dashAsOf', { at: shanghaiDateTime(d.asOf, req.locale) }),
+    figures,
+  });
+}
+
+/** One figure as CSV, with the page's filters. */
+export async function dashboardCsv(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  actorOf(req, 'supervisor');
+  const figure = one<FigureId>(FIGURES, req.query.figure);
+  const f = readFilters(req.query);
+  if (!figure || f.periodError) {
+    res.status(400).type('text/plain; charset=utf-8').send(tr(req, 'dashErrPeriod'));
+    return;
+  }
+  const d = await dashboard(deps, f.input);
+  const fig = dashboardFigureList(d, req.locale).find((x) => x.id === figure)!;
+  res
+    .status(200)
+    .type('text/csv; charset=utf-8')
+    .setHeader('Content-Disposition', `attachment; filename="dashboard-${figure}-${d.period.from}-${d.period.to}.csv"`)
+    .send(csvDocument(fig.csv.header, fig.csv.rows));
+}

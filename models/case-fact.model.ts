@@ -3,13 +3,15 @@
  * beside each case, replaced by `_id` (never incremented: FerretDB v1 updates are not atomic).
  * No personal data: case id, route, area, department, kind, outcome, dates and durations only.
  *
- * The dashboard reads a period as one equality query per month (`month: 'YYYY-MM'`), a filter
- * FerretDB's PostgreSQL backend pushes down, so the archive of earlier months is not decoded.
+ * The dashboard reads closed days as packs (models/case-fact-day.model.ts) and the last two days
+ * and the supplement rounds from here, by `day` and by `month` + `kind`: equalities FerretDB's
+ * PostgreSQL backend pushes down, so the archive of other days is not decoded.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { caseFacts, type CaseFact } from '../domain/case-facts';
 import type { CaseState } from '../domain/case-state';
 import { caseModel } from './case.model';
+import { dropFactDays } from './case-fact-day.model';
 import { isDuplicateKey } from './duplicate-key';
 
 export type CaseFactDoc = CaseFact;
@@ -33,6 +35,7 @@ const factSchema = new Schema<CaseFactDoc>(
   { collection: 'case_facts', versionKey: false },
 );
 factSchema.index({ month: 1, kind: 1 });
+factSchema.index({ day: 1 });
 
 export function caseFactModel(conn: Connection): Model<CaseFactDoc> {
   return (conn.models.CaseFact as Model<CaseFactDoc> | undefined) ?? conn.model<CaseFactDoc>('CaseFact', factSchema);
@@ -92,6 +95,8 @@ export async function backfillCaseFacts(conn: Connection, batch = 500): Promise<
   }
   await writeCaseFacts(conn, ...pending);
   n += pending.length;
+  // A pack made before these facts existed would hide them (models/case-fact-day.model.ts).
+  if (n > 0) await dropFactDays(conn);
   await migrations.updateOne({ _id: FACTS_MIGRATION }, { $setOnInsert: { at: new Date() } }, { upsert: true });
   return n;
 }

@@ -4,23 +4,24 @@
  * rounds and their outcomes (from the facts the projection writes, models/case-fact.model.ts),
  * and, as of now, the backlog by area and route, steps overdue, and capacity use per pool.
  *
- * Every read is one FerretDB v1 pushes down to PostgreSQL: the facts one equality query per
- * month of the period, the live figures `open: true` on the read model, the pools by `_id`.
- * The counting is pure (domain/dashboard-figures.ts). Shared by the JSON API and the page.
+ * Every read is one FerretDB v1 pushes down to PostgreSQL: the facts of closed days as one pack
+ * per day and of the last two days by `day` (models/case-fact-day.model.ts), the live figures
+ * `open: true` on the read model, the pools' held slots by pool. The counting is pure
+ * (domain/dashboard-figures.ts), and so is the filter by route and area. Shared by the JSON API
+ * and the page.
  */
 import type { Area } from '../../domain/capacity';
-import type { CaseFact } from '../../domain/case-facts';
 import {
   countFacts,
   dashboardFigures,
-  monthsBetween,
+  daysBetween,
   type DashboardFigures,
   type OpenCaseRow,
 } from '../../domain/dashboard-figures';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import type { Department, Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
-import { caseFactModel } from '../../models/case-fact.model';
+import { factsOfDays } from '../../models/case-fact-day.model';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { capacityUse, type PoolUse } from './capacity-use';
@@ -68,32 +69,26 @@ export function dashboardPeriod(input: Pick<DashboardInput, 'from' | 'to'>, now 
   return { from, to };
 }
 
-/** The fields the figures tell facts apart by (domain countFacts). */
-const FACT_FIELDS = { _id: 0, kind: 1, day: 1, outcome: 1, department: 1, withinSla: 1, tenths: 1 } as const;
-
 export async function dashboard(deps: AppDeps, input: DashboardInput, now = new Date()): Promise<Dashboard> {
   const period = dashboardPeriod(input, now);
   const where: Record<string, string> = {};
   if (input.route) where.route = input.route;
   if (input.area) where.area = input.area;
-  const facts = caseFactModel(deps.mongo);
-  const months = monthsBetween(period.from, period.to);
-  // Scalar equalities only (pushed down); one month at a time, one after another, so a year's
-  // period does not hold twelve of FerretDB's pooled connections at once. Counted here, not by
-  // a `$group` in the database: FerretDB v1's aggregation took three times as long as sending
-  // the facts (README "Benchmarks").
-  const read: CaseFact[] = [];
-  for (const month of months)
-    read.push(...((await facts.find({ ...where, month }, FACT_FIELDS).lean()) as unknown as CaseFact[]));
-  const byDepartment = input.department
-    ? read.filter((f) => f.department === undefined || f.department === input.department)
-    : read;
-  const [openCases, pools] = await Promise.all([
+  // Yesterday and today are read fact by fact (a projection may still be writing them); every
+  // earlier day of the period from its pack. Read while the live figures are read.
+  const openFrom = new Date(dayMs(shanghaiToday(now)) - DAY).toISOString().slice(0, 10);
+  const factsRead = factsOfDays(deps.mongo, daysBetween(period.from, period.to), openFrom);
+  const [all, openCases, pools] = await Promise.all([
+    factsRead,
     caseModel(deps.mongo)
       .find({ open: true, ...where }, { _id: 0, route: 1, area: 1, overdueDepartments: 1 })
       .lean() as unknown as Promise<OpenCaseRow[]>,
     capacityUse(deps, { area: input.area, route: input.route }, now),
   ]);
+  const read = all.filter((f) => (!input.route || f.route === input.route) && (!input.area || f.area === input.area));
+  const byDepartment = input.department
+    ? read.filter((f) => f.department === undefined || f.department === input.department)
+    : read;
   const figures = dashboardFigures(countFacts(byDepartment), openCases, period);
   const only = <T extends { department: Department }>(rows: T[]) =>
     input.department ? rows.filter((r) => r.department === input.department) : rows;

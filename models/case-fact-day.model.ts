@@ -39,9 +39,7 @@ const daySchema = new Schema<CaseFactDayDoc>(
 daySchema.index({ month: 1 });
 
 export function caseFactDayModel(conn: Connection): Model<CaseFactDayDoc> {
-  return (
-    (conn.models.CaseFactDay as Model<CaseFactDayDoc> | undefined) ?? conn.model<CaseFactDayDoc>('CaseFactDay', daySchema)
-  );
+  return (conn.models.CaseFactDay as Model<CaseFactDayDoc> | undefined) ?? conn.model<CaseFactDayDoc>('CaseFactDay', daySchema);
 }
 
 const SEP = '|';

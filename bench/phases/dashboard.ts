@@ -7,15 +7,10 @@
  * tenfold, so time that grows with them means the month filter scans instead of being pushed
  * down. The year's query reads every fact, so it grows with the data by design.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/config';
-import { createLogger } from '../../config/logger';
 import { shanghaiToday } from '../../domain/shanghai-clock';
-import { connectMongo } from '../../models/connection';
 import type { BenchContext } from '../context';
 import { call } from '../lib/api-driver';
+import { dedicatedApi } from '../lib/dedicated-api';
 import { seedDashboardCases } from '../lib/dashboard-seed';
 import { latencies } from '../lib/measure';
 import { say, ticker } from '../lib/progress';
@@ -23,21 +18,8 @@ import type { Results } from '../results';
 
 export async function measureDashboard(ctx: BenchContext): Promise<Results['dashboard']> {
   const { sizes } = ctx;
-  const db = `bench_dashboard_${Date.now()}`;
-  const url = new URL(ctx.stack.mongoUri);
-  url.pathname = `/${db}`;
-  const conn = await connectMongo({ uri: url.toString(), serverSelectionTimeoutMS: 5000 });
-  const config = loadConfig({ ...ctx.stack.env, MONGODB_URI: url.toString(), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '30000' });
-  const app = createApp({
-    config,
-    logger: createLogger({ level: 'silent', name: 'bench-dashboard' }),
-    temporal: ctx.client,
-    mongo: conn,
-  });
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const token = await ctx.stack.token({ sub: 'bench-supervisor', role: 'supervisor' });
+  const api = await dedicatedApi(ctx, 'dashboard');
+  const { db, conn, base, token } = api;
   const now = new Date();
   const today = shanghaiToday(now);
   const yearAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 365 * 86_400_000).toISOString().slice(0, 10);
@@ -94,8 +76,6 @@ export async function measureDashboard(ctx: BenchContext): Promise<Results['dash
       ratio: Object.fromEntries(Object.keys(queries).map((k) => [k, large.ms[k]! / small.ms[k]!])),
     };
   } finally {
-    await new Promise((resolve) => server.close(resolve));
-    await conn.dropDatabase().catch(() => undefined);
-    await conn.close();
+    await api.close();
   }
 }

@@ -4,14 +4,9 @@
  * were added. The API code runs in this process (createApp) on a dedicated database, timed
  * over loopback HTTP; the database is dropped afterwards.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/config';
-import { createLogger } from '../../config/logger';
-import { connectMongo } from '../../models/connection';
 import type { BenchContext } from '../context';
 import { call } from '../lib/api-driver';
+import { dedicatedApi } from '../lib/dedicated-api';
 import { latencies } from '../lib/measure';
 import { say, ticker } from '../lib/progress';
 import { seedReadModel } from '../lib/read-model-seed';
@@ -19,23 +14,9 @@ import type { Results } from '../results';
 
 export async function measureSupervisorAudit(ctx: BenchContext): Promise<Results['supervisorAudit']> {
   const { sizes } = ctx;
-  const db = `bench_audit_${Date.now()}`;
+  const api = await dedicatedApi(ctx, 'audit');
+  const { db, conn, base, token } = api;
   say(`(4) supervisor audit: seeding ${sizes.seedSmall} cases into database ${db}…`);
-  const url = new URL(ctx.stack.mongoUri);
-  url.pathname = `/${db}`;
-  const conn = await connectMongo({ uri: url.toString(), serverSelectionTimeoutMS: 5000 });
-  // The API code in this process (createApp), on the dedicated database; timed over loopback HTTP.
-  const config = loadConfig({ ...ctx.stack.env, MONGODB_URI: url.toString(), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '30000' });
-  const app = createApp({
-    config,
-    logger: createLogger({ level: 'silent', name: 'bench-audit' }),
-    temporal: ctx.client,
-    mongo: conn,
-  });
-  const server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const token = await ctx.stack.token({ sub: 'bench-supervisor', role: 'supervisor' });
   const shape = { open: sizes.seedOpen };
   const queries = { overdue: 'reason=overdue', stale: 'reason=stale' };
   // A query slower than this is reported as "> cap" (Infinity in the JSON) rather than waited for.
@@ -88,8 +69,6 @@ export async function measureSupervisorAudit(ctx: BenchContext): Promise<Results
       ratio: Object.fromEntries(Object.keys(queries).map((k) => [k, large.ms[k]! / small.ms[k]!])),
     };
   } finally {
-    await new Promise((resolve) => server.close(resolve));
-    await conn.dropDatabase().catch(() => undefined);
-    await conn.close();
+    await api.close();
   }
 }

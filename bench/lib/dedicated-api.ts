@@ -1,0 +1,52 @@
+/**
+ * The API code in the bench process (createApp) on a throw-away database of its own, timed over
+ * loopback HTTP: for the phases that seed a read model far larger than the run's own cases
+ * ((4) supervisor audit, (7) dashboard). `close()` stops the server and drops the database.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Connection } from 'mongoose';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../config/config';
+import { createLogger } from '../../config/logger';
+import { connectMongo } from '../../models/connection';
+import type { BenchContext } from '../context';
+
+export interface DedicatedApi {
+  db: string;
+  conn: Connection;
+  /** http://127.0.0.1:<port> of the API on that database. */
+  base: string;
+  /** A supervisor's bearer token. */
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function dedicatedApi(ctx: BenchContext, name: string): Promise<DedicatedApi> {
+  const db = `bench_${name}_${Date.now()}`;
+  const url = new URL(ctx.stack.mongoUri);
+  url.pathname = `/${db}`;
+  const conn = await connectMongo({ uri: url.toString(), serverSelectionTimeoutMS: 5000 });
+  const config = loadConfig({ ...ctx.stack.env, MONGODB_URI: url.toString(), MONGODB_SERVER_SELECTION_TIMEOUT_MS: '30000' });
+  const app = createApp({
+    config,
+    logger: createLogger({ level: 'silent', name: `bench-${name}` }),
+    temporal: ctx.client,
+    mongo: conn,
+  });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const token = await ctx.stack.token({ sub: 'bench-supervisor', role: 'supervisor' });
+  return {
+    db,
+    conn,
+    base,
+    token,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await conn.dropDatabase().catch(() => undefined);
+      await conn.close();
+    },
+  };
+}

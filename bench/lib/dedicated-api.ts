@@ -11,6 +11,7 @@ import { loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import type { BenchContext } from '../context';
+import { say, ticker } from './progress';
 
 export interface DedicatedApi {
   db: string;
@@ -48,5 +49,39 @@ export async function dedicatedApi(ctx: BenchContext, name: string): Promise<Ded
       await conn.dropDatabase().catch(() => undefined);
       await conn.close();
     },
+  };
+}
+
+/**
+ * Seeds the small size and times it (median of 3), then seeds up to the large size and times it
+ * once: the same queries on ten times the data, and their ratio per query.
+ */
+export async function atTwoSizes<T extends { ms: Record<string, number> }>(
+  ctx: BenchContext,
+  opts: {
+    /** Says what the large seed adds, e.g. "(4) supervisor audit: seeding up to N cases (closed ones only)…". */
+    largeNote: string;
+    seed: (from: number, to: number, progress: (n: number) => void) => Promise<unknown>;
+    time: (runs: number) => Promise<T>;
+  },
+): Promise<{ small: T & { cases: number }; large: T & { cases: number }; ratio: Record<string, number> }> {
+  const { sizes } = ctx;
+  let done = 0;
+  const progress = (n: number) => {
+    done = n;
+  };
+  let stop = ticker(() => `seeded ${done}/${sizes.seedSmall}`);
+  await opts.seed(0, sizes.seedSmall, progress);
+  stop();
+  const small = await opts.time(3);
+  say(opts.largeNote);
+  stop = ticker(() => `seeded ${done}/${sizes.seedLarge}`);
+  await opts.seed(sizes.seedSmall, sizes.seedLarge, progress);
+  stop();
+  const large = await opts.time(1);
+  return {
+    small: { cases: sizes.seedSmall, ...small },
+    large: { cases: sizes.seedLarge, ...large },
+    ratio: Object.fromEntries(Object.keys(small.ms).map((k) => [k, large.ms[k]! / small.ms[k]!])),
   };
 }

@@ -10,10 +10,10 @@
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import type { BenchContext } from '../context';
 import { call } from '../lib/api-driver';
-import { dedicatedApi } from '../lib/dedicated-api';
+import { atTwoSizes, dedicatedApi } from '../lib/dedicated-api';
 import { seedDashboardCases } from '../lib/dashboard-seed';
 import { latencies } from '../lib/measure';
-import { say, ticker } from '../lib/progress';
+import { say } from '../lib/progress';
 import type { Results } from '../results';
 
 export async function measureDashboard(ctx: BenchContext): Promise<Results['dashboard']> {
@@ -52,29 +52,14 @@ export async function measureDashboard(ctx: BenchContext): Promise<Results['dash
   };
   try {
     say(`(7) dashboard: seeding ${sizes.seedSmall} cases of the last 30 days into database ${db}…`);
-    let done = 0;
-    let stop = ticker(() => `seeded ${done}/${sizes.seedSmall}`);
-    await seedDashboardCases(conn, { from: 0, to: sizes.seedSmall, now, daysAgo: (n) => n % 30 }, (n) => {
-      done = n;
+    return await atTwoSizes(ctx, {
+      largeNote: `(7) dashboard: seeding up to ${sizes.seedLarge} cases (ended ones, in the 11 months before)…`,
+      seed: (from, to, progress) =>
+        from === 0
+          ? seedDashboardCases(conn, { from, to, now, daysAgo: (n) => n % 30 }, progress)
+          : seedDashboardCases(conn, { from, to, now, daysAgo: (n) => 31 + (n % 330), ended: true }, progress),
+      time,
     });
-    stop();
-    const small = await time(3);
-    say(`(7) dashboard: seeding up to ${sizes.seedLarge} cases (ended ones, in the 11 months before)…`);
-    stop = ticker(() => `seeded ${done}/${sizes.seedLarge}`);
-    await seedDashboardCases(
-      conn,
-      { from: sizes.seedSmall, to: sizes.seedLarge, now, daysAgo: (n) => 31 + (n % 330), ended: true },
-      (n) => {
-        done = n;
-      },
-    );
-    stop();
-    const large = await time(1);
-    return {
-      small: { cases: sizes.seedSmall, ...small },
-      large: { cases: sizes.seedLarge, ...large },
-      ratio: Object.fromEntries(Object.keys(queries).map((k) => [k, large.ms[k]! / small.ms[k]!])),
-    };
   } finally {
     await api.close();
   }

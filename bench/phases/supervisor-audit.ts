@@ -6,9 +6,9 @@
  */
 import type { BenchContext } from '../context';
 import { call } from '../lib/api-driver';
-import { dedicatedApi } from '../lib/dedicated-api';
+import { atTwoSizes, dedicatedApi } from '../lib/dedicated-api';
 import { latencies } from '../lib/measure';
-import { say, ticker } from '../lib/progress';
+import { say } from '../lib/progress';
 import { seedReadModel } from '../lib/read-model-seed';
 import type { Results } from '../results';
 
@@ -49,25 +49,11 @@ export async function measureSupervisorAudit(ctx: BenchContext): Promise<Results
     return { ms: out, totals, stuck, capMs };
   };
   try {
-    let done = 0;
-    let stop = ticker(() => `seeded ${done}/${sizes.seedSmall}`);
-    await seedReadModel(conn, 0, sizes.seedSmall, shape, (n) => {
-      done = n;
+    return await atTwoSizes(ctx, {
+      largeNote: `(4) supervisor audit: seeding up to ${sizes.seedLarge} cases (closed ones only)…`,
+      seed: (from, to, progress) => seedReadModel(conn, from, to, shape, progress),
+      time,
     });
-    stop();
-    const small = await time(3);
-    say(`(4) supervisor audit: seeding up to ${sizes.seedLarge} cases (closed ones only)…`);
-    stop = ticker(() => `seeded ${done}/${sizes.seedLarge}`);
-    await seedReadModel(conn, sizes.seedSmall, sizes.seedLarge, shape, (n) => {
-      done = n;
-    });
-    stop();
-    const large = await time(1);
-    return {
-      small: { cases: sizes.seedSmall, ...small },
-      large: { cases: sizes.seedLarge, ...large },
-      ratio: Object.fromEntries(Object.keys(queries).map((k) => [k, large.ms[k]! / small.ms[k]!])),
-    };
   } finally {
     await api.close();
   }

@@ -214,10 +214,7 @@ describe('web pages: the supervisor console in a real browser', () => {
       await notices.getByRole('cell', { name: '短信', exact: true }).first().waitFor();
       await notices.getByRole('cell', { name: '申请人', exact: true }).first().waitFor();
       assert.equal(await notices.getByRole('cell', { name: 'sms', exact: true }).count(), 0);
-      await page
-        .getByRole('cell', { name: /督办操作/ })
-        .first()
-        .waitFor();
+      await page.getByRole('cell', { name: '督办操作 准许再次补正' }).first().waitFor();
       await page.getByRole('cell', { name: '督办人员', exact: true }).first().waitFor();
       await inBothLanguages(page, 'case-round');
     } finally {

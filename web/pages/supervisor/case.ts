@@ -145,7 +145,12 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         departmentText: label('department', s.department, locale),
         dueAt: s.status === 'supplement_requested' ? (s.supplement?.dueAt ?? s.dueAt) : s.dueAt,
       })),
-      timeline: trail.items,
+      // A supervisor's action is stored as its code (`what: 'reassign'`): shown by its name.
+      timeline: trail.items.map((e) =>
+        e.type === 'supervisor_action' && (SUPERVISOR_ACTIONS as readonly string[]).includes(e.what)
+          ? { ...e, what: label('supervisorAction', e.what, locale) }
+          : e,
+      ),
       ledger: compensationLedger(trail.items),
       incidents: view.incidents.map((i) => ({ ...i, text: incidentText(i, locale) })),
       notices,

@@ -8,18 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { submitCase, tokens, townBody, waitForStatus, waitForWorkflow, type Tokens } from '../support/api';
+import type { BulkProgress } from '../../workflows/bulk-intervention/messages';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
-interface Progress {
-  total: number;
-  done: number;
-  succeeded: number;
-  refused: number;
-  failed: number;
-  finished: boolean;
-  note: string;
-  items: Array<{ caseId: string; outcome: string; detail?: string }>;
-}
+/** The route answers the workflow's progress as JSON. */
+type Progress = BulkProgress;
 
 describe('API, supervisor: bulk interventions', () => {
   let stack: TestStack;

@@ -27,7 +27,7 @@ function sizesFor(quick: boolean, cases: string | undefined) {
 }
 export type BenchSizes = ReturnType<typeof sizesFor>;
 
-export const ONLY_PHASES = ['reservations', 'dashboard'] as const;
+export const ONLY_PHASES = ['reservations', 'dashboard', 'scale'] as const;
 
 export interface BenchOptions {
   sizes: BenchSizes;

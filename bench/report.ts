@@ -82,6 +82,7 @@ function table(r: Results): string {
       `${f(fp.workerRssMiB.open / fp.floorWorkerRssMiB.open, 1)}×`,
     ],
     ...reservationRows(rv),
+    ...readModelScaleRows(r.readModelScale),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
@@ -109,6 +110,25 @@ export function reservationRows(rv: Results['reservations']): string[][] {
     `${pair(x.contended)} (${rv.contended} at once in one town: ${f(x.burstMs / rv.contended)} ms each over the burst; ${x.held} held, ${x.failures} failed)`,
     `${pair(x.lone)} (one at a time, ${rv.lone} calls)`,
     `p99 ${f(x.contended.p99 / x.lone.p99, 1)}×`,
+  ]);
+}
+
+/** (8): a case read and a transition write as the read model grows, largest size over smallest. */
+export function readModelScaleRows(x: Results['readModelScale']): string[][] {
+  if (!x) return [];
+  const first = x.sizes[0]!;
+  const last = x.sizes[x.sizes.length - 1]!;
+  const sizes = x.sizes.map((s) => s.cases.toLocaleString('en')).join(' / ');
+  return (
+    [
+      ['case read (GET case)', 'readMs', x.ratio.read],
+      ['transition write (recordCaseTransition)', 'writeMs', x.ratio.write],
+    ] as const
+  ).map(([what, key, ratio]) => [
+    `(8) ${what} p50 at ${sizes} cases`,
+    `${x.sizes.map((s) => f(s[key])).join(' / ')} ms`,
+    `${f(first[key])} ms at ${first.cases.toLocaleString('en')} cases`,
+    `${f(ratio, 2)}× for ${f(last.cases / first.cases, 0)}× data`,
   ]);
 }
 

@@ -3,6 +3,7 @@ import type { FloorInput } from './floor/floor.workflow';
 import type { Latencies, LoadResult, Machine } from './lib/measure';
 import type { BenchSizes } from './options';
 import type { ContendedReservations } from './phases/contended-reservations';
+import type { ReadModelScale } from './phases/read-model-scale';
 
 export interface Results {
   machine: Machine;
@@ -33,6 +34,8 @@ export interface Results {
     large: { cases: number; stuck: number; ms: Record<string, number>; totals: Record<string, number>; capMs: number };
     ratio: Record<string, number>;
   };
+  /** (8) a case read and a transition write at 1k / 10k / 100k cases. */
+  readModelScale?: ReadModelScale;
   /** (6) `reserve` timed directly: one at a time, and many at once into one area's pool. */
   reservations: ContendedReservations;
   /** (7) GET /supervisor/dashboard: the last 30 days and a whole year, at both sizes. */

@@ -31,12 +31,13 @@ import { measureContendedReservations } from './phases/contended-reservations';
 import { measureDashboard } from './phases/dashboard';
 import { measureDecisionLatency } from './phases/decision-latency';
 import { historyEventsByRoute, openCasesAndRss } from './phases/footprint';
+import { measureReadModelScale } from './phases/read-model-scale';
 import { measureStatusReads } from './phases/status-reads';
 import { measureSupervisorAudit } from './phases/supervisor-audit';
 import { measureThroughput } from './phases/throughput';
 import { warmUp } from './phases/warmup';
 import { createDatabase, dropDatabase } from './lib/postgres';
-import { report, reservationRows } from './report';
+import { readModelScaleRows, report, reservationRows } from './report';
 import type { Results } from './results';
 
 const opts = parseBenchOptions();
@@ -74,9 +75,14 @@ async function main(): Promise<void> {
     return;
   }
   const ctx = await startBench(opts, runDir, (c) => cleanups.push(c));
-  if (opts.only === 'dashboard') {
-    const dashboard = await measureDashboard(ctx);
-    say(`(7) dashboard: ${JSON.stringify(dashboard)}`);
+  if (opts.only === 'dashboard' || opts.only === 'scale') {
+    if (opts.only === 'dashboard') say(`(7) dashboard: ${JSON.stringify(await measureDashboard(ctx))}`);
+    else
+      process.stdout.write(
+        `\n${readModelScaleRows(await measureReadModelScale(ctx))
+          .map((r) => r.join(' | '))
+          .join('\n')}\n\n`,
+      );
     await ctx.mongo.close();
     await ctx.stack.stop();
     await stopAll();
@@ -103,6 +109,8 @@ async function main(): Promise<void> {
   noteLoad('reservations');
   const dashboard = await measureDashboard(ctx);
   noteLoad('dashboard');
+  const readModelScale = await measureReadModelScale(ctx);
+  noteLoad('read-model-scale');
 
   const results: Results = {
     machine: mach,
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
     supervisorAudit,
     reservations,
     dashboard,
+    readModelScale,
     footprint: {
       historyEvents: history.historyEvents,
       floorEvents: history.floorEvents,

@@ -36,6 +36,19 @@ const CONFIG_SCHEMA = z.object({
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: durationMs.default(5000),
   /** The driver's heartbeat period; 5 periods without a successful one fail /healthz (models/mongo-watchdog.ts). */
   MONGODB_HEARTBEAT_MS: durationMs.default(2000),
+  /**
+   * The driver's connection pool per process. FerretDB on PostgreSQL needs its own pool to exceed
+   * the sum of these over every process (the launchers check it: scripts/lib/store.ts).
+   */
+  MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * When MongoDB is FerretDB on PostgreSQL: that PostgreSQL database. The worker then adds the
+   * PostgreSQL indexes FerretDB cannot make itself (models/postgresql-indexes.ts).
+   */
+  FERRETDB_POSTGRESQL_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   TEMPORAL_ADDRESS: z
     .string()
     .regex(/^[^\s:/]+:\d+$/, 'must be host:port')

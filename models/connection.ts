@@ -15,6 +15,8 @@ export interface MongoOptions {
   serverSelectionTimeoutMS: number;
   /** How often the driver polls the server (default 10 s); the watchdog counts in these periods. */
   heartbeatFrequencyMS?: number;
+  /** The driver's pool (its default is 100); FerretDB on PostgreSQL must hold every process's. */
+  maxPoolSize?: number;
 }
 
 /** The options a connection is opened (and reopened, models/mongo-watchdog.ts) with. */
@@ -22,6 +24,7 @@ export function mongoOpenOptions(opts: MongoOptions): Record<string, unknown> {
   return {
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS,
     ...(opts.heartbeatFrequencyMS ? { heartbeatFrequencyMS: opts.heartbeatFrequencyMS } : {}),
+    ...(opts.maxPoolSize ? { maxPoolSize: opts.maxPoolSize } : {}),
     // Fail fast when the database is gone instead of queueing commands forever: the API turns
     // the error into a 503 and activities are retried by Temporal.
     bufferCommands: false,

@@ -124,13 +124,14 @@ export function watchMongo(conn: Connection, opts: WatchOptions): MongoWatchdog 
 
 /** A process's MongoDB connection (retried until it answers at start-up) and its watchdog. */
 export async function connectWatchedMongo(
-  config: Pick<Config, 'MONGODB_URI' | 'MONGODB_SERVER_SELECTION_TIMEOUT_MS' | 'MONGODB_HEARTBEAT_MS'>,
+  config: Pick<Config, 'MONGODB_URI' | 'MONGODB_SERVER_SELECTION_TIMEOUT_MS' | 'MONGODB_HEARTBEAT_MS' | 'MONGODB_MAX_POOL_SIZE'>,
   logger: Logger,
 ): Promise<{ mongo: Connection; watchdog: MongoWatchdog }> {
   const opts = {
     uri: config.MONGODB_URI,
     serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     heartbeatFrequencyMS: config.MONGODB_HEARTBEAT_MS,
+    maxPoolSize: config.MONGODB_MAX_POOL_SIZE,
   };
   const mongo = await retryUntil('MongoDB', logger, () => connectMongo(opts));
   const watchdog = watchMongo(mongo, {

@@ -12,7 +12,9 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeWorkflowBundle } from './lib/bundle';
+import { openPostgresqlServer } from './lib/postgresql';
 import { DATA_DIR, ROOT, readBinaries } from './lib/services';
+import { storeSettings } from './lib/store';
 import { exitWith, runNodeTests } from './lib/test-runner';
 
 const CHAOS_DIR = join(ROOT, 'test', 'chaos');
@@ -36,6 +38,18 @@ async function main(): Promise<number> {
     `[chaos] ${quick ? 'quick' : 'full'} run of ${files.length} scenario files; state in ${relative(ROOT, runDir)}\n`,
   );
   const bundle = await writeWorkflowBundle(join(runDir, 'workflow-bundle.js'));
+  // Each scenario's stack makes its own database on this server (scripts/lib/app-stack.ts).
+  const settings = storeSettings(process.env);
+  const postgresql =
+    settings.kind === 'postgresql'
+      ? await openPostgresqlServer({
+          machineUrl: settings.machinePostgresqlUrl,
+          embeddedDir: join(runDir, 'postgres'),
+          embeddedMaxConnections: 200,
+          say: (msg) => process.stderr.write(`[chaos] ${msg}\n`),
+        })
+      : undefined;
+  process.stderr.write(`[chaos] FerretDB on ${postgresql ? `PostgreSQL (${postgresql.origin})` : 'SQLite'}\n`);
 
   return runNodeTests({
     name: 'chaos',
@@ -43,7 +57,13 @@ async function main(): Promise<number> {
     concurrency: 1,
     timeoutMs: process.env.TEST_TIMEOUT_MS ?? (quick ? '240000' : '600000'),
     runDir,
-    env: { CHAOS_RUN_DIR: runDir, CHAOS_QUICK: quick ? '1' : '0', WORKFLOW_BUNDLE_PATH: bundle },
+    env: {
+      CHAOS_RUN_DIR: runDir,
+      CHAOS_QUICK: quick ? '1' : '0',
+      WORKFLOW_BUNDLE_PATH: bundle,
+      CHAOS_POSTGRESQL_SERVER: postgresql?.url ?? '',
+    },
+    stopServices: async () => postgresql?.stop(),
   });
 }
 

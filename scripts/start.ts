@@ -1,6 +1,7 @@
 /**
  * `npm start`: the embedded default. Starts the Temporal dev server (file persistence under
- * .data/), FerretDB (SQLite under .data/), the department systems simulator, the identity
+ * .data/), FerretDB on PostgreSQL (the machine's, or an embedded one under .data/postgres; see
+ * ./lib/store.ts), the department systems simulator, the identity
  * provider (OpenID Connect, tools/identity; not when AUTH_JWKS_URL names your own), the worker
  * and the API; prints the URLs; starts any of them again that exits (./lib/supervise); Ctrl-C stops
  * every child. Set TEMPORAL_ADDRESS and/or MONGODB_URI to use services you already run instead
@@ -11,7 +12,8 @@ import { loadConfig } from '../config/config';
 import { spawnManaged, stopAll, waitUntilReady } from './lib/processes';
 import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret';
 import { seedDemoCases } from './lib/demo-cases';
-import { DATA_DIR, ROOT, readBinaries, spawnFerretdb, spawnTemporal, startFerretdb, startTemporal } from './lib/services';
+import { DATA_DIR, ROOT, readBinaries, spawnTemporal, startTemporal } from './lib/services';
+import { startStore, storeSettings } from './lib/store';
 import { stopSupervised, supervise, type SuperviseOptions, type Supervisor } from './lib/supervise';
 import { demoLogins, DEV_ACCOUNTS_FILE, type DemoLogin } from '../tools/identity/accounts';
 import { identityIssuer } from '../tools/identity/issuer';
@@ -44,6 +46,8 @@ function embeddedPort(env: NodeJS.ProcessEnv, name: string, fallback: number): n
 
 /** Every supervised child, in start order; stopped in reverse (API first, Temporal last). */
 const supervised: Supervisor[] = [];
+/** What outlives the children and stops after them (an embedded PostgreSQL). */
+const stopLast: Array<() => Promise<void>> = [];
 let stopping = false;
 
 async function shutdown(code: number): Promise<void> {
@@ -52,6 +56,7 @@ async function shutdown(code: number): Promise<void> {
   say('stopping…');
   await stopSupervised([...supervised].reverse());
   await stopAll(); // anything started outside a supervisor
+  for (const stop of stopLast) await stop().catch(() => {});
   say('stopped');
   process.exit(code);
 }
@@ -94,15 +99,21 @@ async function main(): Promise<void> {
     env.TEMPORAL_ADDRESS = t.address;
   }
   if (embeddedMongo) {
-    say(`starting FerretDB (SQLite in .data/ferretdb/) on 127.0.0.1:${ferretdbPort}…`);
-    const f = await startFerretdb({
-      binary: bins.ferretdb,
+    const store = await startStore({
+      settings: storeSettings(env),
+      ferretdbBinary: bins.ferretdb,
       port: ferretdbPort,
-      sqliteDir: join(DATA_DIR, 'ferretdb'),
+      dir: DATA_DIR,
       logFile: join(LOG_DIR, 'ferretdb.log'),
+      database: 'hukou',
+      clients: [{ name: 'processes (API, worker)', count: 2, maxPoolSize: config.MONGODB_MAX_POOL_SIZE }],
+      say,
     });
-    keep({ name: 'ferretdb', first: f.proc, spawn: () => spawnFerretdb(f.options) });
-    env.MONGODB_URI = f.uri;
+    stopLast.push(() => store.stop());
+    say(`FerretDB on 127.0.0.1:${ferretdbPort}, keeping its data in ${store.description}`);
+    keep({ name: 'ferretdb', first: store.ferretdb.proc, spawn: store.respawnFerretdb });
+    env.MONGODB_URI = store.uri;
+    if (store.postgresqlUrl) env.FERRETDB_POSTGRESQL_URL = store.postgresqlUrl;
   }
 
   const nodeChild = (name: string, entry: string) => () =>

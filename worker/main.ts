@@ -8,6 +8,7 @@ import { createTemporalClient } from '../temporal/client';
 import { backfillOpenFlag } from '../models/case.model';
 import { backfillCaseFacts } from '../models/case-fact.model';
 import { connectWatchedMongo } from '../models/mongo-watchdog';
+import { ensurePostgresqlIndexes } from '../models/postgresql-indexes';
 import { createActivityDeps } from './activity-deps';
 import { createWorker } from './create-worker';
 import { createWorkerMetrics } from './metrics';
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
   if (backfilled > 0) logger.info({ cases: backfilled }, 'read model: open flag added to older projections');
   const withFacts = await backfillCaseFacts(mongo);
   if (withFacts > 0) logger.info({ cases: withFacts }, 'read model: dashboard facts written for older projections');
+  if (config.FERRETDB_POSTGRESQL_URL) {
+    const indexes = await ensurePostgresqlIndexes({ mongo, postgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
+    const created = indexes.filter((i) => i.created).map((i) => i.index);
+    if (created.length > 0) logger.info({ created }, 'PostgreSQL: GIN indexes added under FerretDB');
+  }
   const connection = await retryUntil('Temporal', logger, () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
   // Bulk interventions (issue 11) send cases their Updates from an activity, through a client.
   const clientConnection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));

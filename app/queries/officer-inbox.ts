@@ -42,11 +42,15 @@ export interface OfficerInboxInput {
   cursor?: string;
 }
 
-export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Promise<Page<InboxItem>> {
+/** The read-model filter of an inbox page (exported for the index test, test/integration/postgresql-indexes). */
+export function inboxFilter(input: Omit<OfficerInboxInput, 'limit'>): Record<string, unknown> {
   const d = input.actor.department;
   const stepPath = `steps.${d}`;
   const dueAt = `${stepPath}.dueAt`;
   const filter: Record<string, unknown> = {
+    // Implied by an open step, and the equality that FerretDB on PostgreSQL can answer from an
+    // index (models/postgresql-indexes.ts): FerretDB pushes no nested path or `$in` down.
+    pendingDepartments: d,
     [`${stepPath}.status`]: input.status ?? trusted({ $in: [...OPEN_STEP_STATUSES] }),
   };
   if (input.route) filter.route = input.route;
@@ -62,6 +66,13 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
       ? [{ [dueAt]: trusted({ $gt: due }) }, { [dueAt]: due, _id: trusted({ $gt: id }) }]
       : [{ [dueAt]: null, _id: trusted({ $gt: id }) }, { [dueAt]: trusted({ $gt: '' }) }];
   }
+  return filter;
+}
+
+export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Promise<Page<InboxItem>> {
+  const d = input.actor.department;
+  const dueAt = `steps.${d}.dueAt`;
+  const filter = inboxFilter(input);
   const docs = await caseModel(deps.mongo)
     .find(filter)
     .sort({ [dueAt]: 1, _id: 1 })

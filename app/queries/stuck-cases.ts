@@ -55,8 +55,11 @@ export interface StuckCases extends Page<StuckItem> {
   countsByDepartment: Record<string, number>;
 }
 
-export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise<StuckCases> {
-  const cases = caseModel(deps.mongo);
+/** The read-model filter of a stuck-case list and the array it counts by (exported for the index test). */
+export function stuckFilter(input: Omit<StuckCasesInput, 'limit' | 'cursor' | 'order'>): {
+  filter: Record<string, unknown>;
+  unwind: string;
+} {
   const filter: Record<string, unknown> = { open: true };
   let unwind: string;
   switch (input.reason) {
@@ -82,6 +85,12 @@ export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise
   }
   if (input.route) filter.route = input.route;
   if (input.area) filter.area = input.area;
+  return { filter, unwind };
+}
+
+export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise<StuckCases> {
+  const cases = caseModel(deps.mongo);
+  const { filter, unwind } = stuckFilter(input);
   const pageFilter = { ...filter };
   const newest = input.order === 'newest';
   const after = newest ? '$lt' : '$gt';

@@ -9,7 +9,9 @@ import type { Connection } from 'mongoose';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
+import pg from 'pg';
 import { connectMongo } from '../../models/connection';
+import { ensurePostgresqlIndexes } from '../../models/postgresql-indexes';
 import type { BenchContext } from '../context';
 import { say, ticker } from './progress';
 
@@ -20,6 +22,11 @@ export interface DedicatedApi {
   base: string;
   /** A supervisor's bearer token. */
   token: string;
+  /**
+   * After a bulk seed: PostgreSQL's statistics, as autovacuum would gather them in time (a plan
+   * made without them is not what a running city would get). Nothing to do on SQLite.
+   */
+  analyze(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +42,9 @@ export async function dedicatedApi(ctx: BenchContext, name: string): Promise<Ded
     temporal: ctx.client,
     mongo: conn,
   });
+  // The indexes the worker adds under FerretDB on PostgreSQL (its own database's; this is another).
+  const postgresqlUrl = ctx.stack.postgresqlUrl;
+  if (postgresqlUrl) await ensurePostgresqlIndexes({ mongo: conn, postgresqlUrl });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -44,6 +54,16 @@ export async function dedicatedApi(ctx: BenchContext, name: string): Promise<Ded
     conn,
     base,
     token,
+    analyze: async () => {
+      if (!postgresqlUrl) return;
+      const client = new pg.Client({ connectionString: postgresqlUrl });
+      await client.connect();
+      try {
+        await client.query(`ANALYZE`);
+      } finally {
+        await client.end();
+      }
+    },
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
       await conn.dropDatabase().catch(() => undefined);

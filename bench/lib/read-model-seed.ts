@@ -33,6 +33,11 @@ function step(department: Department, status: StepState['status'], overdue: bool
   };
 }
 
+/** The id of seeded case number n. */
+export function seededCaseId(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
 function caseDoc(n: number, open: boolean, openIndex: number): CaseDoc {
   const points = n % 3 !== 0;
   const departments: Department[] = points ? ['police', 'hrss', 'housing', 'education'] : ['police', 'housing'];
@@ -50,7 +55,7 @@ function caseDoc(n: number, open: boolean, openIndex: number): CaseDoc {
       step(d, open ? (i === 0 ? 'awaiting_decision' : 'approved') : 'approved', overdue && i === 0, failing && i === 1),
     ]),
   );
-  const caseId = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const caseId = seededCaseId(n);
   const pending = open ? departments.filter((_, i) => i === 0 || (failing && i === 1)) : [];
   return {
     _id: caseId,

@@ -54,10 +54,12 @@ export async function measureDashboard(ctx: BenchContext): Promise<Results['dash
     say(`(7) dashboard: seeding ${sizes.seedSmall} cases of the last 30 days into database ${db}…`);
     return await atTwoSizes(ctx, {
       largeNote: `(7) dashboard: seeding up to ${sizes.seedLarge} cases (ended ones, in the 11 months before)…`,
-      seed: (from, to, progress) =>
-        from === 0
+      seed: async (from, to, progress) => {
+        await (from === 0
           ? seedDashboardCases(conn, { from, to, now, daysAgo: (n) => n % 30 }, progress)
-          : seedDashboardCases(conn, { from, to, now, daysAgo: (n) => 31 + (n % 330), ended: true }, progress),
+          : seedDashboardCases(conn, { from, to, now, daysAgo: (n) => 31 + (n % 330), ended: true }, progress));
+        await api.analyze();
+      },
       time,
     });
   } finally {

@@ -51,7 +51,10 @@ export async function measureSupervisorAudit(ctx: BenchContext): Promise<Results
   try {
     return await atTwoSizes(ctx, {
       largeNote: `(4) supervisor audit: seeding up to ${sizes.seedLarge} cases (closed ones only)…`,
-      seed: (from, to, progress) => seedReadModel(conn, from, to, shape, progress),
+      seed: async (from, to, progress) => {
+        await seedReadModel(conn, from, to, shape, progress);
+        await api.analyze();
+      },
       time,
     });
   } finally {

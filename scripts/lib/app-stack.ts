@@ -13,6 +13,8 @@ import { mintToken, type Caller } from '../../api/auth/identity';
 import { loadConfig } from '../../config/config';
 import { createTemporalClient } from '../../temporal/client';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
+import { dropAbandonedDatabases, dropDatabase, ensureDatabase } from './postgresql';
+import { DEFAULT_FERRETDB_POOL, poolSizingProblems } from './store';
 import { freePort, portIsOpen, spawnManaged, tailLog, waitUntilReady, type ManagedProcess } from './processes';
 import {
   ROOT,
@@ -45,6 +47,11 @@ export interface AppStackOptions {
    */
   ferretdbPostgresqlUrl?: string;
   /**
+   * A PostgreSQL server (its maintenance database's URL) on which the stack makes a database of
+   * its own for FerretDB, dropped at stop(): what `npm run test:chaos` does by default.
+   */
+  postgresqlServerUrl?: string;
+  /**
    * MongoDB driver options appended to MONGODB_URI for every process, e.g. `maxPoolSize=10`.
    * FerretDB's PostgreSQL backend deadlocks when more client operations run at once than its
    * PostgreSQL pool has connections (README "Benchmarks"): capping the drivers' pools avoids it.
@@ -61,6 +68,8 @@ export interface AppStack {
   readonly temporalAddress: string;
   /** MONGODB_URI of the app processes (with mongoUriOptions). */
   readonly mongoUri: string;
+  /** The PostgreSQL database under FerretDB, when it is on PostgreSQL (FERRETDB_POSTGRESQL_URL). */
+  readonly postgresqlUrl?: string;
   readonly taskQueue: string;
   readonly namespace: string;
   /** The environment every app process gets. */
@@ -123,15 +132,45 @@ async function onFreshPort<T>(start: (port: number) => Promise<T>): Promise<T> {
 /** Starts everything; if any part fails to start, stops what did start before rethrowing. */
 export async function startAppStack(opts: AppStackOptions): Promise<AppStack> {
   const started: ManagedProcess[] = [];
+  const afterStop: Array<() => Promise<void>> = [];
   try {
-    return await startAll(opts, started);
+    return await startAll(opts, started, afterStop);
   } catch (err) {
     for (const p of started.reverse()) await p.stop(5000);
+    for (const f of afterStop) await f().catch(() => undefined);
     throw err;
   }
 }
 
-async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promise<AppStack> {
+function withoutPoolSetting(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete('pool_max_conns');
+  return u.toString();
+}
+
+/** Each stack's MongoDB pool per process when it makes its own PostgreSQL database. */
+const STACK_MONGODB_POOL = 10;
+
+/** A database of this stack's on `server`, after the pool rule (scripts/lib/store.ts) is checked. */
+async function ownDatabase(server: string): Promise<{ server: string; name: string; url: string }> {
+  // The API, up to two workers and the scenario's own checking connection.
+  const problems = poolSizingProblems({
+    ferretdbPool: DEFAULT_FERRETDB_POOL,
+    clients: [{ name: 'processes and checkers', count: 4, maxPoolSize: STACK_MONGODB_POOL }],
+  });
+  if (problems.length) throw new Error(problems.join('\n'));
+  await dropAbandonedDatabases(server, 'hukou_stack_');
+  const name = `hukou_stack_${Date.now()}_${process.pid}`;
+  const url = new URL(await ensureDatabase(server, name));
+  url.searchParams.set('pool_max_conns', String(DEFAULT_FERRETDB_POOL));
+  return { server, name, url: url.toString() };
+}
+
+async function startAll(
+  opts: AppStackOptions,
+  started: ManagedProcess[],
+  afterStop: Array<() => Promise<void>>,
+): Promise<AppStack> {
   mkdirSync(opts.dir, { recursive: true });
   const bins: Binaries = readBinaries();
   const persistent = opts.temporalPersistence ?? true;
@@ -142,10 +181,13 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     dbFile: join(opts.dir, 'temporal.db'),
     logFile: join(opts.dir, 'temporal.log'),
   };
+  const own = opts.postgresqlServerUrl && !opts.ferretdbPostgresqlUrl ? await ownDatabase(opts.postgresqlServerUrl) : undefined;
+  if (own) afterStop.push(() => dropDatabase(own.server, own.name));
+  const postgresqlUrl = opts.ferretdbPostgresqlUrl ?? own?.url;
   const ferretOpts = {
     binary: bins.ferretdb,
     port: 0,
-    ...(opts.ferretdbPostgresqlUrl ? { postgresqlUrl: opts.ferretdbPostgresqlUrl } : { sqliteDir: join(opts.dir, 'ferretdb') }),
+    ...(postgresqlUrl ? { postgresqlUrl } : { sqliteDir: join(opts.dir, 'ferretdb') }),
     logFile: join(opts.dir, 'ferretdb.log'),
   };
   const launchTemporal = async () => {
@@ -174,7 +216,10 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
   if (f.status === 'rejected') throw f.reason;
   const temporal = t.value;
   const ferretdb = f.value;
-  const withOptions = (uri: string) => (opts.mongoUriOptions ? `${uri}?${opts.mongoUriOptions}` : uri);
+  // FerretDB's pool setting is its own business, not the worker's connection string.
+  const pgDatabaseUrl = postgresqlUrl ? withoutPoolSetting(postgresqlUrl) : undefined;
+  const uriOptions = opts.mongoUriOptions ?? (own ? `maxPoolSize=${STACK_MONGODB_POOL}` : undefined);
+  const withOptions = (uri: string) => (uriOptions ? `${uri}?${uriOptions}` : uri);
 
   const secret = randomBytes(32).toString('base64url');
   const payloadKey = randomBytes(32).toString('base64');
@@ -198,6 +243,7 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     AUTH_JWT_SECRET: secret,
     PAYLOAD_ENCRYPTION_KEYS: payloadKey,
     ...(opts.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: opts.workflowBundlePath } : {}),
+    ...(pgDatabaseUrl ? { FERRETDB_POSTGRESQL_URL: pgDatabaseUrl } : {}),
     ...opts.env,
   };
   const config = loadConfig(env); // fail fast on a bad override, before anything else starts
@@ -253,6 +299,7 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     simulatorUrl,
     temporalAddress: temporal.address,
     mongoUri: withOptions(ferretdb.uri),
+    postgresqlUrl: pgDatabaseUrl,
     taskQueue,
     namespace,
     env,
@@ -295,6 +342,7 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     async stop() {
       await connection?.close().catch(() => undefined);
       for (const p of [stack.api, stack.worker, stack.simulator, stack.ferretdb.proc, stack.temporal.proc]) await p.stop(5000);
+      for (const f of afterStop) await f().catch(() => undefined);
     },
   };
   return stack;

@@ -18,6 +18,8 @@ export interface TestRun {
   /** Holds the run's service logs and state: removed after a green run, kept otherwise. */
   runDir: string;
   env: Record<string, string>;
+  /** Stops what the runner started outside ./processes (a database), before runDir is removed. */
+  stopServices?: () => Promise<void>;
 }
 
 export async function runNodeTests(run: TestRun): Promise<number> {
@@ -47,6 +49,7 @@ export async function runNodeTests(run: TestRun): Promise<number> {
   });
 
   await stopAll();
+  await run.stopServices?.().catch((err: unknown) => process.stderr.write(`[${run.name}] stopping services: ${String(err)}\n`));
   if (code === 0) rmSync(run.runDir, { recursive: true, force: true });
   else process.stderr.write(`[${run.name}] failed; service logs kept in ${relative(ROOT, run.runDir)}\n`);
   return code;

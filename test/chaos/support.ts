@@ -47,6 +47,8 @@ export async function startChaosStack(name: string, opts: { temporalPersistence?
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     env: { ...CHAOS_ENV, ...opts.env },
     temporalPersistence: opts.temporalPersistence,
+    // FerretDB on PostgreSQL, as `npm start` runs it (scripts/chaos.ts found the server).
+    postgresqlServerUrl: process.env.CHAOS_POSTGRESQL_SERVER || undefined,
     logLevel: 'info', // every request and activity in the logs kept when a scenario fails
   });
 }

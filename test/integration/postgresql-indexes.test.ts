@@ -1,0 +1,156 @@
+/**
+ * The hot queries reach a PostgreSQL index under FerretDB (issue 12): a case by id (the case
+ * view, the projection write), an officer's inbox, the stuck-case lists, the dashboard's open
+ * cases, a case's audit trail and notices. Each is asked of FerretDB with `explain`, which
+ * answers with PostgreSQL's own plan for the SQL it runs (`EXPLAIN (FORMAT JSON)`), over a table
+ * large enough that the planner would rather scan it than use a useless index.
+ *
+ * Runs on the suite's FerretDB when it is on PostgreSQL (the default); under EMBEDDED_STORE=sqlite
+ * there is no PostgreSQL plan to read and the test says it skipped.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { Connection, Model } from 'mongoose';
+import pg from 'pg';
+import type { OfficerActor } from '../../app/actor';
+import { inboxFilter } from '../../app/queries/officer-inbox';
+import { stuckFilter } from '../../app/queries/stuck-cases';
+import { auditEventModel } from '../../models/audit-event.model';
+import { caseModel } from '../../models/case.model';
+import { connectMongo } from '../../models/connection';
+import { noticeModel } from '../../models/notice.model';
+import { ensurePostgresqlIndexes } from '../../models/postgresql-indexes';
+import { mongoUriFor } from '../support/services';
+
+const postgresqlUrl = process.env.FERRETDB_POSTGRESQL_URL;
+const CASES = 4000;
+/** Few open cases among many settled ones, as in a city's read model after a year. */
+const OPEN_EVERY = 50;
+
+interface PlanNode {
+  'Node Type'?: string;
+  'Index Name'?: string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+async function planOf(model: Model<never>, filter: Record<string, unknown>): Promise<{ pushdown: boolean; nodes: PlanNode[] }> {
+  const res = (await model.find(filter as never).explain()) as unknown as {
+    queryPlanner: { Plan: PlanNode };
+    filterPushdown: boolean;
+  };
+  return { pushdown: res.filterPushdown, nodes: nodes(res.queryPlanner.Plan) };
+}
+
+function assertIndexed(what: string, plan: { pushdown: boolean; nodes: PlanNode[] }): void {
+  assert.ok(plan.pushdown, `${what}: FerretDB did not push the filter down to PostgreSQL`);
+  const scans = plan.nodes.filter((n) => n['Node Type'] === 'Seq Scan');
+  assert.deepEqual(scans, [], `${what}: PostgreSQL scans the table: ${JSON.stringify(plan.nodes.map((n) => n['Node Type']))}`);
+  const used = plan.nodes.map((n) => n['Index Name']).filter(Boolean);
+  assert.ok(
+    used.some((name) => name!.startsWith('hukou_')),
+    `${what}: no index of ours in the plan (${JSON.stringify(used)})`,
+  );
+}
+
+describe(
+  'hot queries use PostgreSQL indexes under FerretDB',
+  { skip: postgresqlUrl ? false : 'FerretDB is not on PostgreSQL' },
+  () => {
+    let mongo: Connection;
+    const database = `test_pgidx_${randomUUID().slice(0, 8)}`;
+    const ids: string[] = [];
+
+    before(async () => {
+      mongo = await connectMongo({ uri: mongoUriFor(database), serverSelectionTimeoutMS: 5000 });
+      const now = Date.now();
+      const docs = Array.from({ length: CASES }, (_, i) => {
+        const open = i % OPEN_EVERY === 0;
+        const id = randomUUID();
+        ids.push(id);
+        return {
+          _id: id,
+          caseNumber: `TEST-${i}`,
+          applicantUserId: `applicant-${i}`,
+          route: i % 2 ? 'town' : 'points',
+          area: 'yanta',
+          status: open ? 'under_review' : 'settled',
+          open,
+          overdue: open && i % 3 === 0,
+          pendingDepartments: open ? ['police'] : [],
+          overdueDepartments: open && i % 3 === 0 ? ['police'] : [],
+          failingChecks: [],
+          steps: { police: { status: open ? 'awaiting_decision' : 'approved' } },
+          lastProgressDate: new Date(now - (i + 1) * 60_000),
+          submittedAt: new Date(now - (i + 1) * 60_000).toISOString(),
+        };
+      });
+      await caseModel(mongo).collection.insertMany(docs as never);
+      await auditEventModel(mongo).collection.insertMany(
+        ids.map((caseId, i) => ({
+          _id: `${caseId}:1:0`,
+          caseId,
+          seq: 1,
+          n: 0,
+          at: new Date(now - i),
+          type: 'submitted',
+        })) as never,
+      );
+      await noticeModel(mongo).collection.insertMany(
+        ids.map((caseId, i) => ({ _id: `${caseId}:n`, caseId, status: 'queued', createdAt: new Date(now - i) })) as never,
+      );
+      const created = await ensurePostgresqlIndexes({ mongo, postgresqlUrl: postgresqlUrl! });
+      assert.ok(created.some((c) => c.collection === 'cases' && c.field === '_id'));
+      // Statistics as autovacuum would gather them in time: the planner's choice rests on them.
+      const client = new pg.Client({ connectionString: postgresqlUrl });
+      await client.connect();
+      try {
+        await client.query(`ANALYZE`);
+      } finally {
+        await client.end();
+      }
+    });
+
+    after(async () => {
+      await mongo?.dropDatabase();
+      await mongo?.close();
+    });
+
+    it('a case by id (the case view and the projection write)', async () => {
+      assertIndexed('case by id', await planOf(caseModel(mongo) as never, { _id: ids[1234]! }));
+      const found = await caseModel(mongo).findById(ids[1234]).lean();
+      assert.equal(found?.caseNumber, 'TEST-1234');
+    });
+
+    it("an officer's inbox", async () => {
+      const actor = { role: 'officer', sub: 'officer-1', department: 'police' } as OfficerActor;
+      assertIndexed('inbox', await planOf(caseModel(mongo) as never, inboxFilter({ actor })));
+      assertIndexed('inbox of one route', await planOf(caseModel(mongo) as never, inboxFilter({ actor, route: 'town' })));
+    });
+
+    it('the stuck-case lists and the dashboard', async () => {
+      for (const reason of ['overdue', 'stale', 'supplement_past_due'] as const) {
+        assertIndexed(`stuck (${reason})`, await planOf(caseModel(mongo) as never, stuckFilter({ reason }).filter));
+      }
+      assertIndexed('dashboard open cases', await planOf(caseModel(mongo) as never, { open: true }));
+    });
+
+    it("a case's audit trail and notices", async () => {
+      assertIndexed('audit trail', await planOf(auditEventModel(mongo) as never, { caseId: ids[77]! }));
+      assertIndexed('notices', await planOf(noticeModel(mongo) as never, { caseId: ids[77]! }));
+    });
+
+    it('building the indexes again changes nothing', async () => {
+      const again = await ensurePostgresqlIndexes({ mongo, postgresqlUrl: postgresqlUrl! });
+      assert.deepEqual(
+        again.filter((i) => i.created),
+        [],
+      );
+    });
+  },
+);

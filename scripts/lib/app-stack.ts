@@ -4,6 +4,9 @@
  * the API, each a child process on a free 127.0.0.1 port. Used by `npm run bench` and
  * `npm run test:chaos`, which must be able to kill and restart any one of them: the worker with
  * SIGKILL, Temporal on the same --db-filename, FerretDB on the same port and directory.
+ * With `temporalCluster`, Temporal is its own server on PostgreSQL instead (./temporal-cluster,
+ * `npm run test:cluster`), on two databases of the stack's own, restarted on the same databases
+ * and dropped when the stack stops.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -24,6 +27,14 @@ import {
   type RunningFerretdb,
   type RunningTemporal,
 } from './services';
+import {
+  dropClusterDatabases,
+  freeClusterPorts,
+  postgresServerFrom,
+  readClusterBinaries,
+  startTemporalCluster,
+  type TemporalClusterOptions,
+} from './temporal-cluster';
 
 export interface AppStackOptions {
   /** Where the databases and logs go (created). */
@@ -52,6 +63,11 @@ export interface AppStackOptions {
   mongoUriOptions?: string;
   /** LOG_LEVEL of the app processes (default warn: logs go to files, and info logs cost CPU). */
   logLevel?: string;
+  /**
+   * Temporal's own server on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/)
+   * instead of the dev server, on throw-away databases named after the stack.
+   */
+  temporalCluster?: { postgresUrl: string };
 }
 
 export interface AppStack {
@@ -123,18 +139,35 @@ async function onFreshPort<T>(start: (port: number) => Promise<T>): Promise<T> {
 /** Starts everything; if any part fails to start, stops what did start before rethrowing. */
 export async function startAppStack(opts: AppStackOptions): Promise<AppStack> {
   const started: ManagedProcess[] = [];
+  const cluster = opts.temporalCluster ? await clusterOptions(opts.dir, opts.temporalCluster.postgresUrl) : undefined;
   try {
-    return await startAll(opts, started);
+    return await startAll(opts, started, cluster);
   } catch (err) {
     for (const p of started.reverse()) await p.stop(5000);
+    if (cluster) await dropClusterDatabases(cluster).catch(() => undefined);
     throw err;
   }
 }
 
-async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promise<AppStack> {
+/** A cluster server of the stack's own: fresh ports, and databases no other stack uses. */
+async function clusterOptions(dir: string, postgresUrl: string): Promise<TemporalClusterOptions> {
+  const database = `hukou_stack_${randomBytes(6).toString('hex')}`;
+  return {
+    binaries: readClusterBinaries(),
+    postgres: postgresServerFrom(postgresUrl),
+    database,
+    visibilityDatabase: `${database}_visibility`,
+    ports: await freeClusterPorts(),
+    logFile: join(dir, 'temporal.log'),
+  };
+}
+
+async function startAll(opts: AppStackOptions, started: ManagedProcess[], cluster?: TemporalClusterOptions): Promise<AppStack> {
   mkdirSync(opts.dir, { recursive: true });
   const bins: Binaries = readBinaries();
   const persistent = opts.temporalPersistence ?? true;
+  if (cluster && !persistent)
+    throw new Error('temporalPersistence: false is the dev server without a file; a cluster always persists');
   const [apiPort, simPort] = await Promise.all([freePort(), freePort()]);
   const temporalOpts = {
     binary: bins.temporal,
@@ -149,9 +182,11 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     logFile: join(opts.dir, 'ferretdb.log'),
   };
   const launchTemporal = async () => {
-    const t = persistent
-      ? await startTemporal(temporalOpts)
-      : await startInMemoryTemporal(bins.temporal, temporalOpts.port, temporalOpts.logFile);
+    const t = cluster
+      ? await startTemporalCluster(cluster) // the same ports and databases every time
+      : persistent
+        ? await startTemporal(temporalOpts)
+        : await startInMemoryTemporal(bins.temporal, temporalOpts.port, temporalOpts.logFile);
     started.push(t.proc);
     return t;
   };
@@ -161,10 +196,12 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     return f;
   };
   const [t, f] = await Promise.allSettled([
-    onFreshPort((port) => {
-      temporalOpts.port = port;
-      return launchTemporal();
-    }),
+    cluster
+      ? launchTemporal()
+      : onFreshPort((port) => {
+          temporalOpts.port = port;
+          return launchTemporal();
+        }),
     onFreshPort((port) => {
       ferretOpts.port = port;
       return launchFerretdb();
@@ -295,6 +332,7 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[]): Promi
     async stop() {
       await connection?.close().catch(() => undefined);
       for (const p of [stack.api, stack.worker, stack.simulator, stack.ferretdb.proc, stack.temporal.proc]) await p.stop(5000);
+      if (cluster) await dropClusterDatabases(cluster);
     },
   };
   return stack;

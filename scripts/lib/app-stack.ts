@@ -75,6 +75,8 @@ export interface AppStack {
   readonly apiUrl: string;
   readonly simulatorUrl: string;
   readonly temporalAddress: string;
+  /** Where Temporal keeps its state, in words (a restart finds it there). */
+  readonly temporalState: string;
   /** MONGODB_URI of the app processes (with mongoUriOptions). */
   readonly mongoUri: string;
   readonly taskQueue: string;
@@ -289,6 +291,11 @@ async function startAll(opts: AppStackOptions, started: ManagedProcess[], cluste
     apiUrl,
     simulatorUrl,
     temporalAddress: temporal.address,
+    temporalState: cluster
+      ? `PostgreSQL databases ${cluster.database} and ${cluster.visibilityDatabase}`
+      : persistent
+        ? temporalOpts.dbFile
+        : 'memory (no --db-filename)',
     mongoUri: withOptions(ferretdb.uri),
     taskQueue,
     namespace,

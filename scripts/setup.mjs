@@ -4,7 +4,7 @@
 // installed it stops and names the command that fixes it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,14 +117,68 @@ function ensureBrowser() {
   return CHROMIUM;
 }
 
-export function resolveBinaries() {
-  return { temporal: ensureTemporal(), ferretdb: ensureFerretdb() };
+/**
+ * Temporal's own server and SQL schema tool (`npm run start:cluster` / `npm run test:cluster`),
+ * at the version in temporal/cluster/version.json, which docker-compose.yml's images also use.
+ * Go names them `server` and `sql`: they are built into a directory of their own and moved into
+ * the cache under the names the official images use, with the version in the name so that a new
+ * version is built beside the old one instead of being mistaken for it.
+ */
+const TEMPORAL_SERVER_VERSION = JSON.parse(
+  readFileSync(join(root, 'temporal', 'cluster', 'version.json'), 'utf8'),
+).temporalServer;
+const CLUSTER_BINARIES = [
+  { key: 'temporalServer', name: 'temporal-server', pkg: 'go.temporal.io/server/cmd/server', built: 'server', minutes: '10–15' },
+  { key: 'temporalSqlTool', name: 'temporal-sql-tool', pkg: 'go.temporal.io/server/cmd/tools/sql', built: 'sql', minutes: '4–6' },
+];
+const clusterBinaryPath = (b) => join(binDir, `${b.name}-${TEMPORAL_SERVER_VERSION}`);
+
+function ensureClusterBinary(b) {
+  const target = clusterBinaryPath(b);
+  if (existsSync(target)) return target;
+  const go = requireGo(`Temporal's ${b.name}`);
+  const cmd = `GOBIN=/tmp/temporal-build go install ${b.pkg}@v${TEMPORAL_SERVER_VERSION} && mv /tmp/temporal-build/${b.built} ${target}`;
+  // Built beside the cache (same file system, so the move is atomic): an interrupted build never
+  // leaves a half-written binary under the final name.
+  const tmp = mkdtempSync(join(binDir, `.build-${b.name}-`));
+  const started = Date.now();
+  log(
+    `building ${b.name} v${TEMPORAL_SERVER_VERSION} from the Go module proxy (first time only, ${b.minutes} minutes on 2 cores)…`,
+  );
+  const r = spawnSync(go, ['install', `${b.pkg}@v${TEMPORAL_SERVER_VERSION}`], {
+    stdio: 'inherit',
+    env: { ...process.env, GOBIN: tmp },
+  });
+  const built = join(tmp, b.built);
+  if (r.status !== 0 || !existsSync(built)) {
+    rmSync(tmp, { recursive: true, force: true });
+    fail(`building ${b.name} failed. Fix and retry:\n  ${cmd}`);
+  }
+  renameSync(built, target);
+  rmSync(tmp, { recursive: true, force: true });
+  log(`built ${target} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return target;
+}
+
+/**
+ * The Temporal CLI and FerretDB always; the cluster binaries when asked (`--cluster`: they take
+ * a quarter of an hour to build the first time, which plain `npm start` / `npm test` must not
+ * pay), otherwise recorded only if an earlier `--cluster` run already built them.
+ */
+export function resolveBinaries({ cluster = false } = {}) {
+  const bins = { temporal: ensureTemporal(), ferretdb: ensureFerretdb() };
+  for (const b of CLUSTER_BINARIES) {
+    if (cluster) bins[b.key] = ensureClusterBinary(b);
+    else if (existsSync(clusterBinaryPath(b))) bins[b.key] = clusterBinaryPath(b);
+  }
+  return bins;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   mkdirSync(binDir, { recursive: true });
   npmCi();
-  const bins = resolveBinaries();
+  const cluster = process.argv.includes('--cluster');
+  const bins = resolveBinaries({ cluster });
   try {
     const v = execFileSync(bins.temporal, ['--version'], { encoding: 'utf8' }).trim();
     log(`temporal: ${bins.temporal} (${v})`);
@@ -132,6 +186,13 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     fail(`${bins.temporal} does not run; delete it and run \`npm start\` again to rebuild it.`);
   }
   log(`ferretdb: ${bins.ferretdb}`);
+  if (cluster) {
+    for (const b of CLUSTER_BINARIES) {
+      const r = spawnSync(bins[b.key], ['--help'], { encoding: 'utf8' });
+      if (r.status !== 0) fail(`${bins[b.key]} does not run; delete it and run \`node scripts/setup.mjs --cluster\` again.`);
+      log(`${b.name}: ${bins[b.key]}`);
+    }
+  }
   log(`chromium: ${ensureBrowser()}`);
   // The TypeScript launchers (scripts/lib) read the resolved paths from here.
   mkdirSync(join(root, '.data'), { recursive: true });

@@ -6,6 +6,11 @@
  * and the API; prints the URLs; starts any of them again that exits (./lib/supervise); Ctrl-C stops
  * every child. Set TEMPORAL_ADDRESS and/or MONGODB_URI to use services you already run instead
  * of the embedded ones, EMBEDDED_TEMPORAL_PORT / EMBEDDED_FERRETDB_PORT to move the embedded ones.
+ *
+ * `npm run start:cluster` (this script with --cluster): the same, but Temporal is its own server
+ * on PostgreSQL (./lib/temporal-cluster; databases hukou_temporal and hukou_temporal_visibility
+ * on TEMPORAL_CLUSTER_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/), and two worker
+ * processes and two API processes (API_PORT and API_PORT + 1) share the work, as in production.
  */
 import { join } from 'node:path';
 import { loadConfig } from '../config/config';
@@ -14,11 +19,22 @@ import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret'
 import { seedDemoCases } from './lib/demo-cases';
 import { DATA_DIR, ROOT, readBinaries, spawnTemporal, startTemporal } from './lib/services';
 import { startStore, storeSettings } from './lib/store';
+import {
+  clusterPortsAt,
+  postgresServerFrom,
+  readClusterBinaries,
+  spawnTemporalCluster,
+  startTemporalCluster,
+  TEMPORAL_SERVER_VERSION,
+} from './lib/temporal-cluster';
 import { stopSupervised, supervise, type SuperviseOptions, type Supervisor } from './lib/supervise';
 import { demoLogins, DEV_ACCOUNTS_FILE, type DemoLogin } from '../tools/identity/accounts';
 import { identityIssuer } from '../tools/identity/issuer';
 
 const LOG_DIR = join(DATA_DIR, 'logs');
+/** `npm run start:cluster`: Temporal's own server on PostgreSQL, and two workers and two APIs. */
+const CLUSTER = process.argv.includes('--cluster');
+const DEFAULT_CLUSTER_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/';
 
 /** The console shows warnings and errors of the app's JSON logs (pino level ≥ 40); the files keep everything. */
 function warningsOnly(line: string): boolean {
@@ -80,12 +96,30 @@ async function main(): Promise<void> {
   const ferretdbPort = embeddedPort(env, 'EMBEDDED_FERRETDB_PORT', 27017);
   const config = loadConfig(env); // fail fast on a bad variable, before anything starts
   const bins = readBinaries();
+  const clusterBins = CLUSTER && embeddedTemporal ? readClusterBinaries() : undefined; // fail fast with the setup hint
 
   // Each child is supervised once it is ready (the worker, which has no probe here, at once): one
   // that dies before is a set-up problem, see the catch below. Temporal and FerretDB keep their state in files under .data/, so
   // starting them again after a crash loses nothing; the worker and the API reconnect meanwhile.
   let uiUrl = config.TEMPORAL_UI_URL;
-  if (embeddedTemporal) {
+  if (embeddedTemporal && clusterBins) {
+    const postgresUrl = env.TEMPORAL_CLUSTER_POSTGRES_URL || DEFAULT_CLUSTER_POSTGRES_URL;
+    say(
+      `starting Temporal server ${TEMPORAL_SERVER_VERSION} on 127.0.0.1:${temporalPort} ` +
+        `(PostgreSQL ${postgresUrl}: hukou_temporal, hukou_temporal_visibility)…`,
+    );
+    const t = await startTemporalCluster({
+      binaries: clusterBins,
+      postgres: postgresServerFrom(postgresUrl),
+      database: 'hukou_temporal',
+      visibilityDatabase: 'hukou_temporal_visibility',
+      ports: clusterPortsAt(temporalPort),
+      logFile: join(LOG_DIR, 'temporal.log'),
+    });
+    // Its state is in PostgreSQL: starting it again after a crash loses nothing.
+    keep({ name: 'temporal', first: t.proc, spawn: () => spawnTemporalCluster(t.options) });
+    env.TEMPORAL_ADDRESS = t.address;
+  } else if (embeddedTemporal) {
     say(`starting Temporal dev server on 127.0.0.1:${temporalPort} (history in .data/temporal/)…`);
     const t = await startTemporal({
       binary: bins.temporal,
@@ -99,14 +133,22 @@ async function main(): Promise<void> {
     env.TEMPORAL_ADDRESS = t.address;
   }
   if (embeddedMongo) {
+    // The cluster's cases have their own MongoDB data: the documents of cases whose workflows
+    // live in the dev server's file would point at workflows this server has never seen.
     const store = await startStore({
       settings: storeSettings(env),
       ferretdbBinary: bins.ferretdb,
       port: ferretdbPort,
-      dir: DATA_DIR,
+      dir: clusterBins ? join(DATA_DIR, 'cluster') : DATA_DIR,
       logFile: join(LOG_DIR, 'ferretdb.log'),
-      database: 'hukou',
-      clients: [{ name: 'processes (API, worker)', count: 2, maxPoolSize: config.MONGODB_MAX_POOL_SIZE }],
+      database: clusterBins ? 'hukou_cluster' : 'hukou',
+      clients: [
+        {
+          name: clusterBins ? 'processes (2 APIs, 2 workers)' : 'processes (API, worker)',
+          count: clusterBins ? 4 : 2,
+          maxPoolSize: config.MONGODB_MAX_POOL_SIZE,
+        },
+      ],
       say,
     });
     stopLast.push(() => store.stop());
@@ -116,16 +158,18 @@ async function main(): Promise<void> {
     if (store.postgresqlUrl) env.FERRETDB_POSTGRESQL_URL = store.postgresqlUrl;
   }
 
-  const nodeChild = (name: string, entry: string) => () =>
-    spawnManaged({
-      name,
-      command: process.execPath,
-      args: ['--import', 'tsx', join(ROOT, entry)],
-      env,
-      cwd: ROOT,
-      logFile: join(LOG_DIR, `${name}.log`),
-      echo: warningsOnly,
-    });
+  const nodeChild =
+    (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}) =>
+    () =>
+      spawnManaged({
+        name,
+        command: process.execPath,
+        args: ['--import', 'tsx', join(ROOT, entry)],
+        env: { ...env, ...extraEnv },
+        cwd: ROOT,
+        logFile: join(LOG_DIR, `${name}.log`),
+        echo: warningsOnly,
+      });
 
   const secret = config.AUTH_JWT_SECRET ?? devJwtSecret();
   env.AUTH_JWT_SECRET = secret;
@@ -153,13 +197,33 @@ async function main(): Promise<void> {
     env.AUTH_JWKS_ISSUER = issuer;
     identity = { issuer, logins: config.IDENTITY_ACCOUNTS_FILE ? [] : demoLogins(DEV_ACCOUNTS_FILE) };
   }
-  say('starting the worker and the API…');
-  keep({ name: 'worker', spawn: nodeChild('worker', 'worker/main.ts') });
-  const spawnApi = nodeChild('api', 'api/main.ts');
-  const api = spawnApi();
-  const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
-  await waitUntilReady(api, async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
-  keep({ name: 'api', first: api, spawn: spawnApi });
+  // The cluster runs two of each: Temporal hands every task to whichever worker polls, and a load
+  // balancer would spread requests over the APIs (each is stateless; sessions are in MongoDB).
+  const copies = CLUSTER ? 2 : 1;
+  const nth = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
+  say(copies === 1 ? 'starting the worker and the API…' : `starting ${copies} workers and ${copies} APIs…`);
+  const metrics = config.WORKER_METRICS_ADDRESS;
+  for (let i = 0; i < copies; i++) {
+    // Each worker's own metrics port (the next one up), when metrics are served at all.
+    const split = metrics ? metrics.lastIndexOf(':') : -1;
+    const own = metrics ? { WORKER_METRICS_ADDRESS: `${metrics.slice(0, split)}:${Number(metrics.slice(split + 1)) + i}` } : {};
+    keep({ name: nth('worker', i), spawn: nodeChild(nth('worker', i), 'worker/main.ts', own) });
+  }
+  // One public address for the pages whichever API serves them, as behind a load balancer: the
+  // sign-in callback goes to the address registered at the identity provider.
+  const webBaseUrl = config.WEB_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
+  const apiUrls: string[] = [];
+  for (let i = 0; i < copies; i++) {
+    const port = config.API_PORT + i;
+    const own = copies > 1 ? { API_PORT: String(port), WEB_BASE_URL: webBaseUrl } : {};
+    const spawnApi = nodeChild(nth('api', i), 'api/main.ts', own);
+    const api = spawnApi();
+    const url = `http://${config.API_HOST}:${port}`;
+    await waitUntilReady(api, async () => (await fetch(`${url}/readyz`)).ok, 120_000);
+    keep({ name: nth('api', i), first: api, spawn: spawnApi });
+    apiUrls.push(url);
+  }
+  const apiUrl = apiUrls[0]!;
   const demo = await seedDemoCases(apiUrl, loadConfig(env), secret);
 
   process.stdout.write(
@@ -168,9 +232,10 @@ async function main(): Promise<void> {
       'Household settlement engine is running:',
       `  Web portal     ${config.WEB_BASE_URL ?? apiUrl}/   (applicants, officers, supervisors: sign in with a demo account below)`,
       `  API            ${apiUrl}/api/v1   (docs ${apiUrl}/api/v1/docs)`,
-      `  Readiness      ${apiUrl}/readyz`,
-      `  Temporal UI    ${uiUrl ?? '(external Temporal: see its own UI)'}`,
-      `  Temporal gRPC  ${env.TEMPORAL_ADDRESS}`,
+      ...apiUrls.slice(1).map((u, i) => `  API #${i + 2}         ${u}/api/v1   (a second API process: the same API and pages)`),
+      `  Readiness      ${apiUrls.map((u) => `${u}/readyz`).join('   ')}`,
+      `  Temporal UI    ${uiUrl ?? (clusterBins ? '(none with the cluster: point temporalio/ui at the gRPC address)' : '(external Temporal: see its own UI)')}`,
+      `  Temporal gRPC  ${env.TEMPORAL_ADDRESS}${clusterBins && embeddedTemporal ? `   (Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL)` : ''}`,
       `  MongoDB        ${env.MONGODB_URI}`,
       `  Simulator      ${env.DEPARTMENT_SYSTEMS_URL}`,
       `  Metrics        ${apiUrl}/metrics`,

@@ -4,6 +4,9 @@
  * the API, each a child process on a free 127.0.0.1 port. Used by `npm run bench` and
  * `npm run test:chaos`, which must be able to kill and restart any one of them: the worker with
  * SIGKILL, Temporal on the same --db-filename, FerretDB on the same port and directory.
+ * With `temporalCluster`, Temporal is its own server on PostgreSQL instead (./temporal-cluster,
+ * `npm run test:cluster`), on two databases of the stack's own, restarted on the same databases
+ * and dropped when the stack stops.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -26,6 +29,14 @@ import {
   type RunningFerretdb,
   type RunningTemporal,
 } from './services';
+import {
+  dropClusterDatabases,
+  freeClusterPorts,
+  postgresServerFrom,
+  readClusterBinaries,
+  startTemporalCluster,
+  type TemporalClusterOptions,
+} from './temporal-cluster';
 
 export interface AppStackOptions {
   /** Where the databases and logs go (created). */
@@ -59,6 +70,11 @@ export interface AppStackOptions {
   mongoUriOptions?: string;
   /** LOG_LEVEL of the app processes (default warn: logs go to files, and info logs cost CPU). */
   logLevel?: string;
+  /**
+   * Temporal's own server on this PostgreSQL server (e.g. postgres://postgres@127.0.0.1:5432/)
+   * instead of the dev server, on throw-away databases named after the stack.
+   */
+  temporalCluster?: { postgresUrl: string };
 }
 
 export interface AppStack {
@@ -66,6 +82,8 @@ export interface AppStack {
   readonly apiUrl: string;
   readonly simulatorUrl: string;
   readonly temporalAddress: string;
+  /** Where Temporal keeps its state, in words (a restart finds it there). */
+  readonly temporalState: string;
   /** MONGODB_URI of the app processes (with mongoUriOptions). */
   readonly mongoUri: string;
   /** The PostgreSQL database under FerretDB, when it is on PostgreSQL (FERRETDB_POSTGRESQL_URL). */
@@ -133,8 +151,10 @@ async function onFreshPort<T>(start: (port: number) => Promise<T>): Promise<T> {
 export async function startAppStack(opts: AppStackOptions): Promise<AppStack> {
   const started: ManagedProcess[] = [];
   const afterStop: Array<() => Promise<void>> = [];
+  const cluster = opts.temporalCluster ? await clusterOptions(opts.dir, opts.temporalCluster.postgresUrl) : undefined;
+  if (cluster) afterStop.push(() => dropClusterDatabases(cluster));
   try {
-    return await startAll(opts, started, afterStop);
+    return await startAll(opts, started, afterStop, cluster);
   } catch (err) {
     for (const p of started.reverse()) await p.stop(5000);
     for (const f of afterStop) await f().catch(() => undefined);
@@ -166,14 +186,30 @@ async function ownDatabase(server: string): Promise<{ server: string; name: stri
   return { server, name, url: url.toString() };
 }
 
+/** A cluster server of the stack's own: fresh ports, and databases no other stack uses. */
+async function clusterOptions(dir: string, postgresUrl: string): Promise<TemporalClusterOptions> {
+  const database = `hukou_cluster_${randomBytes(6).toString('hex')}`;
+  return {
+    binaries: readClusterBinaries(),
+    postgres: postgresServerFrom(postgresUrl),
+    database,
+    visibilityDatabase: `${database}_visibility`,
+    ports: await freeClusterPorts(),
+    logFile: join(dir, 'temporal.log'),
+  };
+}
+
 async function startAll(
   opts: AppStackOptions,
   started: ManagedProcess[],
   afterStop: Array<() => Promise<void>>,
+  cluster?: TemporalClusterOptions,
 ): Promise<AppStack> {
   mkdirSync(opts.dir, { recursive: true });
   const bins: Binaries = readBinaries();
   const persistent = opts.temporalPersistence ?? true;
+  if (cluster && !persistent)
+    throw new Error('temporalPersistence: false is the dev server without a file; a cluster always persists');
   const [apiPort, simPort] = await Promise.all([freePort(), freePort()]);
   const temporalOpts = {
     binary: bins.temporal,
@@ -191,9 +227,11 @@ async function startAll(
     logFile: join(opts.dir, 'ferretdb.log'),
   };
   const launchTemporal = async () => {
-    const t = persistent
-      ? await startTemporal(temporalOpts)
-      : await startInMemoryTemporal(bins.temporal, temporalOpts.port, temporalOpts.logFile);
+    const t = cluster
+      ? await startTemporalCluster(cluster) // the same ports and databases every time
+      : persistent
+        ? await startTemporal(temporalOpts)
+        : await startInMemoryTemporal(bins.temporal, temporalOpts.port, temporalOpts.logFile);
     started.push(t.proc);
     return t;
   };
@@ -203,10 +241,12 @@ async function startAll(
     return f;
   };
   const [t, f] = await Promise.allSettled([
-    onFreshPort((port) => {
-      temporalOpts.port = port;
-      return launchTemporal();
-    }),
+    cluster
+      ? launchTemporal()
+      : onFreshPort((port) => {
+          temporalOpts.port = port;
+          return launchTemporal();
+        }),
     onFreshPort((port) => {
       ferretOpts.port = port;
       return launchFerretdb();
@@ -298,6 +338,11 @@ async function startAll(
     apiUrl,
     simulatorUrl,
     temporalAddress: temporal.address,
+    temporalState: cluster
+      ? `PostgreSQL databases ${cluster.database} and ${cluster.visibilityDatabase}`
+      : persistent
+        ? temporalOpts.dbFile
+        : 'memory (no --db-filename)',
     mongoUri: withOptions(ferretdb.uri),
     postgresqlUrl: pgDatabaseUrl,
     taskQueue,

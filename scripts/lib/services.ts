@@ -16,6 +16,9 @@ export const DATA_DIR = join(ROOT, '.data');
 export interface Binaries {
   temporal: string;
   ferretdb: string;
+  /** Temporal's own server and schema tool: only once `node scripts/setup.mjs --cluster` built them (scripts/lib/temporal-cluster.ts). */
+  temporalServer?: string;
+  temporalSqlTool?: string;
 }
 
 /** Paths resolved (and built if missing) by scripts/setup.mjs, the pre-hook of start and test. */

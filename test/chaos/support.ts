@@ -39,10 +39,19 @@ export const CHAOS_ENV: Record<string, string> = {
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: '2000',
 };
 
+/**
+ * Set by `npm run test:cluster` (scripts/test-cluster.ts): the scenarios run against Temporal's
+ * own server on this PostgreSQL instead of the dev server.
+ */
+const CLUSTER_POSTGRES_URL = process.env.CHAOS_TEMPORAL_CLUSTER_POSTGRES_URL;
+
 export async function startChaosStack(name: string, opts: { temporalPersistence?: boolean; env?: Record<string, string> } = {}) {
   const runDir = process.env.CHAOS_RUN_DIR;
   if (!runDir) throw new Error('CHAOS_RUN_DIR is not set: run the chaos suite through `npm run test:chaos`');
+  // The guard's server without persistence is the dev server whatever the run: a cluster always persists.
+  const cluster = CLUSTER_POSTGRES_URL && opts.temporalPersistence !== false ? { postgresUrl: CLUSTER_POSTGRES_URL } : undefined;
   return startAppStack({
+    ...(cluster ? { temporalCluster: cluster } : {}),
     dir: join(runDir, name),
     workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
     env: { ...CHAOS_ENV, ...opts.env },

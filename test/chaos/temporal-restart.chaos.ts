@@ -1,7 +1,8 @@
 /**
- * The Temporal dev server is killed (SIGKILL) mid-run and restarted on the same --db-filename:
- * every open case resumes and the batch converges. The restart is only meaningful with file
- * persistence, so it is guarded: a sentinel workflow started before the kill must be there
+ * The Temporal dev server is killed (SIGKILL) mid-run and restarted on the same --db-filename
+ * (under `npm run test:cluster`: Temporal's own server, restarted on the same PostgreSQL
+ * databases): every open case resumes and the batch converges. The restart is only meaningful
+ * with persistence, so it is guarded: a sentinel workflow started before the kill must be there
  * after the restart, or the scenario fails loudly — and a second test proves the guard fires
  * on a dev server without persistence.
  */
@@ -85,7 +86,7 @@ describe('chaos: Temporal dev server killed and restarted', () => {
       } finally {
         clearInterval(probe);
       }
-      console.log(`# Temporal killed, down ${downMs} ms, restarted on ${stack.dir}/temporal.db`);
+      console.log(`# Temporal killed, down ${downMs} ms, restarted on ${stack.temporalState}`);
       await expectConverged(stack, driver);
     } finally {
       await driver.stop();

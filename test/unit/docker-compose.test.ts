@@ -8,6 +8,14 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { CONFIG_KEYS, loadConfig } from '../../config/config';
+import {
+  CLUSTER_CONFIG_DIR,
+  CLUSTER_CONFIG_ENV,
+  CLUSTER_SCHEMAS,
+  schemaToolSteps,
+  SQL_PLUGIN,
+  TEMPORAL_SERVER_VERSION,
+} from '../../scripts/lib/temporal-cluster';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -19,6 +27,7 @@ interface Service {
   environment?: Record<string, string | number>;
   ports?: string[];
   expose?: string[];
+  volumes?: string[];
 }
 
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -44,7 +53,7 @@ const envOf = (name: string): Record<string, string> =>
 
 describe('docker-compose.yml matches the app configuration', () => {
   it('when the file is parsed, then it has MongoDB 7, PostgreSQL, Temporal + UI and the app services', () => {
-    for (const s of ['mongo', 'postgresql', 'temporal', 'temporal-ui', 'temporal-setup', ...APP_SERVICES]) {
+    for (const s of ['mongo', 'postgresql', 'temporal-schema', 'temporal', 'temporal-ui', 'temporal-setup', ...APP_SERVICES]) {
       assert.ok(services[s], `service ${s} missing`);
     }
     assert.match(services.mongo!.image ?? '', /^mongo:7(\.|$)/);
@@ -109,6 +118,60 @@ describe('docker-compose.yml matches the app configuration', () => {
       return `${k.name}=${t}`;
     }).sort();
     assert.deepEqual(registered, expected);
+  });
+
+  it('when Temporal runs, then it is the server version npm run start:cluster builds, with its tools', () => {
+    assert.equal(services.temporal!.image, `temporalio/server:${TEMPORAL_SERVER_VERSION}`);
+    for (const s of ['temporal-schema', 'temporal-setup']) {
+      assert.equal(services[s]!.image, `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`, s);
+    }
+  });
+
+  it('when the schema is set up, then it takes the steps of scripts/lib/temporal-cluster.ts, in order, on the databases the server uses', () => {
+    const server = envOf('temporal');
+    const script = (services['temporal-schema']!.command as string[]).join(' ');
+    const ran = script
+      .split(';')
+      .map((c) => c.trim().split(/\s+/))
+      .filter((c) => c[0] === 'temporal-sql-tool')
+      .map((c) => c.slice(1).join(' '));
+    const expected = CLUSTER_SCHEMAS.flatMap(({ store, schemaName }) =>
+      schemaToolSteps(server[store === 'default' ? 'TEMPORAL_DB' : 'TEMPORAL_VISIBILITY_DB']!, schemaName).map((step) =>
+        step.join(' '),
+      ),
+    );
+    assert.deepEqual(ran, expected);
+    // The tool and the server read the same SQL_* variables: the same PostgreSQL, user and plugin.
+    const tool = envOf('temporal-schema');
+    for (const key of [
+      'SQL_PLUGIN',
+      'SQL_HOST',
+      'SQL_PORT',
+      'SQL_USER',
+      'SQL_PASSWORD',
+      'TEMPORAL_DB',
+      'TEMPORAL_VISIBILITY_DB',
+    ]) {
+      assert.ok(tool[key], `temporal-schema sets ${key}`);
+      assert.equal(server[key], tool[key], `temporal and temporal-schema agree on ${key}`);
+    }
+    assert.equal(tool.SQL_PLUGIN, SQL_PLUGIN);
+    assert.equal(tool.SQL_HOST, 'postgresql');
+  });
+
+  it('when the server starts, then it runs with our config file (temporal/cluster), as npm run start:cluster does', () => {
+    const mount = (services.temporal!.volumes ?? []).find((v) => v.startsWith(`./${CLUSTER_CONFIG_DIR}:`));
+    assert.ok(mount, `the temporal service mounts ./${CLUSTER_CONFIG_DIR}`);
+    const target = mount.split(':')[1]!;
+    const cmd = (services.temporal!.command as string[]).join(' ');
+    const root = /--root (\S+)/.exec(cmd)?.[1];
+    const dir = /--config (\S+)/.exec(cmd)?.[1];
+    assert.ok(root && dir, cmd);
+    assert.equal(join(root, dir), target, 'the server reads its config from the mounted folder');
+    assert.match(cmd, new RegExp(`--env ${CLUSTER_CONFIG_ENV}\\b`));
+    assert.equal(envOf('temporal').TEMPORAL_DYNAMIC_CONFIG_FILE, join(target, 'dynamicconfig.yaml'));
+    assert.doesNotThrow(() => readFileSync(join(ROOT, CLUSTER_CONFIG_DIR, `${CLUSTER_CONFIG_ENV}.yaml`)));
+    assert.doesNotThrow(() => readFileSync(join(ROOT, CLUSTER_CONFIG_DIR, 'dynamicconfig.yaml')));
   });
 
   it('when the entry points are compared, then each app service runs a file that exists', () => {

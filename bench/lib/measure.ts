@@ -134,3 +134,18 @@ export function machine(temporalBinary: string): Machine {
     temporal,
   };
 }
+
+/** One figure over repeated runs: each run's value, and their min / median / max (NaN runs left out). */
+export interface Spread {
+  runs: number[];
+  min: number;
+  median: number;
+  max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const mid = s.length / 2;
+  const median = s.length === 0 ? Number.NaN : s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { runs: [...values], min: s[0] ?? Number.NaN, median, max: s[s.length - 1] ?? Number.NaN };
+}

@@ -30,6 +30,8 @@ export interface BenchPeople {
   warmup: SyntheticPerson[];
   /** One mixed batch of `cases` people per throughput measurement: [run][worker-count index]. */
   throughput: SyntheticPerson[][][];
+  /** Per run, the cases that warm up a freshly started extra worker before a measured batch (not measured). */
+  extraWorkerWarmup: SyntheticPerson[][];
   open: SyntheticPerson[];
   points: SyntheticPerson[];
   collective: SyntheticPerson[];
@@ -123,11 +125,21 @@ export async function startBench(opts: BenchOptions, runDir: string, onCleanup: 
   const people: BenchPeople = {
     warmup: mixedPeople(sizes.warmup),
     throughput: throughputBatches,
+    extraWorkerWarmup: Array.from({ length: opts.runs }, () =>
+      opts.workerCounts.some((w) => w > 1) ? mixedPeople(sizes.warmup) : [],
+    ),
     open: makePeople('town', sizes.open),
     points: makePeople('points', 1, { district: 'changan' }),
     collective: makePeople('collective', 1, { district: 'changan' }),
   };
-  const everyone = [people.warmup, people.throughput.flat(2), people.open, people.points, people.collective].flat();
+  const everyone = [
+    people.warmup,
+    people.throughput.flat(2),
+    people.extraWorkerWarmup.flat(),
+    people.open,
+    people.points,
+    people.collective,
+  ].flat();
   say(`seeding ${everyone.length} synthetic people into the simulator's records…`);
   await seedPeople(stack.mongoUri, everyone);
 

@@ -7,7 +7,8 @@
  *
  * Runs are interleaved (floor, ours with 1 worker, ours with 2, then again), so that load from
  * other work on the machine and the data the store accumulates fall on every side alike.
- * While one side runs, the other side's processes idle; their idle CPU is not counted.
+ * While one side runs, the other side's processes idle; their idle CPU is not counted. An
+ * extra worker is started before each batch that needs it and warmed on a few unmeasured cases.
  */
 import type { ManagedProcess } from '../../scripts/lib/processes';
 import type { BenchContext } from '../context';
@@ -98,11 +99,19 @@ export async function measureThroughput(
     floorSampleIds = f.sampleIds;
     say(`    floor: ${f.casesPerSecond.toFixed(2)} cases/s (${f.seconds.toFixed(1)} s), CPU ${cpuLine(floorCpu, cases)}`);
 
+    let warmedThisRun = false;
     for (const [wi, workers] of ctx.workerCounts.entries()) {
       if (stack.extraWorkers.length > workers - 1) await stack.stopExtraWorkers();
-      while (stack.extraWorkers.length < workers - 1) {
-        say(`    starting worker process ${stack.extraWorkers.length + 2}…`);
-        await stack.addWorker();
+      if (stack.extraWorkers.length < workers - 1) {
+        while (stack.extraWorkers.length < workers - 1) {
+          say(`    starting worker process ${stack.extraWorkers.length + 2}…`);
+          await stack.addWorker();
+        }
+        // Its JIT and connections warm on a few cases of its own first, as the first worker's did
+        // in the warm-up phase; otherwise a cold start would be charged to the batch.
+        // (Its people once per run: a third worker count in the same run goes without.)
+        if (!warmedThisRun) await runOurCases(ctx, ctx.people.extraWorkerWarmup[run]!, `warm-up with ${workers} workers`);
+        warmedThisRun = true;
       }
       const people = ctx.people.throughput[run]![wi]!;
       say(

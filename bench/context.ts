@@ -4,29 +4,34 @@
  * tokens and the synthetic people, seeded into the simulator once up front.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
-import type { Department } from '../domain/vocabulary';
+import type { CapacityTable } from '../domain/capacity';
+import { DISTRICTS, type Department } from '../domain/vocabulary';
 import { connectMongo } from '../models/connection';
 import { startAppStack, pollsTaskQueue, type AppStack } from '../scripts/lib/app-stack';
 import { quietLogger, writeWorkflowBundle } from '../scripts/lib/bundle';
 import { freePort, spawnManaged, waitUntilReady, type ManagedProcess } from '../scripts/lib/processes';
+import { CAPACITY_DIR } from '../policy/capacity-files';
 import { ROOT } from '../scripts/lib/services';
 import { FLOOR_TASK_QUEUE } from './floor/floor.workflow';
-import { makePeople, seedPeople, type SyntheticPerson } from './lib/people';
+import { makePeople, mixedPeople, seedPeople, type SyntheticPerson } from './lib/people';
 import { createDatabase, dropDatabase } from './lib/postgres';
 import { say } from './lib/progress';
-import type { BenchOptions, BenchSizes } from './options';
+import type { BenchOptions, BenchSizes, Topology } from './options';
 
 export const ALL_DEPARTMENTS: Department[] = ['police', 'hrss', 'housing', 'education'];
 
 /** The synthetic people of each phase (one open case per ID number, so a person per case). */
 export interface BenchPeople {
   warmup: SyntheticPerson[];
-  throughput: SyntheticPerson[];
+  /** One mixed batch of `cases` people per throughput measurement: [run][worker-count index]. */
+  throughput: SyntheticPerson[][][];
+  /** Per run, the cases that warm up a freshly started extra worker before a measured batch (not measured). */
+  extraWorkerWarmup: SyntheticPerson[][];
   open: SyntheticPerson[];
   points: SyntheticPerson[];
   collective: SyntheticPerson[];
@@ -35,6 +40,14 @@ export interface BenchPeople {
 export interface BenchContext {
   sizes: BenchSizes;
   quick: boolean;
+  /** Repetitions of each repeated figure (--runs). */
+  runs: number;
+  /** Worker processes the throughput phase measures with, e.g. [1, 2] (--workers). */
+  workerCounts: number[];
+  /** LOG_LEVEL of the app processes (--log-level; info, as in production, by default). */
+  logLevel: string;
+  /** FerretDB's PostgreSQL database, when FerretDB runs on PostgreSQL (its backends' CPU is measured). */
+  pgDatabase?: string;
   stack: AppStack;
   client: Client;
   /** Without the payload codec: the floor is bare Temporal (its worker has no codec either). */
@@ -53,7 +66,12 @@ export interface BenchContext {
  * people. `onCleanup` receives what must run however the bench ends (dropping a PostgreSQL
  * database).
  */
-export async function startBench(opts: BenchOptions, runDir: string, onCleanup: (c: () => void) => void): Promise<BenchContext> {
+export async function startBench(
+  opts: BenchOptions,
+  runDir: string,
+  onCleanup: (c: () => void) => void,
+  topology: Topology = 'dev-server',
+): Promise<BenchContext> {
   say('bundling workflows (app and floor)…');
   const floorBundlePath = join(runDir, 'floor-bundle.js');
   const [bundle] = await Promise.all([
@@ -69,17 +87,26 @@ export async function startBench(opts: BenchOptions, runDir: string, onCleanup: 
     say(`creating PostgreSQL database ${pgDatabase} for FerretDB's PostgreSQL backend…`);
     onCleanup(() => dropDatabase(opts.postgresqlUrl, pgDatabase!));
   }
-  say(`starting Temporal dev server, FerretDB (${opts.store}), simulator, worker, API…`);
+  const { sizes } = opts;
+  const throughputBatches = Array.from({ length: opts.runs }, () => opts.workerCounts.map(() => mixedPeople(sizes.cases)));
+  const capacityDir = writeBenchCapacities(runDir, sizes.cases * opts.runs * opts.workerCounts.length);
+  say(
+    `starting ${topology === 'cluster' ? 'Temporal server on PostgreSQL' : 'Temporal dev server'}, FerretDB (${opts.store}), ` +
+      `simulator, worker, API (LOG_LEVEL=${opts.logLevel})…`,
+  );
   const stack = await startAppStack({
     dir: runDir,
     workflowBundlePath: bundle,
     apiEntry: 'bench/api-entry.ts',
+    logLevel: opts.logLevel,
     // The app runs with NODE_ENV=production, which requires a session secret for the web pages.
     env: {
       BENCH_BARE_PORT: String(barePort),
       RATE_LIMIT_PER_MINUTE: '100000000',
       SESSION_SECRET: randomBytes(32).toString('base64url'),
+      CAPACITY_DIR: capacityDir,
     },
+    ...(topology === 'cluster' ? { temporalCluster: { postgresUrl: opts.postgresqlUrl } } : {}),
     // Five clients with ≤ 8 connections each stay below FerretDB's PostgreSQL pool (see app-stack.ts).
     ...(pgDatabase
       ? { ferretdbPostgresqlUrl: createDatabase(opts.postgresqlUrl, pgDatabase), mongoUriOptions: 'maxPoolSize=8' }
@@ -104,21 +131,34 @@ export async function startBench(opts: BenchOptions, runDir: string, onCleanup: 
   ) as Record<Department, string>;
   say(`stack ready: API ${stack.apiUrl}, Temporal ${stack.temporalAddress}, MongoDB ${stack.mongoUri}`);
 
-  const { sizes } = opts;
   const people: BenchPeople = {
-    warmup: makePeople('town', sizes.warmup),
-    throughput: makePeople('town', sizes.cases),
+    warmup: mixedPeople(sizes.warmup),
+    throughput: throughputBatches,
+    extraWorkerWarmup: Array.from({ length: opts.runs }, () =>
+      opts.workerCounts.some((w) => w > 1) ? mixedPeople(sizes.warmup) : [],
+    ),
     open: makePeople('town', sizes.open),
     points: makePeople('points', 1, { district: 'changan' }),
     collective: makePeople('collective', 1, { district: 'changan' }),
   };
-  const everyone = Object.values(people).flat();
+  const everyone = [
+    people.warmup,
+    people.throughput.flat(2),
+    people.extraWorkerWarmup.flat(),
+    people.open,
+    people.points,
+    people.collective,
+  ].flat();
   say(`seeding ${everyone.length} synthetic people into the simulator's records…`);
   await seedPeople(stack.mongoUri, everyone);
 
   return {
     sizes,
     quick: opts.quick,
+    runs: opts.runs,
+    workerCounts: opts.workerCounts,
+    logLevel: opts.logLevel,
+    ...(pgDatabase ? { pgDatabase } : {}),
     stack,
     client,
     floorClient,
@@ -129,4 +169,26 @@ export async function startBench(opts: BenchOptions, runDir: string, onCleanup: 
     people,
     retries: 0,
   };
+}
+
+/**
+ * The shipped capacity file with every district's points quota and kindergarten and primary
+ * places raised to `places`: the throughput batches' points and family cases must settle, not
+ * exhaust a demo quota of 3–12 (the reservation cost is the same; exhaustion has its own tests).
+ */
+function writeBenchCapacities(runDir: string, places: number): string {
+  const dir = join(runDir, 'capacities');
+  mkdirSync(dir, { recursive: true });
+  const file = 'xian-capacity-2026.json';
+  const table = JSON.parse(readFileSync(join(CAPACITY_DIR, file), 'utf8')) as CapacityTable;
+  for (const d of DISTRICTS) {
+    table.pointsQuota[d] = Math.max(table.pointsQuota[d], places);
+    const school = table.schoolPlaces[d];
+    if (school) {
+      school.kindergarten = Math.max(school.kindergarten ?? 0, places);
+      school.primary = Math.max(school.primary ?? 0, places);
+    }
+  }
+  writeFileSync(join(dir, file), JSON.stringify(table));
+  return dir;
 }

@@ -9,7 +9,7 @@ import { trusted } from 'mongoose';
 import type { Department } from '../domain/vocabulary';
 import { caseModel } from '../models/case.model';
 import { settlementCaseWorkflowId } from '../workflows/settlement-case/messages';
-import type { BenchContext } from './context';
+import { ALL_DEPARTMENTS, type BenchContext } from './context';
 import { FLOOR_TASK_QUEUE, floorCase, floorDecideUpdate, type FloorInput } from './floor/floor.workflow';
 import { mapPool, sleep, startOfficerPool, submit, until } from './lib/api-driver';
 import { applicationFor, type SyntheticPerson } from './lib/people';
@@ -52,14 +52,28 @@ async function countCases(ctx: BenchContext, filter: Record<string, unknown>): P
   return caseModel(ctx.mongo).countDocuments(filter);
 }
 
-/** Cases submitted and driven to settled by the officer pool, through the API. Returns cases/s and ids. */
+/**
+ * Cases submitted and driven to settled by the officer pool (every department the people's
+ * routes need), through the API. Returns cases/s, ids (in the order of `people`) and the
+ * officers' decision latencies, which are under the load of the run itself.
+ */
 export async function runOurCases(ctx: BenchContext, people: SyntheticPerson[], label: string) {
   const ours = new Set<string>();
+  const decisionMs: number[] = [];
+  let refused: string | undefined;
+  const departments: Department[] = people.some((p) => p.kind !== 'town') ? ALL_DEPARTMENTS : ['police', 'housing'];
   const pool = startOfficerPool({
     apiUrl: ctx.stack.apiUrl,
-    tokens: { police: ctx.officerTokens.police, housing: ctx.officerTokens.housing },
+    tokens: Object.fromEntries(departments.map((d) => [d, ctx.officerTokens[d]])),
     officersPerDepartment: ctx.sizes.officersPerDepartment,
     decisionFor: (caseId) => (ours.has(caseId) ? { decision: 'approve' } : undefined),
+    onDecision: (status, ms, caseId, department) => {
+      if (status === 200) decisionMs.push(ms);
+      // An approval the API refuses (422: e.g. a lookup found no record) never settles the case:
+      // fail now instead of waiting out the timeout. 409 / 429 / 5xx are offered again.
+      else if (status >= 400 && status < 500 && status !== 409 && status !== 429)
+        refused ??= `${department} of ${caseId}: ${status}`;
+    },
   });
   let submitted = 0;
   let settled = 0;
@@ -75,6 +89,7 @@ export async function runOurCases(ctx: BenchContext, people: SyntheticPerson[], 
     // the measurement adds no load to the database under test; the read model is checked after.
     await until(
       async () => {
+        if (refused) return true; // thrown below (`until` retries what throws)
         settled =
           (await ctx.client.workflow.count(`WorkflowType = 'settlementCase' AND ExecutionStatus = 'Completed'`)).count - before;
         return settled >= ids.length ? true : undefined;
@@ -83,19 +98,24 @@ export async function runOurCases(ctx: BenchContext, people: SyntheticPerson[], 
       60 * 60_000,
       300,
     );
+    if (refused) throw new Error(`${label}: an approval was refused (${refused}); see the API log`);
     const seconds = (performance.now() - started) / 1000;
     const notSettled = ids.length - (await countCases(ctx, { _id: trusted({ $in: ids }), status: 'settled' }));
     if (notSettled > 0) throw new Error(`${label}: ${notSettled} of ${ids.length} cases ended otherwise than settled`);
-    return { ids, seconds, casesPerSecond: ids.length / seconds };
+    return { ids, seconds, casesPerSecond: ids.length / seconds, decisionMs };
   } finally {
     stopTicker();
     await pool.stop();
   }
 }
 
-/** The floor: started and decided straight through the Temporal client. */
-export async function runFloorCases(ctx: BenchContext, count: number, shape: FloorInput, label: string) {
+/**
+ * The floor: started and decided straight through the Temporal client; case i has shape
+ * `shapes[i % shapes.length]` (the mix of our run). Returns one workflow id per shape too.
+ */
+export async function runFloorCases(ctx: BenchContext, count: number, shapes: FloorInput[], label: string) {
   let done = 0;
+  const sampleIds: string[] = [];
   let failure: unknown;
   const stopTicker = ticker(() => `${label}: ${done}/${count} done`);
   const started = performance.now();
@@ -103,12 +123,14 @@ export async function runFloorCases(ctx: BenchContext, count: number, shape: Flo
     await mapPool(
       Array.from({ length: count }, (_, i) => i),
       ctx.sizes.submitters,
-      async () => {
+      async (i) => {
+        const shape = shapes[i % shapes.length]!;
         const handle = await ctx.floorClient.workflow.start(floorCase, {
           taskQueue: FLOOR_TASK_QUEUE,
           workflowId: `BenchFloor:${randomUUID()}`,
           args: [shape],
         });
+        if (i < shapes.length) sampleIds[i] = handle.workflowId;
         // Decided as soon as started (updates wait in the workflow): the floor needs no officer inbox.
         // Not awaited, so the pool's slot goes to the next start and starts keep their pace; the
         // outcome is counted in `done` or kept in `failure`, which the loop below watches.
@@ -131,7 +153,7 @@ export async function runFloorCases(ctx: BenchContext, count: number, shape: Flo
       await sleep(100);
     }
     const seconds = (performance.now() - started) / 1000;
-    return { seconds, casesPerSecond: count / seconds };
+    return { seconds, casesPerSecond: count / seconds, sampleIds };
   } finally {
     stopTicker();
   }

@@ -27,7 +27,16 @@ function sizesFor(quick: boolean, cases: string | undefined) {
 }
 export type BenchSizes = ReturnType<typeof sizesFor>;
 
-export const ONLY_PHASES = ['reservations', 'dashboard', 'scale'] as const;
+/**
+ * Where Temporal's own server runs: the dev server (one process on a SQLite file, what `npm start`
+ * runs), or Temporal's own server on PostgreSQL (`npm run start:cluster`). Every phase runs on the
+ * first; with `--topology both` (the default) the throughput phase (1) runs again on a second
+ * stack with the cluster server, so both stand side by side in the table.
+ */
+export const TOPOLOGIES = ['dev-server', 'cluster'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+
+export const ONLY_PHASES = ['reservations', 'dashboard', 'throughput', 'scale'] as const;
 
 export interface BenchOptions {
   sizes: BenchSizes;
@@ -38,9 +47,17 @@ export interface BenchOptions {
   noWrite: boolean;
   store: 'sqlite' | 'postgresql';
   postgresqlUrl: string;
+  /** Each repeated figure ((1) throughput and CPU per case, (2) decisions, (3) status reads) is measured this often (--runs, default 3). */
+  runs: number;
+  /** Worker processes the throughput phase runs with, each in turn (--workers 1,2 by default). */
+  workerCounts: number[];
+  /** LOG_LEVEL of the app processes (--log-level, default info as in production). */
+  logLevel: string;
+  /** Where Temporal's server runs (--topology dev-server | cluster | both): the first stack's, then (1) again on each other. */
+  topologies: Topology[];
   /**
    * One phase alone, printed, not written to bench/results/: `reservations` (FerretDB alone and
-   * phase (6)), `dashboard` (phase (7) on the whole stack).
+   * phase (6)), `dashboard` (phase (7) on the whole stack), `throughput` (warm-up and (1)).
    */
   only?: (typeof ONLY_PHASES)[number];
 }
@@ -56,6 +73,10 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
       store: { type: 'string', default: 'auto' },
       'postgresql-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
       only: { type: 'string' },
+      runs: { type: 'string', default: '3' },
+      workers: { type: 'string', default: '1,2' },
+      'log-level': { type: 'string', default: 'info' },
+      topology: { type: 'string', default: 'both' },
     },
   });
   if (!['auto', 'sqlite', 'postgresql'].includes(args.store!)) throw new Error('--store must be auto, sqlite or postgresql');
@@ -73,6 +94,14 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
   const sizes = sizesFor(quick, args.cases);
   if (!Number.isInteger(sizes.cases) || sizes.cases < 1 || sizes.cases > 10_000) throw new Error('--cases must be 1…10000');
   const only = args.only as BenchOptions['only'];
+  const runs = Number(args.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 10) throw new Error('--runs must be 1…10');
+  const workerCounts = args.workers!.split(',').map(Number);
+  if (workerCounts.some((w) => !Number.isInteger(w) || w < 1 || w > 4)) throw new Error('--workers takes counts 1…4, e.g. 1,2');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(args['log-level']!))
+    throw new Error('--log-level must be a pino level (info, warn, …)');
+  if (args.topology !== 'both' && !(TOPOLOGIES as readonly string[]).includes(args.topology!))
+    throw new Error(`--topology takes: ${TOPOLOGIES.join(', ')}, both`);
   return {
     sizes,
     quick,
@@ -80,6 +109,10 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
     noWrite: (args['no-write'] ?? false) || only !== undefined,
     store,
     postgresqlUrl,
+    runs,
+    workerCounts: [...new Set(workerCounts)].sort((a, b) => a - b),
+    logLevel: args['log-level']!,
+    topologies: args.topology === 'both' ? [...TOPOLOGIES] : [args.topology as Topology],
     ...(only ? { only } : {}),
   };
 }

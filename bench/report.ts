@@ -6,46 +6,123 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as prettier from 'prettier';
 import { ROOT } from '../scripts/lib/services';
-import type { Latencies } from './lib/measure';
+import type { Latencies, Spread } from './lib/measure';
 import { say } from './lib/progress';
+import type { LatencySpread } from './phases/decision-latency';
+import { CPU_PROCESSES, type CpuProcess, type ThroughputFigures } from './phases/throughput';
 import type { Results } from './results';
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
+/** A repeated figure: `min / median / max`, or the one value of a single run. */
+const mmm = (x: Spread, digits = 1) =>
+  x.runs.length === 1 ? f(x.median, digits) : `${f(x.min, digits)} / ${f(x.median, digits)} / ${f(x.max, digits)}`;
+
+/** p50, p95 and p99 of repeated runs, each min / median / max. */
+const lat = (l: LatencySpread) => `p50 ${mmm(l.p50)}; p95 ${mmm(l.p95)}; p99 ${mmm(l.p99)} ms`;
+
+const PROCESS_NAMES: Record<CpuProcess, string> = {
+  temporal: 'Temporal server',
+  temporalPostgresql: "PostgreSQL (the cluster server's databases' backends)",
+  ferretdb: 'FerretDB',
+  postgresql: "PostgreSQL (the bench database's backends)",
+  worker: 'worker process(es)',
+  api: 'API',
+  simulator: 'simulator',
+  driver: 'bench driver (load generator)',
+  total: 'total',
+};
+
+/** (1): throughput and CPU seconds per settled case by process, per worker count, for each topology. */
+function throughputRows(all: Results['throughput']): string[][] {
+  const rows: string[][] = [];
+  for (const t of Object.values(all)) rows.push(...topologyRows(t));
+  if (!all.cluster) {
+    rows.push(['(1) cluster topology (Temporal server on PostgreSQL)', 'not measured in this run', '—', '—']);
+  }
+  return rows;
+}
+
+function topologyRows(t: ThroughputFigures): string[][] {
+  const rows: string[][] = [];
+  const mix = Object.entries(t.mix)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const where = t.topology === 'dev-server' ? 'dev server' : t.topology;
+  for (const o of t.ours) {
+    const w = `${o.workers} worker${o.workers > 1 ? 's' : ''}`;
+    rows.push([
+      `(1) throughput, ${t.cases} cases to settled (${mix}), ${where}, ${w}`,
+      `${mmm(o.casesPerSecond, 2)} cases/s (API + officer pool)`,
+      `${mmm(t.floor.casesPerSecond, 2)} cases/s (floor workflows of the same mix, Temporal client, its one worker)`,
+      `ours/floor ${f(o.casesPerSecond.median / t.floor.casesPerSecond.median, 2)}`,
+    ]);
+    rows.push([
+      `(1) officer decisions during that run, ${w}`,
+      `${lat(o.decisionUnderLoadMs)} (POST …/decision, ${o.decisionUnderLoadMs.n} per run)`,
+      '— (the floor sends its updates at start; see (2) for an idle one)',
+      '—',
+    ]);
+    for (const p of CPU_PROCESSES) {
+      const ours = o.cpuPerCase[p];
+      const floor = t.floor.cpuPerCase[p];
+      if (!ours && !floor) continue;
+      rows.push([
+        `(1) CPU s per settled case, ${PROCESS_NAMES[p]}, ${w}`,
+        ours ? mmm(ours, 3) : '—',
+        floor ? `${mmm(floor, 3)}${p === 'worker' ? ' (floor worker)' : ''}` : '— (not used)',
+        ours && floor ? `${f(ours.median / floor.median, 1)}×` : '—',
+      ]);
+    }
+  }
+  return rows;
+}
+
+/** `--only throughput`: the (1) rows alone, under a line saying what they are. */
+export function throughputTable(t: ThroughputFigures): string {
+  const how = t.runs > 1 ? `min / median / max of ${t.runs} runs; ratios of the medians` : 'one run';
+  return [
+    `(1) alone: ${how}; app LOG_LEVEL=${t.logLevel}`,
+    '',
+    ...formatRows([HEADER, ...throughputRows({ [t.topology]: t })]),
+  ].join('\n');
+}
+
+const HEADER = ['figure', 'ours', 'baseline (same run, same server)', 'ratio'];
+
+function formatRows(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  return [line(rows[0]!), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)];
+}
+
 function table(r: Results): string {
   const m = r.machine;
-  const t = r.throughput;
   const d = r.decisionLatencyMs;
   const s = r.statusReads;
   const a = r.supervisorAudit;
   const fp = r.footprint;
   const rv = r.reservations;
-  const ms = (l: Latencies) => `${f(l.p50)} / ${f(l.p95)} / ${f(l.p99)}`;
   const rows: string[][] = [
-    ['figure', 'ours', 'baseline (same run, same server)', 'ratio'],
+    HEADER,
+    ...throughputRows(r.throughput),
     [
-      `(1) throughput, ${t.cases} cases to settled`,
-      `${f(t.ours.casesPerSecond, 2)} cases/s (API + officer pool)`,
-      `${f(t.floor.casesPerSecond, 2)} cases/s (floor workflow, Temporal client)`,
-      `ours/floor ${f(t.ratio, 2)}`,
+      `(2) officer decision, ${d.concurrency} at a time, on waiting cases`,
+      `${lat(d.api)} (POST …/decision, ${d.api.n} per run)`,
+      `${lat(d.rawUpdate)} (raw executeUpdate)`,
+      `p50 ${f(d.ratioP50.median, 1)}×`,
     ],
     [
-      `(2) officer decision p50 / p95 / p99, ${d.concurrency} at a time`,
-      `${ms(d.api)} ms (POST …/decision)`,
-      `${ms(d.rawUpdate)} ms (raw executeUpdate)`,
-      `p50 ${f(d.ratioP50, 1)}×`,
-    ],
-    [
-      `(3) status reads, ${s.connections} connections`,
-      `${f(s.api.rps, 0)} req/s, p99 ${f(s.api.p99)} ms (GET case)`,
-      `${f(s.bare.rps, 0)} req/s, p99 ${f(s.bare.p99)} ms (bare Express JSON)`,
-      `req/s ${f(s.ratioRps, 2)}`,
+      `(3) status reads, ${s.connections} connections, over ${s.cases} cases`,
+      `${mmm(s.api.rps, 0)} req/s, p99 ${mmm(s.api.p99)} ms (GET case; ${s.api.errors} errors)`,
+      `${mmm(s.bare.rps, 0)} req/s, p99 ${mmm(s.bare.p99)} ms (bare Express JSON, one ${s.bodyBytes}-byte body)`,
+      `req/s ${f(s.ratioRps.median, 2)}`,
     ],
     [
       `(3) status reads vs the database alone`,
-      `${f(s.api.rps, 0)} req/s (GET case)`,
-      `${f(s.readModel.rps, 0)} reads/s, p99 ${f(s.readModel.p99)} ms (findById on the read model, ${s.connections} loops)`,
-      `req/s ${f(s.ratioToReadModel, 2)}`,
+      `${mmm(s.api.rps, 0)} req/s (GET case)`,
+      `${mmm(s.readModel.rps, 0)} reads/s, p99 ${mmm(s.readModel.p99)} ms (findById on the read model, same cases, ${s.connections} loops)`,
+      `req/s ${f(s.ratioToReadModel.median, 2)}`,
     ],
     ...Object.keys(a.ratio).map((k) => {
       const at = (x: { ms: Record<string, number>; capMs: number; cases: number }) =>
@@ -84,16 +161,14 @@ function table(r: Results): string {
     ...reservationRows(rv),
     ...readModelScaleRows(r.readModelScale),
   ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
   return [
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.temporal.split('\n')[0]}`,
     `- Store: ${r.store}. Run: ${new Date().toISOString()}, ${r.durationSeconds} s, flags: ${process.argv.slice(2).join(' ') || '(none)'}; submissions retried: ${r.submissionRetries}`,
+    `- Processes: ${r.processModel}`,
+    `- Figures (1)–(3): ${r.runs > 1 ? `min / median / max of ${r.runs} runs; ratios of the medians` : 'one run each'}. CPU: user + system seconds from /proc per process tree (README "Benchmarks")`,
     `- 1-min load average (start / after each phase): ${Object.values(r.loadAverage).join(' / ')} — other work on the machine shows here`,
     '',
-    line(rows[0]!),
-    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
-    ...rows.slice(1).map(line),
+    ...formatRows(rows),
   ].join('\n');
 }
 
@@ -132,6 +207,17 @@ export function readModelScaleRows(x: Results['readModelScale']): string[][] {
   ]);
 }
 
+/** The rows of (1) explained, above the table in latest.md (README "Benchmarks" says more). */
+export const HOW_TO_READ = [
+  'How to read (1): each batch is a mix of town, points and family (two children) cases; it runs with one worker process',
+  'and with two, beside floor workflows of the same shapes in the same mix. "CPU s per settled case" is each process\'s',
+  'user + system time from /proc (with its child processes) over the batch, divided by its cases; PostgreSQL is the',
+  "bench database's backends, sampled every second (a backend that exits loses its last second; the server's shared",
+  'processes are not counted); the bench driver is the load generator itself. "Officer decisions during that run" are the',
+  "officer pool's own decisions under the batch's load. A \"cluster\" row says whether Temporal's server on PostgreSQL was",
+  'measured in this run.',
+].join(' ');
+
 /** Prints the table; with `write`, also keeps it (and the figures as JSON) in bench/results/. */
 export async function report(r: Results, write: boolean): Promise<void> {
   const text = table(r);
@@ -139,7 +225,7 @@ export async function report(r: Results, write: boolean): Promise<void> {
   if (!write) return;
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const md = `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts); see README "Benchmarks".\n\n${text}\n`;
+  const md = `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts); see README "Benchmarks".\n\n${HOW_TO_READ}\n\n${text}\n`;
   writeFileSync(join(dir, 'latest.md'), await prettier.format(md, { parser: 'markdown', printWidth: 130 }));
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(r, null, 2)}\n`);
   say(`written: ${relative(ROOT, join(dir, 'latest.md'))}, ${relative(ROOT, join(dir, 'latest.json'))}`);

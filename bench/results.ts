@@ -1,9 +1,12 @@
 /** The figures one bench run produces: what the report prints and bench/results/latest.json holds. */
-import type { FloorInput } from './floor/floor.workflow';
-import type { Latencies, LoadResult, Machine } from './lib/measure';
-import type { BenchSizes } from './options';
+import type { Machine } from './lib/measure';
+import type { BenchSizes, Topology } from './options';
 import type { ContendedReservations } from './phases/contended-reservations';
 import type { ReadModelScale } from './phases/read-model-scale';
+import type { DecisionLatencyFigures } from './phases/decision-latency';
+import type { StatusReadFigures } from './phases/status-reads';
+import type { ThroughputFigures } from './phases/throughput';
+import type { FloorShapes } from './phases/warmup';
 
 export interface Results {
   machine: Machine;
@@ -12,22 +15,14 @@ export interface Results {
   processModel: string;
   /** Submissions the load generator had to retry (timeouts, 5xx). */
   submissionRetries: number;
-  throughput: {
-    cases: number;
-    ours: { seconds: number; casesPerSecond: number };
-    floor: { seconds: number; casesPerSecond: number; shape: FloorInput };
-    ratio: number;
-  };
-  decisionLatencyMs: { api: Latencies; rawUpdate: Latencies; ratioP50: number; concurrency: number };
-  statusReads: {
-    api: LoadResult;
-    bare: LoadResult;
-    readModel: LoadResult;
-    connections: number;
-    ratioRps: number;
-    ratioToReadModel: number;
-    bodyBytes: number;
-  };
+  /** Each repeated figure's runs (--runs). */
+  runs: number;
+  /** (1) per topology measured; a topology not measured in this run is absent (the report says so). */
+  throughput: Partial<Record<Topology, ThroughputFigures>>;
+  /** The floor's workflow shapes, one per kind of case in the mix. */
+  floorShapes: FloorShapes;
+  decisionLatencyMs: DecisionLatencyFigures;
+  statusReads: StatusReadFigures;
   supervisorAudit: {
     /** Median request time and matching cases (`total`) per query. */
     small: { cases: number; stuck: number; ms: Record<string, number>; totals: Record<string, number>; capMs: number };

@@ -7,6 +7,10 @@
  *   npm run bench -- --quick           # a few minutes less: small numbers everywhere (a smoke run)
  *   npm run bench -- --only reservations  # FerretDB alone and figure (6) alone (printed, not written)
  *   npm run bench -- --only dashboard  # the dashboard phase, figure (7), alone (printed, not written)
+ *   npm run bench -- --only throughput --cases 30 --runs 1   # warm-up and (1) alone, small (printed, not written)
+ *   npm run bench -- --runs 1          # each repeated figure once instead of three times
+ *   npm run bench -- --workers 1       # the throughput phase with one worker process only (default 1,2)
+ *   npm run bench -- --log-level warn  # the app's LOG_LEVEL (default info, as in production)
  *
  * Process model (see README "Benchmarks"): Temporal dev server, FerretDB, the simulator, the
  * app's worker, the API (bench/api-entry.ts = api/main.ts + a bare Express route in the same
@@ -37,7 +41,7 @@ import { measureSupervisorAudit } from './phases/supervisor-audit';
 import { measureThroughput } from './phases/throughput';
 import { warmUp } from './phases/warmup';
 import { createDatabase, dropDatabase } from './lib/postgres';
-import { readModelScaleRows, report, reservationRows } from './report';
+import { readModelScaleRows, report, reservationRows, throughputTable } from './report';
 import type { Results } from './results';
 
 const opts = parseBenchOptions();
@@ -74,7 +78,8 @@ async function main(): Promise<void> {
     await reservationsOnly(runDir, bins.ferretdb);
     return;
   }
-  const ctx = await startBench(opts, runDir, (c) => cleanups.push(c));
+  const [firstTopology = 'dev-server', ...otherTopologies] = opts.topologies;
+  const ctx = await startBench(opts, runDir, (c) => cleanups.push(c), firstTopology);
   if (opts.only === 'dashboard' || opts.only === 'scale') {
     if (opts.only === 'dashboard') say(`(7) dashboard: ${JSON.stringify(await measureDashboard(ctx))}`);
     else
@@ -91,13 +96,23 @@ async function main(): Promise<void> {
     return;
   }
 
-  const floorShape = await warmUp(ctx);
-  const { ours, floor } = await measureThroughput(ctx, floorShape);
+  const floorShapes = await warmUp(ctx);
+  const throughput = await measureThroughput(ctx, floorShapes, firstTopology);
   noteLoad('throughput');
-  const history = await historyEventsByRoute(ctx, ours.ids);
-  const statusReads = await measureStatusReads(ctx, ours.ids[0]!, ctx.people.throughput[0]!);
+  if (opts.only === 'throughput') {
+    process.stdout.write(`\n${throughputTable(throughput.figures)}\n\n`);
+    await ctx.mongo.close();
+    await ctx.stack.stop();
+    await stopAll();
+    runCleanups();
+    if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+    return;
+  }
+  const townIds = throughput.settled.filter((c) => c.person.kind === 'town').map((c) => c.caseId);
+  const history = await historyEventsByRoute(ctx, townIds, throughput.floorSampleIds[0]!);
+  const statusReads = await measureStatusReads(ctx, throughput.settled);
   noteLoad('status-reads');
-  const open = await openCasesAndRss(ctx, floorShape);
+  const open = await openCasesAndRss(ctx, floorShapes.shapes[0]!);
   const decisionLatencyMs = await measureDecisionLatency(ctx, open.floorOpen, open.openIds);
   noteLoad('open-cases-and-latency');
   const supervisorAudit = await measureSupervisorAudit(ctx);
@@ -111,20 +126,29 @@ async function main(): Promise<void> {
   noteLoad('dashboard');
   const readModelScale = await measureReadModelScale(ctx);
   noteLoad('read-model-scale');
+  await ctx.mongo.close();
+  await ctx.floorWorker.stop();
+  await ctx.stack.stop();
+  // (1) again on a stack of each other topology (the cluster server on PostgreSQL), side by side.
+  const throughputByTopology: Results['throughput'] = { [firstTopology]: throughput.figures };
+  for (const topology of otherTopologies) {
+    const other = await startBench(opts, join(runDir, topology), (c) => cleanups.push(c), topology);
+    throughputByTopology[topology] = (await measureThroughput(other, await warmUp(other), topology)).figures;
+    noteLoad(`throughput-${topology}`);
+    await other.mongo.close();
+    await other.floorWorker.stop();
+    await other.stack.stop();
+  }
 
   const results: Results = {
     machine: mach,
     options: sizes,
-    store: store === 'sqlite' ? 'FerretDB 1.24.2, SQLite backend (the npm start default)' : 'FerretDB 1.24.2, PostgreSQL backend',
+    store: store === 'sqlite' ? 'FerretDB 1.24.2, SQLite backend (EMBEDDED_STORE=sqlite)' : 'FerretDB 1.24.2, PostgreSQL backend',
     submissionRetries: ctx.retries,
-    processModel:
-      'child processes: Temporal dev server (SQLite file, WAL), FerretDB (SQLite), simulator, worker, API (+ bare route in the API process), floor worker; this process generates load',
-    throughput: {
-      cases: sizes.cases,
-      ours: { seconds: ours.seconds, casesPerSecond: ours.casesPerSecond },
-      floor: { ...floor, shape: floorShape },
-      ratio: ours.casesPerSecond / floor.casesPerSecond,
-    },
+    processModel: `child processes: Temporal dev server (SQLite file, WAL), FerretDB (${store}), simulator, worker (and a second one for the two-worker figures), API (+ bare route in the API process), floor worker; this process generates load; app LOG_LEVEL=${opts.logLevel}`,
+    runs: opts.runs,
+    throughput: throughputByTopology,
+    floorShapes,
     decisionLatencyMs,
     statusReads,
     supervisorAudit,
@@ -143,8 +167,6 @@ async function main(): Promise<void> {
   };
   await report(results, !opts.noWrite);
 
-  await ctx.mongo.close();
-  await ctx.stack.stop();
   await stopAll();
   runCleanups();
   if (!opts.keep) rmSync(runDir, { recursive: true, force: true });

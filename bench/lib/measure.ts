@@ -31,25 +31,29 @@ export interface LoadResult extends Latencies {
   rps: number;
 }
 
-/**
- * `connections` keep-alive connections, each sending GET requests one after another for
- * `durationMs` (loopback only). Bounded in time and memory (one number per request).
- */
-export async function loadLoop(opts: {
+export interface LoadTarget {
   url: string;
   headers?: Record<string, string>;
-  connections: number;
-  durationMs: number;
-}): Promise<LoadResult> {
-  const url = new URL(opts.url);
-  if (url.hostname !== '127.0.0.1') throw new Error('load loops only target 127.0.0.1');
+}
+
+/**
+ * `connections` keep-alive connections, each sending GET requests one after another for
+ * `durationMs` (loopback only), to `targets` in turn (one target = the same request every
+ * time). Bounded in time and memory (one number per request).
+ */
+export async function loadLoop(opts: { targets: LoadTarget[]; connections: number; durationMs: number }): Promise<LoadResult> {
+  const targets = opts.targets.map((t) => ({ url: new URL(t.url), headers: t.headers }));
+  if (targets.length === 0) throw new Error('a load loop needs a target');
+  if (targets.some((t) => t.url.hostname !== '127.0.0.1')) throw new Error('load loops only target 127.0.0.1');
   const agent = new Agent({ keepAlive: true, maxSockets: opts.connections });
   let errors = 0;
+  let next = 0;
   const started = performance.now();
   const one = () =>
     new Promise<number>((resolve) => {
       const t0 = performance.now();
-      const req = request(url, { agent, headers: opts.headers }, (res) => {
+      const { url, headers } = targets[next++ % targets.length]!;
+      const req = request(url, { agent, headers }, (res) => {
         res.on('data', () => undefined);
         res.on('end', () => {
           if (res.statusCode !== 200) errors++;
@@ -133,4 +137,19 @@ export function machine(temporalBinary: string): Machine {
     node: process.version,
     temporal,
   };
+}
+
+/** One figure over repeated runs: each run's value, and their min / median / max (NaN runs left out). */
+export interface Spread {
+  runs: number[];
+  min: number;
+  median: number;
+  max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const s = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const mid = s.length / 2;
+  const median = s.length === 0 ? Number.NaN : s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
+  return { runs: [...values], min: s[0] ?? Number.NaN, median, max: s[s.length - 1] ?? Number.NaN };
 }

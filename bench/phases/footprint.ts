@@ -16,8 +16,11 @@ import { applicationFor } from '../lib/people';
 import { say, ticker } from '../lib/progress';
 import type { Results } from '../results';
 
-/** (5a) History events per settled case: a sample of the throughput run's town cases, then one case of each other route. */
-export async function historyEventsByRoute(ctx: BenchContext, townCaseIds: string[]) {
+/**
+ * (5a) History events per settled case: a sample of the throughput run's town cases, then one
+ * case of each other route; beside a settled floor case of the town shape (`floorTownId`).
+ */
+export async function historyEventsByRoute(ctx: BenchContext, townCaseIds: string[], floorTownId: string) {
   say('(5) footprint: history events per settled case, by route');
   const { client } = ctx;
   const townSample = townCaseIds.slice(0, 10);
@@ -39,14 +42,7 @@ export async function historyEventsByRoute(ctx: BenchContext, townCaseIds: strin
     'bench-route-children',
   );
   for (const [route, h] of Object.entries(historyEvents)) say(`    ${route}: ${h.events} events, ${h.bytes} bytes`);
-  let floorEvents = NaN;
-  for await (const wf of client.workflow.list({
-    query: `WorkflowType = 'floorCase' AND ExecutionStatus = 'Completed'`,
-    pageSize: 1,
-  })) {
-    floorEvents = wf.historyLength;
-    break;
-  }
+  const floorEvents = (await ctx.floorClient.workflow.getHandle(floorTownId).describe()).historyLength;
   return { historyEvents, floorEvents };
 }
 

@@ -1,20 +1,198 @@
 /**
- * (1) Throughput: cases to settled per second, ours (town cases through the API, an officer
- * pool deciding through the API) beside the floor (minimal workflows of the same shape through
- * the Temporal client).
+ * (1) Throughput and where a case's CPU goes (issue 12): cases to settled per second, and the
+ * CPU seconds each process spent per settled case — ours (a mix of town, points and family
+ * cases through the API, an officer pool deciding through the API) beside the floor (minimal
+ * workflows of the same shapes, in the same mix, through the Temporal client) — each measured
+ * `runs` times and given as min / median / max, with one worker process and with two.
+ *
+ * Runs are interleaved (floor, ours with 1 worker, ours with 2, then again), so that load from
+ * other work on the machine and the data the store accumulates fall on every side alike.
+ * While one side runs, the other side's processes idle; their idle CPU is not counted. An
+ * extra worker is started before each batch that needs it and warmed on a few unmeasured cases.
  */
+import type { ManagedProcess } from '../../scripts/lib/processes';
 import type { BenchContext } from '../context';
 import { runFloorCases, runOurCases } from '../drive';
-import type { FloorInput } from '../floor/floor.workflow';
+import { startCpuMeter, type CpuSource } from '../lib/cpu';
+import { latencies, spread, type Spread } from '../lib/measure';
+import { kindCounts, type PersonKind, type SyntheticPerson } from '../lib/people';
 import { say } from '../lib/progress';
+import type { Topology } from '../options';
+import { latencySpread, type LatencySpread } from './decision-latency';
+import type { FloorShapes } from './warmup';
 
-export async function measureThroughput(ctx: BenchContext, floorShape: FloorInput) {
+/** The processes a settled case's CPU is counted in, in the order the report prints them. */
+export const CPU_PROCESSES = [
+  'temporal',
+  'temporalPostgresql',
+  'ferretdb',
+  'postgresql',
+  'worker',
+  'api',
+  'simulator',
+  'driver',
+  'total',
+] as const;
+export type CpuProcess = (typeof CPU_PROCESSES)[number];
+
+/** CPU seconds per settled case by process; a process the side does not use is absent. */
+export type CpuPerCase = Partial<Record<CpuProcess, Spread>>;
+
+export interface SideFigures {
+  casesPerSecond: Spread;
+  seconds: Spread;
+  cpuPerCase: CpuPerCase;
+}
+
+export interface OursFigures extends SideFigures {
+  workers: number;
+  /** The officer pool's decisions (POST …/decision) during the runs, under their load. */
+  decisionUnderLoadMs: LatencySpread;
+}
+
+export interface ThroughputFigures {
+  topology: Topology;
+  cases: number;
+  runs: number;
+  mix: Partial<Record<PersonKind, number>>;
+  logLevel: string;
+  floor: SideFigures;
+  ours: OursFigures[];
+}
+
+export interface ThroughputResult {
+  figures: ThroughputFigures;
+  /** Every settled case of ours with its applicant (for the status reads and the footprint). */
+  settled: Array<{ caseId: string; person: SyntheticPerson }>;
+  /** One settled floor workflow per shape of `FloorShapes`. */
+  floorSampleIds: string[];
+}
+
+const pidOf = (p: ManagedProcess): CpuSource => ({ pid: p.child.pid });
+
+/** Per-run CPU seconds by process → per settled case, spread over the runs; `total` is their sum. */
+function perCase(runs: Array<Record<string, number>>, cases: number): CpuPerCase {
+  const out: CpuPerCase = {};
+  const names = CPU_PROCESSES.filter((p) => p !== 'total' && runs.some((r) => p in r));
+  for (const name of names) out[name] = spread(runs.map((r) => r[name]! / cases));
+  out.total = spread(runs.map((r) => names.reduce((sum, n) => sum + (Number.isFinite(r[n]!) ? r[n]! : 0), 0) / cases));
+  return out;
+}
+
+/** Meter sources `worker#1`, `temporalPostgresql#0` … summed per process of CPU_PROCESSES. */
+function byProcess(raw: Record<string, number>): Record<string, number> {
+  const cpu: Record<string, number> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const key = k.replace(/#\d+$/, '');
+    cpu[key] = (cpu[key] ?? 0) + v;
+  }
+  return cpu;
+}
+
+/** The cluster server keeps its state in PostgreSQL: those backends' CPU is Temporal's too. */
+function temporalDatabaseSources(stack: BenchContext['stack']): Record<string, { postgresDatabase: string }> {
+  return Object.fromEntries(
+    (stack.temporalDatabases ?? []).map((db, i) => [`temporalPostgresql#${i}`, { postgresDatabase: db }]),
+  );
+}
+
+export async function measureThroughput(
+  ctx: BenchContext,
+  floor: FloorShapes,
+  topology: Topology = 'dev-server',
+): Promise<ThroughputResult> {
   const { cases } = ctx.sizes;
-  say(`(1) throughput: floor — ${cases} minimal workflows through the Temporal client`);
-  const floor = await runFloorCases(ctx, cases, floorShape, 'floor');
-  say(`    floor: ${floor.casesPerSecond.toFixed(2)} cases/s (${floor.seconds.toFixed(1)} s)`);
-  say(`(1) throughput: ours — ${cases} town cases through the API, officer pool deciding through the API`);
-  const ours = await runOurCases(ctx, ctx.people.throughput, 'ours');
-  say(`    ours: ${ours.casesPerSecond.toFixed(2)} cases/s (${ours.seconds.toFixed(1)} s)`);
-  return { ours, floor };
+  const { stack } = ctx;
+  const floorRuns: Array<{ seconds: number; cpu: Record<string, number> }> = [];
+  const oursRuns = new Map(
+    ctx.workerCounts.map((w) => [w, [] as Array<{ seconds: number; cpu: Record<string, number>; decisionMs: number[] }>]),
+  );
+  const settled: ThroughputResult['settled'] = [];
+  let floorSampleIds: string[] = [];
+  const mix = kindCounts(ctx.people.throughput[0]![0]!);
+
+  for (let run = 0; run < ctx.runs; run++) {
+    const tag = `run ${run + 1}/${ctx.runs}`;
+    say(`(1) throughput ${tag}: floor — ${cases} minimal workflows (mix ${JSON.stringify(mix)}) through the Temporal client`);
+    const floorMeter = startCpuMeter({
+      temporal: pidOf(stack.temporal.proc),
+      ...temporalDatabaseSources(stack),
+      worker: pidOf(ctx.floorWorker),
+      driver: { self: true },
+    });
+    const f = await runFloorCases(ctx, cases, floor.shapes, `floor ${tag}`);
+    const floorCpu = byProcess(floorMeter.stop());
+    floorRuns.push({ seconds: f.seconds, cpu: floorCpu });
+    floorSampleIds = f.sampleIds;
+    say(`    floor: ${f.casesPerSecond.toFixed(2)} cases/s (${f.seconds.toFixed(1)} s), CPU ${cpuLine(floorCpu, cases)}`);
+
+    let warmedThisRun = false;
+    for (const [wi, workers] of ctx.workerCounts.entries()) {
+      if (stack.extraWorkers.length > workers - 1) await stack.stopExtraWorkers();
+      if (stack.extraWorkers.length < workers - 1) {
+        while (stack.extraWorkers.length < workers - 1) {
+          say(`    starting worker process ${stack.extraWorkers.length + 2}…`);
+          await stack.addWorker();
+        }
+        // Its JIT and connections warm on a few cases of its own first, as the first worker's did
+        // in the warm-up phase; otherwise a cold start would be charged to the batch.
+        // (Its people once per run: a third worker count in the same run goes without.)
+        if (!warmedThisRun) await runOurCases(ctx, ctx.people.extraWorkerWarmup[run]!, `warm-up with ${workers} workers`);
+        warmedThisRun = true;
+      }
+      const people = ctx.people.throughput[run]![wi]!;
+      say(
+        `(1) throughput ${tag}: ours, ${workers} worker${workers > 1 ? 's' : ''} — ${cases} mixed cases through the API, officer pool deciding`,
+      );
+      const workerSources = Object.fromEntries([stack.worker, ...stack.extraWorkers].map((p, i) => [`worker#${i}`, pidOf(p)]));
+      const meter = startCpuMeter({
+        temporal: pidOf(stack.temporal.proc),
+        ...temporalDatabaseSources(stack),
+        ferretdb: pidOf(stack.ferretdb.proc),
+        ...(ctx.pgDatabase ? { postgresql: { postgresDatabase: ctx.pgDatabase } } : {}),
+        ...workerSources,
+        api: pidOf(stack.api),
+        simulator: pidOf(stack.simulator),
+        driver: { self: true },
+      });
+      const ours = await runOurCases(ctx, people, `ours ${tag}, ${workers}w`);
+      const cpu = byProcess(meter.stop());
+      oursRuns.get(workers)!.push({ seconds: ours.seconds, cpu, decisionMs: ours.decisionMs });
+      ours.ids.forEach((caseId, i) => settled.push({ caseId, person: people[i]! }));
+      say(`    ours: ${ours.casesPerSecond.toFixed(2)} cases/s (${ours.seconds.toFixed(1)} s), CPU ${cpuLine(cpu, cases)}`);
+    }
+  }
+  await stack.stopExtraWorkers();
+
+  const side = (runs: Array<{ seconds: number; cpu: Record<string, number> }>): SideFigures => ({
+    casesPerSecond: spread(runs.map((r) => cases / r.seconds)),
+    seconds: spread(runs.map((r) => r.seconds)),
+    cpuPerCase: perCase(
+      runs.map((r) => r.cpu),
+      cases,
+    ),
+  });
+  return {
+    figures: {
+      topology,
+      cases,
+      runs: ctx.runs,
+      mix,
+      logLevel: ctx.logLevel,
+      floor: side(floorRuns),
+      ours: ctx.workerCounts.map((workers) => {
+        const runs = oursRuns.get(workers)!;
+        return { workers, ...side(runs), decisionUnderLoadMs: latencySpread(runs.map((r) => latencies(r.decisionMs))) };
+      }),
+    },
+    settled,
+    floorSampleIds,
+  };
+}
+
+/** `temporal 0.012 worker 0.034 …` CPU seconds per case, for the progress lines. */
+function cpuLine(cpu: Record<string, number>, cases: number): string {
+  return `s/case: ${Object.entries(cpu)
+    .map(([k, v]) => `${k} ${(v / cases).toFixed(3)}`)
+    .join(', ')}`;
 }

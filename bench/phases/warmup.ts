@@ -1,31 +1,43 @@
 /**
- * Warm-up (not measured): JIT, connections and caches on both sides; and the floor's shape,
- * read from the history of one of our settled town cases so the floor does the same amount of
- * Temporal work (activities and updates) with none of our logic.
+ * Warm-up (not measured): JIT, connections and caches on both sides; and the floor's shapes,
+ * read from the histories of our settled warm-up cases — one per kind of the throughput mix
+ * (town, points, family with children) — so the floor does the same amount of Temporal work
+ * (activities and updates) for the same mix, with none of our logic.
  */
 import { settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import type { BenchContext } from '../context';
 import { countEvents, runFloorCases, runOurCases } from '../drive';
 import type { FloorInput } from '../floor/floor.workflow';
+import type { PersonKind } from '../lib/people';
 import { say } from '../lib/progress';
 
-export async function warmUp(ctx: BenchContext): Promise<FloorInput> {
-  say(`warm-up: ${ctx.sizes.warmup} cases each side (not measured)`);
+/** The floor's shapes in the order of the throughput mix (bench/lib/people.ts mixedPeople). */
+export interface FloorShapes {
+  kinds: PersonKind[];
+  shapes: FloorInput[];
+}
+
+export async function warmUp(ctx: BenchContext): Promise<FloorShapes> {
+  say(`warm-up: ${ctx.sizes.warmup} mixed cases each side (not measured)`);
   const warm = await runOurCases(ctx, ctx.people.warmup, 'warm-up');
-  const shapeFromHistory = countEvents(
-    await ctx.client.workflow.getHandle(settlementCaseWorkflowId(warm.ids[0]!)).fetchHistory(),
-  );
-  // Our town case: 1 write at submission; per department a lookup and a write, then (after the
-  // decision) a reservation and a write; then the registration stretch. The rest goes to `end`.
-  const branches = shapeFromHistory.updates;
-  const floorShape: FloorInput = { branches, start: 1, before: 2, after: 2, end: 0 };
-  floorShape.end = Math.max(
-    0,
-    shapeFromHistory.activities - floorShape.start - branches * (floorShape.before + floorShape.after),
-  );
-  say(
-    `    a settled town case: ${shapeFromHistory.activities} activities, ${branches} updates → floor shape ${JSON.stringify(floorShape)}`,
-  );
-  await runFloorCases(ctx, ctx.sizes.warmup, floorShape, 'floor warm-up');
-  return floorShape;
+  const kinds: PersonKind[] = [];
+  const shapes: FloorInput[] = [];
+  for (const [i, person] of ctx.people.warmup.entries()) {
+    if (kinds.includes(person.kind)) continue;
+    const shapeFromHistory = countEvents(
+      await ctx.client.workflow.getHandle(settlementCaseWorkflowId(warm.ids[i]!)).fetchHistory(),
+    );
+    // E.g. a town case: 1 write at submission; per department a lookup and a write, then (after
+    // the decision) a reservation and a write; then the registration stretch. The rest goes to `end`.
+    const branches = shapeFromHistory.updates;
+    const shape: FloorInput = { branches, start: 1, before: 2, after: 2, end: 0 };
+    shape.end = Math.max(0, shapeFromHistory.activities - shape.start - branches * (shape.before + shape.after));
+    say(
+      `    a settled ${person.kind} case: ${shapeFromHistory.activities} activities, ${branches} updates → floor shape ${JSON.stringify(shape)}`,
+    );
+    kinds.push(person.kind);
+    shapes.push(shape);
+  }
+  await runFloorCases(ctx, ctx.sizes.warmup, shapes, 'floor warm-up');
+  return { kinds, shapes };
 }

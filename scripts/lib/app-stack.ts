@@ -84,6 +84,8 @@ export interface AppStack {
   readonly temporalAddress: string;
   /** Where Temporal keeps its state, in words (a restart finds it there). */
   readonly temporalState: string;
+  /** The cluster server's PostgreSQL databases (history, visibility); absent for the dev server. */
+  readonly temporalDatabases?: readonly string[];
   /** MONGODB_URI of the app processes (with mongoUriOptions). */
   readonly mongoUri: string;
   /** The PostgreSQL database under FerretDB, when it is on PostgreSQL (FERRETDB_POSTGRESQL_URL). */
@@ -96,6 +98,8 @@ export interface AppStack {
   temporal: RunningTemporal | { proc: ManagedProcess; address: string };
   ferretdb: RunningFerretdb;
   worker: ManagedProcess;
+  /** Workers started by addWorker() beside `worker`, polling the same task queue (the bench's "two workers"). */
+  readonly extraWorkers: ManagedProcess[];
   api: ManagedProcess;
   simulator: ManagedProcess;
   /** A Bearer token for this stack's API. */
@@ -104,6 +108,10 @@ export interface AppStack {
   client(): Promise<Client>;
   /** Starts a worker process and waits until it polls its task queue. */
   startWorker(): Promise<ManagedProcess>;
+  /** Starts one more worker process beside the running one(s) and waits until it polls. */
+  addWorker(): Promise<ManagedProcess>;
+  /** Stops (SIGTERM, graceful) the workers addWorker() started. */
+  stopExtraWorkers(): Promise<void>;
   /** kill -9 of the worker, as a crash would. */
   killWorker(): Promise<void>;
   /** Stops the API (SIGTERM) and starts it again on the same port, as an orchestrator would. */
@@ -338,6 +346,7 @@ async function startAll(
     apiUrl,
     simulatorUrl,
     temporalAddress: temporal.address,
+    ...(cluster ? { temporalDatabases: [cluster.database, cluster.visibilityDatabase] } : {}),
     temporalState: cluster
       ? `PostgreSQL databases ${cluster.database} and ${cluster.visibilityDatabase}`
       : persistent
@@ -352,6 +361,7 @@ async function startAll(
     temporal,
     ferretdb,
     worker,
+    extraWorkers: [],
     api,
     simulator,
     token: (caller) => mintToken(caller, { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
@@ -359,6 +369,14 @@ async function startAll(
     async startWorker() {
       stack.worker = await startWorker();
       return stack.worker;
+    },
+    async addWorker() {
+      const proc = await startWorker();
+      stack.extraWorkers.push(proc);
+      return proc;
+    },
+    async stopExtraWorkers() {
+      for (const p of stack.extraWorkers.splice(0)) await p.stop(30_000);
     },
     async restartApi() {
       await stack.api.stop(5000);
@@ -380,13 +398,14 @@ async function startAll(
       stack.ferretdb = await launchFerretdb(); // the same port and SQLite directory as before
     },
     logTails(lines = 15) {
-      return [stack.temporal.proc, stack.ferretdb.proc, stack.simulator, stack.worker, stack.api]
+      return [stack.temporal.proc, stack.ferretdb.proc, stack.simulator, stack.worker, ...stack.extraWorkers, stack.api]
         .map((p) => `--- ${p.name} (${p.logFile})\n${tailLog(p.logFile, lines)}`)
         .join('\n');
     },
     async stop() {
       await connection?.close().catch(() => undefined);
-      for (const p of [stack.api, stack.worker, stack.simulator, stack.ferretdb.proc, stack.temporal.proc]) await p.stop(5000);
+      const procs = [stack.api, ...stack.extraWorkers, stack.worker, stack.simulator, stack.ferretdb.proc, stack.temporal.proc];
+      for (const p of procs) await p.stop(5000);
       for (const f of afterStop) await f().catch(() => undefined);
     },
   };

@@ -40,6 +40,14 @@ const CONFIG_SCHEMA = z.object({
    * The driver's connection pool per process. FerretDB on PostgreSQL needs its own pool to exceed
    * the sum of these over every process (the launchers check it: scripts/lib/store.ts).
    */
+  /**
+   * Reopen the MongoDB client in place after 5 silent heartbeat periods (models/mongo-watchdog.ts);
+   * false leaves it to /healthz and an orchestrator's restart alone.
+   */
+  MONGODB_REOPEN_SILENT_CLIENT: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   /**
    * When MongoDB is FerretDB on PostgreSQL: that PostgreSQL database. The worker then adds the

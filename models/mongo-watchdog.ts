@@ -119,7 +119,14 @@ export function watchMongo(conn: Connection, opts: WatchOptions): MongoWatchdog 
 
 /** A process's MongoDB connection (retried until it answers at start-up) and its watchdog. */
 export async function connectWatchedMongo(
-  config: Pick<Config, 'MONGODB_URI' | 'MONGODB_SERVER_SELECTION_TIMEOUT_MS' | 'MONGODB_HEARTBEAT_MS' | 'MONGODB_MAX_POOL_SIZE'>,
+  config: Pick<
+    Config,
+    | 'MONGODB_URI'
+    | 'MONGODB_SERVER_SELECTION_TIMEOUT_MS'
+    | 'MONGODB_HEARTBEAT_MS'
+    | 'MONGODB_MAX_POOL_SIZE'
+    | 'MONGODB_REOPEN_SILENT_CLIENT'
+  >,
   logger: Logger,
 ): Promise<{ mongo: Connection; watchdog: MongoWatchdog }> {
   const opts = {
@@ -130,7 +137,7 @@ export async function connectWatchedMongo(
   };
   const mongo = await retryUntil('MongoDB', logger, () => connectMongo(opts));
   const watchdog = watchMongo(mongo, {
-    reopen: true,
+    reopen: config.MONGODB_REOPEN_SILENT_CLIENT,
     uri: opts.uri,
     openOptions: mongoOpenOptions(opts),
     heartbeatMs: opts.heartbeatFrequencyMS,

@@ -8,6 +8,7 @@
  * come from the decision instant, not the clock, so a retry next January still numbers in the
  * year of the decision.
  */
+import { indexesOnce } from '../models/indexes-once';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'mongoose';
 import {
@@ -47,8 +48,7 @@ export interface DecisionLetterDeps {
 export function createDecisionLetterActivities({ mongo, authorities = allAuthorities() }: DecisionLetterDeps) {
   const numbers = decisionNumberModel(mongo);
   // The unique index on documentNumber must exist before the first number is stored.
-  let indexes: Promise<unknown> | undefined;
-  const ready = () => (indexes ??= numbers.init());
+  const ready = indexesOnce(numbers);
 
   return {
     async issueDecisionNumber(input: IssueDecisionNumberInput): Promise<{ documentNumber: string }> {

@@ -9,6 +9,7 @@
  * written to the pool and audited (capacity_changes). A full school level never refuses the
  * family (§21–23): the child joins the area's waiting list and is placed in turn.
  */
+import { indexesOnce } from '../models/indexes-once';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'mongoose';
 import {
@@ -66,8 +67,7 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
   const changes = capacityChangeModel(mongo);
   const waitlist = schoolWaitlistModel(mongo);
   // The (pool, holder) unique index must exist before the first slot is taken.
-  let indexes: Promise<unknown> | undefined;
-  const ready = () => (indexes ??= Promise.all([slots.init(), reservations.init()]));
+  const ready = indexesOnce(slots, reservations);
 
   /**
    * The pool's capacity as the policy data gives it today, written to the pool document (created

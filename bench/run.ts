@@ -27,7 +27,7 @@ import { join, relative } from 'node:path';
 import { stopAll } from '../scripts/lib/processes';
 import { freePort } from '../scripts/lib/processes';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb } from '../scripts/lib/services';
-import { startBench } from './context';
+import { startBench, type BenchContext } from './context';
 import { machine } from './lib/measure';
 import { elapsedSeconds, loadAverage, noteLoad, say } from './lib/progress';
 import { parseBenchOptions } from './options';
@@ -74,6 +74,16 @@ async function main(): Promise<void> {
     say('      far longer than 10 minutes at the default sizes (README "Benchmarks"); --quick is the practical choice.');
   }
   say(`state and logs in ${relative(ROOT, runDir)}`);
+  /** Stops the stack (if one still runs) and everything else; a finished run's state goes. */
+  const finish = async (ctx?: BenchContext) => {
+    if (ctx) {
+      await ctx.mongo.close();
+      await ctx.stack.stop();
+    }
+    await stopAll();
+    runCleanups();
+    if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+  };
   if (opts.only === 'reservations') {
     await reservationsOnly(runDir, bins.ferretdb);
     return;
@@ -88,11 +98,7 @@ async function main(): Promise<void> {
           .map((r) => r.join(' | '))
           .join('\n')}\n\n`,
       );
-    await ctx.mongo.close();
-    await ctx.stack.stop();
-    await stopAll();
-    runCleanups();
-    if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+    await finish(ctx);
     return;
   }
 
@@ -101,11 +107,7 @@ async function main(): Promise<void> {
   noteLoad('throughput');
   if (opts.only === 'throughput') {
     process.stdout.write(`\n${throughputTable(throughput.figures)}\n\n`);
-    await ctx.mongo.close();
-    await ctx.stack.stop();
-    await stopAll();
-    runCleanups();
-    if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+    await finish(ctx);
     return;
   }
   const townIds = throughput.settled.filter((c) => c.person.kind === 'town').map((c) => c.caseId);
@@ -166,10 +168,7 @@ async function main(): Promise<void> {
     loadAverage,
   };
   await report(results, !opts.noWrite);
-
-  await stopAll();
-  runCleanups();
-  if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
+  await finish();
 }
 
 /** `--only reservations`: FerretDB (on a throw-away PostgreSQL database, or SQLite) and figure (6) alone. */

@@ -9,9 +9,8 @@ import type { Connection } from 'mongoose';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
-import pg from 'pg';
 import { connectMongo } from '../../models/connection';
-import { ensurePostgresqlIndexes } from '../../models/postgresql-indexes';
+import { analyzePostgresql, ensurePostgresqlIndexes } from '../../models/postgresql-indexes';
 import type { BenchContext } from '../context';
 import { say, ticker } from './progress';
 
@@ -55,14 +54,7 @@ export async function dedicatedApi(ctx: BenchContext, name: string): Promise<Ded
     base,
     token,
     analyze: async () => {
-      if (!postgresqlUrl) return;
-      const client = new pg.Client({ connectionString: postgresqlUrl });
-      await client.connect();
-      try {
-        await client.query(`ANALYZE`);
-      } finally {
-        await client.end();
-      }
+      if (postgresqlUrl) await analyzePostgresql(postgresqlUrl);
     },
     close: async () => {
       await new Promise((resolve) => server.close(resolve));

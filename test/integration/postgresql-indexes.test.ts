@@ -12,7 +12,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Connection, Model } from 'mongoose';
-import pg from 'pg';
 import type { OfficerActor } from '../../app/actor';
 import { inboxFilter } from '../../app/queries/officer-inbox';
 import { stuckFilter } from '../../app/queries/stuck-cases';
@@ -20,7 +19,7 @@ import { auditEventModel } from '../../models/audit-event.model';
 import { caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
 import { noticeModel } from '../../models/notice.model';
-import { ensurePostgresqlIndexes } from '../../models/postgresql-indexes';
+import { analyzePostgresql, ensurePostgresqlIndexes } from '../../models/postgresql-indexes';
 import { mongoUriFor } from '../support/services';
 
 const postgresqlUrl = process.env.FERRETDB_POSTGRESQL_URL;
@@ -107,13 +106,7 @@ describe(
       const created = await ensurePostgresqlIndexes({ mongo, postgresqlUrl: postgresqlUrl! });
       assert.ok(created.some((c) => c.collection === 'cases' && c.field === '_id'));
       // Statistics as autovacuum would gather them in time: the planner's choice rests on them.
-      const client = new pg.Client({ connectionString: postgresqlUrl });
-      await client.connect();
-      try {
-        await client.query(`ANALYZE`);
-      } finally {
-        await client.end();
-      }
+      await analyzePostgresql(postgresqlUrl!);
     });
 
     after(async () => {

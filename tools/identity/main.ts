@@ -5,8 +5,7 @@
  */
 import { loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
-import { retryUntil } from '../../config/retry';
-import { connectMongo } from '../../models/connection';
+import { connectWatchedMongo } from '../../models/mongo-watchdog';
 import { DEV_ACCOUNTS_FILE, loadAccounts } from './accounts';
 import { identityIssuer } from './issuer';
 import { createIdentityProvider } from './provider';
@@ -22,14 +21,12 @@ async function main(): Promise<void> {
   const accounts = await loadAccounts(config.IDENTITY_ACCOUNTS_FILE ?? DEV_ACCOUNTS_FILE);
   const url = new URL(config.MONGODB_URI);
   url.pathname = `/${IDENTITY_DATABASE}`;
-  const conn = await retryUntil('MongoDB', logger, () =>
-    connectMongo({ uri: url.toString(), serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS }),
-  );
+  const { mongo: conn } = await connectWatchedMongo({ ...config, MONGODB_URI: url.toString() }, logger);
   const issuer = identityIssuer(config);
   const idp = await createIdentityProvider({
     issuer,
     audience: config.AUTH_AUDIENCE,
-    db: conn.db!,
+    db: () => conn.db!,
     accounts,
     dataDir: config.IDENTITY_DATA_DIR,
     webRedirectUris: config.IDENTITY_WEB_REDIRECT_URIS,

@@ -34,8 +34,13 @@ export interface MongoAdapterFactory {
   ensureIndexes(): Promise<void>;
 }
 
-export function createMongoAdapter(db: mongo.Db, now: () => Date = () => new Date()): MongoAdapterFactory {
-  const records: mongo.Collection<OidcRecord> = db.collection<OidcRecord>(OIDC_COLLECTION);
+/**
+ * `db` may be a function: the process's client can be reopened (models/mongo-watchdog.ts), and
+ * then the Db of the old one must not be used again.
+ */
+export function createMongoAdapter(db: mongo.Db | (() => mongo.Db), now: () => Date = () => new Date()): MongoAdapterFactory {
+  const dbOf = typeof db === 'function' ? db : () => db;
+  const records = (): mongo.Collection<OidcRecord> => dbOf().collection<OidcRecord>(OIDC_COLLECTION);
 
   class MongoAdapter implements Adapter {
     constructor(private readonly model: string) {}
@@ -50,48 +55,48 @@ export function createMongoAdapter(db: mongo.Db, now: () => Date = () => new Dat
       if (payload.grantId) doc.grantId = payload.grantId;
       if (payload.uid) doc.uid = payload.uid;
       if (payload.userCode) doc.userCode = payload.userCode;
-      await records.replaceOne({ _id: doc._id }, doc, { upsert: true });
+      await records().replaceOne({ _id: doc._id }, doc, { upsert: true });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      return live(await records.findOne({ _id: this.key(id) }), now());
+      return live(await records().findOne({ _id: this.key(id) }), now());
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      return live(await records.findOne({ model: this.model, uid }), now());
+      return live(await records().findOne({ model: this.model, uid }), now());
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      return live(await records.findOne({ model: this.model, userCode }), now());
+      return live(await records().findOne({ model: this.model, userCode }), now());
     }
 
     async consume(id: string): Promise<void> {
-      const r = await records.findOne({ _id: this.key(id) });
+      const r = await records().findOne({ _id: this.key(id) });
       if (!r) return;
       const payload = JSON.parse(r.payload) as AdapterPayload;
       payload.consumed = Math.floor(now().getTime() / 1000);
-      await records.updateOne({ _id: r._id }, { $set: { payload: JSON.stringify(payload) } });
+      await records().updateOne({ _id: r._id }, { $set: { payload: JSON.stringify(payload) } });
     }
 
     async destroy(id: string): Promise<void> {
-      await records.deleteOne({ _id: this.key(id) });
+      await records().deleteOne({ _id: this.key(id) });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await records.deleteMany({ grantId });
+      await records().deleteMany({ grantId });
     }
   }
 
   return {
     Adapter: MongoAdapter,
     async sweepExpired(at = now()) {
-      const { deletedCount } = await records.deleteMany({ expiresAt: { $lte: at } });
+      const { deletedCount } = await records().deleteMany({ expiresAt: { $lte: at } });
       return deletedCount;
     },
     async ensureIndexes() {
-      await records.createIndex({ model: 1, uid: 1 });
-      await records.createIndex({ grantId: 1 });
-      await records.createIndex({ expiresAt: 1 });
+      await records().createIndex({ model: 1, uid: 1 });
+      await records().createIndex({ grantId: 1 });
+      await records().createIndex({ expiresAt: 1 });
     },
   };
 }

@@ -24,7 +24,8 @@ export interface IdentityProviderDeps {
   issuer: string;
   /** `aud` of the access tokens: the API's AUTH_AUDIENCE. */
   audience: string;
-  db: mongo.Db;
+  /** The identity database, or how to get it now (a reopened client has a new one). */
+  db: mongo.Db | (() => mongo.Db);
   accounts: AccountStore;
   /** Where jwks.json and cookie-keys.json live (made on first start). */
   dataDir: string;

@@ -6,8 +6,7 @@
  */
 import { loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
-import { retryUntil } from '../../config/retry';
-import { connectMongo } from '../../models/connection';
+import { connectWatchedMongo } from '../../models/mongo-watchdog';
 import { createSimulatorApp } from './app';
 import { everyoneIn, loadPeople, simulatorPeopleSources } from './people-file';
 import { seedDepartmentSystems } from './seed';
@@ -26,12 +25,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'department-systems-simulator' });
   const sources = simulatorPeopleSources(config.SIMULATOR_PEOPLE);
   const entries = loadPeople(sources);
-  const conn = await retryUntil('MongoDB', logger, () =>
-    connectMongo({
-      uri: simulatorMongoUri(config.MONGODB_URI),
-      serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
-    }),
-  );
+  // Watched like the engine's own processes: a client that stays silent after an outage is
+  // reopened (models/mongo-watchdog.ts), or every lookup would answer 503 from then on.
+  const { mongo: conn } = await connectWatchedMongo({ ...config, MONGODB_URI: simulatorMongoUri(config.MONGODB_URI) }, logger);
   const seeded = await seedDepartmentSystems(conn, everyoneIn(entries));
   logger.info(
     { database: SIMULATOR_DATABASE, sources, files: new Set(entries.map((e) => e.source)).size, ...seeded },

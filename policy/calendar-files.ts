@@ -1,0 +1,32 @@
+/**
+ * Reads the working-day calendar files (policy/calendar/<year>.json, one per State Council
+ * notice year; see calendar/README.md) for the statutory clock of issue 13. Beside the data, like
+ * the other policy loaders (policy-files.ts). Processes that count deadlines load the files here
+ * and hand them to workflows as data; workflows build the calendar with workingCalendar().
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { workingCalendar, type CalendarYear, type WorkingCalendar } from '../domain/working-days';
+import { parseCalendarYear } from '../domain/working-days.parse';
+
+export const CALENDAR_DIR = join(__dirname, 'calendar');
+const YEAR_FILE = /^(\d{4})\.json$/;
+
+/** Every year file, validated, ascending by year; a file must be named after the year it declares. */
+export function loadCalendarYears(dir = CALENDAR_DIR): CalendarYear[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const named = YEAR_FILE.exec(f);
+      if (!named) throw new Error(`calendar file ${f} in ${dir}: the name must be the year, e.g. 2026.json`);
+      const file = parseCalendarYear(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+      if (String(file.year) !== named[1]) throw new Error(`calendar file ${f} declares the year ${file.year}`);
+      return file;
+    });
+}
+
+/** The working-day calendar of every shipped year (workingCalendar also refuses a day two files claim). */
+export function loadWorkingCalendar(dir = CALENDAR_DIR): WorkingCalendar {
+  return workingCalendar(loadCalendarYears(dir));
+}

@@ -11,7 +11,7 @@ import { TERMINAL_STATUSES, type Channel, type Locale } from '../domain/vocabula
 import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
-import { writeCaseFacts } from '../models/case-fact.model';
+import { writeCaseFacts, writeNewCaseFacts } from '../models/case-fact.model';
 import { isDuplicateKey } from '../models/duplicate-key';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
 import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
@@ -56,39 +56,40 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
   const notices = noticeModel(mongo);
 
   /**
-   * Writes the projection; true when `seq` is what the read model now holds (written now, or by
-   * an earlier attempt of this same transition), false when a newer transition already won.
+   * Writes the projection. `written` is true when `seq` is what the read model now holds (written
+   * now, or by an earlier attempt of this same transition), false when a newer transition already
+   * won; `before` is the projection it replaced, when it replaced one.
    */
-  async function project(seq: number, state: CaseState): Promise<boolean> {
+  async function project(seq: number, state: CaseState): Promise<{ written: boolean; before?: CaseState }> {
     const doc = caseDocOf(seq, state);
     // Newer transitions win: an older one retried late matches nothing and changes nothing.
-    const res = await cases.replaceOne({ _id: state.caseId, seq: trusted({ $lt: seq }) }, doc);
-    if (res.matchedCount > 0) return true;
+    const before = await cases
+      .findOneAndReplace({ _id: state.caseId, seq: trusted({ $lt: seq }) }, doc, { returnDocument: 'before' })
+      .lean<CaseState>();
+    if (before) return { written: true, before };
     try {
       await cases.create(doc);
-      return true;
+      return { written: true };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // Fine only if it is this case's own document at an equal or newer seq; a clash on another
       // unique key (the case number) must not lose the projection silently, so it is retried.
       const stored = await cases.findById(state.caseId, { seq: 1 }).lean();
       if (!stored || stored.seq < seq) throw err;
-      return stored.seq === seq;
+      return { written: stored.seq === seq };
     }
   }
 
-  async function appendAudit(caseId: string, seq: number, entries: AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await auditEvents.bulkWrite(
-      entries.map((e, n) => ({
-        updateOne: {
-          filter: { _id: `${caseId}:${seq}:${n}` },
-          update: { $setOnInsert: { ...e, caseId, seq, n } },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
+  /** Every audit line of a transition: its numbered lines, then one per notice (keyed by the notice id). */
+  async function appendAudit(caseId: string, seq: number, entries: AuditEntry[], noticeAudit: AuditEntry[]): Promise<void> {
+    const line = (e: AuditEntry, id: string, n: number) => ({
+      updateOne: { filter: { _id: id }, update: { $setOnInsert: { ...e, caseId, seq, n } }, upsert: true },
+    });
+    const ops = [
+      ...entries.map((e, n) => line(e, `${caseId}:${seq}:${n}`, n)),
+      ...noticeAudit.map((e) => line(e, `${caseId}:${seq}:${String(e.data?.noticeId)}`, 1000)),
+    ];
+    if (ops.length > 0) await auditEvents.bulkWrite(ops, { ordered: false });
   }
 
   function addressesFor(
@@ -132,27 +133,23 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
     }
   }
 
-  async function queueNotices(caseId: string, seq: number, requests: NoticeRequest[], state: CaseState): Promise<AuditEntry[]> {
+  /** Stores the transition's notices, rendered, in one round trip; returns their audit lines. */
+  async function queueNotices(caseId: string, requests: NoticeRequest[], state: CaseState): Promise<AuditEntry[]> {
     const audit: AuditEntry[] = [];
+    const ops = [];
     for (const req of requests) {
       for (const { channel, locale, recipient } of addressesFor(req.to, state)) {
         const id = `${caseId}:${req.event}:${req.key}:${channel}:${recipient.kind}`;
         const rendered = renderOrExplain(req, channel, locale);
-        await notices.updateOne(
-          { _id: id },
-          {
-            $setOnInsert: {
-              caseId,
-              event: req.event,
-              channel,
-              locale,
-              recipient,
-              ...rendered,
-              createdAt: new Date(),
+        ops.push({
+          updateOne: {
+            filter: { _id: id },
+            update: {
+              $setOnInsert: { caseId, event: req.event, channel, locale, recipient, ...rendered, createdAt: new Date() },
             },
+            upsert: true,
           },
-          { upsert: true },
-        );
+        });
         // Written on every attempt (keyed by the notice id), so a crash between the two writes loses nothing.
         audit.push({
           type: 'notice',
@@ -164,30 +161,22 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
         });
       }
     }
+    if (ops.length > 0) await notices.bulkWrite(ops, { ordered: false });
     return audit;
   }
 
   return {
     async recordCaseTransition(input: CaseTransitionInput): Promise<void> {
       const { state, seq } = input;
-      const noticeAudit = await queueNotices(state.caseId, seq, input.notices, state);
-      await appendAudit(state.caseId, seq, input.audit);
-      // Notice audit lines are keyed by the notice id, apart from the transition's numbered lines.
-      if (noticeAudit.length > 0) {
-        await auditEvents.bulkWrite(
-          noticeAudit.map((e) => ({
-            updateOne: {
-              filter: { _id: `${state.caseId}:${seq}:${String(e.data?.noticeId)}` },
-              update: { $setOnInsert: { ...e, caseId: state.caseId, seq, n: 1000 } },
-              upsert: true,
-            },
-          })),
-          { ordered: false },
-        );
-      }
+      const noticeAudit = await queueNotices(state.caseId, input.notices, state);
+      await appendAudit(state.caseId, seq, input.audit, noticeAudit);
       // The dashboard's facts follow the projection: an older transition retried late does not
-      // overwrite a newer one's (a supplement answered since, say), a retry of this one does.
-      if (await project(seq, state)) await writeCaseFacts(mongo, state);
+      // overwrite a newer one's (a supplement answered since, say), a retry of this one does
+      // (all of them: the attempt that projected may have stopped before its facts).
+      const { written, before } = await project(seq, state);
+      if (!written) return;
+      if (before) await writeNewCaseFacts(mongo, state, before);
+      else await writeCaseFacts(mongo, state);
     },
   };
 }

@@ -49,7 +49,25 @@ export function caseFactModel(conn: Connection): Model<CaseFactDoc> {
  * supplement round's outcome changes (open → answered / lapsed / closed): those are replaced.
  */
 export async function writeCaseFacts(conn: Connection, ...states: CaseState[]): Promise<void> {
-  const facts = states.flatMap(caseFacts);
+  await writeFacts(conn, states.flatMap(caseFacts));
+}
+
+/**
+ * Writes the facts `state` shows that `before` (the projection it replaced) did not show, or
+ * showed otherwise: a transition adds a fact or two, and re-inserting every earlier one only to
+ * be refused as a duplicate costs FerretDB a failed insert each. Sound because the projection
+ * is written in `seq` order and a stored projection's facts are written before the next
+ * transition's (the same activity writes both, and the workflow awaits it).
+ */
+export async function writeNewCaseFacts(conn: Connection, state: CaseState, before: CaseState): Promise<void> {
+  const seen = new Map(caseFacts(before).map((f) => [f._id, JSON.stringify(f)]));
+  await writeFacts(
+    conn,
+    caseFacts(state).filter((f) => seen.get(f._id) !== JSON.stringify(f)),
+  );
+}
+
+async function writeFacts(conn: Connection, facts: CaseFact[]): Promise<void> {
   const model = caseFactModel(conn);
   const settled = facts.filter((f) => f.kind !== 'supplement');
   const changing = facts.filter((f) => f.kind === 'supplement');

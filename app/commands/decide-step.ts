@@ -55,7 +55,7 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
     throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot decide the ${department} step`);
   }
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
-  return officerStepUpdate(deps, caseId, actor.department, refused, () =>
+  return officerStepUpdate(deps, current, actor.department, refused, () =>
     handle.executeUpdate(decideUpdate, {
       updateId: `decide:${actor.department}:${requestId}`,
       args: [{ ...request, officerDepartment: actor.department, officerId: actor.sub }],

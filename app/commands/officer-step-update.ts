@@ -1,18 +1,20 @@
 /**
  * What every officer's Update on a step shares (decide, claim, release): the call within the
  * API's Temporal deadline, a refusal audited and turned into an AppError, and the answer — the
- * step as the workflow now holds it, as the officer may see it (the read model may lag).
+ * step as the workflow now holds it, as the officer may see it (the read model may lag). The
+ * answer is made from the workflow's step and the case the caller loaded before the Update: the
+ * officer's view of a step depends on nothing else, so the case is not read a second time.
  */
 import type { StepState } from '../../domain/case-state';
 import type { Department } from '../../domain/vocabulary';
-import { existingCase } from '../case-store';
+import type { LoadedCase } from '../case-store';
 import type { AppDeps } from '../deps';
 import { officerView, type OfficerCaseView } from '../views/case-views';
 import { withTemporalDeadline, workflowRefusal } from '../workflow-calls';
 
 export async function officerStepUpdate(
   deps: AppDeps,
-  caseId: string,
+  loaded: LoadedCase,
   department: Department,
   refused: (why: string) => Promise<void>,
   update: () => Promise<StepState>,
@@ -26,6 +28,5 @@ export async function officerStepUpdate(
     await refused(refusal.code);
     throw refusal;
   }
-  const c = await existingCase(deps, caseId);
-  return officerView({ ...c, steps: { ...c.steps, [department]: step } }, department).step;
+  return officerView({ ...loaded, steps: { ...loaded.steps, [department]: step } }, department).step;
 }

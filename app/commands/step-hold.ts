@@ -44,13 +44,13 @@ export async function changeStepHold(
     });
 
   // A made-up case id is "no such case" before anything is audited: audit lines belong to real cases.
-  await existingCase(deps, caseId);
+  const current = await existingCase(deps, caseId);
   if (department !== actor.department) {
     await refused('wrong_department');
     throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot ${kind} the ${department} step`);
   }
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
-  return officerStepUpdate(deps, caseId, department, refused, () =>
+  return officerStepUpdate(deps, current, department, refused, () =>
     handle.executeUpdate(UPDATES[kind], {
       updateId: `${kind}:${actor.department}:${requestId}`,
       args: [

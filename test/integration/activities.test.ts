@@ -26,6 +26,7 @@ import type { CaseState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
 import { HOUSEHOLD_TYPE, type Application, type District, type Town } from '../../domain/vocabulary';
 import { auditEventModel } from '../../models/audit-event.model';
+import { caseFactModel } from '../../models/case-fact.model';
 import { backfillOpenFlag, caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
 import { noticeModel } from '../../models/notice.model';
@@ -217,6 +218,45 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
         /duplicate key|E11000/i,
       );
       assert.equal(await caseModel(mongo).countDocuments({ _id: second.caseId }), 0);
+    });
+
+    it('when a transition follows another, then it writes the dashboard facts that changed, and a retry of it writes them all', async () => {
+      const first = caseStateOf(DEMO_PEOPLE.townOwner);
+      const facts = caseFactModel(mongo);
+      await run(acts.recordCaseTransition, { seq: 1, state: first, audit: [], notices: [] });
+      assert.deepEqual(
+        (await facts.find({ caseId: first.caseId }).lean()).map((f) => f.kind),
+        ['opened'],
+      );
+      const at = new Date(Date.parse(first.submittedAt) + 3_600_000).toISOString();
+      const police = first.steps.police!;
+      const decided: CaseState = {
+        ...first,
+        lastProgressAt: at,
+        steps: {
+          ...first.steps,
+          police: {
+            ...police,
+            status: 'approved',
+            waitingSince: first.submittedAt,
+            dueAt: new Date(Date.parse(first.submittedAt) + 86_400_000).toISOString(),
+            decision: { kind: 'approve', by: 'officer-police', role: 'officer', at },
+          },
+        },
+      };
+      // Gone behind the activity's back: a transition that only adds the decision leaves it gone,
+      // which shows it did not insert the facts the projection it replaced already showed.
+      await facts.deleteOne({ _id: `${first.caseId}:opened` });
+
+      await run(acts.recordCaseTransition, { seq: 2, state: decided, audit: [], notices: [] });
+      assert.deepEqual(
+        (await facts.find({ caseId: first.caseId }).lean()).map((f) => f.kind),
+        ['decided'],
+      );
+
+      // A retry of the same transition cannot know what its first attempt wrote: it writes every fact.
+      await run(acts.recordCaseTransition, { seq: 2, state: decided, audit: [], notices: [] });
+      assert.deepEqual((await facts.find({ caseId: first.caseId }).lean()).map((f) => f.kind).sort(), ['decided', 'opened']);
     });
 
     it('when notices are queued, then they are rendered and no body or subject carries a full ID number', async () => {

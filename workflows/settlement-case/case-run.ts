@@ -4,7 +4,7 @@
  * writes them with the state in one `recordCaseTransition` (read model + audit + notices) and
  * updates the search attributes supervisors filter on.
  */
-import { CancellationScope, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { AuditEntry } from '../../domain/audit';
 import type { Area } from '../../domain/capacity';
 import type { CaseOutcomeInfo, CaseState, StepDecision, StepState } from '../../domain/case-state';
@@ -23,7 +23,9 @@ import {
   SupplementDueAtKey,
 } from '../search-attributes';
 import type { SettlementCaseInput } from './messages';
-import { records } from './activity-proxies';
+import { localRecords, records } from './activity-proxies';
+
+const HOUR_MS = 3_600_000;
 
 /** How a case ends without settling, as the first of its enders decided. */
 export interface Ending {
@@ -84,10 +86,17 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
   };
   const area = (input.application.district ?? input.application.town ?? '') as Area;
 
+  /**
+   * Cases started since `lean-transitions` write each transition with a local activity and move
+   * LastProgressAt only when another search attribute changes or it is an hour behind; cases
+   * started before keep the activity and the upsert per transition their histories recorded.
+   */
+  const lean = patched('lean-transitions');
   let seq = 0;
   let pendingAudit: AuditEntry[] = [];
   let pendingNotices: NoticeRequest[] = [];
   let lastSearchAttributes = '';
+  let lastProgressUpserted = 0;
   const syncSearchAttributes = (): void => {
     const sum = summarize(state);
     const attrs = {
@@ -97,11 +106,14 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
       failing: sum.failingChecks,
       overdue: sum.overdue,
       supplementDueAt: sum.supplementDueAt,
-      lastProgressAt: state.lastProgressAt,
     };
-    const key = JSON.stringify(attrs);
-    if (key === lastSearchAttributes) return;
+    // LastProgressAt is for finding stale cases (days without progress): to the hour is enough,
+    // and upserting it with every transition would cost the server a visibility write each.
+    const progress = Date.parse(state.lastProgressAt);
+    const key = JSON.stringify(lean ? attrs : { ...attrs, lastProgressAt: state.lastProgressAt });
+    if (key === lastSearchAttributes && (!lean || progress - lastProgressUpserted < HOUR_MS)) return;
     lastSearchAttributes = key;
+    lastProgressUpserted = progress;
     upsertSearchAttributes([
       { key: CaseStatusKey, value: state.status },
       { key: CaseRouteKey, value: input.application.route },
@@ -128,7 +140,9 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     const batch = { seq, state: JSON.parse(JSON.stringify(state)) as CaseState, audit: pendingAudit, notices: pendingNotices };
     pendingAudit = [];
     pendingNotices = [];
-    const written = flushChain.then(() => CancellationScope.nonCancellable(() => records.recordCaseTransition(batch)));
+    const written = flushChain.then(() =>
+      CancellationScope.nonCancellable(() => (lean ? localRecords : records).recordCaseTransition(batch)),
+    );
     flushChain = written.catch(() => undefined);
     return written;
   };

@@ -133,20 +133,24 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
    * all colliding on the lowest free number: a reservation costs about the same whether it is
    * alone or one of hundreds in the area. Inserting stays the only admission (unique `_id`, so
    * never more than `limit` slots), and the (pool, holder) index keeps one slot per holder.
+   *
+   * Answers false when refused; when taken, the pool's use as the last read saw it with this
+   * slot in (a snapshot, like any count: other takers move it at once), or undefined for an
+   * unlimited pool, whose slots are never read.
    */
-  async function takeSlot(pool: string, holder: string, limit: number | null): Promise<boolean> {
+  async function takeSlot(pool: string, holder: string, limit: number | null): Promise<number | undefined | false> {
     if (limit === null) {
       try {
         await slots.create({ _id: `${pool}#${holder}`, pool, n: null, holder, takenAt: new Date() });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err; // this holder's slot, taken by an earlier attempt
       }
-      return true;
+      return undefined;
     }
     const order = holderOrder(holder, limit);
     for (;;) {
       const held = await slots.find({ pool }, { n: 1, holder: 1 }).lean();
-      if (held.some((s) => s.holder === holder)) return true;
+      if (held.some((s) => s.holder === holder)) return held.length;
       // Counted, not only numbered: slots above a lowered limit still hold their places.
       if (held.length >= limit) return false;
       const stale = held.some((s) => s.n !== null && s.n >= limit);
@@ -166,11 +170,13 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
         // Below a lowered limit, numbers alone no longer bound the count: two takers may each
         // have found a free number while only one place was left. Give it back (a refusal,
         // never an over-commit); only pools whose limit was lowered under held slots pay this.
-        if (stale && (await poolUse(mongo, pool)) > limit) {
+        if (stale) {
+          const used = await poolUse(mongo, pool);
+          if (used <= limit) return used;
           await slots.deleteOne({ _id: `${pool}#${n}`, holder });
           return false;
         }
-        return true;
+        return held.length + 1;
       }
     }
   }
@@ -194,12 +200,14 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
       const holder = `${input.caseId}:${input.item}`;
       const limit = await limitOf(input.pool, input.ref);
       const queued = input.kind === 'school_place' && limit !== null;
+      /** The pool's use seen when the slot was taken; undefined: count it. */
+      let taken: number | undefined | false;
       if (queued) {
         // Waiting children go first: a place that frees belongs to the longest-waiting child.
         const held = (await slots.findOne({ pool: input.pool, holder }).lean()) !== null;
         const { position, listed } = held ? { position: 0, listed: false } : await waitlistPosition(input.pool, holder);
         const free = limit - (await slots.countDocuments({ pool: input.pool }));
-        if (!held && (position >= free || !(await takeSlot(input.pool, holder, limit)))) {
+        if (!held && (position >= free || (await takeSlot(input.pool, holder, limit)) === false)) {
           if (!listed) {
             await waitlist.updateOne(
               { _id: `${input.pool}#${holder}` },
@@ -210,11 +218,14 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
           return { status: 'waiting', pool: input.pool, position: position + 1, limit };
         }
         await waitlist.deleteOne({ _id: `${input.pool}#${holder}` });
-      } else if (!(await takeSlot(input.pool, holder, limit))) {
-        const used = await poolUse(mongo, input.pool);
-        throw ApplicationFailure.nonRetryable(`no capacity left in ${input.pool} (${used}/${limit})`, CAPACITY_EXHAUSTED);
+      } else {
+        taken = await takeSlot(input.pool, holder, limit);
+        if (taken === false) {
+          const used = await poolUse(mongo, input.pool);
+          throw ApplicationFailure.nonRetryable(`no capacity left in ${input.pool} (${used}/${limit})`, CAPACITY_EXHAUSTED);
+        }
       }
-      const [, used] = await Promise.all([recordHeld(input), poolUse(mongo, input.pool)]);
+      const [, used] = await Promise.all([recordHeld(input), typeof taken === 'number' ? taken : poolUse(mongo, input.pool)]);
       return { status: 'held', pool: input.pool, used, limit };
     },
 

@@ -36,7 +36,7 @@ export type BenchSizes = ReturnType<typeof sizesFor>;
 export const TOPOLOGIES = ['dev-server', 'cluster'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
 
-export const ONLY_PHASES = ['reservations', 'dashboard', 'throughput', 'scale'] as const;
+export const ONLY_PHASES = ['reservations', 'dashboard', 'throughput', 'decisions', 'scale'] as const;
 
 export interface BenchOptions {
   sizes: BenchSizes;

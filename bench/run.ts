@@ -8,6 +8,7 @@
  *   npm run bench -- --only reservations  # FerretDB alone and figure (6) alone (printed, not written)
  *   npm run bench -- --only dashboard  # the dashboard phase, figure (7), alone (printed, not written)
  *   npm run bench -- --only throughput --cases 30 --runs 1   # warm-up and (1) alone, small (printed, not written)
+ *   npm run bench -- --only decisions  # warm-up, the open cases and (2) alone (printed, not written)
  *   npm run bench -- --runs 1          # each repeated figure once instead of three times
  *   npm run bench -- --workers 1       # the throughput phase with one worker process only (default 1,2)
  *   npm run bench -- --log-level warn  # the app's LOG_LEVEL (default info, as in production)
@@ -103,6 +104,15 @@ async function main(): Promise<void> {
   }
 
   const floorShapes = await warmUp(ctx);
+  if (opts.only === 'decisions') {
+    const open = await openCasesAndRss(ctx, floorShapes.shapes[0]!);
+    const d = await measureDecisionLatency(ctx, open.floorOpen, open.openIds);
+    const p50 = (x: { p50: { median: number } }) => x.p50.median.toFixed(1);
+    say(`(2) decision p50 ${p50(d.api)} ms (API) vs ${p50(d.rawUpdate)} ms (raw Update): ${d.ratioP50.median.toFixed(2)}×`);
+    say(`(2) ${JSON.stringify(d)}`);
+    await finish(ctx);
+    return;
+  }
   const throughput = await measureThroughput(ctx, floorShapes, firstTopology);
   noteLoad('throughput');
   if (opts.only === 'throughput') {

@@ -22,6 +22,7 @@ import {
   PendingDepartmentsKey,
   SupplementDueAtKey,
 } from '../search-attributes';
+import type { CaseTransitionInput } from '../../activities/case-record.activities';
 import type { SettlementCaseInput } from './messages';
 import { localRecords, records } from './activity-proxies';
 
@@ -130,19 +131,35 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
   /**
    * Transitions are written one at a time, in `seq` order: parallel department steps flush
    * concurrently, and a store without atomic conditional updates (FerretDB v1) would otherwise
-   * let an older snapshot overwrite a newer one.
+   * let an older snapshot overwrite a newer one. Under `lean-transitions`, a transition flushed
+   * while another waits behind the write in flight joins the waiting one (its state replaces the
+   * older snapshot, its lines and notices are added): one write instead of several when the
+   * departments' lookups or decisions land together, and each caller still resumes only once a
+   * state at least as new as its own is stored.
    */
   let flushChain: Promise<void> = Promise.resolve();
+  let waiting: { batch: CaseTransitionInput; written: Promise<void> } | undefined;
   const flush = (): Promise<void> => {
     seq += 1;
     state.lastProgressAt = now();
     syncSearchAttributes();
-    const batch = { seq, state: JSON.parse(JSON.stringify(state)) as CaseState, audit: pendingAudit, notices: pendingNotices };
+    const snapshot = JSON.parse(JSON.stringify(state)) as CaseState;
+    const [audit, notices] = [pendingAudit, pendingNotices];
     pendingAudit = [];
     pendingNotices = [];
-    const written = flushChain.then(() =>
-      CancellationScope.nonCancellable(() => (lean ? localRecords : records).recordCaseTransition(batch)),
-    );
+    if (lean && waiting) {
+      waiting.batch.seq = seq;
+      waiting.batch.state = snapshot;
+      waiting.batch.audit.push(...audit);
+      waiting.batch.notices.push(...notices);
+      return waiting.written;
+    }
+    const batch: CaseTransitionInput = { seq, state: snapshot, audit, notices };
+    const written = flushChain.then(() => {
+      if (waiting?.batch === batch) waiting = undefined;
+      return CancellationScope.nonCancellable(() => (lean ? localRecords : records).recordCaseTransition(batch));
+    });
+    if (lean) waiting = { batch, written };
     flushChain = written.catch(() => undefined);
     return written;
   };

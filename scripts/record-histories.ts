@@ -5,6 +5,8 @@
  *
  *   npx tsx scripts/record-histories.ts                  # record every scenario
  *   npx tsx scripts/record-histories.ts town-settled …   # record only the named ones
+ *   npx tsx scripts/record-histories.ts --suffix lean-transitions   # write <name>.lean-transitions.json,
+ *                                                        # keeping the older recordings beside them
  *
  * Re-record ONLY when a workflow change is meant to break compatibility with every case
  * already started (nothing is live yet; the lead re-records at the end of a round of workflow
@@ -201,11 +203,15 @@ async function recordBulk(stack: TestStack, name: string, bundle: string): Promi
   await Promise.all([first!, second!].map((h) => h.terminate('recorded the bulk intervention')));
   const history = await handle.fetchHistory();
   await Worker.runReplayHistory({ workflowBundle: { code: bundle }, dataConverter: TEST_DATA_CONVERTER }, history, name);
-  const file = join(HISTORIES_DIR, `${name}.json`);
+  const file = fileFor(name);
   writeFileSync(file, historyToJson(history));
   return `${relative(ROOT, file)}: ${history.events?.length ?? 0} events, ${outcomes}`;
 }
 const BULK_SCENARIOS = ['bulk-extend-deadlines'];
+
+/** `--suffix <s>`: recordings of a patched branch go beside the older ones as `<name>.<s>.json`. */
+let fileSuffix = '';
+const fileFor = (name: string) => join(HISTORIES_DIR, `${name}${fileSuffix}.json`);
 
 async function record(stack: TestStack, name: string, scenario: Scenario, bundle: string): Promise<string> {
   const input = (scenario.adjust ?? ((i) => i))(caseInput(scenario.persona));
@@ -216,13 +222,21 @@ async function record(stack: TestStack, name: string, scenario: Scenario, bundle
   const history = await handle.fetchHistory();
   // Sanity: the fresh recording replays against the code that produced it.
   await Worker.runReplayHistory({ workflowBundle: { code: bundle }, dataConverter: TEST_DATA_CONVERTER }, history, name);
-  const file = join(HISTORIES_DIR, `${name}.json`);
+  const file = fileFor(name);
   writeFileSync(file, historyToJson(history));
   return `${relative(ROOT, file)}: ${history.events?.length ?? 0} events, ${result.status}`;
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--suffix');
+  if (at >= 0) {
+    const suffix = args.splice(at, 2)[1];
+    if (!suffix || !/^[a-z0-9-]+$/.test(suffix))
+      throw new Error('--suffix takes a name of lower-case letters, digits and dashes');
+    fileSuffix = `.${suffix}`;
+  }
+  const wanted = args;
   const known = [...Object.keys(SCENARIOS), ...BULK_SCENARIOS];
   const unknown = wanted.filter((n) => !known.includes(n));
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);

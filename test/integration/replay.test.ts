@@ -32,6 +32,11 @@ const REQUIRED = [
   'claimed-then-decided',
   // Issue 11: a bulk intervention, a workflow type of its own.
   'bulk-extend-deadlines',
+  // Issue 12: cases started since the `lean-transitions` patch (transitions by local activity,
+  // written together); the files above stand for cases started before it.
+  ...['town-settled', 'points-settled', 'with-children', 'rejected-after-commits', 'claimed-then-decided'].map(
+    (n) => `${n}.lean-transitions`,
+  ),
 ];
 /** The workflow types a recorded history may be of (workflows/index.ts). */
 const TYPES = ['settlementCase', 'bulkIntervention'];

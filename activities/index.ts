@@ -5,6 +5,7 @@ import { diagnosticProbeModel } from '../models/diagnostic-probe.model';
 import type { DepartmentSystemsClient } from './adapters/department-systems.client';
 import { createBulkInterventionActivities } from './bulk-intervention.activities';
 import { createCaseRecordActivities } from './case-record.activities';
+import { createDeadlineActivities } from './deadline.activities';
 import { createDecisionLetterActivities } from './decision-letters.activities';
 import { createDepartmentCheckActivities } from './department-checks.activities';
 import { createDiagnosticActivities } from './diagnostic.activities';
@@ -19,6 +20,8 @@ export interface ActivityDeps {
   renderer: NoticeRenderer;
   /** Folder of the capacity files; default policy/capacities. */
   capacityDir?: string;
+  /** Folder of the working-day calendar files; default policy/calendar. */
+  calendarDir?: string;
   /** The worker's Temporal client: bulk interventions send each case its Update through it (issue 11). */
   temporal?: Client;
 }
@@ -33,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRegistrationActivities(deps),
     ...createDecisionLetterActivities(deps),
     ...createBulkInterventionActivities(deps),
+    ...createDeadlineActivities(deps),
   };
 }
 

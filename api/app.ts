@@ -62,7 +62,7 @@ export function createApp(deps: ApiDeps): Express {
   // JSON answers escape < > & as \u003c …: text someone typed (a reason, a note) can never be
   // read as markup, even by a client that sniffs or embeds a response.
   app.set('json escape', true);
-  const metrics = createMetrics(deps.mongo);
+  const metrics = createMetrics(deps.mongo, deps.config);
 
   app.use(requestId);
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"] } } }));

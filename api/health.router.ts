@@ -1,5 +1,6 @@
 /** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: its dependencies do). */
 import { Router } from 'express';
+import { calendarCoverage, deadlineHorizon } from '../app/queries/calendar-coverage';
 import { pingMongo } from '../models/connection';
 import type { ApiDeps } from './deps';
 
@@ -35,7 +36,15 @@ export function healthRouter(deps: ApiDeps): Router {
       probe(() => pingMongo(deps.mongo, mongoTimeoutMs)),
     ]);
     const ready = temporal.status === 'up' && mongodb.status === 'up';
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: { temporal, mongodb } });
+    // Warnings do not fail readiness: cases go on, but someone must add a file.
+    const warnings = [];
+    if (deps.config.DEADLINE_CLOCK === 'working-days') {
+      const calendar = calendarCoverage(deadlineHorizon(deps.config));
+      if (calendar.message) warnings.push({ code: 'calendar-provisional', message: calendar.message, missing: calendar.missing });
+    }
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'unavailable', checks: { temporal, mongodb }, ...(warnings.length ? { warnings } : {}) });
   });
 
   return router;

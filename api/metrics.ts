@@ -1,7 +1,9 @@
 /** Prometheus metrics: request latency, cases by status (read on scrape), decisions per department. */
 import type { RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Config } from '../config/config';
+import { calendarCoverage, deadlineHorizon } from '../app/queries/calendar-coverage';
 import { registerReadModelGauges } from '../app/read-model-gauges';
 
 export interface Metrics {
@@ -10,7 +12,7 @@ export interface Metrics {
   middleware: RequestHandler;
 }
 
-export function createMetrics(mongo: Connection): Metrics {
+export function createMetrics(mongo: Connection, config?: Config): Metrics {
   const registry = new Registry();
   const latency = new Histogram({
     name: 'http_request_duration_seconds',
@@ -26,6 +28,15 @@ export function createMetrics(mongo: Connection): Metrics {
     registers: [registry],
   });
   registerReadModelGauges(registry, mongo, ['cases_by_status']);
+  if (config?.DEADLINE_CLOCK === 'working-days')
+    new Gauge({
+      name: 'hukou_calendar_provisional',
+      help: '1 while deadlines counted now reach a year without its holiday calendar (policy/calendar/<year>.json): they count weekdays only',
+      registers: [registry],
+      collect() {
+        this.set(calendarCoverage(deadlineHorizon(config)).provisional ? 1 : 0);
+      },
+    });
   const middleware: RequestHandler = (req, res, next) => {
     const end = latency.startTimer({ method: req.method });
     res.on('finish', () => {

@@ -14,6 +14,29 @@ export function withTemporalDeadline<T>(deps: AppDeps, fn: () => Promise<T>): Pr
   return deps.temporal.connection.withDeadline(Date.now() + deps.config.TEMPORAL_CALL_TIMEOUT_MS, fn);
 }
 
+/**
+ * The server refuses an Update with FAILED_PRECONDITION "unexpected workflow task failure" when
+ * the workflow task it was delivered in failed: typically a task that completed the workflow's
+ * commands while new events had arrived (UnhandledCommand), which the server has the worker redo
+ * at once. The Update was not applied; sent again with the same update id it is one request.
+ */
+function lostWithFailedTask(err: unknown): boolean {
+  const e = err as { message?: string; cause?: { code?: number; message?: string } };
+  return e.cause?.code === 9 && /unexpected workflow task failure/i.test(e.cause.message ?? e.message ?? '');
+}
+
+/** An Update call under the deadline, sent again (a few times, quickly) when it was lost with a failed task. */
+export async function sendUpdate<T>(deps: AppDeps, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTemporalDeadline(deps, fn);
+    } catch (err) {
+      if (attempt >= 4 || !lostWithFailedTask(err)) throw err;
+      await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+  }
+}
+
 /** The failure types the case workflow refuses an Update with. */
 /** Each refusal of the case workflow's contract, as the API and pages answer it. */
 const REFUSAL_ERRORS: Record<Refusal, [AppErrorKind, string]> = {
@@ -72,7 +95,7 @@ export async function updateCase<Ret, Args extends [unknown, ...unknown[]], Name
 ): Promise<Ret> {
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
   try {
-    return await withTemporalDeadline(deps, () => handle.executeUpdate(update, options));
+    return await sendUpdate(deps, () => handle.executeUpdate(update, options));
   } catch (err) {
     throw workflowRefusal(err, { caseLoaded: true }) ?? err;
   }

@@ -7,6 +7,7 @@ import { DEPARTMENTS } from '../domain/vocabulary';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().min(1);
+const workingDays = z.coerce.number().int().min(1).max(365);
 
 /** Every variable the app understands. docker-compose.yml is checked against these names. */
 /** A comma-separated list (blanks and spaces ignored), each item checked by `item`; `fallback` when unset. */
@@ -147,6 +148,22 @@ const CONFIG_SCHEMA = z.object({
   /** Requests per minute per token and per client IP. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   // ---- case policy (deadlines are data) ----
+  /**
+   * working-days: officer and supplement deadlines count 工作日 on the State Council calendar
+   * (policy/calendar/), due at OFFICE_CLOSE; elapsed: SLA_*_MS and SUPPLEMENT_RESPONSE_MS as plain
+   * durations (tests and demos that need deadlines of seconds).
+   */
+  DEADLINE_CLOCK: z.enum(['working-days', 'elapsed']).default('working-days'),
+  SLA_POLICE_WORKING_DAYS: workingDays.default(5),
+  SLA_HRSS_WORKING_DAYS: workingDays.default(5),
+  SLA_HOUSING_WORKING_DAYS: workingDays.default(5),
+  SLA_EDUCATION_WORKING_DAYS: workingDays.default(5),
+  SUPPLEMENT_RESPONSE_WORKING_DAYS: workingDays.default(15),
+  /** End of the office day (HH:MM, Asia/Shanghai): a working-day deadline falls due then. */
+  OFFICE_CLOSE: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day, HH:MM')
+    .default('17:00'),
   SLA_POLICE_MS: durationMs.default(5 * 24 * 3600_000),
   SLA_HRSS_MS: durationMs.default(5 * 24 * 3600_000),
   SLA_HOUSING_MS: durationMs.default(5 * 24 * 3600_000),

@@ -36,6 +36,10 @@ export interface StepState {
   /** When the current wait on this step began and is due (ISO); undefined while not waiting. */
   waitingSince?: string;
   dueAt?: string;
+  /** dueAt was counted over a year without its calendar file (weekdays only): it may move. */
+  dueProvisional?: boolean;
+  /** Working days the officer had left when the clock stopped for the applicant's supplement. */
+  workingDaysLeft?: number;
   remindedAt?: string;
   escalatedAt?: string;
   overdue: boolean;
@@ -82,6 +86,8 @@ export interface CompensationFailure {
 export interface Supplement {
   requestedAt: string;
   dueAt: string;
+  /** dueAt was counted over a year without its calendar file (weekdays only): it may move. */
+  dueProvisional?: boolean;
   missing: string[];
   providedAt?: string;
   /** What the applicant supplied: names and document references, as they gave them. */

@@ -24,6 +24,9 @@ export interface DepartmentProfile {
   fullIdNumbers: boolean;
   /** The configuration variable of its officer's decision deadline. */
   slaVariable: 'SLA_POLICE_MS' | 'SLA_HRSS_MS' | 'SLA_HOUSING_MS' | 'SLA_EDUCATION_MS';
+  /** The same deadline in working days, the statutory clock's (DEADLINE_CLOCK=working-days). */
+  slaWorkingDaysVariable:
+    'SLA_POLICE_WORKING_DAYS' | 'SLA_HRSS_WORKING_DAYS' | 'SLA_HOUSING_WORKING_DAYS' | 'SLA_EDUCATION_WORKING_DAYS';
 }
 
 const hasChildren = (app: Pick<Application, 'family'>) =>
@@ -40,6 +43,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     officerSees: 'everyone',
     fullIdNumbers: true,
     slaVariable: 'SLA_POLICE_MS',
+    slaWorkingDaysVariable: 'SLA_POLICE_WORKING_DAYS',
   },
   // 市人社局: employment, social-insurance years, title / skill (§2, §24–25).
   hrss: {
@@ -50,6 +54,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     officerSees: 'applicant',
     fullIdNumbers: false,
     slaVariable: 'SLA_HRSS_MS',
+    slaWorkingDaysVariable: 'SLA_HRSS_WORKING_DAYS',
   },
   // 市房管局: legal stable residence (§1, §2); none → collective household (§16).
   housing: {
@@ -60,6 +65,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     officerSees: 'applicant',
     fullIdNumbers: false,
     slaVariable: 'SLA_HOUSING_MS',
+    slaWorkingDaysVariable: 'SLA_HOUSING_WORKING_DAYS',
   },
   // 市教育局: education level (§2); places for accompanying children (§21–23).
   education: {
@@ -70,6 +76,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     officerSees: 'applicant_and_children',
     fullIdNumbers: false,
     slaVariable: 'SLA_EDUCATION_MS',
+    slaWorkingDaysVariable: 'SLA_EDUCATION_WORKING_DAYS',
   },
 };
 

@@ -26,6 +26,7 @@ import { DEMO_PEOPLE, type DemoPersona } from '../tools/simulator/demo-people';
 import {
   assignSchoolPlaceUpdate,
   caseStatusQuery,
+  provideSupplementUpdate,
   claimStepUpdate,
   releaseStepUpdate,
   supervisorActionUpdate,
@@ -69,6 +70,34 @@ const hold = async (handle: CaseHandle, kind: 'claim' | 'release', department: D
 const SCENARIOS: Record<string, Scenario> = {
   // §1: police + housing.
   'town-settled': { persona: DEMO_PEOPLE.townOwner, drive: approveAll(['police', 'housing']), expect: 'settled' },
+  // Issue 13: deadlines on the working-day calendar; housing asks for material (the officer's
+  // clock stops), the applicant provides it, housing gets back the days left and approves.
+  'working-day-deadlines': {
+    persona: DEMO_PEOPLE.townOwner,
+    adjust: (input) => ({
+      ...input,
+      sla: {
+        ...input.sla,
+        workingDays: {
+          officerDecision: { police: 5, hrss: 5, housing: 5, education: 5 },
+          supplementResponse: 15,
+          officeClose: '17:00',
+        },
+      },
+    }),
+    async drive(handle) {
+      const asked = await decide(handle, 'housing', 'request_supplement', { missing: ['房屋产权证明'] });
+      if (!asked.supplement) throw new Error('working-day-deadlines: no supplement requested');
+      const requestId = randomUUID();
+      const { applicantUserId } = await handle.query(caseStatusQuery);
+      await handle.executeUpdate(provideSupplementUpdate, {
+        updateId: requestId,
+        args: [{ requestId, department: 'housing', applicantUserId, items: [{ name: '房屋产权证明', reference: 'upload-1' }] }],
+      });
+      await approveAll(['police', 'housing'])(handle);
+    },
+    expect: 'settled',
+  },
   // §2: all four departments, points score, quota slot.
   'points-settled': { persona: DEMO_PEOPLE.pointsHigh, drive: approveAll(ALL_FOUR), expect: 'settled' },
   // §16: no residence → collective-household slot.

@@ -6,6 +6,7 @@
  * pages instead of problem+json. Requests for the JSON API, health and metrics pass through
  * untouched.
  */
+import { calendarCoverage, deadlineHorizon } from '../app/queries/calendar-coverage';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import express, { Router } from 'express';
@@ -58,7 +59,13 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
     // Its error carries code EBADCSRFTOKEN: pageErrorHandler answers it with a 403 page.
   });
-  const kit: PageKit = { views, csrfToken: (req) => generateToken(req), signInConfigured: signIn.configured };
+  const kit: PageKit = {
+    views,
+    csrfToken: (req) => generateToken(req),
+    signInConfigured: signIn.configured,
+    provisionalCalendarYears: () =>
+      config.DEADLINE_CLOCK === 'working-days' ? calendarCoverage(deadlineHorizon(config)).missing : [],
+  };
   // Without a secret (development, tests) a random one: sessions then end with the process.
   const secret = config.SESSION_SECRET ?? cryptoRandom();
 

@@ -10,7 +10,7 @@ import type { Department } from '../../domain/vocabulary';
 import type { LoadedCase } from '../case-store';
 import type { AppDeps } from '../deps';
 import { officerView, type OfficerCaseView } from '../views/case-views';
-import { withTemporalDeadline, workflowRefusal } from '../workflow-calls';
+import { sendUpdate, workflowRefusal } from '../workflow-calls';
 
 export async function officerStepUpdate(
   deps: AppDeps,
@@ -21,7 +21,7 @@ export async function officerStepUpdate(
 ): Promise<OfficerCaseView['step']> {
   let step: StepState;
   try {
-    step = await withTemporalDeadline(deps, update);
+    step = await sendUpdate(deps, update);
   } catch (err) {
     const refusal = workflowRefusal(err, { caseLoaded: true });
     if (!refusal) throw err;

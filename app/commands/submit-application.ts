@@ -175,6 +175,17 @@ function slaSettings(c: AppDeps['config']): SettlementCaseInput['sla'] {
     checkFailuresBeforeEscalation: c.CHECK_FAILURES_BEFORE_ESCALATION,
     schoolPlacementMs: c.SCHOOL_PLACEMENT_SLA_MS,
     waitlistRecheckMs: c.WAITLIST_RECHECK_MS,
+    ...(c.DEADLINE_CLOCK === 'working-days'
+      ? {
+          workingDays: {
+            officerDecision: Object.fromEntries(
+              DEPARTMENTS.map((d) => [d, c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]]),
+            ) as Record<Department, number>,
+            supplementResponse: c.SUPPLEMENT_RESPONSE_WORKING_DAYS,
+            officeClose: c.OFFICE_CLOSE,
+          },
+        }
+      : {}),
   };
 }
 

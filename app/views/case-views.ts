@@ -38,9 +38,16 @@ const PublicDecision = z.object({
   missing: z.array(z.string()).optional(),
 });
 
+/** A deadline counted over a year whose working-day calendar is not published yet (weekdays only). */
+const DueProvisional = z
+  .boolean()
+  .optional()
+  .describe('true when the deadline was counted over a year without its holiday calendar (weekdays only): it may move');
+
 const Supplement = z.object({
   requestedAt: z.string(),
   dueAt: z.string(),
+  dueProvisional: DueProvisional,
   missing: z.array(z.string()),
   providedAt: z.string().optional(),
   /** What the applicant supplied: names and document references, as given. */
@@ -74,6 +81,7 @@ const ApplicantStep = z
     department: z.enum(DEPARTMENTS),
     status: z.enum(STEP_STATUSES),
     dueAt: z.string().optional(),
+    dueProvisional: DueProvisional,
     overdue: z.boolean(),
     decision: PublicDecision.optional(),
     supplement: Supplement.optional(),

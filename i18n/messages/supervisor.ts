@@ -90,6 +90,8 @@ export const zhCN = {
   supTerminated: '案件 {caseNumber} 已终止，相关名额正在撤销。',
   supRefused: '操作未执行：{detail}',
   supCaseEnded: '案件已办结或已终止，不能再督办。',
+  supCalendarProvisional:
+    '办理期限暂按周一至周五计算：{years}年的节假日安排尚未收录（{files}），涉及该年的期限可能调整。国务院办公厅发布通知后请补充该文件。',
 } as const;
 
 export const en: Catalogue<typeof zhCN> = {
@@ -184,4 +186,6 @@ export const en: Catalogue<typeof zhCN> = {
   supTerminated: 'Case {caseNumber} is terminated; its places are being released.',
   supRefused: 'Not done: {detail}',
   supCaseEnded: 'The case has ended; it cannot be supervised any more.',
+  supCalendarProvisional:
+    'Deadlines are provisional: the holiday calendar for {years} is not in the system yet ({files}), so weekdays only are counted and deadlines reaching that year may move. Add the file once the State Council’s notice is published.',
 };

@@ -27,7 +27,7 @@ describe('API, applicant: the notices sent about their case', () => {
   let t: Tokens;
   before(async () => {
     // Police decisions are due 2 s after they are asked for: staff reminders and escalations come quickly.
-    stack = await startStack('api_notices', { env: { SLA_POLICE_MS: '2000' } });
+    stack = await startStack('api_notices', { env: { DEADLINE_CLOCK: 'elapsed', SLA_POLICE_MS: '2000' } });
     t = await tokens(stack);
   });
   after(async () => {

@@ -33,6 +33,7 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     stack = await startStack('api_supervisor', {
       env: {
         // Police decisions are due 2 s after they are asked for: overdue without waiting long.
+        DEADLINE_CLOCK: 'elapsed',
         SLA_POLICE_MS: '2000',
         // The supplement test must stop the worker before this deadline passes.
         SUPPLEMENT_RESPONSE_MS: String(ROOM_TO_ACT_MS),

@@ -34,6 +34,8 @@ const REQUIRED = [
   'bulk-extend-deadlines',
   // Issue 12: cases started since the `lean-transitions` patch (transitions by local activity,
   // written together); the files above stand for cases started before it.
+  // Issue 13: a case on the working-day clock (the `working-day-deadlines` patch).
+  'working-day-deadlines',
   ...['town-settled', 'points-settled', 'with-children', 'rejected-after-commits', 'claimed-then-decided'].map(
     (n) => `${n}.lean-transitions`,
   ),

@@ -6,6 +6,7 @@ import { MESSAGES, message } from '../../i18n/messages';
 import { chooseLocale } from '../../web/locale';
 import { loadViews } from '../../web/render';
 import { localPath } from '../../web/session';
+import { render, type PageKit } from '../../web/pages/page';
 
 function localeFor(headers: Record<string, string>, query: Record<string, string> = {}): string {
   const req = { query, headers, get: (name: string) => headers[name.toLowerCase()] } as unknown as Request;
@@ -15,7 +16,42 @@ function localeFor(headers: Record<string, string>, query: Record<string, string
   return req.locale;
 }
 
+/** The HTML `render` sends for a person of `role` while `missing` years lack a holiday calendar. */
+function pageFor(role: 'applicant' | 'officer' | 'supervisor', missing: number[]): string {
+  let html = '';
+  const kit: PageKit = {
+    views: loadViews(),
+    csrfToken: () => 'token',
+    signInConfigured: true,
+    provisionalCalendarYears: () => missing,
+  };
+  const req = {
+    locale: 'zh-CN',
+    path: '/x',
+    originalUrl: '/x',
+    session: { user: { name: '督办员', actor: { role, sub: 'u-1' } } },
+  } as unknown as Request;
+  const res = {
+    locals: { pageKit: kit },
+    status: () => res,
+    type: () => res,
+    send: (body: string) => (html = body),
+  } as unknown as Parameters<typeof render>[1];
+  render(req, res, 'message', { title: 't', heading: 'h', paragraphs: [] });
+  return html;
+}
+
 describe('web pages', () => {
+  describe('the holiday-calendar banner', () => {
+    it('when a deadline counted now reaches a year without its calendar, then supervisors see a banner naming the file to add; others do not', () => {
+      const page = pageFor('supervisor', [2027]);
+      assert.match(page, /banner--warning/);
+      assert.match(page, /2027年的节假日安排尚未收录（policy\/calendar\/2027\.json）/);
+      assert.doesNotMatch(pageFor('officer', [2027]), /banner--warning/);
+      assert.doesNotMatch(pageFor('supervisor', []), /banner--warning/);
+    });
+  });
+
   describe('language', () => {
     it('when nothing is said, then the pages are in Chinese', () => {
       assert.equal(localeFor({}), 'zh-CN');

@@ -21,7 +21,7 @@ describe('web pages: bulk interventions in a real browser', () => {
 
   before(async () => {
     // Police decisions are due 2 s after they are asked for: overdue without waiting long.
-    web = await startWebStack('web_bulk_intervention', { env: { SLA_POLICE_MS: '2000' } });
+    web = await startWebStack('web_bulk_intervention', { env: { DEADLINE_CLOCK: 'elapsed', SLA_POLICE_MS: '2000' } });
     browser = await launchBrowser();
     const auth = await bearer(web.stack, { sub: 'applicant-web-bulk', role: 'applicant' });
     caseIds = await Promise.all([1, 2, 3].map(() => submitCase(web.stack, auth, townBody())));

@@ -23,7 +23,7 @@ describe('web pages: the supervisor console in a real browser', () => {
   before(async () => {
     // Police decisions are due 2 s after they are asked for: overdue without waiting long.
     web = await startWebStack('web_supervisor_console', {
-      env: { SLA_POLICE_MS: '2000', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' },
+      env: { DEADLINE_CLOCK: 'elapsed', SLA_POLICE_MS: '2000', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' },
     });
     browser = await launchBrowser();
   });

@@ -24,6 +24,8 @@ export interface PageKit {
   views: Views;
   csrfToken(req: Request): string;
   signInConfigured: boolean;
+  /** Years a deadline counted now reaches without a holiday calendar (issue 13); empty when none. */
+  provisionalCalendarYears(): number[];
 }
 
 export function pageKit(res: Response): PageKit {
@@ -101,12 +103,22 @@ export function render(req: Request, res: Response, name: string, data: PageData
     languageHref: languageHref(req, other),
     csrfToken: req.session ? csrfToken(req) : '',
     flash,
+    calendarBanner: calendarBanner(req, res),
     user: user ? { name: user.name, roleText: message(locale, ROLE_TEXT[user.actor.role]) } : undefined,
     nav: user
       ? NAV[user.actor.role].map((n) => ({ href: n.href, text: message(locale, n.key), current: path.startsWith(n.href) }))
       : [],
   });
   res.status(status).type('html').send(html);
+}
+
+/** Supervisors are told on every page while deadlines are counted on weekdays only for lack of a calendar file. */
+function calendarBanner(req: Request, res: Response): string | undefined {
+  if (req.session?.user?.actor.role !== 'supervisor') return undefined;
+  const years = pageKit(res).provisionalCalendarYears();
+  if (years.length === 0) return undefined;
+  const files = years.map((y) => `policy/calendar/${y}.json`).join(', ');
+  return message(req.locale, 'supCalendarProvisional', { years: years.join(', '), files });
 }
 
 /**

@@ -12,6 +12,13 @@ import { summarize } from '../../domain/case-summary';
 import type { NoticeRequest } from '../../domain/notice-request';
 import { departmentsFor, type Department, type Role } from '../../domain/vocabulary';
 import {
+  dueAtEndOfOfficeDay,
+  shanghaiDayOf,
+  workingCalendar,
+  workingDaysBetween,
+  type WorkingCalendar,
+} from '../../domain/working-days';
+import {
   CaseAreaKey,
   CaseRouteKey,
   CaseStatusKey,
@@ -23,10 +30,11 @@ import {
   SupplementDueAtKey,
 } from '../search-attributes';
 import type { CaseTransitionInput } from '../../activities/case-record.activities';
-import type { SettlementCaseInput } from './messages';
+import type { SettlementCaseInput, WorkingDaySla } from './messages';
 import { localRecords, records } from './activity-proxies';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** How a case ends without settling, as the first of its enders decided. */
 export interface Ending {
@@ -55,6 +63,12 @@ export interface CaseRun {
   ended(): boolean;
   /** Pause before another round of a failing lookup or compensation. */
   retryPause(round: number): number;
+  /** The working-day clock's settings, or undefined when this case counts elapsed time. */
+  readonly workingDays: WorkingDaySla | undefined;
+  /** The end of the office day `days` working days after `from` (an instant), on the calendar files (working-day clock only). */
+  workingDue(days: number, from: string): Promise<{ dueAt: string; provisional: boolean }>;
+  /** Working days after today up to a due time's day (working-day clock only). */
+  workingDaysLeft(dueAt: string): Promise<number>;
   /** Officer decisions accepted by the Update handler and not yet taken up by their step. */
   readonly decisionsIn: Map<Department, StepDecision>;
   /** Departments whose failing lookup a supervisor asked to retry now. */
@@ -93,6 +107,8 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
    * started before keep the activity and the upsert per transition their histories recorded.
    */
   const lean = patched('lean-transitions');
+  // Only cases submitted with working-day settings take the patch (and its marker).
+  const workingDays = input.sla.workingDays && patched('working-day-deadlines') ? input.sla.workingDays : undefined;
   let seq = 0;
   let pendingAudit: AuditEntry[] = [];
   let pendingNotices: NoticeRequest[] = [];
@@ -164,6 +180,30 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     return written;
   };
 
+  /**
+   * The calendar files, fetched when a deadline is first counted (an activity: the history keeps
+   * what it was counted on). A provisional count (a year without its file) asks again, at most
+   * once a day, so a file added meanwhile reaches the case's next deadline.
+   */
+  let calendar: { cal: WorkingCalendar; fetchedAt: number } | undefined;
+  const calendarFor = async (provisionalBefore: boolean): Promise<WorkingCalendar> => {
+    if (!calendar || (provisionalBefore && Date.now() - calendar.fetchedAt >= DAY_MS)) {
+      const files = await records.loadWorkingCalendar({ fromYear: Number(shanghaiDayOf(now()).slice(0, 4)) });
+      calendar = { cal: workingCalendar(files), fetchedAt: Date.now() };
+    }
+    return calendar.cal;
+  };
+  const workingDue = async (days: number, from: string) => {
+    const close = workingDays!.officeClose;
+    let due = dueAtEndOfOfficeDay(await calendarFor(false), from, days, close);
+    if (due.provisional) due = dueAtEndOfOfficeDay(await calendarFor(true), from, days, close);
+    return { dueAt: due.dueAt, provisional: due.provisional };
+  };
+  const workingDaysLeft = async (dueAt: string) => {
+    const [from, to] = [shanghaiDayOf(now()), shanghaiDayOf(dueAt)];
+    return to <= from ? 0 : workingDaysBetween(await calendarFor(false), from, to).count;
+  };
+
   let ending: Ending | undefined;
   return {
     input,
@@ -193,6 +233,9 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
       const max = input.sla.checkRetryMaxPauseMs ?? first * 64;
       return Math.max(first, Math.min(max, first * 2 ** Math.min(Math.max(round - 1, 0), 30)));
     },
+    workingDays,
+    workingDue,
+    workingDaysLeft,
     decisionsIn: new Map(),
     retryRequested: new Set(),
     compensationRetryRequested: new Set(),

@@ -23,7 +23,22 @@ export interface DepartmentSteps {
 }
 
 export function createDepartmentSteps(run: CaseRun, saga: Saga): DepartmentSteps {
-  const { input, state, departments, now, step, audit, notify, flush, end, ended, decisionsIn, retryRequested, retryPause } = run;
+  const {
+    input,
+    state,
+    departments,
+    now,
+    step,
+    audit,
+    notify,
+    flush,
+    end,
+    ended,
+    decisionsIn,
+    retryRequested,
+    retryPause,
+    workingDays,
+  } = run;
 
   const runLookup = async (d: Department): Promise<CheckRecord | undefined> => {
     const s = step(d);
@@ -68,10 +83,21 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga): DepartmentSteps
   /** Waits for a decision on `s` with the SLA's reminder (80 %) and escalation (100 %). */
   const awaitDecision = async (d: Department, round: number): Promise<StepDecision | undefined> => {
     const s = step(d);
-    const sla = input.sla.officerDecisionMs[d];
+    let since: string | undefined;
+    if (workingDays) {
+      since = now();
+      // After a supplement the officer gets back the working days left when the clock stopped
+      // (at least one: the material arrived, someone must look at it).
+      const days = s.workingDaysLeft !== undefined ? Math.max(1, s.workingDaysLeft) : workingDays.officerDecision[d];
+      const due = await run.workingDue(days, since);
+      s.dueAt = due.dueAt;
+      s.dueProvisional = due.provisional;
+      delete s.workingDaysLeft;
+    } else {
+      s.dueAt = new Date(Date.now() + input.sla.officerDecisionMs[d]).toISOString();
+    }
     s.status = 'awaiting_decision';
-    s.waitingSince = now();
-    s.dueAt = new Date(Date.now() + sla).toISOString();
+    s.waitingSince = since ?? now();
     delete s.remindedAt;
     delete s.escalatedAt;
     s.overdue = false;
@@ -206,10 +232,25 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga): DepartmentSteps
           return;
         }
         // request_supplement
-        const dueAt = new Date(Date.now() + input.sla.supplementResponseMs).toISOString();
+        const requestedAt = now();
+        let dueAt: string;
+        let dueProvisional: boolean | undefined;
+        if (workingDays) {
+          // The officer's clock stops while the case waits on the applicant (issue 13).
+          s.workingDaysLeft = await run.workingDaysLeft(s.dueAt!);
+          const due = await run.workingDue(workingDays.supplementResponse, requestedAt);
+          ({ dueAt, provisional: dueProvisional } = due);
+        } else {
+          dueAt = new Date(Date.now() + input.sla.supplementResponseMs).toISOString();
+        }
         if (s.supplement) (s.pastSupplements ??= []).push(s.supplement);
         s.supplementRounds = (s.supplementRounds ?? 0) + 1;
-        s.supplement = { requestedAt: now(), dueAt, missing: decision.missing ?? [] };
+        s.supplement = {
+          requestedAt,
+          dueAt,
+          missing: decision.missing ?? [],
+          ...(dueProvisional ? { dueProvisional } : {}),
+        };
         state.status = 'supplement_requested';
         notify(notices.supplementRequested(state, d, s.supplement.missing, dueAt, round));
         audit({

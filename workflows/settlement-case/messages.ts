@@ -52,6 +52,19 @@ export interface SlaSettings {
   schoolPlacementMs: number;
   /** How often a waiting child's place is asked for again (a place may have freed, ms). */
   waitlistRecheckMs: number;
+  /**
+   * The statutory clock (issue 13): officer and supplement deadlines in working days (工作日) on
+   * the State Council calendar, due at `officeClose` (HH:MM, Asia/Shanghai) of the last one, the
+   * officer's clock stopped while the case waits on the applicant. Absent (cases submitted
+   * before it, or DEADLINE_CLOCK=elapsed): officerDecisionMs and supplementResponseMs apply.
+   */
+  workingDays?: WorkingDaySla;
+}
+
+export interface WorkingDaySla {
+  officerDecision: Record<Department, number>;
+  supplementResponse: number;
+  officeClose: string;
 }
 
 export interface SettlementCaseInput {

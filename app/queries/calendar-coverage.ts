@@ -1,0 +1,45 @@
+/**
+ * Whether the deadlines counted today rest on published holiday calendars (issue 13, "the
+ * statutory clock"). A year without its State Council notice in policy/calendar/ is counted on
+ * weekdays only and every deadline reaching into it is provisional: said loudly by /readyz (a
+ * warning, not a failure: cases go on), a metric, and a banner on the supervisors' pages.
+ */
+import type { Config } from '../../config/config';
+import { DEPARTMENTS } from '../../domain/vocabulary';
+import { DEPARTMENT_TABLE } from '../../domain/departments';
+import { addWorkingDays, coverage } from '../../domain/working-days';
+import { shanghaiToday } from '../../domain/shanghai-clock';
+import { loadWorkingCalendar } from '../../policy/calendar-files';
+
+export interface CalendarCoverage {
+  /** Years with a calendar file. */
+  years: readonly number[];
+  /** A deadline counted today, up to the longest one configured, may move. */
+  provisional: boolean;
+  /** The years such a deadline reaches without a file. */
+  missing: number[];
+  message?: string;
+}
+
+/** The longest working-day deadline configured: how far ahead the calendar must reach today. */
+export function deadlineHorizon(c: Config): number {
+  return Math.max(c.SUPPLEMENT_RESPONSE_WORKING_DAYS, ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]));
+}
+
+export function calendarCoverage(horizonDays: number, today: string = shanghaiToday(), dir?: string): CalendarCoverage {
+  const cal = loadWorkingCalendar(dir);
+  const years = coverage(cal);
+  const { day, provisional } = addWorkingDays(cal, today, horizonDays);
+  if (!provisional) return { years, provisional, missing: [] };
+  // December of a year also waits on the next year's notice (it may move New Year's Eve).
+  const last = Number(day.slice(0, 4)) + (day.slice(5, 7) === '12' ? 1 : 0);
+  const missing: number[] = [];
+  for (let y = Number(today.slice(0, 4)); y <= last; y++) if (!years.includes(y)) missing.push(y);
+  const files = missing.map((y) => `policy/calendar/${y}.json`).join(', ');
+  return {
+    years,
+    provisional,
+    missing,
+    message: `Working-day deadlines counted now are provisional: no holiday calendar for ${missing.join(', ')} (${files}); weekdays only are counted until the State Council's notice is added.`,
+  };
+}

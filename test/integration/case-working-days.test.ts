@@ -1,0 +1,103 @@
+/**
+ * The statutory clock (issue 13): officer and supplement deadlines counted in working days on
+ * the State Council calendar (policy/calendar/), due at the end of the office day in Asia/Shanghai,
+ * the officer's clock stopped while the case waits on the applicant.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createDeadlineActivities } from '../../activities/deadline.activities';
+import { addWorkingDays, dueAtEndOfOfficeDay, shanghaiDayOf, workingDaysBetween } from '../../domain/working-days';
+import { loadWorkingCalendar } from '../../policy/calendar-files';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
+import type { WorkingDaySla } from '../../workflows/settlement-case/messages';
+import { provideSupplement, untilState } from '../support/case-records';
+import { caseInput, decide, startCase } from '../support/cases';
+import { startStack, type TestStack } from '../support/stack';
+
+const calendar = loadWorkingCalendar();
+const WORKING_DAYS: WorkingDaySla = {
+  officerDecision: Object.fromEntries(DEPARTMENTS.map((d) => [d, 5])) as Record<Department, number>,
+  supplementResponse: 15,
+  officeClose: '17:00',
+};
+
+describe('working-day deadlines (the statutory clock)', () => {
+  describe('the calendar a case counts on', () => {
+    it('when a case asks for the calendar, then it gets every file from this year on, as the loader reads them', async () => {
+      const files = await createDeadlineActivities().loadWorkingCalendar({ fromYear: 2026 });
+      assert.deepEqual(
+        files.map((f) => f.year),
+        [2026],
+      );
+      assert.ok(files[0]!.days.some((d) => d.name.includes('国庆')));
+    });
+
+    it('when a supplement is asked for on the day before the National Day holiday, then its deadline falls after the holiday, at 17:00 Beijing time', () => {
+      // 2026-09-30 (Wednesday) 10:00 in Shanghai; 1–7 October are off, Saturday 10 October is worked.
+      const due = dueAtEndOfOfficeDay(calendar, '2026-09-30T02:00:00.000Z', 15, '17:00');
+      assert.equal(due.day, addWorkingDays(calendar, '2026-09-30', 15).day);
+      // Counting weekdays only would have ended on 21 October: the holiday moved it.
+      assert.ok(due.day > '2026-10-21', `due ${due.day} counts the holiday as off`);
+      assert.equal(due.dueAt, `${due.day}T09:00:00.000Z`);
+      assert.equal(due.provisional, false);
+    });
+
+    it('when the clock stops mid-deadline, then the working days left are those after today up to the due day', () => {
+      // Off 1–7 Oct and Sunday 11 Oct; Thursday 8, Friday 9, Saturday 10 (make-up day) and Monday 12 are worked.
+      assert.equal(workingDaysBetween(calendar, '2026-09-30', '2026-10-12').count, 4);
+    });
+  });
+
+  describe('a case on the working-day clock', () => {
+    let stack: TestStack;
+    before(async () => {
+      stack = await startStack('working_days');
+    });
+    after(async () => {
+      await stack.close();
+    });
+
+    it('when housing awaits a decision, asks for material and gets it, then each deadline is the calendar’s and the officer gets back the days left', async () => {
+      const base = caseInput(DEMO_PEOPLE.townOwner);
+      const input = { ...base, sla: { ...base.sla, workingDays: WORKING_DAYS } };
+      const handle = await startCase(stack, input);
+
+      const waiting = await untilState(
+        handle,
+        (s) => (s.steps.housing?.status === 'awaiting_decision' && s.steps.housing.dueAt ? s.steps.housing : undefined),
+        'housing awaits a decision',
+      );
+      const expected = dueAtEndOfOfficeDay(calendar, waiting.waitingSince!, 5, '17:00');
+      assert.equal(waiting.dueAt, expected.dueAt, 'five working days, due at 17:00 Beijing time');
+      assert.equal(waiting.dueProvisional ?? false, expected.provisional);
+
+      const asked = (await decide(handle, 'housing', 'request_supplement', { missing: ['房屋产权证明'] })).supplement!;
+      const supplementDue = dueAtEndOfOfficeDay(calendar, asked.requestedAt, 15, '17:00');
+      assert.equal(asked.dueAt, supplementDue.dueAt, 'fifteen working days for the applicant');
+      const stopped = await untilState(
+        handle,
+        (s) => (s.steps.housing?.workingDaysLeft !== undefined ? s.steps.housing : undefined),
+        'the housing clock stopped',
+      );
+      const left = workingDaysBetween(calendar, shanghaiDayOf(asked.requestedAt), shanghaiDayOf(waiting.dueAt!)).count;
+      assert.equal(stopped.workingDaysLeft, left);
+
+      await provideSupplement(handle, input, 'housing', [{ name: '房屋产权证明', reference: 'upload-1' }]);
+      const resumed = await untilState(
+        handle,
+        (s) =>
+          s.steps.housing?.status === 'awaiting_decision' && s.steps.housing.waitingSince !== waiting.waitingSince
+            ? s.steps.housing
+            : undefined,
+        'housing awaits a decision again',
+      );
+      assert.equal(resumed.dueAt, dueAtEndOfOfficeDay(calendar, resumed.waitingSince!, Math.max(1, left), '17:00').dueAt);
+      assert.equal(resumed.workingDaysLeft, undefined);
+
+      await decide(handle, 'housing');
+      await decide(handle, 'police');
+      assert.equal((await handle.result()).status, 'settled');
+    });
+  });
+});

@@ -1,0 +1,32 @@
+/** Whether deadlines counted on a day rest on published holiday calendars (app/queries/calendar-coverage.ts). */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { calendarCoverage, deadlineHorizon } from '../../app/queries/calendar-coverage';
+import { loadConfig } from '../../config/config';
+
+describe('calendarCoverage', () => {
+  it('when every day a deadline can reach has its year’s calendar, then nothing is provisional', () => {
+    const c = calendarCoverage(15, '2026-06-01');
+    assert.equal(c.provisional, false);
+    assert.deepEqual(c.missing, []);
+    assert.equal(c.message, undefined);
+    assert.ok(c.years.includes(2026));
+  });
+
+  it('when a deadline counted in December reaches into a year without a file, then that year is named, with the file to add', () => {
+    const c = calendarCoverage(15, '2026-12-01');
+    assert.equal(c.provisional, true);
+    assert.deepEqual(c.missing, [2027]);
+    assert.match(c.message!, /2027 \(policy\/calendar\/2027\.json\)/);
+  });
+
+  it('when today’s own year has no file, then it is missing too', () => {
+    const c = calendarCoverage(5, '2031-03-02');
+    assert.deepEqual(c.missing, [2031]);
+  });
+
+  it('when the deadlines are configured, then the horizon is the longest of them', () => {
+    assert.equal(deadlineHorizon(loadConfig({ SUPPLEMENT_RESPONSE_WORKING_DAYS: '20', SLA_HRSS_WORKING_DAYS: '30' })), 30);
+    assert.equal(deadlineHorizon(loadConfig({})), 15);
+  });
+});

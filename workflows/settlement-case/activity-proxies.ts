@@ -2,23 +2,12 @@
  * The activities a case calls, by how their failures are handled. Module-level proxies: they
  * issue no commands until called, so every part of the workflow shares them.
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { Role } from '../../domain/vocabulary';
 
 /** Writes to our own database: retried until they succeed (they are idempotent). */
 export const records = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '20 seconds' },
-});
-
-/**
- * The case's own transition write (read model, audit, notices) as a local activity: it runs in
- * the worker that runs the workflow task and is recorded as one marker, where an activity costs
- * the server a task to match and six history events. Same retries: the write is idempotent, and
- * a worker that dies mid-write leaves the task to another worker, which writes it again.
- */
-export const localRecords = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '20 seconds' },
 });

@@ -31,7 +31,7 @@ import {
 } from '../search-attributes';
 import type { CaseTransitionInput } from '../../activities/case-record.activities';
 import type { SettlementCaseInput, WorkingDaySla } from './messages';
-import { localRecords, records } from './activity-proxies';
+import { records } from './activity-proxies';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -102,9 +102,11 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
   const area = (input.application.district ?? input.application.town ?? '') as Area;
 
   /**
-   * Cases started since `lean-transitions` write each transition with a local activity and move
-   * LastProgressAt only when another search attribute changes or it is an hour behind; cases
-   * started before keep the activity and the upsert per transition their histories recorded.
+   * Cases started since `lean-transitions` write transitions flushed while a write is in flight
+   * together (below) and move LastProgressAt only when another search attribute changes or it is
+   * an hour behind; cases started before keep one write and one upsert per transition. (Writing
+   * transitions by local activity was tried and dropped: a replay could interleave the local
+   * activity's result with an Update differently from the first run; docs/replay-histories.md.)
    */
   const lean = patched('lean-transitions');
   // Only cases submitted with working-day settings take the patch (and its marker).
@@ -173,7 +175,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     const batch: CaseTransitionInput = { seq, state: snapshot, audit, notices };
     const written = flushChain.then(() => {
       if (waiting?.batch === batch) waiting = undefined;
-      return CancellationScope.nonCancellable(() => (lean ? localRecords : records).recordCaseTransition(batch));
+      return CancellationScope.nonCancellable(() => records.recordCaseTransition(batch));
     });
     if (lean) waiting = { batch, written };
     flushChain = written.catch(() => undefined);

@@ -135,6 +135,23 @@ export interface Reservation {
   releasedAt?: string;
 }
 
+/**
+ * A points case's place in the admission rounds (issue 13): the round it waits in or was ranked
+ * in, and what the ranking gave it. `awaiting_announcement`: approved, but no rounds file
+ * announces a round yet (the case looks again daily).
+ */
+export interface CaseRoundInfo {
+  roundId?: string;
+  status: 'awaiting_announcement' | 'waiting' | 'admitted_provisionally' | 'not_admitted' | 'admitted' | 'removed';
+  opensOn?: string;
+  closesOn?: string;
+  rank?: number;
+  /** The district's lowest admitted score in the round. */
+  cutoff?: number;
+  /** The end of the public-notice period (公示). */
+  noticeEndsAt?: string;
+}
+
 export interface CaseOutcomeInfo {
   status: Extract<CaseStatus, 'settled' | 'rejected' | 'withdrawn' | 'terminated'>;
   at: string;
@@ -170,6 +187,10 @@ export interface CaseState {
    * the last error and how many rounds were tried. Removed once the release succeeds.
    */
   compensationFailures?: CompensationFailure[];
+  /** Points route: the admission round the case waits in or was ranked in (issue 13). */
+  round?: CaseRoundInfo;
+  /** Earlier rounds that ranked the case without admitting it, oldest first. */
+  pastRounds?: CaseRoundInfo[];
   /** Post-settlement social-insurance transfer (§25). */
   socialInsuranceTransfer?: { status: 'started'; at: string };
 }

@@ -39,6 +39,8 @@ export const CASE_STATUSES = [
   'under_review',
   'supplement_requested',
   'approved',
+  /** Points route: approved by every department, waiting for its admission round (issue 13). */
+  'awaiting_round',
   'registering',
   'settled',
   'rejected',

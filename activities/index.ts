@@ -2,7 +2,9 @@
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { diagnosticProbeModel } from '../models/diagnostic-probe.model';
+import type { RoundStarter } from '../temporal/admission-rounds';
 import type { DepartmentSystemsClient } from './adapters/department-systems.client';
+import { createAdmissionRoundActivities } from './admission-rounds.activities';
 import { createBulkInterventionActivities } from './bulk-intervention.activities';
 import { createCaseRecordActivities } from './case-record.activities';
 import { createDeadlineActivities } from './deadline.activities';
@@ -24,6 +26,8 @@ export interface ActivityDeps {
   calendarDir?: string;
   /** The worker's Temporal client: bulk interventions send each case its Update through it (issue 11). */
   temporal?: Client;
+  /** How admission rounds are started (issue 13): task queue, rounds files, notice clock. */
+  rounds?: Omit<RoundStarter, 'client'>;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -37,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDecisionLetterActivities(deps),
     ...createBulkInterventionActivities(deps),
     ...createDeadlineActivities(deps),
+    ...createAdmissionRoundActivities(deps),
   };
 }
 

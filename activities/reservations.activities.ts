@@ -77,6 +77,15 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
   async function limitOf(pool: string, ref: PoolRef): Promise<number | null> {
     const table: CapacityTable = capacityTableOn(shanghaiToday(), capacityDir);
     const limit = capacityOf(table, ref);
+    // A round's admission brings its limit from the rounds file (issue 13): audited as that.
+    const source =
+      ref.kind === 'quota_slot' && ref.round
+        ? {
+            version: `${ref.round.version}#${ref.round.id}`,
+            effectiveFrom: `${ref.round.year}-01-01`,
+            setBy: `admission round ${ref.round.id}`,
+          }
+        : table;
     const doc = await pools.findById(pool).lean();
     // FerretDB v1 drops null from an upsert's $setOnInsert: an unlimited pool reads back without `limit`.
     const before = doc && typeof doc.limit === 'number' ? doc.limit : null;
@@ -91,7 +100,7 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
     // Concurrent writers write the same figure: the file is the one source.
     await pools.updateOne({ _id: pool }, { $set: { limit } });
     if (limit !== null || before !== null) {
-      const _id = `${pool}@${table.version}:${before ?? 'none'}->${limit ?? 'none'}`;
+      const _id = `${pool}@${source.version}:${before ?? 'none'}->${limit ?? 'none'}`;
       try {
         await changes.updateOne(
           { _id },
@@ -101,9 +110,9 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
               pool,
               ...(before !== null ? { from: before } : {}),
               ...(limit !== null ? { to: limit } : {}),
-              version: table.version,
-              effectiveFrom: table.effectiveFrom,
-              setBy: table.setBy,
+              version: source.version,
+              effectiveFrom: source.effectiveFrom,
+              setBy: source.setBy,
               at: new Date(),
             },
           },

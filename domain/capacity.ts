@@ -34,7 +34,12 @@ export interface CapacityTable {
 export type PoolRef =
   | { kind: 'school_place'; area: Area; level: SchoolLevel }
   | { kind: 'collective_household_slot'; area: Area }
-  | { kind: 'quota_slot'; district: District }
+  /**
+   * A points admission. Taken on a round's admission (issue 13), the slot comes from the year's
+   * pool with the limit the round gives (every quota of the year up to that round); without
+   * `round` (cases from before the rounds), from the capacity file's lifetime pointsQuota.
+   */
+  | { kind: 'quota_slot'; district: District; round?: { id: string; year: number; limit: number; version: string } }
   | { kind: 'residence_confirmation'; area: Area }
   | { kind: 'provisional_registration' };
 
@@ -51,7 +56,7 @@ export function poolKey(ref: PoolRef): string {
     case 'collective_household_slot':
       return `collective:${ref.area}`;
     case 'quota_slot':
-      return `quota:${ref.district}`;
+      return ref.round ? `quota:${ref.district}:${ref.round.year}` : `quota:${ref.district}`;
     case 'residence_confirmation':
       return `residence:${ref.area}`;
     case 'provisional_registration':
@@ -67,7 +72,7 @@ export function capacityOf(table: CapacityTable, ref: PoolRef): number | null {
     case 'collective_household_slot':
       return table.collectiveHouseholds[ref.area];
     case 'quota_slot':
-      return table.pointsQuota[ref.district];
+      return ref.round ? ref.round.limit : table.pointsQuota[ref.district];
     default:
       return null;
   }

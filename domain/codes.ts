@@ -16,6 +16,8 @@ export const REJECTION_REASONS = [
   'capacity_exhausted',
   'no_stable_employment',
   'incomplete_material',
+  /** An objection to the case's place in a published ranking was upheld (公示异议成立, issue 13). */
+  'objection_upheld',
   'other',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

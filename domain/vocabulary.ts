@@ -89,6 +89,10 @@ export const NOTICE_EVENTS = [
   'withdrawn',
   'reservations_released',
   'school_place_confirmed',
+  /** A points case's round closed: its rank, admitted (provisionally, during 公示) or not (issue 13). */
+  'round_ranked',
+  /** The round's public notice is over: admitted, or not and when the next round opens. */
+  'round_result',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 

@@ -106,6 +106,10 @@ const rejectionReason: Table<RejectionReason> = {
     'zh-CN': '本批次落户指标已满',
     en: 'the settlement quota for this round is used up',
   },
+  objection_upheld: {
+    'zh-CN': '公示期间对排名的异议经核实成立',
+    en: 'an objection to the published ranking was upheld',
+  },
   capacity_exhausted: {
     'zh-CN': '集体户或学位名额已满',
     en: 'no collective-household slot or school place is left',

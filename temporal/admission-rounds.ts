@@ -14,6 +14,8 @@ import {
 } from '@temporalio/client';
 import { findRound, type RoundsFile } from '../domain/admission-rounds';
 import { shanghaiToday } from '../domain/shanghai-clock';
+import type { Config } from '../config/config';
+import { loadRoundsFiles, ROUNDS_DIR } from '../policy/round-files';
 import type { AdmissionRoundInput, NoticeClock } from '../workflows/admission-round/messages';
 import { admissionRoundWorkflowId } from '../workflows/admission-round/messages';
 
@@ -30,6 +32,20 @@ export interface RoundStarter {
   officeClose: string;
   /** The public-notice period when the clock counts elapsed time (tests, demos). */
   publicNoticeMs: number;
+}
+
+/** The round settings of a process from its configuration (worker and API alike). */
+export function roundSettings(
+  config: Pick<Config, 'ROUNDS_DIR' | 'TEMPORAL_TASK_QUEUE' | 'DEADLINE_CLOCK' | 'OFFICE_CLOSE' | 'PUBLIC_NOTICE_MS'>,
+): Omit<RoundStarter, 'client'> {
+  const dir = config.ROUNDS_DIR ?? ROUNDS_DIR;
+  return {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    files: () => loadRoundsFiles(dir),
+    deadlineClock: config.DEADLINE_CLOCK,
+    officeClose: config.OFFICE_CLOSE,
+    publicNoticeMs: config.PUBLIC_NOTICE_MS,
+  };
 }
 
 /** A round's close: the end of the office day of `closesOn`, Asia/Shanghai (UTC+8, no DST). */

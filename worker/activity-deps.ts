@@ -4,10 +4,21 @@ import type { ActivityDeps } from '../activities';
 import { createDepartmentSystemsClient } from '../activities/adapters/department-systems.client';
 import { createNoticeRenderer } from '../activities/notifications/renderer';
 import type { Config } from '../config/config';
+import { roundSettings } from '../temporal/admission-rounds';
 
 export function createActivityDeps(
   mongo: Connection,
-  config: Pick<Config, 'DEPARTMENT_SYSTEMS_URL' | 'DEPARTMENT_SYSTEMS_TIMEOUT_MS' | 'CAPACITY_DIR'>,
+  config: Pick<
+    Config,
+    | 'DEPARTMENT_SYSTEMS_URL'
+    | 'DEPARTMENT_SYSTEMS_TIMEOUT_MS'
+    | 'CAPACITY_DIR'
+    | 'ROUNDS_DIR'
+    | 'TEMPORAL_TASK_QUEUE'
+    | 'DEADLINE_CLOCK'
+    | 'OFFICE_CLOSE'
+    | 'PUBLIC_NOTICE_MS'
+  >,
 ): ActivityDeps {
   return {
     mongo,
@@ -17,5 +28,6 @@ export function createActivityDeps(
     }),
     renderer: createNoticeRenderer(),
     ...(config.CAPACITY_DIR ? { capacityDir: config.CAPACITY_DIR } : {}),
+    rounds: roundSettings(config),
   };
 }

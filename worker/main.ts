@@ -10,6 +10,7 @@ import { backfillCaseFacts } from '../models/case-fact.model';
 import { connectWatchedMongo } from '../models/mongo-watchdog';
 import { ensurePostgresqlIndexes } from '../models/postgresql-indexes';
 import { createActivityDeps } from './activity-deps';
+import { ensureRoundSchedules, roundSettings } from '../temporal/admission-rounds';
 import { createWorker } from './create-worker';
 import { createWorkerMetrics } from './metrics';
 import { freeLoopbackAddress, serveWorkerMetrics } from './metrics-server';
@@ -60,6 +61,10 @@ async function main(): Promise<void> {
           mongoHealth: watchdog.health,
         })
       : undefined;
+  // Admission rounds open and close on their dates by Temporal Schedules (issue 13): made here,
+  // once per round date still ahead; a Schedule that exists is left alone, so every worker may.
+  const scheduled = await ensureRoundSchedules({ client: temporal, ...roundSettings(config) });
+  if (scheduled.length > 0) logger.info({ scheduled }, 'admission-round schedules created');
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   await worker.run();
   await metricsServer?.close();

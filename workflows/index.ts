@@ -2,3 +2,4 @@
 export { diagnosticProbe } from './diagnostic-probe.workflow';
 export { settlementCase } from './settlement-case/settlement-case.workflow';
 export { bulkIntervention } from './bulk-intervention/bulk-intervention.workflow';
+export { admissionRound, admissionRoundTrigger } from './admission-round/admission-round.workflow';

@@ -137,19 +137,24 @@ export interface RankedWithInput extends RankedEntry {
  * when an upheld objection gives it a place, `removed` when an objection against it is upheld,
  * `final` at the end of the public-notice period.
  */
+/** The slot an admitted case reserves: the year's quota pool, its limit for this round, the file. */
+export interface RoundSlot {
+  pool: string;
+  limit: number;
+  year: number;
+  version: string;
+}
+
 export type RoundNews =
-  | {
+  | ({
       kind: 'ranked';
       roundId: string;
       rank: number;
       admitted: boolean;
       cutoff?: number;
       noticeEndsAt: string;
-      /** The slot an admitted case reserves: the year's quota pool and its limit for this round. */
-      pool: string;
-      limit: number;
-    }
-  | { kind: 'admitted'; roundId: string; rank: number; cutoff?: number; pool: string; limit: number }
+    } & RoundSlot)
+  | ({ kind: 'admitted'; roundId: string; rank: number; cutoff?: number } & RoundSlot)
   | { kind: 'removed'; roundId: string; rank: number; objectionId: string; note: string; by: RoundActor }
   | {
       kind: 'final';
@@ -157,5 +162,4 @@ export type RoundNews =
       rank: number;
       admitted: boolean;
       cutoff?: number;
-      nextRound?: { id: string; opensOn: string };
     };

@@ -2,11 +2,12 @@
  * The contract of the settlement case workflow, shared by the workflow, the API and the tests:
  * workflow id, input / result, SLA settings, and the Updates and Query it answers.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DecisionKind, SupervisorAction } from '../../domain/case-rules';
 import type { CaseState, SchoolPlacement, StepState } from '../../domain/case-state';
 import type { RejectionReason } from '../../domain/codes';
 import type { Application, CaseStatus, Department } from '../../domain/vocabulary';
+import type { RoundNews } from '../admission-round/messages';
 
 export const settlementCaseWorkflowId = (caseId: string): string => `SettlementCase:${caseId}`;
 
@@ -174,6 +175,9 @@ export interface AssignSchoolPlaceInput {
 }
 /** An education officer places a waiting child at a named school elsewhere in the area (§21). */
 export const assignSchoolPlaceUpdate = defineUpdate<SchoolPlacement, [AssignSchoolPlaceInput]>('assignSchoolPlace');
+
+/** What the case's admission round tells it (issue 13): ranked, admitted, removed, final. */
+export const roundNewsSignal = defineSignal<[RoundNews]>('roundNews');
 
 // ---- Query ---------------------------------------------------------------------------------
 

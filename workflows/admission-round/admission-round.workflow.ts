@@ -1,0 +1,330 @@
+/**
+ * One admission round (issue 13; §2 总量控制、公开透明、有序办理、公平公正). Open: points cases that
+ * every department approved join it (the `enrol` Update). Closed — by its Schedule, by a
+ * supervisor, or by its own timer at the close if neither came — it ranks each district's
+ * cases with the documented tie-breaks, admits the top N the district may still fill this year,
+ * and publishes the masked ranking for the public-notice period (公示). During it objections may
+ * be lodged; a supervisor upholds one (the entry is removed, the next in line admitted) or
+ * dismisses it. When the period is over and no objection is left open, the ranking is final:
+ * admitted cases go on to registration, the others to the next round.
+ *
+ * Cases hear the round by a Signal (`roundNews`), sent in batches by an activity so a round of
+ * thousands of cases stays a short history; a case that has ended meanwhile is simply skipped.
+ * The ranking is written to the read model `admission_rankings` after every change, in order.
+ */
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  availableInRound,
+  cumulativeQuota,
+  cutoffScore,
+  findRound,
+  nextInLine,
+  publishEntry,
+  rankDistrict,
+  roundPoolKey,
+  type RoundEntryInput,
+} from '../../domain/admission-rounds';
+import { dueAtEndOfOfficeDay, workingCalendar } from '../../domain/working-days';
+import { DISTRICTS, type District } from '../../domain/vocabulary';
+import type { Activities } from '../../activities';
+import {
+  closeRoundUpdate,
+  enrolUpdate,
+  leaveRoundSignal,
+  lodgeObjectionUpdate,
+  resolveObjectionUpdate,
+  roundViewQuery,
+  type AdmissionRoundInput,
+  type CloseRoundInput,
+  type Objection,
+  type RankedWithInput,
+  type RoundActor,
+  type RoundEvent,
+  type RoundNews,
+  type RoundRefusal,
+  type RoundView,
+} from './messages';
+
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const SYSTEM: RoundActor = { id: 'system', role: 'system' };
+/** Cases told per activity: one batch is one activity, whatever the round's size. */
+const NEWS_BATCH = 200;
+
+function refuse(type: RoundRefusal, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+export async function admissionRound(input: AdmissionRoundInput): Promise<RoundView> {
+  const found = findRound([input.file], input.roundId);
+  if (!found) throw ApplicationFailure.nonRetryable(`round ${input.roundId} is not in ${input.file.version}`);
+  const { round } = found;
+  const now = (): string => new Date().toISOString();
+  const entries = new Map<string, RoundEntryInput>();
+  const ranked = new Map<District, RankedWithInput[]>();
+  let closeRequest: CloseRoundInput | undefined;
+  const view: RoundView = {
+    roundId: round.id,
+    year: input.file.year,
+    opensOn: round.opensOn,
+    closesOn: round.closesOn,
+    phase: 'open',
+    waiting: 0,
+    districts: [],
+    objections: [],
+    events: [],
+  };
+  const event = (e: Omit<RoundEvent, 'at'>) => view.events.push({ at: now(), ...e });
+  const snapshot = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+  // ---- publishing, in order ----------------------------------------------------------------
+  const availableOf = new Map<District, number>();
+  const cutoffOf = (list: RankedWithInput[]) => cutoffScore(list);
+  let seq = 0;
+  let published: Promise<void> = Promise.resolve();
+  const refreshDistricts = () => {
+    view.districts = [...ranked.entries()].map(([district, list]) => ({
+      district,
+      available: availableOf.get(district) ?? 0,
+      ...(cutoffOf(list) !== undefined ? { cutoff: cutoffOf(list) } : {}),
+      entries: list.map((e) =>
+        publishEntry(e, e.input, view.objections.filter((o) => o.entryId === e.entryId && o.status === 'open').length),
+      ),
+    }));
+  };
+  const publish = (): Promise<void> => {
+    refreshDistricts();
+    const next = { seq: ++seq, view: snapshot(view) };
+    published = published.then(() => acts.publishAdmissionRound(next));
+    return published;
+  };
+
+  /** Tells cases what the round decided, in batches. */
+  const tell = async (news: { caseId: string; news: RoundNews }[]) => {
+    for (let i = 0; i < news.length; i += NEWS_BATCH) await acts.tellRoundCases({ news: news.slice(i, i + NEWS_BATCH) });
+  };
+  const slotOf = (district: District) => ({
+    pool: roundPoolKey(district, input.file.year),
+    limit: cumulativeQuota(input.file, round.id, district),
+    year: input.file.year,
+    version: input.file.version,
+  });
+  const entryById = (entryId: string) => {
+    for (const list of ranked.values()) {
+      const e = list.find((x) => x.entryId === entryId);
+      if (e) return e;
+    }
+    return undefined;
+  };
+
+  // ---- messages ------------------------------------------------------------------------------
+  setHandler(roundViewQuery, () => view);
+
+  setHandler(
+    enrolUpdate,
+    (e: RoundEntryInput) => {
+      entries.set(e.caseId, e);
+      view.waiting = entries.size;
+      return { roundId: round.id, closesOn: round.closesOn };
+    },
+    {
+      validator: (e: RoundEntryInput) => {
+        if (view.phase !== 'open' || closeRequest) refuse('RoundNotOpen', `round ${round.id} is closed`);
+        if (!(DISTRICTS as readonly string[]).includes(e.district)) refuse('WrongDistrict', `unknown district ${e.district}`);
+      },
+    },
+  );
+
+  setHandler(leaveRoundSignal, ({ caseId }) => {
+    // Once ranked, an entry stays as ranked: a closed round is never re-ranked.
+    if (view.phase !== 'open' || closeRequest || !entries.delete(caseId)) return;
+    view.waiting = entries.size;
+    event({ type: 'left', actor: SYSTEM, what: 'case left before the close' });
+  });
+
+  setHandler(
+    closeRoundUpdate,
+    async (c: CloseRoundInput) => {
+      closeRequest = c;
+      await condition(() => view.phase !== 'open');
+      return snapshot(view);
+    },
+    {
+      validator: (_c: CloseRoundInput) => {
+        if (view.phase !== 'open' || closeRequest) refuse('RoundNotOpen', `round ${round.id} is already closed`);
+      },
+    },
+  );
+
+  setHandler(
+    lodgeObjectionUpdate,
+    async (o) => {
+      const existing = view.objections.find((x) => x.objectionId === o.objectionId);
+      if (existing) return snapshot(existing);
+      const objection: Objection = {
+        objectionId: o.objectionId,
+        entryId: o.entryId,
+        lodgedBy: o.by,
+        lodgedAt: now(),
+        reason: o.reason,
+        status: 'open',
+      };
+      view.objections.push(objection);
+      event({ type: 'objection_lodged', actor: o.by, what: `objection against ${o.entryId}`, data: { objectionId: o.objectionId } });
+      await publish();
+      return snapshot(objection);
+    },
+    {
+      validator: (o) => {
+        if (view.objections.some((x) => x.objectionId === o.objectionId)) return;
+        if (view.phase !== 'public_notice') refuse('RoundNotInNotice', `round ${round.id} is not in its public-notice period`);
+        const e = entryById(o.entryId);
+        if (!e || e.status === 'removed') refuse('EntryNotFound', `round ${round.id} has no entry ${o.entryId}`);
+      },
+    },
+  );
+
+  setHandler(
+    resolveObjectionUpdate,
+    async (r) => {
+      const objection = view.objections.find((x) => x.objectionId === r.objectionId)!;
+      if (objection.status !== 'open') return snapshot(objection); // the same resolution again
+      Object.assign(objection, { status: r.outcome, resolvedBy: r.by, resolvedAt: now(), resolutionNote: r.note });
+      const entry = entryById(objection.entryId)!;
+      const news: { caseId: string; news: RoundNews }[] = [];
+      if (r.outcome === 'dismissed') {
+        event({ type: 'objection_dismissed', actor: r.by, what: `objection against ${entry.entryId} dismissed`, why: r.note });
+      } else if (entry.status !== 'removed') {
+        const wasAdmitted = entry.status === 'admitted';
+        entry.status = 'removed';
+        event({ type: 'objection_upheld', actor: r.by, what: `entry ${entry.entryId} removed`, why: r.note });
+        news.push({
+          caseId: entry.caseId,
+          news: { kind: 'removed', roundId: round.id, rank: entry.rank, objectionId: r.objectionId, note: r.note, by: r.by },
+        });
+        if (wasAdmitted) {
+          // Its slot goes to the next in line: given back here first, so the next case's
+          // reservation finds it free (the removed case's own release later changes nothing).
+          const slot = slotOf(entry.district);
+          await acts.release({ caseId: entry.caseId, kind: 'quota_slot', pool: slot.pool, item: 'household' });
+          const list = ranked.get(entry.district)!;
+          const next = nextInLine(list) as RankedWithInput | undefined;
+          if (next) {
+            next.status = 'admitted';
+            event({ type: 'admitted_next', actor: r.by, what: `entry ${next.entryId} admitted in place of ${entry.entryId}` });
+            news.push({
+              caseId: next.caseId,
+              news: { kind: 'admitted', roundId: round.id, rank: next.rank, ...cutoffField(list), ...slot },
+            });
+          }
+        }
+      }
+      await publish();
+      await tell(news);
+      return snapshot(objection);
+    },
+    {
+      validator: (r) => {
+        const o = view.objections.find((x) => x.objectionId === r.objectionId);
+        if (!o) refuse('ObjectionNotFound', `round ${round.id} has no objection ${r.objectionId}`);
+        if (o.status !== 'open' && o.status !== r.outcome)
+          refuse('ObjectionAlreadyResolved', `objection ${r.objectionId} was already ${o.status}`);
+        if (view.phase === 'final') refuse('RoundNotInNotice', `round ${round.id} is final`);
+      },
+    },
+  );
+
+  const cutoffField = (list: RankedWithInput[]) => {
+    const cutoff = cutoffScore(list);
+    return cutoff === undefined ? {} : { cutoff };
+  };
+
+  // ---- open until closed -----------------------------------------------------------------------
+  event({ type: 'opened', actor: SYSTEM, what: `round ${round.id} opened` });
+  await publish();
+  const untilClose = Date.parse(input.closesAt) - Date.now();
+  if (untilClose > 0) await condition(() => closeRequest !== undefined, untilClose);
+  const closedBy = closeRequest ?? { by: SYSTEM, reason: 'the round’s closing time' };
+  closeRequest = closedBy;
+
+  // ---- close: rank, admit, publish -------------------------------------------------------------
+  const districts = [...new Set([...entries.values()].map((e) => e.district))].sort();
+  const held = await acts.quotaHeld({ pools: districts.map((d) => roundPoolKey(d, input.file.year)) });
+  for (const d of districts) {
+    const available = availableInRound(input.file, round.id, d, held[roundPoolKey(d, input.file.year)] ?? 0);
+    availableOf.set(d, available);
+    const inputs = [...entries.values()].filter((e) => e.district === d);
+    const byCase = new Map(inputs.map((e) => [e.caseId, e]));
+    ranked.set(
+      d,
+      rankDistrict(inputs, available).map((e) => ({ ...e, input: byCase.get(e.caseId)! })),
+    );
+  }
+  const closedAt = now();
+  let noticeEndsAt: string;
+  let provisional = false;
+  if ('elapsedMs' in input.notice) {
+    noticeEndsAt = new Date(Date.now() + input.notice.elapsedMs).toISOString();
+  } else {
+    const files = await acts.loadWorkingCalendar({ fromYear: Number(closedAt.slice(0, 4)) });
+    const due = dueAtEndOfOfficeDay(workingCalendar(files), closedAt, input.notice.workingDays, input.notice.officeClose);
+    noticeEndsAt = due.dueAt;
+    provisional = due.provisional;
+  }
+  Object.assign(view, {
+    phase: 'public_notice',
+    closedAt,
+    closedBy: closedBy.by,
+    noticeEndsAt,
+    ...(provisional ? { noticeEndsProvisional: true } : {}),
+  });
+  event({ type: 'closed', actor: closedBy.by, what: `round ${round.id} closed and ranked`, why: closedBy.reason });
+  event({ type: 'published', actor: SYSTEM, what: 'ranking published for public notice', data: { noticeEndsAt } });
+  await publish();
+  await tell(
+    [...ranked.values()].flatMap((list) =>
+      list.map((e) => ({
+        caseId: e.caseId,
+        news: {
+          kind: 'ranked' as const,
+          roundId: round.id,
+          rank: e.rank,
+          admitted: e.status === 'admitted',
+          ...cutoffField(list),
+          noticeEndsAt,
+          ...slotOf(e.district),
+        },
+      })),
+    ),
+  );
+
+  // ---- public notice, then final once no objection is open ---------------------------------------
+  const untilNoticeEnd = Date.parse(noticeEndsAt) - Date.now();
+  if (untilNoticeEnd > 0) await sleep(untilNoticeEnd);
+  await condition(() => view.objections.every((o) => o.status !== 'open'));
+  view.phase = 'final';
+  view.finalisedAt = now();
+  event({ type: 'finalised', actor: SYSTEM, what: 'public notice over: the ranking is final' });
+  await publish();
+  await tell(
+    [...ranked.values()].flatMap((list) =>
+      list
+        .filter((e) => e.status !== 'removed')
+        .map((e) => ({
+          caseId: e.caseId,
+          news: { kind: 'final' as const, roundId: round.id, rank: e.rank, admitted: e.status === 'admitted', ...cutoffField(list) },
+        })),
+    ),
+  );
+  await condition(allHandlersFinished);
+  await published;
+  return snapshot(view);
+}
+
+/** What a round's Schedule starts: opens or closes the round through an activity with the client. */
+export async function admissionRoundTrigger(input: { roundId: string; action: 'open' | 'close' }): Promise<void> {
+  await acts.triggerAdmissionRound(input);
+}

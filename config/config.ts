@@ -180,8 +180,11 @@ const CONFIG_SCHEMA = z.object({
   WAITLIST_RECHECK_MS: durationMs.default(3600_000),
   /** Folder of the admission-round files (points rounds per year, issue 13); default policy/rounds. */
   ROUNDS_DIR: z.string().min(1).optional(),
-  /** The public-notice period (公示) of a round when DEADLINE_CLOCK=elapsed; with working days, the rounds file's noticeWorkingDays. */
-  PUBLIC_NOTICE_MS: durationMs.default(7 * 24 * 3600_000),
+  /**
+   * Set: a round's public-notice period (公示) is this much elapsed time (tests, demos). Unset: the
+   * rounds file's noticeWorkingDays on the working-day calendar (as whole days with DEADLINE_CLOCK=elapsed).
+   */
+  PUBLIC_NOTICE_MS: durationMs.optional(),
   /** Folder of the capacity files (school places, collective households, points quotas); default policy/capacities. */
   CAPACITY_DIR: z.string().min(1).optional(),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */

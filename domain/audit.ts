@@ -30,6 +30,8 @@ export const AUDIT_TYPES = [
   'social_insurance_transfer',
   'school_place_waiting',
   'school_place_confirmed',
+  /** A points case joined, was ranked in, admitted by or removed from an admission round (issue 13). */
+  'admission_round',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 

@@ -287,6 +287,7 @@ const auditType: Table<AuditType> = {
   social_insurance_transfer: { 'zh-CN': '社保关系转移', en: 'social insurance transfer' },
   school_place_waiting: { 'zh-CN': '子女候补学位', en: 'child waiting for a school place' },
   school_place_confirmed: { 'zh-CN': '子女学位确认', en: 'school place confirmed' },
+  admission_round: { 'zh-CN': '积分落户批次排名', en: 'admission round' },
 };
 
 const incidentKind: Table<IncidentKind> = {

@@ -30,8 +30,8 @@ export interface RoundStarter {
   files: () => RoundsFile[];
   deadlineClock: 'working-days' | 'elapsed';
   officeClose: string;
-  /** The public-notice period when the clock counts elapsed time (tests, demos). */
-  publicNoticeMs: number;
+  /** The public-notice period as elapsed time (tests, demos); undefined: the file's working days. */
+  publicNoticeMs: number | undefined;
 }
 
 /** The round settings of a process from its configuration (worker and API alike). */
@@ -56,10 +56,13 @@ export function roundClosesAt(closesOn: string, officeClose: string): string {
 export function admissionRoundInput(s: Omit<RoundStarter, 'client' | 'taskQueue'>, roundId: string): AdmissionRoundInput {
   const found = findRound(s.files(), roundId);
   if (!found) throw new RangeError(`no rounds file announces round ${roundId}`);
+  // With plain elapsed deadlines (DEADLINE_CLOCK=elapsed) the file's working days count as whole days.
   const notice: NoticeClock =
-    s.deadlineClock === 'working-days'
-      ? { workingDays: found.file.noticeWorkingDays, officeClose: s.officeClose }
-      : { elapsedMs: s.publicNoticeMs };
+    s.publicNoticeMs !== undefined
+      ? { elapsedMs: s.publicNoticeMs }
+      : s.deadlineClock === 'elapsed'
+        ? { elapsedMs: found.file.noticeWorkingDays * 24 * 3_600_000 }
+        : { workingDays: found.file.noticeWorkingDays, officeClose: s.officeClose };
   return { roundId, file: found.file, notice, closesAt: roundClosesAt(found.round.closesOn, s.officeClose) };
 }
 

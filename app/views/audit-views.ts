@@ -37,6 +37,7 @@ const APPLICANT_TYPES = new Set<AuditType>([
   'social_insurance_transfer',
   'school_place_waiting',
   'school_place_confirmed',
+  'admission_round',
 ]);
 
 /** An event in outline: what happened, when, and who by role and department only. */

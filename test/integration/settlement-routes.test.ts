@@ -11,6 +11,7 @@ import { registrationModel } from '../../models/registration.model';
 import { reservationModel } from '../../models/reservation.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { caseInput, decide, startCase } from '../support/cases';
+import { closeRoundOf } from '../support/rounds';
 import { startStack, type TestStack } from '../support/stack';
 
 describe('settlement routes end to end', () => {
@@ -50,6 +51,7 @@ describe('settlement routes end to end', () => {
     const input = caseInput(DEMO_PEOPLE.pointsHigh);
     const handle = await startCase(stack, input);
     await Promise.all((['police', 'hrss', 'housing', 'education'] as const).map((d) => decide(handle, d)));
+    await closeRoundOf(stack.client, handle);
     const result = await handle.result();
 
     assert.equal(result.status, 'settled');
@@ -69,6 +71,7 @@ describe('settlement routes end to end', () => {
     const input = caseInput(DEMO_PEOPLE.noHousing);
     const handle = await startCase(stack, input);
     await Promise.all((['police', 'hrss', 'housing', 'education'] as const).map((d) => decide(handle, d)));
+    await closeRoundOf(stack.client, handle);
     assert.equal((await handle.result()).status, 'settled');
 
     const registration = await registrationModel(stack.mongo).findById(input.caseId).lean();

@@ -24,6 +24,9 @@ import { seedDepartmentSystems } from '../../tools/simulator/seed';
 import { createWorker } from '../../worker/create-worker';
 import { createWorkerMetrics, type WorkerMetrics } from '../../worker/metrics';
 import { installTemporalRuntime } from '../../worker/runtime';
+import { roundSettings } from '../../temporal/admission-rounds';
+import { admissionRoundWorkflowId } from '../../workflows/admission-round/messages';
+import { testRounds, type TestRounds } from './rounds';
 import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
 
 export interface Faults {
@@ -48,6 +51,8 @@ export interface TestStack {
   /** The worker's metrics (its failure interceptor installed), when asked for with `workerMetrics`. */
   workerMetrics?: WorkerMetrics;
   simulatorUrl: string;
+  /** This stack's admission rounds (ids unique to it). */
+  rounds: TestRounds;
   /** Sets (or with no argument clears) the simulator's injected faults. */
   faults(f?: Faults): Promise<void>;
   /** Stops the worker (as a crash would, from the cases' point of view) and starts a new one. */
@@ -72,6 +77,8 @@ export interface StackOptions {
   people?: readonly DemoPerson[];
   /** Give the worker its metrics (worker/metrics.ts), as WORKER_METRICS_ADDRESS does in worker/main.ts. */
   workerMetrics?: boolean;
+  /** Admission rounds of the test's own (test/support/rounds.ts); default one round over the year, room for all. */
+  rounds?: TestRounds;
 }
 
 export async function startStack(name: string, opts: StackOptions = {}): Promise<TestStack> {
@@ -95,12 +102,26 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection, namespace: temporalNamespace(), dataConverter: TEST_DATA_CONVERTER });
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
+  const rounds = opts.rounds ?? testRounds(suffix);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_NAMESPACE: temporalNamespace(),
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
+    MONGODB_SERVER_SELECTION_TIMEOUT_MS: '5000',
+    CHECK_RETRY_PAUSE_MS: '500',
+    ROUNDS_DIR: rounds.dir,
+    PUBLIC_NOTICE_MS: '1500',
+    ...opts.env,
+  });
   const deps = {
     mongo,
     departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
     renderer: createNoticeRenderer(),
     ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
     temporal: client,
+    rounds: roundSettings(config),
   };
   const workerMetrics = opts.workerMetrics ? createWorkerMetrics(mongo) : undefined;
   const newWorker = () =>
@@ -128,16 +149,6 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     workerRun = worker.run();
   };
 
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    TEMPORAL_NAMESPACE: temporalNamespace(),
-    AUTH_JWT_SECRET: TEST_JWT_SECRET,
-    PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
-    MONGODB_SERVER_SELECTION_TIMEOUT_MS: '5000',
-    CHECK_RETRY_PAUSE_MS: '500',
-    ...opts.env,
-  });
   const app = createApp({
     config,
     logger: opts.logger ?? logger,
@@ -153,6 +164,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     mongo,
     worker,
     taskQueue,
+    rounds,
     ...(workerMetrics ? { workerMetrics } : {}),
     simulatorUrl,
     async faults(f?: Faults) {
@@ -169,6 +181,10 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     stopWorker,
     startWorker,
     async close() {
+      // This stack's rounds wait for their closing date otherwise (a round ends nothing else).
+      await Promise.allSettled(
+        rounds.ids.map((id) => client.workflow.getHandle(admissionRoundWorkflowId(id)).terminate('test stack closed')),
+      );
       await stopWorker();
       await new Promise((resolve) => simServer.close(resolve));
       await Promise.allSettled([mongo.dropDatabase(), simMongo.dropDatabase()]);

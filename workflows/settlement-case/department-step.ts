@@ -22,7 +22,11 @@ export interface DepartmentSteps {
   runScore(policy: PointsPolicy): Promise<void>;
 }
 
-export function createDepartmentSteps(run: CaseRun, saga: Saga): DepartmentSteps {
+/**
+ * `admissionRounds`: a passing points case waits for its round (admission.ts) instead of taking
+ * its quota slot as soon as it is scored (cases from before the patch `admission-rounds`).
+ */
+export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds = false): DepartmentSteps {
   const {
     input,
     state,
@@ -297,7 +301,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga): DepartmentSteps
       data: { policyVersion: score.policyVersion, passed: score.passed },
     });
     // Below the threshold, HR's officer refuses on the recommendation (runStep); no slot is taken.
-    if (!score.passed) return;
+    if (!score.passed || admissionRounds) return;
     await saga.commit({ kind: 'quota_slot', district: input.application.district! }, 'household');
     await flush();
   };

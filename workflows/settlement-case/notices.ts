@@ -3,7 +3,7 @@
  * where the notice needs them). Pure, so the workflow can call it.
  */
 import { issuingDepartment } from '../../domain/authorities';
-import type { CaseOutcomeInfo, CaseState, Reservation, SchoolPlacement } from '../../domain/case-state';
+import type { CaseOutcomeInfo, CaseRoundInfo, CaseState, Reservation, SchoolPlacement } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
 import type { Department, District, Town } from '../../domain/vocabulary';
 import type { NoticeRequest } from '../../domain/notice-request';
@@ -263,6 +263,49 @@ export function schoolPlaceConfirmed(s: CaseState, p: SchoolPlacement): NoticeRe
       recipientName: applicantName(s),
       child: childPlace(s, p),
       confirmedAt: p.placedAt!,
+    },
+  };
+}
+
+/** The round closed (issue 13): the case's rank, admitted provisionally for the public notice or not. */
+export function roundRanked(s: CaseState, round: CaseRoundInfo): NoticeRequest<'round_ranked'> {
+  return {
+    event: 'round_ranked',
+    // Keyed by status too: admitted later by an upheld objection is a second, different notice.
+    key: `${round.roundId}:${round.status}`,
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      idNumber: maskIdNumber(s.application.applicant.idNumber),
+      area: areaOf(s),
+      roundId: round.roundId!,
+      rank: round.rank!,
+      score: s.score!.total,
+      admitted: round.status === 'admitted_provisionally',
+      ...(round.cutoff !== undefined ? { cutoff: round.cutoff } : {}),
+      noticeEndsAt: round.noticeEndsAt!,
+    },
+  };
+}
+
+/** The round is final: admitted, or not and the round the case joined next (if one is announced). */
+export function roundResult(s: CaseState, round: CaseRoundInfo, next: CaseRoundInfo | undefined): NoticeRequest<'round_result'> {
+  return {
+    event: 'round_result',
+    key: `${round.roundId}`,
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      idNumber: maskIdNumber(s.application.applicant.idNumber),
+      area: areaOf(s),
+      roundId: round.roundId!,
+      rank: round.rank!,
+      score: s.score!.total,
+      admitted: round.status === 'admitted',
+      ...(round.cutoff !== undefined ? { cutoff: round.cutoff } : {}),
+      ...(next?.roundId ? { nextRound: { roundId: next.roundId, opensOn: next.opensOn!, closesOn: next.closesOn! } } : {}),
     },
   };
 }

@@ -33,8 +33,11 @@ export type SchoolPlaceHook = (entry: CompensationEntry, result: ReserveResult) 
 export interface Saga {
   /** Commits what `d`'s approval commits (the department table's `commits`). */
   commitFor(d: Department): Promise<void>;
-  /** Reserves a pool slot (a quota slot, say); resolves once committed or refused. */
-  commit(ref: PoolRef, item: string, personIndex?: number): Promise<void>;
+  /**
+   * Reserves a pool slot (a quota slot, say); resolves once committed or refused. A refusal for
+   * want of capacity ends the case, unless `onExhausted` is given: then that is called instead.
+   */
+  commit(ref: PoolRef, item: string, personIndex?: number, onExhausted?: () => void): Promise<void>;
   /** Settles once every commit asked for so far has run. */
   committed(): Promise<void>;
   /** Records a held reservation in the state and the audit trail. */
@@ -63,7 +66,7 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
     });
   };
 
-  const commit = (ref: PoolRef, item: string, personIndex?: number): Promise<void> => {
+  const commit = (ref: PoolRef, item: string, personIndex?: number, onExhausted?: () => void): Promise<void> => {
     const reserve: ReserveInput = { caseId: input.caseId, kind: ref.kind, pool: poolKey(ref), item, ref };
     const runCommit = async (): Promise<void> => {
       if (ended()) return;
@@ -83,6 +86,7 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
           why: code,
           data: { pool: reserve.pool },
         });
+        if (onExhausted) return onExhausted();
         end({ status: 'rejected', by: 'system', role: 'system', reasons: [{ code, department: ownerOf(reserve.kind) }] });
         return;
       }

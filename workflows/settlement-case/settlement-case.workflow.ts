@@ -10,13 +10,14 @@
  * Every state change is written by one `recordCaseTransition` activity, which keeps a points
  * case's history well under 300 events.
  */
-import { allHandlersFinished, CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import * as notices from './notices';
 import type { SettlementCaseInput, SettlementCaseResult } from './messages';
 import { records, SYSTEM } from './activity-proxies';
 import { startCaseRun } from './case-run';
 import { createDepartmentSteps } from './department-step';
 import { installHandlers } from './handlers';
+import { createAdmission } from './admission';
 import { createSaga } from './saga';
 import { createSchoolPlaces } from './school-places';
 
@@ -25,7 +26,10 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
   const { state, departments, area, now, audit, notify, flush, end, ended } = run;
   const places = createSchoolPlaces(run);
   const saga = createSaga(run, places.onReserved);
-  const steps = createDepartmentSteps(run, saga);
+  // Issue 13: a points case waits for its admission round instead of taking a slot when scored.
+  const admissionRounds = input.application.route === 'points' && patched('admission-rounds');
+  const steps = createDepartmentSteps(run, saga, admissionRounds);
+  const admission = admissionRounds ? createAdmission(run, saga) : undefined;
   installHandlers(run, places);
 
   // ---- submitted, then under review ------------------------------------------------------------
@@ -49,6 +53,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
     review.catch(() => undefined); // observed below; avoid an unhandled rejection when cancelled
     await Promise.race([review, condition(ended)]);
     if (!ended()) await review;
+    if (admission && !ended()) await admission.awaitAdmission();
   } catch (err) {
     if (!isCancellation(err)) throw err;
     // The note reaches the termination letter: in the letters' first language.

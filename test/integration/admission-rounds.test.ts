@@ -1,0 +1,205 @@
+/**
+ * Points admission by ranked rounds with public notice (issue 13, §2 总量控制、公开透明、有序办理、
+ * 公平公正): three districts' rounds with more passing cases than places, ranked with a tie
+ * broken as documented, published masked, an upheld objection admitting the next in line, and a
+ * slot freed after admission going to the next round, never back into the closed one.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { WorkflowHandle } from '@temporalio/client';
+import { computeCheckDigit } from '../../domain/id-number';
+import { shanghaiToday } from '../../domain/shanghai-clock';
+import type { District } from '../../domain/vocabulary';
+import { admissionRankingModel } from '../../models/admission-ranking.model';
+import type { DemoPersona } from '../../tools/simulator/demo-people';
+import {
+  admissionRoundWorkflowId,
+  lodgeObjectionUpdate,
+  resolveObjectionUpdate,
+  roundViewQuery,
+  type RoundView,
+} from '../../workflows/admission-round/messages';
+import { caseStatusQuery, withdrawUpdate } from '../../workflows/settlement-case/messages';
+import { untilState } from '../support/case-records';
+import { caseInput, decide, startCase } from '../support/cases';
+import { closeRound, quotaOf, testRounds, untilInRound } from '../support/rounds';
+import { eventually, startStack, type TestStack } from '../support/stack';
+
+let serial = 0;
+/** A points applicant whose lookups give `insurance` and `residence` years; everything else as pointsHigh. */
+function applicant(name: string, district: District, insurance: number, residence: number): DemoPersona {
+  serial += 1;
+  const first17 = `6101131990${String(serial).padStart(2, '0')}15${String(100 + serial).slice(-3)}`;
+  return {
+    idNumber: first17 + computeCheckDigit(first17),
+    name,
+    relation: 'applicant',
+    summary: `round test: ${insurance} y insurance, ${residence} y residence`,
+    target: { route: 'points', district },
+    family: [],
+    records: {
+      police: { identityMatches: true, criminalRecord: false, creditGood: true, continuousResidenceYears: residence },
+      hrss: { employed: true, employer: '西安测试公司', socialInsuranceYears: insurance, professionalTitle: 'intermediate', vocationalSkill: 'none' },
+      housing: { residence: 'owned', addressArea: district },
+      education: { educationLevel: 'bachelor' },
+    },
+  };
+}
+
+// Score = 10 employed + 20 owned + 2/y insurance + 2/y residence + 20 bachelor + 10 title + 5 credit.
+const P = {
+  // yanta: two places in round 1. A and B tie at 99; B has more years of insurance, so ranks first.
+  a: applicant('安一', 'yanta', 8, 9),
+  b: applicant('白二', 'yanta', 9, 8),
+  c: applicant('陈三', 'yanta', 5, 5), // 85
+  // beilin: one place; an objection against E, upheld, admits F.
+  e: applicant('鄂五', 'beilin', 9, 9), // 101
+  f: applicant('傅六', 'beilin', 5, 5), // 85
+  // lianhu: one place; G withdraws after admission: its slot goes to round 2, where H is admitted.
+  g: applicant('葛七', 'lianhu', 9, 9),
+  h: applicant('何八', 'lianhu', 5, 5),
+};
+
+const year = Number(shanghaiToday().slice(0, 4));
+
+describe('admission rounds with public notice (issue 13)', () => {
+  let stack: TestStack;
+  const handles: Record<string, WorkflowHandle> = {};
+  let round1: string;
+  let round2: string;
+  let ranked: RoundView;
+
+  before(async () => {
+    const rounds = testRounds(`r${Date.now().toString(36)}`, [
+      // Round 2 takes no new places: only what round 1 leaves or frees.
+      { opensOn: `${year}-01-01`, closesOn: `${year}-12-30`, quota: quotaOf(0, { yanta: 2, beilin: 1, lianhu: 1 }) },
+      { opensOn: `${year}-12-31`, closesOn: `${year}-12-31`, quota: quotaOf(0) },
+    ]);
+    [round1, round2] = rounds.ids as [string, string];
+    stack = await startStack('admission_rounds', {
+      rounds,
+      people: Object.values(P),
+      // Long enough to lodge and resolve an objection by hand; the test waits for it anyway.
+      env: { PUBLIC_NOTICE_MS: '8000' },
+    });
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  const submitAndApprove = async (key: keyof typeof P) => {
+    const handle = await startCase(stack, caseInput(P[key]));
+    handles[key] = handle;
+    for (const d of ['police', 'hrss', 'housing', 'education'] as const) await decide(handle, d, 'approve');
+    return handle;
+  };
+
+  it('when every department approved a passing points case, then it takes no slot and waits in its district’s round', async () => {
+    // In order of submission: a before b (their tie is not broken by submission time, but by insurance).
+    for (const k of ['a', 'b', 'c', 'e', 'f', 'g', 'h'] as const) await submitAndApprove(k);
+    for (const h of Object.values(handles)) {
+      const s = await untilInRound(h);
+      assert.equal(s.status, 'awaiting_round');
+      assert.equal(s.round?.roundId, round1);
+      assert.equal(s.reservations.filter((r) => r.kind === 'quota_slot').length, 0, 'no slot before the ranking');
+    }
+    const open = await stack.client.workflow.getHandle(admissionRoundWorkflowId(round1)).query(roundViewQuery);
+    assert.equal(open.phase, 'open');
+    assert.equal(open.waiting, 7);
+  });
+
+  it('when the round closes, then each district is ranked by score, the tie broken by years of insurance, the top N admitted and the ranking published masked', async () => {
+    ranked = await closeRound(stack.client, round1);
+    assert.equal(ranked.phase, 'public_notice');
+    const yanta = ranked.districts.find((d) => d.district === 'yanta')!;
+    assert.deepEqual(
+      yanta.entries.map((e) => [e.rank, e.maskedName, e.score, e.status]),
+      [
+        [1, '白*', 99, 'admitted'],
+        [2, '安*', 99, 'admitted'],
+        [3, '陈*', 85, 'not_admitted'],
+      ],
+    );
+    assert.equal(yanta.cutoff, 99);
+    assert.equal(yanta.available, 2);
+    assert.match(yanta.entries[0]!.maskedIdNumber, /^6101\*{10}[\dX]{4}$/);
+    assert.equal(yanta.entries[0]!.breakdown.length, 7, 'the score is published with its breakdown by indicator');
+
+    // The read model anyone may read holds masks only: no name or ID number in clear.
+    const stored = JSON.stringify(await admissionRankingModel(stack.mongo).findById(round1).lean());
+    for (const p of Object.values(P)) {
+      assert.ok(!stored.includes(p.idNumber), `${p.name}'s ID number is not published`);
+      assert.ok(!stored.includes(p.name), `${p.name}'s name is not published`);
+    }
+
+    // Admitted cases hold their slot from now on; the others do not.
+    const b = await untilState(handles.b!, (s) => (s.round?.status === 'admitted_provisionally' ? s : undefined), 'b admitted');
+    assert.equal(b.round?.rank, 1);
+    assert.ok(b.reservations.some((r) => r.kind === 'quota_slot' && r.status === 'held' && r.pool === `quota:yanta:${year}`));
+    const c = await untilState(handles.c!, (s) => (s.round?.status === 'not_admitted' ? s : undefined), 'c not admitted');
+    assert.equal(c.round?.cutoff, 99);
+    assert.equal(c.reservations.length, 0);
+  });
+
+  it('when an objection against the admitted entry is upheld, then that case is refused and the next in line admitted', async () => {
+    const beilin = ranked.districts.find((d) => d.district === 'beilin')!;
+    const first = beilin.entries[0]!;
+    assert.equal(first.maskedName, '鄂*');
+    const round = stack.client.workflow.getHandle(admissionRoundWorkflowId(round1));
+    const objection = await round.executeUpdate(lodgeObjectionUpdate, {
+      args: [{ objectionId: 'obj-1', entryId: first.entryId, by: { id: 'citizen-1', role: 'applicant' }, reason: '社保年限与实际不符' }],
+    });
+    assert.equal(objection.status, 'open');
+    await round.executeUpdate(resolveObjectionUpdate, {
+      args: [{ objectionId: 'obj-1', outcome: 'upheld', by: { id: 'sup-1', role: 'supervisor' }, note: '经核查社保年限有误' }],
+    });
+    const e = await untilState(handles.e!, (s) => (s.status === 'rejected' ? s : undefined), 'e refused');
+    assert.equal(e.outcome?.reasons[0]?.code, 'objection_upheld');
+    assert.ok(!e.reservations.some((r) => r.status === 'held'), 'its slot was given back');
+    const f = await untilState(handles.f!, (s) => (s.round?.status === 'admitted_provisionally' ? s : undefined), 'f admitted');
+    assert.ok(f.reservations.some((r) => r.kind === 'quota_slot' && r.status === 'held'));
+    const view = await round.query(roundViewQuery);
+    const statuses = view.districts.find((d) => d.district === 'beilin')!.entries.map((x) => x.status);
+    assert.deepEqual(statuses, ['removed', 'admitted']);
+  });
+
+  it('when an admitted case withdraws during the notice, then its slot is not re-ranked in the closed round', async () => {
+    await untilState(handles.g!, (s) => (s.round?.status === 'admitted_provisionally' ? s : undefined), 'g admitted');
+    await handles.g!.executeUpdate(withdrawUpdate, {
+      args: [{ requestId: 'w-g', applicantUserId: (await handles.g!.query(caseStatusQuery)).applicantUserId }],
+    });
+    await untilState(handles.g!, (s) => (s.status === 'withdrawn' ? s : undefined), 'g withdrawn');
+    const view = await stack.client.workflow.getHandle(admissionRoundWorkflowId(round1)).query(roundViewQuery);
+    const lianhu = view.districts.find((d) => d.district === 'lianhu')!;
+    assert.deepEqual(
+      lianhu.entries.map((x) => x.status),
+      ['admitted', 'not_admitted'],
+      'a closed round is never re-ranked',
+    );
+  });
+
+  it('when the notice ends, then admitted cases settle and the others join the next round, where a freed slot admits one of them', async () => {
+    for (const k of ['a', 'b', 'f'] as const) await untilState(handles[k]!, (s) => (s.status === 'settled' ? s : undefined), `${k} settled`, 60_000);
+    for (const k of ['c', 'h'] as const) {
+      const s = await untilState(handles[k]!, (x) => (x.round?.roundId === round2 ? x : undefined), `${k} in round 2`, 60_000);
+      assert.equal(s.status, 'awaiting_round');
+      assert.equal(s.pastRounds?.[0]?.roundId, round1);
+    }
+    const second = await closeRound(stack.client, round2);
+    const lianhu = second.districts.find((d) => d.district === 'lianhu')!;
+    assert.equal(lianhu.available, 1, 'the slot G gave back');
+    assert.equal(lianhu.entries[0]?.status, 'admitted');
+    const yanta = second.districts.find((d) => d.district === 'yanta')!;
+    assert.equal(yanta.available, 0, 'yanta’s two places are held by the settled cases');
+    assert.equal(yanta.entries[0]?.status, 'not_admitted');
+    await untilState(handles.h!, (s) => (s.status === 'settled' ? s : undefined), 'h settled', 60_000);
+    const notices = await eventually(
+      async () => {
+        const s = await handles.c!.query(caseStatusQuery);
+        return s.round?.status === 'not_admitted' && s.round.roundId === round2 ? s : undefined;
+      },
+      'c not admitted in round 2',
+    );
+    assert.equal(notices.round?.rank, 1);
+  });
+});

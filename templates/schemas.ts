@@ -241,6 +241,51 @@ const reservationsReleased = z.strictObject({
     .min(1),
 });
 
+/** A round's id as the rounds files spell it (policy/rounds), e.g. `2026-1`. */
+const roundId = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,31}$/, { error: 'must be a round id like 2026-1' });
+/** A calendar day in Asia/Shanghai, as the rounds files give opening and closing days. */
+const day = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+
+/**
+ * Where a points case stands in its district's admission round (§2; issue 13): what both round
+ * notices carry. Rounds exist on the points route only, so the area is always a district.
+ */
+const roundStanding = {
+  ...base,
+  idNumber: maskedIdNumber,
+  area: z.enum(DISTRICTS),
+  roundId,
+  /** 1 is first, within the district's ranking of this round. */
+  rank: z.int().positive(),
+  score: z.number(),
+  /** Within the district's quota: provisionally (round_ranked, pending 公示) or finally (round_result). */
+  admitted: z.boolean(),
+  /** The district's lowest admitted score in this round; absent when nobody was admitted. */
+  cutoff: z.number().optional(),
+};
+
+/** The round closed and was ranked; the masked ranking is on public notice (公示) until `noticeEndsAt`. */
+const roundRanked = z.strictObject({
+  ...roundStanding,
+  /** End of the public-notice period: objections may be lodged until then. */
+  noticeEndsAt: instant,
+});
+
+/** The public notice is over and the ranking final: admitted (registration follows), or not. */
+const roundResult = z
+  .strictObject({
+    ...roundStanding,
+    /** The round the case joins next, once announced (not admitted only). */
+    nextRound: z
+      .strictObject({ roundId, opensOn: day, closesOn: day })
+      .refine((r) => r.opensOn <= r.closesOn, { path: ['closesOn'], message: 'must not be before opensOn' })
+      .optional(),
+  })
+  .refine((d) => !d.admitted || d.nextRound === undefined, {
+    path: ['nextRound'],
+    message: 'is only given when the case was not admitted',
+  });
+
 const schemas = {
   case_received: caseReceived,
   supplement_requested: supplementRequested,
@@ -253,6 +298,8 @@ const schemas = {
   terminated,
   withdrawn,
   reservations_released: reservationsReleased,
+  round_ranked: roundRanked,
+  round_result: roundResult,
 };
 type SchemaOf<E extends NoticeEvent> = (typeof schemas)[E];
 

@@ -144,10 +144,37 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
       examEligible: true,
     },
   },
+  // The samples take the longer branches (not admitted, with a cut-off and a next round) so the
+  // SMS length checks below see the longest text; the content tests cover the other branches.
+  round_ranked: {
+    caseNumber: 'HK-2026-000123',
+    recipientName: '张三',
+    idNumber: MASKED_ID,
+    area: 'changan',
+    roundId: '2026-1',
+    rank: 12,
+    score: 86.5,
+    admitted: false,
+    cutoff: 90.25,
+    // 09:00Z is 17:00 in Asia/Shanghai, the end of the office day.
+    noticeEndsAt: '2026-07-09T09:00:00Z',
+  },
+  round_result: {
+    caseNumber: 'HK-2026-000123',
+    recipientName: '张三',
+    idNumber: MASKED_ID,
+    area: 'changan',
+    roundId: '2026-1',
+    rank: 12,
+    score: 86.5,
+    admitted: false,
+    cutoff: 90.25,
+    nextRound: { roundId: '2026-2', opensOn: '2026-07-01', closesOn: '2026-12-31' },
+  },
 };
 
 /** Events whose letter is addressed to the applicant as a registered person and so shows the masked ID. */
-const SHOWS_ID: readonly NoticeEvent[] = ['case_received', 'settled', 'rejected', 'terminated'];
+const SHOWS_ID: readonly NoticeEvent[] = ['case_received', 'settled', 'rejected', 'terminated', 'round_ranked', 'round_result'];
 
 const SMS_MAX: Record<Locale, number> = { 'zh-CN': 140, en: 300 };
 
@@ -397,6 +424,175 @@ describe('notice templates', () => {
       assert.ok(en.includes('<li>school place (primary school): 张小明</li>'));
       assert.ok(en.includes('<li>provisional registration record</li>'));
       assert.ok(en.includes('was refused'));
+    });
+
+    describe('admission rounds (issue 13)', () => {
+      const admittedRanked: NoticeData<'round_ranked'> = { ...samples.round_ranked, rank: 2, score: 95, admitted: true };
+      const nobodyAdmittedRanked: NoticeData<'round_ranked'> = { ...samples.round_ranked, cutoff: undefined };
+      const admittedResult: NoticeData<'round_result'> = {
+        ...samples.round_result,
+        rank: 2,
+        score: 95,
+        admitted: true,
+        nextRound: undefined,
+      };
+      const unannouncedResult: NoticeData<'round_result'> = { ...samples.round_result, nextRound: undefined };
+
+      function everyRendering<E extends 'round_ranked' | 'round_result'>(event: E, data: NoticeData<E>) {
+        return CHANNELS.flatMap((channel) =>
+          LOCALES.map((locale) => ({ channel, locale, ...renderer.render(event, channel, locale, data) })),
+        );
+      }
+
+      it('when a round is ranked and the case is provisionally admitted, then the notice says so, subject to the public notice, with its end date and the right to object', () => {
+        const zh = renderer.render('round_ranked', 'email', 'zh-CN', admittedRanked).body;
+        const en = renderer.render('round_ranked', 'email', 'en', admittedRanked).body;
+
+        assert.ok(zh.includes('长安区2026-1批次积分落户已截止'));
+        assert.ok(zh.includes('<td>95分</td>') && zh.includes('<td>第2名</td>') && zh.includes('<td>拟落户</td>'));
+        assert.ok(zh.includes('已列为拟落户人员，须经公示。公示期至2026年07月09日止'));
+        assert.ok(zh.includes('<td>90.25分</td>'), 'the district’s cut-off is shown when there is one');
+        assert.ok(en.includes('you are provisionally admitted, subject to the public notice, which ends on 2026-07-09'));
+        for (const r of everyRendering('round_ranked', admittedRanked)) {
+          assert.match(r.body, r.locale === 'zh-CN' ? /拟落户/ : /provisionally admitted/, `${r.channel}/${r.locale}`);
+          assert.match(r.body, r.locale === 'zh-CN' ? /异议/ : /object/, `${r.channel}/${r.locale} names the right to object`);
+          assert.doesNotMatch(r.body, /未获|not admitted/, `${r.channel}/${r.locale}`);
+        }
+      });
+
+      it('when a round is ranked and the case is not admitted, then the notice gives rank, score and cut-off and says the application stays valid', () => {
+        const zh = renderer.render('round_ranked', 'email', 'zh-CN', samples.round_ranked).body;
+        const zhSms = renderer.render('round_ranked', 'sms', 'zh-CN', samples.round_ranked).body;
+        const enSms = renderer.render('round_ranked', 'sms', 'en', samples.round_ranked).body;
+
+        assert.ok(zh.includes('本批次长安区拟落户人员的最低积分为90.25分'));
+        assert.ok(zh.includes('您的申请继续有效'));
+        assert.ok(zh.includes('将按名次依次递补'));
+        assert.ok(zhSms.includes('积分86.5分，排名第12名，本批次未获拟落户资格（最低拟落户积分90.25分）'));
+        assert.ok(zhSms.includes('公示至2026年07月09日'));
+        assert.ok(enSms.includes('score 86.5, rank 12, not admitted in this round (cut-off score 90.25)'));
+        assert.ok(enSms.includes('until 2026-07-09; anyone may object'));
+      });
+
+      it('when nobody in the district was admitted, then the notice shows no cut-off and says nobody was admitted', () => {
+        for (const r of everyRendering('round_ranked', nobodyAdmittedRanked)) {
+          assert.doesNotMatch(r.body, /90\.25|最低拟落户积分|cut-off|Lowest admitted/, `${r.channel}/${r.locale}`);
+        }
+        assert.ok(
+          renderer.render('round_ranked', 'email', 'zh-CN', nobodyAdmittedRanked).body.includes('本批次长安区没有拟落户人员'),
+        );
+        assert.ok(
+          renderer
+            .render('round_ranked', 'email', 'en', nobodyAdmittedRanked)
+            .body.includes('No one was admitted in Chang’an District'),
+        );
+      });
+
+      it('when the cut-off score is 0, then it is still shown', () => {
+        const body = renderer.render('round_result', 'sms', 'en', { ...samples.round_result, score: 0, cutoff: 0 }).body;
+        assert.ok(body.includes('(cut-off score 0)'));
+      });
+
+      it('when the public notice ends just after midnight Beijing time, then the notice prints the Beijing day, whatever the machine’s time zone', () => {
+        const saved = process.env.TZ;
+        process.env.TZ = 'America/Los_Angeles';
+        try {
+          // 16:30Z on the 9th is 00:30 on the 10th in Asia/Shanghai.
+          const data = { ...samples.round_ranked, noticeEndsAt: '2026-07-09T16:30:00Z' };
+          assert.ok(renderer.render('round_ranked', 'sms', 'zh-CN', data).body.includes('公示至2026年07月10日'));
+          assert.ok(renderer.render('round_ranked', 'email', 'en', data).body.includes('until 2026-07-10'));
+          assert.ok(
+            renderer.render('round_result', 'sms', 'en', samples.round_result).body.includes('(2026-07-01 to 2026-12-31)'),
+          );
+        } finally {
+          if (saved === undefined) delete process.env.TZ;
+          else process.env.TZ = saved;
+        }
+      });
+
+      it('when the public notice is over and the case is admitted, then the notice says registration proceeds and a letter follows, with nothing about a next round', () => {
+        const zh = renderer.render('round_result', 'email', 'zh-CN', admittedResult).body;
+        const en = renderer.render('round_result', 'email', 'en', admittedResult).body;
+
+        assert.ok(zh.includes('公示期已满，排名结果已确定'));
+        assert.ok(zh.includes('我们将为您办理落户登记，您无需重新申请；登记办结后，您将另行收到准予落户通知'));
+        assert.ok(en.includes('Your registration will now proceed'));
+        assert.ok(en.includes('you will receive a letter granting settlement'));
+        for (const r of everyRendering('round_result', admittedResult)) {
+          assert.match(
+            r.body,
+            r.locale === 'zh-CN' ? /办理落户登记/ : /registration will (now )?proceed/,
+            `${r.channel}/${r.locale}`,
+          );
+          assert.doesNotMatch(r.body, /下一批次|next round|撤回|withdraw/, `${r.channel}/${r.locale}`);
+        }
+      });
+
+      it('when the case is not admitted and the next round is announced, then the notice gives the cut-off, the next round’s dates and the right to withdraw', () => {
+        const zh = renderer.render('round_result', 'email', 'zh-CN', samples.round_result).body;
+        const en = renderer.render('round_result', 'email', 'en', samples.round_result).body;
+        const zhSms = renderer.render('round_result', 'sms', 'zh-CN', samples.round_result).body;
+
+        assert.ok(zh.includes('本批次长安区落户人员的最低积分为90.25分'));
+        assert.ok(zh.includes('将自动参加长安区下一批次的排名，无需重新申请'));
+        assert.ok(zh.includes('下一批次（2026-2）自2026年07月01日开始，至2026年12月31日截止'));
+        assert.ok(zh.includes('随时撤回申请'));
+        assert.ok(en.includes('The next round (2026-2) opens on 2026-07-01 and closes on 2026-12-31'));
+        assert.ok(en.includes('You may withdraw your application at any time'));
+        assert.ok(zhSms.includes('（最低落户积分90.25分）') && zhSms.includes('（2026年07月01日至2026年12月31日）'));
+      });
+
+      it('when the case is not admitted and no next round is announced yet, then the notice says it will be told', () => {
+        const zh = renderer.render('round_result', 'email', 'zh-CN', unannouncedResult).body;
+        const en = renderer.render('round_result', 'email', 'en', unannouncedResult).body;
+        assert.ok(zh.includes('下一批次的时间尚未公布，公布后我们将另行通知您'));
+        assert.ok(en.includes('The next round has not been announced yet; we will tell you when it is'));
+        assert.ok(renderer.render('round_result', 'sms', 'zh-CN', unannouncedResult).body.includes('下一批次（时间另行通知）'));
+        assert.ok(renderer.render('round_result', 'sms', 'en', unannouncedResult).body.includes('we will tell you its dates'));
+        for (const r of everyRendering('round_result', unannouncedResult))
+          assert.doesNotMatch(r.body, /2026-2|2026年07月01日|2026-07-01/);
+      });
+
+      it('when any branch of a round notice is sent by SMS, then it stays within the length limit and carries no ID number', () => {
+        const variants = [
+          ['round_ranked', admittedRanked],
+          ['round_ranked', nobodyAdmittedRanked],
+          ['round_result', admittedResult],
+          ['round_result', unannouncedResult],
+        ] as const;
+        for (const [event, data] of variants) {
+          for (const locale of LOCALES) {
+            const body = renderer.render(event, 'sms', locale, data).body;
+            assert.ok(codePoints(body) <= SMS_MAX[locale], `${event}/${locale}: ${codePoints(body)} characters`);
+            assert.doesNotMatch(body, /\*{10}/);
+          }
+        }
+      });
+
+      it('when round data is inconsistent or malformed, then the schema refuses it naming the field', () => {
+        const refuses = (event: 'round_ranked' | 'round_result', data: unknown, field: string) =>
+          assert.throws(
+            () => renderer.render(event, 'email', 'en', data as NoticeData<typeof event>),
+            (err: unknown) => err instanceof NoticeDataError && err.issues.some((i) => i.path === field),
+            field,
+          );
+        refuses('round_result', { ...admittedResult, nextRound: samples.round_result.nextRound }, 'nextRound');
+        refuses(
+          'round_result',
+          { ...samples.round_result, nextRound: { roundId: '2026-2', opensOn: '2026-07-01', closesOn: '2026-06-30' } },
+          'nextRound.closesOn',
+        );
+        refuses(
+          'round_result',
+          { ...samples.round_result, nextRound: { roundId: '2026-2', opensOn: '1 July', closesOn: '2026-12-31' } },
+          'nextRound.opensOn',
+        );
+        refuses('round_ranked', { ...samples.round_ranked, area: 'lantian' }, 'area');
+        refuses('round_ranked', { ...samples.round_ranked, rank: 0 }, 'rank');
+        refuses('round_ranked', { ...samples.round_ranked, noticeEndsAt: '2026-07-09' }, 'noticeEndsAt');
+        refuses('round_ranked', { ...samples.round_ranked, idNumber: FULL_ID }, 'idNumber');
+        refuses('round_result', { ...samples.round_result, route: 'points' }, '(root)');
+      });
     });
 
     it('when a case is withdrawn, then the notice confirms it and says reservations will be released', () => {

@@ -185,6 +185,11 @@ const CONFIG_SCHEMA = z.object({
    * rounds file's noticeWorkingDays on the working-day calendar (as whole days with DEADLINE_CLOCK=elapsed).
    */
   PUBLIC_NOTICE_MS: durationMs.optional(),
+  /**
+   * Set: a round closes this long after it starts (its first case), or at its closing date if that
+   * comes first — for demos and tests that cannot wait for the date. Unset: at its closing date.
+   */
+  ROUND_CLOSE_AFTER_MS: durationMs.optional(),
   /** Folder of the capacity files (school places, collective households, points quotas); default policy/capacities. */
   CAPACITY_DIR: z.string().min(1).optional(),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */

@@ -56,6 +56,8 @@ const caseSchema = new Schema<CaseDoc>(
     failingCompensations: { type: [String], required: true },
     compensationFailures: { type: Schema.Types.Mixed },
     socialInsuranceTransfer: { type: Schema.Types.Mixed },
+    round: { type: Schema.Types.Mixed },
+    pastRounds: { type: Schema.Types.Mixed },
     pendingDepartments: { type: [String], required: true },
     overdueDepartments: { type: [String], required: true },
     failingChecks: { type: [String], required: true },

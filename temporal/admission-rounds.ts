@@ -32,11 +32,16 @@ export interface RoundStarter {
   officeClose: string;
   /** The public-notice period as elapsed time (tests, demos); undefined: the file's working days. */
   publicNoticeMs: number | undefined;
+  /** A round closes this long after it starts, if before its date (demos, tests); undefined: at its date. */
+  closeAfterMs?: number | undefined;
 }
 
 /** The round settings of a process from its configuration (worker and API alike). */
 export function roundSettings(
-  config: Pick<Config, 'ROUNDS_DIR' | 'TEMPORAL_TASK_QUEUE' | 'DEADLINE_CLOCK' | 'OFFICE_CLOSE' | 'PUBLIC_NOTICE_MS'>,
+  config: Pick<
+    Config,
+    'ROUNDS_DIR' | 'TEMPORAL_TASK_QUEUE' | 'DEADLINE_CLOCK' | 'OFFICE_CLOSE' | 'PUBLIC_NOTICE_MS' | 'ROUND_CLOSE_AFTER_MS'
+  >,
 ): Omit<RoundStarter, 'client'> {
   const dir = config.ROUNDS_DIR ?? ROUNDS_DIR;
   return {
@@ -45,6 +50,7 @@ export function roundSettings(
     deadlineClock: config.DEADLINE_CLOCK,
     officeClose: config.OFFICE_CLOSE,
     publicNoticeMs: config.PUBLIC_NOTICE_MS,
+    closeAfterMs: config.ROUND_CLOSE_AFTER_MS,
   };
 }
 
@@ -63,7 +69,9 @@ export function admissionRoundInput(s: Omit<RoundStarter, 'client' | 'taskQueue'
       : s.deadlineClock === 'elapsed'
         ? { elapsedMs: found.file.noticeWorkingDays * 24 * 3_600_000 }
         : { workingDays: found.file.noticeWorkingDays, officeClose: s.officeClose };
-  return { roundId, file: found.file, notice, closesAt: roundClosesAt(found.round.closesOn, s.officeClose) };
+  const onDate = roundClosesAt(found.round.closesOn, s.officeClose);
+  const early = s.closeAfterMs !== undefined ? new Date(Date.now() + s.closeAfterMs).toISOString() : undefined;
+  return { roundId, file: found.file, notice, closesAt: early && early < onDate ? early : onDate };
 }
 
 /**

@@ -18,6 +18,7 @@ export function createActivityDeps(
     | 'DEADLINE_CLOCK'
     | 'OFFICE_CLOSE'
     | 'PUBLIC_NOTICE_MS'
+    | 'ROUND_CLOSE_AFTER_MS'
   >,
 ): ActivityDeps {
   return {

@@ -11,6 +11,7 @@ import { computeCheckDigit } from '../../domain/id-number';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import type { District } from '../../domain/vocabulary';
 import { admissionRankingModel } from '../../models/admission-ranking.model';
+import { noticeModel } from '../../models/notice.model';
 import type { DemoPersona } from '../../tools/simulator/demo-people';
 import {
   admissionRoundWorkflowId,
@@ -133,12 +134,16 @@ describe('admission rounds with public notice (issue 13)', () => {
     }
 
     // Admitted cases hold their slot from now on; the others do not.
-    const b = await untilState(handles.b!, (s) => (s.round?.status === 'admitted_provisionally' ? s : undefined), 'b admitted');
+    const b = await untilState(
+      handles.b!,
+      (s) => (s.round?.status === 'admitted_provisionally' && s.reservations.some((r) => r.kind === 'quota_slot') ? s : undefined),
+      'b admitted, its slot held',
+    );
     assert.equal(b.round?.rank, 1);
     assert.ok(b.reservations.some((r) => r.kind === 'quota_slot' && r.status === 'held' && r.pool === `quota:yanta:${year}`));
     const c = await untilState(handles.c!, (s) => (s.round?.status === 'not_admitted' ? s : undefined), 'c not admitted');
     assert.equal(c.round?.cutoff, 99);
-    assert.equal(c.reservations.length, 0);
+    assert.ok(!c.reservations.some((r) => r.kind === 'quota_slot'));
   });
 
   it('when an objection against the admitted entry is upheld, then that case is refused and the next in line admitted', async () => {
@@ -193,13 +198,24 @@ describe('admission rounds with public notice (issue 13)', () => {
     assert.equal(yanta.available, 0, 'yanta’s two places are held by the settled cases');
     assert.equal(yanta.entries[0]?.status, 'not_admitted');
     await untilState(handles.h!, (s) => (s.status === 'settled' ? s : undefined), 'h settled', 60_000);
-    const notices = await eventually(
-      async () => {
-        const s = await handles.c!.query(caseStatusQuery);
-        return s.round?.status === 'not_admitted' && s.round.roundId === round2 ? s : undefined;
-      },
-      'c not admitted in round 2',
+    // Not admitted again, and no round after it: C waits for one to be announced, and is told so.
+    const c = await untilState(
+      handles.c!,
+      (s) => (s.round?.status === 'awaiting_announcement' ? s : undefined),
+      'c waiting for the next round to be announced',
+      60_000,
     );
-    assert.equal(notices.round?.rank, 1);
+    assert.deepEqual(
+      c.pastRounds?.map((r) => [r.roundId, r.status, r.rank]),
+      [
+        [round1, 'not_admitted', 3],
+        [round2, 'not_admitted', 1],
+      ],
+    );
+    const letters = await eventually(async () => {
+      const n = await noticeModel(stack.mongo).find({ caseId: handles.c!.workflowId.replace(/^SettlementCase:/, ''), event: 'round_result', channel: 'email' }).lean();
+      return n.length === 2 ? n : undefined;
+    }, 'two round results for c');
+    assert.equal(letters.length, 2);
   });
 });

@@ -2,10 +2,10 @@
  * Admission rounds of a test stack's own (issue 13). Round workflow ids are global in the Temporal
  * namespace, so every stack writes rounds files whose round ids carry its own suffix: cases of
  * one test file never join another's round (whose worker may be gone). By default there is a
- * one-day round for every day from today to 31 January next year, each with room for everyone:
- * a test about something else closes the round its case waits in (`closeRoundOf`) to see the
- * case admitted and settled, and the next case of the file joins the next day's round. (A day's
- * round also closes by itself at that day's office close; that only ranks its cases early.)
+ * one-day round for every day from today to the end of next year, each with room for everyone,
+ * and the stack closes a round a second after its first case joined (ROUND_CLOSE_AFTER_MS): a
+ * test about something else sees a points case admitted and settled without touching rounds,
+ * and a case that comes later joins the next day's round.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +70,7 @@ export function testRounds(suffix: string, rounds?: Array<Omit<AdmissionRound, '
   };
   const daily = (d: string) => ({ opensOn: d, closesOn: d, quota: quotaOf(1000) });
   write(year, days(today, `${year}-12-31`).map(daily));
-  write(year + 1, days(`${year + 1}-01-01`, `${year + 1}-01-31`).map(daily));
+  write(year + 1, days(`${year + 1}-01-01`, `${year + 1}-12-31`).map(daily));
   return { dir, ids };
 }
 

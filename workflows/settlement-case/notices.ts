@@ -10,6 +10,7 @@ import type { NoticeRequest } from '../../domain/notice-request';
 
 type Area = District | Town;
 const areaOf = (s: CaseState): Area => (s.application.district ?? s.application.town) as Area;
+const districtOf = (s: CaseState): District => s.application.district as District;
 const applicantName = (s: CaseState): string => s.application.applicant.name;
 
 export function caseReceived(s: CaseState, departments: Department[]): NoticeRequest<'case_received'> {
@@ -278,7 +279,7 @@ export function roundRanked(s: CaseState, round: CaseRoundInfo): NoticeRequest<'
       caseNumber: s.caseNumber,
       recipientName: applicantName(s),
       idNumber: maskIdNumber(s.application.applicant.idNumber),
-      area: areaOf(s),
+      area: districtOf(s),
       roundId: round.roundId!,
       rank: round.rank!,
       score: s.score!.total,
@@ -299,7 +300,7 @@ export function roundResult(s: CaseState, round: CaseRoundInfo, next: CaseRoundI
       caseNumber: s.caseNumber,
       recipientName: applicantName(s),
       idNumber: maskIdNumber(s.application.applicant.idNumber),
-      area: areaOf(s),
+      area: districtOf(s),
       roundId: round.roundId!,
       rank: round.rank!,
       score: s.score!.total,

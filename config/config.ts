@@ -180,6 +180,10 @@ const CONFIG_SCHEMA = z.object({
   WAITLIST_RECHECK_MS: durationMs.default(3600_000),
   /** Folder of the capacity files (school places, collective households, points quotas); default policy/capacities. */
   CAPACITY_DIR: z.string().min(1).optional(),
+  /** Folder of the admission-round files (issue 13); default policy/rounds. */
+  ROUNDS_DIR: z.string().min(1).optional(),
+  /** With DEADLINE_CLOCK=elapsed: the public-notice period (公示) after a round's close. */
+  PUBLIC_NOTICE_MS: durationMs.default(7 * 24 * 3600_000),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 });

@@ -126,4 +126,27 @@ describe('API: admission rounds', () => {
       403,
     );
   });
+
+  it('when anyone opens the ranking pages, then they are served without signing in, masked, and write no session', async () => {
+    // Act
+    const list = await request(stack.app).get('/rounds').expect(200);
+    const round = await request(stack.app).get('/rounds/2026-1').set('accept-language', 'zh-CN').expect(200);
+
+    // Assert
+    assert.match(list.text, /href='\/rounds\/2026-1'/);
+    assert.match(round.text, /分数线：74 分/);
+    assert.ok(!round.text.includes(OBJECTION_REASON));
+    assert.equal(round.headers['set-cookie'], undefined, 'a visitor reading the notice gets no session');
+    await request(stack.app).get('/rounds/1999-9').expect(404);
+  });
+
+  it('when a visitor who is not signed in asks for the objection form, then they are sent to sign in and brought back', async () => {
+    const res = await request(stack.app).get('/rounds/2026-1/objections/new?entry=beilin-2').expect(303);
+    assert.match(res.headers.location ?? '', /^\/auth\/sign-in\?back=%2Frounds%2F2026-1%2Fobjections%2Fnew/);
+  });
+
+  it('when a supervisor page of a round is asked for without signing in, then the visitor is sent to sign in', async () => {
+    const res = await request(stack.app).get('/supervisor/rounds/2026-1').expect(303);
+    assert.match(res.headers.location ?? '', /^\/auth\/sign-in/);
+  });
 });

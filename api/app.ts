@@ -13,6 +13,7 @@ import { createErrorHandler, HttpProblem, notFoundHandler } from './problem';
 import { applicantRouter } from './routers/applicant.router';
 import { commonRouter } from './routers/common.router';
 import { officerRouter } from './routers/officer.router';
+import { publicRoundsRouter, roundsRouter } from './routers/rounds.router';
 import { supervisorRouter } from './routers/supervisor.router';
 import { createWebRouter } from '../web/router';
 
@@ -112,6 +113,8 @@ export function createApp(deps: ApiDeps): Express {
   const registry = createRegistry();
   registerOperationalRoutes(registry);
   const v1 = express.Router();
+  // The published rankings (公示) are for everyone: answered before the token check.
+  v1.use(publicRoundsRouter(deps, registry));
   v1.use(
     createAuthenticator({
       secret: config.AUTH_JWT_SECRET,
@@ -134,6 +137,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(applicantRouter(deps, registry));
   v1.use(officerRouter(deps, registry, metrics));
   v1.use(supervisorRouter(deps, registry));
+  v1.use(roundsRouter(deps, registry));
   v1.use(commonRouter(deps, registry));
   v1.use(diagnosticsRouter(deps, registry));
 

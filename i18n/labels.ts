@@ -28,6 +28,7 @@ import type { RejectionReason } from '../domain/codes';
 import type { DecisionKind } from '../domain/case-rules';
 import { DEPARTMENT_TABLE } from '../domain/departments';
 import type { CaseOutcome, ReservationKind, WaitKind } from '../templates/schemas';
+import { ROUND_LABELS } from './round-labels';
 
 export type LocalisedLabel = Readonly<Record<Locale, string>>;
 type Table<K extends string> = Readonly<Record<K, LocalisedLabel>>;
@@ -321,6 +322,7 @@ export const LABELS = {
   recipientKind,
   role,
   auditType,
+  ...ROUND_LABELS,
 } as const;
 export type LabelTable = keyof typeof LABELS;
 

@@ -10,6 +10,7 @@ import * as bulk from './messages/bulk';
 import * as common from './messages/common';
 import * as dashboard from './messages/dashboard';
 import * as officer from './messages/officer';
+import * as rounds from './messages/rounds';
 import * as supervisor from './messages/supervisor';
 
 // One section per part of the pages, so that parts grow without touching each other; a key
@@ -27,12 +28,29 @@ const noOverlap: [
     typeof dashboard.zhCN,
     typeof common.zhCN & typeof applicant.zhCN & typeof officer.zhCN & typeof supervisor.zhCN & typeof bulk.zhCN
   >,
-] extends [never, never, never, never, never, never, never, never]
+  Overlap<
+    typeof rounds.zhCN,
+    typeof common.zhCN &
+      typeof applicant.zhCN &
+      typeof officer.zhCN &
+      typeof supervisor.zhCN &
+      typeof bulk.zhCN &
+      typeof dashboard.zhCN
+  >,
+] extends [never, never, never, never, never, never, never, never, never]
   ? true
   : never = true;
 void noOverlap;
 
-const zhCN = { ...common.zhCN, ...applicant.zhCN, ...officer.zhCN, ...supervisor.zhCN, ...bulk.zhCN, ...dashboard.zhCN };
+const zhCN = {
+  ...common.zhCN,
+  ...applicant.zhCN,
+  ...officer.zhCN,
+  ...supervisor.zhCN,
+  ...bulk.zhCN,
+  ...dashboard.zhCN,
+  ...rounds.zhCN,
+};
 export type MessageKey = keyof typeof zhCN;
 const en: Record<MessageKey, string> = {
   ...common.en,
@@ -41,6 +59,7 @@ const en: Record<MessageKey, string> = {
   ...supervisor.en,
   ...bulk.en,
   ...dashboard.en,
+  ...rounds.en,
 };
 
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { 'zh-CN': zhCN, en };

@@ -18,6 +18,7 @@ import { createTokenVerifier } from '../app/access-token';
 import { applicantPages } from './pages/applicant.pages';
 import { homePages } from './pages/home.pages';
 import { officerPages } from './pages/officer.pages';
+import { roundsPages } from './pages/rounds.pages';
 import { supervisorPages } from './pages/supervisor.pages';
 import { bulkPages } from './pages/supervisor/bulk';
 import { pageErrorHandler, showMessage, type PageKit } from './pages/page';
@@ -28,7 +29,7 @@ import { MongoSessionStore } from './session-store';
 import { createSignIn, SESSION_COOKIE } from './sign-in';
 
 /** The paths the pages own; anything else (the JSON API, /healthz, /metrics) is not theirs. */
-const WEB_PATH = /^\/(?:$|auth\/|lang\/|static\/|applicant(?:\/|$)|officer(?:\/|$)|supervisor(?:\/|$))/;
+const WEB_PATH = /^\/(?:$|auth\/|lang\/|static\/|applicant(?:\/|$)|rounds(?:\/|$)|officer(?:\/|$)|supervisor(?:\/|$))/;
 
 /** Whether a request path belongs to the pages (not to the JSON API, which OpenAPI documents). */
 export function isWebPath(path: string): boolean {
@@ -135,6 +136,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   });
   router.use(signIn.router);
   router.use(homePages());
+  router.use(roundsPages(deps));
   router.use(applicantPages(deps));
   router.use(officerPages(deps));
   router.use(supervisorPages(deps));

@@ -5,7 +5,7 @@
  * the JSON API also documents them (the schemas' ids are its OpenAPI components).
  */
 import { z } from 'zod';
-import type { CaseState, StepState } from '../../domain/case-state';
+import type { CaseRoundInfo, CaseState, StepState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
 import { Incident, incidentsOf } from './incidents';
@@ -105,6 +105,21 @@ const Outcome = z.object({
   documentNumber: z.string().optional(),
 });
 
+/** The case's place in the admission rounds (issue 13): the round it waits in or was ranked in, and what that gave it. */
+const CaseRound = z
+  .object({
+    roundId: z.string().optional(),
+    status: z.enum(['awaiting_announcement', 'waiting', 'admitted_provisionally', 'not_admitted', 'admitted', 'removed']),
+    opensOn: z.string().optional(),
+    closesOn: z.string().optional(),
+    rank: z.number().int().optional(),
+    cutoff: z.number().optional().meta({ description: "The district's lowest admitted score in the round (分数线)" }),
+    noticeEndsAt: z.string().optional().meta({ description: 'End of the public-notice period (公示)' }),
+  })
+  .meta({ id: 'CaseRound', description: 'Points route: the admission round the case waits in or was ranked in' });
+const sameRoundShape: [CaseRoundInfo extends z.infer<typeof CaseRound> ? true : never] = [true];
+void sameRoundShape;
+
 const PersonView = z.object({ name: z.string(), idNumber: z.string(), relation: z.string(), schoolLevel: z.string().optional() });
 
 const CaseCore = {
@@ -128,6 +143,9 @@ export const ApplicantCaseView = z
     reservations: z.array(Reservation),
     schoolPlacements: z.array(SchoolPlacementView),
     outcome: Outcome.optional(),
+    round: CaseRound.optional(),
+    /** Earlier rounds that ranked the case without admitting it, oldest first. */
+    pastRounds: z.array(CaseRound).optional(),
   })
   .meta({ id: 'ApplicantCaseView' });
 export type ApplicantCaseView = z.infer<typeof ApplicantCaseView>;
@@ -172,6 +190,8 @@ export const OfficerCaseView = z
     otherSteps: z.array(z.object({ department: z.enum(DEPARTMENTS), status: z.enum(STEP_STATUSES) })),
     /** Education officers only: the children's places and waiting-list positions. */
     schoolPlacements: z.array(SchoolPlacementView).optional(),
+    /** Where the case stands in the admission rounds, briefly (the ranking itself is public). */
+    round: CaseRound.pick({ roundId: true, status: true, rank: true }).optional(),
   })
   .meta({ id: 'OfficerCaseView' });
 export type OfficerCaseView = z.infer<typeof OfficerCaseView>;
@@ -192,6 +212,8 @@ export const SupervisorCaseView = z
     /** Failing lookups and compensations, each with its last error and rounds. */
     incidents: z.array(Incident),
     overdue: z.boolean(),
+    round: CaseRound.optional(),
+    pastRounds: z.array(CaseRound).optional(),
   })
   .meta({ id: 'SupervisorCaseView' });
 export type SupervisorCaseView = z.infer<typeof SupervisorCaseView>;
@@ -251,6 +273,8 @@ export function applicantView(c: CaseState): ApplicantCaseView {
     reservations: c.reservations,
     schoolPlacements: placements(c),
     outcome: outcome(c),
+    round: c.round,
+    pastRounds: c.pastRounds,
   });
 }
 
@@ -276,6 +300,7 @@ export function officerView(c: CaseState, department: Department): OfficerCaseVi
       .filter((s) => s.department !== department)
       .map((s) => ({ department: s.department, status: s.status })),
     ...(department === 'education' ? { schoolPlacements: placements(c) } : {}),
+    round: c.round,
   });
 }
 
@@ -294,5 +319,7 @@ export function supervisorView(c: CaseState & { overdue?: boolean }): Supervisor
     failingCompensations: c.failingCompensations,
     incidents: incidentsOf(c),
     overdue: c.overdue ?? steps(c).some((s) => s.overdue),
+    round: c.round,
+    pastRounds: c.pastRounds,
   });
 }

@@ -167,6 +167,30 @@ const MATRIX: Record<string, Entry> = {
     expect: { ...UNAUTHENTICATED, owner: 200, otherApplicant: 404, stepOfficer: 200, otherOfficer: 404, supervisor: 200 },
   },
 
+  // Issue 13: the published rankings are public, even with a bad token (answered before the check).
+  'GET /api/v1/rounds': { call: () => ({ path: '/api/v1/rounds' }), expect: PUBLIC },
+  'GET /api/v1/rounds/{roundId}': { call: () => ({ path: '/api/v1/rounds/2026-1' }), expect: PUBLIC },
+  // A round nobody announced: every signed-in caller gets past the access checks to the 404, and nothing changes.
+  'POST /api/v1/rounds/{roundId}/objections': {
+    call: () => ({ path: '/api/v1/rounds/1999-9/objections', body: { entryId: 'beilin-1', reason: 'matrix' } }),
+    expect: { ...UNAUTHENTICATED, owner: 404, otherApplicant: 404, stepOfficer: 404, otherOfficer: 404, supervisor: 404 },
+  },
+  'GET /api/v1/supervisor/rounds/{roundId}': {
+    call: () => ({ path: '/api/v1/supervisor/rounds/2026-1' }),
+    expect: onlySupervisor(200),
+  },
+  'POST /api/v1/supervisor/rounds/{roundId}/close': {
+    call: () => ({ path: '/api/v1/supervisor/rounds/1999-9/close', body: { reason: 'matrix' } }),
+    expect: onlySupervisor(404),
+  },
+  'POST /api/v1/supervisor/rounds/{roundId}/objections/{objectionId}/resolution': {
+    call: () => ({
+      path: '/api/v1/supervisor/rounds/1999-9/objections/0123456789abcdef0123456789abcdef/resolution',
+      body: { outcome: 'dismissed', note: 'matrix' },
+    }),
+    expect: onlySupervisor(404),
+  },
+
   'POST /api/v1/diagnostics/probes': {
     call: () => ({ path: '/api/v1/diagnostics/probes', body: { message: 'matrix' } }),
     expect: onlySupervisor(202),

@@ -7,6 +7,9 @@ import { documentedRoutes, expressRoutes, type OpenApiDoc } from '../support/ope
 import { startStack, type TestStack } from '../support/stack';
 import { isWebPath } from '../../web/router';
 
+/** The JSON API's only operations without a token: the published admission rankings (公示, issue 13). */
+const PUBLIC_API = ['GET /api/v1/rounds', 'GET /api/v1/rounds/{roundId}'];
+
 describe('API: OpenAPI document, docs page, health and metrics', () => {
   let stack: TestStack;
   let doc: OpenApiDoc;
@@ -51,9 +54,14 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
         if (op.requestBody) {
           for (const status of ['400', '413', '415']) assert.ok(op.responses[status], `${where} documents ${status}`);
         }
-        if (path.startsWith('/api/v1/') && !['/api/v1/openapi.json', '/api/v1/docs'].includes(path)) {
+        if (
+          path.startsWith('/api/v1/') &&
+          !['/api/v1/openapi.json', '/api/v1/docs'].includes(path) &&
+          !PUBLIC_API.includes(where)
+        ) {
           assert.ok(secured, `${where} requires a Bearer token`);
         }
+        if (PUBLIC_API.includes(where)) assert.ok(!secured, `${where} is public: the published rankings (公示, issue 13)`);
       }
     }
   });

@@ -62,6 +62,7 @@ const NAV: Record<Actor['role'], NavItem[]> = {
     { href: '/supervisor/stuck', key: 'navStuck' },
     { href: '/supervisor/bulk/new', key: 'navBulk' },
     { href: '/supervisor/dashboard', key: 'navDashboard' },
+    { href: '/supervisor/rounds', key: 'rdNav' },
   ],
 };
 const ROLE_TEXT: Record<Actor['role'], MessageKey> = {
@@ -101,7 +102,9 @@ export function render(req: Request, res: Response, name: string, data: PageData
     locale,
     otherLocale: other,
     languageHref: languageHref(req, other),
-    csrfToken: req.session ? csrfToken(req) : '',
+    // Every form is for a signed-in person: a visitor reading a public page (the rankings, 公示)
+    // gets no token, so that reading never writes a session to the database.
+    csrfToken: req.session?.user ? csrfToken(req) : '',
     flash,
     calendarBanner: calendarBanner(req, res),
     user: user ? { name: user.name, roleText: message(locale, ROLE_TEXT[user.actor.role]) } : undefined,
@@ -155,8 +158,11 @@ export function showMessage(
   );
 }
 
-/** Only the given role passes; a visitor who is not signed in is sent to sign in and brought back. */
-export function requireRole(role: Actor['role']): RequestHandler {
+/**
+ * Only a signed-in person (of `role`, when given) passes; a visitor who is not signed in is sent
+ * to sign in and brought back.
+ */
+function guard(role?: Actor['role']): RequestHandler {
   return (req, res, next) => {
     const user = req.session?.user;
     if (!user || user.expiresAt <= Date.now()) {
@@ -165,10 +171,26 @@ export function requireRole(role: Actor['role']): RequestHandler {
         return showMessage(req, res, 401, 'signInFailedTitle', ['sessionExpired'], { href: '/auth/sign-in', key: 'tryAgain' });
       return res.redirect(303, `/auth/sign-in?back=${encodeURIComponent(localPath(req.originalUrl) ?? '/')}`);
     }
-    if (user.actor.role !== role) return showMessage(req, res, 403, 'forbiddenTitle', ['forbiddenText']);
+    if (role && user.actor.role !== role) return showMessage(req, res, 403, 'forbiddenTitle', ['forbiddenText']);
     req.actor = user.actor;
     next();
   };
+}
+
+/** Only the given role passes. */
+export function requireRole(role: Actor['role']): RequestHandler {
+  return guard(role);
+}
+
+/** Anybody signed in passes, whatever their role (an objection to a published ranking, issue 13). */
+export function requireSignedIn(): RequestHandler {
+  return guard();
+}
+
+/** The signed-in person of a page guarded by requireSignedIn. */
+export function signedInActor(req: Request): Actor {
+  if (!req.actor) throw new Error('page for signed-in people reached without its guard');
+  return req.actor;
 }
 
 /** The signed-in actor of a guarded page (requireRole ran first). */

@@ -1,6 +1,6 @@
 /**
  * The supervisor console (issue 11): the stuck-case list with its CSV, the dashboard, one case in full with
- * its interventions, termination with a confirmation. Each page lives in web/pages/supervisor/;
+ * its interventions, termination with a confirmation; the admission rounds (issue 13). Each page lives in web/pages/supervisor/;
  * every rule and query is the application layer's (app/), as for the JSON API.
  */
 import { Router, type Request, type Response } from 'express';
@@ -8,6 +8,7 @@ import type { AppDeps } from '../../app/deps';
 import { requireRole } from './page';
 import { interventionPage, supervisorCasePage, terminationPage } from './supervisor/case';
 import { dashboardCsv, dashboardPage } from './supervisor/dashboard';
+import { closeRoundPage, resolveObjectionPage, supervisorRoundPage, supervisorRoundsPage } from './supervisor/rounds';
 import { stuckCsv, stuckPage } from './supervisor/stuck';
 
 type Page = (deps: AppDeps, req: Request, res: Response) => Promise<void>;
@@ -26,5 +27,12 @@ export function supervisorPages(deps: AppDeps): Router {
   );
   router.post('/supervisor/cases/:caseId/actions', page(interventionPage));
   router.post('/supervisor/cases/:caseId/termination', page(terminationPage));
+  router.get('/supervisor/rounds', page(supervisorRoundsPage));
+  router.get(
+    '/supervisor/rounds/:roundId',
+    page((d, req, res) => supervisorRoundPage(d, req, res)),
+  );
+  router.post('/supervisor/rounds/:roundId/close', page(closeRoundPage));
+  router.post('/supervisor/rounds/:roundId/objections/:objectionId/resolution', page(resolveObjectionPage));
   return router;
 }

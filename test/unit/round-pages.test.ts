@@ -1,0 +1,153 @@
+/**
+ * The admission-round pages (issue 13) as rendered: the public ranking (masked, points by
+ * indicator in words, cut-off, notice end as a date, no objection text), the objection link only
+ * for a signed-in visitor during the notice, the supervisors' page with the objections' reasons
+ * and their forms, and the case's round on the applicant's, officer's and supervisor's case pages.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applicantView, officerView, supervisorView } from '../../app/views/case-views';
+import { publicRoundView, supervisorRoundView } from '../../app/views/round-views';
+import type { CaseState } from '../../domain/case-state';
+import { findRound } from '../../domain/admission-rounds';
+import type { Locale } from '../../domain/vocabulary';
+import { loadRoundsFiles } from '../../policy/round-files';
+import { loadViews } from '../../web/render';
+import { roundDisplay } from '../../web/pages/rounds/round-display';
+import { OBJECTION_REASON, OBJECTOR_ID, noticeRoundView, rankingDoc } from '../support/published-rounds';
+
+const views = loadViews();
+const found = findRound(loadRoundsFiles(), '2026-1');
+const page = (name: string, locale: Locale, data: Record<string, unknown>) =>
+  views.render(name, { title: 't', nav: [], csrfToken: 'csrf-token-1', locale, ...data });
+
+function publicPage(locale: Locale, objecting: boolean): string {
+  const view = publicRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-22');
+  return page('rounds/round', locale, {
+    round: roundDisplay(view, locale, objecting ? { objectHref: (e) => `/rounds/2026-1/objections/new?entry=${e}` } : {}),
+    signedIn: objecting,
+    signInHref: '/auth/sign-in?back=%2Frounds%2F2026-1',
+  });
+}
+
+const pointsCase = (round: CaseState['round']): CaseState => ({
+  caseId: 'c-1',
+  caseNumber: 'HK-2026-000777',
+  applicantUserId: 'u-1',
+  application: {
+    route: 'points',
+    district: 'beilin',
+    applicant: { idNumber: '11010519491231002X', name: '张三', relation: 'applicant' },
+    family: [],
+    contact: { phone: '13800138000', locale: 'zh-CN' },
+  },
+  status: 'awaiting_round',
+  submittedAt: '2026-03-01T02:15:00Z',
+  lastProgressAt: '2026-05-20T02:00:00Z',
+  collectiveHousehold: false,
+  steps: {
+    hrss: { department: 'hrss', status: 'approved', overdue: false, checkFailures: 0, internalNotes: [] },
+  },
+  reservations: [],
+  failingCompensations: [],
+  round,
+  pastRounds: [{ roundId: '2025-2', status: 'not_admitted', rank: 9, cutoff: 80 }],
+});
+
+const ranked = {
+  roundId: '2026-1',
+  status: 'admitted_provisionally' as const,
+  opensOn: '2026-01-05',
+  closesOn: '2026-06-30',
+  rank: 2,
+  cutoff: 74,
+  noticeEndsAt: '2026-05-29T09:00:00.000Z',
+};
+
+describe('admission round pages', () => {
+  it('when anyone opens a ranking on notice, then it shows masked entries, points by indicator, the cut-off and the notice end as a date', () => {
+    const html = publicPage('zh-CN', false);
+    assert.match(html, /610113\*{8}002X/);
+    assert.match(html, /参加城镇社会保险年限：54/);
+    assert.match(html, /分数线：74 分/);
+    assert.match(html, /公示截止日期<\/dt><dd>2026年05月29日/);
+    assert.match(html, /1 条异议待核查/);
+    assert.match(html, /拟落户/);
+    assert.match(html, /登录后可对名单中的任一条提出异议/);
+    assert.doesNotMatch(html, /objections\/new/);
+    assert.ok(!html.includes(OBJECTION_REASON) && !html.includes(OBJECTOR_ID));
+  });
+
+  it('when a signed-in visitor opens it in English, then each entry links to its objection page and the words are English', () => {
+    const html = publicPage('en', true);
+    assert.match(html, /href='\/rounds\/2026-1\/objections\/new\?entry(=|&#x3D;)beilin-2'/);
+    assert.match(html, /Years of urban social insurance: ?54|Years of urban social insurance：54/);
+    assert.match(html, /Cut-off: 74 points/);
+    assert.match(html, /Public notice ends<\/dt><dd>2026-05-29/);
+    assert.doesNotMatch(html, /sign in to object/i);
+  });
+
+  it('when a supervisor opens the round, then every objection shows its reason and objector, with a resolve form carrying the CSRF token', () => {
+    const view = supervisorRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-22', 'admission-round-2026-1');
+    const html = page('supervisor/round', 'zh-CN', {
+      round: roundDisplay(view, 'zh-CN'),
+      workflowId: view.workflowId,
+      closedBy: view.closedBy,
+      publicHref: '/rounds/2026-1',
+      canClose: false,
+      close: { requestId: 'r', reason: '' },
+      objections: view.objections.map((o) => ({
+        ...o,
+        lodgedByText: `申请人 ${o.lodgedBy.id}`,
+        statusTag: 'yellow',
+        resolvable: true,
+        form: { requestId: 'req-1', outcomes: [{ value: 'upheld' }, { value: 'dismissed' }], note: '' },
+      })),
+      events: [],
+    });
+    assert.ok(html.includes(OBJECTION_REASON) && html.includes(OBJECTOR_ID));
+    assert.match(html, /action='\/supervisor\/rounds\/2026-1\/objections\/0123456789abcdef0123456789abcdef\/resolution'/);
+    assert.match(html, /name='_csrf' value='csrf-token-1'/);
+    assert.match(html, /成立：取消该条，下一位依次递补/);
+    assert.doesNotMatch(html, /close-reason/, 'a round on notice cannot be closed again');
+  });
+
+  it('when the applicant opens a case ranked in a round, then the page shows the round, its status, rank, cut-off and notice end as a date', () => {
+    const view = applicantView(pointsCase(ranked));
+    assert.deepEqual(view.round, ranked);
+    const html = page('applicant/case', 'zh-CN', { view, steps: [], persons: [], notices: [], timeline: [] });
+    assert.match(html, /审核通过，等待积分排名/);
+    assert.match(html, /积分落户批次/);
+    assert.match(html, /拟落户（公示中）/);
+    assert.match(html, /第 2 位/);
+    assert.match(html, /本区分数线<\/dt><dd>74/);
+    assert.match(html, /2026年05月29日/);
+    assert.match(html, /href='\/rounds\/2026-1'/);
+    assert.match(html, /2025-2<\/a>：本批次未入围/);
+  });
+
+  it('when an officer or supervisor opens the case, then they see its round briefly; the officer not the cut-off', () => {
+    const officer = officerView(pointsCase(ranked), 'hrss');
+    assert.deepEqual(officer.round, { roundId: '2026-1', status: 'admitted_provisionally', rank: 2 });
+    const supervisor = supervisorView(pointsCase(ranked));
+    assert.equal(supervisor.round?.cutoff, 74);
+    const html = page('supervisor/case', 'zh-CN', {
+      c: supervisor,
+      steps: [],
+      timeline: [],
+      ledger: [],
+      incidents: [],
+      notices: [],
+      forms: {},
+      fieldErrors: {},
+    });
+    assert.match(html, /href="\/supervisor\/rounds\/2026-1"/);
+  });
+
+  it('when a case has no round, then the case views carry none and the page has no round section', () => {
+    const view = applicantView(pointsCase(undefined));
+    assert.equal(view.round, undefined);
+    const html = page('applicant/case', 'zh-CN', { view, steps: [], persons: [], notices: [], timeline: [] });
+    assert.doesNotMatch(html, /round-title/);
+  });
+});

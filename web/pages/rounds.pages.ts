@@ -1,0 +1,122 @@
+/**
+ * The published admission rankings (issue 13; §2 "公开透明"), for everyone and without signing in:
+ * the rounds, and one round's masked ranking per district with each entry's points by indicator,
+ * the cut-off and the end of the public-notice period (公示). Phone first, like the applicant
+ * portal. During the notice period a signed-in person (any role) may object to an entry: one
+ * page per objection, the reason required; it goes to supervisors, never onto the public page.
+ */
+import { Router, type Request, type Response } from 'express';
+import { lodgeObjection } from '../../app/commands/admission-rounds';
+import { ObjectionInput, ROUND_ID } from '../../app/commands/round-input';
+import type { AppDeps } from '../../app/deps';
+import { listRounds, viewRoundPublic } from '../../app/queries/admission-rankings';
+import type { PublicRoundView } from '../../app/views/round-views';
+import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './applicant/form';
+import { flashAndRedirect, render, requireSignedIn, signedInActor, tr } from './page';
+import { roundDisplay, roundRows, words } from './rounds/round-display';
+
+const roundHref = (roundId: string) => `/rounds/${roundId}`;
+const objectionHref = (roundId: string, entryId: string) =>
+  `/rounds/${roundId}/objections/new?entry=${encodeURIComponent(entryId)}`;
+
+/** The round id of the URL, or undefined (the path is then nobody's: 404). */
+function roundIdOf(req: Request): string | undefined {
+  const id = req.params.roundId;
+  return typeof id === 'string' && ROUND_ID.test(id) ? id : undefined;
+}
+
+function entryOf(view: PublicRoundView, entryId: string) {
+  return view.districts.flatMap((d) => d.entries).find((e) => e.entryId === entryId);
+}
+
+export function roundsPages(deps: AppDeps): Router {
+  const router = Router();
+
+  router.get('/rounds', async (req, res) => {
+    const rounds = roundRows(await listRounds(deps), roundHref);
+    render(req, res, 'rounds/list', { title: tr(req, 'rdListTitle'), rounds });
+  });
+
+  router.get('/rounds/:roundId', async (req, res, next) => {
+    const roundId = roundIdOf(req);
+    if (!roundId) return next();
+    const view = await viewRoundPublic(deps, { roundId });
+    const signedIn = Boolean(req.session?.user && req.session.user.expiresAt > Date.now());
+    const mayObject = signedIn && view.stage === 'public_notice';
+    render(req, res, 'rounds/round', {
+      title: tr(req, 'rdRoundTitle', { roundId }),
+      backLink: { href: '/rounds', text: tr(req, 'rdListTitle') },
+      round: roundDisplay(view, req.locale, mayObject ? { objectHref: (e) => objectionHref(roundId, e) } : {}),
+      signedIn,
+      signInHref: `/auth/sign-in?back=${encodeURIComponent(roundHref(roundId))}`,
+    });
+  });
+
+  const showObjection = async (
+    req: Request,
+    res: Response,
+    roundId: string,
+    entryId: string,
+    reason = '',
+    errors?: FieldErrors,
+  ) => {
+    const view = await viewRoundPublic(deps, { roundId });
+    const entry = entryOf(view, entryId);
+    // Only an entry of a ranking on public notice can be objected to; anything else is not there to object to.
+    if (!entry || view.stage !== 'public_notice' || entry.status === 'removed')
+      return render(
+        req,
+        res,
+        'message',
+        {
+          title: tr(req, 'notFoundTitle'),
+          heading: tr(req, 'notFoundTitle'),
+          paragraphs: [tr(req, 'notFoundText')],
+          action: { href: roundHref(roundId), text: tr(req, 'rdBackToRanking') },
+        },
+        404,
+      );
+    render(
+      req,
+      res,
+      'rounds/objection',
+      {
+        title: tr(req, 'rdObjectionTitle', { rank: entry.rank, district: words('area', entry.district, req.locale) }),
+        backLink: { href: `${roundHref(roundId)}#entry-${entryId}`, text: tr(req, 'rdBackToRanking') },
+        errors: errors?.list,
+        fieldErrors: errors?.byField() ?? {},
+        roundId,
+        entry,
+        reason,
+        requestId: newRequestId(),
+      },
+      errors?.any ? 400 : 200,
+    );
+  };
+
+  router.get('/rounds/:roundId/objections/new', requireSignedIn(), async (req, res, next) => {
+    const roundId = roundIdOf(req);
+    const entryId = typeof req.query.entry === 'string' ? req.query.entry : '';
+    if (!roundId) return next();
+    await showObjection(req, res, roundId, entryId);
+  });
+
+  router.post('/rounds/:roundId/objections', requireSignedIn(), async (req, res, next) => {
+    const roundId = roundIdOf(req);
+    if (!roundId) return next();
+    const body = req.body as FormBody | undefined;
+    const entryId = field(body, 'entryId');
+    const reason = field(body, 'reason');
+    const parsed = ObjectionInput.safeParse({ entryId, reason });
+    if (!parsed.success) {
+      const errors = new FieldErrors(req);
+      errors.add('reason', 'rdErrReason');
+      return showObjection(req, res, roundId, entryId, reason, errors);
+    }
+    // The form's request id is the idempotency key: a double submit is one objection.
+    await lodgeObjection(deps, { actor: signedInActor(req), roundId, ...parsed.data, idempotencyKey: requestIdOf(body) });
+    await flashAndRedirect(req, res, tr(req, 'rdObjectionLodged'), `${roundHref(roundId)}#entry-${parsed.data.entryId}`);
+  });
+
+  return router;
+}

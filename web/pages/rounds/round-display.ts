@@ -1,0 +1,58 @@
+/**
+ * A round as the pages show it (issue 13), shaped once for the public pages and the supervisors':
+ * the dates as days (Asia/Shanghai), each district's ranking with every entry's breakdown by
+ * indicator in words, and the link to object to an entry while that is possible. Pure: the page
+ * handlers pass the application layer's view and the visitor's language.
+ */
+import type { PublicRoundView, RoundSummary } from '../../../app/views/round-views';
+import type { Locale } from '../../../domain/vocabulary';
+import { label } from '../../../i18n/labels';
+
+/** A code's words, or the code itself when a later code has none yet (a new event type must not break the page). */
+export function words(table: string, code: string, locale: Locale): string {
+  try {
+    return label(table, code, locale);
+  } catch {
+    return code;
+  }
+}
+
+const STAGE_TAG: Record<PublicRoundView['stage'], string> = {
+  upcoming: 'grey',
+  open: '',
+  public_notice: 'yellow',
+  final: 'green',
+};
+const ENTRY_TAG: Record<string, string> = { admitted: 'green', not_admitted: 'grey', removed: 'red' };
+
+export function roundRows(items: readonly RoundSummary[], hrefOf: (roundId: string) => string) {
+  return items.map((r) => ({ ...r, href: hrefOf(r.roundId), stageTag: STAGE_TAG[r.stage] }));
+}
+
+export interface RankingOptions {
+  /** Where an entry's objection form is, when the visitor may object now; none otherwise. */
+  objectHref?: (entryId: string) => string;
+}
+
+export function roundDisplay(view: PublicRoundView, locale: Locale, opts: RankingOptions = {}) {
+  return {
+    ...view,
+    stageTag: STAGE_TAG[view.stage],
+    ranked: view.published,
+    quotaRows: view.published
+      ? []
+      : Object.entries(view.quota ?? {}).map(([district, places]) => ({ districtText: words('area', district, locale), places })),
+    districts: view.districts.map((d) => ({
+      ...d,
+      districtText: words('area', d.district, locale),
+      hasCutoff: d.cutoff !== undefined,
+      entries: d.entries.map((e) => ({
+        ...e,
+        statusTag: ENTRY_TAG[e.status] ?? 'grey',
+        breakdown: e.breakdown.map((b) => ({ indicatorText: words('pointsIndicator', b.indicator, locale), points: b.points })),
+        objectHref: opts.objectHref && e.status !== 'removed' ? opts.objectHref(e.entryId) : undefined,
+      })),
+    })),
+    events: view.events.map((e) => ({ ...e, typeText: words('roundEvent', e.type, locale) })),
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * The supervisors' admission-round pages (issue 13): the rounds; one round in full — the ranking
+ * as published, every objection with its reason and who lodged it, the round's audit lines —
+ * with the two things a supervisor does to a round: close it early (a required reason; the
+ * round ranks at once and its public notice starts) and resolve an objection (upheld: the entry
+ * is removed and the next in line admitted; dismissed: it stays; a required note). Each form
+ * carries a request id, so a double post changes nothing twice; a refusal is shown in words.
+ */
+import type { Request, Response } from 'express';
+import { closeRoundEarly, resolveObjection } from '../../../app/commands/admission-rounds';
+import { CloseRoundInput, OBJECTION_ID, RESOLUTION_OUTCOMES, ResolutionInput, ROUND_ID } from '../../../app/commands/round-input';
+import type { AppDeps } from '../../../app/deps';
+import { AppError } from '../../../app/errors';
+import { listRounds, viewRoundAsSupervisor } from '../../../app/queries/admission-rankings';
+import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from '../applicant/form';
+import { actorOf, flashAndRedirect, render, tr } from '../page';
+import { roundDisplay, roundRows, words } from '../rounds/round-display';
+
+const roundHref = (roundId: string) => `/supervisor/rounds/${roundId}`;
+
+/** The round id of the URL, or undefined (the page then answers 404 like any unknown path). */
+function roundIdOf(req: Request): string | undefined {
+  const id = req.params.roundId;
+  return typeof id === 'string' && ROUND_ID.test(id) ? id : undefined;
+}
+
+export async function supervisorRoundsPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const rounds = roundRows(await listRounds(deps), roundHref);
+  render(req, res, 'supervisor/rounds', { title: tr(req, 'rdSupListTitle'), rounds });
+}
+
+interface RoundPageExtras {
+  /** The form that was posted (`close`, or an objection id), its values and errors, shown again in place. */
+  form?: { which: string; reason?: string; outcome?: string; note?: string };
+  errors?: FieldErrors;
+  refusal?: string;
+  status?: number;
+}
+
+export async function supervisorRoundPage(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  extras: RoundPageExtras = {},
+): Promise<void> {
+  const roundId = roundIdOf(req);
+  if (!roundId)
+    return render(
+      req,
+      res,
+      'message',
+      { title: tr(req, 'notFoundTitle'), heading: tr(req, 'notFoundTitle'), paragraphs: [tr(req, 'notFoundText')] },
+      404,
+    );
+  const actor = actorOf(req, 'supervisor');
+  const view = await viewRoundAsSupervisor(deps, { actor, roundId });
+  const locale = req.locale;
+  const posted = extras.form;
+  const fieldErrors = extras.errors?.byField() ?? {};
+  render(
+    req,
+    res,
+    'supervisor/round',
+    {
+      title: tr(req, 'rdSupRoundTitle', { roundId }),
+      backLink: { href: '/supervisor/rounds', text: tr(req, 'rdSupListTitle') },
+      errors: extras.errors?.list,
+      refusal: extras.refusal,
+      round: roundDisplay(view, locale),
+      workflowId: view.workflowId,
+      closedBy: view.closedBy,
+      publicHref: `/rounds/${roundId}`,
+      canClose: view.stage === 'open',
+      close: {
+        requestId: newRequestId(),
+        reason: posted?.which === 'close' ? posted.reason : '',
+        error: fieldErrors['close-reason'],
+      },
+      objections: view.objections.map((o) => {
+        const mine = posted?.which === o.objectionId ? posted : undefined;
+        return {
+          ...o,
+          lodgedByText: `${words('role', o.lodgedBy.role, locale)} ${o.lodgedBy.id}`,
+          resolvedByText: o.resolvedBy ? `${words('role', o.resolvedBy.role, locale)} ${o.resolvedBy.id}` : '',
+          open: o.status === 'open',
+          statusTag: o.status === 'open' ? 'yellow' : o.status === 'upheld' ? 'red' : 'grey',
+          resolvable: o.status === 'open' && view.stage === 'public_notice',
+          form: {
+            requestId: newRequestId(),
+            outcomes: RESOLUTION_OUTCOMES.map((value) => ({ value, checked: mine?.outcome === value })),
+            note: mine?.note ?? '',
+            outcomeError: fieldErrors[`objection-${o.objectionId}-outcome`],
+            noteError: fieldErrors[`objection-${o.objectionId}-note`],
+          },
+        };
+      }),
+      events: view.events.map((e) => ({
+        ...e,
+        typeText: words('roundEvent', e.type, locale),
+        actorText: tr(req, 'rdEventBy', { role: words('role', e.actor.role, locale), id: e.actor.id }),
+      })),
+    },
+    extras.status ?? (extras.errors?.any ? 400 : 200),
+  );
+}
+
+/** A refusal by the application layer, in words; not-found stays the 404 page. */
+function refusalOf(req: Request, err: unknown): { refusal: string; status: number } {
+  if (!(err instanceof AppError) || err.kind === 'not_found') throw err;
+  return {
+    refusal: tr(req, 'rdRefused', { detail: err.message }),
+    status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422,
+  };
+}
+
+/** POST /supervisor/rounds/:roundId/close */
+export async function closeRoundPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const roundId = roundIdOf(req);
+  if (!roundId) return supervisorRoundPage(deps, req, res);
+  const body = req.body as FormBody | undefined;
+  const reason = field(body, 'reason');
+  const parsed = CloseRoundInput.safeParse({ reason });
+  if (!parsed.success) {
+    const errors = new FieldErrors(req);
+    errors.add('close-reason', 'rdErrCloseReason');
+    return supervisorRoundPage(deps, req, res, { form: { which: 'close', reason }, errors });
+  }
+  try {
+    await closeRoundEarly(deps, {
+      actor: actorOf(req, 'supervisor'),
+      roundId,
+      reason: parsed.data.reason,
+      requestId: requestIdOf(body),
+    });
+  } catch (err) {
+    return supervisorRoundPage(deps, req, res, { form: { which: 'close', reason }, ...refusalOf(req, err) });
+  }
+  await flashAndRedirect(req, res, tr(req, 'rdClosed', { roundId }), roundHref(roundId));
+}
+
+/** POST /supervisor/rounds/:roundId/objections/:objectionId/resolution */
+export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const roundId = roundIdOf(req);
+  const objectionId = req.params.objectionId;
+  if (!roundId || typeof objectionId !== 'string' || !OBJECTION_ID.test(objectionId)) return supervisorRoundPage(deps, req, res);
+  const body = req.body as FormBody | undefined;
+  const outcome = field(body, 'outcome');
+  const note = field(body, 'note');
+  const parsed = ResolutionInput.safeParse({ outcome, note });
+  if (!parsed.success) {
+    const errors = new FieldErrors(req);
+    for (const issue of parsed.error.issues) {
+      if (issue.path[0] === 'outcome') errors.add(`objection-${objectionId}-outcome`, 'rdErrOutcome');
+      else errors.add(`objection-${objectionId}-note`, 'rdErrNote');
+    }
+    return supervisorRoundPage(deps, req, res, { form: { which: objectionId, outcome, note }, errors });
+  }
+  try {
+    await resolveObjection(deps, {
+      actor: actorOf(req, 'supervisor'),
+      roundId,
+      objectionId,
+      ...parsed.data,
+      requestId: requestIdOf(body),
+    });
+  } catch (err) {
+    return supervisorRoundPage(deps, req, res, { form: { which: objectionId, outcome, note }, ...refusalOf(req, err) });
+  }
+  await flashAndRedirect(
+    req,
+    res,
+    tr(req, 'rdResolved', { outcome: words('objectionStatus', parsed.data.outcome, req.locale) }),
+    roundHref(roundId),
+  );
+}

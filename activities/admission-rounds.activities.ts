@@ -42,7 +42,8 @@ function refusalOf(err: unknown): string | undefined {
 export function createAdmissionRoundActivities({ mongo, temporal, rounds }: AdmissionRoundDeps) {
   const rankings = admissionRankingModel(mongo);
   const starter = (): RoundStarter => {
-    if (!temporal || !rounds) throw ApplicationFailure.nonRetryable('admission rounds need the worker’s Temporal client and round settings');
+    if (!temporal || !rounds)
+      throw ApplicationFailure.nonRetryable('admission rounds need the worker’s Temporal client and round settings');
     return { client: temporal, ...rounds };
   };
 
@@ -129,7 +130,9 @@ export function createAdmissionRoundActivities({ mongo, temporal, rounds }: Admi
     async leaveAdmissionRound(input: { roundId: string; caseId: string }): Promise<void> {
       const { client } = starter();
       try {
-        await client.workflow.getHandle(admissionRoundWorkflowId(input.roundId)).signal(leaveRoundSignal, { caseId: input.caseId });
+        await client.workflow
+          .getHandle(admissionRoundWorkflowId(input.roundId))
+          .signal(leaveRoundSignal, { caseId: input.caseId });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }

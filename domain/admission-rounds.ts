@@ -152,7 +152,10 @@ export function roundToJoin(
 }
 
 /** The round with this id and its file, or undefined. */
-export function findRound(files: readonly RoundsFile[], roundId: string): { file: RoundsFile; round: AdmissionRound } | undefined {
+export function findRound(
+  files: readonly RoundsFile[],
+  roundId: string,
+): { file: RoundsFile; round: AdmissionRound } | undefined {
   for (const file of files) {
     const round = file.rounds.find((r) => r.id === roundId);
     if (round) return { file, round };

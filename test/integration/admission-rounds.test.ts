@@ -40,7 +40,13 @@ function applicant(name: string, district: District, insurance: number, residenc
     family: [],
     records: {
       police: { identityMatches: true, criminalRecord: false, creditGood: true, continuousResidenceYears: residence },
-      hrss: { employed: true, employer: '西安测试公司', socialInsuranceYears: insurance, professionalTitle: 'intermediate', vocationalSkill: 'none' },
+      hrss: {
+        employed: true,
+        employer: '西安测试公司',
+        socialInsuranceYears: insurance,
+        professionalTitle: 'intermediate',
+        vocationalSkill: 'none',
+      },
       housing: { residence: 'owned', addressArea: district },
       education: { educationLevel: 'bachelor' },
     },
@@ -136,7 +142,8 @@ describe('admission rounds with public notice (issue 13)', () => {
     // Admitted cases hold their slot from now on; the others do not.
     const b = await untilState(
       handles.b!,
-      (s) => (s.round?.status === 'admitted_provisionally' && s.reservations.some((r) => r.kind === 'quota_slot') ? s : undefined),
+      (s) =>
+        s.round?.status === 'admitted_provisionally' && s.reservations.some((r) => r.kind === 'quota_slot') ? s : undefined,
       'b admitted, its slot held',
     );
     assert.equal(b.round?.rank, 1);
@@ -152,7 +159,14 @@ describe('admission rounds with public notice (issue 13)', () => {
     assert.equal(first.maskedName, '鄂*');
     const round = stack.client.workflow.getHandle(admissionRoundWorkflowId(round1));
     const objection = await round.executeUpdate(lodgeObjectionUpdate, {
-      args: [{ objectionId: 'obj-1', entryId: first.entryId, by: { id: 'citizen-1', role: 'applicant' }, reason: '社保年限与实际不符' }],
+      args: [
+        {
+          objectionId: 'obj-1',
+          entryId: first.entryId,
+          by: { id: 'citizen-1', role: 'applicant' },
+          reason: '社保年限与实际不符',
+        },
+      ],
     });
     assert.equal(objection.status, 'open');
     await round.executeUpdate(resolveObjectionUpdate, {
@@ -184,7 +198,8 @@ describe('admission rounds with public notice (issue 13)', () => {
   });
 
   it('when the notice ends, then admitted cases settle and the others join the next round, where a freed slot admits one of them', async () => {
-    for (const k of ['a', 'b', 'f'] as const) await untilState(handles[k]!, (s) => (s.status === 'settled' ? s : undefined), `${k} settled`, 60_000);
+    for (const k of ['a', 'b', 'f'] as const)
+      await untilState(handles[k]!, (s) => (s.status === 'settled' ? s : undefined), `${k} settled`, 60_000);
     for (const k of ['c', 'h'] as const) {
       const s = await untilState(handles[k]!, (x) => (x.round?.roundId === round2 ? x : undefined), `${k} in round 2`, 60_000);
       assert.equal(s.status, 'awaiting_round');
@@ -213,7 +228,9 @@ describe('admission rounds with public notice (issue 13)', () => {
       ],
     );
     const letters = await eventually(async () => {
-      const n = await noticeModel(stack.mongo).find({ caseId: handles.c!.workflowId.replace(/^SettlementCase:/, ''), event: 'round_result', channel: 'email' }).lean();
+      const n = await noticeModel(stack.mongo)
+        .find({ caseId: handles.c!.workflowId.replace(/^SettlementCase:/, ''), event: 'round_result', channel: 'email' })
+        .lean();
       return n.length === 2 ? n : undefined;
     }, 'two round results for c');
     assert.equal(letters.length, 2);

@@ -15,11 +15,7 @@ import type { AdmissionRound, RoundsFile } from '../../domain/admission-rounds';
 import type { CaseState } from '../../domain/case-state';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DISTRICTS, type District } from '../../domain/vocabulary';
-import {
-  admissionRoundWorkflowId,
-  closeRoundUpdate,
-  type RoundView,
-} from '../../workflows/admission-round/messages';
+import { admissionRoundWorkflowId, closeRoundUpdate, type RoundView } from '../../workflows/admission-round/messages';
 import { caseStatusQuery } from '../../workflows/settlement-case/messages';
 import { eventually } from './stack';
 

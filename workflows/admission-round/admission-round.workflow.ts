@@ -173,7 +173,12 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
         status: 'open',
       };
       view.objections.push(objection);
-      event({ type: 'objection_lodged', actor: o.by, what: `objection against ${o.entryId}`, data: { objectionId: o.objectionId } });
+      event({
+        type: 'objection_lodged',
+        actor: o.by,
+        what: `objection against ${o.entryId}`,
+        data: { objectionId: o.objectionId },
+      });
       await publish();
       return snapshot(objection);
     },
@@ -315,7 +320,13 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
         .filter((e) => e.status !== 'removed')
         .map((e) => ({
           caseId: e.caseId,
-          news: { kind: 'final' as const, roundId: round.id, rank: e.rank, admitted: e.status === 'admitted', ...cutoffField(list) },
+          news: {
+            kind: 'final' as const,
+            roundId: round.id,
+            rank: e.rank,
+            admitted: e.status === 'admitted',
+            ...cutoffField(list),
+          },
         })),
     ),
   );

@@ -53,7 +53,16 @@ export interface Objection {
 /** A line of the round's own audit trail (close, objections, admissions after an objection). */
 export interface RoundEvent {
   at: string;
-  type: 'opened' | 'closed' | 'published' | 'objection_lodged' | 'objection_upheld' | 'objection_dismissed' | 'admitted_next' | 'finalised' | 'left';
+  type:
+    | 'opened'
+    | 'closed'
+    | 'published'
+    | 'objection_lodged'
+    | 'objection_upheld'
+    | 'objection_dismissed'
+    | 'admitted_next'
+    | 'finalised'
+    | 'left';
   actor: RoundActor;
   what: string;
   why?: string;

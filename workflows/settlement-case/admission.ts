@@ -148,7 +148,12 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
       if (!joined.joined) {
         if (notAdmitted || state.round?.status !== 'awaiting_announcement') {
           state.round = { status: 'awaiting_announcement' };
-          audit({ type: 'admission_round', actor: SYSTEM, department: 'hrss', what: 'waiting for the next round to be announced' });
+          audit({
+            type: 'admission_round',
+            actor: SYSTEM,
+            department: 'hrss',
+            what: 'waiting for the next round to be announced',
+          });
           if (notAdmitted) notify(notices.roundResult(state, notAdmitted, undefined));
           notAdmitted = undefined;
           await flush();

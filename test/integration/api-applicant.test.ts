@@ -177,9 +177,10 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
   });
 
   it('when an applicant withdraws an open case, then it ends as withdrawn with its reservations released, and a second withdrawal is refused', async () => {
-    // Arrange: a points case whose quota slot is already reserved.
+    // Arrange: a points case whose provisional registration is already reserved (police approved).
     const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.noHousing));
-    await waitForCase(stack, caseId, (c) => c.reservations.some((r) => r.kind === 'quota_slot'), 'the quota slot held');
+    await decideViaApi(stack, t.police, caseId, 'police');
+    await waitForCase(stack, caseId, (c) => c.reservations.some((r) => r.status === 'held'), 'a reservation held');
 
     // Act
     const res = await request(stack.app)

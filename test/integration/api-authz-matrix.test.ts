@@ -23,6 +23,8 @@ interface Fixtures {
   /** Its police step is held by `stepOfficer`, who may release it. */
   releaseCaseId: string;
   probeId: string;
+  /** A round this stack's rounds files announce (test/support/rounds.ts). */
+  roundId: string;
 }
 
 interface Entry {
@@ -169,14 +171,14 @@ const MATRIX: Record<string, Entry> = {
 
   // Issue 13: the published rankings are public, even with a bad token (answered before the check).
   'GET /api/v1/rounds': { call: () => ({ path: '/api/v1/rounds' }), expect: PUBLIC },
-  'GET /api/v1/rounds/{roundId}': { call: () => ({ path: '/api/v1/rounds/2026-1' }), expect: PUBLIC },
+  'GET /api/v1/rounds/{roundId}': { call: (fx) => ({ path: `/api/v1/rounds/${fx.roundId}` }), expect: PUBLIC },
   // A round nobody announced: every signed-in caller gets past the access checks to the 404, and nothing changes.
   'POST /api/v1/rounds/{roundId}/objections': {
     call: () => ({ path: '/api/v1/rounds/1999-9/objections', body: { entryId: 'beilin-1', reason: 'matrix' } }),
     expect: { ...UNAUTHENTICATED, owner: 404, otherApplicant: 404, stepOfficer: 404, otherOfficer: 404, supervisor: 404 },
   },
   'GET /api/v1/supervisor/rounds/{roundId}': {
-    call: () => ({ path: '/api/v1/supervisor/rounds/2026-1' }),
+    call: (fx) => ({ path: `/api/v1/supervisor/rounds/${fx.roundId}` }),
     expect: onlySupervisor(200),
   },
   'POST /api/v1/supervisor/rounds/{roundId}/close': {
@@ -258,6 +260,7 @@ describe('API: authorization matrix, every route × every caller', () => {
       claimCaseId: claimCaseId!,
       releaseCaseId: releaseCaseId!,
       probeId: probe.body.probeId,
+      roundId: stack.rounds.ids[0]!,
     };
     doc = (await request(stack.app).get('/api/v1/openapi.json').expect(200)).body;
   });

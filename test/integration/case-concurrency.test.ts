@@ -8,8 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createReservationActivities } from '../../activities/reservations.activities';
 import { poolKey } from '../../domain/capacity';
-import { DEPARTMENTS } from '../../domain/vocabulary';
-import { caseModel } from '../../models/case.model';
 import { reservationModel } from '../../models/reservation.model';
 import { poolUse } from '../../models/pool-use';
 import { reservationSlotModel } from '../../models/reservation-slot.model';
@@ -143,36 +141,8 @@ describe('concurrent and duplicate actions', () => {
     );
   });
 
-  it('§2 when more cases pass than quota slots remain, then exactly the remaining slots are taken and the rest are rejected as quota_exhausted with their reservations released', async () => {
-    // gaoling's quota is 3 in this file's capacities; one slot is already taken by an earlier case.
-    const ref = { kind: 'quota_slot', district: 'gaoling' } as const;
-    const pool = poolKey(ref);
-    const { reserve } = createReservationActivities({ mongo: stack.mongo, capacityDir: capacities.dir });
-    await reserve({ caseId: 'earlier-case', kind: 'quota_slot', pool, item: 'household', ref });
-    const inputs = Array.from({ length: 5 }, () => {
-      const base = caseInput(DEMO_PEOPLE.pointsHigh, { autoApproveClean: [...DEPARTMENTS] });
-      return { ...base, application: { ...base.application, district: 'gaoling' as const } };
-    });
-    const handles = await Promise.all(inputs.map((i) => startCase(stack, i)));
-    const results = await Promise.all(handles.map((h) => h.result()));
-
-    assert.equal(results.filter((r) => r.status === 'settled').length, 2);
-    assert.equal(results.filter((r) => r.status === 'rejected').length, 3);
-    assert.equal(await poolUse(stack.mongo, pool), 3);
-    for (const [n, input] of inputs.entries()) {
-      const view = await caseModel(stack.mongo).findById(input.caseId).lean();
-      const held = (await reservationsOf(stack, input.caseId)).filter((r) => r.status === 'held');
-      if (results[n]!.status === 'settled') {
-        assert.ok(held.some((r) => r.kind === 'quota_slot'));
-      } else {
-        assert.deepEqual(
-          view?.outcome?.reasons.map((r) => r.code),
-          ['quota_exhausted'],
-        );
-        assert.deepEqual(held, [], 'a refused case releases whatever it had reserved');
-      }
-    }
-  });
+  // More passing cases than places no longer race for slots first come, first served: they are
+  // ranked in their admission round and the top N admitted (test/integration/admission-rounds.test.ts).
 
   it('§2 when many reservations race for a small pool, then the pool is never over-committed', async () => {
     const { reserve, release } = createReservationActivities({ mongo: stack.mongo, capacityDir: capacities.dir });

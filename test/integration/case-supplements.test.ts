@@ -97,19 +97,20 @@ describe('supplements and withdrawals', () => {
     const input = { ...base, sla: { ...base.sla, supplementResponseMs: 3000, reminderFraction: 0.5 } };
     const handle = await startCase(stack, input);
     await Promise.all([decide(handle, 'housing'), decide(handle, 'education')]);
-    // quota + residence + two school places
-    await untilHeld(handle, 4);
+    // residence + two school places (a points case takes its quota slot only in its round)
+    await untilHeld(handle, 3);
     await decide(handle, 'police', 'request_supplement', { missing: ['居住证'] });
 
     const result = await handle.result();
     assert.equal(result.status, 'withdrawn');
-    assert.equal(result.compensated.length, 4);
-    await assertCompensatedInReverse(stack, input.caseId, 4);
+    assert.equal(result.compensated.length, 3);
+    await assertCompensatedInReverse(stack, input.caseId, 3);
     assert.ok((await reservationsOf(stack, input.caseId)).every((r) => r.status === 'released'));
-    assert.deepEqual(
-      await poolUsage(stack, ['quota:yanta', 'residence:yanta', 'school:yanta:kindergarten', 'school:yanta:primary']),
-      { 'quota:yanta': 0, 'residence:yanta': 0, 'school:yanta:kindergarten': 0, 'school:yanta:primary': 0 },
-    );
+    assert.deepEqual(await poolUsage(stack, ['residence:yanta', 'school:yanta:kindergarten', 'school:yanta:primary']), {
+      'residence:yanta': 0,
+      'school:yanta:kindergarten': 0,
+      'school:yanta:primary': 0,
+    });
     const view = await caseModel(stack.mongo).findById(input.caseId).lean();
     assert.equal(view?.status, 'withdrawn');
     assert.equal(view?.outcome?.note, 'supplement_deadline_passed');
@@ -172,16 +173,16 @@ describe('supplements and withdrawals', () => {
     const input = caseInput(DEMO_PEOPLE.noHousing);
     const handle = await startCase(stack, input);
     await Promise.all([decide(handle, 'housing'), decide(handle, 'police')]);
-    // quota + collective-household slot (§16) + provisional registration
-    await untilHeld(handle, 3);
+    // collective-household slot (§16) + provisional registration
+    await untilHeld(handle, 2);
     assert.equal(await refusal(withdraw(handle, { ...input, applicantUserId: 'someone-else' })), 'NotApplicant');
 
     assert.deepEqual(await withdraw(handle, input, 'moving elsewhere'), { status: 'withdrawn' });
     const result = await handle.result();
     assert.equal(result.status, 'withdrawn');
-    await assertCompensatedInReverse(stack, input.caseId, 3);
+    await assertCompensatedInReverse(stack, input.caseId, 2);
     const kinds = (await reservationsOf(stack, input.caseId)).map((r) => `${r.kind}:${r.status}`).sort();
-    assert.deepEqual(kinds, ['collective_household_slot:released', 'provisional_registration:released', 'quota_slot:released']);
+    assert.deepEqual(kinds, ['collective_household_slot:released', 'provisional_registration:released']);
     const view = await caseModel(stack.mongo).findById(input.caseId).lean();
     assert.equal(view?.status, 'withdrawn');
     assert.equal(view?.outcome?.by, input.applicantUserId);

@@ -36,6 +36,14 @@ import {
 } from '../workflows/settlement-case/messages';
 import { bulkIntervention } from '../workflows/bulk-intervention/bulk-intervention.workflow';
 import { bulkInterventionWorkflowId } from '../workflows/bulk-intervention/messages';
+import { admissionRoundTrigger } from '../workflows/admission-round/admission-round.workflow';
+import {
+  admissionRoundWorkflowId,
+  lodgeObjectionUpdate,
+  resolveObjectionUpdate,
+  roundViewQuery,
+} from '../workflows/admission-round/messages';
+import { quotaOf, testRounds, untilInRound } from '../test/support/rounds';
 import { writeWorkflowBundle } from './lib/bundle';
 import { freePort, stopAll } from './lib/processes';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
@@ -238,6 +246,66 @@ async function recordBulk(stack: TestStack, name: string, bundle: string): Promi
 }
 const BULK_SCENARIOS = ['bulk-extend-deadlines'];
 
+/**
+ * Issue 13: an admission round (a workflow type of its own) with two passing yanta cases for one
+ * place, closed by its trigger workflow as its Schedule would; an objection against the first is
+ * upheld, so the second is admitted and settles. Writes the round's, the trigger's and both
+ * cases' histories.
+ */
+async function recordRound(bundle: string): Promise<string[]> {
+  const year = Number(new Date().toISOString().slice(0, 4));
+  const rounds = testRounds(`rec${Date.now().toString(36)}`, [
+    { opensOn: `${year}-01-01`, closesOn: `${year}-12-30`, quota: quotaOf(0, { yanta: 1 }) },
+  ]);
+  const roundId = rounds.ids[0]!;
+  const stack = await startStack('record-rounds', { rounds, env: { PUBLIC_NOTICE_MS: '4000' } });
+  try {
+    const start = async (submittedAt: string) => {
+      const handle = await startCase(stack, { ...caseInput(DEMO_PEOPLE.pointsHigh), submittedAt });
+      await approveAll(ALL_FOUR)(handle);
+      await untilInRound(handle);
+      return handle;
+    };
+    const first = await start(new Date(Date.now() - 60_000).toISOString());
+    const second = await start(new Date().toISOString());
+    const trigger = await stack.client.workflow.start(admissionRoundTrigger, {
+      taskQueue: stack.taskQueue,
+      workflowId: `record-trigger-${roundId}`,
+      args: [{ roundId, action: 'close' }],
+    });
+    await trigger.result();
+    const round = stack.client.workflow.getHandle(admissionRoundWorkflowId(roundId));
+    const view = await round.query(roundViewQuery);
+    const entry = view.districts[0]!.entries[0]!;
+    await round.executeUpdate(lodgeObjectionUpdate, {
+      args: [{ objectionId: 'obj-rec', entryId: entry.entryId, by: { id: 'citizen-1', role: 'applicant' }, reason: '社保年限有误' }],
+    });
+    await round.executeUpdate(resolveObjectionUpdate, {
+      args: [{ objectionId: 'obj-rec', outcome: 'upheld', by: { id: 'supervisor-1', role: 'supervisor' }, note: '经核查属实' }],
+    });
+    const outcomes = [(await first.result()).status, (await second.result()).status].join(',');
+    if (outcomes !== 'rejected,settled') throw new Error(`admission round: cases ended ${outcomes}, expected rejected,settled`);
+    await round.result();
+    const lines: string[] = [];
+    for (const [name, handle] of [
+      ['admission-round', round],
+      ['admission-round-trigger', trigger],
+      ['points-removed-by-objection', first],
+      ['points-admitted-in-round', second],
+    ] as const) {
+      const history = await handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: { code: bundle }, dataConverter: TEST_DATA_CONVERTER }, history, name);
+      const file = fileFor(name);
+      writeFileSync(file, historyToJson(history));
+      lines.push(`${relative(ROOT, file)}: ${history.events?.length ?? 0} events`);
+    }
+    return lines;
+  } finally {
+    await stack.close();
+  }
+}
+const ROUND_SCENARIOS = ['admission-round'];
+
 /** `--suffix <s>`: recordings of a patched branch go beside the older ones as `<name>.<s>.json`. */
 let fileSuffix = '';
 const fileFor = (name: string) => join(HISTORIES_DIR, `${name}${fileSuffix}.json`);
@@ -266,7 +334,7 @@ async function main(): Promise<void> {
     fileSuffix = `.${suffix}`;
   }
   const wanted = args;
-  const known = [...Object.keys(SCENARIOS), ...BULK_SCENARIOS];
+  const known = [...Object.keys(SCENARIOS), ...BULK_SCENARIOS, ...ROUND_SCENARIOS];
   const unknown = wanted.filter((n) => !known.includes(n));
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const names = wanted.length ? wanted : known;
@@ -290,9 +358,10 @@ async function main(): Promise<void> {
 
   mkdirSync(HISTORIES_DIR, { recursive: true });
   const bundle = readFileSync(bundlePath, 'utf8');
+  if (names.includes('admission-round')) for (const line of await recordRound(bundle)) console.log(line);
   const stack = await startStack('record-histories');
   try {
-    for (const name of names)
+    for (const name of names.filter((n) => !ROUND_SCENARIOS.includes(n)))
       console.log(
         await (BULK_SCENARIOS.includes(name) ? recordBulk(stack, name, bundle) : record(stack, name, SCENARIOS[name]!, bundle)),
       );

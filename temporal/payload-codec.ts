@@ -41,7 +41,8 @@ function serialize(p: Payload): Buffer {
   const head = Buffer.from(JSON.stringify(metadata));
   const length = Buffer.alloc(4);
   length.writeUInt32BE(head.length);
-  return Buffer.concat([length, head, p.data ?? new Uint8Array()]);
+  // Buffer.from: a payload's data has been seen as a plain array of bytes (a workflow's void result).
+  return Buffer.concat([length, head, Buffer.from(p.data ?? new Uint8Array())]);
 }
 
 function deserialize(b: Buffer): Payload {

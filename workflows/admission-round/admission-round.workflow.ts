@@ -336,6 +336,8 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
 }
 
 /** What a round's Schedule starts: opens or closes the round through an activity with the client. */
-export async function admissionRoundTrigger(input: { roundId: string; action: 'open' | 'close' }): Promise<void> {
-  await acts.triggerAdmissionRound(input);
+export async function admissionRoundTrigger(input: { roundId: string; action: 'open' | 'close' }): Promise<{ done: string }> {
+  // Returns what it did: a void result failed to encode through the payload codec (a workflow
+  // task failing on completion, seen recording histories).
+  return acts.triggerAdmissionRound(input);
 }

@@ -278,7 +278,9 @@ async function recordRound(bundle: string): Promise<string[]> {
     const view = await round.query(roundViewQuery);
     const entry = view.districts[0]!.entries[0]!;
     await round.executeUpdate(lodgeObjectionUpdate, {
-      args: [{ objectionId: 'obj-rec', entryId: entry.entryId, by: { id: 'citizen-1', role: 'applicant' }, reason: '社保年限有误' }],
+      args: [
+        { objectionId: 'obj-rec', entryId: entry.entryId, by: { id: 'citizen-1', role: 'applicant' }, reason: '社保年限有误' },
+      ],
     });
     await round.executeUpdate(resolveObjectionUpdate, {
       args: [{ objectionId: 'obj-rec', outcome: 'upheld', by: { id: 'supervisor-1', role: 'supervisor' }, note: '经核查属实' }],

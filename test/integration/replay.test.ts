@@ -36,12 +36,18 @@ const REQUIRED = [
   // written together); the files above stand for cases started before it.
   // Issue 13: a case on the working-day clock (the `working-day-deadlines` patch).
   'working-day-deadlines',
+  // Issue 13: a points case since the `admission-rounds` patch, admitted by its round or removed
+  // by an upheld objection; the round and its Schedule's trigger, workflow types of their own.
+  'points-admitted-in-round',
+  'points-removed-by-objection',
+  'admission-round',
+  'admission-round-trigger',
   ...['town-settled', 'points-settled', 'with-children', 'rejected-after-commits', 'claimed-then-decided'].map(
     (n) => `${n}.lean-transitions`,
   ),
 ];
 /** The workflow types a recorded history may be of (workflows/index.ts). */
-const TYPES = ['settlementCase', 'bulkIntervention'];
+const TYPES = ['settlementCase', 'bulkIntervention', 'admissionRound', 'admissionRoundTrigger'];
 const typeOf = (h: HistoryFile) => h.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
 
 const noop = () => undefined;

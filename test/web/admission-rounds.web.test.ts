@@ -1,0 +1,117 @@
+/**
+ * Admission rounds in a real browser (issue 13): anyone reads a published ranking on a phone
+ * without signing in (masked, with the score's breakdown); a signed-in applicant objects to an
+ * entry; a supervisor upholds the objection, and the next in line is admitted. Every page passes
+ * axe and is photographed in both languages.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { shanghaiToday } from '../../domain/shanghai-clock';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { untilState } from '../support/case-records';
+import { caseInput, decide, startCase } from '../support/cases';
+import { closeRound, quotaOf, testRounds, untilInRound } from '../support/rounds';
+import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+
+const PHONE = { width: 390, height: 844 };
+const DESK = { width: 1280, height: 900 };
+
+describe('web pages: admission rounds in a real browser', () => {
+  let web: WebStack;
+  let browser: Browser;
+  let roundId: string;
+  const handles: Awaited<ReturnType<typeof startCase>>[] = [];
+
+  before(async () => {
+    const year = Number(shanghaiToday().slice(0, 4));
+    const rounds = testRounds(`w${Date.now().toString(36)}`, [
+      { opensOn: `${year}-01-01`, closesOn: `${year}-12-30`, quota: quotaOf(0, { yanta: 1 }) },
+    ]);
+    roundId = rounds.ids[0]!;
+    // A notice long enough for the objection to be lodged and resolved by hand.
+    web = await startWebStack('web_rounds', { rounds, env: { PUBLIC_NOTICE_MS: '600000' } });
+    browser = await launchBrowser();
+    // Two yanta cases for one place: the earlier submission ranks first on an equal score.
+    for (const minutesAgo of [10, 5]) {
+      const input = {
+        ...caseInput(DEMO_PEOPLE.pointsHigh),
+        submittedAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      };
+      const handle = await startCase(web.stack, input);
+      for (const d of ['police', 'hrss', 'housing', 'education'] as const) await decide(handle, d);
+      await untilInRound(handle);
+      handles.push(handle);
+    }
+    await closeRound(web.stack.client, roundId);
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  const bothLanguages = async (page: Page, name: string): Promise<void> => {
+    const back = new URL(page.url());
+    await axeCheck(page);
+    await screenshot(page, `${name}-zh-CN`);
+    await page.goto(`${web.baseUrl}/lang/en?back=${encodeURIComponent(back.pathname + back.search)}`);
+    await axeCheck(page);
+    await screenshot(page, `${name}-en`);
+    await page.goto(`${web.baseUrl}/lang/zh-CN?back=${encodeURIComponent(back.pathname + back.search)}`);
+  };
+
+  it('when anyone opens the published ranking on a phone, then it shows masked entries with their scores, and no full name or ID number', async () => {
+    const page = await newPage(browser, { viewport: PHONE, locale: 'zh-CN' });
+    try {
+      await page.goto(`${web.baseUrl}/rounds`);
+      await page
+        .getByRole('link', { name: new RegExp(roundId) })
+        .first()
+        .click();
+      await page.waitForURL(`${web.baseUrl}/rounds/${roundId}`);
+      const text = await page.locator('main').innerText();
+      assert.match(text, /张\*\*/);
+      assert.ok(!text.includes(DEMO_PEOPLE.pointsHigh.name), 'no full name');
+      assert.ok(!text.includes(DEMO_PEOPLE.pointsHigh.idNumber), 'no full ID number');
+      assert.match(text, /6101\*{10}/);
+      await bothLanguages(page, 'web-rounds-ranking');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('when an applicant objects and a supervisor upholds the objection, then the entry is removed and the next in line admitted', async () => {
+    const applicant = await newPage(browser, { viewport: PHONE, locale: 'zh-CN' });
+    try {
+      const form = `/rounds/${roundId}/objections/new?entry=yanta-1`;
+      await signIn(applicant, web, 'townowner', DEMO_PASSWORDS.applicant, form);
+      await applicant.goto(`${web.baseUrl}${form}`);
+      await applicant.getByLabel('异议理由').fill('该申请人的社保缴费年限与实际不符');
+      await axeCheck(applicant);
+      await screenshot(applicant, 'web-rounds-objection-zh-CN');
+      await applicant.getByRole('button', { name: '提交异议' }).click();
+      await applicant.getByText('异议已提交').waitFor();
+    } finally {
+      await applicant.close();
+    }
+
+    const supervisor = await newPage(browser, { viewport: DESK, locale: 'zh-CN' });
+    try {
+      await signIn(supervisor, web, 'supervisor', DEMO_PASSWORDS.supervisor, `/supervisor/rounds/${roundId}`);
+      await supervisor.goto(`${web.baseUrl}/supervisor/rounds/${roundId}`);
+      await supervisor.getByText('该申请人的社保缴费年限与实际不符').waitFor();
+      await bothLanguages(supervisor, 'web-supervisor-round');
+      await supervisor.getByLabel('成立：取消该条，下一位依次递补').check();
+      await supervisor.getByLabel('核查意见').fill('经核查，社保缴费年限有误');
+      await supervisor.getByRole('button', { name: '提交处理结果' }).click();
+      await supervisor.getByText(/异议已处理/).waitFor();
+    } finally {
+      await supervisor.close();
+    }
+
+    const removed = await untilState(handles[0]!, (s) => (s.status === 'rejected' ? s : undefined), 'the first case refused');
+    assert.equal(removed.outcome?.reasons[0]?.code, 'objection_upheld');
+    await untilState(handles[1]!, (s) => (s.round?.status === 'admitted_provisionally' ? s : undefined), 'the second admitted');
+  });
+});

@@ -149,15 +149,28 @@ export type SupervisorAction = (typeof SUPERVISOR_ACTIONS)[number];
 export interface SupervisorActionDraft {
   action: SupervisorAction;
   extendByMs?: number;
+  /** extend_deadline on the working-day clock (issue 13): that many working days after the current due day. */
+  extendByWorkingDays?: number;
   officerId?: string;
   note?: string;
 }
 
 /** Is the action complete in itself? Every problem, each naming its field. */
-export function actionProblems(a: SupervisorActionDraft): Array<{ field: 'extendByMs' | 'officerId' | 'note'; message: string }> {
-  const problems: Array<{ field: 'extendByMs' | 'officerId' | 'note'; message: string }> = [];
-  if (a.action === 'extend_deadline' && !(a.extendByMs && a.extendByMs > 0))
-    problems.push({ field: 'extendByMs', message: 'a positive extendByMs is required to extend a deadline' });
+type ActionField = 'extendByMs' | 'extendByWorkingDays' | 'officerId' | 'note';
+
+export function actionProblems(a: SupervisorActionDraft): Array<{ field: ActionField; message: string }> {
+  const problems: Array<{ field: ActionField; message: string }> = [];
+  const byMs = a.extendByMs !== undefined;
+  const byDays = a.extendByWorkingDays !== undefined;
+  if (a.action === 'extend_deadline' && byMs === byDays)
+    problems.push({
+      field: 'extendByMs',
+      message: 'give either extendByMs or extendByWorkingDays (not both) to extend a deadline',
+    });
+  if (a.action === 'extend_deadline' && byMs && !(a.extendByMs! > 0))
+    problems.push({ field: 'extendByMs', message: 'extendByMs must be positive' });
+  if (a.action === 'extend_deadline' && byDays && !(Number.isInteger(a.extendByWorkingDays) && a.extendByWorkingDays! > 0))
+    problems.push({ field: 'extendByWorkingDays', message: 'extendByWorkingDays must be a positive whole number' });
   if (a.action === 'reassign' && !a.officerId) problems.push({ field: 'officerId', message: 'required to reassign' });
   if (a.action === 'authorise_supplement_round' && !a.note?.trim())
     problems.push({ field: 'note', message: 'give the reason for another supplement round' });

@@ -27,6 +27,8 @@ const ExtendByMs = z
   .int()
   .min(60_000)
   .max(90 * 24 * 3600_000);
+/** How many working days later a step is due (extend_deadline on the working-day clock). */
+const ExtendByWorkingDays = z.int().min(1).max(60);
 /** The officer who now owns a step (reassign). */
 const OfficerId = z.string().trim().min(1).max(128);
 
@@ -37,6 +39,10 @@ const ActionBody = z
         'authorise_supplement_round lets the department ask for material once more (一次性告知: one request per department otherwise); it needs a note giving the reason',
     }),
     extendByMs: ExtendByMs.optional(),
+    extendByWorkingDays: ExtendByWorkingDays.optional().meta({
+      description:
+        'extend_deadline on a case counting working days (工作日): due that many working days after the current due day, at the office close; instead of extendByMs',
+    }),
     officerId: OfficerId.optional(),
     note: z.string().trim().min(1).max(500).optional(),
   })

@@ -4,15 +4,16 @@
  * the officer's clock stopped while the case waits on the applicant.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createDeadlineActivities } from '../../activities/deadline.activities';
 import { addWorkingDays, dueAtEndOfOfficeDay, shanghaiDayOf, workingDaysBetween } from '../../domain/working-days';
 import { loadWorkingCalendar } from '../../policy/calendar-files';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
-import type { WorkingDaySla } from '../../workflows/settlement-case/messages';
+import { supervisorActionUpdate, type WorkingDaySla } from '../../workflows/settlement-case/messages';
 import { provideSupplement, untilState } from '../support/case-records';
-import { caseInput, decide, startCase } from '../support/cases';
+import { awaitingDecision, caseInput, decide, startCase } from '../support/cases';
 import { startStack, type TestStack } from '../support/stack';
 
 const calendar = loadWorkingCalendar();
@@ -98,6 +99,42 @@ describe('working-day deadlines (the statutory clock)', () => {
       await decide(handle, 'housing');
       await decide(handle, 'police');
       assert.equal((await handle.result()).status, 'settled');
+    });
+
+    it('when a supervisor extends an officer deadline by working days, then it falls due that many working days after the old due day; a case on elapsed time refuses working days', async () => {
+      const extend = (handle: Awaited<ReturnType<typeof startCase>>) => {
+        const requestId = randomUUID();
+        return handle.executeUpdate(supervisorActionUpdate, {
+          updateId: requestId,
+          args: [
+            {
+              requestId,
+              supervisorId: 'supervisor-1',
+              department: 'police',
+              action: 'extend_deadline',
+              extendByWorkingDays: 3,
+              note: '派出所系统升级',
+            },
+          ],
+        });
+      };
+      const base = caseInput(DEMO_PEOPLE.townOwner);
+      const handle = await startCase(stack, { ...base, sla: { ...base.sla, workingDays: WORKING_DAYS } });
+      const waiting = await untilState(
+        handle,
+        (s) => (s.steps.police?.status === 'awaiting_decision' && s.steps.police.dueAt ? s.steps.police : undefined),
+        'police awaits a decision',
+      );
+      const extended = await extend(handle);
+      assert.equal(extended.dueAt, dueAtEndOfOfficeDay(calendar, waiting.dueAt!, 3, '17:00').dueAt);
+      await handle.terminate('test done');
+
+      const elapsed = await startCase(stack, caseInput(DEMO_PEOPLE.townOwner));
+      await awaitingDecision(elapsed, 'police');
+      await assert.rejects(extend(elapsed), (err: Error) =>
+        /elapsed time/.test(String((err.cause as Error | undefined)?.message)),
+      );
+      await elapsed.terminate('test done');
     });
   });
 });

@@ -249,7 +249,16 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
       switch (a.action) {
         case 'extend_deadline': {
           const target = s.status === 'supplement_requested' ? s.supplement! : s;
-          const due = new Date(Date.parse(target.dueAt!) + a.extendByMs!).toISOString();
+          let due: string;
+          if (a.extendByWorkingDays !== undefined) {
+            // Issue 13: counted on the calendar from the current due day, due at the office close.
+            const extended = await run.workingDue(a.extendByWorkingDays, target.dueAt!);
+            due = extended.dueAt;
+            if (extended.provisional) target.dueProvisional = true;
+            else delete target.dueProvisional;
+          } else {
+            due = new Date(Date.parse(target.dueAt!) + a.extendByMs!).toISOString();
+          }
           target.dueAt = due;
           // The applicant is reminded again before the new deadline.
           if (s.supplement && target === s.supplement) delete s.supplement.remindedAt;
@@ -292,7 +301,7 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
         department: a.department,
         what: a.action,
         why: a.note,
-        data: { extendByMs: a.extendByMs, officerId: a.officerId },
+        data: { extendByMs: a.extendByMs, extendByWorkingDays: a.extendByWorkingDays, officerId: a.officerId },
       });
       await flush();
       return answered(a.requestId, s);
@@ -309,6 +318,8 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
           return;
         }
         if (ended()) refuse('CaseNotOpen', 'the case has ended');
+        if (a.extendByWorkingDays !== undefined && !run.workingDays)
+          refuse('InvalidAction', 'this case counts its deadlines in elapsed time: extend it by extendByMs');
         const problem = actionProblemForStep(a, a.department, s);
         if (problem) refuse('InvalidAction', problem);
       },

@@ -148,6 +148,8 @@ export interface SupervisorActionInput {
   action: SupervisorAction;
   /** extend_deadline: how much later the step is due (ms). */
   extendByMs?: number;
+  /** extend_deadline on the working-day clock: due that many working days after its current due day. */
+  extendByWorkingDays?: number;
   /** reassign: the officer who now owns the step. */
   officerId?: string;
   note?: string;

@@ -39,7 +39,7 @@ export interface InterventionForm {
   requestId: string;
   department: string;
   amount: string;
-  unit: 'hours' | 'days';
+  unit: 'hours' | 'days' | 'working_days';
   officerId: string;
   note: string;
 }
@@ -53,7 +53,7 @@ export function readInterventionForm(body: unknown): InterventionForm {
     requestId: UUID.test(requestId) ? requestId : randomUUID(),
     department: text(b.department, 20),
     amount: text(b.amount, 10),
-    unit: b.unit === 'hours' ? 'hours' : 'days',
+    unit: b.unit === 'hours' ? 'hours' : b.unit === 'working_days' ? 'working_days' : 'days',
     officerId: text(b.officerId, 128),
     note: text(b.note, NOTE_MAX),
   };
@@ -72,7 +72,7 @@ function problemsOf(req: Request, f: InterventionForm): FieldError[] {
     errors.push({ field: id('department'), text: tr(req, 'supErrDepartment') });
   if (f.action === 'extend_deadline') {
     const n = Number(f.amount);
-    const max = f.unit === 'days' ? 90 : 90 * 24;
+    const max = f.unit === 'days' ? 90 : f.unit === 'working_days' ? 60 : 90 * 24;
     if (!(f.amount && Number.isInteger(n) && n >= 1 && n <= max))
       errors.push({ field: id('amount'), text: tr(req, 'supErrAmount') });
   }
@@ -162,6 +162,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
           ...formFor('extend_deadline'),
           steps: stepChoices('extend_deadline'),
           hours: formFor('extend_deadline').unit === 'hours',
+          workingDays: formFor('extend_deadline').unit === 'working_days',
         },
         reassign: { ...formFor('reassign'), steps: stepChoices('reassign') },
         escalate: { ...formFor('escalate'), steps: stepChoices('escalate') },
@@ -212,7 +213,11 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
       requestId: form.requestId,
       department: form.department as Department,
       action,
-      ...(action === 'extend_deadline' ? { extendByMs: amount * (form.unit === 'days' ? 24 * HOUR : HOUR) } : {}),
+      ...(action === 'extend_deadline'
+        ? form.unit === 'working_days'
+          ? { extendByWorkingDays: amount }
+          : { extendByMs: amount * (form.unit === 'days' ? 24 * HOUR : HOUR) }
+        : {}),
       ...(action === 'reassign' ? { officerId: form.officerId } : {}),
       note: form.note,
     });

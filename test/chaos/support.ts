@@ -13,6 +13,7 @@ import { startAppStack, type AppStack } from '../../scripts/lib/app-stack';
 import { call, mapPool, sleep, startOfficerPool, submit, type DecisionBody, type OfficerPool } from '../../bench/lib/api-driver';
 import { applicationFor, makePeople, seedPeople, type SyntheticPerson } from '../../bench/lib/people';
 import { checkInvariants, describeViolations, loadSnapshot, type Violation } from './invariants';
+import { quotaOf, testRounds } from '../support/round-files';
 
 /** `npm run test:chaos -- --quick`: smaller batches and shorter outages (CI). */
 export const QUICK = process.env.CHAOS_QUICK === '1';
@@ -36,6 +37,12 @@ export const CHAOS_ENV: Record<string, string> = {
   CHECK_FAILURES_BEFORE_ESCALATION: '2',
   DEPARTMENT_SYSTEMS_TIMEOUT_MS: '1500',
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: '2000',
+  // Admission rounds (issue 13): a one-day round per day with one Baqiao place each, ranked a
+  // second after its first case joins and final 1.5 s later, so points cases compete for places
+  // and those not admitted settle in a later round instead of waiting for a real date.
+  ROUNDS_DIR: testRounds(`chaos${process.pid}`, undefined, quotaOf(1000, { baqiao: 1 })).dir,
+  ROUND_CLOSE_AFTER_MS: '1000',
+  PUBLIC_NOTICE_MS: '1500',
 };
 
 /**
@@ -76,8 +83,8 @@ export interface PlannedCase {
 /**
  * A mixed batch: town cases approved by both departments; town cases whose housing officer
  * rejects after the police approved (its provisional registration must be released); town
- * cases left waiting for housing (legitimately open); points cases competing for the small
- * Baqiao quota (some settle, the rest are rejected with their reservations released).
+ * cases left waiting for housing (legitimately open); points cases competing for Baqiao's one
+ * place per round (ranked; those not admitted settle in a later round).
  */
 export function mixedBatch(size: number): PlannedCase[] {
   const points = Math.max(2, Math.round(size * 0.25));

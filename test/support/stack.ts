@@ -25,7 +25,7 @@ import { createWorker } from '../../worker/create-worker';
 import { createWorkerMetrics, type WorkerMetrics } from '../../worker/metrics';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { roundSettings } from '../../temporal/admission-rounds';
-import { testRounds, type TestRounds } from './rounds';
+import { testRounds, type TestRounds } from './round-files';
 import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
 
 export interface Faults {

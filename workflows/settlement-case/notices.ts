@@ -268,6 +268,20 @@ export function schoolPlaceConfirmed(s: CaseState, p: SchoolPlacement): NoticeRe
   };
 }
 
+/** What both round notices say of the case and its round: who, where, which round, rank, score, cut-off. */
+function roundFacts(s: CaseState, round: CaseRoundInfo) {
+  return {
+    caseNumber: s.caseNumber,
+    recipientName: applicantName(s),
+    idNumber: maskIdNumber(s.application.applicant.idNumber),
+    area: districtOf(s),
+    roundId: round.roundId!,
+    rank: round.rank!,
+    score: s.score!.total,
+    ...(round.cutoff !== undefined ? { cutoff: round.cutoff } : {}),
+  };
+}
+
 /** The round closed (issue 13): the case's rank, admitted provisionally for the public notice or not. */
 export function roundRanked(s: CaseState, round: CaseRoundInfo): NoticeRequest<'round_ranked'> {
   return {
@@ -275,18 +289,7 @@ export function roundRanked(s: CaseState, round: CaseRoundInfo): NoticeRequest<'
     // Keyed by status too: admitted later by an upheld objection is a second, different notice.
     key: `${round.roundId}:${round.status}`,
     to: { kind: 'applicant' },
-    data: {
-      caseNumber: s.caseNumber,
-      recipientName: applicantName(s),
-      idNumber: maskIdNumber(s.application.applicant.idNumber),
-      area: districtOf(s),
-      roundId: round.roundId!,
-      rank: round.rank!,
-      score: s.score!.total,
-      admitted: round.status === 'admitted_provisionally',
-      ...(round.cutoff !== undefined ? { cutoff: round.cutoff } : {}),
-      noticeEndsAt: round.noticeEndsAt!,
-    },
+    data: { ...roundFacts(s, round), admitted: round.status === 'admitted_provisionally', noticeEndsAt: round.noticeEndsAt! },
   };
 }
 
@@ -297,15 +300,8 @@ export function roundResult(s: CaseState, round: CaseRoundInfo, next: CaseRoundI
     key: `${round.roundId}`,
     to: { kind: 'applicant' },
     data: {
-      caseNumber: s.caseNumber,
-      recipientName: applicantName(s),
-      idNumber: maskIdNumber(s.application.applicant.idNumber),
-      area: districtOf(s),
-      roundId: round.roundId!,
-      rank: round.rank!,
-      score: s.score!.total,
+      ...roundFacts(s, round),
       admitted: round.status === 'admitted',
-      ...(round.cutoff !== undefined ? { cutoff: round.cutoff } : {}),
       ...(next?.roundId ? { nextRound: { roundId: next.roundId, opensOn: next.opensOn!, closesOn: next.closesOn! } } : {}),
     },
   };

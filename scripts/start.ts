@@ -231,6 +231,7 @@ async function main(): Promise<void> {
       '',
       'Household settlement engine is running:',
       `  Web portal     ${config.WEB_BASE_URL ?? apiUrl}/   (applicants, officers, supervisors: sign in with a demo account below)`,
+      `  Rankings       ${config.WEB_BASE_URL ?? apiUrl}/rounds   (public, no sign-in: the points admission rounds and their published rankings, 公示)`,
       `  API            ${apiUrl}/api/v1   (docs ${apiUrl}/api/v1/docs)`,
       ...apiUrls.slice(1).map((u, i) => `  API #${i + 2}         ${u}/api/v1   (a second API process: the same API and pages)`),
       `  Readiness      ${apiUrls.map((u) => `${u}/readyz`).join('   ')}`,

@@ -74,6 +74,8 @@ export async function startBench(
   topology: Topology = 'dev-server',
 ): Promise<BenchContext> {
   say('bundling workflows (app and floor)…');
+  // Made first: the two bundles are written in parallel, and the floor's could come first (ENOENT).
+  mkdirSync(runDir, { recursive: true });
   const floorBundlePath = join(runDir, 'floor-bundle.js');
   const [bundle] = await Promise.all([
     writeWorkflowBundle(join(runDir, 'workflow-bundle.js')),

@@ -10,6 +10,9 @@ import { webSessionModel } from '../models/web-session.model';
 
 type Callback = (err?: unknown) => void;
 
+/** A touch moves the expiry only by more than this (see `touch`). */
+export const TOUCH_STEP_MS = 60_000;
+
 export class MongoSessionStore extends session.Store {
   private readonly model;
   private timer?: NodeJS.Timeout;
@@ -62,8 +65,18 @@ export class MongoSessionStore extends session.Store {
     );
   }
 
+  /**
+   * Moves the expiry, but only when it moves by more than a minute. express-session sends a
+   * response's headers before its touch finishes, so the browser's next request (the next step
+   * of signing in, say) can save the session while the touch is still running; FerretDB v1
+   * updates by reading and rewriting the whole document, so that touch would put back the data
+   * the save just replaced (a sign-in under way lost its state). A session written moments ago
+   * is never touched, which closes that window; idle expiry stays exact to the minute.
+   */
   override touch(sid: string, s: session.SessionData, cb?: Callback): void {
-    this.model.updateOne({ _id: sid }, { $set: { expiresAt: this.expiryOf(s) } }).then(
+    const expiresAt = this.expiryOf(s);
+    const stale = trusted({ $lt: new Date(expiresAt.getTime() - TOUCH_STEP_MS) });
+    this.model.updateOne({ _id: sid, expiresAt: stale }, { $set: { expiresAt } }).then(
       () => cb?.(),
       (err: unknown) => cb?.(err),
     );

@@ -7,7 +7,7 @@ import type { Connection } from 'mongoose';
 import { createLogger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { webSessionModel } from '../../models/web-session.model';
-import { MongoSessionStore } from '../../web/session-store';
+import { MongoSessionStore, TOUCH_STEP_MS } from '../../web/session-store';
 import { mongoUriFor } from '../support/services';
 
 const call = <T>(fn: (cb: (err: unknown, v?: T) => void) => void): Promise<T | undefined> =>
@@ -62,5 +62,19 @@ describe('web session store', () => {
     await call((cb) => store.touch('t', sessionExpiring(later), cb));
     const doc = await webSessionModel(conn).findById('t').lean();
     assert.equal(doc?.expiresAt.getTime(), later.getTime());
+  });
+
+  it('when a session written moments ago is touched, then it is left as written (a late touch never rewrites a newer save)', async () => {
+    const expiry = new Date(Date.now() + 60_000);
+    await call((cb) => store.set('fresh', { ...sessionExpiring(expiry), flash: { kind: 'info', text: 'new' } }, cb));
+    // The touch of an earlier request that ends just after this save: its expiry is a few ms later.
+    await call((cb) => store.touch('fresh', sessionExpiring(new Date(expiry.getTime() + 500)), cb));
+    const doc = await webSessionModel(conn).findById('fresh').lean();
+    assert.equal(doc?.expiresAt.getTime(), expiry.getTime(), 'not touched');
+    assert.match(doc?.data ?? '', /"new"/);
+    // Once the expiry would move by more than the step, it moves.
+    const later = new Date(expiry.getTime() + TOUCH_STEP_MS + 1);
+    await call((cb) => store.touch('fresh', sessionExpiring(later), cb));
+    assert.equal((await webSessionModel(conn).findById('fresh').lean())?.expiresAt.getTime(), later.getTime());
   });
 });

@@ -103,4 +103,8 @@ export async function signIn(page: Page, web: WebStack, username: string, passwo
     await page.getByRole('button', { name: /同意并继续|Allow and continue/ }).click();
   }
   await page.waitForURL((url) => url.origin === web.baseUrl);
+  // The callback redirects on success: a page shown at it is a refused sign-in, said as such.
+  if (new URL(page.url()).pathname === '/auth/callback') {
+    throw new Error(`sign-in as ${username} was refused at the callback: ${await page.locator('main').innerText()}`);
+  }
 }

@@ -75,6 +75,13 @@ describe('web pages: admission rounds in a real browser', () => {
       assert.ok(!text.includes(DEMO_PEOPLE.pointsHigh.name), 'no full name');
       assert.ok(!text.includes(DEMO_PEOPLE.pointsHigh.idNumber), 'no full ID number');
       assert.match(text, /6101\*{10}/);
+      // Each entry's result is on the screen, not past its right edge (no sideways scroll).
+      for (const box of await Promise.all((await page.locator('.ranking__result .tag').all()).map((t) => t.boundingBox()))) {
+        assert.ok(box && box.x + box.width <= PHONE.width, `a result at x=${box?.x} is on a ${PHONE.width}px screen`);
+      }
+      // The breakdown by indicator is folded, one tap away.
+      await page.locator('.ranking__breakdown summary').first().click();
+      await page.locator('.ranking__breakdown .breakdown').first().waitFor();
       await bothLanguages(page, 'web-rounds-ranking');
     } finally {
       await page.close();

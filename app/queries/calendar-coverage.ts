@@ -26,7 +26,25 @@ export function deadlineHorizon(c: Config): number {
   return Math.max(c.SUPPLEMENT_RESPONSE_WORKING_DAYS, ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]));
 }
 
+/**
+ * Asked on every supervisor page, every /readyz and every scrape: the answer is kept for a
+ * minute per (horizon, day, folder), so the calendar files are read at most once a minute, and a
+ * file an operator adds is seen within a minute, without a restart.
+ */
+const CACHE_MS = 60_000;
+const cache = new Map<string, { at: number; value: CalendarCoverage }>();
+
 export function calendarCoverage(horizonDays: number, today: string = shanghaiToday(), dir?: string): CalendarCoverage {
+  const key = `${horizonDays}|${today}|${dir ?? ''}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const value = coverageOn(horizonDays, today, dir);
+  if (cache.size > 100) cache.clear();
+  cache.set(key, { at: Date.now(), value });
+  return value;
+}
+
+function coverageOn(horizonDays: number, today: string, dir?: string): CalendarCoverage {
   const cal = loadWorkingCalendar(dir);
   const years = coverage(cal);
   const { day, provisional } = addWorkingDays(cal, today, horizonDays);

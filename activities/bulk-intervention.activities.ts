@@ -39,6 +39,7 @@ export function createBulkInterventionActivities(deps: BulkInterventionActivityD
                 department: a.department,
                 action: a.action,
                 ...(a.extendByMs !== undefined ? { extendByMs: a.extendByMs } : {}),
+                ...(a.extendByWorkingDays !== undefined ? { extendByWorkingDays: a.extendByWorkingDays } : {}),
                 ...(a.officerId !== undefined ? { officerId: a.officerId } : {}),
                 note: a.note,
               },

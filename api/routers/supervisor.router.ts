@@ -57,6 +57,10 @@ const BulkBody = z
     action: z.enum(BULK_ACTIONS),
     department: z.enum(DEPARTMENTS).meta({ description: 'The step acted on in every case (terminate ends the whole case)' }),
     extendByMs: ExtendByMs.optional(),
+    extendByWorkingDays: ExtendByWorkingDays.optional().meta({
+      description:
+        'extend_deadline counted in working days (工作日) instead of extendByMs; a case still on the elapsed clock refuses it (reported per case)',
+    }),
     officerId: OfficerId.optional(),
     note: z
       .string()

@@ -55,6 +55,9 @@ export async function startBulkIntervention(deps: AppDeps, input: StartBulkInter
     action: rest.action,
     department: rest.department,
     ...(rest.action === 'extend_deadline' && rest.extendByMs !== undefined ? { extendByMs: rest.extendByMs } : {}),
+    ...(rest.action === 'extend_deadline' && rest.extendByWorkingDays !== undefined
+      ? { extendByWorkingDays: rest.extendByWorkingDays }
+      : {}),
     ...(rest.action === 'reassign' && rest.officerId !== undefined ? { officerId: rest.officerId } : {}),
     note: rest.note.trim(),
     caseIds: [...new Set(rest.caseIds)],

@@ -10,6 +10,8 @@ import request from 'supertest';
 import { submitCase, tokens, townBody, waitForStatus, waitForWorkflow, type Tokens } from '../support/api';
 import type { BulkProgress } from '../../workflows/bulk-intervention/messages';
 import { eventually, startStack, type TestStack } from '../support/stack';
+import { dueAtEndOfOfficeDay } from '../../domain/working-days';
+import { loadWorkingCalendar } from '../../policy/calendar-files';
 
 /** The route answers the workflow's progress as JSON. */
 type Progress = BulkProgress;
@@ -116,6 +118,37 @@ describe('API, supervisor: bulk interventions', () => {
         );
       }),
     );
+  });
+
+  it('when a supervisor extends deadlines in bulk by working days, then each step falls due that many working days after its old due day', async () => {
+    // Arrange: two cases waiting for a police decision on the working-day clock.
+    const caseIds = await Promise.all([0, 1].map(() => submitCase(stack, t.applicant, townBody())));
+    const before = await Promise.all(
+      caseIds.map((id) =>
+        waitForWorkflow(stack, id, (c) => c.steps.police?.status === 'awaiting_decision' && !!c.steps.police.dueAt, 'police due'),
+      ),
+    );
+
+    // Act
+    const started = await start(
+      { action: 'extend_deadline', department: 'police', extendByWorkingDays: 2, note: '派出所系统升级', caseIds },
+      `bulk-${randomUUID()}`,
+    );
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    const report = await eventually(async () => {
+      const p = await progress(started.body.id);
+      return p.finished ? p : undefined;
+    }, 'the report');
+
+    // Assert
+    assert.equal(report.succeeded, 2, JSON.stringify(report.items));
+    const calendar = loadWorkingCalendar();
+    for (const [i, id] of caseIds.entries()) {
+      const old = before[i]!.steps.police!.dueAt!;
+      const expected = dueAtEndOfOfficeDay(calendar, old, 2, '17:00').dueAt;
+      const c = await waitForWorkflow(stack, id, (x) => x.steps.police?.dueAt === expected, `due ${expected}`);
+      assert.equal(c.steps.police?.dueAt, expected);
+    }
   });
 
   it('when a bulk intervention has no reason or an action lacks its parameter, then it is refused as invalid', async () => {

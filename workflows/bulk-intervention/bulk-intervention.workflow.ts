@@ -63,6 +63,7 @@ export async function bulkIntervention(input: BulkInterventionInput): Promise<Bu
             action: input.action,
             department: input.department,
             ...(input.extendByMs !== undefined ? { extendByMs: input.extendByMs } : {}),
+            ...(input.extendByWorkingDays !== undefined ? { extendByWorkingDays: input.extendByWorkingDays } : {}),
             ...(input.officerId !== undefined ? { officerId: input.officerId } : {}),
             note: input.note,
           });

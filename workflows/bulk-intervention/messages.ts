@@ -28,6 +28,8 @@ export interface BulkInterventionInput {
   department: Department;
   /** extend_deadline: how much later each step is due (ms). */
   extendByMs?: number;
+  /** extend_deadline on the working-day clock: how many working days later (instead of extendByMs). */
+  extendByWorkingDays?: number;
   /** reassign: the officer who now owns each step. */
   officerId?: string;
   /** The supervisor's reason: every case's audit record carries it. */

@@ -39,6 +39,8 @@ const OUTCOME_TAG: Record<BulkOutcome, string> = {
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_HOURS = 90 * 24;
+const MAX_WORKING_DAYS = 60;
+type ExtendUnit = 'hours' | 'working_days';
 
 interface BulkForm {
   reason: StuckReason;
@@ -47,7 +49,9 @@ interface BulkForm {
   area?: Area;
   route?: Route;
   action: BulkAction;
+  /** extend_deadline: how much later, in `unit`. */
   hours: string;
+  unit: ExtendUnit;
   officerId: string;
   note: string;
   caseIds: string[];
@@ -58,7 +62,7 @@ const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim()
 const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x.length <= 64);
 
-function readForm(src: Record<string, unknown>): BulkForm {
+function readForm(src: Record<string, unknown>, defaultUnit: ExtendUnit): BulkForm {
   const reason = STUCK_REASONS.includes(src.reason as StuckReason) ? (src.reason as StuckReason) : 'overdue';
   const department = DEPARTMENTS.includes(src.department as Department) ? (src.department as Department) : 'police';
   const action = BULK_ACTIONS.includes(src.action as BulkAction) ? (src.action as BulkAction) : 'extend_deadline';
@@ -72,6 +76,7 @@ function readForm(src: Record<string, unknown>): BulkForm {
     ...(route ? { route } : {}),
     action,
     hours: str(src.hours, 10),
+    unit: src.unit === 'hours' || src.unit === 'working_days' ? src.unit : defaultUnit,
     officerId: str(src.officerId, 128),
     note: str(src.note),
     caseIds: list(src.caseIds),
@@ -103,6 +108,11 @@ async function showForm(
       form,
       reasons: STUCK_REASONS.map((r) => ({ value: r, selected: r === form.reason })),
       departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === form.department })),
+      units: (['working_days', 'hours'] as const).map((u) => ({
+        value: u,
+        text: tr(req, u === 'hours' ? 'supUnitHours' : 'supUnitWorkingDays'),
+        selected: u === form.unit,
+      })),
       actions: BULK_ACTIONS.map((a) => ({ value: a, text: tr(req, ACTION_TEXT[a]), checked: a === form.action })),
       selectAllHref: `/supervisor/bulk/new?${listQuery.toString()}&all=1`,
       items: page.items.map((i) => ({
@@ -117,22 +127,25 @@ async function showForm(
 
 export function bulkPages(deps: AppDeps): Router {
   const router = Router();
+  // Deadlines on the working-day clock are extended in working days unless the supervisor says otherwise.
+  const defaultUnit: ExtendUnit = deps.config.DEADLINE_CLOCK === 'working-days' ? 'working_days' : 'hours';
   router.use('/supervisor/bulk', requireRole('supervisor'));
 
   router.get('/supervisor/bulk/new', async (req, res) => {
     const q = req.query as Record<string, unknown>;
     const { reason, department, area, route } = q;
-    await showForm(deps, req, res, readForm({ reason, department, area, route }), { all: q.all === '1' });
+    await showForm(deps, req, res, readForm({ reason, department, area, route }, defaultUnit), { all: q.all === '1' });
   });
 
   router.post('/supervisor/bulk', async (req, res) => {
     const actor = actorOf(req, 'supervisor');
-    const form = readForm((req.body ?? {}) as Record<string, unknown>);
+    const form = readForm((req.body ?? {}) as Record<string, unknown>, defaultUnit);
     const errors: Array<{ field: string; text: string }> = [];
     const hours = Number(form.hours);
     if (form.caseIds.length === 0) errors.push({ field: 'cases', text: tr(req, 'bulkErrCases') });
-    if (form.action === 'extend_deadline' && !(Number.isInteger(hours) && hours >= 1 && hours <= MAX_HOURS))
-      errors.push({ field: 'hours', text: tr(req, 'bulkErrHours') });
+    const max = form.unit === 'hours' ? MAX_HOURS : MAX_WORKING_DAYS;
+    if (form.action === 'extend_deadline' && !(Number.isInteger(hours) && hours >= 1 && hours <= max))
+      errors.push({ field: 'hours', text: tr(req, form.unit === 'hours' ? 'bulkErrHours' : 'bulkErrWorkingDays') });
     if (form.action === 'reassign' && !form.officerId) errors.push({ field: 'officerId', text: tr(req, 'bulkErrOfficer') });
     if (!form.note) errors.push({ field: 'note', text: tr(req, 'bulkErrNote') });
     if (errors.length > 0) return showForm(deps, req, res, form, { errors, status: 400 });
@@ -141,7 +154,11 @@ export function bulkPages(deps: AppDeps): Router {
       requestId: form.requestId,
       action: form.action,
       department: form.department,
-      ...(form.action === 'extend_deadline' ? { extendByMs: hours * 3_600_000 } : {}),
+      ...(form.action === 'extend_deadline'
+        ? form.unit === 'hours'
+          ? { extendByMs: hours * 3_600_000 }
+          : { extendByWorkingDays: hours }
+        : {}),
       ...(form.action === 'reassign' ? { officerId: form.officerId } : {}),
       note: form.note,
       caseIds: form.caseIds,

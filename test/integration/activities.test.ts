@@ -20,6 +20,7 @@ import {
   DepartmentSystemUnavailableError,
 } from '../../activities/adapters/department-systems.client';
 import type { NoticeRequest } from '../../domain/notice-request';
+import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import type { AuditEntry } from '../../domain/audit';
 import type { CaseState } from '../../domain/case-state';
@@ -125,6 +126,7 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
     acts = createActivities({
       mongo,
       departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: 2000 }),
+      registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: 2000 }),
       renderer: createNoticeRenderer(),
     });
     // Unique indexes exist before a test races on them.
@@ -404,6 +406,7 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       const slowActs = createActivities({
         mongo,
         departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: 30_000 }),
+        registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: 30_000 }),
         renderer: createNoticeRenderer(),
       });
       await faults({ department: 'police', delayMs: 20_000 });

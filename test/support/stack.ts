@@ -12,6 +12,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import type { Connection as MongoConnection } from 'mongoose';
 import { createDepartmentSystemsClient } from '../../activities/adapters/department-systems.client';
+import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { createApp } from '../../api/app';
 import { mintToken, type Caller } from '../../api/auth/identity';
@@ -120,6 +121,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   const deps = {
     mongo,
     departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
+    registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
     renderer: createNoticeRenderer(),
     ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
     temporal: client,

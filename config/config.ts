@@ -204,7 +204,7 @@ const CONFIG_SCHEMA = z.object({
   REGISTER_CALLBACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The simulator: how long an HR transfer stays pending before it completes. */
   SIMULATOR_TRANSFER_DELAY_MS: durationMs.default(10_000),
-  /** The simulator: where HR posts completed transfers; default http://API_HOST:API_PORT/callbacks/social-insurance-transfers. */
+  /** The simulator: where HR posts completed transfers; default http://API_HOST:API_PORT/api/v1/callbacks/social-insurance-transfers. */
   SIMULATOR_CALLBACK_URL: z.string().url().optional(),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

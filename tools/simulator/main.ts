@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   );
 
   const callbackUrl =
-    config.SIMULATOR_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/callbacks/social-insurance-transfers`;
+    config.SIMULATOR_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/api/v1/callbacks/social-insurance-transfers`;
   const app = createSimulatorApp({
     conn,
     logger,

@@ -299,20 +299,27 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
   });
 
   describe('registerHousehold and startSocialInsuranceTransfer', () => {
-    it('§3 when a household is registered (twice, as on a retry), then it is one 居民户口 registration with every member', async () => {
+    it('§3 when a household is registered (twice, as on a retry), then it is one 居民户口 registration with every member, each with the one police record', async () => {
       const caseId = randomUUID();
       const application = applicationOf(DEMO_PEOPLE.parentWithChildren);
 
       const first = await run(acts.registerHousehold, { caseId, application, collectiveHousehold: false });
       const again = await run(acts.registerHousehold, { caseId, application, collectiveHousehold: true });
 
-      assert.deepEqual(first, { householdType: HOUSEHOLD_TYPE });
-      assert.deepEqual(again, { householdType: '居民户口' });
+      assert.equal(first.householdType, HOUSEHOLD_TYPE);
+      assert.equal(again.householdType, '居民户口');
+      // The retry wrote nothing new at the police: the same record per person.
+      assert.equal(new Set(first.policeRecordIds).size, 4);
+      assert.deepEqual(again.policeRecordIds, first.policeRecordIds);
       const docs = await registrationModel(mongo).find({ _id: caseId }).lean();
       assert.equal(docs.length, 1);
       assert.equal(docs[0]?.householdType, '居民户口');
       assert.equal(docs[0]?.collectiveHousehold, false, 'a retry does not rewrite the registration');
       assert.equal(docs[0]?.members.length, 4);
+      assert.deepEqual(
+        docs[0]?.members.map((m) => m.policeRecordId),
+        first.policeRecordIds,
+      );
     });
 
     it('§25 when the social-insurance transfer is started twice, then one transfer exists with its first start time', async () => {
@@ -326,6 +333,7 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       const docs = await socialInsuranceTransferModel(mongo).find({ _id: caseId }).lean();
       assert.equal(docs.length, 1);
       assert.deepEqual(docs[0]?.startedAt, firstStart);
+      assert.ok(docs[0]?.recordId, 'HR’s record id is kept');
     });
   });
 

@@ -342,9 +342,11 @@ export async function loadSnapshot(mongo: Connection, client?: Client, knownCase
     registrationModel(mongo).find({}, { _id: 1 }, lean),
   ]);
   // The simulator's own database on the same server (tools/simulator/main.ts): what the departments hold.
-  const registerRecords = await registerRecordModel(mongo.useDb('department_systems', { useCache: true }))
-    .find({}, { caseId: 1, register: 1, status: 1, request: 1 }, lean)
-    .catch(() => undefined);
+  const registerRecords = await registerRecordModel(mongo.useDb('department_systems', { useCache: true })).find(
+    {},
+    { caseId: 1, register: 1, status: 1, request: 1 },
+    lean,
+  );
   const ids = new Set([...knownCaseIds, ...cases.map((c) => c._id)]);
   let workflows: Record<string, WorkflowView> | undefined;
   if (client) {
@@ -371,7 +373,7 @@ export async function loadSnapshot(mongo: Connection, client?: Client, knownCase
     pools: pools as unknown as Snapshot['pools'],
     slots: slots as unknown as Snapshot['slots'],
     registrations: registrations as unknown as Snapshot['registrations'],
-    ...(registerRecords ? { registerRecords: registerRecords as unknown as NonNullable<Snapshot['registerRecords']> } : {}),
+    registerRecords: registerRecords as unknown as NonNullable<Snapshot['registerRecords']>,
   };
 }
 

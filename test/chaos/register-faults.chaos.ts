@@ -9,6 +9,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AppStack } from '../../scripts/lib/app-stack';
+import { connectMongo } from '../../models/connection';
+import { registerRecordModel } from '../../tools/simulator/register-records.model';
 import { QUICK, drive, expectConverged, mixedBatch, startChaosStack } from './support';
 
 async function setFaults(stack: AppStack, body?: Record<string, unknown>): Promise<void> {
@@ -39,14 +41,24 @@ describe('chaos: department writes fail mid-saga', () => {
     await setFaults(stack, { department: 'housing', operation: 'undo', failNext: QUICK ? 3 : 6 });
     const driver = await drive(stack, mixedBatch(QUICK ? 6 : 12));
     let policeWrites = 0;
+    let housingUndos = 0;
     try {
       await expectConverged(stack, driver);
       policeWrites = await matched(stack, 'police', 'write');
-      console.log(`# police register writes seen under the fault: ${policeWrites}`);
+      housingUndos = await matched(stack, 'housing', 'undo');
+      console.log(`# register calls seen under the faults: police writes ${policeWrites}, housing undos ${housingUndos}`);
     } finally {
       await driver.stop();
       await setFaults(stack);
     }
     assert.ok(policeWrites > 1, 'police writes met the failing register');
+    // The invariants judged real records: the simulator's database holds the batch's registrations.
+    const mongo = await connectMongo({ uri: stack.mongoUri, serverSelectionTimeoutMS: 5000 });
+    try {
+      const records = registerRecordModel(mongo.useDb('department_systems', { useCache: true }));
+      assert.ok((await records.countDocuments({ register: 'household_registration', status: 'active' })) > 0);
+    } finally {
+      await mongo.close();
+    }
   });
 });

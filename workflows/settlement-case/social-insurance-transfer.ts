@@ -55,6 +55,9 @@ export function createTransferWait(run: CaseRun): TransferWait {
   const waitForHr = async (t: SocialInsuranceTransferInfo & { dueAt: string }): Promise<void> => {
     const pollMs = input.sla.socialInsuranceTransferPollMs ?? 3600_000;
     let nextPoll = Date.now() + pollMs;
+    // Past the deadline the case may wait long (HR is escalated, not the case): the pause between
+    // polls doubles up to a day, so the history stays far below Temporal's limits.
+    let overduePolls = 0;
     while (completedAt === undefined) {
       const at = Date.now();
       const due = Date.parse(t.dueAt);
@@ -73,7 +76,7 @@ export function createTransferWait(run: CaseRun): TransferWait {
         continue;
       }
       if (at >= nextPoll) {
-        nextPoll = at + pollMs;
+        nextPoll = at + (t.overdue ? Math.min(DAY_MS, pollMs * 2 ** Math.min(++overduePolls, 30)) : pollMs);
         try {
           const s = await lookups.socialInsuranceTransferStatus({ caseId: input.caseId });
           if (s.status === 'completed') completedAt = s.completedAt ?? now();

@@ -43,7 +43,7 @@ export function caseDocOf(seq: number, state: CaseState): CaseDoc {
     overdueDepartments: summary.overdueDepartments,
     failingChecks: summary.failingChecks,
     overdue: summary.overdue,
-    open: !TERMINAL_STATUSES.includes(state.status) || summary.childrenWaiting > 0,
+    open: !TERMINAL_STATUSES.includes(state.status) || summary.childrenWaiting > 0 || summary.transferOverdue,
     childrenWaiting: summary.childrenWaiting,
     supplementDueAt: summary.supplementDueAt ? new Date(summary.supplementDueAt) : null,
     lastProgressDate: new Date(state.lastProgressAt),

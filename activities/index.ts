@@ -12,6 +12,7 @@ import { createDecisionLetterActivities } from './decision-letters.activities';
 import { createDepartmentCheckActivities } from './department-checks.activities';
 import { createDiagnosticActivities } from './diagnostic.activities';
 import type { NoticeRenderer } from './notifications/renderer';
+import type { RegistersClient } from './adapters/registers.client';
 import { createPolicyActivities } from './policy.activities';
 import { createRegistrationActivities } from './registration.activities';
 import { createReservationActivities } from './reservations.activities';
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   mongo: Connection;
   departmentSystems: DepartmentSystemsClient;
   renderer: NoticeRenderer;
+  /** The departments' registers (issue 14): every side effect a department commits is written there. */
+  registers: RegistersClient;
   /** Folder of the capacity files; default policy/capacities. */
   capacityDir?: string;
   /** Folder of the working-day calendar files; default policy/calendar. */

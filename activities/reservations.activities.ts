@@ -31,6 +31,8 @@ import { poolUse } from '../models/pool-use';
 import { schoolWaitlistModel } from '../models/school-waitlist.model';
 import { shanghaiToday } from '../domain/shanghai-clock';
 import { CAPACITY_DIR, capacityTableOn } from '../policy/capacity-files';
+import { registerKey, registerOfReservation } from '../domain/registers';
+import type { RegistersClient } from './adapters/registers.client';
 
 /**
  * The slot numbers 0…limit-1 in an order of the holder's own: a Fisher–Yates shuffle driven by
@@ -56,11 +58,17 @@ export function holderOrder(holder: string, limit: number): number[] {
 
 export interface ReservationDeps {
   mongo: Connection;
+  /**
+   * The departments' registers: a department-owned reservation is written there too (issue 14).
+   * The worker always gives it; only studies of the capacity pools alone (bench, capacity tests)
+   * leave it out.
+   */
+  registers?: RegistersClient;
   /** Where the capacity files are (tests point at a folder of their own). */
   capacityDir?: string;
 }
 
-export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR }: ReservationDeps) {
+export function createReservationActivities({ mongo, registers, capacityDir = CAPACITY_DIR }: ReservationDeps) {
   const pools = reservationPoolModel(mongo);
   const slots = reservationSlotModel(mongo);
   const reservations = reservationModel(mongo);
@@ -190,11 +198,29 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
     }
   }
 
-  async function recordHeld(input: ReserveInput): Promise<void> {
+  /**
+   * Writes a held reservation of a department-owned kind to that department's register (issue
+   * 14): after our slot is taken, so the department never holds what our capacity refused; with
+   * the business key, so a retry finds the record the first attempt wrote.
+   */
+  async function writeToDepartment(input: ReserveInput): Promise<string | undefined> {
+    const register = registerOfReservation(input.kind);
+    if (!register || !registers) return undefined;
+    const ref = input.ref as { area?: string; level?: string };
+    const record = await registers.write(register, registerKey(input.caseId, register, input.item), {
+      caseId: input.caseId,
+      item: input.item,
+      ...(ref.area ? { area: ref.area } : {}),
+      ...(ref.level ? { level: ref.level } : {}),
+    });
+    return record.recordId || undefined;
+  }
+
+  async function recordHeld(input: ReserveInput, departmentRecordId: string | undefined): Promise<void> {
     await reservations.updateOne(
       { _id: `${input.caseId}:${input.kind}:${input.item}` },
       {
-        $set: { status: 'held', releasedAt: null },
+        $set: { status: 'held', releasedAt: null, ...(departmentRecordId ? { departmentRecordId } : {}) },
         $setOnInsert: { caseId: input.caseId, kind: input.kind, pool: input.pool, item: input.item, heldAt: new Date() },
       },
       { upsert: true },
@@ -234,13 +260,23 @@ export function createReservationActivities({ mongo, capacityDir = CAPACITY_DIR 
           throw ApplicationFailure.nonRetryable(`no capacity left in ${input.pool} (${used}/${limit})`, CAPACITY_EXHAUSTED);
         }
       }
-      const [, used] = await Promise.all([recordHeld(input), typeof taken === 'number' ? taken : poolUse(mongo, input.pool)]);
-      return { status: 'held', pool: input.pool, used, limit };
+      const departmentRecordId = await writeToDepartment(input);
+      const [, used] = await Promise.all([
+        recordHeld(input, departmentRecordId),
+        typeof taken === 'number' ? taken : poolUse(mongo, input.pool),
+      ]);
+      return { status: 'held', pool: input.pool, used, limit, ...(departmentRecordId ? { departmentRecordId } : {}) };
     },
 
-    /** Gives back a held slot, or a place on the waiting list (the child no longer waits). */
+    /**
+     * Gives back a held slot, or a place on the waiting list (the child no longer waits). The
+     * department's record is undone first (by its key: also when the write's answer was lost),
+     * so a failing undo keeps our slot held and the compensation is retried and surfaced.
+     */
     async release(input: ReleaseInput): Promise<{ released: boolean }> {
       await ready();
+      const register = registerOfReservation(input.kind);
+      if (register && registers) await registers.undo(register, registerKey(input.caseId, register, input.item));
       const holder = `${input.caseId}:${input.item}`;
       const res = await slots.deleteOne({ pool: input.pool, holder });
       await waitlist.deleteOne({ _id: `${input.pool}#${holder}` });

@@ -11,6 +11,7 @@ import { createMetrics } from './metrics';
 import { createRegistry, generateDocument, registerOperationalRoutes, renderDocsPage } from './openapi';
 import { createErrorHandler, HttpProblem, notFoundHandler } from './problem';
 import { applicantRouter } from './routers/applicant.router';
+import { callbacksRouter } from './routers/callbacks.router';
 import { commonRouter } from './routers/common.router';
 import { officerRouter } from './routers/officer.router';
 import { publicRoundsRouter, roundsRouter } from './routers/rounds.router';
@@ -108,13 +109,24 @@ export function createApp(deps: ApiDeps): Express {
   // The web pages (their own CSP, session, form bodies and CSRF), before the JSON-only rule below.
   app.use(createWebRouter(deps).router);
   app.use(requireJson);
-  app.use(express.json({ limit: `${config.API_BODY_LIMIT_KB}kb`, strict: true }));
+  app.use(
+    express.json({
+      limit: `${config.API_BODY_LIMIT_KB}kb`,
+      strict: true,
+      // Signed callbacks (callbacks.router.ts) are checked over the bytes received.
+      verify: (req, _res, buf) => {
+        if (req.url?.startsWith('/api/v1/callbacks/')) (req as typeof req & { rawBody?: Buffer }).rawBody = buf;
+      },
+    }),
+  );
 
   const registry = createRegistry();
   registerOperationalRoutes(registry);
   const v1 = express.Router();
   // The published rankings (公示) are for everyone: answered before the token check.
   v1.use(publicRoundsRouter(deps, registry));
+  // Departments' systems sign their callbacks instead of carrying a token (issue 14).
+  v1.use(callbacksRouter(deps, registry));
   v1.use(
     createAuthenticator({
       secret: config.AUTH_JWT_SECRET,

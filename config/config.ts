@@ -192,6 +192,20 @@ const CONFIG_SCHEMA = z.object({
   ROUND_CLOSE_AFTER_MS: durationMs.optional(),
   /** Folder of the capacity files (school places, collective households, points quotas); default policy/capacities. */
   CAPACITY_DIR: z.string().min(1).optional(),
+  // ---- the departments' registers (issue 14) ----
+  /** How long a settled case waits for HR to complete the social-insurance transfer before supervisors are told (§25). */
+  SOCIAL_INSURANCE_TRANSFER_DEADLINE_MS: durationMs.default(30 * 24 * 3600_000),
+  /** How often a settled case asks HR for its transfer's status when no completion callback came. */
+  SOCIAL_INSURANCE_TRANSFER_POLL_MS: durationMs.default(3600_000),
+  /**
+   * Shared secret (at least 32 characters) HR signs its completion callbacks with (HMAC-SHA256,
+   * header X-Register-Signature). Unset: the callback route refuses every call; cases poll.
+   */
+  REGISTER_CALLBACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The simulator: how long an HR transfer stays pending before it completes. */
+  SIMULATOR_TRANSFER_DELAY_MS: durationMs.default(10_000),
+  /** The simulator: where HR posts completed transfers; default http://API_HOST:API_PORT/api/v1/callbacks/social-insurance-transfers. */
+  SIMULATOR_CALLBACK_URL: z.string().url().optional(),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 });
@@ -221,7 +235,13 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 
 /** Never echoed in a configuration error: it would end up in a log. */
-const SECRET_KEYS = new Set(['AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'SESSION_SECRET', 'METRICS_TOKEN']);
+const SECRET_KEYS = new Set([
+  'AUTH_JWT_SECRET',
+  'PAYLOAD_ENCRYPTION_KEYS',
+  'SESSION_SECRET',
+  'METRICS_TOKEN',
+  'REGISTER_CALLBACK_SECRET',
+]);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

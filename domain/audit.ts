@@ -32,6 +32,8 @@ export const AUDIT_TYPES = [
   'school_place_confirmed',
   /** A points case joined, was ranked in, admitted by or removed from an admission round (issue 13). */
   'admission_round',
+  /** HR completed the social-insurance transfer (issue 14); the start stays `social_insurance_transfer`. */
+  'social_insurance_transferred',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 

@@ -100,7 +100,8 @@ export interface ReserveInput {
 }
 
 export type ReserveResult =
-  | { status: 'held'; pool: string; used: number; limit: number | null }
+  /** `departmentRecordId`: the record the owning department wrote for it (issue 14); none for our own quota. */
+  | { status: 'held'; pool: string; used: number; limit: number | null; departmentRecordId?: string }
   /** School places only: the level is full; the child waits at `position` (1 = next). */
   | { status: 'waiting'; pool: string; position: number; limit: number };
 

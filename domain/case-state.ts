@@ -192,5 +192,22 @@ export interface CaseState {
   /** Earlier rounds that ranked the case without admitting it, oldest first. */
   pastRounds?: CaseRoundInfo[];
   /** Post-settlement social-insurance transfer (§25). */
-  socialInsuranceTransfer?: { status: 'started'; at: string };
+  socialInsuranceTransfer?: SocialInsuranceTransferInfo;
+}
+
+/**
+ * HR's social-insurance transfer (§25). `started`: cases settled before the register adapters
+ * (issue 14), which never waited for it. Since then the case settles with HR's record `pending`,
+ * waits for HR's completion (callback or poll) until `dueAt`, and past it is `overdue` (an
+ * incident for supervisors, escalated to HR) until HR completes it.
+ */
+export interface SocialInsuranceTransferInfo {
+  status: 'started' | 'pending' | 'completed';
+  at: string;
+  /** HR's record id. */
+  recordId?: string;
+  dueAt?: string;
+  overdue?: boolean;
+  escalatedAt?: string;
+  completedAt?: string;
 }

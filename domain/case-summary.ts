@@ -17,6 +17,8 @@ export interface CaseSummary {
   supplementDueAt: string | undefined;
   /** Children waiting for a kindergarten / school place (§21–23), even after the family settled. */
   childrenWaiting: number;
+  /** HR's social-insurance transfer is past its deadline, not completed (issue 14): HR's open wait. */
+  transferOverdue: boolean;
 }
 
 export function summarize(state: CaseState): CaseSummary {
@@ -39,6 +41,11 @@ export function summarize(state: CaseState): CaseSummary {
   const overdueList: Department[] = terminal ? [] : overdueDepartments;
   if (waiting.length > 0 && !pendingDepartments.includes('education')) pendingDepartments.push('education');
   if (placementOverdue && !overdueList.includes('education')) overdueList.push('education');
+  const transferOverdue = state.socialInsuranceTransfer?.overdue === true && state.socialInsuranceTransfer.status !== 'completed';
+  if (transferOverdue) {
+    if (!pendingDepartments.includes('hrss')) pendingDepartments.push('hrss');
+    if (!overdueList.includes('hrss')) overdueList.push('hrss');
+  }
   return {
     area: state.application.district ?? state.application.town ?? 'unknown',
     pendingDepartments,
@@ -47,5 +54,6 @@ export function summarize(state: CaseState): CaseSummary {
     overdue: overdueList.length > 0,
     supplementDueAt: terminal ? undefined : supplementDueAt,
     childrenWaiting: waiting.length,
+    transferOverdue,
   };
 }

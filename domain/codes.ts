@@ -67,7 +67,14 @@ export const RESERVATION_KINDS = [
 export type ReservationKind = (typeof RESERVATION_KINDS)[number];
 
 /** What an overdue case is waiting for (DOMAIN.md: every wait has a deadline and an escalation). */
-export const WAIT_KINDS = ['officer_decision', 'applicant_supplement', 'department_system', 'school_place'] as const;
+export const WAIT_KINDS = [
+  'officer_decision',
+  'applicant_supplement',
+  'department_system',
+  'school_place',
+  /** HR's social-insurance transfer after settlement (§25, issue 14). */
+  'social_insurance_transfer',
+] as const;
 export type WaitKind = (typeof WAIT_KINDS)[number];
 
 /** How a case ended without settling; each sends its own notice (a refusal or termination is a numbered decision letter). */

@@ -93,6 +93,8 @@ export const NOTICE_EVENTS = [
   'round_ranked',
   /** The round's public notice is over: admitted, or not and when the next round opens. */
   'round_result',
+  /** HR completed the settled applicant's social-insurance transfer (§25, issue 14). */
+  'social_insurance_transferred',
 ] as const;
 export type NoticeEvent = (typeof NOTICE_EVENTS)[number];
 

@@ -135,6 +135,7 @@ const waitingOn: Table<WaitKind> = {
   applicant_supplement: { 'zh-CN': '申请人补正材料', en: 'supplementary material from the applicant' },
   department_system: { 'zh-CN': '部门信息系统核查', en: 'a department information-system check' },
   school_place: { 'zh-CN': '为随迁子女安排学位', en: 'a school place for an accompanying child' },
+  social_insurance_transfer: { 'zh-CN': '人社部门办结社保关系转移', en: 'HR to complete the social-insurance transfer' },
 };
 
 const caseOutcome: Table<CaseOutcome> = {
@@ -289,11 +290,13 @@ const auditType: Table<AuditType> = {
   school_place_waiting: { 'zh-CN': '子女候补学位', en: 'child waiting for a school place' },
   school_place_confirmed: { 'zh-CN': '子女学位确认', en: 'school place confirmed' },
   admission_round: { 'zh-CN': '积分落户批次排名', en: 'admission round' },
+  social_insurance_transferred: { 'zh-CN': '社保关系转移办结', en: 'social insurance transferred' },
 };
 
 const incidentKind: Table<IncidentKind> = {
   lookup: { 'zh-CN': '自动核查失败', en: 'lookup failing' },
   compensation: { 'zh-CN': '撤销失败', en: 'compensation failing' },
+  transfer_overdue: { 'zh-CN': '社保关系转移逾期未办结', en: 'social-insurance transfer overdue' },
 };
 
 export const LABELS = {

@@ -12,7 +12,8 @@ export interface RegistrationDoc {
   route: string;
   area: string;
   collectiveHousehold: boolean;
-  members: Array<{ idNumber: string; name: string; relation: string }>;
+  /** Each person as the police registered them: their record id and when the police confirmed it (issue 14). */
+  members: Array<{ idNumber: string; name: string; relation: string; policeRecordId?: string; confirmedAt?: Date }>;
   registeredAt: Date;
 }
 

@@ -14,6 +14,8 @@ export interface ReservationDoc {
   status: 'held' | 'released';
   heldAt: Date;
   releasedAt: Date | null;
+  /** The record the owning department wrote for this reservation (issue 14); absent for our own quota. */
+  departmentRecordId?: string;
 }
 
 const reservationSchema = new Schema<ReservationDoc>(
@@ -26,6 +28,7 @@ const reservationSchema = new Schema<ReservationDoc>(
     status: { type: String, required: true, enum: ['held', 'released'] },
     heldAt: { type: Date, required: true },
     releasedAt: { type: Date, default: null },
+    departmentRecordId: { type: String },
   },
   { collection: 'reservations', versionKey: false },
 );

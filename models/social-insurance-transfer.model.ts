@@ -1,6 +1,7 @@
 /**
  * Social-insurance relationship transfers HR starts after settlement (§25): one document per
- * case, written idempotently.
+ * case, written idempotently: a read model of HR's record (issue 14), its id and status as HR
+ * answered them.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 
@@ -9,6 +10,10 @@ export interface SocialInsuranceTransferDoc {
   idNumber: string;
   area: string;
   startedAt: Date;
+  /** HR's record of the transfer. */
+  recordId?: string;
+  status?: 'pending' | 'completed';
+  completedAt?: Date;
 }
 
 const transferSchema = new Schema<SocialInsuranceTransferDoc>(
@@ -17,6 +22,9 @@ const transferSchema = new Schema<SocialInsuranceTransferDoc>(
     idNumber: { type: String, required: true },
     area: { type: String, required: true },
     startedAt: { type: Date, required: true },
+    recordId: { type: String },
+    status: { type: String, enum: ['pending', 'completed'] },
+    completedAt: { type: Date },
   },
   { collection: 'social_insurance_transfers', versionKey: false },
 );

@@ -12,6 +12,7 @@
  * on TEMPORAL_CLUSTER_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/), and two worker
  * processes and two API processes (API_PORT and API_PORT + 1) share the work, as in production.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig } from '../config/config';
 import { spawnManaged, stopAll, waitUntilReady } from './lib/processes';
@@ -175,6 +176,8 @@ async function main(): Promise<void> {
   env.AUTH_JWT_SECRET = secret;
   if (config.PAYLOAD_ENCRYPTION_KEYS.length === 0) env.PAYLOAD_ENCRYPTION_KEYS = devPayloadKey();
   if (!config.SESSION_SECRET) env.SESSION_SECRET = devSessionSecret();
+  // HR's completion callbacks (issue 14): the simulator and the API share a secret of this run.
+  if (!config.REGISTER_CALLBACK_SECRET) env.REGISTER_CALLBACK_SECRET = randomBytes(32).toString('base64url');
   if (!env.DEPARTMENT_SYSTEMS_URL) {
     say(`starting the department systems simulator (seeded demo records) on ${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}…`);
     env.DEPARTMENT_SYSTEMS_URL = `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}`;

@@ -286,6 +286,15 @@ const roundResult = z
     message: 'is only given when the case was not admitted',
   });
 
+/** HR completed the settled applicant's social-insurance transfer (§25, issue 14). */
+const socialInsuranceTransferred = z
+  .strictObject({
+    ...base,
+    ...routeAndArea,
+    transferredAt: instant,
+  })
+  .superRefine(checkArea);
+
 const schemas = {
   case_received: caseReceived,
   supplement_requested: supplementRequested,
@@ -300,6 +309,7 @@ const schemas = {
   reservations_released: reservationsReleased,
   round_ranked: roundRanked,
   round_result: roundResult,
+  social_insurance_transferred: socialInsuranceTransferred,
 };
 type SchemaOf<E extends NoticeEvent> = (typeof schemas)[E];
 

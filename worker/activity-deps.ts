@@ -2,6 +2,7 @@
 import type { Connection } from 'mongoose';
 import type { ActivityDeps } from '../activities';
 import { createDepartmentSystemsClient } from '../activities/adapters/department-systems.client';
+import { createRegistersClient } from '../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../activities/notifications/renderer';
 import type { Config } from '../config/config';
 import { roundSettings } from '../temporal/admission-rounds';
@@ -28,6 +29,7 @@ export function createActivityDeps(
       timeoutMs: config.DEPARTMENT_SYSTEMS_TIMEOUT_MS,
     }),
     renderer: createNoticeRenderer(),
+    registers: createRegistersClient({ baseUrl: config.DEPARTMENT_SYSTEMS_URL, timeoutMs: config.DEPARTMENT_SYSTEMS_TIMEOUT_MS }),
     ...(config.CAPACITY_DIR ? { capacityDir: config.CAPACITY_DIR } : {}),
     rounds: roundSettings(config),
   };

@@ -172,6 +172,8 @@ function slaSettings(c: AppDeps['config']): SettlementCaseInput['sla'] {
     reminderFraction: c.SLA_REMINDER_FRACTION,
     supplementResponseMs: c.SUPPLEMENT_RESPONSE_MS,
     checkRetryPauseMs: c.CHECK_RETRY_PAUSE_MS,
+    socialInsuranceTransferMs: c.SOCIAL_INSURANCE_TRANSFER_DEADLINE_MS,
+    socialInsuranceTransferPollMs: c.SOCIAL_INSURANCE_TRANSFER_POLL_MS,
     checkFailuresBeforeEscalation: c.CHECK_FAILURES_BEFORE_ESCALATION,
     schoolPlacementMs: c.SCHOOL_PLACEMENT_SLA_MS,
     waitlistRecheckMs: c.WAITLIST_RECHECK_MS,

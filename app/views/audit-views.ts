@@ -38,6 +38,7 @@ const APPLICANT_TYPES = new Set<AuditType>([
   'school_place_waiting',
   'school_place_confirmed',
   'admission_round',
+  'social_insurance_transferred',
 ]);
 
 /** An event in outline: what happened, when, and who by role and department only. */

@@ -9,7 +9,8 @@ import type { CaseState } from '../../domain/case-state';
 import { RESERVATION_KINDS } from '../../domain/codes';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 
-export const INCIDENT_KINDS = ['lookup', 'compensation'] as const;
+/** transfer_overdue: HR has not completed a settled case's social-insurance transfer by its deadline (issue 14). */
+export const INCIDENT_KINDS = ['lookup', 'compensation', 'transfer_overdue'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export const Incident = z
@@ -28,7 +29,9 @@ export const Incident = z
   .meta({ id: 'Incident' });
 export type Incident = z.infer<typeof Incident>;
 
-export function incidentsOf(c: Pick<CaseState, 'steps' | 'compensationFailures'>): Incident[] {
+export function incidentsOf(
+  c: Pick<CaseState, 'steps' | 'compensationFailures'> & Partial<Pick<CaseState, 'socialInsuranceTransfer'>>,
+): Incident[] {
   const lookups: Incident[] = DEPARTMENTS.flatMap((d) => {
     const s = c.steps[d];
     if (s?.status !== 'check_failed') return [];
@@ -45,5 +48,19 @@ export function incidentsOf(c: Pick<CaseState, 'steps' | 'compensationFailures'>
     since: f.since,
     lastAt: f.lastAt,
   }));
-  return [...lookups, ...compensations];
+  const t = c.socialInsuranceTransfer;
+  const transfer: Incident[] =
+    t?.overdue && t.status !== 'completed'
+      ? [
+          {
+            kind: 'transfer_overdue',
+            department: 'hrss',
+            error: 'HR has not completed the social-insurance transfer by its deadline',
+            rounds: 0,
+            ...(t.dueAt ? { since: t.dueAt } : {}),
+            ...(t.escalatedAt ? { lastAt: t.escalatedAt } : {}),
+          },
+        ]
+      : [];
+  return [...lookups, ...compensations, ...transfer];
 }

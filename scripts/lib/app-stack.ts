@@ -290,6 +290,10 @@ async function startAll(
     MONGODB_URI: withOptions(ferretdb.uri),
     AUTH_JWT_SECRET: secret,
     PAYLOAD_ENCRYPTION_KEYS: payloadKey,
+    // HR completes transfers after a second and calls the API back (issue 14).
+    REGISTER_CALLBACK_SECRET: randomBytes(32).toString('base64url'),
+    SIMULATOR_CALLBACK_URL: `${apiUrl}/api/v1/callbacks/social-insurance-transfers`,
+    SIMULATOR_TRANSFER_DELAY_MS: '1000',
     ...(opts.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: opts.workflowBundlePath } : {}),
     ...(pgDatabaseUrl ? { FERRETDB_POSTGRESQL_URL: pgDatabaseUrl } : {}),
     ...opts.env,

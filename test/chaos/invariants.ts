@@ -13,7 +13,10 @@
  *   reservations, never above the limit; reservations stay held only for settled or still-open cases;
  *   settled cases hold what their state says and have their registration, others have none;
  * - the audit trail is complete: submitted once, a decision per decided department (one per
- *   round), the case's ending, and an audit line for every notice.
+ *   round), the case's ending, and an audit line for every notice;
+ * - the departments' registers (issue 14, read from the simulator's database): exactly one
+ *   active final registration per person of a settled case at the police, and nothing left
+ *   (everything undone) for a case that ended without settling.
  *
  * `loadSnapshot` reads the state; `checkInvariants` is pure, so its own test can feed it
  * broken states (test/unit/chaos-invariants.test.ts).
@@ -30,6 +33,7 @@ import { reservationModel } from '../../models/reservation.model';
 import { reservationPoolModel } from '../../models/reservation-pool.model';
 import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
+import { registerRecordModel } from '../../tools/simulator/register-records.model';
 
 /** What Temporal says about one case's workflow. */
 export interface WorkflowView {
@@ -37,7 +41,7 @@ export interface WorkflowView {
   status: string;
   /** COMPLETED: the result's status; RUNNING: the live state (status Query). */
   resultStatus?: string;
-  live?: Pick<CaseState, 'status' | 'steps' | 'failingCompensations'>;
+  live?: Pick<CaseState, 'status' | 'steps' | 'failingCompensations'> & Partial<Pick<CaseState, 'socialInsuranceTransfer'>>;
 }
 
 export interface CaseView {
@@ -62,6 +66,8 @@ export interface Snapshot {
   pools: Array<{ _id: string; limit?: number | null }>;
   slots: Array<{ _id: string; pool: string; holder: string }>;
   registrations: Array<{ _id: string }>;
+  /** What the simulated departments hold (issue 14); absent when their database was not read. */
+  registerRecords?: Array<{ caseId?: string; register: string; status: string; request?: { item?: string } }>;
 }
 
 export interface Violation {
@@ -132,7 +138,9 @@ export function checkInvariants(s: Snapshot): Violation[] {
         if (!live) v('case-not-answering', 'running, but the status query did not answer', caseId);
         else {
           const stepStatuses = Object.values(live.steps).map((st) => st!.status);
-          const waiting = OPEN_CASE.has(live.status) && stepStatuses.every((st) => WAITING_STEP.has(st));
+          // A settled case still running waits for HR to complete the social-insurance transfer (issue 14).
+          const waitsForHr = live.status === 'settled' && live.socialInsuranceTransfer?.status === 'pending';
+          const waiting = waitsForHr || (OPEN_CASE.has(live.status) && stepStatuses.every((st) => WAITING_STEP.has(st)));
           if (!waiting) {
             v('case-not-settled-or-waiting', `running as ${live.status} with steps ${stepStatuses.join(',')}`, caseId);
           }
@@ -275,6 +283,36 @@ export function checkInvariants(s: Snapshot): Violation[] {
     if (typeof pool.limit === 'number' && used > pool.limit)
       v('pool-over-capacity', `pool ${id}: ${used} in use > limit ${pool.limit}`);
   }
+
+  // ---- the departments' registers (issue 14): one police registration per settled person, nothing left for a failed case
+  if (s.registerRecords) {
+    const recordsByCase = groupBy(
+      s.registerRecords.filter((r) => r.caseId !== undefined),
+      (r) => r.caseId!,
+    );
+    for (const c of s.cases) {
+      const status = truth(c);
+      const records = recordsByCase.get(c._id) ?? [];
+      if (status === 'settled') {
+        const people = 1 + (c.application.family?.length ?? 0);
+        const active = records.filter((r) => r.register === 'household_registration' && r.status === 'active');
+        for (let i = 0; i < people; i++) {
+          const n = active.filter((r) => r.request?.item === `person-${i}`).length;
+          if (n === 0) v('register-record-missing', `no police registration for person ${i}`, c._id);
+          if (n > 1) v('register-record-duplicated', `${n} police registrations for person ${i}`, c._id);
+        }
+        if (active.length > people) v('register-record-duplicated', `${active.length} registrations for ${people} people`, c._id);
+      } else if (TERMINAL_STATUSES.includes(status as never)) {
+        const left = records.filter((r) => r.status !== 'undone');
+        if (left.length > 0)
+          v(
+            'register-record-leaked',
+            `${status} case still has ${left.map((r) => `${r.register}:${r.request?.item ?? '?'}:${r.status}`).join(', ')}`,
+            c._id,
+          );
+      }
+    }
+  }
   return out;
 }
 
@@ -303,6 +341,12 @@ export async function loadSnapshot(mongo: Connection, client?: Client, knownCase
     reservationSlotModel(mongo).find({}, { _id: 1, pool: 1, holder: 1 }, lean),
     registrationModel(mongo).find({}, { _id: 1 }, lean),
   ]);
+  // The simulator's own database on the same server (tools/simulator/main.ts): what the departments hold.
+  const registerRecords = await registerRecordModel(mongo.useDb('department_systems', { useCache: true })).find(
+    {},
+    { caseId: 1, register: 1, status: 1, request: 1 },
+    lean,
+  );
   const ids = new Set([...knownCaseIds, ...cases.map((c) => c._id)]);
   let workflows: Record<string, WorkflowView> | undefined;
   if (client) {
@@ -329,6 +373,7 @@ export async function loadSnapshot(mongo: Connection, client?: Client, knownCase
     pools: pools as unknown as Snapshot['pools'],
     slots: slots as unknown as Snapshot['slots'],
     registrations: registrations as unknown as Snapshot['registrations'],
+    registerRecords: registerRecords as unknown as NonNullable<Snapshot['registerRecords']>,
   };
 }
 

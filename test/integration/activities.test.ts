@@ -20,6 +20,7 @@ import {
   DepartmentSystemUnavailableError,
 } from '../../activities/adapters/department-systems.client';
 import type { NoticeRequest } from '../../domain/notice-request';
+import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import type { AuditEntry } from '../../domain/audit';
 import type { CaseState } from '../../domain/case-state';
@@ -125,6 +126,7 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
     acts = createActivities({
       mongo,
       departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: 2000 }),
+      registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: 2000 }),
       renderer: createNoticeRenderer(),
     });
     // Unique indexes exist before a test races on them.
@@ -297,20 +299,27 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
   });
 
   describe('registerHousehold and startSocialInsuranceTransfer', () => {
-    it('§3 when a household is registered (twice, as on a retry), then it is one 居民户口 registration with every member', async () => {
+    it('§3 when a household is registered (twice, as on a retry), then it is one 居民户口 registration with every member, each with the one police record', async () => {
       const caseId = randomUUID();
       const application = applicationOf(DEMO_PEOPLE.parentWithChildren);
 
       const first = await run(acts.registerHousehold, { caseId, application, collectiveHousehold: false });
       const again = await run(acts.registerHousehold, { caseId, application, collectiveHousehold: true });
 
-      assert.deepEqual(first, { householdType: HOUSEHOLD_TYPE });
-      assert.deepEqual(again, { householdType: '居民户口' });
+      assert.equal(first.householdType, HOUSEHOLD_TYPE);
+      assert.equal(again.householdType, '居民户口');
+      // The retry wrote nothing new at the police: the same record per person.
+      assert.equal(new Set(first.policeRecordIds).size, 4);
+      assert.deepEqual(again.policeRecordIds, first.policeRecordIds);
       const docs = await registrationModel(mongo).find({ _id: caseId }).lean();
       assert.equal(docs.length, 1);
       assert.equal(docs[0]?.householdType, '居民户口');
       assert.equal(docs[0]?.collectiveHousehold, false, 'a retry does not rewrite the registration');
       assert.equal(docs[0]?.members.length, 4);
+      assert.deepEqual(
+        docs[0]?.members.map((m) => m.policeRecordId),
+        first.policeRecordIds,
+      );
     });
 
     it('§25 when the social-insurance transfer is started twice, then one transfer exists with its first start time', async () => {
@@ -324,6 +333,7 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       const docs = await socialInsuranceTransferModel(mongo).find({ _id: caseId }).lean();
       assert.equal(docs.length, 1);
       assert.deepEqual(docs[0]?.startedAt, firstStart);
+      assert.ok(docs[0]?.recordId, 'HR’s record id is kept');
     });
   });
 
@@ -404,6 +414,7 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       const slowActs = createActivities({
         mongo,
         departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: 30_000 }),
+        registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: 30_000 }),
         renderer: createNoticeRenderer(),
       });
       await faults({ department: 'police', delayMs: 20_000 });

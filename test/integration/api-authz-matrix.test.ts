@@ -173,6 +173,20 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/rounds': { call: () => ({ path: '/api/v1/rounds' }), expect: PUBLIC },
   'GET /api/v1/rounds/{roundId}': { call: (fx) => ({ path: `/api/v1/rounds/${fx.roundId}` }), expect: PUBLIC },
   // A round nobody announced: every signed-in caller gets past the access checks to the 404, and nothing changes.
+  // Issue 14: HR's callback carries no token but a signature; unsigned, everyone is refused.
+  'POST /api/v1/callbacks/social-insurance-transfers': {
+    call: (fx) => ({
+      path: '/api/v1/callbacks/social-insurance-transfers',
+      body: {
+        recordId: 'RS-SB-2026-00000000',
+        idempotencyKey: `${fx.caseId}:social_insurance_transfer:applicant`,
+        caseId: fx.caseId,
+        status: 'completed',
+        completedAt: '2026-12-01T00:00:00Z',
+      },
+    }),
+    expect: { none: 403, badToken: 403, owner: 403, otherApplicant: 403, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
+  },
   'POST /api/v1/rounds/{roundId}/objections': {
     call: () => ({ path: '/api/v1/rounds/1999-9/objections', body: { entryId: 'beilin-1', reason: 'matrix' } }),
     expect: { ...UNAUTHENTICATED, owner: 404, otherApplicant: 404, stepOfficer: 404, otherOfficer: 404, supervisor: 404 },

@@ -80,6 +80,8 @@ describe('supplements and withdrawals', () => {
       'case_received:sms',
       'settled:email',
       'settled:sms',
+      'social_insurance_transferred:email',
+      'social_insurance_transferred:sms',
       'supplement_requested:email',
       'supplement_requested:sms',
     ]);

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Connection as MongoConnection } from 'mongoose';
 import { createDepartmentSystemsClient } from '../../activities/adapters/department-systems.client';
+import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
@@ -163,6 +164,7 @@ describe('supervisor termination and compensation', () => {
         deps: {
           mongo: workerMongo,
           departmentSystems: createDepartmentSystemsClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000 }),
+          registers: createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000 }),
           renderer: createNoticeRenderer(),
         },
         workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,

@@ -13,6 +13,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { trusted, type Connection } from 'mongoose';
 import { createActivities, type Activities } from '../../activities';
 import { createDepartmentSystemsClient } from '../../activities/adapters/department-systems.client';
+import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { INVALID_DECISION_NUMBER_REQUEST, type IssueDecisionNumberInput } from '../../activities/decision-letters.activities';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { decisionNumberRequest, DOCUMENT_NUMBER } from '../../domain/authorities';
@@ -43,6 +44,7 @@ describe('issueDecisionNumber (real FerretDB)', () => {
     acts = createActivities({
       mongo,
       departmentSystems: createDepartmentSystemsClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 100 }),
+      registers: createRegistersClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 100 }),
       renderer: createNoticeRenderer(),
     });
   });

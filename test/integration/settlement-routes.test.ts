@@ -39,7 +39,15 @@ describe('settlement routes end to end', () => {
     const events = (await noticeModel(stack.mongo).find({ caseId: input.caseId }).lean())
       .map((n) => `${n.event}:${n.channel}`)
       .sort();
-    assert.deepEqual(events, ['case_received:email', 'case_received:sms', 'settled:email', 'settled:sms']);
+    // HR completed the social-insurance transfer after settling: the follow-up notice (issue 14).
+    assert.deepEqual(events, [
+      'case_received:email',
+      'case_received:sms',
+      'settled:email',
+      'settled:sms',
+      'social_insurance_transferred:email',
+      'social_insurance_transferred:sms',
+    ]);
     const reservations = await reservationModel(stack.mongo).find({ caseId: input.caseId }).lean();
     assert.deepEqual(reservations.map((r) => `${r.kind}:${r.status}`).sort(), [
       'provisional_registration:held',

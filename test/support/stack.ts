@@ -12,6 +12,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import type { Connection as MongoConnection } from 'mongoose';
 import { createDepartmentSystemsClient } from '../../activities/adapters/department-systems.client';
+import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { createApp } from '../../api/app';
 import { mintToken, type Caller } from '../../api/auth/identity';
@@ -19,6 +20,7 @@ import { loadConfig, type Config } from '../../config/config';
 import { createLogger, type Logger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { createSimulatorApp } from '../../tools/simulator/app';
+import type { RegisterSettings } from '../../tools/simulator/registers';
 import type { DemoPerson } from '../../tools/simulator/demo-people';
 import { seedDepartmentSystems } from '../../tools/simulator/seed';
 import { createWorker } from '../../worker/create-worker';
@@ -30,12 +32,16 @@ import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, t
 
 export interface Faults {
   department?: string;
+  /** lookup (default), write, undo or '*' (issue 14). */
+  operation?: string;
   failNext?: number;
   failureRate?: number;
   delayMs?: number;
 }
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+/** HR's callback secret in tests (issue 14). */
+export const TEST_CALLBACK_SECRET = 'test-callback-secret-at-least-32-characters';
 export { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS } from './services';
 
 export interface TestStack {
@@ -50,6 +56,8 @@ export interface TestStack {
   /** The worker's metrics (its failure interceptor installed), when asked for with `workerMetrics`. */
   workerMetrics?: WorkerMetrics;
   simulatorUrl: string;
+  /** The simulator's own database (its people and the registers our cases wrote, issue 14). */
+  simMongo: MongoConnection;
   /** This stack's admission rounds (ids unique to it). */
   rounds: TestRounds;
   /** Sets (or with no argument clears) the simulator's injected faults. */
@@ -78,6 +86,11 @@ export interface StackOptions {
   workerMetrics?: boolean;
   /** Admission rounds of the test's own (test/support/rounds.ts); default one round over the year, room for all. */
   rounds?: TestRounds;
+  /**
+   * HR's social-insurance transfers (issue 14): how long they stay pending (default 300 ms) and
+   * whether HR calls back (default true; false: the case must poll).
+   */
+  transfer?: { delayMs?: number; callback?: boolean };
 }
 
 export async function startStack(name: string, opts: StackOptions = {}): Promise<TestStack> {
@@ -94,7 +107,9 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     serverSelectionTimeoutMS: 5000,
   });
   await seedDepartmentSystems(simMongo, opts.people);
-  const simServer: Server = createServer(createSimulatorApp({ conn: simMongo }));
+  // The API listens too (below), so HR's completion callback reaches it over real HTTP.
+  const registerSettings: RegisterSettings = { transferDelayMs: opts.transfer?.delayMs ?? 300 };
+  const simServer: Server = createServer(createSimulatorApp({ conn: simMongo, registers: registerSettings }));
   await new Promise<void>((resolve) => simServer.listen(0, '127.0.0.1', resolve));
   const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
 
@@ -110,6 +125,8 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
     MONGODB_SERVER_SELECTION_TIMEOUT_MS: '5000',
     CHECK_RETRY_PAUSE_MS: '500',
+    REGISTER_CALLBACK_SECRET: TEST_CALLBACK_SECRET,
+    SOCIAL_INSURANCE_TRANSFER_POLL_MS: '1000',
     ROUNDS_DIR: rounds.dir,
     PUBLIC_NOTICE_MS: '1500',
     // The default rounds rank their cases a moment after the first joins: a test about something
@@ -120,6 +137,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   const deps = {
     mongo,
     departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
+    registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
     renderer: createNoticeRenderer(),
     ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
     temporal: client,
@@ -157,6 +175,14 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     temporal: client,
     mongo,
   });
+  const apiServer: Server = createServer(app);
+  await new Promise<void>((resolve) => apiServer.listen(0, '127.0.0.1', resolve));
+  if (opts.transfer?.callback !== false) {
+    registerSettings.callback = {
+      url: `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}/api/v1/callbacks/social-insurance-transfers`,
+      secret: TEST_CALLBACK_SECRET,
+    };
+  }
   const stack: TestStack = {
     app,
     config,
@@ -169,6 +195,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     rounds,
     ...(workerMetrics ? { workerMetrics } : {}),
     simulatorUrl,
+    simMongo,
     async faults(f?: Faults) {
       const res = await fetch(
         `${simulatorUrl}/__faults`,
@@ -194,6 +221,8 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
       await Promise.allSettled(running.map((id) => client.workflow.getHandle(id).terminate('test stack closed')));
       await stopWorker();
       await new Promise((resolve) => simServer.close(resolve));
+      apiServer.closeAllConnections();
+      await new Promise((resolve) => apiServer.close(resolve));
       await Promise.allSettled([mongo.dropDatabase(), simMongo.dropDatabase()]);
       await Promise.allSettled([connection.close(), nativeConnection.close(), mongo.close(), simMongo.close()]);
     },

@@ -263,4 +263,33 @@ describe('chaos invariant checker', () => {
     s.audit.push({ _id: `${SETTLED}:5:0`, caseId: SETTLED, type: 'decision', department: 'housing' });
     assert.deepEqual(rules(s), [`decision-duplicated ${SETTLED}`]);
   });
+
+  it('when the departments hold a settled person twice, none for another, and a rejected case’s record is not undone, then it reports each (issue 14)', () => {
+    const s = cleanState();
+    const family = s.cases.find((c) => c._id === SETTLED)!.application.family ?? [];
+    s.registerRecords = [
+      { caseId: SETTLED, register: 'household_registration', status: 'active', request: { item: 'person-0' } },
+      { caseId: SETTLED, register: 'household_registration', status: 'active', request: { item: 'person-0' } },
+      { caseId: REJECTED, register: 'provisional_registration', status: 'active', request: { item: 'household' } },
+    ];
+    const found = rules(s);
+    assert.ok(found.includes(`register-record-duplicated ${SETTLED}`), found.join('; '));
+    assert.ok(found.includes(`register-record-leaked ${REJECTED}`), found.join('; '));
+    assert.equal(found.includes(`register-record-missing ${SETTLED}`), family.length > 0, found.join('; '));
+  });
+
+  it('when every settled person has one police registration and the rejected case’s record is undone, then it reports nothing', () => {
+    const s = cleanState();
+    const people = 1 + (s.cases.find((c) => c._id === SETTLED)!.application.family?.length ?? 0);
+    s.registerRecords = [
+      ...Array.from({ length: people }, (_, i) => ({
+        caseId: SETTLED,
+        register: 'household_registration',
+        status: 'active',
+        request: { item: `person-${i}` },
+      })),
+      { caseId: REJECTED, register: 'provisional_registration', status: 'undone', request: { item: 'household' } },
+    ];
+    assert.deepEqual(checkInvariants(s), []);
+  });
 });

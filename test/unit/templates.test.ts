@@ -171,6 +171,13 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
     cutoff: 90.25,
     nextRound: { roundId: '2026-2', opensOn: '2026-07-01', closesOn: '2026-12-31' },
   },
+  social_insurance_transferred: {
+    caseNumber: 'HK-2026-000123',
+    recipientName: '张三',
+    route: 'points',
+    area: 'yanta',
+    transferredAt: '2026-04-03T02:00:00Z',
+  },
 };
 
 /** Events whose letter is addressed to the applicant as a registered person and so shows the masked ID. */

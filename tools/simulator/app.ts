@@ -6,7 +6,8 @@
  *   GET    /healthz
  *   GET    /systems/:department/people/:idNumber?area=<district|town>   → the department's CheckResult
  *   GET    /__faults     fault rules and per-department counters
- *   PUT    /__faults     { department?: Department | '*', failNext?, failureRate?, delayMs? }
+ *   PUT    /__faults     { department?: Department | '*', operation?: lookup|write|undo|'*', failNext?, failureRate?, delayMs? }
+ *   …      /registers/…  the departments' registers, written by our cases (registers.ts)
  *   DELETE /__faults     clears every rule and resets the counters
  */
 import { randomUUID } from 'node:crypto';
@@ -21,16 +22,22 @@ import type { CheckResult } from '../../domain/department-checks';
 import { validateIdNumber } from '../../domain/id-number';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
 import { departmentRecordModel, SIMULATOR_AREAS, type DepartmentRecord } from './records.model';
+import { createRegisterRouter, type RegisterSettings } from './registers';
 
 export interface SimulatorDeps {
   conn: Connection;
   logger?: Logger;
+  /** The registers' HR transfer delay and completion callback; default 5 s and no callback. */
+  registers?: RegisterSettings;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fault injection: in memory, per app instance.
 
 type FaultTarget = Department | '*';
+/** Which calls a rule matches: lookups (the default, as before registers existed), register writes or undos. */
+const FAULT_OPERATIONS = ['lookup', 'write', 'undo'] as const;
+type FaultOperation = (typeof FAULT_OPERATIONS)[number];
 
 interface FaultRule {
   /** The next N matching lookups answer 503. */
@@ -58,13 +65,15 @@ interface DepartmentCounters {
 
 const faultRuleInput = z.strictObject({
   department: z.enum([...DEPARTMENTS, '*']).default('*'),
+  operation: z.enum([...FAULT_OPERATIONS, '*']).default('lookup'),
   failNext: z.int().min(0).max(10_000).default(0),
   failureRate: z.number().min(0).max(1).default(0),
   delayMs: z.int().min(0).max(60_000).default(0),
 });
 
 class FaultInjector {
-  private readonly rules = new Map<FaultTarget, FaultRule>();
+  /** Keyed `<department>|<operation>`. */
+  private readonly rules = new Map<string, FaultRule>();
   private counters = FaultInjector.zeroCounters();
 
   private static zeroCounters(): Record<Department, DepartmentCounters> {
@@ -74,8 +83,8 @@ class FaultInjector {
 
   /** Replaces the rule for one target; fields not given are zero. */
   set(input: z.infer<typeof faultRuleInput>): void {
-    const { department, ...rule } = input;
-    this.rules.set(department, { ...rule, matched: 0 });
+    const { department, operation, ...rule } = input;
+    this.rules.set(`${department}|${operation}`, { ...rule, matched: 0 });
   }
 
   reset(): void {
@@ -87,9 +96,12 @@ class FaultInjector {
     return this.counters[department];
   }
 
-  /** What to do with the next lookup: a department's own rule wins over the '*' rule. */
-  next(department: Department): { delayMs: number; fail: boolean } {
-    const rule = this.rules.get(department) ?? this.rules.get('*');
+  /** What to do with the next call: the most specific rule wins (department before '*', then operation before '*'). */
+  next(department: Department, operation: FaultOperation = 'lookup'): { delayMs: number; fail: boolean } {
+    const targets: FaultTarget[] = [department, '*'];
+    const rule = targets
+      .flatMap((t) => [this.rules.get(`${t}|${operation}`), this.rules.get(`${t}|*`)])
+      .find((r) => r !== undefined);
     if (!rule) return { delayMs: 0, fail: false };
     rule.matched++;
     let fail = false;
@@ -106,7 +118,10 @@ class FaultInjector {
 
   view() {
     return {
-      faults: [...this.rules].map(([department, rule]) => ({ department, ...rule })),
+      faults: [...this.rules].map(([key, rule]) => {
+        const [department, operation] = key.split('|');
+        return { department, operation, ...rule };
+      }),
       counters: structuredClone(this.counters),
     };
   }
@@ -245,6 +260,15 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
     res.json({ status: 'up' });
   });
   app.get('/systems/:department/people/:idNumber', lookup);
+  app.use(
+    '/registers',
+    createRegisterRouter({
+      conn: deps.conn,
+      logger,
+      settings: deps.registers ?? { transferDelayMs: 5000 },
+      fault: (d, op) => faults.next(d, op),
+    }),
+  );
 
   app.get('/__faults', (_req, res) => {
     res.json(faults.view());

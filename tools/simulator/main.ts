@@ -34,7 +34,16 @@ async function main(): Promise<void> {
     'department records seeded',
   );
 
-  const app = createSimulatorApp({ conn, logger });
+  const callbackUrl =
+    config.SIMULATOR_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/api/v1/callbacks/social-insurance-transfers`;
+  const app = createSimulatorApp({
+    conn,
+    logger,
+    registers: {
+      transferDelayMs: config.SIMULATOR_TRANSFER_DELAY_MS,
+      ...(config.REGISTER_CALLBACK_SECRET ? { callback: { url: callbackUrl, secret: config.REGISTER_CALLBACK_SECRET } } : {}),
+    },
+  });
   const server = app.listen(config.SIMULATOR_PORT, config.SIMULATOR_HOST, () => {
     logger.info({ url: `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}` }, 'department systems simulator listening');
   });

@@ -60,6 +60,10 @@ export interface SlaSettings {
    * before it, or DEADLINE_CLOCK=elapsed): officerDecisionMs and supplementResponseMs apply.
    */
   workingDays?: WorkingDaySla;
+  /** How long a settled case waits for HR to complete the social-insurance transfer (ms, §25); default 30 days. */
+  socialInsuranceTransferMs?: number;
+  /** How often it asks HR for the transfer's status when no callback came (ms); default 1 hour. */
+  socialInsuranceTransferPollMs?: number;
 }
 
 export interface WorkingDaySla {
@@ -177,6 +181,13 @@ export interface AssignSchoolPlaceInput {
 }
 /** An education officer places a waiting child at a named school elsewhere in the area (§21). */
 export const assignSchoolPlaceUpdate = defineUpdate<SchoolPlacement, [AssignSchoolPlaceInput]>('assignSchoolPlace');
+
+/** HR's completion of the case's social-insurance transfer, relayed from its callback (issue 14). */
+export interface TransferCompletedInput {
+  recordId: string;
+  completedAt: string;
+}
+export const socialInsuranceTransferCompletedSignal = defineSignal<[TransferCompletedInput]>('socialInsuranceTransferCompleted');
 
 /** What the case's admission round tells it (issue 13): ranked, admitted, removed, final. */
 export const roundNewsSignal = defineSignal<[RoundNews]>('roundNews');

@@ -79,7 +79,7 @@ export function escalation(
   s: CaseState,
   department: Department,
   overdueSince: string,
-  waitingOn: 'officer_decision' | 'applicant_supplement' | 'department_system' | 'school_place',
+  waitingOn: 'officer_decision' | 'applicant_supplement' | 'department_system' | 'school_place' | 'social_insurance_transfer',
   key: string,
 ): NoticeRequest<'escalation'> {
   return {
@@ -303,6 +303,22 @@ export function roundResult(s: CaseState, round: CaseRoundInfo, next: CaseRoundI
       ...roundFacts(s, round),
       admitted: round.status === 'admitted',
       ...(next?.roundId ? { nextRound: { roundId: next.roundId, opensOn: next.opensOn!, closesOn: next.closesOn! } } : {}),
+    },
+  };
+}
+
+/** HR completed the settled applicant's social-insurance transfer (§25, issue 14): the follow-up notice. */
+export function socialInsuranceTransferred(s: CaseState, transferredAt: string): NoticeRequest<'social_insurance_transferred'> {
+  return {
+    event: 'social_insurance_transferred',
+    key: 'case',
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      route: s.application.route,
+      area: areaOf(s),
+      transferredAt,
     },
   };
 }

@@ -20,6 +20,7 @@ import { installHandlers } from './handlers';
 import { createAdmission } from './admission';
 import { createSaga } from './saga';
 import { createSchoolPlaces } from './school-places';
+import { createTransferWait } from './social-insurance-transfer';
 
 export async function settlementCase(input: SettlementCaseInput): Promise<SettlementCaseResult> {
   const run = startCaseRun(input);
@@ -31,9 +32,11 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
   const steps = createDepartmentSteps(run, saga, admissionRounds);
   const admission = admissionRounds ? createAdmission(run, saga) : undefined;
   installHandlers(run, places);
+  const transfer = createTransferWait(run);
 
   // ---- submitted, then under review ------------------------------------------------------------
   let outcome: SettlementCaseResult | undefined;
+  let registerAdapters = false;
   const reviewScope = new CancellationScope();
   try {
     audit({
@@ -69,7 +72,11 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       await saga.committed();
       audit({ type: 'decision', actor: SYSTEM, what: 'all departments approved' });
       await flush();
-      const { householdType } = await records.registerHousehold({
+      // Issue 14: the registers are written at the departments' systems (the activities do that
+      // for every case); since this patch the case also waits for HR to complete the transfer.
+      registerAdapters = patched('register-adapters');
+      // The police system's confirmation comes first: only then may the settled letter say so.
+      const { householdType, policeRecordIds } = await records.registerHousehold({
         caseId: input.caseId,
         application: input.application,
         collectiveHousehold: state.collectiveHousehold,
@@ -79,12 +86,23 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         actor: SYSTEM,
         department: 'police',
         what: `household registered as ${householdType}`,
-        data: { collectiveHousehold: state.collectiveHousehold },
+        data: { collectiveHousehold: state.collectiveHousehold, ...(policeRecordIds ? { policeRecordIds } : {}) },
       });
       // §25: after settlement, HR starts the social-insurance transfer.
-      await records.startSocialInsuranceTransfer({ caseId: input.caseId, idNumber: input.application.applicant.idNumber, area });
-      state.socialInsuranceTransfer = { status: 'started', at: now() };
-      audit({ type: 'social_insurance_transfer', actor: SYSTEM, department: 'hrss', what: 'social-insurance transfer started' });
+      const started = await records.startSocialInsuranceTransfer({
+        caseId: input.caseId,
+        idNumber: input.application.applicant.idNumber,
+        area,
+      });
+      if (registerAdapters && started) transfer.begin(started);
+      else state.socialInsuranceTransfer = { status: 'started', at: now() };
+      audit({
+        type: 'social_insurance_transfer',
+        actor: SYSTEM,
+        department: 'hrss',
+        what: 'social-insurance transfer started',
+        ...(started?.recordId ? { data: { recordId: started.recordId } } : {}),
+      });
       state.status = 'settled';
       state.outcome = { status: 'settled', at: now(), by: 'system', role: 'system', reasons: [] };
       audit({ type: 'settled', actor: SYSTEM, what: 'case settled' });
@@ -92,8 +110,9 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       await flush();
       return { status: 'settled' as const, compensated: [] };
     });
-    // The family has settled; a child still waiting for a place goes on waiting (§21–23).
-    await places.awaitAll(saga);
+    // The family has settled; a child still waiting for a place goes on waiting (§21–23), and
+    // the case waits for HR to complete the social-insurance transfer (§25).
+    await Promise.all([places.awaitAll(saga), ...(registerAdapters ? [transfer.awaitCompletion()] : [])]);
   } else {
     // ---- rejected, withdrawn, lapsed or terminated: undo in reverse -----------------------------
     reviewScope.cancel();

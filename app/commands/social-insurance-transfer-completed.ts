@@ -1,0 +1,44 @@
+/**
+ * HR's completion callback for a social-insurance transfer (§25, issue 14), relayed to the case:
+ * the signature proves it came from HR's system (HMAC-SHA256 of the raw body under the shared
+ * secret, compared in constant time); the case's workflow then learns it by a Signal, and
+ * ignores a completion that names another record than its own. A second delivery of the same
+ * callback is harmless (the case takes the first).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { TransferCompletion } from '../../domain/registers';
+import { settlementCaseWorkflowId, socialInsuranceTransferCompletedSignal } from '../../workflows/settlement-case/messages';
+import type { AppDeps } from '../deps';
+import { AppError, noSuchCase } from '../errors';
+import { withTemporalDeadline } from '../workflow-calls';
+
+/** True when `signature` (`sha256=<hex>`) is HR's HMAC of `rawBody` under `secret`. */
+export function validTransferSignature(secret: string, rawBody: Buffer, signature: string | undefined): boolean {
+  if (!signature?.startsWith('sha256=')) return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  const given = Buffer.from(signature.slice('sha256='.length), 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export async function relayTransferCompletion(
+  deps: AppDeps,
+  input: { rawBody: Buffer | undefined; signature: string | undefined; completion: TransferCompletion },
+): Promise<void> {
+  const secret = deps.config.REGISTER_CALLBACK_SECRET;
+  if (!secret)
+    throw new AppError('forbidden', 'callbacks-disabled', 'Register callbacks are not configured (REGISTER_CALLBACK_SECRET)');
+  if (!input.rawBody || !validTransferSignature(secret, input.rawBody, input.signature))
+    throw new AppError('forbidden', 'bad-signature', 'The callback signature does not match');
+  const { caseId, recordId, completedAt } = input.completion;
+  try {
+    await withTemporalDeadline(deps, () =>
+      deps.temporal.workflow
+        .getHandle(settlementCaseWorkflowId(caseId))
+        .signal(socialInsuranceTransferCompletedSignal, { recordId, completedAt }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw noSuchCase();
+    throw err;
+  }
+}

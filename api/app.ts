@@ -15,6 +15,8 @@ import { commonRouter } from './routers/common.router';
 import { officerRouter } from './routers/officer.router';
 import { publicRoundsRouter, roundsRouter } from './routers/rounds.router';
 import { supervisorRouter } from './routers/supervisor.router';
+import { callbacksRouter } from './routers/callbacks.router';
+import { keepRawBody } from './http/raw-body';
 import { createWebRouter } from '../web/router';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -108,13 +110,15 @@ export function createApp(deps: ApiDeps): Express {
   // The web pages (their own CSP, session, form bodies and CSRF), before the JSON-only rule below.
   app.use(createWebRouter(deps).router);
   app.use(requireJson);
-  app.use(express.json({ limit: `${config.API_BODY_LIMIT_KB}kb`, strict: true }));
+  app.use(express.json({ limit: `${config.API_BODY_LIMIT_KB}kb`, strict: true, verify: keepRawBody }));
 
   const registry = createRegistry();
   registerOperationalRoutes(registry);
   const v1 = express.Router();
   // The published rankings (公示) are for everyone: answered before the token check.
   v1.use(publicRoundsRouter(deps, registry));
+  // Providers' callbacks (issue 14) carry a signature of their own, not a Bearer token.
+  v1.use(callbacksRouter(deps, registry));
   v1.use(
     createAuthenticator({
       secret: config.AUTH_JWT_SECRET,

@@ -32,6 +32,10 @@ export const AUDIT_TYPES = [
   'school_place_confirmed',
   /** A points case joined, was ranked in, admitted by or removed from an admission round (issue 13). */
   'admission_round',
+  /** Proof of service (issue 14): a notice reached its recipient (provider receipt, or post / in person recorded). */
+  'notice_delivered',
+  /** A notice could not be delivered after its retries (an incident; a decision letter needs service another way). */
+  'notice_undeliverable',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 

@@ -21,6 +21,7 @@ import type { StuckOrder, StuckReason } from '../app/queries/stuck-cases';
 import type { LedgerKind } from '../app/views/compensation-ledger';
 import type { IncidentKind } from '../app/views/incidents';
 import type { AuditType } from '../domain/audit';
+import type { NoticeStatus, ServiceMethod } from '../domain/notice-delivery';
 import type { NoticeRecipient } from '../models/notice.model';
 import type { SupervisorAction } from '../domain/case-rules';
 import type { CheckFinding } from '../domain/check-findings';
@@ -221,10 +222,19 @@ const ledgerItem: Table<ReservationKind | 'household_registration'> = {
   household_registration: { 'zh-CN': '户口登记', en: 'household registration' },
 };
 
-const noticeStatus: Table<'queued' | 'sent' | 'failed'> = {
+const noticeStatus: Table<NoticeStatus> = {
   queued: { 'zh-CN': '待发送', en: 'queued' },
+  sending: { 'zh-CN': '发送中', en: 'sending' },
   sent: { 'zh-CN': '已发送', en: 'sent' },
+  delivered: { 'zh-CN': '已送达', en: 'delivered' },
   failed: { 'zh-CN': '发送失败', en: 'failed' },
+};
+
+const serviceMethod: Table<ServiceMethod> = {
+  email: { 'zh-CN': '电子邮件', en: 'email' },
+  sms: { 'zh-CN': '短信', en: 'SMS' },
+  post: { 'zh-CN': '邮寄送达', en: 'by post' },
+  in_person: { 'zh-CN': '直接送达', en: 'in person' },
 };
 
 const stuckOrder: Table<StuckOrder> = {
@@ -289,6 +299,8 @@ const auditType: Table<AuditType> = {
   school_place_waiting: { 'zh-CN': '子女候补学位', en: 'child waiting for a school place' },
   school_place_confirmed: { 'zh-CN': '子女学位确认', en: 'school place confirmed' },
   admission_round: { 'zh-CN': '积分落户批次排名', en: 'admission round' },
+  notice_delivered: { 'zh-CN': '通知已送达', en: 'notice delivered' },
+  notice_undeliverable: { 'zh-CN': '通知无法送达', en: 'notice undeliverable' },
 };
 
 const incidentKind: Table<IncidentKind> = {
@@ -315,6 +327,7 @@ export const LABELS = {
   ledgerKind,
   ledgerItem,
   noticeStatus,
+  serviceMethod,
   stuckOrder,
   supervisorAction,
   incidentKind,

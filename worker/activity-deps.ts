@@ -5,6 +5,7 @@ import { createDepartmentSystemsClient } from '../activities/adapters/department
 import { createNoticeRenderer } from '../activities/notifications/renderer';
 import type { Config } from '../config/config';
 import { roundSettings } from '../temporal/admission-rounds';
+import { createDeliveryDeps, type DeliveryConfig } from '../activities/notifications/delivery-deps';
 
 export function createActivityDeps(
   mongo: Connection,
@@ -19,8 +20,10 @@ export function createActivityDeps(
     | 'OFFICE_CLOSE'
     | 'PUBLIC_NOTICE_MS'
     | 'ROUND_CLOSE_AFTER_MS'
-  >,
+  > &
+    DeliveryConfig,
 ): ActivityDeps {
+  const delivery = createDeliveryDeps(config);
   return {
     mongo,
     departmentSystems: createDepartmentSystemsClient({
@@ -30,5 +33,7 @@ export function createActivityDeps(
     renderer: createNoticeRenderer(),
     ...(config.CAPACITY_DIR ? { capacityDir: config.CAPACITY_DIR } : {}),
     rounds: roundSettings(config),
+    contacts: delivery.contacts,
+    delivery,
   };
 }

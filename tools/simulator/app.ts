@@ -21,10 +21,13 @@ import type { CheckResult } from '../../domain/department-checks';
 import { validateIdNumber } from '../../domain/id-number';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
 import { departmentRecordModel, SIMULATOR_AREAS, type DepartmentRecord } from './records.model';
+import { createSmsGateway, type SmsGatewayOptions } from './sms-gateway';
 
 export interface SimulatorDeps {
   conn: Connection;
   logger?: Logger;
+  /** The SMS gateway's receipts (issue 14): where they are posted and how they are signed. */
+  sms?: Omit<SmsGatewayOptions, 'conn' | 'logger'>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,6 +261,8 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
     faults.reset();
     res.json(faults.view());
   });
+
+  app.use(createSmsGateway({ conn: deps.conn, logger, ...deps.sms }));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

@@ -4,7 +4,7 @@
  * database `department_systems` on the server of MONGODB_URI (its own database, apart from the
  * case engine's), seed them, listen on SIMULATOR_HOST:SIMULATOR_PORT (127.0.0.1 unless told).
  */
-import { loadConfig } from '../../config/config';
+import { loadConfig, smsCallbackSecret } from '../../config/config';
 import { createLogger } from '../../config/logger';
 import { connectWatchedMongo } from '../../models/mongo-watchdog';
 import { createSimulatorApp } from './app';
@@ -34,7 +34,12 @@ async function main(): Promise<void> {
     'department records seeded',
   );
 
-  const app = createSimulatorApp({ conn, logger });
+  // The SMS gateway's receipts go to the API's callback (issue 14).
+  const sms = {
+    callbackUrl: config.SMS_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/api/v1/callbacks/sms-receipts`,
+    callbackSecret: smsCallbackSecret(config),
+  };
+  const app = createSimulatorApp({ conn, logger, sms });
   const server = app.listen(config.SIMULATOR_PORT, config.SIMULATOR_HOST, () => {
     logger.info({ url: `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}` }, 'department systems simulator listening');
   });

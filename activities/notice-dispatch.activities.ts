@@ -84,8 +84,11 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
     const doc = await notices
       .findOneAndUpdate(
         { channel, status: trusted({ $in: ['queued', 'sending'] }), nextAttemptAt: trusted({ $lte: now }) },
-        { $set: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), lastAttemptAt: now }, $inc: { attempts: 1 } },
-        { sort: { nextAttemptAt: 1 }, new: true },
+        {
+          $set: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), lastAttemptAt: now },
+          $inc: { attempts: 1 },
+        },
+        { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
       )
       .lean();
     return doc ?? undefined;
@@ -105,7 +108,10 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       if (n.channel === 'email') {
         const { messageId } = await d.email.send({ noticeId: n._id, to: addressOf(d, n), subject: n.subject, html: n.body });
         const at = now();
-        await notices.updateOne({ _id: n._id, status: 'sending' }, { $set: { sentAt: at, providerMessageId: messageId }, $unset: { lastError: 1 } });
+        await notices.updateOne(
+          { _id: n._id, status: 'sending' },
+          { $set: { sentAt: at, providerMessageId: messageId }, $unset: { lastError: 1 } },
+        );
         // Accepted by the recipient's server (250): that is delivery, and proof of service.
         await recordDelivery(mongo, n._id, { at, method: 'email', providerMessageId: messageId }, ['sending']);
         return 'delivered';
@@ -127,9 +133,14 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       const error = errorText(err);
       const permanent = err instanceof DeliveryError ? err.permanent : false;
       const at = now();
-      const next = permanent ? undefined : nextAttemptAfterFailure(d.settings.retry, { attempts: n.attempts ?? 1, createdAt: n.createdAt }, at);
+      const next = permanent
+        ? undefined
+        : nextAttemptAfterFailure(d.settings.retry, { attempts: n.attempts ?? 1, createdAt: n.createdAt }, at);
       if (next) {
-        await notices.updateOne({ _id: n._id, status: 'sending' }, { $set: { status: 'queued', nextAttemptAt: next, lastError: error } });
+        await notices.updateOne(
+          { _id: n._id, status: 'sending' },
+          { $set: { status: 'queued', nextAttemptAt: next, lastError: error } },
+        );
         return 'retrying';
       }
       await notices.updateOne(

@@ -270,7 +270,13 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 
 /** Never echoed in a configuration error: it would end up in a log. */
-const SECRET_KEYS = new Set(['AUTH_JWT_SECRET', 'PAYLOAD_ENCRYPTION_KEYS', 'SESSION_SECRET', 'METRICS_TOKEN', 'SMS_CALLBACK_SECRET']);
+const SECRET_KEYS = new Set([
+  'AUTH_JWT_SECRET',
+  'PAYLOAD_ENCRYPTION_KEYS',
+  'SESSION_SECRET',
+  'METRICS_TOKEN',
+  'SMS_CALLBACK_SECRET',
+]);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

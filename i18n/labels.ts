@@ -10,6 +10,7 @@ import type {
   Department,
   District,
   Locale,
+  NoticeEvent,
   Relation,
   Role,
   Route,
@@ -208,6 +209,7 @@ const stuckReason: Table<StuckReason> = {
   stale: { 'zh-CN': '长时间无进展', en: 'no progress' },
   supplement_past_due: { 'zh-CN': '补正逾期', en: 'supplement past due' },
   failing_checks: { 'zh-CN': '系统核查失败', en: 'failing checks' },
+  undelivered_notices: { 'zh-CN': '通知无法送达', en: 'undelivered notices' },
 };
 
 const ledgerKind: Table<LedgerKind> = {
@@ -228,6 +230,22 @@ const noticeStatus: Table<NoticeStatus> = {
   sent: { 'zh-CN': '已发送', en: 'sent' },
   delivered: { 'zh-CN': '已送达', en: 'delivered' },
   failed: { 'zh-CN': '发送失败', en: 'failed' },
+};
+
+const noticeEvent: Table<NoticeEvent> = {
+  case_received: { 'zh-CN': '受理通知', en: 'case received' },
+  supplement_requested: { 'zh-CN': '补正通知', en: 'supplement requested' },
+  supplement_reminder: { 'zh-CN': '补正提醒', en: 'supplement reminder' },
+  officer_reminder: { 'zh-CN': '待办提醒', en: 'officer reminder' },
+  escalation: { 'zh-CN': '督办通知', en: 'escalation' },
+  settled: { 'zh-CN': '准予落户通知', en: 'settled letter' },
+  rejected: { 'zh-CN': '不予落户决定书', en: 'rejection letter' },
+  terminated: { 'zh-CN': '终止办理决定书', en: 'termination letter' },
+  withdrawn: { 'zh-CN': '撤回通知', en: 'withdrawal notice' },
+  reservations_released: { 'zh-CN': '名额释放通知', en: 'reservations released' },
+  school_place_confirmed: { 'zh-CN': '学位确认通知', en: 'school place confirmed' },
+  round_ranked: { 'zh-CN': '积分排名通知', en: 'round ranking' },
+  round_result: { 'zh-CN': '积分落户结果通知', en: 'round result' },
 };
 
 const serviceMethod: Table<ServiceMethod> = {
@@ -306,6 +324,7 @@ const auditType: Table<AuditType> = {
 const incidentKind: Table<IncidentKind> = {
   lookup: { 'zh-CN': '自动核查失败', en: 'lookup failing' },
   compensation: { 'zh-CN': '撤销失败', en: 'compensation failing' },
+  notice: { 'zh-CN': '通知无法送达', en: 'notice undeliverable' },
 };
 
 export const LABELS = {
@@ -328,6 +347,7 @@ export const LABELS = {
   ledgerItem,
   noticeStatus,
   serviceMethod,
+  noticeEvent,
   stuckOrder,
   supervisorAction,
   incidentKind,

@@ -47,7 +47,13 @@ async function auditOnce(
         actor: line.actor,
         what: line.what,
         ...(line.why ? { why: line.why } : {}),
-        data: { noticeId: notice._id, event: notice.event, channel: notice.channel, recipient: notice.recipient.kind, ...line.data },
+        data: {
+          noticeId: notice._id,
+          event: notice.event,
+          channel: notice.channel,
+          recipient: notice.recipient.kind,
+          ...line.data,
+        },
       },
     },
     { upsert: true },
@@ -74,11 +80,15 @@ export async function recordDelivery(
         $set: {
           status: 'delivered',
           deliveredAt: d.at,
-          service: { method: d.method, ...(d.actor && d.actor.role !== 'system' ? { recordedBy: d.actor.id } : {}), ...(d.note ? { note: d.note } : {}) },
+          service: {
+            method: d.method,
+            ...(d.actor && d.actor.role !== 'system' ? { recordedBy: d.actor.id } : {}),
+            ...(d.note ? { note: d.note } : {}),
+          },
           ...(d.providerMessageId ? { providerMessageId: d.providerMessageId } : {}),
         },
       },
-      { new: true },
+      { returnDocument: 'after' },
     )
     .lean();
   const notice = updated ?? (await notices.findOne({ _id: noticeId, status: 'delivered' }).lean());

@@ -10,7 +10,7 @@
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Channel, Department, Locale, NoticeEvent } from '../domain/vocabulary';
-import { NOTICE_STATUSES, SERVICE_METHODS, type NoticeStatus, type ServiceMethod } from '../domain/notice-delivery';
+import { NOTICE_STATUSES, type NoticeStatus, type ServiceMethod } from '../domain/notice-delivery';
 
 export type NoticeRecipient =
   | { kind: 'applicant'; address: string }

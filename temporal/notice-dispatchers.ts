@@ -37,7 +37,11 @@ export async function ensureNoticeDispatchers(s: DispatcherStart): Promise<strin
 }
 
 /** Stops a task queue's dispatchers (test stacks closing). */
-export async function stopNoticeDispatchers(client: Client, taskQueue: string, channels: readonly Channel[] = CHANNELS): Promise<void> {
+export async function stopNoticeDispatchers(
+  client: Client,
+  taskQueue: string,
+  channels: readonly Channel[] = CHANNELS,
+): Promise<void> {
   await Promise.allSettled(
     channels.map((c) => client.workflow.getHandle(noticeDispatcherWorkflowId(c, taskQueue)).terminate('stopped')),
   );

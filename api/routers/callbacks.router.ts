@@ -29,7 +29,13 @@ export function callbacksRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     responses: {
       200: {
         description: 'Taken (receipts naming no notice of ours are acknowledged and ignored)',
-        schema: z.object({ result: z.literal(0), errmsg: z.string(), delivered: z.number(), failed: z.number(), unknown: z.number() }),
+        schema: z.object({
+          result: z.literal(0),
+          errmsg: z.string(),
+          delivered: z.number(),
+          failed: z.number(),
+          unknown: z.number(),
+        }),
       },
       401: { description: 'Missing or wrong signature' },
     },

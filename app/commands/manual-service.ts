@@ -34,7 +34,14 @@ export type ManualServiceResult = z.infer<typeof ManualServiceResult>;
 
 export async function recordManualService(
   deps: AppDeps,
-  input: { actor: SupervisorActor; caseId: string; noticeId: string; method: ManualServiceMethod; servedAt: string; note: string },
+  input: {
+    actor: SupervisorActor;
+    caseId: string;
+    noticeId: string;
+    method: ManualServiceMethod;
+    servedAt: string;
+    note: string;
+  },
 ): Promise<ManualServiceResult> {
   await existingCase(deps, input.caseId);
   const notice = await noticeModel(deps.mongo).findOne({ _id: input.noticeId, caseId: input.caseId }).lean();
@@ -44,7 +51,8 @@ export async function recordManualService(
     throw new AppError('invalid', 'validation-error', 'The time of service cannot be in the future', [
       { path: '/servedAt', message: 'in the future' },
     ]);
-  if (notice.status !== 'failed' && notice.status !== 'delivered')
+  const servedSo = notice.status === 'delivered' && notice.service?.method === input.method;
+  if (notice.status !== 'failed' && !servedSo)
     throw new AppError('conflict', 'notice-not-failed', 'Only a notice that could not be delivered is served another way');
   const delivered = await recordDelivery(
     deps.mongo,

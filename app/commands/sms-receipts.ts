@@ -6,7 +6,6 @@
  */
 import { trusted } from 'mongoose';
 import { z } from 'zod';
-import { errorText } from '../../activities/notifications/delivery-error';
 import { noticeModel } from '../../models/notice.model';
 import { recordDelivery, recordUndeliverable } from '../../models/notice-service';
 import type { AppDeps } from '../deps';
@@ -49,12 +48,12 @@ export async function recordSmsReceipts(deps: AppDeps, receipts: readonly SmsRec
       out.delivered++;
       continue;
     }
-    const error = errorText(`receipt ${r.errmsg ?? 'FAIL'}: ${r.description ?? 'not received'}`);
+    const error = `receipt ${r.errmsg ?? 'FAIL'}: ${r.description ?? 'not received'}`.slice(0, 500);
     const failed = await notices
       .findOneAndUpdate(
         { _id: notice._id, status: trusted({ $in: ['sending', 'sent'] }) },
         { $set: { status: 'failed', lastError: error, providerMessageId: r.sid }, $unset: { nextAttemptAt: 1 } },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean();
     if (failed) await recordUndeliverable(deps.mongo, failed, { at, error, attempts: failed.attempts ?? 1 });

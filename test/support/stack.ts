@@ -26,6 +26,9 @@ import { createWorkerMetrics, type WorkerMetrics } from '../../worker/metrics';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { roundSettings } from '../../temporal/admission-rounds';
 import { testRounds, type TestRounds } from './round-files';
+import { startDeliveryHarness, type DeliveryHarness } from './delivery';
+import { DEVELOPMENT_SMS_CALLBACK_SECRET } from '../../config/config';
+import { ensureNoticeDispatchers, stopNoticeDispatchers } from '../../temporal/notice-dispatchers';
 import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
 
 export interface Faults {
@@ -61,6 +64,9 @@ export interface TestStack {
   /** Starts a worker again after `stopWorker`. */
   startWorker(): Promise<void>;
   close(): Promise<void>;
+  /** With `delivery`: the mail sink, and the API's own URL (the SMS receipts' callback goes there). */
+  delivery?: DeliveryHarness;
+  apiUrl?: string;
 }
 
 export interface StackOptions {
@@ -78,6 +84,8 @@ export interface StackOptions {
   workerMetrics?: boolean;
   /** Admission rounds of the test's own (test/support/rounds.ts); default one round over the year, room for all. */
   rounds?: TestRounds;
+  /** Deliver notices (issue 14): a mail sink, the SMS receipts' callback on a listening API, the dispatchers running. */
+  delivery?: boolean;
 }
 
 export async function startStack(name: string, opts: StackOptions = {}): Promise<TestStack> {
@@ -94,7 +102,19 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     serverSelectionTimeoutMS: 5000,
   });
   await seedDepartmentSystems(simMongo, opts.people);
-  const simServer: Server = createServer(createSimulatorApp({ conn: simMongo }));
+  // With delivery the API listens (its app bound below), so the SMS gateway can post receipts to it.
+  const late: { app?: Express } = {};
+  const apiServer = opts.delivery ? createServer((req, res) => late.app?.(req, res)) : undefined;
+  if (apiServer) await new Promise<void>((resolve) => apiServer.listen(0, '127.0.0.1', resolve));
+  const apiUrl = apiServer ? `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}` : undefined;
+  const sms = apiUrl
+    ? {
+        callbackUrl: `${apiUrl}/api/v1/callbacks/sms-receipts`,
+        callbackSecret: DEVELOPMENT_SMS_CALLBACK_SECRET,
+        receiptDelayMs: 200,
+      }
+    : undefined;
+  const simServer: Server = createServer(createSimulatorApp({ conn: simMongo, ...(sms ? { sms } : {}) }));
   await new Promise<void>((resolve) => simServer.listen(0, '127.0.0.1', resolve));
   const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
 
@@ -117,7 +137,11 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     ...(opts.rounds ? {} : { ROUND_CLOSE_AFTER_MS: '1000' }),
     ...opts.env,
   });
+  const delivery = opts.delivery
+    ? await startDeliveryHarness({ database: `test_mail_${name.replace(/\W/g, '_')}_${suffix}`, simulatorUrl, config })
+    : undefined;
   const deps = {
+    ...(delivery ? { delivery: delivery.deps, contacts: delivery.deps.contacts } : {}),
     mongo,
     departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
     renderer: createNoticeRenderer(),
@@ -138,6 +162,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     });
   let worker = await newWorker();
   let workerRun: Promise<void> | undefined = worker.run();
+  if (delivery) await ensureNoticeDispatchers({ client, taskQueue, runForMs: 10_000 });
   const stopWorker = async () => {
     if (!workerRun) return;
     worker.shutdown();
@@ -157,6 +182,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     temporal: client,
     mongo,
   });
+  late.app = app;
   const stack: TestStack = {
     app,
     config,
@@ -169,6 +195,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     rounds,
     ...(workerMetrics ? { workerMetrics } : {}),
     simulatorUrl,
+    ...(delivery && apiUrl ? { delivery, apiUrl } : {}),
     async faults(f?: Faults) {
       const res = await fetch(
         `${simulatorUrl}/__faults`,
@@ -192,7 +219,11 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
         // visibility unavailable: the rounds stay until their date, harmless to other tests
       }
       await Promise.allSettled(running.map((id) => client.workflow.getHandle(id).terminate('test stack closed')));
+      if (delivery) await stopNoticeDispatchers(client, taskQueue);
       await stopWorker();
+      await delivery?.close();
+      apiServer?.closeAllConnections();
+      if (apiServer) await new Promise((resolve) => apiServer.close(resolve));
       await new Promise((resolve) => simServer.close(resolve));
       await Promise.allSettled([mongo.dropDatabase(), simMongo.dropDatabase()]);
       await Promise.allSettled([connection.close(), nativeConnection.close(), mongo.close(), simMongo.close()]);

@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   const smtpAddress = `${config.MAIL_SINK_HOST}:${config.MAIL_SINK_SMTP_PORT}`;
   const smtp = await listenSmtpSink(createSmtpSink({ conn, logger }), config.MAIL_SINK_HOST, config.MAIL_SINK_SMTP_PORT);
   const http = createMailboxApp({ conn, smtpAddress }).listen(config.MAIL_SINK_HTTP_PORT, config.MAIL_SINK_HOST, () => {
-    logger.info({ smtp: smtpAddress, mailbox: `http://${config.MAIL_SINK_HOST}:${config.MAIL_SINK_HTTP_PORT}/` }, 'mail sink listening');
+    logger.info(
+      { smtp: smtpAddress, mailbox: `http://${config.MAIL_SINK_HOST}:${config.MAIL_SINK_HTTP_PORT}/` },
+      'mail sink listening',
+    );
   });
   http.on('error', (err) => {
     logger.fatal({ err: err.message }, 'mail sink cannot listen');

@@ -69,7 +69,9 @@ const smsMessageSchema = new Schema<SmsMessageDoc>(
 );
 
 export function smsMessageModel(conn: Connection): Model<SmsMessageDoc> {
-  return (conn.models.SmsMessage as Model<SmsMessageDoc> | undefined) ?? conn.model<SmsMessageDoc>('SmsMessage', smsMessageSchema);
+  return (
+    (conn.models.SmsMessage as Model<SmsMessageDoc> | undefined) ?? conn.model<SmsMessageDoc>('SmsMessage', smsMessageSchema)
+  );
 }
 
 const sendSmsInput = z.object({
@@ -108,7 +110,12 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
 
   router.post('/sms/v1/SendSms', express.json({ limit: '64kb' }), async (req, res) => {
     if (faults.down) {
-      res.status(503).json({ Response: { Error: { Code: 'InternalError', Message: 'service unavailable (injected outage)' }, RequestId: requestId() } });
+      res.status(503).json({
+        Response: {
+          Error: { Code: 'InternalError', Message: 'service unavailable (injected outage)' },
+          RequestId: requestId(),
+        },
+      });
       return;
     }
     if (faults.failNext > 0) {
@@ -120,7 +127,15 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
     const SendStatusSet = [];
     for (const phone of input.PhoneNumberSet) {
       if (!PHONE.test(phone)) {
-        SendStatusSet.push({ SerialNo: '', PhoneNumber: phone, Fee: 0, SessionContext: input.SessionContext, Code: 'InvalidParameterValue.IncorrectPhoneNumber', Message: 'incorrect phone number', IsoCode: '' });
+        SendStatusSet.push({
+          SerialNo: '',
+          PhoneNumber: phone,
+          Fee: 0,
+          SessionContext: input.SessionContext,
+          Code: 'InvalidParameterValue.IncorrectPhoneNumber',
+          Message: 'incorrect phone number',
+          IsoCode: '',
+        });
         continue;
       }
       const now = new Date();
@@ -147,9 +162,19 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // The same key again: the message it names already went; the same answer, nothing sent.
-        stored = (await messages.findOneAndUpdate({ _id: doc._id }, { $inc: { requests: 1 } }, { new: true }).lean()) ?? doc;
+        stored =
+          (await messages.findOneAndUpdate({ _id: doc._id }, { $inc: { requests: 1 } }, { returnDocument: 'after' }).lean()) ??
+          doc;
       }
-      SendStatusSet.push({ SerialNo: stored.serialNo, PhoneNumber: phone, Fee: 1, SessionContext: input.SessionContext, Code: 'Ok', Message: 'send success', IsoCode: 'CN' });
+      SendStatusSet.push({
+        SerialNo: stored.serialNo,
+        PhoneNumber: phone,
+        Fee: 1,
+        SessionContext: input.SessionContext,
+        Code: 'Ok',
+        Message: 'send success',
+        IsoCode: 'CN',
+      });
     }
     res.json({ Response: { SendStatusSet, RequestId: requestId() } });
   });
@@ -229,7 +254,10 @@ async function postDueReceipts(messages: Model<SmsMessageDoc>, url: string, secr
     if (error) {
       // Backoff up to 30 s between tries, as providers do.
       const dueAt = new Date(Date.now() + Math.min(30_000, 500 * 2 ** Math.min(attempts, 6)));
-      await messages.updateOne({ _id: m._id }, { $set: { 'receipt.attempts': attempts, 'receipt.dueAt': dueAt, 'receipt.lastError': error } });
+      await messages.updateOne(
+        { _id: m._id },
+        { $set: { 'receipt.attempts': attempts, 'receipt.dueAt': dueAt, 'receipt.lastError': error } },
+      );
       logger.debug({ sid: m.serialNo, error }, 'SMS receipt not taken; will retry');
     } else {
       await messages.updateOne({ _id: m._id }, { $set: { 'receipt.attempts': attempts, 'receipt.postedAt': new Date() } });

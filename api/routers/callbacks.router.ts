@@ -40,6 +40,7 @@ export function callbacksRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       401: { description: 'Missing or wrong signature' },
     },
     handler: async ({ body, req }) => {
+      if (!secret) throw new HttpProblem(401, 'bad-signature', 'Receipts are not taken: SMS_CALLBACK_SECRET is not set');
       const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(rawBodyOf(req)).digest('hex')}`);
       const given = Buffer.from(req.get('x-signature') ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected))

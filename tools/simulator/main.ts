@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   // The SMS gateway's receipts go to the API's callback (issue 14).
   const sms = {
     callbackUrl: config.SMS_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/api/v1/callbacks/sms-receipts`,
-    callbackSecret: smsCallbackSecret(config),
+    ...(smsCallbackSecret(config) ? { callbackSecret: smsCallbackSecret(config) } : {}),
   };
   const app = createSimulatorApp({ conn, logger, sms });
   const server = app.listen(config.SIMULATOR_PORT, config.SIMULATOR_HOST, () => {

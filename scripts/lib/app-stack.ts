@@ -428,13 +428,29 @@ async function startAll(
       stack.ferretdb = await launchFerretdb(); // the same port and SQLite directory as before
     },
     logTails(lines = 15) {
-      return [stack.temporal.proc, stack.ferretdb.proc, stack.simulator, stack.mailSink, stack.worker, ...stack.extraWorkers, stack.api]
+      return [
+        stack.temporal.proc,
+        stack.ferretdb.proc,
+        stack.simulator,
+        stack.mailSink,
+        stack.worker,
+        ...stack.extraWorkers,
+        stack.api,
+      ]
         .map((p) => `--- ${p.name} (${p.logFile})\n${tailLog(p.logFile, lines)}`)
         .join('\n');
     },
     async stop() {
       await connection?.close().catch(() => undefined);
-      const procs = [stack.api, ...stack.extraWorkers, stack.worker, stack.simulator, stack.mailSink, stack.ferretdb.proc, stack.temporal.proc];
+      const procs = [
+        stack.api,
+        ...stack.extraWorkers,
+        stack.worker,
+        stack.simulator,
+        stack.mailSink,
+        stack.ferretdb.proc,
+        stack.temporal.proc,
+      ];
       for (const p of procs) await p.stop(5000);
       for (const f of afterStop) await f().catch(() => undefined);
     },

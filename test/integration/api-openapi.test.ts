@@ -9,6 +9,8 @@ import { isWebPath } from '../../web/router';
 
 /** The JSON API's only operations without a token: the published admission rankings (公示, issue 13). */
 const PUBLIC_API = ['GET /api/v1/rounds', 'GET /api/v1/rounds/{roundId}'];
+/** Providers' callbacks (issue 14): no Bearer token, a signature header of their own instead. */
+const SIGNED_API = ['POST /api/v1/callbacks/sms-receipts'];
 
 describe('API: OpenAPI document, docs page, health and metrics', () => {
   let stack: TestStack;
@@ -57,11 +59,20 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
         if (
           path.startsWith('/api/v1/') &&
           !['/api/v1/openapi.json', '/api/v1/docs'].includes(path) &&
-          !PUBLIC_API.includes(where)
+          !PUBLIC_API.includes(where) &&
+          !SIGNED_API.includes(where)
         ) {
           assert.ok(secured, `${where} requires a Bearer token`);
         }
         if (PUBLIC_API.includes(where)) assert.ok(!secured, `${where} is public: the published rankings (公示, issue 13)`);
+        if (SIGNED_API.includes(where)) {
+          const params = (op as { parameters?: Array<{ in: string; name: string }> }).parameters ?? [];
+          assert.ok(
+            params.some((p) => p.in === 'header' && p.name === 'x-signature'),
+            `${where} documents its signature header`,
+          );
+          assert.ok(op.responses['401'], `${where} documents the 401 of a wrong signature`);
+        }
       }
     }
   });
@@ -92,11 +103,14 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
     assert.ok(notices.responses['404'], 'another person’s case is a documented 404');
     const notice = doc.components.schemas.ApplicantNotice!;
     assert.deepEqual(Object.keys(notice.properties as object).sort(), [
+      'appealDeadlines',
       'body',
       'channel',
       'createdAt',
+      'deliveredAt',
       'event',
       'locale',
+      'servedBy',
       'status',
       'subject',
     ]);

@@ -16,6 +16,7 @@ import { isDuplicateKey } from '../models/duplicate-key';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
 import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
 import { NoticeDataError, type NoticeRenderer } from './notifications/renderer';
+import { loadDepartmentContacts, staffAddress, type DepartmentContacts } from '../policy/department-contacts';
 
 export interface CaseTransitionInput {
   seq: number;
@@ -27,6 +28,8 @@ export interface CaseTransitionInput {
 export interface CaseRecordDeps {
   mongo: Connection;
   renderer: NoticeRenderer;
+  /** Where staff notices go (issue 14); default policy/department-contacts.json. */
+  contacts?: DepartmentContacts;
 }
 
 /** The read model's document of a case at transition `seq` (also what the bench seeds). */
@@ -50,7 +53,7 @@ export function caseDocOf(seq: number, state: CaseState): CaseDoc {
   };
 }
 
-export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) {
+export function createCaseRecordActivities({ mongo, renderer, contacts = loadDepartmentContacts() }: CaseRecordDeps) {
   const cases = caseModel(mongo);
   const auditEvents = auditEventModel(mongo);
   const notices = noticeModel(mongo);
@@ -105,12 +108,13 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
         out.push({ channel: 'email', locale: contact.locale, recipient: { kind: 'applicant', address: contact.email } });
       return out;
     }
-    // Staff notices go to the department's / supervisors' shared inbox address, in Chinese.
-    const recipient: NoticeRecipient =
-      to.kind === 'department'
-        ? { kind: 'department', department: to.department, address: `inbox:${to.department}` }
-        : { kind: 'supervisors', address: 'inbox:supervisors' };
-    return (['sms', 'email'] as const).map((channel) => ({ channel, locale: 'zh-CN' as const, recipient }));
+    // Staff notices go to the department's / supervisors' desk from the contact table, in Chinese.
+    return (['sms', 'email'] as const).map((channel) => {
+      const address = staffAddress(contacts, to, channel);
+      const recipient: NoticeRecipient =
+        to.kind === 'department' ? { kind: 'department', department: to.department, address } : { kind: 'supervisors', address };
+      return { channel, locale: 'zh-CN' as const, recipient };
+    });
   }
 
   /**
@@ -141,11 +145,26 @@ export function createCaseRecordActivities({ mongo, renderer }: CaseRecordDeps) 
       for (const { channel, locale, recipient } of addressesFor(req.to, state)) {
         const id = `${caseId}:${req.event}:${req.key}:${channel}:${recipient.kind}`;
         const rendered = renderOrExplain(req, channel, locale);
+        const createdAt = new Date();
+        // The SMS template's parameter is the case number; the rendered text is kept beside it.
+        const caseNumber = (req.data as { caseNumber?: unknown }).caseNumber;
         ops.push({
           updateOne: {
             filter: { _id: id },
             update: {
-              $setOnInsert: { caseId, event: req.event, channel, locale, recipient, ...rendered, createdAt: new Date() },
+              $setOnInsert: {
+                caseId,
+                event: req.event,
+                channel,
+                locale,
+                recipient,
+                ...rendered,
+                ...(channel === 'sms' ? { templateParams: typeof caseNumber === 'string' ? [caseNumber] : [] } : {}),
+                createdAt,
+                // Due at once: the dispatcher of its channel takes it (issue 14).
+                nextAttemptAt: createdAt,
+                attempts: 0,
+              },
             },
             upsert: true,
           },

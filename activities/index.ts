@@ -16,6 +16,8 @@ import type { RegistersClient } from './adapters/registers.client';
 import { createPolicyActivities } from './policy.activities';
 import { createRegistrationActivities } from './registration.activities';
 import { createReservationActivities } from './reservations.activities';
+import { createNoticeDispatchActivities, type DeliveryDeps } from './notice-dispatch.activities';
+import type { DepartmentContacts } from '../policy/department-contacts';
 
 export interface ActivityDeps {
   mongo: Connection;
@@ -31,6 +33,10 @@ export interface ActivityDeps {
   temporal?: Client;
   /** How admission rounds are started (issue 13): task queue, rounds files, notice clock. */
   rounds?: Omit<RoundStarter, 'client'>;
+  /** Where staff notices go (issue 14); default policy/department-contacts.json. */
+  contacts?: DepartmentContacts;
+  /** The notice dispatcher's senders and settings (issue 14); without them dispatchNotices refuses. */
+  delivery?: DeliveryDeps;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -45,6 +51,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBulkInterventionActivities(deps),
     ...createDeadlineActivities(deps),
     ...createAdmissionRoundActivities(deps),
+    ...createNoticeDispatchActivities(deps),
   };
 }
 

@@ -16,6 +16,7 @@ import { commonRouter } from './routers/common.router';
 import { officerRouter } from './routers/officer.router';
 import { publicRoundsRouter, roundsRouter } from './routers/rounds.router';
 import { supervisorRouter } from './routers/supervisor.router';
+import { keepRawBody } from './http/raw-body';
 import { createWebRouter } from '../web/router';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -109,23 +110,14 @@ export function createApp(deps: ApiDeps): Express {
   // The web pages (their own CSP, session, form bodies and CSRF), before the JSON-only rule below.
   app.use(createWebRouter(deps).router);
   app.use(requireJson);
-  app.use(
-    express.json({
-      limit: `${config.API_BODY_LIMIT_KB}kb`,
-      strict: true,
-      // Signed callbacks (callbacks.router.ts) are checked over the bytes received.
-      verify: (req, _res, buf) => {
-        if (req.url?.startsWith('/api/v1/callbacks/')) (req as typeof req & { rawBody?: Buffer }).rawBody = buf;
-      },
-    }),
-  );
+  app.use(express.json({ limit: `${config.API_BODY_LIMIT_KB}kb`, strict: true, verify: keepRawBody }));
 
   const registry = createRegistry();
   registerOperationalRoutes(registry);
   const v1 = express.Router();
   // The published rankings (公示) are for everyone: answered before the token check.
   v1.use(publicRoundsRouter(deps, registry));
-  // Departments' systems sign their callbacks instead of carrying a token (issue 14).
+  // Providers' and departments' callbacks (issue 14) carry a signature of their own, not a Bearer token.
   v1.use(callbacksRouter(deps, registry));
   v1.use(
     createAuthenticator({

@@ -41,6 +41,7 @@ export class HttpProblem extends Error {
 /** The HTTP status of each kind of application refusal; a new kind does not compile without one. */
 const STATUS_OF: Record<AppErrorKind, number> = {
   invalid: 400,
+  unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

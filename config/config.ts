@@ -208,6 +208,53 @@ const CONFIG_SCHEMA = z.object({
   SIMULATOR_CALLBACK_URL: z.string().url().optional(),
   /** A workflow bundle prepared ahead (scripts do this once); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  // ---- notice delivery (issue 14) ----
+  /** false: this worker starts no notice dispatchers (notices stay queued until one that does runs). */
+  NOTICE_DELIVERY: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Any SMTP server; the default is the mail sink `npm start` runs (tools/mail-sink). */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .default('smtp://127.0.0.1:2525'),
+  /** The From of every notice email. */
+  MAIL_FROM: z.string().min(3).default('西安落户服务 <noreply@hukou.xa.example.gov.cn>'),
+  /** The SMS gateway (Tencent SendSms-shaped); default the simulator's (DEPARTMENT_SYSTEMS_URL). */
+  SMS_GATEWAY_URL: z.string().url().optional(),
+  /** Our application id at the SMS provider (SmsSdkAppId). */
+  SMS_APP_ID: z.string().min(1).default('1400000000'),
+  /**
+   * Shared secret of the SMS delivery receipts (HMAC-SHA256 of the body in X-Signature), at least
+   * 16 characters. Unset: in production every receipt is refused; elsewhere a development value
+   * shared with the simulator.
+   */
+  SMS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Where the simulator's SMS gateway posts delivery receipts; default http://API_HOST:API_PORT/api/v1/callbacks/sms-receipts. */
+  SMS_CALLBACK_URL: z.string().url().optional(),
+  /** Sends per second, per channel, by the one dispatcher of that channel. */
+  NOTICE_RATE_PER_SECOND_SMS: z.coerce.number().gt(0).max(1000).default(20),
+  NOTICE_RATE_PER_SECOND_EMAIL: z.coerce.number().gt(0).max(1000).default(20),
+  /** Attempts before a notice is failed (and becomes an incident). */
+  NOTICE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** A notice not delivered this long after it was queued is failed. */
+  NOTICE_MAX_AGE_MS: durationMs.default(3 * 24 * 3600_000),
+  /** The pause after a failed attempt, doubled after each further one, up to NOTICE_RETRY_MAX_MS. */
+  NOTICE_RETRY_BASE_MS: durationMs.default(10_000),
+  NOTICE_RETRY_MAX_MS: durationMs.default(3600_000),
+  /** How often an idle dispatcher looks for due notices. */
+  NOTICE_POLL_MS: durationMs.default(1000),
+  /** One send (SMTP or SMS gateway) may take this long; a claim's lease is three times it. */
+  NOTICE_SEND_TIMEOUT_MS: durationMs.default(10_000),
+  /** The department contact table (staff notices' addresses); default policy/department-contacts.json. */
+  DEPARTMENT_CONTACTS_FILE: z.string().min(1).optional(),
+  /** The SMS template table (sign name, template id per event); default policy/sms-templates.json. */
+  SMS_TEMPLATES_FILE: z.string().min(1).optional(),
+  /** The mail sink (tools/mail-sink; development and tests): its SMTP port and its mailbox page's port. */
+  MAIL_SINK_HOST: z.string().min(1).default('127.0.0.1'),
+  MAIL_SINK_SMTP_PORT: port.default(2525),
+  MAIL_SINK_HTTP_PORT: port.default(3300),
 });
 
 export type Config = z.infer<typeof CONFIG_SCHEMA>;
@@ -241,6 +288,7 @@ const SECRET_KEYS = new Set([
   'SESSION_SECRET',
   'METRICS_TOKEN',
   'REGISTER_CALLBACK_SECRET',
+  'SMS_CALLBACK_SECRET',
 ]);
 
 export class ConfigError extends Error {
@@ -257,3 +305,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
+
+/** The receipts' secret outside production when none is set: the simulator and the API share it. */
+export const DEVELOPMENT_SMS_CALLBACK_SECRET = 'development-sms-callback-secret';
+/** The receipts' secret; undefined (every receipt refused) in production without SMS_CALLBACK_SECRET. */
+export const smsCallbackSecret = (c: Pick<Config, 'SMS_CALLBACK_SECRET' | 'NODE_ENV'>): string | undefined =>
+  c.SMS_CALLBACK_SECRET ?? (c.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SMS_CALLBACK_SECRET);

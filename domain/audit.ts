@@ -34,6 +34,10 @@ export const AUDIT_TYPES = [
   'admission_round',
   /** HR completed the social-insurance transfer (issue 14); the start stays `social_insurance_transfer`. */
   'social_insurance_transferred',
+  /** Proof of service (issue 14): a notice reached its recipient (provider receipt, or post / in person recorded). */
+  'notice_delivered',
+  /** A notice could not be delivered after its retries (an incident; a decision letter needs service another way). */
+  'notice_undeliverable',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 

@@ -10,6 +10,7 @@ import type {
   Department,
   District,
   Locale,
+  NoticeEvent,
   Relation,
   Role,
   Route,
@@ -21,6 +22,7 @@ import type { StuckOrder, StuckReason } from '../app/queries/stuck-cases';
 import type { LedgerKind } from '../app/views/compensation-ledger';
 import type { IncidentKind } from '../app/views/incidents';
 import type { AuditType } from '../domain/audit';
+import type { NoticeStatus, ServiceMethod } from '../domain/notice-delivery';
 import type { NoticeRecipient } from '../models/notice.model';
 import type { SupervisorAction } from '../domain/case-rules';
 import type { CheckFinding } from '../domain/check-findings';
@@ -208,6 +210,7 @@ const stuckReason: Table<StuckReason> = {
   stale: { 'zh-CN': '长时间无进展', en: 'no progress' },
   supplement_past_due: { 'zh-CN': '补正逾期', en: 'supplement past due' },
   failing_checks: { 'zh-CN': '系统核查失败', en: 'failing checks' },
+  undelivered_notices: { 'zh-CN': '通知无法送达', en: 'undelivered notices' },
 };
 
 const ledgerKind: Table<LedgerKind> = {
@@ -222,10 +225,36 @@ const ledgerItem: Table<ReservationKind | 'household_registration'> = {
   household_registration: { 'zh-CN': '户口登记', en: 'household registration' },
 };
 
-const noticeStatus: Table<'queued' | 'sent' | 'failed'> = {
+const noticeStatus: Table<NoticeStatus> = {
   queued: { 'zh-CN': '待发送', en: 'queued' },
+  sending: { 'zh-CN': '发送中', en: 'sending' },
   sent: { 'zh-CN': '已发送', en: 'sent' },
+  delivered: { 'zh-CN': '已送达', en: 'delivered' },
   failed: { 'zh-CN': '发送失败', en: 'failed' },
+};
+
+const noticeEvent: Table<NoticeEvent> = {
+  case_received: { 'zh-CN': '受理通知', en: 'case received' },
+  supplement_requested: { 'zh-CN': '补正通知', en: 'supplement requested' },
+  supplement_reminder: { 'zh-CN': '补正提醒', en: 'supplement reminder' },
+  officer_reminder: { 'zh-CN': '待办提醒', en: 'officer reminder' },
+  escalation: { 'zh-CN': '督办通知', en: 'escalation' },
+  settled: { 'zh-CN': '准予落户通知', en: 'settled letter' },
+  rejected: { 'zh-CN': '不予落户决定书', en: 'rejection letter' },
+  terminated: { 'zh-CN': '终止办理决定书', en: 'termination letter' },
+  withdrawn: { 'zh-CN': '撤回通知', en: 'withdrawal notice' },
+  reservations_released: { 'zh-CN': '名额释放通知', en: 'reservations released' },
+  school_place_confirmed: { 'zh-CN': '学位确认通知', en: 'school place confirmed' },
+  round_ranked: { 'zh-CN': '积分排名通知', en: 'round ranking' },
+  round_result: { 'zh-CN': '积分落户结果通知', en: 'round result' },
+  social_insurance_transferred: { 'zh-CN': '社保关系转移办结通知', en: 'social insurance transferred' },
+};
+
+const serviceMethod: Table<ServiceMethod> = {
+  email: { 'zh-CN': '电子邮件', en: 'email' },
+  sms: { 'zh-CN': '短信', en: 'SMS' },
+  post: { 'zh-CN': '邮寄送达', en: 'by post' },
+  in_person: { 'zh-CN': '直接送达', en: 'in person' },
 };
 
 const stuckOrder: Table<StuckOrder> = {
@@ -291,12 +320,15 @@ const auditType: Table<AuditType> = {
   school_place_confirmed: { 'zh-CN': '子女学位确认', en: 'school place confirmed' },
   admission_round: { 'zh-CN': '积分落户批次排名', en: 'admission round' },
   social_insurance_transferred: { 'zh-CN': '社保关系转移办结', en: 'social insurance transferred' },
+  notice_delivered: { 'zh-CN': '通知已送达', en: 'notice delivered' },
+  notice_undeliverable: { 'zh-CN': '通知无法送达', en: 'notice undeliverable' },
 };
 
 const incidentKind: Table<IncidentKind> = {
   lookup: { 'zh-CN': '自动核查失败', en: 'lookup failing' },
   compensation: { 'zh-CN': '撤销失败', en: 'compensation failing' },
   transfer_overdue: { 'zh-CN': '社保关系转移逾期未办结', en: 'social-insurance transfer overdue' },
+  notice: { 'zh-CN': '通知无法送达', en: 'notice undeliverable' },
 };
 
 export const LABELS = {
@@ -318,6 +350,8 @@ export const LABELS = {
   ledgerKind,
   ledgerItem,
   noticeStatus,
+  serviceMethod,
+  noticeEvent,
   stuckOrder,
   supervisorAction,
   incidentKind,

@@ -1,15 +1,29 @@
 /**
- * Notification outbox: rendered notices waiting for delivery. One document per case + event
- * (+ discriminator, e.g. the department) + channel + recipient, so a retried write never
- * sends twice.
+ * Notification outbox: rendered notices and their delivery (issue 14). One document per case +
+ * event (+ discriminator, e.g. the department) + channel + recipient, so a retried write never
+ * queues twice; the notice id is also the idempotency key the provider gets, so a retried send
+ * never delivers twice.
+ *
+ *   queued ──claim──▶ sending ──accepted──▶ sent ──receipt──▶ delivered
+ *      ▲                 │  (email: accepted = delivered)          ╲
+ *      └──transient error┘ (backoff; `sending` past its lease is claimable again)   failed
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Channel, Department, Locale, NoticeEvent } from '../domain/vocabulary';
+import { NOTICE_STATUSES, type NoticeStatus, type ServiceMethod } from '../domain/notice-delivery';
 
 export type NoticeRecipient =
   | { kind: 'applicant'; address: string }
   | { kind: 'department'; department: Department; address: string }
   | { kind: 'supervisors'; address: string };
+
+/** How a delivered notice was served: by its channel's provider, or recorded by a supervisor. */
+export interface NoticeService {
+  method: ServiceMethod;
+  /** Supervisor's id, for service recorded by hand. */
+  recordedBy?: string;
+  note?: string;
+}
 
 export interface NoticeDoc {
   _id: string;
@@ -20,8 +34,20 @@ export interface NoticeDoc {
   recipient: NoticeRecipient;
   subject: string;
   body: string;
-  status: 'queued' | 'sent' | 'failed';
+  /** SMS: the template's parameters (Tencent-style TemplateParamSet); the rendered body is kept too. */
+  templateParams?: string[];
+  status: NoticeStatus;
   createdAt: Date;
+  /** When the dispatcher may (next) take it; for `sending`, when its lease runs out. Absent on notices queued before issue 14. */
+  nextAttemptAt?: Date;
+  attempts?: number;
+  lastAttemptAt?: Date;
+  lastError?: string;
+  sentAt?: Date;
+  deliveredAt?: Date;
+  /** The provider's id (SMTP Message-ID, SMS SerialNo). */
+  providerMessageId?: string;
+  service?: NoticeService;
 }
 
 const noticeSchema = new Schema<NoticeDoc>(
@@ -34,13 +60,26 @@ const noticeSchema = new Schema<NoticeDoc>(
     recipient: { type: Schema.Types.Mixed, required: true },
     subject: { type: String, required: true },
     body: { type: String, required: true },
-    status: { type: String, required: true, enum: ['queued', 'sent', 'failed'] },
+    templateParams: { type: [String], default: undefined },
+    status: { type: String, required: true, enum: NOTICE_STATUSES },
     createdAt: { type: Date, required: true },
+    nextAttemptAt: { type: Date },
+    attempts: { type: Number },
+    lastAttemptAt: { type: Date },
+    lastError: { type: String },
+    sentAt: { type: Date },
+    deliveredAt: { type: Date },
+    providerMessageId: { type: String },
+    service: { type: Schema.Types.Mixed },
   },
   { collection: 'notices', versionKey: false },
 );
 noticeSchema.index({ caseId: 1, createdAt: 1 });
 noticeSchema.index({ status: 1, createdAt: 1 });
+// The dispatcher's claim: one channel's due notices (channel leads: FerretDB pushes its equality down).
+noticeSchema.index({ channel: 1, status: 1, nextAttemptAt: 1 });
+// Receipts name the provider's message id.
+noticeSchema.index({ providerMessageId: 1 });
 
 export function noticeModel(conn: Connection): Model<NoticeDoc> {
   return (conn.models.Notice as Model<NoticeDoc> | undefined) ?? conn.model<NoticeDoc>('Notice', noticeSchema);

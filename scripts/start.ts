@@ -186,6 +186,17 @@ async function main(): Promise<void> {
     await waitUntilReady(sim, async () => (await fetch(`${env.DEPARTMENT_SYSTEMS_URL}/healthz`)).ok, 60_000);
     keep({ name: 'simulator', first: sim, spawn: spawnSimulator });
   }
+  // The mail sink and its mailbox page (issue 14), unless notices go to an SMTP server you name.
+  let mailbox: string | undefined;
+  if (!process.env.SMTP_URL) {
+    say(`starting the mail sink (SMTP ${config.MAIL_SINK_HOST}:${config.MAIL_SINK_SMTP_PORT})…`);
+    env.SMTP_URL = `smtp://${config.MAIL_SINK_HOST}:${config.MAIL_SINK_SMTP_PORT}`;
+    mailbox = `http://${config.MAIL_SINK_HOST}:${config.MAIL_SINK_HTTP_PORT}/`;
+    const spawnSink = nodeChild('mail-sink', 'tools/mail-sink/main.ts');
+    const sink = spawnSink();
+    await waitUntilReady(sink, async () => (await fetch(`${mailbox}healthz`)).ok, 60_000);
+    keep({ name: 'mail-sink', first: sink, spawn: spawnSink });
+  }
   // The embedded identity provider, unless tokens come from a provider you run (AUTH_JWKS_URL):
   // the API then accepts its tokens and the dev secret's (npm run token) side by side.
   let identity: { issuer: string; logins: DemoLogin[] } | undefined;
@@ -241,7 +252,8 @@ async function main(): Promise<void> {
       `  Temporal UI    ${uiUrl ?? (clusterBins ? '(none with the cluster: point temporalio/ui at the gRPC address)' : '(external Temporal: see its own UI)')}`,
       `  Temporal gRPC  ${env.TEMPORAL_ADDRESS}${clusterBins && embeddedTemporal ? `   (Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL)` : ''}`,
       `  MongoDB        ${env.MONGODB_URI}`,
-      `  Simulator      ${env.DEPARTMENT_SYSTEMS_URL}`,
+      `  Simulator      ${env.DEPARTMENT_SYSTEMS_URL}   (SMS gateway too: ${env.SMS_GATEWAY_URL ?? env.DEPARTMENT_SYSTEMS_URL}/__sms/messages)`,
+      `  Mailbox        ${mailbox ?? `(notices go to ${env.SMTP_URL})`}${mailbox ? '   (development mail sink: every notice email sent)' : ''}`,
       `  Metrics        ${apiUrl}/metrics`,
       `  Logs           ${LOG_DIR}`,
       ...(identity

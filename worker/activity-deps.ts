@@ -6,6 +6,7 @@ import { createRegistersClient } from '../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../activities/notifications/renderer';
 import type { Config } from '../config/config';
 import { roundSettings } from '../temporal/admission-rounds';
+import { createDeliveryDeps, type DeliveryConfig } from '../activities/notifications/delivery-deps';
 
 export function createActivityDeps(
   mongo: Connection,
@@ -20,8 +21,10 @@ export function createActivityDeps(
     | 'OFFICE_CLOSE'
     | 'PUBLIC_NOTICE_MS'
     | 'ROUND_CLOSE_AFTER_MS'
-  >,
+  > &
+    DeliveryConfig,
 ): ActivityDeps {
+  const delivery = createDeliveryDeps(config);
   return {
     mongo,
     departmentSystems: createDepartmentSystemsClient({
@@ -32,5 +35,7 @@ export function createActivityDeps(
     registers: createRegistersClient({ baseUrl: config.DEPARTMENT_SYSTEMS_URL, timeoutMs: config.DEPARTMENT_SYSTEMS_TIMEOUT_MS }),
     ...(config.CAPACITY_DIR ? { capacityDir: config.CAPACITY_DIR } : {}),
     rounds: roundSettings(config),
+    contacts: delivery.contacts,
+    delivery,
   };
 }

@@ -12,6 +12,7 @@ import { ensurePostgresqlIndexes } from '../models/postgresql-indexes';
 import { createActivityDeps } from './activity-deps';
 import { ensureRoundSchedules, roundSettings } from '../temporal/admission-rounds';
 import { createWorker } from './create-worker';
+import { ensureNoticeDispatchers } from '../temporal/notice-dispatchers';
 import { createWorkerMetrics } from './metrics';
 import { freeLoopbackAddress, serveWorkerMetrics } from './metrics-server';
 import { installTemporalRuntime } from './runtime';
@@ -65,6 +66,11 @@ async function main(): Promise<void> {
   // once per round date still ahead; a Schedule that exists is left alone, so every worker may.
   const scheduled = await ensureRoundSchedules({ client: temporal, ...roundSettings(config) });
   if (scheduled.length > 0) logger.info({ scheduled }, 'admission-round schedules created');
+  // The notice dispatchers (issue 14): one per channel, started once whichever worker comes first.
+  if (config.NOTICE_DELIVERY) {
+    const dispatchers = await ensureNoticeDispatchers({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
+    logger.info({ dispatchers }, 'notice dispatchers running');
+  }
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   await worker.run();
   await metricsServer?.close();

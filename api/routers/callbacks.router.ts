@@ -1,17 +1,23 @@
 /**
- * Callbacks from the departments' systems (issue 14). No Bearer token: a department's system is
- * no person; it proves itself by signing the body with the shared secret
- * (REGISTER_CALLBACK_SECRET, HMAC-SHA256, header X-Register-Signature). Mounted before the token
- * check, like the public rankings.
+ * Callbacks from other systems (issue 14), mounted before the token check like the public
+ * rankings: a provider or a department's system is no person and has no token of ours; each
+ * proves itself by signing the raw body (kept by express.json, api/http/raw-body.ts) with a
+ * secret it shares with us, compared in constant time.
+ * - the SMS gateway's delivery receipts: X-Signature, SMS_CALLBACK_SECRET;
+ * - HR's completed social-insurance transfers: X-Register-Signature, REGISTER_CALLBACK_SECRET.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import type { Request } from 'express';
 import { Router } from 'express';
 import { z } from 'zod';
 import { relayTransferCompletion } from '../../app/commands/social-insurance-transfer-completed';
+import { recordSmsReceipts, SmsReceipt } from '../../app/commands/sms-receipts';
+import { smsCallbackSecret } from '../../config/config';
 import { CALLBACK_SIGNATURE_HEADER } from '../../domain/registers';
 import type { ApiDeps } from '../deps';
+import { rawBodyOf } from '../http/raw-body';
 import { addRoute } from '../http/route';
+import { HttpProblem } from '../problem';
 
 const TransferCompletionBody = z
   .strictObject({
@@ -23,27 +29,59 @@ const TransferCompletionBody = z
   })
   .meta({ id: 'TransferCompletion', description: 'HR’s system: a social-insurance transfer completed (§25)' });
 
-const SignatureHeader = z.object({
+const RegisterSignatureHeader = z.object({
   [CALLBACK_SIGNATURE_HEADER]: z
     .string()
     .meta({ description: '`sha256=` and the hex HMAC-SHA256 of the raw body under REGISTER_CALLBACK_SECRET' }),
 });
 
-/** The raw body express.json kept (api/app.ts): the signature is over the bytes, not a re-serialisation. */
-const rawBodyOf = (req: Request): Buffer | undefined => (req as Request & { rawBody?: Buffer }).rawBody;
-
 export function callbacksRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
+  const smsSecret = smsCallbackSecret(deps.config);
+
+  addRoute(router, registry, {
+    method: 'post',
+    path: '/callbacks/sms-receipts',
+    summary: 'SMS delivery receipts from the gateway (Tencent receipt shape; ext = our notice id), signed with X-Signature',
+    tag: 'callbacks',
+    headers: z.object({
+      'x-signature': z.string().meta({ description: 'sha256=<hex HMAC-SHA256 of the raw body with SMS_CALLBACK_SECRET>' }),
+    }),
+    body: z.array(SmsReceipt).max(1000),
+    responses: {
+      200: {
+        description: 'Taken (receipts naming no notice of ours are acknowledged and ignored)',
+        schema: z.object({
+          result: z.literal(0),
+          errmsg: z.string(),
+          delivered: z.number(),
+          failed: z.number(),
+          unknown: z.number(),
+        }),
+      },
+      401: { description: 'Missing or wrong signature' },
+    },
+    handler: async ({ body, req }) => {
+      if (!smsSecret) throw new HttpProblem(401, 'bad-signature', 'Receipts are not taken: SMS_CALLBACK_SECRET is not set');
+      const expected = Buffer.from(`sha256=${createHmac('sha256', smsSecret).update(rawBodyOf(req)).digest('hex')}`);
+      const given = Buffer.from(req.get('x-signature') ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        throw new HttpProblem(401, 'bad-signature', 'The receipt signature is missing or wrong');
+      const outcome = await recordSmsReceipts(deps, body);
+      return { status: 200, body: { result: 0, errmsg: 'OK', ...outcome } };
+    },
+  });
+
   addRoute(router, registry, {
     method: 'post',
     path: '/callbacks/social-insurance-transfers',
     summary: 'HR’s system reports a completed social-insurance transfer; the case is told (signed by HR, no token)',
     tag: 'callbacks',
-    headers: SignatureHeader,
+    headers: RegisterSignatureHeader,
     body: TransferCompletionBody,
     responses: {
       204: { description: 'Relayed to the case' },
-      403: { description: 'Signature missing or wrong, or callbacks not configured' },
+      401: { description: 'Signature missing or wrong, or callbacks not configured' },
       404: { description: 'No such case (or it no longer waits)' },
     },
     handler: async ({ body, req }) => {

@@ -19,6 +19,7 @@ import { auditCsv } from '../http/audit-csv';
 import { requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import { addDashboardRoute } from './supervisor-dashboard.route';
+import { addSupervisorNoticeRoutes } from './supervisor-notices.route';
 import { AreaQuery, CaseIdParams, CaseStepParams, Limit } from '../schemas/common';
 
 /** How much later a step is due (extend_deadline): a minute to 90 days. */
@@ -253,6 +254,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
   });
 
   addDashboardRoute(router, registry, deps);
+  addSupervisorNoticeRoutes(router, registry, deps);
 
   return router;
 }

@@ -27,9 +27,13 @@ export async function relayTransferCompletion(
 ): Promise<void> {
   const secret = deps.config.REGISTER_CALLBACK_SECRET;
   if (!secret)
-    throw new AppError('forbidden', 'callbacks-disabled', 'Register callbacks are not configured (REGISTER_CALLBACK_SECRET)');
+    throw new AppError(
+      'unauthenticated',
+      'callbacks-disabled',
+      'Register callbacks are not configured (REGISTER_CALLBACK_SECRET)',
+    );
   if (!input.rawBody || !validTransferSignature(secret, input.rawBody, input.signature))
-    throw new AppError('forbidden', 'bad-signature', 'The callback signature does not match');
+    throw new AppError('unauthenticated', 'bad-signature', 'The callback signature does not match');
   const { caseId, recordId, completedAt } = input.completion;
   try {
     await withTemporalDeadline(deps, () =>

@@ -7,6 +7,7 @@ import { noticeModel } from '../../models/notice.model';
 import type { SupervisorActor } from '../actor';
 import { existingCase } from '../case-store';
 import type { AppDeps } from '../deps';
+import type { NoticeStatus } from '../../domain/notice-delivery';
 
 export interface SupervisorNoticeView {
   event: string;
@@ -14,8 +15,15 @@ export interface SupervisorNoticeView {
   recipient: string;
   department?: string;
   subject: string;
-  status: 'queued' | 'sent' | 'failed';
+  status: NoticeStatus;
   createdAt: string;
+  attempts?: number;
+  lastError?: string;
+  deliveredAt?: string;
+  /** How it was served: its channel, or post / in person recorded by a supervisor. */
+  servedBy?: string;
+  /** The notice's id: what recording service by post / in person names. */
+  noticeId: string;
 }
 
 export async function caseNoticesForSupervisor(
@@ -32,5 +40,10 @@ export async function caseNoticesForSupervisor(
     subject: n.subject,
     status: n.status,
     createdAt: n.createdAt.toISOString(),
+    ...(n.attempts ? { attempts: n.attempts } : {}),
+    ...(n.lastError ? { lastError: n.lastError } : {}),
+    ...(n.deliveredAt ? { deliveredAt: n.deliveredAt.toISOString() } : {}),
+    ...(n.service ? { servedBy: n.service.method } : {}),
+    noticeId: n._id,
   }));
 }

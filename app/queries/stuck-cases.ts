@@ -10,10 +10,12 @@ import type { Area } from '../../domain/capacity';
 import { DEPARTMENTS, type Department, type Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import type { AppDeps } from '../deps';
-import { Incident, incidentsOf } from '../views/incidents';
+import { Incident, incidentsOf, noticeIncident } from '../views/incidents';
+import { noticeModel } from '../../models/notice.model';
 import { decodeCursor, InstantAndId, pageOf, type Page } from '../page-cursor';
 
-export const STUCK_REASONS = ['overdue', 'stale', 'supplement_past_due', 'failing_checks'] as const;
+/** undelivered_notices: a notice of the case could not be delivered after its retries (issue 14), open case or not. */
+export const STUCK_REASONS = ['overdue', 'stale', 'supplement_past_due', 'failing_checks', 'undelivered_notices'] as const;
 export type StuckReason = (typeof STUCK_REASONS)[number];
 /** oldest: the longest without progress first (the default); newest: the most recent progress first. */
 export const STUCK_ORDERS = ['oldest', 'newest'] as const;
@@ -82,15 +84,34 @@ export function stuckFilter(input: Omit<StuckCasesInput, 'limit' | 'cursor' | 'o
       filter.failingChecks = input.department ?? trusted({ $in: [...DEPARTMENTS, 'compensation'] });
       unwind = 'failingChecks';
       break;
+    case 'undelivered_notices':
+      // Ended cases too: a decision letter not delivered is what ends a case's business last.
+      delete filter.open;
+      unwind = 'pendingDepartments';
+      break;
   }
   if (input.route) filter.route = input.route;
   if (input.area) filter.area = input.area;
   return { filter, unwind };
 }
 
+/** Notices given up on (and not served another way), by case: the incidents of `undelivered_notices`. */
+async function undeliveredByCase(deps: AppDeps, department?: Department): Promise<Map<string, Incident[]>> {
+  const failed = await noticeModel(deps.mongo)
+    .find({ status: 'failed', ...(department ? { 'recipient.department': department } : {}) })
+    .sort({ createdAt: 1, _id: 1 })
+    .limit(10_000)
+    .lean();
+  const byCase = new Map<string, Incident[]>();
+  for (const n of failed) byCase.set(n.caseId, [...(byCase.get(n.caseId) ?? []), noticeIncident(n)]);
+  return byCase;
+}
+
 export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise<StuckCases> {
   const cases = caseModel(deps.mongo);
   const { filter, unwind } = stuckFilter(input);
+  const undelivered = input.reason === 'undelivered_notices' ? await undeliveredByCase(deps, input.department) : undefined;
+  if (undelivered) filter._id = trusted({ $in: [...undelivered.keys()] });
   const pageFilter = { ...filter };
   const newest = input.order === 'newest';
   const after = newest ? '$lt' : '$gt';
@@ -117,8 +138,24 @@ export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise
   const page = pageOf(
     docs,
     input.limit,
-    (c) => StuckItem.parse({ ...c, caseId: c._id, incidents: incidentsOf(c), supplementDueAt: c.supplementDueAt?.toISOString() }),
+    (c) =>
+      StuckItem.parse({
+        ...c,
+        caseId: c._id,
+        incidents: [...incidentsOf(c), ...(undelivered?.get(c._id) ?? [])],
+        supplementDueAt: c.supplementDueAt?.toISOString(),
+      }),
     (c) => [c.lastProgressDate.toISOString(), c._id],
   );
-  return { ...page, total, countsByDepartment: Object.fromEntries(counts.map((r) => [r._id, r.n])) };
+  const byDepartment = undelivered ? noticeCounts(undelivered) : Object.fromEntries(counts.map((r) => [r._id, r.n]));
+  return { ...page, total, countsByDepartment: byDepartment };
+}
+
+/** Cases with an undelivered notice per department it was addressed to (applicant notices count as `applicant`). */
+function noticeCounts(undelivered: Map<string, Incident[]>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const incidents of undelivered.values()) {
+    for (const whose of new Set(incidents.map((i) => i.department ?? 'applicant'))) counts[whose] = (counts[whose] ?? 0) + 1;
+  }
+  return counts;
 }

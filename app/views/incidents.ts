@@ -7,16 +7,22 @@
 import { z } from 'zod';
 import type { CaseState } from '../../domain/case-state';
 import { RESERVATION_KINDS } from '../../domain/codes';
-import { DEPARTMENTS } from '../../domain/vocabulary';
+import { CHANNELS, DEPARTMENTS, NOTICE_EVENTS } from '../../domain/vocabulary';
+import { isDecisionLetter } from '../../domain/notice-delivery';
+import type { NoticeDoc } from '../../models/notice.model';
 
-/** transfer_overdue: HR has not completed a settled case's social-insurance transfer by its deadline (issue 14). */
-export const INCIDENT_KINDS = ['lookup', 'compensation', 'transfer_overdue'] as const;
+/**
+ * transfer_overdue: HR has not completed a settled case's social-insurance transfer by its deadline;
+ * notice: a notice that could not be delivered after its retries (both issue 14).
+ */
+export const INCIDENT_KINDS = ['lookup', 'compensation', 'transfer_overdue', 'notice'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export const Incident = z
   .object({
     kind: z.enum(INCIDENT_KINDS),
-    department: z.enum(DEPARTMENTS),
+    /** Whose lookup or compensation; for a notice, the department it was addressed to, if one. */
+    department: z.enum(DEPARTMENTS).optional(),
     /** compensation: the reservation being released. */
     reservationKind: z.enum(RESERVATION_KINDS).optional(),
     /** The last failure's message, as the failing system or activity gave it. */
@@ -25,6 +31,11 @@ export const Incident = z
     rounds: z.number().int(),
     since: z.string().optional(),
     lastAt: z.string().optional(),
+    /** notice: which one, and whether it is a decision letter that must now be served by post or in person. */
+    noticeId: z.string().optional(),
+    event: z.enum(NOTICE_EVENTS).optional(),
+    channel: z.enum(CHANNELS).optional(),
+    needsServiceByOtherMeans: z.boolean().optional(),
   })
   .meta({ id: 'Incident' });
 export type Incident = z.infer<typeof Incident>;
@@ -63,4 +74,22 @@ export function incidentsOf(
         ]
       : [];
   return [...lookups, ...compensations, ...transfer];
+}
+
+/** A notice given up on, as an incident: its last error and attempts; a decision letter asks for service another way. */
+export function noticeIncident(
+  n: Pick<NoticeDoc, '_id' | 'event' | 'channel' | 'recipient' | 'lastError' | 'attempts' | 'createdAt' | 'lastAttemptAt'>,
+): Incident {
+  return {
+    kind: 'notice',
+    ...(n.recipient.kind === 'department' ? { department: n.recipient.department } : {}),
+    error: n.lastError ?? '',
+    rounds: n.attempts ?? 0,
+    since: n.createdAt.toISOString(),
+    ...(n.lastAttemptAt ? { lastAt: n.lastAttemptAt.toISOString() } : {}),
+    noticeId: n._id,
+    event: n.event,
+    channel: n.channel,
+    needsServiceByOtherMeans: n.recipient.kind === 'applicant' && isDecisionLetter(n.event),
+  };
 }

@@ -5,6 +5,7 @@
  * are not part of the view.
  */
 import { z } from 'zod';
+import { appealDeadlines, isDecisionLetter, NOTICE_STATUSES, SERVICE_METHODS } from '../../domain/notice-delivery';
 import { CHANNELS, LOCALES, NOTICE_EVENTS } from '../../domain/vocabulary';
 import type { NoticeDoc } from '../../models/notice.model';
 
@@ -15,10 +16,20 @@ export const ApplicantNoticeView = z
     locale: z.enum(LOCALES),
     subject: z.string(),
     body: z.string().meta({ description: 'As rendered: plain text for SMS, an HTML letter for email' }),
-    status: z
-      .enum(['queued', 'sent', 'failed'])
-      .meta({ description: 'Delivery status as stored; failed = the notice could not be rendered or sent' }),
+    status: z.enum(NOTICE_STATUSES).meta({
+      description:
+        'queued / sending: not yet sent; sent: the provider took it; delivered: received (proof of service); failed: could not be rendered or delivered',
+    }),
     createdAt: z.string(),
+    deliveredAt: z.string().optional().meta({ description: 'When it was received (proof of service, 送达)' }),
+    servedBy: z.enum(SERVICE_METHODS).optional().meta({ description: 'How it was served: its channel, or by post / in person' }),
+    appealDeadlines: z
+      .object({ receivedOn: z.string(), reconsiderationBy: z.string(), litigationBy: z.string() })
+      .optional()
+      .meta({
+        description:
+          'A delivered decision letter: the last days to apply for reconsideration (60 days) and to sue (6 months), counted from its receipt',
+      }),
   })
   .meta({ id: 'ApplicantNotice' });
 export type ApplicantNoticeView = z.infer<typeof ApplicantNoticeView>;
@@ -32,5 +43,13 @@ export function applicantNoticeView(n: NoticeDoc): ApplicantNoticeView {
     body: n.body,
     status: n.status,
     createdAt: n.createdAt.toISOString(),
+    ...(n.deliveredAt
+      ? {
+          deliveredAt: n.deliveredAt.toISOString(),
+          ...(n.service ? { servedBy: n.service.method } : {}),
+          // The appeal periods run from receipt: only a delivered letter has dates to show.
+          ...(isDecisionLetter(n.event) ? { appealDeadlines: appealDeadlines(n.deliveredAt.toISOString()) } : {}),
+        }
+      : {}),
   });
 }

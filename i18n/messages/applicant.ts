@@ -157,6 +157,12 @@ export const zhCN = {
   // ---- notice letter ----
   apNoticeTitle: '通知',
   apNoticeSent: '发送时间',
+  apNoticeDelivered: '送达时间',
+  apNoticeNotDelivered: '尚未送达',
+  apNoticeServedBy: '送达方式',
+  apAppealDeadlines:
+    '本决定书于 {receivedOn} 送达：申请行政复议的期限至 {reconsiderationBy}，提起行政诉讼的期限至 {litigationBy}。',
+  apAppealFromReceipt: '决定书尚未送达：上述期限自您收到决定书之日起计算。',
   apBackToCase: '返回申请',
   // ---- withdraw ----
   apWithdrawTitle: '撤回申请',
@@ -324,6 +330,12 @@ export const en: Catalogue<typeof zhCN> = {
   apEvent_other: 'Progress',
   apNoticeTitle: 'Notice',
   apNoticeSent: 'Sent',
+  apNoticeDelivered: 'Delivered',
+  apNoticeNotDelivered: 'not yet delivered',
+  apNoticeServedBy: 'Served by',
+  apAppealDeadlines:
+    'This decision was delivered on {receivedOn}: you may apply for reconsideration until {reconsiderationBy} and bring a lawsuit until {litigationBy}.',
+  apAppealFromReceipt: 'The decision has not been delivered yet: these periods run from the day you receive it.',
   apBackToCase: 'Back to the application',
   apWithdrawTitle: 'Withdraw your application',
   apWithdrawWarning:

@@ -102,6 +102,12 @@ export interface AppStack {
   readonly extraWorkers: ManagedProcess[];
   api: ManagedProcess;
   simulator: ManagedProcess;
+  /** The mail sink (issue 14): the SMTP server notices go to, and its mailbox page. */
+  mailSink: ManagedProcess;
+  readonly mailboxUrl: string;
+  /** Stops the mail sink (an SMTP outage) until startMailSink(). */
+  stopMailSink(): Promise<void>;
+  startMailSink(): Promise<void>;
   /** A Bearer token for this stack's API. */
   token(caller: Caller): Promise<string>;
   /** A Temporal client on this stack's server (one connection, reconnecting on its own). */
@@ -219,6 +225,7 @@ async function startAll(
   if (cluster && !persistent)
     throw new Error('temporalPersistence: false is the dev server without a file; a cluster always persists');
   const [apiPort, simPort] = await Promise.all([freePort(), freePort()]);
+  const [sinkSmtpPort, sinkHttpPort] = await Promise.all([freePort(), freePort()]);
   const temporalOpts = {
     binary: bins.temporal,
     port: 0,
@@ -294,6 +301,14 @@ async function startAll(
     REGISTER_CALLBACK_SECRET: randomBytes(32).toString('base64url'),
     SIMULATOR_CALLBACK_URL: `${apiUrl}/api/v1/callbacks/social-insurance-transfers`,
     SIMULATOR_TRANSFER_DELAY_MS: '1000',
+    // Notice delivery (issue 14): the stack's own mail sink; receipts signed with a secret of its own.
+    SMTP_URL: `smtp://127.0.0.1:${sinkSmtpPort}`,
+    MAIL_SINK_SMTP_PORT: String(sinkSmtpPort),
+    MAIL_SINK_HTTP_PORT: String(sinkHttpPort),
+    SMS_CALLBACK_SECRET: randomBytes(24).toString('base64url'),
+    NOTICE_RETRY_BASE_MS: '1000',
+    NOTICE_RETRY_MAX_MS: '5000',
+    NOTICE_MAX_ATTEMPTS: '100',
     ...(opts.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: opts.workflowBundlePath } : {}),
     ...(pgDatabaseUrl ? { FERRETDB_POSTGRESQL_URL: pgDatabaseUrl } : {}),
     ...opts.env,
@@ -339,6 +354,13 @@ async function startAll(
     return proc;
   };
   const simulator = node('simulator', 'tools/simulator/main.ts');
+  const mailboxUrl = `http://127.0.0.1:${sinkHttpPort}/`;
+  const startMailSink = async (): Promise<ManagedProcess> => {
+    const proc = node('mail-sink', 'tools/mail-sink/main.ts');
+    await waitUntilReady(proc, async () => (await fetch(`${mailboxUrl}healthz`)).ok, 120_000);
+    return proc;
+  };
+  const mailSink = await startMailSink();
   const [worker, , api] = await Promise.all([
     startWorker(),
     waitUntilReady(simulator, async () => (await fetch(`${simulatorUrl}/healthz`)).ok, 120_000),
@@ -368,6 +390,14 @@ async function startAll(
     extraWorkers: [],
     api,
     simulator,
+    mailSink,
+    mailboxUrl,
+    async stopMailSink() {
+      await stack.mailSink.stop(5000);
+    },
+    async startMailSink() {
+      stack.mailSink = await startMailSink();
+    },
     token: (caller) => mintToken(caller, { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     client: getClient,
     async startWorker() {
@@ -402,13 +432,29 @@ async function startAll(
       stack.ferretdb = await launchFerretdb(); // the same port and SQLite directory as before
     },
     logTails(lines = 15) {
-      return [stack.temporal.proc, stack.ferretdb.proc, stack.simulator, stack.worker, ...stack.extraWorkers, stack.api]
+      return [
+        stack.temporal.proc,
+        stack.ferretdb.proc,
+        stack.simulator,
+        stack.mailSink,
+        stack.worker,
+        ...stack.extraWorkers,
+        stack.api,
+      ]
         .map((p) => `--- ${p.name} (${p.logFile})\n${tailLog(p.logFile, lines)}`)
         .join('\n');
     },
     async stop() {
       await connection?.close().catch(() => undefined);
-      const procs = [stack.api, ...stack.extraWorkers, stack.worker, stack.simulator, stack.ferretdb.proc, stack.temporal.proc];
+      const procs = [
+        stack.api,
+        ...stack.extraWorkers,
+        stack.worker,
+        stack.simulator,
+        stack.mailSink,
+        stack.ferretdb.proc,
+        stack.temporal.proc,
+      ];
       for (const p of procs) await p.stop(5000);
       for (const f of afterStop) await f().catch(() => undefined);
     },

@@ -397,3 +397,74 @@ async function workflowView(client: Client, caseId: string): Promise<WorkflowVie
   }
   return { status };
 }
+
+// ---- notice delivery (issue 14): exactly one delivered message per notice
+
+/** What the delivery invariant reads: the outbox, what the providers kept, and the proofs of service. */
+export interface DeliverySnapshot {
+  notices: Array<{ _id: string; caseId: string; channel: string; status: string; attempts?: number }>;
+  /** The mail sink's letters (one per Message-ID), with the notice id they carry. */
+  letters: Array<{ _id: string; noticeId?: string }>;
+  /** The SMS gateway's messages (one per app + SessionContext + phone). */
+  texts: Array<{ _id: string; sessionContext: string }>;
+  /** `notice_delivered` audit lines. */
+  deliveredLines: Array<{ _id: string; caseId: string; data?: Record<string, unknown> }>;
+}
+
+/**
+ * Every notice that was rendered is delivered, by exactly one message at its provider, with
+ * exactly one proof of service; no provider holds a message for a notice we do not have.
+ */
+export function checkDeliveredOnce(s: DeliverySnapshot): Violation[] {
+  const out: Violation[] = [];
+  const lettersBy = groupBy(
+    s.letters.filter((l) => l.noticeId),
+    (l) => l.noticeId!,
+  );
+  const textsBy = groupBy(s.texts, (t) => t.sessionContext);
+  const proofsBy = groupBy(s.deliveredLines, (l) => String(l.data?.noticeId));
+  const ids = new Set(s.notices.map((n) => n._id));
+  for (const n of s.notices) {
+    // A notice that could not be rendered never went out (failed without an attempt): nothing to deliver.
+    if (n.status === 'failed' && !n.attempts) continue;
+    if (n.status !== 'delivered') out.push({ rule: 'notice-undelivered', caseId: n.caseId, detail: `${n._id} is ${n.status}` });
+    const sent = (n.channel === 'email' ? lettersBy : textsBy).get(n._id)?.length ?? 0;
+    if (sent !== 1)
+      out.push({
+        rule: sent === 0 ? 'message-missing' : 'message-duplicated',
+        caseId: n.caseId,
+        detail: `${sent} ${n.channel} messages for ${n._id}`,
+      });
+    const proofs = proofsBy.get(n._id)?.length ?? 0;
+    if (n.status === 'delivered' && proofs !== 1)
+      out.push({ rule: 'proof-of-service', caseId: n.caseId, detail: `${proofs} notice_delivered lines for ${n._id}` });
+  }
+  for (const [id] of [...lettersBy, ...textsBy])
+    if (!ids.has(id)) out.push({ rule: 'message-unexpected', detail: `a provider holds a message for unknown notice ${id}` });
+  return out;
+}
+
+/** Reads the delivery snapshot: the engine's database, and the mail sink's and the simulator's on the same server. */
+export async function loadDeliverySnapshot(mongo: Connection): Promise<DeliverySnapshot> {
+  const lean = { lean: true } as const;
+  const sink = mongo.useDb('mail_sink', { useCache: true });
+  const sim = mongo.useDb('department_systems', { useCache: true });
+  const [notices, letters, texts, deliveredLines] = await Promise.all([
+    noticeModel(mongo).find({}, { _id: 1, caseId: 1, channel: 1, status: 1, attempts: 1 }, lean),
+    sink
+      .collection('received_mail')
+      .find({}, { projection: { _id: 1, noticeId: 1 } })
+      .toArray(),
+    sim
+      .collection('sms_messages')
+      .find({}, { projection: { _id: 1, sessionContext: 1 } })
+      .toArray(),
+    auditEventModel(mongo).find({ type: 'notice_delivered' }, { _id: 1, caseId: 1, data: 1 }, lean),
+  ]);
+  return {
+    notices: notices as DeliverySnapshot['notices'],
+    letters: letters as unknown as DeliverySnapshot['letters'],
+    texts: texts as unknown as DeliverySnapshot['texts'],
+    deliveredLines: deliveredLines as DeliverySnapshot['deliveredLines'],
+  };
+}

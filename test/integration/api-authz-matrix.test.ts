@@ -174,6 +174,16 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/rounds/{roundId}': { call: (fx) => ({ path: `/api/v1/rounds/${fx.roundId}` }), expect: PUBLIC },
   // A round nobody announced: every signed-in caller gets past the access checks to the 404, and nothing changes.
   // Issue 14: HR's callback carries no token but a signature; unsigned, everyone is refused.
+  // Issue 14: the SMS gateway's receipts carry no token but a signature; unsigned, everyone is refused.
+  'POST /api/v1/callbacks/sms-receipts': {
+    call: (fx) => ({
+      path: '/api/v1/callbacks/sms-receipts',
+      body: [
+        { sid: 'forged', ext: `${fx.caseId}:case_received:case:sms:applicant`, mobile: '13800000000', report_status: 'SUCCESS' },
+      ],
+    }),
+    expect: { none: 401, badToken: 401, owner: 401, otherApplicant: 401, stepOfficer: 401, otherOfficer: 401, supervisor: 401 },
+  },
   'POST /api/v1/callbacks/social-insurance-transfers': {
     call: (fx) => ({
       path: '/api/v1/callbacks/social-insurance-transfers',
@@ -185,7 +195,7 @@ const MATRIX: Record<string, Entry> = {
         completedAt: '2026-12-01T00:00:00Z',
       },
     }),
-    expect: { none: 403, badToken: 403, owner: 403, otherApplicant: 403, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
+    expect: { none: 401, badToken: 401, owner: 401, otherApplicant: 401, stepOfficer: 401, otherOfficer: 401, supervisor: 401 },
   },
   'POST /api/v1/rounds/{roundId}/objections': {
     call: () => ({ path: '/api/v1/rounds/1999-9/objections', body: { entryId: 'beilin-1', reason: 'matrix' } }),

@@ -8,12 +8,12 @@ import { startStack, type TestStack } from '../support/stack';
 import { isWebPath } from '../../web/router';
 
 /** The JSON API's only operations without a token: the published admission rankings (公示, issue 13). */
-const PUBLIC_API = [
-  'GET /api/v1/rounds',
-  'GET /api/v1/rounds/{roundId}',
-  // Signed by HR's system with the shared secret instead of a token (issue 14).
-  'POST /api/v1/callbacks/social-insurance-transfers',
-];
+const PUBLIC_API = ['GET /api/v1/rounds', 'GET /api/v1/rounds/{roundId}'];
+/** Callbacks (issue 14): no Bearer token, a signature header of their own instead. */
+const SIGNED_API: Record<string, string> = {
+  'POST /api/v1/callbacks/sms-receipts': 'x-signature',
+  'POST /api/v1/callbacks/social-insurance-transfers': 'x-register-signature',
+};
 
 describe('API: OpenAPI document, docs page, health and metrics', () => {
   let stack: TestStack;
@@ -62,11 +62,20 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
         if (
           path.startsWith('/api/v1/') &&
           !['/api/v1/openapi.json', '/api/v1/docs'].includes(path) &&
-          !PUBLIC_API.includes(where)
+          !PUBLIC_API.includes(where) &&
+          !(where in SIGNED_API)
         ) {
           assert.ok(secured, `${where} requires a Bearer token`);
         }
         if (PUBLIC_API.includes(where)) assert.ok(!secured, `${where} is public: the published rankings (公示, issue 13)`);
+        if (where in SIGNED_API) {
+          const params = (op as { parameters?: Array<{ in: string; name: string }> }).parameters ?? [];
+          assert.ok(
+            params.some((p) => p.in === 'header' && p.name === SIGNED_API[where]),
+            `${where} documents its signature header`,
+          );
+          assert.ok(op.responses['401'], `${where} documents the 401 of a wrong signature`);
+        }
       }
     }
   });
@@ -97,11 +106,14 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
     assert.ok(notices.responses['404'], 'another person’s case is a documented 404');
     const notice = doc.components.schemas.ApplicantNotice!;
     assert.deepEqual(Object.keys(notice.properties as object).sort(), [
+      'appealDeadlines',
       'body',
       'channel',
       'createdAt',
+      'deliveredAt',
       'event',
       'locale',
+      'servedBy',
       'status',
       'subject',
     ]);

@@ -3,6 +3,7 @@
  * SLA reminds the department, past 100 % escalates to supervisors and flags the case overdue in
  * its search attributes and read model; a supervisor can extend the deadline.
  */
+import { loadDepartmentContacts } from '../../policy/department-contacts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { caseModel } from '../../models/case.model';
@@ -49,12 +50,17 @@ describe('officer deadlines', () => {
 
     const notices = await noticesOf(stack, input.caseId);
     const reminder = notices.filter((n) => n.event === 'officer_reminder');
+    // Staff are notified at their desks' real addresses, from the department contact table (issue 14).
+    const contacts = loadDepartmentContacts();
     assert.deepEqual(reminder.map((n) => `${n.channel}:${n.recipient.kind}:${n.recipient.address}`).sort(), [
-      'email:department:inbox:police',
-      'sms:department:inbox:police',
+      `email:department:${contacts.departments.police.email}`,
+      `sms:department:${contacts.departments.police.phone}`,
     ]);
     const escalation = notices.filter((n) => n.event === 'escalation');
-    assert.deepEqual(escalation.map((n) => `${n.channel}:${n.recipient.kind}`).sort(), ['email:supervisors', 'sms:supervisors']);
+    assert.deepEqual(escalation.map((n) => `${n.channel}:${n.recipient.kind}:${n.recipient.address}`).sort(), [
+      `email:supervisors:${contacts.supervisors.email}`,
+      `sms:supervisors:${contacts.supervisors.phone}`,
+    ]);
     const trail = await auditTrail(stack, input.caseId);
     assert.deepEqual(
       trail.filter((e) => e.type === 'reminder' || e.type === 'escalation').map((e) => `${e.type}:${e.department}`),

@@ -191,7 +191,7 @@ describe('registers through the departments’ systems', () => {
         status: 'completed',
         completedAt: '2026-12-01T00:00:00Z',
       });
-    assert.equal(res.status, 403);
+    assert.equal(res.status, 401);
     assert.match(res.body.type, /bad-signature$/);
   });
 });

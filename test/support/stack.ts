@@ -28,6 +28,9 @@ import { createWorkerMetrics, type WorkerMetrics } from '../../worker/metrics';
 import { installTemporalRuntime } from '../../worker/runtime';
 import { roundSettings } from '../../temporal/admission-rounds';
 import { testRounds, type TestRounds } from './round-files';
+import { startDeliveryHarness, type DeliveryHarness } from './delivery';
+import { DEVELOPMENT_SMS_CALLBACK_SECRET } from '../../config/config';
+import { ensureNoticeDispatchers, stopNoticeDispatchers } from '../../temporal/notice-dispatchers';
 import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
 
 export interface Faults {
@@ -69,6 +72,9 @@ export interface TestStack {
   /** Starts a worker again after `stopWorker`. */
   startWorker(): Promise<void>;
   close(): Promise<void>;
+  /** With `delivery`: the mail sink, and the API's own URL (the SMS receipts' callback goes there). */
+  delivery?: DeliveryHarness;
+  apiUrl?: string;
 }
 
 export interface StackOptions {
@@ -91,6 +97,8 @@ export interface StackOptions {
    * whether HR calls back (default true; false: the case must poll).
    */
   transfer?: { delayMs?: number; callback?: boolean };
+  /** Deliver notices (issue 14): a mail sink, the SMS receipts' callback on a listening API, the dispatchers running. */
+  delivery?: boolean;
 }
 
 export async function startStack(name: string, opts: StackOptions = {}): Promise<TestStack> {
@@ -107,9 +115,28 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     serverSelectionTimeoutMS: 5000,
   });
   await seedDepartmentSystems(simMongo, opts.people);
-  // The API listens too (below), so HR's completion callback reaches it over real HTTP.
-  const registerSettings: RegisterSettings = { transferDelayMs: opts.transfer?.delayMs ?? 300 };
-  const simServer: Server = createServer(createSimulatorApp({ conn: simMongo, registers: registerSettings }));
+  // The API listens (its app bound below), so HR's completion callback and the SMS gateway's
+  // receipts reach it over real HTTP.
+  const late: { app?: Express } = {};
+  const apiServer: Server = createServer((req, res) => late.app?.(req, res));
+  await new Promise<void>((resolve) => apiServer.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
+  const registerSettings: RegisterSettings = {
+    transferDelayMs: opts.transfer?.delayMs ?? 300,
+    ...(opts.transfer?.callback !== false
+      ? { callback: { url: `${apiUrl}/api/v1/callbacks/social-insurance-transfers`, secret: TEST_CALLBACK_SECRET } }
+      : {}),
+  };
+  const sms = opts.delivery
+    ? {
+        callbackUrl: `${apiUrl}/api/v1/callbacks/sms-receipts`,
+        callbackSecret: DEVELOPMENT_SMS_CALLBACK_SECRET,
+        receiptDelayMs: 200,
+      }
+    : undefined;
+  const simServer: Server = createServer(
+    createSimulatorApp({ conn: simMongo, registers: registerSettings, ...(sms ? { sms } : {}) }),
+  );
   await new Promise<void>((resolve) => simServer.listen(0, '127.0.0.1', resolve));
   const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
 
@@ -134,7 +161,11 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     ...(opts.rounds ? {} : { ROUND_CLOSE_AFTER_MS: '1000' }),
     ...opts.env,
   });
+  const delivery = opts.delivery
+    ? await startDeliveryHarness({ database: `test_mail_${name.replace(/\W/g, '_')}_${suffix}`, simulatorUrl, config })
+    : undefined;
   const deps = {
+    ...(delivery ? { delivery: delivery.deps, contacts: delivery.deps.contacts } : {}),
     mongo,
     departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
     registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
@@ -156,6 +187,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     });
   let worker = await newWorker();
   let workerRun: Promise<void> | undefined = worker.run();
+  if (delivery) await ensureNoticeDispatchers({ client, taskQueue, runForMs: 10_000 });
   const stopWorker = async () => {
     if (!workerRun) return;
     worker.shutdown();
@@ -175,14 +207,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     temporal: client,
     mongo,
   });
-  const apiServer: Server = createServer(app);
-  await new Promise<void>((resolve) => apiServer.listen(0, '127.0.0.1', resolve));
-  if (opts.transfer?.callback !== false) {
-    registerSettings.callback = {
-      url: `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}/api/v1/callbacks/social-insurance-transfers`,
-      secret: TEST_CALLBACK_SECRET,
-    };
-  }
+  late.app = app;
   const stack: TestStack = {
     app,
     config,
@@ -196,6 +221,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     ...(workerMetrics ? { workerMetrics } : {}),
     simulatorUrl,
     simMongo,
+    ...(delivery ? { delivery, apiUrl } : {}),
     async faults(f?: Faults) {
       const res = await fetch(
         `${simulatorUrl}/__faults`,
@@ -219,7 +245,9 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
         // visibility unavailable: the rounds stay until their date, harmless to other tests
       }
       await Promise.allSettled(running.map((id) => client.workflow.getHandle(id).terminate('test stack closed')));
+      if (delivery) await stopNoticeDispatchers(client, taskQueue);
       await stopWorker();
+      await delivery?.close();
       await new Promise((resolve) => simServer.close(resolve));
       apiServer.closeAllConnections();
       await new Promise((resolve) => apiServer.close(resolve));

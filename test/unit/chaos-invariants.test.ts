@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkInvariants, noticeKey, type Snapshot } from '../chaos/invariants';
+import { checkDeliveredOnce, checkInvariants, noticeKey, type DeliverySnapshot, type Snapshot } from '../chaos/invariants';
 
 const SETTLED = '11111111-1111-4111-8111-111111111111';
 const REJECTED = '22222222-2222-4222-8222-222222222222';
@@ -291,5 +291,54 @@ describe('chaos invariant checker', () => {
       { caseId: REJECTED, register: 'provisional_registration', status: 'undone', request: { item: 'household' } },
     ];
     assert.deepEqual(checkInvariants(s), []);
+  });
+});
+
+describe('chaos invariant: exactly one delivered message per notice (issue 14)', () => {
+  const CASE = '44444444-4444-4444-8444-444444444444';
+  const id = (channel: string) => `${CASE}:case_received:case:${channel}:applicant`;
+  const clean = (): DeliverySnapshot => ({
+    notices: [
+      { _id: id('email'), caseId: CASE, channel: 'email', status: 'delivered', attempts: 3 },
+      { _id: id('sms'), caseId: CASE, channel: 'sms', status: 'delivered', attempts: 1 },
+      // Could not be rendered: never sent, nothing to deliver.
+      { _id: `${CASE}:settled:case:email:applicant`, caseId: CASE, channel: 'email', status: 'failed' },
+    ],
+    letters: [{ _id: '<a@x>', noticeId: id('email') }],
+    texts: [{ _id: `app:${id('sms')}:13800138000`, sessionContext: id('sms') }],
+    deliveredLines: [id('email'), id('sms')].map((n) => ({
+      _id: `${CASE}:notice-delivered:${n}`,
+      caseId: CASE,
+      data: { noticeId: n },
+    })),
+  });
+
+  it('when every notice went out once with one proof of service, then it reports nothing', () => {
+    assert.deepEqual(checkDeliveredOnce(clean()), []);
+  });
+
+  it('when a letter arrived twice, a text never, and a proof is missing, then each is reported', () => {
+    const s = clean();
+    s.letters.push({ _id: '<b@x>', noticeId: id('email') });
+    s.texts = [];
+    s.deliveredLines = s.deliveredLines.slice(0, 1);
+    assert.deepEqual(
+      checkDeliveredOnce(s)
+        .map((v) => v.rule)
+        .sort(),
+      ['message-duplicated', 'message-missing', 'proof-of-service'],
+    );
+  });
+
+  it('when a notice is still queued after the outage, or a provider holds an unknown message, then both are reported', () => {
+    const s = clean();
+    s.notices[1] = { ...s.notices[1]!, status: 'queued' };
+    s.texts.push({ _id: 'app:other', sessionContext: 'other' });
+    assert.deepEqual(
+      checkDeliveredOnce(s)
+        .map((v) => v.rule)
+        .sort(),
+      ['message-unexpected', 'notice-undelivered'],
+    );
   });
 });

@@ -23,12 +23,15 @@ import { validateIdNumber } from '../../domain/id-number';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
 import { departmentRecordModel, SIMULATOR_AREAS, type DepartmentRecord } from './records.model';
 import { createRegisterRouter, type RegisterSettings } from './registers';
+import { createSmsGateway, type SmsGatewayOptions } from './sms-gateway';
 
 export interface SimulatorDeps {
   conn: Connection;
   logger?: Logger;
   /** The registers' HR transfer delay and completion callback; default 5 s and no callback. */
   registers?: RegisterSettings;
+  /** The SMS gateway's receipts (issue 14): where they are posted and how they are signed. */
+  sms?: Omit<SmsGatewayOptions, 'conn' | 'logger'>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,6 +285,8 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
     faults.reset();
     res.json(faults.view());
   });
+
+  app.use(createSmsGateway({ conn: deps.conn, logger, ...deps.sms }));
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

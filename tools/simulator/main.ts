@@ -4,7 +4,7 @@
  * database `department_systems` on the server of MONGODB_URI (its own database, apart from the
  * case engine's), seed them, listen on SIMULATOR_HOST:SIMULATOR_PORT (127.0.0.1 unless told).
  */
-import { loadConfig } from '../../config/config';
+import { loadConfig, smsCallbackSecret } from '../../config/config';
 import { createLogger } from '../../config/logger';
 import { connectWatchedMongo } from '../../models/mongo-watchdog';
 import { createSimulatorApp } from './app';
@@ -36,9 +36,15 @@ async function main(): Promise<void> {
 
   const callbackUrl =
     config.SIMULATOR_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/api/v1/callbacks/social-insurance-transfers`;
+  // The SMS gateway's receipts go to the API's callback (issue 14).
+  const sms = {
+    callbackUrl: config.SMS_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/api/v1/callbacks/sms-receipts`,
+    ...(smsCallbackSecret(config) ? { callbackSecret: smsCallbackSecret(config) } : {}),
+  };
   const app = createSimulatorApp({
     conn,
     logger,
+    sms,
     registers: {
       transferDelayMs: config.SIMULATOR_TRANSFER_DELAY_MS,
       ...(config.REGISTER_CALLBACK_SECRET ? { callback: { url: callbackUrl, secret: config.REGISTER_CALLBACK_SECRET } } : {}),

@@ -5,7 +5,10 @@ import { label } from '../../i18n/labels';
 import { message } from '../../i18n/messages';
 
 export function incidentText(i: Incident, locale: Locale): string {
-  const what = [label('incidentKind', i.kind, locale), label('department', i.department, locale)];
+  const what = [label('incidentKind', i.kind, locale)];
+  if (i.event) what.push(label('noticeEvent', i.event, locale));
+  if (i.channel) what.push(label('channel', i.channel, locale));
+  if (i.department) what.push(label('department', i.department, locale));
   if (i.reservationKind) what.push(label('reservationKind', i.reservationKind, locale));
   const rounds = message(locale, 'supIncidentRounds', { rounds: i.rounds });
   return `${what.join(' · ')} · ${rounds}${i.error ? ` · ${i.error}` : ''}`;

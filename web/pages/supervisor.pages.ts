@@ -10,6 +10,7 @@ import { interventionPage, supervisorCasePage, terminationPage } from './supervi
 import { dashboardCsv, dashboardPage } from './supervisor/dashboard';
 import { closeRoundPage, resolveObjectionPage, supervisorRoundPage, supervisorRoundsPage } from './supervisor/rounds';
 import { stuckCsv, stuckPage } from './supervisor/stuck';
+import { noticeServicePage } from './supervisor/notice-service';
 
 type Page = (deps: AppDeps, req: Request, res: Response) => Promise<void>;
 
@@ -27,6 +28,7 @@ export function supervisorPages(deps: AppDeps): Router {
   );
   router.post('/supervisor/cases/:caseId/actions', page(interventionPage));
   router.post('/supervisor/cases/:caseId/termination', page(terminationPage));
+  router.post('/supervisor/cases/:caseId/notices/service', page(noticeServicePage));
   router.get('/supervisor/rounds', page(supervisorRoundsPage));
   router.get(
     '/supervisor/rounds/:roundId',

@@ -4,6 +4,8 @@
  * the outcome with appeal rights, the timeline and the notices received; the supplement answer
  * (补正) and the withdrawal. Another person's case is "not found" (the application layer says so).
  */
+import { DECISION_LETTER_EVENTS } from '../../../domain/notice-delivery';
+import type { ApplicantNoticeView } from '../../../app/views/notice-views';
 import type { Request, Response, Router } from 'express';
 import { SupplementInput, WithdrawInput } from '../../../app/commands/application-input';
 import { provideSupplement } from '../../../app/commands/provide-supplement';
@@ -86,6 +88,14 @@ function scoreValue(req: Request, v: string | number | boolean): string {
   return isMessageKey(key) ? tr(req, key) : v;
 }
 
+/** The earliest delivered decision letter dates the appeal periods; before any is delivered, they run from receipt. */
+function appealText(req: Request, notices: readonly ApplicantNoticeView[]): string | undefined {
+  const letters = notices.filter((n) => DECISION_LETTER_EVENTS.includes(n.event));
+  if (letters.length === 0) return undefined;
+  const delivered = letters.filter((n) => n.appealDeadlines).sort((a, b) => a.deliveredAt!.localeCompare(b.deliveredAt!))[0];
+  return delivered?.appealDeadlines ? tr(req, 'apAppealDeadlines', delivered.appealDeadlines) : tr(req, 'apAppealFromReceipt');
+}
+
 async function showCase(req: Request, res: Response, deps: AppDeps, caseId: string, attempt?: SupplementAttempt) {
   const actor = actorOf(req, 'applicant');
   const view = await viewCaseAsApplicant(deps, { actor, caseId });
@@ -153,7 +163,10 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         subject: n.subject,
         channel: tr(req, n.channel === 'sms' ? 'apChannelSms' : 'apChannelEmail'),
         createdAt: n.createdAt,
+        deliveredAt: n.deliveredAt,
       })),
+      // The appeal periods run from receipt (issue 14): dated once the decision letter was delivered.
+      appeal: appealText(req, notices),
     },
     attempt ? 400 : 200,
   );
@@ -166,6 +179,7 @@ export function casePages(router: Router, deps: AppDeps): void {
   });
 
   router.get('/applicant/cases/:caseId/notices/:index', async (req, res, next) => {
+    // A notice's page shows when it was delivered and, for a decision letter, the appeal deadlines.
     const { caseId, index } = req.params;
     if (!isCaseId(caseId) || !/^\d{1,4}$/.test(index)) return next();
     const actor = actorOf(req, 'applicant');
@@ -182,6 +196,13 @@ export function casePages(router: Router, deps: AppDeps): void {
         channel: tr(req, notice.channel === 'sms' ? 'apChannelSms' : 'apChannelEmail'),
         locale: notice.locale,
         text: notice.channel === 'email' ? letterText(notice.body) : notice.body,
+        deliveredAt: notice.deliveredAt,
+        servedBy: notice.servedBy ? words(req, 'serviceMethod', notice.servedBy) : undefined,
+        appeal: notice.appealDeadlines
+          ? tr(req, 'apAppealDeadlines', notice.appealDeadlines)
+          : DECISION_LETTER_EVENTS.includes(notice.event)
+            ? tr(req, 'apAppealFromReceipt')
+            : undefined,
       },
     });
   });

@@ -1,0 +1,184 @@
+/**
+ * The notice dispatcher's activity (issue 14; transactional-outbox style): the case workflow
+ * only stores rendered notices (case-record.activities.ts); this long-running, heartbeating
+ * activity, run by one `noticeDispatcher` workflow per channel, claims that channel's due
+ * notices from MongoDB, sends them and records each attempt.
+ *
+ * Exactly-once as far as the provider can tell: a notice is claimed under a lease (status
+ * `sending` until nextAttemptAt), so a second dispatcher or a retried activity skips it until
+ * the lease runs out; and if a crash leaves a sent notice `sending`, the resend carries the same
+ * idempotency key (SMTP: Message-ID; SMS: SessionContext), which the mail sink and the SMS
+ * gateway dedupe on. The per-channel rate limit holds because only one dispatcher per channel
+ * runs (its workflow id is fixed).
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { trusted, type Connection } from 'mongoose';
+import { nextAttemptAfterFailure, type RetryPolicy } from '../domain/notice-delivery';
+import type { Channel } from '../domain/vocabulary';
+import { noticeModel, type NoticeDoc } from '../models/notice.model';
+import { recordDelivery, recordUndeliverable } from '../models/notice-service';
+import { staffAddress, type DepartmentContacts } from '../policy/department-contacts';
+import type { SmsTemplates } from '../policy/sms-templates';
+import { DeliveryError, errorText } from './notifications/delivery-error';
+import type { EmailSender } from './notifications/email-sender';
+import type { SmsGatewayClient } from './notifications/sms-gateway.client';
+
+export interface DeliverySettings {
+  /** Sends per second, per channel. */
+  ratePerSecond: Record<Channel, number>;
+  retry: RetryPolicy;
+  /** How often an idle dispatcher looks for due notices. */
+  pollMs: number;
+  /** How long a claim holds: longer than one send can take. */
+  leaseMs: number;
+}
+
+export interface DeliveryDeps {
+  email: EmailSender;
+  sms: SmsGatewayClient;
+  smsTemplates: SmsTemplates;
+  contacts: DepartmentContacts;
+  settings: DeliverySettings;
+}
+
+export interface DispatchNoticesInput {
+  channel: Channel;
+  /** The activity returns after this long (its workflow then runs it again, or continues as new). */
+  runForMs: number;
+}
+
+export interface DispatchNoticesResult {
+  attempts: number;
+  delivered: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+/** Spaces sends so that no more than `perSecond` start in any second. */
+function pacer(perSecond: number) {
+  const gapMs = 1000 / perSecond;
+  let next = 0;
+  return async (sleep: (ms: number) => Promise<void>) => {
+    const now = Date.now();
+    if (next > now) await sleep(next - now);
+    next = Math.max(now, next) + gapMs;
+  };
+}
+
+export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Connection; delivery?: DeliveryDeps }) {
+  const notices = noticeModel(mongo);
+
+  /** Notices queued before issue 14 have no nextAttemptAt: due at once. */
+  async function adoptOlderNotices(channel: Channel): Promise<void> {
+    await notices.updateMany(
+      { channel, status: 'queued', nextAttemptAt: trusted({ $exists: false }) },
+      { $set: { nextAttemptAt: new Date(0), attempts: 0 } },
+    );
+  }
+
+  /** The channel's longest-due notice (queued, or `sending` with its lease run out), claimed for one attempt. */
+  async function claim(channel: Channel, leaseMs: number): Promise<NoticeDoc | undefined> {
+    const now = new Date();
+    const doc = await notices
+      .findOneAndUpdate(
+        { channel, status: trusted({ $in: ['queued', 'sending'] }), nextAttemptAt: trusted({ $lte: now }) },
+        {
+          $set: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), lastAttemptAt: now },
+          $inc: { attempts: 1 },
+        },
+        { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
+      )
+      .lean();
+    return doc ?? undefined;
+  }
+
+  /** Staff notices queued before the contact table carried `inbox:<desk>` placeholders: resolved now. */
+  function addressOf(d: DeliveryDeps, n: NoticeDoc): string {
+    if (!n.recipient.address.startsWith('inbox:') || n.recipient.kind === 'applicant') return n.recipient.address;
+    return staffAddress(d.contacts, n.recipient, n.channel);
+  }
+
+  type Outcome = 'delivered' | 'sent' | 'retrying' | 'failed';
+
+  async function attempt(d: DeliveryDeps, n: NoticeDoc): Promise<Outcome> {
+    const now = () => new Date();
+    try {
+      if (n.channel === 'email') {
+        const { messageId } = await d.email.send({ noticeId: n._id, to: addressOf(d, n), subject: n.subject, html: n.body });
+        const at = now();
+        await notices.updateOne(
+          { _id: n._id, status: 'sending' },
+          { $set: { sentAt: at, providerMessageId: messageId }, $unset: { lastError: 1 } },
+        );
+        // Accepted by the recipient's server (250): that is delivery, and proof of service.
+        await recordDelivery(mongo, n._id, { at, method: 'email', providerMessageId: messageId }, ['sending']);
+        return 'delivered';
+      }
+      const { serialNo } = await d.sms.send({
+        noticeId: n._id,
+        phone: addressOf(d, n),
+        templateId: d.smsTemplates.templates[n.event],
+        params: n.templateParams ?? [],
+        signName: d.smsTemplates.signName,
+      });
+      // Only from `sending`: a receipt that overtook this write has made it delivered already.
+      await notices.updateOne(
+        { _id: n._id, status: 'sending' },
+        { $set: { status: 'sent', sentAt: now(), providerMessageId: serialNo }, $unset: { lastError: 1, nextAttemptAt: 1 } },
+      );
+      return 'sent';
+    } catch (err) {
+      const error = errorText(err);
+      const permanent = err instanceof DeliveryError ? err.permanent : false;
+      const at = now();
+      const next = permanent
+        ? undefined
+        : nextAttemptAfterFailure(d.settings.retry, { attempts: n.attempts ?? 1, createdAt: n.createdAt }, at);
+      if (next) {
+        await notices.updateOne(
+          { _id: n._id, status: 'sending' },
+          { $set: { status: 'queued', nextAttemptAt: next, lastError: error } },
+        );
+        return 'retrying';
+      }
+      await notices.updateOne(
+        { _id: n._id, status: 'sending' },
+        { $set: { status: 'failed', lastError: error }, $unset: { nextAttemptAt: 1 } },
+      );
+      await recordUndeliverable(mongo, n, { at, error, attempts: n.attempts ?? 1 });
+      return 'failed';
+    }
+  }
+
+  return {
+    /**
+     * Sends the channel's due notices for `runForMs`, heartbeating; ends early (cancelled) when
+     * the worker shuts down. Every attempt is recorded before the next notice is taken.
+     */
+    async dispatchNotices(input: DispatchNoticesInput): Promise<DispatchNoticesResult> {
+      if (!delivery) {
+        throw ApplicationFailure.nonRetryable('this worker has no delivery settings', 'DeliveryNotConfigured');
+      }
+      const ctx = Context.current();
+      const sleep = (ms: number) => ctx.sleep(ms);
+      const pace = pacer(delivery.settings.ratePerSecond[input.channel]);
+      const result: DispatchNoticesResult = { attempts: 0, delivered: 0, sent: 0, retrying: 0, failed: 0 };
+      const until = Date.now() + input.runForMs;
+      await adoptOlderNotices(input.channel);
+      while (Date.now() < until) {
+        ctx.heartbeat(result);
+        const notice = await claim(input.channel, delivery.settings.leaseMs);
+        if (!notice) {
+          await sleep(delivery.settings.pollMs);
+          continue;
+        }
+        await pace(sleep);
+        result.attempts++;
+        result[await attempt(delivery, notice)]++;
+      }
+      return result;
+    },
+  };
+}

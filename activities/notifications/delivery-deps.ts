@@ -1,0 +1,50 @@
+/** The notice dispatcher's senders and settings from configuration (issue 14): worker, tests and scripts alike. */
+import type { Config } from '../../config/config';
+import { loadDepartmentContacts } from '../../policy/department-contacts';
+import { loadSmsTemplates } from '../../policy/sms-templates';
+import type { DeliveryDeps } from '../notice-dispatch.activities';
+import { createEmailSender } from './email-sender';
+import { createSmsGatewayClient } from './sms-gateway.client';
+
+export type DeliveryConfig = Pick<
+  Config,
+  | 'SMTP_URL'
+  | 'MAIL_FROM'
+  | 'SMS_GATEWAY_URL'
+  | 'DEPARTMENT_SYSTEMS_URL'
+  | 'SMS_APP_ID'
+  | 'NOTICE_RATE_PER_SECOND_SMS'
+  | 'NOTICE_RATE_PER_SECOND_EMAIL'
+  | 'NOTICE_MAX_ATTEMPTS'
+  | 'NOTICE_MAX_AGE_MS'
+  | 'NOTICE_RETRY_BASE_MS'
+  | 'NOTICE_RETRY_MAX_MS'
+  | 'NOTICE_POLL_MS'
+  | 'NOTICE_SEND_TIMEOUT_MS'
+  | 'DEPARTMENT_CONTACTS_FILE'
+  | 'SMS_TEMPLATES_FILE'
+>;
+
+export function createDeliveryDeps(config: DeliveryConfig): DeliveryDeps {
+  return {
+    email: createEmailSender({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.NOTICE_SEND_TIMEOUT_MS }),
+    sms: createSmsGatewayClient({
+      url: config.SMS_GATEWAY_URL ?? config.DEPARTMENT_SYSTEMS_URL,
+      appId: config.SMS_APP_ID,
+      timeoutMs: config.NOTICE_SEND_TIMEOUT_MS,
+    }),
+    smsTemplates: loadSmsTemplates(config.SMS_TEMPLATES_FILE),
+    contacts: loadDepartmentContacts(config.DEPARTMENT_CONTACTS_FILE),
+    settings: {
+      ratePerSecond: { sms: config.NOTICE_RATE_PER_SECOND_SMS, email: config.NOTICE_RATE_PER_SECOND_EMAIL },
+      retry: {
+        maxAttempts: config.NOTICE_MAX_ATTEMPTS,
+        maxAgeMs: config.NOTICE_MAX_AGE_MS,
+        baseDelayMs: config.NOTICE_RETRY_BASE_MS,
+        maxDelayMs: config.NOTICE_RETRY_MAX_MS,
+      },
+      pollMs: config.NOTICE_POLL_MS,
+      leaseMs: config.NOTICE_SEND_TIMEOUT_MS * 3,
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * How a send failed, as the dispatcher needs to know it: permanent failures (a rejected
+ * address, an unapproved template) fail the notice at once; anything else (the server down, a
+ * 4xx, a timeout, throttling) is tried again later with backoff.
+ */
+export class DeliveryError extends Error {
+  override name = 'DeliveryError';
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** One line, bounded: what the outbox and the supervisors' incident show. */
+export function errorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s+/g, ' ').slice(0, 500);
+}

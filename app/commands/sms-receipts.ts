@@ -1,0 +1,63 @@
+/**
+ * SMS delivery receipts (issue 14), as the provider's callback brings them (Tencent's receipt
+ * shape: sid = SerialNo, ext = SessionContext = our notice id, report_status SUCCESS / FAIL).
+ * SUCCESS is proof of service; FAIL fails the notice (the handset never got it), which makes it
+ * an incident. Repeated receipts change nothing: the first one counts.
+ */
+import { trusted } from 'mongoose';
+import { z } from 'zod';
+import { noticeModel } from '../../models/notice.model';
+import { recordDelivery, recordUndeliverable } from '../../models/notice-service';
+import type { AppDeps } from '../deps';
+
+export const SmsReceipt = z
+  .object({
+    sid: z.string().min(1),
+    ext: z.string().default(''),
+    mobile: z.string(),
+    report_status: z.enum(['SUCCESS', 'FAIL']),
+    user_receive_time: z.string().optional(),
+    errmsg: z.string().optional(),
+    description: z.string().optional(),
+    nationcode: z.string().optional(),
+  })
+  .meta({ id: 'SmsReceipt' });
+export type SmsReceipt = z.infer<typeof SmsReceipt>;
+
+export interface ReceiptsOutcome {
+  delivered: number;
+  failed: number;
+  /** Receipts naming no notice of ours (or one whose message id differs): acknowledged, ignored. */
+  unknown: number;
+}
+
+export async function recordSmsReceipts(deps: AppDeps, receipts: readonly SmsReceipt[]): Promise<ReceiptsOutcome> {
+  const notices = noticeModel(deps.mongo);
+  const out: ReceiptsOutcome = { delivered: 0, failed: 0, unknown: 0 };
+  for (const r of receipts) {
+    const notice = r.ext ? await notices.findOne({ _id: r.ext, channel: 'sms' }).lean() : null;
+    // The serial number is checked when we have it: a receipt overtaking our own write of it is fine.
+    if (!notice || (notice.providerMessageId && notice.providerMessageId !== r.sid)) {
+      out.unknown++;
+      continue;
+    }
+    const received = r.user_receive_time ? new Date(r.user_receive_time) : new Date();
+    const at = Number.isNaN(received.getTime()) ? new Date() : received;
+    if (r.report_status === 'SUCCESS') {
+      await recordDelivery(deps.mongo, notice._id, { at, method: 'sms', providerMessageId: r.sid }, ['sending', 'sent']);
+      out.delivered++;
+      continue;
+    }
+    const error = `receipt ${r.errmsg ?? 'FAIL'}: ${r.description ?? 'not received'}`.slice(0, 500);
+    const failed = await notices
+      .findOneAndUpdate(
+        { _id: notice._id, status: trusted({ $in: ['sending', 'sent'] }) },
+        { $set: { status: 'failed', lastError: error, providerMessageId: r.sid }, $unset: { nextAttemptAt: 1 } },
+        { returnDocument: 'after' },
+      )
+      .lean();
+    if (failed) await recordUndeliverable(deps.mongo, failed, { at, error, attempts: failed.attempts ?? 1 });
+    out.failed++;
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+/**
+ * Proof of service (送达, issue 14), written once per notice whichever way it came: the email
+ * dispatcher (the recipient's SMTP server accepted it), an SMS delivery receipt (the API's
+ * callback), or a supervisor recording service by post or in person. Each writes the notice's
+ * delivered state and one audit line keyed by the notice id, so a repeated receipt, a retried
+ * activity or a double-submitted form changes nothing twice. Used by activities and the API.
+ */
+import { trusted, type Connection } from 'mongoose';
+import type { AuditActor } from '../domain/audit';
+import type { NoticeStatus, ServiceMethod } from '../domain/notice-delivery';
+import { auditEventModel } from './audit-event.model';
+import { caseModel } from './case.model';
+import { noticeModel, type NoticeDoc } from './notice.model';
+
+const SYSTEM: AuditActor = { id: 'system', role: 'system' };
+
+export interface Delivery {
+  at: Date;
+  method: ServiceMethod;
+  providerMessageId?: string;
+  actor?: AuditActor;
+  note?: string;
+}
+
+/** After the case's latest transition, so the trail reads in order (its lines sort by seq, n). */
+async function auditSeq(mongo: Connection, caseId: string): Promise<number> {
+  const c = await caseModel(mongo).findById(caseId, { seq: 1 }).lean();
+  return c?.seq ?? 0;
+}
+
+async function auditOnce(
+  mongo: Connection,
+  notice: Pick<NoticeDoc, '_id' | 'caseId' | 'event' | 'channel' | 'recipient'>,
+  kind: 'delivered' | 'undeliverable',
+  line: { at: Date; actor: AuditActor; what: string; why?: string; data: Record<string, unknown> },
+): Promise<void> {
+  const seq = await auditSeq(mongo, notice.caseId);
+  await auditEventModel(mongo).updateOne(
+    { _id: `${notice.caseId}:notice-${kind}:${notice._id}` },
+    {
+      $setOnInsert: {
+        caseId: notice.caseId,
+        seq,
+        n: kind === 'delivered' ? 2000 : 2001,
+        type: kind === 'delivered' ? 'notice_delivered' : 'notice_undeliverable',
+        at: line.at.toISOString(),
+        actor: line.actor,
+        what: line.what,
+        ...(line.why ? { why: line.why } : {}),
+        data: {
+          noticeId: notice._id,
+          event: notice.event,
+          channel: notice.channel,
+          recipient: notice.recipient.kind,
+          ...line.data,
+        },
+      },
+    },
+    { upsert: true },
+  );
+}
+
+/**
+ * Marks a notice delivered (from any state but delivered; `from` narrows it, e.g. manual service
+ * only of a failed notice) and writes its proof-of-service line. Returns the notice as delivered,
+ * or undefined when it does not exist or is in none of the `from` states. Delivered already: the
+ * stored delivery stands (the first proof counts) and its audit line is made sure of.
+ */
+export async function recordDelivery(
+  mongo: Connection,
+  noticeId: string,
+  d: Delivery,
+  from: readonly NoticeStatus[] = ['queued', 'sending', 'sent', 'failed'],
+): Promise<NoticeDoc | undefined> {
+  const notices = noticeModel(mongo);
+  const updated = await notices
+    .findOneAndUpdate(
+      { _id: noticeId, status: trusted({ $in: [...from] }) },
+      {
+        $set: {
+          status: 'delivered',
+          deliveredAt: d.at,
+          service: {
+            method: d.method,
+            ...(d.actor && d.actor.role !== 'system' ? { recordedBy: d.actor.id } : {}),
+            ...(d.note ? { note: d.note } : {}),
+          },
+          ...(d.providerMessageId ? { providerMessageId: d.providerMessageId } : {}),
+        },
+      },
+      { returnDocument: 'after' },
+    )
+    .lean();
+  const notice = updated ?? (await notices.findOne({ _id: noticeId, status: 'delivered' }).lean());
+  if (!notice?.deliveredAt) return undefined;
+  const method = notice.service?.method ?? d.method;
+  await auditOnce(mongo, notice, 'delivered', {
+    at: notice.deliveredAt,
+    actor: updated ? (d.actor ?? SYSTEM) : SYSTEM,
+    what: `${notice.event} notice delivered (${method})`,
+    ...(notice.service?.note ? { why: notice.service.note } : {}),
+    data: {
+      method,
+      deliveredAt: notice.deliveredAt.toISOString(),
+      ...(notice.providerMessageId ? { providerMessageId: notice.providerMessageId } : {}),
+    },
+  });
+  return notice;
+}
+
+/** The audit line of a notice given up on: its error and attempts (the supervisors' incident). */
+export async function recordUndeliverable(
+  mongo: Connection,
+  notice: Pick<NoticeDoc, '_id' | 'caseId' | 'event' | 'channel' | 'recipient'>,
+  failure: { at: Date; error: string; attempts: number },
+): Promise<void> {
+  await auditOnce(mongo, notice, 'undeliverable', {
+    at: failure.at,
+    actor: SYSTEM,
+    what: `${notice.event} notice could not be delivered`,
+    why: failure.error,
+    data: { attempts: failure.attempts },
+  });
+}

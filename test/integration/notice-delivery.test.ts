@@ -1,0 +1,288 @@
+/**
+ * Notices delivered with proof of service (issue 14): the dispatchers send every notice a case
+ * stores — email through SMTP to the mail sink, SMS through the simulator's SendSms-shaped
+ * gateway — once each; delivery (the sink's 250, the gateway's receipt) is recorded on the
+ * notice and as one `notice_delivered` line in the case's audit; an outage delays delivery but
+ * loses and duplicates nothing; a notice that cannot be delivered becomes a supervisor's
+ * incident, and a decision letter is then served by post, which counts as proof of service.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { appealDeadlines } from '../../domain/notice-delivery';
+import { auditEventModel } from '../../models/audit-event.model';
+import type { NoticeDoc } from '../../models/notice.model';
+import { loadSmsTemplates } from '../../policy/sms-templates';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { UNDELIVERABLE_DOMAIN } from '../../tools/mail-sink/sink';
+import { signReceipt } from '../../tools/simulator/sms-gateway';
+import {
+  applicationBody,
+  assertProblem,
+  decideViaApi,
+  freshIdNumber,
+  submitCase,
+  tokens,
+  townBody,
+  waitForStatus,
+  type Tokens,
+} from '../support/api';
+import { noticesOf } from '../support/case-records';
+import { smsFaults, smsMessages } from '../support/delivery';
+import { eventually, startStack, type TestStack } from '../support/stack';
+
+describe('notice delivery: email and SMS with proof of service', () => {
+  let stack: TestStack;
+  let t: Tokens;
+  before(async () => {
+    stack = await startStack('notice_delivery', { delivery: true });
+    t = await tokens(stack);
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  const settledWhen = (caseId: string, ok: (ns: NoticeDoc[]) => boolean, what: string, timeoutMs = 60_000) =>
+    eventually(
+      async () => {
+        const ns = await noticesOf(stack, caseId);
+        return ns.length > 0 && ok(ns) ? ns : undefined;
+      },
+      what,
+      timeoutMs,
+    );
+  const allDelivered = (ns: NoticeDoc[]) => ns.every((n) => n.status === 'delivered');
+  const deliveredLines = async (caseId: string) => auditEventModel(stack.mongo).find({ caseId, type: 'notice_delivered' }).lean();
+
+  /** Each notice arrived exactly once where its channel goes, and its proof of service is in the audit once. */
+  async function assertEachArrivedOnce(caseId: string, notices: NoticeDoc[]) {
+    const letters = await stack.delivery!.letters();
+    const texts = await smsMessages(stack.simulatorUrl);
+    const templates = loadSmsTemplates();
+    for (const n of notices) {
+      if (n.channel === 'email') {
+        const got = letters.filter((l) => l.noticeId === n._id);
+        assert.equal(got.length, 1, `one letter for ${n._id}`);
+        assert.equal(got[0]!.deliveries, 1, `${n._id} was sent once`);
+        assert.equal(got[0]!.subject, n.subject, 'the subject arrives as rendered (Chinese included)');
+        assert.deepEqual(got[0]!.to, [n.recipient.address]);
+        assert.equal(n.providerMessageId, got[0]!._id);
+      } else {
+        const got = texts.filter((m) => m.sessionContext === n._id);
+        assert.equal(got.length, 1, `one SMS for ${n._id}`);
+        assert.equal(got[0]!.requests, 1, `${n._id} was sent once`);
+        assert.equal(got[0]!.templateId, templates.templates[n.event]);
+        assert.equal(n.providerMessageId, got[0]!.serialNo);
+      }
+    }
+    const lines = await deliveredLines(caseId);
+    assert.deepEqual(
+      lines.map((l) => String(l.data?.noticeId)).sort(),
+      notices.map((n) => n._id).sort(),
+      'one proof of service per notice',
+    );
+    for (const l of lines) {
+      const n = notices.find((x) => x._id === l.data?.noticeId)!;
+      assert.equal(l.data?.channel, n.channel);
+      assert.equal(l.data?.deliveredAt, n.deliveredAt?.toISOString());
+      assert.equal(l.data?.providerMessageId, n.providerMessageId);
+    }
+  }
+
+  it('when a town case settles, then each of its letters arrives once in the mail sink and the SMS gateway, with proof of service in the audit', async () => {
+    // Arrange
+    const caseId = await submitCase(
+      stack,
+      t.applicant,
+      applicationBody(DEMO_PEOPLE.townPublicRental, {
+        contact: { phone: '13800138001', email: 'settled@example.cn', locale: 'zh-CN' },
+      }),
+    );
+    await decideViaApi(stack, t.police, caseId, 'police');
+    await decideViaApi(stack, t.housing, caseId, 'housing');
+    await waitForStatus(stack, caseId, 'settled');
+
+    // Act
+    const notices = await settledWhen(
+      caseId,
+      (ns) => ns.some((n) => n.event === 'settled') && allDelivered(ns),
+      'every notice delivered',
+    );
+
+    // Assert
+    assert.deepEqual(notices.map((n) => `${n.event}:${n.channel}`).sort(), [
+      'case_received:email',
+      'case_received:sms',
+      'settled:email',
+      'settled:sms',
+    ]);
+    await assertEachArrivedOnce(caseId, notices);
+    const own = await request(stack.app)
+      .get(`/api/v1/applicant/cases/${caseId}/notices`)
+      .set('authorization', t.applicant)
+      .expect(200);
+    for (const n of own.body.items as Array<{ status: string; deliveredAt?: string; servedBy?: string }>) {
+      assert.equal(n.status, 'delivered');
+      assert.ok(n.deliveredAt && Date.parse(n.deliveredAt) > 0, 'the applicant sees when each letter was delivered');
+    }
+  });
+
+  it('when a case is rejected, then the delivered rejection letter shows appeal deadlines counted from its delivery', async () => {
+    // Arrange
+    const caseId = await submitCase(
+      stack,
+      t.applicant,
+      townBody(freshIdNumber(), { contact: { phone: '13800138002', email: 'rejected@example.cn', locale: 'zh-CN' } }),
+    );
+    await decideViaApi(stack, t.police, caseId, 'police', {
+      decision: 'reject',
+      reasonCode: 'identity_mismatch',
+      reasonText: '身份信息不符',
+    });
+    await waitForStatus(stack, caseId, 'rejected');
+    await settledWhen(caseId, (ns) => ns.some((n) => n.event === 'rejected') && allDelivered(ns), 'the rejection delivered');
+
+    // Act
+    const own = await request(stack.app)
+      .get(`/api/v1/applicant/cases/${caseId}/notices`)
+      .set('authorization', t.applicant)
+      .expect(200);
+
+    // Assert
+    const letter = (
+      own.body.items as Array<{ event: string; channel: string; deliveredAt: string; appealDeadlines?: unknown }>
+    ).find((n) => n.event === 'rejected' && n.channel === 'email')!;
+    assert.deepEqual(letter.appealDeadlines, appealDeadlines(letter.deliveredAt));
+    const received = (own.body.items as Array<{ event: string; appealDeadlines?: unknown }>).find(
+      (n) => n.event === 'case_received',
+    );
+    assert.equal(received?.appealDeadlines, undefined, 'only decision letters carry appeal deadlines');
+  });
+
+  it('when the mail sink is stopped and the SMS gateway fails for a while, then the notices wait and then arrive, none lost and none twice', async () => {
+    // Arrange: both channels down.
+    await stack.delivery!.stopMailSink();
+    await smsFaults(stack.simulatorUrl, { down: true });
+    let caseId = '';
+    try {
+      caseId = await submitCase(
+        stack,
+        t.applicant,
+        townBody(freshIdNumber(), { contact: { phone: '13800138003', email: 'outage@example.cn', locale: 'zh-CN' } }),
+      );
+      await settledWhen(
+        caseId,
+        (ns) =>
+          ns.length === 2 && ns.every((n) => n.status !== 'delivered' && (n.attempts ?? 0) >= 2 && n.lastError !== undefined),
+        'both notices tried at least twice while the providers are down',
+      );
+    } finally {
+      // Act: the providers come back.
+      await stack.delivery!.startMailSink();
+      await smsFaults(stack.simulatorUrl);
+    }
+
+    // Assert
+    const notices = await settledWhen(caseId, allDelivered, 'both delivered after the outage');
+    await assertEachArrivedOnce(caseId, notices);
+    assert.ok(
+      notices.every((n) => (n.attempts ?? 0) >= 3),
+      'delivered on a later attempt',
+    );
+  });
+
+  it('when a rejection letter cannot be delivered on either channel, then it is a supervisor incident, and service by post is recorded as proof of service', async () => {
+    // Arrange: a mailbox that does not exist, a phone that never receives.
+    const phone = '13800138004';
+    await smsFaults(stack.simulatorUrl, { undeliverable: [phone] });
+    const caseId = await submitCase(
+      stack,
+      t.applicant,
+      townBody(freshIdNumber(), { contact: { phone, email: `nobody@${UNDELIVERABLE_DOMAIN}`, locale: 'zh-CN' } }),
+    );
+    await decideViaApi(stack, t.police, caseId, 'police', {
+      decision: 'reject',
+      reasonCode: 'identity_mismatch',
+      reasonText: '身份信息不符',
+    });
+    await waitForStatus(stack, caseId, 'rejected');
+    const failed = await settledWhen(
+      caseId,
+      (ns) => ns.filter((n) => n.event === 'rejected' && n.status === 'failed').length === 2,
+      'both rejection notices failed',
+    );
+    await smsFaults(stack.simulatorUrl);
+    const letter = failed.find((n) => n.event === 'rejected' && n.channel === 'email')!;
+    assert.match(letter.lastError ?? '', /550/);
+
+    // Act: the supervisor sees the incident and records service by post.
+    const stuck = await request(stack.app)
+      .get('/api/v1/supervisor/stuck-cases?reason=undelivered_notices&limit=100')
+      .set('authorization', t.supervisor)
+      .expect(200);
+    const item = (stuck.body.items as Array<{ caseId: string; incidents: Array<Record<string, unknown>> }>).find(
+      (i) => i.caseId === caseId,
+    );
+    const servedAt = new Date(Date.now() - 3600_000).toISOString();
+    const served = await request(stack.app)
+      .post(`/api/v1/supervisor/cases/${caseId}/notices/${encodeURIComponent(letter._id)}/service`)
+      .set('authorization', t.supervisor)
+      .send({ method: 'post', servedAt, note: '挂号信 XA123456789CN 已签收' });
+    const again = await request(stack.app)
+      .post(`/api/v1/supervisor/cases/${caseId}/notices/${encodeURIComponent(letter._id)}/service`)
+      .set('authorization', t.supervisor)
+      .send({ method: 'post', servedAt, note: '挂号信 XA123456789CN 已签收' });
+
+    // Assert
+    assert.ok(item, 'the case is in the stuck list');
+    const incident = item.incidents.find((i) => i.noticeId === letter._id);
+    assert.equal(incident?.kind, 'notice');
+    assert.equal(incident?.needsServiceByOtherMeans, true, 'a decision letter asks for service by another channel');
+    assert.match(String(incident?.error), /550/);
+    assert.equal(served.status, 200, JSON.stringify(served.body));
+    assert.equal(served.body.servedBy, 'post');
+    assert.equal(again.status, 200, 'recording the same service again changes nothing');
+    assert.equal(again.body.deliveredAt, served.body.deliveredAt);
+    const lines = (await deliveredLines(caseId)).filter((l) => l.data?.noticeId === letter._id);
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.actor.id, 'supervisor-1');
+    assert.equal(lines[0]!.data?.method, 'post');
+    const own = await request(stack.app)
+      .get(`/api/v1/applicant/cases/${caseId}/notices`)
+      .set('authorization', t.applicant)
+      .expect(200);
+    const seen = (own.body.items as Array<{ event: string; channel: string; servedBy?: string; appealDeadlines?: unknown }>).find(
+      (n) => n.event === 'rejected' && n.channel === 'email',
+    );
+    assert.equal(seen?.servedBy, 'post');
+    assert.deepEqual(seen?.appealDeadlines, appealDeadlines(servedAt));
+    const after = await request(stack.app)
+      .get('/api/v1/supervisor/stuck-cases?reason=undelivered_notices&limit=100')
+      .set('authorization', t.supervisor)
+      .expect(200);
+    const still = (after.body.items as Array<{ caseId: string; incidents: Array<Record<string, unknown>> }>).find(
+      (i) => i.caseId === caseId,
+    );
+    assert.ok(!still?.incidents.some((i) => i.noticeId === letter._id), 'the served letter is no longer an incident');
+  });
+
+  it('when a receipt arrives without the right signature, then it is refused with 401 and changes nothing', async () => {
+    // Arrange
+    const body = JSON.stringify([{ sid: 'x', ext: 'nope', mobile: '13800138000', report_status: 'SUCCESS' }]);
+
+    // Act
+    const unsigned = await request(stack.apiUrl!)
+      .post('/api/v1/callbacks/sms-receipts')
+      .set('content-type', 'application/json')
+      .send(body);
+    const wrong = await request(stack.apiUrl!)
+      .post('/api/v1/callbacks/sms-receipts')
+      .set('content-type', 'application/json')
+      .set('x-signature', signReceipt(body, 'not-the-secret'))
+      .send(body);
+
+    // Assert
+    assertProblem(unsigned, 401);
+    assertProblem(wrong, 401);
+  });
+});

@@ -1,0 +1,266 @@
+/**
+ * A simulated SMS provider (issue 14), shaped like Tencent Cloud SendSms (FACTS "Delivery"), so
+ * the engine's adapter (activities/notifications/sms-gateway.client.ts) talks to it as it would
+ * to the real one:
+ *
+ *   POST   /sms/v1/SendSms      { PhoneNumberSet, SmsSdkAppId, SignName, TemplateId, TemplateParamSet, SessionContext }
+ *                               → { Response: { SendStatusSet: [{ SerialNo, PhoneNumber, Code, Message, … }], RequestId } }
+ *                               or { Response: { Error: { Code, Message }, RequestId } }
+ *   GET    /__sms/messages      every message it took (what tests and developers look at)
+ *   GET    /__sms/faults        PUT { down?, failNext?, errorCode?, undeliverable? }    DELETE clears
+ *
+ * Unlike some real providers it dedupes: the same SessionContext (our notice id) from the same
+ * app is one message, answered with the same SerialNo, however often it is sent. Messages are
+ * kept in the simulator's database, and a delivery receipt per message (Tencent's callback
+ * shape: sid, mobile, report_status, …, plus ext = SessionContext) is posted to the configured
+ * callback URL, signed with HMAC-SHA256 over the body (X-Signature: sha256=<hex>), retried until
+ * the callback answers 2xx — also after a restart, since pending receipts are in the database.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import express, { Router } from 'express';
+import { Schema, trusted, type Connection, type Model } from 'mongoose';
+import { z } from 'zod';
+import { parseOrThrow } from '../../api/validation';
+import type { Logger } from '../../config/logger';
+import { isDuplicateKey } from '../../models/duplicate-key';
+
+export interface SmsGatewayOptions {
+  conn: Connection;
+  logger: Logger;
+  /** Where receipts go; none: messages are kept, no receipts sent. */
+  callbackUrl?: string;
+  /** Signs the receipts. */
+  callbackSecret?: string;
+  /** How long after a message its receipt is sent (a handset takes a moment). */
+  receiptDelayMs?: number;
+}
+
+interface SmsMessageDoc {
+  /** `<SmsSdkAppId>:<SessionContext>`: the dedupe key. */
+  _id: string;
+  serialNo: string;
+  appId: string;
+  sessionContext: string;
+  phone: string;
+  signName: string;
+  templateId: string;
+  params: string[];
+  receivedAt: Date;
+  /** How many SendSms calls named this message (1 = never repeated). */
+  requests: number;
+  receipt: { status: 'SUCCESS' | 'FAIL'; dueAt: Date; postedAt?: Date; attempts: number; lastError?: string };
+}
+
+const smsMessageSchema = new Schema<SmsMessageDoc>(
+  {
+    _id: String,
+    serialNo: String,
+    appId: String,
+    sessionContext: String,
+    phone: String,
+    signName: String,
+    templateId: String,
+    params: [String],
+    receivedAt: Date,
+    requests: Number,
+    receipt: { type: Schema.Types.Mixed },
+  },
+  { collection: 'sms_messages', versionKey: false },
+);
+
+export function smsMessageModel(conn: Connection): Model<SmsMessageDoc> {
+  return (
+    (conn.models.SmsMessage as Model<SmsMessageDoc> | undefined) ?? conn.model<SmsMessageDoc>('SmsMessage', smsMessageSchema)
+  );
+}
+
+const sendSmsInput = z.object({
+  PhoneNumberSet: z.array(z.string()).min(1).max(200),
+  SmsSdkAppId: z.string().min(1),
+  SignName: z.string().min(1),
+  TemplateId: z.string().min(1),
+  TemplateParamSet: z.array(z.string()).default([]),
+  SessionContext: z.string().max(512).default(''),
+});
+
+const faultInput = z.strictObject({
+  /** Every SendSms answers HTTP 503, as an outage would. */
+  down: z.boolean().default(false),
+  /** The next N SendSms answer a provider error (errorCode). */
+  failNext: z.int().min(0).max(10_000).default(0),
+  errorCode: z.string().default('InternalError.Timeout'),
+  /** Numbers whose messages are taken but never reach the handset (receipt FAIL). */
+  undeliverable: z.array(z.string()).default([]),
+});
+type SmsFaults = z.infer<typeof faultInput>;
+const NO_FAULTS: SmsFaults = { down: false, failNext: 0, errorCode: 'InternalError.Timeout', undeliverable: [] };
+
+/** Mobile numbers the provider accepts: E.164, or 11 mainland digits. */
+const PHONE = /^(\+\d{8,15}|1\d{10})$/;
+
+export function signReceipt(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export function createSmsGateway(opts: SmsGatewayOptions): Router {
+  const messages = smsMessageModel(opts.conn);
+  let faults: SmsFaults = { ...NO_FAULTS };
+  const router = Router();
+  const requestId = () => randomUUID();
+
+  router.post('/sms/v1/SendSms', express.json({ limit: '64kb' }), async (req, res) => {
+    if (faults.down) {
+      res.status(503).json({
+        Response: {
+          Error: { Code: 'InternalError', Message: 'service unavailable (injected outage)' },
+          RequestId: requestId(),
+        },
+      });
+      return;
+    }
+    if (faults.failNext > 0) {
+      faults.failNext--;
+      res.json({ Response: { Error: { Code: faults.errorCode, Message: 'injected fault' }, RequestId: requestId() } });
+      return;
+    }
+    const input = parseOrThrow(sendSmsInput, req.body, 'body');
+    const SendStatusSet = [];
+    for (const phone of input.PhoneNumberSet) {
+      if (!PHONE.test(phone)) {
+        SendStatusSet.push({
+          SerialNo: '',
+          PhoneNumber: phone,
+          Fee: 0,
+          SessionContext: input.SessionContext,
+          Code: 'InvalidParameterValue.IncorrectPhoneNumber',
+          Message: 'incorrect phone number',
+          IsoCode: '',
+        });
+        continue;
+      }
+      const now = new Date();
+      const doc: SmsMessageDoc = {
+        _id: `${input.SmsSdkAppId}:${input.SessionContext || randomUUID()}:${phone}`,
+        serialNo: `${now.getTime()}:${randomUUID()}`,
+        appId: input.SmsSdkAppId,
+        sessionContext: input.SessionContext,
+        phone,
+        signName: input.SignName,
+        templateId: input.TemplateId,
+        params: input.TemplateParamSet,
+        receivedAt: now,
+        requests: 1,
+        receipt: {
+          status: faults.undeliverable.includes(phone) ? 'FAIL' : 'SUCCESS',
+          dueAt: new Date(now.getTime() + (opts.receiptDelayMs ?? 300)),
+          attempts: 0,
+        },
+      };
+      let stored = doc;
+      try {
+        await messages.create(doc);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // The same key again: the message it names already went; the same answer, nothing sent.
+        stored =
+          (await messages.findOneAndUpdate({ _id: doc._id }, { $inc: { requests: 1 } }, { returnDocument: 'after' }).lean()) ??
+          doc;
+      }
+      SendStatusSet.push({
+        SerialNo: stored.serialNo,
+        PhoneNumber: phone,
+        Fee: 1,
+        SessionContext: input.SessionContext,
+        Code: 'Ok',
+        Message: 'send success',
+        IsoCode: 'CN',
+      });
+    }
+    res.json({ Response: { SendStatusSet, RequestId: requestId() } });
+  });
+
+  router.get('/__sms/messages', async (_req, res) => {
+    res.json({ items: await messages.find().sort({ receivedAt: 1 }).lean() });
+  });
+  router.get('/__sms/faults', (_req, res) => {
+    res.json(faults);
+  });
+  router.put('/__sms/faults', express.json({ limit: '4kb' }), (req, res) => {
+    faults = parseOrThrow(faultInput, req.body, 'body');
+    opts.logger.info({ faults }, 'SMS gateway faults changed');
+    res.json(faults);
+  });
+  router.delete('/__sms/faults', (_req, res) => {
+    faults = { ...NO_FAULTS };
+    res.json(faults);
+  });
+
+  // Receipts: from the database, so none is lost when the simulator restarts. Stops by itself
+  // once the connection closes (a test stack's simulator).
+  if (opts.callbackUrl) {
+    const url = opts.callbackUrl;
+    const secret = opts.callbackSecret ?? '';
+    let busy = false;
+    const timer = setInterval(() => {
+      if (opts.conn.readyState !== 1) {
+        if (opts.conn.readyState === 0) clearInterval(timer);
+        return;
+      }
+      if (busy) return;
+      busy = true;
+      postDueReceipts(messages, url, secret, opts.logger)
+        .catch((err: unknown) => opts.logger.warn({ err: String(err) }, 'SMS receipts: sweep failed'))
+        .finally(() => {
+          busy = false;
+        });
+    }, 250);
+    timer.unref();
+  }
+  return router;
+}
+
+async function postDueReceipts(messages: Model<SmsMessageDoc>, url: string, secret: string, logger: Logger): Promise<void> {
+  const due = await messages
+    .find({ 'receipt.postedAt': trusted({ $exists: false }), 'receipt.dueAt': trusted({ $lte: new Date() }) })
+    .sort({ 'receipt.dueAt': 1 })
+    .limit(50)
+    .lean();
+  for (const m of due) {
+    const body = JSON.stringify([
+      {
+        user_receive_time: new Date().toISOString(),
+        nationcode: m.phone.startsWith('+86') ? '86' : '',
+        mobile: m.phone,
+        report_status: m.receipt.status,
+        errmsg: m.receipt.status === 'SUCCESS' ? 'DELIVRD' : 'UNDELIV',
+        description: m.receipt.status === 'SUCCESS' ? '用户接收成功' : '用户无法接收（模拟）',
+        sid: m.serialNo,
+        ext: m.sessionContext,
+      },
+    ]);
+    let error: string | undefined;
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signature': signReceipt(body, secret) },
+        body,
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!res.ok) error = `callback answered ${res.status}`;
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    const attempts = m.receipt.attempts + 1;
+    if (error) {
+      // Backoff up to 30 s between tries, as providers do.
+      const dueAt = new Date(Date.now() + Math.min(30_000, 500 * 2 ** Math.min(attempts, 6)));
+      await messages.updateOne(
+        { _id: m._id },
+        { $set: { 'receipt.attempts': attempts, 'receipt.dueAt': dueAt, 'receipt.lastError': error } },
+      );
+      logger.debug({ sid: m.serialNo, error }, 'SMS receipt not taken; will retry');
+    } else {
+      await messages.updateOne({ _id: m._id }, { $set: { 'receipt.attempts': attempts, 'receipt.postedAt': new Date() } });
+    }
+  }
+}

@@ -105,7 +105,8 @@ describe('notice delivery: email and SMS with proof of service', () => {
     // Act
     const notices = await settledWhen(
       caseId,
-      (ns) => ns.some((n) => n.event === 'settled') && allDelivered(ns),
+      // The last letter is HR's follow-up, once the social-insurance transfer completed.
+      (ns) => ns.some((n) => n.event === 'social_insurance_transferred') && allDelivered(ns),
       'every notice delivered',
     );
 
@@ -115,6 +116,8 @@ describe('notice delivery: email and SMS with proof of service', () => {
       'case_received:sms',
       'settled:email',
       'settled:sms',
+      'social_insurance_transferred:email',
+      'social_insurance_transferred:sms',
     ]);
     await assertEachArrivedOnce(caseId, notices);
     const own = await request(stack.app)

@@ -11,9 +11,6 @@ import { startBulkIntervention } from '../../../app/commands/bulk-intervention';
 import type { AppDeps } from '../../../app/deps';
 import { bulkProgress } from '../../../app/queries/bulk-progress';
 import { stuckCases, STUCK_REASONS, type StuckReason } from '../../../app/queries/stuck-cases';
-
-/** Step actions need open steps: undelivered notices (ended cases too, issue 14) are served one by one instead. */
-const BULK_REASONS: readonly StuckReason[] = STUCK_REASONS.filter((r) => r !== 'undelivered_notices');
 import { DEPARTMENTS, ROUTES, type Department, type Route } from '../../../domain/vocabulary';
 import type { Area } from '../../../domain/capacity';
 import type { MessageKey } from '../../../i18n/messages';
@@ -62,7 +59,7 @@ const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x.length <= 64);
 
 function readForm(src: Record<string, unknown>): BulkForm {
-  const reason = BULK_REASONS.includes(src.reason as StuckReason) ? (src.reason as StuckReason) : 'overdue';
+  const reason = STUCK_REASONS.includes(src.reason as StuckReason) ? (src.reason as StuckReason) : 'overdue';
   const department = DEPARTMENTS.includes(src.department as Department) ? (src.department as Department) : 'police';
   const action = BULK_ACTIONS.includes(src.action as BulkAction) ? (src.action as BulkAction) : 'extend_deadline';
   const requestId = str(src.requestId, 100);
@@ -104,7 +101,7 @@ async function showForm(
       errors: opts.errors,
       fieldErrors,
       form,
-      reasons: BULK_REASONS.map((r) => ({ value: r, selected: r === form.reason })),
+      reasons: STUCK_REASONS.map((r) => ({ value: r, selected: r === form.reason })),
       departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === form.department })),
       actions: BULK_ACTIONS.map((a) => ({ value: a, text: tr(req, ACTION_TEXT[a]), checked: a === form.action })),
       selectAllHref: `/supervisor/bulk/new?${listQuery.toString()}&all=1`,

@@ -34,6 +34,8 @@ export interface SmsMessage {
 
 export interface DeliveryHarness {
   deps: DeliveryDeps;
+  /** The mail sink's database (the mailbox page reads it). */
+  mongo: MongoConnection;
   smtpPort: number;
   /** Stops the mail sink (an SMTP outage) until startMailSink(). */
   stopMailSink(): Promise<void>;
@@ -69,6 +71,7 @@ export async function startDeliveryHarness(opts: {
   });
   return {
     deps,
+    mongo,
     smtpPort,
     async stopMailSink() {
       await sink?.close();

@@ -159,6 +159,19 @@ const MATRIX: Record<string, Entry> = {
     call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.caseId}/audit` }),
     expect: onlySupervisor(200),
   },
+  // Issue 14: a case's notices with their delivery state; service by post of a notice that did not
+  // fail (delivery is off in this stack: it is queued), so the supervisor's call is refused and nothing changes.
+  'GET /api/v1/supervisor/cases/{caseId}/notices': {
+    call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.caseId}/notices` }),
+    expect: onlySupervisor(200),
+  },
+  'POST /api/v1/supervisor/cases/{caseId}/notices/{noticeId}/service': {
+    call: (fx) => ({
+      path: `/api/v1/supervisor/cases/${fx.caseId}/notices/${encodeURIComponent(`${fx.caseId}:case_received:case:sms:applicant`)}/service`,
+      body: { method: 'post', servedAt: '2026-12-01T08:00:00+08:00', note: 'matrix' },
+    }),
+    expect: onlySupervisor(409),
+  },
   'GET /api/v1/supervisor/cases/{caseId}/audit.csv': {
     call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.caseId}/audit.csv` }),
     expect: onlySupervisor(200),

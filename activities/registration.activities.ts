@@ -47,6 +47,29 @@ export function createRegistrationActivities({ mongo, registers }: { mongo: Conn
 
   return {
     /**
+     * A school place the education officer assigned at a school elsewhere in the area (the
+     * planned places were full): written to the education register like a planned place, under
+     * a key of its own (the waiting-list entry's key was undone when the child left the list).
+     */
+    async registerAssignedSchoolPlace(input: {
+      caseId: string;
+      personIndex: number;
+      area: string;
+      level: string;
+      school: string;
+    }): Promise<{ recordId: string }> {
+      const item = `assigned-child-${input.personIndex}`;
+      const record = await registers.write('school_place', registerKey(input.caseId, 'school_place', item), {
+        caseId: input.caseId,
+        item,
+        area: input.area,
+        level: input.level,
+        school: input.school,
+      });
+      return { recordId: record.recordId };
+    },
+
+    /**
      * Registers every person of the household at the police (one record each, keyed by case and
      * person: a retry writes nothing twice), then records what the police confirmed.
      */

@@ -40,6 +40,7 @@ export interface RegisterWrite {
   name?: string;
   relation?: string;
   level?: string;
+  school?: string;
   householdType?: string;
   collectiveHousehold?: boolean;
 }

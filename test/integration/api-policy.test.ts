@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
+import { registerRecordModel } from '../../tools/simulator/register-records.model';
 import {
   assertProblem,
   decideViaApi,
@@ -100,5 +101,11 @@ describe('API: policy rules and the school waiting list', () => {
     const after = await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'placed', 'child placed');
     assert.equal(after.schoolPlacements?.[0]?.school, '鄠邑区第二幼儿园');
     assert.equal(after.childrenWaiting, 0);
+    // Issue 14: the assigned place is the one active record in the education register.
+    const records = await registerRecordModel(stack.simMongo).find({ caseId, register: 'school_place', status: 'active' }).lean();
+    assert.deepEqual(
+      records.map((r) => `${String(r.request?.item)}:${r.status}:${String(r.request?.school ?? '')}`),
+      ['assigned-child-1:active:鄠邑区第二幼儿园'],
+    );
   });
 });

@@ -50,6 +50,8 @@ const writeBody = z.strictObject({
   name: z.string().max(100).optional(),
   relation: z.string().max(50).optional(),
   level: z.string().max(50).optional(),
+  /** A school place the education officer assigned at a named school (not from the planned places). */
+  school: z.string().max(200).optional(),
   householdType: z.string().max(20).optional(),
   collectiveHousehold: z.boolean().optional(),
 });

@@ -5,7 +5,7 @@
  * placed when a place frees (asked again every waitlistRecheckMs) or when an education officer
  * places it at a named school elsewhere in the area.
  */
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import type { SchoolPlacement } from '../../domain/case-state';
 import type { AssignSchoolPlaceInput } from './messages';
 import * as notices from './notices';
@@ -89,13 +89,23 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
     delete p.position;
     p.overdue = false;
     await release(w.entry);
+    // Issue 14: the place is written to the education register too, like a planned place.
+    const written = patched('assigned-school-register')
+      ? await records.registerAssignedSchoolPlace({
+          caseId: state.caseId,
+          personIndex: a.personIndex,
+          area: p.area,
+          level: p.level,
+          school: a.school,
+        })
+      : undefined;
     audit({
       type: 'school_place_confirmed',
       actor: { id: a.officerId, role: 'officer', department: 'education' },
       department: 'education',
       what: `child ${a.personIndex} placed at a school elsewhere in the area`,
       why: a.note,
-      data: { school: a.school },
+      data: { school: a.school, ...(written ? { departmentRecordId: written.recordId } : {}) },
     });
     notify(notices.schoolPlaceConfirmed(state, p));
     await flush();

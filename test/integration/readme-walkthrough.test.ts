@@ -117,7 +117,14 @@ describe('README, run against a real stack', () => {
       contact: { phone: '13800138000', locale: 'zh-CN' },
     });
     const hr = `Bearer ${await stack.token({ sub: 'hr-1', role: 'officer', department: 'hrss' })}`;
-    await waitForWorkflow(stack, caseId, (c) => c.steps.hrss?.recommendation !== undefined, 'HR recommendation');
+    // The recommendation is made before the step's deadline is computed (an activity), so the
+    // step may not await a decision yet when the recommendation first shows.
+    await waitForWorkflow(
+      stack,
+      caseId,
+      (c) => c.steps.hrss?.status === 'awaiting_decision' && c.steps.hrss.recommendation !== undefined,
+      'HR recommendation, awaiting a decision',
+    );
     const approve = await request(stack.app)
       .post(`/api/v1/officer/cases/${caseId}/steps/hrss/decision`)
       .set('authorization', hr)

@@ -6,7 +6,6 @@
  * - the SMS gateway's delivery receipts: X-Signature, SMS_CALLBACK_SECRET;
  * - HR's completed social-insurance transfers: X-Register-Signature, REGISTER_CALLBACK_SECRET.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -17,7 +16,6 @@ import { CALLBACK_SIGNATURE_HEADER } from '../../domain/registers';
 import type { ApiDeps } from '../deps';
 import { rawBodyOf } from '../http/raw-body';
 import { addRoute } from '../http/route';
-import { HttpProblem } from '../problem';
 
 const TransferCompletionBody = z
   .strictObject({
@@ -62,12 +60,12 @@ export function callbacksRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       401: { description: 'Missing or wrong signature' },
     },
     handler: async ({ body, req }) => {
-      if (!smsSecret) throw new HttpProblem(401, 'bad-signature', 'Receipts are not taken: SMS_CALLBACK_SECRET is not set');
-      const expected = Buffer.from(`sha256=${createHmac('sha256', smsSecret).update(rawBodyOf(req)).digest('hex')}`);
-      const given = Buffer.from(req.get('x-signature') ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected))
-        throw new HttpProblem(401, 'bad-signature', 'The receipt signature is missing or wrong');
-      const outcome = await recordSmsReceipts(deps, body);
+      const outcome = await recordSmsReceipts(deps, {
+        secret: smsSecret,
+        rawBody: rawBodyOf(req),
+        signature: req.get('x-signature'),
+        receipts: body,
+      });
       return { status: 200, body: { result: 0, errmsg: 'OK', ...outcome } };
     },
   });

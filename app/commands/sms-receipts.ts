@@ -8,7 +8,9 @@ import { trusted } from 'mongoose';
 import { z } from 'zod';
 import { noticeModel } from '../../models/notice.model';
 import { recordDelivery, recordUndeliverable } from '../../models/notice-service';
+import { validCallbackSignature } from '../callback-signature';
 import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
 
 export const SmsReceipt = z
   .object({
@@ -31,7 +33,24 @@ export interface ReceiptsOutcome {
   unknown: number;
 }
 
-export async function recordSmsReceipts(deps: AppDeps, receipts: readonly SmsReceipt[]): Promise<ReceiptsOutcome> {
+/**
+ * The gateway's signature (`X-Signature`, HMAC of the raw body under SMS_CALLBACK_SECRET) is
+ * checked first: receipts are proof of service, so only the gateway may bring them.
+ */
+export async function recordSmsReceipts(
+  deps: AppDeps,
+  input: {
+    secret: string | undefined;
+    rawBody: Buffer | undefined;
+    signature: string | undefined;
+    receipts: readonly SmsReceipt[];
+  },
+): Promise<ReceiptsOutcome> {
+  if (!input.secret)
+    throw new AppError('unauthenticated', 'bad-signature', 'Receipts are not taken: SMS_CALLBACK_SECRET is not set');
+  if (!validCallbackSignature(input.secret, input.rawBody, input.signature))
+    throw new AppError('unauthenticated', 'bad-signature', 'The receipt signature is missing or wrong');
+  const { receipts } = input;
   const notices = noticeModel(deps.mongo);
   const out: ReceiptsOutcome = { delivered: 0, failed: 0, unknown: 0 };
   for (const r of receipts) {

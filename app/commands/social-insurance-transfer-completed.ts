@@ -5,21 +5,13 @@
  * ignores a completion that names another record than its own. A second delivery of the same
  * callback is harmless (the case takes the first).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TransferCompletion } from '../../domain/registers';
 import { settlementCaseWorkflowId, socialInsuranceTransferCompletedSignal } from '../../workflows/settlement-case/messages';
+import { validCallbackSignature } from '../callback-signature';
 import type { AppDeps } from '../deps';
 import { AppError, noSuchCase } from '../errors';
 import { withTemporalDeadline } from '../workflow-calls';
-
-/** True when `signature` (`sha256=<hex>`) is HR's HMAC of `rawBody` under `secret`. */
-export function validTransferSignature(secret: string, rawBody: Buffer, signature: string | undefined): boolean {
-  if (!signature?.startsWith('sha256=')) return false;
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  const given = Buffer.from(signature.slice('sha256='.length), 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 export async function relayTransferCompletion(
   deps: AppDeps,
@@ -32,7 +24,7 @@ export async function relayTransferCompletion(
       'callbacks-disabled',
       'Register callbacks are not configured (REGISTER_CALLBACK_SECRET)',
     );
-  if (!input.rawBody || !validTransferSignature(secret, input.rawBody, input.signature))
+  if (!validCallbackSignature(secret, input.rawBody, input.signature))
     throw new AppError('unauthenticated', 'bad-signature', 'The callback signature does not match');
   const { caseId, recordId, completedAt } = input.completion;
   try {

@@ -15,7 +15,7 @@ import type { NoticeDoc } from '../../models/notice.model';
 import { loadSmsTemplates } from '../../policy/sms-templates';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { UNDELIVERABLE_DOMAIN } from '../../tools/mail-sink/sink';
-import { signReceipt } from '../../tools/simulator/sms-gateway';
+import { signCallback } from '../../app/callback-signature';
 import {
   applicationBody,
   assertProblem,
@@ -281,7 +281,7 @@ describe('notice delivery: email and SMS with proof of service', () => {
     const wrong = await request(stack.apiUrl!)
       .post('/api/v1/callbacks/sms-receipts')
       .set('content-type', 'application/json')
-      .set('x-signature', signReceipt(body, 'not-the-secret'))
+      .set('x-signature', signCallback('not-the-secret', body))
       .send(body);
 
     // Assert

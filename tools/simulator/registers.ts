@@ -12,12 +12,13 @@
  * under the shared secret. A transfer found past its time on a GET completes then (a restart
  * loses the timers, never the transfer).
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { HttpProblem } from '../../api/problem';
 import { parseOrThrow } from '../../api/validation';
+import { signCallback } from '../../app/callback-signature';
 import type { Logger } from '../../config/logger';
 import { validateIdNumber } from '../../domain/id-number';
 import { CALLBACK_SIGNATURE_HEADER, REGISTERS, type RegisterName, type TransferCompletion } from '../../domain/registers';
@@ -109,7 +110,7 @@ export function createRegisterRouter(deps: RegisterDeps): Router {
       completedAt: doc.completedAt.toISOString(),
     };
     const body = JSON.stringify(completion);
-    const signature = `sha256=${createHmac('sha256', cb.secret).update(body).digest('hex')}`;
+    const signature = signCallback(cb.secret, body);
     for (let attempt = 1; attempt <= 5; attempt++) {
       try {
         const res = await fetch(cb.url, {

@@ -16,11 +16,12 @@
  * callback URL, signed with HMAC-SHA256 over the body (X-Signature: sha256=<hex>), retried until
  * the callback answers 2xx — also after a restart, since pending receipts are in the database.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import { Schema, trusted, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
 import { parseOrThrow } from '../../api/validation';
+import { signCallback } from '../../app/callback-signature';
 import type { Logger } from '../../config/logger';
 import { isDuplicateKey } from '../../models/duplicate-key';
 
@@ -97,10 +98,6 @@ const NO_FAULTS: SmsFaults = { down: false, failNext: 0, errorCode: 'InternalErr
 
 /** Mobile numbers the provider accepts: E.164, or 11 mainland digits. */
 const PHONE = /^(\+\d{8,15}|1\d{10})$/;
-
-export function signReceipt(body: string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
 
 export function createSmsGateway(opts: SmsGatewayOptions): Router {
   const messages = smsMessageModel(opts.conn);
@@ -242,7 +239,7 @@ async function postDueReceipts(messages: Model<SmsMessageDoc>, url: string, secr
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-signature': signReceipt(body, secret) },
+        headers: { 'content-type': 'application/json', 'x-signature': signCallback(secret, body) },
         body,
         signal: AbortSignal.timeout(5000),
       });

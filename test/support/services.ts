@@ -16,6 +16,11 @@ function required(name: string): string {
 export function mongoUriFor(database: string): string {
   const base = new URL(required('MONGODB_URI'));
   base.pathname = `/${database}`;
+  // The pool the runner sized FerretDB's PostgreSQL pool for (scripts/test.ts): the driver's own
+  // default of 100 lets a busy test file (a delivery stack polls and sends all the time) open more
+  // operations than FerretDB's pool holds, and then FerretDB hangs every client of the run.
+  const pool = process.env.MONGODB_MAX_POOL_SIZE;
+  if (pool && !base.searchParams.has('maxPoolSize')) base.searchParams.set('maxPoolSize', pool);
   return base.toString();
 }
 

@@ -155,7 +155,8 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
           at: e.at,
           text: tr(req, isMessageKey(key) ? key : 'apEvent_other'),
           department: e.department ? words(req, 'department', e.department) : undefined,
-          why: e.type === 'decision' ? e.why : undefined,
+          // A refusal's reason in words (the trail keeps its code); an approval's note is for staff.
+          why: e.type === 'decision' && e.what === 'reject' ? words(req, 'rejectionReason', e.why) || undefined : undefined,
         };
       }),
       notices: notices.map((n, i) => ({

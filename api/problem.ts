@@ -87,6 +87,9 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     let problem: HttpProblem;
     if (err instanceof HttpProblem) problem = err;
     else if (err instanceof AppError) problem = problemOf(err);
+    // The router could not decode a path parameter (`%ED%A0%80` is no UTF-8): the client's mistake.
+    else if (err instanceof URIError)
+      problem = new HttpProblem(400, 'bad-path', 'The request path is not valid percent-encoded UTF-8');
     else if (typeof err === 'object' && err !== null && fromBodyParser(err as { type?: string })) {
       problem = fromBodyParser(err as { type?: string })!;
     } else {

@@ -369,6 +369,12 @@ describe('API: bad input is refused with a 400 naming the field, and nothing is 
       assert.ok(!res.text.includes('<script'), res.text);
     });
 
+    it('when a path parameter is not percent-encoded UTF-8, then it is a 400 problem (the fuzzer found a 500)', async () => {
+      const res = await request(stack.app).get('/api/v1/applicant/cases/%ED%A0%80').set('authorization', probe);
+      assertProblem(res, 400);
+      assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/bad-path');
+    });
+
     it('when the JSON is malformed, then it is a 400 problem without the parser’s internals', async () => {
       const res = await request(stack.app)
         .post('/api/v1/applicant/cases')

@@ -72,9 +72,10 @@ export interface TestStack {
   /** Starts a worker again after `stopWorker`. */
   startWorker(): Promise<void>;
   close(): Promise<void>;
-  /** With `delivery`: the mail sink, and the API's own URL (the SMS receipts' callback goes there). */
+  /** With `delivery`: the mail sink. */
   delivery?: DeliveryHarness;
-  apiUrl?: string;
+  /** The API listening on a real port (the SMS receipts' and HR's callbacks go there). */
+  apiUrl: string;
 }
 
 export interface StackOptions {
@@ -221,7 +222,8 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     ...(workerMetrics ? { workerMetrics } : {}),
     simulatorUrl,
     simMongo,
-    ...(delivery ? { delivery, apiUrl } : {}),
+    apiUrl,
+    ...(delivery ? { delivery } : {}),
     async faults(f?: Faults) {
       const res = await fetch(
         `${simulatorUrl}/__faults`,

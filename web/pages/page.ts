@@ -208,6 +208,8 @@ export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
       logger.warn({ reqId: req.id, url: req.originalUrl }, 'web form refused: bad or missing CSRF token');
       return showMessage(req, res, 403, 'csrfTitle', ['csrfText']);
     }
+    // A path the router cannot decode (`%ED%A0%80`) names no page: not found, not a failure.
+    if (err instanceof URIError) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
     if (err instanceof AppError) {
       if (err.kind === 'not_found') return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
       if (err.kind === 'forbidden') return showMessage(req, res, 403, 'forbiddenTitle', ['forbiddenText']);

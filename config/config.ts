@@ -258,7 +258,10 @@ const CONFIG_SCHEMA = z.object({
   MAIL_FROM: z.string().min(3).default('西安落户服务 <noreply@hukou.xa.example.gov.cn>'),
   /** The SMS gateway (Tencent SendSms-shaped); default the simulator's (DEPARTMENT_SYSTEMS_URL). */
   SMS_GATEWAY_URL: z.string().url().optional(),
-  /** The Bearer key for the SMS gateway; default DEPARTMENT_SYSTEMS_API_KEY (the simulator takes both). */
+  /**
+   * The Bearer key for the SMS gateway. Unset: DEPARTMENT_SYSTEMS_API_KEY while the gateway is the
+   * simulator's (SMS_GATEWAY_URL unset), none for another gateway in production.
+   */
   SMS_GATEWAY_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Our application id at the SMS provider (SmsSdkAppId). */
   SMS_APP_ID: z.string().min(1).default('1400000000'),
@@ -357,10 +360,19 @@ export const smsCallbackSecret = (c: Pick<Config, 'SMS_CALLBACK_SECRET' | 'NODE_
 /** The key the engine sends to the department systems; undefined (none sent) in production without one. */
 export const departmentSystemsApiKey = (c: Pick<Config, 'DEPARTMENT_SYSTEMS_API_KEY' | 'NODE_ENV'>): string | undefined =>
   c.DEPARTMENT_SYSTEMS_API_KEY ?? (c.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SIMULATOR_API_KEY);
-/** The key the engine sends to the SMS gateway. */
+/**
+ * The key the engine sends to the SMS gateway. The department systems' key goes only to the
+ * gateway at DEPARTMENT_SYSTEMS_URL (the simulator's): never to another provider's address.
+ */
 export const smsGatewayApiKey = (
-  c: Pick<Config, 'SMS_GATEWAY_API_KEY' | 'DEPARTMENT_SYSTEMS_API_KEY' | 'NODE_ENV'>,
-): string | undefined => c.SMS_GATEWAY_API_KEY ?? departmentSystemsApiKey(c);
+  c: Pick<Config, 'SMS_GATEWAY_API_KEY' | 'SMS_GATEWAY_URL' | 'DEPARTMENT_SYSTEMS_API_KEY' | 'NODE_ENV'>,
+): string | undefined =>
+  c.SMS_GATEWAY_API_KEY ??
+  (c.SMS_GATEWAY_URL === undefined
+    ? departmentSystemsApiKey(c)
+    : c.NODE_ENV === 'production'
+      ? undefined
+      : DEVELOPMENT_SIMULATOR_API_KEY);
 /** The keys the simulator accepts; empty (it refuses to start) in production without SIMULATOR_API_KEYS. */
 export const simulatorApiKeys = (c: Pick<Config, 'SIMULATOR_API_KEYS' | 'NODE_ENV'>): string[] =>
   c.SIMULATOR_API_KEYS.length > 0 ? c.SIMULATOR_API_KEYS : c.NODE_ENV === 'production' ? [] : [DEVELOPMENT_SIMULATOR_API_KEY];

@@ -1,5 +1,5 @@
 /** Builds the Express app: neither listens nor connects (api/main.ts does), so supertest runs it in-process. */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -8,6 +8,7 @@ import type { ApiDeps } from './deps';
 import { diagnosticsRouter } from './diagnostics.router';
 import { healthRouter } from './health.router';
 import { createMetrics } from './metrics';
+import { metricsGuard } from './metrics-app';
 import { createRegistry, generateDocument, registerOperationalRoutes, renderDocsPage } from './openapi';
 import { createErrorHandler, HttpProblem, notFoundHandler } from './problem';
 import { applicantRouter } from './routers/applicant.router';
@@ -38,24 +39,6 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/**
- * /metrics is not public in production: with METRICS_TOKEN it asks for that Bearer token
- * (compared in constant time); without one it is open only outside production.
- */
-function metricsGuard(config: ApiDeps['config']): RequestHandler {
-  const expected = config.METRICS_TOKEN ? Buffer.from(`Bearer ${config.METRICS_TOKEN}`) : undefined;
-  return (req, _res, next) => {
-    if (!expected) {
-      if (config.NODE_ENV === 'production') throw new HttpProblem(404, 'not-found', 'Metrics are off: set METRICS_TOKEN');
-      return next();
-    }
-    const given = Buffer.from(req.get('authorization') ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw new HttpProblem(401, 'unauthorized', 'The metrics token is required', {}, { 'WWW-Authenticate': 'Bearer' });
-    next();
-  };
-}
-
 export function createApp(deps: ApiDeps): Express {
   const { config, logger } = deps;
   const app = express();
@@ -65,7 +48,7 @@ export function createApp(deps: ApiDeps): Express {
   // JSON answers escape < > & as \u003c …: text someone typed (a reason, a note) can never be
   // read as markup, even by a client that sniffs or embeds a response.
   app.set('json escape', true);
-  const metrics = createMetrics(deps.mongo, deps.config);
+  const metrics = deps.metrics ?? createMetrics(deps.mongo, deps.config);
 
   app.use(requestId);
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"] } } }));

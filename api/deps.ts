@@ -4,10 +4,16 @@
  */
 import type { AppDeps } from '../app/deps';
 import type { MongoHealth } from '../models/mongo-watchdog';
+import type { Metrics } from './metrics';
 
 export interface ApiDeps extends AppDeps {
   /** The MongoDB client's heartbeat health (models/mongo-watchdog.ts); `/healthz` fails while it is unhealthy. */
   mongoHealth?: () => MongoHealth;
+  /**
+   * The process's metrics, when the caller also serves them elsewhere (api/main.ts with
+   * METRICS_PORT: api/metrics-app.ts); createApp makes its own otherwise.
+   */
+  metrics?: Metrics;
 }
 
 declare module 'express-serve-static-core' {

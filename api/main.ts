@@ -1,20 +1,40 @@
-/** API process entry point: load config, connect to Temporal and MongoDB, listen. */
-import { loadConfig } from '../config/config';
+/**
+ * API process entry point: load config, connect to Temporal and MongoDB, listen — on the public
+ * port, and with METRICS_PORT on the internal metrics port too (api/metrics-app.ts).
+ */
+import type { Server } from 'node:http';
+import { apiConfigIssues, ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { createApp } from './app';
 import { connectApi } from './connect';
+import { createMetrics } from './metrics';
+import { createMetricsApp } from './metrics-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const issues = apiConfigIssues(config);
+  if (issues.length > 0) throw new ConfigError(`Invalid configuration:\n${issues.join('\n')}`);
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
   const { mongo, mongoWatchdog, connection, temporal } = await connectApi(config, logger);
-  const app = createApp({ config, logger, temporal, mongo, mongoHealth: mongoWatchdog.health });
+  const metrics = createMetrics(mongo, config);
+  const app = createApp({ config, logger, temporal, mongo, mongoHealth: mongoWatchdog.health, metrics });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');
   });
+  let metricsServer: Server | undefined;
+  if (config.METRICS_PORT !== undefined) {
+    metricsServer = createMetricsApp({ config, logger, metrics }).listen(config.METRICS_PORT, config.METRICS_HOST, () => {
+      logger.info({ url: `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` }, 'api metrics listening');
+    });
+    metricsServer.on('error', (err) => {
+      logger.fatal({ err: err.message }, 'api metrics cannot listen');
+      process.exit(1);
+    });
+  }
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'api shutting down');
+    metricsServer?.close();
     server.close(() => {
       // Fire and forget: allSettled never rejects, and the process exits once both are closed.
       mongoWatchdog.stop();

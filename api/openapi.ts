@@ -75,13 +75,13 @@ export function registerOperationalRoutes(registry: OpenAPIRegistry): void {
     path: '/metrics',
     summary: 'Prometheus metrics: request latency, cases by status, decisions per department',
     description:
-      'With METRICS_TOKEN set it asks for `Authorization: Bearer <METRICS_TOKEN>`; without it, open in development and off (404) in production',
+      'Served here only in development and test without METRICS_PORT; with METRICS_PORT (required in production) only on that internal listener, and this port answers 404. With METRICS_TOKEN set it asks for `Authorization: Bearer <METRICS_TOKEN>`',
     tags,
     security: [],
     responses: {
       200: text('Prometheus text exposition format', 'text/plain'),
       401: { description: 'METRICS_TOKEN is set and the request does not carry it' },
-      404: { description: 'Production without METRICS_TOKEN: metrics are off' },
+      404: { description: 'METRICS_PORT is set (always so in production): metrics are on the internal listener' },
     },
   });
   registry.registerPath({

@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 import { DEPARTMENTS } from '../domain/vocabulary';
+import { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET } from './development-secrets';
+import { productionSecretIssues } from './secret-rules';
+import { tlsFileIssues } from './tls-options';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().min(1);
@@ -50,6 +53,10 @@ const CONFIG_SCHEMA = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  /** PEM file of the CA that signed MongoDB's certificate; set, every connection uses TLS (config/tls-options.ts). */
+  MONGODB_TLS_CA_FILE: z.string().min(1).optional(),
+  /** PEM file holding this client's certificate and its key, for a server that asks for one (x.509 / mutual TLS). */
+  MONGODB_TLS_CERT_KEY_FILE: z.string().min(1).optional(),
   /**
    * When MongoDB is FerretDB on PostgreSQL: that PostgreSQL database. The worker then adds the
    * PostgreSQL indexes FerretDB cannot make itself (models/postgresql-indexes.ts).
@@ -63,6 +70,16 @@ const CONFIG_SCHEMA = z.object({
     .regex(/^[^\s:/]+:\d+$/, 'must be host:port')
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /**
+   * TLS towards Temporal (config/tls-options.ts): any of these set, the client and the worker talk
+   * TLS. CA: the server's CA (unset: the system's roots); CERT + KEY: our client certificate
+   * (mutual TLS, e.g. Temporal Cloud); SERVER_NAME: the name the server's certificate carries
+   * when it differs from TEMPORAL_ADDRESS's host.
+   */
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('settlement-cases'),
   /** How long an API request waits for Temporal (start, query, update) before it answers 503. */
   TEMPORAL_CALL_TIMEOUT_MS: durationMs.default(10_000),
@@ -71,6 +88,17 @@ const CONFIG_SCHEMA = z.object({
   DEPARTMENT_SYSTEMS_URL: z.string().url().default('http://127.0.0.1:3100'),
   /** Per lookup: a slower department system counts as unavailable and the lookup is retried. */
   DEPARTMENT_SYSTEMS_TIMEOUT_MS: durationMs.default(5000),
+  /**
+   * The Bearer key the engine presents to the department systems (lookups, register writes) and,
+   * without SMS_GATEWAY_API_KEY, to the SMS gateway. Unset: a development key outside production,
+   * none in production.
+   */
+  DEPARTMENT_SYSTEMS_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * The simulator: the Bearer keys it accepts, comma-separated, one per caller (so one can be
+   * revoked alone). Required for the simulator in production; elsewhere the development key.
+   */
+  SIMULATOR_API_KEYS: commaList(z.string().min(32, 'each key must be at least 32 characters')),
   SIMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   SIMULATOR_PORT: port.default(3100),
   /** Extra people files or folders for the simulator, comma-separated, besides tools/simulator/people/. */
@@ -109,6 +137,13 @@ const CONFIG_SCHEMA = z.object({
    * development and test, and switched off (404) in production.
    */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Set: the API serves /metrics only on a second listener at METRICS_HOST:METRICS_PORT (an
+   * internal address) and the public port answers 404 there. The API will not start in
+   * production without it (apiConfigIssues).
+   */
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /**
    * `host:port` where the worker serves its Prometheus metrics (its own and the Temporal SDK's)
    * at /metrics, without authentication: keep it on loopback or a private network. Unset: the
@@ -223,6 +258,11 @@ const CONFIG_SCHEMA = z.object({
   MAIL_FROM: z.string().min(3).default('西安落户服务 <noreply@hukou.xa.example.gov.cn>'),
   /** The SMS gateway (Tencent SendSms-shaped); default the simulator's (DEPARTMENT_SYSTEMS_URL). */
   SMS_GATEWAY_URL: z.string().url().optional(),
+  /**
+   * The Bearer key for the SMS gateway. Unset: DEPARTMENT_SYSTEMS_API_KEY while the gateway is the
+   * simulator's (SMS_GATEWAY_URL unset), none for another gateway in production.
+   */
+  SMS_GATEWAY_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Our application id at the SMS provider (SmsSdkAppId). */
   SMS_APP_ID: z.string().min(1).default('1400000000'),
   /**
@@ -278,6 +318,8 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
       message: 'set PAYLOAD_ENCRYPTION_KEYS in production (personal data must not rest unencrypted in Temporal)',
     });
   }
+  if (c.NODE_ENV === 'production') for (const issue of productionSecretIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+  for (const issue of tlsFileIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
 });
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 
@@ -289,7 +331,12 @@ const SECRET_KEYS = new Set([
   'METRICS_TOKEN',
   'REGISTER_CALLBACK_SECRET',
   'SMS_CALLBACK_SECRET',
+  'DEPARTMENT_SYSTEMS_API_KEY',
+  'SMS_GATEWAY_API_KEY',
+  'SIMULATOR_API_KEYS',
 ]);
+
+export { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -306,8 +353,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
 
-/** The receipts' secret outside production when none is set: the simulator and the API share it. */
-export const DEVELOPMENT_SMS_CALLBACK_SECRET = 'development-sms-callback-secret';
 /** The receipts' secret; undefined (every receipt refused) in production without SMS_CALLBACK_SECRET. */
 export const smsCallbackSecret = (c: Pick<Config, 'SMS_CALLBACK_SECRET' | 'NODE_ENV'>): string | undefined =>
   c.SMS_CALLBACK_SECRET ?? (c.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SMS_CALLBACK_SECRET);
+
+/** The key the engine sends to the department systems; undefined (none sent) in production without one. */
+export const departmentSystemsApiKey = (c: Pick<Config, 'DEPARTMENT_SYSTEMS_API_KEY' | 'NODE_ENV'>): string | undefined =>
+  c.DEPARTMENT_SYSTEMS_API_KEY ?? (c.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SIMULATOR_API_KEY);
+/**
+ * The key the engine sends to the SMS gateway. The department systems' key goes only to the
+ * gateway at DEPARTMENT_SYSTEMS_URL (the simulator's): never to another provider's address.
+ */
+export const smsGatewayApiKey = (
+  c: Pick<Config, 'SMS_GATEWAY_API_KEY' | 'SMS_GATEWAY_URL' | 'DEPARTMENT_SYSTEMS_API_KEY' | 'NODE_ENV'>,
+): string | undefined =>
+  c.SMS_GATEWAY_API_KEY ??
+  (c.SMS_GATEWAY_URL === undefined
+    ? departmentSystemsApiKey(c)
+    : c.NODE_ENV === 'production'
+      ? undefined
+      : DEVELOPMENT_SIMULATOR_API_KEY);
+/** The keys the simulator accepts; empty (it refuses to start) in production without SIMULATOR_API_KEYS. */
+export const simulatorApiKeys = (c: Pick<Config, 'SIMULATOR_API_KEYS' | 'NODE_ENV'>): string[] =>
+  c.SIMULATOR_API_KEYS.length > 0 ? c.SIMULATOR_API_KEYS : c.NODE_ENV === 'production' ? [] : [DEVELOPMENT_SIMULATOR_API_KEY];
+
+/**
+ * What only the API process requires of the configuration: checked by api/main.ts, not by every
+ * process (the worker and the tools have no public port to keep metrics off).
+ */
+export function apiConfigIssues(c: Pick<Config, 'NODE_ENV' | 'METRICS_PORT'>): string[] {
+  return c.NODE_ENV === 'production' && c.METRICS_PORT === undefined
+    ? ['  METRICS_PORT: set it in production (metrics are served on an internal listener, never on the public port)']
+    : [];
+}

@@ -17,6 +17,8 @@ export interface MongoOptions {
   heartbeatFrequencyMS?: number;
   /** The driver's pool (its default is 100); FerretDB on PostgreSQL must hold every process's. */
   maxPoolSize?: number;
+  /** The driver's TLS options from configuration (config/tls-options.ts mongoTlsOptions). */
+  tls?: Record<string, unknown>;
 }
 
 /** The options a connection is opened (and reopened, models/mongo-watchdog.ts) with. */
@@ -25,6 +27,7 @@ export function mongoOpenOptions(opts: MongoOptions): Record<string, unknown> {
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS,
     ...(opts.heartbeatFrequencyMS ? { heartbeatFrequencyMS: opts.heartbeatFrequencyMS } : {}),
     ...(opts.maxPoolSize ? { maxPoolSize: opts.maxPoolSize } : {}),
+    ...opts.tls,
     // Fail fast when the database is gone instead of queueing commands forever: the API turns
     // the error into a 503 and activities are retried by Temporal.
     bufferCommands: false,

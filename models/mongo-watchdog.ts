@@ -16,6 +16,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
 import { retryUntil } from '../config/retry';
 import { connectMongo, mongoOpenOptions } from './connection';
+import { mongoTlsOptions, type MongoTlsSettings } from '../config/tls-options';
 
 export interface MongoHealth {
   healthy: boolean;
@@ -126,7 +127,8 @@ export async function connectWatchedMongo(
     | 'MONGODB_HEARTBEAT_MS'
     | 'MONGODB_MAX_POOL_SIZE'
     | 'MONGODB_REOPEN_SILENT_CLIENT'
-  >,
+  > &
+    MongoTlsSettings,
   logger: Logger,
 ): Promise<{ mongo: Connection; watchdog: MongoWatchdog }> {
   const opts = {
@@ -134,6 +136,7 @@ export async function connectWatchedMongo(
     serverSelectionTimeoutMS: config.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     heartbeatFrequencyMS: config.MONGODB_HEARTBEAT_MS,
     maxPoolSize: config.MONGODB_MAX_POOL_SIZE,
+    tls: mongoTlsOptions(config),
   };
   const mongo = await retryUntil('MongoDB', logger, () => connectMongo(opts));
   const watchdog = watchMongo(mongo, {

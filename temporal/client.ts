@@ -3,10 +3,11 @@
  * one `Connection` per process, and a `Client` that seals every payload with the payload codec
  * (payload-codec.ts). The worker's side uses the same data converter (worker/create-worker.ts).
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
 import { retryUntil } from '../config/retry';
+import { temporalTlsOptions, type TemporalTlsSettings } from '../config/tls-options';
 import { dataConverterFor } from './payload-codec';
 
 export interface TemporalClientOptions {
@@ -29,12 +30,24 @@ export interface TemporalConnection {
   client: Client;
 }
 
+/**
+ * Address and TLS of every connection to Temporal from configuration: the client's Connection
+ * and the worker's NativeConnection take the same shape, so neither can miss the certificates.
+ */
+export function temporalConnectionOptions(config: Pick<Config, 'TEMPORAL_ADDRESS'> & TemporalTlsSettings): {
+  address: string;
+  tls?: TLSConfig;
+} {
+  const tls = temporalTlsOptions(config);
+  return { address: config.TEMPORAL_ADDRESS, ...(tls ? { tls } : {}) };
+}
+
 /** Connects to TEMPORAL_ADDRESS, retried until it answers at start-up, and builds the client. */
 export async function connectTemporal(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'>,
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'> & TemporalTlsSettings,
   logger: Logger,
 ): Promise<TemporalConnection> {
-  const connection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const connection = await retryUntil('Temporal', logger, () => Connection.connect(temporalConnectionOptions(config)));
   const client = createTemporalClient({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -4,7 +4,7 @@ import type { ActivityDeps } from '../activities';
 import { createDepartmentSystemsClient } from '../activities/adapters/department-systems.client';
 import { createRegistersClient } from '../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../activities/notifications/renderer';
-import type { Config } from '../config/config';
+import { departmentSystemsApiKey, type Config } from '../config/config';
 import { roundSettings } from '../temporal/admission-rounds';
 import { createDeliveryDeps, type DeliveryConfig } from '../activities/notifications/delivery-deps';
 
@@ -14,6 +14,7 @@ export function createActivityDeps(
     Config,
     | 'DEPARTMENT_SYSTEMS_URL'
     | 'DEPARTMENT_SYSTEMS_TIMEOUT_MS'
+    | 'DEPARTMENT_SYSTEMS_API_KEY'
     | 'CAPACITY_DIR'
     | 'ROUNDS_DIR'
     | 'TEMPORAL_TASK_QUEUE'
@@ -25,14 +26,16 @@ export function createActivityDeps(
     DeliveryConfig,
 ): ActivityDeps {
   const delivery = createDeliveryDeps(config);
+  const systems = {
+    baseUrl: config.DEPARTMENT_SYSTEMS_URL,
+    timeoutMs: config.DEPARTMENT_SYSTEMS_TIMEOUT_MS,
+    apiKey: departmentSystemsApiKey(config),
+  };
   return {
     mongo,
-    departmentSystems: createDepartmentSystemsClient({
-      baseUrl: config.DEPARTMENT_SYSTEMS_URL,
-      timeoutMs: config.DEPARTMENT_SYSTEMS_TIMEOUT_MS,
-    }),
+    departmentSystems: createDepartmentSystemsClient(systems),
     renderer: createNoticeRenderer(),
-    registers: createRegistersClient({ baseUrl: config.DEPARTMENT_SYSTEMS_URL, timeoutMs: config.DEPARTMENT_SYSTEMS_TIMEOUT_MS }),
+    registers: createRegistersClient(systems),
     ...(config.CAPACITY_DIR ? { capacityDir: config.CAPACITY_DIR } : {}),
     rounds: roundSettings(config),
     contacts: delivery.contacts,

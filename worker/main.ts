@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { retryUntil } from '../config/retry';
-import { createTemporalClient } from '../temporal/client';
+import { createTemporalClient, temporalConnectionOptions } from '../temporal/client';
 import { backfillOpenFlag } from '../models/case.model';
 import { backfillCaseFacts } from '../models/case-fact.model';
 import { connectWatchedMongo } from '../models/mongo-watchdog';
@@ -34,9 +34,10 @@ async function main(): Promise<void> {
     const created = indexes.filter((i) => i.created).map((i) => i.index);
     if (created.length > 0) logger.info({ created }, 'PostgreSQL: GIN indexes added under FerretDB');
   }
-  const connection = await retryUntil('Temporal', logger, () => NativeConnection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const temporalOptions = temporalConnectionOptions(config);
+  const connection = await retryUntil('Temporal', logger, () => NativeConnection.connect(temporalOptions));
   // Bulk interventions (issue 11) send cases their Updates from an activity, through a client.
-  const clientConnection = await retryUntil('Temporal', logger, () => Connection.connect({ address: config.TEMPORAL_ADDRESS }));
+  const clientConnection = await retryUntil('Temporal', logger, () => Connection.connect(temporalOptions));
   const temporal = createTemporalClient({
     connection: clientConnection,
     namespace: config.TEMPORAL_NAMESPACE,

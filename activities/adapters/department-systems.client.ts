@@ -8,7 +8,8 @@
  *   5xx, other statuses, network errors, timeouts, malformed bodies
  *                             → DepartmentSystemUnavailableError (retryable)
  * Nothing the system sends is trusted: bodies are validated, and no error message ever
- * contains a citizen ID number.
+ * contains a citizen ID number. The ID number goes in a POST body, never in the URL (URLs are
+ * written to access logs, proxies and traces), with the caller's API key as a Bearer token.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
@@ -50,6 +51,8 @@ export interface DepartmentSystemsClientOptions {
   baseUrl: string;
   /** Per lookup, covering connect, response and body. */
   timeoutMs: number;
+  /** Sent as `Authorization: Bearer`; config/config.ts departmentSystemsApiKey. */
+  apiKey?: string | undefined;
 }
 
 export interface CheckOptions {
@@ -135,16 +138,26 @@ export function createDepartmentSystemsClient(opts: DepartmentSystemsClientOptio
       if (!DEPARTMENTS.includes(department)) {
         throw ApplicationFailure.nonRetryable(`Unknown department ${String(department)}`, DEPARTMENT_SYSTEM_REJECTED);
       }
-      const url = new URL(`systems/${department}/people/${encodeURIComponent(idNumber)}`, base);
+      const url = new URL(`systems/${department}/lookups`, base);
       // Only education needs the area (school places); the others ignore it.
-      if (area) url.searchParams.set('area', area);
+      const body = JSON.stringify({ idNumber, ...(area ? { area } : {}) });
       const timeout = AbortSignal.timeout(opts.timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 
       let status: number;
       let text: string;
       try {
-        const res = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            accept: 'application/json',
+            'content-type': 'application/json',
+            ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
+          },
+          body,
+          redirect: 'error',
+          signal,
+        });
         status = res.status;
         // Read inside the try: the timeout covers a body that trickles in, too.
         text = await res.text();
@@ -176,7 +189,12 @@ export function createDepartmentSystemsClient(opts: DepartmentSystemsClientOptio
           { department, status, problemType: problem.type },
         );
       }
-      const hint = status === 404 ? ' (no such endpoint: check the department systems URL)' : '';
+      const hint =
+        status === 404
+          ? ' (no such endpoint: check the department systems URL)'
+          : status === 401 || status === 403
+            ? ' (the API key was refused: check DEPARTMENT_SYSTEMS_API_KEY)'
+            : '';
       throw new DepartmentSystemUnavailableError(department, 'http_status', `HTTP ${status}${hint}: ${problem.detail}`, status);
     },
   };

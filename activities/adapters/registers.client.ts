@@ -59,6 +59,8 @@ export interface RegistersClientOptions {
   baseUrl: string;
   /** Per call, covering connect, response and body. */
   timeoutMs: number;
+  /** Sent as `Authorization: Bearer`; config/config.ts departmentSystemsApiKey. */
+  apiKey?: string | undefined;
 }
 
 const recordSchema = z.object({
@@ -102,7 +104,11 @@ export function createRegistersClient(opts: RegistersClientOptions): RegistersCl
     let status: number;
     let text: string;
     try {
-      const res = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(opts.timeoutMs) });
+      const headers = {
+        ...(init.headers as Record<string, string>),
+        ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
+      };
+      const res = await fetch(url, { ...init, headers, redirect: 'error', signal: AbortSignal.timeout(opts.timeoutMs) });
       status = res.status;
       text = await res.text();
     } catch (err) {

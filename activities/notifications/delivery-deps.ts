@@ -1,5 +1,5 @@
 /** The notice dispatcher's senders and settings from configuration (issue 14): worker, tests and scripts alike. */
-import type { Config } from '../../config/config';
+import { smsGatewayApiKey, type Config } from '../../config/config';
 import { loadDepartmentContacts } from '../../policy/department-contacts';
 import { loadSmsTemplates } from '../../policy/sms-templates';
 import type { DeliveryDeps } from '../notice-dispatch.activities';
@@ -13,6 +13,9 @@ export type DeliveryConfig = Pick<
   | 'SMS_GATEWAY_URL'
   | 'DEPARTMENT_SYSTEMS_URL'
   | 'SMS_APP_ID'
+  | 'SMS_GATEWAY_API_KEY'
+  | 'DEPARTMENT_SYSTEMS_API_KEY'
+  | 'NODE_ENV'
   | 'NOTICE_RATE_PER_SECOND_SMS'
   | 'NOTICE_RATE_PER_SECOND_EMAIL'
   | 'NOTICE_MAX_ATTEMPTS'
@@ -32,6 +35,7 @@ export function createDeliveryDeps(config: DeliveryConfig): DeliveryDeps {
       url: config.SMS_GATEWAY_URL ?? config.DEPARTMENT_SYSTEMS_URL,
       appId: config.SMS_APP_ID,
       timeoutMs: config.NOTICE_SEND_TIMEOUT_MS,
+      apiKey: smsGatewayApiKey(config),
     }),
     smsTemplates: loadSmsTemplates(config.SMS_TEMPLATES_FILE),
     contacts: loadDepartmentContacts(config.DEPARTMENT_CONTACTS_FILE),

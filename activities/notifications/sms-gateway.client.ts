@@ -34,14 +34,20 @@ interface SendSmsResponse {
 const PERMANENT = [/^InvalidParameterValue\./, /^UnsupportedOperation\./, /^FailedOperation\.(Template|Sign|PhoneNumber)/];
 const isPermanent = (code: string) => PERMANENT.some((p) => p.test(code));
 
-export function createSmsGatewayClient(opts: { url: string; appId: string; timeoutMs: number }): SmsGatewayClient {
+export function createSmsGatewayClient(opts: {
+  url: string;
+  appId: string;
+  timeoutMs: number;
+  /** Sent as `Authorization: Bearer` (the simulator's key; a provider's own scheme would go here). */
+  apiKey?: string | undefined;
+}): SmsGatewayClient {
   return {
     async send(r) {
       let res: Response;
       try {
         res = await fetch(`${opts.url}/sms/v1/SendSms`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}) },
           body: JSON.stringify({
             PhoneNumberSet: [r.phone],
             SmsSdkAppId: opts.appId,

@@ -224,7 +224,7 @@ async function startAll(
   const persistent = opts.temporalPersistence ?? true;
   if (cluster && !persistent)
     throw new Error('temporalPersistence: false is the dev server without a file; a cluster always persists');
-  const [apiPort, simPort] = await Promise.all([freePort(), freePort()]);
+  const [apiPort, simPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const [sinkSmtpPort, sinkHttpPort] = await Promise.all([freePort(), freePort()]);
   const temporalOpts = {
     binary: bins.temporal,
@@ -282,15 +282,22 @@ async function startAll(
   const namespace = 'default';
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const simulatorUrl = `http://127.0.0.1:${simPort}`;
+  const simulatorKey = randomBytes(32).toString('base64url');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
     LOG_LEVEL: opts.logLevel ?? 'warn',
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
+    // Production serves the API's metrics only on an internal listener (api/metrics-app.ts).
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: String(metricsPort),
     SIMULATOR_HOST: '127.0.0.1',
     SIMULATOR_PORT: String(simPort),
     DEPARTMENT_SYSTEMS_URL: simulatorUrl,
+    // The engine's key, and the one the simulator accepts (issue 15 §6).
+    DEPARTMENT_SYSTEMS_API_KEY: simulatorKey,
+    SIMULATOR_API_KEYS: simulatorKey,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: namespace,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -324,12 +331,12 @@ async function startAll(
   };
 
   let workerCount = 0;
-  const node = (name: string, entry: string): ManagedProcess => {
+  const node = (name: string, entry: string, extraEnv: NodeJS.ProcessEnv = {}): ManagedProcess => {
     const proc = spawnManaged({
       name,
       command: process.execPath,
       args: ['--import', 'tsx', join(ROOT, entry)],
-      env,
+      env: { ...env, ...extraEnv },
       cwd: ROOT,
       logFile: join(opts.dir, `${name}.log`),
     });
@@ -353,7 +360,9 @@ async function startAll(
     await waitUntilReady(proc, async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
     return proc;
   };
-  const simulator = node('simulator', 'tools/simulator/main.ts');
+  // The engine runs as in production; the simulator runs in test mode, the only mode (besides
+  // development) that serves the fault endpoints chaos scripts drive.
+  const simulator = node('simulator', 'tools/simulator/main.ts', { NODE_ENV: 'test' });
   const mailboxUrl = `http://127.0.0.1:${sinkHttpPort}/`;
   const startMailSink = async (): Promise<ManagedProcess> => {
     const proc = node('mail-sink', 'tools/mail-sink/main.ts');

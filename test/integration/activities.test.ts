@@ -19,6 +19,7 @@ import {
   createDepartmentSystemsClient,
   DepartmentSystemUnavailableError,
 } from '../../activities/adapters/department-systems.client';
+import { DEVELOPMENT_SIMULATOR_API_KEY } from '../../config/config';
 import type { NoticeRequest } from '../../domain/notice-request';
 import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
@@ -120,13 +121,19 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       connectMongo({ uri: mongoUriFor(`test_activities_sim_${suffix}`), serverSelectionTimeoutMS: 5000 }),
     ]);
     await seedDepartmentSystems(simMongo);
-    simServer = createServer(createSimulatorApp({ conn: simMongo }));
+    simServer = createServer(
+      createSimulatorApp({ conn: simMongo, apiKeys: [DEVELOPMENT_SIMULATOR_API_KEY], faultInjection: true }),
+    );
     await new Promise<void>((resolve) => simServer.listen(0, '127.0.0.1', resolve));
     simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
     acts = createActivities({
       mongo,
-      departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: 2000 }),
-      registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: 2000 }),
+      departmentSystems: createDepartmentSystemsClient({
+        baseUrl: simulatorUrl,
+        timeoutMs: 2000,
+        apiKey: DEVELOPMENT_SIMULATOR_API_KEY,
+      }),
+      registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: 2000, apiKey: DEVELOPMENT_SIMULATOR_API_KEY }),
       renderer: createNoticeRenderer(),
     });
     // Unique indexes exist before a test races on them.
@@ -413,8 +420,12 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       // A client whose own timeout is far away, so only the cancellation can end the lookup.
       const slowActs = createActivities({
         mongo,
-        departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: 30_000 }),
-        registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: 30_000 }),
+        departmentSystems: createDepartmentSystemsClient({
+          baseUrl: simulatorUrl,
+          timeoutMs: 30_000,
+          apiKey: DEVELOPMENT_SIMULATOR_API_KEY,
+        }),
+        registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: 30_000, apiKey: DEVELOPMENT_SIMULATOR_API_KEY }),
         renderer: createNoticeRenderer(),
       });
       await faults({ department: 'police', delayMs: 20_000 });

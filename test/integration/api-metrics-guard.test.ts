@@ -1,15 +1,22 @@
-/** /metrics is not public in production: a Bearer token (METRICS_TOKEN), or off. */
+/**
+ * /metrics is not public in production (issue 15 §6): it lives on the internal METRICS_PORT
+ * listener (api/metrics-app.ts), the public port answers 404, and the API will not start in
+ * production without METRICS_PORT. METRICS_TOKEN guards it wherever it is served.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/config';
+import { createMetrics } from '../../api/metrics';
+import { createMetricsApp } from '../../api/metrics-app';
+import { apiConfigIssues, loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
 import { startStack, TEST_JWT_SECRET, TEST_PAYLOAD_KEYS, type TestStack } from '../support/stack';
 
-const TOKEN = 'metrics-token-of-the-test-run';
+const TOKEN = 'metrics-token-of-the-test-run-32-characters';
+const logger = createLogger({ level: 'silent', name: 'test-metrics' });
 
-describe('API: /metrics behind a token', () => {
+describe('API: /metrics behind a token, and off the public port in production', () => {
   let stack: TestStack;
   before(async () => {
     stack = await startStack('api_metrics_guard', { env: { METRICS_TOKEN: TOKEN } });
@@ -18,21 +25,31 @@ describe('API: /metrics behind a token', () => {
     await stack?.close();
   });
 
-  const productionApp = (env: Record<string, string> = {}) =>
-    createApp({
-      config: loadConfig({
-        NODE_ENV: 'production',
-        AUTH_JWT_SECRET: TEST_JWT_SECRET,
-        PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
-        SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
-        ...env,
-      }),
-      logger: createLogger({ level: 'silent', name: 'test-metrics' }),
-      temporal: stack.client,
-      mongo: stack.mongo,
-    });
+  /** A production configuration; a variable given as undefined is left unset. */
+  const productionConfig = (env: Record<string, string | undefined> = {}) =>
+    loadConfig(
+      Object.fromEntries(
+        Object.entries({
+          NODE_ENV: 'production',
+          AUTH_JWT_SECRET: TEST_JWT_SECRET,
+          PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
+          SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
+          METRICS_PORT: '9100',
+          ...env,
+        }).filter(([, v]) => v !== undefined),
+      ),
+    );
+  /** The two apps api/main.ts builds, over one registry. */
+  const productionApps = (env: Record<string, string> = {}) => {
+    const config = productionConfig(env);
+    const metrics = createMetrics(stack.mongo, config);
+    return {
+      publicApp: createApp({ config, logger, temporal: stack.client, mongo: stack.mongo, metrics }),
+      metricsApp: createMetricsApp({ config, logger, metrics }),
+    };
+  };
 
-  it('when METRICS_TOKEN is set, then /metrics answers only to that Bearer token', async () => {
+  it('when METRICS_TOKEN is set (development, test), then /metrics answers only to that Bearer token', async () => {
     assert.equal((await request(stack.app).get('/metrics')).status, 401);
     assert.equal(
       (await request(stack.app).get('/metrics').set('authorization', 'Bearer wrong-token-of-same-size-x')).status,
@@ -43,10 +60,31 @@ describe('API: /metrics behind a token', () => {
     assert.match(ok.text, /cases_by_status/);
   });
 
-  it('when production runs without METRICS_TOKEN, then /metrics is off (404); with it, it asks for the token', async () => {
-    assert.equal((await request(productionApp()).get('/metrics')).status, 404);
-    const guarded = productionApp({ METRICS_TOKEN: TOKEN });
-    assert.equal((await request(guarded).get('/metrics')).status, 401);
-    assert.equal((await request(guarded).get('/metrics').set('authorization', `Bearer ${TOKEN}`)).status, 200);
+  it('when production runs, then the public port answers 404 for /metrics and the internal listener serves them', async () => {
+    const { publicApp, metricsApp } = productionApps();
+    assert.equal((await request(publicApp).get('/metrics')).status, 404);
+    // A request the public app answered shows on the internal listener: one registry, two doors.
+    await request(publicApp).get('/healthz');
+    const internal = await request(metricsApp).get('/metrics');
+    assert.equal(internal.status, 200);
+    assert.match(internal.text, /http_request_duration_seconds_count\{[^}]*route="\/healthz"/);
+    assert.equal(
+      (await request(metricsApp).get('/api/v1/openapi.json')).status,
+      404,
+      'the internal listener serves metrics only',
+    );
+  });
+
+  it('when production has METRICS_TOKEN too, then the internal listener asks for it and the public port still answers 404', async () => {
+    const { publicApp, metricsApp } = productionApps({ METRICS_TOKEN: TOKEN });
+    assert.equal((await request(publicApp).get('/metrics').set('authorization', `Bearer ${TOKEN}`)).status, 404);
+    assert.equal((await request(metricsApp).get('/metrics')).status, 401);
+    assert.equal((await request(metricsApp).get('/metrics').set('authorization', `Bearer ${TOKEN}`)).status, 200);
+  });
+
+  it('when production has no METRICS_PORT, then the API refuses to start, naming it', () => {
+    assert.match(apiConfigIssues(productionConfig({ METRICS_PORT: undefined })).join('\n'), /METRICS_PORT/);
+    assert.deepEqual(apiConfigIssues(productionConfig()), []);
+    assert.deepEqual(apiConfigIssues(loadConfig({ NODE_ENV: 'test' })), [], 'development and test keep /metrics on the API port');
   });
 });

@@ -11,6 +11,7 @@ import type { Connection as MongoConnection } from 'mongoose';
 import { createDepartmentSystemsClient } from '../../activities/adapters/department-systems.client';
 import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
+import { DEVELOPMENT_SIMULATOR_API_KEY } from '../../config/config';
 import { caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
@@ -163,8 +164,16 @@ describe('supervisor termination and compensation', () => {
         payloadKeys: TEST_PAYLOAD_KEYS,
         deps: {
           mongo: workerMongo,
-          departmentSystems: createDepartmentSystemsClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000 }),
-          registers: createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000 }),
+          departmentSystems: createDepartmentSystemsClient({
+            baseUrl: stack.simulatorUrl,
+            timeoutMs: 2000,
+            apiKey: DEVELOPMENT_SIMULATOR_API_KEY,
+          }),
+          registers: createRegistersClient({
+            baseUrl: stack.simulatorUrl,
+            timeoutMs: 2000,
+            apiKey: DEVELOPMENT_SIMULATOR_API_KEY,
+          }),
           renderer: createNoticeRenderer(),
         },
         workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,

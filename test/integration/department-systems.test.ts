@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'mongoose';
+import { DEVELOPMENT_SIMULATOR_API_KEY } from '../../config/config';
 import v1Json from '../../policy/points/xian-2016-v1.json';
 import {
   createDepartmentSystemsClient,
@@ -88,9 +89,9 @@ describe('department systems simulator and adapter (§8–9)', () => {
       serverSelectionTimeoutMS: 5000,
     });
     await seedDepartmentSystems(conn);
-    server = createServer(createSimulatorApp({ conn }));
+    server = createServer(createSimulatorApp({ conn, apiKeys: [DEVELOPMENT_SIMULATOR_API_KEY], faultInjection: true }));
     baseUrl = await listen(server);
-    client = createDepartmentSystemsClient({ baseUrl, timeoutMs: TIMEOUT_MS });
+    client = createDepartmentSystemsClient({ baseUrl, timeoutMs: TIMEOUT_MS, apiKey: DEVELOPMENT_SIMULATOR_API_KEY });
   });
 
   beforeEach(async () => {
@@ -182,7 +183,11 @@ describe('department systems simulator and adapter (§8–9)', () => {
 
   it('when no area is given to a department that does not need one, then the lookup answers', async () => {
     assert.equal(found(await client.check('police', pointsHigh.idNumber, '')).identityMatches, true);
-    const res = await fetch(`${baseUrl}/systems/housing/people/${pointsHigh.idNumber}?area=`);
+    const res = await fetch(`${baseUrl}/systems/housing/lookups`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${DEVELOPMENT_SIMULATOR_API_KEY}` },
+      body: JSON.stringify({ idNumber: pointsHigh.idNumber, area: '' }),
+    });
     assert.equal(res.status, 200);
   });
 
@@ -334,7 +339,11 @@ describe('department systems simulator and adapter (§8–9)', () => {
   });
 
   it('when the base URL has a wrong path, then the route 404 is an outage, not an unknown person', async () => {
-    const wrong = createDepartmentSystemsClient({ baseUrl: `${baseUrl}/v2`, timeoutMs: TIMEOUT_MS });
+    const wrong = createDepartmentSystemsClient({
+      baseUrl: `${baseUrl}/v2`,
+      timeoutMs: TIMEOUT_MS,
+      apiKey: DEVELOPMENT_SIMULATOR_API_KEY,
+    });
     await assert.rejects(
       wrong.check('police', pointsHigh.idNumber, 'yanta'),
       unavailable('police', 'http_status', pointsHigh.idNumber),

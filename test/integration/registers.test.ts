@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import request from 'supertest';
 import { createRegistersClient, RegisterUnavailableError } from '../../activities/adapters/registers.client';
+import { DEVELOPMENT_SIMULATOR_API_KEY } from '../../config/config';
 import { registerKey, type RegisterName } from '../../domain/registers';
 import { auditEventModel } from '../../models/audit-event.model';
 import { noticeModel } from '../../models/notice.model';
@@ -117,7 +118,7 @@ describe('registers through the departments’ systems', () => {
 
     // Assert
     assert.equal(result.status, 'rejected');
-    const client = createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000 });
+    const client = createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000, apiKey: DEVELOPMENT_SIMULATOR_API_KEY });
     const record = await client.read(
       'provisional_registration',
       registerKey(input.caseId, 'provisional_registration', 'household'),
@@ -136,7 +137,7 @@ describe('registers through the departments’ systems', () => {
 
   it('when the same write is sent twice (a retry), then the department keeps one record and answers its id both times', async () => {
     // Arrange
-    const client = createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000 });
+    const client = createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000, apiKey: DEVELOPMENT_SIMULATOR_API_KEY });
     const caseId = `retry-${Date.now()}`;
     const key = registerKey(caseId, 'residence_confirmation', 'household');
     await stack.faults({ department: 'housing', operation: 'write', failNext: 1 });
@@ -158,7 +159,7 @@ describe('registers through the departments’ systems', () => {
   });
 
   it('when an undo arrives before its write, then it succeeds with nothing to undo and the late write finds the record undone', async () => {
-    const client = createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000 });
+    const client = createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000, apiKey: DEVELOPMENT_SIMULATOR_API_KEY });
     const caseId = `late-${Date.now()}`;
     const key = registerKey(caseId, 'provisional_registration', 'household');
 
@@ -170,7 +171,7 @@ describe('registers through the departments’ systems', () => {
   });
 
   it('when a department refuses a write as malformed, then the adapter’s error is not retryable', async () => {
-    const client = createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000 });
+    const client = createRegistersClient({ baseUrl: stack.simulatorUrl, timeoutMs: 2000, apiKey: DEVELOPMENT_SIMULATOR_API_KEY });
     const err = await client
       .write('household_registration', 'bad-id-number-case:0', { caseId: 'c', item: 'person-0', idNumber: '110105194912310021' })
       .catch((e: unknown) => e);

@@ -29,7 +29,7 @@ import { installTemporalRuntime } from '../../worker/runtime';
 import { roundSettings } from '../../temporal/admission-rounds';
 import { testRounds, type TestRounds } from './round-files';
 import { startDeliveryHarness, type DeliveryHarness } from './delivery';
-import { DEVELOPMENT_SMS_CALLBACK_SECRET } from '../../config/config';
+import { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET } from '../../config/config';
 import { ensureNoticeDispatchers, stopNoticeDispatchers } from '../../temporal/notice-dispatchers';
 import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
 
@@ -136,7 +136,13 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
       }
     : undefined;
   const simServer: Server = createServer(
-    createSimulatorApp({ conn: simMongo, registers: registerSettings, ...(sms ? { sms } : {}) }),
+    createSimulatorApp({
+      conn: simMongo,
+      registers: registerSettings,
+      ...(sms ? { sms } : {}),
+      apiKeys: [DEVELOPMENT_SIMULATOR_API_KEY],
+      faultInjection: true,
+    }),
   );
   await new Promise<void>((resolve) => simServer.listen(0, '127.0.0.1', resolve));
   const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
@@ -168,8 +174,16 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   const deps = {
     ...(delivery ? { delivery: delivery.deps, contacts: delivery.deps.contacts } : {}),
     mongo,
-    departmentSystems: createDepartmentSystemsClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
-    registers: createRegistersClient({ baseUrl: simulatorUrl, timeoutMs: opts.lookupTimeoutMs ?? 2000 }),
+    departmentSystems: createDepartmentSystemsClient({
+      baseUrl: simulatorUrl,
+      timeoutMs: opts.lookupTimeoutMs ?? 2000,
+      apiKey: DEVELOPMENT_SIMULATOR_API_KEY,
+    }),
+    registers: createRegistersClient({
+      baseUrl: simulatorUrl,
+      timeoutMs: opts.lookupTimeoutMs ?? 2000,
+      apiKey: DEVELOPMENT_SIMULATOR_API_KEY,
+    }),
     renderer: createNoticeRenderer(),
     ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
     temporal: client,

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../config/config';
+import {
+  ConfigError,
+  departmentSystemsApiKey,
+  DEVELOPMENT_SIMULATOR_API_KEY,
+  loadConfig,
+  smsGatewayApiKey,
+} from '../../config/config';
 
 describe('config', () => {
   it('when nothing is set, then the embedded defaults apply', () => {
@@ -65,5 +71,24 @@ describe('config', () => {
       assert.equal(loadConfig({ WORKER_METRICS_ADDRESS: ok }).WORKER_METRICS_ADDRESS, ok);
     for (const bad of ['9464', '127.0.0.1', 'localhost:70000', 'http://127.0.0.1:9464'])
       assert.throws(() => loadConfig({ WORKER_METRICS_ADDRESS: bad }), /WORKER_METRICS_ADDRESS/, bad);
+  });
+
+  it('when the SMS gateway is another provider, then the department systems key is never sent to it', () => {
+    const deptKey = 'a-department-systems-key-of-32-characters-at-least';
+    const prod = { NODE_ENV: 'production' as const, DEPARTMENT_SYSTEMS_API_KEY: deptKey };
+    assert.equal(smsGatewayApiKey({ ...prod, SMS_GATEWAY_URL: undefined, SMS_GATEWAY_API_KEY: undefined }), deptKey);
+    assert.equal(
+      smsGatewayApiKey({ ...prod, SMS_GATEWAY_URL: 'https://sms.example.com', SMS_GATEWAY_API_KEY: undefined }),
+      undefined,
+    );
+    assert.equal(
+      smsGatewayApiKey({ ...prod, SMS_GATEWAY_URL: 'https://sms.example.com', SMS_GATEWAY_API_KEY: 'k'.repeat(32) }),
+      'k'.repeat(32),
+    );
+    assert.equal(departmentSystemsApiKey({ NODE_ENV: 'production', DEPARTMENT_SYSTEMS_API_KEY: undefined }), undefined);
+    assert.equal(
+      departmentSystemsApiKey({ NODE_ENV: 'test', DEPARTMENT_SYSTEMS_API_KEY: undefined }),
+      DEVELOPMENT_SIMULATOR_API_KEY,
+    );
   });
 });

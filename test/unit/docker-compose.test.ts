@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { CONFIG_KEYS, loadConfig } from '../../config/config';
+import { apiConfigIssues, CONFIG_KEYS, loadConfig } from '../../config/config';
 import {
   CLUSTER_CONFIG_DIR,
   CLUSTER_CONFIG_ENV,
@@ -38,7 +38,12 @@ const APP_SERVICES = ['api', 'worker', 'simulator'] as const;
 /** What a user exports before `docker compose up` for the variables the file requires (`${X:?…}`). */
 const USER_ENV: Record<string, string> = {
   PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 9).toString('base64'),
+  // Each its own value: production refuses a secret shared by two variables (config/secret-rules.ts).
   SESSION_SECRET: Buffer.alloc(32, 7).toString('base64'),
+  AUTH_JWT_SECRET: Buffer.alloc(32, 6).toString('base64'),
+  REGISTER_CALLBACK_SECRET: Buffer.alloc(32, 5).toString('base64'),
+  SMS_CALLBACK_SECRET: Buffer.alloc(32, 4).toString('base64'),
+  DEPARTMENT_SYSTEMS_API_KEY: Buffer.alloc(32, 3).toString('base64'),
 };
 /** Compose interpolation: `${X:-default}` → default, `${X:?message}` → the user's value (required). */
 const interpolate = (v: string): string =>
@@ -100,6 +105,24 @@ describe('docker-compose.yml matches the app configuration', () => {
     const port = address.slice(address.lastIndexOf(':') + 1);
     assert.ok((services.worker!.expose ?? []).includes(port), `worker: expose ${port}`);
     assert.equal(services.worker!.ports, undefined, 'worker: its metrics have no authentication, so no published ports');
+  });
+
+  it('when the API serves metrics, then on its internal METRICS_PORT, exposed to the compose network and never published', () => {
+    const api = loadConfig(envOf('api'));
+    assert.deepEqual(apiConfigIssues(api), [], 'the API starts in production');
+    assert.ok(api.METRICS_PORT, 'production requires METRICS_PORT');
+    assert.ok((services.api!.expose ?? []).includes(String(api.METRICS_PORT)), `api: expose ${api.METRICS_PORT}`);
+    assert.ok(
+      !(services.api!.ports ?? []).some((p) => p.endsWith(`:${api.METRICS_PORT}`)),
+      'api: METRICS_PORT is never published',
+    );
+  });
+
+  it('when the simulator runs, then it accepts the key the engine presents', () => {
+    const simulator = loadConfig(envOf('simulator'));
+    const worker = loadConfig(envOf('worker'));
+    assert.ok(worker.DEPARTMENT_SYSTEMS_API_KEY, 'the worker presents a key');
+    assert.ok(simulator.SIMULATOR_API_KEYS.includes(worker.DEPARTMENT_SYSTEMS_API_KEY), 'the simulator accepts it');
   });
 
   it('when Temporal is set up, then exactly the workflow search attributes are registered', () => {

@@ -4,13 +4,20 @@
  * tools/simulator/main.ts connects, seeds and listens.
  *
  *   GET    /healthz
- *   GET    /systems/:department/people/:idNumber?area=<district|town>   → the department's CheckResult
+ *   POST   /systems/:department/lookups  { idNumber, area?: <district|town> }   → the department's CheckResult
+ *   …      /registers/…  the departments' registers, written by our cases (registers.ts)
+ *   …      /sms/…        the SMS gateway (sms-gateway.ts)
  *   GET    /__faults     fault rules and per-department counters
  *   PUT    /__faults     { department?: Department | '*', operation?: lookup|write|undo|'*', failNext?, failureRate?, delayMs? }
- *   …      /registers/…  the departments' registers, written by our cases (registers.ts)
  *   DELETE /__faults     clears every rule and resets the counters
+ *
+ * Lookups, registers and the SMS gateway ask for a Bearer API key (one per caller, `apiKeys`), as
+ * the departments' real systems would. The ID number travels in the body, never in the URL:
+ * URLs end up in access logs, proxies and traces (issue 15 §6). The fault endpoints (`/__faults`,
+ * `/__sms/faults`, `/__sms/messages`) exist only when `faultInjection` is on, which main.ts
+ * allows in development and test and never in production.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Express, type RequestHandler, type Response } from 'express';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
@@ -31,7 +38,36 @@ export interface SimulatorDeps {
   /** The registers' HR transfer delay and completion callback; default 5 s and no callback. */
   registers?: RegisterSettings;
   /** The SMS gateway's receipts (issue 14): where they are posted and how they are signed. */
-  sms?: Omit<SmsGatewayOptions, 'conn' | 'logger'>;
+  sms?: Omit<SmsGatewayOptions, 'conn' | 'logger' | 'faultInjection' | 'authenticate'>;
+  /** The Bearer keys callers may present (at least one): config/config.ts simulatorApiKeys. */
+  apiKeys: readonly string[];
+  /** Serve the fault-injection and inspection endpoints: development and test only. */
+  faultInjection: boolean;
+}
+
+/**
+ * Accepts `Authorization: Bearer <one of keys>`. Keys are compared as SHA-256 digests in constant
+ * time, so neither their content nor their length leaks through timing.
+ */
+export function requireApiKey(keys: readonly string[]): RequestHandler {
+  if (keys.length === 0) throw new Error('the simulator needs at least one API key');
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  const expected = keys.map(digest);
+  return (req, _res, next) => {
+    const m = /^Bearer (.+)$/.exec(req.get('authorization') ?? '');
+    const given = digest(m?.[1] ?? '');
+    // Every key is compared (no early exit), so the time does not tell which one matched.
+    const ok = expected.reduce((found, k) => timingSafeEqual(k, given) || found, false);
+    if (!m || !ok)
+      throw new HttpProblem(
+        401,
+        'unauthorized',
+        'An API key is required (Authorization: Bearer <key>)',
+        {},
+        { 'WWW-Authenticate': 'Bearer' },
+      );
+    next();
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,8 +169,10 @@ class FaultInjector {
 // ---------------------------------------------------------------------------------------------
 // Lookups
 
-// An empty `area=` counts as not given: only education needs an area.
-const lookupQuery = z.object({
+// An empty area counts as not given: only education needs an area. The ID number is checked
+// after the fault rules (below), as when it was part of the URL.
+const lookupBody = z.strictObject({
+  idNumber: z.string().max(64),
   area: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SIMULATOR_AREAS).optional()),
 });
 
@@ -202,7 +240,7 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
   const records = departmentRecordModel(deps.conn);
   const faults = new FaultInjector();
 
-  const lookup: RequestHandler<{ department: string; idNumber: string }> = async (req, res) => {
+  const lookup: RequestHandler<{ department: string }> = async (req, res) => {
     const department = DEPARTMENTS.find((d) => d === req.params.department);
     if (!department) {
       throw new HttpProblem(400, 'unknown-department', `Unknown department; expected one of ${DEPARTMENTS.join(', ')}`);
@@ -221,21 +259,21 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
       throw new HttpProblem(503, 'injected-fault', `The ${department} information system is unavailable (injected fault)`);
     }
 
-    const id = validateIdNumber(req.params.idNumber, { today: today() });
-    if (!id.ok) {
-      counters.rejected++;
-      throw new HttpProblem(400, 'invalid-id-number', id.message, { reason: id.reason });
-    }
-    let query: z.infer<typeof lookupQuery>;
+    let query: z.infer<typeof lookupBody>;
     try {
-      query = parseOrThrow(lookupQuery, req.query, 'query');
+      query = parseOrThrow(lookupBody, req.body, 'body');
     } catch (err) {
       counters.rejected++;
       throw err;
     }
+    const id = validateIdNumber(query.idNumber, { today: today() });
+    if (!id.ok) {
+      counters.rejected++;
+      throw new HttpProblem(400, 'invalid-id-number', id.message, { reason: id.reason });
+    }
     if (department === 'education' && !query.area) {
       counters.rejected++;
-      throw new HttpProblem(400, 'validation-error', 'The education system answers for one inflow area: it needs ?area=', {
+      throw new HttpProblem(400, 'validation-error', 'The education system answers for one inflow area: it needs an area', {
         invalidParams: [{ path: '/area', message: 'required for education' }],
       });
     }
@@ -262,9 +300,11 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'up' });
   });
-  app.get('/systems/:department/people/:idNumber', lookup);
+  const authenticated = requireApiKey(deps.apiKeys);
+  app.post('/systems/:department/lookups', authenticated, express.json({ limit: '4kb', strict: true }), lookup);
   app.use(
     '/registers',
+    authenticated,
     createRegisterRouter({
       conn: deps.conn,
       logger,
@@ -273,20 +313,24 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
     }),
   );
 
-  app.get('/__faults', (_req, res) => {
-    res.json(faults.view());
-  });
-  app.put('/__faults', express.json({ limit: '4kb', strict: true }), (req, res) => {
-    faults.set(parseOrThrow(faultRuleInput, req.body, 'body'));
-    logger.info({ faults: faults.view().faults }, 'fault injection changed');
-    res.json(faults.view());
-  });
-  app.delete('/__faults', (_req, res) => {
-    faults.reset();
-    res.json(faults.view());
-  });
+  if (deps.faultInjection) {
+    app.get('/__faults', (_req, res) => {
+      res.json(faults.view());
+    });
+    app.put('/__faults', express.json({ limit: '4kb', strict: true }), (req, res) => {
+      faults.set(parseOrThrow(faultRuleInput, req.body, 'body'));
+      logger.info({ faults: faults.view().faults }, 'fault injection changed');
+      res.json(faults.view());
+    });
+    app.delete('/__faults', (_req, res) => {
+      faults.reset();
+      res.json(faults.view());
+    });
+  }
 
-  app.use(createSmsGateway({ conn: deps.conn, logger, ...deps.sms }));
+  app.use(
+    createSmsGateway({ conn: deps.conn, logger, ...deps.sms, faultInjection: deps.faultInjection, authenticate: authenticated }),
+  );
 
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));

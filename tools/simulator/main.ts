@@ -4,7 +4,7 @@
  * database `department_systems` on the server of MONGODB_URI (its own database, apart from the
  * case engine's), seed them, listen on SIMULATOR_HOST:SIMULATOR_PORT (127.0.0.1 unless told).
  */
-import { loadConfig, smsCallbackSecret } from '../../config/config';
+import { loadConfig, simulatorApiKeys, smsCallbackSecret } from '../../config/config';
 import { createLogger } from '../../config/logger';
 import { connectWatchedMongo } from '../../models/mongo-watchdog';
 import { createSimulatorApp } from './app';
@@ -23,6 +23,8 @@ function simulatorMongoUri(uri: string): string {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'department-systems-simulator' });
+  const apiKeys = simulatorApiKeys(config);
+  if (apiKeys.length === 0) throw new Error('SIMULATOR_API_KEYS: set at least one caller key in production');
   const sources = simulatorPeopleSources(config.SIMULATOR_PEOPLE);
   const entries = loadPeople(sources);
   // Watched like the engine's own processes: a client that stays silent after an outage is
@@ -45,6 +47,9 @@ async function main(): Promise<void> {
     conn,
     logger,
     sms,
+    apiKeys,
+    // Fault injection is a test tool: a production simulator never offers it.
+    faultInjection: config.NODE_ENV !== 'production',
     registers: {
       transferDelayMs: config.SIMULATOR_TRANSFER_DELAY_MS,
       ...(config.REGISTER_CALLBACK_SECRET ? { callback: { url: callbackUrl, secret: config.REGISTER_CALLBACK_SECRET } } : {}),

@@ -9,6 +9,9 @@
  *   GET    /__sms/messages      every message it took (what tests and developers look at)
  *   GET    /__sms/faults        PUT { down?, failNext?, errorCode?, undeliverable? }    DELETE clears
  *
+ * SendSms asks for the simulator's Bearer API key; the /__sms endpoints exist in development and
+ * test only (the messages hold phone numbers).
+ *
  * Unlike some real providers it dedupes: the same SessionContext (our notice id) from the same
  * app is one message, answered with the same SerialNo, however often it is sent. Messages are
  * kept in the simulator's database, and a delivery receipt per message (Tencent's callback
@@ -17,7 +20,7 @@
  * the callback answers 2xx — also after a restart, since pending receipts are in the database.
  */
 import { randomUUID } from 'node:crypto';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { Schema, trusted, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
 import { parseOrThrow } from '../../api/validation';
@@ -34,6 +37,10 @@ export interface SmsGatewayOptions {
   callbackSecret?: string;
   /** How long after a message its receipt is sent (a handset takes a moment). */
   receiptDelayMs?: number;
+  /** Serve /__sms/faults and /__sms/messages (development and test only: the messages hold phone numbers). */
+  faultInjection: boolean;
+  /** Checks the caller's credential on SendSms (the simulator's API keys). */
+  authenticate: RequestHandler;
 }
 
 interface SmsMessageDoc {
@@ -105,7 +112,7 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
   const router = Router();
   const requestId = () => randomUUID();
 
-  router.post('/sms/v1/SendSms', express.json({ limit: '64kb' }), async (req, res) => {
+  router.post('/sms/v1/SendSms', opts.authenticate, express.json({ limit: '64kb' }), async (req, res) => {
     if (faults.down) {
       res.status(503).json({
         Response: {
@@ -176,21 +183,23 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
     res.json({ Response: { SendStatusSet, RequestId: requestId() } });
   });
 
-  router.get('/__sms/messages', async (_req, res) => {
-    res.json({ items: await messages.find().sort({ receivedAt: 1 }).lean() });
-  });
-  router.get('/__sms/faults', (_req, res) => {
-    res.json(faults);
-  });
-  router.put('/__sms/faults', express.json({ limit: '4kb' }), (req, res) => {
-    faults = parseOrThrow(faultInput, req.body, 'body');
-    opts.logger.info({ faults }, 'SMS gateway faults changed');
-    res.json(faults);
-  });
-  router.delete('/__sms/faults', (_req, res) => {
-    faults = { ...NO_FAULTS };
-    res.json(faults);
-  });
+  if (opts.faultInjection) {
+    router.get('/__sms/messages', async (_req, res) => {
+      res.json({ items: await messages.find().sort({ receivedAt: 1 }).lean() });
+    });
+    router.get('/__sms/faults', (_req, res) => {
+      res.json(faults);
+    });
+    router.put('/__sms/faults', express.json({ limit: '4kb' }), (req, res) => {
+      faults = parseOrThrow(faultInput, req.body, 'body');
+      opts.logger.info({ faults }, 'SMS gateway faults changed');
+      res.json(faults);
+    });
+    router.delete('/__sms/faults', (_req, res) => {
+      faults = { ...NO_FAULTS };
+      res.json(faults);
+    });
+  }
 
   // Receipts: from the database, so none is lost when the simulator restarts. Stops by itself
   // once the connection closes (a test stack's simulator).

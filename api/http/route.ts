@@ -54,12 +54,9 @@ export const Problem = z
     instance: z.string(),
     requestId: z.string(),
     invalidParams: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    claim: z
-      .string()
-      .optional()
-      .meta({
-        description: '`missing-claim`: the token claim the account lacks (an officer’s `district`, README "Officer scope")',
-      }),
+    claim: z.string().optional().meta({
+      description: '`missing-claim`: the token claim the account lacks (an officer’s `district`, README "Officer scope")',
+    }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 

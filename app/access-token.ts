@@ -1,20 +1,41 @@
 /**
  * Verifies an access token and names the actor it speaks for: a JWT signed HS256 with a shared
  * secret, or by any asymmetric key an OIDC provider's JWKS serves, or both (README "Sign-in"),
- * with claims `sub`, `role` and, for officers, `department`. The JSON API verifies the Bearer
- * token of every request with it; the web pages verify the token the sign-in returned, so roles
- * and departments come from the provider's claims on both doors, never from a form.
+ * with claims `sub`, `role` and, for officers, `department` and where they act (`district`, or
+ * `jurisdiction: "city"`; app/officer-scope.ts). The JSON API verifies the Bearer token of every
+ * request with it; the web pages verify the token the sign-in returned, so roles, departments and
+ * scopes come from the provider's claims on both doors, never from a form.
  */
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { DEPARTMENTS } from '../domain/vocabulary';
-import type { Actor } from './actor';
+import type { Actor, ApplicantActor, OfficerActor, SupervisorActor } from './actor';
+import {
+  CITY_JURISDICTION,
+  claimsOfScope,
+  SCOPE_AREAS,
+  scopeOfClaims,
+  type OfficerScope,
+  type ScopeClaims,
+} from './officer-scope';
 
 const Claims = z.discriminatedUnion('role', [
   z.object({ sub: z.string().min(1).max(128), role: z.literal('applicant') }),
-  z.object({ sub: z.string().min(1).max(128), role: z.literal('officer'), department: z.enum(DEPARTMENTS) }),
+  z.object({
+    sub: z.string().min(1).max(128),
+    role: z.literal('officer'),
+    department: z.enum(DEPARTMENTS),
+    // A provider may send one area as a string or several as an array; an unknown code is a bad
+    // token, like an unknown department.
+    district: z.union([z.enum(SCOPE_AREAS), z.array(z.enum(SCOPE_AREAS)).max(SCOPE_AREAS.length)]).optional(),
+    jurisdiction: z.literal(CITY_JURISDICTION).optional(),
+  }),
   z.object({ sub: z.string().min(1).max(128), role: z.literal('supervisor') }),
 ]);
+
+/** What a token claims: an officer's scope as its claims (`district` / `jurisdiction`), or as a scope. */
+export type TokenClaims =
+  ApplicantActor | SupervisorActor | (Omit<OfficerActor, 'scope'> & ScopeClaims & { scope?: OfficerScope });
 
 export interface TokenOptions {
   secret?: string;
@@ -28,6 +49,20 @@ export interface TokenOptions {
 /** Why a token was not accepted, in words safe to show the caller. */
 export class TokenRejected extends Error {
   override name = 'TokenRejected';
+}
+
+/**
+ * A valid officer token that says nowhere where the officer acts: refused (403, naming the claim),
+ * never read as city-wide. The person is known; their account is not set up for this.
+ */
+export class MissingScopeClaim extends TokenRejected {
+  override name = 'MissingScopeClaim';
+  readonly claim = 'district';
+  constructor() {
+    super(
+      `An officer token needs a \`district\` claim (the areas the officer acts in) or \`jurisdiction: "${CITY_JURISDICTION}"\``,
+    );
+  }
 }
 
 export interface VerifiedToken {
@@ -77,16 +112,26 @@ export function createTokenVerifier(opts: TokenOptions): TokenVerifier {
     const payload = await verify(token);
     const claims = Claims.safeParse(payload);
     if (!claims.success) throw new TokenRejected('The token lacks a valid role (and department, for officers)');
-    return { actor: claims.data, expiresAt: (payload.exp ?? 0) * 1000 };
+    return { actor: actorOfClaims(claims.data), expiresAt: (payload.exp ?? 0) * 1000 };
   };
+}
+
+function actorOfClaims(claims: z.infer<typeof Claims>): Actor {
+  if (claims.role !== 'officer') return claims;
+  const scope = scopeOfClaims(claims);
+  if (!scope) throw new MissingScopeClaim();
+  return { sub: claims.sub, role: 'officer', department: claims.department, scope };
 }
 
 /** Mints a token (demo script, tests). Never exposed as an endpoint outside development. */
 export async function mintToken(
-  claims: Actor,
+  claims: TokenClaims,
   opts: { secret: string; issuer: string; audience: string; expiresIn?: string },
 ): Promise<string> {
-  return new SignJWT({ ...claims })
+  // An officer's scope travels as its claims; `scope` itself is OAuth's claim, not ours.
+  const { scope, ...rest } = claims as TokenClaims & { scope?: OfficerScope };
+  const payload = claims.role === 'officer' && scope ? { ...rest, ...claimsOfScope(scope) } : rest;
+  return new SignJWT({ ...payload })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuer(opts.issuer)

@@ -4,6 +4,7 @@
  * cases, officers for their department, supervisors on every case.
  */
 import type { Department } from '../domain/vocabulary';
+import type { OfficerScope } from './officer-scope';
 
 export interface ApplicantActor {
   sub: string;
@@ -13,6 +14,8 @@ export interface OfficerActor {
   sub: string;
   role: 'officer';
   department: Department;
+  /** Where the officer acts (app/officer-scope.ts): required, so no officer is city-wide by omission. */
+  scope: OfficerScope;
 }
 export interface SupervisorActor {
   sub: string;

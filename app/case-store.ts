@@ -1,7 +1,8 @@
 /**
  * Reading one case: the read model first, the live workflow while it has not been projected
  * yet; and who may read it. An applicant reaches only their own cases and an officer only cases
- * with a step of their department: anything else answers exactly like a missing case.
+ * in their scope (app/officer-scope.ts) with a step of their department: anything else answers
+ * exactly like a missing case.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { CaseState } from '../domain/case-state';
@@ -10,6 +11,7 @@ import { caseStatusQuery, settlementCaseWorkflowId } from '../workflows/settleme
 import type { ApplicantActor, OfficerActor } from './actor';
 import type { AppDeps } from './deps';
 import { noSuchCase } from './errors';
+import { caseArea, inScope } from './officer-scope';
 import { withTemporalDeadline } from './workflow-calls';
 
 export type LoadedCase = CaseState & Partial<Pick<CaseDoc, 'overdue'>>;
@@ -42,9 +44,19 @@ export async function ownCase(deps: AppDeps, actor: ApplicantActor, caseId: stri
   return c;
 }
 
-/** A case with a step of the officer's department; one without is no case of theirs. */
+/**
+ * A case in the officer's scope: another district's case answers exactly like a missing one (404,
+ * the same words), so an officer cannot learn that it exists.
+ */
+export async function scopedCase(deps: AppDeps, actor: OfficerActor, caseId: string): Promise<LoadedCase> {
+  const c = await loadCase(deps, caseId);
+  if (!c || !inScope(actor.scope, caseArea(c))) throw noSuchCase();
+  return c;
+}
+
+/** A case in the officer's scope with a step of their department; one without is no case of theirs. */
 export async function departmentCase(deps: AppDeps, actor: OfficerActor, caseId: string): Promise<LoadedCase> {
-  const c = await existingCase(deps, caseId);
+  const c = await scopedCase(deps, actor, caseId);
   if (!c.steps[actor.department]) throw noSuchCase('No such case for your department');
   return c;
 }

@@ -260,7 +260,7 @@ async function main(): Promise<void> {
         ? [
             `  Sign-in (OIDC) ${identity.issuer}   (discovery ${identity.issuer}/.well-known/openid-configuration)`,
             ...(identity.logins.length ? ['Demo accounts (username / password):'] : []),
-            ...identity.logins.map((l) => `  ${l.username.padEnd(12)} ${l.password.padEnd(16)} ${l.role}`),
+            ...identity.logins.map((l) => `  ${l.username.padEnd(16)} ${l.password.padEnd(16)} ${l.role}`),
           ]
         : []),
       'Demo cases:',

@@ -3,7 +3,8 @@
  * development secret, or AUTH_JWT_SECRET when set). There is no token endpoint in the API.
  *
  *   npm run token -- --role applicant --sub alice
- *   npm run token -- --role officer --department police
+ *   npm run token -- --role officer --department police            (city-wide: jurisdiction city)
+ *   npm run token -- --role officer --department police --district yanta,beilin
  *   npm run token -- --role supervisor
  *
  * Or a token of the embedded identity provider (npm start runs it), by signing in as a demo
@@ -12,19 +13,23 @@
  *   npm run token -- --username police --password demo-officer
  */
 import { parseArgs } from 'node:util';
-import { mintToken, type Caller } from '../api/auth/identity';
+import { mintToken, type TokenClaims } from '../api/auth/identity';
+import { SCOPE_AREAS } from '../app/officer-scope';
+import type { Area } from '../domain/capacity';
 import { loadConfig } from '../config/config';
 import { DEPARTMENTS, type Department } from '../domain/vocabulary';
 import { identityIssuer } from '../tools/identity/issuer';
 import { WEB_CLIENT_ID, WEB_SCOPES } from '../tools/identity/clients';
 import { signIn, SignInRefused } from '../tools/identity/sign-in';
 import { devJwtSecret } from './lib/dev-secret';
+import { cityWideUnlessScoped } from './lib/dev-token-claims';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       role: { type: 'string' },
       department: { type: 'string' },
+      district: { type: 'string' },
       sub: { type: 'string' },
       expires: { type: 'string', default: '8h' },
       username: { type: 'string' },
@@ -49,12 +54,20 @@ async function main(): Promise<void> {
   }
   if (config.NODE_ENV === 'production') throw new Error('demo tokens are for development only');
   const role = values.role;
-  let caller: Caller;
+  let caller: TokenClaims;
   if (role === 'applicant' || role === 'supervisor') caller = { sub: values.sub ?? `demo-${role}`, role };
   else if (role === 'officer') {
     const department = values.department as Department;
     if (!DEPARTMENTS.includes(department)) throw new Error(`--department must be one of ${DEPARTMENTS.join(', ')}`);
-    caller = { sub: values.sub ?? `demo-officer-${department}`, role, department };
+    const district = values.district?.split(',').map((a) => a.trim());
+    const unknown = district?.filter((a) => !(SCOPE_AREAS as readonly string[]).includes(a));
+    if (unknown?.length) throw new Error(`--district takes area codes (${SCOPE_AREAS.join(', ')}), not ${unknown.join(', ')}`);
+    caller = cityWideUnlessScoped({
+      sub: values.sub ?? `demo-officer-${department}`,
+      role,
+      department,
+      ...(district ? { district: district as Area[] } : {}),
+    });
   } else throw new Error('--role must be applicant, officer or supervisor');
   const secret = config.AUTH_JWT_SECRET ?? devJwtSecret();
   process.stdout.write(

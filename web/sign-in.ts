@@ -8,7 +8,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import * as oidc from 'openid-client';
-import type { TokenVerifier } from '../app/access-token';
+import { MissingScopeClaim, type TokenVerifier } from '../app/access-token';
 import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
 import { API_RESOURCE, WEB_SCOPES } from '../tools/identity/clients';
@@ -96,6 +96,11 @@ export function createSignIn(opts: SignInOptions): SignIn {
         expiresAt: verified.expiresAt,
       };
     } catch (err) {
+      // An officer account that says nowhere where its officer acts: refused, and told why (403).
+      if (err instanceof MissingScopeClaim) {
+        logger.warn({ reqId: req.id, claim: err.claim }, 'web sign-in refused: officer token without scope');
+        return showMessage(req, res, 403, 'forbiddenTitle', ['signInNoScope'], { href: '/', key: 'backToHome' });
+      }
       // A cancelled consent, a replayed or forged callback, a token without a role: no session.
       logger.warn({ reqId: req.id, err: err instanceof Error ? err.message : String(err) }, 'web sign-in refused');
       return signInFailed(req, res);

@@ -4,10 +4,10 @@
  */
 import type { RequestHandler } from 'express';
 import type { Actor } from '../../app/actor';
-import { createTokenVerifier, TokenRejected, type TokenOptions } from '../../app/access-token';
+import { createTokenVerifier, MissingScopeClaim, TokenRejected, type TokenOptions } from '../../app/access-token';
 import { HttpProblem } from '../problem';
 
-export { mintToken } from '../../app/access-token';
+export { mintToken, type TokenClaims } from '../../app/access-token';
 
 /** The caller a verified token names: the actor the application layer acts for. */
 export type Caller = Actor;
@@ -28,6 +28,8 @@ export function createAuthenticator(opts: AuthOptions): RequestHandler {
     try {
       req.caller = (await verify(m[1]!)).actor;
     } catch (err) {
+      // Who they are is proven; that the account says nowhere where its officer acts is a 403.
+      if (err instanceof MissingScopeClaim) throw new HttpProblem(403, 'missing-claim', err.message, { claim: err.claim });
       if (err instanceof TokenRejected) throw unauthorized(err.message);
       throw err;
     }

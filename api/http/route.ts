@@ -54,14 +54,17 @@ export const Problem = z
     instance: z.string(),
     requestId: z.string(),
     invalidParams: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    claim: z.string().optional().meta({
+      description: '`missing-claim`: the token claim the account lacks (an officer’s `district`, README "Officer scope")',
+    }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 const STANDARD_ERRORS: Record<number, string> = {
   400: 'Invalid input (each invalid field named in invalidParams)',
   401: 'Missing or invalid Bearer token',
-  403: 'Not allowed for this role or department',
-  404: 'Not found (or not yours)',
+  403: 'Not allowed for this role or department, or an officer token naming no scope (`missing-claim`)',
+  404: 'Not found (or not yours: another person’s case, or for an officer another district’s)',
   413: 'Body over the size limit',
   415: 'Body is not application/json',
   429: 'Rate limit exceeded',

@@ -7,7 +7,7 @@
 import { OFFICER_REASONS, reasonApplies } from '../../domain/codes';
 import { decideUpdate, settlementCaseWorkflowId, type DecideInput } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
-import { existingCase } from '../case-store';
+import { scopedCase } from '../case-store';
 import { officerStepUpdate } from './officer-step-update';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
@@ -33,8 +33,9 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
       data: { decision: request.decision, requestId },
     });
 
-  // A made-up case id is "no such case" before anything is audited: audit lines belong to real cases.
-  const current = await existingCase(deps, caseId);
+  // A made-up case id, or another district's case, is "no such case" before anything is audited:
+  // audit lines belong to real cases, and an officer out of scope must not learn that it exists.
+  const current = await scopedCase(deps, actor, caseId);
   const route = current.application.route;
   if (request.reasonCode && !reasonApplies(route, department, request.reasonCode)) {
     const allowed = OFFICER_REASONS[route][department];

@@ -6,7 +6,7 @@
 import type { Department } from '../../domain/vocabulary';
 import { claimStepUpdate, releaseStepUpdate, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
-import { existingCase } from '../case-store';
+import { scopedCase } from '../case-store';
 import { officerStepUpdate } from './officer-step-update';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
@@ -43,8 +43,9 @@ export async function changeStepHold(
       data: { requestId },
     });
 
-  // A made-up case id is "no such case" before anything is audited: audit lines belong to real cases.
-  const current = await existingCase(deps, caseId);
+  // A made-up case id, or another district's case, is "no such case" before anything is audited:
+  // audit lines belong to real cases, and an officer out of scope must not learn that it exists.
+  const current = await scopedCase(deps, actor, caseId);
   if (department !== actor.department) {
     await refused('wrong_department');
     throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot ${kind} the ${department} step`);

@@ -1,6 +1,7 @@
 /**
- * An officer's inbox: their department's open steps, soonest due first, a page at a time; each
- * says who holds it, and the inbox can show only the steps you hold or those nobody holds.
+ * An officer's inbox: their department's open steps in their scope (app/officer-scope.ts),
+ * soonest due first, a page at a time; each says who holds it, and the inbox can show only the
+ * steps you hold or those nobody holds.
  */
 import { trusted } from 'mongoose';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { STEP_STATUSES, type Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import type { OfficerActor } from '../actor';
 import type { AppDeps } from '../deps';
+import { areaCondition } from '../officer-scope';
 import { decodeCursor, OptionalInstantAndId, pageOf, type Page } from '../page-cursor';
 
 /** The step statuses an inbox lists: the step still needs its department (domain/case-rules.ts). */
@@ -54,7 +56,9 @@ export function inboxFilter(input: Omit<OfficerInboxInput, 'limit'>): Record<str
     [`${stepPath}.status`]: input.status ?? trusted({ $in: [...OPEN_STEP_STATUSES] }),
   };
   if (input.route) filter.route = input.route;
-  if (input.area) filter.area = input.area;
+  // Only the officer's areas; an area asked for outside them lists nothing (as an empty area would).
+  const area = areaCondition(input.actor.scope, input.area);
+  if (area !== undefined) filter.area = area;
   if (input.overdue !== undefined) filter[`${stepPath}.overdue`] = input.overdue;
   // A released step has no assignedOfficer at all: the workflow deletes the field.
   if (input.assignedTo === 'me') filter[`${stepPath}.assignedOfficer`] = input.actor.sub;

@@ -1,4 +1,7 @@
-/** Education: children waiting for a kindergarten / school place in the areas (§21–23), longest waiting first. */
+/**
+ * Education: children waiting for a kindergarten / school place (§21–23) in the officer's areas
+ * (app/officer-scope.ts), longest waiting first.
+ */
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
@@ -6,6 +9,7 @@ import { caseModel } from '../../models/case.model';
 import type { OfficerActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
+import { areaCondition } from '../officer-scope';
 
 export const WaitingChild = z
   .object({
@@ -26,7 +30,8 @@ export type WaitingChild = z.infer<typeof WaitingChild>;
 export async function schoolWaitingList(deps: AppDeps, input: { actor: OfficerActor; area?: Area }): Promise<WaitingChild[]> {
   if (input.actor.department !== 'education') throw new AppError('forbidden', 'forbidden', 'Education officers only');
   const filter: Record<string, unknown> = { open: true, childrenWaiting: trusted({ $gt: 0 }) };
-  if (input.area) filter.area = input.area;
+  const area = areaCondition(input.actor.scope, input.area);
+  if (area !== undefined) filter.area = area;
   const docs = await caseModel(deps.mongo).find(filter).limit(500).lean();
   return docs
     .flatMap((c) =>

@@ -43,6 +43,8 @@ export const zhCN = {
   signInFailedTitle: '登录未完成',
   signInFailedText: '登录没有完成或已被取消。您可以重新登录。',
   signInNotConfigured: '本服务尚未配置统一身份认证（WEB_OIDC_ISSUER）。',
+  signInNoScope:
+    '您的工作人员账号没有设置管辖区域（district 声明）或全市范围（jurisdiction: city），因此不能登录。请联系账号管理员。',
   sessionExpired: '您的登录已过期，请重新登录。',
   backToHome: '返回首页',
   tryAgain: '重新登录',
@@ -109,6 +111,8 @@ export const en: Catalogue<typeof zhCN> = {
   signInFailedTitle: 'Sign-in not completed',
   signInFailedText: 'Sign-in was not completed or was cancelled. You can sign in again.',
   signInNotConfigured: 'Sign-in is not configured for this service (WEB_OIDC_ISSUER).',
+  signInNoScope:
+    'Your officer account names neither the areas you act in (the `district` claim) nor the whole city (`jurisdiction: city`), so it cannot sign in. Ask your account administrator.',
   sessionExpired: 'Your sign-in has expired; please sign in again.',
   backToHome: 'Back to the start page',
   tryAgain: 'Sign in again',

@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection, type Client } from '@temporalio/client';
-import { mintToken, type Caller } from '../../api/auth/identity';
+import { mintToken, type TokenClaims } from '../../api/auth/identity';
+import { cityWideUnlessScoped } from './dev-token-claims';
 import { loadConfig } from '../../config/config';
 import { createTemporalClient } from '../../temporal/client';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
@@ -109,7 +110,8 @@ export interface AppStack {
   stopMailSink(): Promise<void>;
   startMailSink(): Promise<void>;
   /** A Bearer token for this stack's API. */
-  token(caller: Caller): Promise<string>;
+  /** A Bearer token for these claims; an officer without a scope is minted city-wide (scripts/lib/dev-token-claims.ts). */
+  token(caller: TokenClaims): Promise<string>;
   /** A Temporal client on this stack's server (one connection, reconnecting on its own). */
   client(): Promise<Client>;
   /** Starts a worker process and waits until it polls its task queue. */
@@ -407,7 +409,8 @@ async function startAll(
     async startMailSink() {
       stack.mailSink = await startMailSink();
     },
-    token: (caller) => mintToken(caller, { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    token: (caller) =>
+      mintToken(cityWideUnlessScoped(caller), { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     client: getClient,
     async startWorker() {
       stack.worker = await startWorker();

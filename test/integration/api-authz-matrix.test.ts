@@ -1,16 +1,33 @@
 /**
  * Authorization matrix: every route of the OpenAPI document × every kind of caller. The route
- * list comes from the document, so a new route without an entry here fails the suite.
+ * list comes from the document, so a new route without an entry here fails the suite. Officers
+ * come in scopes too (issue 15, README "Officer scope"): city-wide (`stepOfficer`), of the cases'
+ * district (`districtOfficer`), of another district (`otherDistrictOfficer`: another district's
+ * case is a 404, as a missing one) and with no scope claim at all (`unscopedOfficer`: 403).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { TEST_JWT_SECRET, startStack, type TestStack } from '../support/stack';
-import { assertProblem, submitCase, tokens, townBody, waitForWorkflow, type Tokens } from '../support/api';
+import { assertProblem, bearer, submitCase, tokens, townBody, waitForWorkflow, type Tokens } from '../support/api';
 import { documentedRoutes, type OpenApiDoc } from '../support/openapi';
 
-type CallerKind = 'none' | 'badToken' | 'owner' | 'otherApplicant' | 'stepOfficer' | 'otherOfficer' | 'supervisor';
+type CallerKind =
+  | 'none'
+  | 'badToken'
+  | 'owner'
+  | 'otherApplicant'
+  | 'stepOfficer'
+  | 'otherOfficer'
+  | 'districtOfficer'
+  | 'otherDistrictOfficer'
+  | 'unscopedOfficer'
+  | 'supervisor';
+
+/** The area of the matrix's cases (townBody) and the areas of the other district's officers. */
+const CASE_AREA = 'huyi';
+const OTHER_AREAS = ['yanta', 'zhouzhi'] as const;
 
 interface Fixtures {
   /** Owned by `owner`; its police step awaits a decision. Read-only routes and harmless actions use it. */
@@ -22,15 +39,22 @@ interface Fixtures {
   claimCaseId: string;
   /** Its police step is held by `stepOfficer`, who may release it. */
   releaseCaseId: string;
+  /** The district officer's own cases for the actions that change a case (deciding, claiming, releasing). */
+  districtDecisionCaseId: string;
+  districtClaimCaseId: string;
+  /** Its police step is held by `districtOfficer`. */
+  districtReleaseCaseId: string;
   probeId: string;
   /** A round this stack's rounds files announce (test/support/rounds.ts). */
   roundId: string;
 }
 
 interface Entry {
-  /** The concrete request: path with parameters filled in, query, body. */
-  call: (fx: Fixtures) => { path: string; body?: object };
+  /** The concrete request: path with parameters filled in, query, body (per caller, where one's success would spoil another's). */
+  call: (fx: Fixtures, caller: CallerKind) => { path: string; body?: object };
   expect: Record<CallerKind, number>;
+  /** The department of the scoped officers (district, other district, unscoped) on this route; police when absent. */
+  scopedDepartment?: 'education';
 }
 
 const PUBLIC = {
@@ -40,17 +64,28 @@ const PUBLIC = {
   otherApplicant: 200,
   stepOfficer: 200,
   otherOfficer: 200,
+  districtOfficer: 200,
+  otherDistrictOfficer: 200,
+  unscopedOfficer: 200,
   supervisor: 200,
 };
 const UNAUTHENTICATED = { none: 401, badToken: 401 } as const;
+/** Scoped officers on a route that is not an officer's: the role refuses, or the missing scope claim. */
+const NO_OFFICERS = { districtOfficer: 403, otherDistrictOfficer: 403, unscopedOfficer: 403 } as const;
 const onlySupervisor = (ok: number) => ({
   ...UNAUTHENTICATED,
+  ...NO_OFFICERS,
   owner: 403,
   otherApplicant: 403,
   stepOfficer: 403,
   otherOfficer: 403,
   supervisor: ok,
 });
+/** An officer route on one case: the district's officer gets what the city-wide one gets; another district's, a 404. */
+const scoped = (ok: number) => ({ districtOfficer: ok, otherDistrictOfficer: 404, unscopedOfficer: 403 });
+/** The district officer acts on their own case where one officer's success would change the next one's answer. */
+const own = (fx: Fixtures, caller: CallerKind, cityCase: string, districtCase: string) =>
+  caller === 'districtOfficer' ? districtCase : cityCase;
 
 /** The step the matrix acts on is police's; `otherOfficer` works for education, which a town case does not involve. */
 const MATRIX: Record<string, Entry> = {
@@ -62,19 +97,51 @@ const MATRIX: Record<string, Entry> = {
 
   'POST /api/v1/applicant/cases': {
     call: () => ({ path: '/api/v1/applicant/cases', body: townBody() }),
-    expect: { ...UNAUTHENTICATED, owner: 202, otherApplicant: 202, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
+    expect: {
+      ...UNAUTHENTICATED,
+      ...NO_OFFICERS,
+      owner: 202,
+      otherApplicant: 202,
+      stepOfficer: 403,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
   },
   'GET /api/v1/applicant/cases': {
     call: () => ({ path: '/api/v1/applicant/cases' }),
-    expect: { ...UNAUTHENTICATED, owner: 200, otherApplicant: 200, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
+    expect: {
+      ...UNAUTHENTICATED,
+      ...NO_OFFICERS,
+      owner: 200,
+      otherApplicant: 200,
+      stepOfficer: 403,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
   },
   'GET /api/v1/applicant/cases/{caseId}': {
     call: (fx) => ({ path: `/api/v1/applicant/cases/${fx.caseId}` }),
-    expect: { ...UNAUTHENTICATED, owner: 200, otherApplicant: 404, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
+    expect: {
+      ...UNAUTHENTICATED,
+      ...NO_OFFICERS,
+      owner: 200,
+      otherApplicant: 404,
+      stepOfficer: 403,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
   },
   'GET /api/v1/applicant/cases/{caseId}/notices': {
     call: (fx) => ({ path: `/api/v1/applicant/cases/${fx.caseId}/notices` }),
-    expect: { ...UNAUTHENTICATED, owner: 200, otherApplicant: 404, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
+    expect: {
+      ...UNAUTHENTICATED,
+      ...NO_OFFICERS,
+      owner: 200,
+      otherApplicant: 404,
+      stepOfficer: 403,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
   },
   'POST /api/v1/applicant/cases/{caseId}/supplements': {
     call: (fx) => ({
@@ -82,42 +149,129 @@ const MATRIX: Record<string, Entry> = {
       body: { department: 'housing', items: [{ name: '租赁合同', reference: 'upload:1' }] },
     }),
     // The owner gets past every access check to the business rule: nothing was asked for.
-    expect: { ...UNAUTHENTICATED, owner: 409, otherApplicant: 404, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
+    expect: {
+      ...UNAUTHENTICATED,
+      ...NO_OFFICERS,
+      owner: 409,
+      otherApplicant: 404,
+      stepOfficer: 403,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
   },
   'POST /api/v1/applicant/cases/{caseId}/withdrawal': {
     call: (fx) => ({ path: `/api/v1/applicant/cases/${fx.withdrawCaseId}/withdrawal`, body: {} }),
-    expect: { ...UNAUTHENTICATED, owner: 202, otherApplicant: 404, stepOfficer: 403, otherOfficer: 403, supervisor: 403 },
+    expect: {
+      ...UNAUTHENTICATED,
+      ...NO_OFFICERS,
+      owner: 202,
+      otherApplicant: 404,
+      stepOfficer: 403,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
   },
 
   'GET /api/v1/officer/inbox': {
     call: () => ({ path: '/api/v1/officer/inbox' }),
-    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 200, otherOfficer: 200, supervisor: 403 },
+    // A list: another district's officer gets their own (without these cases; see the test below).
+    expect: {
+      ...UNAUTHENTICATED,
+      ...scoped(200),
+      otherDistrictOfficer: 200,
+      owner: 403,
+      otherApplicant: 403,
+      stepOfficer: 200,
+      otherOfficer: 200,
+      supervisor: 403,
+    },
   },
   'GET /api/v1/officer/cases/{caseId}': {
     call: (fx) => ({ path: `/api/v1/officer/cases/${fx.caseId}` }),
-    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 200, otherOfficer: 404, supervisor: 403 },
+    expect: {
+      ...UNAUTHENTICATED,
+      ...scoped(200),
+      owner: 403,
+      otherApplicant: 403,
+      stepOfficer: 200,
+      otherOfficer: 404,
+      supervisor: 403,
+    },
   },
   'POST /api/v1/officer/cases/{caseId}/steps/{department}/decision': {
-    call: (fx) => ({ path: `/api/v1/officer/cases/${fx.decisionCaseId}/steps/police/decision`, body: { decision: 'approve' } }),
-    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 200, otherOfficer: 403, supervisor: 403 },
+    call: (fx, caller) => ({
+      path: `/api/v1/officer/cases/${own(fx, caller, fx.decisionCaseId, fx.districtDecisionCaseId)}/steps/police/decision`,
+      body: { decision: 'approve' },
+    }),
+    expect: {
+      ...UNAUTHENTICATED,
+      ...scoped(200),
+      owner: 403,
+      otherApplicant: 403,
+      stepOfficer: 200,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
   },
   'POST /api/v1/officer/cases/{caseId}/steps/{department}/claim': {
-    call: (fx) => ({ path: `/api/v1/officer/cases/${fx.claimCaseId}/steps/police/claim`, body: {} }),
-    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 200, otherOfficer: 403, supervisor: 403 },
+    call: (fx, caller) => ({
+      path: `/api/v1/officer/cases/${own(fx, caller, fx.claimCaseId, fx.districtClaimCaseId)}/steps/police/claim`,
+      body: {},
+    }),
+    expect: {
+      ...UNAUTHENTICATED,
+      ...scoped(200),
+      owner: 403,
+      otherApplicant: 403,
+      stepOfficer: 200,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
   },
   'POST /api/v1/officer/cases/{caseId}/steps/{department}/release': {
-    call: (fx) => ({ path: `/api/v1/officer/cases/${fx.releaseCaseId}/steps/police/release`, body: {} }),
-    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 200, otherOfficer: 403, supervisor: 403 },
+    call: (fx, caller) => ({
+      path: `/api/v1/officer/cases/${own(fx, caller, fx.releaseCaseId, fx.districtReleaseCaseId)}/steps/police/release`,
+      body: {},
+    }),
+    expect: {
+      ...UNAUTHENTICATED,
+      ...scoped(200),
+      owner: 403,
+      otherApplicant: 403,
+      stepOfficer: 200,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
   },
   'GET /api/v1/officer/school-waitlist': {
     call: () => ({ path: '/api/v1/officer/school-waitlist' }),
-    // Education's list only (§21–23): the police officer is refused.
-    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 403, otherOfficer: 200, supervisor: 403 },
+    // Education's list only (§21–23): the police officer is refused. Scoped officers here are education's.
+    expect: {
+      ...UNAUTHENTICATED,
+      ...scoped(200),
+      otherDistrictOfficer: 200,
+      owner: 403,
+      otherApplicant: 403,
+      stepOfficer: 403,
+      otherOfficer: 200,
+      supervisor: 403,
+    },
+    scopedDepartment: 'education',
   },
   'POST /api/v1/officer/cases/{caseId}/children/{personIndex}/school-place': {
     call: (fx) => ({ path: `/api/v1/officer/cases/${fx.caseId}/children/1/school-place`, body: { school: '鄠邑区第一幼儿园' } }),
     // Education gets past every access check to the business rule: no child of this case waits.
-    expect: { ...UNAUTHENTICATED, owner: 403, otherApplicant: 403, stepOfficer: 403, otherOfficer: 409, supervisor: 403 },
+    // Another district's education officer does not learn that the case exists.
+    expect: {
+      ...UNAUTHENTICATED,
+      ...scoped(409),
+      owner: 403,
+      otherApplicant: 403,
+      stepOfficer: 403,
+      otherOfficer: 409,
+      supervisor: 403,
+    },
+    scopedDepartment: 'education',
   },
 
   'GET /api/v1/supervisor/stuck-cases': {
@@ -179,7 +333,15 @@ const MATRIX: Record<string, Entry> = {
 
   'GET /api/v1/cases/{caseId}/timeline': {
     call: (fx) => ({ path: `/api/v1/cases/${fx.caseId}/timeline` }),
-    expect: { ...UNAUTHENTICATED, owner: 200, otherApplicant: 404, stepOfficer: 200, otherOfficer: 404, supervisor: 200 },
+    expect: {
+      ...UNAUTHENTICATED,
+      ...scoped(200),
+      owner: 200,
+      otherApplicant: 404,
+      stepOfficer: 200,
+      otherOfficer: 404,
+      supervisor: 200,
+    },
   },
 
   // Issue 13: the published rankings are public, even with a bad token (answered before the check).
@@ -195,7 +357,18 @@ const MATRIX: Record<string, Entry> = {
         { sid: 'forged', ext: `${fx.caseId}:case_received:case:sms:applicant`, mobile: '13800000000', report_status: 'SUCCESS' },
       ],
     }),
-    expect: { none: 401, badToken: 401, owner: 401, otherApplicant: 401, stepOfficer: 401, otherOfficer: 401, supervisor: 401 },
+    expect: {
+      none: 401,
+      badToken: 401,
+      owner: 401,
+      otherApplicant: 401,
+      stepOfficer: 401,
+      otherOfficer: 401,
+      districtOfficer: 401,
+      otherDistrictOfficer: 401,
+      unscopedOfficer: 401,
+      supervisor: 401,
+    },
   },
   'POST /api/v1/callbacks/social-insurance-transfers': {
     call: (fx) => ({
@@ -208,11 +381,32 @@ const MATRIX: Record<string, Entry> = {
         completedAt: '2026-12-01T00:00:00Z',
       },
     }),
-    expect: { none: 401, badToken: 401, owner: 401, otherApplicant: 401, stepOfficer: 401, otherOfficer: 401, supervisor: 401 },
+    expect: {
+      none: 401,
+      badToken: 401,
+      owner: 401,
+      otherApplicant: 401,
+      stepOfficer: 401,
+      otherOfficer: 401,
+      districtOfficer: 401,
+      otherDistrictOfficer: 401,
+      unscopedOfficer: 401,
+      supervisor: 401,
+    },
   },
   'POST /api/v1/rounds/{roundId}/objections': {
     call: () => ({ path: '/api/v1/rounds/1999-9/objections', body: { entryId: 'beilin-1', reason: 'matrix' } }),
-    expect: { ...UNAUTHENTICATED, owner: 404, otherApplicant: 404, stepOfficer: 404, otherOfficer: 404, supervisor: 404 },
+    expect: {
+      ...UNAUTHENTICATED,
+      owner: 404,
+      otherApplicant: 404,
+      stepOfficer: 404,
+      otherOfficer: 404,
+      districtOfficer: 404,
+      otherDistrictOfficer: 404,
+      unscopedOfficer: 403,
+      supervisor: 404,
+    },
   },
   'GET /api/v1/supervisor/rounds/{roundId}': {
     call: (fx) => ({ path: `/api/v1/supervisor/rounds/${fx.roundId}` }),
@@ -241,14 +435,37 @@ const MATRIX: Record<string, Entry> = {
 };
 
 /** Denials first: a caller who may change the fixture goes last. */
-const ORDER: CallerKind[] = ['none', 'badToken', 'otherApplicant', 'otherOfficer', 'stepOfficer', 'owner', 'supervisor'];
+const ORDER: CallerKind[] = [
+  'none',
+  'badToken',
+  'otherApplicant',
+  'unscopedOfficer',
+  'otherDistrictOfficer',
+  'otherOfficer',
+  'districtOfficer',
+  'stepOfficer',
+  'owner',
+  'supervisor',
+];
 
 describe('API: authorization matrix, every route × every caller', () => {
   let stack: TestStack;
   let t: Tokens;
   let fx: Fixtures;
   let headers: Record<CallerKind, string | undefined>;
+  /** The scoped officers of education, for the routes that are education's (`scopedDepartment`). */
+  let educationHeaders: Partial<Record<CallerKind, string>>;
   let doc: OpenApiDoc;
+  const headerOf = (entry: Entry, caller: CallerKind) =>
+    (entry.scopedDepartment === 'education' ? educationHeaders[caller] : undefined) ?? headers[caller];
+  /** A token the API's secret signs, with these claims exactly (no helper defaults). */
+  const signed = (claims: Record<string, unknown>) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(stack.config.AUTH_ISSUER)
+      .setAudience(stack.config.AUTH_AUDIENCE)
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
 
   before(async () => {
     stack = await startStack('api_authz');
@@ -267,21 +484,41 @@ describe('API: authorization matrix, every route × every caller', () => {
       otherApplicant: t.otherApplicant,
       stepOfficer: t.police,
       otherOfficer: t.education,
+      // One area as a string, several as an array: both are what a provider may send.
+      districtOfficer: await bearer(stack, { sub: 'police-huyi', role: 'officer', department: 'police', district: CASE_AREA }),
+      otherDistrictOfficer: await bearer(stack, {
+        sub: 'police-elsewhere',
+        role: 'officer',
+        department: 'police',
+        district: OTHER_AREAS,
+      }),
+      unscopedOfficer: `Bearer ${await signed({ sub: 'police-nowhere', role: 'officer', department: 'police' })}`,
       supervisor: t.supervisor,
     };
-    const [caseId, withdrawCaseId, decisionCaseId, terminationCaseId, claimCaseId, releaseCaseId] = [
-      await submitCase(stack, t.applicant, townBody()),
-      await submitCase(stack, t.applicant, townBody()),
-      await submitCase(stack, t.applicant, townBody()),
-      await submitCase(stack, t.applicant, townBody()),
-      await submitCase(stack, t.applicant, townBody()),
-      await submitCase(stack, t.applicant, townBody()),
-    ];
-    for (const id of [caseId, withdrawCaseId, decisionCaseId, terminationCaseId, claimCaseId, releaseCaseId])
+    educationHeaders = {
+      districtOfficer: await bearer(stack, { sub: 'edu-huyi', role: 'officer', department: 'education', district: [CASE_AREA] }),
+      otherDistrictOfficer: await bearer(stack, {
+        sub: 'edu-elsewhere',
+        role: 'officer',
+        department: 'education',
+        district: OTHER_AREAS,
+      }),
+      unscopedOfficer: `Bearer ${await signed({ sub: 'edu-nowhere', role: 'officer', department: 'education' })}`,
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++) ids.push(await submitCase(stack, t.applicant, townBody()));
+    for (const id of ids)
       await waitForWorkflow(stack, id, (c) => c.steps.police?.status === 'awaiting_decision', 'police awaiting');
+    const [caseId, withdrawCaseId, decisionCaseId, terminationCaseId, claimCaseId, releaseCaseId] = ids;
+    const [districtDecisionCaseId, districtClaimCaseId, districtReleaseCaseId] = ids.slice(6);
     await request(stack.app)
       .post(`/api/v1/officer/cases/${releaseCaseId}/steps/police/claim`)
       .set('authorization', t.police)
+      .send({})
+      .expect(200);
+    await request(stack.app)
+      .post(`/api/v1/officer/cases/${districtReleaseCaseId}/steps/police/claim`)
+      .set('authorization', headers.districtOfficer!)
       .send({})
       .expect(200);
     const probe = await request(stack.app)
@@ -296,6 +533,9 @@ describe('API: authorization matrix, every route × every caller', () => {
       terminationCaseId: terminationCaseId!,
       claimCaseId: claimCaseId!,
       releaseCaseId: releaseCaseId!,
+      districtDecisionCaseId: districtDecisionCaseId!,
+      districtClaimCaseId: districtClaimCaseId!,
+      districtReleaseCaseId: districtReleaseCaseId!,
       probeId: probe.body.probeId,
       roundId: stack.rounds.ids[0]!,
     };
@@ -316,10 +556,11 @@ describe('API: authorization matrix, every route × every caller', () => {
       await ctx.test(route, async () => {
         const failures: string[] = [];
         for (const caller of ORDER) {
-          const { path, body }: { path: string; body?: object } = entry.call(fx);
+          const { path, body }: { path: string; body?: object } = entry.call(fx, caller);
           const method = route.split(' ')[0]!.toLowerCase() as 'get' | 'post';
           let req = request(stack.app)[method](path);
-          if (headers[caller]) req = req.set('authorization', headers[caller]);
+          const header = headerOf(entry, caller);
+          if (header) req = req.set('authorization', header);
           const res: request.Response = await (body ? req.send(body) : req);
           const expected = entry.expect[caller];
           if (res.status !== expected) {
@@ -366,6 +607,75 @@ describe('API: authorization matrix, every route × every caller', () => {
     assert.notEqual(own.body.status, 'withdrawn');
   });
 
+  it('when another district’s officer asks for a case or acts on it, then the answer is the same 404 as for a case that does not exist, and nothing changes', async () => {
+    // Arrange
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const calls = [
+      (id: string) => request(stack.app).get(`/api/v1/officer/cases/${id}`),
+      (id: string) => request(stack.app).get(`/api/v1/cases/${id}/timeline`),
+      (id: string) => request(stack.app).post(`/api/v1/officer/cases/${id}/steps/police/claim`).send({}),
+      (id: string) => request(stack.app).post(`/api/v1/officer/cases/${id}/steps/police/release`).send({}),
+      (id: string) => request(stack.app).post(`/api/v1/officer/cases/${id}/steps/police/decision`).send({ decision: 'approve' }),
+    ];
+    const strip = (b: Record<string, unknown>) => ({ ...b, instance: undefined, requestId: undefined });
+    for (const call of calls) {
+      // Act
+      const theirs = await call(fx.caseId).set('authorization', headers.otherDistrictOfficer!);
+      const nobodys = await call(missing).set('authorization', headers.otherDistrictOfficer!);
+
+      // Assert
+      assertProblem(theirs, 404);
+      assert.deepEqual(strip(theirs.body), strip(nobodys.body));
+    }
+    const view = await request(stack.app).get(`/api/v1/officer/cases/${fx.caseId}`).set('authorization', t.police).expect(200);
+    assert.equal(view.body.step.status, 'awaiting_decision', 'the other district’s decision changed nothing');
+    // (The matrix's supervisor reassigned this step; the other district's officer never holds it.)
+    assert.notEqual(view.body.step.assignedOfficer, 'police-elsewhere', 'the other district’s claim changed nothing');
+  });
+
+  it('when officers list their inbox, then the district’s officer sees the district’s cases and another district’s officer none of them, even asking for that area', async () => {
+    // Act
+    const inbox = async (who: CallerKind, query = '') =>
+      (await request(stack.app).get(`/api/v1/officer/inbox?limit=100${query}`).set('authorization', headers[who]!).expect(200))
+        .body.items as Array<{ caseId: string; area: string }>;
+    const district = await inbox('districtOfficer');
+    const elsewhere = await inbox('otherDistrictOfficer');
+    const elsewhereAsking = await inbox('otherDistrictOfficer', `&area=${CASE_AREA}`);
+    const city = await inbox('stepOfficer');
+
+    // Assert
+    assert.ok(
+      district.some((i) => i.caseId === fx.caseId),
+      'the district officer lists the district’s case',
+    );
+    assert.ok(
+      city.some((i) => i.caseId === fx.caseId),
+      'the city-wide officer lists it',
+    );
+    assert.deepEqual(
+      district.filter((i) => i.area !== CASE_AREA),
+      [],
+    );
+    assert.deepEqual(
+      elsewhere.filter((i) => !(OTHER_AREAS as readonly string[]).includes(i.area)),
+      [],
+    );
+    assert.deepEqual(elsewhereAsking, []);
+  });
+
+  it('when an officer token names no scope, then every door refuses it with a 403 problem naming the missing claim, never as city-wide', async () => {
+    for (const path of ['/api/v1/officer/inbox', `/api/v1/officer/cases/${fx.caseId}`, `/api/v1/cases/${fx.caseId}/timeline`]) {
+      // Act
+      const res = await request(stack.app).get(path).set('authorization', headers.unscopedOfficer!);
+
+      // Assert
+      assertProblem(res, 403);
+      assert.match(res.body.type, /\/missing-claim$/);
+      assert.equal(res.body.claim, 'district');
+      assert.match(res.body.detail, /`district`.*`jurisdiction: "city"`/);
+    }
+  });
+
   it('when the token is forged, expired, for another audience, unsigned or lacks its claims, then every one is a 401 problem with WWW-Authenticate', async () => {
     // Arrange
     const key = new TextEncoder().encode(TEST_JWT_SECRET);
@@ -388,6 +698,8 @@ describe('API: authorization matrix, every route × every caller', () => {
       unknownRole: `Bearer ${await base({ sub: 'a', role: 'admin' }).sign(key)}`,
       officerWithoutDepartment: `Bearer ${await base({ sub: 'a', role: 'officer' }).sign(key)}`,
       officerOfUnknownDepartment: `Bearer ${await base({ sub: 'a', role: 'officer', department: 'tax' }).sign(key)}`,
+      officerOfUnknownDistrict: `Bearer ${await base({ sub: 'a', role: 'officer', department: 'police', district: ['atlantis'] }).sign(key)}`,
+      officerOfUnknownJurisdiction: `Bearer ${await base({ sub: 'a', role: 'officer', department: 'police', jurisdiction: 'province' }).sign(key)}`,
       noSubject: `Bearer ${await base({ role: 'supervisor' }).sign(key)}`,
       basicScheme: 'Basic YWRtaW46YWRtaW4=',
       garbage: 'Bearer not-a-token',

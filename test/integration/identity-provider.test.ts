@@ -109,9 +109,26 @@ describe('embedded identity provider', () => {
     const tokens = await signInAs(running.issuer, 'police', 'demo-officer');
 
     const access = decodeJwt(tokens.accessToken);
-    assert.deepEqual({ role: access.role, department: access.department }, { role: 'officer', department: 'police' });
+    assert.deepEqual(
+      { role: access.role, department: access.department, jurisdiction: access.jurisdiction },
+      { role: 'officer', department: 'police', jurisdiction: 'city' },
+    );
     const res = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', `Bearer ${tokens.accessToken}`);
     assert.equal(res.status, 403, 'an officer is not an applicant');
+  });
+
+  it('when a district officer signs in, then the access and ID tokens carry the district and the API keeps the inbox to it', async () => {
+    const tokens = await signInAs(running.issuer, 'police-yanta', 'demo-officer');
+
+    const access = decodeJwt(tokens.accessToken);
+    assert.deepEqual({ department: access.department, district: access.district }, { department: 'police', district: ['yanta'] });
+    assert.equal(access.jurisdiction, undefined);
+    assert.deepEqual(decodeJwt(tokens.idToken).district, ['yanta']);
+    const inbox = await request(stack.app)
+      .get('/api/v1/officer/inbox?area=huyi')
+      .set('authorization', `Bearer ${tokens.accessToken}`)
+      .expect(200);
+    assert.deepEqual(inbox.body.items, [], 'another area lists nothing');
   });
 
   it('when both the dev secret and the JWKS are configured, then a script token (HS256) is still accepted', async () => {

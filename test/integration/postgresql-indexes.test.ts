@@ -121,9 +121,12 @@ describe(
     });
 
     it("an officer's inbox", async () => {
-      const actor = { role: 'officer', sub: 'officer-1', department: 'police' } as OfficerActor;
+      const actor: OfficerActor = { role: 'officer', sub: 'officer-1', department: 'police', scope: { kind: 'city' } };
       assertIndexed('inbox', await planOf(caseModel(mongo) as never, inboxFilter({ actor })));
       assertIndexed('inbox of one route', await planOf(caseModel(mongo) as never, inboxFilter({ actor, route: 'town' })));
+      // A district's officer (issue 15): the area is one more equality beside the indexed one.
+      const district: OfficerActor = { ...actor, scope: { kind: 'areas', areas: ['yanta'] } };
+      assertIndexed('inbox of one district', await planOf(caseModel(mongo) as never, inboxFilter({ actor: district })));
     });
 
     it('the stuck-case lists and the dashboard', async () => {

@@ -1,7 +1,7 @@
 /** Drives the HTTP API in integration tests: tokens, application bodies, submissions and waits. */
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import type { Caller } from '../../api/auth/identity';
+import type { TokenClaims } from '../../api/auth/identity';
 import { computeCheckDigit } from '../../domain/id-number';
 import type { Department, StepStatus } from '../../domain/vocabulary';
 import type { CaseState } from '../../domain/case-state';
@@ -12,7 +12,7 @@ import { eventually, type TestStack } from './stack';
 
 export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
-export async function bearer(stack: TestStack, caller: Caller): Promise<string> {
+export async function bearer(stack: TestStack, caller: TokenClaims): Promise<string> {
   return `Bearer ${await stack.token(caller)}`;
 }
 

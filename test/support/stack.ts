@@ -15,7 +15,8 @@ import { createDepartmentSystemsClient } from '../../activities/adapters/departm
 import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { createApp } from '../../api/app';
-import { mintToken, type Caller } from '../../api/auth/identity';
+import { mintToken, type TokenClaims } from '../../api/auth/identity';
+import { cityWideUnlessScoped } from '../../scripts/lib/dev-token-claims';
 import { loadConfig, type Config } from '../../config/config';
 import { createLogger, type Logger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
@@ -51,7 +52,8 @@ export interface TestStack {
   app: Express;
   config: Config;
   /** A Bearer token for this stack's API. */
-  token(caller: Caller): Promise<string>;
+  /** A Bearer token for these claims; an officer without a scope is minted city-wide (scripts/lib/dev-token-claims.ts). */
+  token(caller: TokenClaims): Promise<string>;
   client: Client;
   mongo: MongoConnection;
   worker: Worker;
@@ -226,8 +228,12 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   const stack: TestStack = {
     app,
     config,
-    token: (caller: Caller) =>
-      mintToken(caller, { secret: TEST_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    token: (caller: TokenClaims) =>
+      mintToken(cityWideUnlessScoped(caller), {
+        secret: TEST_JWT_SECRET,
+        issuer: config.AUTH_ISSUER,
+        audience: config.AUTH_AUDIENCE,
+      }),
     client,
     mongo,
     worker,

@@ -236,4 +236,38 @@ describe('web pages: the officer workbench in a real browser', () => {
       await police.context().close();
     }
   });
+  it('when an officer of another district opens a case, then it is not found (404) as a missing one, their inbox does not list it and offers only their areas', async () => {
+    // Arrange: a town case in huyi; police-yanta acts for 雁塔区 only (tools/identity/accounts.dev.json).
+    const { caseId, caseNumber } = await awaitingCase();
+    const yanta = await officer('police-yanta');
+    const city = await officer('police');
+    try {
+      // Act
+      const theirs = await yanta.goto(caseUrl(caseId));
+      const theirsText = await yanta.locator('main').innerText();
+      const missing = await yanta.goto(caseUrl('00000000-0000-4000-8000-000000000000'));
+      const missingText = await yanta.locator('main').innerText();
+      await yanta.goto(`${web.baseUrl}/officer/inbox`);
+      const listed = await yanta.locator('main').innerText();
+      const areas = await yanta
+        .locator('select[name=area] option')
+        .evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''));
+      await city.goto(`${web.baseUrl}/officer/inbox?area=huyi`);
+
+      // Assert
+      assert.equal(theirs?.status(), 404);
+      assert.equal(missing?.status(), 404);
+      assert.equal(theirsText, missingText, 'the same page as for a case that does not exist');
+      assert.doesNotMatch(listed, new RegExp(caseNumber));
+      assert.deepEqual(
+        areas.filter((a) => a !== ''),
+        ['yanta'],
+      );
+      await city.getByText(caseNumber).first().waitFor();
+      await axeCheck(yanta);
+    } finally {
+      await yanta.context().close();
+      await city.context().close();
+    }
+  });
 });

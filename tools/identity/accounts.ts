@@ -2,14 +2,18 @@
  * The embedded identity provider's people: the accounts file (accounts.dev.json by default, or
  * IDENTITY_ACCOUNTS_FILE), checked at start. A password is held only as a salted scrypt hash
  * (a file may give `password` for demo accounts, hashed here at load, or `passwordHash`), and
- * never logged. Claims follow api/auth/identity.ts: `role`, and `department` for officers.
+ * never logged. Claims follow app/access-token.ts: `role`, and for officers `department` and
+ * where they act — `district` (one or more area codes) or `jurisdiction: "city"`, and an officer
+ * entry without either is refused at load, as the API would refuse its token.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
+import type { Area } from '../../domain/capacity';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
+import { CITY_JURISDICTION, SCOPE_AREAS } from '../../app/officer-scope';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 const KEY_LENGTH = 32;
@@ -18,7 +22,16 @@ export const DEV_ACCOUNTS_FILE = join(__dirname, 'accounts.dev.json');
 
 const Identity = z.discriminatedUnion('role', [
   z.object({ role: z.literal('applicant') }),
-  z.object({ role: z.literal('officer'), department: z.enum(DEPARTMENTS) }),
+  z
+    .object({
+      role: z.literal('officer'),
+      department: z.enum(DEPARTMENTS),
+      district: z.array(z.enum(SCOPE_AREAS)).min(1).optional(),
+      jurisdiction: z.literal(CITY_JURISDICTION).optional(),
+    })
+    .refine((o) => (o.district === undefined) !== (o.jurisdiction === undefined), {
+      message: 'an officer needs exactly one of district (area codes) or jurisdiction: "city"',
+    }),
   z.object({ role: z.literal('supervisor') }),
 ]);
 const Entry = z
@@ -42,6 +55,8 @@ export interface Account {
   name: string;
   role: 'applicant' | 'officer' | 'supervisor';
   department?: Department;
+  district?: Area[];
+  jurisdiction?: typeof CITY_JURISDICTION;
 }
 
 /** What the accounts file lists for demos (username and demo password), for `npm start` to print. */
@@ -81,7 +96,13 @@ export function demoLogins(file: string): DemoLogin[] {
   return parseAccountsFile(file).accounts.flatMap((a) =>
     a.password === undefined
       ? []
-      : [{ username: a.username, password: a.password, role: a.role === 'officer' ? `officer/${a.department}` : a.role }],
+      : [
+          {
+            username: a.username,
+            password: a.password,
+            role: a.role === 'officer' ? `officer/${a.department} (${a.district?.join(', ') ?? a.jurisdiction})` : a.role,
+          },
+        ],
   );
 }
 
@@ -101,7 +122,13 @@ export async function loadAccounts(file: string): Promise<AccountStore> {
       sub: e.sub,
       name: e.name,
       role: e.role,
-      ...(e.role === 'officer' ? { department: e.department } : {}),
+      ...(e.role === 'officer'
+        ? {
+            department: e.department,
+            ...(e.district ? { district: e.district } : {}),
+            ...(e.jurisdiction ? { jurisdiction: e.jurisdiction } : {}),
+          }
+        : {}),
     };
     byUsername.set(e.username, { account, hash: e.passwordHash ?? (await hashPassword(e.password!)) });
     bySub.set(e.sub, account);

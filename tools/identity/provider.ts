@@ -58,7 +58,15 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
   const claimsOf = (sub: string) => {
     const a = accounts.bySub(sub);
     if (!a) return undefined;
-    return { sub: a.sub, name: a.name, role: a.role, ...(a.department ? { department: a.department } : {}) };
+    return {
+      sub: a.sub,
+      name: a.name,
+      role: a.role,
+      ...(a.department ? { department: a.department } : {}),
+      // Where an officer acts (app/officer-scope.ts): the API refuses an officer token without it.
+      ...(a.district ? { district: a.district } : {}),
+      ...(a.jurisdiction ? { jurisdiction: a.jurisdiction } : {}),
+    };
   };
 
   const configuration: Configuration = {
@@ -81,7 +89,7 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
       return claims ? { accountId: sub, claims: () => claims } : undefined;
     },
     // Scope → claims. `role` carries the API's authorisation claims.
-    claims: { openid: ['sub'], profile: ['name'], role: ['role', 'department'] },
+    claims: { openid: ['sub'], profile: ['name'], role: ['role', 'department', 'district', 'jurisdiction'] },
     // Claims go into the ID token too, not only to userinfo: the web pages read them from there.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
@@ -115,7 +123,7 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
         },
       },
     },
-    // The API authorises on these: role, and department for officers (api/auth/identity.ts).
+    // The API authorises on these: role, and department and scope for officers (app/access-token.ts).
     extraTokenClaims: (_ctx, token) => {
       if (token.kind !== 'AccessToken' || !('accountId' in token) || typeof token.accountId !== 'string') return undefined;
       const claims = claimsOf(token.accountId);

@@ -165,7 +165,7 @@ export function showMessage(
 function guard(role?: Actor['role']): RequestHandler {
   return (req, res, next) => {
     const user = req.session?.user;
-    if (!user || user.expiresAt <= Date.now()) {
+    if (!user || user.expiresAt <= Date.now() || unscopedOfficer(user.actor)) {
       if (user) delete req.session.user;
       if (req.method !== 'GET')
         return showMessage(req, res, 401, 'signInFailedTitle', ['sessionExpired'], { href: '/auth/sign-in', key: 'tryAgain' });
@@ -175,6 +175,14 @@ function guard(role?: Actor['role']): RequestHandler {
     req.actor = user.actor;
     next();
   };
+}
+
+/**
+ * A session stored before officers carried a scope (issue 15) holds none: it signs in again and
+ * gets its scope from the provider's claims, never city-wide by omission.
+ */
+function unscopedOfficer(actor: Actor): boolean {
+  return actor.role === 'officer' && (actor as Partial<typeof actor>).scope === undefined;
 }
 
 /** Only the given role passes. */

@@ -27,12 +27,15 @@ const options = <T extends string>(values: readonly T[], chosen: T | undefined) 
 
 export async function inboxPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const actor = actorOf(req, 'officer');
+  // A district's officer is offered only their own areas (the query would list nothing elsewhere).
+  const scope = actor.scope;
+  const areas = scope.kind === 'city' ? AREAS : AREAS.filter((a) => scope.areas.includes(a));
   const q = req.query;
   const filters = {
     status: pick(q.status, OPEN_STEP_STATUSES),
     overdue: pick(q.overdue, OVERDUE),
     route: pick(q.route, ROUTES),
-    area: pick(q.area, AREAS),
+    area: pick(q.area, areas),
     assignedTo: pick(q.assignedTo, ASSIGNED),
   };
   const cursor = typeof q.cursor === 'string' && q.cursor.length <= 200 ? q.cursor : undefined;
@@ -60,7 +63,7 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
       text: tr(req, value === 'yes' ? 'officerOverdueOnly' : 'officerNotOverdue'),
     })),
     routes: options(ROUTES, filters.route),
-    areas: options(AREAS, filters.area),
+    areas: options(areas, filters.area),
     assignedOptions: ASSIGNED.map((value) => ({
       value,
       selected: value === filters.assignedTo,

@@ -75,7 +75,15 @@ describe('notice delivery: email and SMS with proof of service', () => {
         assert.equal(n.providerMessageId, got[0]!.serialNo);
       }
     }
-    const lines = await deliveredLines(caseId);
+    // A notice is marked delivered before its audit line is written: wait for the lines too.
+    const lines = await eventually(
+      async () => {
+        const found = await deliveredLines(caseId);
+        return found.length >= notices.length ? found : undefined;
+      },
+      'a proof-of-service line per delivered notice',
+      10_000,
+    );
     assert.deepEqual(
       lines.map((l) => String(l.data?.noticeId)).sort(),
       notices.map((n) => n._id).sort(),

@@ -24,6 +24,8 @@ describe('API: /metrics behind a token', () => {
         NODE_ENV: 'production',
         AUTH_JWT_SECRET: TEST_JWT_SECRET,
         PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
+        DATA_ENCRYPTION_KEYS: `t:${Buffer.alloc(32, 4).toString('base64')}`,
+        BLIND_INDEX_KEY: Buffer.alloc(32, 5).toString('base64'),
         SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
         ...env,
       }),

@@ -12,7 +12,7 @@
  * nothing. Cursors, aggregations and `Model.collection` bypass the hooks and see sealed texts.
  */
 import type { Schema } from 'mongoose';
-import { isSealed } from '../security/sealed-value';
+import { isSealed, parseSealed } from '../security/sealed-value';
 import { dataProtection } from './data-protection';
 
 /** The personal fields every collection seals: ID numbers, names, phones, emails. */
@@ -89,8 +89,41 @@ interface BulkOp {
   replaceOne?: { replacement: unknown };
 }
 
+/** Each collection the plugin seals, with its keys: what key rotation re-seals (reseal.activities.ts). */
+export const SEALED_COLLECTIONS = new Map<string, ReadonlySet<string>>();
+
+function resealOne(value: unknown): unknown {
+  if (!isSealed(value)) return sealOne(value);
+  const dp = dataProtection();
+  return dp.ring.isStale(parseSealed(value)) ? dp.seal(dp.open(value)) : value;
+}
+
+/**
+ * A copy of a raw stored document with every value sealed by a key or suite other than the
+ * current ones sealed again with the current ones, and every clear value under `keys` (written
+ * before sealing was on) sealed; the same object when nothing changed.
+ */
+export function resealDeep(value: unknown, keys: ReadonlySet<string>): unknown {
+  if (isSealed(value)) return resealOne(value);
+  if (Array.isArray(value)) {
+    const out = value.map((v) => resealDeep(v, keys));
+    return out.some((v, i) => v !== value[i]) ? out : value;
+  }
+  if (!isPlainObject(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const next =
+      keys.has(k) && v !== null && v !== undefined ? (Array.isArray(v) ? v.map(resealOne) : resealOne(v)) : resealDeep(v, keys);
+    const changed = Array.isArray(next) && Array.isArray(v) ? next.some((x, i) => x !== v[i]) : next !== v;
+    if (changed) (out ??= { ...value })[k] = next;
+  }
+  return out ?? value;
+}
+
 export function sealedFieldsPlugin(schema: Schema, opts: { keys: readonly string[] }): void {
   const keys = new Set(opts.keys);
+  const collection = schema.get('collection');
+  if (collection) SEALED_COLLECTIONS.set(collection, keys);
 
   schema.pre('save', function () {
     const plain = this.toObject({ depopulate: true, virtuals: false, getters: false }) as Record<string, unknown>;

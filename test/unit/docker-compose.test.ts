@@ -39,8 +39,8 @@ const APP_SERVICES = ['api', 'worker', 'simulator'] as const;
 const USER_ENV: Record<string, string> = {
   PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 9).toString('base64'),
   SESSION_SECRET: Buffer.alloc(32, 7).toString('base64'),
-  DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 5).toString('base64')}`,
-  BLIND_INDEX_KEY: Buffer.alloc(32, 6).toString('base64'),
+  DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 21).toString('base64')}`,
+  BLIND_INDEX_KEY: Buffer.alloc(32, 22).toString('base64'),
 };
 /** Compose interpolation: `${X:-default}` → default, `${X:?message}` → the user's value (required). */
 const interpolate = (v: string): string =>

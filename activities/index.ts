@@ -16,6 +16,7 @@ import type { RegistersClient } from './adapters/registers.client';
 import { createPolicyActivities } from './policy.activities';
 import { createRegistrationActivities } from './registration.activities';
 import { createReservationActivities } from './reservations.activities';
+import { createResealActivities } from './reseal.activities';
 import { createNoticeDispatchActivities, type DeliveryDeps } from './notice-dispatch.activities';
 import type { DepartmentContacts } from '../policy/department-contacts';
 
@@ -52,6 +53,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeadlineActivities(deps),
     ...createAdmissionRoundActivities(deps),
     ...createNoticeDispatchActivities(deps),
+    ...createResealActivities(deps),
   };
 }
 

@@ -7,9 +7,20 @@ import { DEPARTMENTS } from '../domain/vocabulary';
 import { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET } from './development-secrets';
 import { productionSecretIssues } from './secret-rules';
 import { tlsFileIssues } from './tls-options';
+import { SUITE_IDS } from '../security/cipher-suites';
+import { parseDataKey } from '../security/keyring';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const durationMs = z.coerce.number().int().min(1);
+/** A data key as configured: `<id>:<base64>` or base64 alone (security/keyring.ts). */
+const dataKey = z.string().refine((k) => {
+  try {
+    parseDataKey(k);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'each key must be 32 bytes, base64-encoded, optionally prefixed by "<id>:"');
 const workingDays = z.coerce.number().int().min(1).max(365);
 
 /** Every variable the app understands. docker-compose.yml is checked against these names. */
@@ -175,9 +186,21 @@ const CONFIG_SCHEMA = z.object({
    * payload, all of them decrypt (rotation). Required in production; `npm start` makes a
    * development key in .data/.
    */
-  PAYLOAD_ENCRYPTION_KEYS: commaList(
-    z.string().refine((k) => Buffer.from(k, 'base64').length === 32, 'each key must be 32 bytes, base64-encoded'),
-  ),
+  PAYLOAD_ENCRYPTION_KEYS: commaList(dataKey),
+  // ---- personal data at rest in MongoDB (issue 15; README "Personal data at rest") ----
+  /** The cipher suite that seals (MongoDB fields and Temporal payloads); every suite opens. */
+  DATA_CIPHER: z.enum(SUITE_IDS).default('aes-256-gcm'),
+  /**
+   * Comma-separated keys (`<id>:<base64 of 32 bytes>`, or the base64 alone) sealing personal
+   * fields in MongoDB: the first seals, all open (rotation). Required in production; elsewhere a
+   * fixed development key (security/data-protection.ts).
+   */
+  DATA_ENCRYPTION_KEYS: commaList(dataKey),
+  /** The blind index's own key (base64, at least 32 bytes): equality lookups on sealed fields. Required in production. */
+  BLIND_INDEX_KEY: z
+    .string()
+    .refine((k) => Buffer.from(k, 'base64').length >= 32, 'must be at least 32 bytes, base64-encoded')
+    .optional(),
   // ---- HTTP hardening ----
   API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64),
   /** Requests per minute per token and per client IP. */
@@ -311,6 +334,20 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
       message: 'set SESSION_SECRET in production (it signs the web pages’ session cookie)',
     });
   }
+  if (c.NODE_ENV === 'production' && c.DATA_ENCRYPTION_KEYS.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATA_ENCRYPTION_KEYS'],
+      message: 'set DATA_ENCRYPTION_KEYS in production (ID numbers, names, phones and emails are sealed with it in MongoDB)',
+    });
+  }
+  if (c.NODE_ENV === 'production' && !c.BLIND_INDEX_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['BLIND_INDEX_KEY'],
+      message: 'set BLIND_INDEX_KEY in production (the keyed index of sealed ID numbers)',
+    });
+  }
   if (c.NODE_ENV === 'production' && c.PAYLOAD_ENCRYPTION_KEYS.length === 0) {
     ctx.addIssue({
       code: 'custom',
@@ -327,6 +364,8 @@ export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 const SECRET_KEYS = new Set([
   'AUTH_JWT_SECRET',
   'PAYLOAD_ENCRYPTION_KEYS',
+  'DATA_ENCRYPTION_KEYS',
+  'BLIND_INDEX_KEY',
   'SESSION_SECRET',
   'METRICS_TOKEN',
   'REGISTER_CALLBACK_SECRET',

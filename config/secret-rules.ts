@@ -25,7 +25,12 @@ export const SECRET_VARIABLES = [
   'DEPARTMENT_SYSTEMS_API_KEY',
   'SMS_GATEWAY_API_KEY',
   'SIMULATOR_API_KEYS',
+  'DATA_ENCRYPTION_KEYS',
+  'BLIND_INDEX_KEY',
 ] as const;
+
+/** Key lists whose entries may carry an `<id>:` before the key itself (security/keyring.ts). */
+const KEY_LISTS: ReadonlySet<SecretVariable> = new Set(['PAYLOAD_ENCRYPTION_KEYS', 'DATA_ENCRYPTION_KEYS']);
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];
 
 /**
@@ -80,12 +85,14 @@ export function productionSecretIssues(config: SecretValues): SecretIssue[] {
         issue(`is shorter than ${MIN_PRODUCTION_SECRET_LENGTH} characters; production needs a long random secret`);
         continue;
       }
-      const other = seen.get(value);
+      // The key itself, without its id: one key under two ids (or in two lists) is still one key.
+      const material = KEY_LISTS.has(name) ? value.slice(value.lastIndexOf(':') + 1) : value;
+      const other = seen.get(material);
       if (other !== undefined && other !== name && !(ONE_CREDENTIAL.has(other) && ONE_CREDENTIAL.has(name))) {
         issue(`has the same value as ${other}; every secret must be a value of its own`);
         continue;
       }
-      seen.set(value, name);
+      seen.set(material, name);
     }
   }
   return issues;

@@ -6,6 +6,7 @@
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { RoundView } from '../workflows/admission-round/messages';
+import { PERSONAL_KEYS, sealedFieldsPlugin } from './sealed-fields.plugin';
 
 export interface AdmissionRankingDoc {
   _id: string;
@@ -30,6 +31,9 @@ const admissionRankingSchema = new Schema<AdmissionRankingDoc>(
   { collection: 'admission_rankings', versionKey: false, minimize: false },
 );
 admissionRankingSchema.index({ year: 1, opensOn: 1 });
+
+// ID numbers, names, phones and emails are sealed at rest (issue 15).
+admissionRankingSchema.plugin(sealedFieldsPlugin, { keys: PERSONAL_KEYS });
 
 export function admissionRankingModel(conn: Connection): Model<AdmissionRankingDoc> {
   return (

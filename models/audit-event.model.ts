@@ -5,6 +5,7 @@
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { AUDIT_TYPES, type AuditEntry } from '../domain/audit';
+import { PERSONAL_KEYS, sealedFieldsPlugin } from './sealed-fields.plugin';
 
 export type { AuditEntry };
 
@@ -34,6 +35,9 @@ const auditEventSchema = new Schema<AuditEventDoc>(
   { collection: 'audit_events', versionKey: false },
 );
 auditEventSchema.index({ caseId: 1, seq: 1, n: 1 });
+
+// ID numbers, names, phones and emails are sealed at rest (issue 15).
+auditEventSchema.plugin(sealedFieldsPlugin, { keys: PERSONAL_KEYS });
 
 export function auditEventModel(conn: Connection): Model<AuditEventDoc> {
   return (

@@ -5,6 +5,7 @@
 import { Schema, trusted, type Connection, type Model } from 'mongoose';
 import type { CaseState } from '../domain/case-state';
 import { TERMINAL_STATUSES } from '../domain/vocabulary';
+import { PERSONAL_KEYS, sealedFieldsPlugin } from './sealed-fields.plugin';
 
 export interface CaseDoc extends CaseState {
   _id: string;
@@ -75,6 +76,9 @@ caseSchema.index({ status: 1, lastProgressDate: 1 });
 caseSchema.index({ open: 1, lastProgressDate: 1 });
 caseSchema.index({ overdue: 1, lastProgressDate: 1 });
 caseSchema.index({ pendingDepartments: 1, route: 1, area: 1 });
+
+// ID numbers, names, phones and emails are sealed at rest (issue 15).
+caseSchema.plugin(sealedFieldsPlugin, { keys: PERSONAL_KEYS });
 
 export function caseModel(conn: Connection): Model<CaseDoc> {
   return (conn.models.Case as Model<CaseDoc> | undefined) ?? conn.model<CaseDoc>('Case', caseSchema);

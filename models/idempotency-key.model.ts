@@ -3,6 +3,7 @@
  * different body a 422. The unique _id (the key) is the one atomic step FerretDB v1 offers.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { PERSONAL_KEYS, sealedFieldsPlugin } from './sealed-fields.plugin';
 
 export interface IdempotencyKeyDoc {
   _id: string;
@@ -23,6 +24,9 @@ const idempotencySchema = new Schema<IdempotencyKeyDoc>(
   },
   { collection: 'idempotency_keys', versionKey: false },
 );
+
+// ID numbers, names, phones and emails are sealed at rest (issue 15).
+idempotencySchema.plugin(sealedFieldsPlugin, { keys: PERSONAL_KEYS });
 
 export function idempotencyKeyModel(conn: Connection): Model<IdempotencyKeyDoc> {
   return (

@@ -11,6 +11,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Channel, Department, Locale, NoticeEvent } from '../domain/vocabulary';
 import { NOTICE_STATUSES, type NoticeStatus, type ServiceMethod } from '../domain/notice-delivery';
+import { PERSONAL_KEYS, sealedFieldsPlugin } from './sealed-fields.plugin';
 
 export type NoticeRecipient =
   | { kind: 'applicant'; address: string }
@@ -80,6 +81,9 @@ noticeSchema.index({ status: 1, createdAt: 1 });
 noticeSchema.index({ channel: 1, status: 1, nextAttemptAt: 1 });
 // Receipts name the provider's message id.
 noticeSchema.index({ providerMessageId: 1 });
+
+// Recipients' addresses and the rendered texts (they name the person) are sealed at rest (issue 15).
+noticeSchema.plugin(sealedFieldsPlugin, { keys: [...PERSONAL_KEYS, 'address', 'subject', 'body', 'templateParams'] });
 
 export function noticeModel(conn: Connection): Model<NoticeDoc> {
   return (conn.models.Notice as Model<NoticeDoc> | undefined) ?? conn.model<NoticeDoc>('Notice', noticeSchema);

@@ -4,6 +4,7 @@
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { HOUSEHOLD_TYPE } from '../domain/vocabulary';
+import { PERSONAL_KEYS, sealedFieldsPlugin } from './sealed-fields.plugin';
 
 export interface RegistrationDoc {
   _id: string;
@@ -29,6 +30,9 @@ const registrationSchema = new Schema<RegistrationDoc>(
   },
   { collection: 'registrations', versionKey: false },
 );
+
+// ID numbers, names, phones and emails are sealed at rest (issue 15).
+registrationSchema.plugin(sealedFieldsPlugin, { keys: PERSONAL_KEYS });
 
 export function registrationModel(conn: Connection): Model<RegistrationDoc> {
   return (

@@ -4,6 +4,7 @@
  * answered them.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { PERSONAL_KEYS, sealedFieldsPlugin } from './sealed-fields.plugin';
 
 export interface SocialInsuranceTransferDoc {
   _id: string;
@@ -28,6 +29,9 @@ const transferSchema = new Schema<SocialInsuranceTransferDoc>(
   },
   { collection: 'social_insurance_transfers', versionKey: false },
 );
+
+// ID numbers, names, phones and emails are sealed at rest (issue 15).
+transferSchema.plugin(sealedFieldsPlugin, { keys: PERSONAL_KEYS });
 
 export function socialInsuranceTransferModel(conn: Connection): Model<SocialInsuranceTransferDoc> {
   return (

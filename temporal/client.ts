@@ -8,6 +8,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
 import { retryUntil } from '../config/retry';
 import { temporalTlsOptions, type TemporalTlsSettings } from '../config/tls-options';
+import type { SuiteId } from '../security/cipher-suites';
 import { dataConverterFor } from './payload-codec';
 
 export interface TemporalClientOptions {
@@ -15,13 +16,15 @@ export interface TemporalClientOptions {
   namespace: string;
   /** PAYLOAD_ENCRYPTION_KEYS (current first); empty: payloads unencrypted (not in production). */
   payloadKeys: readonly string[];
+  /** DATA_CIPHER: the suite new payloads are sealed with (any suite opens); AES-256-GCM when unset. */
+  payloadCipher?: SuiteId;
 }
 
 export function createTemporalClient(opts: TemporalClientOptions): Client {
   return new Client({
     connection: opts.connection,
     namespace: opts.namespace,
-    dataConverter: dataConverterFor(opts.payloadKeys),
+    dataConverter: dataConverterFor(opts.payloadKeys, opts.payloadCipher),
   });
 }
 
@@ -44,7 +47,7 @@ export function temporalConnectionOptions(config: Pick<Config, 'TEMPORAL_ADDRESS
 
 /** Connects to TEMPORAL_ADDRESS, retried until it answers at start-up, and builds the client. */
 export async function connectTemporal(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS'> & TemporalTlsSettings,
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS' | 'DATA_CIPHER'> & TemporalTlsSettings,
   logger: Logger,
 ): Promise<TemporalConnection> {
   const connection = await retryUntil('Temporal', logger, () => Connection.connect(temporalConnectionOptions(config)));
@@ -52,6 +55,7 @@ export async function connectTemporal(
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
+    payloadCipher: config.DATA_CIPHER,
   });
   return { connection, client };
 }

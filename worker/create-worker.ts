@@ -6,6 +6,7 @@ import { type ActivityInterceptorsFactory, type NativeConnection, Worker, type W
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { SuiteId } from '../security/cipher-suites';
 import { dataConverterFor } from '../temporal/payload-codec';
 
 export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
@@ -17,6 +18,8 @@ export interface CreateWorkerOptions {
   deps: ActivityDeps;
   /** PAYLOAD_ENCRYPTION_KEYS (current first); empty: payloads unencrypted (not in production). */
   payloadKeys: readonly string[];
+  /** DATA_CIPHER: the suite new payloads are sealed with (any suite opens); AES-256-GCM when unset. */
+  payloadCipher?: SuiteId;
   /** A bundle prepared once (tests, benchmarks); without it the worker bundles at start. */
   workflowBundlePath?: string;
   /** E.g. the metrics' failure counter (worker/metrics.ts); none by default. */
@@ -35,7 +38,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
-    dataConverter: dataConverterFor(opts.payloadKeys),
+    dataConverter: dataConverterFor(opts.payloadKeys, opts.payloadCipher),
     ...workflowSource,
     ...(opts.activityInterceptors?.length ? { interceptors: { activity: opts.activityInterceptors } } : {}),
     ...opts.tuning,

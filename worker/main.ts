@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     connection: clientConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
+    payloadCipher: config.DATA_CIPHER,
   });
   const metrics = config.WORKER_METRICS_ADDRESS ? createWorkerMetrics(mongo) : undefined;
   const worker = await createWorker({
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { ...createActivityDeps(mongo, config), temporal },
     payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
+    payloadCipher: config.DATA_CIPHER,
     workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
     activityInterceptors: metrics ? [metrics.activityInterceptor] : [],
   });

@@ -4,7 +4,8 @@
  * every person in its application; the lock of a case that has ended lets the next one in.
  *
  * FerretDB v1 has no transactions and no atomic conditional updates, so a lock is one document
- * per person and generation (`<idNumber>#<n>`, models/open-case-lock.model.ts): taking a person over
+ * per person and generation (`<person key>#<n>`, models/open-case-lock.model.ts; the person key
+ * is the blind index of the ID number, issue 15): taking a person over
  * from an ended case inserts generation n+1, and of two concurrent submissions exactly one insert
  * wins. Nothing here waits for a lock, so nothing can deadlock; people are still taken in ID
  * order so that two submissions sharing people can never each hold one that the other needs —
@@ -12,7 +13,7 @@
  */
 import { trusted } from 'mongoose';
 import { TERMINAL_STATUSES } from '../../domain/vocabulary';
-import { openCaseLockModel, type OpenCaseLockDoc } from '../../models/open-case-lock.model';
+import { openCaseLockModel, personKey, type OpenCaseLockDoc } from '../../models/open-case-lock.model';
 import { isDuplicateKey } from '../../models/duplicate-key';
 import { loadCase } from '../case-store';
 import type { AppDeps } from '../deps';
@@ -62,14 +63,14 @@ export function personsOf(body: People): PersonInApplication[] {
 export async function takeOpenCaseLocks(deps: AppDeps, persons: PersonInApplication[], caseId: string): Promise<string[]> {
   // The request schema refuses a person named twice; should one get here anyway, they are locked once.
   const seen = new Set<string>();
-  const unique = persons.filter((p) => !seen.has(p.idNumber) && seen.add(p.idNumber));
+  const unique = persons.map((p) => ({ ...p, key: personKey(p.idNumber) })).filter((p) => !seen.has(p.key) && seen.add(p.key));
   const newest = await newestLocks(deps, unique);
 
   // Check everyone first, so a clash names every person who is not free and usually takes nothing.
   const isOpen = openCaseCheck(deps);
   const clashes: InvalidParam[] = [];
   for (const p of unique) {
-    const reason = await refusal(newest.get(p.idNumber), isOpen);
+    const reason = await refusal(newest.get(p.key), isOpen);
     if (reason) clashes.push({ path: p.pointer, message: reason });
   }
   if (clashes.length > 0) throw openCaseExists(clashes);
@@ -77,11 +78,11 @@ export async function takeOpenCaseLocks(deps: AppDeps, persons: PersonInApplicat
   const locks = openCaseLockModel(deps.mongo);
   const taken: string[] = [];
   try {
-    for (const p of [...unique].sort((a, b) => (a.idNumber < b.idNumber ? -1 : a.idNumber > b.idNumber ? 1 : 0))) {
-      const generation = (newest.get(p.idNumber)?.generation ?? -1) + 1;
-      const _id = `${p.idNumber}#${generation}`;
+    for (const p of [...unique].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+      const generation = (newest.get(p.key)?.generation ?? -1) + 1;
+      const _id = `${p.key}#${generation}`;
       try {
-        await locks.create({ _id, person: p.idNumber, generation, caseId, state: 'pending', lockedAt: new Date() });
+        await locks.create({ _id, person: p.key, generation, caseId, state: 'pending', lockedAt: new Date() });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // Another submission inserted this generation since we looked: it holds the person now.
@@ -113,15 +114,26 @@ export async function releaseOpenCaseLocks(deps: AppDeps, lockIds: string[], cas
     .catch(() => undefined);
 }
 
-/** Each person's newest lock, in one query. */
-async function newestLocks(deps: AppDeps, persons: PersonInApplication[]): Promise<Map<string, OpenCaseLockDoc>> {
+/**
+ * Each person's newest lock by person key, in one query. Locks taken before issue 15 are stored
+ * under the clear ID number: they are looked up too, so a person in a case opened before the
+ * upgrade stays locked; the next generation is then stored under the key.
+ */
+async function newestLocks(
+  deps: AppDeps,
+  persons: Array<PersonInApplication & { key: string }>,
+): Promise<Map<string, OpenCaseLockDoc>> {
+  const keyOf = new Map<string, string>(
+    persons.flatMap((p) => [[p.key, p.key] as const, [p.idNumber.toUpperCase(), p.key] as const]),
+  );
   const docs = await openCaseLockModel(deps.mongo)
-    .find({ person: trusted({ $in: persons.map((p) => p.idNumber) }) })
+    .find({ person: trusted({ $in: [...keyOf.keys()] }) })
     .lean();
   const newest = new Map<string, OpenCaseLockDoc>();
   for (const d of docs) {
-    const seen = newest.get(d.person);
-    if (!seen || d.generation > seen.generation) newest.set(d.person, d);
+    const key = keyOf.get(d.person) ?? d.person;
+    const seen = newest.get(key);
+    if (!seen || d.generation > seen.generation) newest.set(key, d);
   }
   return newest;
 }

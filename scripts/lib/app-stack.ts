@@ -306,6 +306,9 @@ async function startAll(
     MONGODB_URI: withOptions(ferretdb.uri),
     AUTH_JWT_SECRET: secret,
     PAYLOAD_ENCRYPTION_KEYS: payloadKey,
+    // Personal fields in MongoDB (issue 15): production refuses to start without their keys.
+    DATA_ENCRYPTION_KEYS: `stack:${randomBytes(32).toString('base64')}`,
+    BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
     // HR completes transfers after a second and calls the API back (issue 14).
     REGISTER_CALLBACK_SECRET: randomBytes(32).toString('base64url'),
     SIMULATOR_CALLBACK_URL: `${apiUrl}/api/v1/callbacks/social-insurance-transfers`,
@@ -328,7 +331,12 @@ async function startAll(
   let client: Client | undefined;
   const getClient = async (): Promise<Client> => {
     connection ??= await Connection.connect({ address: temporal.address });
-    client ??= createTemporalClient({ connection, namespace, payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS });
+    client ??= createTemporalClient({
+      connection,
+      namespace,
+      payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
+      payloadCipher: config.DATA_CIPHER,
+    });
     return client;
   };
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { trusted } from 'mongoose';
 import request from 'supertest';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
-import { openCaseLockModel } from '../../models/open-case-lock.model';
+import { openCaseLockModel, personKey } from '../../models/open-case-lock.model';
 import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForStatus } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -86,7 +86,9 @@ describe('API: idempotent submissions and one open case per person, applicant or
     const [caseId] = caseIds;
     const ids = await workflowIds();
     assert.equal(ids.filter((id) => id === `SettlementCase:${caseId}`).length, 1);
-    const locks = await openCaseLockModel(stack.mongo).find({ person: idNumber }).lean();
+    const locks = await openCaseLockModel(stack.mongo)
+      .find({ person: personKey(idNumber) })
+      .lean();
     assert.deepEqual(
       locks.map((l) => [l.caseId, l.state]),
       [[caseId, 'started']],
@@ -146,7 +148,8 @@ describe('API: idempotent submissions and one open case per person, applicant or
   describe('every person of an application, applicant or family member (§8)', () => {
     const spouse = (idNumber: string) => ({ idNumber, name: '李测试', relation: 'spouse' });
     const child = (idNumber: string) => ({ idNumber, name: '王小测', relation: 'child' });
-    const locksOf = (...people: string[]) => openCaseLockModel(stack.mongo).countDocuments({ person: trusted({ $in: people }) });
+    const locksOf = (...people: string[]) =>
+      openCaseLockModel(stack.mongo).countDocuments({ person: trusted({ $in: people.map(personKey) }) });
     const pointers = (res: request.Response) =>
       ((res.body.invalidParams ?? []) as Array<{ path: string; message: string }>).map((p) => p.path);
 
@@ -192,7 +195,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
       const locks = await openCaseLockModel(stack.mongo)
         .find({ caseId: acceptedAsFamily.body.caseId as string })
         .lean();
-      assert.deepEqual(locks.map((l) => l.person).sort(), [newcomer, newcomersChild, member].sort());
+      assert.deepEqual(locks.map((l) => l.person).sort(), [newcomer, newcomersChild, member].map(personKey).sort());
       assert.ok(locks.every((l) => l.state === 'started'));
     });
 
@@ -251,9 +254,9 @@ describe('API: idempotent submissions and one open case per person, applicant or
       assert.deepEqual(statuses, [202, 409, 409, 409], JSON.stringify(answers.map((a) => a.body)));
       const winner = answers.findIndex((a) => a.status === 202);
       const locks = await openCaseLockModel(stack.mongo)
-        .find({ person: trusted({ $in: [shared1, shared2, ...own] }) })
+        .find({ person: trusted({ $in: [shared1, shared2, ...own].map(personKey) }) })
         .lean();
-      assert.deepEqual(locks.map((l) => l.person).sort(), [shared1, shared2, own[winner]!].sort());
+      assert.deepEqual(locks.map((l) => l.person).sort(), [shared1, shared2, own[winner]!].map(personKey).sort());
       assert.ok(locks.every((l) => l.caseId === answers[winner]!.body.caseId));
     });
   });

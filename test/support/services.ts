@@ -34,4 +34,8 @@ export function temporalNamespace(): string {
 
 /** The tests' Temporal payload key (PAYLOAD_ENCRYPTION_KEYS): tests run with encryption on, as production does. */
 export const TEST_PAYLOAD_KEYS = [Buffer.alloc(32, 7).toString('base64')];
-export const TEST_DATA_CONVERTER = dataConverterFor(TEST_PAYLOAD_KEYS);
+/** DATA_CIPHER=sm4-ctr-hmac-sm3 runs the suite with the national algorithms; the recorded histories replay either way. */
+export const TEST_DATA_CONVERTER = dataConverterFor(
+  TEST_PAYLOAD_KEYS,
+  process.env.DATA_CIPHER === 'sm4-ctr-hmac-sm3' ? 'sm4-ctr-hmac-sm3' : 'aes-256-gcm',
+);

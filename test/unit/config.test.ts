@@ -38,8 +38,32 @@ describe('config', () => {
       AUTH_JWT_SECRET: 'x'.repeat(32),
       SESSION_SECRET: 's'.repeat(32),
       PAYLOAD_ENCRYPTION_KEYS: ` ${key} `,
+      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
+      BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString('base64'),
     });
     assert.deepEqual(c.PAYLOAD_ENCRYPTION_KEYS, [key]);
+  });
+
+  it('when production runs without DATA_ENCRYPTION_KEYS or BLIND_INDEX_KEY, then start-up fails naming each', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const base = {
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+      SESSION_SECRET: 's'.repeat(32),
+      PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 9).toString('base64'),
+    };
+    assert.throws(
+      () => loadConfig({ ...base, BLIND_INDEX_KEY: key }),
+      (err: unknown) =>
+        err instanceof ConfigError && /DATA_ENCRYPTION_KEYS/.test(err.message) && !/BLIND_INDEX_KEY/.test(err.message),
+    );
+    assert.throws(
+      () => loadConfig({ ...base, DATA_ENCRYPTION_KEYS: `k1:${key}` }),
+      (err: unknown) => err instanceof ConfigError && /BLIND_INDEX_KEY/.test(err.message) && !err.message.includes(key),
+    );
+    assert.throws(() => loadConfig({ DATA_ENCRYPTION_KEYS: 'k 1:abc' }), /DATA_ENCRYPTION_KEYS=\(value withheld\)/);
+    assert.throws(() => loadConfig({ DATA_CIPHER: 'des' }), /DATA_CIPHER/);
+    assert.equal(loadConfig({ DATA_CIPHER: 'sm4-ctr-hmac-sm3' }).DATA_CIPHER, 'sm4-ctr-hmac-sm3');
   });
 
   it('when production runs without SESSION_SECRET, then start-up fails naming it without echoing any secret', () => {

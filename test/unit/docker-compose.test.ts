@@ -44,6 +44,8 @@ const USER_ENV: Record<string, string> = {
   REGISTER_CALLBACK_SECRET: Buffer.alloc(32, 5).toString('base64'),
   SMS_CALLBACK_SECRET: Buffer.alloc(32, 4).toString('base64'),
   DEPARTMENT_SYSTEMS_API_KEY: Buffer.alloc(32, 3).toString('base64'),
+  DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 21).toString('base64')}`,
+  BLIND_INDEX_KEY: Buffer.alloc(32, 22).toString('base64'),
 };
 /** Compose interpolation: `${X:-default}` → default, `${X:?message}` → the user's value (required). */
 const interpolate = (v: string): string =>

@@ -28,6 +28,8 @@ const production = (): Record<string, string> => ({
   SMS_CALLBACK_SECRET: random(),
   METRICS_TOKEN: random(),
   DEPARTMENT_SYSTEMS_API_KEY: random(),
+  DATA_ENCRYPTION_KEYS: `k1:${random()}`,
+  BLIND_INDEX_KEY: random(),
 });
 
 /** Asserts a ConfigError naming `variable`, with `reason`, that does not contain `value`. */
@@ -109,6 +111,19 @@ describe('production refuses default, short and shared secrets', () => {
     );
   });
 
+  it('when the data key is the payload key or the blind-index key under another id, then start-up fails (one key, two doors)', () => {
+    const env = production();
+    const payloadKey = env.PAYLOAD_ENCRYPTION_KEYS!;
+    assert.throws(
+      () => loadConfig({ ...env, DATA_ENCRYPTION_KEYS: `k2026:${payloadKey}` }),
+      refused('DATA_ENCRYPTION_KEYS', /same value as PAYLOAD_ENCRYPTION_KEYS/, payloadKey),
+    );
+    assert.throws(
+      () => loadConfig({ ...env, BLIND_INDEX_KEY: env.DATA_ENCRYPTION_KEYS!.slice('k1:'.length) }),
+      refused('BLIND_INDEX_KEY', /same value as DATA_ENCRYPTION_KEYS/, env.DATA_ENCRYPTION_KEYS!.slice('k1:'.length)),
+    );
+  });
+
   it('when the engine and the simulator hold the same key, then that is one credential, not a shared secret', () => {
     const env = production();
     const config = loadConfig({ ...env, SIMULATOR_API_KEYS: `${random()},${env.DEPARTMENT_SYSTEMS_API_KEY}` });
@@ -136,6 +151,8 @@ describe('production refuses default, short and shared secrets', () => {
       REGISTER_CALLBACK_SECRET: random(),
       SMS_CALLBACK_SECRET: random(),
       DEPARTMENT_SYSTEMS_API_KEY: random(),
+      DATA_ENCRYPTION_KEYS: `k1:${random()}`,
+      BLIND_INDEX_KEY: random(),
     };
     const env = composeEnv('api', given);
     assert.equal(env.NODE_ENV, 'production');

@@ -14,6 +14,8 @@ const Claims = z.discriminatedUnion('role', [
   z.object({ sub: z.string().min(1).max(128), role: z.literal('applicant') }),
   z.object({ sub: z.string().min(1).max(128), role: z.literal('officer'), department: z.enum(DEPARTMENTS) }),
   z.object({ sub: z.string().min(1).max(128), role: z.literal('supervisor') }),
+  z.object({ sub: z.string().min(1).max(128), role: z.literal('auditor') }),
+  z.object({ sub: z.string().min(1).max(128), role: z.literal('operator') }),
 ]);
 
 export interface TokenOptions {

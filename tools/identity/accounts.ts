@@ -20,6 +20,8 @@ const Identity = z.discriminatedUnion('role', [
   z.object({ role: z.literal('applicant') }),
   z.object({ role: z.literal('officer'), department: z.enum(DEPARTMENTS) }),
   z.object({ role: z.literal('supervisor') }),
+  z.object({ role: z.literal('auditor') }),
+  z.object({ role: z.literal('operator') }),
 ]);
 const Entry = z
   .object({
@@ -40,7 +42,7 @@ export interface Account {
   username: string;
   sub: string;
   name: string;
-  role: 'applicant' | 'officer' | 'supervisor';
+  role: 'applicant' | 'officer' | 'supervisor' | 'auditor' | 'operator';
   department?: Department;
 }
 

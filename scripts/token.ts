@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   if (config.NODE_ENV === 'production') throw new Error('demo tokens are for development only');
   const role = values.role;
   let caller: Caller;
-  if (role === 'applicant' || role === 'supervisor' || role === 'auditor' || role === 'operator') caller = { sub: values.sub ?? `demo-${role}`, role };
+  if (role === 'applicant' || role === 'supervisor' || role === 'auditor' || role === 'operator')
+    caller = { sub: values.sub ?? `demo-${role}`, role };
   else if (role === 'officer') {
     const department = values.department as Department;
     if (!DEPARTMENTS.includes(department)) throw new Error(`--department must be one of ${DEPARTMENTS.join(', ')}`);

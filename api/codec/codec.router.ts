@@ -160,8 +160,15 @@ export function codecRouter(deps: ApiDeps, opts: CodecRouterOptions): Router {
   router.post('/decode', async (req, res) => {
     const { payloads } = parseOrThrow(CodecBody, req.body, 'body');
     let decoded = payloads.map(fromWire);
-    // Codecs decode in the reverse of the order they encode in (as the SDK does).
-    for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+    try {
+      // Codecs decode in the reverse of the order they encode in (as the SDK does).
+      for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+    } catch {
+      // A tampered payload, or one sealed with a key not configured here: the caller's input, not our failure.
+      throw new HttpProblem(400, 'validation-error', 'A payload could not be decoded', {
+        invalidParams: [{ path: '/payloads', message: 'tampered, or sealed with a key this service does not hold' }],
+      });
+    }
     const purpose = cleanPurpose(safeDecode(req.get('x-access-purpose')));
     await recordAccess(deps, {
       actor: req.caller as StaffActor,
@@ -208,7 +215,7 @@ export function registerCodecRoutes(registry: OpenAPIRegistry): void {
       request: { body: { content: { 'application/json': { schema: CodecBody } }, required: true } },
       responses: {
         200: { description: 'The payloads, same shape and order', content: { 'application/json': { schema: CodecBody } } },
-        400: problem('Not the codec protocol’s body'),
+        400: problem('Not the codec protocol’s body, or a payload that does not decode (tampered, unknown key)'),
         401: problem('No Bearer token and no portal sign-in'),
         403: problem('Another role, or an origin that is not the Temporal UI’s'),
         413: problem('Body over 4 MB'),

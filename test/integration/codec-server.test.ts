@@ -66,6 +66,24 @@ describe('Codec server: the Temporal UI decodes sealed payloads for operators, a
     assert.equal((await recordsOfCase()).length, 0);
   });
 
+  it('when a sealed payload was tampered with, then the decode is a 400 naming /payloads, never a 500, and nothing is recorded', async () => {
+    // Arrange
+    const data = Buffer.from(sealed[0]!.data, 'base64');
+    data[data.length - 1]! ^= 1;
+    const tampered = [{ ...sealed[0]!, data: data.toString('base64') }];
+
+    // Act
+    const res = await request(stack.app).post('/codec/decode').set('authorization', operator).send({ payloads: tampered });
+
+    // Assert
+    assertProblem(res, 400);
+    assert.deepEqual(
+      res.body.invalidParams.map((p: { path: string }) => p.path),
+      ['/payloads'],
+    );
+    assert.equal((await recordsOfCase()).length, 0);
+  });
+
   it('when an operator decodes from the UI’s origin, then the plain payloads come back with CORS and an access record names the case', async () => {
     // Act
     const res = await decode().set('authorization', operator).set('origin', UI_ORIGIN).set('x-namespace', 'default').expect(200);

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import { createTokenVerifier } from '../app/access-token';
 import { createAuthenticator } from './auth/identity';
+import { codecRouter, registerCodecRoutes } from './codec/codec.router';
 import type { ApiDeps } from './deps';
 import { diagnosticsRouter } from './diagnostics.router';
 import { healthRouter } from './health.router';
@@ -11,6 +13,7 @@ import { createMetrics } from './metrics';
 import { metricsGuard } from './metrics-app';
 import { createRegistry, generateDocument, registerOperationalRoutes, renderDocsPage } from './openapi';
 import { createErrorHandler, HttpProblem, notFoundHandler } from './problem';
+import { accessRecordsRouter } from './routers/access-records.router';
 import { applicantRouter } from './routers/applicant.router';
 import { callbacksRouter } from './routers/callbacks.router';
 import { commonRouter } from './routers/common.router';
@@ -49,6 +52,13 @@ export function createApp(deps: ApiDeps): Express {
   // read as markup, even by a client that sniffs or embeds a response.
   app.set('json escape', true);
   const metrics = deps.metrics ?? createMetrics(deps.mongo, deps.config);
+  const authOptions = {
+    secret: config.AUTH_JWT_SECRET,
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+    jwksIssuer: config.AUTH_JWKS_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  };
 
   app.use(requestId);
   app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"] } } }));
@@ -64,7 +74,9 @@ export function createApp(deps: ApiDeps): Express {
           url: req.path.startsWith('/auth/') ? req.path : req.originalUrl,
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
-          role: req.caller?.role,
+          // Who: the Bearer token's subject (JSON API) or the signed-in person's (web pages).
+          userId: req.caller?.sub ?? req.actor?.sub,
+          role: req.caller?.role ?? req.actor?.role,
         },
         'request',
       );
@@ -91,26 +103,22 @@ export function createApp(deps: ApiDeps): Express {
     }),
   );
   // The web pages (their own CSP, session, form bodies and CSRF), before the JSON-only rule below.
-  app.use(createWebRouter(deps).router);
+  const web = createWebRouter(deps);
+  app.use(web.router);
+  // The Temporal UI's codec server (issue 15): its own CORS, body limit and sign-in (token or the pages' session).
+  app.use('/codec', codecRouter(deps, { session: web.session, verifyToken: createTokenVerifier(authOptions) }));
   app.use(requireJson);
   app.use(express.json({ limit: `${config.API_BODY_LIMIT_KB}kb`, strict: true, verify: keepRawBody }));
 
   const registry = createRegistry();
   registerOperationalRoutes(registry);
+  registerCodecRoutes(registry);
   const v1 = express.Router();
   // The published rankings (公示) are for everyone: answered before the token check.
   v1.use(publicRoundsRouter(deps, registry));
   // Providers' and departments' callbacks (issue 14) carry a signature of their own, not a Bearer token.
   v1.use(callbacksRouter(deps, registry));
-  v1.use(
-    createAuthenticator({
-      secret: config.AUTH_JWT_SECRET,
-      jwksUrl: config.AUTH_JWKS_URL,
-      issuer: config.AUTH_ISSUER,
-      jwksIssuer: config.AUTH_JWKS_ISSUER,
-      audience: config.AUTH_AUDIENCE,
-    }),
-  );
+  v1.use(createAuthenticator(authOptions));
   v1.use(
     rateLimit({
       windowMs: 60_000,
@@ -127,6 +135,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(roundsRouter(deps, registry));
   v1.use(commonRouter(deps, registry));
   v1.use(diagnosticsRouter(deps, registry));
+  v1.use(accessRecordsRouter(deps, registry));
 
   const document = generateDocument(registry);
   const docsPage = renderDocsPage(document);

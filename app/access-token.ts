@@ -9,7 +9,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { DEPARTMENTS } from '../domain/vocabulary';
-import type { Actor, ApplicantActor, OfficerActor, SupervisorActor } from './actor';
+import type { Actor, ApplicantActor, AuditorActor, OfficerActor, OperatorActor, SupervisorActor } from './actor';
 import {
   CITY_JURISDICTION,
   claimsOfScope,
@@ -31,11 +31,17 @@ const Claims = z.discriminatedUnion('role', [
     jurisdiction: z.literal(CITY_JURISDICTION).optional(),
   }),
   z.object({ sub: z.string().min(1).max(128), role: z.literal('supervisor') }),
+  z.object({ sub: z.string().min(1).max(128), role: z.literal('auditor') }),
+  z.object({ sub: z.string().min(1).max(128), role: z.literal('operator') }),
 ]);
 
 /** What a token claims: an officer's scope as its claims (`district` / `jurisdiction`), or as a scope. */
 export type TokenClaims =
-  ApplicantActor | SupervisorActor | (Omit<OfficerActor, 'scope'> & ScopeClaims & { scope?: OfficerScope });
+  | ApplicantActor
+  | SupervisorActor
+  | AuditorActor
+  | OperatorActor
+  | (Omit<OfficerActor, 'scope'> & ScopeClaims & { scope?: OfficerScope });
 
 export interface TokenOptions {
   secret?: string;

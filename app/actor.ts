@@ -1,7 +1,9 @@
 /**
  * Who acts: the person a use case or query runs for, as the front end authenticated them (a
  * Bearer token for the JSON API, a session for the web pages). Applicants act on their own
- * cases, officers for their department, supervisors on every case.
+ * cases, officers for their department, supervisors on every case. Auditors read the access
+ * records (who viewed which case) and nothing else; operators read Temporal histories through the
+ * codec server (issue 15).
  */
 import type { Department } from '../domain/vocabulary';
 import type { OfficerScope } from './officer-scope';
@@ -21,4 +23,12 @@ export interface SupervisorActor {
   sub: string;
   role: 'supervisor';
 }
-export type Actor = ApplicantActor | OfficerActor | SupervisorActor;
+export interface AuditorActor {
+  sub: string;
+  role: 'auditor';
+}
+export interface OperatorActor {
+  sub: string;
+  role: 'operator';
+}
+export type Actor = ApplicantActor | OfficerActor | SupervisorActor | AuditorActor | OperatorActor;

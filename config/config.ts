@@ -95,6 +95,14 @@ const CONFIG_SCHEMA = z.object({
   /** How long an API request waits for Temporal (start, query, update) before it answers 503. */
   TEMPORAL_CALL_TIMEOUT_MS: durationMs.default(10_000),
   TEMPORAL_UI_URL: z.string().url().optional(),
+  /**
+   * Origins (scheme://host:port, comma-separated) of the Temporal UI allowed to call the codec
+   * server (/codec, issue 15) from a browser; any other origin is refused.
+   */
+  CODEC_CORS_ORIGIN: commaList(
+    z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin: scheme://host[:port], no path'),
+    'http://localhost:8233,http://127.0.0.1:8233',
+  ),
   /** Base URL of the department information systems (the bundled simulator by default). */
   DEPARTMENT_SYSTEMS_URL: z.string().url().default('http://127.0.0.1:3100'),
   /** Per lookup: a slower department system counts as unavailable and the lookup is retried. */

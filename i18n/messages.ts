@@ -5,6 +5,7 @@
  * `message()`; the filled text is escaped by the page like any other value.
  */
 import type { Locale } from '../domain/vocabulary';
+import * as access from './messages/access';
 import * as applicant from './messages/applicant';
 import * as bulk from './messages/bulk';
 import * as common from './messages/common';
@@ -37,7 +38,17 @@ const noOverlap: [
       typeof bulk.zhCN &
       typeof dashboard.zhCN
   >,
-] extends [never, never, never, never, never, never, never, never, never]
+  Overlap<
+    typeof access.zhCN,
+    typeof common.zhCN &
+      typeof applicant.zhCN &
+      typeof officer.zhCN &
+      typeof supervisor.zhCN &
+      typeof bulk.zhCN &
+      typeof dashboard.zhCN &
+      typeof rounds.zhCN
+  >,
+] extends [never, never, never, never, never, never, never, never, never, never]
   ? true
   : never = true;
 void noOverlap;
@@ -50,6 +61,7 @@ const zhCN = {
   ...bulk.zhCN,
   ...dashboard.zhCN,
   ...rounds.zhCN,
+  ...access.zhCN,
 };
 export type MessageKey = keyof typeof zhCN;
 const en: Record<MessageKey, string> = {
@@ -60,6 +72,7 @@ const en: Record<MessageKey, string> = {
   ...bulk.en,
   ...dashboard.en,
   ...rounds.en,
+  ...access.en,
 };
 
 export const MESSAGES: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { 'zh-CN': zhCN, en };

@@ -126,12 +126,17 @@ async function main(): Promise<void> {
       binary: bins.temporal,
       port: temporalPort,
       uiPort: temporalPort + 1000,
+      // The UI decodes sealed payloads through the API's codec server (README "Reading a case's history").
+      codecEndpoint: `${(config.WEB_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`).replace(/\/$/, '')}/codec`,
       dbFile: join(DATA_DIR, 'temporal', 'temporal.db'),
       logFile: join(LOG_DIR, 'temporal.log'),
     });
     keep({ name: 'temporal', first: t.proc, spawn: () => spawnTemporal(t.options) });
     uiUrl = t.uiUrl;
     env.TEMPORAL_ADDRESS = t.address;
+    // The supervisors' case pages link to the UI; its origin (either host name) may call the codec server.
+    if (uiUrl && !env.TEMPORAL_UI_URL) env.TEMPORAL_UI_URL = uiUrl;
+    if (uiUrl && !env.CODEC_CORS_ORIGIN) env.CODEC_CORS_ORIGIN = [uiUrl, uiUrl.replace('127.0.0.1', 'localhost')].join(',');
   }
   if (embeddedMongo) {
     // The cluster's cases have their own MongoDB data: the documents of cases whose workflows

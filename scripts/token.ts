@@ -6,6 +6,7 @@
  *   npm run token -- --role officer --department police            (city-wide: jurisdiction city)
  *   npm run token -- --role officer --department police --district yanta,beilin
  *   npm run token -- --role supervisor
+ *   npm run token -- --role auditor      (or operator)
  *
  * Or a token of the embedded identity provider (npm start runs it), by signing in as a demo
  * account through its own pages (authorization code + PKCE, tools/identity/sign-in.ts):
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
   if (config.NODE_ENV === 'production') throw new Error('demo tokens are for development only');
   const role = values.role;
   let caller: TokenClaims;
-  if (role === 'applicant' || role === 'supervisor') caller = { sub: values.sub ?? `demo-${role}`, role };
+  if (role === 'applicant' || role === 'supervisor' || role === 'auditor' || role === 'operator')
+    caller = { sub: values.sub ?? `demo-${role}`, role };
   else if (role === 'officer') {
     const department = values.department as Department;
     if (!DEPARTMENTS.includes(department)) throw new Error(`--department must be one of ${DEPARTMENTS.join(', ')}`);
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
       department,
       ...(district ? { district: district as Area[] } : {}),
     });
-  } else throw new Error('--role must be applicant, officer or supervisor');
+  } else throw new Error('--role must be applicant, officer, supervisor, auditor or operator');
   const secret = config.AUTH_JWT_SECRET ?? devJwtSecret();
   process.stdout.write(
     `${await mintToken(caller, { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, expiresIn: values.expires })}\n`,

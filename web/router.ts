@@ -9,12 +9,13 @@
 import { calendarCoverage, deadlineHorizon } from '../app/queries/calendar-coverage';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import session from 'express-session';
 import { csrfSync } from 'csrf-sync';
 import helmet from 'helmet';
 import type { AppDeps } from '../app/deps';
 import { createTokenVerifier } from '../app/access-token';
+import { accessRecordPages } from './pages/access-records.pages';
 import { applicantPages } from './pages/applicant.pages';
 import { homePages } from './pages/home.pages';
 import { officerPages } from './pages/officer.pages';
@@ -29,7 +30,8 @@ import { MongoSessionStore } from './session-store';
 import { createSignIn, SESSION_COOKIE } from './sign-in';
 
 /** The paths the pages own; anything else (the JSON API, /healthz, /metrics) is not theirs. */
-const WEB_PATH = /^\/(?:$|auth\/|lang\/|static\/|applicant(?:\/|$)|rounds(?:\/|$)|officer(?:\/|$)|supervisor(?:\/|$))/;
+const WEB_PATH =
+  /^\/(?:$|auth\/|lang\/|static\/|applicant(?:\/|$)|rounds(?:\/|$)|officer(?:\/|$)|supervisor(?:\/|$)|audit\/|operator$)/;
 
 /** Whether a request path belongs to the pages (not to the JSON API, which OpenAPI documents). */
 export function isWebPath(path: string): boolean {
@@ -39,6 +41,8 @@ export function isWebPath(path: string): boolean {
 export interface WebRouter {
   router: Router;
   store: MongoSessionStore;
+  /** The pages' session middleware: the codec server (api/codec) accepts the same sign-in. */
+  session: RequestHandler;
 }
 
 export function createWebRouter(deps: AppDeps): WebRouter {
@@ -102,24 +106,23 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     next();
   });
   router.use(chooseLocale);
-  router.use(
-    session({
-      name: SESSION_COOKIE,
-      secret,
-      store,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      unset: 'destroy',
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.NODE_ENV === 'production',
-        maxAge: idleMs,
-        path: '/',
-      },
-    }),
-  );
+  const sessions = session({
+    name: SESSION_COOKIE,
+    secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.NODE_ENV === 'production',
+      maxAge: idleMs,
+      path: '/',
+    },
+  });
+  router.use(sessions);
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   router.use(csrfSynchronisedProtection);
 
@@ -141,9 +144,10 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   router.use(officerPages(deps));
   router.use(supervisorPages(deps));
   router.use(bulkPages(deps));
+  router.use(accessRecordPages(deps));
   router.use((req, res) => showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']));
   router.use(pageErrorHandler(logger));
-  return { router, store };
+  return { router, store, session: sessions };
 }
 
 function cryptoRandom(): string {

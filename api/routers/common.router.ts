@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { caseTimeline } from '../../app/queries/audit-trail';
 import { AuditEventView } from '../../app/views/audit-views';
 import type { ApiDeps } from '../deps';
+import { accessOf, PurposeHeader } from '../http/access-context';
 import { addRoute } from '../http/route';
 import { CaseIdParams } from '../schemas/common';
 
@@ -18,10 +19,11 @@ export function commonRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
     tag: 'cases',
     roles: ['applicant', 'officer', 'supervisor'],
     params: CaseIdParams,
+    headers: PurposeHeader,
     responses: { 200: { description: 'Events in order', schema: z.object({ items: z.array(AuditEventView) }) } },
-    handler: async ({ caller, params }) => ({
+    handler: async ({ caller, params, req }) => ({
       status: 200,
-      body: { items: await caseTimeline(deps, { actor: caller, caseId: params.caseId }) },
+      body: { items: await caseTimeline(deps, { actor: caller, caseId: params.caseId, access: accessOf(req) }) },
     }),
   });
   return router;

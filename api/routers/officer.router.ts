@@ -15,6 +15,7 @@ import { REJECTION_REASONS } from '../../domain/codes';
 import { DECISION_KINDS } from '../../workflows/settlement-case/messages';
 import { ROUTES } from '../../domain/vocabulary';
 import type { ApiDeps } from '../deps';
+import { accessOf, PurposeHeader } from '../http/access-context';
 import { requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import type { Metrics } from '../metrics';
@@ -82,11 +83,13 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         schema: z.object({ items: z.array(InboxItem), nextCursor: z.string().optional() }),
       },
     },
-    handler: async ({ caller, query }) => ({
+    headers: PurposeHeader,
+    handler: async ({ caller, query, req }) => ({
       status: 200,
       body: await officerInbox(deps, {
         ...query,
         actor: caller,
+        access: accessOf(req),
         overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
       }),
     }),
@@ -99,10 +102,11 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     tag: 'officer',
     roles,
     params: CaseIdParams,
+    headers: PurposeHeader,
     responses: { 200: { description: 'The case, scoped to your department', schema: OfficerCaseView } },
-    handler: async ({ caller, params }) => ({
+    handler: async ({ caller, params, req }) => ({
       status: 200,
-      body: await viewCaseAsOfficer(deps, { actor: caller, caseId: params.caseId }),
+      body: await viewCaseAsOfficer(deps, { actor: caller, caseId: params.caseId, access: accessOf(req) }),
     }),
   });
 
@@ -165,9 +169,10 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     roles,
     query: z.strictObject({ area: AreaQuery.optional() }),
     responses: { 200: { description: 'Waiting children', schema: z.object({ items: z.array(WaitingChild) }) } },
-    handler: async ({ caller, query }) => ({
+    headers: PurposeHeader,
+    handler: async ({ caller, query, req }) => ({
       status: 200,
-      body: { items: await schoolWaitingList(deps, { actor: caller, ...query }) },
+      body: { items: await schoolWaitingList(deps, { actor: caller, ...query, access: accessOf(req) }) },
     }),
   });
 

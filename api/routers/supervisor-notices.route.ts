@@ -11,6 +11,7 @@ import { ManualServiceInput, ManualServiceResult, recordManualService } from '..
 import { caseNoticesForSupervisor } from '../../app/queries/case-notices';
 import { NOTICE_STATUSES, SERVICE_METHODS } from '../../domain/notice-delivery';
 import type { ApiDeps } from '../deps';
+import { accessOf, PurposeHeader } from '../http/access-context';
 import { addRoute } from '../http/route';
 
 const NoticeIdParams = z.strictObject({ caseId: z.uuid(), noticeId: z.string().min(1).max(300) });
@@ -41,10 +42,11 @@ export function addSupervisorNoticeRoutes(router: Router, registry: OpenAPIRegis
     tag: 'supervisor',
     roles,
     params: z.strictObject({ caseId: z.uuid() }),
+    headers: PurposeHeader,
     responses: { 200: { description: 'The notices, oldest first', schema: z.object({ items: z.array(SupervisorNotice) }) } },
-    handler: async ({ caller, params }) => ({
+    handler: async ({ caller, params, req }) => ({
       status: 200,
-      body: { items: await caseNoticesForSupervisor(deps, { actor: caller, caseId: params.caseId }) },
+      body: { items: await caseNoticesForSupervisor(deps, { actor: caller, caseId: params.caseId, access: accessOf(req) }) },
     }),
   });
 

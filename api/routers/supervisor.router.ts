@@ -16,6 +16,7 @@ import { BULK_ACTIONS, BULK_MAX_CASES, BULK_MAX_CONCURRENCY, BULK_OUTCOMES } fro
 import { SUPERVISOR_ACTIONS } from '../../workflows/settlement-case/messages';
 import type { ApiDeps } from '../deps';
 import { auditCsv } from '../http/audit-csv';
+import { accessOf, PurposeHeader, RequiredPurposeHeader } from '../http/access-context';
 import { requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import { addDashboardRoute } from './supervisor-dashboard.route';
@@ -134,8 +135,13 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
         }),
       },
     },
-    handler: async ({ query }) => {
-      const { items, total, countsByDepartment, nextCursor } = await stuckCases(deps, query);
+    headers: PurposeHeader,
+    handler: async ({ caller, query, req }) => {
+      const { items, total, countsByDepartment, nextCursor } = await stuckCases(deps, {
+        ...query,
+        actor: caller,
+        access: accessOf(req),
+      });
       return { status: 200, body: { items, total, countsByDepartment, ...(nextCursor ? { nextCursor } : {}) } };
     },
   });
@@ -147,10 +153,11 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
     tag: 'supervisor',
     roles,
     params: CaseIdParams,
+    headers: PurposeHeader,
     responses: { 200: { description: 'The case', schema: SupervisorCaseView } },
-    handler: async ({ caller, params }) => ({
+    handler: async ({ caller, params, req }) => ({
       status: 200,
-      body: await viewCaseAsSupervisor(deps, { actor: caller, caseId: params.caseId }),
+      body: await viewCaseAsSupervisor(deps, { actor: caller, caseId: params.caseId, access: accessOf(req) }),
     }),
   });
 
@@ -228,9 +235,10 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
     tag: 'supervisor',
     roles,
     params: CaseIdParams,
+    headers: PurposeHeader,
     responses: { 200: { description: 'Audit events in order', schema: z.object({ items: z.array(AuditEventView) }) } },
-    handler: async ({ caller, params }) => {
-      const { items } = await auditTrail(deps, { actor: caller, caseId: params.caseId });
+    handler: async ({ caller, params, req }) => {
+      const { items } = await auditTrail(deps, { actor: caller, caseId: params.caseId, access: accessOf(req) });
       return { status: 200, body: { items } };
     },
   });
@@ -238,13 +246,15 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
   addRoute(router, registry, {
     method: 'get',
     path: '/supervisor/cases/:caseId/audit.csv',
-    summary: 'Export the audit trail of a case as CSV',
+    summary: 'Export the audit trail of a case as CSV (say why in X-Access-Purpose: the file leaves the system)',
     tag: 'supervisor',
     roles,
     params: CaseIdParams,
+    headers: RequiredPurposeHeader,
     responses: { 200: { description: 'CSV (UTF-8, header row)', schema: z.string(), contentType: 'text/csv' } },
-    handler: async ({ caller, params }) => {
-      const { caseNumber, items } = await auditTrail(deps, { actor: caller, caseId: params.caseId });
+    handler: async ({ caller, params, req }) => {
+      const access = accessOf(req, { purposeRequired: true });
+      const { caseNumber, items } = await auditTrail(deps, { actor: caller, caseId: params.caseId, view: 'audit_csv', access });
       return {
         status: 200,
         raw: { contentType: 'text/csv; charset=utf-8', text: auditCsv(items) },

@@ -4,6 +4,7 @@
  * left out: the supervisor needs to know what was sent to whom and whether it went.
  */
 import { noticeModel } from '../../models/notice.model';
+import { recordAccess, type AccessContext } from '../access-records/record-access';
 import type { SupervisorActor } from '../actor';
 import { existingCase } from '../case-store';
 import type { AppDeps } from '../deps';
@@ -28,10 +29,11 @@ export interface SupervisorNoticeView {
 
 export async function caseNoticesForSupervisor(
   deps: AppDeps,
-  input: { actor: SupervisorActor; caseId: string },
+  input: { actor: SupervisorActor; caseId: string; access?: AccessContext },
 ): Promise<SupervisorNoticeView[]> {
   await existingCase(deps, input.caseId);
   const docs = await noticeModel(deps.mongo).find({ caseId: input.caseId }).sort({ createdAt: 1, _id: 1 }).lean();
+  await recordAccess(deps, { actor: input.actor, view: 'notices', caseIds: [input.caseId], access: input.access });
   return docs.map((n) => ({
     event: n.event,
     channel: n.channel,

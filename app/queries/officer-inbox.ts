@@ -2,7 +2,9 @@
  * An officer's inbox: their department's open steps in their scope (app/officer-scope.ts),
  * soonest due first, a page at a time; each says who holds it, and the inbox can show only the
  * steps you hold or those nobody holds.
+ * Each page is an access record naming the cases it shows (app/access-records).
  */
+import { recordAccess, type AccessContext } from '../access-records/record-access';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
@@ -42,10 +44,11 @@ export interface OfficerInboxInput {
   assignedTo?: 'me' | 'nobody';
   limit: number;
   cursor?: string;
+  access?: AccessContext;
 }
 
 /** The read-model filter of an inbox page (exported for the index test, test/integration/postgresql-indexes). */
-export function inboxFilter(input: Omit<OfficerInboxInput, 'limit'>): Record<string, unknown> {
+export function inboxFilter(input: Omit<OfficerInboxInput, 'limit' | 'access'>): Record<string, unknown> {
   const d = input.actor.department;
   const stepPath = `steps.${d}`;
   const dueAt = `${stepPath}.dueAt`;
@@ -82,7 +85,7 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
     .sort({ [dueAt]: 1, _id: 1 })
     .limit(input.limit + 1)
     .lean();
-  return pageOf(
+  const page = pageOf(
     docs,
     input.limit,
     (c) => {
@@ -101,4 +104,11 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
     },
     (c) => [c.steps[d]?.dueAt ?? '', c._id],
   );
+  await recordAccess(deps, {
+    actor: input.actor,
+    view: 'officer_inbox',
+    caseIds: page.items.map((i) => i.caseId),
+    access: input.access,
+  });
+  return page;
 }

@@ -6,6 +6,7 @@ import { trusted } from 'mongoose';
 import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
 import { caseModel } from '../../models/case.model';
+import { recordAccess, type AccessContext } from '../access-records/record-access';
 import type { OfficerActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
@@ -27,17 +28,24 @@ export const WaitingChild = z
   .meta({ id: 'WaitingChild' });
 export type WaitingChild = z.infer<typeof WaitingChild>;
 
-export async function schoolWaitingList(deps: AppDeps, input: { actor: OfficerActor; area?: Area }): Promise<WaitingChild[]> {
+export async function schoolWaitingList(
+  deps: AppDeps,
+  input: { actor: OfficerActor; area?: Area; access?: AccessContext },
+): Promise<WaitingChild[]> {
   if (input.actor.department !== 'education') throw new AppError('forbidden', 'forbidden', 'Education officers only');
   const filter: Record<string, unknown> = { open: true, childrenWaiting: trusted({ $gt: 0 }) };
   const area = areaCondition(input.actor.scope, input.area);
   if (area !== undefined) filter.area = area;
   const docs = await caseModel(deps.mongo).find(filter).limit(500).lean();
-  return docs
+  const items = docs
     .flatMap((c) =>
       (c.schoolPlacements ?? [])
         .filter((p) => p.status === 'waiting')
         .map((p) => WaitingChild.parse({ caseId: c._id, caseNumber: c.caseNumber, caseStatus: c.status, ...p })),
     )
     .sort((a, b) => (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
+  // The list names children: an access record naming their cases.
+  const caseIds = [...new Set(items.map((i) => i.caseId))];
+  await recordAccess(deps, { actor: input.actor, view: 'school_waitlist', caseIds, access: input.access });
+  return items;
 }

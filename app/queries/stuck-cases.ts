@@ -2,8 +2,11 @@
  * The supervisor's audit of cases that need them: overdue steps, no progress since a moment,
  * supplements past due, failing system lookups (or compensations) — oldest progress first, with
  * the total and the count per department. Filters on the read model's `open` flag first, which
- * FerretDB pushes down, so ended cases are never scanned (README "Benchmarks").
+ * FerretDB pushes down, so ended cases are never scanned (README "Benchmarks"). Each page is an
+ * access record naming the cases it shows (app/access-records).
  */
+import { recordAccess, type AccessContext } from '../access-records/record-access';
+import type { SupervisorActor } from '../actor';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
@@ -40,6 +43,8 @@ export const StuckItem = z
 export type StuckItem = z.infer<typeof StuckItem>;
 
 export interface StuckCasesInput {
+  actor: SupervisorActor;
+  access?: AccessContext;
   reason: StuckReason;
   department?: Department;
   route?: Route;
@@ -58,7 +63,7 @@ export interface StuckCases extends Page<StuckItem> {
 }
 
 /** The read-model filter of a stuck-case list and the array it counts by (exported for the index test). */
-export function stuckFilter(input: Omit<StuckCasesInput, 'limit' | 'cursor' | 'order'>): {
+export function stuckFilter(input: Omit<StuckCasesInput, 'limit' | 'cursor' | 'order' | 'actor' | 'access'>): {
   filter: Record<string, unknown>;
   unwind: string;
 } {
@@ -147,6 +152,12 @@ export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise
       }),
     (c) => [c.lastProgressDate.toISOString(), c._id],
   );
+  await recordAccess(deps, {
+    actor: input.actor,
+    view: 'stuck_cases',
+    caseIds: page.items.map((i) => i.caseId),
+    access: input.access,
+  });
   const byDepartment = undelivered ? noticeCounts(undelivered) : Object.fromEntries(counts.map((r) => [r._id, r.n]));
   return { ...page, total, countsByDepartment: byDepartment };
 }

@@ -1,4 +1,8 @@
-/** One case as each role may see it (app/views/case-views.ts), after checking they may see it at all. */
+/**
+ * One case as each role may see it (app/views/case-views.ts), after checking they may see it at
+ * all. A staff member's view is recorded (app/access-records) before it is returned.
+ */
+import { recordAccess, type AccessContext } from '../access-records/record-access';
 import type { ApplicantActor, OfficerActor, SupervisorActor } from '../actor';
 import { departmentCase, existingCase, ownCase } from '../case-store';
 import type { AppDeps } from '../deps';
@@ -14,6 +18,8 @@ import {
 interface ViewCaseInput<A> {
   actor: A;
   caseId: string;
+  /** The door's part of the access record (API, web page; purpose when given). */
+  access?: AccessContext;
 }
 
 /** The applicant's own case: status per department, deadlines, score breakdown, reservations. */
@@ -23,9 +29,13 @@ export async function viewCaseAsApplicant(deps: AppDeps, input: ViewCaseInput<Ap
 
 /** The officer's department's step in full, the other steps' status only. */
 export async function viewCaseAsOfficer(deps: AppDeps, input: ViewCaseInput<OfficerActor>): Promise<OfficerCaseView> {
-  return officerView(await departmentCase(deps, input.actor, input.caseId), input.actor.department);
+  const view = officerView(await departmentCase(deps, input.actor, input.caseId), input.actor.department);
+  await recordAccess(deps, { actor: input.actor, view: 'officer_case', caseIds: [input.caseId], access: input.access });
+  return view;
 }
 
 export async function viewCaseAsSupervisor(deps: AppDeps, input: ViewCaseInput<SupervisorActor>): Promise<SupervisorCaseView> {
-  return supervisorView(await existingCase(deps, input.caseId));
+  const view = supervisorView(await existingCase(deps, input.caseId));
+  await recordAccess(deps, { actor: input.actor, view: 'supervisor_case', caseIds: [input.caseId], access: input.access });
+  return view;
 }

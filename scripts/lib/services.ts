@@ -38,6 +38,8 @@ export interface TemporalServerOptions {
   binary: string;
   port: number;
   uiPort?: number;
+  /** The codec server the UI decodes payloads through (the API's /codec, issue 15); only with uiPort. */
+  codecEndpoint?: string;
   /** SQLite file; cases survive a restart only because of it. */
   dbFile: string;
   logFile: string;
@@ -89,6 +91,7 @@ export function spawnTemporal(opts: TemporalServerOptions): ManagedProcess {
   ];
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
+  if (opts.uiPort && opts.codecEndpoint) args.push('--ui-codec-endpoint', opts.codecEndpoint);
   return spawnManaged({ name: 'temporal', command: opts.binary, args, logFile: opts.logFile, echo: opts.echo });
 }
 

@@ -13,7 +13,7 @@ import { TEST_JWT_SECRET, startStack, type TestStack } from '../support/stack';
 import { assertProblem, bearer, submitCase, tokens, townBody, waitForWorkflow, type Tokens } from '../support/api';
 import { documentedRoutes, type OpenApiDoc } from '../support/openapi';
 
-type CallerKind =
+type CoreKind =
   | 'none'
   | 'badToken'
   | 'owner'
@@ -28,6 +28,8 @@ type CallerKind =
 /** The area of the matrix's cases (townBody) and the areas of the other district's officers. */
 const CASE_AREA = 'huyi';
 const OTHER_AREAS = ['yanta', 'zhouzhi'] as const;
+/** Issue 15's roles: auditors read access records, operators decode Temporal payloads; nothing else. */
+type CallerKind = CoreKind | 'auditor' | 'operator';
 
 interface Fixtures {
   /** Owned by `owner`; its police step awaits a decision. Read-only routes and harmless actions use it. */
@@ -50,12 +52,18 @@ interface Fixtures {
 }
 
 interface Entry {
-  /** The concrete request: path with parameters filled in, query, body (per caller, where one's success would spoil another's). */
-  call: (fx: Fixtures, caller: CallerKind) => { path: string; body?: object };
-  expect: Record<CallerKind, number>;
+  /** The concrete request: path with parameters filled in, query, body, headers (per caller, where one's success would spoil another's). */
+  call: (fx: Fixtures, caller: CallerKind) => { path: string; body?: object; headers?: Record<string, string> };
+  /** auditor / operator, when not given: 403 on a route that needs a token, else what an anonymous caller gets. */
+  expect: Record<CoreKind, number> & Partial<Record<'auditor' | 'operator', number>>;
   /** The department of the scoped officers (district, other district, unscoped) on this route; police when absent. */
   scopedDepartment?: 'education';
 }
+
+const expected = (entry: Entry, caller: CallerKind): number => {
+  if (caller !== 'auditor' && caller !== 'operator') return entry.expect[caller];
+  return entry.expect[caller] ?? (entry.expect.none === 401 ? 403 : entry.expect.none);
+};
 
 const PUBLIC = {
   none: 200,
@@ -72,6 +80,21 @@ const PUBLIC = {
 const UNAUTHENTICATED = { none: 401, badToken: 401 } as const;
 /** Scoped officers on a route that is not an officer's: the role refuses, or the missing scope claim. */
 const NO_OFFICERS = { districtOfficer: 403, otherDistrictOfficer: 403, unscopedOfficer: 403 } as const;
+/** Callbacks prove themselves by a signature: every caller without one is a 401, whatever their token. */
+const SIGNED_ONLY = {
+  none: 401,
+  badToken: 401,
+  owner: 401,
+  otherApplicant: 401,
+  stepOfficer: 401,
+  otherOfficer: 401,
+  districtOfficer: 401,
+  otherDistrictOfficer: 401,
+  unscopedOfficer: 401,
+  supervisor: 401,
+  auditor: 401,
+  operator: 401,
+};
 const onlySupervisor = (ok: number) => ({
   ...UNAUTHENTICATED,
   ...NO_OFFICERS,
@@ -326,9 +349,24 @@ const MATRIX: Record<string, Entry> = {
     }),
     expect: onlySupervisor(409),
   },
+  // Issue 15: the export states its purpose (X-Access-Purpose), which the access record keeps.
   'GET /api/v1/supervisor/cases/{caseId}/audit.csv': {
-    call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.caseId}/audit.csv` }),
+    call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.caseId}/audit.csv`, headers: { 'x-access-purpose': 'matrix' } }),
     expect: onlySupervisor(200),
+  },
+  // Issue 15: access records for supervisors and auditors.
+  'GET /api/v1/access-records': {
+    call: (fx) => ({ path: `/api/v1/access-records?caseId=${fx.caseId}` }),
+    expect: { ...onlySupervisor(200), auditor: 200 },
+  },
+  // Issue 15: the Temporal UI's codec server, for supervisors and operators (an empty batch decodes to an empty batch).
+  'POST /codec/decode': {
+    call: () => ({ path: '/codec/decode', body: { payloads: [] } }),
+    expect: { ...onlySupervisor(200), operator: 200 },
+  },
+  'POST /codec/encode': {
+    call: () => ({ path: '/codec/encode', body: { payloads: [] } }),
+    expect: { ...onlySupervisor(200), operator: 200 },
   },
 
   'GET /api/v1/cases/{caseId}/timeline': {
@@ -357,18 +395,7 @@ const MATRIX: Record<string, Entry> = {
         { sid: 'forged', ext: `${fx.caseId}:case_received:case:sms:applicant`, mobile: '13800000000', report_status: 'SUCCESS' },
       ],
     }),
-    expect: {
-      none: 401,
-      badToken: 401,
-      owner: 401,
-      otherApplicant: 401,
-      stepOfficer: 401,
-      otherOfficer: 401,
-      districtOfficer: 401,
-      otherDistrictOfficer: 401,
-      unscopedOfficer: 401,
-      supervisor: 401,
-    },
+    expect: { ...SIGNED_ONLY },
   },
   'POST /api/v1/callbacks/social-insurance-transfers': {
     call: (fx) => ({
@@ -381,18 +408,7 @@ const MATRIX: Record<string, Entry> = {
         completedAt: '2026-12-01T00:00:00Z',
       },
     }),
-    expect: {
-      none: 401,
-      badToken: 401,
-      owner: 401,
-      otherApplicant: 401,
-      stepOfficer: 401,
-      otherOfficer: 401,
-      districtOfficer: 401,
-      otherDistrictOfficer: 401,
-      unscopedOfficer: 401,
-      supervisor: 401,
-    },
+    expect: { ...SIGNED_ONLY },
   },
   'POST /api/v1/rounds/{roundId}/objections': {
     call: () => ({ path: '/api/v1/rounds/1999-9/objections', body: { entryId: 'beilin-1', reason: 'matrix' } }),
@@ -438,6 +454,8 @@ const MATRIX: Record<string, Entry> = {
 const ORDER: CallerKind[] = [
   'none',
   'badToken',
+  'auditor',
+  'operator',
   'otherApplicant',
   'unscopedOfficer',
   'otherDistrictOfficer',
@@ -494,6 +512,8 @@ describe('API: authorization matrix, every route × every caller', () => {
       }),
       unscopedOfficer: `Bearer ${await signed({ sub: 'police-nowhere', role: 'officer', department: 'police' })}`,
       supervisor: t.supervisor,
+      auditor: `Bearer ${await stack.token({ sub: 'auditor-1', role: 'auditor' })}`,
+      operator: `Bearer ${await stack.token({ sub: 'operator-1', role: 'operator' })}`,
     };
     educationHeaders = {
       districtOfficer: await bearer(stack, { sub: 'edu-huyi', role: 'officer', department: 'education', district: [CASE_AREA] }),
@@ -556,20 +576,21 @@ describe('API: authorization matrix, every route × every caller', () => {
       await ctx.test(route, async () => {
         const failures: string[] = [];
         for (const caller of ORDER) {
-          const { path, body }: { path: string; body?: object } = entry.call(fx, caller);
+          const { path, body, headers: extra } = entry.call(fx, caller);
           const method = route.split(' ')[0]!.toLowerCase() as 'get' | 'post';
           let req = request(stack.app)[method](path);
           const header = headerOf(entry, caller);
           if (header) req = req.set('authorization', header);
+          for (const [k, v] of Object.entries(extra ?? {})) req = req.set(k, v);
           const res: request.Response = await (body ? req.send(body) : req);
-          const expected = entry.expect[caller];
-          if (res.status !== expected) {
-            failures.push(`${caller}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`);
+          const status = expected(entry, caller);
+          if (res.status !== status) {
+            failures.push(`${caller}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
             continue;
           }
-          if (expected >= 400) assertProblem(res, expected);
+          if (status >= 400) assertProblem(res, status);
           // A callback proves itself by its body's signature, not a Bearer token: no Bearer challenge.
-          if (expected === 401 && !route.startsWith('POST /api/v1/callbacks/'))
+          if (status === 401 && !route.startsWith('POST /api/v1/callbacks/'))
             assert.equal(res.headers['www-authenticate'], 'Bearer', `${caller}: WWW-Authenticate`);
         }
         assert.deepEqual(failures, []);

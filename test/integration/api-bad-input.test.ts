@@ -428,7 +428,10 @@ describe('API: bad input is refused with a 400 naming the field, and nothing is 
         .set('authorization', t.police)
         .send({ decision: 'reject', reasonCode: 'other', reasonText: markup, internalNote: markup });
       const audit = await request(stack.app).get(`/api/v1/supervisor/cases/${caseId}/audit`).set('authorization', t.supervisor);
-      const csv = await request(stack.app).get(`/api/v1/supervisor/cases/${caseId}/audit.csv`).set('authorization', t.supervisor);
+      const csv = await request(stack.app)
+        .get(`/api/v1/supervisor/cases/${caseId}/audit.csv`)
+        .set('authorization', t.supervisor)
+        .set('x-access-purpose', 'test');
 
       // Assert
       for (const r of [decided, audit]) {

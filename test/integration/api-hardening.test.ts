@@ -138,10 +138,16 @@ describe('API: request logs', () => {
       lines.some((l) => l.includes(`/api/v1/people/${person.idNumber.slice(0, 4)}**********${person.idNumber.slice(-4)}`)),
       'the URL was logged, masked',
     );
-    const parsed = lines.map((l) => JSON.parse(l) as { msg: string; reqId?: string; status?: number });
+    const parsed = lines.map(
+      (l) => JSON.parse(l) as { msg: string; reqId?: string; status?: number; url?: string; userId?: string; role?: string },
+    );
     assert.ok(
       parsed.filter((l) => l.msg === 'request').every((l) => typeof l.reqId === 'string' && typeof l.status === 'number'),
     );
+    // Issue 15: who asked, not only in which role.
+    const officerRead = parsed.find((l) => l.msg === 'request' && l.url === `/api/v1/officer/cases/${caseId}`);
+    assert.equal(officerRead?.userId, 'officer-police');
+    assert.equal(officerRead?.role, 'officer');
   });
 
   it('when a client sends a sane X-Request-Id, then it is echoed and logged; an unsafe one is replaced', async () => {

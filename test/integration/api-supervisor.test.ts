@@ -117,7 +117,10 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
       ['reassign:supervisor-1', 'escalate:supervisor-1'],
     );
 
-    const csv = await request(stack.app).get(`/api/v1/supervisor/cases/${caseId}/audit.csv`).set('authorization', t.supervisor);
+    const csv = await request(stack.app)
+      .get(`/api/v1/supervisor/cases/${caseId}/audit.csv`)
+      .set('authorization', t.supervisor)
+      .set('x-access-purpose', 'test');
     assert.equal(csv.status, 200);
     assert.match(String(csv.headers['content-type']), /^text\/csv; charset=utf-8/);
     const caseNumber = (await request(stack.app).get(`/api/v1/supervisor/cases/${caseId}`).set('authorization', t.supervisor))

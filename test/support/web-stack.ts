@@ -86,7 +86,13 @@ export async function startWebStack(name: string, opts: StackOptions = {}): Prom
 }
 
 /** The demo accounts' passwords (tools/identity/accounts.dev.json; README "Sign-in"). */
-export const DEMO_PASSWORDS = { applicant: 'demo-applicant', officer: 'demo-officer', supervisor: 'demo-supervisor' } as const;
+export const DEMO_PASSWORDS = {
+  applicant: 'demo-applicant',
+  officer: 'demo-officer',
+  supervisor: 'demo-supervisor',
+  auditor: 'demo-auditor',
+  operator: 'demo-operator',
+} as const;
 
 /**
  * Signs `page` in through the start page's button, the provider's login page and (first time

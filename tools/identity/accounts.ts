@@ -33,6 +33,8 @@ const Identity = z.discriminatedUnion('role', [
       message: 'an officer needs exactly one of district (area codes) or jurisdiction: "city"',
     }),
   z.object({ role: z.literal('supervisor') }),
+  z.object({ role: z.literal('auditor') }),
+  z.object({ role: z.literal('operator') }),
 ]);
 const Entry = z
   .object({
@@ -53,7 +55,7 @@ export interface Account {
   username: string;
   sub: string;
   name: string;
-  role: 'applicant' | 'officer' | 'supervisor';
+  role: 'applicant' | 'officer' | 'supervisor' | 'auditor' | 'operator';
   department?: Department;
   district?: Area[];
   jurisdiction?: typeof CITY_JURISDICTION;

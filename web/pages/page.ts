@@ -4,6 +4,7 @@
  * becomes a page. Pages call the application layer (app/) for every rule and query.
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { cleanPurpose, type AccessContext } from '../../app/access-records/record-access';
 import type { Actor } from '../../app/actor';
 import { AppError, describeUnavailable } from '../../app/errors';
 import type { Logger } from '../../config/logger';
@@ -42,6 +43,10 @@ export function homeOf(actor: Actor): string {
       return '/officer/inbox';
     case 'supervisor':
       return '/supervisor/stuck';
+    case 'auditor':
+      return '/audit/access-records';
+    case 'operator':
+      return '/operator';
   }
 }
 
@@ -63,13 +68,27 @@ const NAV: Record<Actor['role'], NavItem[]> = {
     { href: '/supervisor/bulk/new', key: 'navBulk' },
     { href: '/supervisor/dashboard', key: 'navDashboard' },
     { href: '/supervisor/rounds', key: 'rdNav' },
+    { href: '/audit/access-records', key: 'navAccessRecords' },
   ],
+  auditor: [{ href: '/audit/access-records', key: 'navAccessRecords' }],
+  operator: [],
 };
 const ROLE_TEXT: Record<Actor['role'], MessageKey> = {
   applicant: 'roleApplicant',
   officer: 'roleOfficer',
   supervisor: 'roleSupervisor',
+  auditor: 'roleAuditor',
+  operator: 'roleOperator',
 };
+
+/**
+ * The pages' part of an access record (issue 15 part 3): the door, the request id, and a purpose
+ * when the link or form gave one (`?purpose=…`).
+ */
+export function accessOf(req: Request): AccessContext {
+  const purpose = cleanPurpose(req.query.purpose);
+  return { via: 'web', requestId: req.id, ...(purpose ? { purpose } : {}) };
+}
 
 /** `t` for code: a message in the request's language. */
 export function tr(req: Request, key: MessageKey, params?: Record<string, unknown>): string {
@@ -162,7 +181,7 @@ export function showMessage(
  * Only a signed-in person (of `role`, when given) passes; a visitor who is not signed in is sent
  * to sign in and brought back.
  */
-function guard(role?: Actor['role']): RequestHandler {
+function guard(...roles: Array<Actor['role']>): RequestHandler {
   return (req, res, next) => {
     const user = req.session?.user;
     if (!user || user.expiresAt <= Date.now() || unscopedOfficer(user.actor)) {
@@ -171,7 +190,7 @@ function guard(role?: Actor['role']): RequestHandler {
         return showMessage(req, res, 401, 'signInFailedTitle', ['sessionExpired'], { href: '/auth/sign-in', key: 'tryAgain' });
       return res.redirect(303, `/auth/sign-in?back=${encodeURIComponent(localPath(req.originalUrl) ?? '/')}`);
     }
-    if (role && user.actor.role !== role) return showMessage(req, res, 403, 'forbiddenTitle', ['forbiddenText']);
+    if (roles.length && !roles.includes(user.actor.role)) return showMessage(req, res, 403, 'forbiddenTitle', ['forbiddenText']);
     req.actor = user.actor;
     next();
   };
@@ -188,6 +207,11 @@ function unscopedOfficer(actor: Actor): boolean {
 /** Only the given role passes. */
 export function requireRole(role: Actor['role']): RequestHandler {
   return guard(role);
+}
+
+/** Any of the given roles passes (the access records: supervisors and auditors). */
+export function requireAnyRole(...roles: Array<Actor['role']>): RequestHandler {
+  return guard(...roles);
 }
 
 /** Anybody signed in passes, whatever their role (an objection to a published ranking, issue 13). */

@@ -15,7 +15,7 @@ import { heldByOther, isOpenStep, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, type De
 import { OFFICER_REASONS, type RejectionReason } from '../../../domain/codes';
 import { label } from '../../../i18n/labels';
 import type { MessageKey } from '../../../i18n/messages';
-import { actorOf, render, tr } from '../page';
+import { accessOf, actorOf, render, tr } from '../page';
 import { blankDecisionForm, type DecisionFormValues, type FormError } from './decision-form';
 
 /** The decide form's choices, as an officer reads them. */
@@ -89,7 +89,7 @@ const resultLines = (result: Record<string, unknown> | null): string[] =>
 
 export async function showCase(deps: AppDeps, req: Request, res: Response, extras: CasePageExtras = {}): Promise<void> {
   const actor = actorOf(req, 'officer');
-  const view = await viewCaseAsOfficer(deps, { actor, caseId: caseIdOf(req) });
+  const view = await viewCaseAsOfficer(deps, { actor, caseId: caseIdOf(req), access: accessOf(req) });
   const { step } = view;
   const actions = stepActions(view, actor);
   const locale = req.locale;

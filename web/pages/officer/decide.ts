@@ -13,7 +13,7 @@ import { releaseStep } from '../../../app/commands/release-step';
 import type { AppDeps } from '../../../app/deps';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import { label } from '../../../i18n/labels';
-import { actorOf, render, tr } from '../page';
+import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
 import { caseIdOf, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
 import { checkDecisionForm, readDecisionForm } from './decision-form';
@@ -24,7 +24,7 @@ const caseHref = (caseId: string) => `/officer/cases/${caseId}`;
 export async function decisionPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const actor = actorOf(req, 'officer');
   const caseId = caseIdOf(req);
-  const view = await viewCaseAsOfficer(deps, { actor, caseId });
+  const view = await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) });
   const actions = stepActions(view, actor);
   const form = readDecisionForm(req.body);
   if (!actions.canDecide) {
@@ -57,7 +57,7 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
   const caseId = caseIdOf(req);
   const form = readDecisionForm(req.body);
   if ((req.body as Record<string, unknown>).action === 'change') return showCase(deps, req, res, { form });
-  const view = await viewCaseAsOfficer(deps, { actor, caseId });
+  const view = await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) });
   const actions = stepActions(view, actor);
   const checked = checkDecisionForm(req, form, actions.offered, actions.reasons);
   if (checked.errors.length) return showCase(deps, req, res, { form, errors: checked.errors, status: 400 });
@@ -86,7 +86,7 @@ export function holdPage(kind: 'claim' | 'release') {
     const input = { actor, caseId, department: actor.department, requestId };
     let caseNumber;
     try {
-      caseNumber = (await viewCaseAsOfficer(deps, { actor, caseId })).caseNumber;
+      caseNumber = (await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) })).caseNumber;
       await (kind === 'claim' ? claimStep(deps, input) : releaseStep(deps, input));
     } catch (err) {
       const { text, status } = refusalOf(req, err);

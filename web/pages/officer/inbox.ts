@@ -10,7 +10,7 @@ import { officerInbox, type OfficerInboxInput } from '../../../app/queries/offic
 import type { Area } from '../../../domain/capacity';
 import { OPEN_STEP_STATUSES } from '../../../domain/case-rules';
 import { DISTRICTS, ROUTES, TOWNS } from '../../../domain/vocabulary';
-import { actorOf, render, tr } from '../page';
+import { accessOf, actorOf, render, tr } from '../page';
 
 const AREAS: readonly Area[] = [...TOWNS, ...DISTRICTS];
 const OVERDUE = ['yes', 'no'] as const;
@@ -41,6 +41,7 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
   const cursor = typeof q.cursor === 'string' && q.cursor.length <= 200 ? q.cursor : undefined;
   const input: OfficerInboxInput = {
     actor,
+    access: accessOf(req),
     limit: PAGE_SIZE,
     ...(cursor ? { cursor } : {}),
     ...(filters.status ? { status: filters.status } : {}),

@@ -10,7 +10,7 @@ import type { AppDeps } from '../../../app/deps';
 import { noSuchCase } from '../../../app/errors';
 import { schoolWaitingList } from '../../../app/queries/school-waiting-list';
 import { SCHOOL_NAME_MAX } from '../../../domain/case-rules';
-import { actorOf, render, tr } from '../page';
+import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
 import { caseIdOf, refusalOf } from './case';
 import { readDecisionForm, type FormError } from './decision-form';
@@ -26,7 +26,7 @@ interface WaitlistExtras {
 
 async function showWaitlist(deps: AppDeps, req: Request, res: Response, extras: WaitlistExtras = {}): Promise<void> {
   const actor = actorOf(req, 'officer');
-  const items = await schoolWaitingList(deps, { actor });
+  const items = await schoolWaitingList(deps, { actor, access: accessOf(req) });
   const fieldErrors = Object.fromEntries((extras.errors ?? []).map((e) => [e.field, e.text]));
   render(
     req,
@@ -73,7 +73,9 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
     return showWaitlist(deps, req, res, { errors, values: { [id]: school }, status: 400 });
   }
   const { requestId } = readDecisionForm(req.body);
-  const waiting = (await schoolWaitingList(deps, { actor })).find((i) => i.caseId === caseId && i.personIndex === personIndex);
+  const waiting = (await schoolWaitingList(deps, { actor, access: accessOf(req) })).find(
+    (i) => i.caseId === caseId && i.personIndex === personIndex,
+  );
   try {
     await assignSchoolPlace(deps, { actor, caseId, personIndex, requestId, school });
   } catch (err) {

@@ -15,7 +15,7 @@ import { DEPARTMENTS, ROUTES, type Department, type Route } from '../../../domai
 import type { Area } from '../../../domain/capacity';
 import type { MessageKey } from '../../../i18n/messages';
 import { BULK_ACTIONS, type BulkAction, type BulkOutcome } from '../../../workflows/bulk-intervention/messages';
-import { actorOf, flashAndRedirect, render, requireRole, tr } from '../page';
+import { accessOf, actorOf, flashAndRedirect, render, requireRole, tr } from '../page';
 import { AREAS } from './stuck';
 
 const ACTION_TEXT: Record<BulkAction, MessageKey> = {
@@ -91,9 +91,17 @@ async function showForm(
   form: BulkForm,
   opts: { all?: boolean; errors?: Array<{ field: string; text: string }>; status?: number } = {},
 ): Promise<void> {
-  actorOf(req, 'supervisor');
+  const actor = actorOf(req, 'supervisor');
   const { reason, department, area, route } = form;
-  const page = await stuckCases(deps, { reason, department, ...(area ? { area } : {}), ...(route ? { route } : {}), limit: 50 });
+  const page = await stuckCases(deps, {
+    actor,
+    access: accessOf(req),
+    reason,
+    department,
+    ...(area ? { area } : {}),
+    ...(route ? { route } : {}),
+    limit: 50,
+  });
   const listQuery = new URLSearchParams({ reason, department, ...(area ? { area } : {}), ...(route ? { route } : {}) });
   const chosen = new Set(form.caseIds);
   const fieldErrors = Object.fromEntries((opts.errors ?? []).map((e) => [e.field, e.text]));

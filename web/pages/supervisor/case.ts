@@ -21,7 +21,7 @@ import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain
 import { label } from '../../../i18n/labels';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
-import { actorOf, flashAndRedirect, render, tr } from '../page';
+import { accessOf, actorOf, flashAndRedirect, render, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -110,9 +110,10 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
   const actor = actorOf(req, 'supervisor');
   const caseId = caseIdOf(req);
   const [view, trail, notices] = await Promise.all([
-    viewCaseAsSupervisor(deps, { actor, caseId }),
-    auditTrail(deps, { actor, caseId }),
-    caseNoticesForSupervisor(deps, { actor, caseId }),
+    viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) }),
+    // The page's compensation ledger is read from this trail: one record covers both.
+    auditTrail(deps, { actor, caseId, access: accessOf(req) }),
+    caseNoticesForSupervisor(deps, { actor, caseId, access: accessOf(req) }),
   ]);
   const { config } = deps;
   const workflowId = settlementCaseWorkflowId(caseId);
@@ -206,7 +207,7 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
   const amount = Number(form.amount);
   let caseNumber: string;
   try {
-    caseNumber = (await viewCaseAsSupervisor(deps, { actor, caseId })).caseNumber;
+    caseNumber = (await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) })).caseNumber;
     await superviseStep(deps, {
       actor,
       caseId,
@@ -236,7 +237,7 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
   const form = { ...readInterventionForm(req.body), action: 'terminate' as const };
   const errors = problemsOf(req, form);
   if (errors.length) return supervisorCasePage(deps, req, res, { form, errors });
-  const view = await viewCaseAsSupervisor(deps, { actor, caseId });
+  const view = await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) });
   if (req.body && (req.body as Record<string, unknown>).step === 'confirm') {
     try {
       await terminateCase(deps, { actor, caseId, requestId: form.requestId, note: form.note });

@@ -20,7 +20,7 @@ import type { Area } from '../../../domain/capacity';
 import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS, type Department, type Route } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { incidentText } from '../incident-text';
-import { actorOf, render, tr } from '../page';
+import { accessOf, actorOf, render, tr } from '../page';
 
 const PAGE_SIZE = 25;
 /** A CSV holds at most this many rows (pages of 500 read one after another). */
@@ -68,12 +68,14 @@ export function filterQuery(f: StuckFilters, change: Partial<StuckFilters> = {})
   return q.toString();
 }
 
-function queryInput(f: StuckFilters, limit: number, cursor?: string): StuckCasesInput {
+function queryInput(req: Request, f: StuckFilters, limit: number, cursor?: string): StuckCasesInput {
   const since =
     f.reason === 'stale' && f.ageDays && !f.ageError
       ? new Date(Date.now() - Number(f.ageDays) * 24 * 3600_000).toISOString()
       : undefined;
   return {
+    actor: actorOf(req, 'supervisor'),
+    access: accessOf(req),
     reason: f.reason,
     ...(f.department ? { department: f.department } : {}),
     ...(f.area ? { area: f.area } : {}),
@@ -91,7 +93,7 @@ const cursorOf = (req: Request): string | undefined =>
 export async function stuckPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   actorOf(req, 'supervisor');
   const f = readStuckFilters(req.query);
-  const page = await stuckCases(deps, queryInput(f, PAGE_SIZE, cursorOf(req)));
+  const page = await stuckCases(deps, queryInput(req, f, PAGE_SIZE, cursorOf(req)));
   const base = filterQuery(f);
   // Hand-off to the bulk page: the same list, for the filtered department or else the busiest one.
   const busiest = Object.entries(page.countsByDepartment)
@@ -146,7 +148,7 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
   const items: StuckItem[] = [];
   let cursor: string | undefined;
   do {
-    const page = await stuckCases(deps, queryInput(f, 500, cursor));
+    const page = await stuckCases(deps, queryInput(req, f, 500, cursor));
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor && items.length < CSV_MAX_ROWS);

@@ -1,0 +1,46 @@
+/**
+ * The JSON API's part of an access record (issue 15 part 3): the door, the request id, and the
+ * purpose the caller gives in `X-Access-Purpose` (percent-encoded UTF-8, so 核查信访件 travels
+ * in a header: `%E6%A0%B8…`; plain ASCII works as is). Optional on every view, required where a
+ * route says so (the audit CSV export, README "Access records").
+ */
+import type { Request } from 'express';
+import { z } from 'zod';
+import { cleanPurpose, PURPOSE_MAX, type AccessContext } from '../../app/access-records/record-access';
+import { HttpProblem } from '../problem';
+
+const HEADER = 'x-access-purpose';
+
+const describe = (required: boolean) =>
+  `Why you read this (recorded in the access record, at most ${PURPOSE_MAX} characters; percent-encoded UTF-8)${required ? ': required' : ''}`;
+
+export const PurposeHeader = z.object({
+  [HEADER]: z
+    .string()
+    .optional()
+    .meta({ description: describe(false) }),
+});
+export const RequiredPurposeHeader = z.object({ [HEADER]: z.string().meta({ description: describe(true) }) });
+
+function purposeOf(req: Request): string | undefined {
+  const raw = req.get(HEADER);
+  if (raw === undefined) return undefined;
+  let text: string;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    throw invalid('not valid percent-encoded UTF-8');
+  }
+  return cleanPurpose(text);
+}
+
+const invalid = (message: string) =>
+  new HttpProblem(400, 'validation-error', 'Invalid X-Access-Purpose', {
+    invalidParams: [{ path: `/headers/${HEADER}`, message }],
+  });
+
+export function accessOf(req: Request, opts: { purposeRequired?: boolean } = {}): AccessContext {
+  const purpose = purposeOf(req);
+  if (opts.purposeRequired && !purpose) throw invalid('required: say why you export this');
+  return { via: 'api', requestId: req.id, ...(purpose ? { purpose } : {}) };
+}

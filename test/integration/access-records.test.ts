@@ -1,0 +1,196 @@
+/**
+ * Every read accountable (issue 15 part 3, 查询留痕): a staff member's view of a case leaves an
+ * access record (who, role, department, when, which case, which view, purpose when given);
+ * supervisors and auditors list them per case and per user; the records form an SM3 hash chain
+ * per Asia/Shanghai day that stays linear under concurrent appends, and the verification (the
+ * function and `npm run verify:access-records`) names the first record that was altered.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { recordAccess } from '../../app/access-records/record-access';
+import { verifyAccessChain } from '../../app/access-records/verify';
+import { accessRecordModel } from '../../models/access-record.model';
+import { assertProblem, bearer, submitCase, tokens, townBody, waitForCase, type Tokens } from '../support/api';
+import { mongoUriFor } from '../support/services';
+import { startStack, type TestStack } from '../support/stack';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+
+interface RecordItem {
+  id: string;
+  at: string;
+  actor: { sub: string; role: string; department?: string };
+  view: string;
+  caseIds: string[];
+  purpose?: string;
+  via?: string;
+  prevHash: string;
+  hash: string;
+}
+
+describe('Access records: every staff read of a case is recorded, listed and chained', () => {
+  let stack: TestStack;
+  let t: Tokens;
+  let auditor: string;
+  let caseId: string;
+
+  before(async () => {
+    stack = await startStack('access_records');
+    t = await tokens(stack);
+    auditor = await bearer(stack, { sub: 'auditor-1', role: 'auditor' });
+    caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForCase(stack, caseId, (c) => c.steps.police?.status === 'awaiting_decision', 'police awaiting a decision');
+  });
+  after(async () => {
+    await stack.close();
+  });
+
+  const recordsOf = async (query: string, auth = auditor): Promise<{ items: RecordItem[]; nextCursor?: string }> =>
+    (await request(stack.app).get(`/api/v1/access-records?${query}`).set('authorization', auth).expect(200)).body;
+
+  it('when a police officer views a case with a purpose, then an access record names them, their department, the case, the view and the purpose', async () => {
+    // Act
+    await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', t.police)
+      .set('x-access-purpose', encodeURIComponent('核查身份信息'))
+      .expect(200);
+
+    // Assert
+    const { items } = await recordsOf(`caseId=${caseId}`);
+    const mine = items.find((r) => r.view === 'officer_case' && r.actor.sub === 'officer-police');
+    assert.ok(mine, `an officer_case record: ${JSON.stringify(items)}`);
+    assert.deepEqual(mine.actor, { sub: 'officer-police', role: 'officer', department: 'police' });
+    assert.deepEqual(mine.caseIds, [caseId]);
+    assert.equal(mine.purpose, '核查身份信息');
+    assert.equal(mine.via, 'api');
+    assert.match(mine.hash, /^[0-9a-f]{64}$/);
+    assert.ok(Math.abs(Date.parse(mine.at) - Date.now()) < 60_000);
+  });
+
+  it('when the officer reads the inbox and a supervisor the case, its trail and notices, then each is recorded; the inbox record names the cases it showed', async () => {
+    // Act
+    await request(stack.app).get('/api/v1/officer/inbox?limit=100').set('authorization', t.police).expect(200);
+    for (const path of ['', '/audit', '/notices'])
+      await request(stack.app).get(`/api/v1/supervisor/cases/${caseId}${path}`).set('authorization', t.supervisor).expect(200);
+    await request(stack.app).get(`/api/v1/cases/${caseId}/timeline`).set('authorization', t.supervisor).expect(200);
+
+    // Assert
+    const { items } = await recordsOf(`caseId=${caseId}&limit=100`, t.supervisor);
+    const views = new Set(items.map((r) => `${r.actor.role}:${r.view}`));
+    for (const v of [
+      'officer:officer_inbox',
+      'supervisor:supervisor_case',
+      'supervisor:audit_trail',
+      'supervisor:notices',
+      'supervisor:timeline',
+    ])
+      assert.ok(views.has(v), `${v} recorded: ${[...views].join(', ')}`);
+    const inbox = items.find((r) => r.view === 'officer_inbox')!;
+    assert.ok(inbox.caseIds.includes(caseId));
+  });
+
+  it('when the audit trail is exported without a purpose, then it is refused naming the header; with one, an audit_csv record keeps it', async () => {
+    // Act
+    const refused = await request(stack.app)
+      .get(`/api/v1/supervisor/cases/${caseId}/audit.csv`)
+      .set('authorization', t.supervisor);
+    await request(stack.app)
+      .get(`/api/v1/supervisor/cases/${caseId}/audit.csv`)
+      .set('authorization', t.supervisor)
+      .set('x-access-purpose', 'reconsideration file 2026-17')
+      .expect(200);
+
+    // Assert
+    assertProblem(refused, 400);
+    assert.deepEqual(
+      refused.body.invalidParams.map((p: { path: string }) => p.path),
+      ['/headers/x-access-purpose'],
+    );
+    const { items } = await recordsOf(`caseId=${caseId}`);
+    const exports = items.filter((r) => r.view === 'audit_csv');
+    assert.equal(exports.length, 1, 'the refused export left no record');
+    assert.equal(exports[0]!.purpose, 'reconsideration file 2026-17');
+  });
+
+  it('when records are listed per user, then only that person’s, newest first, a page at a time; officers may not list them', async () => {
+    // Act
+    const first = await recordsOf('userId=supervisor-1&limit=2');
+    const second = await recordsOf(`userId=supervisor-1&limit=2&cursor=${first.nextCursor}`);
+    const officer = await request(stack.app).get(`/api/v1/access-records?caseId=${caseId}`).set('authorization', t.police);
+    const neither = await request(stack.app).get('/api/v1/access-records').set('authorization', auditor);
+
+    // Assert
+    assert.equal(first.items.length, 2);
+    assert.ok(first.nextCursor);
+    assert.ok(second.items.length >= 1);
+    const all = [...first.items, ...second.items];
+    assert.ok(all.every((r) => r.actor.sub === 'supervisor-1'));
+    assert.equal(new Set(all.map((r) => r.id)).size, all.length, 'no record twice across pages');
+    const ids = all.map((r) => r.id);
+    assert.deepEqual(ids, [...ids].sort().reverse(), 'newest first');
+    assertProblem(officer, 403);
+    assertProblem(neither, 400);
+  });
+
+  it('when many views are recorded at once, then the day’s chain stays linear: consecutive seqs, each carrying the previous hash, and it verifies', async () => {
+    // Act
+    const actor = {
+      sub: 'officer-housing',
+      role: 'officer' as const,
+      department: 'housing' as const,
+      scope: { kind: 'city' as const },
+    };
+    await Promise.all(
+      Array.from({ length: 25 }, () =>
+        recordAccess(stack, { actor, view: 'officer_case', caseIds: [caseId], access: { via: 'api' } }),
+      ),
+    );
+
+    // Assert
+    const report = await verifyAccessChain(stack.mongo);
+    assert.equal(report.ok, true, JSON.stringify(report.broken));
+    const docs = await accessRecordModel(stack.mongo).find({}).sort({ _id: 1 }).lean();
+    assert.equal(report.records, docs.length);
+    for (const day of report.days) {
+      const ofDay = docs.filter((d) => d.day === day);
+      assert.deepEqual(
+        ofDay.map((d) => d.seq),
+        ofDay.map((_d, i) => i + 1),
+      );
+    }
+  });
+
+  it('when one record is altered in the raw collection, then verification fails naming it, and so does npm run verify:access-records', async () => {
+    // Arrange
+    const env = { ...process.env, MONGODB_URI: mongoUriFor(stack.mongo.name), NODE_ENV: 'test' };
+    const script = ['--import', 'tsx', join(ROOT, 'scripts/verify-access-records.ts')];
+    const good = await run(process.execPath, script, { cwd: ROOT, env });
+    assert.match(good.stdout, /records on \d+ day\(s\) verified/);
+    const docs = await accessRecordModel(stack.mongo).find({}).sort({ _id: 1 }).lean();
+    const victim = docs[Math.floor(docs.length / 2)]!;
+
+    // Act: someone changes who looked, straight in the database.
+    await stack.mongo
+      .collection('access_records')
+      .updateOne({ _id: victim._id as never }, { $set: { 'actor.sub': 'someone-else' } });
+    const report = await verifyAccessChain(stack.mongo, { day: victim.day });
+    const bad = await run(process.execPath, [...script, '--day', victim.day], { cwd: ROOT, env }).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+
+    // Assert
+    assert.equal(report.ok, false);
+    assert.equal(report.broken?.id, victim._id);
+    assert.match(report.broken!.reason, /altered/);
+    assert.ok(bad, 'the script exits non-zero');
+    assert.equal(bad.code, 1);
+    assert.ok(bad.stderr.includes(victim._id), bad.stderr);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The access records as pages (issue 15 part 3): supervisors and auditors search them by case id
+ * or user id (app/queries/access-records.ts, as the JSON API does). Also the operator's home: a
+ * pointer to the Temporal UI, where they read histories through the codec server.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../../app/deps';
+import { AppError } from '../../app/errors';
+import { accessRecords } from '../../app/queries/access-records';
+import { message, type MessageKey } from '../../i18n/messages';
+import { render, requireAnyRole, requireRole, showMessage, tr } from './page';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PAGE_SIZE = 50;
+const ROLE_TEXT: Record<string, MessageKey> = {
+  officer: 'roleOfficer',
+  supervisor: 'roleSupervisor',
+  auditor: 'roleAuditor',
+  operator: 'roleOperator',
+};
+
+const field = (v: unknown, max: number): string => (typeof v === 'string' ? v.trim().slice(0, max) : '');
+
+async function accessRecordsPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = req.actor;
+  if (!actor || (actor.role !== 'supervisor' && actor.role !== 'auditor'))
+    throw new Error('access records page without its guard');
+  const caseId = field(req.query.caseId, 64).toLowerCase();
+  const userId = field(req.query.userId, 128);
+  const cursor = field(req.query.cursor, 200) || undefined;
+  const searched = Boolean(caseId || userId || req.query.caseId !== undefined);
+  const title = tr(req, 'accessTitle');
+  if (caseId && !UUID.test(caseId)) throw new AppError('not_found', 'not-found', 'No such case');
+  if (!searched) return render(req, res, 'audit/access-records', { title, caseId, userId, searched: false });
+  if (!caseId && !userId) {
+    const needOne = tr(req, 'accessNeedOne');
+    return render(req, res, 'audit/access-records', { title, errors: [{ field: 'caseId', text: needOne }], needOne }, 400);
+  }
+  const page = await accessRecords(deps, {
+    actor,
+    limit: PAGE_SIZE,
+    ...(caseId ? { caseId } : {}),
+    ...(userId ? { userId } : {}),
+    ...(cursor ? { cursor } : {}),
+  });
+  const next = page.nextCursor
+    ? `/audit/access-records?${new URLSearchParams({ caseId, userId, cursor: page.nextCursor }).toString()}`
+    : undefined;
+  render(req, res, 'audit/access-records', {
+    title,
+    caseId,
+    userId,
+    searched: true,
+    items: page.items.map((r) => ({
+      ...r,
+      roleText: ROLE_TEXT[r.actor.role] ? message(req.locale, ROLE_TEXT[r.actor.role]!) : r.actor.role,
+      cases: r.caseIds.length > 3 ? `${r.caseIds.slice(0, 3).join(', ')} … (${r.caseIds.length})` : r.caseIds.join(', '),
+      shortHash: r.hash.slice(0, 16),
+    })),
+    nextHref: next,
+  });
+}
+
+export function accessRecordPages(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/audit/access-records', requireAnyRole('supervisor', 'auditor'), (req, res) => accessRecordsPage(deps, req, res));
+  router.get('/operator', requireRole('operator'), (req, res) => {
+    const ui = deps.config.TEMPORAL_UI_URL;
+    showMessage(
+      req,
+      res,
+      200,
+      'operatorTitle',
+      ui ? ['operatorText'] : ['operatorText', 'operatorNoUi'],
+      ui ? { href: ui, key: 'operatorOpenUi' } : undefined,
+    );
+  });
+  return router;
+}

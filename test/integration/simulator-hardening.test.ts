@@ -168,6 +168,9 @@ describe('department systems: personal data out of URLs, a credential required, 
       AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
+      // Production wants every process's data keys, the simulator's included (one configuration).
+      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 41).toString('base64')}`,
+      BLIND_INDEX_KEY: Buffer.alloc(32, 42).toString('base64'),
       MONGODB_URI: mongoUriFor('unused'),
       ...extra,
     });

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DEPARTMENTS } from '../domain/vocabulary';
 import { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET } from './development-secrets';
-import { productionSecretIssues } from './secret-rules';
+import { productionSecretIssues, SECRET_VARIABLES } from './secret-rules';
 import { tlsFileIssues } from './tls-options';
 import { SUITE_IDS } from '../security/cipher-suites';
 import { parseDataKey } from '../security/keyring';
@@ -369,19 +369,7 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 
 /** Never echoed in a configuration error: it would end up in a log. */
-const SECRET_KEYS = new Set([
-  'AUTH_JWT_SECRET',
-  'PAYLOAD_ENCRYPTION_KEYS',
-  'DATA_ENCRYPTION_KEYS',
-  'BLIND_INDEX_KEY',
-  'SESSION_SECRET',
-  'METRICS_TOKEN',
-  'REGISTER_CALLBACK_SECRET',
-  'SMS_CALLBACK_SECRET',
-  'DEPARTMENT_SYSTEMS_API_KEY',
-  'SMS_GATEWAY_API_KEY',
-  'SIMULATOR_API_KEYS',
-]);
+const SECRET_KEYS = new Set<string>(SECRET_VARIABLES);
 
 export { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET };
 

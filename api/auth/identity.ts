@@ -4,7 +4,13 @@
  */
 import type { RequestHandler } from 'express';
 import type { Actor } from '../../app/actor';
-import { createTokenVerifier, MissingScopeClaim, TokenRejected, type TokenOptions } from '../../app/access-token';
+import {
+  createTokenVerifier,
+  MissingScopeClaim,
+  TokenRejected,
+  type TokenOptions,
+  type TokenVerifier,
+} from '../../app/access-token';
 import { HttpProblem } from '../problem';
 
 export { mintToken, type TokenClaims } from '../../app/access-token';
@@ -22,22 +28,29 @@ declare module 'express-serve-static-core' {
 export function createAuthenticator(opts: AuthOptions): RequestHandler {
   const verify = createTokenVerifier(opts);
   return async (req, _res, next) => {
-    const header = req.get('authorization');
-    const m = header ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header) : null;
-    if (!m) throw unauthorized('A Bearer token is required');
-    try {
-      req.caller = (await verify(m[1]!)).actor;
-    } catch (err) {
-      // Who they are is proven; that the account says nowhere where its officer acts is a 403.
-      if (err instanceof MissingScopeClaim) throw new HttpProblem(403, 'missing-claim', err.message, { claim: err.claim });
-      if (err instanceof TokenRejected) throw unauthorized(err.message);
-      throw err;
-    }
+    req.caller = await bearerCaller(verify, req.get('authorization'));
     next();
   };
 }
 
-function unauthorized(detail: string): HttpProblem {
+/**
+ * The caller an `Authorization: Bearer …` header names, as every door that takes tokens answers
+ * it: a malformed or rejected token is a 401, an officer token naming no scope a 403.
+ */
+export async function bearerCaller(verify: TokenVerifier, header: string | undefined): Promise<Caller> {
+  const m = header ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header) : null;
+  if (!m) throw unauthorized('A Bearer token is required');
+  try {
+    return (await verify(m[1]!)).actor;
+  } catch (err) {
+    // Who they are is proven; that the account says nowhere where its officer acts is a 403.
+    if (err instanceof MissingScopeClaim) throw new HttpProblem(403, 'missing-claim', err.message, { claim: err.claim });
+    if (err instanceof TokenRejected) throw unauthorized(err.message);
+    throw err;
+  }
+}
+
+export function unauthorized(detail: string): HttpProblem {
   return new HttpProblem(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer' });
 }
 

@@ -18,7 +18,8 @@ import type { Payload } from '@temporalio/common';
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { cleanPurpose, recordAccess, type StaffActor } from '../../app/access-records/record-access';
-import { TokenRejected, type TokenVerifier } from '../../app/access-token';
+import type { TokenVerifier } from '../../app/access-token';
+import { bearerCaller, unauthorized } from '../auth/identity';
 import type { Actor } from '../../app/actor';
 import type { ApiDeps } from '../deps';
 import { rateLimit } from 'express-rate-limit';
@@ -96,24 +97,12 @@ function cors(allowed: readonly string[]): RequestHandler {
   };
 }
 
-function unauthorized(detail: string): HttpProblem {
-  return new HttpProblem(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer' });
-}
-
 /** A Bearer token when one is sent; otherwise the web portal's signed-in person (session cookie). */
 function authenticate(verify: TokenVerifier): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization');
-    if (header !== undefined) {
-      const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
-      if (!m) throw unauthorized('A Bearer token is required');
-      try {
-        req.caller = (await verify(m[1]!)).actor;
-      } catch (err) {
-        if (err instanceof TokenRejected) throw unauthorized(err.message);
-        throw err;
-      }
-    } else {
+    if (header !== undefined) req.caller = await bearerCaller(verify, header);
+    else {
       const user = req.session?.user;
       if (!user || user.expiresAt <= Date.now()) throw unauthorized('Sign in to the portal, or send a Bearer token');
       req.caller = user.actor;

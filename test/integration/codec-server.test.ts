@@ -48,7 +48,7 @@ describe('Codec server: the Temporal UI decodes sealed payloads for operators, a
 
   it('when the history is read raw, then its payloads are sealed and name no case in clear', () => {
     for (const p of sealed) {
-      assert.equal(text(p.metadata.encoding!), 'binary/encrypted');
+      assert.equal(text(p.metadata.encoding!), 'binary/sealed');
       assert.ok(!text(p.data).includes(caseId));
     }
   });
@@ -117,7 +117,7 @@ describe('Codec server: the Temporal UI decodes sealed payloads for operators, a
     const back = await request(stack.app).post('/codec/decode').set('authorization', operator).send(encoded.body).expect(200);
 
     // Assert
-    assert.equal(text(encoded.body.payloads[0].metadata.encoding), 'binary/encrypted');
+    assert.equal(text(encoded.body.payloads[0].metadata.encoding), 'binary/sealed');
     assert.equal(text(back.body.payloads[0].data), '{"note":"试"}');
   });
 

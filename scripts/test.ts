@@ -64,50 +64,24 @@ async function main(): Promise<number> {
     `[test] services ready in ${Date.now() - started} ms (FerretDB on ${store.description}); running ${files.length} test files\n`,
   );
 
-  // Files that run by themselves after the rest (see SOLO): the same services, nothing beside them.
-  const solo = files.filter((f) => SOLO.includes(relative(ROOT, f)));
-  const shared = files.filter((f) => !solo.includes(f));
-  const env = {
-    TEMPORAL_ADDRESS: temporal.address,
-    MONGODB_URI: store.uri,
-    MONGODB_MAX_POOL_SIZE: String(TEST_MONGODB_POOL),
-    ...(store.postgresqlUrl ? { FERRETDB_POSTGRESQL_URL: store.postgresqlUrl } : {}),
-    WORKFLOW_BUNDLE_PATH: bundle,
-    TEST_RUN_DIR: runDir,
-    TEMPORAL_DB_FILE: temporal.options.dbFile,
-  };
-  const first = shared.length
-    ? await runNodeTests({
-        name: 'test',
-        files: shared,
-        concurrency,
-        timeoutMs: process.env.TEST_TIMEOUT_MS ?? '360000',
-        runDir,
-        env,
-        ...(solo.length ? { more: true } : { stopServices: () => store.stop() }),
-      })
-    : 0;
-  if (!solo.length) return first;
-  process.stderr.write(`[test] ${solo.length} file(s) that run alone: ${solo.map((f) => relative(ROOT, f)).join(', ')}\n`);
-  const second = await runNodeTests({
+  return runNodeTests({
     name: 'test',
-    files: solo,
-    concurrency: 1,
+    files,
+    concurrency,
     timeoutMs: process.env.TEST_TIMEOUT_MS ?? '360000',
     runDir,
-    env,
+    env: {
+      TEMPORAL_ADDRESS: temporal.address,
+      MONGODB_URI: store.uri,
+      MONGODB_MAX_POOL_SIZE: String(TEST_MONGODB_POOL),
+      ...(store.postgresqlUrl ? { FERRETDB_POSTGRESQL_URL: store.postgresqlUrl } : {}),
+      WORKFLOW_BUNDLE_PATH: bundle,
+      TEST_RUN_DIR: runDir,
+      TEMPORAL_DB_FILE: temporal.options.dbFile,
+    },
     stopServices: () => store.stop(),
   });
-  return first || second;
 }
-
-/**
- * Test files that run alone, after the others. The notice-delivery browser test passes on its own
- * and beside the API tests, but twice hung until its file timeout when it ran beside another file
- * late in the whole suite (cause not found: its before() stalled after the case was rejected,
- * waiting for the notices' delivery; issue 14 note of stop 22).
- */
-const SOLO = ['test/web/notice-delivery.web.test.ts'];
 
 /** Every MongoDB connection of a test run is small: the pool rule (./lib/store.ts) then holds with room. */
 const TEST_MONGODB_POOL = 5;

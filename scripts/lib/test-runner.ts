@@ -20,8 +20,6 @@ export interface TestRun {
   env: Record<string, string>;
   /** Stops what the runner started outside ./processes (a database), before runDir is removed. */
   stopServices?: () => Promise<void>;
-  /** Leaves every service running and runDir in place: another batch of files runs next. */
-  more?: boolean;
 }
 
 export async function runNodeTests(run: TestRun): Promise<number> {
@@ -50,7 +48,6 @@ export async function runNodeTests(run: TestRun): Promise<number> {
     child.on('exit', (c, signal) => resolveCode(c ?? (signal ? 1 : 0)));
   });
 
-  if (run.more) return code;
   await stopAll();
   await run.stopServices?.().catch((err: unknown) => process.stderr.write(`[${run.name}] stopping services: ${String(err)}\n`));
   if (code === 0) rmSync(run.runDir, { recursive: true, force: true });

@@ -47,7 +47,8 @@ export function temporalConnectionOptions(config: Pick<Config, 'TEMPORAL_ADDRESS
 
 /** Connects to TEMPORAL_ADDRESS, retried until it answers at start-up, and builds the client. */
 export async function connectTemporal(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS' | 'DATA_CIPHER'> & TemporalTlsSettings,
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEYS' | 'DATA_CIPHER'> &
+    TemporalTlsSettings,
   logger: Logger,
 ): Promise<TemporalConnection> {
   const connection = await retryUntil('Temporal', logger, () => Connection.connect(temporalConnectionOptions(config)));

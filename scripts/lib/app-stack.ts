@@ -15,6 +15,8 @@ import { Connection, type Client } from '@temporalio/client';
 import { mintToken, type TokenClaims } from '../../api/auth/identity';
 import { cityWideUnlessScoped } from './dev-token-claims';
 import { loadConfig } from '../../config/config';
+import { useDataProtection } from '../../models/data-protection';
+import { dataProtectionFor } from '../../security/data-protection';
 import { createTemporalClient } from '../../temporal/client';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
 import { dropAbandonedDatabases, dropDatabase, ensureDatabase } from './postgresql';
@@ -326,6 +328,9 @@ async function startAll(
     ...opts.env,
   };
   const config = loadConfig(env); // fail fast on a bad override, before anything else starts
+  // This process (a chaos scenario, the bench) reads the stack's collections through the same
+  // models: it must open what the stack's processes sealed, with the stack's keys.
+  useDataProtection(dataProtectionFor(config));
 
   let connection: Connection | undefined;
   let client: Client | undefined;

@@ -31,6 +31,7 @@ import { roundSettings } from '../../temporal/admission-rounds';
 import { testRounds, type TestRounds } from './round-files';
 import { startDeliveryHarness, type DeliveryHarness } from './delivery';
 import { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET } from '../../config/config';
+import { boundedStep } from './bounded-step';
 import { ensureNoticeDispatchers, stopNoticeDispatchers } from '../../temporal/notice-dispatchers';
 import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
 
@@ -208,14 +209,8 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   const stopWorker = async () => {
     if (!workerRun) return;
     worker.shutdown();
-    // Worker.run() has been seen to stay pending after the worker reached STOPPED (in the SDK's
-    // finalizeShutdown or its workflow threads' destroy), hanging a whole test file in close():
-    // wait a bounded time, then go on and say so.
-    const stopped = await Promise.race([
-      workerRun.then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), 30_000).unref()),
-    ]);
-    if (!stopped) process.stderr.write(`[test stack ${name}] the worker's run() did not end 30 s after shutdown; going on\n`);
+    const run = workerRun;
+    await boundedStep(`test stack ${name}`, "the worker's run() after shutdown", () => run);
     workerRun = undefined;
   };
   const startWorker = async () => {
@@ -265,27 +260,33 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     stopWorker,
     startWorker,
     async close() {
+      const step = (what: string, work: () => Promise<unknown>, boundMs?: number) =>
+        boundedStep(`test stack ${name}`, what, work, boundMs);
       // This stack's rounds wait for their closing date otherwise (a round ends nothing else).
-      const running: string[] = [];
-      try {
-        const query = `WorkflowType = 'admissionRound' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`;
-        for await (const wf of client.workflow.list({ query })) running.push(wf.workflowId);
-      } catch {
-        // visibility unavailable: the rounds stay until their date, harmless to other tests
-      }
-      await Promise.allSettled(running.map((id) => client.workflow.getHandle(id).terminate('test stack closed')));
+      await step('terminate running rounds', async () => {
+        const running: string[] = [];
+        try {
+          const query = `WorkflowType = 'admissionRound' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue}'`;
+          for await (const wf of client.workflow.list({ query })) running.push(wf.workflowId);
+        } catch {
+          // visibility unavailable: the rounds stay until their date, harmless to other tests
+        }
+        await Promise.allSettled(running.map((id) => client.workflow.getHandle(id).terminate('test stack closed')));
+      });
       // The worker first: it cancels the dispatchers' long activities while their workflows still
-      // exist. In the one hang inspected (the notice-delivery browser test), the dispatchers had
-      // been terminated under a running activity, and the worker's run() never ended after it
-      // reached STOPPED.
-      await stopWorker();
-      if (delivery) await stopNoticeDispatchers(client, taskQueue);
-      await delivery?.close();
-      await new Promise((resolve) => simServer.close(resolve));
-      apiServer.closeAllConnections();
-      await new Promise((resolve) => apiServer.close(resolve));
-      await Promise.allSettled([mongo.dropDatabase(), simMongo.dropDatabase()]);
-      await Promise.allSettled([connection.close(), nativeConnection.close(), mongo.close(), simMongo.close()]);
+      // exist.
+      await step('stop the worker', stopWorker, 45_000);
+      if (delivery) await step('terminate the notice dispatchers', () => stopNoticeDispatchers(client, taskQueue));
+      if (delivery) await step('close the delivery harness', () => delivery.close(), 45_000);
+      await step('close the simulator', () => new Promise((resolve) => simServer.close(resolve)));
+      await step('close the API', () => {
+        apiServer.closeAllConnections();
+        return new Promise((resolve) => apiServer.close(resolve));
+      });
+      await step('drop the databases', () => Promise.allSettled([mongo.dropDatabase(), simMongo.dropDatabase()]));
+      await step('close the connections', () =>
+        Promise.allSettled([connection.close(), nativeConnection.close(), mongo.close(), simMongo.close()]),
+      );
     },
   };
   return stack;

@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { createLogger } from '../../config/logger';
 import { DEV_ACCOUNTS_FILE, loadAccounts } from '../../tools/identity/accounts';
 import { createIdentityProvider, type IdentityProvider } from '../../tools/identity/provider';
+import { boundedStep } from './bounded-step';
 import { startStack, type StackOptions, type TestStack } from './stack';
 
 export const WEB_SESSION_SECRET = 'web-session-secret-that-is-at-least-32-chars';
@@ -73,12 +74,12 @@ export async function startWebStack(name: string, opts: StackOptions = {}): Prom
     issuer,
     idp,
     async close() {
-      await Promise.allSettled([closeServer(api.server), closeServer(id.server)]);
+      const step = (what: string, work: () => Promise<unknown>) => boundedStep(`web stack ${name}`, what, work);
+      await step('close the web and identity servers', () =>
+        Promise.allSettled([closeServer(api.server), closeServer(id.server)]),
+      );
       idp.close();
-      await stack.mongo
-        .useDb(`${stack.mongo.name}_identity`)
-        .dropDatabase()
-        .catch(() => undefined);
+      await step('drop the identity database', () => stack.mongo.useDb(`${stack.mongo.name}_identity`).dropDatabase());
       await stack.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -173,6 +173,18 @@ const CONFIG_SCHEMA = z.object({
     .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d{1,5}$/, 'must be host:port (IPv6 in brackets)')
     .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535')
     .optional(),
+  /**
+   * On SIGTERM a worker stops taking tasks and lets the activities it is running go on this long
+   * before it cancels them (0: at once). Cut off, a department write or a notice send is retried
+   * by another worker under the same idempotency key; finished, it is not tried again. The
+   * notice dispatchers' long activity keeps sending during the grace, so a stop takes all of it.
+   */
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(0),
+  /**
+   * A worker still draining this long after SIGTERM gives up and exits, so a stop never hangs:
+   * keep it below the orchestrator's kill timeout (docker-compose's `stop_grace_period`).
+   */
+  WORKER_SHUTDOWN_FORCE_MS: durationMs.default(25_000),
   // ---- web pages (applicant portal, officer workbench) ----
   /** The pages' public base URL: the sign-in callback is WEB_BASE_URL/auth/callback. Default http://API_HOST:API_PORT. */
   WEB_BASE_URL: z.string().url().optional(),
@@ -365,6 +377,13 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
   }
   if (c.NODE_ENV === 'production') for (const issue of productionSecretIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
   for (const issue of tlsFileIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+  if (c.WORKER_SHUTDOWN_FORCE_MS <= c.WORKER_SHUTDOWN_GRACE_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WORKER_SHUTDOWN_FORCE_MS'],
+      message: 'must be longer than WORKER_SHUTDOWN_GRACE_MS (the worker gives up only after the grace period)',
+    });
+  }
 });
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 

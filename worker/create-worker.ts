@@ -25,7 +25,14 @@ export interface CreateWorkerOptions {
   /** E.g. the metrics' failure counter (worker/metrics.ts); none by default. */
   activityInterceptors?: ActivityInterceptorsFactory[];
   tuning?: Partial<
-    Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>
+    Pick<
+      WorkerOptions,
+      | 'maxConcurrentActivityTaskExecutions'
+      | 'maxConcurrentWorkflowTaskExecutions'
+      | 'maxCachedWorkflows'
+      | 'shutdownGraceTime'
+      | 'shutdownForceTime'
+    >
   >;
 }
 

@@ -1,6 +1,6 @@
 /** Worker process entry point. Worker.run() drains and stops on SIGINT / SIGTERM by itself. */
 import { Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { GracefulShutdownPeriodExpiredError, NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { retryUntil } from '../config/retry';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     payloadCipher: config.DATA_CIPHER,
     workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
     activityInterceptors: metrics ? [metrics.activityInterceptor] : [],
+    tuning: { shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS, shutdownForceTime: config.WORKER_SHUTDOWN_FORCE_MS },
   });
   const metricsServer =
     metrics && config.WORKER_METRICS_ADDRESS
@@ -75,7 +76,15 @@ async function main(): Promise<void> {
     logger.info({ dispatchers }, 'notice dispatchers running');
   }
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-  await worker.run();
+  try {
+    await worker.run();
+  } catch (err) {
+    // Past WORKER_SHUTDOWN_FORCE_MS the SDK leaves its tasks as they are and asks the process to
+    // go: what was still running is retried by another worker once its timeout passes.
+    if (!(err instanceof GracefulShutdownPeriodExpiredError)) throw err;
+    logger.warn({ forceAfterMs: config.WORKER_SHUTDOWN_FORCE_MS }, 'worker: shutdown did not drain in time; exiting');
+    process.exit(1);
+  }
   await metricsServer?.close();
   watchdog.stop();
   await Promise.allSettled([connection.close(), clientConnection.close(), mongo.close()]);

@@ -89,6 +89,16 @@ describe('config', () => {
     );
   });
 
+  it('when a worker is stopped, then it cancels its activities at once and gives up only after the force time', () => {
+    const c = loadConfig({});
+    assert.equal(c.WORKER_SHUTDOWN_GRACE_MS, 0);
+    assert.equal(c.WORKER_SHUTDOWN_FORCE_MS, 25_000);
+    assert.throws(
+      () => loadConfig({ WORKER_SHUTDOWN_GRACE_MS: '30000', WORKER_SHUTDOWN_FORCE_MS: '30000' }),
+      /WORKER_SHUTDOWN_FORCE_MS="30000": must be longer than WORKER_SHUTDOWN_GRACE_MS/,
+    );
+  });
+
   it('when WORKER_METRICS_ADDRESS is unset, then the worker serves no metrics; set, it must be host:port', () => {
     assert.equal(loadConfig({}).WORKER_METRICS_ADDRESS, undefined);
     for (const ok of ['127.0.0.1:9464', '0.0.0.0:0', '[::1]:9464', 'worker:9464'])

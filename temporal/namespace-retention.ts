@@ -11,7 +11,11 @@ import type { Connection } from '@temporalio/client';
 export const DAY_MS = 24 * 3_600_000;
 
 /** Sets the namespace's retention to `days` when it differs; returns the retention it had, in days. */
-export async function applyHistoryRetention(conn: Connection, namespace: string, days: number): Promise<number> {
+export async function applyHistoryRetention(
+  conn: Pick<Connection, 'workflowService'>,
+  namespace: string,
+  days: number,
+): Promise<number> {
   const described = await conn.workflowService.describeNamespace({ namespace });
   const current = tsToMs(described.config?.workflowExecutionRetentionTtl) / DAY_MS;
   if (current !== days) {

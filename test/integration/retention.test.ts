@@ -9,13 +9,20 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import type { Request, Response } from 'express';
 import request from 'supertest';
 import { recordAccess } from '../../app/access-records/record-access';
 import { verifyAccessChain } from '../../app/access-records/verify';
 import { ANONYMISED } from '../../domain/retention';
 import { shanghaiDay } from '../../domain/shanghai-clock';
 import { openDeep } from '../../models/sealed-fields.plugin';
+import { createLogger } from '../../config/logger';
+import { applyHistoryRetention, DAY_MS } from '../../temporal/namespace-retention';
 import { ensureRetentionSchedule } from '../../temporal/retention-schedule';
+import type { PageKit } from '../../web/pages/page';
+import { supervisorCasePage } from '../../web/pages/supervisor/case';
+import { loadViews } from '../../web/render';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { retentionScheduleId, type RetentionSweepResult } from '../../workflows/retention/messages';
 import { settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
@@ -55,6 +62,45 @@ describe('retention (issue 15 part 5)', () => {
       .catch(() => undefined);
     await stack?.close();
   });
+
+  /** The supervisor's case page as its handler renders it (the pages' sign-in needs a browser; the page does not). */
+  const supervisorPage = async (id: string): Promise<{ status: number; html: string }> => {
+    const out = { status: 200, html: '' };
+    const kit: PageKit = {
+      views: loadViews(),
+      csrfToken: () => 'token',
+      signInConfigured: true,
+      provisionalCalendarYears: () => [],
+    };
+    const actor = { sub: 'supervisor-1', role: 'supervisor' as const };
+    const req = {
+      actor,
+      params: { caseId: id },
+      query: {},
+      locale: 'zh-CN',
+      id: 'retention-page',
+      path: `/supervisor/cases/${id}`,
+      originalUrl: `/supervisor/cases/${id}`,
+      session: { user: { name: '督办员', actor } },
+    } as unknown as Request;
+    const res = {
+      locals: { pageKit: kit },
+      status: (n: number) => ((out.status = n), res),
+      type: () => res,
+      send: (body: string) => (out.html = body),
+    } as unknown as Response;
+    await supervisorCasePage(
+      {
+        config: stack.config,
+        logger: createLogger({ level: 'silent', name: 'retention-page' }),
+        temporal: stack.client,
+        mongo: stack.mongo,
+      },
+      req,
+      res,
+    );
+    return out;
+  };
 
   const sweep = (asOf?: string): Promise<RetentionSweepResult> =>
     stack.client.workflow.execute('retentionSweep', {
@@ -154,6 +200,10 @@ describe('retention (issue 15 part 5)', () => {
       ANONYMISED,
     ]);
     await request(stack.app).get(`/api/v1/officer/cases/${caseId}`).set('authorization', t.police).expect(200);
+    const page = await supervisorPage(caseId);
+    assert.equal(page.status, 200);
+    assert.match(page.html, /案卷已过保管期限，个人信息已匿名化/);
+    assert.ok(!page.html.includes(person.name), 'the page shows no name');
     await request(stack.app).get(`/api/v1/supervisor/cases/${caseId}/audit`).set('authorization', t.supervisor).expect(200);
     await request(stack.app).get(`/api/v1/supervisor/cases/${caseId}/notices`).set('authorization', t.supervisor).expect(200);
   });
@@ -216,5 +266,20 @@ describe('retention (issue 15 part 5)', () => {
     );
     assert.ok(runs[0]!.id.startsWith(`${retentionScheduleId(stack.taskQueue)}-run`), runs[0]!.id);
     assert.deepEqual(runs[0]!.counts, { case_file_settled: 0, case_file_ended: 0, accessRecordDays: 0, accessRecords: 0 });
+  });
+
+  it('when the history retention is applied to a namespace, then Temporal keeps closed histories that many days', async () => {
+    // Arrange: the test namespace's retention as it is, put back afterwards (other files share it).
+    const conn = stack.client.connection;
+    const namespace = stack.config.TEMPORAL_NAMESPACE;
+    const had = await applyHistoryRetention(conn, namespace, 7);
+    try {
+      // Act, Assert
+      const described = await conn.workflowService.describeNamespace({ namespace });
+      assert.equal(tsToMs(described.config?.workflowExecutionRetentionTtl) / DAY_MS, 7);
+      assert.equal(await applyHistoryRetention(conn, namespace, 7), 7, 'a second call finds it set');
+    } finally {
+      await applyHistoryRetention(conn, namespace, had);
+    }
   });
 });

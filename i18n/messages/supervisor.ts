@@ -140,7 +140,8 @@ export const en: Catalogue<typeof zhCN> = {
   supCaseSummary: 'The case',
   supApplicantUser: 'Applicant account',
   supAnonymised: 'Anonymised',
-  supAnonymisedNote: 'The case file passed its retention period and its personal data were anonymised ({at}); its statistics are kept',
+  supAnonymisedNote:
+    'The case file passed its retention period and its personal data were anonymised ({at}); its statistics are kept',
   supWorkflowId: 'Workflow id',
   supTemporalLink: 'Open in the Temporal UI',
   supSteps: 'Department steps',

@@ -59,6 +59,13 @@ const ACCESS_DAYS_PER_CALL = 31;
 /** A reason code (e.g. `identity_mismatch`) stays in the audit trail; free text may name someone. */
 const isCode = (s: string) => /^[a-z0-9_:.-]+$/.test(s);
 
+/** Audit details without identities; the names an applicant gave the documents they supplied are their own words. */
+function anonymiseAuditData(type: string, data: Record<string, unknown>): unknown {
+  const out = anonymiseDeep(data) as Record<string, unknown>;
+  if (type === 'supplement_provided' && Array.isArray(out.items)) out.items = out.items.map(() => ANONYMISED);
+  return out;
+}
+
 /** Anonymises one case file in every collection that holds a part of it (see the header). */
 export async function anonymiseCaseFile(mongo: Connection, doc: CaseDoc, cls: CaseRetentionClass, at: Date): Promise<void> {
   const caseId = doc._id;
@@ -96,7 +103,7 @@ export async function anonymiseCaseFile(mongo: Connection, doc: CaseDoc, cls: Ca
         $set: {
           actor: e.actor.role === 'applicant' ? { ...e.actor, id: ANONYMISED } : e.actor,
           ...(e.why !== undefined ? { why: isCode(e.why) ? e.why : ANONYMISED } : {}),
-          ...(e.data !== undefined ? { data: anonymiseDeep(e.data) } : {}),
+          ...(e.data !== undefined ? { data: anonymiseAuditData(e.type, e.data) } : {}),
         },
       },
     },

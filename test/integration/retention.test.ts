@@ -118,6 +118,18 @@ describe('retention (issue 15 part 5)', () => {
       applicationBody(person, { contact: { phone: PHONE, email: EMAIL, locale: 'zh-CN' } }),
       'retention-key-0001',
     );
+    // A supplement round and a note, so that free texts naming the person are in the file too.
+    await decideViaApi(stack, t.police, caseId, 'police', {
+      decision: 'request_supplement',
+      missing: ['无犯罪记录证明'],
+      internalNote: `${person.name} called about the record`,
+    });
+    await waitForStatus(stack, caseId, 'supplement_requested');
+    await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/supplements`)
+      .set('authorization', t.applicant)
+      .send({ department: 'police', items: [{ name: `${person.name}的情况说明`, reference: 'upload:retention-1' }] })
+      .expect(200);
     await decideViaApi(stack, t.police, caseId, 'police', {
       decision: 'reject',
       reasonCode: 'criminal_record',
@@ -172,6 +184,7 @@ describe('retention (issue 15 part 5)', () => {
       PHONE,
       EMAIL,
       'applicant-a',
+      'upload:retention-1',
     ];
     const db = stack.mongo.db!;
     let documents = 0;

@@ -1,5 +1,6 @@
 /**
- * The retention sweep's steps (issue 15 part 5; workflows/retention, README "Retention"). Each
+ * The retention sweep's steps (issue 15 part 5; workflows/retention, README "Retention"): the
+ * cases of one month of case ends at a time, found by their `ended` dashboard facts. Each step
  * is idempotent: a case is listed in the run's record before it is anonymised and marked
  * `anonymisedAt` last, so a retried page lists it once (`$addToSet`) and anonymises it again to
  * the same result; an access-record day is entered in the record (count, last hash) before it
@@ -23,12 +24,14 @@ import {
   anonymiseDeep,
   caseEndCutoff,
   firstAccessDayKept,
+  nextMonth,
   type CaseRetentionClass,
   type RetentionPeriods,
 } from '../domain/retention';
 import type { CaseStatus } from '../domain/vocabulary';
 import { verifyAccessChain } from '../app/access-records/verify';
 import { auditEventModel } from '../models/audit-event.model';
+import { caseFactModel } from '../models/case-fact.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
 import { isDuplicateKey } from '../models/duplicate-key';
 import { noticeModel } from '../models/notice.model';
@@ -48,10 +51,20 @@ export interface RetentionSettings {
   batchSize: number;
 }
 
+/** Per class, the last month of case ends with nothing left to anonymise (the sweep's bookmark). */
+interface RetentionStateDoc {
+  _id: CaseRetentionClass;
+  sweptThrough: string;
+  at: Date;
+}
+
 const STATUSES: Record<CaseRetentionClass, CaseStatus[]> = {
   case_file_settled: ['settled'],
   case_file_ended: ['rejected', 'withdrawn', 'terminated'],
 };
+
+/** Months without a case end of the class passed over per activity (the first run walks from the earliest end on record). */
+const EMPTY_MONTHS_PER_CALL = 36;
 
 /** Access-record days deleted per activity: each is verified, counted and deleted. */
 const ACCESS_DAYS_PER_CALL = 31;
@@ -189,34 +202,83 @@ export function createRetentionActivities(deps: { mongo: Connection; temporal?: 
       return start;
     },
 
+    /** The month after the class's bookmark; without one, the month of the earliest case end on record. */
+    async firstMonthToSweep(input: { cls: CaseRetentionClass }): Promise<string | undefined> {
+      const state = await deps.mongo.collection<RetentionStateDoc>('retention_state').findOne({ _id: input.cls });
+      if (state) return nextMonth(state.sweptThrough);
+      const months = (await caseFactModel(deps.mongo).distinct('month', { kind: 'ended' })) as string[];
+      return months.sort()[0];
+    },
+
+    /** Every case of the class that ended in `month` or before is anonymised: later nights start after it. */
+    async markSweptThrough(input: { cls: CaseRetentionClass; month: string }): Promise<void> {
+      const states = deps.mongo.collection<RetentionStateDoc>('retention_state');
+      const state = await states.findOne({ _id: input.cls });
+      if (state && state.sweptThrough >= input.month) return;
+      await states.replaceOne({ _id: input.cls }, { sweptThrough: input.month, at: new Date() }, { upsert: true });
+    },
+
     async anonymiseExpiredCases(input: AnonymiseBatchInput): Promise<AnonymiseBatchResult> {
       if (!deps.temporal) throw new Error('the retention sweep needs a Temporal client to see whether a case has closed');
-      const docs = (await caseModel(deps.mongo)
-        .find({
-          open: false,
-          status: trusted({ $in: STATUSES[input.cls] }),
-          lastProgressDate: trusted({ $lt: new Date(input.cutoff) }),
-          anonymisedAt: trusted({ $exists: false }),
-          ...(input.afterId !== undefined ? { _id: trusted({ $gt: input.afterId }) } : {}),
-        })
-        .sort({ _id: 1 })
-        .limit(input.limit)
-        .lean()) as CaseDoc[];
+      const statuses: readonly string[] = STATUSES[input.cls];
+      const endedIn = async (month: string) =>
+        (
+          (await caseFactModel(deps.mongo)
+            .find({ month, kind: 'ended' }, { _id: 0, caseId: 1, at: 1, outcome: 1 })
+            .lean()) as Array<{ caseId: string; at: string; outcome?: string }>
+        ).filter((f) => f.outcome !== undefined && statuses.includes(f.outcome));
+      // Months in which no case of the class ended are passed over here, three years at most per
+      // call, rather than each costing the workflow an activity; never onto the cut-off's month,
+      // so the month returned can still be bookmarked.
+      let month = input.month;
+      let ofClass = await endedIn(month);
+      for (
+        let skipped = 0;
+        ofClass.length === 0 && nextMonth(month) < input.lastMonth && skipped < EMPTY_MONTHS_PER_CALL;
+        skipped++
+      ) {
+        month = nextMonth(month);
+        ofClass = await endedIn(month);
+      }
+      const due = ofClass
+        .filter((f) => f.at < input.cutoff)
+        .map((f) => f.caseId)
+        .sort();
+      const todo = due.filter((id) => input.afterId === undefined || id > input.afterId);
+      const page = todo.slice(0, input.limit);
+      const cutoff = new Date(input.cutoff);
       const raw = rawRuns();
+      // Ended in the month but after the cut-off: due on a later night (counted on the month's first page).
+      let pending = input.afterId === undefined ? ofClass.length - due.length : 0;
       let anonymised = 0;
       let skippedRunning = 0;
-      for (const doc of docs) {
+      for (const caseId of page) {
+        const doc = (await caseModel(deps.mongo).findById(caseId).lean()) as CaseDoc | null;
+        if (!doc || doc.anonymisedAt) continue;
+        // Its file's last entry (a transfer completed, a child placed) came later, or it has not closed.
+        if (doc.open || !statuses.includes(doc.status) || !(doc.lastProgressDate < cutoff)) {
+          pending += 1;
+          continue;
+        }
         if (!(await workflowClosed(deps.temporal, doc.workflowId))) {
           await raw.updateOne({ _id: input.runId }, { $addToSet: { skippedRunning: doc._id } });
           skippedRunning += 1;
+          pending += 1;
           continue;
         }
         await raw.updateOne({ _id: input.runId }, { $addToSet: { [`anonymised.${input.cls}`]: doc._id } });
         await anonymiseCaseFile(deps.mongo, doc, input.cls, new Date());
         anonymised += 1;
       }
-      const last = docs[docs.length - 1];
-      return { ...(last ? { lastId: last._id } : {}), read: docs.length, anonymised, skippedRunning };
+      const last = page[page.length - 1];
+      return {
+        month,
+        ...(last !== undefined ? { lastId: last } : {}),
+        more: todo.length > page.length,
+        anonymised,
+        skippedRunning,
+        pending,
+      };
     },
 
     async deleteExpiredAccessDays(input: { runId: string; before: string }): Promise<{ days: number; more: boolean }> {

@@ -84,6 +84,17 @@ export function firstAccessDayKept(asOf: string, periods: RetentionPeriods): str
   return d.toISOString().slice(0, 10);
 }
 
+/** The Asia/Shanghai month (YYYY-MM) of an instant: the month a case's `ended` dashboard fact is filed under. */
+export function shanghaiMonth(iso: string): string {
+  return shanghaiDay(iso).slice(0, 7);
+}
+
+/** The month after `month` (YYYY-MM). */
+export function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
 /** The periods' own problems: a production deployment may not keep access records under six months. */
 export function retentionPeriodIssues(p: RetentionPeriods, production: boolean): Array<{ path: string; message: string }> {
   const issues: Array<{ path: string; message: string }> = [];

@@ -14,7 +14,8 @@ import type { Request, Response } from 'express';
 import request from 'supertest';
 import { recordAccess } from '../../app/access-records/record-access';
 import { verifyAccessChain } from '../../app/access-records/verify';
-import { ANONYMISED } from '../../domain/retention';
+import { seedDashboardCases } from '../../bench/lib/dashboard-seed';
+import { ANONYMISED, shanghaiMonth } from '../../domain/retention';
 import { shanghaiDay } from '../../domain/shanghai-clock';
 import { openDeep } from '../../models/sealed-fields.plugin';
 import { createLogger } from '../../config/logger';
@@ -265,7 +266,17 @@ describe('retention (issue 15 part 5)', () => {
     assert.equal(described.policies.overlap, ScheduleOverlapPolicy.SKIP);
     assert.equal(described.action.type, 'startWorkflow');
 
-    // A run started by the Schedule measures from now: nothing of today has expired.
+    // A run started by the Schedule measures from now: eight cases that ended 31 years ago (an
+    // archive, seeded like the dashboard's) have passed every period; today's case has not.
+    const longAgo = new Date(Date.now() - 31 * YEAR_MS);
+    const archive = await seedDashboardCases(stack.mongo, {
+      from: 0,
+      to: 8,
+      now: longAgo,
+      daysAgo: () => 0,
+      ended: true,
+      keep: true,
+    });
     const before = (await request(stack.app).get('/api/v1/retention-runs').set('authorization', auditor)).body.items.length;
     await handle.trigger();
     const runs = await eventually(
@@ -275,10 +286,25 @@ describe('retention (issue 15 part 5)', () => {
         return items.length > before && items[0]!.status === 'finished' ? items : undefined;
       },
       'the scheduled run finished',
-      60_000,
+      120_000,
     );
     assert.ok(runs[0]!.id.startsWith(`${retentionScheduleId(stack.taskQueue)}-run`), runs[0]!.id);
-    assert.deepEqual(runs[0]!.counts, { case_file_settled: 0, case_file_ended: 0, accessRecordDays: 0, accessRecords: 0 });
+    assert.deepEqual(runs[0]!.counts, { case_file_settled: 4, case_file_ended: 4, accessRecordDays: 0, accessRecords: 0 });
+    assert.deepEqual(
+      [...runs[0]!.anonymised.case_file_settled, ...runs[0]!.anonymised.case_file_ended].sort(),
+      archive.map((c) => c.caseId).sort(),
+    );
+    // The bookmarks: every month before each cut-off's has nothing left, so later nights start there.
+    const states = await stack.mongo.db!.collection('retention_state').find({}).toArray();
+    const month = (years: number) => shanghaiMonth(new Date(Date.now() - years * YEAR_MS).toISOString());
+    const monthBefore = (m: string) => {
+      const [y, mo] = m.split('-').map(Number) as [number, number];
+      return mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+    };
+    assert.deepEqual(Object.fromEntries(states.map((d) => [String(d._id), d.sweptThrough])), {
+      case_file_settled: monthBefore(month(30)),
+      case_file_ended: monthBefore(month(10)),
+    });
   });
 
   it('when the history retention is applied to a namespace, then Temporal keeps closed histories that many days', async () => {

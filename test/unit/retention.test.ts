@@ -14,7 +14,9 @@ import {
   caseRetentionClass,
   expiresAt,
   firstAccessDayKept,
+  nextMonth,
   retentionPeriodIssues,
+  shanghaiMonth,
 } from '../../domain/retention';
 import { CASE_STATUSES } from '../../domain/vocabulary';
 
@@ -182,5 +184,13 @@ describe('anonymising a case file', () => {
   it('when the dates of a case are read after anonymising, then they are exactly the recorded ones', () => {
     const before = syntheticCaseState(1, Date.parse('2026-01-05T00:00:00Z'), Date.parse('2026-01-05T00:00:00Z') + 9 * HOUR, true);
     assert.equal(anonymiseCaseState(before).outcome!.at, before.outcome!.at);
+  });
+});
+
+describe('months the sweep walks', () => {
+  it('when a month is followed, then December rolls into January; an instant is filed under its Beijing month', () => {
+    assert.equal(nextMonth('2026-12'), '2027-01');
+    assert.equal(nextMonth('2027-09'), '2027-10');
+    assert.equal(shanghaiMonth('2026-11-30T16:30:00.000Z'), '2026-12');
   });
 });

@@ -10,8 +10,11 @@ export const retentionScheduleId = (taskQueue: string): string => `retention-swe
 export interface RetentionSweepInput {
   /** Measure the periods from this instant instead of now (tests run a sweep "in the future"); the Schedule passes none. */
   asOf?: string;
-  /** Where a continued run resumes: the class being swept and the last case id done in it. */
-  from?: { cls: number; afterId?: string };
+  /**
+   * Where a continued run resumes: the class, the month of case ends being walked, the last case
+   * id done in it, and whether every month walked before it had nothing left waiting.
+   */
+  from?: { cls: number; month?: string; afterId?: string; clean: boolean };
   /** Set by the first run (beginRetentionRun); carried across continue-as-new. */
   run?: RetentionRunStart;
 }
@@ -32,16 +35,25 @@ export interface AnonymiseBatchInput {
   runId: string;
   cls: CaseRetentionClass;
   cutoff: string;
+  /** The month (YYYY-MM, Asia/Shanghai) of the case ends this page walks: their `ended` dashboard facts. */
+  month: string;
+  /** The cut-off's month: months without a case end of the class are passed over up to it. */
+  lastMonth: string;
   afterId?: string | undefined;
   limit: number;
 }
 
 export interface AnonymiseBatchResult {
-  /** The last case id read; absent when nothing was left to read. */
+  /** The month this page walked: `month`, or a later one when the months between had no case end of the class. */
+  month: string;
+  /** The last case id of this page; absent when the month had none left. */
   lastId?: string;
-  read: number;
+  /** The month has more cases after `lastId`. */
+  more: boolean;
   anonymised: number;
   skippedRunning: number;
+  /** Cases of the month not anonymised yet that will be later (not yet past their period, or still running). */
+  pending: number;
 }
 
 export interface RetentionSweepResult {

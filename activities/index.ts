@@ -17,6 +17,7 @@ import { createPolicyActivities } from './policy.activities';
 import { createRegistrationActivities } from './registration.activities';
 import { createReservationActivities } from './reservations.activities';
 import { createResealActivities } from './reseal.activities';
+import { createRetentionActivities, type RetentionSettings } from './retention.activities';
 import { createNoticeDispatchActivities, type DeliveryDeps } from './notice-dispatch.activities';
 import type { DepartmentContacts } from '../policy/department-contacts';
 
@@ -38,6 +39,8 @@ export interface ActivityDeps {
   contacts?: DepartmentContacts;
   /** The notice dispatcher's senders and settings (issue 14); without them dispatchNotices refuses. */
   delivery?: DeliveryDeps;
+  /** The retention periods and page size (issue 15 part 5); default domain/retention.ts DEFAULT_RETENTION_PERIODS. */
+  retention?: RetentionSettings;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -54,6 +57,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAdmissionRoundActivities(deps),
     ...createNoticeDispatchActivities(deps),
     ...createResealActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

@@ -14,6 +14,7 @@ import { metricsGuard } from './metrics-app';
 import { createRegistry, generateDocument, registerOperationalRoutes, renderDocsPage } from './openapi';
 import { createErrorHandler, HttpProblem, notFoundHandler } from './problem';
 import { accessRecordsRouter } from './routers/access-records.router';
+import { retentionRunsRouter } from './routers/retention-runs.router';
 import { applicantRouter } from './routers/applicant.router';
 import { callbacksRouter } from './routers/callbacks.router';
 import { commonRouter } from './routers/common.router';
@@ -136,6 +137,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(commonRouter(deps, registry));
   v1.use(diagnosticsRouter(deps, registry));
   v1.use(accessRecordsRouter(deps, registry));
+  v1.use(retentionRunsRouter(deps, registry));
 
   const document = generateDocument(registry);
   const docsPage = renderDocsPage(document);

@@ -14,7 +14,7 @@ import { noSuchCase } from './errors';
 import { caseArea, inScope } from './officer-scope';
 import { withTemporalDeadline } from './workflow-calls';
 
-export type LoadedCase = CaseState & Partial<Pick<CaseDoc, 'overdue'>>;
+export type LoadedCase = CaseState & Partial<Pick<CaseDoc, 'overdue' | 'anonymisedAt' | 'retentionClass'>>;
 
 export async function loadCase(deps: AppDeps, caseId: string): Promise<LoadedCase | undefined> {
   const doc = await caseModel(deps.mongo).findById(caseId).lean();

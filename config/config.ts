@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEPARTMENTS } from '../domain/vocabulary';
+import { retentionPeriodIssues, type RetentionPeriods } from '../domain/retention';
 import { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET } from './development-secrets';
 import { productionSecretIssues, SECRET_VARIABLES } from './secret-rules';
 import { tlsFileIssues } from './tls-options';
@@ -270,6 +271,22 @@ const CONFIG_SCHEMA = z.object({
   ROUND_CLOSE_AFTER_MS: durationMs.optional(),
   /** Folder of the capacity files (school places, collective households, points quotas); default policy/capacities. */
   CAPACITY_DIR: z.string().min(1).optional(),
+  // ---- retention (issue 15 part 5; domain/retention.ts, README "Retention") ----
+  /** A settled case's file (read model, notices, registration, audit details): kept this long after the case ended, then anonymised. */
+  RETENTION_CASE_SETTLED_YEARS: z.coerce.number().int().min(1).max(100).default(30),
+  /** A rejected, withdrawn or terminated case's file: kept this long after the case ended, then anonymised. */
+  RETENTION_CASE_ENDED_YEARS: z.coerce.number().int().min(1).max(100).default(10),
+  /** Access records (查询留痕): whole days older than this are deleted; at least 180 in production. */
+  RETENTION_ACCESS_RECORD_DAYS: z.coerce.number().int().min(1).max(36_500).default(1095),
+  /** The Temporal namespace's retention of closed workflows' histories (the cluster, the dev server, docker-compose). */
+  TEMPORAL_HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** When the daily retention sweep runs (HH:MM, Asia/Shanghai). */
+  RETENTION_SWEEP_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day, HH:MM')
+    .default('02:30'),
+  /** Cases the sweep reads and anonymises per activity. */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
   // ---- the departments' registers (issue 14) ----
   /** How long a settled case waits for HR to complete the social-insurance transfer before supervisors are told (§25). */
   SOCIAL_INSURANCE_TRANSFER_DEADLINE_MS: durationMs.default(30 * 24 * 3600_000),
@@ -376,6 +393,8 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
     });
   }
   if (c.NODE_ENV === 'production') for (const issue of productionSecretIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+  for (const issue of retentionPeriodIssues(retentionPeriods(c), c.NODE_ENV === 'production'))
+    ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
   for (const issue of tlsFileIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
   if (c.WORKER_SHUTDOWN_FORCE_MS <= c.WORKER_SHUTDOWN_GRACE_MS) {
     ctx.addIssue({
@@ -384,6 +403,21 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
       message: 'must be longer than WORKER_SHUTDOWN_GRACE_MS (the worker gives up only after the grace period)',
     });
   }
+});
+/** The retention periods in force (domain/retention.ts). */
+export const retentionPeriods = (
+  c: Pick<
+    Config,
+    | 'RETENTION_CASE_SETTLED_YEARS'
+    | 'RETENTION_CASE_ENDED_YEARS'
+    | 'RETENTION_ACCESS_RECORD_DAYS'
+    | 'TEMPORAL_HISTORY_RETENTION_DAYS'
+  >,
+): RetentionPeriods => ({
+  caseFileSettledYears: c.RETENTION_CASE_SETTLED_YEARS,
+  caseFileEndedYears: c.RETENTION_CASE_ENDED_YEARS,
+  accessRecordDays: c.RETENTION_ACCESS_RECORD_DAYS,
+  temporalHistoryDays: c.TEMPORAL_HISTORY_RETENTION_DAYS,
 });
 export const CONFIG_KEYS = Object.keys(CONFIG_SCHEMA.shape) as (keyof Config)[];
 

@@ -5,6 +5,7 @@
 import { Schema, trusted, type Connection, type Model } from 'mongoose';
 import type { CaseState } from '../domain/case-state';
 import { TERMINAL_STATUSES } from '../domain/vocabulary';
+import { CASE_RETENTION_CLASSES, type CaseRetentionClass } from '../domain/retention';
 import { PERSONAL_KEYS, sealedFieldsPlugin } from './sealed-fields.plugin';
 
 export interface CaseDoc extends CaseState {
@@ -31,6 +32,9 @@ export interface CaseDoc extends CaseState {
   supplementDueAt: Date | null;
   lastProgressAt: string;
   lastProgressDate: Date;
+  /** Set once the case file passed its retention period and was anonymised (domain/retention.ts). */
+  anonymisedAt?: Date;
+  retentionClass?: CaseRetentionClass;
 }
 
 const caseSchema = new Schema<CaseDoc>(
@@ -67,6 +71,8 @@ const caseSchema = new Schema<CaseDoc>(
     childrenWaiting: { type: Number, default: 0 },
     schoolPlacements: { type: Schema.Types.Mixed },
     supplementDueAt: { type: Date, default: null },
+    anonymisedAt: { type: Date },
+    retentionClass: { type: String, enum: CASE_RETENTION_CLASSES },
   },
   { collection: 'cases', versionKey: false, minimize: false },
 );

@@ -14,7 +14,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/config';
+import { applyHistoryRetention } from '../temporal/namespace-retention';
 import { spawnManaged, stopAll, waitUntilReady } from './lib/processes';
 import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret';
 import { seedDemoCases } from './lib/demo-cases';
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
       visibilityDatabase: 'hukou_temporal_visibility',
       ports: clusterPortsAt(temporalPort),
       logFile: join(LOG_DIR, 'temporal.log'),
+      historyRetentionDays: config.TEMPORAL_HISTORY_RETENTION_DAYS,
     });
     // Its state is in PostgreSQL: starting it again after a crash loses nothing.
     keep({ name: 'temporal', first: t.proc, spawn: () => spawnTemporalCluster(t.options) });
@@ -132,6 +135,13 @@ async function main(): Promise<void> {
       logFile: join(LOG_DIR, 'temporal.log'),
     });
     keep({ name: 'temporal', first: t.proc, spawn: () => spawnTemporal(t.options) });
+    // The dev server makes its namespace with a retention of its own: set ours (README "Retention").
+    const conn = await Connection.connect({ address: t.address });
+    try {
+      await applyHistoryRetention(conn, config.TEMPORAL_NAMESPACE, config.TEMPORAL_HISTORY_RETENTION_DAYS);
+    } finally {
+      await conn.close();
+    }
     uiUrl = t.uiUrl;
     env.TEMPORAL_ADDRESS = t.address;
     // The supervisors' case pages link to the UI; its origin (either host name) may call the codec server.

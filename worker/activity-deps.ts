@@ -4,7 +4,7 @@ import type { ActivityDeps } from '../activities';
 import { createDepartmentSystemsClient } from '../activities/adapters/department-systems.client';
 import { createRegistersClient } from '../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../activities/notifications/renderer';
-import { departmentSystemsApiKey, type Config } from '../config/config';
+import { departmentSystemsApiKey, retentionPeriods, type Config } from '../config/config';
 import { roundSettings } from '../temporal/admission-rounds';
 import { createDeliveryDeps, type DeliveryConfig } from '../activities/notifications/delivery-deps';
 
@@ -22,6 +22,11 @@ export function createActivityDeps(
     | 'OFFICE_CLOSE'
     | 'PUBLIC_NOTICE_MS'
     | 'ROUND_CLOSE_AFTER_MS'
+    | 'RETENTION_CASE_SETTLED_YEARS'
+    | 'RETENTION_CASE_ENDED_YEARS'
+    | 'RETENTION_ACCESS_RECORD_DAYS'
+    | 'TEMPORAL_HISTORY_RETENTION_DAYS'
+    | 'RETENTION_BATCH_SIZE'
   > &
     DeliveryConfig,
 ): ActivityDeps {
@@ -40,5 +45,6 @@ export function createActivityDeps(
     rounds: roundSettings(config),
     contacts: delivery.contacts,
     delivery,
+    retention: { periods: retentionPeriods(config), batchSize: config.RETENTION_BATCH_SIZE },
   };
 }

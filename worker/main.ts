@@ -13,6 +13,7 @@ import { createActivityDeps } from './activity-deps';
 import { ensureRoundSchedules, roundSettings } from '../temporal/admission-rounds';
 import { createWorker } from './create-worker';
 import { ensureNoticeDispatchers } from '../temporal/notice-dispatchers';
+import { ensureRetentionSchedule } from '../temporal/retention-schedule';
 import { createWorkerMetrics } from './metrics';
 import { freeLoopbackAddress, serveWorkerMetrics } from './metrics-server';
 import { installTemporalRuntime } from './runtime';
@@ -70,6 +71,10 @@ async function main(): Promise<void> {
   // once per round date still ahead; a Schedule that exists is left alone, so every worker may.
   const scheduled = await ensureRoundSchedules({ client: temporal, ...roundSettings(config) });
   if (scheduled.length > 0) logger.info({ scheduled }, 'admission-round schedules created');
+  // The nightly retention sweep (issue 15 part 5): one Schedule per deployment, made or brought
+  // to the configured time by whichever worker starts.
+  const retention = await ensureRetentionSchedule(temporal, config);
+  logger.info({ ...retention, at: config.RETENTION_SWEEP_AT }, 'retention schedule in place');
   // The notice dispatchers (issue 14): one per channel, started once whichever worker comes first.
   if (config.NOTICE_DELIVERY) {
     const dispatchers = await ensureNoticeDispatchers({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });

@@ -5,3 +5,4 @@ export { bulkIntervention } from './bulk-intervention/bulk-intervention.workflow
 export { admissionRound, admissionRoundTrigger } from './admission-round/admission-round.workflow';
 export { noticeDispatcher } from './notice-dispatcher/notice-dispatcher.workflow';
 export { resealPersonalData } from './key-rotation/reseal-personal-data.workflow';
+export { retentionSweep } from './retention/retention-sweep.workflow';

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { CaseRoundInfo, CaseState, StepState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
+import { ANONYMISED } from '../../domain/retention';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
 import { Incident, incidentsOf } from './incidents';
 import { CASE_STATUSES, DEPARTMENTS, ROUTES, STEP_STATUSES, type Department } from '../../domain/vocabulary';
@@ -130,6 +131,10 @@ const CaseCore = {
   area: z.string(),
   submittedAt: z.string(),
   lastProgressAt: z.string(),
+  anonymisedAt: z.string().optional().meta({
+    description:
+      'Set once the case file passed its retention period (README "Retention"): names, ID numbers and contacts then read 已匿名',
+  }),
 };
 
 export const ApplicantCaseView = z
@@ -238,12 +243,13 @@ const persons = (c: CaseState, include: (relation: string, i: number) => boolean
     .filter(({ p, i }) => include(p.relation, i))
     .map(({ p }) => ({
       name: p.name,
-      idNumber: mask ? maskIdNumber(p.idNumber) : p.idNumber,
+      // An anonymised file holds the placeholder itself, which masking would turn into stars.
+      idNumber: mask && p.idNumber !== ANONYMISED ? maskIdNumber(p.idNumber) : p.idNumber,
       relation: p.relation,
       schoolLevel: p.schoolLevel,
     }));
 
-const core = (c: CaseState) => ({
+const core = (c: CaseState & { anonymisedAt?: Date | string }) => ({
   caseId: c.caseId,
   caseNumber: c.caseNumber,
   status: c.status,
@@ -251,6 +257,7 @@ const core = (c: CaseState) => ({
   area: c.application.district ?? c.application.town ?? '',
   submittedAt: c.submittedAt,
   lastProgressAt: c.lastProgressAt,
+  ...(c.anonymisedAt ? { anonymisedAt: new Date(c.anonymisedAt).toISOString() } : {}),
 });
 
 const outcome = (c: CaseState) =>

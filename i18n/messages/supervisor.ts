@@ -30,6 +30,8 @@ export const zhCN = {
   supCaseTitle: '案件 {caseNumber}（督办）',
   supCaseSummary: '案件概况',
   supApplicantUser: '申请人账号',
+  supAnonymised: '已匿名',
+  supAnonymisedNote: '案卷已过保管期限，个人信息已匿名化（{at}）；统计数据保留',
   supWorkflowId: '工作流编号',
   supTemporalLink: '在 Temporal 界面中查看',
   supSteps: '各部门环节',
@@ -137,6 +139,9 @@ export const en: Catalogue<typeof zhCN> = {
   supCaseTitle: 'Case {caseNumber} (supervision)',
   supCaseSummary: 'The case',
   supApplicantUser: 'Applicant account',
+  supAnonymised: 'Anonymised',
+  supAnonymisedNote:
+    'The case file passed its retention period and its personal data were anonymised ({at}); its statistics are kept',
   supWorkflowId: 'Workflow id',
   supTemporalLink: 'Open in the Temporal UI',
   supSteps: 'Department steps',

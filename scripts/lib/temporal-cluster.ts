@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
+import { applyHistoryRetention, DAY_MS } from '../../temporal/namespace-retention';
 import { temporal } from '@temporalio/proto';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { portIsOpen, spawnManaged, waitUntilReady, type ManagedProcess } from './processes';
@@ -173,6 +174,8 @@ export interface TemporalClusterOptions {
   ports: ClusterPorts;
   logFile: string;
   namespace?: string;
+  /** Closed workflows' histories are kept this long (TEMPORAL_HISTORY_RETENTION_DAYS; default 30). */
+  historyRetentionDays?: number;
   echo?: boolean;
 }
 
@@ -242,7 +245,7 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
     await waitUntilReady(
       proc,
       () =>
-        prepareNamespace(address, namespace).catch((err: unknown) => {
+        prepareNamespace(address, namespace, opts.historyRetentionDays).catch((err: unknown) => {
           lastError = err;
           throw err;
         }),
@@ -291,7 +294,6 @@ export function spawnTemporalCluster(opts: TemporalClusterOptions): ManagedProce
 
 // gRPC status codes (@grpc/grpc-js `status`), as the client's service errors carry them.
 const ALREADY_EXISTS = 6;
-const RETENTION = '30 days'; // closed cases' histories stay readable for a month
 
 /** The Temporal CLI's `--type` names → the API's IndexedValueType. */
 const INDEXED_VALUE_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
@@ -310,17 +312,19 @@ const INDEXED_VALUE_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType
  * them: a visibility query on CaseStatus is refused until its namespace cache has the aliases.
  * Throws while any of it is not there yet; the caller polls.
  */
-export async function prepareNamespace(address: string, namespace: string): Promise<boolean> {
+export async function prepareNamespace(address: string, namespace: string, retentionDays = 30): Promise<boolean> {
   const conn = await Connection.connect({ address, connectTimeout: 2000 });
   try {
     await conn.workflowService.getSystemInfo({});
     try {
       await conn.workflowService.registerNamespace({
         namespace,
-        workflowExecutionRetentionPeriod: msToTs(RETENTION),
+        workflowExecutionRetentionPeriod: msToTs(retentionDays * DAY_MS),
       });
     } catch (err) {
       if ((err as { code?: number }).code !== ALREADY_EXISTS) throw err;
+      // Made before: brought to the configured retention (README "Retention").
+      await applyHistoryRetention(conn, namespace, retentionDays);
     }
     const existing = await conn.operatorService.listSearchAttributes({ namespace });
     const missing = CASE_SEARCH_ATTRIBUTES.filter((k) => !(k.name in (existing.customAttributes ?? {})));

@@ -359,6 +359,11 @@ const MATRIX: Record<string, Entry> = {
     call: (fx) => ({ path: `/api/v1/access-records?caseId=${fx.caseId}` }),
     expect: { ...onlySupervisor(200), auditor: 200 },
   },
+  // Issue 15 part 5: the retention runs, for supervisors and auditors.
+  'GET /api/v1/retention-runs': {
+    call: () => ({ path: '/api/v1/retention-runs' }),
+    expect: { ...onlySupervisor(200), auditor: 200 },
+  },
   // Issue 15: the Temporal UI's codec server, for supervisors and operators (an empty batch decodes to an empty batch).
   'POST /codec/decode': {
     call: () => ({ path: '/codec/decode', body: { payloads: [] } }),

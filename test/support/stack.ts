@@ -17,7 +17,7 @@ import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import { createApp } from '../../api/app';
 import { mintToken, type TokenClaims } from '../../api/auth/identity';
 import { cityWideUnlessScoped } from '../../scripts/lib/dev-token-claims';
-import { loadConfig, type Config } from '../../config/config';
+import { loadConfig, retentionPeriods, type Config } from '../../config/config';
 import { createLogger, type Logger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { createSimulatorApp } from '../../tools/simulator/app';
@@ -191,6 +191,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
     temporal: client,
     rounds: roundSettings(config),
+    retention: { periods: retentionPeriods(config), batchSize: config.RETENTION_BATCH_SIZE },
   };
   const workerMetrics = opts.workerMetrics ? createWorkerMetrics(mongo) : undefined;
   const newWorker = () =>

@@ -18,6 +18,7 @@ import { viewCaseAsSupervisor } from '../../../app/queries/view-case';
 import { compensationLedger } from '../../../app/views/compensation-ledger';
 import { isOpenStep, SUPERVISOR_ACTIONS, type SupervisorAction } from '../../../domain/case-rules';
 import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
+import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
@@ -139,6 +140,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
       refusal: extras.refusal,
       backLink: { href: '/supervisor/stuck', text: tr(req, 'stuckTitle') },
       c: view,
+      ...(view.anonymisedAt ? { anonymisedAtText: shanghaiDateTime(view.anonymisedAt, locale) } : {}),
       workflowId,
       temporalHref,
       steps: view.steps.map((s) => ({

@@ -38,14 +38,22 @@ describe('bench CPU accounting', () => {
     'when a child spins for a while, then the meter gives it that CPU time and the waiting bench process little',
     { skip: !existsSync('/proc/self/stat') },
     async () => {
-      // Spins 400 ms, then stays alive (idle) until killed, so its tree is still there at stop().
+      // Spins until it has used 400 ms of CPU (not of wall time: on a loaded machine 400 ms of
+      // wall time may get far less CPU), says so, then stays alive (idle) until killed, so its
+      // tree is still there at stop().
       const child = spawn(process.execPath, [
         '-e',
-        'const end = Date.now() + 400; while (Date.now() < end); setTimeout(() => {}, 60000);',
+        'while (process.cpuUsage().user < 400_000); process.stdout.write("spun\\n"); setTimeout(() => {}, 60000);',
       ]);
       try {
         const meter = startCpuMeter({ child: { pid: child.pid }, bench: { self: true }, gone: { pid: undefined } });
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await new Promise<void>((resolve, reject) => {
+          const bound = setTimeout(() => reject(new Error('the child did not spin 400 ms of CPU within 60 s')), 60_000);
+          child.stdout.once('data', () => {
+            clearTimeout(bound);
+            resolve();
+          });
+        });
         const cpu = meter.stop();
         assert.ok(cpu.child! >= 0.3, `child ${cpu.child}`);
         assert.ok(cpu.bench! >= 0 && cpu.bench! < 0.3, `bench ${cpu.bench}`);

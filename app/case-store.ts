@@ -5,6 +5,7 @@
  * exactly like a missing case.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Area } from '../domain/capacity';
 import type { CaseState } from '../domain/case-state';
 import { caseModel, type CaseDoc } from '../models/case.model';
 import { caseStatusQuery, settlementCaseWorkflowId } from '../workflows/settlement-case/messages';
@@ -20,7 +21,11 @@ export async function loadCase(deps: AppDeps, caseId: string): Promise<LoadedCas
   const doc = await caseModel(deps.mongo).findById(caseId).lean();
   // Documents projected before caseId was stored carry it only as _id.
   if (doc) return { ...doc, caseId: doc._id };
-  // Submitted a moment ago: the first projection may still be on its way.
+  return liveCase(deps, caseId);
+}
+
+/** Submitted a moment ago: the first projection may still be on its way, so the workflow answers. */
+async function liveCase(deps: AppDeps, caseId: string): Promise<LoadedCase | undefined> {
   try {
     return await withTemporalDeadline(deps, () =>
       deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId)).query(caseStatusQuery),
@@ -52,6 +57,30 @@ export async function scopedCase(deps: AppDeps, actor: OfficerActor, caseId: str
   const c = await loadCase(deps, caseId);
   if (!c || !inScope(actor.scope, caseArea(c))) throw noSuchCase();
   return c;
+}
+
+/** What an officer's command needs of a case before the workflow decides: where it is and its route. */
+export interface CaseRef {
+  caseId: string;
+  route: CaseState['application']['route'];
+  /** The read model's `area`: district (points route) or town (town route). */
+  area: string;
+}
+
+/**
+ * scopedCase for a command whose answer comes from the workflow (decide, claim, release, place a
+ * child): the same refusal, but only the case's route and area are read. The rest of the document
+ * — the sealed personal fields above all — is neither fetched nor opened: the workflow's
+ * validator checks the step, and the answer is made from what the Update returns.
+ */
+export async function scopedCaseRef(deps: AppDeps, actor: OfficerActor, caseId: string): Promise<CaseRef> {
+  const doc = await caseModel(deps.mongo).findById(caseId).select({ route: 1, area: 1 }).lean();
+  const live = doc ? undefined : await liveCase(deps, caseId);
+  const ref: CaseRef | undefined = doc
+    ? { caseId, route: doc.route, area: doc.area }
+    : live && { caseId, route: live.application.route, area: caseArea(live) ?? '' };
+  if (!ref || !inScope(actor.scope, (ref.area || undefined) as Area | undefined)) throw noSuchCase();
+  return ref;
 }
 
 /** A case in the officer's scope with a step of their department; one without is no case of theirs. */

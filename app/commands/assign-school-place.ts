@@ -2,7 +2,7 @@
 import type { SchoolPlacement } from '../../domain/case-state';
 import { assignSchoolPlaceUpdate } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
-import { scopedCase } from '../case-store';
+import { scopedCaseRef } from '../case-store';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { updateCase } from '../workflow-calls';
@@ -20,7 +20,7 @@ export interface AssignSchoolPlaceInput {
 export async function assignSchoolPlace(deps: AppDeps, input: AssignSchoolPlaceInput): Promise<SchoolPlacement> {
   const { actor, caseId, personIndex, requestId, school, note } = input;
   if (actor.department !== 'education') throw new AppError('forbidden', 'wrong-department', 'Education officers only');
-  await scopedCase(deps, actor, caseId);
+  await scopedCaseRef(deps, actor, caseId);
   return updateCase(deps, caseId, assignSchoolPlaceUpdate, {
     updateId: `place:${personIndex}:${requestId}`,
     args: [

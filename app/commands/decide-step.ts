@@ -7,7 +7,7 @@
 import { OFFICER_REASONS, reasonApplies } from '../../domain/codes';
 import { decideUpdate, settlementCaseWorkflowId, type DecideInput } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
-import { scopedCase } from '../case-store';
+import { scopedCaseRef } from '../case-store';
 import { officerStepUpdate } from './officer-step-update';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
@@ -35,8 +35,7 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
 
   // A made-up case id, or another district's case, is "no such case" before anything is audited:
   // audit lines belong to real cases, and an officer out of scope must not learn that it exists.
-  const current = await scopedCase(deps, actor, caseId);
-  const route = current.application.route;
+  const { route } = await scopedCaseRef(deps, actor, caseId);
   if (request.reasonCode && !reasonApplies(route, department, request.reasonCode)) {
     const allowed = OFFICER_REASONS[route][department];
     throw new AppError(
@@ -56,7 +55,7 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
     throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot decide the ${department} step`);
   }
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
-  return officerStepUpdate(deps, current, actor.department, refused, () =>
+  return officerStepUpdate(deps, refused, () =>
     handle.executeUpdate(decideUpdate, {
       updateId: `decide:${actor.department}:${requestId}`,
       args: [{ ...request, officerDepartment: actor.department, officerId: actor.sub }],

@@ -2,20 +2,16 @@
  * What every officer's Update on a step shares (decide, claim, release): the call within the
  * API's Temporal deadline, a refusal audited and turned into an AppError, and the answer — the
  * step as the workflow now holds it, as the officer may see it (the read model may lag). The
- * answer is made from the workflow's step and the case the caller loaded before the Update: the
- * officer's view of a step depends on nothing else, so the case is not read a second time.
+ * officer's view of their own step depends on the step alone, so the answer needs nothing of the
+ * case beyond what the Update returns: the caller reads only what it checks (scopedCaseRef).
  */
 import type { StepState } from '../../domain/case-state';
-import type { Department } from '../../domain/vocabulary';
-import type { LoadedCase } from '../case-store';
 import type { AppDeps } from '../deps';
-import { officerView, type OfficerCaseView } from '../views/case-views';
+import { officerStepView, type OfficerCaseView } from '../views/case-views';
 import { sendUpdate, workflowRefusal } from '../workflow-calls';
 
 export async function officerStepUpdate(
   deps: AppDeps,
-  loaded: LoadedCase,
-  department: Department,
   refused: (why: string) => Promise<void>,
   update: () => Promise<StepState>,
 ): Promise<OfficerCaseView['step']> {
@@ -28,5 +24,5 @@ export async function officerStepUpdate(
     await refused(refusal.code);
     throw refusal;
   }
-  return officerView({ ...loaded, steps: { ...loaded.steps, [department]: step } }, department).step;
+  return officerStepView(step);
 }

@@ -6,7 +6,7 @@
 import type { Department } from '../../domain/vocabulary';
 import { claimStepUpdate, releaseStepUpdate, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
-import { scopedCase } from '../case-store';
+import { scopedCaseRef } from '../case-store';
 import { officerStepUpdate } from './officer-step-update';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
@@ -45,13 +45,13 @@ export async function changeStepHold(
 
   // A made-up case id, or another district's case, is "no such case" before anything is audited:
   // audit lines belong to real cases, and an officer out of scope must not learn that it exists.
-  const current = await scopedCase(deps, actor, caseId);
+  await scopedCaseRef(deps, actor, caseId);
   if (department !== actor.department) {
     await refused('wrong_department');
     throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot ${kind} the ${department} step`);
   }
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
-  return officerStepUpdate(deps, current, department, refused, () =>
+  return officerStepUpdate(deps, refused, () =>
     handle.executeUpdate(UPDATES[kind], {
       updateId: `${kind}:${actor.department}:${requestId}`,
       args: [

@@ -289,6 +289,11 @@ export function applicantSummary(c: CaseState): ApplicantCaseSummary {
   return ApplicantCaseSummary.parse(core(c));
 }
 
+/** The officer's own step alone, exactly as officerView shows it (its `step`). */
+export function officerStepView(s: StepState): OfficerCaseView['step'] {
+  return OfficerOwnStep.parse(officerStep(s));
+}
+
 /** An officer sees their department's step and only the people that step concerns. */
 export function officerView(c: CaseState, department: Department): OfficerCaseView {
   const step = c.steps[department]!;

@@ -253,6 +253,45 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     assert.match(metrics.text, /officer_decisions_total\{department="hrss",decision="request_supplement"\} 1/);
   });
 
+  it('when an officer decides, then the case is read for its route and area alone (no personal field fetched) and the answer is the step as the case view shows it', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+    /** The projection of every read of this case's read-model document while the decision runs. */
+    const reads: unknown[] = [];
+    stack.mongo.set(
+      'debug',
+      (collection: string, method: string, filter?: { _id?: unknown }, options?: { projection?: unknown }) => {
+        if (collection === 'cases' && method === 'findOne' && filter?._id === caseId) reads.push(options?.projection);
+      },
+    );
+
+    // Act
+    let decided: Awaited<ReturnType<typeof decideViaApi>>;
+    try {
+      decided = await decideViaApi(stack, officer('police'), caseId, 'police', { decision: 'approve', internalNote: 'ok' });
+    } finally {
+      stack.mongo.set('debug', false);
+    }
+    await waitForStep(stack, caseId, 'police', 'approved');
+    const view = await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', officer('police'))
+      .expect(200);
+
+    // Assert
+    assert.ok(
+      reads.some((p) => JSON.stringify(p) === JSON.stringify({ route: 1, area: 1 })),
+      `the decision reads route and area: ${JSON.stringify(reads)}`,
+    );
+    assert.ok(
+      reads.every((p) => p !== undefined),
+      `no read of the whole document (its sealed fields) during the decision: ${JSON.stringify(reads)}`,
+    );
+    assert.equal(decided.step.status, 'approved');
+    assert.deepEqual(decided.step, view.body.step, 'the answer is the step as the officer’s case view shows it');
+  });
+
   it('when a decision is incomplete, the step is not awaiting one, or the case is unknown, then the answer is 400, 409 or 404', async () => {
     // Arrange
     const caseId = await submitCase(stack, t.applicant, townBody());

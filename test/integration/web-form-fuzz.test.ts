@@ -12,9 +12,10 @@
  * - a refusal is an HTML page with a heading; a 400 lists its errors, each linking to a field
  *   that is on the page;
  * - a refused submission stores nothing (no case, no idempotency key, no audit line by its sender);
- * - an applicant (or a visitor) never sees another applicant's name, ID number or phone.
+ * - an applicant (or a visitor) never sees another applicant's name, ID number or phone, nor an
+ *   officer of another district anybody's.
  *
- * WEB_FUZZ_RUNS (default 300, about a minute on a busy 2-core machine) sets how many posts a run tries, FUZZ_SEED replays a run: both are
+ * WEB_FUZZ_RUNS (default 250, under a minute on a busy 2-core machine) sets how many posts a run tries, FUZZ_SEED replays a run: both are
  * printed, and a failure prints the shrunk request.
  */
 import assert from 'node:assert/strict';
@@ -38,7 +39,7 @@ import { signInOverHttp, type WebSession } from '../support/web-http';
 import { eventually } from '../support/stack';
 import { DEMO_PASSWORDS, startWebStack, type WebStack } from '../support/web-stack';
 
-const RUNS = Number(process.env.WEB_FUZZ_RUNS ?? '300');
+const RUNS = Number(process.env.WEB_FUZZ_RUNS ?? '250');
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 
 /** The signed-in applicant (demo account `newcomer`) and someone else, whose data must never reach them. */
@@ -47,10 +48,12 @@ const OWN_PERSON = { idNumber: freshIdNumber(), name: '司马网页', phone: '13
 const OTHER_PERSON = { idNumber: freshIdNumber(), name: '欧阳网泄', phone: '13987654321' };
 const OBJECTION_ID = '0123456789abcdef0123456789abcdef';
 
-type Who = 'nobody' | 'applicant' | 'police' | 'housing' | 'education' | 'supervisor' | 'auditor';
+/** `police-yanta` acts in Yanta district only: the fixture cases (Huyi town) are not theirs to see. */
+type Who = 'nobody' | 'applicant' | 'police' | 'police-yanta' | 'housing' | 'education' | 'supervisor' | 'auditor';
 const ACCOUNTS: Record<Exclude<Who, 'nobody'>, [string, string]> = {
   applicant: ['newcomer', DEMO_PASSWORDS.applicant],
   police: ['police', DEMO_PASSWORDS.officer],
+  'police-yanta': ['police-yanta', DEMO_PASSWORDS.officer],
   housing: ['housing', DEMO_PASSWORDS.officer],
   education: ['education', DEMO_PASSWORDS.officer],
   supervisor: ['supervisor', DEMO_PASSWORDS.supervisor],
@@ -59,6 +62,7 @@ const ACCOUNTS: Record<Exclude<Who, 'nobody'>, [string, string]> = {
 const SUBS: Record<Exclude<Who, 'nobody'>, string> = {
   applicant: APPLICANT_SUB,
   police: 'officer-police-1',
+  'police-yanta': 'officer-police-yanta',
   housing: 'officer-housing-1',
   education: 'officer-education-1',
   supervisor: 'supervisor-1',
@@ -88,19 +92,30 @@ interface FormSpec {
   answersWithPage?: boolean;
   roles: Who[];
   path: Arbitrary<string>;
+  /** Genuine values: posted as they are, the form is valid (whether the case's state allows it is another matter). */
   fields: Arbitrary<Array<[string, string]>>;
+  /**
+   * The ids a 400 must name when `field` alone was spoiled (undefined: a hidden field, or a form
+   * whose validity depends on the case, so no one field is to blame).
+   */
+  namedBy?: (field: string, pairs: Array<[string, string]>) => RegExp | undefined;
 }
 
 /** A valid ID number made from a number (seeded runs make the same ones). */
-const idNumberArb = fc.integer({ min: 0, max: 9_999_999 }).map((n) => {
+const idNumberArb = fc.noBias(fc.integer({ min: 0, max: 9_999_999 })).map((n) => {
   const first17 = `61011319${String(70 + (n % 30))}${String((Math.floor(n / 30) % 12) + 1).padStart(2, '0')}${String((Math.floor(n / 360) % 28) + 1).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
   return first17 + computeCheckDigit(first17);
 });
 const text = (...samples: string[]) =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...samples) },
-    { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 40 }).filter((t) => t.trim().length > 0) },
   );
+/** A field's own id, or the ids given for it. */
+const byName =
+  (ids: Record<string, RegExp> = {}, hidden: string[] = ['requestId']) =>
+  (field: string): RegExp | undefined =>
+    hidden.includes(field) ? undefined : (ids[field] ?? new RegExp(`^${field.replace(/[^\w-]/g, '\\$&')}$`));
 const uuidArb = fc.uuid();
 
 type Pairs = Array<[string, string]>;
@@ -140,7 +155,7 @@ function formSpecs(fx: Fixtures): FormSpec[] {
   );
   const requestId: [string, Arbitrary<string>] = ['requestId', uuidArb];
   const note = text('材料已核对，申请人电话确认', 'checked with the applicant');
-  const officers: Who[] = ['police', 'housing', 'education'];
+  const officers: Who[] = ['police', 'police-yanta', 'housing', 'education'];
   // A route and a place that go together (a mismatch is one of the mutations' jobs).
   const routeAndArea = fc.oneof(
     fc.constantFrom(...TOWNS).map((a): Pairs => [
@@ -185,10 +200,12 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       name: 'apply',
       roles: ['applicant'],
       path: fc.constant('/applicant/apply'),
+      // A route that no longer matches the place is the place's error.
+      namedBy: byName({ route: /^(route|area)$/ }),
       fields: fieldsOf(
         requestId,
         routeAndArea,
-        ['applicant-name', text('王小明', '𠀀明', 'Ouyang Xiu')],
+        ['applicant-name', fc.constantFrom('王小明', '𠀀明', 'Ouyang Xiu', '买买提·艾力')],
         ['applicant-idNumber', idNumberArb],
         ['contact-phone', fc.integer({ min: 0, max: 99_999_999 }).map((n) => `139${String(n).padStart(8, '0')}`)],
         ['contact-email', fc.constantFrom('', 'a@example.cn')],
@@ -200,12 +217,14 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       name: 'withdraw',
       roles: ['applicant'],
       path: ownCaseId.map((c) => `/applicant/cases/${c}/withdraw`),
+      namedBy: byName(),
       fields: fieldsOf(requestId, ['note', note]),
     },
     {
       name: 'supplement',
       roles: ['applicant'],
       path: fc.tuple(caseIdOf(fx.ownCase), department).map(([c, d]) => `/applicant/cases/${c}/supplement/${d}`),
+      namedBy: byName(),
       fields: fieldsOf(
         requestId,
         ['supplement-police-0-reference', text('居住证 610113-2026-001')],
@@ -232,12 +251,17 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       path: fc
         .tuple(workedCaseId, fc.constantFrom('1', '2', '0', '21', '-1', '1e3', '%F0%A0%80%80'))
         .map(([c, i]) => `/officer/cases/${c}/children/${i}/school-place`),
+      namedBy: byName({ school: /^school-/ }),
       fields: fieldsOf(requestId, ['school', text('西安市雁塔区第一小学')]),
     },
     {
       name: 'intervene',
       roles: ['supervisor'],
       path: workedCaseId.map((c) => `/supervisor/cases/${c}/actions`),
+      namedBy: (field, pairs) => {
+        const action = pairs.find(([k]) => k === 'action')?.[1];
+        return field === 'action' || field === 'requestId' || field === 'unit' ? undefined : new RegExp(`^${action}-${field}$`);
+      },
       fields: fieldsOf(
         requestId,
         ['action', fc.constantFrom(...SUPERVISOR_ACTIONS)],
@@ -253,6 +277,7 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       answersWithPage: true,
       roles: ['supervisor'],
       path: workedCaseId.map((c) => `/supervisor/cases/${c}/termination`),
+      namedBy: byName({ note: /^terminate-note$/ }, ['requestId', 'step']),
       // A confirmed termination ends a case for the rest of the run: rarely.
       fields: fieldsOf(requestId, ['note', note], ['step', fc.constantFrom('', '', '', '', '', '', '', 'confirm')]),
     },
@@ -260,6 +285,7 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       name: 'notice-service',
       roles: ['supervisor'],
       path: caseIdOf(fx.otherCase).map((c) => `/supervisor/cases/${c}/notices/service`),
+      namedBy: byName({ method: /^service-\d+-method$/, servedAt: /^service-\d+-at$/, note: /^service-\d+-note$/ }, ['noticeId']),
       fields: fieldsOf(
         ['noticeId', fc.oneof({ weight: 4, arbitrary: fc.constant(fx.failedNoticeId) }, { weight: 1, arbitrary: uuidArb })],
         ['method', fc.constantFrom('post', 'in_person')],
@@ -281,6 +307,7 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       name: 'bulk',
       roles: ['supervisor'],
       path: fc.constant('/supervisor/bulk'),
+      namedBy: byName({ caseIds: /^cases$/ }, ['requestId', 'reason', 'department', 'action', 'unit']),
       fields: fieldsOf(
         requestId,
         ['reason', fc.constantFrom('overdue', 'failed_check')],
@@ -297,6 +324,7 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       name: 'close-round',
       roles: ['supervisor'],
       path: roundId.map((r) => `/supervisor/rounds/${r}/close`),
+      namedBy: byName({ reason: /^close-reason$/ }),
       fields: fieldsOf(requestId, ['reason', text('指标提前用完，经局务会研究提前截止')]),
     },
     {
@@ -305,12 +333,14 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       path: fc
         .tuple(roundId, fc.constantFrom(OBJECTION_ID, 'ffffffffffffffffffffffffffffffff', 'x'))
         .map(([r, o]) => `/supervisor/rounds/${r}/objections/${o}/resolution`),
+      namedBy: byName({ outcome: /^objection-\w+-outcome$/, note: /^objection-\w+-note$/ }),
       fields: fieldsOf(requestId, ['outcome', fc.constantFrom('upheld', 'dismissed')], ['note', note]),
     },
     {
       name: 'objection',
       roles: ['applicant', 'police', 'supervisor', 'auditor'],
       path: roundId.map((r) => `/rounds/${r}/objections`),
+      namedBy: byName({}, ['requestId', 'entryId']),
       fields: fieldsOf(
         requestId,
         ['entryId', fc.constantFrom('beilin-1', 'beilin-2', 'beilin-3', 'lianhu-1')],
@@ -470,6 +500,14 @@ function bodyOf(csrf: Array<[string, string]>, pairs: Array<[string, string]>, m
     .map(([k, v]) => `${enc(k)}=${enc(expand(v))}`)
     .concat(raw)
     .join('&');
+}
+
+/** The genuine field a post spoiled, when it spoiled exactly one (its value, its name or its presence). */
+function spoiledField(pairs: Array<[string, string]>, mutations: FormMutation[]): string | undefined {
+  if (mutations.length !== 1 || pairs.length === 0) return undefined;
+  const m = mutations[0]!;
+  if (m.kind !== 'replace' && m.kind !== 'delete' && m.kind !== 'duplicate' && m.kind !== 'bracket') return undefined;
+  return pairs[m.pick % pairs.length]![0];
 }
 
 /** The fields a page's error summary links to (`href='#id'`), when it has one. */
@@ -701,6 +739,20 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
       assert.equal(unknown.status, 404);
     });
 
+    it('when an application names a notice language the form does not offer, then that select is named, not the phone', async () => {
+      const res = await send('applicant', '/applicant/apply', [
+        ['route', 'town'],
+        ['area', 'huyi'],
+        ['applicant-name', '王小明'],
+        ['applicant-idNumber', freshIdNumber()],
+        ['contact-phone', '13912345678'],
+        ['contact-locale', 'fr'],
+      ]);
+      assert.equal(res.status, 400);
+      assertNames(res.html, /^contact-locale$/);
+      assert.deepEqual(summaryLinks(res.html), ['contact-locale']);
+    });
+
     it('when an applicant withdraws an ended case with a note too long, then the page says it cannot be withdrawn (409)', async () => {
       const res = await send('applicant', `/applicant/cases/${fx.endedCase}/withdraw`, [['note', 'x'.repeat(600)]]);
       assert.equal(res.status, 409);
@@ -714,6 +766,7 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
     const statuses = new Map<number, number>();
     const perForm = new Map<string, Map<number, number>>();
     const msPerForm = new Map<string, number>();
+    const usedIdNumbers = new Set<string>();
     let tried = 0;
 
     const postArb = fc.integer({ min: 0, max: specs.length - 1 }).chain((i) => {
@@ -792,6 +845,8 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
           const location = res.headers.get('location') ?? '';
           assert.match(location, /^\/(?![/\\])/, `a redirect away from the pages: ${location} ${what}`);
           if (/^\/supervisor\/bulk\/[^/]+$/.test(location)) await bulkFinished(location, session!);
+          // A person in an open case cannot apply again (§8): a later post with their number is refused for it.
+          if (spec.name === 'apply') for (const [k, v] of p.pairs) if (/idNumber$/.test(k)) usedIdNumbers.add(v);
           await settle(p.who);
           msPerForm.set(spec.name, (msPerForm.get(spec.name) ?? 0) + Date.now() - started);
         } else if (res.status >= 400) {
@@ -803,6 +858,16 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
             assert.ok(links?.length, `a 400 that names no field: ${what}`);
             for (const id of links)
               assert.ok(hasElementWithId(html, id), `a 400 naming field #${id}, which is not on the page: ${what}`);
+            // One genuine field spoiled, the rest as a person would send them: that field is the one named.
+            const spoiled = spoiledField(p.pairs, p.mutations);
+            const named =
+              spoiled !== undefined && p.csrf === 'ok' && p.type === 'form' ? spec.namedBy?.(spoiled, p.pairs) : undefined;
+            const reused = spec.name === 'apply' && p.pairs.some(([k, v]) => /idNumber$/.test(k) && usedIdNumbers.has(v));
+            if (named && !reused)
+              assert.ok(
+                links.some((id) => named.test(id)),
+                `a 400 after spoiling ${spoiled} names ${links.join(', ')} instead: ${what}`,
+              );
           }
           // A refusal by the case's state (409, 422) is audited as a refused attempt by design.
           if (res.status !== 409 && res.status !== 422) {
@@ -813,9 +878,9 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
           for (const secret of [OTHER_PERSON.idNumber, OTHER_PERSON.name, OTHER_PERSON.phone])
             assert.ok(!html.includes(secret), `another applicant's data leaked: ${what}`);
         }
-        if (p.who === 'nobody') {
-          for (const secret of [OWN_PERSON.idNumber, OWN_PERSON.name, OWN_PERSON.phone])
-            assert.ok(!html.includes(secret), `an applicant's data leaked to a visitor: ${what}`);
+        if (p.who === 'nobody' || p.who === 'police-yanta') {
+          for (const secret of [OWN_PERSON.idNumber, OWN_PERSON.name, OWN_PERSON.phone, OTHER_PERSON.idNumber, OTHER_PERSON.name])
+            assert.ok(!html.includes(secret), `an applicant's data leaked to ${p.who}: ${what}`);
         }
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },

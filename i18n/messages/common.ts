@@ -43,6 +43,7 @@ export const zhCN = {
   formRefusedTitle: '表单无法提交',
   formTooLargeText: '提交的内容过多（字段过长或过多）。请缩短填写的内容后重试。',
   formUnreadableText: '提交的表单无法读取。请返回上一页，刷新后重新填写提交。',
+  formNulText: '提交的内容（{fields}）含有无法保存的控制字符 U+0000。请检查填写的内容后重新提交。',
   signInFailedTitle: '登录未完成',
   signInFailedText: '登录没有完成或已被取消。您可以重新登录。',
   signInNotConfigured: '本服务尚未配置统一身份认证（WEB_OIDC_ISSUER）。',
@@ -114,6 +115,8 @@ export const en: Catalogue<typeof zhCN> = {
   formRefusedTitle: 'The form could not be sent',
   formTooLargeText: 'Too much was sent (a field too long, or too many fields). Shorten what you entered and try again.',
   formUnreadableText: 'The form that was sent could not be read. Go back, reload the page, fill it in and send it again.',
+  formNulText:
+    'What was sent ({fields}) contains the control character U+0000, which cannot be kept. Check what you entered and send it again.',
   signInFailedTitle: 'Sign-in not completed',
   signInFailedText: 'Sign-in was not completed or was cancelled. You can sign in again.',
   signInNotConfigured: 'Sign-in is not configured for this service (WEB_OIDC_ISSUER).',

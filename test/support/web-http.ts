@@ -66,8 +66,22 @@ export async function signInOverHttp(web: WebStack, username: string, password: 
   }
   if (!home) throw new Error(`sign-in as ${username} never came back to the pages`);
   const cookie = appJar.header();
-  const homePage = await fetch(home, { headers: { cookie }, redirect: 'manual' });
-  const csrf = csrfOf(await homePage.text());
-  if (!csrf) throw new Error(`no CSRF token on ${home} for ${username} (status ${homePage.status})`);
-  return { username, cookie, csrf };
+  // The token is made on the first page and kept in the session, whose save may land after the
+  // page has been sent (and two early saves in either order): a token counts once a post with it
+  // passes the CSRF check — to a path that is no page, so the post does nothing but answer 404.
+  for (let tries = 0; tries < 20; tries++) {
+    const page = await fetch(home, { headers: { cookie }, redirect: 'manual' });
+    const csrf = csrfOf(await page.text());
+    if (!csrf) throw new Error(`no CSRF token on ${home} for ${username} (status ${page.status})`);
+    await new Promise((r) => setTimeout(r, 50 * tries));
+    const probe = await fetch(`${web.baseUrl}/auth/csrf-probe`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
+      redirect: 'manual',
+    });
+    await probe.text();
+    if (probe.status === 404) return { username, cookie, csrf };
+  }
+  throw new Error(`the CSRF token of ${username}'s session never settled`);
 }

@@ -4,6 +4,8 @@ import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { createTokenVerifier } from '../app/access-token';
+import { AppError } from '../app/errors';
+import { nulPaths } from '../app/nul-characters';
 import { createAuthenticator } from './auth/identity';
 import { codecRouter, registerCodecRoutes } from './codec/codec.router';
 import type { ApiDeps } from './deps';
@@ -41,6 +43,20 @@ const requireJson: RequestHandler = (req, _res, next) => {
   if (hasBody && !req.is('application/json'))
     throw new HttpProblem(415, 'unsupported-media-type', 'Request bodies must be application/json');
   next();
+};
+
+/** A body with U+0000 in a string is refused before any handler: the store cannot keep it (app/nul-characters.ts). */
+const refuseNul: RequestHandler = (req, _res, next) => {
+  const paths = nulPaths(req.body);
+  if (paths.length === 0) return next();
+  next(
+    new AppError(
+      'invalid',
+      'validation-error',
+      'Text may not contain the character U+0000',
+      paths.map((path) => ({ path, message: 'contains U+0000 (NUL)' })),
+    ),
+  );
 };
 
 export function createApp(deps: ApiDeps): Express {
@@ -110,6 +126,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/codec', codecRouter(deps, { session: web.session, verifyToken: createTokenVerifier(authOptions) }));
   app.use(requireJson);
   app.use(express.json({ limit: `${config.API_BODY_LIMIT_KB}kb`, strict: true, verify: keepRawBody }));
+  app.use(refuseNul);
 
   const registry = createRegistry();
   registerOperationalRoutes(registry);

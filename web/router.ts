@@ -15,6 +15,7 @@ import { csrfSync } from 'csrf-sync';
 import helmet from 'helmet';
 import type { AppDeps } from '../app/deps';
 import { createTokenVerifier } from '../app/access-token';
+import { nulPaths } from '../app/nul-characters';
 import { accessRecordPages } from './pages/access-records.pages';
 import { applicantPages } from './pages/applicant.pages';
 import { homePages } from './pages/home.pages';
@@ -125,6 +126,12 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   router.use(sessions);
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   router.use(csrfSynchronisedProtection);
+  // U+0000 in a field: typed by nobody, kept by no store of ours (app/nul-characters.ts).
+  router.use((req, res, next) => {
+    const fields = nulPaths(req.body).map((p) => p.slice(1).split('/')[0]);
+    if (fields.length === 0) return next();
+    showMessage(req, res, 400, 'formRefusedTitle', ['formNulText'], undefined, { fields: [...new Set(fields)].join(', ') });
+  });
 
   router.get('/lang/:locale', (req, res) => {
     const locale = req.params.locale;

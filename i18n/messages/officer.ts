@@ -126,6 +126,7 @@ export const zhCN = {
   officerPlace: '安排学位',
   officerPlaced: '已为案件 {caseNumber} 的随迁子女安排学位：{school}。',
   officerErrSchool: '请填写学校或幼儿园名称，不超过 {max} 字',
+  officerErrNotWaiting: '该儿童不在学位候补名单中（可能已安排学位）。',
 } as const;
 
 export const en: Catalogue<typeof zhCN> = {
@@ -259,4 +260,5 @@ export const en: Catalogue<typeof zhCN> = {
   officerPlace: 'Place',
   officerPlaced: 'Case {caseNumber}: the child is placed at {school}.',
   officerErrSchool: 'Enter the school or kindergarten, at most {max} characters',
+  officerErrNotWaiting: 'This child is not on the waiting list (a place may have been arranged already).',
 };

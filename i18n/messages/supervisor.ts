@@ -67,6 +67,8 @@ export const zhCN = {
   supServiceErrMethod: '请选择送达方式',
   supServiceErrAt: '请填写送达时间',
   supServiceErrNote: '请填写说明（不超过 500 字）',
+  supServiceErrAtFuture: '送达时间不能晚于现在',
+  supServiceNotFailed: '该通知不是送达失败的通知，无需另行送达。',
   supNoticeEvent: '事件',
   supNoticeTo: '接收方',
   supNoticeChannel: '渠道',
@@ -104,6 +106,7 @@ export const zhCN = {
   supTerminated: '案件 {caseNumber} 已终止，相关名额正在撤销。',
   supRefused: '操作未执行：{detail}',
   supCaseEnded: '案件已办结或已终止，不能再督办。',
+  supActionNotOffered: '该案件当前没有可执行此项督办操作的环节。',
   supCalendarProvisional:
     '办理期限暂按周一至周五计算：{years}年的节假日安排尚未收录（{files}），涉及该年的期限可能调整。国务院办公厅发布通知后请补充该文件。',
 } as const;
@@ -179,6 +182,8 @@ export const en: Catalogue<typeof zhCN> = {
   supServiceErrMethod: 'Choose how it was served',
   supServiceErrAt: 'Enter when it was served',
   supServiceErrNote: 'Enter a note (at most 500 characters)',
+  supServiceErrAtFuture: 'The time of service cannot be in the future',
+  supServiceNotFailed: 'This notice did not fail; it needs no other service.',
   supNoticeEvent: 'Event',
   supNoticeTo: 'To',
   supNoticeChannel: 'Channel',
@@ -216,6 +221,7 @@ export const en: Catalogue<typeof zhCN> = {
   supTerminated: 'Case {caseNumber} is terminated; its places are being released.',
   supRefused: 'Not done: {detail}',
   supCaseEnded: 'The case has ended; it cannot be supervised any more.',
+  supActionNotOffered: 'No step of this case can take this action now.',
   supCalendarProvisional:
     'Deadlines are provisional: the holiday calendar for {years} is not in the system yet ({files}), so weekdays only are counted and deadlines reaching that year may move. Add the file once the State Council’s notice is published.',
 };

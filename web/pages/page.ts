@@ -242,6 +242,15 @@ export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     // A path the router cannot decode (`%ED%A0%80`) names no page: not found, not a failure.
     if (err instanceof URIError) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
+    // The form body parser's refusals (too large, too many fields, a charset it cannot read) are
+    // the sender's, not ours: their own status, said in words.
+    const parse = bodyParseRefusal(err);
+    if (parse) {
+      logger.info({ reqId: req.id, type: parse.type, status: parse.status }, 'web form refused: body not readable');
+      return showMessage(req, res, parse.status, 'formRefusedTitle', [
+        parse.status === 413 ? 'formTooLargeText' : 'formUnreadableText',
+      ]);
+    }
     if (err instanceof AppError) {
       if (err.kind === 'not_found') return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
       if (err.kind === 'forbidden') return showMessage(req, res, 403, 'forbiddenTitle', ['forbiddenText']);
@@ -261,4 +270,11 @@ export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
     logger.error({ reqId: req.id, err: err instanceof Error ? err.stack : String(err) }, 'web page failed');
     showMessage(req, res, 500, 'serverErrorTitle', ['serverErrorText'], undefined, { requestId: req.id });
   };
+}
+
+/** An error of the body parser (http-errors with a `type` such as `entity.too.large`), or undefined. */
+function bodyParseRefusal(err: unknown): { status: number; type: string } | undefined {
+  const e = err as { status?: unknown; type?: unknown; expose?: unknown } | null;
+  if (!e || typeof e.status !== 'number' || typeof e.type !== 'string' || e.expose !== true) return undefined;
+  return e.status >= 400 && e.status < 500 ? { status: e.status, type: e.type } : undefined;
 }

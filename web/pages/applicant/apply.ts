@@ -102,7 +102,12 @@ function describe(path: string, form: ApplyForm, rows: number[], openCase = fals
   const [head, second, third] = parts;
   if (head === 'route') return ['route', 'apErrRoute'];
   if (head === 'town' || head === 'district') return ['area', 'apErrArea'];
-  if (head === 'contact') return second === 'email' ? ['contact-email', 'apErrEmail'] : ['contact-phone', 'apErrPhone'];
+  if (head === 'contact') {
+    if (second === 'email') return ['contact-email', 'apErrEmail'];
+    // A language the select does not offer (a tampered post) is named at the select, not the phone.
+    if (second === 'locale') return ['contact-locale', 'apErrNoticeLocale'];
+    return ['contact-phone', 'apErrPhone'];
+  }
   let prefix: string;
   let person: { name: string; idNumber: string };
   let key: string | undefined;
@@ -141,7 +146,7 @@ function describe(path: string, form: ApplyForm, rows: number[], openCase = fals
 
 /** Errors in the order of the form, so the summary reads top to bottom. */
 const FIELD_ORDER = (id: string): number => {
-  const fixed = ['route', 'area', 'applicant-name', 'applicant-idNumber', 'contact-phone', 'contact-email'];
+  const fixed = ['route', 'area', 'applicant-name', 'applicant-idNumber', 'contact-phone', 'contact-email', 'contact-locale'];
   const at = fixed.indexOf(id);
   if (at >= 0) return at;
   const m = /^family-(\d+)-(name|idNumber|relation|schoolLevel)$/.exec(id);

@@ -18,7 +18,7 @@ import type { ApplicantCaseView } from '../../../app/views/case-views';
 import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
 import { label, type LabelTable } from '../../../i18n/labels';
 import { isMessageKey } from '../../../i18n/messages';
-import { actorOf, flashAndRedirect, render, tr } from '../page';
+import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { isCaseId } from './case-id';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { letterText } from './letter-text';
@@ -215,6 +215,11 @@ export function casePages(router: Router, deps: AppDeps): void {
     const body = req.body as FormBody | undefined;
     const view = await viewCaseAsApplicant(deps, { actor, caseId });
     const missing = view.steps.find((s) => s.department === department)?.supplement?.missing ?? [];
+    // A department that never asked this case for material has no form to answer: not found, like
+    // an unknown department (a form whose fields are not on the page could name none of them).
+    if (missing.length === 0) return next();
+    const step = view.steps.find((s) => s.department === department)!;
+    const awaited = step.status === 'supplement_requested' && !step.supplement?.providedAt;
     const references = missing.map((_, i) => field(body, referenceId(department, i)));
     // Every item asked for gets an answer (一次性告知 on both sides): a blank one is named.
     const errors = new FieldErrors(req);
@@ -230,7 +235,11 @@ export function casePages(router: Router, deps: AppDeps): void {
         const i = typeof issue.path[1] === 'number' ? issue.path[1] : 0;
         errors.add(referenceId(department, i), 'apErrReference', { item: missing[i] ?? '' });
       }
-    if (errors.any || !parsed.success) return showCase(req, res, deps, caseId, { department, references, errors });
+    if (errors.any || !parsed.success) {
+      // Answered already (or the step moved on): the page has no form to point into any more.
+      if (!awaited) return showMessage(req, res, 409, 'conflictTitle', ['apSupplementNotAwaited']);
+      return showCase(req, res, deps, caseId, { department, references, errors });
+    }
     await provideSupplement(deps, { actor, caseId, requestId: requestIdOf(body), ...parsed.data });
     await flashAndRedirect(
       req,
@@ -242,6 +251,9 @@ export function casePages(router: Router, deps: AppDeps): void {
 
   const showWithdraw = async (req: Request, res: Response, caseId: string, note = '', errors?: FieldErrors) => {
     const view = await viewCaseAsApplicant(deps, { actor: actorOf(req, 'applicant'), caseId });
+    const ended = TERMINAL_STATUSES.includes(view.status);
+    // An ended case has no withdrawal form to point into: the page says it cannot be withdrawn (409).
+    if (ended && errors?.any) errors = undefined;
     render(
       req,
       res,
@@ -253,11 +265,11 @@ export function casePages(router: Router, deps: AppDeps): void {
         fieldErrors: errors?.byField() ?? {},
         caseId,
         caseNumber: view.caseNumber,
-        ended: TERMINAL_STATUSES.includes(view.status),
+        ended,
         note,
         requestId: newRequestId(),
       },
-      errors?.any ? 400 : 200,
+      errors?.any ? 400 : ended && req.method === 'POST' ? 409 : 200,
     );
   };
 

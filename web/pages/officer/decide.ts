@@ -60,7 +60,16 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
   const view = await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) });
   const actions = stepActions(view, actor);
   const checked = checkDecisionForm(req, form, actions.offered, actions.reasons);
-  if (checked.errors.length) return showCase(deps, req, res, { form, errors: checked.errors, status: 400 });
+  if (checked.errors.length) {
+    // The case page shows the decide form only while the step can be decided: otherwise its fields
+    // are not there to point at, and the refusal says why. (A valid retried Confirm still reaches
+    // decideStep below, where its request id makes it the one decision already made.)
+    if (!actions.canDecide) {
+      const text = tr(req, actions.heldByOther ? 'officerRefusedHeld' : 'officerRefusedNotAwaiting');
+      return showCase(deps, req, res, { refusal: text, status: 409 });
+    }
+    return showCase(deps, req, res, { form, errors: checked.errors, status: 400 });
+  }
   const d = checked.decision!;
   let step;
   try {

@@ -68,14 +68,16 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
   const body = (req.body ?? {}) as Record<string, unknown>;
   const school = typeof body.school === 'string' ? body.school.trim() : '';
   const id = fieldId(caseId, personIndex);
-  if (!school || school.length > SCHOOL_NAME_MAX) {
-    const errors = [{ field: id, text: tr(req, 'officerErrSchool', { max: SCHOOL_NAME_MAX }) }];
-    return showWaitlist(deps, req, res, { errors, values: { [id]: school }, status: 400 });
-  }
   const { requestId } = readDecisionForm(req.body);
   const waiting = (await schoolWaitingList(deps, { actor, access: accessOf(req) })).find(
     (i) => i.caseId === caseId && i.personIndex === personIndex,
   );
+  if (!school || school.length > SCHOOL_NAME_MAX) {
+    // The list has a field for a waiting child only: for any other child there is none to point at.
+    if (!waiting) return showWaitlist(deps, req, res, { refusal: tr(req, 'officerErrNotWaiting'), status: 409 });
+    const errors = [{ field: id, text: tr(req, 'officerErrSchool', { max: SCHOOL_NAME_MAX }) }];
+    return showWaitlist(deps, req, res, { errors, values: { [id]: school }, status: 400 });
+  }
   try {
     await assignSchoolPlace(deps, { actor, caseId, personIndex, requestId, school });
   } catch (err) {

@@ -22,7 +22,7 @@ import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
-import { accessOf, actorOf, flashAndRedirect, render, tr } from '../page';
+import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -99,9 +99,22 @@ const blank = (action: InterventionForm['action']): InterventionForm => ({
   note: '',
 });
 
+/** The field ids of the manual-service form of the notice at `index` on the case page (issue 14). */
+export const serviceFieldId = (index: number, field: 'method' | 'at' | 'note') => `service-${index}-${field}`;
+
+/** What was typed into one notice's manual-service form, to show again with its errors. */
+export interface ServiceForm {
+  noticeId: string;
+  method: string;
+  servedAt: string;
+  note: string;
+}
+
 interface CasePageExtras {
   /** The form that was posted, with its errors, shown again in place. */
   form?: InterventionForm;
+  /** A notice's manual-service form that was posted, shown again in place. */
+  service?: ServiceForm;
   errors?: FieldError[];
   refusal?: string;
   status?: number;
@@ -122,13 +135,30 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
     ? `${config.TEMPORAL_UI_URL.replace(/\/$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`
     : undefined;
   const locale = req.locale;
+  const openSteps = view.steps.filter((s) => isOpenStep(s));
+  const open = !TERMINAL_STATUSES.includes(view.status);
+  const retrySteps = view.steps.filter((s) => s.status === 'check_failed');
+  const compensationSteps = [...new Set(view.incidents.filter((i) => i.kind === 'compensation').map((i) => i.department))];
+  const roundSteps = openSteps.filter((s) => s.supplementRounds >= s.supplementRoundsAllowed);
+  // Which forms the page shows now (views/pages/supervisor/case.hbs): errors of a form it does not
+  // show could point at no field, so a post for one is refused in words instead.
+  const offered: Record<InterventionForm['action'], boolean> = {
+    extend_deadline: open && openSteps.length > 0,
+    reassign: open && openSteps.length > 0,
+    escalate: open && openSteps.length > 0,
+    retry_check: open && openSteps.length > 0 && retrySteps.length > 0,
+    authorise_supplement_round: open && openSteps.length > 0 && roundSteps.length > 0,
+    retry_compensation: compensationSteps.length > 0,
+    terminate: open,
+  };
+  if (extras.form && extras.errors?.length && !offered[extras.form.action]) {
+    extras = { refusal: tr(req, open ? 'supActionNotOffered' : 'supCaseEnded'), status: 409 };
+  }
   const posted = extras.form;
   const formFor = (action: InterventionForm['action']): InterventionForm => (posted?.action === action ? posted : blank(action));
   const fieldErrors = Object.fromEntries((extras.errors ?? []).map((e) => [e.field, e.text]));
-  const openSteps = view.steps.filter((s) => isOpenStep(s));
   const stepChoices = (action: InterventionForm['action']) =>
     openSteps.map((s) => ({ value: s.department, selected: formFor(action).department === s.department }));
-  const open = !TERMINAL_STATUSES.includes(view.status);
 
   render(
     req,
@@ -156,7 +186,24 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
       ),
       ledger: compensationLedger(trail.items),
       incidents: view.incidents.map((i) => ({ ...i, text: incidentText(i, locale) })),
-      notices,
+      notices: notices.map((n, i) => {
+        const posted = extras.service?.noticeId === n.noticeId ? extras.service : undefined;
+        return {
+          ...n,
+          service: {
+            methodId: serviceFieldId(i, 'method'),
+            methodError: fieldErrors[serviceFieldId(i, 'method')],
+            atId: serviceFieldId(i, 'at'),
+            atError: fieldErrors[serviceFieldId(i, 'at')],
+            noteId: serviceFieldId(i, 'note'),
+            noteError: fieldErrors[serviceFieldId(i, 'note')],
+            post: posted?.method === 'post',
+            inPerson: posted?.method === 'in_person',
+            servedAt: posted?.servedAt ?? '',
+            note: posted?.note ?? '',
+          },
+        };
+      }),
       open,
       hasOpenSteps: openSteps.length > 0,
       fieldErrors,
@@ -171,22 +218,21 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         escalate: { ...formFor('escalate'), steps: stepChoices('escalate') },
         retry: {
           ...formFor('retry_check'),
-          steps: view.steps
-            .filter((s) => s.status === 'check_failed')
-            .map((s) => ({ value: s.department, selected: formFor('retry_check').department === s.department })),
+          steps: retrySteps.map((s) => ({ value: s.department, selected: formFor('retry_check').department === s.department })),
         },
         retryCompensation: {
           ...formFor('retry_compensation'),
-          steps: [...new Set(view.incidents.filter((i) => i.kind === 'compensation').map((i) => i.department))].map((d) => ({
+          steps: compensationSteps.map((d) => ({
             value: d,
             selected: formFor('retry_compensation').department === d,
           })),
         },
         round: {
           ...formFor('authorise_supplement_round'),
-          steps: openSteps
-            .filter((s) => s.supplementRounds >= s.supplementRoundsAllowed)
-            .map((s) => ({ value: s.department, selected: formFor('authorise_supplement_round').department === s.department })),
+          steps: roundSteps.map((s) => ({
+            value: s.department,
+            selected: formFor('authorise_supplement_round').department === s.department,
+          })),
         },
         terminate: formFor('terminate'),
       },
@@ -202,7 +248,8 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
   const actor = actorOf(req, 'supervisor');
   const caseId = caseIdOf(req);
   const form = readInterventionForm(req.body);
-  if (form.action === 'terminate') return supervisorCasePage(deps, req, res, { status: 400 });
+  // No form of the page posts another action (a hidden field): nothing a person typed to point at.
+  if (form.action === 'terminate') return showMessage(req, res, 400, 'formRefusedTitle', ['formUnreadableText']);
   const errors = problemsOf(req, form);
   if (errors.length) return supervisorCasePage(deps, req, res, { form, errors });
   const action: SupervisorAction = form.action;

@@ -13,7 +13,7 @@ import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
 import { listRounds, viewRoundAsSupervisor } from '../../../app/queries/admission-rankings';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from '../applicant/form';
-import { actorOf, flashAndRedirect, render, tr } from '../page';
+import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { roundDisplay, roundRows, words } from '../rounds/round-display';
 
 const roundHref = (roundId: string) => `/supervisor/rounds/${roundId}`;
@@ -119,6 +119,13 @@ export async function closeRoundPage(deps: AppDeps, req: Request, res: Response)
   if (!roundId) return supervisorRoundPage(deps, req, res);
   const body = req.body as FormBody | undefined;
   const reason = field(body, 'reason');
+  // The page offers the form only while the round is open: otherwise there is no reason field to point at.
+  const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId });
+  if (view.stage !== 'open')
+    return supervisorRoundPage(deps, req, res, {
+      refusal: tr(req, 'rdRefused', { detail: tr(req, 'rdCloseNotOpen') }),
+      status: 409,
+    });
   const parsed = CloseRoundInput.safeParse({ reason });
   if (!parsed.success) {
     const errors = new FieldErrors(req);
@@ -142,10 +149,21 @@ export async function closeRoundPage(deps: AppDeps, req: Request, res: Response)
 export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const roundId = roundIdOf(req);
   const objectionId = req.params.objectionId;
-  if (!roundId || typeof objectionId !== 'string' || !OBJECTION_ID.test(objectionId)) return supervisorRoundPage(deps, req, res);
+  // A malformed objection id names no objection: not found (the round page with a 200 would say nothing was refused).
+  if (!roundId || typeof objectionId !== 'string' || !OBJECTION_ID.test(objectionId))
+    return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
   const body = req.body as FormBody | undefined;
   const outcome = field(body, 'outcome');
   const note = field(body, 'note');
+  // The page offers a form only for an open objection of a round on public notice.
+  const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId });
+  const objection = view.objections.find((o) => o.objectionId === objectionId);
+  if (!objection) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
+  if (objection.status !== 'open' || view.stage !== 'public_notice')
+    return supervisorRoundPage(deps, req, res, {
+      refusal: tr(req, 'rdRefused', { detail: tr(req, 'rdObjectionNotResolvable') }),
+      status: 409,
+    });
   const parsed = ResolutionInput.safeParse({ outcome, note });
   if (!parsed.success) {
     const errors = new FieldErrors(req);

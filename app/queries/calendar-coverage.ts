@@ -23,7 +23,11 @@ export interface CalendarCoverage {
 
 /** The longest working-day deadline configured: how far ahead the calendar must reach today. */
 export function deadlineHorizon(c: Config): number {
-  return Math.max(c.SUPPLEMENT_RESPONSE_WORKING_DAYS, ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]));
+  return Math.max(
+    c.SUPPLEMENT_RESPONSE_WORKING_DAYS,
+    ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]),
+    ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].supplementWorkingDaysVariable] ?? 0),
+  );
 }
 
 /**

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { calendarCoverage, deadlineHorizon } from '../../app/queries/calendar-coverage';
 import { loadConfig } from '../../config/config';
+import { supplementResponseWorkingDays } from '../../app/commands/submit-application';
+import { supplementWorkingDays, type WorkingDaySla } from '../../workflows/settlement-case/messages';
 
 describe('calendarCoverage', () => {
   it('when every day a deadline can reach has its year’s calendar, then nothing is provisional', () => {
@@ -28,5 +30,30 @@ describe('calendarCoverage', () => {
   it('when the deadlines are configured, then the horizon is the longest of them', () => {
     assert.equal(deadlineHorizon(loadConfig({ SUPPLEMENT_RESPONSE_WORKING_DAYS: '20', SLA_HRSS_WORKING_DAYS: '30' })), 30);
     assert.equal(deadlineHorizon(loadConfig({})), 15);
+  });
+
+  it('when one department has its own, longer supplement deadline, then the horizon reaches it', () => {
+    assert.equal(deadlineHorizon(loadConfig({ SUPPLEMENT_HOUSING_WORKING_DAYS: '40' })), 40);
+    assert.equal(deadlineHorizon(loadConfig({ SUPPLEMENT_HOUSING_WORKING_DAYS: '3' })), 15);
+  });
+});
+
+describe('per-department supplement deadlines', () => {
+  it('when a department has its own knob, then its requests use it and the others fall back to the global one', () => {
+    const sla = supplementResponseWorkingDays(
+      loadConfig({ SUPPLEMENT_RESPONSE_WORKING_DAYS: '12', SUPPLEMENT_POLICE_WORKING_DAYS: '7' }),
+    );
+    assert.deepEqual(sla, { police: 7, hrss: 12, housing: 12, education: 12 });
+  });
+
+  it('when a case was started with one number for all (recorded histories), then every department reads that number', () => {
+    const old: WorkingDaySla = {
+      officerDecision: { police: 5, hrss: 5, housing: 5, education: 5 },
+      supplementResponse: 15,
+      officeClose: '17:00',
+    };
+    assert.equal(supplementWorkingDays(old, 'housing'), 15);
+    const now: WorkingDaySla = { ...old, supplementResponse: { police: 7, hrss: 12, housing: 20, education: 12 } };
+    assert.equal(supplementWorkingDays(now, 'housing'), 20);
   });
 });

@@ -257,7 +257,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
           ...(dueProvisional ? { dueProvisional } : {}),
         };
         state.status = 'supplement_requested';
-        notify(notices.supplementRequested(state, d, s.supplement.missing, dueAt, round));
+        notify(notices.supplementRequested(state, d, s.supplement.missing, dueAt, round, dueProvisional));
         audit({
           type: 'supplement_requested',
           actor,

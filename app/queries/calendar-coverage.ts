@@ -30,6 +30,17 @@ export function deadlineHorizon(c: Config): number {
   );
 }
 
+/** Where the calendar files are read and what today is: the shipped folder and the real day unless a test says otherwise. */
+export interface CoverageSource {
+  dir?: string;
+  today?: () => string;
+}
+
+/** The coverage of the deadlines configured now: what /readyz, the metric and the supervisors' banner report. */
+export function configuredCoverage(c: Config, source: CoverageSource = {}): CalendarCoverage {
+  return calendarCoverage(deadlineHorizon(c), source.today?.() ?? shanghaiToday(), source.dir);
+}
+
 /**
  * Asked on every supervisor page, every /readyz and every scrape: the answer is kept for a
  * minute per (horizon, day, folder), so the calendar files are read at most once a minute, and a

@@ -1,7 +1,13 @@
 /** Whether deadlines counted on a day rest on published holiday calendars (app/queries/calendar-coverage.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calendarCoverage, deadlineHorizon } from '../../app/queries/calendar-coverage';
+import { rmSync } from 'node:fs';
+import { after } from 'node:test';
+import type { Gauge } from 'prom-client';
+import { createConnection } from 'mongoose';
+import { createMetrics } from '../../api/metrics';
+import { calendarCoverage, configuredCoverage, deadlineHorizon } from '../../app/queries/calendar-coverage';
+import { calendarFolder } from '../support/calendar-folder';
 import { loadConfig } from '../../config/config';
 import { supplementResponseWorkingDays } from '../../app/commands/submit-application';
 import { supplementWorkingDays, type WorkingDaySla } from '../../workflows/settlement-case/messages';
@@ -55,5 +61,32 @@ describe('per-department supplement deadlines', () => {
     assert.equal(supplementWorkingDays(old, 'housing'), 15);
     const now: WorkingDaySla = { ...old, supplementResponse: { police: 7, hrss: 12, housing: 20, education: 12 } };
     assert.equal(supplementWorkingDays(now, 'housing'), 20);
+  });
+});
+
+describe('the hukou_calendar_provisional metric', () => {
+  const mongo = createConnection(); // never connected: the gauge reads files, not the database
+  const lacking2027 = calendarFolder(false);
+  const complete = calendarFolder(true);
+  after(async () => {
+    await mongo.close();
+    for (const dir of [lacking2027, complete]) rmSync(dir, { recursive: true, force: true });
+  });
+  const gaugeValue = async (dir: string, today: string, env: Record<string, string> = {}) => {
+    const { registry } = createMetrics(mongo, loadConfig(env), { dir, today: () => today });
+    const gauge = registry.getSingleMetric('hukou_calendar_provisional') as Gauge | undefined;
+    if (!gauge) return undefined;
+    return (await gauge.get()).values[0]?.value;
+  };
+
+  it('when a deadline counted today reaches a year the folder lacks, then it is 1; once the file is there, 0', async () => {
+    assert.equal(await gaugeValue(lacking2027, '2026-12-02'), 1);
+    assert.equal(await gaugeValue(complete, '2026-12-02'), 0);
+    assert.equal(await gaugeValue(lacking2027, '2026-06-01'), 0, 'in June no deadline reaches 2027');
+    assert.deepEqual(configuredCoverage(loadConfig({}), { dir: lacking2027, today: () => '2026-12-02' }).missing, [2027]);
+  });
+
+  it('when deadlines count elapsed time, then there is no such metric', async () => {
+    assert.equal(await gaugeValue(lacking2027, '2026-12-02', { DEADLINE_CLOCK: 'elapsed' }), undefined);
   });
 });

@@ -15,6 +15,7 @@ import { loadRoundsFiles } from '../../policy/round-files';
 import { loadViews } from '../../web/render';
 import { roundDisplay } from '../../web/pages/rounds/round-display';
 import { stepsOf } from '../../web/pages/applicant/case';
+import { objectionOffer } from '../../web/pages/rounds.pages';
 import type { Request } from 'express';
 import { OBJECTION_REASON, OBJECTOR_ID, noticeRoundView, rankingDoc } from '../support/published-rounds';
 
@@ -87,6 +88,21 @@ describe('admission round pages', () => {
     assert.match(html, /Cut-off: 74 points/);
     assert.match(html, /Public notice ends<\/dt><dd>2026-05-29/);
     assert.doesNotMatch(html, /sign in to object/i);
+  });
+
+  it('when an auditor or operator opens a ranking on notice, then they get no object link and are told why; applicants, officers and supervisors get the links', () => {
+    for (const role of ['applicant', 'officer', 'supervisor'] as const)
+      assert.deepEqual(objectionOffer('public_notice', role), { objecting: true, notForRole: false }, role);
+    for (const role of ['auditor', 'operator'] as const)
+      assert.deepEqual(objectionOffer('public_notice', role), { objecting: false, notForRole: true }, role);
+    assert.deepEqual(objectionOffer('public_notice', undefined), { objecting: false, notForRole: false });
+    assert.deepEqual(objectionOffer('final', 'applicant'), { objecting: false, notForRole: false });
+
+    const view = publicRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-22');
+    const html = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN'), signedIn: true, objectNotForRole: true });
+    assert.doesNotMatch(html, /objections\/new/);
+    assert.match(html, /审计人员和运维人员可查阅公示名单，但不参与异议/);
+    assert.doesNotMatch(html, /登录后可对名单中的任一条提出异议/);
   });
 
   it('when a supervisor opens the round, then every objection shows its reason and objector, with a resolve form carrying the CSRF token', () => {

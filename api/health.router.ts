@@ -1,6 +1,6 @@
 /** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: its dependencies do). */
 import { Router } from 'express';
-import { calendarCoverage, deadlineHorizon } from '../app/queries/calendar-coverage';
+import { configuredCoverage } from '../app/queries/calendar-coverage';
 import { pingMongo } from '../models/connection';
 import type { ApiDeps } from './deps';
 
@@ -39,7 +39,7 @@ export function healthRouter(deps: ApiDeps): Router {
     // Warnings do not fail readiness: cases go on, but someone must add a file.
     const warnings = [];
     if (deps.config.DEADLINE_CLOCK === 'working-days') {
-      const calendar = calendarCoverage(deadlineHorizon(deps.config));
+      const calendar = configuredCoverage(deps.config);
       if (calendar.message) warnings.push({ code: 'calendar-provisional', message: calendar.message, missing: calendar.missing });
     }
     res

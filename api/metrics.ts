@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Config } from '../config/config';
-import { calendarCoverage, deadlineHorizon } from '../app/queries/calendar-coverage';
+import { configuredCoverage, type CoverageSource } from '../app/queries/calendar-coverage';
 import { registerReadModelGauges } from '../app/read-model-gauges';
 
 export interface Metrics {
@@ -12,7 +12,8 @@ export interface Metrics {
   middleware: RequestHandler;
 }
 
-export function createMetrics(mongo: Connection, config?: Config): Metrics {
+/** `calendar`: where hukou_calendar_provisional reads the calendar files (tests); default the shipped folder, today. */
+export function createMetrics(mongo: Connection, config?: Config, calendar: CoverageSource = {}): Metrics {
   const registry = new Registry();
   const latency = new Histogram({
     name: 'http_request_duration_seconds',
@@ -34,7 +35,7 @@ export function createMetrics(mongo: Connection, config?: Config): Metrics {
       help: '1 while deadlines counted now reach a year without its holiday calendar (policy/calendar/<year>.json): they count weekdays only',
       registers: [registry],
       collect() {
-        this.set(calendarCoverage(deadlineHorizon(config)).provisional ? 1 : 0);
+        this.set(configuredCoverage(config, calendar).provisional ? 1 : 0);
       },
     });
   const middleware: RequestHandler = (req, res, next) => {

@@ -238,6 +238,11 @@ const CONFIG_SCHEMA = z.object({
   SLA_HOUSING_WORKING_DAYS: workingDays.default(5),
   SLA_EDUCATION_WORKING_DAYS: workingDays.default(5),
   SUPPLEMENT_RESPONSE_WORKING_DAYS: workingDays.default(15),
+  /** A department's own supplement deadline (the issue: "configurable per department"); unset: SUPPLEMENT_RESPONSE_WORKING_DAYS. */
+  SUPPLEMENT_POLICE_WORKING_DAYS: workingDays.optional(),
+  SUPPLEMENT_HRSS_WORKING_DAYS: workingDays.optional(),
+  SUPPLEMENT_HOUSING_WORKING_DAYS: workingDays.optional(),
+  SUPPLEMENT_EDUCATION_WORKING_DAYS: workingDays.optional(),
   /** End of the office day (HH:MM, Asia/Shanghai): a working-day deadline falls due then. */
   OFFICE_CLOSE: z
     .string()

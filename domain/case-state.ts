@@ -150,6 +150,8 @@ export interface CaseRoundInfo {
   cutoff?: number;
   /** The end of the public-notice period (公示). */
   noticeEndsAt?: string;
+  /** True when that end was counted into a year without a holiday calendar (weekdays only): it may move. */
+  noticeEndsProvisional?: boolean;
 }
 
 export interface CaseOutcomeInfo {

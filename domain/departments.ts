@@ -27,6 +27,12 @@ export interface DepartmentProfile {
   /** The same deadline in working days, the statutory clock's (DEADLINE_CLOCK=working-days). */
   slaWorkingDaysVariable:
     'SLA_POLICE_WORKING_DAYS' | 'SLA_HRSS_WORKING_DAYS' | 'SLA_HOUSING_WORKING_DAYS' | 'SLA_EDUCATION_WORKING_DAYS';
+  /** The applicant's deadline on this department's supplement request, in working days (unset: the global one). */
+  supplementWorkingDaysVariable:
+    | 'SUPPLEMENT_POLICE_WORKING_DAYS'
+    | 'SUPPLEMENT_HRSS_WORKING_DAYS'
+    | 'SUPPLEMENT_HOUSING_WORKING_DAYS'
+    | 'SUPPLEMENT_EDUCATION_WORKING_DAYS';
 }
 
 const hasChildren = (app: Pick<Application, 'family'>) =>
@@ -44,6 +50,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     fullIdNumbers: true,
     slaVariable: 'SLA_POLICE_MS',
     slaWorkingDaysVariable: 'SLA_POLICE_WORKING_DAYS',
+    supplementWorkingDaysVariable: 'SUPPLEMENT_POLICE_WORKING_DAYS',
   },
   // 市人社局: employment, social-insurance years, title / skill (§2, §24–25).
   hrss: {
@@ -55,6 +62,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     fullIdNumbers: false,
     slaVariable: 'SLA_HRSS_MS',
     slaWorkingDaysVariable: 'SLA_HRSS_WORKING_DAYS',
+    supplementWorkingDaysVariable: 'SUPPLEMENT_HRSS_WORKING_DAYS',
   },
   // 市房管局: legal stable residence (§1, §2); none → collective household (§16).
   housing: {
@@ -66,6 +74,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     fullIdNumbers: false,
     slaVariable: 'SLA_HOUSING_MS',
     slaWorkingDaysVariable: 'SLA_HOUSING_WORKING_DAYS',
+    supplementWorkingDaysVariable: 'SUPPLEMENT_HOUSING_WORKING_DAYS',
   },
   // 市教育局: education level (§2); places for accompanying children (§21–23).
   education: {
@@ -77,6 +86,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     fullIdNumbers: false,
     slaVariable: 'SLA_EDUCATION_MS',
     slaWorkingDaysVariable: 'SLA_EDUCATION_WORKING_DAYS',
+    supplementWorkingDaysVariable: 'SUPPLEMENT_EDUCATION_WORKING_DAYS',
   },
 };
 

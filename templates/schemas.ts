@@ -106,6 +106,8 @@ const supplementRequested = z.strictObject({
   /** What is missing, as the officer wrote it for the applicant. */
   items: z.array(text(200)).min(1).max(20),
   deadline: instant,
+  /** The deadline was counted into a year without a holiday calendar (weekdays only): it may move. */
+  deadlineProvisional: z.boolean().optional(),
   uploadUrl: httpsUrl.optional(),
 });
 

@@ -6,7 +6,7 @@
  * pages instead of problem+json. Requests for the JSON API, health and metrics pass through
  * untouched.
  */
-import { calendarCoverage, deadlineHorizon } from '../app/queries/calendar-coverage';
+import { configuredCoverage } from '../app/queries/calendar-coverage';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
@@ -69,8 +69,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     views,
     csrfToken: (req) => generateToken(req),
     signInConfigured: signIn.configured,
-    provisionalCalendarYears: () =>
-      config.DEADLINE_CLOCK === 'working-days' ? calendarCoverage(deadlineHorizon(config)).missing : [],
+    provisionalCalendarYears: () => (config.DEADLINE_CLOCK === 'working-days' ? configuredCoverage(config).missing : []),
   };
   // Without a secret (development, tests) a random one: sessions then end with the process.
   const secret = config.SESSION_SECRET ?? cryptoRandom();

@@ -8,7 +8,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { closeRoundEarly, lodgeObjection, resolveObjection } from '../../app/commands/admission-rounds';
+import { closeRoundEarly, lodgeObjection, OBJECTING_ROLES, resolveObjection } from '../../app/commands/admission-rounds';
 import { listRounds, viewRoundAsSupervisor, viewRoundPublic } from '../../app/queries/admission-rankings';
 import { ObjectionView, PublicRoundView, RoundSummary, SupervisorRoundView } from '../../app/views/round-views';
 import type { ApiDeps } from '../deps';
@@ -54,7 +54,7 @@ export function publicRoundsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Ro
   return router;
 }
 
-/** Objections (anyone signed in) and the supervisors' round routes. */
+/** Objections (applicants, officers, supervisors: OBJECTING_ROLES) and the supervisors' round routes. */
 export function roundsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
   const supervisor = ['supervisor' as const];
@@ -65,7 +65,7 @@ export function roundsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
     summary:
       'Object to an entry of a published ranking during its public-notice period (公示); the reason is for supervisors only',
     tag: 'rounds',
-    roles: ['applicant', 'officer', 'supervisor'],
+    roles: [...OBJECTING_ROLES],
     params: RoundIdParams,
     headers: IdempotencyHeader,
     body: ObjectionBody,

@@ -25,8 +25,11 @@ const roundFinished = () => new AppError('conflict', 'round-finished', 'The roun
 /** Objections and their resolutions belong to the public-notice period: before or after it there is no workflow to take them. */
 const notInNotice = () => new AppError('conflict', 'round-not-in-notice', 'The round is not in its public-notice period');
 
+/** Auditors and operators take no part in the rounds (issue 15): they read the rankings, never object. The pages ask the same. */
+export const OBJECTING_ROLES = ['applicant', 'officer', 'supervisor'] as const satisfies ReadonlyArray<Actor['role']>;
+export const mayObject = (role: Actor['role']): boolean => (OBJECTING_ROLES as ReadonlyArray<Actor['role']>).includes(role);
+
 const asRoundActor = (actor: Actor): RoundActor => {
-  // Auditors and operators take no part in the rounds (issue 15): no objection from them.
   if (actor.role === 'auditor' || actor.role === 'operator') throw new AppError('forbidden', 'forbidden', 'Not for this role');
   return { id: actor.sub, role: actor.role };
 };

@@ -183,12 +183,19 @@ function slaSettings(c: AppDeps['config']): SettlementCaseInput['sla'] {
             officerDecision: Object.fromEntries(
               DEPARTMENTS.map((d) => [d, c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]]),
             ) as Record<Department, number>,
-            supplementResponse: c.SUPPLEMENT_RESPONSE_WORKING_DAYS,
+            supplementResponse: supplementResponseWorkingDays(c),
             officeClose: c.OFFICE_CLOSE,
           },
         }
       : {}),
   };
+}
+
+/** Each department's supplement deadline, its own knob or else the global one. */
+export function supplementResponseWorkingDays(c: AppDeps['config']): Record<Department, number> {
+  return Object.fromEntries(
+    DEPARTMENTS.map((d) => [d, c[DEPARTMENT_TABLE[d].supplementWorkingDaysVariable] ?? c.SUPPLEMENT_RESPONSE_WORKING_DAYS]),
+  ) as Record<Department, number>;
 }
 
 /** HK-YYYY-NNNNNN, claimed so that concurrent submissions never share one (see claimNextInSequence). */

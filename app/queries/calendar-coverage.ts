@@ -23,7 +23,22 @@ export interface CalendarCoverage {
 
 /** The longest working-day deadline configured: how far ahead the calendar must reach today. */
 export function deadlineHorizon(c: Config): number {
-  return Math.max(c.SUPPLEMENT_RESPONSE_WORKING_DAYS, ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]));
+  return Math.max(
+    c.SUPPLEMENT_RESPONSE_WORKING_DAYS,
+    ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]),
+    ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].supplementWorkingDaysVariable] ?? 0),
+  );
+}
+
+/** Where the calendar files are read and what today is: the shipped folder and the real day unless a test says otherwise. */
+export interface CoverageSource {
+  dir?: string;
+  today?: () => string;
+}
+
+/** The coverage of the deadlines configured now: what /readyz, the metric and the supervisors' banner report. */
+export function configuredCoverage(c: Config, source: CoverageSource = {}): CalendarCoverage {
+  return calendarCoverage(deadlineHorizon(c), source.today?.() ?? shanghaiToday(), source.dir);
 }
 
 /**

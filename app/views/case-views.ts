@@ -116,6 +116,7 @@ const CaseRound = z
     rank: z.number().int().optional(),
     cutoff: z.number().optional().meta({ description: "The district's lowest admitted score in the round (分数线)" }),
     noticeEndsAt: z.string().optional().meta({ description: 'End of the public-notice period (公示)' }),
+    noticeEndsProvisional: DueProvisional,
   })
   .meta({ id: 'CaseRound', description: 'Points route: the admission round the case waits in or was ranked in' });
 const sameRoundShape: [CaseRoundInfo extends z.infer<typeof CaseRound> ? true : never] = [true];

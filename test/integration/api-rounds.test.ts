@@ -9,14 +9,15 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { assertProblem, tokens, type Tokens } from '../support/api';
 import { OBJECTION_REASON, OBJECTOR_ID, noticeRoundView, seedRanking } from '../support/published-rounds';
-import { FUTURE_ROUND, roundsDirWithFuture } from '../support/rounds-dir';
+import { FUTURE_ROUND, OPEN_ROUND, roundsDirWithFuture } from '../support/rounds-dir';
 import { startStack, type TestStack } from '../support/stack';
 
 describe('API: admission rounds', () => {
   let stack: TestStack;
   let t: Tokens;
   before(async () => {
-    stack = await startStack('api_rounds', { env: { ROUNDS_DIR: roundsDirWithFuture() } });
+    // A round closes only when a supervisor says so here (the test stacks otherwise close one a second after it starts).
+    stack = await startStack('api_rounds', { env: { ROUNDS_DIR: roundsDirWithFuture(), ROUND_CLOSE_AFTER_MS: '600000' } });
     t = await tokens(stack);
     await seedRanking(stack.mongo, noticeRoundView('2026-1'));
   });
@@ -32,12 +33,12 @@ describe('API: admission rounds', () => {
     const items = res.body.items as Array<{ roundId: string; stage: string; entries: number; openObjections: number }>;
     assert.deepEqual(
       items.map((r) => r.roundId),
-      ['2026-1', '2026-2', FUTURE_ROUND],
+      ['2026-1', '2026-2', OPEN_ROUND, FUTURE_ROUND],
     );
     assert.equal(items[0]!.stage, 'public_notice');
     assert.equal(items[0]!.entries, 3);
     assert.equal(items[0]!.openObjections, 1);
-    assert.equal(items[2]!.stage, 'upcoming');
+    assert.equal(items[3]!.stage, 'upcoming');
   });
 
   it('when anyone reads a published round, then the masked ranking and cut-off are there and no objection text or objector', async () => {
@@ -125,6 +126,30 @@ describe('API: admission rounds', () => {
         .send({ reason: 'x' }),
       403,
     );
+  });
+
+  it('when a supervisor closes an open round early, then 200 with the round ranked, and its closed event names the supervisor and the reason', async () => {
+    // Arrange
+    const reason = '本批次指标已提前用满，经局务会研究提前截止';
+
+    // Act
+    const res = await request(stack.app)
+      .post(`/api/v1/supervisor/rounds/${OPEN_ROUND}/close`)
+      .set('authorization', t.supervisor)
+      .set('idempotency-key', 'close-open-round-1')
+      .send({ reason });
+
+    // Assert
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.notEqual(res.body.stage, 'open');
+    assert.equal(res.body.closedBy.role, 'supervisor');
+    const closed = (res.body.events as Array<{ type: string; actor: { id: string; role: string }; why?: string }>).find(
+      (e) => e.type === 'closed',
+    );
+    assert.ok(closed, 'a closed event');
+    assert.equal(closed.actor.role, 'supervisor');
+    assert.equal(closed.actor.id, res.body.closedBy.id);
+    assert.equal(closed.why, reason);
   });
 
   it('when anyone opens the ranking pages, then they are served without signing in, masked, and write no session', async () => {

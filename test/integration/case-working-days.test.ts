@@ -5,9 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDeadlineActivities } from '../../activities/deadline.activities';
-import { addWorkingDays, dueAtEndOfOfficeDay, shanghaiDayOf, workingDaysBetween } from '../../domain/working-days';
+import {
+  addWorkingDays,
+  dayNumber,
+  dayString,
+  dueAtEndOfOfficeDay,
+  shanghaiDayOf,
+  workingDaysBetween,
+  type CalendarYear,
+} from '../../domain/working-days';
+import { shanghaiToday } from '../../domain/shanghai-clock';
 import { loadWorkingCalendar } from '../../policy/calendar-files';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
@@ -135,6 +147,79 @@ describe('working-day deadlines (the statutory clock)', () => {
         /elapsed time/.test(String((err.cause as Error | undefined)?.message)),
       );
       await elapsed.terminate('test done');
+    });
+  });
+
+  describe('a long holiday starting tomorrow (a calendar folder of the test’s own)', () => {
+    // Relative to the real day the test runs on, since the case counts from the real clock.
+    const today = shanghaiToday();
+    const holiday = Array.from({ length: 7 }, (_, i) => dayString(dayNumber(today) + 1 + i));
+    const lastOff = holiday.at(-1)!;
+    let dir: string;
+    let stack: TestStack;
+
+    /** One file per year from today's to well past the holiday, so nothing counted here is provisional. */
+    function writeCalendar(): string {
+      const folder = mkdtempSync(join(tmpdir(), 'hukou-calendar-'));
+      const firstYear = Number(today.slice(0, 4));
+      for (let year = firstYear; year <= Number(lastOff.slice(0, 4)) + 1; year++) {
+        const days: CalendarYear['days'] = holiday
+          .filter((d) => d.startsWith(`${year}-`))
+          .map((date) => ({ name: '测试长假', date, isOffDay: true }));
+        // A year's file needs at least one day: a Saturday said to be off changes nothing.
+        const saturday = [...Array(7).keys()]
+          .map((i) => `${year}-01-0${i + 1}`)
+          .find((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 6)!;
+        if (!days.some((d) => d.date === saturday)) days.push({ name: '周六', date: saturday, isOffDay: true });
+        const file: CalendarYear = {
+          year,
+          sources: [{ title: `测试用${year}年节假日安排`, dated: `${year - 1}-11-01`, url: 'https://example.gov.cn/test' }],
+          days,
+        };
+        writeFileSync(join(folder, `${year}.json`), JSON.stringify(file));
+      }
+      return folder;
+    }
+
+    before(async () => {
+      dir = writeCalendar();
+      stack = await startStack('working_days_holiday', { calendarDir: dir });
+    });
+    after(async () => {
+      await stack.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('when an officer asks for material on the day before a 7-day holiday, then the applicant’s deadline falls after the holiday, at office close', async () => {
+      const base = caseInput(DEMO_PEOPLE.townOwner);
+      // Three working days for housing's requests (the per-department shape): without the holiday they would end inside it.
+      const sla: WorkingDaySla = { ...WORKING_DAYS, supplementResponse: { police: 15, hrss: 15, housing: 3, education: 15 } };
+      const handle = await startCase(stack, { ...base, sla: { ...base.sla, workingDays: sla } });
+      await awaitingDecision(handle, 'housing');
+
+      const asked = (await decide(handle, 'housing', 'request_supplement', { missing: ['房屋产权证明'] })).supplement!;
+      assert.equal(
+        shanghaiDayOf(asked.requestedAt),
+        today,
+        'asked on the day before the holiday (the test did not cross midnight)',
+      );
+      const dueDay = shanghaiDayOf(asked.dueAt);
+      assert.ok(dueDay > lastOff, `due ${dueDay}, after the holiday ending ${lastOff}`);
+      // Counted by hand: the weekdays after today up to the due day, holiday days skipped, are exactly three.
+      let counted = 0;
+      for (let n = dayNumber(today) + 1; n <= dayNumber(dueDay); n++) {
+        const d = dayString(n);
+        const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
+        if (weekday !== 0 && weekday !== 6 && !holiday.includes(d)) counted++;
+      }
+      assert.equal(counted, 3);
+      assert.ok(
+        ![0, 6].includes(new Date(`${dueDay}T00:00:00Z`).getUTCDay()) && !holiday.includes(dueDay),
+        'due on a working day',
+      );
+      assert.equal(asked.dueAt, `${dueDay}T09:00:00.000Z`, '17:00 Beijing time');
+      assert.equal(asked.dueProvisional, undefined, 'every year it reaches has a file');
+      await handle.terminate('test done');
     });
   });
 });

@@ -84,6 +84,8 @@ export interface TestStack {
 export interface StackOptions {
   /** A capacity folder of the test's own (test/support/capacities.ts); default the shipped one. */
   capacityDir?: string;
+  /** A working-day calendar folder of the test's own (<year>.json files); default policy/calendar. */
+  calendarDir?: string;
   /** Config overrides for the API (e.g. short SLAs, a small rate limit). */
   env?: Record<string, string>;
   /** Adapter timeout per lookup (short in tests so slowness is seen quickly). */
@@ -189,6 +191,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     }),
     renderer: createNoticeRenderer(),
     ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
+    ...(opts.calendarDir ? { calendarDir: opts.calendarDir } : {}),
     temporal: client,
     rounds: roundSettings(config),
     retention: { periods: retentionPeriods(config), batchSize: config.RETENTION_BATCH_SIZE },

@@ -14,6 +14,9 @@ import type { Locale } from '../../domain/vocabulary';
 import { loadRoundsFiles } from '../../policy/round-files';
 import { loadViews } from '../../web/render';
 import { roundDisplay } from '../../web/pages/rounds/round-display';
+import { stepsOf } from '../../web/pages/applicant/case';
+import { objectionOffer } from '../../web/pages/rounds.pages';
+import type { Request } from 'express';
 import { OBJECTION_REASON, OBJECTOR_ID, noticeRoundView, rankingDoc } from '../support/published-rounds';
 
 const views = loadViews();
@@ -87,6 +90,21 @@ describe('admission round pages', () => {
     assert.doesNotMatch(html, /sign in to object/i);
   });
 
+  it('when an auditor or operator opens a ranking on notice, then they get no object link and are told why; applicants, officers and supervisors get the links', () => {
+    for (const role of ['applicant', 'officer', 'supervisor'] as const)
+      assert.deepEqual(objectionOffer('public_notice', role), { objecting: true, notForRole: false }, role);
+    for (const role of ['auditor', 'operator'] as const)
+      assert.deepEqual(objectionOffer('public_notice', role), { objecting: false, notForRole: true }, role);
+    assert.deepEqual(objectionOffer('public_notice', undefined), { objecting: false, notForRole: false });
+    assert.deepEqual(objectionOffer('final', 'applicant'), { objecting: false, notForRole: false });
+
+    const view = publicRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-22');
+    const html = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN'), signedIn: true, objectNotForRole: true });
+    assert.doesNotMatch(html, /objections\/new/);
+    assert.match(html, /审计人员和运维人员可查阅公示名单，但不参与异议/);
+    assert.doesNotMatch(html, /登录后可对名单中的任一条提出异议/);
+  });
+
   it('when a supervisor opens the round, then every objection shows its reason and objector, with a resolve form carrying the CSRF token', () => {
     const view = supervisorRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-22', 'admission-round-2026-1');
     const html = page('supervisor/round', 'zh-CN', {
@@ -149,5 +167,93 @@ describe('admission round pages', () => {
     assert.equal(view.round, undefined);
     const html = page('applicant/case', 'zh-CN', { view, steps: [], persons: [], notices: [], timeline: [] });
     assert.doesNotMatch(html, /round-title/);
+  });
+
+  describe('provisional deadlines (a year without its holiday calendar)', () => {
+    const provisionalRound = { ...ranked, noticeEndsProvisional: true };
+    // Housing asked for material: the officer's due day and the applicant's deadline both counted into 2027.
+    const waitingOnApplicant = (round: CaseState['round']): CaseState => {
+      const c = pointsCase(round);
+      c.status = 'supplement_requested';
+      c.steps.housing = {
+        department: 'housing',
+        status: 'supplement_requested',
+        dueAt: '2027-01-08T09:00:00.000Z',
+        dueProvisional: true,
+        overdue: false,
+        checkFailures: 0,
+        internalNotes: [],
+        supplement: {
+          requestedAt: '2026-12-02T02:00:00.000Z',
+          dueAt: '2026-12-23T09:00:00.000Z',
+          dueProvisional: true,
+          missing: ['房屋产权证明'],
+        },
+      };
+      return c;
+    };
+    const zhNote = '（当年节假日安排尚未收录，暂按工作日推算，可能调整）';
+    const enNote = 'provisional: that year’s holiday calendar is not in the system yet, so it may move';
+
+    it('when the round’s notice end was counted without a calendar, then the case’s round says so and the applicant’s page notes it after the date, in both languages', () => {
+      const view = applicantView(pointsCase(provisionalRound));
+      assert.equal(view.round?.noticeEndsProvisional, true);
+      const zh = page('applicant/case', 'zh-CN', { view, steps: [], persons: [], notices: [], timeline: [] });
+      assert.ok(zh.includes(`2026年05月29日${zhNote}`), 'the note follows the notice end');
+      const en = page('applicant/case', 'en', { view, steps: [], persons: [], notices: [], timeline: [] });
+      assert.ok(en.includes(enNote));
+      const firm = page('applicant/case', 'zh-CN', {
+        view: applicantView(pointsCase(ranked)),
+        steps: [],
+        persons: [],
+        notices: [],
+        timeline: [],
+      });
+      assert.ok(!firm.includes(zhNote), 'a date counted on a published calendar carries no note');
+    });
+
+    it('when the applicant’s supplement deadline is provisional, then their page notes it at the request and on the step', () => {
+      const view = applicantView(waitingOnApplicant(ranked));
+      const steps = stepsOf({ locale: 'zh-CN' } as Request, view);
+      const housing = steps.find((s) => s.department === 'housing')!;
+      assert.equal(housing.dueAt, '2026-12-23T09:00:00.000Z', 'the applicant’s deadline, not the officer’s');
+      assert.equal(housing.dueProvisional, true);
+      assert.equal(housing.supplement?.dueProvisional, true);
+      const html = page('applicant/case', 'zh-CN', { view, steps, persons: [], notices: [], timeline: [] });
+      assert.equal(html.split(zhNote).length - 1, 2, 'once at the request, once on the step');
+    });
+
+    it('when an officer or a supervisor opens the case, then their due dates carry the note too', () => {
+      const c = waitingOnApplicant(provisionalRound);
+      const officer = officerView(c, 'housing');
+      const officerHtml = page('officer/case', 'en', {
+        c: officer,
+        step: officer.step,
+        findings: [],
+        checkResults: [],
+        forms: {},
+        fieldErrors: {},
+      });
+      // The officer's own due day and the applicant's deadline.
+      assert.equal(officerHtml.split(enNote).length - 1, 2);
+
+      const supervisor = supervisorView(c);
+      const html = page('supervisor/case', 'zh-CN', {
+        c: supervisor,
+        steps: supervisor.steps.map((s) => ({
+          ...s,
+          dueAt: s.supplement?.dueAt ?? s.dueAt,
+          dueProvisional: s.supplement?.dueProvisional ?? s.dueProvisional,
+        })),
+        timeline: [],
+        ledger: [],
+        incidents: [],
+        notices: [],
+        forms: {},
+        fieldErrors: {},
+      });
+      // The housing step's deadline and the round's notice end.
+      assert.equal(html.split(zhNote).length - 1, 2);
+    });
   });
 });

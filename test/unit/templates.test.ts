@@ -256,6 +256,23 @@ describe('notice templates', () => {
       assert.ok(en.includes('Housing Administration Bureau service counter'));
     });
 
+    it('when the deadline was counted without that year’s holiday calendar, then every channel says the date may move; otherwise none does', () => {
+      const data = { ...samples.supplement_requested, deadlineProvisional: true };
+      const zhSms = renderer.render('supplement_requested', 'sms', 'zh-CN', data).body;
+      const zhEmail = renderer.render('supplement_requested', 'email', 'zh-CN', data).body;
+      const enSms = renderer.render('supplement_requested', 'sms', 'en', data).body;
+      const enEmail = renderer.render('supplement_requested', 'email', 'en', data).body;
+      assert.ok(zhSms.includes('（北京时间，暂定，可能调整）'));
+      assert.ok(zhEmail.includes('该期限为暂定') && zhEmail.includes('可能调整'));
+      assert.ok(enSms.includes('(Beijing time; provisional, the date may move)'));
+      assert.ok(enEmail.includes('This date is provisional') && enEmail.includes('may move'));
+      for (const channel of ['sms', 'email'] as const)
+        for (const locale of ['zh-CN', 'en'] as const) {
+          const firm = renderer.render('supplement_requested', channel, locale, samples.supplement_requested).body;
+          assert.ok(!/暂定|provisional/.test(firm), `${channel} ${locale} without the flag`);
+        }
+    });
+
     it('when the machine runs in another time zone, then dates are still formatted for Asia/Shanghai', () => {
       const saved = process.env.TZ;
       process.env.TZ = 'America/Los_Angeles';

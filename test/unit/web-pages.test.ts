@@ -2,7 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Request } from 'express';
+import { rmSync } from 'node:fs';
+import { configuredCoverage } from '../../app/queries/calendar-coverage';
+import { loadConfig } from '../../config/config';
 import { MESSAGES, message } from '../../i18n/messages';
+import { calendarFolder } from '../support/calendar-folder';
 import { chooseLocale } from '../../web/locale';
 import { loadViews } from '../../web/render';
 import { localPath } from '../../web/session';
@@ -49,6 +53,19 @@ describe('web pages', () => {
       assert.match(page, /2027年的节假日安排尚未收录（policy\/calendar\/2027\.json）/);
       assert.doesNotMatch(pageFor('officer', [2027]), /banner--warning/);
       assert.doesNotMatch(pageFor('supervisor', []), /banner--warning/);
+    });
+
+    it('when the calendar folder lacks the year a deadline counted today reaches, then the supervisors’ banner names that year; with its file, no banner', () => {
+      const config = loadConfig({});
+      const lacking = calendarFolder(false);
+      const complete = calendarFolder(true);
+      try {
+        const missing = (dir: string) => configuredCoverage(config, { dir, today: () => '2026-12-02' }).missing;
+        assert.match(pageFor('supervisor', missing(lacking)), /2027年的节假日安排尚未收录（policy\/calendar\/2027\.json）/);
+        assert.doesNotMatch(pageFor('supervisor', missing(complete)), /banner--warning/);
+      } finally {
+        for (const dir of [lacking, complete]) rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

@@ -214,11 +214,6 @@ export function requireAnyRole(...roles: Array<Actor['role']>): RequestHandler {
   return guard(...roles);
 }
 
-/** Anybody signed in passes, whatever their role (an objection to a published ranking, issue 13). */
-export function requireSignedIn(): RequestHandler {
-  return guard();
-}
-
 /** The signed-in person of a page guarded by requireSignedIn. */
 export function signedInActor(req: Request): Actor {
   if (!req.actor) throw new Error('page for signed-in people reached without its guard');

@@ -2,17 +2,19 @@
  * The published admission rankings (issue 13; §2 "公开透明"), for everyone and without signing in:
  * the rounds, and one round's masked ranking per district with each entry's points by indicator,
  * the cut-off and the end of the public-notice period (公示). Phone first, like the applicant
- * portal. During the notice period a signed-in person (any role) may object to an entry: one
- * page per objection, the reason required; it goes to supervisors, never onto the public page.
+ * portal. During the notice period a signed-in person may object to an entry (applicants, officers
+ * and supervisors; auditors and operators read, as the API refuses their objections): one page
+ * per objection, the reason required; it goes to supervisors, never onto the public page.
  */
 import { Router, type Request, type Response } from 'express';
-import { lodgeObjection } from '../../app/commands/admission-rounds';
+import { lodgeObjection, mayObject, OBJECTING_ROLES } from '../../app/commands/admission-rounds';
 import { ObjectionInput, ROUND_ID } from '../../app/commands/round-input';
+import type { Actor } from '../../app/actor';
 import type { AppDeps } from '../../app/deps';
 import { listRounds, viewRoundPublic } from '../../app/queries/admission-rankings';
 import type { PublicRoundView } from '../../app/views/round-views';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './applicant/form';
-import { flashAndRedirect, render, requireSignedIn, signedInActor, tr } from './page';
+import { flashAndRedirect, render, requireAnyRole, signedInActor, tr } from './page';
 import { roundDisplay, roundRows, words } from './rounds/round-display';
 
 const roundHref = (roundId: string) => `/rounds/${roundId}`;
@@ -29,6 +31,18 @@ function entryOf(view: PublicRoundView, entryId: string) {
   return view.districts.flatMap((d) => d.entries).find((e) => e.entryId === entryId);
 }
 
+/**
+ * Whether a round's page offers its visitor the object links: during the notice, to those who may
+ * object (the API's rule); a signed-in auditor or operator is told why there are none.
+ */
+export function objectionOffer(
+  stage: PublicRoundView['stage'],
+  role: Actor['role'] | undefined,
+): { objecting: boolean; notForRole: boolean } {
+  const onNotice = stage === 'public_notice' && role !== undefined;
+  return { objecting: onNotice && mayObject(role), notForRole: onNotice && !mayObject(role) };
+}
+
 export function roundsPages(deps: AppDeps): Router {
   const router = Router();
 
@@ -41,13 +55,14 @@ export function roundsPages(deps: AppDeps): Router {
     const roundId = roundIdOf(req);
     if (!roundId) return next();
     const view = await viewRoundPublic(deps, { roundId });
-    const signedIn = Boolean(req.session?.user && req.session.user.expiresAt > Date.now());
-    const mayObject = signedIn && view.stage === 'public_notice';
+    const user = req.session?.user && req.session.user.expiresAt > Date.now() ? req.session.user : undefined;
+    const { objecting, notForRole } = objectionOffer(view.stage, user?.actor.role);
     render(req, res, 'rounds/round', {
       title: tr(req, 'rdRoundTitle', { roundId }),
       backLink: { href: '/rounds', text: tr(req, 'rdListTitle') },
-      round: roundDisplay(view, req.locale, mayObject ? { objectHref: (e) => objectionHref(roundId, e) } : {}),
-      signedIn,
+      round: roundDisplay(view, req.locale, objecting ? { objectHref: (e) => objectionHref(roundId, e) } : {}),
+      signedIn: user !== undefined,
+      objectNotForRole: notForRole,
       signInHref: `/auth/sign-in?back=${encodeURIComponent(roundHref(roundId))}`,
     });
   });
@@ -94,14 +109,14 @@ export function roundsPages(deps: AppDeps): Router {
     );
   };
 
-  router.get('/rounds/:roundId/objections/new', requireSignedIn(), async (req, res, next) => {
+  router.get('/rounds/:roundId/objections/new', requireAnyRole(...OBJECTING_ROLES), async (req, res, next) => {
     const roundId = roundIdOf(req);
     const entryId = typeof req.query.entry === 'string' ? req.query.entry : '';
     if (!roundId) return next();
     await showObjection(req, res, roundId, entryId);
   });
 
-  router.post('/rounds/:roundId/objections', requireSignedIn(), async (req, res, next) => {
+  router.post('/rounds/:roundId/objections', requireAnyRole(...OBJECTING_ROLES), async (req, res, next) => {
     const roundId = roundIdOf(req);
     if (!roundId) return next();
     const body = req.body as FormBody | undefined;

@@ -300,6 +300,7 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
           admitted: e.status === 'admitted',
           ...cutoffField(list),
           noticeEndsAt,
+          ...(provisional ? { noticeEndsProvisional: true } : {}),
           ...slotOf(e.district),
         },
       })),

@@ -162,6 +162,8 @@ export type RoundNews =
       admitted: boolean;
       cutoff?: number;
       noticeEndsAt: string;
+      /** The notice end was counted into a year without a holiday calendar: it may move. */
+      noticeEndsProvisional?: boolean;
     } & RoundSlot)
   | ({ kind: 'admitted'; roundId: string; rank: number; cutoff?: number } & RoundSlot)
   | { kind: 'removed'; roundId: string; rank: number; objectionId: string; note: string; by: RoundActor }

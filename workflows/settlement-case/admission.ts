@@ -83,7 +83,10 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         if (n.kind === 'ranked' && round.status !== 'waiting') continue;
         if (n.kind === 'admitted' && round.status === 'admitted_provisionally') continue;
         Object.assign(round, { rank: n.rank }, n.cutoff !== undefined ? { cutoff: n.cutoff } : {});
-        if (n.kind === 'ranked') round.noticeEndsAt = n.noticeEndsAt;
+        if (n.kind === 'ranked') {
+          round.noticeEndsAt = n.noticeEndsAt;
+          if (n.noticeEndsProvisional) round.noticeEndsProvisional = true;
+        }
         const admitted = n.kind === 'admitted' || n.admitted;
         round.status = admitted ? 'admitted_provisionally' : 'not_admitted';
         audit({

@@ -14,6 +14,7 @@ import * as notices from './notices';
 import { failureMessage, lookups, SYSTEM } from './activity-proxies';
 import type { CaseRun } from './case-run';
 import type { Saga } from './saga';
+import { supplementWorkingDays } from './messages';
 
 export interface DepartmentSteps {
   /** Runs `d`'s step to its end: approved (and committed), or the case ended. */
@@ -242,7 +243,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
         if (workingDays) {
           // The officer's clock stops while the case waits on the applicant (issue 13).
           s.workingDaysLeft = await run.workingDaysLeft(s.dueAt!);
-          const due = await run.workingDue(workingDays.supplementResponse, requestedAt);
+          const due = await run.workingDue(supplementWorkingDays(workingDays, d), requestedAt);
           ({ dueAt, provisional: dueProvisional } = due);
         } else {
           dueAt = new Date(Date.now() + input.sla.supplementResponseMs).toISOString();
@@ -256,7 +257,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
           ...(dueProvisional ? { dueProvisional } : {}),
         };
         state.status = 'supplement_requested';
-        notify(notices.supplementRequested(state, d, s.supplement.missing, dueAt, round));
+        notify(notices.supplementRequested(state, d, s.supplement.missing, dueAt, round, dueProvisional));
         audit({
           type: 'supplement_requested',
           actor,

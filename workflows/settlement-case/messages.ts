@@ -68,8 +68,19 @@ export interface SlaSettings {
 
 export interface WorkingDaySla {
   officerDecision: Record<Department, number>;
-  supplementResponse: number;
+  /**
+   * The applicant's time to answer a supplement request. Per requesting department since the
+   * per-department knobs came; histories recorded before them hold one number for all: read with
+   * supplementWorkingDays().
+   */
+  supplementResponse: number | Record<Department, number>;
   officeClose: string;
+}
+
+/** The supplement deadline for a request by department `d`, whichever shape the case was started with. */
+export function supplementWorkingDays(sla: WorkingDaySla, d: Department): number {
+  const v = sla.supplementResponse;
+  return typeof v === 'number' ? v : v[d];
 }
 
 export interface SettlementCaseInput {

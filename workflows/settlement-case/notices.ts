@@ -36,12 +36,20 @@ export function supplementRequested(
   items: string[],
   deadline: string,
   round: number,
+  deadlineProvisional = false,
 ): NoticeRequest<'supplement_requested'> {
   return {
     event: 'supplement_requested',
     key: `${department}:${round}`,
     to: { kind: 'applicant' },
-    data: { caseNumber: s.caseNumber, recipientName: applicantName(s), department, items, deadline },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      department,
+      items,
+      deadline,
+      ...(deadlineProvisional ? { deadlineProvisional } : {}),
+    },
   };
 }
 

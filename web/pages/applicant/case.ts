@@ -42,24 +42,27 @@ interface SupplementAttempt {
   errors: FieldErrors;
 }
 
-function stepsOf(req: Request, view: ApplicantCaseView, attempt?: SupplementAttempt) {
+/** Each department's line on the page (exported for the page tests). */
+export function stepsOf(req: Request, view: ApplicantCaseView, attempt?: SupplementAttempt) {
   return view.steps.map((s) => {
     const sup = s.supplement;
     const awaiting = s.status === 'supplement_requested' && sup !== undefined && !sup.providedAt;
     const mine = attempt?.department === s.department ? attempt : undefined;
     const byField = mine?.errors.byField() ?? {};
+    // While material is awaited, the step's date is the applicant's deadline, not the officer's.
+    const shown = ['approved', 'rejected', 'not_required', 'cancelled'].includes(s.status)
+      ? undefined
+      : awaiting
+        ? { dueAt: sup.dueAt, provisional: sup.dueProvisional }
+        : { dueAt: s.dueAt, provisional: s.dueProvisional };
     return {
       department: s.department,
       departmentText: words(req, 'department', s.department),
       status: s.status,
       tag:
         s.status === 'approved' ? 'green' : s.status === 'rejected' ? 'red' : s.status === 'supplement_requested' ? 'yellow' : '',
-      // While material is awaited, the step's date is the applicant's deadline, not the officer's.
-      dueAt: ['approved', 'rejected', 'not_required', 'cancelled'].includes(s.status)
-        ? undefined
-        : s.status === 'supplement_requested' && sup && !sup.providedAt
-          ? sup.dueAt
-          : s.dueAt,
+      dueAt: shown?.dueAt,
+      dueProvisional: shown?.provisional === true,
       overdue: s.overdue,
       reason: s.decision?.kind === 'reject' ? words(req, 'rejectionReason', s.decision.reasonCode) : undefined,
       reasonText: s.decision?.kind === 'reject' ? s.decision.reasonText : undefined,
@@ -67,6 +70,7 @@ function stepsOf(req: Request, view: ApplicantCaseView, attempt?: SupplementAtte
       supplement: awaiting
         ? {
             dueAt: sup.dueAt,
+            dueProvisional: sup.dueProvisional === true,
             requestId: newRequestId(),
             items: sup.missing.map((item, i) => ({
               item,

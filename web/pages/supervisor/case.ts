@@ -176,7 +176,9 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
       steps: view.steps.map((s) => ({
         ...s,
         departmentText: label('department', s.department, locale),
-        dueAt: s.status === 'supplement_requested' ? (s.supplement?.dueAt ?? s.dueAt) : s.dueAt,
+        ...(s.status === 'supplement_requested' && s.supplement
+          ? { dueAt: s.supplement.dueAt, dueProvisional: s.supplement.dueProvisional === true }
+          : { dueAt: s.dueAt, dueProvisional: s.dueProvisional === true }),
       })),
       // A supervisor's action is stored as its code (`what: 'reassign'`): shown by its name.
       timeline: trail.items.map((e) =>

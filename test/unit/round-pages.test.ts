@@ -24,6 +24,20 @@ const found = findRound(loadRoundsFiles(), '2026-1');
 const page = (name: string, locale: Locale, data: Record<string, unknown>) =>
   views.render(name, { title: 't', nav: [], csrfToken: 'csrf-token-1', locale, ...data });
 
+/** The supervisor's case page with nothing but the case and its step rows (none unless given). */
+function supervisorCasePage(c: ReturnType<typeof supervisorView>, steps: unknown[] = []): string {
+  return page('supervisor/case', 'zh-CN', {
+    c,
+    steps,
+    timeline: [],
+    ledger: [],
+    incidents: [],
+    notices: [],
+    forms: {},
+    fieldErrors: {},
+  });
+}
+
 function publicPage(locale: Locale, objecting: boolean): string {
   const view = publicRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-22');
   return page('rounds/round', locale, {
@@ -149,16 +163,7 @@ describe('admission round pages', () => {
     assert.deepEqual(officer.round, { roundId: '2026-1', status: 'admitted_provisionally', rank: 2 });
     const supervisor = supervisorView(pointsCase(ranked));
     assert.equal(supervisor.round?.cutoff, 74);
-    const html = page('supervisor/case', 'zh-CN', {
-      c: supervisor,
-      steps: [],
-      timeline: [],
-      ledger: [],
-      incidents: [],
-      notices: [],
-      forms: {},
-      fieldErrors: {},
-    });
+    const html = supervisorCasePage(supervisor);
     assert.match(html, /href="\/supervisor\/rounds\/2026-1"/);
   });
 
@@ -238,20 +243,14 @@ describe('admission round pages', () => {
       assert.equal(officerHtml.split(enNote).length - 1, 2);
 
       const supervisor = supervisorView(c);
-      const html = page('supervisor/case', 'zh-CN', {
-        c: supervisor,
-        steps: supervisor.steps.map((s) => ({
+      const html = supervisorCasePage(
+        supervisor,
+        supervisor.steps.map((s) => ({
           ...s,
           dueAt: s.supplement?.dueAt ?? s.dueAt,
           dueProvisional: s.supplement?.dueProvisional ?? s.dueProvisional,
         })),
-        timeline: [],
-        ledger: [],
-        incidents: [],
-        notices: [],
-        forms: {},
-        fieldErrors: {},
-      });
+      );
       // The housing step's deadline and the round's notice end.
       assert.equal(html.split(zhNote).length - 1, 2);
     });

@@ -20,6 +20,7 @@ import {
   ANONYMISED,
   CASE_RETENTION_CLASSES,
   DEFAULT_RETENTION_PERIODS,
+  IDENTIFYING_KEYS,
   anonymiseCaseState,
   anonymiseDeep,
   caseEndCutoff,
@@ -70,11 +71,24 @@ const EMPTY_MONTHS_PER_CALL = 36;
 const ACCESS_DAYS_PER_CALL = 31;
 
 /** A reason code (e.g. `identity_mismatch`) stays in the audit trail; free text may name someone. */
-const isCode = (s: string) => /^[a-z0-9_:.-]+$/.test(s);
+export const isCode = (s: string) => /^[a-z0-9_:.,-]+$/.test(s);
+
+/**
+ * Keys of audit details that lead back to a person without naming them: the department
+ * registers' record ids (police, HR, education) and the material an officer asked for, which is
+ * free text ("配偶李四的身份证复印件").
+ */
+const AUDIT_IDENTIFYING_KEYS: ReadonlySet<string> = new Set([
+  ...IDENTIFYING_KEYS,
+  'recordId',
+  'policeRecordIds',
+  'departmentRecordId',
+  'missing',
+]);
 
 /** Audit details without identities; the names an applicant gave the documents they supplied are their own words. */
-function anonymiseAuditData(type: string, data: Record<string, unknown>): unknown {
-  const out = anonymiseDeep(data) as Record<string, unknown>;
+export function anonymiseAuditData(type: string, data: Record<string, unknown>): unknown {
+  const out = anonymiseDeep(data, AUDIT_IDENTIFYING_KEYS) as Record<string, unknown>;
   if (type === 'supplement_provided' && Array.isArray(out.items)) out.items = out.items.map(() => ANONYMISED);
   return out;
 }

@@ -54,12 +54,16 @@ export function caseRetentionClass(status: CaseStatus): CaseRetentionClass | und
 const yearsOf = (cls: CaseRetentionClass, p: RetentionPeriods) =>
   cls === 'case_file_settled' ? p.caseFileSettledYears : p.caseFileEndedYears;
 
-/** Calendar years later (UTC); 29 February moves to 1 March in a common year, the later day. */
+/**
+ * Calendar years later or earlier (UTC). 29 February in a common year becomes 1 March going
+ * forward (an expiry falls on the later day) and 28 February going back (a cut-off falls on the
+ * earlier day), so a file is never taken before its period has run.
+ */
 function addYears(iso: string, years: number): Date {
   const d = new Date(iso);
   const month = d.getUTCMonth();
   d.setUTCFullYear(d.getUTCFullYear() + years);
-  if (d.getUTCMonth() !== month) d.setUTCDate(1);
+  if (d.getUTCMonth() !== month) d.setUTCDate(years < 0 ? 0 : 1);
   return d;
 }
 
@@ -130,8 +134,9 @@ export function anonymiseDeep(value: unknown, keys: ReadonlySet<string> = IDENTI
 
 /** An officer's or applicant's free text may name anyone: it goes; codes and dates stay. */
 function anonymiseSupplement(s: Supplement): Supplement {
-  const { provided, ...rest } = s;
-  return provided ? { ...rest, provided: provided.map(() => ({ name: ANONYMISED, reference: ANONYMISED })) } : rest;
+  const { provided, missing, ...rest } = s;
+  const kept = { ...rest, missing: missing.map(() => ANONYMISED) };
+  return provided ? { ...kept, provided: provided.map(() => ({ name: ANONYMISED, reference: ANONYMISED })) } : kept;
 }
 
 function anonymiseStep(s: StepState): StepState {
@@ -142,7 +147,15 @@ function anonymiseStep(s: StepState): StepState {
     // What a department's system said of a person (criminal and credit records, employer,
     // landlord) is personal data; the findings are codes and stay.
     ...(check ? { check: { at: check.at, results: [], findings: check.findings } } : {}),
-    ...(decision ? { decision: { ...decision, ...(decision.reasonText ? { reasonText: ANONYMISED } : {}) } } : {}),
+    ...(decision
+      ? {
+          decision: {
+            ...decision,
+            ...(decision.reasonText ? { reasonText: ANONYMISED } : {}),
+            ...(decision.missing ? { missing: decision.missing.map(() => ANONYMISED) } : {}),
+          },
+        }
+      : {}),
     ...(supplement ? { supplement: anonymiseSupplement(supplement) } : {}),
     ...(pastSupplements ? { pastSupplements: pastSupplements.map(anonymiseSupplement) } : {}),
     ...(recommendation ? { recommendation: { ...recommendation, note: ANONYMISED } } : {}),

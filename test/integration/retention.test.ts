@@ -122,7 +122,7 @@ describe('retention (issue 15 part 5)', () => {
     // A supplement round and a note, so that free texts naming the person are in the file too.
     await decideViaApi(stack, t.police, caseId, 'police', {
       decision: 'request_supplement',
-      missing: ['无犯罪记录证明'],
+      missing: [`${person.name}的无犯罪记录证明`],
       internalNote: `${person.name} called about the record`,
     });
     await waitForStatus(stack, caseId, 'supplement_requested');

@@ -1,6 +1,7 @@
 /** Retention periods and what an anonymised case file keeps (issue 15 part 5, domain/retention.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { anonymiseAuditData, isCode } from '../../activities/retention.activities';
 import { syntheticCaseState } from '../../bench/lib/dashboard-seed';
 import { loadConfig, retentionPeriods } from '../../config/config';
 import { caseFacts } from '../../domain/case-facts';
@@ -61,7 +62,7 @@ function richCase(): CaseState {
           {
             requestedAt: police.waitingSince!,
             dueAt: police.dueAt!,
-            missing: ['户口簿'],
+            missing: ['配偶李四的身份证复印件'],
             provided: [{ name: '王看板的户口簿', reference: 'doc-1' }],
           },
         ],
@@ -84,6 +85,10 @@ describe('retention classes and periods', () => {
 
   it('when a case ended on 29 February, then its period runs to 1 March of a common year, never a day short', () => {
     assert.equal(expiresAt('case_file_ended', '2028-02-29T10:00:00.000Z', P), '2038-03-01T10:00:00.000Z');
+  });
+
+  it('when the cut-off is measured from 29 February, then it falls on 28 February of a common year, never a day early', () => {
+    assert.equal(caseEndCutoff('case_file_ended', '2036-02-29T10:00:00.000Z', P), '2026-02-28T10:00:00.000Z');
   });
 
   it('when the cut-off is measured from an instant, then a case that ended exactly one period before has passed it only after', () => {
@@ -131,6 +136,7 @@ describe('anonymising a case file', () => {
     for (const personal of [
       '王看板',
       '李四',
+      '配偶李四的身份证复印件',
       '赵六',
       '11010519491231002X',
       before.application.applicant.idNumber,
@@ -179,6 +185,25 @@ describe('anonymising a case file', () => {
       persons: [{ name: ANONYMISED, idNumber: ANONYMISED, relation: 'child' }],
       phone: null,
     });
+  });
+
+  it('when an audit line holds a register record id or the material asked for, then those go; several reason codes stay', () => {
+    const data = {
+      policeRecordIds: ['P-610-1', 'P-610-2'],
+      recordId: 'HR-610-0001',
+      departmentRecordId: 'EDU-610-9',
+      missing: ['配偶李四的身份证复印件'],
+      department: 'police',
+    };
+    assert.deepEqual(anonymiseAuditData('registered', data), {
+      policeRecordIds: [ANONYMISED, ANONYMISED],
+      recordId: ANONYMISED,
+      departmentRecordId: ANONYMISED,
+      missing: [ANONYMISED],
+      department: 'police',
+    });
+    assert.ok(isCode('criminal_record,no_legal_residence'), 'a saga joins its reasons with a comma');
+    assert.ok(!isCode('王看板有刑事犯罪记录'));
   });
 
   it('when the dates of a case are read after anonymising, then they are exactly the recorded ones', () => {

@@ -69,11 +69,12 @@ export async function retentionSweep(input: RetentionSweepInput): Promise<Retent
       limit: run.batchSize,
     });
     month = page.month;
+    // Every page's skipped cases hold the month back, not only its last page's.
+    clean &&= page.pending === 0;
     if (page.more) {
       afterId = page.lastId;
       continue;
     }
-    clean &&= page.pending === 0;
     // The cut-off's own month is never done: cases that end later in it are not yet due.
     if (clean && keepsBookmarks && month < lastMonth) await markSweptThrough({ cls: retentionClass, month });
     month = nextMonth(month);

@@ -1,7 +1,7 @@
 /**
  * (2) Decision latency: an officer's decision through the API (POST …/decision) beside a raw
  * executeUpdate on the floor workflow, both on cases already waiting (the open cases of the
- * footprint phase), a few at a time; `runs` times, each on cases of its own.
+ * footprint phase), a few at a time, the two sides in turns; `runs` times, each on cases of its own.
  */
 import type { BenchContext } from '../context';
 import { floorDecideUpdate } from '../floor/floor.workflow';
@@ -47,16 +47,29 @@ export async function measureDecisionLatency(
   const approve: DecisionBody = { decision: 'approve' };
   for (let run = 0; run < ctx.runs; run++) {
     const slice = <T>(xs: T[]) => xs.slice(run * perRun, (run + 1) * perRun);
-    const raw = await mapPool(slice(floorOpen), sizes.latencyConcurrency, async (id) => {
-      const started = performance.now();
-      await ctx.floorClient.workflow.getHandle(id).executeUpdate(floorDecideUpdate, { args: [0] });
-      return performance.now() - started;
-    });
-    const api = await mapPool(slice(openIds), sizes.latencyConcurrency, async (id) => {
-      const res = await decide(ctx.stack.apiUrl, ctx.officerTokens.police, id, 'police', approve);
-      if (res.status !== 200) throw new Error(`decision refused: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.ms;
-    });
+    const [floorIds, caseIds] = [slice(floorOpen), slice(openIds)];
+    const raw: number[] = [];
+    const api: number[] = [];
+    // The two sides take turns, a pool's worth each: whatever else loads the machine (the work
+    // earlier decisions left behind, other processes) falls on both alike, where measuring all
+    // raw Updates and then all API decisions let it drift between the halves (±0.5× run to run).
+    const chunk = sizes.latencyConcurrency;
+    for (let i = 0; i < perRun; i += chunk) {
+      raw.push(
+        ...(await mapPool(floorIds.slice(i, i + chunk), chunk, async (id) => {
+          const started = performance.now();
+          await ctx.floorClient.workflow.getHandle(id).executeUpdate(floorDecideUpdate, { args: [0] });
+          return performance.now() - started;
+        })),
+      );
+      api.push(
+        ...(await mapPool(caseIds.slice(i, i + chunk), chunk, async (id) => {
+          const res = await decide(ctx.stack.apiUrl, ctx.officerTokens.police, id, 'police', approve);
+          if (res.status !== 200) throw new Error(`decision refused: ${res.status} ${JSON.stringify(res.body)}`);
+          return res.ms;
+        })),
+      );
+    }
     const [r, a] = [latencies(raw), latencies(api)];
     raws.push(r);
     apis.push(a);

@@ -15,7 +15,7 @@
  *   the case file, the history only serves operators and replay.
  */
 import type { CaseState, StepState, Supplement } from './case-state';
-import type { CaseStatus } from './vocabulary';
+import { PERSONAL_KEYS, type CaseStatus } from './vocabulary';
 import { shanghaiDay } from './shanghai-clock';
 
 /** What an anonymised personal value reads as, in the read model and on every page that shows one. */
@@ -110,8 +110,8 @@ export function retentionPeriodIssues(p: RetentionPeriods, production: boolean):
   return issues;
 }
 
-/** Keys that hold a person's identity, at any depth, in case records (models/sealed-fields.plugin.ts PERSONAL_KEYS). */
-export const IDENTIFYING_KEYS: ReadonlySet<string> = new Set(['idNumber', 'name', 'phone', 'email']);
+/** Keys that hold a person's identity, at any depth, in case records: the ones every collection seals. */
+export const IDENTIFYING_KEYS: ReadonlySet<string> = new Set(PERSONAL_KEYS);
 
 /**
  * A copy of `value` with every value under an identifying key replaced by ANONYMISED (arrays

@@ -135,3 +135,9 @@ export interface Application {
 export function departmentsFor(app: Pick<Application, 'route' | 'family'>): Department[] {
   return DEPARTMENTS.filter((d) => DEPARTMENT_TABLE[d].takesPart(app));
 }
+
+/**
+ * The keys that hold a person's identity at any depth of a record: sealed in every collection
+ * (models/sealed-fields.plugin.ts) and replaced when a case file is anonymised (domain/retention.ts).
+ */
+export const PERSONAL_KEYS = ['idNumber', 'name', 'phone', 'email'] as const;

@@ -12,11 +12,12 @@
  * nothing. Cursors, aggregations and `Model.collection` bypass the hooks and see sealed texts.
  */
 import type { Schema } from 'mongoose';
+import { PERSONAL_KEYS } from '../domain/vocabulary';
 import { isSealed, parseSealed } from '../security/sealed-value';
 import { dataProtection } from './data-protection';
 
 /** The personal fields every collection seals: ID numbers, names, phones, emails. */
-export const PERSONAL_KEYS = ['idNumber', 'name', 'phone', 'email'] as const;
+export { PERSONAL_KEYS };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);

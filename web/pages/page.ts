@@ -214,7 +214,7 @@ export function requireAnyRole(...roles: Array<Actor['role']>): RequestHandler {
   return guard(...roles);
 }
 
-/** The signed-in person of a page guarded by requireSignedIn. */
+/** The signed-in person of a page guarded by requireAnyRole. */
 export function signedInActor(req: Request): Actor {
   if (!req.actor) throw new Error('page for signed-in people reached without its guard');
   return req.actor;

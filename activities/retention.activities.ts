@@ -30,6 +30,7 @@ import {
   type RetentionPeriods,
 } from '../domain/retention';
 import type { CaseStatus } from '../domain/vocabulary';
+import { forgetAccessChainEnds } from '../app/access-records/record-access';
 import { verifyAccessChain } from '../app/access-records/verify';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseFactModel } from '../models/case-fact.model';
@@ -315,6 +316,8 @@ export function createRetentionActivities(deps: { mongo: Connection; temporal?: 
         }
         await records.deleteMany({ day });
       }
+      // An API in this process (tests, a one-process deployment) must not chain on to a removed day.
+      if (days.length > 0) forgetAccessChainEnds(deps.mongo);
       return { days: days.length, more: days.length === ACCESS_DAYS_PER_CALL };
     },
 

@@ -13,6 +13,7 @@
  */
 import type { Connection, Model } from 'mongoose';
 import pg from 'pg';
+import { accessRecordModel } from './access-record.model';
 import { auditEventModel } from './audit-event.model';
 import { capacityChangeModel } from './capacity-change.model';
 import { caseFactDayModel } from './case-fact-day.model';
@@ -33,6 +34,7 @@ import { webSessionModel } from './web-session.model';
 
 /** Every collection that grows with the cases (probes and migrations stay tiny). */
 const MODELS: ReadonlyArray<(conn: Connection) => Model<never>> = [
+  accessRecordModel,
   auditEventModel,
   capacityChangeModel,
   caseFactDayModel,

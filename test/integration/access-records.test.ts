@@ -14,6 +14,8 @@ import request from 'supertest';
 import { recordAccess } from '../../app/access-records/record-access';
 import { verifyAccessChain } from '../../app/access-records/verify';
 import { accessRecordModel } from '../../models/access-record.model';
+import { createConnection } from 'mongoose';
+import { connectMongo } from '../../models/connection';
 import { assertProblem, bearer, submitCase, tokens, townBody, waitForCase, type Tokens } from '../support/api';
 import { mongoUriFor } from '../support/services';
 import { startStack, type TestStack } from '../support/stack';
@@ -163,6 +165,50 @@ describe('Access records: every staff read of a case is recorded, listed and cha
         ofDay.map((d) => d.seq),
         ofDay.map((_d, i) => i + 1),
       );
+    }
+  });
+
+  it('when two API processes append at once, each also in a crowd, then the chain stays linear and verifies', async () => {
+    // Arrange: a second connection to the same database is a second process's appender.
+    const other = await connectMongo({ uri: mongoUriFor(stack.mongo.name), serverSelectionTimeoutMS: 5000 });
+    const actor = { sub: 'supervisor-crowd', role: 'supervisor' as const, scope: { kind: 'city' as const } };
+    try {
+      // Act: both processes' ends go stale in turns, so each must follow the other's records.
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(
+          [stack.mongo, other, stack.mongo, other].flatMap((mongo) =>
+            Array.from({ length: 6 }, () => recordAccess({ mongo }, { actor, view: 'supervisor_case', caseIds: [caseId] })),
+          ),
+        );
+      }
+
+      // Assert
+      const report = await verifyAccessChain(stack.mongo);
+      assert.equal(report.ok, true, JSON.stringify(report.broken));
+      const mine = await accessRecordModel(stack.mongo).countDocuments({ 'actor.sub': 'supervisor-crowd' });
+      assert.equal(mine, 72, 'every append is one record');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('when a process appends again after its last record, then the append is one insert (no read of the day)', async () => {
+    // Arrange: a connection of its own, whose first append has read the tail once.
+    const own = await createConnection(mongoUriFor(stack.mongo.name), { monitorCommands: true }).asPromise();
+    const actor = { sub: 'auditor-1', role: 'auditor' as const };
+    const commands: string[] = [];
+    try {
+      await recordAccess({ mongo: own }, { actor, view: 'audit_trail', caseIds: [caseId] });
+      own.getClient().on('commandStarted', (e) => commands.push(`${e.commandName} ${String(e.command[e.commandName])}`));
+
+      // Act
+      const doc = await recordAccess({ mongo: own }, { actor, view: 'audit_trail', caseIds: [caseId] });
+
+      // Assert
+      assert.deepEqual(commands, ['insert access_records']);
+      assert.equal((await verifyAccessChain(stack.mongo, { day: doc.day })).ok, true);
+    } finally {
+      await own.close();
     }
   });
 

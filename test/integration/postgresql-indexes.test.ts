@@ -15,6 +15,7 @@ import type { Connection, Model } from 'mongoose';
 import type { OfficerActor } from '../../app/actor';
 import { inboxFilter } from '../../app/queries/officer-inbox';
 import { stuckFilter } from '../../app/queries/stuck-cases';
+import { accessRecordModel } from '../../models/access-record.model';
 import { auditEventModel } from '../../models/audit-event.model';
 import { caseModel } from '../../models/case.model';
 import { connectMongo } from '../../models/connection';
@@ -103,6 +104,19 @@ describe(
       await noticeModel(mongo).collection.insertMany(
         ids.map((caseId, i) => ({ _id: `${caseId}:n`, caseId, status: 'queued', createdAt: new Date(now - i) })) as never,
       );
+      // Every staff read leaves an access record: many days of them, a few cases each.
+      await accessRecordModel(mongo).collection.insertMany(
+        ids.map((caseId, i) => {
+          const day = `2026-11-${String(1 + (i % 28)).padStart(2, '0')}`;
+          return {
+            _id: `${day}:${String(i).padStart(9, '0')}`,
+            day,
+            seq: i,
+            caseIds: [caseId],
+            actor: { sub: `officer-${i % 40}` },
+          };
+        }) as never,
+      );
       const created = await ensurePostgresqlIndexes({ mongo, postgresqlUrl: postgresqlUrl! });
       assert.ok(created.some((c) => c.collection === 'cases' && c.field === '_id'));
       // Statistics as autovacuum would gather them in time: the planner's choice rests on them.
@@ -139,6 +153,11 @@ describe(
     it("a case's audit trail and notices", async () => {
       assertIndexed('audit trail', await planOf(auditEventModel(mongo) as never, { caseId: ids[77]! }));
       assertIndexed('notices', await planOf(noticeModel(mongo) as never, { caseId: ids[77]! }));
+    });
+
+    it("a day's access records (appending after a restart, verifying) and a case's", async () => {
+      assertIndexed('access records of a day', await planOf(accessRecordModel(mongo) as never, { day: '2026-11-05' }));
+      assertIndexed('access records of a case', await planOf(accessRecordModel(mongo) as never, { caseIds: ids[77]! }));
     });
 
     it('building the indexes again changes nothing', async () => {

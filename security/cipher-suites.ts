@@ -29,8 +29,21 @@ export class SealError extends Error {
   override name = 'SealError';
 }
 
-const derive = (hash: 'sha256' | 'sm3', master: Buffer, info: string, bytes: number) =>
-  Buffer.from(hkdfSync(hash, master, Buffer.alloc(0), info, bytes));
+/**
+ * Derived keys by master key, then by hash, info and length: every sealed field and payload is
+ * sealed or opened with one, and deriving it again each time was a measurable share of the API's
+ * and the worker's CPU. Keyed by the master key's Buffer, so a key no longer configured goes with it.
+ */
+const derived = new WeakMap<Buffer, Map<string, Buffer>>();
+
+function derive(hash: 'sha256' | 'sm3', master: Buffer, info: string, bytes: number): Buffer {
+  let keys = derived.get(master);
+  if (!keys) derived.set(master, (keys = new Map()));
+  const id = `${hash}|${bytes}|${info}`;
+  let key = keys.get(id);
+  if (!key) keys.set(id, (key = Buffer.from(hkdfSync(hash, master, Buffer.alloc(0), info, bytes))));
+  return key;
+}
 
 const AES_IV = 12;
 const AES_TAG = 16;

@@ -4,10 +4,11 @@
  * the other policy loaders (policy-files.ts). Processes that count deadlines load the files here
  * and hand them to workflows as data; workflows build the calendar with workingCalendar().
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { workingCalendar, type CalendarYear, type WorkingCalendar } from '../domain/working-days';
 import { parseCalendarYear } from '../domain/working-days.parse';
+import { parsedFile } from './parsed-file';
 
 export const CALENDAR_DIR = join(__dirname, 'calendar');
 const YEAR_FILE = /^(\d{4})\.json$/;
@@ -20,7 +21,7 @@ export function loadCalendarYears(dir = CALENDAR_DIR): CalendarYear[] {
     .map((f) => {
       const named = YEAR_FILE.exec(f);
       if (!named) throw new Error(`calendar file ${f} in ${dir}: the name must be the year, e.g. 2026.json`);
-      const file = parseCalendarYear(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+      const file = parsedFile(join(dir, f), (text) => parseCalendarYear(JSON.parse(text)));
       if (String(file.year) !== named[1]) throw new Error(`calendar file ${f} declares the year ${file.year}`);
       return file;
     });

@@ -1,12 +1,13 @@
 /**
- * Reads the admission-round files (policy/rounds/*.json, one per year; issue 13). Read afresh on
- * each call, like the capacity files: a new year's rounds reach the next case that looks for a
+ * Reads the admission-round files (policy/rounds/*.json, one per year; issue 13). Looked at afresh
+ * on each call (parsed again when changed, parsed-file.ts), like the capacity files: a new year's rounds reach the next case that looks for a
  * round without restarting anything.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RoundsFile } from '../domain/admission-rounds';
 import { parseRoundsFile } from '../domain/admission-rounds.parse';
+import { parsedFile } from './parsed-file';
 
 export const ROUNDS_DIR = join(__dirname, 'rounds');
 
@@ -14,7 +15,7 @@ export function loadRoundsFiles(dir = ROUNDS_DIR): RoundsFile[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => parseRoundsFile(JSON.parse(readFileSync(join(dir, f), 'utf8')), f));
+    .map((f) => parsedFile(join(dir, f), (text) => parseRoundsFile(JSON.parse(text), f)));
   const ids = new Set<string>();
   const years = new Set<number>();
   for (const file of files) {

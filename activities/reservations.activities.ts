@@ -263,9 +263,15 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
       const departmentRecordId = await writeToDepartment(input);
       const [, used] = await Promise.all([
         recordHeld(input, departmentRecordId),
-        typeof taken === 'number' ? taken : poolUse(mongo, input.pool),
+        typeof taken === 'number' ? taken : limit === null ? undefined : poolUse(mongo, input.pool),
       ]);
-      return { status: 'held', pool: input.pool, used, limit, ...(departmentRecordId ? { departmentRecordId } : {}) };
+      return {
+        status: 'held',
+        pool: input.pool,
+        ...(used !== undefined ? { used } : {}),
+        limit,
+        ...(departmentRecordId ? { departmentRecordId } : {}),
+      };
     },
 
     /**

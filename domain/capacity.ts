@@ -100,8 +100,12 @@ export interface ReserveInput {
 }
 
 export type ReserveResult =
-  /** `departmentRecordId`: the record the owning department wrote for it (issue 14); none for our own quota. */
-  | { status: 'held'; pool: string; used: number; limit: number | null; departmentRecordId?: string }
+  /**
+   * `used`: the pool's use as the reservation saw it; absent for an unlimited pool (nothing bounds
+   * it, and counting a city's confirmations on every reservation would cost what the pool holds).
+   * `departmentRecordId`: the record the owning department wrote for it (issue 14); none for our own quota.
+   */
+  | { status: 'held'; pool: string; used?: number; limit: number | null; departmentRecordId?: string }
   /** School places only: the level is full; the child waits at `position` (1 = next). */
   | { status: 'waiting'; pool: string; position: number; limit: number };
 

@@ -80,8 +80,11 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
   const d = input.actor.department;
   const dueAt = `steps.${d}.dueAt`;
   const filter = inboxFilter(input);
+  // Only what an inbox line shows: officers read their inbox all day, and the whole case (its
+  // application, every step's findings, each personal field to open) was most of each read's cost.
   const docs = await caseModel(deps.mongo)
     .find(filter)
+    .select({ caseNumber: 1, route: 1, area: 1, status: 1, [`steps.${d}`]: 1 })
     .sort({ [dueAt]: 1, _id: 1 })
     .limit(input.limit + 1)
     .lean();

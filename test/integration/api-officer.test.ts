@@ -292,6 +292,32 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     assert.deepEqual(decided.step, view.body.step, 'the answer is the step as the officer’s case view shows it');
   });
 
+  it('when an officer reads the inbox, then the cases are read for what a line shows alone (their own step, no application, no personal field)', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+    const projections: unknown[] = [];
+    stack.mongo.set('debug', (collection: string, method: string, _filter: unknown, options?: { projection?: unknown }) => {
+      if (collection === 'cases' && method === 'find') projections.push(options?.projection);
+    });
+
+    // Act
+    let page: { items: Array<{ caseId: string; caseNumber: string; stepStatus: string }> };
+    try {
+      page = (await request(stack.app).get('/api/v1/officer/inbox?limit=100').set('authorization', officer('police')).expect(200))
+        .body;
+    } finally {
+      stack.mongo.set('debug', false);
+    }
+
+    // Assert
+    assert.deepEqual(projections, [{ caseNumber: 1, route: 1, area: 1, status: 1, 'steps.police': 1 }]);
+    const line = page.items.find((i) => i.caseId === caseId);
+    assert.ok(line, 'the case is in the inbox');
+    assert.match(line.caseNumber, /\S/);
+    assert.equal(line.stepStatus, 'awaiting_decision');
+  });
+
   it('when a decision is incomplete, the step is not awaiting one, or the case is unknown, then the answer is 400, 409 or 404', async () => {
     // Arrange
     const caseId = await submitCase(stack, t.applicant, townBody());

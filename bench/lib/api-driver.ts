@@ -92,7 +92,7 @@ export interface OfficerPoolOptions {
   officersPerDepartment: number;
   /** What to decide for a case's step; undefined = leave it (not ours, or to stay open). */
   decisionFor: (caseId: string, department: Department) => DecisionBody | undefined;
-  /** Pause between inbox polls when nothing new turned up. */
+  /** Pause before the inbox is read again after it showed nothing new (default 200 ms). */
   idlePollMs?: number;
   /** Called with every decision's HTTP status and latency. */
   onDecision?: (status: number, ms: number, caseId: string, department: Department) => void;
@@ -105,39 +105,25 @@ export interface OfficerPool {
 }
 
 /**
- * Each department polls its inbox (awaiting_decision, every page) and hands what is new to its
- * officers. A step once decided is remembered, because the read model may list it for a moment
- * after the decision (it is projected by the workflow's next write).
+ * Each department's officers work through what its inbox (awaiting_decision, every page) shows
+ * them; the inbox is read again when they have run out (one read for the department, shared by
+ * whoever asks meanwhile), and while it shows nothing new, at most every `idlePollMs`. As at a
+ * desk: an officer opens the inbox when they finish their cases, not several times a second
+ * while they work (which made the load generator's reads, each one an access record, the larger
+ * part of a case's cost). A step once decided is remembered, because the read model may list it
+ * for a moment after the decision (it is projected by the workflow's next write).
  */
 export function startOfficerPool(opts: OfficerPoolOptions): OfficerPool {
   let stopped = false;
+  const idlePollMs = opts.idlePollMs ?? 200;
   const counts: OfficerPool['counts'] = {};
   const loops = (Object.entries(opts.tokens) as Array<[Department, string]>).map(async ([department, token]) => {
     const c = (counts[department] = { decided: 0, refused: 0, errors: 0 });
     const seen = new Set<string>();
     const queue: Array<{ caseId: string; body: DecisionBody }> = [];
-    const officers = Array.from({ length: opts.officersPerDepartment }, async () => {
-      while (!stopped) {
-        const job = queue.shift();
-        if (!job) {
-          await sleep(20);
-          continue;
-        }
-        try {
-          const res = await decide(opts.apiUrl, token, job.caseId, department, job.body);
-          if (res.status === 200) c.decided++;
-          else c.refused++;
-          // Not now (a dependency is down, rate limited): a later poll offers the step again.
-          if (res.status >= 500 || res.status === 429) seen.delete(job.caseId);
-          opts.onDecision?.(res.status, res.ms, job.caseId, department);
-        } catch {
-          c.errors++;
-          seen.delete(job.caseId); // try again on a later poll
-        }
-      }
-    });
-    while (!stopped) {
-      let found = 0;
+    let reading: Promise<void> | undefined;
+    let emptyAt = 0;
+    const readInbox = async (): Promise<void> => {
       try {
         let cursor: string | undefined;
         for (let page = 0; page < 50 && !stopped; page++) {
@@ -153,7 +139,6 @@ export function startOfficerPool(opts: OfficerPoolOptions): OfficerPool {
             if (!body) continue;
             seen.add(item.caseId);
             queue.push({ caseId: item.caseId, body });
-            found++;
           }
           cursor = res.body.nextCursor;
           if (!cursor) break;
@@ -161,9 +146,39 @@ export function startOfficerPool(opts: OfficerPoolOptions): OfficerPool {
       } catch {
         c.errors++;
       }
-      if (found === 0) await sleep(opts.idlePollMs ?? 200);
-    }
-    await Promise.all(officers);
+      if (queue.length === 0) emptyAt = Date.now();
+    };
+    /** The inbox read again, unless it showed nothing new a moment ago; one read at a time. */
+    const refill = async (): Promise<void> => {
+      if (Date.now() - emptyAt < idlePollMs) return;
+      reading ??= readInbox().finally(() => {
+        reading = undefined;
+      });
+      await reading;
+    };
+    await Promise.all(
+      Array.from({ length: opts.officersPerDepartment }, async () => {
+        while (!stopped) {
+          if (queue.length === 0) await refill();
+          const job = queue.shift();
+          if (!job) {
+            await sleep(Math.max(20, idlePollMs - (Date.now() - emptyAt)));
+            continue;
+          }
+          try {
+            const res = await decide(opts.apiUrl, token, job.caseId, department, job.body);
+            if (res.status === 200) c.decided++;
+            else c.refused++;
+            // Not now (a dependency is down, rate limited): a later read offers the step again.
+            if (res.status >= 500 || res.status === 429) seen.delete(job.caseId);
+            opts.onDecision?.(res.status, res.ms, job.caseId, department);
+          } catch {
+            c.errors++;
+            seen.delete(job.caseId); // try again on a later read
+          }
+        }
+      }),
+    );
   });
   return {
     counts,

@@ -78,20 +78,29 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
     );
   }
 
-  /** The channel's longest-due notice (queued, or `sending` with its lease run out), claimed for one attempt. */
+  /**
+   * The channel's longest-due notice, claimed for one attempt: first one left `sending` by a
+   * dispatcher that stopped (its lease run out), then a queued one. One status at a time, because
+   * FerretDB pushes down only equalities: a filter on both statuses at once reached PostgreSQL as
+   * "every notice of the channel", so each claim (and each idle poll) decoded every notice ever
+   * sent, and grew with them.
+   */
   async function claim(channel: Channel, leaseMs: number): Promise<NoticeDoc | undefined> {
-    const now = new Date();
-    const doc = await notices
-      .findOneAndUpdate(
-        { channel, status: trusted({ $in: ['queued', 'sending'] }), nextAttemptAt: trusted({ $lte: now }) },
-        {
-          $set: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), lastAttemptAt: now },
-          $inc: { attempts: 1 },
-        },
-        { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
-      )
-      .lean();
-    return doc ?? undefined;
+    for (const status of ['sending', 'queued'] as const) {
+      const now = new Date();
+      const doc = await notices
+        .findOneAndUpdate(
+          { channel, status, nextAttemptAt: trusted({ $lte: now }) },
+          {
+            $set: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), lastAttemptAt: now },
+            $inc: { attempts: 1 },
+          },
+          { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
+        )
+        .lean();
+      if (doc) return doc;
+    }
+    return undefined;
   }
 
   /** Staff notices queued before the contact table carried `inbox:<desk>` placeholders: resolved now. */

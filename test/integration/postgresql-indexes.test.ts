@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Connection, Model } from 'mongoose';
+import { trusted, type Connection, type Model } from 'mongoose';
 import type { OfficerActor } from '../../app/actor';
 import { inboxFilter } from '../../app/queries/officer-inbox';
 import { stuckFilter } from '../../app/queries/stuck-cases';
@@ -102,7 +102,15 @@ describe(
         })) as never,
       );
       await noticeModel(mongo).collection.insertMany(
-        ids.map((caseId, i) => ({ _id: `${caseId}:n`, caseId, status: 'queued', createdAt: new Date(now - i) })) as never,
+        // Most notices long delivered, a few waiting for the dispatcher of their channel.
+        ids.map((caseId, i) => ({
+          _id: `${caseId}:n`,
+          caseId,
+          channel: i % 2 ? 'sms' : 'email',
+          status: i % OPEN_EVERY === 0 ? 'queued' : 'delivered',
+          nextAttemptAt: new Date(now - i),
+          createdAt: new Date(now - i),
+        })) as never,
       );
       // Every staff read leaves an access record: many days of them, a few cases each.
       await accessRecordModel(mongo).collection.insertMany(
@@ -153,6 +161,12 @@ describe(
     it("a case's audit trail and notices", async () => {
       assertIndexed('audit trail', await planOf(auditEventModel(mongo) as never, { caseId: ids[77]! }));
       assertIndexed('notices', await planOf(noticeModel(mongo) as never, { caseId: ids[77]! }));
+    });
+
+    it("a dispatcher's claim of its channel's due notices", async () => {
+      const due = { nextAttemptAt: trusted({ $lte: new Date() }) };
+      for (const status of ['queued', 'sending'])
+        assertIndexed(`claim (${status})`, await planOf(noticeModel(mongo) as never, { channel: 'sms', status, ...due }));
     });
 
     it("a day's access records (appending after a restart, verifying) and a case's", async () => {

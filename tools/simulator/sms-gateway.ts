@@ -57,6 +57,12 @@ interface SmsMessageDoc {
   /** How many SendSms calls named this message (1 = never repeated). */
   requests: number;
   receipt: { status: 'SUCCESS' | 'FAIL'; dueAt: Date; postedAt?: Date; attempts: number; lastError?: string };
+  /**
+   * True until the receipt is posted: a top-level equality the receipt sweep filters on, which
+   * FerretDB pushes down to PostgreSQL. The nested `receipt.postedAt` it filtered on before is not
+   * pushed down, so every sweep (four a second) decoded every message ever taken.
+   */
+  receiptPending?: boolean;
 }
 
 const smsMessageSchema = new Schema<SmsMessageDoc>(
@@ -72,6 +78,7 @@ const smsMessageSchema = new Schema<SmsMessageDoc>(
     receivedAt: Date,
     requests: Number,
     receipt: { type: Schema.Types.Mixed },
+    receiptPending: Boolean,
   },
   { collection: 'sms_messages', versionKey: false },
 );
@@ -159,6 +166,7 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
           dueAt: new Date(now.getTime() + (opts.receiptDelayMs ?? 300)),
           attempts: 0,
         },
+        receiptPending: true,
       };
       let stored = doc;
       try {
@@ -207,6 +215,10 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
     const url = opts.callbackUrl;
     const secret = opts.callbackSecret ?? '';
     let busy = false;
+    // Messages kept before `receiptPending` existed: marked once, as their receipts stand.
+    const adopted = adoptOlderMessages(messages).catch((err: unknown) =>
+      opts.logger.warn({ err: String(err) }, 'SMS receipts: marking older messages failed'),
+    );
     const timer = setInterval(() => {
       if (opts.conn.readyState !== 1) {
         if (opts.conn.readyState === 0) clearInterval(timer);
@@ -214,7 +226,8 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
       }
       if (busy) return;
       busy = true;
-      postDueReceipts(messages, url, secret, opts.logger)
+      adopted
+        .then(() => postDueReceipts(messages, url, secret, opts.logger))
         .catch((err: unknown) => opts.logger.warn({ err: String(err) }, 'SMS receipts: sweep failed'))
         .finally(() => {
           busy = false;
@@ -225,9 +238,15 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
   return router;
 }
 
+async function adoptOlderMessages(messages: Model<SmsMessageDoc>): Promise<void> {
+  const unmarked = { receiptPending: trusted({ $exists: false }) };
+  await messages.updateMany({ ...unmarked, 'receipt.postedAt': trusted({ $exists: true }) }, { $set: { receiptPending: false } });
+  await messages.updateMany(unmarked, { $set: { receiptPending: true } });
+}
+
 async function postDueReceipts(messages: Model<SmsMessageDoc>, url: string, secret: string, logger: Logger): Promise<void> {
   const due = await messages
-    .find({ 'receipt.postedAt': trusted({ $exists: false }), 'receipt.dueAt': trusted({ $lte: new Date() }) })
+    .find({ receiptPending: true, 'receipt.dueAt': trusted({ $lte: new Date() }) })
     .sort({ 'receipt.dueAt': 1 })
     .limit(50)
     .lean();
@@ -266,7 +285,10 @@ async function postDueReceipts(messages: Model<SmsMessageDoc>, url: string, secr
       );
       logger.debug({ sid: m.serialNo, error }, 'SMS receipt not taken; will retry');
     } else {
-      await messages.updateOne({ _id: m._id }, { $set: { 'receipt.attempts': attempts, 'receipt.postedAt': new Date() } });
+      await messages.updateOne(
+        { _id: m._id },
+        { $set: { 'receipt.attempts': attempts, 'receipt.postedAt': new Date(), receiptPending: false } },
+      );
     }
   }
 }

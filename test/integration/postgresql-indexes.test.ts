@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { after, before, describe, it } from 'node:test';
 import { trusted, type Connection, type Model } from 'mongoose';
 import type { OfficerActor } from '../../app/actor';
@@ -172,6 +173,36 @@ describe(
     it("a day's access records (appending after a restart, verifying) and a case's", async () => {
       assertIndexed('access records of a day', await planOf(accessRecordModel(mongo) as never, { day: '2026-11-05' }));
       assertIndexed('access records of a case', await planOf(accessRecordModel(mongo) as never, { caseIds: ids[77]! }));
+    });
+
+    it("FerretDB's prepared statements are planned with their values, so they keep the indexes", async () => {
+      // Arrange: FerretDB's form of a read by _id, the field name a parameter.
+      const client = new pg.Client({ connectionString: postgresqlUrl });
+      await client.connect();
+      try {
+        const table = (
+          await client.query<{ tbl: string }>(
+            `SELECT _jsonb->>'table' AS tbl FROM "${database}"._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'cases'`,
+          )
+        ).rows[0]!.tbl;
+        await client.query(`PREPARE by_field(text, jsonb) AS SELECT _jsonb FROM "${database}"."${table}" WHERE _jsonb->$1 @> $2`);
+        const plan = async () =>
+          JSON.stringify((await client.query(`EXPLAIN (FORMAT JSON) EXECUTE by_field('_id', '"${ids[9]}"')`)).rows);
+
+        // Act
+        const mode = (await client.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]!.plan_cache_mode;
+        const asConfigured = await plan();
+        await client.query('SET plan_cache_mode = force_generic_plan');
+        const generic = await plan();
+
+        // Assert: what the database gives every new connection, and why.
+        assert.equal(mode, 'force_custom_plan');
+        assert.doesNotMatch(asConfigured, /Seq Scan/);
+        assert.match(asConfigured, /hukou_/);
+        assert.match(generic, /Seq Scan/, 'a generic plan cannot use an index on _jsonb->$1');
+      } finally {
+        await client.end();
+      }
     });
 
     it('building the indexes again changes nothing', async () => {

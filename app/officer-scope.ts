@@ -8,26 +8,16 @@
  */
 import { trusted } from 'mongoose';
 import type { Area } from '../domain/capacity';
-import type { CaseState } from '../domain/case-state';
+import type { OfficerScope } from '../domain/officer-scope';
 import { DISTRICTS, TOWNS } from '../domain/vocabulary';
+
+export { caseArea, inScope, type OfficerScope } from '../domain/officer-scope';
 
 /** Every code a `district` claim may hold: the areas cases name (`application.district` / `.town`). */
 export const SCOPE_AREAS = [...DISTRICTS, ...TOWNS] as const;
 
 /** The claim value of a city-wide officer. `scope` is not used: OAuth puts the granted scopes there. */
 export const CITY_JURISDICTION = 'city';
-
-export type OfficerScope = { kind: 'city' } | { kind: 'areas'; areas: readonly Area[] };
-
-/** The area a case belongs to: its district (points route) or its town (town route). */
-export function caseArea(c: Pick<CaseState, 'application'>): Area | undefined {
-  return c.application.district ?? c.application.town;
-}
-
-export function inScope(scope: OfficerScope, area: Area | undefined): boolean {
-  if (scope.kind === 'city') return true;
-  return area !== undefined && scope.areas.includes(area);
-}
 
 /**
  * The read-model condition on `area` for a list, given the area the caller asked for (if any):

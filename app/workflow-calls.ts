@@ -53,6 +53,8 @@ const REFUSAL_ERRORS: Record<Refusal, [AppErrorKind, string]> = {
   NoPlacementAwaited: ['conflict', 'no-placement-awaited'],
   // The workflow's message names the holder: officers see who holds a step in their inbox anyway.
   StepHeldByOther: ['conflict', 'step-held-by-other'],
+  // Another area's case: exactly what a missing case answers.
+  NotInScope: ['not_found', 'not-found'],
 };
 const isRefusal = (type: string | undefined | null): type is Refusal =>
   typeof type === 'string' && Object.hasOwn(REFUSAL_ERRORS, type);

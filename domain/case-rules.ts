@@ -104,7 +104,9 @@ export function stepDecisionProblem(
     // §2: a score below the threshold cannot be approved; the officer refuses on it.
     return { kind: 'invalid', message: `cannot approve: ${step.recommendation.note}` };
   }
-  if (d.decision === 'reject' && !reasonApplies(route, department, d.reasonCode!))
+  // Any reason given must be one the department gives on this route (the API sends decisions
+  // without reading the case first, so this is where a reason for another route is caught).
+  if (d.reasonCode !== undefined && !reasonApplies(route, department, d.reasonCode))
     return { kind: 'invalid', message: `the ${department} department cannot refuse a ${route} case for ${d.reasonCode}` };
   if (d.decision === 'request_supplement' && (step.supplementRounds ?? 0) >= (step.supplementRoundsAllowed ?? 1))
     return {

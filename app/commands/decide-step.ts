@@ -7,7 +7,7 @@
 import { OFFICER_REASONS, reasonApplies } from '../../domain/codes';
 import { decideUpdate, settlementCaseWorkflowId, type DecideInput } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
-import { scopedCaseRef } from '../case-store';
+import { scopedCaseRef, type CaseRef } from '../case-store';
 import { officerStepUpdate } from './officer-step-update';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
@@ -33,10 +33,8 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
       data: { decision: request.decision, requestId },
     });
 
-  // A made-up case id, or another district's case, is "no such case" before anything is audited:
-  // audit lines belong to real cases, and an officer out of scope must not learn that it exists.
-  const { route } = await scopedCaseRef(deps, actor, caseId);
-  if (request.reasonCode && !reasonApplies(route, department, request.reasonCode)) {
+  const checkReason = ({ route }: CaseRef) => {
+    if (!request.reasonCode || reasonApplies(route, department, request.reasonCode)) return;
     const allowed = OFFICER_REASONS[route][department];
     throw new AppError(
       'invalid',
@@ -49,16 +47,25 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
         },
       ],
     );
-  }
+  };
   if (department !== actor.department) {
+    // A made-up case id, or another district's case, is "no such case" before anything is
+    // audited: audit lines belong to real cases, and an officer out of scope must not learn that
+    // it exists.
+    checkReason(await scopedCaseRef(deps, actor, caseId));
     await refused('wrong_department');
     throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot decide the ${department} step`);
   }
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
-  return officerStepUpdate(deps, refused, () =>
-    handle.executeUpdate(decideUpdate, {
-      updateId: `decide:${actor.department}:${requestId}`,
-      args: [{ ...request, officerDepartment: actor.department, officerId: actor.sub }],
-    }),
-  );
+  return officerStepUpdate(deps, {
+    actor,
+    caseId,
+    refused,
+    checkCase: checkReason,
+    update: () =>
+      handle.executeUpdate(decideUpdate, {
+        updateId: `decide:${actor.department}:${requestId}`,
+        args: [{ ...request, officerDepartment: actor.department, officerId: actor.sub, officerScope: actor.scope }],
+      }),
+  });
 }

@@ -3,25 +3,44 @@
  * API's Temporal deadline, a refusal audited and turned into an AppError, and the answer — the
  * step as the workflow now holds it, as the officer may see it (the read model may lag). The
  * officer's view of their own step depends on the step alone, so the answer needs nothing of the
- * case beyond what the Update returns: the caller reads only what it checks (scopedCaseRef).
+ * case beyond what the Update returns.
+ *
+ * The Update carries the officer's scope and the workflow refuses a case outside it (NotInScope),
+ * so an accepted Update reads nothing first: a decision is one round trip to Temporal (issue 12
+ * item 6). A refused one reads the case (scopedCaseRef) before it answers, so that a missing case,
+ * or another area's, is "no such case" exactly as before, with nothing audited: audit lines belong
+ * to real cases, and an officer out of scope must not learn that the case exists.
  */
 import type { StepState } from '../../domain/case-state';
+import type { OfficerActor } from '../actor';
+import { scopedCaseRef, type CaseRef } from '../case-store';
 import type { AppDeps } from '../deps';
 import { officerStepView, type OfficerCaseView } from '../views/case-views';
 import { sendUpdate, workflowRefusal } from '../workflow-calls';
 
-export async function officerStepUpdate(
-  deps: AppDeps,
-  refused: (why: string) => Promise<void>,
-  update: () => Promise<StepState>,
-): Promise<OfficerCaseView['step']> {
+export interface OfficerStepCall {
+  actor: OfficerActor;
+  caseId: string;
+  /** Audits a refused attempt (why: the refusal's code). */
+  refused: (why: string) => Promise<void>;
+  /** Sends the Update, with the officer's scope in its input. */
+  update: () => Promise<StepState>;
+  /** What the request must satisfy on this case (e.g. a reason of its route); throws an AppError. */
+  checkCase?: (ref: CaseRef) => void;
+}
+
+export async function officerStepUpdate(deps: AppDeps, call: OfficerStepCall): Promise<OfficerCaseView['step']> {
   let step: StepState;
   try {
-    step = await sendUpdate(deps, update);
+    step = await sendUpdate(deps, call.update);
   } catch (err) {
     const refusal = workflowRefusal(err, { caseLoaded: true });
     if (!refusal) throw err;
-    await refused(refusal.code);
+    const ref = await scopedCaseRef(deps, call.actor, call.caseId);
+    call.checkCase?.(ref);
+    // NotInScope (the read model and the workflow agree on the area, so scopedCaseRef has said it).
+    if (refusal.code === 'not-found') throw refusal;
+    await call.refused(refusal.code);
     throw refusal;
   }
   return officerStepView(step);

@@ -43,26 +43,32 @@ export async function changeStepHold(
       data: { requestId },
     });
 
-  // A made-up case id, or another district's case, is "no such case" before anything is audited:
-  // audit lines belong to real cases, and an officer out of scope must not learn that it exists.
-  await scopedCaseRef(deps, actor, caseId);
   if (department !== actor.department) {
+    // A made-up case id, or another district's case, is "no such case" before anything is
+    // audited: audit lines belong to real cases, and an officer out of scope must not learn that
+    // it exists.
+    await scopedCaseRef(deps, actor, caseId);
     await refused('wrong_department');
     throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot ${kind} the ${department} step`);
   }
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
-  return officerStepUpdate(deps, refused, () =>
-    handle.executeUpdate(UPDATES[kind], {
-      updateId: `${kind}:${actor.department}:${requestId}`,
-      args: [
-        {
-          requestId,
-          department,
-          officerDepartment: actor.department,
-          officerId: actor.sub,
-          ...(note ? { note } : {}),
-        },
-      ],
-    }),
-  );
+  return officerStepUpdate(deps, {
+    actor,
+    caseId,
+    refused,
+    update: () =>
+      handle.executeUpdate(UPDATES[kind], {
+        updateId: `${kind}:${actor.department}:${requestId}`,
+        args: [
+          {
+            requestId,
+            department,
+            officerDepartment: actor.department,
+            officerId: actor.sub,
+            officerScope: actor.scope,
+            ...(note ? { note } : {}),
+          },
+        ],
+      }),
+  });
 }

@@ -8,6 +8,7 @@
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { SchoolPlacement, StepDecision, StepState } from '../../domain/case-state';
 import { actionProblemForStep, heldByOther, isOpenStep, SCHOOL_NAME_MAX, stepDecisionProblem } from '../../domain/case-rules';
+import { inScope, type OfficerScope } from '../../domain/officer-scope';
 import type { Role } from '../../domain/vocabulary';
 import * as notices from './notices';
 import {
@@ -48,6 +49,13 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
     return result;
   };
   const closedForChange = () => ended() || state.status === 'registering' || state.status === 'settled';
+  /**
+   * An officer outside the case's area learns nothing of it, not even a repeated request's answer:
+   * refused before anything else, and the API answers it as a missing case.
+   */
+  const refuseOutOfScope = (o: { officerScope?: OfficerScope }): void => {
+    if (o.officerScope && !inScope(o.officerScope, run.area || undefined)) refuse('NotInScope', 'No such case');
+  };
 
   setHandler(caseStatusQuery, () => state);
 
@@ -81,6 +89,7 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
     },
     {
       validator: (d: DecideInput) => {
+        refuseOutOfScope(d);
         if (handled.has(d.requestId)) return;
         const s = state.steps[d.department];
         if (!s) refuse('StepNotFound', `this case has no ${d.department} step`);
@@ -146,7 +155,12 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
       await flush();
       return answered(key, s);
     },
-    { validator: (h: StepHoldInput) => (handled.has(`claim:${h.requestId}`) ? undefined : holdRefusal(h, 'claim')) },
+    {
+      validator: (h: StepHoldInput) => {
+        refuseOutOfScope(h);
+        if (!handled.has(`claim:${h.requestId}`)) holdRefusal(h, 'claim');
+      },
+    },
   );
 
   setHandler(
@@ -168,7 +182,12 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
       await flush();
       return answered(key, s);
     },
-    { validator: (h: StepHoldInput) => (handled.has(`release:${h.requestId}`) ? undefined : holdRefusal(h, 'release')) },
+    {
+      validator: (h: StepHoldInput) => {
+        refuseOutOfScope(h);
+        if (!handled.has(`release:${h.requestId}`)) holdRefusal(h, 'release');
+      },
+    },
   );
 
   setHandler(

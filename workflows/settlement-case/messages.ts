@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DecisionKind, SupervisorAction } from '../../domain/case-rules';
 import type { CaseState, SchoolPlacement, StepState } from '../../domain/case-state';
+import type { OfficerScope } from '../../domain/officer-scope';
 import type { RejectionReason } from '../../domain/codes';
 import type { Application, CaseStatus, Department } from '../../domain/vocabulary';
 import type { RoundNews } from '../admission-round/messages';
@@ -32,6 +33,8 @@ export const REFUSALS = [
   'NoPlacementAwaited',
   /** Another officer holds the step (claim, decide), or the caller does not hold it (release). */
   'StepHeldByOther',
+  /** The case is outside the officer's areas: answered exactly like a missing case. */
+  'NotInScope',
 ] as const;
 export type Refusal = (typeof REFUSALS)[number];
 
@@ -120,6 +123,11 @@ export interface DecideInput {
   missing?: string[];
   /** Officer-internal note: never shown to the applicant. */
   internalNote?: string;
+  /**
+   * Where the officer acts (their token's scope): a case outside it is refused as NotInScope, so
+   * the API sends the Update without reading the case first. Absent from Updates sent before it.
+   */
+  officerScope?: OfficerScope;
 }
 export const decideUpdate = defineUpdate<StepState, [DecideInput]>('decide');
 
@@ -136,6 +144,11 @@ export interface StepHoldInput {
   officerId: string;
   /** Why, for the audit trail (officer-internal). */
   note?: string;
+  /**
+   * Where the officer acts (their token's scope): a case outside it is refused as NotInScope, so
+   * the API sends the Update without reading the case first. Absent from Updates sent before it.
+   */
+  officerScope?: OfficerScope;
 }
 export const claimStepUpdate = defineUpdate<StepState, [StepHoldInput]>('claimStep');
 export const releaseStepUpdate = defineUpdate<StepState, [StepHoldInput]>('releaseStep');

@@ -3,7 +3,7 @@
  * audit events, rendered notices — each idempotently, so a retry after a crash changes nothing
  * twice and a case's history stays short (one activity instead of three per transition).
  */
-import { trusted, type Connection } from 'mongoose';
+import { trusted, type Connection, type Model } from 'mongoose';
 import type { CaseState } from '../domain/case-state';
 import { summarize } from '../domain/case-summary';
 import { settlementCaseWorkflowId } from '../workflows/settlement-case/messages';
@@ -12,7 +12,7 @@ import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
 import { writeCaseFacts, writeNewCaseFacts } from '../models/case-fact.model';
-import { isDuplicateKey } from '../models/duplicate-key';
+import { isDuplicateKey, onlyDuplicateKeys } from '../models/duplicate-key';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
 import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
 import { NoticeDataError, type NoticeRenderer } from './notifications/renderer';
@@ -53,6 +53,21 @@ export function caseDocOf(seq: number, state: CaseState): CaseDoc {
   };
 }
 
+/**
+ * Inserts records of deterministic ids in one unordered insert; those an earlier attempt of the
+ * same transition wrote are left as they are (a notice may have been sent since). One insert
+ * instead of an upsert per record: FerretDB runs an upsert as a lookup and then an insert, each
+ * its own statement, and a transition writes a dozen audit lines and notices.
+ */
+async function insertNew<T>(model: Model<T>, ops: Array<{ insertOne: { document: Record<string, unknown> } }>): Promise<void> {
+  if (ops.length === 0) return;
+  try {
+    await model.bulkWrite(ops as Parameters<typeof model.bulkWrite>[0], { ordered: false });
+  } catch (err) {
+    if (!onlyDuplicateKeys(err)) throw err;
+  }
+}
+
 export function createCaseRecordActivities({ mongo, renderer, contacts = loadDepartmentContacts() }: CaseRecordDeps) {
   const cases = caseModel(mongo);
   const auditEvents = auditEventModel(mongo);
@@ -85,14 +100,11 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
 
   /** Every audit line of a transition: its numbered lines, then one per notice (keyed by the notice id). */
   async function appendAudit(caseId: string, seq: number, entries: AuditEntry[], noticeAudit: AuditEntry[]): Promise<void> {
-    const line = (e: AuditEntry, id: string, n: number) => ({
-      updateOne: { filter: { _id: id }, update: { $setOnInsert: { ...e, caseId, seq, n } }, upsert: true },
-    });
-    const ops = [
+    const line = (e: AuditEntry, _id: string, n: number) => ({ insertOne: { document: { ...e, _id, caseId, seq, n } } });
+    await insertNew(auditEvents, [
       ...entries.map((e, n) => line(e, `${caseId}:${seq}:${n}`, n)),
       ...noticeAudit.map((e) => line(e, `${caseId}:${seq}:${String(e.data?.noticeId)}`, 1000)),
-    ];
-    if (ops.length > 0) await auditEvents.bulkWrite(ops, { ordered: false });
+    ]);
   }
 
   function addressesFor(
@@ -149,24 +161,21 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
         // The SMS template's parameter is the case number; the rendered text is kept beside it.
         const caseNumber = (req.data as { caseNumber?: unknown }).caseNumber;
         ops.push({
-          updateOne: {
-            filter: { _id: id },
-            update: {
-              $setOnInsert: {
-                caseId,
-                event: req.event,
-                channel,
-                locale,
-                recipient,
-                ...rendered,
-                ...(channel === 'sms' ? { templateParams: typeof caseNumber === 'string' ? [caseNumber] : [] } : {}),
-                createdAt,
-                // Due at once: the dispatcher of its channel takes it (issue 14).
-                nextAttemptAt: createdAt,
-                attempts: 0,
-              },
+          insertOne: {
+            document: {
+              _id: id,
+              caseId,
+              event: req.event,
+              channel,
+              locale,
+              recipient,
+              ...rendered,
+              ...(channel === 'sms' ? { templateParams: typeof caseNumber === 'string' ? [caseNumber] : [] } : {}),
+              createdAt,
+              // Due at once: the dispatcher of its channel takes it (issue 14).
+              nextAttemptAt: createdAt,
+              attempts: 0,
             },
-            upsert: true,
           },
         });
         // Written on every attempt (keyed by the notice id), so a crash between the two writes loses nothing.
@@ -180,7 +189,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
         });
       }
     }
-    if (ops.length > 0) await notices.bulkWrite(ops, { ordered: false });
+    await insertNew(notices, ops);
     return audit;
   }
 

@@ -12,7 +12,7 @@ import { caseFacts, type CaseFact } from '../domain/case-facts';
 import type { CaseState } from '../domain/case-state';
 import { caseModel } from './case.model';
 import { dropFactDays } from './case-fact-day.model';
-import { isDuplicateKey } from './duplicate-key';
+import { onlyDuplicateKeys } from './duplicate-key';
 
 export type CaseFactDoc = CaseFact;
 
@@ -75,8 +75,7 @@ async function writeFacts(conn: Connection, facts: CaseFact[]): Promise<void> {
     try {
       await model.collection.insertMany(settled as never[], { ordered: false });
     } catch (err) {
-      const errors = (err as { writeErrors?: unknown[] }).writeErrors;
-      if (!isDuplicateKey(err) && !(Array.isArray(errors) && errors.length > 0 && errors.every(isDuplicateKey))) throw err;
+      if (!onlyDuplicateKeys(err)) throw err;
     }
   }
   if (changing.length > 0)

@@ -6,3 +6,16 @@
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
+
+/**
+ * A bulk write whose only failures are duplicate keys: what an unordered insert of deterministic
+ * ids meets when a retry finds some of its records written by an earlier attempt (the rest are
+ * inserted all the same). Anything else — another error beside them, a write concern error — is not.
+ */
+export function onlyDuplicateKeys(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { writeErrors?: unknown; result?: { getWriteConcernError?: () => unknown } };
+  if (e.result?.getWriteConcernError?.()) return false;
+  const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors === undefined ? [] : [e.writeErrors];
+  return writeErrors.length > 0 ? writeErrors.every(isDuplicateKey) : isDuplicateKey(err);
+}

@@ -182,6 +182,36 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       assert.equal(view?.status, 'under_review');
     });
 
+    it('when a retry finds part of its transition written (a crash between records), then it adds the rest and leaves what was written as it is', async () => {
+      // Arrange: an attempt that wrote everything, then lost one audit line and one notice, and
+      // whose other notice has been sent since.
+      const state = caseStateOf(DEMO_PEOPLE.townOwner);
+      const input = {
+        seq: 1,
+        state,
+        audit: [auditLine('submitted', 'town application submitted'), auditLine('check_completed', 'police lookup completed')],
+        notices: [notices.caseReceived(state, ['police', 'hrss'])] as NoticeRequest[],
+      };
+      await run(acts.recordCaseTransition, input);
+      const audit = auditEventModel(mongo);
+      const queued = noticeModel(mongo);
+      await audit.deleteOne({ _id: `${state.caseId}:1:1` });
+      await queued.deleteOne({ caseId: state.caseId, channel: 'email' });
+      await queued.updateOne({ caseId: state.caseId, channel: 'sms' }, { $set: { status: 'sent', attempts: 1 } });
+
+      // Act
+      await run(acts.recordCaseTransition, input);
+
+      // Assert
+      const lines = await audit.find({ caseId: state.caseId }).lean();
+      assert.deepEqual(lines.map((a) => a.type).sort(), ['check_completed', 'notice', 'notice', 'submitted']);
+      const byChannel = Object.fromEntries((await queued.find({ caseId: state.caseId }).lean()).map((n) => [n.channel, n]));
+      assert.deepEqual(Object.keys(byChannel).sort(), ['email', 'sms']);
+      assert.equal(byChannel.sms?.status, 'sent', 'the notice sent meanwhile is not queued again');
+      assert.equal(byChannel.sms?.attempts, 1);
+      assert.equal(byChannel.email?.status, 'queued', 'the lost notice is queued again');
+    });
+
     it('when an older transition is retried after a newer one, then the projection keeps the newer state', async () => {
       const older = caseStateOf(DEMO_PEOPLE.townOwner);
       const newer: CaseState = { ...older, status: 'settled', lastProgressAt: new Date(Date.now() + 1000).toISOString() };

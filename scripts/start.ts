@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/config';
 import { applyHistoryRetention } from '../temporal/namespace-retention';
-import { spawnManaged, stopAll, waitUntilReady } from './lib/processes';
+import { httpReady, spawnManaged, stopAll, waitUntilReady } from './lib/processes';
 import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret';
 import { seedDemoCases } from './lib/demo-cases';
 import { DATA_DIR, ROOT, readBinaries, spawnTemporal, startTemporal } from './lib/services';
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     env.DEPARTMENT_SYSTEMS_URL = `http://${config.SIMULATOR_HOST}:${config.SIMULATOR_PORT}`;
     const spawnSimulator = nodeChild('simulator', 'tools/simulator/main.ts');
     const sim = spawnSimulator();
-    await waitUntilReady(sim, async () => (await fetch(`${env.DEPARTMENT_SYSTEMS_URL}/healthz`)).ok, 60_000);
+    await waitUntilReady(sim, () => httpReady(`${env.DEPARTMENT_SYSTEMS_URL}/healthz`), 60_000);
     keep({ name: 'simulator', first: sim, spawn: spawnSimulator });
   }
   // The mail sink and its mailbox page (issue 14), unless notices go to an SMTP server you name.
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
     mailbox = `http://${config.MAIL_SINK_HOST}:${config.MAIL_SINK_HTTP_PORT}/`;
     const spawnSink = nodeChild('mail-sink', 'tools/mail-sink/main.ts');
     const sink = spawnSink();
-    await waitUntilReady(sink, async () => (await fetch(`${mailbox}healthz`)).ok, 60_000);
+    await waitUntilReady(sink, () => httpReady(`${mailbox}healthz`), 60_000);
     keep({ name: 'mail-sink', first: sink, spawn: spawnSink });
   }
   // The embedded identity provider, unless tokens come from a provider you run (AUTH_JWKS_URL):
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     say(`starting the identity provider (OpenID Connect) at ${issuer}…`);
     const spawnIdentity = nodeChild('identity', 'tools/identity/main.ts');
     const idp = spawnIdentity();
-    await waitUntilReady(idp, async () => (await fetch(`${issuer}/.well-known/openid-configuration`)).ok, 60_000);
+    await waitUntilReady(idp, () => httpReady(`${issuer}/.well-known/openid-configuration`), 60_000);
     keep({ name: 'identity', first: idp, spawn: spawnIdentity });
     env.AUTH_JWKS_URL = `${issuer}/jwks`;
     env.AUTH_JWKS_ISSUER = issuer;
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
     const spawnApi = nodeChild(nth('api', i), 'api/main.ts', own);
     const api = spawnApi();
     const url = `http://${config.API_HOST}:${port}`;
-    await waitUntilReady(api, async () => (await fetch(`${url}/readyz`)).ok, 120_000);
+    await waitUntilReady(api, () => httpReady(`${url}/readyz`), 120_000);
     keep({ name: nth('api', i), first: api, spawn: spawnApi });
     apiUrls.push(url);
   }

@@ -21,7 +21,7 @@ import { createTemporalClient } from '../../temporal/client';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
 import { dropAbandonedDatabases, dropDatabase, ensureDatabase } from './postgresql';
 import { DEFAULT_FERRETDB_POOL, poolSizingProblems } from './store';
-import { freePort, portIsOpen, spawnManaged, tailLog, waitUntilReady, type ManagedProcess } from './processes';
+import { freePort, httpReady, portIsOpen, spawnManaged, tailLog, waitUntilReady, type ManagedProcess } from './processes';
 import {
   ROOT,
   readBinaries,
@@ -372,7 +372,7 @@ async function startAll(
   const startApi = async (): Promise<ManagedProcess> => {
     apiCount += 1;
     const proc = node(apiCount === 1 ? 'api' : `api-${apiCount}`, opts.apiEntry ?? 'api/main.ts');
-    await waitUntilReady(proc, async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
+    await waitUntilReady(proc, () => httpReady(`${apiUrl}/readyz`), 120_000);
     return proc;
   };
   // The engine runs as in production; the simulator runs in test mode, the only mode (besides
@@ -381,13 +381,13 @@ async function startAll(
   const mailboxUrl = `http://127.0.0.1:${sinkHttpPort}/`;
   const startMailSink = async (): Promise<ManagedProcess> => {
     const proc = node('mail-sink', 'tools/mail-sink/main.ts');
-    await waitUntilReady(proc, async () => (await fetch(`${mailboxUrl}healthz`)).ok, 120_000);
+    await waitUntilReady(proc, () => httpReady(`${mailboxUrl}healthz`), 120_000);
     return proc;
   };
   const mailSink = await startMailSink();
   const [worker, , api] = await Promise.all([
     startWorker(),
-    waitUntilReady(simulator, async () => (await fetch(`${simulatorUrl}/healthz`)).ok, 120_000),
+    waitUntilReady(simulator, () => httpReady(`${simulatorUrl}/healthz`), 120_000),
     startApi(),
   ]);
 

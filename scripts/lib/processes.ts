@@ -135,19 +135,35 @@ export async function portIsOpen(port: number, host = '127.0.0.1'): Promise<bool
 
 /**
  * Polls `probe` until it succeeds; fails early, with the log tail, if the process dies.
- * Generous by default: a cold Temporal dev server on 2 busy cores can take 20 s+.
+ * Generous by default: a cold Temporal dev server on 2 busy cores can take 20 s+. A probe that
+ * throws says why it is not ready; the last such reason goes into the timeout's message.
  */
 export async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let died = false;
+  let lastFailure = 'the probe never succeeded';
   // Only sets a flag the poll loop reads; `exited` never rejects, and the loop must not wait on it.
   void proc.exited.then(() => {
     died = true;
   });
   while (Date.now() < deadline) {
     if (died) throw new Error(`${proc.name} exited during start-up; log ${proc.logFile}:\n${tailLog(proc.logFile)}`);
-    if (await probe().catch(() => false)) return;
+    try {
+      if (await probe()) return;
+      lastFailure = 'the probe answered "not ready"';
+    } catch (err) {
+      lastFailure = err instanceof Error ? err.message : String(err);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${proc.name} not ready after ${timeoutMs} ms; log ${proc.logFile}:\n${tailLog(proc.logFile)}`);
+  throw new Error(
+    `${proc.name} not ready after ${timeoutMs} ms (last probe: ${lastFailure}); log ${proc.logFile}:\n${tailLog(proc.logFile)}`,
+  );
+}
+
+/** A probe of an HTTP health URL: true on 2xx; otherwise throws with the status and the body's start. */
+export async function httpReady(url: string, timeoutMs = 10_000): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (res.ok) return true;
+  throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 400)}`);
 }

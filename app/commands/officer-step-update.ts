@@ -12,15 +12,21 @@
  * to real cases, and an officer out of scope must not learn that the case exists.
  */
 import type { StepState } from '../../domain/case-state';
+import type { Department } from '../../domain/vocabulary';
 import type { OfficerActor } from '../actor';
 import { scopedCaseRef, type CaseRef } from '../case-store';
 import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
 import { officerStepView, type OfficerCaseView } from '../views/case-views';
 import { sendUpdate, workflowRefusal } from '../workflow-calls';
 
 export interface OfficerStepCall {
   actor: OfficerActor;
   caseId: string;
+  /** The step's department: another department's officer is refused (403, audited) before any Update. */
+  department: Department;
+  /** What the officer tries, for the refusal's message ("cannot decide the … step"). */
+  verb: 'decide' | 'claim' | 'release';
   /** Audits a refused attempt (why: the refusal's code). */
   refused: (why: string) => Promise<void>;
   /** Sends the Update, with the officer's scope in its input. */
@@ -30,13 +36,25 @@ export interface OfficerStepCall {
 }
 
 export async function officerStepUpdate(deps: AppDeps, call: OfficerStepCall): Promise<OfficerCaseView['step']> {
+  const { actor, department } = call;
+  if (department !== actor.department) {
+    // A made-up case id, or another district's case, is "no such case" before anything is
+    // audited: the read comes first here, as for a refused Update below.
+    call.checkCase?.(await scopedCaseRef(deps, actor, call.caseId));
+    await call.refused('wrong_department');
+    throw new AppError(
+      'forbidden',
+      'wrong-department',
+      `A ${actor.department} officer cannot ${call.verb} the ${department} step`,
+    );
+  }
   let step: StepState;
   try {
     step = await sendUpdate(deps, call.update);
   } catch (err) {
     const refusal = workflowRefusal(err, { caseLoaded: true });
     if (!refusal) throw err;
-    const ref = await scopedCaseRef(deps, call.actor, call.caseId);
+    const ref = await scopedCaseRef(deps, actor, call.caseId);
     call.checkCase?.(ref);
     // NotInScope (the read model and the workflow agree on the area, so scopedCaseRef has said it).
     if (refusal.code === 'not-found') throw refusal;

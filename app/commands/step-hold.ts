@@ -1,15 +1,14 @@
 /**
  * What claiming and releasing a step share (issue 10, officer workbench; claim-step.ts and
- * release-step.ts): the department check, the Update, and the audit of a refused attempt. The
- * workflow's validator has the last word (who holds the step is its state, not the read model's).
+ * release-step.ts): the Update and the audit of a refused attempt (the department and scope
+ * checks are officer-step-update.ts's, shared with decisions). The workflow's validator has the
+ * last word (who holds the step is its state, not the read model's).
  */
 import type { Department } from '../../domain/vocabulary';
 import { claimStepUpdate, releaseStepUpdate, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import type { OfficerActor } from '../actor';
-import { scopedCaseRef } from '../case-store';
 import { officerStepUpdate } from './officer-step-update';
 import type { AppDeps } from '../deps';
-import { AppError } from '../errors';
 import type { OfficerCaseView } from '../views/case-views';
 import { auditRefusedAttempt } from './refused-attempt';
 
@@ -43,18 +42,12 @@ export async function changeStepHold(
       data: { requestId },
     });
 
-  if (department !== actor.department) {
-    // A made-up case id, or another district's case, is "no such case" before anything is
-    // audited: audit lines belong to real cases, and an officer out of scope must not learn that
-    // it exists.
-    await scopedCaseRef(deps, actor, caseId);
-    await refused('wrong_department');
-    throw new AppError('forbidden', 'wrong-department', `A ${actor.department} officer cannot ${kind} the ${department} step`);
-  }
   const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
   return officerStepUpdate(deps, {
     actor,
     caseId,
+    department,
+    verb: kind,
     refused,
     update: () =>
       handle.executeUpdate(UPDATES[kind], {

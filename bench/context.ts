@@ -19,7 +19,7 @@ import { CAPACITY_DIR } from '../policy/capacity-files';
 import { ROOT } from '../scripts/lib/services';
 import { FLOOR_TASK_QUEUE } from './floor/floor.workflow';
 import { makePeople, mixedPeople, seedPeople, type SyntheticPerson } from './lib/people';
-import { createDatabase, dropDatabase } from './lib/postgres';
+import { benchDatabase } from './lib/bench-database';
 import { say } from './lib/progress';
 import type { BenchOptions, BenchSizes, Topology } from './options';
 import { testRounds } from '../test/support/round-files';
@@ -70,7 +70,7 @@ export interface BenchContext {
 export async function startBench(
   opts: BenchOptions,
   runDir: string,
-  onCleanup: (c: () => void) => void,
+  onCleanup: (c: () => Promise<void>) => void,
   topology: Topology = 'dev-server',
 ): Promise<BenchContext> {
   say('bundling workflows (app and floor)…');
@@ -84,12 +84,9 @@ export async function startBench(
     ),
   ]);
   const barePort = await freePort();
-  let pgDatabase: string | undefined;
-  if (opts.store === 'postgresql') {
-    pgDatabase = `hukou_bench_${Date.now()}`;
-    say(`creating PostgreSQL database ${pgDatabase} for FerretDB's PostgreSQL backend…`);
-    onCleanup(() => dropDatabase(opts.postgresqlUrl, pgDatabase!));
-  }
+  const pg = opts.store === 'postgresql' ? await benchDatabase(opts.postgresqlUrl, onCleanup) : undefined;
+  const pgDatabase = pg?.name;
+  if (pg) say(`created PostgreSQL database ${pg.name} for FerretDB's PostgreSQL backend`);
   const { sizes } = opts;
   const throughputBatches = Array.from({ length: opts.runs }, () => opts.workerCounts.map(() => mixedPeople(sizes.cases)));
   const capacityDir = writeBenchCapacities(runDir, sizes.cases * opts.runs * opts.workerCounts.length);
@@ -116,9 +113,7 @@ export async function startBench(
     },
     ...(topology === 'cluster' ? { temporalCluster: { postgresUrl: opts.postgresqlUrl } } : {}),
     // Five clients with ≤ 8 connections each stay below FerretDB's PostgreSQL pool (see app-stack.ts).
-    ...(pgDatabase
-      ? { ferretdbPostgresqlUrl: createDatabase(opts.postgresqlUrl, pgDatabase), mongoUriOptions: 'maxPoolSize=8' }
-      : {}),
+    ...(pg ? { ferretdbPostgresqlUrl: pg.url, mongoUriOptions: 'maxPoolSize=8' } : {}),
   });
   const client = await stack.client();
   const floorClient = new Client({ connection: client.connection, namespace: stack.namespace });

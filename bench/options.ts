@@ -3,7 +3,6 @@
  * phase uses; see the header of bench/run.ts for the flags.
  */
 import { parseArgs } from 'node:util';
-import { postgresqlAvailable } from './lib/postgres';
 
 /** How many of everything each phase uses; `--quick` makes every number small (a smoke run). */
 function sizesFor(quick: boolean, cases: string | undefined) {
@@ -45,7 +44,8 @@ export interface BenchOptions {
   keep: boolean;
   /** Print the table only; leave bench/results/ alone. */
   noWrite: boolean;
-  store: 'sqlite' | 'postgresql';
+  /** `auto` until main() asks the server (bench/run.ts): FerretDB on PostgreSQL when one answers at postgresqlUrl, else SQLite. */
+  store: 'auto' | 'sqlite' | 'postgresql';
   postgresqlUrl: string;
   /** Each repeated figure ((1) throughput and CPU per case, (2) decisions, (3) status reads) is measured this often (--runs, default 3). */
   runs: number;
@@ -83,13 +83,7 @@ export function parseBenchOptions(argv: string[] = process.argv.slice(2)): Bench
   if (args.only !== undefined && !(ONLY_PHASES as readonly string[]).includes(args.only))
     throw new Error(`--only takes: ${ONLY_PHASES.join(', ')}`);
   const postgresqlUrl = args['postgresql-url']!;
-  /** auto: FerretDB on PostgreSQL when this machine runs one (createdb works), else on SQLite. */
-  const store: 'sqlite' | 'postgresql' =
-    args.store === 'auto'
-      ? postgresqlAvailable(postgresqlUrl)
-        ? 'postgresql'
-        : 'sqlite'
-      : (args.store as 'sqlite' | 'postgresql');
+  const store = args.store as BenchOptions['store'];
   const quick = args.quick ?? false;
   const sizes = sizesFor(quick, args.cases);
   if (!Number.isInteger(sizes.cases) || sizes.cases < 1 || sizes.cases > 10_000) throw new Error('--cases must be 1…10000');

@@ -25,8 +25,8 @@
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { stopAll } from '../scripts/lib/processes';
-import { freePort } from '../scripts/lib/processes';
+import { freePort, stopAll } from '../scripts/lib/processes';
+import { postgresqlAnswers } from '../scripts/lib/postgresql';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb } from '../scripts/lib/services';
 import { startBench, type BenchContext } from './context';
 import { machine } from './lib/measure';
@@ -41,25 +41,36 @@ import { measureStatusReads } from './phases/status-reads';
 import { measureSupervisorAudit } from './phases/supervisor-audit';
 import { measureThroughput } from './phases/throughput';
 import { warmUp } from './phases/warmup';
-import { createDatabase, dropDatabase } from './lib/postgres';
+import { benchDatabase } from './lib/bench-database';
 import { readModelScaleRows, report, reservationRows, throughputTable } from './report';
 import type { Results } from './results';
 
 const opts = parseBenchOptions();
 
 /** Run however the bench ends (after every process is stopped). */
-const cleanups: Array<() => void> = [];
-function runCleanups(): void {
-  for (const c of cleanups.splice(0)) {
-    try {
-      c();
-    } catch (err) {
-      say(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+const cleanups: Array<() => Promise<void>> = [];
+let cleaning: Promise<void> = Promise.resolve();
+/**
+ * Runs the cleanups not yet run; resolves once every cleanup asked for so far is done. A signal
+ * and a failing main() can both get here: the later call waits for the earlier one's drops
+ * instead of exiting under them.
+ */
+function runCleanups(): Promise<void> {
+  const batch = cleanups.splice(0);
+  cleaning = cleaning.then(async () => {
+    for (const c of batch) {
+      try {
+        await c();
+      } catch (err) {
+        say(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
-  }
+  });
+  return cleaning;
 }
 
 async function main(): Promise<void> {
+  if (opts.store === 'auto') opts.store = (await postgresqlAnswers(opts.postgresqlUrl)) ? 'postgresql' : 'sqlite';
   const { sizes, store, quick } = opts;
   const runDir = join(DATA_DIR, 'bench', `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
   mkdirSync(runDir, { recursive: true });
@@ -82,7 +93,7 @@ async function main(): Promise<void> {
       await ctx.stack.stop();
     }
     await stopAll();
-    runCleanups();
+    await runCleanups();
     if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
   };
   if (opts.only === 'reservations') {
@@ -185,11 +196,7 @@ async function main(): Promise<void> {
 async function reservationsOnly(runDir: string, ferretdb: string): Promise<void> {
   const { sizes, store } = opts;
   let postgresqlUrl: string | undefined;
-  if (store === 'postgresql') {
-    const name = `hukou_bench_${Date.now()}`;
-    postgresqlUrl = createDatabase(opts.postgresqlUrl, name);
-    cleanups.push(() => dropDatabase(opts.postgresqlUrl, name));
-  }
+  if (store === 'postgresql') postgresqlUrl = (await benchDatabase(opts.postgresqlUrl, (c) => cleanups.push(c))).url;
   const db = await startFerretdb({
     binary: ferretdb,
     port: await freePort(),
@@ -203,7 +210,7 @@ async function reservationsOnly(runDir: string, ferretdb: string): Promise<void>
   const rows = reservationRows(figures);
   process.stdout.write(`\nStore: FerretDB 1.24.2, ${store} backend\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n\n`);
   await stopAll();
-  runCleanups();
+  await runCleanups();
   if (!opts.keep) rmSync(runDir, { recursive: true, force: true });
 }
 
@@ -214,10 +221,9 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     interrupted = true;
     say(`${sig}: stopping every process…`);
     // A signal handler cannot wait; the process ends in the callback, even if a stop failed.
-    void stopAll().finally(() => {
-      runCleanups();
-      process.exit(130);
-    });
+    void stopAll()
+      .finally(runCleanups)
+      .finally(() => process.exit(130));
   });
 }
 
@@ -226,7 +232,7 @@ main().then(
   async (err: unknown) => {
     say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     await stopAll();
-    runCleanups();
+    await runCleanups();
     process.exit(1);
   },
 );

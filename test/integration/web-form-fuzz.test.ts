@@ -32,6 +32,7 @@ import { auditEventModel } from '../../models/audit-event.model';
 import { caseModel } from '../../models/case.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { noticeModel } from '../../models/notice.model';
+import { webSessionModel } from '../../models/web-session.model';
 import { bearer, decideViaApi, freshIdNumber, submitCase, townBody, waitForStatus, waitForStep } from '../support/api';
 import { NASTY_STRINGS, nastyValue } from '../support/fuzz-arbitraries';
 import { noticeRoundView, seedRanking } from '../support/published-rounds';
@@ -597,6 +598,25 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
     return JSON.stringify({ cases, keys, audit });
   }
 
+  /**
+   * Why a session's own token was refused, read from the session store: whether its row is there,
+   * when it expires, and whether it still holds that token. A refusal of the harness's own token
+   * has been seen once in CI and never reproduced; this says next time which of those it was.
+   */
+  async function sessionForensics(session: WebSession): Promise<string> {
+    const signed = /hukou\.sid=([^;]+)/.exec(session.cookie)?.[1];
+    const sid = signed ? /^s:(.+)\.[^.]+$/.exec(decodeURIComponent(signed))?.[1] : undefined;
+    if (!sid) return `no session id in the cookie ${session.cookie.slice(0, 40)}`;
+    const row = await webSessionModel(web.stack.mongo).findById(sid).lean();
+    if (!row) return `session ${sid.slice(0, 6)}… is not in the store`;
+    const data = JSON.parse(row.data) as { csrfToken?: unknown; user?: unknown };
+    return [
+      `session ${sid.slice(0, 6)}… stored, expires ${row.expiresAt.toISOString()} (now ${new Date().toISOString()})`,
+      `signed in: ${Boolean(data.user)}`,
+      `token: ${data.csrfToken === undefined ? 'none' : data.csrfToken === session.csrf ? 'the harness’s' : 'another'}`,
+    ].join(', ');
+  }
+
   /** After an accepted post the workflows it started may still write: wait until what `stored` sees is still. */
   async function settle(who: Who): Promise<void> {
     let last = '';
@@ -802,6 +822,8 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
     const perForm = new Map<string, Map<number, number>>();
     const msPerForm = new Map<string, number>();
     const usedIdNumbers = new Set<string>();
+    // Each role's last few posts, for a failure's message: what came before matters for a session.
+    const recent = new Map<Who, string[]>();
     let tried = 0;
 
     const postArb = fc.oneof(...specs.map((spec, i) => ({ weight: spec.weight ?? 3, arbitrary: fc.constant(i) }))).chain((i) => {
@@ -875,8 +897,18 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
 
         assert.ok(res.status < 500, `a 5xx: ${what}`);
         // The harness's own sessions must hold: a genuine token refused would hide every other finding.
-        if (p.csrf === 'ok' && p.type === 'form' && session && res.status === 403)
-          assert.ok(!CSRF_TITLES.some((t) => html.includes(`>${t}</h1>`)), `the session's own CSRF token was refused: ${what}`);
+        const earlier = recent.get(p.who) ?? [];
+        recent.set(p.who, [...earlier.slice(-4), `run ${tried}: POST ${p.path} csrf ${p.csrf} ${p.type} → ${res.status}`]);
+        if (
+          p.csrf === 'ok' &&
+          p.type === 'form' &&
+          session &&
+          res.status === 403 &&
+          CSRF_TITLES.some((t) => html.includes(`>${t}</h1>`))
+        )
+          assert.fail(
+            `the session's own CSRF token was refused: ${what}\n${await sessionForensics(session)}\nthis role's posts before: ${earlier.join(' | ') || 'none'}`,
+          );
         // A post is answered by a redirect (done), a refusal, or — for a two-step form — its next page.
         if (res.status < 300) assert.ok(spec.answersWithPage, `a post answered ${res.status}, neither done nor refused: ${what}`);
         if (res.status >= 300 && res.status < 400) {

@@ -232,7 +232,17 @@ export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     if ((err as { code?: unknown }).code === 'EBADCSRFTOKEN') {
-      logger.warn({ reqId: req.id, url: req.originalUrl }, 'web form refused: bad or missing CSRF token');
+      // Whether the session held a token at all tells a forged or stale form from a session that
+      // was lost (expired, swept, signed out elsewhere) before the post arrived.
+      logger.warn(
+        {
+          reqId: req.id,
+          url: req.originalUrl,
+          sessionToken: typeof req.session?.csrfToken === 'string',
+          signedIn: Boolean(req.session?.user),
+        },
+        'web form refused: bad or missing CSRF token',
+      );
       return showMessage(req, res, 403, 'csrfTitle', ['csrfText']);
     }
     // A path the router cannot decode (`%ED%A0%80`) names no page: not found, not a failure.

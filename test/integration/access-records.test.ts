@@ -199,6 +199,9 @@ describe('Access records: every staff read of a case is recorded, listed and cha
     const commands: string[] = [];
     try {
       await recordAccess({ mongo: own }, { actor, view: 'audit_trail', caseIds: [caseId] });
+      // mongoose builds the model's indexes on a new connection in the background (autoIndex);
+      // on a loaded machine its createIndexes can come after the first append: not the append's.
+      await accessRecordModel(own).init();
       own.getClient().on('commandStarted', (e) => commands.push(`${e.commandName} ${String(e.command[e.commandName])}`));
 
       // Act

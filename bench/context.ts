@@ -17,7 +17,7 @@ import { quietLogger, writeWorkflowBundle } from '../scripts/lib/bundle';
 import { freePort, spawnManaged, waitUntilReady, type ManagedProcess } from '../scripts/lib/processes';
 import { CAPACITY_DIR } from '../policy/capacity-files';
 import { ROOT } from '../scripts/lib/services';
-import { FLOOR_TASK_QUEUE } from './floor/floor.workflow';
+import { FLOOR_STORE_TASK_QUEUE, FLOOR_TASK_QUEUE } from './floor/floor.workflow';
 import { makePeople, mixedPeople, seedPeople, type SyntheticPerson } from './lib/people';
 import { benchDatabase } from './lib/bench-database';
 import { say } from './lib/progress';
@@ -56,6 +56,8 @@ export interface BenchContext {
   mongo: Connection;
   officerTokens: Record<Department, string>;
   floorWorker: ManagedProcess;
+  /** The floor with a store: the same workflows, each activity one insert into the app's MongoDB. */
+  floorStoreWorker: ManagedProcess;
   barePort: number;
   people: BenchPeople;
   /** Submissions retried (timeouts, 5xx, 409 while the first attempt was still in progress). */
@@ -117,15 +119,22 @@ export async function startBench(
   });
   const client = await stack.client();
   const floorClient = new Client({ connection: client.connection, namespace: stack.namespace });
-  const floorWorker = spawnManaged({
-    name: 'floor-worker',
-    command: process.execPath,
-    args: ['--import', 'tsx', join(__dirname, 'floor', 'floor.worker.ts')],
-    env: { ...stack.env, BENCH_FLOOR_BUNDLE: floorBundlePath },
-    cwd: ROOT,
-    logFile: join(runDir, 'floor-worker.log'),
+  const startFloorWorker = async (name: string, taskQueue: string, env: NodeJS.ProcessEnv = {}) => {
+    const proc = spawnManaged({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', join(__dirname, 'floor', 'floor.worker.ts')],
+      env: { ...stack.env, ...env, BENCH_FLOOR_BUNDLE: floorBundlePath, BENCH_FLOOR_TASK_QUEUE: taskQueue },
+      cwd: ROOT,
+      logFile: join(runDir, `${name}.log`),
+    });
+    await waitUntilReady(proc, () => pollsTaskQueue(client, stack.namespace, taskQueue, `${proc.child.pid}@`));
+    return proc;
+  };
+  const floorWorker = await startFloorWorker('floor-worker', FLOOR_TASK_QUEUE);
+  const floorStoreWorker = await startFloorWorker('floor-store-worker', FLOOR_STORE_TASK_QUEUE, {
+    BENCH_FLOOR_MONGODB_URI: stack.mongoUri,
   });
-  await waitUntilReady(floorWorker, () => pollsTaskQueue(client, stack.namespace, FLOOR_TASK_QUEUE, `${floorWorker.child.pid}@`));
   const mongo = await connectMongo({ uri: stack.mongoUri, serverSelectionTimeoutMS: 5000 });
   const officerTokens = Object.fromEntries(
     await Promise.all(
@@ -168,6 +177,7 @@ export async function startBench(
     mongo,
     officerTokens,
     floorWorker,
+    floorStoreWorker,
     barePort,
     people,
     retries: 0,
@@ -194,4 +204,11 @@ function writeBenchCapacities(runDir: string, places: number): string {
   }
   writeFileSync(join(dir, file), JSON.stringify(table));
   return dir;
+}
+
+/** Stops what `startBench` started: its MongoDB connection, the floor workers and the stack. */
+export async function stopBench(ctx: BenchContext): Promise<void> {
+  await ctx.mongo.close();
+  await Promise.all([ctx.floorWorker.stop(), ctx.floorStoreWorker.stop()]);
+  await ctx.stack.stop();
 }

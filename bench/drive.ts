@@ -113,7 +113,13 @@ export async function runOurCases(ctx: BenchContext, people: SyntheticPerson[], 
  * The floor: started and decided straight through the Temporal client; case i has shape
  * `shapes[i % shapes.length]` (the mix of our run). Returns one workflow id per shape too.
  */
-export async function runFloorCases(ctx: BenchContext, count: number, shapes: FloorInput[], label: string) {
+export async function runFloorCases(
+  ctx: BenchContext,
+  count: number,
+  shapes: FloorInput[],
+  label: string,
+  taskQueue: string = FLOOR_TASK_QUEUE,
+) {
   let done = 0;
   const sampleIds: string[] = [];
   let failure: unknown;
@@ -126,7 +132,7 @@ export async function runFloorCases(ctx: BenchContext, count: number, shapes: Fl
       async (i) => {
         const shape = shapes[i % shapes.length]!;
         const handle = await ctx.floorClient.workflow.start(floorCase, {
-          taskQueue: FLOOR_TASK_QUEUE,
+          taskQueue,
           workflowId: `BenchFloor:${randomUUID()}`,
           args: [shape],
         });

@@ -49,13 +49,34 @@ function topologyRows(t: ThroughputFigures): string[][] {
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
   const where = t.topology === 'dev-server' ? 'dev server' : t.topology;
+  const store = t.floorStore;
+  if (store) {
+    rows.push([
+      `(1) floor with a store (each activity one insert into MongoDB), ${where}`,
+      `${mmm(store.casesPerSecond, 2)} cases/s`,
+      `${mmm(t.floor.casesPerSecond, 2)} cases/s (bare floor)`,
+      `${f(store.casesPerSecond.median / t.floor.casesPerSecond.median, 2)}`,
+    ]);
+    for (const p of CPU_PROCESSES) {
+      const withStore = store.cpuPerCase[p];
+      const bare = t.floor.cpuPerCase[p];
+      if (!withStore) continue;
+      rows.push([
+        `(1) CPU s per case, floor with a store, ${PROCESS_NAMES[p]}`,
+        mmm(withStore, 3),
+        bare ? mmm(bare, 3) : '— (not used)',
+        bare ? `${f(withStore.median / bare.median, 1)}×` : '—',
+      ]);
+    }
+  }
   for (const o of t.ours) {
     const w = `${o.workers} worker${o.workers > 1 ? 's' : ''}`;
+    const ratio = (side: { casesPerSecond: Spread }) => f(o.casesPerSecond.median / side.casesPerSecond.median, 2);
     rows.push([
       `(1) throughput, ${t.cases} cases to settled (${mix}), ${where}, ${w}`,
       `${mmm(o.casesPerSecond, 2)} cases/s (API + officer pool)`,
       `${mmm(t.floor.casesPerSecond, 2)} cases/s (floor workflows of the same mix, Temporal client, its one worker)`,
-      `ours/floor ${f(o.casesPerSecond.median / t.floor.casesPerSecond.median, 2)}`,
+      `ours/floor ${ratio(t.floor)}${store ? `; ours/floor with a store ${ratio(store)}` : ''}`,
     ]);
     rows.push([
       `(1) officer decisions during that run, ${w}`,

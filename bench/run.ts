@@ -28,7 +28,7 @@ import { join, relative } from 'node:path';
 import { freePort, stopAll } from '../scripts/lib/processes';
 import { postgresqlAnswers } from '../scripts/lib/postgresql';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb } from '../scripts/lib/services';
-import { startBench, type BenchContext } from './context';
+import { startBench, stopBench, type BenchContext } from './context';
 import { machine } from './lib/measure';
 import { elapsedSeconds, loadAverage, noteLoad, say } from './lib/progress';
 import { parseBenchOptions } from './options';
@@ -89,8 +89,7 @@ async function main(): Promise<void> {
   /** Stops the stack (if one still runs) and everything else; a finished run's state goes. */
   const finish = async (ctx?: BenchContext) => {
     if (ctx) {
-      await ctx.mongo.close();
-      await ctx.stack.stop();
+      await stopBench(ctx);
     }
     await stopAll();
     await runCleanups();
@@ -149,18 +148,14 @@ async function main(): Promise<void> {
   noteLoad('dashboard');
   const readModelScale = await measureReadModelScale(ctx);
   noteLoad('read-model-scale');
-  await ctx.mongo.close();
-  await ctx.floorWorker.stop();
-  await ctx.stack.stop();
+  await stopBench(ctx);
   // (1) again on a stack of each other topology (the cluster server on PostgreSQL), side by side.
   const throughputByTopology: Results['throughput'] = { [firstTopology]: throughput.figures };
   for (const topology of otherTopologies) {
     const other = await startBench(opts, join(runDir, topology), (c) => cleanups.push(c), topology);
     throughputByTopology[topology] = (await measureThroughput(other, await warmUp(other), topology)).figures;
     noteLoad(`throughput-${topology}`);
-    await other.mongo.close();
-    await other.floorWorker.stop();
-    await other.stack.stop();
+    await stopBench(other);
   }
 
   const results: Results = {

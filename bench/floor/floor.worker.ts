@@ -1,11 +1,13 @@
 /**
- * The floor workflow's own worker process (task queue bench-floor), started by bench/run.ts
- * beside the app's worker with the same SDK defaults, so both sides pay for a process of
- * their own. Env: TEMPORAL_ADDRESS, and BENCH_FLOOR_BUNDLE (a bundle built once) if set.
+ * The floor workflow's own worker process, started by bench/run.ts beside the app's worker with
+ * the same SDK defaults, so both sides pay for a process of their own. Env: TEMPORAL_ADDRESS,
+ * BENCH_FLOOR_BUNDLE (a bundle built once) if set, and for the floor with a store
+ * BENCH_FLOOR_MONGODB_URI (its activities write there) and BENCH_FLOOR_TASK_QUEUE.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createConnection } from 'mongoose';
 import { createFloorActivities } from './floor.activities';
 import { FLOOR_TASK_QUEUE } from './floor.workflow';
 
@@ -17,14 +19,17 @@ async function main(): Promise<void> {
   if (!address) throw new Error('TEMPORAL_ADDRESS is not set');
   const connection = await NativeConnection.connect({ address });
   const bundle = process.env.BENCH_FLOOR_BUNDLE;
+  const storeUri = process.env.BENCH_FLOOR_MONGODB_URI;
+  const mongo = storeUri ? await createConnection(storeUri).asPromise() : undefined;
   const worker = await Worker.create({
     connection,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
-    taskQueue: FLOOR_TASK_QUEUE,
-    activities: createFloorActivities(),
+    taskQueue: process.env.BENCH_FLOOR_TASK_QUEUE ?? FLOOR_TASK_QUEUE,
+    activities: createFloorActivities(mongo?.db?.collection('bench_floor_writes')),
     ...(bundle ? { workflowBundle: { code: readFileSync(bundle, 'utf8') } } : { workflowsPath: FLOOR_WORKFLOWS_PATH }),
   });
   await worker.run();
+  await mongo?.close();
   await connection.close();
 }
 

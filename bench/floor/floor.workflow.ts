@@ -9,6 +9,8 @@ import { condition, defineQuery, defineUpdate, proxyActivities, setHandler, allH
 import type { FloorActivities } from './floor.activities';
 
 export const FLOOR_TASK_QUEUE = 'bench-floor';
+/** The same workflow, served by a worker whose activities each write one document (floor.activities.ts). */
+export const FLOOR_STORE_TASK_QUEUE = 'bench-floor-store';
 
 export interface FloorInput {
   /** Parallel branches (departments), each waiting for one decision. */

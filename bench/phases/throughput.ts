@@ -5,14 +5,19 @@
  * workflows of the same shapes, in the same mix, through the Temporal client) — each measured
  * `runs` times and given as min / median / max, with one worker process and with two.
  *
- * Runs are interleaved (floor, ours with 1 worker, ours with 2, then again), so that load from
- * other work on the machine and the data the store accumulates fall on every side alike.
+ * Beside the bare floor, the floor with a store: the same workflows whose activities each write
+ * one document to the app's MongoDB, so what any store costs is told apart from what we add.
+ *
+ * Runs are interleaved (floor, floor with a store, ours with 1 worker, ours with 2, then again),
+ * so that load from other work on the machine and the data the store accumulates fall on every
+ * side alike.
  * While one side runs, the other side's processes idle; their idle CPU is not counted. An
  * extra worker is started before each batch that needs it and warmed on a few unmeasured cases.
  */
 import type { ManagedProcess } from '../../scripts/lib/processes';
 import type { BenchContext } from '../context';
 import { runFloorCases, runOurCases } from '../drive';
+import { FLOOR_STORE_TASK_QUEUE } from '../floor/floor.workflow';
 import { startCpuMeter, type CpuSource } from '../lib/cpu';
 import { latencies, spread, type Spread } from '../lib/measure';
 import { kindCounts, type PersonKind, type SyntheticPerson } from '../lib/people';
@@ -57,6 +62,8 @@ export interface ThroughputFigures {
   mix: Partial<Record<PersonKind, number>>;
   logLevel: string;
   floor: SideFigures;
+  /** The floor whose activities each write one document to the app's MongoDB (absent in older results). */
+  floorStore?: SideFigures;
   ours: OursFigures[];
 }
 
@@ -104,6 +111,7 @@ export async function measureThroughput(
   const { cases } = ctx.sizes;
   const { stack } = ctx;
   const floorRuns: Array<{ seconds: number; cpu: Record<string, number> }> = [];
+  const floorStoreRuns: Array<{ seconds: number; cpu: Record<string, number> }> = [];
   const oursRuns = new Map(
     ctx.workerCounts.map((w) => [w, [] as Array<{ seconds: number; cpu: Record<string, number>; decisionMs: number[] }>]),
   );
@@ -125,6 +133,22 @@ export async function measureThroughput(
     floorRuns.push({ seconds: f.seconds, cpu: floorCpu });
     floorSampleIds = f.sampleIds;
     say(`    floor: ${f.casesPerSecond.toFixed(2)} cases/s (${f.seconds.toFixed(1)} s), CPU ${cpuLine(floorCpu, cases)}`);
+
+    say(`(1) throughput ${tag}: floor with a store — the same, each activity one insert into MongoDB`);
+    const storeMeter = startCpuMeter({
+      temporal: pidOf(stack.temporal.proc),
+      ...temporalDatabaseSources(stack),
+      ferretdb: pidOf(stack.ferretdb.proc),
+      ...(ctx.pgDatabase ? { postgresql: { postgresDatabase: ctx.pgDatabase } } : {}),
+      worker: pidOf(ctx.floorStoreWorker),
+      driver: { self: true },
+    });
+    const fs = await runFloorCases(ctx, cases, floor.shapes, `floor with a store ${tag}`, FLOOR_STORE_TASK_QUEUE);
+    const storeCpu = byProcess(storeMeter.stop());
+    floorStoreRuns.push({ seconds: fs.seconds, cpu: storeCpu });
+    say(
+      `    floor with a store: ${fs.casesPerSecond.toFixed(2)} cases/s (${fs.seconds.toFixed(1)} s), CPU ${cpuLine(storeCpu, cases)}`,
+    );
 
     let warmedThisRun = false;
     for (const [wi, workers] of ctx.workerCounts.entries()) {
@@ -180,6 +204,7 @@ export async function measureThroughput(
       mix,
       logLevel: ctx.logLevel,
       floor: side(floorRuns),
+      floorStore: side(floorStoreRuns),
       ours: ctx.workerCounts.map((workers) => {
         const runs = oursRuns.get(workers)!;
         return { workers, ...side(runs), decisionUnderLoadMs: latencySpread(runs.map((r) => latencies(r.decisionMs))) };

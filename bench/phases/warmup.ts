@@ -7,7 +7,7 @@
 import { settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import type { BenchContext } from '../context';
 import { countEvents, runFloorCases, runOurCases } from '../drive';
-import type { FloorInput } from '../floor/floor.workflow';
+import { FLOOR_STORE_TASK_QUEUE, type FloorInput } from '../floor/floor.workflow';
 import type { PersonKind } from '../lib/people';
 import { say } from '../lib/progress';
 
@@ -39,5 +39,6 @@ export async function warmUp(ctx: BenchContext): Promise<FloorShapes> {
     shapes.push(shape);
   }
   await runFloorCases(ctx, ctx.sizes.warmup, shapes, 'floor warm-up');
+  await runFloorCases(ctx, ctx.sizes.warmup, shapes, 'floor with a store warm-up', FLOOR_STORE_TASK_QUEUE);
   return { kinds, shapes };
 }

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   const bundle = process.env.BENCH_FLOOR_BUNDLE;
   const storeUri = process.env.BENCH_FLOOR_MONGODB_URI;
   const mongo = storeUri ? await createConnection(storeUri).asPromise() : undefined;
+  // A floor with a store that wrote nothing would pass for a cheap store: refuse to start instead.
+  if (mongo && !mongo.db) throw new Error(`no database in BENCH_FLOOR_MONGODB_URI ${storeUri}`);
   const worker = await Worker.create({
     connection,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',

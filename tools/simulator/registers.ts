@@ -139,6 +139,23 @@ export function createRegisterRouter(deps: RegisterDeps): Router {
     if (doc) void sendCallback(doc);
   };
 
+  /**
+   * Completes a transfer at its time. A store that is away then (the chaos run's FerretDB outage)
+   * is tried again, 1 s doubling to 30 s for about ten minutes, as a department system would keep
+   * its own work: giving up at once left the case waiting for its hourly status check.
+   */
+  const completeWhenDue = (_id: string, delayMs: number, attempt = 1): void => {
+    setTimeout(() => {
+      complete(_id).catch((err: unknown) => {
+        logger.warn(
+          { err: err instanceof Error ? err.message : String(err), attempt },
+          'transfer completion failed; trying again',
+        );
+        if (attempt < 25) completeWhenDue(_id, Math.min(1000 * 2 ** (attempt - 1), 30_000), attempt + 1);
+      });
+    }, delayMs).unref();
+  };
+
   const write: RequestHandler<{ department: string; register: string }> = async (req, res) => {
     const name = registerAt(req.params.department, req.params.register);
     const department = REGISTERS[name].department;
@@ -177,7 +194,7 @@ export function createRegisterRouter(deps: RegisterDeps): Router {
       res.status(200).json(view(existing));
       return;
     }
-    if (transfer) setTimeout(() => void complete(_id).catch(() => undefined), settings.transferDelayMs).unref();
+    if (transfer) completeWhenDue(_id, settings.transferDelayMs);
     logger.debug({ register: name }, 'register written');
     res.status(201).json(view((await records.findById(_id).lean())!));
   };

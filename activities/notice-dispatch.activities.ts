@@ -79,28 +79,44 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
   }
 
   /**
-   * The channel's longest-due notice, claimed for one attempt: first one left `sending` by a
-   * dispatcher that stopped (its lease run out), then a queued one. One status at a time, because
-   * FerretDB pushes down only equalities: a filter on both statuses at once reached PostgreSQL as
-   * "every notice of the channel", so each claim (and each idle poll) decoded every notice ever
-   * sent, and grew with them.
+   * The channel's longest-due notice in `status`, claimed for one attempt. One status at a time,
+   * because FerretDB pushes down only equalities: a filter on both statuses at once reached
+   * PostgreSQL as "every notice of the channel", so each claim (and each idle poll) decoded every
+   * notice ever sent, and grew with them.
    */
-  async function claim(channel: Channel, leaseMs: number): Promise<NoticeDoc | undefined> {
-    for (const status of ['sending', 'queued'] as const) {
-      const now = new Date();
-      const doc = await notices
-        .findOneAndUpdate(
-          { channel, status, nextAttemptAt: trusted({ $lte: now }) },
-          {
-            $set: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), lastAttemptAt: now },
-            $inc: { attempts: 1 },
-          },
-          { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
-        )
-        .lean();
-      if (doc) return doc;
-    }
-    return undefined;
+  async function claimIn(channel: Channel, status: 'sending' | 'queued', leaseMs: number): Promise<NoticeDoc | undefined> {
+    const now = new Date();
+    const doc = await notices
+      .findOneAndUpdate(
+        { channel, status, nextAttemptAt: trusted({ $lte: now }) },
+        {
+          $set: { status: 'sending', nextAttemptAt: new Date(now.getTime() + leaseMs), lastAttemptAt: now },
+          $inc: { attempts: 1 },
+        },
+        { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
+      )
+      .lean();
+    return doc ?? undefined;
+  }
+
+  /**
+   * The next notice to attempt: first one left `sending` by a dispatcher that stopped (its lease
+   * run out), then a queued one. A lease lapses only when a run stops between claim and outcome
+   * (a crash, a store error, a retried activity while the old one still sends), and this run
+   * records every outcome before its next claim, so looking for lapsed leases at the run's start
+   * and then once per lease period finds each within a lease of its lapsing, at a fraction of a
+   * look before every claim and every idle poll (it was half of the dispatchers' queries).
+   */
+  function claimer(channel: Channel, leaseMs: number) {
+    let lookForLapsedAt = 0;
+    return async (): Promise<NoticeDoc | undefined> => {
+      if (Date.now() >= lookForLapsedAt) {
+        const lapsed = await claimIn(channel, 'sending', leaseMs);
+        if (lapsed) return lapsed;
+        lookForLapsedAt = Date.now() + leaseMs;
+      }
+      return claimIn(channel, 'queued', leaseMs);
+    };
   }
 
   /** Staff notices queued before the contact table carried `inbox:<desk>` placeholders: resolved now. */
@@ -117,12 +133,8 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       if (n.channel === 'email') {
         const { messageId } = await d.email.send({ noticeId: n._id, to: addressOf(d, n), subject: n.subject, html: n.body });
         const at = now();
-        await notices.updateOne(
-          { _id: n._id, status: 'sending' },
-          { $set: { sentAt: at, providerMessageId: messageId }, $unset: { lastError: 1 } },
-        );
         // Accepted by the recipient's server (250): that is delivery, and proof of service.
-        await recordDelivery(mongo, n._id, { at, method: 'email', providerMessageId: messageId }, ['sending']);
+        await recordDelivery(mongo, n._id, { at, sentAt: at, method: 'email', providerMessageId: messageId }, ['sending']);
         return 'delivered';
       }
       const { serialNo } = await d.sms.send({
@@ -176,9 +188,10 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       const result: DispatchNoticesResult = { attempts: 0, delivered: 0, sent: 0, retrying: 0, failed: 0 };
       const until = Date.now() + input.runForMs;
       await adoptOlderNotices(input.channel);
+      const claim = claimer(input.channel, delivery.settings.leaseMs);
       while (Date.now() < until) {
         ctx.heartbeat(result);
-        const notice = await claim(input.channel, delivery.settings.leaseMs);
+        const notice = await claim();
         if (!notice) {
           await sleep(delivery.settings.pollMs);
           continue;

@@ -20,6 +20,12 @@ export interface Delivery {
   providerMessageId?: string;
   actor?: AuditActor;
   note?: string;
+  /**
+   * When the delivery is the provider accepting our send (email: the recipient's server said 250),
+   * the send's time: written with the delivery in one write, and the last failed try's error
+   * cleared, instead of one write for "sent" and another for "delivered".
+   */
+  sentAt?: Date;
 }
 
 /** After the case's latest transition, so the trail reads in order (its lines sort by seq, n). */
@@ -86,7 +92,9 @@ export async function recordDelivery(
             ...(d.note ? { note: d.note } : {}),
           },
           ...(d.providerMessageId ? { providerMessageId: d.providerMessageId } : {}),
+          ...(d.sentAt ? { sentAt: d.sentAt } : {}),
         },
+        ...(d.sentAt ? { $unset: { lastError: 1 } } : {}),
       },
       { returnDocument: 'after' },
     )

@@ -8,10 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import request from 'supertest';
 import { appealDeadlines } from '../../domain/notice-delivery';
 import { auditEventModel } from '../../models/audit-event.model';
-import type { NoticeDoc } from '../../models/notice.model';
+import { noticeModel, type NoticeDoc } from '../../models/notice.model';
 import { loadSmsTemplates } from '../../policy/sms-templates';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { UNDELIVERABLE_DOMAIN } from '../../tools/mail-sink/sink';
@@ -200,6 +201,10 @@ describe('notice delivery: email and SMS with proof of service', () => {
       notices.every((n) => (n.attempts ?? 0) >= 3),
       'delivered on a later attempt',
     );
+    for (const n of notices) {
+      assert.ok(n.sentAt, `${n._id} records when it was sent`);
+      assert.equal(n.lastError, undefined, `${n._id}: the outage's error is cleared once it is sent`);
+    }
   });
 
   it('when a rejection letter cannot be delivered on either channel, then it is a supervisor incident, and service by post is recorded as proof of service', async () => {
@@ -275,6 +280,61 @@ describe('notice delivery: email and SMS with proof of service', () => {
       (i) => i.caseId === caseId,
     );
     assert.ok(!still?.incidents.some((i) => i.noticeId === letter._id), 'the served letter is no longer an incident');
+  });
+
+  it('when a dispatcher stopped between claiming a letter and sending it, then the letter is sent once its lease has lapsed, and arrives once', async () => {
+    // Arrange: a case's acknowledgement, delivered; and a copy of it left `sending` by a
+    // dispatcher that stopped, its lease running 3 s more.
+    const caseId = await submitCase(
+      stack,
+      t.applicant,
+      townBody(freshIdNumber(), { contact: { phone: '13800138005', email: 'lapsed@example.cn', locale: 'zh-CN' } }),
+    );
+    const isAcknowledgement = (n: NoticeDoc) => n.event === 'case_received' && n.channel === 'email';
+    const received = (
+      await settledWhen(caseId, (ns) => ns.some((n) => isAcknowledgement(n) && n.status === 'delivered'), 'acknowledged')
+    ).find(isAcknowledgement)!;
+    const claimedAt = new Date();
+    const leaseEnds = new Date(claimedAt.getTime() + 3000);
+    const stranded = `${received._id}-stranded`;
+    const { event, channel, locale, recipient, subject, body, createdAt } = received;
+    await noticeModel(stack.mongo).create({
+      _id: stranded,
+      caseId,
+      event,
+      channel,
+      locale,
+      recipient,
+      subject,
+      body,
+      createdAt,
+      status: 'sending',
+      nextAttemptAt: leaseEnds,
+      attempts: 1,
+      lastAttemptAt: claimedAt,
+    });
+
+    // Act: the dispatchers poll every 150 ms meanwhile.
+    await delay(leaseEnds.getTime() - Date.now() - 500);
+    const held = await noticeModel(stack.mongo).findById(stranded).lean();
+    const sent = await eventually(
+      async () => {
+        const n = await noticeModel(stack.mongo).findById(stranded).lean();
+        return n?.status === 'delivered' ? n : undefined;
+      },
+      'the stranded letter delivered',
+      30_000,
+    );
+
+    // Assert
+    assert.equal(held?.status, 'sending', 'nothing takes a letter whose lease holds');
+    assert.ok(sent.lastAttemptAt! >= leaseEnds, `claimed again at ${sent.lastAttemptAt?.toISOString()}, after its lease ran out`);
+    assert.equal(sent.attempts, 2);
+    assert.ok(sent.sentAt! >= leaseEnds);
+    const letters = (await stack.delivery!.letters()).filter((l) => l.noticeId === stranded);
+    assert.equal(letters.length, 1);
+    assert.equal(letters[0]!.deliveries, 1);
+    assert.equal(letters[0]!.subject, subject);
   });
 
   it('when a receipt arrives without the right signature, then it is refused with 401 and changes nothing', async () => {

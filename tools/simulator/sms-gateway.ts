@@ -27,6 +27,7 @@ import { parseOrThrow } from '../../api/validation';
 import { signCallback } from '../../app/callback-signature';
 import type { Logger } from '../../config/logger';
 import { isDuplicateKey } from '../../models/duplicate-key';
+import { receiptSweeper } from './receipt-sweeper';
 
 export interface SmsGatewayOptions {
   conn: Connection;
@@ -60,7 +61,7 @@ interface SmsMessageDoc {
   /**
    * True until the receipt is posted: a top-level equality the receipt sweep filters on, which
    * FerretDB pushes down to PostgreSQL. The nested `receipt.postedAt` it filtered on before is not
-   * pushed down, so every sweep (four a second) decoded every message ever taken.
+   * pushed down, so every sweep decoded every message ever taken.
    */
   receiptPending?: boolean;
 }
@@ -110,6 +111,11 @@ const faultInput = z.strictObject({
 type SmsFaults = z.infer<typeof faultInput>;
 const NO_FAULTS: SmsFaults = { down: false, failNext: 0, errorCode: 'InternalError.Timeout', undeliverable: [] };
 
+/** Receipts posted per look at the store. */
+const RECEIPT_BATCH = 50;
+/** How often the receipt sweeper looks for receipts it was not told of. */
+const RECEIPT_IDLE_SWEEP_MS = 5000;
+
 /** Mobile numbers the provider accepts: E.164, or 11 mainland digits. */
 const PHONE = /^(\+\d{8,15}|1\d{10})$/;
 
@@ -118,6 +124,8 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
   let faults: SmsFaults = { ...NO_FAULTS };
   const router = Router();
   const requestId = () => randomUUID();
+  // Tells the receipt sweeper (below, when receipts are sent) that a receipt falls due.
+  let wake: (at: Date) => void = () => undefined;
 
   router.post('/sms/v1/SendSms', opts.authenticate, express.json({ limit: '64kb' }), async (req, res) => {
     if (faults.down) {
@@ -171,6 +179,7 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
       let stored = doc;
       try {
         await messages.create(doc);
+        wake(doc.receipt.dueAt);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // The same key again: the message it names already went; the same answer, nothing sent.
@@ -210,30 +219,26 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
   }
 
   // Receipts: from the database, so none is lost when the simulator restarts. Stops by itself
-  // once the connection closes (a test stack's simulator).
+  // once the connection is closed (a test stack's simulator).
   if (opts.callbackUrl) {
     const url = opts.callbackUrl;
     const secret = opts.callbackSecret ?? '';
-    let busy = false;
     // Messages kept before `receiptPending` existed: marked once, as their receipts stand.
     const adopted = adoptOlderMessages(messages).catch((err: unknown) =>
       opts.logger.warn({ err: String(err) }, 'SMS receipts: marking older messages failed'),
     );
-    const timer = setInterval(() => {
-      if (opts.conn.readyState !== 1) {
-        if (opts.conn.readyState === 0) clearInterval(timer);
-        return;
-      }
-      if (busy) return;
-      busy = true;
-      adopted
-        .then(() => postDueReceipts(messages, url, secret, opts.logger))
-        .catch((err: unknown) => opts.logger.warn({ err: String(err) }, 'SMS receipts: sweep failed'))
-        .finally(() => {
-          busy = false;
-        });
-    }, 250);
-    timer.unref();
+    const sweeper = receiptSweeper({
+      // While the store is away nothing is swept; the next look is a while later.
+      sweep: async () => {
+        if (opts.conn.readyState !== 1) return false;
+        await adopted;
+        return postDueReceipts(messages, url, secret, opts.logger, wake);
+      },
+      idleMs: RECEIPT_IDLE_SWEEP_MS,
+      onError: (err) => opts.logger.warn({ err: String(err) }, 'SMS receipts: sweep failed'),
+    });
+    wake = sweeper.wake;
+    opts.conn.once('close', () => sweeper.stop());
   }
   return router;
 }
@@ -244,11 +249,18 @@ async function adoptOlderMessages(messages: Model<SmsMessageDoc>): Promise<void>
   await messages.updateMany(unmarked, { $set: { receiptPending: true } });
 }
 
-async function postDueReceipts(messages: Model<SmsMessageDoc>, url: string, secret: string, logger: Logger): Promise<void> {
+/** Posts the due receipts, a batch at a time; true when the batch was full (more may be due). */
+async function postDueReceipts(
+  messages: Model<SmsMessageDoc>,
+  url: string,
+  secret: string,
+  logger: Logger,
+  wake: (at: Date) => void,
+): Promise<boolean> {
   const due = await messages
     .find({ receiptPending: true, 'receipt.dueAt': trusted({ $lte: new Date() }) })
     .sort({ 'receipt.dueAt': 1 })
-    .limit(50)
+    .limit(RECEIPT_BATCH)
     .lean();
   for (const m of due) {
     const body = JSON.stringify([
@@ -283,6 +295,7 @@ async function postDueReceipts(messages: Model<SmsMessageDoc>, url: string, secr
         { _id: m._id },
         { $set: { 'receipt.attempts': attempts, 'receipt.dueAt': dueAt, 'receipt.lastError': error } },
       );
+      wake(dueAt);
       logger.debug({ sid: m.serialNo, error }, 'SMS receipt not taken; will retry');
     } else {
       await messages.updateOne(
@@ -291,4 +304,5 @@ async function postDueReceipts(messages: Model<SmsMessageDoc>, url: string, secr
       );
     }
   }
+  return due.length === RECEIPT_BATCH;
 }

@@ -49,6 +49,8 @@ export interface BenchContext {
   logLevel: string;
   /** FerretDB's PostgreSQL database, when FerretDB runs on PostgreSQL (its backends' CPU is measured). */
   pgDatabase?: string;
+  /** Its URL (the store's operations per batch are read from its statistics). */
+  pgUrl?: string;
   stack: AppStack;
   client: Client;
   /** Without the payload codec: the floor is bare Temporal (its worker has no codec either). */
@@ -87,7 +89,6 @@ export async function startBench(
   ]);
   const barePort = await freePort();
   const pg = opts.store === 'postgresql' ? await benchDatabase(opts.postgresqlUrl, onCleanup) : undefined;
-  const pgDatabase = pg?.name;
   if (pg) say(`created PostgreSQL database ${pg.name} for FerretDB's PostgreSQL backend`);
   const { sizes } = opts;
   const throughputBatches = Array.from({ length: opts.runs }, () => opts.workerCounts.map(() => mixedPeople(sizes.cases)));
@@ -170,7 +171,7 @@ export async function startBench(
     runs: opts.runs,
     workerCounts: opts.workerCounts,
     logLevel: opts.logLevel,
-    ...(pgDatabase ? { pgDatabase } : {}),
+    ...(pg ? { pgDatabase: pg.name, pgUrl: pg.url } : {}),
     stack,
     client,
     floorClient,

@@ -9,7 +9,7 @@ import { ROOT } from '../scripts/lib/services';
 import type { Latencies, Spread } from './lib/measure';
 import { say } from './lib/progress';
 import type { LatencySpread } from './phases/decision-latency';
-import { CPU_PROCESSES, type CpuProcess, type ThroughputFigures } from './phases/throughput';
+import { CPU_PROCESSES, type CpuProcess, type StoreFigures, type ThroughputFigures } from './phases/throughput';
 import type { Results } from './results';
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -68,6 +68,14 @@ function topologyRows(t: ThroughputFigures): string[][] {
         bare ? `${f(withStore.median / bare.median, 1)}×` : '—',
       ]);
     }
+    if (store.store) {
+      rows.push([
+        `(1) store operations per case, floor with a store`,
+        storeCell(store.store),
+        '— (the bare floor has no store)',
+        '—',
+      ]);
+    }
   }
   for (const o of t.ours) {
     const w = `${o.workers} worker${o.workers > 1 ? 's' : ''}`;
@@ -95,6 +103,45 @@ function topologyRows(t: ThroughputFigures): string[][] {
         ours && floor ? `${f(ours.median / floor.median, 1)}×` : '—',
       ]);
     }
+    if (o.store) rows.push(...storeRows(o.store, store?.store, w));
+  }
+  return rows;
+}
+
+/** `240.0 rows written, 125.0 scans reading 3000 rows` (FerretDB's PostgreSQL statistics). */
+function storeCell(s: StoreFigures): string {
+  return `${mmm(s.written)} rows written, ${mmm(s.scans)} scans reading ${mmm(s.rowsRead, 0)} rows`;
+}
+
+/** Ours' store operations per settled case beside the floor with a store's, then per database with its busiest collections. */
+function storeRows(ours: StoreFigures, floorStore: StoreFigures | undefined, w: string): string[][] {
+  const rows = [
+    [
+      `(1) store operations per settled case, ${w}`,
+      storeCell(ours),
+      floorStore ? `${storeCell(floorStore)} (floor with a store)` : '—',
+      floorStore ? `written ${f(ours.written.median / floorStore.written.median, 1)}×` : '—',
+    ],
+  ];
+  const databases = new Map<string, Array<[string, StoreFigures['byCollection'][string]]>>();
+  for (const [key, o] of Object.entries(ours.byCollection)) {
+    const [db, collection] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)];
+    databases.set(db, [...(databases.get(db) ?? []), [collection, o]]);
+  }
+  const weight = (o: StoreFigures['byCollection'][string]) => o.inserted + o.updated + o.deleted + o.scans;
+  for (const [db, collections] of databases) {
+    const sum = (k: 'inserted' | 'updated' | 'deleted' | 'scans') => collections.reduce((n, [, o]) => n + o[k], 0);
+    const busiest = collections
+      .sort((a, b) => weight(b[1]) - weight(a[1]))
+      .slice(0, 6)
+      .map(([c, o]) => `${c} ${f(o.inserted + o.updated + o.deleted)}/${f(o.scans)}`)
+      .join(', ');
+    rows.push([
+      `(1) … of which database ${db}, ${w}`,
+      `${f(sum('inserted') + sum('updated') + sum('deleted'))} written, ${f(sum('scans'))} scans (busiest, written/scans: ${busiest})`,
+      '—',
+      '—',
+    ]);
   }
   return rows;
 }
@@ -236,7 +283,9 @@ export const HOW_TO_READ = [
   "bench database's backends, sampled every second (a backend that exits loses its last second; the server's shared",
   'processes are not counted); the bench driver is the load generator itself. "Officer decisions during that run" are the',
   "officer pool's own decisions under the batch's load. A \"cluster\" row says whether Temporal's server on PostgreSQL was",
-  'measured in this run.',
+  'measured in this run. "Store operations" are PostgreSQL\'s table statistics of the bench database under FerretDB over the',
+  'batch (rows inserted, updated and deleted; table and index scans and the rows they read), per MongoDB database and',
+  'collection; the department-systems simulator and the mail sink keep theirs in the same FerretDB.',
 ].join(' ');
 
 /** Prints the table; with `write`, also keeps it (and the figures as JSON) in bench/results/. */

@@ -7,6 +7,9 @@
 import { Context } from '@temporalio/activity';
 import type { mongo } from 'mongoose';
 
+/** Where the floor with a store writes (in the app's database). */
+export const FLOOR_STORE_COLLECTION = 'bench_floor_writes';
+
 /** MongoDB's duplicate-key error: a retried activity finds its own write already there. */
 const DUPLICATE_KEY = 11000;
 

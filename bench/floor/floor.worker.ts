@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createConnection } from 'mongoose';
-import { createFloorActivities } from './floor.activities';
+import { createFloorActivities, FLOOR_STORE_COLLECTION } from './floor.activities';
 import { FLOOR_TASK_QUEUE } from './floor.workflow';
 
 const FLOOR_WORKFLOWS_PATH = join(__dirname, 'floor.workflow.ts');
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     connection,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: process.env.BENCH_FLOOR_TASK_QUEUE ?? FLOOR_TASK_QUEUE,
-    activities: createFloorActivities(mongo?.db?.collection('bench_floor_writes')),
+    activities: createFloorActivities(mongo?.db?.collection(FLOOR_STORE_COLLECTION)),
     ...(bundle ? { workflowBundle: { code: readFileSync(bundle, 'utf8') } } : { workflowsPath: FLOOR_WORKFLOWS_PATH }),
   });
   await worker.run();

@@ -17,9 +17,17 @@
 import type { ManagedProcess } from '../../scripts/lib/processes';
 import type { BenchContext } from '../context';
 import { runFloorCases, runOurCases } from '../drive';
+import { FLOOR_STORE_COLLECTION } from '../floor/floor.activities';
 import { FLOOR_STORE_TASK_QUEUE } from '../floor/floor.workflow';
 import { startCpuMeter, type CpuSource } from '../lib/cpu';
 import { latencies, spread, type Spread } from '../lib/measure';
+import {
+  meanPerCase,
+  perCase as operationsPerCase,
+  startStoreMeter,
+  type StoreOperations,
+  type TableOperations,
+} from '../lib/store-operations';
 import { kindCounts, type PersonKind, type SyntheticPerson } from '../lib/people';
 import { say } from '../lib/progress';
 import type { Topology } from '../options';
@@ -43,10 +51,23 @@ export type CpuProcess = (typeof CPU_PROCESSES)[number];
 /** CPU seconds per settled case by process; a process the side does not use is absent. */
 export type CpuPerCase = Partial<Record<CpuProcess, Spread>>;
 
+/** What a side asked of the store per settled case (FerretDB on PostgreSQL only; lib/store-operations.ts). */
+export interface StoreFigures {
+  /** Rows inserted, updated and deleted. */
+  written: Spread;
+  /** Table and index scans. */
+  scans: Spread;
+  rowsRead: Spread;
+  /** Per `<database>.<collection>`, averaged over the runs. */
+  byCollection: Record<string, TableOperations>;
+}
+
 export interface SideFigures {
   casesPerSecond: Spread;
   seconds: Spread;
   cpuPerCase: CpuPerCase;
+  /** Absent when the store is not FerretDB on PostgreSQL, and in older results. */
+  store?: StoreFigures;
 }
 
 export interface OursFigures extends SideFigures {
@@ -76,6 +97,28 @@ export interface ThroughputResult {
 }
 
 const pidOf = (p: ManagedProcess): CpuSource => ({ pid: p.child.pid });
+
+/** One measured batch: its time, CPU seconds by process and, when they can be read, its store operations. */
+interface Run {
+  seconds: number;
+  cpu: Record<string, number>;
+  store?: StoreOperations | undefined;
+}
+
+/** The side's store figures over its runs, counting the collections `which` keeps; none unless every run has them. */
+function storeFigures(runs: Run[], cases: number, which: (collection: string) => boolean): { store?: StoreFigures } {
+  const measured = runs.flatMap((r) => (r.store ? [r.store] : []));
+  if (measured.length === 0 || measured.length < runs.length) return {};
+  const each = measured.map((ops) => operationsPerCase(ops, cases, which));
+  return {
+    store: {
+      written: spread(each.map((e) => e.written)),
+      scans: spread(each.map((e) => e.scans)),
+      rowsRead: spread(each.map((e) => e.rowsRead)),
+      byCollection: meanPerCase(measured, cases, which),
+    },
+  };
+}
 
 /** Per-run CPU seconds by process → per settled case, spread over the runs; `total` is their sum. */
 function perCase(runs: Array<Record<string, number>>, cases: number): CpuPerCase {
@@ -111,10 +154,10 @@ export async function measureThroughput(
   const { cases } = ctx.sizes;
   const { stack } = ctx;
   const floorRuns: Array<{ seconds: number; cpu: Record<string, number> }> = [];
-  const floorStoreRuns: Array<{ seconds: number; cpu: Record<string, number> }> = [];
-  const oursRuns = new Map(
-    ctx.workerCounts.map((w) => [w, [] as Array<{ seconds: number; cpu: Record<string, number>; decisionMs: number[] }>]),
-  );
+  const floorStoreRuns: Run[] = [];
+  const oursRuns = new Map(ctx.workerCounts.map((w) => [w, [] as Array<Run & { decisionMs: number[] }>]));
+  // Started before the CPU meters and stopped after them: reading the statistics is not a case's work.
+  const storeMeter = () => (ctx.pgUrl ? startStoreMeter(ctx.pgUrl) : undefined);
   const settled: ThroughputResult['settled'] = [];
   let floorSampleIds: string[] = [];
   const mix = kindCounts(ctx.people.throughput[0]![0]!);
@@ -135,7 +178,8 @@ export async function measureThroughput(
     say(`    floor: ${f.casesPerSecond.toFixed(2)} cases/s (${f.seconds.toFixed(1)} s), CPU ${cpuLine(floorCpu, cases)}`);
 
     say(`(1) throughput ${tag}: floor with a store — the same, each activity one insert into MongoDB`);
-    const storeMeter = startCpuMeter({
+    const floorStoreOps = await storeMeter();
+    const floorStoreMeter = startCpuMeter({
       temporal: pidOf(stack.temporal.proc),
       ...temporalDatabaseSources(stack),
       ferretdb: pidOf(stack.ferretdb.proc),
@@ -144,8 +188,8 @@ export async function measureThroughput(
       driver: { self: true },
     });
     const fs = await runFloorCases(ctx, cases, floor.shapes, `floor with a store ${tag}`, FLOOR_STORE_TASK_QUEUE);
-    const storeCpu = byProcess(storeMeter.stop());
-    floorStoreRuns.push({ seconds: fs.seconds, cpu: storeCpu });
+    const storeCpu = byProcess(floorStoreMeter.stop());
+    floorStoreRuns.push({ seconds: fs.seconds, cpu: storeCpu, store: await floorStoreOps?.stop() });
     say(
       `    floor with a store: ${fs.casesPerSecond.toFixed(2)} cases/s (${fs.seconds.toFixed(1)} s), CPU ${cpuLine(storeCpu, cases)}`,
     );
@@ -169,6 +213,7 @@ export async function measureThroughput(
         `(1) throughput ${tag}: ours, ${workers} worker${workers > 1 ? 's' : ''} — ${cases} mixed cases through the API, officer pool deciding`,
       );
       const workerSources = Object.fromEntries([stack.worker, ...stack.extraWorkers].map((p, i) => [`worker#${i}`, pidOf(p)]));
+      const oursOps = await storeMeter();
       const meter = startCpuMeter({
         temporal: pidOf(stack.temporal.proc),
         ...temporalDatabaseSources(stack),
@@ -181,21 +226,24 @@ export async function measureThroughput(
       });
       const ours = await runOurCases(ctx, people, `ours ${tag}, ${workers}w`);
       const cpu = byProcess(meter.stop());
-      oursRuns.get(workers)!.push({ seconds: ours.seconds, cpu, decisionMs: ours.decisionMs });
+      oursRuns.get(workers)!.push({ seconds: ours.seconds, cpu, decisionMs: ours.decisionMs, store: await oursOps?.stop() });
       ours.ids.forEach((caseId, i) => settled.push({ caseId, person: people[i]! }));
       say(`    ours: ${ours.casesPerSecond.toFixed(2)} cases/s (${ours.seconds.toFixed(1)} s), CPU ${cpuLine(cpu, cases)}`);
     }
   }
   await stack.stopExtraWorkers();
 
-  const side = (runs: Array<{ seconds: number; cpu: Record<string, number> }>): SideFigures => ({
+  const side = (runs: Run[], which: (collection: string) => boolean): SideFigures => ({
     casesPerSecond: spread(runs.map((r) => cases / r.seconds)),
     seconds: spread(runs.map((r) => r.seconds)),
     cpuPerCase: perCase(
       runs.map((r) => r.cpu),
       cases,
     ),
+    ...storeFigures(runs, cases, which),
   });
+  const floorStoreCollection = (key: string) => key.endsWith(`.${FLOOR_STORE_COLLECTION}`);
+  const oursCollections = (key: string) => !floorStoreCollection(key);
   return {
     figures: {
       topology,
@@ -203,11 +251,15 @@ export async function measureThroughput(
       runs: ctx.runs,
       mix,
       logLevel: ctx.logLevel,
-      floor: side(floorRuns),
-      floorStore: side(floorStoreRuns),
+      floor: side(floorRuns, () => false),
+      floorStore: side(floorStoreRuns, floorStoreCollection),
       ours: ctx.workerCounts.map((workers) => {
         const runs = oursRuns.get(workers)!;
-        return { workers, ...side(runs), decisionUnderLoadMs: latencySpread(runs.map((r) => latencies(r.decisionMs))) };
+        return {
+          workers,
+          ...side(runs, oursCollections),
+          decisionUnderLoadMs: latencySpread(runs.map((r) => latencies(r.decisionMs))),
+        };
       }),
     },
     settled,

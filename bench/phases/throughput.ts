@@ -146,6 +146,17 @@ function temporalDatabaseSources(stack: BenchContext['stack']): Record<string, {
   );
 }
 
+/** Temporal's server (and its databases' backends), FerretDB and the bench database's backends: what both stores' sides run on. */
+function serverSources(ctx: BenchContext): Record<string, CpuSource> {
+  const { stack } = ctx;
+  return {
+    temporal: pidOf(stack.temporal.proc),
+    ...temporalDatabaseSources(stack),
+    ferretdb: pidOf(stack.ferretdb.proc),
+    ...(ctx.pgDatabase ? { postgresql: { postgresDatabase: ctx.pgDatabase } } : {}),
+  };
+}
+
 export async function measureThroughput(
   ctx: BenchContext,
   floor: FloorShapes,
@@ -180,10 +191,7 @@ export async function measureThroughput(
     say(`(1) throughput ${tag}: floor with a store — the same, each activity one insert into MongoDB`);
     const floorStoreOps = await storeMeter();
     const floorStoreMeter = startCpuMeter({
-      temporal: pidOf(stack.temporal.proc),
-      ...temporalDatabaseSources(stack),
-      ferretdb: pidOf(stack.ferretdb.proc),
-      ...(ctx.pgDatabase ? { postgresql: { postgresDatabase: ctx.pgDatabase } } : {}),
+      ...serverSources(ctx),
       worker: pidOf(ctx.floorStoreWorker),
       driver: { self: true },
     });
@@ -215,10 +223,7 @@ export async function measureThroughput(
       const workerSources = Object.fromEntries([stack.worker, ...stack.extraWorkers].map((p, i) => [`worker#${i}`, pidOf(p)]));
       const oursOps = await storeMeter();
       const meter = startCpuMeter({
-        temporal: pidOf(stack.temporal.proc),
-        ...temporalDatabaseSources(stack),
-        ferretdb: pidOf(stack.ferretdb.proc),
-        ...(ctx.pgDatabase ? { postgresql: { postgresDatabase: ctx.pgDatabase } } : {}),
+        ...serverSources(ctx),
         ...workerSources,
         api: pidOf(stack.api),
         simulator: pidOf(stack.simulator),

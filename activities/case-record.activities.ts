@@ -3,7 +3,7 @@
  * audit events, rendered notices — each idempotently, so a retry after a crash changes nothing
  * twice and a case's history stays short (one activity instead of three per transition).
  */
-import { trusted, type Connection, type Model } from 'mongoose';
+import { trusted, type Connection } from 'mongoose';
 import type { CaseState } from '../domain/case-state';
 import { summarize } from '../domain/case-summary';
 import { settlementCaseWorkflowId } from '../workflows/settlement-case/messages';
@@ -12,7 +12,8 @@ import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
 import { writeCaseFacts, writeNewCaseFacts } from '../models/case-fact.model';
-import { isDuplicateKey, onlyDuplicateKeys } from '../models/duplicate-key';
+import { isDuplicateKey } from '../models/duplicate-key';
+import { insertNew } from '../models/insert-new';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
 import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
 import { NoticeDataError, type NoticeRenderer } from './notifications/renderer';
@@ -53,21 +54,6 @@ export function caseDocOf(seq: number, state: CaseState): CaseDoc {
   };
 }
 
-/**
- * Inserts records of deterministic ids in one unordered insert; those an earlier attempt of the
- * same transition wrote are left as they are (a notice may have been sent since). One insert
- * instead of an upsert per record: FerretDB runs an upsert as a lookup and then an insert, each
- * its own statement, and a transition writes a dozen audit lines and notices.
- */
-async function insertNew<T>(model: Model<T>, ops: Array<{ insertOne: { document: Record<string, unknown> } }>): Promise<void> {
-  if (ops.length === 0) return;
-  try {
-    await model.bulkWrite(ops as Parameters<typeof model.bulkWrite>[0], { ordered: false });
-  } catch (err) {
-    if (!onlyDuplicateKeys(err)) throw err;
-  }
-}
-
 export function createCaseRecordActivities({ mongo, renderer, contacts = loadDepartmentContacts() }: CaseRecordDeps) {
   const cases = caseModel(mongo);
   const auditEvents = auditEventModel(mongo);
@@ -100,7 +86,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
 
   /** Every audit line of a transition: its numbered lines, then one per notice (keyed by the notice id). */
   async function appendAudit(caseId: string, seq: number, entries: AuditEntry[], noticeAudit: AuditEntry[]): Promise<void> {
-    const line = (e: AuditEntry, _id: string, n: number) => ({ insertOne: { document: { ...e, _id, caseId, seq, n } } });
+    const line = (e: AuditEntry, _id: string, n: number) => ({ ...e, _id, caseId, seq, n });
     await insertNew(auditEvents, [
       ...entries.map((e, n) => line(e, `${caseId}:${seq}:${n}`, n)),
       ...noticeAudit.map((e) => line(e, `${caseId}:${seq}:${String(e.data?.noticeId)}`, 1000)),
@@ -152,7 +138,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
   /** Stores the transition's notices, rendered, in one round trip; returns their audit lines. */
   async function queueNotices(caseId: string, requests: NoticeRequest[], state: CaseState): Promise<AuditEntry[]> {
     const audit: AuditEntry[] = [];
-    const ops = [];
+    const documents: Array<Record<string, unknown>> = [];
     for (const req of requests) {
       for (const { channel, locale, recipient } of addressesFor(req.to, state)) {
         const id = `${caseId}:${req.event}:${req.key}:${channel}:${recipient.kind}`;
@@ -160,23 +146,19 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
         const createdAt = new Date();
         // The SMS template's parameter is the case number; the rendered text is kept beside it.
         const caseNumber = (req.data as { caseNumber?: unknown }).caseNumber;
-        ops.push({
-          insertOne: {
-            document: {
-              _id: id,
-              caseId,
-              event: req.event,
-              channel,
-              locale,
-              recipient,
-              ...rendered,
-              ...(channel === 'sms' ? { templateParams: typeof caseNumber === 'string' ? [caseNumber] : [] } : {}),
-              createdAt,
-              // Due at once: the dispatcher of its channel takes it (issue 14).
-              nextAttemptAt: createdAt,
-              attempts: 0,
-            },
-          },
+        documents.push({
+          _id: id,
+          caseId,
+          event: req.event,
+          channel,
+          locale,
+          recipient,
+          ...rendered,
+          ...(channel === 'sms' ? { templateParams: typeof caseNumber === 'string' ? [caseNumber] : [] } : {}),
+          createdAt,
+          // Due at once: the dispatcher of its channel takes it (issue 14).
+          nextAttemptAt: createdAt,
+          attempts: 0,
         });
         // Written on every attempt (keyed by the notice id), so a crash between the two writes loses nothing.
         audit.push({
@@ -189,7 +171,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
         });
       }
     }
-    await insertNew(notices, ops);
+    await insertNew(notices, documents);
     return audit;
   }
 

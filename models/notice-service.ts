@@ -10,6 +10,7 @@ import type { AuditActor } from '../domain/audit';
 import type { NoticeStatus, ServiceMethod } from '../domain/notice-delivery';
 import { auditEventModel } from './audit-event.model';
 import { caseModel } from './case.model';
+import { insertNew } from './insert-new';
 import { noticeModel, type NoticeDoc } from './notice.model';
 
 const SYSTEM: AuditActor = { id: 'system', role: 'system' };
@@ -41,29 +42,28 @@ async function auditOnce(
   line: { at: Date; actor: AuditActor; what: string; why?: string; data: Record<string, unknown> },
 ): Promise<void> {
   const seq = await auditSeq(mongo, notice.caseId);
-  await auditEventModel(mongo).updateOne(
-    { _id: `${notice.caseId}:notice-${kind}:${notice._id}` },
+  // Inserted, not upserted (insert-new.ts); the line's id is the notice's, so a repeated receipt
+  // or a retried activity meets the unique index and the first proof stands.
+  await insertNew(auditEventModel(mongo), [
     {
-      $setOnInsert: {
-        caseId: notice.caseId,
-        seq,
-        n: kind === 'delivered' ? 2000 : 2001,
-        type: kind === 'delivered' ? 'notice_delivered' : 'notice_undeliverable',
-        at: line.at.toISOString(),
-        actor: line.actor,
-        what: line.what,
-        ...(line.why ? { why: line.why } : {}),
-        data: {
-          noticeId: notice._id,
-          event: notice.event,
-          channel: notice.channel,
-          recipient: notice.recipient.kind,
-          ...line.data,
-        },
+      _id: `${notice.caseId}:notice-${kind}:${notice._id}`,
+      caseId: notice.caseId,
+      seq,
+      n: kind === 'delivered' ? 2000 : 2001,
+      type: kind === 'delivered' ? 'notice_delivered' : 'notice_undeliverable',
+      at: line.at.toISOString(),
+      actor: line.actor,
+      what: line.what,
+      ...(line.why ? { why: line.why } : {}),
+      data: {
+        noticeId: notice._id,
+        event: notice.event,
+        channel: notice.channel,
+        recipient: notice.recipient.kind,
+        ...line.data,
       },
     },
-    { upsert: true },
-  );
+  ]);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { apiConfigIssues, ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { createApp } from './app';
+import { answerClientErrorsAsProblems } from './client-errors';
 import { connectApi } from './connect';
 import { createMetrics } from './metrics';
 import { createMetricsApp } from './metrics-app';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');
   });
+  answerClientErrorsAsProblems(server);
   let metricsServer: Server | undefined;
   if (config.METRICS_PORT !== undefined) {
     metricsServer = createMetricsApp({ config, logger, metrics }).listen(config.METRICS_PORT, config.METRICS_HOST, () => {

@@ -34,6 +34,7 @@ import { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET } from '
 import { boundedStep } from './bounded-step';
 import { ensureNoticeDispatchers, stopNoticeDispatchers } from '../../temporal/notice-dispatchers';
 import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
+import { answerClientErrorsAsProblems } from '../../api/client-errors';
 
 export interface Faults {
   department?: string;
@@ -125,6 +126,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   // receipts reach it over real HTTP.
   const late: { app?: Express } = {};
   const apiServer: Server = createServer((req, res) => late.app?.(req, res));
+  answerClientErrorsAsProblems(apiServer); // as api/main.ts does
   await new Promise<void>((resolve) => apiServer.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
   const registerSettings: RegisterSettings = {

@@ -16,6 +16,7 @@ import { DEV_ACCOUNTS_FILE, loadAccounts } from '../../tools/identity/accounts';
 import { createIdentityProvider, type IdentityProvider } from '../../tools/identity/provider';
 import { boundedStep } from './bounded-step';
 import { startStack, type StackOptions, type TestStack } from './stack';
+import { answerClientErrorsAsProblems } from '../../api/client-errors';
 
 export const WEB_SESSION_SECRET = 'web-session-secret-that-is-at-least-32-chars';
 
@@ -30,6 +31,7 @@ export interface WebStack {
 
 async function listening(): Promise<{ server: Server; url: string }> {
   const server = createServer();
+  answerClientErrorsAsProblems(server); // as api/main.ts does
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

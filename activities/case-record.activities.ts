@@ -3,11 +3,13 @@
  * audit events, rendered notices — each idempotently, so a retry after a crash changes nothing
  * twice and a case's history stays short (one activity instead of three per transition).
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import { trusted, type Connection } from 'mongoose';
+import { applyDelta, deltaUpdatePaths, READ_MODEL_BEHIND, type CaseDelta } from '../domain/case-delta';
 import type { CaseState } from '../domain/case-state';
-import { summarize } from '../domain/case-summary';
+import { readModelFields, summarize, type ReadModelFields } from '../domain/case-summary';
 import { settlementCaseWorkflowId } from '../workflows/settlement-case/messages';
-import { TERMINAL_STATUSES, type Channel, type Locale } from '../domain/vocabulary';
+import type { Channel, Locale } from '../domain/vocabulary';
 import type { AuditEntry } from '../domain/audit';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
@@ -19,12 +21,36 @@ import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
 import { NoticeDataError, type NoticeRenderer } from './notifications/renderer';
 import { loadDepartmentContacts, staffAddress, type DepartmentContacts } from '../policy/department-contacts';
 
-export interface CaseTransitionInput {
+/** A transition with the whole state: a case's first, and every transition of cases started before `delta-transitions`. */
+export interface CaseStateTransition {
   seq: number;
   state: CaseState;
   audit: AuditEntry[];
   notices: NoticeRequest[];
 }
+
+/**
+ * A transition as what changed since transition `baseSeq`, which the workflow wrote before it
+ * (`delta-transitions`): the projection at `baseSeq` plus `changes` is the state at `seq`.
+ */
+export interface CaseDeltaTransition {
+  caseId: string;
+  seq: number;
+  baseSeq: number;
+  changes: CaseDelta;
+  /** The read model's filter fields at `seq` (the workflow has them from its search attributes). */
+  fields: ReadModelFields;
+  /** The state's `lastProgressAt` at `seq` (also in `changes` when it moved): the audit lines' date. */
+  lastProgressAt: string;
+  /** Where the applicant's notices go; present when `notices` is not empty. */
+  contact?: CaseState['application']['contact'];
+  audit: AuditEntry[];
+  notices: NoticeRequest[];
+}
+
+export type CaseTransitionInput = CaseStateTransition | CaseDeltaTransition;
+
+type Contact = CaseState['application']['contact'];
 
 export interface CaseRecordDeps {
   mongo: Connection;
@@ -43,14 +69,16 @@ export function caseDocOf(seq: number, state: CaseState): CaseDoc {
     seq,
     route: state.application.route,
     area: summary.area,
-    pendingDepartments: summary.pendingDepartments,
-    overdueDepartments: summary.overdueDepartments,
-    failingChecks: summary.failingChecks,
-    overdue: summary.overdue,
-    open: !TERMINAL_STATUSES.includes(state.status) || summary.childrenWaiting > 0 || summary.transferOverdue,
-    childrenWaiting: summary.childrenWaiting,
-    supplementDueAt: summary.supplementDueAt ? new Date(summary.supplementDueAt) : null,
-    lastProgressDate: new Date(state.lastProgressAt),
+    ...storedFields(readModelFields(state, summary), state.lastProgressAt),
+  };
+}
+
+/** The filter fields as the read model stores them (instants as dates, which its indexes sort). */
+function storedFields(fields: ReadModelFields, lastProgressAt: string) {
+  return {
+    ...fields,
+    supplementDueAt: fields.supplementDueAt ? new Date(fields.supplementDueAt) : null,
+    lastProgressDate: new Date(lastProgressAt),
   };
 }
 
@@ -84,6 +112,32 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
     }
   }
 
+  /**
+   * Applies a delta to the projection it was computed from, in one conditional update. The
+   * result is the state at `seq` (for notices and facts), `written` as in `project`. A projection
+   * at another transition than `baseSeq` and older than `seq` cannot take the delta: a
+   * non-retryable `ReadModelBehind`, on which the workflow sends the whole state.
+   */
+  async function projectDelta(t: CaseDeltaTransition): Promise<{ written: boolean; state: CaseState; before?: CaseState }> {
+    const { set, unset } = deltaUpdatePaths(t.changes);
+    const update = {
+      $set: { ...set, ...storedFields(t.fields, t.lastProgressAt), seq: t.seq },
+      ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+    };
+    const before = await cases
+      .findOneAndUpdate({ _id: t.caseId, seq: t.baseSeq }, update, { returnDocument: 'before' })
+      .lean<CaseDoc>();
+    if (before) return { written: true, before, state: applyDelta(before, t.changes) };
+    // Nothing at baseSeq: an earlier attempt of this transition applied it, a newer one won, or the
+    // read model lost what the delta builds on.
+    const stored = await cases.findById(t.caseId).lean<CaseDoc>();
+    if (stored && stored.seq >= t.seq) return { written: stored.seq === t.seq, state: stored };
+    throw ApplicationFailure.nonRetryable(
+      `case ${t.caseId}: the read model holds ${stored ? `transition ${stored.seq}` : 'no projection'}, not transition ${t.baseSeq} that transition ${t.seq}'s changes apply to`,
+      READ_MODEL_BEHIND,
+    );
+  }
+
   /** Every audit line of a transition: its numbered lines, then one per notice (keyed by the notice id). */
   async function appendAudit(caseId: string, seq: number, entries: AuditEntry[], noticeAudit: AuditEntry[]): Promise<void> {
     const line = (e: AuditEntry, _id: string, n: number) => ({ ...e, _id, caseId, seq, n });
@@ -95,10 +149,11 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
 
   function addressesFor(
     to: NoticeAddressee,
-    state: CaseState,
+    contact: Contact | undefined,
   ): Array<{ channel: Channel; locale: Locale; recipient: NoticeRecipient }> {
-    const contact = state.application.contact;
     if (to.kind === 'applicant') {
+      // A delta transition carries the contact whenever it has notices (workflows/settlement-case/case-run.ts).
+      if (!contact) throw new Error("an applicant notice without the applicant's contact");
       const out: Array<{ channel: Channel; locale: Locale; recipient: NoticeRecipient }> = [
         { channel: 'sms', locale: contact.locale, recipient: { kind: 'applicant', address: contact.phone } },
       ];
@@ -135,12 +190,17 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
     }
   }
 
-  /** Stores the transition's notices, rendered, in one round trip; returns their audit lines. */
-  async function queueNotices(caseId: string, requests: NoticeRequest[], state: CaseState): Promise<AuditEntry[]> {
+  /** Stores the transition's notices, rendered, in one round trip; returns their audit lines (dated `at`). */
+  async function queueNotices(
+    caseId: string,
+    requests: NoticeRequest[],
+    contact: Contact | undefined,
+    at: string,
+  ): Promise<AuditEntry[]> {
     const audit: AuditEntry[] = [];
     const documents: Array<Record<string, unknown>> = [];
     for (const req of requests) {
-      for (const { channel, locale, recipient } of addressesFor(req.to, state)) {
+      for (const { channel, locale, recipient } of addressesFor(req.to, contact)) {
         const id = `${caseId}:${req.event}:${req.key}:${channel}:${recipient.kind}`;
         const rendered = renderOrExplain(req, channel, locale);
         const createdAt = new Date();
@@ -163,7 +223,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
         // Written on every attempt (keyed by the notice id), so a crash between the two writes loses nothing.
         audit.push({
           type: 'notice',
-          at: state.lastProgressAt,
+          at,
           actor: { id: 'system', role: 'system' },
           what: rendered.status === 'queued' ? `${req.event} notice queued` : `${req.event} notice could not be rendered`,
           ...(rendered.status === 'failed' ? { why: rendered.body } : {}),
@@ -177,8 +237,17 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
 
   return {
     async recordCaseTransition(input: CaseTransitionInput): Promise<void> {
+      if (!('state' in input)) {
+        const noticeAudit = await queueNotices(input.caseId, input.notices, input.contact, input.lastProgressAt);
+        await appendAudit(input.caseId, input.seq, input.audit, noticeAudit);
+        const { written, state, before } = await projectDelta(input);
+        if (!written) return;
+        if (before) await writeNewCaseFacts(mongo, state, before);
+        else await writeCaseFacts(mongo, state);
+        return;
+      }
       const { state, seq } = input;
-      const noticeAudit = await queueNotices(state.caseId, input.notices, state);
+      const noticeAudit = await queueNotices(state.caseId, input.notices, state.application.contact, state.lastProgressAt);
       await appendAudit(state.caseId, seq, input.audit, noticeAudit);
       // The dashboard's facts follow the projection: an older transition retried late does not
       // overwrite a newer one's (a supplement answered since, say), a retry of this one does

@@ -3,7 +3,7 @@
  * both the workflow's search attributes and the read model, so the two never disagree.
  */
 import type { CaseState } from './case-state';
-import type { Department, StepStatus } from './vocabulary';
+import { TERMINAL_STATUSES, type Department, type StepStatus } from './vocabulary';
 
 const PENDING: readonly StepStatus[] = ['pending', 'checking', 'check_failed', 'awaiting_decision', 'supplement_requested'];
 
@@ -55,5 +55,30 @@ export function summarize(state: CaseState): CaseSummary {
     supplementDueAt: terminal ? undefined : supplementDueAt,
     childrenWaiting: waiting.length,
     transferOverdue,
+  };
+}
+
+/** The read model's filter fields of a case: what a projection stores beside the state. */
+export interface ReadModelFields {
+  pendingDepartments: Department[];
+  overdueDepartments: Department[];
+  failingChecks: string[];
+  overdue: boolean;
+  /** Not ended, or a child still waits for a place, or HR's transfer is overdue (§21–23, issue 14). */
+  open: boolean;
+  childrenWaiting: number;
+  /** ISO instant, or null when the applicant owes nothing. */
+  supplementDueAt: string | null;
+}
+
+export function readModelFields(state: CaseState, summary: CaseSummary = summarize(state)): ReadModelFields {
+  return {
+    pendingDepartments: summary.pendingDepartments,
+    overdueDepartments: summary.overdueDepartments,
+    failingChecks: summary.failingChecks,
+    overdue: summary.overdue,
+    open: !TERMINAL_STATUSES.includes(state.status) || summary.childrenWaiting > 0 || summary.transferOverdue,
+    childrenWaiting: summary.childrenWaiting,
+    supplementDueAt: summary.supplementDueAt ?? null,
   };
 }

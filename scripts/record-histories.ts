@@ -112,15 +112,16 @@ const SCENARIOS: Record<string, Scenario> = {
   'collective-household': { persona: DEMO_PEOPLE.noHousing, drive: approveAll(ALL_FOUR), expect: 'settled' },
   // §21–23: spouse and two children, a school place per child.
   'with-children': { persona: DEMO_PEOPLE.parentWithChildren, drive: approveAll(ALL_FOUR), expect: 'settled' },
-  // Housing, education and police approve (residence, two school places, provisional
-  // registration and the quota slot are committed), then HR rejects: every commit is undone.
+  // Housing, education and police approve (residence, two school places and the provisional
+  // registration are committed; since `admission-rounds` the quota slot waits for the round),
+  // then HR rejects: every commit is undone.
   'rejected-after-commits': {
     persona: DEMO_PEOPLE.parentWithChildren,
     async drive(handle) {
       for (const d of ['housing', 'education', 'police'] as const) await decide(handle, d);
       await eventually(
-        async () => ((await handle.query(caseStatusQuery)).reservations.length >= 5 ? true : undefined),
-        'five reservations held',
+        async () => ((await handle.query(caseStatusQuery)).reservations.length >= 4 ? true : undefined),
+        'four reservations held',
       );
       await decide(handle, 'hrss', 'reject', { reasonCode: 'other', reasonText: '社保缴费记录与申报不符' });
     },

@@ -24,7 +24,10 @@ import type { NoticeRequest } from '../../domain/notice-request';
 import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
 import type { AuditEntry } from '../../domain/audit';
+import type { CaseDeltaTransition } from '../../activities/case-record.activities';
+import { caseParts, deltaBetween, READ_MODEL_BEHIND } from '../../domain/case-delta';
 import type { CaseState } from '../../domain/case-state';
+import { readModelFields } from '../../domain/case-summary';
 import { maskIdNumber } from '../../domain/masking';
 import { HOUSEHOLD_TYPE, type Application, type District, type Town } from '../../domain/vocabulary';
 import { auditEventModel } from '../../models/audit-event.model';
@@ -224,6 +227,116 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       assert.equal(view?.seq, 2);
       assert.equal(view?.status, 'settled');
       assert.equal(await caseModel(mongo).countDocuments({ _id: older.caseId }), 1);
+    });
+
+    describe('as changes since the transition before (delta-transitions)', () => {
+      /** Transition `seq` of `after` as its changes from `before` (transition `baseSeq`), as the workflow sends it. */
+      const changesOf = (
+        before: CaseState,
+        after: CaseState,
+        seq: number,
+        baseSeq: number,
+        extra: Partial<CaseDeltaTransition> = {},
+      ) => ({
+        caseId: after.caseId,
+        seq,
+        baseSeq,
+        changes: deltaBetween(caseParts(before), caseParts(after)),
+        fields: readModelFields(after),
+        lastProgressAt: after.lastProgressAt,
+        audit: [] as AuditEntry[],
+        notices: [] as NoticeRequest[],
+        ...extra,
+      });
+      const decidedBy = (state: CaseState, at: string): CaseState => ({
+        ...state,
+        lastProgressAt: at,
+        steps: {
+          ...state.steps,
+          police: {
+            ...state.steps.police!,
+            status: 'approved',
+            waitingSince: state.submittedAt,
+            dueAt: new Date(Date.parse(state.submittedAt) + 86_400_000).toISOString(),
+            decision: { kind: 'approve', by: 'officer-police', role: 'officer', at },
+          },
+        },
+      });
+
+      it('when the changes apply to the stored transition, then the projection is the whole new state with its filter fields, facts and notices', async () => {
+        const first = caseStateOf(DEMO_PEOPLE.parentWithChildren);
+        await run(acts.recordCaseTransition, { seq: 1, state: first, audit: [], notices: [] });
+        const at = new Date(Date.parse(first.submittedAt) + 3_600_000).toISOString();
+        const settled: CaseState = { ...decidedBy(first, at), status: 'settled' };
+        const input = changesOf(first, settled, 2, 1, {
+          audit: [auditLine('settled', 'settled')],
+          notices: [notices.settled(settled, at)],
+          contact: settled.application.contact,
+        });
+        assert.deepEqual(Object.keys(input.changes.steps), ['police'], 'only the changed step is sent');
+        assert.equal(input.changes.set.application, undefined, 'the unchanged application is not sent');
+
+        await run(acts.recordCaseTransition, input);
+
+        const view = await caseModel(mongo).findById(first.caseId).lean();
+        assert.equal(view?.seq, 2);
+        assert.equal(view?.status, 'settled');
+        assert.equal(view?.open, false);
+        assert.deepEqual(view?.pendingDepartments, []);
+        assert.equal(view?.lastProgressDate.toISOString(), at);
+        assert.equal(view?.steps.police?.decision?.by, 'officer-police');
+        assert.deepEqual(view?.steps.housing, first.steps.housing, 'an unchanged step stays as stored');
+        assert.deepEqual(view?.application, first.application, 'the application stays as stored (sealed fields opened again)');
+        const stored = await mongo.db!.collection('cases').findOne({ _id: first.caseId as never });
+        assert.ok(!JSON.stringify(stored).includes(first.application.applicant.idNumber), 'personal fields stay sealed at rest');
+        const queued = await noticeModel(mongo).find({ caseId: first.caseId }).lean();
+        assert.deepEqual(queued.map((n) => `${n.event}:${n.channel}:${n.recipient.address}`).sort(), [
+          'settled:email:applicant@example.cn',
+          'settled:sms:13800138000',
+        ]);
+        const kinds = (await caseFactModel(mongo).find({ caseId: first.caseId }).lean()).map((f) => f.kind).sort();
+        assert.deepEqual(kinds, ['decided', 'opened']);
+      });
+
+      it('when the same changes are delivered again, or after a newer transition, then nothing moves back', async () => {
+        const first = caseStateOf(DEMO_PEOPLE.townOwner);
+        const second = decidedBy(first, new Date(Date.parse(first.submittedAt) + 60_000).toISOString());
+        const third: CaseState = {
+          ...second,
+          status: 'withdrawn',
+          lastProgressAt: new Date(Date.parse(first.submittedAt) + 120_000).toISOString(),
+        };
+        await run(acts.recordCaseTransition, { seq: 1, state: first, audit: [], notices: [] });
+        const toSecond = changesOf(first, second, 2, 1);
+
+        await run(acts.recordCaseTransition, toSecond);
+        await run(acts.recordCaseTransition, toSecond);
+        assert.equal((await caseModel(mongo).findById(first.caseId).lean())?.seq, 2);
+        await run(acts.recordCaseTransition, changesOf(second, third, 3, 2));
+        await run(acts.recordCaseTransition, toSecond);
+
+        const view = await caseModel(mongo).findById(first.caseId).lean();
+        assert.equal(view?.seq, 3);
+        assert.equal(view?.status, 'withdrawn');
+      });
+
+      it('when the read model does not hold the transition the changes build on, then the activity refuses them without retry', async () => {
+        const first = caseStateOf(DEMO_PEOPLE.townOwner);
+        const second = decidedBy(first, new Date(Date.parse(first.submittedAt) + 60_000).toISOString());
+        const third: CaseState = { ...second, status: 'withdrawn' };
+        await run(acts.recordCaseTransition, { seq: 1, state: first, audit: [], notices: [] });
+
+        // Transition 2 never reached the read model (restored from an older backup, say).
+        await assert.rejects(run(acts.recordCaseTransition, changesOf(second, third, 3, 2)), (err: unknown) => {
+          assert.ok(err instanceof ApplicationFailure, String(err));
+          assert.equal(err.type, READ_MODEL_BEHIND);
+          assert.equal(err.nonRetryable, true);
+          return true;
+        });
+        await caseModel(mongo).deleteOne({ _id: first.caseId });
+        await assert.rejects(run(acts.recordCaseTransition, changesOf(second, third, 3, 2)), { type: READ_MODEL_BEHIND });
+        assert.equal(await caseModel(mongo).countDocuments({ _id: first.caseId }), 0, 'nothing half-made is left');
+      });
     });
 
     it('when a case ends, then its projection is no longer open (what supervisor audits filter on)', async () => {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { READ_MODEL_BEHIND } from '../../domain/case-delta';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import { reservationSlotModel } from '../../models/reservation-slot.model';
@@ -151,6 +152,27 @@ describe('resilience', () => {
     } finally {
       await stack.faults();
     }
+  });
+
+  it('when the read model loses a running case (restored from an older backup), then its next transition is written whole and the case settles with a whole projection', async () => {
+    const input = caseInput(DEMO_PEOPLE.townOwner);
+    const handle = await startCase(stack, input);
+    await eventually(async () => ((await caseModel(stack.mongo).findById(input.caseId).lean()) ? true : undefined), 'projected');
+    await caseModel(stack.mongo).deleteOne({ _id: input.caseId });
+
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+    assert.equal((await handle.result()).status, 'settled');
+
+    const view = await caseModel(stack.mongo).findById(input.caseId).lean();
+    assert.equal(view?.status, 'settled');
+    assert.equal(view?.caseNumber, input.caseNumber);
+    assert.deepEqual(view?.application, input.application);
+    assert.deepEqual(Object.keys(view?.steps ?? {}).sort(), ['housing', 'police']);
+    // The changes were refused once (the projection they build on was gone), then the state sent whole.
+    const refused = (await handle.fetchHistory()).events?.filter(
+      (e) => e.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.type === READ_MODEL_BEHIND,
+    );
+    assert.equal(refused?.length, 1);
   });
 
   it('when a notice cannot be rendered from the case data, then it is kept as failed and audited, and the case is not held up', async () => {

@@ -4,11 +4,12 @@
  * writes them with the state in one `recordCaseTransition` (read model + audit + notices) and
  * updates the search attributes supervisors filter on.
  */
-import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { AuditEntry } from '../../domain/audit';
 import type { Area } from '../../domain/capacity';
 import type { CaseOutcomeInfo, CaseState, StepDecision, StepState } from '../../domain/case-state';
-import { summarize } from '../../domain/case-summary';
+import { caseParts, deltaBetween, READ_MODEL_BEHIND, stateOfParts, type CaseParts } from '../../domain/case-delta';
+import { readModelFields, summarize, type ReadModelFields } from '../../domain/case-summary';
 import type { NoticeRequest } from '../../domain/notice-request';
 import { departmentsFor, type Department, type Role } from '../../domain/vocabulary';
 import {
@@ -29,7 +30,7 @@ import {
   PendingDepartmentsKey,
   SupplementDueAtKey,
 } from '../search-attributes';
-import type { CaseTransitionInput } from '../../activities/case-record.activities';
+import type { CaseStateTransition, CaseTransitionInput } from '../../activities/case-record.activities';
 import type { SettlementCaseInput, WorkingDaySla } from './messages';
 import { records } from './activity-proxies';
 
@@ -109,6 +110,12 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
    * activity's result with an Update differently from the first run; docs/replay-histories.md.)
    */
   const lean = patched('lean-transitions');
+  /**
+   * Cases started since `delta-transitions` send each transition but their first as what changed
+   * since the one before (domain/case-delta.ts), not the whole state: most of a history's weight
+   * was the state sent again with every transition.
+   */
+  const delta = lean && patched('delta-transitions');
   // Only cases submitted with working-day settings take the patch (and its marker).
   const workingDays = input.sla.workingDays && patched('working-day-deadlines') ? input.sla.workingDays : undefined;
   let seq = 0;
@@ -116,8 +123,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
   let pendingNotices: NoticeRequest[] = [];
   let lastSearchAttributes = '';
   let lastProgressUpserted = 0;
-  const syncSearchAttributes = (): void => {
-    const sum = summarize(state);
+  const syncSearchAttributes = (sum = summarize(state)): void => {
     const attrs = {
       status: state.status,
       pending: sum.pendingDepartments,
@@ -156,10 +162,11 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
    * state at least as new as its own is stored.
    */
   let flushChain: Promise<void> = Promise.resolve();
-  let waiting: { batch: CaseTransitionInput; written: Promise<void> } | undefined;
+  let waiting: { batch: CaseStateTransition; written: Promise<void> } | undefined;
   const flush = (): Promise<void> => {
     seq += 1;
     state.lastProgressAt = now();
+    if (delta) return flushChanges();
     syncSearchAttributes();
     const snapshot = JSON.parse(JSON.stringify(state)) as CaseState;
     const [audit, notices] = [pendingAudit, pendingNotices];
@@ -172,12 +179,82 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
       waiting.batch.notices.push(...notices);
       return waiting.written;
     }
-    const batch: CaseTransitionInput = { seq, state: snapshot, audit, notices };
+    const batch: CaseStateTransition = { seq, state: snapshot, audit, notices };
     const written = flushChain.then(() => {
       if (waiting?.batch === batch) waiting = undefined;
       return CancellationScope.nonCancellable(() => records.recordCaseTransition(batch));
     });
     if (lean) waiting = { batch, written };
+    flushChain = written.catch(() => undefined);
+    return written;
+  };
+
+  /**
+   * `delta-transitions`: a write holds the state's parts at its `seq` and is sent, when the chain
+   * reaches it, as its changes from the write before it (or whole, for the case's first). Joining
+   * works as above. A projection that cannot take the changes (the read model restored from an
+   * older backup) answers `ReadModelBehind`, and the same transition is sent whole.
+   */
+  interface PendingWrite {
+    seq: number;
+    parts: CaseParts;
+    fields: ReadModelFields;
+    lastProgressAt: string;
+    audit: AuditEntry[];
+    notices: NoticeRequest[];
+  }
+  let pendingWrite: { write: PendingWrite; written: Promise<void> } | undefined;
+  let lastWrite: PendingWrite | undefined;
+  const wholeOf = (w: PendingWrite): CaseStateTransition => ({
+    seq: w.seq,
+    state: stateOfParts(w.parts),
+    audit: w.audit,
+    notices: w.notices,
+  });
+  const sendWrite = async (w: PendingWrite, base: PendingWrite | undefined): Promise<void> => {
+    if (!base) return records.recordCaseTransition(wholeOf(w));
+    const changes: CaseTransitionInput = {
+      caseId: state.caseId,
+      seq: w.seq,
+      baseSeq: base.seq,
+      changes: deltaBetween(base.parts, w.parts),
+      fields: w.fields,
+      lastProgressAt: w.lastProgressAt,
+      ...(w.notices.length > 0 ? { contact: state.application.contact } : {}),
+      audit: w.audit,
+      notices: w.notices,
+    };
+    try {
+      await records.recordCaseTransition(changes);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === READ_MODEL_BEHIND))
+        throw err;
+      await records.recordCaseTransition(wholeOf(w));
+    }
+  };
+  const flushChanges = (): Promise<void> => {
+    const sum = summarize(state);
+    syncSearchAttributes(sum);
+    const parts = caseParts(state);
+    const fields = readModelFields(state, sum);
+    const [audit, notices] = [pendingAudit, pendingNotices];
+    pendingAudit = [];
+    pendingNotices = [];
+    if (pendingWrite) {
+      Object.assign(pendingWrite.write, { seq, parts, fields, lastProgressAt: state.lastProgressAt });
+      pendingWrite.write.audit.push(...audit);
+      pendingWrite.write.notices.push(...notices);
+      return pendingWrite.written;
+    }
+    const write: PendingWrite = { seq, parts, fields, lastProgressAt: state.lastProgressAt, audit, notices };
+    // The write before this one is in flight or done, so its parts are final: the changes' base.
+    const base = lastWrite;
+    lastWrite = write;
+    const written = flushChain.then(() => {
+      if (pendingWrite?.write === write) pendingWrite = undefined;
+      return CancellationScope.nonCancellable(() => sendWrite(write, base));
+    });
+    pendingWrite = { write, written };
     flushChain = written.catch(() => undefined);
     return written;
   };

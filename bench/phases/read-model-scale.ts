@@ -8,6 +8,8 @@
  */
 import { createCaseRecordActivities } from '../../activities/case-record.activities';
 import { createNoticeRenderer } from '../../activities/notifications/renderer';
+import { caseParts, deltaBetween } from '../../domain/case-delta';
+import { readModelFields } from '../../domain/case-summary';
 import type { CaseState } from '../../domain/case-state';
 import { caseModel } from '../../models/case.model';
 import type { BenchContext } from '../context';
@@ -60,10 +62,16 @@ export async function measureReadModelScale(ctx: BenchContext): Promise<ReadMode
         if (!doc) throw new Error(`seeded case ${n} is missing`);
         const state = doc as unknown as CaseState;
         const at = new Date().toISOString();
+        const next = { ...state, lastProgressAt: at };
         const t0 = performance.now();
+        // As a case started since `delta-transitions` writes it: what changed since the stored transition.
         await record.recordCaseTransition({
+          caseId: state.caseId,
           seq: doc.seq + 1,
-          state: { ...state, lastProgressAt: at },
+          baseSeq: doc.seq,
+          changes: deltaBetween(caseParts(state), caseParts(next)),
+          fields: readModelFields(next),
+          lastProgressAt: at,
           audit: [{ type: 'note', at, by: 'bench', role: 'system', what: 'bench transition' } as never],
           notices: [],
         });

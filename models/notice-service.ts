@@ -77,11 +77,13 @@ export async function recordDelivery(
   noticeId: string,
   d: Delivery,
   from: readonly NoticeStatus[] = ['queued', 'sending', 'sent', 'failed'],
+  /** Further conditions on the notice (an SMS receipt's channel and serial number), for the update and the delivered fallback alike. */
+  only: Record<string, unknown> = {},
 ): Promise<NoticeDoc | undefined> {
   const notices = noticeModel(mongo);
   const updated = await notices
     .findOneAndUpdate(
-      { _id: noticeId, status: trusted({ $in: [...from] }) },
+      { ...only, _id: noticeId, status: trusted({ $in: [...from] }) },
       {
         $set: {
           status: 'delivered',
@@ -99,7 +101,7 @@ export async function recordDelivery(
       { returnDocument: 'after' },
     )
     .lean();
-  const notice = updated ?? (await notices.findOne({ _id: noticeId, status: 'delivered' }).lean());
+  const notice = updated ?? (await notices.findOne({ ...only, _id: noticeId, status: 'delivered' }).lean());
   if (!notice?.deliveredAt) return undefined;
   const method = notice.service?.method ?? d.method;
   await auditOnce(mongo, notice, 'delivered', {

@@ -54,29 +54,43 @@ export async function recordSmsReceipts(
   const notices = noticeModel(deps.mongo);
   const out: ReceiptsOutcome = { delivered: 0, failed: 0, unknown: 0 };
   for (const r of receipts) {
-    const notice = r.ext ? await notices.findOne({ _id: r.ext, channel: 'sms' }).lean() : null;
-    // The serial number is checked when we have it: a receipt overtaking our own write of it is fine.
-    if (!notice || (notice.providerMessageId && notice.providerMessageId !== r.sid)) {
+    if (!r.ext) {
       out.unknown++;
       continue;
     }
+    // Ours: an SMS notice by that id whose serial number is this one's, or not stored yet (a
+    // receipt overtaking our own write of it is fine). Checked inside each write, so a receipt
+    // costs one write; only one that changes nothing reads the notice, to be counted right.
+    const only = {
+      channel: 'sms' as const,
+      $or: [{ providerMessageId: trusted({ $exists: false }) }, { providerMessageId: r.sid }],
+    };
+    const ours = async () => (await notices.countDocuments({ ...only, _id: r.ext })) > 0;
     const received = r.user_receive_time ? new Date(r.user_receive_time) : new Date();
     const at = Number.isNaN(received.getTime()) ? new Date() : received;
     if (r.report_status === 'SUCCESS') {
-      await recordDelivery(deps.mongo, notice._id, { at, method: 'sms', providerMessageId: r.sid }, ['sending', 'sent']);
-      out.delivered++;
+      const delivered = await recordDelivery(
+        deps.mongo,
+        r.ext,
+        { at, method: 'sms', providerMessageId: r.sid },
+        ['sending', 'sent'],
+        only,
+      );
+      if (delivered || (await ours())) out.delivered++;
+      else out.unknown++;
       continue;
     }
     const error = `receipt ${r.errmsg ?? 'FAIL'}: ${r.description ?? 'not received'}`.slice(0, 500);
     const failed = await notices
       .findOneAndUpdate(
-        { _id: notice._id, status: trusted({ $in: ['sending', 'sent'] }) },
+        { ...only, _id: r.ext, status: trusted({ $in: ['sending', 'sent'] }) },
         { $set: { status: 'failed', lastError: error, providerMessageId: r.sid }, $unset: { nextAttemptAt: 1 } },
         { returnDocument: 'after' },
       )
       .lean();
     if (failed) await recordUndeliverable(deps.mongo, failed, { at, error, attempts: failed.attempts ?? 1 });
-    out.failed++;
+    if (failed || (await ours())) out.failed++;
+    else out.unknown++;
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { loadSmsTemplates } from '../../policy/sms-templates';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { UNDELIVERABLE_DOMAIN } from '../../tools/mail-sink/sink';
 import { signCallback } from '../../app/callback-signature';
+import { DEVELOPMENT_SMS_CALLBACK_SECRET } from '../../config/config';
 import {
   applicationBody,
   assertProblem,
@@ -335,6 +336,56 @@ describe('notice delivery: email and SMS with proof of service', () => {
     assert.equal(letters.length, 1);
     assert.equal(letters[0]!.deliveries, 1);
     assert.equal(letters[0]!.subject, subject);
+  });
+
+  it('when receipts repeat, name another serial number or no notice of ours, then each is counted as what it is and proof of service stays single', async () => {
+    // Arrange: a case whose received SMS has been delivered (its gateway receipt taken).
+    const caseId = await submitCase(stack, t.applicant, townBody(freshIdNumber()));
+    const [sms] = (
+      await settledWhen(caseId, (ns) => ns.some((n) => n.channel === 'sms' && n.status === 'delivered'), 'received SMS delivered')
+    ).filter((n) => n.channel === 'sms' && n.status === 'delivered');
+    const sid = sms!.providerMessageId!;
+    const post = async (receipts: unknown[]) => {
+      const body = JSON.stringify(receipts);
+      const res = await request(stack.apiUrl!)
+        .post('/api/v1/callbacks/sms-receipts')
+        .set('content-type', 'application/json')
+        .set('x-signature', signCallback(DEVELOPMENT_SMS_CALLBACK_SECRET, body))
+        .send(body)
+        .expect(200);
+      return { delivered: res.body.delivered as number, failed: res.body.failed as number, unknown: res.body.unknown as number };
+    };
+    const receipt = (over: Record<string, string>) => ({
+      sid,
+      ext: sms!._id,
+      mobile: '13800138000',
+      report_status: 'SUCCESS',
+      ...over,
+    });
+
+    // Act / Assert
+    assert.deepEqual(await post([receipt({})]), { delivered: 1, failed: 0, unknown: 0 }, 'a repeated receipt');
+    assert.deepEqual(await post([receipt({ sid: 'another-serial' })]), { delivered: 0, failed: 0, unknown: 1 });
+    assert.deepEqual(await post([receipt({ ext: `${caseId}:no-such-notice` }), receipt({ ext: '' })]), {
+      delivered: 0,
+      failed: 0,
+      unknown: 2,
+    });
+    assert.deepEqual(await post([receipt({ sid: 'another-serial', report_status: 'FAIL' })]), {
+      delivered: 0,
+      failed: 0,
+      unknown: 1,
+    });
+    assert.deepEqual(
+      await post([receipt({ report_status: 'FAIL' })]),
+      { delivered: 0, failed: 1, unknown: 0 },
+      'ours, too late to fail it',
+    );
+    const after = await noticeModel(stack.mongo).findById(sms!._id).lean();
+    assert.equal(after?.status, 'delivered', 'the first receipt counts');
+    assert.equal(after?.providerMessageId, sid);
+    const lines = (await deliveredLines(caseId)).filter((l) => l.data?.noticeId === sms!._id);
+    assert.equal(lines.length, 1);
   });
 
   it('when a receipt arrives without the right signature, then it is refused with 401 and changes nothing', async () => {

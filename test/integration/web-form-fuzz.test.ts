@@ -120,6 +120,8 @@ const byName =
   (field: string): RegExp | undefined =>
     hidden.includes(field) ? undefined : (ids[field] ?? new RegExp(`^${field.replace(/[^\w-]/g, '\\$&')}$`));
 const uuidArb = fc.uuid();
+/** Times a careless client sends too: a day the month lacks, an hour past 24, the future. */
+const CARELESS_TIMES = ['2026-02-30T10:00', '2026-04-31T23:59', '2026-12-01T25:61', '2099-01-01T00:00'];
 
 type Pairs = Array<[string, string]>;
 /** The genuine fields of a form, in order: `[name, value]` entries, or several fields made together (route and area). */
@@ -288,19 +290,21 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       name: 'notice-service',
       roles: ['supervisor'],
       path: caseIdOf(fx.otherCase).map((c) => `/supervisor/cases/${c}/notices/service`),
-      namedBy: byName({ method: /^service-\d+-method$/, servedAt: /^service-\d+-at$/, note: /^service-\d+-note$/ }, ['noticeId']),
+      // A careless time is already an error of its own: with one, only spoiling the time itself says which field is named.
+      namedBy: (field, pairs) =>
+        field !== 'servedAt' && pairs.some(([k, v]) => k === 'servedAt' && CARELESS_TIMES.includes(v))
+          ? undefined
+          : byName({ method: /^service-\d+-method$/, servedAt: /^service-\d+-at$/, note: /^service-\d+-note$/ }, ['noticeId'])(
+              field,
+            ),
       fields: fieldsOf(
         ['noticeId', fc.oneof({ weight: 4, arbitrary: fc.constant(fx.failedNoticeId) }, { weight: 1, arbitrary: uuidArb })],
         ['method', fc.constantFrom('post', 'in_person')],
-        // Times a careless client sends too: a day the month lacks, an hour past 24, the future.
         [
           'servedAt',
           fc.oneof(
             { weight: 3, arbitrary: fc.constantFrom('2026-11-30T10:00', '2026-12-01T08:30') },
-            {
-              weight: 2,
-              arbitrary: fc.constantFrom('2026-02-30T10:00', '2026-04-31T23:59', '2026-12-01T25:61', '2099-01-01T00:00'),
-            },
+            { weight: 2, arbitrary: fc.constantFrom(...CARELESS_TIMES) },
           ),
         ],
         ['note', note],

@@ -8,8 +8,9 @@
  * of the embedded ones, EMBEDDED_TEMPORAL_PORT / EMBEDDED_FERRETDB_PORT to move the embedded ones.
  *
  * `npm run start:cluster` (this script with --cluster): the same, but Temporal is its own server
- * on PostgreSQL (./lib/temporal-cluster; databases hukou_temporal and hukou_temporal_visibility
- * on TEMPORAL_CLUSTER_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/), and two worker
+ * on PostgreSQL (./lib/temporal-cluster; databases <store name>_temporal and
+ * <store name>_temporal_visibility on TEMPORAL_CLUSTER_POSTGRES_URL, default
+ * postgres://postgres@127.0.0.1:5432/; the store name is kept in .data/, ./lib/store-name), and two worker
  * processes and two API processes (API_PORT and API_PORT + 1) share the work, as in production.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,6 +23,7 @@ import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret'
 import { seedDemoCases } from './lib/demo-cases';
 import { DATA_DIR, ROOT, readBinaries, spawnTemporal, startTemporal } from './lib/services';
 import { startStore, storeSettings } from './lib/store';
+import { storeDatabases, storeName } from './lib/store-name';
 import {
   clusterPortsAt,
   postgresServerFrom,
@@ -105,17 +107,19 @@ async function main(): Promise<void> {
   // that dies before is a set-up problem, see the catch below. Temporal and FerretDB keep their state in files under .data/, so
   // starting them again after a crash loses nothing; the worker and the API reconnect meanwhile.
   let uiUrl = config.TEMPORAL_UI_URL;
+  // Named after .data/, so that deleting it (or a fresh clone) starts every store empty together.
+  const databases = storeDatabases(storeName(DATA_DIR));
   if (embeddedTemporal && clusterBins) {
     const postgresUrl = env.TEMPORAL_CLUSTER_POSTGRES_URL || DEFAULT_CLUSTER_POSTGRES_URL;
     say(
       `starting Temporal server ${TEMPORAL_SERVER_VERSION} on 127.0.0.1:${temporalPort} ` +
-        `(PostgreSQL ${postgresUrl}: hukou_temporal, hukou_temporal_visibility)…`,
+        `(PostgreSQL ${postgresUrl}: ${databases.temporal}, ${databases.temporalVisibility})…`,
     );
     const t = await startTemporalCluster({
       binaries: clusterBins,
       postgres: postgresServerFrom(postgresUrl),
-      database: 'hukou_temporal',
-      visibilityDatabase: 'hukou_temporal_visibility',
+      database: databases.temporal,
+      visibilityDatabase: databases.temporalVisibility,
       ports: clusterPortsAt(temporalPort),
       logFile: join(LOG_DIR, 'temporal.log'),
       historyRetentionDays: config.TEMPORAL_HISTORY_RETENTION_DAYS,
@@ -157,7 +161,7 @@ async function main(): Promise<void> {
       port: ferretdbPort,
       dir: clusterBins ? join(DATA_DIR, 'cluster') : DATA_DIR,
       logFile: join(LOG_DIR, 'ferretdb.log'),
-      database: clusterBins ? 'hukou_cluster' : 'hukou',
+      database: clusterBins ? databases.clusterFerretdb : databases.ferretdb,
       clients: [
         {
           name: clusterBins ? 'processes (2 APIs, 2 workers)' : 'processes (API, worker)',

@@ -140,21 +140,27 @@ export interface RoundSource {
   doc?: Pick<AdmissionRankingDoc, '_id' | 'year' | 'opensOn' | 'view'>;
 }
 
-function stageOf(view: RoundView | undefined, opensOn: string, today: string): RoundStage {
+/**
+ * A round's workflow writes its view from the first case that joins it. A round no case joined
+ * has none: it is upcoming, open, or — past its closing day — over with nobody to rank.
+ */
+function stageOf(view: RoundView | undefined, opensOn: string, closesOn: string, today: string): RoundStage {
   if (view) return view.phase;
-  return today < opensOn ? 'upcoming' : 'open';
+  if (today < opensOn) return 'upcoming';
+  return closesOn !== '' && today > closesOn ? 'final' : 'open';
 }
 
 function dates(src: RoundSource, today: string) {
   const view = src.doc?.view;
   const round = src.found?.round;
   const opensOn = view?.opensOn ?? round?.opensOn ?? src.doc?.opensOn ?? '';
+  const closesOn = view?.closesOn ?? round?.closesOn ?? '';
   return {
     roundId: view?.roundId ?? round?.id ?? src.doc?._id ?? '',
     year: view?.year ?? src.found?.file.year ?? src.doc?.year ?? 0,
     opensOn,
-    closesOn: view?.closesOn ?? round?.closesOn ?? '',
-    stage: stageOf(view, opensOn, today),
+    closesOn,
+    stage: stageOf(view, opensOn, closesOn, today),
     published: view !== undefined && view.phase !== 'open',
     waiting: view?.waiting ?? 0,
     closedAt: view?.closedAt,

@@ -58,6 +58,16 @@ describe('admission round views', () => {
     assert.equal(publicRoundView({ found }, '2026-03-01').stage, 'open');
   });
 
+  it('when a round no case joined is past its closing day, then it is over (final) with nothing ranked, not open', () => {
+    // 2026-1 closes on 2026-06-30: open through that day, over the day after.
+    assert.equal(publicRoundView({ found }, '2026-06-30').stage, 'open');
+    const over = publicRoundView({ found }, '2026-07-01');
+    assert.equal(over.stage, 'final');
+    assert.equal(over.published, false);
+    assert.deepEqual(over.districts, []);
+    assert.equal(roundSummary({ found }, '2026-12-04').stage, 'final');
+  });
+
   it('when a supervisor reads the round, then every objection has its reason and objector, and the events their actors', () => {
     const view = supervisorRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-22', 'admission-round-2026-1');
     assert.equal(view.objections[0]!.reason, OBJECTION_REASON);

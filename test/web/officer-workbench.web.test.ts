@@ -95,6 +95,21 @@ describe('web pages: the officer workbench in a real browser', () => {
       await first.getByRole('button', { name: '确认' }).click();
       await first.waitForURL(caseUrl(caseId));
       await first.getByText(`已对案件 ${caseNumber} 作出决定：通过。本环节现为：已通过。`).waitFor();
+      // The page under the banner is drawn after the read model shows the decision: no form is left
+      // to decide again (counted at once, not waited for).
+      assert.equal(
+        await first.getByRole('button', { name: '继续' }).count(),
+        0,
+        'the page after the decision still offers its form',
+      );
+      assert.equal(
+        await first
+          .locator('dd')
+          .filter({ hasText: /^已通过$/ })
+          .count(),
+        1,
+        'the step’s status row is not yet approved',
+      );
       await axeCheck(first);
       const c = await waitForStep(web.stack, caseId, 'police', 'approved');
       assert.equal(c.steps.police?.decision?.by, 'officer-police-1');

@@ -9,6 +9,7 @@
 import type { Request, Response } from 'express';
 import { claimStep } from '../../../app/commands/claim-step';
 import { decideStep } from '../../../app/commands/decide-step';
+import { awaitStepInReadModel } from '../../../app/step-in-read-model';
 import { releaseStep } from '../../../app/commands/release-step';
 import type { AppDeps } from '../../../app/deps';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
@@ -78,6 +79,7 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
     const { text, status } = refusalOf(req, err);
     return showCase(deps, req, res, { refusal: text, status });
   }
+  await awaitStepInReadModel(deps, caseId, step);
   const text = tr(req, 'officerDecided', {
     caseNumber: view.caseNumber,
     decision: label('decisionKind', d.decision, req.locale),
@@ -96,7 +98,8 @@ export function holdPage(kind: 'claim' | 'release') {
     let caseNumber;
     try {
       caseNumber = (await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) })).caseNumber;
-      await (kind === 'claim' ? claimStep(deps, input) : releaseStep(deps, input));
+      const step = await (kind === 'claim' ? claimStep(deps, input) : releaseStep(deps, input));
+      await awaitStepInReadModel(deps, caseId, step);
     } catch (err) {
       const { text, status } = refusalOf(req, err);
       return showCase(deps, req, res, { refusal: text, status });

@@ -1,0 +1,43 @@
+/**
+ * Read-your-writes for the web pages. An officer's Update answers with the step as the workflow
+ * holds it; the read model the case page is drawn from follows a moment later (the workflow's
+ * projection activity). Redirecting at once showed "decided" in the banner over a page still
+ * offering the decision form. So a page waits, briefly and bounded, until the read model shows
+ * the step as the Update left it. The JSON API answers with the step itself and does not wait.
+ */
+import type { StepState } from '../domain/case-state';
+import { caseModel } from '../models/case.model';
+import type { AppDeps } from './deps';
+
+/** Long enough for a projection on a busy machine; a page after that says what the read model says. */
+export const STEP_CATCH_UP_MS = 3_000;
+const POLL_MS = 100;
+
+/** What an officer's Update changes on a step: its status, its decision, its holder. */
+export type StepMark = Pick<StepState, 'department' | 'status' | 'assignedOfficer' | 'assignedAt'> & {
+  decision?: { at: string };
+};
+
+const sameStep = (a: StepState | undefined, b: StepMark): boolean =>
+  a !== undefined &&
+  a.status === b.status &&
+  a.decision?.at === b.decision?.at &&
+  a.assignedOfficer === b.assignedOfficer &&
+  a.assignedAt === b.assignedAt;
+
+/** Whether the read model showed `step` (as an Update answered it) within `timeoutMs`. */
+export async function awaitStepInReadModel(
+  deps: AppDeps,
+  caseId: string,
+  step: StepMark,
+  timeoutMs = STEP_CATCH_UP_MS,
+): Promise<boolean> {
+  const cases = caseModel(deps.mongo);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const doc = await cases.findById(caseId, { [`steps.${step.department}`]: 1 }).lean();
+    if (sameStep(doc?.steps[step.department], step)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}

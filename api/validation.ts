@@ -6,6 +6,12 @@ import { HttpProblem, type InvalidParam } from './problem';
 const pointer = (path: readonly PropertyKey[]): string =>
   `/${path.map((k) => String(k).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 
+const INVALID = {
+  body: 'The request body is invalid',
+  query: 'The request query is invalid',
+  params: 'The request path is invalid',
+} as const;
+
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -16,5 +22,5 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
       ? issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'unknown field' }))
       : [{ path: pointer(issue.path), message: issue.message }],
   );
-  throw new HttpProblem(400, 'validation-error', `The request ${where} is invalid`, { invalidParams });
+  throw new HttpProblem(400, 'validation-error', INVALID[where], { invalidParams });
 }

@@ -157,7 +157,7 @@ const caseStatus: Table<CaseStatus> = {
   settled: { 'zh-CN': '已落户', en: 'settled' },
   rejected: { 'zh-CN': '不予落户', en: 'refused' },
   withdrawn: { 'zh-CN': '已撤回', en: 'withdrawn' },
-  terminated: { 'zh-CN': '已终止', en: 'closed' },
+  terminated: { 'zh-CN': '已终止', en: 'terminated' },
 };
 
 /** A department step's status in plain words. */

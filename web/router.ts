@@ -32,7 +32,7 @@ import { createSignIn, SESSION_COOKIE } from './sign-in';
 
 /** The paths the pages own; anything else (the JSON API, /healthz, /metrics) is not theirs. */
 const WEB_PATH =
-  /^\/(?:$|auth\/|lang\/|static\/|applicant(?:\/|$)|rounds(?:\/|$)|officer(?:\/|$)|supervisor(?:\/|$)|audit\/|operator$)/;
+  /^\/(?:$|auth\/|lang\/|static\/|favicon\.ico$|applicant(?:\/|$)|rounds(?:\/|$)|officer(?:\/|$)|supervisor(?:\/|$)|audit\/|operator$)/;
 
 /** Whether a request path belongs to the pages (not to the JSON API, which OpenAPI documents). */
 export function isWebPath(path: string): boolean {
@@ -76,6 +76,8 @@ export function createWebRouter(deps: AppDeps): WebRouter {
 
   const router = Router();
   router.use((req, _res, next) => (isWebPath(req.path) ? next() : next('router')));
+  // Pages name their icon; a browser (or a bookmark) asking the conventional path finds it too.
+  router.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
   router.use(
     '/static',
     express.static(path.join(__dirname, 'public'), { index: false, maxAge: config.NODE_ENV === 'production' ? '1h' : 0 }),

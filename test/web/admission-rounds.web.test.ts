@@ -65,6 +65,16 @@ describe('web pages: admission rounds in a real browser', () => {
     const page = await newPage(browser, { viewport: PHONE, locale: 'zh-CN' });
     try {
       await page.goto(`${web.baseUrl}/rounds`);
+      // The list too fits the phone: every cell inside the screen, a round's dates on one line.
+      for (const box of await Promise.all(
+        (await page.locator('.round-list th, .round-list td').all()).map((c) => c.boundingBox()),
+      ))
+        assert.ok(
+          !box || box.x + box.width <= PHONE.width,
+          `a cell ends at x=${box && box.x + box.width} on a ${PHONE.width}px screen`,
+        );
+      const dates = await page.locator('.round-list__dates').first().boundingBox();
+      assert.ok(dates && dates.height < 40, `a round's dates wrap into ${dates?.height}px`);
       await page
         .getByRole('link', { name: new RegExp(roundId) })
         .first()

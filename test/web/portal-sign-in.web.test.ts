@@ -31,6 +31,13 @@ describe('web pages: sign-in, session and sign-out in a real browser', () => {
       assert.match(csp, /default-src 'self'/);
       assert.doesNotMatch(csp, /unsafe-inline/);
       assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+      // Its icon, named by the page and found at the path browsers ask by convention.
+      const icon = await page.locator('link[rel=icon]').getAttribute('href');
+      for (const path of [icon, '/favicon.ico']) {
+        const got = await page.request.get(`${web.baseUrl}${path}`);
+        assert.equal(got.status(), 200, `${path}: ${got.status()}`);
+        assert.match(got.headers()['content-type'] ?? '', /^image\/svg\+xml/);
+      }
       await axeCheck(page);
       await screenshot(page, 'web-home-zh-CN');
       await page.getByRole('link', { name: 'English' }).click();

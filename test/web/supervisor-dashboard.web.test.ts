@@ -68,6 +68,15 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
       assert.deepEqual(housing.slice(1, 3), [String(sup.answered), String(sup.lapsed)]);
       const backlog = (await cells('backlog')).reduce((a, r) => a + Number(r[2]), 0);
       assert.equal(backlog, seeded.filter((s) => !s.outcome).length);
+      // A number's column heading is aligned as its numbers are; the filters' fields sit on one line.
+      // Runs in the page (no DOM types here).
+      const textAlignOf = (el: unknown) =>
+        (globalThis as unknown as { getComputedStyle(e: unknown): { textAlign: string } }).getComputedStyle(el).textAlign;
+      const firstNumber = 'table[data-figure="daily"] tbody tr:first-child td:nth-child(2)';
+      const numberHead = 'table[data-figure="daily"] thead th:nth-child(2)';
+      assert.equal(await page.locator(numberHead).evaluate(textAlignOf), await page.locator(firstNumber).evaluate(textAlignOf));
+      const tops = await Promise.all(['#from', '#to', '#route'].map(async (id) => (await page.locator(id).boundingBox())?.y));
+      assert.ok(new Set(tops).size === 1, `the filters' fields at different heights: ${tops.join(', ')}`);
       await axeCheck(page);
       await screenshot(page, 'web-supervisor-dashboard-zh-CN');
 

@@ -154,7 +154,8 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         })),
       },
       timeline: timeline.map((e) => {
-        const key = `apEvent_${e.type}`;
+        // The one decision of no department is the case's own, once every department approved.
+        const key = e.type === 'decision' && !e.department ? 'apEvent_all_approved' : `apEvent_${e.type}`;
         return {
           at: e.at,
           text: tr(req, isMessageKey(key) ? key : 'apEvent_other'),

@@ -22,6 +22,7 @@ import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
+import { auditWhat } from './audit-what';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
@@ -180,12 +181,10 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
           ? { dueAt: s.supplement.dueAt, dueProvisional: s.supplement.dueProvisional === true }
           : { dueAt: s.dueAt, dueProvisional: s.dueProvisional === true }),
       })),
-      // A supervisor's action is stored as its code (`what: 'reassign'`): shown by its name.
-      timeline: trail.items.map((e) =>
-        e.type === 'supervisor_action' && (SUPERVISOR_ACTIONS as readonly string[]).includes(e.what)
-          ? { ...e, what: label('supervisorAction', e.what, locale) }
-          : e,
-      ),
+      timeline: trail.items.map((e) => {
+        const what = auditWhat(e, locale);
+        return { ...e, what: what.text, whatRecorded: what.recorded };
+      }),
       ledger: compensationLedger(trail.items),
       incidents: view.incidents.map((i) => ({ ...i, text: incidentText(i, locale) })),
       notices: notices.map((n, i) => {

@@ -1,7 +1,9 @@
 /**
  * One open case per person (§8): the citizen ID number is the unique person key, and a person is
  * in at most one open case, as applicant or as family member. A submission holds a lock for
- * every person in its application; the lock of a case that has ended lets the next one in.
+ * every person in its application; the lock of a case that has ended lets the next one in,
+ * unless that case settled: a person it registered here holds this city's household
+ * registration and is never settled a second time.
  *
  * FerretDB v1 has no transactions and no atomic conditional updates, so a lock is one document
  * per person and generation (`<person key>#<n>`, models/open-case-lock.model.ts; the person key
@@ -12,7 +14,7 @@
  * of any two that collide, one goes through.
  */
 import { trusted } from 'mongoose';
-import { TERMINAL_STATUSES } from '../../domain/vocabulary';
+import { TERMINAL_STATUSES, type CaseStatus } from '../../domain/vocabulary';
 import { openCaseLockModel, personKey, type OpenCaseLockDoc } from '../../models/open-case-lock.model';
 import { isDuplicateKey } from '../../models/duplicate-key';
 import { loadCase } from '../case-store';
@@ -31,6 +33,7 @@ export const PENDING_LOCK_GRACE_MS = 60_000;
 const IN_PROGRESS = 'another submission that includes this person is in progress';
 const IN_OPEN_CASE =
   'this person is already in an open case (as applicant or family member) and can apply again once it has ended';
+const SETTLED_HERE = 'this person already holds a household registration here, from a settled case, and cannot settle again';
 
 /**
  * Names only the fields of this request: never the other case, its number, or whose it is. The
@@ -41,6 +44,15 @@ const openCaseExists = (clashes: InvalidParam[]) =>
     'conflict',
     'open-case-exists',
     'A person may be in only one open case at a time (§8); the people named in invalidParams are not free',
+    clashes,
+  );
+
+/** Every clash is a person a settled case registered here: no later case can change that. */
+const alreadySettled = (clashes: InvalidParam[]) =>
+  new AppError(
+    'conflict',
+    'person-already-settled',
+    'A person already registered here by a settled case cannot settle again (§8); the people named in invalidParams are registered',
     clashes,
   );
 
@@ -67,12 +79,16 @@ export async function takeOpenCaseLocks(deps: AppDeps, persons: PersonInApplicat
   const newest = await newestLocks(deps, unique);
 
   // Check everyone first, so a clash names every person who is not free and usually takes nothing.
-  const isOpen = openCaseCheck(deps);
+  // The settled are named first: waiting for an open case to end would not free them.
+  const statusOf = caseStatusCheck(deps);
   const clashes: InvalidParam[] = [];
+  const settled: InvalidParam[] = [];
   for (const p of unique) {
-    const reason = await refusal(newest.get(p.key), isOpen);
-    if (reason) clashes.push({ path: p.pointer, message: reason });
+    const reason = await refusal(newest.get(p.key), statusOf);
+    if (reason === SETTLED_HERE) settled.push({ path: p.pointer, message: reason });
+    else if (reason) clashes.push({ path: p.pointer, message: reason });
   }
+  if (settled.length > 0) throw alreadySettled(settled);
   if (clashes.length > 0) throw openCaseExists(clashes);
 
   const locks = openCaseLockModel(deps.mongo);
@@ -138,13 +154,13 @@ async function newestLocks(
   return newest;
 }
 
-/** Whether a case is still open, asked once per case (a family's locks usually share one). */
-function openCaseCheck(deps: AppDeps): (caseId: string) => Promise<boolean> {
-  const asked = new Map<string, Promise<boolean>>();
+/** A case's status (undefined: no such case), asked once per case (a family's locks usually share one). */
+function caseStatusCheck(deps: AppDeps): (caseId: string) => Promise<CaseStatus | undefined> {
+  const asked = new Map<string, Promise<CaseStatus | undefined>>();
   return (caseId) => {
     let answer = asked.get(caseId);
     if (!answer) {
-      answer = loadCase(deps, caseId).then((c) => c !== undefined && !TERMINAL_STATUSES.includes(c.status));
+      answer = loadCase(deps, caseId).then((c) => c?.status);
       asked.set(caseId, answer);
     }
     return answer;
@@ -153,14 +169,18 @@ function openCaseCheck(deps: AppDeps): (caseId: string) => Promise<boolean> {
 
 /**
  * The person's newest lock decides: a submission in flight (pending, recent) or an open case
- * refuses; an ended case, or a pending lock whose submission died before its workflow started
- * (no such case), lets the next generation be inserted.
+ * refuses, and so does a settled case (the person is registered here); a case that ended
+ * otherwise, or a pending lock whose submission died before its workflow started (no such case),
+ * lets the next generation be inserted.
  */
 async function refusal(
   current: OpenCaseLockDoc | undefined,
-  isOpen: (caseId: string) => Promise<boolean>,
+  statusOf: (caseId: string) => Promise<CaseStatus | undefined>,
 ): Promise<string | undefined> {
   if (!current) return undefined;
   if (current.state === 'pending' && Date.now() - current.lockedAt.getTime() < PENDING_LOCK_GRACE_MS) return IN_PROGRESS;
-  return (await isOpen(current.caseId)) ? IN_OPEN_CASE : undefined;
+  const status = await statusOf(current.caseId);
+  if (status === undefined) return undefined;
+  if (status === 'settled') return SETTLED_HERE;
+  return TERMINAL_STATUSES.includes(status) ? undefined : IN_OPEN_CASE;
 }

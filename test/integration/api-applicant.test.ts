@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { trusted } from 'mongoose';
 import request from 'supertest';
+import { openCaseLockModel, personKey } from '../../models/open-case-lock.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import {
   applicationBody,
   assertProblem,
   decideViaApi,
+  freshIdNumber,
   submitCase,
   tokens,
   townBody,
@@ -201,6 +204,52 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
       .set('authorization', t.applicant)
       .send({});
     assertProblem(again, 409);
+  });
+
+  it('when a person a settled case registered here applies again, as applicant or as family member, then it is refused (409) naming their field, and nothing is locked (§8)', async () => {
+    // Arrange: a town case of a person and their spouse settles.
+    const settler = freshIdNumber();
+    const spouse = freshIdNumber();
+    const spouseOf = (idNumber: string) => ({ idNumber, name: '李测试', relation: 'spouse' });
+    const first = await submitCase(stack, t.applicant, townBody(settler, { family: [spouseOf(spouse)] }));
+    await decideViaApi(stack, t.police, first, 'police');
+    await decideViaApi(stack, t.housing, first, 'housing');
+    await waitForStatus(stack, first, 'settled');
+    const newcomer = freshIdNumber();
+    const inOpenCase = freshIdNumber();
+    await submitCase(stack, t.applicant, townBody(inOpenCase));
+
+    // Act
+    const asApplicant = await request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', t.applicant)
+      .send(townBody(settler));
+    const asFamily = await request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', t.applicant)
+      .send(townBody(newcomer, { family: [spouseOf(inOpenCase), spouseOf(spouse)] }));
+
+    // Assert: the settled are named (an open case ending would not free them), never the case that settled them.
+    for (const [res, pointers] of [
+      [asApplicant, ['/applicant/idNumber']],
+      [asFamily, ['/family/1/idNumber']],
+    ] as const) {
+      assertProblem(res, 409);
+      assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/person-already-settled');
+      assert.deepEqual(
+        (res.body.invalidParams as Array<{ path: string }>).map((p) => p.path),
+        pointers,
+      );
+      const text = JSON.stringify(res.body);
+      const caseNumber = (await request(stack.app).get(`/api/v1/applicant/cases/${first}`).set('authorization', t.applicant)).body
+        .caseNumber as string;
+      for (const secret of [first, caseNumber])
+        assert.ok(!text.includes(secret), `the refusal must not reveal ${secret}: ${text}`);
+    }
+    const locks = await openCaseLockModel(stack.mongo).countDocuments({
+      person: trusted({ $in: [settler, spouse, newcomer].map(personKey) }),
+    });
+    assert.equal(locks, 2, 'only the settled case’s two locks: the refused submissions took none');
   });
 
   it('when an applicant withdraws, then the same person may file again (one open case per ID number, §8)', async () => {

@@ -97,7 +97,13 @@ const ID_REASON: Record<IdNumberErrorReason, MessageKey> = {
  * The field id and the words for a problem at `path` (a JSON pointer into the input, as the
  * schema and the application layer name them). `openCase` marks the §8 refusal.
  */
-function describe(path: string, form: ApplyForm, rows: number[], openCase = false): [string, MessageKey] {
+/** The §8 refusals of a submission (app/commands/open-case-locks.ts) and what each person's field says. */
+const PERSON_CLASHES: Partial<Record<string, MessageKey>> = {
+  'open-case-exists': 'apErrIdInOpenCase',
+  'person-already-settled': 'apErrIdSettled',
+};
+
+function describe(path: string, form: ApplyForm, rows: number[], personClash?: MessageKey): [string, MessageKey] {
   const parts = path.split('/').filter(Boolean);
   const [head, second, third] = parts;
   if (head === 'route') return ['route', 'apErrRoute'];
@@ -129,7 +135,7 @@ function describe(path: string, form: ApplyForm, rows: number[], openCase = fals
     case 'name':
       return [`${prefix}-name`, person.name ? 'apErrNameInvalid' : 'apErrNameRequired'];
     case 'idNumber': {
-      if (openCase) return [`${prefix}-idNumber`, 'apErrIdInOpenCase'];
+      if (personClash) return [`${prefix}-idNumber`, personClash];
       if (!person.idNumber) return [`${prefix}-idNumber`, 'apErrIdRequired'];
       const r = validateIdNumber(person.idNumber, { today: shanghaiToday() });
       // A valid number the schema still refused is the same person given twice.
@@ -153,9 +159,16 @@ const FIELD_ORDER = (id: string): number => {
   return m ? 10 + Number(m[1]) * 4 + ['name', 'idNumber', 'relation', 'schoolLevel'].indexOf(m[2]!) : 100;
 };
 
-function errorsOf(req: Request, problems: InvalidParam[], form: ApplyForm, rows: number[], openCase = false): FieldErrors {
+/** `personClash`: the message for each person §8 refused (in an open case, or settled here already). */
+function errorsOf(
+  req: Request,
+  problems: InvalidParam[],
+  form: ApplyForm,
+  rows: number[],
+  personClash?: MessageKey,
+): FieldErrors {
   const errors = new FieldErrors(req);
-  const described = problems.map((p) => describe(p.path, form, rows, openCase));
+  const described = problems.map((p) => describe(p.path, form, rows, personClash));
   described.sort((a, b) => FIELD_ORDER(a[0]) - FIELD_ORDER(b[0]));
   for (const [id, key] of described) errors.add(id, key);
   return errors;
@@ -229,9 +242,11 @@ export function applyPages(router: Router, deps: AppDeps): void {
       });
       res.redirect(303, `/applicant/cases/${accepted.caseId}/submitted`);
     } catch (err) {
-      // §8: a person already in an open case is named next to their ID number, never the other case.
-      if (err instanceof AppError && err.code === 'open-case-exists' && err.invalidParams?.length) {
-        return showForm(req, res, form, requestId, errorsOf(req, [...err.invalidParams], form, rows, true));
+      // §8: a person already in an open case, or settled here by an earlier one, is named next to
+      // their ID number, never the other case.
+      const clash = err instanceof AppError ? PERSON_CLASHES[err.code] : undefined;
+      if (clash && err instanceof AppError && err.invalidParams?.length) {
+        return showForm(req, res, form, requestId, errorsOf(req, [...err.invalidParams], form, rows, clash));
       }
       throw err;
     }

@@ -167,6 +167,16 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       assert.doesNotMatch(text, /<[a-z]/i, 'the letter is shown as text, never as markup');
       assert.doesNotMatch(text, new RegExp(DEMO_PEOPLE.parentWithChildren.idNumber), 'ID numbers stay masked');
       await checkBothLanguages(page, 'web-applicant-notice');
+
+      // §8: the family is registered here now; applying again names each of them at their ID field.
+      await page.goto(`${web.baseUrl}/applicant/apply`);
+      await fillApplication(page, DEMO_PEOPLE.parentWithChildren.idNumber);
+      await page.getByRole('button', { name: '提交申请' }).click();
+      for (const field of ['applicant-idNumber', 'family-0-idNumber', 'family-1-idNumber']) {
+        await page.locator(`.error-summary a[href="#${field}"]`).waitFor();
+        assert.match((await page.locator(`#${field}-error`).textContent()) ?? '', /已通过此前的申请在本市落户/);
+      }
+      await axeCheck(page);
     } finally {
       await page.context().close();
     }

@@ -145,7 +145,9 @@ export interface RoundSource {
  * has none: it is upcoming, open, or — past its closing day — over with nobody to rank.
  */
 function stageOf(view: RoundView | undefined, opensOn: string, closesOn: string, today: string): RoundStage {
-  if (view) return view.phase;
+  // A round's workflow starts with the first case that joins it, which may be before its first
+  // day (the round before closed early): until that day it is upcoming, with that case waiting.
+  if (view && (view.phase !== 'open' || today >= opensOn)) return view.phase;
   if (today < opensOn) return 'upcoming';
   return closesOn !== '' && today > closesOn ? 'final' : 'open';
 }
@@ -162,7 +164,8 @@ function dates(src: RoundSource, today: string) {
     closesOn,
     stage: stageOf(view, opensOn, closesOn, today),
     published: view !== undefined && view.phase !== 'open',
-    waiting: view?.waiting ?? 0,
+    // Ranked cases are no longer waiting (the workflow keeps its count of the last open day).
+    waiting: view?.phase === 'open' ? view.waiting : 0,
     closedAt: view?.closedAt,
     closedEarly: view?.closedBy?.role === 'supervisor',
     noticeEndsAt: view?.noticeEndsAt,

@@ -113,6 +113,11 @@ describe('admission rounds with public notice (issue 13)', () => {
     const open = await stack.client.workflow.getHandle(admissionRoundWorkflowId(round1)).query(roundViewQuery);
     assert.equal(open.phase, 'open');
     assert.equal(open.waiting, 7);
+    // What the pages read is published as cases join, not only at the close.
+    await eventually(
+      async () => ((await admissionRankingModel(stack.mongo).findById(round1).lean())?.view.waiting === 7 ? true : undefined),
+      'the published round counting its 7 waiting cases',
+    );
   });
 
   it('when the round closes, then each district is ranked by score, the tie broken by years of insurance, the top N admitted and the ranking published masked', async () => {

@@ -68,6 +68,20 @@ describe('admission round views', () => {
     assert.equal(roundSummary({ found }, '2026-12-04').stage, 'final');
   });
 
+  it('when a case joins a round before its first day (the one before closed early), then it is upcoming with the case waiting, open from that day', () => {
+    const doc = rankingDoc(noticeRoundView('2026-1', { phase: 'open', waiting: 1 }));
+    const early = publicRoundView({ found, doc }, '2026-01-02');
+    assert.equal(early.stage, 'upcoming');
+    assert.equal(early.waiting, 1);
+    assert.equal(publicRoundView({ found, doc }, '2026-01-05').stage, 'open');
+  });
+
+  it('when a round is ranked, then nothing is waiting in it any more, whatever count the workflow kept', () => {
+    const doc = rankingDoc({ ...noticeRoundView(), waiting: 3 });
+    assert.equal(publicRoundView({ found, doc }, '2026-05-22').waiting, 0);
+    assert.equal(roundSummary({ found, doc }, '2026-05-22').waiting, 0);
+  });
+
   it('when a supervisor reads the round, then every objection has its reason and objector, and the events their actors', () => {
     const view = supervisorRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-22', 'admission-round-2026-1');
     assert.equal(view.objections[0]!.reason, OBJECTION_REASON);

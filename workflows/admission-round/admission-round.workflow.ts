@@ -12,7 +12,15 @@
  * thousands of cases stays a short history; a case that has ended meanwhile is simply skipped.
  * The ranking is written to the read model `admission_rankings` after every change, in order.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import {
   availableInRound,
   cumulativeQuota,
@@ -126,8 +134,11 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
   setHandler(
     enrolUpdate,
     (e: RoundEntryInput) => {
+      const joined = !entries.has(e.caseId);
       entries.set(e.caseId, e);
       view.waiting = entries.size;
+      // The published view said 0 waiting until the close: only events published it.
+      if (joined && patched('publish-waiting')) void publish();
       return { roundId: round.id, closesOn: round.closesOn };
     },
     {
@@ -143,6 +154,7 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
     if (view.phase !== 'open' || closeRequest || !entries.delete(caseId)) return;
     view.waiting = entries.size;
     event({ type: 'left', actor: SYSTEM, what: 'case left before the close' });
+    if (patched('publish-waiting')) void publish();
   });
 
   setHandler(

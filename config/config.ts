@@ -145,13 +145,10 @@ const CONFIG_SCHEMA = z.object({
   IDENTITY_DATA_DIR: z.string().min(1).default('.data/identity'),
   /** Accounts file (tools/identity/accounts.dev.json when unset; refused in production). */
   IDENTITY_ACCOUNTS_FILE: z.string().min(1).optional(),
-  /** Redirect URIs of the web pages' client (hukou-web), comma-separated. */
-  IDENTITY_WEB_REDIRECT_URIS: commaList(z.string().url(), 'http://127.0.0.1:3000/auth/callback').refine(
-    (uris) => uris.length > 0,
-    'at least one URI',
-  ),
-  /** Where the web pages' client may be sent after signing out at the provider, comma-separated. */
-  IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS: commaList(z.string().url(), 'http://127.0.0.1:3000/'),
+  /** Redirect URIs of the web pages' client (hukou-web), comma-separated; unset: the pages' own (identityWebClientUris). */
+  IDENTITY_WEB_REDIRECT_URIS: commaList(z.string().url()),
+  /** Where the web pages' client may be sent after signing out at the provider, comma-separated; unset: the pages' address. */
+  IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS: commaList(z.string().url()),
   /**
    * Bearer token /metrics asks for (at least 16 characters). Unset: /metrics is open in
    * development and test, and switched off (404) in production.
@@ -447,6 +444,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** The receipts' secret; undefined (every receipt refused) in production without SMS_CALLBACK_SECRET. */
+/** The pages' public address, without a trailing slash: WEB_BASE_URL, else where the API listens. */
+export const webBaseUrl = (c: Pick<Config, 'WEB_BASE_URL' | 'API_HOST' | 'API_PORT'>): string =>
+  (c.WEB_BASE_URL ?? `http://${c.API_HOST}:${c.API_PORT}`).replace(/\/$/, '');
+
+/**
+ * Where the embedded provider lets the web pages' client come back to after signing in and out:
+ * as set, else the pages' own address, so that moving API_PORT or WEB_BASE_URL moves them too.
+ */
+export const identityWebClientUris = (
+  c: Pick<
+    Config,
+    'IDENTITY_WEB_REDIRECT_URIS' | 'IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS' | 'WEB_BASE_URL' | 'API_HOST' | 'API_PORT'
+  >,
+): { redirectUris: string[]; postLogoutRedirectUris: string[] } => ({
+  redirectUris: c.IDENTITY_WEB_REDIRECT_URIS.length ? c.IDENTITY_WEB_REDIRECT_URIS : [`${webBaseUrl(c)}/auth/callback`],
+  postLogoutRedirectUris: c.IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS.length
+    ? c.IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS
+    : [`${webBaseUrl(c)}/`],
+});
+
 export const smsCallbackSecret = (c: Pick<Config, 'SMS_CALLBACK_SECRET' | 'NODE_ENV'>): string | undefined =>
   c.SMS_CALLBACK_SECRET ?? (c.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SMS_CALLBACK_SECRET);
 

@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { loadConfig } from '../config/config';
+import { loadConfig, webBaseUrl } from '../config/config';
 import { applyHistoryRetention } from '../temporal/namespace-retention';
 import { httpReady, spawnManaged, stopAll, waitUntilReady } from './lib/processes';
 import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret';
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       port: temporalPort,
       uiPort: temporalPort + 1000,
       // The UI decodes sealed payloads through the API's codec server (README "Reading a case's history").
-      codecEndpoint: `${(config.WEB_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`).replace(/\/$/, '')}/codec`,
+      codecEndpoint: `${webBaseUrl(config)}/codec`,
       dbFile: join(DATA_DIR, 'temporal', 'temporal.db'),
       logFile: join(LOG_DIR, 'temporal.log'),
     });
@@ -244,11 +244,11 @@ async function main(): Promise<void> {
   }
   // One public address for the pages whichever API serves them, as behind a load balancer: the
   // sign-in callback goes to the address registered at the identity provider.
-  const webBaseUrl = config.WEB_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
+  const pagesUrl = webBaseUrl(config);
   const apiUrls: string[] = [];
   for (let i = 0; i < copies; i++) {
     const port = config.API_PORT + i;
-    const own = copies > 1 ? { API_PORT: String(port), WEB_BASE_URL: webBaseUrl } : {};
+    const own = copies > 1 ? { API_PORT: String(port), WEB_BASE_URL: pagesUrl } : {};
     const spawnApi = nodeChild(nth('api', i), 'api/main.ts', own);
     const api = spawnApi();
     const url = `http://${config.API_HOST}:${port}`;

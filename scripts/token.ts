@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { mintToken, type TokenClaims } from '../api/auth/identity';
 import { SCOPE_AREAS } from '../app/officer-scope';
 import type { Area } from '../domain/capacity';
-import { loadConfig } from '../config/config';
+import { identityWebClientUris, loadConfig } from '../config/config';
 import { DEPARTMENTS, type Department } from '../domain/vocabulary';
 import { identityIssuer } from '../tools/identity/issuer';
 import { WEB_CLIENT_ID, WEB_SCOPES } from '../tools/identity/clients';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const { accessToken } = await signIn({
       issuer: identityIssuer(config),
       clientId: WEB_CLIENT_ID,
-      redirectUri: config.IDENTITY_WEB_REDIRECT_URIS[0]!,
+      redirectUri: identityWebClientUris(config).redirectUris[0]!,
       scope: WEB_SCOPES,
       username: values.username,
       password: values.password,

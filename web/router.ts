@@ -13,6 +13,7 @@ import express, { Router, type RequestHandler } from 'express';
 import session from 'express-session';
 import { csrfSync } from 'csrf-sync';
 import helmet from 'helmet';
+import { webBaseUrl } from '../config/config';
 import type { AppDeps } from '../app/deps';
 import { createTokenVerifier } from '../app/access-token';
 import { nulPaths } from '../app/nul-characters';
@@ -48,7 +49,7 @@ export interface WebRouter {
 
 export function createWebRouter(deps: AppDeps): WebRouter {
   const { config, logger } = deps;
-  const baseUrl = (config.WEB_BASE_URL ?? `http://${config.API_HOST}:${config.API_PORT}`).replace(/\/$/, '');
+  const baseUrl = webBaseUrl(config);
   const issuer = config.WEB_OIDC_ISSUER ?? config.AUTH_JWKS_ISSUER;
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
   const store = new MongoSessionStore(deps.mongo, { idleMs, sweepIntervalMs: 10 * 60_000, logger });

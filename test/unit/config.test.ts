@@ -4,6 +4,7 @@ import {
   ConfigError,
   departmentSystemsApiKey,
   DEVELOPMENT_SIMULATOR_API_KEY,
+  identityWebClientUris,
   loadConfig,
   smsGatewayApiKey,
 } from '../../config/config';
@@ -14,6 +15,22 @@ describe('config', () => {
     assert.equal(c.TEMPORAL_ADDRESS, '127.0.0.1:7233');
     assert.equal(c.MONGODB_URI, 'mongodb://127.0.0.1:27017/hukou');
     assert.equal(c.API_PORT, 3000);
+  });
+
+  it('when the pages move (API_PORT, WEB_BASE_URL), then the sign-in provider lets them back in where they are, unless set', () => {
+    assert.deepEqual(identityWebClientUris(loadConfig({})), {
+      redirectUris: ['http://127.0.0.1:3000/auth/callback'],
+      postLogoutRedirectUris: ['http://127.0.0.1:3000/'],
+    });
+    assert.deepEqual(identityWebClientUris(loadConfig({ API_PORT: '13000' })).redirectUris, [
+      'http://127.0.0.1:13000/auth/callback',
+    ]);
+    assert.deepEqual(identityWebClientUris(loadConfig({ WEB_BASE_URL: 'https://hukou.example.gov.cn/' })), {
+      redirectUris: ['https://hukou.example.gov.cn/auth/callback'],
+      postLogoutRedirectUris: ['https://hukou.example.gov.cn/'],
+    });
+    const set = loadConfig({ API_PORT: '13000', IDENTITY_WEB_REDIRECT_URIS: 'https://a.example/cb, https://b.example/cb' });
+    assert.deepEqual(identityWebClientUris(set).redirectUris, ['https://a.example/cb', 'https://b.example/cb']);
   });
 
   it('when a variable is invalid, then start-up fails with a message naming it', () => {

@@ -3,7 +3,7 @@
  * the accounts file, connect to the database `identity` on the server of MONGODB_URI (its own
  * database, apart from the case engine's), listen on IDENTITY_HOST:IDENTITY_PORT.
  */
-import { loadConfig } from '../../config/config';
+import { identityWebClientUris, loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
 import { connectWatchedMongo } from '../../models/mongo-watchdog';
 import { DEV_ACCOUNTS_FILE, loadAccounts } from './accounts';
@@ -29,8 +29,8 @@ async function main(): Promise<void> {
     db: () => conn.db!,
     accounts,
     dataDir: config.IDENTITY_DATA_DIR,
-    webRedirectUris: config.IDENTITY_WEB_REDIRECT_URIS,
-    webPostLogoutRedirectUris: config.IDENTITY_WEB_POST_LOGOUT_REDIRECT_URIS,
+    webRedirectUris: identityWebClientUris(config).redirectUris,
+    webPostLogoutRedirectUris: identityWebClientUris(config).postLogoutRedirectUris,
     logger,
   });
   const server = idp.app.listen(config.IDENTITY_PORT, config.IDENTITY_HOST, () => {

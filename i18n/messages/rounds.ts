@@ -27,7 +27,7 @@ export const zhCN = {
   rdClosedAt: '截止时间',
   rdClosedEarly: '（提前截止）',
   rdNoticeEnds: '公示截止日期',
-  rdNoticeProvisional: '（该日期所在年份的节假日安排尚未收录，暂按工作日推算，可能调整）',
+  rdNoticeProvisional: '（其所依据的节假日安排尚未收录，暂按工作日推算，可能调整）',
   rdFinalisedAt: '结果确定时间',
   rdSetBy: '发布机关',
   rdWaiting: '等待排名的申请',
@@ -127,8 +127,7 @@ export const en: Catalogue<typeof zhCN> = {
   rdClosedAt: 'Closed',
   rdClosedEarly: ' (closed early)',
   rdNoticeEnds: 'Public notice ends',
-  rdNoticeProvisional:
-    ' (provisional: the holiday calendar of the year this date falls in is not in the system yet, so it may move)',
+  rdNoticeProvisional: ' (provisional: a holiday calendar it depends on is not in the system yet, so it may move)',
   rdFinalisedAt: 'Final since',
   rdSetBy: 'Set by',
   rdWaiting: 'Cases waiting for the ranking',

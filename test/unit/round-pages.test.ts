@@ -197,8 +197,8 @@ describe('admission round pages', () => {
       };
       return c;
     };
-    const zhNote = '（该日期所在年份的节假日安排尚未收录，暂按工作日推算，可能调整）';
-    const enNote = 'provisional: the holiday calendar of the year this date falls in is not in the system yet, so it may move';
+    const zhNote = '（其所依据的节假日安排尚未收录，暂按工作日推算，可能调整）';
+    const enNote = 'provisional: a holiday calendar it depends on is not in the system yet, so it may move';
 
     it('when the round’s notice end was counted without a calendar, then the case’s round says so and the applicant’s page notes it after the date, in both languages', () => {
       const view = applicantView(pointsCase(provisionalRound));

@@ -9,11 +9,25 @@ describe('audit lines in the reader’s words', () => {
   it('when the line is a code or a phrase the workflow records, then a Chinese reader reads it in Chinese', () => {
     assert.deepEqual(zh('decision', 'approve'), { text: '通过', recorded: false });
     assert.deepEqual(zh('decision', 'all departments approved'), { text: '各部门均已审核通过', recorded: false });
-    assert.deepEqual(zh('submitted', 'town application submitted'), { text: '提交建制镇落户申请', recorded: false });
+    assert.deepEqual(zh('submitted', 'town application submitted'), { text: '建制镇落户', recorded: false });
     assert.deepEqual(zh('notice', 'case_received notice queued'), { text: '受理通知已排队发送', recorded: false });
     assert.deepEqual(zh('commit', 'quota_slot reserved'), { text: '预留积分落户指标', recorded: false });
     assert.deepEqual(zh('compensation', 'school_place released'), { text: '释放随迁子女学位', recorded: false });
     assert.deepEqual(zh('supervisor_action', 'reassign'), { text: '改派', recorded: false });
+    assert.deepEqual(zh('notice_delivered', 'case_received notice delivered (sms)'), {
+      text: '受理通知已送达（短信）',
+      recorded: false,
+    });
+    assert.deepEqual(zh('notice_undeliverable', 'rejected notice could not be delivered'), {
+      text: '不予落户决定书无法送达',
+      recorded: false,
+    });
+    assert.deepEqual(zh('commit', 'household registered as 居民户口'), { text: '登记为居民户口', recorded: false });
+    assert.deepEqual(zh('social_insurance_transfer', 'social-insurance transfer started'), {
+      text: '社保关系转移已启动',
+      recorded: false,
+    });
+    assert.deepEqual(zh('escalation', 'police decision overdue'), { text: '审核决定逾期', recorded: false });
     assert.deepEqual(auditWhat({ type: 'notice', what: 'settled notice queued' }, 'en'), {
       text: 'queued: settled letter',
       recorded: false,

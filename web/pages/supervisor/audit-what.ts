@@ -8,7 +8,8 @@ import { DECISION_KINDS, SUPERVISOR_ACTIONS } from '../../../domain/case-rules';
 import { RESERVATION_KINDS } from '../../../domain/codes';
 import { NOTICE_EVENTS, ROUTES, type Locale } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
-import { message } from '../../../i18n/messages';
+import { message, type MessageKey } from '../../../i18n/messages';
+import { SERVICE_METHODS } from '../../../domain/notice-delivery';
 import type { AuditEventView } from '../../../app/views/audit-views';
 
 export interface AuditWhat {
@@ -26,7 +27,6 @@ const SAID_BY_TYPE = new Set([
   'step_released',
   'check_completed',
   'reminder',
-  'escalation',
   'settled',
   'rejected',
   'withdrawn',
@@ -35,6 +35,13 @@ const SAID_BY_TYPE = new Set([
   'supplement_expired',
 ]);
 
+/** Phrases the workflow records word for word, and their words. */
+const PHRASES: Readonly<Record<string, MessageKey>> = {
+  'social-insurance transfer started': 'supAuditTransferStarted',
+  'social-insurance transfer completed': 'supAuditTransferCompleted',
+  'social-insurance transfer not completed by its deadline': 'supAuditTransferOverdue',
+};
+
 export function auditWhat(e: Pick<AuditEventView, 'type' | 'what'>, locale: Locale): AuditWhat {
   const worded = (text: string): AuditWhat => ({ text, recorded: false });
   const { type, what } = e;
@@ -42,9 +49,25 @@ export function auditWhat(e: Pick<AuditEventView, 'type' | 'what'>, locale: Loca
   if (type === 'decision' && what === 'all departments approved') return worded(message(locale, 'supAuditAllApproved'));
   if (type === 'supervisor_action' && among(SUPERVISOR_ACTIONS, what)) return worded(label('supervisorAction', what, locale));
   if (SAID_BY_TYPE.has(type)) return worded('');
+  const phrase = PHRASES[what];
+  if (phrase) return worded(message(locale, phrase));
   let m: RegExpExecArray | null;
+  if (type === 'escalation' && /^\w+ decision overdue$/.test(what)) return worded(message(locale, 'supAuditDecisionOverdue'));
+  if (type === 'notice_delivered' && (m = /^(\w+) notice delivered \((\w+)\)$/.exec(what)))
+    if (among(NOTICE_EVENTS, m[1]) && among(SERVICE_METHODS, m[2]))
+      return worded(
+        message(locale, 'supAuditNoticeDelivered', {
+          notice: label('noticeEvent', m[1], locale),
+          method: label('serviceMethod', m[2], locale),
+        }),
+      );
+  if (type === 'notice_undeliverable' && (m = /^(\w+) notice could not be delivered$/.exec(what)) && among(NOTICE_EVENTS, m[1]))
+    return worded(message(locale, 'supAuditNoticeUndeliverable', { notice: label('noticeEvent', m[1], locale) }));
+  // The household type is recorded in its own words already (居民户口, §3).
+  if (type === 'commit' && (m = /^household registered as (.+)$/.exec(what)))
+    return worded(message(locale, 'supAuditRegistered', { householdType: m[1] }));
   if (type === 'submitted' && (m = /^(\w+) application submitted$/.exec(what)) && among(ROUTES, m[1]))
-    return worded(message(locale, 'supAuditSubmitted', { route: label('route', m[1], locale) }));
+    return worded(label('route', m[1], locale)); // after the type's "submitted": which route
   if (type === 'notice' && (m = /^(\w+) notice queued$/.exec(what)) && among(NOTICE_EVENTS, m[1]))
     return worded(message(locale, 'supAuditNoticeQueued', { notice: label('noticeEvent', m[1], locale) }));
   if (type === 'commit' && (m = /^(\w+) reserved$/.exec(what)) && among(RESERVATION_KINDS, m[1]))

@@ -152,7 +152,7 @@ const caseStatus: Table<CaseStatus> = {
   under_review: { 'zh-CN': '审核中', en: 'under review' },
   supplement_requested: { 'zh-CN': '待补正材料', en: 'more material needed' },
   approved: { 'zh-CN': '已批准', en: 'approved' },
-  awaiting_round: { 'zh-CN': '审核通过，等待积分排名', en: 'approved, waiting for the points ranking' },
+  awaiting_round: { 'zh-CN': '审核通过，参加积分落户排名', en: 'approved, in the points ranking' },
   registering: { 'zh-CN': '正在办理登记', en: 'being registered' },
   settled: { 'zh-CN': '已落户', en: 'settled' },
   rejected: { 'zh-CN': '不予落户', en: 'refused' },

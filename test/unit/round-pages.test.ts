@@ -148,7 +148,8 @@ describe('admission round pages', () => {
     const view = applicantView(pointsCase(ranked));
     assert.deepEqual(view.round, ranked);
     const html = page('applicant/case', 'zh-CN', { view, steps: [], persons: [], notices: [], timeline: [] });
-    assert.match(html, /审核通过，等待积分排名/);
+    assert.match(html, /审核通过，参加积分落户排名/);
+    assert.doesNotMatch(html, /等待积分排名/, 'a ranked case is not told it waits for the ranking');
     assert.match(html, /积分落户批次/);
     assert.match(html, /拟落户（公示中）/);
     assert.match(html, /第 2 位/);

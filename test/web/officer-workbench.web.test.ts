@@ -55,6 +55,8 @@ describe('web pages: the officer workbench in a real browser', () => {
       const row = first.getByRole('row', { name: new RegExp(caseNumber) });
       await row.waitFor();
       await row.getByText('无人认领').waitFor();
+      // The header offers only pages a police officer may open: not education's waiting list.
+      assert.equal(await first.getByRole('link', { name: '学位候补名单' }).count(), 0);
       await axeCheck(first);
       await screenshot(first, 'web-officer-inbox-zh-CN');
 
@@ -218,7 +220,7 @@ describe('web pages: the officer workbench in a real browser', () => {
       assert.equal(res?.status(), 404);
       await axeCheck(education);
       // The education officer's own page: the school waiting list (empty here).
-      await education.goto(`${web.baseUrl}/officer/school-waitlist`);
+      await education.getByRole('link', { name: '学位候补名单' }).click();
       await education.getByRole('heading', { name: '学位候补名单' }).waitFor();
       await axeCheck(education);
       await screenshot(education, 'web-officer-waitlist-zh-CN');

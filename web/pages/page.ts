@@ -8,7 +8,7 @@ import { cleanPurpose, type AccessContext } from '../../app/access-records/recor
 import type { Actor } from '../../app/actor';
 import { AppError, describeUnavailable } from '../../app/errors';
 import type { Logger } from '../../config/logger';
-import type { Locale } from '../../domain/vocabulary';
+import type { Department, Locale } from '../../domain/vocabulary';
 import { message, type MessageKey } from '../../i18n/messages';
 import type { Views } from '../render';
 import { localPath } from '../session';
@@ -53,6 +53,8 @@ export function homeOf(actor: Actor): string {
 interface NavItem {
   href: string;
   key: MessageKey;
+  /** Only for an officer of this department (the page refuses the others). */
+  department?: Department;
 }
 const NAV: Record<Actor['role'], NavItem[]> = {
   applicant: [
@@ -61,7 +63,7 @@ const NAV: Record<Actor['role'], NavItem[]> = {
   ],
   officer: [
     { href: '/officer/inbox', key: 'navInbox' },
-    { href: '/officer/school-waitlist', key: 'navWaitlist' },
+    { href: '/officer/school-waitlist', key: 'navWaitlist', department: 'education' },
   ],
   supervisor: [
     { href: '/supervisor/stuck', key: 'navStuck' },
@@ -128,7 +130,9 @@ export function render(req: Request, res: Response, name: string, data: PageData
     calendarBanner: calendarBanner(req, res),
     user: user ? { name: user.name, roleText: message(locale, ROLE_TEXT[user.actor.role]) } : undefined,
     nav: user
-      ? NAV[user.actor.role].map((n) => ({ href: n.href, text: message(locale, n.key), current: path.startsWith(n.href) }))
+      ? NAV[user.actor.role]
+          .filter((n) => !n.department || (user.actor.role === 'officer' && user.actor.department === n.department))
+          .map((n) => ({ href: n.href, text: message(locale, n.key), current: path.startsWith(n.href) }))
       : [],
   });
   res.status(status).type('html').send(html);

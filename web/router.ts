@@ -9,7 +9,7 @@
 import { configuredCoverage } from '../app/queries/calendar-coverage';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import session from 'express-session';
 import { csrfSync } from 'csrf-sync';
 import helmet from 'helmet';
@@ -38,6 +38,21 @@ const WEB_PATH =
 /** Whether a request path belongs to the pages (not to the JSON API, which OpenAPI documents). */
 export function isWebPath(path: string): boolean {
   return WEB_PATH.test(path);
+}
+
+/** What the API and the operators' endpoints answer, whoever asks. */
+const MACHINE_PATH = /^\/(?:api\/|codec(?:\/|$)|healthz$|readyz$|metrics$)/;
+
+/**
+ * A browser that follows a mistyped or stale link (`/round`) gets the pages' "not found" page,
+ * not the API's problem+json: a GET outside the machines' paths that prefers HTML to JSON.
+ */
+function wantsPage(req: Request): boolean {
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    !MACHINE_PATH.test(req.path) &&
+    req.accepts(['application/json', 'application/problem+json', 'text/html']) === 'text/html'
+  );
 }
 
 export interface WebRouter {
@@ -76,7 +91,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   const secret = config.SESSION_SECRET ?? cryptoRandom();
 
   const router = Router();
-  router.use((req, _res, next) => (isWebPath(req.path) ? next() : next('router')));
+  router.use((req, _res, next) => (isWebPath(req.path) || wantsPage(req) ? next() : next('router')));
   // Pages name their icon; a browser (or a bookmark) asking the conventional path finds it too.
   router.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
   router.use(

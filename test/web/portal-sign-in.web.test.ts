@@ -38,6 +38,14 @@ describe('web pages: sign-in, session and sign-out in a real browser', () => {
         assert.equal(got.status(), 200, `${path}: ${got.status()}`);
         assert.match(got.headers()['content-type'] ?? '', /^image\/svg\+xml/);
       }
+      // A mistyped address in a browser is the pages' "not found" page; a script still gets problem+json.
+      const typo = await page.request.get(`${web.baseUrl}/round`, { headers: { accept: 'text/html,*/*;q=0.8' } });
+      assert.equal(typo.status(), 404);
+      assert.match(typo.headers()['content-type'] ?? '', /^text\/html/);
+      assert.match(await typo.text(), /<h1[^>]*>\s*[^<]+/);
+      const script = await page.request.get(`${web.baseUrl}/round`, { headers: { accept: '*/*' } });
+      assert.equal(script.status(), 404);
+      assert.match(script.headers()['content-type'] ?? '', /^application\/problem\+json/);
       await axeCheck(page);
       await screenshot(page, 'web-home-zh-CN');
       await page.getByRole('link', { name: 'English' }).click();

@@ -150,6 +150,9 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.locator('.summary-list .tag', { hasText: '已落户' }).first().waitFor();
       await page.getByRole('heading', { name: '随迁子女学位' }).waitFor();
       await page.getByRole('heading', { name: '为您预留的名额与登记' }).waitFor();
+      // Settled: what was held is taken up, no longer merely reserved.
+      const tags = await page.locator('section[aria-labelledby="reservations-title"] .tag').allTextContents();
+      assert.ok(tags.length > 0 && tags.every((t) => t.trim() === '已落实'), `reservation tags: ${tags.join(', ')}`);
       await page.getByRole('heading', { name: '办理记录' }).waitFor();
       await page.locator('.timeline li', { hasText: '落户办结' }).waitFor();
       await checkBothLanguages(page, 'web-applicant-case-settled');

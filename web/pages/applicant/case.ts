@@ -137,6 +137,8 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         ...r,
         kindText: words(req, 'reservationKind', r.kind),
         held: r.status === 'held',
+        // Once settled, what was held for the case is the family's: no longer "reserved".
+        used: r.status === 'held' && view.status === 'settled',
       })),
       schoolPlacements: view.schoolPlacements.map((p) => ({
         ...p,

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { roundEventWhat } from '../../web/pages/supervisor/rounds';
 import { applicantView, officerView, supervisorView } from '../../app/views/case-views';
 import { publicRoundView, supervisorRoundView } from '../../app/views/round-views';
 import type { CaseState } from '../../domain/case-state';
@@ -117,6 +118,13 @@ describe('admission round pages', () => {
     assert.doesNotMatch(html, /objections\/new/);
     assert.match(html, /审计人员和运维人员可查阅公示名单，但不参与异议/);
     assert.doesNotMatch(html, /登录后可对名单中的任一条提出异议/);
+  });
+
+  it('when a round’s log is read in Chinese, then its recorded English becomes the entries it names; in English it stays as recorded', () => {
+    assert.equal(roundEventWhat('round 2026-2 opened', 'zh-CN'), '');
+    assert.equal(roundEventWhat('ranking published for public notice', 'zh-CN'), '');
+    assert.equal(roundEventWhat('entry beilin-3 admitted in place of beilin-2', 'zh-CN'), '条目 beilin-3、条目 beilin-2');
+    assert.equal(roundEventWhat('objection against yanta-1', 'en'), 'objection against yanta-1');
   });
 
   it('when a supervisor opens the round, then every objection shows its reason and objector, with a resolve form carrying the CSRF token', () => {

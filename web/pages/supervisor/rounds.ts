@@ -15,6 +15,8 @@ import { listRounds, viewRoundAsSupervisor } from '../../../app/queries/admissio
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from '../applicant/form';
 import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { roundDisplay, roundRows, words } from '../rounds/round-display';
+import type { Locale } from '../../../domain/vocabulary';
+import { message } from '../../../i18n/messages';
 
 const roundHref = (roundId: string) => `/supervisor/rounds/${roundId}`;
 
@@ -98,6 +100,8 @@ export async function supervisorRoundPage(
         ...e,
         typeText: words('roundEvent', e.type, locale),
         actorText: tr(req, 'rdEventBy', { role: words('role', e.actor.role, locale), id: e.actor.id }),
+        // The workflow records `what` in English; other readers get the entries it names, in their words.
+        what: roundEventWhat(e.what, locale),
       })),
     },
     extras.status ?? (extras.errors?.any ? 400 : 200),
@@ -190,4 +194,13 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
     tr(req, 'rdResolved', { outcome: words('objectionStatus', parsed.data.outcome, req.locale) }),
     roundHref(roundId),
   );
+}
+
+/**
+ * A round event's recorded text for a reader: as recorded (English) in English; otherwise the
+ * entries it names (`<district>-<n>`), in the reader's words, the type column saying the rest.
+ */
+export function roundEventWhat(what: string, locale: Locale): string {
+  if (locale === 'en') return what;
+  return [...what.matchAll(/\b([a-z]+-\d+)\b/g)].map((m) => message(locale, 'rdEntryRef', { entryId: m[1] })).join('、');
 }

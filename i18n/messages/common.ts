@@ -2,6 +2,12 @@
 import type { Catalogue } from './catalogue';
 
 export const zhCN = {
+  // ---- punctuation between words the pages put together (full-width in Chinese) ----
+  pColon: '：',
+  pOpen: '（',
+  pClose: '）',
+  pList: '、',
+  pSemicolon: '；',
   // ---- layout ----
   service: '户籍落户服务',
   skipToContent: '跳到主要内容',
@@ -75,6 +81,11 @@ export const zhCN = {
 } as const;
 
 export const en: Catalogue<typeof zhCN> = {
+  pColon: ': ',
+  pOpen: ' (',
+  pClose: ')',
+  pList: ', ',
+  pSemicolon: '; ',
   service: 'Household settlement',
   skipToContent: 'Skip to main content',
   navLabel: 'Main',

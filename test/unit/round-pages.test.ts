@@ -158,6 +158,11 @@ describe('admission round pages', () => {
     const html = page('applicant/case', 'zh-CN', { view, steps: [], persons: [], notices: [], timeline: [] });
     assert.match(html, /审核通过，参加积分落户排名/);
     assert.doesNotMatch(html, /等待积分排名/, 'a ranked case is not told it waits for the ranking');
+    // The same page in English puts its pieces together with English punctuation.
+    const en = page('applicant/case', 'en', { view, steps: [], persons: [], notices: [], timeline: [] });
+    const main = /<main[\s\S]*<\/main>/.exec(en)?.[0] ?? '';
+    assert.ok(main.length > 0);
+    assert.doesNotMatch(main, /[：（）、；]/, 'full-width punctuation on an English page');
     assert.match(html, /积分落户批次/);
     assert.match(html, /拟落户（公示中）/);
     assert.match(html, /第 2 位/);

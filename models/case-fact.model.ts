@@ -13,6 +13,7 @@ import type { CaseState } from '../domain/case-state';
 import { caseModel } from './case.model';
 import { dropFactDays } from './case-fact-day.model';
 import { onlyDuplicateKeys } from './duplicate-key';
+import { markMigrationDone, migrationDone } from './migrations';
 
 export type CaseFactDoc = CaseFact;
 
@@ -93,8 +94,7 @@ const FACTS_MIGRATION = 'case-facts';
  * `_id`s). Run by the worker at start; once done, a later start costs one lookup by _id.
  */
 export async function backfillCaseFacts(conn: Connection, batch = 500): Promise<number> {
-  const migrations = conn.collection<{ _id: string; at: Date }>('migrations');
-  if (await migrations.findOne({ _id: FACTS_MIGRATION })) return 0;
+  if (await migrationDone(conn, FACTS_MIGRATION)) return 0;
   let n = 0;
   let pending: CaseState[] = [];
   // Before the worker takes tasks (as backfillOpenFlag): no projection races with these writes.
@@ -114,6 +114,6 @@ export async function backfillCaseFacts(conn: Connection, batch = 500): Promise<
   n += pending.length;
   // A pack made before these facts existed would hide them (models/case-fact-day.model.ts).
   if (n > 0) await dropFactDays(conn);
-  await migrations.updateOne({ _id: FACTS_MIGRATION }, { $setOnInsert: { at: new Date() } }, { upsert: true });
+  await markMigrationDone(conn, FACTS_MIGRATION);
   return n;
 }

@@ -7,6 +7,7 @@ import type { CaseState } from '../domain/case-state';
 import { TERMINAL_STATUSES } from '../domain/vocabulary';
 import { CASE_RETENTION_CLASSES, type CaseRetentionClass } from '../domain/retention';
 import { PERSONAL_KEYS, sealedFieldsPlugin } from './sealed-fields.plugin';
+import { markMigrationDone, migrationDone } from './migrations';
 
 export interface CaseDoc extends CaseState {
   _id: string;
@@ -98,14 +99,13 @@ const OPEN_FLAG_MIGRATION = 'case-open-flag';
  * start, before it writes any projection; once done, a later start costs one lookup by _id.
  */
 export async function backfillOpenFlag(conn: Connection): Promise<number> {
-  const migrations = conn.collection<{ _id: string; at: Date }>('migrations');
-  if (await migrations.findOne({ _id: OPEN_FLAG_MIGRATION })) return 0;
+  if (await migrationDone(conn, OPEN_FLAG_MIGRATION)) return 0;
   const cases = caseModel(conn);
   const missing = { open: trusted({ $exists: false }) };
   const [ended, running] = await Promise.all([
     cases.updateMany({ ...missing, status: trusted({ $in: [...TERMINAL_STATUSES] }) }, { $set: { open: false } }),
     cases.updateMany({ ...missing, status: trusted({ $nin: [...TERMINAL_STATUSES] }) }, { $set: { open: true } }),
   ]);
-  await migrations.updateOne({ _id: OPEN_FLAG_MIGRATION }, { $setOnInsert: { at: new Date() } }, { upsert: true });
+  await markMigrationDone(conn, OPEN_FLAG_MIGRATION);
   return ended.modifiedCount + running.modifiedCount;
 }

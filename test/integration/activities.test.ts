@@ -33,6 +33,7 @@ import { HOUSEHOLD_TYPE, type Application, type District, type Town } from '../.
 import { auditEventModel } from '../../models/audit-event.model';
 import { caseFactModel } from '../../models/case-fact.model';
 import { backfillOpenFlag, caseModel } from '../../models/case.model';
+import { markMigrationDone, migrationDone } from '../../models/migrations';
 import { connectMongo } from '../../models/connection';
 import { noticeModel } from '../../models/notice.model';
 import { registrationModel } from '../../models/registration.model';
@@ -358,6 +359,15 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       assert.equal(await backfillOpenFlag(mongo), 0);
       assert.equal((await caseModel(mongo).findById(running.caseId).lean())?.open, true);
       assert.equal((await caseModel(mongo).findById(ended.caseId).lean())?.open, false);
+    });
+
+    it('when several workers start together on a fresh store, then each marks the migrations done without failing', async () => {
+      // Two workers of the cluster once met E11000 on `migrations` and one exited (restarted).
+      const id = `test-migration-${randomUUID()}`;
+      await Promise.all(Array.from({ length: 5 }, () => markMigrationDone(mongo, id)));
+      assert.equal(await migrationDone(mongo, id), true);
+      await mongo.collection('migrations').deleteOne({ _id: 'case-open-flag' as never });
+      await Promise.all([backfillOpenFlag(mongo), backfillOpenFlag(mongo), backfillOpenFlag(mongo)]);
     });
 
     it('when a new case clashes with another case on its case number, then the transition fails (retried), not silently dropped', async () => {

@@ -41,7 +41,7 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       202: { description: 'Accepted: the case runs', schema: CaseIdResponse },
       409: {
         description:
-          'A person of the application (applicant or family member) is already in an open case, or in another submission in progress (§8); invalidParams names each by its JSON pointer, e.g. /family/1/idNumber — never the other case',
+          'A person of the application (applicant or family member) is already in an open case, or in another submission in progress (type …/open-case-exists), or was registered here by a settled case (type …/person-already-settled, named first) (§8); invalidParams names each by its JSON pointer, e.g. /family/1/idNumber — never the other case',
         schema: Problem,
         contentType: 'application/problem+json',
       },

@@ -28,6 +28,7 @@ describe('audit lines in the reader’s words', () => {
       recorded: false,
     });
     assert.deepEqual(zh('escalation', 'police decision overdue'), { text: '审核决定逾期', recorded: false });
+    assert.deepEqual(zh('score_computed', 'score 92/70'), { text: '总分 92 分，落户分值线 70 分', recorded: false });
     assert.deepEqual(auditWhat({ type: 'notice', what: 'settled notice queued' }, 'en'), {
       text: 'queued: settled letter',
       recorded: false,

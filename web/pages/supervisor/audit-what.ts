@@ -63,6 +63,9 @@ export function auditWhat(e: Pick<AuditEventView, 'type' | 'what'>, locale: Loca
       );
   if (type === 'notice_undeliverable' && (m = /^(\w+) notice could not be delivered$/.exec(what)) && among(NOTICE_EVENTS, m[1]))
     return worded(message(locale, 'supAuditNoticeUndeliverable', { notice: label('noticeEvent', m[1], locale) }));
+  // The same words as the applicant's score breakdown.
+  if (type === 'score_computed' && (m = /^score (\d+)\/(\d+)$/.exec(what)))
+    return worded(message(locale, 'apScoreTotal', { total: m[1], threshold: m[2] }));
   // The household type is recorded in its own words already (居民户口, §3).
   if (type === 'commit' && (m = /^household registered as (.+)$/.exec(what)))
     return worded(message(locale, 'supAuditRegistered', { householdType: m[1] }));

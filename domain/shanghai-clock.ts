@@ -42,3 +42,10 @@ export function shanghaiDay(iso: string): string {
 export function shanghaiToday(now: Date = new Date()): string {
   return shanghaiDay(now.toISOString());
 }
+
+/** The instant a day (YYYY-MM-DD) begins in Asia/Shanghai (UTC+8, no DST), as ISO 8601. */
+export function shanghaiDayStart(day: string): string {
+  const instant = new Date(`${day}T00:00:00+08:00`);
+  if (Number.isNaN(instant.getTime())) throw new Error('date: expected YYYY-MM-DD');
+  return instant.toISOString();
+}

@@ -113,6 +113,9 @@ describe('admission rounds with public notice (issue 13)', () => {
     const open = await stack.client.workflow.getHandle(admissionRoundWorkflowId(round1)).query(roundViewQuery);
     assert.equal(open.phase, 'open');
     assert.equal(open.waiting, 7);
+    // Its log says it opened on its first day, not when the first case joined today.
+    assert.equal(open.events[0]?.type, 'opened');
+    assert.equal(open.events[0]?.at, new Date(`${year}-01-01T00:00:00+08:00`).toISOString());
     // What the pages read is published as cases join, not only at the close.
     await eventually(
       async () => ((await admissionRankingModel(stack.mongo).findById(round1).lean())?.view.waiting === 7 ? true : undefined),

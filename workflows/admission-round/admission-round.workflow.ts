@@ -33,6 +33,7 @@ import {
   type RoundEntryInput,
 } from '../../domain/admission-rounds';
 import { dueAtEndOfOfficeDay, workingCalendar } from '../../domain/working-days';
+import { shanghaiDayStart } from '../../domain/shanghai-clock';
 import { DISTRICTS, type District } from '../../domain/vocabulary';
 import type { Activities } from '../../activities';
 import {
@@ -260,7 +261,11 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
   };
 
   // ---- open until closed -----------------------------------------------------------------------
-  event({ type: 'opened', actor: SYSTEM, what: `round ${round.id} opened` });
+  // The round opened on its first day, not when its workflow started (the first case joining,
+  // maybe weeks later); a workflow started before that day (the round before closed early) says now.
+  const firstDay = shanghaiDayStart(round.opensOn);
+  const openedAt = patched('opened-on-first-day') && firstDay < now() ? firstDay : now();
+  view.events.push({ at: openedAt, type: 'opened', actor: SYSTEM, what: `round ${round.id} opened` });
   await publish();
   const untilClose = Date.parse(input.closesAt) - Date.now();
   if (untilClose > 0) await condition(() => closeRequest !== undefined, untilClose);

@@ -29,10 +29,17 @@ const roundStage: Table<RoundStage> = {
   final: { 'zh-CN': '已结束', en: 'final' },
 };
 
+/** An entry once the ranking is final (the notice over). */
 const entryStatus: Table<EntryStatus> = {
-  admitted: { 'zh-CN': '拟落户', en: 'admitted' },
+  admitted: { 'zh-CN': '确定落户', en: 'admitted' },
   not_admitted: { 'zh-CN': '未入围', en: 'not admitted' },
   removed: { 'zh-CN': '经异议核实取消', en: 'removed after an objection' },
+};
+
+/** An entry while the ranking is on public notice: admitted only provisionally (拟落户) until it ends. */
+const entryStatusInNotice: Table<EntryStatus> = {
+  ...entryStatus,
+  admitted: { 'zh-CN': '拟落户', en: 'proposed for admission' },
 };
 
 const caseRoundStatus: Table<CaseRoundInfo['status']> = {
@@ -62,4 +69,4 @@ const objectionStatus: Table<Objection['status']> = {
   dismissed: { 'zh-CN': '不成立', en: 'dismissed' },
 };
 
-export const ROUND_LABELS = { pointsIndicator, roundStage, entryStatus, caseRoundStatus, roundEvent, objectionStatus } as const;
+export const ROUND_LABELS = { pointsIndicator, roundStage, entryStatus, entryStatusInNotice, caseRoundStatus, roundEvent, objectionStatus } as const;

@@ -103,6 +103,18 @@ describe('admission round pages', () => {
     assert.match(html, /Cut-off: 74 points/);
     assert.match(html, /Public notice ends<\/dt><dd>2026-05-29/);
     assert.doesNotMatch(html, /sign in to object/i);
+    assert.match(html, /proposed for admission/, 'on notice an entry is admitted only provisionally');
+  });
+
+  it('when the notice is over, then an admitted entry reads as admitted, no longer as proposed (拟落户)', () => {
+    const view = publicRoundView({ found, doc: rankingDoc(noticeRoundView('2026-1', { phase: 'final' })) }, '2026-06-10');
+    assert.equal(view.stage, 'final');
+    const zh = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN'), signedIn: false });
+    assert.match(zh, />确定落户</);
+    assert.doesNotMatch(zh, />拟落户</);
+    const en = page('rounds/round', 'en', { round: roundDisplay(view, 'en'), signedIn: false });
+    assert.match(en, />admitted</);
+    assert.doesNotMatch(en, /proposed for admission/);
   });
 
   it('when an auditor or operator opens a ranking on notice, then they get no object link and are told why; applicants, officers and supervisors get the links', () => {

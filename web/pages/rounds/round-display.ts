@@ -49,6 +49,7 @@ export function roundDisplay(view: PublicRoundView, locale: Locale, opts: Rankin
       entries: d.entries.map((e) => ({
         ...e,
         statusTag: ENTRY_TAG[e.status] ?? 'grey',
+        statusText: words(view.stage === 'public_notice' ? 'entryStatusInNotice' : 'entryStatus', e.status, locale),
         breakdown: e.breakdown.map((b) => ({ indicatorText: words('pointsIndicator', b.indicator, locale), points: b.points })),
         objectHref: opts.objectHref && e.status !== 'removed' ? opts.objectHref(e.entryId) : undefined,
       })),

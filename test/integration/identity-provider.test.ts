@@ -131,6 +131,22 @@ describe('embedded identity provider', () => {
     assert.deepEqual(inbox.body.items, [], 'another area lists nothing');
   });
 
+  it('when an account signs in again after allowing access once, then consent is not asked again and the new token carries the same claims', async () => {
+    const first = await signInAs(running.issuer, 'hrss-yanta', 'demo-officer');
+    assert.equal(first.consentAsked, true, 'the first sign-in asks');
+    const again = await signInAs(running.issuer, 'hrss-yanta', 'demo-officer');
+    assert.equal(again.consentAsked, false, 'a new session of the same account does not ask again');
+    const claims = (t: string) => {
+      const { role, department, district, aud, scope } = decodeJwt(t);
+      return { role, department, district, aud, scope };
+    };
+    assert.deepEqual(claims(again.accessToken), claims(first.accessToken));
+    assert.equal(decodeJwt(again.idToken).name, decodeJwt(first.idToken).name);
+    await request(stack.app).get('/api/v1/officer/inbox').set('authorization', `Bearer ${again.accessToken}`).expect(200);
+    // Another account is still asked.
+    assert.equal((await signInAs(running.issuer, 'housing-yanta', 'demo-officer')).consentAsked, true);
+  });
+
   it('when both the dev secret and the JWKS are configured, then a script token (HS256) is still accepted', async () => {
     const token = await stack.token({ sub: 'demo-script', role: 'applicant' });
 

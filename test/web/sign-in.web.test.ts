@@ -201,21 +201,38 @@ describe('sign-in pages in a real browser', () => {
       await page.getByRole('link', { name: 'English' }).click();
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
       assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-      await fillLogin(page, 'townowner', 'demo-applicant', 'Sign in');
+      await fillLogin(page, 'pointshigh', 'demo-applicant', 'Sign in');
       await page.getByRole('heading', { level: 1, name: 'Allow access' }).waitFor();
     } finally {
       await page.context().close();
     }
   });
 
-  it('when the applicant cancels on the consent page, then the browser returns to the client with access_denied', async () => {
-    const { page, callbacks } = await openSignIn();
+  it('when the applicant cancels on the consent page, then the browser returns to the client with access_denied, and the next sign-in asks again', async () => {
+    for (const attempt of [1, 2]) {
+      const { page, callbacks } = await openSignIn();
+      try {
+        await fillLogin(page, 'nohousing', 'demo-applicant', '登录');
+        await page.getByRole('heading', { level: 1, name: '授权确认' }).waitFor();
+        await page.getByRole('button', { name: '取消' }).click();
+        await page.waitForURL((url) => url.href.startsWith(REDIRECT_URI));
+        assert.equal(callbacks[0]?.searchParams.get('error'), 'access_denied', `attempt ${attempt}`);
+        assert.equal(callbacks[0]?.searchParams.get('code'), null);
+      } finally {
+        await page.context().close();
+      }
+    }
+  });
+
+  it('when an account that allowed access signs in again in a new session, then consent is not asked again and the sign-in ends with a code', async () => {
+    // townowner allowed it above, in another browser context (another provider session).
+    const { page, state, callbacks } = await openSignIn();
     try {
       await fillLogin(page, 'townowner', 'demo-applicant', '登录');
-      await page.getByRole('button', { name: '取消' }).click();
       await page.waitForURL((url) => url.href.startsWith(REDIRECT_URI));
-      assert.equal(callbacks[0]?.searchParams.get('error'), 'access_denied');
-      assert.equal(callbacks[0]?.searchParams.get('code'), null);
+      assert.equal(callbacks.length, 1);
+      assert.equal(callbacks[0]!.searchParams.get('state'), state);
+      assert.ok(callbacks[0]!.searchParams.get('code'), `no code in ${callbacks[0]!.href}`);
     } finally {
       await page.context().close();
     }

@@ -12,6 +12,7 @@ import Handlebars from 'handlebars';
 import type Provider from 'oidc-provider';
 import type { Logger } from '../../config/logger';
 import type { AccountStore } from './accounts';
+import type { RememberedConsents } from './remembered-consent';
 import { chooseLocale, explicitLocale, format, LANG_COOKIE, MESSAGES, type Locale } from './messages';
 
 const view = (name: string) =>
@@ -59,10 +60,12 @@ export const LOGIN_THROTTLE_WINDOW_MS = 15 * 60_000;
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountStore;
+  /** Where an allowed consent is remembered for the account's next sign-in. */
+  consents: Pick<RememberedConsents, 'remember'>;
   logger: Logger;
 }
 
-export function createInteractionsRouter({ provider, accounts, logger }: InteractionDeps): Router {
+export function createInteractionsRouter({ provider, accounts, consents, logger }: InteractionDeps): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '4kb' });
 
@@ -175,6 +178,7 @@ export function createInteractionsRouter({ provider, accounts, logger }: Interac
       grant.addResourceScope(indicator, scopes.join(' '));
     }
     const grantId = await grant.save();
+    await consents.remember(grant);
     await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   });
 

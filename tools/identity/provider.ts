@@ -18,6 +18,7 @@ import { createInteractionsRouter, providerPage } from './interactions.router';
 import { chooseLocale } from './messages';
 import { loadOrCreateSecrets } from './keys';
 import { createMongoAdapter, type MongoAdapterFactory } from './mongo-adapter';
+import { rememberedConsents } from './remembered-consent';
 
 export interface IdentityProviderDeps {
   /** e.g. http://127.0.0.1:3200/oidc — the app must be served so that /oidc is under it. */
@@ -54,6 +55,7 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
   const storage = createMongoAdapter(deps.db);
   await storage.ensureIndexes();
   const secrets = loadOrCreateSecrets(deps.dataDir);
+  const consents = rememberedConsents(storage.Adapter);
 
   const claimsOf = (sub: string) => {
     const a = accounts.bySub(sub);
@@ -93,6 +95,8 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
     // Claims go into the ID token too, not only to userinfo: the web pages read them from there.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    // Consent is asked once per account and client, not at every sign-in (remembered-consent.ts).
+    loadExistingGrant: (ctx) => consents.loadExistingGrant(ctx),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
@@ -155,7 +159,7 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
     res.json({ status: 'ok' });
   });
   // The interaction pages parse their own form bodies; nothing parses bodies before the provider.
-  app.use(createInteractionsRouter({ provider, accounts, logger }));
+  app.use(createInteractionsRouter({ provider, accounts, consents, logger }));
   app.use('/oidc', provider.callback());
 
   let timer: NodeJS.Timeout | undefined;

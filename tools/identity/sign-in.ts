@@ -20,6 +20,8 @@ export interface SignInResult {
   idToken: string;
   tokenType: string;
   expiresIn: number;
+  /** Whether the provider asked for consent (the first sign-in of an account to a client). */
+  consentAsked: boolean;
 }
 
 /** A page the flow stopped at (e.g. the login page again after a wrong password). */
@@ -118,9 +120,11 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
     if (res.status >= 400) throw new SignInRefused(res.status, await res.text());
     return follow(jar, res, opts.redirectUri);
   };
+  let consentAsked = false;
   for (let pages = 0; step.page !== undefined; pages++) {
     if (pages > 3) throw new Error('the provider kept showing pages');
     const action = formAction(step.page);
+    if (!action.includes('/login')) consentAsked = true;
     step = action.includes('/login')
       ? await post(action, { username: opts.username, password: opts.password })
       : await post(action, {});
@@ -150,5 +154,6 @@ export async function signIn(opts: SignInOptions): Promise<SignInResult> {
     idToken: String(body.id_token),
     tokenType: String(body.token_type),
     expiresIn: Number(body.expires_in),
+    consentAsked,
   };
 }

@@ -69,4 +69,12 @@ const objectionStatus: Table<Objection['status']> = {
   dismissed: { 'zh-CN': '不成立', en: 'dismissed' },
 };
 
-export const ROUND_LABELS = { pointsIndicator, roundStage, entryStatus, entryStatusInNotice, caseRoundStatus, roundEvent, objectionStatus } as const;
+export const ROUND_LABELS = {
+  pointsIndicator,
+  roundStage,
+  entryStatus,
+  entryStatusInNotice,
+  caseRoundStatus,
+  roundEvent,
+  objectionStatus,
+} as const;

@@ -125,8 +125,13 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       assert.doesNotMatch(people, new RegExp(DEMO_FAMILY.spouse.idNumber), 'ID numbers are masked');
       assert.match(people, /6101\*+/);
       // On the phone every person's cells are inside the screen: the ID number is not cut off.
-      for (const box of await Promise.all((await page.locator('#persons-title + .table-wrap :is(th, td)').all()).map((c) => c.boundingBox())))
-        assert.ok(!box || box.x + box.width <= PHONE.width, `a cell ends at x=${box && box.x + box.width} on a ${PHONE.width}px screen`);
+      for (const box of await Promise.all(
+        (await page.locator('#persons-title + .table-wrap :is(th, td)').all()).map((c) => c.boundingBox()),
+      ))
+        assert.ok(
+          !box || box.x + box.width <= PHONE.width,
+          `a cell ends at x=${box && box.x + box.width} on a ${PHONE.width}px screen`,
+        );
       await page.getByText('市公安局').first().waitFor();
       // The points route shows its breakdown once HR's check has computed it.
       await waitForStep(web.stack, familyCaseId, 'hrss', 'awaiting_decision');

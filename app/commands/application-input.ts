@@ -12,6 +12,8 @@ import { DEPARTMENTS, DISTRICTS, LOCALES, ROUTES, SCHOOL_LEVELS, TOWNS } from '.
 
 export const MAX_FAMILY_MEMBERS = 10;
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 // Letters (any script, incl. 生僻字 outside the BMP), marks, spaces, middle dots and hyphens;
 // no control characters or markup.
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M}\s·'’.-]*$/u;
@@ -76,25 +78,38 @@ export const ApplicationInput = z
       locale: z.enum(LOCALES).default('zh-CN'),
     }),
   })
-  .superRefine((a, ctx) => {
-    if (a.route === 'points' && (!a.district || a.town))
-      ctx.addIssue({ code: 'custom', path: ['district'], message: 'the points route needs a district (and no town)' });
-    if (a.route === 'town' && (!a.town || a.district))
-      ctx.addIssue({ code: 'custom', path: ['town'], message: 'the town route needs a town (and no district)' });
-    // The ID number is the person key (§8): one person twice would be locked, checked and
-    // registered twice. The second mention is named, with a pointer to the first.
-    const firstAt = new Map<string, string>([[a.applicant.idNumber, '/applicant/idNumber']]);
-    a.family.forEach((m, i) => {
-      const first = firstAt.get(m.idNumber);
-      if (first)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['family', i, 'idNumber'],
-          message: `each person appears once: the same ID number as ${first}`,
-        });
-      else firstAt.set(m.idNumber, `/family/${i}/idNumber`);
-    });
-  })
+  .superRefine(
+    (parsed, ctx) => {
+      // Runs also when some fields are wrong (see `when`), so that a form names every mistake at
+      // once, not the route's only after the ID numbers are fixed: a wrong field holds its raw
+      // value (or an aborted marker) here, so nothing below trusts a field's type.
+      const a = parsed as unknown as Record<string, unknown>;
+      if (a.route === 'points' && (!a.district || a.town))
+        ctx.addIssue({ code: 'custom', path: ['district'], message: 'the points route needs a district (and no town)' });
+      if (a.route === 'town' && (!a.town || a.district))
+        ctx.addIssue({ code: 'custom', path: ['town'], message: 'the town route needs a town (and no district)' });
+      // The ID number is the person key (§8): one person twice would be locked, checked and
+      // registered twice. The second mention is named, with a pointer to the first.
+      const idOf = (person: unknown): string | undefined =>
+        isRecord(person) && typeof person.idNumber === 'string' ? person.idNumber : undefined;
+      const firstAt = new Map<string, string>();
+      const applicantId = idOf(a.applicant);
+      if (applicantId) firstAt.set(applicantId, '/applicant/idNumber');
+      (Array.isArray(a.family) ? a.family : []).forEach((m: unknown, i) => {
+        const id = idOf(m);
+        if (!id) return;
+        const first = firstAt.get(id);
+        if (first)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['family', i, 'idNumber'],
+            message: `each person appears once: the same ID number as ${first}`,
+          });
+        else firstAt.set(id, `/family/${i}/idNumber`);
+      });
+    },
+    { when: (payload) => isRecord(payload.value) },
+  )
   .meta({ id: 'Application' });
 export type ApplicationInput = z.infer<typeof ApplicationInput>;
 

@@ -282,6 +282,10 @@ describe('web pages: the officer workbench in a real browser', () => {
       );
       await city.getByText(caseNumber).first().waitFor();
       await axeCheck(yanta);
+      // Asking for the other area by its link lists nothing, as the API does, and says which filter applies.
+      await yanta.goto(`${web.baseUrl}/officer/inbox?area=huyi`);
+      assert.doesNotMatch(await yanta.locator('main').innerText(), new RegExp(caseNumber));
+      assert.equal(await yanta.locator('select[name=area]').inputValue(), 'huyi');
     } finally {
       await yanta.context().close();
       await city.context().close();

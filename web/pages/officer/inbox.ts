@@ -35,7 +35,9 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
     status: pick(q.status, OPEN_STEP_STATUSES),
     overdue: pick(q.overdue, OVERDUE),
     route: pick(q.route, ROUTES),
-    area: pick(q.area, areas),
+    // Any known area, as in the API: another area than the officer's lists nothing, rather than
+    // silently listing all of theirs under a filter that seems to apply.
+    area: pick(q.area, AREAS),
     assignedTo: pick(q.assignedTo, ASSIGNED),
   };
   const cursor = typeof q.cursor === 'string' && q.cursor.length <= 200 ? q.cursor : undefined;
@@ -64,7 +66,7 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
       text: tr(req, value === 'yes' ? 'officerOverdueOnly' : 'officerNotOverdue'),
     })),
     routes: options(ROUTES, filters.route),
-    areas: options(areas, filters.area),
+    areas: options(filters.area && !areas.includes(filters.area) ? [...areas, filters.area] : areas, filters.area),
     assignedOptions: ASSIGNED.map((value) => ({
       value,
       selected: value === filters.assignedTo,

@@ -28,6 +28,11 @@ export const InboxItem = z
     caseStatus: z.string(),
     stepStatus: z.enum(STEP_STATUSES),
     dueAt: z.string().optional(),
+    /**
+     * While the step waits for the applicant's material (supplement_requested): their deadline.
+     * The step's own `dueAt` does not run meanwhile; the officer keeps the days left when it comes.
+     */
+    supplementDueAt: z.string().optional(),
     overdue: z.boolean(),
     assignedOfficer: z.string().optional(),
   })
@@ -101,6 +106,7 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
         caseStatus: c.status,
         stepStatus: s.status,
         dueAt: s.dueAt,
+        ...(s.status === 'supplement_requested' && s.supplement?.dueAt ? { supplementDueAt: s.supplement.dueAt } : {}),
         overdue: s.overdue,
         assignedOfficer: s.assignedOfficer,
       });

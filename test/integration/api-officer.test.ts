@@ -26,6 +26,7 @@ interface InboxItem {
   area: string;
   stepStatus: string;
   dueAt?: string;
+  supplementDueAt?: string;
   overdue: boolean;
 }
 
@@ -239,6 +240,11 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     assert.equal((rejected.step.decision as { reasonCode: string }).reasonCode, 'identity_mismatch');
     await waitForStatus(stack, rejectCase, 'rejected');
     await waitForStatus(stack, supplementCase, 'supplement_requested');
+    // The inbox line gives the applicant's deadline while the step waits for their material.
+    const waiting = (await wholeInbox(officer('hrss'), '&status=supplement_requested', 50)).find(
+      (i) => i.caseId === supplementCase,
+    );
+    assert.equal(waiting?.supplementDueAt, (asked.step.supplement as { dueAt: string }).dueAt);
     const own = await request(stack.app)
       .get(`/api/v1/applicant/cases/${rejectCase}`)
       .set('authorization', t.applicant)

@@ -1,6 +1,7 @@
 /** An audit line's "what" on the supervisor's case page (web/pages/supervisor/audit-what.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { recommendationNote } from '../../web/pages/officer/case';
 import { auditWhat } from '../../web/pages/supervisor/audit-what';
 
 describe('audit lines in the reader’s words', () => {
@@ -28,6 +29,7 @@ describe('audit lines in the reader’s words', () => {
       recorded: false,
     });
     assert.deepEqual(zh('escalation', 'police decision overdue'), { text: '审核决定逾期', recorded: false });
+    assert.deepEqual(zh('supplement_provided', '2 item(s) provided'), { text: '提交材料 2 项', recorded: false });
     assert.deepEqual(zh('score_computed', 'score 92/70'), { text: '总分 92 分，落户分值线 70 分', recorded: false });
     assert.deepEqual(auditWhat({ type: 'notice', what: 'settled notice queued' }, 'en'), {
       text: 'queued: settled letter',
@@ -51,5 +53,20 @@ describe('audit lines in the reader’s words', () => {
       recorded: true,
     });
     assert.deepEqual(zh('commit', 'made_up reserved'), { text: 'made_up reserved', recorded: true });
+  });
+});
+
+describe('the system’s recommendation on the officer’s case page', () => {
+  it('when the score note is read, then it is in the reader’s words; an unknown note stays as recorded', () => {
+    assert.deepEqual(recommendationNote('score 102 ≥ threshold 70', 'zh-CN'), {
+      text: '总分 102 分，落户分值线 70 分',
+      recorded: false,
+    });
+    assert.deepEqual(recommendationNote('score 60 is below the threshold 70', 'en'), {
+      text: '60 points in total; the threshold is 70',
+      recorded: false,
+    });
+    assert.match(recommendationNote('score 80 does not qualify under xian-2016-v1', 'zh-CN').text, /不符合落户条件/);
+    assert.deepEqual(recommendationNote('something new', 'zh-CN'), { text: 'something new', recorded: true });
   });
 });

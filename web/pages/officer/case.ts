@@ -13,8 +13,9 @@ import type { OfficerCaseView } from '../../../app/views/case-views';
 import { parseFinding } from '../../../domain/check-findings';
 import { heldByOther, isOpenStep, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, type DecisionKind } from '../../../domain/case-rules';
 import { OFFICER_REASONS, type RejectionReason } from '../../../domain/codes';
+import type { Locale } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
-import type { MessageKey } from '../../../i18n/messages';
+import { message, type MessageKey } from '../../../i18n/messages';
 import { accessOf, actorOf, render, tr } from '../page';
 import { blankDecisionForm, type DecisionFormValues, type FormError } from './decision-form';
 
@@ -87,6 +88,20 @@ export interface CasePageExtras {
 const resultLines = (result: Record<string, unknown> | null): string[] =>
   result ? Object.entries(result).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`) : [];
 
+/**
+ * The system's recommendation note in the reader's words. The workflow records it in English
+ * (`score 102 ≥ threshold 70`, department-step.ts), the same in every export; a note it does not
+ * know is shown as recorded, marked English.
+ */
+export function recommendationNote(note: string, locale: Locale): { text: string; recorded: boolean } {
+  let m: RegExpExecArray | null;
+  if ((m = /^score (\d+) (?:≥ threshold|is below the threshold) (\d+)$/.exec(note)))
+    return { text: message(locale, 'apScoreTotal', { total: m[1]!, threshold: m[2]! }), recorded: false };
+  if ((m = /^score (\d+) does not qualify under (\S+)$/.exec(note)))
+    return { text: message(locale, 'officerScoreNotQualified', { total: m[1]!, version: m[2]! }), recorded: false };
+  return { text: note, recorded: true };
+}
+
 export async function showCase(deps: AppDeps, req: Request, res: Response, extras: CasePageExtras = {}): Promise<void> {
   const actor = actorOf(req, 'officer');
   const view = await viewCaseAsOfficer(deps, { actor, caseId: caseIdOf(req), access: accessOf(req) });
@@ -117,10 +132,11 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
         const parsed = parseFinding(f);
         if (!parsed) return f;
         const words = label('checkFinding', parsed.code, locale);
-        return parsed.personIndex === undefined ? words : `${personName(parsed.personIndex)}：${words}`;
+        return parsed.personIndex === undefined ? words : `${personName(parsed.personIndex)}${tr(req, 'pColon')}${words}`;
       }),
       checkResults: (step.check?.results ?? []).map((r) => ({ name: personName(r.personIndex), lines: resultLines(r.result) })),
       decision: step.decision ? { ...step.decision, by: holderText(step.decision.by) } : undefined,
+      recommendationNote: step.recommendation ? recommendationNote(step.recommendation.note, locale) : undefined,
       placements: view.schoolPlacements?.map((p) => ({
         ...p,
         statusText: label('placementStatus', p.status, locale),

@@ -63,6 +63,8 @@ export function auditWhat(e: Pick<AuditEventView, 'type' | 'what'>, locale: Loca
       );
   if (type === 'notice_undeliverable' && (m = /^(\w+) notice could not be delivered$/.exec(what)) && among(NOTICE_EVENTS, m[1]))
     return worded(message(locale, 'supAuditNoticeUndeliverable', { notice: label('noticeEvent', m[1], locale) }));
+  if (type === 'supplement_provided' && (m = /^(\d+) item\(s\) provided$/.exec(what)))
+    return worded(message(locale, 'supAuditItemsProvided', { n: m[1]! }));
   // The same words as the applicant's score breakdown.
   if (type === 'score_computed' && (m = /^score (\d+)\/(\d+)$/.exec(what)))
     return worded(message(locale, 'apScoreTotal', { total: m[1], threshold: m[2] }));

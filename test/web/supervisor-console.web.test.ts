@@ -99,6 +99,9 @@ describe('web pages: the supervisor console in a real browser', () => {
 
       // A form without its reason is refused next to the field.
       const extend = page.locator('form', { has: page.getByRole('heading', { name: '延长办理期限' }) });
+      // The unit the deadlines run in (this stack counts elapsed time; a deployment working days).
+      const unit = web.stack.config.DEADLINE_CLOCK === 'elapsed' ? 'days' : 'working_days';
+      assert.equal(await extend.locator('#extend_deadline-unit').inputValue(), unit);
       await extend.getByLabel('延长').fill('2');
       await extend.getByRole('button', { name: '延长期限' }).click();
       await page.getByRole('link', { name: '请填写督办理由（不超过 500 字）' }).waitFor();
@@ -186,7 +189,11 @@ describe('web pages: the supervisor console in a real browser', () => {
     const applicant = await bearer(web.stack, { sub: `applicant-sup-r-${Date.now()}`, role: 'applicant' });
     const housing = await bearer(web.stack, { sub: 'officer-housing', role: 'officer', department: 'housing' });
     const caseId = await submitCase(web.stack, applicant, applicationBody(DEMO_PEOPLE.townOwner));
-    await decideViaApi(web.stack, housing, caseId, 'housing', { decision: 'request_supplement', missing: ['房产证复印件'] });
+    await decideViaApi(web.stack, housing, caseId, 'housing', {
+      decision: 'request_supplement',
+      missing: ['房产证复印件'],
+      internalNote: '产权人姓名与申请人不一致，需核实',
+    });
     await waitForCase(web.stack, caseId, (c) => c.steps.housing?.status === 'supplement_requested', 'housing asked');
     const provided = await request(web.stack.app)
       .post(`/api/v1/applicant/cases/${caseId}/supplements`)
@@ -216,6 +223,12 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.equal(await notices.getByRole('cell', { name: 'sms', exact: true }).count(), 0);
       await page.getByRole('cell', { name: '督办操作 准许再次补正' }).first().waitFor();
       await page.getByRole('cell', { name: '督办人员', exact: true }).first().waitFor();
+      // What housing asked for, what came, and its officer's internal note (the officer's form says supervisors see it).
+      await page.getByRole('heading', { name: '补正材料与内部备注' }).waitFor();
+      const main = await page.locator('main').innerText();
+      assert.match(main, /需补正的材料\s*1?\.?\s*房产证复印件/);
+      assert.match(main, /upload:deed-1/);
+      assert.match(main, /产权人姓名与申请人不一致，需核实/);
       await inBothLanguages(page, 'case-round');
     } finally {
       await page.context().close();

@@ -55,7 +55,7 @@ export function readInterventionForm(body: unknown): InterventionForm {
     requestId: UUID.test(requestId) ? requestId : randomUUID(),
     department: text(b.department, 20),
     amount: text(b.amount, 10),
-    unit: b.unit === 'hours' ? 'hours' : b.unit === 'working_days' ? 'working_days' : 'days',
+    unit: b.unit === 'hours' ? 'hours' : b.unit === 'days' ? 'days' : 'working_days',
     officerId: text(b.officerId, 128),
     note: text(b.note, NOTE_MAX),
   };
@@ -90,12 +90,12 @@ function refusalOf(req: Request, err: unknown): { text: string; status: number }
   return { text, status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422 };
 }
 
-const blank = (action: InterventionForm['action']): InterventionForm => ({
+const blank = (action: InterventionForm['action'], unit: InterventionForm['unit']): InterventionForm => ({
   action,
   requestId: randomUUID(),
   department: '',
   amount: '',
-  unit: 'days',
+  unit,
   officerId: '',
   note: '',
 });
@@ -156,7 +156,11 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
     extras = { refusal: tr(req, open ? 'supActionNotOffered' : 'supCaseEnded'), status: 409 };
   }
   const posted = extras.form;
-  const formFor = (action: InterventionForm['action']): InterventionForm => (posted?.action === action ? posted : blank(action));
+  // Deadlines run in working days (工作日) unless the deployment counts elapsed time: the form
+  // offers the unit the deadlines are counted in, calendar days or hours only when chosen.
+  const unit = config.DEADLINE_CLOCK === 'elapsed' ? 'days' : 'working_days';
+  const formFor = (action: InterventionForm['action']): InterventionForm =>
+    posted?.action === action ? posted : blank(action, unit);
   const fieldErrors = Object.fromEntries((extras.errors ?? []).map((e) => [e.field, e.text]));
   const stepChoices = (action: InterventionForm['action']) =>
     openSteps.map((s) => ({ value: s.department, selected: formFor(action).department === s.department }));
@@ -181,6 +185,15 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
           ? { dueAt: s.supplement.dueAt, dueProvisional: s.supplement.dueProvisional === true }
           : { dueAt: s.dueAt, dueProvisional: s.dueProvisional === true }),
       })),
+      // What each department asked the applicant for, and its officers' internal notes (the
+      // officer's form promises supervisors see them).
+      stepNotes: view.steps
+        .map((s) => ({
+          departmentText: label('department', s.department, locale),
+          supplements: [...(s.pastSupplements ?? []), ...(s.supplement ? [s.supplement] : [])],
+          internalNotes: s.internalNotes,
+        }))
+        .filter((s) => s.supplements.length > 0 || s.internalNotes.length > 0),
       timeline: trail.items.map((e) => {
         const what = auditWhat(e, locale);
         return { ...e, what: what.text, whatRecorded: what.recorded };
@@ -213,6 +226,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
           ...formFor('extend_deadline'),
           steps: stepChoices('extend_deadline'),
           hours: formFor('extend_deadline').unit === 'hours',
+          days: formFor('extend_deadline').unit === 'days',
           workingDays: formFor('extend_deadline').unit === 'working_days',
         },
         reassign: { ...formFor('reassign'), steps: stepChoices('reassign') },

@@ -31,6 +31,17 @@ const ExtendByMs = z
   .max(90 * 24 * 3600_000);
 /** How many working days later a step is due (extend_deadline on the working-day clock). */
 const ExtendByWorkingDays = z.int().min(1).max(60);
+/**
+ * Every intervention states why: the audit trail keeps it (the web pages ask for it too). A
+ * missing or blank one is named in words, not as a type error.
+ */
+const REASON_NEEDED = 'give the reason for the intervention (up to 500 characters): the audit trail keeps it';
+const Reason = z
+  .string({ error: REASON_NEEDED })
+  .trim()
+  .min(1, { error: REASON_NEEDED })
+  .max(500, { error: REASON_NEEDED })
+  .meta({ description: "The supervisor's reason: the audit record carries it" });
 /** The officer who now owns a step (reassign). */
 const OfficerId = z.string().trim().min(1).max(128);
 
@@ -46,7 +57,7 @@ const ActionBody = z
         'extend_deadline on a case counting working days (工作日): due that many working days after the current due day, at the office close; instead of extendByMs',
     }),
     officerId: OfficerId.optional(),
-    note: z.string().trim().min(1).max(500).optional(),
+    note: Reason,
   })
   // The workflow's own rules (domain/case-rules.ts), so a client hears of a missing field here.
   .superRefine((a, ctx) => {
@@ -64,12 +75,7 @@ const BulkBody = z
         'extend_deadline counted in working days (工作日) instead of extendByMs; a case still on the elapsed clock refuses it (reported per case)',
     }),
     officerId: OfficerId.optional(),
-    note: z
-      .string()
-      .trim()
-      .min(1)
-      .max(500)
-      .meta({ description: "The supervisor's reason: every case's audit record carries it" }),
+    note: Reason.meta({ description: "The supervisor's reason: every case's audit record carries it" }),
     caseIds: z.array(z.string().trim().min(1).max(64)).min(1).max(BULK_MAX_CASES),
     concurrency: z.number().int().min(1).max(BULK_MAX_CONCURRENCY).optional(),
     pauseMs: z.number().int().min(0).max(60_000).optional(),
@@ -187,7 +193,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
     tag: 'supervisor',
     roles,
     params: CaseIdParams,
-    body: z.strictObject({ note: z.string().trim().min(1).max(500) }).meta({ id: 'Termination' }),
+    body: z.strictObject({ note: Reason }).meta({ id: 'Termination' }),
     responses: {
       202: { description: 'Termination accepted; compensations run' },
       409: { description: 'The case has ended or is registering' },

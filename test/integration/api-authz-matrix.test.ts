@@ -308,7 +308,7 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/supervisor/cases/{caseId}/steps/{department}/actions': {
     call: (fx) => ({
       path: `/api/v1/supervisor/cases/${fx.caseId}/steps/police/actions`,
-      body: { action: 'reassign', officerId: 'police-officer-9' },
+      body: { action: 'reassign', officerId: 'police-officer-9', note: 'authz matrix' },
     }),
     expect: onlySupervisor(200),
   },

@@ -136,7 +136,7 @@ describe('API, officer: claiming and releasing a step', () => {
     const reassigned = await request(stack.app)
       .post(`/api/v1/supervisor/cases/${caseId}/steps/police/actions`)
       .set('authorization', t.supervisor)
-      .send({ action: 'reassign', officerId: 'police-officer-b' });
+      .send({ action: 'reassign', officerId: 'police-officer-b', note: '原承办人休假' });
     const formerRelease = await hold('release', policeA, caseId, 'police');
     const formerDecision = await decide(policeA, caseId, 'police');
     const newDecision = await decide(policeB, caseId, 'police');

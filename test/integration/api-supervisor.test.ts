@@ -94,10 +94,12 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     await waitForWorkflow(stack, caseId, (c) => c.steps.housing?.status === 'awaiting_decision', 'housing awaiting');
 
     // Act
-    const reassigned = await act(caseId, 'housing', { action: 'reassign', officerId: 'housing-officer-7' });
+    const reassigned = await act(caseId, 'housing', { action: 'reassign', officerId: 'housing-officer-7', note: '原承办人休假' });
     const escalated = await act(caseId, 'housing', { action: 'escalate', note: '=HYPERLINK("http://evil.example")' });
-    const noOfficer = await act(caseId, 'housing', { action: 'reassign' });
-    const notFailing = await act(caseId, 'housing', { action: 'retry_check' });
+    const noOfficer = await act(caseId, 'housing', { action: 'reassign', note: '改派' });
+    const notFailing = await act(caseId, 'housing', { action: 'retry_check', note: '重试' });
+    const noReason = await act(caseId, 'housing', { action: 'escalate' });
+    const blankReason = await act(caseId, 'housing', { action: 'escalate', note: '   ' });
 
     // Assert
     assert.equal(reassigned.status, 200);
@@ -107,6 +109,12 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     assertProblem(noOfficer, 400);
     assert.deepEqual(invalidPaths(noOfficer), ['/officerId']);
     assertProblem(notFailing, 422);
+    // Every intervention states why, in the API as in the pages, named in words.
+    for (const res of [noReason, blankReason]) {
+      assertProblem(res, 400);
+      assert.deepEqual(invalidPaths(res), ['/note']);
+      assert.match(JSON.stringify(res.body), /give the reason for the intervention/);
+    }
     const audit = await request(stack.app)
       .get(`/api/v1/supervisor/cases/${caseId}/audit`)
       .set('authorization', t.supervisor)
@@ -239,7 +247,7 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
       .set('authorization', t.supervisor)
       .expect(200);
     await stack.faults();
-    const retried = await act(caseId, 'hrss', { action: 'retry_check' });
+    const retried = await act(caseId, 'hrss', { action: 'retry_check', note: '人社系统已恢复' });
 
     // Assert
     const item = failing.items.find((i) => i.caseId === caseId);
@@ -299,7 +307,7 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
       .set('authorization', t.supervisor)
       .send({ note: 'again' });
     assertProblem(again, 409);
-    const action = await act(caseId, 'police', { action: 'escalate' });
+    const action = await act(caseId, 'police', { action: 'escalate', note: '催办' });
     assertProblem(action, 409);
   });
 

@@ -74,7 +74,9 @@ export function workflowRefusal(err: unknown, { caseLoaded = false } = {}): AppE
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isRefusal(cause.type)) {
       const [kind, code] = REFUSAL_ERRORS[cause.type];
-      return new AppError(kind, code, kind === 'not_found' ? 'No such case' : cause.message);
+      // Not found says no more than a missing case would; a step the case's route lacks says so.
+      const notFound = cause.type === 'StepNotFound' ? 'This case has no step for that department' : 'No such case';
+      return new AppError(kind, code, kind === 'not_found' ? notFound : cause.message);
     }
   }
   // An update or query sent to a case that has already closed.

@@ -30,10 +30,14 @@ export const DecisionBody = z
     }),
     /** Goes into the applicant's rejection notice, whose template takes at most NOTICE_TEXT_MAX characters. */
     reasonText: z.string().trim().min(1).max(NOTICE_TEXT_MAX).optional(),
-    missing: z.array(z.string().trim().min(1).max(NOTICE_TEXT_MAX)).min(1).max(SUPPLEMENT_MAX_ITEMS).optional().meta({
-      description:
-        '一次性告知: everything missing, listed at once; a department asks once unless a supervisor authorises another round',
-    }),
+    // None at all is the workflow's rule (below), said once; the limits are the schema's, in its words.
+    missing: z
+      .array(z.string().trim().min(1).max(NOTICE_TEXT_MAX))
+      .max(SUPPLEMENT_MAX_ITEMS, { error: `list at most ${SUPPLEMENT_MAX_ITEMS} missing items` })
+      .optional()
+      .meta({
+        description: `一次性告知: everything missing, listed at once (at least one item); a department asks once unless a supervisor authorises another round`,
+      }),
     internalNote: z
       .string()
       .trim()

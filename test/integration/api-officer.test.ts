@@ -327,6 +327,8 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     // Act
     const noReason = await decide(caseId, 'police', { decision: 'reject' });
     const noMissing = await decide(caseId, 'police', { decision: 'request_supplement' });
+    const emptyMissing = await decide(caseId, 'police', { decision: 'request_supplement', missing: [] });
+    const tooManyMissing = await decide(caseId, 'police', { decision: 'request_supplement', missing: Array(21).fill('材料') });
     const otherWithoutText = await decide(caseId, 'police', { decision: 'reject', reasonCode: 'other' });
     const tooLong = await decide(caseId, 'police', { decision: 'reject', reasonCode: 'other', reasonText: '长'.repeat(201) });
     const unknown = await decide('00000000-0000-4000-8000-000000000000', 'police', { decision: 'approve' });
@@ -336,8 +338,16 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     // Assert
     assertProblem(noReason, 400);
     assert.deepEqual(invalidPaths(noReason), ['/reasonCode']);
-    assertProblem(noMissing, 400);
-    assert.deepEqual(invalidPaths(noMissing), ['/missing']);
+    // Each said once, in words (not also as the schema's "Too small: expected array…").
+    for (const [res, words] of [
+      [noMissing, /list the missing material/],
+      [emptyMissing, /list the missing material/],
+      [tooManyMissing, /list at most 20 missing items/],
+    ] as const) {
+      assertProblem(res, 400);
+      assert.deepEqual(invalidPaths(res), ['/missing']);
+      assert.match(JSON.stringify(res.body), words);
+    }
     for (const res of [otherWithoutText, tooLong]) {
       assertProblem(res, 400);
       assert.deepEqual(invalidPaths(res), ['/reasonText'], 'refused by the API, before the workflow would (422)');

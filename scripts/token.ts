@@ -40,15 +40,22 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (values.username !== undefined) {
     if (!values.password) throw new Error('--username needs --password');
+    const issuer = identityIssuer(config);
     const { accessToken } = await signIn({
-      issuer: identityIssuer(config),
+      issuer,
       clientId: WEB_CLIENT_ID,
       redirectUri: identityWebClientUris(config).redirectUris[0]!,
       scope: WEB_SCOPES,
       username: values.username,
       password: values.password,
     }).catch((err: unknown) => {
-      throw err instanceof SignInRefused ? new Error(`the identity provider refused the sign-in (${err.status})`) : err;
+      if (err instanceof SignInRefused) throw new Error(`the identity provider refused the sign-in (${err.status})`);
+      // fetch says only "fetch failed": say where it looked, and how to point it elsewhere.
+      if (err instanceof TypeError && err.message === 'fetch failed')
+        throw new Error(
+          `no identity provider answers at ${issuer}; start it (npm start), or set IDENTITY_PORT (or IDENTITY_ISSUER) as for npm start`,
+        );
+      throw err;
     });
     process.stdout.write(`${accessToken}\n`);
     return;

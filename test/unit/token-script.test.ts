@@ -1,0 +1,23 @@
+/** `npm run token` (scripts/token.ts) as a user runs it: what it says when it cannot sign in. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const ROOT = join(__dirname, '..', '..');
+
+describe('npm run token', () => {
+  it('when no identity provider answers where it looks, then it says where it looked and how to point it elsewhere', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, IDENTITY_HOST: '127.0.0.1', IDENTITY_PORT: '1' };
+    delete env.IDENTITY_ISSUER;
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts/token.ts'), '--username', 'police', '--password', 'demo-officer'],
+      { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /no identity provider answers at http:\/\/127\.0\.0\.1:1\/oidc/);
+    assert.match(run.stderr, /IDENTITY_PORT/);
+    assert.doesNotMatch(run.stderr, /fetch failed/);
+  });
+});

@@ -22,6 +22,7 @@ import { addRoute } from '../http/route';
 import { addDashboardRoute } from './supervisor-dashboard.route';
 import { addSupervisorNoticeRoutes } from './supervisor-notices.route';
 import { AreaQuery, CaseIdParams, CaseStepParams, Limit } from '../schemas/common';
+import { FoundCase, findCaseByNumber } from '../../app/queries/find-case';
 
 /** How much later a step is due (extend_deadline): a minute to 90 days. */
 const ExtendByMs = z
@@ -149,6 +150,30 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
         access: accessOf(req),
       });
       return { status: 200, body: { items, total, countsByDepartment, ...(nextCursor ? { nextCursor } : {}) } };
+    },
+  });
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/supervisor/cases',
+    summary: 'Find a case by its number (受理编号), as an applicant quotes it or a notice carries it',
+    tag: 'supervisor',
+    roles,
+    query: z.strictObject({
+      caseNumber: z.string().max(40).meta({
+        description: 'e.g. HK-2026-000005; spaces, lower case and full-width characters are accepted',
+        example: 'HK-2026-000005',
+      }),
+    }),
+    responses: {
+      200: {
+        description: 'The case with that number (one item), or none (no items); then GET /supervisor/cases/{caseId}',
+        schema: z.object({ items: z.array(FoundCase) }),
+      },
+    },
+    handler: async ({ caller, query }) => {
+      const found = await findCaseByNumber(deps, { actor: caller, caseNumber: query.caseNumber });
+      return { status: 200, body: { items: found ? [found] : [] } };
     },
   });
 

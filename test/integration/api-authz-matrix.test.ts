@@ -301,6 +301,10 @@ const MATRIX: Record<string, Entry> = {
     call: () => ({ path: '/api/v1/supervisor/stuck-cases?reason=overdue' }),
     expect: onlySupervisor(200),
   },
+  'GET /api/v1/supervisor/cases': {
+    call: () => ({ path: '/api/v1/supervisor/cases?caseNumber=HK-2026-000001' }),
+    expect: onlySupervisor(200),
+  },
   'GET /api/v1/supervisor/cases/{caseId}': {
     call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.caseId}` }),
     expect: onlySupervisor(200),

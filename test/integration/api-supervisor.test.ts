@@ -311,6 +311,29 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     assertProblem(action, 409);
   });
 
+  it('when a supervisor looks a case up by its number, however typed, then they get its id; an unknown number finds nothing and a malformed one is 400', async () => {
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    const { caseNumber } = await waitForCase(stack, caseId, () => true, 'the case in the read model');
+    const find = (typed: string) =>
+      request(stack.app)
+        .get(`/api/v1/supervisor/cases?caseNumber=${encodeURIComponent(typed)}`)
+        .set('authorization', t.supervisor);
+
+    const fullWidth = caseNumber.replace(/[A-Z0-9-]/g, (c) => String.fromCharCode(c === '-' ? 0xff0d : c.charCodeAt(0) + 0xfee0));
+    for (const typed of [caseNumber, ` ${caseNumber.toLowerCase()} `, fullWidth]) {
+      const res = await find(typed).expect(200);
+      assert.deepEqual(
+        res.body.items.map((i: { caseId: string; caseNumber: string }) => [i.caseId, i.caseNumber]),
+        [[caseId, caseNumber]],
+        typed,
+      );
+    }
+    assert.deepEqual((await find('HK-1999-999999').expect(200)).body.items, []);
+    const malformed = await find('12345');
+    assertProblem(malformed, 400);
+    assert.deepEqual(invalidPaths(malformed), ['/caseNumber']);
+  });
+
   it('when each role reads a case timeline, then the supervisor sees everything, the applicant milestones only', async () => {
     // Arrange
     const caseId = await submitCase(stack, t.applicant, townBody());

@@ -84,6 +84,15 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=stale&ageDays=abc`);
       await page.getByRole('link', { name: '请输入 1 到 365 之间的天数' }).waitFor();
       await axeCheck(page);
+
+      // A case found by its number, typed as a caller reads it out (lower case), with the keyboard only.
+      await page.getByRole('searchbox', { name: '按受理编号查找案件' }).fill('HK-1999-999999');
+      await page.keyboard.press('Enter');
+      await page.getByRole('link', { name: '没有受理编号为 HK-1999-999999 的案件' }).waitFor();
+      await axeCheck(page);
+      await page.getByRole('searchbox', { name: '按受理编号查找案件' }).fill(caseNumber.toLowerCase());
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: `案件 ${caseNumber}（督办）` }).waitFor();
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
 
       // The case: its steps, the workflow id, the timeline.

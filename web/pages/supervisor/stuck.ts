@@ -19,6 +19,7 @@ import {
 import type { Area } from '../../../domain/capacity';
 import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS, type Department, type Route } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
+import { findCaseByNumber, normaliseCaseNumber } from '../../../app/queries/find-case';
 import { incidentText } from '../incident-text';
 import { accessOf, actorOf, render, tr } from '../page';
 
@@ -90,8 +91,24 @@ function queryInput(req: Request, f: StuckFilters, limit: number, cursor?: strin
 const cursorOf = (req: Request): string | undefined =>
   typeof req.query.cursor === 'string' && req.query.cursor.length <= 200 ? req.query.cursor : undefined;
 
+/**
+ * `?caseNumber=`: the case with that number opens (303); a number not of the series, or of no
+ * case, is named at the search field above the list.
+ */
+async function findCase(deps: AppDeps, req: Request): Promise<{ caseId: string } | { error?: string }> {
+  const typed = req.query.caseNumber;
+  if (typeof typed !== 'string' || typed.trim() === '') return {};
+  const caseNumber = normaliseCaseNumber(typed);
+  if (!caseNumber) return { error: tr(req, 'supFindInvalid') };
+  const found = await findCaseByNumber(deps, { actor: actorOf(req, 'supervisor'), caseNumber });
+  return found ? { caseId: found.caseId } : { error: tr(req, 'supFindNone', { caseNumber }) };
+}
+
 export async function stuckPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   actorOf(req, 'supervisor');
+  const find = await findCase(deps, req);
+  if ('caseId' in find) return res.redirect(303, `/supervisor/cases/${find.caseId}`);
+  const notFound = find.error;
   const f = readStuckFilters(req.query);
   const page = await stuckCases(deps, queryInput(req, f, PAGE_SIZE, cursorOf(req)));
   const base = filterQuery(f);
@@ -105,7 +122,12 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
   if (f.route) bulkQuery.set('route', f.route);
   render(req, res, 'supervisor/stuck', {
     title: tr(req, 'stuckTitle'),
-    errors: f.ageError ? [{ field: 'ageDays', text: tr(req, 'supErrAge') }] : undefined,
+    errors: [
+      ...(notFound ? [{ field: 'caseNumber', text: notFound }] : []),
+      ...(f.ageError ? [{ field: 'ageDays', text: tr(req, 'supErrAge') }] : []),
+    ],
+    findError: notFound,
+    caseNumber: typeof req.query.caseNumber === 'string' ? req.query.caseNumber.slice(0, 40) : '',
     ageError: f.ageError ? tr(req, 'supErrAge') : undefined,
     tabs: STUCK_REASONS.map((r) => ({
       reason: r,

@@ -1,0 +1,46 @@
+/**
+ * A case by its number (受理编号, `HK-2026-000005`) for a supervisor: the number an applicant
+ * quotes on the telephone and every notice carries, where the pages and the API otherwise reach a
+ * case only by its id or through a stuck-case list. One equality on an indexed field (the read
+ * model's unique `caseNumber`, which FerretDB on PostgreSQL answers from its GIN index). The case
+ * itself is read, and recorded in the access records, when the supervisor opens it.
+ */
+import { z } from 'zod';
+import type { SupervisorActor } from '../actor';
+import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
+import { caseModel } from '../../models/case.model';
+
+/** What the case-number series looks like (models/counter: HK-<year>-<six digits>). */
+export const CASE_NUMBER = /^HK-\d{4}-\d{6}$/;
+
+export const FoundCase = z
+  .object({ caseId: z.string(), caseNumber: z.string(), status: z.string(), route: z.string(), area: z.string() })
+  .meta({ id: 'FoundCase' });
+export type FoundCase = z.infer<typeof FoundCase>;
+
+/**
+ * A case number as people type it: spaces, lower case, full-width letters and dashes (a Chinese
+ * input method's ＨＫ－２０２６－０００００５) become the canonical form; anything else is undefined.
+ */
+export function normaliseCaseNumber(typed: string): string | undefined {
+  const halfWidth = typed.normalize('NFKC').replace(/[\s\u2010-\u2015\u2212]/g, (c) => (/\s/.test(c) ? '' : '-'));
+  const canonical = halfWidth.toUpperCase();
+  return CASE_NUMBER.test(canonical) ? canonical : undefined;
+}
+
+/** The case with this number, or none; a number not of the series is `invalid`, naming the field. */
+export async function findCaseByNumber(
+  deps: AppDeps,
+  input: { actor: SupervisorActor; caseNumber: string },
+): Promise<FoundCase | undefined> {
+  const caseNumber = normaliseCaseNumber(input.caseNumber);
+  if (!caseNumber)
+    throw new AppError('invalid', 'validation-error', 'not a case number', [
+      { path: '/caseNumber', message: 'a case number looks like HK-2026-000005' },
+    ]);
+  const c = await caseModel(deps.mongo).findOne({ caseNumber }).select({ caseNumber: 1, status: 1, route: 1, area: 1 }).lean();
+  return c
+    ? FoundCase.parse({ caseId: c._id, caseNumber: c.caseNumber, status: c.status, route: c.route, area: c.area })
+    : undefined;
+}

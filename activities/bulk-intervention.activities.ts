@@ -41,6 +41,7 @@ export function createBulkInterventionActivities(deps: BulkInterventionActivityD
                 ...(a.extendByMs !== undefined ? { extendByMs: a.extendByMs } : {}),
                 ...(a.extendByWorkingDays !== undefined ? { extendByWorkingDays: a.extendByWorkingDays } : {}),
                 ...(a.officerId !== undefined ? { officerId: a.officerId } : {}),
+                ...(a.officerScope !== undefined ? { officerScope: a.officerScope } : {}),
                 note: a.note,
               },
             ],

@@ -73,6 +73,8 @@ export class MissingScopeClaim extends TokenRejected {
 
 export interface VerifiedToken {
   actor: Actor;
+  /** The display name the provider put in the token (`name`), if any. */
+  name?: string;
   /** When the token expires (ms since the epoch). */
   expiresAt: number;
 }
@@ -118,7 +120,8 @@ export function createTokenVerifier(opts: TokenOptions): TokenVerifier {
     const payload = await verify(token);
     const claims = Claims.safeParse(payload);
     if (!claims.success) throw new TokenRejected('The token lacks a valid role (and department, for officers)');
-    return { actor: actorOfClaims(claims.data), expiresAt: (payload.exp ?? 0) * 1000 };
+    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 100) : undefined;
+    return { actor: actorOfClaims(claims.data), expiresAt: (payload.exp ?? 0) * 1000, ...(name ? { name } : {}) };
   };
 }
 

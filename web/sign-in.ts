@@ -23,6 +23,8 @@ export interface SignInOptions {
   baseUrl: string;
   /** The provider's issuer, or undefined when sign-in is not configured. */
   issuer: string | undefined;
+  /** Told of each person signed in (the officer directory learns officers from it). */
+  onSignedIn?: (user: WebUser) => Promise<void>;
 }
 
 export interface SignIn {
@@ -105,6 +107,7 @@ export function createSignIn(opts: SignInOptions): SignIn {
       logger.warn({ reqId: req.id, err: err instanceof Error ? err.message : String(err) }, 'web sign-in refused');
       return signInFailed(req, res);
     }
+    await opts.onSignedIn?.(user);
     // A new session id for the signed-in session: whatever id the browser had before is dead.
     req.session.regenerate((err) => {
       if (err) return res.status(503).end();

@@ -10,6 +10,7 @@ import {
   TokenRejected,
   type TokenOptions,
   type TokenVerifier,
+  type VerifiedToken,
 } from '../../app/access-token';
 import { HttpProblem } from '../problem';
 
@@ -25,10 +26,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function createAuthenticator(opts: AuthOptions): RequestHandler {
+/** `onVerified`: told of every verified token (the officer directory learns officers from it). */
+export function createAuthenticator(opts: AuthOptions, onVerified?: (verified: VerifiedToken) => Promise<void>): RequestHandler {
   const verify = createTokenVerifier(opts);
   return async (req, _res, next) => {
-    req.caller = await bearerCaller(verify, req.get('authorization'));
+    const verified = await verifiedBearer(verify, req.get('authorization'));
+    req.caller = verified.actor;
+    if (onVerified) await onVerified(verified);
     next();
   };
 }
@@ -38,10 +42,14 @@ export function createAuthenticator(opts: AuthOptions): RequestHandler {
  * it: a malformed or rejected token is a 401, an officer token naming no scope a 403.
  */
 export async function bearerCaller(verify: TokenVerifier, header: string | undefined): Promise<Caller> {
+  return (await verifiedBearer(verify, header)).actor;
+}
+
+async function verifiedBearer(verify: TokenVerifier, header: string | undefined): Promise<VerifiedToken> {
   const m = header ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header) : null;
   if (!m) throw unauthorized('A Bearer token is required');
   try {
-    return (await verify(m[1]!)).actor;
+    return await verify(m[1]!);
   } catch (err) {
     // Who they are is proven; that the account says nowhere where its officer acts is a 403.
     if (err instanceof MissingScopeClaim) throw new HttpProblem(403, 'missing-claim', err.message, { claim: err.claim });

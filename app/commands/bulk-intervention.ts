@@ -16,6 +16,7 @@ import {
 import type { SupervisorActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { AppError, type InvalidParam } from '../errors';
+import { findOfficer, holderProblem } from '../officer-directory';
 import { withTemporalDeadline } from '../workflow-calls';
 
 /** What the workflow takes, but for who the supervisor is and the id, which come from here. */
@@ -48,6 +49,13 @@ export function bulkProblems(input: Omit<StartBulkInterventionInput, 'actor'>): 
 export async function startBulkIntervention(deps: AppDeps, input: StartBulkInterventionInput): Promise<{ id: string }> {
   const { actor, ...rest } = input;
   const problems = bulkProblems(rest);
+  // The new holder must be an officer the service knows, of the department acted on; each case
+  // outside their areas is then refused by the case itself (an outcome of the run).
+  const officer = rest.action === 'reassign' && rest.officerId ? await findOfficer(deps, rest.officerId) : undefined;
+  if (rest.action === 'reassign' && rest.officerId) {
+    const problem = holderProblem(officer, rest.department, undefined, { anyArea: true });
+    if (problem) problems.push({ path: '/officerId', message: problem });
+  }
   if (problems.length > 0) throw new AppError('invalid', 'validation-error', 'The bulk intervention is incomplete', problems);
   const wfInput: BulkInterventionInput = {
     bulkId: bulkIdOf(actor, rest.requestId),
@@ -59,6 +67,7 @@ export async function startBulkIntervention(deps: AppDeps, input: StartBulkInter
       ? { extendByWorkingDays: rest.extendByWorkingDays }
       : {}),
     ...(rest.action === 'reassign' && rest.officerId !== undefined ? { officerId: rest.officerId } : {}),
+    ...(officer ? { officerScope: officer.scope } : {}),
     note: rest.note.trim(),
     caseIds: [...new Set(rest.caseIds)],
     ...(rest.concurrency !== undefined ? { concurrency: rest.concurrency } : {}),

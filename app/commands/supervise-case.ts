@@ -5,8 +5,11 @@
  */
 import { supervisorActionUpdate, terminateUpdate, type SupervisorActionInput } from '../../workflows/settlement-case/messages';
 import type { SupervisorActor } from '../actor';
+import { caseArea, type OfficerScope } from '../../domain/officer-scope';
 import { existingCase } from '../case-store';
 import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
+import { findOfficer, holderProblem } from '../officer-directory';
 import { supervisorView, type SupervisorCaseView } from '../views/case-views';
 import { updateCase } from '../workflow-calls';
 
@@ -18,10 +21,18 @@ export async function superviseStep(
   input: SuperviseStepInput,
 ): Promise<SupervisorCaseView['steps'][number] | undefined> {
   const { actor, caseId, ...action } = input;
-  await existingCase(deps, caseId);
+  const before = await existingCase(deps, caseId);
+  // A step goes only to an officer the service knows, of that department, who acts where the case is.
+  let officerScope: OfficerScope | undefined;
+  if (action.action === 'reassign' && action.officerId) {
+    const officer = await findOfficer(deps, action.officerId);
+    const problem = holderProblem(officer, action.department, caseArea(before));
+    if (problem) throw new AppError('invalid', 'validation-error', problem, [{ path: '/officerId', message: problem }]);
+    officerScope = officer!.scope;
+  }
   const step = await updateCase(deps, caseId, supervisorActionUpdate, {
     updateId: `action:${actor.sub}:${action.requestId}`,
-    args: [{ ...action, supervisorId: actor.sub }],
+    args: [{ ...action, ...(officerScope ? { officerScope } : {}), supervisorId: actor.sub }],
   });
   const c = await existingCase(deps, caseId);
   const view = supervisorView({ ...c, steps: { ...c.steps, [action.department]: step } });

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { TEST_JWT_SECRET, startStack, type TestStack } from '../support/stack';
-import { assertProblem, bearer, submitCase, tokens, townBody, waitForWorkflow, type Tokens } from '../support/api';
+import { assertProblem, bearer, knownOfficer, submitCase, tokens, townBody, waitForWorkflow, type Tokens } from '../support/api';
 import { documentedRoutes, type OpenApiDoc } from '../support/openapi';
 
 type CoreKind =
@@ -497,6 +497,8 @@ describe('API: authorization matrix, every route × every caller', () => {
   before(async () => {
     stack = await startStack('api_authz');
     t = await tokens(stack);
+    // The officer the matrix's supervisor reassigns a step to has used the service (the officer directory).
+    await knownOfficer(stack, { sub: 'police-officer-9', role: 'officer', department: 'police' });
     const forged = await new SignJWT({ role: 'supervisor' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('intruder')

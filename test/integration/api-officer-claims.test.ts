@@ -132,7 +132,8 @@ describe('API, officer: claiming and releasing a step', () => {
     const caseId = await awaitingCase();
     await hold('claim', policeA, caseId, 'police').expect(200);
 
-    // Act
+    // Act (police B has used the service: a supervisor can hand them the step)
+    await request(stack.app).get('/api/v1/officer/inbox').set('authorization', policeB).expect(200);
     const reassigned = await request(stack.app)
       .post(`/api/v1/supervisor/cases/${caseId}/steps/police/actions`)
       .set('authorization', t.supervisor)

@@ -7,6 +7,7 @@ import {
   assertProblem,
   decideViaApi,
   invalidPaths,
+  knownOfficer,
   submitCase,
   tokens,
   townBody,
@@ -93,7 +94,15 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     await waitForCase(stack, caseId, (c) => c.steps.police?.overdue === true, 'police overdue');
     await waitForWorkflow(stack, caseId, (c) => c.steps.housing?.status === 'awaiting_decision', 'housing awaiting');
 
+    // Officers the service has met: a city-wide housing officer, one for 雁塔区 only, a police officer.
+    await knownOfficer(stack, { sub: 'housing-officer-7', role: 'officer', department: 'housing' });
+    await knownOfficer(stack, { sub: 'housing-officer-yanta', role: 'officer', department: 'housing', district: ['yanta'] });
+    await knownOfficer(stack, { sub: 'police-officer-3', role: 'officer', department: 'police' });
+
     // Act
+    const toNobody = await act(caseId, 'housing', { action: 'reassign', officerId: 'nobody-xyz', note: '改派' });
+    const toPolice = await act(caseId, 'housing', { action: 'reassign', officerId: 'police-officer-3', note: '改派' });
+    const toOtherArea = await act(caseId, 'housing', { action: 'reassign', officerId: 'housing-officer-yanta', note: '改派' });
     const reassigned = await act(caseId, 'housing', { action: 'reassign', officerId: 'housing-officer-7', note: '原承办人休假' });
     const escalated = await act(caseId, 'housing', { action: 'escalate', note: '=HYPERLINK("http://evil.example")' });
     const noOfficer = await act(caseId, 'housing', { action: 'reassign', note: '改派' });
@@ -102,6 +111,16 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     const blankReason = await act(caseId, 'housing', { action: 'escalate', note: '   ' });
 
     // Assert
+    // A step goes only to a known officer of its department who acts where the case is.
+    for (const [res, words] of [
+      [toNobody, /no officer with this id has signed in/],
+      [toPolice, /works for police, not housing/],
+      [toOtherArea, /does not act for/],
+    ] as const) {
+      assertProblem(res, 400);
+      assert.deepEqual(invalidPaths(res), ['/officerId']);
+      assert.match(JSON.stringify(res.body), words);
+    }
     assert.equal(reassigned.status, 200);
     assert.equal(reassigned.body.step.assignedOfficer, 'housing-officer-7');
     assert.equal(escalated.status, 200);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { submitCase, tokens, townBody, waitForStatus, waitForWorkflow, type Tokens } from '../support/api';
+import { knownOfficer, submitCase, tokens, townBody, waitForStatus, waitForWorkflow, type Tokens } from '../support/api';
 import type { BulkProgress } from '../../workflows/bulk-intervention/messages';
 import { eventually, startStack, type TestStack } from '../support/stack';
 import { dueAtEndOfOfficeDay } from '../../domain/working-days';
@@ -56,6 +56,7 @@ describe('API, supervisor: bulk interventions', () => {
     assert.equal(terminated.status, 202, JSON.stringify(terminated.body));
     await waitForStatus(stack, ended, 'terminated');
     const key = `bulk-${randomUUID()}`;
+    await knownOfficer(stack, { sub: 'police-officer-9', role: 'officer', department: 'police' });
     const body = {
       action: 'reassign',
       department: 'police',
@@ -149,6 +150,38 @@ describe('API, supervisor: bulk interventions', () => {
       const c = await waitForWorkflow(stack, id, (x) => x.steps.police?.dueAt === expected, `due ${expected}`);
       assert.equal(c.steps.police?.dueAt, expected);
     }
+  });
+
+  it('when a bulk reassignment names an officer the service does not know, or of another department, it is refused; one of another district is refused by each case', async () => {
+    // Arrange: a police case (in 鄠邑区's town), officers the service has met.
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForWorkflow(stack, caseId, (c) => c.steps.police?.status === 'awaiting_decision', 'police awaiting');
+    await knownOfficer(stack, { sub: 'police-yanta-2', role: 'officer', department: 'police', district: ['yanta'] });
+    await knownOfficer(stack, { sub: 'housing-officer-2', role: 'officer', department: 'housing' });
+    const reassign = (officerId: string) =>
+      start({ action: 'reassign', department: 'police', officerId, note: '改派', caseIds: [caseId] }, `bulk-${randomUUID()}`);
+
+    // Act
+    const unknownOfficer = await reassign('nobody-xyz');
+    const otherDepartment = await reassign('housing-officer-2');
+    const otherDistrict = await reassign('police-yanta-2');
+    const report = await eventually(async () => {
+      const p = await progress(otherDistrict.body.id);
+      return p.finished ? p : undefined;
+    }, 'the report');
+
+    // Assert
+    for (const res of [unknownOfficer, otherDepartment]) {
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.ok((res.body.invalidParams as Array<{ path: string }>).some((p) => p.path === '/officerId'));
+    }
+    assert.equal(otherDistrict.status, 202, JSON.stringify(otherDistrict.body));
+    assert.deepEqual(
+      report.items.map((i) => [i.outcome, i.detail]),
+      [['refused', 'InvalidAction']],
+    );
+    const c = await waitForWorkflow(stack, caseId, () => true, 'the case');
+    assert.equal(c.steps.police?.assignedOfficer, undefined, 'nobody holds the step');
   });
 
   it('when a bulk intervention has no reason or an action lacks its parameter, then it is refused as invalid', async () => {

@@ -26,14 +26,23 @@ import request from 'supertest';
 import { computeCheckDigit } from '../../domain/id-number';
 import { SUPERVISOR_ACTIONS } from '../../domain/case-rules';
 import { REJECTION_REASONS } from '../../domain/codes';
-import { DEPARTMENTS, DISTRICTS, TOWNS } from '../../domain/vocabulary';
+import { DEPARTMENTS, DISTRICTS, TOWNS, type Department } from '../../domain/vocabulary';
 import { message } from '../../i18n/messages';
 import { auditEventModel } from '../../models/audit-event.model';
 import { caseModel } from '../../models/case.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { noticeModel } from '../../models/notice.model';
 import { webSessionModel } from '../../models/web-session.model';
-import { bearer, decideViaApi, freshIdNumber, submitCase, townBody, waitForStatus, waitForStep } from '../support/api';
+import {
+  bearer,
+  decideViaApi,
+  freshIdNumber,
+  knownOfficer,
+  submitCase,
+  townBody,
+  waitForStatus,
+  waitForStep,
+} from '../support/api';
 import { NASTY_STRINGS, nastyValue } from '../support/fuzz-arbitraries';
 import { noticeRoundView, seedRanking } from '../support/published-rounds';
 import { signInOverHttp, type WebSession } from '../support/web-http';
@@ -120,6 +129,13 @@ const byName =
   (field: string): RegExp | undefined =>
     hidden.includes(field) ? undefined : (ids[field] ?? new RegExp(`^${field.replace(/[^\w-]/g, '\\$&')}$`));
 const uuidArb = fc.uuid();
+/** Per department, a city-wide officer the service knows: whom a genuine reassignment names. */
+const HOLDER: Record<Department, string> = {
+  police: 'officer-police-2',
+  hrss: 'officer-hrss-2',
+  housing: 'officer-housing-1',
+  education: 'officer-education-2',
+};
 /** Times a careless client sends too: a day the month lacks, an hour past 24, the future. */
 const CARELESS_TIMES = ['2026-02-30T10:00', '2026-04-31T23:59', '2026-12-01T25:61', '2099-01-01T00:00'];
 
@@ -270,10 +286,13 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       fields: fieldsOf(
         requestId,
         ['action', fc.constantFrom(...SUPERVISOR_ACTIONS)],
-        ['department', fc.constantFrom('police', 'housing')],
+        // A genuine form names an officer of the step's department, as its select offers.
+        fc.constantFrom<Department>('police', 'housing').map((d): Pairs => [
+          ['department', d],
+          ['officerId', HOLDER[d]],
+        ]),
         ['amount', fc.constantFrom('1', '3', '48')],
         ['unit', fc.constantFrom('hours', 'days', 'working_days')],
-        ['officerId', fc.constantFrom('officer-police-2', 'officer-housing-1')],
         ['note', note],
       ),
     },
@@ -319,11 +338,13 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       fields: fieldsOf(
         requestId,
         ['reason', fc.constantFrom('overdue', 'failed_check')],
-        ['department', fc.constantFrom(...DEPARTMENTS)],
+        fc.constantFrom(...DEPARTMENTS).map((d): Pairs => [
+          ['department', d],
+          ['officerId', HOLDER[d]],
+        ]),
         ['action', fc.constantFrom('extend_deadline', 'reassign', 'escalate', 'retry_check')],
         ['hours', fc.constantFrom('1', '24', '5')],
         ['unit', fc.constantFrom('hours', 'working_days')],
-        ['officerId', fc.constantFrom('officer-police-2')],
         ['note', note],
         ['caseIds', fc.constantFrom(...caseIds)],
       ),
@@ -547,6 +568,8 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
     const { stack } = web;
     const applicant = await bearer(stack, { sub: APPLICANT_SUB, role: 'applicant' });
     const police = await bearer(stack, { sub: 'officer-police-1', role: 'officer', department: 'police' });
+    // The officers the forms hand steps to have used the service (app/officer-directory.ts).
+    for (const department of DEPARTMENTS) await knownOfficer(stack, { sub: HOLDER[department], role: 'officer', department });
     const person = (p: typeof OWN_PERSON) => ({
       applicant: { idNumber: p.idNumber, name: p.name },
       contact: { phone: p.phone, locale: 'zh-CN' },

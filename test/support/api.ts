@@ -16,6 +16,16 @@ export async function bearer(stack: TestStack, caller: TokenClaims): Promise<str
   return `Bearer ${await stack.token(caller)}`;
 }
 
+/**
+ * An officer the service knows (app/officer-directory.ts): as in life, by their having used it
+ * once (an inbox read with their token). A supervisor can then hand them a step. Their bearer header.
+ */
+export async function knownOfficer(stack: TestStack, caller: TokenClaims & { role: 'officer' }): Promise<string> {
+  const auth = await bearer(stack, caller);
+  await request(stack.app).get('/api/v1/officer/inbox').set('authorization', auth).expect(200);
+  return auth;
+}
+
 /** Bearer headers for the usual cast of a test: two applicants, an officer per department, a supervisor. */
 export async function tokens(stack: TestStack) {
   return {

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { bearer, submitCase, townBody, waitForWorkflow } from '../support/api';
+import { bearer, knownOfficer, submitCase, townBody, waitForWorkflow } from '../support/api';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
@@ -41,7 +41,8 @@ describe('web pages: bulk interventions in a real browser', () => {
   it('when a supervisor selects every overdue police case and reassigns them with a reason, then the progress page ends with every case done', async () => {
     const page = await supervisor('zh-CN');
     try {
-      // Arrange: the form lists the overdue cases, none ticked.
+      // Arrange: the form lists the overdue cases, none ticked; the new holder has used the service.
+      await knownOfficer(web.stack, { sub: 'police-officer-8', role: 'officer', department: 'police' });
       await page.goto(`${web.baseUrl}/supervisor/bulk/new?reason=overdue&department=police`);
       await page.getByRole('heading', { name: '批量处置' }).waitFor();
       await axeCheck(page);
@@ -50,7 +51,7 @@ describe('web pages: bulk interventions in a real browser', () => {
       await page.getByRole('link', { name: '全选本页' }).click();
       for (const id of caseIds) assert.equal(await page.locator(`#case-${id}`).isChecked(), true);
       await page.getByLabel('改派经办人').check();
-      await page.locator('#officerId').fill('police-officer-8');
+      await page.locator('#officerId').selectOption('police-officer-8');
       await screenshot(page, 'web-supervisor-bulk-new-zh-CN');
       await page.getByRole('button', { name: '开始执行' }).click();
       await page.getByRole('link', { name: '请填写处置理由' }).waitFor();

@@ -72,7 +72,8 @@ describe('web pages: the officer workbench in a real browser', () => {
       await second.goto(`${web.baseUrl}/officer/inbox?assignedTo=nobody`);
       assert.equal(await second.getByRole('link', { name: caseNumber }).count(), 0, 'a held case is not "nobody’s"');
       await second.goto(caseUrl(caseId));
-      await second.getByText('本环节已由 officer-police-1 认领').waitFor();
+      // Named as the provider names them (the officer directory), with their account id.
+      await second.getByText('本环节已由 赵警官（officer-police-1） 认领').waitFor();
       assert.equal(await second.getByRole('button', { name: '继续' }).count(), 0, 'no decide form for a step another holds');
       await axeCheck(second);
       // A decision posted anyway (the form from before the claim, say) is refused in words.

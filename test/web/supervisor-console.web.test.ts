@@ -10,7 +10,16 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { applicationBody, bearer, decideViaApi, submitCase, townBody, waitForCase, waitForStatus } from '../support/api';
+import {
+  applicationBody,
+  bearer,
+  decideViaApi,
+  knownOfficer,
+  submitCase,
+  townBody,
+  waitForCase,
+  waitForStatus,
+} from '../support/api';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
@@ -126,9 +135,12 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.getByText(`案件 ${caseNumber}：已执行“延长期限”。`).waitFor();
       await page.getByRole('cell', { name: '派出所系统升级，顺延两天' }).waitFor();
 
-      // Reassigning the police step to a named officer: the steps table says who holds it.
+      // Reassigning the police step to an officer chosen from those the service knows (not an id
+      // to type): the steps table says who holds it.
+      await knownOfficer(web.stack, { sub: 'officer-police-2', role: 'officer', department: 'police' });
+      await page.reload();
       const reassign = page.locator('form', { has: page.getByRole('heading', { name: '改派环节' }) });
-      await reassign.getByLabel('承办人员编号').fill('officer-police-2');
+      await reassign.getByLabel('承办人员', { exact: true }).selectOption('officer-police-2');
       await reassign.getByLabel('督办理由').fill('原承办人休假');
       await reassign.getByRole('button', { name: '改派' }).click();
       await page.getByText(`案件 ${caseNumber}：已执行“改派”。`).waitFor();

@@ -65,6 +65,7 @@ export async function bulkIntervention(input: BulkInterventionInput): Promise<Bu
             ...(input.extendByMs !== undefined ? { extendByMs: input.extendByMs } : {}),
             ...(input.extendByWorkingDays !== undefined ? { extendByWorkingDays: input.extendByWorkingDays } : {}),
             ...(input.officerId !== undefined ? { officerId: input.officerId } : {}),
+            ...(input.officerScope !== undefined ? { officerScope: input.officerScope } : {}),
             note: input.note,
           });
           item.outcome = r.outcome;

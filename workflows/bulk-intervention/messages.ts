@@ -6,6 +6,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import type { SupervisorAction } from '../../domain/case-rules';
+import type { OfficerScope } from '../../domain/officer-scope';
 import type { Department } from '../../domain/vocabulary';
 
 /** The bulk id is the start's request id: starting twice with it is one run. */
@@ -32,6 +33,8 @@ export interface BulkInterventionInput {
   extendByWorkingDays?: number;
   /** reassign: the officer who now owns each step. */
   officerId?: string;
+  /** reassign: where that officer acts; each case outside it refuses (an outcome, not a failure). */
+  officerScope?: OfficerScope;
   /** The supervisor's reason: every case's audit record carries it. */
   note: string;
   caseIds: string[];

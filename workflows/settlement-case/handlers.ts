@@ -341,6 +341,9 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
           refuse('InvalidAction', 'this case counts its deadlines in elapsed time: extend it by extendByMs');
         const problem = actionProblemForStep(a, a.department, s);
         if (problem) refuse('InvalidAction', problem);
+        // A validator only: refused Updates leave no history, so this needs no patch.
+        if (a.action === 'reassign' && a.officerScope && !inScope(a.officerScope, run.area || undefined))
+          refuse('InvalidAction', `the officer does not act for this case's area (${run.area})`);
       },
     },
   );

@@ -180,6 +180,11 @@ export interface SupervisorActionInput {
   extendByWorkingDays?: number;
   /** reassign: the officer who now owns the step. */
   officerId?: string;
+  /**
+   * reassign: where that officer acts (the officer directory's record, app/officer-directory.ts):
+   * a case outside it is refused, so a bulk reassignment skips the cases of other areas.
+   */
+  officerScope?: OfficerScope;
   note?: string;
 }
 export const supervisorActionUpdate = defineUpdate<StepState, [SupervisorActionInput]>('supervisorAction');

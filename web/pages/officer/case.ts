@@ -8,6 +8,8 @@ import type { Request, Response } from 'express';
 import type { OfficerActor } from '../../../app/actor';
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
+import { officerNames } from '../../../app/officer-directory';
+import { namedOfficer } from '../officer-names';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import type { OfficerCaseView } from '../../../app/views/case-views';
 import { parseFinding } from '../../../domain/check-findings';
@@ -110,7 +112,11 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
   const locale = req.locale;
   const personName = (i: number) => view.persons[i]?.name ?? tr(req, 'officerChildN', { n: i });
   const form = extras.form ?? blankDecisionForm();
-  const holderText = (id: string) => (id === actor.sub ? tr(req, 'officerHeldByYou') : id);
+  const names = await officerNames(
+    deps,
+    [actions.holder, actions.heldByOther, step.decision?.by].filter((s) => s !== undefined),
+  );
+  const holderText = (id: string) => (id === actor.sub ? tr(req, 'officerHeldByYou') : namedOfficer(req, names.get(id), id));
 
   render(
     req,
@@ -126,7 +132,9 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
       open: isOpenStep(step),
       holder: actions.holder ? holderText(actions.holder) : undefined,
       heldByMe: actions.heldByMe,
-      heldByOtherText: actions.heldByOther ? tr(req, 'officerHeldByOther', { officer: actions.heldByOther }) : undefined,
+      heldByOtherText: actions.heldByOther
+        ? tr(req, 'officerHeldByOther', { officer: holderText(actions.heldByOther) })
+        : undefined,
       canDecide: actions.canDecide,
       findings: (step.check?.findings ?? []).map((f) => {
         const parsed = parseFinding(f);

@@ -6,6 +6,8 @@
  */
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../app/deps';
+import { officerNames } from '../../../app/officer-directory';
+import { namedOfficer } from '../officer-names';
 import { officerInbox, type OfficerInboxInput } from '../../../app/queries/officer-inbox';
 import type { Area } from '../../../domain/capacity';
 import { OPEN_STEP_STATUSES } from '../../../domain/case-rules';
@@ -53,6 +55,10 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
     ...(filters.assignedTo ? { assignedTo: filters.assignedTo } : {}),
   };
   const page = await officerInbox(deps, input);
+  const names = await officerNames(
+    deps,
+    page.items.flatMap((i) => (i.assignedOfficer && i.assignedOfficer !== actor.sub ? [i.assignedOfficer] : [])),
+  );
   const chosen = Object.entries(filters).flatMap(([k, v]): Array<[string, string]> => (v === undefined ? [] : [[k, v]]));
   const next = page.nextCursor ? new URLSearchParams([...chosen, ['cursor', page.nextCursor]]).toString() : undefined;
   render(req, res, 'officer/inbox', {
@@ -79,7 +85,7 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
           ? undefined
           : item.assignedOfficer === actor.sub
             ? tr(req, 'officerHeldByYou')
-            : item.assignedOfficer,
+            : namedOfficer(req, names.get(item.assignedOfficer), item.assignedOfficer),
     })),
     count: page.items.length,
     nextHref: next ? `/officer/inbox?${next}` : undefined,

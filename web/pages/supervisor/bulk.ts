@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { startBulkIntervention } from '../../../app/commands/bulk-intervention';
 import type { AppDeps } from '../../../app/deps';
+import { AppError } from '../../../app/errors';
+import { knownOfficers } from '../../../app/officer-directory';
 import { bulkProgress } from '../../../app/queries/bulk-progress';
 import { stuckCases, STUCK_REASONS, type StuckReason } from '../../../app/queries/stuck-cases';
 import { DEPARTMENTS, ROUTES, type Department, type Route } from '../../../domain/vocabulary';
@@ -16,6 +18,7 @@ import type { Area } from '../../../domain/capacity';
 import type { MessageKey } from '../../../i18n/messages';
 import { BULK_ACTIONS, type BulkAction, type BulkOutcome } from '../../../workflows/bulk-intervention/messages';
 import { accessOf, actorOf, flashAndRedirect, render, requireRole, tr } from '../page';
+import { officerChoices } from '../officer-names';
 import { AREAS } from './stuck';
 
 const ACTION_TEXT: Record<BulkAction, MessageKey> = {
@@ -105,6 +108,7 @@ async function showForm(
   const listQuery = new URLSearchParams({ reason, department, ...(area ? { area } : {}), ...(route ? { route } : {}) });
   const chosen = new Set(form.caseIds);
   const fieldErrors = Object.fromEntries((opts.errors ?? []).map((e) => [e.field, e.text]));
+  const officers = await knownOfficers(deps);
   render(
     req,
     res,
@@ -116,6 +120,7 @@ async function showForm(
       form,
       reasons: STUCK_REASONS.map((r) => ({ value: r, selected: r === form.reason })),
       departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === form.department })),
+      officerGroups: officerChoices(req, officers, form.officerId),
       units: (['working_days', 'hours'] as const).map((u) => ({
         value: u,
         text: tr(req, u === 'hours' ? 'supUnitHours' : 'supUnitWorkingDays'),
@@ -157,7 +162,7 @@ export function bulkPages(deps: AppDeps): Router {
     if (form.action === 'reassign' && !form.officerId) errors.push({ field: 'officerId', text: tr(req, 'bulkErrOfficer') });
     if (!form.note) errors.push({ field: 'note', text: tr(req, 'bulkErrNote') });
     if (errors.length > 0) return showForm(deps, req, res, form, { errors, status: 400 });
-    const { id } = await startBulkIntervention(deps, {
+    const started = await startBulkIntervention(deps, {
       actor,
       requestId: form.requestId,
       action: form.action,
@@ -170,8 +175,18 @@ export function bulkPages(deps: AppDeps): Router {
       ...(form.action === 'reassign' ? { officerId: form.officerId } : {}),
       note: form.note,
       caseIds: form.caseIds,
+    }).catch((err: unknown) => {
+      // An officer who may not hold the department's steps (unknown, or of another department).
+      if (err instanceof AppError && err.kind === 'invalid' && err.invalidParams?.some((p) => p.path === '/officerId'))
+        return undefined;
+      throw err;
     });
-    return flashAndRedirect(req, res, tr(req, 'bulkStarted'), `/supervisor/bulk/${id}`);
+    if (!started)
+      return showForm(deps, req, res, form, {
+        errors: [{ field: 'officerId', text: tr(req, 'supErrOfficerNotEligible') }],
+        status: 400,
+      });
+    return flashAndRedirect(req, res, tr(req, 'bulkStarted'), `/supervisor/bulk/${started.id}`);
   });
 
   router.get('/supervisor/bulk/:id', async (req, res) => {

@@ -12,6 +12,7 @@ import type { Request, Response } from 'express';
 import { superviseStep, terminateCase } from '../../../app/commands/supervise-case';
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
+import { knownOfficers } from '../../../app/officer-directory';
 import { auditTrail } from '../../../app/queries/audit-trail';
 import { caseNoticesForSupervisor } from '../../../app/queries/case-notices';
 import { viewCaseAsSupervisor } from '../../../app/queries/view-case';
@@ -23,6 +24,7 @@ import { label } from '../../../i18n/labels';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
 import { auditWhat } from './audit-what';
+import { holderName, officerChoices } from '../officer-names';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
@@ -124,11 +126,12 @@ interface CasePageExtras {
 export async function supervisorCasePage(deps: AppDeps, req: Request, res: Response, extras: CasePageExtras = {}): Promise<void> {
   const actor = actorOf(req, 'supervisor');
   const caseId = caseIdOf(req);
-  const [view, trail, notices] = await Promise.all([
+  const [view, trail, notices, officers] = await Promise.all([
     viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) }),
     // The page's compensation ledger is read from this trail: one record covers both.
     auditTrail(deps, { actor, caseId, access: accessOf(req) }),
     caseNoticesForSupervisor(deps, { actor, caseId, access: accessOf(req) }),
+    knownOfficers(deps),
   ]);
   const { config } = deps;
   const workflowId = settlementCaseWorkflowId(caseId);
@@ -180,6 +183,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
       temporalHref,
       steps: view.steps.map((s) => ({
         ...s,
+        ...(s.assignedOfficer ? { holderText: holderName(req, officers, s.assignedOfficer) } : {}),
         departmentText: label('department', s.department, locale),
         ...(s.status === 'supplement_requested' && s.supplement
           ? { dueAt: s.supplement.dueAt, dueProvisional: s.supplement.dueProvisional === true }
@@ -229,7 +233,11 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
           days: formFor('extend_deadline').unit === 'days',
           workingDays: formFor('extend_deadline').unit === 'working_days',
         },
-        reassign: { ...formFor('reassign'), steps: stepChoices('reassign') },
+        reassign: {
+          ...formFor('reassign'),
+          steps: stepChoices('reassign'),
+          officerGroups: officerChoices(req, officers, formFor('reassign').officerId),
+        },
         escalate: { ...formFor('escalate'), steps: stepChoices('escalate') },
         retry: {
           ...formFor('retry_check'),
@@ -287,6 +295,11 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
       note: form.note,
     });
   } catch (err) {
+    // An officer who may not hold the step (unknown, another department or area): named at the field.
+    if (err instanceof AppError && err.kind === 'invalid' && err.invalidParams?.some((p) => p.path === '/officerId')) {
+      const errors = [{ field: 'reassign-officerId', text: tr(req, 'supErrOfficerNotEligible') }];
+      return supervisorCasePage(deps, req, res, { form: { ...form, requestId: randomUUID() }, errors });
+    }
     const { text, status } = refusalOf(req, err);
     return supervisorCasePage(deps, req, res, { form: { ...form, requestId: randomUUID() }, refusal: text, status });
   }

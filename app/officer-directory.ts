@@ -1,0 +1,113 @@
+/**
+ * The officers the service knows (models/officer.model.ts), learnt as it meets them: a web
+ * sign-in, or an officer's API token, records the department and areas the provider's claims give.
+ * So a supervisor hands a step only to a real officer of that department who acts where the case
+ * is (a mistyped id held the step for nobody, and only another reassignment freed it), and the
+ * pages name a step's holder rather than show an account id. An officer the service has never
+ * met is not in it: they appear once they have signed in.
+ */
+import { trusted } from 'mongoose';
+import type { Area } from '../domain/capacity';
+import type { OfficerScope } from '../domain/officer-scope';
+import { inScope } from '../domain/officer-scope';
+import type { Department } from '../domain/vocabulary';
+import { officerModel } from '../models/officer.model';
+import type { OfficerActor } from './actor';
+import type { AppDeps } from './deps';
+
+export interface KnownOfficer {
+  sub: string;
+  name?: string;
+  department: Department;
+  scope: OfficerScope;
+}
+
+/** A process writes an officer again after this long, or at once when their claims change. */
+const REWRITE_AFTER_MS = 3600_000;
+const written = new Map<string, { claims: string; at: number }>();
+
+/**
+ * Records an officer the service has just verified. At most one write per officer per process per
+ * hour while their claims stay the same, so an officer's every API call does not write; a name
+ * already known is kept when a token carries none (a script's token).
+ */
+export async function rememberOfficer(deps: Pick<AppDeps, 'mongo'>, actor: OfficerActor, name?: string): Promise<void> {
+  const claims = JSON.stringify([actor.department, actor.scope, name ?? '']);
+  const last = written.get(actor.sub);
+  const now = Date.now();
+  if (last && last.claims === claims && now - last.at < REWRITE_AFTER_MS) return;
+  if (written.size >= 10_000) written.clear();
+  written.set(actor.sub, { claims, at: now });
+  try {
+    await officerModel(deps.mongo).updateOne(
+      { _id: actor.sub },
+      {
+        $set: {
+          department: actor.department,
+          jurisdiction: actor.scope.kind === 'city' ? 'city' : 'areas',
+          areas: actor.scope.kind === 'city' ? [] : [...actor.scope.areas],
+          seenAt: new Date(now),
+          ...(name ? { name } : {}),
+        },
+      },
+      { upsert: true },
+    );
+  } catch (err) {
+    written.delete(actor.sub); // the next request tries again
+    throw err;
+  }
+}
+
+const knownOf = (r: {
+  _id: string;
+  name?: string | null;
+  department: string;
+  jurisdiction: string;
+  areas: string[];
+}): KnownOfficer => ({
+  sub: r._id,
+  ...(r.name ? { name: r.name } : {}),
+  department: r.department as Department,
+  scope: r.jurisdiction === 'city' ? { kind: 'city' } : { kind: 'areas', areas: r.areas as Area[] },
+});
+
+export async function findOfficer(deps: Pick<AppDeps, 'mongo'>, sub: string): Promise<KnownOfficer | undefined> {
+  const r = await officerModel(deps.mongo).findById(sub).lean();
+  return r ? knownOf(r) : undefined;
+}
+
+/** Every known officer, by department then name: what a supervisor chooses from (a city has hundreds, not more). */
+export async function knownOfficers(deps: Pick<AppDeps, 'mongo'>): Promise<KnownOfficer[]> {
+  const all = (await officerModel(deps.mongo).find({}).lean()).map(knownOf);
+  return all.sort(
+    (a, b) => a.department.localeCompare(b.department) || (a.name ?? a.sub).localeCompare(b.name ?? b.sub, 'zh-CN'),
+  );
+}
+
+/** The names of these officers, where known (a page naming the holders it shows). */
+export async function officerNames(deps: Pick<AppDeps, 'mongo'>, subs: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(subs)];
+  if (unique.length === 0) return new Map();
+  const rows = await officerModel(deps.mongo)
+    // sanitizeFilter is on (models/connection.ts): an operator we wrote ourselves is trusted.
+    .find({ _id: trusted({ $in: unique }) })
+    .select({ name: 1 })
+    .lean();
+  return new Map(rows.flatMap((r) => (r.name ? [[r._id, r.name] as [string, string]] : [])));
+}
+
+/**
+ * Why `officer` may not hold `department`'s step of a case in `area`, if they may not.
+ * `anyArea`: many cases at once (a bulk run), whose areas each case checks itself.
+ */
+export function holderProblem(
+  officer: KnownOfficer | undefined,
+  department: Department,
+  area: Area | undefined,
+  { anyArea = false } = {},
+): string | undefined {
+  if (!officer) return 'no officer with this id has signed in to the service';
+  if (officer.department !== department) return `this officer works for ${officer.department}, not ${department}`;
+  if (!anyArea && !inScope(officer.scope, area)) return `this officer does not act for ${area ?? 'this area'}`;
+  return undefined;
+}

@@ -200,7 +200,9 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         .filter((s) => s.supplements.length > 0 || s.internalNotes.length > 0),
       timeline: trail.items.map((e) => {
         const what = auditWhat(e, locale);
-        return { ...e, what: what.text, whatRecorded: what.recorded };
+        // The system's own lines need no name (the role column says 系统); officers are named.
+        const actorText = !e.actor.id || e.actor.id === 'system' ? '—' : holderName(req, officers, e.actor.id);
+        return { ...e, actorText, what: what.text, whatRecorded: what.recorded };
       }),
       ledger: compensationLedger(trail.items),
       incidents: view.incidents.map((i) => ({ ...i, text: incidentText(i, locale) })),

@@ -53,4 +53,12 @@ describe('dashboard figures as chart, table and CSV', () => {
     assert.deepEqual(pools.rows, [['Points quota', 120, 7]]);
     assert.deepEqual(pools.csv.rows, [['quota:yanta', 'quota', 'yanta', 120, 7]]);
   });
+
+  it('when decisions took minutes, then the table says "<0.1" hours, not 0, and the CSV keeps two decimals', () => {
+    const d = sample();
+    d.decisionTimes = [{ department: 'police', decisions: 3, medianMs: 90_000, p90Ms: 4 * 60_000 }];
+    const times = dashboardFigureList(d, 'zh-CN').find((f) => f.id === 'decision-times')!;
+    assert.deepEqual(times.rows, [['市公安局', 3, '<0.1', 0.1]]);
+    assert.deepEqual(times.csv.rows, [['police', 3, 0.03, 0.07]]);
+  });
 });

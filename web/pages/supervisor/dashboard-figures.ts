@@ -25,6 +25,10 @@ export interface Figure {
 }
 
 const hours = (ms: number | null): number | null => (ms === null ? null : Math.round(ms / 360_000) / 10);
+/** Hours as the table shows them: a time that rounds to 0.0 (under three minutes) is "<0.1", not 0. */
+const hoursCell = (ms: number | null): string | number | null => (ms !== null && ms > 0 && ms < 180_000 ? '<0.1' : hours(ms));
+/** The CSV keeps two decimals: a spreadsheet may add them up. */
+const hoursCsv = (ms: number | null): number | '' => (ms === null ? '' : Math.round(ms / 36_000) / 100);
 const POOL_KIND_KEYS: Record<PoolKind, MessageKey> = {
   quota: 'dashPoolKindQuota',
   collective: 'dashPoolKindCollective',
@@ -46,7 +50,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
   const t = (key: MessageKey) => message(locale, key);
   const dept = (code: string) => label('department', code, locale);
   const none = t('dashNoData');
-  const show = (v: number | null) => (v === null ? none : v);
+  const show = (v: string | number | null) => (v === null ? none : v);
   const counts = (id: 'daily' | 'weekly', rows: Array<{ key: string } & Record<(typeof ENDINGS)[number], number>>): Figure => {
     const head = [t(id === 'daily' ? 'dashDay' : 'dashWeek'), ...ENDINGS.map((k) => t(ENDING_KEYS[k]))];
     const body = rows.map((r) => [r.key, ...ENDINGS.map((k) => r[k])]);
@@ -103,10 +107,10 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       ],
     },
     head: [t('dashDepartment'), t('dashDecisions'), t('dashMedian'), t('dashP90')],
-    rows: d.decisionTimes.map((r) => [dept(r.department), r.decisions, show(hours(r.medianMs)), show(hours(r.p90Ms))]),
+    rows: d.decisionTimes.map((r) => [dept(r.department), r.decisions, show(hoursCell(r.medianMs)), show(hoursCell(r.p90Ms))]),
     csv: {
       header: ['department', 'decisions', 'median_hours', 'p90_hours'],
-      rows: d.decisionTimes.map((r) => [r.department, r.decisions, hours(r.medianMs) ?? '', hours(r.p90Ms) ?? '']),
+      rows: d.decisionTimes.map((r) => [r.department, r.decisions, hoursCsv(r.medianMs), hoursCsv(r.p90Ms)]),
     },
     note: t('dashTimeInStatusNote'),
   };

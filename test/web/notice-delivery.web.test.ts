@@ -96,10 +96,12 @@ describe('notice delivery in a real browser: the development mailbox and the del
     const page = await newPage(browser, { locale: 'zh-CN' });
     try {
       await signIn(page, web, 'townowner', DEMO_PASSWORDS.applicant, `/applicant/cases/${caseId}`);
-      const appeal = page.getByText(`本决定书于 ${dates.receivedOn} 送达`);
+      // Days as the pages write them (2026年12月04日), not as the API carries them (2026-12-04).
+      const zh = (ymd: string) => ymd.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$1年$2月$3日');
+      const appeal = page.getByText(`本决定书于 ${zh(dates.receivedOn)} 送达`);
       await appeal.waitFor();
-      assert.match((await appeal.textContent()) ?? '', new RegExp(`行政复议的期限至 ${dates.reconsiderationBy}`));
-      assert.match((await appeal.textContent()) ?? '', new RegExp(`行政诉讼的期限至 ${dates.litigationBy}`));
+      assert.match((await appeal.textContent()) ?? '', new RegExp(`行政复议的期限至 ${zh(dates.reconsiderationBy)}`));
+      assert.match((await appeal.textContent()) ?? '', new RegExp(`行政诉讼的期限至 ${zh(dates.litigationBy)}`));
       assert.equal(await page.locator('.notice-list li', { hasText: '尚未送达' }).count(), 0, 'no letter is shown undelivered');
       assert.ok((await page.locator('.notice-list li', { hasText: '送达时间' }).count()) >= 4);
       // The timeline gives the refusal's reason in words, never its code.

@@ -16,6 +16,7 @@ import { caseTimeline } from '../../../app/queries/audit-trail';
 import { viewCaseAsApplicant } from '../../../app/queries/view-case';
 import type { ApplicantCaseView } from '../../../app/views/case-views';
 import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
+import { formatDay } from '../../../i18n/formats';
 import { label, type LabelTable } from '../../../i18n/labels';
 import { isMessageKey } from '../../../i18n/messages';
 import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
@@ -92,12 +93,25 @@ function scoreValue(req: Request, v: string | number | boolean): string {
   return isMessageKey(key) ? tr(req, key) : v;
 }
 
+/** The appeal periods' days (YYYY-MM-DD in the view) as the page writes days: 2026年12月04日. */
+function appealDeadlinesText(req: Request, d: NonNullable<ApplicantNoticeView['appealDeadlines']>): string {
+  const day = (ymd: string) => {
+    const [year = '', month = '', dd = ''] = ymd.split('-');
+    return formatDay({ year, month, day: dd, hour: '00', minute: '00' }, req.locale);
+  };
+  return tr(req, 'apAppealDeadlines', {
+    receivedOn: day(d.receivedOn),
+    reconsiderationBy: day(d.reconsiderationBy),
+    litigationBy: day(d.litigationBy),
+  });
+}
+
 /** The earliest delivered decision letter dates the appeal periods; before any is delivered, they run from receipt. */
 function appealText(req: Request, notices: readonly ApplicantNoticeView[]): string | undefined {
   const letters = notices.filter((n) => DECISION_LETTER_EVENTS.includes(n.event));
   if (letters.length === 0) return undefined;
   const delivered = letters.filter((n) => n.appealDeadlines).sort((a, b) => a.deliveredAt!.localeCompare(b.deliveredAt!))[0];
-  return delivered?.appealDeadlines ? tr(req, 'apAppealDeadlines', delivered.appealDeadlines) : tr(req, 'apAppealFromReceipt');
+  return delivered?.appealDeadlines ? appealDeadlinesText(req, delivered.appealDeadlines) : tr(req, 'apAppealFromReceipt');
 }
 
 async function showCase(req: Request, res: Response, deps: AppDeps, caseId: string, attempt?: SupplementAttempt) {
@@ -207,7 +221,7 @@ export function casePages(router: Router, deps: AppDeps): void {
         deliveredAt: notice.deliveredAt,
         servedBy: notice.servedBy ? words(req, 'serviceMethod', notice.servedBy) : undefined,
         appeal: notice.appealDeadlines
-          ? tr(req, 'apAppealDeadlines', notice.appealDeadlines)
+          ? appealDeadlinesText(req, notice.appealDeadlines)
           : DECISION_LETTER_EVENTS.includes(notice.event)
             ? tr(req, 'apAppealFromReceipt')
             : undefined,

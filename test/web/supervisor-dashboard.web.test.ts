@@ -58,6 +58,11 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
         [d.day, d.opened, d.settled, d.rejected, d.withdrawn, d.terminated].map(String),
       );
       assert.deepEqual(await cells('daily'), want);
+      // The date fields show the default period counted, not blanks.
+      assert.deepEqual(
+        [await page.locator('#from').inputValue(), await page.locator('#to').inputValue()],
+        [period.from, period.to],
+      );
       const police = expectedPolice(seeded);
       assert.deepEqual((await cells('sla'))[0]!.slice(0, 4), [
         '市公安局',

@@ -11,7 +11,7 @@ import { AppError } from '../../../app/errors';
 import { dashboard, dashboardPeriod, type DashboardInput } from '../../../app/queries/dashboard';
 import type { Area } from '../../../domain/capacity';
 import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS } from '../../../domain/vocabulary';
-import { shanghaiDateTime } from '../../../i18n/formats';
+import { shanghaiDate, shanghaiDateTime } from '../../../i18n/formats';
 import { chartSvg, svgDataUri } from '../../charts';
 import { actorOf, render, tr } from '../page';
 import { dashboardFigureList, FIGURES, type FigureId } from './dashboard-figures';
@@ -93,10 +93,14 @@ export async function dashboardPage(deps: AppDeps, req: Request, res: Response):
     csvHref: `/supervisor/dashboard.csv?figure=${fig.id}&${query}`,
     csvText: tr(req, 'dashCsv', { figure: fig.title }),
   }));
+  const day = (ymd: string) => shanghaiDate(`${ymd}T12:00:00+08:00`, req.locale);
   render(req, res, 'supervisor/dashboard', {
     title: tr(req, 'dashTitle'),
     ...form,
-    periodText: tr(req, 'dashPeriod', d.period),
+    // The date fields show the period counted, also when it is the default one (the last 30 days).
+    from: form.from || d.period.from,
+    to: form.to || d.period.to,
+    periodText: tr(req, 'dashPeriod', { from: day(d.period.from), to: day(d.period.to) }),
     asOfText: tr(req, 'dashAsOf', { at: shanghaiDateTime(d.asOf, req.locale) }),
     figures,
   });

@@ -96,8 +96,14 @@ export async function officerNames(deps: Pick<AppDeps, 'mongo'>, subs: readonly 
   return new Map(rows.flatMap((r) => (r.name ? [[r._id, r.name] as [string, string]] : [])));
 }
 
+export interface HolderProblem {
+  reason: 'unknown_officer' | 'other_department' | 'other_area';
+  message: string;
+}
+
 /**
- * Why `officer` may not hold `department`'s step of a case in `area`, if they may not.
+ * Why `officer` may not hold `department`'s step of a case in `area`, if they may not: the one
+ * rule, which the commands enforce and the pages word.
  * `anyArea`: many cases at once (a bulk run), whose areas each case checks itself.
  */
 export function holderProblem(
@@ -105,9 +111,11 @@ export function holderProblem(
   department: Department,
   area: Area | undefined,
   { anyArea = false } = {},
-): string | undefined {
-  if (!officer) return 'no officer with this id has signed in to the service';
-  if (officer.department !== department) return `this officer works for ${officer.department}, not ${department}`;
-  if (!anyArea && !inScope(officer.scope, area)) return `this officer does not act for ${area ?? 'this area'}`;
+): HolderProblem | undefined {
+  if (!officer) return { reason: 'unknown_officer', message: 'no officer with this id has signed in to the service' };
+  if (officer.department !== department)
+    return { reason: 'other_department', message: `this officer works for ${officer.department}, not ${department}` };
+  if (!anyArea && !inScope(officer.scope, area))
+    return { reason: 'other_area', message: `this officer does not act for ${area ?? 'this area'}` };
   return undefined;
 }

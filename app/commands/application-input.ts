@@ -88,6 +88,13 @@ export const ApplicationInput = z
         ctx.addIssue({ code: 'custom', path: ['district'], message: 'the points route needs a district (and no town)' });
       if (a.route === 'town' && (!a.town || a.district))
         ctx.addIssue({ code: 'custom', path: ['town'], message: 'the town route needs a town (and no district)' });
+      // No route chosen yet: the place is still missing too, said now rather than in a second round.
+      if (a.route !== 'points' && a.route !== 'town' && !a.district && !a.town)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['district'],
+          message: 'choose where to settle: a district (points route) or a town (town route)',
+        });
       // The ID number is the person key (§8): one person twice would be locked, checked and
       // registered twice. The second mention is named, with a pointer to the first.
       const idOf = (person: unknown): string | undefined =>

@@ -54,7 +54,7 @@ export async function startBulkIntervention(deps: AppDeps, input: StartBulkInter
   const officer = rest.action === 'reassign' && rest.officerId ? await findOfficer(deps, rest.officerId) : undefined;
   if (rest.action === 'reassign' && rest.officerId) {
     const problem = holderProblem(officer, rest.department, undefined, { anyArea: true });
-    if (problem) problems.push({ path: '/officerId', message: problem });
+    if (problem) problems.push({ path: '/officerId', message: problem.message });
   }
   if (problems.length > 0) throw new AppError('invalid', 'validation-error', 'The bulk intervention is incomplete', problems);
   const wfInput: BulkInterventionInput = {

@@ -27,7 +27,8 @@ export async function superviseStep(
   if (action.action === 'reassign' && action.officerId) {
     const officer = await findOfficer(deps, action.officerId);
     const problem = holderProblem(officer, action.department, caseArea(before));
-    if (problem) throw new AppError('invalid', 'validation-error', problem, [{ path: '/officerId', message: problem }]);
+    if (problem)
+      throw new AppError('invalid', 'validation-error', problem.message, [{ path: '/officerId', message: problem.message }]);
     officerScope = officer!.scope;
   }
   const step = await updateCase(deps, caseId, supervisorActionUpdate, {

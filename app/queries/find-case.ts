@@ -24,8 +24,14 @@ export type FoundCase = z.infer<typeof FoundCase>;
  * input method's ＨＫ－２０２６－０００００５) become the canonical form; anything else is undefined.
  */
 export function normaliseCaseNumber(typed: string): string | undefined {
-  const halfWidth = typed.normalize('NFKC').replace(/[\s\u2010-\u2015\u2212]/g, (c) => (/\s/.test(c) ? '' : '-'));
-  const canonical = halfWidth.toUpperCase();
+  // Dashes of any kind, with or without spaces round them, and bare spaces between the parts (as
+  // a number is read out: "HK 2026 000005") are the series' one dash.
+  const canonical = typed
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s*[-\u2010-\u2015\u2212]\s*/g, '-')
+    .replace(/\s+/g, '-')
+    .toUpperCase();
   return CASE_NUMBER.test(canonical) ? canonical : undefined;
 }
 

@@ -21,6 +21,11 @@ describe('the application schema', () => {
     assert.match(issues.find(([p]) => p === 'town')![1], /the town route needs a town/);
   });
 
+  it('when nothing is chosen, then the missing place is named with the missing route, not in a second round', () => {
+    const paths = issuesOf({ applicant: { idNumber: '', name: '' }, contact: { phone: '' } }).map(([p]) => p);
+    assert.ok(paths.includes('route') && paths.includes('district'), paths.join(', '));
+  });
+
   it('when the same person is given twice beside another error, then the second mention is named with the first', () => {
     const id = valid('11010519491231002');
     const issues = issuesOf({
@@ -36,14 +41,14 @@ describe('the application schema', () => {
     ]);
   });
 
-  it('when the body is not an object or its parts have the wrong types, then only the types are named (the cross-field checks do not guess)', () => {
+  it('when the body is not an object or its parts have the wrong types, then the types are named, and the missing place (the cross-field checks trust no wrong type)', () => {
     assert.deepEqual(
       issuesOf([1]).map(([p]) => p),
       [''],
     );
     assert.deepEqual(
       issuesOf({ route: 'x', applicant: 5, family: 'no', contact: {} }).map(([p]) => p),
-      ['route', 'applicant', 'family', 'contact/phone'],
+      ['route', 'applicant', 'family', 'contact/phone', 'district'],
     );
   });
 

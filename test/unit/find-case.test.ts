@@ -8,7 +8,9 @@ describe('a case number as typed', () => {
     assert.equal(normaliseCaseNumber(' hk-2026-000005 '), 'HK-2026-000005');
     assert.equal(normaliseCaseNumber('ＨＫ－２０２６－０００００５'), 'HK-2026-000005');
     assert.equal(normaliseCaseNumber('HK–2026–000005'), 'HK-2026-000005', 'an en dash');
-    assert.equal(normaliseCaseNumber('HK 2026-000005'), undefined);
+    assert.equal(normaliseCaseNumber('HK 2026 000005'), 'HK-2026-000005', 'spaces as read out');
+    assert.equal(normaliseCaseNumber('HK - 2026 - 000005'), 'HK-2026-000005');
+    assert.equal(normaliseCaseNumber('<script>x</script>'), undefined);
     assert.equal(normaliseCaseNumber('2026-000005'), undefined);
     assert.equal(normaliseCaseNumber(''), undefined);
   });

@@ -106,6 +106,14 @@ describe('admission round pages', () => {
     assert.match(html, /proposed for admission/, 'on notice an entry is admitted only provisionally');
   });
 
+  it('when a round closed with nobody waiting, then its page says it is over without a ranking, not that it will close', () => {
+    const view = publicRoundView({ found, doc: undefined }, '2026-07-10');
+    assert.equal(view.stage, 'final');
+    const zh = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN'), signedIn: false });
+    assert.match(zh, /本批次已于 2026年06月30日 截止，截止时没有等待排名的申请/);
+    assert.doesNotMatch(zh, /截止后排名并公示/);
+  });
+
   it('when the notice is over, then an admitted entry reads as admitted, no longer as proposed (拟落户)', () => {
     const view = publicRoundView({ found, doc: rankingDoc(noticeRoundView('2026-1', { phase: 'final' })) }, '2026-06-10');
     assert.equal(view.stage, 'final');

@@ -138,7 +138,15 @@ describe('web pages: the supervisor console in a real browser', () => {
       // Reassigning the police step to an officer chosen from those the service knows (not an id
       // to type): the steps table says who holds it.
       await knownOfficer(web.stack, { sub: 'officer-police-2', role: 'officer', department: 'police' });
+      await knownOfficer(web.stack, { sub: 'officer-housing-9', role: 'officer', department: 'housing' });
       await page.reload();
+      // A housing officer for the police step is refused at the field, saying why.
+      const wrong = page.locator('form', { has: page.getByRole('heading', { name: '改派环节' }) });
+      await wrong.getByLabel('环节').selectOption('police');
+      await wrong.getByLabel('承办人员', { exact: true }).selectOption('officer-housing-9');
+      await wrong.getByLabel('督办理由').fill('原承办人休假');
+      await wrong.getByRole('button', { name: '改派' }).click();
+      await page.getByRole('link', { name: '该人员属于市房管局，不能承办此环节' }).waitFor();
       const reassign = page.locator('form', { has: page.getByRole('heading', { name: '改派环节' }) });
       await reassign.getByLabel('承办人员', { exact: true }).selectOption('officer-police-2');
       await reassign.getByLabel('督办理由').fill('原承办人休假');

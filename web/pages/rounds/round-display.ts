@@ -39,6 +39,8 @@ export function roundDisplay(view: PublicRoundView, locale: Locale, opts: Rankin
     ...view,
     stageTag: STAGE_TAG[view.stage],
     ranked: view.published,
+    // Over without a ranking: no case joined it before it closed.
+    final: view.stage === 'final',
     quotaRows: view.published
       ? []
       : Object.entries(view.quota ?? {}).map(([district, places]) => ({ districtText: words('area', district, locale), places })),

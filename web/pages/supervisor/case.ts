@@ -12,15 +12,17 @@ import type { Request, Response } from 'express';
 import { superviseStep, terminateCase } from '../../../app/commands/supervise-case';
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
-import { knownOfficers } from '../../../app/officer-directory';
+import { findOfficer, holderProblem, knownOfficers, type HolderProblem } from '../../../app/officer-directory';
 import { auditTrail } from '../../../app/queries/audit-trail';
 import { caseNoticesForSupervisor } from '../../../app/queries/case-notices';
 import { viewCaseAsSupervisor } from '../../../app/queries/view-case';
 import { compensationLedger } from '../../../app/views/compensation-ledger';
 import { isOpenStep, SUPERVISOR_ACTIONS, type SupervisorAction } from '../../../domain/case-rules';
+import type { Area } from '../../../domain/capacity';
 import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
 import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
+import type { MessageKey } from '../../../i18n/messages';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
 import { auditWhat } from './audit-what';
@@ -268,6 +270,12 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
 
 const caseHref = (caseId: string) => `/supervisor/cases/${caseId}`;
 
+const HOLDER_PROBLEM_TEXT: Record<HolderProblem['reason'], MessageKey> = {
+  unknown_officer: 'supErrOfficerUnknown',
+  other_department: 'supErrOfficerDepartment',
+  other_area: 'supErrOfficerArea',
+};
+
 /** POST /supervisor/cases/:caseId/actions: one step action from the case page. */
 export async function interventionPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const actor = actorOf(req, 'supervisor');
@@ -281,7 +289,21 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
   const amount = Number(form.amount);
   let caseNumber: string;
   try {
-    caseNumber = (await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) })).caseNumber;
+    const view = await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) });
+    caseNumber = view.caseNumber;
+    // The command enforces who may hold the step; asked first here, the page says why in words.
+    if (action === 'reassign') {
+      const officer = await findOfficer(deps, form.officerId);
+      const problem = holderProblem(officer, form.department as Department, view.area as Area);
+      if (problem) {
+        const text = tr(req, HOLDER_PROBLEM_TEXT[problem.reason], {
+          department: label('department', officer?.department ?? form.department, req.locale),
+          area: label('area', view.area, req.locale),
+        });
+        const errors = [{ field: 'reassign-officerId', text }];
+        return supervisorCasePage(deps, req, res, { form: { ...form, requestId: randomUUID() }, errors });
+      }
+    }
     await superviseStep(deps, {
       actor,
       caseId,
@@ -297,11 +319,6 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
       note: form.note,
     });
   } catch (err) {
-    // An officer who may not hold the step (unknown, another department or area): named at the field.
-    if (err instanceof AppError && err.kind === 'invalid' && err.invalidParams?.some((p) => p.path === '/officerId')) {
-      const errors = [{ field: 'reassign-officerId', text: tr(req, 'supErrOfficerNotEligible') }];
-      return supervisorCasePage(deps, req, res, { form: { ...form, requestId: randomUUID() }, errors });
-    }
     const { text, status } = refusalOf(req, err);
     return supervisorCasePage(deps, req, res, { form: { ...form, requestId: randomUUID() }, refusal: text, status });
   }

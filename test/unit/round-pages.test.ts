@@ -106,6 +106,17 @@ describe('admission round pages', () => {
     assert.match(html, /proposed for admission/, 'on notice an entry is admitted only provisionally');
   });
 
+  it('when a round has places earlier rounds left unfilled, then its page says how many are its own and how many carried over', () => {
+    const base = noticeRoundView('2026-1');
+    const carried = { ...base, districts: base.districts.map((d) => ({ ...d, available: 5 })) };
+    const zh = page('rounds/round', 'zh-CN', {
+      round: roundDisplay(publicRoundView({ found, doc: rankingDoc(carried) }, '2026-05-22'), 'zh-CN'),
+      signedIn: false,
+    });
+    assert.match(zh, /本批次可录取名额：5（本批次指标 3 个，另有此前批次未用的 2 个）/);
+    assert.doesNotMatch(publicPage('zh-CN', false), /此前批次未用/, 'a round with only its own places says nothing of it');
+  });
+
   it('when a round closed with nobody waiting, then its page says it is over without a ranking, not that it will close', () => {
     const view = publicRoundView({ found, doc: undefined }, '2026-07-10');
     assert.equal(view.stage, 'final');

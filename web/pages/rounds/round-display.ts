@@ -25,6 +25,10 @@ const STAGE_TAG: Record<PublicRoundView['stage'], string> = {
 };
 const ENTRY_TAG: Record<string, string> = { admitted: 'green', not_admitted: 'grey', removed: 'red' };
 
+function carriedOver(available: number, ownQuota: number | undefined): { ownQuota?: number; carried?: number } {
+  return ownQuota !== undefined && available > ownQuota ? { ownQuota, carried: available - ownQuota } : {};
+}
+
 export function roundRows(items: readonly RoundSummary[], hrefOf: (roundId: string) => string) {
   return items.map((r) => ({ ...r, href: hrefOf(r.roundId), stageTag: STAGE_TAG[r.stage] }));
 }
@@ -46,6 +50,9 @@ export function roundDisplay(view: PublicRoundView, locale: Locale, opts: Rankin
       : Object.entries(view.quota ?? {}).map(([district, places]) => ({ districtText: words('area', district, locale), places })),
     districts: view.districts.map((d) => ({
       ...d,
+      // Places earlier rounds of the year left unfilled pass to this one (domain/admission-rounds.ts):
+      // said, so a number above the round's own quota is not a puzzle.
+      ...carriedOver(d.available, view.quota?.[d.district]),
       districtText: words('area', d.district, locale),
       hasCutoff: d.cutoff !== undefined,
       entries: d.entries.map((e) => ({

@@ -7,7 +7,7 @@ import { createTokenVerifier } from '../app/access-token';
 import { AppError } from '../app/errors';
 import { nulPaths } from '../app/nul-characters';
 import { createAuthenticator } from './auth/identity';
-import { rememberOfficer } from '../app/officer-directory';
+import { noteVerifiedActor } from '../app/officer-directory';
 import { codecRouter, registerCodecRoutes } from './codec/codec.router';
 import type { ApiDeps } from './deps';
 import { diagnosticsRouter } from './diagnostics.router';
@@ -137,16 +137,8 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(publicRoundsRouter(deps, registry));
   // Providers' and departments' callbacks (issue 14) carry a signature of their own, not a Bearer token.
   v1.use(callbacksRouter(deps, registry));
-  // An officer's token teaches the officer directory who they are (app/officer-directory.ts);
-  // a failed write does not fail their request.
-  v1.use(
-    createAuthenticator(authOptions, async ({ actor, name }) => {
-      if (actor.role !== 'officer') return;
-      await rememberOfficer(deps, actor, name).catch((err: unknown) =>
-        deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'officer directory: not recorded'),
-      );
-    }),
-  );
+  // An officer's token teaches the officer directory who they are (app/officer-directory.ts).
+  v1.use(createAuthenticator(authOptions, ({ actor, name }) => noteVerifiedActor(deps, actor, name)));
   v1.use(
     rateLimit({
       windowMs: 60_000,

@@ -12,7 +12,7 @@ import type { OfficerScope } from '../domain/officer-scope';
 import { inScope } from '../domain/officer-scope';
 import type { Department } from '../domain/vocabulary';
 import { officerModel } from '../models/officer.model';
-import type { OfficerActor } from './actor';
+import type { Actor, OfficerActor } from './actor';
 import type { AppDeps } from './deps';
 
 export interface KnownOfficer {
@@ -56,6 +56,17 @@ export async function rememberOfficer(deps: Pick<AppDeps, 'mongo'>, actor: Offic
     written.delete(actor.sub); // the next request tries again
     throw err;
   }
+}
+
+/**
+ * What both doors call when they have verified someone (an API token, a web sign-in): an officer
+ * is remembered; anyone else is not. A failed write is logged and never fails the person's request.
+ */
+export async function noteVerifiedActor(deps: Pick<AppDeps, 'mongo' | 'logger'>, actor: Actor, name?: string): Promise<void> {
+  if (actor.role !== 'officer') return;
+  await rememberOfficer(deps, actor, name).catch((err: unknown) =>
+    deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'officer directory: not recorded'),
+  );
 }
 
 const knownOf = (r: {

@@ -17,7 +17,7 @@ import { webBaseUrl } from '../config/config';
 import type { AppDeps } from '../app/deps';
 import { createTokenVerifier } from '../app/access-token';
 import { nulPaths } from '../app/nul-characters';
-import { rememberOfficer } from '../app/officer-directory';
+import { noteVerifiedActor } from '../app/officer-directory';
 import { accessRecordPages } from './pages/access-records.pages';
 import { applicantPages } from './pages/applicant.pages';
 import { homePages } from './pages/home.pages';
@@ -84,12 +84,8 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     baseUrl,
     issuer,
     // An officer signing in is (again) in the officer directory, under the name the provider gave.
-    onSignedIn: async ({ actor, name }) => {
-      if (actor.role !== 'officer') return;
-      await rememberOfficer(deps, actor, name === actor.sub ? undefined : name).catch((err: unknown) =>
-        logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'officer directory: not recorded'),
-      );
-    },
+    // (A session's name falls back to the subject: that is no name to remember.)
+    onSignedIn: ({ actor, name }) => noteVerifiedActor(deps, actor, name === actor.sub ? undefined : name),
   });
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,

@@ -22,6 +22,7 @@ import { applicantRouter } from './routers/applicant.router';
 import { callbacksRouter } from './routers/callbacks.router';
 import { commonRouter } from './routers/common.router';
 import { officerRouter } from './routers/officer.router';
+import { officersRouter } from './routers/officers.router';
 import { publicRoundsRouter, roundsRouter } from './routers/rounds.router';
 import { supervisorRouter } from './routers/supervisor.router';
 import { keepRawBody } from './http/raw-body';
@@ -152,6 +153,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(applicantRouter(deps, registry));
   v1.use(officerRouter(deps, registry, metrics));
   v1.use(supervisorRouter(deps, registry));
+  v1.use(officersRouter(deps, registry));
   v1.use(roundsRouter(deps, registry));
   v1.use(commonRouter(deps, registry));
   v1.use(diagnosticsRouter(deps, registry));

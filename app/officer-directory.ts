@@ -3,8 +3,8 @@
  * sign-in, or an officer's API token, records the department and areas the provider's claims give.
  * So a supervisor hands a step only to a real officer of that department who acts where the case
  * is (a mistyped id held the step for nobody, and only another reassignment freed it), and the
- * pages name a step's holder rather than show an account id. An officer the service has never
- * met is not in it: they appear once they have signed in.
+ * pages name a step's holder rather than show an account id. The identity provider's roster
+ * (app/commands/officer-roster.ts, `PUT /officers`) adds those who have not signed in yet.
  */
 import { trusted } from 'mongoose';
 import type { Area } from '../domain/capacity';
@@ -25,6 +25,11 @@ export interface KnownOfficer {
 /** A process writes an officer again after this long, or at once when their claims change. */
 const REWRITE_AFTER_MS = 3600_000;
 const written = new Map<string, { claims: string; at: number }>();
+
+/** After the roster changed: the next verified call of each officer writes them again. */
+export function forgetWrittenOfficers(): void {
+  written.clear();
+}
 
 /**
  * Records an officer the service has just verified. At most one write per officer per process per
@@ -89,10 +94,12 @@ export async function findOfficer(deps: Pick<AppDeps, 'mongo'>, sub: string): Pr
 
 /** Every known officer, by department then name: what a supervisor chooses from (a city has hundreds, not more). */
 export async function knownOfficers(deps: Pick<AppDeps, 'mongo'>): Promise<KnownOfficer[]> {
-  const all = (await officerModel(deps.mongo).find({}).lean()).map(knownOf);
-  return all.sort(
-    (a, b) => a.department.localeCompare(b.department) || (a.name ?? a.sub).localeCompare(b.name ?? b.sub, 'zh-CN'),
-  );
+  return (await officerModel(deps.mongo).find({}).lean()).map(knownOf).sort(byDepartmentThenName);
+}
+
+/** The order officers are listed in: by department, then by name (or id) as Chinese readers sort. */
+export function byDepartmentThenName(a: { department: string; name?: string; sub: string }, b: typeof a): number {
+  return a.department.localeCompare(b.department) || (a.name ?? a.sub).localeCompare(b.name ?? b.sub, 'zh-CN');
 }
 
 /** The names of these officers, where known (a page naming the holders it shows). */
@@ -123,7 +130,8 @@ export function holderProblem(
   area: Area | undefined,
   { anyArea = false } = {},
 ): HolderProblem | undefined {
-  if (!officer) return { reason: 'unknown_officer', message: 'no officer with this id has signed in to the service' };
+  if (!officer)
+    return { reason: 'unknown_officer', message: "no officer with this id is on the provider's roster or has signed in to the service" };
   if (officer.department !== department)
     return { reason: 'other_department', message: `this officer works for ${officer.department}, not ${department}` };
   if (!anyArea && !inScope(officer.scope, area))

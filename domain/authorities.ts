@@ -119,6 +119,8 @@ export interface DecisionLetterFacts<R> {
     items: string[];
     /** The points policy version the case was judged under (points route only). */
     policyVersion?: string;
+    /** The day that version took effect, as the letter names it (ISO, Beijing midnight). */
+    policyInForceFrom?: string;
     statutes: string[];
   };
   /** The reasons as given, each with the items it rests on. */
@@ -129,6 +131,8 @@ export interface DecisionLetterInput<R extends { code: string }> {
   department: Department;
   route: Route;
   policyVersion?: string;
+  /** The day `policyVersion` took effect (YYYY-MM-DD), when known. */
+  policyInForceFrom?: string;
   reasons: readonly R[];
 }
 
@@ -163,6 +167,9 @@ export function decisionLetterFacts<R extends { code: string }>(
       document: basis.document[locale],
       items: items.map(cite),
       ...(input.route === 'points' && input.policyVersion ? { policyVersion: input.policyVersion } : {}),
+      ...(input.route === 'points' && input.policyVersion && input.policyInForceFrom
+        ? { policyInForceFrom: `${input.policyInForceFrom}T00:00:00+08:00` }
+        : {}),
       statutes,
     },
     reasons,

@@ -1,6 +1,7 @@
 /**
- * The officers the service has seen: each officer whose token or sign-in it verified, with the
- * department and areas their provider's claims gave then (app/officer-directory.ts). The identity
+ * The officers the service knows: each officer whose token or sign-in it verified, with the
+ * department and areas their provider's claims gave then (app/officer-directory.ts), and each the
+ * provider's roster lists (app/commands/officer-roster.ts). The identity
  * provider stays the source of truth; this is what supervisors choose from when they hand a step
  * to someone, and how pages name a step's holder. One small document per officer, by `sub`.
  */
@@ -16,7 +17,10 @@ const officerSchema = new Schema(
     /** `city`, or the areas (district / town codes) the officer acts for. */
     jurisdiction: { type: String, enum: ['city', 'areas'], required: true },
     areas: { type: [String], default: [] },
-    seenAt: { type: Date, required: true },
+    /** When the service last verified their token or sign-in (absent: listed, never seen). */
+    seenAt: { type: Date },
+    /** When the identity provider's roster last listed them (app/commands/officer-roster.ts). */
+    listedAt: { type: Date },
   },
   { collection: 'officers', versionKey: false, strict: 'throw' },
 );

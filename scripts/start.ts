@@ -21,6 +21,7 @@ import { applyHistoryRetention } from '../temporal/namespace-retention';
 import { httpReady, spawnManaged, stopAll, waitUntilReady } from './lib/processes';
 import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret';
 import { seedDemoCases } from './lib/demo-cases';
+import { syncOfficerRoster } from './lib/officer-roster-sync';
 import { DATA_DIR, ROOT, readBinaries, spawnTemporal, startTemporal } from './lib/services';
 import { startStore, storeSettings } from './lib/store';
 import { storeDatabases, storeName } from './lib/store-name';
@@ -218,7 +219,7 @@ async function main(): Promise<void> {
   }
   // The embedded identity provider, unless tokens come from a provider you run (AUTH_JWKS_URL):
   // the API then accepts its tokens and the dev secret's (npm run token) side by side.
-  let identity: { issuer: string; logins: DemoLogin[] } | undefined;
+  let identity: { issuer: string; logins: DemoLogin[]; accountsFile: string } | undefined;
   if (!config.AUTH_JWKS_URL) {
     const issuer = identityIssuer(config);
     say(`starting the identity provider (OpenID Connect) at ${issuer}…`);
@@ -228,7 +229,11 @@ async function main(): Promise<void> {
     keep({ name: 'identity', first: idp, spawn: spawnIdentity });
     env.AUTH_JWKS_URL = `${issuer}/jwks`;
     env.AUTH_JWKS_ISSUER = issuer;
-    identity = { issuer, logins: config.IDENTITY_ACCOUNTS_FILE ? [] : demoLogins(DEV_ACCOUNTS_FILE) };
+    identity = {
+      issuer,
+      logins: config.IDENTITY_ACCOUNTS_FILE ? [] : demoLogins(DEV_ACCOUNTS_FILE),
+      accountsFile: config.IDENTITY_ACCOUNTS_FILE ?? DEV_ACCOUNTS_FILE,
+    };
   }
   // The cluster runs two of each: Temporal hands every task to whichever worker polls, and a load
   // balancer would spread requests over the APIs (each is stateless; sessions are in MongoDB).
@@ -258,6 +263,8 @@ async function main(): Promise<void> {
   }
   const apiUrl = apiUrls[0]!;
   const demo = await seedDemoCases(apiUrl, loadConfig(env), secret);
+  // The embedded provider's officers, as a city's sync job would put its provider's roster.
+  const roster = identity ? await syncOfficerRoster(apiUrl, loadConfig(env), secret, identity.accountsFile) : undefined;
 
   process.stdout.write(
     [
@@ -282,6 +289,7 @@ async function main(): Promise<void> {
             ...identity.logins.map((l) => `  ${l.username.padEnd(16)} ${l.password.padEnd(16)} ${l.role}`),
           ]
         : []),
+      ...(roster ? [roster] : []),
       'Demo cases:',
       ...demo,
       'Tokens: npm run token -- --role officer --department police   (or --role applicant --sub demo-townOwner, --role supervisor)',

@@ -32,7 +32,8 @@ import { CHANNELS, LOCALES, NOTICE_EVENTS, type Channel, type Locale, type Notic
 import { authoritiesAt, decisionLetterFacts, type Authorities, type DecisionLetterFacts } from '../../domain/authorities';
 import { maskIdNumbersInText } from '../../domain/masking';
 import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData, type ParsedNoticeData } from '../../templates/schemas';
-import { allAuthorities } from '../../policy/policy-files';
+import { allAuthorities, allPointsPolicies } from '../../policy/policy-files';
+import type { DatedVersion } from '../../domain/points-policy';
 import { label } from '../../i18n/labels';
 import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../i18n/formats';
 
@@ -159,6 +160,7 @@ type DecisionLetterData = ParsedNoticeData<'rejected'> | ParsedNoticeData<'termi
  */
 function letterFacts(
   authorities: readonly Authorities[],
+  policyInForceFrom: ReadonlyMap<string, string>,
   event: NoticeEvent,
   context: unknown,
   locale: Locale,
@@ -172,6 +174,9 @@ function letterFacts(
         department: data.issuingDepartment,
         route: data.route,
         ...(data.policyVersion ? { policyVersion: data.policyVersion } : {}),
+        ...(data.policyVersion && policyInForceFrom.has(data.policyVersion)
+          ? { policyInForceFrom: policyInForceFrom.get(data.policyVersion)! }
+          : {}),
         reasons: 'reasons' in data ? data.reasons : [],
       },
       locale,
@@ -189,7 +194,11 @@ function letterFacts(
 export function createNoticeRenderer(
   templatesDir: string = DEFAULT_TEMPLATES_DIR,
   authorities: readonly Authorities[] = allAuthorities(),
+  pointsPolicies: readonly DatedVersion[] = allPointsPolicies(),
 ): NoticeRenderer {
+  // A letter names the points policy by the day it took effect, which a reader can look up; the
+  // version code stays beside it for the file.
+  const policyInForceFrom = new Map(pointsPolicies.map((p) => [p.version, p.effectiveFrom]));
   const hbs = Handlebars.create();
   hbs.registerHelper(HELPERS);
 
@@ -224,7 +233,7 @@ export function createNoticeRenderer(
         );
       }
       const context = plainText(parsed.data);
-      const letter = letterFacts(authorities, event, context, locale);
+      const letter = letterFacts(authorities, policyInForceFrom, event, context, locale);
 
       const subject = stripControlCharacters(template.subject(context, { data: { locale, letter } }))
         .replace(/\s+/g, ' ')

@@ -65,7 +65,8 @@ export const zhCN = {
   // ---- one case ----
   apCaseTitle: '申请 {caseNumber}',
   apCaseSummary: '概况',
-  apPolicyVersion: '积分政策版本',
+  apPolicyVersion: '积分政策',
+  apPolicyInForceFrom: '{day}起施行的积分标准（版本号 {version}），以提交申请之日施行的为准',
   apCollective: '落户地址',
   apCollectiveYes: '社区集体户（您没有自有住所，由公安机关安排集体户地址）',
   apPersonsTitle: '申请人员',
@@ -120,7 +121,7 @@ export const zhCN = {
   apNoticesNone: '暂无通知。',
   apNoticeChannel: '方式',
   apChannelSms: '短信',
-  apChannelEmail: '邮件通知书',
+  apChannelEmail: '电子邮件',
   apWithdrawLink: '撤回申请',
   // ---- score values (codes of the points policy's breakdown) ----
   apScoreYears: '{n} 年',
@@ -245,7 +246,8 @@ export const en: Catalogue<typeof zhCN> = {
   apViewCase: 'Follow your application',
   apCaseTitle: 'Application {caseNumber}',
   apCaseSummary: 'Summary',
-  apPolicyVersion: 'Points policy version',
+  apPolicyVersion: 'Points policy',
+  apPolicyInForceFrom: 'the scheme in force from {day} (version code {version}), the one in force on the day you applied',
   apCollective: 'Registration address',
   apCollectiveYes: 'A community collective household (you have no own residence, so the police assign one)',
   apPersonsTitle: 'People in this application',

@@ -301,6 +301,19 @@ const MATRIX: Record<string, Entry> = {
     call: () => ({ path: '/api/v1/supervisor/stuck-cases?reason=overdue' }),
     expect: onlySupervisor(200),
   },
+  // The officer directory: supervisors and operators read it; only an operator (the provider's
+  // sync job) replaces it, with a roster that keeps the officer the reassign entry hands a step to.
+  'GET /api/v1/officers': {
+    call: () => ({ path: '/api/v1/officers' }),
+    expect: { ...onlySupervisor(200), operator: 200 },
+  },
+  'PUT /api/v1/officers': {
+    call: () => ({
+      path: '/api/v1/officers',
+      body: { officers: [{ sub: 'police-officer-9', department: 'police', jurisdiction: 'city' }] },
+    }),
+    expect: { ...onlySupervisor(403), operator: 200 },
+  },
   'GET /api/v1/supervisor/cases': {
     call: () => ({ path: '/api/v1/supervisor/cases?caseNumber=HK-2026-000001' }),
     expect: onlySupervisor(200),
@@ -588,7 +601,7 @@ describe('API: authorization matrix, every route × every caller', () => {
         const failures: string[] = [];
         for (const caller of ORDER) {
           const { path, body, headers: extra } = entry.call(fx, caller);
-          const method = route.split(' ')[0]!.toLowerCase() as 'get' | 'post';
+          const method = route.split(' ')[0]!.toLowerCase() as 'get' | 'post' | 'put';
           let req = request(stack.app)[method](path);
           const header = headerOf(entry, caller);
           if (header) req = req.set('authorization', header);

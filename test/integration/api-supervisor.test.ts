@@ -113,7 +113,7 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     // Assert
     // A step goes only to a known officer of its department who acts where the case is.
     for (const [res, words] of [
-      [toNobody, /no officer with this id has signed in/],
+      [toNobody, /no officer with this id is on the provider's roster or has signed in/],
       [toPolice, /works for police, not housing/],
       [toOtherArea, /does not act for/],
     ] as const) {

@@ -203,7 +203,13 @@ describe('decisionLetterFacts', () => {
   it('§2 when a points case is refused for its score, then the letter cites item 2 and the policy version, signed by the department', () => {
     const facts = decisionLetterFacts(
       xian,
-      { department: 'police', route: 'points', policyVersion: 'xian-2016-v1', reasons: [{ code: 'insufficient_points' }] },
+      {
+        department: 'police',
+        route: 'points',
+        policyVersion: 'xian-2016-v1',
+        policyInForceFrom: '2016-07-01',
+        reasons: [{ code: 'insufficient_points' }],
+      },
       'zh-CN',
     );
     assert.equal(facts.authority, '西安市公安局');
@@ -213,6 +219,7 @@ describe('decisionLetterFacts', () => {
     assert.equal(facts.litigationMonths, 6);
     assert.deepEqual(facts.basis.items, ['第三部分第2项']);
     assert.equal(facts.basis.policyVersion, 'xian-2016-v1');
+    assert.equal(facts.basis.policyInForceFrom, '2016-07-01T00:00:00+08:00');
     assert.deepEqual(facts.reasons, [{ code: 'insufficient_points', items: ['第三部分第2项'] }]);
   });
 

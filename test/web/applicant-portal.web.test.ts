@@ -140,6 +140,8 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.getByText(/总分 \d+ 分，落户分值线 \d+ 分/).waitFor();
       const score = (await page.locator('#score-title ~ .table-wrap').textContent()) ?? '';
       assert.match(score, /\d+ 年/, 'years in words');
+      // The policy is named by the day it took effect, which an applicant can look up, not by a file's code alone.
+      await page.getByText(/\d{4}年\d{2}月\d{2}日起施行的积分标准（版本号 xian-2016-v\d）/).waitFor();
       assert.doesNotMatch(score, /owned|vocational_skill|professional_title|bachelor/, 'codes in words, not as codes');
       await checkBothLanguages(page, 'web-applicant-case');
     } finally {
@@ -166,7 +168,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await checkBothLanguages(page, 'web-applicant-case-settled');
 
       const letter = page
-        .locator('.notice-list li', { hasText: '邮件通知书' })
+        .locator('.notice-list li', { hasText: '电子邮件' })
         .filter({ hasText: '准予落户通知' })
         .getByRole('link');
       await letter.waitFor();

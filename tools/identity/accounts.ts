@@ -108,6 +108,29 @@ export function demoLogins(file: string): DemoLogin[] {
   );
 }
 
+/** The officers of a file, as the provider's roster (app/commands/officer-roster.ts): what `npm start` syncs. */
+export function officerRoster(file: string): Array<{
+  sub: string;
+  name: string;
+  department: Department;
+  district?: Area[];
+  jurisdiction?: typeof CITY_JURISDICTION;
+}> {
+  return parseAccountsFile(file).accounts.flatMap((a) =>
+    a.role === 'officer'
+      ? [
+          {
+            sub: a.sub,
+            name: a.name,
+            department: a.department,
+            ...(a.district ? { district: a.district } : {}),
+            ...(a.jurisdiction ? { jurisdiction: a.jurisdiction } : {}),
+          },
+        ]
+      : [],
+  );
+}
+
 export interface AccountStore {
   /** The account when the password is right; undefined otherwise (same time either way, roughly). */
   authenticate(username: string, password: string): Promise<Account | undefined>;

@@ -23,6 +23,7 @@ import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { isCaseId } from './case-id';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { letterText } from './letter-text';
+import { allPointsPolicies } from '../../../policy/policy-files';
 
 /** A code's words, or the code itself when the table has none (a code added later must not break the page). */
 function words(req: Request, table: LabelTable, code: string | undefined): string {
@@ -114,6 +115,17 @@ function appealText(req: Request, notices: readonly ApplicantNoticeView[]): stri
   return delivered?.appealDeadlines ? appealDeadlinesText(req, delivered.appealDeadlines) : tr(req, 'apAppealFromReceipt');
 }
 
+/** Points policy versions by code, read once: the page names a version by the day it took effect. */
+let policyStarts: ReadonlyMap<string, string> | undefined;
+function policyText(req: Request, version: string | undefined): string | undefined {
+  if (!version) return undefined;
+  policyStarts ??= new Map(allPointsPolicies().map((p) => [p.version, p.effectiveFrom]));
+  const from = policyStarts.get(version);
+  if (!from) return version;
+  const [year = '', month = '', day = ''] = from.split('-');
+  return tr(req, 'apPolicyInForceFrom', { day: formatDay({ year, month, day, hour: '00', minute: '00' }, req.locale), version });
+}
+
 async function showCase(req: Request, res: Response, deps: AppDeps, caseId: string, attempt?: SupplementAttempt) {
   const actor = actorOf(req, 'applicant');
   const view = await viewCaseAsApplicant(deps, { actor, caseId });
@@ -131,6 +143,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
       backLink: { href: '/applicant/cases', text: tr(req, 'myCasesTitle') },
       errors: attempt?.errors.list,
       view,
+      policy: policyText(req, view.policyVersion),
       ended: TERMINAL_STATUSES.includes(view.status),
       persons: view.persons.map((p) => ({
         ...p,

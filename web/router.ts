@@ -77,6 +77,10 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     jwksIssuer: config.AUTH_JWKS_ISSUER,
     audience: config.AUTH_AUDIENCE,
   });
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
+    // Its error carries code EBADCSRFTOKEN: pageErrorHandler answers it with a 403 page.
+  });
   const signIn = createSignIn({
     config,
     logger,
@@ -86,10 +90,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     // An officer signing in is (again) in the officer directory, under the name the provider gave.
     // (A session's name falls back to the subject: that is no name to remember.)
     onSignedIn: ({ actor, name }) => noteVerifiedActor(deps, actor, name === actor.sub ? undefined : name),
-  });
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
-    // Its error carries code EBADCSRFTOKEN: pageErrorHandler answers it with a 403 page.
+    onSessionStarted: (req) => void generateToken(req, true),
   });
   const kit: PageKit = {
     views,

@@ -25,6 +25,12 @@ export interface SignInOptions {
   issuer: string | undefined;
   /** Told of each person signed in (the officer directory learns officers from it). */
   onSignedIn?: (user: WebUser) => Promise<void>;
+  /**
+   * Called on the new session before it is first saved: it gets its form token now. Made by the
+   * first page instead, several tabs reloading at once after a sign-in would each make one, the
+   * last save would win, and every other tab's form would be refused as stale.
+   */
+  onSessionStarted?: (req: Request) => void;
 }
 
 export interface SignIn {
@@ -112,6 +118,7 @@ export function createSignIn(opts: SignInOptions): SignIn {
     req.session.regenerate((err) => {
       if (err) return res.status(503).end();
       req.session.user = user;
+      opts.onSessionStarted?.(req);
       logger.info({ reqId: req.id, role: user.actor.role }, 'web sign-in');
       req.session.save((saveErr) => (saveErr ? res.status(503).end() : res.redirect(303, pending.back || homeOf(user.actor))));
     });

@@ -29,10 +29,11 @@ export function csrfOf(page: string): string | undefined {
 }
 
 /**
- * Signs `username` in at the pages through the embedded provider and returns the session. The
- * pages and the provider are different origins (ports), each with its own jar, as in a browser.
+ * Signs `username` in at the pages through the embedded provider, up to the callback's redirect
+ * (no page of ours opened yet): the session cookie and the home page it sends them to. The pages
+ * and the provider are different origins (ports), each with its own jar, as in a browser.
  */
-export async function signInOverHttp(web: WebStack, username: string, password: string): Promise<WebSession> {
+export async function signInCookie(web: WebStack, username: string, password: string): Promise<{ cookie: string; home: string }> {
   const appJar = new CookieJar();
   const idpJar = new CookieJar();
   const appOrigin = new URL(web.baseUrl).origin;
@@ -65,10 +66,15 @@ export async function signInOverHttp(web: WebStack, username: string, password: 
     res = action.includes('/login') ? await post(action, { username, password }) : await post(action, {});
   }
   if (!home) throw new Error(`sign-in as ${username} never came back to the pages`);
-  const cookie = appJar.header();
-  // The token is made on the first page and kept in the session, whose save may land after the
-  // page has been sent (and two early saves in either order): a token counts once a post with it
-  // passes the CSRF check — to a path that is no page, so the post does nothing but answer 404.
+  return { cookie: appJar.header(), home };
+}
+
+/** Signs `username` in (signInCookie) and returns the session with its CSRF token. */
+export async function signInOverHttp(web: WebStack, username: string, password: string): Promise<WebSession> {
+  const { cookie, home } = await signInCookie(web, username, password);
+  // The token is made at sign-in, so every page carries it; it counts once a post with it passes
+  // the CSRF check — to a path that is no page, so the post does nothing but answer 404. (Kept as
+  // a check: a session's save lands after its page is sent.)
   for (let tries = 0; tries < 20; tries++) {
     const page = await fetch(home, { headers: { cookie }, redirect: 'manual' });
     const csrf = csrfOf(await page.text());

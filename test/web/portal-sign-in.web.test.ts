@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { webSessionModel } from '../../models/web-session.model';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { csrfOf, signInCookie } from '../support/web-http';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
 describe('web pages: sign-in, session and sign-out in a real browser', () => {
@@ -108,6 +109,43 @@ describe('web pages: sign-in, session and sign-out in a real browser', () => {
     } finally {
       await page.context().close();
     }
+  });
+
+  it('when several tabs open at once right after signing in, then every form carries the session’s one token and each is accepted', async () => {
+    // Arrange: signed in, no page of ours opened yet (a browser restoring an officer's tabs).
+    const { cookie, home } = await signInCookie(web, 'police', DEMO_PASSWORDS.officer);
+    const sid = decodeURIComponent(/hukou\.sid=([^;]+)/.exec(cookie)![1]!).replace(/^s:/, '').split('.')[0]!;
+    const stored = async () =>
+      (JSON.parse((await webSessionModel(web.stack.mongo).findById(sid).lean())!.data) as { csrfToken?: string }).csrfToken;
+    const atSignIn = await stored();
+
+    // Act: four tabs load at once.
+    const pages = await Promise.all(
+      [home, `${web.baseUrl}/officer/inbox?assignedTo=me`, `${web.baseUrl}/officer/inbox?assignedTo=nobody`, home].map(
+        async (url) => {
+          const res = await fetch(url, { headers: { cookie }, redirect: 'manual' });
+          return csrfOf(await res.text());
+        },
+      ),
+    );
+    const posts = await Promise.all(
+      pages.map(async (csrf) => {
+        const res = await fetch(`${web.baseUrl}/auth/csrf-probe`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf ?? '' }).toString(),
+          redirect: 'manual',
+        });
+        await res.text();
+        return res.status;
+      }),
+    );
+
+    // Assert: the token was made with the session, so no tab made (and saved over) another.
+    assert.equal(typeof atSignIn, 'string', 'the session holds its form token from sign-in');
+    assert.deepEqual(pages, [atSignIn, atSignIn, atSignIn, atSignIn]);
+    assert.deepEqual(posts, [404, 404, 404, 404], 'each tab’s form passes the CSRF check (404: the probe path is no page)');
+    assert.equal(await stored(), atSignIn);
   });
 
   it('when an applicant opens an officer page, then it is refused (403), and a form posted without its CSRF token is refused (403)', async () => {

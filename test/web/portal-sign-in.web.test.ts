@@ -114,7 +114,9 @@ describe('web pages: sign-in, session and sign-out in a real browser', () => {
   it('when several tabs open at once right after signing in, then every form carries the session’s one token and each is accepted', async () => {
     // Arrange: signed in, no page of ours opened yet (a browser restoring an officer's tabs).
     const { cookie, home } = await signInCookie(web, 'police', DEMO_PASSWORDS.officer);
-    const sid = decodeURIComponent(/hukou\.sid=([^;]+)/.exec(cookie)![1]!).replace(/^s:/, '').split('.')[0]!;
+    const sid = decodeURIComponent(/hukou\.sid=([^;]+)/.exec(cookie)![1]!)
+      .replace(/^s:/, '')
+      .split('.')[0]!;
     const stored = async () =>
       (JSON.parse((await webSessionModel(web.stack.mongo).findById(sid).lean())!.data) as { csrfToken?: string }).csrfToken;
     const atSignIn = await stored();

@@ -131,7 +131,10 @@ export function holderProblem(
   { anyArea = false } = {},
 ): HolderProblem | undefined {
   if (!officer)
-    return { reason: 'unknown_officer', message: "no officer with this id is on the provider's roster or has signed in to the service" };
+    return {
+      reason: 'unknown_officer',
+      message: "no officer with this id is on the provider's roster or has signed in to the service",
+    };
   if (officer.department !== department)
     return { reason: 'other_department', message: `this officer works for ${officer.department}, not ${department}` };
   if (!anyArea && !inScope(officer.scope, area))

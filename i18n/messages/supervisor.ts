@@ -245,7 +245,8 @@ export const en: Catalogue<typeof zhCN> = {
   supReassignTitle: 'Reassign a step',
   supOfficerId: 'Officer',
   supOfficerChoose: 'Choose an officer',
-  supOfficerNoneKnown: 'No officer to choose yet: officers are listed here once the identity provider’s roster is synced or they have signed in to the service.',
+  supOfficerNoneKnown:
+    'No officer to choose yet: officers are listed here once the identity provider’s roster is synced or they have signed in to the service.',
   supOfficerCityWide: 'city-wide',
   supErrOfficerNotEligible:
     'This officer cannot hold this step: choose an officer of the step’s department who acts where the case is',

@@ -25,6 +25,8 @@ export interface PendingSignIn {
 export interface Flash {
   kind: 'success' | 'info';
   text: string;
+  /** A link to go on with (an officer's next case), focused so that Enter follows it. */
+  next?: { href: string; text: string };
 }
 
 declare module 'express-session' {

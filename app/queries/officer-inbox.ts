@@ -121,3 +121,31 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
   });
   return page;
 }
+
+/** How many of the soonest steps are looked through for one the officer may take (others' held ones skipped). */
+const NEXT_LOOKAHEAD = 10;
+
+/**
+ * The soonest-due step awaiting a decision that this officer may decide (theirs, or nobody's),
+ * other than the case just decided: what the page offers as the next one, so an officer works
+ * through the inbox from the keyboard. Recorded as an inbox access to that one case.
+ */
+export async function nextStepToDecide(
+  deps: AppDeps,
+  input: { actor: OfficerActor; exceptCaseId: string; access?: AccessContext },
+): Promise<{ caseId: string; caseNumber: string } | undefined> {
+  const d = input.actor.department;
+  const docs = await caseModel(deps.mongo)
+    .find(inboxFilter({ actor: input.actor, status: 'awaiting_decision' }))
+    .select({ caseNumber: 1, [`steps.${d}.assignedOfficer`]: 1 })
+    .sort({ [`steps.${d}.dueAt`]: 1, _id: 1 })
+    .limit(NEXT_LOOKAHEAD)
+    .lean();
+  const next = docs.find((c) => {
+    const holder = c.steps[d]?.assignedOfficer;
+    return c._id !== input.exceptCaseId && (!holder || holder === input.actor.sub);
+  });
+  if (!next) return undefined;
+  await recordAccess(deps, { actor: input.actor, view: 'officer_inbox', caseIds: [next._id], access: input.access });
+  return { caseId: next._id, caseNumber: next.caseNumber };
+}

@@ -109,6 +109,7 @@ export const zhCN = {
   officerConfirm: '确认',
   officerChange: '修改',
   officerDecided: '已对案件 {caseNumber} 作出决定：{decision}。本环节现为：{status}。',
+  officerNextCase: '办理下一件：{caseNumber}（按回车键打开）',
   officerRefusedHeld: '本环节已由其他经办人认领，您不能作出决定或释放；请等待其释放或由督办人员改派。',
   officerRefusedNotAwaiting: '本环节已不在等待决定（可能已由他人决定，或申请已结束）。',
   officerRefusedWrongDepartment: '这不是本部门的环节。',
@@ -242,6 +243,7 @@ export const en: Catalogue<typeof zhCN> = {
   officerConfirm: 'Confirm',
   officerChange: 'Change',
   officerDecided: 'Case {caseNumber}: you decided to {decision}. The step is now: {status}.',
+  officerNextCase: 'Next case: {caseNumber} (press Enter to open it)',
   officerRefusedHeld:
     'Another officer holds this step: you cannot decide or release it until they release it or a supervisor reassigns it.',
   officerRefusedNotAwaiting:

@@ -292,4 +292,35 @@ describe('web pages: the officer workbench in a real browser', () => {
       await city.context().close();
     }
   });
+  it('when an officer decides a case, then the next case they may decide is offered in the banner, focused, and Enter opens it', async () => {
+    // Arrange: two cases awaiting the housing officer.
+    const decided = await awaitingCase();
+    await awaitingCase();
+    const housing = await officer('housing');
+    try {
+      await housing.goto(caseUrl(decided.caseId));
+      await housing.getByLabel('通过', { exact: true }).check();
+      await housing.getByRole('button', { name: '继续' }).click();
+
+      // Act
+      await housing.getByRole('button', { name: '确认' }).click();
+      await housing.waitForURL(caseUrl(decided.caseId));
+      const next = housing.locator('a.banner__next');
+      await next.waitFor();
+      // (No DOM types in this project: the element and its document as the browser hands them over.)
+      const focused = await next.evaluate(
+        (a) => (a as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === a,
+      );
+      await housing.keyboard.press('Enter');
+      await housing.waitForURL((url) => url.pathname.startsWith('/officer/cases/') && !url.pathname.endsWith(decided.caseId));
+
+      // Assert: another case, one the officer may decide now.
+      assert.ok(focused, 'the next-case link has the focus');
+      assert.match((await housing.title()) + (await housing.locator('h1').textContent()), /HK-\d{4}-\d{6}/);
+      await housing.getByRole('button', { name: '继续' }).waitFor();
+      await axeCheck(housing);
+    } finally {
+      await housing.context().close();
+    }
+  });
 });

@@ -152,8 +152,14 @@ function calendarBanner(req: Request, res: Response): string | undefined {
  * response's headers before its own save completes, so the browser's next request could load
  * the session without the message (seen in the browser tests).
  */
-export async function flashAndRedirect(req: Request, res: Response, text: string, href: string): Promise<void> {
-  req.session.flash = { kind: 'success', text };
+export async function flashAndRedirect(
+  req: Request,
+  res: Response,
+  text: string,
+  href: string,
+  next?: { href: string; text: string },
+): Promise<void> {
+  req.session.flash = { kind: 'success', text, ...(next ? { next } : {}) };
   await new Promise<void>((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
   res.redirect(303, href);
 }

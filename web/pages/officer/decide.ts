@@ -13,6 +13,7 @@ import { awaitStepInReadModel } from '../../../app/step-in-read-model';
 import { releaseStep } from '../../../app/commands/release-step';
 import type { AppDeps } from '../../../app/deps';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
+import { nextStepToDecide } from '../../../app/queries/officer-inbox';
 import { label } from '../../../i18n/labels';
 import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
@@ -85,7 +86,15 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
     decision: label('decisionKind', d.decision, req.locale),
     status: label('stepStatus', step.status, req.locale),
   });
-  return flashAndRedirect(req, res, text, caseHref(caseId));
+  // The next step the officer may decide, focused: Enter opens it (officers work from the keyboard).
+  const next = await nextStepToDecide(deps, { actor, exceptCaseId: caseId, access: accessOf(req) });
+  return flashAndRedirect(
+    req,
+    res,
+    text,
+    caseHref(caseId),
+    next && { href: caseHref(next.caseId), text: tr(req, 'officerNextCase', { caseNumber: next.caseNumber }) },
+  );
 }
 
 /** POST …/claim and …/release: the step's holder changes, or the refusal says why not. */

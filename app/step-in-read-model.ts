@@ -25,19 +25,40 @@ const sameStep = (a: StepState | undefined, b: StepMark): boolean =>
   a.assignedOfficer === b.assignedOfficer &&
   a.assignedAt === b.assignedAt;
 
+/** Whether `shows` held of the read model within `timeoutMs`, looking every POLL_MS. */
+async function pollUntil(shows: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await shows()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
 /** Whether the read model showed `step` (as an Update answered it) within `timeoutMs`. */
-export async function awaitStepInReadModel(
+export function awaitStepInReadModel(
   deps: AppDeps,
   caseId: string,
   step: StepMark,
   timeoutMs = STEP_CATCH_UP_MS,
 ): Promise<boolean> {
   const cases = caseModel(deps.mongo);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  return pollUntil(async () => {
     const doc = await cases.findById(caseId, { [`steps.${step.department}`]: 1 }).lean();
-    if (sameStep(doc?.steps[step.department], step)) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
+    return sameStep(doc?.steps[step.department], step);
+  }, timeoutMs);
+}
+
+/**
+ * Whether the read model showed the case in `status` within `timeoutMs`: an applicant's page
+ * after a withdrawal is drawn once it shows the case withdrawn, not from the moment before.
+ */
+export function awaitCaseStatusInReadModel(
+  deps: AppDeps,
+  caseId: string,
+  status: string,
+  timeoutMs = STEP_CATCH_UP_MS,
+): Promise<boolean> {
+  const cases = caseModel(deps.mongo);
+  return pollUntil(async () => (await cases.findById(caseId, { status: 1 }).lean())?.status === status, timeoutMs);
 }

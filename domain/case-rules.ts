@@ -97,6 +97,7 @@ export function stepDecisionProblem(
   route: Route,
   department: Department,
   step: StepState,
+  facts: { collectiveHousehold?: boolean } = {},
 ): StepDecisionProblem | undefined {
   const complete = decisionProblems(d)[0];
   if (complete) return { kind: 'invalid', message: complete.message };
@@ -106,8 +107,14 @@ export function stepDecisionProblem(
   }
   // Any reason given must be one the department gives on this route (the API sends decisions
   // without reading the case first, so this is where a reason for another route is caught).
-  if (d.reasonCode !== undefined && !reasonApplies(route, department, d.reasonCode))
-    return { kind: 'invalid', message: `the ${department} department cannot refuse a ${route} case for ${d.reasonCode}` };
+  if (d.reasonCode !== undefined && !reasonApplies(route, department, d.reasonCode, facts))
+    return {
+      kind: 'invalid',
+      message:
+        facts.collectiveHousehold && reasonApplies(route, department, d.reasonCode)
+          ? `a collective-household case is not refused for ${d.reasonCode}: having no own residence is what the collective household is for (§16)`
+          : `the ${department} department cannot refuse a ${route} case for ${d.reasonCode}`,
+    };
   if (d.decision === 'request_supplement' && (step.supplementRounds ?? 0) >= (step.supplementRoundsAllowed ?? 1))
     return {
       kind: 'round_used',
@@ -197,3 +204,9 @@ export function actionProblemForStep(a: SupervisorActionDraft, department: Depar
     return `the ${department} department may still ask once; no authorisation is needed`;
   return undefined;
 }
+
+/**
+ * The outcome note of a withdrawal the applicant gave no reason for (the workflow records it;
+ * recorded histories carry it, so it stays as it is). Pages show the status instead of it.
+ */
+export const WITHDRAWN_WITHOUT_REASON = 'withdrawn by the applicant';

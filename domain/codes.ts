@@ -51,9 +51,29 @@ export const OFFICER_REASONS: { readonly [R in Route]: { readonly [D in Departme
 /** Reasons only the system gives: a capacity that is used up (never a school place, §21–23). */
 export const SYSTEM_REASONS = ['quota_exhausted', 'capacity_exhausted'] as const satisfies readonly RejectionReason[];
 
-/** May an officer of `department` refuse a `route` case for `reason`? */
-export function reasonApplies(route: Route, department: Department, reason: RejectionReason): boolean {
-  return OFFICER_REASONS[route][department].includes(reason);
+/**
+ * The reasons an officer of `department` may refuse this case for: the route's (OFFICER_REASONS),
+ * less "no legal stable residence" on a collective-household case. Housing finding no own
+ * residence is what put the case on the collective-household variant (§16: a community
+ * collective household for those without own housing), so it cannot also be the refusal.
+ */
+export function officerReasons(
+  route: Route,
+  department: Department,
+  { collectiveHousehold = false }: { collectiveHousehold?: boolean } = {},
+): readonly RejectionReason[] {
+  const reasons = OFFICER_REASONS[route][department];
+  return collectiveHousehold ? reasons.filter((r) => r !== 'no_legal_residence') : reasons;
+}
+
+/** May an officer of `department` refuse this `route` case for `reason`? */
+export function reasonApplies(
+  route: Route,
+  department: Department,
+  reason: RejectionReason,
+  facts: { collectiveHousehold?: boolean } = {},
+): boolean {
+  return officerReasons(route, department, facts).includes(reason);
 }
 
 /** Side effects that are undone when a case ends without settling (compensation). */

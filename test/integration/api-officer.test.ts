@@ -356,6 +356,34 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     assertProblem(twice, 409);
   });
 
+  it('§16 when housing refuses a collective-household case for having no legal residence, then it is refused (422): that is what the collective household is for', async () => {
+    // Arrange: housing's lookup finds no own residence, so the case goes on as a collective household.
+    const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.noHousing));
+    await waitForStep(stack, caseId, 'housing', 'awaiting_decision');
+    const housing = officer('housing');
+    const view = await request(stack.app).get(`/api/v1/officer/cases/${caseId}`).set('authorization', housing).expect(200);
+
+    // Act
+    const res = await request(stack.app)
+      .post(`/api/v1/officer/cases/${caseId}/steps/housing/decision`)
+      .set('authorization', housing)
+      .send({ decision: 'reject', reasonCode: 'no_legal_residence' });
+
+    // Assert
+    assert.equal(view.body.collectiveHousehold, true);
+    assertProblem(res, 422);
+    assert.match(JSON.stringify(res.body), /collective-household case is not refused for no_legal_residence/);
+    // Nothing changed: the step still awaits a decision (approval, or a refusal on another ground).
+    await waitForStep(stack, caseId, 'housing', 'awaiting_decision');
+    // The persona is free again for the tests after this one (one open case per person, §8).
+    await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/withdrawal`)
+      .set('authorization', t.applicant)
+      .send({})
+      .expect(202);
+    await waitForStatus(stack, caseId, 'withdrawn');
+  });
+
   it('when two officers decide the same step at once, then exactly one wins, the other gets 409, and both attempts are audited', async () => {
     // Arrange
     const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.noHousing));

@@ -7,7 +7,14 @@
  */
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { SchoolPlacement, StepDecision, StepState } from '../../domain/case-state';
-import { actionProblemForStep, heldByOther, isOpenStep, SCHOOL_NAME_MAX, stepDecisionProblem } from '../../domain/case-rules';
+import {
+  actionProblemForStep,
+  heldByOther,
+  isOpenStep,
+  SCHOOL_NAME_MAX,
+  stepDecisionProblem,
+  WITHDRAWN_WITHOUT_REASON,
+} from '../../domain/case-rules';
 import { inScope, type OfficerScope } from '../../domain/officer-scope';
 import type { Role } from '../../domain/vocabulary';
 import * as notices from './notices';
@@ -104,7 +111,10 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
             `the ${d.department} step is held by ${holder}: only they decide it, until they release it or a supervisor reassigns it`,
           );
         // What reaches the applicant's notice must fit its template, or it could never be written.
-        const problem = stepDecisionProblem(d, input.application.route, d.department, s);
+        // A validator only (not re-run on replay), so a rule added here needs no patch (docs/replay-histories.md).
+        const problem = stepDecisionProblem(d, input.application.route, d.department, s, {
+          collectiveHousehold: state.collectiveHousehold,
+        });
         if (problem) refuse(problem.kind === 'round_used' ? 'SupplementRoundUsed' : 'InvalidDecision', problem.message);
       },
     },
@@ -227,7 +237,7 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
           by: w.applicantUserId,
           role: 'applicant',
           reasons: [],
-          note: w.note ?? 'withdrawn by the applicant',
+          note: w.note ?? WITHDRAWN_WITHOUT_REASON,
         });
         handled.set(w.requestId, { status: 'withdrawn' });
       }

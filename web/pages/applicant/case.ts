@@ -5,11 +5,13 @@
  * (补正) and the withdrawal. Another person's case is "not found" (the application layer says so).
  */
 import { DECISION_LETTER_EVENTS } from '../../../domain/notice-delivery';
+import { WITHDRAWN_WITHOUT_REASON } from '../../../domain/case-rules';
 import type { ApplicantNoticeView } from '../../../app/views/notice-views';
 import type { Request, Response, Router } from 'express';
 import { SupplementInput, WithdrawInput } from '../../../app/commands/application-input';
 import { provideSupplement } from '../../../app/commands/provide-supplement';
 import { withdrawCase } from '../../../app/commands/withdraw-case';
+import { awaitCaseStatusInReadModel } from '../../../app/step-in-read-model';
 import type { AppDeps } from '../../../app/deps';
 import { applicantNotices } from '../../../app/queries/applicant-notices';
 import { caseTimeline } from '../../../app/queries/audit-trail';
@@ -176,6 +178,8 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
       })),
       outcome: view.outcome && {
         ...view.outcome,
+        // The workflow's note for a withdrawal without a reason is for the record: the status says it.
+        note: view.outcome.note === WITHDRAWN_WITHOUT_REASON ? undefined : view.outcome.note,
         reasons: view.outcome.reasons.map((r) => ({
           text: words(req, 'rejectionReason', r.code),
           department: words(req, 'department', r.department),
@@ -323,7 +327,14 @@ export function casePages(router: Router, deps: AppDeps): void {
       errors.add('note', 'apErrNoteTooLong');
       return showWithdraw(req, res, caseId, note, errors);
     }
-    await withdrawCase(deps, { actor: actorOf(req, 'applicant'), caseId, requestId: requestIdOf(body), ...parsed.data });
+    const { status } = await withdrawCase(deps, {
+      actor: actorOf(req, 'applicant'),
+      caseId,
+      requestId: requestIdOf(body),
+      ...parsed.data,
+    });
+    // The page after it is drawn from the read model: shown withdrawn, not as it was a moment before.
+    await awaitCaseStatusInReadModel(deps, caseId, status);
     await flashAndRedirect(req, res, tr(req, 'apWithdrawn'), `/applicant/cases/${caseId}`);
   });
 }

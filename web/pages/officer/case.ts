@@ -14,7 +14,7 @@ import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import type { OfficerCaseView } from '../../../app/views/case-views';
 import { parseFinding } from '../../../domain/check-findings';
 import { heldByOther, isOpenStep, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, type DecisionKind } from '../../../domain/case-rules';
-import { OFFICER_REASONS, type RejectionReason } from '../../../domain/codes';
+import { officerReasons, type RejectionReason } from '../../../domain/codes';
 import type { Locale } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { message, type MessageKey } from '../../../i18n/messages';
@@ -50,7 +50,7 @@ export interface StepActions {
 export function stepActions(view: OfficerCaseView, actor: OfficerActor): StepActions {
   const { step } = view;
   const other = heldByOther(step, actor.sub);
-  const reasons = OFFICER_REASONS[view.route][view.department];
+  const reasons = officerReasons(view.route, view.department, { collectiveHousehold: view.collectiveHousehold });
   const offered: DecisionKind[] = ['approve'];
   if (reasons.length) offered.push('reject');
   if (step.supplementRounds < step.supplementRoundsAllowed) offered.push('request_supplement');

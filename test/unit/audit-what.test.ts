@@ -1,8 +1,8 @@
-/** An audit line's "what" on the supervisor's case page (web/pages/supervisor/audit-what.ts). */
+/** An audit line's "what" on the supervisor's case page (web/pages/audit-what.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { recommendationNote } from '../../web/pages/officer/case';
-import { auditWhat } from '../../web/pages/supervisor/audit-what';
+import { auditWhat } from '../../web/pages/audit-what';
 
 describe('audit lines in the reader’s words', () => {
   const zh = (type: string, what: string) => auditWhat({ type, what }, 'zh-CN');
@@ -31,6 +31,32 @@ describe('audit lines in the reader’s words', () => {
     assert.deepEqual(zh('escalation', 'police decision overdue'), { text: '审核决定逾期', recorded: false });
     assert.deepEqual(zh('supplement_provided', '2 item(s) provided'), { text: '提交材料 2 项', recorded: false });
     assert.deepEqual(zh('score_computed', 'score 92/70'), { text: '总分 92 分，落户分值线 70 分', recorded: false });
+    // The rounds' lines (workflows/settlement-case/admission.ts), each as it is recorded.
+    assert.deepEqual(zh('admission_round', 'joined round 2026-yanta-1'), {
+      text: '加入积分落户批次 2026-yanta-1',
+      recorded: false,
+    });
+    assert.deepEqual(zh('admission_round', 'ranked 3 in round r1: admitted, pending public notice'), {
+      text: '批次 r1 排名第 3：拟落户，公示中',
+      recorded: false,
+    });
+    assert.deepEqual(zh('admission_round', 'ranked 12 in round r1: not admitted'), {
+      text: '批次 r1 排名第 12：本批次未获落户',
+      recorded: false,
+    });
+    assert.deepEqual(zh('admission_round', 'admitted: round r1 is final'), {
+      text: '批次 r1 公示期满：确定落户',
+      recorded: false,
+    });
+    assert.deepEqual(zh('admission_round', 'removed from round r1: objection upheld'), {
+      text: '异议成立，移出批次 r1',
+      recorded: false,
+    });
+    assert.deepEqual(zh('admission_round', 'waiting for the next round to be announced'), {
+      text: '等待下一批次公布',
+      recorded: false,
+    });
+    assert.deepEqual(zh('admission_round', 'something new'), { text: 'something new', recorded: true });
     assert.deepEqual(auditWhat({ type: 'notice', what: 'settled notice queued' }, 'en'), {
       text: 'queued: settled letter',
       recorded: false,

@@ -638,7 +638,7 @@ describe('notice templates', () => {
       en: [/within 60 days(<\/strong>)? of receiving/, /within 6 months(<\/strong>)? of receiving/],
     };
 
-    it('§2 when a case is refused, then the letter names the department, the item, the policy by the day it took effect (and its version code), 西安市人民政府, the court, 60 days / 6 months from receipt and the 文号', () => {
+    it('§2 when a case is refused, then the letter names the department, the item, the policy by the day it took effect (not by a file’s version code), 西安市人民政府, the court, 60 days / 6 months from receipt and the 文号', () => {
       const zh = renderer.render('rejected', 'email', 'zh-CN', policeRejection).body;
       const en = renderer.render('rejected', 'email', 'en', policeRejection).body;
 
@@ -646,7 +646,7 @@ describe('notice templates', () => {
         '西公户不许字〔2026〕第000042号',
         '西安市公安局于2026年04月02日决定不予落户',
         '《西安市人民政府关于进一步推进户籍制度改革的实施意见》（2016年）第三部分第2项',
-        '及2016年07月01日起施行的积分落户政策（即您提交申请时施行的版本，版本号xian-2016-v1）',
+        '及2016年07月01日起施行的积分落户政策（即您提交申请时施行的版本）',
         '向西安市人民政府申请行政复议',
         '向西安铁路运输法院提起行政诉讼',
         '自收到本决定书之日起<strong>60日内</strong>',
@@ -658,7 +658,7 @@ describe('notice templates', () => {
         'Document No. 西公户不许字〔2026〕第000042号',
         'the Xi&#x27;an Municipal Public Security Bureau decided on 2026-04-02',
         'Part III, item 2 of the Xi&#x27;an Municipal Government',
-        'points-settlement policy in force from 2016-07-01 (the version in force when you applied, version code xian-2016-v1)',
+        'points-settlement policy in force from 2016-07-01 (the version in force when you applied)',
         'apply to the Xi&#x27;an Municipal People&#x27;s Government for administrative reconsideration',
         'before the Xi&#x27;an Railway Transport Court',
       ]) {

@@ -140,8 +140,9 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.getByText(/总分 \d+ 分，落户分值线 \d+ 分/).waitFor();
       const score = (await page.locator('#score-title ~ .table-wrap').textContent()) ?? '';
       assert.match(score, /\d+ 年/, 'years in words');
-      // The policy is named by the day it took effect, which an applicant can look up, not by a file's code alone.
-      await page.getByText(/\d{4}年\d{2}月\d{2}日起施行的积分标准（版本号 xian-2016-v\d）/).waitFor();
+      // The policy is named by the day it took effect, which an applicant can look up, not by a file's code.
+      await page.getByText(/\d{4}年\d{2}月\d{2}日起施行的积分标准（以您提交申请之日施行的为准）/).waitFor();
+      assert.equal(await page.getByText(/xian-2016/).count(), 0, 'no version code on the applicant’s page');
       assert.doesNotMatch(score, /owned|vocational_skill|professional_title|bachelor/, 'codes in words, not as codes');
       await checkBothLanguages(page, 'web-applicant-case');
     } finally {
@@ -165,6 +166,14 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       assert.ok(tags.length > 0 && tags.every((t) => t.trim() === '已落实'), `reservation tags: ${tags.join(', ')}`);
       await page.getByRole('heading', { name: '办理记录' }).waitFor();
       await page.locator('.timeline li', { hasText: '落户办结' }).waitFor();
+      // Each line says what happened: the decision, what was reserved, what was registered.
+      const lines = await page.locator('.timeline li').allTextContents();
+      for (const expected of [/部门作出审核决定：通过/, /预留预登记户籍记录/, /登记为居民户口/])
+        assert.ok(
+          lines.some((l) => expected.test(l)),
+          `a timeline line matches ${expected}: ${lines.join(' | ')}`,
+        );
+      assert.ok(!lines.some((l) => /办理登记或预留名额|办理进展|reserved|registered as|round/.test(l)), lines.join(' | '));
       await checkBothLanguages(page, 'web-applicant-case-settled');
 
       const letter = page
@@ -189,7 +198,20 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
         await page.locator(`.error-summary a[href="#${field}"]`).waitFor();
         assert.match((await page.locator(`#${field}-error`).textContent()) ?? '', /已通过此前的申请在本市落户/);
       }
+      // The summary says whose number each is; next to the field it needs no saying.
+      assert.match((await page.locator('.error-summary a[href="#applicant-idNumber"]').textContent()) ?? '', /^申请人：/);
+      assert.match(
+        (await page.locator('.error-summary a[href="#family-0-idNumber"]').textContent()) ?? '',
+        new RegExp(`^家庭成员 1（${DEMO_FAMILY.spouse.name}）：`),
+      );
       await axeCheck(page);
+
+      // A place of the other route: the message names it and where it belongs (§1 towns, §2 districts).
+      await page.locator('input[name=route][value=town]').check();
+      await page.locator('#area').selectOption('yanta');
+      await page.getByRole('button', { name: '提交申请' }).click();
+      await page.locator('#area-error').getByText('雁塔区属于市辖区，不办理建制镇落户').waitFor();
+      assert.match((await page.locator('#area-error').textContent()) ?? '', /蓝田县、鄠邑区、周至县/);
     } finally {
       await page.context().close();
     }

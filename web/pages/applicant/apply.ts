@@ -14,6 +14,9 @@ import { validateIdNumber, type IdNumberErrorReason } from '../../../domain/id-n
 import { shanghaiToday } from '../../../domain/shanghai-clock';
 import { DISTRICTS, LOCALES, SCHOOL_LEVELS, TOWNS, type Locale } from '../../../domain/vocabulary';
 import type { MessageKey } from '../../../i18n/messages';
+import { LIST_SEPARATOR } from '../../../i18n/formats';
+import { label } from '../../../i18n/labels';
+import type { Area } from '../../../domain/capacity';
 import { actorOf, render, tr } from '../page';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { isCaseId } from './case-id';
@@ -107,7 +110,12 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
   const parts = path.split('/').filter(Boolean);
   const [head, second, third] = parts;
   if (head === 'route') return ['route', 'apErrRoute'];
-  if (head === 'town' || head === 'district') return ['area', 'apErrArea'];
+  if (head === 'town' || head === 'district') {
+    // A place of the other route is named, with the route it belongs to (§1 towns, §2 districts).
+    if (form.route === 'town' && isDistrict(form.area)) return ['area', 'apErrAreaNotTown'];
+    if (form.route === 'points' && isTown(form.area)) return ['area', 'apErrAreaNotDistrict'];
+    return ['area', 'apErrArea'];
+  }
   if (head === 'contact') {
     if (second === 'email') return ['contact-email', 'apErrEmail'];
     // A language the select does not offer (a tampered post) is named at the select, not the phone.
@@ -150,6 +158,24 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
   }
 }
 
+const isDistrict = (v: string): boolean => (DISTRICTS as readonly string[]).includes(v);
+const isTown = (v: string): boolean => (TOWNS as readonly string[]).includes(v);
+const placesOf = (req: Request, codes: readonly Area[]): string =>
+  codes.map((c) => label('area', c, req.locale)).join(LIST_SEPARATOR[req.locale]);
+
+/**
+ * Whose field an error is at, for the summary above the form (next to the field it is plain):
+ * "申请人" or "家庭成员 2（王小明）". Empty for the route, place and contact.
+ */
+function whoseField(req: Request, id: string, form: ApplyForm): string {
+  if (id.startsWith('applicant-')) return tr(req, 'apWhoseApplicant');
+  const m = /^family-(\d+)-/.exec(id);
+  if (!m) return '';
+  const row = Number(m[1]);
+  const name = form.family[row]?.name.trim();
+  return tr(req, name ? 'apWhoseFamilyNamed' : 'apWhoseFamily', { n: row + 1, name });
+}
+
 /** Errors in the order of the form, so the summary reads top to bottom. */
 const FIELD_ORDER = (id: string): number => {
   const fixed = ['route', 'area', 'applicant-name', 'applicant-idNumber', 'contact-phone', 'contact-email', 'contact-locale'];
@@ -170,7 +196,9 @@ function errorsOf(
   const errors = new FieldErrors(req);
   const described = problems.map((p) => describe(p.path, form, rows, personClash));
   described.sort((a, b) => FIELD_ORDER(a[0]) - FIELD_ORDER(b[0]));
-  for (const [id, key] of described) errors.add(id, key);
+  const place = form.area ? label('area', form.area as Area, req.locale) : '';
+  for (const [id, key] of described)
+    errors.add(id, key, { place, towns: placesOf(req, TOWNS), whose: whoseField(req, id, form) });
   return errors;
 }
 

@@ -25,6 +25,7 @@ import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { isCaseId } from './case-id';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { letterText } from './letter-text';
+import { auditWhat } from '../audit-what';
 import { allPointsPolicies } from '../../../policy/policy-files';
 
 /** A code's words, or the code itself when the table has none (a code added later must not break the page). */
@@ -125,7 +126,7 @@ function policyText(req: Request, version: string | undefined): string | undefin
   const from = policyStarts.get(version);
   if (!from) return version;
   const [year = '', month = '', day = ''] = from.split('-');
-  return tr(req, 'apPolicyInForceFrom', { day: formatDay({ year, month, day, hour: '00', minute: '00' }, req.locale), version });
+  return tr(req, 'apPolicyInForceFrom', { day: formatDay({ year, month, day, hour: '00', minute: '00' }, req.locale) });
 }
 
 async function showCase(req: Request, res: Response, deps: AppDeps, caseId: string, attempt?: SupplementAttempt) {
@@ -186,12 +187,21 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
           note: r.note,
         })),
       },
-      timeline: timeline.map((e) => {
+      timeline: timeline.flatMap((e) => {
+        // A request for material is said by its own line ("more material requested") right after.
+        if (e.type === 'decision' && e.what === 'request_supplement') return [];
         // The one decision of no department is the case's own, once every department approved.
         const key = e.type === 'decision' && !e.department ? 'apEvent_all_approved' : `apEvent_${e.type}`;
+        const kind = tr(req, isMessageKey(key) ? key : 'apEvent_other');
+        // What was decided, reserved, registered or released, in words (as on the supervisor's page).
+        const what =
+          e.department && ['decision', 'commit', 'compensation', 'admission_round'].includes(e.type)
+            ? auditWhat(e, locale)
+            : undefined;
+        const detail = what && !what.recorded && what.text ? what.text : undefined;
         return {
           at: e.at,
-          text: tr(req, isMessageKey(key) ? key : 'apEvent_other'),
+          text: detail ? (e.type === 'decision' ? `${kind}${tr(req, 'pColon')}${detail}` : detail) : kind,
           department: e.department ? words(req, 'department', e.department) : undefined,
           // A refusal's reason in words (the trail keeps its code); an approval's note is for staff.
           why: e.type === 'decision' && e.what === 'reject' ? words(req, 'rejectionReason', e.why) || undefined : undefined,

@@ -30,6 +30,8 @@ export function requestIdOf(body: FormBody | undefined): string {
 export interface FieldError {
   field: string;
   text: string;
+  /** The summary's words, when they must say more than the field's (whose field it is). */
+  summary?: string;
 }
 
 /** Errors keyed by field id, for the views' "next to the field" messages; the summary lists them in order. */
@@ -39,7 +41,9 @@ export class FieldErrors {
   add(fieldId: string, key: MessageKey, params?: Record<string, unknown>): void {
     // One message per field: the first problem found is the one to fix first.
     if (this.list.some((e) => e.field === fieldId)) return;
-    this.list.push({ field: fieldId, text: tr(this.req, key, params) });
+    const text = tr(this.req, key, params);
+    const whose = typeof params?.whose === 'string' && params.whose ? params.whose : undefined;
+    this.list.push({ field: fieldId, text, ...(whose ? { summary: `${whose}${tr(this.req, 'pColon')}${text}` } : {}) });
   }
   get any(): boolean {
     return this.list.length > 0;

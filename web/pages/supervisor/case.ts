@@ -25,7 +25,7 @@ import { label } from '../../../i18n/labels';
 import type { MessageKey } from '../../../i18n/messages';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
-import { auditWhat } from './audit-what';
+import { auditWhat } from '../audit-what';
 import { holderName, officerChoices } from '../officer-names';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';

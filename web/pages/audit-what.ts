@@ -4,13 +4,13 @@
  * page words the common ones; the type column already says what a line is (a claim, a lookup, a
  * reminder), so those need nothing more. Anything else is shown as recorded, marked as English.
  */
-import { DECISION_KINDS, SUPERVISOR_ACTIONS } from '../../../domain/case-rules';
-import { RESERVATION_KINDS } from '../../../domain/codes';
-import { NOTICE_EVENTS, ROUTES, type Locale } from '../../../domain/vocabulary';
-import { label } from '../../../i18n/labels';
-import { message, type MessageKey } from '../../../i18n/messages';
-import { SERVICE_METHODS } from '../../../domain/notice-delivery';
-import type { AuditEventView } from '../../../app/views/audit-views';
+import { DECISION_KINDS, SUPERVISOR_ACTIONS } from '../../domain/case-rules';
+import { RESERVATION_KINDS } from '../../domain/codes';
+import { NOTICE_EVENTS, ROUTES, type Locale } from '../../domain/vocabulary';
+import { label } from '../../i18n/labels';
+import { message, type MessageKey } from '../../i18n/messages';
+import { SERVICE_METHODS } from '../../domain/notice-delivery';
+import type { AuditEventView } from '../../app/views/audit-views';
 
 export interface AuditWhat {
   text: string;
@@ -79,5 +79,24 @@ export function auditWhat(e: Pick<AuditEventView, 'type' | 'what'>, locale: Loca
     return worded(message(locale, 'supAuditReserved', { item: label('reservationKind', m[1], locale) }));
   if (type === 'compensation' && (m = /^(\w+) released$/.exec(what)) && among(RESERVATION_KINDS, m[1]))
     return worded(message(locale, 'supAuditReleased', { item: label('reservationKind', m[1], locale) }));
+  if (type === 'admission_round') {
+    const round = ROUND_PHRASES.map(([re, key]) => [re.exec(what), key] as const).find(([found]) => found);
+    if (round) {
+      const [found, key] = round;
+      return worded(message(locale, key, { round: found!.groups?.round, rank: found!.groups?.rank }));
+    }
+  }
   return { text: what, recorded: true };
 }
+
+/** The rounds' lines (workflows/settlement-case/admission.ts), as recorded, and their words. */
+const ROUND_PHRASES: ReadonlyArray<readonly [RegExp, MessageKey]> = [
+  [/^joined round (?<round>\S+)$/, 'supAuditRoundJoined'],
+  [/^ranked (?<rank>\d+) in round (?<round>\S+): admitted, pending public notice$/, 'supAuditRoundRankedIn'],
+  [/^ranked (?<rank>\d+) in round (?<round>\S+): not admitted$/, 'supAuditRoundRankedOut'],
+  [/^admitted in round (?<round>\S+) after an upheld objection$/, 'supAuditRoundAdmittedObjection'],
+  [/^admitted: round (?<round>\S+) is final$/, 'supAuditRoundFinal'],
+  [/^removed from round (?<round>\S+): objection upheld$/, 'supAuditRoundRemoved'],
+  [/^no quota slot left in round (?<round>\S+)$/, 'supAuditRoundNoSlot'],
+  [/^waiting for the next round to be announced$/, 'supAuditRoundWaiting'],
+];

@@ -89,8 +89,12 @@ export function stepsOf(req: Request, view: ApplicantCaseView, attempt?: Supplem
   });
 }
 
-/** A breakdown line's value in words: yes/no, years, or the policy's code (e.g. `vocational_skill:level3`). */
-function scoreValue(req: Request, v: string | number | boolean): string {
+/**
+ * A breakdown line's value in words: yes/no, years, or the policy's code (e.g.
+ * `vocational_skill:level3`). The credit record's yes/no says what it means: "no bad record".
+ */
+function scoreValue(req: Request, v: string | number | boolean, indicator?: string): string {
+  if (typeof v === 'boolean' && indicator === 'credit') return tr(req, v ? 'apCreditGood' : 'apCreditBad');
   if (typeof v === 'boolean') return tr(req, v ? 'apYes' : 'apNo');
   if (typeof v === 'number') return tr(req, 'apScoreYears', { n: v });
   const key = `apValue_${v.replace(/[^a-z0-9_]/gi, '_')}`;
@@ -137,6 +141,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
     applicantNotices(deps, { actor, caseId }),
   ]);
   const locale = req.locale;
+  const steps = stepsOf(req, view, attempt);
   render(
     req,
     res,
@@ -153,12 +158,14 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         relationText: words(req, 'relation', p.relation),
         schoolText: words(req, 'schoolLevel', p.schoolLevel),
       })),
-      steps: stepsOf(req, view, attempt),
+      steps,
+      // Said once under the list, not after every date it concerns.
+      anyDueProvisional: steps.some((s) => s.dueProvisional),
       score: view.score && {
         ...view.score,
         rows: view.score.breakdown.map((b) => ({
           indicator: b.label[locale],
-          value: scoreValue(req, b.value),
+          value: scoreValue(req, b.value, b.indicator),
           points: b.points,
           capped: b.capped,
         })),
@@ -246,7 +253,9 @@ export function casePages(router: Router, deps: AppDeps): void {
         locale: notice.locale,
         text: notice.channel === 'email' ? letterText(notice.body) : notice.body,
         deliveredAt: notice.deliveredAt,
-        servedBy: notice.servedBy ? words(req, 'serviceMethod', notice.servedBy) : undefined,
+        // Served otherwise than it was sent (by post, in person): said; the same way, the channel says it.
+        servedBy:
+          notice.servedBy && notice.servedBy !== notice.channel ? words(req, 'serviceMethod', notice.servedBy) : undefined,
         appeal: notice.appealDeadlines
           ? appealDeadlinesText(req, notice.appealDeadlines)
           : DECISION_LETTER_EVENTS.includes(notice.event)

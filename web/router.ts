@@ -92,14 +92,15 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     onSignedIn: ({ actor, name }) => noteVerifiedActor(deps, actor, name === actor.sub ? undefined : name),
     onSessionStarted: (req) => void generateToken(req, true),
   });
+  // Without a secret (development, tests) a random one: sessions then end with the process.
+  const secret = config.SESSION_SECRET ?? cryptoRandom();
   const kit: PageKit = {
     views,
     csrfToken: (req) => generateToken(req),
     signInConfigured: signIn.configured,
     provisionalCalendarYears: () => (config.DEADLINE_CLOCK === 'working-days' ? configuredCoverage(config).missing : []),
+    flashSecret: secret,
   };
-  // Without a secret (development, tests) a random one: sessions then end with the process.
-  const secret = config.SESSION_SECRET ?? cryptoRandom();
 
   const router = Router();
   router.use((req, _res, next) => (isWebPath(req.path) || wantsPage(req) ? next() : next('router')));

@@ -22,18 +22,10 @@ export interface PendingSignIn {
   back: string;
 }
 
-export interface Flash {
-  kind: 'success' | 'info';
-  text: string;
-  /** A link to go on with (an officer's next case), focused so that Enter follows it. */
-  next?: { href: string; text: string };
-}
-
 declare module 'express-session' {
   interface SessionData {
     user?: WebUser;
     pendingSignIn?: PendingSignIn;
-    flash?: Flash;
   }
 }
 

@@ -72,6 +72,7 @@ describe('retention (issue 15 part 5)', () => {
       csrfToken: () => 'token',
       signInConfigured: true,
       provisionalCalendarYears: () => [],
+      flashSecret: 'test-flash-secret',
     };
     const actor = { sub: 'supervisor-1', role: 'supervisor' as const };
     const req = {

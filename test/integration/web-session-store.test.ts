@@ -66,7 +66,7 @@ describe('web session store', () => {
 
   it('when a session written moments ago is touched, then it is left as written (a late touch never rewrites a newer save)', async () => {
     const expiry = new Date(Date.now() + 60_000);
-    await call((cb) => store.set('fresh', { ...sessionExpiring(expiry), flash: { kind: 'info', text: 'new' } }, cb));
+    await call((cb) => store.set('fresh', { ...sessionExpiring(expiry), csrfToken: 'new' }, cb));
     // The touch of an earlier request that ends just after this save: its expiry is a few ms later.
     await call((cb) => store.touch('fresh', sessionExpiring(new Date(expiry.getTime() + 500)), cb));
     const doc = await webSessionModel(conn).findById('fresh').lean();

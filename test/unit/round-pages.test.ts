@@ -262,15 +262,25 @@ describe('admission round pages', () => {
       assert.ok(!firm.includes(zhNote), 'a date counted on a published calendar carries no note');
     });
 
-    it('when the applicant’s supplement deadline is provisional, then their page notes it at the request and on the step', () => {
+    it('when the applicant’s supplement deadline is provisional, then their page notes it at the request and marks it on the step', () => {
       const view = applicantView(waitingOnApplicant(ranked));
       const steps = stepsOf({ locale: 'zh-CN' } as Request, view);
       const housing = steps.find((s) => s.department === 'housing')!;
       assert.equal(housing.dueAt, '2026-12-23T09:00:00.000Z', 'the applicant’s deadline, not the officer’s');
       assert.equal(housing.dueProvisional, true);
       assert.equal(housing.supplement?.dueProvisional, true);
-      const html = page('applicant/case', 'zh-CN', { view, steps, persons: [], notices: [], timeline: [] });
-      assert.equal(html.split(zhNote).length - 1, 2, 'once at the request, once on the step');
+      const html = page('applicant/case', 'zh-CN', {
+        view,
+        steps,
+        anyDueProvisional: true,
+        persons: [],
+        notices: [],
+        timeline: [],
+      });
+      assert.equal(html.split(zhNote).length - 1, 1, 'at the request');
+      // On the step the date is marked, and why is said once under the list.
+      assert.equal(html.split('（暂定）').length - 1, 1);
+      assert.equal(html.split('标“暂定”的日期').length - 1, 1);
     });
 
     it('when an officer or a supervisor opens the case, then their due dates carry the note too', () => {
@@ -284,8 +294,9 @@ describe('admission round pages', () => {
         forms: {},
         fieldErrors: {},
       });
-      // The officer's own due day and the applicant's deadline.
-      assert.equal(officerHtml.split(enNote).length - 1, 2);
+      // The applicant's deadline (the step's own is paused meanwhile, and says so).
+      assert.equal(officerHtml.split(enNote).length - 1, 1);
+      assert.ok(officerHtml.includes('this step’s deadline paused'));
 
       const supervisor = supervisorView(c);
       const html = supervisorCasePage(

@@ -28,6 +28,7 @@ function pageFor(role: 'applicant' | 'officer' | 'supervisor', missing: number[]
     csrfToken: () => 'token',
     signInConfigured: true,
     provisionalCalendarYears: () => missing,
+    flashSecret: 'test-flash-secret',
   };
   const req = {
     locale: 'zh-CN',

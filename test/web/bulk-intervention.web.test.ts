@@ -60,7 +60,7 @@ describe('web pages: bulk interventions in a real browser', () => {
       await page.getByRole('button', { name: '开始执行' }).click();
 
       // Assert
-      await page.waitForURL(/\/supervisor\/bulk\/[0-9a-f]{32}$/);
+      await page.waitForURL(/\/supervisor\/bulk\/[0-9a-f]{32}(\?|$)/);
       await page.getByText('已执行完毕。').waitFor({ timeout: 30_000 });
       assert.equal(
         await page.locator('#bulk-progress').getAttribute('value'),

@@ -43,6 +43,8 @@ describe('web pages: the officer workbench in a real browser', () => {
     return page;
   };
   const caseUrl = (caseId: string) => `${web.baseUrl}/officer/cases/${caseId}`;
+  /** The page at `url`, whatever its query (a message after a form rides in it: web/flash.ts). */
+  const atPath = (url: string) => (u: URL) => `${u.origin}${u.pathname}` === url;
 
   it('when two police officers work one case, then the first claims and approves it with a confirmation, and the second sees who holds it and is refused deciding it', async () => {
     // Arrange
@@ -96,7 +98,7 @@ describe('web pages: the officer workbench in a real browser', () => {
       await axeCheck(first);
       await screenshot(first, 'web-officer-confirm-zh-CN');
       await first.getByRole('button', { name: '确认' }).click();
-      await first.waitForURL(caseUrl(caseId));
+      await first.waitForURL(atPath(caseUrl(caseId)));
       await first.getByText(`已对案件 ${caseNumber} 作出决定：通过。本环节现为：已通过。`).waitFor();
       // The page under the banner is drawn after the read model shows the decision: no form is left
       // to decide again (counted at once, not waited for).
@@ -157,7 +159,7 @@ describe('web pages: the officer workbench in a real browser', () => {
       await axeCheck(housing);
       await screenshot(housing, 'web-officer-confirm-en');
       await housing.getByRole('button', { name: 'Confirm' }).click();
-      await housing.waitForURL(caseUrl(caseId));
+      await housing.waitForURL(atPath(caseUrl(caseId)));
       await housing.getByText(`Case ${caseNumber}: you decided to ask for supplementary material.`).waitFor();
 
       const c = await waitForStep(web.stack, caseId, 'housing', 'supplement_requested');
@@ -199,7 +201,7 @@ describe('web pages: the officer workbench in a real browser', () => {
       await police.getByRole('button', { name: '继续' }).click();
       await police.getByText('整个申请不予落户').waitFor();
       await police.getByRole('button', { name: '确认' }).click();
-      await police.waitForURL(caseUrl(caseId));
+      await police.waitForURL(atPath(caseUrl(caseId)));
 
       // Assert
       await police.getByText(`已对案件 ${caseNumber} 作出决定：不予通过。本环节现为：未通过。`).waitFor();
@@ -309,7 +311,7 @@ describe('web pages: the officer workbench in a real browser', () => {
 
       // Act
       await housing.getByRole('button', { name: '确认' }).click();
-      await housing.waitForURL(caseUrl(decided.caseId));
+      await housing.waitForURL(atPath(caseUrl(decided.caseId)));
       const next = housing.locator('a.banner__next');
       await next.waitFor();
       // (No DOM types in this project: the element and its document as the browser hands them over.)
@@ -326,6 +328,29 @@ describe('web pages: the officer workbench in a real browser', () => {
       await axeCheck(housing);
     } finally {
       await housing.context().close();
+    }
+  });
+  it('when an officer claims two cases in two tabs at once, then each tab’s message names its own case', async () => {
+    // Arrange: two cases, each open in its own tab of one signed-in browser.
+    const [a, b] = [await awaitingCase(), await awaitingCase()];
+    const first = await officer('police2');
+    const second = await first.context().newPage();
+    try {
+      await Promise.all([first.goto(caseUrl(a.caseId)), second.goto(caseUrl(b.caseId))]);
+
+      // Act
+      await Promise.all([
+        first.getByRole('button', { name: '认领此案件' }).click(),
+        second.getByRole('button', { name: '认领此案件' }).click(),
+      ]);
+
+      // Assert: the message rides in each tab's own URL, not in the one session both share.
+      await first.getByRole('status').getByText(`您已认领案件 ${a.caseNumber}。`).waitFor();
+      await second.getByRole('status').getByText(`您已认领案件 ${b.caseNumber}。`).waitFor();
+      assert.equal(await first.getByText(b.caseNumber).count(), 0, 'no word of the other tab’s case');
+      assert.equal(await second.getByText(a.caseNumber).count(), 0, 'no word of the other tab’s case');
+    } finally {
+      await first.context().close();
     }
   });
 });

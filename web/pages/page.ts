@@ -12,6 +12,7 @@ import type { Department, Locale } from '../../domain/vocabulary';
 import { message, type MessageKey } from '../../i18n/messages';
 import type { Views } from '../render';
 import { localPath } from '../session';
+import { FLASH_PARAM, openFlash, sealFlash, withFlash } from '../flash';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -27,6 +28,8 @@ export interface PageKit {
   signInConfigured: boolean;
   /** Years a deadline counted now reaches without a holiday calendar (issue 13); empty when none. */
   provisionalCalendarYears(): number[];
+  /** Seals the one-shot messages carried in redirect URLs (web/flash.ts). */
+  flashSecret: string;
 }
 
 export function pageKit(res: Response): PageKit {
@@ -111,10 +114,9 @@ export interface PageData extends Record<string, unknown> {
 
 /** Renders `name` in the layout with the shared data. */
 export function render(req: Request, res: Response, name: string, data: PageData, status = 200): void {
-  const { views, csrfToken } = pageKit(res);
+  const { views, csrfToken, flashSecret } = pageKit(res);
   const user = req.session?.user;
-  const flash = req.session?.flash;
-  if (flash) delete req.session.flash;
+  const flash = openFlash(flashSecret, user?.actor.sub ?? '', req.query?.[FLASH_PARAM]);
   const locale = req.locale;
   const other: Locale = locale === 'zh-CN' ? 'en' : 'zh-CN';
   const path = req.path;
@@ -148,9 +150,8 @@ function calendarBanner(req: Request, res: Response): string | undefined {
 }
 
 /**
- * Sets the one-shot message and redirects once the session is saved: express-session sends the
- * response's headers before its own save completes, so the browser's next request could load
- * the session without the message (seen in the browser tests).
+ * Redirects to `href` with a one-shot message for the page there, carried in its URL (web/flash.ts):
+ * each tab its own message, and no session write.
  */
 export async function flashAndRedirect(
   req: Request,
@@ -159,9 +160,12 @@ export async function flashAndRedirect(
   href: string,
   next?: { href: string; text: string },
 ): Promise<void> {
-  req.session.flash = { kind: 'success', text, ...(next ? { next } : {}) };
-  await new Promise<void>((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
-  res.redirect(303, href);
+  const sealed = sealFlash(pageKit(res).flashSecret, req.session?.user?.actor.sub ?? '', {
+    kind: 'success',
+    text,
+    ...(next ? { next } : {}),
+  });
+  res.redirect(303, withFlash(href, sealed));
 }
 
 export function showMessage(

@@ -196,7 +196,8 @@ function errorsOf(
   const errors = new FieldErrors(req);
   const described = problems.map((p) => describe(p.path, form, rows, personClash));
   described.sort((a, b) => FIELD_ORDER(a[0]) - FIELD_ORDER(b[0]));
-  const place = form.area ? label('area', form.area as Area, req.locale) : '';
+  // Only a place the form offers is named (a tampered post may send anything).
+  const place = isDistrict(form.area) || isTown(form.area) ? label('area', form.area as Area, req.locale) : '';
   for (const [id, key] of described)
     errors.add(id, key, { place, towns: placesOf(req, TOWNS), whose: whoseField(req, id, form) });
   return errors;

@@ -309,8 +309,9 @@ describe('web pages: the officer workbench in a real browser', () => {
       await housing.getByLabel('通过', { exact: true }).check();
       await housing.getByRole('button', { name: '继续' }).click();
 
-      // Act
-      await housing.getByRole('button', { name: '确认' }).click();
+      // Act: the confirmation page has its button focused, so Enter confirms.
+      await housing.getByRole('heading', { name: '确认决定' }).waitFor();
+      await housing.keyboard.press('Enter');
       await housing.waitForURL(atPath(caseUrl(decided.caseId)));
       const next = housing.locator('a.banner__next');
       await next.waitFor();

@@ -101,12 +101,15 @@ function scoreValue(req: Request, v: string | number | boolean, indicator?: stri
   return isMessageKey(key) ? tr(req, key) : v;
 }
 
-/** The appeal periods' days (YYYY-MM-DD in the view) as the page writes days: 2026年12月04日. */
+/** A calendar day (YYYY-MM-DD) as the page writes days: 2026年12月04日. */
+function dayText(req: Request, ymd: string): string {
+  const [year = '', month = '', day = ''] = ymd.split('-');
+  return formatDay({ year, month, day, hour: '00', minute: '00' }, req.locale);
+}
+
+/** The appeal periods' days (YYYY-MM-DD in the view). */
 function appealDeadlinesText(req: Request, d: NonNullable<ApplicantNoticeView['appealDeadlines']>): string {
-  const day = (ymd: string) => {
-    const [year = '', month = '', dd = ''] = ymd.split('-');
-    return formatDay({ year, month, day: dd, hour: '00', minute: '00' }, req.locale);
-  };
+  const day = (ymd: string) => dayText(req, ymd);
   return tr(req, 'apAppealDeadlines', {
     receivedOn: day(d.receivedOn),
     reconsiderationBy: day(d.reconsiderationBy),
@@ -129,8 +132,7 @@ function policyText(req: Request, version: string | undefined): string | undefin
   policyStarts ??= new Map(allPointsPolicies().map((p) => [p.version, p.effectiveFrom]));
   const from = policyStarts.get(version);
   if (!from) return version;
-  const [year = '', month = '', day = ''] = from.split('-');
-  return tr(req, 'apPolicyInForceFrom', { day: formatDay({ year, month, day, hour: '00', minute: '00' }, req.locale) });
+  return tr(req, 'apPolicyInForceFrom', { day: dayText(req, from) });
 }
 
 async function showCase(req: Request, res: Response, deps: AppDeps, caseId: string, attempt?: SupplementAttempt) {

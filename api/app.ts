@@ -117,6 +117,9 @@ export function createApp(deps: ApiDeps): Express {
       windowMs: 60_000,
       limit: config.RATE_LIMIT_PER_MINUTE,
       standardHeaders: 'draft-8',
+      // Named, so that with the per-person limit below a client reads two distinct policies
+      // in RateLimit / RateLimit-Policy (draft-8 lists one entry per policy), not one name twice.
+      identifier: 'per-address',
       legacyHeaders: false,
       handler: tooMany,
     }),
@@ -145,6 +148,7 @@ export function createApp(deps: ApiDeps): Express {
       windowMs: 60_000,
       limit: config.RATE_LIMIT_PER_MINUTE,
       standardHeaders: 'draft-8',
+      identifier: 'per-person',
       legacyHeaders: false,
       keyGenerator: (req) => `sub:${req.caller?.sub ?? ''}`,
       handler: tooMany,

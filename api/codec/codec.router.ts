@@ -137,6 +137,7 @@ export function codecRouter(deps: ApiDeps, opts: CodecRouterOptions): Router {
       windowMs: 60_000,
       limit: deps.config.RATE_LIMIT_PER_MINUTE * 5,
       standardHeaders: 'draft-8',
+      identifier: 'codec-per-person',
       legacyHeaders: false,
       keyGenerator: (req) => `codec:${req.caller?.sub ?? ''}`,
       handler: () => {

@@ -79,6 +79,11 @@ describe('API: rate limits per client address and per token', () => {
     assert.equal(limited.status, 429);
     assert.equal(limited.body.status, 429);
     assert.equal(someoneElse.status, 200, 'the address itself is not limited yet');
+    // Both policies in one header each, told apart by name: the address has room, the person none.
+    const rateLimit = String(limited.headers.ratelimit);
+    assert.match(rateLimit, /"per-address"; r=[1-9]\d*; t=\d+/);
+    assert.match(rateLimit, /"per-person"; r=0; t=\d+/);
+    assert.match(String(limited.headers['ratelimit-policy']), new RegExp(`"per-person"; q=${LIMIT}; w=60`));
   });
 
   it('when requests come without a token, then they count against the address too', async () => {

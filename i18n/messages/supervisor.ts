@@ -114,6 +114,7 @@ export const zhCN = {
   supOfficerId: '承办人员',
   supOfficerChoose: '请选择',
   supOfficerNoneKnown: '尚无可选的经办人员：身份认证系统同步的名册中的经办人员，以及登录过本系统的经办人员，会列在这里。',
+  supOfficerNoneEligible: '没有可承办本案未结环节的经办人员：须为该环节所属部门、在本案所在区域办理业务的人员。',
   supOfficerCityWide: '全市',
   supErrOfficerNotEligible: '该人员不能承办此环节：须为该环节所属部门、在本案所在区域办理业务的经办人员',
   supErrOfficerUnknown: '没有此经办人员：请从列表中选择',
@@ -263,6 +264,8 @@ export const en: Catalogue<typeof zhCN> = {
   supOfficerChoose: 'Choose an officer',
   supOfficerNoneKnown:
     'No officer to choose yet: officers are listed here once the identity provider’s roster is synced or they have signed in to the service.',
+  supOfficerNoneEligible:
+    'No officer can hold this case’s open steps: they must be of the step’s department and act where the case is.',
   supOfficerCityWide: 'city-wide',
   supErrOfficerNotEligible:
     'This officer cannot hold this step: choose an officer of the step’s department who acts where the case is',

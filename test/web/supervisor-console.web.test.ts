@@ -139,7 +139,20 @@ describe('web pages: the supervisor console in a real browser', () => {
       // to type): the steps table says who holds it.
       await knownOfficer(web.stack, { sub: 'officer-police-2', role: 'officer', department: 'police' });
       await knownOfficer(web.stack, { sub: 'officer-housing-9', role: 'officer', department: 'housing' });
+      await knownOfficer(web.stack, {
+        sub: 'officer-police-changan',
+        role: 'officer',
+        department: 'police',
+        district: ['changan'],
+      });
       await page.reload();
+      // Only officers who may hold an open step (police's or housing's, here) are offered: not a
+      // police officer of another district.
+      const picker = page
+        .locator('form', { has: page.getByRole('heading', { name: '改派环节' }) })
+        .getByLabel('承办人员', { exact: true });
+      const offered = await picker.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''));
+      assert.deepEqual(offered.filter(Boolean).sort(), ['officer-housing-9', 'officer-police-2']);
       // A housing officer for the police step is refused at the field, saying why.
       const wrong = page.locator('form', { has: page.getByRole('heading', { name: '改派环节' }) });
       await wrong.getByLabel('环节').selectOption('police');

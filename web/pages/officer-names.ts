@@ -14,7 +14,17 @@ export function namedOfficer(req: Request, name: string | undefined, sub: string
   return name ? `${name}${tr(req, 'pOpen')}${sub}${tr(req, 'pClose')}` : sub;
 }
 
-export function officerChoices(req: Request, officers: readonly KnownOfficer[], selected: string) {
+/**
+ * The officer picker's groups, by department. `mayHold`: only officers who may hold one of the
+ * steps on offer (a case's department and area), so a supervisor is not offered someone the
+ * command would refuse; the officer already chosen stays, to show with its error.
+ */
+export function officerChoices(
+  req: Request,
+  officers: readonly KnownOfficer[],
+  selected: string,
+  mayHold: (o: KnownOfficer) => boolean = () => true,
+) {
   const locale = req.locale;
   const named = (o: KnownOfficer) => namedOfficer(req, o.name, o.sub);
   const where = (o: KnownOfficer) =>
@@ -24,7 +34,7 @@ export function officerChoices(req: Request, officers: readonly KnownOfficer[], 
   return DEPARTMENTS.map((d) => ({
     departmentText: label('department', d, locale),
     officers: officers
-      .filter((o) => o.department === d)
+      .filter((o) => o.department === d && (mayHold(o) || o.sub === selected))
       .map((o) => ({ value: o.sub, text: `${named(o)} · ${where(o)}`, selected: o.sub === selected })),
   })).filter((g) => g.officers.length > 0);
 }

@@ -240,7 +240,10 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         reassign: {
           ...formFor('reassign'),
           steps: stepChoices('reassign'),
-          officerGroups: officerChoices(req, officers, formFor('reassign').officerId),
+          officerGroups: officerChoices(req, officers, formFor('reassign').officerId, (o) =>
+            openSteps.some((s) => !holderProblem(o, s.department, (view.area || undefined) as Area | undefined)),
+          ),
+          anyOfficerKnown: officers.length > 0,
         },
         escalate: { ...formFor('escalate'), steps: stepChoices('escalate') },
         retry: {

@@ -100,6 +100,22 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
         lines.slice(1),
         want.map((r) => r.map((c) => `"${c}"`).join(',')),
       );
+      // The table as the page shows it, for a report: the page's headings and cells, in Chinese.
+      const tableLink = page.getByRole('link', { name: /^下载表格 CSV（同上表，可用于报告）：每日/ });
+      const table = await page.request.get(new URL((await tableLink.getAttribute('href'))!, web.baseUrl).toString());
+      assert.equal(table.status(), 200);
+      assert.match(table.headers()['content-disposition'] ?? '', /-table-zh-CN\.csv"$/);
+      const shown = await page
+        .locator('table[data-figure="daily"] tr')
+        .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent?.trim() ?? '')));
+      assert.deepEqual(
+        (await table.text())
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split('\r\n'),
+        shown.map((r) => r.map((c) => `"${c}"`).join(',')),
+      );
+      assert.ok(shown[0]!.includes('准予落户'), shown[0]!.join());
       const pools = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=pools`);
       assert.ok((await pools.text()).includes('"quota:yanta","quota","yanta"'));
 

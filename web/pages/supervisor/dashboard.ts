@@ -92,6 +92,8 @@ export async function dashboardPage(deps: AppDeps, req: Request, res: Response):
     note: fig.note,
     csvHref: `/supervisor/dashboard.csv?figure=${fig.id}&${query}`,
     csvText: tr(req, 'dashCsv', { figure: fig.title }),
+    tableCsvHref: `/supervisor/dashboard.csv?figure=${fig.id}&as=table&${query}`,
+    tableCsvText: tr(req, 'dashCsvTable', { figure: fig.title }),
   }));
   const day = (ymd: string) => shanghaiDate(`${ymd}T12:00:00+08:00`, req.locale);
   render(req, res, 'supervisor/dashboard', {
@@ -106,7 +108,11 @@ export async function dashboardPage(deps: AppDeps, req: Request, res: Response):
   });
 }
 
-/** One figure as CSV, with the page's filters. */
+/**
+ * One figure as CSV, with the page's filters: by default its data (codes and exact numbers, for
+ * a program); `as=table`, the table as the page shows it, in the reader's language (for a report
+ * a supervisor sends upward).
+ */
 export async function dashboardCsv(deps: AppDeps, req: Request, res: Response): Promise<void> {
   actorOf(req, 'supervisor');
   const figure = one<FigureId>(FIGURES, req.query.figure);
@@ -117,9 +123,11 @@ export async function dashboardCsv(deps: AppDeps, req: Request, res: Response): 
   }
   const d = await dashboard(deps, f.input);
   const fig = dashboardFigureList(d, req.locale).find((x) => x.id === figure)!;
+  const asTable = req.query.as === 'table';
+  const name = `dashboard-${figure}-${d.period.from}-${d.period.to}${asTable ? `-table-${req.locale}` : ''}.csv`;
   res
     .status(200)
     .type('text/csv; charset=utf-8')
-    .setHeader('Content-Disposition', `attachment; filename="dashboard-${figure}-${d.period.from}-${d.period.to}.csv"`)
-    .send(csvDocument(fig.csv.header, fig.csv.rows));
+    .setHeader('Content-Disposition', `attachment; filename="${name}"`)
+    .send(asTable ? csvDocument(fig.head, fig.rows) : csvDocument(fig.csv.header, fig.csv.rows));
 }

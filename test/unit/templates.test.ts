@@ -16,6 +16,7 @@ import {
 import { NOTICE_SCHEMAS, type NoticeData } from '../../templates/schemas';
 import { maskIdNumber } from '../../domain/masking';
 import { LABELS } from '../../i18n/labels';
+import { message } from '../../i18n/messages';
 import type { CaseOutcomeInfo, CaseState } from '../../domain/case-state';
 import * as notices from '../../workflows/settlement-case/notices';
 import {
@@ -231,6 +232,19 @@ describe('notice templates', () => {
   });
 
   describe('content', () => {
+    it('when a notice in Chinese names the case number, then it calls it what the pages call it (受理编号)', () => {
+      const word = message('zh-CN', 'caseNumber');
+      for (const event of NOTICE_EVENTS) {
+        for (const channel of CHANNELS) {
+          const source = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, templateFile(event, channel, 'zh-CN')), 'utf8');
+          assert.doesNotMatch(source, /案件编号|案件号/, `${event} ${channel}`);
+          const { body } = renderer.render(event, channel, 'zh-CN', samples[event]);
+          for (const [, named] of body.matchAll(/([\u4e00-\u9fff]*编号)[：:\s]*(?:<\/th><td>)?HK-2026-000123/g))
+            assert.ok(named!.endsWith(word), `${event} ${channel}: ${named}`);
+        }
+      }
+    });
+
     it('when a case is received, then the notice names route, area and the reviewing departments', () => {
       const zh = renderer.render('case_received', 'email', 'zh-CN', samples.case_received).body;
       const en = renderer.render('case_received', 'email', 'en', samples.case_received).body;

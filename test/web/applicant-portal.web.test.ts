@@ -137,7 +137,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await waitForStep(web.stack, familyCaseId, 'hrss', 'awaiting_decision');
       await page.reload();
       await page.getByRole('heading', { name: '积分明细' }).waitFor();
-      await page.getByText(/总分 \d+ 分，落户分值线 \d+ 分/).waitFor();
+      await page.locator('strong', { hasText: /总分 \d+ 分，落户分值线 \d+ 分/ }).waitFor();
       const score = (await page.locator('#score-title ~ .table-wrap').textContent()) ?? '';
       assert.match(score, /\d+ 年/, 'years in words');
       // The policy is named by the day it took effect, which an applicant can look up, not by a file's code.
@@ -172,7 +172,12 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.locator('.timeline li', { hasText: '落户办结' }).waitFor();
       // Each line says what happened: the decision, what was reserved, what was registered.
       const lines = await page.locator('.timeline li').allTextContents();
-      for (const expected of [/部门作出审核决定：通过/, /预留预登记户籍记录/, /登记为居民户口/])
+      for (const expected of [
+        /部门作出审核决定：通过/,
+        /预留预登记户籍记录/,
+        /登记为居民户口/,
+        /计算积分：总分 \d+ 分，落户分值线 \d+ 分/,
+      ])
         assert.ok(
           lines.some((l) => expected.test(l)),
           `a timeline line matches ${expected}: ${lines.join(' | ')}`,

@@ -203,14 +203,17 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         const key = e.type === 'decision' && !e.department ? 'apEvent_all_approved' : `apEvent_${e.type}`;
         const kind = tr(req, isMessageKey(key) ? key : 'apEvent_other');
         // What was decided, reserved, registered or released, in words (as on the supervisor's page).
+        // The points computed, with their total (no department: the system computes them).
         const what =
-          e.department && ['decision', 'commit', 'compensation', 'admission_round'].includes(e.type)
+          (e.department && ['decision', 'commit', 'compensation', 'admission_round'].includes(e.type)) ||
+          e.type === 'score_computed'
             ? auditWhat(e, locale)
             : undefined;
         const detail = what && !what.recorded && what.text ? what.text : undefined;
+        const kindThenDetail = e.type === 'decision' || e.type === 'score_computed';
         return {
           at: e.at,
-          text: detail ? (e.type === 'decision' ? `${kind}${tr(req, 'pColon')}${detail}` : detail) : kind,
+          text: detail ? (kindThenDetail ? `${kind}${tr(req, 'pColon')}${detail}` : detail) : kind,
           department: e.department ? words(req, 'department', e.department) : undefined,
           // A refusal's reason in words (the trail keeps its code); an approval's note is for staff.
           why: e.type === 'decision' && e.what === 'reject' ? words(req, 'rejectionReason', e.why) || undefined : undefined,

@@ -22,6 +22,8 @@ export interface DepartmentProfile {
   /** Which persons its officer sees (data minimisation), and with full ID numbers or masked. */
   officerSees: 'everyone' | 'applicant' | 'applicant_and_children';
   fullIdNumbers: boolean;
+  /** Whether its officer sees the children's school levels: only the department that finds them places. */
+  seesSchoolLevels: boolean;
   /** The configuration variable of its officer's decision deadline. */
   slaVariable: 'SLA_POLICE_MS' | 'SLA_HRSS_MS' | 'SLA_HOUSING_MS' | 'SLA_EDUCATION_MS';
   /** The same deadline in working days, the statutory clock's (DEADLINE_CLOCK=working-days). */
@@ -48,6 +50,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     commits: ['provisional_registration', 'quota_slot', 'collective_household_slot'],
     officerSees: 'everyone',
     fullIdNumbers: true,
+    seesSchoolLevels: false,
     slaVariable: 'SLA_POLICE_MS',
     slaWorkingDaysVariable: 'SLA_POLICE_WORKING_DAYS',
     supplementWorkingDaysVariable: 'SUPPLEMENT_POLICE_WORKING_DAYS',
@@ -60,6 +63,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     commits: [],
     officerSees: 'applicant',
     fullIdNumbers: false,
+    seesSchoolLevels: false,
     slaVariable: 'SLA_HRSS_MS',
     slaWorkingDaysVariable: 'SLA_HRSS_WORKING_DAYS',
     supplementWorkingDaysVariable: 'SUPPLEMENT_HRSS_WORKING_DAYS',
@@ -72,6 +76,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     commits: ['residence_confirmation'],
     officerSees: 'applicant',
     fullIdNumbers: false,
+    seesSchoolLevels: false,
     slaVariable: 'SLA_HOUSING_MS',
     slaWorkingDaysVariable: 'SLA_HOUSING_WORKING_DAYS',
     supplementWorkingDaysVariable: 'SUPPLEMENT_HOUSING_WORKING_DAYS',
@@ -84,6 +89,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     commits: ['school_place'],
     officerSees: 'applicant_and_children',
     fullIdNumbers: false,
+    seesSchoolLevels: true,
     slaVariable: 'SLA_EDUCATION_MS',
     slaWorkingDaysVariable: 'SLA_EDUCATION_WORKING_DAYS',
     supplementWorkingDaysVariable: 'SUPPLEMENT_EDUCATION_WORKING_DAYS',

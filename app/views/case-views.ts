@@ -238,7 +238,7 @@ const placements = (c: CaseState) =>
     ...p,
     name: [c.application.applicant, ...c.application.family][p.personIndex]?.name ?? '',
   }));
-const persons = (c: CaseState, include: (relation: string, i: number) => boolean, mask: boolean) =>
+const persons = (c: CaseState, include: (relation: string, i: number) => boolean, mask: boolean, schoolLevels = true) =>
   [c.application.applicant, ...c.application.family]
     .map((p, i) => ({ p, i }))
     .filter(({ p, i }) => include(p.relation, i))
@@ -247,7 +247,7 @@ const persons = (c: CaseState, include: (relation: string, i: number) => boolean
       // An anonymised file holds the placeholder itself, which masking would turn into stars.
       idNumber: mask && p.idNumber !== ANONYMISED ? maskIdNumber(p.idNumber) : p.idNumber,
       relation: p.relation,
-      schoolLevel: p.schoolLevel,
+      ...(schoolLevels ? { schoolLevel: p.schoolLevel } : {}),
     }));
 
 const core = (c: CaseState & { anonymisedAt?: Date | string }) => ({
@@ -299,7 +299,7 @@ export function officerStepView(s: StepState): OfficerCaseView['step'] {
 export function officerView(c: CaseState, department: Department): OfficerCaseView {
   const step = c.steps[department]!;
   // Data minimisation, as the department table says: whom its officer sees, and how.
-  const { officerSees, fullIdNumbers } = DEPARTMENT_TABLE[department];
+  const { officerSees, fullIdNumbers, seesSchoolLevels } = DEPARTMENT_TABLE[department];
   const include = (relation: string, i: number) =>
     officerSees === 'everyone' || i === 0 || (officerSees === 'applicant_and_children' && relation === 'child');
   return OfficerCaseView.parse({
@@ -307,7 +307,7 @@ export function officerView(c: CaseState, department: Department): OfficerCaseVi
     department,
     collectiveHousehold: c.collectiveHousehold,
     // Police verify identities (§8) and need the full numbers; other departments do not.
-    persons: persons(c, include, !fullIdNumbers),
+    persons: persons(c, include, !fullIdNumbers, seesSchoolLevels),
     step: officerStep(step),
     otherSteps: steps(c)
       .filter((s) => s.department !== department)

@@ -129,6 +129,10 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     assert.equal(police.body.step.check.results.length, 4, 'police verify every person (§8)');
     assert.equal(police.body.persons.length, 4);
     assert.equal(police.body.persons[0].idNumber, DEMO_PEOPLE.parentWithChildren.idNumber, 'police need the full number');
+    assert.ok(
+      police.body.persons.every((p: object) => !('schoolLevel' in p)),
+      'the children’s school levels are education’s to see',
+    );
     assert.deepEqual(
       police.body.otherSteps.map((s: { department: string }) => s.department),
       ['hrss', 'housing', 'education'],
@@ -140,6 +144,12 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
       education.body.persons.map((p: { relation: string }) => p.relation),
       ['applicant', 'child', 'child'],
       'education sees the applicant and the children, not the spouse',
+    );
+    assert.ok(
+      education.body.persons
+        .filter((p: { relation: string }) => p.relation === 'child')
+        .every((p: { schoolLevel?: string }) => p.schoolLevel),
+      'and the children’s school levels',
     );
     assert.ok(
       education.body.persons.every((p: { idNumber: string }) => p.idNumber.includes('*')),

@@ -13,6 +13,7 @@ import { namedOfficer } from '../officer-names';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import type { OfficerCaseView } from '../../../app/views/case-views';
 import { parseFinding } from '../../../domain/check-findings';
+import { DEPARTMENT_TABLE } from '../../../domain/departments';
 import { heldByOther, isOpenStep, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, type DecisionKind } from '../../../domain/case-rules';
 import { officerReasons, type RejectionReason } from '../../../domain/codes';
 import type { Locale } from '../../../domain/vocabulary';
@@ -128,6 +129,8 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
       refusal: extras.refusal,
       backLink: { href: '/officer/inbox', text: tr(req, 'inboxTitle') },
       c: view,
+      // Only the department that finds the children places sees their school levels (data minimisation).
+      showSchoolLevels: DEPARTMENT_TABLE[view.department].seesSchoolLevels,
       step,
       open: isOpenStep(step),
       holder: actions.holder ? holderText(actions.holder) : undefined,

@@ -24,6 +24,7 @@ import type { Actor } from '../../app/actor';
 import type { ApiDeps } from '../deps';
 import { rateLimit } from 'express-rate-limit';
 import { Problem } from '../http/route';
+import { decodePurposeHeader } from '../http/access-context';
 import { HttpProblem } from '../problem';
 import { parseOrThrow } from '../validation';
 
@@ -181,7 +182,7 @@ export function codecRouter(deps: ApiDeps, opts: CodecRouterOptions): Router {
 function safeDecode(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   try {
-    return decodeURIComponent(v);
+    return decodePurposeHeader(v);
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 /**
  * The JSON API's part of an access record (issue 15 part 3): the door, the request id, and the
  * purpose the caller gives in `X-Access-Purpose` (percent-encoded UTF-8, so 核查信访件 travels
- * in a header: `%E6%A0%B8…`; plain ASCII works as is). Optional on every view, required where a
+ * in a header: `%E6%A0%B8…`; plain ASCII works as is, and so does raw UTF-8 as curl sends it). Optional on every view, required where a
  * route says so (the audit CSV export, README "Access records").
  */
 import type { Request } from 'express';
@@ -12,7 +12,7 @@ import { HttpProblem } from '../problem';
 const HEADER = 'x-access-purpose';
 
 const describe = (required: boolean) =>
-  `Why you read this (recorded in the access record, at most ${PURPOSE_MAX} characters; percent-encoded UTF-8)${required ? ': required' : ''}`;
+  `Why you read this (recorded in the access record, at most ${PURPOSE_MAX} characters; percent-encoded UTF-8, or raw UTF-8)${required ? ': required' : ''}`;
 
 export const PurposeHeader = z.object({
   [HEADER]: z
@@ -22,16 +22,33 @@ export const PurposeHeader = z.object({
 });
 export const RequiredPurposeHeader = z.object({ [HEADER]: z.string().meta({ description: describe(true) }) });
 
-function purposeOf(req: Request): string | undefined {
-  const raw = req.get(HEADER);
-  if (raw === undefined) return undefined;
-  let text: string;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The header's text. Percent-encoded UTF-8 is what the document asks for; but curl and many
+ * clients send 向市政府报送 as raw UTF-8 bytes, which Node hands over one byte per character
+ * (latin1) — stored as such it would read åå¸æ¿… in the accountability log. So a value with
+ * bytes above ASCII is read as raw UTF-8 (and not percent-decoded: "50%" stays), else it is
+ * percent-decoded. Throws on neither.
+ */
+export function decodePurposeHeader(raw: string): string {
+  if (/[^\x20-\x7e\t]/.test(raw)) {
+    try {
+      return utf8.decode(Buffer.from(raw, 'latin1'));
+    } catch {
+      throw invalid('not valid UTF-8');
+    }
+  }
   try {
-    text = decodeURIComponent(raw);
+    return decodeURIComponent(raw);
   } catch {
     throw invalid('not valid percent-encoded UTF-8');
   }
-  return cleanPurpose(text);
+}
+
+function purposeOf(req: Request): string | undefined {
+  const raw = req.get(HEADER);
+  return raw === undefined ? undefined : cleanPurpose(decodePurposeHeader(raw));
 }
 
 const invalid = (message: string) =>

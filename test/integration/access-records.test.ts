@@ -75,6 +75,32 @@ describe('Access records: every staff read of a case is recorded, listed and cha
     assert.ok(Math.abs(Date.parse(mine.at) - Date.now()) < 60_000);
   });
 
+  it('when a purpose arrives as raw UTF-8 bytes (as curl sends it), then the record keeps it readable; bytes that are no UTF-8 are refused', async () => {
+    // Act: Node writes a header's characters as single bytes, so these go out as UTF-8 on the wire.
+    const raw = Buffer.from('向市政府报送 50%', 'utf8').toString('latin1');
+    await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', t.police)
+      .set('x-access-purpose', raw)
+      .expect(200);
+    const garbled = await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', t.police)
+      .set('x-access-purpose', '\xff\xfe');
+
+    // Assert
+    const { items } = await recordsOf(`caseId=${caseId}&limit=100`);
+    assert.ok(
+      items.some((r) => r.purpose === '向市政府报送 50%'),
+      items.map((r) => r.purpose).join(' | '),
+    );
+    assertProblem(garbled, 400);
+    assert.deepEqual(
+      garbled.body.invalidParams.map((p: { path: string }) => p.path),
+      ['/headers/x-access-purpose'],
+    );
+  });
+
   it('when the officer reads the inbox and a supervisor the case, its trail and notices, then each is recorded; the inbox record names the cases it showed', async () => {
     // Act
     await request(stack.app).get('/api/v1/officer/inbox?limit=100').set('authorization', t.police).expect(200);

@@ -207,6 +207,8 @@ describe('web pages: the supervisor console in a real browser', () => {
       await screenshot(page, 'web-supervisor-terminate-confirm-en');
       await page.getByRole('button', { name: 'Terminate', exact: true }).click();
       await page.getByText(`Case ${held.caseNumber} is terminated; its places are being released.`).waitFor();
+      // The page after it shows the case terminated at once, not as it was a moment before.
+      assert.equal((await page.locator('h1 + p .tag').first().textContent())?.trim(), 'terminated');
 
       // Assert: once ended, the ledger lists the commits, then their undoing in reverse order.
       await waitForStatus(web.stack, caseId, 'terminated');

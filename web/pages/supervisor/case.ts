@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { superviseStep, terminateCase } from '../../../app/commands/supervise-case';
+import { awaitCaseStatusInReadModel } from '../../../app/step-in-read-model';
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
 import { findOfficer, holderProblem, knownOfficers, type HolderProblem } from '../../../app/officer-directory';
@@ -339,7 +340,9 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
   const view = await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) });
   if (req.body && (req.body as Record<string, unknown>).step === 'confirm') {
     try {
-      await terminateCase(deps, { actor, caseId, requestId: form.requestId, note: form.note });
+      const { status } = await terminateCase(deps, { actor, caseId, requestId: form.requestId, note: form.note });
+      // The page after it is drawn from the read model: shown terminated, not as it was a moment before.
+      await awaitCaseStatusInReadModel(deps, caseId, status);
     } catch (err) {
       const { text, status } = refusalOf(req, err);
       return supervisorCasePage(deps, req, res, { refusal: text, status });

@@ -16,7 +16,13 @@ import { AreaQuery } from '../schemas/common';
 
 const Day = z.iso.date();
 const Counts = { opened: z.number(), settled: z.number(), rejected: z.number(), withdrawn: z.number(), terminated: z.number() };
-const Ms = z.number().nullable();
+/** Decision times are counted in tenths of an hour (domain/case-facts.ts), so a few minutes read 0. */
+const Ms = z
+  .number()
+  .nullable()
+  .meta({
+    description: 'Milliseconds, in steps of 6 minutes (360000): times are kept in tenths of an hour; null without decisions',
+  });
 
 export const DashboardView = z
   .object({
@@ -42,8 +48,12 @@ export const DashboardView = z
       z.object({
         department: z.enum(DEPARTMENTS),
         decisions: z.number(),
-        medianMs: Ms,
-        p90Ms: Ms.meta({ description: 'Nearest-rank 90th percentile' }),
+        medianMs: Ms.meta({
+          description: 'Median (nearest rank), in milliseconds, in steps of 6 minutes (360000); null without decisions',
+        }),
+        p90Ms: Ms.meta({
+          description: 'Nearest-rank 90th percentile, in milliseconds, in steps of 6 minutes (360000); null without decisions',
+        }),
       }),
     ),
     supplements: z.array(

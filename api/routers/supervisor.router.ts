@@ -77,7 +77,7 @@ const BulkBody = z
     }),
     officerId: OfficerId.optional(),
     note: Reason.meta({ description: "The supervisor's reason: every case's audit record carries it" }),
-    caseIds: z.array(z.string().trim().min(1).max(64)).min(1).max(BULK_MAX_CASES),
+    caseIds: z.array(z.uuid()).min(1).max(BULK_MAX_CASES),
     concurrency: z.number().int().min(1).max(BULK_MAX_CONCURRENCY).optional(),
     pauseMs: z.number().int().min(0).max(60_000).optional(),
   })

@@ -337,7 +337,7 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/supervisor/bulk-interventions': {
     call: () => ({
       path: '/api/v1/supervisor/bulk-interventions',
-      body: { action: 'escalate', department: 'police', note: 'matrix', caseIds: ['no-such-case'] },
+      body: { action: 'escalate', department: 'police', note: 'matrix', caseIds: ['00000000-0000-4000-8000-000000000000'] },
     }),
     expect: onlySupervisor(202),
   },

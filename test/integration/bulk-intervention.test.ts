@@ -191,6 +191,10 @@ describe('API, supervisor: bulk interventions', () => {
       { action: 'reassign', department: 'police', note: 'why', caseIds: ['x'] },
       `bulk-${randomUUID()}`,
     );
+    const notACaseId = await start(
+      { action: 'escalate', department: 'police', note: 'why', caseIds: [randomUUID(), 'not-a-uuid'] },
+      `bulk-${randomUUID()}`,
+    );
     const unknown = await request(stack.app)
       .get('/api/v1/supervisor/bulk-interventions/0123456789abcdef0123456789abcdef')
       .set('authorization', t.supervisor);
@@ -198,6 +202,12 @@ describe('API, supervisor: bulk interventions', () => {
     // Assert
     assert.equal(noNote.status, 400);
     assert.equal(noOfficer.status, 400);
+    // A case id is checked as the single-case routes check it, not reported later as not found.
+    assert.equal(notACaseId.status, 400, JSON.stringify(notACaseId.body));
+    assert.deepEqual(
+      notACaseId.body.invalidParams.map((p: { path: string }) => p.path),
+      ['/caseIds/1'],
+    );
     assert.equal(unknown.status, 404);
     assert.match(String(unknown.headers['content-type']), /problem\+json/);
   });

@@ -41,19 +41,27 @@ async function main(): Promise<void> {
   if (values.username !== undefined) {
     if (!values.password) throw new Error('--username needs --password');
     const issuer = identityIssuer(config);
+    const redirectUri = identityWebClientUris(config).redirectUris[0]!;
     const { accessToken } = await signIn({
       issuer,
       clientId: WEB_CLIENT_ID,
-      redirectUri: identityWebClientUris(config).redirectUris[0]!,
+      redirectUri,
       scope: WEB_SCOPES,
       username: values.username,
       password: values.password,
     }).catch((err: unknown) => {
+      // The provider knows the pages' sign-in address from npm start's API_PORT / WEB_BASE_URL;
+      // a token asked for under another one is refused with a page that says only this code.
+      const page = err instanceof SignInRefused ? err.page : err instanceof Error ? err.message : '';
+      if (page.includes('invalid_redirect_uri'))
+        throw new Error(
+          `the identity provider does not know the sign-in address ${redirectUri}: set API_PORT (or WEB_BASE_URL) as for npm start, beside IDENTITY_PORT`,
+        );
       if (err instanceof SignInRefused) throw new Error(`the identity provider refused the sign-in (${err.status})`);
       // fetch says only "fetch failed": say where it looked, and how to point it elsewhere.
       if (err instanceof TypeError && err.message === 'fetch failed')
         throw new Error(
-          `no identity provider answers at ${issuer}; start it (npm start), or set IDENTITY_PORT (or IDENTITY_ISSUER) as for npm start`,
+          `no identity provider answers at ${issuer}; start it (npm start), or set IDENTITY_PORT (or IDENTITY_ISSUER) and API_PORT as for npm start`,
         );
       throw err;
     });

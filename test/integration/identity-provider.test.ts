@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +29,7 @@ import { mongoUriFor } from '../support/services';
 import { startStack, type TestStack } from '../support/stack';
 
 const AUDIENCE = 'hukou-settlement-api';
+const ROOT = join(__dirname, '..', '..');
 const REDIRECT_URI = 'http://127.0.0.1:9/auth/callback';
 
 interface Running {
@@ -153,6 +155,31 @@ describe('embedded identity provider', () => {
     const res = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', `Bearer ${token}`);
 
     assert.equal(res.status, 200, res.text);
+  });
+
+  it('when npm run token signs in under a sign-in address the provider does not know (API_PORT not moved with it), then it says which setting to move', async () => {
+    // Arrange: the provider knows REDIRECT_URI only; the script builds its address from API_PORT.
+    const env: NodeJS.ProcessEnv = { ...process.env, IDENTITY_ISSUER: running.issuer, API_PORT: '4999' };
+    delete env.WEB_BASE_URL;
+    delete env.IDENTITY_WEB_REDIRECT_URIS;
+
+    // Act (not spawnSync: the provider answers from this process)
+    const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'scripts/token.ts'), '--username', 'police', '--password', 'demo-officer'],
+        { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+
+    // Assert
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /does not know the sign-in address http:\/\/127\.0\.0\.1:4999\/auth\/callback/);
+    assert.match(run.stderr, /set API_PORT \(or WEB_BASE_URL\) as for npm start/);
+    assert.doesNotMatch(run.stderr, /<html|<!DOCTYPE/i, 'no page dumped');
   });
 
   it('when the password is wrong, then the login page is shown again with the error and no stack trace', async () => {

@@ -7,12 +7,19 @@
  */
 import { capacityOf, poolKey, type Area, type PoolRef } from '../../domain/capacity';
 import { shanghaiToday } from '../../domain/shanghai-clock';
-import { DISTRICTS, SCHOOL_LEVELS, TOWNS, type Route } from '../../domain/vocabulary';
+import { roundPoolKey } from '../../domain/admission-rounds';
+import { DISTRICTS, SCHOOL_LEVELS, TOWNS, type District, type Route } from '../../domain/vocabulary';
 import { poolsUse } from '../../models/pool-use';
 import { capacityTableOn } from '../../policy/capacity-files';
 import type { AppDeps } from '../deps';
+import { roundsFilesOf } from '../round-calls';
 
-export const POOL_KINDS = ['quota', 'collective', 'kindergarten', 'primary', 'junior_secondary'] as const;
+/**
+ * `round_quota`: a district's points quota for this year's admission rounds (the sum of the
+ * year's rounds in the rounds file; admitted cases hold its slots). `quota`: the capacity file's
+ * points quota outside the rounds (cases from before them, or a year without a rounds file).
+ */
+export const POOL_KINDS = ['round_quota', 'quota', 'collective', 'kindergarten', 'primary', 'junior_secondary'] as const;
 export type PoolKind = (typeof POOL_KINDS)[number];
 
 export interface PoolUse {
@@ -41,11 +48,33 @@ export async function capacityUse(deps: AppDeps, filter: { area?: Area; route?: 
       : filter.route === 'town'
         ? TOWNS
         : [...DISTRICTS, ...TOWNS];
-  const table = capacityTableOn(shanghaiToday(now));
-  const refs = poolRefs(areas).map((r) => ({ ...r, pool: poolKey(r.ref), limit: capacityOf(table, r.ref) ?? 0 }));
+  const today = shanghaiToday(now);
+  const table = capacityTableOn(today);
+  const refs: Array<Omit<PoolUse, 'held'>> = poolRefs(areas).map((r) => ({
+    pool: poolKey(r.ref),
+    kind: r.kind,
+    area: r.area,
+    limit: capacityOf(table, r.ref) ?? 0,
+  }));
+  // With this year's rounds announced, points cases are admitted against the year's pools: the
+  // figure a supervisor reports is that quota, not the capacity file's (which then only counts
+  // what cases from before the rounds still hold).
+  const year = Number(today.slice(0, 4));
+  const rounds = roundsFilesOf(deps).find((f) => f.year === year);
+  const yearPools: Array<Omit<PoolUse, 'held'>> = rounds
+    ? areas
+        .filter((a): a is District => (DISTRICTS as readonly string[]).includes(a))
+        .map((district) => ({
+          pool: roundPoolKey(district, year),
+          kind: 'round_quota' as const,
+          area: district,
+          limit: rounds.rounds.reduce((sum, r) => sum + (r.quota[district] ?? 0), 0),
+        }))
+    : [];
+  const all = [...yearPools, ...refs];
   const held = await poolsUse(
     deps.mongo,
-    refs.map((r) => r.pool),
+    all.map((r) => r.pool),
   );
-  return refs.map((r) => ({ pool: r.pool, kind: r.kind, area: r.area, limit: r.limit, held: held[r.pool] ?? 0 }));
+  return all.map((r) => ({ ...r, held: held[r.pool] ?? 0 })).filter((r) => !(rounds && r.kind === 'quota' && r.held === 0));
 }

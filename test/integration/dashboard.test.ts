@@ -10,11 +10,15 @@ import request from 'supertest';
 import type { Dashboard } from '../../app/queries/dashboard';
 import type { CaseState } from '../../domain/case-state';
 import { median, percentile } from '../../domain/dashboard-figures';
+import { shanghaiToday } from '../../domain/shanghai-clock';
+import { loadRoundsFiles } from '../../policy/round-files';
 import { backfillCaseFacts, caseFactModel } from '../../models/case-fact.model';
 import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { assertProblem, decideViaApi, submitCase, tokens, townBody, waitForCase, type Tokens } from '../support/api';
 import { defaultPeriod, expectedDays, expectedPolice, expectedSupplements, seedMonth } from '../support/dashboard';
 import { startStack, type TestStack } from '../support/stack';
+
+const YEAR = Number(shanghaiToday().slice(0, 4));
 
 describe('supervisor dashboard (issue 11)', () => {
   let stack: TestStack;
@@ -31,6 +35,16 @@ describe('supervisor dashboard (issue 11)', () => {
         pool: 'quota:yanta',
         n,
         holder: `seed-${n}:household`,
+        takenAt: new Date(),
+      })),
+    );
+    // Two admitted cases hold slots of Yanta's pool of this year's rounds.
+    await reservationSlotModel(stack.mongo).insertMany(
+      Array.from({ length: 2 }, (_, n) => ({
+        _id: `quota:yanta:${YEAR}#${n}`,
+        pool: `quota:yanta:${YEAR}`,
+        n,
+        holder: `seed-round-${n}:household`,
         takenAt: new Date(),
       })),
     );
@@ -77,6 +91,18 @@ describe('supervisor dashboard (issue 11)', () => {
     const yanta = d.pools.find((p) => p.pool === 'quota:yanta')!;
     assert.equal(yanta.held, 7);
     assert.ok(yanta.limit > 0);
+    // The quota points cases are admitted against now: the year's, the sum of its rounds' quotas.
+    const rounds = loadRoundsFiles(stack.config.ROUNDS_DIR!).find((f) => f.year === YEAR)!;
+    const yearPool = d.pools.find((p) => p.pool === `quota:yanta:${YEAR}`)!;
+    assert.deepEqual(
+      { kind: yearPool.kind, limit: yearPool.limit, held: yearPool.held },
+      { kind: 'round_quota', limit: rounds.rounds.reduce((a, r) => a + (r.quota.yanta ?? 0), 0), held: 2 },
+    );
+    // The capacity file's quota is listed only where cases from before the rounds hold places.
+    assert.deepEqual(
+      d.pools.filter((p) => p.kind === 'quota').map((p) => p.pool),
+      ['quota:yanta'],
+    );
   });
 
   it('when filtered by area and department, then only that area and department are counted', async () => {

@@ -50,7 +50,7 @@ describe('dashboard figures as chart, table and CSV', () => {
       sla.rows.map((r) => r.slice(1, 4)),
     );
     const pools = figures.find((f) => f.id === 'pools')!;
-    assert.deepEqual(pools.rows, [['Points quota', 120, 7]]);
+    assert.deepEqual(pools.rows, [['Points quota outside the rounds', 120, 7]]);
     assert.deepEqual(pools.csv.rows, [['quota:yanta', 'quota', 'yanta', 120, 7]]);
   });
 

@@ -5,6 +5,7 @@
  * page; screenshots in both languages at a desk viewport (README).
  */
 import assert from 'node:assert/strict';
+import { shanghaiToday } from '../../domain/shanghai-clock';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CaseState } from '../../domain/case-state';
@@ -117,7 +118,8 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
       );
       assert.ok(shown[0]!.includes('准予落户'), shown[0]!.join());
       const pools = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=pools`);
-      assert.ok((await pools.text()).includes('"quota:yanta","quota","yanta"'));
+      // With this year's rounds announced, a district's points quota is the year's pool.
+      assert.ok((await pools.text()).includes(`"quota:yanta:${shanghaiToday().slice(0, 4)}","round_quota","yanta"`));
 
       // English, with a filter in the URL.
       await page.goto(`${web.baseUrl}/lang/en?back=${encodeURIComponent('/supervisor/dashboard?route=town')}`);

@@ -30,6 +30,7 @@ const hoursCell = (ms: number | null): string | number | null => (ms !== null &&
 /** The CSV keeps two decimals: a spreadsheet may add them up. */
 const hoursCsv = (ms: number | null): number | '' => (ms === null ? '' : Math.round(ms / 36_000) / 100);
 const POOL_KIND_KEYS: Record<PoolKind, MessageKey> = {
+  round_quota: 'dashPoolKindRoundQuota',
   quota: 'dashPoolKindQuota',
   collective: 'dashPoolKindCollective',
   kindergarten: 'dashPoolKindKindergarten',

@@ -1,6 +1,16 @@
 import type { Request } from 'express';
+import { z } from 'zod';
+import { HttpProblem } from '../problem';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** The header as the OpenAPI document shows it on every state-changing call that takes it. */
+export const IdempotencyKeyHeader = z.object({
+  'idempotency-key': z.string().regex(IDEMPOTENCY_KEY).optional().meta({
+    description:
+      'Makes a retry have one effect: the same key from the same caller is answered as the first call was (8–128 characters of A-Z a-z 0-9 . _ : -; anything else is a 400)',
+  }),
+});
 
 /**
  * The idempotency key of a state-changing call: the client's `Idempotency-Key` if given (so a
@@ -12,6 +22,10 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
  */
 export function requestIdOf(req: Request): string {
   const key = req.get('idempotency-key');
-  const id = key && IDEMPOTENCY_KEY.test(key) ? key : req.id;
-  return `${req.caller?.sub ?? 'anonymous'}:${id}`;
+  // A malformed key is refused, not ignored: ignored, a client's retry would act twice.
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+    throw new HttpProblem(400, 'validation-error', 'Invalid Idempotency-Key', {
+      invalidParams: [{ path: '/headers/idempotency-key', message: '8–128 characters of A-Z a-z 0-9 . _ : -' }],
+    });
+  return `${req.caller?.sub ?? 'anonymous'}:${key ?? req.id}`;
 }

@@ -67,7 +67,7 @@ const STANDARD_ERRORS: Record<number, string> = {
   404: 'Not found (or not yours: another person’s case, or for an officer another district’s)',
   413: 'Body over the size limit',
   415: 'Body is not application/json',
-  429: 'Rate limit exceeded',
+  429: 'Rate limit exceeded: the `RateLimit` and `RateLimit-Policy` headers (IETF draft 8) name the policy reached (`per-address`, `per-person`) and when it resets; `Retry-After` says when to retry',
   503: 'Temporal or MongoDB is unavailable; retry later',
 };
 
@@ -82,8 +82,11 @@ export function addRoute<
   const openapiPath = `/api/v1${def.path.replace(/:(\w+)/g, '{$1}')}`;
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(def.responses)) {
-    responses[status] = r.schema
-      ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
+    // A route's own error (409, 422…) is a problem+json like every other.
+    const schema = r.schema ?? (Number(status) >= 400 ? Problem : undefined);
+    const contentType = r.contentType ?? (r.schema ? 'application/json' : 'application/problem+json');
+    responses[status] = schema
+      ? { description: r.description, content: { [contentType]: { schema } } }
       : { description: r.description };
   }
   for (const [status, description] of Object.entries(STANDARD_ERRORS)) {

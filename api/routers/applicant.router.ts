@@ -11,7 +11,7 @@ import { viewCaseAsApplicant } from '../../app/queries/view-case';
 import { ApplicantCaseSummary, ApplicantCaseView } from '../../app/views/case-views';
 import { ApplicantNoticeView } from '../../app/views/notice-views';
 import type { ApiDeps } from '../deps';
-import { requestIdOf } from '../http/request-id';
+import { IdempotencyKeyHeader, requestIdOf } from '../http/request-id';
 import { addRoute, Problem } from '../http/route';
 import { HttpProblem } from '../problem';
 import { ApplicationBody, SupplementBody, WithdrawBody } from '../schemas/application.schema';
@@ -108,6 +108,7 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
   addRoute(router, registry, {
     method: 'post',
     path: '/applicant/cases/:caseId/supplements',
+    headers: IdempotencyKeyHeader,
     summary: 'Provide the supplementary material a department asked for (补正)',
     tag: 'applicant',
     roles,
@@ -126,6 +127,7 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
   addRoute(router, registry, {
     method: 'post',
     path: '/applicant/cases/:caseId/withdrawal',
+    headers: IdempotencyKeyHeader,
     summary: 'Withdraw your case; anything reserved for it is released',
     tag: 'applicant',
     roles,

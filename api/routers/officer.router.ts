@@ -16,7 +16,7 @@ import { DECISION_KINDS } from '../../workflows/settlement-case/messages';
 import { ROUTES } from '../../domain/vocabulary';
 import type { ApiDeps } from '../deps';
 import { accessOf, PurposeHeader } from '../http/access-context';
-import { requestIdOf } from '../http/request-id';
+import { IdempotencyKeyHeader, requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import type { Metrics } from '../metrics';
 import { AreaQuery, CaseIdParams, CaseStepParams, Limit } from '../schemas/common';
@@ -118,6 +118,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     addRoute(router, registry, {
       method: 'post',
       path: `/officer/cases/:caseId/steps/:department/${kind}`,
+      headers: IdempotencyKeyHeader,
       summary:
         kind === 'claim'
           ? 'Claim your department’s step: it shows you hold it, and no other officer decides it until you release it (or a supervisor reassigns it)'
@@ -145,6 +146,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
   addRoute(router, registry, {
     method: 'post',
     path: '/officer/cases/:caseId/steps/:department/decision',
+    headers: IdempotencyKeyHeader,
     summary: 'Decide your department’s step: approve, reject (with reason) or request supplementary material',
     tag: 'officer',
     roles,
@@ -183,6 +185,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
   addRoute(router, registry, {
     method: 'post',
     path: '/officer/cases/:caseId/children/:personIndex/school-place',
+    headers: IdempotencyKeyHeader,
     summary: 'Education: place a waiting child at a named school or kindergarten elsewhere in the area (§21)',
     tag: 'officer',
     roles,

@@ -17,12 +17,9 @@ import { AreaQuery } from '../schemas/common';
 const Day = z.iso.date();
 const Counts = { opened: z.number(), settled: z.number(), rejected: z.number(), withdrawn: z.number(), terminated: z.number() };
 /** Decision times are counted in tenths of an hour (domain/case-facts.ts), so a few minutes read 0. */
-const Ms = z
-  .number()
-  .nullable()
-  .meta({
-    description: 'Milliseconds, in steps of 6 minutes (360000): times are kept in tenths of an hour; null without decisions',
-  });
+const Ms = z.number().nullable().meta({
+  description: 'Milliseconds, in steps of 6 minutes (360000): times are kept in tenths of an hour; null without decisions',
+});
 
 export const DashboardView = z
   .object({

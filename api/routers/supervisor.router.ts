@@ -17,7 +17,7 @@ import { SUPERVISOR_ACTIONS } from '../../workflows/settlement-case/messages';
 import type { ApiDeps } from '../deps';
 import { auditCsv } from '../http/audit-csv';
 import { accessOf, PurposeHeader, RequiredPurposeHeader } from '../http/access-context';
-import { requestIdOf } from '../http/request-id';
+import { IdempotencyKeyHeader, requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import { addDashboardRoute } from './supervisor-dashboard.route';
 import { addSupervisorNoticeRoutes } from './supervisor-notices.route';
@@ -195,6 +195,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
   addRoute(router, registry, {
     method: 'post',
     path: '/supervisor/cases/:caseId/steps/:department/actions',
+    headers: IdempotencyKeyHeader,
     summary: 'Intervene on a step: extend its deadline, reassign it, escalate it, or retry a failing system lookup',
     tag: 'supervisor',
     roles,
@@ -214,6 +215,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
   addRoute(router, registry, {
     method: 'post',
     path: '/supervisor/cases/:caseId/termination',
+    headers: IdempotencyKeyHeader,
     summary: 'Terminate a case; everything committed for it is released (compensation)',
     tag: 'supervisor',
     roles,
@@ -232,6 +234,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
   addRoute(router, registry, {
     method: 'post',
     path: '/supervisor/bulk-interventions',
+    headers: IdempotencyKeyHeader,
     summary: 'Apply one action to many cases (issue 11): runs as a workflow of its own, a few cases at a time',
     tag: 'supervisor',
     roles,

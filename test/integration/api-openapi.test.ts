@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import request from 'supertest';
 import { MAX_FAMILY_MEMBERS } from '../../api/schemas/application.schema';
+import { bearer } from '../support/api';
 import { documentedRoutes, expressRoutes, type OpenApiDoc } from '../support/openapi';
 import { startStack, type TestStack } from '../support/stack';
 import { isWebPath } from '../../web/router';
@@ -78,6 +79,56 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
         }
       }
     }
+  });
+
+  it('when an operation of the JSON API documents an error of its own (409, 422…), then it is problem+json too', () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (!path.startsWith('/api/v1/')) continue;
+      for (const [method, op] of Object.entries(item))
+        for (const [status, response] of Object.entries(op.responses as Record<string, { content?: object }>))
+          if (Number(status) >= 400)
+            assert.ok(
+              (response.content as Record<string, unknown> | undefined)?.['application/problem+json'],
+              `${method.toUpperCase()} ${path} ${status} is problem+json`,
+            );
+    }
+  });
+
+  it('when a call that changes a case takes an Idempotency-Key, then the document says so', async () => {
+    const takesKey = [
+      'POST /api/v1/applicant/cases',
+      'POST /api/v1/applicant/cases/{caseId}/supplements',
+      'POST /api/v1/applicant/cases/{caseId}/withdrawal',
+      'POST /api/v1/officer/cases/{caseId}/steps/{department}/decision',
+      'POST /api/v1/officer/cases/{caseId}/steps/{department}/claim',
+      'POST /api/v1/officer/cases/{caseId}/steps/{department}/release',
+      'POST /api/v1/officer/cases/{caseId}/children/{personIndex}/school-place',
+      'POST /api/v1/supervisor/cases/{caseId}/steps/{department}/actions',
+      'POST /api/v1/supervisor/cases/{caseId}/termination',
+      'POST /api/v1/supervisor/bulk-interventions',
+    ];
+    for (const where of takesKey) {
+      const [method, path] = where.split(' ') as [string, string];
+      const op = (doc.paths[path] as Record<string, { parameters?: Array<{ in: string; name: string }> }> | undefined)?.[
+        method.toLowerCase()
+      ];
+      assert.ok(op, `${where} is documented`);
+      assert.ok(
+        (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'idempotency-key'),
+        `${where} documents Idempotency-Key`,
+      );
+    }
+    // And a key that is no key is refused, not ignored (ignored, a retry would act twice).
+    const res = await request(stack.app)
+      .post(`/api/v1/supervisor/cases/${'00000000-0000-4000-8000-000000000000'}/termination`)
+      .set('authorization', await bearer(stack, { sub: 'supervisor-1', role: 'supervisor' }))
+      .set('idempotency-key', 'short')
+      .send({ note: 'why' });
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.deepEqual(
+      res.body.invalidParams.map((p: { path: string }) => p.path),
+      ['/headers/idempotency-key'],
+    );
   });
 
   it('when the application schema is read from the document, then it is the very schema that validates: strict objects, capped family', () => {

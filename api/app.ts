@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { methodNotAllowed } from './http/method-not-allowed';
 import helmet from 'helmet';
 import { createTokenVerifier } from '../app/access-token';
 import { AppError } from '../app/errors';
@@ -173,6 +174,7 @@ export function createApp(deps: ApiDeps): Express {
     res.type('html').send(docsPage);
   });
   app.use('/api/v1', v1);
+  app.use(methodNotAllowed(document.paths ?? {}));
   app.use(notFoundHandler);
   app.use(createErrorHandler(logger));
   return app;

@@ -131,6 +131,28 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
     );
   });
 
+  it('when a path the API has is asked with a method it does not take, then 405 naming the methods it takes in Allow; a path it lacks is 404', async () => {
+    // Arrange
+    const applicant = await bearer(stack, { sub: 'applicant-405', role: 'applicant' });
+
+    // Act
+    const list = await request(stack.app).delete('/api/v1/applicant/cases').set('authorization', applicant);
+    const one = await request(stack.app)
+      .put('/api/v1/applicant/cases/00000000-0000-4000-8000-000000000000')
+      .set('authorization', applicant)
+      .send({});
+    const missing = await request(stack.app).delete('/api/v1/applicant/nothing-here').set('authorization', applicant);
+
+    // Assert
+    assert.equal(list.status, 405, JSON.stringify(list.body));
+    assert.equal(list.headers['content-type'], 'application/problem+json; charset=utf-8');
+    assert.equal(list.headers.allow, 'GET, HEAD, POST');
+    assert.equal(list.body.type, 'https://hukou.example.gov.cn/problems/method-not-allowed');
+    assert.equal(one.status, 405);
+    assert.equal(one.headers.allow, 'GET, HEAD');
+    assert.equal(missing.status, 404);
+  });
+
   it('when the application schema is read from the document, then it is the very schema that validates: strict objects, capped family', () => {
     // Arrange
     const application = doc.components.schemas.Application!;

@@ -101,7 +101,17 @@ const BulkProgressView = z
     refused: z.number(),
     failed: z.number(),
     finished: z.boolean(),
-    items: z.array(z.object({ caseId: z.string(), outcome: z.enum(BULK_OUTCOMES), detail: z.string().optional() })),
+    items: z.array(
+      z.object({
+        caseId: z.string(),
+        caseNumber: z.string().optional().meta({ description: 'The case number (受理编号); absent for an id no case has' }),
+        outcome: z.enum(BULK_OUTCOMES),
+        detail: z
+          .string()
+          .optional()
+          .meta({ description: 'Why it was refused (CaseNotOpen, CaseNotFound, InvalidAction, …) or failed' }),
+      }),
+    ),
   })
   .meta({ id: 'BulkProgress' });
 

@@ -3,6 +3,8 @@
  * runs, the bulkProgress Query answers; once it has ended, its result is the report.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { trusted } from 'mongoose';
+import { caseModel } from '../../models/case.model';
 import { bulkInterventionWorkflowId, bulkProgressQuery, type BulkProgress } from '../../workflows/bulk-intervention/messages';
 import type { SupervisorActor } from '../actor';
 import type { AppDeps } from '../deps';
@@ -12,9 +14,32 @@ import { BULK_ID_PATTERN } from '../commands/bulk-intervention';
 
 const notFound = () => new AppError('not_found', 'not-found', 'No such bulk intervention');
 
-export async function bulkProgress(deps: AppDeps, input: { actor: SupervisorActor; id: string }): Promise<BulkProgress> {
-  if (!BULK_ID_PATTERN.test(input.id)) throw notFound();
-  const handle = deps.temporal.workflow.getHandle(bulkInterventionWorkflowId(input.id));
+/** The report with each case's number (受理编号), as a supervisor reads and quotes it. */
+export type BulkProgressView = Omit<BulkProgress, 'items'> & {
+  items: Array<BulkProgress['items'][number] & { caseNumber?: string }>;
+};
+
+export async function bulkProgress(deps: AppDeps, input: { actor: SupervisorActor; id: string }): Promise<BulkProgressView> {
+  const progress = await workflowProgress(deps, input.id);
+  const ids = progress.items.map((i) => i.caseId);
+  // Ids a supervisor never saw are the workflow's; the numbers are the read model's (one query).
+  const rows = await caseModel(deps.mongo)
+    .find({ _id: trusted({ $in: ids }) })
+    .select({ caseNumber: 1 })
+    .lean();
+  const numbers = new Map(rows.map((r) => [r._id, r.caseNumber]));
+  return {
+    ...progress,
+    items: progress.items.map((i) => {
+      const caseNumber = numbers.get(i.caseId);
+      return caseNumber ? { ...i, caseNumber } : i;
+    }),
+  };
+}
+
+async function workflowProgress(deps: AppDeps, id: string): Promise<BulkProgress> {
+  if (!BULK_ID_PATTERN.test(id)) throw notFound();
+  const handle = deps.temporal.workflow.getHandle(bulkInterventionWorkflowId(id));
   try {
     return await withTemporalDeadline(deps, async () => {
       const { status } = await handle.describe();

@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { knownOfficer, submitCase, tokens, townBody, waitForStatus, waitForWorkflow, type Tokens } from '../support/api';
-import type { BulkProgress } from '../../workflows/bulk-intervention/messages';
+import type { BulkProgressView } from '../../app/queries/bulk-progress';
 import { eventually, startStack, type TestStack } from '../support/stack';
 import { dueAtEndOfOfficeDay } from '../../domain/working-days';
 import { loadWorkingCalendar } from '../../policy/calendar-files';
 
 /** The route answers the workflow's progress as JSON. */
-type Progress = BulkProgress;
+type Progress = BulkProgressView;
 
 describe('API, supervisor: bulk interventions', () => {
   let stack: TestStack;
@@ -102,6 +102,8 @@ describe('API, supervisor: bulk interventions', () => {
     for (const id of caseIds) {
       const c = await waitForWorkflow(stack, id, (x) => x.steps.police?.assignedOfficer === 'police-officer-9', 'reassigned');
       assert.equal(c.steps.police?.assignedOfficer, 'police-officer-9');
+      // The report names each case by its number too, as a supervisor quotes it.
+      assert.equal(report.items.find((i) => i.caseId === id)?.caseNumber, c.caseNumber);
     }
     // Audited once per case (three starts, one action), with the supervisor's reason.
     await Promise.all(

@@ -18,6 +18,7 @@ describe('web pages: bulk interventions in a real browser', () => {
   let web: WebStack;
   let browser: Browser;
   let caseIds: string[];
+  let caseNumbers: string[];
 
   before(async () => {
     // Police decisions are due 2 s after they are asked for: overdue without waiting long.
@@ -25,7 +26,10 @@ describe('web pages: bulk interventions in a real browser', () => {
     browser = await launchBrowser();
     const auth = await bearer(web.stack, { sub: 'applicant-web-bulk', role: 'applicant' });
     caseIds = await Promise.all([1, 2, 3].map(() => submitCase(web.stack, auth, townBody())));
-    await Promise.all(caseIds.map((id) => waitForWorkflow(web.stack, id, (c) => c.steps.police?.overdue === true, 'overdue')));
+    const overdue = await Promise.all(
+      caseIds.map((id) => waitForWorkflow(web.stack, id, (c) => c.steps.police?.overdue === true, 'overdue')),
+    );
+    caseNumbers = overdue.map((c) => c.caseNumber);
   });
   after(async () => {
     await browser?.close();
@@ -67,7 +71,11 @@ describe('web pages: bulk interventions in a real browser', () => {
         await page.locator('#bulk-progress').getAttribute('max'),
       );
       assert.equal(await page.locator('[data-count="succeeded"]').textContent(), String(caseIds.length));
-      for (const id of caseIds) await page.getByRole('row', { name: new RegExp(`${id}.*成功`) }).waitFor();
+      // Each case by its number, linked to its page.
+      for (const [i, n] of caseNumbers.entries()) {
+        const row = page.getByRole('row', { name: new RegExp(`${n}.*成功`) });
+        assert.equal(await row.getByRole('link', { name: n }).getAttribute('href'), `/supervisor/cases/${caseIds[i]}`);
+      }
       await axeCheck(page);
       await screenshot(page, 'web-supervisor-bulk-report-zh-CN');
       for (const id of caseIds)

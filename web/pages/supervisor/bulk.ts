@@ -34,6 +34,13 @@ const OUTCOME_TEXT: Record<BulkOutcome, MessageKey> = {
   refused: 'bulkRefused',
   failed: 'bulkFailed',
 };
+/** The refusals a bulk action meets (activities/bulk-intervention.activities.ts, the case's validators). */
+const REFUSAL_TEXT: Partial<Record<string, MessageKey>> = {
+  CaseNotOpen: 'bulkRefusedCaseNotOpen',
+  CaseNotFound: 'bulkRefusedCaseNotFound',
+  InvalidAction: 'bulkRefusedInvalidAction',
+  StepNotFound: 'bulkRefusedStepNotFound',
+};
 const OUTCOME_TAG: Record<BulkOutcome, string> = {
   pending: 'tag--grey',
   succeeded: 'tag--green',
@@ -198,7 +205,13 @@ export function bulkPages(deps: AppDeps): Router {
       progress: p,
       actionText: tr(req, ACTION_TEXT[p.action]),
       progressText: tr(req, 'bulkProgressLabel', { done: p.done, total: p.total }),
-      items: p.items.map((i) => ({ ...i, outcomeText: tr(req, OUTCOME_TEXT[i.outcome]), tag: OUTCOME_TAG[i.outcome] })),
+      items: p.items.map((i) => ({
+        ...i,
+        outcomeText: tr(req, OUTCOME_TEXT[i.outcome]),
+        tag: OUTCOME_TAG[i.outcome],
+        // A refusal in words; one the page has no words for stays as the workflow named it.
+        detailText: i.detail && i.detail in REFUSAL_TEXT ? tr(req, REFUSAL_TEXT[i.detail]!) : i.detail,
+      })),
     });
   });
   return router;

@@ -102,8 +102,6 @@ export const zhCN = {
   apScoreTotal: '总分 {total} 分，落户分值线 {threshold} 分',
   apScorePassed: '已达到分值线',
   apScoreNotPassed: '未达到分值线',
-  apDueProvisionalMark: '（暂定）',
-  apDueProvisionalNote: '标“暂定”的日期：其所依据的节假日安排尚未收录，暂按工作日推算，可能调整。',
   apYes: '是',
   apNo: '否',
   apCreditGood: '无不良记录',
@@ -295,9 +293,6 @@ export const en: Catalogue<typeof zhCN> = {
   apScoreTotal: '{total} points in total; the threshold is {threshold}',
   apScorePassed: 'Threshold reached',
   apScoreNotPassed: 'Threshold not reached',
-  apDueProvisionalMark: ' (provisional)',
-  apDueProvisionalNote:
-    'Dates marked provisional are counted on weekdays only: the official holiday calendar they depend on has not been published yet, so they may move.',
   apYes: 'yes',
   apNo: 'no',
   apCreditGood: 'no bad record',

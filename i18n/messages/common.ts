@@ -59,6 +59,9 @@ export const zhCN = {
   backToHome: '返回首页',
   tryAgain: '重新登录',
   // ---- lists ----
+  // A date counted on a holiday calendar not yet published: marked, with one note under the list.
+  dueProvisionalMark: '（暂定）',
+  dueProvisionalNote: '标“暂定”的日期：其所依据的节假日安排尚未收录，暂按工作日推算，可能调整。',
   caseNumber: '受理编号',
   caseStatus: '办理状态',
   caseRoute: '落户方式',
@@ -136,6 +139,9 @@ export const en: Catalogue<typeof zhCN> = {
   sessionExpired: 'Your sign-in has expired; please sign in again.',
   backToHome: 'Back to the start page',
   tryAgain: 'Sign in again',
+  dueProvisionalMark: ' (provisional)',
+  dueProvisionalNote:
+    'Dates marked provisional are counted on weekdays only: the official holiday calendar they depend on has not been published yet, so they may move.',
   caseNumber: 'Case number',
   caseStatus: 'Status',
   caseRoute: 'Route',

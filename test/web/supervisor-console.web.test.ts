@@ -109,6 +109,10 @@ describe('web pages: the supervisor console in a real browser', () => {
       await row2.getByRole('link', { name: caseNumber }).click();
       await page.getByRole('heading', { name: `案件 ${caseNumber}（督办）` }).waitFor();
       await page.getByText(`SettlementCase:${caseId}`).waitFor();
+      // A provisional date is marked; why is said once, under the steps, not after every date.
+      const main = (await page.locator('main').textContent()) ?? '';
+      const marks = main.split('（暂定）').length - 1;
+      assert.equal(main.split('暂按工作日推算').length - 1, marks > 0 ? 1 : 0, `${marks} provisional dates, one note`);
       assert.equal(
         await page.getByRole('link', { name: '在 Temporal 界面中查看' }).getAttribute('href'),
         `http://127.0.0.1:8233/namespaces/${web.stack.config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(`SettlementCase:${caseId}`)}`,

@@ -184,6 +184,8 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
       ...(view.anonymisedAt ? { anonymisedAtText: shanghaiDateTime(view.anonymisedAt, locale) } : {}),
       workflowId,
       temporalHref,
+      // One note under the table for every date marked provisional, not the note after each.
+      anyDueProvisional: view.steps.some((s) => s.dueProvisional),
       steps: view.steps.map((s) => ({
         ...s,
         ...(s.assignedOfficer ? { holderText: holderName(req, officers, s.assignedOfficer) } : {}),

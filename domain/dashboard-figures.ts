@@ -215,3 +215,50 @@ export function dashboardFigures(
     backlog: [...backlog.values()].sort((a, b) => b.open - a.open || a.area.localeCompare(b.area)),
   };
 }
+
+/** One area's figures for a period, as a supervisor reports them upward: what came in, how it ended, on time. */
+export interface AreaRow {
+  area: string;
+  route: string;
+  opened: number;
+  settled: number;
+  rejected: number;
+  withdrawn: number;
+  terminated: number;
+  /** Officer decisions in the period, within and after their deadline (every department, or the one filtered). */
+  decidedWithinDeadline: number;
+  decidedLate: number;
+  /** Cases open now (not of the period: as of the reading). */
+  openNow: number;
+}
+
+/**
+ * Per district and town: the cases received and ended in the period, the officer decisions made
+ * within and after their deadline, and the cases open now. Areas in `order` first (the city's
+ * own order of districts, then towns), any other after; an area with nothing to count is left out.
+ */
+export function areaFigures(
+  facts: ReadonlyArray<Pick<CaseFact, 'kind' | 'day' | 'route' | 'area' | 'outcome' | 'withinSla'>>,
+  openCases: readonly OpenCaseRow[],
+  period: { from: string; to: string },
+  order: readonly string[],
+): AreaRow[] {
+  const rows = new Map<string, AreaRow>();
+  const row = (area: string, route: string): AreaRow => {
+    let r = rows.get(area);
+    if (!r) {
+      r = { area, route, ...zeroCounts(), decidedWithinDeadline: 0, decidedLate: 0, openNow: 0 };
+      rows.set(area, r);
+    }
+    return r;
+  };
+  for (const f of facts) {
+    if (f.day < period.from || f.day > period.to) continue;
+    if (f.kind === 'opened') row(f.area, f.route).opened++;
+    else if (f.kind === 'ended') row(f.area, f.route)[f.outcome as EndedOutcome]++;
+    else if (f.kind === 'decided') row(f.area, f.route)[f.withinSla ? 'decidedWithinDeadline' : 'decidedLate']++;
+  }
+  for (const c of openCases) row(c.area, c.route).openNow++;
+  const rank = (area: string) => (order.includes(area) ? order.indexOf(area) : order.length);
+  return [...rows.values()].sort((a, b) => rank(a.area) - rank(b.area) || a.area.localeCompare(b.area));
+}

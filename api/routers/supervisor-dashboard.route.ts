@@ -63,6 +63,21 @@ export const DashboardView = z
       }),
     ),
     backlog: z.array(z.object({ area: z.string(), route: z.string(), open: z.number() })),
+    areas: z
+      .array(
+        z.object({
+          area: z.string(),
+          route: z.string(),
+          ...Counts,
+          decidedWithinDeadline: z.number(),
+          decidedLate: z.number(),
+          openNow: z.number().meta({ description: 'Open now, as of asOf (not of the period)' }),
+        }),
+      )
+      .meta({
+        description:
+          'Per district and town: cases received and ended in the period, officer decisions within and after their deadline, cases open now',
+      }),
     pools: z.array(
       z.object({ pool: z.string(), kind: z.enum(POOL_KINDS), area: z.string(), limit: z.number(), held: z.number() }),
     ),

@@ -12,14 +12,16 @@
  */
 import type { Area } from '../../domain/capacity';
 import {
+  areaFigures,
   countFacts,
   dashboardFigures,
   daysBetween,
+  type AreaRow,
   type DashboardFigures,
   type OpenCaseRow,
 } from '../../domain/dashboard-figures';
 import { shanghaiToday } from '../../domain/shanghai-clock';
-import type { Department, Route } from '../../domain/vocabulary';
+import { DISTRICTS, TOWNS, type Department, type Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import { factsOfDays } from '../../models/case-fact-day.model';
 import type { AppDeps } from '../deps';
@@ -43,6 +45,8 @@ export interface DashboardInput {
 export interface Dashboard extends DashboardFigures {
   period: { from: string; to: string };
   filters: { route?: Route; area?: Area; department?: Department };
+  /** Per district and town, for a report upward (domain/dashboard-figures.ts `areaFigures`). */
+  areas: AreaRow[];
   pools: PoolUse[];
   /** The instant the live figures (backlog, overdue now, pools) were read. */
   asOf: string;
@@ -97,6 +101,7 @@ export async function dashboard(deps: AppDeps, input: DashboardInput, now = new 
     sla: only(figures.sla),
     decisionTimes: only(figures.decisionTimes),
     supplements: only(figures.supplements),
+    areas: areaFigures(byDepartment, openCases, period, [...DISTRICTS, ...TOWNS]),
     period,
     filters: {
       ...(input.route ? { route: input.route } : {}),

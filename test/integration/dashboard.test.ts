@@ -66,6 +66,15 @@ describe('supervisor dashboard (issue 11)', () => {
     const d = res.body as Dashboard;
     assert.deepEqual(d.period, defaultPeriod());
     assert.deepEqual(d.days, expectedDays(points, d.period));
+    // Per area, received and open now add up to the whole.
+    assert.equal(
+      d.areas.reduce((a, r) => a + r.opened, 0),
+      points.length,
+    );
+    assert.equal(
+      d.areas.reduce((a, r) => a + r.openNow, 0),
+      points.filter((s) => !s.outcome).length,
+    );
     assert.equal(
       d.weeks.reduce((a, w) => a + w.opened, 0),
       points.length,
@@ -119,6 +128,11 @@ describe('supervisor dashboard (issue 11)', () => {
       yanta.length,
     );
     assert.ok(d.pools.every((p) => p.area === 'yanta'));
+    // Per area: the one asked for, its received as the daily figure counts them.
+    assert.deepEqual(
+      d.areas.map((r) => [r.area, r.opened]),
+      [['yanta', yanta.length]],
+    );
   });
 
   it('when the period is impossible or too long, or a parameter is unknown, then 400 problem+json', async () => {

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { syntheticCaseState } from '../../bench/lib/dashboard-seed';
 import type { Dashboard } from '../../app/queries/dashboard';
 import { caseFacts } from '../../domain/case-facts';
-import { countFacts, dashboardFigures } from '../../domain/dashboard-figures';
+import { areaFigures, countFacts, dashboardFigures } from '../../domain/dashboard-figures';
+import { DISTRICTS, TOWNS } from '../../domain/vocabulary';
 import { chartSvg, svgDataUri } from '../../web/charts';
 import { dashboardFigureList, FIGURES } from '../../web/pages/supervisor/dashboard-figures';
 
@@ -14,8 +15,10 @@ const period = { from: '2026-11-02', to: '2026-12-01' };
 function sample(): Dashboard {
   const states = Array.from({ length: 40 }, (_, n) => syntheticCaseState(n, NOW - (n % 20) * 86_400_000 - 12 * 3_600_000, NOW));
   const open = [{ route: 'points', area: 'yanta', overdueDepartments: ['police'] }];
+  const facts = states.flatMap(caseFacts);
   return {
-    ...dashboardFigures(countFacts(states.flatMap(caseFacts)), open, period),
+    ...dashboardFigures(countFacts(facts), open, period),
+    areas: areaFigures(facts, open, period, [...DISTRICTS, ...TOWNS]),
     period,
     filters: {},
     pools: [{ pool: 'quota:yanta', kind: 'quota', area: 'yanta', limit: 120, held: 7 }],
@@ -52,6 +55,26 @@ describe('dashboard figures as chart, table and CSV', () => {
     const pools = figures.find((f) => f.id === 'pools')!;
     assert.deepEqual(pools.rows, [['Points quota outside the rounds', 120, 7]]);
     assert.deepEqual(pools.csv.rows, [['quota:yanta', 'quota', 'yanta', 120, 7]]);
+  });
+
+  it('when cases are counted per area, then each area’s received and ended add up to the daily figure’s, and a total row closes the table', () => {
+    const figures = dashboardFigureList(sample(), 'zh-CN');
+    const daily = figures.find((f) => f.id === 'daily')!;
+    const areas = figures.find((f) => f.id === 'areas')!;
+    const sum = (rows: Array<Array<string | number>>, col: number) => rows.reduce((a, r) => a + Number(r[col]), 0);
+    const body = areas.rows.slice(0, -1);
+    const total = areas.rows.at(-1)!;
+    assert.ok(body.length > 1, 'the sample spans several areas');
+    assert.equal(total[0], '合计');
+    for (let col = 1; col <= 5; col++) {
+      assert.equal(sum(body, col), sum(daily.rows, col), `column ${areas.head[col]}`);
+      assert.equal(total[col], sum(body, col));
+    }
+    assert.equal(total[9], 1, 'open now: the one open case');
+    assert.deepEqual(
+      areas.csv.rows.map((r) => [r[0], ...r.slice(2, 7)]),
+      body.map((r, i) => [areas.csv.rows[i]![0], ...r.slice(1, 6)]),
+    );
   });
 
   it('when decisions took minutes, then the table says "<0.1" hours, not 0, and the CSV keeps two decimals', () => {

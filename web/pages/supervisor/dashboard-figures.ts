@@ -9,7 +9,7 @@ import { label } from '../../../i18n/labels';
 import { message, type MessageKey } from '../../../i18n/messages';
 import type { ChartSpec } from '../../charts';
 
-export const FIGURES = ['daily', 'weekly', 'sla', 'decision-times', 'backlog', 'pools', 'supplements'] as const;
+export const FIGURES = ['daily', 'weekly', 'areas', 'sla', 'decision-times', 'backlog', 'pools', 'supplements'] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface Figure {
@@ -38,6 +38,7 @@ const POOL_KIND_KEYS: Record<PoolKind, MessageKey> = {
   junior_secondary: 'dashPoolKindJunior',
 };
 const ENDINGS = ['opened', 'settled', 'rejected', 'withdrawn', 'terminated'] as const;
+const AREA_COUNTS = [...ENDINGS, 'decidedWithinDeadline', 'decidedLate', 'openNow'] as const;
 const ENDING_KEYS: Record<(typeof ENDINGS)[number], MessageKey> = {
   opened: 'dashOpened',
   settled: 'dashSettled',
@@ -116,6 +117,64 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
     note: t('dashTimeInStatusNote'),
   };
 
+  // Per area, with a total row: the table a supervisor pastes into a report upward.
+  const areaTotal = d.areas.reduce(
+    (t, r) => {
+      for (const k of AREA_COUNTS) t[k] += r[k];
+      return t;
+    },
+    Object.fromEntries(AREA_COUNTS.map((k) => [k, 0])) as Record<(typeof AREA_COUNTS)[number], number>,
+  );
+  const inTime = (w: number, l: number) => (w + l === 0 ? none : `${Math.round((1000 * w) / (w + l)) / 10}%`);
+  const byArea: Figure = {
+    id: 'areas',
+    title: t('dashAreas'),
+    chart: {
+      kind: 'bar',
+      horizontal: true,
+      categories: d.areas.map((r) => label('area', r.area, locale)),
+      series: [
+        { name: t('dashOpened'), values: d.areas.map((r) => r.opened) },
+        { name: t('dashSettled'), values: d.areas.map((r) => r.settled) },
+      ],
+    },
+    head: [
+      t('dashArea'),
+      ...ENDINGS.map((k) => t(ENDING_KEYS[k])),
+      t('dashWithin'),
+      t('dashLate'),
+      t('dashCompliance'),
+      t('dashOpenNow'),
+    ],
+    rows: [
+      ...d.areas.map((r) => [
+        label('area', r.area, locale),
+        ...ENDINGS.map((k) => r[k]),
+        r.decidedWithinDeadline,
+        r.decidedLate,
+        inTime(r.decidedWithinDeadline, r.decidedLate),
+        r.openNow,
+      ]),
+      ...(d.areas.length > 1
+        ? [
+            [
+              t('dashTotal'),
+              ...ENDINGS.map((k) => areaTotal[k]),
+              areaTotal.decidedWithinDeadline,
+              areaTotal.decidedLate,
+              inTime(areaTotal.decidedWithinDeadline, areaTotal.decidedLate),
+              areaTotal.openNow,
+            ],
+          ]
+        : []),
+    ],
+    csv: {
+      header: ['area', 'route', ...ENDINGS, 'decided_within_deadline', 'decided_late', 'open_now'],
+      rows: d.areas.map((r) => [r.area, r.route, ...ENDINGS.map((k) => r[k]), r.decidedWithinDeadline, r.decidedLate, r.openNow]),
+    },
+    note: t('dashAreasNote'),
+  };
+
   const routes = [...new Set(d.backlog.map((r) => r.route))].sort();
   const areas = [...new Set(d.backlog.map((r) => r.area))];
   const backlog: Figure = {
@@ -192,6 +251,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       'weekly',
       d.weeks.map((r) => ({ ...r, key: r.week })),
     ),
+    byArea,
     sla,
     times,
     backlog,

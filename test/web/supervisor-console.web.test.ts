@@ -85,6 +85,17 @@ describe('web pages: the supervisor console in a real browser', () => {
       const csvText = await csv.text();
       assert.ok(csvText.startsWith('\uFEFF"case_number","case_id"'), csvText.slice(0, 80));
       assert.ok(csvText.includes(`"${caseNumber}","${caseId}"`), 'the overdue case is a row of the CSV');
+      // The list as the page shows it, for a report: headings and words in Chinese, Beijing time.
+      const tableCsv = await page.request.get(
+        new URL(
+          (await page.getByRole('link', { name: '下载当前列表（CSV，同上表，可用于报告）' }).getAttribute('href'))!,
+          web.baseUrl,
+        ).toString(),
+      );
+      const tableLines = (await tableCsv.text()).replace(/^\uFEFF/, '').split('\r\n');
+      assert.ok(tableLines[0]!.startsWith('"受理编号","落户类型","区县 / 乡镇","办理状态"'), tableLines[0]);
+      const line = tableLines.find((l) => l.startsWith(`"${caseNumber}"`)) ?? '';
+      assert.match(line, /"鄠邑区","[^"]+","\d{4}年\d{2}月\d{2}日 \d{2}:\d{2}","[^"]*市公安局/, line);
 
       // Newest progress first lists it too; an age that is no number of days is refused by the field.
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi&order=newest`);

@@ -21,6 +21,7 @@ import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS, type Department, type Route } fr
 import { label } from '../../../i18n/labels';
 import { findCaseByNumber, normaliseCaseNumber } from '../../../app/queries/find-case';
 import { incidentText } from '../incident-text';
+import { shanghaiDateTime } from '../../../i18n/formats';
 import { accessOf, actorOf, render, tr } from '../page';
 
 const PAGE_SIZE = 25;
@@ -144,6 +145,7 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
     filtered: Boolean(f.department || f.area || f.route || f.ageDays || f.order !== 'oldest'),
     clearHref: `/supervisor/stuck?reason=${f.reason}`,
     csvHref: `/supervisor/stuck.csv?${base}`,
+    tableCsvHref: `/supervisor/stuck.csv?${base}&as=table`,
     total: page.total,
     counts: Object.entries(page.countsByDepartment)
       .sort(([a], [b]) => a.localeCompare(b))
@@ -176,6 +178,43 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
   } while (cursor && items.length < CSV_MAX_ROWS);
   const departments = (codes: string[]) =>
     codes.map((d) => ((DEPARTMENTS as readonly string[]).includes(d) ? label('department', d, locale) : d)).join(' ');
+  const day = new Date().toISOString().slice(0, 10);
+  // As the page shows it (headings, words, Beijing time), for a report; else codes for a program.
+  if (req.query.as === 'table') {
+    const at = (iso: string | undefined) => (iso ? shanghaiDateTime(iso, locale) : '');
+    const table = csvDocument(
+      [
+        tr(req, 'caseNumber'),
+        tr(req, 'supFilterRoute'),
+        tr(req, 'supFilterArea'),
+        tr(req, 'caseStatus'),
+        tr(req, 'lastProgress'),
+        tr(req, 'waitingOnDepartments'),
+        tr(req, 'supOverdueAt'),
+        tr(req, 'supIncidents'),
+        tr(req, 'supSupplementDue'),
+      ],
+      items
+        .slice(0, CSV_MAX_ROWS)
+        .map((i) => [
+          i.caseNumber,
+          label('route', i.route, locale),
+          label('area', i.area, locale),
+          label('caseStatus', i.status, locale),
+          at(i.lastProgressAt),
+          departments(i.pendingDepartments),
+          departments(i.overdueDepartments),
+          i.incidents.map((n) => incidentText(n, locale)).join('；'),
+          at(i.supplementDueAt),
+        ]),
+    );
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="stuck-${f.reason}-${day}-table-${locale}.csv"`)
+      .send(table);
+    return;
+  }
   const csv = csvDocument(
     [
       'case_number',
@@ -206,7 +245,6 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
         i.supplementDueAt,
       ]),
   );
-  const day = new Date().toISOString().slice(0, 10);
   res
     .status(200)
     .type('text/csv; charset=utf-8')

@@ -1,12 +1,12 @@
 /**
- * A case by its number (受理编号, `HK-2026-000005`) for a supervisor: the number an applicant
+ * A case by its number (受理编号, `HK-2026-000005`) for a supervisor (or an auditor searching the access records): the number an applicant
  * quotes on the telephone and every notice carries, where the pages and the API otherwise reach a
  * case only by its id or through a stuck-case list. One equality on an indexed field (the read
  * model's unique `caseNumber`, which FerretDB on PostgreSQL answers from its GIN index). The case
  * itself is read, and recorded in the access records, when the supervisor opens it.
  */
 import { z } from 'zod';
-import type { SupervisorActor } from '../actor';
+import type { AuditorActor, SupervisorActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { caseModel } from '../../models/case.model';
@@ -38,7 +38,7 @@ export function normaliseCaseNumber(typed: string): string | undefined {
 /** The case with this number, or none; a number not of the series is `invalid`, naming the field. */
 export async function findCaseByNumber(
   deps: AppDeps,
-  input: { actor: SupervisorActor; caseNumber: string },
+  input: { actor: SupervisorActor | AuditorActor; caseNumber: string },
 ): Promise<FoundCase | undefined> {
   const caseNumber = normaliseCaseNumber(input.caseNumber);
   if (!caseNumber)

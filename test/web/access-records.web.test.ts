@@ -22,13 +22,14 @@ describe('web pages: access records and the codec server with the portal’s sig
   let web: WebStack;
   let browser: Browser;
   let caseId: string;
+  let caseNumber: string;
 
   before(async () => {
     web = await startWebStack('web_access_records');
     browser = await launchBrowser();
     const auth = await bearer(web.stack, { sub: 'applicant-web-access', role: 'applicant' });
     caseId = await submitCase(web.stack, auth, townBody());
-    await waitForStep(web.stack, caseId, 'police', 'awaiting_decision');
+    caseNumber = (await waitForStep(web.stack, caseId, 'police', 'awaiting_decision')).caseNumber;
   });
   after(async () => {
     await browser?.close();
@@ -57,6 +58,18 @@ describe('web pages: access records and the codec server with the portal’s sig
       assert.equal(record.purpose, '核对材料');
       const row = auditor.getByRole('row', { name: /officer-police-1/ }).filter({ hasText: 'officer_case' });
       await row.getByText('核对材料').waitFor();
+      await axeCheck(auditor);
+
+      // The case by its number too, as a complaint quotes it (lower case is fine); one that no case has is said at the field.
+      await auditor.locator('#caseId').fill(caseNumber.toLowerCase());
+      await auditor.getByRole('button', { name: '查询' }).click();
+      await auditor
+        .getByRole('row', { name: /officer-police-1/ })
+        .filter({ hasText: '核对材料' })
+        .waitFor();
+      await auditor.locator('#caseId').fill('HK-1999-999999');
+      await auditor.getByRole('button', { name: '查询' }).click();
+      await auditor.getByRole('link', { name: '没有受理编号为 HK-1999-999999 的案件' }).waitFor();
       await axeCheck(auditor);
     } finally {
       await police.close();

@@ -5,8 +5,8 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app/deps';
-import { AppError } from '../../app/errors';
 import { accessRecords } from '../../app/queries/access-records';
+import { findCaseByNumber, normaliseCaseNumber } from '../../app/queries/find-case';
 import { message, type MessageKey } from '../../i18n/messages';
 import { render, requireAnyRole, requireRole, showMessage, tr } from './page';
 
@@ -25,13 +25,31 @@ async function accessRecordsPage(deps: AppDeps, req: Request, res: Response): Pr
   const actor = req.actor;
   if (!actor || (actor.role !== 'supervisor' && actor.role !== 'auditor'))
     throw new Error('access records page without its guard');
-  const caseId = field(req.query.caseId, 64).toLowerCase();
+  const typed = field(req.query.caseId, 64);
   const userId = field(req.query.userId, 128);
   const cursor = field(req.query.cursor, 200) || undefined;
-  const searched = Boolean(caseId || userId || req.query.caseId !== undefined);
+  const searched = Boolean(typed || userId || req.query.caseId !== undefined);
   const title = tr(req, 'accessTitle');
-  if (caseId && !UUID.test(caseId)) throw new AppError('not_found', 'not-found', 'No such case');
-  if (!searched) return render(req, res, 'audit/access-records', { title, caseId, userId, searched: false });
+  if (!searched) return render(req, res, 'audit/access-records', { title, caseId: typed, userId, searched: false });
+  // A case by its number (受理编号), as a complaint or a letter quotes it, or by its id.
+  const caseNumber = typed ? normaliseCaseNumber(typed) : undefined;
+  let caseId = caseNumber ? undefined : typed.toLowerCase();
+  if (caseNumber) caseId = (await findCaseByNumber(deps, { actor, caseNumber }))?.caseId;
+  const caseProblem = !typed
+    ? undefined
+    : caseNumber && !caseId
+      ? tr(req, 'supFindNone', { caseNumber })
+      : !caseNumber && !UUID.test(caseId ?? '')
+        ? tr(req, 'accessNotACase')
+        : undefined;
+  if (caseProblem)
+    return render(
+      req,
+      res,
+      'audit/access-records',
+      { title, caseId: typed, userId, errors: [{ field: 'caseId', text: caseProblem }], needOne: caseProblem },
+      400,
+    );
   if (!caseId && !userId) {
     const needOne = tr(req, 'accessNeedOne');
     return render(req, res, 'audit/access-records', { title, errors: [{ field: 'caseId', text: needOne }], needOne }, 400);
@@ -44,11 +62,11 @@ async function accessRecordsPage(deps: AppDeps, req: Request, res: Response): Pr
     ...(cursor ? { cursor } : {}),
   });
   const next = page.nextCursor
-    ? `/audit/access-records?${new URLSearchParams({ caseId, userId, cursor: page.nextCursor }).toString()}`
+    ? `/audit/access-records?${new URLSearchParams({ caseId: typed, userId, cursor: page.nextCursor }).toString()}`
     : undefined;
   render(req, res, 'audit/access-records', {
     title,
-    caseId,
+    caseId: typed,
     userId,
     searched: true,
     items: page.items.map((r) => ({

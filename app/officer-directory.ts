@@ -12,6 +12,7 @@ import type { OfficerScope } from '../domain/officer-scope';
 import { inScope } from '../domain/officer-scope';
 import type { Department } from '../domain/vocabulary';
 import { officerModel } from '../models/officer.model';
+import { staffNameModel } from '../models/staff-name.model';
 import type { Actor, OfficerActor } from './actor';
 import type { AppDeps } from './deps';
 
@@ -68,10 +69,31 @@ export async function rememberOfficer(deps: Pick<AppDeps, 'mongo'>, actor: Offic
  * is remembered; anyone else is not. A failed write is logged and never fails the person's request.
  */
 export async function noteVerifiedActor(deps: Pick<AppDeps, 'mongo' | 'logger'>, actor: Actor, name?: string): Promise<void> {
-  if (actor.role !== 'officer') return;
-  await rememberOfficer(deps, actor, name).catch((err: unknown) =>
+  const remembered =
+    actor.role === 'officer'
+      ? rememberOfficer(deps, actor, name)
+      : actor.role !== 'applicant' && name
+        ? rememberStaffName(deps, actor.sub, actor.role, name)
+        : undefined;
+  await remembered?.catch((err: unknown) =>
     deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'officer directory: not recorded'),
   );
+}
+
+/** A supervisor's (auditor's, operator's) display name, written as rarely as an officer's. */
+async function rememberStaffName(deps: Pick<AppDeps, 'mongo'>, sub: string, role: string, name: string): Promise<void> {
+  const key = `staff:${sub}`;
+  const last = written.get(key);
+  const now = Date.now();
+  if (last && last.claims === name && now - last.at < REWRITE_AFTER_MS) return;
+  if (written.size >= 10_000) written.clear();
+  written.set(key, { claims: name, at: now });
+  try {
+    await staffNameModel(deps.mongo).updateOne({ _id: sub }, { $set: { name, role, seenAt: new Date(now) } }, { upsert: true });
+  } catch (err) {
+    written.delete(key);
+    throw err;
+  }
 }
 
 const knownOf = (r: {
@@ -112,6 +134,17 @@ export async function officerNames(deps: Pick<AppDeps, 'mongo'>, subs: readonly 
     .select({ name: 1 })
     .lean();
   return new Map(rows.flatMap((r) => (r.name ? [[r._id, r.name] as [string, string]] : [])));
+}
+
+/** The names of these staff who are not officers (supervisors above all), where known: an audit trail's actors. */
+export async function staffNames(deps: Pick<AppDeps, 'mongo'>, subs: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(subs)];
+  if (unique.length === 0) return new Map();
+  const rows = await staffNameModel(deps.mongo)
+    .find({ _id: trusted({ $in: unique }) })
+    .select({ name: 1 })
+    .lean();
+  return new Map(rows.map((r) => [r._id, r.name] as [string, string]));
 }
 
 export interface HolderProblem {

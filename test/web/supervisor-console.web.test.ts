@@ -149,6 +149,13 @@ describe('web pages: the supervisor console in a real browser', () => {
       await again.getByRole('button', { name: '延长期限' }).click();
       await page.getByText(`案件 ${caseNumber}：已执行“延长期限”。`).waitFor();
       await page.getByRole('cell', { name: '派出所系统升级，顺延两天' }).waitFor();
+      // The timeline names the supervisor who acted, as the provider named them at sign-in.
+      await page
+        .getByRole('row')
+        .filter({ hasText: '派出所系统升级，顺延两天' })
+        .getByRole('cell', { name: '吴主任（supervisor-1）' })
+        .first()
+        .waitFor();
 
       // Reassigning the police step to an officer chosen from those the service knows (not an id
       // to type): the steps table says who holds it.

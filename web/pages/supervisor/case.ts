@@ -13,7 +13,7 @@ import { superviseStep, terminateCase } from '../../../app/commands/supervise-ca
 import { awaitCaseStatusInReadModel } from '../../../app/step-in-read-model';
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
-import { findOfficer, holderProblem, knownOfficers, type HolderProblem } from '../../../app/officer-directory';
+import { findOfficer, holderProblem, knownOfficers, staffNames, type HolderProblem } from '../../../app/officer-directory';
 import { auditTrail } from '../../../app/queries/audit-trail';
 import { caseNoticesForSupervisor } from '../../../app/queries/case-notices';
 import { viewCaseAsSupervisor } from '../../../app/queries/view-case';
@@ -27,7 +27,7 @@ import type { MessageKey } from '../../../i18n/messages';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
 import { auditWhat } from '../audit-what';
-import { holderName, officerChoices } from '../officer-names';
+import { holderName, namedOfficer, officerChoices } from '../officer-names';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
@@ -136,6 +136,10 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
     caseNoticesForSupervisor(deps, { actor, caseId, access: accessOf(req) }),
     knownOfficers(deps),
   ]);
+  const staff = await staffNames(
+    deps,
+    trail.items.filter((e) => e.actor.role === 'supervisor' && e.actor.id).map((e) => e.actor.id!),
+  );
   const { config } = deps;
   const workflowId = settlementCaseWorkflowId(caseId);
   const temporalHref = config.TEMPORAL_UI_URL
@@ -205,8 +209,14 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         .filter((s) => s.supplements.length > 0 || s.internalNotes.length > 0),
       timeline: trail.items.map((e) => {
         const what = auditWhat(e, locale);
-        // The system's own lines need no name (the role column says 系统); officers are named.
-        const actorText = !e.actor.id || e.actor.id === 'system' ? '—' : holderName(req, officers, e.actor.id);
+        // The system's own lines need no name (the role column says 系统); officers and supervisors are named.
+        const staffName = e.actor.id ? staff.get(e.actor.id) : undefined;
+        const actorText =
+          !e.actor.id || e.actor.id === 'system'
+            ? '—'
+            : staffName
+              ? namedOfficer(req, staffName, e.actor.id)
+              : holderName(req, officers, e.actor.id);
         return { ...e, actorText, what: what.text, whatRecorded: what.recorded };
       }),
       ledger: compensationLedger(trail.items),

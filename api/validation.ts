@@ -22,5 +22,9 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
       ? issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'unknown field' }))
       : [{ path: pointer(issue.path), message: issue.message }],
   );
-  throw new HttpProblem(400, 'validation-error', INVALID[where], { invalidParams });
+  // One message per field: a value the schema refuses may also fail a rule checked after it
+  // (a negative extendByWorkingDays: "too small" and "must be a positive whole number").
+  const seen = new Set<string>();
+  const once = invalidParams.filter((p) => !seen.has(p.path) && seen.add(p.path));
+  throw new HttpProblem(400, 'validation-error', INVALID[where], { invalidParams: once });
 }

@@ -228,6 +228,17 @@ describe('API: bad input is refused with a 400 naming the field, and nothing is 
     });
   });
 
+  describe('one message per field', () => {
+    it('when a value fails the schema and a later rule alike (a negative extension), then its field is named once', async () => {
+      const res = await request(stack.app)
+        .post('/api/v1/supervisor/cases/00000000-0000-4000-8000-000000000000/steps/police/actions')
+        .set('authorization', t.supervisor)
+        .send({ action: 'extend_deadline', extendByWorkingDays: -1, note: 'why' });
+      assertProblem(res, 400);
+      assert.deepEqual(invalidPaths(res), ['/extendByWorkingDays']);
+    });
+  });
+
   describe('operator injection', () => {
     it('when operators are sent as body values or keys, then they are 400s naming the field, never query operators', async () => {
       // Arrange

@@ -26,10 +26,12 @@ const page = (name: string, locale: Locale, data: Record<string, unknown>) =>
   views.render(name, { title: 't', nav: [], csrfToken: 'csrf-token-1', locale, ...data });
 
 /** The supervisor's case page with nothing but the case and its step rows (none unless given). */
-function supervisorCasePage(c: ReturnType<typeof supervisorView>, steps: unknown[] = []): string {
+function supervisorCasePage(c: ReturnType<typeof supervisorView>, steps: Array<{ dueProvisional?: boolean }> = []): string {
   return page('supervisor/case', 'zh-CN', {
     c,
     steps,
+    // As web/pages/supervisor/case.ts: one note under the steps for the dates marked provisional.
+    anyDueProvisional: steps.some((s) => s.dueProvisional),
     timeline: [],
     ledger: [],
     incidents: [],
@@ -307,8 +309,11 @@ describe('admission round pages', () => {
           dueProvisional: s.supplement?.dueProvisional ?? s.dueProvisional,
         })),
       );
-      // The housing step's deadline and the round's notice end.
-      assert.equal(html.split(zhNote).length - 1, 2);
+      // The round's notice end says why after the date; the housing step's deadline is marked,
+      // with the note once under the steps.
+      assert.equal(html.split(zhNote).length - 1, 1);
+      assert.equal(html.split('（暂定）').length - 1, 1);
+      assert.equal(html.split('标“暂定”的日期').length - 1, 1);
     });
   });
 });

@@ -62,12 +62,30 @@ const refuseNul: RequestHandler = (req, _res, next) => {
   );
 };
 
+/** TRUST_PROXY as Express takes it: a hop count, or the proxies' addresses (checked when set: a bad one fails the start). */
+export function trustProxySetting(value: string | undefined): false | number | string[] {
+  if (value === undefined) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
 export function createApp(deps: ApiDeps): Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.set('trust proxy', false);
+  // Behind a gateway the client is the address its X-Forwarded-For names (TRUST_PROXY): else
+  // every client would be the gateway, sharing one per-address rate limit.
+  try {
+    app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
+  } catch (err) {
+    throw new Error(
+      `TRUST_PROXY: ${err instanceof Error ? err.message : String(err)} (addresses, subnets, loopback, uniquelocal or a number of hops)`,
+    );
+  }
   // JSON answers escape < > & as \u003c …: text someone typed (a reason, a note) can never be
   // read as markup, even by a client that sniffs or embeds a response.
   app.set('json escape', true);

@@ -223,6 +223,23 @@ const CONFIG_SCHEMA = z.object({
   API_BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64),
   /** Requests per minute per token and per client IP. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /**
+   * The reverse proxies (gateway, load balancer) in front of the API whose X-Forwarded-For names
+   * the client: a number of hops, or a comma-separated list of addresses / CIDR subnets / `loopback`,
+   * `uniquelocal`. Unset: none, and the client is the socket's peer — behind a proxy every client
+   * would then be the proxy, sharing one per-address rate limit. Never "trust everyone" (`true`,
+   * `0.0.0.0/0`): a client could then name any address and slip past the limit. A hop count trusts
+   * whoever is nearest, so it is safe only where the API cannot be reached but through the proxy.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .min(1)
+    .refine(
+      (v) => !v.split(',').some((x) => /^(true|\*|0\.0\.0\.0\/0|::\/0)$/i.test(x.trim())),
+      'name the proxies (addresses, subnets or a number of hops), not everyone',
+    )
+    .optional(),
   // ---- case policy (deadlines are data) ----
   /**
    * working-days: officer and supplement deadlines count 工作日 on the State Council calendar

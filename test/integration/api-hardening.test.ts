@@ -3,6 +3,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
+import { createApp } from '../../api/app';
 import { createLogger } from '../../config/logger';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { applicationBody, assertProblem, bearer, submitCase, tokens, waitForWorkflow } from '../support/api';
@@ -90,6 +91,53 @@ describe('API: rate limits per client address and per token', () => {
     for (let i = 0; i < LIMIT; i++) assert.equal((await getFrom(server, '127.0.2.1', '/api/v1/applicant/cases')).status, 401);
     const limited = await getFrom(server, '127.0.2.1', '/api/v1/applicant/cases');
     assert.equal(limited.status, 429);
+  });
+});
+
+describe('API: rate limits behind a gateway (TRUST_PROXY)', () => {
+  let stack: TestStack;
+  let server: Server;
+  before(async () => {
+    // The gateway is 127.0.0.5; a client reaching the API directly from elsewhere is not trusted.
+    stack = await startStack('api_trust_proxy', { env: { RATE_LIMIT_PER_MINUTE: String(LIMIT), TRUST_PROXY: '127.0.0.5' } });
+    server = createServer(stack.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await stack.close();
+  });
+
+  it('when many clients come through one gateway, then each has its own limit, and a client that names another address directly is not believed', async () => {
+    // Arrange: one client uses up its limit through the gateway.
+    const via = (client: string) => ({ 'x-forwarded-for': client });
+    for (let i = 0; i < LIMIT; i++)
+      assert.equal((await getFrom(server, '127.0.0.5', '/api/v1/applicant/cases', via('203.0.113.1'))).status, 401);
+
+    // Act
+    const same = await getFrom(server, '127.0.0.5', '/api/v1/applicant/cases', via('203.0.113.1'));
+    const other = await getFrom(server, '127.0.0.5', '/api/v1/applicant/cases', via('203.0.113.2'));
+    const direct = [];
+    for (let i = 0; i <= LIMIT; i++)
+      direct.push((await getFrom(server, '127.0.0.6', '/api/v1/applicant/cases', via(`198.51.100.${i + 1}`))).status);
+
+    // Assert
+    assert.equal(same.status, 429, 'the client behind the gateway is limited');
+    assert.equal(other.status, 401, 'another client behind the same gateway is not');
+    assert.deepEqual(direct.slice(-1), [429], `an untrusted peer's X-Forwarded-For is ignored: ${direct.join()}`);
+  });
+
+  it('when TRUST_PROXY names no address, then the app refuses to start, saying why', () => {
+    assert.throws(
+      () =>
+        createApp({
+          config: { ...stack.config, TRUST_PROXY: 'gateway.example' },
+          logger: createLogger({ level: 'silent', name: 'test-trust-proxy' }),
+          temporal: stack.client,
+          mongo: stack.mongo,
+        }),
+      /TRUST_PROXY: invalid IP address: gateway\.example/,
+    );
   });
 });
 

@@ -40,6 +40,14 @@ describe('config', () => {
     );
   });
 
+  it('when TRUST_PROXY would trust everyone, then it is refused; proxies named by address or hops are taken', () => {
+    for (const everyone of ['true', '*', '0.0.0.0/0', '10.0.0.1, ::/0'])
+      assert.throws(() => loadConfig({ TRUST_PROXY: everyone }), /TRUST_PROXY/, everyone);
+    assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).TRUST_PROXY, '10.0.0.0/8, loopback');
+    assert.equal(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY, '1');
+    assert.equal(loadConfig({}).TRUST_PROXY, undefined);
+  });
+
   it('when TEMPORAL_ADDRESS lacks a port, then it is refused', () => {
     assert.throws(() => loadConfig({ TEMPORAL_ADDRESS: 'localhost' }), /TEMPORAL_ADDRESS/);
   });

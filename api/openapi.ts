@@ -112,7 +112,7 @@ export function generateDocument(registry: OpenAPIRegistry) {
       title: 'Household settlement (户籍/落户) case API',
       version: '1.0.0',
       description:
-        'Applicants submit and track settlement cases; officers decide their department’s step; supervisors audit stuck cases. Every error is RFC 9457 application/problem+json.',
+        'Applicants submit and track settlement cases; officers decide their department’s step; supervisors audit stuck cases. Every error is RFC 9457 application/problem+json; a path below asked with a method it does not list answers 405 with an Allow header.',
     },
     servers: [{ url: '/' }],
   });

@@ -24,7 +24,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
   );
   // One message per field: a value the schema refuses may also fail a rule checked after it
   // (a negative extendByWorkingDays: "too small" and "must be a positive whole number").
+  // The body as a whole ('/') keeps every rule it broke: those are different rules, not one field.
   const seen = new Set<string>();
-  const once = invalidParams.filter((p) => !seen.has(p.path) && seen.add(p.path));
+  const once = invalidParams.filter((p) => p.path === '/' || (!seen.has(p.path) && seen.add(p.path)));
   throw new HttpProblem(400, 'validation-error', INVALID[where], { invalidParams: once });
 }

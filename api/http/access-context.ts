@@ -42,6 +42,8 @@ export function decodePurposeHeader(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
+    // "Audit 50%": plain text with a percent sign, not an escape that went wrong.
+    if (!/%[0-9A-Fa-f]{2}/.test(raw)) return raw;
     throw invalid('not valid percent-encoded UTF-8');
   }
 }

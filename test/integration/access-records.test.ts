@@ -83,6 +83,12 @@ describe('Access records: every staff read of a case is recorded, listed and cha
       .set('authorization', t.police)
       .set('x-access-purpose', raw)
       .expect(200);
+    // Plain text with a percent sign is the text, not a broken escape.
+    await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', t.police)
+      .set('x-access-purpose', 'audit 50%')
+      .expect(200);
     const garbled = await request(stack.app)
       .get(`/api/v1/officer/cases/${caseId}`)
       .set('authorization', t.police)
@@ -90,10 +96,11 @@ describe('Access records: every staff read of a case is recorded, listed and cha
 
     // Assert
     const { items } = await recordsOf(`caseId=${caseId}&limit=100`);
-    assert.ok(
-      items.some((r) => r.purpose === '向市政府报送 50%'),
-      items.map((r) => r.purpose).join(' | '),
-    );
+    for (const purpose of ['向市政府报送 50%', 'audit 50%'])
+      assert.ok(
+        items.some((r) => r.purpose === purpose),
+        items.map((r) => r.purpose).join(' | '),
+      );
     assertProblem(garbled, 400);
     assert.deepEqual(
       garbled.body.invalidParams.map((p: { path: string }) => p.path),

@@ -358,7 +358,7 @@ export function casePages(router: Router, deps: AppDeps): void {
       ...parsed.data,
     });
     // The page after it is drawn from the read model: shown withdrawn, not as it was a moment before.
-    await awaitCaseStatusInReadModel(deps, caseId, status);
+    await awaitCaseStatusInReadModel(deps, caseId, status).catch(() => false);
     await flashAndRedirect(req, res, tr(req, 'apWithdrawn'), `/applicant/cases/${caseId}`);
   });
 }

@@ -210,7 +210,7 @@ export function bulkPages(deps: AppDeps): Router {
         outcomeText: tr(req, OUTCOME_TEXT[i.outcome]),
         tag: OUTCOME_TAG[i.outcome],
         // A refusal in words; one the page has no words for stays as the workflow named it.
-        detailText: i.detail && i.detail in REFUSAL_TEXT ? tr(req, REFUSAL_TEXT[i.detail]!) : i.detail,
+        detailText: i.detail && Object.hasOwn(REFUSAL_TEXT, i.detail) ? tr(req, REFUSAL_TEXT[i.detail]!) : i.detail,
       })),
     });
   });

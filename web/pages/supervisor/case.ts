@@ -352,13 +352,14 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
   const view = await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) });
   if (req.body && (req.body as Record<string, unknown>).step === 'confirm') {
     try {
-      const { status } = await terminateCase(deps, { actor, caseId, requestId: form.requestId, note: form.note });
-      // The page after it is drawn from the read model: shown terminated, not as it was a moment before.
-      await awaitCaseStatusInReadModel(deps, caseId, status);
+      await terminateCase(deps, { actor, caseId, requestId: form.requestId, note: form.note });
     } catch (err) {
       const { text, status } = refusalOf(req, err);
       return supervisorCasePage(deps, req, res, { refusal: text, status });
     }
+    // The page after it is drawn from the read model: shown terminated, not as it was a moment
+    // before. The case is terminated whatever this wait meets: a failed read only draws it sooner.
+    await awaitCaseStatusInReadModel(deps, caseId, 'terminated').catch(() => false);
     return flashAndRedirect(req, res, tr(req, 'supTerminated', { caseNumber: view.caseNumber }), caseHref(caseId));
   }
   render(req, res, 'supervisor/confirm-terminate', {

@@ -134,11 +134,12 @@ function actorOfClaims(claims: z.infer<typeof Claims>): Actor {
 
 /** Mints a token (demo script, tests). Never exposed as an endpoint outside development. */
 export async function mintToken(
-  claims: TokenClaims,
+  /** `name`: the display name the pages show for the person (as a provider's `name` claim). */
+  claims: TokenClaims & { name?: string },
   opts: { secret: string; issuer: string; audience: string; expiresIn?: string },
 ): Promise<string> {
   // An officer's scope travels as its claims; `scope` itself is OAuth's claim, not ours.
-  const { scope, ...rest } = claims as TokenClaims & { scope?: OfficerScope };
+  const { scope, ...rest } = claims as TokenClaims & { scope?: OfficerScope; name?: string };
   const payload = claims.role === 'officer' && scope ? { ...rest, ...claimsOfScope(scope) } : rest;
   return new SignJWT({ ...payload })
     .setProtectedHeader({ alg: 'HS256' })

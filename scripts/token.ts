@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       department: { type: 'string' },
       district: { type: 'string' },
       sub: { type: 'string' },
+      name: { type: 'string' },
       expires: { type: 'string', default: '8h' },
       username: { type: 'string' },
       password: { type: 'string' },
@@ -87,8 +88,11 @@ async function main(): Promise<void> {
     });
   } else throw new Error('--role must be applicant, officer, supervisor, auditor or operator');
   const secret = config.AUTH_JWT_SECRET ?? devJwtSecret();
+  // A name, as a provider's token carries one: the pages show 王警官（demo-officer-police）, not the id alone.
+  const name = values.name?.trim();
+  if (name !== undefined && (name.length === 0 || name.length > 100)) throw new Error('--name takes 1–100 characters');
   process.stdout.write(
-    `${await mintToken(caller, { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, expiresIn: values.expires })}\n`,
+    `${await mintToken(name ? { ...caller, name } : caller, { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, expiresIn: values.expires })}\n`,
   );
 }
 

@@ -3,10 +3,23 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { decodeJwt } from 'jose';
 
 const ROOT = join(__dirname, '..', '..');
 
 describe('npm run token', () => {
+  it('when a token is minted with --name, then it carries the name the pages show for the officer', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'scripts/token.ts'), '--role', 'officer', '--department', 'police', '--name', '王警官'],
+      { cwd: ROOT, env: process.env, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const claims = decodeJwt(run.stdout.trim());
+    assert.equal(claims.sub, 'demo-officer-police');
+    assert.equal(claims.name, '王警官');
+  });
+
   it('when no identity provider answers where it looks, then it says where it looked and how to point it elsewhere', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, IDENTITY_HOST: '127.0.0.1', IDENTITY_PORT: '1' };
     delete env.IDENTITY_ISSUER;

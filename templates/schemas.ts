@@ -123,8 +123,12 @@ const officerReminder = z.strictObject({
 const escalation = z.strictObject({
   ...base,
   department: z.enum(DEPARTMENTS),
+  /** Overdue since; for a supervisor's own escalation (`manual`), when they escalated. */
   overdueSince: instant,
   waitingOn: z.enum(WAIT_KINDS).optional(),
+  manual: z.literal(true).optional(),
+  /** The supervisor's reason, with `manual`. */
+  reason: z.string().max(500).optional(),
 });
 
 const settled = z

@@ -17,7 +17,8 @@ import {
   type Tokens,
 } from '../support/api';
 import { ROOM_TO_ACT_MS } from '../support/cases';
-import { startStack, type TestStack } from '../support/stack';
+import { eventually, startStack, type TestStack } from '../support/stack';
+import { noticeModel } from '../../models/notice.model';
 
 interface StuckCase {
   caseId: string;
@@ -125,6 +126,17 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     assert.equal(reassigned.body.step.assignedOfficer, 'housing-officer-7');
     assert.equal(escalated.status, 200);
     assert.equal(typeof escalated.body.step.escalatedAt, 'string');
+    // The supervisors' letter says a supervisor escalated it, with the reason: not that it is overdue.
+    const letter = await eventually(
+      async () =>
+        (await noticeModel(stack.mongo).find({ caseId, event: 'escalation', channel: 'email' }).lean()).find((n) =>
+          n._id.includes(':housing:manual:'),
+        ),
+      'the escalation letter',
+    );
+    assert.match(letter.body, /督办人员提请督办|Escalation by a supervisor/);
+    assert.match(letter.body, /&#x3D;HYPERLINK\(&quot;http:\/\/evil\.example&quot;\)/, 'the reason, escaped');
+    assert.doesNotMatch(letter.body, /案件逾期|overdue case/);
     assertProblem(noOfficer, 400);
     assert.deepEqual(invalidPaths(noOfficer), ['/officerId']);
     assertProblem(notFailing, 422);

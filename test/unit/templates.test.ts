@@ -232,6 +232,19 @@ describe('notice templates', () => {
   });
 
   describe('content', () => {
+    it('when a supervisor escalates a case by hand, then the letter says so with the reason, and calls nothing overdue', () => {
+      const manual = { ...samples.escalation, manual: true as const, reason: '申请人来电反映久未办理' };
+      for (const channel of CHANNELS)
+        for (const locale of LOCALES) {
+          const { subject, body } = renderer.render('escalation', channel, locale, manual);
+          assert.doesNotMatch(subject + body, /逾期|overdue/i, `${channel} ${locale}`);
+          assert.match(body, /督办人员|supervisor/, `${channel} ${locale}`);
+          if (channel === 'email') assert.ok(body.includes('申请人来电反映久未办理'), `${locale}: the reason`);
+        }
+      const automatic = renderer.render('escalation', 'email', 'zh-CN', samples.escalation).body;
+      assert.match(automatic, /督办提醒：案件逾期/);
+    });
+
     it('when a notice in Chinese names the case number, then it calls it what the pages call it (受理编号)', () => {
       const word = message('zh-CN', 'caseNumber');
       for (const event of NOTICE_EVENTS) {

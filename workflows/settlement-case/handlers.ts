@@ -5,7 +5,7 @@
  * same rules the API checks at its edge (domain/case-rules.ts); each request id has one effect,
  * however often it is delivered.
  */
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import type { SchoolPlacement, StepDecision, StepState } from '../../domain/case-state';
 import {
   actionProblemForStep,
@@ -311,6 +311,9 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
               now(),
               s.status === 'supplement_requested' ? 'applicant_supplement' : 'officer_decision',
               `manual:${a.requestId}`,
+              // Said as the supervisor's escalation with their reason; before, the letter called
+              // the case overdue from the moment of escalating (docs/replay-histories.md).
+              patched('manual-escalation-notice') ? { reason: a.note ?? '' } : undefined,
             ),
           );
           break;

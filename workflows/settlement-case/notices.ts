@@ -89,12 +89,21 @@ export function escalation(
   overdueSince: string,
   waitingOn: 'officer_decision' | 'applicant_supplement' | 'department_system' | 'school_place' | 'social_insurance_transfer',
   key: string,
+  /** A supervisor escalated it by hand, with this reason: the letter says so, not "overdue". */
+  manual?: { reason: string },
 ): NoticeRequest<'escalation'> {
   return {
     event: 'escalation',
     key: `${department}:${key}`,
     to: { kind: 'supervisors' },
-    data: { caseNumber: s.caseNumber, recipientName: '督办', department, overdueSince, waitingOn },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: '督办',
+      department,
+      overdueSince,
+      waitingOn,
+      ...(manual ? { manual: true as const, reason: manual.reason } : {}),
+    },
   };
 }
 

@@ -117,6 +117,10 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
         shown.map((r) => r.map((c) => `"${c}"`).join(',')),
       );
       assert.ok(shown[0]!.includes('准予落户'), shown[0]!.join());
+      // A figure the dashboard has not is named as such, not blamed on the period.
+      const nope = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=nope`);
+      assert.equal(nope.status(), 400);
+      assert.match(await nope.text(), /^没有这项统计（figure 可取：daily, /);
       const pools = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=pools`);
       // With this year's rounds announced, a district's points quota is the year's pool.
       assert.ok((await pools.text()).includes(`"quota:yanta:${shanghaiToday().slice(0, 4)}","round_quota","yanta"`));

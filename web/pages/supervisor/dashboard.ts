@@ -118,7 +118,11 @@ export async function dashboardCsv(deps: AppDeps, req: Request, res: Response): 
   const figure = one<FigureId>(FIGURES, req.query.figure);
   const f = readFilters(req.query);
   if (!figure || f.periodError) {
-    res.status(400).type('text/plain; charset=utf-8').send(tr(req, 'dashErrPeriod'));
+    // Say which is wrong: a figure the dashboard has not, or the period.
+    res
+      .status(400)
+      .type('text/plain; charset=utf-8')
+      .send(tr(req, figure ? 'dashErrPeriod' : 'dashErrFigure', { figures: FIGURES.join(', ') }));
     return;
   }
   const d = await dashboard(deps, f.input);

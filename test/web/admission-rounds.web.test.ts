@@ -123,6 +123,8 @@ describe('web pages: admission rounds in a real browser', () => {
       await supervisor.getByLabel('核查意见').fill('经核查，社保缴费年限有误');
       await supervisor.getByRole('button', { name: '提交处理结果' }).click();
       await supervisor.getByText(/异议已处理/).waitFor();
+      // Who resolved it, by the name they signed in with.
+      await supervisor.getByText('吴主任（supervisor-1）').first().waitFor();
     } finally {
       await supervisor.close();
     }

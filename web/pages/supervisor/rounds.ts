@@ -12,6 +12,8 @@ import { CloseRoundInput, OBJECTION_ID, RESOLUTION_OUTCOMES, ResolutionInput, RO
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
 import { listRounds, viewRoundAsSupervisor } from '../../../app/queries/admission-rankings';
+import { staffNames } from '../../../app/officer-directory';
+import { namedOfficer } from '../officer-names';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from '../applicant/form';
 import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { roundDisplay, roundRows, words } from '../rounds/round-display';
@@ -56,6 +58,12 @@ export async function supervisorRoundPage(
     );
   const actor = actorOf(req, 'supervisor');
   const view = await viewRoundAsSupervisor(deps, { actor, roundId });
+  // Supervisors by the name they signed in with, as the case pages name them.
+  const names = await staffNames(deps, [
+    ...view.events.filter((e) => e.actor.role === 'supervisor').map((e) => e.actor.id),
+    ...view.objections.flatMap((o) => (o.resolvedBy?.role === 'supervisor' ? [o.resolvedBy.id] : [])),
+  ]);
+  const who = (id: string) => namedOfficer(req, names.get(id), id);
   const locale = req.locale;
   const posted = extras.form;
   const fieldErrors = extras.errors?.byField() ?? {};
@@ -83,7 +91,7 @@ export async function supervisorRoundPage(
         return {
           ...o,
           lodgedByText: `${words('role', o.lodgedBy.role, locale)} ${o.lodgedBy.id}`,
-          resolvedByText: o.resolvedBy ? `${words('role', o.resolvedBy.role, locale)} ${o.resolvedBy.id}` : '',
+          resolvedByText: o.resolvedBy ? `${words('role', o.resolvedBy.role, locale)} ${who(o.resolvedBy.id)}` : '',
           open: o.status === 'open',
           statusTag: o.status === 'open' ? 'yellow' : o.status === 'upheld' ? 'red' : 'grey',
           resolvable: o.status === 'open' && view.stage === 'public_notice',
@@ -99,7 +107,7 @@ export async function supervisorRoundPage(
       events: view.events.map((e) => ({
         ...e,
         typeText: words('roundEvent', e.type, locale),
-        actorText: tr(req, 'rdEventBy', { role: words('role', e.actor.role, locale), id: e.actor.id }),
+        actorText: tr(req, 'rdEventBy', { role: words('role', e.actor.role, locale), id: who(e.actor.id) }),
         // The workflow records `what` in English; other readers get the entries it names, in their words.
         what: roundEventWhat(e.what, locale),
       })),

@@ -21,7 +21,16 @@ import { createTemporalClient } from '../../temporal/client';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
 import { dropAbandonedDatabases, dropDatabase, ensureDatabase } from './postgresql';
 import { DEFAULT_FERRETDB_POOL, poolSizingProblems } from './store';
-import { freePort, httpReady, portIsOpen, spawnManaged, tailLog, waitUntilReady, type ManagedProcess } from './processes';
+import {
+  freePort,
+  freePorts,
+  httpReady,
+  portIsOpen,
+  spawnManaged,
+  tailLog,
+  waitUntilReady,
+  type ManagedProcess,
+} from './processes';
 import {
   ROOT,
   readBinaries,
@@ -228,8 +237,13 @@ async function startAll(
   const persistent = opts.temporalPersistence ?? true;
   if (cluster && !persistent)
     throw new Error('temporalPersistence: false is the dev server without a file; a cluster always persists');
-  const [apiPort, simPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const [sinkSmtpPort, sinkHttpPort] = await Promise.all([freePort(), freePort()]);
+  const [apiPort, simPort, metricsPort, sinkSmtpPort, sinkHttpPort] = (await freePorts(5)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const temporalOpts = {
     binary: bins.temporal,
     port: 0,

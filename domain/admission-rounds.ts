@@ -58,8 +58,12 @@ export interface RoundEntryInput {
   submittedAt: string;
 }
 
-/** What the ranking shows of an entry, from its close on. */
-export type EntryStatus = 'admitted' | 'not_admitted' | 'removed';
+/**
+ * What the ranking shows of an entry, from its close on. `left`: the case ended (withdrawn,
+ * terminated) after it was ranked; its place is not re-filled in this round (README "Admission
+ * rounds": a slot given back passes to the next round).
+ */
+export type EntryStatus = 'admitted' | 'not_admitted' | 'removed' | 'left';
 
 export interface RankedEntry {
   /** `<district>-<rank>`: stable for the round's life (a closed round is never re-ranked). */
@@ -69,6 +73,8 @@ export interface RankedEntry {
   district: District;
   score: number;
   status: EntryStatus;
+  /** For a `left` entry: what the ranking had given it (its admission still sets the cut-off). */
+  leftWhile?: 'admitted' | 'not_admitted';
 }
 
 /**
@@ -98,9 +104,13 @@ export function rankDistrict(entries: readonly RoundEntryInput[], available: num
   }));
 }
 
-/** The lowest admitted score (分数线), or undefined when nobody is admitted. */
+/**
+ * The lowest admitted score (分数线), or undefined when nobody is admitted. An admitted case that
+ * left after the close still counts: the line was drawn with it, and moving it would tell the
+ * next in line they came closer than they did.
+ */
 export function cutoffScore(ranked: readonly RankedEntry[]): number | undefined {
-  const admitted = ranked.filter((e) => e.status === 'admitted');
+  const admitted = ranked.filter((e) => e.status === 'admitted' || e.leftWhile === 'admitted');
   return admitted.length === 0 ? undefined : Math.min(...admitted.map((e) => e.score));
 }
 
@@ -149,6 +159,26 @@ export function roundToJoin(
     .filter(({ round }) => round.closesOn >= day && !closed.has(round.id))
     .sort((a, b) => (a.round.opensOn < b.round.opensOn ? -1 : a.round.opensOn > b.round.opensOn ? 1 : 0));
   return all[0];
+}
+
+/** An entry still in the ranking may be objected to; one removed, or whose case ended, not. */
+export function objectable(status: EntryStatus): boolean {
+  return status === 'admitted' || status === 'not_admitted';
+}
+
+/**
+ * Marks the ranked entries of cases that ended after the close as `left`; an entry already
+ * removed by an objection stays removed. Returns the entries it changed.
+ */
+export function markLeft(ranked: Iterable<RankedEntry>, endedCases: ReadonlySet<string>): RankedEntry[] {
+  const changed: RankedEntry[] = [];
+  for (const e of ranked) {
+    if (!endedCases.has(e.caseId) || (e.status !== 'admitted' && e.status !== 'not_admitted')) continue;
+    e.leftWhile = e.status;
+    e.status = 'left';
+    changed.push(e);
+  }
+  return changed;
 }
 
 /** The round with this id and its file, or undefined. */

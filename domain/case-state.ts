@@ -138,11 +138,22 @@ export interface Reservation {
 /**
  * A points case's place in the admission rounds (issue 13): the round it waits in or was ranked
  * in, and what the ranking gave it. `awaiting_announcement`: approved, but no rounds file
- * announces a round yet (the case looks again daily).
+ * announces a round yet (the case looks again daily). `left`: the case ended (withdrawn, terminated)
+ * while it waited in the round or during the round's public notice.
  */
+export const CASE_ROUND_STATUSES = [
+  'awaiting_announcement',
+  'waiting',
+  'admitted_provisionally',
+  'not_admitted',
+  'admitted',
+  'removed',
+  'left',
+] as const;
+
 export interface CaseRoundInfo {
   roundId?: string;
-  status: 'awaiting_announcement' | 'waiting' | 'admitted_provisionally' | 'not_admitted' | 'admitted' | 'removed';
+  status: (typeof CASE_ROUND_STATUSES)[number];
   opensOn?: string;
   closesOn?: string;
   rank?: number;

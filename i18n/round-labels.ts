@@ -34,6 +34,7 @@ const entryStatus: Table<EntryStatus> = {
   admitted: { 'zh-CN': '确定落户', en: 'admitted' },
   not_admitted: { 'zh-CN': '未入围', en: 'not admitted' },
   removed: { 'zh-CN': '经异议核实取消', en: 'removed after an objection' },
+  left: { 'zh-CN': '已退出（申请已终结）', en: 'left the round (the application ended)' },
 };
 
 /** An entry while the ranking is on public notice: admitted only provisionally (拟落户) until it ends. */
@@ -49,6 +50,7 @@ const caseRoundStatus: Table<CaseRoundInfo['status']> = {
   not_admitted: { 'zh-CN': '本批次未入围', en: 'not admitted in this round' },
   admitted: { 'zh-CN': '已确定落户', en: 'admitted' },
   removed: { 'zh-CN': '经异议核实取消', en: 'removed after an objection' },
+  left: { 'zh-CN': '已退出本批次（申请已终结）', en: 'left the round (the application ended)' },
 };
 
 const roundEvent: Table<RoundEvent['type']> = {
@@ -60,7 +62,7 @@ const roundEvent: Table<RoundEvent['type']> = {
   objection_dismissed: { 'zh-CN': '异议不成立', en: 'objection dismissed' },
   admitted_next: { 'zh-CN': '依次递补', en: 'next in line admitted' },
   finalised: { 'zh-CN': '公示期满，结果确定', en: 'notice period over, ranking final' },
-  left: { 'zh-CN': '申请退出本批次', en: 'a case left the round' },
+  left: { 'zh-CN': '案件退出本批次', en: 'a case left the round' },
 };
 
 const objectionStatus: Table<Objection['status']> = {

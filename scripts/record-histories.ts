@@ -31,6 +31,7 @@ import {
   releaseStepUpdate,
   supervisorActionUpdate,
   terminateUpdate,
+  withdrawUpdate,
   type SettlementCaseInput,
   type SettlementCaseResult,
 } from '../workflows/settlement-case/messages';
@@ -42,8 +43,9 @@ import {
   lodgeObjectionUpdate,
   resolveObjectionUpdate,
   roundViewQuery,
+  type RoundView,
 } from '../workflows/admission-round/messages';
-import { quotaOf, testRounds, untilInRound } from '../test/support/rounds';
+import { closeRound, quotaOf, testRounds, untilInRound } from '../test/support/rounds';
 import { writeWorkflowBundle } from './lib/bundle';
 import { freePort, stopAll } from './lib/processes';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
@@ -307,7 +309,70 @@ async function recordRound(bundle: string): Promise<string[]> {
     await stack.close();
   }
 }
-const ROUND_SCENARIOS = ['admission-round'];
+
+/**
+ * Patches `left-after-ranking` and `leave-ranked-round`: a round with two passing yanta cases for
+ * one place, closed by a supervisor; during the notice the admitted case is terminated and the
+ * other withdrawn, so the round marks both entries as left and finalises with nobody to tell.
+ * Writes the round's and both cases' histories.
+ */
+async function recordRoundLeft(bundle: string): Promise<string[]> {
+  const year = Number(new Date().toISOString().slice(0, 4));
+  const rounds = testRounds(`recl${Date.now().toString(36)}`, [
+    { opensOn: `${year}-01-01`, closesOn: `${year}-12-30`, quota: quotaOf(0, { yanta: 1 }) },
+  ]);
+  const roundId = rounds.ids[0]!;
+  const stack = await startStack('record-rounds-left', { rounds, env: { PUBLIC_NOTICE_MS: '6000' } });
+  try {
+    const start = async (submittedAt: string) => {
+      const handle = await startCase(stack, { ...caseInput(DEMO_PEOPLE.pointsHigh), submittedAt });
+      await approveAll(ALL_FOUR)(handle);
+      await untilInRound(handle);
+      return handle;
+    };
+    const admitted = await start(new Date(Date.now() - 60_000).toISOString());
+    const other = await start(new Date().toISOString());
+    await closeRound(stack.client, roundId);
+    const round = stack.client.workflow.getHandle(admissionRoundWorkflowId(roundId));
+    await eventually(
+      async () => ((await admitted.query(caseStatusQuery)).round?.status === 'admitted_provisionally' ? true : undefined),
+      'the first case admitted provisionally',
+    );
+    const terminateId = randomUUID();
+    await admitted.executeUpdate(terminateUpdate, {
+      updateId: terminateId,
+      args: [{ requestId: terminateId, supervisorId: 'supervisor-1', note: '申请人已迁出本市' }],
+    });
+    await eventually(
+      async () => ((await other.query(caseStatusQuery)).round?.status === 'not_admitted' ? true : undefined),
+      'the second case ranked, not admitted',
+    );
+    const { applicantUserId } = await other.query(caseStatusQuery);
+    await other.executeUpdate(withdrawUpdate, { args: [{ requestId: randomUUID(), applicantUserId }] });
+    const outcomes = [(await admitted.result()).status, (await other.result()).status].join(',');
+    if (outcomes !== 'terminated,withdrawn')
+      throw new Error(`round left: cases ended ${outcomes}, expected terminated,withdrawn`);
+    const final = (await round.result()) as RoundView;
+    const statuses = final.districts[0]!.entries.map((e) => e.status).join(',');
+    if (statuses !== 'left,left') throw new Error(`round left: entries ${statuses}, expected left,left`);
+    const lines: string[] = [];
+    for (const [name, handle] of [
+      ['admission-round-left', round],
+      ['points-terminated-in-notice', admitted],
+      ['points-withdrawn-in-notice', other],
+    ] as const) {
+      const history = await handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: { code: bundle }, dataConverter: TEST_DATA_CONVERTER }, history, name);
+      const file = fileFor(name);
+      writeFileSync(file, historyToJson(history));
+      lines.push(`${relative(ROOT, file)}: ${history.events?.length ?? 0} events`);
+    }
+    return lines;
+  } finally {
+    await stack.close();
+  }
+}
+const ROUND_SCENARIOS = ['admission-round', 'admission-round-left'];
 
 /** `--suffix <s>`: recordings of a patched branch go beside the older ones as `<name>.<s>.json`. */
 let fileSuffix = '';
@@ -362,6 +427,7 @@ async function main(): Promise<void> {
   mkdirSync(HISTORIES_DIR, { recursive: true });
   const bundle = readFileSync(bundlePath, 'utf8');
   if (names.includes('admission-round')) for (const line of await recordRound(bundle)) console.log(line);
+  if (names.includes('admission-round-left')) for (const line of await recordRoundLeft(bundle)) console.log(line);
   const stack = await startStack('record-histories');
   try {
     for (const name of names.filter((n) => !ROUND_SCENARIOS.includes(n)))

@@ -5,7 +5,7 @@
  * the JSON API also documents them (the schemas' ids are its OpenAPI components).
  */
 import { z } from 'zod';
-import type { CaseRoundInfo, CaseState, StepState } from '../../domain/case-state';
+import { CASE_ROUND_STATUSES, type CaseRoundInfo, type CaseState, type StepState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
 import { ANONYMISED } from '../../domain/retention';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
@@ -110,7 +110,7 @@ const Outcome = z.object({
 const CaseRound = z
   .object({
     roundId: z.string().optional(),
-    status: z.enum(['awaiting_announcement', 'waiting', 'admitted_provisionally', 'not_admitted', 'admitted', 'removed']),
+    status: z.enum(CASE_ROUND_STATUSES),
     opensOn: z.string().optional(),
     closesOn: z.string().optional(),
     rank: z.number().int().optional(),

@@ -20,7 +20,7 @@ import type { RoundView } from '../../workflows/admission-round/messages';
 export const ROUND_STAGES = ['upcoming', ...ROUND_PHASES] as const;
 export type RoundStage = (typeof ROUND_STAGES)[number];
 
-export const ENTRY_STATUSES = ['admitted', 'not_admitted', 'removed'] as const satisfies readonly EntryStatus[];
+export const ENTRY_STATUSES = ['admitted', 'not_admitted', 'removed', 'left'] as const satisfies readonly EntryStatus[];
 const allEntryStatuses: EntryStatus extends (typeof ENTRY_STATUSES)[number] ? true : never = true;
 void allEntryStatuses;
 

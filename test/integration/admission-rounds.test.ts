@@ -190,18 +190,49 @@ describe('admission rounds with public notice (issue 13)', () => {
     assert.deepEqual(statuses, ['removed', 'admitted']);
   });
 
-  it('when an admitted case withdraws during the notice, then its slot is not re-ranked in the closed round', async () => {
+  it('when an admitted case withdraws during the notice, then the ranking shows it left, and its slot is not re-ranked in the closed round', async () => {
     await untilState(handles.g!, (s) => (s.round?.status === 'admitted_provisionally' ? s : undefined), 'g admitted');
     await handles.g!.executeUpdate(withdrawUpdate, {
       args: [{ requestId: 'w-g', applicantUserId: (await handles.g!.query(caseStatusQuery)).applicantUserId }],
     });
-    await untilState(handles.g!, (s) => (s.status === 'withdrawn' ? s : undefined), 'g withdrawn');
-    const view = await stack.client.workflow.getHandle(admissionRoundWorkflowId(round1)).query(roundViewQuery);
-    const lianhu = view.districts.find((d) => d.district === 'lianhu')!;
+    const g = await untilState(handles.g!, (s) => (s.status === 'withdrawn' ? s : undefined), 'g withdrawn');
+    // The applicant's own case no longer says 拟落户 (admitted, pending the notice).
+    assert.equal(g.round?.status, 'left');
+    const round = stack.client.workflow.getHandle(admissionRoundWorkflowId(round1));
+    const lianhuOf = (v: RoundView) => v.districts.find((d) => d.district === 'lianhu')!;
+    const view = await eventually(async () => {
+      const v = await round.query(roundViewQuery);
+      return lianhuOf(v).entries[0]?.status === 'left' ? v : undefined;
+    }, 'the round marking g’s entry as left');
+    const lianhu = lianhuOf(view);
     assert.deepEqual(
       lianhu.entries.map((x) => x.status),
-      ['admitted', 'not_admitted'],
-      'a closed round is never re-ranked',
+      ['left', 'not_admitted'],
+      'a closed round is never re-ranked: the next in line is not admitted in its place',
+    );
+    assert.equal(lianhu.cutoff, 101, 'the cut-off stays where the ranking drew it');
+    assert.ok(
+      view.events.some((e) => e.type === 'left' && e.what === `entry ${lianhu.entries[0]!.entryId} left: its case ended`),
+    );
+    // What the public pages read says so too.
+    await eventually(async () => {
+      const stored = await admissionRankingModel(stack.mongo).findById(round1).lean();
+      const entries = stored?.view.districts.find((d) => d.district === 'lianhu')?.entries;
+      return entries?.[0]?.status === 'left' ? true : undefined;
+    }, 'the published ranking showing g as left');
+    // Nobody objects to an entry whose case has ended.
+    await assert.rejects(
+      round.executeUpdate(lodgeObjectionUpdate, {
+        args: [
+          {
+            objectionId: 'obj-g',
+            entryId: lianhu.entries[0]!.entryId,
+            by: { id: 'citizen-2', role: 'applicant' },
+            reason: '已撤回',
+          },
+        ],
+      }),
+      (err: Error & { cause?: { type?: string } }) => err.cause?.type === 'EntryNotFound',
     );
   });
 

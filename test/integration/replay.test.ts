@@ -42,6 +42,11 @@ const REQUIRED = [
   'points-removed-by-objection',
   'admission-round',
   'admission-round-trigger',
+  // Patches `left-after-ranking` and `leave-ranked-round`: ranked cases that ended during the
+  // notice, and their round marking them as left.
+  'admission-round-left',
+  'points-terminated-in-notice',
+  'points-withdrawn-in-notice',
   ...['town-settled', 'points-settled', 'with-children', 'rejected-after-commits', 'claimed-then-decided'].map(
     (n) => `${n}.lean-transitions`,
   ),

@@ -9,10 +9,13 @@ import {
   availableInRound,
   compareEntries,
   cutoffScore,
+  markLeft,
   nextInLine,
+  objectable,
   rankDistrict,
   roundAfter,
   roundToJoin,
+  type RankedEntry,
   type RoundEntryInput,
   type RoundsFile,
 } from '../../domain/admission-rounds';
@@ -109,6 +112,35 @@ describe('admission rounds (pure rules)', () => {
       assert.equal(nextInLine(ranked)?.entryId, 'beilin-3');
       assert.equal(cutoffScore(rankDistrict(entries, 0)), undefined, 'nobody admitted, no cut-off');
       assert.equal(nextInLine(rankDistrict(entries, 3)), undefined, 'the list is exhausted');
+    });
+
+    it('when ranked cases end during the notice, then their entries are left, the cut-off stays, and the next in line is never an ended case', () => {
+      const entries = [entry({ score: 60 }), entry({ score: 90 }), entry({ score: 75 }), entry({ score: 50 })];
+      const ranked = rankDistrict(entries, 2);
+      const [first, second, third, fourth] = ranked as [RankedEntry, RankedEntry, RankedEntry, RankedEntry];
+      second.status = 'removed';
+      const changed = markLeft(ranked, new Set([second.caseId, first.caseId, third.caseId, 'a-case-not-ranked']));
+      assert.deepEqual(
+        changed.map((e) => e.entryId),
+        ['beilin-1', 'beilin-3'],
+        'a removed entry stays removed',
+      );
+      assert.deepEqual(
+        ranked.map((e) => [e.status, e.leftWhile]),
+        [
+          ['left', 'admitted'],
+          ['removed', undefined],
+          ['left', 'not_admitted'],
+          ['not_admitted', undefined],
+        ],
+      );
+      assert.equal(cutoffScore(ranked), 90, 'the line drawn with the case that left');
+      assert.equal(nextInLine(ranked)?.entryId, fourth.entryId);
+      assert.deepEqual(markLeft(ranked, new Set([first.caseId])), [], 'marking twice changes nothing');
+      assert.deepEqual(
+        ranked.map((e) => objectable(e.status)),
+        [false, false, false, true],
+      );
     });
   });
 

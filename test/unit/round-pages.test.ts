@@ -138,6 +138,28 @@ describe('admission round pages', () => {
     assert.doesNotMatch(en, /proposed for admission/);
   });
 
+  it('when a ranked case ended during the notice, then its entry reads as left, in both languages, with no objection link', () => {
+    const base = noticeRoundView();
+    const district = base.districts[0]!;
+    const left = {
+      ...district,
+      entries: district.entries.map((e) => (e.entryId === 'beilin-1' ? { ...e, status: 'left' as const } : e)),
+    };
+    const view = publicRoundView({ found, doc: rankingDoc({ ...base, districts: [left] }) }, '2026-05-22');
+    const objectHref = (e: string) => `/rounds/2026-1/objections/new?entry=${e}`;
+    const zh = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN', { objectHref }), signedIn: true });
+    assert.match(zh, /已退出（申请已终结）/);
+    assert.doesNotMatch(zh, /entry(=|&#x3D;)beilin-1'/, 'nobody objects to an entry whose case ended');
+    assert.match(zh, /entry(=|&#x3D;)beilin-2'/);
+    const en = page('rounds/round', 'en', { round: roundDisplay(view, 'en'), signedIn: false });
+    assert.match(en, /left the round \(the application ended\)/);
+
+    const c = { ...pointsCase({ ...ranked, status: 'left' }), status: 'terminated' as const };
+    const html = page('applicant/case', 'zh-CN', { view: applicantView(c), steps: [], persons: [], notices: [], timeline: [] });
+    assert.match(html, /已退出本批次（申请已终结）/);
+    assert.doesNotMatch(html, /拟落户/, 'an ended case is not told it is proposed for admission');
+  });
+
   it('when an auditor or operator opens a ranking on notice, then they get no object link and are told why; applicants, officers and supervisors get the links', () => {
     for (const role of ['applicant', 'officer', 'supervisor'] as const)
       assert.deepEqual(objectionOffer('public_notice', role), { objecting: true, notForRole: false }, role);

@@ -13,6 +13,7 @@ import type { Actor } from '../../app/actor';
 import type { AppDeps } from '../../app/deps';
 import { listRounds, viewRoundPublic } from '../../app/queries/admission-rankings';
 import type { PublicRoundView } from '../../app/views/round-views';
+import { objectable } from '../../domain/admission-rounds';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './applicant/form';
 import { flashAndRedirect, render, requireAnyRole, signedInActor, tr } from './page';
 import { roundDisplay, roundRows, words } from './rounds/round-display';
@@ -78,7 +79,7 @@ export function roundsPages(deps: AppDeps): Router {
     const view = await viewRoundPublic(deps, { roundId });
     const entry = entryOf(view, entryId);
     // Only an entry of a ranking on public notice can be objected to; anything else is not there to object to.
-    if (!entry || view.stage !== 'public_notice' || entry.status === 'removed')
+    if (!entry || view.stage !== 'public_notice' || !objectable(entry.status))
       return render(
         req,
         res,

@@ -26,7 +26,9 @@ import {
   cumulativeQuota,
   cutoffScore,
   findRound,
+  markLeft,
   nextInLine,
+  objectable,
   publishEntry,
   rankDistrict,
   roundPoolKey,
@@ -75,6 +77,8 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
   const entries = new Map<string, RoundEntryInput>();
   const ranked = new Map<District, RankedWithInput[]>();
   let closeRequest: CloseRoundInput | undefined;
+  /** Cases that ended after the close began (patch `left-after-ranking`): their entries are `left`. */
+  const endedCases = new Set<string>();
   const view: RoundView = {
     roundId: round.id,
     year: input.file.year,
@@ -151,11 +155,23 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
   );
 
   setHandler(leaveRoundSignal, ({ caseId }) => {
-    // Once ranked, an entry stays as ranked: a closed round is never re-ranked.
-    if (view.phase !== 'open' || closeRequest || !entries.delete(caseId)) return;
-    view.waiting = entries.size;
-    event({ type: 'left', actor: SYSTEM, what: 'case left before the close' });
-    if (patched('publish-waiting')) void publish();
+    if (view.phase === 'open' && !closeRequest) {
+      if (!entries.delete(caseId)) return;
+      view.waiting = entries.size;
+      event({ type: 'left', actor: SYSTEM, what: 'case left before the close' });
+      if (patched('publish-waiting')) void publish();
+      return;
+    }
+    // Closing or closed: a closed round is never re-ranked, but a case that ended after its close
+    // is shown as having left (its slot passes to the next round, as any slot given back does),
+    // and the next in line after an upheld objection is never an ended case. One that ended
+    // while the round was closing is left out of the ranking. Before the patch the signal was
+    // ignored here.
+    if (!patched('left-after-ranking')) return;
+    endedCases.add(caseId);
+    const left = markLeft([...ranked.values()].flat(), endedCases);
+    for (const e of left) event({ type: 'left', actor: SYSTEM, what: `entry ${e.entryId} left: its case ended` });
+    if (left.length > 0) void publish();
   });
 
   setHandler(
@@ -200,7 +216,7 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
         if (view.objections.some((x) => x.objectionId === o.objectionId)) return;
         if (view.phase !== 'public_notice') refuse('RoundNotInNotice', `round ${round.id} is not in its public-notice period`);
         const e = entryById(o.entryId);
-        if (!e || e.status === 'removed') refuse('EntryNotFound', `round ${round.id} has no entry ${o.entryId}`);
+        if (!e || !objectable(e.status)) refuse('EntryNotFound', `round ${round.id} has no entry ${o.entryId} to object to`);
       },
     },
   );
@@ -278,7 +294,9 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
   for (const d of districts) {
     const available = availableInRound(input.file, round.id, d, held[roundPoolKey(d, input.file.year)] ?? 0);
     availableOf.set(d, available);
-    const inputs = [...entries.values()].filter((e) => e.district === d);
+    // A case that ended while the round was closing is not ranked: it left before its rank existed.
+    const inputs = [...entries.values()].filter((e) => e.district === d && !endedCases.has(e.caseId));
+    if (inputs.length === 0) continue;
     const byCase = new Map(inputs.map((e) => [e.caseId, e]));
     ranked.set(
       d,
@@ -308,19 +326,21 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
   await publish();
   await tell(
     [...ranked.values()].flatMap((list) =>
-      list.map((e) => ({
-        caseId: e.caseId,
-        news: {
-          kind: 'ranked' as const,
-          roundId: round.id,
-          rank: e.rank,
-          admitted: e.status === 'admitted',
-          ...cutoffField(list),
-          noticeEndsAt,
-          ...(provisional ? { noticeEndsProvisional: true } : {}),
-          ...slotOf(e.district),
-        },
-      })),
+      list
+        .filter((e) => e.status !== 'left')
+        .map((e) => ({
+          caseId: e.caseId,
+          news: {
+            kind: 'ranked' as const,
+            roundId: round.id,
+            rank: e.rank,
+            admitted: e.status === 'admitted',
+            ...cutoffField(list),
+            noticeEndsAt,
+            ...(provisional ? { noticeEndsProvisional: true } : {}),
+            ...slotOf(e.district),
+          },
+        })),
     ),
   );
 
@@ -335,7 +355,7 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
   await tell(
     [...ranked.values()].flatMap((list) =>
       list
-        .filter((e) => e.status !== 'removed')
+        .filter((e) => e.status !== 'removed' && e.status !== 'left')
         .map((e) => ({
           caseId: e.caseId,
           news: {

@@ -6,7 +6,7 @@
  * admitted case goes on to registration; one not admitted joins the next round and is told when
  * that opens. It may be withdrawn or terminated at any time while it waits.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { RoundEntryInput } from '../../domain/admission-rounds';
 import type { CaseRoundInfo } from '../../domain/case-state';
 import { pointsInputsFrom } from '../../domain/check-findings';
@@ -71,7 +71,14 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
     for (;;) {
       await condition(() => ended() || news.some((n) => n.roundId === roundId));
       if (ended()) {
-        if (round.status === 'waiting') await records.leaveAdmissionRound({ roundId, caseId: input.caseId });
+        // Ranked and still in the public notice: the round marks the entry as left, so the
+        // published ranking stops showing an ended case as 拟落户 (patch `leave-ranked-round`;
+        // before it only a case still waiting told the round).
+        const inRound = ['waiting', 'admitted_provisionally', 'not_admitted'].includes(round.status);
+        if (inRound && patched('leave-ranked-round')) {
+          await records.leaveAdmissionRound({ roundId, caseId: input.caseId });
+          round.status = 'left';
+        } else if (round.status === 'waiting') await records.leaveAdmissionRound({ roundId, caseId: input.caseId });
         return 'ended';
       }
       const n = news.splice(

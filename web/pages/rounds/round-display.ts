@@ -4,6 +4,7 @@
  * indicator in words, and the link to object to an entry while that is possible. Pure: the page
  * handlers pass the application layer's view and the visitor's language.
  */
+import { objectable, type EntryStatus } from '../../../domain/admission-rounds';
 import type { PublicRoundView, RoundSummary } from '../../../app/views/round-views';
 import type { Locale } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
@@ -23,7 +24,7 @@ const STAGE_TAG: Record<PublicRoundView['stage'], string> = {
   public_notice: 'yellow',
   final: 'green',
 };
-const ENTRY_TAG: Record<string, string> = { admitted: 'green', not_admitted: 'grey', removed: 'red' };
+const ENTRY_TAG: Record<EntryStatus, string> = { admitted: 'green', not_admitted: 'grey', removed: 'red', left: 'grey' };
 
 function carriedOver(available: number, ownQuota: number | undefined): { ownQuota?: number; carried?: number } {
   return ownQuota !== undefined && available > ownQuota ? { ownQuota, carried: available - ownQuota } : {};
@@ -60,7 +61,7 @@ export function roundDisplay(view: PublicRoundView, locale: Locale, opts: Rankin
         statusTag: ENTRY_TAG[e.status] ?? 'grey',
         statusText: words(view.stage === 'public_notice' ? 'entryStatusInNotice' : 'entryStatus', e.status, locale),
         breakdown: e.breakdown.map((b) => ({ indicatorText: words('pointsIndicator', b.indicator, locale), points: b.points })),
-        objectHref: opts.objectHref && e.status !== 'removed' ? opts.objectHref(e.entryId) : undefined,
+        objectHref: opts.objectHref && objectable(e.status) ? opts.objectHref(e.entryId) : undefined,
       })),
     })),
     events: view.events.map((e) => ({ ...e, typeText: words('roundEvent', e.type, locale) })),

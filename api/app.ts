@@ -13,6 +13,7 @@ import { codecRouter, registerCodecRoutes } from './codec/codec.router';
 import type { ApiDeps } from './deps';
 import { diagnosticsRouter } from './diagnostics.router';
 import { healthRouter } from './health.router';
+import { forgetRefusedFingerprint, idempotencyFingerprint } from './http/idempotency-fingerprint';
 import { createMetrics } from './metrics';
 import { metricsGuard } from './metrics-app';
 import { createRegistry, generateDocument, registerOperationalRoutes, renderDocsPage } from './openapi';
@@ -173,6 +174,7 @@ export function createApp(deps: ApiDeps): Express {
       handler: tooMany,
     }),
   );
+  v1.use(idempotencyFingerprint(deps));
   v1.use(applicantRouter(deps, registry));
   v1.use(officerRouter(deps, registry, metrics));
   v1.use(supervisorRouter(deps, registry));
@@ -182,6 +184,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(diagnosticsRouter(deps, registry));
   v1.use(accessRecordsRouter(deps, registry));
   v1.use(retentionRunsRouter(deps, registry));
+  v1.use(forgetRefusedFingerprint(deps));
 
   const document = generateDocument(registry);
   const docsPage = renderDocsPage(document);

@@ -25,6 +25,7 @@ import { idempotencyKeyModel } from './idempotency-key.model';
 import { noticeModel } from './notice.model';
 import { openCaseLockModel } from './open-case-lock.model';
 import { registrationModel } from './registration.model';
+import { requestFingerprintModel } from './request-fingerprint.model';
 import { reservationPoolModel } from './reservation-pool.model';
 import { reservationSlotModel } from './reservation-slot.model';
 import { reservationModel } from './reservation.model';
@@ -46,6 +47,7 @@ const MODELS: ReadonlyArray<(conn: Connection) => Model<never>> = [
   noticeModel,
   openCaseLockModel,
   registrationModel,
+  requestFingerprintModel,
   reservationPoolModel,
   reservationSlotModel,
   reservationModel,

@@ -4,7 +4,7 @@ import { trusted } from 'mongoose';
 import request from 'supertest';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { openCaseLockModel, personKey } from '../../models/open-case-lock.model';
-import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForStatus } from '../support/api';
+import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForStatus, waitForStep } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
 describe('API: idempotent submissions and one open case per person, applicant or family member (§8)', () => {
@@ -270,5 +270,42 @@ describe('API: idempotent submissions and one open case per person, applicant or
     assert.equal(a.status, 202);
     assert.equal(b.status, 202);
     assert.notEqual(a.body.caseId, b.body.caseId);
+  });
+
+  it('when a supervisor reuses a key on a case’s step with another body, then it is a 422 and only the first is applied; a refused first request frees its key', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, alice, townBody());
+    await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+    const supervisor = await bearer(stack, { sub: 'supervisor-idem', role: 'supervisor' });
+    const act = (body: object, key: string) =>
+      request(stack.app)
+        .post(`/api/v1/supervisor/cases/${caseId}/steps/police/actions`)
+        .set('authorization', supervisor)
+        .set('idempotency-key', key)
+        .send(body);
+    const oneHour = { action: 'extend_deadline', extendByMs: 3_600_000, note: '材料复核' };
+
+    // Act
+    const first = await act(oneHour, 'extend-key-0001');
+    const again = await act({ note: '材料复核', extendByMs: 3_600_000, action: 'extend_deadline' }, 'extend-key-0001');
+    const fiveHours = await act({ ...oneHour, extendByMs: 5 * 3_600_000 }, 'extend-key-0001');
+    // Refused (a negative extension), then sent again corrected with the same key: the refusal
+    // applied nothing, so the key is free.
+    const refused = await act({ ...oneHour, extendByMs: -1 }, 'extend-key-0002');
+    const corrected = await act(oneHour, 'extend-key-0002');
+
+    // Assert
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(again.status, 200, 'the same request again, its keys in another order');
+    assert.equal(again.body.step.dueAt, first.body.step.dueAt);
+    assertProblem(fiveHours, 422);
+    assert.equal(fiveHours.body.type, 'https://hukou.example.gov.cn/problems/idempotency-key-reused');
+    assertProblem(refused, 400);
+    assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
+    assert.equal(
+      Date.parse(corrected.body.step.dueAt) - Date.parse(first.body.step.dueAt),
+      3_600_000,
+      'the deadline moved by the first request and the corrected one, not by the five hours',
+    );
   });
 });

@@ -89,6 +89,13 @@ export function addRoute<
       ? { description: r.description, content: { [contentType]: { schema } } }
       : { description: r.description };
   }
+  // api/http/idempotency-fingerprint.ts: a key reused with another body.
+  if (def.headers && 'idempotency-key' in def.headers.shape) {
+    const reused = '`idempotency-key-reused`: this Idempotency-Key was sent before with another body';
+    const own = responses['422'] as { description: string } | undefined;
+    if (own) own.description = `${own.description}; or ${reused}`;
+    else responses['422'] = { description: reused, content: { 'application/problem+json': { schema: Problem } } };
+  }
   for (const [status, description] of Object.entries(STANDARD_ERRORS)) {
     if (responses[status]) continue;
     if (!def.roles && (status === '401' || status === '403')) continue;

@@ -117,6 +117,8 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
         (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'idempotency-key'),
         `${where} documents Idempotency-Key`,
       );
+      const responses = (op as unknown as { responses: Record<string, { description: string }> }).responses;
+      assert.match(responses['422']?.description ?? '', /idempotency-key-reused/, `${where} documents a reused key's 422`);
     }
     // And a key that is no key is refused, not ignored (ignored, a retry would act twice).
     const res = await request(stack.app)

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { dirname } from 'node:path';
 
 export interface ManagedProcess {
@@ -109,17 +109,37 @@ export function tailLog(file: string, lines = 30): string {
   }
 }
 
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports are chosen below the kernel's ephemeral range (ip_local_port_range, 32768–60999 here).
+ * A port the kernel hands out for `listen(0)` is also what it hands out to every outbound
+ * connection and to other processes' `listen(0)`: the Temporal dev server picks its internal
+ * history, matching and metrics ports that way, after we chose ours and let them go. One CI run
+ * saw the API's chosen port taken by the dev server's internals: the API said "listening" and its
+ * readiness probe got "fetch failed" for 2 min. Below the range, only another process choosing
+ * the same way (at random, checked by binding) could take it.
+ */
+function portRange(): [number, number] | undefined {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return low > 12_000 ? [10_000, low - 1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+/** Ports this process handed out: never handed out twice. */
+const handedOut = new Set<number>();
+
+function listenOn(port: number, host: string): Promise<Server | undefined> {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(undefined));
+    srv.listen(port, host, () => resolve(srv));
   });
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return (await freePorts(1, host))[0]!;
 }
 
 /**
@@ -128,25 +148,21 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
  * port once came out equal to the API's, and the API's readiness probe talked SMTP for 2 min).
  */
 export async function freePorts(n: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers = Array.from({ length: n }, () => createServer());
+  const range = portRange();
+  const servers: Server[] = [];
   try {
-    return await Promise.all(
-      servers.map(
-        (srv) =>
-          new Promise<number>((resolve, reject) => {
-            srv.unref();
-            srv.on('error', reject);
-            srv.listen(0, host, () => {
-              const addr = srv.address();
-              resolve(typeof addr === 'object' && addr ? addr.port : 0);
-            });
-          }),
-      ),
-    );
+    for (let attempt = 0; servers.length < n; attempt++) {
+      if (attempt > 50 * n) throw new Error(`no ${n} free ports found on ${host}`);
+      const port = range ? range[0] + Math.floor(Math.random() * (range[1] - range[0] + 1)) : 0;
+      if (handedOut.has(port)) continue;
+      const srv = await listenOn(port, host);
+      if (srv) servers.push(srv);
+    }
+    const ports = servers.map((srv) => (srv.address() as AddressInfo).port);
+    for (const port of ports) handedOut.add(port);
+    return ports;
   } finally {
-    await Promise.all(
-      servers.map((srv) => new Promise<void>((resolve) => (srv.listening ? srv.close(() => resolve()) : resolve()))),
-    );
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
   }
 }
 

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { caseModel } from '../../models/case.model';
 import { bearer, knownOfficer, submitCase, townBody, waitForWorkflow } from '../support/api';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
@@ -93,6 +94,33 @@ describe('web pages: bulk interventions in a real browser', () => {
       } finally {
         await en.context().close();
       }
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('when a supervisor hands the stale list filtered by age over to the bulk page, then it lists the same cases, not every case a day without progress', async () => {
+    // Arrange: in the read model, one case last progressed 2 days ago, another 5 days ago.
+    const days = (n: number) => new Date(Date.now() - n * 24 * 3600_000);
+    const [twoDays, fiveDays] = caseIds as [string, string];
+    await caseModel(web.stack.mongo).updateOne({ _id: twoDays }, { $set: { lastProgressDate: days(2) } });
+    await caseModel(web.stack.mongo).updateOne({ _id: fiveDays }, { $set: { lastProgressDate: days(5) } });
+    const page = await supervisor('zh-CN');
+    try {
+      // Act
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=stale&ageDays=3&department=police`);
+      await page.locator(`a[href^="/supervisor/bulk/new?"]`).click();
+      await page.getByRole('heading', { name: '批量处置' }).waitFor();
+
+      // Assert
+      assert.match(page.url(), /ageDays=3/);
+      assert.equal(await page.locator(`#case-${fiveDays}`).count(), 1, 'five days without progress: listed');
+      assert.equal(await page.locator(`#case-${twoDays}`).count(), 0, 'two days: not on the list reviewed');
+      await page.getByText('超过 3 天无进展').first().waitFor();
+      // "Select all" keeps the filter.
+      await page.getByRole('link', { name: '全选本页' }).click();
+      assert.match(page.url(), /ageDays=3/);
+      assert.equal(await page.locator(`#case-${twoDays}`).count(), 0);
     } finally {
       await page.context().close();
     }

@@ -58,6 +58,8 @@ interface BulkForm {
   /** Narrower lists, as handed over from the stuck-case list's filters. */
   area?: Area;
   route?: Route;
+  /** stale: no progress for more than this many days, as the stuck-case list was filtered. */
+  ageDays?: string;
   action: BulkAction;
   /** extend_deadline: how much later, in `unit`. */
   hours: string;
@@ -79,11 +81,14 @@ function readForm(src: Record<string, unknown>, defaultUnit: ExtendUnit): BulkFo
   const requestId = str(src.requestId, 100);
   const area = AREAS.find((a) => a === src.area);
   const route = ROUTES.find((r) => r === src.route);
+  const days = str(src.ageDays, 4);
+  const ageDays = reason === 'stale' && /^\d+$/.test(days) && Number(days) >= 1 && Number(days) <= 365 ? days : undefined;
   return {
     reason,
     department,
     ...(area ? { area } : {}),
     ...(route ? { route } : {}),
+    ...(ageDays ? { ageDays } : {}),
     action,
     hours: str(src.hours, 10),
     unit: src.unit === 'hours' || src.unit === 'working_days' ? src.unit : defaultUnit,
@@ -102,7 +107,7 @@ async function showForm(
   opts: { all?: boolean; errors?: Array<{ field: string; text: string }>; status?: number } = {},
 ): Promise<void> {
   const actor = actorOf(req, 'supervisor');
-  const { reason, department, area, route } = form;
+  const { reason, department, area, route, ageDays } = form;
   const page = await stuckCases(deps, {
     actor,
     access: accessOf(req),
@@ -110,9 +115,17 @@ async function showForm(
     department,
     ...(area ? { area } : {}),
     ...(route ? { route } : {}),
+    // The list the supervisor reviewed: with its age filter, not every case a day without progress.
+    ...(ageDays ? { since: new Date(Date.now() - Number(ageDays) * 24 * 3600_000).toISOString() } : {}),
     limit: 50,
   });
-  const listQuery = new URLSearchParams({ reason, department, ...(area ? { area } : {}), ...(route ? { route } : {}) });
+  const listQuery = new URLSearchParams({
+    reason,
+    department,
+    ...(area ? { area } : {}),
+    ...(route ? { route } : {}),
+    ...(ageDays ? { ageDays } : {}),
+  });
   const chosen = new Set(form.caseIds);
   const fieldErrors = Object.fromEntries((opts.errors ?? []).map((e) => [e.field, e.text]));
   const officers = await knownOfficers(deps);
@@ -153,8 +166,10 @@ export function bulkPages(deps: AppDeps): Router {
 
   router.get('/supervisor/bulk/new', async (req, res) => {
     const q = req.query as Record<string, unknown>;
-    const { reason, department, area, route } = q;
-    await showForm(deps, req, res, readForm({ reason, department, area, route }, defaultUnit), { all: q.all === '1' });
+    const { reason, department, area, route, ageDays } = q;
+    await showForm(deps, req, res, readForm({ reason, department, area, route, ageDays }, defaultUnit), {
+      all: q.all === '1',
+    });
   });
 
   router.post('/supervisor/bulk', async (req, res) => {

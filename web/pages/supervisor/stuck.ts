@@ -121,6 +121,7 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
   const bulkQuery = new URLSearchParams({ reason: f.reason, ...(bulkDepartment ? { department: bulkDepartment } : {}) });
   if (f.area) bulkQuery.set('area', f.area);
   if (f.route) bulkQuery.set('route', f.route);
+  if (f.reason === 'stale' && f.ageDays && !f.ageError) bulkQuery.set('ageDays', f.ageDays);
   render(req, res, 'supervisor/stuck', {
     title: tr(req, 'stuckTitle'),
     errors: [

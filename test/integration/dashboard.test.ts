@@ -4,6 +4,7 @@
  * 400; only supervisors may ask. A real case's transitions write its facts through the
  * projection, and the worker-start backfill rewrites them for older projections.
  */
+import { TOWNS } from '../../domain/vocabulary';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
@@ -112,6 +113,19 @@ describe('supervisor dashboard (issue 11)', () => {
       d.pools.filter((p) => p.kind === 'quota').map((p) => p.pool),
       ['quota:yanta'],
     );
+  });
+
+  it('when filtered by the town route, then the capacity figures are the towns’ pools only: no points quota', async () => {
+    const res = await get('?route=town');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const d = res.body as Dashboard;
+    assert.ok(d.pools.length > 0);
+    assert.deepEqual(
+      d.pools.filter((p) => p.kind === 'quota' || p.kind === 'round_quota').map((p) => p.pool),
+      [],
+      'the points quota is no town figure',
+    );
+    assert.ok(d.pools.every((p) => (TOWNS as readonly string[]).includes(p.area)));
   });
 
   it('when filtered by area and department, then only that area and department are counted', async () => {

@@ -50,7 +50,11 @@ export function decodePurposeHeader(raw: string): string {
 
 function purposeOf(req: Request): string | undefined {
   const raw = req.get(HEADER);
-  return raw === undefined ? undefined : cleanPurpose(decodePurposeHeader(raw));
+  if (raw === undefined) return undefined;
+  const text = decodePurposeHeader(raw);
+  // Cut short, the accountability record would say less than the caller wrote, and not say so.
+  if (text.trim().length > PURPOSE_MAX) throw invalid(`at most ${PURPOSE_MAX} characters`);
+  return cleanPurpose(text);
 }
 
 const invalid = (message: string) =>

@@ -108,6 +108,18 @@ describe('Access records: every staff read of a case is recorded, listed and cha
     );
   });
 
+  it('when a purpose is longer than the record keeps, then it is refused with the limit, not cut short without a word', async () => {
+    const purposeOf = (n: number) =>
+      request(stack.app)
+        .get(`/api/v1/officer/cases/${caseId}`)
+        .set('authorization', t.police)
+        .set('x-access-purpose', encodeURIComponent('核'.repeat(n)));
+    const long = await purposeOf(201);
+    assertProblem(long, 400);
+    assert.deepEqual(long.body.invalidParams, [{ path: '/headers/x-access-purpose', message: 'at most 200 characters' }]);
+    assert.equal((await purposeOf(200)).status, 200);
+  });
+
   it('when the officer reads the inbox and a supervisor the case, its trail and notices, then each is recorded; the inbox record names the cases it showed', async () => {
     // Act
     await request(stack.app).get('/api/v1/officer/inbox?limit=100').set('authorization', t.police).expect(200);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
+import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import {
   applicationBody,
@@ -82,6 +83,8 @@ describe('web pages: the supervisor console in a real browser', () => {
       const csv = await page.request.get(`${web.baseUrl}/supervisor/stuck.csv?reason=overdue&area=huyi`);
       assert.equal(csv.status(), 200);
       assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
+      // Named by the office's day (Beijing), not UTC's.
+      assert.match(csv.headers()['content-disposition'] ?? '', new RegExp(`stuck-overdue-${shanghaiToday()}\\.csv`));
       const csvText = await csv.text();
       assert.ok(csvText.startsWith('\uFEFF"case_number","case_id"'), csvText.slice(0, 80));
       assert.ok(csvText.includes(`"${caseNumber}","${caseId}"`), 'the overdue case is a row of the CSV');

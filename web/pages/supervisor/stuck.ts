@@ -22,6 +22,7 @@ import { label } from '../../../i18n/labels';
 import { findCaseByNumber, normaliseCaseNumber } from '../../../app/queries/find-case';
 import { incidentText } from '../incident-text';
 import { shanghaiDateTime } from '../../../i18n/formats';
+import { shanghaiToday } from '../../../domain/shanghai-clock';
 import { accessOf, actorOf, render, tr } from '../page';
 
 const PAGE_SIZE = 25;
@@ -179,7 +180,8 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
   } while (cursor && items.length < CSV_MAX_ROWS);
   const departments = (codes: string[]) =>
     codes.map((d) => ((DEPARTMENTS as readonly string[]).includes(d) ? label('department', d, locale) : d)).join(' ');
-  const day = new Date().toISOString().slice(0, 10);
+  // The office's day (Asia/Shanghai): a list taken at 07:00 Beijing time is that day's, not yesterday's.
+  const day = shanghaiToday();
   // As the page shows it (headings, words, Beijing time), for a report; else codes for a program.
   if (req.query.as === 'table') {
     const at = (iso: string | undefined) => (iso ? shanghaiDateTime(iso, locale) : '');

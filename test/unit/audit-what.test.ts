@@ -72,6 +72,20 @@ describe('audit lines in the reader’s words', () => {
       assert.deepEqual(zh(type!, what!), { text: '', recorded: false });
   });
 
+  it('when a supervisor reassigned a step or extended a deadline, then the line says to whom and by how much', () => {
+    const nameOf = (id: string) => `王警官（${id}）`;
+    const action = (what: string, data: Record<string, unknown>, locale: 'zh-CN' | 'en' = 'zh-CN') =>
+      auditWhat({ type: 'supervisor_action', what, data }, locale, { nameOf }).text;
+    assert.equal(action('reassign', { officerId: 'police-officer-8' }), '改派给 王警官（police-officer-8）');
+    assert.equal(action('reassign', { officerId: 'police-officer-8' }, 'en'), 'reassigned to 王警官（police-officer-8）');
+    assert.equal(action('extend_deadline', { extendByWorkingDays: 3 }), '延长期限 3 个工作日');
+    assert.equal(action('extend_deadline', { extendByMs: 5_400_000 }), '延长期限 1.5 小时');
+    assert.equal(action('extend_deadline', { extendByMs: 3_600_000 }, 'en'), 'deadline extended by 1 hour(s)');
+    assert.equal(action('escalate', {}), '升级督办');
+    // A line recorded without its data is still worded by the action.
+    assert.equal(auditWhat({ type: 'supervisor_action', what: 'reassign' }, 'zh-CN').text, '改派');
+  });
+
   it('when the line is anything else, then it is shown as recorded and marked as such, never dropped', () => {
     assert.deepEqual(zh('check_failed', 'police lookup keeps failing'), { text: 'police lookup keeps failing', recorded: true });
     assert.deepEqual(zh('notice', 'case_received notice could not be rendered'), {

@@ -42,12 +42,29 @@ const PHRASES: Readonly<Record<string, MessageKey>> = {
   'social-insurance transfer not completed by its deadline': 'supAuditTransferOverdue',
 };
 
-export function auditWhat(e: Pick<AuditEventView, 'type' | 'what'>, locale: Locale): AuditWhat {
+/** A supervisor's action with what it did: to whom a step was reassigned, by how much a deadline moved. */
+function actionWhat(e: Pick<AuditEventView, 'what' | 'data'>, locale: Locale, nameOf?: (id: string) => string): string {
+  const data = e.data ?? {};
+  if (e.what === 'reassign' && typeof data.officerId === 'string')
+    return message(locale, 'supAuditReassignedTo', { officer: nameOf ? nameOf(data.officerId) : data.officerId });
+  if (e.what === 'extend_deadline' && typeof data.extendByWorkingDays === 'number')
+    return message(locale, 'supAuditExtendedWorkingDays', { n: String(data.extendByWorkingDays) });
+  if (e.what === 'extend_deadline' && typeof data.extendByMs === 'number')
+    return message(locale, 'supAuditExtendedHours', { n: String(Math.round((data.extendByMs / 3_600_000) * 10) / 10) });
+  return label('supervisorAction', e.what, locale);
+}
+
+/** `nameOf`: an officer's name as the page shows it, for a reassignment's new holder. */
+export function auditWhat(
+  e: Pick<AuditEventView, 'type' | 'what' | 'data'>,
+  locale: Locale,
+  opts: { nameOf?: (id: string) => string } = {},
+): AuditWhat {
   const worded = (text: string): AuditWhat => ({ text, recorded: false });
   const { type, what } = e;
   if (type === 'decision' && among(DECISION_KINDS, what)) return worded(label('decisionKind', what, locale));
   if (type === 'decision' && what === 'all departments approved') return worded(message(locale, 'supAuditAllApproved'));
-  if (type === 'supervisor_action' && among(SUPERVISOR_ACTIONS, what)) return worded(label('supervisorAction', what, locale));
+  if (type === 'supervisor_action' && among(SUPERVISOR_ACTIONS, what)) return worded(actionWhat(e, locale, opts.nameOf));
   if (SAID_BY_TYPE.has(type)) return worded('');
   const phrase = PHRASES[what];
   if (phrase) return worded(message(locale, phrase));

@@ -208,7 +208,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         }))
         .filter((s) => s.supplements.length > 0 || s.internalNotes.length > 0),
       timeline: trail.items.map((e) => {
-        const what = auditWhat(e, locale);
+        const what = auditWhat(e, locale, { nameOf: (id) => holderName(req, officers, id) });
         // The system's own lines need no name (the role column says 系统); officers and supervisors are named.
         const staffName = e.actor.id ? staff.get(e.actor.id) : undefined;
         const actorText =

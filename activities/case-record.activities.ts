@@ -181,7 +181,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
     req: NoticeRequest,
     channel: Channel,
     locale: Locale,
-  ): { subject: string; body: string; status: 'queued' | 'failed' } {
+  ): { subject: string; body: string; smsParams?: string[]; status: 'queued' | 'failed' } {
     try {
       return { ...renderer.render(req.event, channel, locale, req.data as never), status: 'queued' };
     } catch (err) {
@@ -204,8 +204,6 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
         const id = `${caseId}:${req.event}:${req.key}:${channel}:${recipient.kind}`;
         const rendered = renderOrExplain(req, channel, locale);
         const createdAt = new Date();
-        // The SMS template's parameter is the case number; the rendered text is kept beside it.
-        const caseNumber = (req.data as { caseNumber?: unknown }).caseNumber;
         documents.push({
           _id: id,
           caseId,
@@ -213,8 +211,11 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
           channel,
           locale,
           recipient,
-          ...rendered,
-          ...(channel === 'sms' ? { templateParams: typeof caseNumber === 'string' ? [caseNumber] : [] } : {}),
+          subject: rendered.subject,
+          body: rendered.body,
+          status: rendered.status,
+          // The variables of the provider's approved text; the rendered text is kept beside them.
+          ...(channel === 'sms' ? { templateParams: rendered.smsParams ?? [] } : {}),
           createdAt,
           // Due at once: the dispatcher of its channel takes it (issue 14).
           nextAttemptAt: createdAt,

@@ -140,7 +140,7 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       const { serialNo } = await d.sms.send({
         noticeId: n._id,
         phone: addressOf(d, n),
-        templateId: d.smsTemplates.templates[n.event],
+        templateId: d.smsTemplates.templates[n.event][n.locale].id,
         params: n.templateParams ?? [],
         signName: d.smsTemplates.signName,
       });

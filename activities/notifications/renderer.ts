@@ -36,10 +36,13 @@ import { allAuthorities, allPointsPolicies } from '../../policy/policy-files';
 import type { DatedVersion } from '../../domain/points-policy';
 import { label } from '../../i18n/labels';
 import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../i18n/formats';
+import { smsParams } from '../../templates/sms-params';
 
 export interface RenderedNotice {
   subject: string;
   body: string;
+  /** SMS only: the variables of the provider's approved text (templates/sms-params.ts). */
+  smsParams?: string[];
 }
 
 export interface NoticeRenderer {
@@ -239,7 +242,9 @@ export function createNoticeRenderer(
         .replace(/\s+/g, ' ')
         .trim();
       const body = template.body(context, { data: { locale, subject, letter } }).trim();
-      return { subject, body: channel === 'email' ? `${body}\n` : body };
+      if (channel === 'email') return { subject, body: `${body}\n` };
+      // What the provider's approved text is filled with: all that reaches the phone.
+      return { subject, body, smsParams: smsParams(event, context as ParsedNoticeData<typeof event>, locale) };
     },
   };
 }

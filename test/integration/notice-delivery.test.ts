@@ -14,6 +14,7 @@ import { appealDeadlines } from '../../domain/notice-delivery';
 import { auditEventModel } from '../../models/audit-event.model';
 import { noticeModel, type NoticeDoc } from '../../models/notice.model';
 import { loadSmsTemplates } from '../../policy/sms-templates';
+import { fillSmsText } from '../../templates/sms-params';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { UNDELIVERABLE_DOMAIN } from '../../tools/mail-sink/sink';
 import { signCallback } from '../../app/callback-signature';
@@ -73,7 +74,12 @@ describe('notice delivery: email and SMS with proof of service', () => {
         const got = texts.filter((m) => m.sessionContext === n._id);
         assert.equal(got.length, 1, `one SMS for ${n._id}`);
         assert.equal(got[0]!.requests, 1, `${n._id} was sent once`);
-        assert.equal(got[0]!.templateId, templates.templates[n.event]);
+        const approved = templates.templates[n.event][n.locale];
+        assert.equal(got[0]!.templateId, approved.id);
+        // What the handset shows: the approved text, its variables filled from the notice.
+        assert.deepEqual(got[0]!.params, n.templateParams);
+        assert.equal(got[0]!.text, `【${templates.signName}】${fillSmsText(approved.text, n.templateParams ?? [])}`);
+        assert.doesNotMatch(got[0]!.text, /\{\d+\}/);
         assert.equal(n.providerMessageId, got[0]!.serialNo);
       }
     }

@@ -16,7 +16,9 @@ import {
   DepartmentSystemUnavailableError,
 } from '../../activities/adapters/department-systems.client';
 import { createRegistersClient } from '../../activities/adapters/registers.client';
+import { DeliveryError } from '../../activities/notifications/delivery-error';
 import { createSmsGatewayClient } from '../../activities/notifications/sms-gateway.client';
+import { loadSmsTemplates } from '../../policy/sms-templates';
 import { connectMongo } from '../../models/connection';
 import { freePort } from '../../scripts/lib/processes';
 import { createSimulatorApp } from '../../tools/simulator/app';
@@ -137,8 +139,28 @@ describe('department systems: personal data out of URLs, a credential required, 
     const record = await registers.write('provisional_registration', `hardening-${randomUUID()}`, { caseId: 'c-2', item: 'x' });
     assert.ok(record.recordId);
     const sms = createSmsGatewayClient({ url: baseUrl, appId: '1400000000', timeoutMs: 2000, apiKey: KEY });
+    // An approved template with its one variable (case_received: the case number).
+    const received = loadSmsTemplates().templates.case_received['zh-CN'].id;
     assert.ok(
-      (await sms.send({ noticeId: 'n-3', phone: '+8613800000000', templateId: '1', params: [], signName: 'x' })).serialNo,
+      (
+        await sms.send({
+          noticeId: 'n-3',
+          phone: '+8613800000000',
+          templateId: received,
+          params: ['HK-2026-000001'],
+          signName: 'x',
+        })
+      ).serialNo,
+    );
+    // As a provider refuses them, for good: a template it never approved, or parameters that do not fit it.
+    await assert.rejects(
+      sms.send({ noticeId: 'n-4', phone: '+8613800000000', templateId: '1', params: [], signName: 'x' }),
+      (err: unknown) => err instanceof DeliveryError && err.permanent && /TemplateIncorrectOrUnapproved/.test(err.message),
+    );
+    await assert.rejects(
+      sms.send({ noticeId: 'n-5', phone: '+8613800000000', templateId: received, params: [], signName: 'x' }),
+      (err: unknown) =>
+        err instanceof DeliveryError && err.permanent && /TemplateParamSetNotMatchApprovedTemplate/.test(err.message),
     );
   });
 

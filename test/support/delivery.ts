@@ -28,6 +28,8 @@ export interface SmsMessage {
   phone: string;
   templateId: string;
   params: string[];
+  /** The approved text filled with the parameters, after the sign name: what the handset shows. */
+  text: string;
   requests: number;
   receipt: { status: string; postedAt?: string };
 }

@@ -14,6 +14,8 @@ import {
   type NoticeEvent,
 } from '../../domain/vocabulary';
 import { NOTICE_SCHEMAS, type NoticeData } from '../../templates/schemas';
+import { fillSmsText, SMS_PARAMS } from '../../templates/sms-params';
+import { loadSmsTemplates, SMS_TEMPLATES_FILE } from '../../policy/sms-templates';
 import { maskIdNumber } from '../../domain/masking';
 import { LABELS } from '../../i18n/labels';
 import { message } from '../../i18n/messages';
@@ -185,6 +187,8 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
 const SHOWS_ID: readonly NoticeEvent[] = ['case_received', 'settled', 'rejected', 'terminated', 'round_ranked', 'round_result'];
 
 const SMS_MAX: Record<Locale, number> = { 'zh-CN': 140, en: 300 };
+/** A provider caps each variable; ours stay well inside (words, dates, numbers: never free text). */
+const VARIABLE_MAX: Record<Locale, number> = { 'zh-CN': 30, en: 60 };
 
 const renderer = createNoticeRenderer();
 
@@ -229,6 +233,68 @@ describe('notice templates', () => {
         }
       }
     }
+  });
+
+  describe('what reaches the phone: the provider’s approved text and its variables', () => {
+    const approved = loadSmsTemplates();
+    for (const event of NOTICE_EVENTS)
+      for (const locale of LOCALES)
+        it(`when ${event} goes by SMS in ${locale}, then the approved text filled with its variables names the case and is short`, () => {
+          const { smsParams } = renderer.render(event, 'sms', locale, samples[event]);
+          assert.ok(smsParams, 'an SMS carries its variables');
+          assert.equal(smsParams.length, SMS_PARAMS[event].names.length);
+          const text = fillSmsText(approved.templates[event][locale].text, smsParams);
+          assert.ok(text.includes('HK-2026-000123'), text);
+          assert.doesNotMatch(text, /\{\d+\}|undefined|NaN|\*{10}/, text);
+          assert.ok(
+            smsParams.every((p) => p.length > 0 && codePoints(p) <= VARIABLE_MAX[locale]),
+            `short variables: ${smsParams.join(' | ')}`,
+          );
+          assert.ok(codePoints(text) <= SMS_MAX[locale], `${codePoints(text)} characters`);
+        });
+
+    it('when material is requested, then the SMS gives the deadline in Beijing time and where to hand it in', () => {
+      const { smsParams } = renderer.render('supplement_requested', 'sms', 'zh-CN', samples.supplement_requested);
+      const text = fillSmsText(approved.templates.supplement_requested['zh-CN'].text, smsParams!);
+      // 17:30Z is 01:30 the next day in Beijing.
+      assert.match(text, /请于2026年03月06日 01:30（北京时间）前/);
+      assert.match(text, /或到住房和城乡建设局窗口提交|或到[^窗]+窗口提交/);
+    });
+
+    it('when a case is refused, then the SMS gives the decision’s document number', () => {
+      const { smsParams } = renderer.render('rejected', 'sms', 'zh-CN', samples.rejected);
+      assert.deepEqual(smsParams, [samples.rejected.caseNumber, samples.rejected.documentNumber]);
+    });
+
+    it('when an approved text does not use exactly its event’s variables, then the table is refused naming it', () => {
+      const file = JSON.parse(readFileSync(SMS_TEMPLATES_FILE, 'utf8')) as {
+        templates: Record<string, Record<string, { id: string; text: string }>>;
+      };
+      const dir = mkdtempSync(path.join(tmpdir(), 'sms-templates-'));
+      try {
+        const write = (mutate: (f: typeof file) => void) => {
+          const copy = structuredClone(file);
+          mutate(copy);
+          const at = path.join(dir, 'sms.json');
+          writeFileSync(at, JSON.stringify(copy));
+          return at;
+        };
+        assert.throws(
+          () => loadSmsTemplates(write((f) => (f.templates.supplement_requested!['zh-CN']!.text = '补正{1}，期限{2}'))),
+          /templates\.supplement_requested\.zh-CN\.text: must use the variables \{1\}…\{3\} \(caseNumber, deadline, department\)/,
+        );
+        assert.throws(
+          () => loadSmsTemplates(write((f) => (f.templates.settled!.en!.text = 'Case {1} {2} {4}'))),
+          /templates\.settled\.en\.text/,
+        );
+        assert.throws(
+          () => loadSmsTemplates(write((f) => (f.templates.settled!.en!.id = f.templates.rejected!['zh-CN']!.id))),
+          /templates\.rejected\.zh-CN\.id: is also the id of settled\/en/,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   describe('content', () => {

@@ -30,6 +30,7 @@ import { validateIdNumber } from '../../domain/id-number';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
 import { departmentRecordModel, SIMULATOR_AREAS, type DepartmentRecord } from './records.model';
 import { createRegisterRouter, type RegisterSettings } from './registers';
+import { loadSmsTemplates } from '../../policy/sms-templates';
 import { createSmsGateway, type SmsGatewayOptions } from './sms-gateway';
 
 export interface SimulatorDeps {
@@ -38,7 +39,7 @@ export interface SimulatorDeps {
   /** The registers' HR transfer delay and completion callback; default 5 s and no callback. */
   registers?: RegisterSettings;
   /** The SMS gateway's receipts (issue 14): where they are posted and how they are signed. */
-  sms?: Omit<SmsGatewayOptions, 'conn' | 'logger' | 'faultInjection' | 'authenticate'>;
+  sms?: Partial<Omit<SmsGatewayOptions, 'conn' | 'logger' | 'faultInjection' | 'authenticate'>>;
   /** The Bearer keys callers may present (at least one): config/config.ts simulatorApiKeys. */
   apiKeys: readonly string[];
   /** Serve the fault-injection and inspection endpoints: development and test only. */
@@ -329,7 +330,14 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
   }
 
   app.use(
-    createSmsGateway({ conn: deps.conn, logger, ...deps.sms, faultInjection: deps.faultInjection, authenticate: authenticated }),
+    createSmsGateway({
+      conn: deps.conn,
+      logger,
+      approved: loadSmsTemplates(),
+      ...deps.sms,
+      faultInjection: deps.faultInjection,
+      authenticate: authenticated,
+    }),
   );
 
   app.use(notFoundHandler);

@@ -5,6 +5,7 @@
  * case engine's), seed them, listen on SIMULATOR_HOST:SIMULATOR_PORT (127.0.0.1 unless told).
  */
 import { loadConfig, simulatorApiKeys, smsCallbackSecret } from '../../config/config';
+import { loadSmsTemplates } from '../../policy/sms-templates';
 import { createLogger } from '../../config/logger';
 import { connectWatchedMongo } from '../../models/mongo-watchdog';
 import { createSimulatorApp } from './app';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   // The SMS gateway's receipts go to the API's callback (issue 14).
   const sms = {
     callbackUrl: config.SMS_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/api/v1/callbacks/sms-receipts`,
+    // The provider approved the templates the engine sends by: the same table.
+    approved: loadSmsTemplates(config.SMS_TEMPLATES_FILE),
     ...(smsCallbackSecret(config) ? { callbackSecret: smsCallbackSecret(config) } : {}),
   };
   const app = createSimulatorApp({

@@ -27,6 +27,8 @@ import { parseOrThrow } from '../../api/validation';
 import { signCallback } from '../../app/callback-signature';
 import type { Logger } from '../../config/logger';
 import { isDuplicateKey } from '../../models/duplicate-key';
+import { approvedTemplate, type SmsTemplates } from '../../policy/sms-templates';
+import { fillSmsText, variablesIn } from '../../templates/sms-params';
 import { receiptSweeper } from './receipt-sweeper';
 
 export interface SmsGatewayOptions {
@@ -42,6 +44,12 @@ export interface SmsGatewayOptions {
   faultInjection: boolean;
   /** Checks the caller's credential on SendSms (the simulator's API keys). */
   authenticate: RequestHandler;
+  /**
+   * The templates this provider approved (the table the engine sends by, policy/sms-templates.json):
+   * an unknown id, or a parameter set that does not fit its text, is refused as a provider refuses
+   * it, and each message keeps the text the handset shows.
+   */
+  approved: SmsTemplates;
 }
 
 interface SmsMessageDoc {
@@ -54,6 +62,8 @@ interface SmsMessageDoc {
   signName: string;
   templateId: string;
   params: string[];
+  /** The approved text filled with the parameters: what the handset shows, after the sign name. */
+  text: string;
   receivedAt: Date;
   /** How many SendSms calls named this message (1 = never repeated). */
   requests: number;
@@ -76,6 +86,7 @@ const smsMessageSchema = new Schema<SmsMessageDoc>(
     signName: String,
     templateId: String,
     params: [String],
+    text: String,
     receivedAt: Date,
     requests: Number,
     receipt: { type: Schema.Types.Mixed },
@@ -143,6 +154,20 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
       return;
     }
     const input = parseOrThrow(sendSmsInput, req.body, 'body');
+    const template = approvedTemplate(opts.approved, input.TemplateId);
+    const refusal = !template
+      ? { Code: 'FailedOperation.TemplateIncorrectOrUnapproved', Message: `template ${input.TemplateId} is not approved` }
+      : Math.max(0, ...variablesIn(template.text)) !== input.TemplateParamSet.length
+        ? {
+            Code: 'FailedOperation.TemplateParamSetNotMatchApprovedTemplate',
+            Message: `template ${input.TemplateId} takes ${Math.max(0, ...variablesIn(template.text))} parameters, got ${input.TemplateParamSet.length}`,
+          }
+        : undefined;
+    if (refusal) {
+      res.json({ Response: { Error: refusal, RequestId: requestId() } });
+      return;
+    }
+    const text = fillSmsText(template!.text, input.TemplateParamSet);
     const SendStatusSet = [];
     for (const phone of input.PhoneNumberSet) {
       if (!PHONE.test(phone)) {
@@ -167,6 +192,7 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
         signName: input.SignName,
         templateId: input.TemplateId,
         params: input.TemplateParamSet,
+        text: `【${input.SignName}】${text}`,
         receivedAt: now,
         requests: 1,
         receipt: {

@@ -1,0 +1,123 @@
+/**
+ * The parameters of each notice's SMS (issue 14 left these at the case number alone). A mainland
+ * SMS provider sends only the texts it approved, each with numbered variables ({1}, {2}…) filled
+ * from `TemplateParamSet`: so the deadline, the decision's document number or the rank reach the
+ * phone only as parameters. Each event's list is named here, in order; the approved texts
+ * (policy/sms-templates.json, one per event and locale) must use exactly that many variables,
+ * which the template table's loader checks.
+ *
+ * Values come from the notice's data as the renderer validated and cleaned it, worded in the
+ * notice's locale as its own text words them (dates in Beijing time, codes through the labels).
+ * Kept short: providers cap a variable's length, so free text (supplement items, reasons) stays
+ * in the full notice on the service platform, and the SMS points there.
+ */
+import { label } from '../i18n/labels';
+import { shanghaiDate, shanghaiDateTime } from '../i18n/formats';
+import type { Locale, NoticeEvent } from '../domain/vocabulary';
+import type { ParsedNoticeData } from './schemas';
+
+interface ParamSpec<E extends NoticeEvent> {
+  /** What each variable holds, {1} first: the approved texts are checked against its length. */
+  names: readonly string[];
+  values(d: ParsedNoticeData<E>, locale: Locale): string[];
+}
+
+const words = (locale: Locale, zh: string, en: string) => (locale === 'zh-CN' ? zh : en);
+
+export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
+  case_received: { names: ['caseNumber'], values: (d) => [d.caseNumber] },
+  supplement_requested: {
+    names: ['caseNumber', 'deadline', 'department'],
+    values: (d, l) => [d.caseNumber, shanghaiDateTime(d.deadline, l), label('department', d.department, l)],
+  },
+  supplement_reminder: {
+    names: ['caseNumber', 'deadline'],
+    values: (d, l) => [d.caseNumber, shanghaiDateTime(d.deadline, l)],
+  },
+  officer_reminder: {
+    names: ['department', 'caseNumber', 'dueAt'],
+    values: (d, l) => [label('department', d.department, l), d.caseNumber, shanghaiDateTime(d.dueAt, l)],
+  },
+  escalation: {
+    names: ['caseNumber', 'department', 'what'],
+    values: (d, l) => [
+      d.caseNumber,
+      label('department', d.department, l),
+      d.manual
+        ? words(l, '督办人员提请督办', 'escalated by a supervisor')
+        : words(l, `自${shanghaiDateTime(d.overdueSince, l)}起逾期未办`, `overdue since ${shanghaiDateTime(d.overdueSince, l)}`),
+    ],
+  },
+  school_place_confirmed: {
+    names: ['caseNumber', 'childName'],
+    values: (d) => [d.caseNumber, d.child.name],
+  },
+  settled: {
+    names: ['caseNumber', 'householdType'],
+    values: (d, l) => [
+      d.caseNumber,
+      d.collectiveHousehold
+        ? words(l, '居民户口（集体户）', 'resident household (collective)')
+        : words(l, '居民户口', 'resident household'),
+    ],
+  },
+  rejected: { names: ['caseNumber', 'documentNumber'], values: (d) => [d.caseNumber, d.documentNumber] },
+  terminated: { names: ['caseNumber', 'documentNumber'], values: (d) => [d.caseNumber, d.documentNumber] },
+  withdrawn: {
+    names: ['caseNumber', 'withdrawnOn', 'how'],
+    values: (d, l) => [
+      d.caseNumber,
+      shanghaiDate(d.withdrawnAt, l),
+      d.lapsed
+        ? words(l, '补正期限届满，视为撤回', 'treated as withdrawn: the supplement deadline passed')
+        : words(l, '已撤回', 'withdrawn'),
+    ],
+  },
+  reservations_released: {
+    names: ['caseNumber', 'releasedOn'],
+    values: (d, l) => [d.caseNumber, shanghaiDate(d.releasedAt, l)],
+  },
+  round_ranked: {
+    names: ['caseNumber', 'roundId', 'score', 'rank', 'result', 'noticeEndsOn'],
+    values: (d, l) => [
+      d.caseNumber,
+      d.roundId,
+      String(d.score),
+      String(d.rank),
+      d.admitted
+        ? words(l, '已列为拟落户人员', 'proposed for admission')
+        : words(l, '本批次未入围', 'not admitted in this round'),
+      shanghaiDate(d.noticeEndsAt, l),
+    ],
+  },
+  round_result: {
+    names: ['roundId', 'caseNumber', 'rank', 'result'],
+    values: (d, l) => [
+      d.roundId,
+      d.caseNumber,
+      String(d.rank),
+      d.admitted
+        ? words(l, '已列入落户人员名单', 'admitted: your registration follows')
+        : words(l, '本批次未获落户，申请继续有效', 'not admitted; your application goes on to the next round'),
+    ],
+  },
+  social_insurance_transferred: {
+    names: ['caseNumber', 'transferredOn'],
+    values: (d, l) => [d.caseNumber, shanghaiDate(d.transferredAt, l)],
+  },
+};
+
+/** The SMS variables of a notice, {1} first, from its validated data. */
+export function smsParams<E extends NoticeEvent>(event: E, data: ParsedNoticeData<E>, locale: Locale): string[] {
+  return (SMS_PARAMS[event] as ParamSpec<E>).values(data, locale);
+}
+
+/** The numbered variables an approved text uses, e.g. 2 for "…{1}…{2}…". */
+export function variablesIn(text: string): number[] {
+  return [...text.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+}
+
+/** An approved text with its variables filled, as the provider delivers it. */
+export function fillSmsText(text: string, params: readonly string[]): string {
+  return text.replace(/\{(\d+)\}/g, (whole, n: string) => params[Number(n) - 1] ?? whole);
+}

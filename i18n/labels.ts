@@ -21,6 +21,7 @@ import type {
 import type { StuckOrder, StuckReason } from '../app/queries/stuck-cases';
 import type { LedgerKind } from '../app/views/compensation-ledger';
 import type { IncidentKind } from '../app/views/incidents';
+import type { AccessDoor, AccessView } from '../app/access-records/record-access';
 import type { AuditType } from '../domain/audit';
 import type { NoticeStatus, ServiceMethod } from '../domain/notice-delivery';
 import type { NoticeRecipient } from '../models/notice.model';
@@ -331,7 +332,30 @@ const incidentKind: Table<IncidentKind> = {
   notice: { 'zh-CN': '通知无法送达', en: 'notice undeliverable' },
 };
 
+/** What an access record says was viewed (app/access-records/record-access.ts). */
+const accessView: Table<AccessView> = {
+  officer_case: { 'zh-CN': '经办人员查看案件', en: 'officer’s case view' },
+  supervisor_case: { 'zh-CN': '督办人员查看案件', en: 'supervisor’s case view' },
+  timeline: { 'zh-CN': '办理进程', en: 'timeline' },
+  audit_trail: { 'zh-CN': '审计记录', en: 'audit trail' },
+  audit_csv: { 'zh-CN': '导出审计记录（CSV）', en: 'audit trail exported (CSV)' },
+  notices: { 'zh-CN': '通知记录', en: 'notices' },
+  officer_inbox: { 'zh-CN': '待办列表', en: 'officer inbox' },
+  school_waitlist: { 'zh-CN': '学位轮候名单', en: 'school waiting list' },
+  stuck_cases: { 'zh-CN': '滞留案件列表', en: 'stuck-case list' },
+  temporal_payloads: { 'zh-CN': '工作流数据（运维解码）', en: 'workflow payloads (operator decoding)' },
+};
+
+/** Through which door a record's view came. */
+const accessDoor: Table<AccessDoor> = {
+  api: { 'zh-CN': '接口（API）', en: 'JSON API' },
+  web: { 'zh-CN': '网页', en: 'web pages' },
+  codec: { 'zh-CN': '解码服务', en: 'codec server' },
+};
+
 export const LABELS = {
+  accessView,
+  accessDoor,
   department,
   route,
   area,

@@ -42,6 +42,7 @@ export const ACCESS_VIEWS = [
 export type AccessView = (typeof ACCESS_VIEWS)[number];
 
 export const ACCESS_DOORS = ['api', 'web', 'codec'] as const;
+export type AccessDoor = (typeof ACCESS_DOORS)[number];
 export const PURPOSE_MAX = 200;
 
 /** Who may leave access records: everyone but applicants, whose reads of their own cases are not recorded. */

@@ -50,3 +50,17 @@ export async function findCaseByNumber(
     ? FoundCase.parse({ caseId: c._id, caseNumber: c.caseNumber, status: c.status, route: c.route, area: c.area })
     : undefined;
 }
+
+/**
+ * The case numbers (受理编号) of these case ids, for staff who list records naming cases by id
+ * (the access records): one `{_id}` read each, which FerretDB answers from its index. An id of
+ * no case (anonymised cases keep theirs) is left out.
+ */
+export async function caseNumbersOf(
+  deps: AppDeps,
+  input: { actor: SupervisorActor | AuditorActor; caseIds: readonly string[] },
+): Promise<Map<string, string>> {
+  const ids = [...new Set(input.caseIds)];
+  const found = await Promise.all(ids.map((id) => caseModel(deps.mongo).findById(id).select({ caseNumber: 1 }).lean()));
+  return new Map(found.flatMap((c) => (c?.caseNumber ? [[c._id, c.caseNumber] as [string, string]] : [])));
+}

@@ -22,6 +22,7 @@ export const zhCN = {
   accessVia: '渠道',
   accessHash: '哈希值',
   accessMore: '更早的记录',
+  accessMoreCases: '等 {n} 件',
   operatorTitle: '运维人员',
   operatorText: '运维人员在 Temporal 界面中查看案件的工作流历史；界面通过本系统的解码服务解密载荷，每次解码都会留痕。',
   operatorNoUi: '未配置 Temporal 界面地址（TEMPORAL_UI_URL）。',
@@ -49,6 +50,7 @@ export const en: Catalogue<typeof zhCN> = {
   accessVia: 'Via',
   accessHash: 'Hash',
   accessMore: 'Older records',
+  accessMoreCases: '({n} in all)',
   operatorTitle: 'Operator',
   operatorText:
     'Operators read a case’s workflow history in the Temporal UI, which decrypts payloads through this system’s codec server; every decode is recorded.',

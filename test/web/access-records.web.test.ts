@@ -56,8 +56,13 @@ describe('web pages: access records and the codec server with the portal’s sig
       assert.deepEqual(record.actor, { sub: 'officer-police-1', role: 'officer', department: 'police' });
       assert.equal(record.via, 'web');
       assert.equal(record.purpose, '核对材料');
-      const row = auditor.getByRole('row', { name: /officer-police-1/ }).filter({ hasText: 'officer_case' });
+      // In words, with the case by its number: not view codes and case ids.
+      const row = auditor.getByRole('row', { name: /officer-police-1/ }).filter({ hasText: '经办人员查看案件' });
       await row.getByText('核对材料').waitFor();
+      await row.getByRole('cell', { name: caseNumber, exact: true }).waitFor();
+      await row.getByRole('cell', { name: '网页', exact: true }).waitFor();
+      assert.equal(await row.getByText(caseId).count(), 0, 'the case by its number, not its id');
+      assert.equal(await row.getByText('officer_case').count(), 0);
       await axeCheck(auditor);
 
       // The case by its number too, as a complaint quotes it (lower case is fine); one that no case has is said at the field.

@@ -6,12 +6,18 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app/deps';
 import { accessRecords } from '../../app/queries/access-records';
-import { findCaseByNumber, normaliseCaseNumber } from '../../app/queries/find-case';
+import { caseNumbersOf, findCaseByNumber, normaliseCaseNumber } from '../../app/queries/find-case';
+import { ACCESS_DOORS, ACCESS_VIEWS } from '../../app/access-records/record-access';
+import { label } from '../../i18n/labels';
 import { message, type MessageKey } from '../../i18n/messages';
 import { render, requireAnyRole, requireRole, showMessage, tr } from './page';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PAGE_SIZE = 50;
+/** A list view's record names every case it showed: the first few are listed, with the count. */
+const CASES_SHOWN = 3;
+const ACCESS_VIEW_SET = new Set<string>(ACCESS_VIEWS);
+const ACCESS_DOOR_SET = new Set<string>(ACCESS_DOORS);
 const ROLE_TEXT: Record<string, MessageKey> = {
   officer: 'roleOfficer',
   supervisor: 'roleSupervisor',
@@ -64,6 +70,9 @@ async function accessRecordsPage(deps: AppDeps, req: Request, res: Response): Pr
   const next = page.nextCursor
     ? `/audit/access-records?${new URLSearchParams({ caseId: typed, userId, cursor: page.nextCursor }).toString()}`
     : undefined;
+  // Cases by the number a complaint quotes, not by id; a supervisor may open each.
+  const shown = (r: (typeof page.items)[number]) => r.caseIds.slice(0, CASES_SHOWN);
+  const numbers = await caseNumbersOf(deps, { actor, caseIds: page.items.flatMap(shown) });
   render(req, res, 'audit/access-records', {
     title,
     caseId: typed,
@@ -72,7 +81,13 @@ async function accessRecordsPage(deps: AppDeps, req: Request, res: Response): Pr
     items: page.items.map((r) => ({
       ...r,
       roleText: ROLE_TEXT[r.actor.role] ? message(req.locale, ROLE_TEXT[r.actor.role]!) : r.actor.role,
-      cases: r.caseIds.length > 3 ? `${r.caseIds.slice(0, 3).join(', ')} … (${r.caseIds.length})` : r.caseIds.join(', '),
+      viewText: ACCESS_VIEW_SET.has(r.view) ? label('accessView', r.view, req.locale) : r.view,
+      viaText: r.via && ACCESS_DOOR_SET.has(r.via) ? label('accessDoor', r.via, req.locale) : r.via,
+      cases: shown(r).map((id) => ({
+        text: numbers.get(id) ?? id,
+        ...(actor.role === 'supervisor' && numbers.has(id) ? { href: `/supervisor/cases/${id}` } : {}),
+      })),
+      moreCases: r.caseIds.length > CASES_SHOWN ? r.caseIds.length : undefined,
       shortHash: r.hash.slice(0, 16),
     })),
     nextHref: next,

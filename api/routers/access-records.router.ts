@@ -12,11 +12,16 @@ export function accessRecordsRouter(deps: ApiDeps, registry: OpenAPIRegistry): R
   addRoute(router, registry, {
     method: 'get',
     path: '/access-records',
-    summary: 'Access records of a case (caseId) or of a person (userId), newest first; each carries its SM3 chain hashes',
+    summary:
+      'Access records of a case (caseId or caseNumber) or of a person (userId), newest first; each carries its SM3 chain hashes',
     tag: 'audit',
     roles: ['supervisor', 'auditor'] as const,
     query: z.strictObject({
       caseId: z.uuid().optional().meta({ description: 'Views of this case, list pages that showed it included' }),
+      caseNumber: z.string().min(1).max(40).optional().meta({
+        description:
+          'The case by its 受理编号 instead of its id (HK-2026-000005; lower case and full-width forms are read too); a number of no case is a 404',
+      }),
       userId: z.string().min(1).max(128).optional().meta({ description: 'Views by this person (their token’s sub)' }),
       limit: Limit,
       cursor: z.string().max(200).optional(),

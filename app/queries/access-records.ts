@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { accessRecordModel, type AccessRecordDoc } from '../../models/access-record.model';
 import type { AuditorActor, SupervisorActor } from '../actor';
 import type { AppDeps } from '../deps';
-import { AppError } from '../errors';
+import { AppError, noSuchCase } from '../errors';
+import { findCaseByNumber } from './find-case';
 import { decodeCursor, pageOf, type Page } from '../page-cursor';
 
 export const AccessRecordView = z
@@ -33,6 +34,8 @@ const RecordCursor = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}:\d{9}$/)]);
 export interface AccessRecordsInput {
   actor: SupervisorActor | AuditorActor;
   caseId?: string;
+  /** The case by its 受理编号 instead of its id. */
+  caseNumber?: string;
   userId?: string;
   limit: number;
   cursor?: string;
@@ -41,13 +44,22 @@ export interface AccessRecordsInput {
 const view = (r: AccessRecordDoc): AccessRecordView => AccessRecordView.parse({ ...r, id: r._id });
 
 export async function accessRecords(deps: AppDeps, input: AccessRecordsInput): Promise<Page<AccessRecordView>> {
-  if (!input.caseId && !input.userId) {
+  if (!input.caseId && !input.userId && !input.caseNumber) {
     throw new AppError('invalid', 'validation-error', 'Name a case or a user', [
-      { path: '/caseId', message: 'give caseId or userId (or both)' },
+      { path: '/caseId', message: 'give caseId, caseNumber or userId' },
     ]);
   }
+  if (input.caseId && input.caseNumber)
+    throw new AppError('invalid', 'validation-error', 'Name the case once', [
+      { path: '/caseNumber', message: 'give caseId or caseNumber, not both' },
+    ]);
+  // A case by its number (受理编号), as a complaint or a letter quotes it.
+  const caseId = input.caseNumber
+    ? (await findCaseByNumber(deps, { actor: input.actor, caseNumber: input.caseNumber }))?.caseId
+    : input.caseId;
+  if (input.caseNumber && !caseId) throw noSuchCase('No case has this number');
   const filter: Record<string, unknown> = {};
-  if (input.caseId) filter.caseIds = input.caseId;
+  if (caseId) filter.caseIds = caseId;
   if (input.userId) filter['actor.sub'] = input.userId;
   // `_id` is `<day>:<seq>`: its order is the order records were appended in.
   if (input.cursor) filter._id = trusted({ $lt: decodeCursor(input.cursor, RecordCursor)[0] });

@@ -73,6 +73,22 @@ describe('Access records: every staff read of a case is recorded, listed and cha
     assert.equal(mine.via, 'api');
     assert.match(mine.hash, /^[0-9a-f]{64}$/);
     assert.ok(Math.abs(Date.parse(mine.at) - Date.now()) < 60_000);
+
+    // An auditor with only the 受理编号 a complaint quotes finds the same records.
+    const { caseNumber } = await waitForCase(stack, caseId, () => true, 'the case in the read model');
+    const byNumber = await recordsOf(`caseNumber=${caseNumber.toLowerCase()}`);
+    assert.deepEqual(
+      byNumber.items.map((r) => r.id),
+      items.map((r) => r.id),
+    );
+    const none = await request(stack.app).get('/api/v1/access-records?caseNumber=HK-1999-999999').set('authorization', auditor);
+    assertProblem(none, 404);
+    const both = await request(stack.app)
+      .get(`/api/v1/access-records?caseNumber=${caseNumber}&caseId=${caseId}`)
+      .set('authorization', auditor);
+    assertProblem(both, 400);
+    const notANumber = await request(stack.app).get('/api/v1/access-records?caseNumber=nope').set('authorization', auditor);
+    assertProblem(notANumber, 400);
   });
 
   it('when a purpose arrives as raw UTF-8 bytes (as curl sends it), then the record keeps it readable; bytes that are no UTF-8 are refused', async () => {

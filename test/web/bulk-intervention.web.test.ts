@@ -121,6 +121,18 @@ describe('web pages: bulk interventions in a real browser', () => {
       await page.getByRole('link', { name: '全选本页' }).click();
       assert.match(page.url(), /ageDays=3/);
       assert.equal(await page.locator(`#case-${twoDays}`).count(), 0);
+
+      // Extended by calendar days (the elapsed clock's default unit, as on a case's page).
+      assert.equal(await page.locator('#unit').inputValue(), 'days');
+      await page.locator('#action-extend_deadline').check();
+      await page.locator('#hours').fill('3');
+      await page.locator('#note').fill('材料复核，顺延三天');
+      const before = Date.now();
+      await page.getByRole('button', { name: '开始执行' }).click();
+      await page.getByText('已执行完毕。').waitFor({ timeout: 30_000 });
+      const extended = await waitForWorkflow(web.stack, fiveDays, (c) => c.steps.police?.overdue === false, 'extended');
+      const moved = Date.parse(extended.steps.police!.dueAt!) - before;
+      assert.ok(moved > 2.9 * 24 * 3600_000 && moved < 3.1 * 24 * 3600_000, `three days later: ${moved} ms`);
     } finally {
       await page.context().close();
     }

@@ -50,7 +50,10 @@ const OUTCOME_TAG: Record<BulkOutcome, string> = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_HOURS = 90 * 24;
 const MAX_WORKING_DAYS = 60;
-type ExtendUnit = 'hours' | 'working_days';
+const UNIT_TEXT = { working_days: 'supUnitWorkingDays', days: 'supUnitDays', hours: 'supUnitHours' } as const;
+const UNIT_ERROR = { working_days: 'bulkErrWorkingDays', days: 'bulkErrDays', hours: 'bulkErrHours' } as const;
+type ExtendUnit = 'hours' | 'days' | 'working_days';
+const MAX_DAYS = 90;
 
 interface BulkForm {
   reason: StuckReason;
@@ -91,7 +94,7 @@ function readForm(src: Record<string, unknown>, defaultUnit: ExtendUnit): BulkFo
     ...(ageDays ? { ageDays } : {}),
     action,
     hours: str(src.hours, 10),
-    unit: src.unit === 'hours' || src.unit === 'working_days' ? src.unit : defaultUnit,
+    unit: src.unit === 'hours' || src.unit === 'days' || src.unit === 'working_days' ? src.unit : defaultUnit,
     officerId: str(src.officerId, 128),
     note: str(src.note),
     caseIds: list(src.caseIds),
@@ -141,9 +144,9 @@ async function showForm(
       reasons: STUCK_REASONS.map((r) => ({ value: r, selected: r === form.reason })),
       departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === form.department })),
       officerGroups: officerChoices(req, officers, form.officerId),
-      units: (['working_days', 'hours'] as const).map((u) => ({
+      units: (['working_days', 'days', 'hours'] as const).map((u) => ({
         value: u,
-        text: tr(req, u === 'hours' ? 'supUnitHours' : 'supUnitWorkingDays'),
+        text: tr(req, UNIT_TEXT[u]),
         selected: u === form.unit,
       })),
       actions: BULK_ACTIONS.map((a) => ({ value: a, text: tr(req, ACTION_TEXT[a]), checked: a === form.action })),
@@ -160,8 +163,9 @@ async function showForm(
 
 export function bulkPages(deps: AppDeps): Router {
   const router = Router();
-  // Deadlines on the working-day clock are extended in working days unless the supervisor says otherwise.
-  const defaultUnit: ExtendUnit = deps.config.DEADLINE_CLOCK === 'working-days' ? 'working_days' : 'hours';
+  // Deadlines on the working-day clock are extended in working days unless the supervisor says
+  // otherwise; on the elapsed clock in calendar days, as on a case's page.
+  const defaultUnit: ExtendUnit = deps.config.DEADLINE_CLOCK === 'working-days' ? 'working_days' : 'days';
   router.use('/supervisor/bulk', requireRole('supervisor'));
 
   router.get('/supervisor/bulk/new', async (req, res) => {
@@ -178,9 +182,9 @@ export function bulkPages(deps: AppDeps): Router {
     const errors: Array<{ field: string; text: string }> = [];
     const hours = Number(form.hours);
     if (form.caseIds.length === 0) errors.push({ field: 'cases', text: tr(req, 'bulkErrCases') });
-    const max = form.unit === 'hours' ? MAX_HOURS : MAX_WORKING_DAYS;
+    const max = form.unit === 'hours' ? MAX_HOURS : form.unit === 'days' ? MAX_DAYS : MAX_WORKING_DAYS;
     if (form.action === 'extend_deadline' && !(Number.isInteger(hours) && hours >= 1 && hours <= max))
-      errors.push({ field: 'hours', text: tr(req, form.unit === 'hours' ? 'bulkErrHours' : 'bulkErrWorkingDays') });
+      errors.push({ field: 'hours', text: tr(req, UNIT_ERROR[form.unit]) });
     if (form.action === 'reassign' && !form.officerId) errors.push({ field: 'officerId', text: tr(req, 'bulkErrOfficer') });
     if (!form.note) errors.push({ field: 'note', text: tr(req, 'bulkErrNote') });
     if (errors.length > 0) return showForm(deps, req, res, form, { errors, status: 400 });
@@ -190,9 +194,9 @@ export function bulkPages(deps: AppDeps): Router {
       action: form.action,
       department: form.department,
       ...(form.action === 'extend_deadline'
-        ? form.unit === 'hours'
-          ? { extendByMs: hours * 3_600_000 }
-          : { extendByWorkingDays: hours }
+        ? form.unit === 'working_days'
+          ? { extendByWorkingDays: hours }
+          : { extendByMs: hours * (form.unit === 'days' ? 24 : 1) * 3_600_000 }
         : {}),
       ...(form.action === 'reassign' ? { officerId: form.officerId } : {}),
       note: form.note,

@@ -13,7 +13,7 @@ import { codecRouter, registerCodecRoutes } from './codec/codec.router';
 import type { ApiDeps } from './deps';
 import { diagnosticsRouter } from './diagnostics.router';
 import { healthRouter } from './health.router';
-import { forgetRefusedFingerprint, idempotencyFingerprint } from './http/idempotency-fingerprint';
+import { forgetRefusedFingerprint, provideFingerprintStore } from './http/idempotency-fingerprint';
 import { createMetrics } from './metrics';
 import { metricsGuard } from './metrics-app';
 import { createRegistry, generateDocument, registerOperationalRoutes, renderDocsPage } from './openapi';
@@ -76,6 +76,7 @@ export function trustProxySetting(value: string | undefined): false | number | s
 export function createApp(deps: ApiDeps): Express {
   const { config, logger } = deps;
   const app = express();
+  provideFingerprintStore(app.locals, deps);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   // Behind a gateway the client is the address its X-Forwarded-For names (TRUST_PROXY): else
@@ -174,7 +175,6 @@ export function createApp(deps: ApiDeps): Express {
       handler: tooMany,
     }),
   );
-  v1.use(idempotencyFingerprint(deps));
   v1.use(applicantRouter(deps, registry));
   v1.use(officerRouter(deps, registry, metrics));
   v1.use(supervisorRouter(deps, registry));
@@ -184,7 +184,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(diagnosticsRouter(deps, registry));
   v1.use(accessRecordsRouter(deps, registry));
   v1.use(retentionRunsRouter(deps, registry));
-  v1.use(forgetRefusedFingerprint(deps));
+  v1.use(forgetRefusedFingerprint());
 
   const document = generateDocument(registry);
   const docsPage = renderDocsPage(document);

@@ -29,7 +29,7 @@ export interface RequestFingerprint {
   requestHash: string;
 }
 
-/** `scope` says which call (caller, key, method, path); `payload` what it asked. */
+/** `scope` says whose key (caller and key); `payload` what it asked (the call and its input). */
 export function fingerprintOf(scope: readonly string[], payload: unknown): RequestFingerprint {
   return { id: sha256(scope.join('\u0000')), requestHash: sha256(canonicalJson(payload)) };
 }
@@ -43,20 +43,22 @@ export async function noteRequestFingerprint(
   fp: RequestFingerprint,
 ): Promise<'first' | 'same' | 'different'> {
   const model = requestFingerprintModel(deps.mongo);
-  try {
-    await model.create({ _id: fp.id, requestHash: fp.requestHash, createdAt: new Date() });
-    return 'first';
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
+  // A record freed between our insert and our read (its first request was refused) is taken again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await model.create({ _id: fp.id, requestHash: fp.requestHash, createdAt: new Date() });
+      return 'first';
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+    }
+    const doc = await model.findById(fp.id).lean();
+    if (doc) return doc.requestHash === fp.requestHash ? 'same' : 'different';
   }
-  const doc = await model.findById(fp.id).lean();
-  // Forgotten meanwhile (the first was refused): this one goes through as a new request.
-  return !doc || doc.requestHash === fp.requestHash ? 'same' : 'different';
 }
 
 /**
- * A refused first request applied nothing: its key is free again, so a corrected retry goes
- * through (as Temporal, which never recorded the refused Update, would take it).
+ * A first request refused as invalid applied nothing, and the same body would be refused again:
+ * its key is free for a corrected request.
  */
 export async function forgetRequestFingerprint(deps: Pick<AppDeps, 'mongo'>, fp: RequestFingerprint): Promise<void> {
   await requestFingerprintModel(deps.mongo).deleteOne({ _id: fp.id, requestHash: fp.requestHash });

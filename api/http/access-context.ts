@@ -53,7 +53,9 @@ function purposeOf(req: Request): string | undefined {
   if (raw === undefined) return undefined;
   const text = decodePurposeHeader(raw);
   // Cut short, the accountability record would say less than the caller wrote, and not say so.
-  if (text.trim().length > PURPOSE_MAX) throw invalid(`at most ${PURPOSE_MAX} characters`);
+  // Counted as the record keeps it (cleanPurpose: controls as spaces, trimmed).
+  // eslint-disable-next-line no-control-regex
+  if (text.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().length > PURPOSE_MAX) throw invalid(`at most ${PURPOSE_MAX} characters`);
   return cleanPurpose(text);
 }
 

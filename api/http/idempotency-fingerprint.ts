@@ -1,10 +1,15 @@
 /**
- * The same `Idempotency-Key` on the same call with another body is a 422
- * (`idempotency-key-reused`), as submissions already answer (app/request-fingerprints.ts). Mounted
- * after the token check: the key is the caller's own. Submissions keep their own store, which
- * also replays the first answer.
+ * One Idempotency-Key, one request (app/request-fingerprints.ts). A route that declares the
+ * header (api/http/route.ts) checks, after its input is validated, that the key was not used by
+ * the same caller for another request: another body, or another call. Keyed by caller and key
+ * alone, as the case workflow's Update ids and its record of handled requests are: the same key
+ * on another step's actions, or on a termination after an action, would otherwise be answered
+ * with the first request's result and apply nothing. A 400 (invalid input: nothing was done, and
+ * the same body would be refused again) frees the key for a corrected request; any other answer
+ * keeps it.
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { AppDeps } from '../../app/deps';
 import { AppError } from '../../app/errors';
 import {
   fingerprintOf,
@@ -12,39 +17,44 @@ import {
   noteRequestFingerprint,
   type RequestFingerprint,
 } from '../../app/request-fingerprints';
-import type { AppDeps } from '../../app/deps';
-import { HttpProblem, problemOf } from '../problem';
+import { HttpProblem } from '../problem';
 import { requestIdOf } from './request-id';
 
 const FINGERPRINT = 'idempotencyFingerprint';
+const STORE = 'idempotencyStore';
 
-/** Calls whose command keeps its own idempotency store. */
-const OWN_STORE = new Set(['POST /applicant/cases']);
-
-export function idempotencyFingerprint(deps: Pick<AppDeps, 'mongo'>): RequestHandler {
-  return async (req, res, next) => {
-    if (req.get('idempotency-key') === undefined || req.method === 'GET' || req.method === 'HEAD') return next();
-    if (OWN_STORE.has(`${req.method} ${req.path}`)) return next();
-    // Validates the key (a malformed one is a 400) and scopes it to the caller.
-    const scoped = requestIdOf(req);
-    const fp = fingerprintOf([scoped, req.method, req.path], req.body ?? null);
-    const seen = await noteRequestFingerprint(deps, fp);
-    if (seen === 'different')
-      throw new HttpProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was used with a different request body');
-    if (seen === 'first') res.locals[FINGERPRINT] = fp;
-    next();
-  };
+/** Gives the routes of this app the store the fingerprints are kept in (api/app.ts). */
+export function provideFingerprintStore(locals: Record<string, unknown>, deps: Pick<AppDeps, 'mongo'>): void {
+  locals[STORE] = deps;
 }
 
 /**
- * After the routes: a first request refused (any 4xx) applied nothing, so its key is freed before
- * the refusal is answered (a client's corrected retry may follow at once).
+ * Called by a route that takes an Idempotency-Key, with its validated input. Throws 422
+ * `idempotency-key-reused` when the caller used the key for another request.
  */
-export function forgetRefusedFingerprint(deps: Pick<AppDeps, 'mongo'>): ErrorRequestHandler {
-  return async (err: unknown, _req, res, next) => {
+export async function checkIdempotencyKey(req: Request, res: Response, input: unknown): Promise<void> {
+  if (req.get('idempotency-key') === undefined) return;
+  const deps = req.app.locals[STORE] as Pick<AppDeps, 'mongo'> | undefined;
+  if (!deps) throw new Error('an Idempotency-Key route without its fingerprint store (provideFingerprintStore)');
+  // Validates the key (a malformed one is a 400) and scopes it to the caller.
+  const fp = fingerprintOf([requestIdOf(req)], { call: `${req.method} ${req.baseUrl}${req.path}`, input });
+  const seen = await noteRequestFingerprint(deps, fp);
+  if (seen === 'different')
+    throw new HttpProblem(
+      422,
+      'idempotency-key-reused',
+      'This Idempotency-Key was used before for another request (another body or another call)',
+    );
+  if (seen === 'first') res.locals[FINGERPRINT] = fp;
+}
+
+/** After the routes: a first request refused as invalid (400) frees its key before the answer goes out. */
+export function forgetRefusedFingerprint(): ErrorRequestHandler {
+  return async (err: unknown, req, res, next) => {
     const fp = res.locals[FINGERPRINT] as RequestFingerprint | undefined;
-    const status = err instanceof HttpProblem ? err.status : err instanceof AppError ? problemOf(err).status : 500;
-    if (fp && status >= 400 && status < 500) await forgetRequestFingerprint(deps, fp).catch(() => undefined);
+    const deps = req.app.locals[STORE] as Pick<AppDeps, 'mongo'> | undefined;
+    const invalid = (err instanceof HttpProblem && err.status === 400) || (err instanceof AppError && err.kind === 'invalid');
+    if (fp && deps && invalid) await forgetRequestFingerprint(deps, fp).catch(() => undefined);
     next(err);
   };
 }

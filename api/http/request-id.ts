@@ -8,7 +8,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 export const IdempotencyKeyHeader = z.object({
   'idempotency-key': z.string().regex(IDEMPOTENCY_KEY).optional().meta({
     description:
-      'Makes a retry have one effect: the same key from the same caller is answered as the first call was (8–128 characters of A-Z a-z 0-9 . _ : -; anything else is a 400)',
+      'Makes a retry have one effect: the same key from the same caller with the same body is answered as the first call was; with another body or on another call it is a 422 `idempotency-key-reused` (8–128 characters of A-Z a-z 0-9 . _ : -; anything else is a 400)',
   }),
 });
 

@@ -8,6 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { callerOf, requireRole, type Caller } from '../auth/identity';
 import { HttpProblem } from '../problem';
+import { checkIdempotencyKey } from './idempotency-fingerprint';
 import { parseOrThrow } from '../validation';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -33,6 +34,8 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   query?: Q;
   body?: B;
   headers?: z.ZodObject;
+  /** The command keeps its own Idempotency-Key store, with the answer (submissions): no fingerprint check here. */
+  ownIdempotencyStore?: true;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   handler: (ctx: {
     caller: Extract<Caller, { role: R }>;
@@ -89,9 +92,10 @@ export function addRoute<
       ? { description: r.description, content: { [contentType]: { schema } } }
       : { description: r.description };
   }
-  // api/http/idempotency-fingerprint.ts: a key reused with another body.
-  if (def.headers && 'idempotency-key' in def.headers.shape) {
-    const reused = '`idempotency-key-reused`: this Idempotency-Key was sent before with another body';
+  // api/http/idempotency-fingerprint.ts: a key reused for another request.
+  const takesKey = def.headers !== undefined && 'idempotency-key' in def.headers.shape && !def.ownIdempotencyStore;
+  if (takesKey) {
+    const reused = '`idempotency-key-reused`: you sent this Idempotency-Key before with another body or to another call';
     const own = responses['422'] as { description: string } | undefined;
     if (own) own.description = `${own.description}; or ${reused}`;
     else responses['422'] = { description: reused, content: { 'application/problem+json': { schema: Problem } } };
@@ -128,6 +132,7 @@ export function addRoute<
     }
     const body = parseOrThrow(def.body ?? z.unknown(), req.body ?? {}, 'body');
     const caller = def.roles ? callerOf(req) : (req.caller as Caller);
+    if (takesKey) await checkIdempotencyKey(req, res, { params, query, body });
     const result = await def.handler({ caller, params, query, body, req, res } as never);
     for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
     if (result.raw) res.status(result.status).type(result.raw.contentType).send(result.raw.text);

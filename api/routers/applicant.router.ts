@@ -36,6 +36,8 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     tag: 'applicant',
     roles,
     headers: IdempotencyHeader,
+    // app/commands/submit-application.ts keeps the key with its answer, and frees it on a refusal.
+    ownIdempotencyStore: true,
     body: ApplicationBody,
     responses: {
       202: { description: 'Accepted: the case runs', schema: CaseIdResponse },
@@ -45,7 +47,7 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
         schema: Problem,
         contentType: 'application/problem+json',
       },
-      422: { description: 'Idempotency-Key reused with a different body' },
+      422: { description: '`idempotency-key-reused`: Idempotency-Key reused with a different body' },
     },
     handler: async ({ caller, body, req }) => {
       const key = req.get('idempotency-key');

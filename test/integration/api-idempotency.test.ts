@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { trusted } from 'mongoose';
 import request from 'supertest';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
+import { caseStatusQuery } from '../../workflows/settlement-case/messages';
 import { openCaseLockModel, personKey } from '../../models/open-case-lock.model';
 import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForStatus, waitForStep } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
@@ -272,7 +273,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
     assert.notEqual(a.body.caseId, b.body.caseId);
   });
 
-  it('when a supervisor reuses a key on a case’s step with another body, then it is a 422 and only the first is applied; a refused first request frees its key', async () => {
+  it('when a supervisor reuses a key with another body, on another step or on a termination, then it is a 422 and only the first is applied; a first request refused as invalid frees its key', async () => {
     // Arrange
     const caseId = await submitCase(stack, alice, townBody());
     await waitForStep(stack, caseId, 'police', 'awaiting_decision');
@@ -293,6 +294,18 @@ describe('API: idempotent submissions and one open case per person, applicant or
     // applied nothing, so the key is free.
     const refused = await act({ ...oneHour, extendByMs: -1 }, 'extend-key-0002');
     const corrected = await act(oneHour, 'extend-key-0002');
+    // The same key on another step, or on a termination: another request, refused, never
+    // answered with the first one's result (the workflow knows a request by caller and key).
+    const otherStep = await request(stack.app)
+      .post(`/api/v1/supervisor/cases/${caseId}/steps/housing/actions`)
+      .set('authorization', supervisor)
+      .set('idempotency-key', 'extend-key-0001')
+      .send(oneHour);
+    const termination = await request(stack.app)
+      .post(`/api/v1/supervisor/cases/${caseId}/termination`)
+      .set('authorization', supervisor)
+      .set('idempotency-key', 'extend-key-0001')
+      .send({ note: '重复申请' });
 
     // Assert
     assert.equal(first.status, 200, JSON.stringify(first.body));
@@ -300,6 +313,12 @@ describe('API: idempotent submissions and one open case per person, applicant or
     assert.equal(again.body.step.dueAt, first.body.step.dueAt);
     assertProblem(fiveHours, 422);
     assert.equal(fiveHours.body.type, 'https://hukou.example.gov.cn/problems/idempotency-key-reused');
+    for (const res of [otherStep, termination]) {
+      assertProblem(res, 422);
+      assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/idempotency-key-reused');
+    }
+    const state = await stack.client.workflow.getHandle(`SettlementCase:${caseId}`).query(caseStatusQuery);
+    assert.notEqual(state.status, 'terminated');
     assertProblem(refused, 400);
     assert.equal(corrected.status, 200, JSON.stringify(corrected.body));
     assert.equal(

@@ -81,6 +81,7 @@ describe('audit lines in the reader’s words', () => {
     assert.equal(action('extend_deadline', { extendByWorkingDays: 3 }), '延长期限 3 个工作日');
     assert.equal(action('extend_deadline', { extendByMs: 5_400_000 }), '延长期限 1.5 小时');
     assert.equal(action('extend_deadline', { extendByMs: 3_600_000 }, 'en'), 'deadline extended by 1 hour(s)');
+    assert.equal(action('extend_deadline', { extendByMs: 3 * 86_400_000 }), '延长期限 3 天');
     assert.equal(action('escalate', {}), '升级督办');
     // A line recorded without its data is still worded by the action.
     assert.equal(auditWhat({ type: 'supervisor_action', what: 'reassign' }, 'zh-CN').text, '改派');

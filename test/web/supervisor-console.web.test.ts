@@ -6,10 +6,12 @@
  * screenshots in both languages at a desk viewport.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { shanghaiToday } from '../../domain/shanghai-clock';
+import { accessRecordModel } from '../../models/access-record.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import {
   applicationBody,
@@ -22,6 +24,7 @@ import {
   waitForStatus,
 } from '../support/api';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { eventually } from '../support/stack';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
 const DESK = { width: 1280, height: 900 };
@@ -192,8 +195,10 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.getByText(`案件 ${caseNumber}：已执行“改派”。`).waitFor();
       await page
         .getByRole('row', { name: /市公安局/ })
-        .getByRole('cell', { name: 'officer-police-2' })
+        .getByRole('cell', { name: 'officer-police-2', exact: true })
         .waitFor();
+      // The timeline says to whom.
+      await page.getByRole('cell', { name: '督办操作 改派给 officer-police-2' }).first().waitFor();
 
       // Assert: no longer overdue, so no longer listed.
       await waitForCase(web.stack, caseId, (c) => c.steps.police?.overdue === false, 'no longer overdue');
@@ -298,6 +303,31 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.match(main, /需补正的材料\s*1?\.?\s*房产证复印件/);
       assert.match(main, /upload:deed-1/);
       assert.match(main, /产权人姓名与申请人不一致，需核实/);
+
+      // The timeline leaves as a file only with a purpose, which the access records keep; the file says what the page says.
+      await page.locator('#audit-purpose').fill('答复信访件');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: '导出办理记录（CSV，同上表）' }).click(),
+      ]);
+      const file = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+      const [header, ...lines] = file.split('\r\n').filter(Boolean);
+      assert.equal(header, '"时间","操作人","角色","部门","事项","原因"');
+      assert.ok(
+        lines.some((l) => l.includes('督办操作 准许再次补正') && l.includes('房产证复印件不清晰，需再次补正')),
+        file,
+      );
+      assert.match(download.suggestedFilename(), new RegExp(`^audit-${asked.caseNumber}-`));
+      const record = await eventually(
+        async () =>
+          (await accessRecordModel(web.stack.mongo).findOne({ caseIds: caseId, view: 'audit_csv' }).lean()) ?? undefined,
+        'the export’s access record',
+      );
+      assert.equal(record.purpose, '答复信访件');
+      assert.equal(record.via, 'web');
+      const noPurpose = await page.request.get(`${web.baseUrl}/supervisor/cases/${caseId}/audit.csv`);
+      assert.equal(noPurpose.status(), 400);
+      assert.match(await noPurpose.text(), /导出办理记录须写明用途/);
       await inBothLanguages(page, 'case-round');
     } finally {
       await page.context().close();

@@ -49,6 +49,9 @@ function actionWhat(e: Pick<AuditEventView, 'what' | 'data'>, locale: Locale, na
     return message(locale, 'supAuditReassignedTo', { officer: nameOf ? nameOf(data.officerId) : data.officerId });
   if (e.what === 'extend_deadline' && typeof data.extendByWorkingDays === 'number')
     return message(locale, 'supAuditExtendedWorkingDays', { n: String(data.extendByWorkingDays) });
+  // Whole days as days (the pages offer calendar days), anything else in hours.
+  if (e.what === 'extend_deadline' && typeof data.extendByMs === 'number' && data.extendByMs % 86_400_000 === 0)
+    return message(locale, 'supAuditExtendedDays', { n: String(data.extendByMs / 86_400_000) });
   if (e.what === 'extend_deadline' && typeof data.extendByMs === 'number')
     return message(locale, 'supAuditExtendedHours', { n: String(Math.round((data.extendByMs / 3_600_000) * 10) / 10) });
   return label('supervisorAction', e.what, locale);

@@ -168,6 +168,9 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
     // while the round was closing is left out of the ranking. Before the patch the signal was
     // ignored here.
     if (!patched('left-after-ranking')) return;
+    // A final ranking is the round's record: a case that ends later (registering, or about to hear
+    // the final news) leaves it as it stands.
+    if (view.phase === 'final') return;
     endedCases.add(caseId);
     const left = markLeft([...ranked.values()].flat(), endedCases);
     for (const e of left) event({ type: 'left', actor: SYSTEM, what: `entry ${e.entryId} left: its case ended` });
@@ -231,6 +234,10 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
       const news: { caseId: string; news: RoundNews }[] = [];
       if (r.outcome === 'dismissed') {
         event({ type: 'objection_dismissed', actor: r.by, what: `objection against ${entry.entryId} dismissed`, why: r.note });
+      } else if (entry.status === 'left') {
+        // Its case has ended: the finding is recorded, the entry stays as it left (its admission
+        // still set the cut-off; its slot went back when the case ended).
+        event({ type: 'objection_upheld', actor: r.by, what: `objection against ${entry.entryId} upheld`, why: r.note });
       } else if (entry.status !== 'removed') {
         const wasAdmitted = entry.status === 'admitted';
         entry.status = 'removed';

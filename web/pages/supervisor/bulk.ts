@@ -84,8 +84,9 @@ function readForm(src: Record<string, unknown>, defaultUnit: ExtendUnit): BulkFo
   const requestId = str(src.requestId, 100);
   const area = AREAS.find((a) => a === src.area);
   const route = ROUTES.find((r) => r === src.route);
-  const days = str(src.ageDays, 4);
-  const ageDays = reason === 'stale' && /^\d+$/.test(days) && Number(days) >= 1 && Number(days) <= 365 ? days : undefined;
+  // Read as the stuck-case list reads it (web/pages/supervisor/stuck.ts): a whole number of days, 1–365.
+  const days = Number(str(src.ageDays, 10));
+  const ageDays = reason === 'stale' && Number.isInteger(days) && days >= 1 && days <= 365 ? String(days) : undefined;
   return {
     reason,
     department,

@@ -26,8 +26,8 @@ import { label } from '../../../i18n/labels';
 import type { MessageKey } from '../../../i18n/messages';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
-import { auditWhat } from '../audit-what';
-import { holderName, namedOfficer, officerChoices } from '../officer-names';
+import { holderName, officerChoices } from '../officer-names';
+import { timelineRows } from './case-timeline';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
@@ -207,18 +207,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
           internalNotes: s.internalNotes,
         }))
         .filter((s) => s.supplements.length > 0 || s.internalNotes.length > 0),
-      timeline: trail.items.map((e) => {
-        const what = auditWhat(e, locale, { nameOf: (id) => holderName(req, officers, id) });
-        // The system's own lines need no name (the role column says 系统); officers and supervisors are named.
-        const staffName = e.actor.id ? staff.get(e.actor.id) : undefined;
-        const actorText =
-          !e.actor.id || e.actor.id === 'system'
-            ? '—'
-            : staffName
-              ? namedOfficer(req, staffName, e.actor.id)
-              : holderName(req, officers, e.actor.id);
-        return { ...e, actorText, what: what.text, whatRecorded: what.recorded };
-      }),
+      timeline: timelineRows(req, trail.items, { officers, staff }),
       ledger: compensationLedger(trail.items),
       incidents: view.incidents.map((i) => ({ ...i, text: incidentText(i, locale) })),
       notices: notices.map((n, i) => {

@@ -122,7 +122,8 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
   const bulkQuery = new URLSearchParams({ reason: f.reason, ...(bulkDepartment ? { department: bulkDepartment } : {}) });
   if (f.area) bulkQuery.set('area', f.area);
   if (f.route) bulkQuery.set('route', f.route);
-  if (f.reason === 'stale' && f.ageDays && !f.ageError) bulkQuery.set('ageDays', f.ageDays);
+  // As a number (030 and 30.0 are 30): the bulk page reads it the same way.
+  if (f.reason === 'stale' && f.ageDays && !f.ageError) bulkQuery.set('ageDays', String(Number(f.ageDays)));
   render(req, res, 'supervisor/stuck', {
     title: tr(req, 'stuckTitle'),
     errors: [

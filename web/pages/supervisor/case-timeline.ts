@@ -1,0 +1,92 @@
+/**
+ * A case's audit trail as the supervisor's case page shows it (issue 11): each line's actor by
+ * name, its "what" in the reader's words. Shared by the page's timeline and its CSV export, so
+ * the file a supervisor hands upward says what the page says.
+ */
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../../../app/deps';
+import { knownOfficers, staffNames, type KnownOfficer } from '../../../app/officer-directory';
+import { auditTrail } from '../../../app/queries/audit-trail';
+import type { AuditEventView } from '../../../app/views/audit-views';
+import { csvDocument } from '../../../app/csv';
+import { shanghaiDate, shanghaiDateTime } from '../../../i18n/formats';
+import { label } from '../../../i18n/labels';
+import { auditWhat } from '../audit-what';
+import { holderName, namedOfficer } from '../officer-names';
+import { accessOf, actorOf, showMessage, tr } from '../page';
+import { caseIdOf } from '../officer/case';
+
+export interface TimelineRow extends AuditEventView {
+  actorText: string;
+  what: string;
+  /** The "what" as the workflow recorded it (English), not worded for the reader. */
+  whatRecorded: boolean;
+}
+
+/** The names the timeline needs: officers the service knows, supervisors by the name they signed in with. */
+export async function timelineNames(deps: AppDeps, items: readonly AuditEventView[]) {
+  const [officers, staff] = await Promise.all([
+    knownOfficers(deps),
+    staffNames(
+      deps,
+      items.filter((e) => e.actor.role === 'supervisor' && e.actor.id).map((e) => e.actor.id!),
+    ),
+  ]);
+  return { officers, staff };
+}
+
+export function timelineRows(
+  req: Request,
+  items: readonly AuditEventView[],
+  names: { officers: readonly KnownOfficer[]; staff: ReadonlyMap<string, string> },
+): TimelineRow[] {
+  const { officers, staff } = names;
+  return items.map((e) => {
+    const what = auditWhat(e, req.locale, { nameOf: (id) => holderName(req, officers, id) });
+    // The system's own lines need no name (the role column says 系统); officers and supervisors are named.
+    const staffName = e.actor.id ? staff.get(e.actor.id) : undefined;
+    const actorText =
+      !e.actor.id || e.actor.id === 'system'
+        ? '—'
+        : staffName
+          ? namedOfficer(req, staffName, e.actor.id)
+          : holderName(req, officers, e.actor.id);
+    return { ...e, actorText, what: what.text, whatRecorded: what.recorded };
+  });
+}
+
+/**
+ * GET /supervisor/cases/:caseId/audit.csv?purpose=…: the timeline as a file, as the page shows it
+ * (headings and words in the page's language, Beijing time). A copy of the trail leaves the
+ * system, so its purpose is required and recorded (README "Access records"), as for the API's.
+ */
+export async function auditCsvPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req, 'supervisor');
+  const caseId = caseIdOf(req);
+  const access = accessOf(req);
+  if (!access.purpose)
+    return showMessage(req, res, 400, 'supAuditCsvTitle', ['supAuditCsvNeedPurpose'], {
+      href: `/supervisor/cases/${caseId}#audit-export`,
+      key: 'supAuditCsvBack',
+    });
+  const trail = await auditTrail(deps, { actor, caseId, view: 'audit_csv', access });
+  const rows = timelineRows(req, trail.items, await timelineNames(deps, trail.items));
+  const locale = req.locale;
+  const text = csvDocument(
+    [tr(req, 'supWhen'), tr(req, 'supWho'), tr(req, 'supRole'), tr(req, 'supDepartment'), tr(req, 'supWhat'), tr(req, 'supWhy')],
+    rows.map((r) => [
+      shanghaiDateTime(r.at, locale),
+      r.actorText,
+      `${label('role', r.actor.role, locale)}${r.actor.department ? ` · ${label('department', r.actor.department, locale)}` : ''}`,
+      r.department ? label('department', r.department, locale) : '',
+      `${label('auditType', r.type, locale)} ${r.what}`.trim(),
+      r.why ?? '',
+    ]),
+  );
+  const day = shanghaiDate(new Date().toISOString(), 'en');
+  res
+    .status(200)
+    .type('text/csv; charset=utf-8')
+    .setHeader('Content-Disposition', `attachment; filename="audit-${trail.caseNumber}-${day}-${locale}.csv"`)
+    .send(text);
+}

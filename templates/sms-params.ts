@@ -24,6 +24,13 @@ interface ParamSpec<E extends NoticeEvent> {
 
 const words = (locale: Locale, zh: string, en: string) => (locale === 'zh-CN' ? zh : en);
 
+/** A round as a reader says it: 2026年第2批次 for `2026-2`; any other id as it is, with 批次. */
+export function roundName(roundId: string, locale: Locale): string {
+  const m = /^(\d{4})-(\d+)$/.exec(roundId);
+  if (locale !== 'zh-CN') return `round ${roundId}`;
+  return m ? `${m[1]}年第${Number(m[2])}批次` : `${roundId}批次`;
+}
+
 export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   case_received: { names: ['caseNumber'], values: (d) => [d.caseNumber] },
   supplement_requested: {
@@ -81,7 +88,7 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
     names: ['caseNumber', 'roundId', 'score', 'rank', 'result', 'noticeEndsOn'],
     values: (d, l) => [
       d.caseNumber,
-      d.roundId,
+      roundName(d.roundId, l),
       String(d.score),
       String(d.rank),
       d.admitted
@@ -93,7 +100,7 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   round_result: {
     names: ['roundId', 'caseNumber', 'rank', 'result'],
     values: (d, l) => [
-      d.roundId,
+      roundName(d.roundId, l),
       d.caseNumber,
       String(d.rank),
       d.admitted

@@ -14,7 +14,7 @@ import {
   type NoticeEvent,
 } from '../../domain/vocabulary';
 import { NOTICE_SCHEMAS, type NoticeData } from '../../templates/schemas';
-import { fillSmsText, SMS_PARAMS } from '../../templates/sms-params';
+import { fillSmsText, roundName, SMS_PARAMS } from '../../templates/sms-params';
 import { loadSmsTemplates, SMS_TEMPLATES_FILE } from '../../policy/sms-templates';
 import { maskIdNumber } from '../../domain/masking';
 import { LABELS } from '../../i18n/labels';
@@ -259,6 +259,16 @@ describe('notice templates', () => {
       // 17:30Z is 01:30 the next day in Beijing.
       assert.match(text, /请于2026年03月06日 01:30（北京时间）前/);
       assert.match(text, /或到住房和城乡建设局窗口提交|或到[^窗]+窗口提交/);
+    });
+
+    it('when a round’s result goes by SMS, then the round is named as a reader says it (2026年第1批次), not by its id', () => {
+      assert.equal(roundName('2026-2', 'zh-CN'), '2026年第2批次');
+      assert.equal(roundName('2026-2', 'en'), 'round 2026-2');
+      assert.equal(roundName('pilot', 'zh-CN'), 'pilot批次');
+      const { smsParams } = renderer.render('round_ranked', 'sms', 'zh-CN', samples.round_ranked);
+      const text = fillSmsText(approved.templates.round_ranked['zh-CN'].text, smsParams!);
+      assert.match(text, /在\d{4}年第\d+批次积分/);
+      assert.doesNotMatch(text, /\d{4}-\d+批次/);
     });
 
     it('when a case is refused, then the SMS gives the decision’s document number', () => {

@@ -29,6 +29,7 @@ import {
   type CaseRetentionClass,
   type RetentionPeriods,
 } from '../domain/retention';
+import { shanghaiToday } from '../domain/shanghai-clock';
 import type { CaseStatus } from '../domain/vocabulary';
 import { forgetAccessChainEnds } from '../app/access-records/record-access';
 import { verifyAccessChain } from '../app/access-records/verify';
@@ -38,6 +39,7 @@ import { caseModel, type CaseDoc } from '../models/case.model';
 import { isDuplicateKey } from '../models/duplicate-key';
 import { noticeModel } from '../models/notice.model';
 import { registrationModel } from '../models/registration.model';
+import { REQUEST_FINGERPRINT_DAYS } from '../models/request-fingerprint.model';
 import { retentionRunModel, type DeletedAccessDay, type RetentionRunDoc } from '../models/retention-run.model';
 import { socialInsuranceTransferModel } from '../models/social-insurance-transfer.model';
 import type {
@@ -171,6 +173,18 @@ async function workflowClosed(temporal: Client, workflowId: string): Promise<boo
     if (err instanceof WorkflowNotFoundError) return true;
     throw err;
   }
+}
+
+/**
+ * Idempotency-Key fingerprints (app/request-fingerprints.ts) older than REQUEST_FINGERPRINT_DAYS
+ * before the run's instant, a whole day at a time: hashes only, kept for retries, not records.
+ */
+async function forgetOldRequestFingerprints(mongo: Connection, asOf: string | undefined): Promise<void> {
+  const at = asOf ? new Date(asOf) : new Date();
+  const before = shanghaiToday(new Date(at.getTime() - REQUEST_FINGERPRINT_DAYS * 86_400_000));
+  const fingerprints = mongo.collection<{ _id: string; day: string }>('request_fingerprints');
+  const days = (await fingerprints.distinct('day', { day: { $lt: before } })) as string[];
+  for (const day of days) await fingerprints.deleteMany({ day });
 }
 
 export function createRetentionActivities(deps: { mongo: Connection; temporal?: Client; retention?: RetentionSettings }) {
@@ -322,6 +336,7 @@ export function createRetentionActivities(deps: { mongo: Connection; temporal?: 
     },
 
     async finishRetentionRun(input: { runId: string }): Promise<RetentionSweepResult> {
+      await forgetOldRequestFingerprints(deps.mongo, (await runs().findById(input.runId).lean())?.asOf);
       await runs().updateOne({ _id: input.runId, status: 'running' }, { $set: { status: 'finished', finishedAt: new Date() } });
       const run = await runs().findById(input.runId).lean();
       if (!run) throw new Error(`retention run ${input.runId} has no record`);

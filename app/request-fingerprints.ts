@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { isDuplicateKey } from '../models/duplicate-key';
 import { requestFingerprintModel } from '../models/request-fingerprint.model';
+import { shanghaiToday } from '../domain/shanghai-clock';
 import type { AppDeps } from './deps';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -46,7 +47,8 @@ export async function noteRequestFingerprint(
   // A record freed between our insert and our read (its first request was refused) is taken again.
   for (let attempt = 0; ; attempt++) {
     try {
-      await model.create({ _id: fp.id, requestHash: fp.requestHash, createdAt: new Date() });
+      const now = new Date();
+      await model.create({ _id: fp.id, requestHash: fp.requestHash, createdAt: now, day: shanghaiToday(now) });
       return 'first';
     } catch (err) {
       if (!isDuplicateKey(err) || attempt >= 3) throw err;

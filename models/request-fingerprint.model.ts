@@ -12,6 +12,8 @@ export interface RequestFingerprintDoc {
   /** sha256 of the body, its keys sorted. */
   requestHash: string;
   createdAt: Date;
+  /** The Asia/Shanghai day it was first used: the nightly retention run deletes whole days (equality, indexed). */
+  day: string;
 }
 
 const fingerprintSchema = new Schema<RequestFingerprintDoc>(
@@ -19,9 +21,14 @@ const fingerprintSchema = new Schema<RequestFingerprintDoc>(
     _id: { type: String, required: true },
     requestHash: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    day: { type: String, required: true },
   },
   { collection: 'request_fingerprints', versionKey: false },
 );
+fingerprintSchema.index({ day: 1 });
+
+/** A retry comes within minutes; a key is remembered this many days, then forgotten. */
+export const REQUEST_FINGERPRINT_DAYS = 30;
 
 export function requestFingerprintModel(conn: Connection): Model<RequestFingerprintDoc> {
   return (

@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { Department } from '../domain/vocabulary';
 import { eventually, startStack, type TestStack } from '../test/support/stack';
@@ -249,26 +250,52 @@ async function recordBulk(stack: TestStack, name: string, bundle: string): Promi
 }
 const BULK_SCENARIOS = ['bulk-extend-deadlines'];
 
+/** A passing points case of yanta, submitted at `submittedAt`, approved and waiting in its round. */
+type StartInRound = (submittedAt: string) => Promise<WorkflowHandle>;
+
+/**
+ * A round of the current year with one place in yanta, on a stack of its own (notice of
+ * `noticeMs`); `drive` plays the scenario and names the workflows whose histories are written.
+ */
+async function recordYantaRound(
+  bundle: string,
+  opts: { prefix: string; noticeMs: number },
+  drive: (stack: TestStack, roundId: string, start: StartInRound) => Promise<Array<readonly [string, WorkflowHandle]>>,
+): Promise<string[]> {
+  const year = Number(new Date().toISOString().slice(0, 4));
+  const rounds = testRounds(`${opts.prefix}${Date.now().toString(36)}`, [
+    { opensOn: `${year}-01-01`, closesOn: `${year}-12-30`, quota: quotaOf(0, { yanta: 1 }) },
+  ]);
+  const stack = await startStack(`record-${opts.prefix}`, { rounds, env: { PUBLIC_NOTICE_MS: String(opts.noticeMs) } });
+  try {
+    const start: StartInRound = async (submittedAt) => {
+      const handle = await startCase(stack, { ...caseInput(DEMO_PEOPLE.pointsHigh), submittedAt });
+      await approveAll(ALL_FOUR)(handle);
+      await untilInRound(handle);
+      return handle;
+    };
+    const lines: string[] = [];
+    for (const [name, handle] of await drive(stack, rounds.ids[0]!, start)) {
+      const history = await handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: { code: bundle }, dataConverter: TEST_DATA_CONVERTER }, history, name);
+      const file = fileFor(name);
+      writeFileSync(file, historyToJson(history));
+      lines.push(`${relative(ROOT, file)}: ${history.events?.length ?? 0} events`);
+    }
+    return lines;
+  } finally {
+    await stack.close();
+  }
+}
+
 /**
  * Issue 13: an admission round (a workflow type of its own) with two passing yanta cases for one
  * place, closed by its trigger workflow as its Schedule would; an objection against the first is
  * upheld, so the second is admitted and settles. Writes the round's, the trigger's and both
  * cases' histories.
  */
-async function recordRound(bundle: string): Promise<string[]> {
-  const year = Number(new Date().toISOString().slice(0, 4));
-  const rounds = testRounds(`rec${Date.now().toString(36)}`, [
-    { opensOn: `${year}-01-01`, closesOn: `${year}-12-30`, quota: quotaOf(0, { yanta: 1 }) },
-  ]);
-  const roundId = rounds.ids[0]!;
-  const stack = await startStack('record-rounds', { rounds, env: { PUBLIC_NOTICE_MS: '4000' } });
-  try {
-    const start = async (submittedAt: string) => {
-      const handle = await startCase(stack, { ...caseInput(DEMO_PEOPLE.pointsHigh), submittedAt });
-      await approveAll(ALL_FOUR)(handle);
-      await untilInRound(handle);
-      return handle;
-    };
+function recordRound(bundle: string): Promise<string[]> {
+  return recordYantaRound(bundle, { prefix: 'rec', noticeMs: 4000 }, async (stack, roundId, start) => {
     const first = await start(new Date(Date.now() - 60_000).toISOString());
     const second = await start(new Date().toISOString());
     const trigger = await stack.client.workflow.start(admissionRoundTrigger, {
@@ -291,23 +318,13 @@ async function recordRound(bundle: string): Promise<string[]> {
     const outcomes = [(await first.result()).status, (await second.result()).status].join(',');
     if (outcomes !== 'rejected,settled') throw new Error(`admission round: cases ended ${outcomes}, expected rejected,settled`);
     await round.result();
-    const lines: string[] = [];
-    for (const [name, handle] of [
+    return [
       ['admission-round', round],
       ['admission-round-trigger', trigger],
       ['points-removed-by-objection', first],
       ['points-admitted-in-round', second],
-    ] as const) {
-      const history = await handle.fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: { code: bundle }, dataConverter: TEST_DATA_CONVERTER }, history, name);
-      const file = fileFor(name);
-      writeFileSync(file, historyToJson(history));
-      lines.push(`${relative(ROOT, file)}: ${history.events?.length ?? 0} events`);
-    }
-    return lines;
-  } finally {
-    await stack.close();
-  }
+    ];
+  });
 }
 
 /**
@@ -316,20 +333,8 @@ async function recordRound(bundle: string): Promise<string[]> {
  * other withdrawn, so the round marks both entries as left and finalises with nobody to tell.
  * Writes the round's and both cases' histories.
  */
-async function recordRoundLeft(bundle: string): Promise<string[]> {
-  const year = Number(new Date().toISOString().slice(0, 4));
-  const rounds = testRounds(`recl${Date.now().toString(36)}`, [
-    { opensOn: `${year}-01-01`, closesOn: `${year}-12-30`, quota: quotaOf(0, { yanta: 1 }) },
-  ]);
-  const roundId = rounds.ids[0]!;
-  const stack = await startStack('record-rounds-left', { rounds, env: { PUBLIC_NOTICE_MS: '6000' } });
-  try {
-    const start = async (submittedAt: string) => {
-      const handle = await startCase(stack, { ...caseInput(DEMO_PEOPLE.pointsHigh), submittedAt });
-      await approveAll(ALL_FOUR)(handle);
-      await untilInRound(handle);
-      return handle;
-    };
+function recordRoundLeft(bundle: string): Promise<string[]> {
+  return recordYantaRound(bundle, { prefix: 'recl', noticeMs: 6000 }, async (stack, roundId, start) => {
     const admitted = await start(new Date(Date.now() - 60_000).toISOString());
     const other = await start(new Date().toISOString());
     await closeRound(stack.client, roundId);
@@ -355,22 +360,12 @@ async function recordRoundLeft(bundle: string): Promise<string[]> {
     const final = (await round.result()) as RoundView;
     const statuses = final.districts[0]!.entries.map((e) => e.status).join(',');
     if (statuses !== 'left,left') throw new Error(`round left: entries ${statuses}, expected left,left`);
-    const lines: string[] = [];
-    for (const [name, handle] of [
+    return [
       ['admission-round-left', round],
       ['points-terminated-in-notice', admitted],
       ['points-withdrawn-in-notice', other],
-    ] as const) {
-      const history = await handle.fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: { code: bundle }, dataConverter: TEST_DATA_CONVERTER }, history, name);
-      const file = fileFor(name);
-      writeFileSync(file, historyToJson(history));
-      lines.push(`${relative(ROOT, file)}: ${history.events?.length ?? 0} events`);
-    }
-    return lines;
-  } finally {
-    await stack.close();
-  }
+    ];
+  });
 }
 const ROUND_SCENARIOS = ['admission-round', 'admission-round-left'];
 

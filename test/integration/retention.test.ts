@@ -171,7 +171,21 @@ describe('retention (issue 15 part 5)', () => {
 
     // Act: the sweep, eleven years on (a rejected case's file is kept ten).
     const asOf = new Date(Date.now() + 11 * YEAR_MS).toISOString();
+    // Idempotency-Key fingerprints: one used the day before the run, one 40 days before.
+    const fingerprints = stack.mongo.db!.collection<{ _id: string; requestHash: string; createdAt: Date; day: string }>(
+      'request_fingerprints',
+    );
+    const daysBefore = (n: number) => new Date(Date.parse(asOf) - n * 86_400_000);
+    await fingerprints.insertMany([
+      { _id: 'fp-recent', requestHash: 'h', createdAt: daysBefore(1), day: shanghaiDay(daysBefore(1).toISOString()) },
+      { _id: 'fp-old', requestHash: 'h', createdAt: daysBefore(40), day: shanghaiDay(daysBefore(40).toISOString()) },
+    ]);
     const result = await sweep(asOf);
+    assert.deepEqual(
+      (await fingerprints.find({ _id: { $in: ['fp-recent', 'fp-old'] } }).toArray()).map((f) => f._id),
+      ['fp-recent'],
+      'a key is remembered 30 days',
+    );
 
     // Assert: what the run did …
     assert.equal(result.anonymised.case_file_ended, 1);

@@ -18,7 +18,7 @@ import { isDuplicateKey } from '../models/duplicate-key';
 import { insertNew } from '../models/insert-new';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
 import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
-import { NoticeDataError, type NoticeRenderer } from './notifications/renderer';
+import { NoticeDataError, type NoticeRenderer, type RenderedNotice } from './notifications/renderer';
 import { loadDepartmentContacts, staffAddress, type DepartmentContacts } from '../policy/department-contacts';
 
 /** A transition with the whole state: a case's first, and every transition of cases started before `delta-transitions`. */
@@ -181,7 +181,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
     req: NoticeRequest,
     channel: Channel,
     locale: Locale,
-  ): { subject: string; body: string; smsParams?: string[]; status: 'queued' | 'failed' } {
+  ): RenderedNotice & { status: 'queued' | 'failed' } {
     try {
       return { ...renderer.render(req.event, channel, locale, req.data as never), status: 'queued' };
     } catch (err) {
@@ -214,8 +214,11 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
           subject: rendered.subject,
           body: rendered.body,
           status: rendered.status,
-          // The variables of the provider's approved text; the rendered text is kept beside them.
-          ...(channel === 'sms' ? { templateParams: rendered.smsParams ?? [] } : {}),
+          // What the provider is asked to send (its approved template and variables), and the full
+          // notice the text points to, which the service platform shows.
+          ...(rendered.sms
+            ? { templateId: rendered.sms.templateId, templateParams: rendered.sms.params, letter: rendered.sms.letter }
+            : {}),
           createdAt,
           // Due at once: the dispatcher of its channel takes it (issue 14).
           nextAttemptAt: createdAt,

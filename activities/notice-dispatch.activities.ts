@@ -140,7 +140,8 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       const { serialNo } = await d.sms.send({
         noticeId: n._id,
         phone: addressOf(d, n),
-        templateId: d.smsTemplates.templates[n.event][n.locale].id,
+        // The template its body was filled from; notices queued before the id was kept take today's.
+        templateId: n.templateId ?? d.smsTemplates.templates[n.event][n.locale].id,
         params: n.templateParams ?? [],
         signName: d.smsTemplates.signName,
       });

@@ -104,7 +104,7 @@ export async function anonymiseCaseFile(mongo: Connection, doc: CaseDoc, cls: Ca
     { caseId },
     {
       $set: { 'recipient.address': ANONYMISED, subject: ANONYMISED, body: ANONYMISED },
-      $unset: { templateParams: '', lastError: '' },
+      $unset: { templateParams: '', letter: '', lastError: '' },
     },
   );
   await notices.updateMany({ caseId, 'service.note': trusted({ $exists: true }) }, { $set: { 'service.note': ANONYMISED } });

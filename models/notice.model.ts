@@ -35,8 +35,12 @@ export interface NoticeDoc {
   recipient: NoticeRecipient;
   subject: string;
   body: string;
-  /** SMS: the template's parameters (Tencent-style TemplateParamSet); the rendered body is kept too. */
+  /** SMS: the provider's approved template, as of rendering (policy/sms-templates.json). */
+  templateId?: string;
+  /** SMS: the template's parameters (Tencent-style TemplateParamSet); `body` is the text they fill. */
   templateParams?: string[];
+  /** SMS: the full notice its text points to (the HTML letter an email carries), for the service platform. */
+  letter?: string;
   status: NoticeStatus;
   createdAt: Date;
   /** When the dispatcher may (next) take it; for `sending`, when its lease runs out. Absent on notices queued before issue 14. */
@@ -61,7 +65,9 @@ const noticeSchema = new Schema<NoticeDoc>(
     recipient: { type: Schema.Types.Mixed, required: true },
     subject: { type: String, required: true },
     body: { type: String, required: true },
+    templateId: { type: String },
     templateParams: { type: [String], default: undefined },
+    letter: { type: String },
     status: { type: String, required: true, enum: NOTICE_STATUSES },
     createdAt: { type: Date, required: true },
     nextAttemptAt: { type: Date },
@@ -83,7 +89,7 @@ noticeSchema.index({ channel: 1, status: 1, nextAttemptAt: 1 });
 noticeSchema.index({ providerMessageId: 1 });
 
 // Recipients' addresses and the rendered texts (they name the person) are sealed at rest (issue 15).
-noticeSchema.plugin(sealedFieldsPlugin, { keys: [...PERSONAL_KEYS, 'address', 'subject', 'body', 'templateParams'] });
+noticeSchema.plugin(sealedFieldsPlugin, { keys: [...PERSONAL_KEYS, 'address', 'subject', 'body', 'templateParams', 'letter'] });
 
 export function noticeModel(conn: Connection): Model<NoticeDoc> {
   return (conn.models.Notice as Model<NoticeDoc> | undefined) ?? conn.model<NoticeDoc>('Notice', noticeSchema);

@@ -16,10 +16,16 @@ import { shanghaiDate, shanghaiDateTime } from '../i18n/formats';
 import type { Locale, NoticeEvent } from '../domain/vocabulary';
 import type { ParsedNoticeData } from './schemas';
 
+/** A decision letter's appeal periods, as the authorities in force on its day set them. */
+export interface AppealPeriods {
+  reconsiderationDays: number;
+  litigationMonths: number;
+}
+
 interface ParamSpec<E extends NoticeEvent> {
   /** What each variable holds, {1} first: the approved texts are checked against its length. */
   names: readonly string[];
-  values(d: ParsedNoticeData<E>, locale: Locale): string[];
+  values(d: ParsedNoticeData<E>, locale: Locale, appeal: AppealPeriods | undefined): string[];
 }
 
 const words = (locale: Locale, zh: string, en: string) => (locale === 'zh-CN' ? zh : en);
@@ -31,15 +37,36 @@ export function roundName(roundId: string, locale: Locale): string {
   return m ? `${m[1]}年第${Number(m[2])}批次` : `${roundId}批次`;
 }
 
+/**
+ * A supplement deadline as the SMS says it: Beijing time, and provisional when it was counted into
+ * a year without a holiday calendar. The caveat rides in the variable, so a firm deadline reads
+ * without it and a provisional one never reaches a phone as if it were firm.
+ */
+function supplementDeadline(d: ParsedNoticeData<'supplement_requested'>, l: Locale): string {
+  const at = shanghaiDateTime(d.deadline, l);
+  return d.deadlineProvisional
+    ? words(l, `${at}（北京时间，暂定，可能调整）`, `${at} (Beijing time; provisional, the date may move)`)
+    : words(l, `${at}（北京时间）`, `${at} (Beijing time)`);
+}
+
+/**
+ * A decision's SMS: its number, and the appeal periods from receipt, which a refused applicant
+ * must not first learn of on the platform.
+ */
+function decisionParams(d: ParsedNoticeData<'rejected' | 'terminated'>, _l: Locale, appeal: AppealPeriods | undefined): string[] {
+  if (!appeal) throw new Error('a decision letter without its appeal periods');
+  return [d.caseNumber, d.documentNumber, String(appeal.reconsiderationDays), String(appeal.litigationMonths)];
+}
+
 export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   case_received: { names: ['caseNumber'], values: (d) => [d.caseNumber] },
   supplement_requested: {
     names: ['caseNumber', 'deadline', 'department'],
-    values: (d, l) => [d.caseNumber, shanghaiDateTime(d.deadline, l), label('department', d.department, l)],
+    values: (d, l) => [d.caseNumber, supplementDeadline(d, l), label('department', d.department, l)],
   },
   supplement_reminder: {
     names: ['caseNumber', 'deadline'],
-    values: (d, l) => [d.caseNumber, shanghaiDateTime(d.deadline, l)],
+    values: (d, l) => [d.caseNumber, supplementDeadline(d, l)],
   },
   officer_reminder: {
     names: ['department', 'caseNumber', 'dueAt'],
@@ -61,15 +88,16 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   },
   settled: {
     names: ['caseNumber', 'householdType'],
+    // §3: one household type for everyone, named as the register names it, in English too.
     values: (d, l) => [
       d.caseNumber,
       d.collectiveHousehold
-        ? words(l, '居民户口（集体户）', 'resident household (collective)')
-        : words(l, '居民户口', 'resident household'),
+        ? words(l, '居民户口（集体户）', 'resident household (居民户口, collective)')
+        : words(l, '居民户口', 'resident household (居民户口)'),
     ],
   },
-  rejected: { names: ['caseNumber', 'documentNumber'], values: (d) => [d.caseNumber, d.documentNumber] },
-  terminated: { names: ['caseNumber', 'documentNumber'], values: (d) => [d.caseNumber, d.documentNumber] },
+  rejected: { names: ['caseNumber', 'documentNumber', 'reconsiderationDays', 'litigationMonths'], values: decisionParams },
+  terminated: { names: ['caseNumber', 'documentNumber', 'reconsiderationDays', 'litigationMonths'], values: decisionParams },
   withdrawn: {
     names: ['caseNumber', 'withdrawnOn', 'how'],
     values: (d, l) => [
@@ -92,8 +120,10 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
       String(d.score),
       String(d.rank),
       d.admitted
-        ? words(l, '已列为拟落户人员', 'proposed for admission')
-        : words(l, '本批次未入围', 'not admitted in this round'),
+        ? words(l, '已列为拟落户人员', 'provisionally admitted, subject to the public notice')
+        : d.cutoff === undefined
+          ? words(l, '本批次未获拟落户资格', 'not admitted in this round')
+          : words(l, `本批次未获拟落户资格（最低拟落户积分${d.cutoff}分）`, `not admitted in this round (cut-off score ${d.cutoff})`),
       shanghaiDate(d.noticeEndsAt, l),
     ],
   },
@@ -104,8 +134,10 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
       d.caseNumber,
       String(d.rank),
       d.admitted
-        ? words(l, '已列入落户人员名单', 'admitted: your registration follows')
-        : words(l, '本批次未获落户，申请继续有效', 'not admitted; your application goes on to the next round'),
+        ? words(l, '已列入落户人员名单，将办理落户登记', 'admitted: your registration will now proceed')
+        : d.cutoff === undefined
+          ? words(l, '本批次未获落户，申请继续有效', 'not admitted; your application goes on to the next round')
+          : words(l, `本批次未获落户（最低落户积分${d.cutoff}分），申请继续有效`, `not admitted (cut-off score ${d.cutoff}); you join the next round`),
     ],
   },
   social_insurance_transferred: {
@@ -114,9 +146,14 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   },
 };
 
-/** The SMS variables of a notice, {1} first, from its validated data. */
-export function smsParams<E extends NoticeEvent>(event: E, data: ParsedNoticeData<E>, locale: Locale): string[] {
-  return (SMS_PARAMS[event] as ParamSpec<E>).values(data, locale);
+/** The SMS variables of a notice, {1} first, from its validated data (and a decision letter's periods). */
+export function smsParams<E extends NoticeEvent>(
+  event: E,
+  data: ParsedNoticeData<E>,
+  locale: Locale,
+  appeal?: AppealPeriods,
+): string[] {
+  return (SMS_PARAMS[event] as ParamSpec<E>).values(data, locale, appeal);
 }
 
 /** The numbered variables an approved text uses, e.g. 2 for "…{1}…{2}…". */

@@ -39,7 +39,8 @@ export function createActivityDeps(
   return {
     mongo,
     departmentSystems: createDepartmentSystemsClient(systems),
-    renderer: createNoticeRenderer(),
+    // The SMS texts it fills are the ones the dispatcher sends: the same file.
+    renderer: createNoticeRenderer({ smsTemplates: delivery.smsTemplates }),
     registers: createRegistersClient(systems),
     ...(config.CAPACITY_DIR ? { capacityDir: config.CAPACITY_DIR } : {}),
     rounds: roundSettings(config),

@@ -1,5 +1,12 @@
 /**
- * Renders notices from the Handlebars templates in templates/<event>/<channel>.<locale>.hbs.
+ * Renders notices: the full notice (the letter) from the Handlebars templates in
+ * templates/<event>/email.<locale>.hbs, and the SMS from the provider's approved text
+ * (policy/sms-templates.json) filled with the event's variables (templates/sms-params.ts).
+ *
+ * An SMS is only ever what the provider approved: a mainland provider sends no other text. So its
+ * body is that text with the sign name before it, exactly as the handset shows it, and the full
+ * notice it points to ("全文请在服务平台查阅") travels with it as `letter`, the same letter an
+ * email carries: the service platform shows it to an applicant who gave no email address.
  *
  * Subject convention: the first line of every template is a Handlebars comment
  *
@@ -7,8 +14,8 @@
  *
  * The text after `subject:` is itself a small plain-text template rendered with the same data and
  * helpers; the rest of the file is the body, which sees the rendered subject as `{{@subject}}`
- * (the email <title>). SMS carries no subject on the wire; its subject names the notice in the
- * outbox and in logs, so it must never contain personal data beyond the case number.
+ * (the email <title>). SMS carries no subject on the wire; it takes the letter's, which names the
+ * notice in the outbox and in logs, so a subject never contains personal data beyond the case number.
  *
  * All templates are read and compiled when the renderer is created: a missing file, a missing
  * subject line, a syntax error or an unknown helper stops start-up rather than a live case.
@@ -16,9 +23,9 @@
  * Safety: a private Handlebars environment (helpers never leak into or from the global one);
  * prototype access stays at Handlebars' deny-all default; `strict` makes a misspelt field throw
  * instead of printing nothing. Data is validated against templates/schemas.ts first, then every
- * string is stripped of control characters and any ID number inside free text is masked. Email
- * bodies use ordinary {{ }} escaping; SMS bodies and all subjects are plain text, compiled with
- * `noEscape`, so `<b>` stays `<b>` in an SMS.
+ * string is stripped of control characters and any ID number inside free text is masked. Letters
+ * use ordinary {{ }} escaping; subjects are plain text, compiled with `noEscape`. SMS variables are
+ * plain text as the provider fills them.
  *
  * Decision letters (rejected, terminated; 行政许可法 第三十八条) also see `{{@letter}}`: the issuing
  * department's name, the legal basis, the reconsideration body, the court and the appeal periods,
@@ -28,7 +35,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { CHANNELS, LOCALES, NOTICE_EVENTS, type Channel, type Locale, type NoticeEvent } from '../../domain/vocabulary';
+import { LOCALES, NOTICE_EVENTS, type Channel, type Locale, type NoticeEvent } from '../../domain/vocabulary';
 import { authoritiesAt, decisionLetterFacts, type Authorities, type DecisionLetterFacts } from '../../domain/authorities';
 import { maskIdNumbersInText } from '../../domain/masking';
 import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData, type ParsedNoticeData } from '../../templates/schemas';
@@ -36,13 +43,21 @@ import { allAuthorities, allPointsPolicies } from '../../policy/policy-files';
 import type { DatedVersion } from '../../domain/points-policy';
 import { label } from '../../i18n/labels';
 import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../i18n/formats';
-import { smsParams } from '../../templates/sms-params';
+import { fillSmsText, smsParams } from '../../templates/sms-params';
+import { loadSmsTemplates, type SmsTemplates } from '../../policy/sms-templates';
 
 export interface RenderedNotice {
   subject: string;
+  /** Email: the HTML letter. SMS: what the handset shows, 【sign name】 and the approved text filled. */
   body: string;
-  /** SMS only: the variables of the provider's approved text (templates/sms-params.ts). */
-  smsParams?: string[];
+  /** SMS only: how the provider is asked to send it, and the full notice it points to. */
+  sms?: {
+    templateId: string;
+    /** The variables of the approved text, {1} first (templates/sms-params.ts). */
+    params: string[];
+    /** The HTML letter an email of the same notice carries, shown on the service platform. */
+    letter: string;
+  };
 }
 
 export interface NoticeRenderer {
@@ -68,9 +83,9 @@ export class NoticeDataError extends Error {
 
 export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
 
-/** Where the template for one event, channel and locale lives, relative to the templates folder. */
-export function templateFile(event: NoticeEvent, channel: Channel, locale: Locale): string {
-  return path.join(event, `${channel}.${locale}.hbs`);
+/** Where the letter template for one event and locale lives, relative to the templates folder. */
+export function templateFile(event: NoticeEvent, locale: Locale): string {
+  return path.join(event, `email.${locale}.hbs`);
 }
 
 type Hbs = typeof Handlebars;
@@ -137,8 +152,8 @@ function compileEagerly(hbs: Hbs, source: string, noEscape: boolean): Handlebars
   return hbs.compile(source, options);
 }
 
-function loadTemplate(hbs: Hbs, dir: string, event: NoticeEvent, channel: Channel, locale: Locale): Compiled {
-  const file = templateFile(event, channel, locale);
+function loadTemplate(hbs: Hbs, dir: string, event: NoticeEvent, locale: Locale): Compiled {
+  const file = templateFile(event, locale);
   const source = readFileSync(path.join(dir, file), 'utf8').replace(/^\uFEFF/, '');
   const subjectLine = SUBJECT_LINE.exec(source);
   if (subjectLine === null || subjectLine[1] === undefined || subjectLine[1] === '') {
@@ -147,7 +162,7 @@ function loadTemplate(hbs: Hbs, dir: string, event: NoticeEvent, channel: Channe
   try {
     return {
       subject: compileEagerly(hbs, subjectLine[1], true),
-      body: compileEagerly(hbs, source.slice(subjectLine[0].length), channel === 'sms'),
+      body: compileEagerly(hbs, source.slice(subjectLine[0].length), false),
     };
   } catch (err) {
     throw new Error(`notice template ${file} does not compile: ${(err as Error).message}`, { cause: err });
@@ -189,41 +204,48 @@ function letterFacts(
   }
 }
 
+export interface RendererOptions {
+  /** Default: the repository's templates/ folder. */
+  templatesDir?: string;
+  /** Default: every version in policy/authorities, validated now. */
+  authorities?: readonly Authorities[];
+  pointsPolicies?: readonly DatedVersion[];
+  /** The provider's approved SMS texts; default policy/sms-templates.json (a worker passes SMS_TEMPLATES_FILE's). */
+  smsTemplates?: SmsTemplates;
+}
+
 /**
- * Reads and compiles all event × channel × locale templates from `templatesDir` (default: the
- * repository's templates/ folder). Throws, naming every missing file, if any template is absent.
- * `authorities` defaults to every version in policy/authorities, validated now.
+ * Reads and compiles all event × locale letter templates. Throws, naming every missing file, if
+ * any template is absent.
  */
-export function createNoticeRenderer(
-  templatesDir: string = DEFAULT_TEMPLATES_DIR,
-  authorities: readonly Authorities[] = allAuthorities(),
-  pointsPolicies: readonly DatedVersion[] = allPointsPolicies(),
-): NoticeRenderer {
+export function createNoticeRenderer(options: RendererOptions = {}): NoticeRenderer {
+  const {
+    templatesDir = DEFAULT_TEMPLATES_DIR,
+    authorities = allAuthorities(),
+    pointsPolicies = allPointsPolicies(),
+    smsTemplates = loadSmsTemplates(),
+  } = options;
   // A letter names the points policy by the day it took effect, which a reader can look up; the
   // version code stays beside it for the file.
   const policyInForceFrom = new Map(pointsPolicies.map((p) => [p.version, p.effectiveFrom]));
   const hbs = Handlebars.create();
   hbs.registerHelper(HELPERS);
 
-  const wanted = NOTICE_EVENTS.flatMap((event) =>
-    CHANNELS.flatMap((channel) => LOCALES.map((locale) => ({ event, channel, locale }))),
-  );
+  const wanted = NOTICE_EVENTS.flatMap((event) => LOCALES.map((locale) => ({ event, locale })));
   const missing = wanted
-    .map(({ event, channel, locale }) => templateFile(event, channel, locale))
+    .map(({ event, locale }) => templateFile(event, locale))
     .filter((file) => !isReadableFile(path.join(templatesDir, file)));
   if (missing.length > 0) {
     throw new Error(`notice templates missing in ${templatesDir}: ${missing.join(', ')}`);
   }
 
   const templates = new Map<string, Compiled>();
-  for (const { event, channel, locale } of wanted) {
-    templates.set(key(event, channel, locale), loadTemplate(hbs, templatesDir, event, channel, locale));
-  }
+  for (const { event, locale } of wanted) templates.set(key(event, locale), loadTemplate(hbs, templatesDir, event, locale));
 
   return {
     render(event, channel, locale, data) {
-      const template = templates.get(key(event, channel, locale));
-      if (template === undefined) throw new Error(`no notice template for ${event}/${channel}/${locale}`);
+      const template = templates.get(key(event, locale));
+      if (template === undefined) throw new Error(`no notice template for ${event}/${locale}`);
 
       const parsed = NOTICE_SCHEMAS[event].safeParse(data);
       if (!parsed.success) {
@@ -241,16 +263,22 @@ export function createNoticeRenderer(
       const subject = stripControlCharacters(template.subject(context, { data: { locale, letter } }))
         .replace(/\s+/g, ' ')
         .trim();
-      const body = template.body(context, { data: { locale, subject, letter } }).trim();
-      if (channel === 'email') return { subject, body: `${body}\n` };
-      // What the provider's approved text is filled with: all that reaches the phone.
-      return { subject, body, smsParams: smsParams(event, context as ParsedNoticeData<typeof event>, locale) };
+      const html = `${template.body(context, { data: { locale, subject, letter } }).trim()}\n`;
+      if (channel === 'email') return { subject, body: html };
+      // All that reaches the phone: the approved text, filled; the provider puts the sign name first.
+      const approved = smsTemplates.templates[event][locale];
+      const params = smsParams(event, context as ParsedNoticeData<typeof event>, locale, letter);
+      return {
+        subject,
+        body: `【${smsTemplates.signName}】${fillSmsText(approved.text, params)}`,
+        sms: { templateId: approved.id, params, letter: html },
+      };
     },
   };
 }
 
-function key(event: NoticeEvent, channel: Channel, locale: Locale): string {
-  return `${event}/${channel}/${locale}`;
+function key(event: NoticeEvent, locale: Locale): string {
+  return `${event}/${locale}`;
 }
 
 function isReadableFile(file: string): boolean {

@@ -15,7 +15,13 @@ export const ApplicantNoticeView = z
     channel: z.enum(CHANNELS),
     locale: z.enum(LOCALES),
     subject: z.string(),
-    body: z.string().meta({ description: 'As rendered: plain text for SMS, an HTML letter for email' }),
+    body: z.string().meta({
+      description:
+        "What was sent: for SMS the text the phone shows (【sign name】 and the provider's approved text, filled), for email the HTML letter",
+    }),
+    letter: z.string().optional().meta({
+      description: 'SMS only: the full notice its text points to, the HTML letter an email of the same notice carries',
+    }),
     status: z.enum(NOTICE_STATUSES).meta({
       description:
         'queued / sending: not yet sent; sent: the provider took it; delivered: received (proof of service); failed: could not be rendered or delivered',
@@ -41,6 +47,7 @@ export function applicantNoticeView(n: NoticeDoc): ApplicantNoticeView {
     locale: n.locale,
     subject: n.subject,
     body: n.body,
+    ...(n.channel === 'sms' && n.letter ? { letter: n.letter } : {}),
     status: n.status,
     createdAt: n.createdAt.toISOString(),
     ...(n.deliveredAt

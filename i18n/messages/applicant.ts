@@ -174,6 +174,8 @@ export const zhCN = {
   apNoticeDelivered: '送达时间',
   apNoticeNotDelivered: '尚未送达',
   apNoticeServedBy: '送达方式',
+  apNoticeSmsText: '短信内容',
+  apNoticeFullText: '通知全文',
   apAppealDeadlines:
     '本决定书于 {receivedOn} 送达：申请行政复议的期限至 {reconsiderationBy}，提起行政诉讼的期限至 {litigationBy}。',
   apAppealFromReceipt: '决定书尚未送达：上述期限自您收到决定书之日起计算。',
@@ -363,6 +365,8 @@ export const en: Catalogue<typeof zhCN> = {
   apNoticeDelivered: 'Delivered',
   apNoticeNotDelivered: 'not yet delivered',
   apNoticeServedBy: 'Served by',
+  apNoticeSmsText: 'The text message',
+  apNoticeFullText: 'The full notice',
   apAppealDeadlines:
     'This decision was delivered on {receivedOn}: you may apply for reconsideration until {reconsiderationBy} and bring a lawsuit until {litigationBy}.',
   apAppealFromReceipt: 'The decision has not been delivered yet: these periods run from the day you receive it.',

@@ -18,6 +18,7 @@ interface NoticeItem {
   locale: string;
   subject: string;
   body: string;
+  letter?: string;
   status: string;
   createdAt: string;
 }
@@ -65,10 +66,17 @@ describe('API, applicant: the notices sent about their case', () => {
       assert.ok(n.subject.includes(caseNumber), `the ${n.channel} subject names the case number`);
       assert.ok(n.body.includes(caseNumber), `the ${n.channel} text names the case number`);
       assert.ok(Date.parse(n.createdAt) <= Date.now());
-      assert.deepEqual(Object.keys(n).sort(), ['body', 'channel', 'createdAt', 'event', 'locale', 'status', 'subject']);
+      assert.deepEqual(
+        Object.keys(n).sort(),
+        ['body', 'channel', 'createdAt', 'event', ...(n.channel === 'sms' ? ['letter'] : []), 'locale', 'status', 'subject'],
+      );
     }
     const email = received.find((n) => n.channel === 'email')!;
+    const sms = received.find((n) => n.channel === 'sms')!;
     assert.ok(email.body.includes(maskIdNumber(idNumber)), 'the letter shows the masked ID number');
+    // The SMS is what the phone showed; the full notice it points to is the email's letter.
+    assert.ok(sms.body.startsWith('【西安落户】') && !sms.body.includes('*'), 'no ID number on a phone, not even masked');
+    assert.equal(sms.letter, email.body);
     const text = JSON.stringify(res.body);
     for (const secret of [idNumber, spouseId, contact.phone, contact.email])
       assert.ok(!text.includes(secret), `the notices must not contain ${secret}`);

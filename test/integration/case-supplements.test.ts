@@ -137,7 +137,8 @@ describe('supplements and withdrawals', () => {
     ]);
     // DOMAIN: every wait has a reminder — the applicant's too, before the deadline passes.
     const reminder = (await noticesOf(stack, input.caseId)).find((n) => n.event === 'supplement_reminder' && n.channel === 'sms');
-    assert.match(reminder?.body ?? '', /居住证/);
+    assert.match(reminder?.body ?? '', /尚待补正材料/);
+    assert.match(reminder?.letter ?? '', /居住证/, 'the full notice the SMS points to lists what is missing');
     const trail = await auditTrail(stack, input.caseId);
     const remindedAt = trail.find((e) => e.type === 'reminder' && e.department === 'police')?.at;
     const expiredAt = trail.find((e) => e.type === 'supplement_expired')?.at;

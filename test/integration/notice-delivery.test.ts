@@ -79,6 +79,9 @@ describe('notice delivery: email and SMS with proof of service', () => {
         // What the handset shows: the approved text, its variables filled from the notice.
         assert.deepEqual(got[0]!.params, n.templateParams);
         assert.equal(got[0]!.text, `【${templates.signName}】${fillSmsText(approved.text, n.templateParams ?? [])}`);
+        // The outbox keeps exactly that: what the applicant reads as "the SMS" is what the phone got.
+        assert.equal(n.body, got[0]!.text);
+        assert.equal(n.templateId, approved.id);
         assert.doesNotMatch(got[0]!.text, /\{\d+\}/);
         assert.equal(n.providerMessageId, got[0]!.serialNo);
       }

@@ -23,6 +23,13 @@ describe('letterText', () => {
     );
   });
 
+  it('when a paragraph is the email’s own ("do not reply to this email"), then the page leaves it out', () => {
+    assert.equal(
+      letterText('<p>西安市落户服务平台</p>\n<p class="email-only">本邮件由系统自动发送，请勿直接回复。</p>'),
+      '西安市落户服务平台',
+    );
+  });
+
   it('when the markup holds scripts, comments or entities, then scripts and comments are dropped and entities become characters for the page to escape', () => {
     assert.equal(letterText('<p>a &lt;b&gt; &#x4e2d; &amp;amp;</p><script>alert(1)</script><!-- x -->'), 'a <b> 中 &amp;');
   });

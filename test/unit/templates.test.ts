@@ -9,7 +9,6 @@ import {
   HOUSEHOLD_TYPE,
   LOCALES,
   NOTICE_EVENTS,
-  type Channel,
   type Locale,
   type NoticeEvent,
 } from '../../domain/vocabulary';
@@ -222,6 +221,10 @@ describe('notice templates', () => {
             } else {
               assert.doesNotMatch(body, /<html|<p>|<br>/, 'sms is plain text');
               assert.ok(codePoints(body) <= SMS_MAX[locale], `sms is short: ${codePoints(body)} > ${SMS_MAX[locale]} characters`);
+              // The full notice travels with it, the same letter and subject the email carries.
+              const email = renderer.render(event, 'email', locale, samples[event]);
+              assert.equal(subject, email.subject);
+              assert.equal(renderer.render(event, channel, locale, samples[event]).sms?.letter, email.body);
             }
             if (SHOWS_ID.includes(event) && channel === 'email') {
               assert.ok(body.includes(escapeHtml(MASKED_ID)), 'letter shows the masked ID number');
@@ -239,23 +242,34 @@ describe('notice templates', () => {
     const approved = loadSmsTemplates();
     for (const event of NOTICE_EVENTS)
       for (const locale of LOCALES)
-        it(`when ${event} goes by SMS in ${locale}, then the approved text filled with its variables names the case and is short`, () => {
-          const { smsParams } = renderer.render(event, 'sms', locale, samples[event]);
-          assert.ok(smsParams, 'an SMS carries its variables');
-          assert.equal(smsParams.length, SMS_PARAMS[event].names.length);
-          const text = fillSmsText(approved.templates[event][locale].text, smsParams);
+        it(`when ${event} goes by SMS in ${locale}, then its body is the approved text filled with its variables, naming the case, short`, () => {
+          const { body, sms } = renderer.render(event, 'sms', locale, samples[event]);
+          assert.ok(sms, 'an SMS carries its template and variables');
+          assert.equal(sms.templateId, approved.templates[event][locale].id);
+          assert.equal(sms.params.length, SMS_PARAMS[event].names.length);
+          const text = fillSmsText(approved.templates[event][locale].text, sms.params);
+          // Exactly what the handset shows: nothing the provider would not send.
+          assert.equal(body, `【${approved.signName}】${text}`);
           assert.ok(text.includes('HK-2026-000123'), text);
           assert.doesNotMatch(text, /\{\d+\}|undefined|NaN|\*{10}/, text);
           assert.ok(
-            smsParams.every((p) => p.length > 0 && codePoints(p) <= VARIABLE_MAX[locale]),
-            `short variables: ${smsParams.join(' | ')}`,
+            sms.params.every((p) => p.length > 0 && codePoints(p) <= VARIABLE_MAX[locale]),
+            `short variables: ${sms.params.join(' | ')}`,
           );
           assert.ok(codePoints(text) <= SMS_MAX[locale], `${codePoints(text)} characters`);
         });
 
+    it('when the table names other texts (SMS_TEMPLATES_FILE), then the SMS is filled from those', () => {
+      const table = structuredClone(approved);
+      table.signName = '测试签名';
+      table.templates.case_received['zh-CN'] = { id: '9990001', text: '受理编号{1}。' };
+      const { body, sms } = createNoticeRenderer({ smsTemplates: table }).render('case_received', 'sms', 'zh-CN', samples.case_received);
+      assert.equal(body, '【测试签名】受理编号HK-2026-000123。');
+      assert.equal(sms?.templateId, '9990001');
+    });
+
     it('when material is requested, then the SMS gives the deadline in Beijing time and where to hand it in', () => {
-      const { smsParams } = renderer.render('supplement_requested', 'sms', 'zh-CN', samples.supplement_requested);
-      const text = fillSmsText(approved.templates.supplement_requested['zh-CN'].text, smsParams!);
+      const text = renderer.render('supplement_requested', 'sms', 'zh-CN', samples.supplement_requested).body;
       // 17:30Z is 01:30 the next day in Beijing.
       assert.match(text, /请于2026年03月06日 01:30（北京时间）前/);
       assert.match(text, /或到住房和城乡建设局窗口提交|或到[^窗]+窗口提交/);
@@ -265,15 +279,15 @@ describe('notice templates', () => {
       assert.equal(roundName('2026-2', 'zh-CN'), '2026年第2批次');
       assert.equal(roundName('2026-2', 'en'), 'round 2026-2');
       assert.equal(roundName('pilot', 'zh-CN'), 'pilot批次');
-      const { smsParams } = renderer.render('round_ranked', 'sms', 'zh-CN', samples.round_ranked);
-      const text = fillSmsText(approved.templates.round_ranked['zh-CN'].text, smsParams!);
+      const text = renderer.render('round_ranked', 'sms', 'zh-CN', samples.round_ranked).body;
       assert.match(text, /在\d{4}年第\d+批次积分/);
       assert.doesNotMatch(text, /\d{4}-\d+批次/);
     });
 
     it('when a case is refused, then the SMS gives the decision’s document number', () => {
-      const { smsParams } = renderer.render('rejected', 'sms', 'zh-CN', samples.rejected);
-      assert.deepEqual(smsParams, [samples.rejected.caseNumber, samples.rejected.documentNumber]);
+      const { sms } = renderer.render('rejected', 'sms', 'zh-CN', samples.rejected);
+      // …and the appeal periods from receipt, from the authorities in force on the decision's day.
+      assert.deepEqual(sms?.params, [samples.rejected.caseNumber, samples.rejected.documentNumber, '60', '6']);
     });
 
     it('when an approved text does not use exactly its event’s variables, then the table is refused naming it', () => {
@@ -325,7 +339,10 @@ describe('notice templates', () => {
       const word = message('zh-CN', 'caseNumber');
       for (const event of NOTICE_EVENTS) {
         for (const channel of CHANNELS) {
-          const source = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, templateFile(event, channel, 'zh-CN')), 'utf8');
+          const source =
+            channel === 'email'
+              ? readFileSync(path.join(DEFAULT_TEMPLATES_DIR, templateFile(event, 'zh-CN')), 'utf8')
+              : loadSmsTemplates().templates[event]['zh-CN'].text;
           assert.doesNotMatch(source, /案件编号|案件号/, `${event} ${channel}`);
           const { body } = renderer.render(event, channel, 'zh-CN', samples[event]);
           for (const [, named] of body.matchAll(/([\u4e00-\u9fff]*编号)[：:\s]*(?:<\/th><td>)?HK-2026-000123/g))
@@ -347,13 +364,15 @@ describe('notice templates', () => {
     });
 
     it('when material is requested, then the notice lists it, gives the deadline in Beijing time and says how to provide it', () => {
-      const zhSms = renderer.render('supplement_requested', 'sms', 'zh-CN', samples.supplement_requested).body;
+      const zhSms = renderer.render('supplement_requested', 'sms', 'zh-CN', samples.supplement_requested);
       const en = renderer.render('supplement_requested', 'email', 'en', samples.supplement_requested).body;
 
-      // 17:30Z is 01:30 the next day in Asia/Shanghai.
-      assert.ok(zhSms.includes('房屋租赁合同复印件；公有产权房屋使用证明'));
-      assert.ok(zhSms.includes('2026年03月06日 01:30'));
-      assert.ok(zhSms.includes('市房管局'));
+      // 17:30Z is 01:30 the next day in Asia/Shanghai. The SMS gives the deadline and the counter;
+      // the list is in the full notice it points to, which travels with it.
+      assert.ok(zhSms.body.includes('2026年03月06日 01:30'));
+      assert.ok(zhSms.body.includes('市房管局'));
+      assert.ok(!zhSms.body.includes('房屋租赁合同复印件'), 'free text never goes into a provider variable');
+      assert.ok(zhSms.sms?.letter.includes('<li>房屋租赁合同复印件</li>'));
       assert.ok(en.includes('<li>房屋租赁合同复印件</li>'));
       assert.ok(en.includes('2026-03-06 01:30 (Beijing time)'));
       assert.ok(en.includes('Housing Administration Bureau service counter'));
@@ -389,10 +408,10 @@ describe('notice templates', () => {
     });
 
     it('when an applicant is reminded of a supplement, then the notice lists what is missing, the deadline and what happens after it', () => {
-      const sms = renderer.render('supplement_reminder', 'sms', 'zh-CN', samples.supplement_reminder).body;
-      assert.ok(sms.includes('居住证'));
-      assert.ok(sms.includes('2026年03月06日 01:30（北京时间）'));
-      assert.ok(sms.includes('撤回'));
+      const sms = renderer.render('supplement_reminder', 'sms', 'zh-CN', samples.supplement_reminder);
+      assert.ok(sms.sms?.letter.includes('居住证'));
+      assert.ok(sms.body.includes('2026年03月06日 01:30（北京时间）'));
+      assert.ok(sms.body.includes('撤回'));
       const letter = renderer.render('supplement_reminder', 'email', 'en', samples.supplement_reminder);
       assert.match(letter.subject, /Reminder/);
       assert.ok(letter.body.includes('treated as withdrawn'));
@@ -405,10 +424,10 @@ describe('notice templates', () => {
     });
 
     it('when a case is escalated, then the supervisor sees department, case, overdue-since and what it waits for', () => {
-      const body = renderer.render('escalation', 'sms', 'en', samples.escalation).body;
+      const { body, sms } = renderer.render('escalation', 'sms', 'en', samples.escalation);
       assert.ok(body.includes('Education Bureau'));
       assert.ok(body.includes('overdue since 2026-03-10 09:00'));
-      assert.ok(body.includes('an officer’s decision'));
+      assert.ok(sms?.letter.includes('an officer’s decision'));
     });
 
     it('when a case settles (§3), then every settled notice states the 居民户口 household type', () => {
@@ -457,7 +476,7 @@ describe('notice templates', () => {
       assert.ok(zh.includes('张小红：周至县幼儿园学位已满，已列入轮候名单（第2位）'));
       assert.ok(zh.includes('学位不影响全家落户'));
       assert.ok(en.includes('the kindergarten places in Zhouzhi County are full, so 张小红 is on the waiting list (position 2)'));
-      assert.ok(zhSms.includes('轮候学位'));
+      assert.ok(zhSms.includes('随迁子女入学') && zhSms.includes('书面通知'), 'the SMS points to the letter');
       for (const body of [zh, en]) assert.doesNotMatch(body, /学杂费|升学考试|fees are waived|entrance exams/);
     });
 
@@ -478,8 +497,10 @@ describe('notice templates', () => {
       };
       for (const channel of CHANNELS) {
         for (const locale of LOCALES) {
-          const body = renderer.render('school_place_confirmed', channel, locale, data).body;
+          const rendered = renderer.render('school_place_confirmed', channel, locale, data);
+          const body = channel === 'email' ? rendered.body : rendered.sms!.letter;
           assert.ok(body.includes('张小红') && body.includes('周至县第二幼儿园'), `${channel}/${locale}`);
+          assert.ok(rendered.body.includes('张小红'), `${channel}/${locale} names the child`);
         }
       }
     });
@@ -500,7 +521,7 @@ describe('notice templates', () => {
         ...samples.settled,
         housingSecurityEligible: false,
       }).body;
-      const enEligible = renderer.render('settled', 'sms', 'en', samples.settled).body;
+      const enEligible = renderer.render('settled', 'email', 'en', samples.settled).body;
 
       assert.ok(eligible.includes('住房保障'));
       assert.ok(!notEligible.includes('住房保障'));
@@ -542,11 +563,11 @@ describe('notice templates', () => {
     });
 
     it('when reservations are released, then the notice lists each one with whose it was', () => {
-      const zh = renderer.render('reservations_released', 'sms', 'zh-CN', samples.reservations_released).body;
+      const zh = renderer.render('reservations_released', 'sms', 'zh-CN', samples.reservations_released).sms!.letter;
       const en = renderer.render('reservations_released', 'email', 'en', samples.reservations_released).body;
 
-      assert.ok(zh.includes('在雁塔区预留的以下事项'));
-      assert.ok(zh.includes('积分落户指标、集体户落户地址、随迁子女学位（小学，张小明）、预登记户籍记录'));
+      assert.ok(zh.includes('在雁塔区为本案预留的以下事项'), zh);
+      assert.ok(zh.includes('<li>随迁子女学位（小学）：张小明</li>'), zh);
       assert.ok(en.includes('<li>points-settlement quota place</li>'));
       assert.ok(en.includes('<li>school place (primary school): 张小明</li>'));
       assert.ok(en.includes('<li>provisional registration record</li>'));
@@ -595,10 +616,10 @@ describe('notice templates', () => {
         assert.ok(zh.includes('本批次长安区拟落户人员的最低积分为90.25分'));
         assert.ok(zh.includes('您的申请继续有效'));
         assert.ok(zh.includes('将按名次依次递补'));
-        assert.ok(zhSms.includes('积分86.5分，排名第12名，本批次未获拟落户资格（最低拟落户积分90.25分）'));
-        assert.ok(zhSms.includes('公示至2026年07月09日'));
-        assert.ok(enSms.includes('score 86.5, rank 12, not admitted in this round (cut-off score 90.25)'));
-        assert.ok(enSms.includes('until 2026-07-09; anyone may object'));
+        assert.ok(zhSms.includes('积分86.5分，排名第12名，本批次未获拟落户资格（最低拟落户积分90.25分）'), zhSms);
+        assert.ok(zhSms.includes('公示至2026年07月09日'), zhSms);
+        assert.ok(enSms.includes('86.5 points in round 2026-1, rank 12: not admitted in this round (cut-off score 90.25)'), enSms);
+        assert.ok(enSms.includes('until 2026-07-09; anyone may object'), enSms);
       });
 
       it('when nobody in the district was admitted, then the notice shows no cut-off and says nobody was admitted', () => {
@@ -629,7 +650,8 @@ describe('notice templates', () => {
           assert.ok(renderer.render('round_ranked', 'sms', 'zh-CN', data).body.includes('公示至2026年07月10日'));
           assert.ok(renderer.render('round_ranked', 'email', 'en', data).body.includes('until 2026-07-10'));
           assert.ok(
-            renderer.render('round_result', 'sms', 'en', samples.round_result).body.includes('(2026-07-01 to 2026-12-31)'),
+            renderer.render('round_result', 'email', 'en', samples.round_result).body.includes('opens on 2026-07-01'),
+            'days, not instants: the same in any zone',
           );
         } finally {
           if (saved === undefined) delete process.env.TZ;
@@ -666,7 +688,7 @@ describe('notice templates', () => {
         assert.ok(zh.includes('随时撤回申请'));
         assert.ok(en.includes('The next round (2026-2) opens on 2026-07-01 and closes on 2026-12-31'));
         assert.ok(en.includes('You may withdraw your application at any time'));
-        assert.ok(zhSms.includes('（最低落户积分90.25分）') && zhSms.includes('（2026年07月01日至2026年12月31日）'));
+        assert.ok(zhSms.includes('（最低落户积分90.25分），申请继续有效'), zhSms);
       });
 
       it('when the case is not admitted and no next round is announced yet, then the notice says it will be told', () => {
@@ -674,8 +696,8 @@ describe('notice templates', () => {
         const en = renderer.render('round_result', 'email', 'en', unannouncedResult).body;
         assert.ok(zh.includes('下一批次的时间尚未公布，公布后我们将另行通知您'));
         assert.ok(en.includes('The next round has not been announced yet; we will tell you when it is'));
-        assert.ok(renderer.render('round_result', 'sms', 'zh-CN', unannouncedResult).body.includes('下一批次（时间另行通知）'));
-        assert.ok(renderer.render('round_result', 'sms', 'en', unannouncedResult).body.includes('we will tell you its dates'));
+        assert.ok(renderer.render('round_result', 'sms', 'zh-CN', unannouncedResult).body.includes('申请继续有效'), 'the SMS');
+        assert.ok(renderer.render('round_result', 'sms', 'en', unannouncedResult).body.includes('you join the next round'), 'the SMS');
         for (const r of everyRendering('round_result', unannouncedResult))
           assert.doesNotMatch(r.body, /2026-2|2026年07月01日|2026-07-01/);
       });
@@ -788,12 +810,12 @@ describe('notice templates', () => {
     it('when a case is refused, then the SMS is short and says a letter was issued, its number, the periods from receipt and where to read it', () => {
       const zh = renderer.render('rejected', 'sms', 'zh-CN', policeRejection).body;
       const en = renderer.render('rejected', 'sms', 'en', policeRejection).body;
-      assert.ok(zh.includes('决定书西公户不许字〔2026〕第000042号'));
-      assert.ok(zh.includes('西安落户服务平台查阅'));
-      assert.ok(zh.includes('自收到决定书之日起60日内申请行政复议或6个月内提起行政诉讼'));
-      assert.ok(en.includes('decision 西公户不许字〔2026〕第000042号'));
-      assert.ok(en.includes("Xi'an Household Registration Service"));
-      assert.ok(en.includes('within 60 days or sue within 6 months of receiving it'));
+      assert.ok(zh.includes('决定书西公户不许字〔2026〕第000042号'), zh);
+      assert.ok(zh.includes('西安落户服务平台查阅'), zh);
+      assert.ok(zh.includes('自收到决定书之日起60日内申请行政复议或6个月内提起行政诉讼'), zh);
+      assert.ok(en.includes('Decision 西公户不许字〔2026〕第000042号'), en);
+      assert.ok(en.includes("Xi'an settlement service"), en);
+      assert.ok(en.includes('within 60 days or sue within 6 months of receiving it'), en);
     });
 
     it('when a supervisor terminates a case, then the letter is a numbered decision with its reason and the appeal rights, in both locales', () => {
@@ -940,7 +962,9 @@ describe('notice templates', () => {
       };
       for (const channel of CHANNELS) {
         for (const locale of LOCALES) {
-          const { body } = renderer.render('reservations_released', channel, locale, req.data);
+          // What was released is listed in the letter (an SMS carries no free text: the provider's own).
+          const rendered = renderer.render('reservations_released', channel, locale, req.data);
+          const body = channel === 'email' ? rendered.body : rendered.sms!.letter;
           for (const word of expected[locale]) assert.ok(body.includes(word), `${channel}/${locale} shows ${word}`);
           assert.doesNotMatch(body, /school:|quota:|zhouzhi|kindergarten:/, `${channel}/${locale} shows no key`);
         }
@@ -977,7 +1001,7 @@ describe('notice templates', () => {
   describe('untrusted text', () => {
     const hostile = '<script>alert(1)</script>';
 
-    it('when a name contains markup, then the email escapes it and the SMS shows it as literal text', () => {
+    it('when a name contains markup, then the letter escapes it and the SMS, the provider’s text, carries no name', () => {
       for (const locale of LOCALES) {
         const data = { ...samples.case_received, recipientName: hostile };
         const email = renderer.render('case_received', 'email', locale, data);
@@ -985,16 +1009,17 @@ describe('notice templates', () => {
 
         assert.ok(!email.body.includes('<script>'));
         assert.ok(email.body.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
-        assert.ok(sms.body.includes(hostile), 'plain text, not &lt; entities');
+        assert.ok(!sms.body.includes('script'), 'no name on a phone');
+        assert.equal(sms.sms?.letter, email.body);
         assert.ok(!email.subject.includes('script') && !sms.subject.includes('script'), 'subjects carry no names');
       }
     });
 
     it('when a name contains control or bidi characters, then they are stripped before rendering', () => {
       const data = { ...samples.withdrawn, recipientName: '张\u0000三\u202E\r\n\u0007' };
-      const sms = renderer.render('withdrawn', 'sms', 'zh-CN', data).body;
-      assert.ok(sms.includes('张三您好'));
-      assert.doesNotMatch(sms, /[\p{Cc}\u202E]/u);
+      const letter = renderer.render('withdrawn', 'email', 'zh-CN', data).body;
+      assert.ok(letter.includes('张三'), 'the name, stripped');
+      assert.doesNotMatch(letter.replace(/\n/g, ''), /[\p{Cc}\u202E]/u);
     });
 
     it('when a name is nothing but control characters, then the schema refuses it', () => {
@@ -1024,7 +1049,8 @@ describe('notice templates', () => {
       };
       for (const channel of CHANNELS) {
         for (const locale of LOCALES) {
-          const body = renderer.render('settled', channel, locale, data).body;
+          const rendered = renderer.render('settled', channel, locale, data);
+          const body = channel === 'email' ? rendered.body : rendered.sms!.letter;
           assert.ok(body.includes(name), `${channel}/${locale} keeps ${name}`);
           assert.doesNotMatch(body, /\uFFFD/, 'no replacement characters');
           if (channel === 'email') assert.ok(body.includes(child) && body.includes('䶮𠀾中学'));
@@ -1140,9 +1166,9 @@ describe('notice templates', () => {
     it('when a template file is missing, then construction fails naming the file', () => {
       const dir = copyTemplates();
       try {
-        rmSync(path.join(dir, templateFile('rejected', 'email', 'en')));
+        rmSync(path.join(dir, templateFile('rejected', 'en')));
         assert.throws(
-          () => createNoticeRenderer(dir),
+          () => createNoticeRenderer({ templatesDir: dir }),
           (err: unknown) => err instanceof Error && err.message.includes(path.join('rejected', 'email.en.hbs')),
         );
       } finally {
@@ -1153,11 +1179,11 @@ describe('notice templates', () => {
     it('when a template has no subject line, then construction fails naming the file', () => {
       const dir = copyTemplates();
       try {
-        const file = path.join(dir, templateFile('withdrawn', 'sms', 'en'));
+        const file = path.join(dir, templateFile('withdrawn', 'en'));
         writeFileSync(file, readFileSync(file, 'utf8').split('\n').slice(1).join('\n'));
         assert.throws(
-          () => createNoticeRenderer(dir),
-          (err: unknown) => err instanceof Error && err.message.includes(path.join('withdrawn', 'sms.en.hbs')),
+          () => createNoticeRenderer({ templatesDir: dir }),
+          (err: unknown) => err instanceof Error && err.message.includes(path.join('withdrawn', 'email.en.hbs')),
         );
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -1167,27 +1193,25 @@ describe('notice templates', () => {
     it('when a template uses an unknown helper or bad syntax, then construction fails, not the first render', () => {
       const dir = copyTemplates();
       try {
-        const file = path.join(dir, templateFile('settled', 'email', 'zh-CN'));
+        const file = path.join(dir, templateFile('settled', 'zh-CN'));
         writeFileSync(file, `${readFileSync(file, 'utf8')}{{shout recipientName}}`);
         assert.throws(
-          () => createNoticeRenderer(dir),
+          () => createNoticeRenderer({ templatesDir: dir }),
           (err: unknown) => err instanceof Error && err.message.includes(path.join('settled', 'email.zh-CN.hbs')),
         );
         writeFileSync(file, '{{!-- subject: x --}}\n{{#if recipientName}}unclosed');
-        assert.throws(() => createNoticeRenderer(dir), /settled.email\.zh-CN\.hbs/);
+        assert.throws(() => createNoticeRenderer({ templatesDir: dir }), /settled.email\.zh-CN\.hbs/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     });
 
-    it('when the templates folder is inspected, then it holds exactly one file per event × channel × locale', () => {
-      const expected = NOTICE_EVENTS.flatMap((e) =>
-        CHANNELS.flatMap((c: Channel) => LOCALES.map((l) => templateFile(e, c, l))),
-      ).sort();
+    it('when the templates folder is inspected, then it holds exactly one letter per event × locale (SMS texts are the approved ones)', () => {
+      const expected = NOTICE_EVENTS.flatMap((e) => LOCALES.map((l) => templateFile(e, l))).sort();
       const actual = NOTICE_EVENTS.flatMap((e) =>
         readdirSync(path.join(DEFAULT_TEMPLATES_DIR, e)).map((f) => path.join(e, f)),
       ).sort();
-      assert.equal(expected.length, NOTICE_EVENTS.length * 4);
+      assert.equal(expected.length, NOTICE_EVENTS.length * 2);
       assert.deepEqual(actual, expected);
     });
 
@@ -1220,12 +1244,12 @@ describe('notice templates', () => {
 
     it('when every template file is scanned, then none mentions land-contract, homestead or collective-income rights', () => {
       for (const event of NOTICE_EVENTS) {
-        for (const channel of CHANNELS) {
-          for (const locale of LOCALES) {
-            const file = templateFile(event, channel, locale);
-            const source = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, file), 'utf8');
-            assert.deepEqual(offending(source), [], `${file} mentions rural land rights`);
-          }
+        for (const locale of LOCALES) {
+          const file = templateFile(event, locale);
+          const source = readFileSync(path.join(DEFAULT_TEMPLATES_DIR, file), 'utf8');
+          assert.deepEqual(offending(source), [], `${file} mentions rural land rights`);
+          const sms = loadSmsTemplates().templates[event][locale].text;
+          assert.deepEqual(offending(sms), [], `the approved SMS ${event}/${locale} mentions rural land rights`);
         }
       }
     });

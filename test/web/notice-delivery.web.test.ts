@@ -114,6 +114,19 @@ describe('notice delivery in a real browser: the development mailbox and the del
       await page.getByText('送达时间').waitFor();
       await page.getByText(`本决定书于`).waitFor();
       await axeCheck(page);
+      // The SMS shows what the phone got, then the decision letter it points to: an applicant
+      // who gave no email address reads the whole decision here.
+      await page.goto(`${web.baseUrl}/applicant/cases/${caseId}`);
+      await page.locator('.notice-list li', { hasText: '短信' }).filter({ hasText: sms.subject }).getByRole('link').click();
+      await page.getByRole('heading', { name: '短信内容' }).waitFor();
+      assert.equal((await page.locator('.letter').first().textContent())?.trim(), sms.body);
+      await page.getByRole('heading', { name: '通知全文' }).waitFor();
+      const full = (await page.locator('.letter').nth(1).textContent()) ?? '';
+      assert.match(full, /不予落户决定书/);
+      assert.match(full, /救济途径/);
+      assert.doesNotMatch(full, /<p>|&lt;/, 'the letter as text, not markup');
+      await axeCheck(page);
+      await screenshot(page, 'web-applicant-sms-notice-zh-CN');
     } finally {
       await page.context().close();
     }

@@ -256,7 +256,11 @@ export function casePages(router: Router, deps: AppDeps): void {
         createdAt: notice.createdAt,
         channel: tr(req, notice.channel === 'sms' ? 'apChannelSms' : 'apChannelEmail'),
         locale: notice.locale,
-        text: notice.channel === 'email' ? letterText(notice.body) : notice.body,
+        // An SMS shows what the phone got, then the full notice it points to (an applicant without
+        // an email address reads their decision letter here).
+        text: notice.channel === 'email' ? letterText(notice.body) : undefined,
+        sms: notice.channel === 'sms' ? notice.body : undefined,
+        letter: notice.channel === 'sms' && notice.letter ? letterText(notice.letter) : undefined,
         deliveredAt: notice.deliveredAt,
         // Served otherwise than it was sent (by post, in person): said; the same way, the channel says it.
         servedBy:

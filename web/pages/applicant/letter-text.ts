@@ -1,5 +1,5 @@
 /**
- * A notice's email letter shown on a page as text. The letter is HTML our own templates rendered
+ * A notice's letter (an email's, or the one an SMS points to) shown on a page as text. The letter is HTML our own templates rendered
  * (templates/, data escaped there), but a page never trusts stored markup: the tags are turned
  * into line breaks and bullets and dropped, entities decoded, and the view escapes the result
  * like any other value ({{ }}), shown pre-wrapped.
@@ -19,6 +19,8 @@ function decodeEntities(s: string): string {
 export function letterText(html: string): string {
   const text = html
     .replace(/<!--[\s\S]*?-->/g, '')
+    // "Do not reply to this email" is the email's, not the page's (nor an SMS's letter).
+    .replace(/<p class="email-only">[\s\S]*?<\/p>/g, '')
     .replace(/<(head|style|script|title)\b[\s\S]*?<\/\1\s*>/gi, '')
     // Whitespace in HTML source is not layout: only the tags below make line breaks.
     .replace(/\s+/g, ' ')

@@ -216,9 +216,9 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
           status: rendered.status,
           // What the provider is asked to send (its approved template and variables), and the full
           // notice the text points to, which the service platform shows.
-          ...(rendered.sms
-            ? { templateId: rendered.sms.templateId, templateParams: rendered.sms.params, letter: rendered.sms.letter }
-            : {}),
+          // Staff read their letters by email: only an applicant's SMS keeps one.
+          ...(rendered.sms ? { templateId: rendered.sms.templateId, templateParams: rendered.sms.params } : {}),
+          ...(rendered.sms && recipient.kind === 'applicant' ? { letter: rendered.sms.letter } : {}),
           createdAt,
           // Due at once: the dispatcher of its channel takes it (issue 14).
           nextAttemptAt: createdAt,

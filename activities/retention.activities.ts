@@ -7,7 +7,7 @@
  * is deleted, and only once.
  *
  * What anonymising a case file touches: the read model (domain/retention.ts anonymiseCaseState),
- * its notices (addresses, subjects, bodies, template parameters, delivery errors, service notes
+ * its notices (addresses, subjects, bodies, template parameters and letters, delivery errors, service notes
  * go; kind, channel, status and the delivery proof's times stay), its registration and
  * social-insurance transfer (identities and the registers' record ids), its audit trail's
  * details (identities at any depth, the applicant's account id, free-text reasons), and deletes

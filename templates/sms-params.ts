@@ -45,7 +45,7 @@ export function roundName(roundId: string, locale: Locale): string {
 function supplementDeadline(d: ParsedNoticeData<'supplement_requested'>, l: Locale): string {
   const at = shanghaiDateTime(d.deadline, l);
   return d.deadlineProvisional
-    ? words(l, `${at}（北京时间，暂定，可能调整）`, `${at} (Beijing time; provisional, the date may move)`)
+    ? words(l, `${at}（北京时间，暂定）`, `${at} (Beijing time; provisional)`)
     : words(l, `${at}（北京时间）`, `${at} (Beijing time)`);
 }
 
@@ -104,7 +104,7 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
       d.caseNumber,
       shanghaiDate(d.withdrawnAt, l),
       d.lapsed
-        ? words(l, '补正期限届满，视为撤回', 'treated as withdrawn: the supplement deadline passed')
+        ? words(l, '补正期限届满，视为撤回', 'treated as withdrawn, as the supplement deadline passed')
         : words(l, '已撤回', 'withdrawn'),
     ],
   },
@@ -123,7 +123,11 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
         ? words(l, '已列为拟落户人员', 'provisionally admitted, subject to the public notice')
         : d.cutoff === undefined
           ? words(l, '本批次未获拟落户资格', 'not admitted in this round')
-          : words(l, `本批次未获拟落户资格（最低拟落户积分${d.cutoff}分）`, `not admitted in this round (cut-off score ${d.cutoff})`),
+          : words(
+              l,
+              `本批次未获拟落户资格（最低拟落户积分${d.cutoff}分）`,
+              `not admitted in this round (cut-off score ${d.cutoff})`,
+            ),
       shanghaiDate(d.noticeEndsAt, l),
     ],
   },
@@ -134,10 +138,14 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
       d.caseNumber,
       String(d.rank),
       d.admitted
-        ? words(l, '已列入落户人员名单，将办理落户登记', 'admitted: your registration will now proceed')
+        ? words(l, '已列入落户人员名单，将办理落户登记', 'admitted; your registration will now proceed')
         : d.cutoff === undefined
           ? words(l, '本批次未获落户，申请继续有效', 'not admitted; your application goes on to the next round')
-          : words(l, `本批次未获落户（最低落户积分${d.cutoff}分），申请继续有效`, `not admitted (cut-off score ${d.cutoff}); you join the next round`),
+          : words(
+              l,
+              `本批次未获落户（最低落户积分${d.cutoff}分），申请继续有效`,
+              `not admitted (cut-off score ${d.cutoff}); on to the next round`,
+            ),
     ],
   },
   social_insurance_transferred: {

@@ -104,7 +104,7 @@ const HELPERS = {
     const locale = localeOf(options);
     return codes.map((c) => label(asString(table, 'tjoin'), asString(c, 'tjoin'), locale)).join(LIST_SEPARATOR[locale]);
   },
-  /** {{date submittedAt}}: 2026年03月05日 / 2026-03-05, the calendar day in Asia/Shanghai. */
+  /** {{date submittedAt}}: 2026年3月5日 / 2026-03-05, the calendar day in Asia/Shanghai. */
   date(iso: unknown, options: Handlebars.HelperOptions): string {
     return shanghaiDate(asString(iso, 'date'), localeOf(options));
   },

@@ -187,7 +187,7 @@ describe('issueDecisionNumber (real FerretDB)', () => {
       '西安市公安局',
       '第三部分第2项',
       // The points policy by the day it took effect (xian-2016-v1's), not by its file's code.
-      '2016年07月01日起施行的积分落户政策',
+      '2016年7月1日起施行的积分落户政策',
       '西安市人民政府',
       '西安铁路运输法院',
     ]) {

@@ -90,7 +90,7 @@ describe('admission round pages', () => {
     assert.match(html, /610113\*{8}002X/);
     assert.match(html, /参加城镇社会保险年限：54/);
     assert.match(html, /分数线：74 分/);
-    assert.match(html, /公示截止日期<\/dt><dd>2026年05月29日/);
+    assert.match(html, /公示截止日期<\/dt><dd>2026年5月29日/);
     assert.match(html, /1 条异议待核查/);
     assert.match(html, /拟落户/);
     assert.match(html, /登录后可对名单中的任一条提出异议/);
@@ -123,7 +123,7 @@ describe('admission round pages', () => {
     const view = publicRoundView({ found, doc: undefined }, '2026-07-10');
     assert.equal(view.stage, 'final');
     const zh = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN'), signedIn: false });
-    assert.match(zh, /本批次已于 2026年06月30日 截止，截止时没有等待排名的申请/);
+    assert.match(zh, /本批次已于 2026年6月30日 截止，截止时没有等待排名的申请/);
     assert.doesNotMatch(zh, /截止后排名并公示/);
   });
 
@@ -222,7 +222,7 @@ describe('admission round pages', () => {
     assert.match(html, /拟落户（公示中）/);
     assert.match(html, /第 2 位/);
     assert.match(html, /本区分数线<\/dt><dd>74/);
-    assert.match(html, /2026年05月29日/);
+    assert.match(html, /2026年5月29日/);
     assert.match(html, /href='\/rounds\/2026-1'/);
     assert.match(html, /2025-2<\/a>：本批次未入围/);
   });
@@ -273,7 +273,7 @@ describe('admission round pages', () => {
       const view = applicantView(pointsCase(provisionalRound));
       assert.equal(view.round?.noticeEndsProvisional, true);
       const zh = page('applicant/case', 'zh-CN', { view, steps: [], persons: [], notices: [], timeline: [] });
-      assert.ok(zh.includes(`2026年05月29日${zhNote}`), 'the note follows the notice end');
+      assert.ok(zh.includes(`2026年5月29日${zhNote}`), 'the note follows the notice end');
       const en = page('applicant/case', 'en', { view, steps: [], persons: [], notices: [], timeline: [] });
       assert.ok(en.includes(enNote));
       const firm = page('applicant/case', 'zh-CN', {

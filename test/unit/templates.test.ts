@@ -4,14 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import {
-  CHANNELS,
-  HOUSEHOLD_TYPE,
-  LOCALES,
-  NOTICE_EVENTS,
-  type Locale,
-  type NoticeEvent,
-} from '../../domain/vocabulary';
+import { CHANNELS, HOUSEHOLD_TYPE, LOCALES, NOTICE_EVENTS, type Locale, type NoticeEvent } from '../../domain/vocabulary';
 import { NOTICE_SCHEMAS, type NoticeData } from '../../templates/schemas';
 import { fillSmsText, roundName, SMS_PARAMS } from '../../templates/sms-params';
 import { loadSmsTemplates, SMS_TEMPLATES_FILE } from '../../policy/sms-templates';
@@ -259,11 +252,35 @@ describe('notice templates', () => {
           assert.ok(codePoints(text) <= SMS_MAX[locale], `${codePoints(text)} characters`);
         });
 
+    it('when a variable takes its longest branch (a provisional deadline, a cut-off with decimals), then it stays within the caps', () => {
+      const longest = [
+        [
+          'supplement_requested',
+          { ...samples.supplement_requested, deadline: '2026-12-31T09:30:00Z', deadlineProvisional: true },
+        ],
+        ['supplement_reminder', { ...samples.supplement_reminder, deadline: '2026-12-31T09:30:00Z', deadlineProvisional: true }],
+        ['round_ranked', { ...samples.round_ranked, cutoff: 123.125 }],
+        ['round_result', { ...samples.round_result, cutoff: 123.125 }],
+        ['withdrawn', { ...samples.withdrawn, lapsed: true }],
+      ] as const;
+      for (const [event, data] of longest)
+        for (const locale of LOCALES) {
+          const { body, sms } = renderer.render(event, 'sms', locale, data as NoticeData<typeof event>);
+          for (const p of sms!.params) assert.ok(codePoints(p) <= VARIABLE_MAX[locale], `${event}/${locale}: ${p}`);
+          assert.ok(codePoints(body) <= SMS_MAX[locale], `${event}/${locale}: ${codePoints(body)} characters`);
+        }
+    });
+
     it('when the table names other texts (SMS_TEMPLATES_FILE), then the SMS is filled from those', () => {
       const table = structuredClone(approved);
       table.signName = '测试签名';
       table.templates.case_received['zh-CN'] = { id: '9990001', text: '受理编号{1}。' };
-      const { body, sms } = createNoticeRenderer({ smsTemplates: table }).render('case_received', 'sms', 'zh-CN', samples.case_received);
+      const { body, sms } = createNoticeRenderer({ smsTemplates: table }).render(
+        'case_received',
+        'sms',
+        'zh-CN',
+        samples.case_received,
+      );
       assert.equal(body, '【测试签名】受理编号HK-2026-000123。');
       assert.equal(sms?.templateId, '9990001');
     });
@@ -271,7 +288,7 @@ describe('notice templates', () => {
     it('when material is requested, then the SMS gives the deadline in Beijing time and where to hand it in', () => {
       const text = renderer.render('supplement_requested', 'sms', 'zh-CN', samples.supplement_requested).body;
       // 17:30Z is 01:30 the next day in Beijing.
-      assert.match(text, /请于2026年03月06日 01:30（北京时间）前/);
+      assert.match(text, /请于2026年3月6日 01:30（北京时间）前/);
       assert.match(text, /或到住房和城乡建设局窗口提交|或到[^窗]+窗口提交/);
     });
 
@@ -357,7 +374,7 @@ describe('notice templates', () => {
 
       assert.ok(zh.includes('市辖区积分落户') && zh.includes('雁塔区'));
       assert.ok(zh.includes('市公安局、市人社局、市房管局、市教育局'));
-      assert.ok(zh.includes('2026年03月01日'));
+      assert.ok(zh.includes('2026年3月1日'));
       assert.ok(en.includes('points-based settlement') && en.includes('Yanta District'));
       assert.ok(en.includes('What happens next'));
       assert.ok(en.includes('href="https://hukou.example.gov.cn/cases"'));
@@ -369,7 +386,7 @@ describe('notice templates', () => {
 
       // 17:30Z is 01:30 the next day in Asia/Shanghai. The SMS gives the deadline and the counter;
       // the list is in the full notice it points to, which travels with it.
-      assert.ok(zhSms.body.includes('2026年03月06日 01:30'));
+      assert.ok(zhSms.body.includes('2026年3月6日 01:30'));
       assert.ok(zhSms.body.includes('市房管局'));
       assert.ok(!zhSms.body.includes('房屋租赁合同复印件'), 'free text never goes into a provider variable');
       assert.ok(zhSms.sms?.letter.includes('<li>房屋租赁合同复印件</li>'));
@@ -384,9 +401,9 @@ describe('notice templates', () => {
       const zhEmail = renderer.render('supplement_requested', 'email', 'zh-CN', data).body;
       const enSms = renderer.render('supplement_requested', 'sms', 'en', data).body;
       const enEmail = renderer.render('supplement_requested', 'email', 'en', data).body;
-      assert.ok(zhSms.includes('（北京时间，暂定，可能调整）'));
+      assert.ok(zhSms.includes('（北京时间，暂定）'));
       assert.ok(zhEmail.includes('该期限为暂定') && zhEmail.includes('可能调整'));
-      assert.ok(enSms.includes('(Beijing time; provisional, the date may move)'));
+      assert.ok(enSms.includes('(Beijing time; provisional)'));
       assert.ok(enEmail.includes('This date is provisional') && enEmail.includes('may move'));
       for (const channel of ['sms', 'email'] as const)
         for (const locale of ['zh-CN', 'en'] as const) {
@@ -410,7 +427,7 @@ describe('notice templates', () => {
     it('when an applicant is reminded of a supplement, then the notice lists what is missing, the deadline and what happens after it', () => {
       const sms = renderer.render('supplement_reminder', 'sms', 'zh-CN', samples.supplement_reminder);
       assert.ok(sms.sms?.letter.includes('居住证'));
-      assert.ok(sms.body.includes('2026年03月06日 01:30（北京时间）'));
+      assert.ok(sms.body.includes('2026年3月6日 01:30（北京时间）'));
       assert.ok(sms.body.includes('撤回'));
       const letter = renderer.render('supplement_reminder', 'email', 'en', samples.supplement_reminder);
       assert.match(letter.subject, /Reminder/);
@@ -420,7 +437,7 @@ describe('notice templates', () => {
     it('when an officer is reminded, then the notice gives department, case and due time', () => {
       const body = renderer.render('officer_reminder', 'email', 'zh-CN', samples.officer_reminder).body;
       assert.ok(body.includes('市人社局'));
-      assert.ok(body.includes('2026年03月10日 09:00（北京时间）'));
+      assert.ok(body.includes('2026年3月10日 09:00（北京时间）'));
     });
 
     it('when a case is escalated, then the supervisor sees department, case, overdue-since and what it waits for', () => {
@@ -598,7 +615,7 @@ describe('notice templates', () => {
 
         assert.ok(zh.includes('长安区2026-1批次积分落户已截止'));
         assert.ok(zh.includes('<td>95分</td>') && zh.includes('<td>第2名</td>') && zh.includes('<td>拟落户</td>'));
-        assert.ok(zh.includes('已列为拟落户人员，须经公示。公示期至2026年07月09日止'));
+        assert.ok(zh.includes('已列为拟落户人员，须经公示。公示期至2026年7月9日止'));
         assert.ok(zh.includes('<td>90.25分</td>'), 'the district’s cut-off is shown when there is one');
         assert.ok(en.includes('you are provisionally admitted, subject to the public notice, which ends on 2026-07-09'));
         for (const r of everyRendering('round_ranked', admittedRanked)) {
@@ -617,8 +634,11 @@ describe('notice templates', () => {
         assert.ok(zh.includes('您的申请继续有效'));
         assert.ok(zh.includes('将按名次依次递补'));
         assert.ok(zhSms.includes('积分86.5分，排名第12名，本批次未获拟落户资格（最低拟落户积分90.25分）'), zhSms);
-        assert.ok(zhSms.includes('公示至2026年07月09日'), zhSms);
-        assert.ok(enSms.includes('86.5 points in round 2026-1, rank 12: not admitted in this round (cut-off score 90.25)'), enSms);
+        assert.ok(zhSms.includes('公示至2026年7月9日'), zhSms);
+        assert.ok(
+          enSms.includes('86.5 points in round 2026-1, rank 12: not admitted in this round (cut-off score 90.25)'),
+          enSms,
+        );
         assert.ok(enSms.includes('until 2026-07-09; anyone may object'), enSms);
       });
 
@@ -647,7 +667,7 @@ describe('notice templates', () => {
         try {
           // 16:30Z on the 9th is 00:30 on the 10th in Asia/Shanghai.
           const data = { ...samples.round_ranked, noticeEndsAt: '2026-07-09T16:30:00Z' };
-          assert.ok(renderer.render('round_ranked', 'sms', 'zh-CN', data).body.includes('公示至2026年07月10日'));
+          assert.ok(renderer.render('round_ranked', 'sms', 'zh-CN', data).body.includes('公示至2026年7月10日'));
           assert.ok(renderer.render('round_ranked', 'email', 'en', data).body.includes('until 2026-07-10'));
           assert.ok(
             renderer.render('round_result', 'email', 'en', samples.round_result).body.includes('opens on 2026-07-01'),
@@ -684,7 +704,7 @@ describe('notice templates', () => {
 
         assert.ok(zh.includes('本批次长安区落户人员的最低积分为90.25分'));
         assert.ok(zh.includes('将自动参加长安区下一批次的排名，无需重新申请'));
-        assert.ok(zh.includes('下一批次（2026-2）自2026年07月01日开始，至2026年12月31日截止'));
+        assert.ok(zh.includes('下一批次（2026-2）自2026年7月1日开始，至2026年12月31日截止'));
         assert.ok(zh.includes('随时撤回申请'));
         assert.ok(en.includes('The next round (2026-2) opens on 2026-07-01 and closes on 2026-12-31'));
         assert.ok(en.includes('You may withdraw your application at any time'));
@@ -697,9 +717,12 @@ describe('notice templates', () => {
         assert.ok(zh.includes('下一批次的时间尚未公布，公布后我们将另行通知您'));
         assert.ok(en.includes('The next round has not been announced yet; we will tell you when it is'));
         assert.ok(renderer.render('round_result', 'sms', 'zh-CN', unannouncedResult).body.includes('申请继续有效'), 'the SMS');
-        assert.ok(renderer.render('round_result', 'sms', 'en', unannouncedResult).body.includes('you join the next round'), 'the SMS');
+        assert.ok(
+          renderer.render('round_result', 'sms', 'en', unannouncedResult).body.includes('on to the next round'),
+          'the SMS',
+        );
         for (const r of everyRendering('round_result', unannouncedResult))
-          assert.doesNotMatch(r.body, /2026-2|2026年07月01日|2026-07-01/);
+          assert.doesNotMatch(r.body, /2026-2|2026年7月1日|2026-07-01/);
       });
 
       it('when any branch of a round notice is sent by SMS, then it stays within the length limit and carries no ID number', () => {
@@ -746,7 +769,7 @@ describe('notice templates', () => {
 
     it('when a case is withdrawn, then the notice confirms it and says reservations will be released', () => {
       const body = renderer.render('withdrawn', 'email', 'zh-CN', samples.withdrawn).body;
-      assert.ok(body.includes('2026年03月03日'));
+      assert.ok(body.includes('2026年3月3日'));
       assert.ok(body.includes('释放'));
     });
   });
@@ -769,9 +792,9 @@ describe('notice templates', () => {
 
       for (const expected of [
         '西公户不许字〔2026〕第000042号',
-        '西安市公安局于2026年04月02日决定不予落户',
+        '西安市公安局于2026年4月2日决定不予落户',
         '《西安市人民政府关于进一步推进户籍制度改革的实施意见》（2016年）第三部分第2项',
-        '及2016年07月01日起施行的积分落户政策（即您提交申请时施行的版本）',
+        '及2016年7月1日起施行的积分落户政策（即您提交申请时施行的版本）',
         '向西安市人民政府申请行政复议',
         '向西安铁路运输法院提起行政诉讼',
         '自收到本决定书之日起<strong>60日内</strong>',
@@ -926,7 +949,17 @@ describe('notice templates', () => {
         }
       }
       const letter = renderer.render('withdrawn', 'email', 'zh-CN', req.data).body;
-      assert.ok(letter.includes('补正期限（2026年03月20日 17:30，北京时间）届满仍未收到市公安局要求补正的材料'));
+      assert.ok(letter.includes('补正期限（2026年3月20日 17:30，北京时间）届满仍未收到市公安局要求补正的材料'));
+    });
+
+    it('when a provisional supplement deadline is reminded of, then the reminder says it is provisional too, and a firm one does not', () => {
+      const deadline = '2026-03-20T09:30:00Z';
+      const provisional = notices.supplementReminder(townCase(), 'police', ['居住证'], deadline, 1, true);
+      const firm = notices.supplementReminder(townCase(), 'police', ['居住证'], deadline, 1);
+      assert.equal(provisional.data.deadlineProvisional, true);
+      assert.equal(firm.data.deadlineProvisional, undefined);
+      assert.ok(renderer.render('supplement_reminder', 'sms', 'zh-CN', provisional.data).body.includes('（北京时间，暂定）'));
+      assert.ok(!renderer.render('supplement_reminder', 'sms', 'zh-CN', firm.data).body.includes('暂定'));
     });
 
     it('when the applicant withdrew, then the notice still confirms it as their own request', () => {
@@ -984,9 +1017,7 @@ describe('notice templates', () => {
       assert.equal(rejected.data.route, 'town');
       assert.equal(rejected.data.idNumber, MASKED_ID);
       assert.ok(
-        renderer
-          .render('rejected', 'email', 'zh-CN', rejected.data)
-          .body.includes('西安市房屋管理局于2026年04月02日决定不予落户'),
+        renderer.render('rejected', 'email', 'zh-CN', rejected.data).body.includes('西安市房屋管理局于2026年4月2日决定不予落户'),
       );
 
       const termination = outcomeOf({ status: 'terminated', by: 'sv-1', role: 'supervisor', note: '重复申请' });

@@ -96,8 +96,11 @@ describe('notice delivery in a real browser: the development mailbox and the del
     const page = await newPage(browser, { locale: 'zh-CN' });
     try {
       await signIn(page, web, 'townowner', DEMO_PASSWORDS.applicant, `/applicant/cases/${caseId}`);
-      // Days as the pages write them (2026年12月04日), not as the API carries them (2026-12-04).
-      const zh = (ymd: string) => ymd.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$1年$2月$3日');
+      // Days as the pages write them (2026年12月4日), not as the API carries them (2026-12-04).
+      const zh = (ymd: string) => {
+        const [y, m, d] = ymd.split('-').map(Number);
+        return `${y}年${m}月${d}日`;
+      };
       const appeal = page.getByText(`本决定书于 ${zh(dates.receivedOn)} 送达`);
       await appeal.waitFor();
       assert.match((await appeal.textContent()) ?? '', new RegExp(`行政复议的期限至 ${zh(dates.reconsiderationBy)}`));

@@ -101,7 +101,7 @@ describe('web pages: the supervisor console in a real browser', () => {
       const tableLines = (await tableCsv.text()).replace(/^\uFEFF/, '').split('\r\n');
       assert.ok(tableLines[0]!.startsWith('"受理编号","落户类型","区县 / 乡镇","办理状态"'), tableLines[0]);
       const line = tableLines.find((l) => l.startsWith(`"${caseNumber}"`)) ?? '';
-      assert.match(line, /"鄠邑区","[^"]+","\d{4}年\d{2}月\d{2}日 \d{2}:\d{2}","[^"]*市公安局/, line);
+      assert.match(line, /"鄠邑区","[^"]+","\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}","[^"]*市公安局/, line);
 
       // Newest progress first lists it too; an age that is no number of days is refused by the field.
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi&order=newest`);

@@ -153,7 +153,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
       const remindAt = since + input.sla.reminderFraction * (due - since);
       if (!sup.remindedAt && t >= remindAt) {
         sup.remindedAt = now();
-        notify(notices.supplementReminder(state, d, sup.missing, sup.dueAt, round));
+        notify(notices.supplementReminder(state, d, sup.missing, sup.dueAt, round, sup.dueProvisional));
         audit({
           type: 'reminder',
           actor: SYSTEM,

@@ -60,12 +60,21 @@ export function supplementReminder(
   items: string[],
   deadline: string,
   round: number,
+  deadlineProvisional = false,
 ): NoticeRequest<'supplement_reminder'> {
+  // A provisional deadline is said to be one in the reminder too (the data is the request's).
   return {
     event: 'supplement_reminder',
     key: `${department}:${round}:${deadline}`,
     to: { kind: 'applicant' },
-    data: { caseNumber: s.caseNumber, recipientName: applicantName(s), department, items, deadline },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      department,
+      items,
+      deadline,
+      ...(deadlineProvisional ? { deadlineProvisional } : {}),
+    },
   };
 }
 

@@ -101,10 +101,10 @@ function scoreValue(req: Request, v: string | number | boolean, indicator?: stri
   return isMessageKey(key) ? tr(req, key) : v;
 }
 
-/** A calendar day (YYYY-MM-DD) as the page writes days: 2026年12月04日. */
+/** A calendar day (YYYY-MM-DD) as the page writes days: 2026年12月4日. */
 function dayText(req: Request, ymd: string): string {
   const [year = '', month = '', day = ''] = ymd.split('-');
-  return formatDay({ year, month, day, hour: '00', minute: '00' }, req.locale);
+  return formatDay({ year, month, day }, req.locale);
 }
 
 /** The appeal periods' days (YYYY-MM-DD in the view). */
@@ -257,9 +257,10 @@ export function casePages(router: Router, deps: AppDeps): void {
         channel: tr(req, notice.channel === 'sms' ? 'apChannelSms' : 'apChannelEmail'),
         locale: notice.locale,
         // An SMS shows what the phone got, then the full notice it points to (an applicant without
-        // an email address reads their decision letter here).
-        text: notice.channel === 'email' ? letterText(notice.body) : undefined,
-        sms: notice.channel === 'sms' ? notice.body : undefined,
+        // an email address reads their decision letter here). One that never rendered has no
+        // letter: its text is shown as it is, not as an SMS.
+        text: notice.channel === 'email' ? letterText(notice.body) : notice.body,
+        sms: notice.channel === 'sms' && notice.letter ? notice.body : undefined,
         letter: notice.channel === 'sms' && notice.letter ? letterText(notice.letter) : undefined,
         deliveredAt: notice.deliveredAt,
         // Served otherwise than it was sent (by post, in person): said; the same way, the channel says it.

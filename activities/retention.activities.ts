@@ -336,10 +336,11 @@ export function createRetentionActivities(deps: { mongo: Connection; temporal?: 
     },
 
     async finishRetentionRun(input: { runId: string }): Promise<RetentionSweepResult> {
-      await forgetOldRequestFingerprints(deps.mongo, (await runs().findById(input.runId).lean())?.asOf);
-      await runs().updateOne({ _id: input.runId, status: 'running' }, { $set: { status: 'finished', finishedAt: new Date() } });
+      // One read: finishing changes only the status and time, not what the summary counts.
       const run = await runs().findById(input.runId).lean();
       if (!run) throw new Error(`retention run ${input.runId} has no record`);
+      await forgetOldRequestFingerprints(deps.mongo, run.asOf);
+      await runs().updateOne({ _id: input.runId, status: 'running' }, { $set: { status: 'finished', finishedAt: new Date() } });
       return {
         runId: run._id,
         anonymised: {

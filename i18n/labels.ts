@@ -340,6 +340,7 @@ const accessView: Table<AccessView> = {
   audit_trail: { 'zh-CN': '审计记录', en: 'audit trail' },
   audit_csv: { 'zh-CN': '导出审计记录（CSV）', en: 'audit trail exported (CSV)' },
   notices: { 'zh-CN': '通知记录', en: 'notices' },
+  notice_letter: { 'zh-CN': '查看通知全文（送达）', en: 'notice letter read (for service)' },
   officer_inbox: { 'zh-CN': '待办列表', en: 'officer inbox' },
   school_waitlist: { 'zh-CN': '学位轮候名单', en: 'school waiting list' },
   stuck_cases: { 'zh-CN': '滞留案件列表', en: 'stuck-case list' },

@@ -275,6 +275,8 @@ const roundRanked = z.strictObject({
   ...roundStanding,
   /** End of the public-notice period: objections may be lodged until then. */
   noticeEndsAt: instant,
+  /** The end was counted into a year without a holiday calendar (weekdays only): it may move. */
+  noticeEndsProvisional: z.boolean().optional(),
 });
 
 /** The public notice is over and the ranking final: admitted (registration follows), or not. */

@@ -128,7 +128,9 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
               `本批次未获拟落户资格（最低拟落户积分${d.cutoff}分）`,
               `not admitted in this round (cut-off score ${d.cutoff})`,
             ),
-      shanghaiDate(d.noticeEndsAt, l),
+      d.noticeEndsProvisional
+        ? words(l, `${shanghaiDate(d.noticeEndsAt, l)}（暂定）`, `${shanghaiDate(d.noticeEndsAt, l)} (provisional)`)
+        : shanghaiDate(d.noticeEndsAt, l),
     ],
   },
   round_result: {

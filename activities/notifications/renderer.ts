@@ -44,6 +44,7 @@ import type { DatedVersion } from '../../domain/points-policy';
 import { label } from '../../i18n/labels';
 import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../i18n/formats';
 import { fillSmsText, smsParams } from '../../templates/sms-params';
+import { withoutEmailLines } from '../../templates/email-only';
 import { loadSmsTemplates, type SmsTemplates } from '../../policy/sms-templates';
 
 export interface RenderedNotice {
@@ -55,7 +56,7 @@ export interface RenderedNotice {
     templateId: string;
     /** The variables of the approved text, {1} first (templates/sms-params.ts). */
     params: string[];
-    /** The HTML letter an email of the same notice carries, shown on the service platform. */
+    /** The HTML letter an email of the same notice carries (less its email-only lines), shown on the service platform. */
     letter: string;
   };
 }
@@ -271,7 +272,7 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
       return {
         subject,
         body: `【${smsTemplates.signName}】${fillSmsText(approved.text, params)}`,
-        sms: { templateId: approved.id, params, letter: html },
+        sms: { templateId: approved.id, params, letter: withoutEmailLines(html) },
       };
     },
   };

@@ -11,19 +11,14 @@ import { viewCaseAsApplicant } from '../../app/queries/view-case';
 import { ApplicantCaseSummary, ApplicantCaseView } from '../../app/views/case-views';
 import { ApplicantNoticeView } from '../../app/views/notice-views';
 import type { ApiDeps } from '../deps';
-import { IdempotencyKeyHeader, requestIdOf } from '../http/request-id';
+import { idempotencyKeyHeader, idempotencyKeyOf, IdempotencyKeyHeader, requestIdOf } from '../http/request-id';
 import { addRoute, Problem } from '../http/route';
-import { HttpProblem } from '../problem';
 import { ApplicationBody, SupplementBody, WithdrawBody } from '../schemas/application.schema';
 import { CaseIdParams, CaseIdResponse, Limit } from '../schemas/common';
 
-const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{8,128}$/)
-    .optional()
-    .meta({ description: 'Same key + same body → the same case and response; same key + different body → 422' }),
-});
+const IdempotencyHeader = idempotencyKeyHeader(
+  'Same key + same body → the same case and response; same key + different body → 422',
+);
 
 export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -50,12 +45,7 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       422: { description: '`idempotency-key-reused`: Idempotency-Key reused with a different body' },
     },
     handler: async ({ caller, body, req }) => {
-      const key = req.get('idempotency-key');
-      if (key !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(key)) {
-        throw new HttpProblem(400, 'validation-error', 'Invalid Idempotency-Key', {
-          invalidParams: [{ path: '/headers/idempotency-key', message: '8–128 characters of A-Z a-z 0-9 . _ : -' }],
-        });
-      }
+      const key = idempotencyKeyOf(req);
       const accepted = await submitApplication(deps, { actor: caller, application: body, idempotencyKey: key });
       return { status: 202, body: accepted, headers: { Location: `/api/v1/applicant/cases/${accepted.caseId}` } };
     },

@@ -12,17 +12,13 @@ import { closeRoundEarly, lodgeObjection, OBJECTING_ROLES, resolveObjection } fr
 import { listRounds, viewRoundAsSupervisor, viewRoundPublic } from '../../app/queries/admission-rankings';
 import { ObjectionView, PublicRoundView, RoundSummary, SupervisorRoundView } from '../../app/views/round-views';
 import type { ApiDeps } from '../deps';
-import { requestIdOf } from '../http/request-id';
+import { idempotencyKeyHeader, requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import { CloseRoundBody, ObjectionBody, ObjectionParams, ResolutionBody, RoundIdParams } from '../schemas/rounds.schema';
 
-const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{8,128}$/)
-    .optional()
-    .meta({ description: 'The same key from the same person is the same request (one objection, one close)' }),
-});
+const IdempotencyHeader = idempotencyKeyHeader(
+  'The same key from the same person is the same request (one objection, one close)',
+);
 
 /** GET /rounds and GET /rounds/{roundId}: anyone, no token. */
 export function publicRoundsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {

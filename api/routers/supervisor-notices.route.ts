@@ -2,13 +2,14 @@
  * A case's notices for supervisors and service by another channel (issue 14): GET lists every
  * notice of the case with its delivery state, attempts and last error; POST …/service records
  * that a notice which could not be delivered was served by post or in person (the proof of
- * service for a decision letter whose appeal periods run from receipt).
+ * service for a decision letter whose appeal periods run from receipt); GET …/letter gives the
+ * full letter of a notice to the applicant, to print and serve that way.
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { ManualServiceInput, ManualServiceResult, recordManualService } from '../../app/commands/manual-service';
-import { caseNoticesForSupervisor } from '../../app/queries/case-notices';
+import { caseNoticesForSupervisor, noticeLetterForSupervisor } from '../../app/queries/case-notices';
 import { NOTICE_STATUSES, SERVICE_METHODS } from '../../domain/notice-delivery';
 import type { ApiDeps } from '../deps';
 import { accessOf, PurposeHeader } from '../http/access-context';
@@ -32,6 +33,19 @@ const SupervisorNotice = z
     servedBy: z.enum(SERVICE_METHODS).optional(),
   })
   .meta({ id: 'SupervisorNotice' });
+
+const NoticeLetter = z
+  .object({
+    noticeId: z.string(),
+    caseNumber: z.string(),
+    event: z.string(),
+    channel: z.string(),
+    locale: z.string(),
+    subject: z.string(),
+    status: z.enum(NOTICE_STATUSES),
+    letter: z.string(),
+  })
+  .meta({ id: 'NoticeLetter' });
 
 export function addSupervisorNoticeRoutes(router: Router, registry: OpenAPIRegistry, deps: ApiDeps): void {
   const roles = ['supervisor' as const];
@@ -65,6 +79,25 @@ export function addSupervisorNoticeRoutes(router: Router, registry: OpenAPIRegis
     handler: async ({ caller, params, body }) => ({
       status: 200,
       body: await recordManualService(deps, { actor: caller, ...params, ...body }),
+    }),
+  });
+
+  addRoute(router, registry, {
+    method: 'get',
+    path: '/supervisor/cases/:caseId/notices/:noticeId/letter',
+    summary:
+      'The full letter of a notice to the applicant (an email’s, or the one an SMS points to), to print and serve by post or in person; the read is recorded (`notice_letter`)',
+    tag: 'supervisor',
+    roles,
+    params: NoticeIdParams,
+    headers: PurposeHeader,
+    responses: {
+      200: { description: 'The letter as rendered (HTML, its data escaped by the templates)', schema: NoticeLetter },
+      404: { description: 'No such case, or no letter to the applicant with this id in it (staff notices have none)' },
+    },
+    handler: async ({ caller, params, req }) => ({
+      status: 200,
+      body: await noticeLetterForSupervisor(deps, { actor: caller, ...params, access: accessOf(req) }),
     }),
   });
 }

@@ -34,6 +34,7 @@ export const ACCESS_VIEWS = [
   'audit_trail',
   'audit_csv',
   'notices',
+  'notice_letter',
   'officer_inbox',
   'school_waitlist',
   'stuck_cases',

@@ -9,6 +9,8 @@ import type { SupervisorActor } from '../actor';
 import { existingCase } from '../case-store';
 import type { AppDeps } from '../deps';
 import type { NoticeStatus } from '../../domain/notice-delivery';
+import { AppError } from '../errors';
+import { withoutEmailLines } from '../../templates/email-only';
 
 export interface SupervisorNoticeView {
   event: string;
@@ -48,4 +50,47 @@ export async function caseNoticesForSupervisor(
     ...(n.service ? { servedBy: n.service.method } : {}),
     noticeId: n._id,
   }));
+}
+
+/** A letter to the applicant as a supervisor prints it to serve by post or in person. */
+export interface NoticeLetterView {
+  noticeId: string;
+  caseNumber: string;
+  event: string;
+  channel: string;
+  locale: string;
+  subject: string;
+  status: NoticeStatus;
+  /** The letter as rendered (HTML, escaped by our templates): an email's body, an SMS's letter. */
+  letter: string;
+}
+
+/**
+ * The full letter of a notice to the applicant, for service by another channel: when an SMS or
+ * email could not be delivered, a decision letter still has to reach its addressee, on paper. The
+ * read is recorded (`notice_letter`): the letter names the person. Staff notices, and an SMS
+ * notice that never had a letter (not rendered), have none: not found.
+ */
+export async function noticeLetterForSupervisor(
+  deps: AppDeps,
+  input: { actor: SupervisorActor; caseId: string; noticeId: string; access?: AccessContext },
+): Promise<NoticeLetterView> {
+  const c = await existingCase(deps, input.caseId);
+  const n = await noticeModel(deps.mongo).findOne({ _id: input.noticeId, caseId: input.caseId }).lean();
+  const letter = n?.recipient.kind === 'applicant' ? (n.channel === 'email' ? n.body : n.letter) : undefined;
+  // A notice that never rendered keeps the schema's complaint as its body, not a letter.
+  if (!n || !letter?.startsWith('<!doctype html>'))
+    throw new AppError('not_found', 'not-found', 'No letter to the applicant with this id in this case');
+  await recordAccess(deps, { actor: input.actor, view: 'notice_letter', caseIds: [input.caseId], access: input.access });
+  return {
+    noticeId: n._id,
+    caseNumber: c.caseNumber,
+    event: n.event,
+    channel: n.channel,
+    locale: n.locale,
+    subject: n.subject,
+    status: n.status,
+    // Printed on paper, a letter is no email.
+    letter: withoutEmailLines(letter),
+  };
 }

@@ -33,6 +33,8 @@ export const InboxItem = z
      * The step's own `dueAt` does not run meanwhile; the officer keeps the days left when it comes.
      */
     supplementDueAt: z.string().optional(),
+    /** The deadline shown (the step's, or the applicant's while it waits for them) was counted into a year without a holiday calendar: it may move. */
+    dueProvisional: z.boolean().optional(),
     overdue: z.boolean(),
     assignedOfficer: z.string().optional(),
   })
@@ -106,7 +108,11 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
         caseStatus: c.status,
         stepStatus: s.status,
         dueAt: s.dueAt,
-        ...(s.status === 'supplement_requested' && s.supplement?.dueAt ? { supplementDueAt: s.supplement.dueAt } : {}),
+        ...(s.status === 'supplement_requested' && s.supplement?.dueAt
+          ? { supplementDueAt: s.supplement.dueAt, ...(s.supplement.dueProvisional ? { dueProvisional: true } : {}) }
+          : s.dueProvisional
+            ? { dueProvisional: true }
+            : {}),
         overdue: s.overdue,
         assignedOfficer: s.assignedOfficer,
       });

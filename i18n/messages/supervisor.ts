@@ -97,6 +97,10 @@ export const zhCN = {
   supServiceTitle: '以其他方式送达',
   supServiceHint: '通知经多次重试仍无法送达。决定书须另行送达（邮寄或直接送达），送达后在此登记，作为送达证明。',
   supServiceMethod: '送达方式',
+  supServicePrint: '查看并打印通知全文',
+  supBackToCase: '返回案件',
+  supLetterHint: '使用浏览器的打印功能（Ctrl+P）打印本文书，邮寄或直接送达后，回到案件页登记送达。',
+  supLetterChannel: '原发送方式',
   supServiceAt: '送达时间（北京时间）',
   supServiceNote: '说明（如挂号信号码、签收人）',
   supServiceSubmit: '登记送达',
@@ -259,6 +263,11 @@ export const en: Catalogue<typeof zhCN> = {
   supServiceHint:
     'This notice could not be delivered after its retries. A decision letter must be served another way (by post or in person); record the service here as the proof of service.',
   supServiceMethod: 'How it was served',
+  supServicePrint: 'Read and print the full letter',
+  supBackToCase: 'Back to the case',
+  supLetterHint:
+    'Print this letter with the browser (Ctrl+P), serve it by post or in person, then record the service on the case page.',
+  supLetterChannel: 'Sent by',
   supServiceAt: 'When it was served (Beijing time)',
   supServiceNote: 'Note (e.g. the registered-post number, who signed for it)',
   supServiceSubmit: 'Record service',

@@ -366,6 +366,13 @@ const MATRIX: Record<string, Entry> = {
     }),
     expect: onlySupervisor(409),
   },
+  // The letter of the case's 受理通知 SMS, to print and serve by post.
+  'GET /api/v1/supervisor/cases/{caseId}/notices/{noticeId}/letter': {
+    call: (fx) => ({
+      path: `/api/v1/supervisor/cases/${fx.caseId}/notices/${encodeURIComponent(`${fx.caseId}:case_received:case:sms:applicant`)}/letter`,
+    }),
+    expect: onlySupervisor(200),
+  },
   // Issue 15: the export states its purpose (X-Access-Purpose), which the access record keeps.
   'GET /api/v1/supervisor/cases/{caseId}/audit.csv': {
     call: (fx) => ({ path: `/api/v1/supervisor/cases/${fx.caseId}/audit.csv`, headers: { 'x-access-purpose': 'matrix' } }),

@@ -187,6 +187,7 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
       'createdAt',
       'deliveredAt',
       'event',
+      'letter',
       'locale',
       'servedBy',
       'status',

@@ -12,6 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import request from 'supertest';
 import { appealDeadlines } from '../../domain/notice-delivery';
 import { auditEventModel } from '../../models/audit-event.model';
+import { accessRecordModel } from '../../models/access-record.model';
 import { noticeModel, type NoticeDoc } from '../../models/notice.model';
 import { loadSmsTemplates } from '../../policy/sms-templates';
 import { fillSmsText } from '../../templates/sms-params';
@@ -249,6 +250,16 @@ describe('notice delivery: email and SMS with proof of service', () => {
     const item = (stuck.body.items as Array<{ caseId: string; incidents: Array<Record<string, unknown>> }>).find(
       (i) => i.caseId === caseId,
     );
+    // …prints the letter the applicant did not get (the SMS's is the same decision letter)…
+    const letterOf = (noticeId: string) =>
+      request(stack.app)
+        .get(`/api/v1/supervisor/cases/${caseId}/notices/${encodeURIComponent(noticeId)}/letter`)
+        .set('authorization', t.supervisor)
+        .set('x-access-purpose', encodeURIComponent('邮寄送达'));
+    const printed = await letterOf(letter._id);
+    const smsNotice = failed.find((n) => n.event === 'rejected' && n.channel === 'sms')!;
+    const printedFromSms = await letterOf(smsNotice._id);
+    const staffNotice = (await noticesOf(stack, caseId)).find((n) => n.recipient.kind !== 'applicant');
     const servedAt = new Date(Date.now() - 3600_000).toISOString();
     const served = await request(stack.app)
       .post(`/api/v1/supervisor/cases/${caseId}/notices/${encodeURIComponent(letter._id)}/service`)
@@ -265,6 +276,18 @@ describe('notice delivery: email and SMS with proof of service', () => {
     assert.equal(incident?.kind, 'notice');
     assert.equal(incident?.needsServiceByOtherMeans, true, 'a decision letter asks for service by another channel');
     assert.match(String(incident?.error), /550/);
+    assert.equal(printed.status, 200, JSON.stringify(printed.body));
+    assert.match(printed.body.letter, /^<!doctype html>/);
+    assert.match(printed.body.letter, /不予落户决定书/);
+    assert.doesNotMatch(printed.body.letter, /本邮件|email-only/, 'on paper, no email’s line');
+    assert.equal(printed.body.status, 'failed');
+    assert.equal(printedFromSms.status, 200);
+    assert.equal(printedFromSms.body.letter, printed.body.letter, 'an SMS points to the same letter');
+    if (staffNotice) assert.equal((await letterOf(staffNotice._id)).status, 404, 'a staff notice has no letter to serve');
+    assert.equal((await letterOf(`${caseId}:nothing`)).status, 404);
+    const reads = await accessRecordModel(stack.mongo).find({ caseIds: caseId, view: 'notice_letter' }).lean();
+    assert.equal(reads.length, 2, 'each read of a letter is recorded');
+    assert.equal(reads[0]!.purpose, '邮寄送达');
     assert.equal(served.status, 200, JSON.stringify(served.body));
     assert.equal(served.body.servedBy, 'post');
     assert.equal(again.status, 200, 'recording the same service again changes nothing');

@@ -743,6 +743,29 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
       assert.ok(isFormRefusedPage(unknown.html), unknown.html.slice(0, 300));
     });
 
+    it('when a notice to the applicant failed, then the case page links its full letter, which opens as text to print; another id is a 404', async () => {
+      // The fuzzer may have served it meanwhile: failed again, as the fixture made it.
+      await noticeModel(web.stack.mongo).updateOne(
+        { _id: fx.failedNoticeId },
+        { $set: { status: 'failed' }, $unset: { deliveredAt: 1, service: 1 } },
+      );
+      const cookie = sessions.get('supervisor')!.cookie;
+      const get = async (path: string) => {
+        const res = await fetch(`${web.baseUrl}${path}`, { headers: { cookie } });
+        return { status: res.status, html: await res.text() };
+      };
+      const casePage = await get(`/supervisor/cases/${fx.otherCase}`);
+      // Handlebars writes `=` in an attribute as &#x3D;, as a browser reads it.
+      const href = /href="(\/supervisor\/cases\/[^"]+\/letter\?notice[^"]+)"/.exec(casePage.html)?.[1]?.replace(/&#x3D;/g, '=');
+      assert.equal(href, `/supervisor/cases/${fx.otherCase}/letter?notice=${encodeURIComponent(fx.failedNoticeId)}`);
+      const letter = await get(href);
+      assert.equal(letter.status, 200, letter.html.slice(0, 300));
+      assert.match(letter.html, /<div class="letter" lang="zh-CN">[^<]*HK-\d{4}-\d{6}/, 'the letter as text, escaped');
+      assert.match(letter.html, /Ctrl\+P/);
+      assert.equal((await get(`/supervisor/cases/${fx.otherCase}/letter?notice=nope`)).status, 404);
+      assert.equal((await get(`/supervisor/cases/${fx.otherCase}/letter`)).status, 404);
+    });
+
     it('when a supervisor records manual service at a time that does not exist or lies ahead, then the time field is named (400) and nothing is recorded', async () => {
       for (const servedAt of ['2026-12-01T25:61', '2026-02-30T10:00', '2099-01-01T00:00', '']) {
         const res = await send('supervisor', `/supervisor/cases/${fx.otherCase}/notices/service`, [

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { recommendationNote } from '../../web/pages/officer/case';
 import { auditWhat } from '../../web/pages/audit-what';
+import { timelineRows } from '../../web/pages/supervisor/case-timeline';
+import type { Request } from 'express';
 
 describe('audit lines in the reader’s words', () => {
   const zh = (type: string, what: string) => auditWhat({ type, what }, 'zh-CN');
@@ -109,5 +111,23 @@ describe('the system’s recommendation on the officer’s case page', () => {
     });
     assert.match(recommendationNote('score 80 does not qualify under xian-2016-v1', 'zh-CN').text, /不符合落户条件/);
     assert.deepEqual(recommendationNote('something new', 'zh-CN'), { text: 'something new', recorded: true });
+  });
+});
+
+describe('the supervisor’s timeline (and its CSV)', () => {
+  it('when a refusal is in the trail, then its reason is said in words, not as its code; another reason stays as written', () => {
+    const line = (why: string) => ({
+      type: 'decision',
+      at: '2026-12-01T00:00:00Z',
+      actor: { id: 'police-officer-1', role: 'officer', department: 'police' },
+      department: 'police',
+      what: 'reject',
+      why,
+    });
+    const names = { officers: [], staff: new Map<string, string>() };
+    const [coded, written] = timelineRows({ locale: 'zh-CN' } as Request, [line('identity_mismatch'), line('材料有涂改')], names);
+    assert.equal(coded!.why, '身份信息与人口信息库登记不一致');
+    assert.equal(written!.why, '材料有涂改');
+    assert.equal(timelineRows({ locale: 'en' } as Request, [line('identity_mismatch')], names)[0]!.why?.includes('_'), false);
   });
 });

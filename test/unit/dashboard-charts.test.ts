@@ -47,6 +47,17 @@ describe('dashboard figures as chart, table and CSV', () => {
     const figures = dashboardFigureList(sample(), 'en');
     const daily = figures.find((f) => f.id === 'daily')!;
     assert.deepEqual(daily.csv.rows, daily.rows);
+    // In Chinese the page names the day and week as Chinese writes them; the CSV keeps the ISO keys.
+    const zh = dashboardFigureList(sample(), 'zh-CN');
+    const zhDaily = zh.find((f) => f.id === 'daily')!;
+    assert.deepEqual(
+      zhDaily.rows.map((r) => r.slice(1)),
+      daily.rows.map((r) => r.slice(1)),
+    );
+    assert.match(String(zhDaily.rows[0]![0]), /^\d{4}年[1-9]\d?月[1-9]\d?日$/);
+    assert.match(String(zhDaily.csv.rows[0]![0]), /^\d{4}-\d{2}-\d{2}$/);
+    const zhWeek = String(zh.find((f) => f.id === 'weekly')!.rows[0]![0]);
+    assert.match(zhWeek, /^\d{4}年第[1-9]\d?周$/);
     const sla = figures.find((f) => f.id === 'sla')!;
     assert.deepEqual(
       sla.csv.rows.map((r) => r.slice(1, 4)),

@@ -320,7 +320,7 @@ describe('admission round pages', () => {
       });
       // The applicant's deadline (the step's own is paused meanwhile, and says so).
       assert.equal(officerHtml.split(enNote).length - 1, 1);
-      assert.ok(officerHtml.includes('this step’s deadline paused'));
+      assert.ok(officerHtml.includes('(provisional; this step’s deadline paused)'), 'and the short mark where the due date is');
 
       const supervisor = supervisorView(c);
       const html = supervisorCasePage(

@@ -1,3 +1,4 @@
+import { withoutEmailLines } from '../../templates/email-only';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -217,7 +218,11 @@ describe('notice templates', () => {
               // The full notice travels with it, the same letter and subject the email carries.
               const email = renderer.render(event, 'email', locale, samples[event]);
               assert.equal(subject, email.subject);
-              assert.equal(renderer.render(event, channel, locale, samples[event]).sms?.letter, email.body);
+              // …less the email's own lines ("do not reply to this email"), which every letter marks.
+              const letter = renderer.render(event, channel, locale, samples[event]).sms?.letter;
+              assert.equal(letter, withoutEmailLines(email.body));
+              assert.match(email.body, /<p class="email-only">/);
+              assert.doesNotMatch(letter ?? '', /email-only|本邮件|this email/);
             }
             if (SHOWS_ID.includes(event) && channel === 'email') {
               assert.ok(body.includes(escapeHtml(MASKED_ID)), 'letter shows the masked ID number');
@@ -493,7 +498,7 @@ describe('notice templates', () => {
       assert.ok(zh.includes('张小红：周至县幼儿园学位已满，已列入轮候名单（第2位）'));
       assert.ok(zh.includes('学位不影响全家落户'));
       assert.ok(en.includes('the kindergarten places in Zhouzhi County are full, so 张小红 is on the waiting list (position 2)'));
-      assert.ok(zhSms.includes('随迁子女入学') && zhSms.includes('书面通知'), 'the SMS points to the letter');
+      assert.ok(zhSms.includes('后续事项') && zhSms.includes('书面通知'), 'the SMS points to the letter');
       for (const body of [zh, en]) assert.doesNotMatch(body, /学杂费|升学考试|fees are waived|entrance exams/);
     });
 
@@ -527,7 +532,7 @@ describe('notice templates', () => {
       for (const locale of LOCALES) {
         for (const channel of CHANNELS) {
           const body = renderer.render('settled', channel, locale, data).body;
-          assert.doesNotMatch(body, /学杂费|升学考试|fees (are )?waived|entrance exams/);
+          assert.doesNotMatch(body, /学杂费|升学考试|fees (are )?waived|entrance exams|子女|[Ss]chool/);
         }
       }
     });
@@ -640,6 +645,20 @@ describe('notice templates', () => {
           enSms,
         );
         assert.ok(enSms.includes('until 2026-07-09; anyone may object'), enSms);
+      });
+
+      it('when the public notice’s end was counted without that year’s holiday calendar, then the SMS and the letter say it may move; otherwise neither does', () => {
+        const provisional = { ...admittedRanked, noticeEndsProvisional: true };
+        for (const channel of CHANNELS)
+          for (const locale of LOCALES) {
+            const rendered = renderer.render('round_ranked', channel, locale, provisional);
+            const letter = channel === 'email' ? rendered.body : rendered.sms!.letter;
+            assert.match(letter, locale === 'zh-CN' ? /止（暂定：/ : /\(provisional: /, `${channel}/${locale} letter`);
+            if (channel === 'sms')
+              assert.match(rendered.body, locale === 'zh-CN' ? /（暂定）/ : /\(provisional\)/, `${locale} SMS`);
+            const firm = renderer.render('round_ranked', channel, locale, admittedRanked);
+            assert.doesNotMatch(firm.body + (firm.sms?.letter ?? ''), /暂定|provisional:/, `${channel}/${locale} firm`);
+          }
       });
 
       it('when nobody in the district was admitted, then the notice shows no cut-off and says nobody was admitted', () => {
@@ -1041,7 +1060,7 @@ describe('notice templates', () => {
         assert.ok(!email.body.includes('<script>'));
         assert.ok(email.body.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
         assert.ok(!sms.body.includes('script'), 'no name on a phone');
-        assert.equal(sms.sms?.letter, email.body);
+        assert.equal(sms.sms?.letter, withoutEmailLines(email.body));
         assert.ok(!email.subject.includes('script') && !sms.subject.includes('script'), 'subjects carry no names');
       }
     });

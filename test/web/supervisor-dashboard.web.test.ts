@@ -58,7 +58,15 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
       const want = expectedDays(seeded, period).map((d) =>
         [d.day, d.opened, d.settled, d.rejected, d.withdrawn, d.terminated].map(String),
       );
-      assert.deepEqual(await cells('daily'), want);
+      // On the page, a day as Chinese writes it (2026年11月6日); the CSV for a program keeps 2026-11-06.
+      const zhDay = (ymd: string) => {
+        const [y, m, d] = ymd.split('-').map(Number);
+        return `${y}年${m}月${d}日`;
+      };
+      assert.deepEqual(
+        await cells('daily'),
+        want.map(([day, ...n]) => [zhDay(day!), ...n]),
+      );
       // The date fields show the default period counted, not blanks.
       assert.deepEqual(
         [await page.locator('#from').inputValue(), await page.locator('#to').inputValue()],

@@ -11,7 +11,7 @@ import { auditCsvPage } from './supervisor/case-timeline';
 import { dashboardCsv, dashboardPage } from './supervisor/dashboard';
 import { closeRoundPage, resolveObjectionPage, supervisorRoundPage, supervisorRoundsPage } from './supervisor/rounds';
 import { stuckCsv, stuckPage } from './supervisor/stuck';
-import { noticeServicePage } from './supervisor/notice-service';
+import { noticeLetterPage, noticeServicePage } from './supervisor/notice-service';
 
 type Page = (deps: AppDeps, req: Request, res: Response) => Promise<void>;
 
@@ -31,6 +31,7 @@ export function supervisorPages(deps: AppDeps): Router {
   router.post('/supervisor/cases/:caseId/actions', page(interventionPage));
   router.post('/supervisor/cases/:caseId/termination', page(terminationPage));
   router.post('/supervisor/cases/:caseId/notices/service', page(noticeServicePage));
+  router.get('/supervisor/cases/:caseId/letter', page(noticeLetterPage));
   router.get('/supervisor/rounds', page(supervisorRoundsPage));
   router.get(
     '/supervisor/rounds/:roundId',

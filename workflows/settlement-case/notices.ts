@@ -315,7 +315,13 @@ export function roundRanked(s: CaseState, round: CaseRoundInfo): NoticeRequest<'
     // Keyed by status too: admitted later by an upheld objection is a second, different notice.
     key: `${round.roundId}:${round.status}`,
     to: { kind: 'applicant' },
-    data: { ...roundFacts(s, round), admitted: round.status === 'admitted_provisionally', noticeEndsAt: round.noticeEndsAt! },
+    data: {
+      ...roundFacts(s, round),
+      admitted: round.status === 'admitted_provisionally',
+      noticeEndsAt: round.noticeEndsAt!,
+      // Said in the notice as on the round's page: a provisional end may move.
+      ...(round.noticeEndsProvisional ? { noticeEndsProvisional: true } : {}),
+    },
   };
 }
 

@@ -4,6 +4,8 @@
  * into line breaks and bullets and dropped, entities decoded, and the view escapes the result
  * like any other value ({{ }}), shown pre-wrapped.
  */
+import { withoutEmailLines } from '../../../templates/email-only';
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
 function decodeEntities(s: string): string {
@@ -17,10 +19,9 @@ function decodeEntities(s: string): string {
 }
 
 export function letterText(html: string): string {
-  const text = html
+  // "Do not reply to this email" is the email's, not the page's.
+  const text = withoutEmailLines(html)
     .replace(/<!--[\s\S]*?-->/g, '')
-    // "Do not reply to this email" is the email's, not the page's (nor an SMS's letter).
-    .replace(/<p class="email-only">[\s\S]*?<\/p>/g, '')
     .replace(/<(head|style|script|title)\b[\s\S]*?<\/\1\s*>/gi, '')
     // Whitespace in HTML source is not layout: only the tags below make line breaks.
     .replace(/\s+/g, ' ')

@@ -11,6 +11,7 @@ import type { AuditEventView } from '../../../app/views/audit-views';
 import { csvDocument } from '../../../app/csv';
 import { shanghaiDate, shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
+import { REJECTION_REASONS } from '../../../domain/codes';
 import { auditWhat } from '../audit-what';
 import { holderName, namedOfficer } from '../officer-names';
 import { accessOf, actorOf, showMessage, tr } from '../page';
@@ -51,7 +52,12 @@ export function timelineRows(
         : staffName
           ? namedOfficer(req, staffName, e.actor.id)
           : holderName(req, officers, e.actor.id);
-    return { ...e, actorText, what: what.text, whatRecorded: what.recorded };
+    // A refusal's reason is kept as its code; the page and the file say it in words.
+    const why =
+      e.type === 'decision' && e.why && (REJECTION_REASONS as readonly string[]).includes(e.why)
+        ? label('rejectionReason', e.why, req.locale)
+        : e.why;
+    return { ...e, ...(why !== undefined ? { why } : {}), actorText, what: what.text, whatRecorded: what.recorded };
   });
 }
 

@@ -214,6 +214,11 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         const posted = extras.service?.noticeId === n.noticeId ? extras.service : undefined;
         return {
           ...n,
+          // The letter to print and serve (an applicant's notice; staff notices have none).
+          letterHref:
+            n.recipient === 'applicant'
+              ? `/supervisor/cases/${view.caseId}/letter?notice=${encodeURIComponent(n.noticeId)}`
+              : undefined,
           service: {
             methodId: serviceFieldId(i, 'method'),
             methodError: fieldErrors[serviceFieldId(i, 'method')],

@@ -5,6 +5,7 @@
 import type { Dashboard } from '../../../app/queries/dashboard';
 import type { PoolKind } from '../../../app/queries/capacity-use';
 import type { Locale } from '../../../domain/vocabulary';
+import { formatDay } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import { message, type MessageKey } from '../../../i18n/messages';
 import type { ChartSpec } from '../../charts';
@@ -47,6 +48,24 @@ const ENDING_KEYS: Record<(typeof ENDINGS)[number], MessageKey> = {
   terminated: 'dashTerminated',
 };
 
+/** 2026-11-06 as the locale writes a day: 2026年11月6日 / 2026-11-06. */
+function dayName(ymd: string, locale: Locale): string {
+  const [year = '', month = '', day = ''] = ymd.split('-');
+  return formatDay({ year, month, day }, locale);
+}
+
+/** A day on the chart's axis, where the year is the period's: 11月6日 / 2026-11-06. */
+function dayTick(ymd: string, locale: Locale): string {
+  const [, month = '', day = ''] = ymd.split('-');
+  return locale === 'zh-CN' ? `${Number(month)}月${Number(day)}日` : ymd;
+}
+
+/** 2026-W45 as the locale writes an ISO week: 2026年第45周 / 2026-W45. */
+function weekName(isoWeek: string, locale: Locale): string {
+  const m = /^(\d{4})-W(\d{2})$/.exec(isoWeek);
+  return locale === 'zh-CN' && m ? `${m[1]}年第${Number(m[2])}周` : isoWeek;
+}
+
 /** Every figure of the dashboard in `locale`, in page order. */
 export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
   const t = (key: MessageKey) => message(locale, key);
@@ -55,18 +74,23 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
   const show = (v: string | number | null) => (v === null ? none : v);
   const counts = (id: 'daily' | 'weekly', rows: Array<{ key: string } & Record<(typeof ENDINGS)[number], number>>): Figure => {
     const head = [t(id === 'daily' ? 'dashDay' : 'dashWeek'), ...ENDINGS.map((k) => t(ENDING_KEYS[k]))];
-    const body = rows.map((r) => [r.key, ...ENDINGS.map((k) => r[k])]);
+    // The page (and its table CSV) names a day or week as the locale writes it; the CSV for a
+    // program keeps the ISO key.
+    const named = (key: string) => (id === 'daily' ? dayName(key, locale) : weekName(key, locale));
     return {
       id,
       title: t(id === 'daily' ? 'dashDaily' : 'dashWeekly'),
       chart: {
         kind: id === 'daily' ? 'line' : 'bar',
-        categories: rows.map((r) => r.key),
+        categories: rows.map((r) => (id === 'daily' ? dayTick(r.key, locale) : named(r.key))),
         series: ENDINGS.map((k) => ({ name: t(ENDING_KEYS[k]), values: rows.map((r) => r[k]) })),
       },
       head,
-      rows: body,
-      csv: { header: [id === 'daily' ? 'day' : 'iso_week', ...ENDINGS], rows: body },
+      rows: rows.map((r) => [named(r.key), ...ENDINGS.map((k) => r[k])]),
+      csv: {
+        header: [id === 'daily' ? 'day' : 'iso_week', ...ENDINGS],
+        rows: rows.map((r) => [r.key, ...ENDINGS.map((k) => r[k])]),
+      },
     };
   };
 

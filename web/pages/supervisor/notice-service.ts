@@ -9,11 +9,12 @@ import type { Request, Response } from 'express';
 import { ManualServiceInput, recordManualService } from '../../../app/commands/manual-service';
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
-import { caseNoticesForSupervisor } from '../../../app/queries/case-notices';
+import { caseNoticesForSupervisor, noticeLetterForSupervisor } from '../../../app/queries/case-notices';
 import { MANUAL_SERVICE_METHODS, type ManualServiceMethod } from '../../../domain/notice-delivery';
 import { label } from '../../../i18n/labels';
+import { letterText } from '../applicant/letter-text';
 import { caseIdOf } from '../officer/case';
-import { accessOf, actorOf, flashAndRedirect, showMessage, tr } from '../page';
+import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { serviceFieldId, supervisorCasePage, type ServiceForm } from './case';
 
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
@@ -79,4 +80,24 @@ export async function noticeServicePage(deps: AppDeps, req: Request, res: Respon
   }
   const done = tr(req, 'supServiceDone', { method: label('serviceMethod', method!, req.locale) });
   return flashAndRedirect(req, res, done, `/supervisor/cases/${caseId}#notices`);
+}
+
+/**
+ * GET /supervisor/cases/:caseId/letter?notice=<id>: the full letter of a notice the applicant did
+ * not receive, to print (the browser's print, Ctrl+P) and serve by post or in person before the
+ * service is recorded above. The same query as the API's …/notices/{noticeId}/letter.
+ */
+export async function noticeLetterPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req, 'supervisor');
+  const caseId = caseIdOf(req);
+  const noticeId = typeof req.query.notice === 'string' ? req.query.notice : '';
+  if (!noticeId || noticeId.length > 300) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
+  const n = await noticeLetterForSupervisor(deps, { actor, caseId, noticeId, access: accessOf(req) });
+  render(req, res, 'supervisor/notice-letter', {
+    title: n.subject,
+    backLink: { href: `/supervisor/cases/${caseId}#notices`, text: tr(req, 'supBackToCase') },
+    n,
+    channel: label('channel', n.channel, req.locale),
+    text: letterText(n.letter),
+  });
 }

@@ -31,6 +31,7 @@ const SupervisorNotice = z
     lastError: z.string().optional(),
     deliveredAt: z.string().optional(),
     servedBy: z.enum(SERVICE_METHODS).optional(),
+    hasLetter: z.boolean().meta({ description: 'A full letter to print and serve exists: GET …/notices/{noticeId}/letter' }),
   })
   .meta({ id: 'SupervisorNotice' });
 

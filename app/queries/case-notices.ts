@@ -1,9 +1,11 @@
 /**
  * The notices of one case as a supervisor sees them: every notice (to the applicant, the
  * departments, the supervisors), oldest first, with its delivery state. Addresses and bodies are
- * left out: the supervisor needs to know what was sent to whom and whether it went.
+ * left out: the supervisor needs to know what was sent to whom and whether it went. The full
+ * letter of a notice to the applicant is read on its own (noticeLetterForSupervisor, recorded),
+ * to serve it by post or in person.
  */
-import { noticeModel } from '../../models/notice.model';
+import { noticeModel, type NoticeDoc } from '../../models/notice.model';
 import { recordAccess, type AccessContext } from '../access-records/record-access';
 import type { SupervisorActor } from '../actor';
 import { existingCase } from '../case-store';
@@ -27,6 +29,15 @@ export interface SupervisorNoticeView {
   servedBy?: string;
   /** The notice's id: what recording service by post / in person names. */
   noticeId: string;
+  /** It has a full letter to print (GET …/letter): a rendered notice to the applicant. */
+  hasLetter: boolean;
+}
+
+/** The letter of a notice to the applicant, as rendered; undefined for staff notices and one that never rendered. */
+function letterOf(n: NoticeDoc): string | undefined {
+  const letter = n.recipient.kind === 'applicant' ? (n.channel === 'email' ? n.body : n.letter) : undefined;
+  // A notice that never rendered keeps the schema's complaint as its body, not a letter.
+  return letter?.startsWith('<!doctype html>') ? letter : undefined;
 }
 
 export async function caseNoticesForSupervisor(
@@ -49,6 +60,7 @@ export async function caseNoticesForSupervisor(
     ...(n.deliveredAt ? { deliveredAt: n.deliveredAt.toISOString() } : {}),
     ...(n.service ? { servedBy: n.service.method } : {}),
     noticeId: n._id,
+    hasLetter: letterOf(n) !== undefined,
   }));
 }
 
@@ -77,10 +89,8 @@ export async function noticeLetterForSupervisor(
 ): Promise<NoticeLetterView> {
   const c = await existingCase(deps, input.caseId);
   const n = await noticeModel(deps.mongo).findOne({ _id: input.noticeId, caseId: input.caseId }).lean();
-  const letter = n?.recipient.kind === 'applicant' ? (n.channel === 'email' ? n.body : n.letter) : undefined;
-  // A notice that never rendered keeps the schema's complaint as its body, not a letter.
-  if (!n || !letter?.startsWith('<!doctype html>'))
-    throw new AppError('not_found', 'not-found', 'No letter to the applicant with this id in this case');
+  const letter = n ? letterOf(n) : undefined;
+  if (!n || !letter) throw new AppError('not_found', 'not-found', 'No letter to the applicant with this id in this case');
   await recordAccess(deps, { actor: input.actor, view: 'notice_letter', caseIds: [input.caseId], access: input.access });
   return {
     noticeId: n._id,

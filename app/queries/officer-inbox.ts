@@ -33,8 +33,10 @@ export const InboxItem = z
      * The step's own `dueAt` does not run meanwhile; the officer keeps the days left when it comes.
      */
     supplementDueAt: z.string().optional(),
-    /** The deadline shown (the step's, or the applicant's while it waits for them) was counted into a year without a holiday calendar: it may move. */
+    /** `dueAt` was counted into a year without a holiday calendar (weekdays only): it may move. */
     dueProvisional: z.boolean().optional(),
+    /** The same for `supplementDueAt`. */
+    supplementDueProvisional: z.boolean().optional(),
     overdue: z.boolean(),
     assignedOfficer: z.string().optional(),
   })
@@ -108,11 +110,13 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
         caseStatus: c.status,
         stepStatus: s.status,
         dueAt: s.dueAt,
+        ...(s.dueProvisional ? { dueProvisional: true } : {}),
         ...(s.status === 'supplement_requested' && s.supplement?.dueAt
-          ? { supplementDueAt: s.supplement.dueAt, ...(s.supplement.dueProvisional ? { dueProvisional: true } : {}) }
-          : s.dueProvisional
-            ? { dueProvisional: true }
-            : {}),
+          ? {
+              supplementDueAt: s.supplement.dueAt,
+              ...(s.supplement.dueProvisional ? { supplementDueProvisional: true } : {}),
+            }
+          : {}),
         overdue: s.overdue,
         assignedOfficer: s.assignedOfficer,
       });

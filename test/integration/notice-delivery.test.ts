@@ -259,7 +259,19 @@ describe('notice delivery: email and SMS with proof of service', () => {
     const printed = await letterOf(letter._id);
     const smsNotice = failed.find((n) => n.event === 'rejected' && n.channel === 'sms')!;
     const printedFromSms = await letterOf(smsNotice._id);
-    const staffNotice = (await noticesOf(stack, caseId)).find((n) => n.recipient.kind !== 'applicant');
+    // A staff notice of the same case (its desk reads it by email): no letter to serve.
+    const staffNotice = await noticeModel(stack.mongo).create({
+      _id: `${caseId}:officer_reminder:police:email:department`,
+      caseId,
+      event: 'officer_reminder',
+      channel: 'email',
+      locale: 'zh-CN',
+      recipient: { kind: 'department', department: 'police', address: 'inbox:police' },
+      subject: '待办提醒',
+      body: '<!doctype html>\n<html lang="zh-CN"><body><p>待办提醒</p></body></html>\n',
+      status: 'failed',
+      createdAt: new Date(),
+    });
     const servedAt = new Date(Date.now() - 3600_000).toISOString();
     const served = await request(stack.app)
       .post(`/api/v1/supervisor/cases/${caseId}/notices/${encodeURIComponent(letter._id)}/service`)
@@ -283,7 +295,7 @@ describe('notice delivery: email and SMS with proof of service', () => {
     assert.equal(printed.body.status, 'failed');
     assert.equal(printedFromSms.status, 200);
     assert.equal(printedFromSms.body.letter, printed.body.letter, 'an SMS points to the same letter');
-    if (staffNotice) assert.equal((await letterOf(staffNotice._id)).status, 404, 'a staff notice has no letter to serve');
+    assert.equal((await letterOf(staffNotice._id)).status, 404, 'a staff notice has no letter to serve');
     assert.equal((await letterOf(`${caseId}:nothing`)).status, 404);
     const reads = await accessRecordModel(stack.mongo).find({ caseIds: caseId, view: 'notice_letter' }).lean();
     assert.equal(reads.length, 2, 'each read of a letter is recorded');

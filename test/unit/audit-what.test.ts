@@ -129,5 +129,16 @@ describe('the supervisor’s timeline (and its CSV)', () => {
     assert.equal(coded!.why, '身份信息与人口信息库登记不一致');
     assert.equal(written!.why, '材料有涂改');
     assert.equal(timelineRows({ locale: 'en' } as Request, [line('identity_mismatch')], names)[0]!.why?.includes('_'), false);
+    // The case's own refusal line lists its reasons; a commit refused for capacity names its code.
+    const [listed, capacity] = timelineRows(
+      { locale: 'zh-CN' } as Request,
+      [
+        { ...line('criminal_record,no_legal_residence'), type: 'rejected' },
+        { ...line('quota_exhausted'), type: 'commit' },
+      ],
+      names,
+    );
+    assert.doesNotMatch(`${listed!.why} ${capacity!.why}`, /[a-z]_[a-z]/);
+    assert.match(listed!.why!, /、/);
   });
 });

@@ -62,19 +62,12 @@ export function supplementReminder(
   round: number,
   deadlineProvisional = false,
 ): NoticeRequest<'supplement_reminder'> {
-  // A provisional deadline is said to be one in the reminder too (the data is the request's).
+  // The request's facts, said again (a provisional deadline stays marked as one).
   return {
     event: 'supplement_reminder',
     key: `${department}:${round}:${deadline}`,
     to: { kind: 'applicant' },
-    data: {
-      caseNumber: s.caseNumber,
-      recipientName: applicantName(s),
-      department,
-      items,
-      deadline,
-      ...(deadlineProvisional ? { deadlineProvisional } : {}),
-    },
+    data: supplementRequested(s, department, items, deadline, round, deadlineProvisional).data,
   };
 }
 

@@ -9,7 +9,8 @@ import { knownOfficers, staffNames, type KnownOfficer } from '../../../app/offic
 import { auditTrail } from '../../../app/queries/audit-trail';
 import type { AuditEventView } from '../../../app/views/audit-views';
 import { csvDocument } from '../../../app/csv';
-import { shanghaiDate, shanghaiDateTime } from '../../../i18n/formats';
+import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../../i18n/formats';
+import type { Locale } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { REJECTION_REASONS } from '../../../domain/codes';
 import { auditWhat } from '../audit-what';
@@ -36,6 +37,16 @@ export async function timelineNames(deps: AppDeps, items: readonly AuditEventVie
   return { officers, staff };
 }
 
+/**
+ * A refusal's reasons are kept as codes (one, or a comma list on the case's own refusal line);
+ * the page and the file say them in words. Anything else is an officer's or supervisor's own text.
+ */
+function reasonWords(why: string, locale: Locale): string {
+  const codes = why.split(',');
+  if (!codes.every((c) => (REJECTION_REASONS as readonly string[]).includes(c))) return why;
+  return codes.map((c) => label('rejectionReason', c, locale)).join(LIST_SEPARATOR[locale]);
+}
+
 export function timelineRows(
   req: Request,
   items: readonly AuditEventView[],
@@ -52,11 +63,7 @@ export function timelineRows(
         : staffName
           ? namedOfficer(req, staffName, e.actor.id)
           : holderName(req, officers, e.actor.id);
-    // A refusal's reason is kept as its code; the page and the file say it in words.
-    const why =
-      e.type === 'decision' && e.why && (REJECTION_REASONS as readonly string[]).includes(e.why)
-        ? label('rejectionReason', e.why, req.locale)
-        : e.why;
+    const why = e.why === undefined ? undefined : reasonWords(e.why, req.locale);
     return { ...e, ...(why !== undefined ? { why } : {}), actorText, what: what.text, whatRecorded: what.recorded };
   });
 }

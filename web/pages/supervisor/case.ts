@@ -215,10 +215,9 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         return {
           ...n,
           // The letter to print and serve (an applicant's notice; staff notices have none).
-          letterHref:
-            n.recipient === 'applicant'
-              ? `/supervisor/cases/${view.caseId}/letter?notice=${encodeURIComponent(n.noticeId)}`
-              : undefined,
+          letterHref: n.hasLetter
+            ? `/supervisor/cases/${view.caseId}/letter?notice=${encodeURIComponent(n.noticeId)}`
+            : undefined,
           service: {
             methodId: serviceFieldId(i, 'method'),
             methodError: fieldErrors[serviceFieldId(i, 'method')],

@@ -177,16 +177,14 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
    * never values) as its body, and audited, so supervisors see it. Anything else (a template
    * missing from a broken deployment) is retried.
    */
-  function renderOrExplain(
-    req: NoticeRequest,
-    channel: Channel,
-    locale: Locale,
-  ): RenderedNotice & { status: 'queued' | 'failed' } {
+  function renderOrExplain(req: NoticeRequest, locale: Locale): Record<Channel, RenderedNotice & { status: 'queued' | 'failed' }> {
     try {
-      return { ...renderer.render(req.event, channel, locale, req.data as never), status: 'queued' };
+      const both = renderer.renderChannels(req.event, locale, req.data as never);
+      return { sms: { ...both.sms, status: 'queued' }, email: { ...both.email, status: 'queued' } };
     } catch (err) {
       if (!(err instanceof NoticeDataError)) throw err;
-      return { subject: `${req.event} (not rendered)`, body: err.message, status: 'failed' };
+      const failed = { subject: `${req.event} (not rendered)`, body: err.message, status: 'failed' as const };
+      return { sms: failed, email: failed };
     }
   }
 
@@ -200,9 +198,13 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
     const audit: AuditEntry[] = [];
     const documents: Array<Record<string, unknown>> = [];
     for (const req of requests) {
+      // One rendering per locale serves every channel the notice goes by.
+      const byLocale = new Map<Locale, ReturnType<typeof renderOrExplain>>();
       for (const { channel, locale, recipient } of addressesFor(req.to, contact)) {
         const id = `${caseId}:${req.event}:${req.key}:${channel}:${recipient.kind}`;
-        const rendered = renderOrExplain(req, channel, locale);
+        let channels = byLocale.get(locale);
+        if (!channels) byLocale.set(locale, (channels = renderOrExplain(req, locale)));
+        const rendered = channels[channel];
         const createdAt = new Date();
         documents.push({
           _id: id,

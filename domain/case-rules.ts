@@ -107,13 +107,15 @@ export function stepDecisionProblem(
   }
   // Any reason given must be one the department gives on this route (the API sends decisions
   // without reading the case first, so this is where a reason for another route is caught).
-  if (d.reasonCode !== undefined && !reasonApplies(route, department, d.reasonCode, facts))
+  const supplementAsked = (step.supplementRounds ?? 0) > 0;
+  if (d.reasonCode !== undefined && !reasonApplies(route, department, d.reasonCode, { ...facts, supplementAsked }))
     return {
       kind: 'invalid',
-      message:
-        facts.collectiveHousehold && reasonApplies(route, department, d.reasonCode)
-          ? `a collective-household case is not refused for ${d.reasonCode}: having no own residence is what the collective household is for (§16)`
-          : `the ${department} department cannot refuse a ${route} case for ${d.reasonCode}`,
+      message: !reasonApplies(route, department, d.reasonCode)
+        ? `the ${department} department cannot refuse a ${route} case for ${d.reasonCode}`
+        : d.reasonCode === 'incomplete_material' && !supplementAsked
+          ? `material is refused as incomplete only after the ${department} department has asked for it (一次性告知): request a supplement listing everything missing`
+          : `a collective-household case is not refused for ${d.reasonCode}: having no own residence is what the collective household is for (§16)`,
     };
   if (d.decision === 'request_supplement' && (step.supplementRounds ?? 0) >= (step.supplementRoundsAllowed ?? 1))
     return {

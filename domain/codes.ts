@@ -53,26 +53,34 @@ export const SYSTEM_REASONS = ['quota_exhausted', 'capacity_exhausted'] as const
 
 /**
  * The reasons an officer of `department` may refuse this case for: the route's (OFFICER_REASONS),
- * less "no legal stable residence" on a collective-household case. Housing finding no own
- * residence is what put the case on the collective-household variant (§16: a community
- * collective household for those without own housing), so it cannot also be the refusal.
+ * less two that the case's facts rule out:
+ * - "no legal stable residence" on a collective-household case. Housing finding no own residence
+ *   is what put the case on the collective-household variant (§16: a community collective
+ *   household for those without own housing), so it cannot also be the refusal.
+ * - "material incomplete" before the department has asked for it. Incomplete material is first
+ *   asked for, all of it at once (一次性告知, 行政许可法 §32); a request that then lapses is a
+ *   withdrawal, so this refusal is for material still incomplete after it was supplied.
+ * A caller that does not know a fact (the API, before it reads the case) leaves it out and the
+ * workflow's validator, which knows them, has the last word.
  */
 export function officerReasons(
   route: Route,
   department: Department,
-  { collectiveHousehold = false }: { collectiveHousehold?: boolean } = {},
+  { collectiveHousehold = false, supplementAsked = true }: ReasonFacts = {},
 ): readonly RejectionReason[] {
-  const reasons = OFFICER_REASONS[route][department];
-  return collectiveHousehold ? reasons.filter((r) => r !== 'no_legal_residence') : reasons;
+  return OFFICER_REASONS[route][department].filter(
+    (r) => !(collectiveHousehold && r === 'no_legal_residence') && !(!supplementAsked && r === 'incomplete_material'),
+  );
+}
+
+export interface ReasonFacts {
+  collectiveHousehold?: boolean;
+  /** The department has asked the applicant for material at least once on this step. */
+  supplementAsked?: boolean;
 }
 
 /** May an officer of `department` refuse this `route` case for `reason`? */
-export function reasonApplies(
-  route: Route,
-  department: Department,
-  reason: RejectionReason,
-  facts: { collectiveHousehold?: boolean } = {},
-): boolean {
+export function reasonApplies(route: Route, department: Department, reason: RejectionReason, facts: ReasonFacts = {}): boolean {
   return officerReasons(route, department, facts).includes(reason);
 }
 

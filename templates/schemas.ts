@@ -118,6 +118,8 @@ const officerReminder = z.strictObject({
   ...base,
   department: z.enum(DEPARTMENTS),
   dueAt: instant,
+  /** dueAt was counted into a year without a holiday calendar (weekdays only): it may move. */
+  dueProvisional: z.boolean().optional(),
 });
 
 const escalation = z.strictObject({

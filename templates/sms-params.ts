@@ -12,7 +12,7 @@
  * in the full notice on the service platform, and the SMS points there.
  */
 import { label } from '../i18n/labels';
-import { shanghaiDate, shanghaiDateTime } from '../i18n/formats';
+import { roundName, shanghaiDate, shanghaiDateTime } from '../i18n/formats';
 import type { Locale, NoticeEvent } from '../domain/vocabulary';
 import type { ParsedNoticeData } from './schemas';
 
@@ -30,24 +30,20 @@ interface ParamSpec<E extends NoticeEvent> {
 
 const words = (locale: Locale, zh: string, en: string) => (locale === 'zh-CN' ? zh : en);
 
-/** A round as a reader says it: 2026年第2批次 for `2026-2`; any other id as it is, with 批次. */
-export function roundName(roundId: string, locale: Locale): string {
-  const m = /^(\d{4})-(\d+)$/.exec(roundId);
-  if (locale !== 'zh-CN') return `round ${roundId}`;
-  return m ? `${m[1]}年第${Number(m[2])}批次` : `${roundId}批次`;
-}
-
 /**
  * A supplement deadline as the SMS says it: Beijing time, and provisional when it was counted into
  * a year without a holiday calendar. The caveat rides in the variable, so a firm deadline reads
  * without it and a provisional one never reaches a phone as if it were firm.
  */
-function supplementDeadline(d: ParsedNoticeData<'supplement_requested'>, l: Locale): string {
-  const at = shanghaiDateTime(d.deadline, l);
-  return d.deadlineProvisional
-    ? words(l, `${at}（北京时间，暂定）`, `${at} (Beijing time; provisional)`)
-    : words(l, `${at}（北京时间）`, `${at} (Beijing time)`);
+function deadlineText(at: string, provisional: boolean | undefined, l: Locale): string {
+  const day = shanghaiDateTime(at, l);
+  return provisional
+    ? words(l, `${day}（北京时间，暂定）`, `${day} (Beijing time; provisional)`)
+    : words(l, `${day}（北京时间）`, `${day} (Beijing time)`);
 }
+
+const supplementDeadline = (d: ParsedNoticeData<'supplement_requested'>, l: Locale): string =>
+  deadlineText(d.deadline, d.deadlineProvisional, l);
 
 /**
  * A decision's SMS: its number, and the appeal periods from receipt, which a refused applicant
@@ -70,7 +66,7 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   },
   officer_reminder: {
     names: ['department', 'caseNumber', 'dueAt'],
-    values: (d, l) => [label('department', d.department, l), d.caseNumber, shanghaiDateTime(d.dueAt, l)],
+    values: (d, l) => [label('department', d.department, l), d.caseNumber, deadlineText(d.dueAt, d.dueProvisional, l)],
   },
   escalation: {
     names: ['caseNumber', 'department', 'what'],

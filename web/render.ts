@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { LOCALES, type Locale } from '../domain/vocabulary';
-import { shanghaiDate, shanghaiDateTime } from '../i18n/formats';
+import { roundName, shanghaiDate, shanghaiDateTime } from '../i18n/formats';
 import { label } from '../i18n/labels';
 import { message } from '../i18n/messages';
 
@@ -40,6 +40,10 @@ const HELPERS = {
   },
   datetime(iso: unknown, options: Handlebars.HelperOptions): string {
     return typeof iso === 'string' && iso ? shanghaiDateTime(iso, localeOf(options)) : '';
+  },
+  /** An admission round as the notices name it: 2026年第2批次 / round 2026-2. */
+  round(roundId: unknown, options: Handlebars.HelperOptions): string {
+    return typeof roundId === 'string' && roundId ? roundName(roundId, localeOf(options)) : '';
   },
   eq: (a: unknown, b: unknown) => a === b,
   not: (a: unknown) => !a,

@@ -42,7 +42,7 @@ import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData, type ParsedNot
 import { allAuthorities, allPointsPolicies } from '../../policy/policy-files';
 import type { DatedVersion } from '../../domain/points-policy';
 import { label } from '../../i18n/labels';
-import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../i18n/formats';
+import { LIST_SEPARATOR, roundName, shanghaiDate, shanghaiDateTime } from '../../i18n/formats';
 import { fillSmsText, smsParams } from '../../templates/sms-params';
 import { withoutEmailLines } from '../../templates/email-only';
 import { loadSmsTemplates, type SmsTemplates } from '../../policy/sms-templates';
@@ -63,6 +63,11 @@ export interface RenderedNotice {
 
 export interface NoticeRenderer {
   render<E extends NoticeEvent>(event: E, channel: Channel, locale: Locale, data: NoticeData<E>): RenderedNotice;
+  /**
+   * The notice for every channel from one rendering of its letter: an applicant's SMS and email
+   * carry the same letter, so a notice sent both ways is rendered once.
+   */
+  renderChannels<E extends NoticeEvent>(event: E, locale: Locale, data: NoticeData<E>): Record<Channel, RenderedNotice>;
 }
 
 export interface NoticeDataIssue {
@@ -108,6 +113,10 @@ const HELPERS = {
   /** {{date submittedAt}}: 2026年3月5日 / 2026-03-05, the calendar day in Asia/Shanghai. */
   date(iso: unknown, options: Handlebars.HelperOptions): string {
     return shanghaiDate(asString(iso, 'date'), localeOf(options));
+  },
+  /** {{round roundId}}: 2026年第2批次 / round 2026-2, the round as the SMS and the pages name it. */
+  round(roundId: unknown, options: Handlebars.HelperOptions): string {
+    return roundName(asString(roundId, 'round'), localeOf(options));
   },
   /** {{datetime dueAt}}: the day as above plus HH:mm, Beijing time; templates say "(Beijing time)". */
   datetime(iso: unknown, options: Handlebars.HelperOptions): string {
@@ -243,8 +252,11 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
   const templates = new Map<string, Compiled>();
   for (const { event, locale } of wanted) templates.set(key(event, locale), loadTemplate(hbs, templatesDir, event, locale));
 
-  return {
+  const renderer: NoticeRenderer = {
     render(event, channel, locale, data) {
+      return renderer.renderChannels(event, locale, data)[channel];
+    },
+    renderChannels(event, locale, data) {
       const template = templates.get(key(event, locale));
       if (template === undefined) throw new Error(`no notice template for ${event}/${locale}`);
 
@@ -265,17 +277,20 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
         .replace(/\s+/g, ' ')
         .trim();
       const html = `${template.body(context, { data: { locale, subject, letter } }).trim()}\n`;
-      if (channel === 'email') return { subject, body: html };
       // All that reaches the phone: the approved text, filled; the provider puts the sign name first.
       const approved = smsTemplates.templates[event][locale];
       const params = smsParams(event, context as ParsedNoticeData<typeof event>, locale, letter);
       return {
-        subject,
-        body: `【${smsTemplates.signName}】${fillSmsText(approved.text, params)}`,
-        sms: { templateId: approved.id, params, letter: withoutEmailLines(html) },
+        email: { subject, body: html },
+        sms: {
+          subject,
+          body: `【${smsTemplates.signName}】${fillSmsText(approved.text, params)}`,
+          sms: { templateId: approved.id, params, letter: withoutEmailLines(html) },
+        },
       };
     },
   };
+  return renderer;
 }
 
 function key(event: NoticeEvent, locale: Locale): string {

@@ -26,7 +26,7 @@ export const DecisionBody = z
     decision: z.enum(DECISION_KINDS),
     reasonCode: z.enum(REJECTION_REASONS).optional().meta({
       description:
-        'Must apply to the case’s route and your department (e.g. a criminal record is no reason on the town route, §1; education never refuses a town case, §21–23); otherwise 400',
+        'Must apply to the case’s route and your department (e.g. a criminal record is no reason on the town route, §1; education never refuses a town case, §21–23), and incomplete_material only after your department has asked for the material on this step (一次性告知); otherwise 400',
     }),
     /** Goes into the applicant's rejection notice, whose template takes at most NOTICE_TEXT_MAX characters. */
     reasonText: z.string().trim().min(1).max(NOTICE_TEXT_MAX).optional(),

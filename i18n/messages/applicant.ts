@@ -86,12 +86,14 @@ export const zhCN = {
   apStepOverdue: '已超过办理期限，已提醒督办',
   apStepReason: '原因',
   apSupplementTitle: '{department}需要您补充材料',
-  apSupplementIntro: '请在 {dueAt} 前补充以下材料，逾期未补正的，申请将按撤回处理。',
+  apSupplementIntro: '请在{dueAt}（北京时间）前补充以下材料，逾期未补正的，申请将按撤回处理。',
+  apSupplementIntroProvisional:
+    '请在{dueAt}（北京时间，暂定）前补充以下材料，逾期未补正的，申请将按撤回处理。该期限所依据的节假日安排尚未公布，暂按工作日推算，可能调整，请以本页显示的期限为准。',
   apSupplementMissing: '需要补充的材料',
   apSupplementReferenceLabel: '{item}：材料编号或说明',
   apSupplementReferenceHint: '例如电子证照编号、复印件编号，或您提交材料的方式。',
   apSupplementSubmit: '提交补正材料',
-  apSupplementProvided: '已于 {at} 补充材料，等待经办人审核。',
+  apSupplementProvided: '已于{at}补充材料，等待经办人审核。',
   apSupplementThanks: '补正材料已提交，{department}将继续审核。',
   apSupplementNotAwaited: '该部门目前没有等待您补充的材料（可能已经提交过）。',
   apScoreTitle: '积分明细',
@@ -177,7 +179,7 @@ export const zhCN = {
   apNoticeSmsText: '短信内容',
   apNoticeFullText: '通知全文',
   apAppealDeadlines:
-    '本决定书于 {receivedOn} 送达：申请行政复议的期限至 {reconsiderationBy}，提起行政诉讼的期限至 {litigationBy}。',
+    '本决定书于{receivedOn}送达：申请行政复议的期限至{reconsiderationBy}，提起行政诉讼的期限至{litigationBy}。',
   apAppealFromReceipt: '决定书尚未送达：上述期限自您收到决定书之日起计算。',
   apBackToCase: '返回申请',
   // ---- withdraw ----
@@ -279,7 +281,9 @@ export const en: Catalogue<typeof zhCN> = {
   apStepOverdue: 'Past its deadline; the supervising office has been told',
   apStepReason: 'Reason',
   apSupplementTitle: '{department} needs more material from you',
-  apSupplementIntro: 'Send the following by {dueAt}. If nothing arrives by then, the application will be treated as withdrawn.',
+  apSupplementIntro: 'Send the following by {dueAt} (Beijing time). If nothing arrives by then, the application will be treated as withdrawn.',
+  apSupplementIntroProvisional:
+    'Send the following by {dueAt} (Beijing time; provisional). If nothing arrives by then, the application will be treated as withdrawn. The holiday calendar this date depends on is not published yet, so it was counted on weekdays only and may move: this page always shows the current date.',
   apSupplementMissing: 'Material needed',
   apSupplementReferenceLabel: '{item}: document reference or note',
   apSupplementReferenceHint: 'For example an e-certificate number, a copy’s number, or how you sent it.',

@@ -24,7 +24,8 @@ const REASON: Record<Department, RejectionReason> = {
   police: 'criminal_record',
   hrss: 'no_stable_employment',
   housing: 'no_legal_residence',
-  education: 'incomplete_material',
+  // Material found false: "incomplete" is a refusal only after a supplement round (一次性告知).
+  education: 'fraudulent_material',
 };
 /** Reservations each department's approval commits for the family of parentWithChildren. */
 const COMMITS: Record<Department, string[]> = {

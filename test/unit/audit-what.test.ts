@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { recommendationNote } from '../../web/pages/officer/case';
 import { auditWhat } from '../../web/pages/audit-what';
-import { timelineRows } from '../../web/pages/supervisor/case-timeline';
+import { ledgerRows, timelineRows } from '../../web/pages/supervisor/case-timeline';
 import type { Request } from 'express';
 
 describe('audit lines in the reader’s words', () => {
@@ -35,23 +35,23 @@ describe('audit lines in the reader’s words', () => {
     assert.deepEqual(zh('score_computed', 'score 92/70'), { text: '总分 92 分，落户分值线 70 分', recorded: false });
     // The rounds' lines (workflows/settlement-case/admission.ts), each as it is recorded.
     assert.deepEqual(zh('admission_round', 'joined round 2026-yanta-1'), {
-      text: '加入积分落户批次 2026-yanta-1',
+      text: '加入积分落户2026-yanta-1批次',
       recorded: false,
     });
-    assert.deepEqual(zh('admission_round', 'ranked 3 in round r1: admitted, pending public notice'), {
-      text: '批次 r1 排名第 3：拟落户，公示中',
+    assert.deepEqual(zh('admission_round', 'ranked 3 in round 2026-1: admitted, pending public notice'), {
+      text: '2026年第1批次排名第 3：拟落户，公示中',
       recorded: false,
     });
     assert.deepEqual(zh('admission_round', 'ranked 12 in round r1: not admitted'), {
-      text: '批次 r1 排名第 12：本批次未获落户',
+      text: 'r1批次排名第 12：本批次未获落户',
       recorded: false,
     });
     assert.deepEqual(zh('admission_round', 'admitted: round r1 is final'), {
-      text: '批次 r1 公示期满：确定落户',
+      text: 'r1批次公示期满：确定落户',
       recorded: false,
     });
     assert.deepEqual(zh('admission_round', 'removed from round r1: objection upheld'), {
-      text: '异议成立，移出批次 r1',
+      text: '异议成立，移出r1批次',
       recorded: false,
     });
     assert.deepEqual(zh('admission_round', 'waiting for the next round to be announced'), {
@@ -140,5 +140,22 @@ describe('the supervisor’s timeline (and its CSV)', () => {
     );
     assert.doesNotMatch(`${listed!.why} ${capacity!.why}`, /[a-z]_[a-z]/);
     assert.match(listed!.why!, /、/);
+  });
+});
+
+describe('the supervisor’s compensation ledger', () => {
+  it('when a reservation was refused for capacity, then its reason is said in words; a failed undo’s error stays as recorded', () => {
+    const at = '2026-12-01T00:00:00Z';
+    const system = { id: 'system', role: 'system' };
+    const items = [
+      { type: 'commit', at, actor: system, what: 'quota_slot refused: no capacity', why: 'quota_exhausted', data: { pool: 'quota:yanta' } },
+      { type: 'compensation_failed', at, actor: system, department: 'education', what: 'release school_place failed', why: 'timeout' },
+    ];
+    const [zhRefused, zhFailed] = ledgerRows(items, 'zh-CN');
+    assert.equal(zhRefused!.kind, 'refused', JSON.stringify(zhRefused));
+    assert.doesNotMatch(zhRefused!.why ?? '', /quota_exhausted/, 'no code on the page');
+    assert.match(zhRefused!.why ?? '', /[\u4e00-\u9fff]/, 'said in Chinese');
+    assert.equal(zhFailed!.why, 'timeout');
+    assert.doesNotMatch(ledgerRows(items, 'en')[0]!.why ?? '', /_/, 'and in English words');
   });
 });

@@ -78,6 +78,16 @@ describe('decision rules', () => {
       undefined,
     );
   });
+
+  it('一次性告知 when an officer refuses for incomplete material before asking for it, then the step refuses it; after a supplement round it applies', () => {
+    const refuse = { decision: 'reject' as const, reasonCode: 'incomplete_material' as const };
+    const first = stepDecisionProblem(refuse, 'town', 'housing', step());
+    assert.equal(first?.kind, 'invalid', JSON.stringify(first));
+    assert.match(first?.message ?? '', /request a supplement/);
+    assert.equal(stepDecisionProblem(refuse, 'town', 'housing', step({ supplementRounds: 1 })), undefined);
+    // Other reasons need no supplement round first.
+    assert.equal(stepDecisionProblem({ ...refuse, reasonCode: 'fraudulent_material' }, 'town', 'housing', step()), undefined);
+  });
 });
 
 describe('supervisor action rules', () => {

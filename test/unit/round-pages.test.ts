@@ -123,7 +123,7 @@ describe('admission round pages', () => {
     const view = publicRoundView({ found, doc: undefined }, '2026-07-10');
     assert.equal(view.stage, 'final');
     const zh = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN'), signedIn: false });
-    assert.match(zh, /本批次已于 2026年6月30日 截止，截止时没有等待排名的申请/);
+    assert.match(zh, /本批次已于2026年6月30日截止，截止时没有等待排名的申请/);
     assert.doesNotMatch(zh, /截止后排名并公示/);
   });
 
@@ -301,7 +301,9 @@ describe('admission round pages', () => {
         notices: [],
         timeline: [],
       });
-      assert.equal(html.split(zhNote).length - 1, 1, 'at the request');
+      // At the request: the deadline in Beijing time, marked provisional, and why it may move.
+      assert.equal(html.split('（北京时间，暂定）前补充以下材料').length - 1, 1, 'at the request');
+      assert.equal(html.split('该期限所依据的节假日安排尚未公布').length - 1, 1, 'why, at the request');
       // On the step the date is marked, and why is said once under the list.
       assert.equal(html.split('（暂定）').length - 1, 1);
       assert.equal(html.split('标“暂定”的日期').length - 1, 1);

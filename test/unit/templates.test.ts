@@ -7,7 +7,8 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { CHANNELS, HOUSEHOLD_TYPE, LOCALES, NOTICE_EVENTS, type Locale, type NoticeEvent } from '../../domain/vocabulary';
 import { NOTICE_SCHEMAS, type NoticeData } from '../../templates/schemas';
-import { fillSmsText, roundName, SMS_PARAMS } from '../../templates/sms-params';
+import { fillSmsText, SMS_PARAMS } from '../../templates/sms-params';
+import { roundName } from '../../i18n/formats';
 import { loadSmsTemplates, SMS_TEMPLATES_FILE } from '../../policy/sms-templates';
 import { maskIdNumber } from '../../domain/masking';
 import { LABELS } from '../../i18n/labels';
@@ -618,7 +619,7 @@ describe('notice templates', () => {
         const zh = renderer.render('round_ranked', 'email', 'zh-CN', admittedRanked).body;
         const en = renderer.render('round_ranked', 'email', 'en', admittedRanked).body;
 
-        assert.ok(zh.includes('长安区2026-1批次积分落户已截止'));
+        assert.ok(zh.includes('长安区2026年第1批次积分落户已截止'));
         assert.ok(zh.includes('<td>95分</td>') && zh.includes('<td>第2名</td>') && zh.includes('<td>拟落户</td>'));
         assert.ok(zh.includes('已列为拟落户人员，须经公示。公示期至2026年7月9日止'));
         assert.ok(zh.includes('<td>90.25分</td>'), 'the district’s cut-off is shown when there is one');
@@ -723,7 +724,7 @@ describe('notice templates', () => {
 
         assert.ok(zh.includes('本批次长安区落户人员的最低积分为90.25分'));
         assert.ok(zh.includes('将自动参加长安区下一批次的排名，无需重新申请'));
-        assert.ok(zh.includes('下一批次（2026-2）自2026年7月1日开始，至2026年12月31日截止'));
+        assert.ok(zh.includes('下一批次为2026年第2批次，自2026年7月1日开始，至2026年12月31日截止'));
         assert.ok(zh.includes('随时撤回申请'));
         assert.ok(en.includes('The next round (2026-2) opens on 2026-07-01 and closes on 2026-12-31'));
         assert.ok(en.includes('You may withdraw your application at any time'));
@@ -979,6 +980,27 @@ describe('notice templates', () => {
       assert.equal(firm.data.deadlineProvisional, undefined);
       assert.ok(renderer.render('supplement_reminder', 'sms', 'zh-CN', provisional.data).body.includes('（北京时间，暂定）'));
       assert.ok(!renderer.render('supplement_reminder', 'sms', 'zh-CN', firm.data).body.includes('暂定'));
+    });
+
+    it('when an officer is reminded of a provisional due time, then the SMS and the letter say it may move, and a firm one does not', () => {
+      const dueAt = '2026-03-20T09:30:00Z';
+      const provisional = notices.officerReminder(townCase(), 'police', dueAt, 1, true);
+      const firm = notices.officerReminder(townCase(), 'police', dueAt, 1);
+      assert.equal(provisional.data.dueProvisional, true, 'the flag rides in the data');
+      assert.equal(firm.data.dueProvisional, undefined, 'a firm due time carries no flag');
+      const zhSms = renderer.render('officer_reminder', 'sms', 'zh-CN', provisional.data).body;
+      assert.ok(zhSms.includes('2026年3月20日 17:30（北京时间，暂定）前处理'), zhSms);
+      assert.ok(renderer.render('officer_reminder', 'sms', 'en', provisional.data).body.includes('(Beijing time; provisional)'), 'en SMS');
+      const zhLetter = renderer.render('officer_reminder', 'email', 'zh-CN', provisional.data).body;
+      assert.ok(zhLetter.includes('（北京时间，暂定）') && zhLetter.includes('该期限为暂定'), 'zh letter');
+      const enLetter = renderer.render('officer_reminder', 'email', 'en', provisional.data).body;
+      assert.ok(enLetter.includes('(Beijing time; provisional)') && enLetter.includes('This due time is provisional'), 'en letter');
+      for (const channel of ['sms', 'email'] as const)
+        for (const locale of ['zh-CN', 'en'] as const) {
+          const body = renderer.render('officer_reminder', channel, locale, firm.data).body;
+          assert.ok(!/暂定|provisional/.test(body), `${channel} ${locale} without the flag`);
+          assert.ok(/北京时间|Beijing time/.test(body), `${channel} ${locale} still names the time zone`);
+        }
     });
 
     it('when the applicant withdrew, then the notice still confirms it as their own request', () => {

@@ -239,6 +239,11 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
     try {
       await signIn(page, web, 'townowner', DEMO_PASSWORDS.applicant, `/applicant/cases/${caseId}`);
       await page.getByRole('heading', { name: '市公安局需要您补充材料' }).waitFor();
+      // The deadline says whose clock it is, as the SMS and the letter do; in December, while the
+      // next year's holiday calendar is not in the system, it is also marked provisional, with why.
+      const banner = (await page.locator('.warning-text', { hasText: '补充以下材料' }).textContent()) ?? '';
+      assert.match(banner, /^请在\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间(，暂定)?）前补充以下材料/, banner);
+      assert.equal(banner.includes('，暂定）'), banner.includes('节假日安排尚未公布'), banner);
       await checkBothLanguages(page, 'web-applicant-supplement');
 
       await page.locator('#supplement-police-0-reference').fill('不动产权证 陕(2024)鄠邑区0012345号');

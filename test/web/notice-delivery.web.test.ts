@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { appealDeadlines } from '../../domain/notice-delivery';
+import { formatIsoDay } from '../../i18n/formats';
 import { createMailboxApp } from '../../tools/mail-sink/mailbox';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { applicationBody, bearer, decideViaApi, submitCase, tokens, waitForStatus, type Tokens } from '../support/api';
@@ -97,14 +98,11 @@ describe('notice delivery in a real browser: the development mailbox and the del
     try {
       await signIn(page, web, 'townowner', DEMO_PASSWORDS.applicant, `/applicant/cases/${caseId}`);
       // Days as the pages write them (2026年12月4日), not as the API carries them (2026-12-04).
-      const zh = (ymd: string) => {
-        const [y, m, d] = ymd.split('-').map(Number);
-        return `${y}年${m}月${d}日`;
-      };
-      const appeal = page.getByText(`本决定书于 ${zh(dates.receivedOn)} 送达`);
+      const zh = (ymd: string) => formatIsoDay(ymd, 'zh-CN');
+      const appeal = page.getByText(`本决定书于${zh(dates.receivedOn)}送达`);
       await appeal.waitFor();
-      assert.match((await appeal.textContent()) ?? '', new RegExp(`行政复议的期限至 ${zh(dates.reconsiderationBy)}`));
-      assert.match((await appeal.textContent()) ?? '', new RegExp(`行政诉讼的期限至 ${zh(dates.litigationBy)}`));
+      assert.match((await appeal.textContent()) ?? '', new RegExp(`行政复议的期限至${zh(dates.reconsiderationBy)}，`));
+      assert.match((await appeal.textContent()) ?? '', new RegExp(`行政诉讼的期限至${zh(dates.litigationBy)}。`));
       assert.equal(await page.locator('.notice-list li', { hasText: '尚未送达' }).count(), 0, 'no letter is shown undelivered');
       assert.ok((await page.locator('.notice-list li', { hasText: '送达时间' }).count()) >= 4);
       // The timeline gives the refusal's reason in words, never its code.

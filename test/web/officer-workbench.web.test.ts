@@ -186,11 +186,12 @@ describe('web pages: the officer workbench in a real browser', () => {
     const police = await officer('police');
     try {
       await police.goto(caseUrl(caseId));
-      // §1 全面放开: a criminal record is no reason on the town route, so it is not offered.
+      // §1 全面放开: a criminal record is no reason on the town route, so it is not offered; nor is
+      // incomplete material before the police have asked for it (一次性告知).
       const offered = await police
         .locator('#reasonCode option')
         .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
-      assert.deepEqual(offered, ['', 'identity_mismatch', 'fraudulent_material', 'incomplete_material', 'other']);
+      assert.deepEqual(offered, ['', 'identity_mismatch', 'fraudulent_material', 'other']);
 
       // Act: refuse without a reason first, then with one.
       await police.getByLabel('不予通过', { exact: true }).check();

@@ -11,6 +11,7 @@ import { label } from '../../i18n/labels';
 import { message, type MessageKey } from '../../i18n/messages';
 import { SERVICE_METHODS } from '../../domain/notice-delivery';
 import type { AuditEventView } from '../../app/views/audit-views';
+import { roundName } from '../../i18n/formats';
 
 export interface AuditWhat {
   text: string;
@@ -103,7 +104,8 @@ export function auditWhat(
     const round = ROUND_PHRASES.map(([re, key]) => [re.exec(what), key] as const).find(([found]) => found);
     if (round) {
       const [found, key] = round;
-      return worded(message(locale, key, { round: found!.groups?.round, rank: found!.groups?.rank }));
+      const roundId = found!.groups?.round;
+      return worded(message(locale, key, { round: roundId && roundName(roundId, locale), rank: found!.groups?.rank }));
     }
   }
   return { text: what, recorded: true };

@@ -17,6 +17,7 @@ import { objectable } from '../../domain/admission-rounds';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './applicant/form';
 import { flashAndRedirect, render, requireAnyRole, signedInActor, tr } from './page';
 import { roundDisplay, roundRows, words } from './rounds/round-display';
+import { roundName } from '../../i18n/formats';
 
 const roundHref = (roundId: string) => `/rounds/${roundId}`;
 const objectionHref = (roundId: string, entryId: string) =>
@@ -59,7 +60,7 @@ export function roundsPages(deps: AppDeps): Router {
     const user = req.session?.user && req.session.user.expiresAt > Date.now() ? req.session.user : undefined;
     const { objecting, notForRole } = objectionOffer(view.stage, user?.actor.role);
     render(req, res, 'rounds/round', {
-      title: tr(req, 'rdRoundTitle', { roundId }),
+      title: tr(req, 'rdRoundTitle', { round: roundName(roundId, req.locale) }),
       backLink: { href: '/rounds', text: tr(req, 'rdListTitle') },
       round: roundDisplay(view, req.locale, objecting ? { objectHref: (e) => objectionHref(roundId, e) } : {}),
       signedIn: user !== undefined,

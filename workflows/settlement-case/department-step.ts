@@ -114,7 +114,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
       const t = Date.now();
       if (!s.remindedAt && t >= remindAt) {
         s.remindedAt = now();
-        notify(notices.officerReminder(state, d, s.dueAt, round));
+        notify(notices.officerReminder(state, d, s.dueAt, round, s.dueProvisional));
         audit({ type: 'reminder', actor: SYSTEM, department: d, what: `${d} officer reminded`, data: { dueAt: s.dueAt } });
         await flush();
         continue;

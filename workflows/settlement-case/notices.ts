@@ -76,12 +76,14 @@ export function officerReminder(
   department: Department,
   dueAt: string,
   round: number | string,
+  /** dueAt was counted into a year without its holiday calendar: the officer is told it may move. */
+  dueProvisional = false,
 ): NoticeRequest<'officer_reminder'> {
   return {
     event: 'officer_reminder',
     key: `${department}:${round}`,
     to: { kind: 'department', department },
-    data: { caseNumber: s.caseNumber, recipientName: '经办人', department, dueAt },
+    data: { caseNumber: s.caseNumber, recipientName: '经办人', department, dueAt, ...(dueProvisional ? { dueProvisional } : {}) },
   };
 }
 

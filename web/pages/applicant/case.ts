@@ -18,7 +18,7 @@ import { caseTimeline } from '../../../app/queries/audit-trail';
 import { viewCaseAsApplicant } from '../../../app/queries/view-case';
 import type { ApplicantCaseView } from '../../../app/views/case-views';
 import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
-import { formatDay } from '../../../i18n/formats';
+import { formatIsoDay } from '../../../i18n/formats';
 import { label, type LabelTable } from '../../../i18n/labels';
 import { isMessageKey } from '../../../i18n/messages';
 import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
@@ -102,10 +102,7 @@ function scoreValue(req: Request, v: string | number | boolean, indicator?: stri
 }
 
 /** A calendar day (YYYY-MM-DD) as the page writes days: 2026年12月4日. */
-function dayText(req: Request, ymd: string): string {
-  const [year = '', month = '', day = ''] = ymd.split('-');
-  return formatDay({ year, month, day }, req.locale);
-}
+const dayText = (req: Request, ymd: string): string => formatIsoDay(ymd, req.locale);
 
 /** The appeal periods' days (YYYY-MM-DD in the view). */
 function appealDeadlinesText(req: Request, d: NonNullable<ApplicantNoticeView['appealDeadlines']>): string {

@@ -51,7 +51,10 @@ export interface StepActions {
 export function stepActions(view: OfficerCaseView, actor: OfficerActor): StepActions {
   const { step } = view;
   const other = heldByOther(step, actor.sub);
-  const reasons = officerReasons(view.route, view.department, { collectiveHousehold: view.collectiveHousehold });
+  const reasons = officerReasons(view.route, view.department, {
+    collectiveHousehold: view.collectiveHousehold,
+    supplementAsked: step.supplementRounds > 0,
+  });
   const offered: DecisionKind[] = ['approve'];
   if (reasons.length) offered.push('reject');
   if (step.supplementRounds < step.supplementRoundsAllowed) offered.push('request_supplement');

@@ -8,6 +8,7 @@ import type { AppDeps } from '../../../app/deps';
 import { knownOfficers, staffNames, type KnownOfficer } from '../../../app/officer-directory';
 import { auditTrail } from '../../../app/queries/audit-trail';
 import type { AuditEventView } from '../../../app/views/audit-views';
+import { compensationLedger, type LedgerEntry } from '../../../app/views/compensation-ledger';
 import { csvDocument } from '../../../app/csv';
 import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../../i18n/formats';
 import type { Locale } from '../../../domain/vocabulary';
@@ -39,12 +40,18 @@ export async function timelineNames(deps: AppDeps, items: readonly AuditEventVie
 
 /**
  * A refusal's reasons are kept as codes (one, or a comma list on the case's own refusal line);
- * the page and the file say them in words. Anything else is an officer's or supervisor's own text.
+ * the page, the file and the compensation ledger say them in words. Anything else is an officer's
+ * or supervisor's own text.
  */
 function reasonWords(why: string, locale: Locale): string {
   const codes = why.split(',');
   if (!codes.every((c) => (REJECTION_REASONS as readonly string[]).includes(c))) return why;
   return codes.map((c) => label('rejectionReason', c, locale)).join(LIST_SEPARATOR[locale]);
+}
+
+/** The compensation ledger as the page shows it: a refused reservation's reason in words. */
+export function ledgerRows(items: readonly AuditEventView[], locale: Locale): LedgerEntry[] {
+  return compensationLedger(items).map((l) => (l.why === undefined ? l : { ...l, why: reasonWords(l.why, locale) }));
 }
 
 export function timelineRows(

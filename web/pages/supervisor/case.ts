@@ -17,7 +17,6 @@ import { findOfficer, holderProblem, knownOfficers, staffNames, type HolderProbl
 import { auditTrail } from '../../../app/queries/audit-trail';
 import { caseNoticesForSupervisor } from '../../../app/queries/case-notices';
 import { viewCaseAsSupervisor } from '../../../app/queries/view-case';
-import { compensationLedger } from '../../../app/views/compensation-ledger';
 import { isOpenStep, SUPERVISOR_ACTIONS, type SupervisorAction } from '../../../domain/case-rules';
 import type { Area } from '../../../domain/capacity';
 import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
@@ -27,7 +26,7 @@ import type { MessageKey } from '../../../i18n/messages';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
 import { holderName, officerChoices } from '../officer-names';
-import { timelineRows } from './case-timeline';
+import { ledgerRows, timelineRows } from './case-timeline';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
@@ -208,7 +207,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         }))
         .filter((s) => s.supplements.length > 0 || s.internalNotes.length > 0),
       timeline: timelineRows(req, trail.items, { officers, staff }),
-      ledger: compensationLedger(trail.items),
+      ledger: ledgerRows(trail.items, locale),
       incidents: view.incidents.map((i) => ({ ...i, text: incidentText(i, locale) })),
       notices: notices.map((n, i) => {
         const posted = extras.service?.noticeId === n.noticeId ? extras.service : undefined;

@@ -5,7 +5,7 @@
 import type { Dashboard } from '../../../app/queries/dashboard';
 import type { PoolKind } from '../../../app/queries/capacity-use';
 import type { Locale } from '../../../domain/vocabulary';
-import { formatDay } from '../../../i18n/formats';
+import { formatIsoDay } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import { message, type MessageKey } from '../../../i18n/messages';
 import type { ChartSpec } from '../../charts';
@@ -48,12 +48,6 @@ const ENDING_KEYS: Record<(typeof ENDINGS)[number], MessageKey> = {
   terminated: 'dashTerminated',
 };
 
-/** 2026-11-06 as the locale writes a day: 2026年11月6日 / 2026-11-06. */
-function dayName(ymd: string, locale: Locale): string {
-  const [year = '', month = '', day = ''] = ymd.split('-');
-  return formatDay({ year, month, day }, locale);
-}
-
 /** A day on the chart's axis, where the year is the period's: 11月6日 / 2026-11-06. */
 function dayTick(ymd: string, locale: Locale): string {
   const [, month = '', day = ''] = ymd.split('-');
@@ -76,7 +70,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
     const head = [t(id === 'daily' ? 'dashDay' : 'dashWeek'), ...ENDINGS.map((k) => t(ENDING_KEYS[k]))];
     // The page (and its table CSV) names a day or week as the locale writes it; the CSV for a
     // program keeps the ISO key.
-    const named = (key: string) => (id === 'daily' ? dayName(key, locale) : weekName(key, locale));
+    const named = (key: string) => (id === 'daily' ? formatIsoDay(key, locale) : weekName(key, locale));
     return {
       id,
       title: t(id === 'daily' ? 'dashDaily' : 'dashWeekly'),

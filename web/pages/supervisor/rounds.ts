@@ -19,6 +19,7 @@ import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { roundDisplay, roundRows, words } from '../rounds/round-display';
 import type { Locale } from '../../../domain/vocabulary';
 import { message } from '../../../i18n/messages';
+import { roundName } from '../../../i18n/formats';
 
 const roundHref = (roundId: string) => `/supervisor/rounds/${roundId}`;
 
@@ -72,7 +73,7 @@ export async function supervisorRoundPage(
     res,
     'supervisor/round',
     {
-      title: tr(req, 'rdSupRoundTitle', { roundId }),
+      title: tr(req, 'rdSupRoundTitle', { round: roundName(roundId, locale) }),
       backLink: { href: '/supervisor/rounds', text: tr(req, 'rdSupListTitle') },
       errors: extras.errors?.list,
       refusal: extras.refusal,
@@ -154,7 +155,7 @@ export async function closeRoundPage(deps: AppDeps, req: Request, res: Response)
   } catch (err) {
     return supervisorRoundPage(deps, req, res, { form: { which: 'close', reason }, ...refusalOf(req, err) });
   }
-  await flashAndRedirect(req, res, tr(req, 'rdClosed', { roundId }), roundHref(roundId));
+  await flashAndRedirect(req, res, tr(req, 'rdClosed', { round: roundName(roundId, req.locale) }), roundHref(roundId));
 }
 
 /** POST /supervisor/rounds/:roundId/objections/:objectionId/resolution */

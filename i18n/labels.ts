@@ -123,8 +123,8 @@ const rejectionReason: Table<RejectionReason> = {
     en: 'no legal stable employment',
   },
   incomplete_material: {
-    'zh-CN': '经一次性告知补正后，申请材料仍不齐全',
-    en: 'the application material was still incomplete after the one request for more',
+    'zh-CN': '经告知补正后，申请材料仍不齐全',
+    en: 'the application material was still incomplete after it was asked for',
   },
   fraudulent_material: {
     'zh-CN': '提交的申请材料不真实',

@@ -41,9 +41,15 @@ const HELPERS = {
   datetime(iso: unknown, options: Handlebars.HelperOptions): string {
     return typeof iso === 'string' && iso ? shanghaiDateTime(iso, localeOf(options)) : '';
   },
-  /** An admission round as the notices name it: 2026年第2批次 / round 2026-2. */
+  /** An admission round as the notices name it, inside a sentence: 2026年第2批次 / round 2026-2. */
   round(roundId: unknown, options: Handlebars.HelperOptions): string {
     return typeof roundId === 'string' && roundId ? roundName(roundId, localeOf(options)) : '';
+  },
+  /** The same in a cell whose label already says "round": 2026年第2批次 / 2026-2. */
+  roundCell(roundId: unknown, options: Handlebars.HelperOptions): string {
+    if (typeof roundId !== 'string' || !roundId) return '';
+    const locale = localeOf(options);
+    return locale === 'zh-CN' ? roundName(roundId, locale) : roundId;
   },
   eq: (a: unknown, b: unknown) => a === b,
   not: (a: unknown) => !a,

@@ -26,7 +26,7 @@ export const DecisionBody = z
     decision: z.enum(DECISION_KINDS),
     reasonCode: z.enum(REJECTION_REASONS).optional().meta({
       description:
-        'Must apply to the case’s route and your department (e.g. a criminal record is no reason on the town route, §1; education never refuses a town case, §21–23), and incomplete_material only after your department has asked for the material on this step (一次性告知); otherwise 400',
+        'Must apply to the case’s route and your department (e.g. a criminal record is no reason on the town route, §1; education never refuses a town case, §21–23), otherwise 400; and to the case’s facts, otherwise 422 `invalid-decision`: incomplete_material only after your department has asked for the material on this step (一次性告知), no_legal_residence never on a collective-household case (§16)',
     }),
     /** Goes into the applicant's rejection notice, whose template takes at most NOTICE_TEXT_MAX characters. */
     reasonText: z.string().trim().min(1).max(NOTICE_TEXT_MAX).optional(),
@@ -158,7 +158,10 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         description:
           'The step is not awaiting a decision (e.g. another officer decided first), or another officer holds it (`step-held-by-other`)',
       },
-      422: { description: 'The decision is incomplete' },
+      422: {
+        description:
+          'The decision is incomplete, or the case’s facts rule its reason out (`invalid-decision`: incomplete_material before a supplement request on this step, no_legal_residence on a collective-household case)',
+      },
     },
     handler: async ({ caller, params, body, req }) => {
       const step = await decideStep(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body });

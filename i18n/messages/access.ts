@@ -7,7 +7,7 @@ export const zhCN = {
   navAccessRecords: '查询留痕',
   accessTitle: '查询留痕',
   accessIntro:
-    '按受理编号（或案件 ID）或用户查看谁在何时、以何种方式、为何查看了案件。每条记录都带有当日上一条记录的 SM3 哈希值。',
+    '按受理编号（或案件 ID）或用户查看谁在何时、以何种方式、为何查看了案件。每条记录都带有当日上一条记录的 SM3哈希值。',
   accessCaseId: '受理编号或案件 ID',
   accessNotACase: '请填写受理编号（如 HK-2026-000005）或案件 ID',
   accessUserId: '用户 ID',
@@ -22,7 +22,7 @@ export const zhCN = {
   accessVia: '渠道',
   accessHash: '哈希值',
   accessMore: '更早的记录',
-  accessMoreCases: '等 {n} 件',
+  accessMoreCases: '等{n}件',
   operatorTitle: '运维人员',
   operatorText: '运维人员在 Temporal 界面中查看案件的工作流历史；界面通过本系统的解码服务解密载荷，每次解码都会留痕。',
   operatorNoUi: '未配置 Temporal 界面地址（TEMPORAL_UI_URL）。',

@@ -18,6 +18,7 @@ export const zhCN = {
   signOut: '退出登录',
   signedInAs: '当前用户：{name}',
   footer: '西安市户籍落户跨部门协同办理平台',
+  footerTimes: '本平台所示时间均为北京时间。',
   navMyCases: '我的申请',
   navApply: '申请落户',
   navInbox: '待办事项',
@@ -80,7 +81,7 @@ export const zhCN = {
   inboxEmpty: '目前没有需要本部门办理的案件。',
   stuckTitle: '滞留案件',
   stuckReason: '滞留原因',
-  stuckTotal: '共 {total} 件',
+  stuckTotal: '共{total}件',
 } as const;
 
 export const en: Catalogue<typeof zhCN> = {
@@ -98,6 +99,7 @@ export const en: Catalogue<typeof zhCN> = {
   signOut: 'Sign out',
   signedInAs: 'Signed in as {name}',
   footer: 'Xi’an cross-department household settlement service',
+  footerTimes: 'All times on this service are Beijing time (UTC+8).',
   navMyCases: 'My applications',
   navApply: 'Apply to settle',
   navInbox: 'Inbox',

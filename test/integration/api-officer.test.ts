@@ -394,6 +394,36 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     await waitForStatus(stack, caseId, 'withdrawn');
   });
 
+  it('一次性告知 when the police refuse for incomplete material before asking for it, then it is refused (422); once the material was asked for and supplied, the same refusal is taken', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+    const refuse = () =>
+      request(stack.app)
+        .post(`/api/v1/officer/cases/${caseId}/steps/police/decision`)
+        .set('authorization', officer('police'))
+        .send({ decision: 'reject', reasonCode: 'incomplete_material', reasonText: '补正后仍缺少居住证明' });
+
+    // Act: refuse at once, then ask, let the applicant answer, and refuse again.
+    const early = await refuse();
+    await decideViaApi(stack, officer('police'), caseId, 'police', { decision: 'request_supplement', missing: ['居住证明'] });
+    await waitForStep(stack, caseId, 'police', 'supplement_requested');
+    await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/supplements`)
+      .set('authorization', t.applicant)
+      .send({ department: 'police', items: [{ name: '居住证明', reference: 'upload:residence-1' }] })
+      .expect(200);
+    await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+    const late = await refuse();
+
+    // Assert
+    assertProblem(early, 422);
+    assert.match(JSON.stringify(early.body), /only after the police department has asked for it/);
+    assert.equal(late.status, 200, JSON.stringify(late.body));
+    assert.equal((late.body.step.decision as { reasonCode: string }).reasonCode, 'incomplete_material');
+    await waitForStatus(stack, caseId, 'rejected');
+  });
+
   it('when two officers decide the same step at once, then exactly one wins, the other gets 409, and both attempts are audited', async () => {
     // Arrange
     const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.noHousing));

@@ -159,7 +159,7 @@ describe('API: admission rounds', () => {
 
     // Assert
     assert.match(list.text, /href='\/rounds\/2026-1'/);
-    assert.match(round.text, /分数线：74 分/);
+    assert.match(round.text, /分数线：74分/);
     assert.ok(!round.text.includes(OBJECTION_REASON));
     assert.equal(round.headers['set-cookie'], undefined, 'a visitor reading the notice gets no session');
     await request(stack.app).get('/rounds/1999-9').expect(404);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { recommendationNote } from '../../web/pages/officer/case';
 import { auditWhat } from '../../web/pages/audit-what';
+import { systemErrorWords } from '../../web/pages/incident-text';
 import { ledgerRows, timelineRows } from '../../web/pages/supervisor/case-timeline';
 import type { Request } from 'express';
 
@@ -31,19 +32,19 @@ describe('audit lines in the reader’s words', () => {
       recorded: false,
     });
     assert.deepEqual(zh('escalation', 'police decision overdue'), { text: '审核决定逾期', recorded: false });
-    assert.deepEqual(zh('supplement_provided', '2 item(s) provided'), { text: '提交材料 2 项', recorded: false });
-    assert.deepEqual(zh('score_computed', 'score 92/70'), { text: '总分 92 分，落户分值线 70 分', recorded: false });
+    assert.deepEqual(zh('supplement_provided', '2 item(s) provided'), { text: '提交材料2项', recorded: false });
+    assert.deepEqual(zh('score_computed', 'score 92/70'), { text: '总分92分，落户分值线70分', recorded: false });
     // The rounds' lines (workflows/settlement-case/admission.ts), each as it is recorded.
     assert.deepEqual(zh('admission_round', 'joined round 2026-yanta-1'), {
       text: '加入积分落户2026-yanta-1批次',
       recorded: false,
     });
     assert.deepEqual(zh('admission_round', 'ranked 3 in round 2026-1: admitted, pending public notice'), {
-      text: '2026年第1批次排名第 3：拟落户，公示中',
+      text: '2026年第1批次排名第3名：拟落户，公示中',
       recorded: false,
     });
     assert.deepEqual(zh('admission_round', 'ranked 12 in round r1: not admitted'), {
-      text: 'r1批次排名第 12：本批次未获落户',
+      text: 'r1批次排名第12名：本批次未获落户',
       recorded: false,
     });
     assert.deepEqual(zh('admission_round', 'admitted: round r1 is final'), {
@@ -80,10 +81,10 @@ describe('audit lines in the reader’s words', () => {
       auditWhat({ type: 'supervisor_action', what, data }, locale, { nameOf }).text;
     assert.equal(action('reassign', { officerId: 'police-officer-8' }), '改派给 王警官（police-officer-8）');
     assert.equal(action('reassign', { officerId: 'police-officer-8' }, 'en'), 'reassigned to 王警官（police-officer-8）');
-    assert.equal(action('extend_deadline', { extendByWorkingDays: 3 }), '延长期限 3 个工作日');
-    assert.equal(action('extend_deadline', { extendByMs: 5_400_000 }), '延长期限 1.5 小时');
+    assert.equal(action('extend_deadline', { extendByWorkingDays: 3 }), '延长期限3个工作日');
+    assert.equal(action('extend_deadline', { extendByMs: 5_400_000 }), '延长期限1.5小时');
     assert.equal(action('extend_deadline', { extendByMs: 3_600_000 }, 'en'), 'deadline extended by 1 hour(s)');
-    assert.equal(action('extend_deadline', { extendByMs: 3 * 86_400_000 }), '延长期限 3 天');
+    assert.equal(action('extend_deadline', { extendByMs: 3 * 86_400_000 }), '延长期限3天');
     assert.equal(action('escalate', {}), '升级督办');
     // A line recorded without its data is still worded by the action.
     assert.equal(auditWhat({ type: 'supervisor_action', what: 'reassign' }, 'zh-CN').text, '改派');
@@ -91,6 +92,8 @@ describe('audit lines in the reader’s words', () => {
 
   it('when the line is anything else, then it is shown as recorded and marked as such, never dropped', () => {
     assert.deepEqual(zh('check_failed', 'police lookup keeps failing'), { text: 'police lookup keeps failing', recorded: true });
+    // A failed lookup as recorded needs no words beyond its type (自动核查失败) and department.
+    assert.deepEqual(zh('check_failed', 'police lookup failed'), { text: '', recorded: false });
     assert.deepEqual(zh('notice', 'case_received notice could not be rendered'), {
       text: 'case_received notice could not be rendered',
       recorded: true,
@@ -102,7 +105,7 @@ describe('audit lines in the reader’s words', () => {
 describe('the system’s recommendation on the officer’s case page', () => {
   it('when the score note is read, then it is in the reader’s words; an unknown note stays as recorded', () => {
     assert.deepEqual(recommendationNote('score 102 ≥ threshold 70', 'zh-CN'), {
-      text: '总分 102 分，落户分值线 70 分',
+      text: '总分102分，落户分值线70分',
       recorded: false,
     });
     assert.deepEqual(recommendationNote('score 60 is below the threshold 70', 'en'), {
@@ -157,5 +160,33 @@ describe('the supervisor’s compensation ledger', () => {
     assert.match(zhRefused!.why ?? '', /[\u4e00-\u9fff]/, 'said in Chinese');
     assert.equal(zhFailed!.why, 'timeout');
     assert.doesNotMatch(ledgerRows(items, 'en')[0]!.why ?? '', /_/, 'and in English words');
+  });
+
+  it('when the ledger names a pool, then it says where (and which level or year), not the key', () => {
+    const at = '2026-12-01T00:00:00Z';
+    const system = { id: 'system', role: 'system' };
+    const commit = (pool: string) => ({ type: 'commit', at, actor: system, what: 'x reserved', data: { pool } });
+    const pools = ['quota:yanta:2026', 'school:yanta:primary', 'residence:huyi', 'provisional_registration', 'quota:nowhere'];
+    assert.deepEqual(
+      ledgerRows(pools.map(commit), 'zh-CN').map((r) => r.poolText),
+      ['雁塔区 · 2026年', '雁塔区 · 小学', '鄠邑区', '—', 'quota:nowhere'],
+    );
+  });
+});
+
+describe('a department system’s failure, for a supervisor', () => {
+  it('when a lookup failed for a known cause, then it is said in words with its HTTP status; any other error stays as recorded', () => {
+    const http = 'The housing information system is unavailable (http_status): HTTP 503: busy (injected fault)';
+    assert.equal(systemErrorWords(http, 'zh-CN'), '部门信息系统返回错误（HTTP 503）');
+    assert.equal(systemErrorWords('The police information system is unavailable (timeout): aborted', 'zh-CN'), '部门信息系统在时限内无应答');
+    assert.doesNotMatch(systemErrorWords(http, 'en'), /http_status/);
+    assert.equal(systemErrorWords('SMTP 550 mailbox unavailable', 'zh-CN'), 'SMTP 550 mailbox unavailable');
+    const rows = timelineRows(
+      { locale: 'zh-CN' } as Request,
+      [{ type: 'check_failed', at: '2026-12-01T00:00:00Z', actor: { id: 'system', role: 'system' }, department: 'housing', what: 'housing lookup failed', why: http }],
+      { officers: [], staff: new Map<string, string>() },
+    );
+    assert.equal(rows[0]!.why, '部门信息系统返回错误（HTTP 503）');
+    assert.equal(rows[0]!.what, '');
   });
 });

@@ -54,7 +54,7 @@ describe('incidents', () => {
         lastAt: '2026-12-01T10:05:00.000Z',
       },
     ]);
-    assert.equal(incidentText(incidents[1]!, 'zh-CN'), '撤销失败 · 市教育局 · 随迁子女学位 · 已重试 2 轮 · connection refused');
+    assert.equal(incidentText(incidents[1]!, 'zh-CN'), '撤销失败 · 市教育局 · 随迁子女学位 · 已重试2轮 · connection refused');
     assert.equal(
       incidentText(incidents[0]!, 'en'),
       'lookup failing · Public Security Bureau · 3 round(s) failed · police system timed out',

@@ -89,9 +89,9 @@ describe('admission round pages', () => {
     const html = publicPage('zh-CN', false);
     assert.match(html, /610113\*{8}002X/);
     assert.match(html, /参加城镇社会保险年限：54/);
-    assert.match(html, /分数线：74 分/);
+    assert.match(html, /分数线：74分/);
     assert.match(html, /公示截止日期<\/dt><dd>2026年5月29日/);
-    assert.match(html, /1 条异议待核查/);
+    assert.match(html, /1条异议待核查/);
     assert.match(html, /拟落户/);
     assert.match(html, /登录后可对名单中的任一条提出异议/);
     assert.doesNotMatch(html, /objections\/new/);
@@ -115,7 +115,7 @@ describe('admission round pages', () => {
       round: roundDisplay(publicRoundView({ found, doc: rankingDoc(carried) }, '2026-05-22'), 'zh-CN'),
       signedIn: false,
     });
-    assert.match(zh, /本批次可录取名额：5（本批次指标 3 个，另有此前批次未用的 2 个）/);
+    assert.match(zh, /本批次可录取名额：5（本批次指标3个，另有此前批次未用的2个）/);
     assert.doesNotMatch(publicPage('zh-CN', false), /此前批次未用/, 'a round with only its own places says nothing of it');
   });
 
@@ -187,7 +187,7 @@ describe('admission round pages', () => {
     const html = page('supervisor/round', 'zh-CN', {
       round: roundDisplay(view, 'zh-CN'),
       workflowId: view.workflowId,
-      closedBy: view.closedBy,
+      closedByText: '督办人员 吴主任（supervisor-1）',
       publicHref: '/rounds/2026-1',
       canClose: false,
       close: { requestId: 'r', reason: '' },
@@ -201,6 +201,7 @@ describe('admission round pages', () => {
       events: [],
     });
     assert.ok(html.includes(OBJECTION_REASON) && html.includes(OBJECTOR_ID));
+    assert.ok(html.includes('<dd>督办人员 吴主任（supervisor-1）</dd>'), 'who closed it, by name');
     assert.match(html, /action='\/supervisor\/rounds\/2026-1\/objections\/0123456789abcdef0123456789abcdef\/resolution'/);
     assert.match(html, /name='_csrf' value='csrf-token-1'/);
     assert.match(html, /成立：取消该条，下一位依次递补/);
@@ -220,11 +221,11 @@ describe('admission round pages', () => {
     assert.doesNotMatch(main, /[：（）、；]/, 'full-width punctuation on an English page');
     assert.match(html, /积分落户批次/);
     assert.match(html, /拟落户（公示中）/);
-    assert.match(html, /第 2 位/);
+    assert.match(html, /第2名/);
     assert.match(html, /本区分数线<\/dt><dd>74/);
     assert.match(html, /2026年5月29日/);
     assert.match(html, /href='\/rounds\/2026-1'/);
-    assert.match(html, /2025-2<\/a>：本批次未入围/);
+    assert.match(html, /2025年第2批次<\/a>：本批次未入围/);
   });
 
   it('when an officer or supervisor opens the case, then they see its round briefly; the officer not the cut-off', () => {

@@ -265,6 +265,7 @@ describe('notice templates', () => {
           { ...samples.supplement_requested, deadline: '2026-12-31T09:30:00Z', deadlineProvisional: true },
         ],
         ['supplement_reminder', { ...samples.supplement_reminder, deadline: '2026-12-31T09:30:00Z', deadlineProvisional: true }],
+        ['officer_reminder', { ...samples.officer_reminder, dueAt: '2026-12-31T09:30:00Z', dueProvisional: true }],
         ['round_ranked', { ...samples.round_ranked, cutoff: 123.125 }],
         ['round_result', { ...samples.round_result, cutoff: 123.125 }],
         ['withdrawn', { ...samples.withdrawn, lapsed: true }],

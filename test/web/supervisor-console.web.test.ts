@@ -91,6 +91,8 @@ describe('web pages: the supervisor console in a real browser', () => {
       const csvText = await csv.text();
       assert.ok(csvText.startsWith('\uFEFF"case_number","case_id"'), csvText.slice(0, 80));
       assert.ok(csvText.includes(`"${caseNumber}","${caseId}"`), 'the overdue case is a row of the CSV');
+      // Codes, for a program: departments by code, never in words.
+      assert.ok(/\bpolice\b/.test(csvText) && !csvText.includes('市公安局'), csvText.slice(0, 400));
       // The list as the page shows it, for a report: headings and words in Chinese, Beijing time.
       const tableCsv = await page.request.get(
         new URL(
@@ -108,7 +110,7 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.getByRole('link', { name: caseNumber }).waitFor();
       assert.equal(await page.getByLabel('排序').inputValue(), 'newest');
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=stale&ageDays=abc`);
-      await page.getByRole('link', { name: '请输入 1 到 365 之间的天数' }).waitFor();
+      await page.getByRole('link', { name: '请输入1到365之间的天数' }).waitFor();
       await axeCheck(page);
 
       // A case found by its number, typed as a caller reads it out (lower case), with the keyboard only.
@@ -143,7 +145,7 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.equal(await extend.locator('#extend_deadline-unit').inputValue(), unit);
       await extend.getByLabel('延长').fill('2');
       await extend.getByRole('button', { name: '延长期限' }).click();
-      await page.getByRole('link', { name: '请填写督办理由（不超过 500 字）' }).waitFor();
+      await page.getByRole('link', { name: '请填写督办理由（不超过500字）' }).waitFor();
       await axeCheck(page);
       await screenshot(page, 'web-supervisor-case-error-zh-CN');
 

@@ -70,6 +70,8 @@ export function auditWhat(
   if (type === 'decision' && what === 'all departments approved') return worded(message(locale, 'supAuditAllApproved'));
   if (type === 'supervisor_action' && among(SUPERVISOR_ACTIONS, what)) return worded(actionWhat(e, locale, opts.nameOf));
   if (SAID_BY_TYPE.has(type)) return worded('');
+  // A failed lookup: the type and the department column say it; its error is in the why column.
+  if (type === 'check_failed' && /^\w+ lookup failed$/.test(what)) return worded('');
   const phrase = PHRASES[what];
   if (phrase) return worded(message(locale, phrase));
   let m: RegExpExecArray | null;

@@ -96,7 +96,12 @@ export function checkDecisionForm(
   const draft: CheckedDecision = { decision: kind };
   if (kind === 'reject') {
     const code = reasons.find((r) => r === values.reasonCode);
-    if (values.reasonCode && !code) errors.push({ field: 'reasonCode', text: tr(req, 'officerErrReasonCodeNotAllowed') });
+    // Incomplete material is left out of the list until the department has asked for it: say so.
+    if (values.reasonCode && !code)
+      errors.push({
+        field: 'reasonCode',
+        text: tr(req, values.reasonCode === 'incomplete_material' ? 'officerErrIncompleteBeforeAsking' : 'officerErrReasonCodeNotAllowed'),
+      });
     if (code) draft.reasonCode = code;
     const reasonText = values.reasonText.trim();
     if (reasonText) draft.reasonText = reasonText;

@@ -15,6 +15,7 @@ import type { Locale } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { REJECTION_REASONS } from '../../../domain/codes';
 import { auditWhat } from '../audit-what';
+import { systemErrorWords } from '../incident-text';
 import { holderName, namedOfficer } from '../officer-names';
 import { accessOf, actorOf, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
@@ -49,9 +50,31 @@ function reasonWords(why: string, locale: Locale): string {
   return codes.map((c) => label('rejectionReason', c, locale)).join(LIST_SEPARATOR[locale]);
 }
 
-/** The compensation ledger as the page shows it: a refused reservation's reason in words. */
-export function ledgerRows(items: readonly AuditEventView[], locale: Locale): LedgerEntry[] {
-  return compensationLedger(items).map((l) => (l.why === undefined ? l : { ...l, why: reasonWords(l.why, locale) }));
+/**
+ * A pool's key (domain/capacity.ts poolKey) as the ledger's reader needs it: the item column
+ * already names the kind, so this says where (and which level or year). A pool without a
+ * capacity (a provisional registration) is no place: nothing to say.
+ */
+function poolWhere(pool: string, locale: Locale): string {
+  const [kind, area, part] = pool.split(':');
+  if (!area) return '—';
+  try {
+    const where = label('area', area, locale);
+    if (kind === 'school' && part) return `${where} · ${label('schoolLevel', part, locale)}`;
+    if (kind === 'quota' && part) return `${where} · ${locale === 'zh-CN' ? `${part}年` : part}`;
+    return where;
+  } catch {
+    return pool; // a key of another shape (an older pool): as recorded
+  }
+}
+
+/** The compensation ledger as the page shows it: a refused reservation's reason and its pool in words. */
+export function ledgerRows(items: readonly AuditEventView[], locale: Locale): Array<LedgerEntry & { poolText?: string }> {
+  return compensationLedger(items).map((l) => ({
+    ...l,
+    ...(l.why === undefined ? {} : { why: reasonWords(l.why, locale) }),
+    ...(l.pool === undefined ? {} : { poolText: poolWhere(l.pool, locale) }),
+  }));
 }
 
 export function timelineRows(
@@ -70,7 +93,7 @@ export function timelineRows(
         : staffName
           ? namedOfficer(req, staffName, e.actor.id)
           : holderName(req, officers, e.actor.id);
-    const why = e.why === undefined ? undefined : reasonWords(e.why, req.locale);
+    const why = e.why === undefined ? undefined : e.type === 'check_failed' ? systemErrorWords(e.why, req.locale) : reasonWords(e.why, req.locale);
     return { ...e, ...(why !== undefined ? { why } : {}), actorText, what: what.text, whatRecorded: what.recorded };
   });
 }

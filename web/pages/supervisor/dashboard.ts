@@ -11,7 +11,7 @@ import { AppError } from '../../../app/errors';
 import { dashboard, dashboardPeriod, type DashboardInput } from '../../../app/queries/dashboard';
 import type { Area } from '../../../domain/capacity';
 import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS } from '../../../domain/vocabulary';
-import { shanghaiDate, shanghaiDateTime } from '../../../i18n/formats';
+import { formatIsoDay, shanghaiDateTime } from '../../../i18n/formats';
 import { chartSvg, svgDataUri } from '../../charts';
 import { actorOf, render, tr } from '../page';
 import { dashboardFigureList, FIGURES, type FigureId } from './dashboard-figures';
@@ -95,7 +95,7 @@ export async function dashboardPage(deps: AppDeps, req: Request, res: Response):
     tableCsvHref: `/supervisor/dashboard.csv?figure=${fig.id}&as=table&${query}`,
     tableCsvText: tr(req, 'dashCsvTable', { figure: fig.title }),
   }));
-  const day = (ymd: string) => shanghaiDate(`${ymd}T12:00:00+08:00`, req.locale);
+  const day = (ymd: string) => formatIsoDay(ymd, req.locale);
   render(req, res, 'supervisor/dashboard', {
     title: tr(req, 'dashTitle'),
     ...form,

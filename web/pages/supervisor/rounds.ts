@@ -63,6 +63,7 @@ export async function supervisorRoundPage(
   const names = await staffNames(deps, [
     ...view.events.filter((e) => e.actor.role === 'supervisor').map((e) => e.actor.id),
     ...view.objections.flatMap((o) => (o.resolvedBy?.role === 'supervisor' ? [o.resolvedBy.id] : [])),
+    ...(view.closedBy?.role === 'supervisor' ? [view.closedBy.id] : []),
   ]);
   const who = (id: string) => namedOfficer(req, names.get(id), id);
   const locale = req.locale;
@@ -79,7 +80,7 @@ export async function supervisorRoundPage(
       refusal: extras.refusal,
       round: roundDisplay(view, locale),
       workflowId: view.workflowId,
-      closedBy: view.closedBy,
+      closedByText: view.closedBy ? `${words('role', view.closedBy.role, locale)} ${who(view.closedBy.id)}` : undefined,
       publicHref: `/rounds/${roundId}`,
       canClose: view.stage === 'open',
       close: {
@@ -108,7 +109,11 @@ export async function supervisorRoundPage(
       events: view.events.map((e) => ({
         ...e,
         typeText: words('roundEvent', e.type, locale),
-        actorText: tr(req, 'rdEventBy', { role: words('role', e.actor.role, locale), id: who(e.actor.id) }),
+        // The system's own lines say 系统 once, not 系统 system.
+        actorText:
+          e.actor.id === 'system'
+            ? words('role', 'system', locale)
+            : tr(req, 'rdEventBy', { role: words('role', e.actor.role, locale), id: who(e.actor.id) }),
         // The workflow records `what` in English; other readers get the entries it names, in their words.
         what: roundEventWhat(e.what, locale),
       })),

@@ -177,7 +177,10 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
    * never values) as its body, and audited, so supervisors see it. Anything else (a template
    * missing from a broken deployment) is retried.
    */
-  function renderOrExplain(req: NoticeRequest, locale: Locale): Record<Channel, RenderedNotice & { status: 'queued' | 'failed' }> {
+  function renderOrExplain(
+    req: NoticeRequest,
+    locale: Locale,
+  ): Record<Channel, RenderedNotice & { status: 'queued' | 'failed' }> {
     try {
       const both = renderer.renderChannels(req.event, locale, req.data as never);
       return { sms: { ...both.sms, status: 'queued' }, email: { ...both.email, status: 'queued' } };

@@ -178,8 +178,7 @@ export const zhCN = {
   apNoticeServedBy: '送达方式',
   apNoticeSmsText: '短信内容',
   apNoticeFullText: '通知全文',
-  apAppealDeadlines:
-    '本决定书于{receivedOn}送达：申请行政复议的期限至{reconsiderationBy}，提起行政诉讼的期限至{litigationBy}。',
+  apAppealDeadlines: '本决定书于{receivedOn}送达：申请行政复议的期限至{reconsiderationBy}，提起行政诉讼的期限至{litigationBy}。',
   apAppealFromReceipt: '决定书尚未送达：上述期限自您收到决定书之日起计算。',
   apBackToCase: '返回申请',
   // ---- withdraw ----
@@ -281,7 +280,8 @@ export const en: Catalogue<typeof zhCN> = {
   apStepOverdue: 'Past its deadline; the supervising office has been told',
   apStepReason: 'Reason',
   apSupplementTitle: '{department} needs more material from you',
-  apSupplementIntro: 'Send the following by {dueAt} (Beijing time). If nothing arrives by then, the application will be treated as withdrawn.',
+  apSupplementIntro:
+    'Send the following by {dueAt} (Beijing time). If nothing arrives by then, the application will be treated as withdrawn.',
   apSupplementIntroProvisional:
     'Send the following by {dueAt} (Beijing time; provisional). If nothing arrives by then, the application will be treated as withdrawn. The holiday calendar this date depends on is not published yet, so it was counted on weekdays only and may move: this page always shows the current date.',
   apSupplementMissing: 'Material needed',

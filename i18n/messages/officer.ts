@@ -236,7 +236,8 @@ export const en: Catalogue<typeof zhCN> = {
   officerErrDecision: 'Choose your department’s decision',
   officerErrReasonCode: 'Choose the reason for refusing',
   officerErrReasonCodeNotAllowed: 'Your department cannot give this reason on this route',
-  officerErrIncompleteBeforeAsking: 'Missing material is first asked for, all at once; only material still incomplete after that request is a reason to refuse',
+  officerErrIncompleteBeforeAsking:
+    'Missing material is first asked for, all at once; only material still incomplete after that request is a reason to refuse',
   officerErrReasonTextRequired: 'Explain the “other reason” to the applicant',
   officerErrReasonTextLength: 'The explanation must be 1 to {max} characters',
   officerErrMissingRequired: 'List the missing material, one item a line',

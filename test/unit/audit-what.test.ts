@@ -151,8 +151,22 @@ describe('the supervisor’s compensation ledger', () => {
     const at = '2026-12-01T00:00:00Z';
     const system = { id: 'system', role: 'system' };
     const items = [
-      { type: 'commit', at, actor: system, what: 'quota_slot refused: no capacity', why: 'quota_exhausted', data: { pool: 'quota:yanta' } },
-      { type: 'compensation_failed', at, actor: system, department: 'education', what: 'release school_place failed', why: 'timeout' },
+      {
+        type: 'commit',
+        at,
+        actor: system,
+        what: 'quota_slot refused: no capacity',
+        why: 'quota_exhausted',
+        data: { pool: 'quota:yanta' },
+      },
+      {
+        type: 'compensation_failed',
+        at,
+        actor: system,
+        department: 'education',
+        what: 'release school_place failed',
+        why: 'timeout',
+      },
     ];
     const [zhRefused, zhFailed] = ledgerRows(items, 'zh-CN');
     assert.equal(zhRefused!.kind, 'refused', JSON.stringify(zhRefused));
@@ -178,12 +192,24 @@ describe('a department system’s failure, for a supervisor', () => {
   it('when a lookup failed for a known cause, then it is said in words with its HTTP status; any other error stays as recorded', () => {
     const http = 'The housing information system is unavailable (http_status): HTTP 503: busy (injected fault)';
     assert.equal(systemErrorWords(http, 'zh-CN'), '部门信息系统返回错误（HTTP 503）');
-    assert.equal(systemErrorWords('The police information system is unavailable (timeout): aborted', 'zh-CN'), '部门信息系统在时限内无应答');
+    assert.equal(
+      systemErrorWords('The police information system is unavailable (timeout): aborted', 'zh-CN'),
+      '部门信息系统在时限内无应答',
+    );
     assert.doesNotMatch(systemErrorWords(http, 'en'), /http_status/);
     assert.equal(systemErrorWords('SMTP 550 mailbox unavailable', 'zh-CN'), 'SMTP 550 mailbox unavailable');
     const rows = timelineRows(
       { locale: 'zh-CN' } as Request,
-      [{ type: 'check_failed', at: '2026-12-01T00:00:00Z', actor: { id: 'system', role: 'system' }, department: 'housing', what: 'housing lookup failed', why: http }],
+      [
+        {
+          type: 'check_failed',
+          at: '2026-12-01T00:00:00Z',
+          actor: { id: 'system', role: 'system' },
+          department: 'housing',
+          what: 'housing lookup failed',
+          why: http,
+        },
+      ],
       { officers: [], staff: new Map<string, string>() },
     );
     assert.equal(rows[0]!.why, '部门信息系统返回错误（HTTP 503）');

@@ -991,11 +991,17 @@ describe('notice templates', () => {
       assert.equal(firm.data.dueProvisional, undefined, 'a firm due time carries no flag');
       const zhSms = renderer.render('officer_reminder', 'sms', 'zh-CN', provisional.data).body;
       assert.ok(zhSms.includes('2026年3月20日 17:30（北京时间，暂定）前处理'), zhSms);
-      assert.ok(renderer.render('officer_reminder', 'sms', 'en', provisional.data).body.includes('(Beijing time; provisional)'), 'en SMS');
+      assert.ok(
+        renderer.render('officer_reminder', 'sms', 'en', provisional.data).body.includes('(Beijing time; provisional)'),
+        'en SMS',
+      );
       const zhLetter = renderer.render('officer_reminder', 'email', 'zh-CN', provisional.data).body;
       assert.ok(zhLetter.includes('（北京时间，暂定）') && zhLetter.includes('该期限为暂定'), 'zh letter');
       const enLetter = renderer.render('officer_reminder', 'email', 'en', provisional.data).body;
-      assert.ok(enLetter.includes('(Beijing time; provisional)') && enLetter.includes('This due time is provisional'), 'en letter');
+      assert.ok(
+        enLetter.includes('(Beijing time; provisional)') && enLetter.includes('This due time is provisional'),
+        'en letter',
+      );
       for (const channel of ['sms', 'email'] as const)
         for (const locale of ['zh-CN', 'en'] as const) {
           const body = renderer.render('officer_reminder', channel, locale, firm.data).body;

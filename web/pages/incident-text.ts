@@ -10,7 +10,10 @@ import { message } from '../../i18n/messages';
  * other error (a mail server's, a register's) is shown as recorded.
  */
 export function systemErrorWords(error: string, locale: Locale): string {
-  const m = /^The \w+ information system is unavailable \((timeout|network|http_status|malformed_response)\): (?:HTTP (\d{3}))?/.exec(error);
+  const m =
+    /^The \w+ information system is unavailable \((timeout|network|http_status|malformed_response)\): (?:HTTP (\d{3}))?/.exec(
+      error,
+    );
   if (!m) return error;
   switch (m[1]) {
     case 'timeout':

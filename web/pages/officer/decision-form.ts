@@ -100,7 +100,10 @@ export function checkDecisionForm(
     if (values.reasonCode && !code)
       errors.push({
         field: 'reasonCode',
-        text: tr(req, values.reasonCode === 'incomplete_material' ? 'officerErrIncompleteBeforeAsking' : 'officerErrReasonCodeNotAllowed'),
+        text: tr(
+          req,
+          values.reasonCode === 'incomplete_material' ? 'officerErrIncompleteBeforeAsking' : 'officerErrReasonCodeNotAllowed',
+        ),
       });
     if (code) draft.reasonCode = code;
     const reasonText = values.reasonText.trim();

@@ -93,7 +93,12 @@ export function timelineRows(
         : staffName
           ? namedOfficer(req, staffName, e.actor.id)
           : holderName(req, officers, e.actor.id);
-    const why = e.why === undefined ? undefined : e.type === 'check_failed' ? systemErrorWords(e.why, req.locale) : reasonWords(e.why, req.locale);
+    const why =
+      e.why === undefined
+        ? undefined
+        : e.type === 'check_failed'
+          ? systemErrorWords(e.why, req.locale)
+          : reasonWords(e.why, req.locale);
     return { ...e, ...(why !== undefined ? { why } : {}), actorText, what: what.text, whatRecorded: what.recorded };
   });
 }

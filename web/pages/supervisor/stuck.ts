@@ -235,22 +235,20 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
       'incidents',
       'supplement_due_at',
     ],
-    items
-      .slice(0, CSV_MAX_ROWS)
-      .map((i) => [
-        i.caseNumber,
-        i.caseId,
-        i.status,
-        i.route,
-        i.area,
-        i.lastProgressAt,
-        // Codes for a program: departments by code, the incidents as the API gives them (JSON).
-        i.pendingDepartments.join(' '),
-        i.overdueDepartments.join(' '),
-        i.failingChecks.join(' '),
-        i.incidents.length ? JSON.stringify(i.incidents) : '',
-        i.supplementDueAt,
-      ]),
+    items.slice(0, CSV_MAX_ROWS).map((i) => [
+      i.caseNumber,
+      i.caseId,
+      i.status,
+      i.route,
+      i.area,
+      i.lastProgressAt,
+      // Codes for a program: departments by code, the incidents as the API gives them (JSON).
+      i.pendingDepartments.join(' '),
+      i.overdueDepartments.join(' '),
+      i.failingChecks.join(' '),
+      i.incidents.length ? JSON.stringify(i.incidents) : '',
+      i.supplementDueAt,
+    ]),
   );
   res
     .status(200)

@@ -42,6 +42,8 @@ export class DepartmentSystemUnavailableError extends Error {
     /** HTTP status, when the system answered at all. */
     readonly status?: number,
   ) {
+    // The supervisor's pages word this message by its shape (web/pages/incident-text.ts
+    // systemErrorWords): the workflow keeps only the message. Its test builds it with this class.
     super(maskIdNumbersInText(`The ${department} information system is unavailable (${reason}): ${cause}`));
   }
 }

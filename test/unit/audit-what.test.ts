@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { recommendationNote } from '../../web/pages/officer/case';
 import { auditWhat } from '../../web/pages/audit-what';
 import { systemErrorWords } from '../../web/pages/incident-text';
+import { DepartmentSystemUnavailableError } from '../../activities/adapters/department-systems.client';
 import { ledgerRows, timelineRows } from '../../web/pages/supervisor/case-timeline';
 import type { Request } from 'express';
 
@@ -190,10 +191,11 @@ describe('the supervisor’s compensation ledger', () => {
 
 describe('a department system’s failure, for a supervisor', () => {
   it('when a lookup failed for a known cause, then it is said in words with its HTTP status; any other error stays as recorded', () => {
-    const http = 'The housing information system is unavailable (http_status): HTTP 503: busy (injected fault)';
+    // Built by the adapter's own error, so a change to its message breaks this test, not the pages.
+    const http = new DepartmentSystemUnavailableError('housing', 'http_status', 'HTTP 503: busy (injected fault)', 503).message;
     assert.equal(systemErrorWords(http, 'zh-CN'), '部门信息系统返回错误（HTTP 503）');
     assert.equal(
-      systemErrorWords('The police information system is unavailable (timeout): aborted', 'zh-CN'),
+      systemErrorWords(new DepartmentSystemUnavailableError('police', 'timeout', 'aborted').message, 'zh-CN'),
       '部门信息系统在时限内无应答',
     );
     assert.doesNotMatch(systemErrorWords(http, 'en'), /http_status/);

@@ -66,6 +66,7 @@ export async function supervisorRoundPage(
     ...(view.closedBy?.role === 'supervisor' ? [view.closedBy.id] : []),
   ]);
   const who = (id: string) => namedOfficer(req, names.get(id), id);
+  const byWhom = (a: { role: string; id: string }) => `${words('role', a.role, locale)} ${who(a.id)}`;
   const locale = req.locale;
   const posted = extras.form;
   const fieldErrors = extras.errors?.byField() ?? {};
@@ -80,7 +81,7 @@ export async function supervisorRoundPage(
       refusal: extras.refusal,
       round: roundDisplay(view, locale),
       workflowId: view.workflowId,
-      closedByText: view.closedBy ? `${words('role', view.closedBy.role, locale)} ${who(view.closedBy.id)}` : undefined,
+      closedByText: view.closedBy ? byWhom(view.closedBy) : undefined,
       publicHref: `/rounds/${roundId}`,
       canClose: view.stage === 'open',
       close: {
@@ -93,7 +94,7 @@ export async function supervisorRoundPage(
         return {
           ...o,
           lodgedByText: `${words('role', o.lodgedBy.role, locale)} ${o.lodgedBy.id}`,
-          resolvedByText: o.resolvedBy ? `${words('role', o.resolvedBy.role, locale)} ${who(o.resolvedBy.id)}` : '',
+          resolvedByText: o.resolvedBy ? byWhom(o.resolvedBy) : '',
           open: o.status === 'open',
           statusTag: o.status === 'open' ? 'yellow' : o.status === 'upheld' ? 'red' : 'grey',
           resolvable: o.status === 'open' && view.stage === 'public_notice',

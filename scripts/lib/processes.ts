@@ -128,6 +128,14 @@ function portRange(): [number, number] | undefined {
 }
 /** Ports this process handed out: never handed out twice. */
 const handedOut = new Set<number>();
+/**
+ * Ports the Fetch standard blocks ("bad ports"): Node's fetch refuses them with "fetch failed",
+ * so a service on one never passes its readiness probe. 10080 lies inside portRange(): a chaos
+ * run once drew it for the simulator and waited 120 s for nothing.
+ */
+const FETCH_BAD_PORTS = new Set([
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
 
 function listenOn(port: number, host: string): Promise<Server | undefined> {
   return new Promise((resolve) => {
@@ -154,7 +162,7 @@ export async function freePorts(n: number, host = '127.0.0.1'): Promise<number[]
     for (let attempt = 0; servers.length < n; attempt++) {
       if (attempt > 50 * n) throw new Error(`no ${n} free ports found on ${host}`);
       const port = range ? range[0] + Math.floor(Math.random() * (range[1] - range[0] + 1)) : 0;
-      if (handedOut.has(port)) continue;
+      if (handedOut.has(port) || FETCH_BAD_PORTS.has(port)) continue;
       const srv = await listenOn(port, host);
       if (srv) servers.push(srv);
     }

@@ -1,5 +1,6 @@
 /** Request validation with zod: a failure is a 400 problem naming the path of each bad field. */
 import type { z } from 'zod';
+import { nulPaths } from '../app/nul-characters';
 import { HttpProblem, type InvalidParam } from './problem';
 
 /** A JSON pointer (RFC 6901): `~` and `/` inside a key are escaped, so a key cannot fake a path. */
@@ -14,7 +15,15 @@ const INVALID = {
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) {
+    // A path segment or query value may carry U+0000 (`%00`) that no schema refuses, and the store
+    // cannot hold or even look it up (app/nul-characters.ts); bodies are refused before any route.
+    const nul = nulPaths(result.data);
+    if (nul.length === 0) return result.data;
+    throw new HttpProblem(400, 'validation-error', INVALID[where], {
+      invalidParams: nul.map((path) => ({ path, message: 'contains U+0000 (NUL)' })),
+    });
+  }
   const invalidParams: InvalidParam[] = result.error.issues.flatMap((issue) =>
     // An unknown field is named by its own path (`/status`), not by the object that holds it,
     // so a client sees exactly which field to drop.

@@ -51,6 +51,8 @@ export const zhCN = {
   formTooLargeText: '提交的内容过多（字段过长或过多）。请缩短填写的内容后重试。',
   formUnreadableText: '提交的表单无法读取。请返回上一页，刷新后重新填写提交。',
   formNulText: '提交的内容（{fields}）含有无法保存的控制字符 U+0000。请检查填写的内容后重新提交。',
+  linkNulTitle: '链接无效',
+  linkNulText: '这个链接含有控制字符 U+0000，本系统的页面不会使用它。请从页面上的链接重新打开。',
   signInFailedTitle: '登录未完成',
   signInFailedText: '登录没有完成或已被取消。您可以重新登录。',
   signInNotConfigured: '本服务尚未配置统一身份认证（WEB_OIDC_ISSUER）。',
@@ -133,6 +135,9 @@ export const en: Catalogue<typeof zhCN> = {
   formUnreadableText: 'The form that was sent could not be read. Go back, reload the page, fill it in and send it again.',
   formNulText:
     'What was sent ({fields}) contains the control character U+0000, which cannot be kept. Check what you entered and send it again.',
+  linkNulTitle: 'This link is not valid',
+  linkNulText:
+    'This link contains the control character U+0000, which no page of this service uses. Open it again from a link on a page.',
   signInFailedTitle: 'Sign-in not completed',
   signInFailedText: 'Sign-in was not completed or was cancelled. You can sign in again.',
   signInNotConfigured: 'Sign-in is not configured for this service (WEB_OIDC_ISSUER).',

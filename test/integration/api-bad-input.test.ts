@@ -285,6 +285,8 @@ describe('API: bad input is refused with a 400 naming the field, and nothing is 
       ['/api/v1/supervisor/stuck-cases?reason=overdue&department[$ne]=police', 'supervisor', '/department[$ne]'],
       ['/api/v1/supervisor/stuck-cases?reason=overdue&reason=stale', 'supervisor', '/reason'],
       ['/api/v1/supervisor/stuck-cases?reason=stale&since=yesterday', 'supervisor', '/since'],
+      // U+0000 passes a string schema, but the store cannot look it up (a 500 the API fuzzing found).
+      ['/api/v1/officer/inbox?cursor=a%00b', 'police', '/cursor'],
     ];
     for (const [url, who, path] of queries) {
       it(`when the query is ${url.split('?')[1]}, then it is a 400 naming ${path}`, async () => {
@@ -295,6 +297,14 @@ describe('API: bad input is refused with a 400 naming the field, and nothing is 
         assert.ok(invalidPaths(res).includes(path), JSON.stringify(res.body.invalidParams));
       });
     }
+
+    it('when a path segment is %00, then it is a 400 naming that segment, not a lookup the store refuses', async () => {
+      const res = await request(stack.app)
+        .get('/api/v1/supervisor/cases/00000000-0000-4000-8000-000000000000/notices/%00/letter')
+        .set('authorization', t.supervisor);
+      assertProblem(res, 400);
+      assert.deepEqual(invalidPaths(res), ['/noticeId']);
+    });
 
     const cursors: Array<[string, string]> = [
       ['/api/v1/officer/inbox', 'police'],

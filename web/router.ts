@@ -157,9 +157,10 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   router.use(csrfSynchronisedProtection);
   // U+0000 in a field: typed by nobody, kept by no store of ours (app/nul-characters.ts).
   router.use((req, res, next) => {
-    // In the address too: `%00` in a path segment or a query value reaches a lookup the store refuses.
-    if (/%00/i.test(req.path) || nulPaths(req.query).length > 0)
-      return showMessage(req, res, 400, 'linkNulTitle', ['linkNulText']);
+    // In the address too, where it would reach a lookup the store refuses: no page or case has
+    // `%00` in its path (not found), and no link of ours puts one in a query (not valid).
+    if (/%00/i.test(req.path)) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
+    if (nulPaths(req.query).length > 0) return showMessage(req, res, 400, 'linkNulTitle', ['linkNulText']);
     const fields = nulPaths(req.body).map((p) => p.slice(1).split('/')[0]);
     if (fields.length === 0) return next();
     showMessage(req, res, 400, 'formRefusedTitle', ['formNulText'], undefined, { fields: [...new Set(fields)].join(', ') });

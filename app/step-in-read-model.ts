@@ -3,7 +3,8 @@
  * holds it; the read model the case page is drawn from follows a moment later (the workflow's
  * projection activity). Redirecting at once showed "decided" in the banner over a page still
  * offering the decision form. So a page waits, briefly and bounded, until the read model shows
- * the step as the Update left it. The JSON API answers with the step itself and does not wait.
+ * the step as the Update left it. The JSON API answers an officer with the step itself and does
+ * not wait; a command that answers from the read model (an applicant's supplement) waits for both doors.
  */
 import type { StepState } from '../domain/case-state';
 import { caseModel } from '../models/case.model';
@@ -61,4 +62,25 @@ export function awaitCaseStatusInReadModel(
 ): Promise<boolean> {
   const cases = caseModel(deps.mongo);
   return pollUntil(async () => (await cases.findById(caseId, { status: 1 }).lean())?.status === status, timeoutMs);
+}
+
+/**
+ * Whether the read model showed, within `timeoutMs`, the supplement round `step` answered (the
+ * Update's step, material provided) as answered — or as past, once the officer has asked again.
+ * Without it the applicant's page after sending was drawn with the form they had just filled in,
+ * and sending it again was refused as "no material awaited".
+ */
+export function awaitSupplementInReadModel(
+  deps: AppDeps,
+  caseId: string,
+  step: Pick<StepState, 'department' | 'supplement'>,
+  timeoutMs = STEP_CATCH_UP_MS,
+): Promise<boolean> {
+  const cases = caseModel(deps.mongo);
+  const round = step.supplement?.requestedAt;
+  return pollUntil(async () => {
+    const doc = await cases.findById(caseId, { [`steps.${step.department}.supplement`]: 1 }).lean();
+    const shown = doc?.steps[step.department]?.supplement;
+    return shown !== undefined && (shown.providedAt !== undefined || shown.requestedAt !== round);
+  }, timeoutMs);
 }

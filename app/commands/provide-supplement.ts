@@ -3,6 +3,7 @@ import { provideSupplementUpdate, type ProvideSupplementInput } from '../../work
 import type { ApplicantActor } from '../actor';
 import { ownCase } from '../case-store';
 import type { AppDeps } from '../deps';
+import { awaitSupplementInReadModel } from '../step-in-read-model';
 import { applicantView, type ApplicantCaseView } from '../views/case-views';
 import { updateCase } from '../workflow-calls';
 
@@ -11,13 +12,16 @@ export type ProvideSupplementCommand = Omit<ProvideSupplementInput, 'applicantUs
   caseId: string;
 };
 
-/** The case afterwards, as the applicant sees it. */
+/** The case afterwards, as the applicant sees it: with the material provided (or, after a few seconds, as the read model has it). */
 export async function provideSupplement(deps: AppDeps, input: ProvideSupplementCommand): Promise<ApplicantCaseView> {
   const { actor, caseId, requestId, department, items } = input;
   await ownCase(deps, actor, caseId);
-  await updateCase(deps, caseId, provideSupplementUpdate, {
+  const step = await updateCase(deps, caseId, provideSupplementUpdate, {
     updateId: `supplement:${actor.sub}:${requestId}`,
     args: [{ requestId, department, applicantUserId: actor.sub, items }],
   });
+  // The answer (and the page after it) is drawn from the read model, which follows the workflow a
+  // moment later: wait, bounded, until it shows the material provided (app/step-in-read-model.ts).
+  await awaitSupplementInReadModel(deps, caseId, step);
   return applicantView(await ownCase(deps, actor, caseId));
 }

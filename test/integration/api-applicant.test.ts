@@ -134,6 +134,9 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
     // Assert
     assert.equal(provided.status, 200);
     assert.equal(provided.body.caseId, caseId);
+    // The answer shows the material provided, not the request the applicant has just answered.
+    const housingProvided = provided.body.steps.find((s: { department: string }) => s.department === 'housing');
+    assert.ok(housingProvided.supplement.providedAt, `no providedAt in the answer: ${JSON.stringify(housingProvided)}`);
     await waitForStep(stack, caseId, 'housing', 'awaiting_decision');
     const again = await request(stack.app)
       .post(`/api/v1/applicant/cases/${caseId}/supplements`)

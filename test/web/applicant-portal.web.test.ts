@@ -259,6 +259,8 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.locator('#supplement-police-1-reference').fill('居住证 610118-2023-88');
       await page.getByRole('button', { name: '提交补正材料' }).click();
       await page.getByRole('status').getByText('补正材料已提交').waitFor();
+      // Drawn once the read model shows the material provided: the form just filled in is gone.
+      assert.equal(await page.getByRole('button', { name: '提交补正材料' }).count(), 0, 'the supplement form is still offered');
       await waitForStep(web.stack, caseId, 'police', 'awaiting_decision');
 
       // §8: while this case is open, applying again for the same person is refused at the ID field.

@@ -107,7 +107,11 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     params: CaseIdParams,
     body: SupplementBody,
     responses: {
-      200: { description: 'Accepted; the step goes back to the officer' },
+      200: {
+        description:
+          'Accepted; the step goes back to the officer. The case as you see it, with the material provided (drawn once the read model shows it, or after 3 s as it then stands)',
+        schema: ApplicantCaseView,
+      },
       409: { description: 'No supplement is awaited' },
     },
     handler: async ({ caller, params, body, req }) => ({

@@ -6,9 +6,11 @@
  * the step as the Update left it. The JSON API answers an officer with the step itself and does
  * not wait; a command that answers from the read model (an applicant's supplement) waits for both doors.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { StepState } from '../domain/case-state';
 import { caseModel } from '../models/case.model';
 import type { AppDeps } from './deps';
+import { officerStepView, type OfficerCaseView } from './views/case-views';
 
 /** Long enough for a projection on a busy machine; a page after that says what the read model says. */
 export const STEP_CATCH_UP_MS = 3_000;
@@ -82,5 +84,24 @@ export function awaitSupplementInReadModel(
     const doc = await cases.findById(caseId, { [`steps.${step.department}.supplement`]: 1 }).lean();
     const shown = doc?.steps[step.department]?.supplement;
     return shown !== undefined && (shown.providedAt !== undefined || shown.requestedAt !== round);
+  }, timeoutMs);
+}
+
+/**
+ * Whether the read model showed a step exactly as a command answered it (`shown`, the step's view
+ * as officers and supervisors see it) within `timeoutMs`. A supervisor's page after extending a
+ * deadline was drawn with the old one, still overdue, inviting a second extension.
+ */
+export function awaitStepViewInReadModel(
+  deps: AppDeps,
+  caseId: string,
+  shown: OfficerCaseView['step'],
+  timeoutMs = STEP_CATCH_UP_MS,
+): Promise<boolean> {
+  const cases = caseModel(deps.mongo);
+  return pollUntil(async () => {
+    const doc = await cases.findById(caseId, { [`steps.${shown.department}`]: 1 }).lean();
+    const step = doc?.steps[shown.department];
+    return step !== undefined && isDeepStrictEqual(officerStepView(step), shown);
   }, timeoutMs);
 }

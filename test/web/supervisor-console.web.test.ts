@@ -156,6 +156,15 @@ describe('web pages: the supervisor console in a real browser', () => {
       await again.getByLabel('督办理由').fill('派出所系统升级，顺延两天');
       await again.getByRole('button', { name: '延长期限' }).click();
       await page.getByText(`案件 ${caseNumber}：已执行“延长期限”。`).waitFor();
+      // Drawn with the new deadline at once, no longer overdue (not the step as it was a moment before).
+      assert.equal(
+        await page
+          .getByRole('row', { name: /市公安局/ })
+          .locator('.tag--red')
+          .count(),
+        0,
+        'the police step is still shown overdue after the extension',
+      );
       await page.getByRole('cell', { name: '派出所系统升级，顺延两天' }).waitFor();
       // The timeline names the supervisor who acted, as the provider named them at sign-in.
       await page

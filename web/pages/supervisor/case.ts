@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { superviseStep, terminateCase } from '../../../app/commands/supervise-case';
-import { awaitCaseStatusInReadModel } from '../../../app/step-in-read-model';
+import { awaitCaseStatusInReadModel, awaitStepViewInReadModel } from '../../../app/step-in-read-model';
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
 import { findOfficer, holderProblem, knownOfficers, staffNames, type HolderProblem } from '../../../app/officer-directory';
@@ -296,6 +296,7 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
   const action: SupervisorAction = form.action;
   const amount = Number(form.amount);
   let caseNumber: string;
+  let step: Awaited<ReturnType<typeof superviseStep>>;
   try {
     const view = await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) });
     caseNumber = view.caseNumber;
@@ -312,7 +313,7 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
         return supervisorCasePage(deps, req, res, { form: { ...form, requestId: randomUUID() }, errors });
       }
     }
-    await superviseStep(deps, {
+    step = await superviseStep(deps, {
       actor,
       caseId,
       requestId: form.requestId,
@@ -330,6 +331,9 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
     const { text, status } = refusalOf(req, err);
     return supervisorCasePage(deps, req, res, { form: { ...form, requestId: randomUUID() }, refusal: text, status });
   }
+  // The page after it is drawn from the read model: with the new deadline or holder, not the old
+  // ones (a deadline still shown overdue invites a second extension). A failed read draws it sooner.
+  if (step) await awaitStepViewInReadModel(deps, caseId, step).catch(() => false);
   const done = tr(req, 'supDone', { caseNumber, action: label('supervisorAction', action, req.locale) });
   return flashAndRedirect(req, res, done, caseHref(caseId));
 }

@@ -91,6 +91,7 @@ const ApplicantStep = z
 
 const Reservation = z.object({
   kind: z.string(),
+  name: z.string().optional().meta({ description: 'For a school place: the child it is held for' }),
   status: z.enum(['held', 'released']),
   heldAt: z.string(),
   releasedAt: z.string().optional(),
@@ -233,6 +234,12 @@ const officerStep = (s: StepState) => ({
   supplementRounds: s.supplementRounds ?? 0,
   supplementRoundsAllowed: s.supplementRoundsAllowed ?? 1,
 });
+/** What is held for the case, a school place named by its child (a family may hold several). */
+const reservations = (c: CaseState) =>
+  c.reservations.map((r) => {
+    const person = r.personIndex === undefined ? undefined : [c.application.applicant, ...c.application.family][r.personIndex];
+    return { ...r, ...(person ? { name: person.name } : {}) };
+  });
 const placements = (c: CaseState) =>
   (c.schoolPlacements ?? []).map((p) => ({
     ...p,
@@ -278,7 +285,7 @@ export function applicantView(c: CaseState): ApplicantCaseView {
     collectiveHousehold: c.collectiveHousehold,
     persons: persons(c, () => true, true),
     steps: steps(c),
-    reservations: c.reservations,
+    reservations: reservations(c),
     schoolPlacements: placements(c),
     outcome: outcome(c),
     round: c.round,
@@ -326,7 +333,7 @@ export function supervisorView(c: CaseState & { overdue?: boolean }): Supervisor
     collectiveHousehold: c.collectiveHousehold,
     persons: persons(c, () => true, true),
     steps: steps(c).map(officerStep),
-    reservations: c.reservations,
+    reservations: reservations(c),
     schoolPlacements: placements(c),
     outcome: outcome(c),
     failingCompensations: c.failingCompensations,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { DEMO_FAMILY, DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import {
   applicationBody,
   assertProblem,
@@ -319,6 +319,17 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     assert.deepEqual(res.body, { caseId, status: 'terminated' });
     const ended = await waitForStatus(stack, caseId, 'terminated');
     assert.ok(ended.reservations.every((r) => r.status === 'released'));
+    // The view names the child each school place was held for.
+    const view = await request(stack.app)
+      .get(`/api/v1/supervisor/cases/${caseId}`)
+      .set('authorization', t.supervisor)
+      .expect(200);
+    const places = (view.body.reservations as Array<{ kind: string; name?: string }>).filter((r) => r.kind === 'school_place');
+    assert.deepEqual(
+      places.map((r) => r.name).sort(),
+      [DEMO_FAMILY.kindergartner.name, DEMO_FAMILY.pupil.name].sort(),
+      JSON.stringify(view.body.reservations),
+    );
     const audit = await request(stack.app)
       .get(`/api/v1/supervisor/cases/${caseId}/audit`)
       .set('authorization', t.supervisor)

@@ -168,6 +168,12 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       // Settled: what was held is taken up, no longer merely reserved.
       const tags = await page.locator('section[aria-labelledby="reservations-title"] .tag').allTextContents();
       assert.ok(tags.length > 0 && tags.every((t) => t.trim() === '已落实'), `reservation tags: ${tags.join(', ')}`);
+      // A family holds a place per child: each is named by the child it is for.
+      const held = await page.locator('section[aria-labelledby="reservations-title"] dt').allTextContents();
+      assert.ok(
+        held.includes(`随迁子女学位（${DEMO_FAMILY.kindergartner.name}）`),
+        `the school place unnamed: ${held.join(' | ')}`,
+      );
       await page.getByRole('heading', { name: '办理记录' }).waitFor();
       await page.locator('.timeline li', { hasText: '落户办结' }).waitFor();
       // Each line says what happened: the decision, what was reserved, what was registered.

@@ -333,7 +333,10 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
   }
   // The page after it is drawn from the read model: with the new deadline or holder, not the old
   // ones (a deadline still shown overdue invites a second extension). A failed read draws it sooner.
-  if (step) await awaitStepViewInReadModel(deps, caseId, step).catch(() => false);
+  // A retry changes no field of the step the answer shows (the lookup runs afterwards, and its
+  // transient `checking` is never stored), so there is nothing to wait for.
+  const retry = action === 'retry_check' || action === 'retry_compensation';
+  if (step && !retry) await awaitStepViewInReadModel(deps, caseId, step).catch(() => false);
   const done = tr(req, 'supDone', { caseNumber, action: label('supervisorAction', action, req.locale) });
   return flashAndRedirect(req, res, done, caseHref(caseId));
 }

@@ -28,14 +28,34 @@ const sameStep = (a: StepState | undefined, b: StepMark): boolean =>
   a.assignedOfficer === b.assignedOfficer &&
   a.assignedAt === b.assignedAt;
 
-/** Whether `shows` held of the read model within `timeoutMs`, looking every POLL_MS. */
+/**
+ * Whether `shows` held of the read model within `timeoutMs`, looking every POLL_MS. A read that
+ * fails counts as "not yet": the wait is a courtesy after a command the workflow has already
+ * accepted, so it must never turn that acceptance into an error (the page or answer drawn after
+ * it reads the store again and says what it finds).
+ */
 async function pollUntil(shows: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await shows()) return true;
+    if (await shows().catch(() => false)) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
+}
+
+/** Whether one department's step, as the read model holds it, satisfied `shows` within `timeoutMs`. */
+function awaitStep(
+  deps: AppDeps,
+  caseId: string,
+  department: StepState['department'],
+  shows: (step: StepState) => boolean,
+  timeoutMs: number,
+): Promise<boolean> {
+  const cases = caseModel(deps.mongo);
+  return pollUntil(async () => {
+    const step = (await cases.findById(caseId, { [`steps.${department}`]: 1 }).lean())?.steps[department];
+    return step !== undefined && shows(step);
+  }, timeoutMs);
 }
 
 /** Whether the read model showed `step` (as an Update answered it) within `timeoutMs`. */
@@ -45,11 +65,7 @@ export function awaitStepInReadModel(
   step: StepMark,
   timeoutMs = STEP_CATCH_UP_MS,
 ): Promise<boolean> {
-  const cases = caseModel(deps.mongo);
-  return pollUntil(async () => {
-    const doc = await cases.findById(caseId, { [`steps.${step.department}`]: 1 }).lean();
-    return sameStep(doc?.steps[step.department], step);
-  }, timeoutMs);
+  return awaitStep(deps, caseId, step.department, (shown) => sameStep(shown, step), timeoutMs);
 }
 
 /**
@@ -78,13 +94,14 @@ export function awaitSupplementInReadModel(
   step: Pick<StepState, 'department' | 'supplement'>,
   timeoutMs = STEP_CATCH_UP_MS,
 ): Promise<boolean> {
-  const cases = caseModel(deps.mongo);
   const round = step.supplement?.requestedAt;
-  return pollUntil(async () => {
-    const doc = await cases.findById(caseId, { [`steps.${step.department}.supplement`]: 1 }).lean();
-    const shown = doc?.steps[step.department]?.supplement;
-    return shown !== undefined && (shown.providedAt !== undefined || shown.requestedAt !== round);
-  }, timeoutMs);
+  return awaitStep(
+    deps,
+    caseId,
+    step.department,
+    ({ supplement }) => supplement !== undefined && (supplement.providedAt !== undefined || supplement.requestedAt !== round),
+    timeoutMs,
+  );
 }
 
 /**
@@ -98,10 +115,5 @@ export function awaitStepViewInReadModel(
   shown: OfficerCaseView['step'],
   timeoutMs = STEP_CATCH_UP_MS,
 ): Promise<boolean> {
-  const cases = caseModel(deps.mongo);
-  return pollUntil(async () => {
-    const doc = await cases.findById(caseId, { [`steps.${shown.department}`]: 1 }).lean();
-    const step = doc?.steps[shown.department];
-    return step !== undefined && isDeepStrictEqual(officerStepView(step), shown);
-  }, timeoutMs);
+  return awaitStep(deps, caseId, shown.department, (step) => isDeepStrictEqual(officerStepView(step), shown), timeoutMs);
 }

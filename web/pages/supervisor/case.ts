@@ -336,7 +336,7 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
   // A retry changes no field of the step the answer shows (the lookup runs afterwards, and its
   // transient `checking` is never stored), so there is nothing to wait for.
   const retry = action === 'retry_check' || action === 'retry_compensation';
-  if (step && !retry) await awaitStepViewInReadModel(deps, caseId, step).catch(() => false);
+  if (step && !retry) await awaitStepViewInReadModel(deps, caseId, step);
   const done = tr(req, 'supDone', { caseNumber, action: label('supervisorAction', action, req.locale) });
   return flashAndRedirect(req, res, done, caseHref(caseId));
 }

@@ -137,6 +137,16 @@ export function isOpenStep(step: Pick<StepState, 'status'>): boolean {
 }
 
 /**
+ * HR's step on the points route once its own lookup is done: it stays `checking` until every
+ * department's lookup is in and the score is computed (§2), so while another department's lookup
+ * keeps failing it would read "being checked" for days. The pages and the views say what it
+ * waits for instead; the status itself is the workflow's and does not change.
+ */
+export function awaitsPointsScore(step: Pick<StepState, 'status' | 'check'>): boolean {
+  return step.status === 'checking' && step.check !== undefined;
+}
+
+/**
  * Who holds the step, when that is someone other than this officer (issue 10): a held step is
  * decided, and released, only by its holder, until they release it or a supervisor reassigns
  * it. A step nobody holds is open to every officer of its department.

@@ -8,6 +8,7 @@
  * Helpers (the locale comes from the page's data, `@root.locale`):
  *   {{t "key" name=value}}        a message of i18n/messages.ts
  *   {{label "table" code}}        a code's words (i18n/labels.ts, the notices' labels)
+ *   {{stepStatusText status awaitingScore}}  a step's status in words (what HR's points step waits for)
  *   {{date iso}} {{datetime iso}} a day / day and time in Asia/Shanghai
  *   {{eq a b}} {{not a}} {{or a b}} {{and a b}}   for #if
  */
@@ -50,6 +51,14 @@ const HELPERS = {
     if (typeof roundId !== 'string' || !roundId) return '';
     const locale = localeOf(options);
     return locale === 'zh-CN' ? roundName(roundId, locale) : roundId;
+  },
+  /**
+   * A step's status in plain words: HR's points step that waits for the other departments'
+   * lookups says so rather than "being checked" (`awaitingScore`, app/views/case-views.ts).
+   */
+  stepStatusText(status: unknown, awaitingScore: unknown, options: Handlebars.HelperOptions): string {
+    const locale = localeOf(options);
+    return awaitingScore === true ? message(locale, 'stepAwaitingScore') : label('stepStatus', String(status), locale);
   },
   eq: (a: unknown, b: unknown) => a === b,
   not: (a: unknown) => !a,

@@ -8,7 +8,7 @@ import { recordAccess, type AccessContext } from '../access-records/record-acces
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
-import { OPEN_STEP_STATUSES } from '../../domain/case-rules';
+import { awaitsPointsScore, OPEN_STEP_STATUSES } from '../../domain/case-rules';
 import { STEP_STATUSES, type Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import type { OfficerActor } from '../actor';
@@ -27,6 +27,8 @@ export const InboxItem = z
     area: z.string(),
     caseStatus: z.string(),
     stepStatus: z.enum(STEP_STATUSES),
+    /** HR's points step, its own lookup done, waiting for the others' before the score (§2); `stepStatus` stays `checking`. */
+    awaitingScore: z.literal(true).optional(),
     dueAt: z.string().optional(),
     /**
      * While the step waits for the applicant's material (supplement_requested): their deadline.
@@ -109,6 +111,7 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
         area: c.area,
         caseStatus: c.status,
         stepStatus: s.status,
+        ...(awaitsPointsScore(s) ? { awaitingScore: true } : {}),
         dueAt: s.dueAt,
         ...(s.dueProvisional ? { dueProvisional: true } : {}),
         ...(s.status === 'supplement_requested' && s.supplement?.dueAt

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CASE_ROUND_STATUSES, type CaseRoundInfo, type CaseState, type StepState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
 import { ANONYMISED } from '../../domain/retention';
+import { awaitsPointsScore } from '../../domain/case-rules';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
 import { Incident, incidentsOf } from './incidents';
 import { CASE_STATUSES, DEPARTMENTS, ROUTES, STEP_STATUSES, type Department } from '../../domain/vocabulary';
@@ -77,10 +78,17 @@ const SchoolPlacementView = z
       'An accompanying child’s kindergarten / school place in the inflow area (§21–23): placed, or waiting on the area’s list (the family settles meanwhile)',
   });
 
+/** Only on HR's points step, `checking` with its own lookup done (domain/case-rules.ts `awaitsPointsScore`). */
+const AwaitingScore = z.literal(true).optional().meta({
+  description:
+    "HR's step on the points route has its own lookup done and waits for the other departments' lookups before the score is computed (§2); its status stays `checking`",
+});
+
 const ApplicantStep = z
   .object({
     department: z.enum(DEPARTMENTS),
     status: z.enum(STEP_STATUSES),
+    awaitingScore: AwaitingScore,
     dueAt: z.string().optional(),
     dueProvisional: DueProvisional,
     overdue: z.boolean(),
@@ -194,7 +202,9 @@ export const OfficerCaseView = z
     collectiveHousehold: z.boolean(),
     persons: z.array(PersonView),
     step: OfficerOwnStep,
-    otherSteps: z.array(z.object({ department: z.enum(DEPARTMENTS), status: z.enum(STEP_STATUSES) })),
+    otherSteps: z.array(
+      z.object({ department: z.enum(DEPARTMENTS), status: z.enum(STEP_STATUSES), awaitingScore: AwaitingScore }),
+    ),
     /** Education officers only: the children's places and waiting-list positions. */
     schoolPlacements: z.array(SchoolPlacementView).optional(),
     /** Where the case stands in the admission rounds, briefly (the ranking itself is public). */
@@ -228,9 +238,11 @@ export type SupervisorCaseView = z.infer<typeof SupervisorCaseView>;
 export const APPEAL_RIGHTS =
   'You may apply for administrative reconsideration within 60 days, or bring an administrative lawsuit within 6 months, of receiving this decision. / 如不服本决定，可在收到之日起60日内申请行政复议，或在6个月内提起行政诉讼。';
 
-const steps = (c: CaseState): StepState[] => DEPARTMENTS.flatMap((d) => (c.steps[d] ? [c.steps[d]] : []));
+const withScoreWait = (s: StepState): StepState & { awaitingScore?: true } =>
+  awaitsPointsScore(s) ? { ...s, awaitingScore: true } : s;
+const steps = (c: CaseState) => DEPARTMENTS.flatMap((d) => (c.steps[d] ? [withScoreWait(c.steps[d])] : []));
 const officerStep = (s: StepState) => ({
-  ...s,
+  ...withScoreWait(s),
   supplementRounds: s.supplementRounds ?? 0,
   supplementRoundsAllowed: s.supplementRoundsAllowed ?? 1,
 });
@@ -318,7 +330,7 @@ export function officerView(c: CaseState, department: Department): OfficerCaseVi
     step: officerStep(step),
     otherSteps: steps(c)
       .filter((s) => s.department !== department)
-      .map((s) => ({ department: s.department, status: s.status })),
+      .map((s) => ({ department: s.department, status: s.status, awaitingScore: s.awaitingScore })),
     ...(department === 'education' ? { schoolPlacements: placements(c) } : {}),
     round: c.round,
   });

@@ -295,6 +295,60 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     assert.ok(!(await stuck('reason=failing_checks')).items.some((i) => i.caseId === caseId));
   });
 
+  it("when another department's lookup keeps failing on a points case, then HR's step says it waits for the score, not that it is being checked", async () => {
+    // Arrange: police's system is down; HR's own lookup goes through.
+    await stack.faults({ department: 'police', failNext: 10_000 });
+    let caseId = '';
+    try {
+      caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.pointsHigh));
+      await waitForCase(
+        stack,
+        caseId,
+        (c) => c.steps.police?.status === 'check_failed' && c.steps.hrss?.check !== undefined,
+        'police failing, HR checked',
+      );
+
+      // Act
+      const supervisorView = await request(stack.app)
+        .get(`/api/v1/supervisor/cases/${caseId}`)
+        .set('authorization', t.supervisor)
+        .expect(200);
+      const applicantView = await request(stack.app)
+        .get(`/api/v1/applicant/cases/${caseId}`)
+        .set('authorization', t.applicant)
+        .expect(200);
+      const inbox = await request(stack.app)
+        .get('/api/v1/officer/inbox?status=checking&limit=100')
+        .set('authorization', t.hrss)
+        .expect(200);
+
+      // Assert
+      type Step = { department: string; status: string; awaitingScore?: boolean };
+      const hrssOf = (steps: Step[]) => steps.find((s) => s.department === 'hrss');
+      assert.deepEqual(
+        (({ status, awaitingScore }) => ({ status, awaitingScore }))(hrssOf(supervisorView.body.steps)!),
+        { status: 'checking', awaitingScore: true },
+        "the supervisor's view: still checking in the workflow, waiting for the score",
+      );
+      assert.equal(hrssOf(applicantView.body.steps)?.awaitingScore, true, "the applicant's view says so too");
+      assert.equal(
+        (supervisorView.body.steps as Step[]).find((s) => s.department === 'police')?.awaitingScore,
+        undefined,
+        'the failing step itself is not waiting for a score',
+      );
+      const item = inbox.body.items.find((i: { caseId: string }) => i.caseId === caseId);
+      assert.equal(item?.awaitingScore, true, "HR's inbox marks the case as waiting for the score");
+    } finally {
+      await stack.faults();
+    }
+    // Once police's lookup goes through, the score is computed and HR's officer decides: no mark.
+    await act(caseId, 'police', { action: 'retry_check', note: '公安系统已恢复' });
+    await waitForCase(stack, caseId, (c) => c.steps.hrss?.status === 'awaiting_decision', 'HR awaiting its decision');
+    const after = await request(stack.app).get(`/api/v1/supervisor/cases/${caseId}`).set('authorization', t.supervisor);
+    const hrss = (after.body.steps as { department: string; awaitingScore?: boolean }[]).find((s) => s.department === 'hrss');
+    assert.equal(hrss?.awaitingScore, undefined, 'no mark once the score is in');
+  });
+
   it('when a supervisor terminates a case, then everything committed is released in reverse order and a second termination is refused', async () => {
     // Arrange: a points case, police and education approved: provisional registration and two
     // school places held (no quota slot: that waits for the admission round, issue 13).

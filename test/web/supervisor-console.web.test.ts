@@ -344,4 +344,33 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.context().close();
     }
   });
+  it("when police's lookup keeps failing on a points case, then the case page says HR's step waits for the score, in both languages", async () => {
+    // Arrange: police's system is down; HR's own lookup goes through and its step waits for the score.
+    const applicant = await bearer(web.stack, { sub: `applicant-sup-s-${Date.now()}`, role: 'applicant' });
+    await web.stack.faults({ department: 'police', failNext: 10_000 });
+    const page = await supervisor();
+    try {
+      const caseId = await submitCase(web.stack, applicant, applicationBody(DEMO_PEOPLE.pointsHigh));
+      await waitForCase(
+        web.stack,
+        caseId,
+        (c) => c.steps.police?.status === 'check_failed' && c.steps.hrss?.check !== undefined,
+        'police failing, HR checked',
+      );
+
+      // Act
+      await page.goto(`${web.baseUrl}/supervisor/cases/${caseId}`);
+
+      // Assert: each department's row says what its step is doing.
+      const row = (name: string) => page.getByRole('row', { name: new RegExp(`^${name}`) });
+      await row('市人社局').getByRole('cell', { name: '已核查，待其他部门核查完毕后计算积分' }).waitFor();
+      await row('市公安局').getByRole('cell', { name: '系统核查暂时失败，正在重试' }).waitFor();
+      await page.goto(`${web.baseUrl}/lang/en?back=${encodeURIComponent(`/supervisor/cases/${caseId}`)}`);
+      await page.getByRole('cell', { name: 'checked; the points score waits for the other departments’ checks' }).waitFor();
+      await page.goto(`${web.baseUrl}/lang/zh-CN?back=${encodeURIComponent(`/supervisor/cases/${caseId}`)}`);
+    } finally {
+      await web.stack.faults();
+      await page.context().close();
+    }
+  });
 });

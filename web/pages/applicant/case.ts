@@ -64,6 +64,7 @@ export function stepsOf(req: Request, view: ApplicantCaseView, attempt?: Supplem
       department: s.department,
       departmentText: words(req, 'department', s.department),
       status: s.status,
+      awaitingScore: s.awaitingScore,
       tag:
         s.status === 'approved' ? 'green' : s.status === 'rejected' ? 'red' : s.status === 'supplement_requested' ? 'yellow' : '',
       dueAt: shown?.dueAt,

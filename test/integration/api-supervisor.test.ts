@@ -300,7 +300,7 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     await stack.faults({ department: 'police', failNext: 10_000 });
     let caseId = '';
     try {
-      caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.pointsHigh));
+      caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.pointsLow));
       await waitForCase(
         stack,
         caseId,

@@ -2,13 +2,14 @@
  * Verifies an access token and names the actor it speaks for: a JWT signed HS256 with a shared
  * secret, or by any asymmetric key an OIDC provider's JWKS serves, or both (README "Sign-in"),
  * with claims `sub`, `role` and, for officers, `department` and where they act (`district`, or
- * `jurisdiction: "city"`; app/officer-scope.ts). The JSON API verifies the Bearer token of every
- * request with it; the web pages verify the token the sign-in returned, so roles, departments and
+ * `jurisdiction: "city"`; app/officer-scope.ts) and, for applicants, the citizen ID number the
+ * provider verified (`id_number`). The JSON API verifies the Bearer token of every request with it; the web pages verify the token the sign-in returned, so roles, departments and
  * scopes come from the provider's claims on both doors, never from a form.
  */
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { DEPARTMENTS } from '../domain/vocabulary';
+import { IdNumber } from './commands/application-input';
 import type { Actor, ApplicantActor, AuditorActor, OfficerActor, OperatorActor, SupervisorActor } from './actor';
 import {
   CITY_JURISDICTION,
@@ -20,7 +21,7 @@ import {
 } from './officer-scope';
 
 const Claims = z.discriminatedUnion('role', [
-  z.object({ sub: z.string().min(1).max(128), role: z.literal('applicant') }),
+  z.object({ sub: z.string().min(1).max(128), role: z.literal('applicant'), id_number: IdNumber.optional() }),
   z.object({
     sub: z.string().min(1).max(128),
     role: z.literal('officer'),
@@ -126,11 +127,17 @@ export function createTokenVerifier(opts: TokenOptions): TokenVerifier {
 }
 
 function actorOfClaims(claims: z.infer<typeof Claims>): Actor {
+  if (claims.role === 'applicant') {
+    // The provider's verified citizen ID number (real-name sign-in), normalised like a form's.
+    return { sub: claims.sub, role: 'applicant', ...(claims.id_number ? { idNumber: claims.id_number } : {}) };
+  }
   if (claims.role !== 'officer') return claims;
   const scope = scopeOfClaims(claims);
   if (!scope) throw new MissingScopeClaim();
   return { sub: claims.sub, role: 'officer', department: claims.department, scope };
 }
+
+const withoutIdNumber = ({ idNumber: _id, ...rest }: ApplicantActor & { name?: string }) => rest;
 
 /** Mints a token (demo script, tests). Never exposed as an endpoint outside development. */
 export async function mintToken(
@@ -140,7 +147,12 @@ export async function mintToken(
 ): Promise<string> {
   // An officer's scope travels as its claims; `scope` itself is OAuth's claim, not ours.
   const { scope, ...rest } = claims as TokenClaims & { scope?: OfficerScope; name?: string };
-  const payload = claims.role === 'officer' && scope ? { ...rest, ...claimsOfScope(scope) } : rest;
+  const payload =
+    claims.role === 'officer' && scope
+      ? { ...rest, ...claimsOfScope(scope) }
+      : claims.role === 'applicant' && claims.idNumber
+        ? { ...withoutIdNumber(claims), id_number: claims.idNumber }
+        : rest;
   return new SignJWT({ ...payload })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)

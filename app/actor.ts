@@ -11,6 +11,13 @@ import type { OfficerScope } from './officer-scope';
 export interface ApplicantActor {
   sub: string;
   role: 'applicant';
+  /**
+   * The citizen ID number the identity provider verified for the account (real-name sign-in,
+   * claim `id_number`). An applicant applies for themself (DOMAIN "Who uses it"), so a new
+   * application's applicant must be this person; an account without it can track cases but not
+   * apply (app/commands/submit-application.ts).
+   */
+  idNumber?: string;
 }
 export interface OfficerActor {
   sub: string;

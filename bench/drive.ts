@@ -15,8 +15,9 @@ import { mapPool, sleep, startOfficerPool, submit, until } from './lib/api-drive
 import { applicationFor, type SyntheticPerson } from './lib/people';
 import { ticker } from './lib/progress';
 
-export async function applicantToken(ctx: BenchContext, sub: string): Promise<string> {
-  return ctx.stack.token({ sub, role: 'applicant' });
+/** The account of the person with this ID number (the only person it may apply as). */
+export async function applicantToken(ctx: BenchContext, idNumber: string, sub = `bench-${idNumber}`): Promise<string> {
+  return ctx.stack.token({ sub, role: 'applicant', idNumber });
 }
 
 /**
@@ -26,7 +27,7 @@ export async function applicantToken(ctx: BenchContext, sub: string): Promise<st
  */
 export async function submitAll(ctx: BenchContext, people: SyntheticPerson[], onDone?: () => void): Promise<string[]> {
   return mapPool(people, ctx.sizes.submitters, async (p) => {
-    const token = await applicantToken(ctx, `bench-${p.idNumber}`);
+    const token = await applicantToken(ctx, p.idNumber);
     for (let attempt = 1; ; attempt++) {
       let outcome: string;
       try {
@@ -176,7 +177,8 @@ export function countEvents(history: Awaited<ReturnType<WorkflowHandle['fetchHis
 
 /** Waits until the API's read model lists the case as settled; returns its history length and size. */
 export async function settleOne(ctx: BenchContext, application: Record<string, unknown>, departments: Department[], sub: string) {
-  const token = await applicantToken(ctx, sub);
+  const applicant = application.applicant as { idNumber: string };
+  const token = await applicantToken(ctx, applicant.idNumber, sub);
   const res = await submit(ctx.stack.apiUrl, token, application);
   if (res.status !== 202) throw new Error(`submission refused: ${res.status} ${JSON.stringify(res.body)}`);
   const caseId = res.body.caseId;

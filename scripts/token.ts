@@ -2,7 +2,8 @@
  * Mints a demo Bearer token for the running API (development only: it signs with the local
  * development secret, or AUTH_JWT_SECRET when set). There is no token endpoint in the API.
  *
- *   npm run token -- --role applicant --sub alice
+ *   npm run token -- --role applicant --sub alice --id-number 610122198512060765
+ *        (the citizen ID number the account is verified for: it applies only as that person)
  *   npm run token -- --role officer --department police            (city-wide: jurisdiction city)
  *   npm run token -- --role officer --department police --district yanta,beilin
  *   npm run token -- --role supervisor
@@ -18,6 +19,8 @@ import { mintToken, type TokenClaims } from '../api/auth/identity';
 import { SCOPE_AREAS } from '../app/officer-scope';
 import type { Area } from '../domain/capacity';
 import { identityWebClientUris, loadConfig } from '../config/config';
+import { validateIdNumber } from '../domain/id-number';
+import { shanghaiToday } from '../domain/shanghai-clock';
 import { DEPARTMENTS, type Department } from '../domain/vocabulary';
 import { identityIssuer } from '../tools/identity/issuer';
 import { WEB_CLIENT_ID, WEB_SCOPES } from '../tools/identity/clients';
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
       department: { type: 'string' },
       district: { type: 'string' },
       sub: { type: 'string' },
+      'id-number': { type: 'string' },
       name: { type: 'string' },
       expires: { type: 'string', default: '8h' },
       username: { type: 'string' },
@@ -70,9 +74,11 @@ async function main(): Promise<void> {
     return;
   }
   if (config.NODE_ENV === 'production') throw new Error('demo tokens are for development only');
+  if (values['id-number'] !== undefined && values.role !== 'applicant') throw new Error('--id-number is for --role applicant');
   const role = values.role;
   let caller: TokenClaims;
-  if (role === 'applicant' || role === 'supervisor' || role === 'auditor' || role === 'operator')
+  if (role === 'applicant') caller = { sub: values.sub ?? 'demo-applicant', role, ...verifiedIdNumber(values['id-number']) };
+  else if (role === 'supervisor' || role === 'auditor' || role === 'operator')
     caller = { sub: values.sub ?? `demo-${role}`, role };
   else if (role === 'officer') {
     const department = values.department as Department;
@@ -94,6 +100,19 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${await mintToken(name ? { ...caller, name } : caller, { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, expiresIn: values.expires })}\n`,
   );
+}
+
+/** An applicant's ID number as the provider would have verified it; without one the token cannot apply. */
+function verifiedIdNumber(raw: string | undefined): { idNumber?: string } {
+  if (raw === undefined) {
+    process.stderr.write(
+      'token: no --id-number: this applicant token can read its cases but cannot apply (403 id-number-unverified)\n',
+    );
+    return {};
+  }
+  const checked = validateIdNumber(raw, { today: shanghaiToday() });
+  if (!checked.ok) throw new Error(`--id-number: ${checked.message}`);
+  return { idNumber: checked.value };
 }
 
 main().catch((err: unknown) => {

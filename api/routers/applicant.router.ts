@@ -36,6 +36,12 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     body: ApplicationBody,
     responses: {
       202: { description: 'Accepted: the case runs', schema: CaseIdResponse },
+      403: {
+        description:
+          'Not an applicant account; or not yourself: you apply for yourself, so `applicant.idNumber` must be the citizen ID number the identity provider verified for your account (token claim `id_number`; type …/not-account-holder, invalidParams /applicant/idNumber). An applicant token without that claim cannot apply (type …/id-number-unverified), though it can track its cases',
+        schema: Problem,
+        contentType: 'application/problem+json',
+      },
       409: {
         description:
           'A person of the application (applicant or family member) is already in an open case, or in another submission in progress (type …/open-case-exists), or was registered here by a settled case (type …/person-already-settled, named first) (§8); invalidParams names each by its JSON pointer, e.g. /family/1/idNumber — never the other case',

@@ -58,6 +58,7 @@ const stableHash = (v: unknown): string => createHash('sha256').update(JSON.stri
 
 export async function submitApplication(deps: AppDeps, input: SubmitApplicationInput): Promise<CaseAccepted> {
   const { actor, application, idempotencyKey } = input;
+  assertAccountHolder(actor, application);
   if (!idempotencyKey) return submit(deps, actor.sub, application);
   const keys = idempotencyKeyModel(deps.mongo);
   const _id = `${actor.sub}:${idempotencyKey}`;
@@ -76,6 +77,30 @@ export async function submitApplication(deps: AppDeps, input: SubmitApplicationI
     // Refused or failed: the key is free again, so a corrected or later retry can go through.
     await keys.deleteOne({ _id, state: 'pending' }).catch(() => undefined);
     throw err;
+  }
+}
+
+/**
+ * An applicant applies for themself and their family (DOMAIN "Who uses it"): the application's
+ * applicant is the person the identity provider verified for the account. Otherwise anyone could
+ * apply as someone else, read that person's score and letters, and block their own application
+ * (§8: one open case per person).
+ */
+function assertAccountHolder(actor: ApplicantActor, application: NewApplication): void {
+  if (!actor.idNumber) {
+    throw new AppError(
+      'forbidden',
+      'id-number-unverified',
+      'Applying needs an account whose citizen ID number the identity provider has verified (token claim `id_number`); this account has none',
+    );
+  }
+  if (application.applicant.idNumber !== actor.idNumber) {
+    throw new AppError(
+      'forbidden',
+      'not-account-holder',
+      'The applicant must be the account holder: apply for yourself, with your family members under `family`',
+      [{ path: '/applicant/idNumber', message: 'is not the ID number verified for this account' }],
+    );
   }
 }
 

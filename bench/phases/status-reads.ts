@@ -56,7 +56,7 @@ export async function measureStatusReads(
   const targets: LoadTarget[] = await Promise.all(
     cases.map(async ({ caseId, person }) => ({
       url: `${stack.apiUrl}/api/v1/applicant/cases/${caseId}`,
-      headers: { authorization: `Bearer ${await applicantToken(ctx, `bench-${person.idNumber}`)}` },
+      headers: { authorization: `Bearer ${await applicantToken(ctx, person.idNumber)}` },
     })),
   );
   const first = targets[0]!;

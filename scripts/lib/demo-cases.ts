@@ -35,7 +35,7 @@ export async function seedDemoCases(apiUrl: string, config: Config, secret: stri
   for (const name of DEMO_CASE_PERSONAS) {
     const persona = DEMO_PEOPLE[name] as DemoPersona;
     const token = await mintToken(
-      { sub: `demo-${name}`, role: 'applicant' },
+      { sub: `demo-${name}`, role: 'applicant', idNumber: persona.idNumber },
       { secret, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE },
     );
     const res = await fetch(`${apiUrl}/api/v1/applicant/cases`, {

@@ -30,7 +30,7 @@ describe('chaos: duplicate and racing requests', () => {
       for (let round = 0; round < rounds; round++) {
         const [person] = makePeople('town', 1);
         await seedPeople(stack.mongoUri, [person!]);
-        const token = await stack.token({ sub: `chaos-dup-${person!.idNumber}`, role: 'applicant' });
+        const token = await stack.token({ sub: `chaos-dup-${person!.idNumber}`, role: 'applicant', idNumber: person!.idNumber });
         const key = `chaos-dup-${round}-${person!.idNumber}`;
         const answers = await Promise.all(
           Array.from({ length: 10 }, () => submit(stack.apiUrl, token, applicationFor(person!), key)),

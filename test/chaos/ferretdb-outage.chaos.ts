@@ -70,9 +70,9 @@ describe('chaos: FerretDB down for a while', () => {
 
   it('when FerretDB stops mid-run, then the API answers 503 problems within a bounded time, and after it returns every case converges', async () => {
     const driver = await drive(stack, mixedBatch(QUICK ? 10 : 20));
-    const applicant = await stack.token({ sub: 'chaos-outage-applicant', role: 'applicant' });
-    const officer = await stack.token({ sub: 'chaos-outage-officer', role: 'officer', department: 'police' });
     const [stranger] = makePeople('town', 1);
+    const applicant = await stack.token({ sub: 'chaos-outage-applicant', role: 'applicant', idNumber: stranger!.idNumber });
+    const officer = await stack.token({ sub: 'chaos-outage-officer', role: 'officer', department: 'police' });
     const outageMs = QUICK ? 12_000 : 25_000;
     const answers: Array<{ what: string; status: number; ms: number; type?: unknown; contentType?: string; error?: string }> = [];
     try {

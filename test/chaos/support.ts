@@ -129,7 +129,7 @@ export async function drive(stack: AppStack, cases: PlannedCase[], opts: { concu
   const pool = startOfficerPool({ apiUrl: stack.apiUrl, tokens, officersPerDepartment: 2, decisionFor, idlePollMs: 300 });
   let stopped = false;
   const submitted = mapPool(cases, opts.concurrency ?? 4, async (c) => {
-    const token = await stack.token({ sub: `chaos-${c.person.idNumber}`, role: 'applicant' });
+    const token = await stack.token({ sub: `chaos-${c.person.idNumber}`, role: 'applicant', idNumber: c.person.idNumber });
     const deadline = Date.now() + 5 * 60_000;
     let conflicts = 0;
     while (!stopped) {

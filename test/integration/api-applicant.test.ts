@@ -6,6 +6,7 @@ import { openCaseLockModel, personKey } from '../../models/open-case-lock.model'
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import {
   applicationBody,
+  bearer,
   assertProblem,
   decideViaApi,
   freshIdNumber,
@@ -16,6 +17,7 @@ import {
   waitForStatus,
   waitForStep,
   type Tokens,
+  asApplicantOf,
 } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -35,7 +37,10 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
     const body = applicationBody(DEMO_PEOPLE.pointsHigh);
 
     // Act
-    const res = await request(stack.app).post('/api/v1/applicant/cases').set('authorization', t.applicant).send(body);
+    const res = await request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', await asApplicantOf(stack, t.applicant, body))
+      .send(body);
 
     // Assert
     assert.equal(res.status, 202);
@@ -225,11 +230,11 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
     // Act
     const asApplicant = await request(stack.app)
       .post('/api/v1/applicant/cases')
-      .set('authorization', t.applicant)
+      .set('authorization', await asApplicantOf(stack, t.applicant, townBody(settler)))
       .send(townBody(settler));
     const asFamily = await request(stack.app)
       .post('/api/v1/applicant/cases')
-      .set('authorization', t.applicant)
+      .set('authorization', await asApplicantOf(stack, t.applicant, townBody(newcomer)))
       .send(townBody(newcomer, { family: [spouseOf(inOpenCase), spouseOf(spouse)] }));
 
     // Assert: the settled are named (an open case ending would not free them), never the case that settled them.
@@ -255,11 +260,50 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
     assert.equal(locks, 2, 'only the settled case’s two locks: the refused submissions took none');
   });
 
+  it('when an account applies as someone else, or has no verified ID number, then it is refused (403) naming the applicant field, nothing is locked, and that person can still apply', async () => {
+    // Arrange
+    const someone = freshIdNumber();
+    const impostor = await bearer(stack, { sub: 'applicant-impostor', role: 'applicant', idNumber: freshIdNumber() });
+    const unverified = await bearer(stack, { sub: 'applicant-unverified', role: 'applicant' });
+    const forged = await bearer(stack, { sub: 'applicant-forged', role: 'applicant', idNumber: '610113198803150110' });
+
+    // Act
+    const asSomeoneElse = await request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', impostor)
+      .send(townBody(someone));
+    const withoutId = await request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', unverified)
+      .send(townBody(someone));
+    const badClaim = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', forged);
+
+    // Assert
+    assertProblem(asSomeoneElse, 403);
+    assert.equal(asSomeoneElse.body.type, 'https://hukou.example.gov.cn/problems/not-account-holder');
+    assert.deepEqual(
+      (asSomeoneElse.body.invalidParams as Array<{ path: string }>).map((p) => p.path),
+      ['/applicant/idNumber'],
+    );
+    assertProblem(withoutId, 403);
+    assert.equal(withoutId.body.type, 'https://hukou.example.gov.cn/problems/id-number-unverified');
+    assert.equal(badClaim.status, 401, 'an ID number claim with a wrong check character is a bad token');
+    const locks = await openCaseLockModel(stack.mongo).countDocuments({ person: personKey(someone) });
+    assert.equal(locks, 0, 'the refused submissions locked nobody (§8)');
+    const own = await bearer(stack, { sub: 'applicant-someone', role: 'applicant', idNumber: someone });
+    assert.ok(await submitCase(stack, own, townBody(someone)), 'the person themself can apply');
+    const listed = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', unverified).expect(200);
+    assert.deepEqual(listed.body.items, [], 'an unverified account still reads its (empty) list');
+  });
+
   it('when an applicant withdraws, then the same person may file again (one open case per ID number, §8)', async () => {
     // Arrange
     const body = townBody();
     const first = await submitCase(stack, t.applicant, body);
-    const blocked = await request(stack.app).post('/api/v1/applicant/cases').set('authorization', t.applicant).send(body);
+    const blocked = await request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', await asApplicantOf(stack, t.applicant, body))
+      .send(body);
     assertProblem(blocked, 409);
     await request(stack.app)
       .post(`/api/v1/applicant/cases/${first}/withdrawal`)
@@ -269,7 +313,10 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
     await waitForStatus(stack, first, 'withdrawn');
 
     // Act
-    const second = await request(stack.app).post('/api/v1/applicant/cases').set('authorization', t.applicant).send(body);
+    const second = await request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', await asApplicantOf(stack, t.applicant, body))
+      .send(body);
 
     // Assert
     assert.equal(second.status, 202);

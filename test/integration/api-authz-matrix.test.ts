@@ -10,7 +10,17 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { TEST_JWT_SECRET, startStack, type TestStack } from '../support/stack';
-import { assertProblem, bearer, knownOfficer, submitCase, tokens, townBody, waitForWorkflow, type Tokens } from '../support/api';
+import {
+  asApplicantOf,
+  assertProblem,
+  bearer,
+  knownOfficer,
+  submitCase,
+  tokens,
+  townBody,
+  waitForWorkflow,
+  type Tokens,
+} from '../support/api';
 import { documentedRoutes, type OpenApiDoc } from '../support/openapi';
 
 type CoreKind =
@@ -611,7 +621,8 @@ describe('API: authorization matrix, every route × every caller', () => {
           const method = route.split(' ')[0]!.toLowerCase() as 'get' | 'post' | 'put';
           let req = request(stack.app)[method](path);
           const header = headerOf(entry, caller);
-          if (header) req = req.set('authorization', header);
+          // An applicant applies as themself (asApplicantOf): the owner's account is the body's person.
+          if (header) req = req.set('authorization', body ? await asApplicantOf(stack, header, body) : header);
           for (const [k, v] of Object.entries(extra ?? {})) req = req.set(k, v);
           const res: request.Response = await (body ? req.send(body) : req);
           const status = expected(entry, caller);

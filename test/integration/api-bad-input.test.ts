@@ -8,6 +8,7 @@ import { caseModel } from '../../models/case.model';
 import { DEMO_FAMILY, DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import {
   applicationBody,
+  asApplicantOf,
   assertProblem,
   bearer,
   freshIdNumber,
@@ -40,7 +41,7 @@ describe('API: bad input is refused with a 400 naming the field, and nothing is 
   const submit = async (body: unknown, auth = probe) => {
     const res = await request(stack.app)
       .post('/api/v1/applicant/cases')
-      .set('authorization', auth)
+      .set('authorization', await asApplicantOf(stack, auth, body))
       .send(body as object);
     if (res.status === 202) accepted.add(res.body.caseId as string);
     return res;

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../config/logger';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { applicationBody, assertProblem, bearer, submitCase, tokens, waitForWorkflow } from '../support/api';
+import { applicationBody, assertProblem, bearer, submitCase, tokens, waitForWorkflow, asApplicantOf } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
 const LIMIT = 5;
@@ -169,7 +169,7 @@ describe('API: request logs', () => {
     await request(stack.app).get(`/api/v1/supervisor/cases/${caseId}/audit`).set('authorization', t.supervisor).expect(200);
     const again = await request(stack.app)
       .post('/api/v1/applicant/cases')
-      .set('authorization', t.applicant)
+      .set('authorization', await asApplicantOf(stack, t.applicant, applicationBody(person)))
       .send(applicationBody(person));
     assertProblem(again, 409);
     await request(stack.app)
@@ -179,7 +179,7 @@ describe('API: request logs', () => {
     await request(stack.app).get(`/api/v1/people/${person.idNumber}`).set('authorization', t.applicant).expect(404);
     await request(stack.app)
       .post('/api/v1/applicant/cases')
-      .set('authorization', t.applicant)
+      .set('authorization', await asApplicantOf(stack, t.applicant, applicationBody(person)))
       .send({ ...applicationBody(person), idNumber: person.idNumber })
       .expect(400);
 

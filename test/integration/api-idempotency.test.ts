@@ -5,7 +5,16 @@ import request from 'supertest';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { caseStatusQuery } from '../../workflows/settlement-case/messages';
 import { openCaseLockModel, personKey } from '../../models/open-case-lock.model';
-import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForStatus, waitForStep } from '../support/api';
+import {
+  assertProblem,
+  bearer,
+  freshIdNumber,
+  submitCase,
+  townBody,
+  waitForStatus,
+  waitForStep,
+  asApplicantOf,
+} from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
 describe('API: idempotent submissions and one open case per person, applicant or family member (§8)', () => {
@@ -21,8 +30,10 @@ describe('API: idempotent submissions and one open case per person, applicant or
     await stack.close();
   });
 
-  const submit = (auth: string, body: object, key?: string) => {
-    const req = request(stack.app).post('/api/v1/applicant/cases').set('authorization', auth);
+  const submit = async (auth: string, body: object, key?: string) => {
+    const req = request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', await asApplicantOf(stack, auth, body));
     if (key) req.set('idempotency-key', key);
     return req.send(body);
   };

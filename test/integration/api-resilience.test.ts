@@ -28,7 +28,16 @@ import {
   type RunningTemporal,
 } from '../../scripts/lib/services';
 import { settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
-import { assertProblem, bearer, freshIdNumber, submitCase, townBody, waitForCase, waitForWorkflow } from '../support/api';
+import {
+  asApplicantOf,
+  assertProblem,
+  bearer,
+  freshIdNumber,
+  submitCase,
+  townBody,
+  waitForCase,
+  waitForWorkflow,
+} from '../support/api';
 import { eventually, startStack, type TestStack, TEST_DATA_CONVERTER } from '../support/stack';
 
 const silent = createLogger({ level: 'silent', name: 'test-api-resilience' });
@@ -75,7 +84,10 @@ describe('API: dependencies down and back', () => {
     it('when MongoDB stops, then readiness and reads answer 503 naming it, a submission is refused whole, and after it returns nothing is lost', async () => {
       // Arrange: a case accepted while MongoDB is up.
       const kept = townBody();
-      const accepted = await request(app).post('/api/v1/applicant/cases').set('authorization', applicant).send(kept);
+      const accepted = await request(app)
+        .post('/api/v1/applicant/cases')
+        .set('authorization', await asApplicantOf(stack, applicant, kept))
+        .send(kept);
       assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
       const caseId = accepted.body.caseId as string;
       const refusedBody = townBody();
@@ -88,7 +100,7 @@ describe('API: dependencies down and back', () => {
       const list = await request(app).get('/api/v1/applicant/cases').set('authorization', applicant);
       const submitted = await request(app)
         .post('/api/v1/applicant/cases')
-        .set('authorization', applicant)
+        .set('authorization', await asApplicantOf(stack, applicant, refusedBody))
         .set('idempotency-key', 'mongo-outage-0001')
         .send(refusedBody);
 
@@ -108,11 +120,14 @@ describe('API: dependencies down and back', () => {
       await eventually(async () => ((await request(app).get('/readyz')).status === 200 ? true : undefined), 'ready again');
       const again = await request(app).get(`/api/v1/applicant/cases/${caseId}`).set('authorization', applicant);
       assert.equal(again.status, 200, 'the case accepted before the outage is still there');
-      const duplicate = await request(app).post('/api/v1/applicant/cases').set('authorization', applicant).send(kept);
+      const duplicate = await request(app)
+        .post('/api/v1/applicant/cases')
+        .set('authorization', await asApplicantOf(stack, applicant, kept))
+        .send(kept);
       assertProblem(duplicate, 409);
       const retried = await request(app)
         .post('/api/v1/applicant/cases')
-        .set('authorization', applicant)
+        .set('authorization', await asApplicantOf(stack, applicant, refusedBody))
         .set('idempotency-key', 'mongo-outage-0001')
         .send(refusedBody);
       assert.equal(retried.status, 202, JSON.stringify(retried.body));
@@ -149,10 +164,10 @@ describe('API: dependencies down and back', () => {
       // A family, so that "nothing half-stored" covers the open-case lock of every person (§8).
       const [idNumber, spouseId] = [freshIdNumber(), freshIdNumber()];
       const body = townBody(idNumber, { family: [{ idNumber: spouseId, name: '李测试', relation: 'spouse' }] });
-      const submit = () =>
+      const submit = async () =>
         request(app)
           .post('/api/v1/applicant/cases')
-          .set('authorization', applicant)
+          .set('authorization', await asApplicantOf(stack, applicant, body))
           .set('idempotency-key', 'temporal-outage-0001')
           .send(body);
 

@@ -10,7 +10,16 @@ import { caseModel } from '../../models/case.model';
 import { personKey } from '../../models/open-case-lock.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import type { DemoPersona } from '../../tools/simulator/demo-people';
-import { applicationBody, assertProblem, decideViaApi, submitCase, tokens, waitForStatus, type Tokens } from '../support/api';
+import {
+  applicationBody,
+  assertProblem,
+  decideViaApi,
+  submitCase,
+  tokens,
+  waitForStatus,
+  type Tokens,
+  asApplicantOf,
+} from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
 const PHONE = '13712345678';
@@ -59,12 +68,12 @@ describe('personal data at rest (issue 15)', () => {
     // One person, one open case: the blind index still finds the running one's people.
     const again = await request(stack.app)
       .post('/api/v1/applicant/cases')
-      .set('authorization', t.otherApplicant)
+      .set('authorization', await asApplicantOf(stack, t.otherApplicant, applicationBody(DEMO_PEOPLE.criminal)))
       .send(applicationBody(DEMO_PEOPLE.criminal, { contact }));
     assert.equal(again.status, 202, 'the rejected case has ended, so its applicant may apply again');
     const refused = await request(stack.app)
       .post('/api/v1/applicant/cases')
-      .set('authorization', t.applicant)
+      .set('authorization', await asApplicantOf(stack, t.applicant, applicationBody(DEMO_PEOPLE.criminal)))
       .send(applicationBody(DEMO_PEOPLE.criminal, { contact }));
     assertProblem(refused, 409);
 

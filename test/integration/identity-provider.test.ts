@@ -17,6 +17,8 @@ import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { Connection } from 'mongoose';
 import request from 'supertest';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { applicationBody } from '../support/api';
 import { createLogger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { DEV_ACCOUNTS_FILE, loadAccounts, type AccountStore } from '../../tools/identity/accounts';
@@ -97,14 +99,28 @@ describe('embedded identity provider', () => {
     const access = decodeJwt(tokens.accessToken);
     assert.equal(decodeProtectedHeader(tokens.accessToken).alg, 'RS256');
     assert.deepEqual(
-      { iss: access.iss, aud: access.aud, sub: access.sub, role: access.role, name: access.name },
-      { iss: running.issuer, aud: AUDIENCE, sub: 'demo-townOwner', role: 'applicant', name: '吴海波' },
+      { iss: access.iss, aud: access.aud, sub: access.sub, role: access.role, name: access.name, id: access.id_number },
+      {
+        iss: running.issuer,
+        aud: AUDIENCE,
+        sub: 'demo-townOwner',
+        role: 'applicant',
+        name: '吴海波',
+        id: DEMO_PEOPLE.townOwner.idNumber,
+      },
     );
     const id = decodeJwt(tokens.idToken);
     assert.deepEqual({ sub: id.sub, role: id.role, name: id.name }, { sub: 'demo-townOwner', role: 'applicant', name: '吴海波' });
 
     const res = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', `Bearer ${tokens.accessToken}`);
     assert.equal(res.status, 200, res.text);
+    // The account applies as the person the provider verified, never as another.
+    const asAnother = await request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', `Bearer ${tokens.accessToken}`)
+      .send(applicationBody(DEMO_PEOPLE.pointsLow));
+    assert.equal(asAnother.status, 403, asAnother.text);
+    assert.match(String(asAnother.body.type), /\/not-account-holder$/);
   });
 
   it('when an officer signs in, then the token carries role and department and the API treats them as that officer', async () => {

@@ -29,6 +29,7 @@ import { REJECTION_REASONS } from '../../domain/codes';
 import { DEPARTMENTS, DISTRICTS, TOWNS, type Department } from '../../domain/vocabulary';
 import { message } from '../../i18n/messages';
 import { auditEventModel } from '../../models/audit-event.model';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { caseModel } from '../../models/case.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { noticeModel } from '../../models/notice.model';
@@ -227,7 +228,11 @@ function formSpecs(fx: Fixtures): FormSpec[] {
         requestId,
         routeAndArea,
         ['applicant-name', fc.constantFrom('王小明', '𠀀明', 'Ouyang Xiu', '买买提·艾力')],
-        ['applicant-idNumber', idNumberArb],
+        // The form shows the account's own number read-only; a tampered post sends another's.
+        [
+          'applicant-idNumber',
+          fc.oneof({ weight: 3, arbitrary: fc.constant(DEMO_PEOPLE.newcomer.idNumber) }, { weight: 1, arbitrary: idNumberArb }),
+        ],
         ['contact-phone', fc.integer({ min: 0, max: 99_999_999 }).map((n) => `139${String(n).padStart(8, '0')}`)],
         ['contact-email', fc.constantFrom('', 'a@example.cn')],
         ['contact-locale', fc.constantFrom('zh-CN', 'en')],
@@ -861,6 +866,22 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
       assert.equal(res.status, 400);
       assertNames(res.html, /^contact-locale$/);
       assert.deepEqual(summaryLinks(res.html), ['contact-locale']);
+    });
+
+    it('when an application names someone else as the applicant (a tampered read-only field), then that field says the applicant must be the account holder and nothing is stored', async () => {
+      const before = await stored('applicant');
+      const res = await send('applicant', '/applicant/apply', [
+        ['route', 'town'],
+        ['area', 'huyi'],
+        ['applicant-name', DEMO_PEOPLE.pointsLow.name],
+        ['applicant-idNumber', DEMO_PEOPLE.pointsLow.idNumber],
+        ['contact-phone', '13912345678'],
+        ['contact-locale', 'zh-CN'],
+      ]);
+      assert.equal(res.status, 400, res.html.slice(0, 300));
+      assert.deepEqual(summaryLinks(res.html), ['applicant-idNumber']);
+      assert.match(res.html, new RegExp(message('zh-CN', 'apErrIdNotAccountHolder').slice(0, 12)));
+      assert.equal(await stored('applicant'), before, 'nothing stored');
     });
 
     it('when an applicant withdraws an ended case with a note too long, then the page says it cannot be withdrawn (409)', async () => {

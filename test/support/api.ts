@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import type { TokenClaims } from '../../api/auth/identity';
-import { computeCheckDigit } from '../../domain/id-number';
+import { computeCheckDigit, validateIdNumber } from '../../domain/id-number';
+import { shanghaiToday } from '../../domain/shanghai-clock';
 import type { Department, StepStatus } from '../../domain/vocabulary';
 import type { CaseState } from '../../domain/case-state';
 import { caseModel, type CaseDoc } from '../../models/case.model';
@@ -86,9 +87,29 @@ export function townBody(idNumber = freshIdNumber(), overrides: Record<string, u
   };
 }
 
-/** Submits through the API and returns the accepted case id (asserting the 202). */
+/**
+ * `auth` as the account of the person the body applies for. An account applies only as the person
+ * its provider verified (claim `id_number`, app/commands/submit-application.ts), so a test account
+ * that applies for many people stands for as many accounts sharing its `sub`. A header that names
+ * an ID number already, or not an applicant, or a body whose number is invalid, is kept as it is.
+ */
+export async function asApplicantOf(stack: TestStack, auth: string, body: unknown): Promise<string> {
+  const payload = /^Bearer [^.]+\.([^.]+)\./.exec(auth)?.[1];
+  const claims = payload ? (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>) : {};
+  const idNumber = (body as { applicant?: { idNumber?: unknown } } | undefined)?.applicant?.idNumber;
+  if (claims.role !== 'applicant' || claims.id_number !== undefined || typeof idNumber !== 'string') return auth;
+  // A number no provider would have verified stays in the body only: the body's 400 names it.
+  const checked = validateIdNumber(idNumber, { today: shanghaiToday() });
+  if (!checked.ok) return auth;
+  const name = typeof claims.name === 'string' ? { name: claims.name } : {};
+  return bearer(stack, { sub: String(claims.sub), role: 'applicant', idNumber: checked.value, ...name });
+}
+
+/** Submits through the API as the account of the person applied for; returns the accepted case id (asserting the 202). */
 export async function submitCase(stack: TestStack, auth: string, body: unknown, key?: string): Promise<string> {
-  const req = request(stack.app).post('/api/v1/applicant/cases').set('authorization', auth);
+  const req = request(stack.app)
+    .post('/api/v1/applicant/cases')
+    .set('authorization', await asApplicantOf(stack, auth, body));
   if (key) req.set('idempotency-key', key);
   const res = await req.send(body as object);
   assert.equal(res.status, 202, `submission refused: ${res.status} ${JSON.stringify(res.body)}`);

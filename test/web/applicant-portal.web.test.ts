@@ -55,16 +55,16 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
     await page.locator('html[lang="zh-CN"]').waitFor();
   }
 
-  async function fillApplication(page: Page, applicantIdNumber: string): Promise<void> {
+  /** The parent's application; their own ID number is their account's, shown read-only. */
+  async function fillApplication(page: Page, spouseIdNumber = DEMO_FAMILY.spouse.idNumber): Promise<void> {
     const parent = DEMO_PEOPLE.parentWithChildren;
     await page.locator('#route-points').check();
     await page.locator('#area').selectOption('yanta');
     await page.locator('#applicant-name').fill(parent.name);
-    await page.locator('#applicant-idNumber').fill(applicantIdNumber);
     await page.locator('#contact-phone').fill('13800138000');
     await page.locator('#contact-email').fill('chen@example.cn');
     await page.locator('#family-0-name').fill(DEMO_FAMILY.spouse.name);
-    await page.locator('#family-0-idNumber').fill(DEMO_FAMILY.spouse.idNumber);
+    await page.locator('#family-0-idNumber').fill(spouseIdNumber);
     await page.locator('#family-0-relation').selectOption('spouse');
     await page.locator('#family-1-name').fill(DEMO_FAMILY.kindergartner.name);
     await page.locator('#family-1-idNumber').fill(DEMO_FAMILY.kindergartner.idNumber);
@@ -80,14 +80,20 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await axeCheck(page);
       await screenshot(page, 'web-applicant-apply-en');
 
+      // The applicant is the account holder: their verified ID number, read-only.
+      const own = page.locator('#applicant-idNumber');
+      assert.equal(await own.inputValue(), DEMO_PEOPLE.parentWithChildren.idNumber);
+      assert.equal(await own.getAttribute('readonly'), '', 'the applicant’s own ID number cannot be changed');
+
       // A mistyped check character: refused by the same schema as the API, in English here.
-      const wrong = DEMO_PEOPLE.parentWithChildren.idNumber.slice(0, 17) + '1';
+      const spouseId = DEMO_FAMILY.spouse.idNumber;
+      const wrong = spouseId.slice(0, 17) + (spouseId.endsWith('1') ? '2' : '1');
       await fillApplication(page, wrong);
       await page.getByRole('button', { name: 'Submit application' }).click();
-      const summaryLink = page.locator('.error-summary a[href="#applicant-idNumber"]');
+      const summaryLink = page.locator('.error-summary a[href="#family-0-idNumber"]');
       await summaryLink.waitFor();
       assert.match((await summaryLink.textContent()) ?? '', /check character/);
-      assert.match((await page.locator('#applicant-idNumber-error').textContent()) ?? '', /check character/);
+      assert.match((await page.locator('#family-0-idNumber-error').textContent()) ?? '', /check character/);
       assert.equal(await page.locator('#applicant-name').inputValue(), DEMO_PEOPLE.parentWithChildren.name, 'values kept');
       assert.equal(await page.locator('#family-1-schoolLevel').inputValue(), 'kindergarten');
       assert.match(await page.title(), /^Error: /);
@@ -101,14 +107,14 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await screenshot(page, 'web-applicant-apply-zh-CN');
       await fillApplication(page, wrong);
       await page.getByRole('button', { name: '提交申请' }).click();
-      await page.locator('#applicant-idNumber-error').waitFor();
-      assert.match((await page.locator('#applicant-idNumber-error').textContent()) ?? '', /校验位不正确/);
-      await page.locator('.error-summary a[href="#applicant-idNumber"]').click();
-      assert.equal(await page.locator('#applicant-idNumber:focus').count(), 1, 'the summary link leads to the field');
+      await page.locator('#family-0-idNumber-error').waitFor();
+      assert.match((await page.locator('#family-0-idNumber-error').textContent()) ?? '', /校验位不正确/);
+      await page.locator('.error-summary a[href="#family-0-idNumber"]').click();
+      assert.equal(await page.locator('#family-0-idNumber:focus').count(), 1, 'the summary link leads to the field');
       await axeCheck(page);
       await screenshot(page, 'web-applicant-apply-error-zh-CN');
 
-      await page.locator('#applicant-idNumber').fill(DEMO_PEOPLE.parentWithChildren.idNumber);
+      await page.locator('#family-0-idNumber').fill(spouseId);
       await page.getByRole('button', { name: '提交申请' }).click();
       await page.getByRole('heading', { name: '申请已提交' }).waitFor();
       const caseNumber = (await page.locator('.panel__number').textContent()) ?? '';
@@ -208,7 +214,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
 
       // §8: the family is registered here now; applying again names each of them at their ID field.
       await page.goto(`${web.baseUrl}/applicant/apply`);
-      await fillApplication(page, DEMO_PEOPLE.parentWithChildren.idNumber);
+      await fillApplication(page);
       await page.getByRole('button', { name: '提交申请' }).click();
       for (const field of ['applicant-idNumber', 'family-0-idNumber', 'family-1-idNumber']) {
         await page.locator(`.error-summary a[href="#${field}"]`).waitFor();
@@ -273,8 +279,11 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.goto(`${web.baseUrl}/applicant/apply`);
       await page.locator('#route').check();
       await page.locator('#area').selectOption('huyi');
-      await page.locator('#applicant-name').fill(DEMO_PEOPLE.townOwner.name);
-      await page.locator('#applicant-idNumber').fill(DEMO_PEOPLE.townOwner.idNumber);
+      assert.equal(
+        await page.locator('#applicant-idNumber').inputValue(),
+        DEMO_PEOPLE.townOwner.idNumber,
+        'his own, from his account',
+      );
       await page.locator('#contact-phone').fill('13900139000');
       await page.getByRole('button', { name: '提交申请' }).click();
       await page.locator('.error-summary a[href="#applicant-idNumber"]').waitFor();

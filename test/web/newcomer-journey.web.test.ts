@@ -62,8 +62,9 @@ describe('a newcomer, from application to settled, entirely in the browser', () 
       await applicant.getByRole('link', { name: '申请落户' }).first().click();
       await applicant.locator('input[name=route][value=town]').check();
       await applicant.locator('#area').selectOption('zhouzhi');
-      await applicant.locator('#applicant-name').fill(person.name);
-      await applicant.locator('#applicant-idNumber').fill(person.idNumber);
+      // She applies as herself: the form shows her account's verified ID number and name.
+      assert.equal(await applicant.locator('#applicant-idNumber').inputValue(), person.idNumber);
+      assert.equal(await applicant.locator('#applicant-name').inputValue(), person.name);
       await applicant.locator('#contact-phone').fill('13800138000');
       await applicant.getByRole('button', { name: '提交申请' }).click();
       await applicant.getByRole('heading', { name: '申请已提交' }).waitFor();

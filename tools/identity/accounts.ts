@@ -2,7 +2,8 @@
  * The embedded identity provider's people: the accounts file (accounts.dev.json by default, or
  * IDENTITY_ACCOUNTS_FILE), checked at start. A password is held only as a salted scrypt hash
  * (a file may give `password` for demo accounts, hashed here at load, or `passwordHash`), and
- * never logged. Claims follow app/access-token.ts: `role`, and for officers `department` and
+ * never logged. Claims follow app/access-token.ts: `role`, for applicants the verified citizen ID
+ * number (`idNumber` here, claim `id_number`), and for officers `department` and
  * where they act — `district` (one or more area codes) or `jurisdiction: "city"`, and an officer
  * entry without either is refused at load, as the API would refuse its token.
  */
@@ -14,6 +15,7 @@ import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
 import { CITY_JURISDICTION, SCOPE_AREAS } from '../../app/officer-scope';
+import { IdNumber } from '../../app/commands/application-input';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 const KEY_LENGTH = 32;
@@ -21,7 +23,8 @@ const KEY_LENGTH = 32;
 export const DEV_ACCOUNTS_FILE = join(__dirname, 'accounts.dev.json');
 
 const Identity = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('applicant') }),
+  // Real-name sign-in: the citizen ID number the provider verified, the one person the account applies as.
+  z.object({ role: z.literal('applicant'), idNumber: IdNumber }),
   z
     .object({
       role: z.literal('officer'),
@@ -56,6 +59,8 @@ export interface Account {
   sub: string;
   name: string;
   role: 'applicant' | 'officer' | 'supervisor' | 'auditor' | 'operator';
+  /** An applicant's verified citizen ID number (claim `id_number`). */
+  idNumber?: string;
   department?: Department;
   district?: Area[];
   jurisdiction?: typeof CITY_JURISDICTION;
@@ -147,6 +152,7 @@ export async function loadAccounts(file: string): Promise<AccountStore> {
       sub: e.sub,
       name: e.name,
       role: e.role,
+      ...(e.role === 'applicant' ? { idNumber: e.idNumber } : {}),
       ...(e.role === 'officer'
         ? {
             department: e.department,

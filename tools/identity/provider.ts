@@ -64,6 +64,8 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
       sub: a.sub,
       name: a.name,
       role: a.role,
+      // The applicant's verified ID number: the API lets the account apply only as this person.
+      ...(a.idNumber ? { id_number: a.idNumber } : {}),
       ...(a.department ? { department: a.department } : {}),
       // Where an officer acts (app/officer-scope.ts): the API refuses an officer token without it.
       ...(a.district ? { district: a.district } : {}),
@@ -91,7 +93,7 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
       return claims ? { accountId: sub, claims: () => claims } : undefined;
     },
     // Scope → claims. `role` carries the API's authorisation claims.
-    claims: { openid: ['sub'], profile: ['name'], role: ['role', 'department', 'district', 'jurisdiction'] },
+    claims: { openid: ['sub'], profile: ['name'], role: ['role', 'id_number', 'department', 'district', 'jurisdiction'] },
     // Claims go into the ID token too, not only to userinfo: the web pages read them from there.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
@@ -127,7 +129,8 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
         },
       },
     },
-    // The API authorises on these: role, and department and scope for officers (app/access-token.ts).
+    // The API authorises on these: role, an applicant's ID number, and department and scope for
+    // officers (app/access-token.ts).
     extraTokenClaims: (_ctx, token) => {
       if (token.kind !== 'AccessToken' || !('accountId' in token) || typeof token.accountId !== 'string') return undefined;
       const claims = claimsOf(token.accountId);

@@ -17,7 +17,7 @@ import type { MessageKey } from '../../../i18n/messages';
 import { LIST_SEPARATOR } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import type { Area } from '../../../domain/capacity';
-import { actorOf, render, tr } from '../page';
+import { actorOf, render, showMessage, tr } from '../page';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { isCaseId } from './case-id';
 
@@ -104,6 +104,8 @@ const ID_REASON: Record<IdNumberErrorReason, MessageKey> = {
 const PERSON_CLASHES: Partial<Record<string, MessageKey>> = {
   'open-case-exists': 'apErrIdInOpenCase',
   'person-already-settled': 'apErrIdSettled',
+  // A tampered post: the form shows the account's own ID number, read-only.
+  'not-account-holder': 'apErrIdNotAccountHolder',
 };
 
 function describe(path: string, form: ApplyForm, rows: number[], personClash?: MessageKey): [string, MessageKey] {
@@ -247,13 +249,28 @@ function showForm(req: Request, res: Response, form: ApplyForm, requestId: strin
   );
 }
 
+/** An account the provider verified no ID number for cannot apply online (it can still track cases). */
+const showUnverified = (req: Request, res: Response) =>
+  showMessage(req, res, 403, 'apNoVerifiedIdTitle', ['apNoVerifiedIdText'], { href: '/applicant/cases', key: 'backToHome' });
+
 export function applyPages(router: Router, deps: AppDeps): void {
   router.get('/applicant/apply', (req, res) => {
-    showForm(req, res, readForm(undefined), newRequestId());
+    const actor = actorOf(req, 'applicant');
+    if (!actor.idNumber) return showUnverified(req, res);
+    // The applicant is the account holder (app/commands/submit-application.ts): their verified ID
+    // number, read-only, and the name their account gives, which they may correct.
+    const name = req.session.user?.name ?? '';
+    showForm(
+      req,
+      res,
+      { ...readForm(undefined), idNumber: actor.idNumber, name: name === actor.sub ? '' : name },
+      newRequestId(),
+    );
   });
 
   router.post('/applicant/apply', async (req, res) => {
     const actor = actorOf(req, 'applicant');
+    if (!actor.idNumber) return showUnverified(req, res);
     const body = req.body as FormBody | undefined;
     const form = readForm(body);
     const requestId = requestIdOf(body);

@@ -125,7 +125,10 @@ const officerReminder = z.strictObject({
 const escalation = z.strictObject({
   ...base,
   department: z.enum(DEPARTMENTS),
-  /** Overdue since; for a supervisor's own escalation (`manual`), when they escalated. */
+  /**
+   * Overdue since; for a supervisor's own escalation (`manual`) or a system step that keeps failing
+   * (`waitingOn: department_system`), when it was escalated.
+   */
   overdueSince: instant,
   waitingOn: z.enum(WAIT_KINDS).optional(),
   manual: z.literal(true).optional(),

@@ -75,7 +75,17 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
       label('department', d.department, l),
       d.manual
         ? words(l, '督办人员提请督办', 'escalated by a supervisor')
-        : words(l, `自${shanghaiDateTime(d.overdueSince, l)}起逾期未办`, `overdue since ${shanghaiDateTime(d.overdueSince, l)}`),
+        : d.waitingOn === 'department_system'
+          ? words(
+              l,
+              `自${shanghaiDateTime(d.overdueSince, l)}起系统步骤多次失败`,
+              `waiting on a system step failing repeatedly since ${shanghaiDateTime(d.overdueSince, l)}`,
+            )
+          : words(
+              l,
+              `自${shanghaiDateTime(d.overdueSince, l)}起逾期未办`,
+              `overdue since ${shanghaiDateTime(d.overdueSince, l)}`,
+            ),
     ],
   },
   school_place_confirmed: {

@@ -118,6 +118,10 @@ const HELPERS = {
   round(roundId: unknown, options: Handlebars.HelperOptions): string {
     return roundName(asString(roundId, 'round'), localeOf(options));
   },
+  /** {{#if (is waitingOn "department_system")}}: a data field equals a code, for a template's variants. */
+  is(value: unknown, code: unknown): boolean {
+    return value === code;
+  },
   /** {{datetime dueAt}}: the day as above plus HH:mm, Beijing time; templates say "(Beijing time)". */
   datetime(iso: unknown, options: Handlebars.HelperOptions): string {
     return shanghaiDateTime(asString(iso, 'datetime'), localeOf(options));

@@ -375,6 +375,16 @@ describe('notice templates', () => {
       }
     });
 
+    it('when a lookup or a release keeps failing, then the escalation says a system step fails, and calls nothing overdue', () => {
+      const failing = { ...samples.escalation, waitingOn: 'department_system' as const };
+      for (const channel of CHANNELS)
+        for (const locale of LOCALES) {
+          const { subject, body } = renderer.render('escalation', channel, locale, failing);
+          assert.doesNotMatch(subject + body, /逾期|overdue/i, `${channel} ${locale}`);
+          assert.match(body, /系统步骤多次失败|system step (keeps failing|failing repeatedly)/, `${channel} ${locale}`);
+        }
+    });
+
     it('when a case is received, then the notice names route, area and the reviewing departments', () => {
       const zh = renderer.render('case_received', 'email', 'zh-CN', samples.case_received).body;
       const en = renderer.render('case_received', 'email', 'en', samples.case_received).body;

@@ -1,7 +1,8 @@
 /** An audit line's "what" on the supervisor's case page (web/pages/audit-what.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { recommendationNote } from '../../web/pages/officer/case';
+import { recommendationNote, refusalOf } from '../../web/pages/officer/case';
+import { AppError } from '../../app/errors';
 import { auditWhat } from '../../web/pages/audit-what';
 import { systemErrorWords } from '../../web/pages/incident-text';
 import { DepartmentSystemUnavailableError } from '../../activities/adapters/department-systems.client';
@@ -115,6 +116,18 @@ describe('the system’s recommendation on the officer’s case page', () => {
     });
     assert.match(recommendationNote('score 80 does not qualify under xian-2016-v1', 'zh-CN').text, /不符合落户条件/);
     assert.deepEqual(recommendationNote('something new', 'zh-CN'), { text: 'something new', recorded: true });
+  });
+  it('§2 when HR approves below the threshold, then the refusal says so in the reader’s words, not the engine’s English', () => {
+    const refused = new AppError('unprocessable', 'invalid-decision', 'cannot approve: score 54 is below the threshold 70');
+    const zhText = refusalOf({ locale: 'zh-CN' } as Request, refused);
+    assert.equal(zhText.status, 422);
+    assert.match(zhText.text, /总分54分，落户分值线70分/);
+    assert.match(zhText.text, /积分不足/);
+    assert.doesNotMatch(zhText.text, /cannot approve|threshold/, zhText.text);
+    assert.match(
+      refusalOf({ locale: 'en' } as Request, refused).text,
+      /^This case cannot be approved: 54 points in total; the threshold is 70\./,
+    );
   });
 });
 

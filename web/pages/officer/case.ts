@@ -80,7 +80,14 @@ export function refusalOf(req: Request, err: unknown): { text: string; status: n
     'no-placement-awaited': 'officerRefusedNoPlacement',
   };
   const key = keys[err.code];
-  const text = key ? tr(req, key) : tr(req, 'officerRefusedInvalid', { detail: err.message });
+  // §2: approving below the threshold is the one rule an officer meets in ordinary work; its
+  // reason is the recommendation's note, recorded in English by the workflow (recommendationNote).
+  const belowThreshold = err.code === 'invalid-decision' ? /^cannot approve: (.+)$/.exec(err.message)?.[1] : undefined;
+  const text = key
+    ? tr(req, key)
+    : belowThreshold
+      ? tr(req, 'officerRefusedBelowThreshold', { score: recommendationNote(belowThreshold, req.locale).text })
+      : tr(req, 'officerRefusedInvalid', { detail: err.message });
   return { text, status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422 };
 }
 

@@ -133,7 +133,10 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       since: z.iso
         .datetime({ offset: true })
         .optional()
-        .meta({ description: 'stale: no progress since this instant (default: 24 h ago)' }),
+        .meta({
+          description:
+            'stale: no progress since this instant (default: 24 h ago); a points case waiting for its admission round is not stale',
+        }),
       order: z
         .enum(STUCK_ORDERS)
         .optional()

@@ -77,6 +77,8 @@ export function stuckFilter(input: Omit<StuckCasesInput, 'limit' | 'cursor' | 'o
       break;
     case 'stale':
       filter.lastProgressDate = trusted({ $lt: new Date(input.since ?? Date.now() - 24 * 3600_000) });
+      // A points case waiting for its admission round (§2) waits by design until the round closes.
+      filter.status = trusted({ $ne: 'awaiting_round' });
       unwind = 'pendingDepartments';
       if (input.department) filter.pendingDepartments = input.department;
       break;

@@ -11,7 +11,10 @@ import { computeCheckDigit } from '../../domain/id-number';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import type { District } from '../../domain/vocabulary';
 import { admissionRankingModel } from '../../models/admission-ranking.model';
+import { caseModel } from '../../models/case.model';
 import { noticeModel } from '../../models/notice.model';
+import { trusted } from 'mongoose';
+import request from 'supertest';
 import type { DemoPersona } from '../../tools/simulator/demo-people';
 import {
   admissionRoundWorkflowId,
@@ -121,6 +124,23 @@ describe('admission rounds with public notice (issue 13)', () => {
       async () => ((await admissionRankingModel(stack.mongo).findById(round1).lean())?.view.waiting === 7 ? true : undefined),
       'the published round counting its 7 waiting cases',
     );
+    // Waiting for its round is not being stuck: the stale list leaves such cases out.
+    const caseIds = Object.values(handles).map((h) => h.workflowId.replace(/^SettlementCase:/, ''));
+    await eventually(
+      async () =>
+        (await caseModel(stack.mongo).countDocuments({ _id: trusted({ $in: caseIds }), status: 'awaiting_round' })) === 7
+          ? true
+          : undefined,
+      'the read model showing the 7 cases in their round',
+    );
+    const supervisor = `Bearer ${await stack.token({ sub: 'sv-rounds', role: 'supervisor' })}`;
+    const since = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const stale = await request(stack.app)
+      .get(`/api/v1/supervisor/stuck-cases?reason=stale&since=${since}&route=points&limit=100`)
+      .set('authorization', supervisor)
+      .expect(200);
+    const listed = (stale.body.items as Array<{ caseId: string }>).filter((i) => caseIds.includes(i.caseId));
+    assert.deepEqual(listed, [], 'cases waiting for their round are not stale');
   });
 
   it('when the round closes, then each district is ranked by score, the tie broken by years of insurance, the top N admitted and the ranking published masked', async () => {

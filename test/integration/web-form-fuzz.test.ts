@@ -760,6 +760,14 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
         return { status: res.status, html: await res.text() };
       };
       const casePage = await get(`/supervisor/cases/${fx.otherCase}`);
+      // Whatever the notice, it is called a notice: the first one of a case is no decision letter.
+      assert.ok(casePage.html.includes(message('zh-CN', 'supServiceHint')), 'the service form says what to do');
+      assert.doesNotMatch(casePage.html, /决定书须另行送达/);
+      // The stuck list counts notices to applicants in words, not by the code `applicant`.
+      const stuck = await get('/supervisor/stuck?reason=undelivered_notices');
+      const counts = /<ul class="sup-counts">([\s\S]*?)<\/ul>/.exec(stuck.html)?.[1] ?? '';
+      assert.ok(counts.includes(message('zh-CN', 'supCountApplicant')), counts);
+      assert.doesNotMatch(counts, /applicant/, counts);
       // Handlebars writes `=` in an attribute as &#x3D;, as a browser reads it.
       const href = /href="(\/supervisor\/cases\/[^"]+\/letter\?notice[^"]+)"/.exec(casePage.html)?.[1]?.replace(/&#x3D;/g, '=');
       assert.equal(href, `/supervisor/cases/${fx.otherCase}/letter?notice=${encodeURIComponent(fx.failedNoticeId)}`);
@@ -1014,7 +1022,15 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
             const spoiled = spoiledField(p.pairs, p.mutations);
             const named =
               spoiled !== undefined && p.csrf === 'ok' && p.type === 'form' ? spec.namedBy?.(spoiled, p.pairs) : undefined;
-            const reused = spec.name === 'apply' && p.pairs.some(([k, v]) => /idNumber$/.test(k) && usedIdNumbers.has(v));
+            // Refused for a person rather than a field's form: in an open case already (§8), or an
+            // applicant who is not the account holder (a tampered read-only field).
+            const reused =
+              spec.name === 'apply' &&
+              p.pairs.some(
+                ([k, v]) =>
+                  (/idNumber$/.test(k) && usedIdNumbers.has(v)) ||
+                  (k === 'applicant-idNumber' && v !== DEMO_PEOPLE.newcomer.idNumber),
+              );
             if (named && !reused)
               assert.ok(
                 links.some((id) => named.test(id)),

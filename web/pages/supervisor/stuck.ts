@@ -155,6 +155,13 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
       .map(([department, n]) => ({
         department,
         n,
+        // Not a department: notices to applicants (undelivered_notices), releases (failing_checks).
+        text:
+          department === 'applicant'
+            ? tr(req, 'supCountApplicant')
+            : department === 'compensation'
+              ? tr(req, 'supCountCompensation')
+              : department,
         known: (DEPARTMENTS as readonly string[]).includes(department),
         href: (DEPARTMENTS as readonly string[]).includes(department)
           ? `/supervisor/stuck?${filterQuery(f, { department: department as Department })}`

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { assignSchoolPlace } from '../../app/commands/assign-school-place';
 import { claimStep } from '../../app/commands/claim-step';
 import { decideStep } from '../../app/commands/decide-step';
+import { recordCounterSupplement } from '../../app/commands/counter-supplement';
+import { CounterSupplementInput } from '../../app/commands/application-input';
 import { releaseStep } from '../../app/commands/release-step';
 import { InboxItem, OPEN_STEP_STATUSES, officerInbox } from '../../app/queries/officer-inbox';
 import { schoolWaitingList, WaitingChild } from '../../app/queries/school-waiting-list';
@@ -168,6 +170,26 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       metrics.decisions.inc({ department: caller.department, decision: body.decision });
       return { status: 200, body: { step } };
     },
+  });
+
+  addRoute(router, registry, {
+    method: 'post',
+    path: '/officer/cases/:caseId/steps/:department/counter-supplement',
+    headers: IdempotencyKeyHeader,
+    summary:
+      'Record supplementary material the applicant handed in at your department’s counter (补正, as the supplement letter offers): the step comes back to your department as after an online answer',
+    tag: 'officer',
+    roles,
+    params: CaseStepParams,
+    body: CounterSupplementInput,
+    responses: {
+      200: { description: 'The new state of the step', schema: z.object({ step: z.record(z.string(), z.unknown()) }) },
+      409: { description: 'No supplement is awaited on this step (`no-supplement-awaited`), or the case has ended' },
+    },
+    handler: async ({ caller, params, body, req }) => ({
+      status: 200,
+      body: { step: await recordCounterSupplement(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body }) },
+    }),
   });
 
   addRoute(router, registry, {

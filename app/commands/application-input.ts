@@ -120,15 +120,17 @@ export const ApplicationInput = z
   .meta({ id: 'Application' });
 export type ApplicationInput = z.infer<typeof ApplicationInput>;
 
+const SupplementItems = z
+  .array(z.strictObject({ name: z.string().trim().min(1).max(100), reference: z.string().trim().min(1).max(200) }))
+  .min(1)
+  .max(20);
+
 export const SupplementInput = z
-  .strictObject({
-    department: z.enum(DEPARTMENTS),
-    items: z
-      .array(z.strictObject({ name: z.string().trim().min(1).max(100), reference: z.string().trim().min(1).max(200) }))
-      .min(1)
-      .max(20),
-  })
+  .strictObject({ department: z.enum(DEPARTMENTS), items: SupplementItems })
   .meta({ id: 'SupplementProvided' });
+
+/** Material handed in at the department's counter, as its officer records it (the department is the path's). */
+export const CounterSupplementInput = z.strictObject({ items: SupplementItems }).meta({ id: 'SupplementReceivedAtCounter' });
 export type SupplementInput = z.infer<typeof SupplementInput>;
 
 export const WithdrawInput = z.strictObject({ note: z.string().trim().max(500).optional() }).meta({ id: 'Withdrawal' });

@@ -26,7 +26,7 @@ export interface OfficerStepCall {
   /** The step's department: another department's officer is refused (403, audited) before any Update. */
   department: Department;
   /** What the officer tries, for the refusal's message ("cannot decide the … step"). */
-  verb: 'decide' | 'claim' | 'release';
+  verb: 'decide' | 'claim' | 'release' | 'receive material for';
   /** Audits a refused attempt (why: the refusal's code). */
   refused: (why: string) => Promise<void>;
   /** Sends the Update, with the officer's scope in its input. */

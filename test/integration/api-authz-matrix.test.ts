@@ -246,6 +246,22 @@ const MATRIX: Record<string, Entry> = {
       supervisor: 403,
     },
   },
+  // No supplement is awaited on these steps: whoever may record one gets that 409, not a 200.
+  'POST /api/v1/officer/cases/{caseId}/steps/{department}/counter-supplement': {
+    call: (fx, caller) => ({
+      path: `/api/v1/officer/cases/${own(fx, caller, fx.caseId, fx.districtDecisionCaseId)}/steps/police/counter-supplement`,
+      body: { items: [{ name: '居住证', reference: '窗口收取' }] },
+    }),
+    expect: {
+      ...UNAUTHENTICATED,
+      ...scoped(409),
+      owner: 403,
+      otherApplicant: 403,
+      stepOfficer: 409,
+      otherOfficer: 403,
+      supervisor: 403,
+    },
+  },
   'POST /api/v1/officer/cases/{caseId}/steps/{department}/claim': {
     call: (fx, caller) => ({
       path: `/api/v1/officer/cases/${own(fx, caller, fx.claimCaseId, fx.districtClaimCaseId)}/steps/police/claim`,

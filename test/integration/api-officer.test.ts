@@ -424,6 +424,56 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     await waitForStatus(stack, caseId, 'rejected');
   });
 
+  it('窗口提交 when the applicant hands the material in at the police counter, then the police officer records it, the step comes back for a decision, the trail names the officer, and the applicant’s online answer is no longer awaited', async () => {
+    // Arrange
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+    await decideViaApi(stack, officer('police'), caseId, 'police', {
+      decision: 'request_supplement',
+      missing: ['居住证明', '劳动合同'],
+    });
+    await waitForStep(stack, caseId, 'police', 'supplement_requested');
+    const items = [
+      { name: '居住证明', reference: '居住证 610113-2026-001（原件已核）' },
+      { name: '劳动合同', reference: '复印件一份' },
+    ];
+    const record = (who: string) =>
+      request(stack.app)
+        .post(`/api/v1/officer/cases/${caseId}/steps/police/counter-supplement`)
+        .set('authorization', who)
+        .set('idempotency-key', `counter-${caseId}`)
+        .send({ items });
+
+    // Act
+    const byHousing = await request(stack.app)
+      .post(`/api/v1/officer/cases/${caseId}/steps/police/counter-supplement`)
+      .set('authorization', officer('housing'))
+      .send({ items });
+    const received = await record(officer('police'));
+    const again = await record(officer('police'));
+    const online = await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/supplements`)
+      .set('authorization', t.applicant)
+      .send({ department: 'police', items: [{ name: '居住证明', reference: 'upload:late' }] });
+
+    // Assert
+    assertProblem(byHousing, 403);
+    assert.equal(received.status, 200, JSON.stringify(received.body));
+    assert.equal(again.status, 200, 'the same receipt recorded twice is one receipt');
+    assert.deepEqual(
+      (received.body.step.supplement.provided as Array<{ name: string; reference: string }>).map((i) => i.name),
+      ['居住证明', '劳动合同'],
+    );
+    await waitForStep(stack, caseId, 'police', 'awaiting_decision');
+    assertProblem(online, 409);
+    const trail = await auditEventModel(stack.mongo).find({ caseId, type: 'supplement_provided' }).lean();
+    assert.equal(trail.length, 1, 'one receipt in the trail');
+    assert.deepEqual(
+      { actor: trail[0]!.actor.role, what: trail[0]!.what },
+      { actor: 'officer', what: '2 item(s) received at the counter' },
+    );
+  });
+
   it('when two officers decide the same step at once, then exactly one wins, the other gets 409, and both attempts are audited', async () => {
     // Arrange
     const caseId = await submitCase(stack, t.applicant, applicationBody(DEMO_PEOPLE.noHousing));

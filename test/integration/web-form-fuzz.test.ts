@@ -1,7 +1,7 @@
 /**
  * Fuzzing the web forms (issue 15 part 7, the pages' half; the JSON API's is api-fuzz.test.ts):
  * every form the pages post — the applicant's application, supplement answer and withdrawal;
- * the officers' claim, release, decision, confirmation and school place; the supervisors'
+ * the officers' claim, release, decision, confirmation, material received at the counter and school place; the supervisors'
  * interventions, termination, manual service, bulk intervention, closing a round and resolving
  * an objection; an objection to a published ranking — is posted by a signed-in session of each
  * role (and by nobody), over plain HTTP with the session's cookie and CSRF token, with field
@@ -271,6 +271,18 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       path: workedCaseId.map((c) => `/officer/cases/${c}/${kind}`),
       fields: decisionFields(kind === 'decision/confirm'),
     })),
+    {
+      // Material handed in at the counter: the applicant's own case awaits it from the police.
+      name: 'counter-supplement',
+      roles: officers,
+      path: fc.oneof(caseIdOf(fx.ownCase), workedCaseId).map((c) => `/officer/cases/${c}/counter-supplement`),
+      namedBy: byName(),
+      fields: fieldsOf(
+        requestId,
+        ['counter-0-reference', text('居住证 610113-2026-001（原件已核）')],
+        ['counter-1-reference', text('劳动合同 复印件一份')],
+      ),
+    },
     {
       name: 'school-place',
       roles: ['education'],

@@ -124,7 +124,7 @@ describe('web pages: the officer workbench in a real browser', () => {
     }
   });
 
-  it('when a housing officer asks for material in English, then a missing list is an error next to the field, and the request lists every item; they never see the police step', async () => {
+  it('when a housing officer asks for material in English, then a missing list is an error next to the field, the request lists every item, they never see the police step, and material handed in at the counter is recorded item by item', async () => {
     // Arrange
     const { caseId, caseNumber } = await awaitingCase();
     const housing = await officer('housing', 'en-GB');
@@ -175,6 +175,25 @@ describe('web pages: the officer workbench in a real browser', () => {
         .getByText(/^applicant’s material due .* \((provisional; )?this step’s deadline paused\)$/)
         .first()
         .waitFor();
+
+      // The applicant brings the material to the housing counter instead (the letter offers it):
+      // each item is recorded, a blank one named next to its field.
+      await housing.getByRole('heading', { name: 'Material handed in at the counter' }).waitFor();
+      await housing.getByLabel('公共租赁住房使用证明').fill('西安市公租房使用证 2024-0815');
+      await housing.getByRole('button', { name: 'Record as received' }).click();
+      await housing.locator('#counter-0-reference-error').getByText('Say what was received for “房屋产权证明原件”').waitFor();
+      assert.equal(await housing.getByLabel('公共租赁住房使用证明').inputValue(), '西安市公租房使用证 2024-0815', 'values kept');
+      await axeCheck(housing);
+      await housing.getByLabel('房屋产权证明原件').fill('不动产权证 陕(2024)鄠邑区0012345号 原件已核');
+      await housing.getByRole('button', { name: 'Record as received' }).click();
+      await housing
+        .getByText(`Material received at the counter recorded for ${caseNumber}; the step awaits a decision.`)
+        .waitFor();
+      const back = await waitForStep(web.stack, caseId, 'housing', 'awaiting_decision');
+      assert.deepEqual(
+        back.steps.housing?.supplement?.provided?.map((i) => i.reference),
+        ['不动产权证 陕(2024)鄠邑区0012345号 原件已核', '西安市公租房使用证 2024-0815'],
+      );
     } finally {
       await housing.context().close();
     }

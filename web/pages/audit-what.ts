@@ -88,6 +88,8 @@ export function auditWhat(
     return worded(message(locale, 'supAuditNoticeUndeliverable', { notice: label('noticeEvent', m[1], locale) }));
   if (type === 'supplement_provided' && (m = /^(\d+) item\(s\) provided$/.exec(what)))
     return worded(message(locale, 'supAuditItemsProvided', { n: m[1]! }));
+  if (type === 'supplement_provided' && (m = /^(\d+) item\(s\) received at the counter$/.exec(what)))
+    return worded(message(locale, 'supAuditItemsAtCounter', { n: m[1]! }));
   // The same words as the applicant's score breakdown.
   if (type === 'score_computed' && (m = /^score (\d+)\/(\d+)$/.exec(what)))
     return worded(message(locale, 'apScoreTotal', { total: m[1], threshold: m[2] }));

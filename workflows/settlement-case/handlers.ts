@@ -207,19 +207,37 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
       const s = step(p.department);
       s.supplement!.providedAt = now();
       s.supplement!.provided = p.items.map((i) => ({ name: i.name, reference: i.reference }));
-      audit({
-        type: 'supplement_provided',
-        actor: { id: p.applicantUserId, role: 'applicant' },
-        department: p.department,
-        what: `${p.items.length} item(s) provided`,
-        data: { items: p.items.map((i) => i.name) },
-      });
+      const counter = p.receivedAtCounter;
+      // Only a new kind of input takes the counter branch: no earlier history holds one, so the
+      // applicant's path below replays unchanged (docs/replay-histories.md).
+      audit(
+        counter
+          ? {
+              type: 'supplement_provided',
+              actor: { id: counter.officerId, role: 'officer', department: counter.officerDepartment },
+              department: p.department,
+              what: `${p.items.length} item(s) received at the counter`,
+              data: { items: p.items.map((i) => i.name), counter: true },
+            }
+          : {
+              type: 'supplement_provided',
+              actor: { id: p.applicantUserId ?? '', role: 'applicant' },
+              department: p.department,
+              what: `${p.items.length} item(s) provided`,
+              data: { items: p.items.map((i) => i.name) },
+            },
+      );
       return answered(p.requestId, s);
     },
     {
       validator: (p: ProvideSupplementInput) => {
         if (handled.has(p.requestId)) return;
-        if (p.applicantUserId !== input.applicantUserId) refuse('NotApplicant', 'not the applicant of this case');
+        const counter = p.receivedAtCounter;
+        if (counter) {
+          refuseOutOfScope(counter);
+          if (counter.officerDepartment !== p.department)
+            refuse('WrongDepartment', `a ${counter.officerDepartment} officer cannot receive material for ${p.department}`);
+        } else if (p.applicantUserId !== input.applicantUserId) refuse('NotApplicant', 'not the applicant of this case');
         const s = state.steps[p.department];
         if (ended() || !s || s.status !== 'supplement_requested' || s.supplement?.providedAt)
           refuse('NoSupplementAwaited', `no supplement is awaited for ${p.department}`);

@@ -156,7 +156,13 @@ export const releaseStepUpdate = defineUpdate<StepState, [StepHoldInput]>('relea
 export interface ProvideSupplementInput {
   requestId: string;
   department: Department;
-  applicantUserId: string;
+  /** The applicant providing it online; absent when an officer records it handed in at the counter. */
+  applicantUserId?: string;
+  /**
+   * The department's officer who received the material at their counter (the supplement letter
+   * offers it): recorded on the applicant's behalf, within the officer's department and scope.
+   */
+  receivedAtCounter?: { officerId: string; officerDepartment: Department; officerScope: OfficerScope };
   /** What the applicant provides (references to uploaded documents, answers). */
   items: Array<{ name: string; reference: string }>;
 }

@@ -4,6 +4,7 @@
  * The page adds who holds the step with claim / release, and the decide form while the step
  * awaits a decision that is theirs to make. A refusal of an action shows here, in words.
  */
+import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { OfficerActor } from '../../../app/actor';
 import type { AppDeps } from '../../../app/deps';
@@ -78,6 +79,7 @@ export function refusalOf(req: Request, err: unknown): { text: string; status: n
     'supplement-round-used': 'officerRefusedRoundUsed',
     'case-not-open': 'officerRefusedCaseEnded',
     'no-placement-awaited': 'officerRefusedNoPlacement',
+    'no-supplement-awaited': 'officerRefusedNoSupplement',
   };
   const key = keys[err.code];
   // §2: approving below the threshold is the one rule an officer meets in ordinary work; its
@@ -91,8 +93,13 @@ export function refusalOf(req: Request, err: unknown): { text: string; status: n
   return { text, status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422 };
 }
 
+/** The id (and name) of a counter-receipt item's field on the case page. */
+export const counterFieldId = (index: number): string => `counter-${index}-reference`;
+
 export interface CasePageExtras {
   form?: DecisionFormValues;
+  /** The counter-receipt form as posted: its request id and each item's reference. */
+  counter?: { requestId: string; references: string[] };
   errors?: FormError[];
   refusal?: string;
   status?: number;
@@ -180,6 +187,19 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
       roundUsed: !actions.offered.includes('request_supplement'),
       reasonOptions: actions.reasons.map((value) => ({ value, selected: value === form.reasonCode })),
       limits: { text: NOTICE_TEXT_MAX, items: SUPPLEMENT_MAX_ITEMS },
+      // Material handed in at the counter, recorded while the department awaits it (counter-supplement.ts).
+      counter:
+        step.status === 'supplement_requested' && step.supplement && !step.supplement.providedAt
+          ? {
+              requestId: extras.counter?.requestId ?? randomUUID(),
+              items: step.supplement.missing.map((name, index) => ({
+                index,
+                name,
+                value: extras.counter?.references[index] ?? '',
+                error: extras.errors?.find((e) => e.field === counterFieldId(index))?.text,
+              })),
+            }
+          : undefined,
       fieldErrors: Object.fromEntries((extras.errors ?? []).map((e) => [e.field, e.text])),
     },
     extras.status ?? 200,

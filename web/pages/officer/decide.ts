@@ -8,6 +8,7 @@
  */
 import type { Request, Response } from 'express';
 import { claimStep } from '../../../app/commands/claim-step';
+import { recordCounterSupplement } from '../../../app/commands/counter-supplement';
 import { decideStep } from '../../../app/commands/decide-step';
 import { awaitStepInReadModel } from '../../../app/step-in-read-model';
 import { releaseStep } from '../../../app/commands/release-step';
@@ -17,7 +18,7 @@ import { nextStepToDecide } from '../../../app/queries/officer-inbox';
 import { label } from '../../../i18n/labels';
 import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
-import { caseIdOf, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
+import { caseIdOf, counterFieldId, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
 import { checkDecisionForm, readDecisionForm } from './decision-form';
 
 const caseHref = (caseId: string) => `/officer/cases/${caseId}`;
@@ -95,6 +96,42 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
     caseHref(caseId),
     next && { href: caseHref(next.caseId), text: tr(req, 'officerNextCase', { caseNumber: next.caseNumber }) },
   );
+}
+
+/** POST …/counter-supplement: material handed in at the counter, each item recorded, or named when blank. */
+export async function counterPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req, 'officer');
+  const caseId = caseIdOf(req);
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const { requestId } = readDecisionForm(body);
+  const view = await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) });
+  const sup = view.step.supplement;
+  if (view.step.status !== 'supplement_requested' || !sup || sup.providedAt)
+    return showCase(deps, req, res, { refusal: tr(req, 'officerRefusedNoSupplement'), status: 409 });
+  const references = sup.missing.map((_, i) => {
+    const v = body[counterFieldId(i)];
+    return typeof v === 'string' ? v.trim() : '';
+  });
+  const errors = references.flatMap((r, i) => {
+    const item = sup.missing[i]!;
+    if (!r) return [{ field: counterFieldId(i), text: tr(req, 'officerCounterErrReference', { item }) }];
+    if (r.length > 200) return [{ field: counterFieldId(i), text: tr(req, 'officerCounterErrTooLong', { item }) }];
+    return [];
+  });
+  if (errors.length) return showCase(deps, req, res, { counter: { requestId, references }, errors, status: 400 });
+  try {
+    await recordCounterSupplement(deps, {
+      actor,
+      caseId,
+      department: actor.department,
+      requestId,
+      items: sup.missing.map((name, i) => ({ name, reference: references[i]! })),
+    });
+  } catch (err) {
+    const { text, status } = refusalOf(req, err);
+    return showCase(deps, req, res, { refusal: text, status });
+  }
+  return flashAndRedirect(req, res, tr(req, 'officerCounterRecorded', { caseNumber: view.caseNumber }), caseHref(caseId));
 }
 
 /** POST …/claim and …/release: the step's holder changes, or the refusal says why not. */

@@ -101,7 +101,19 @@ export function createApp(deps: ApiDeps): Express {
   };
 
   app.use(requestId);
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"] } } }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'style-src': ["'self'", "'unsafe-inline'"],
+          // Over plain http (npm start's http://127.0.0.1:3000) an upgrade sends the docs page's own
+          // requests to https, which nothing serves there: upgrade only in production, as the pages do HSTS.
+          'upgrade-insecure-requests': config.NODE_ENV === 'production' ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.NODE_ENV === 'production',
+    }),
+  );
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {

@@ -203,6 +203,9 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
     // Assert
     assert.match(String(res.headers['content-type']), /^text\/html/);
     assert.match(String(res.headers['content-security-policy']), /default-src 'self'/);
+    // Served over plain http outside production: nothing may send the browser to https.
+    assert.doesNotMatch(String(res.headers['content-security-policy']), /upgrade-insecure-requests/);
+    assert.equal(res.headers['strict-transport-security'], undefined);
     for (const route of documentedRoutes(doc)) {
       const [, path] = route.split(' ');
       assert.ok(res.text.includes(`<code>${path}</code>`), `the page lists ${route}`);

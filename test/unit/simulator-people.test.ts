@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { pointsPolicyInForce } from '../../policy/policy-files';
+import { allPointsPolicies, pointsPolicyInForce } from '../../policy/policy-files';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { loadConfig } from '../../config/config';
 import { scorePoints, type PointsInputs } from '../../domain/points-policy';
@@ -82,6 +82,30 @@ describe('simulator people files', () => {
     assert.deepEqual(DEMO_PEOPLE.unknownToPolice.records, {});
     assert.equal(ALL_DEMO_PEOPLE.length, DEMO_PERSONA_NAMES.length + 3);
     assert.ok(ALL_DEMO_PEOPLE.every((p) => p.relation !== 'applicant' || 'target' in p));
+  });
+
+  it('when a persona’s summary states a score under a policy, then that policy scores its records so, and the policy in force is among those stated', () => {
+    const file = JSON.parse(readFileSync(join(PEOPLE_DIR, 'demo.json'), 'utf8')) as {
+      people: Record<string, { summary: string; records: PointsInputs }>;
+    };
+    const policies = new Map(allPointsPolicies().map((p) => [p.version, p]));
+    const inForce = pointsPolicyInForce(shanghaiToday()).version;
+    let stated = 0;
+    for (const [handle, person] of Object.entries(file.people)) {
+      const claims = [...person.summary.matchAll(/(\d+) points under (xian-[\w-]+)/g)];
+      if (claims.length > 0)
+        assert.ok(
+          claims.some(([, , version]) => version === inForce),
+          `${handle}: the summary states no score under ${inForce}, the policy in force`,
+        );
+      for (const [, total, version] of claims) {
+        const policy = policies.get(version!);
+        assert.ok(policy, `${handle}: no points policy ${version}`);
+        assert.equal(scorePoints(policy, person.records).total, Number(total), `${handle} under ${version}`);
+        stated++;
+      }
+    }
+    assert.ok(stated >= 6, `only ${stated} stated scores found`);
   });
 
   it('when npm start loads the people folder, then demo.json is in it and the examples folder is not', () => {

@@ -13,7 +13,7 @@ export const zhCN = {
   bulkActionExtend: '延长办理期限',
   bulkActionReassign: '改派经办人',
   bulkActionEscalate: '升级督办',
-  bulkActionRetry: '重新查询',
+  bulkActionRetry: '重新核查',
   bulkActionTerminate: '终止案件',
   bulkDepartment: '环节',
   bulkExtendHours: '延长多久（延长期限时填写）',

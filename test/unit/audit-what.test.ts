@@ -7,6 +7,7 @@ import { auditWhat } from '../../web/pages/audit-what';
 import { systemErrorWords } from '../../web/pages/incident-text';
 import { DepartmentSystemUnavailableError } from '../../activities/adapters/department-systems.client';
 import { ledgerRows, timelineRows } from '../../web/pages/supervisor/case-timeline';
+import { problemsOf, readInterventionForm } from '../../web/pages/supervisor/case';
 import type { Request } from 'express';
 
 describe('audit lines in the reader’s words', () => {
@@ -229,5 +230,18 @@ describe('a department system’s failure, for a supervisor', () => {
     );
     assert.equal(rows[0]!.why, '部门信息系统返回错误（HTTP 503）');
     assert.equal(rows[0]!.what, '');
+  });
+});
+
+describe('the supervisor’s intervention form', () => {
+  it('when an extension is too long, then the error names the chosen unit and its own limit (60 working days is not “90 days”)', () => {
+    const form = (unit: string, amount: string) =>
+      readInterventionForm({ action: 'extend_deadline', department: 'police', amount, unit, note: '申请人住院', requestId: 'r' });
+    const amountError = (locale: 'zh-CN' | 'en', unit: string, amount: string) =>
+      problemsOf({ locale } as Request, form(unit, amount)).find((p) => p.field === 'extend_deadline-amount')?.text;
+    assert.equal(amountError('zh-CN', 'working_days', '61'), '请输入1到60个工作日之间的整数');
+    assert.equal(amountError('zh-CN', 'days', '91'), '请输入1到90天之间的整数');
+    assert.equal(amountError('en', 'hours', '2161'), 'Enter a whole number of hours from 1 to 2160');
+    assert.equal(amountError('zh-CN', 'working_days', '60'), undefined, '60 working days is allowed');
   });
 });

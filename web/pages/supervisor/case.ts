@@ -39,6 +39,9 @@ const HOUR = 3600_000;
 
 const text = (v: unknown, max: number): string => (typeof v === 'string' ? v.trim().slice(0, max + 1) : '');
 
+const UNIT_WORDS = { hours: 'supUnitHours', days: 'supUnitDays', working_days: 'supUnitWorkingDays' } as const;
+const unitWords = (req: Request, unit: string) => tr(req, UNIT_WORDS[unit as keyof typeof UNIT_WORDS] ?? 'supUnitDays');
+
 /** What was typed into one intervention form; errors keyed by field id. */
 export interface InterventionForm {
   action: FormAction | 'terminate';
@@ -70,8 +73,8 @@ interface FieldError {
   text: string;
 }
 
-/** The form's problems, each with the id of the field it belongs to (`<action>-<field>`). */
-function problemsOf(req: Request, f: InterventionForm): FieldError[] {
+/** The form's problems, each with the id of the field it belongs to (`<action>-<field>`); exported for the page tests. */
+export function problemsOf(req: Request, f: InterventionForm): FieldError[] {
   const id = (field: string) => `${f.action}-${field}`;
   const errors: FieldError[] = [];
   if (f.action !== 'terminate' && !(DEPARTMENTS as readonly string[]).includes(f.department))
@@ -80,7 +83,8 @@ function problemsOf(req: Request, f: InterventionForm): FieldError[] {
     const n = Number(f.amount);
     const max = f.unit === 'days' ? 90 : f.unit === 'working_days' ? 60 : 90 * 24;
     if (!(f.amount && Number.isInteger(n) && n >= 1 && n <= max))
-      errors.push({ field: id('amount'), text: tr(req, 'supErrAmount') });
+      // Named in the unit chosen: 60 working days is not "90 days".
+      errors.push({ field: id('amount'), text: tr(req, 'supErrAmount', { max, unit: unitWords(req, f.unit) }) });
   }
   if (f.action === 'reassign' && !f.officerId) errors.push({ field: id('officerId'), text: tr(req, 'supErrOfficer') });
   if (!f.note || f.note.length > NOTE_MAX) errors.push({ field: id('note'), text: tr(req, 'supErrNote') });

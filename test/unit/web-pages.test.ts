@@ -123,5 +123,30 @@ describe('web pages', () => {
       assert.match(html, /&lt;b&gt;h&lt;\/b&gt;/);
       assert.doesNotMatch(html, /style=|<style|<script/, 'no inline style or script: the CSP allows none');
     });
+
+    it('when a school place was cancelled, then the applicant’s page shows no fee waiver for it; a place kept still does', () => {
+      const views = loadViews();
+      const place = (status: string, placed: boolean) => ({ name: '陈小宝', levelText: '小学', status, placed, feeWaiver: true });
+      const html = views.render('applicant/case', {
+        title: 't',
+        locale: 'zh-CN',
+        nav: [],
+        view: {
+          caseId: 'c',
+          caseNumber: 'HK-2026-000001',
+          status: 'withdrawn',
+          route: 'town',
+          area: 'huyi',
+          submittedAt: '2026-12-01T02:00:00Z',
+          lastProgressAt: '2026-12-02T02:00:00Z',
+        },
+        steps: [],
+        schoolPlacements: [place('cancelled', false), place('placed', true)],
+      });
+      const rows = html.split('陈小宝').slice(1);
+      assert.equal(rows.length, 2, 'both children listed');
+      assert.doesNotMatch(rows[0]!.split('</dd>')[0]!, new RegExp(message('zh-CN', 'apSchoolFeeWaiver')), 'cancelled: no waiver');
+      assert.match(rows[1]!.split('</dd>')[0]!, new RegExp(message('zh-CN', 'apSchoolFeeWaiver')), 'placed: the waiver');
+    });
   });
 });

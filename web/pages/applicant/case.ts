@@ -68,6 +68,8 @@ export function stepsOf(req: Request, view: ApplicantCaseView, attempt?: Supplem
       tag:
         s.status === 'approved' ? 'green' : s.status === 'rejected' ? 'red' : s.status === 'supplement_requested' ? 'yellow' : '',
       dueAt: shown?.dueAt,
+      // The date is the applicant's own deadline then, not when the department will be done.
+      dueIsYours: awaiting,
       dueProvisional: shown?.provisional === true,
       overdue: s.overdue,
       reason: s.decision?.kind === 'reject' ? words(req, 'rejectionReason', s.decision.reasonCode) : undefined,

@@ -188,6 +188,8 @@ function checkPolicyVersion(data: { route: string; policyVersion?: string }, ctx
 const rejected = z
   .strictObject({
     ...decisionLetter,
+    /** §2: with an insufficient_points reason, the score it fell short with (the breakdown is on the case page). */
+    score: z.strictObject({ total: z.number().int(), threshold: z.number().int() }).optional(),
     reasons: z
       .array(
         z

@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import type { RejectionReason } from '../../domain/codes';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
+import { noticeModel } from '../../models/notice.model';
+import { caseStatusQuery } from '../../workflows/settlement-case/messages';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import {
   assertCompensatedInReverse,
@@ -118,5 +120,10 @@ describe('a department rejects after the others committed', () => {
       'rejected:email',
       'rejected:sms',
     ]);
+    // The letter says how far short the score fell (the breakdown is on the case page).
+    const letter = await noticeModel(stack.mongo).findOne({ caseId: input.caseId, event: 'rejected', channel: 'email' }).lean();
+    const { total, threshold } = (await handle.query(caseStatusQuery)).score!;
+    assert.ok(total < threshold, `${total} < ${threshold}`);
+    assert.ok(letter?.body.includes(`积分总分为${total}分，落户分值线为${threshold}分`), letter?.body);
   });
 });

@@ -375,6 +375,13 @@ describe('notice templates', () => {
       }
     });
 
+    it('§2 when a case is refused for too few points, then the letter states the total against the threshold; without a score it says none', () => {
+      const short = { ...samples.rejected, score: { total: 54, threshold: 70 } };
+      assert.match(renderer.render('rejected', 'email', 'zh-CN', short).body, /积分总分为54分，落户分值线为70分/);
+      assert.match(renderer.render('rejected', 'email', 'en', short).body, /points total 54; the threshold is 70/);
+      assert.doesNotMatch(renderer.render('rejected', 'email', 'zh-CN', samples.rejected).body, /积分总分/);
+    });
+
     it('when a lookup or a release keeps failing, then the escalation says a system step fails, and calls nothing overdue', () => {
       const failing = { ...samples.escalation, waitingOn: 'department_system' as const };
       for (const channel of CHANNELS)

@@ -174,6 +174,10 @@ export function rejected(
       reasons: outcome.reasons.map((r) =>
         r.note ? { code: r.code, department: r.department, note: r.note } : { code: r.code, department: r.department },
       ),
+      // §2: refused for too few points, the letter says how many against the line.
+      ...(s.score && outcome.reasons.some((r) => r.code === 'insufficient_points')
+        ? { score: { total: s.score.total, threshold: s.score.threshold } }
+        : {}),
     },
   };
 }

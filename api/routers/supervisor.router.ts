@@ -130,13 +130,10 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       department: z.enum(DEPARTMENTS).optional(),
       route: z.enum(ROUTES).optional(),
       area: AreaQuery.optional(),
-      since: z.iso
-        .datetime({ offset: true })
-        .optional()
-        .meta({
-          description:
-            'stale: no progress since this instant (default: 24 h ago); a points case waiting for its admission round is not stale',
-        }),
+      since: z.iso.datetime({ offset: true }).optional().meta({
+        description:
+          'stale: no progress since this instant (default: 24 h ago); a points case waiting for its admission round is not stale',
+      }),
       order: z
         .enum(STUCK_ORDERS)
         .optional()

@@ -257,7 +257,10 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       assert.match(banner, /^请在\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间(，暂定)?）前补充以下材料/, banner);
       assert.equal(banner.includes('，暂定）'), banner.includes('节假日安排尚未公布'), banner);
       // The police line shows the applicant's own deadline as theirs, not as when police will be done.
-      await page.getByText(/您补正材料的截止时间：\d{4}年/).first().waitFor();
+      await page
+        .getByText(/您补正材料的截止时间：\d{4}年/)
+        .first()
+        .waitFor();
       await checkBothLanguages(page, 'web-applicant-supplement');
 
       await page.locator('#supplement-police-0-reference').fill('不动产权证 陕(2024)鄠邑区0012345号');

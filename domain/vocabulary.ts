@@ -89,6 +89,8 @@ export const NOTICE_EVENTS = [
   'withdrawn',
   'reservations_released',
   'school_place_confirmed',
+  /** A points case, approved by every department, joined its district's admission round (issue 13). */
+  'round_joined',
   /** A points case's round closed: its rank, admitted (provisionally, during 公示) or not (issue 13). */
   'round_ranked',
   /** The round's public notice is over: admitted, or not and when the next round opens. */

@@ -246,6 +246,7 @@ const noticeEvent: Table<NoticeEvent> = {
   withdrawn: { 'zh-CN': '撤回通知', en: 'withdrawal notice' },
   reservations_released: { 'zh-CN': '名额释放通知', en: 'reservations released' },
   school_place_confirmed: { 'zh-CN': '学位确认通知', en: 'school place confirmed' },
+  round_joined: { 'zh-CN': '参加积分排名通知', en: 'round joined' },
   round_ranked: { 'zh-CN': '积分排名通知', en: 'round ranking' },
   round_result: { 'zh-CN': '积分落户结果通知', en: 'round result' },
   social_insurance_transferred: { 'zh-CN': '社保关系转移办结通知', en: 'social insurance transferred' },

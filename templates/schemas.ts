@@ -277,6 +277,17 @@ const roundStanding = {
   cutoff: z.number().optional(),
 };
 
+/** Every department approved the points case: it waits in its district's round until the round closes. */
+const roundJoined = z.strictObject({
+  ...base,
+  idNumber: maskedIdNumber,
+  area: z.enum(DISTRICTS),
+  roundId,
+  score: z.number(),
+  /** The round's last day: it is ranked after that. */
+  closesOn: day,
+});
+
 /** The round closed and was ranked; the masked ranking is on public notice (公示) until `noticeEndsAt`. */
 const roundRanked = z.strictObject({
   ...roundStanding,
@@ -322,6 +333,7 @@ const schemas = {
   terminated,
   withdrawn,
   reservations_released: reservationsReleased,
+  round_joined: roundJoined,
   round_ranked: roundRanked,
   round_result: roundResult,
   social_insurance_transferred: socialInsuranceTransferred,

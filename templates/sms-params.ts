@@ -118,6 +118,10 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
     names: ['caseNumber', 'releasedOn'],
     values: (d, l) => [d.caseNumber, shanghaiDate(d.releasedAt, l)],
   },
+  round_joined: {
+    names: ['caseNumber', 'roundId', 'score', 'closesOn'],
+    values: (d, l) => [d.caseNumber, roundName(d.roundId, l), String(d.score), shanghaiDate(`${d.closesOn}T12:00:00+08:00`, l)],
+  },
   round_ranked: {
     names: ['caseNumber', 'roundId', 'score', 'rank', 'result', 'noticeEndsOn'],
     values: (d, l) => [

@@ -141,6 +141,13 @@ describe('admission rounds with public notice (issue 13)', () => {
       .expect(200);
     const listed = (stale.body.items as Array<{ caseId: string }>).filter((i) => caseIds.includes(i.caseId));
     assert.deepEqual(listed, [], 'cases waiting for their round are not stale');
+    // Each applicant was told their case joined the round (and that this is not yet admission).
+    const joined = await noticeModel(stack.mongo).countDocuments({
+      caseId: trusted({ $in: caseIds }),
+      event: 'round_joined',
+      channel: 'email',
+    });
+    assert.equal(joined, 7, 'a round_joined letter for each case');
   });
 
   it('when the round closes, then each district is ranked by score, the tie broken by years of insurance, the top N admitted and the ranking published masked', async () => {

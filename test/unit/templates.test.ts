@@ -141,6 +141,15 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
       examEligible: true,
     },
   },
+  round_joined: {
+    caseNumber: 'HK-2026-000123',
+    recipientName: '张三',
+    idNumber: MASKED_ID,
+    area: 'changan',
+    roundId: '2026-1',
+    score: 86.5,
+    closesOn: '2026-12-30',
+  },
   // The samples take the longer branches (not admitted, with a cut-off and a next round) so the
   // SMS length checks below see the longest text; the content tests cover the other branches.
   round_ranked: {
@@ -178,7 +187,15 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
 };
 
 /** Events whose letter is addressed to the applicant as a registered person and so shows the masked ID. */
-const SHOWS_ID: readonly NoticeEvent[] = ['case_received', 'settled', 'rejected', 'terminated', 'round_ranked', 'round_result'];
+const SHOWS_ID: readonly NoticeEvent[] = [
+  'case_received',
+  'settled',
+  'rejected',
+  'terminated',
+  'round_joined',
+  'round_ranked',
+  'round_result',
+];
 
 const SMS_MAX: Record<Locale, number> = { 'zh-CN': 140, en: 300 };
 /** A provider caps each variable; ours stay well inside (words, dates, numbers: never free text). */
@@ -380,6 +397,18 @@ describe('notice templates', () => {
       assert.match(renderer.render('rejected', 'email', 'zh-CN', short).body, /积分总分为54分，落户分值线为70分/);
       assert.match(renderer.render('rejected', 'email', 'en', short).body, /points total 54; the threshold is 70/);
       assert.doesNotMatch(renderer.render('rejected', 'email', 'zh-CN', samples.rejected).body, /积分总分/);
+    });
+
+    it('when a points case joins its round, then the letter and SMS name the round, the score and the closing day, and say it is not yet admission', () => {
+      const zh = renderer.render('round_joined', 'email', 'zh-CN', samples.round_joined).body;
+      assert.match(zh, /已进入长安区2026年第1批次积分落户排名/);
+      assert.match(zh, /2026年12月30日/);
+      assert.match(zh, /不等于已获落户资格/);
+      assert.match(
+        renderer.render('round_joined', 'sms', 'zh-CN', samples.round_joined).body,
+        /积分86\.5分，已进入2026年第1批次，将于2026年12月30日截止/,
+      );
+      assert.match(renderer.render('round_joined', 'sms', 'en', samples.round_joined).body, /closes on 2026-12-30/);
     });
 
     it('when a lookup or a release keeps failing, then the escalation says a system step fails, and calls nothing overdue', () => {

@@ -180,7 +180,11 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         what: `joined round ${joined.roundId}`,
         data: { roundId: joined.roundId, closesOn: joined.closesOn },
       });
+      // The first round joined is a letter of its own; a later one is named in the last result's.
+      // Either rides in the transition flush() stores with the audit line above: only that
+      // activity's input changes, so recorded histories replay unchanged (docs/replay-histories.md).
       if (notAdmitted) notify(notices.roundResult(state, notAdmitted, state.round));
+      else notify(notices.roundJoined(state, state.round));
       notAdmitted = undefined;
       await flush();
       const outcome = await follow(joined.roundId);

@@ -307,6 +307,24 @@ function roundFacts(s: CaseState, round: CaseRoundInfo) {
   };
 }
 
+/** Every department approved the points case (issue 13): it joined its district's round, ranked once it closes. */
+export function roundJoined(s: CaseState, round: CaseRoundInfo): NoticeRequest<'round_joined'> {
+  return {
+    event: 'round_joined',
+    key: `${round.roundId}`,
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      idNumber: maskIdNumber(s.application.applicant.idNumber),
+      area: districtOf(s),
+      roundId: round.roundId!,
+      score: s.score!.total,
+      closesOn: round.closesOn!,
+    },
+  };
+}
+
 /** The round closed (issue 13): the case's rank, admitted provisionally for the public notice or not. */
 export function roundRanked(s: CaseState, round: CaseRoundInfo): NoticeRequest<'round_ranked'> {
   return {

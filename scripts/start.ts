@@ -292,7 +292,7 @@ async function main(): Promise<void> {
       ...(roster ? [roster] : []),
       'Demo cases:',
       ...demo,
-      'Tokens: npm run token -- --role officer --department police   (or --role applicant --sub demo-townOwner, --role supervisor)',
+      'Tokens: npm run token -- --role officer --department police   (or --role applicant --sub demo-newcomer --id-number 610124199003150022, --role supervisor)',
       'A child that exits is started again (1 s, doubling to 30 s); press Ctrl-C to stop everything.',
       '',
     ].join('\n'),

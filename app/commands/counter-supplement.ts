@@ -43,7 +43,7 @@ export async function recordCounterSupplement(deps: AppDeps, input: CounterSuppl
       }),
     update: () =>
       handle.executeUpdate(provideSupplementUpdate, {
-        updateId: `supplement:counter:${actor.department}:${requestId}`,
+        updateId: `supplement:counter:${actor.department}:${actor.sub}:${requestId}`,
         args: [
           {
             requestId: `counter:${requestId}`,

@@ -231,10 +231,12 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
     },
     {
       validator: (p: ProvideSupplementInput) => {
-        if (handled.has(p.requestId)) return;
+        // Scope first, as for decisions: an officer outside the area learns nothing, not even a
+        // repeated request's answer.
         const counter = p.receivedAtCounter;
+        if (counter) refuseOutOfScope(counter);
+        if (handled.has(p.requestId)) return;
         if (counter) {
-          refuseOutOfScope(counter);
           if (counter.officerDepartment !== p.department)
             refuse('WrongDepartment', `a ${counter.officerDepartment} officer cannot receive material for ${p.department}`);
         } else if (p.applicantUserId !== input.applicantUserId) refuse('NotApplicant', 'not the applicant of this case');

@@ -21,7 +21,8 @@ import {
 } from './officer-scope';
 
 const Claims = z.discriminatedUnion('role', [
-  z.object({ sub: z.string().min(1).max(128), role: z.literal('applicant'), id_number: IdNumber.optional() }),
+  // `id_number` is checked apart (actorOfClaims): a malformed one is no verified number, not a bad token.
+  z.object({ sub: z.string().min(1).max(128), role: z.literal('applicant'), id_number: z.unknown().optional() }),
   z.object({
     sub: z.string().min(1).max(128),
     role: z.literal('officer'),
@@ -128,8 +129,11 @@ export function createTokenVerifier(opts: TokenOptions): TokenVerifier {
 
 function actorOfClaims(claims: z.infer<typeof Claims>): Actor {
   if (claims.role === 'applicant') {
-    // The provider's verified citizen ID number (real-name sign-in), normalised like a form's.
-    return { sub: claims.sub, role: 'applicant', ...(claims.id_number ? { idNumber: claims.id_number } : {}) };
+    // The provider's verified citizen ID number (real-name sign-in), normalised like a form's. A
+    // claim that is not a valid number (null, "", a wrong check character) verifies nobody: the
+    // account still reads its cases, and applying is refused as unverified (README "Sign-in").
+    const idNumber = IdNumber.safeParse(claims.id_number);
+    return { sub: claims.sub, role: 'applicant', ...(idNumber.success ? { idNumber: idNumber.data } : {}) };
   }
   if (claims.role !== 'officer') return claims;
   const scope = scopeOfClaims(claims);

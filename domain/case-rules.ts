@@ -86,6 +86,22 @@ export function decisionProblems(d: DecisionDraft, { lengths = true } = {}): Fie
   return problems;
 }
 
+/**
+ * Why an answer does not answer the supplement request (一次性告知 on both sides): every item
+ * asked for, each once, and nothing that was not asked for. Names compare as trimmed text.
+ */
+export function supplementAnswerProblem(missing: readonly string[], answered: readonly string[]): string | undefined {
+  const asked = missing.map((m) => m.trim());
+  const given = answered.map((a) => a.trim());
+  const unknown = given.filter((g) => !asked.includes(g));
+  if (unknown.length) return `not asked for: ${unknown.map((u) => `"${u}"`).join(', ')}`;
+  const twice = given.filter((g, i) => given.indexOf(g) !== i);
+  if (twice.length) return `answered twice: ${[...new Set(twice)].map((t) => `"${t}"`).join(', ')}`;
+  const unanswered = asked.filter((a) => !given.includes(a));
+  if (unanswered.length) return `no answer for: ${unanswered.map((u) => `"${u}"`).join(', ')}`;
+  return undefined;
+}
+
 /** Why this step cannot take the decision, given the case's route and the step's state. */
 export type StepDecisionProblem =
   | { kind: 'invalid'; message: string }

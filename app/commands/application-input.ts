@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { validateIdNumber } from '../../domain/id-number';
+import { NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEPARTMENTS, DISTRICTS, LOCALES, ROUTES, SCHOOL_LEVELS, TOWNS } from '../../domain/vocabulary';
 
@@ -121,9 +122,15 @@ export const ApplicationInput = z
 export type ApplicationInput = z.infer<typeof ApplicationInput>;
 
 const SupplementItems = z
-  .array(z.strictObject({ name: z.string().trim().min(1).max(100), reference: z.string().trim().min(1).max(200) }))
+  .array(
+    // A name is one of the items the department listed, which may be as long as any notice text.
+    z.strictObject({ name: z.string().trim().min(1).max(NOTICE_TEXT_MAX), reference: z.string().trim().min(1).max(200) }),
+  )
   .min(1)
-  .max(20);
+  .max(SUPPLEMENT_MAX_ITEMS)
+  .describe(
+    'One entry for each item the department listed in `missing`, named exactly as listed, each once: otherwise 422 invalid-supplement naming the item',
+  );
 
 export const SupplementInput = z
   .strictObject({ department: z.enum(DEPARTMENTS), items: SupplementItems })

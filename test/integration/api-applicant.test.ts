@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { trusted } from 'mongoose';
 import request from 'supertest';
 import { openCaseLockModel, personKey } from '../../models/open-case-lock.model';
+import { NOTICE_TEXT_MAX } from '../../domain/case-rules';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import {
   applicationBody,
@@ -260,7 +261,51 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
     assert.equal(locks, 2, 'only the settled case’s two locks: the refused submissions took none');
   });
 
-  it('when an account applies as someone else, or has no verified ID number, then it is refused (403) naming the applicant field, nothing is locked, and that person can still apply', async () => {
+  it('when an answer names an item not asked for or leaves one out, then it is refused (422) and the step still waits; every item asked for, however long its name, can be answered', async () => {
+    // Arrange: two items, one as long as a notice allows (NOTICE_TEXT_MAX).
+    const longItem = `房屋所有权证明（${'含共有人签字的书面同意书及其身份证复印件'.repeat(9)}）`.slice(0, NOTICE_TEXT_MAX);
+    const missing = ['房产证复印件', longItem];
+    const caseId = await submitCase(stack, t.applicant, townBody());
+    await decideViaApi(stack, t.housing, caseId, 'housing', { decision: 'request_supplement', missing });
+    await waitForStatus(stack, caseId, 'supplement_requested');
+    const answer = (items: Array<{ name: string; reference: string }>) =>
+      request(stack.app)
+        .post(`/api/v1/applicant/cases/${caseId}/supplements`)
+        .set('authorization', t.applicant)
+        .send({ department: 'housing', items });
+
+    // Act
+    const unknown = await answer([
+      { name: '房产证复印件', reference: 'upload:1' },
+      { name: '租赁合同', reference: 'upload:2' },
+    ]);
+    const partial = await answer([{ name: '房产证复印件', reference: 'upload:1' }]);
+    const twice = await answer([
+      { name: '房产证复印件', reference: 'upload:1' },
+      { name: '房产证复印件', reference: 'upload:2' },
+    ]);
+    const whole = await answer(missing.map((name, i) => ({ name, reference: `upload:${i}` })));
+
+    // Assert
+    for (const [what, res, named] of [
+      ['an item not asked for', unknown, '租赁合同'],
+      ['an item left out', partial, longItem],
+      ['an item answered twice', twice, '房产证复印件'],
+    ] as const) {
+      assertProblem(res, 422);
+      assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/invalid-supplement', what);
+      assert.ok(String(res.body.detail).includes(named), `${what}: the problem names "${named}": ${res.body.detail}`);
+    }
+    assert.equal(whole.status, 200, `the whole answer is taken: ${JSON.stringify(whole.body)}`);
+    const housing = whole.body.steps.find((s: { department: string }) => s.department === 'housing');
+    assert.deepEqual(
+      (housing.supplement.provided as Array<{ name: string }>).map((i) => i.name),
+      missing,
+      'what was provided is the whole answer, not a refused one',
+    );
+  });
+
+  it('when an account applies as someone else, or has no (or a malformed) verified ID number, then it is refused (403) naming the applicant field, nothing is locked, and that person can still apply', async () => {
     // Arrange
     const someone = freshIdNumber();
     const impostor = await bearer(stack, { sub: 'applicant-impostor', role: 'applicant', idNumber: freshIdNumber() });
@@ -277,6 +322,10 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
       .set('authorization', unverified)
       .send(townBody(someone));
     const badClaim = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', forged);
+    const badClaimApplies = await request(stack.app)
+      .post('/api/v1/applicant/cases')
+      .set('authorization', forged)
+      .send(townBody(someone));
 
     // Assert
     assertProblem(asSomeoneElse, 403);
@@ -287,7 +336,17 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
     );
     assertProblem(withoutId, 403);
     assert.equal(withoutId.body.type, 'https://hukou.example.gov.cn/problems/id-number-unverified');
-    assert.equal(badClaim.status, 401, 'an ID number claim with a wrong check character is a bad token');
+    assert.equal(
+      badClaim.status,
+      200,
+      'an ID number claim with a wrong check character verifies nobody, but the account reads its cases',
+    );
+    assertProblem(badClaimApplies, 403);
+    assert.equal(
+      badClaimApplies.body.type,
+      'https://hukou.example.gov.cn/problems/id-number-unverified',
+      'a malformed claim is no verified number: applying is refused as unverified',
+    );
     const locks = await openCaseLockModel(stack.mongo).countDocuments({ person: personKey(someone) });
     assert.equal(locks, 0, 'the refused submissions locked nobody (§8)');
     const own = await bearer(stack, { sub: 'applicant-someone', role: 'applicant', idNumber: someone });

@@ -203,10 +203,14 @@ describe('correct to the policy', () => {
     const input = caseInput(DEMO_PEOPLE.townOwner);
     const handle = await startCase(stack, input);
     await decide(handle, 'housing', 'request_supplement', { missing: ['房屋所有权证', '共有人同意书'] });
-    await provideSupplement(handle, input, 'housing', [{ name: '房屋所有权证', reference: 'upload:abc123' }]);
+    await provideSupplement(handle, input, 'housing', [
+      { name: '房屋所有权证', reference: 'upload:abc123' },
+      { name: '共有人同意书', reference: 'upload:def456' },
+    ]);
     await awaitingDecision(handle, 'housing');
     assert.deepEqual((await handle.query(caseStatusQuery)).steps.housing?.supplement?.provided, [
       { name: '房屋所有权证', reference: 'upload:abc123' },
+      { name: '共有人同意书', reference: 'upload:def456' },
     ]);
 
     assert.equal(await refusal(decide(handle, 'housing', 'request_supplement', { missing: ['x'] })), 'SupplementRoundUsed');

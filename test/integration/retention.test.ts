@@ -130,7 +130,7 @@ describe('retention (issue 15 part 5)', () => {
     await request(stack.app)
       .post(`/api/v1/applicant/cases/${caseId}/supplements`)
       .set('authorization', t.applicant)
-      .send({ department: 'police', items: [{ name: `${person.name}的情况说明`, reference: 'upload:retention-1' }] })
+      .send({ department: 'police', items: [{ name: `${person.name}的无犯罪记录证明`, reference: `${person.name}的情况说明` }] })
       .expect(200);
     await decideViaApi(stack, t.police, caseId, 'police', {
       decision: 'reject',

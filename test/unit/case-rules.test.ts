@@ -13,6 +13,7 @@ import {
   isOpenStep,
   NOTICE_TEXT_MAX,
   stepDecisionProblem,
+  supplementAnswerProblem,
 } from '../../domain/case-rules';
 import { OFFICER_REASONS } from '../../domain/codes';
 import { DEPARTMENT_TABLE, ownerOf } from '../../domain/departments';
@@ -87,6 +88,18 @@ describe('decision rules', () => {
     assert.equal(stepDecisionProblem(refuse, 'town', 'housing', step({ supplementRounds: 1 })), undefined);
     // Other reasons need no supplement round first.
     assert.equal(stepDecisionProblem({ ...refuse, reasonCode: 'fraudulent_material' }, 'town', 'housing', step()), undefined);
+  });
+});
+
+describe('supplement answers (一次性告知 on both sides)', () => {
+  it('when an answer covers each item asked for once, then it answers the request, whatever the order or surrounding blanks', () => {
+    assert.equal(supplementAnswerProblem(['居住证明', '劳动合同'], [' 劳动合同', '居住证明 ']), undefined);
+  });
+
+  it('when an answer names an item not asked for, repeats one or leaves one out, then the problem names the item', () => {
+    assert.match(supplementAnswerProblem(['居住证明'], ['居住证明', '租赁合同']) ?? '', /not asked for: "租赁合同"/);
+    assert.match(supplementAnswerProblem(['居住证明', '劳动合同'], ['居住证明', '居住证明']) ?? '', /answered twice: "居住证明"/);
+    assert.match(supplementAnswerProblem(['居住证明', '劳动合同'], ['居住证明']) ?? '', /no answer for: "劳动合同"/);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   isOpenStep,
   SCHOOL_NAME_MAX,
   stepDecisionProblem,
+  supplementAnswerProblem,
   WITHDRAWN_WITHOUT_REASON,
 } from '../../domain/case-rules';
 import { inScope, type OfficerScope } from '../../domain/officer-scope';
@@ -244,6 +245,12 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
         if (ended() || !s || s.status !== 'supplement_requested' || s.supplement?.providedAt)
           refuse('NoSupplementAwaited', `no supplement is awaited for ${p.department}`);
         if (p.items.length === 0) refuse('InvalidSupplement', 'provide at least one item');
+        // Only an accepted answer enters the history, so a stricter validator replays unchanged.
+        const mismatch = supplementAnswerProblem(
+          s.supplement?.missing ?? [],
+          p.items.map((i) => i.name),
+        );
+        if (mismatch) refuse('InvalidSupplement', `answer each item asked for, once: ${mismatch}`);
       },
     },
   );

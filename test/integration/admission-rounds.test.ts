@@ -215,6 +215,11 @@ describe('admission rounds with public notice (issue 13)', () => {
     const view = await round.query(roundViewQuery);
     const statuses = view.districts.find((d) => d.district === 'beilin')!.entries.map((x) => x.status);
     assert.deepEqual(statuses, ['removed', 'admitted']);
+    // The cut-off is the lowest score admitted: a removed entry never was, so it moves down to the
+    // next in line's, published at once and told to the case admitted in its place.
+    assert.equal(beilin.cutoff, 101, 'at the close the line was E’s score');
+    assert.equal(view.districts.find((d) => d.district === 'beilin')!.cutoff, 85, 'after the upheld objection, F’s');
+    assert.equal(f.round?.cutoff, 85, 'F is told the cut-off it was admitted at');
   });
 
   it('when an admitted case withdraws during the notice, then the ranking shows it left, and its slot is not re-ranked in the closed round', async () => {

@@ -109,6 +109,11 @@ const supplementRequested = z.strictObject({
   /** The deadline was counted into a year without a holiday calendar (weekdays only): it may move. */
   deadlineProvisional: z.boolean().optional(),
   uploadUrl: httpsUrl.optional(),
+  /**
+   * The case's town or district: the department's counter there takes material in person (its
+   * officers are the ones whose scope covers the case). Absent on notices built before it was.
+   */
+  area: area.optional(),
 });
 
 /** The same facts as the request, sent again before the deadline passes (DOMAIN: every wait has a reminder). */

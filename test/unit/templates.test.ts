@@ -448,6 +448,18 @@ describe('notice templates', () => {
       assert.ok(en.includes('Housing Administration Bureau service counter'));
     });
 
+    it('when material is requested in a town case, then the letter sends the applicant to the department’s counter in their county', () => {
+      const data = { ...samples.supplement_requested, department: 'police', area: 'lantian' };
+      for (const event of ['supplement_requested', 'supplement_reminder'] as const) {
+        const zh = renderer.render(event, 'email', 'zh-CN', data).body;
+        const en = renderer.render(event, 'email', 'en', data).body;
+        assert.ok(zh.includes('到市公安局在蓝田县的办事窗口提交'), `${event} zh names the county: ${zh}`);
+        assert.ok(en.includes('service counter in Lantian County'), `${event} en names the county`);
+      }
+      const older = renderer.render('supplement_requested', 'email', 'zh-CN', samples.supplement_requested).body;
+      assert.ok(older.includes('到市房管局办事窗口提交'), 'a notice stored without its area keeps the earlier wording');
+    });
+
     it('when the deadline was counted without that year’s holiday calendar, then every channel says the date may move; otherwise none does', () => {
       const data = { ...samples.supplement_requested, deadlineProvisional: true };
       const zhSms = renderer.render('supplement_requested', 'sms', 'zh-CN', data).body;

@@ -49,6 +49,8 @@ export function supplementRequested(
       items,
       deadline,
       ...(deadlineProvisional ? { deadlineProvisional } : {}),
+      // Where the counter is: the department's, in the case's own town or district.
+      area: areaOf(s),
     },
   };
 }

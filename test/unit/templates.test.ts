@@ -449,7 +449,7 @@ describe('notice templates', () => {
     });
 
     it('when material is requested in a town case, then the letter sends the applicant to the department’s counter in their county', () => {
-      const data = { ...samples.supplement_requested, department: 'police', area: 'lantian' };
+      const data = { ...samples.supplement_requested, department: 'police' as const, area: 'lantian' as const };
       for (const event of ['supplement_requested', 'supplement_reminder'] as const) {
         const zh = renderer.render(event, 'email', 'zh-CN', data).body;
         const en = renderer.render(event, 'email', 'en', data).body;

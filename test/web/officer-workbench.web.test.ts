@@ -336,15 +336,22 @@ describe('web pages: the officer workbench in a real browser', () => {
       await housing.waitForURL(atPath(caseUrl(decided.caseId)));
       const next = housing.locator('a.banner__next');
       await next.waitFor();
-      // (No DOM types in this project: the element and its document as the browser hands them over.)
-      const focused = await next.evaluate(
-        (a) => (a as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === a,
-      );
+      // The browser moves autofocus at its next rendering update, not at load: wait for it (failing on
+      // timeout if it never comes) before Enter, which would otherwise go to the page's body.
+      // (No DOM types in this project: the check is an expression the page evaluates.)
+      const focused = await housing
+        .waitForFunction("document.activeElement?.classList.contains('banner__next') === true", undefined, {
+          timeout: 5_000,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+      assert.ok(focused, 'the next-case link has the focus');
       await housing.keyboard.press('Enter');
       await housing.waitForURL((url) => url.pathname.startsWith('/officer/cases/') && !url.pathname.endsWith(decided.caseId));
 
       // Assert: another case, one the officer may decide now.
-      assert.ok(focused, 'the next-case link has the focus');
       assert.match((await housing.title()) + (await housing.locator('h1').textContent()), /HK-\d{4}-\d{6}/);
       await housing.getByRole('button', { name: '继续' }).waitFor();
       await axeCheck(housing);

@@ -4,7 +4,7 @@
  */
 import type { CheckRecord } from './case-state';
 import { DEPARTMENT_TABLE } from './departments';
-import type { CheckResult, EducationCheck, HousingCheck, HrssCheck, PoliceCheck } from './department-checks';
+import type { CheckResult, EducationCheck, HousingCheck, HrssCheck, PoliceCheck, ResidenceKind } from './department-checks';
 import type { PointsInputs } from './points-policy';
 import type { Application, Department, Person } from './vocabulary';
 
@@ -34,6 +34,7 @@ export const CHECK_FINDINGS = [
   'no_hrss_record',
   'not_employed',
   'no_own_residence',
+  'residence_elsewhere',
   'no_education_record',
 ] as const;
 export type CheckFinding = (typeof CHECK_FINDINGS)[number];
@@ -71,6 +72,7 @@ export function findingsFor(department: Department, results: CheckRecord['result
     case 'housing': {
       const r = resultOf<HousingCheck>(record);
       if (!r || r.residence === 'none') findings.push('no_own_residence');
+      else if (residenceIn(r, app.district ?? app.town) === 'none') findings.push('residence_elsewhere');
       break;
     }
     case 'education': {
@@ -84,14 +86,28 @@ export function findingsFor(department: Department, results: CheckRecord['result
   return findings;
 }
 
-/** Housing found no own or certified public-rental residence: collective household (§16). */
-export function needsCollectiveHousehold(housing: CheckRecord | undefined): boolean {
-  const r = resultOf<HousingCheck>(housing);
-  return !r || r.residence === 'none';
+/**
+ * The residence housing found, as it counts in the area applied for. §1 settles people who have a
+ * legal stable residence in the town (在…建制镇有合法稳定住所…可在当地申请), and a household is registered
+ * at an address in its own area: a home the register places in another town or district is no
+ * residence here (§16 collective household; no residence points, §2). A record that names no area
+ * is taken as it is; `area` undefined (cases started before `residence-in-area`) ignores areas.
+ */
+export function residenceIn(r: HousingCheck | null, area: string | undefined): ResidenceKind {
+  if (!r) return 'none';
+  return area !== undefined && r.addressArea !== undefined && r.addressArea !== area ? 'none' : r.residence;
 }
 
-/** The points inputs from the applicant's four lookups; a missing record counts as nothing. */
-export function pointsInputsFrom(checks: Partial<Record<Department, CheckRecord>>): PointsInputs {
+/** Housing found no own or certified public-rental residence in `area`: collective household (§16). */
+export function needsCollectiveHousehold(housing: CheckRecord | undefined, area?: string): boolean {
+  return residenceIn(resultOf<HousingCheck>(housing), area) === 'none';
+}
+
+/**
+ * The points inputs from the applicant's four lookups; a missing record counts as nothing, and a
+ * residence outside `area` as none (residenceIn).
+ */
+export function pointsInputsFrom(checks: Partial<Record<Department, CheckRecord>>, area?: string): PointsInputs {
   const police = resultOf<PoliceCheck>(checks.police);
   const hrss = resultOf<HrssCheck>(checks.hrss);
   const housing = resultOf<HousingCheck>(checks.housing);
@@ -104,7 +120,7 @@ export function pointsInputsFrom(checks: Partial<Record<Department, CheckRecord>
       professionalTitle: hrss?.professionalTitle ?? 'none',
       vocationalSkill: hrss?.vocationalSkill ?? 'none',
     },
-    housing: { residence: housing?.residence ?? 'none' },
+    housing: { residence: residenceIn(housing, area) },
     education: { educationLevel: education?.educationLevel ?? 'none' },
   };
 }

@@ -196,6 +196,10 @@ const checkFinding: Table<CheckFinding> = {
     'zh-CN': '无自有或可登记的合法稳定住所（集体户）',
     en: 'no own or registrable residence (collective household)',
   },
+  residence_elsewhere: {
+    'zh-CN': '住所不在申请落户的区县，在此地无合法稳定住所（集体户）',
+    en: 'the residence is in another area: none here (collective household)',
+  },
   no_education_record: { 'zh-CN': '教育系统中无学历记录', en: 'no education record' },
 };
 

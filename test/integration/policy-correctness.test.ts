@@ -26,8 +26,9 @@ function freshPerson(name: string, relation: Person['relation'], birth: string, 
   return { idNumber: first17 + computeCheckDigit(first17), name, relation, ...(schoolLevel ? { schoolLevel } : {}) };
 }
 
-// Zhouzhi keeps the shipped figures (2 kindergarten places); Lintong's kindergarten starts full.
-const capacities = testCapacities((t) => (t.schoolPlaces.lintong.kindergarten = 0));
+// Zhouzhi keeps the shipped figures (2 kindergarten places); Yanta's kindergarten starts full (the
+// family of parentWithChildren lives in Yanta, where a home counts, so they apply there).
+const capacities = testCapacities((t) => (t.schoolPlaces.yanta.kindergarten = 0));
 
 describe('correct to the policy', () => {
   let stack: TestStack;
@@ -72,7 +73,7 @@ describe('correct to the policy', () => {
 
   it('§21–23 when the kindergarten is full, then the child waits on the area list while the family settles, and is placed when a place frees', async () => {
     const points = caseInput(DEMO_PEOPLE.parentWithChildren);
-    const family = { ...points, application: { ...points.application, district: 'lintong' as const } };
+    const family = points;
     const handle = await startCase(stack, family);
     await Promise.all((['police', 'hrss', 'housing', 'education'] as const).map((d) => decide(handle, d)));
 
@@ -87,20 +88,20 @@ describe('correct to the policy', () => {
     assert.ok(trail.some((e) => e.type === 'school_place_waiting'));
 
     // A place frees (the capacity is raised): the child is placed from the list, and told.
-    capacities.set((t) => (t.schoolPlaces.lintong.kindergarten = 1));
+    capacities.set((t) => (t.schoolPlaces.yanta.kindergarten = 1));
     assert.equal((await handle.result()).status, 'settled');
     const final = await handle.query(caseStatusQuery);
     assert.equal(final.schoolPlacements!.find((p) => p.level === 'kindergarten')?.status, 'placed');
-    assert.ok(final.reservations.some((r) => r.pool === 'school:lintong:kindergarten' && r.status === 'held'));
+    assert.ok(final.reservations.some((r) => r.pool === 'school:yanta:kindergarten' && r.status === 'held'));
     const confirmed = await noticeModel(stack.mongo).find({ caseId: family.caseId, event: 'school_place_confirmed' }).lean();
     assert.deepEqual(confirmed.map((n) => n.channel).sort(), ['email', 'sms']);
   });
 
   it('§21 when a waiting child is not placed in time, then education is reminded and supervisors escalated to; an education officer then places it elsewhere in the area and it leaves the list', async () => {
-    capacities.set((t) => (t.schoolPlaces.lintong.kindergarten = 0));
+    capacities.set((t) => (t.schoolPlaces.yanta.kindergarten = 0));
     // The placement's own deadline, short enough to pass within the test.
     const points = caseInput(DEMO_PEOPLE.parentWithChildren, { sla: { ...RELAXED_SLA, schoolPlacementMs: 2_000 } });
-    const family = { ...points, application: { ...points.application, district: 'lintong' as const } };
+    const family = points;
     const handle = await startCase(stack, family);
     await Promise.all((['police', 'hrss', 'housing', 'education'] as const).map((d) => decide(handle, d)));
     const settled = await untilState(handle, (s) => (s.status === 'settled' ? s : undefined), 'the family settled');
@@ -149,17 +150,17 @@ describe('correct to the policy', () => {
           officerId: 'edu-1',
           officerDepartment: 'education',
           personIndex: child.personIndex,
-          school: '临潼区第三幼儿园',
+          school: '雁塔区第三幼儿园',
         },
       ],
     });
     assert.equal(placed.status, 'placed');
-    assert.equal(placed.school, '临潼区第三幼儿园');
+    assert.equal(placed.school, '雁塔区第三幼儿园');
     assert.equal((await handle.result()).status, 'settled');
     const notice = await noticeModel(stack.mongo)
       .findOne({ caseId: family.caseId, event: 'school_place_confirmed', channel: 'email' })
       .lean();
-    assert.match(notice?.body ?? '', /临潼区第三幼儿园/);
+    assert.match(notice?.body ?? '', /雁塔区第三幼儿园/);
   });
 
   it('§1 when a town-route applicant has a criminal record, then it is no finding and the case settles', async () => {
@@ -178,6 +179,47 @@ describe('correct to the policy', () => {
     assert.equal(await refusal(decide(handle, 'police', 'reject', { reasonCode: 'criminal_record' })), 'InvalidDecision');
     await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
     assert.equal((await handle.result()).status, 'settled');
+  });
+
+  it('§1 §16 when a town applicant owns a home in another county, then housing reports it and the case settles in a collective household of the town applied for', async () => {
+    // Arrange: townOwner's home is in Huyi (tools/simulator/people/demo.json); they apply in Lantian.
+    const base = caseInput(DEMO_PEOPLE.townOwner);
+    const input = { ...base, application: { ...base.application, town: 'lantian' as const } };
+
+    // Act
+    const handle = await startCase(stack, input);
+    await awaitingDecision(handle, 'housing');
+    const checked = await handle.query(caseStatusQuery);
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+    const result = await handle.result();
+
+    // Assert
+    assert.deepEqual(checked.steps.housing?.check?.findings, ['residence_elsewhere'], 'a home in Huyi is none in Lantian');
+    assert.equal(checked.collectiveHousehold, true);
+    assert.equal(result.status, 'settled');
+    const settled = await handle.query(caseStatusQuery);
+    assert.ok(
+      settled.reservations.some((r) => r.pool === 'collective:lantian' && r.status === 'held'),
+      `a collective-household slot in Lantian: ${JSON.stringify(settled.reservations.map((r) => r.pool))}`,
+    );
+  });
+
+  it('§2 when a points applicant owns a home in another district, then it earns no residence points there', async () => {
+    // Arrange: pointsHigh owns a home in Yanta (115 points there under xian-2016-v2); they apply in Lianhu.
+    const base = caseInput(DEMO_PEOPLE.pointsHigh);
+    const input = { ...base, application: { ...base.application, district: 'lianhu' as const } };
+
+    // Act
+    const handle = await startCase(stack, input);
+    const score = await untilState(handle, (s) => s.score, 'the score');
+    const housing = await untilState(handle, (s) => s.steps.housing?.check, 'the housing lookup');
+
+    // Assert
+    const residence = score.breakdown.find((b) => b.indicator === 'residence');
+    assert.equal(residence?.points, 0, `the residence line: ${JSON.stringify(residence)}`);
+    assert.equal(score.total, 90, 'the 115 of Yanta less its 25 residence points');
+    assert.deepEqual(housing.findings, ['residence_elsewhere']);
+    await handle.terminate('test done');
   });
 
   it('§2 when the score is below the threshold, then HR is told why, cannot approve, and refuses with the breakdown', async () => {

@@ -10,6 +10,7 @@ import { calendarFolder } from '../support/calendar-folder';
 import { chooseLocale } from '../../web/locale';
 import { loadViews } from '../../web/render';
 import { localPath } from '../../web/session';
+import { checkResultLines } from '../../web/pages/officer/check-details';
 import { render, type PageKit } from '../../web/pages/page';
 
 function localeFor(headers: Record<string, string>, query: Record<string, string> = {}): string {
@@ -148,5 +149,26 @@ describe('web pages', () => {
       assert.doesNotMatch(rows[0]!.split('</dd>')[0]!, new RegExp(message('zh-CN', 'apSchoolFeeWaiver')), 'cancelled: no waiver');
       assert.match(rows[1]!.split('</dd>')[0]!, new RegExp(message('zh-CN', 'apSchoolFeeWaiver')), 'placed: the waiver');
     });
+  });
+});
+
+describe('the officer’s check details', () => {
+  const req = (locale: 'zh-CN' | 'en') => ({ locale }) as unknown as Request;
+
+  it('when a lookup answer is shown, then each field reads in words, in both languages, and a field the page does not know is shown as sent', () => {
+    // Arrange
+    const housing = { department: 'housing' as const, residence: 'owned' as const, addressArea: 'lianhu' };
+    const police = { department: 'police', identityMatches: true, continuousResidenceYears: 9, newField: 'x' };
+
+    // Act
+    const zh = checkResultLines(req('zh-CN'), housing);
+    const en = checkResultLines(req('en'), housing);
+    const other = checkResultLines(req('zh-CN'), police);
+
+    // Assert
+    assert.deepEqual(zh, ['合法稳定住所：自有住房', '住所所在区县：莲湖区']);
+    assert.deepEqual(en, ['legal stable residence: own home', 'area of the residence: Lianhu District']);
+    assert.deepEqual(other, ['身份信息与人口信息库一致：是', '连续居住年限：9年', 'newField：x']);
+    assert.deepEqual(checkResultLines(req('en'), null), []);
   });
 });

@@ -52,6 +52,11 @@ export interface CaseRun {
   readonly departments: Department[];
   /** The district (points route) or town (town route). */
   readonly area: Area;
+  /**
+   * The area a home must be in to count (domain/check-findings.ts `residenceIn`): `area` for cases
+   * started since `residence-in-area`; undefined before, when a home in any area counted.
+   */
+  readonly residenceArea: Area | undefined;
   now(): string;
   step(d: Department): StepState;
   audit(e: Omit<AuditEntry, 'at'> & { at?: string }): void;
@@ -118,6 +123,8 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
   const delta = lean && patched('delta-transitions');
   // Only cases submitted with working-day settings take the patch (and its marker).
   const workingDays = input.sla.workingDays && patched('working-day-deadlines') ? input.sla.workingDays : undefined;
+  // Decided once, at the start, so a case's collective household and its score agree on it.
+  const residenceArea = patched('residence-in-area') ? area : undefined;
   let seq = 0;
   let pendingAudit: AuditEntry[] = [];
   let pendingNotices: NoticeRequest[] = [];
@@ -289,6 +296,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     state,
     departments,
     area,
+    residenceArea,
     now,
     step: (d) => state.steps[d]!,
     audit: (e) => {

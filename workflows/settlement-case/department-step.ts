@@ -177,7 +177,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
     s.check = check;
     s.checkFailures = 0;
     delete s.lastCheckError;
-    if (d === 'housing') state.collectiveHousehold = needsCollectiveHousehold(check);
+    if (d === 'housing') state.collectiveHousehold = needsCollectiveHousehold(check, run.residenceArea);
     audit({
       type: 'check_completed',
       actor: SYSTEM,
@@ -293,7 +293,11 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
   const runScore = async (policy: PointsPolicy): Promise<void> => {
     await condition(() => ended() || departments.every((d) => step(d).check !== undefined));
     if (ended()) return;
-    const score = scorePoints(policy, pointsInputsFrom(Object.fromEntries(departments.map((d) => [d, step(d).check!]))));
+    const score = scorePoints(policy, pointsInputsFrom(
+        Object.fromEntries(departments.map((d) => [d, step(d).check!])),
+        run.residenceArea,
+      ),
+    );
     state.score = score;
     audit({
       type: 'score_computed',

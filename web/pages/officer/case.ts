@@ -21,6 +21,7 @@ import type { Locale } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { message, type MessageKey } from '../../../i18n/messages';
 import { accessOf, actorOf, render, tr } from '../page';
+import { checkResultLines } from './check-details';
 import { blankDecisionForm, type DecisionFormValues, type FormError } from './decision-form';
 
 /** The decide form's choices, as an officer reads them. */
@@ -105,9 +106,6 @@ export interface CasePageExtras {
   status?: number;
 }
 
-const resultLines = (result: Record<string, unknown> | null): string[] =>
-  result ? Object.entries(result).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`) : [];
-
 /**
  * The system's recommendation note in the reader's words. The workflow records it in English
  * (`score 102 ≥ threshold 70`, department-step.ts), the same in every export; a note it does not
@@ -162,7 +160,7 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
         const words = label('checkFinding', parsed.code, locale);
         return parsed.personIndex === undefined ? words : `${personName(parsed.personIndex)}${tr(req, 'pColon')}${words}`;
       }),
-      checkResults: (step.check?.results ?? []).map((r) => ({ name: personName(r.personIndex), lines: resultLines(r.result) })),
+      checkResults: (step.check?.results ?? []).map((r) => ({ name: personName(r.personIndex), lines: checkResultLines(req, r.result) })),
       decision: step.decision ? { ...step.decision, by: holderText(step.decision.by) } : undefined,
       recommendationNote: step.recommendation ? recommendationNote(step.recommendation.note, locale) : undefined,
       placements: view.schoolPlacements?.map((p) => ({

@@ -126,6 +126,14 @@ const HELPERS = {
   datetime(iso: unknown, options: Handlebars.HelperOptions): string {
     return shanghaiDateTime(asString(iso, 'datetime'), localeOf(options));
   },
+  /**
+   * {{sentence reason}}: a text an officer or supervisor typed, closed as a sentence of the letter
+   * (。 / .) unless it already ends with a full stop, question or exclamation mark.
+   */
+  sentence(text: unknown, options: Handlebars.HelperOptions): string {
+    const s = asString(text, 'sentence').trimEnd();
+    return /[。！？.!?…]$/u.test(s) ? s : s + (localeOf(options) === 'zh-CN' ? '。' : '.');
+  },
 } satisfies Record<string, Handlebars.HelperDelegate>;
 
 function asString(value: unknown, helper: string): string {

@@ -205,7 +205,7 @@ describe('correct to the policy', () => {
   });
 
   it('§2 when a points applicant owns a home in another district, then it earns no residence points there', async () => {
-    // Arrange: pointsHigh owns a home in Yanta (115 points there under xian-2016-v2); they apply in Lianhu.
+    // Arrange: pointsHigh owns a home in Yanta (tools/simulator/people/demo.json); they apply in Lianhu.
     const base = caseInput(DEMO_PEOPLE.pointsHigh);
     const input = { ...base, application: { ...base.application, district: 'lianhu' as const } };
 
@@ -217,7 +217,8 @@ describe('correct to the policy', () => {
     // Assert
     const residence = score.breakdown.find((b) => b.indicator === 'residence');
     assert.equal(residence?.points, 0, `the residence line: ${JSON.stringify(residence)}`);
-    assert.equal(score.total, 90, 'the 115 of Yanta less its 25 residence points');
+    assert.equal(score.policyVersion, 'xian-2016-v1', 'caseInput submits before xian-2016-v2 takes effect');
+    assert.equal(score.total, 79, 'the 99 of Yanta under xian-2016-v1 less its 20 residence points');
     assert.deepEqual(housing.findings, ['residence_elsewhere']);
     await handle.terminate('test done');
   });

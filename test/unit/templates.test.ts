@@ -930,7 +930,7 @@ describe('notice templates', () => {
             for (const pattern of APPEAL[locale]) assert.match(body, pattern, `${locale} appeal rights`);
             assert.ok(body.includes(locale === 'zh-CN' ? '西安市人民政府' : 'Xi&#x27;an Municipal People&#x27;s Government'));
             assert.ok(body.includes(locale === 'zh-CN' ? '西安铁路运输法院' : 'Xi&#x27;an Railway Transport Court'));
-            assert.ok(body.includes('申请人已在其他地方办理落户'), 'the termination reason');
+            assert.ok(body.includes('理由：申请人已在其他地方办理落户。') || body.includes('Reason: 申请人已在其他地方办理落户.'), 'the termination reason, closed as a sentence');
             assert.ok(body.includes(locale === 'zh-CN' ? '第三部分第1项' : 'Part III, item 1'), 'the route item');
           } else {
             assert.match(
@@ -940,6 +940,13 @@ describe('notice templates', () => {
           }
         }
       }
+    });
+
+    it('when a termination reason already ends with a stop, then the letter adds none', () => {
+      const ended = renderer.render('terminated', 'email', 'zh-CN', { ...samples.terminated, reason: '重复申请。' }).body;
+      const asked = renderer.render('terminated', 'email', 'en', { ...samples.terminated, reason: 'Applied twice?' }).body;
+      assert.ok(ended.includes('理由：重复申请。</p>'), ended);
+      assert.ok(asked.includes('Reason: Applied twice?</p>'), asked);
     });
 
     it('when a letter has no document number, or a points letter no policy version, then the schema refuses it', () => {

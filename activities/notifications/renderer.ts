@@ -35,13 +35,23 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { LOCALES, NOTICE_EVENTS, type Channel, type Locale, type NoticeEvent } from '../../domain/vocabulary';
+import {
+  LOCALES,
+  NOTICE_EVENTS,
+  type Channel,
+  type Department,
+  type District,
+  type Locale,
+  type NoticeEvent,
+  type Town,
+} from '../../domain/vocabulary';
 import { authoritiesAt, decisionLetterFacts, type Authorities, type DecisionLetterFacts } from '../../domain/authorities';
 import { maskIdNumbersInText } from '../../domain/masking';
 import { NOTICE_SCHEMAS, stripControlCharacters, type NoticeData, type ParsedNoticeData } from '../../templates/schemas';
 import { allAuthorities, allPointsPolicies } from '../../policy/policy-files';
 import type { DatedVersion } from '../../domain/points-policy';
 import { label } from '../../i18n/labels';
+import { localOffice } from '../../i18n/local-office';
 import { LIST_SEPARATOR, roundName, shanghaiDate, shanghaiDateTime } from '../../i18n/formats';
 import { fillSmsText, smsParams } from '../../templates/sms-params';
 import { withoutEmailLines } from '../../templates/email-only';
@@ -125,6 +135,10 @@ const HELPERS = {
   /** {{datetime dueAt}}: the day as above plus HH:mm, Beijing time; templates say "(Beijing time)". */
   datetime(iso: unknown, options: Handlebars.HelperOptions): string {
     return shanghaiDateTime(asString(iso, 'datetime'), localeOf(options));
+  },
+  /** {{office department area}}: the department's office that serves the area (i18n/local-office.ts). */
+  office(department: unknown, area: unknown, options: Handlebars.HelperOptions): string {
+    return localOffice(asString(department, 'office') as Department, asString(area, 'office') as Town | District, localeOf(options));
   },
   /**
    * {{sentence reason}}: a text an officer or supervisor typed, closed as a sentence of the letter

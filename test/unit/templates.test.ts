@@ -448,13 +448,21 @@ describe('notice templates', () => {
       assert.ok(en.includes('Housing Administration Bureau service counter'));
     });
 
-    it('when material is requested in a town case, then the letter sends the applicant to the department’s counter in their county', () => {
-      const data = { ...samples.supplement_requested, department: 'police' as const, area: 'lantian' as const };
+    it('when material is requested, then the letter sends the applicant to the counter of the office serving their area: a county’s own bureau, a district’s police sub-bureau', () => {
+      const town = { ...samples.supplement_requested, department: 'police' as const, area: 'lantian' as const };
+      const district = { ...samples.supplement_requested, department: 'police' as const, area: 'yanta' as const };
+      const hr = { ...samples.supplement_requested, department: 'hrss' as const, area: 'yanta' as const };
       for (const event of ['supplement_requested', 'supplement_reminder'] as const) {
-        const zh = renderer.render(event, 'email', 'zh-CN', data).body;
-        const en = renderer.render(event, 'email', 'en', data).body;
-        assert.ok(zh.includes('到市公安局在蓝田县的办事窗口提交'), `${event} zh names the county: ${zh}`);
-        assert.ok(en.includes('service counter in Lantian County'), `${event} en names the county`);
+        const zh = renderer.render(event, 'email', 'zh-CN', town).body;
+        const en = renderer.render(event, 'email', 'en', town).body;
+        assert.ok(zh.includes('到蓝田县公安局的办事窗口提交'), `${event} zh names the county bureau: ${zh}`);
+        assert.ok(en.includes('service counter of the Lantian County Public Security Bureau'), `${event} en names the county bureau`);
+        const sub = renderer.render(event, 'email', 'zh-CN', district).body;
+        assert.ok(sub.includes('到市公安局雁塔分局的办事窗口提交'), `${event} zh names the sub-bureau: ${sub}`);
+        assert.ok(renderer.render(event, 'email', 'zh-CN', hr).body.includes('到雁塔区人社局的办事窗口提交'));
+        assert.ok(
+          renderer.render(event, 'email', 'en', district).body.includes('service counter of the Yanta sub-bureau of the Public Security Bureau'),
+        );
       }
       const older = renderer.render('supplement_requested', 'email', 'zh-CN', samples.supplement_requested).body;
       assert.ok(older.includes('到市房管局办事窗口提交'), 'a notice stored without its area keeps the earlier wording');

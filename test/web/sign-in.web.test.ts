@@ -151,7 +151,9 @@ describe('sign-in pages in a real browser', () => {
     try {
       await fillLogin(page, 'townowner', 'demo-applicant', '登录');
       await page.getByRole('heading', { level: 1, name: '授权确认' }).waitFor();
-      assert.match((await page.locator('main').textContent()) ?? '', /吴海波/);
+      const consent = (await page.locator('main').textContent()) ?? '';
+      assert.match(consent, /吴海波/);
+      assert.match(consent, /公民身份号码/, 'an applicant is told their ID number is shared');
       await axeCheck(page);
       await screenshot(page, 'sign-in-consent-zh-CN');
 
@@ -184,6 +186,7 @@ describe('sign-in pages in a real browser', () => {
 
       await fillLogin(page, 'police', 'demo-officer', 'Sign in');
       await page.getByRole('heading', { level: 1, name: 'Allow access' }).waitFor();
+      assert.match((await page.locator('main').textContent()) ?? '', /department and the areas you act in/, 'an officer’s claims');
       await axeCheck(page);
       await screenshot(page, 'sign-in-consent-en');
 

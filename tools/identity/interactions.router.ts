@@ -100,7 +100,12 @@ export function createInteractionsRouter({ provider, accounts, consents, logger 
     }
     const account = details.session ? accounts.bySub(details.session.accountId) : undefined;
     const intro = format(MESSAGES[locale].consentIntro, { client, name: account?.name ?? '' });
-    render(res, 200, 'consent', locale, { uid: details.uid, intro });
+    // What the token will carry for this account (provider.ts `claims`): an applicant's ID number,
+    // an officer's department and areas.
+    const role = account?.role;
+    const scopes =
+      MESSAGES[locale][role === 'applicant' ? 'consentScopesApplicant' : role === 'supervisor' ? 'consentScopesSupervisor' : 'consentScopes'];
+    render(res, 200, 'consent', locale, { uid: details.uid, intro, scopes });
   });
 
   // Password guessing is throttled: failed sign-ins (401) count per account and per address; a

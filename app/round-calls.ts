@@ -39,6 +39,7 @@ const REFUSAL_ERRORS: Record<RoundRefusal, [AppErrorKind, string]> = {
   RoundNotOpen: ['conflict', 'round-not-open'],
   RoundNotInNotice: ['conflict', 'round-not-in-notice'],
   EntryNotFound: ['not_found', 'entry-not-found'],
+  EntryNotObjectable: ['conflict', 'entry-not-objectable'],
   ObjectionNotFound: ['not_found', 'objection-not-found'],
   ObjectionAlreadyResolved: ['conflict', 'objection-already-resolved'],
   WrongDistrict: ['unprocessable', 'wrong-district'],

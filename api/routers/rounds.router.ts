@@ -71,7 +71,10 @@ export function roundsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
         schema: z.object({ objectionId: z.string(), entryId: z.string(), status: z.string(), lodgedAt: z.string() }),
       },
       404: { description: 'No such round, or no such entry in its ranking' },
-      409: { description: 'The round is not in its public-notice period' },
+      409: {
+        description:
+          'The round is not in its public-notice period (round-not-in-notice), or the entry is no longer ranked: removed by an upheld objection, or its case left (entry-not-objectable)',
+      },
     },
     handler: async ({ caller, params, body, req }) => ({
       status: 201,

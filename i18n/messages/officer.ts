@@ -81,7 +81,7 @@ export const zhCN = {
   officerCounterRecorded: '已登记窗口收取的补正材料（{caseNumber}），本环节待决定。',
   officerRefusedNoSupplement: '本环节没有待提交的补正材料（申请人可能已在网上提交）。',
   officerPastSupplements: '以往的补正',
-  officerSupplementRounds: '一次性告知：已告知{used}次，可告知{allowed}次',
+  officerSupplementRounds: '一次性告知：共可告知{allowed}次，已告知{used}次',
   officerOtherSteps: '其他部门的环节',
   officerDepartment: '部门',
   officerSchoolPlacements: '随迁子女学位',

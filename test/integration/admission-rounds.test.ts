@@ -264,7 +264,7 @@ describe('admission rounds with public notice (issue 13)', () => {
           },
         ],
       }),
-      (err: Error & { cause?: { type?: string } }) => err.cause?.type === 'EntryNotFound',
+      (err: Error & { cause?: { type?: string } }) => err.cause?.type === 'EntryNotObjectable',
     );
   });
 

@@ -219,7 +219,10 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
         if (view.objections.some((x) => x.objectionId === o.objectionId)) return;
         if (view.phase !== 'public_notice') refuse('RoundNotInNotice', `round ${round.id} is not in its public-notice period`);
         const e = entryById(o.entryId);
-        if (!e || !objectable(e.status)) refuse('EntryNotFound', `round ${round.id} has no entry ${o.entryId} to object to`);
+        if (!e) refuse('EntryNotFound', `round ${round.id} has no entry ${o.entryId} to object to`);
+        // An entry removed by an upheld objection, or whose case left, is still listed: a conflict, not a 404.
+        if (!objectable(e.status))
+          refuse('EntryNotObjectable', `entry ${o.entryId} of round ${round.id} is ${e.status}: nothing to object to`);
       },
     },
   );

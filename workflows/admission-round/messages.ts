@@ -26,6 +26,7 @@ export const ROUND_REFUSALS = [
   'RoundNotOpen',
   'RoundNotInNotice',
   'EntryNotFound',
+  'EntryNotObjectable',
   'ObjectionNotFound',
   'ObjectionAlreadyResolved',
   'WrongDistrict',

@@ -55,7 +55,7 @@ function reasonWords(why: string, locale: Locale): string {
  * already names the kind, so this says where (and which level or year). A pool without a
  * capacity (a provisional registration) is no place: nothing to say.
  */
-function poolWhere(pool: string, locale: Locale): string {
+export function poolWhere(pool: string, locale: Locale): string {
   const [kind, area, part] = pool.split(':');
   if (!area) return '—';
   try {

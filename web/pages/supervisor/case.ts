@@ -26,7 +26,7 @@ import type { MessageKey } from '../../../i18n/messages';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
 import { holderName, officerChoices } from '../officer-names';
-import { ledgerRows, timelineRows } from './case-timeline';
+import { ledgerRows, poolWhere, timelineRows } from './case-timeline';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
@@ -370,6 +370,6 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
     backLink: { href: caseHref(caseId), text: tr(req, 'supCancel') },
     c: view,
     form,
-    held: view.reservations.filter((r) => r.status === 'held'),
+    held: view.reservations.filter((r) => r.status === 'held').map((r) => ({ ...r, poolText: poolWhere(r.pool, req.locale) })),
   });
 }

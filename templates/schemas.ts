@@ -234,6 +234,8 @@ const withdrawn = z
     lapsed: z.boolean().default(false),
     /** The supplement request whose deadline passed (lapsed only). */
     missedSupplement: z.strictObject({ department: z.enum(DEPARTMENTS), deadline: instant }).optional(),
+    /** The case's town or district: whose office the letter names to contact. Absent on notices built before it was. */
+    area: area.optional(),
   })
   .refine((d) => d.lapsed || d.missedSupplement === undefined, {
     path: ['missedSupplement'],

@@ -15,6 +15,7 @@ import { LABELS } from '../../i18n/labels';
 import { message } from '../../i18n/messages';
 import type { CaseOutcomeInfo, CaseState } from '../../domain/case-state';
 import * as notices from '../../workflows/settlement-case/notices';
+import { localOffice } from '../../i18n/local-office';
 import {
   DEFAULT_TEMPLATES_DIR,
   NoticeDataError,
@@ -1044,6 +1045,21 @@ describe('notice templates', () => {
       }
       const letter = renderer.render('withdrawn', 'email', 'zh-CN', req.data).body;
       assert.ok(letter.includes('补正期限（2026年3月20日 17:30，北京时间）届满仍未收到市公安局要求补正的材料'));
+      // Whom to contact: the office of the department that asked, in the case's area.
+      assert.equal(req.data.area, 'zhouzhi');
+      assert.ok(letter.includes('请尽快与周至县公安局的办事窗口联系'), letter);
+    });
+
+    it('when an application is withdrawn, then the letter names the police household counter of the case’s area; a notice stored without its area keeps the city bureau', () => {
+      const s = townCase();
+      s.outcome = outcomeOf({});
+      const req = notices.withdrawn(s, at);
+      const zh = renderer.render('withdrawn', 'email', 'zh-CN', req.data).body;
+      const en = renderer.render('withdrawn', 'email', 'en', req.data).body;
+      const older = renderer.render('withdrawn', 'email', 'zh-CN', samples.withdrawn).body;
+      assert.ok(zh.includes(`如非本人操作，请尽快与${localOffice('police', 'zhouzhi', 'zh-CN')}户政窗口联系`), zh);
+      assert.ok(en.includes(`household registration counter of the ${localOffice('police', 'zhouzhi', 'en')} promptly`), en);
+      assert.ok(older.includes('请尽快与市公安局户政窗口联系'), older);
     });
 
     it('when a provisional supplement deadline is reminded of, then the reminder says it is provisional too, and a firm one does not', () => {

@@ -221,6 +221,7 @@ export function withdrawn(s: CaseState, at: string): NoticeRequest<'withdrawn'> 
       withdrawnAt: at,
       lapsed,
       ...(missed ? { missedSupplement: missed } : {}),
+      area: areaOf(s),
     },
   };
 }

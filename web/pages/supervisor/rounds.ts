@@ -59,10 +59,12 @@ export async function supervisorRoundPage(
     );
   const actor = actorOf(req, 'supervisor');
   const view = await viewRoundAsSupervisor(deps, { actor, roundId });
-  // Supervisors by the name they signed in with, as the case pages name them.
+  // Staff by the name they signed in with, as the case pages name them.
   const names = await staffNames(deps, [
     ...view.events.filter((e) => e.actor.role === 'supervisor').map((e) => e.actor.id),
     ...view.objections.flatMap((o) => (o.resolvedBy?.role === 'supervisor' ? [o.resolvedBy.id] : [])),
+    // Staff who objected by name too; an applicant stays their account id (no directory names them).
+    ...view.objections.flatMap((o) => (o.lodgedBy.role === 'applicant' ? [] : [o.lodgedBy.id])),
     ...(view.closedBy?.role === 'supervisor' ? [view.closedBy.id] : []),
   ]);
   const who = (id: string) => namedOfficer(req, names.get(id), id);
@@ -91,9 +93,14 @@ export async function supervisorRoundPage(
       },
       objections: view.objections.map((o) => {
         const mine = posted?.which === o.objectionId ? posted : undefined;
+        // The entry as the ranking shows it (district, rank, masked name); its code stays the anchor.
+        const entry = view.districts.flatMap((d) => d.entries).find((e) => e.entryId === o.entryId);
         return {
           ...o,
-          lodgedByText: `${words('role', o.lodgedBy.role, locale)} ${o.lodgedBy.id}`,
+          entryText: entry
+            ? tr(req, 'rdEntryText', { district: words('area', entry.district, locale), rank: entry.rank, name: entry.maskedName })
+            : o.entryId,
+          lodgedByText: `${words('role', o.lodgedBy.role, locale)} ${o.lodgedBy.role === 'applicant' ? o.lodgedBy.id : who(o.lodgedBy.id)}`,
           resolvedByText: o.resolvedBy ? byWhom(o.resolvedBy) : '',
           open: o.status === 'open',
           statusTag: o.status === 'open' ? 'yellow' : o.status === 'upheld' ? 'red' : 'grey',

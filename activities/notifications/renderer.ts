@@ -138,7 +138,11 @@ const HELPERS = {
   },
   /** {{office department area}}: the department's office that serves the area (i18n/local-office.ts). */
   office(department: unknown, area: unknown, options: Handlebars.HelperOptions): string {
-    return localOffice(asString(department, 'office') as Department, asString(area, 'office') as Town | District, localeOf(options));
+    return localOffice(
+      asString(department, 'office') as Department,
+      asString(area, 'office') as Town | District,
+      localeOf(options),
+    );
   },
   /**
    * {{sentence reason}}: a text an officer or supervisor typed, closed as a sentence of the letter

@@ -197,7 +197,8 @@ export const en: Catalogue<typeof zhCN> = {
   rdOutcomeUpheld: 'Upheld: remove the entry, admit the next in line',
   rdOutcomeDismissed: 'Dismissed: the ranking stays',
   rdNoteLabel: 'Finding',
-  rdNoteHint: 'If the objection is upheld, the finding is quoted word for word in the refusal letter to the case removed: give the grounds in words the applicant can follow.',
+  rdNoteHint:
+    'If the objection is upheld, the finding is quoted word for word in the refusal letter to the case removed: give the grounds in words the applicant can follow.',
   rdResolveSubmit: 'Record the resolution',
   rdErrOutcome: 'Choose an outcome',
   rdErrNote: 'Give your finding (at most 500 characters)',

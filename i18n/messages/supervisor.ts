@@ -304,7 +304,8 @@ export const en: Catalogue<typeof zhCN> = {
   supInterventionStep: 'Step',
   supNote: 'Reason',
   supNoteHint: 'Required; recorded in the audit trail',
-  supNoteHintTerminate: 'Required. Quoted word for word in the termination letter sent to the applicant, and recorded in the audit trail: give the grounds in words the applicant can follow.',
+  supNoteHintTerminate:
+    'Required. Quoted word for word in the termination letter sent to the applicant, and recorded in the audit trail: give the grounds in words the applicant can follow.',
   supExtendTitle: 'Extend a deadline',
   supExtendBy: 'Extend by',
   supExtendUnit: 'Unit',

@@ -49,7 +49,10 @@ describe('a residence and the area applied for', () => {
 
   it('when the register names no area, then the residence is taken as it is (nothing to compare)', () => {
     assert.deepEqual(findingsFor('housing', housing({ residence: 'public_rental_certified' }), town('zhouzhi')), []);
-    assert.equal(residenceIn({ department: 'housing', residence: 'public_rental_certified' }, 'zhouzhi'), 'public_rental_certified');
+    assert.equal(
+      residenceIn({ department: 'housing', residence: 'public_rental_certified' }, 'zhouzhi'),
+      'public_rental_certified',
+    );
   });
 
   it('§16 when the home is in another area, then the case needs a collective household there; for cases before the patch (no area), it does not', () => {

@@ -180,6 +180,14 @@ describe('admission round pages', () => {
     assert.equal(roundEventWhat('ranking published for public notice', 'zh-CN'), '');
     assert.equal(roundEventWhat('entry beilin-3 admitted in place of beilin-2', 'zh-CN'), '条目 beilin-3、条目 beilin-2');
     assert.equal(roundEventWhat('objection against yanta-1', 'en'), 'objection against yanta-1');
+    // A round id shaped like an entry's is no entry; an entry the ranking knows reads as it shows it.
+    assert.equal(roundEventWhat('round wmxapqhqb-1 opened', 'zh-CN'), '');
+    assert.equal(
+      roundEventWhat('entry beilin-3 admitted in place of beilin-2', 'zh-CN', (id) =>
+        id === 'beilin-3' ? '碑林区第3名 王**' : undefined,
+      ),
+      '碑林区第3名 王**、条目 beilin-2',
+    );
   });
 
   it('when a supervisor opens the round, then every objection shows its reason and objector, with a resolve form carrying the CSRF token', () => {

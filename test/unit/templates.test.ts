@@ -457,12 +457,17 @@ describe('notice templates', () => {
         const zh = renderer.render(event, 'email', 'zh-CN', town).body;
         const en = renderer.render(event, 'email', 'en', town).body;
         assert.ok(zh.includes('到蓝田县公安局的办事窗口提交'), `${event} zh names the county bureau: ${zh}`);
-        assert.ok(en.includes('service counter of the Lantian County Public Security Bureau'), `${event} en names the county bureau`);
+        assert.ok(
+          en.includes('service counter of the Lantian County Public Security Bureau'),
+          `${event} en names the county bureau`,
+        );
         const sub = renderer.render(event, 'email', 'zh-CN', district).body;
         assert.ok(sub.includes('到市公安局雁塔分局的办事窗口提交'), `${event} zh names the sub-bureau: ${sub}`);
         assert.ok(renderer.render(event, 'email', 'zh-CN', hr).body.includes('到雁塔区人社局的办事窗口提交'));
         assert.ok(
-          renderer.render(event, 'email', 'en', district).body.includes('service counter of the Yanta sub-bureau of the Public Security Bureau'),
+          renderer
+            .render(event, 'email', 'en', district)
+            .body.includes('service counter of the Yanta sub-bureau of the Public Security Bureau'),
         );
       }
       const older = renderer.render('supplement_requested', 'email', 'zh-CN', samples.supplement_requested).body;
@@ -939,7 +944,10 @@ describe('notice templates', () => {
             for (const pattern of APPEAL[locale]) assert.match(body, pattern, `${locale} appeal rights`);
             assert.ok(body.includes(locale === 'zh-CN' ? '西安市人民政府' : 'Xi&#x27;an Municipal People&#x27;s Government'));
             assert.ok(body.includes(locale === 'zh-CN' ? '西安铁路运输法院' : 'Xi&#x27;an Railway Transport Court'));
-            assert.ok(body.includes('理由：申请人已在其他地方办理落户。') || body.includes('Reason: 申请人已在其他地方办理落户.'), 'the termination reason, closed as a sentence');
+            assert.ok(
+              body.includes('理由：申请人已在其他地方办理落户。') || body.includes('Reason: 申请人已在其他地方办理落户.'),
+              'the termination reason, closed as a sentence',
+            );
             assert.ok(body.includes(locale === 'zh-CN' ? '第三部分第1项' : 'Part III, item 1'), 'the route item');
           } else {
             assert.match(

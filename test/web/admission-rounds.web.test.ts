@@ -119,7 +119,10 @@ describe('web pages: admission rounds in a real browser', () => {
       await supervisor.goto(`${web.baseUrl}/supervisor/rounds/${roundId}`);
       await supervisor.getByText('该申请人的社保缴费年限与实际不符').waitFor();
       // The entry as the ranking names it, not by its code.
-      await supervisor.getByRole('link', { name: /^雁塔区第1名 / }).first().waitFor();
+      await supervisor
+        .getByRole('link', { name: /^雁塔区第1名 / })
+        .first()
+        .waitFor();
       assert.match((await supervisor.locator('legend').filter({ hasText: '处理异议' }).textContent()) ?? '', /雁塔区第1名/);
       await bothLanguages(supervisor, 'web-supervisor-round');
       await supervisor.getByLabel('成立：取消该条，下一位依次递补').check();

@@ -186,7 +186,11 @@ describe('sign-in pages in a real browser', () => {
 
       await fillLogin(page, 'police', 'demo-officer', 'Sign in');
       await page.getByRole('heading', { level: 1, name: 'Allow access' }).waitFor();
-      assert.match((await page.locator('main').textContent()) ?? '', /department and the areas you act in/, 'an officer’s claims');
+      assert.match(
+        (await page.locator('main').textContent()) ?? '',
+        /department and the areas you act in/,
+        'an officer’s claims',
+      );
       await axeCheck(page);
       await screenshot(page, 'sign-in-consent-en');
 

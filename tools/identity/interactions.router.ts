@@ -104,7 +104,9 @@ export function createInteractionsRouter({ provider, accounts, consents, logger 
     // an officer's department and areas.
     const role = account?.role;
     const scopes =
-      MESSAGES[locale][role === 'applicant' ? 'consentScopesApplicant' : role === 'supervisor' ? 'consentScopesSupervisor' : 'consentScopes'];
+      MESSAGES[locale][
+        role === 'applicant' ? 'consentScopesApplicant' : role === 'supervisor' ? 'consentScopesSupervisor' : 'consentScopes'
+      ];
     render(res, 200, 'consent', locale, { uid: details.uid, intro, scopes });
   });
 

@@ -50,7 +50,8 @@ export const MESSAGES = {
     consentTitle: 'Allow access',
     consentIntro: '"{client}" asks to use the settlement service as you ({name}).',
     consentScopes: 'It will receive: your account identifier, name, role, department and the areas you act in.',
-    consentScopesApplicant: 'It will receive: your account identifier, name, role and citizen ID number (to confirm that you apply as yourself).',
+    consentScopesApplicant:
+      'It will receive: your account identifier, name, role and citizen ID number (to confirm that you apply as yourself).',
     consentScopesSupervisor: 'It will receive: your account identifier, name and role.',
     allow: 'Allow and continue',
     deny: 'Cancel',

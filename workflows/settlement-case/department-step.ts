@@ -293,10 +293,9 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
   const runScore = async (policy: PointsPolicy): Promise<void> => {
     await condition(() => ended() || departments.every((d) => step(d).check !== undefined));
     if (ended()) return;
-    const score = scorePoints(policy, pointsInputsFrom(
-        Object.fromEntries(departments.map((d) => [d, step(d).check!])),
-        run.residenceArea,
-      ),
+    const score = scorePoints(
+      policy,
+      pointsInputsFrom(Object.fromEntries(departments.map((d) => [d, step(d).check!])), run.residenceArea),
     );
     state.score = score;
     audit({

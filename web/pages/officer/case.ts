@@ -160,7 +160,10 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
         const words = label('checkFinding', parsed.code, locale);
         return parsed.personIndex === undefined ? words : `${personName(parsed.personIndex)}${tr(req, 'pColon')}${words}`;
       }),
-      checkResults: (step.check?.results ?? []).map((r) => ({ name: personName(r.personIndex), lines: checkResultLines(req, r.result) })),
+      checkResults: (step.check?.results ?? []).map((r) => ({
+        name: personName(r.personIndex),
+        lines: checkResultLines(req, r.result),
+      })),
       decision: step.decision ? { ...step.decision, by: holderText(step.decision.by) } : undefined,
       recommendationNote: step.recommendation ? recommendationNote(step.recommendation.note, locale) : undefined,
       placements: view.schoolPlacements?.map((p) => ({

@@ -17,7 +17,7 @@ import { namedOfficer } from '../officer-names';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from '../applicant/form';
 import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { roundDisplay, roundRows, words } from '../rounds/round-display';
-import type { Locale } from '../../../domain/vocabulary';
+import { DISTRICTS, type Locale } from '../../../domain/vocabulary';
 import { message } from '../../../i18n/messages';
 import { roundName } from '../../../i18n/formats';
 
@@ -68,6 +68,12 @@ export async function supervisorRoundPage(
     ...(view.closedBy?.role === 'supervisor' ? [view.closedBy.id] : []),
   ]);
   const who = (id: string) => namedOfficer(req, names.get(id), id);
+  // An entry as the ranking shows it (district, rank, masked name); its code stays the anchor.
+  const entries = new Map(view.districts.flatMap((d) => d.entries).map((e) => [e.entryId, e]));
+  const entryText = (entryId: string): string | undefined => {
+    const e = entries.get(entryId);
+    return e && tr(req, 'rdEntryText', { district: words('area', e.district, req.locale), rank: e.rank, name: e.maskedName });
+  };
   const byWhom = (a: { role: string; id: string }) => `${words('role', a.role, locale)} ${who(a.id)}`;
   const locale = req.locale;
   const posted = extras.form;
@@ -94,12 +100,9 @@ export async function supervisorRoundPage(
       objections: view.objections.map((o) => {
         const mine = posted?.which === o.objectionId ? posted : undefined;
         // The entry as the ranking shows it (district, rank, masked name); its code stays the anchor.
-        const entry = view.districts.flatMap((d) => d.entries).find((e) => e.entryId === o.entryId);
         return {
           ...o,
-          entryText: entry
-            ? tr(req, 'rdEntryText', { district: words('area', entry.district, locale), rank: entry.rank, name: entry.maskedName })
-            : o.entryId,
+          entryText: entryText(o.entryId) ?? o.entryId,
           lodgedByText: `${words('role', o.lodgedBy.role, locale)} ${o.lodgedBy.role === 'applicant' ? o.lodgedBy.id : who(o.lodgedBy.id)}`,
           resolvedByText: o.resolvedBy ? byWhom(o.resolvedBy) : '',
           open: o.status === 'open',
@@ -123,7 +126,7 @@ export async function supervisorRoundPage(
             ? words('role', 'system', locale)
             : tr(req, 'rdEventBy', { role: words('role', e.actor.role, locale), id: who(e.actor.id) }),
         // The workflow records `what` in English; other readers get the entries it names, in their words.
-        what: roundEventWhat(e.what, locale),
+        what: roundEventWhat(e.what, locale, entryText),
       })),
     },
     extras.status ?? (extras.errors?.any ? 400 : 200),
@@ -218,11 +221,19 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
   );
 }
 
+/** An entry id, `<district>-<rank>` (a round id such as `2026-2` is none). */
+const ENTRY_ID = new RegExp(`\\b((?:${DISTRICTS.join('|')})-\\d+)\\b`, 'g');
+
 /**
  * A round event's recorded text for a reader: as recorded (English) in English; otherwise the
- * entries it names (`<district>-<n>`), in the reader's words, the type column saying the rest.
+ * entries it names (`<district>-<n>`), in the reader's words (as the ranking names them, where
+ * `entryText` knows the entry), the type column saying the rest.
  */
-export function roundEventWhat(what: string, locale: Locale): string {
+export function roundEventWhat(
+  what: string,
+  locale: Locale,
+  entryText: (entryId: string) => string | undefined = () => undefined,
+): string {
   if (locale === 'en') return what;
-  return [...what.matchAll(/\b([a-z]+-\d+)\b/g)].map((m) => message(locale, 'rdEntryRef', { entryId: m[1] })).join('、');
+  return [...what.matchAll(ENTRY_ID)].map((m) => entryText(m[1]!) ?? message(locale, 'rdEntryRef', { entryId: m[1] })).join('、');
 }

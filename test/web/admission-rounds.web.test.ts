@@ -128,6 +128,14 @@ describe('web pages: admission rounds in a real browser', () => {
       await supervisor.getByLabel('成立：取消该条，下一位依次递补').check();
       await supervisor.getByLabel('核查意见').fill('经核查，社保缴费年限有误');
       await supervisor.getByRole('button', { name: '提交处理结果' }).click();
+      // Upholding refuses a case: a confirmation page says so before anything happens.
+      await supervisor.getByRole('heading', { level: 1, name: '确认异议成立' }).waitFor();
+      const confirm = (await supervisor.locator('main').textContent()) ?? '';
+      assert.match(confirm, /雁塔区第1名/);
+      assert.match(confirm, /经核查，社保缴费年限有误/);
+      assert.match(confirm, /不予落户决定书/);
+      await axeCheck(supervisor);
+      await supervisor.getByRole('button', { name: '确认成立' }).click();
       await supervisor.getByText(/异议已处理/).waitFor();
       // Who resolved it, by the name they signed in with.
       await supervisor.getByText('吴主任（supervisor-1）').first().waitFor();

@@ -142,6 +142,27 @@ function refusalOf(req: Request, err: unknown): { refusal: string; status: numbe
   };
 }
 
+interface ConfirmPage {
+  title: string;
+  roundId: string;
+  rows: Array<{ term: string; value: string }>;
+  warning: string;
+  /** Where the confirmed form posts, with the fields as first posted (and step=confirm). */
+  action: string;
+  hidden: Array<{ name: string; value: string }>;
+  confirmText: string;
+}
+
+/** The step before an action that cannot be undone: what it does, and the same form again to confirm. */
+function confirmPage(req: Request, res: Response, p: ConfirmPage): void {
+  render(req, res, 'supervisor/confirm-round', {
+    ...p,
+    caption: tr(req, 'rdSupRoundTitle', { round: roundName(p.roundId, req.locale) }),
+    backHref: roundHref(p.roundId),
+    backLink: { href: roundHref(p.roundId), text: tr(req, 'rdBackToRound') },
+  });
+}
+
 /** POST /supervisor/rounds/:roundId/close */
 export async function closeRoundPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const roundId = roundIdOf(req);
@@ -161,6 +182,20 @@ export async function closeRoundPage(deps: AppDeps, req: Request, res: Response)
     errors.add('close-reason', 'rdErrCloseReason');
     return supervisorRoundPage(deps, req, res, { form: { which: 'close', reason }, errors });
   }
+  // Closing ranks the round at once and cannot be undone: the supervisor confirms it first.
+  if (field(body, 'step') !== 'confirm')
+    return confirmPage(req, res, {
+      title: tr(req, 'rdConfirmCloseTitle', { round: roundName(roundId, req.locale) }),
+      roundId,
+      rows: [{ term: tr(req, 'rdCloseReasonLabel'), value: parsed.data.reason }],
+      warning: tr(req, 'rdCloseWarning'),
+      action: `/supervisor/rounds/${roundId}/close`,
+      hidden: [
+        { name: 'requestId', value: requestIdOf(body) },
+        { name: 'reason', value: reason },
+      ],
+      confirmText: tr(req, 'rdConfirmClose'),
+    });
   try {
     await closeRoundEarly(deps, {
       actor: actorOf(req, 'supervisor'),
@@ -201,6 +236,32 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
       else errors.add(`objection-${objectionId}-note`, 'rdErrNote');
     }
     return supervisorRoundPage(deps, req, res, { form: { which: objectionId, outcome, note }, errors });
+  }
+  // Upholding refuses a case and cannot be undone: the supervisor confirms it first. Dismissing changes nothing.
+  if (parsed.data.outcome === 'upheld' && field(body, 'step') !== 'confirm') {
+    const entry = view.districts.flatMap((d) => d.entries).find((e) => e.entryId === objection.entryId);
+    return confirmPage(req, res, {
+      title: tr(req, 'rdConfirmUpholdTitle'),
+      roundId,
+      rows: [
+        {
+          term: tr(req, 'rdColEntry'),
+          value: entry
+            ? tr(req, 'rdEntryText', { district: words('area', entry.district, req.locale), rank: entry.rank, name: entry.maskedName })
+            : objection.entryId,
+        },
+        { term: tr(req, 'rdColReason'), value: objection.reason },
+        { term: tr(req, 'rdNoteLabel'), value: parsed.data.note },
+      ],
+      warning: tr(req, 'rdConfirmUpholdWarning'),
+      action: `/supervisor/rounds/${roundId}/objections/${objectionId}/resolution`,
+      hidden: [
+        { name: 'requestId', value: requestIdOf(body) },
+        { name: 'outcome', value: outcome },
+        { name: 'note', value: note },
+      ],
+      confirmText: tr(req, 'rdConfirmUphold'),
+    });
   }
   try {
     await resolveObjection(deps, {

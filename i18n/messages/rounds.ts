@@ -67,7 +67,8 @@ export const zhCN = {
   rdBackToRanking: '返回排名公示',
   rdBackToRound: '返回批次',
   rdConfirmUpholdTitle: '确认异议成立',
-  rdConfirmUpholdWarning: '异议成立后，该条将被取消：对应的申请不予落户，申请人将收到不予落户决定书；排在其后的申请依次递补。此操作不能撤销。',
+  rdConfirmUpholdWarning:
+    '异议成立后，该条将被取消：对应的申请不予落户，申请人将收到不予落户决定书；排在其后的申请依次递补。此操作不能撤销。',
   rdConfirmUphold: '确认成立',
   rdConfirmCloseTitle: '确认提前截止{round}',
   rdConfirmClose: '确认提前截止',
@@ -177,7 +178,8 @@ export const en: Catalogue<typeof zhCN> = {
   rdBackToRanking: 'Back to the ranking',
   rdBackToRound: 'Back to the round',
   rdConfirmUpholdTitle: 'Uphold the objection?',
-  rdConfirmUpholdWarning: 'Upholding removes the entry: its application is refused and the applicant is sent the refusal letter; the entries below move up. This cannot be undone.',
+  rdConfirmUpholdWarning:
+    'Upholding removes the entry: its application is refused and the applicant is sent the refusal letter; the entries below move up. This cannot be undone.',
   rdConfirmUphold: 'Uphold',
   rdConfirmCloseTitle: 'Close {round} early?',
   rdConfirmClose: 'Close early',

@@ -247,7 +247,11 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
         {
           term: tr(req, 'rdColEntry'),
           value: entry
-            ? tr(req, 'rdEntryText', { district: words('area', entry.district, req.locale), rank: entry.rank, name: entry.maskedName })
+            ? tr(req, 'rdEntryText', {
+                district: words('area', entry.district, req.locale),
+                rank: entry.rank,
+                name: entry.maskedName,
+              })
             : objection.entryId,
         },
         { term: tr(req, 'rdColReason'), value: objection.reason },

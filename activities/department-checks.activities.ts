@@ -9,12 +9,17 @@ export interface DepartmentCheckInput {
   caseId: string;
   department: Department;
   application: Application;
+  /**
+   * The area a home must be in to count (the case's `residenceArea`, taken with the workflow's
+   * `residence-in-area` patch); absent for cases started before it, which ignore areas.
+   */
+  residenceArea?: string;
 }
 
 export function createDepartmentCheckActivities({ departmentSystems }: { departmentSystems: DepartmentSystemsClient }) {
   return {
     /** Read-only lookups: safe to retry any number of times. */
-    async runDepartmentCheck({ department, application }: DepartmentCheckInput): Promise<CheckRecord> {
+    async runDepartmentCheck({ department, application, residenceArea }: DepartmentCheckInput): Promise<CheckRecord> {
       const area = application.district ?? application.town ?? '';
       const signal = Context.current().cancellationSignal;
       const results: CheckRecord['results'] = [];
@@ -22,7 +27,7 @@ export function createDepartmentCheckActivities({ departmentSystems }: { departm
         const lookup = await departmentSystems.check(department, person.idNumber, area, { signal });
         results.push({ personIndex, result: lookup.found ? lookup.result : null });
       }
-      return { at: new Date().toISOString(), results, findings: findingsFor(department, results, application) };
+      return { at: new Date().toISOString(), results, findings: findingsFor(department, results, application, residenceArea) };
     },
   };
 }

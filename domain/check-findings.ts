@@ -6,7 +6,7 @@ import type { CheckRecord } from './case-state';
 import { DEPARTMENT_TABLE } from './departments';
 import type { CheckResult, EducationCheck, HousingCheck, HrssCheck, PoliceCheck, ResidenceKind } from './department-checks';
 import type { PointsInputs } from './points-policy';
-import type { Application, Department, Person } from './vocabulary';
+import { DISTRICTS, TOWNS, type Application, type Department, type Person } from './vocabulary';
 
 /** Who a department looks up (the department table): police everyone (identity, §8), the others the applicant. */
 export function personsToCheck(department: Department, app: Application): Array<{ personIndex: number; person: Person }> {
@@ -46,7 +46,17 @@ export function parseFinding(finding: string): { code: CheckFinding; personIndex
   return { code: code as CheckFinding, ...(index !== undefined && /^\d+$/.test(index) ? { personIndex: Number(index) } : {}) };
 }
 
-export function findingsFor(department: Department, results: CheckRecord['results'], app: Application): string[] {
+/**
+ * What the officer should look at in a lookup's results. `residenceArea` is the area a home must
+ * be in to count (residenceIn); without it, as for cases started before `residence-in-area`, a
+ * home in any area counts and nothing is said about it.
+ */
+export function findingsFor(
+  department: Department,
+  results: CheckRecord['results'],
+  app: Application,
+  residenceArea?: string,
+): string[] {
   const findings: Array<CheckFinding | `${CheckFinding}:${number}`> = [];
   const record = { at: '', results, findings };
   switch (department) {
@@ -72,7 +82,7 @@ export function findingsFor(department: Department, results: CheckRecord['result
     case 'housing': {
       const r = resultOf<HousingCheck>(record);
       if (!r || r.residence === 'none') findings.push('no_own_residence');
-      else if (residenceIn(r, app.district ?? app.town) === 'none') findings.push('residence_elsewhere');
+      else if (residenceIn(r, residenceArea) === 'none') findings.push('residence_elsewhere');
       break;
     }
     case 'education': {
@@ -95,7 +105,24 @@ export function findingsFor(department: Department, results: CheckRecord['result
  */
 export function residenceIn(r: HousingCheck | null, area: string | undefined): ResidenceKind {
   if (!r) return 'none';
-  return area !== undefined && r.addressArea !== undefined && r.addressArea !== area ? 'none' : r.residence;
+  return isElsewhere(r, area) ? 'none' : r.residence;
+}
+
+const AREA_CODES: readonly string[] = [...DISTRICTS, ...TOWNS];
+
+/**
+ * The register places the home in another of our areas. Only an area code (`yanta`, `lantian`)
+ * is compared: an adapter maps its system's address to our codes (README "Trying it out"), and a
+ * label this system cannot read (a street, 雁塔区) is never taken for "elsewhere".
+ */
+function isElsewhere(r: HousingCheck, area: string | undefined): boolean {
+  return (
+    area !== undefined &&
+    r.residence !== 'none' &&
+    r.addressArea !== undefined &&
+    AREA_CODES.includes(r.addressArea) &&
+    r.addressArea !== area
+  );
 }
 
 /** Housing found no own or certified public-rental residence in `area`: collective household (§16). */
@@ -120,7 +147,10 @@ export function pointsInputsFrom(checks: Partial<Record<Department, CheckRecord>
       professionalTitle: hrss?.professionalTitle ?? 'none',
       vocationalSkill: hrss?.vocationalSkill ?? 'none',
     },
-    housing: { residence: residenceIn(housing, area) },
+    housing: {
+      residence: residenceIn(housing, area),
+      ...(housing && isElsewhere(housing, area) ? { elsewhere: true } : {}),
+    },
     education: { educationLevel: education?.educationLevel ?? 'none' },
   };
 }

@@ -79,7 +79,8 @@ export interface PointsPolicy {
 export interface PointsInputs {
   police: Pick<PoliceCheck, 'creditGood' | 'continuousResidenceYears'>;
   hrss: Pick<HrssCheck, 'employed' | 'socialInsuranceYears' | 'professionalTitle' | 'vocationalSkill'>;
-  housing: Pick<HousingCheck, 'residence'>;
+  /** `elsewhere`: the home is in another area than the one applied for, so it counts as none (check-findings.ts). */
+  housing: Pick<HousingCheck, 'residence'> & { elsewhere?: boolean };
   education: Pick<EducationCheck, 'educationLevel'>;
 }
 
@@ -161,8 +162,9 @@ export function scorePoints(policy: PointsPolicy, inputs: PointsInputs): PointsS
     {
       indicator: 'residence',
       label: ind.residence.label,
-      value: housing.residence,
-      points: ind.residence.points[housing.residence],
+      // A home elsewhere says so, not 无: the applicant sees why it earns nothing here.
+      value: housing.elsewhere ? 'residence_elsewhere' : housing.residence,
+      points: ind.residence.points[housing.elsewhere ? 'none' : housing.residence],
       capped: false,
     },
     perYearLine('socialInsurance', ind.socialInsurance, hrss.socialInsuranceYears),

@@ -3,7 +3,7 @@
  * goes to is the local office whose officers' scope covers the case (README "Officer scope"), not
  * the city bureau. Police serve a city district through a sub-bureau (市公安局雁塔分局) and a county
  * through its own bureau (周至县公安局); the other departments through the area's bureau
- * (雁塔区人社局).
+ * (雁塔区人社局, 周至县住建局).
  */
 import type { Department, District, Locale, Town } from '../domain/vocabulary';
 import { label } from './labels';
@@ -11,7 +11,8 @@ import { label } from './labels';
 const SHORT: Record<Department, Record<Locale, string>> = {
   police: { 'zh-CN': '公安局', en: 'Public Security Bureau' },
   hrss: { 'zh-CN': '人社局', en: 'Human Resources and Social Security Bureau' },
-  housing: { 'zh-CN': '房管局', en: 'Housing Administration Bureau' },
+  // A district's or county's housing matters sit with its housing and construction bureau (住建局).
+  housing: { 'zh-CN': '住建局', en: 'Housing and Construction Bureau' },
   education: { 'zh-CN': '教育局', en: 'Education Bureau' },
 };
 
@@ -22,7 +23,7 @@ export function localOffice(department: Department, area: Town | District, local
     // A district's police are a sub-bureau of the city bureau, named by the district's short name.
     return locale === 'zh-CN'
       ? `市公安局${place.replace(/区$/u, '')}分局`
-      : `${place.replace(/ District$/u, '')} sub-bureau of the Public Security Bureau`;
+      : `${place.replace(/ District$/u, '')} Branch of the Public Security Bureau`;
   }
   return locale === 'zh-CN' ? `${place}${SHORT[department][locale]}` : `${place} ${SHORT[department][locale]}`;
 }

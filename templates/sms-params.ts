@@ -12,6 +12,7 @@
  * in the full notice on the service platform, and the SMS points there.
  */
 import { label } from '../i18n/labels';
+import { localOffice } from '../i18n/local-office';
 import { roundName, shanghaiDate, shanghaiDateTime } from '../i18n/formats';
 import type { Locale, NoticeEvent } from '../domain/vocabulary';
 import type { ParsedNoticeData } from './schemas';
@@ -58,7 +59,8 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   case_received: { names: ['caseNumber'], values: (d) => [d.caseNumber] },
   supplement_requested: {
     names: ['caseNumber', 'deadline', 'department'],
-    values: (d, l) => [d.caseNumber, supplementDeadline(d, l), label('department', d.department, l)],
+    // The counter is the office serving the case's area, as the letter names it (i18n/local-office.ts).
+    values: (d, l) => [d.caseNumber, supplementDeadline(d, l), d.area ? localOffice(d.department, d.area, l) : label('department', d.department, l)],
   },
   supplement_reminder: {
     names: ['caseNumber', 'deadline'],

@@ -149,8 +149,14 @@ const HELPERS = {
    * (。 / .) unless it already ends with a full stop, question or exclamation mark.
    */
   sentence(text: unknown, options: Handlebars.HelperOptions): string {
-    const s = asString(text, 'sentence').trimEnd();
-    return /[。！？.!?…]$/u.test(s) ? s : s + (localeOf(options) === 'zh-CN' ? '。' : '.');
+    // A pause mark left at the end (，；：) gives way to the full stop. The Chinese letter closes
+    // with 。, the English one too where the text itself ends in Chinese.
+    const s = asString(text, 'sentence')
+      .trimEnd()
+      .replace(/[，、；：,;:]+$/u, '');
+    if (/[。！？.!?…]$/u.test(s)) return s;
+    const chinese = localeOf(options) === 'zh-CN' || /[\u3400-\u9fff\uff00-\uffef」』）]$/u.test(s);
+    return s + (chinese ? '。' : '.');
   },
 } satisfies Record<string, Handlebars.HelperDelegate>;
 

@@ -87,6 +87,8 @@ export const zhCN = {
   rdErrCloseReason: '请填写截止理由（最多500字）',
   rdCloseNotOpen: '本批次不在申报期，不能提前截止',
   rdObjectionNotResolvable: '该异议已处理，或本批次不在公示期',
+  rdObjectionNotInNotice: '本批次不在公示期，不能提出异议。',
+  rdEntryNotObjectable: '该条已因异议成立被取消，或其申请已终止，不能再提出异议。',
   rdObjectionsTitle: '异议',
   rdNoObjections: '暂无异议。',
   rdColEntry: '条目',
@@ -198,6 +200,9 @@ export const en: Catalogue<typeof zhCN> = {
   rdErrCloseReason: 'Give the reason for closing (at most 500 characters)',
   rdCloseNotOpen: 'the round is not open, so it cannot be closed early',
   rdObjectionNotResolvable: 'the objection is settled, or the round is not on public notice',
+  rdObjectionNotInNotice: 'The round is not on public notice: objections cannot be lodged.',
+  rdEntryNotObjectable:
+    'This entry was removed by an upheld objection, or its application has ended: it can no longer be objected to.',
   rdObjectionsTitle: 'Objections',
   rdNoObjections: 'No objections.',
   rdColEntry: 'Entry',

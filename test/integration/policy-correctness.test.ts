@@ -217,7 +217,8 @@ describe('correct to the policy', () => {
     // Assert
     const residence = score.breakdown.find((b) => b.indicator === 'residence');
     assert.equal(residence?.points, 0, `the residence line: ${JSON.stringify(residence)}`);
-    assert.equal(score.policyVersion, 'xian-2016-v1', 'caseInput submits before xian-2016-v2 takes effect');
+    assert.equal(residence?.value, 'residence_elsewhere', 'the line says why it earns nothing (the applicant’s page words it)');
+    assert.equal(score.policyVersion, 'xian-2016-v1', 'caseInput pins xian-2016-v1');
     assert.equal(score.total, 79, 'the 99 of Yanta under xian-2016-v1 less its 20 residence points');
     assert.deepEqual(housing.findings, ['residence_elsewhere']);
     await handle.terminate('test done');

@@ -368,10 +368,16 @@ function formSpecs(fx: Fixtures): FormSpec[] {
     },
     {
       name: 'close-round',
+      // Closing early is confirmed on a page first.
+      answersWithPage: true,
       roles: ['supervisor'],
       path: roundId.map((r) => `/supervisor/rounds/${r}/close`),
-      namedBy: byName({ reason: /^close-reason$/ }),
-      fields: fieldsOf(requestId, ['reason', text('指标提前用完，经局务会研究提前截止')]),
+      namedBy: byName({ reason: /^close-reason$/ }, ['requestId', 'step']),
+      fields: fieldsOf(
+        requestId,
+        ['reason', text('指标提前用完，经局务会研究提前截止')],
+        ['step', fc.constantFrom('', 'confirm')],
+      ),
     },
     {
       name: 'resolve-objection',
@@ -379,8 +385,15 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       path: fc
         .tuple(roundId, fc.constantFrom(OBJECTION_ID, 'ffffffffffffffffffffffffffffffff', 'x'))
         .map(([r, o]) => `/supervisor/rounds/${r}/objections/${o}/resolution`),
-      namedBy: byName({ outcome: /^objection-\w+-outcome$/, note: /^objection-\w+-note$/ }),
-      fields: fieldsOf(requestId, ['outcome', fc.constantFrom('upheld', 'dismissed')], ['note', note]),
+      // Upholding is confirmed on a page first.
+      answersWithPage: true,
+      namedBy: byName({ outcome: /^objection-\w+-outcome$/, note: /^objection-\w+-note$/ }, ['requestId', 'step']),
+      fields: fieldsOf(
+        requestId,
+        ['outcome', fc.constantFrom('upheld', 'dismissed')],
+        ['note', note],
+        ['step', fc.constantFrom('', 'confirm')],
+      ),
     },
     {
       // The header's form on every page: the session ends and the provider's sign-out follows.

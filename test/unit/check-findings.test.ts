@@ -32,19 +32,21 @@ describe('a residence and the area applied for', () => {
     const here = { residence: 'owned' as const, addressArea: 'lantian' };
 
     // Act
-    const found = findingsFor('housing', housing(elsewhere), town('lantian'));
-    const clean = findingsFor('housing', housing(here), town('lantian'));
+    const found = findingsFor('housing', housing(elsewhere), town('lantian'), 'lantian');
+    const clean = findingsFor('housing', housing(here), town('lantian'), 'lantian');
+    const before = findingsFor('housing', housing(elsewhere), town('lantian'));
 
     // Assert
     assert.deepEqual(found, ['residence_elsewhere'], 'a home in Lianhu is no residence in Lantian');
     assert.deepEqual(clean, [], 'a home in the town applied for is what §1 asks');
+    assert.deepEqual(before, [], 'a case started before residence-in-area (no residenceArea) is told nothing');
   });
 
   it('§16 when housing knows no residence, then it is no_own_residence, not residence_elsewhere, whatever the area', () => {
-    assert.deepEqual(findingsFor('housing', housing({ residence: 'none', addressArea: 'lianhu' }), town('huyi')), [
+    assert.deepEqual(findingsFor('housing', housing({ residence: 'none', addressArea: 'lianhu' }), town('huyi'), 'huyi'), [
       'no_own_residence',
     ]);
-    assert.deepEqual(findingsFor('housing', housing(null), town('huyi')), ['no_own_residence']);
+    assert.deepEqual(findingsFor('housing', housing(null), town('huyi'), 'huyi'), ['no_own_residence']);
   });
 
   it('when the register names no area, then the residence is taken as it is (nothing to compare)', () => {
@@ -74,9 +76,10 @@ describe('a residence and the area applied for', () => {
 
     // Assert
     assert.equal(inLianhu.housing.residence, 'none', 'no residence points for a home in Yanta when applying in Lianhu');
+    assert.equal(inLianhu.housing.elsewhere, true, 'the score says why');
     assert.equal(inYanta.housing.residence, 'owned');
     assert.equal(before.housing.residence, 'owned', 'cases started before residence-in-area keep their score');
-    assert.deepEqual(findingsFor('housing', checks.housing.results, points('lianhu')), ['residence_elsewhere']);
-    assert.deepEqual(findingsFor('housing', checks.housing.results, points('yanta')), []);
+    assert.deepEqual(findingsFor('housing', checks.housing.results, points('lianhu'), 'lianhu'), ['residence_elsewhere']);
+    assert.deepEqual(findingsFor('housing', checks.housing.results, points('yanta'), 'yanta'), []);
   });
 });

@@ -15,7 +15,6 @@ import { LABELS } from '../../i18n/labels';
 import { message } from '../../i18n/messages';
 import type { CaseOutcomeInfo, CaseState } from '../../domain/case-state';
 import * as notices from '../../workflows/settlement-case/notices';
-import { localOffice } from '../../i18n/local-office';
 import {
   DEFAULT_TEMPLATES_DIR,
   NoticeDataError,
@@ -457,6 +456,10 @@ describe('notice templates', () => {
         const zh = renderer.render(event, 'email', 'zh-CN', town).body;
         const en = renderer.render(event, 'email', 'en', town).body;
         assert.ok(zh.includes('到蓝田县公安局的办事窗口提交'), `${event} zh names the county bureau: ${zh}`);
+        if (event === 'supplement_requested') {
+          const sms = renderer.render(event, 'sms', 'zh-CN', town).body;
+          assert.ok(sms.includes('或到蓝田县公安局窗口提交'), `the SMS names the same office: ${sms}`);
+        }
         assert.ok(
           en.includes('service counter of the Lantian County Public Security Bureau'),
           `${event} en names the county bureau`,
@@ -467,7 +470,7 @@ describe('notice templates', () => {
         assert.ok(
           renderer
             .render(event, 'email', 'en', district)
-            .body.includes('service counter of the Yanta sub-bureau of the Public Security Bureau'),
+            .body.includes('service counter of the Yanta Branch of the Public Security Bureau'),
         );
       }
       const older = renderer.render('supplement_requested', 'email', 'zh-CN', samples.supplement_requested).body;
@@ -945,8 +948,8 @@ describe('notice templates', () => {
             assert.ok(body.includes(locale === 'zh-CN' ? '西安市人民政府' : 'Xi&#x27;an Municipal People&#x27;s Government'));
             assert.ok(body.includes(locale === 'zh-CN' ? '西安铁路运输法院' : 'Xi&#x27;an Railway Transport Court'));
             assert.ok(
-              body.includes('理由：申请人已在其他地方办理落户。') || body.includes('Reason: 申请人已在其他地方办理落户.'),
-              'the termination reason, closed as a sentence',
+              body.includes(locale === 'zh-CN' ? '理由：申请人已在其他地方办理落户。' : 'Reason: 申请人已在其他地方办理落户。'),
+              'the termination reason, closed as a sentence (a Chinese text with 。 in either letter)',
             );
             assert.ok(body.includes(locale === 'zh-CN' ? '第三部分第1项' : 'Part III, item 1'), 'the route item');
           } else {
@@ -964,6 +967,10 @@ describe('notice templates', () => {
       const asked = renderer.render('terminated', 'email', 'en', { ...samples.terminated, reason: 'Applied twice?' }).body;
       assert.ok(ended.includes('理由：重复申请。</p>'), ended);
       assert.ok(asked.includes('Reason: Applied twice?</p>'), asked);
+      const paused = renderer.render('terminated', 'email', 'zh-CN', { ...samples.terminated, reason: '重复申请，' }).body;
+      assert.ok(paused.includes('理由：重复申请。</p>'), 'a trailing pause mark gives way to the full stop');
+      const english = renderer.render('terminated', 'email', 'en', { ...samples.terminated, reason: 'Applied twice' }).body;
+      assert.ok(english.includes('Reason: Applied twice.</p>'), english);
     });
 
     it('when a letter has no document number, or a points letter no policy version, then the schema refuses it', () => {
@@ -1065,8 +1072,8 @@ describe('notice templates', () => {
       const zh = renderer.render('withdrawn', 'email', 'zh-CN', req.data).body;
       const en = renderer.render('withdrawn', 'email', 'en', req.data).body;
       const older = renderer.render('withdrawn', 'email', 'zh-CN', samples.withdrawn).body;
-      assert.ok(zh.includes(`如非本人操作，请尽快与${localOffice('police', 'zhouzhi', 'zh-CN')}户政窗口联系`), zh);
-      assert.ok(en.includes(`household registration counter of the ${localOffice('police', 'zhouzhi', 'en')} promptly`), en);
+      assert.ok(zh.includes('如非本人操作，请尽快与周至县公安局户政窗口联系'), zh);
+      assert.ok(en.includes('household registration counter of the Zhouzhi County Public Security Bureau promptly'), en);
       assert.ok(older.includes('请尽快与市公安局户政窗口联系'), older);
     });
 

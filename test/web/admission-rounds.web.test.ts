@@ -14,6 +14,7 @@ import { untilState } from '../support/case-records';
 import { caseInput, decide, startCase } from '../support/cases';
 import { closeRound, quotaOf, testRounds, untilInRound } from '../support/rounds';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+import { eventually } from '../support/stack';
 
 const PHONE = { width: 390, height: 844 };
 const DESK = { width: 1280, height: 900 };
@@ -146,5 +147,21 @@ describe('web pages: admission rounds in a real browser', () => {
     const removed = await untilState(handles[0]!, (s) => (s.status === 'rejected' ? s : undefined), 'the first case refused');
     assert.equal(removed.outcome?.reasons[0]?.code, 'objection_upheld');
     await untilState(handles[1]!, (s) => (s.round?.status === 'admitted_provisionally' ? s : undefined), 'the second admitted');
+
+    // The removed entry is still listed, so objecting to it again is a conflict said in words, not "not found".
+    const again = await newPage(browser, { viewport: PHONE, locale: 'zh-CN' });
+    try {
+      const form = `/rounds/${roundId}/objections/new?entry=yanta-1`;
+      await signIn(again, web, 'townowner', DEMO_PASSWORDS.applicant, form);
+      const refused = await eventually(async () => {
+        const res = await again.goto(`${web.baseUrl}${form}`);
+        return res?.status() === 409 ? res : undefined;
+      }, 'the objection form refused once the ranking shows the entry removed');
+      assert.equal(refused.status(), 409);
+      await again.getByText('该条已因异议成立被取消').waitFor();
+      await axeCheck(again);
+    } finally {
+      await again.close();
+    }
   });
 });

@@ -101,12 +101,10 @@ export function createInteractionsRouter({ provider, accounts, consents, logger 
     const account = details.session ? accounts.bySub(details.session.accountId) : undefined;
     const intro = format(MESSAGES[locale].consentIntro, { client, name: account?.name ?? '' });
     // What the token will carry for this account (provider.ts `claims`): an applicant's ID number,
-    // an officer's department and areas.
+    // an officer's department and areas, the other staff roles their role only.
     const role = account?.role;
     const scopes =
-      MESSAGES[locale][
-        role === 'applicant' ? 'consentScopesApplicant' : role === 'supervisor' ? 'consentScopesSupervisor' : 'consentScopes'
-      ];
+      MESSAGES[locale][role === 'applicant' ? 'consentScopesApplicant' : role === 'officer' ? 'consentScopes' : 'consentScopesStaff'];
     render(res, 200, 'consent', locale, { uid: details.uid, intro, scopes });
   });
 

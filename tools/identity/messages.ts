@@ -24,7 +24,7 @@ export const MESSAGES = {
     consentIntro: '“{client}”请求以您（{name}）的身份访问落户业务系统。',
     consentScopes: '将共享：您的账号标识、姓名、角色、所属部门和管辖区域。',
     consentScopesApplicant: '将共享：您的账号标识、姓名、角色和公民身份号码（用于确认您以本人身份申请落户）。',
-    consentScopesSupervisor: '将共享：您的账号标识、姓名和角色。',
+    consentScopesStaff: '将共享：您的账号标识、姓名和角色。',
     allow: '同意并继续',
     deny: '取消',
     errorTitle: '无法完成登录',
@@ -52,7 +52,7 @@ export const MESSAGES = {
     consentScopes: 'It will receive: your account identifier, name, role, department and the areas you act in.',
     consentScopesApplicant:
       'It will receive: your account identifier, name, role and citizen ID number (to confirm that you apply as yourself).',
-    consentScopesSupervisor: 'It will receive: your account identifier, name and role.',
+    consentScopesStaff: 'It will receive: your account identifier, name and role.',
     allow: 'Allow and continue',
     deny: 'Cancel',
     errorTitle: 'Sign-in could not be completed',

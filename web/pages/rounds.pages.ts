@@ -18,6 +18,15 @@ import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './
 import { flashAndRedirect, render, requireAnyRole, signedInActor, tr } from './page';
 import { roundDisplay, roundRows, words } from './rounds/round-display';
 import { roundName } from '../../i18n/formats';
+import type { MessageKey } from '../../i18n/messages';
+import { AppError } from '../../app/errors';
+
+/** The round's refusals of an objection (app/round-calls.ts), as the objection page says them. */
+const REFUSED = {
+  'entry-not-found': [404, 'notFoundTitle', 'notFoundText'],
+  'round-not-in-notice': [409, 'conflictTitle', 'rdObjectionNotInNotice'],
+  'entry-not-objectable': [409, 'conflictTitle', 'rdEntryNotObjectable'],
+} as const satisfies Record<string, readonly [number, MessageKey, MessageKey]>;
 
 const roundHref = (roundId: string) => `/rounds/${roundId}`;
 const objectionHref = (roundId: string, entryId: string) =>
@@ -76,23 +85,33 @@ export function roundsPages(deps: AppDeps): Router {
     entryId: string,
     reason = '',
     errors?: FieldErrors,
+    refused?: keyof typeof REFUSED,
   ) => {
     const view = await viewRoundPublic(deps, { roundId });
     const entry = entryOf(view, entryId);
-    // Only an entry of a ranking on public notice can be objected to; anything else is not there to object to.
-    if (!entry || view.stage !== 'public_notice' || !objectable(entry.status))
+    // Only an entry of a ranking on public notice can be objected to. One that is not listed is not
+    // found; a listed one outside the period, or removed or left, is a conflict (as the API answers).
+    if (refused || !entry || view.stage !== 'public_notice' || !objectable(entry.status)) {
+      const [status, title, text]: readonly [number, MessageKey, MessageKey] = refused
+        ? REFUSED[refused]
+        : !entry
+          ? [404, 'notFoundTitle', 'notFoundText']
+          : view.stage !== 'public_notice'
+            ? [409, 'conflictTitle', 'rdObjectionNotInNotice']
+            : [409, 'conflictTitle', 'rdEntryNotObjectable'];
       return render(
         req,
         res,
         'message',
         {
-          title: tr(req, 'notFoundTitle'),
-          heading: tr(req, 'notFoundTitle'),
-          paragraphs: [tr(req, 'notFoundText')],
+          title: tr(req, title),
+          heading: tr(req, title),
+          paragraphs: [tr(req, text)],
           action: { href: roundHref(roundId), text: tr(req, 'rdBackToRanking') },
         },
-        404,
+        status,
       );
+    }
     render(
       req,
       res,
@@ -131,7 +150,14 @@ export function roundsPages(deps: AppDeps): Router {
       return showObjection(req, res, roundId, entryId, reason, errors);
     }
     // The form's request id is the idempotency key: a double submit is one objection.
-    await lodgeObjection(deps, { actor: signedInActor(req), roundId, ...parsed.data, idempotencyKey: requestIdOf(body) });
+    try {
+      await lodgeObjection(deps, { actor: signedInActor(req), roundId, ...parsed.data, idempotencyKey: requestIdOf(body) });
+    } catch (err) {
+      // The round's refusal in the reader's words (the published ranking may not show the change yet).
+      if (err instanceof AppError && Object.hasOwn(REFUSED, err.code))
+        return showObjection(req, res, roundId, entryId, reason, undefined, err.code as keyof typeof REFUSED);
+      throw err;
+    }
     await flashAndRedirect(req, res, tr(req, 'rdObjectionLodged'), `${roundHref(roundId)}#entry-${parsed.data.entryId}`);
   });
 

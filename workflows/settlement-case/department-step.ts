@@ -50,7 +50,12 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
     s.status = 'checking';
     for (;;) {
       try {
-        return await lookups.runDepartmentCheck({ caseId: input.caseId, department: d, application: input.application });
+        return await lookups.runDepartmentCheck({
+          caseId: input.caseId,
+          department: d,
+          application: input.application,
+          ...(run.residenceArea ? { residenceArea: run.residenceArea } : {}),
+        });
       } catch (err) {
         if (isCancellation(err)) throw err;
         s.checkFailures += 1;

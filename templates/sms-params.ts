@@ -60,7 +60,11 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   supplement_requested: {
     names: ['caseNumber', 'deadline', 'department'],
     // The counter is the office serving the case's area, as the letter names it (i18n/local-office.ts).
-    values: (d, l) => [d.caseNumber, supplementDeadline(d, l), d.area ? localOffice(d.department, d.area, l) : label('department', d.department, l)],
+    values: (d, l) => [
+      d.caseNumber,
+      supplementDeadline(d, l),
+      d.area ? localOffice(d.department, d.area, l) : label('department', d.department, l),
+    ],
   },
   supplement_reminder: {
     names: ['caseNumber', 'deadline'],

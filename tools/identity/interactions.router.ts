@@ -104,7 +104,9 @@ export function createInteractionsRouter({ provider, accounts, consents, logger 
     // an officer's department and areas, the other staff roles their role only.
     const role = account?.role;
     const scopes =
-      MESSAGES[locale][role === 'applicant' ? 'consentScopesApplicant' : role === 'officer' ? 'consentScopes' : 'consentScopesStaff'];
+      MESSAGES[locale][
+        role === 'applicant' ? 'consentScopesApplicant' : role === 'officer' ? 'consentScopes' : 'consentScopesStaff'
+      ];
     render(res, 200, 'consent', locale, { uid: details.uid, intro, scopes });
   });
 

@@ -81,6 +81,14 @@ const hold = async (handle: CaseHandle, kind: 'claim' | 'release', department: D
 const SCENARIOS: Record<string, Scenario> = {
   // §1: police + housing.
   'town-settled': { persona: DEMO_PEOPLE.townOwner, drive: approveAll(['police', 'housing']), expect: 'settled' },
+  // §1 §16, patch `residence-in-area`: the home is in Huyi, the application in Lantian; housing
+  // reports residence_elsewhere and the case settles in a Lantian collective household.
+  'town-home-elsewhere': {
+    persona: DEMO_PEOPLE.townOwner,
+    adjust: (input) => ({ ...input, application: { ...input.application, town: 'lantian' } }),
+    drive: approveAll(['police', 'housing']),
+    expect: 'settled',
+  },
   // Issue 13: deadlines on the working-day calendar; housing asks for material (the officer's
   // clock stops), the applicant provides it, housing gets back the days left and approves.
   'working-day-deadlines': {

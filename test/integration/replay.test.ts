@@ -36,6 +36,8 @@ const REQUIRED = [
   // written together); the files above stand for cases started before it.
   // Issue 13: a case on the working-day clock (the `working-day-deadlines` patch).
   'working-day-deadlines',
+  // A home in another area than the one applied for (the `residence-in-area` patch).
+  'town-home-elsewhere',
   // Issue 13: a points case since the `admission-rounds` patch, admitted by its round or removed
   // by an upheld objection; the round and its Schedule's trigger, workflow types of their own.
   'points-admitted-in-round',

@@ -102,7 +102,7 @@ export const zhCN = {
   rdOutcomeUpheld: '成立：取消该条，下一位依次递补',
   rdOutcomeDismissed: '不成立：维持原排名',
   rdNoteLabel: '核查意见',
-  rdNoteHint: '异议成立时，核查意见将原文写入寄给被取消一方的不予落户决定书；请写明核查的依据，让申请人能读懂。',
+  rdNoteHint: '异议成立时，核查意见将原文写入寄给被取消资格的申请人的不予落户决定书；请写明核查的依据，让申请人能读懂。',
   rdResolveSubmit: '提交处理结果',
   rdErrOutcome: '请选择处理结果',
   rdErrNote: '请填写核查意见（最多500字）',

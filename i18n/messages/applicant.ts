@@ -77,7 +77,7 @@ export const zhCN = {
   apPolicyVersion: '积分政策',
   apPolicyInForceFrom: '{day}起施行的积分标准（以您提交申请之日施行的为准）',
   apCollective: '落户地址',
-  apCollectiveYes: '社区集体户（您没有自有住所，由公安机关安排集体户地址）',
+  apCollectiveYes: '社区集体户（您在申请落户的区县没有自有或可登记的住所，由公安机关安排集体户地址）',
   apPersonsTitle: '申请人员',
   apPersonName: '姓名',
   apPersonRelation: '关系',
@@ -279,7 +279,8 @@ export const en: Catalogue<typeof zhCN> = {
   apPolicyVersion: 'Points policy',
   apPolicyInForceFrom: 'the scheme in force from {day} (the one in force on the day you applied)',
   apCollective: 'Registration address',
-  apCollectiveYes: 'A community collective household (you have no own residence, so the police assign one)',
+  apCollectiveYes:
+    'A community collective household (you have no own or registrable residence in the area you applied for, so the police assign one)',
   apPersonsTitle: 'People in this application',
   apPersonName: 'Name',
   apPersonRelation: 'Relation',

@@ -124,7 +124,11 @@ export function stepDecisionProblem(
   // Any reason given must be one the department gives on this route (the API sends decisions
   // without reading the case first, so this is where a reason for another route is caught).
   const supplementAsked = (step.supplementRounds ?? 0) > 0;
-  if (d.reasonCode !== undefined && !reasonApplies(route, department, d.reasonCode, { ...facts, supplementAsked }))
+  const residenceElsewhere = step.check?.findings.includes('residence_elsewhere') ?? false;
+  if (
+    d.reasonCode !== undefined &&
+    !reasonApplies(route, department, d.reasonCode, { ...facts, supplementAsked, residenceElsewhere })
+  )
     return {
       kind: 'invalid',
       message: !reasonApplies(route, department, d.reasonCode)

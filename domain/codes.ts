@@ -56,7 +56,10 @@ export const SYSTEM_REASONS = ['quota_exhausted', 'capacity_exhausted'] as const
  * less two that the case's facts rule out:
  * - "no legal stable residence" on a collective-household case. Housing finding no own residence
  *   is what put the case on the collective-household variant (§16: a community collective
- *   household for those without own housing), so it cannot also be the refusal.
+ *   household for those without own housing), so it cannot also be the refusal. Unless the
+ *   applicant owns a home in another area (`residenceElsewhere`): §16 is for those who cannot
+ *   register where they actually live, and §1 settles people where their residence is, so the
+ *   officer judges whether they live here and may refuse for it.
  * - "material incomplete" before the department has asked for it. Incomplete material is first
  *   asked for, all of it at once (一次性告知, 行政许可法 §32); a request that then lapses is a
  *   withdrawal, so this refusal is for material still incomplete after it was supplied.
@@ -66,10 +69,12 @@ export const SYSTEM_REASONS = ['quota_exhausted', 'capacity_exhausted'] as const
 export function officerReasons(
   route: Route,
   department: Department,
-  { collectiveHousehold = false, supplementAsked = true }: ReasonFacts = {},
+  { collectiveHousehold = false, supplementAsked = true, residenceElsewhere = false }: ReasonFacts = {},
 ): readonly RejectionReason[] {
   return OFFICER_REASONS[route][department].filter(
-    (r) => !(collectiveHousehold && r === 'no_legal_residence') && !(!supplementAsked && r === 'incomplete_material'),
+    (r) =>
+      !(collectiveHousehold && !residenceElsewhere && r === 'no_legal_residence') &&
+      !(!supplementAsked && r === 'incomplete_material'),
   );
 }
 
@@ -77,6 +82,8 @@ export interface ReasonFacts {
   collectiveHousehold?: boolean;
   /** The department has asked the applicant for material at least once on this step. */
   supplementAsked?: boolean;
+  /** Housing found the applicant's home in another area (finding `residence_elsewhere`). */
+  residenceElsewhere?: boolean;
 }
 
 /** May an officer of `department` refuse this `route` case for `reason`? */

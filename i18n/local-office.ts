@@ -3,7 +3,7 @@
  * goes to is the local office whose officers' scope covers the case (README "Officer scope"), not
  * the city bureau. Police serve a city district through a sub-bureau (市公安局雁塔分局) and a county
  * through its own bureau (周至县公安局); the other departments through the area's bureau
- * (雁塔区人社局, 周至县住建局).
+ * (雁塔区人社局, 周至县住房管理部门).
  */
 import type { Department, District, Locale, Town } from '../domain/vocabulary';
 import { label } from './labels';
@@ -11,8 +11,9 @@ import { label } from './labels';
 const SHORT: Record<Department, Record<Locale, string>> = {
   police: { 'zh-CN': '公安局', en: 'Public Security Bureau' },
   hrss: { 'zh-CN': '人社局', en: 'Human Resources and Social Security Bureau' },
-  // A district's or county's housing matters sit with its housing and construction bureau (住建局).
-  housing: { 'zh-CN': '住建局', en: 'Housing and Construction Bureau' },
+  // Which bureau of a district or county keeps housing records varies (房管局, 住建局): the letter
+  // names the function, as the applicant asks for it at the counter.
+  housing: { 'zh-CN': '住房管理部门', en: 'housing office' },
   education: { 'zh-CN': '教育局', en: 'Education Bureau' },
 };
 

@@ -131,7 +131,7 @@ export const zhCN = {
   officerConfirmWhat: '确认后',
   officerConfirmApprove: '本部门环节通过；各部门环节均通过后，办理落户登记。',
   officerConfirmReject: '整个申请不予落户：申请人将收到附理由及行政复议、行政诉讼权利的不予落户通知，已预留的名额和学位将释放。',
-  officerConfirmSupplement: '申请人将收到补正通知，一次性列出以下全部材料，并须在期限内补正。',
+  officerConfirmSupplement: '申请人将收到补正通知，一次性列出上面所列的全部材料，并须在期限内补正。',
   officerConfirm: '确认',
   officerChange: '修改',
   officerDecided: '已对案件 {caseNumber} 作出决定：{decision}。本环节现为：{status}。',
@@ -293,7 +293,7 @@ export const en: Catalogue<typeof zhCN> = {
   officerConfirmReject:
     'The whole application is refused: the applicant receives a refusal notice with the reason and their rights of reconsideration and litigation, and anything reserved is released.',
   officerConfirmSupplement:
-    'The applicant receives a notice listing all of the material below at once, and must provide it by the deadline.',
+    'The applicant receives a notice listing all of the material above at once, and must provide it by the deadline.',
   officerConfirm: 'Confirm',
   officerChange: 'Change',
   officerDecided: 'Case {caseNumber}: you decided to {decision}. The step is now: {status}.',

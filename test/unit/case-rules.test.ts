@@ -15,7 +15,7 @@ import {
   stepDecisionProblem,
   supplementAnswerProblem,
 } from '../../domain/case-rules';
-import { OFFICER_REASONS } from '../../domain/codes';
+import { OFFICER_REASONS, officerReasons } from '../../domain/codes';
 import { DEPARTMENT_TABLE, ownerOf } from '../../domain/departments';
 import { DEPARTMENTS, departmentsFor, ROUTES, STEP_STATUSES } from '../../domain/vocabulary';
 import { RESERVATION_KINDS } from '../../domain/codes';
@@ -88,6 +88,25 @@ describe('decision rules', () => {
     assert.equal(stepDecisionProblem(refuse, 'town', 'housing', step({ supplementRounds: 1 })), undefined);
     // Other reasons need no supplement round first.
     assert.equal(stepDecisionProblem({ ...refuse, reasonCode: 'fraudulent_material' }, 'town', 'housing', step()), undefined);
+  });
+
+  it('§16 §1 when a collective-household case is refused for no legal residence, then only one whose home is elsewhere may be', () => {
+    // Arrange
+    const refuse = { decision: 'reject' as const, reasonCode: 'no_legal_residence' as const };
+    const noHome = step({ check: { at: '', results: [], findings: ['no_own_residence'] } });
+    const homeElsewhere = step({ check: { at: '', results: [], findings: ['residence_elsewhere'] } });
+
+    // Act
+    const refusedNoHome = stepDecisionProblem(refuse, 'town', 'housing', noHome, { collectiveHousehold: true });
+    const refusedElsewhere = stepDecisionProblem(refuse, 'town', 'housing', homeElsewhere, { collectiveHousehold: true });
+
+    // Assert
+    assert.equal(refusedNoHome?.kind, 'invalid', 'having no own residence is what the collective household is for');
+    assert.equal(refusedElsewhere, undefined, 'a home elsewhere: the officer judges whether they live here');
+    assert.ok(
+      officerReasons('town', 'housing', { collectiveHousehold: true, residenceElsewhere: true }).includes('no_legal_residence'),
+    );
+    assert.ok(!officerReasons('town', 'housing', { collectiveHousehold: true }).includes('no_legal_residence'));
   });
 });
 

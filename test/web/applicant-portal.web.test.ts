@@ -292,7 +292,11 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.locator('#contact-phone').fill('13900139000');
       await page.getByRole('button', { name: '提交申请' }).click();
       await page.locator('.error-summary a[href="#applicant-idNumber"]').waitFor();
-      assert.match((await page.locator('#applicant-idNumber-error').textContent()) ?? '', /正在办理的申请/);
+      assert.match(
+        (await page.locator('#applicant-idNumber-error').textContent()) ?? '',
+        /您已有一件正在办理的申请/,
+        'said to the account holder',
+      );
       await axeCheck(page);
     } finally {
       await page.context().close();

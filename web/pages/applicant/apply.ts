@@ -108,6 +108,11 @@ const PERSON_CLASHES: Partial<Record<string, MessageKey>> = {
   'not-account-holder': 'apErrIdNotAccountHolder',
 };
 
+const OWN_CLASH: Partial<Record<MessageKey, MessageKey>> = {
+  apErrIdInOpenCase: 'apErrOwnIdInOpenCase',
+  apErrIdSettled: 'apErrOwnIdSettled',
+};
+
 function describe(path: string, form: ApplyForm, rows: number[], personClash?: MessageKey): [string, MessageKey] {
   const parts = path.split('/').filter(Boolean);
   const [head, second, third] = parts;
@@ -145,6 +150,8 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
     case 'name':
       return [`${prefix}-name`, person.name ? 'apErrNameInvalid' : 'apErrNameRequired'];
     case 'idNumber': {
+      // The applicant is the account holder: their own clash is said to them (您), a member's of the member (此人).
+      if (personClash && prefix === 'applicant') return [`${prefix}-idNumber`, OWN_CLASH[personClash] ?? personClash];
       if (personClash) return [`${prefix}-idNumber`, personClash];
       if (!person.idNumber) return [`${prefix}-idNumber`, 'apErrIdRequired'];
       const r = validateIdNumber(person.idNumber, { today: shanghaiToday() });

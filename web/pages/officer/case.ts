@@ -56,6 +56,7 @@ export function stepActions(view: OfficerCaseView, actor: OfficerActor): StepAct
   const reasons = officerReasons(view.route, view.department, {
     collectiveHousehold: view.collectiveHousehold,
     supplementAsked: step.supplementRounds > 0,
+    residenceElsewhere: step.check?.findings.includes('residence_elsewhere') ?? false,
   });
   const offered: DecisionKind[] = ['approve'];
   if (reasons.length) offered.push('reject');

@@ -299,6 +299,7 @@ export function roundEventWhat(
   locale: Locale,
   entryText: (entryId: string) => string | undefined = () => undefined,
 ): string {
-  if (locale === 'en') return what;
+  // English reads as recorded, its entry ids as the ranking names them.
+  if (locale === 'en') return what.replace(ENTRY_ID, (id) => entryText(id) ?? id);
   return [...what.matchAll(ENTRY_ID)].map((m) => entryText(m[1]!) ?? message(locale, 'rdEntryRef', { entryId: m[1] })).join('、');
 }

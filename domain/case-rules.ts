@@ -6,6 +6,7 @@
  */
 import type { StepState } from './case-state';
 import { reasonApplies, type RejectionReason } from './codes';
+import { foundResidenceElsewhere } from './check-findings';
 import type { Department, Route } from './vocabulary';
 
 /** Longest officer text (rejection reason, missing item) a notice carries (templates/schemas.ts). */
@@ -124,7 +125,7 @@ export function stepDecisionProblem(
   // Any reason given must be one the department gives on this route (the API sends decisions
   // without reading the case first, so this is where a reason for another route is caught).
   const supplementAsked = (step.supplementRounds ?? 0) > 0;
-  const residenceElsewhere = step.check?.findings.includes('residence_elsewhere') ?? false;
+  const residenceElsewhere = foundResidenceElsewhere(step.check);
   if (
     d.reasonCode !== undefined &&
     !reasonApplies(route, department, d.reasonCode, { ...facts, supplementAsked, residenceElsewhere })

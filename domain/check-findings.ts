@@ -6,7 +6,7 @@ import type { CheckRecord } from './case-state';
 import { DEPARTMENT_TABLE } from './departments';
 import type { CheckResult, EducationCheck, HousingCheck, HrssCheck, PoliceCheck, ResidenceKind } from './department-checks';
 import type { PointsInputs } from './points-policy';
-import { DISTRICTS, TOWNS, type Application, type Department, type Person } from './vocabulary';
+import { isAreaCode, type Application, type Department, type Person } from './vocabulary';
 
 /** Who a department looks up (the department table): police everyone (identity, §8), the others the applicant. */
 export function personsToCheck(department: Department, app: Application): Array<{ personIndex: number; person: Person }> {
@@ -108,8 +108,6 @@ export function residenceIn(r: HousingCheck | null, area: string | undefined): R
   return isElsewhere(r, area) ? 'none' : r.residence;
 }
 
-const AREA_CODES: readonly string[] = [...DISTRICTS, ...TOWNS];
-
 /**
  * The register places the home in another of our areas. Only an area code (`yanta`, `lantian`)
  * is compared: an adapter maps its system's address to our codes (README "Trying it out"), and a
@@ -120,9 +118,14 @@ function isElsewhere(r: HousingCheck, area: string | undefined): boolean {
     area !== undefined &&
     r.residence !== 'none' &&
     r.addressArea !== undefined &&
-    AREA_CODES.includes(r.addressArea) &&
+    isAreaCode(r.addressArea) &&
     r.addressArea !== area
   );
+}
+
+/** Housing's lookup on this step found the home in another area (the officer may then refuse for no residence here). */
+export function foundResidenceElsewhere(check: Pick<CheckRecord, 'findings'> | undefined): boolean {
+  return check?.findings.includes('residence_elsewhere') ?? false;
 }
 
 /** Housing found no own or certified public-rental residence in `area`: collective household (§16). */

@@ -33,6 +33,13 @@ export const DISTRICTS = [
 ] as const;
 export type District = (typeof DISTRICTS)[number];
 
+/** Every area a case can name: the districts (§2) and the towns (§1). */
+export const AREAS = [...DISTRICTS, ...TOWNS] as const;
+
+export function isAreaCode(s: string): s is District | Town {
+  return (AREAS as readonly string[]).includes(s);
+}
+
 /** What an applicant sees (DOMAIN.md "Case lifecycle"). */
 export const CASE_STATUSES = [
   'submitted',

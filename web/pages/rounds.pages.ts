@@ -91,14 +91,17 @@ export function roundsPages(deps: AppDeps): Router {
     const entry = entryOf(view, entryId);
     // Only an entry of a ranking on public notice can be objected to. One that is not listed is not
     // found; a listed one outside the period, or removed or left, is a conflict (as the API answers).
-    if (refused || !entry || view.stage !== 'public_notice' || !objectable(entry.status)) {
-      const [status, title, text]: readonly [number, MessageKey, MessageKey] = refused
-        ? REFUSED[refused]
-        : !entry
-          ? [404, 'notFoundTitle', 'notFoundText']
-          : view.stage !== 'public_notice'
-            ? [409, 'conflictTitle', 'rdObjectionNotInNotice']
-            : [409, 'conflictTitle', 'rdEntryNotObjectable'];
+    const why: keyof typeof REFUSED | undefined =
+      refused ??
+      (!entry
+        ? 'entry-not-found'
+        : view.stage !== 'public_notice'
+          ? 'round-not-in-notice'
+          : !objectable(entry.status)
+            ? 'entry-not-objectable'
+            : undefined);
+    if (why || !entry) {
+      const [status, title, text] = REFUSED[why ?? 'entry-not-found'];
       return render(
         req,
         res,

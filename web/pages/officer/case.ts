@@ -13,7 +13,7 @@ import { officerNames } from '../../../app/officer-directory';
 import { namedOfficer } from '../officer-names';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import type { OfficerCaseView } from '../../../app/views/case-views';
-import { parseFinding } from '../../../domain/check-findings';
+import { foundResidenceElsewhere, parseFinding } from '../../../domain/check-findings';
 import { DEPARTMENT_TABLE } from '../../../domain/departments';
 import { heldByOther, isOpenStep, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, type DecisionKind } from '../../../domain/case-rules';
 import { officerReasons, type RejectionReason } from '../../../domain/codes';
@@ -56,7 +56,7 @@ export function stepActions(view: OfficerCaseView, actor: OfficerActor): StepAct
   const reasons = officerReasons(view.route, view.department, {
     collectiveHousehold: view.collectiveHousehold,
     supplementAsked: step.supplementRounds > 0,
-    residenceElsewhere: step.check?.findings.includes('residence_elsewhere') ?? false,
+    residenceElsewhere: foundResidenceElsewhere(step.check),
   });
   const offered: DecisionKind[] = ['approve'];
   if (reasons.length) offered.push('reject');

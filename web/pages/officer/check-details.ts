@@ -5,12 +5,10 @@
  */
 import type { Request } from 'express';
 import type { CheckResult } from '../../../domain/department-checks';
-import { DISTRICTS, TOWNS } from '../../../domain/vocabulary';
+import { isAreaCode } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { isMessageKey } from '../../../i18n/messages';
 import { tr } from '../page';
-
-const AREAS: readonly string[] = [...DISTRICTS, ...TOWNS];
 
 /** The message key that words a coded value, as the score breakdown names them (apValue_*). */
 const CODED: Record<string, (v: string) => string> = {
@@ -23,7 +21,7 @@ const CODED: Record<string, (v: string) => string> = {
 function valueText(req: Request, field: string, v: unknown): string {
   if (typeof v === 'boolean') return tr(req, v ? 'apYes' : 'apNo');
   if (typeof v === 'number' && field.endsWith('Years')) return tr(req, 'apScoreYears', { n: v });
-  if (typeof v === 'string' && field === 'addressArea' && AREAS.includes(v)) return label('area', v, req.locale);
+  if (typeof v === 'string' && field === 'addressArea' && isAreaCode(v)) return label('area', v, req.locale);
   if (typeof v === 'string' && CODED[field]) {
     const key = CODED[field](v);
     if (isMessageKey(key)) return tr(req, key);

@@ -12,6 +12,7 @@ import { CloseRoundInput, OBJECTION_ID, RESOLUTION_OUTCOMES, ResolutionInput, RO
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
 import { listRounds, viewRoundAsSupervisor } from '../../../app/queries/admission-rankings';
+import type { SupervisorRoundView } from '../../../app/views/round-views';
 import { staffNames } from '../../../app/officer-directory';
 import { namedOfficer } from '../officer-names';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from '../applicant/form';
@@ -68,12 +69,7 @@ export async function supervisorRoundPage(
     ...(view.closedBy?.role === 'supervisor' ? [view.closedBy.id] : []),
   ]);
   const who = (id: string) => namedOfficer(req, names.get(id), id);
-  // An entry as the ranking shows it (district, rank, masked name); its code stays the anchor.
-  const entries = new Map(view.districts.flatMap((d) => d.entries).map((e) => [e.entryId, e]));
-  const entryText = (entryId: string): string | undefined => {
-    const e = entries.get(entryId);
-    return e && tr(req, 'rdEntryText', { district: words('area', e.district, req.locale), rank: e.rank, name: e.maskedName });
-  };
+  const entryText = entryWords(req, view);
   const byWhom = (a: { role: string; id: string }) => `${words('role', a.role, locale)} ${who(a.id)}`;
   const locale = req.locale;
   const posted = extras.form;
@@ -139,6 +135,18 @@ function refusalOf(req: Request, err: unknown): { refusal: string; status: numbe
   return {
     refusal: tr(req, 'rdRefused', { detail: err.message }),
     status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422,
+  };
+}
+
+/**
+ * An entry of the round as its ranking shows it (雁塔区第1名 张**), or undefined for an id it does
+ * not list; its code stays the page's anchor.
+ */
+function entryWords(req: Request, view: Pick<SupervisorRoundView, 'districts'>): (entryId: string) => string | undefined {
+  const entries = new Map(view.districts.flatMap((d) => d.entries).map((e) => [e.entryId, e]));
+  return (entryId) => {
+    const e = entries.get(entryId);
+    return e && tr(req, 'rdEntryText', { district: words('area', e.district, req.locale), rank: e.rank, name: e.maskedName });
   };
 }
 
@@ -239,20 +247,13 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
   }
   // Upholding refuses a case and cannot be undone: the supervisor confirms it first. Dismissing changes nothing.
   if (parsed.data.outcome === 'upheld' && field(body, 'step') !== 'confirm') {
-    const entry = view.districts.flatMap((d) => d.entries).find((e) => e.entryId === objection.entryId);
     return confirmPage(req, res, {
       title: tr(req, 'rdConfirmUpholdTitle'),
       roundId,
       rows: [
         {
           term: tr(req, 'rdColEntry'),
-          value: entry
-            ? tr(req, 'rdEntryText', {
-                district: words('area', entry.district, req.locale),
-                rank: entry.rank,
-                name: entry.maskedName,
-              })
-            : objection.entryId,
+          value: entryWords(req, view)(objection.entryId) ?? objection.entryId,
         },
         { term: tr(req, 'rdColReason'), value: objection.reason },
         { term: tr(req, 'rdNoteLabel'), value: parsed.data.note },

@@ -456,6 +456,9 @@ describe('notice templates', () => {
         const zh = renderer.render(event, 'email', 'zh-CN', town).body;
         const en = renderer.render(event, 'email', 'en', town).body;
         assert.ok(zh.includes('到蓝田县公安局的办事窗口提交'), `${event} zh names the county bureau: ${zh}`);
+        // The office that reviewed is the one whose counter it names, not the city bureau.
+        assert.ok(zh.includes('经蓝田县公安局审核'), `${event} zh names the county bureau as the reviewer: ${zh}`);
+        assert.ok(en.includes('The Lantian County Public Security Bureau '), `${event} en names the reviewer: ${en}`);
         if (event === 'supplement_requested') {
           const sms = renderer.render(event, 'sms', 'zh-CN', town).body;
           assert.ok(sms.includes('或到蓝田县公安局窗口提交'), `the SMS names the same office: ${sms}`);
@@ -475,6 +478,7 @@ describe('notice templates', () => {
       }
       const older = renderer.render('supplement_requested', 'email', 'zh-CN', samples.supplement_requested).body;
       assert.ok(older.includes('到市房管局办事窗口提交'), 'a notice stored without its area keeps the earlier wording');
+      assert.ok(older.includes('经市房管局审核'), 'and names the city bureau as the reviewer');
     });
 
     it('when the deadline was counted without that year’s holiday calendar, then every channel says the date may move; otherwise none does', () => {
@@ -1059,7 +1063,7 @@ describe('notice templates', () => {
         }
       }
       const letter = renderer.render('withdrawn', 'email', 'zh-CN', req.data).body;
-      assert.ok(letter.includes('补正期限（2026年3月20日 17:30，北京时间）届满仍未收到市公安局要求补正的材料'));
+      assert.ok(letter.includes('补正期限（2026年3月20日 17:30，北京时间）届满仍未收到周至县公安局要求补正的材料'));
       // Whom to contact: the office of the department that asked, in the case's area.
       assert.equal(req.data.area, 'zhouzhi');
       assert.ok(letter.includes('请尽快与周至县公安局的办事窗口联系'), letter);

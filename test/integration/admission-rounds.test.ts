@@ -65,6 +65,8 @@ const P = {
   // beilin: one place; an objection against E, upheld, admits F.
   e: applicant('鄂五', 'beilin', 9, 9), // 101
   f: applicant('傅六', 'beilin', 5, 5), // 85
+  // I is not admitted either way: ranked below a cut-off of 101 that the objection moves to 85.
+  i: applicant('伊九', 'beilin', 3, 3), // 77
   // lianhu: one place; G withdraws after admission: its slot goes to round 2, where H is admitted.
   g: applicant('葛七', 'lianhu', 9, 9),
   h: applicant('何八', 'lianhu', 5, 5),
@@ -106,7 +108,7 @@ describe('admission rounds with public notice (issue 13)', () => {
 
   it('when every department approved a passing points case, then it takes no slot and waits in its district’s round', async () => {
     // In order of submission: a before b (their tie is not broken by submission time, but by insurance).
-    for (const k of ['a', 'b', 'c', 'e', 'f', 'g', 'h'] as const) await submitAndApprove(k);
+    for (const k of ['a', 'b', 'c', 'e', 'f', 'i', 'g', 'h'] as const) await submitAndApprove(k);
     for (const h of Object.values(handles)) {
       const s = await untilInRound(h);
       assert.equal(s.status, 'awaiting_round');
@@ -115,23 +117,23 @@ describe('admission rounds with public notice (issue 13)', () => {
     }
     const open = await stack.client.workflow.getHandle(admissionRoundWorkflowId(round1)).query(roundViewQuery);
     assert.equal(open.phase, 'open');
-    assert.equal(open.waiting, 7);
+    assert.equal(open.waiting, 8);
     // Its log says it opened on its first day, not when the first case joined today.
     assert.equal(open.events[0]?.type, 'opened');
     assert.equal(open.events[0]?.at, new Date(`${year}-01-01T00:00:00+08:00`).toISOString());
     // What the pages read is published as cases join, not only at the close.
     await eventually(
-      async () => ((await admissionRankingModel(stack.mongo).findById(round1).lean())?.view.waiting === 7 ? true : undefined),
-      'the published round counting its 7 waiting cases',
+      async () => ((await admissionRankingModel(stack.mongo).findById(round1).lean())?.view.waiting === 8 ? true : undefined),
+      'the published round counting its 8 waiting cases',
     );
     // Waiting for its round is not being stuck: the stale list leaves such cases out.
     const caseIds = Object.values(handles).map((h) => h.workflowId.replace(/^SettlementCase:/, ''));
     await eventually(
       async () =>
-        (await caseModel(stack.mongo).countDocuments({ _id: trusted({ $in: caseIds }), status: 'awaiting_round' })) === 7
+        (await caseModel(stack.mongo).countDocuments({ _id: trusted({ $in: caseIds }), status: 'awaiting_round' })) === 8
           ? true
           : undefined,
-      'the read model showing the 7 cases in their round',
+      'the read model showing the 8 cases in their round',
     );
     const supervisor = `Bearer ${await stack.token({ sub: 'sv-rounds', role: 'supervisor' })}`;
     const since = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
@@ -147,7 +149,7 @@ describe('admission rounds with public notice (issue 13)', () => {
       event: 'round_joined',
       channel: 'email',
     });
-    assert.equal(joined, 7, 'a round_joined letter for each case');
+    assert.equal(joined, 8, 'a round_joined letter for each case');
   });
 
   it('when the round closes, then each district is ranked by score, the tie broken by years of insurance, the top N admitted and the ranking published masked', async () => {
@@ -214,7 +216,7 @@ describe('admission rounds with public notice (issue 13)', () => {
     assert.ok(f.reservations.some((r) => r.kind === 'quota_slot' && r.status === 'held'));
     const view = await round.query(roundViewQuery);
     const statuses = view.districts.find((d) => d.district === 'beilin')!.entries.map((x) => x.status);
-    assert.deepEqual(statuses, ['removed', 'admitted']);
+    assert.deepEqual(statuses, ['removed', 'admitted', 'not_admitted']);
     // The cut-off is the lowest score admitted: a removed entry never was, so it moves down to the
     // next in line's, published at once and told to the case admitted in its place.
     assert.equal(beilin.cutoff, 101, 'at the close the line was E’s score');
@@ -271,7 +273,7 @@ describe('admission rounds with public notice (issue 13)', () => {
   it('when the notice ends, then admitted cases settle and the others join the next round, where a freed slot admits one of them', async () => {
     for (const k of ['a', 'b', 'f'] as const)
       await untilState(handles[k]!, (s) => (s.status === 'settled' ? s : undefined), `${k} settled`, 60_000);
-    for (const k of ['c', 'h'] as const) {
+    for (const k of ['c', 'h', 'i'] as const) {
       const s = await untilState(handles[k]!, (x) => (x.round?.roundId === round2 ? x : undefined), `${k} in round 2`, 60_000);
       assert.equal(s.status, 'awaiting_round');
       assert.equal(s.pastRounds?.[0]?.roundId, round1);
@@ -305,5 +307,20 @@ describe('admission rounds with public notice (issue 13)', () => {
       return n.length === 2 ? n : undefined;
     }, 'two round results for c');
     assert.equal(letters.length, 2);
+    // I was ranked under E's 101; the objection moved the line to F's 85 before the ranking was
+    // final. I's result letter and its case say the final line, as the published ranking does.
+    const i = await handles.i!.query(caseStatusQuery);
+    assert.equal(i.pastRounds?.[0]?.roundId, round1);
+    assert.equal(i.pastRounds?.[0]?.cutoff, 85, 'the final cut-off, not the one at the close');
+    const iResult = await eventually(
+      async () =>
+        (await noticeModel(stack.mongo)
+          .findOne({ caseId: handles.i!.workflowId.replace(/^SettlementCase:/, ''), event: 'round_result', channel: 'email' })
+          .lean()) ?? undefined,
+      'the round result for i',
+    );
+    assert.equal(iResult.locale, 'zh-CN');
+    assert.match(iResult.body, /最低积分为85分/, 'i’s letter states the final cut-off');
+    assert.doesNotMatch(iResult.body, /101分/, 'and not the one at the close');
   });
 });

@@ -134,6 +134,11 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         });
         return 'ended';
       } else {
+        // The final cut-off, as the round publishes it: an upheld objection may have moved it since
+        // this case was ranked. Only what the transition and the letter carry changes, so recorded
+        // histories replay unchanged (docs/replay-histories.md).
+        if (n.cutoff === undefined) delete round.cutoff;
+        else round.cutoff = n.cutoff;
         if (round.status === 'admitted_provisionally' && pool !== undefined && slotHeld(pool)) {
           round.status = 'admitted';
           audit({ type: 'admission_round', actor: SYSTEM, department: 'hrss', what: `admitted: round ${roundId} is final` });

@@ -21,6 +21,7 @@ import { Worker } from '@temporalio/worker';
 import type { Department } from '../domain/vocabulary';
 import { eventually, startStack, type TestStack } from '../test/support/stack';
 import { awaitingDecision, caseInput, decide, startCase } from '../test/support/cases';
+import { untilState } from '../test/support/case-records';
 import { historyToJson } from '../test/support/histories';
 import { TEST_DATA_CONVERTER } from '../test/support/services';
 import { DEMO_PEOPLE, type DemoPersona } from '../tools/simulator/demo-people';
@@ -297,15 +298,17 @@ async function recordYantaRound(
 }
 
 /**
- * Issue 13: an admission round (a workflow type of its own) with two passing yanta cases for one
+ * Issue 13: an admission round (a workflow type of its own) with three passing yanta cases for one
  * place, closed by its trigger workflow as its Schedule would; an objection against the first is
- * upheld, so the second is admitted and settles. Writes the round's, the trigger's and both
- * cases' histories.
+ * upheld, so the second is admitted and settles, and the third hears the district's cut-off again
+ * (patch `tell-cutoff-moved`) before it waits for a next round. Writes the round's, the trigger's
+ * and the three cases' histories (the third's still open).
  */
 function recordRound(bundle: string): Promise<string[]> {
   return recordYantaRound(bundle, { prefix: 'rec', noticeMs: 4000 }, async (stack, roundId, start) => {
     const first = await start(new Date(Date.now() - 60_000).toISOString());
-    const second = await start(new Date().toISOString());
+    const second = await start(new Date(Date.now() - 30_000).toISOString());
+    const third = await start(new Date().toISOString());
     const trigger = await stack.client.workflow.start(admissionRoundTrigger, {
       taskQueue: stack.taskQueue,
       workflowId: `record-trigger-${roundId}`,
@@ -326,11 +329,14 @@ function recordRound(bundle: string): Promise<string[]> {
     const outcomes = [(await first.result()).status, (await second.result()).status].join(',');
     if (outcomes !== 'rejected,settled') throw new Error(`admission round: cases ended ${outcomes}, expected rejected,settled`);
     await round.result();
+    // Not admitted, and no round after this one: it waits for one to be announced.
+    await untilState(third, (st) => (st.round?.status === 'awaiting_announcement' ? st : undefined), 'third waiting');
     return [
       ['admission-round', round],
       ['admission-round-trigger', trigger],
       ['points-removed-by-objection', first],
       ['points-admitted-in-round', second],
+      ['points-ranked-below', third],
     ];
   });
 }

@@ -222,6 +222,9 @@ describe('admission rounds with public notice (issue 13)', () => {
     assert.equal(beilin.cutoff, 101, 'at the close the line was E’s score');
     assert.equal(view.districts.find((d) => d.district === 'beilin')!.cutoff, 85, 'after the upheld objection, F’s');
     assert.equal(f.round?.cutoff, 85, 'F is told the cut-off it was admitted at');
+    // I, ranked below, is told the moved line at once too, as the published ranking shows it.
+    const i = await untilState(handles.i!, (s) => (s.round?.cutoff === 85 ? s : undefined), 'i told the moved cut-off');
+    assert.equal(i.round?.status, 'not_admitted', 'still not admitted: only the line moved');
   });
 
   it('when an admitted case withdraws during the notice, then the ranking shows it left, and its slot is not re-ranked in the closed round', async () => {

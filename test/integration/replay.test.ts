@@ -49,6 +49,10 @@ const REQUIRED = [
   'admission-round-left',
   'points-terminated-in-notice',
   'points-withdrawn-in-notice',
+  // Patch `tell-cutoff-moved`: after an upheld objection the round tells its other ranked cases
+  // the district's cut-off; a case ranked below the line takes it.
+  'admission-round.tell-cutoff-moved',
+  'points-ranked-below.tell-cutoff-moved',
   ...['town-settled', 'points-settled', 'with-children', 'rejected-after-commits', 'claimed-then-decided'].map(
     (n) => `${n}.lean-transitions`,
   ),

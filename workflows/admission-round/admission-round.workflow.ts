@@ -264,6 +264,12 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
               news: { kind: 'admitted', roundId: round.id, rank: next.rank, ...cutoffField(list), ...slot },
             });
           }
+          // The line moved (the published ranking shows it at once): the district's other ranked
+          // cases show it on their own page too, not only in their final result.
+          if (patched('tell-cutoff-moved')) {
+            for (const other of list.filter((x) => x !== next && (x.status === 'admitted' || x.status === 'not_admitted')))
+              news.push({ caseId: other.caseId, news: { kind: 'cutoff', roundId: round.id, ...cutoffField(list) } });
+          }
         }
       }
       await publish();

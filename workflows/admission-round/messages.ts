@@ -145,6 +145,7 @@ export interface RankedWithInput extends RankedEntry {
 /**
  * What a round tells a case (a Signal to the case workflow). `ranked` at the close, `admitted`
  * when an upheld objection gives it a place, `removed` when an objection against it is upheld,
+ * `cutoff` to the district's other ranked cases when that moved the line,
  * `final` at the end of the public-notice period.
  */
 /** The slot an admitted case reserves: the year's quota pool, its limit for this round, the file. */
@@ -168,6 +169,8 @@ export type RoundNews =
     } & RoundSlot)
   | ({ kind: 'admitted'; roundId: string; rank: number; cutoff?: number } & RoundSlot)
   | { kind: 'removed'; roundId: string; rank: number; objectionId: string; note: string; by: RoundActor }
+  /** An upheld objection moved the district's cut-off: the line its other ranked cases now show. */
+  | { kind: 'cutoff'; roundId: string; cutoff?: number }
   | {
       kind: 'final';
       roundId: string;

@@ -85,7 +85,13 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         news.findIndex((x) => x.roundId === roundId),
         1,
       )[0]!;
-      if (n.kind === 'ranked' || n.kind === 'admitted') {
+      if (n.kind === 'cutoff') {
+        // Said only to a ranked case still in the notice; a letter states it with the final result.
+        if (round.status !== 'admitted_provisionally' && round.status !== 'not_admitted') continue;
+        if (n.cutoff === undefined) delete round.cutoff;
+        else round.cutoff = n.cutoff;
+        await flush();
+      } else if (n.kind === 'ranked' || n.kind === 'admitted') {
         // A Signal delivered twice (a retried batch) is the same news: taken once.
         if (n.kind === 'ranked' && round.status !== 'waiting') continue;
         if (n.kind === 'admitted' && round.status === 'admitted_provisionally') continue;

@@ -83,10 +83,13 @@ export interface RankedEntry {
  * case number last, so that two identical entries still have one order on every replay.
  */
 export function compareEntries(a: RoundEntryInput, b: RoundEntryInput): number {
+  // Completed years, as the score counts them: 4.9 and 4.1 years are both 4, so the earlier
+  // submission decides, as the published points (which show no fractions) can explain.
+  const whole = Math.floor;
   return (
     b.score - a.score ||
-    b.socialInsuranceYears - a.socialInsuranceYears ||
-    b.continuousResidenceYears - a.continuousResidenceYears ||
+    whole(b.socialInsuranceYears) - whole(a.socialInsuranceYears) ||
+    whole(b.continuousResidenceYears) - whole(a.continuousResidenceYears) ||
     Date.parse(a.submittedAt) - Date.parse(b.submittedAt) ||
     (a.caseNumber < b.caseNumber ? -1 : a.caseNumber > b.caseNumber ? 1 : 0)
   );

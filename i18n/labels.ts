@@ -114,9 +114,11 @@ const rejectionReason: Table<RejectionReason> = {
     'zh-CN': '公示期间对排名的异议经核实成立',
     en: 'an objection to the published ranking was upheld',
   },
+  // Only a full collective household refuses a case: a full school puts the child on its waiting
+  // list and never refuses the family (§21–23).
   capacity_exhausted: {
-    'zh-CN': '集体户或学位名额已满',
-    en: 'no collective-household slot or school place is left',
+    'zh-CN': '落户地集体户名额已满',
+    en: 'no collective-household slot is left in the area',
   },
   no_stable_employment: {
     'zh-CN': '无合法稳定就业',

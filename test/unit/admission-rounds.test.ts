@@ -82,6 +82,19 @@ describe('admission rounds (pure rules)', () => {
       assert.deepEqual(order(fewer, more), [more.caseId, fewer.caseId]);
     });
 
+    it('§2 when the tie-break years differ only by a fraction, then completed years count, and the earlier submission decides', () => {
+      // 4.9 and 4.1 years of insurance are both 4 completed years, as the published points count them.
+      const laterMore = entry({ socialInsuranceYears: 4.9, submittedAt: '2026-03-02T00:00:00Z' });
+      const earlierFewer = entry({ socialInsuranceYears: 4.1, submittedAt: '2026-03-01T00:00:00Z' });
+      assert.deepEqual(order(laterMore, earlierFewer), [earlierFewer.caseId, laterMore.caseId]);
+      const residenceLater = entry({ continuousResidenceYears: 3.8, submittedAt: '2026-03-02T00:00:00Z' });
+      const residenceEarlier = entry({ continuousResidenceYears: 3.2, submittedAt: '2026-03-01T00:00:00Z' });
+      assert.deepEqual(order(residenceLater, residenceEarlier), [residenceEarlier.caseId, residenceLater.caseId]);
+      // A whole year more still ranks first.
+      const more = entry({ socialInsuranceYears: 5.0, submittedAt: '2026-03-02T00:00:00Z' });
+      assert.deepEqual(order(earlierFewer, more), [more.caseId, earlierFewer.caseId]);
+    });
+
     it('when those tie too, then the earlier submission ranks first (instants compared, not strings)', () => {
       // 10:00 in Shanghai (+08:00) is 02:00Z: earlier than 03:00Z although its text sorts later.
       const later = entry({ submittedAt: '2026-03-01T03:00:00.000Z' });

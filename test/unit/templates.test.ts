@@ -399,6 +399,19 @@ describe('notice templates', () => {
       assert.doesNotMatch(renderer.render('rejected', 'email', 'zh-CN', samples.rejected).body, /积分总分/);
     });
 
+    it('§16 §21–23 when a full collective household refuses a case, then the letter names the collective household only: a full school never refuses a family', () => {
+      const full = {
+        ...samples.rejected,
+        reasons: [{ code: 'capacity_exhausted' as const, department: 'police' as const }],
+      };
+      const zh = renderer.render('rejected', 'email', 'zh-CN', full).body;
+      const en = renderer.render('rejected', 'email', 'en', full).body;
+      assert.match(zh, /落户地集体户名额已满/, zh);
+      assert.doesNotMatch(zh, /学位名额已满/, 'no school place is named as a ground');
+      assert.match(en, /no collective-household slot is left/, en);
+      assert.doesNotMatch(en, /school place is left/, 'no school place is named as a ground');
+    });
+
     it('when a points case joins its round, then the letter and SMS name the round, the score and the closing day, and say it is not yet admission', () => {
       const zh = renderer.render('round_joined', 'email', 'zh-CN', samples.round_joined).body;
       assert.match(zh, /已进入长安区2026年第1批次积分落户排名/);

@@ -95,7 +95,7 @@ export const zhCN = {
   apSupplementTitle: '{department}需要您补充材料',
   apSupplementIntro: '请在{dueAt}（北京时间）前补充以下材料，逾期未补正的，申请将按撤回处理。',
   apSupplementIntroProvisional:
-    '请在{dueAt}（北京时间，暂定）前补充以下材料，逾期未补正的，申请将按撤回处理。该期限所依据的节假日安排尚未公布，暂按工作日推算，可能调整，请以本页显示的期限为准。',
+    '请在{dueAt}（北京时间，暂定）前补充以下材料，逾期未补正的，申请将按撤回处理。推算该期限所需的节假日安排尚未全部公布（年末的期限还取决于次年的放假安排），暂按工作日推算，可能调整，请以本页显示的期限为准。',
   apSupplementMissing: '需要补充的材料',
   apSupplementReferenceLabel: '{item}：材料编号或说明',
   apSupplementReferenceHint: '例如电子证照编号、复印件编号，或您提交材料的方式。',
@@ -127,6 +127,7 @@ export const zhCN = {
   apSchoolWaitingNoPosition: '轮候中',
   apSchoolCancelled: '已取消',
   apSchoolFeeWaiver: '免除义务教育学杂费',
+  apSchoolExam: '符合条件的可在本市参加升学考试',
   apOutcomeTitle: '办理结果',
   apOutcomeAt: '办结日期',
   apOutcomeReasons: '原因',
@@ -301,7 +302,7 @@ export const en: Catalogue<typeof zhCN> = {
   apSupplementIntro:
     'Send the following by {dueAt} (Beijing time). If nothing arrives by then, the application will be treated as withdrawn.',
   apSupplementIntroProvisional:
-    'Send the following by {dueAt} (Beijing time; provisional). If nothing arrives by then, the application will be treated as withdrawn. The holiday calendar this date depends on is not published yet, so it was counted on weekdays only and may move: this page always shows the current date.',
+    'Send the following by {dueAt} (Beijing time; provisional). If nothing arrives by then, the application will be treated as withdrawn. Part of the holiday calendar this date depends on is not published yet (a date late in the year also depends on the next year’s arrangements), so it was counted on weekdays only and may move: this page always shows the current date.',
   apSupplementMissing: 'Material needed',
   apSupplementReferenceLabel: '{item}: document reference or note',
   apSupplementReferenceHint: 'For example an e-certificate number, a copy’s number, or how you sent it.',
@@ -333,6 +334,7 @@ export const en: Catalogue<typeof zhCN> = {
   apSchoolWaitingNoPosition: 'Waiting',
   apSchoolCancelled: 'Cancelled',
   apSchoolFeeWaiver: 'Compulsory-education fees waived',
+  apSchoolExam: 'May sit the local entrance exams in this city, where eligible',
   apOutcomeTitle: 'Outcome',
   apOutcomeAt: 'Decided on',
   apOutcomeReasons: 'Reasons',

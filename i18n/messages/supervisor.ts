@@ -7,7 +7,7 @@ export const zhCN = {
   supFilterRoute: '落户类型',
   supFilterAny: '全部',
   supFilterAgeDays: '超过几天无进展',
-  supFilterAgeHint: '仅用于“长期无进展”，默认1天',
+  supFilterAgeHint: '仅用于“长时间无进展”，默认1天',
   supSort: '排序',
   supClearFilters: '清除筛选',
   supDownloadCsv: '数据 CSV（代码，供程序处理）',

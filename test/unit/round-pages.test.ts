@@ -312,7 +312,7 @@ describe('admission round pages', () => {
       });
       // At the request: the deadline in Beijing time, marked provisional, and why it may move.
       assert.equal(html.split('（北京时间，暂定）前补充以下材料').length - 1, 1, 'at the request');
-      assert.equal(html.split('该期限所依据的节假日安排尚未公布').length - 1, 1, 'why, at the request');
+      assert.equal(html.split('推算该期限所需的节假日安排尚未全部公布').length - 1, 1, 'why, at the request');
       // On the step the date is marked, and why is said once under the list.
       assert.equal(html.split('（暂定）').length - 1, 1);
       assert.equal(html.split('标“暂定”的日期').length - 1, 1);

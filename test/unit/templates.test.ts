@@ -502,6 +502,8 @@ describe('notice templates', () => {
       const enEmail = renderer.render('supplement_requested', 'email', 'en', data).body;
       assert.ok(zhSms.includes('（北京时间，暂定）'));
       assert.ok(zhEmail.includes('该期限为暂定') && zhEmail.includes('可能调整'));
+      // It does not say the calendar is unpublished outright: the year's own usually is; the next year's may not be.
+      assert.ok(zhEmail.includes('尚未全部公布（年末的期限还取决于次年的放假安排）'), zhEmail);
       assert.ok(enSms.includes('(Beijing time; provisional)'));
       assert.ok(enEmail.includes('This date is provisional') && enEmail.includes('may move'));
       for (const channel of ['sms', 'email'] as const)
@@ -642,6 +644,10 @@ describe('notice templates', () => {
       assert.ok(eligible.includes('住房保障'));
       assert.ok(!notEligible.includes('住房保障'));
       assert.ok(enEligible.includes('housing security'));
+      // §28 brings them into the system on equal terms; whether they meet its conditions is the
+      // housing bureau's decision, so the letter does not assert it.
+      assert.ok(eligible.includes('符合保障条件的，可向市房管局申请'), eligible);
+      assert.doesNotMatch(eligible, /您家庭符合城镇住房保障条件/);
     });
 
     it('when a case settles (§25), then the letter explains the social-insurance transfer either way', () => {
@@ -1080,6 +1086,29 @@ describe('notice templates', () => {
       // Whom to contact: the office of the department that asked, in the case's area.
       assert.equal(req.data.area, 'zhouzhi');
       assert.ok(letter.includes('请尽快与周至县公安局的办事窗口联系'), letter);
+    });
+
+    it('§28 when a family settles, then its letter speaks of housing security only when the applicant owns no home', () => {
+      const withHousing = (residence: 'owned' | 'public_rental_certified' | 'none'): CaseState => {
+        const s = townCase();
+        s.status = 'settled';
+        s.steps.housing = {
+          department: 'housing',
+          status: 'approved',
+          overdue: false,
+          checkFailures: 0,
+          internalNotes: [],
+          check: { at, findings: [], results: [{ personIndex: 0, result: { department: 'housing', residence } }] },
+        };
+        return s;
+      };
+      assert.equal(notices.settled(withHousing('owned'), at).data.housingSecurityEligible, false, 'an owner');
+      assert.equal(
+        notices.settled(withHousing('public_rental_certified'), at).data.housingSecurityEligible,
+        true,
+        'a public-rental tenant',
+      );
+      assert.equal(notices.settled(withHousing('none'), at).data.housingSecurityEligible, true, 'no home on record');
     });
 
     it('when an application is withdrawn, then the letter names the police household counter of the case’s area; a notice stored without its area keeps the city bureau', () => {

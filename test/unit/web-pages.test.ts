@@ -125,9 +125,16 @@ describe('web pages', () => {
       assert.doesNotMatch(html, /style=|<style|<script/, 'no inline style or script: the CSP allows none');
     });
 
-    it('when a school place was cancelled, then the applicant’s page shows no fee waiver for it; a place kept still does', () => {
+    it('§21–23 when a school place was cancelled, then the applicant’s page shows no fee waiver or exam eligibility for it; a place kept still does', () => {
       const views = loadViews();
-      const place = (status: string, placed: boolean) => ({ name: '陈小宝', levelText: '小学', status, placed, feeWaiver: true });
+      const place = (status: string, placed: boolean) => ({
+        name: '陈小宝',
+        levelText: '小学',
+        status,
+        placed,
+        feeWaiver: true,
+        examEligible: true,
+      });
       const html = views.render('applicant/case', {
         title: 't',
         locale: 'zh-CN',
@@ -148,6 +155,9 @@ describe('web pages', () => {
       assert.equal(rows.length, 2, 'both children listed');
       assert.doesNotMatch(rows[0]!.split('</dd>')[0]!, new RegExp(message('zh-CN', 'apSchoolFeeWaiver')), 'cancelled: no waiver');
       assert.match(rows[1]!.split('</dd>')[0]!, new RegExp(message('zh-CN', 'apSchoolFeeWaiver')), 'placed: the waiver');
+      // §23: the child may sit the local entrance exams, said on the page a family reads while it waits.
+      assert.doesNotMatch(rows[0]!.split('</dd>')[0]!, new RegExp(message('zh-CN', 'apSchoolExam')), 'cancelled: no exams');
+      assert.match(rows[1]!.split('</dd>')[0]!, new RegExp(message('zh-CN', 'apSchoolExam')), 'placed: the exams');
     });
   });
 });

@@ -255,7 +255,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       // next year's holiday calendar is not in the system, it is also marked provisional, with why.
       const banner = (await page.locator('.warning-text', { hasText: '补充以下材料' }).textContent()) ?? '';
       assert.match(banner, /^请在\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间(，暂定)?）前补充以下材料/, banner);
-      assert.equal(banner.includes('，暂定）'), banner.includes('节假日安排尚未公布'), banner);
+      assert.equal(banner.includes('，暂定）'), banner.includes('节假日安排尚未全部公布'), banner);
       // The police line shows the applicant's own deadline as theirs, not as when police will be done.
       await page
         .getByText(/您补正材料的截止时间：\d{4}年/)

@@ -132,7 +132,8 @@ export function settled(s: CaseState, settledAt: string): NoticeRequest<'settled
       familyMembers: family.map((p) => ({ name: p.name, idNumber: maskIdNumber(p.idNumber), relation: p.relation })),
       children: (s.schoolPlacements ?? []).map((p) => childPlace(s, p)),
       childWaiting: (s.schoolPlacements ?? []).some((p) => p.status === 'waiting'),
-      // §28: settled families without a home of their own are eligible for housing security.
+      // §28: settled families without a home of their own come under housing security like residents
+      // (the letter says they may apply where they meet its conditions, not that they do).
       housingSecurityEligible: !ownsHome,
       socialInsuranceTransferStarted: s.socialInsuranceTransfer !== undefined,
     },

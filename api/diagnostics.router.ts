@@ -17,7 +17,13 @@ export function diagnosticsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rou
     tag: 'diagnostics',
     roles,
     body: z.strictObject({ message: z.string().min(1).max(200) }),
-    responses: { 202: { description: 'Probe started', schema: Probe } },
+    responses: {
+      202: {
+        description: 'Probe started',
+        schema: Probe,
+        headers: { Location: 'the probe: `/api/v1/diagnostics/probes/{probeId}`' },
+      },
+    },
     handler: async ({ body }) => {
       const probe = await startProbe(deps, body);
       return { status: 202, body: probe, headers: { Location: `/api/v1/diagnostics/probes/${probe.probeId}` } };

@@ -48,6 +48,13 @@ export async function checkIdempotencyKey(req: Request, res: Response, input: un
   if (seen === 'first') res.locals[FINGERPRINT] = fp;
 }
 
+/** A first request whose command frees its own key on any refusal (submissions) frees its fingerprint too. */
+export async function forgetFirstFingerprint(req: Request, res: Response): Promise<void> {
+  const fp = res.locals[FINGERPRINT] as RequestFingerprint | undefined;
+  const deps = req.app.locals[STORE] as Pick<AppDeps, 'mongo'> | undefined;
+  if (fp && deps) await forgetRequestFingerprint(deps, fp).catch(() => undefined);
+}
+
 /** After the routes: a first request refused as invalid (400) frees its key before the answer goes out. */
 export function forgetRefusedFingerprint(): ErrorRequestHandler {
   return async (err: unknown, req, res, next) => {

@@ -8,7 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { callerOf, requireRole, type Caller } from '../auth/identity';
 import { HttpProblem } from '../problem';
-import { checkIdempotencyKey } from './idempotency-fingerprint';
+import { checkIdempotencyKey, forgetFirstFingerprint } from './idempotency-fingerprint';
 import { parseOrThrow } from '../validation';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -34,9 +34,14 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
   query?: Q;
   body?: B;
   headers?: z.ZodObject;
-  /** The command keeps its own Idempotency-Key store, with the answer (submissions): no fingerprint check here. */
+  /**
+   * The command keeps its own Idempotency-Key store, with the answer, and frees the key on any
+   * refusal or failure (submissions): the fingerprint is checked here too, so that the key is
+   * refused on another call, and freed with the command's.
+   */
   ownIdempotencyStore?: true;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** `headers`: the response headers a client may rely on, by name, with what each holds. */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; headers?: Record<string, string> }>;
   handler: (ctx: {
     caller: Extract<Caller, { role: R }>;
     params: z.infer<P>;
@@ -88,12 +93,17 @@ export function addRoute<
     // A route's own error (409, 422…) is a problem+json like every other.
     const schema = r.schema ?? (Number(status) >= 400 ? Problem : undefined);
     const contentType = r.contentType ?? (r.schema ? 'application/json' : 'application/problem+json');
+    const headers = r.headers && {
+      headers: Object.fromEntries(
+        Object.entries(r.headers).map(([name, description]) => [name, { description, schema: { type: 'string' as const } }]),
+      ),
+    };
     responses[status] = schema
-      ? { description: r.description, content: { [contentType]: { schema } } }
-      : { description: r.description };
+      ? { description: r.description, content: { [contentType]: { schema } }, ...headers }
+      : { description: r.description, ...headers };
   }
   // api/http/idempotency-fingerprint.ts: a key reused for another request.
-  const takesKey = def.headers !== undefined && 'idempotency-key' in def.headers.shape && !def.ownIdempotencyStore;
+  const takesKey = def.headers !== undefined && 'idempotency-key' in def.headers.shape;
   if (takesKey) {
     const reused = '`idempotency-key-reused`: you sent this Idempotency-Key before with another body or to another call';
     const own = responses['422'] as { description: string } | undefined;
@@ -133,7 +143,13 @@ export function addRoute<
     const body = parseOrThrow(def.body ?? z.unknown(), req.body ?? {}, 'body');
     const caller = def.roles ? callerOf(req) : (req.caller as Caller);
     if (takesKey) await checkIdempotencyKey(req, res, { params, query, body });
-    const result = await def.handler({ caller, params, query, body, req, res } as never);
+    let result: RouteResult;
+    try {
+      result = await def.handler({ caller, params, query, body, req, res } as never);
+    } catch (err) {
+      if (def.ownIdempotencyStore) await forgetFirstFingerprint(req, res);
+      throw err;
+    }
     for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
     if (result.raw) res.status(result.status).type(result.raw.contentType).send(result.raw.text);
     else if (result.body === undefined) res.status(result.status).end();

@@ -31,11 +31,16 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     tag: 'applicant',
     roles,
     headers: IdempotencyHeader,
-    // app/commands/submit-application.ts keeps the key with its answer, and frees it on a refusal.
+    // app/commands/submit-application.ts keeps the key with its answer, and frees it on a refusal;
+    // the shared fingerprint refuses it on another call.
     ownIdempotencyStore: true,
     body: ApplicationBody,
     responses: {
-      202: { description: 'Accepted: the case runs', schema: CaseIdResponse },
+      202: {
+        description: 'Accepted: the case runs',
+        schema: CaseIdResponse,
+        headers: { Location: 'the new case: `/api/v1/applicant/cases/{caseId}`' },
+      },
       403: {
         description:
           'Not an applicant account; or not yourself: you apply for yourself, so `applicant.idNumber` must be the citizen ID number the identity provider verified for your account (token claim `id_number`; type …/not-account-holder, invalidParams /applicant/idNumber). An applicant token without that claim cannot apply (type …/id-number-unverified), though it can track its cases',
@@ -48,7 +53,6 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
         schema: Problem,
         contentType: 'application/problem+json',
       },
-      422: { description: '`idempotency-key-reused`: Idempotency-Key reused with a different body' },
     },
     handler: async ({ caller, body, req }) => {
       const key = idempotencyKeyOf(req);

@@ -157,6 +157,33 @@ describe('API: idempotent submissions and one open case per person, applicant or
     assert.notEqual(retried.body.caseId, first);
   });
 
+  it('when a submission’s key is sent again to another call, then it is a 422 and nothing happens; a refused submission’s key is free for a corrected one', async () => {
+    // Arrange
+    const submitted = await submit(alice, townBody(), 'one-key-two-calls');
+    assert.equal(submitted.status, 202, JSON.stringify(submitted.body));
+    const caseId = submitted.body.caseId as string;
+
+    // Act: the same key on the withdrawal of that very case.
+    const withdrawal = await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/withdrawal`)
+      .set('authorization', alice)
+      .set('idempotency-key', 'one-key-two-calls')
+      .send({});
+    // A submission refused (409: the person has an open case) frees its key for a corrected body.
+    const busy = freshIdNumber();
+    await submitCase(stack, alice, townBody(busy));
+    const refused = await submit(alice, townBody(busy), 'refused-then-fixed');
+    const corrected = await submit(alice, townBody(), 'refused-then-fixed');
+
+    // Assert
+    assertProblem(withdrawal, 422);
+    assert.equal(withdrawal.body.type, 'https://hukou.example.gov.cn/problems/idempotency-key-reused');
+    const state = await stack.client.workflow.getHandle(`SettlementCase:${caseId}`).query(caseStatusQuery);
+    assert.notEqual(state.status, 'withdrawn', 'the withdrawal was not applied');
+    assertProblem(refused, 409);
+    assert.equal(corrected.status, 202, JSON.stringify(corrected.body));
+  });
+
   describe('every person of an application, applicant or family member (§8)', () => {
     const spouse = (idNumber: string) => ({ idNumber, name: '李测试', relation: 'spouse' });
     const child = (idNumber: string) => ({ idNumber, name: '王小测', relation: 'child' });

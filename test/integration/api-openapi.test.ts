@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import request from 'supertest';
@@ -45,6 +47,23 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
     // Assert
     assert.ok(routes.length > 15, `found ${routes.length} routes: the walk must see the routers`);
     assert.deepEqual(routes, documented);
+  });
+
+  it('when README’s table of routes is compared with the document, then it names every documented operation', () => {
+    // The table a newcomer reads (README "Using the API") is written by hand: it must not fall behind.
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| audience '), readme.indexOf('**Admission rankings**'));
+    const shape = (route: string) =>
+      route
+        .replace(/^(\w+) \/api\/v1/, '$1 ')
+        .replace(/\{[^}]+\}/g, '{}')
+        .replace(/\?.*$/, '');
+    const named = new Set([...table.matchAll(/`(GET|POST|PUT|DELETE|PATCH) ([^`]+)`/g)].map((m) => shape(`${m[1]} ${m[2]}`)));
+    const missing = documentedRoutes(doc)
+      .map(shape)
+      .filter((r) => !named.has(r) && !named.has(r.replace(/ \/api\/v1/, ' ')));
+    assert.ok(table.length > 500, 'the table was found');
+    assert.deepEqual(missing, [], 'every documented operation is in README’s table');
   });
 
   it('when an operation is protected or takes a body, then its error responses are documented as problem+json', () => {

@@ -8,12 +8,15 @@
 import { z } from 'zod';
 import { validateIdNumber } from '../../domain/id-number';
 import { NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
+import { bornAfter, SCHOOL_AGE, schoolAgeProblem } from '../../domain/school-age';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEPARTMENTS, DISTRICTS, LOCALES, ROUTES, SCHOOL_LEVELS, TOWNS } from '../../domain/vocabulary';
 
 export const MAX_FAMILY_MEMBERS = 10;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** An ID number that passed its own check (the refinement also runs when some did not). */
+const validId = (id: string | undefined): id is string => id !== undefined && validateIdNumber(id, { today: shanghaiToday() }).ok;
 
 // Letters (any script, incl. 生僻字 outside the BMP), marks, spaces, middle dots and hyphens;
 // no control characters or markup.
@@ -58,7 +61,12 @@ const FamilyMember = z
     name: PersonName,
     relation: z.enum(FAMILY_RELATIONS),
     /** Children who need a kindergarten or school place (§21–23). */
-    schoolLevel: z.enum(SCHOOL_LEVELS).optional(),
+    schoolLevel: z
+      .enum(SCHOOL_LEVELS)
+      .optional()
+      .meta({
+        description: `A child who needs a place, of an age for it on the submission day: ${SCHOOL_LEVELS.map((l) => `${l} ${SCHOOL_AGE[l].min}–${SCHOOL_AGE[l].max}`).join(', ')} (completed years, from the ID number)`,
+      }),
   })
   .refine((m) => m.schoolLevel === undefined || m.relation === 'child', {
     path: ['schoolLevel'],
@@ -114,6 +122,15 @@ export const ApplicationInput = z
             message: `each person appears once: the same ID number as ${first}`,
           });
         else firstAt.set(id, `/family/${i}/idNumber`);
+        // §21–23: a child listed, and one needing a place, as their ID numbers allow. Valid ID
+        // numbers only (a wrong one is said at its own field).
+        if (!isRecord(m) || m.relation !== 'child' || !validId(id)) return;
+        if (applicantId && validId(applicantId) && !bornAfter(id, applicantId))
+          ctx.addIssue({ code: 'custom', path: ['family', i, 'relation'], message: 'a child is born after the applicant' });
+        else if (typeof m.schoolLevel === 'string' && (SCHOOL_LEVELS as readonly string[]).includes(m.schoolLevel)) {
+          const problem = schoolAgeProblem(id, m.schoolLevel as (typeof SCHOOL_LEVELS)[number], shanghaiToday());
+          if (problem) ctx.addIssue({ code: 'custom', path: ['family', i, 'schoolLevel'], message: problem });
+        }
       });
     },
     { when: (payload) => isRecord(payload.value) },

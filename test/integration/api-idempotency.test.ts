@@ -186,7 +186,8 @@ describe('API: idempotent submissions and one open case per person, applicant or
 
   describe('every person of an application, applicant or family member (§8)', () => {
     const spouse = (idNumber: string) => ({ idNumber, name: '李测试', relation: 'spouse' });
-    const child = (idNumber: string) => ({ idNumber, name: '王小测', relation: 'child' });
+    // Any relation but a child, whose birth date is checked against the applicant's (§21–23).
+    const relative = (idNumber: string) => ({ idNumber, name: '王小测', relation: 'other' });
     const locksOf = (...people: string[]) =>
       openCaseLockModel(stack.mongo).countDocuments({ person: trusted({ $in: people.map(personKey) }) });
     const pointers = (res: request.Response) =>
@@ -198,7 +199,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
       const first = await submit(alice, townBody(applicant, { family: [spouse(member)] }));
       assert.equal(first.status, 202, JSON.stringify(first.body));
       const asApplicant = townBody(member);
-      const asFamily = townBody(newcomer, { family: [child(newcomersChild), spouse(member)] });
+      const asFamily = townBody(newcomer, { family: [relative(newcomersChild), spouse(member)] });
 
       // Act
       const refusedAsApplicant = await submit(bob, asApplicant);
@@ -243,8 +244,8 @@ describe('API: idempotent submissions and one open case per person, applicant or
       const [applicant, member] = [freshIdNumber(), freshIdNumber()];
 
       // Act
-      const applicantTwice = await submit(alice, townBody(applicant, { family: [spouse(member), child(applicant)] }));
-      const memberTwice = await submit(alice, townBody(applicant, { family: [spouse(member), child(member)] }));
+      const applicantTwice = await submit(alice, townBody(applicant, { family: [spouse(member), relative(applicant)] }));
+      const memberTwice = await submit(alice, townBody(applicant, { family: [spouse(member), relative(member)] }));
 
       // Assert
       assertProblem(applicantTwice, 400);
@@ -264,7 +265,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
       await submitCase(stack, alice, townBody(holder, { family: [spouse(member)] }));
 
       // Act
-      const refused = await submit(bob, townBody(applicant, { family: [child(otherMember), spouse(member)] }));
+      const refused = await submit(bob, townBody(applicant, { family: [relative(otherMember), spouse(member)] }));
       const applicantAlone = await submit(bob, townBody(applicant));
       const otherAlone = await submit(bob, townBody(otherMember));
 
@@ -282,7 +283,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
       const own = ids.slice(0, 4);
       const [shared1, shared2] = ids.slice(4) as [string, string];
       const bodies = own.map((idNumber, i) =>
-        townBody(idNumber, { family: i % 2 === 0 ? [spouse(shared1), child(shared2)] : [child(shared2), spouse(shared1)] }),
+        townBody(idNumber, { family: i % 2 === 0 ? [spouse(shared1), relative(shared2)] : [relative(shared2), spouse(shared1)] }),
       );
 
       // Act

@@ -11,6 +11,7 @@ import { registerRecordModel } from '../../tools/simulator/register-records.mode
 import {
   assertProblem,
   decideViaApi,
+  freshChildIdNumber,
   freshIdNumber,
   invalidPaths,
   submitCase,
@@ -40,7 +41,7 @@ describe('API: policy rules and the school waiting list', () => {
 
   const withChild = () =>
     townBody(freshIdNumber(), {
-      family: [{ idNumber: freshIdNumber(), name: '王小宝', relation: 'child', schoolLevel: 'kindergarten' }],
+      family: [{ idNumber: freshChildIdNumber('20220301'), name: '王小宝', relation: 'child', schoolLevel: 'kindergarten' }],
     });
 
   it('§1 when a police officer refuses a town case for a criminal record, then the API answers 400 naming /reasonCode and the reasons that apply', async () => {

@@ -119,6 +119,11 @@ const idNumberArb = fc.noBias(fc.integer({ min: 0, max: 9_999_999 })).map((n) =>
   const first17 = `61011319${String(70 + (n % 30))}${String((Math.floor(n / 30) % 12) + 1).padStart(2, '0')}${String((Math.floor(n / 360) % 28) + 1).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
   return first17 + computeCheckDigit(first17);
 });
+/** A child of primary-school age (7–11 in 2026), born after any applicant above (domain/school-age.ts). */
+const childIdNumberArb = fc.noBias(fc.integer({ min: 0, max: 9_999_999 })).map((n) => {
+  const first17 = `610113${2015 + (n % 5)}${String((Math.floor(n / 5) % 12) + 1).padStart(2, '0')}${String((Math.floor(n / 60) % 28) + 1).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
+  return first17 + computeCheckDigit(first17);
+});
 const text = (...samples: string[]) =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...samples) },
@@ -192,7 +197,7 @@ function formSpecs(fx: Fixtures): FormSpec[] {
   // No family member, or a child of school age.
   const family = fc.oneof(
     fc.constant<Pairs>([]),
-    idNumberArb.map((id): Pairs => [
+    childIdNumberArb.map((id): Pairs => [
       ['family-0-name', '王小小'],
       ['family-0-idNumber', id],
       ['family-0-relation', 'child'],

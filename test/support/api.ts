@@ -55,6 +55,16 @@ export function freshIdNumber(): string {
   return first17 + computeCheckDigit(first17);
 }
 
+/**
+ * A fresh valid ID number of a child born on `birth` (YYYYMMDD), for a family whose child must be
+ * younger than the applicant and of an age for its school level (domain/school-age.ts).
+ */
+export function freshChildIdNumber(birth: string): string {
+  sequence += 1;
+  const first17 = `610113${birth}${String(sequence % 1000).padStart(3, '0')}`;
+  return first17 + computeCheckDigit(first17);
+}
+
 const member = (p: DemoPerson) => ({
   idNumber: p.idNumber,
   name: p.name,

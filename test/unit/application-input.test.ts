@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationInput } from '../../app/commands/application-input';
 import { computeCheckDigit } from '../../domain/id-number';
+import { shanghaiToday } from '../../domain/shanghai-clock';
 
 const valid = (first17: string) => first17 + computeCheckDigit(first17);
 const issuesOf = (body: unknown) =>
@@ -60,5 +61,51 @@ describe('the application schema', () => {
       contact: { phone: '13900139000' },
     });
     assert.equal(r.success, true, JSON.stringify(r.error?.issues));
+  });
+
+  describe('§21–23 children, as their ID numbers allow', () => {
+    const year = Number(shanghaiToday().slice(0, 4));
+    /** Born on 1 January: exactly `age` completed years on any day of this year. */
+    const aged = (age: number, seq: string) => valid(`610113${year - age}0101${seq}`);
+    const withChild = (applicantAge: number, child: Record<string, unknown>) => ({
+      route: 'points',
+      district: 'yanta',
+      applicant: { idNumber: aged(applicantAge, '111'), name: '王建国' },
+      family: [{ name: '王小明', relation: 'child', ...child }],
+      contact: { phone: '13800138000' },
+    });
+
+    it('when a child is born before the applicant, then the relation is named: a 66-year-old is no child of a 39-year-old', () => {
+      assert.deepEqual(issuesOf(withChild(39, { idNumber: aged(66, '222'), schoolLevel: 'primary' })), [
+        ['family/0/relation', 'a child is born after the applicant'],
+      ]);
+      // The same person as a parent is fine.
+      assert.deepEqual(
+        issuesOf({ ...withChild(39, {}), family: [{ idNumber: aged(66, '222'), name: '王父', relation: 'parent' }] }),
+        [],
+      );
+    });
+
+    it('when a child’s age does not fit the school level, then the level is named with the band; an age in the band parses', () => {
+      const issue = (age: number, schoolLevel: string) => issuesOf(withChild(70, { idNumber: aged(age, '333'), schoolLevel }));
+      assert.deepEqual(issue(66, 'primary'), [
+        ['family/0/schoolLevel', 'a primary place is for a child aged 5 to 15; this child is 66'],
+      ]);
+      assert.deepEqual(issue(1, 'kindergarten'), [
+        ['family/0/schoolLevel', 'a kindergarten place is for a child aged 2 to 7; this child is 1'],
+      ]);
+      assert.equal(issue(19, 'junior_secondary').length, 1, 'too old for junior secondary');
+      for (const [age, level] of [
+        [2, 'kindergarten'],
+        [7, 'kindergarten'],
+        [5, 'primary'],
+        [15, 'primary'],
+        [10, 'junior_secondary'],
+        [18, 'junior_secondary'],
+      ] as const)
+        assert.deepEqual(issue(age, level), [], `${age} at ${level}`);
+      // A grown child who needs no place is a child all the same.
+      assert.deepEqual(issuesOf(withChild(70, { idNumber: aged(40, '444') })), []);
+    });
   });
 });

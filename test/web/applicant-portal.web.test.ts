@@ -114,7 +114,14 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await axeCheck(page);
       await screenshot(page, 'web-applicant-apply-error-zh-CN');
 
+      // A school level the child's age (from the ID number) does not fit is named at the level (§21–23).
       await page.locator('#family-0-idNumber').fill(spouseId);
+      await page.locator('#family-1-schoolLevel').selectOption('junior_secondary');
+      await page.getByRole('button', { name: '提交申请' }).click();
+      await page.locator('#family-1-schoolLevel-error').waitFor();
+      assert.match((await page.locator('#family-1-schoolLevel-error').textContent()) ?? '', /年龄与所选学段不符/);
+
+      await page.locator('#family-1-schoolLevel').selectOption('kindergarten');
       await page.getByRole('button', { name: '提交申请' }).click();
       await page.getByRole('heading', { name: '申请已提交' }).waitFor();
       const caseNumber = (await page.locator('.panel__number').textContent()) ?? '';

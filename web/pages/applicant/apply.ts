@@ -158,15 +158,17 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
       // A valid number the schema still refused is the same person given twice.
       return [`${prefix}-idNumber`, r.ok ? 'apErrIdDuplicate' : ID_REASON[r.reason]];
     }
+    // A child's relation and school level are also checked against the ID numbers (§21–23).
     case 'relation':
-      return [`${prefix}-relation`, 'apErrRelation'];
+      return [`${prefix}-relation`, isChild(person) ? 'apErrChildOlder' : 'apErrRelation'];
     case 'schoolLevel':
-      return [`${prefix}-schoolLevel`, 'apErrSchoolLevel'];
+      return [`${prefix}-schoolLevel`, isChild(person) ? 'apErrSchoolAge' : 'apErrSchoolLevel'];
     default:
       return [`${prefix}-name`, 'apErrGeneric'];
   }
 }
 
+const isChild = (person: object): boolean => 'relation' in person && person.relation === 'child';
 const isDistrict = (v: string): boolean => (DISTRICTS as readonly string[]).includes(v);
 const isTown = (v: string): boolean => (TOWNS as readonly string[]).includes(v);
 const placesOf = (req: Request, codes: readonly Area[]): string =>

@@ -122,6 +122,19 @@ export function stepDecisionProblem(
     // §2: a score below the threshold cannot be approved; the officer refuses on it.
     return { kind: 'invalid', message: `cannot approve: ${step.recommendation.note}` };
   }
+  // §2: a bad credit record refuses a case only where the policy disqualifies for it (the system
+  // then recommends it), and such a case is refused for it, not for too few points it does not lack.
+  const disqualified = step.recommendation?.reasonCode === 'credit_disqualified';
+  if (d.reasonCode === 'credit_disqualified' && !disqualified)
+    return {
+      kind: 'invalid',
+      message: 'a bad credit record refuses a case only where the points policy in force disqualifies for it',
+    };
+  if (d.reasonCode === 'insufficient_points' && disqualified)
+    return {
+      kind: 'invalid',
+      message: `the score reaches the threshold: refuse for the credit record (${step.recommendation!.note})`,
+    };
   // Any reason given must be one the department gives on this route (the API sends decisions
   // without reading the case first, so this is where a reason for another route is caught).
   const supplementAsked = (step.supplementRounds ?? 0) > 0;

@@ -12,6 +12,8 @@ export const REJECTION_REASONS = [
   'criminal_record',
   'no_legal_residence',
   'insufficient_points',
+  /** §2: a bad credit record, where the points policy in force disqualifies for it (xian-2016-v1). */
+  'credit_disqualified',
   'quota_exhausted',
   'capacity_exhausted',
   'no_stable_employment',
@@ -42,7 +44,14 @@ export const OFFICER_REASONS: { readonly [R in Route]: { readonly [D in Departme
   },
   points: {
     police: ['identity_mismatch', 'fraudulent_material', 'criminal_record', 'incomplete_material', 'other'],
-    hrss: ['insufficient_points', 'no_stable_employment', 'fraudulent_material', 'incomplete_material', 'other'],
+    hrss: [
+      'insufficient_points',
+      'credit_disqualified',
+      'no_stable_employment',
+      'fraudulent_material',
+      'incomplete_material',
+      'other',
+    ],
     housing: ['no_legal_residence', 'fraudulent_material', 'incomplete_material', 'other'],
     education: ['fraudulent_material', 'incomplete_material', 'other'],
   },

@@ -106,6 +106,10 @@ const rejectionReason: Table<RejectionReason> = {
     'zh-CN': '积分未达到落户分值要求',
     en: 'the points score is below the settlement threshold',
   },
+  credit_disqualified: {
+    'zh-CN': '个人诚信记录不良，按积分落户政策不符合落户条件',
+    en: 'a bad credit record, which the points policy makes a bar to settlement',
+  },
   quota_exhausted: {
     'zh-CN': '本批次落户指标已满',
     en: 'the settlement quota for this round is used up',

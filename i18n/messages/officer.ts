@@ -59,6 +59,8 @@ export const zhCN = {
   officerField_educationLevel: '文化程度',
   officerRecommendation: '系统建议',
   officerScoreNotQualified: '总分{total}分，但按积分政策 {version} 不符合落户条件',
+  officerScoreCreditDisqualified:
+    '总分{total}分，达到分值线{threshold}分，但个人诚信记录不良，按积分政策 {version} 不符合落户条件',
   officerDecisionTitle: '本环节的决定',
   officerDecidedBy: '决定人',
   officerDecidedAt: '决定时间',
@@ -144,6 +146,7 @@ export const zhCN = {
   officerRefusedNoPlacement: '该随迁子女已不在候补名单上（可能已安排学位）。',
   officerRefusedInvalid: '该决定不符合办理规则：{detail}',
   officerRefusedBelowThreshold: '不能准予：{score}。积分未达到落户分值线的，请以“积分不足”作出不予落户的决定（§2）。',
+  officerRefusedCreditDisqualified: '不能准予：{score}。请以“个人诚信记录不良”作出不予落户的决定（§2）。',
   officerWaitlistTitle: '学位候补名单',
   officerWaitlistIntro: '在本区县候补幼儿园或义务教育学位的随迁子女，按候补时间先后排列。学位不足不影响家庭落户。',
   officerWaitlistEmpty: '目前没有候补学位的随迁子女。',
@@ -216,6 +219,8 @@ export const en: Catalogue<typeof zhCN> = {
   officerField_educationLevel: 'education level',
   officerRecommendation: 'The system recommends',
   officerScoreNotQualified: '{total} points, but the case does not qualify under points policy {version}',
+  officerScoreCreditDisqualified:
+    '{total} points, reaching the threshold of {threshold}, but a bad credit record bars the case under points policy {version}',
   officerDecisionTitle: 'This step’s decision',
   officerDecidedBy: 'Decided by',
   officerDecidedAt: 'Decided at',
@@ -309,6 +314,7 @@ export const en: Catalogue<typeof zhCN> = {
   officerRefusedInvalid: 'This decision breaks a rule: {detail}',
   officerRefusedBelowThreshold:
     'This case cannot be approved: {score}. Below the threshold, refuse it for insufficient points (§2).',
+  officerRefusedCreditDisqualified: 'This case cannot be approved: {score}. Refuse it for the bad credit record (§2).',
   officerWaitlistTitle: 'School waiting list',
   officerWaitlistIntro:
     'Accompanying children waiting for a kindergarten or school place in the area, longest waiting first. A full school never holds up the family’s settlement.',

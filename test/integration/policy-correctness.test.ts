@@ -243,6 +243,42 @@ describe('correct to the policy', () => {
     );
   });
 
+  it('§2 when a bad credit record disqualifies a score above the threshold (xian-2016-v1), then HR refuses for the credit record, and the letter says so, not too few points', async () => {
+    const input = caseInput(DEMO_PEOPLE.badCredit, { policyVersion: 'xian-2016-v1' });
+    const handle = await startCase(stack, input);
+    await awaitingDecision(handle, 'hrss');
+    const state = await handle.query(caseStatusQuery);
+    assert.ok(state.score!.total >= state.score!.threshold, `the score reaches the line: ${state.score!.total}`);
+    assert.equal(state.score!.disqualifiedBy, 'credit');
+    assert.equal(state.steps.hrss!.recommendation?.reasonCode, 'credit_disqualified');
+
+    assert.equal(await refusal(decide(handle, 'hrss', 'approve')), 'InvalidDecision', 'cannot approve');
+    assert.equal(
+      await refusal(decide(handle, 'hrss', 'reject', { reasonCode: 'insufficient_points' })),
+      'InvalidDecision',
+      'the points are not too few: that ground would be untrue',
+    );
+    await decide(handle, 'hrss', 'reject', { reasonCode: 'credit_disqualified' });
+    assert.equal((await handle.result()).status, 'rejected');
+    const letter = await eventually(
+      async () =>
+        (await noticeModel(stack.mongo).findOne({ caseId: input.caseId, event: 'rejected', channel: 'email' }).lean()) ??
+        undefined,
+      'the refusal letter',
+    );
+    assert.match(letter.body, /个人诚信记录不良，按积分落户政策不符合落户条件/);
+    assert.doesNotMatch(letter.body, /积分未达到|积分总分为/, 'no untrue ground, no score line');
+  });
+
+  it('§2 when a bad credit record only costs points (xian-2016-v2), then it is no refusal ground', async () => {
+    const input = caseInput(DEMO_PEOPLE.badCredit, { policyVersion: 'xian-2016-v2' });
+    const handle = await startCase(stack, input);
+    await awaitingDecision(handle, 'hrss');
+    assert.equal((await handle.query(caseStatusQuery)).steps.hrss!.recommendation?.decision, 'approve');
+    assert.equal(await refusal(decide(handle, 'hrss', 'reject', { reasonCode: 'credit_disqualified' })), 'InvalidDecision');
+    await handle.terminate('test over');
+  });
+
   it('一次性告知: when a department has asked once, then a second request is refused until a supervisor authorises it, and what was supplied is kept', async () => {
     const input = caseInput(DEMO_PEOPLE.townOwner);
     const handle = await startCase(stack, input);

@@ -132,6 +132,21 @@ describe('the system’s recommendation on the officer’s case page', () => {
   });
 });
 
+describe('a score barred by a bad credit record, on the officer’s case page', () => {
+  it('§2 when HR approves a case a bad credit record disqualifies, then the refusal names the credit record, not too few points', () => {
+    const note = 'score 98 reaches the threshold 60, but a bad credit record disqualifies it under xian-2016-v1';
+    assert.deepEqual(recommendationNote(note, 'zh-CN'), {
+      text: '总分98分，达到分值线60分，但个人诚信记录不良，按积分政策 xian-2016-v1 不符合落户条件',
+      recorded: false,
+    });
+    const refused = new AppError('unprocessable', 'invalid-decision', `cannot approve: ${note}`);
+    const zhText = refusalOf({ locale: 'zh-CN' } as Request, refused).text;
+    assert.match(zhText, /请以“个人诚信记录不良”作出不予落户的决定/);
+    assert.doesNotMatch(zhText, /积分不足/);
+    assert.match(refusalOf({ locale: 'en' } as Request, refused).text, /Refuse it for the bad credit record/);
+  });
+});
+
 describe('the supervisor’s timeline (and its CSV)', () => {
   it('when a refusal is in the trail, then its reason is said in words, not as its code; another reason stays as written', () => {
     const line = (why: string) => ({

@@ -70,6 +70,30 @@ describe('decision rules', () => {
     assert.match(stepDecisionProblem({ decision: 'approve' }, 'points', 'hrss', hr)?.message ?? '', /below the threshold/);
   });
 
+  it('§2 when a bad credit record disqualifies the score, then HR refuses for it and for nothing else; elsewhere it is no ground', () => {
+    const note = 'score 98 reaches the threshold 60, but a bad credit record disqualifies it under xian-2016-v1';
+    const barred = step({ department: 'hrss', recommendation: { decision: 'reject', reasonCode: 'credit_disqualified', note } });
+    const reject = (reasonCode: 'credit_disqualified' | 'insufficient_points') => ({ decision: 'reject' as const, reasonCode });
+    assert.match(stepDecisionProblem({ decision: 'approve' }, 'points', 'hrss', barred)?.message ?? '', /bad credit record/);
+    assert.equal(stepDecisionProblem(reject('credit_disqualified'), 'points', 'hrss', barred), undefined);
+    assert.match(
+      stepDecisionProblem(reject('insufficient_points'), 'points', 'hrss', barred)?.message ?? '',
+      /reaches the threshold: refuse for the credit record/,
+    );
+    // Where the policy only deducts points for it (or the score falls short anyway), it refuses nothing.
+    const low = step({
+      department: 'hrss',
+      recommendation: { decision: 'reject', reasonCode: 'insufficient_points', note: 'score 50 is below the threshold 60' },
+    });
+    for (const s of [step({ department: 'hrss' }), low])
+      assert.match(stepDecisionProblem(reject('credit_disqualified'), 'points', 'hrss', s)?.message ?? '', /disqualifies for it/);
+    assert.notEqual(
+      stepDecisionProblem(reject('credit_disqualified'), 'town', 'police', step()),
+      undefined,
+      'never on the town route',
+    );
+  });
+
   it('一次性告知 when a department has used its supplement round, then another request is round_used until authorised', () => {
     const ask = { decision: 'request_supplement' as const, missing: ['房产证'] };
     assert.equal(stepDecisionProblem(ask, 'town', 'housing', step()), undefined);

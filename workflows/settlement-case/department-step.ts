@@ -197,16 +197,28 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
       await condition(() => state.score !== undefined || ended());
       if (ended()) return;
       const score = state.score!;
+      // A score that reaches the line but is disqualified (a bad credit record under a policy
+      // that bars it) is refused for that, not for too few points: the letter states its ground.
+      // Only the recommendation (state, an activity's input) says so: recorded histories replay.
       s.recommendation = score.passed
         ? { decision: 'approve', note: `score ${score.total} ≥ threshold ${score.threshold}` }
-        : {
-            decision: 'reject',
-            reasonCode: 'insufficient_points',
-            note:
-              score.total < score.threshold
-                ? `score ${score.total} is below the threshold ${score.threshold}`
-                : `score ${score.total} does not qualify under ${score.policyVersion}`,
-          };
+        : score.total < score.threshold
+          ? {
+              decision: 'reject',
+              reasonCode: 'insufficient_points',
+              note: `score ${score.total} is below the threshold ${score.threshold}`,
+            }
+          : score.disqualifiedBy === 'credit'
+            ? {
+                decision: 'reject',
+                reasonCode: 'credit_disqualified',
+                note: `score ${score.total} reaches the threshold ${score.threshold}, but a bad credit record disqualifies it under ${score.policyVersion}`,
+              }
+            : {
+                decision: 'reject',
+                reasonCode: 'insufficient_points',
+                note: `score ${score.total} does not qualify under ${score.policyVersion}`,
+              };
     }
 
     if (input.autoApproveClean.includes(d) && check.findings.length === 0 && s.recommendation?.decision !== 'reject') {

@@ -87,10 +87,13 @@ export function refusalOf(req: Request, err: unknown): { text: string; status: n
   // §2: approving below the threshold is the one rule an officer meets in ordinary work; its
   // reason is the recommendation's note, recorded in English by the workflow (recommendationNote).
   const belowThreshold = err.code === 'invalid-decision' ? /^cannot approve: (.+)$/.exec(err.message)?.[1] : undefined;
+  const credit = belowThreshold !== undefined && CREDIT_NOTE.test(belowThreshold);
   const text = key
     ? tr(req, key)
     : belowThreshold
-      ? tr(req, 'officerRefusedBelowThreshold', { score: recommendationNote(belowThreshold, req.locale).text })
+      ? tr(req, credit ? 'officerRefusedCreditDisqualified' : 'officerRefusedBelowThreshold', {
+          score: recommendationNote(belowThreshold, req.locale).text,
+        })
       : tr(req, 'officerRefusedInvalid', { detail: err.message });
   return { text, status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422 };
 }
@@ -112,10 +115,18 @@ export interface CasePageExtras {
  * (`score 102 ≥ threshold 70`, department-step.ts), the same in every export; a note it does not
  * know is shown as recorded, marked English.
  */
+/** The recommendation's note on a score disqualified by a bad credit record (department-step.ts). */
+const CREDIT_NOTE = /^score (\d+) reaches the threshold (\d+), but a bad credit record disqualifies it under (\S+)$/;
+
 export function recommendationNote(note: string, locale: Locale): { text: string; recorded: boolean } {
   let m: RegExpExecArray | null;
   if ((m = /^score (\d+) (?:≥ threshold|is below the threshold) (\d+)$/.exec(note)))
     return { text: message(locale, 'apScoreTotal', { total: m[1]!, threshold: m[2]! }), recorded: false };
+  if ((m = CREDIT_NOTE.exec(note)))
+    return {
+      text: message(locale, 'officerScoreCreditDisqualified', { total: m[1]!, threshold: m[2]!, version: m[3]! }),
+      recorded: false,
+    };
   if ((m = /^score (\d+) does not qualify under (\S+)$/.exec(note)))
     return { text: message(locale, 'officerScoreNotQualified', { total: m[1]!, version: m[2]! }), recorded: false };
   return { text: note, recorded: true };

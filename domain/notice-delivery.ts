@@ -5,6 +5,7 @@
  * service. Pure: the dispatcher, the API's views and the tests share it.
  */
 import { shanghaiDay } from './shanghai-clock';
+import { isWorkingDay, type WorkingCalendar } from './working-days';
 import type { NoticeEvent } from './vocabulary';
 
 /**
@@ -79,12 +80,24 @@ export interface AppealDeadlines {
   litigationBy: string;
 }
 
+/** The statutory periods (行政复议法 第二十条, 行政诉讼法 第四十六条); the letters read the same from policy/authorities. */
+export const APPEAL_PERIODS = { reconsiderationDays: 60, litigationMonths: 6 } as const;
+
 /**
  * The appeal deadlines of a decision letter delivered at `deliveredAt` (ISO). Periods counted in
  * days start the day after receipt (民法典 第二百零一条), so the 60th day after the receipt day is
- * the last; months end on the receipt day's number in the sixth month after.
+ * the last; months end on the receipt day's number in the sixth month after. A last day that is
+ * a rest day (a weekend or a statutory holiday on `cal`; a make-up working day is none) gives way
+ * to the first working day after it (民事诉讼法 第八十五条, which both laws apply). For a year
+ * without its calendar file only weekends are known, so a holiday may be missed: the date shown
+ * is then never later than the true one.
  */
-export function appealDeadlines(deliveredAt: string): AppealDeadlines {
+export function appealDeadlines(deliveredAt: string, cal: WorkingCalendar): AppealDeadlines {
   const receivedOn = shanghaiDay(deliveredAt);
-  return { receivedOn, reconsiderationBy: addDays(receivedOn, 60), litigationBy: addMonths(receivedOn, 6) };
+  const onWorkingDay = (day: string): string => (isWorkingDay(cal, day) ? day : onWorkingDay(addDays(day, 1)));
+  return {
+    receivedOn,
+    reconsiderationBy: onWorkingDay(addDays(receivedOn, APPEAL_PERIODS.reconsiderationDays)),
+    litigationBy: onWorkingDay(addMonths(receivedOn, APPEAL_PERIODS.litigationMonths)),
+  };
 }

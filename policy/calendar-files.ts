@@ -27,6 +27,18 @@ export function loadCalendarYears(dir = CALENDAR_DIR): CalendarYear[] {
     });
 }
 
+/**
+ * The shipped calendar for readers outside the workflows (the appeal deadlines a page shows):
+ * read at most once a minute, so a file an operator adds is seen within a minute, without a restart.
+ */
+const CACHE_MS = 60_000;
+let cached: { at: number; dir: string; calendar: WorkingCalendar } | undefined;
+export function currentWorkingCalendar(dir = CALENDAR_DIR): WorkingCalendar {
+  if (!cached || cached.dir !== dir || Date.now() - cached.at > CACHE_MS)
+    cached = { at: Date.now(), dir, calendar: loadWorkingCalendar(dir) };
+  return cached.calendar;
+}
+
 /** The working-day calendar of every shipped year (workingCalendar also refuses a day two files claim). */
 export function loadWorkingCalendar(dir = CALENDAR_DIR): WorkingCalendar {
   return workingCalendar(loadCalendarYears(dir));

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { appealDeadlines, isDecisionLetter, NOTICE_STATUSES, SERVICE_METHODS } from '../../domain/notice-delivery';
 import { CHANNELS, LOCALES, NOTICE_EVENTS } from '../../domain/vocabulary';
 import type { NoticeDoc } from '../../models/notice.model';
+import { currentWorkingCalendar } from '../../policy/calendar-files';
 
 export const ApplicantNoticeView = z
   .object({
@@ -34,7 +35,7 @@ export const ApplicantNoticeView = z
       .optional()
       .meta({
         description:
-          'A delivered decision letter: the last days to apply for reconsideration (60 days) and to sue (6 months), counted from its receipt',
+          'A delivered decision letter: the last days to apply for reconsideration (60 days) and to sue (6 months), counted from its receipt; a last day on a weekend or public holiday moves to the next working day',
       }),
   })
   .meta({ id: 'ApplicantNotice' });
@@ -55,7 +56,9 @@ export function applicantNoticeView(n: NoticeDoc): ApplicantNoticeView {
           deliveredAt: n.deliveredAt.toISOString(),
           ...(n.service ? { servedBy: n.service.method } : {}),
           // The appeal periods run from receipt: only a delivered letter has dates to show.
-          ...(isDecisionLetter(n.event) ? { appealDeadlines: appealDeadlines(n.deliveredAt.toISOString()) } : {}),
+          ...(isDecisionLetter(n.event)
+            ? { appealDeadlines: appealDeadlines(n.deliveredAt.toISOString(), currentWorkingCalendar()) }
+            : {}),
         }
       : {}),
   });

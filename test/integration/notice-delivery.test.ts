@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import request from 'supertest';
 import { appealDeadlines } from '../../domain/notice-delivery';
+import { loadWorkingCalendar } from '../../policy/calendar-files';
 import { auditEventModel } from '../../models/audit-event.model';
 import { accessRecordModel } from '../../models/access-record.model';
 import { noticeModel, type NoticeDoc } from '../../models/notice.model';
@@ -175,7 +176,7 @@ describe('notice delivery: email and SMS with proof of service', () => {
     const letter = (
       own.body.items as Array<{ event: string; channel: string; deliveredAt: string; appealDeadlines?: unknown }>
     ).find((n) => n.event === 'rejected' && n.channel === 'email')!;
-    assert.deepEqual(letter.appealDeadlines, appealDeadlines(letter.deliveredAt));
+    assert.deepEqual(letter.appealDeadlines, appealDeadlines(letter.deliveredAt, loadWorkingCalendar()));
     const received = (own.body.items as Array<{ event: string; appealDeadlines?: unknown }>).find(
       (n) => n.event === 'case_received',
     );
@@ -316,7 +317,7 @@ describe('notice delivery: email and SMS with proof of service', () => {
       (n) => n.event === 'rejected' && n.channel === 'email',
     );
     assert.equal(seen?.servedBy, 'post');
-    assert.deepEqual(seen?.appealDeadlines, appealDeadlines(servedAt));
+    assert.deepEqual(seen?.appealDeadlines, appealDeadlines(servedAt, loadWorkingCalendar()));
     const after = await request(stack.app)
       .get('/api/v1/supervisor/stuck-cases?reason=undelivered_notices&limit=100')
       .set('authorization', t.supervisor)

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import xianJson from '../../policy/authorities/xian-2024-v1.json';
+import { APPEAL_PERIODS } from '../../domain/notice-delivery';
 import { AUTHORITIES_DIR, allAuthorities } from '../../policy/policy-files';
 import {
   authoritiesAt,
@@ -63,6 +64,9 @@ describe('authorities data (policy/authorities)', () => {
       assert.equal(a.litigation.court['zh-CN'], '西安铁路运输法院');
       assert.equal(a.reconsideration.periodDays, 60);
       assert.equal(a.litigation.periodMonths, 6);
+      // The applicant's page counts its dates with the same periods the letter states.
+      assert.equal(a.reconsideration.periodDays, APPEAL_PERIODS.reconsiderationDays, `${d}: page and letter agree`);
+      assert.equal(a.litigation.periodMonths, APPEAL_PERIODS.litigationMonths, `${d}: page and letter agree`);
     }
     assert.equal(xian.departments.police.name['zh-CN'], '西安市公安局');
   });

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { appealDeadlines } from '../../domain/notice-delivery';
+import { loadWorkingCalendar } from '../../policy/calendar-files';
 import { formatIsoDay } from '../../i18n/formats';
 import { createMailboxApp } from '../../tools/mail-sink/mailbox';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
@@ -93,7 +94,7 @@ describe('notice delivery in a real browser: the development mailbox and the del
     const letter = notices.find((n) => n.event === 'rejected' && n.channel === 'email')!;
     const sms = notices.find((n) => n.event === 'rejected' && n.channel === 'sms')!;
     const first = [letter, sms].sort((a, b) => a.deliveredAt!.getTime() - b.deliveredAt!.getTime())[0]!;
-    const dates = appealDeadlines(first.deliveredAt!.toISOString());
+    const dates = appealDeadlines(first.deliveredAt!.toISOString(), loadWorkingCalendar());
     const page = await newPage(browser, { locale: 'zh-CN' });
     try {
       await signIn(page, web, 'townowner', DEMO_PASSWORDS.applicant, `/applicant/cases/${caseId}`);

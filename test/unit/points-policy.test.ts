@@ -141,7 +141,7 @@ describe('scorePoints', () => {
     assert.equal(si.value, 15);
   });
 
-  it('§2: when continuous-residence years exceed the cap, then the points stop at maxPoints and the line is marked capped', () => {
+  it('§2 §5: when continuous-residence years (from the police residence records) exceed the cap, then the points stop at maxPoints and the line is marked capped', () => {
     const score = scorePoints(v2, inputs({ police: { continuousResidenceYears: 12 } }));
     const cr = line(score, 'continuousResidence');
     assert.equal(cr.points, 10);

@@ -181,4 +181,23 @@ describe('the officer’s check details', () => {
     assert.deepEqual(other, ['身份信息与人口信息库一致：是', '连续居住年限：9年', 'newField：x']);
     assert.deepEqual(checkResultLines(req('en'), null), []);
   });
+
+  it('§5 when the police residence registration names the landlord or employer, then the officer sees who, beside the years of continuous residence it gives', () => {
+    const police = {
+      department: 'police' as const,
+      identityMatches: true,
+      criminalRecord: false,
+      creditGood: true,
+      continuousResidenceYears: 6,
+      registeredBy: '西安雁塔物业管理有限公司',
+    };
+    const zh = checkResultLines(req('zh-CN'), police);
+    assert.ok(zh.includes('连续居住年限：6年'), zh.join(' / '));
+    assert.ok(zh.includes('居住登记的房东或单位：西安雁塔物业管理有限公司'), zh.join(' / '));
+    assert.ok(
+      checkResultLines(req('en'), police).includes(
+        'landlord or employer on the residence registration: 西安雁塔物业管理有限公司',
+      ),
+    );
+  });
 });

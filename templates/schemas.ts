@@ -117,7 +117,8 @@ const supplementRequested = z.strictObject({
 });
 
 /** The same facts as the request, sent again before the deadline passes (DOMAIN: every wait has a reminder). */
-const supplementReminder = supplementRequested;
+/** `extended`: sent when a supervisor extended the deadline, which it names. */
+const supplementReminder = supplementRequested.extend({ extended: z.literal(true).optional() });
 
 const officerReminder = z.strictObject({
   ...base,

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { caseModel } from '../../models/case.model';
+import { noticeModel } from '../../models/notice.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { caseStatusQuery, provideSupplementUpdate } from '../../workflows/settlement-case/messages';
 import {
@@ -161,6 +162,15 @@ describe('supplements and withdrawals', () => {
         ? true
         : undefined;
     }, 'read model shows the extended deadline');
+    // The applicant is told the new deadline at once, not only by the page or a later reminder.
+    const told = await eventually(
+      async () =>
+        (
+          await noticeModel(stack.mongo).find({ caseId: input.caseId, event: 'supplement_reminder', channel: 'email' }).lean()
+        ).find((n) => n.body.includes('补正期限已延长至')),
+      'a letter naming the extended deadline',
+    );
+    assert.match(told.body, /居住证明/, 'it lists what is still needed');
     // Past the original deadline, the case is still waiting for the applicant.
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(asked.dueAt) + 500 - Date.now())));
     assert.equal((await handle.describe()).status.name, 'RUNNING');

@@ -412,6 +412,16 @@ describe('notice templates', () => {
       assert.doesNotMatch(en, /school place is left/, 'no school place is named as a ground');
     });
 
+    it('when a supervisor extends the supplement deadline, then the reminder says it was extended, to when; an ordinary reminder does not', () => {
+      const extended = { ...samples.supplement_reminder, extended: true as const };
+      const zh = renderer.render('supplement_reminder', 'email', 'zh-CN', extended).body;
+      const en = renderer.render('supplement_reminder', 'email', 'en', extended).body;
+      assert.match(zh, /经审核，您的补正期限已延长至<strong>/, zh);
+      assert.match(en, /Your deadline for it has been extended to <strong>/, en);
+      assert.ok(renderer.render('supplement_reminder', 'sms', 'zh-CN', extended).body.length > 0, 'the SMS renders too');
+      assert.doesNotMatch(renderer.render('supplement_reminder', 'email', 'zh-CN', samples.supplement_reminder).body, /已延长/);
+    });
+
     it('when a points case joins its round, then the letter and SMS name the round, the score and the closing day, and say it is not yet admission', () => {
       const zh = renderer.render('round_joined', 'email', 'zh-CN', samples.round_joined).body;
       assert.match(zh, /已进入长安区2026年第1批次积分落户排名/);

@@ -316,8 +316,12 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
             due = new Date(Date.parse(target.dueAt!) + a.extendByMs!).toISOString();
           }
           target.dueAt = due;
-          // The applicant is reminded again before the new deadline.
-          if (s.supplement && target === s.supplement) delete s.supplement.remindedAt;
+          // The applicant is told the new deadline now, and reminded again before it. The notice
+          // rides in the transition this action stores anyway: only that activity's input changes.
+          if (s.supplement && target === s.supplement) {
+            delete s.supplement.remindedAt;
+            notify(notices.supplementExtended(state, a.department, s.supplement.missing, due, s.supplement.dueProvisional));
+          }
           if (Date.parse(due) > Date.now()) {
             s.overdue = false;
             delete s.escalatedAt;

@@ -55,6 +55,25 @@ export function supplementRequested(
   };
 }
 
+/**
+ * A supervisor extended the applicant's supplement deadline: said at once, as a reminder that
+ * names the new deadline (keyed apart from the reminder that still comes before it).
+ */
+export function supplementExtended(
+  s: CaseState,
+  department: Department,
+  items: string[],
+  deadline: string,
+  deadlineProvisional = false,
+): NoticeRequest<'supplement_reminder'> {
+  return {
+    event: 'supplement_reminder',
+    key: `${department}:extended:${deadline}`,
+    to: { kind: 'applicant' },
+    data: { ...supplementRequested(s, department, items, deadline, 0, deadlineProvisional).data, extended: true },
+  };
+}
+
 /** Keyed by the deadline too: a deadline a supervisor extends gets its own reminder. */
 export function supplementReminder(
   s: CaseState,

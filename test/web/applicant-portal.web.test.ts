@@ -257,7 +257,8 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
     const page = await phonePage();
     try {
       await signIn(page, web, 'townowner', DEMO_PASSWORDS.applicant, `/applicant/cases/${caseId}`);
-      await page.getByRole('heading', { name: '市公安局需要您补充材料' }).waitFor();
+      // Named as its letter names it: the office of the case's area (i18n/local-office.ts).
+      await page.getByRole('heading', { name: '市公安局鄠邑分局需要您补充材料' }).waitFor();
       // The deadline says whose clock it is, as the SMS and the letter do; in December, while the
       // next year's holiday calendar is not in the system, it is also marked provisional, with why.
       const banner = (await page.locator('.warning-text', { hasText: '补充以下材料' }).textContent()) ?? '';

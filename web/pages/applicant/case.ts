@@ -17,7 +17,8 @@ import { applicantNotices } from '../../../app/queries/applicant-notices';
 import { caseTimeline } from '../../../app/queries/audit-trail';
 import { viewCaseAsApplicant } from '../../../app/queries/view-case';
 import type { ApplicantCaseView } from '../../../app/views/case-views';
-import { DEPARTMENTS, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
+import { DEPARTMENTS, isAreaCode, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
+import { localOffice } from '../../../i18n/local-office';
 import { formatIsoDay } from '../../../i18n/formats';
 import { label, type LabelTable } from '../../../i18n/labels';
 import { isMessageKey } from '../../../i18n/messages';
@@ -48,6 +49,17 @@ interface SupplementAttempt {
 }
 
 /** Each department's line on the page (exported for the page tests). */
+/**
+ * The office that handles a step for this case, as the letters name it (雁塔区人社局, 周至县公安局):
+ * the officers deciding it act for the case's area. A refusal's reasons keep the city department,
+ * which signs the decision letter.
+ */
+function officeText(req: Request, department: string, area: string): string {
+  return isAreaCode(area) && isDepartment(department)
+    ? localOffice(department, area, req.locale)
+    : words(req, 'department', department);
+}
+
 export function stepsOf(req: Request, view: ApplicantCaseView, attempt?: SupplementAttempt) {
   return view.steps.map((s) => {
     const sup = s.supplement;
@@ -62,7 +74,7 @@ export function stepsOf(req: Request, view: ApplicantCaseView, attempt?: Supplem
         : { dueAt: s.dueAt, provisional: s.dueProvisional };
     return {
       department: s.department,
-      departmentText: words(req, 'department', s.department),
+      departmentText: officeText(req, s.department, view.area),
       status: s.status,
       awaitingScore: s.awaitingScore,
       tag:
@@ -214,7 +226,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         return {
           at: e.at,
           text: detail ? (kindThenDetail ? `${kind}${tr(req, 'pColon')}${detail}` : detail) : kind,
-          department: e.department ? words(req, 'department', e.department) : undefined,
+          department: e.department ? officeText(req, e.department, view.area) : undefined,
           // A refusal's reason in words (the trail keeps its code); an approval's note is for staff.
           why: e.type === 'decision' && e.what === 'reject' ? words(req, 'rejectionReason', e.why) || undefined : undefined,
         };
@@ -311,7 +323,7 @@ export function casePages(router: Router, deps: AppDeps): void {
     await flashAndRedirect(
       req,
       res,
-      tr(req, 'apSupplementThanks', { department: words(req, 'department', department) }),
+      tr(req, 'apSupplementThanks', { department: officeText(req, department, view.area) }),
       `/applicant/cases/${caseId}`,
     );
   });

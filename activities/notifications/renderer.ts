@@ -144,6 +144,13 @@ const HELPERS = {
       localeOf(options),
     );
   },
+  /** {{offices departments area}}: those offices for a list of departments, joined as the locale lists things. */
+  offices(departments: unknown, area: unknown, options: Handlebars.HelperOptions): string {
+    if (!Array.isArray(departments)) throw new Error('offices: expected a list of departments');
+    const locale = localeOf(options);
+    const where = asString(area, 'offices') as Town | District;
+    return departments.map((d) => localOffice(asString(d, 'offices') as Department, where, locale)).join(LIST_SEPARATOR[locale]);
+  },
   /**
    * {{sentence reason}}: a text an officer or supervisor typed, closed as a sentence of the letter
    * (。 / .) unless it already ends with a full stop, question or exclamation mark.

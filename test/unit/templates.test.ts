@@ -444,12 +444,13 @@ describe('notice templates', () => {
         }
     });
 
-    it('when a case is received, then the notice names route, area and the reviewing departments', () => {
+    it('when a case is received, then the notice names route, area and the reviewing offices of that area, as every later letter does', () => {
       const zh = renderer.render('case_received', 'email', 'zh-CN', samples.case_received).body;
       const en = renderer.render('case_received', 'email', 'en', samples.case_received).body;
 
       assert.ok(zh.includes('市辖区积分落户') && zh.includes('雁塔区'));
-      assert.ok(zh.includes('市公安局、市人社局、市房管局、市教育局'));
+      assert.ok(zh.includes('市公安局雁塔分局、雁塔区人社局、雁塔区住房管理部门、雁塔区教育局'), zh);
+      assert.ok(en.includes('Yanta Branch of the Public Security Bureau, Yanta District Human Resources'), en);
       assert.ok(zh.includes('2026年3月1日'));
       assert.ok(en.includes('points-based settlement') && en.includes('Yanta District'));
       assert.ok(en.includes('What happens next'));

@@ -82,10 +82,10 @@ export interface RankedEntry {
  * years of continuous residence (all higher first), then submission time (earlier first); the
  * case number last, so that two identical entries still have one order on every replay.
  */
-export function compareEntries(a: RoundEntryInput, b: RoundEntryInput): number {
+export function compareEntries(a: RoundEntryInput, b: RoundEntryInput, opts: RankOptions = {}): number {
   // Completed years, as the score counts them: 4.9 and 4.1 years are both 4, so the earlier
   // submission decides, as the published points (which show no fractions) can explain.
-  const whole = Math.floor;
+  const whole = opts.wholeYears === false ? (y: number) => y : Math.floor;
   return (
     b.score - a.score ||
     whole(b.socialInsuranceYears) - whole(a.socialInsuranceYears) ||
@@ -95,16 +95,26 @@ export function compareEntries(a: RoundEntryInput, b: RoundEntryInput): number {
   );
 }
 
+/**
+ * `wholeYears: false` compares the tie-break years as sent: how rounds closed before the
+ * `whole-year-tiebreak` patch ranked (the round workflow says which).
+ */
+export interface RankOptions {
+  wholeYears?: boolean;
+}
+
 /** One district's entries, ranked (1 = first), the top `available` admitted. */
-export function rankDistrict(entries: readonly RoundEntryInput[], available: number): RankedEntry[] {
-  return [...entries].sort(compareEntries).map((e, i) => ({
-    entryId: `${e.district}-${i + 1}`,
-    rank: i + 1,
-    caseId: e.caseId,
-    district: e.district,
-    score: e.score,
-    status: i < available ? 'admitted' : 'not_admitted',
-  }));
+export function rankDistrict(entries: readonly RoundEntryInput[], available: number, opts: RankOptions = {}): RankedEntry[] {
+  return [...entries]
+    .sort((a, b) => compareEntries(a, b, opts))
+    .map((e, i) => ({
+      entryId: `${e.district}-${i + 1}`,
+      rank: i + 1,
+      caseId: e.caseId,
+      district: e.district,
+      score: e.score,
+      status: i < available ? 'admitted' : 'not_admitted',
+    }));
 }
 
 /**

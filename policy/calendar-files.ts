@@ -34,8 +34,18 @@ export function loadCalendarYears(dir = CALENDAR_DIR): CalendarYear[] {
 const CACHE_MS = 60_000;
 let cached: { at: number; dir: string; calendar: WorkingCalendar } | undefined;
 export function currentWorkingCalendar(dir = CALENDAR_DIR): WorkingCalendar {
-  if (!cached || cached.dir !== dir || Date.now() - cached.at > CACHE_MS)
-    cached = { at: Date.now(), dir, calendar: loadWorkingCalendar(dir) };
+  if (!cached || cached.dir !== dir || Date.now() - cached.at > CACHE_MS) {
+    let calendar: WorkingCalendar;
+    try {
+      calendar = loadWorkingCalendar(dir);
+    } catch {
+      // A file being edited badly must not take the applicant's notices down: the last good
+      // calendar, else weekends only (dates never later than the true ones). The supervisors'
+      // calendar check and the workers' deadlines, which read the same files, report it.
+      calendar = cached?.dir === dir ? cached.calendar : workingCalendar([]);
+    }
+    cached = { at: Date.now(), dir, calendar };
+  }
   return cached.calendar;
 }
 

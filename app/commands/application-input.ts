@@ -15,8 +15,11 @@ import { DEPARTMENTS, DISTRICTS, LOCALES, ROUTES, SCHOOL_LEVELS, TOWNS } from '.
 export const MAX_FAMILY_MEMBERS = 10;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** An ID number that passed its own check (the refinement also runs when some did not). */
-const validId = (id: string | undefined): id is string => id !== undefined && validateIdNumber(id, { today: shanghaiToday() }).ok;
+/** An ID number that passes its own check, as that check normalises it (the refinement also runs when some did not). */
+const validId = (id: string | undefined): string | undefined => {
+  const r = id === undefined ? undefined : validateIdNumber(id, { today: shanghaiToday() });
+  return r?.ok ? r.value : undefined;
+};
 
 // Letters (any script, incl. 生僻字 outside the BMP), marks, spaces, middle dots and hyphens;
 // no control characters or markup.
@@ -124,11 +127,13 @@ export const ApplicationInput = z
         else firstAt.set(id, `/family/${i}/idNumber`);
         // §21–23: a child listed, and one needing a place, as their ID numbers allow. Valid ID
         // numbers only (a wrong one is said at its own field).
-        if (!isRecord(m) || m.relation !== 'child' || !validId(id)) return;
-        if (applicantId && validId(applicantId) && !bornAfter(id, applicantId))
+        const child = validId(id);
+        if (!isRecord(m) || m.relation !== 'child' || !child) return;
+        const parent = validId(applicantId);
+        if (parent && !bornAfter(child, parent))
           ctx.addIssue({ code: 'custom', path: ['family', i, 'relation'], message: 'a child is born after the applicant' });
         else if (typeof m.schoolLevel === 'string' && (SCHOOL_LEVELS as readonly string[]).includes(m.schoolLevel)) {
-          const problem = schoolAgeProblem(id, m.schoolLevel as (typeof SCHOOL_LEVELS)[number], shanghaiToday());
+          const problem = schoolAgeProblem(child, m.schoolLevel as (typeof SCHOOL_LEVELS)[number], shanghaiToday());
           if (problem) ctx.addIssue({ code: 'custom', path: ['family', i, 'schoolLevel'], message: problem });
         }
       });

@@ -53,6 +53,9 @@ const REQUIRED = [
   // the district's cut-off; a case ranked below the line takes it.
   'admission-round.tell-cutoff-moved',
   'points-ranked-below.tell-cutoff-moved',
+  // Patches `whole-year-tiebreak` and `final-after-resolutions`: the round ranks completed years,
+  // and becomes final only once every resolution's news is out.
+  'admission-round.final-after-resolutions',
   ...['town-settled', 'points-settled', 'with-children', 'rejected-after-commits', 'claimed-then-decided'].map(
     (n) => `${n}.lean-transitions`,
   ),

@@ -93,6 +93,11 @@ describe('admission rounds (pure rules)', () => {
       // A whole year more still ranks first.
       const more = entry({ socialInsuranceYears: 5.0, submittedAt: '2026-03-02T00:00:00Z' });
       assert.deepEqual(order(earlierFewer, more), [more.caseId, earlierFewer.caseId]);
+      // A round closed before the `whole-year-tiebreak` patch compared the years as sent.
+      assert.deepEqual(
+        rankDistrict([laterMore, earlierFewer], 0, { wholeYears: false }).map((e) => e.caseId),
+        [laterMore.caseId, earlierFewer.caseId],
+      );
     });
 
     it('when those tie too, then the earlier submission ranks first (instants compared, not strings)', () => {

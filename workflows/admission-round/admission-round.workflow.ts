@@ -115,6 +115,8 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
     return published;
   };
 
+  /** Objections being resolved: marked already, their news not yet out. */
+  let resolving = 0;
   /** Tells cases what the round decided, in batches. */
   const tell = async (news: { caseId: string; news: RoundNews }[]) => {
     for (let i = 0; i < news.length; i += NEWS_BATCH) await acts.tellRoundCases({ news: news.slice(i, i + NEWS_BATCH) });
@@ -232,49 +234,56 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
     async (r) => {
       const objection = view.objections.find((x) => x.objectionId === r.objectionId)!;
       if (objection.status !== 'open') return snapshot(objection); // the same resolution again
-      Object.assign(objection, { status: r.outcome, resolvedBy: r.by, resolvedAt: now(), resolutionNote: r.note });
-      const entry = entryById(objection.entryId)!;
-      const news: { caseId: string; news: RoundNews }[] = [];
-      if (r.outcome === 'dismissed') {
-        event({ type: 'objection_dismissed', actor: r.by, what: `objection against ${entry.entryId} dismissed`, why: r.note });
-      } else if (entry.status === 'left') {
-        // Its case has ended: the finding is recorded, the entry stays as it left (its admission
-        // still set the cut-off; its slot went back when the case ended).
-        event({ type: 'objection_upheld', actor: r.by, what: `objection against ${entry.entryId} upheld`, why: r.note });
-      } else if (entry.status !== 'removed') {
-        const wasAdmitted = entry.status === 'admitted';
-        entry.status = 'removed';
-        event({ type: 'objection_upheld', actor: r.by, what: `entry ${entry.entryId} removed`, why: r.note });
-        news.push({
-          caseId: entry.caseId,
-          news: { kind: 'removed', roundId: round.id, rank: entry.rank, objectionId: r.objectionId, note: r.note, by: r.by },
-        });
-        if (wasAdmitted) {
-          // Its slot goes to the next in line: given back here first, so the next case's
-          // reservation finds it free (the removed case's own release later changes nothing).
-          const slot = slotOf(entry.district);
-          await acts.release({ caseId: entry.caseId, kind: 'quota_slot', pool: slot.pool, item: 'household' });
-          const list = ranked.get(entry.district)!;
-          const next = nextInLine(list) as RankedWithInput | undefined;
-          if (next) {
-            next.status = 'admitted';
-            event({ type: 'admitted_next', actor: r.by, what: `entry ${next.entryId} admitted in place of ${entry.entryId}` });
-            news.push({
-              caseId: next.caseId,
-              news: { kind: 'admitted', roundId: round.id, rank: next.rank, ...cutoffField(list), ...slot },
-            });
-          }
-          // The line moved (the published ranking shows it at once): the district's other ranked
-          // cases show it on their own page too, not only in their final result.
-          if (patched('tell-cutoff-moved')) {
-            for (const other of list.filter((x) => x !== next && (x.status === 'admitted' || x.status === 'not_admitted')))
-              news.push({ caseId: other.caseId, news: { kind: 'cutoff', roundId: round.id, ...cutoffField(list) } });
+      // Counted until its news is out: the ranking becomes final only after that (patch
+      // `final-after-resolutions`, below).
+      resolving += 1;
+      try {
+        Object.assign(objection, { status: r.outcome, resolvedBy: r.by, resolvedAt: now(), resolutionNote: r.note });
+        const entry = entryById(objection.entryId)!;
+        const news: { caseId: string; news: RoundNews }[] = [];
+        if (r.outcome === 'dismissed') {
+          event({ type: 'objection_dismissed', actor: r.by, what: `objection against ${entry.entryId} dismissed`, why: r.note });
+        } else if (entry.status === 'left') {
+          // Its case has ended: the finding is recorded, the entry stays as it left (its admission
+          // still set the cut-off; its slot went back when the case ended).
+          event({ type: 'objection_upheld', actor: r.by, what: `objection against ${entry.entryId} upheld`, why: r.note });
+        } else if (entry.status !== 'removed') {
+          const wasAdmitted = entry.status === 'admitted';
+          entry.status = 'removed';
+          event({ type: 'objection_upheld', actor: r.by, what: `entry ${entry.entryId} removed`, why: r.note });
+          news.push({
+            caseId: entry.caseId,
+            news: { kind: 'removed', roundId: round.id, rank: entry.rank, objectionId: r.objectionId, note: r.note, by: r.by },
+          });
+          if (wasAdmitted) {
+            // Its slot goes to the next in line: given back here first, so the next case's
+            // reservation finds it free (the removed case's own release later changes nothing).
+            const slot = slotOf(entry.district);
+            await acts.release({ caseId: entry.caseId, kind: 'quota_slot', pool: slot.pool, item: 'household' });
+            const list = ranked.get(entry.district)!;
+            const next = nextInLine(list) as RankedWithInput | undefined;
+            if (next) {
+              next.status = 'admitted';
+              event({ type: 'admitted_next', actor: r.by, what: `entry ${next.entryId} admitted in place of ${entry.entryId}` });
+              news.push({
+                caseId: next.caseId,
+                news: { kind: 'admitted', roundId: round.id, rank: next.rank, ...cutoffField(list), ...slot },
+              });
+            }
+            // The line moved (the published ranking shows it at once): the district's other ranked
+            // cases show it on their own page too, not only in their final result.
+            if (patched('tell-cutoff-moved')) {
+              for (const other of list.filter((x) => x !== next && (x.status === 'admitted' || x.status === 'not_admitted')))
+                news.push({ caseId: other.caseId, news: { kind: 'cutoff', roundId: round.id, ...cutoffField(list) } });
+            }
           }
         }
+        await publish();
+        await tell(news);
+        return snapshot(objection);
+      } finally {
+        resolving -= 1;
       }
-      await publish();
-      await tell(news);
-      return snapshot(objection);
     },
     {
       validator: (r) => {
@@ -307,6 +316,8 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
   // ---- close: rank, admit, publish -------------------------------------------------------------
   const districts = [...new Set([...entries.values()].map((e) => e.district))].sort();
   const held = await acts.quotaHeld({ pools: districts.map((d) => roundPoolKey(d, input.file.year)) });
+  // Tie-breaks on completed years; a round closed before the patch compared the years as sent.
+  const wholeYears = patched('whole-year-tiebreak');
   for (const d of districts) {
     const available = availableInRound(input.file, round.id, d, held[roundPoolKey(d, input.file.year)] ?? 0);
     availableOf.set(d, available);
@@ -316,7 +327,7 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
     const byCase = new Map(inputs.map((e) => [e.caseId, e]));
     ranked.set(
       d,
-      rankDistrict(inputs, available).map((e) => ({ ...e, input: byCase.get(e.caseId)! })),
+      rankDistrict(inputs, available, { wholeYears }).map((e) => ({ ...e, input: byCase.get(e.caseId)! })),
     );
   }
   const closedAt = now();
@@ -363,7 +374,11 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
   // ---- public notice, then final once no objection is open ---------------------------------------
   const untilNoticeEnd = Date.parse(noticeEndsAt) - Date.now();
   if (untilNoticeEnd > 0) await sleep(untilNoticeEnd);
-  await condition(() => view.objections.every((o) => o.status !== 'open'));
+  // An objection is marked resolved before its upheld entry's slot is given back and the next in
+  // line admitted and told. Before the patch the final news could be built in between: the next
+  // in line then heard "not admitted" and the cut-off left it out.
+  const afterResolutions = patched('final-after-resolutions');
+  await condition(() => view.objections.every((o) => o.status !== 'open') && (!afterResolutions || resolving === 0));
   view.phase = 'final';
   view.finalisedAt = now();
   event({ type: 'finalised', actor: SYSTEM, what: 'public notice over: the ranking is final' });

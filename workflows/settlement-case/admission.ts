@@ -68,6 +68,8 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
   const follow = async (roundId: string): Promise<'admitted' | 'not_admitted' | 'ended'> => {
     const round = state.round!;
     let pool: string | undefined;
+    /** A moved cut-off heard before the ranking itself (its batch was sent later): newer than the ranking's. */
+    let laterCutoff: { cutoff?: number } | undefined;
     for (;;) {
       await condition(() => ended() || news.some((n) => n.roundId === roundId));
       if (ended()) {
@@ -87,6 +89,7 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
       )[0]!;
       if (n.kind === 'cutoff') {
         // Said only to a ranked case still in the notice; a letter states it with the final result.
+        if (round.status === 'waiting') laterCutoff = { cutoff: n.cutoff };
         if (round.status !== 'admitted_provisionally' && round.status !== 'not_admitted') continue;
         if (n.cutoff === undefined) delete round.cutoff;
         else round.cutoff = n.cutoff;
@@ -96,6 +99,11 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         if (n.kind === 'ranked' && round.status !== 'waiting') continue;
         if (n.kind === 'admitted' && round.status === 'admitted_provisionally') continue;
         Object.assign(round, { rank: n.rank }, n.cutoff !== undefined ? { cutoff: n.cutoff } : {});
+        if (laterCutoff && n.kind === 'ranked') {
+          if (laterCutoff.cutoff === undefined) delete round.cutoff;
+          else round.cutoff = laterCutoff.cutoff;
+          laterCutoff = undefined;
+        }
         if (n.kind === 'ranked') {
           round.noticeEndsAt = n.noticeEndsAt;
           if (n.noticeEndsProvisional) round.noticeEndsProvisional = true;

@@ -320,7 +320,16 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
           // rides in the transition this action stores anyway: only that activity's input changes.
           if (s.supplement && target === s.supplement) {
             delete s.supplement.remindedAt;
-            notify(notices.supplementExtended(state, a.department, s.supplement.missing, due, s.supplement.dueProvisional));
+            notify(
+              notices.supplementExtended(
+                state,
+                a.department,
+                s.supplement.missing,
+                due,
+                s.supplementRounds ?? 1,
+                s.supplement.dueProvisional,
+              ),
+            );
           }
           if (Date.parse(due) > Date.now()) {
             s.overdue = false;

@@ -64,11 +64,12 @@ export function supplementExtended(
   department: Department,
   items: string[],
   deadline: string,
+  round: number,
   deadlineProvisional = false,
 ): NoticeRequest<'supplement_reminder'> {
   return {
     event: 'supplement_reminder',
-    key: `${department}:extended:${deadline}`,
+    key: `${department}:${round}:extended:${deadline}`,
     to: { kind: 'applicant' },
     data: { ...supplementRequested(s, department, items, deadline, 0, deadlineProvisional).data, extended: true },
   };

@@ -321,13 +321,14 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
           if (s.supplement && target === s.supplement) {
             delete s.supplement.remindedAt;
             notify(
-              notices.supplementExtended(
+              notices.supplementReminder(
                 state,
                 a.department,
                 s.supplement.missing,
                 due,
                 s.supplementRounds ?? 1,
                 s.supplement.dueProvisional,
+                true,
               ),
             );
           }

@@ -56,26 +56,10 @@ export function supplementRequested(
 }
 
 /**
- * A supervisor extended the applicant's supplement deadline: said at once, as a reminder that
- * names the new deadline (keyed apart from the reminder that still comes before it).
+ * Keyed by the deadline too: a deadline a supervisor extends gets its own reminder. `extended`:
+ * the supervisor's extension itself, said at once and naming the new deadline (keyed apart from
+ * the reminder that still comes before it).
  */
-export function supplementExtended(
-  s: CaseState,
-  department: Department,
-  items: string[],
-  deadline: string,
-  round: number,
-  deadlineProvisional = false,
-): NoticeRequest<'supplement_reminder'> {
-  return {
-    event: 'supplement_reminder',
-    key: `${department}:${round}:extended:${deadline}`,
-    to: { kind: 'applicant' },
-    data: { ...supplementRequested(s, department, items, deadline, 0, deadlineProvisional).data, extended: true },
-  };
-}
-
-/** Keyed by the deadline too: a deadline a supervisor extends gets its own reminder. */
 export function supplementReminder(
   s: CaseState,
   department: Department,
@@ -83,13 +67,15 @@ export function supplementReminder(
   deadline: string,
   round: number,
   deadlineProvisional = false,
+  extended = false,
 ): NoticeRequest<'supplement_reminder'> {
   // The request's facts, said again (a provisional deadline stays marked as one).
+  const data = supplementRequested(s, department, items, deadline, round, deadlineProvisional).data;
   return {
     event: 'supplement_reminder',
-    key: `${department}:${round}:${deadline}`,
+    key: `${department}:${round}:${extended ? 'extended:' : ''}${deadline}`,
     to: { kind: 'applicant' },
-    data: supplementRequested(s, department, items, deadline, round, deadlineProvisional).data,
+    data: extended ? { ...data, extended: true } : data,
   };
 }
 

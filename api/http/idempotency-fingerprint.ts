@@ -21,6 +21,7 @@ import { HttpProblem } from '../problem';
 import { requestIdOf } from './request-id';
 
 const FINGERPRINT = 'idempotencyFingerprint';
+const FREED_ON_ANY_REFUSAL = 'idempotencyFreedOnAnyRefusal';
 const STORE = 'idempotencyStore';
 
 /** Gives the routes of this app the store the fingerprints are kept in (api/app.ts). */
@@ -30,9 +31,15 @@ export function provideFingerprintStore(locals: Record<string, unknown>, deps: P
 
 /**
  * Called by a route that takes an Idempotency-Key, with its validated input. Throws 422
- * `idempotency-key-reused` when the caller used the key for another request.
+ * `idempotency-key-reused` when the caller used the key for another request. `freedOnAnyRefusal`:
+ * the command frees its own key on any refusal or failure (submissions), so the fingerprint goes too.
  */
-export async function checkIdempotencyKey(req: Request, res: Response, input: unknown): Promise<void> {
+export async function checkIdempotencyKey(
+  req: Request,
+  res: Response,
+  input: unknown,
+  { freedOnAnyRefusal = false } = {},
+): Promise<void> {
   if (req.get('idempotency-key') === undefined) return;
   const deps = req.app.locals[STORE] as Pick<AppDeps, 'mongo'> | undefined;
   if (!deps) throw new Error('an Idempotency-Key route without its fingerprint store (provideFingerprintStore)');
@@ -45,23 +52,23 @@ export async function checkIdempotencyKey(req: Request, res: Response, input: un
       'idempotency-key-reused',
       'This Idempotency-Key was used before for another request (another body or another call)',
     );
-  if (seen === 'first') res.locals[FINGERPRINT] = fp;
+  if (seen === 'first') {
+    res.locals[FINGERPRINT] = fp;
+    res.locals[FREED_ON_ANY_REFUSAL] = freedOnAnyRefusal;
+  }
 }
 
-/** A first request whose command frees its own key on any refusal (submissions) frees its fingerprint too. */
-export async function forgetFirstFingerprint(req: Request, res: Response): Promise<void> {
-  const fp = res.locals[FINGERPRINT] as RequestFingerprint | undefined;
-  const deps = req.app.locals[STORE] as Pick<AppDeps, 'mongo'> | undefined;
-  if (fp && deps) await forgetRequestFingerprint(deps, fp).catch(() => undefined);
-}
-
-/** After the routes: a first request refused as invalid (400) frees its key before the answer goes out. */
+/**
+ * After the routes: a first request refused as invalid (400) frees its key before the answer goes
+ * out; on a route whose command frees its own key on any refusal, any error does.
+ */
 export function forgetRefusedFingerprint(): ErrorRequestHandler {
   return async (err: unknown, req, res, next) => {
     const fp = res.locals[FINGERPRINT] as RequestFingerprint | undefined;
     const deps = req.app.locals[STORE] as Pick<AppDeps, 'mongo'> | undefined;
     const invalid = (err instanceof HttpProblem && err.status === 400) || (err instanceof AppError && err.kind === 'invalid');
-    if (fp && deps && invalid) await forgetRequestFingerprint(deps, fp).catch(() => undefined);
+    if (fp && deps && (invalid || res.locals[FREED_ON_ANY_REFUSAL] === true))
+      await forgetRequestFingerprint(deps, fp).catch(() => undefined);
     next(err);
   };
 }

@@ -8,7 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { callerOf, requireRole, type Caller } from '../auth/identity';
 import { HttpProblem } from '../problem';
-import { checkIdempotencyKey, forgetFirstFingerprint } from './idempotency-fingerprint';
+import { checkIdempotencyKey } from './idempotency-fingerprint';
 import { parseOrThrow } from '../validation';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
@@ -142,14 +142,9 @@ export function addRoute<
     }
     const body = parseOrThrow(def.body ?? z.unknown(), req.body ?? {}, 'body');
     const caller = def.roles ? callerOf(req) : (req.caller as Caller);
-    if (takesKey) await checkIdempotencyKey(req, res, { params, query, body });
-    let result: RouteResult;
-    try {
-      result = await def.handler({ caller, params, query, body, req, res } as never);
-    } catch (err) {
-      if (def.ownIdempotencyStore) await forgetFirstFingerprint(req, res);
-      throw err;
-    }
+    if (takesKey)
+      await checkIdempotencyKey(req, res, { params, query, body }, { freedOnAnyRefusal: def.ownIdempotencyStore === true });
+    const result = await def.handler({ caller, params, query, body, req, res } as never);
     for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
     if (result.raw) res.status(result.status).type(result.raw.contentType).send(result.raw.text);
     else if (result.body === undefined) res.status(result.status).end();

@@ -70,6 +70,11 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
     let pool: string | undefined;
     /** A moved cut-off heard before the ranking itself (its batch was sent later): newer than the ranking's. */
     let laterCutoff: { cutoff?: number } | undefined;
+    /** The line as the round now draws it; none when nobody is admitted any more. */
+    const takeCutoff = (cutoff: number | undefined) => {
+      if (cutoff === undefined) delete round.cutoff;
+      else round.cutoff = cutoff;
+    };
     for (;;) {
       await condition(() => ended() || news.some((n) => n.roundId === roundId));
       if (ended()) {
@@ -91,8 +96,7 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         // Said only to a ranked case still in the notice; a letter states it with the final result.
         if (round.status === 'waiting') laterCutoff = { cutoff: n.cutoff };
         if (round.status !== 'admitted_provisionally' && round.status !== 'not_admitted') continue;
-        if (n.cutoff === undefined) delete round.cutoff;
-        else round.cutoff = n.cutoff;
+        takeCutoff(n.cutoff);
         await flush();
       } else if (n.kind === 'ranked' || n.kind === 'admitted') {
         // A Signal delivered twice (a retried batch) is the same news: taken once.
@@ -100,8 +104,7 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         if (n.kind === 'admitted' && round.status === 'admitted_provisionally') continue;
         Object.assign(round, { rank: n.rank }, n.cutoff !== undefined ? { cutoff: n.cutoff } : {});
         if (laterCutoff && n.kind === 'ranked') {
-          if (laterCutoff.cutoff === undefined) delete round.cutoff;
-          else round.cutoff = laterCutoff.cutoff;
+          takeCutoff(laterCutoff.cutoff);
           laterCutoff = undefined;
         }
         if (n.kind === 'ranked') {
@@ -151,8 +154,7 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         // The final cut-off, as the round publishes it: an upheld objection may have moved it since
         // this case was ranked. Only what the transition and the letter carry changes, so recorded
         // histories replay unchanged (docs/replay-histories.md).
-        if (n.cutoff === undefined) delete round.cutoff;
-        else round.cutoff = n.cutoff;
+        takeCutoff(n.cutoff);
         if (round.status === 'admitted_provisionally' && pool !== undefined && slotHeld(pool)) {
           round.status = 'admitted';
           audit({ type: 'admission_round', actor: SYSTEM, department: 'hrss', what: `admitted: round ${roundId} is final` });

@@ -13,6 +13,7 @@
  * order so that two submissions sharing people can never each hold one that the other needs —
  * of any two that collide, one goes through.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { trusted } from 'mongoose';
 import { TERMINAL_STATUSES, type CaseStatus } from '../../domain/vocabulary';
 import { openCaseLockModel, personKey, type OpenCaseLockDoc } from '../../models/open-case-lock.model';
@@ -20,6 +21,8 @@ import { isDuplicateKey } from '../../models/duplicate-key';
 import { loadCase } from '../case-store';
 import type { AppDeps } from '../deps';
 import { AppError, type InvalidParam } from '../errors';
+import { withTemporalDeadline } from '../workflow-calls';
+import { settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 
 /** One person of an application and the JSON pointer of their ID number in the request body. */
 export interface PersonInApplication {
@@ -83,7 +86,11 @@ export async function takeOpenCaseLocks(deps: AppDeps, persons: PersonInApplicat
   const statusOf = caseStatusCheck(deps);
   const clashes: InvalidParam[] = [];
   const settled: InvalidParam[] = [];
+  // A retried keyed submission names the same case (submit-application.ts, keyedCaseId): the
+  // locks its earlier attempt took are its own.
+  const ours = (p: { key: string }) => newest.get(p.key)?.caseId === caseId;
   for (const p of unique) {
+    if (ours(p)) continue;
     const reason = await refusal(newest.get(p.key), statusOf);
     if (reason === SETTLED_HERE) settled.push({ path: p.pointer, message: reason });
     else if (reason) clashes.push({ path: p.pointer, message: reason });
@@ -95,6 +102,10 @@ export async function takeOpenCaseLocks(deps: AppDeps, persons: PersonInApplicat
   const taken: string[] = [];
   try {
     for (const p of [...unique].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+      if (ours(p)) {
+        taken.push(newest.get(p.key)!._id);
+        continue;
+      }
       const generation = (newest.get(p.key)?.generation ?? -1) + 1;
       const _id = `${p.key}#${generation}`;
       try {
@@ -154,17 +165,37 @@ async function newestLocks(
   return newest;
 }
 
-/** A case's status (undefined: no such case), asked once per case (a family's locks usually share one). */
+/**
+ * A case's status (undefined: no such case), asked once per case (a family's locks usually share
+ * one). A case not recorded yet may still run: its start's answer was lost and its worker has not
+ * written it (submit-application.ts keeps such locks pending), so Temporal is asked too; one that
+ * runs counts as open (one that has ended without a record ended long ago: retention).
+ */
 function caseStatusCheck(deps: AppDeps): (caseId: string) => Promise<CaseStatus | undefined> {
   const asked = new Map<string, Promise<CaseStatus | undefined>>();
   return (caseId) => {
     let answer = asked.get(caseId);
     if (!answer) {
-      answer = loadCase(deps, caseId).then((c) => c?.status);
+      answer = loadCase(deps, caseId).then(
+        async (c) => c?.status ?? ((await workflowRuns(deps, caseId)) ? 'submitted' : undefined),
+      );
       asked.set(caseId, answer);
     }
     return answer;
   };
+}
+
+/** Whether the case's workflow runs; Temporal unreachable: the caller's request fails (503). */
+async function workflowRuns(deps: AppDeps, caseId: string): Promise<boolean> {
+  try {
+    const described = await withTemporalDeadline(deps, () =>
+      deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId)).describe(),
+    );
+    return described.status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * applicant and each family member — keeps one open case per person (§8, open-case-locks.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
 import {
@@ -26,6 +26,7 @@ import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workfl
 import { settlementCase } from '../../workflows/settlement-case/settlement-case.workflow';
 import type { ApplicantActor } from '../actor';
 import type { AppDeps } from '../deps';
+import { loadCase } from '../case-store';
 import { AppError } from '../errors';
 import { withTemporalDeadline } from '../workflow-calls';
 import { markOpenCaseLocksStarted, personsOf, releaseOpenCaseLocks, takeOpenCaseLocks } from './open-case-locks';
@@ -59,7 +60,7 @@ const stableHash = (v: unknown): string => createHash('sha256').update(JSON.stri
 export async function submitApplication(deps: AppDeps, input: SubmitApplicationInput): Promise<CaseAccepted> {
   const { actor, application, idempotencyKey } = input;
   assertAccountHolder(actor, application);
-  if (!idempotencyKey) return submit(deps, actor.sub, application);
+  if (!idempotencyKey) return submit(deps, actor.sub, application, randomUUID());
   const keys = idempotencyKeyModel(deps.mongo);
   const _id = `${actor.sub}:${idempotencyKey}`;
   const requestHash = stableHash(application);
@@ -70,7 +71,7 @@ export async function submitApplication(deps: AppDeps, input: SubmitApplicationI
     return replay(deps, _id, requestHash);
   }
   try {
-    const accepted = await submit(deps, actor.sub, application);
+    const accepted = await submit(deps, actor.sub, application, keyedCaseId(_id, requestHash));
     await keys.updateOne({ _id }, { $set: { state: 'done', response: accepted } });
     return accepted;
   } catch (err) {
@@ -128,10 +129,62 @@ async function replay(deps: AppDeps, _id: string, requestHash: string): Promise<
 /** Keys stored before the application layer hold the HTTP answer, `{status: 202, body}`. */
 const storedAnswer = (response: object): CaseAccepted => ('body' in response ? response.body : response) as CaseAccepted;
 
-async function submit(deps: AppDeps, applicantUserId: string, form: NewApplication): Promise<CaseAccepted> {
-  const caseId = randomUUID();
+/**
+ * A keyed submission's case id follows from the caller, the key and the request (a name-based
+ * UUID, RFC 9562 version 5), so that a retry of one whose outcome was lost — its start reached
+ * Temporal but the answer did not, or its key could not be marked done — names the same case:
+ * its locks are already its own, and starting it again answers with the case that runs instead of
+ * opening a second one for the same people.
+ */
+export function keyedCaseId(keyId: string, requestHash: string): string {
+  const b = createHash('sha1').update(CASE_ID_NAMESPACE).update(`${keyId}\n${requestHash}`).digest().subarray(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x50;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+/** Our namespace for name-based case ids (a fixed random UUID's bytes). */
+const CASE_ID_NAMESPACE = Buffer.from('6c1f0b7e4a9d4d2f9e53b8a1c27d4e90', 'hex');
+
+/**
+ * A start that failed other than by "already started" may still have reached Temporal: ask it.
+ * `true`: the workflow runs; `false`: it does not; `undefined`: Temporal cannot say now.
+ */
+async function startedAfterAll(deps: AppDeps, workflowId: string): Promise<boolean | undefined> {
+  try {
+    await withTemporalDeadline(deps, () => deps.temporal.workflow.getHandle(workflowId).describe());
+    return true;
+  } catch (err) {
+    return err instanceof WorkflowNotFoundError ? false : undefined;
+  }
+}
+
+async function outcomeOfFailedStart(
+  deps: AppDeps,
+  caseId: string,
+  caseNumber: string,
+  err: unknown,
+): Promise<CaseAccepted | 'not-started' | 'unknown'> {
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return alreadyRunning(deps, caseId);
+  const started = await startedAfterAll(deps, settlementCaseWorkflowId(caseId));
+  if (started === undefined) return 'unknown';
+  return started ? { caseId, caseNumber, status: 'submitted' } : 'not-started';
+}
+
+/** The case an earlier attempt of this submission started: its number from the start's memo. */
+async function alreadyRunning(deps: AppDeps, caseId: string): Promise<CaseAccepted> {
+  const described = await withTemporalDeadline(deps, () =>
+    deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId)).describe(),
+  );
+  const memo = described.memo as { caseNumber?: unknown } | undefined;
+  const caseNumber = typeof memo?.caseNumber === 'string' ? memo.caseNumber : (await loadCase(deps, caseId))?.caseNumber;
+  if (!caseNumber) throw new AppError('conflict', 'conflict', 'This case already exists');
+  return { caseId, caseNumber, status: 'submitted' };
+}
+
+async function submit(deps: AppDeps, applicantUserId: string, form: NewApplication, caseId: string): Promise<CaseAccepted> {
   const lockIds = await takeOpenCaseLocks(deps, personsOf(form), caseId);
-  let caseNumber: string;
+  let caseNumber: string | undefined;
   try {
     caseNumber = await nextCaseNumber(deps);
     const input: SettlementCaseInput = {
@@ -146,18 +199,32 @@ async function submit(deps: AppDeps, applicantUserId: string, form: NewApplicati
     };
     // Bounded (TEMPORAL_CALL_TIMEOUT_MS) well inside the lock's pending grace: a start that
     // outlived it could race a takeover.
+    // A case id is never used twice, not even after its case ended; the memo lets a retry of
+    // this submission answer with the case's number (alreadyRunning).
     await withTemporalDeadline(deps, () =>
       deps.temporal.workflow.start(settlementCase, {
         taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
         workflowId: settlementCaseWorkflowId(caseId),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { caseNumber },
         args: [input],
       }),
     );
   } catch (err) {
-    await releaseOpenCaseLocks(deps, lockIds, caseId);
-    if (err instanceof WorkflowExecutionAlreadyStartedError)
-      throw new AppError('conflict', 'conflict', 'This case already exists');
-    throw err;
+    // Started before by a retried request (a keyed id), or after all though the call failed.
+    const outcome = caseNumber === undefined ? 'not-started' : await outcomeOfFailedStart(deps, caseId, caseNumber, err);
+    if (outcome === 'not-started') {
+      await releaseOpenCaseLocks(deps, lockIds, caseId);
+      throw err;
+    }
+    // Temporal cannot say whether the case runs: its locks stay pending. A retry with the same key
+    // names the same case and takes them over; anyone else waits out the grace, after which they
+    // free the people only if no case with this id was recorded (open-case-locks.ts).
+    if (outcome === 'unknown') throw err;
+    await markOpenCaseLocksStarted(deps, lockIds).catch((e: unknown) =>
+      deps.logger.warn({ err: e, caseId }, 'open-case locks left pending'),
+    );
+    return outcome;
   }
   // The case runs from here on, so its locks must stand even if marking them fails: a pending
   // lock of a running case still refuses (within the grace as in flight, after it as open).

@@ -116,7 +116,11 @@ export function createAdmissionRoundActivities({ mongo, temporal, rounds }: Admi
           continue;
         }
         try {
-          await started.handle.executeUpdate(enrolUpdate, { args: [input.entry] });
+          // One id per case and round: a retried attempt is the same join, never a second one.
+          await started.handle.executeUpdate(enrolUpdate, {
+            updateId: `enrol:${input.entry.caseId}:${next.round.id}`,
+            args: [input.entry],
+          });
         } catch (err) {
           if (refusalOf(err) !== 'RoundNotOpen') throw err;
           closed.add(next.round.id);

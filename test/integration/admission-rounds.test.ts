@@ -24,6 +24,8 @@ import {
   type RoundView,
 } from '../../workflows/admission-round/messages';
 import { caseStatusQuery, withdrawUpdate } from '../../workflows/settlement-case/messages';
+import { createAdmissionRoundActivities } from '../../activities/admission-rounds.activities';
+import { roundSettings } from '../../temporal/admission-rounds';
 import { untilState } from '../support/case-records';
 import { caseInput, decide, startCase } from '../support/cases';
 import { closeRound, quotaOf, testRounds, untilInRound } from '../support/rounds';
@@ -188,6 +190,40 @@ describe('admission rounds with public notice (issue 13)', () => {
     const c = await untilState(handles.c!, (s) => (s.round?.status === 'not_admitted' ? s : undefined), 'c not admitted');
     assert.equal(c.round?.cutoff, 99);
     assert.ok(!c.reservations.some((r) => r.kind === 'quota_slot'));
+  });
+
+  it('when a case’s join is retried after the close (the first attempt went through, its answer was lost), then it stays in the round that ranked it, unchanged, and joins no other', async () => {
+    // Arrange: the activity as the worker runs it; c was enrolled in round 1 and ranked there.
+    const activities = createAdmissionRoundActivities({
+      mongo: stack.mongo,
+      temporal: stack.client,
+      rounds: roundSettings(stack.config),
+    });
+    const caseId = handles.c!.workflowId.replace(/^SettlementCase:/, '');
+    const entry = {
+      caseId,
+      caseNumber: 'retried',
+      district: 'yanta' as const,
+      name: P.c.name,
+      idNumber: P.c.idNumber,
+      score: 85,
+      breakdown: [],
+      socialInsuranceYears: 0,
+      continuousResidenceYears: 0,
+      submittedAt: new Date().toISOString(),
+    };
+
+    // Act
+    const joined = await activities.joinAdmissionRound({ entry, skip: [] });
+
+    // Assert
+    assert.equal(joined.joined && joined.roundId, round1, 'the closed round it is ranked in, not the next one');
+    const view = await stack.client.workflow.getHandle(admissionRoundWorkflowId(round1)).query(roundViewQuery);
+    assert.deepEqual(
+      view.districts.find((d) => d.district === 'yanta'),
+      ranked.districts.find((d) => d.district === 'yanta'),
+      'the ranking as it was',
+    );
   });
 
   it('when an objection against the admitted entry is upheld, then that case is refused and the next in line admitted', async () => {

@@ -142,6 +142,9 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
     enrolUpdate,
     (e: RoundEntryInput) => {
       const joined = !entries.has(e.caseId);
+      // A retried join of a case enrolled before the close (the validator lets it through):
+      // the entry stands as it was ranked.
+      if (!joined && (view.phase !== 'open' || closeRequest)) return { roundId: round.id, closesOn: round.closesOn };
       entries.set(e.caseId, e);
       view.waiting = entries.size;
       // The published view said 0 waiting until the close: only events published it.
@@ -150,6 +153,9 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
     },
     {
       validator: (e: RoundEntryInput) => {
+        // A case already enrolled hears that it is, even after the close: its join's first
+        // attempt went through and only the answer was lost (joinAdmissionRound retried).
+        if (entries.has(e.caseId)) return;
         if (view.phase !== 'open' || closeRequest) refuse('RoundNotOpen', `round ${round.id} is closed`);
         if (!(DISTRICTS as readonly string[]).includes(e.district)) refuse('WrongDistrict', `unknown district ${e.district}`);
       },

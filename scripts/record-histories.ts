@@ -48,6 +48,8 @@ import {
   type RoundView,
 } from '../workflows/admission-round/messages';
 import { closeRound, quotaOf, testRounds, untilInRound } from '../test/support/rounds';
+import { testCapacities } from '../test/support/capacities';
+import type { CapacityTable } from '../domain/capacity';
 import { writeWorkflowBundle } from './lib/bundle';
 import { freePort, stopAll } from './lib/processes';
 import { DATA_DIR, ROOT, readBinaries, startFerretdb, startTemporal } from './lib/services';
@@ -62,6 +64,8 @@ interface Scenario {
   adjust?: (input: SettlementCaseInput) => SettlementCaseInput;
   /** Drives the case to its end with officer decisions. */
   drive(handle: CaseHandle): Promise<void>;
+  /** Capacities of its own (the shipped file, edited): the scenario then runs on a stack of its own. */
+  capacities?: (t: CapacityTable) => void;
   expect: SettlementCaseResult['status'];
 }
 
@@ -139,17 +143,21 @@ const SCENARIOS: Record<string, Scenario> = {
     },
     expect: 'rejected',
   },
-  // §21–23: Beilin's kindergarten has no places (shipped capacity file): the family settles while
-  // the kindergarten child waits on the list, then an education officer places it elsewhere.
+  // §21–23: Yanta's kindergarten has no places (capacities of the scenario's own): the family
+  // settles while the kindergarten child waits on the list, then an education officer places it
+  // elsewhere. (Recorded in Beilin, whose shipped kindergarten is full, until the home there earned
+  // no residence points: patch residence-in-area.)
   'child-waitlisted': {
     persona: DEMO_PEOPLE.parentWithChildren,
-    adjust: (input) => ({ ...input, application: { ...input.application, district: 'beilin' } }),
+    capacities: (t) => (t.schoolPlaces.yanta.kindergarten = 0),
     async drive(handle) {
       await approveAll(ALL_FOUR)(handle);
       const waiting = await eventually(async () => {
         const s = await handle.query(caseStatusQuery);
         return s.status === 'settled' ? s.schoolPlacements?.find((p) => p.status === 'waiting') : undefined;
       }, 'the family settled with a child waiting');
+      // A few rechecks of the full pool (every 300 ms here) before the officer places the child.
+      await new Promise((r) => setTimeout(r, 1_000));
       const requestId = randomUUID();
       await handle.executeUpdate(assignSchoolPlaceUpdate, {
         updateId: requestId,
@@ -439,10 +447,21 @@ async function main(): Promise<void> {
   if (names.includes('admission-round-left')) for (const line of await recordRoundLeft(bundle)) console.log(line);
   const stack = await startStack('record-histories');
   try {
-    for (const name of names.filter((n) => !ROUND_SCENARIOS.includes(n)))
+    for (const name of names.filter((n) => !ROUND_SCENARIOS.includes(n))) {
+      const scenario = SCENARIOS[name];
+      if (scenario?.capacities) {
+        const own = await startStack(`record-${name}`, { capacityDir: testCapacities(scenario.capacities).dir });
+        try {
+          console.log(await record(own, name, scenario, bundle));
+        } finally {
+          await own.close();
+        }
+        continue;
+      }
       console.log(
-        await (BULK_SCENARIOS.includes(name) ? recordBulk(stack, name, bundle) : record(stack, name, SCENARIOS[name]!, bundle)),
+        await (BULK_SCENARIOS.includes(name) ? recordBulk(stack, name, bundle) : record(stack, name, scenario!, bundle)),
       );
+    }
   } finally {
     await stack.close();
   }

@@ -56,6 +56,9 @@ const REQUIRED = [
   // Patches `whole-year-tiebreak` and `final-after-resolutions`: the round ranks completed years,
   // and becomes final only once every resolution's news is out.
   'admission-round.final-after-resolutions',
+  // Patch `recheck-completes`: a waiting child's recheck of the pool runs to its end even when
+  // the case is cancelled meanwhile.
+  'child-waitlisted.recheck-completes',
   ...['town-settled', 'points-settled', 'with-children', 'rejected-after-commits', 'claimed-then-decided'].map(
     (n) => `${n}.lean-transitions`,
   ),

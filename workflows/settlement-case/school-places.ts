@@ -124,10 +124,17 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
       const t = Date.now();
       if (t >= nextTry) {
         nextTry = t + recheck;
-        const result = await records.reserve(entry.reserve);
+        // Not cut short by a cancellation: the release that follows one must come after this
+        // attempt, or a late reserve would take a place or list the child again for a case that
+        // released them (patch recheck-completes).
+        const completes = patched('recheck-completes');
+        const result = completes
+          ? await CancellationScope.nonCancellable(() => records.reserve(entry.reserve))
+          : await records.reserve(entry.reserve);
         if (result.status === 'held') {
           // An officer placed the child while the pool was being asked: give the slot back.
-          if (p.status !== 'waiting') return void (await release(entry));
+          if (p.status !== 'waiting')
+            return void (await (completes ? CancellationScope.nonCancellable(() => release(entry)) : release(entry)));
           p.status = 'placed';
           p.placedAt = now();
           p.overdue = false;

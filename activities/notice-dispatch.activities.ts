@@ -17,7 +17,7 @@ import { trusted, type Connection } from 'mongoose';
 import { nextAttemptAfterFailure, type RetryPolicy } from '../domain/notice-delivery';
 import type { Channel } from '../domain/vocabulary';
 import { noticeModel, type NoticeDoc } from '../models/notice.model';
-import { recordDelivery, recordUndeliverable } from '../models/notice-service';
+import { ensureProofs, recordDelivery, recordUndeliverable } from '../models/notice-service';
 import { staffAddress, type DepartmentContacts } from '../policy/department-contacts';
 import type { SmsTemplates } from '../policy/sms-templates';
 import { DeliveryError, errorText } from './notifications/delivery-error';
@@ -111,6 +111,8 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
     let lookForLapsedAt = 0;
     return async (): Promise<NoticeDoc | undefined> => {
       if (Date.now() >= lookForLapsedAt) {
+        // As rare as a lapsed lease: a delivered or failed notice whose audit line a store failure kept out.
+        await ensureProofs(mongo, channel);
         const lapsed = await claimIn(channel, 'sending', leaseMs);
         if (lapsed) return lapsed;
         lookForLapsedAt = Date.now() + leaseMs;
@@ -134,7 +136,9 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
         const { messageId } = await d.email.send({ noticeId: n._id, to: addressOf(d, n), subject: n.subject, html: n.body });
         const at = now();
         // Accepted by the recipient's server (250): that is delivery, and proof of service.
-        await recordDelivery(mongo, n._id, { at, sentAt: at, method: 'email', providerMessageId: messageId }, ['sending']);
+        await recordDelivery(mongo, n._id, { at, sentAt: at, method: 'email', providerMessageId: messageId, repairable: true }, [
+          'sending',
+        ]);
         return 'delivered';
       }
       const { serialNo } = await d.sms.send({
@@ -167,9 +171,9 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       }
       await notices.updateOne(
         { _id: n._id, status: 'sending' },
-        { $set: { status: 'failed', lastError: error }, $unset: { nextAttemptAt: 1 } },
+        { $set: { status: 'failed', lastError: error, proofPending: true }, $unset: { nextAttemptAt: 1 } },
       );
-      await recordUndeliverable(mongo, n, { at, error, attempts: n.attempts ?? 1 });
+      await recordUndeliverable(mongo, { ...n, proofPending: true }, { at, error, attempts: n.attempts ?? 1 });
       return 'failed';
     }
   }

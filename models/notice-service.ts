@@ -27,6 +27,12 @@ export interface Delivery {
    * cleared, instead of one write for "sent" and another for "delivered".
    */
   sentAt?: Date;
+  /**
+   * A writer nobody retries (the email dispatcher: a receipt's provider calls again, a supervisor
+   * posts again): the notice is marked until its audit line is in, so that the dispatcher's look
+   * (ensureProofs) writes a line a store failure kept out.
+   */
+  repairable?: boolean;
 }
 
 /** After the case's latest transition, so the trail reads in order (its lines sort by seq, n). */
@@ -95,6 +101,7 @@ export async function recordDelivery(
           },
           ...(d.providerMessageId ? { providerMessageId: d.providerMessageId } : {}),
           ...(d.sentAt ? { sentAt: d.sentAt } : {}),
+          ...(d.repairable ? { proofPending: true } : {}),
         },
         ...(d.sentAt ? { $unset: { lastError: 1 } } : {}),
       },
@@ -115,13 +122,19 @@ export async function recordDelivery(
       ...(notice.providerMessageId ? { providerMessageId: notice.providerMessageId } : {}),
     },
   });
+  await proofWritten(mongo, notice);
   return notice;
+}
+
+/** The notice's audit line is in: nothing left for the dispatcher's look (ensureProofs). */
+async function proofWritten(mongo: Connection, notice: Pick<NoticeDoc, '_id' | 'proofPending'>): Promise<void> {
+  if (notice.proofPending) await noticeModel(mongo).updateOne({ _id: notice._id }, { $unset: { proofPending: 1 } });
 }
 
 /** The audit line of a notice given up on: its error and attempts (the supervisors' incident). */
 export async function recordUndeliverable(
   mongo: Connection,
-  notice: Pick<NoticeDoc, '_id' | 'caseId' | 'event' | 'channel' | 'recipient'>,
+  notice: Pick<NoticeDoc, '_id' | 'caseId' | 'event' | 'channel' | 'recipient' | 'proofPending'>,
   failure: { at: Date; error: string; attempts: number },
 ): Promise<void> {
   await auditOnce(mongo, notice, 'undeliverable', {
@@ -131,4 +144,28 @@ export async function recordUndeliverable(
     why: failure.error,
     data: { attempts: failure.attempts },
   });
+  await proofWritten(mongo, notice);
+}
+
+/**
+ * Writes the audit lines that a store failure kept from following their notice's delivered or
+ * failed state (`proofPending`), at most `limit` of the channel's; how many it wrote. Safe to run
+ * beside the writer it stands in for: each line's id is its notice's, so the first stands.
+ */
+export async function ensureProofs(mongo: Connection, channel: NoticeDoc['channel'], limit = 50): Promise<number> {
+  const pending = await noticeModel(mongo).find({ proofPending: true, channel }).limit(limit).lean();
+  for (const n of pending) {
+    if (n.status === 'delivered' && n.deliveredAt) {
+      await recordDelivery(mongo, n._id, { at: n.deliveredAt, method: n.service?.method ?? n.channel }, []);
+    } else if (n.status === 'failed') {
+      await recordUndeliverable(mongo, n, {
+        at: n.lastAttemptAt ?? n.createdAt,
+        error: n.lastError ?? 'not delivered',
+        attempts: n.attempts ?? 1,
+      });
+    } else {
+      await proofWritten(mongo, n); // sent again since (a manual re-send): its next outcome writes it
+    }
+  }
+  return pending.length;
 }

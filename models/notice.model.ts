@@ -53,6 +53,12 @@ export interface NoticeDoc {
   /** The provider's id (SMTP Message-ID, SMS SerialNo). */
   providerMessageId?: string;
   service?: NoticeService;
+  /**
+   * Set in the write that makes the notice delivered or failed, cleared once its audit line
+   * (proof of service, or the incident) is written: a store failure between the two leaves it
+   * set, and the dispatcher writes the line (activities/notice-dispatch.activities.ts).
+   */
+  proofPending?: boolean;
 }
 
 const noticeSchema = new Schema<NoticeDoc>(
@@ -78,6 +84,7 @@ const noticeSchema = new Schema<NoticeDoc>(
     deliveredAt: { type: Date },
     providerMessageId: { type: String },
     service: { type: Schema.Types.Mixed },
+    proofPending: { type: Boolean },
   },
   { collection: 'notices', versionKey: false },
 );
@@ -87,6 +94,8 @@ noticeSchema.index({ status: 1, createdAt: 1 });
 noticeSchema.index({ channel: 1, status: 1, nextAttemptAt: 1 });
 // Receipts name the provider's message id.
 noticeSchema.index({ providerMessageId: 1 });
+// The dispatcher's look for audit lines a store failure left unwritten (a handful at most).
+noticeSchema.index({ proofPending: 1, channel: 1 });
 
 // Recipients' addresses and the rendered texts (they name the person) are sealed at rest (issue 15).
 noticeSchema.plugin(sealedFieldsPlugin, { keys: [...PERSONAL_KEYS, 'address', 'subject', 'body', 'templateParams', 'letter'] });

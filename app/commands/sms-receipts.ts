@@ -84,7 +84,10 @@ export async function recordSmsReceipts(
     const failed = await notices
       .findOneAndUpdate(
         { ...only, _id: r.ext, status: trusted({ $in: ['sending', 'sent'] }) },
-        { $set: { status: 'failed', lastError: error, providerMessageId: r.sid }, $unset: { nextAttemptAt: 1 } },
+        {
+          $set: { status: 'failed', lastError: error, providerMessageId: r.sid, proofPending: true },
+          $unset: { nextAttemptAt: 1 },
+        },
         { returnDocument: 'after' },
       )
       .lean();

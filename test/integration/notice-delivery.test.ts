@@ -383,6 +383,44 @@ describe('notice delivery: email and SMS with proof of service', () => {
     assert.equal(letters[0]!.subject, subject);
   });
 
+  it('when the store failed between marking a letter delivered and writing its proof of service, then the dispatcher writes the line, once', async () => {
+    // Arrange: a delivered acknowledgement whose audit line is missing and which is still marked,
+    // as a failure right after the delivered write leaves it (nobody retries an SMTP acceptance).
+    const caseId = await submitCase(
+      stack,
+      t.applicant,
+      townBody(freshIdNumber(), { contact: { phone: '13800138006', email: 'proof@example.cn', locale: 'zh-CN' } }),
+    );
+    const isAcknowledgement = (n: NoticeDoc) => n.event === 'case_received' && n.channel === 'email';
+    const letter = (
+      await settledWhen(caseId, (ns) => ns.some((n) => isAcknowledgement(n) && n.status === 'delivered'), 'acknowledged')
+    ).find(isAcknowledgement)!;
+    assert.equal(letter.proofPending, undefined, 'cleared once its line was written');
+    const lineId = `${caseId}:notice-delivered:${letter._id}`;
+    const first = await auditEventModel(stack.mongo).findById(lineId).lean();
+    await auditEventModel(stack.mongo).deleteOne({ _id: lineId });
+    await noticeModel(stack.mongo).updateOne({ _id: letter._id }, { $set: { proofPending: true } });
+
+    // Act: the dispatchers look once per lease period (30 s here).
+    const line = await eventually(
+      async () => (await auditEventModel(stack.mongo).findById(lineId).lean()) ?? undefined,
+      'the proof-of-service line written again',
+      75_000,
+    );
+
+    // Assert
+    assert.equal(line.at, first?.at, 'the delivery as it happened');
+    assert.equal((line.data as { method?: string }).method, 'email');
+    await eventually(
+      async () => ((await noticeModel(stack.mongo).findById(letter._id).lean())?.proofPending === undefined ? true : undefined),
+      'the mark cleared',
+    );
+    assert.equal(
+      (await deliveredLines(caseId)).filter((l) => (l.data as { noticeId?: string }).noticeId === letter._id).length,
+      1,
+    );
+  });
+
   it('when receipts repeat, name another serial number or no notice of ours, then each is counted as what it is and proof of service stays single', async () => {
     // Arrange: a case whose received SMS has been delivered (its gateway receipt taken).
     const caseId = await submitCase(stack, t.applicant, townBody(freshIdNumber()));

@@ -10,7 +10,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure as CommonApplicationFailure } from '@temporalio/common';
 import { bulkRequestId, type BulkCaseActionInput, type BulkCaseOutcome } from '../workflows/bulk-intervention/messages';
-import { settlementCaseWorkflowId, supervisorActionUpdate, terminateUpdate } from '../workflows/settlement-case/messages';
+import {
+  handledRequestQuery,
+  settlementCaseWorkflowId,
+  supervisorActionUpdate,
+  terminateUpdate,
+} from '../workflows/settlement-case/messages';
 
 export interface BulkInterventionActivityDeps {
   /** The worker's Temporal client; without it a bulk intervention cannot act (fails each case). */
@@ -50,6 +55,11 @@ export function createBulkInterventionActivities(deps: BulkInterventionActivityD
         return { outcome: 'succeeded' };
       } catch (err) {
         const refusal = refusalOf(err);
+        // An earlier attempt terminated the case (its completion was lost): that is this run's doing.
+        if (refusal === 'CaseNotOpen' && a.action === 'terminate') {
+          const before = await handle.query(handledRequestQuery, requestId);
+          if (before.answered) return { outcome: 'succeeded' };
+        }
         if (refusal) return { outcome: 'refused', detail: refusal };
         throw err;
       }

@@ -6,7 +6,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowUpdateOptions } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { settlementCaseWorkflowId, type Refusal } from '../workflows/settlement-case/messages';
+import { handledRequestQuery, settlementCaseWorkflowId, type Refusal } from '../workflows/settlement-case/messages';
 import type { AppDeps } from './deps';
 import { AppError, noSuchCase, type AppErrorKind } from './errors';
 
@@ -103,4 +103,34 @@ export async function updateCase<Ret, Args extends [unknown, ...unknown[]], Name
   } catch (err) {
     throw workflowRefusal(err, { caseLoaded: true }) ?? err;
   }
+}
+
+/**
+ * The answer the case gave this request, when it took it: asked after a refusal as "the case has
+ * ended", which a retried request meets when its first attempt ended the case (a rejection, a
+ * withdrawal, a termination) but its answer was lost. Undefined when it did not take it, or
+ * Temporal cannot say (the refusal then stands).
+ */
+export async function earlierAnswer(deps: AppDeps, caseId: string, requestId: string): Promise<unknown> {
+  try {
+    const handle = deps.temporal.workflow.getHandle(settlementCaseWorkflowId(caseId));
+    const found = await withTemporalDeadline(deps, () => handle.query(handledRequestQuery, requestId));
+    return found.answered ? found.answer : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `err` refused a retry of the request that ended the case itself (a withdrawal, a
+ * termination): the case took it and answered `status`. The caller then answers as the first time.
+ */
+export async function endedByThisRequest(
+  deps: AppDeps,
+  err: unknown,
+  { caseId, requestId, status }: { caseId: string; requestId: string; status: 'withdrawn' | 'terminated' },
+): Promise<boolean> {
+  if (!(err instanceof AppError && err.code === 'case-not-open')) return false;
+  const answer = (await earlierAnswer(deps, caseId, requestId)) as { status?: string } | undefined;
+  return answer?.status === status;
 }

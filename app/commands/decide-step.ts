@@ -56,6 +56,7 @@ export async function decideStep(deps: AppDeps, input: DecideStepInput): Promise
     verb: 'decide',
     refused,
     checkCase: checkReason,
+    answeredBefore: { requestId, ours: (s) => s.decision?.by === actor.sub && s.decision.kind === request.decision },
     update: () =>
       handle.executeUpdate(decideUpdate, {
         updateId: `decide:${actor.department}:${requestId}`,

@@ -18,7 +18,7 @@ import { scopedCaseRef, type CaseRef } from '../case-store';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { officerStepView, type OfficerCaseView } from '../views/case-views';
-import { sendUpdate, workflowRefusal } from '../workflow-calls';
+import { earlierAnswer, sendUpdate, workflowRefusal } from '../workflow-calls';
 
 export interface OfficerStepCall {
   actor: OfficerActor;
@@ -33,6 +33,11 @@ export interface OfficerStepCall {
   update: () => Promise<StepState>;
   /** What the request must satisfy on this case (e.g. a reason of its route); throws an AppError. */
   checkCase?: (ref: CaseRef) => void;
+  /**
+   * The request as the workflow keeps it, when a retry that finds the case ended should get the
+   * first answer (a decision that ended the case): the key, and whether an answer is this officer's.
+   */
+  answeredBefore?: { requestId: string; ours: (step: StepState) => boolean };
 }
 
 export async function officerStepUpdate(deps: AppDeps, call: OfficerStepCall): Promise<OfficerCaseView['step']> {
@@ -56,6 +61,10 @@ export async function officerStepUpdate(deps: AppDeps, call: OfficerStepCall): P
     if (!refusal) throw err;
     const ref = await scopedCaseRef(deps, actor, call.caseId);
     call.checkCase?.(ref);
+    if (refusal.code === 'case-not-open' && call.answeredBefore) {
+      const before = (await earlierAnswer(deps, call.caseId, call.answeredBefore.requestId)) as StepState | undefined;
+      if (before && call.answeredBefore.ours(before)) return officerStepView(before);
+    }
     // NotInScope (the read model and the workflow agree on the area, so scopedCaseRef has said it).
     if (refusal.code === 'not-found') throw refusal;
     await call.refused(refusal.code);

@@ -11,7 +11,7 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { findOfficer, holderProblem } from '../officer-directory';
 import { supervisorView, type SupervisorCaseView } from '../views/case-views';
-import { updateCase } from '../workflow-calls';
+import { endedByThisRequest, updateCase } from '../workflow-calls';
 
 export type SuperviseStepInput = Omit<SupervisorActionInput, 'supervisorId'> & { actor: SupervisorActor; caseId: string };
 
@@ -50,9 +50,14 @@ export interface TerminateCaseInput {
 export async function terminateCase(deps: AppDeps, input: TerminateCaseInput): Promise<{ caseId: string; status: 'terminated' }> {
   const { actor, caseId, requestId, note } = input;
   await existingCase(deps, caseId);
-  await updateCase(deps, caseId, terminateUpdate, {
-    updateId: `terminate:${actor.sub}:${requestId}`,
-    args: [{ requestId, supervisorId: actor.sub, note }],
-  });
+  try {
+    await updateCase(deps, caseId, terminateUpdate, {
+      updateId: `terminate:${actor.sub}:${requestId}`,
+      args: [{ requestId, supervisorId: actor.sub, note }],
+    });
+  } catch (err) {
+    // A retry of a termination that went through (its answer lost), after the case has ended: the same answer.
+    if (!(await endedByThisRequest(deps, err, { caseId, requestId, status: 'terminated' }))) throw err;
+  }
   return { caseId, status: 'terminated' };
 }

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ServiceError, type Client } from '@temporalio/client';
 import { trusted } from 'mongoose';
 import request from 'supertest';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../config/logger';
+import { auditEventModel } from '../../models/audit-event.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
-import { caseStatusQuery } from '../../workflows/settlement-case/messages';
+import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import { openCaseLockModel, personKey } from '../../models/open-case-lock.model';
 import {
   assertProblem,
@@ -15,7 +19,7 @@ import {
   waitForStep,
   asApplicantOf,
 } from '../support/api';
-import { startStack, type TestStack } from '../support/stack';
+import { eventually, startStack, type TestStack } from '../support/stack';
 
 describe('API: idempotent submissions and one open case per person, applicant or family member (§8)', () => {
   let stack: TestStack;
@@ -299,6 +303,178 @@ describe('API: idempotent submissions and one open case per person, applicant or
       assert.deepEqual(locks.map((l) => l.person).sort(), [shared1, shared2, own[winner]!].map(personKey).sort());
       assert.ok(locks.every((l) => l.caseId === answers[winner]!.body.caseId));
     });
+  });
+
+  describe('a start whose answer was lost: it reached Temporal, the API heard a timeout', () => {
+    /** What the next calls through the API's Temporal client lose or fail. */
+    const faults = { loseStartAnswer: false, describeDown: false };
+    const deadlineExceeded = () =>
+      new ServiceError('Deadline exceeded', { cause: Object.assign(new Error('DEADLINE_EXCEEDED'), { code: 4 }) });
+    const bound = <T extends object>(target: T, name: PropertyKey): unknown => {
+      const v: unknown = Reflect.get(target, name);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    };
+    /** The stack's client, with the faults above: a start that goes through and then "times out". */
+    const faultyClient = (real: Client): Client => {
+      const workflow = new Proxy(real.workflow, {
+        get(t, name) {
+          if (name === 'start')
+            return async (...args: Parameters<Client['workflow']['start']>) => {
+              const handle = await t.start(...args);
+              if (faults.loseStartAnswer) throw deadlineExceeded();
+              return handle;
+            };
+          if (name === 'getHandle')
+            return (...args: Parameters<Client['workflow']['getHandle']>) =>
+              new Proxy(t.getHandle(...args), {
+                get(h, hn) {
+                  if (hn === 'describe' && faults.describeDown) return () => Promise.reject(deadlineExceeded());
+                  return bound(h, hn);
+                },
+              });
+          return bound(t, name);
+        },
+      });
+      return new Proxy(real, { get: (t, name) => (name === 'workflow' ? workflow : bound(t, name)) });
+    };
+    const faultyApp = () =>
+      createApp({
+        config: stack.config,
+        logger: createLogger({ level: 'silent', name: 'test-lost-start' }),
+        temporal: faultyClient(stack.client),
+        mongo: stack.mongo,
+      });
+    const post = async (app: ReturnType<typeof createApp>, body: object, key: string) =>
+      request(app)
+        .post('/api/v1/applicant/cases')
+        .set('authorization', await asApplicantOf(stack, alice, body))
+        .set('idempotency-key', key)
+        .send(body);
+    const locksOf = (ids: string[]) =>
+      openCaseLockModel(stack.mongo)
+        .find({ person: trusted({ $in: ids.map(personKey) }) })
+        .lean();
+    /** The cases Temporal runs for these people (an application's applicant is its first person). */
+    const casesOf = async (idNumber: string) => {
+      const ids = await workflowIds();
+      const found: string[] = [];
+      for (const id of ids) {
+        const status = await stack.client.workflow
+          .getHandle(id)
+          .query(caseStatusQuery)
+          .catch(() => undefined);
+        if (status?.application?.applicant.idNumber === idNumber) found.push(id);
+      }
+      return found;
+    };
+
+    it('when Temporal answers that the case runs, then the submission is accepted with it and its people are locked to it (§8)', async () => {
+      // Arrange
+      const [idNumber, spouse] = [freshIdNumber(), freshIdNumber()];
+      const body = townBody(idNumber, { family: [{ idNumber: spouse, name: '李测试', relation: 'spouse' }] });
+      faults.loseStartAnswer = true;
+
+      // Act
+      const accepted = await post(faultyApp(), body, 'lost-start-0001');
+      faults.loseStartAnswer = false;
+
+      // Assert
+      assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+      assert.deepEqual(await casesOf(idNumber), [settlementCaseWorkflowId(accepted.body.caseId as string)]);
+      const locks = await locksOf([idNumber, spouse]);
+      assert.equal(locks.length, 2);
+      assert.ok(locks.every((l) => l.caseId === accepted.body.caseId && l.state === 'started'));
+      const again = await submit(alice, body, 'lost-start-0001');
+      assert.deepEqual(again.body, accepted.body, 'the key answers with the same case');
+    });
+
+    it('when Temporal cannot say either, then it is a 503, the people stay locked, and the retry with the same key answers with the case that runs instead of opening a second one (§8)', async () => {
+      // Arrange
+      const [idNumber, spouse] = [freshIdNumber(), freshIdNumber()];
+      const body = townBody(idNumber, { family: [{ idNumber: spouse, name: '李测试', relation: 'spouse' }] });
+      const app = faultyApp();
+      faults.loseStartAnswer = true;
+      faults.describeDown = true;
+      const lost = await post(app, body, 'lost-start-0002');
+      faults.loseStartAnswer = false;
+      faults.describeDown = false;
+      const running = await casesOf(idNumber);
+      const otherKey = await submit(alice, body, 'lost-start-0003');
+
+      // Act
+      const retried = await post(app, body, 'lost-start-0002');
+
+      // Assert
+      assertProblem(lost, 503);
+      assert.equal(running.length, 1, 'the lost start did start the case');
+      assertProblem(otherKey, 409);
+      assert.equal(
+        otherKey.body.type,
+        'https://hukou.example.gov.cn/problems/open-case-exists',
+        'another request for the same people waits for it',
+      );
+      assert.equal(retried.status, 202, JSON.stringify(retried.body));
+      assert.equal(settlementCaseWorkflowId(retried.body.caseId as string), running[0]);
+      assert.match(retried.body.caseNumber as string, /\S/);
+      const status = await stack.client.workflow.getHandle(running[0]!).query(caseStatusQuery);
+      assert.equal(retried.body.caseNumber, status.caseNumber, 'the number of the case that runs');
+      assert.deepEqual(await casesOf(idNumber), running, 'still one case for these people');
+      const locks = await locksOf([idNumber, spouse]);
+      assert.equal(locks.length, 2);
+      assert.ok(locks.every((l) => l.caseId === retried.body.caseId && l.state === 'started'));
+    });
+  });
+
+  it('when a request that ended the case is retried with its key after the case ended (its answer lost), then the retry gets the first answer, not a refusal, and no refused attempt is audited', async () => {
+    // Arrange: a refusal by the police ends one case, a withdrawal another.
+    const police = await bearer(stack, { sub: 'police-retry', role: 'officer', department: 'police' });
+    const refusedCase = await submitCase(stack, alice, townBody());
+    const withdrawnCase = await submitCase(stack, alice, townBody());
+    await waitForStep(stack, refusedCase, 'police', 'awaiting_decision');
+    const reject = () =>
+      request(stack.app)
+        .post(`/api/v1/officer/cases/${refusedCase}/steps/police/decision`)
+        .set('authorization', police)
+        .set('idempotency-key', 'ended-by-decision-01')
+        .send({ decision: 'reject', reasonCode: 'identity_mismatch', reasonText: '身份信息不符' });
+    const withdraw = () =>
+      request(stack.app)
+        .post(`/api/v1/applicant/cases/${withdrawnCase}/withdrawal`)
+        .set('authorization', alice)
+        .set('idempotency-key', 'ended-by-withdrawal-01')
+        .send({});
+    const first = await reject();
+    const firstWithdrawal = await withdraw();
+    await waitForStatus(stack, refusedCase, 'rejected');
+    await waitForStatus(stack, withdrawnCase, 'withdrawn');
+    for (const caseId of [refusedCase, withdrawnCase])
+      await eventually(
+        async () =>
+          (await stack.client.workflow.getHandle(settlementCaseWorkflowId(caseId)).describe()).status.name === 'COMPLETED'
+            ? true
+            : undefined,
+        'the case workflow completed',
+      );
+
+    // Act
+    const retried = await reject();
+    const retriedWithdrawal = await withdraw();
+    const another = await request(stack.app)
+      .post(`/api/v1/officer/cases/${refusedCase}/steps/police/decision`)
+      .set('authorization', police)
+      .set('idempotency-key', 'ended-by-decision-02')
+      .send({ decision: 'reject', reasonCode: 'identity_mismatch', reasonText: '身份信息不符' });
+
+    // Assert
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    assert.deepEqual(retried.body, first.body);
+    assert.equal(firstWithdrawal.status, 202);
+    assert.equal(retriedWithdrawal.status, 202, JSON.stringify(retriedWithdrawal.body));
+    assert.deepEqual(retriedWithdrawal.body, firstWithdrawal.body);
+    assertProblem(another, 409); // a new request on the ended case is still refused
+    const refusedLines = await auditEventModel(stack.mongo).find({ caseId: refusedCase, type: 'decision_refused' }).lean();
+    assert.equal(refusedLines.length, 1, 'only the new request is audited as refused');
   });
 
   it('when two accounts use the same key for their own applications, then they are two independent cases', async () => {

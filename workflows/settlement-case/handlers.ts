@@ -22,6 +22,7 @@ import * as notices from './notices';
 import {
   assignSchoolPlaceUpdate,
   caseStatusQuery,
+  handledRequestQuery,
   claimStepUpdate,
   decideUpdate,
   provideSupplementUpdate,
@@ -66,6 +67,10 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
   };
 
   setHandler(caseStatusQuery, () => state);
+  // A query adds nothing to the history: no patch (docs/replay-histories.md).
+  setHandler(handledRequestQuery, (requestId) =>
+    handled.get(requestId) !== undefined ? { answered: true, answer: handled.get(requestId) } : { answered: false },
+  );
 
   setHandler(
     decideUpdate,

@@ -230,3 +230,11 @@ export const roundNewsSignal = defineSignal<[RoundNews]>('roundNews');
 // ---- Query ---------------------------------------------------------------------------------
 
 export const caseStatusQuery = defineQuery<CaseState>('status');
+/**
+ * What the case answered a request (its request id as the handler keeps it: a decision's,
+ * withdrawal's or termination's own id), if it took it. Asked of a case that has ended since: a
+ * retried request that ended the case gets its first answer instead of "the case has ended".
+ */
+export const handledRequestQuery = defineQuery<{ answered: false } | { answered: true; answer: unknown }, [string]>(
+  'handledRequest',
+);

@@ -326,7 +326,11 @@ export function createRetentionActivities(deps: { mongo: Connection; temporal?: 
             lastHash: report.lastHashes[day] ?? '',
             verified: report.ok,
           };
-          await rawRuns().updateOne({ _id: input.runId }, { $push: { accessRecordDays: entry } });
+          // Once per day even when two attempts of this activity run at once (a timed-out one goes on).
+          await rawRuns().updateOne(
+            { _id: input.runId, 'accessRecordDays.day': { $ne: day } },
+            { $push: { accessRecordDays: entry } },
+          );
         }
         await records.deleteMany({ day });
       }

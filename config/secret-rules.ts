@@ -5,7 +5,12 @@
  * different secrets (one leak would then open two doors). Every message names the variable and
  * never the value: configuration errors end up in logs.
  */
-import { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET } from './development-secrets';
+import {
+  DEVELOPMENT_BLIND_INDEX_KEY,
+  DEVELOPMENT_DATA_KEY,
+  DEVELOPMENT_SIMULATOR_API_KEY,
+  DEVELOPMENT_SMS_CALLBACK_SECRET,
+} from './development-secrets';
 
 /** The shortest secret production accepts. */
 export const MIN_PRODUCTION_SECRET_LENGTH = 32;
@@ -53,6 +58,9 @@ export const KNOWN_DEFAULT_SECRETS: readonly string[] = [
   'change-me-to-a-long-random-sms-secret-32-chars',
   DEVELOPMENT_SMS_CALLBACK_SECRET,
   DEVELOPMENT_SIMULATOR_API_KEY,
+  // What sealed personal data outside production: anyone with this source can open it.
+  DEVELOPMENT_DATA_KEY,
+  DEVELOPMENT_BLIND_INDEX_KEY,
 ];
 
 /** Placeholder words: a value built around one was never meant to be used. */
@@ -75,7 +83,9 @@ export function productionSecretIssues(config: SecretValues): SecretIssue[] {
   for (const name of SECRET_VARIABLES) {
     for (const value of valuesOf(config[name])) {
       const issue = (message: string) => issues.push({ path: [name], message });
-      if (KNOWN_DEFAULT_SECRETS.includes(value) || PLACEHOLDER.test(value)) {
+      // The key itself, without its id: one key under two ids (or in two lists) is still one key.
+      const material = KEY_LISTS.has(name) ? value.slice(value.lastIndexOf(':') + 1) : value;
+      if (KNOWN_DEFAULT_SECRETS.includes(value) || KNOWN_DEFAULT_SECRETS.includes(material) || PLACEHOLDER.test(value)) {
         issue(
           'is a published default or placeholder (docker-compose.yml, README, development); set a random secret, e.g. `openssl rand -base64 32`',
         );
@@ -85,8 +95,6 @@ export function productionSecretIssues(config: SecretValues): SecretIssue[] {
         issue(`is shorter than ${MIN_PRODUCTION_SECRET_LENGTH} characters; production needs a long random secret`);
         continue;
       }
-      // The key itself, without its id: one key under two ids (or in two lists) is still one key.
-      const material = KEY_LISTS.has(name) ? value.slice(value.lastIndexOf(':') + 1) : value;
       const other = seen.get(material);
       if (other !== undefined && other !== name && !(ONE_CREDENTIAL.has(other) && ONE_CREDENTIAL.has(name))) {
         issue(`has the same value as ${other}; every secret must be a value of its own`);

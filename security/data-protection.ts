@@ -8,7 +8,7 @@
  * Data sealed with the development key is readable by anyone with this source: never use it
  * for real data.
  */
-import { createHash } from 'node:crypto';
+import { DEVELOPMENT_BLIND_INDEX_KEY, DEVELOPMENT_DATA_KEY } from '../config/development-secrets';
 import type { SuiteId } from './cipher-suites';
 import { BlindIndex, type BlindIndexPurpose } from './blind-index';
 import { Keyring } from './keyring';
@@ -20,8 +20,6 @@ export interface DataProtectionConfig {
   DATA_ENCRYPTION_KEYS: readonly string[];
   BLIND_INDEX_KEY?: string | undefined;
 }
-
-const developmentKey = (label: string) => createHash('sha256').update(`hukou development ${label}; never for real data`).digest();
 
 export class DataProtection {
   constructor(
@@ -47,8 +45,9 @@ export function dataProtectionFor(c: DataProtectionConfig): DataProtection {
   if (c.NODE_ENV === 'production' && (c.DATA_ENCRYPTION_KEYS.length === 0 || !c.BLIND_INDEX_KEY)) {
     throw new Error('DATA_ENCRYPTION_KEYS and BLIND_INDEX_KEY are required in production');
   }
-  const keys =
-    c.DATA_ENCRYPTION_KEYS.length > 0 ? c.DATA_ENCRYPTION_KEYS : [`dev:${developmentKey('data key').toString('base64')}`];
-  const blindKey = c.BLIND_INDEX_KEY ? Buffer.from(c.BLIND_INDEX_KEY, 'base64') : developmentKey('blind-index key');
+  const keys = c.DATA_ENCRYPTION_KEYS.length > 0 ? c.DATA_ENCRYPTION_KEYS : [`dev:${DEVELOPMENT_DATA_KEY}`];
+  const blindKey = c.BLIND_INDEX_KEY
+    ? Buffer.from(c.BLIND_INDEX_KEY, 'base64')
+    : Buffer.from(DEVELOPMENT_BLIND_INDEX_KEY, 'base64');
   return new DataProtection(Keyring.fromConfig(keys, c.DATA_CIPHER), new BlindIndex(blindKey, c.DATA_CIPHER));
 }

@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { ConfigError, DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET, loadConfig } from '../../config/config';
 import { KNOWN_DEFAULT_SECRETS, SECRET_VARIABLES } from '../../config/secret-rules';
+import { DEVELOPMENT_BLIND_INDEX_KEY, DEVELOPMENT_DATA_KEY } from '../../config/development-secrets';
 
 const ROOT = join(__dirname, '..', '..');
 /** The JWT secret docker-compose.yml defaulted to before it required every secret from the user. */
@@ -78,6 +79,15 @@ describe('production refuses default, short and shared secrets', () => {
     assert.throws(
       () => loadConfig({ ...production(), DEPARTMENT_SYSTEMS_API_KEY: DEVELOPMENT_SIMULATOR_API_KEY }),
       refused('DEPARTMENT_SYSTEMS_API_KEY', /published default/, DEVELOPMENT_SIMULATOR_API_KEY),
+    );
+    // The keys that seal personal data outside production, under any key id.
+    assert.throws(
+      () => loadConfig({ ...production(), DATA_ENCRYPTION_KEYS: `k2026:${DEVELOPMENT_DATA_KEY}` }),
+      refused('DATA_ENCRYPTION_KEYS', /published default/, DEVELOPMENT_DATA_KEY),
+    );
+    assert.throws(
+      () => loadConfig({ ...production(), BLIND_INDEX_KEY: DEVELOPMENT_BLIND_INDEX_KEY }),
+      refused('BLIND_INDEX_KEY', /published default/, DEVELOPMENT_BLIND_INDEX_KEY),
     );
     const placeholder = 'please-CHANGE-ME-before-going-live-0123456789';
     assert.throws(

@@ -168,6 +168,7 @@ export async function ensurePostgresqlIndexes(opts: {
     } catch (err) {
       if ((err as { code?: string }).code !== '42501') throw err;
     }
+    await oneProcessAtATime(client, schema);
     const done: EnsuredIndex[] = [];
     for (const { collection, fields } of plan) {
       const table = tables.get(collection);
@@ -201,5 +202,25 @@ export async function ensurePostgresqlIndexes(opts: {
     return done;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Waits until this process alone builds the store's indexes. Two workers starting at once used to
+ * build them side by side, and PostgreSQL could end one's `CREATE INDEX CONCURRENTLY` with
+ * "deadlock detected" (the builds wait for each other's transactions), or one would drop as
+ * "interrupted" an index the other was still building. A session advisory lock (freed when the
+ * connection ends), taken by polling: a session blocked in `pg_advisory_lock` holds a snapshot
+ * that the other's concurrent build waits for, which would deadlock the same way.
+ */
+async function oneProcessAtATime(client: pg.Client, schema: string, timeoutMs = 15 * 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+      `hukou-gin-indexes:${schema}`,
+    ]);
+    if (rows[0]?.locked) return;
+    if (Date.now() > until) throw new Error(`another process has been building the indexes of ${schema} for ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }

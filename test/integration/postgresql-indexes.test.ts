@@ -205,6 +205,36 @@ describe(
       }
     });
 
+    it('when two workers start at once on a store without the indexes, then one builds them and the other finds them built, with no deadlock', async () => {
+      // Arrange: the store as a first start finds it.
+      const schema = mongo.db!.databaseName;
+      const client = new pg.Client({ connectionString: postgresqlUrl! });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ indexname: string }>(
+          "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE '%USING gin%'",
+          [schema],
+        );
+        for (const r of rows) await client.query(`DROP INDEX ${JSON.stringify(schema)}.${JSON.stringify(r.indexname)}`);
+      } finally {
+        await client.end();
+      }
+
+      // Act
+      const [a, b] = await Promise.all([
+        ensurePostgresqlIndexes({ mongo, postgresqlUrl: postgresqlUrl! }),
+        ensurePostgresqlIndexes({ mongo, postgresqlUrl: postgresqlUrl! }),
+      ]);
+
+      // Assert: every index built once, by one of them.
+      const builtBy = (r: typeof a) => r.filter((i) => i.created).length;
+      assert.equal(a.length, b.length);
+      assert.deepEqual(
+        [builtBy(a), builtBy(b)].sort((x, y) => x - y),
+        [0, a.length],
+      );
+    });
+
     it('building the indexes again changes nothing', async () => {
       const again = await ensurePostgresqlIndexes({ mongo, postgresqlUrl: postgresqlUrl! });
       assert.deepEqual(

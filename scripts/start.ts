@@ -280,7 +280,8 @@ async function main(): Promise<void> {
       `  MongoDB        ${env.MONGODB_URI}`,
       `  Simulator      ${env.DEPARTMENT_SYSTEMS_URL}   (SMS gateway too: ${env.SMS_GATEWAY_URL ?? env.DEPARTMENT_SYSTEMS_URL}/__sms/messages)`,
       `  Mailbox        ${mailbox ?? `(notices go to ${env.SMTP_URL})`}${mailbox ? '   (development mail sink: every notice email sent)' : ''}`,
-      `  Metrics        ${apiUrl}/metrics`,
+      // With METRICS_PORT the API serves /metrics only on that listener (api/main.ts).
+      `  Metrics        ${env.METRICS_PORT ? `http://${env.METRICS_HOST ?? '127.0.0.1'}:${env.METRICS_PORT}` : apiUrl}/metrics`,
       `  Logs           ${LOG_DIR}`,
       ...(identity
         ? [

@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, describeUnavailable, type AppErrorKind, type InvalidParam } from '../app/errors';
 import type { Logger } from '../config/logger';
+import { KeyNotConfiguredError } from '../security/cipher-suites';
 
 export type { InvalidParam };
 
@@ -94,7 +95,15 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       problem = fromBodyParser(err as { type?: string })!;
     } else {
       const unavailable = describeUnavailable(err);
-      if (unavailable) {
+      if (err instanceof KeyNotConfiguredError) {
+        // Every request that reads such a value fails alike: say what to fix, in the log and the answer.
+        logger.error({ err, keyId: err.keyId, reqId: req.id }, 'stored data sealed with a key not in DATA_ENCRYPTION_KEYS');
+        problem = new HttpProblem(
+          500,
+          'data-key-missing',
+          'Stored data is sealed with a key this server is not configured with; an operator must add it to DATA_ENCRYPTION_KEYS',
+        );
+      } else if (unavailable) {
         problem = new HttpProblem(503, 'dependency-unavailable', `${unavailable} is unavailable; try again shortly`, {
           dependency: unavailable,
         });

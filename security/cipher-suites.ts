@@ -29,6 +29,14 @@ export class SealError extends Error {
   override name = 'SealError';
 }
 
+/** A value sealed with a key this process is not configured with: an operator's mistake, not the data's. */
+export class KeyNotConfiguredError extends SealError {
+  override name = 'KeyNotConfiguredError';
+  constructor(readonly keyId: string) {
+    super(`sealed with key ${keyId}, which is not configured`);
+  }
+}
+
 /**
  * Derived keys by master key, then by hash, info and length: every sealed field and payload is
  * sealed or opened with one, and deriving it again each time was a measurable share of the API's

@@ -7,7 +7,7 @@
  * is then the first 16 hex digits of its SHA-256 (the payload codec's ids before issue 15).
  */
 import { createHash } from 'node:crypto';
-import { CIPHER_SUITES, SealError, isSuiteId, type SuiteId } from './cipher-suites';
+import { CIPHER_SUITES, KeyNotConfiguredError, SealError, isSuiteId, type SuiteId } from './cipher-suites';
 
 export interface DataKey {
   id: string;
@@ -73,7 +73,7 @@ export class Keyring {
   open(parts: SealedParts): Buffer {
     if (!isSuiteId(parts.suite)) throw new SealError(`unknown cipher suite ${String(parts.suite)}`);
     const key = this.byId.get(parts.keyId);
-    if (!key) throw new SealError(`sealed with key ${parts.keyId}, which is not configured`);
+    if (!key) throw new KeyNotConfiguredError(parts.keyId);
     return CIPHER_SUITES[parts.suite].open(key, sealHeader(parts.suite, parts.keyId), parts.body);
   }
 

@@ -378,18 +378,8 @@ const CONFIG_SCHEMA = z.object({
 
 export type Config = z.infer<typeof CONFIG_SCHEMA>;
 
-/** Outside development and test: tokens must be verifiable and Temporal payloads encrypted. */
+/** Outside development and test: Temporal payloads and personal data sealed (the API's own needs: apiConfigIssues). */
 const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
-  if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL) {
-    ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL in production' });
-  }
-  if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['SESSION_SECRET'],
-      message: 'set SESSION_SECRET in production (it signs the web pages’ session cookie)',
-    });
-  }
   if (c.NODE_ENV === 'production' && c.DATA_ENCRYPTION_KEYS.length === 0) {
     ctx.addIssue({
       code: 'custom',
@@ -508,8 +498,16 @@ export const simulatorApiKeys = (c: Pick<Config, 'SIMULATOR_API_KEYS' | 'NODE_EN
  * What only the API process requires of the configuration: checked by api/main.ts, not by every
  * process (the worker and the tools have no public port to keep metrics off).
  */
-export function apiConfigIssues(c: Pick<Config, 'NODE_ENV' | 'METRICS_PORT'>): string[] {
-  return c.NODE_ENV === 'production' && c.METRICS_PORT === undefined
-    ? ['  METRICS_PORT: set it in production (metrics are served on an internal listener, never on the public port)']
-    : [];
+export function apiConfigIssues(
+  c: Pick<Config, 'NODE_ENV' | 'METRICS_PORT' | 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL' | 'SESSION_SECRET'>,
+): string[] {
+  if (c.NODE_ENV !== 'production') return [];
+  // Only the API verifies tokens and signs web sessions: a worker host need not hold these secrets.
+  return [
+    ...(!c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL ? ['  AUTH_JWT_SECRET: set AUTH_JWT_SECRET or AUTH_JWKS_URL in production'] : []),
+    ...(!c.SESSION_SECRET ? ['  SESSION_SECRET: set SESSION_SECRET in production (it signs the web pages’ session cookie)'] : []),
+    ...(c.METRICS_PORT === undefined
+      ? ['  METRICS_PORT: set it in production (metrics are served on an internal listener, never on the public port)']
+      : []),
+  ];
 }

@@ -10,7 +10,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { ConfigError, DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET, loadConfig } from '../../config/config';
+import {
+  apiConfigIssues,
+  ConfigError,
+  DEVELOPMENT_SIMULATOR_API_KEY,
+  DEVELOPMENT_SMS_CALLBACK_SECRET,
+  loadConfig,
+} from '../../config/config';
 import { KNOWN_DEFAULT_SECRETS, SECRET_VARIABLES } from '../../config/secret-rules';
 import { DEVELOPMENT_BLIND_INDEX_KEY, DEVELOPMENT_DATA_KEY } from '../../config/development-secrets';
 
@@ -94,6 +100,21 @@ describe('production refuses default, short and shared secrets', () => {
       () => loadConfig({ ...production(), SESSION_SECRET: placeholder }),
       refused('SESSION_SECRET', /placeholder/, placeholder),
     );
+  });
+
+  it('when a worker host holds no token or session secret, then its configuration loads; the API refuses to start without them, naming each', () => {
+    // Arrange: what a worker needs, and nothing of the API's own.
+    const { AUTH_JWT_SECRET: _jwt, SESSION_SECRET: _session, ...workerEnv } = production();
+
+    // Act
+    const worker = loadConfig(workerEnv);
+    const apiIssues = apiConfigIssues(worker).join('\n');
+
+    // Assert
+    assert.equal(worker.NODE_ENV, 'production');
+    assert.match(apiIssues, /AUTH_JWT_SECRET: set AUTH_JWT_SECRET or AUTH_JWKS_URL/);
+    assert.match(apiIssues, /SESSION_SECRET: set SESSION_SECRET/);
+    assert.deepEqual(apiConfigIssues(loadConfig({ ...production(), METRICS_PORT: '9464' })), []);
   });
 
   it('when a secret is shorter than 32 characters, then production refuses it (development still takes it)', () => {

@@ -73,9 +73,14 @@ export function personsOf(body: People): PersonInApplication[] {
 
 /**
  * Locks every person of the application for `caseId`, or takes none: on a clash the locks
- * already taken are released before the 409. Returns the locks' ids.
+ * already taken are released before the 409. Returns the locks' ids (`all`), and those this call
+ * inserted (`taken`; the others an earlier attempt of the same keyed submission left).
  */
-export async function takeOpenCaseLocks(deps: AppDeps, persons: PersonInApplication[], caseId: string): Promise<string[]> {
+export async function takeOpenCaseLocks(
+  deps: AppDeps,
+  persons: PersonInApplication[],
+  caseId: string,
+): Promise<{ all: string[]; taken: string[] }> {
   // The request schema refuses a person named twice; should one get here anyway, they are locked once.
   const seen = new Set<string>();
   const unique = persons.map((p) => ({ ...p, key: personKey(p.idNumber) })).filter((p) => !seen.has(p.key) && seen.add(p.key));
@@ -99,11 +104,12 @@ export async function takeOpenCaseLocks(deps: AppDeps, persons: PersonInApplicat
   if (clashes.length > 0) throw openCaseExists(clashes);
 
   const locks = openCaseLockModel(deps.mongo);
+  const reused: string[] = [];
   const taken: string[] = [];
   try {
     for (const p of [...unique].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
       if (ours(p)) {
-        taken.push(newest.get(p.key)!._id);
+        reused.push(newest.get(p.key)!._id);
         continue;
       }
       const generation = (newest.get(p.key)?.generation ?? -1) + 1;
@@ -121,7 +127,7 @@ export async function takeOpenCaseLocks(deps: AppDeps, persons: PersonInApplicat
     await releaseOpenCaseLocks(deps, taken, caseId);
     throw err;
   }
-  return taken;
+  return { all: [...reused, ...taken], taken };
 }
 
 /** The case's workflow runs: its locks now stand until the case ends. */

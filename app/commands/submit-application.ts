@@ -148,27 +148,27 @@ const CASE_ID_NAMESPACE = Buffer.from('6c1f0b7e4a9d4d2f9e53b8a1c27d4e90', 'hex')
 
 /**
  * A start that failed other than by "already started" may still have reached Temporal: ask it.
- * `true`: the workflow runs; `false`: it does not; `undefined`: Temporal cannot say now.
+ * The case that runs answers (with its own number: the attempt that started it may have been an
+ * earlier one); none while the start may still be in flight (it timed out) is no proof: unknown.
  */
-async function startedAfterAll(deps: AppDeps, workflowId: string): Promise<boolean | undefined> {
-  try {
-    await withTemporalDeadline(deps, () => deps.temporal.workflow.getHandle(workflowId).describe());
-    return true;
-  } catch (err) {
-    return err instanceof WorkflowNotFoundError ? false : undefined;
-  }
-}
-
 async function outcomeOfFailedStart(
   deps: AppDeps,
   caseId: string,
-  caseNumber: string,
   err: unknown,
 ): Promise<CaseAccepted | 'not-started' | 'unknown'> {
   if (err instanceof WorkflowExecutionAlreadyStartedError) return alreadyRunning(deps, caseId);
-  const started = await startedAfterAll(deps, settlementCaseWorkflowId(caseId));
-  if (started === undefined) return 'unknown';
-  return started ? { caseId, caseNumber, status: 'submitted' } : 'not-started';
+  try {
+    return await alreadyRunning(deps, caseId);
+  } catch (describeErr) {
+    if (!(describeErr instanceof WorkflowNotFoundError)) return 'unknown';
+    return mayStillArrive(err) ? 'unknown' : 'not-started';
+  }
+}
+
+/** A call that ran out of time or was cancelled: the server may still carry it out. */
+function mayStillArrive(err: unknown): boolean {
+  const code = (err as { cause?: { code?: number }; code?: number }).cause?.code ?? (err as { code?: number }).code;
+  return code === 4 || code === 1 || (err as { name?: string }).name === 'TimeoutError';
 }
 
 /** The case an earlier attempt of this submission started: its number from the start's memo. */
@@ -183,7 +183,8 @@ async function alreadyRunning(deps: AppDeps, caseId: string): Promise<CaseAccept
 }
 
 async function submit(deps: AppDeps, applicantUserId: string, form: NewApplication, caseId: string): Promise<CaseAccepted> {
-  const lockIds = await takeOpenCaseLocks(deps, personsOf(form), caseId);
+  const locks = await takeOpenCaseLocks(deps, personsOf(form), caseId);
+  const lockIds = locks.all;
   let caseNumber: string | undefined;
   try {
     caseNumber = await nextCaseNumber(deps);
@@ -212,9 +213,10 @@ async function submit(deps: AppDeps, applicantUserId: string, form: NewApplicati
     );
   } catch (err) {
     // Started before by a retried request (a keyed id), or after all though the call failed.
-    const outcome = caseNumber === undefined ? 'not-started' : await outcomeOfFailedStart(deps, caseId, caseNumber, err);
+    const outcome = caseNumber === undefined ? 'not-started' : await outcomeOfFailedStart(deps, caseId, err);
     if (outcome === 'not-started') {
-      await releaseOpenCaseLocks(deps, lockIds, caseId);
+      // Only what this attempt took: locks an earlier attempt left are its case's, which may run.
+      await releaseOpenCaseLocks(deps, locks.taken, caseId);
       throw err;
     }
     // Temporal cannot say whether the case runs: its locks stay pending. A retry with the same key

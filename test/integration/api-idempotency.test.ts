@@ -320,9 +320,14 @@ describe('API: idempotent submissions and one open case per person, applicant or
         get(t, name) {
           if (name === 'start')
             return async (...args: Parameters<Client['workflow']['start']>) => {
-              const handle = await t.start(...args);
+              // The server's answer, whatever it was (started, already started), lost on the way.
+              const answer = await t.start(...args).then(
+                (handle) => ({ handle }),
+                (error: unknown) => ({ error }),
+              );
               if (faults.loseStartAnswer) throw deadlineExceeded();
-              return handle;
+              if ('error' in answer) throw answer.error;
+              return answer.handle;
             };
           if (name === 'getHandle')
             return (...args: Parameters<Client['workflow']['getHandle']>) =>
@@ -401,8 +406,10 @@ describe('API: idempotent submissions and one open case per person, applicant or
       const running = await casesOf(idNumber);
       const otherKey = await submit(alice, body, 'lost-start-0003');
 
-      // Act
+      // Act: the retry's answer ("already started") is lost too.
+      faults.loseStartAnswer = true;
       const retried = await post(app, body, 'lost-start-0002');
+      faults.loseStartAnswer = false;
 
       // Assert
       assertProblem(lost, 503);

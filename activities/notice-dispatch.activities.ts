@@ -131,16 +131,23 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
 
   async function attempt(d: DeliveryDeps, n: NoticeDoc): Promise<Outcome> {
     const now = () => new Date();
-    try {
-      if (n.channel === 'email') {
-        const { messageId } = await d.email.send({ noticeId: n._id, to: addressOf(d, n), subject: n.subject, html: n.body });
-        const at = now();
-        // Accepted by the recipient's server (250): that is delivery, and proof of service.
-        await recordDelivery(mongo, n._id, { at, sentAt: at, method: 'email', providerMessageId: messageId, repairable: true }, [
-          'sending',
-        ]);
-        return 'delivered';
+    if (n.channel === 'email') {
+      let messageId: string;
+      try {
+        ({ messageId } = await d.email.send({ noticeId: n._id, to: addressOf(d, n), subject: n.subject, html: n.body }));
+      } catch (err) {
+        return failedAttempt(d, n, err);
       }
+      const at = now();
+      // Accepted by the recipient's server (250): that is delivery, and proof of service. A store
+      // failure from here on is no failed delivery: it fails this run (retried), and a proof line
+      // it kept out is written later (ensureProofs).
+      await recordDelivery(mongo, n._id, { at, sentAt: at, method: 'email', providerMessageId: messageId, repairable: true }, [
+        'sending',
+      ]);
+      return 'delivered';
+    }
+    try {
       const { serialNo } = await d.sms.send({
         noticeId: n._id,
         phone: addressOf(d, n),
@@ -156,26 +163,33 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       );
       return 'sent';
     } catch (err) {
-      const error = errorText(err);
-      const permanent = err instanceof DeliveryError ? err.permanent : false;
-      const at = now();
-      const next = permanent
-        ? undefined
-        : nextAttemptAfterFailure(d.settings.retry, { attempts: n.attempts ?? 1, createdAt: n.createdAt }, at);
-      if (next) {
-        await notices.updateOne(
-          { _id: n._id, status: 'sending' },
-          { $set: { status: 'queued', nextAttemptAt: next, lastError: error } },
-        );
-        return 'retrying';
-      }
+      return failedAttempt(d, n, err);
+    }
+  }
+
+  /** An attempt that failed: queued again after a pause, or given up on with its incident line. */
+  async function failedAttempt(d: DeliveryDeps, n: NoticeDoc, err: unknown): Promise<Outcome> {
+    const error = errorText(err);
+    const permanent = err instanceof DeliveryError ? err.permanent : false;
+    const at = new Date();
+    const next = permanent
+      ? undefined
+      : nextAttemptAfterFailure(d.settings.retry, { attempts: n.attempts ?? 1, createdAt: n.createdAt }, at);
+    if (next) {
       await notices.updateOne(
         { _id: n._id, status: 'sending' },
-        { $set: { status: 'failed', lastError: error, proofPending: true }, $unset: { nextAttemptAt: 1 } },
+        { $set: { status: 'queued', nextAttemptAt: next, lastError: error } },
       );
-      await recordUndeliverable(mongo, { ...n, proofPending: true }, { at, error, attempts: n.attempts ?? 1 });
-      return 'failed';
+      return 'retrying';
     }
+    const failed = await notices.updateOne(
+      { _id: n._id, status: 'sending' },
+      { $set: { status: 'failed', lastError: error, proofPending: true }, $unset: { nextAttemptAt: 1 } },
+    );
+    // Not ours to fail any more (a lapsed lease let another run deliver it, or a receipt did).
+    if (failed.modifiedCount !== 1) return 'retrying';
+    await recordUndeliverable(mongo, { ...n, proofPending: true }, { at, error, attempts: n.attempts ?? 1 });
+    return 'failed';
   }
 
   return {

@@ -193,12 +193,16 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
   };
 
   const awaitAll = async (saga: Saga): Promise<void> => {
+    const runs = waiting.map((w) => awaitPlace(saga, w));
     try {
-      await Promise.all(waiting.map((w) => awaitPlace(saga, w)));
+      await Promise.all(runs);
     } catch (err) {
       if (!isCancellation(err)) throw err;
       // Cancelled by an operator: the children leave the waiting list, and the record says so.
       await CancellationScope.nonCancellable(async () => {
+        // Another child's recheck may still be asking the pool (it runs to its end): its answer
+        // first, then the release (patch recheck-completes).
+        if (patched('recheck-completes')) await Promise.allSettled(runs);
         for (const w of waiting.filter((x) => x.placement.status === 'waiting')) {
           await release(w.entry, compensations);
           w.placement.status = 'cancelled';

@@ -76,6 +76,12 @@ type SecretValues = { [K in SecretVariable]?: string | readonly string[] | undef
 const valuesOf = (v: string | readonly string[] | undefined): string[] =>
   v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
 
+/** Keys read as base64: the development keys are refused however they are written (padding, base64url, spaces). */
+const BASE64_KEYS: ReadonlySet<SecretVariable> = new Set(['DATA_ENCRYPTION_KEYS', 'BLIND_INDEX_KEY', 'PAYLOAD_ENCRYPTION_KEYS']);
+const DEVELOPMENT_KEY_BYTES = [DEVELOPMENT_DATA_KEY, DEVELOPMENT_BLIND_INDEX_KEY].map((k) => Buffer.from(k, 'base64'));
+const isDevelopmentKey = (name: SecretVariable, material: string): boolean =>
+  BASE64_KEYS.has(name) && DEVELOPMENT_KEY_BYTES.some((k) => k.equals(Buffer.from(material, 'base64')));
+
 /** The production checks on every secret that is set; empty when all pass. */
 export function productionSecretIssues(config: SecretValues): SecretIssue[] {
   const issues: SecretIssue[] = [];
@@ -85,7 +91,12 @@ export function productionSecretIssues(config: SecretValues): SecretIssue[] {
       const issue = (message: string) => issues.push({ path: [name], message });
       // The key itself, without its id: one key under two ids (or in two lists) is still one key.
       const material = KEY_LISTS.has(name) ? value.slice(value.lastIndexOf(':') + 1) : value;
-      if (KNOWN_DEFAULT_SECRETS.includes(value) || KNOWN_DEFAULT_SECRETS.includes(material) || PLACEHOLDER.test(value)) {
+      if (
+        KNOWN_DEFAULT_SECRETS.includes(value) ||
+        KNOWN_DEFAULT_SECRETS.includes(material) ||
+        isDevelopmentKey(name, material) ||
+        PLACEHOLDER.test(value)
+      ) {
         issue(
           'is a published default or placeholder (docker-compose.yml, README, development); set a random secret, e.g. `openssl rand -base64 32`',
         );

@@ -95,6 +95,17 @@ describe('production refuses default, short and shared secrets', () => {
       () => loadConfig({ ...production(), BLIND_INDEX_KEY: DEVELOPMENT_BLIND_INDEX_KEY }),
       refused('BLIND_INDEX_KEY', /published default/, DEVELOPMENT_BLIND_INDEX_KEY),
     );
+    // Written otherwise, the same bytes: without padding, as base64url.
+    const unpadded = DEVELOPMENT_BLIND_INDEX_KEY.replace(/=+$/, '');
+    assert.throws(
+      () => loadConfig({ ...production(), BLIND_INDEX_KEY: unpadded }),
+      refused('BLIND_INDEX_KEY', /published default/, unpadded),
+    );
+    const url = Buffer.from(DEVELOPMENT_DATA_KEY, 'base64').toString('base64url');
+    assert.throws(
+      () => loadConfig({ ...production(), DATA_ENCRYPTION_KEYS: `k1:${url}` }),
+      refused('DATA_ENCRYPTION_KEYS', /published default/, url),
+    );
     const placeholder = 'please-CHANGE-ME-before-going-live-0123456789';
     assert.throws(
       () => loadConfig({ ...production(), SESSION_SECRET: placeholder }),

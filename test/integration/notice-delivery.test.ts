@@ -392,10 +392,14 @@ describe('notice delivery: email and SMS with proof of service', () => {
       townBody(freshIdNumber(), { contact: { phone: '13800138006', email: 'proof@example.cn', locale: 'zh-CN' } }),
     );
     const isAcknowledgement = (n: NoticeDoc) => n.event === 'case_received' && n.channel === 'email';
+    // The delivered write comes first and the mark is cleared after the line, so wait for both.
     const letter = (
-      await settledWhen(caseId, (ns) => ns.some((n) => isAcknowledgement(n) && n.status === 'delivered'), 'acknowledged')
+      await settledWhen(
+        caseId,
+        (ns) => ns.some((n) => isAcknowledgement(n) && n.status === 'delivered' && n.proofPending === undefined),
+        'acknowledged, its line written',
+      )
     ).find(isAcknowledgement)!;
-    assert.equal(letter.proofPending, undefined, 'cleared once its line was written');
     const lineId = `${caseId}:notice-delivered:${letter._id}`;
     const first = await auditEventModel(stack.mongo).findById(lineId).lean();
     await auditEventModel(stack.mongo).deleteOne({ _id: lineId });

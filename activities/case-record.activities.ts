@@ -251,8 +251,8 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
         await appendAudit(input.caseId, input.seq, input.audit, noticeAudit);
         const { written, state, before } = await projectDelta(input);
         if (!written) return;
-        if (before) await writeNewCaseFacts(mongo, state, before);
-        else await writeCaseFacts(mongo, state);
+        if (before) await writeNewCaseFacts(mongo, { state, seq: input.seq }, before);
+        else await writeCaseFacts(mongo, { state, seq: input.seq });
         return;
       }
       const { state, seq } = input;
@@ -263,8 +263,8 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
       // (all of them: the attempt that projected may have stopped before its facts).
       const { written, before } = await project(seq, state);
       if (!written) return;
-      if (before) await writeNewCaseFacts(mongo, state, before);
-      else await writeCaseFacts(mongo, state);
+      if (before) await writeNewCaseFacts(mongo, { state, seq }, before);
+      else await writeCaseFacts(mongo, { state, seq });
     },
   };
 }

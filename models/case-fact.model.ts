@@ -7,7 +7,7 @@
  * and the supplement rounds from here, by `day` and by `month` + `kind`: equalities FerretDB's
  * PostgreSQL backend pushes down, so the archive of other days is not decoded.
  */
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, trusted, type Connection, type Model } from 'mongoose';
 import { caseFacts, type CaseFact } from '../domain/case-facts';
 import type { CaseState } from '../domain/case-state';
 import { caseModel } from './case.model';
@@ -15,7 +15,11 @@ import { dropFactDays } from './case-fact-day.model';
 import { onlyDuplicateKeys } from './duplicate-key';
 import { markMigrationDone, migrationDone } from './migrations';
 
-export type CaseFactDoc = CaseFact;
+/**
+ * `seq`: on supplement rounds only, the transition of the case that wrote the round's outcome, so
+ * that a late attempt of an older transition cannot put back an outcome a newer one changed.
+ */
+export type CaseFactDoc = CaseFact & { seq?: number };
 
 const factSchema = new Schema<CaseFactDoc>(
   {
@@ -32,6 +36,7 @@ const factSchema = new Schema<CaseFactDoc>(
     ms: { type: Number },
     tenths: { type: Number },
     withinSla: { type: Boolean },
+    seq: { type: Number },
   },
   { collection: 'case_facts', versionKey: false },
 );
@@ -42,15 +47,24 @@ export function caseFactModel(conn: Connection): Model<CaseFactDoc> {
   return (conn.models.CaseFact as Model<CaseFactDoc> | undefined) ?? conn.model<CaseFactDoc>('CaseFact', factSchema);
 }
 
+/** A case's projection as stored: its state at transition `seq`. */
+export interface Projection {
+  state: CaseState;
+  seq: number;
+}
+
 /**
- * Writes every fact the states show; idempotent. Opened, ended and decided facts never change
- * once true (a decision's `_id` holds its instant), so they are inserted if absent — a unique
- * `_id` refusal is the one write FerretDB v1 checks by index on both backends, while a
+ * Writes every fact the projections show; idempotent. Opened, ended and decided facts never
+ * change once true (a decision's `_id` holds its instant), so they are inserted if absent — a
+ * unique `_id` refusal is the one write FerretDB v1 checks by index on both backends, while a
  * replace by `_id` decodes the whole collection on SQLite (README "Benchmarks"). Only a
  * supplement round's outcome changes (open → answered / lapsed / closed): those are replaced.
  */
-export async function writeCaseFacts(conn: Connection, ...states: CaseState[]): Promise<void> {
-  await writeFacts(conn, states.flatMap(caseFacts));
+export async function writeCaseFacts(conn: Connection, ...projections: Projection[]): Promise<void> {
+  await writeFacts(
+    conn,
+    projections.flatMap((p) => caseFacts(p.state).map((fact) => ({ fact, seq: p.seq }))),
+  );
 }
 
 /**
@@ -60,18 +74,20 @@ export async function writeCaseFacts(conn: Connection, ...states: CaseState[]): 
  * is written in `seq` order and a stored projection's facts are written before the next
  * transition's (the same activity writes both, and the workflow awaits it).
  */
-export async function writeNewCaseFacts(conn: Connection, state: CaseState, before: CaseState): Promise<void> {
+export async function writeNewCaseFacts(conn: Connection, now: Projection, before: CaseState): Promise<void> {
   const seen = new Map(caseFacts(before).map((f) => [f._id, JSON.stringify(f)]));
   await writeFacts(
     conn,
-    caseFacts(state).filter((f) => seen.get(f._id) !== JSON.stringify(f)),
+    caseFacts(now.state)
+      .filter((f) => seen.get(f._id) !== JSON.stringify(f))
+      .map((fact) => ({ fact, seq: now.seq })),
   );
 }
 
-async function writeFacts(conn: Connection, facts: CaseFact[]): Promise<void> {
+async function writeFacts(conn: Connection, facts: Array<{ fact: CaseFact; seq: number }>): Promise<void> {
   const model = caseFactModel(conn);
-  const settled = facts.filter((f) => f.kind !== 'supplement');
-  const changing = facts.filter((f) => f.kind === 'supplement');
+  const settled = facts.filter((f) => f.fact.kind !== 'supplement').map((f) => f.fact);
+  const changing = facts.filter((f) => f.fact.kind === 'supplement');
   if (settled.length > 0) {
     try {
       await model.collection.insertMany(settled as never[], { ordered: false });
@@ -79,11 +95,24 @@ async function writeFacts(conn: Connection, facts: CaseFact[]): Promise<void> {
       if (!onlyDuplicateKeys(err)) throw err;
     }
   }
-  if (changing.length > 0)
+  if (changing.length === 0) return;
+  // Replaced only from a transition as new as the one that wrote it: an older transition's
+  // attempt that ran on after its timeout (its retry done, the case moved on) finds no match, its
+  // upsert is refused on the `_id`, and the newer outcome stands.
+  try {
     await model.bulkWrite(
-      changing.map((f) => ({ replaceOne: { filter: { _id: f._id }, replacement: f, upsert: true } })),
+      changing.map(({ fact, seq }) => ({
+        replaceOne: {
+          filter: { _id: fact._id, $or: [{ seq: trusted({ $lte: seq }) }, { seq: trusted({ $exists: false }) }] },
+          replacement: { ...fact, seq },
+          upsert: true,
+        },
+      })),
       { ordered: false },
     );
+  } catch (err) {
+    if (!onlyDuplicateKeys(err)) throw err;
+  }
 }
 
 /** Marks the backfill below as done, so later starts skip it. */
@@ -96,12 +125,12 @@ const FACTS_MIGRATION = 'case-facts';
 export async function backfillCaseFacts(conn: Connection, batch = 500): Promise<number> {
   if (await migrationDone(conn, FACTS_MIGRATION)) return 0;
   let n = 0;
-  let pending: CaseState[] = [];
+  let pending: Projection[] = [];
   // Before the worker takes tasks (as backfillOpenFlag): no projection races with these writes.
   const cursor = caseModel(conn).find({}).lean().cursor({ batchSize: batch });
   try {
     for await (const doc of cursor) {
-      pending.push(doc as CaseState);
+      pending.push({ state: doc as CaseState, seq: doc.seq });
       if (pending.length < 100) continue;
       await writeCaseFacts(conn, ...pending);
       n += pending.length;

@@ -31,7 +31,7 @@ import { readModelFields } from '../../domain/case-summary';
 import { maskIdNumber } from '../../domain/masking';
 import { HOUSEHOLD_TYPE, type Application, type District, type Town } from '../../domain/vocabulary';
 import { auditEventModel } from '../../models/audit-event.model';
-import { caseFactModel } from '../../models/case-fact.model';
+import { caseFactModel, writeCaseFacts } from '../../models/case-fact.model';
 import { backfillOpenFlag, caseModel } from '../../models/case.model';
 import { markMigrationDone, migrationDone } from '../../models/migrations';
 import { connectMongo } from '../../models/connection';
@@ -419,6 +419,43 @@ describe('activities in MockActivityEnvironment (real FerretDB, simulator over H
       // A retry of the same transition cannot know what its first attempt wrote: it writes every fact.
       await run(acts.recordCaseTransition, { seq: 2, state: decided, audit: [], notices: [] });
       assert.deepEqual((await facts.find({ caseId: first.caseId }).lean()).map((f) => f.kind).sort(), ['decided', 'opened']);
+    });
+
+    it('when an older transition’s attempt runs on after the case moved on, then the supplement round keeps its newer outcome on the dashboard', async () => {
+      // Arrange: police asked for material (seq 2: the round open), and the applicant answered (seq 3).
+      const first = caseStateOf(DEMO_PEOPLE.townOwner);
+      const facts = caseFactModel(mongo);
+      const requestedAt = new Date(Date.parse(first.submittedAt) + 3_600_000).toISOString();
+      const round = {
+        requestedAt,
+        dueAt: new Date(Date.parse(requestedAt) + 15 * 86_400_000).toISOString(),
+        missing: ['户口簿'],
+      };
+      const police = first.steps.police!;
+      const asked: CaseState = { ...first, steps: { ...first.steps, police: { ...police, supplement: round } } };
+      const providedAt = new Date(Date.parse(requestedAt) + 3_600_000).toISOString();
+      const answered: CaseState = {
+        ...first,
+        steps: { ...first.steps, police: { ...police, supplement: { ...round, providedAt } } },
+      };
+      await run(acts.recordCaseTransition, { seq: 1, state: first, audit: [], notices: [] });
+      await run(acts.recordCaseTransition, { seq: 2, state: asked, audit: [], notices: [] });
+      await run(acts.recordCaseTransition, { seq: 3, state: answered, audit: [], notices: [] });
+      const roundId = `${first.caseId}:supplement:police:${requestedAt}`;
+      assert.equal((await facts.findById(roundId).lean())?.outcome, 'answered');
+
+      // Act: seq 2's first attempt, past its timeout, reaches its facts only now (its projection
+      // passed before seq 3 was written: the same write a retry of seq 2 makes).
+      await writeCaseFacts(mongo, { state: asked, seq: 2 });
+
+      // Assert
+      const stored = await facts.findById(roundId).lean();
+      assert.equal(stored?.outcome, 'answered', 'the newer outcome stands');
+      assert.equal(stored?.seq, 3);
+      // A retry of the newest transition still writes its outcome.
+      await facts.updateOne({ _id: roundId }, { $set: { outcome: 'open' } });
+      await writeCaseFacts(mongo, { state: answered, seq: 3 });
+      assert.equal((await facts.findById(roundId).lean())?.outcome, 'answered');
     });
 
     it('when notices are queued, then they are rendered and no body or subject carries a full ID number', async () => {

@@ -11,7 +11,7 @@
  */
 import { indexesOnce } from '../models/indexes-once';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Connection } from 'mongoose';
+import { trusted, type Connection } from 'mongoose';
 import {
   CAPACITY_EXHAUSTED,
   capacityOf,
@@ -55,6 +55,9 @@ export function holderOrder(holder: string, limit: number): number[] {
   }
   return order;
 }
+
+/** One reservation of a case: its kind and item (a case holds one of each). */
+const reservationId = (r: Pick<ReserveInput, 'caseId' | 'kind' | 'item'>) => `${r.caseId}:${r.kind}:${r.item}`;
 
 export interface ReservationDeps {
   mongo: Connection;
@@ -216,15 +219,48 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
     return record.recordId || undefined;
   }
 
-  async function recordHeld(input: ReserveInput, departmentRecordId: string | undefined): Promise<void> {
-    await reservations.updateOne(
-      { _id: `${input.caseId}:${input.kind}:${input.item}` },
-      {
-        $set: { status: 'held', releasedAt: null, ...(departmentRecordId ? { departmentRecordId } : {}) },
-        $setOnInsert: { caseId: input.caseId, kind: input.kind, pool: input.pool, item: input.item, heldAt: new Date() },
-      },
-      { upsert: true },
-    );
+  /**
+   * Records the reservation held; false when its case has released it meanwhile (the release
+   * fences it first, see `release`): then nothing is recorded.
+   */
+  async function recordHeld(input: ReserveInput, departmentRecordId: string | undefined): Promise<boolean> {
+    const _id = reservationId(input);
+    for (;;) {
+      try {
+        await reservations.updateOne(
+          { _id, releaseAskedAt: trusted({ $exists: false }) },
+          {
+            $set: { status: 'held', releasedAt: null, ...(departmentRecordId ? { departmentRecordId } : {}) },
+            $setOnInsert: { caseId: input.caseId, kind: input.kind, pool: input.pool, item: input.item, heldAt: new Date() },
+          },
+          { upsert: true },
+        );
+        return true;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // The record exists but did not match: fenced by a release, or inserted a moment ago by a
+        // concurrent attempt of this reservation (then the next round matches it).
+        if ((await reservations.findById(_id, { releaseAskedAt: 1 }).lean())?.releaseAskedAt) return false;
+      }
+    }
+  }
+
+  /** Whether the case has begun releasing this reservation (`release`'s fence). */
+  async function fenced(input: ReserveInput): Promise<boolean> {
+    return Boolean((await reservations.findById(reservationId(input), { releaseAskedAt: 1 }).lean())?.releaseAskedAt);
+  }
+
+  /**
+   * Gives back what a reserve attempt took after its case released the reservation: the
+   * department's record, the slot and a waiting-list entry. Only this holder's, and a case never
+   * reserves again what it released, so nothing of a later reservation is touched.
+   */
+  async function giveBack(input: ReserveInput, holder: string): Promise<ReserveResult> {
+    const register = registerOfReservation(input.kind);
+    if (register && registers) await registers.undo(register, registerKey(input.caseId, register, input.item));
+    await slots.deleteOne({ pool: input.pool, holder });
+    await waitlist.deleteOne({ _id: `${input.pool}#${holder}` });
+    return { status: 'released', pool: input.pool };
   }
 
   return {
@@ -249,6 +285,8 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
               { $setOnInsert: { pool: input.pool, holder, caseId: input.caseId, since: new Date() } },
               { upsert: true },
             );
+            // Listed after the case's release took the child off the list: off again.
+            if (await fenced(input)) return giveBack(input, holder);
           }
           return { status: 'waiting', pool: input.pool, position: position + 1, limit };
         }
@@ -261,10 +299,13 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
         }
       }
       const departmentRecordId = await writeToDepartment(input);
-      const [, used] = await Promise.all([
+      const [recorded, used] = await Promise.all([
         recordHeld(input, departmentRecordId),
         typeof taken === 'number' ? taken : limit === null ? undefined : poolUse(mongo, input.pool),
       ]);
+      // An attempt that ran on past its timeout, or a recheck beside an officer's placement,
+      // after the case released this reservation: what it took would be held by nobody.
+      if (!recorded) return giveBack(input, holder);
       return {
         status: 'held',
         pool: input.pool,
@@ -281,13 +322,37 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
      */
     async release(input: ReleaseInput): Promise<{ released: boolean }> {
       await ready();
+      // The fence first: a reserve attempt of this reservation still running (its timeout passed,
+      // its retry long done) finds it when it records the slot, and gives back what it took. A
+      // case never reserves again what it released (the saga releases only as the case ends;
+      // a waiting child's entry only as the child is placed elsewhere or the case ends).
+      try {
+        await reservations.updateOne(
+          { _id: reservationId(input) },
+          {
+            $set: { releaseAskedAt: new Date() },
+            $setOnInsert: {
+              caseId: input.caseId,
+              kind: input.kind,
+              pool: input.pool,
+              item: input.item,
+              status: 'released',
+              releasedAt: new Date(),
+            },
+          },
+          { upsert: true },
+        );
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // a concurrent attempt of this release inserted it
+        await reservations.updateOne({ _id: reservationId(input) }, { $set: { releaseAskedAt: new Date() } });
+      }
       const register = registerOfReservation(input.kind);
       if (register && registers) await registers.undo(register, registerKey(input.caseId, register, input.item));
       const holder = `${input.caseId}:${input.item}`;
       const res = await slots.deleteOne({ pool: input.pool, holder });
       await waitlist.deleteOne({ _id: `${input.pool}#${holder}` });
       await reservations.updateOne(
-        { _id: `${input.caseId}:${input.kind}:${input.item}`, status: 'held' },
+        { _id: reservationId(input), status: 'held' },
         { $set: { status: 'released', releasedAt: new Date() } },
       );
       return { released: res.deletedCount > 0 };

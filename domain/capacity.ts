@@ -107,7 +107,12 @@ export type ReserveResult =
    */
   | { status: 'held'; pool: string; used?: number; limit: number | null; departmentRecordId?: string }
   /** School places only: the level is full; the child waits at `position` (1 = next). */
-  | { status: 'waiting'; pool: string; position: number; limit: number };
+  | { status: 'waiting'; pool: string; position: number; limit: number }
+  /**
+   * The case released this reservation while the attempt ran (an attempt that ran on past its
+   * timeout, or a waiting child's recheck beside an officer's placement): what it took is given back.
+   */
+  | { status: 'released'; pool: string };
 
 export type ReleaseInput = Pick<ReserveInput, 'caseId' | 'kind' | 'pool' | 'item'>;
 

@@ -12,8 +12,14 @@ export interface ReservationDoc {
   pool: string;
   item: string;
   status: 'held' | 'released';
-  heldAt: Date;
+  /** Absent when released before it was ever held (a waiting child's place, a late attempt's). */
+  heldAt?: Date;
   releasedAt: Date | null;
+  /**
+   * When the case began releasing it: from then on no reserve attempt may hold it (a case
+   * never reserves again what it released), so a late attempt gives back what it took.
+   */
+  releaseAskedAt?: Date;
   /** The record the owning department wrote for this reservation (issue 14); absent for our own quota. */
   departmentRecordId?: string;
 }
@@ -26,8 +32,9 @@ const reservationSchema = new Schema<ReservationDoc>(
     pool: { type: String, required: true },
     item: { type: String, required: true },
     status: { type: String, required: true, enum: ['held', 'released'] },
-    heldAt: { type: Date, required: true },
+    heldAt: { type: Date },
     releasedAt: { type: Date, default: null },
+    releaseAskedAt: { type: Date },
     departmentRecordId: { type: String },
   },
   { collection: 'reservations', versionKey: false },

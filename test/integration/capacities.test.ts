@@ -101,6 +101,45 @@ describe('capacities from policy data: reserve / release', () => {
     assert.equal((await acts.reserve(quota('weiyang'))).status, 'held');
   });
 
+  it('§2 when a reserve attempt lands after its case released the reservation (it ran on past its timeout), then it gives back what it took and the place stays free', async () => {
+    // Arrange: the case held the last slot, and its compensation released it.
+    caps.set((t) => (t.pointsQuota.lintong = 1));
+    const input = quota('lintong');
+    assert.equal((await acts.reserve(input)).status, 'held');
+    await acts.release(releaseOf(input));
+
+    // Act: the first attempt of that reservation, long past its timeout, gets through only now.
+    const late = await acts.reserve(input);
+
+    // Assert: nobody holds the slot, the record stays released, and another case gets the place.
+    assert.deepEqual(late, { status: 'released', pool: 'quota:lintong' });
+    assert.equal(await poolUse(mongo, 'quota:lintong'), 0);
+    assert.equal((await reservationModel(mongo).findById(`${input.caseId}:quota_slot:household`).lean())?.status, 'released');
+    assert.equal((await acts.reserve(quota('lintong'))).status, 'held');
+  });
+
+  it('§21–23 when a waiting child’s recheck lands after the child left the waiting list, then the child is not listed again', async () => {
+    // Arrange: a full level, a child waiting, then placed elsewhere by an officer (its entry released).
+    caps.set((t) => (t.schoolPlaces.gaoling.primary = 1));
+    assert.equal((await acts.reserve(school('gaoling', 'primary'))).status, 'held');
+    const child = school('gaoling', 'primary');
+    assert.equal((await acts.reserve(child)).status, 'waiting');
+    await acts.release(releaseOf(child));
+
+    // Act: the recheck that was asking the pool meanwhile arrives.
+    const late = await acts.reserve(child);
+
+    // Assert: off the list, so the next child is first in line.
+    assert.deepEqual(late, { status: 'released', pool: 'school:gaoling:primary' });
+    assert.equal(await schoolWaitlistModel(mongo).countDocuments({ pool: 'school:gaoling:primary' }), 0);
+    assert.deepEqual(await acts.reserve(school('gaoling', 'primary')), {
+      status: 'waiting',
+      pool: 'school:gaoling:primary',
+      position: 1,
+      limit: 1,
+    });
+  });
+
   it('§2 when 100 cases reserve at once from a quota of 60, then exactly 60 hold a slot, 40 are refused, and 10 released places go to 10 others', async () => {
     caps.set((t) => (t.pointsQuota.yanta = 60));
     const inputs = Array.from({ length: 100 }, () => quota('yanta'));

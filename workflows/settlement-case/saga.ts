@@ -28,7 +28,10 @@ export interface CompensationEntry {
 }
 
 /** What the school-place part does with a school reservation's answer (placed or waiting). */
-export type SchoolPlaceHook = (entry: CompensationEntry, result: ReserveResult) => 'hold' | 'waiting';
+export type SchoolPlaceHook = (
+  entry: CompensationEntry,
+  result: Exclude<ReserveResult, { status: 'released' }>,
+) => 'hold' | 'waiting';
 
 export interface Saga {
   /** Commits what `d`'s approval commits (the department table's `commits`). */
@@ -90,6 +93,9 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
         end({ status: 'rejected', by: 'system', role: 'system', reasons: [{ code, department: ownerOf(reserve.kind) }] });
         return;
       }
+      // Only an attempt the case no longer waits for can find its reservation released (the case
+      // releases after its commits): nothing to hold.
+      if (result.status === 'released') return;
       if (ref.kind === 'school_place' && onSchoolPlace(entry, result) === 'waiting') return;
       hold(entry);
     };

@@ -131,6 +131,9 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
         const result = completes
           ? await CancellationScope.nonCancellable(() => records.reserve(entry.reserve))
           : await records.reserve(entry.reserve);
+        // An officer placed the child elsewhere while the pool was being asked, and the release
+        // that followed found this attempt's slot or listing too: given back already.
+        if (result.status === 'released') return;
         if (result.status === 'held') {
           // An officer placed the child while the pool was being asked: give the slot back.
           if (p.status !== 'waiting')

@@ -46,5 +46,3 @@ export function pageOf<D, T>(docs: D[], limit: number, item: (d: D) => T, cursor
 
 /** The cursor of a list sorted by an ISO instant, then by id. */
 export const InstantAndId = z.tuple([z.iso.datetime(), z.uuid()]);
-/** Sorted by an optional ISO instant ('' when the item has none), then by id. */
-export const OptionalInstantAndId = z.tuple([z.union([z.literal(''), z.iso.datetime()]), z.uuid()]);

@@ -68,7 +68,8 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
   addRoute(router, registry, {
     method: 'get',
     path: '/officer/inbox',
-    summary: "Your department's open steps, soonest due first",
+    summary:
+      "Your department's open steps: those awaiting your decision first, then the rest, each soonest due first (due alike: first submitted first)",
     tag: 'officer',
     roles,
     query: z.strictObject({

@@ -1,20 +1,21 @@
 /**
- * An officer's inbox: their department's open steps in their scope (app/officer-scope.ts),
- * soonest due first, a page at a time; each says who holds it, and the inbox can show only the
- * steps you hold or those nobody holds.
+ * An officer's inbox: their department's open steps in their scope (app/officer-scope.ts), those
+ * awaiting the officer's decision first, then those that wait on something else (a lookup, the
+ * applicant's material), each part soonest due first, a page at a time; each says who holds it,
+ * and the inbox can show only the steps you hold or those nobody holds.
  * Each page is an access record naming the cases it shows (app/access-records).
  */
 import { recordAccess, type AccessContext } from '../access-records/record-access';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
-import { awaitsPointsScore, OPEN_STEP_STATUSES } from '../../domain/case-rules';
+import { awaitsPointsScore, OPEN_STEP_STATUSES, type OpenStepStatus } from '../../domain/case-rules';
 import { STEP_STATUSES, type Route } from '../../domain/vocabulary';
-import { caseModel } from '../../models/case.model';
+import { caseModel, type CaseDoc } from '../../models/case.model';
 import type { OfficerActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { areaCondition } from '../officer-scope';
-import { decodeCursor, OptionalInstantAndId, pageOf, type Page } from '../page-cursor';
+import { decodeCursor, pageOf, type Page } from '../page-cursor';
 
 /** The step statuses an inbox lists: the step still needs its department (domain/case-rules.ts). */
 export { OPEN_STEP_STATUSES };
@@ -58,8 +59,43 @@ export interface OfficerInboxInput {
   access?: AccessContext;
 }
 
+/**
+ * The inbox's parts, in order: what the officer can act on now, then the rest. A step waiting for
+ * the applicant's material has no due time of its own (it is paused), and sorted by due time alone
+ * it came first, above the cases due today.
+ */
+const INBOX_PARTS: ReadonlyArray<readonly OpenStepStatus[]> = [
+  ['awaiting_decision'],
+  OPEN_STEP_STATUSES.filter((s) => s !== 'awaiting_decision'),
+];
+
+/**
+ * An inbox cursor: the part (only '0' when one status is asked for), then the last item's due
+ * time ('' for none), submission time and case id.
+ */
+const inboxCursor = (oneStatus: boolean) =>
+  z.tuple([
+    oneStatus ? z.literal('0') : z.enum(['0', '1']),
+    z.union([z.literal(''), z.iso.datetime()]),
+    z.iso.datetime(),
+    z.uuid(),
+  ]);
+
+/**
+ * Soonest due first; of steps due at the same time (a day's cases share their deadline's end),
+ * the first submitted first, as at a counter. The case id only makes the order total.
+ */
+const inboxSort = (d: string) => ({ [`steps.${d}.dueAt`]: 1, submittedAt: 1, _id: 1 }) as const;
+
+export interface InboxQuery extends Omit<OfficerInboxInput, 'limit' | 'access' | 'cursor'> {
+  /** The statuses of one part (`status`, when given, stands for them). */
+  statuses?: readonly OpenStepStatus[];
+  /** After this item of the part: its due time ('' for none), submission time and case id. */
+  after?: readonly [string, string, string];
+}
+
 /** The read-model filter of an inbox page (exported for the index test, test/integration/postgresql-indexes). */
-export function inboxFilter(input: Omit<OfficerInboxInput, 'limit' | 'access'>): Record<string, unknown> {
+export function inboxFilter(input: InboxQuery): Record<string, unknown> {
   const d = input.actor.department;
   const stepPath = `steps.${d}`;
   const dueAt = `${stepPath}.dueAt`;
@@ -67,7 +103,7 @@ export function inboxFilter(input: Omit<OfficerInboxInput, 'limit' | 'access'>):
     // Implied by an open step, and the equality that FerretDB on PostgreSQL can answer from an
     // index (models/postgresql-indexes.ts): FerretDB pushes no nested path or `$in` down.
     pendingDepartments: d,
-    [`${stepPath}.status`]: input.status ?? trusted({ $in: [...OPEN_STEP_STATUSES] }),
+    [`${stepPath}.status`]: input.status ?? statusCondition(input.statuses ?? OPEN_STEP_STATUSES),
   };
   if (input.route) filter.route = input.route;
   // Only the officer's areas; an area asked for outside them lists nothing (as an empty area would).
@@ -77,32 +113,49 @@ export function inboxFilter(input: Omit<OfficerInboxInput, 'limit' | 'access'>):
   // A released step has no assignedOfficer at all: the workflow deletes the field.
   if (input.assignedTo === 'me') filter[`${stepPath}.assignedOfficer`] = input.actor.sub;
   if (input.assignedTo === 'nobody') filter[`${stepPath}.assignedOfficer`] = trusted({ $exists: false });
-  if (input.cursor) {
-    const [due, id] = decodeCursor(input.cursor, OptionalInstantAndId);
-    // Steps without a deadline yet (still checking) sort first, as missing values do.
-    filter.$or = due
-      ? [{ [dueAt]: trusted({ $gt: due }) }, { [dueAt]: due, _id: trusted({ $gt: id }) }]
-      : [{ [dueAt]: null, _id: trusted({ $gt: id }) }, { [dueAt]: trusted({ $gt: '' }) }];
+  if (input.after) {
+    const [due, submitted, id] = input.after;
+    // Steps without a deadline (still checking, or paused for the applicant) sort first, as missing values do.
+    const sameDue = due ? due : null;
+    filter.$or = [
+      { [dueAt]: sameDue, submittedAt: trusted({ $gt: submitted }) },
+      { [dueAt]: sameDue, submittedAt: submitted, _id: trusted({ $gt: id }) },
+      { [dueAt]: trusted({ $gt: due }) },
+    ];
   }
   return filter;
 }
 
+const statusCondition = (statuses: readonly OpenStepStatus[]) =>
+  statuses.length === 1 ? statuses[0] : trusted({ $in: [...statuses] });
+
 export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Promise<Page<InboxItem>> {
   const d = input.actor.department;
-  const dueAt = `steps.${d}.dueAt`;
-  const filter = inboxFilter(input);
-  // Only what an inbox line shows: officers read their inbox all day, and the whole case (its
-  // application, every step's findings, each personal field to open) was most of each read's cost.
-  const docs = await caseModel(deps.mongo)
-    .find(filter)
-    .select({ caseNumber: 1, route: 1, area: 1, status: 1, [`steps.${d}`]: 1 })
-    .sort({ [dueAt]: 1, _id: 1 })
-    .limit(input.limit + 1)
-    .lean();
+  const parts = input.status ? [[input.status]] : INBOX_PARTS;
+  const [startPart, ...after] = input.cursor ? decodeCursor(input.cursor, inboxCursor(parts.length === 1)) : ['0'];
+  const start = Number(startPart);
+  // Each part from its own query (the same index), until the page and one more are read.
+  const docs: Array<{ c: CaseDoc; part: number }> = [];
+  for (let part = start; part < parts.length && docs.length <= input.limit; part++) {
+    const filter = inboxFilter({
+      ...input,
+      statuses: parts[part]!,
+      ...(part === start && after.length === 3 ? { after: after as [string, string, string] } : {}),
+    });
+    // Only what an inbox line shows: officers read their inbox all day, and the whole case (its
+    // application, every step's findings, each personal field to open) was most of each read's cost.
+    const found = await caseModel(deps.mongo)
+      .find(filter)
+      .select({ caseNumber: 1, route: 1, area: 1, status: 1, submittedAt: 1, [`steps.${d}`]: 1 })
+      .sort(inboxSort(d))
+      .limit(input.limit + 1 - docs.length)
+      .lean<CaseDoc[]>();
+    docs.push(...found.map((c) => ({ c, part })));
+  }
   const page = pageOf(
     docs,
     input.limit,
-    (c) => {
+    ({ c }) => {
       const s = c.steps[d]!;
       return InboxItem.parse({
         caseId: c._id,
@@ -124,7 +177,7 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
         assignedOfficer: s.assignedOfficer,
       });
     },
-    (c) => [c.steps[d]?.dueAt ?? '', c._id],
+    ({ c, part }) => [String(part), c.steps[d]?.dueAt ?? '', c.submittedAt, c._id],
   );
   await recordAccess(deps, {
     actor: input.actor,
@@ -151,7 +204,7 @@ export async function nextStepToDecide(
   const docs = await caseModel(deps.mongo)
     .find(inboxFilter({ actor: input.actor, status: 'awaiting_decision' }))
     .select({ caseNumber: 1, [`steps.${d}.assignedOfficer`]: 1 })
-    .sort({ [`steps.${d}.dueAt`]: 1, _id: 1 })
+    .sort(inboxSort(d))
     .limit(NEXT_LOOKAHEAD)
     .lean();
   const next = docs.find((c) => {

@@ -22,6 +22,7 @@ import { startStack, type TestStack } from '../support/stack';
 
 interface InboxItem {
   caseId: string;
+  caseNumber: string;
   route: string;
   area: string;
   stepStatus: string;
@@ -255,6 +256,20 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
       (i) => i.caseId === supplementCase,
     );
     assert.equal(waiting?.supplementDueAt, (asked.step.supplement as { dueAt: string }).dueAt);
+    // Paused, that step has no due time of its own: still it comes after every step awaiting the
+    // officer's decision (the first test's cases), not first; a line a page, each line once.
+    const all = await wholeInbox(officer('hrss'), '', 1);
+    const firstOther = all.findIndex((i) => i.stepStatus !== 'awaiting_decision');
+    assert.ok(firstOther > 0, `steps awaiting a decision lead the inbox: ${all.map((i) => i.stepStatus).join(', ')}`);
+    assert.ok(all.slice(firstOther).every((i) => i.stepStatus !== 'awaiting_decision'));
+    assert.ok(all.slice(firstOther).some((i) => i.caseId === supplementCase));
+    assert.equal(new Set(all.map((i) => i.caseId)).size, all.length);
+    // A day's cases share their deadline's end: of those, the first submitted comes first (the case
+    // numbers count submissions here, made one after another), not in the order of their ids.
+    const ties = all.slice(0, firstOther).flatMap((i, n, a) => (n > 0 && a[n - 1]!.dueAt === i.dueAt ? [[a[n - 1]!, i]] : []));
+    assert.ok(ties.length > 0, 'steps due at the same time');
+    for (const [before, after] of ties)
+      assert.ok(before!.caseNumber < after!.caseNumber, `${before!.caseNumber} before ${after!.caseNumber}`);
     const own = await request(stack.app)
       .get(`/api/v1/applicant/cases/${rejectCase}`)
       .set('authorization', t.applicant)
@@ -320,7 +335,11 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     }
 
     // Assert
-    assert.deepEqual(projections, [{ caseNumber: 1, route: 1, area: 1, status: 1, 'steps.police': 1 }]);
+    // One read per part of the inbox (awaiting a decision, then the rest), each of a line's fields only.
+    assert.deepEqual(projections, [
+      { caseNumber: 1, route: 1, area: 1, status: 1, submittedAt: 1, 'steps.police': 1 },
+      { caseNumber: 1, route: 1, area: 1, status: 1, submittedAt: 1, 'steps.police': 1 },
+    ]);
     const line = page.items.find((i) => i.caseId === caseId);
     assert.ok(line, 'the case is in the inbox');
     assert.match(line.caseNumber, /\S/);

@@ -1,5 +1,5 @@
 /**
- * The department's inbox (issue 10, officer workbench): open steps soonest due first, a page at
+ * The department's inbox (issue 10, officer workbench): open steps (those awaiting the officer's decision first, each part soonest due first), a page at
  * a time, filtered by a GET form (status, deadline, route, place, who holds the step). The
  * query is app/queries/officer-inbox.ts, as for the JSON API; the filters are codes, so the
  * URL carries no personal data (the cursor is a due date and a case id).

@@ -15,6 +15,18 @@ import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support
 
 const DESK = { width: 1280, height: 800 };
 
+/**
+ * Whether the page's focus comes to where `check` (an expression the page evaluates; no DOM types
+ * in this project) says, within 5 s: the browser moves autofocus and a fragment's focus at its next
+ * rendering update, not at load, so a key pressed before that would go to the page's body.
+ */
+async function focusOn(page: Page, check: string): Promise<boolean> {
+  return page.waitForFunction(check, undefined, { timeout: 5_000 }).then(
+    () => true,
+    () => false,
+  );
+}
+
 describe('web pages: the officer workbench in a real browser', () => {
   let web: WebStack;
   let browser: Browser;
@@ -69,6 +81,10 @@ describe('web pages: the officer workbench in a real browser', () => {
       await first.getByRole('button', { name: '认领此案件' }).click();
       await first.getByText(`您已认领案件 ${caseNumber}。`).waitFor();
       await first.getByText('您已认领本环节。').waitFor();
+      // The claim comes right before the decision: the page opens at its form, the next Tab its first choice.
+      assert.ok(await focusOn(first, "document.activeElement?.id === 'decide-title'"), 'the decide form has the focus');
+      await first.keyboard.press('Tab');
+      assert.equal(await first.evaluate('document.activeElement?.getAttribute("name")'), 'decision');
 
       // The second officer: the inbox and the case say who holds it, no decide form is offered.
       await second.goto(`${web.baseUrl}/officer/inbox?assignedTo=nobody`);
@@ -91,12 +107,21 @@ describe('web pages: the officer workbench in a real browser', () => {
       await first.goto(caseUrl(caseId));
       await axeCheck(first);
       await screenshot(first, 'web-officer-case-zh-CN');
+      // The form is screens down the page: a link near the top takes the keyboard there.
+      await first.getByRole('link', { name: '跳至“作出决定”' }).press('Enter');
+      assert.ok(await focusOn(first, "document.activeElement?.id === 'decide-title'"), 'the jump link focuses the form');
       await first.getByLabel('通过', { exact: true }).check();
       await first.getByLabel('内部备注（选填）').fill('已与申请人电话核实身份（警方内部）');
       await first.getByRole('button', { name: '继续' }).click();
       await first.getByRole('heading', { name: '确认决定' }).waitFor();
       await axeCheck(first);
       await screenshot(first, 'web-officer-confirm-zh-CN');
+      // Change brings the form back as it was, with the focus on it rather than the page's top.
+      await first.getByRole('button', { name: '修改' }).click();
+      assert.ok(await focusOn(first, "document.activeElement?.id === 'decide-title'"), 'the form shown again has the focus');
+      assert.ok(await first.getByLabel('通过', { exact: true }).isChecked());
+      await first.getByRole('button', { name: '继续' }).click();
+      await first.getByRole('heading', { name: '确认决定' }).waitFor();
       await first.getByRole('button', { name: '确认' }).click();
       await first.waitForURL(atPath(caseUrl(caseId)));
       await first.getByText(`已对案件 ${caseNumber} 作出决定：通过。本环节现为：已通过。`).waitFor();
@@ -146,6 +171,8 @@ describe('web pages: the officer workbench in a real browser', () => {
       const summary = housing.locator('.error-summary');
       await summary.getByRole('link', { name: 'List the missing material, one item a line' }).waitFor();
       assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#missing');
+      assert.equal(await housing.locator('#missing').getAttribute('aria-invalid'), 'true', 'the field is marked invalid');
+      assert.equal(await housing.locator('#reasonText').getAttribute('aria-invalid'), null);
       assert.match(await housing.title(), /^Error: /);
       await axeCheck(housing);
       await screenshot(housing, 'web-officer-case-errors-en');
@@ -336,18 +363,10 @@ describe('web pages: the officer workbench in a real browser', () => {
       await housing.waitForURL(atPath(caseUrl(decided.caseId)));
       const next = housing.locator('a.banner__next');
       await next.waitFor();
-      // The browser moves autofocus at its next rendering update, not at load: wait for it (failing on
-      // timeout if it never comes) before Enter, which would otherwise go to the page's body.
-      // (No DOM types in this project: the check is an expression the page evaluates.)
-      const focused = await housing
-        .waitForFunction("document.activeElement?.classList.contains('banner__next') === true", undefined, {
-          timeout: 5_000,
-        })
-        .then(
-          () => true,
-          () => false,
-        );
-      assert.ok(focused, 'the next-case link has the focus');
+      assert.ok(
+        await focusOn(housing, "document.activeElement?.classList.contains('banner__next') === true"),
+        'the next-case link has the focus',
+      );
       await housing.keyboard.press('Enter');
       await housing.waitForURL((url) => url.pathname.startsWith('/officer/cases/') && !url.pathname.endsWith(decided.caseId));
 

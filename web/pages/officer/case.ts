@@ -108,6 +108,8 @@ export interface CasePageExtras {
   errors?: FormError[];
   refusal?: string;
   status?: number;
+  /** Focus the decide form (the form shown again from the confirmation's Change). */
+  focusDecide?: boolean;
 }
 
 /**
@@ -184,6 +186,7 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
       })),
       // The decide form.
       form,
+      focusDecide: extras.focusDecide === true && !extras.errors?.length,
       decisionOptions: actions.offered.map((value, i) => ({
         value,
         id: i === 0 ? 'decision' : `decision-${value}`,

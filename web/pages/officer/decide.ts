@@ -59,7 +59,7 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
   const actor = actorOf(req, 'officer');
   const caseId = caseIdOf(req);
   const form = readDecisionForm(req.body);
-  if ((req.body as Record<string, unknown>).action === 'change') return showCase(deps, req, res, { form });
+  if ((req.body as Record<string, unknown>).action === 'change') return showCase(deps, req, res, { form, focusDecide: true });
   const view = await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) });
   const actions = stepActions(view, actor);
   const checked = checkDecisionForm(req, form, actions.offered, actions.reasons);
@@ -88,13 +88,16 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
     status: label('stepStatus', step.status, req.locale),
   });
   // The next step the officer may decide, focused: Enter opens it (officers work from the keyboard).
+  // With none left, the inbox, so that the loop does not end on a finished case.
   const next = await nextStepToDecide(deps, { actor, exceptCaseId: caseId, access: accessOf(req) });
   return flashAndRedirect(
     req,
     res,
     text,
     caseHref(caseId),
-    next && { href: caseHref(next.caseId), text: tr(req, 'officerNextCase', { caseNumber: next.caseNumber }) },
+    next
+      ? { href: caseHref(next.caseId), text: tr(req, 'officerNextCase', { caseNumber: next.caseNumber }) }
+      : { href: '/officer/inbox', text: tr(req, 'officerNoNextCase') },
   );
 }
 
@@ -151,6 +154,8 @@ export function holdPage(kind: 'claim' | 'release') {
       return showCase(deps, req, res, { refusal: text, status });
     }
     const text = tr(req, kind === 'claim' ? 'officerClaimed' : 'officerReleased', { caseNumber });
-    return flashAndRedirect(req, res, text, caseHref(caseId));
+    // A claim comes right before the decision: the page opens at its form (the heading takes focus,
+    // the next Tab is the first choice), not at the top.
+    return flashAndRedirect(req, res, text, kind === 'claim' ? `${caseHref(caseId)}#decide-title` : caseHref(caseId));
   };
 }

@@ -256,10 +256,13 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
    * reserves again what it released, so nothing of a later reservation is touched.
    */
   async function giveBack(input: ReserveInput, holder: string): Promise<ReserveResult> {
-    const register = registerOfReservation(input.kind);
-    if (register && registers) await registers.undo(register, registerKey(input.caseId, register, input.item));
+    // Our own store first: nothing retries an attempt nobody waits for, so a failing department
+    // system must not keep the place. (Its record needs no other undo: the release undid it by
+    // key, and the register answers a write after that undo as undone.)
     await slots.deleteOne({ pool: input.pool, holder });
     await waitlist.deleteOne({ _id: `${input.pool}#${holder}` });
+    const register = registerOfReservation(input.kind);
+    if (register && registers) await registers.undo(register, registerKey(input.caseId, register, input.item));
     return { status: 'released', pool: input.pool };
   }
 
@@ -298,13 +301,25 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
           throw ApplicationFailure.nonRetryable(`no capacity left in ${input.pool} (${used}/${limit})`, CAPACITY_EXHAUSTED);
         }
       }
-      const departmentRecordId = await writeToDepartment(input);
-      const [recorded, used] = await Promise.all([
-        recordHeld(input, departmentRecordId),
-        typeof taken === 'number' ? taken : limit === null ? undefined : poolUse(mongo, input.pool),
-      ]);
-      // An attempt that ran on past its timeout, or a recheck beside an officer's placement,
-      // after the case released this reservation: what it took would be held by nobody.
+      let recorded: boolean;
+      let used: number | undefined;
+      let departmentRecordId: string | undefined;
+      try {
+        departmentRecordId = await writeToDepartment(input);
+        [recorded, used] = await Promise.all([
+          recordHeld(input, departmentRecordId),
+          typeof taken === 'number' ? taken : limit === null ? undefined : poolUse(mongo, input.pool),
+        ]);
+      } catch (err) {
+        // A failure after the slot was taken: when the reservation has been released meanwhile, this
+        // attempt may be one nobody waits for, so no retry would give the slot back: do it now (the
+        // failure is the one to report, not a failing give-back's).
+        if (await fenced(input).catch(() => false)) await giveBack(input, holder).catch(() => undefined);
+        throw err;
+      }
+      // An attempt that ran on past its timeout, a recheck beside an officer's placement, or an
+      // admission whose round has removed the entry, after the reservation was released: what it
+      // took would be held by nobody.
       if (!recorded) return giveBack(input, holder);
       return {
         status: 'held',
@@ -324,8 +339,9 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
       await ready();
       // The fence first: a reserve attempt of this reservation still running (its timeout passed,
       // its retry long done) finds it when it records the slot, and gives back what it took. A
-      // case never reserves again what it released (the saga releases only as the case ends;
-      // a waiting child's entry only as the child is placed elsewhere or the case ends).
+      // reservation released is never held again: the saga releases only as the case ends, a
+      // waiting child's entry only as the child is placed elsewhere or the case ends, and an
+      // admission round a removed entry's slot (news the case may take after its admission's).
       try {
         await reservations.updateOne(
           { _id: reservationId(input) },

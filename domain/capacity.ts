@@ -109,8 +109,9 @@ export type ReserveResult =
   /** School places only: the level is full; the child waits at `position` (1 = next). */
   | { status: 'waiting'; pool: string; position: number; limit: number }
   /**
-   * The case released this reservation while the attempt ran (an attempt that ran on past its
-   * timeout, or a waiting child's recheck beside an officer's placement): what it took is given back.
+   * The reservation was released before the attempt recorded it (an attempt that ran on past its
+   * timeout, a waiting child's recheck beside an officer's placement, or an admission whose round
+   * has removed the entry and given back its slot): what it took is given back.
    */
   | { status: 'released'; pool: string };
 

@@ -16,8 +16,9 @@ export interface ReservationDoc {
   heldAt?: Date;
   releasedAt: Date | null;
   /**
-   * When the case began releasing it: from then on no reserve attempt may hold it (a case
-   * never reserves again what it released), so a late attempt gives back what it took.
+   * When its release began (the case's, or an admission round's for a removed entry): from then
+   * on no reserve attempt may hold it (a reservation released is never held again), so a late
+   * attempt gives back what it took.
    */
   releaseAskedAt?: Date;
   /** The record the owning department wrote for this reservation (issue 14); absent for our own quota. */

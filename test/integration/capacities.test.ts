@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'mongoose';
+import { createRegistersClient } from '../../activities/adapters/registers.client';
 import { createReservationActivities } from '../../activities/reservations.activities';
 import { CAPACITY_EXHAUSTED, poolKey, type PoolRef, type ReserveInput } from '../../domain/capacity';
 import type { District, SchoolLevel, Town } from '../../domain/vocabulary';
@@ -116,6 +117,28 @@ describe('capacities from policy data: reserve / release', () => {
     assert.equal(await poolUse(mongo, 'quota:lintong'), 0);
     assert.equal((await reservationModel(mongo).findById(`${input.caseId}:quota_slot:household`).lean())?.status, 'released');
     assert.equal((await acts.reserve(quota('lintong'))).status, 'held');
+  });
+
+  it('§16 when a late attempt after the release fails at the department’s system, then it still gives the slot back', async () => {
+    // Arrange: a collective-household slot held and released; the department's system is down
+    // (nothing listens on port 1) when the attempt that ran on past its timeout gets through.
+    caps.set((t) => (t.collectiveHouseholds.zhouzhi = 1));
+    const ref: PoolRef = { kind: 'collective_household_slot', area: 'zhouzhi' };
+    const input: ReserveInput = { caseId: randomUUID(), kind: ref.kind, pool: poolKey(ref), item: 'household', ref };
+    assert.equal((await acts.reserve(input)).status, 'held');
+    await acts.release(releaseOf(input));
+    const down = createReservationActivities({
+      mongo,
+      capacityDir: caps.dir,
+      registers: createRegistersClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000 }),
+    });
+
+    // Act
+    await assert.rejects(down.reserve(input));
+
+    // Assert: the failure is reported (its retry, if any, would be fenced), and the place is free.
+    assert.equal(await poolUse(mongo, input.pool), 0);
+    assert.equal((await acts.reserve({ ...input, caseId: randomUUID() })).status, 'held');
   });
 
   it('§21–23 when a waiting child’s recheck lands after the child left the waiting list, then the child is not listed again', async () => {

@@ -50,10 +50,14 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
 
   const slotHeld = (pool: string) => state.reservations.some((r) => r.pool === pool && r.status === 'held');
 
-  /** Takes the admitted case's slot; false when the pool had none left after all (it waits on). */
-  const takeSlot = async (roundId: string, slot: RoundSlot): Promise<boolean> => {
+  /**
+   * Takes the admitted case's slot: `held`; `refused` when the pool had none left after all (it
+   * waits on); `released` when the round has already given it back (an upheld objection removed
+   * the entry, and that news follows).
+   */
+  const takeSlot = async (roundId: string, slot: RoundSlot): Promise<'held' | 'refused' | 'released'> => {
     let refused = false;
-    await saga.commit(
+    const outcome = await saga.commit(
       { kind: 'quota_slot', district, round: { id: roundId, year: slot.year, limit: slot.limit, version: slot.version } },
       'household',
       undefined,
@@ -61,7 +65,8 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         refused = true;
       },
     );
-    return !refused && slotHeld(slot.pool);
+    if (outcome === 'released') return 'released';
+    return !refused && slotHeld(slot.pool) ? 'held' : 'refused';
   };
 
   /** Follows one round to its end for this case: admitted, not admitted, or the case ended. */
@@ -126,7 +131,11 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
         });
         if (admitted) {
           pool = n.pool;
-          if (!(await takeSlot(roundId, n))) {
+          const taken = await takeSlot(roundId, n);
+          // Removed by an upheld objection before this news was taken: no letter of an admission
+          // that no longer stands; the removal follows (a reserve answers `released` only then).
+          if (taken === 'released') continue;
+          if (taken === 'refused') {
             round.status = 'not_admitted';
             audit({ type: 'admission_round', actor: SYSTEM, department: 'hrss', what: `no quota slot left in round ${roundId}` });
           }

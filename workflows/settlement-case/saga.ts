@@ -37,10 +37,12 @@ export interface Saga {
   /** Commits what `d`'s approval commits (the department table's `commits`). */
   commitFor(d: Department): Promise<void>;
   /**
-   * Reserves a pool slot (a quota slot, say); resolves once committed or refused. A refusal for
-   * want of capacity ends the case, unless `onExhausted` is given: then that is called instead.
+   * Reserves a pool slot (a quota slot, say); resolves once committed or refused, with `released`
+   * when the reservation had been released meanwhile (an admission round gives back a removed
+   * entry's slot itself). A refusal for want of capacity ends the case, unless `onExhausted` is
+   * given: then that is called instead.
    */
-  commit(ref: PoolRef, item: string, personIndex?: number, onExhausted?: () => void): Promise<void>;
+  commit(ref: PoolRef, item: string, personIndex?: number, onExhausted?: () => void): Promise<'released' | undefined>;
   /** Settles once every commit asked for so far has run. */
   committed(): Promise<void>;
   /** Records a held reservation in the state and the audit trail. */
@@ -69,9 +71,14 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
     });
   };
 
-  const commit = (ref: PoolRef, item: string, personIndex?: number, onExhausted?: () => void): Promise<void> => {
+  const commit = (
+    ref: PoolRef,
+    item: string,
+    personIndex?: number,
+    onExhausted?: () => void,
+  ): Promise<'released' | undefined> => {
     const reserve: ReserveInput = { caseId: input.caseId, kind: ref.kind, pool: poolKey(ref), item, ref };
-    const runCommit = async (): Promise<void> => {
+    const runCommit = async (): Promise<'released' | undefined> => {
       if (ended()) return;
       const entry: CompensationEntry = { reserve, personIndex, held: false };
       entries.push(entry);
@@ -89,18 +96,24 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
           why: code,
           data: { pool: reserve.pool },
         });
-        if (onExhausted) return onExhausted();
+        if (onExhausted) {
+          onExhausted();
+          return;
+        }
         end({ status: 'rejected', by: 'system', role: 'system', reasons: [{ code, department: ownerOf(reserve.kind) }] });
         return;
       }
-      // Only an attempt the case no longer waits for can find its reservation released (the case
-      // releases after its commits): nothing to hold.
-      if (result.status === 'released') return;
+      // Released before this commit answered: by an admission round that removed the entry (the
+      // case itself releases only after its commits), or seen by an attempt nobody waits for.
+      if (result.status === 'released') return 'released';
       if (ref.kind === 'school_place' && onSchoolPlace(entry, result) === 'waiting') return;
       hold(entry);
     };
     const p = commitChain.then(runCommit);
-    commitChain = p.catch(() => undefined);
+    commitChain = p.then(
+      () => undefined,
+      () => undefined,
+    );
     return p;
   };
 

@@ -63,7 +63,10 @@ describe('web pages', () => {
       const complete = calendarFolder(true);
       try {
         const missing = (dir: string) => configuredCoverage(config, { dir, today: () => '2026-12-02' }).missing;
-        assert.match(pageFor('supervisor', missing(lacking)), /2027年的节假日安排尚未收录.*请告知系统管理员补充节假日文件（policy\/calendar\/2027\.json）/);
+        assert.match(
+          pageFor('supervisor', missing(lacking)),
+          /2027年的节假日安排尚未收录.*请告知系统管理员补充节假日文件（policy\/calendar\/2027\.json）/,
+        );
         assert.doesNotMatch(pageFor('supervisor', missing(complete)), /banner--warning/);
       } finally {
         for (const dir of [lacking, complete]) rmSync(dir, { recursive: true, force: true });

@@ -159,15 +159,7 @@ export async function ensurePostgresqlIndexes(opts: {
         )
       ).rows.map((r) => [r.collection, r.tbl]),
     );
-    // Connections FerretDB opens from now on plan each statement with its values (customPlansSql);
-    // the launchers set this before FerretDB starts. A role that may not alter the database
-    // leaves it to its owner (README "Database").
-    const { db } = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!;
-    try {
-      await client.query(customPlansSql(db));
-    } catch (err) {
-      if ((err as { code?: string }).code !== '42501') throw err;
-    }
+    await ensureCustomPlans(client);
     await oneProcessAtATime(client, schema);
     const done: EnsuredIndex[] = [];
     for (const { collection, fields } of plan) {
@@ -202,6 +194,39 @@ export async function ensurePostgresqlIndexes(opts: {
     return done;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Connections FerretDB opens from now on plan each statement with its values (customPlansSql);
+ * the launchers set this before FerretDB starts, so it is usually there already and the catalog is
+ * left alone. Two processes altering the database at once update one catalog row and PostgreSQL
+ * refuses the second ("tuple concurrently updated", as CI once saw), so the change is made under a
+ * database-wide lock: processes of other schemas share the database. A role that may not alter the
+ * database leaves it to its owner (README "Database").
+ */
+async function ensureCustomPlans(client: pg.Client): Promise<void> {
+  const isSet = async () =>
+    (
+      await client.query<{ set: boolean }>(
+        `SELECT EXISTS (
+           SELECT 1 FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+            WHERE d.datname = current_database() AND s.setrole = 0
+              AND 'plan_cache_mode=force_custom_plan' = ANY (s.setconfig)) AS set`,
+      )
+    ).rows[0]!.set;
+  if (await isSet()) return;
+  await client.query('BEGIN');
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('hukou-custom-plans'))");
+    if (!(await isSet())) {
+      const { db } = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!;
+      await client.query(customPlansSql(db));
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    if ((err as { code?: string }).code !== '42501') throw err;
   }
 }
 

@@ -216,6 +216,9 @@ describe(
           [schema],
         );
         for (const r of rows) await client.query(`DROP INDEX ${JSON.stringify(schema)}.${JSON.stringify(r.indexname)}`);
+        // Both find the database setting missing too: altering it side by side once failed CI
+        // with "tuple concurrently updated".
+        await client.query("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET plan_cache_mode', current_database()); END $$");
       } finally {
         await client.end();
       }
@@ -226,7 +229,17 @@ describe(
         ensurePostgresqlIndexes({ mongo, postgresqlUrl: postgresqlUrl! }),
       ]);
 
-      // Assert: every index built once, by one of them.
+      // Assert: the setting is back for new connections, and every index built once, by one of them.
+      const fresh = new pg.Client({ connectionString: postgresqlUrl! });
+      await fresh.connect();
+      try {
+        assert.equal(
+          (await fresh.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]!.plan_cache_mode,
+          'force_custom_plan',
+        );
+      } finally {
+        await fresh.end();
+      }
       const builtBy = (r: typeof a) => r.filter((i) => i.created).length;
       assert.equal(a.length, b.length);
       assert.deepEqual(

@@ -133,10 +133,13 @@ export const zhCN = {
   officerConfirmWhat: '确认后',
   officerConfirmApprove: '本部门环节通过；各部门环节均通过后，办理落户登记。',
   officerConfirmReject: '整个申请不予落户：申请人将收到附理由及行政复议、行政诉讼权利的不予落户通知，已预留的名额和学位将释放。',
-  officerConfirmSupplement: '申请人将收到补正通知，一次性列出上面所列的全部材料，并须在期限内补正。',
+  officerConfirmSupplement:
+    '申请人将收到补正通知，一次性列出上面所列的全部材料，并须在补正期限内补正（按工作日计算，确认后显示）；其间本环节期限暂停。',
   officerConfirm: '确认',
   officerChange: '修改',
   officerDecided: '已对案件 {caseNumber} 作出决定：{decision}。本环节现为：{status}。',
+  officerDecidedSupplementDue: '申请人须于{at}前补正；本环节期限暂停。',
+  officerDecidedSupplementDueProvisional: '申请人须于{at}前补正（暂定：所依据的节假日安排尚未收录，可能调整）；本环节期限暂停。',
   officerNextCase: '办理下一件：{caseNumber}（按回车键打开）',
   officerNoNextCase: '待办事项中暂无待您决定的案件：返回待办事项（按回车键打开）',
   officerJumpToDecide: '跳至“作出决定”',
@@ -300,10 +303,13 @@ export const en: Catalogue<typeof zhCN> = {
   officerConfirmReject:
     'The whole application is refused: the applicant receives a refusal notice with the reason and their rights of reconsideration and litigation, and anything reserved is released.',
   officerConfirmSupplement:
-    'The applicant receives a notice listing all of the material above at once, and must provide it by the deadline.',
+    'The applicant receives a notice listing all of the material above at once, and must provide it by the deadline (counted in working days, shown once you confirm); meanwhile this step’s deadline is paused.',
   officerConfirm: 'Confirm',
   officerChange: 'Change',
   officerDecided: 'Case {caseNumber}: you decided to {decision}. The step is now: {status}.',
+  officerDecidedSupplementDue: 'The applicant’s material is due {at}; this step’s deadline is paused.',
+  officerDecidedSupplementDueProvisional:
+    'The applicant’s material is due {at} (provisional: a holiday calendar it depends on is not in the system yet, so it may move); this step’s deadline is paused.',
   officerNextCase: 'Next case: {caseNumber} (press Enter to open it)',
   officerNoNextCase: 'Nothing else in your inbox waits for your decision: back to the inbox (press Enter)',
   officerJumpToDecide: 'Go to “Decide”',

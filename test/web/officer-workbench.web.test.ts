@@ -185,9 +185,15 @@ describe('web pages: the officer workbench in a real browser', () => {
       assert.deepEqual(await items.allInnerTexts(), ['房屋产权证明原件', '公共租赁住房使用证明']);
       await axeCheck(housing);
       await screenshot(housing, 'web-officer-confirm-en');
+      await housing.getByText('counted in working days, shown once you confirm').waitFor();
       await housing.getByRole('button', { name: 'Confirm' }).click();
       await housing.waitForURL(atPath(caseUrl(caseId)));
-      await housing.getByText(`Case ${caseNumber}: you decided to ask for supplementary material.`).waitFor();
+      // The banner names the applicant's deadline, the one the workflow set (the case page's, below).
+      const banner = await housing.getByText(`Case ${caseNumber}: you decided to ask for supplementary material.`).innerText();
+      const due = /The applicant’s material is due (.+?)(?: \(provisional: .*\))?; this step’s deadline is paused\.$/.exec(
+        banner,
+      )?.[1];
+      assert.ok(due, banner);
 
       const c = await waitForStep(web.stack, caseId, 'housing', 'supplement_requested');
       assert.deepEqual(c.steps.housing?.supplement?.missing, ['房屋产权证明原件', '公共租赁住房使用证明']);
@@ -202,6 +208,7 @@ describe('web pages: the officer workbench in a real browser', () => {
         .getByText(/^applicant’s material due .* \((provisional; )?this step’s deadline paused\)$/)
         .first()
         .waitFor();
+      assert.ok(await housing.getByText(`applicant’s material due ${due} (`).count(), `the banner's ${due} is the case page's`);
 
       // The applicant brings the material to the housing counter instead (the letter offers it):
       // each item is recorded, a blank one named next to its field.

@@ -15,6 +15,7 @@ import { releaseStep } from '../../../app/commands/release-step';
 import type { AppDeps } from '../../../app/deps';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import { nextStepToDecide } from '../../../app/queries/officer-inbox';
+import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
@@ -82,11 +83,23 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
     return showCase(deps, req, res, { refusal: text, status });
   }
   await awaitStepInReadModel(deps, caseId, step);
-  const text = tr(req, 'officerDecided', {
-    caseNumber: view.caseNumber,
-    decision: label('decisionKind', d.decision, req.locale),
-    status: label('stepStatus', step.status, req.locale),
-  });
+  // A material request's deadline is the workflow's (working days on the calendar of the case's
+  // settings): the officer reads it here, from the step it answered, not from a second computation.
+  const due = d.decision === 'request_supplement' ? step.supplement?.dueAt : undefined;
+  const text = [
+    tr(req, 'officerDecided', {
+      caseNumber: view.caseNumber,
+      decision: label('decisionKind', d.decision, req.locale),
+      status: label('stepStatus', step.status, req.locale),
+    }),
+    ...(due
+      ? [
+          tr(req, step.supplement?.dueProvisional ? 'officerDecidedSupplementDueProvisional' : 'officerDecidedSupplementDue', {
+            at: shanghaiDateTime(due, req.locale),
+          }),
+        ]
+      : []),
+  ].join(req.locale === 'en' ? ' ' : '');
   // The next step the officer may decide, focused: Enter opens it (officers work from the keyboard).
   // With none left, the inbox, so that the loop does not end on a finished case.
   const next = await nextStepToDecide(deps, { actor, exceptCaseId: caseId, access: accessOf(req) });

@@ -6,10 +6,12 @@
  * view. Prototype access stays at Handlebars' deny-all default; views get plain objects.
  *
  * Helpers (the locale comes from the page's data, `@root.locale`):
- *   {{t "key" name=value}}        a message of i18n/messages.ts
+ *   {{t "key" name=value}}        a message of i18n/messages.ts (a value made by {{zh}} stays markup)
  *   {{label "table" code}}        a code's words (i18n/labels.ts, the notices' labels)
  *   {{stepStatusText status awaitingScore}}  a step's status in words (what HR's points step waits for)
  *   {{date iso}} {{datetime iso}} a day / day and time in Asia/Shanghai
+ *   {{zh text}}                   people's own words (names, material, notes): escaped, and on a
+ *                                 page in another language marked lang="zh-CN" when Chinese
  *   {{eq a b}} {{not a}} {{or a b}} {{and a b}}   for #if
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,9 +31,25 @@ function localeOf(options: Handlebars.HelperOptions): Locale {
   return locale as Locale;
 }
 
+const HAN = /\p{Script=Han}/u;
+
 const HELPERS = {
-  t(key: unknown, options: Handlebars.HelperOptions): string {
-    return message(localeOf(options), String(key), options.hash as Record<string, unknown>);
+  t(key: unknown, options: Handlebars.HelperOptions): string | Handlebars.SafeString {
+    const locale = localeOf(options);
+    const hash = options.hash as Record<string, unknown>;
+    const values = Object.entries(hash);
+    if (!values.some(([, v]) => v instanceof Handlebars.SafeString)) return message(locale, String(key), hash);
+    // A value that is already markup (a {{zh}} part) goes in as it is; the message's own words and
+    // every other value are escaped as {{ }} would escape them.
+    const slots = Object.fromEntries(values.map(([k], i) => [k, `\uE000${i}\uE000`]));
+    const html = Handlebars.escapeExpression(message(locale, String(key), slots)).replace(
+      /\uE000(\d+)\uE000/g,
+      (_m, i: string) => {
+        const v = values[Number(i)]![1];
+        return v instanceof Handlebars.SafeString ? v.toHTML() : Handlebars.escapeExpression(String(v));
+      },
+    );
+    return new Handlebars.SafeString(html);
   },
   label(table: unknown, code: unknown, options: Handlebars.HelperOptions): string {
     return label(String(table), String(code), localeOf(options));
@@ -59,6 +77,16 @@ const HELPERS = {
   stepStatusText(status: unknown, awaitingScore: unknown, options: Handlebars.HelperOptions): string {
     const locale = localeOf(options);
     return awaitingScore === true ? message(locale, 'stepAwaitingScore') : label('stepStatus', String(status), locale);
+  },
+  /**
+   * Names, material items and notes are written in Chinese whatever the page's language: on an
+   * English page a screen reader reads them with an English voice unless the part says its own
+   * language (WCAG 3.1.2). Escaped here, as {{ }} would.
+   */
+  zh(text: unknown, options: Handlebars.HelperOptions): Handlebars.SafeString | string {
+    const s = text === undefined || text === null ? '' : String(text);
+    if (localeOf(options) === 'zh-CN' || !HAN.test(s)) return s;
+    return new Handlebars.SafeString(`<span lang="zh-CN">${Handlebars.escapeExpression(s)}</span>`);
   },
   eq: (a: unknown, b: unknown) => a === b,
   not: (a: unknown) => !a,

@@ -128,6 +128,48 @@ describe('web pages', () => {
       assert.doesNotMatch(html, /style=|<style|<script/, 'no inline style or script: the CSP allows none');
     });
 
+    it('when an English page shows what people wrote in Chinese, then each such part says its language (WCAG 3.1.2), escaped; a Chinese page needs no mark', () => {
+      // Arrange: a material request as the officer confirms it, one item carrying markup.
+      const data = (locale: 'en' | 'zh-CN') => ({
+        title: 't',
+        locale,
+        nav: [],
+        c: { caseId: 'c', caseNumber: 'HK-2026-000001', department: 'housing' },
+        form: { requestId: 'r' },
+        decision: { decision: 'request_supplement', missing: ['房屋产权证明原件', '<b>租房合同</b>', 'tenancy agreement'] },
+        decisionText: 'x',
+        whatHappens: 'y',
+      });
+
+      // Act
+      const en = loadViews().render('officer/confirm', data('en'));
+      const zh = loadViews().render('officer/confirm', data('zh-CN'));
+
+      // Assert
+      assert.match(en, /<li><span lang="zh-CN">房屋产权证明原件<\/span><\/li>/);
+      assert.match(en, /<li><span lang="zh-CN">&lt;b&gt;租房合同&lt;\/b&gt;<\/span><\/li>/);
+      assert.match(en, /<li>tenancy agreement<\/li>/, 'no Chinese, no mark');
+      assert.match(zh, /<li>房屋产权证明原件<\/li>/);
+      assert.doesNotMatch(zh, /<b>/);
+    });
+
+    it('when an English page names the signed-in person in Chinese, then the name says its language inside the sentence, and the rest stays escaped', () => {
+      const page = (name: string, locale: 'en' | 'zh-CN') =>
+        loadViews().render('message', {
+          title: 't',
+          heading: 'h',
+          paragraphs: [],
+          locale,
+          nav: [],
+          user: { name, roleText: 'Officer' },
+        });
+
+      assert.match(page('孙科员', 'en'), /Signed in as <span lang="zh-CN">孙科员<\/span> · Officer/);
+      assert.match(page('孙<i>科员', 'en'), /Signed in as <span lang="zh-CN">孙&lt;i&gt;科员<\/span>/);
+      assert.match(page('Alex <i>', 'en'), /Signed in as Alex &lt;i&gt; · Officer/);
+      assert.match(page('孙科员', 'zh-CN'), /当前用户：孙科员 · Officer/);
+    });
+
     it('§21–23 when a school place was cancelled, then the applicant’s page shows no fee waiver or exam eligibility for it; a place kept still does', () => {
       const views = loadViews();
       const place = (status: string, placed: boolean) => ({

@@ -345,6 +345,17 @@ describe('web pages: the officer workbench in a real browser', () => {
       );
       await city.getByText(caseNumber).first().waitFor();
       await axeCheck(yanta);
+      // Filtering from the keyboard lands on the results, not back at the top of the page: the
+      // next Tab is the first case.
+      await city.locator('select[name=area]').selectOption('huyi');
+      await city.locator('form.filters button[type=submit]').click();
+      await city.waitForURL(/\/officer\/inbox\?.*area=huyi.*#results$/);
+      assert.ok(await focusOn(city, "document.activeElement?.id === 'results'"), 'the results have the focus');
+      await city.keyboard.press('Tab');
+      assert.ok(
+        await focusOn(city, "(document.activeElement?.getAttribute('href') ?? '').startsWith('/officer/cases/')"),
+        'the next Tab is the first case',
+      );
       // Asking for the other area by its link lists nothing, as the API does, and says which filter applies.
       await yanta.goto(`${web.baseUrl}/officer/inbox?area=huyi`);
       assert.doesNotMatch(await yanta.locator('main').innerText(), new RegExp(caseNumber));

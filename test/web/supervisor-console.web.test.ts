@@ -77,6 +77,11 @@ describe('web pages: the supervisor console in a real browser', () => {
       await row.getByText('公安').first().waitFor();
       await page.getByRole('heading', { name: '各部门件数' }).waitFor();
       await inBothLanguages(page, 'stuck-overdue');
+      // Filtering lands on the results, focused, not back at the top of the page.
+      await page.locator('form.filters:not([role=search]) button[type=submit]').click();
+      await page.waitForURL(/\/supervisor\/stuck\?.*#results$/);
+      await page.waitForFunction("document.activeElement?.id === 'results'", undefined, { timeout: 5_000 });
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
       // The list hands its filters to the bulk page.
       await page.getByRole('link', { name: '批量处理这些案件（市公安局）' }).click();
       await page.getByRole('heading', { name: '批量处置' }).waitFor();

@@ -88,6 +88,6 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
             : namedOfficer(req, names.get(item.assignedOfficer), item.assignedOfficer),
     })),
     count: page.items.length,
-    nextHref: next ? `/officer/inbox?${next}` : undefined,
+    nextHref: next ? `/officer/inbox?${next}#results` : undefined,
   });
 }

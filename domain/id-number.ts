@@ -79,9 +79,9 @@ function birthDatePart(id: string): string {
 }
 
 /**
- * Validates and normalises an 18-character citizen ID number. Surrounding whitespace is
- * trimmed (copy-paste from forms) and a lower-case check character x becomes X, so `value`
- * is the canonical key to store and compare.
+ * Validates and normalises an 18-character citizen ID number. Whitespace is removed (copy-paste
+ * from forms, digits grouped), full-width characters become ASCII and a lower-case check
+ * character x becomes X, so `value` is the canonical key to store and compare.
  *
  * Messages never echo the number itself: they end up in API responses and logs.
  */
@@ -90,7 +90,9 @@ export function validateIdNumber(raw: string, options: ValidateIdNumberOptions):
     // A programming error by the caller, not a bad ID: fail loudly.
     throw new RangeError(`validateIdNumber: options.today must be a YYYY-MM-DD calendar date`);
   }
-  const value = raw.trim().toUpperCase();
+  // As people type it: full-width digits and Ｘ from a Chinese input method, spaces grouping the
+  // digits (610124 20180501 0048). NFKC makes them the ASCII characters they stand for.
+  const value = raw.normalize('NFKC').replace(/\s/g, '').toUpperCase();
 
   if (value.length !== 18) {
     return fail(

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { validateIdNumber } from '../../domain/id-number';
+import { MOBILE_PHONE, normalizeMobilePhone } from '../../domain/phone';
 import { NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
 import { bornAfter, SCHOOL_AGE, schoolAgeProblem } from '../../domain/school-age';
 import { shanghaiToday } from '../../domain/shanghai-clock';
@@ -54,6 +55,24 @@ export const IdNumber = z
     example: '11010519491231002X',
   });
 
+/** Stored as its 11 digits, however it was typed (domain/phone.ts). */
+export const MobilePhone = z
+  .string()
+  .max(32)
+  .transform((v, ctx) => {
+    const phone = normalizeMobilePhone(v);
+    if (!MOBILE_PHONE.test(phone)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an 11-digit mainland mobile number' });
+      return z.NEVER;
+    }
+    return phone;
+  })
+  .meta({
+    description:
+      '11-digit mainland mobile number; spaces, hyphens, brackets, full-width digits and a leading +86 or 0086 are removed',
+    example: '13800138000',
+  });
+
 const Applicant = z.strictObject({ idNumber: IdNumber, name: PersonName }).meta({ id: 'Applicant' });
 
 export const FAMILY_RELATIONS = ['spouse', 'child', 'parent', 'other'] as const;
@@ -85,7 +104,7 @@ export const ApplicationInput = z
     applicant: Applicant,
     family: z.array(FamilyMember).max(MAX_FAMILY_MEMBERS).default([]),
     contact: z.strictObject({
-      phone: z.string().regex(/^1\d{10}$/, 'must be an 11-digit mainland mobile number'),
+      phone: MobilePhone,
       email: z.email().max(254).optional(),
       locale: z.enum(LOCALES).default('zh-CN'),
     }),

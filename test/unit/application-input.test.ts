@@ -63,6 +63,29 @@ describe('the application schema', () => {
     assert.equal(r.success, true, JSON.stringify(r.error?.issues));
   });
 
+  it('when the phone is typed as people type it (grouped, full-width, with +86), then it is stored as its 11 digits; anything else is named', () => {
+    const phoneOf = (phone: string) => {
+      const r = ApplicationInput.safeParse({
+        route: 'town',
+        town: 'huyi',
+        applicant: { idNumber: valid('11010519491231002'), name: '张三' },
+        contact: { phone },
+      });
+      return r.success ? r.data.contact.phone : r.error.issues.map((i) => i.path.join('/'));
+    };
+    for (const typed of [
+      '138 0013 8000',
+      '138-0013-8000',
+      '１３８００１３８０００',
+      '+86 138 0013 8000',
+      '0086 13800138000',
+      '(+86)13800138000',
+    ])
+      assert.equal(phoneOf(typed), '13800138000', typed);
+    for (const wrong of ['1380013800', '138001380001', '+1 415 555 0100', '23800138000', '86 1380013800'])
+      assert.deepEqual(phoneOf(wrong), ['contact/phone'], wrong);
+  });
+
   describe('§21–23 children, as their ID numbers allow', () => {
     const year = Number(shanghaiToday().slice(0, 4));
     /** Born on 1 January: exactly `age` completed years on any day of this year. */

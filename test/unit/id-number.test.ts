@@ -41,6 +41,18 @@ describe('validateIdNumber (GB 11643-1999, §8)', () => {
     assert.equal(result.ok && result.value, '11010519491231002X');
   });
 
+  it('when the number is typed in full-width digits (a Chinese input method) or grouped by spaces, then it is the same number', () => {
+    for (const raw of [
+      '１１０１０５１９４９１２３１００２Ｘ',
+      '１１０１０５１９４９１２３１００２ｘ',
+      '110105 19491231 002X',
+      '110105\u300019491231002X',
+    ]) {
+      const result = validateIdNumber(raw, { today: TODAY });
+      assert.equal(result.ok && result.value, '11010519491231002X', raw);
+    }
+  });
+
   for (const [name, raw] of [
     ['17 characters', '11010519491231002'],
     ['19 characters', '11010519491231002X0'],
@@ -56,8 +68,7 @@ describe('validateIdNumber (GB 11643-1999, §8)', () => {
   for (const [name, raw] of [
     ['a letter among the first 17', '1101051949123100AX'],
     ['X in a position other than the last', '1101051949123100X2'],
-    ['a full-width digit', '11010519491231002１'],
-    ['an inner space', '110105 1949123100X'],
+    ['a full-width letter among the first 17', '1101051949123100ＡX'],
   ] as const) {
     it(`when the number contains ${name}, then it is rejected with reason characters`, () => {
       const result = validateIdNumber(raw, { today: TODAY });

@@ -126,6 +126,8 @@ export const zhCN = {
   apReservationReleased: '已释放',
   apSchoolTitle: '随迁子女学位',
   apSchoolPlaced: '学位已落实',
+  // A place is the education department's reservation until the family settles (§21): released if the case ends otherwise.
+  apSchoolPlacedPending: '学位已预留，落户办结后落实',
   apSchoolWaiting: '轮候中，第{position}位',
   apSchoolWaitingNoPosition: '轮候中',
   apSchoolCancelled: '已取消',
@@ -336,6 +338,7 @@ export const en: Catalogue<typeof zhCN> = {
   apReservationReleased: 'released',
   apSchoolTitle: 'School places for your children',
   apSchoolPlaced: 'Place arranged',
+  apSchoolPlacedPending: 'Place reserved; arranged once you are settled',
   apSchoolWaiting: 'Waiting, number {position} on the list',
   apSchoolWaitingNoPosition: 'Waiting',
   apSchoolCancelled: 'Cancelled',

@@ -170,32 +170,45 @@ describe('web pages', () => {
       assert.match(page('孙科员', 'zh-CN'), /当前用户：孙科员 · Officer/);
     });
 
-    it('§21–23 when a school place was cancelled, then the applicant’s page shows no fee waiver or exam eligibility for it; a place kept still does', () => {
-      const views = loadViews();
-      const place = (status: string, placed: boolean) => ({
-        name: '陈小宝',
-        levelText: '小学',
-        status,
-        placed,
-        feeWaiver: true,
-        examEligible: true,
-      });
-      const html = views.render('applicant/case', {
+    const place = (status: string, placed: boolean) => ({
+      name: '陈小宝',
+      levelText: '小学',
+      status,
+      placed,
+      feeWaiver: true,
+      examEligible: true,
+    });
+    /** The applicant's case page of a case in `caseStatus` with these school places. */
+    const applicantCase = (caseStatus: string, schoolPlacements: ReturnType<typeof place>[]) =>
+      loadViews().render('applicant/case', {
         title: 't',
         locale: 'zh-CN',
         nav: [],
         view: {
           caseId: 'c',
           caseNumber: 'HK-2026-000001',
-          status: 'withdrawn',
+          status: caseStatus,
           route: 'town',
           area: 'huyi',
           submittedAt: '2026-12-01T02:00:00Z',
           lastProgressAt: '2026-12-02T02:00:00Z',
         },
         steps: [],
-        schoolPlacements: [place('cancelled', false), place('placed', true)],
+        schoolPlacements,
       });
+
+    it('§21 when a child has a place while the case is still under review, then the page says it is reserved until the family settles, not arranged; once settled, arranged', () => {
+      const reviewing = applicantCase('under_review', [place('placed', true)]);
+      const settled = applicantCase('settled', [place('placed', true)]);
+
+      assert.match(reviewing, new RegExp(message('zh-CN', 'apSchoolPlacedPending')));
+      assert.doesNotMatch(reviewing, new RegExp(`>${message('zh-CN', 'apSchoolPlaced')}<`));
+      assert.match(settled, new RegExp(`>${message('zh-CN', 'apSchoolPlaced')}<`));
+      assert.doesNotMatch(settled, new RegExp(message('zh-CN', 'apSchoolPlacedPending')));
+    });
+
+    it('§21–23 when a school place was cancelled, then the applicant’s page shows no fee waiver or exam eligibility for it; a place kept still does', () => {
+      const html = applicantCase('withdrawn', [place('cancelled', false), place('placed', true)]);
       const rows = html.split('陈小宝').slice(1);
       assert.equal(rows.length, 2, 'both children listed');
       assert.doesNotMatch(rows[0]!.split('</dd>')[0]!, new RegExp(message('zh-CN', 'apSchoolFeeWaiver')), 'cancelled: no waiver');

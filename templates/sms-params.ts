@@ -112,12 +112,13 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   terminated: { names: ['caseNumber', 'documentNumber', 'reconsiderationDays', 'litigationMonths'], values: decisionParams },
   withdrawn: {
     names: ['caseNumber', 'withdrawnOn', 'how'],
+    // "于{2}{3}": a verb after the date (于12月6日撤回), not a perfect (于12月6日已撤回 reads wrong).
     values: (d, l) => [
       d.caseNumber,
       shanghaiDate(d.withdrawnAt, l),
       d.lapsed
         ? words(l, '补正期限届满，视为撤回', 'treated as withdrawn, as the supplement deadline passed')
-        : words(l, '已撤回', 'withdrawn'),
+        : words(l, '撤回', 'withdrawn'),
     ],
   },
   reservations_released: {

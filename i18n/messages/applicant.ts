@@ -203,7 +203,7 @@ export const zhCN = {
   apWithdrawNoteHint: '最多500字。',
   apWithdrawConfirm: '确认撤回申请',
   apWithdrawCancel: '不撤回，返回申请',
-  apWithdrawn: '您的申请已撤回，预留的名额将被释放。',
+  apWithdrawn: '您的申请已撤回。如已为本申请预留名额或学位，将予释放。',
   apNotWithdrawable: '该申请已办结，不能撤回。',
 } as const;
 
@@ -412,6 +412,6 @@ export const en: Catalogue<typeof zhCN> = {
   apWithdrawNoteHint: 'Up to 500 characters.',
   apWithdrawConfirm: 'Yes, withdraw my application',
   apWithdrawCancel: 'No, back to the application',
-  apWithdrawn: 'Your application was withdrawn; anything reserved for it is being released.',
+  apWithdrawn: 'Your application was withdrawn. Any place reserved for it will be released.',
   apNotWithdrawable: 'This application has ended and can no longer be withdrawn.',
 };

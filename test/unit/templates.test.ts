@@ -325,6 +325,13 @@ describe('notice templates', () => {
       assert.doesNotMatch(text, /\d{4}-\d+批次/);
     });
 
+    it('when a case is withdrawn, then the SMS reads as a sentence: 于<date>撤回, not 于<date>已撤回', () => {
+      const text = renderer.render('withdrawn', 'sms', 'zh-CN', { ...samples.withdrawn, lapsed: false }).body;
+      assert.match(text, /于\d{4}年\d{1,2}月\d{1,2}日撤回，办理终止/);
+      const lapsed = renderer.render('withdrawn', 'sms', 'zh-CN', { ...samples.withdrawn, lapsed: true }).body;
+      assert.match(lapsed, /于\d{4}年\d{1,2}月\d{1,2}日补正期限届满，视为撤回，办理终止/);
+    });
+
     it('when a case is refused, then the SMS gives the decision’s document number', () => {
       const { sms } = renderer.render('rejected', 'sms', 'zh-CN', samples.rejected);
       // …and the appeal periods from receipt, from the authorities in force on the decision's day.

@@ -72,6 +72,17 @@ export function personsOf(body: People): PersonInApplication[] {
 }
 
 /**
+ * Whether a person could be in a new application now: `settled` (registered here by a settled
+ * case), `busy` (in an open case, or a submission in flight), or undefined. The apply page says so
+ * before the form rather than after it is filled in; the locks still decide at submission.
+ */
+export async function personStanding(deps: AppDeps, idNumber: string): Promise<'settled' | 'busy' | undefined> {
+  const p = { pointer: '/applicant/idNumber', idNumber, key: personKey(idNumber) };
+  const reason = await refusal((await newestLocks(deps, [p])).get(p.key), caseStatusCheck(deps));
+  return reason === SETTLED_HERE ? 'settled' : reason ? 'busy' : undefined;
+}
+
+/**
  * Locks every person of the application for `caseId`, or takes none: on a clash the locks
  * already taken are released before the 409. Returns the locks' ids (`all`), and those this call
  * inserted (`taken`; the others an earlier attempt of the same keyed submission left).

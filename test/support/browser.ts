@@ -126,3 +126,20 @@ export async function renderedFonts(page: Page, selector: string): Promise<{ fam
     await cdp.detach();
   }
 }
+
+/**
+ * The visible targets matched by `selector` whose box is under 44×44 CSS px (a phone's minimum
+ * touch target), described for an assertion message. Hidden ones (a closed menu, a hidden
+ * input) are not targets.
+ */
+export async function smallTargets(page: Page, selector: string, min = 44): Promise<string[]> {
+  const out: string[] = [];
+  for (const el of await page.locator(selector).all()) {
+    if (!(await el.isVisible())) continue;
+    const box = await el.boundingBox();
+    if (!box || (box.width >= min && box.height >= min)) continue;
+    const what = ((await el.textContent()) ?? '').trim().slice(0, 20) || ((await el.getAttribute('id')) ?? '?');
+    out.push(`${what} ${Math.round(box.width)}×${Math.round(box.height)}`);
+  }
+  return out;
+}

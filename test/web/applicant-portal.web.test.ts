@@ -19,7 +19,7 @@ import {
   waitForStep,
   type Tokens,
 } from '../support/api';
-import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { axeCheck, launchBrowser, newPage, screenshot, smallTargets } from '../support/browser';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
 const PHONE = { width: 390, height: 844 };
@@ -72,13 +72,22 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
     await page.locator('#family-1-schoolLevel').selectOption('kindergarten');
   }
 
-  it('when an applicant applies with a spouse and a child, then a wrong ID number is named next to its field and in the summary, and the corrected application opens a case they can follow', async () => {
+  it('when an applicant applies with a spouse and a child, then a wrong ID number is named next to its field and in the summary, the corrected application opens a case they can follow, and a form opened before it is refused at the ID field (§8)', async () => {
     const page = await phonePage('en-GB');
     try {
       await signIn(page, web, 'parent', DEMO_PASSWORDS.applicant, '/applicant/apply');
       await page.getByRole('heading', { name: 'Apply to settle' }).waitFor();
       await axeCheck(page);
       await screenshot(page, 'web-applicant-apply-en');
+      // On a phone every control is a finger's size: the header, the choices (a radio's label
+      // included), the selects, the fields and the buttons.
+      assert.deepEqual(
+        await smallTargets(
+          page,
+          'header a, header button, main input:not([type=radio]), main select, main button, .radios__item label',
+        ),
+        [],
+      );
 
       // The applicant is the account holder: their verified ID number, read-only.
       const own = page.locator('#applicant-idNumber');
@@ -121,9 +130,26 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.locator('#family-1-schoolLevel-error').waitFor();
       assert.match((await page.locator('#family-1-schoolLevel-error').textContent()) ?? '', /年龄与所选学段不符/);
 
+      // A second tab holds the form as it was before this submission (§8, below).
+      const early = await page.context().newPage();
+      await early.setViewportSize(PHONE);
+      await early.goto(`${web.baseUrl}/applicant/apply`);
+      await fillApplication(early);
+
       await page.locator('#family-1-schoolLevel').selectOption('kindergarten');
       await page.getByRole('button', { name: '提交申请' }).click();
       await page.getByRole('heading', { name: '申请已提交' }).waitFor();
+
+      // §8: the form sent from the earlier tab is refused at each person's ID field, now in an open
+      // case; the apply page opened now says so before any form.
+      await early.getByRole('button', { name: '提交申请' }).click();
+      await early.locator('.error-summary a[href="#applicant-idNumber"]').waitFor();
+      assert.match((await early.locator('#applicant-idNumber-error').textContent()) ?? '', /您已有一件正在办理的申请/);
+      await early.goto(`${web.baseUrl}/applicant/apply`);
+      await early.getByRole('heading', { name: '您有一件申请正在办理' }).waitFor();
+      assert.equal(await early.locator('#applicant-idNumber').count(), 0, 'no form to fill in');
+      await early.getByRole('link', { name: '我的申请' }).last().waitFor();
+      await early.close();
       const caseNumber = (await page.locator('.panel__number').textContent()) ?? '';
       assert.match(caseNumber, /^HK-\d{4}-\d{6}$/);
       familyCaseId = /\/applicant\/cases\/([0-9a-f-]{36})\/submitted$/.exec(new URL(page.url()).pathname)?.[1] ?? '';
@@ -189,6 +215,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       );
       await page.getByRole('heading', { name: '办理记录' }).waitFor();
       await page.locator('.timeline li', { hasText: '落户办结' }).waitFor();
+      assert.deepEqual(await smallTargets(page, 'header a, header button, .back-link, .notice-list a, footer a'), []);
       // Each line says what happened: the decision, what was reserved, what was registered.
       const lines = await page.locator('.timeline li').allTextContents();
       for (const expected of [
@@ -219,34 +246,44 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       assert.doesNotMatch(text, new RegExp(DEMO_PEOPLE.parentWithChildren.idNumber), 'ID numbers stay masked');
       await checkBothLanguages(page, 'web-applicant-notice');
 
-      // §8: the family is registered here now; applying again names each of them at their ID field.
+      // §8: the parent is registered here now: the apply page says so instead of a form.
       await page.goto(`${web.baseUrl}/applicant/apply`);
-      await fillApplication(page);
-      await page.getByRole('button', { name: '提交申请' }).click();
-      for (const field of ['applicant-idNumber', 'family-0-idNumber', 'family-1-idNumber']) {
-        await page.locator(`.error-summary a[href="#${field}"]`).waitFor();
-        assert.match((await page.locator(`#${field}-error`).textContent()) ?? '', /已通过此前的申请在本市落户/);
-      }
-      // The summary says whose number each is; next to the field it needs no saying.
-      assert.match((await page.locator('.error-summary a[href="#applicant-idNumber"]').textContent()) ?? '', /^申请人：/);
-      assert.match(
-        (await page.locator('.error-summary a[href="#family-0-idNumber"]').textContent()) ?? '',
-        new RegExp(`^家庭成员1（${DEMO_FAMILY.spouse.name}）：`),
-      );
+      await page.getByRole('heading', { name: '您已在本市落户' }).waitFor();
+      assert.equal(await page.locator('#applicant-idNumber').count(), 0, 'no form to fill in');
       await axeCheck(page);
-
-      // A place of the other route: the message names it and where it belongs (§1 towns, §2 districts).
-      await page.locator('input[name=route][value=town]').check();
-      await page.locator('#area').selectOption('yanta');
-      await page.getByRole('button', { name: '提交申请' }).click();
-      await page.locator('#area-error').getByText('雁塔区属于市辖区，不办理建制镇落户').waitFor();
-      assert.match((await page.locator('#area-error').textContent()) ?? '', /蓝田县、鄠邑区、周至县/);
     } finally {
       await page.context().close();
     }
+    // Another applicant naming the settled family: each is named at their ID field.
+    const other = await phonePage();
+    try {
+      await signIn(other, web, 'newcomer', DEMO_PASSWORDS.applicant, '/applicant/apply');
+      await fillApplication(other);
+      await other.getByRole('button', { name: '提交申请' }).click();
+      for (const field of ['family-0-idNumber', 'family-1-idNumber']) {
+        await other.locator(`.error-summary a[href="#${field}"]`).waitFor();
+        assert.match((await other.locator(`#${field}-error`).textContent()) ?? '', /已通过此前的申请在本市落户/);
+      }
+      assert.equal(await other.locator('#applicant-idNumber-error').count(), 0, 'the newcomer is free');
+      // The summary says whose number each is; next to the field it needs no saying.
+      assert.match(
+        (await other.locator('.error-summary a[href="#family-0-idNumber"]').textContent()) ?? '',
+        new RegExp(`^家庭成员1（${DEMO_FAMILY.spouse.name}）：`),
+      );
+      await axeCheck(other);
+
+      // A place of the other route: the message names it and where it belongs (§1 towns, §2 districts).
+      await other.locator('input[name=route][value=town]').check();
+      await other.locator('#area').selectOption('yanta');
+      await other.getByRole('button', { name: '提交申请' }).click();
+      await other.locator('#area-error').getByText('雁塔区属于市辖区，不办理建制镇落户').waitFor();
+      assert.match((await other.locator('#area-error').textContent()) ?? '', /蓝田县、鄠邑区、周至县/);
+    } finally {
+      await other.context().close();
+    }
   });
 
-  it('when the police ask for more material, then the case page shows what and by when, a blank answer is named next to its field, the answer goes back to the officer, and applying again for the same person meanwhile is refused at the ID field (§8)', async () => {
+  it('when the police ask for more material, then the case page shows what and by when, a blank answer is named next to its field, the answer goes back to the officer, and the apply page meanwhile says the applicant is in an open case (§8)', async () => {
     const auth = await bearer(web.stack, { sub: 'demo-townOwner', role: 'applicant' });
     const caseId = await submitCase(web.stack, auth, applicationBody(DEMO_PEOPLE.townOwner));
     await decideViaApi(web.stack, t.police, caseId, 'police', {
@@ -288,23 +325,10 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       assert.equal(await page.getByRole('button', { name: '提交补正材料' }).count(), 0, 'the supplement form is still offered');
       await waitForStep(web.stack, caseId, 'police', 'awaiting_decision');
 
-      // §8: while this case is open, applying again for the same person is refused at the ID field.
+      // §8: while this case is open, the apply page says so before any form, and leads to it.
       await page.goto(`${web.baseUrl}/applicant/apply`);
-      await page.locator('#route').check();
-      await page.locator('#area').selectOption('huyi');
-      assert.equal(
-        await page.locator('#applicant-idNumber').inputValue(),
-        DEMO_PEOPLE.townOwner.idNumber,
-        'his own, from his account',
-      );
-      await page.locator('#contact-phone').fill('13900139000');
-      await page.getByRole('button', { name: '提交申请' }).click();
-      await page.locator('.error-summary a[href="#applicant-idNumber"]').waitFor();
-      assert.match(
-        (await page.locator('#applicant-idNumber-error').textContent()) ?? '',
-        /您已有一件正在办理的申请/,
-        'said to the account holder',
-      );
+      await page.getByRole('heading', { name: '您有一件申请正在办理' }).waitFor();
+      await page.getByText('办结后才能再次申请').waitFor();
       await axeCheck(page);
     } finally {
       await page.context().close();

@@ -17,6 +17,7 @@ import type { MessageKey } from '../../../i18n/messages';
 import { LIST_SEPARATOR } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import type { Area } from '../../../domain/capacity';
+import { personStanding } from '../../../app/commands/open-case-locks';
 import { actorOf, render, showMessage, tr } from '../page';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { isCaseId } from './case-id';
@@ -263,9 +264,20 @@ const showUnverified = (req: Request, res: Response) =>
   showMessage(req, res, 403, 'apNoVerifiedIdTitle', ['apNoVerifiedIdText'], { href: '/applicant/cases', key: 'backToHome' });
 
 export function applyPages(router: Router, deps: AppDeps): void {
-  router.get('/applicant/apply', (req, res) => {
+  router.get('/applicant/apply', async (req, res) => {
     const actor = actorOf(req, 'applicant');
     if (!actor.idNumber) return showUnverified(req, res);
+    // §8: someone in an open case, or settled here, learns it before filling in the form, not after.
+    const standing = await personStanding(deps, actor.idNumber);
+    if (standing)
+      return showMessage(
+        req,
+        res,
+        200,
+        standing === 'settled' ? 'apCannotApplySettledTitle' : 'apCannotApplyBusyTitle',
+        [standing === 'settled' ? 'apCannotApplySettledText' : 'apCannotApplyBusyText'],
+        { href: '/applicant/cases', key: 'navMyCases' },
+      );
     // The applicant is the account holder (app/commands/submit-application.ts): their verified ID
     // number, read-only, and the name their account gives, which they may correct.
     const name = req.session.user?.name ?? '';

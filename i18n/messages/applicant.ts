@@ -105,7 +105,8 @@ export const zhCN = {
     '请在{dueAt}（北京时间，暂定）前补充以下材料，逾期未补正的，申请将按撤回处理。推算该期限所需的节假日安排尚未全部公布（年末的期限还取决于次年的放假安排），暂按工作日推算，可能调整，请以本页显示的期限为准。',
   apSupplementMissing: '需要补充的材料',
   apSupplementReferenceLabel: '{item}：材料编号或说明',
-  apSupplementReferenceHint: '例如电子证照编号、复印件编号，或您提交材料的方式。',
+  apSupplementReferenceHint:
+    '填写材料上的证照编号，如不动产权证号、居住证号；没有编号的，写明提交方式（如“原件到窗口提交”），并在期限内携带原件到该部门办事窗口。',
   apSupplementSubmit: '提交补正材料',
   apSupplementProvided: '已于{at}补充材料，等待经办人审核。',
   apSupplementThanks: '补正材料已提交，{department}将继续审核。',
@@ -117,6 +118,9 @@ export const zhCN = {
   apScoreCapped: '（已达上限）',
   apScoreTotal: '总分{total}分，落户分值线{threshold}分',
   apScorePassed: '已达到分值线',
+  // §2 and the round rules: the threshold admits to the ranking, not to settlement (phone trial: the green tag read as "accepted").
+  apScoreRankingNote:
+    '达到分值线即可参加排名：各部门审核通过后，申请进入本批次，截止后统一排名，在各区落户指标内按分值从高到低拟录取，并经公示；结果另行通知。',
   apScoreNotPassed: '未达到分值线',
   apScoreDisqualifiedCredit: '个人诚信记录不良，不符合积分落户条件',
   apYes: '是',
@@ -322,7 +326,8 @@ export const en: Catalogue<typeof zhCN> = {
     'Send the following by {dueAt} (Beijing time; provisional). If nothing arrives by then, the application will be treated as withdrawn. Part of the holiday calendar this date depends on is not published yet (a date late in the year also depends on the next year’s arrangements), so it was counted on weekdays only and may move: this page always shows the current date.',
   apSupplementMissing: 'Material needed',
   apSupplementReferenceLabel: '{item}: document reference or note',
-  apSupplementReferenceHint: 'For example an e-certificate number, a copy’s number, or how you sent it.',
+  apSupplementReferenceHint:
+    'The number on the document, such as a property certificate or residence permit number; if it has none, say how you are providing it (for example “original at the counter”) and bring the original to the department’s counter by the deadline.',
   apSupplementSubmit: 'Send the material',
   apSupplementProvided: 'Material sent on {at}; waiting for the officer.',
   apSupplementThanks: 'Your material was sent; {department} will continue the review.',
@@ -334,6 +339,8 @@ export const en: Catalogue<typeof zhCN> = {
   apScoreCapped: ' (at the cap)',
   apScoreTotal: '{total} points in total; the threshold is {threshold}',
   apScorePassed: 'Threshold reached',
+  apScoreRankingNote:
+    'Reaching the threshold lets you take part in the ranking: once every department has approved, the application joins the current round; when it closes, applications are ranked together and admitted by score within each district’s quota, after a public notice. You will be told the result.',
   apScoreNotPassed: 'Threshold not reached',
   apScoreDisqualifiedCredit: 'Barred by a bad credit record',
   apYes: 'yes',

@@ -197,6 +197,21 @@ describe('web pages', () => {
         schoolPlacements,
       });
 
+    it('§2 when a points score reaches the threshold, then the page says the ranking and the quota still decide; below it, no such note', () => {
+      const page = (passed: boolean) =>
+        loadViews().render('applicant/case', {
+          title: 't',
+          locale: 'zh-CN',
+          nav: [],
+          view: { caseId: 'c', caseNumber: 'HK-2026-000001', status: 'under_review', route: 'points', area: 'yanta' },
+          steps: [],
+          schoolPlacements: [],
+          score: { rows: [], total: passed ? 90 : 50, threshold: 70, passed },
+        });
+      assert.match(page(true), new RegExp(message('zh-CN', 'apScoreRankingNote').slice(0, 20)));
+      assert.doesNotMatch(page(false), new RegExp(message('zh-CN', 'apScoreRankingNote').slice(0, 20)));
+    });
+
     it('§21 when a child has a place while the case is still under review, then the page says it is reserved until the family settles, not arranged; once settled, arranged', () => {
       const reviewing = applicantCase('under_review', [place('placed', true)]);
       const settled = applicantCase('settled', [place('placed', true)]);

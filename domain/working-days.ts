@@ -14,12 +14,22 @@
  * at 23:00 is due on the same day as one opened that morning.
  *
  * A year without a file is counted on weekdays only, and every result that depended on such a
- * day says `provisional: true`. December of year Y also depends on year Y+1's notice: a notice
- * titled Y+1 may arrange the New Year holiday from late December of Y (the 2019 notice took
+ * day says `provisional: true`. Late December of year Y also depends on year Y+1's notice: a
+ * notice titled Y+1 may arrange the New Year holiday from late December of Y (the 2019 notice took
  * 2018-12-31, a Monday, off and made 2018-12-29, a Saturday, a working day; the 2023 one listed
- * 2022-12-31). So a December day is settled only when both its year's file and the next year's
- * are in.
+ * 2022-12-31). So a day from NEXT_YEAR_REACHES_DECEMBER on is settled only when both its year's
+ * file and the next year's are in. (Calendars built for histories from before this rule count
+ * the whole of December so: `nextYearFrom: 1`.)
  */
+
+/**
+ * The first day of December a next year's notice may arrange: the New Year holiday and its
+ * make-up days lie within days of 1 January (the earliest so far, 2018-12-29, in the 2019
+ * notice); a week's margin before that. Before this, a deadline of 11 December counted on
+ * 6 December was marked provisional though no New Year arrangement could reach it (an
+ * applicant's trial: every date of the month read 暂定).
+ */
+export const NEXT_YEAR_REACHES_DECEMBER = 22;
 
 /** One day a notice arranges: a holiday (isOffDay) or a make-up working day (!isOffDay). */
 export interface CalendarDay {
@@ -54,6 +64,8 @@ export interface WorkingCalendar {
   readonly years: readonly number[];
   /** Day number (see dayNumber) → isOffDay, for the days a notice arranges. */
   readonly arranged: ReadonlyMap<number, boolean>;
+  /** The first day of December that waits on the next year's notice (NEXT_YEAR_REACHES_DECEMBER). */
+  readonly nextYearFrom: number;
 }
 
 /** A counted day, and whether any day the count rested on lacked its notice. */
@@ -136,16 +148,11 @@ function weekday(n: number): number {
   return (((n + 4) % 7) + 7) % 7;
 }
 
-function yearAndMonth(n: number): [number, number] {
-  const s = dayString(n);
-  return [Number(s.slice(0, 4)), Number(s.slice(5, 7))];
-}
-
 /**
  * The calendar of the given year files. Throws when two files claim one year or one day: which
  * notice governs a day must never depend on the order files were read in.
  */
-export function workingCalendar(files: readonly CalendarYear[]): WorkingCalendar {
+export function workingCalendar(files: readonly CalendarYear[], options: { nextYearFrom?: number } = {}): WorkingCalendar {
   const years = new Set<number>();
   const arranged = new Map<number, boolean>();
   const listedIn = new Map<number, number>();
@@ -161,7 +168,11 @@ export function workingCalendar(files: readonly CalendarYear[]): WorkingCalendar
       arranged.set(n, d.isOffDay);
     }
   }
-  return { years: [...years].sort((a, b) => a - b), arranged };
+  return {
+    years: [...years].sort((a, b) => a - b),
+    arranged,
+    nextYearFrom: options.nextYearFrom ?? NEXT_YEAR_REACHES_DECEMBER,
+  };
 }
 
 /** The years with a file, ascending: a caller warns when the current or next year is missing. */
@@ -178,8 +189,9 @@ function isWorking(cal: WorkingCalendar, n: number): boolean {
 
 /** Whether a day's status could still change when a missing notice is published (see the header). */
 function unsettled(cal: WorkingCalendar, n: number): boolean {
-  const [year, month] = yearAndMonth(n);
-  return !cal.years.includes(year) || (month === 12 && !cal.years.includes(year + 1));
+  const s = dayString(n);
+  const [year, month, day] = [Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))];
+  return !cal.years.includes(year) || (month === 12 && day >= cal.nextYearFrom && !cal.years.includes(year + 1));
 }
 
 /** Whether a YYYY-MM-DD is a working day (on weekdays only, for a year without a file). */
@@ -187,7 +199,7 @@ export function isWorkingDay(cal: WorkingCalendar, day: string): boolean {
   return isWorking(cal, dayNumber(day));
 }
 
-/** Whether a day's status rests on a notice not yet in the calendar (its year's, or for December the next year's). */
+/** Whether a day's status rests on a notice not yet in the calendar (its year's, or for late December the next year's). */
 export function isProvisionalDay(cal: WorkingCalendar, day: string): boolean {
   return unsettled(cal, dayNumber(day));
 }

@@ -65,7 +65,7 @@ export const zhCN = {
   // A date counted on a holiday calendar not yet published: marked, with one note under the list.
   dueProvisionalMark: '（暂定）',
   dueProvisionalNote:
-    '标“暂定”的日期：其所依据的节假日安排尚未收录（12月的日期还取决于次年国务院办公厅的放假通知，元旦假期可能从12月底开始），暂按工作日推算，可能调整。',
+    '标“暂定”的日期：其所依据的节假日安排尚未收录（12月下旬的日期还取决于次年国务院办公厅的放假通知，元旦假期可能从12月底开始），暂按工作日推算，可能调整。',
   caseNumber: '受理编号',
   caseStatus: '办理状态',
   caseRoute: '落户方式',
@@ -150,7 +150,7 @@ export const en: Catalogue<typeof zhCN> = {
   tryAgain: 'Sign in again',
   dueProvisionalMark: ' (provisional)',
   dueProvisionalNote:
-    'Dates marked provisional are counted on weekdays only: the official holiday calendar they depend on is not in the system yet (a December date also depends on the next year’s notice, whose New Year holiday may start in late December), so they may move.',
+    'Dates marked provisional are counted on weekdays only: the official holiday calendar they depend on is not in the system yet (a date in late December also depends on the next year’s notice, whose New Year holiday may start then), so they may move.',
   caseNumber: 'Case number',
   caseStatus: 'Status',
   caseRoute: 'Route',

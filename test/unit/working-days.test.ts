@@ -22,6 +22,7 @@ import {
   isProvisionalDay,
   isWorkingDay,
   MAX_WORKING_DAYS,
+  NEXT_YEAR_REACHES_DECEMBER,
   shanghaiDayOf,
   workingCalendar,
   workingDaysBetween,
@@ -169,13 +170,28 @@ describe('addWorkingDays', () => {
     assert.equal(isWorkingDay(cal, '2027-01-01'), true);
   });
 
-  it('when a deadline stays in December 2026, then it is still provisional: the 2027 notice may rearrange late December', () => {
-    assert.deepEqual(addWorkingDays(cal, '2026-12-01', 5), { day: '2026-12-08', provisional: true });
-    assert.deepEqual(addWorkingDays(cal, '2025-12-01', 5), { day: '2025-12-08', provisional: false });
-    assert.deepEqual(addWorkingDays(cal, '2026-11-20', 6), { day: '2026-11-30', provisional: false });
-    assert.equal(isProvisionalDay(cal, '2026-11-30'), false);
-    assert.equal(isProvisionalDay(cal, '2026-12-01'), true);
+  it('when a deadline reaches late December 2026, then it is still provisional: the 2027 notice may rearrange it', () => {
+    // Thu 17 Dec + 5: Fri 18, Mon 21, Tue 22 (from here the 2027 notice may reach), Wed 23, Thu 24.
+    assert.deepEqual(addWorkingDays(cal, '2026-12-17', 5), { day: '2026-12-24', provisional: true });
+    assert.deepEqual(addWorkingDays(cal, '2025-12-17', 5), { day: '2025-12-24', provisional: false });
+    assert.equal(isProvisionalDay(cal, `2026-12-${NEXT_YEAR_REACHES_DECEMBER}`), true);
+    assert.equal(isProvisionalDay(cal, '2026-12-31'), true);
     assert.equal(isProvisionalDay(cal, '2025-12-31'), false);
+  });
+
+  it('when a deadline stays in early December 2026, then it is settled: no New Year arrangement reaches it (the earliest was 29 December)', () => {
+    assert.deepEqual(addWorkingDays(cal, '2026-12-01', 5), { day: '2026-12-08', provisional: false });
+    assert.deepEqual(addWorkingDays(cal, '2026-12-06', 5), { day: '2026-12-11', provisional: false });
+    assert.equal(isProvisionalDay(cal, '2026-12-01'), false);
+    assert.equal(isProvisionalDay(cal, `2026-12-${NEXT_YEAR_REACHES_DECEMBER - 1}`), false);
+    assert.ok(NEXT_YEAR_REACHES_DECEMBER <= 29 - 7, 'a week before the earliest arrangement so far (2018-12-29)');
+  });
+
+  it('when a calendar is built for a history from before the late-December rule, then the whole of December waits on the next year, as it did', () => {
+    const before = workingCalendar(files, { nextYearFrom: 1 });
+    assert.deepEqual(addWorkingDays(before, '2026-12-01', 5), { day: '2026-12-08', provisional: true });
+    assert.equal(isProvisionalDay(before, '2026-12-01'), true);
+    assert.equal(isProvisionalDay(before, '2026-11-30'), false);
   });
 
   it('when only the start day lies in a year without a file, then the result is not provisional', () => {
@@ -314,7 +330,7 @@ function oracle(): { working: (day: string) => boolean; provisional: (day: strin
     },
     provisional: (day) => {
       const y = Number(day.slice(0, 4));
-      return !years.has(y) || (day.slice(5, 7) === '12' && !years.has(y + 1));
+      return !years.has(y) || (day.slice(5, 7) === '12' && Number(day.slice(8)) >= 22 && !years.has(y + 1));
     },
   };
 }

@@ -34,7 +34,7 @@ import {
   roundPoolKey,
   type RoundEntryInput,
 } from '../../domain/admission-rounds';
-import { dueAtEndOfOfficeDay, workingCalendar } from '../../domain/working-days';
+import { dueAtEndOfOfficeDay, NEXT_YEAR_REACHES_DECEMBER, workingCalendar } from '../../domain/working-days';
 import { shanghaiDayStart } from '../../domain/shanghai-clock';
 import { DISTRICTS, type District } from '../../domain/vocabulary';
 import type { Activities } from '../../activities';
@@ -343,7 +343,14 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
     noticeEndsAt = new Date(Date.now() + input.notice.elapsedMs).toISOString();
   } else {
     const files = await acts.loadWorkingCalendar({ fromYear: Number(closedAt.slice(0, 4)) });
-    const due = dueAtEndOfOfficeDay(workingCalendar(files), closedAt, input.notice.workingDays, input.notice.officeClose);
+    // Only late December waits on the next year's notice (domain/working-days.ts); rounds closed before, all of it.
+    const nextYearFrom = patched('late-december-provisional') ? NEXT_YEAR_REACHES_DECEMBER : 1;
+    const due = dueAtEndOfOfficeDay(
+      workingCalendar(files, { nextYearFrom }),
+      closedAt,
+      input.notice.workingDays,
+      input.notice.officeClose,
+    );
     noticeEndsAt = due.dueAt;
     provisional = due.provisional;
   }

@@ -14,6 +14,7 @@ import type { NoticeRequest } from '../../domain/notice-request';
 import { departmentsFor, type Department, type Role } from '../../domain/vocabulary';
 import {
   dueAtEndOfOfficeDay,
+  NEXT_YEAR_REACHES_DECEMBER,
   shanghaiDayOf,
   workingCalendar,
   workingDaysBetween,
@@ -123,6 +124,9 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
   const delta = lean && patched('delta-transitions');
   // Only cases submitted with working-day settings take the patch (and its marker).
   const workingDays = input.sla.workingDays && patched('working-day-deadlines') ? input.sla.workingDays : undefined;
+  // Only late December waits on the next year's holiday notice (domain/working-days.ts); cases
+  // started before count the whole month so, since a provisional due date asks for a fresh calendar.
+  const nextYearFrom = workingDays && patched('late-december-provisional') ? NEXT_YEAR_REACHES_DECEMBER : 1;
   // Decided once, at the start, so a case's collective household and its score agree on it.
   const residenceArea = patched('residence-in-area') ? area : undefined;
   let seq = 0;
@@ -275,7 +279,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
   const calendarFor = async (provisionalBefore: boolean): Promise<WorkingCalendar> => {
     if (!calendar || (provisionalBefore && Date.now() - calendar.fetchedAt >= DAY_MS)) {
       const files = await records.loadWorkingCalendar({ fromYear: Number(shanghaiDayOf(now()).slice(0, 4)) });
-      calendar = { cal: workingCalendar(files), fetchedAt: Date.now() };
+      calendar = { cal: workingCalendar(files, { nextYearFrom }), fetchedAt: Date.now() };
     }
     return calendar.cal;
   };

@@ -29,6 +29,8 @@
  * 6 December was marked provisional though no New Year arrangement could reach it (an
  * applicant's trial: every date of the month read 暂定).
  */
+// The case and round workflows count with it behind patch `late-december-provisional`: another
+// value changes the deadlines of cases already running, so it needs a new patch, not an edit.
 export const NEXT_YEAR_REACHES_DECEMBER = 22;
 
 /** One day a notice arranges: a holiday (isOffDay) or a make-up working day (!isOffDay). */

@@ -64,8 +64,9 @@ function coverageOn(horizonDays: number, today: string, dir?: string): CalendarC
   const years = coverage(cal);
   const { day, provisional } = addWorkingDays(cal, today, horizonDays);
   if (!provisional) return { years, provisional, missing: [] };
-  // December of a year also waits on the next year's notice (it may move New Year's Eve).
-  const last = Number(day.slice(0, 4)) + (day.slice(5, 7) === '12' ? 1 : 0);
+  // Late December of a year also waits on the next year's notice (it may move New Year's Eve).
+  const lateDecember = day.slice(5, 7) === '12' && Number(day.slice(8, 10)) >= cal.nextYearFrom;
+  const last = Number(day.slice(0, 4)) + (lateDecember ? 1 : 0);
   const missing: number[] = [];
   for (let y = Number(today.slice(0, 4)); y <= last; y++) if (!years.includes(y)) missing.push(y);
   const files = missing.map((y) => `policy/calendar/${y}.json`).join(', ');

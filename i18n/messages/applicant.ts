@@ -22,11 +22,11 @@ export const zhCN = {
   apIdNumberHint: '18位，最后一位可能是 X。',
   apIdNumberFromAccountHint: '取自您登录账号的实名信息，不能更改：您为本人申请，家庭成员在下方填写。',
   apNoVerifiedIdTitle: '账号尚未实名认证',
-  apCannotApplyBusyTitle: '您有一件申请正在办理',
+  apCannotApplyBusyTitle: '您已列入一件正在办理的申请',
   apCannotApplyBusyText:
-    '您已在一件正在办理的申请中（作为申请人或随同落户的家庭成员），办结后才能再次申请。办理进度可在“我的申请”中查看。',
+    '您已列入一件正在办理的落户申请（作为申请人或随同落户的家庭成员），该申请办结后才能再次申请。您本人提交的申请，可在“我的申请”中查看办理进度。',
   apCannotApplySettledTitle: '您已在本市落户',
-  apCannotApplySettledText: '您已通过此前的申请在本市落户，不能再次申请落户。',
+  apCannotApplySettledText: '您已在本市办理落户，不能再次申请落户。',
   apNoVerifiedIdText: '在线申请需要登录账号已核验您的身份证号码。请先完成实名认证，或携带居民身份证到户籍窗口申请。',
   apContactLegend: '联系方式',
   apPhoneLabel: '手机号码',
@@ -137,6 +137,7 @@ export const zhCN = {
   apSchoolPlaced: '学位已落实',
   // A place is the education department's reservation until the family settles (§21): released if the case ends otherwise.
   apSchoolPlacedPending: '学位已预留，落户办结后落实',
+  apSchoolPlacedReleasing: '申请已终结，学位将予释放',
   apSchoolWaiting: '轮候中，第{position}位',
   apSchoolWaitingNoPosition: '轮候中',
   apSchoolCancelled: '已取消',
@@ -239,11 +240,11 @@ export const en: Catalogue<typeof zhCN> = {
   apIdNumberFromAccountHint:
     'From your account’s verified identity and cannot be changed: you apply for yourself, and add your family below.',
   apNoVerifiedIdTitle: 'Your account has no verified identity',
-  apCannotApplyBusyTitle: 'You have an application in progress',
+  apCannotApplyBusyTitle: 'You are named in an application in progress',
   apCannotApplyBusyText:
-    'You are already in an application in progress (as applicant or as a family member settling with the applicant), and can apply again once it has ended. You can follow it under My applications.',
+    'You are named in an application in progress (as the applicant or as a family member settling with them), and can apply again once it has ended. Applications you made yourself are under My applications.',
   apCannotApplySettledTitle: 'You have already settled here',
-  apCannotApplySettledText: 'You settled in this city through an earlier application and cannot apply to settle again.',
+  apCannotApplySettledText: 'You are already registered as settled in this city and cannot apply to settle again.',
   apNoVerifiedIdText:
     'Applying online needs an account whose ID number has been verified. Complete the identity verification first, or apply at a registration counter with your resident identity card.',
   apContactLegend: 'Contact details',
@@ -356,6 +357,7 @@ export const en: Catalogue<typeof zhCN> = {
   apSchoolTitle: 'School places for your children',
   apSchoolPlaced: 'Place arranged',
   apSchoolPlacedPending: 'Place reserved; arranged once you are settled',
+  apSchoolPlacedReleasing: 'The application has ended; the place is being released',
   apSchoolWaiting: 'Waiting, number {position} on the list',
   apSchoolWaitingNoPosition: 'Waiting',
   apSchoolCancelled: 'Cancelled',

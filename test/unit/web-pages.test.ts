@@ -181,6 +181,7 @@ describe('web pages', () => {
     /** The applicant's case page of a case in `caseStatus` with these school places. */
     const applicantCase = (caseStatus: string, schoolPlacements: ReturnType<typeof place>[]) =>
       loadViews().render('applicant/case', {
+        endedUnsettled: ['rejected', 'withdrawn', 'terminated'].includes(caseStatus),
         title: 't',
         locale: 'zh-CN',
         nav: [],
@@ -212,7 +213,7 @@ describe('web pages', () => {
       assert.doesNotMatch(page(false), new RegExp(message('zh-CN', 'apScoreRankingNote').slice(0, 20)));
     });
 
-    it('§21 when a child has a place while the case is still under review, then the page says it is reserved until the family settles, not arranged; once settled, arranged', () => {
+    it('§21 when a child has a place while the case is still under review, then the page says it is reserved until the family settles, not arranged; once settled, arranged; once ended otherwise, being released', () => {
       const reviewing = applicantCase('under_review', [place('placed', true)]);
       const settled = applicantCase('settled', [place('placed', true)]);
 
@@ -220,6 +221,10 @@ describe('web pages', () => {
       assert.doesNotMatch(reviewing, new RegExp(`>${message('zh-CN', 'apSchoolPlaced')}<`));
       assert.match(settled, new RegExp(`>${message('zh-CN', 'apSchoolPlaced')}<`));
       assert.doesNotMatch(settled, new RegExp(message('zh-CN', 'apSchoolPlacedPending')));
+      // Ended otherwise while the place is still being given back: neither pending nor arranged.
+      const ended = applicantCase('withdrawn', [place('placed', true)]);
+      assert.match(ended, new RegExp(message('zh-CN', 'apSchoolPlacedReleasing')));
+      assert.doesNotMatch(ended, new RegExp(message('zh-CN', 'apSchoolPlacedPending')));
     });
 
     it('§21–23 when a school place was cancelled, then the applicant’s page shows no fee waiver or exam eligibility for it; a place kept still does', () => {

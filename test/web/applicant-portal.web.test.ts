@@ -146,7 +146,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await early.locator('.error-summary a[href="#applicant-idNumber"]').waitFor();
       assert.match((await early.locator('#applicant-idNumber-error').textContent()) ?? '', /您已有一件正在办理的申请/);
       await early.goto(`${web.baseUrl}/applicant/apply`);
-      await early.getByRole('heading', { name: '您有一件申请正在办理' }).waitFor();
+      await early.getByRole('heading', { name: '您已列入一件正在办理的申请' }).waitFor();
       assert.equal(await early.locator('#applicant-idNumber').count(), 0, 'no form to fill in');
       await early.getByRole('link', { name: '我的申请' }).last().waitFor();
       await early.close();
@@ -327,7 +327,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
 
       // §8: while this case is open, the apply page says so before any form, and leads to it.
       await page.goto(`${web.baseUrl}/applicant/apply`);
-      await page.getByRole('heading', { name: '您有一件申请正在办理' }).waitFor();
+      await page.getByRole('heading', { name: '您已列入一件正在办理的申请' }).waitFor();
       await page.getByText('办结后才能再次申请').waitFor();
       await axeCheck(page);
     } finally {

@@ -268,7 +268,12 @@ export function applyPages(router: Router, deps: AppDeps): void {
     const actor = actorOf(req, 'applicant');
     if (!actor.idNumber) return showUnverified(req, res);
     // §8: someone in an open case, or settled here, learns it before filling in the form, not after.
-    const standing = await personStanding(deps, actor.idNumber);
+    // Advisory (the locks decide at submission): a store or Temporal that does not answer now
+    // leaves the form to be filled in, as before.
+    const standing = await personStanding(deps, actor.idNumber).catch((err: unknown) => {
+      deps.logger.warn({ reqId: req.id, err: err instanceof Error ? err.message : String(err) }, 'apply page: standing unknown');
+      return undefined;
+    });
     if (standing)
       return showMessage(
         req,

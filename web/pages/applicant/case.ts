@@ -191,6 +191,8 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         // Once settled, what was held for the case is the family's: no longer "reserved".
         used: r.status === 'held' && view.status === 'settled',
       })),
+      // Ended without settling: a place still held is on its way back (compensation), not pending.
+      endedUnsettled: view.status !== 'settled' && TERMINAL_STATUSES.includes(view.status),
       schoolPlacements: view.schoolPlacements.map((p) => ({
         ...p,
         levelText: words(req, 'schoolLevel', p.level),

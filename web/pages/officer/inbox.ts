@@ -88,6 +88,9 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
             : namedOfficer(req, names.get(item.assignedOfficer), item.assignedOfficer),
     })),
     count: page.items.length,
-    nextHref: next ? `/officer/inbox?${next}#results` : undefined,
+    nextHref: next ? `/officer/inbox?${next}` : undefined,
+    // Filtered or paged from the keyboard: the focus lands on the results, not back at the top.
+    // (A form sent to `#results` would not reload the same filters: browsers scroll instead.)
+    focusResults: Object.keys(req.query).length > 0,
   });
 }

@@ -146,7 +146,7 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
     ageDays: f.ageDays ?? '',
     stale: f.reason === 'stale',
     filtered: Boolean(f.department || f.area || f.route || f.ageDays || f.order !== 'oldest'),
-    clearHref: `/supervisor/stuck?reason=${f.reason}#results`,
+    clearHref: `/supervisor/stuck?reason=${f.reason}`,
     csvHref: `/supervisor/stuck.csv?${base}`,
     tableCsvHref: `/supervisor/stuck.csv?${base}&as=table`,
     total: page.total,
@@ -170,7 +170,9 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
     items: page.items.map((i) => ({ ...i, incidentTexts: i.incidents.map((n) => incidentText(n, req.locale)) })),
     bulkHref: page.total > 0 && bulkDepartment ? `/supervisor/bulk/new?${bulkQuery.toString()}` : undefined,
     bulkDepartment,
-    nextHref: page.nextCursor ? `/supervisor/stuck?${base}&cursor=${encodeURIComponent(page.nextCursor)}#results` : undefined,
+    nextHref: page.nextCursor ? `/supervisor/stuck?${base}&cursor=${encodeURIComponent(page.nextCursor)}` : undefined,
+    // Filtered or paged (more than the tab's reason): the focus lands on the results.
+    focusResults: Object.keys(req.query).some((k) => k !== 'reason'),
   });
 }
 

@@ -192,8 +192,13 @@ function isWorking(cal: WorkingCalendar, n: number): boolean {
 /** Whether a day's status could still change when a missing notice is published (see the header). */
 function unsettled(cal: WorkingCalendar, n: number): boolean {
   const s = dayString(n);
-  const [year, month, day] = [Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))];
-  return !cal.years.includes(year) || (month === 12 && day >= cal.nextYearFrom && !cal.years.includes(year + 1));
+  const year = Number(s.slice(0, 4));
+  return !cal.years.includes(year) || (reachedByNextYear(cal, s) && !cal.years.includes(year + 1));
+}
+
+/** Whether the next year's notice may arrange this YYYY-MM-DD: late December (see the header). */
+export function reachedByNextYear(cal: WorkingCalendar, day: string): boolean {
+  return day.slice(5, 7) === '12' && Number(day.slice(8, 10)) >= cal.nextYearFrom;
 }
 
 /** Whether a YYYY-MM-DD is a working day (on weekdays only, for a year without a file). */

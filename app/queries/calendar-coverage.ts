@@ -7,7 +7,7 @@
 import type { Config } from '../../config/config';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
-import { addWorkingDays, coverage } from '../../domain/working-days';
+import { addWorkingDays, coverage, reachedByNextYear } from '../../domain/working-days';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { loadWorkingCalendar } from '../../policy/calendar-files';
 
@@ -65,8 +65,7 @@ function coverageOn(horizonDays: number, today: string, dir?: string): CalendarC
   const { day, provisional } = addWorkingDays(cal, today, horizonDays);
   if (!provisional) return { years, provisional, missing: [] };
   // Late December of a year also waits on the next year's notice (it may move New Year's Eve).
-  const lateDecember = day.slice(5, 7) === '12' && Number(day.slice(8, 10)) >= cal.nextYearFrom;
-  const last = Number(day.slice(0, 4)) + (lateDecember ? 1 : 0);
+  const last = Number(day.slice(0, 4)) + (reachedByNextYear(cal, day) ? 1 : 0);
   const missing: number[] = [];
   for (let y = Number(today.slice(0, 4)); y <= last; y++) if (!years.includes(y)) missing.push(y);
   const files = missing.map((y) => `policy/calendar/${y}.json`).join(', ');

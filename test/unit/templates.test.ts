@@ -429,6 +429,17 @@ describe('notice templates', () => {
       assert.doesNotMatch(renderer.render('supplement_reminder', 'email', 'zh-CN', samples.supplement_reminder).body, /已延长/);
     });
 
+    it('when material is requested or reminded, then the letters ask for what the case page takes (a document’s number or how it is brought), not an upload or a copy’s number', () => {
+      for (const event of ['supplement_requested', 'supplement_reminder'] as const)
+        for (const uploadUrl of [undefined, 'https://hukou.example.gov.cn/'])
+          for (const locale of LOCALES) {
+            const body = renderer.render(event, 'email', locale, { ...samples[event], uploadUrl }).body;
+            // The case page has no upload and nobody has a "copy number" (apSupplementReferenceHint).
+            assert.doesNotMatch(body, /上传|复印件编号|upload|copy number/i, `${event}/${locale}`);
+            assert.match(body, locale === 'en' ? /number on each document/ : /证照编号/, `${event}/${locale}`);
+          }
+    });
+
     it('when a points case joins its round, then the letter and SMS name the round, the score and the closing day, and say it is not yet admission', () => {
       const zh = renderer.render('round_joined', 'email', 'zh-CN', samples.round_joined).body;
       assert.match(zh, /已进入长安区2026年第1批次积分落户排名/);

@@ -14,8 +14,9 @@
  *
  * The text after `subject:` is itself a small plain-text template rendered with the same data and
  * helpers; the rest of the file is the body, which sees the rendered subject as `{{@subject}}`
- * (the email <title>). SMS carries no subject on the wire; it takes the letter's, which names the
- * notice in the outbox and in logs, so a subject never contains personal data beyond the case number.
+ * (the email <title>). Both see the platform's name (i18n/service-name.ts) as `{{@service}}`.
+ * SMS carries no subject on the wire; it takes the letter's, which names the notice in the outbox
+ * and in logs, so a subject never contains personal data beyond the case number.
  *
  * All templates are read and compiled when the renderer is created: a missing file, a missing
  * subject line, a syntax error or an unknown helper stops start-up rather than a live case.
@@ -56,6 +57,7 @@ import { LIST_SEPARATOR, roundName, shanghaiDate, shanghaiDateTime } from '../..
 import { fillSmsText, smsParams } from '../../templates/sms-params';
 import { withoutEmailLines } from '../../templates/email-only';
 import { loadSmsTemplates, type SmsTemplates } from '../../policy/sms-templates';
+import { SERVICE_NAME } from '../../i18n/service-name';
 
 export interface RenderedNotice {
   subject: string;
@@ -316,10 +318,11 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
       const context = plainText(parsed.data);
       const letter = letterFacts(authorities, policyInForceFrom, event, context, locale);
 
-      const subject = stripControlCharacters(template.subject(context, { data: { locale, letter } }))
+      const service = SERVICE_NAME[locale];
+      const subject = stripControlCharacters(template.subject(context, { data: { locale, letter, service } }))
         .replace(/\s+/g, ' ')
         .trim();
-      const html = `${template.body(context, { data: { locale, subject, letter } }).trim()}\n`;
+      const html = `${template.body(context, { data: { locale, subject, letter, service } }).trim()}\n`;
       // All that reaches the phone: the approved text, filled; the provider puts the sign name first.
       const approved = smsTemplates.templates[event][locale];
       const params = smsParams(event, context as ParsedNoticeData<typeof event>, locale, letter);

@@ -1,5 +1,6 @@
 /** Words every page shares: the layout, the start page, errors, lists. See i18n/messages.ts. */
 import type { Catalogue } from './catalogue';
+import { SERVICE_NAME } from '../service-name';
 
 export const zhCN = {
   // ---- punctuation between words the pages put together (full-width in Chinese) ----
@@ -9,7 +10,7 @@ export const zhCN = {
   pList: '、',
   pSemicolon: '；',
   // ---- layout ----
-  service: '户籍落户服务',
+  service: SERVICE_NAME['zh-CN'],
   skipToContent: '跳到主要内容',
   navLabel: '主导航',
   errorTitlePrefix: '错误：',
@@ -17,7 +18,7 @@ export const zhCN = {
   signIn: '登录',
   signOut: '退出登录',
   signedInAs: '当前用户：{name}',
-  footer: '西安市户籍落户跨部门协同办理平台',
+  footer: `${SERVICE_NAME['zh-CN']}：公安、人社、住建、教育四部门协同办理`,
   footerTimes: '本平台所示时间均为北京时间。',
   navMyCases: '我的申请',
   navApply: '申请落户',
@@ -29,7 +30,7 @@ export const zhCN = {
   roleOfficer: '经办人',
   roleSupervisor: '督办人员',
   // ---- home ----
-  homeTitle: '户籍落户服务',
+  homeTitle: SERVICE_NAME['zh-CN'],
   homePageTitle: '首页',
   homeIntro: '在线申请落户（建制镇落户或市辖区积分落户），随时查看办理进度；各部门经办人在此审核办理。',
   homeSignInHint: '申请人、经办人和督办人员均使用统一身份认证账号登录。',
@@ -94,7 +95,7 @@ export const en: Catalogue<typeof zhCN> = {
   pClose: ')',
   pList: ', ',
   pSemicolon: '; ',
-  service: 'Household settlement',
+  service: SERVICE_NAME.en,
   skipToContent: 'Skip to main content',
   navLabel: 'Main',
   errorTitlePrefix: 'Error: ',
@@ -102,7 +103,7 @@ export const en: Catalogue<typeof zhCN> = {
   signIn: 'Sign in',
   signOut: 'Sign out',
   signedInAs: 'Signed in as {name}',
-  footer: 'Xi’an cross-department household settlement service',
+  footer: `${SERVICE_NAME.en}: run jointly by the police, human resources and social security, housing and education departments`,
   footerTimes: 'All times on this service are Beijing time (UTC+8).',
   navMyCases: 'My applications',
   navApply: 'Apply to settle',
@@ -113,7 +114,7 @@ export const en: Catalogue<typeof zhCN> = {
   roleApplicant: 'Applicant',
   roleOfficer: 'Officer',
   roleSupervisor: 'Supervisor',
-  homeTitle: 'Household settlement',
+  homeTitle: SERVICE_NAME.en,
   homePageTitle: 'Start',
   homeIntro:
     'Apply online to settle (town route or points route) and follow your application at any time; the departments’ officers decide their part here.',

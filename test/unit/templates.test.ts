@@ -13,6 +13,7 @@ import { loadSmsTemplates, SMS_TEMPLATES_FILE } from '../../policy/sms-templates
 import { maskIdNumber } from '../../domain/masking';
 import { LABELS } from '../../i18n/labels';
 import { message } from '../../i18n/messages';
+import { SERVICE_NAME } from '../../i18n/service-name';
 import type { CaseOutcomeInfo, CaseState } from '../../domain/case-state';
 import * as notices from '../../workflows/settlement-case/notices';
 import {
@@ -438,6 +439,28 @@ describe('notice templates', () => {
             assert.doesNotMatch(body, /上传|复印件编号|upload|copy number/i, `${event}/${locale}`);
             assert.match(body, locale === 'en' ? /number on each document/ : /证照编号/, `${event}/${locale}`);
           }
+    });
+
+    it('when any notice is sent, then the letter and the SMS name the platform as its pages’ header does (one name, not four)', () => {
+      for (const locale of LOCALES) {
+        const header = message(locale, 'service');
+        assert.equal(header, SERVICE_NAME[locale]);
+        assert.ok(message(locale, 'footer').startsWith(header), message(locale, 'footer'));
+        for (const event of NOTICE_EVENTS) {
+          const { body, sms } = renderer.render(event, 'sms', locale, samples[event]);
+          const email = renderer.render(event, 'email', locale, samples[event]).body;
+          assert.ok(email.includes(header), `${event}/${locale} letter`);
+          for (const other of [
+            '户籍落户服务',
+            '西安落户服务平台',
+            'Household Registration Service',
+            'settlement service platform',
+          ])
+            assert.ok(![email, sms!.letter, body].some((t) => t.includes(other)), `${event}/${locale}: ${other}`);
+          // Where the SMS points to the platform, it names it so too.
+          if (/平台|Service/.test(body)) assert.ok(body.includes(header), `${event}/${locale} SMS: ${body}`);
+        }
+      }
     });
 
     it('when a points case joins its round, then the letter and SMS name the round, the score and the closing day, and say it is not yet admission', () => {
@@ -982,10 +1005,10 @@ describe('notice templates', () => {
       const zh = renderer.render('rejected', 'sms', 'zh-CN', policeRejection).body;
       const en = renderer.render('rejected', 'sms', 'en', policeRejection).body;
       assert.ok(zh.includes('决定书西公户不许字〔2026〕第000042号'), zh);
-      assert.ok(zh.includes('西安落户服务平台查阅'), zh);
+      assert.ok(zh.includes('西安市落户服务平台查阅'), zh);
       assert.ok(zh.includes('自收到决定书之日起60日内申请行政复议或6个月内提起行政诉讼'), zh);
       assert.ok(en.includes('Decision 西公户不许字〔2026〕第000042号'), en);
-      assert.ok(en.includes("Xi'an settlement service"), en);
+      assert.ok(en.includes('Xi’an Household Settlement Service'), en);
       assert.ok(en.includes('within 60 days or sue within 6 months of receiving it'), en);
     });
 

@@ -51,7 +51,7 @@ describe('web pages: sign-in, session and sign-out in a real browser', () => {
       await screenshot(page, 'web-home-zh-CN');
       await page.getByRole('link', { name: 'English' }).click();
       assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-      await page.getByRole('heading', { name: 'Household settlement' }).waitFor();
+      await page.getByRole('heading', { name: 'Xi’an Household Settlement Service' }).waitFor();
       await axeCheck(page);
       await screenshot(page, 'web-home-en');
     } finally {

@@ -110,7 +110,7 @@ describe('sign-in pages in a real browser', () => {
     try {
       assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), '登录');
-      assert.equal(await page.title(), '登录 · 户籍落户服务 · 统一身份认证');
+      assert.equal(await page.title(), '登录 · 统一身份认证');
       assert.ok(await page.getByLabel('用户名').isVisible());
       assert.ok(await page.getByLabel('密码').isVisible());
       const fonts = await renderedFonts(page, 'h1');

@@ -19,6 +19,7 @@ import { chooseLocale } from './messages';
 import { loadOrCreateSecrets } from './keys';
 import { createMongoAdapter, type MongoAdapterFactory } from './mongo-adapter';
 import { rememberedConsents } from './remembered-consent';
+import { SERVICE_NAME } from '../../i18n/service-name';
 
 export interface IdentityProviderDeps {
   /** e.g. http://127.0.0.1:3200/oidc — the app must be served so that /oidc is under it. */
@@ -80,7 +81,7 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
     clients: [
       {
         client_id: WEB_CLIENT_ID,
-        client_name: '户籍落户服务 / Household settlement',
+        client_name: `${SERVICE_NAME['zh-CN']} / ${SERVICE_NAME.en}`,
         token_endpoint_auth_method: 'none',
         grant_types: ['authorization_code'],
         response_types: ['code'],

@@ -6,7 +6,7 @@
  */
 import { shanghaiDay } from './shanghai-clock';
 import { isWorkingDay, type WorkingCalendar } from './working-days';
-import type { NoticeEvent } from './vocabulary';
+import type { Channel, NoticeEvent } from './vocabulary';
 
 /**
  * queued: waiting (or waiting to be tried again, at nextAttemptAt); sending: claimed by the
@@ -23,6 +23,30 @@ export const SERVICE_METHODS = ['email', 'sms', 'post', 'in_person'] as const;
 export type ServiceMethod = (typeof SERVICE_METHODS)[number];
 export const MANUAL_SERVICE_METHODS = ['post', 'in_person'] as const satisfies readonly ServiceMethod[];
 export type ManualServiceMethod = (typeof MANUAL_SERVICE_METHODS)[number];
+
+/**
+ * A notice's id in the outbox: one per case, event, key (which of the event's notices: the
+ * department, the round), channel and kind of recipient, so a retried write never queues twice.
+ */
+export function noticeId(parts: {
+  caseId: string;
+  event: NoticeEvent;
+  key: string;
+  channel: Channel;
+  recipient: string;
+}): string {
+  return `${parts.caseId}:${parts.event}:${parts.key}:${parts.channel}:${parts.recipient}`;
+}
+
+/**
+ * The same notice on every channel it went by: its id less the channel. An applicant's SMS and
+ * email of one letter share it, so the case page lists that letter once.
+ */
+export function noticeOnEveryChannel(id: string): string {
+  const parts = id.split(':');
+  // The channel is second from the end whatever the case id or key hold (noticeId).
+  return parts.length >= 5 ? [...parts.slice(0, -2), parts.at(-1)].join(':') : id;
+}
 
 /** Decision letters: their appeal periods run from receipt, so a failed one asks for service by other means. */
 export const DECISION_LETTER_EVENTS: readonly NoticeEvent[] = ['rejected', 'terminated'];

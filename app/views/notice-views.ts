@@ -2,10 +2,18 @@
  * What an applicant sees of the notices sent to them (DOMAIN "Notifications"): each notice as it
  * was rendered — ID numbers were masked before they reached the template, and nothing here
  * unmasks them — with its delivery status. The address it went to and the notice's internal key
- * are not part of the view.
+ * are not part of the view: `notice` is an opaque digest of it, which only says which entries are
+ * one notice sent on several channels.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { appealDeadlines, isDecisionLetter, NOTICE_STATUSES, SERVICE_METHODS } from '../../domain/notice-delivery';
+import {
+  appealDeadlines,
+  isDecisionLetter,
+  noticeOnEveryChannel,
+  NOTICE_STATUSES,
+  SERVICE_METHODS,
+} from '../../domain/notice-delivery';
 import { CHANNELS, LOCALES, NOTICE_EVENTS } from '../../domain/vocabulary';
 import type { NoticeDoc } from '../../models/notice.model';
 import { currentWorkingCalendar } from '../../policy/calendar-files';
@@ -13,6 +21,10 @@ import { currentWorkingCalendar } from '../../policy/calendar-files';
 export const ApplicantNoticeView = z
   .object({
     event: z.enum(NOTICE_EVENTS),
+    notice: z.string().meta({
+      description:
+        'The notice this entry is one channel of: an SMS and an email of the same letter share it (the case page lists them once)',
+    }),
     channel: z.enum(CHANNELS),
     locale: z.enum(LOCALES),
     subject: z.string(),
@@ -44,6 +56,7 @@ export type ApplicantNoticeView = z.infer<typeof ApplicantNoticeView>;
 export function applicantNoticeView(n: NoticeDoc): ApplicantNoticeView {
   return ApplicantNoticeView.parse({
     event: n.event,
+    notice: createHash('sha256').update(noticeOnEveryChannel(n._id)).digest('hex').slice(0, 16),
     channel: n.channel,
     locale: n.locale,
     subject: n.subject,

@@ -18,7 +18,7 @@ export const zhCN = {
   signIn: '登录',
   signOut: '退出登录',
   signedInAs: '当前用户：{name}',
-  footer: `${SERVICE_NAME['zh-CN']}：公安、人社、住建、教育四部门协同办理`,
+  footer: `${SERVICE_NAME['zh-CN']}：公安、人社、房管、教育四部门协同办理`,
   footerTimes: '本平台所示时间均为北京时间。',
   navMyCases: '我的申请',
   navApply: '申请落户',

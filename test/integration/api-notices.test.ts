@@ -20,6 +20,7 @@ interface NoticeItem {
   subject: string;
   body: string;
   letter?: string;
+  notice: string;
   status: string;
   createdAt: string;
 }
@@ -74,12 +75,16 @@ describe('API, applicant: the notices sent about their case', () => {
         'event',
         ...(n.channel === 'sms' ? ['letter'] : []),
         'locale',
+        'notice',
         'status',
         'subject',
       ]);
     }
     const email = received.find((n) => n.channel === 'email')!;
     const sms = received.find((n) => n.channel === 'sms')!;
+    // One letter on two channels: they say so, by an opaque key that names neither case nor channel.
+    assert.equal(sms.notice, email.notice);
+    assert.match(sms.notice, /^[0-9a-f]{16}$/);
     assert.ok(email.body.includes(maskIdNumber(idNumber)), 'the letter shows the masked ID number');
     // The SMS is what the phone showed; the full notice it points to is the email's letter.
     assert.ok(sms.body.startsWith('【西安落户】') && !sms.body.includes('*'), 'no ID number on a phone, not even masked');

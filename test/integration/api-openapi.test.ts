@@ -208,6 +208,7 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
       'event',
       'letter',
       'locale',
+      'notice',
       'servedBy',
       'status',
       'subject',

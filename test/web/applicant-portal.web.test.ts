@@ -239,7 +239,8 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await letter.click();
       await page.getByRole('heading', { name: /准予落户通知/ }).waitFor();
       assert.equal(await page.getByText('送达方式').count(), 0, 'served the way it was sent: the channel says it once');
-      const text = (await page.locator('.letter').textContent()) ?? '';
+      // The full letter is the last block; a notice that also went by SMS shows the text message first.
+      const text = (await page.locator('.letter').last().textContent()) ?? '';
       assert.match(text, /居民户口/);
       assert.match(text, /随同落户的家庭成员/, 'the full letter, not the text message');
       assert.doesNotMatch(text, /<[a-z]/i, 'the letter is shown as text, never as markup');

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { appealDeadlines } from '../../domain/notice-delivery';
 import { loadWorkingCalendar } from '../../policy/calendar-files';
-import { formatIsoDay } from '../../i18n/formats';
+import { formatIsoDay, shanghaiDateTime } from '../../i18n/formats';
 import { createMailboxApp } from '../../tools/mail-sink/mailbox';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { applicationBody, bearer, decideViaApi, submitCase, tokens, waitForStatus, type Tokens } from '../support/api';
@@ -105,22 +105,32 @@ describe('notice delivery in a real browser: the development mailbox and the del
       assert.match((await appeal.textContent()) ?? '', new RegExp(`行政复议的期限至${zh(dates.reconsiderationBy)}，`));
       assert.match((await appeal.textContent()) ?? '', new RegExp(`行政诉讼的期限至${zh(dates.litigationBy)}。`));
       assert.equal(await page.locator('.notice-list li', { hasText: '尚未送达' }).count(), 0, 'no letter is shown undelivered');
-      assert.ok((await page.locator('.notice-list li', { hasText: '送达时间' }).count()) >= 4);
+      // One line per notice, naming the channels it went by: the SMS and the email of one letter are not two lines.
+      const lines = page.locator('.notice-list li');
+      assert.equal(await lines.count(), new Set(notices.map((n) => `${n.event}:${n.subject}`)).size);
+      const refusal = lines.filter({ hasText: letter.subject });
+      assert.equal(await refusal.count(), 1, 'the refusal is listed once');
+      assert.match(((await refusal.textContent()) ?? '').replace(/\s+/g, ' '), /短信、电子邮件 · .* · 送达时间/);
       // The timeline gives the refusal's reason in words, never its code.
       const decision = page.locator('.timeline li', { hasText: '部门作出审核决定' });
       assert.match((await decision.textContent()) ?? '', /身份信息与人口信息库登记不一致/);
       assert.doesNotMatch((await page.locator('.timeline').textContent()) ?? '', /identity_mismatch/);
       await axeCheck(page);
       await screenshot(page, 'web-applicant-delivered-zh-CN');
-      await page.getByRole('link', { name: letter.subject }).first().click();
+      await refusal.getByRole('link').click();
       await page.getByText('送达时间').waitFor();
       await page.getByText(`本决定书于`).waitFor();
+      // Each channel's delivery, by name.
+      for (const [name, n] of [
+        ['短信', sms],
+        ['电子邮件', letter],
+      ] as const)
+        await page
+          .locator('.notice-delivery', { hasText: `${name}：${shanghaiDateTime(n.deliveredAt!.toISOString(), 'zh-CN')}` })
+          .waitFor();
       await axeCheck(page);
       // The SMS shows what the phone got, then the decision letter it points to: an applicant
       // who gave no email address reads the whole decision here.
-      await page.goto(`${web.baseUrl}/applicant/cases/${caseId}`);
-      await page.locator('.notice-list li', { hasText: '短信' }).filter({ hasText: sms.subject }).getByRole('link').click();
-      await page.getByRole('heading', { name: '短信内容' }).waitFor();
       assert.equal((await page.locator('.letter').first().textContent())?.trim(), sms.body);
       await page.getByRole('heading', { name: '通知全文' }).waitFor();
       const full = (await page.locator('.letter').nth(1).textContent()) ?? '';

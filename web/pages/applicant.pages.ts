@@ -1,12 +1,14 @@
 /**
  * The applicant portal (mobile first, works without JavaScript): my cases, apply
- * (applicant/apply.ts), one case with its supplement answer and withdrawal (applicant/case.ts).
+ * (applicant/apply.ts), one case with its supplement answer and withdrawal (applicant/case.ts), the
+ * notices sent (applicant/notices.ts).
  */
 import { Router } from 'express';
 import type { AppDeps } from '../../app/deps';
 import { ownCases } from '../../app/queries/own-cases';
 import { applyPages } from './applicant/apply';
 import { casePages } from './applicant/case';
+import { noticePages } from './applicant/notices';
 import { actorOf, render, requireRole, tr } from './page';
 
 export function applicantPages(deps: AppDeps): Router {
@@ -21,5 +23,6 @@ export function applicantPages(deps: AppDeps): Router {
   });
   applyPages(router, deps);
   casePages(router, deps);
+  noticePages(router, deps);
   return router;
 }

@@ -1,12 +1,10 @@
 /**
  * One case as its applicant sees it (DOMAIN "Case lifecycle"): where each department stands and
  * by when, the points breakdown (§2), what is reserved, the children's school places (§21–23),
- * the outcome with appeal rights, the timeline and the notices received; the supplement answer
- * (补正) and the withdrawal. Another person's case is "not found" (the application layer says so).
+ * the outcome with appeal rights, the timeline and the notices received (applicant/notices.ts);
+ * the supplement answer (补正) and the withdrawal. Another person's case is "not found" (the application layer says so).
  */
-import { DECISION_LETTER_EVENTS } from '../../../domain/notice-delivery';
 import { WITHDRAWN_WITHOUT_REASON } from '../../../domain/case-rules';
-import type { ApplicantNoticeView } from '../../../app/views/notice-views';
 import type { Request, Response, Router } from 'express';
 import { SupplementInput, WithdrawInput } from '../../../app/commands/application-input';
 import { provideSupplement } from '../../../app/commands/provide-supplement';
@@ -20,24 +18,14 @@ import type { ApplicantCaseView } from '../../../app/views/case-views';
 import { DEPARTMENTS, isAreaCode, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
 import { localOffice } from '../../../i18n/local-office';
 import { formatIsoDay } from '../../../i18n/formats';
-import { label, type LabelTable } from '../../../i18n/labels';
 import { isMessageKey } from '../../../i18n/messages';
 import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { isCaseId } from './case-id';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
-import { letterText } from './letter-text';
+import { appealText, noticeLines } from './notices';
+import { words } from './words';
 import { auditWhat } from '../audit-what';
 import { allPointsPolicies } from '../../../policy/policy-files';
-
-/** A code's words, or the code itself when the table has none (a code added later must not break the page). */
-function words(req: Request, table: LabelTable, code: string | undefined): string {
-  if (!code) return '';
-  try {
-    return label(table, code, req.locale);
-  } catch {
-    return code;
-  }
-}
 
 const isDepartment = (v: unknown): v is Department => (DEPARTMENTS as readonly unknown[]).includes(v);
 const referenceId = (department: string, i: number) => `supplement-${department}-${i}-reference`;
@@ -118,24 +106,6 @@ function scoreValue(req: Request, v: string | number | boolean, indicator?: stri
 
 /** A calendar day (YYYY-MM-DD) as the page writes days: 2026年12月4日. */
 const dayText = (req: Request, ymd: string): string => formatIsoDay(ymd, req.locale);
-
-/** The appeal periods' days (YYYY-MM-DD in the view). */
-function appealDeadlinesText(req: Request, d: NonNullable<ApplicantNoticeView['appealDeadlines']>): string {
-  const day = (ymd: string) => dayText(req, ymd);
-  return tr(req, 'apAppealDeadlines', {
-    receivedOn: day(d.receivedOn),
-    reconsiderationBy: day(d.reconsiderationBy),
-    litigationBy: day(d.litigationBy),
-  });
-}
-
-/** The earliest delivered decision letter dates the appeal periods; before any is delivered, they run from receipt. */
-function appealText(req: Request, notices: readonly ApplicantNoticeView[]): string | undefined {
-  const letters = notices.filter((n) => DECISION_LETTER_EVENTS.includes(n.event));
-  if (letters.length === 0) return undefined;
-  const delivered = letters.filter((n) => n.appealDeadlines).sort((a, b) => a.deliveredAt!.localeCompare(b.deliveredAt!))[0];
-  return delivered?.appealDeadlines ? appealDeadlinesText(req, delivered.appealDeadlines) : tr(req, 'apAppealFromReceipt');
-}
 
 /** Points policy versions by code, read once: the page names a version by the day it took effect. */
 let policyStarts: ReadonlyMap<string, string> | undefined;
@@ -233,13 +203,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
           why: e.type === 'decision' && e.what === 'reject' ? words(req, 'rejectionReason', e.why) || undefined : undefined,
         };
       }),
-      notices: notices.map((n, i) => ({
-        href: `/applicant/cases/${view.caseId}/notices/${i}`,
-        subject: n.subject,
-        channel: tr(req, n.channel === 'sms' ? 'apChannelSms' : 'apChannelEmail'),
-        createdAt: n.createdAt,
-        deliveredAt: n.deliveredAt,
-      })),
+      notices: noticeLines(req, view.caseId, notices),
       // The appeal periods run from receipt (issue 14): dated once the decision letter was delivered.
       appeal: appealText(req, notices),
     },
@@ -251,42 +215,6 @@ export function casePages(router: Router, deps: AppDeps): void {
   router.get('/applicant/cases/:caseId', async (req, res, next) => {
     if (!isCaseId(req.params.caseId)) return next();
     await showCase(req, res, deps, req.params.caseId);
-  });
-
-  router.get('/applicant/cases/:caseId/notices/:index', async (req, res, next) => {
-    // A notice's page shows when it was delivered and, for a decision letter, the appeal deadlines.
-    const { caseId, index } = req.params;
-    if (!isCaseId(caseId) || !/^\d{1,4}$/.test(index)) return next();
-    const actor = actorOf(req, 'applicant');
-    const view = await viewCaseAsApplicant(deps, { actor, caseId });
-    const notice = (await applicantNotices(deps, { actor, caseId }))[Number(index)];
-    if (!notice) return next();
-    render(req, res, 'applicant/notice', {
-      title: notice.subject || tr(req, 'apNoticeTitle'),
-      backLink: { href: `/applicant/cases/${caseId}`, text: tr(req, 'apBackToCase') },
-      caseNumber: view.caseNumber,
-      notice: {
-        subject: notice.subject,
-        createdAt: notice.createdAt,
-        channel: tr(req, notice.channel === 'sms' ? 'apChannelSms' : 'apChannelEmail'),
-        locale: notice.locale,
-        // An SMS shows what the phone got, then the full notice it points to (an applicant without
-        // an email address reads their decision letter here). One that never rendered has no
-        // letter: its text is shown as it is, not as an SMS.
-        text: notice.channel === 'email' ? letterText(notice.body) : notice.body,
-        sms: notice.channel === 'sms' && notice.letter ? notice.body : undefined,
-        letter: notice.channel === 'sms' && notice.letter ? letterText(notice.letter) : undefined,
-        deliveredAt: notice.deliveredAt,
-        // Served otherwise than it was sent (by post, in person): said; the same way, the channel says it.
-        servedBy:
-          notice.servedBy && notice.servedBy !== notice.channel ? words(req, 'serviceMethod', notice.servedBy) : undefined,
-        appeal: notice.appealDeadlines
-          ? appealDeadlinesText(req, notice.appealDeadlines)
-          : DECISION_LETTER_EVENTS.includes(notice.event)
-            ? tr(req, 'apAppealFromReceipt')
-            : undefined,
-      },
-    });
   });
 
   router.post('/applicant/cases/:caseId/supplement/:department', async (req, res, next) => {

@@ -18,6 +18,7 @@ import { isDuplicateKey } from '../models/duplicate-key';
 import { insertNew } from '../models/insert-new';
 import { noticeModel, type NoticeRecipient } from '../models/notice.model';
 import type { NoticeAddressee, NoticeRequest } from '../domain/notice-request';
+import { noticeId } from '../domain/notice-delivery';
 import { NoticeDataError, type NoticeRenderer, type RenderedNotice } from './notifications/renderer';
 import { loadDepartmentContacts, staffAddress, type DepartmentContacts } from '../policy/department-contacts';
 
@@ -27,6 +28,8 @@ export interface CaseStateTransition {
   state: CaseState;
   audit: AuditEntry[];
   notices: NoticeRequest[];
+  /** When the transition was made, if not at the state's `lastProgressAt` (a reminder or escalation is not progress). */
+  at?: string;
 }
 
 /**
@@ -40,8 +43,10 @@ export interface CaseDeltaTransition {
   changes: CaseDelta;
   /** The read model's filter fields at `seq` (the workflow has them from its search attributes). */
   fields: ReadModelFields;
-  /** The state's `lastProgressAt` at `seq` (also in `changes` when it moved): the audit lines' date. */
+  /** The state's `lastProgressAt` at `seq` (also in `changes` when it moved): the audit lines' date, unless `at` is given. */
   lastProgressAt: string;
+  /** When the transition was made, if not at `lastProgressAt` (a reminder or escalation is not progress). */
+  at?: string;
   /** Where the applicant's notices go; present when `notices` is not empty. */
   contact?: CaseState['application']['contact'];
   audit: AuditEntry[];
@@ -204,7 +209,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
       // One rendering per locale serves every channel the notice goes by.
       const byLocale = new Map<Locale, ReturnType<typeof renderOrExplain>>();
       for (const { channel, locale, recipient } of addressesFor(req.to, contact)) {
-        const id = `${caseId}:${req.event}:${req.key}:${channel}:${recipient.kind}`;
+        const id = noticeId({ caseId, event: req.event, key: req.key, channel, recipient: recipient.kind });
         let channels = byLocale.get(locale);
         if (!channels) byLocale.set(locale, (channels = renderOrExplain(req, locale)));
         const rendered = channels[channel];
@@ -247,7 +252,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
   return {
     async recordCaseTransition(input: CaseTransitionInput): Promise<void> {
       if (!('state' in input)) {
-        const noticeAudit = await queueNotices(input.caseId, input.notices, input.contact, input.lastProgressAt);
+        const noticeAudit = await queueNotices(input.caseId, input.notices, input.contact, input.at ?? input.lastProgressAt);
         await appendAudit(input.caseId, input.seq, input.audit, noticeAudit);
         const { written, state, before } = await projectDelta(input);
         if (!written) return;
@@ -256,7 +261,12 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
         return;
       }
       const { state, seq } = input;
-      const noticeAudit = await queueNotices(state.caseId, input.notices, state.application.contact, state.lastProgressAt);
+      const noticeAudit = await queueNotices(
+        state.caseId,
+        input.notices,
+        state.application.contact,
+        input.at ?? state.lastProgressAt,
+      );
       await appendAudit(state.caseId, seq, input.audit, noticeAudit);
       // The dashboard's facts follow the projection: an older transition retried late does not
       // overwrite a newer one's (a supplement answered since, say), a retry of this one does

@@ -66,6 +66,15 @@ describe('officer deadlines', () => {
       trail.filter((e) => e.type === 'reminder' || e.type === 'escalation').map((e) => `${e.type}:${e.department}`),
       ['reminder:police', 'escalation:police'],
     );
+    // The reminder and the escalation are the system watching, not progress: the case keeps the
+    // time of its last real step (so it stays on the "no progress" list), while the lines and the
+    // escalation's notices are dated when they happened.
+    const escalated = trail.find((e) => e.type === 'escalation')!;
+    const reminded = trail.find((e) => e.type === 'reminder')!;
+    assert.ok(view.lastProgressAt < reminded.at, `${view.lastProgressAt} is before the reminder ${reminded.at}`);
+    assert.equal(view.lastProgressDate.toISOString(), view.lastProgressAt);
+    const queued = trail.filter((e) => e.type === 'notice' && String(e.data?.noticeId).includes(':escalation:'));
+    assert.ok(queued.length > 0 && queued.every((e) => e.at >= escalated.at), JSON.stringify(queued.map((e) => e.at)));
 
     await untilVisible(stack, handle, `Overdue = true AND OverdueDepartments = 'police'`);
     const attrs = await searchAttributes(stack, handle);

@@ -62,8 +62,12 @@ export interface CaseRun {
   step(d: Department): StepState;
   audit(e: Omit<AuditEntry, 'at'> & { at?: string }): void;
   notify(n: NoticeRequest): void;
-  /** Writes the state with the lines and notices gathered since the last flush; settles once stored. */
-  flush(): Promise<void>;
+  /**
+   * Writes the state with the lines and notices gathered since the last flush; settles once
+   * stored. `{ watch: true }`: what changed is the system watching the case (a reminder, a
+   * deadline's escalation, a failed lookup), not progress, so `lastProgressAt` stays.
+   */
+  flush(opts?: { watch: true }): Promise<void>;
   /** Ends the case (the first ending wins); `ending()` tells how, `ended()` whether. */
   end(e: Ending): void;
   ending(): Ending | undefined;
@@ -129,6 +133,12 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
   const nextYearFrom = workingDays && patched('late-december-provisional') ? NEXT_YEAR_REACHES_DECEMBER : 1;
   // Decided once, at the start, so a case's collective household and its score agree on it.
   const residenceArea = patched('residence-in-area') ? area : undefined;
+  /**
+   * Cases started since `watch-is-not-progress` keep `lastProgressAt` at the last real step when
+   * the system reminds or escalates: before, an escalation made the most overdue cases look the
+   * most recently active and took them off the supervisors' "no progress" list.
+   */
+  const watchIsNotProgress = patched('watch-is-not-progress');
   let seq = 0;
   let pendingAudit: AuditEntry[] = [];
   let pendingNotices: NoticeRequest[] = [];
@@ -174,10 +184,13 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
    */
   let flushChain: Promise<void> = Promise.resolve();
   let waiting: { batch: CaseStateTransition; written: Promise<void> } | undefined;
-  const flush = (): Promise<void> => {
+  const flush = (opts?: { watch: true }): Promise<void> => {
     seq += 1;
-    state.lastProgressAt = now();
-    if (delta) return flushChanges();
+    const at = now();
+    if (!(opts?.watch && watchIsNotProgress)) state.lastProgressAt = at;
+    // The audit lines' and notices' date when it is not lastProgressAt's (case-record.activities.ts).
+    const dated = at === state.lastProgressAt ? {} : { at };
+    if (delta) return flushChanges(dated);
     syncSearchAttributes();
     const snapshot = JSON.parse(JSON.stringify(state)) as CaseState;
     const [audit, notices] = [pendingAudit, pendingNotices];
@@ -186,11 +199,13 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     if (lean && waiting) {
       waiting.batch.seq = seq;
       waiting.batch.state = snapshot;
+      delete waiting.batch.at;
+      Object.assign(waiting.batch, dated);
       waiting.batch.audit.push(...audit);
       waiting.batch.notices.push(...notices);
       return waiting.written;
     }
-    const batch: CaseStateTransition = { seq, state: snapshot, audit, notices };
+    const batch: CaseStateTransition = { seq, state: snapshot, audit, notices, ...dated };
     const written = flushChain.then(() => {
       if (waiting?.batch === batch) waiting = undefined;
       return CancellationScope.nonCancellable(() => records.recordCaseTransition(batch));
@@ -211,6 +226,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     parts: CaseParts;
     fields: ReadModelFields;
     lastProgressAt: string;
+    at?: string;
     audit: AuditEntry[];
     notices: NoticeRequest[];
   }
@@ -221,6 +237,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     state: stateOfParts(w.parts),
     audit: w.audit,
     notices: w.notices,
+    ...(w.at ? { at: w.at } : {}),
   });
   const sendWrite = async (w: PendingWrite, base: PendingWrite | undefined): Promise<void> => {
     if (!base) return records.recordCaseTransition(wholeOf(w));
@@ -231,6 +248,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
       changes: deltaBetween(base.parts, w.parts),
       fields: w.fields,
       lastProgressAt: w.lastProgressAt,
+      ...(w.at ? { at: w.at } : {}),
       ...(w.notices.length > 0 ? { contact: state.application.contact } : {}),
       audit: w.audit,
       notices: w.notices,
@@ -243,7 +261,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
       await records.recordCaseTransition(wholeOf(w));
     }
   };
-  const flushChanges = (): Promise<void> => {
+  const flushChanges = (dated: { at?: string }): Promise<void> => {
     const sum = summarize(state);
     syncSearchAttributes(sum);
     const parts = caseParts(state);
@@ -252,12 +270,13 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     pendingAudit = [];
     pendingNotices = [];
     if (pendingWrite) {
-      Object.assign(pendingWrite.write, { seq, parts, fields, lastProgressAt: state.lastProgressAt });
+      delete pendingWrite.write.at;
+      Object.assign(pendingWrite.write, { seq, parts, fields, lastProgressAt: state.lastProgressAt, ...dated });
       pendingWrite.write.audit.push(...audit);
       pendingWrite.write.notices.push(...notices);
       return pendingWrite.written;
     }
-    const write: PendingWrite = { seq, parts, fields, lastProgressAt: state.lastProgressAt, audit, notices };
+    const write: PendingWrite = { seq, parts, fields, lastProgressAt: state.lastProgressAt, audit, notices, ...dated };
     // The write before this one is in flight or done, so its parts are final: the changes' base.
     const base = lastWrite;
     lastWrite = write;

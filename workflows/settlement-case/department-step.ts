@@ -82,7 +82,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
         }
         // Cleared before the flush: a supervisor's retry_check arriving meanwhile is kept.
         retryRequested.delete(d);
-        await flush();
+        await flush({ watch: true });
         await condition(() => retryRequested.has(d) || ended(), retryPause(s.checkFailures));
         if (ended()) return undefined;
         s.status = 'checking';
@@ -121,7 +121,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
         s.remindedAt = now();
         notify(notices.officerReminder(state, d, s.dueAt, round, s.dueProvisional));
         audit({ type: 'reminder', actor: SYSTEM, department: d, what: `${d} officer reminded`, data: { dueAt: s.dueAt } });
-        await flush();
+        await flush({ watch: true });
         continue;
       }
       // `overdue` marks the deadline's own escalation: a supervisor's manual escalation
@@ -131,7 +131,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
         s.overdue = true;
         notify(notices.escalation(state, d, s.dueAt, 'officer_decision', `decision:${round}:${s.dueAt}`));
         audit({ type: 'escalation', actor: SYSTEM, department: d, what: `${d} decision overdue`, data: { dueAt: s.dueAt } });
-        await flush();
+        await flush({ watch: true });
         continue;
       }
       const next = !s.remindedAt ? remindAt : !s.overdue ? due : undefined;
@@ -166,7 +166,7 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
           what: 'applicant reminded of the supplement deadline',
           data: { dueAt: sup.dueAt },
         });
-        await flush();
+        await flush({ watch: true });
         continue;
       }
       const next = sup.remindedAt ? due : remindAt;

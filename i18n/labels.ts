@@ -365,6 +365,18 @@ const accessDoor: Table<AccessDoor> = {
   codec: { 'zh-CN': '解码服务', en: 'codec server' },
 };
 
+/**
+ * Notes the system writes on an ending it makes itself (workflows/settlement-case/notices.ts): the
+ * supervisor's trail says them in words, not as the code.
+ */
+export const SYSTEM_NOTES = ['supplement_deadline_passed'] as const;
+const systemNote: Table<(typeof SYSTEM_NOTES)[number]> = {
+  supplement_deadline_passed: {
+    'zh-CN': '补正期限届满未补正，按撤回处理',
+    en: 'the material was not provided by its deadline: treated as withdrawn',
+  },
+};
+
 export const LABELS = {
   accessView,
   accessDoor,
@@ -395,6 +407,7 @@ export const LABELS = {
   recipientKind,
   role,
   auditType,
+  systemNote,
   ...ROUND_LABELS,
 } as const;
 export type LabelTable = keyof typeof LABELS;

@@ -174,6 +174,19 @@ describe('the supervisor’s timeline (and its CSV)', () => {
     assert.doesNotMatch(`${listed!.why} ${capacity!.why}`, /[a-z]_[a-z]/);
     assert.match(listed!.why!, /、/);
   });
+
+  it('when the system withdrew a case for a lapsed supplement, then the line says why in words, not as its code', () => {
+    const lapsed = {
+      type: 'withdrawn',
+      at: '2026-12-01T00:00:00Z',
+      actor: { id: 'system', role: 'system' },
+      what: 'withdrawn',
+      why: 'supplement_deadline_passed',
+    };
+    const names = { officers: [], staff: new Map<string, string>() };
+    assert.equal(timelineRows({ locale: 'zh-CN' } as Request, [lapsed], names)[0]!.why, '补正期限届满未补正，按撤回处理');
+    assert.match(timelineRows({ locale: 'en' } as Request, [lapsed], names)[0]!.why!, /treated as withdrawn/);
+  });
 });
 
 describe('the supervisor’s compensation ledger', () => {

@@ -72,10 +72,12 @@ describe('web pages: the supervisor console in a real browser', () => {
     try {
       // Act + Assert: the list (overdue is the first tab), its counts and its CSV.
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
+      // Each list says what it holds, so a figure copied from it is read as what it counts.
+      await page.getByText('部门审核已超过办理期限的案件').waitFor();
       const row = page.getByRole('row', { name: new RegExp(caseNumber) });
       await row.waitFor();
       await row.getByText('公安').first().waitFor();
-      await page.getByRole('heading', { name: '各部门件数' }).waitFor();
+      await page.getByRole('heading', { name: '各部门涉及件数' }).waitFor();
       await inBothLanguages(page, 'stuck-overdue');
       // Filtering lands on the results, focused, not back at the top of the page; a tab opened
       // plainly starts at the top.
@@ -86,7 +88,10 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.waitForURL(/\/supervisor\/stuck\?reason=\w+&/);
       await page.waitForFunction("document.activeElement?.id === 'results'", undefined, { timeout: 5_000 });
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
-      // The list hands its filters to the bulk page.
+      // The list hands its filters to the bulk page; unfiltered by department, it says it takes the
+      // busiest department's share (bulk actions go one department at a time).
+      await page.getByRole('link', { name: /^批量处理其中市公安局的案件（该部门件数最多/ }).waitFor();
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi&department=police`);
       await page.getByRole('link', { name: '批量处理这些案件（市公安局）' }).click();
       await page.getByRole('heading', { name: '批量处置' }).waitFor();
       await page.getByRole('group', { name: /市公安局 · 鄠邑区/ }).waitFor();

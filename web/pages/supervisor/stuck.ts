@@ -133,6 +133,8 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
     findError: notFound,
     caseNumber: typeof req.query.caseNumber === 'string' ? req.query.caseNumber.slice(0, 40) : '',
     ageError: f.ageError ? tr(req, 'supErrAge') : undefined,
+    // What the list holds, so a figure copied from it is read as what it counts.
+    reasonHint: tr(req, `stuckHint_${f.reason}`),
     tabs: STUCK_REASONS.map((r) => ({
       reason: r,
       href: `/supervisor/stuck?${filterQuery(f, { reason: r })}`,
@@ -170,6 +172,12 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
     items: page.items.map((i) => ({ ...i, incidentTexts: i.incidents.map((n) => incidentText(n, req.locale)) })),
     bulkHref: page.total > 0 && bulkDepartment ? `/supervisor/bulk/new?${bulkQuery.toString()}` : undefined,
     bulkDepartment,
+    // Unfiltered, the hand-off takes the busiest department's share, and says so.
+    bulkText: bulkDepartment
+      ? tr(req, f.department ? 'supBulkHandOff' : 'supBulkHandOffBusiest', {
+          department: label('department', bulkDepartment, req.locale),
+        })
+      : undefined,
     nextHref: page.nextCursor ? `/supervisor/stuck?${base}&cursor=${encodeURIComponent(page.nextCursor)}` : undefined,
     // Filtered or paged (more than the tab's reason): the focus lands on the results.
     focusResults: Object.keys(req.query).some((k) => k !== 'reason'),

@@ -1,8 +1,9 @@
 /**
- * The page language: zh-CN first. `?lang=` or the language link (which sets the `lang` cookie)
- * choose; without a choice, a browser that prefers English to any Chinese gets English.
+ * The page language: zh-CN first. `?lang=` or the language link choose, and both keep the choice
+ * in the `lang` cookie (a link shared as `/?lang=en` stays English past the next page); without a
+ * choice, a browser that prefers English to any Chinese gets English.
  */
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { LOCALES, type Locale } from '../domain/vocabulary';
 
 declare module 'express-serve-static-core' {
@@ -37,10 +38,17 @@ function fromAcceptLanguage(header: string | undefined): Locale | undefined {
   return first?.tag.startsWith('en') ? 'en' : undefined;
 }
 
-export const chooseLocale: RequestHandler = (req, _res, next) => {
-  const asked = req.query.lang;
-  req.locale = isLocale(asked)
-    ? asked
-    : (fromCookie(req.headers.cookie) ?? fromAcceptLanguage(req.get('accept-language')) ?? 'zh-CN');
-  next();
-};
+/** Keeps the person's language for a year (`secure` in production, where pages are served over HTTPS). */
+export function rememberLocale(res: Response, locale: Locale, secure: boolean): void {
+  res.cookie(LANG_COOKIE, locale, { sameSite: 'lax', secure, maxAge: 365 * 24 * 3600_000, path: '/' });
+}
+
+export function chooseLocale(opts: { secure: boolean }): RequestHandler {
+  return (req, res, next) => {
+    const asked = req.query.lang;
+    const kept = fromCookie(req.headers.cookie);
+    if (isLocale(asked) && asked !== kept) rememberLocale(res, asked, opts.secure);
+    req.locale = isLocale(asked) ? asked : (kept ?? fromAcceptLanguage(req.get('accept-language')) ?? 'zh-CN');
+    next();
+  };
+}

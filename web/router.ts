@@ -26,7 +26,7 @@ import { roundsPages } from './pages/rounds.pages';
 import { supervisorPages } from './pages/supervisor.pages';
 import { bulkPages } from './pages/supervisor/bulk';
 import { pageErrorHandler, showMessage, type PageKit } from './pages/page';
-import { chooseLocale, isLocale, LANG_COOKIE } from './locale';
+import { chooseLocale, isLocale, rememberLocale } from './locale';
 import { loadViews } from './render';
 import { localPath } from './session';
 import { MongoSessionStore } from './session-store';
@@ -135,7 +135,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     res.locals.pageKit = kit;
     next();
   });
-  router.use(chooseLocale);
+  router.use(chooseLocale({ secure: config.NODE_ENV === 'production' }));
   const sessions = session({
     name: SESSION_COOKIE,
     secret,
@@ -169,12 +169,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   router.get('/lang/:locale', (req, res) => {
     const locale = req.params.locale;
     if (!isLocale(locale)) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
-    res.cookie(LANG_COOKIE, locale, {
-      sameSite: 'lax',
-      secure: config.NODE_ENV === 'production',
-      maxAge: 365 * 24 * 3600_000,
-      path: '/',
-    });
+    rememberLocale(res, locale, config.NODE_ENV === 'production');
     res.redirect(303, localPath(req.query.back) ?? '/');
   });
   router.use(signIn.router);

@@ -1,7 +1,7 @@
 /** The web pages' small rules: the language chosen, the paths a redirect may go to, the catalogue. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { rmSync } from 'node:fs';
 import { configuredCoverage } from '../../app/queries/calendar-coverage';
 import { loadConfig } from '../../config/config';
@@ -13,12 +13,19 @@ import { localPath } from '../../web/session';
 import { checkResultLines } from '../../web/pages/officer/check-details';
 import { render, type PageKit } from '../../web/pages/page';
 
-function localeFor(headers: Record<string, string>, query: Record<string, string> = {}): string {
+/** The page's language for these headers and query, and the `lang` cookie it sets, if any. */
+function localeAndCookie(headers: Record<string, string>, query: Record<string, string> = {}): [string, string | undefined] {
   const req = { query, headers, get: (name: string) => headers[name.toLowerCase()] } as unknown as Request;
+  let cookie: string | undefined;
+  const res = { cookie: (name: string, value: string) => (cookie = `${name}=${value}`) } as unknown as Response;
   let called = false;
-  chooseLocale(req, {} as never, () => (called = true));
+  chooseLocale({ secure: false })(req, res, () => (called = true));
   assert.ok(called);
-  return req.locale;
+  return [req.locale, cookie];
+}
+
+function localeFor(headers: Record<string, string>, query: Record<string, string> = {}): string {
+  return localeAndCookie(headers, query)[0];
 }
 
 /** The HTML `render` sends for a person of `role` while `missing` years lack a holiday calendar. */
@@ -87,6 +94,12 @@ describe('web pages', () => {
       assert.equal(localeFor({ cookie: 'a=1; lang=en', 'accept-language': 'zh-CN' }), 'en');
       assert.equal(localeFor({ cookie: 'lang=en' }, { lang: 'zh-CN' }), 'zh-CN');
       assert.equal(localeFor({ cookie: 'lang=xx' }), 'zh-CN');
+    });
+    it('when a page is opened with ?lang=, then the choice is kept in the cookie for the next page; the same choice again sets nothing', () => {
+      assert.deepEqual(localeAndCookie({ 'accept-language': 'zh-CN' }, { lang: 'en' }), ['en', 'lang=en']);
+      assert.deepEqual(localeAndCookie({ cookie: 'lang=en' }, { lang: 'en' }), ['en', undefined]);
+      assert.deepEqual(localeAndCookie({ cookie: 'lang=en' }, { lang: 'xx' }), ['en', undefined]);
+      assert.deepEqual(localeAndCookie({ cookie: 'lang=en' }), ['en', undefined]);
     });
   });
 
@@ -210,6 +223,30 @@ describe('web pages', () => {
           score: { rows: [], total: passed ? 90 : 50, threshold: 70, passed },
         });
       assert.match(page(true), new RegExp(message('zh-CN', 'apScoreRankingNote').slice(0, 20)));
+      assert.doesNotMatch(page(false), new RegExp(message('zh-CN', 'apScoreRankingNote').slice(0, 20)));
+    });
+
+    it('§2 when a points score is below the threshold on an open case, then the page says what follows (the department decides, a letter comes); once ended, nothing more', () => {
+      const page = (ended: boolean) =>
+        loadViews().render('applicant/case', {
+          title: 't',
+          locale: 'zh-CN',
+          nav: [],
+          view: {
+            caseId: 'c',
+            caseNumber: 'HK-2026-000001',
+            status: ended ? 'rejected' : 'under_review',
+            route: 'points',
+            area: 'yanta',
+          },
+          steps: [],
+          schoolPlacements: [],
+          score: { rows: [], total: 50, threshold: 70, passed: false },
+          ended,
+        });
+      const note = new RegExp(message('zh-CN', 'apScoreBelowNote').slice(0, 20));
+      assert.match(page(false), note);
+      assert.doesNotMatch(page(true), note);
       assert.doesNotMatch(page(false), new RegExp(message('zh-CN', 'apScoreRankingNote').slice(0, 20)));
     });
 

@@ -101,6 +101,7 @@ export const zhCN = {
   apStepReason: '原因',
   apSupplementTitle: '{department}需要您补充材料',
   apSupplementIntro: '请在{dueAt}（北京时间）前补充以下材料，逾期未补正的，申请将按撤回处理。',
+  apSupplementAsWritten: '以下材料名称为经办部门的原文。',
   apSupplementIntroProvisional:
     '请在{dueAt}（北京时间，暂定）前补充以下材料，逾期未补正的，申请将按撤回处理。推算该期限所需的节假日安排尚未全部公布（年末的期限还取决于次年的放假安排），暂按工作日推算，可能调整，请以本页显示的期限为准。',
   apSupplementMissing: '需要补充的材料',
@@ -122,6 +123,9 @@ export const zhCN = {
   apScoreRankingNote:
     '达到分值线即可参加排名：各部门审核通过后，申请进入本批次，截止后统一排名，在各区落户指标内按分值从高到低拟录取，并经公示；结果另行通知。',
   apScoreNotPassed: '未达到分值线',
+  // English trial: a case below the threshold stays "under review" with nothing said about what follows.
+  apScoreBelowNote:
+    '未达到分值线的申请不能参加积分排名。人力资源和社会保障部门将据此审核，作出决定后您会收到决定书。如认为某项指标计分有误，请联系该部门。',
   apScoreDisqualifiedCredit: '个人诚信记录不良，不符合积分落户条件',
   apYes: '是',
   apNo: '否',
@@ -321,6 +325,8 @@ export const en: Catalogue<typeof zhCN> = {
   apStepOverdue: 'Past its deadline; the supervising office has been told',
   apStepReason: 'Reason',
   apSupplementTitle: '{department} needs more material from you',
+  apSupplementAsWritten:
+    'The department wrote the name of each item below in Chinese; it is shown as written. If you need help reading it, ask at the department’s counter.',
   apSupplementIntro:
     'Send the following by {dueAt} (Beijing time). If nothing arrives by then, the application will be treated as withdrawn.',
   apSupplementIntroProvisional:
@@ -343,6 +349,8 @@ export const en: Catalogue<typeof zhCN> = {
   apScoreRankingNote:
     'Reaching the threshold lets you take part in the ranking: once every department has approved, the application joins the current round; when it closes, applications are ranked together and admitted by score within each district’s quota, after a public notice. You will be told the result.',
   apScoreNotPassed: 'Threshold not reached',
+  apScoreBelowNote:
+    'An application below the threshold cannot take part in the ranking. The human resources and social security department decides on it with this score in view, and you will receive its decision letter. If you think an indicator is scored wrongly, contact that department.',
   apScoreDisqualifiedCredit: 'Barred by a bad credit record',
   apYes: 'yes',
   apNo: 'no',

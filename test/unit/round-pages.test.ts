@@ -318,6 +318,21 @@ describe('admission round pages', () => {
       assert.equal(html.split('标“暂定”的日期').length - 1, 1);
     });
 
+    it('when the officer wrote the material list in Chinese, then the English page says it is shown as written; the Chinese page does not', () => {
+      const view = applicantView(waitingOnApplicant(ranked));
+      const render = (locale: 'zh-CN' | 'en') =>
+        page('applicant/case', locale, {
+          view,
+          steps: stepsOf({ locale } as Request, view),
+          persons: [],
+          notices: [],
+          timeline: [],
+        });
+      assert.ok(render('en').includes('The department wrote the name of each item below in Chinese'));
+      assert.ok(render('en').includes('房屋产权证明'), 'the item itself, as written');
+      assert.ok(!render('zh-CN').includes('经办部门的原文'));
+    });
+
     it('when an officer or a supervisor opens the case, then their due dates carry the note too', () => {
       const c = waitingOnApplicant(provisionalRound);
       const officer = officerView(c, 'housing');

@@ -80,6 +80,8 @@ export function stepsOf(req: Request, view: ApplicantCaseView, attempt?: Supplem
             dueAt: sup.dueAt,
             dueProvisional: sup.dueProvisional === true,
             requestId: newRequestId(),
+            // The officer writes the list in their own words (Chinese): an English page says so.
+            asWritten: req.locale !== 'zh-CN' && sup.missing.some((item) => /\p{Script=Han}/u.test(item)),
             items: sup.missing.map((item, i) => ({
               item,
               id: referenceId(s.department, i),

@@ -256,3 +256,11 @@ export function actionProblemForStep(a: SupervisorActionDraft, department: Depar
  * recorded histories carry it, so it stays as it is). Pages show the status instead of it.
  */
 export const WITHDRAWN_WITHOUT_REASON = 'withdrawn by the applicant';
+
+/** Outcome note of a case whose supplement deadline passed (the workflow ends it as withdrawn, 按撤回处理). */
+export const SUPPLEMENT_DEADLINE_PASSED = 'supplement_deadline_passed';
+/** Notes the system writes on an ending it makes itself: the pages say them in words (i18n/labels.ts). */
+export const SYSTEM_NOTES = [SUPPLEMENT_DEADLINE_PASSED] as const;
+export type SystemNote = (typeof SYSTEM_NOTES)[number];
+export const isSystemNote = (note: string | undefined): note is SystemNote =>
+  (SYSTEM_NOTES as readonly string[]).includes(note ?? '');

@@ -182,6 +182,12 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
    * departments' lookups or decisions land together, and each caller still resumes only once a
    * state at least as new as its own is stored.
    */
+  /** A joined write takes the time of the newest flush in it: its own when not lastProgressAt's. */
+  const redate = (write: { at?: string }, dated: { at?: string }): void => {
+    delete write.at;
+    Object.assign(write, dated);
+  };
+  const datedAs = (w: { at?: string }): { at?: string } => (w.at ? { at: w.at } : {});
   let flushChain: Promise<void> = Promise.resolve();
   let waiting: { batch: CaseStateTransition; written: Promise<void> } | undefined;
   const flush = (opts?: { watch: true }): Promise<void> => {
@@ -199,8 +205,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     if (lean && waiting) {
       waiting.batch.seq = seq;
       waiting.batch.state = snapshot;
-      delete waiting.batch.at;
-      Object.assign(waiting.batch, dated);
+      redate(waiting.batch, dated);
       waiting.batch.audit.push(...audit);
       waiting.batch.notices.push(...notices);
       return waiting.written;
@@ -237,7 +242,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     state: stateOfParts(w.parts),
     audit: w.audit,
     notices: w.notices,
-    ...(w.at ? { at: w.at } : {}),
+    ...datedAs(w),
   });
   const sendWrite = async (w: PendingWrite, base: PendingWrite | undefined): Promise<void> => {
     if (!base) return records.recordCaseTransition(wholeOf(w));
@@ -248,7 +253,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
       changes: deltaBetween(base.parts, w.parts),
       fields: w.fields,
       lastProgressAt: w.lastProgressAt,
-      ...(w.at ? { at: w.at } : {}),
+      ...datedAs(w),
       ...(w.notices.length > 0 ? { contact: state.application.contact } : {}),
       audit: w.audit,
       notices: w.notices,
@@ -270,8 +275,8 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     pendingAudit = [];
     pendingNotices = [];
     if (pendingWrite) {
-      delete pendingWrite.write.at;
-      Object.assign(pendingWrite.write, { seq, parts, fields, lastProgressAt: state.lastProgressAt, ...dated });
+      Object.assign(pendingWrite.write, { seq, parts, fields, lastProgressAt: state.lastProgressAt });
+      redate(pendingWrite.write, dated);
       pendingWrite.write.audit.push(...audit);
       pendingWrite.write.notices.push(...notices);
       return pendingWrite.written;

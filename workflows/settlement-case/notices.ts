@@ -5,6 +5,7 @@
 import { issuingDepartment } from '../../domain/authorities';
 import type { CaseOutcomeInfo, CaseRoundInfo, CaseState, Reservation, SchoolPlacement } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
+import { SUPPLEMENT_DEADLINE_PASSED } from '../../domain/case-rules';
 import type { Department, District, Town } from '../../domain/vocabulary';
 import type { NoticeRequest } from '../../domain/notice-request';
 
@@ -208,8 +209,7 @@ export function terminated(
   };
 }
 
-/** Outcome note of a case whose supplement deadline passed (the workflow ends it as withdrawn). */
-export const SUPPLEMENT_DEADLINE_PASSED = 'supplement_deadline_passed';
+export { SUPPLEMENT_DEADLINE_PASSED };
 
 /**
  * Withdrawn by the applicant, or lapsed because a supplement deadline passed (read from

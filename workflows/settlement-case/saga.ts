@@ -159,7 +159,7 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
           data: { round },
         });
         if (round === 1) notify(notices.escalation(state, department, now(), 'department_system', `compensation:${label}`));
-        await flush();
+        await flush({ watch: true });
         // A supervisor's retry, sent during this round or the pause, starts the next round now.
         await condition(() => run.compensationRetryRequested.has(department), run.retryPause(round));
         run.compensationRetryRequested.delete(department);

@@ -173,7 +173,7 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
           what: `education reminded: child ${p.personIndex} waits for a place`,
           data: { dueAt: p.dueAt },
         });
-        await flush();
+        await flush({ watch: true });
         continue;
       }
       if (!p.overdue && t >= due) {
@@ -187,7 +187,7 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
           what: `child ${p.personIndex} still waits for a place`,
           data: { dueAt: p.dueAt },
         });
-        await flush();
+        await flush({ watch: true });
         continue;
       }
       const wakeAt = Math.min(nextTry, p.remindedAt ? Infinity : remindAt, p.overdue ? Infinity : due);

@@ -72,7 +72,7 @@ export function createTransferWait(run: CaseRun): TransferWait {
           what: 'social-insurance transfer not completed by its deadline',
           data: { dueAt: t.dueAt, recordId: t.recordId },
         });
-        await flush();
+        await flush({ watch: true });
         continue;
       }
       if (at >= nextPoll) {

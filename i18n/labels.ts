@@ -25,7 +25,7 @@ import type { AccessDoor, AccessView } from '../app/access-records/record-access
 import type { AuditType } from '../domain/audit';
 import type { NoticeStatus, ServiceMethod } from '../domain/notice-delivery';
 import type { NoticeRecipient } from '../models/notice.model';
-import type { SupervisorAction } from '../domain/case-rules';
+import type { SupervisorAction, SystemNote } from '../domain/case-rules';
 import type { CheckFinding } from '../domain/check-findings';
 import type { RejectionReason } from '../domain/codes';
 import type { DecisionKind } from '../domain/case-rules';
@@ -365,12 +365,8 @@ const accessDoor: Table<AccessDoor> = {
   codec: { 'zh-CN': '解码服务', en: 'codec server' },
 };
 
-/**
- * Notes the system writes on an ending it makes itself (workflows/settlement-case/notices.ts): the
- * supervisor's trail says them in words, not as the code.
- */
-export const SYSTEM_NOTES = ['supplement_deadline_passed'] as const;
-const systemNote: Table<(typeof SYSTEM_NOTES)[number]> = {
+/** Notes the system writes on an ending it makes itself (domain/case-rules.ts): said in words, not as the code. */
+const systemNote: Table<SystemNote> = {
   supplement_deadline_passed: {
     'zh-CN': '补正期限届满未补正，按撤回处理',
     en: 'the material was not provided by its deadline: treated as withdrawn',

@@ -14,11 +14,11 @@ export const zhCN = {
   supDownloadTableCsv: '下载当前列表（CSV，同上表，可用于报告）',
   supCountsByDepartment: '各部门涉及件数（一件案件可同时计入多个部门）',
   // ---- what each stuck list holds (stuck.ts) ----
-  stuckHint_overdue: '部门审核已超过办理期限的案件。期限按工作日计算，超期时系统已向督办人员升级督办。',
+  stuckHint_overdue: '已超过办理期限的案件：部门审核决定、子女学位安排或社保关系转移。每项超期时，系统已向督办人员升级督办。',
   stuckHint_stale: '超过所设天数没有办理进展的案件。系统的提醒和升级督办不算进展；等候积分批次的案件不在此列。',
   stuckHint_supplement_past_due:
     '补正期限已过、系统却尚未按撤回处理的案件。期限届满时系统即按撤回处理（统计页计入“撤回”，“补正”表计入“逾期未补”），所以此列表通常为空；有案件出现说明流程未按时执行，请检查。',
-  stuckHint_failing_checks: '部门系统核查多次失败、等待重试的案件。可在案件页面要求立即重试。',
+  stuckHint_failing_checks: '部门系统核查失败、等待重试的案件，以及释放预留名额（补偿）失败的案件。可在案件页面要求立即重试。',
   stuckHint_undelivered_notices: '有通知未能送达申请人或部门的案件。决定书需另行送达（邮寄或当面）并在案件页面登记。',
   supCountApplicant: '致申请人的通知',
   supCountCompensation: '撤销预留',
@@ -191,13 +191,13 @@ export const en: Catalogue<typeof zhCN> = {
   supDownloadTableCsv: 'Download this list (CSV, as shown, for a report)',
   supCountsByDepartment: 'Cases per department (a case can count under several)',
   stuckHint_overdue:
-    'Cases whose department step is past its deadline. Deadlines count working days; supervisors were alerted when each passed.',
+    'Cases past a deadline: a department’s decision, a child’s school place or the social-insurance transfer. Supervisors were alerted as each passed.',
   stuckHint_stale:
     'Cases with no progress for longer than the days set. The system’s reminders and escalations are not progress; cases waiting for their points round are left out.',
   stuckHint_supplement_past_due:
     'Cases whose material deadline has passed but which the system has not yet treated as withdrawn. It does so as the deadline passes (the dashboard counts them under “Withdrawn”, and as “lapsed” in its material table), so this list is normally empty: a case here means the process did not act in time; check it.',
   stuckHint_failing_checks:
-    'Cases whose department system lookup keeps failing and waits to be retried. You can ask for a retry now on the case page.',
+    'Cases whose department system lookup failed and waits to be retried, and cases where giving back a reservation (a compensation) failed. You can ask for a retry now on the case page.',
   stuckHint_undelivered_notices:
     'Cases with a notice that could not be delivered to the applicant or a department. A decision letter must then be served otherwise (by post or in person) and recorded on the case page.',
   supCountApplicant: 'Notices to applicants',

@@ -73,7 +73,7 @@ describe('web pages: the supervisor console in a real browser', () => {
       // Act + Assert: the list (overdue is the first tab), its counts and its CSV.
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
       // Each list says what it holds, so a figure copied from it is read as what it counts.
-      await page.getByText('部门审核已超过办理期限的案件').waitFor();
+      await page.getByText(/^已超过办理期限的案件：/).waitFor();
       const row = page.getByRole('row', { name: new RegExp(caseNumber) });
       await row.waitFor();
       await row.getByText('公安').first().waitFor();

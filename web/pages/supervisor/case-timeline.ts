@@ -12,7 +12,8 @@ import { compensationLedger, type LedgerEntry } from '../../../app/views/compens
 import { csvDocument } from '../../../app/csv';
 import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../../i18n/formats';
 import type { Locale } from '../../../domain/vocabulary';
-import { label, SYSTEM_NOTES } from '../../../i18n/labels';
+import { label } from '../../../i18n/labels';
+import { isSystemNote } from '../../../domain/case-rules';
 import { REJECTION_REASONS } from '../../../domain/codes';
 import { auditWhat } from '../audit-what';
 import { systemErrorWords } from '../incident-text';
@@ -42,10 +43,10 @@ export async function timelineNames(deps: AppDeps, items: readonly AuditEventVie
 /**
  * A refusal's reasons are kept as codes (one, or a comma list on the case's own refusal line);
  * the page, the file and the compensation ledger say them in words, and the system's own notes
- * (SYSTEM_NOTES) too. Anything else is an officer's or supervisor's own text.
+ * (domain/case-rules.ts SYSTEM_NOTES) too. Anything else is an officer's or supervisor's own text.
  */
 function reasonWords(why: string, locale: Locale): string {
-  if ((SYSTEM_NOTES as readonly string[]).includes(why)) return label('systemNote', why, locale);
+  if (isSystemNote(why)) return label('systemNote', why, locale);
   const codes = why.split(',');
   if (!codes.every((c) => (REJECTION_REASONS as readonly string[]).includes(c))) return why;
   return codes.map((c) => label('rejectionReason', c, locale)).join(LIST_SEPARATOR[locale]);

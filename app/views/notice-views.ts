@@ -2,8 +2,8 @@
  * What an applicant sees of the notices sent to them (DOMAIN "Notifications"): each notice as it
  * was rendered — ID numbers were masked before they reached the template, and nothing here
  * unmasks them — with its delivery status. The address it went to and the notice's internal key
- * are not part of the view: `notice` is an opaque digest of it, which only says which entries are
- * one notice sent on several channels.
+ * are not part of the view: `notice` is a digest of it less the channel, which says which entries
+ * are one notice sent on several channels (and names that notice's page).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';

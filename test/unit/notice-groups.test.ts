@@ -17,7 +17,7 @@ describe('one notice on several channels', () => {
     assert.equal(noticeOnEveryChannel(id('email', 'round:2026-1')), 'c-1:supplement_requested:round:2026-1:applicant');
   });
 
-  it('when the page lists notices, then each notice is one line in the order it was first queued, its channels together', () => {
+  it('when the page lists notices (the query gives them oldest first), then each notice is one line where its first entry was, its channels together', () => {
     const entry = (notice: string, channel: 'sms' | 'email', createdAt: string): ApplicantNoticeView => ({
       event: 'case_received',
       notice,

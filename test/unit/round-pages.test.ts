@@ -15,7 +15,7 @@ import type { Locale } from '../../domain/vocabulary';
 import { loadRoundsFiles } from '../../policy/round-files';
 import { loadViews } from '../../web/render';
 import { roundDisplay } from '../../web/pages/rounds/round-display';
-import { stepsOf } from '../../web/pages/applicant/case';
+import { outcomeNoteText, stepsOf } from '../../web/pages/applicant/case';
 import { objectionOffer } from '../../web/pages/rounds.pages';
 import type { Request } from 'express';
 import { OBJECTION_REASON, OBJECTOR_ID, noticeRoundView, rankingDoc } from '../support/published-rounds';
@@ -316,6 +316,16 @@ describe('admission round pages', () => {
       // On the step the date is marked, and why is said once under the list.
       assert.equal(html.split('（暂定）').length - 1, 1);
       assert.equal(html.split('标“暂定”的日期').length - 1, 1);
+    });
+
+    it('when the system ended a case for a lapsed supplement, then the applicant reads why in words, not as its code; a person’s note stays as written', () => {
+      assert.equal(
+        outcomeNoteText({ locale: 'zh-CN' } as Request, 'supplement_deadline_passed'),
+        '补正期限届满未补正，按撤回处理',
+      );
+      assert.match(outcomeNoteText({ locale: 'en' } as Request, 'supplement_deadline_passed')!, /treated as withdrawn/);
+      assert.equal(outcomeNoteText({ locale: 'en' } as Request, '材料不全'), '材料不全');
+      assert.equal(outcomeNoteText({ locale: 'zh-CN' } as Request, 'withdrawn by the applicant'), undefined);
     });
 
     it('when the officer wrote the material list in Chinese, then the English page says it is shown as written; the Chinese page does not', () => {

@@ -367,7 +367,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await signIn(page, web, 'nohousing', DEMO_PASSWORDS.applicant);
       for (const path of [
         `/applicant/cases/${familyCaseId}`,
-        `/applicant/cases/${familyCaseId}/notices/0`,
+        `/applicant/cases/${familyCaseId}/notices/0123456789abcdef`,
         `/applicant/cases/${familyCaseId}/withdraw`,
       ]) {
         const res = await page.goto(`${web.baseUrl}${path}`);

@@ -4,7 +4,7 @@
  * the outcome with appeal rights, the timeline and the notices received (applicant/notices.ts);
  * the supplement answer (补正) and the withdrawal. Another person's case is "not found" (the application layer says so).
  */
-import { WITHDRAWN_WITHOUT_REASON } from '../../../domain/case-rules';
+import { isSystemNote, WITHDRAWN_WITHOUT_REASON } from '../../../domain/case-rules';
 import type { Request, Response, Router } from 'express';
 import { SupplementInput, WithdrawInput } from '../../../app/commands/application-input';
 import { provideSupplement } from '../../../app/commands/provide-supplement';
@@ -109,6 +109,16 @@ function scoreValue(req: Request, v: string | number | boolean, indicator?: stri
 /** A calendar day (YYYY-MM-DD) as the page writes days: 2026年12月4日. */
 const dayText = (req: Request, ymd: string): string => formatIsoDay(ymd, req.locale);
 
+/**
+ * An ending's note as the applicant reads it (exported for the page tests). The workflow's note for
+ * a withdrawal without a reason is for the record: the status says it. A note the system wrote (a
+ * lapsed supplement) is said in words; an officer's or supervisor's as written.
+ */
+export function outcomeNoteText(req: Request, note: string | undefined): string | undefined {
+  if (note === WITHDRAWN_WITHOUT_REASON) return undefined;
+  return isSystemNote(note) ? words(req, 'systemNote', note) : note;
+}
+
 /** Points policy versions by code, read once: the page names a version by the day it took effect. */
 let policyStarts: ReadonlyMap<string, string> | undefined;
 function policyText(req: Request, version: string | undefined): string | undefined {
@@ -174,8 +184,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
       })),
       outcome: view.outcome && {
         ...view.outcome,
-        // The workflow's note for a withdrawal without a reason is for the record: the status says it.
-        note: view.outcome.note === WITHDRAWN_WITHOUT_REASON ? undefined : view.outcome.note,
+        note: outcomeNoteText(req, view.outcome.note),
         reasons: view.outcome.reasons.map((r) => ({
           text: words(req, 'rejectionReason', r.code),
           department: words(req, 'department', r.department),

@@ -68,8 +68,9 @@ export function appealText(req: Request, notices: readonly ApplicantNoticeView[]
 
 /** The case page's list: one line per notice, linking to its page. */
 export function noticeLines(req: Request, caseId: string, notices: readonly ApplicantNoticeView[]) {
-  return noticeGroups(notices).map((group, i) => ({
-    href: `/applicant/cases/${caseId}/notices/${i}`,
+  return noticeGroups(notices).map((group) => ({
+    // By the notice's key, not its place in the list: a link kept stays the same notice.
+    href: `/applicant/cases/${caseId}/notices/${group[0].notice}`,
     subject: group[0].subject,
     channels: group.map((n) => channelWords(req, n)).join(tr(req, 'pList')),
     createdAt: firstQueued(group).createdAt,
@@ -78,13 +79,13 @@ export function noticeLines(req: Request, caseId: string, notices: readonly Appl
 }
 
 export function noticePages(router: Router, deps: AppDeps): void {
-  router.get('/applicant/cases/:caseId/notices/:index', async (req, res, next) => {
+  router.get('/applicant/cases/:caseId/notices/:notice', async (req, res, next) => {
     // A notice's page shows when it was delivered and, for a decision letter, the appeal deadlines.
-    const { caseId, index } = req.params;
-    if (!isCaseId(caseId) || !/^\d{1,4}$/.test(index)) return next();
+    const { caseId, notice } = req.params;
+    if (!isCaseId(caseId) || !/^[0-9a-f]{16}$/.test(notice)) return next();
     const actor = actorOf(req, 'applicant');
     const view = await viewCaseAsApplicant(deps, { actor, caseId });
-    const group = noticeGroups(await applicantNotices(deps, { actor, caseId }))[Number(index)];
+    const group = noticeGroups(await applicantNotices(deps, { actor, caseId })).find((g) => g[0].notice === notice);
     if (!group) return next();
     const sms = group.find((n) => n.channel === 'sms');
     const email = group.find((n) => n.channel === 'email');

@@ -211,43 +211,35 @@ describe('web pages', () => {
         schoolPlacements,
       });
 
+    /** A points case's page with this score, open or ended. */
+    const pointsPage = (passed: boolean, ended = false) =>
+      loadViews().render('applicant/case', {
+        title: 't',
+        locale: 'zh-CN',
+        nav: [],
+        view: {
+          caseId: 'c',
+          caseNumber: 'HK-2026-000001',
+          status: ended ? 'rejected' : 'under_review',
+          route: 'points',
+          area: 'yanta',
+        },
+        steps: [],
+        schoolPlacements: [],
+        score: { rows: [], total: passed ? 90 : 50, threshold: 70, passed },
+        ended,
+      });
+    const noteOf = (key: 'apScoreRankingNote' | 'apScoreBelowNote') => new RegExp(message('zh-CN', key).slice(0, 20));
+
     it('§2 when a points score reaches the threshold, then the page says the ranking and the quota still decide; below it, no such note', () => {
-      const page = (passed: boolean) =>
-        loadViews().render('applicant/case', {
-          title: 't',
-          locale: 'zh-CN',
-          nav: [],
-          view: { caseId: 'c', caseNumber: 'HK-2026-000001', status: 'under_review', route: 'points', area: 'yanta' },
-          steps: [],
-          schoolPlacements: [],
-          score: { rows: [], total: passed ? 90 : 50, threshold: 70, passed },
-        });
-      assert.match(page(true), new RegExp(message('zh-CN', 'apScoreRankingNote').slice(0, 20)));
-      assert.doesNotMatch(page(false), new RegExp(message('zh-CN', 'apScoreRankingNote').slice(0, 20)));
+      assert.match(pointsPage(true), noteOf('apScoreRankingNote'));
+      assert.doesNotMatch(pointsPage(false), noteOf('apScoreRankingNote'));
     });
 
-    it('§2 when a points score is below the threshold on an open case, then the page says what follows (the department decides, a letter comes); once ended, nothing more', () => {
-      const page = (ended: boolean) =>
-        loadViews().render('applicant/case', {
-          title: 't',
-          locale: 'zh-CN',
-          nav: [],
-          view: {
-            caseId: 'c',
-            caseNumber: 'HK-2026-000001',
-            status: ended ? 'rejected' : 'under_review',
-            route: 'points',
-            area: 'yanta',
-          },
-          steps: [],
-          schoolPlacements: [],
-          score: { rows: [], total: 50, threshold: 70, passed: false },
-          ended,
-        });
-      const note = new RegExp(message('zh-CN', 'apScoreBelowNote').slice(0, 20));
-      assert.match(page(false), note);
-      assert.doesNotMatch(page(true), note);
-      assert.doesNotMatch(page(false), new RegExp(message('zh-CN', 'apScoreRankingNote').slice(0, 20)));
+    it('§2 when a points score is below the threshold on an open case, then the page says what follows (the bureau refuses unless corrected, a letter comes); once ended, nothing more', () => {
+      assert.match(pointsPage(false), noteOf('apScoreBelowNote'));
+      assert.doesNotMatch(pointsPage(false, true), noteOf('apScoreBelowNote'));
+      assert.doesNotMatch(pointsPage(true), noteOf('apScoreBelowNote'));
     });
 
     it('§21 when a child has a place while the case is still under review, then the page says it is reserved until the family settles, not arranged; once settled, arranged; once ended otherwise, being released', () => {

@@ -191,41 +191,43 @@ describe('web pages', () => {
       feeWaiver: true,
       examEligible: true,
     });
-    /** The applicant's case page of a case in `caseStatus` with these school places. */
-    const applicantCase = (caseStatus: string, schoolPlacements: ReturnType<typeof place>[]) =>
+    /** The applicant's case page of a case in `status` (a town case in Huyi unless said). */
+    const applicantPage = (o: {
+      status: string;
+      route?: string;
+      area?: string;
+      schoolPlacements?: ReturnType<typeof place>[];
+      score?: { rows: []; total: number; threshold: number; passed: boolean };
+      ended?: boolean;
+    }) =>
       loadViews().render('applicant/case', {
-        endedUnsettled: ['rejected', 'withdrawn', 'terminated'].includes(caseStatus),
+        endedUnsettled: ['rejected', 'withdrawn', 'terminated'].includes(o.status),
         title: 't',
         locale: 'zh-CN',
         nav: [],
         view: {
           caseId: 'c',
           caseNumber: 'HK-2026-000001',
-          status: caseStatus,
-          route: 'town',
-          area: 'huyi',
+          status: o.status,
+          route: o.route ?? 'town',
+          area: o.area ?? 'huyi',
           submittedAt: '2026-12-01T02:00:00Z',
           lastProgressAt: '2026-12-02T02:00:00Z',
         },
         steps: [],
-        schoolPlacements,
+        schoolPlacements: o.schoolPlacements ?? [],
+        score: o.score,
+        ended: o.ended,
       });
-
+    /** The same with these school places. */
+    const applicantCase = (status: string, schoolPlacements: ReturnType<typeof place>[]) =>
+      applicantPage({ status, schoolPlacements });
     /** A points case's page with this score, open or ended. */
     const pointsPage = (passed: boolean, ended = false) =>
-      loadViews().render('applicant/case', {
-        title: 't',
-        locale: 'zh-CN',
-        nav: [],
-        view: {
-          caseId: 'c',
-          caseNumber: 'HK-2026-000001',
-          status: ended ? 'rejected' : 'under_review',
-          route: 'points',
-          area: 'yanta',
-        },
-        steps: [],
-        schoolPlacements: [],
+      applicantPage({
+        status: ended ? 'rejected' : 'under_review',
+        route: 'points',
+        area: 'yanta',
         score: { rows: [], total: passed ? 90 : 50, threshold: 70, passed },
         ended,
       });

@@ -26,7 +26,7 @@ const roundStage: Table<RoundStage> = {
   upcoming: { 'zh-CN': '尚未开始', en: 'not open yet' },
   open: { 'zh-CN': '受理中', en: 'open' },
   public_notice: { 'zh-CN': '公示中', en: 'public notice' },
-  final: { 'zh-CN': '已结束', en: 'closed' },
+  final: { 'zh-CN': '已结束', en: 'ended' },
 };
 
 /** An entry once the ranking is final (the notice over). */

@@ -33,11 +33,20 @@ const NAME = /^[\p{L}\p{M}][\p{L}\p{M}\s·'’.-]*$/u;
  * emoji, markup, control and bidirectional-override characters — no registered name contains
  * them, and a name the police identity check can never match only delays the case.
  */
-export const PersonName = z.string().trim().min(1).max(50).regex(NAME, 'must be a personal name (letters only)').meta({
-  example: '张志远',
-  description:
-    'Letters of any script, including rare characters (生僻字) outside the BMP, combining marks, spaces, middle dot, apostrophe, period, hyphen; no digits, emoji, markup or control characters.',
-});
+export const PersonName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(50)
+  .regex(
+    NAME,
+    'must be a personal name: letters, spaces, a middle dot (·), hyphens, apostrophes or full stops, starting with a letter',
+  )
+  .meta({
+    example: '张志远',
+    description:
+      'Letters of any script, including rare characters (生僻字) outside the BMP, combining marks, spaces, middle dot, apostrophe, period, hyphen; no digits, emoji, markup or control characters.',
+  });
 
 export const IdNumber = z
   .string()

@@ -53,10 +53,15 @@ export const ApplicantNoticeView = z
   .meta({ id: 'ApplicantNotice' });
 export type ApplicantNoticeView = z.infer<typeof ApplicantNoticeView>;
 
+/** The view's `notice`: the same for every channel of one notice, and names its page. */
+export function noticeKey(noticeId: string): string {
+  return createHash('sha256').update(noticeOnEveryChannel(noticeId)).digest('hex').slice(0, 16);
+}
+
 export function applicantNoticeView(n: NoticeDoc): ApplicantNoticeView {
   return ApplicantNoticeView.parse({
     event: n.event,
-    notice: createHash('sha256').update(noticeOnEveryChannel(n._id)).digest('hex').slice(0, 16),
+    notice: noticeKey(n._id),
     channel: n.channel,
     locale: n.locale,
     subject: n.subject,

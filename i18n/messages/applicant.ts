@@ -126,7 +126,7 @@ export const zhCN = {
   apScoreNotPassed: '未达到分值线',
   // English trial: a case below the threshold stays "under review" with nothing said about what follows.
   apScoreBelowNote:
-    '未达到分值线的申请不能参加积分排名。除非计分经核实更正（人社局可能要求您补正材料），人社局将作出不予落户决定，您会收到决定书。如认为某项指标计分有误，请联系人社局。',
+    '未达到分值线的申请不能参加积分排名，也不能获准落户：人社局将作出不予落户决定，您会收到决定书。如认为某项指标计分有误，可按决定书所列途径申请行政复议或提起行政诉讼，也可在符合条件后重新申请。',
   apScoreDisqualifiedCredit: '个人诚信记录不良，不符合积分落户条件',
   apYes: '是',
   apNo: '否',
@@ -352,7 +352,7 @@ export const en: Catalogue<typeof zhCN> = {
     'Reaching the threshold lets you take part in the ranking: once every department has approved, the application joins the current round; when it closes, applications are ranked together and admitted by score within each district’s quota, after a public notice. You will be told the result.',
   apScoreNotPassed: 'Threshold not reached',
   apScoreBelowNote:
-    'An application below the threshold cannot take part in the ranking. Unless the score is corrected (the Human Resources and Social Security Bureau may ask you for material), the bureau will refuse it, and you will receive its decision letter. If you think an indicator is scored wrongly, contact the bureau.',
+    'An application below the threshold cannot take part in the ranking or be approved: the Human Resources and Social Security Bureau will refuse it, and you will receive its decision letter. If you think an indicator is scored wrongly, you can challenge the decision as the letter says, or apply again once you qualify.',
   apScoreDisqualifiedCredit: 'Barred by a bad credit record',
   apYes: 'yes',
   apNo: 'no',

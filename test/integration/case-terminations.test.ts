@@ -216,7 +216,10 @@ describe('supervisor termination and compensation', () => {
       assert.deepEqual((await searchAttributes(stack, handle)).get(FailingChecksKey), ['compensation']);
       assert.equal((await handle.describe()).status.name, 'RUNNING', 'the case waits; it does not end with a reservation held');
 
-      const incident = (await handle.query(caseStatusQuery)).compensationFailures?.[0];
+      const watched = await handle.query(caseStatusQuery);
+      const incident = watched.compensationFailures?.[0];
+      // A failing compensation is the system watching, not progress: the last progress stays before it.
+      assert.ok(incident && watched.lastProgressAt < incident.since, `${watched.lastProgressAt} before ${incident?.since}`);
       const retry = (requestId: string) =>
         handle.executeUpdate(supervisorActionUpdate, {
           updateId: requestId,

@@ -20,6 +20,8 @@ import {
   type Tokens,
 } from '../support/api';
 import { axeCheck, launchBrowser, newPage, screenshot, smallTargets } from '../support/browser';
+import { noticesOf } from '../support/case-records';
+import { noticeKey } from '../../app/views/notice-views';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
 const PHONE = { width: 390, height: 844 };
@@ -246,6 +248,11 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       assert.doesNotMatch(text, /<[a-z]/i, 'the letter is shown as text, never as markup');
       assert.doesNotMatch(text, new RegExp(DEMO_PEOPLE.parentWithChildren.idNumber), 'ID numbers stay masked');
       await checkBothLanguages(page, 'web-applicant-notice');
+      // A notice's page is named by its key: a key that is none of this case's notices is not found.
+      const unknown = await page.goto(
+        `${web.baseUrl}${new URL(page.url()).pathname.replace(/[0-9a-f]{16}$/, 'ffffffffffffffff')}`,
+      );
+      assert.equal(unknown?.status(), 404);
 
       // §8: the parent is registered here now: the apply page says so instead of a form.
       await page.goto(`${web.baseUrl}/applicant/apply`);
@@ -362,12 +369,15 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
 
   it('when an applicant opens another person’s case, its notices or its withdrawal, then each is not found (404)', async () => {
     assert.ok(familyCaseId, 'the application test ran first');
+    // A real notice of that case, by the key its owner's page links it with.
+    const [notice] = (await noticesOf(web.stack, familyCaseId)).filter((n) => n.recipient.kind === 'applicant');
+    assert.ok(notice, 'the family case has a notice');
     const page = await phonePage();
     try {
       await signIn(page, web, 'nohousing', DEMO_PASSWORDS.applicant);
       for (const path of [
         `/applicant/cases/${familyCaseId}`,
-        `/applicant/cases/${familyCaseId}/notices/0123456789abcdef`,
+        `/applicant/cases/${familyCaseId}/notices/${noticeKey(notice._id)}`,
         `/applicant/cases/${familyCaseId}/withdraw`,
       ]) {
         const res = await page.goto(`${web.baseUrl}${path}`);

@@ -173,6 +173,13 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     ]);
   };
 
+  /** A joined write takes the time of the newest flush in it: its own when not lastProgressAt's. */
+  const redate = (write: { at?: string }, dated: { at?: string }): void => {
+    delete write.at;
+    Object.assign(write, dated);
+  };
+  const datedAs = (w: { at?: string }): { at?: string } => (w.at ? { at: w.at } : {});
+
   /**
    * Transitions are written one at a time, in `seq` order: parallel department steps flush
    * concurrently, and a store without atomic conditional updates (FerretDB v1) would otherwise
@@ -182,12 +189,6 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
    * departments' lookups or decisions land together, and each caller still resumes only once a
    * state at least as new as its own is stored.
    */
-  /** A joined write takes the time of the newest flush in it: its own when not lastProgressAt's. */
-  const redate = (write: { at?: string }, dated: { at?: string }): void => {
-    delete write.at;
-    Object.assign(write, dated);
-  };
-  const datedAs = (w: { at?: string }): { at?: string } => (w.at ? { at: w.at } : {});
   let flushChain: Promise<void> = Promise.resolve();
   let waiting: { batch: CaseStateTransition; written: Promise<void> } | undefined;
   const flush = (opts?: { watch: true }): Promise<void> => {

@@ -379,6 +379,11 @@ describe('web pages: the officer workbench in a real browser', () => {
 
       // Act: the confirmation page has its button focused, so Enter confirms.
       await housing.getByRole('heading', { name: '确认决定' }).waitFor();
+      // Chromium applies autofocus after the page is drawn, not with it: wait for it (a person does).
+      assert.ok(
+        await focusOn(housing, "document.activeElement?.getAttribute('value') === 'confirm'"),
+        'the confirm button has the focus',
+      );
       await housing.keyboard.press('Enter');
       await housing.waitForURL(atPath(caseUrl(decided.caseId)));
       const next = housing.locator('a.banner__next');

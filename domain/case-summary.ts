@@ -82,3 +82,28 @@ export function readModelFields(state: CaseState, summary: CaseSummary = summari
     supplementDueAt: summary.supplementDueAt ?? null,
   };
 }
+
+/** A department's overdue wait and when it fell due. */
+export interface OverdueDeadline {
+  department: Department;
+  /** ISO instant: the earliest deadline among the department's overdue waits on the case. */
+  dueAt: string;
+}
+
+/**
+ * The deadline each overdue department missed, oldest first: what a supervisor reports with an
+ * overdue case (how late, not only whose). Counts the same waits as `summarize`'s overdue list,
+ * so every department listed there has its date here when the state holds one.
+ */
+export function overdueDeadlines(state: CaseState, summary: CaseSummary = summarize(state)): OverdueDeadline[] {
+  const earliest = new Map<Department, string>();
+  const note = (department: Department, dueAt: string | undefined) => {
+    if (!dueAt || !summary.overdueDepartments.includes(department)) return;
+    const known = earliest.get(department);
+    if (!known || dueAt < known) earliest.set(department, dueAt);
+  };
+  for (const s of Object.values(state.steps)) if (s.overdue && PENDING.includes(s.status)) note(s.department, s.dueAt);
+  for (const p of state.schoolPlacements ?? []) if (p.status === 'waiting' && p.overdue) note('education', p.dueAt);
+  if (summary.transferOverdue) note('hrss', state.socialInsuranceTransfer?.dueAt);
+  return [...earliest].map(([department, dueAt]) => ({ department, dueAt })).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+}

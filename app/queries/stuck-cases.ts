@@ -10,6 +10,7 @@ import type { SupervisorActor } from '../actor';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
+import { overdueDeadlines } from '../../domain/case-summary';
 import { DEPARTMENTS, type Department, type Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import type { AppDeps } from '../deps';
@@ -34,6 +35,8 @@ export const StuckItem = z
     lastProgressAt: z.string(),
     pendingDepartments: z.array(z.string()),
     overdueDepartments: z.array(z.string()),
+    /** When each overdue department's wait fell due (its earliest missed deadline), oldest first. */
+    overdueDeadlines: z.array(z.object({ department: z.string(), dueAt: z.string() })),
     failingChecks: z.array(z.string()),
     /** Failing lookups and compensations, each with its last error and rounds. */
     incidents: z.array(Incident),
@@ -149,6 +152,7 @@ export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise
       StuckItem.parse({
         ...c,
         caseId: c._id,
+        overdueDeadlines: overdueDeadlines(c),
         incidents: [...incidentsOf(c), ...(undelivered?.get(c._id) ?? [])],
         supplementDueAt: c.supplementDueAt?.toISOString(),
       }),

@@ -23,6 +23,7 @@ import { noticeModel } from '../../models/notice.model';
 interface StuckCase {
   caseId: string;
   overdueDepartments: string[];
+  overdueDeadlines: Array<{ department: string; dueAt: string }>;
   pendingDepartments: string[];
   failingChecks: string[];
   supplementDueAt?: string;
@@ -65,7 +66,7 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
   it('when a police decision passes its deadline, then the case is listed as overdue with counts per department, and extending the deadline clears it', async () => {
     // Arrange
     const caseId = await submitCase(stack, t.applicant, townBody());
-    await waitForCase(stack, caseId, (c) => c.steps.police?.overdue === true, 'police overdue');
+    const late = await waitForCase(stack, caseId, (c) => c.steps.police?.overdue === true, 'police overdue');
 
     // Act
     const overdue = await stuck('reason=overdue');
@@ -76,6 +77,11 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     const item = overdue.items.find((i) => i.caseId === caseId);
     assert.ok(item, 'the overdue case is listed');
     assert.deepEqual(item.overdueDepartments, ['police']);
+    assert.deepEqual(
+      item.overdueDeadlines,
+      [{ department: 'police', dueAt: late.steps.police?.dueAt }],
+      'the deadline it missed',
+    );
     assert.ok(overdue.total >= 1);
     assert.ok((overdue.countsByDepartment.police ?? 0) >= 1);
     assert.equal(overdue.countsByDepartment.housing, undefined);

@@ -77,6 +77,8 @@ describe('web pages: the supervisor console in a real browser', () => {
       const row = page.getByRole('row', { name: new RegExp(caseNumber) });
       await row.waitFor();
       await row.getByText('公安').first().waitFor();
+      // With the deadline it missed, so a report says how late, not only whose.
+      await row.getByText(/\d{2}:\d{2}到期/).waitFor();
       await page.getByRole('heading', { name: '各部门涉及件数' }).waitFor();
       await inBothLanguages(page, 'stuck-overdue');
       // Filtering lands on the results, focused, not back at the top of the page; a tab opened
@@ -107,6 +109,7 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.ok(csvText.includes(`"${caseNumber}","${caseId}"`), 'the overdue case is a row of the CSV');
       // Codes, for a program: departments by code, never in words.
       assert.ok(/\bpolice\b/.test(csvText) && !csvText.includes('市公安局'), csvText.slice(0, 400));
+      assert.match(csvText, /"police=\d{4}-\d{2}-\d{2}T[\d:.]+Z"/, 'the missed deadline, by code and instant');
       // The list as the page shows it, for a report: headings and words in Chinese, Beijing time.
       const tableCsv = await page.request.get(
         new URL(
@@ -118,6 +121,7 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.ok(tableLines[0]!.startsWith('"受理编号","落户类型","区县 / 乡镇","办理状态"'), tableLines[0]);
       const line = tableLines.find((l) => l.startsWith(`"${caseNumber}"`)) ?? '';
       assert.match(line, /"鄠邑区","[^"]+","\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}","[^"]*市公安局/, line);
+      assert.match(line, /"市公安局 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}"/, 'the missed deadline in words');
 
       // Newest progress first lists it too; an age that is no number of days is refused by the field.
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi&order=newest`);

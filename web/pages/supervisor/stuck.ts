@@ -30,6 +30,15 @@ const PAGE_SIZE = 25;
 const CSV_MAX_ROWS = 10_000;
 export const AREAS: readonly Area[] = [...DISTRICTS, ...TOWNS];
 
+/** The policy's order of departments, as the dashboard and the case pages list them; other counts after. */
+function departmentRank(code: string): number {
+  const at = (DEPARTMENTS as readonly string[]).indexOf(code);
+  return at < 0 ? DEPARTMENTS.length : at;
+}
+
+const dueOf = (item: StuckItem, department: string): string | undefined =>
+  item.overdueDeadlines.find((d) => d.department === department)?.dueAt;
+
 const one = <T extends string>(allowed: readonly T[], v: unknown): T | undefined =>
   typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
 
@@ -153,7 +162,7 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
     tableCsvHref: `/supervisor/stuck.csv?${base}&as=table`,
     total: page.total,
     counts: Object.entries(page.countsByDepartment)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => departmentRank(a) - departmentRank(b) || a.localeCompare(b))
       .map(([department, n]) => ({
         department,
         n,
@@ -169,7 +178,11 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
           ? `/supervisor/stuck?${filterQuery(f, { department: department as Department })}`
           : undefined,
       })),
-    items: page.items.map((i) => ({ ...i, incidentTexts: i.incidents.map((n) => incidentText(n, req.locale)) })),
+    items: page.items.map((i) => ({
+      ...i,
+      overdue: i.overdueDepartments.map((department) => ({ department, dueAt: dueOf(i, department) })),
+      incidentTexts: i.incidents.map((n) => incidentText(n, req.locale)),
+    })),
     bulkHref: page.total > 0 && bulkDepartment ? `/supervisor/bulk/new?${bulkQuery.toString()}` : undefined,
     bulkDepartment,
     // Unfiltered, the hand-off takes the busiest department's share, and says so.
@@ -212,6 +225,7 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
         tr(req, 'lastProgress'),
         tr(req, 'waitingOnDepartments'),
         tr(req, 'supOverdueAt'),
+        tr(req, 'supOverdueDue'),
         tr(req, 'supFailingChecks'),
         tr(req, 'supIncidents'),
         tr(req, 'supSupplementDue'),
@@ -226,6 +240,7 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
           at(i.lastProgressAt),
           departments(i.pendingDepartments),
           departments(i.overdueDepartments),
+          i.overdueDeadlines.map((d) => `${departments([d.department])} ${at(d.dueAt)}`).join('；'),
           departments(i.failingChecks),
           i.incidents.map((n) => incidentText(n, locale)).join('；'),
           at(i.supplementDueAt),
@@ -248,6 +263,7 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
       'last_progress_at',
       'pending',
       'overdue',
+      'overdue_due_at',
       'failing',
       'incidents',
       'supplement_due_at',
@@ -262,6 +278,8 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
       // Codes for a program: departments by code, the incidents as the API gives them (JSON).
       i.pendingDepartments.join(' '),
       i.overdueDepartments.join(' '),
+      // department=instant pairs, as `overdue` lists departments: one field a program splits.
+      i.overdueDeadlines.map((d) => `${d.department}=${d.dueAt}`).join(' '),
       i.failingChecks.join(' '),
       i.incidents.length ? JSON.stringify(i.incidents) : '',
       i.supplementDueAt,

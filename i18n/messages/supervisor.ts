@@ -177,7 +177,7 @@ export const zhCN = {
   supCaseEnded: '案件已办结或已终止，不能再督办。',
   supActionNotOffered: '该案件当前没有可执行此项督办操作的环节。',
   supCalendarProvisional:
-    '办理期限暂按周一至周五计算：{years}年的节假日安排尚未收录，涉及该年的期限可能调整。国务院办公厅发布通知后，请告知系统管理员补充节假日文件（{files}）。',
+    '办理期限暂按周一至周五计算：{years}年的节假日安排尚未收录，涉及该年的期限可能调整。国务院办公厅发布通知后，请将通知转交系统管理员，由其补充该年的节假日日历。',
 } as const;
 
 export const en: Catalogue<typeof zhCN> = {
@@ -371,5 +371,5 @@ export const en: Catalogue<typeof zhCN> = {
   supCaseEnded: 'The case has ended; it cannot be supervised any more.',
   supActionNotOffered: 'No step of this case can take this action now.',
   supCalendarProvisional:
-    'Deadlines are provisional: the holiday calendar for {years} is not in the system yet, so weekdays only are counted and deadlines reaching that year may move. Once the State Council’s notice is published, ask the system administrator to add the calendar file ({files}).',
+    'Deadlines are provisional: the holiday calendar for {years} is not in the system yet, so weekdays only are counted and deadlines reaching that year may move. Once the State Council’s notice is published, pass it to the system administrator, who adds that year’s holiday calendar.',
 };

@@ -56,10 +56,11 @@ function pageFor(role: 'applicant' | 'officer' | 'supervisor', missing: number[]
 
 describe('web pages', () => {
   describe('the holiday-calendar banner', () => {
-    it('when a deadline counted now reaches a year without its calendar, then supervisors see a banner naming the file to add; others do not', () => {
+    it('when a deadline counted now reaches a year without its calendar, then supervisors see a banner saying what to pass to the administrator, without a file path; others do not', () => {
       const page = pageFor('supervisor', [2027]);
       assert.match(page, /banner--warning/);
-      assert.match(page, /2027年的节假日安排尚未收录.*请告知系统管理员补充节假日文件（policy\/calendar\/2027\.json）/);
+      assert.match(page, /2027年的节假日安排尚未收录.*请将通知转交系统管理员，由其补充该年的节假日日历/);
+      assert.doesNotMatch(page, /policy\/calendar|\.json/);
       assert.doesNotMatch(pageFor('officer', [2027]), /banner--warning/);
       assert.doesNotMatch(pageFor('supervisor', []), /banner--warning/);
     });
@@ -70,10 +71,7 @@ describe('web pages', () => {
       const complete = calendarFolder(true);
       try {
         const missing = (dir: string) => configuredCoverage(config, { dir, today: () => '2026-12-02' }).missing;
-        assert.match(
-          pageFor('supervisor', missing(lacking)),
-          /2027年的节假日安排尚未收录.*请告知系统管理员补充节假日文件（policy\/calendar\/2027\.json）/,
-        );
+        assert.match(pageFor('supervisor', missing(lacking)), /2027年的节假日安排尚未收录.*请将通知转交系统管理员/);
         assert.doesNotMatch(pageFor('supervisor', missing(complete)), /banner--warning/);
       } finally {
         for (const dir of [lacking, complete]) rmSync(dir, { recursive: true, force: true });

@@ -145,8 +145,9 @@ function calendarBanner(req: Request, res: Response): string | undefined {
   if (req.session?.user?.actor.role !== 'supervisor') return undefined;
   const years = pageKit(res).provisionalCalendarYears();
   if (years.length === 0) return undefined;
-  const files = years.map((y) => `policy/calendar/${y}.json`).join(', ');
-  return message(req.locale, 'supCalendarProvisional', { years: years.join(', '), files });
+  // The file to add is the administrator's business (README "Deadlines count working days"): a
+  // supervisor is told what to pass on, not a path.
+  return message(req.locale, 'supCalendarProvisional', { years: years.join(', ') });
 }
 
 /**

@@ -48,6 +48,11 @@ function channelWords(req: Request, n: ApplicantNoticeView): string {
   return tr(req, n.channel === 'sms' ? 'apChannelSms' : 'apChannelEmail');
 }
 
+/** Every channel one notice went by, in words ("短信、电子邮件"): its line in the list and its page. */
+function channelList(req: Request, group: NoticeGroup): string {
+  return group.map((n) => channelWords(req, n)).join(tr(req, 'pList'));
+}
+
 /** The appeal periods' days (YYYY-MM-DD in the view), as the page writes days: 2026年12月4日. */
 function appealDeadlinesText(req: Request, d: NonNullable<ApplicantNoticeView['appealDeadlines']>): string {
   const day = (ymd: string) => formatIsoDay(ymd, req.locale);
@@ -72,7 +77,7 @@ export function noticeLines(req: Request, caseId: string, notices: readonly Appl
     // By the notice's key, not its place in the list: a link kept stays the same notice.
     href: `/applicant/cases/${caseId}/notices/${group[0].notice}`,
     subject: group[0].subject,
-    channels: group.map((n) => channelWords(req, n)).join(tr(req, 'pList')),
+    channels: channelList(req, group),
     createdAt: firstQueued(group).createdAt,
     deliveredAt: firstDelivered(group)?.deliveredAt,
   }));
@@ -101,7 +106,7 @@ export function noticePages(router: Router, deps: AppDeps): void {
       notice: {
         subject: group[0].subject,
         createdAt: firstQueued(group).createdAt,
-        channel: group.map((n) => channelWords(req, n)).join(tr(req, 'pList')),
+        channel: channelList(req, group),
         locale: group[0].locale,
         // One channel: its time, or "not yet". Several: each channel's, by name.
         delivered: group.map((n) => ({

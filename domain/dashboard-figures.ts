@@ -73,7 +73,11 @@ export function countFacts(
 
 export interface DashboardFigures {
   days: Array<{ day: string } & DayCounts>;
-  weeks: Array<{ week: string } & DayCounts>;
+  /**
+   * Per ISO week, with the first and last day of it inside the period: a week cut by the
+   * period's ends counts only those days, and says so by its `from`/`to`.
+   */
+  weeks: Array<{ week: string; from: string; to: string } & DayCounts>;
   sla: SlaRow[];
   decisionTimes: DecisionTimeRow[];
   supplements: SupplementRow[];
@@ -172,10 +176,12 @@ export function dashboardFigures(
       if (row) row[f.outcome as SupplementOutcome] += f.n;
     }
   }
-  const weeks = new Map<string, DayCounts>();
+  const weeks = new Map<string, { from: string; to: string } & DayCounts>();
+  // Days come in order, so a week's first day seen is its first in the period, its last the last.
   for (const [day, c] of byDay) {
-    const w = weeks.get(isoWeek(day)) ?? zeroCounts();
+    const w = weeks.get(isoWeek(day)) ?? { from: day, to: day, ...zeroCounts() };
     for (const k of Object.keys(c) as Array<keyof DayCounts>) w[k] += c[k];
+    w.to = day;
     weeks.set(isoWeek(day), w);
   }
   const overdue = new Map<string, number>();
@@ -189,7 +195,7 @@ export function dashboardFigures(
   }
   return {
     days: [...byDay].map(([day, c]) => ({ day, ...c })),
-    weeks: [...weeks].map(([week, c]) => ({ week, ...c })),
+    weeks: [...weeks].map(([week, w]) => ({ week, ...w })),
     sla: DEPARTMENTS.map((department) => {
       const w = within.get(department)!;
       const l = late.get(department)!;

@@ -30,8 +30,22 @@ export const DashboardView = z
       department: z.enum(DEPARTMENTS).optional(),
     }),
     asOf: z.string().meta({ description: 'When the live figures (backlog, overdue now, pools) were read' }),
+    countedThrough: Day.meta({
+      description: 'The last day counted: the period’s end, or today (Beijing time) while the period has not ended',
+    }),
     days: z.array(z.object({ day: Day, ...Counts })),
-    weeks: z.array(z.object({ week: z.string().meta({ description: 'ISO 8601 week, e.g. 2026-W49' }), ...Counts })),
+    weeks: z.array(
+      z.object({
+        week: z.string().meta({ description: 'ISO 8601 week, e.g. 2026-W49' }),
+        from: Day.meta({
+          description: 'The first day of the week inside the period (later than Monday in a week the period cuts)',
+        }),
+        to: Day.meta({
+          description: 'The last day of the week inside the period (earlier than Sunday in a week the period cuts)',
+        }),
+        ...Counts,
+      }),
+    ),
     sla: z.array(
       z.object({
         department: z.enum(DEPARTMENTS),

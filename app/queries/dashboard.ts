@@ -50,6 +50,8 @@ export interface Dashboard extends DashboardFigures {
   pools: PoolUse[];
   /** The instant the live figures (backlog, overdue now, pools) were read. */
   asOf: string;
+  /** The last day counted: `period.to`, or today while the period runs on (later days count nothing yet). */
+  countedThrough: string;
 }
 
 const DAY = 86_400_000;
@@ -69,6 +71,8 @@ export function dashboardPeriod(input: Pick<DashboardInput, 'from' | 'to'>, now 
   )
     throw refuse('from and to are calendar days (YYYY-MM-DD)');
   if (from > to) throw refuse('from is after to');
+  // Nothing can be counted yet: refused rather than answered with zeros a report might copy.
+  if (from > shanghaiToday(now)) throw refuse('the period has not begun: from is after today (Beijing time)');
   if ((dayMs(to) - dayMs(from)) / DAY + 1 > DASHBOARD_MAX_DAYS) throw refuse(`a period is at most ${DASHBOARD_MAX_DAYS} days`);
   return { from, to };
 }
@@ -110,5 +114,6 @@ export async function dashboard(deps: AppDeps, input: DashboardInput, now = new 
     },
     pools,
     asOf: now.toISOString(),
+    countedThrough: period.to < shanghaiToday(now) ? period.to : shanghaiToday(now),
   };
 }

@@ -66,6 +66,7 @@ describe('supervisor dashboard (issue 11)', () => {
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const d = res.body as Dashboard;
     assert.deepEqual(d.period, defaultPeriod());
+    assert.equal(d.countedThrough, d.period.to, 'the default period ends today: counted through it');
     assert.deepEqual(d.days, expectedDays(points, d.period));
     // Per area, received and open now add up to the whole.
     assert.equal(
@@ -156,6 +157,25 @@ describe('supervisor dashboard (issue 11)', () => {
     assertProblem(await get('?colour=red'), 400);
     assertProblem(await get('?department[$ne]=police'), 400);
     assertProblem(await get('?from=2026-11-01&from=2026-11-02'), 400);
+    // A period not begun has nothing to count: refused, not answered with zeros a report could copy.
+    const day = (offset: number) =>
+      new Date(Date.parse(`${shanghaiToday()}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    assertProblem(await get(`?from=${day(1)}&to=${day(30)}`), 400);
+  });
+
+  it('when the period runs past today, then it is counted up to today, and says so', async () => {
+    // Act
+    const res = await get(`?from=${shanghaiToday().slice(0, 8)}01&to=${YEAR}-12-31`);
+    // Assert
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const d = res.body as Dashboard;
+    assert.equal(d.period.to, `${YEAR}-12-31`);
+    assert.equal(d.countedThrough, shanghaiToday() < d.period.to ? shanghaiToday() : d.period.to);
+    assert.deepEqual(
+      d.weeks.map((w) => [w.from <= w.to, w.from >= d.period.from, w.to <= d.period.to]),
+      d.weeks.map(() => [true, true, true]),
+      'each week’s days lie in the period',
+    );
   });
 
   it('when an officer asks, then 403', async () => {

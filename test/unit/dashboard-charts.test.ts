@@ -23,6 +23,7 @@ function sample(): Dashboard {
     filters: {},
     pools: [{ pool: 'quota:yanta', kind: 'quota', area: 'yanta', limit: 120, held: 7 }],
     asOf: new Date(NOW).toISOString(),
+    countedThrough: period.to,
   };
 }
 
@@ -56,8 +57,12 @@ describe('dashboard figures as chart, table and CSV', () => {
     );
     assert.match(String(zhDaily.rows[0]![0]), /^\d{4}年[1-9]\d?月[1-9]\d?日$/);
     assert.match(String(zhDaily.csv.rows[0]![0]), /^\d{4}-\d{2}-\d{2}$/);
-    const zhWeek = String(zh.find((f) => f.id === 'weekly')!.rows[0]![0]);
-    assert.match(zhWeek, /^\d{4}年第[1-9]\d?周$/);
+    // A week names the days of it the period holds, so one cut by the period's end shows it.
+    const zhWeeks = zh.find((f) => f.id === 'weekly')!;
+    assert.equal(zhWeeks.rows[0]![0], '2026年第45周（11月2日—11月8日）');
+    assert.equal(zhWeeks.rows.at(-1)![0], '2026年第49周（11月30日—12月1日）');
+    assert.deepEqual(zhWeeks.csv.rows.at(-1)!.slice(0, 3), ['2026-W49', '2026-11-30', '2026-12-01']);
+    assert.equal(figures.find((f) => f.id === 'weekly')!.rows.at(-1)![0], '2026-W49 (2026-11-30 – 2026-12-01)');
     const sla = figures.find((f) => f.id === 'sla')!;
     assert.deepEqual(
       sla.csv.rows.map((r) => r.slice(1, 4)),

@@ -154,6 +154,18 @@ describe('dashboardFigures', () => {
       f.weeks.reduce((a, w) => a + w.opened, 0),
       20,
     );
+    // The period's ends cut two weeks: Sunday 1 November is all of W44 in it, W49 runs to Tuesday.
+    assert.deepEqual(
+      f.weeks.map((w) => `${w.week} ${w.from}..${w.to}`),
+      [
+        '2026-W44 2026-11-01..2026-11-01',
+        '2026-W45 2026-11-02..2026-11-08',
+        '2026-W46 2026-11-09..2026-11-15',
+        '2026-W47 2026-11-16..2026-11-22',
+        '2026-W48 2026-11-23..2026-11-29',
+        '2026-W49 2026-11-30..2026-12-01',
+      ],
+    );
     const police = f.sla.find((r) => r.department === 'police')!;
     // 16 decided (shapes 0–7); late when n % 7 = 0: n = 0, 7, 14 (all decided)
     assert.equal(police.withinDeadline + police.late, 16);

@@ -60,31 +60,45 @@ function weekName(isoWeek: string, locale: Locale): string {
   return locale === 'zh-CN' && m ? `${m[1]}年第${Number(m[2])}周` : isoWeek;
 }
 
+/** The days of a week the period holds, as a row's label ends: （11月30日—12月6日） / (2026-11-30 – 2026-12-06). */
+function weekDays(from: string | undefined, to: string | undefined, locale: Locale): string {
+  if (!from || !to) return '';
+  const span =
+    from === to ? dayTick(from, locale) : `${dayTick(from, locale)}${locale === 'zh-CN' ? '—' : ' – '}${dayTick(to, locale)}`;
+  return locale === 'zh-CN' ? `（${span}）` : ` (${span})`;
+}
+
 /** Every figure of the dashboard in `locale`, in page order. */
 export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
   const t = (key: MessageKey) => message(locale, key);
   const dept = (code: string) => label('department', code, locale);
   const none = t('dashNoData');
   const show = (v: string | number | null) => (v === null ? none : v);
-  const counts = (id: 'daily' | 'weekly', rows: Array<{ key: string } & Record<(typeof ENDINGS)[number], number>>): Figure => {
+  type CountRow = { key: string; from?: string; to?: string } & Record<(typeof ENDINGS)[number], number>;
+  const counts = (id: 'daily' | 'weekly', rows: CountRow[]): Figure => {
     const head = [t(id === 'daily' ? 'dashDay' : 'dashWeek'), ...ENDINGS.map((k) => t(ENDING_KEYS[k]))];
-    // The page (and its table CSV) names a day or week as the locale writes it; the CSV for a
-    // program keeps the ISO key.
-    const named = (key: string) => (id === 'daily' ? formatIsoDay(key, locale) : weekName(key, locale));
+    // The page (and its table CSV) names a day or week as the locale writes it, a week with the
+    // days of it the period holds (a week cut by the period's ends shows fewer); the CSV for a
+    // program keeps the ISO key and the days.
+    const named = (r: CountRow) =>
+      id === 'daily' ? formatIsoDay(r.key, locale) : `${weekName(r.key, locale)}${weekDays(r.from, r.to, locale)}`;
     return {
       id,
       title: t(id === 'daily' ? 'dashDaily' : 'dashWeekly'),
       chart: {
         kind: id === 'daily' ? 'line' : 'bar',
-        categories: rows.map((r) => (id === 'daily' ? dayTick(r.key, locale) : named(r.key))),
+        categories: rows.map((r) => (id === 'daily' ? dayTick(r.key, locale) : weekName(r.key, locale))),
         series: ENDINGS.map((k) => ({ name: t(ENDING_KEYS[k]), values: rows.map((r) => r[k]) })),
       },
       head,
-      rows: rows.map((r) => [named(r.key), ...ENDINGS.map((k) => r[k])]),
-      csv: {
-        header: [id === 'daily' ? 'day' : 'iso_week', ...ENDINGS],
-        rows: rows.map((r) => [r.key, ...ENDINGS.map((k) => r[k])]),
-      },
+      rows: rows.map((r) => [named(r), ...ENDINGS.map((k) => r[k])]),
+      csv:
+        id === 'daily'
+          ? { header: ['day', ...ENDINGS], rows: rows.map((r) => [r.key, ...ENDINGS.map((k) => r[k])]) }
+          : {
+              header: ['iso_week', 'from', 'to', ...ENDINGS],
+              rows: rows.map((r) => [r.key, r.from ?? '', r.to ?? '', ...ENDINGS.map((k) => r[k])]),
+            },
     };
   };
 

@@ -102,7 +102,11 @@ export async function dashboardPage(deps: AppDeps, req: Request, res: Response):
     // The date fields show the period counted, also when it is the default one (the last 30 days).
     from: form.from || d.period.from,
     to: form.to || d.period.to,
-    periodText: tr(req, 'dashPeriod', { from: day(d.period.from), to: day(d.period.to) }),
+    // A period still running says how far it is counted, so its figures are not read as the whole.
+    periodText:
+      d.countedThrough < d.period.to
+        ? tr(req, 'dashPeriodRunning', { from: day(d.period.from), to: day(d.period.to), through: day(d.countedThrough) })
+        : tr(req, 'dashPeriod', { from: day(d.period.from), to: day(d.period.to) }),
     asOfText: tr(req, 'dashAsOf', { at: shanghaiDateTime(d.asOf, req.locale) }),
     figures,
   });

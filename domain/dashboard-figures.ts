@@ -4,7 +4,7 @@
  * tested without a database. The application layer reads; this counts.
  */
 import type { CaseFact, EndedOutcome, SupplementOutcome } from './case-facts';
-import { DEPARTMENTS, type Department } from './vocabulary';
+import { DEPARTMENTS, DISTRICTS, TOWNS, type Department, type Route } from './vocabulary';
 
 export interface DayCounts {
   opened: number;
@@ -236,35 +236,54 @@ export interface AreaRow {
   decidedLate: number;
   /** Cases open now (not of the period: as of the reading). */
   openNow: number;
+  /** Of those, the cases with a wait overdue now (of the department asked for, when one is). */
+  overdueNow: number;
+}
+
+/** The areas a report lists, empty or not: the districts (points route), then the towns, as filtered. */
+export function reportedAreas(filter: { route?: Route; area?: string }): Array<{ area: string; route: Route }> {
+  const all = [
+    ...DISTRICTS.map((area) => ({ area, route: 'points' as const })),
+    ...TOWNS.map((area) => ({ area, route: 'town' as const })),
+  ];
+  return all.filter((a) => (!filter.route || a.route === filter.route) && (!filter.area || a.area === filter.area));
 }
 
 /**
  * Per district and town: the cases received and ended in the period, the officer decisions made
- * within and after their deadline, and the cases open now. Areas in `order` first (the city's
- * own order of districts, then towns), any other after; an area with nothing to count is left out.
+ * within and after their deadline, and the cases open now and overdue now. Every area of `areas`
+ * has its row, in that order (the city's own order of districts, then towns), zeros included: a
+ * report upward lists every district, and a blank one is a figure too. Any other area after.
  */
 export function areaFigures(
   facts: ReadonlyArray<Pick<CaseFact, 'kind' | 'day' | 'route' | 'area' | 'outcome' | 'withinSla'>>,
   openCases: readonly OpenCaseRow[],
   period: { from: string; to: string },
-  order: readonly string[],
+  areas: ReadonlyArray<{ area: string; route: string }>,
+  department?: Department,
 ): AreaRow[] {
   const rows = new Map<string, AreaRow>();
   const row = (area: string, route: string): AreaRow => {
     let r = rows.get(area);
     if (!r) {
-      r = { area, route, ...zeroCounts(), decidedWithinDeadline: 0, decidedLate: 0, openNow: 0 };
+      r = { area, route, ...zeroCounts(), decidedWithinDeadline: 0, decidedLate: 0, openNow: 0, overdueNow: 0 };
       rows.set(area, r);
     }
     return r;
   };
+  for (const a of areas) row(a.area, a.route);
   for (const f of facts) {
     if (f.day < period.from || f.day > period.to) continue;
     if (f.kind === 'opened') row(f.area, f.route).opened++;
     else if (f.kind === 'ended') row(f.area, f.route)[f.outcome as EndedOutcome]++;
     else if (f.kind === 'decided') row(f.area, f.route)[f.withinSla ? 'decidedWithinDeadline' : 'decidedLate']++;
   }
-  for (const c of openCases) row(c.area, c.route).openNow++;
+  for (const c of openCases) {
+    const r = row(c.area, c.route);
+    r.openNow++;
+    if (department ? c.overdueDepartments.includes(department) : c.overdueDepartments.length > 0) r.overdueNow++;
+  }
+  const order = areas.map((a) => a.area);
   const rank = (area: string) => (order.includes(area) ? order.indexOf(area) : order.length);
   return [...rows.values()].sort((a, b) => rank(a.area) - rank(b.area) || a.area.localeCompare(b.area));
 }

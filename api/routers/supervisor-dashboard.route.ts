@@ -86,11 +86,14 @@ export const DashboardView = z
           decidedWithinDeadline: z.number(),
           decidedLate: z.number(),
           openNow: z.number().meta({ description: 'Open now, as of asOf (not of the period)' }),
+          overdueNow: z.number().meta({
+            description: 'Of those open now, the cases with a wait overdue now (of the department filtered, when one is)',
+          }),
         }),
       )
       .meta({
         description:
-          'Per district and town: cases received and ended in the period, officer decisions within and after their deadline, cases open now',
+          'Every district and town (as filtered), zeros included: cases received and ended in the period, officer decisions within and after their deadline, cases open and overdue now',
       }),
     pools: z.array(
       z.object({ pool: z.string(), kind: z.enum(POOL_KINDS), area: z.string(), limit: z.number(), held: z.number() }),

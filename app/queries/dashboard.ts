@@ -13,6 +13,7 @@
 import type { Area } from '../../domain/capacity';
 import {
   areaFigures,
+  reportedAreas,
   countFacts,
   dashboardFigures,
   daysBetween,
@@ -21,7 +22,7 @@ import {
   type OpenCaseRow,
 } from '../../domain/dashboard-figures';
 import { shanghaiToday } from '../../domain/shanghai-clock';
-import { DISTRICTS, TOWNS, type Department, type Route } from '../../domain/vocabulary';
+import type { Department, Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import { factsOfDays } from '../../models/case-fact-day.model';
 import type { AppDeps } from '../deps';
@@ -105,7 +106,7 @@ export async function dashboard(deps: AppDeps, input: DashboardInput, now = new 
     sla: only(figures.sla),
     decisionTimes: only(figures.decisionTimes),
     supplements: only(figures.supplements),
-    areas: areaFigures(byDepartment, openCases, period, [...DISTRICTS, ...TOWNS]),
+    areas: areaFigures(byDepartment, openCases, period, reportedAreas(input), input.department),
     period,
     filters: {
       ...(input.route ? { route: input.route } : {}),

@@ -24,7 +24,7 @@ export const zhCN = {
   dashBacklog: '在办案件（按区县与类别）',
   dashAreas: '各区县（镇）受理与办结',
   dashAreasNote:
-    '受理、办结与审核决定为所选期间的件数；“在办”为当前件数。“撤回”含申请人撤回和逾期未补正按撤回处理的案件（后者另见“补正次数与结果”的“逾期未补”）。按期率：按期决定（含要求补正）占全部审核决定的比例，期限为各部门的办理期限（一般按工作日计）。',
+    '受理、办结与审核决定为所选期间的件数；“在办”与“当前超期”为当前件数（当前超期：有环节已过办理期限的在办案件；选了部门时只计该部门）。列出全部区县（镇），没有案件的为0。“撤回”含申请人撤回和逾期未补正按撤回处理的案件（后者另见“补正次数与结果”的“逾期未补”）。按期率：按期决定（含要求补正）占全部审核决定的比例，期限为各部门的办理期限（一般按工作日计）。',
   dashTotal: '合计',
   dashOpenNow: '在办',
   dashPools: '名额与容量使用（当前）',
@@ -89,7 +89,7 @@ export const en: Catalogue<typeof zhCN> = {
   dashBacklog: 'Open cases by area and route',
   dashAreas: 'Cases received and ended per district and town',
   dashAreasNote:
-    'Received, ended and officer decisions are counts of the period chosen; “open now” is as of now. “Withdrawn” counts both withdrawals by applicants and cases whose material was not provided in time, which are treated as withdrawn (those are also “Lapsed” in the material table). In time: decisions made within their deadline (a request for material is a decision), of all decisions; the deadline is each department’s (usually counted in working days).',
+    'Received, ended and officer decisions are counts of the period chosen; “open now” and “overdue now” are as of now (overdue now: open cases with a wait past its deadline; of the department chosen, when one is). Every district and town is listed, with zeros where there were no cases. “Withdrawn” counts both withdrawals by applicants and cases whose material was not provided in time, which are treated as withdrawn (those are also “Lapsed” in the material table). In time: decisions made within their deadline (a request for material is a decision), of all decisions; the deadline is each department’s (usually counted in working days).',
   dashTotal: 'Total',
   dashOpenNow: 'Open now',
   dashPools: 'Quota and capacity in use (now)',

@@ -4,7 +4,7 @@
  * 400; only supervisors may ask. A real case's transitions write its facts through the
  * projection, and the worker-start backfill rewrites them for older projections.
  */
-import { TOWNS } from '../../domain/vocabulary';
+import { DISTRICTS, TOWNS } from '../../domain/vocabulary';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
@@ -76,6 +76,11 @@ describe('supervisor dashboard (issue 11)', () => {
     assert.equal(
       d.areas.reduce((a, r) => a + r.openNow, 0),
       points.filter((s) => !s.outcome).length,
+    );
+    assert.deepEqual(
+      d.areas.map((r) => r.area),
+      [...DISTRICTS],
+      'every district of the points route, with cases or not',
     );
     assert.equal(
       d.weeks.reduce((a, w) => a + w.opened, 0),

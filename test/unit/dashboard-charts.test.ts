@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { syntheticCaseState } from '../../bench/lib/dashboard-seed';
 import type { Dashboard } from '../../app/queries/dashboard';
 import { caseFacts } from '../../domain/case-facts';
-import { areaFigures, countFacts, dashboardFigures } from '../../domain/dashboard-figures';
+import { areaFigures, countFacts, dashboardFigures, reportedAreas } from '../../domain/dashboard-figures';
 import { DISTRICTS, TOWNS } from '../../domain/vocabulary';
 import { chartSvg, svgDataUri } from '../../web/charts';
 import { dashboardFigureList, FIGURES } from '../../web/pages/supervisor/dashboard-figures';
@@ -18,7 +18,7 @@ function sample(): Dashboard {
   const facts = states.flatMap(caseFacts);
   return {
     ...dashboardFigures(countFacts(facts), open, period),
-    areas: areaFigures(facts, open, period, [...DISTRICTS, ...TOWNS]),
+    areas: areaFigures(facts, open, period, reportedAreas({})),
     period,
     filters: {},
     pools: [{ pool: 'quota:yanta', kind: 'quota', area: 'yanta', limit: 120, held: 7 }],
@@ -87,6 +87,16 @@ describe('dashboard figures as chart, table and CSV', () => {
       assert.equal(total[col], sum(body, col));
     }
     assert.equal(total[9], 1, 'open now: the one open case');
+    assert.equal(total[10], 1, 'overdue now: the open case’s police step');
+    // Every district and town has its row, in the city's order, a blank one with zeros.
+    assert.deepEqual(
+      areas.csv.rows.map((r) => r[0]),
+      [...DISTRICTS, ...TOWNS],
+    );
+    assert.ok(
+      body.some((r) => r.slice(1).every((v) => v === 0 || v === '无')),
+      'an area without cases is a row of zeros',
+    );
     assert.deepEqual(
       areas.csv.rows.map((r) => [r[0], ...r.slice(2, 7)]),
       body.map((r, i) => [areas.csv.rows[i]![0], ...r.slice(1, 6)]),

@@ -4,6 +4,7 @@ import { syntheticCaseState } from '../../bench/lib/dashboard-seed';
 import { caseFacts } from '../../domain/case-facts';
 import type { CaseState } from '../../domain/case-state';
 import {
+  areaFigures,
   countFacts,
   dashboardFigures,
   daysBetween,
@@ -11,6 +12,7 @@ import {
   median,
   monthsBetween,
   percentile,
+  reportedAreas,
   weightedPercentile,
 } from '../../domain/dashboard-figures';
 
@@ -201,6 +203,49 @@ describe('dashboardFigures', () => {
     assert.equal(
       f.days.reduce((a, d) => a + d.opened, 0),
       0,
+    );
+  });
+});
+
+describe('areaFigures', () => {
+  it('when a department is asked for, then an area counts as overdue now only the open cases overdue at that department', () => {
+    // Arrange: two open cases in 雁塔区, one overdue at the police, one at housing; none in 新城区.
+    const open = [
+      { route: 'points', area: 'yanta', overdueDepartments: ['police'] },
+      { route: 'points', area: 'yanta', overdueDepartments: ['housing', 'police'] },
+      { route: 'points', area: 'yanta', overdueDepartments: [] },
+    ];
+    const period = { from: '2026-11-01', to: '2026-11-30' };
+    const areas = reportedAreas({ route: 'points' });
+
+    // Act
+    const all = areaFigures([], open, period, areas);
+    const housing = areaFigures([], open, period, areas, 'housing');
+
+    // Assert
+    const yanta = (rows: typeof all) => rows.find((r) => r.area === 'yanta')!;
+    assert.deepEqual([yanta(all).openNow, yanta(all).overdueNow], [3, 2]);
+    assert.deepEqual([yanta(housing).openNow, yanta(housing).overdueNow], [3, 1]);
+    assert.deepEqual(
+      all.find((r) => r.area === 'xincheng'),
+      {
+        area: 'xincheng',
+        route: 'points',
+        opened: 0,
+        settled: 0,
+        rejected: 0,
+        withdrawn: 0,
+        terminated: 0,
+        decidedWithinDeadline: 0,
+        decidedLate: 0,
+        openNow: 0,
+        overdueNow: 0,
+      },
+      'a district without cases is a row of zeros',
+    );
+    assert.ok(
+      all.every((r) => r.route === 'points'),
+      'filtered to the points route: no town',
     );
   });
 });

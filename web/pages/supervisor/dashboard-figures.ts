@@ -39,7 +39,7 @@ const POOL_KIND_KEYS: Record<PoolKind, MessageKey> = {
   junior_secondary: 'dashPoolKindJunior',
 };
 const ENDINGS = ['opened', 'settled', 'rejected', 'withdrawn', 'terminated'] as const;
-const AREA_COUNTS = [...ENDINGS, 'decidedWithinDeadline', 'decidedLate', 'openNow'] as const;
+const AREA_COUNTS = [...ENDINGS, 'decidedWithinDeadline', 'decidedLate', 'openNow', 'overdueNow'] as const;
 const ENDING_KEYS: Record<(typeof ENDINGS)[number], MessageKey> = {
   opened: 'dashOpened',
   settled: 'dashSettled',
@@ -177,6 +177,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       t('dashLate'),
       t('dashCompliance'),
       t('dashOpenNow'),
+      t('dashOverdueNow'),
     ],
     rows: [
       ...d.areas.map((r) => [
@@ -186,6 +187,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
         r.decidedLate,
         inTime(r.decidedWithinDeadline, r.decidedLate),
         r.openNow,
+        r.overdueNow,
       ]),
       ...(d.areas.length > 1
         ? [
@@ -196,13 +198,22 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
               areaTotal.decidedLate,
               inTime(areaTotal.decidedWithinDeadline, areaTotal.decidedLate),
               areaTotal.openNow,
+              areaTotal.overdueNow,
             ],
           ]
         : []),
     ],
     csv: {
-      header: ['area', 'route', ...ENDINGS, 'decided_within_deadline', 'decided_late', 'open_now'],
-      rows: d.areas.map((r) => [r.area, r.route, ...ENDINGS.map((k) => r[k]), r.decidedWithinDeadline, r.decidedLate, r.openNow]),
+      header: ['area', 'route', ...ENDINGS, 'decided_within_deadline', 'decided_late', 'open_now', 'overdue_now'],
+      rows: d.areas.map((r) => [
+        r.area,
+        r.route,
+        ...ENDINGS.map((k) => r[k]),
+        r.decidedWithinDeadline,
+        r.decidedLate,
+        r.openNow,
+        r.overdueNow,
+      ]),
     },
     note: t('dashAreasNote'),
   };

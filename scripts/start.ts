@@ -90,6 +90,12 @@ function keep(opts: Omit<SuperviseOptions, 'say'>): Supervisor {
   return s;
 }
 
+/** The i-th worker's metrics address: WORKER_METRICS_ADDRESS's port plus i (each process listens on its own). */
+function workerMetricsAddress(address: string, i: number): string {
+  const split = address.lastIndexOf(':');
+  return `${address.slice(0, split)}:${Number(address.slice(split + 1)) + i}`;
+}
+
 async function main(): Promise<void> {
   // From the first child on: Ctrl-C (or a SIGTERM to this process alone) stops all of them.
   // A signal handler cannot be awaited; shutdown() ends the process itself.
@@ -243,23 +249,33 @@ async function main(): Promise<void> {
   const metrics = config.WORKER_METRICS_ADDRESS;
   for (let i = 0; i < copies; i++) {
     // Each worker's own metrics port (the next one up), when metrics are served at all.
-    const split = metrics ? metrics.lastIndexOf(':') : -1;
-    const own = metrics ? { WORKER_METRICS_ADDRESS: `${metrics.slice(0, split)}:${Number(metrics.slice(split + 1)) + i}` } : {};
+    const own = metrics ? { WORKER_METRICS_ADDRESS: workerMetricsAddress(metrics, i) } : {};
     keep({ name: nth('worker', i), spawn: nodeChild(nth('worker', i), 'worker/main.ts', own) });
   }
   // One public address for the pages whichever API serves them, as behind a load balancer: the
   // sign-in callback goes to the address registered at the identity provider.
   const pagesUrl = webBaseUrl(config);
   const apiUrls: string[] = [];
+  const metricsUrls: string[] = [];
   for (let i = 0; i < copies; i++) {
     const port = config.API_PORT + i;
-    const own = copies > 1 ? { API_PORT: String(port), WEB_BASE_URL: pagesUrl } : {};
+    // Each API's own internal metrics listener too (the next port up), as for the workers.
+    const metricsPort = config.METRICS_PORT === undefined ? undefined : config.METRICS_PORT + i;
+    const own =
+      copies > 1
+        ? { API_PORT: String(port), WEB_BASE_URL: pagesUrl, ...(metricsPort ? { METRICS_PORT: String(metricsPort) } : {}) }
+        : {};
     const spawnApi = nodeChild(nth('api', i), 'api/main.ts', own);
     const api = spawnApi();
     const url = `http://${config.API_HOST}:${port}`;
     await waitUntilReady(api, () => httpReady(`${url}/readyz`), 120_000);
     keep({ name: nth('api', i), first: api, spawn: spawnApi });
     apiUrls.push(url);
+    // With METRICS_PORT the API serves /metrics only on that listener (api/main.ts).
+    metricsUrls.push(`${metricsPort ? `http://${config.METRICS_HOST}:${metricsPort}` : url}/metrics`);
+  }
+  if (metrics) {
+    for (let i = 0; i < copies; i++) metricsUrls.push(`http://${workerMetricsAddress(metrics, i)}/metrics`);
   }
   const apiUrl = apiUrls[0]!;
   const demo = await seedDemoCases(apiUrl, loadConfig(env), secret);
@@ -280,8 +296,7 @@ async function main(): Promise<void> {
       `  MongoDB        ${env.MONGODB_URI}`,
       `  Simulator      ${env.DEPARTMENT_SYSTEMS_URL}   (SMS gateway too: ${env.SMS_GATEWAY_URL ?? env.DEPARTMENT_SYSTEMS_URL}/__sms/messages)`,
       `  Mailbox        ${mailbox ?? `(notices go to ${env.SMTP_URL})`}${mailbox ? '   (development mail sink: every notice email sent)' : ''}`,
-      // With METRICS_PORT the API serves /metrics only on that listener (api/main.ts).
-      `  Metrics        ${env.METRICS_PORT ? `http://${env.METRICS_HOST ?? '127.0.0.1'}:${env.METRICS_PORT}` : apiUrl}/metrics`,
+      `  Metrics        ${metricsUrls.join('   ')}`,
       `  Logs           ${LOG_DIR}`,
       ...(identity
         ? [

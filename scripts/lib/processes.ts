@@ -4,7 +4,7 @@
  * `npm start` / `npm test` never leave a service behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { dirname } from 'node:path';
 
@@ -12,6 +12,8 @@ export interface ManagedProcess {
   readonly name: string;
   readonly child: ChildProcess;
   readonly logFile: string;
+  /** Where this run's output starts in `logFile` (the file is appended to across runs). */
+  readonly logFrom: number;
   /** Resolves with the exit code (or signal name) once the process is gone. */
   readonly exited: Promise<number | string>;
   stop(graceMs?: number): Promise<void>;
@@ -45,6 +47,7 @@ export interface SpawnOptions {
 export function spawnManaged(opts: SpawnOptions): ManagedProcess {
   installExitHooks();
   mkdirSync(dirname(opts.logFile), { recursive: true });
+  const logFrom = sizeOf(opts.logFile);
   const out = createWriteStream(opts.logFile, { flags: 'a' });
   const child = spawn(opts.command, opts.args, {
     cwd: opts.cwd,
@@ -78,6 +81,7 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
     name: opts.name,
     child,
     logFile: opts.logFile,
+    logFrom,
     exited,
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -101,11 +105,21 @@ export async function stopAll(): Promise<void> {
   for (const p of [...owned].reverse()) await p.stop();
 }
 
-export function tailLog(file: string, lines = 30): string {
+/** The last `lines` of a log from byte `from` on: a failed start shows its own run's output, not the previous run's. */
+export function tailLog(file: string, lines = 30, from = 0): string {
   try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+    const text = readFileSync(file).subarray(from).toString('utf8');
+    return text.trim() === '' ? '(nothing logged by this run)' : text.split('\n').slice(-lines).join('\n');
   } catch {
     return '(no log)';
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -199,7 +213,8 @@ export async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<
     died = true;
   });
   while (Date.now() < deadline) {
-    if (died) throw new Error(`${proc.name} exited during start-up; log ${proc.logFile}:\n${tailLog(proc.logFile)}`);
+    if (died)
+      throw new Error(`${proc.name} exited during start-up; log ${proc.logFile}:\n${tailLog(proc.logFile, 30, proc.logFrom)}`);
     try {
       if (await probe()) return;
       lastFailure = 'the probe answered "not ready"';
@@ -209,7 +224,7 @@ export async function waitUntilReady(proc: ManagedProcess, probe: () => Promise<
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(
-    `${proc.name} not ready after ${timeoutMs} ms (last probe: ${lastFailure}); log ${proc.logFile}:\n${tailLog(proc.logFile)}`,
+    `${proc.name} not ready after ${timeoutMs} ms (last probe: ${lastFailure}); log ${proc.logFile}:\n${tailLog(proc.logFile, 30, proc.logFrom)}`,
   );
 }
 

@@ -104,6 +104,9 @@ export interface ClusterPorts {
   workerMembership: number;
 }
 
+/** The highest port the server can record (a PostgreSQL SMALLINT). */
+const MAX_MEMBERSHIP_PORT = 32767;
+
 /** Temporal's own default layout (7233…7243, 6933…6939) moved so that the frontend is at `frontend`. */
 export function clusterPortsAt(frontend: number): ClusterPorts {
   const d = frontend - 7233;
@@ -118,8 +121,16 @@ export function clusterPortsAt(frontend: number): ClusterPorts {
     worker: 7239 + d,
     workerMembership: 6939 + d,
   };
-  for (const p of Object.values(ports)) {
-    if (p < 1 || p > 65535) throw new Error(`frontend port ${frontend}: the server's other ports would be out of range`);
+  // The server records each service's port in cluster_membership.rpc_port, a SMALLINT: a port
+  // above 32767 makes it die at start ("greater than maximum value for int2"), so refuse it here.
+  const highest = Math.max(...Object.values(ports));
+  const lowest = Math.min(...Object.values(ports));
+  if (lowest < 1 || highest > MAX_MEMBERSHIP_PORT) {
+    throw new Error(
+      `Temporal frontend port ${frontend} (EMBEDDED_TEMPORAL_PORT): the server's ports would run from ${lowest} to ${highest}, ` +
+        `but Temporal's SQL schema keeps each port in a SMALLINT, so all must lie in 1–${MAX_MEMBERSHIP_PORT}: ` +
+        `choose a frontend port from ${frontend - lowest + 1} to ${frontend + MAX_MEMBERSHIP_PORT - highest}`,
+    );
   }
   return ports;
 }

@@ -1,6 +1,7 @@
 /** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: its dependencies do). */
 import { Router } from 'express';
 import { configuredCoverage } from '../app/queries/calendar-coverage';
+import { webSignInIssuer } from '../config/config';
 import { pingMongo } from '../models/connection';
 import type { ApiDeps } from './deps';
 
@@ -38,6 +39,13 @@ export function healthRouter(deps: ApiDeps): Router {
     const ready = temporal.status === 'up' && mongodb.status === 'up';
     // Warnings do not fail readiness: cases go on, but someone must add a file.
     const warnings = [];
+    // The JSON API takes tokens without it, but the pages cannot sign anyone in (503 at /auth/sign-in).
+    if (!webSignInIssuer(deps.config)) {
+      warnings.push({
+        code: 'sign-in-not-configured',
+        message: 'The web pages cannot sign anyone in: set WEB_OIDC_ISSUER (or AUTH_JWKS_ISSUER), README "Sign-in"',
+      });
+    }
     if (deps.config.DEADLINE_CLOCK === 'working-days') {
       const calendar = configuredCoverage(deps.config);
       if (calendar.message) warnings.push({ code: 'calendar-provisional', message: calendar.message, missing: calendar.missing });

@@ -11,7 +11,23 @@ export function createRegistry(): OpenAPIRegistry {
 
 const Check = z.union([z.object({ status: z.literal('up') }), z.object({ status: z.literal('down'), error: z.string() })]);
 const Readiness = z
-  .object({ status: z.enum(['ready', 'unavailable']), checks: z.object({ temporal: Check, mongodb: Check }) })
+  .object({
+    status: z.enum(['ready', 'unavailable']),
+    checks: z.object({ temporal: Check, mongodb: Check }),
+    warnings: z
+      .array(
+        z.object({
+          code: z.enum(['sign-in-not-configured', 'calendar-provisional']),
+          message: z.string(),
+          missing: z
+            .array(z.number())
+            .optional()
+            .meta({ description: 'calendar-provisional: the years without a calendar file' }),
+        }),
+      )
+      .optional()
+      .meta({ description: 'What needs a person without failing readiness' }),
+  })
   .meta({ id: 'Readiness' });
 
 /**

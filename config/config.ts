@@ -450,6 +450,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
 
+/** The OpenID Connect provider the pages sign in with, if any: without one, /auth/sign-in answers 503. */
+export const webSignInIssuer = (c: Pick<Config, 'WEB_OIDC_ISSUER' | 'AUTH_JWKS_ISSUER'>): string | undefined =>
+  c.WEB_OIDC_ISSUER ?? c.AUTH_JWKS_ISSUER;
+
 /** The receipts' secret; undefined (every receipt refused) in production without SMS_CALLBACK_SECRET. */
 /** The pages' public address, without a trailing slash: WEB_BASE_URL, else where the API listens. */
 export const webBaseUrl = (c: Pick<Config, 'WEB_BASE_URL' | 'API_HOST' | 'API_PORT'>): string =>

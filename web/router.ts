@@ -13,7 +13,7 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import session from 'express-session';
 import { csrfSync } from 'csrf-sync';
 import helmet from 'helmet';
-import { webBaseUrl } from '../config/config';
+import { webBaseUrl, webSignInIssuer } from '../config/config';
 import type { AppDeps } from '../app/deps';
 import { createTokenVerifier } from '../app/access-token';
 import { nulPaths } from '../app/nul-characters';
@@ -66,7 +66,7 @@ export interface WebRouter {
 export function createWebRouter(deps: AppDeps): WebRouter {
   const { config, logger } = deps;
   const baseUrl = webBaseUrl(config);
-  const issuer = config.WEB_OIDC_ISSUER ?? config.AUTH_JWKS_ISSUER;
+  const issuer = webSignInIssuer(config);
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
   const store = new MongoSessionStore(deps.mongo, { idleMs, sweepIntervalMs: 10 * 60_000, logger });
   const views = loadViews();

@@ -270,6 +270,13 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
   return { proc, address, options: opts };
 }
 
+/**
+ * Settings of temporal/cluster/hukou.yaml an operator may set for `start:cluster`: passed on
+ * from the environment (the rest of the server's environment is the launcher's own).
+ * NUM_HISTORY_SHARDS counts only when the databases are first created.
+ */
+export const CLUSTER_KNOBS = ['SQL_MAX_CONNS', 'NUM_HISTORY_SHARDS', 'TEMPORAL_LOG_LEVEL'] as const;
+
 /** The server process alone, on already set-up databases: what a restart needs. */
 export function spawnTemporalCluster(opts: TemporalClusterOptions): ManagedProcess {
   const p = opts.ports;
@@ -289,6 +296,8 @@ export function spawnTemporalCluster(opts: TemporalClusterOptions): ManagedProce
     BIND_ON_IP: '127.0.0.1',
     TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
     TEMPORAL_DYNAMIC_CONFIG_FILE: join(ROOT, CLUSTER_CONFIG_DIR, 'dynamicconfig.yaml'),
+    // The config file's own knobs, when the operator sets them (README "Temporal cluster").
+    ...Object.fromEntries(CLUSTER_KNOBS.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
   };
   return spawnManaged({
     name: 'temporal-cluster',

@@ -79,7 +79,10 @@ const LETTER_KIND_OF: Partial<Record<CaseOutcomeInfo['status'], LetterKind>> = {
  * ended the case (system refusals such as points or quota carry the police, the lead department
  * of §1–2); a supervisor's termination by the police, who run the settlement procedure.
  */
-export function issuingDepartment(outcome: Pick<CaseOutcomeInfo, 'status' | 'reasons'>): Department {
+export function issuingDepartment(outcome: {
+  status: CaseOutcomeInfo['status'];
+  reasons: ReadonlyArray<{ department: Department }>;
+}): Department {
   return outcome.status === 'rejected' ? (outcome.reasons[0]?.department ?? 'police') : 'police';
 }
 

@@ -153,6 +153,8 @@ export const zhCN = {
   apOutcomeReasons: '原因',
   apOutcomeDocument: '决定书文号',
   apAppealRights: '如不服本决定，可在收到之日起60日内申请行政复议，或在6个月内提起行政诉讼。',
+  apAppealRightsNamed:
+    '如不服本决定，可自收到决定书之日起{days}日内向{body}申请行政复议，或在{months}个月内向{court}提起行政诉讼。',
   apTimelineTitle: '办理记录',
   apNoticesTitle: '收到的通知',
   apNoticesNone: '暂无通知。',
@@ -379,6 +381,8 @@ export const en: Catalogue<typeof zhCN> = {
   apOutcomeDocument: 'Decision letter number',
   apAppealRights:
     'If you disagree, you may apply for administrative reconsideration within 60 days of receiving this decision, or bring an administrative lawsuit within 6 months.',
+  apAppealRightsNamed:
+    'If you disagree, you may apply to the {body} for administrative reconsideration within {days} days of receiving the decision letter, or bring an administrative lawsuit before the {court} within {months} months.',
   apTimelineTitle: 'History',
   apNoticesTitle: 'Notices you were sent',
   apNoticesNone: 'No notices yet.',

@@ -102,6 +102,8 @@ describe('notice delivery in a real browser: the development mailbox and the del
       const zh = (ymd: string) => formatIsoDay(ymd, 'zh-CN');
       const appeal = page.getByText(`本决定书于${zh(dates.receivedOn)}送达`);
       await appeal.waitFor();
+      // Where to challenge it, named as the letter names it.
+      await page.getByText(/60日内向西安市人民政府申请行政复议，或在6个月内向西安铁路运输法院提起行政诉讼/).waitFor();
       assert.match((await appeal.textContent()) ?? '', new RegExp(`行政复议的期限至${zh(dates.reconsiderationBy)}，`));
       assert.match((await appeal.textContent()) ?? '', new RegExp(`行政诉讼的期限至${zh(dates.litigationBy)}。`));
       assert.equal(await page.locator('.notice-list li', { hasText: '尚未送达' }).count(), 0, 'no letter is shown undelivered');

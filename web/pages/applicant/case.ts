@@ -23,6 +23,7 @@ import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { isCaseId } from './case-id';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { appealText, noticeLines } from './notices';
+import { appealRightsText } from './appeal-rights';
 import { words } from './words';
 import { auditWhat } from '../audit-what';
 import { allPointsPolicies } from '../../../policy/policy-files';
@@ -215,6 +216,8 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         };
       }),
       notices: noticeLines(req, view.caseId, notices),
+      // Where and by when to challenge a refusal or termination, naming the bodies as the letter does.
+      appealRights: appealRightsText(req, view),
       // The appeal periods run from receipt (issue 14): dated once the decision letter was delivered.
       appeal: appealText(req, notices),
     },

@@ -1,0 +1,37 @@
+/**
+ * Where a refusal or termination is challenged: the reconsideration body and the court its
+ * decision letter names, with their periods, from the authorities data in force on the decision's
+ * day (policy/authorities) — the same facts the letter prints, in the page's language, whatever
+ * language the letter went out in.
+ */
+import type { Request } from 'express';
+import type { ApplicantCaseView } from '../../../app/views/case-views';
+import { authoritiesAt, decisionLetterFacts, issuingDepartment, type Authorities } from '../../../domain/authorities';
+import { allAuthorities } from '../../../policy/policy-files';
+import { tr } from '../page';
+
+let authorities: readonly Authorities[] | undefined;
+
+export function appealRightsText(req: Request, view: ApplicantCaseView): string | undefined {
+  const outcome = view.outcome;
+  if (!outcome?.appealRights) return undefined;
+  authorities ??= allAuthorities();
+  let facts;
+  try {
+    facts = decisionLetterFacts(
+      authoritiesAt(authorities, outcome.at),
+      { department: issuingDepartment(outcome), route: view.route, reasons: [] },
+      req.locale,
+    );
+  } catch {
+    // A decision older than every authorities file (its letter failed for the same reason): the
+    // rights without the names, which the law gives whoever decided.
+    return tr(req, 'apAppealRights');
+  }
+  return tr(req, 'apAppealRightsNamed', {
+    body: facts.reconsiderationBody,
+    days: facts.reconsiderationDays,
+    court: facts.court,
+    months: facts.litigationMonths,
+  });
+}

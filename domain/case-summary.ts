@@ -102,7 +102,11 @@ export function overdueDeadlines(state: CaseState, summary: CaseSummary = summar
     const known = earliest.get(department);
     if (!known || dueAt < known) earliest.set(department, dueAt);
   };
-  for (const s of Object.values(state.steps)) if (s.overdue && PENDING.includes(s.status)) note(s.department, s.dueAt);
+  // A step waiting for the applicant's material has its clock paused: its old deadline is not one
+  // the department is missing now (the officer's page says "paused"), so it gives no date.
+  for (const s of Object.values(state.steps)) {
+    if (s.overdue && PENDING.includes(s.status) && s.status !== 'supplement_requested') note(s.department, s.dueAt);
+  }
   for (const p of state.schoolPlacements ?? []) if (p.status === 'waiting' && p.overdue) note('education', p.dueAt);
   if (summary.transferOverdue) note('hrss', state.socialInsuranceTransfer?.dueAt);
   return [...earliest].map(([department, dueAt]) => ({ department, dueAt })).sort((a, b) => a.dueAt.localeCompare(b.dueAt));

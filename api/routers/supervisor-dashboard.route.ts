@@ -33,7 +33,9 @@ export const DashboardView = z
     countedThrough: Day.meta({
       description: 'The last day counted: the period’s end, or today (Beijing time) while the period has not ended',
     }),
-    days: z.array(z.object({ day: Day, ...Counts })),
+    days: z
+      .array(z.object({ day: Day, ...Counts }))
+      .meta({ description: 'Each day of the period up to countedThrough (a period still running lists no later day)' }),
     weeks: z.array(
       z.object({
         week: z.string().meta({ description: 'ISO 8601 week, e.g. 2026-W49' }),
@@ -120,7 +122,7 @@ export function addDashboardRoute(router: Router, registry: OpenAPIRegistry, dep
     }),
     responses: {
       200: { description: 'The figures', schema: DashboardView },
-      400: { description: 'from after to, or a period longer than the limit' },
+      400: { description: 'from after to or after today (Beijing time), or a period longer than the limit' },
     },
     handler: async ({ query }) => ({ status: 200, body: await dashboard(deps, query) }),
   });

@@ -58,7 +58,7 @@ export interface Dashboard extends DashboardFigures {
 const DAY = 86_400_000;
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
-/** The period asked for, defaults filled in; a refusal (422) for an impossible one. */
+/** The period asked for, defaults filled in; a refusal (400 validation-error) for an impossible one. */
 export function dashboardPeriod(input: Pick<DashboardInput, 'from' | 'to'>, now = new Date()): { from: string; to: string } {
   const to = input.to ?? shanghaiToday(now);
   const from = input.from ?? new Date(dayMs(to) - (DASHBOARD_DEFAULT_DAYS - 1) * DAY).toISOString().slice(0, 10);
@@ -85,8 +85,12 @@ export async function dashboard(deps: AppDeps, input: DashboardInput, now = new 
   if (input.area) where.area = input.area;
   // Yesterday and today are read fact by fact (a projection may still be writing them); every
   // earlier day of the period from its pack. Read while the live figures are read.
-  const openFrom = new Date(dayMs(shanghaiToday(now)) - DAY).toISOString().slice(0, 10);
-  const factsRead = factsOfDays(deps.mongo, daysBetween(period.from, period.to), openFrom);
+  const today = shanghaiToday(now);
+  const openFrom = new Date(dayMs(today) - DAY).toISOString().slice(0, 10);
+  // A period still running is counted up to today: later days have no facts yet, and listing
+  // them as zeros would put figures nobody counted into a report.
+  const counted = { from: period.from, to: period.to < today ? period.to : today };
+  const factsRead = factsOfDays(deps.mongo, daysBetween(counted.from, counted.to), openFrom);
   const [all, openCases, pools] = await Promise.all([
     factsRead,
     caseModel(deps.mongo)
@@ -98,7 +102,7 @@ export async function dashboard(deps: AppDeps, input: DashboardInput, now = new 
   const byDepartment = input.department
     ? read.filter((f) => f.department === undefined || f.department === input.department)
     : read;
-  const figures = dashboardFigures(countFacts(byDepartment), openCases, period);
+  const figures = dashboardFigures(countFacts(byDepartment), openCases, counted);
   const only = <T extends { department: Department }>(rows: T[]) =>
     input.department ? rows.filter((r) => r.department === input.department) : rows;
   return {
@@ -106,7 +110,7 @@ export async function dashboard(deps: AppDeps, input: DashboardInput, now = new 
     sla: only(figures.sla),
     decisionTimes: only(figures.decisionTimes),
     supplements: only(figures.supplements),
-    areas: areaFigures(byDepartment, openCases, period, reportedAreas(input), input.department),
+    areas: areaFigures(byDepartment, openCases, counted, reportedAreas(input), input.department),
     period,
     filters: {
       ...(input.route ? { route: input.route } : {}),
@@ -115,6 +119,6 @@ export async function dashboard(deps: AppDeps, input: DashboardInput, now = new 
     },
     pools,
     asOf: now.toISOString(),
-    countedThrough: period.to < shanghaiToday(now) ? period.to : shanghaiToday(now),
+    countedThrough: counted.to,
   };
 }

@@ -36,7 +36,10 @@ export const StuckItem = z
     pendingDepartments: z.array(z.string()),
     overdueDepartments: z.array(z.string()),
     /** When each overdue department's wait fell due (its earliest missed deadline), oldest first. */
-    overdueDeadlines: z.array(z.object({ department: z.string(), dueAt: z.string() })),
+    overdueDeadlines: z.array(z.object({ department: z.string(), dueAt: z.string() })).meta({
+      description:
+        'The deadline each overdue department missed (its earliest), oldest first; a department whose deadline is paused for the applicant’s material, or has none recorded, is left out',
+    }),
     failingChecks: z.array(z.string()),
     /** Failing lookups and compensations, each with its last error and rounds. */
     incidents: z.array(Incident),

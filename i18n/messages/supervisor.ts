@@ -25,7 +25,7 @@ export const zhCN = {
   supNoneMatch: '没有符合条件的案件。',
   supOpenCase: '查看案件 {caseNumber}',
   supOverdueAt: '超期部门',
-  supDueOn: '{at}到期',
+  supDueOn: '已于{at}到期',
   supOverdueDue: '超期部门的办理期限',
   supFailing: '核查失败',
   supIncidents: '故障',
@@ -177,7 +177,7 @@ export const zhCN = {
   supCaseEnded: '案件已办结或已终止，不能再督办。',
   supActionNotOffered: '该案件当前没有可执行此项督办操作的环节。',
   supCalendarProvisional:
-    '办理期限暂按周一至周五计算：{years}年的节假日安排尚未收录，涉及该年的期限可能调整。国务院办公厅发布通知后，请将通知转交系统管理员，由其补充该年的节假日日历。',
+    '办理期限暂按周一至周五计算：{years}年的节假日安排尚未收录，涉及该年的期限可能调整。国务院办公厅发布通知后，请将通知转交系统管理员，由其补充相应年份的节假日日历。',
 } as const;
 
 export const en: Catalogue<typeof zhCN> = {
@@ -207,7 +207,7 @@ export const en: Catalogue<typeof zhCN> = {
   supNoneMatch: 'No cases match.',
   supOpenCase: 'Open case {caseNumber}',
   supOverdueAt: 'Overdue at',
-  supDueOn: 'due {at}',
+  supDueOn: 'was due {at}',
   supOverdueDue: 'Deadlines missed',
   supFailing: 'Failing',
   supIncidents: 'Incidents',
@@ -371,5 +371,5 @@ export const en: Catalogue<typeof zhCN> = {
   supCaseEnded: 'The case has ended; it cannot be supervised any more.',
   supActionNotOffered: 'No step of this case can take this action now.',
   supCalendarProvisional:
-    'Deadlines are provisional: the holiday calendar for {years} is not in the system yet, so weekdays only are counted and deadlines reaching that year may move. Once the State Council’s notice is published, pass it to the system administrator, who adds that year’s holiday calendar.',
+    'Deadlines are provisional: the holiday calendar for {years} is not in the system yet, so weekdays only are counted and deadlines reaching that year may move. Once the State Council’s notice is published, pass it to the system administrator, who adds the missing holiday calendar.',
 };

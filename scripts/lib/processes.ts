@@ -108,7 +108,9 @@ export async function stopAll(): Promise<void> {
 /** The last `lines` of a log from byte `from` on: a failed start shows its own run's output, not the previous run's. */
 export function tailLog(file: string, lines = 30, from = 0): string {
   try {
-    const text = readFileSync(file).subarray(from).toString('utf8');
+    const bytes = readFileSync(file);
+    // A log truncated since (copytruncate) starts again at 0: then all of it is this run's.
+    const text = bytes.subarray(from > bytes.length ? 0 : from).toString('utf8');
     return text.trim() === '' ? '(nothing logged by this run)' : text.split('\n').slice(-lines).join('\n');
   } catch {
     return '(no log)';

@@ -63,6 +63,15 @@ describe('dashboard figures as chart, table and CSV', () => {
     assert.equal(zhWeeks.rows.at(-1)![0], '2026年第49周（11月30日—12月1日）');
     assert.deepEqual(zhWeeks.csv.rows.at(-1)!.slice(0, 3), ['2026-W49', '2026-11-30', '2026-12-01']);
     assert.equal(figures.find((f) => f.id === 'weekly')!.rows.at(-1)![0], '2026-W49 (2026-11-30 – 2026-12-01)');
+    // A day of another year than the week's is written with its year.
+    const newYear = sample();
+    newYear.weeks = [
+      { week: '2026-W01', from: '2025-12-29', to: '2026-01-04', opened: 0, settled: 0, rejected: 0, withdrawn: 0, terminated: 0 },
+    ];
+    assert.equal(
+      dashboardFigureList(newYear, 'zh-CN').find((f) => f.id === 'weekly')!.rows[0]![0],
+      '2026年第1周（2025年12月29日—1月4日）',
+    );
     const sla = figures.find((f) => f.id === 'sla')!;
     assert.deepEqual(
       sla.csv.rows.map((r) => r.slice(1, 4)),

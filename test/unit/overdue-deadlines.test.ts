@@ -86,6 +86,19 @@ describe('overdueDeadlines', () => {
     ]);
   });
 
+  it('when an officer asked for material after the deadline, then the paused step gives no missed deadline while the applicant owes it', () => {
+    // Arrange
+    const state = caseWith({
+      steps: {
+        police: step('police', { status: 'supplement_requested', overdue: true, dueAt: '2026-11-24T09:00:00.000Z' }),
+        housing: step('housing', { overdue: true, dueAt: '2026-11-25T09:00:00.000Z' }),
+      },
+    });
+
+    // Act + Assert
+    assert.deepEqual(overdueDeadlines(state), [{ department: 'housing', dueAt: '2026-11-25T09:00:00.000Z' }]);
+  });
+
   it('when a transfer is completed after its deadline, then HR gives no missed deadline', () => {
     // Arrange
     const state = caseWith({

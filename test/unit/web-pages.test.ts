@@ -59,7 +59,7 @@ describe('web pages', () => {
     it('when a deadline counted now reaches a year without its calendar, then supervisors see a banner saying what to pass to the administrator, without a file path; others do not', () => {
       const page = pageFor('supervisor', [2027]);
       assert.match(page, /banner--warning/);
-      assert.match(page, /2027年的节假日安排尚未收录.*请将通知转交系统管理员，由其补充该年的节假日日历/);
+      assert.match(page, /2027年的节假日安排尚未收录.*请将通知转交系统管理员，由其补充相应年份的节假日日历/);
       assert.doesNotMatch(page, /policy\/calendar|\.json/);
       assert.doesNotMatch(pageFor('officer', [2027]), /banner--warning/);
       assert.doesNotMatch(pageFor('supervisor', []), /banner--warning/);

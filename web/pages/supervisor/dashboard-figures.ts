@@ -60,11 +60,15 @@ function weekName(isoWeek: string, locale: Locale): string {
   return locale === 'zh-CN' && m ? `${m[1]}年第${Number(m[2])}周` : isoWeek;
 }
 
-/** The days of a week the period holds, as a row's label ends: （11月30日—12月6日） / (2026-11-30 – 2026-12-06). */
-function weekDays(from: string | undefined, to: string | undefined, locale: Locale): string {
+/**
+ * The days of a week the period holds, as a row's label ends: （11月30日—12月6日） / (2026-11-30 –
+ * 2026-12-06). A day of another year than the ISO week's (2026年第1周 starts on 29 December 2025)
+ * is written with its year.
+ */
+function weekDays(week: string, from: string | undefined, to: string | undefined, locale: Locale): string {
   if (!from || !to) return '';
-  const span =
-    from === to ? dayTick(from, locale) : `${dayTick(from, locale)}${locale === 'zh-CN' ? '—' : ' – '}${dayTick(to, locale)}`;
+  const tick = (day: string) => (day.startsWith(week.slice(0, 4)) ? dayTick(day, locale) : formatIsoDay(day, locale));
+  const span = from === to ? tick(from) : `${tick(from)}${locale === 'zh-CN' ? '—' : ' – '}${tick(to)}`;
   return locale === 'zh-CN' ? `（${span}）` : ` (${span})`;
 }
 
@@ -81,7 +85,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
     // days of it the period holds (a week cut by the period's ends shows fewer); the CSV for a
     // program keeps the ISO key and the days.
     const named = (r: CountRow) =>
-      id === 'daily' ? formatIsoDay(r.key, locale) : `${weekName(r.key, locale)}${weekDays(r.from, r.to, locale)}`;
+      id === 'daily' ? formatIsoDay(r.key, locale) : `${weekName(r.key, locale)}${weekDays(r.key, r.from, r.to, locale)}`;
     return {
       id,
       title: t(id === 'daily' ? 'dashDaily' : 'dashWeekly'),

@@ -5,17 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { incidentsOf } from '../../app/views/incidents';
-import type { CaseState, StepState } from '../../domain/case-state';
+import type { CaseState } from '../../domain/case-state';
 import { incidentText } from '../../web/pages/incident-text';
+import { stepState } from '../support/step-state';
 
-const step = (department: StepState['department'], extra: Partial<StepState> = {}): StepState => ({
-  department,
-  status: 'awaiting_decision',
-  overdue: false,
-  checkFailures: 0,
-  internalNotes: [],
-  ...extra,
-});
+const step = stepState;
 
 describe('incidents', () => {
   it('when a lookup keeps failing and a release keeps failing, then each is one incident with its error and rounds', () => {

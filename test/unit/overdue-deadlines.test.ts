@@ -4,17 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CaseState, SchoolPlacement, StepState } from '../../domain/case-state';
+import type { CaseState, SchoolPlacement } from '../../domain/case-state';
 import { overdueDeadlines, summarize } from '../../domain/case-summary';
+import { stepState } from '../support/step-state';
 
-const step = (department: StepState['department'], extra: Partial<StepState> = {}): StepState => ({
-  department,
-  status: 'awaiting_decision',
-  overdue: false,
-  checkFailures: 0,
-  internalNotes: [],
-  ...extra,
-});
+const step = stepState;
 
 const waitingChild = (personIndex: number, dueAt: string): SchoolPlacement => ({
   personIndex,

@@ -444,7 +444,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {
     const key = String(i.path[0] ?? '?');
-    const shown = SECRET_KEYS.has(key) ? '(value withheld)' : JSON.stringify(env[key] ?? '');
+    // A secret's value never goes to a log; an unset variable is said to be unset, not withheld.
+    const shown = env[key] === undefined ? '(unset)' : SECRET_KEYS.has(key) ? '(value withheld)' : JSON.stringify(env[key]);
     return `  ${key}=${shown}: ${i.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -454,7 +455,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export const webSignInIssuer = (c: Pick<Config, 'WEB_OIDC_ISSUER' | 'AUTH_JWKS_ISSUER'>): string | undefined =>
   c.WEB_OIDC_ISSUER ?? c.AUTH_JWKS_ISSUER;
 
-/** The receipts' secret; undefined (every receipt refused) in production without SMS_CALLBACK_SECRET. */
 /** The pages' public address, without a trailing slash: WEB_BASE_URL, else where the API listens. */
 export const webBaseUrl = (c: Pick<Config, 'WEB_BASE_URL' | 'API_HOST' | 'API_PORT'>): string =>
   (c.WEB_BASE_URL ?? `http://${c.API_HOST}:${c.API_PORT}`).replace(/\/$/, '');
@@ -475,6 +475,7 @@ export const identityWebClientUris = (
     : [`${webBaseUrl(c)}/`],
 });
 
+/** The receipts' secret; undefined (every receipt refused) in production without SMS_CALLBACK_SECRET. */
 export const smsCallbackSecret = (c: Pick<Config, 'SMS_CALLBACK_SECRET' | 'NODE_ENV'>): string | undefined =>
   c.SMS_CALLBACK_SECRET ?? (c.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SMS_CALLBACK_SECRET);
 

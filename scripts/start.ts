@@ -25,6 +25,7 @@ import { syncOfficerRoster } from './lib/officer-roster-sync';
 import { DATA_DIR, ROOT, readBinaries, spawnTemporal, startTemporal } from './lib/services';
 import { startStore, storeSettings } from './lib/store';
 import { storeDatabases, storeName } from './lib/store-name';
+import { portClashes } from './lib/planned-ports';
 import {
   clusterPortsAt,
   postgresServerFrom,
@@ -107,6 +108,13 @@ async function main(): Promise<void> {
   const temporalPort = embeddedPort(env, 'EMBEDDED_TEMPORAL_PORT', 7233);
   const ferretdbPort = embeddedPort(env, 'EMBEDDED_FERRETDB_PORT', 27017);
   const config = loadConfig(env); // fail fast on a bad variable, before anything starts
+  const clashes = portClashes({
+    apiPort: config.API_PORT,
+    metricsPort: config.METRICS_PORT,
+    workerMetricsPort: config.WORKER_METRICS_ADDRESS ? Number(config.WORKER_METRICS_ADDRESS.split(':').at(-1)) : undefined,
+    copies: CLUSTER ? 2 : 1,
+  });
+  if (clashes.length) throw new Error(`two processes would listen on one port; move one of them:\n  ${clashes.join('\n  ')}`);
   const bins = readBinaries();
   const clusterBins = CLUSTER && embeddedTemporal ? readClusterBinaries() : undefined; // fail fast with the setup hint
 

@@ -27,6 +27,7 @@ export function createActivityDeps(
     | 'RETENTION_ACCESS_RECORD_DAYS'
     | 'TEMPORAL_HISTORY_RETENTION_DAYS'
     | 'RETENTION_BATCH_SIZE'
+    | 'WEB_BASE_URL'
   > &
     DeliveryConfig,
 ): ActivityDeps {
@@ -40,7 +41,10 @@ export function createActivityDeps(
     mongo,
     departmentSystems: createDepartmentSystemsClient(systems),
     // The SMS texts it fills are the ones the dispatcher sends: the same file.
-    renderer: createNoticeRenderer({ smsTemplates: delivery.smsTemplates }),
+    renderer: createNoticeRenderer({
+      smsTemplates: delivery.smsTemplates,
+      ...(config.WEB_BASE_URL ? { serviceUrl: config.WEB_BASE_URL.replace(/\/$/, '') } : {}),
+    }),
     registers: createRegistersClient(systems),
     ...(config.CAPACITY_DIR ? { capacityDir: config.CAPACITY_DIR } : {}),
     rounds: roundSettings(config),

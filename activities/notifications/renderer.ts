@@ -267,6 +267,11 @@ export interface RendererOptions {
   pointsPolicies?: readonly DatedVersion[];
   /** The provider's approved SMS texts; default policy/sms-templates.json (a worker passes SMS_TEMPLATES_FILE's). */
   smsTemplates?: SmsTemplates;
+  /**
+   * The platform's public address (WEB_BASE_URL), printed under its name in every letter so a
+   * reader knows where to follow the case; none when unset (a letter never names a local address).
+   */
+  serviceUrl?: string;
 }
 
 /**
@@ -279,6 +284,7 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
     authorities = allAuthorities(),
     pointsPolicies = allPointsPolicies(),
     smsTemplates = loadSmsTemplates(),
+    serviceUrl,
   } = options;
   // A letter names the points policy by the day it took effect, which a reader can look up; the
   // version code stays beside it for the file.
@@ -322,7 +328,7 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
       const subject = stripControlCharacters(template.subject(context, { data: { locale, letter, service } }))
         .replace(/\s+/g, ' ')
         .trim();
-      const html = `${template.body(context, { data: { locale, subject, letter, service } }).trim()}\n`;
+      const html = `${template.body(context, { data: { locale, subject, letter, service, serviceUrl } }).trim()}\n`;
       // All that reaches the phone: the approved text, filled; the provider puts the sign name first.
       const approved = smsTemplates.templates[event][locale];
       const params = smsParams(event, context as ParsedNoticeData<typeof event>, locale, letter);

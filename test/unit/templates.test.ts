@@ -467,6 +467,17 @@ describe('notice templates', () => {
       }
     });
 
+    it('when the platform has a public address (WEB_BASE_URL), then every letter gives it under the name; without one, none', () => {
+      const url = 'https://luohu.xa.gov.example';
+      const addressed = createNoticeRenderer({ serviceUrl: url });
+      for (const locale of LOCALES)
+        for (const event of NOTICE_EVENTS) {
+          const email = addressed.render(event, 'email', locale, samples[event]).body;
+          assert.ok(email.includes(url), `${event}/${locale}: the address is given`);
+          assert.ok(!renderer.render(event, 'email', locale, samples[event]).body.includes(url), `${event}/${locale}: no address`);
+        }
+    });
+
     it('when a points case joins its round, then the letter and SMS name the round, the score and the closing day, and say it is not yet admission', () => {
       const zh = renderer.render('round_joined', 'email', 'zh-CN', samples.round_joined).body;
       assert.match(zh, /已进入长安区2026年第1批次积分落户排名/);

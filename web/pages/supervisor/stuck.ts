@@ -180,7 +180,11 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
       })),
     items: page.items.map((i) => ({
       ...i,
-      overdue: i.overdueDepartments.map((department) => ({ department, dueAt: dueOf(i, department) })),
+      // The longest overdue first, as the CSVs and the API list the deadlines; then any without a date.
+      overdue: [
+        ...i.overdueDeadlines,
+        ...i.overdueDepartments.filter((d) => !dueOf(i, d)).map((department) => ({ department, dueAt: undefined })),
+      ],
       incidentTexts: i.incidents.map((n) => incidentText(n, req.locale)),
     })),
     bulkHref: page.total > 0 && bulkDepartment ? `/supervisor/bulk/new?${bulkQuery.toString()}` : undefined,

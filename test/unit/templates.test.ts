@@ -474,7 +474,10 @@ describe('notice templates', () => {
         for (const event of NOTICE_EVENTS) {
           const email = addressed.render(event, 'email', locale, samples[event]).body;
           assert.ok(email.includes(url), `${event}/${locale}: the address is given`);
-          assert.ok(!renderer.render(event, 'email', locale, samples[event]).body.includes(url), `${event}/${locale}: no address`);
+          assert.ok(
+            !renderer.render(event, 'email', locale, samples[event]).body.includes(url),
+            `${event}/${locale}: no address`,
+          );
         }
     });
 

@@ -232,6 +232,17 @@ export function addWorkingDays(cal: WorkingCalendar, from: string, n: number): W
   return { day: dayString(day), provisional };
 }
 
+/** The n-th working day before `day` (day itself not counted), n ≥ 1: where "N working days ago" falls. */
+export function workingDaysBefore(cal: WorkingCalendar, day: string, n: number): string {
+  checkCount(n);
+  let at = dayNumber(day);
+  for (let counted = 0; counted < n;) {
+    at -= 1;
+    if (isWorking(cal, at)) counted += 1;
+  }
+  return dayString(at);
+}
+
 /**
  * How many working days lie in (from, to]: 0 when to is from. The clock stops while a case waits
  * on the applicant: the caller counts the working days the case waited with this and moves the

@@ -132,7 +132,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       area: AreaQuery.optional(),
       since: z.iso.datetime({ offset: true }).optional().meta({
         description:
-          'stale: no progress since this instant (default: 24 h ago); a points case waiting for its admission round is not stale',
+          'stale: no progress since this instant (default: the same time one working day ago, on the holiday calendar; 24 h ago under DEADLINE_CLOCK=elapsed); a points case waiting for its admission round is not stale',
       }),
       order: z
         .enum(STUCK_ORDERS)

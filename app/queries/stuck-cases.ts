@@ -16,6 +16,7 @@ import { caseModel } from '../../models/case.model';
 import type { AppDeps } from '../deps';
 import { Incident, incidentsOf, noticeIncident } from '../views/incidents';
 import { noticeModel } from '../../models/notice.model';
+import { staleSince } from './stale-since';
 import { decodeCursor, InstantAndId, pageOf, type Page } from '../page-cursor';
 
 /** undelivered_notices: a notice of the case could not be delivered after its retries (issue 14), open case or not. */
@@ -55,7 +56,7 @@ export interface StuckCasesInput {
   department?: Department;
   route?: Route;
   area?: Area;
-  /** stale: no progress since this instant (default: 24 h ago). */
+  /** stale: no progress since this instant (default: a working day ago, app/queries/stale-since.ts). */
   since?: string;
   /** By last progress; a cursor belongs to the order it was made in. */
   order?: StuckOrder;
@@ -122,7 +123,9 @@ async function undeliveredByCase(deps: AppDeps, department?: Department): Promis
 
 export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise<StuckCases> {
   const cases = caseModel(deps.mongo);
-  const { filter, unwind } = stuckFilter(input);
+  // Stale without a moment given: no progress for a working day (app/queries/stale-since.ts).
+  const since = input.since ?? (input.reason === 'stale' ? staleSince(deps.config, 1) : undefined);
+  const { filter, unwind } = stuckFilter({ ...input, ...(since ? { since } : {}) });
   const undelivered = input.reason === 'undelivered_notices' ? await undeliveredByCase(deps, input.department) : undefined;
   if (undelivered) filter._id = trusted({ $in: [...undelivered.keys()] });
   const pageFilter = { ...filter };

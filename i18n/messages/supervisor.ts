@@ -6,8 +6,8 @@ export const zhCN = {
   supFilterArea: '区县 / 乡镇',
   supFilterRoute: '落户类型',
   supFilterAny: '全部',
-  supFilterAgeDays: '超过几天无进展',
-  supFilterAgeHint: '仅用于“长时间无进展”，默认1天',
+  supFilterAgeDays: '超过几个工作日无进展',
+  supFilterAgeHint: '仅用于“长时间无进展”，默认1个工作日（与办理期限一样按工作日计）',
   supSort: '排序',
   supClearFilters: '清除筛选',
   supDownloadCsv: '数据 CSV（代码，供程序处理）',
@@ -15,7 +15,8 @@ export const zhCN = {
   supCountsByDepartment: '各部门涉及件数（一件案件可同时计入多个部门）',
   // ---- what each stuck list holds (stuck.ts) ----
   stuckHint_overdue: '已超过办理期限的案件：部门审核决定、子女学位安排或社保关系转移。每项超期时，系统已向督办人员升级督办。',
-  stuckHint_stale: '超过所设天数没有办理进展的案件。系统的提醒和升级督办不算进展；等候积分批次的案件不在此列。',
+  stuckHint_stale:
+    '超过所设工作日数没有办理进展的案件（周末和节假日不计）。系统的提醒和升级督办不算进展；等候积分批次的案件不在此列。',
   stuckHint_supplement_past_due:
     '补正期限已过、系统却尚未按撤回处理的案件。期限届满时系统即按撤回处理（统计页计入“撤回”，“补正”表计入“逾期未补”），所以此列表通常为空；有案件出现说明流程未按时执行，请检查。',
   stuckHint_failing_checks: '部门系统核查失败、等待重试的案件，以及释放预留名额（补偿）失败的案件。可在案件页面要求立即重试。',
@@ -185,8 +186,8 @@ export const en: Catalogue<typeof zhCN> = {
   supFilterArea: 'District or town',
   supFilterRoute: 'Route',
   supFilterAny: 'Any',
-  supFilterAgeDays: 'No progress for more than (days)',
-  supFilterAgeHint: 'For “no progress” only; 1 day if left empty',
+  supFilterAgeDays: 'No progress for more than (working days)',
+  supFilterAgeHint: 'For “no progress” only; 1 working day if left empty (counted like deadlines)',
   supSort: 'Sort',
   supClearFilters: 'Clear filters',
   supDownloadCsv: 'Data CSV (codes, for programs)',
@@ -195,7 +196,7 @@ export const en: Catalogue<typeof zhCN> = {
   stuckHint_overdue:
     'Cases past a deadline: a department’s decision, a child’s school place or the social-insurance transfer. Supervisors were alerted as each passed.',
   stuckHint_stale:
-    'Cases with no progress for longer than the days set. The system’s reminders and escalations are not progress; cases waiting for their points round are left out.',
+    'Cases with no progress for longer than the working days set (weekends and holidays do not count). The system’s reminders and escalations are not progress; cases waiting for their points round are left out.',
   stuckHint_supplement_past_due:
     'Cases whose material deadline has passed but which the system has not yet treated as withdrawn. It does so as the deadline passes (the dashboard counts them under “Withdrawn”, and as “lapsed” in its material table), so this list is normally empty: a case here means the process did not act in time; check it.',
   stuckHint_failing_checks:

@@ -116,7 +116,7 @@ describe('web pages: bulk interventions in a real browser', () => {
       assert.match(page.url(), /ageDays=3/);
       assert.equal(await page.locator(`#case-${fiveDays}`).count(), 1, 'five days without progress: listed');
       assert.equal(await page.locator(`#case-${twoDays}`).count(), 0, 'two days: not on the list reviewed');
-      await page.getByText('超过3天无进展').first().waitFor();
+      await page.getByText('超过3个工作日无进展').first().waitFor();
       // "Select all" keeps the filter.
       await page.getByRole('link', { name: '全选本页' }).click();
       assert.match(page.url(), /ageDays=3/);

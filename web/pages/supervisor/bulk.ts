@@ -13,6 +13,7 @@ import { AppError } from '../../../app/errors';
 import { knownOfficers } from '../../../app/officer-directory';
 import { bulkProgress } from '../../../app/queries/bulk-progress';
 import { stuckCases, STUCK_REASONS, type StuckReason } from '../../../app/queries/stuck-cases';
+import { staleSince } from '../../../app/queries/stale-since';
 import { DEPARTMENTS, ROUTES, type Department, type Route } from '../../../domain/vocabulary';
 import type { Area } from '../../../domain/capacity';
 import type { MessageKey } from '../../../i18n/messages';
@@ -120,7 +121,7 @@ async function showForm(
     ...(area ? { area } : {}),
     ...(route ? { route } : {}),
     // The list the supervisor reviewed: with its age filter, not every case a day without progress.
-    ...(ageDays ? { since: new Date(Date.now() - Number(ageDays) * 24 * 3600_000).toISOString() } : {}),
+    ...(ageDays ? { since: staleSince(deps.config, Number(ageDays)) } : {}),
     limit: 50,
   });
   const listQuery = new URLSearchParams({

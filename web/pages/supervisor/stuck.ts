@@ -20,6 +20,7 @@ import type { Area } from '../../../domain/capacity';
 import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS, type Department, type Route } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { findCaseByNumber, normaliseCaseNumber } from '../../../app/queries/find-case';
+import { staleSince } from '../../../app/queries/stale-since';
 import { incidentText } from '../incident-text';
 import { shanghaiDateTime } from '../../../i18n/formats';
 import { shanghaiToday } from '../../../domain/shanghai-clock';
@@ -80,11 +81,8 @@ export function filterQuery(f: StuckFilters, change: Partial<StuckFilters> = {})
   return q.toString();
 }
 
-function queryInput(req: Request, f: StuckFilters, limit: number, cursor?: string): StuckCasesInput {
-  const since =
-    f.reason === 'stale' && f.ageDays && !f.ageError
-      ? new Date(Date.now() - Number(f.ageDays) * 24 * 3600_000).toISOString()
-      : undefined;
+function queryInput(deps: AppDeps, req: Request, f: StuckFilters, limit: number, cursor?: string): StuckCasesInput {
+  const since = f.reason === 'stale' && f.ageDays && !f.ageError ? staleSince(deps.config, Number(f.ageDays)) : undefined;
   return {
     actor: actorOf(req, 'supervisor'),
     access: accessOf(req),
@@ -121,7 +119,7 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
   if ('caseId' in find) return res.redirect(303, `/supervisor/cases/${find.caseId}`);
   const notFound = find.error;
   const f = readStuckFilters(req.query);
-  const page = await stuckCases(deps, queryInput(req, f, PAGE_SIZE, cursorOf(req)));
+  const page = await stuckCases(deps, queryInput(deps, req, f, PAGE_SIZE, cursorOf(req)));
   const base = filterQuery(f);
   // Hand-off to the bulk page: the same list, for the filtered department or else the busiest one.
   const busiest = Object.entries(page.countsByDepartment)
@@ -209,7 +207,7 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
   const items: StuckItem[] = [];
   let cursor: string | undefined;
   do {
-    const page = await stuckCases(deps, queryInput(req, f, 500, cursor));
+    const page = await stuckCases(deps, queryInput(deps, req, f, 500, cursor));
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor && items.length < CSV_MAX_ROWS);

@@ -41,6 +41,9 @@ import { identityIssuer } from '../tools/identity/issuer';
 const LOG_DIR = join(DATA_DIR, 'logs');
 /** `npm run start:cluster`: Temporal's own server on PostgreSQL, and two workers and two APIs. */
 const CLUSTER = process.argv.includes('--cluster');
+// The cluster runs two of each: Temporal hands every task to whichever worker polls, and a load
+// balancer would spread requests over the APIs (each is stateless; sessions are in MongoDB).
+const COPIES = CLUSTER ? 2 : 1;
 const DEFAULT_CLUSTER_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/';
 
 /** The console shows warnings and errors of the app's JSON logs (pino level ≥ 40); the files keep everything. */
@@ -91,10 +94,11 @@ function keep(opts: Omit<SuperviseOptions, 'say'>): Supervisor {
   return s;
 }
 
+const portOf = (address: string): number => Number(address.slice(address.lastIndexOf(':') + 1));
+
 /** The i-th worker's metrics address: WORKER_METRICS_ADDRESS's port plus i (each process listens on its own). */
 function workerMetricsAddress(address: string, i: number): string {
-  const split = address.lastIndexOf(':');
-  return `${address.slice(0, split)}:${Number(address.slice(split + 1)) + i}`;
+  return `${address.slice(0, address.lastIndexOf(':'))}:${portOf(address) + i}`;
 }
 
 async function main(): Promise<void> {
@@ -111,8 +115,8 @@ async function main(): Promise<void> {
   const clashes = portClashes({
     apiPort: config.API_PORT,
     metricsPort: config.METRICS_PORT,
-    workerMetricsPort: config.WORKER_METRICS_ADDRESS ? Number(config.WORKER_METRICS_ADDRESS.split(':').at(-1)) : undefined,
-    copies: CLUSTER ? 2 : 1,
+    workerMetricsPort: config.WORKER_METRICS_ADDRESS ? portOf(config.WORKER_METRICS_ADDRESS) : undefined,
+    copies: COPIES,
   });
   if (clashes.length) throw new Error(`two processes would listen on one port; move one of them:\n  ${clashes.join('\n  ')}`);
   const bins = readBinaries();
@@ -249,13 +253,10 @@ async function main(): Promise<void> {
       accountsFile: config.IDENTITY_ACCOUNTS_FILE ?? DEV_ACCOUNTS_FILE,
     };
   }
-  // The cluster runs two of each: Temporal hands every task to whichever worker polls, and a load
-  // balancer would spread requests over the APIs (each is stateless; sessions are in MongoDB).
-  const copies = CLUSTER ? 2 : 1;
   const nth = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
-  say(copies === 1 ? 'starting the worker and the API…' : `starting ${copies} workers and ${copies} APIs…`);
+  say(COPIES === 1 ? 'starting the worker and the API…' : `starting ${COPIES} workers and ${COPIES} APIs…`);
   const metrics = config.WORKER_METRICS_ADDRESS;
-  for (let i = 0; i < copies; i++) {
+  for (let i = 0; i < COPIES; i++) {
     // Each worker's own metrics port (the next one up), when metrics are served at all.
     const own = metrics ? { WORKER_METRICS_ADDRESS: workerMetricsAddress(metrics, i) } : {};
     keep({ name: nth('worker', i), spawn: nodeChild(nth('worker', i), 'worker/main.ts', own) });
@@ -265,12 +266,12 @@ async function main(): Promise<void> {
   const pagesUrl = webBaseUrl(config);
   const apiUrls: string[] = [];
   const metricsUrls: string[] = [];
-  for (let i = 0; i < copies; i++) {
+  for (let i = 0; i < COPIES; i++) {
     const port = config.API_PORT + i;
     // Each API's own internal metrics listener too (the next port up), as for the workers.
     const metricsPort = config.METRICS_PORT === undefined ? undefined : config.METRICS_PORT + i;
     const own =
-      copies > 1
+      COPIES > 1
         ? { API_PORT: String(port), WEB_BASE_URL: pagesUrl, ...(metricsPort ? { METRICS_PORT: String(metricsPort) } : {}) }
         : {};
     const spawnApi = nodeChild(nth('api', i), 'api/main.ts', own);
@@ -283,7 +284,7 @@ async function main(): Promise<void> {
     metricsUrls.push(`${metricsPort ? `http://${config.METRICS_HOST}:${metricsPort}` : url}/metrics`);
   }
   if (metrics) {
-    for (let i = 0; i < copies; i++) metricsUrls.push(`http://${workerMetricsAddress(metrics, i)}/metrics`);
+    for (let i = 0; i < COPIES; i++) metricsUrls.push(`http://${workerMetricsAddress(metrics, i)}/metrics`);
   }
   const apiUrl = apiUrls[0]!;
   const demo = await seedDemoCases(apiUrl, loadConfig(env), secret);

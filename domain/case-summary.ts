@@ -7,10 +7,22 @@ import { TERMINAL_STATUSES, type Department, type StepStatus } from './vocabular
 
 const PENDING: readonly StepStatus[] = ['pending', 'checking', 'check_failed', 'awaiting_decision', 'supplement_requested'];
 
+/** A department's overdue wait and when it fell due. */
+export interface OverdueDeadline {
+  department: Department;
+  /** ISO instant: the earliest deadline among the department's overdue waits on the case. */
+  dueAt: string;
+}
+
 export interface CaseSummary {
   area: string;
   pendingDepartments: Department[];
   overdueDepartments: Department[];
+  /**
+   * The deadline each overdue department missed, oldest first: what a supervisor reports with an
+   * overdue case (how late, not only whose). A department overdue on a paused step only has none.
+   */
+  overdueDeadlines: OverdueDeadline[];
   failingChecks: string[];
   overdue: boolean;
   /** Earliest open supplement deadline (ISO), if the applicant owes material. */
@@ -24,7 +36,6 @@ export interface CaseSummary {
 export function summarize(state: CaseState): CaseSummary {
   const steps = Object.values(state.steps);
   const open = steps.filter((s) => PENDING.includes(s.status));
-  const overdueDepartments = open.filter((s) => s.overdue).map((s) => s.department);
   const failingChecks: string[] = steps
     .filter((s) => s.status === 'check_failed' || s.checkFailures > 0)
     .map((s) => s.department);
@@ -36,20 +47,35 @@ export function summarize(state: CaseState): CaseSummary {
   const terminal = ['settled', 'rejected', 'withdrawn', 'terminated'].includes(state.status);
   // A waiting child is the education department's open wait, settled family or not.
   const waiting = (state.schoolPlacements ?? []).filter((p) => p.status === 'waiting');
-  const placementOverdue = waiting.some((p) => p.overdue);
-  const pendingDepartments: Department[] = terminal ? [] : open.map((s) => s.department);
-  const overdueList: Department[] = terminal ? [] : overdueDepartments;
-  if (waiting.length > 0 && !pendingDepartments.includes('education')) pendingDepartments.push('education');
-  if (placementOverdue && !overdueList.includes('education')) overdueList.push('education');
   const transferOverdue = state.socialInsuranceTransfer?.overdue === true && state.socialInsuranceTransfer.status !== 'completed';
-  if (transferOverdue) {
-    if (!pendingDepartments.includes('hrss')) pendingDepartments.push('hrss');
-    if (!overdueList.includes('hrss')) overdueList.push('hrss');
+  const pendingDepartments: Department[] = terminal ? [] : open.map((s) => s.department);
+  if (waiting.length > 0 && !pendingDepartments.includes('education')) pendingDepartments.push('education');
+  if (transferOverdue && !pendingDepartments.includes('hrss')) pendingDepartments.push('hrss');
+
+  // Each overdue wait, with the deadline it missed when it has one: whose and how late, decided
+  // once, so the search attributes, the read model and the supervisor's dates never disagree.
+  const overdueList: Department[] = [];
+  const earliest = new Map<Department, string>();
+  const overdueWait = (department: Department, dueAt: string | undefined) => {
+    if (!overdueList.includes(department)) overdueList.push(department);
+    if (!dueAt) return;
+    const known = earliest.get(department);
+    if (!known || dueAt < known) earliest.set(department, dueAt);
+  };
+  if (!terminal) {
+    // A step waiting for the applicant's material has its clock paused: it stays overdue, but its
+    // old deadline is not one the department is missing now (the officer's page says "paused").
+    for (const s of open) if (s.overdue) overdueWait(s.department, s.status === 'supplement_requested' ? undefined : s.dueAt);
   }
+  for (const p of waiting) if (p.overdue) overdueWait('education', p.dueAt);
+  if (transferOverdue) overdueWait('hrss', state.socialInsuranceTransfer?.dueAt);
   return {
     area: state.application.district ?? state.application.town ?? 'unknown',
     pendingDepartments,
     overdueDepartments: overdueList,
+    overdueDeadlines: [...earliest]
+      .map(([department, dueAt]) => ({ department, dueAt }))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
     failingChecks,
     overdue: overdueList.length > 0,
     supplementDueAt: terminal ? undefined : supplementDueAt,
@@ -81,33 +107,4 @@ export function readModelFields(state: CaseState, summary: CaseSummary = summari
     childrenWaiting: summary.childrenWaiting,
     supplementDueAt: summary.supplementDueAt ?? null,
   };
-}
-
-/** A department's overdue wait and when it fell due. */
-export interface OverdueDeadline {
-  department: Department;
-  /** ISO instant: the earliest deadline among the department's overdue waits on the case. */
-  dueAt: string;
-}
-
-/**
- * The deadline each overdue department missed, oldest first: what a supervisor reports with an
- * overdue case (how late, not only whose). Counts the same waits as `summarize`'s overdue list,
- * so every department listed there has its date here when the state holds one.
- */
-export function overdueDeadlines(state: CaseState, summary: CaseSummary = summarize(state)): OverdueDeadline[] {
-  const earliest = new Map<Department, string>();
-  const note = (department: Department, dueAt: string | undefined) => {
-    if (!dueAt || !summary.overdueDepartments.includes(department)) return;
-    const known = earliest.get(department);
-    if (!known || dueAt < known) earliest.set(department, dueAt);
-  };
-  // A step waiting for the applicant's material has its clock paused: its old deadline is not one
-  // the department is missing now (the officer's page says "paused"), so it gives no date.
-  for (const s of Object.values(state.steps)) {
-    if (s.overdue && PENDING.includes(s.status) && s.status !== 'supplement_requested') note(s.department, s.dueAt);
-  }
-  for (const p of state.schoolPlacements ?? []) if (p.status === 'waiting' && p.overdue) note('education', p.dueAt);
-  if (summary.transferOverdue) note('hrss', state.socialInsuranceTransfer?.dueAt);
-  return [...earliest].map(([department, dueAt]) => ({ department, dueAt })).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
 }

@@ -6,6 +6,8 @@ import { shanghaiParts, type ClockParts } from '../domain/shanghai-clock';
 import type { Locale } from '../domain/vocabulary';
 
 export const LIST_SEPARATOR: Readonly<Record<Locale, string>> = { 'zh-CN': '、', en: ', ' };
+/** Between items that are phrases themselves (a department and its date, an incident). */
+export const ITEM_SEPARATOR: Readonly<Record<Locale, string>> = { 'zh-CN': '；', en: '; ' };
 
 /**
  * A day as each locale writes it: 2026年3月5日, as official documents do (GB/T 9704 writes the

@@ -10,7 +10,7 @@ import type { SupervisorActor } from '../actor';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import type { Area } from '../../domain/capacity';
-import { overdueDeadlines } from '../../domain/case-summary';
+import { summarize } from '../../domain/case-summary';
 import { DEPARTMENTS, type Department, type Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import type { AppDeps } from '../deps';
@@ -158,7 +158,7 @@ export async function stuckCases(deps: AppDeps, input: StuckCasesInput): Promise
       StuckItem.parse({
         ...c,
         caseId: c._id,
-        overdueDeadlines: overdueDeadlines(c),
+        overdueDeadlines: summarize(c).overdueDeadlines,
         incidents: [...incidentsOf(c), ...(undelivered?.get(c._id) ?? [])],
         supplementDueAt: c.supplementDueAt?.toISOString(),
       }),

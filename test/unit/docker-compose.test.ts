@@ -101,6 +101,13 @@ describe('docker-compose.yml matches the app configuration', () => {
     assert.ok(services.simulator!.ports!.includes(`${sim.SIMULATOR_PORT}:${sim.SIMULATOR_PORT}`));
   });
 
+  it('when the worker sends letters, then they give the address the API signs in at', () => {
+    const api = loadConfig(envOf('api'));
+    const worker = loadConfig(envOf('worker'));
+    assert.equal(worker.WEB_BASE_URL, api.WEB_BASE_URL);
+    assert.equal(new URL(api.WEB_BASE_URL!).port, String(api.API_PORT), 'the published port');
+  });
+
   it('when the worker serves metrics, then only the compose network reaches them: exposed, never published', () => {
     const address = loadConfig(envOf('worker')).WORKER_METRICS_ADDRESS;
     assert.ok(address, 'the worker serves its metrics to a Prometheus on the compose network');

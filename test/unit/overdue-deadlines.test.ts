@@ -1,11 +1,13 @@
 /**
- * The deadline each overdue department missed (domain/case-summary.ts `overdueDeadlines`): what
+ * The deadline each overdue department missed (domain/case-summary.ts, `summarize`'s `overdueDeadlines`): what
  * the supervisor's overdue list, its CSVs and the API give beside the department.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CaseState, SchoolPlacement } from '../../domain/case-state';
-import { overdueDeadlines, summarize } from '../../domain/case-summary';
+import { summarize } from '../../domain/case-summary';
+
+const overdueDeadlines = (state: CaseState) => summarize(state).overdueDeadlines;
 import { stepState } from '../support/step-state';
 
 const step = stepState;

@@ -122,6 +122,14 @@ describe('web pages: the supervisor console in a real browser', () => {
       const line = tableLines.find((l) => l.startsWith(`"${caseNumber}"`)) ?? '';
       assert.match(line, /"鄠邑区","[^"]+","\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}","[^"]*市公安局/, line);
       assert.match(line, /"市公安局 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}"/, 'the missed deadline in words');
+      // In English, the departments' names (which hold spaces) are set apart by commas, items by semicolons.
+      const tableHref = (await page.getByRole('link', { name: '下载当前列表（CSV，同上表，可用于报告）' }).getAttribute('href'))!;
+      await page.goto(`${web.baseUrl}/lang/en?back=${encodeURIComponent('/supervisor/stuck?reason=overdue&area=huyi')}`);
+      const enLines = (await (await page.request.get(new URL(tableHref, web.baseUrl).toString())).text()).split('\r\n');
+      const enLine = enLines.find((l) => l.startsWith(`"${caseNumber}"`)) ?? '';
+      assert.match(enLine, /"Public Security Bureau \d{4}-\d{2}-\d{2} \d{2}:\d{2}"/, enLine);
+      assert.ok(!/Bureau [A-Z]/.test(enLine), `two departments run together: ${enLine}`);
+      await page.goto(`${web.baseUrl}/lang/zh-CN?back=${encodeURIComponent('/supervisor/stuck?reason=overdue&area=huyi')}`);
 
       // Newest progress first lists it too; an age that is no number of days is refused by the field.
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi&order=newest`);

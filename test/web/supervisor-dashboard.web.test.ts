@@ -104,10 +104,14 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
         .replace(/^\uFEFF/, '')
         .trim()
         .split('\r\n');
-      assert.equal(lines[0], '"day","opened","settled","rejected","withdrawn","terminated"');
+      // Each row ends with the period it counts, so a renamed file still says which days it holds.
+      assert.equal(
+        lines[0],
+        '"day","opened","settled","rejected","withdrawn","terminated","period_from","period_to","counted_through"',
+      );
       assert.deepEqual(
         lines.slice(1),
-        want.map((r) => r.map((c) => `"${c}"`).join(',')),
+        want.map((r) => [...r, period.from, period.to, period.to].map((c) => `"${c}"`).join(',')),
       );
       // The table as the page shows it, for a report: the page's headings and cells, in Chinese.
       const tableLink = page.getByRole('link', { name: /^下载表格 CSV（同上表，可用于报告）：每日/ });
@@ -122,9 +126,20 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
           .replace(/^\uFEFF/, '')
           .trim()
           .split('\r\n'),
-        shown.map((r) => r.map((c) => `"${c}"`).join(',')),
+        shown.map((r, i) =>
+          [...r, i === 0 ? '统计期' : `统计期${zhDay(period.from)}至${zhDay(period.to)}`].map((c) => `"${c}"`).join(','),
+        ),
       );
       assert.ok(shown[0]!.includes('准予落户'), shown[0]!.join());
+      // A period still running says how far it is counted, on the page and in each CSV row.
+      const today = shanghaiToday();
+      const later = new Date(Date.parse(`${today}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
+      await page.goto(`${web.baseUrl}/supervisor/dashboard?from=${period.from}&to=${later}`);
+      await page.getByText(`统计期${zhDay(period.from)}至${zhDay(later)}（尚未结束，数据统计至${zhDay(today)}）`).waitFor();
+      const running = await page.request.get(
+        `${web.baseUrl}/supervisor/dashboard.csv?figure=backlog&from=${period.from}&to=${later}`,
+      );
+      assert.match((await running.text()).split('\r\n')[1] ?? '', new RegExp(`"${period.from}","${later}","${today}"$`));
       // A figure the dashboard has not is named as such, not blamed on the period.
       const nope = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=nope`);
       assert.equal(nope.status(), 400);

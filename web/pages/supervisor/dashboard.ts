@@ -8,7 +8,7 @@ import type { Request, Response } from 'express';
 import { csvDocument } from '../../../app/csv';
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
-import { dashboard, dashboardPeriod, type DashboardInput } from '../../../app/queries/dashboard';
+import { dashboard, dashboardPeriod, type Dashboard, type DashboardInput } from '../../../app/queries/dashboard';
 import type { Area } from '../../../domain/capacity';
 import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS } from '../../../domain/vocabulary';
 import { formatIsoDay, shanghaiDateTime } from '../../../i18n/formats';
@@ -95,27 +95,33 @@ export async function dashboardPage(deps: AppDeps, req: Request, res: Response):
     tableCsvHref: `/supervisor/dashboard.csv?figure=${fig.id}&as=table&${query}`,
     tableCsvText: tr(req, 'dashCsvTable', { figure: fig.title }),
   }));
-  const day = (ymd: string) => formatIsoDay(ymd, req.locale);
   render(req, res, 'supervisor/dashboard', {
     title: tr(req, 'dashTitle'),
     ...form,
     // The date fields show the period counted, also when it is the default one (the last 30 days).
     from: form.from || d.period.from,
     to: form.to || d.period.to,
-    // A period still running says how far it is counted, so its figures are not read as the whole.
-    periodText:
-      d.countedThrough < d.period.to
-        ? tr(req, 'dashPeriodRunning', { from: day(d.period.from), to: day(d.period.to), through: day(d.countedThrough) })
-        : tr(req, 'dashPeriod', { from: day(d.period.from), to: day(d.period.to) }),
+    periodText: periodText(req, d),
     asOfText: tr(req, 'dashAsOf', { at: shanghaiDateTime(d.asOf, req.locale) }),
     figures,
   });
 }
 
+type Counted = Pick<Dashboard, 'period' | 'countedThrough'>;
+
+/** The period counted, in words: a period still running says how far, so its figures are not read as the whole. */
+function periodText(req: Request, d: Counted): string {
+  const day = (ymd: string) => formatIsoDay(ymd, req.locale);
+  return d.countedThrough < d.period.to
+    ? tr(req, 'dashPeriodRunning', { from: day(d.period.from), to: day(d.period.to), through: day(d.countedThrough) })
+    : tr(req, 'dashPeriod', { from: day(d.period.from), to: day(d.period.to) });
+}
+
 /**
  * One figure as CSV, with the page's filters: by default its data (codes and exact numbers, for
  * a program); `as=table`, the table as the page shows it, in the reader's language (for a report
- * a supervisor sends upward).
+ * a supervisor sends upward). Every row ends with the period it counts, after the figure's own
+ * columns, so a file renamed or pasted into a report still says which days it holds.
  */
 export async function dashboardCsv(deps: AppDeps, req: Request, res: Response): Promise<void> {
   actorOf(req, 'supervisor');
@@ -137,5 +143,15 @@ export async function dashboardCsv(deps: AppDeps, req: Request, res: Response): 
     .status(200)
     .type('text/csv; charset=utf-8')
     .setHeader('Content-Disposition', `attachment; filename="${name}"`)
-    .send(asTable ? csvDocument(fig.head, fig.rows) : csvDocument(fig.csv.header, fig.csv.rows));
+    .send(
+      asTable
+        ? csvDocument(
+            [...fig.head, tr(req, 'dashCsvPeriod')],
+            fig.rows.map((r) => [...r, periodText(req, d)]),
+          )
+        : csvDocument(
+            [...fig.csv.header, 'period_from', 'period_to', 'counted_through'],
+            fig.csv.rows.map((r) => [...r, d.period.from, d.period.to, d.countedThrough]),
+          ),
+    );
 }

@@ -22,7 +22,7 @@ import { label } from '../../../i18n/labels';
 import { findCaseByNumber, normaliseCaseNumber } from '../../../app/queries/find-case';
 import { staleSince } from '../../../app/queries/stale-since';
 import { incidentText } from '../incident-text';
-import { shanghaiDateTime } from '../../../i18n/formats';
+import { ITEM_SEPARATOR, LIST_SEPARATOR, shanghaiDateTime } from '../../../i18n/formats';
 import { shanghaiToday } from '../../../domain/shanghai-clock';
 import { accessOf, actorOf, render, tr } from '../page';
 
@@ -212,7 +212,9 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
     cursor = page.nextCursor;
   } while (cursor && items.length < CSV_MAX_ROWS);
   const departments = (codes: string[]) =>
-    codes.map((d) => ((DEPARTMENTS as readonly string[]).includes(d) ? label('department', d, locale) : d)).join(' ');
+    codes
+      .map((d) => ((DEPARTMENTS as readonly string[]).includes(d) ? label('department', d, locale) : d))
+      .join(LIST_SEPARATOR[locale]);
   // The office's day (Asia/Shanghai): a list taken at 07:00 Beijing time is that day's, not yesterday's.
   const day = shanghaiToday();
   // As the page shows it (headings, words, Beijing time), for a report; else codes for a program.
@@ -242,9 +244,9 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
           at(i.lastProgressAt),
           departments(i.pendingDepartments),
           departments(i.overdueDepartments),
-          i.overdueDeadlines.map((d) => `${departments([d.department])} ${at(d.dueAt)}`).join('；'),
+          i.overdueDeadlines.map((d) => `${departments([d.department])} ${at(d.dueAt)}`).join(ITEM_SEPARATOR[locale]),
           departments(i.failingChecks),
-          i.incidents.map((n) => incidentText(n, locale)).join('；'),
+          i.incidents.map((n) => incidentText(n, locale)).join(ITEM_SEPARATOR[locale]),
           at(i.supplementDueAt),
         ]),
     );

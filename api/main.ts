@@ -3,7 +3,7 @@
  * port, and with METRICS_PORT on the internal metrics port too (api/metrics-app.ts).
  */
 import type { Server } from 'node:http';
-import { apiConfigIssues, ConfigError, loadConfig } from '../config/config';
+import { loadApiConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { createApp } from './app';
 import { answerClientErrorsAsProblems } from './client-errors';
@@ -12,9 +12,7 @@ import { createMetrics } from './metrics';
 import { createMetricsApp } from './metrics-app';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const issues = apiConfigIssues(config);
-  if (issues.length > 0) throw new ConfigError(`Invalid configuration:\n${issues.join('\n')}`);
+  const config = loadApiConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
   const { mongo, mongoWatchdog, connection, temporal } = await connectApi(config, logger);
   const metrics = createMetrics(mongo, config);

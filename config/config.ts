@@ -451,6 +451,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
 
+/**
+ * The API process's configuration: every process's rules and the API's own (apiConfigIssues),
+ * reported together, so that an operator fixes a production start in one round, not two.
+ */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let config: Config | undefined;
+  let lines: string[] = [];
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    lines = err.message.split('\n').slice(1);
+  }
+  // The API's own rules ask only whether a variable is set: the raw environment answers that when
+  // the rest of it does not parse.
+  const set = (key: keyof Config) => (env[key] ? env[key] : undefined);
+  const view = config ?? {
+    NODE_ENV: env.NODE_ENV === 'production' ? 'production' : 'development',
+    METRICS_PORT: set('METRICS_PORT') === undefined ? undefined : 0,
+    AUTH_JWT_SECRET: set('AUTH_JWT_SECRET'),
+    AUTH_JWKS_URL: set('AUTH_JWKS_URL'),
+    SESSION_SECRET: set('SESSION_SECRET'),
+  };
+  const named = new Set(lines.map((l) => l.trim().split(/[=:]/)[0]));
+  lines.push(...apiConfigIssues(view).filter((l) => !named.has(l.trim().split(':')[0]!)));
+  if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  return config!;
+}
+
 /** The OpenID Connect provider the pages sign in with, if any: without one, /auth/sign-in answers 503. */
 export const webSignInIssuer = (c: Pick<Config, 'WEB_OIDC_ISSUER' | 'AUTH_JWKS_ISSUER'>): string | undefined =>
   c.WEB_OIDC_ISSUER ?? c.AUTH_JWKS_ISSUER;

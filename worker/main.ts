@@ -1,7 +1,7 @@
 /** Worker process entry point. Worker.run() drains and stops on SIGINT / SIGTERM by itself. */
 import { Connection } from '@temporalio/client';
 import { GracefulShutdownPeriodExpiredError, NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '../config/config';
+import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { retryUntil } from '../config/retry';
 import { createTemporalClient, temporalConnectionOptions } from '../temporal/client';
@@ -97,6 +97,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // A configuration error says what to set; its stack would only bury that.
+  const shown = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`worker failed: ${shown}\n`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import {
   departmentSystemsApiKey,
   DEVELOPMENT_SIMULATOR_API_KEY,
   identityWebClientUris,
+  loadApiConfig,
   loadConfig,
   smsGatewayApiKey,
 } from '../../config/config';
@@ -110,6 +111,32 @@ describe('config', () => {
       () => loadConfig({ SESSION_SECRET: 'short-secret' }),
       (err: unknown) => err instanceof ConfigError && /SESSION_SECRET=\(value withheld\)/.test(err.message),
     );
+  });
+
+  it('when a production API start lacks a variable every process needs and one of its own, then one error names both', () => {
+    // Arrange: no payload key (every process's rule), no session secret nor metrics port (the API's).
+    const env = {
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: Buffer.alloc(32, 4).toString('base64'),
+      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
+      BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString('base64'),
+    };
+
+    // Act + Assert
+    assert.throws(
+      () => loadApiConfig(env),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /PAYLOAD_ENCRYPTION_KEYS=\(unset\)/.test(err.message) &&
+        /SESSION_SECRET: set SESSION_SECRET in production/.test(err.message) &&
+        /METRICS_PORT: set it in production/.test(err.message) &&
+        !/AUTH_JWT_SECRET/.test(err.message),
+    );
+    // With the shared rules met, the API's own are still checked; with everything set, it loads.
+    const shared = { ...env, PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 5).toString('base64') };
+    assert.throws(() => loadApiConfig(shared), /SESSION_SECRET[\s\S]*METRICS_PORT/);
+    const all = { ...shared, SESSION_SECRET: Buffer.alloc(32, 6).toString('base64'), METRICS_PORT: '9100' };
+    assert.equal(loadApiConfig(all).METRICS_PORT, 9100);
   });
 
   it('when a payload key is not 32 bytes, then it is refused without echoing the secret', () => {

@@ -181,7 +181,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   router.use(bulkPages(deps));
   router.use(accessRecordPages(deps));
   router.use((req, res) => showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']));
-  router.use(pageErrorHandler(logger));
+  router.use(pageErrorHandler(logger, new URL(baseUrl).origin));
   return { router, store, session: sessions };
 }
 

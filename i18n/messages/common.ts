@@ -43,6 +43,11 @@ export const zhCN = {
   forbiddenText: '该页面或操作不属于您的账号权限范围。',
   csrfTitle: '表单已失效',
   csrfText: '为保护您的账号，该表单需要重新打开后再提交。请返回上一页，刷新后重试。',
+  sessionLostTitle: '登录已过期，本次提交未生效',
+  sessionLostText:
+    '您已较长时间未操作或已在别处退出，为保护您的账号，系统已退出登录，这次提交的内容没有保存，也没有办理。请重新登录后再提交一次。',
+  sessionLostKept: '您刚才填写的文字如下，请先复制保存，重新登录后粘贴到原处：',
+  signInAgain: '重新登录',
   unavailableTitle: '服务暂时不可用',
   unavailableText: '系统暂时无法处理您的请求，您的数据不会丢失。请稍后重试。',
   serverErrorTitle: '系统出错',
@@ -128,6 +133,11 @@ export const en: Catalogue<typeof zhCN> = {
   forbiddenText: 'This page or action is outside what your account may do.',
   csrfTitle: 'This form has expired',
   csrfText: 'To protect your account, the form must be opened again before it is sent. Go back, reload the page and try again.',
+  sessionLostTitle: 'You were signed out: nothing was sent',
+  sessionLostText:
+    'You were signed out, after a while without activity or elsewhere, to protect your account. What you sent was neither saved nor acted on. Sign in again and send it once more.',
+  sessionLostKept: 'What you typed, to copy before you sign in and paste back where it was:',
+  signInAgain: 'Sign in again',
   unavailableTitle: 'Service temporarily unavailable',
   unavailableText: 'The system cannot handle your request just now; nothing you entered is lost. Please try again shortly.',
   serverErrorTitle: 'Something went wrong',

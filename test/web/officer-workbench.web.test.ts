@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { bearer, submitCase, townBody, waitForCase, waitForStep } from '../support/api';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { webSessionModel } from '../../models/web-session.model';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
 const DESK = { width: 1280, height: 800 };
@@ -267,6 +268,48 @@ describe('web pages: the officer workbench in a real browser', () => {
       await decision.getByText('身份信息与人口信息库登记不一致').first().waitFor();
       await decision.getByText('经核查，身份信息与人口信息库登记不一致。').waitFor();
       await axeCheck(police);
+    } finally {
+      await police.context().close();
+    }
+  });
+
+  it('when an officer’s session ends while they type a refusal, then nothing is decided, the page gives back what they typed, and signing in again returns to the case', async () => {
+    // Arrange: a refusal typed out on the case page.
+    const { caseId } = await awaitingCase();
+    const police = await officer('police');
+    try {
+      await police.goto(caseUrl(caseId));
+      await police.getByLabel('不予通过', { exact: true }).check();
+      await police.getByLabel('不予通过的理由').selectOption('identity_mismatch');
+      const typed = '经核查，身份信息与人口信息库登记不一致。\n请携带户口簿原件到派出所核对。';
+      await police.getByLabel('告知申请人的理由说明').fill(typed);
+      const note = '申请人电话 029-1234567 未接通';
+      await police.getByLabel('内部备注（选填）').fill(note);
+
+      // Act: the session ends (idle too long) before the officer presses Continue.
+      const cookie = (await police.context().cookies()).find((c) => c.name === 'hukou.sid')!;
+      const sid = decodeURIComponent(cookie.value).replace(/^s:/, '').split('.')[0]!;
+      assert.equal((await webSessionModel(web.stack.mongo).deleteOne({ _id: sid })).deletedCount, 1);
+      await police.getByRole('button', { name: '继续' }).click();
+
+      // Assert: said as such, with the text to copy; nothing was decided.
+      await police.getByRole('heading', { name: '登录已过期，本次提交未生效' }).waitFor();
+      assert.equal(await police.getByLabel(/^您刚才填写的文字如下/).inputValue(), `${typed}\n\n${note}`);
+      await axeCheck(police);
+      const c = await waitForStep(web.stack, caseId, 'police', 'awaiting_decision');
+      assert.equal(c.steps.police?.decision, undefined, 'nothing was decided');
+      // Signing in again (the provider remembers the officer, or asks again) leads back to the case.
+      await police.getByRole('button', { name: '重新登录' }).click();
+      await police.waitForURL((u) => u.origin === web.baseUrl || /\/interaction\//.test(u.pathname));
+      if (new URL(police.url()).origin !== web.baseUrl) {
+        await police.locator('#username').fill('police');
+        await police.locator('#password').fill(DEMO_PASSWORDS.officer);
+        await police.getByRole('button', { name: /^登录$/ }).click();
+        await police.waitForURL((u) => u.origin === web.baseUrl || /\/interaction\//.test(u.pathname));
+        if (new URL(police.url()).origin !== web.baseUrl) await police.getByRole('button', { name: '同意并继续' }).click();
+      }
+      await police.waitForURL(atPath(caseUrl(caseId)));
+      await police.getByLabel('告知申请人的理由说明').waitFor();
     } finally {
       await police.context().close();
     }

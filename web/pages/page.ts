@@ -12,6 +12,7 @@ import type { Department, Locale } from '../../domain/vocabulary';
 import { message, type MessageKey } from '../../i18n/messages';
 import type { Views } from '../render';
 import { localPath } from '../session';
+import { fromOwnPage, keptTexts, postedFrom } from './kept-form';
 import { FLASH_PARAM, openFlash, sealFlash, withFlash } from '../flash';
 
 declare module 'express-serve-static-core' {
@@ -128,6 +129,8 @@ export function render(req: Request, res: Response, name: string, data: PageData
     // Every form is for a signed-in person: a visitor reading a public page (the rankings, 公示)
     // gets no token, so that reading never writes a session to the database.
     csrfToken: req.session?.user ? csrfToken(req) : '',
+    // Where a form was, for the page that refuses it after the session ended (kept-form.ts).
+    pagePath: req.method === 'GET' ? req.originalUrl : undefined,
     flash,
     calendarBanner: calendarBanner(req, res),
     user: user ? { name: user.name, roleText: message(locale, ROLE_TEXT[user.actor.role]) } : undefined,
@@ -242,8 +245,28 @@ export function actorOf<R extends Actor['role']>(req: Request, role: R): Extract
   return actor as Extract<Actor, { role: R }>;
 }
 
+/** A form posted after its session ended: nothing done; the typed text to copy; sign in again. */
+function sessionLost(req: Request, res: Response, ownOrigin: string): void {
+  const own = fromOwnPage(req, ownOrigin);
+  const kept = own ? keptTexts(req.body) : [];
+  const back = own ? postedFrom(req.body) : undefined;
+  render(
+    req,
+    res,
+    'message',
+    {
+      title: tr(req, 'sessionLostTitle'),
+      heading: tr(req, 'sessionLostTitle'),
+      paragraphs: [tr(req, 'sessionLostText')],
+      ...(kept.length > 0 ? { kept: { label: tr(req, 'sessionLostKept'), text: kept.join('\n\n') } } : {}),
+      action: { href: `/auth/sign-in${back ? `?back=${encodeURIComponent(back)}` : ''}`, text: tr(req, 'signInAgain') },
+    },
+    403,
+  );
+}
+
 /** Refusals and failures as pages: another person's case is "not found", like a missing one. */
-export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
+export function pageErrorHandler(logger: Logger, ownOrigin: string): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     if ((err as { code?: unknown }).code === 'EBADCSRFTOKEN') {
@@ -258,6 +281,10 @@ export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
         },
         'web form refused: bad or missing CSRF token',
       );
+      // Signed out meanwhile (idle too long, signed out in another tab): say so, give back what
+      // they typed, and sign in back to the form's page. A live session with a bad token is a
+      // forged or stale form: nothing of it is shown.
+      if (!req.session?.user) return sessionLost(req, res, ownOrigin);
       return showMessage(req, res, 403, 'csrfTitle', ['csrfText']);
     }
     // A path the router cannot decode (`%ED%A0%80`) names no page: not found, not a failure.

@@ -100,6 +100,8 @@ export const zhCN = {
   apStepOverdue: '已超过办理期限，已提醒督办',
   apStepReason: '原因',
   apSupplementTitle: '{department}需要您补充材料',
+  apOwedTitle: '您有待办事项',
+  apOwedSupplement: '{department}需要您补充材料，请在{dueAt}前提交',
   apSupplementIntro: '请在{dueAt}（北京时间）前补充以下材料，逾期未补正的，申请将按撤回处理。',
   // Shown on English pages only (the Chinese is for the catalogue's symmetry).
   apSupplementAsWritten: '以下材料名称为经办部门的原文。',
@@ -329,6 +331,8 @@ export const en: Catalogue<typeof zhCN> = {
   apStepOverdue: 'Past its deadline; the supervising office has been told',
   apStepReason: 'Reason',
   apSupplementTitle: '{department} needs more material from you',
+  apOwedTitle: 'Something for you to do',
+  apOwedSupplement: '{department} needs more material from you by {dueAt}',
   apSupplementAsWritten:
     'The department wrote the name of each item below in Chinese; it is shown as written. If you need help reading it, ask at the department’s counter.',
   apSupplementIntro:

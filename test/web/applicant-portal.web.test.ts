@@ -304,6 +304,17 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await signIn(page, web, 'townowner', DEMO_PASSWORDS.applicant, `/applicant/cases/${caseId}`);
       // Named as its letter names it: the office of the case's area (i18n/local-office.ts).
       await page.getByRole('heading', { name: '市公安局鄠邑分局需要您补充材料' }).waitFor();
+      // What the applicant owes is on the first screen of a phone, and leads to the request.
+      const owed = page
+        .getByRole('region', { name: '您有待办事项' })
+        .getByRole('link', { name: /^市公安局鄠邑分局需要您补充材料，请在\d{4}年/ });
+      const owedBox = await owed.boundingBox();
+      assert.ok(
+        owedBox && owedBox.y + owedBox.height <= PHONE.height,
+        `the to-do link ends at y=${owedBox && owedBox.y + owedBox.height}`,
+      );
+      await owed.click();
+      await page.waitForURL((u) => u.hash === '#supplement-police-title');
       // The deadline says whose clock it is, as the SMS and the letter do; in December, while the
       // next year's holiday calendar is not in the system, it is also marked provisional, with why.
       const banner = (await page.locator('.warning-text', { hasText: '补充以下材料' }).textContent()) ?? '';

@@ -158,6 +158,9 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
       steps,
       // Said once under the list, not after every date it concerns.
       anyDueProvisional: steps.some((s) => s.dueProvisional),
+      owed: steps.flatMap((s) =>
+        s.supplement ? [{ department: s.department, departmentText: s.departmentText, dueAt: s.supplement.dueAt }] : [],
+      ),
       score: view.score && {
         ...view.score,
         rows: view.score.breakdown.map((b) => ({

@@ -222,6 +222,7 @@ const stuckReason: Table<StuckReason> = {
   supplement_past_due: { 'zh-CN': '补正逾期', en: 'supplement past due' },
   failing_checks: { 'zh-CN': '系统核查失败', en: 'failing checks' },
   undelivered_notices: { 'zh-CN': '通知无法送达', en: 'undelivered notices' },
+  open: { 'zh-CN': '全部在办', en: 'all in progress' },
 };
 
 const ledgerKind: Table<LedgerKind> = {

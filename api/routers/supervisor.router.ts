@@ -122,11 +122,15 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
   addRoute(router, registry, {
     method: 'get',
     path: '/supervisor/stuck-cases',
-    summary: 'Cases that need a supervisor: overdue steps, no progress since T, supplements past due, failing system steps',
+    summary:
+      'Cases that need a supervisor: overdue steps, no progress since T, supplements past due, failing system steps, undelivered notices; or (open) every case in progress',
     tag: 'supervisor',
     roles,
     query: z.strictObject({
-      reason: z.enum(STUCK_REASONS),
+      reason: z.enum(STUCK_REASONS).meta({
+        description:
+          'overdue, stale, supplement_past_due, failing_checks, undelivered_notices (ended cases too); open: every case in progress, stuck or not (with department: the cases waiting on it)',
+      }),
       department: z.enum(DEPARTMENTS).optional(),
       route: z.enum(ROUTES).optional(),
       area: AreaQuery.optional(),

@@ -19,8 +19,19 @@ import { noticeModel } from '../../models/notice.model';
 import { staleSince } from './stale-since';
 import { decodeCursor, InstantAndId, pageOf, type Page } from '../page-cursor';
 
-/** undelivered_notices: a notice of the case could not be delivered after its retries (issue 14), open case or not. */
-export const STUCK_REASONS = ['overdue', 'stale', 'supplement_past_due', 'failing_checks', 'undelivered_notices'] as const;
+/**
+ * undelivered_notices: a notice of the case could not be delivered after its retries (issue 14),
+ * open case or not. open: every case still in progress, stuck or not — the supervisor's list of
+ * all the work in hand, with the same filters, order, counts and CSV.
+ */
+export const STUCK_REASONS = [
+  'overdue',
+  'stale',
+  'supplement_past_due',
+  'failing_checks',
+  'undelivered_notices',
+  'open',
+] as const;
 export type StuckReason = (typeof STUCK_REASONS)[number];
 /** oldest: the longest without progress first (the default); newest: the most recent progress first. */
 export const STUCK_ORDERS = ['oldest', 'newest'] as const;
@@ -97,6 +108,10 @@ export function stuckFilter(input: Omit<StuckCasesInput, 'limit' | 'cursor' | 'o
     case 'failing_checks':
       filter.failingChecks = input.department ?? trusted({ $in: [...DEPARTMENTS, 'compensation'] });
       unwind = 'failingChecks';
+      break;
+    case 'open':
+      unwind = 'pendingDepartments';
+      if (input.department) filter.pendingDepartments = input.department;
       break;
     case 'undelivered_notices':
       // Ended cases too: a decision letter not delivered is what ends a case's business last.

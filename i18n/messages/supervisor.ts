@@ -21,6 +21,8 @@ export const zhCN = {
     '补正期限已过、系统却尚未按撤回处理的案件。期限届满时系统即按撤回处理（统计页计入“撤回”，“补正”表计入“逾期未补”），所以此列表通常为空；有案件出现说明流程未按时执行，请检查。',
   stuckHint_failing_checks: '部门系统核查失败、等待重试的案件，以及释放预留名额（补偿）失败的案件。可在案件页面要求立即重试。',
   stuckHint_undelivered_notices: '有通知未能送达申请人或部门的案件。决定书需另行送达（邮寄或当面）并在案件页面登记。',
+  stuckHint_open:
+    '所有尚在办理中的案件，无论是否超期或停滞，含已落户但仍有子女等候学位、或社保关系转移已超期的家庭；按部门筛选时为该部门尚待办理的案件。',
   supCountApplicant: '致申请人的通知',
   supCountCompensation: '撤销预留',
   supNoneMatch: '没有符合条件的案件。',
@@ -203,6 +205,8 @@ export const en: Catalogue<typeof zhCN> = {
     'Cases whose department system lookup failed and waits to be retried, and cases where giving back a reservation (a compensation) failed. You can ask for a retry now on the case page.',
   stuckHint_undelivered_notices:
     'Cases with a notice that could not be delivered to the applicant or a department. A decision letter must then be served otherwise (by post or in person) and recorded on the case page.',
+  stuckHint_open:
+    'Every case still in progress, overdue, stalled or not, including settled families with a child still waiting for a school place or a social-insurance transfer past its deadline; filtered by department, the cases that department still has to act on.',
   supCountApplicant: 'Notices to applicants',
   supCountCompensation: 'Releasing reservations',
   supNoneMatch: 'No cases match.',

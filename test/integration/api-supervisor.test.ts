@@ -201,6 +201,37 @@ describe('API, supervisor: stuck cases, interventions, termination, audit', () =
     assert.ok(!otherArea.items.some((i) => i.caseId === caseId));
   });
 
+  it('when a supervisor lists every case in progress, then a case is there stuck or not, by the departments it waits on, until it ends', async () => {
+    // Arrange: a town case in lantian, housing's decision asked for (police's too, soon overdue).
+    const caseId = await submitCase(stack, t.applicant, townBody(undefined, { town: 'lantian' }));
+    await waitForCase(stack, caseId, (x) => x.steps.housing?.status === 'awaiting_decision', 'housing awaiting');
+
+    // Act
+    const all = await stuck('reason=open&area=lantian&limit=100');
+    const housing = await stuck('reason=open&area=lantian&department=housing&limit=100');
+    const education = await stuck('reason=open&area=lantian&department=education&limit=100');
+
+    // Assert
+    const item = all.items.find((i) => i.caseId === caseId);
+    assert.ok(item, 'listed while in progress');
+    assert.ok(item.pendingDepartments.includes('housing'), JSON.stringify(item));
+    assert.ok((all.countsByDepartment.housing ?? 0) >= 1);
+    assert.ok(
+      housing.items.some((i) => i.caseId === caseId),
+      'waiting on housing',
+    );
+    assert.ok(!education.items.some((i) => i.caseId === caseId), 'a town case without children waits on no school');
+    // Ended, it leaves the list.
+    const res = await request(stack.app)
+      .post(`/api/v1/supervisor/cases/${caseId}/termination`)
+      .set('authorization', t.supervisor)
+      .send({ note: '申请人已迁出本市' });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    await waitForCase(stack, caseId, (x) => x.status === 'terminated', 'terminated');
+    const after = await stuck('reason=open&area=lantian&limit=100');
+    assert.ok(!after.items.some((i) => i.caseId === caseId), 'an ended case is not in progress');
+  });
+
   it('when the stuck list is longer than a page, then the cursor walks it without repeats', async () => {
     // Arrange: three cases in one area, each overdue (after which nothing changes them).
     const ids: string[] = [];

@@ -153,7 +153,7 @@ describe(
     });
 
     it('the stuck-case lists and the dashboard', async () => {
-      for (const reason of ['overdue', 'stale', 'supplement_past_due'] as const) {
+      for (const reason of ['overdue', 'stale', 'supplement_past_due', 'open'] as const) {
         assertIndexed(`stuck (${reason})`, await planOf(caseModel(mongo) as never, stuckFilter({ reason }).filter));
       }
       assertIndexed('dashboard open cases', await planOf(caseModel(mongo) as never, { open: true }));

@@ -6,7 +6,7 @@ import { methodNotAllowed } from './http/method-not-allowed';
 import helmet from 'helmet';
 import { createTokenVerifier } from '../app/access-token';
 import { AppError } from '../app/errors';
-import { nulPaths } from '../app/nul-characters';
+import { MAX_BODY_DEPTH, nestingDepth, nulPaths } from '../app/nul-characters';
 import { createAuthenticator } from './auth/identity';
 import { noteVerifiedActor } from '../app/officer-directory';
 import { codecRouter, registerCodecRoutes } from './codec/codec.router';
@@ -51,6 +51,14 @@ const requireJson: RequestHandler = (req, _res, next) => {
 
 /** A body with U+0000 in a string is refused before any handler: the store cannot keep it (app/nul-characters.ts). */
 const refuseNul: RequestHandler = (req, _res, next) => {
+  // No body of ours nests this deep: refused before it is walked (a 400, never a 500).
+  if (nestingDepth(req.body) > MAX_BODY_DEPTH) {
+    return next(
+      new AppError('invalid', 'validation-error', `The request body nests deeper than ${MAX_BODY_DEPTH} levels`, [
+        { path: '/', message: `nested more than ${MAX_BODY_DEPTH} levels deep` },
+      ]),
+    );
+  }
   const paths = nulPaths(req.body);
   if (paths.length === 0) return next();
   next(
@@ -141,6 +149,12 @@ export function createApp(deps: ApiDeps): Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  // API answers carry cases and personal data: never kept by a shared cache or a browser's (the
+  // pages say the same, web/router.ts). Nothing under /api is meant to be cached.
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   const tooMany = (): never => {
     throw new HttpProblem(429, 'rate-limited', 'Too many requests; slow down and retry later');
   };

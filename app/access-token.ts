@@ -66,10 +66,21 @@ export class TokenRejected extends Error {
 export class MissingScopeClaim extends TokenRejected {
   override name = 'MissingScopeClaim';
   readonly claim = 'district';
+  constructor(
+    message = `An officer token needs a \`district\` claim (the areas the officer acts in) or \`jurisdiction: "${CITY_JURISDICTION}"\``,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An officer token naming areas and the whole city at once: refused like one naming neither,
+ * never read as the wider of the two (the provider's account is set up wrongly).
+ */
+export class ConflictingScopeClaims extends MissingScopeClaim {
+  override name = 'ConflictingScopeClaims';
   constructor() {
-    super(
-      `An officer token needs a \`district\` claim (the areas the officer acts in) or \`jurisdiction: "${CITY_JURISDICTION}"\``,
-    );
+    super(`An officer token names both \`district\` and \`jurisdiction: "${CITY_JURISDICTION}"\`: it must name one of them`);
   }
 }
 
@@ -82,6 +93,9 @@ export interface VerifiedToken {
 }
 
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+
+/** A token that never expires is refused: a leaked one would otherwise open the API for good. */
+const REQUIRED = { requiredClaims: ['exp'] };
 
 /** Asymmetric algorithms only: what OIDC providers sign access tokens with. */
 const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -106,11 +120,14 @@ export function createTokenVerifier(opts: TokenOptions): TokenVerifier {
     }
     try {
       if (alg === 'HS256' && secret) {
-        return (await jwtVerify(token, secret, { issuer: opts.issuer, audience: opts.audience, algorithms: ['HS256'] })).payload;
+        return (
+          await jwtVerify(token, secret, { ...REQUIRED, issuer: opts.issuer, audience: opts.audience, algorithms: ['HS256'] })
+        ).payload;
       }
       if (alg !== 'HS256' && jwks) {
         const issuer = opts.jwksIssuer ?? opts.issuer;
-        return (await jwtVerify(token, jwks, { issuer, audience: opts.audience, algorithms: JWKS_ALGORITHMS })).payload;
+        return (await jwtVerify(token, jwks, { ...REQUIRED, issuer, audience: opts.audience, algorithms: JWKS_ALGORITHMS }))
+          .payload;
       }
     } catch {
       throw new TokenRejected('The token is invalid or expired');
@@ -136,6 +153,7 @@ function actorOfClaims(claims: z.infer<typeof Claims>): Actor {
     return { sub: claims.sub, role: 'applicant', ...(idNumber.success ? { idNumber: idNumber.data } : {}) };
   }
   if (claims.role !== 'officer') return claims;
+  if (claims.jurisdiction !== undefined && claims.district !== undefined) throw new ConflictingScopeClaims();
   const scope = scopeOfClaims(claims);
   if (!scope) throw new MissingScopeClaim();
   return { sub: claims.sub, role: 'officer', department: claims.department, scope };

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
+import { callerRequestId } from '../../app/caller-request-id';
 import { HttpProblem } from '../problem';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -33,5 +34,5 @@ export function idempotencyKeyOf(req: Request): string | undefined {
  * otherwise the second would be answered with the first one's result without deciding anything.
  */
 export function requestIdOf(req: Request): string {
-  return `${req.caller?.sub ?? 'anonymous'}:${idempotencyKeyOf(req) ?? req.id}`;
+  return callerRequestId(req.caller?.sub ?? 'anonymous', idempotencyKeyOf(req) ?? req.id);
 }

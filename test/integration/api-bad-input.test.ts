@@ -397,6 +397,26 @@ describe('API: bad input is refused with a 400 naming the field, and nothing is 
       assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/bad-path');
     });
 
+    it('when a body nests thousands deep, then it is a 400 problem before any sign-in, not a 500 (the security trial found one)', async () => {
+      const res = await request(stack.app)
+        .post('/api/v1/callbacks/sms-receipts')
+        .set('content-type', 'application/json')
+        .send(`${'['.repeat(5000)}${']'.repeat(5000)}`);
+      assertProblem(res, 400);
+      assert.match(res.body.detail, /nests deeper than 32 levels/);
+    });
+
+    it('when the API answers, with a person’s cases or a problem, then no cache may keep it', async () => {
+      const own = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', probe);
+      assert.equal(own.status, 200, JSON.stringify(own.body));
+      assert.equal(own.headers['cache-control'], 'no-store');
+      const missing = await request(stack.app)
+        .get('/api/v1/applicant/cases/00000000-0000-4000-8000-000000000000')
+        .set('authorization', probe);
+      assertProblem(missing, 404);
+      assert.equal(missing.headers['cache-control'], 'no-store');
+    });
+
     it('when the JSON is malformed, then it is a 400 problem without the parser’s internals', async () => {
       const res = await request(stack.app)
         .post('/api/v1/applicant/cases')

@@ -1,7 +1,7 @@
 /** U+0000 found wherever it hides in a body, named by JSON pointer (app/nul-characters.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nulPaths } from '../../app/nul-characters';
+import { MAX_BODY_DEPTH, nestingDepth, nulPaths } from '../../app/nul-characters';
 
 describe('nulPaths', () => {
   it('when a body holds no U+0000, then it names nothing', () => {
@@ -21,5 +21,17 @@ describe('nulPaths', () => {
 
   it('when a body holds very many, then it names the first ten', () => {
     assert.equal(nulPaths(Array.from({ length: 50 }, () => '\u0000')).length, 10);
+  });
+
+  it('when a body nests thousands deep, then it is walked without overflowing the stack, and its depth is told up to the limit', () => {
+    // Arrange: 100 000 arrays, one in another, a NUL at the bottom.
+    let deep: unknown = '\u0000';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+
+    // Act + Assert
+    assert.equal(nulPaths(deep).length, 1);
+    assert.equal(nestingDepth(deep), MAX_BODY_DEPTH + 1, 'counted no further than past the limit');
+    assert.equal(nestingDepth({ a: [{ b: 1 }] }), 3);
+    assert.equal(nestingDepth('text'), 0);
   });
 });

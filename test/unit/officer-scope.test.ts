@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { createTokenVerifier, MissingScopeClaim, mintToken, TokenRejected } from '../../app/access-token';
+import { ConflictingScopeClaims, createTokenVerifier, MissingScopeClaim, mintToken, TokenRejected } from '../../app/access-token';
 import { areaCondition, caseArea, inScope, scopeOfClaims } from '../../app/officer-scope';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { DEV_ACCOUNTS_FILE, loadAccounts } from '../../tools/identity/accounts';
@@ -45,6 +45,24 @@ describe('officer scope', () => {
       assert.ok(refused instanceof MissingScopeClaim, String(refused));
       assert.equal(refused.claim, 'district');
     }
+  });
+
+  it('when an officer token names areas and the whole city at once, then it is refused, never read as city-wide', async () => {
+    const refused = await verify(await sign({ ...officer, district: 'yanta', jurisdiction: 'city' })).then(
+      () => assert.fail('conflicting scope claims must be refused'),
+      (err: unknown) => err,
+    );
+    assert.ok(refused instanceof ConflictingScopeClaims, String(refused));
+    assert.match(refused.message, /names both `district` and `jurisdiction/);
+  });
+
+  it('when a token carries no expiry, then it is refused: a leaked one would open the API for good', async () => {
+    const forever = await new SignJWT({ sub: 's-1', role: 'supervisor' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(opts.issuer)
+      .setAudience(opts.audience)
+      .sign(new TextEncoder().encode(opts.secret));
+    await assert.rejects(verify(forever), TokenRejected);
   });
 
   it('when a scope claim holds an unknown code, then the token is invalid (not merely unscoped)', async () => {

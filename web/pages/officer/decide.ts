@@ -6,6 +6,7 @@
  * step no longer awaits a decision, another officer holds it, a round already used — shows on
  * the case page in words; a retried Confirm with the same request id is one decision.
  */
+import { callerRequestId } from '../../../app/caller-request-id';
 import type { Request, Response } from 'express';
 import { claimStep } from '../../../app/commands/claim-step';
 import { recordCounterSupplement } from '../../../app/commands/counter-supplement';
@@ -77,7 +78,13 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
   const d = checked.decision!;
   let step;
   try {
-    step = await decideStep(deps, { actor, caseId, department: actor.department, requestId: form.requestId, ...d });
+    step = await decideStep(deps, {
+      actor,
+      caseId,
+      department: actor.department,
+      requestId: callerRequestId(actor.sub, form.requestId),
+      ...d,
+    });
   } catch (err) {
     const { text, status } = refusalOf(req, err);
     return showCase(deps, req, res, { refusal: text, status });
@@ -140,7 +147,7 @@ export async function counterPage(deps: AppDeps, req: Request, res: Response): P
       actor,
       caseId,
       department: actor.department,
-      requestId,
+      requestId: callerRequestId(actor.sub, requestId),
       items: sup.missing.map((name, i) => ({ name, reference: references[i]! })),
     });
   } catch (err) {
@@ -156,7 +163,7 @@ export function holdPage(kind: 'claim' | 'release') {
     const actor = actorOf(req, 'officer');
     const caseId = caseIdOf(req);
     const { requestId } = readDecisionForm(req.body);
-    const input = { actor, caseId, department: actor.department, requestId };
+    const input = { actor, caseId, department: actor.department, requestId: callerRequestId(actor.sub, requestId) };
     let caseNumber;
     try {
       caseNumber = (await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) })).caseNumber;

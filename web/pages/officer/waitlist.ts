@@ -4,6 +4,7 @@
  * to place the child at a named school elsewhere in the area (app/commands/assign-school-place.ts).
  * Other departments' officers are refused by the query itself (403).
  */
+import { callerRequestId } from '../../../app/caller-request-id';
 import type { Request, Response } from 'express';
 import { assignSchoolPlace } from '../../../app/commands/assign-school-place';
 import type { AppDeps } from '../../../app/deps';
@@ -79,7 +80,7 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
     return showWaitlist(deps, req, res, { errors, values: { [id]: school }, status: 400 });
   }
   try {
-    await assignSchoolPlace(deps, { actor, caseId, personIndex, requestId, school });
+    await assignSchoolPlace(deps, { actor, caseId, personIndex, requestId: callerRequestId(actor.sub, requestId), school });
   } catch (err) {
     const { text, status } = refusalOf(req, err);
     return showWaitlist(deps, req, res, { refusal: text, status });

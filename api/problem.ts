@@ -47,6 +47,7 @@ const STATUS_OF: Record<AppErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  too_many: 429,
 };
 
 export function problemOf(err: AppError): HttpProblem {

@@ -6,12 +6,21 @@
  * Anything that is not an AppError is a failure, not a refusal.
  */
 
-export const APP_ERROR_KINDS = ['invalid', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'unprocessable'] as const;
+export const APP_ERROR_KINDS = [
+  'invalid',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'unprocessable',
+  'too_many',
+] as const;
 /**
  * invalid: the input breaks a rule (each bad field named); unauthenticated: the caller did not
  * prove who they are (a callback's signature missing or wrong); forbidden: not this actor's to do;
  * not_found: no such thing, or not the actor's to see; conflict: not in the state the action
- * needs (now); unprocessable: well-formed but not acceptable.
+ * needs (now); unprocessable: well-formed but not acceptable; too_many: this actor has done this
+ * too often for now (a bound, not a rule of the case).
  */
 export type AppErrorKind = (typeof APP_ERROR_KINDS)[number];
 

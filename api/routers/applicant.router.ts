@@ -49,7 +49,13 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
       },
       409: {
         description:
-          'A person of the application (applicant or family member) is already in an open case, or in another submission in progress (type …/open-case-exists), or was registered here by a settled case (type …/person-already-settled, named first) (§8); invalidParams names each by its JSON pointer, e.g. /family/1/idNumber — never the other case',
+          'A person of the application (applicant or family member) is already in an open case, or in another submission in progress (type …/open-case-exists), or was registered here by a settled case (type …/person-already-settled, named first) (§8); invalidParams names each by its JSON pointer, e.g. /family/1/idNumber — never the other case. When the applicant themself is not free, only they are named: nothing is said of the family members',
+        schema: Problem,
+        contentType: 'application/problem+json',
+      },
+      429: {
+        description:
+          'The rate limit (the `RateLimit` headers name it; `Retry-After` says when), or this account has had 10 applications refused today (Beijing time) because family members named in them were not free (type …/too-many-refused-applications): a family member’s ID number is typed, not verified, so the refusals are bounded to keep strangers’ numbers from being tested; apply again the next day, or at a counter',
         schema: Problem,
         contentType: 'application/problem+json',
       },

@@ -64,9 +64,11 @@ interface People {
   family: ReadonlyArray<{ idNumber: string }>;
 }
 
+const APPLICANT_POINTER = '/applicant/idNumber';
+
 export function personsOf(body: People): PersonInApplication[] {
   return [
-    { pointer: '/applicant/idNumber', idNumber: body.applicant.idNumber },
+    { pointer: APPLICANT_POINTER, idNumber: body.applicant.idNumber },
     ...body.family.map((m, i) => ({ pointer: `/family/${i}/idNumber`, idNumber: m.idNumber })),
   ];
 }
@@ -111,6 +113,11 @@ export async function takeOpenCaseLocks(
     if (reason === SETTLED_HERE) settled.push({ path: p.pointer, message: reason });
     else if (reason) clashes.push({ path: p.pointer, message: reason });
   }
+  // An applicant who is not free themself learns nothing of their family members: else anyone with
+  // one open case could test others' ID numbers, refusal after refusal, without ever applying.
+  const own = (list: InvalidParam[]) => list.filter((c) => c.path === APPLICANT_POINTER);
+  if (own(settled).length > 0) throw alreadySettled(own(settled));
+  if (own(clashes).length > 0) throw openCaseExists(own(clashes));
   if (settled.length > 0) throw alreadySettled(settled);
   if (clashes.length > 0) throw openCaseExists(clashes);
 

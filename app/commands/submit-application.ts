@@ -18,7 +18,7 @@ import {
   type SchoolLevel,
   type Town,
 } from '../../domain/vocabulary';
-import { claimNextInSequence } from '../../models/counter.model';
+import { claimNextInSequence, counterModel } from '../../models/counter.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { isDuplicateKey } from '../../models/duplicate-key';
 import { pointsPolicyInForce } from '../../policy/policy-files';
@@ -58,8 +58,56 @@ export interface CaseAccepted {
 const stableHash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 export async function submitApplication(deps: AppDeps, input: SubmitApplicationInput): Promise<CaseAccepted> {
-  const { actor, application, idempotencyKey } = input;
+  const { actor, application } = input;
   assertAccountHolder(actor, application);
+  await assertFamilyRefusalsLeft(deps, actor.sub);
+  try {
+    return await submitOnce(deps, input);
+  } catch (err) {
+    await countFamilyRefusal(deps, actor.sub, err);
+    throw err;
+  }
+}
+
+/**
+ * Refusals naming a family member (§8: in another open case, or settled here) that one account
+ * may get in a Beijing day. A family member's ID number is typed, not verified: without a bound,
+ * an account could test strangers' numbers, ten a submission, by the refusals alone.
+ */
+export const FAMILY_REFUSALS_PER_DAY = 10;
+
+const familyRefusalKey = (sub: string) => `family-refusals:${sub}:${shanghaiToday()}`;
+
+async function assertFamilyRefusalsLeft(deps: AppDeps, sub: string): Promise<void> {
+  const counted = (await counterModel(deps.mongo).findById(familyRefusalKey(sub)).lean())?.seq ?? 0;
+  if (counted < FAMILY_REFUSALS_PER_DAY) return;
+  throw new AppError(
+    'too_many',
+    'too-many-refused-applications',
+    `This account's applications were refused ${counted} times today because family members named in them were not free (§8); apply again tomorrow, or at a counter`,
+  );
+}
+
+/** Counts (and logs, without ID numbers) a refusal that named a family member. */
+async function countFamilyRefusal(deps: AppDeps, sub: string, err: unknown): Promise<void> {
+  if (!(err instanceof AppError) || !PERSON_CLASHES.includes(err.code)) return;
+  const fields = (err.invalidParams ?? []).map((p) => p.path).filter((path) => path.startsWith('/family/'));
+  if (fields.length === 0) return;
+  // Counted as a limit, not a ledger: FerretDB v1 may lose one of two concurrent $inc (models/counter.model.ts).
+  const doc = await counterModel(deps.mongo)
+    .findOneAndUpdate({ _id: familyRefusalKey(sub) }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+    .lean()
+    .catch((e: unknown) => (isDuplicateKey(e) ? null : Promise.reject(e)));
+  deps.logger.warn(
+    { userId: sub, refusedToday: doc?.seq, fields, code: err.code },
+    'application refused: family members not free',
+  );
+}
+
+const PERSON_CLASHES = ['open-case-exists', 'person-already-settled'];
+
+async function submitOnce(deps: AppDeps, input: SubmitApplicationInput): Promise<CaseAccepted> {
+  const { actor, application, idempotencyKey } = input;
   if (!idempotencyKey) return submit(deps, actor.sub, application, randomUUID());
   const keys = idempotencyKeyModel(deps.mongo);
   const _id = `${actor.sub}:${idempotencyKey}`;

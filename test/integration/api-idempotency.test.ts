@@ -9,6 +9,7 @@ import { auditEventModel } from '../../models/audit-event.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import { openCaseLockModel, personKey } from '../../models/open-case-lock.model';
+import { FAMILY_REFUSALS_PER_DAY } from '../../app/commands/submit-application';
 import {
   assertProblem,
   bearer,
@@ -278,6 +279,30 @@ describe('API: idempotent submissions and one open case per person, applicant or
       assert.deepEqual(pointers(refused), ['/family/1/idNumber']);
       assert.equal(applicantAlone.status, 202, JSON.stringify(applicantAlone.body));
       assert.equal(otherAlone.status, 202, JSON.stringify(otherAlone.body));
+    });
+
+    it('when an account keeps naming family members who are not free, then after a few refusals a day it is a 429 before anything is looked up; an applicant not free themself learns nothing of their family', async () => {
+      // Arrange: the member is in an open case; carol names them again and again (a stranger's
+      // number tested by the refusals alone); dave has an open case of his own.
+      const [holder, member, carolId, daveId] = [freshIdNumber(), freshIdNumber(), freshIdNumber(), freshIdNumber()];
+      await submitCase(stack, alice, townBody(holder, { family: [spouse(member)] }));
+      const carol = await bearer(stack, { sub: 'carol', role: 'applicant' });
+      const dave = await bearer(stack, { sub: 'dave', role: 'applicant' });
+      await submitCase(stack, dave, townBody(daveId));
+
+      // Act
+      const refused: request.Response[] = [];
+      for (let i = 0; i < FAMILY_REFUSALS_PER_DAY; i++)
+        refused.push(await submit(carol, townBody(carolId, { family: [spouse(member)] })));
+      const bounded = await submit(carol, townBody(carolId, { family: [spouse(freshIdNumber())] }));
+      const ownFirst = await submit(dave, townBody(daveId, { family: [spouse(member)] }));
+
+      // Assert
+      for (const res of refused) assert.deepEqual(pointers(res), ['/family/0/idNumber']);
+      assertProblem(bounded, 429);
+      assert.equal(bounded.body.type, 'https://hukou.example.gov.cn/problems/too-many-refused-applications');
+      assertProblem(ownFirst, 409);
+      assert.deepEqual(pointers(ownFirst), ['/applicant/idNumber'], 'nothing said of the family member');
     });
 
     it('when submissions sharing people race, each listing them in another order, then exactly one is accepted and the refused ones hold no lock', async () => {

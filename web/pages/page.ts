@@ -306,7 +306,7 @@ export function pageErrorHandler(logger: Logger, ownOrigin: string): ErrorReques
         res,
         'message',
         { title: tr(req, 'conflictTitle'), heading: tr(req, 'conflictTitle'), paragraphs: [err.message] },
-        err.kind === 'conflict' ? 409 : 422,
+        err.kind === 'conflict' ? 409 : err.kind === 'too_many' ? 429 : 422,
       );
     }
     const unavailable = describeUnavailable(err);

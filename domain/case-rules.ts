@@ -42,6 +42,7 @@ export interface FieldProblem {
     | 'reason_text_length'
     | 'missing_required'
     | 'missing_too_many'
+    | 'land_rights_condition'
     | 'missing_item_length';
   message: string;
 }
@@ -50,8 +51,32 @@ export interface FieldProblem {
  * Is the decision complete in itself (no case needed)? Every problem, each naming its field.
  * `lengths: false` leaves out the text limits, for a caller whose schema checks them already.
  */
+/** A land right of §20's 三权: contracted land, homestead, collective income distribution. */
+const LAND_RIGHT =
+  /宅基地|承包地|土地承包|承包经营权|集体收益|集体经济收益|收益分配权|三权|homestead|contract(?:ed)?[ -]?land|collective[ -]?income/i;
+/** Giving one up, in the words an officer might write it. */
+const GIVING_UP = /退出|放弃|交回|收回|注销|退还|转让|流转|surrender|give up|giving up|relinquish|waive|return/i;
+
+/**
+ * §20: giving up land rights (三权) is never a condition of settlement, so an officer may neither
+ * ask for proof of it nor refuse for not doing it. Read in the text the applicant would receive.
+ */
+export function demandsLandRights(text: string | undefined): boolean {
+  return text !== undefined && LAND_RIGHT.test(text) && GIVING_UP.test(text);
+}
+
+/** What §1 rules out as a ground on the town route, in the words a reason text would use. */
+const TOWN_NO_GROUNDS = /犯罪|刑事|前科|违法记录|失信|信用|criminal|conviction|credit/i;
+
+const LAND_RIGHTS_MESSAGE =
+  'giving up land rights (contracted land, homestead, collective income: 三权) is never a condition of settlement (§20): do not ask for it or refuse for it';
+
 export function decisionProblems(d: DecisionDraft, { lengths = true } = {}): FieldProblem[] {
   const problems: FieldProblem[] = [];
+  if (d.decision === 'reject' && demandsLandRights(d.reasonText))
+    problems.push({ field: 'reasonText', rule: 'land_rights_condition', message: LAND_RIGHTS_MESSAGE });
+  if (d.decision === 'request_supplement' && d.missing?.some((m) => demandsLandRights(m)))
+    problems.push({ field: 'missing', rule: 'land_rights_condition', message: LAND_RIGHTS_MESSAGE });
   if (d.decision === 'reject') {
     if (!d.reasonCode)
       problems.push({ field: 'reasonCode', rule: 'reason_code_required', message: 'a rejection needs a reason code' });
@@ -134,6 +159,21 @@ export function stepDecisionProblem(
     return {
       kind: 'invalid',
       message: `the score reaches the threshold: refuse for the credit record (${step.recommendation!.note})`,
+    };
+  // §1 全面放开: a criminal or credit record is no refusal on the town route, whatever the code
+  // it is given under ("other" with the record as its text included).
+  if (route === 'town' && d.decision === 'reject' && TOWN_NO_GROUNDS.test(d.reasonText ?? ''))
+    return {
+      kind: 'invalid',
+      message:
+        'a criminal or credit record is no reason to refuse a town settlement (§1 全面放开): only identity, fraud, material or residence',
+    };
+  // §2 公平公正: a score that reaches the threshold is no refusal for too few points (the letter
+  // would state the reason and, beside it, the score that disproves it).
+  if (d.reasonCode === 'insufficient_points' && step.recommendation?.decision === 'approve')
+    return {
+      kind: 'invalid',
+      message: `the score reaches the threshold (${step.recommendation.note}): it is no reason to refuse`,
     };
   // Any reason given must be one the department gives on this route (the API sends decisions
   // without reading the case first, so this is where a reason for another route is caught).

@@ -32,7 +32,7 @@ export type RejectionReason = (typeof REJECTION_REASONS)[number];
  *   record is no refusal reason; education never refuses (a child waits for a place instead,
  *   §21–23).
  * - Points route (§2): every indicator counts; HR refuses a score below the threshold on the
- *   system's recommendation. Education may refuse an education level it cannot verify.
+ *   system's recommendation, never an indicator on its own (employment is scored, not required). Education may refuse an education level it cannot verify.
  * An empty list means that department approves or asks for material, never refuses.
  */
 export const OFFICER_REASONS: { readonly [R in Route]: { readonly [D in Department]: readonly RejectionReason[] } } = {
@@ -44,14 +44,10 @@ export const OFFICER_REASONS: { readonly [R in Route]: { readonly [D in Departme
   },
   points: {
     police: ['identity_mismatch', 'fraudulent_material', 'criminal_record', 'incomplete_material', 'other'],
-    hrss: [
-      'insufficient_points',
-      'credit_disqualified',
-      'no_stable_employment',
-      'fraudulent_material',
-      'incomplete_material',
-      'other',
-    ],
+    // Employment is one of §2's scored indicators (主要指标), not a condition beside the score:
+    // a case without it scores less, and is not refused for it (no_stable_employment stays a code
+    // for decisions made before, and for the letters that name it).
+    hrss: ['insufficient_points', 'credit_disqualified', 'fraudulent_material', 'incomplete_material', 'other'],
     housing: ['no_legal_residence', 'fraudulent_material', 'incomplete_material', 'other'],
     education: ['fraudulent_material', 'incomplete_material', 'other'],
   },

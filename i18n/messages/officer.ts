@@ -128,6 +128,8 @@ export const zhCN = {
   officerErrMissingRequired: '请列出需补正的材料，每行一项',
   officerErrMissingTooMany: '最多列出{max}项',
   officerErrMissingItemLength: '每项材料须为1–{max}字',
+  officerErrLandRights:
+    '不得以退出土地承包经营权、宅基地使用权、集体收益分配权（“三权”）作为落户条件（第三部分第20项）：请删去这一要求',
   officerErrInternalNoteLength: '内部备注不超过{max}字',
   officerConfirmTitle: '确认决定',
   officerConfirmWhat: '确认后',
@@ -296,6 +298,8 @@ export const en: Catalogue<typeof zhCN> = {
   officerErrMissingRequired: 'List the missing material, one item a line',
   officerErrMissingTooMany: 'List at most {max} items',
   officerErrMissingItemLength: 'Each item must be 1 to {max} characters',
+  officerErrLandRights:
+    'Giving up land rights (contracted land, homestead, collective income: the “three rights”) is never a condition of settlement (§20): remove this demand',
   officerErrInternalNoteLength: 'The internal note must be at most {max} characters',
   officerConfirmTitle: 'Check your decision',
   officerConfirmWhat: 'When you confirm',

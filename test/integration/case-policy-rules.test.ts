@@ -40,6 +40,26 @@ describe('policy rules on every case', () => {
     for (const n of notices) assert.doesNotMatch(`${n.subject}\n${n.body}`, LAND_RIGHTS, `${n.event}:${n.channel}`);
   });
 
+  it('§20 when an officer asks for proof that the applicant gave up land rights, or refuses for not doing so, then the case refuses the decision and nothing reaches the applicant', async () => {
+    // Arrange: housing's decision is asked for (the applicant owns no home: a finding to decide).
+    const input = caseInput(DEMO_PEOPLE.noHousing, { autoApproveClean: ['police', 'hrss', 'education'] });
+    const handle = await startCase(stack, input);
+
+    // Act
+    const ask = () => decide(handle, 'housing', 'request_supplement', { missing: ['宅基地使用权及土地承包经营权自愿退出证明'] });
+    const refuse = () => decide(handle, 'housing', 'reject', { reasonCode: 'other', reasonText: '申请人未退出承包地' });
+
+    // Assert
+    for (const attempt of [ask, refuse])
+      await assert.rejects(attempt(), (err: Error) =>
+        /§20/.test(`${err.message} ${String((err.cause as Error | undefined)?.message)}`),
+      );
+    await decide(handle, 'housing');
+    assert.equal((await handle.result()).status, 'settled');
+    const notices = await noticesOf(stack, input.caseId);
+    for (const n of notices) assert.doesNotMatch(`${n.subject}\n${n.body}`, /宅基地|承包/, `${n.event}:${n.channel}`);
+  });
+
   it('§3 when cases settle on the town route, the points route and as a collective household, then every registration is 居民户口', async () => {
     const personas = [DEMO_PEOPLE.townPublicRental, DEMO_PEOPLE.pointsHigh, DEMO_PEOPLE.noHousing];
     const inputs = personas.map((p) => caseInput(p, { autoApproveClean: [...DEPARTMENTS] }));

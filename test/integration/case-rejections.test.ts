@@ -24,7 +24,7 @@ import { startStack, type TestStack } from '../support/stack';
 
 const REASON: Record<Department, RejectionReason> = {
   police: 'criminal_record',
-  hrss: 'no_stable_employment',
+  hrss: 'fraudulent_material',
   housing: 'no_legal_residence',
   // Material found false: "incomplete" is a refusal only after a supplement round (一次性告知).
   education: 'fraudulent_material',

@@ -206,7 +206,7 @@ describe('supervisor termination and compensation', () => {
       );
 
       proxy.cut();
-      await decide(handle, 'hrss', 'reject', { reasonCode: 'no_stable_employment', reasonText: '无合法稳定就业' });
+      await decide(handle, 'hrss', 'reject', { reasonCode: 'fraudulent_material', reasonText: '社保缴费证明与系统记录不符' });
       const failing = await untilState(
         handle,
         (s) => (s.failingCompensations.length > 0 ? s.failingCompensations : undefined),

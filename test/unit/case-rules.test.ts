@@ -94,6 +94,66 @@ describe('decision rules', () => {
     );
   });
 
+  it('§2 when the score reaches the threshold, then HR cannot refuse it for too few points, nor for no employment (a scored indicator, not a condition)', () => {
+    // Arrange
+    const passed = step({ department: 'hrss', recommendation: { decision: 'approve', note: 'score 70 ≥ threshold 70' } });
+
+    // Act
+    const fewPoints = stepDecisionProblem({ decision: 'reject', reasonCode: 'insufficient_points' }, 'points', 'hrss', passed);
+    const unemployed = stepDecisionProblem({ decision: 'reject', reasonCode: 'no_stable_employment' }, 'points', 'hrss', passed);
+
+    // Assert
+    assert.match(fewPoints?.message ?? '', /score 70 ≥ threshold 70\): it is no reason to refuse/);
+    assert.match(unemployed?.message ?? '', /cannot refuse a points case for no_stable_employment/);
+    assert.ok(!OFFICER_REASONS.points.hrss.includes('no_stable_employment'));
+  });
+
+  it('§20 when an officer asks for, or refuses for, giving up land rights, then it is a problem of that field, in any wording; land named otherwise is not', () => {
+    // Arrange
+    const asks = [
+      '宅基地使用权及土地承包经营权自愿退出证明',
+      '放弃集体收益分配权的承诺书',
+      'proof that the homestead was surrendered',
+    ];
+    const refusals = ['申请人未退出承包地', 'did not give up contracted land'];
+    const fine = ['房屋产权证明', '宅基地上自建房的居住证明', '土地证复印件'];
+
+    // Act + Assert
+    for (const m of asks) {
+      const p = decisionProblems({ decision: 'request_supplement', missing: ['户口簿', m] });
+      assert.deepEqual(
+        p.map((x) => [x.field, x.rule]),
+        [['missing', 'land_rights_condition']],
+        m,
+      );
+      assert.match(
+        stepDecisionProblem({ decision: 'request_supplement', missing: [m] }, 'town', 'housing', step())?.message ?? '',
+        /§20/,
+      );
+    }
+    for (const reasonText of refusals) {
+      const p = decisionProblems({ decision: 'reject', reasonCode: 'other', reasonText });
+      assert.deepEqual(
+        p.map((x) => [x.field, x.rule]),
+        [['reasonText', 'land_rights_condition']],
+        reasonText,
+      );
+    }
+    for (const m of fine) assert.deepEqual(decisionProblems({ decision: 'request_supplement', missing: [m] }), [], m);
+  });
+
+  it('§1 when a town case is refused for a criminal or credit record under another code, then the step refuses it; the same text on the points route is the officer’s to judge', () => {
+    const d = { decision: 'reject' as const, reasonCode: 'other' as const, reasonText: '申请人有犯罪记录且个人信用不良' };
+    assert.match(stepDecisionProblem(d, 'town', 'police', step({ department: 'police' }))?.message ?? '', /全面放开/);
+    assert.equal(stepDecisionProblem(d, 'points', 'police', step({ department: 'police' })), undefined);
+    const identity = {
+      decision: 'reject' as const,
+      reasonCode: 'identity_mismatch' as const,
+      reasonText: '身份信息与人口信息库登记不一致',
+    };
+    assert.equal(stepDecisionProblem(identity, 'town', 'police', step({ department: 'police' })), undefined);
+  });
+
   it('一次性告知 when a department has used its supplement round, then another request is round_used until authorised', () => {
     const ask = { decision: 'request_supplement' as const, missing: ['房产证'] };
     assert.equal(stepDecisionProblem(ask, 'town', 'housing', step()), undefined);

@@ -77,6 +77,7 @@ const RULE_TEXT: Record<FieldProblem['rule'], [MessageKey, Record<string, unknow
   missing_required: ['officerErrMissingRequired', {}],
   missing_too_many: ['officerErrMissingTooMany', { max: SUPPLEMENT_MAX_ITEMS }],
   missing_item_length: ['officerErrMissingItemLength', { max: NOTICE_TEXT_MAX }],
+  land_rights_condition: ['officerErrLandRights', {}],
 };
 
 /**

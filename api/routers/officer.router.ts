@@ -17,6 +17,9 @@ import { REJECTION_REASONS } from '../../domain/codes';
 import { DECISION_KINDS } from '../../workflows/settlement-case/messages';
 import { ROUTES } from '../../domain/vocabulary';
 import type { ApiDeps } from '../deps';
+import { recordAccess } from '../../app/access-records/record-access';
+import type { OfficerActor } from '../../app/actor';
+import type { Request } from 'express';
 import { accessOf, PurposeHeader } from '../http/access-context';
 import { IdempotencyKeyHeader, requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
@@ -64,6 +67,15 @@ const HoldBody = z
 export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics: Metrics): Router {
   const router = Router();
   const roles = ['officer' as const];
+  /**
+   * A step's answer shows its findings (the department's lookup of each person): a read of
+   * personal data like opening the case, so it is recorded as one. (The pages show no answer:
+   * they open the case again, which records itself.)
+   */
+  const shown = async <T>(req: Request, actor: OfficerActor, caseId: string, step: T): Promise<T> => {
+    await recordAccess(deps, { actor, view: 'officer_case', caseIds: [caseId], access: accessOf(req) });
+    return step;
+  };
 
   addRoute(router, registry, {
     method: 'get',
@@ -141,7 +153,8 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       },
       handler: async ({ caller, params, body, req }) => {
         const input = { actor: caller, ...params, requestId: requestIdOf(req), ...body };
-        return { status: 200, body: { step: kind === 'claim' ? await claimStep(deps, input) : await releaseStep(deps, input) } };
+        const step = kind === 'claim' ? await claimStep(deps, input) : await releaseStep(deps, input);
+        return { status: 200, body: { step: await shown(req, caller, params.caseId, step) } };
       },
     });
   }
@@ -169,7 +182,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     handler: async ({ caller, params, body, req }) => {
       const step = await decideStep(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body });
       metrics.decisions.inc({ department: caller.department, decision: body.decision });
-      return { status: 200, body: { step } };
+      return { status: 200, body: { step: await shown(req, caller, params.caseId, step) } };
     },
   });
 
@@ -187,10 +200,10 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       200: { description: 'The new state of the step', schema: z.object({ step: z.record(z.string(), z.unknown()) }) },
       409: { description: 'No supplement is awaited on this step (`no-supplement-awaited`), or the case has ended' },
     },
-    handler: async ({ caller, params, body, req }) => ({
-      status: 200,
-      body: { step: await recordCounterSupplement(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body }) },
-    }),
+    handler: async ({ caller, params, body, req }) => {
+      const step = await recordCounterSupplement(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body });
+      return { status: 200, body: { step: await shown(req, caller, params.caseId, step) } };
+    },
   });
 
   addRoute(router, registry, {

@@ -91,6 +91,29 @@ describe('Access records: every staff read of a case is recorded, listed and cha
     assertProblem(notANumber, 400);
   });
 
+  it('when an officer claims and releases a step, then each answer (the step with its findings) is recorded as a read of the case', async () => {
+    // Arrange
+    const policeReads = async () =>
+      (await recordsOf(`caseId=${caseId}&limit=100`)).items.filter(
+        (r) => r.view === 'officer_case' && r.actor.sub === 'officer-police',
+      );
+    const before = (await policeReads()).length;
+
+    // Act
+    for (const kind of ['claim', 'release']) {
+      const res = await request(stack.app)
+        .post(`/api/v1/officer/cases/${caseId}/steps/police/${kind}`)
+        .set('authorization', t.police)
+        .send({});
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.ok(res.body.step.check, 'the answer shows the findings');
+    }
+
+    // Assert
+    const after = await policeReads();
+    assert.equal(after.length, before + 2, JSON.stringify(after));
+  });
+
   it('when a purpose arrives as raw UTF-8 bytes (as curl sends it), then the record keeps it readable; bytes that are no UTF-8 are refused', async () => {
     // Act: Node writes a header's characters as single bytes, so these go out as UTF-8 on the wire.
     const raw = Buffer.from('向市政府报送 50%', 'utf8').toString('latin1');

@@ -18,11 +18,12 @@ const DESK = { width: 1280, height: 800 };
 
 /**
  * Whether the page's focus comes to where `check` (an expression the page evaluates; no DOM types
- * in this project) says, within 5 s: the browser moves autofocus and a fragment's focus at its next
- * rendering update, not at load, so a key pressed before that would go to the page's body.
+ * in this project) says, within 15 s: the browser moves autofocus and a fragment's focus at its
+ * next rendering update, not at load (and only once the page's style sheet is in), so a key
+ * pressed before that would go to the page's body. A loaded CI machine once took over 5 s.
  */
 async function focusOn(page: Page, check: string): Promise<boolean> {
-  return page.waitForFunction(check, undefined, { timeout: 5_000 }).then(
+  return page.waitForFunction(check, undefined, { timeout: 15_000 }).then(
     () => true,
     () => false,
   );

@@ -88,7 +88,7 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.notEqual(await page.evaluate('document.activeElement?.id'), 'results', 'a tab starts at the top');
       await page.locator('form.filters:not([role=search]) button[type=submit]').click();
       await page.waitForURL(/\/supervisor\/stuck\?reason=\w+&/);
-      await page.waitForFunction("document.activeElement?.id === 'results'", undefined, { timeout: 5_000 });
+      await page.waitForFunction("document.activeElement?.id === 'results'", undefined, { timeout: 15_000 });
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
       // The list hands its filters to the bulk page; unfiltered by department, it says it takes the
       // busiest department's share (bulk actions go one department at a time).

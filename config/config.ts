@@ -435,20 +435,29 @@ const SECRET_KEYS = new Set<string>(SECRET_VARIABLES);
 
 export { DEVELOPMENT_SIMULATOR_API_KEY, DEVELOPMENT_SMS_CALLBACK_SECRET };
 
+/** One thing wrong with the configuration: the variable it is about, and the line that says what. */
+export interface ConfigIssue {
+  readonly key: string;
+  readonly line: string;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(`Invalid configuration:\n${issues.map((i) => i.line).join('\n')}`);
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = CONFIG_CHECKED.safeParse(env);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => {
+  const issues = parsed.error.issues.map((i) => {
     const key = String(i.path[0] ?? '?');
     // A secret's value never goes to a log; an unset variable is said to be unset, not withheld.
     const shown = env[key] === undefined ? '(unset)' : SECRET_KEYS.has(key) ? '(value withheld)' : JSON.stringify(env[key]);
-    return `  ${key}=${shown}: ${i.message}`;
+    return { key, line: `  ${key}=${shown}: ${i.message}` };
   });
-  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  throw new ConfigError(issues);
 }
 
 /**
@@ -457,12 +466,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let config: Config | undefined;
-  let lines: string[] = [];
+  let issues: ConfigIssue[] = [];
   try {
     config = loadConfig(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    lines = err.message.split('\n').slice(1);
+    issues = [...err.issues];
   }
   // The API's own rules ask only whether a variable is set: the raw environment answers that when
   // the rest of it does not parse.
@@ -474,9 +483,10 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
     AUTH_JWKS_URL: set('AUTH_JWKS_URL'),
     SESSION_SECRET: set('SESSION_SECRET'),
   };
-  const named = new Set(lines.map((l) => l.trim().split(/[=:]/)[0]));
-  lines.push(...apiConfigIssues(view).filter((l) => !named.has(l.trim().split(':')[0]!)));
-  if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  // A variable the shared rules already named is said once.
+  const named = new Set(issues.map((i) => i.key));
+  issues.push(...apiIssues(view).filter((i) => !named.has(i.key)));
+  if (issues.length > 0) throw new ConfigError(issues);
   return config!;
 }
 
@@ -532,16 +542,23 @@ export const simulatorApiKeys = (c: Pick<Config, 'SIMULATOR_API_KEYS' | 'NODE_EN
  * What only the API process requires of the configuration: checked by api/main.ts, not by every
  * process (the worker and the tools have no public port to keep metrics off).
  */
-export function apiConfigIssues(
-  c: Pick<Config, 'NODE_ENV' | 'METRICS_PORT' | 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL' | 'SESSION_SECRET'>,
-): string[] {
+export const apiConfigIssues = (c: ApiConfigView): string[] => apiIssues(c).map((i) => i.line);
+
+type ApiConfigView = Pick<Config, 'NODE_ENV' | 'METRICS_PORT' | 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL' | 'SESSION_SECRET'>;
+
+function apiIssues(c: ApiConfigView): ConfigIssue[] {
   if (c.NODE_ENV !== 'production') return [];
+  const issue = (key: keyof ApiConfigView, says: string): ConfigIssue => ({ key, line: `  ${key}: ${says}` });
   // Only the API verifies tokens and signs web sessions: a worker host need not hold these secrets.
   return [
-    ...(!c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL ? ['  AUTH_JWT_SECRET: set AUTH_JWT_SECRET or AUTH_JWKS_URL in production'] : []),
-    ...(!c.SESSION_SECRET ? ['  SESSION_SECRET: set SESSION_SECRET in production (it signs the web pages’ session cookie)'] : []),
+    ...(!c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL
+      ? [issue('AUTH_JWT_SECRET', 'set AUTH_JWT_SECRET or AUTH_JWKS_URL in production')]
+      : []),
+    ...(!c.SESSION_SECRET
+      ? [issue('SESSION_SECRET', 'set SESSION_SECRET in production (it signs the web pages’ session cookie)')]
+      : []),
     ...(c.METRICS_PORT === undefined
-      ? ['  METRICS_PORT: set it in production (metrics are served on an internal listener, never on the public port)']
+      ? [issue('METRICS_PORT', 'set it in production (metrics are served on an internal listener, never on the public port)')]
       : []),
   ];
 }

@@ -127,7 +127,7 @@ const calendarAt = (day: string, time: string) => {
 /**
  * A Temporal Schedule per round date still ahead (open at 00:00 of opensOn, close at the office
  * close of closesOn, Asia/Shanghai), each starting the trigger workflow. Idempotent: a Schedule
- * that exists is left as it is. Returns the ids it created.
+ * that exists is left as it is but for its task queue (keepOnTaskQueue). Returns the ids it created.
  */
 export async function ensureRoundSchedules(s: RoundStarter, today = shanghaiToday()): Promise<string[]> {
   const created: string[] = [];
@@ -157,9 +157,22 @@ export async function ensureRoundSchedules(s: RoundStarter, today = shanghaiToda
           created.push(scheduleId);
         } catch (err) {
           if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+          await keepOnTaskQueue(s, scheduleId);
         }
       }
     }
   }
   return created;
+}
+
+/**
+ * A Schedule made before TEMPORAL_TASK_QUEUE changed would start its trigger on a queue no worker
+ * polls any more, and the round would never open or close: it is moved to the workers' queue.
+ * Otherwise it is left as it is (paused by an operator stays paused).
+ */
+async function keepOnTaskQueue(s: RoundStarter, scheduleId: string): Promise<void> {
+  const handle = s.client.schedule.getHandle(scheduleId);
+  const { action } = await handle.describe();
+  if (action.type !== 'startWorkflow' || action.taskQueue === s.taskQueue) return;
+  await handle.update((prev) => ({ ...prev, action: { ...prev.action, taskQueue: s.taskQueue } }));
 }

@@ -29,7 +29,7 @@ describe('admission rounds on Temporal Schedules', () => {
     await stack?.close();
   });
 
-  it('when a worker makes the schedules, then each round date ahead gets one, in Beijing time, and a second call makes none', async () => {
+  it('when a worker makes the schedules, then each round date ahead gets one, in Beijing time, and a second call makes none but moves them to a renamed task queue', async () => {
     const settings = { client: stack.client, ...roundSettings(stack.config) };
     const ids = await ensureRoundSchedules(settings, `${year}-06-01`);
     created.push(...ids);
@@ -44,6 +44,15 @@ describe('admission rounds on Temporal Schedules', () => {
     assert.equal(described.action.type, 'startWorkflow');
     assert.equal(described.action.type === 'startWorkflow' ? described.action.workflowType : '', 'admissionRoundTrigger');
     assert.deepEqual(await ensureRoundSchedules(settings, `${year}-06-01`), [], 'a schedule that exists is left alone');
+    // Workers on a renamed task queue move the round's Schedule to it (else no worker would run its trigger).
+    const queueOf = async () => {
+      const d = await stack.client.schedule.getHandle(ids[0]!).describe();
+      return d.action.type === 'startWorkflow' ? d.action.taskQueue : '';
+    };
+    assert.deepEqual(await ensureRoundSchedules({ ...settings, taskQueue: 'renamed-queue' }, `${year}-06-01`), []);
+    assert.equal(await queueOf(), 'renamed-queue');
+    await ensureRoundSchedules(settings, `${year}-06-01`);
+    assert.equal(await queueOf(), settings.taskQueue);
   });
 
   it('when the close schedule fires, then the round is started if need be, closed and ranked', async () => {

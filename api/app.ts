@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { methodNotAllowed } from './http/method-not-allowed';
+import { loggedUrl } from './http/logged-url';
 import helmet from 'helmet';
 import { createTokenVerifier } from '../app/access-token';
 import { AppError } from '../app/errors';
@@ -130,8 +131,7 @@ export function createApp(deps: ApiDeps): Express {
         {
           reqId: req.id,
           method: req.method,
-          // The sign-in callback's query is a one-time code and state: credentials, not for logs.
-          url: req.path.startsWith('/auth/') ? req.path : req.originalUrl,
+          url: loggedUrl(req),
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - started) / 1e6,
           // Who: the Bearer token's subject (JSON API) or the signed-in person's (web pages).

@@ -357,6 +357,10 @@ const accessView: Table<AccessView> = {
   school_waitlist: { 'zh-CN': '学位轮候名单', en: 'school waiting list' },
   stuck_cases: { 'zh-CN': '滞留案件列表', en: 'stuck-case list' },
   temporal_payloads: { 'zh-CN': '工作流数据（运维解码）', en: 'workflow payloads (operator decoding)' },
+  round_objections: {
+    'zh-CN': '积分入户批次的异议（含理由和提出人）',
+    en: 'admission round objections (reasons and who lodged them)',
+  },
 };
 
 /** Through which door a record's view came. */

@@ -18,6 +18,8 @@ export interface AccessRecordDoc {
   view: string;
   /** The case viewed; for a list, every case shown on the page; empty when none is known. */
   caseIds: string[];
+  /** The admission round viewed (`round_objections`): its objections name no case. */
+  roundId?: string;
   purpose?: string;
   /** The door: the JSON API, the web pages, or the Temporal UI's codec server. */
   via?: string;
@@ -37,6 +39,7 @@ const accessRecordSchema = new Schema<AccessRecordDoc>(
     actor: { type: Schema.Types.Mixed, required: true },
     view: { type: String, required: true },
     caseIds: { type: [String], default: [] },
+    roundId: { type: String },
     purpose: { type: String },
     via: { type: String },
     requestId: { type: String },

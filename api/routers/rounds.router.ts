@@ -12,6 +12,7 @@ import { closeRoundEarly, lodgeObjection, OBJECTING_ROLES, resolveObjection } fr
 import { listRounds, viewRoundAsSupervisor, viewRoundPublic } from '../../app/queries/admission-rankings';
 import { ObjectionView, PublicRoundView, RoundSummary, SupervisorRoundView } from '../../app/views/round-views';
 import type { ApiDeps } from '../deps';
+import { accessOf, PurposeHeader } from '../http/access-context';
 import { idempotencyKeyHeader, requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
 import { CloseRoundBody, ObjectionBody, ObjectionParams, ResolutionBody, RoundIdParams } from '../schemas/rounds.schema';
@@ -89,10 +90,11 @@ export function roundsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
     tag: 'supervisor',
     roles: supervisor,
     params: RoundIdParams,
+    headers: PurposeHeader,
     responses: { 200: { description: 'The round', schema: SupervisorRoundView }, 404: { description: 'No such round' } },
-    handler: async ({ caller, params }) => ({
+    handler: async ({ caller, params, req }) => ({
       status: 200,
-      body: await viewRoundAsSupervisor(deps, { actor: caller, roundId: params.roundId }),
+      body: await viewRoundAsSupervisor(deps, { actor: caller, roundId: params.roundId, access: accessOf(req) }),
     }),
   });
 

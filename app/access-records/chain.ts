@@ -42,6 +42,8 @@ export function canonicalAccessRecord(r: Omit<AccessRecordDoc, 'hash'>): string 
     r.via ?? null,
     r.requestId ?? null,
     r.prevHash,
+    // Added after the first records: only present when set, so those records hash as before.
+    ...(r.roundId === undefined ? [] : [r.roundId]),
   ]);
 }
 

@@ -39,6 +39,7 @@ export const ACCESS_VIEWS = [
   'school_waitlist',
   'stuck_cases',
   'temporal_payloads',
+  'round_objections',
 ] as const;
 export type AccessView = (typeof ACCESS_VIEWS)[number];
 
@@ -101,7 +102,15 @@ export function forgetAccessChainEnds(mongo: Connection): void {
 
 export async function recordAccess(
   deps: Pick<AppDeps, 'mongo'>,
-  input: { actor: StaffActor; view: AccessView; caseIds: readonly string[]; access?: AccessContext; now?: Date },
+  input: {
+    actor: StaffActor;
+    view: AccessView;
+    caseIds: readonly string[];
+    /** The round viewed, for `round_objections`. */
+    roundId?: string;
+    access?: AccessContext;
+    now?: Date;
+  },
 ): Promise<AccessRecordDoc> {
   const at = (input.now ?? new Date()).toISOString();
   const { actor } = input;
@@ -112,6 +121,7 @@ export async function recordAccess(
     actor: { sub: actor.sub, role: actor.role, ...(actor.role === 'officer' ? { department: actor.department } : {}) },
     view: input.view,
     caseIds: [...input.caseIds],
+    ...(input.roundId ? { roundId: input.roundId } : {}),
     ...(purpose ? { purpose } : {}),
     ...(input.access?.via ? { via: input.access.via } : {}),
     ...(input.access?.requestId ? { requestId: input.access.requestId } : {}),

@@ -20,6 +20,7 @@ export const AccessRecordView = z
     actor: z.object({ sub: z.string(), role: z.string(), department: z.string().optional() }),
     view: z.string(),
     caseIds: z.array(z.string()),
+    roundId: z.string().optional().meta({ description: 'The admission round viewed (view `round_objections`)' }),
     purpose: z.string().optional(),
     via: z.string().optional(),
     requestId: z.string().optional(),

@@ -7,6 +7,7 @@
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { admissionRankingModel } from '../../models/admission-ranking.model';
 import { admissionRoundWorkflowId } from '../../workflows/admission-round/messages';
+import { recordAccess, type AccessContext } from '../access-records/record-access';
 import type { SupervisorActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { findRound } from '../../domain/admission-rounds';
@@ -53,11 +54,28 @@ export async function viewRoundPublic(deps: AppDeps, input: { roundId: string },
   return publicRoundView(await roundSource(deps, input.roundId), shanghaiToday(now));
 }
 
-/** One round in full: every objection with its reason and who lodged it, the round's audit lines. */
+/**
+ * One round in full: every objection with its reason and who lodged it, the round's audit lines.
+ * Objections are what people wrote about a ranked person: a view that shows any is recorded
+ * (`round_objections`, by round: the entries are masked and name no case).
+ */
 export async function viewRoundAsSupervisor(
   deps: AppDeps,
-  input: { actor: SupervisorActor; roundId: string },
+  input: { actor: SupervisorActor; roundId: string; access: AccessContext },
   now = new Date(),
 ): Promise<SupervisorRoundView> {
-  return supervisorRoundView(await roundSource(deps, input.roundId), shanghaiToday(now), admissionRoundWorkflowId(input.roundId));
+  const view = supervisorRoundView(
+    await roundSource(deps, input.roundId),
+    shanghaiToday(now),
+    admissionRoundWorkflowId(input.roundId),
+  );
+  if (view.objections.length > 0)
+    await recordAccess(deps, {
+      actor: input.actor,
+      view: 'round_objections',
+      caseIds: [],
+      roundId: input.roundId,
+      access: input.access,
+    });
+  return view;
 }

@@ -62,10 +62,30 @@ describe('API: admission rounds', () => {
     assert.equal(res.body.objections, undefined);
   });
 
-  it('when a supervisor reads the round, then objections come with their reasons; other roles are refused', async () => {
-    const res = await request(stack.app).get('/api/v1/supervisor/rounds/2026-1').set('authorization', t.supervisor).expect(200);
+  it('when a supervisor reads the round, then objections come with their reasons, and the read is recorded by round; other roles are refused', async () => {
+    const res = await request(stack.app)
+      .get('/api/v1/supervisor/rounds/2026-1')
+      .set('authorization', t.supervisor)
+      .set('x-access-purpose', 'objection review')
+      .expect(200);
     assert.equal(res.body.objections[0].reason, OBJECTION_REASON);
     assert.equal(res.body.objections[0].lodgedBy.id, OBJECTOR_ID);
+    // What people wrote about a ranked person is read like a case: the record names the round (查询留痕).
+    const records = await request(stack.app)
+      .get('/api/v1/access-records?userId=supervisor-1')
+      .set('authorization', t.supervisor)
+      .expect(200);
+    const mine = (records.body.items as Array<{ view: string; roundId?: string; purpose?: string; via?: string }>).filter(
+      (r) => r.view === 'round_objections',
+    );
+    assert.deepEqual(
+      mine.map((r) => [r.roundId, r.purpose, r.via]),
+      [['2026-1', 'objection review', 'api']],
+    );
+    // A round without objections shows nothing anyone wrote: no record.
+    await request(stack.app).get('/api/v1/supervisor/rounds/2026-2').set('authorization', t.supervisor).expect(200);
+    const later = await request(stack.app).get('/api/v1/access-records?userId=supervisor-1').set('authorization', t.supervisor);
+    assert.equal((later.body.items as Array<{ view: string }>).filter((r) => r.view === 'round_objections').length, 1);
     assertProblem(await request(stack.app).get('/api/v1/supervisor/rounds/2026-1').set('authorization', t.applicant), 403);
     assertProblem(await request(stack.app).get('/api/v1/supervisor/rounds/2026-1'), 401);
   });

@@ -8,6 +8,7 @@ import type { AppDeps } from '../../app/deps';
 import { accessRecords } from '../../app/queries/access-records';
 import { caseNumbersOf, findCaseByNumber, normaliseCaseNumber } from '../../app/queries/find-case';
 import { ACCESS_DOORS, ACCESS_VIEWS } from '../../app/access-records/record-access';
+import { roundName } from '../../i18n/formats';
 import { label } from '../../i18n/labels';
 import { message, type MessageKey } from '../../i18n/messages';
 import { render, requireAnyRole, requireRole, showMessage, tr } from './page';
@@ -83,10 +84,18 @@ async function accessRecordsPage(deps: AppDeps, req: Request, res: Response): Pr
       roleText: ROLE_TEXT[r.actor.role] ? message(req.locale, ROLE_TEXT[r.actor.role]!) : r.actor.role,
       viewText: ACCESS_VIEW_SET.has(r.view) ? label('accessView', r.view, req.locale) : r.view,
       viaText: r.via && ACCESS_DOOR_SET.has(r.via) ? label('accessDoor', r.via, req.locale) : r.via,
-      cases: shown(r).map((id) => ({
-        text: numbers.get(id) ?? id,
-        ...(actor.role === 'supervisor' && numbers.has(id) ? { href: `/supervisor/cases/${id}` } : {}),
-      })),
+      // A round's objections name no case: the round, by its name.
+      cases: r.roundId
+        ? [
+            {
+              text: roundName(r.roundId, req.locale),
+              ...(actor.role === 'supervisor' ? { href: `/supervisor/rounds/${encodeURIComponent(r.roundId)}` } : {}),
+            },
+          ]
+        : shown(r).map((id) => ({
+            text: numbers.get(id) ?? id,
+            ...(actor.role === 'supervisor' && numbers.has(id) ? { href: `/supervisor/cases/${id}` } : {}),
+          })),
       moreCases: r.caseIds.length > CASES_SHOWN ? r.caseIds.length : undefined,
       shortHash: r.hash.slice(0, 16),
     })),

@@ -16,7 +16,7 @@ import type { SupervisorRoundView } from '../../../app/views/round-views';
 import { staffNames } from '../../../app/officer-directory';
 import { namedOfficer } from '../officer-names';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from '../applicant/form';
-import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
+import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { roundDisplay, roundRows, words } from '../rounds/round-display';
 import { DISTRICTS, type Locale } from '../../../domain/vocabulary';
 import { message } from '../../../i18n/messages';
@@ -59,7 +59,7 @@ export async function supervisorRoundPage(
       404,
     );
   const actor = actorOf(req, 'supervisor');
-  const view = await viewRoundAsSupervisor(deps, { actor, roundId });
+  const view = await viewRoundAsSupervisor(deps, { actor, roundId, access: accessOf(req) });
   // Staff by the name they signed in with, as the case pages name them.
   const names = await staffNames(deps, [
     ...view.events.filter((e) => e.actor.role === 'supervisor').map((e) => e.actor.id),
@@ -178,7 +178,7 @@ export async function closeRoundPage(deps: AppDeps, req: Request, res: Response)
   const body = req.body as FormBody | undefined;
   const reason = field(body, 'reason');
   // The page offers the form only while the round is open: otherwise there is no reason field to point at.
-  const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId });
+  const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId, access: accessOf(req) });
   if (view.stage !== 'open')
     return supervisorRoundPage(deps, req, res, {
       refusal: tr(req, 'rdRefused', { detail: tr(req, 'rdCloseNotOpen') }),
@@ -228,7 +228,7 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
   const outcome = field(body, 'outcome');
   const note = field(body, 'note');
   // The page offers a form only for an open objection of a round on public notice.
-  const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId });
+  const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId, access: accessOf(req) });
   const objection = view.objections.find((o) => o.objectionId === objectionId);
   if (!objection) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
   if (objection.status !== 'open' || view.stage !== 'public_notice')

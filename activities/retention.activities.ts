@@ -36,6 +36,7 @@ import { verifyAccessChain } from '../app/access-records/verify';
 import { auditEventModel } from '../models/audit-event.model';
 import { caseFactModel } from '../models/case-fact.model';
 import { caseModel, type CaseDoc } from '../models/case.model';
+import { familyRefusalModel } from '../models/family-refusal.model';
 import { isDuplicateKey } from '../models/duplicate-key';
 import { noticeModel } from '../models/notice.model';
 import { registrationModel } from '../models/registration.model';
@@ -185,6 +186,14 @@ async function forgetOldRequestFingerprints(mongo: Connection, asOf: string | un
   const fingerprints = mongo.collection<{ _id: string; day: string }>('request_fingerprints');
   const days = (await fingerprints.distinct('day', { day: { $lt: before } })) as string[];
   for (const day of days) await fingerprints.deleteMany({ day });
+}
+
+/** Refusals naming family members are bounded per day (§8): a day past matters no more. */
+async function forgetPastFamilyRefusals(mongo: Connection, asOf: string | undefined): Promise<void> {
+  const today = shanghaiToday(asOf ? new Date(asOf) : new Date());
+  const refusals = familyRefusalModel(mongo);
+  const days = (await refusals.distinct('day', { day: trusted({ $lt: today }) })) as string[];
+  for (const day of days) await refusals.deleteMany({ day });
 }
 
 export function createRetentionActivities(deps: { mongo: Connection; temporal?: Client; retention?: RetentionSettings }) {
@@ -344,6 +353,7 @@ export function createRetentionActivities(deps: { mongo: Connection; temporal?: 
       const run = await runs().findById(input.runId).lean();
       if (!run) throw new Error(`retention run ${input.runId} has no record`);
       await forgetOldRequestFingerprints(deps.mongo, run.asOf);
+      await forgetPastFamilyRefusals(deps.mongo, run.asOf);
       await runs().updateOne({ _id: input.runId, status: 'running' }, { $set: { status: 'finished', finishedAt: new Date() } });
       return {
         runId: run._id,

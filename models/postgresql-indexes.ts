@@ -21,6 +21,7 @@ import { caseFactModel } from './case-fact.model';
 import { caseModel } from './case.model';
 import { counterModel } from './counter.model';
 import { decisionNumberModel } from './decision-number.model';
+import { familyRefusalModel } from './family-refusal.model';
 import { idempotencyKeyModel } from './idempotency-key.model';
 import { noticeModel } from './notice.model';
 import { openCaseLockModel } from './open-case-lock.model';
@@ -43,6 +44,7 @@ const MODELS: ReadonlyArray<(conn: Connection) => Model<never>> = [
   caseModel,
   counterModel,
   decisionNumberModel,
+  familyRefusalModel,
   idempotencyKeyModel,
   noticeModel,
   openCaseLockModel,

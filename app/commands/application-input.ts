@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { validateIdNumber } from '../../domain/id-number';
 import { MOBILE_PHONE, normalizeMobilePhone } from '../../domain/phone';
-import { NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
+import { NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, SYSTEM_NOTES, WITHDRAWN_WITHOUT_REASON } from '../../domain/case-rules';
 import { bornAfter, SCHOOL_AGE, schoolAgeProblem } from '../../domain/school-age';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEPARTMENTS, DISTRICTS, LOCALES, ROUTES, SCHOOL_LEVELS, TOWNS } from '../../domain/vocabulary';
@@ -190,5 +190,20 @@ export const SupplementInput = z
 export const CounterSupplementInput = z.strictObject({ items: SupplementItems }).meta({ id: 'SupplementReceivedAtCounter' });
 export type SupplementInput = z.infer<typeof SupplementInput>;
 
-export const WithdrawInput = z.strictObject({ note: z.string().trim().max(500).optional() }).meta({ id: 'Withdrawal' });
+/** Notes the workflow itself writes on an ending: an applicant's own note must not read as one (its letter would say the case lapsed). */
+const RESERVED_NOTES: readonly string[] = [...SYSTEM_NOTES, WITHDRAWN_WITHOUT_REASON];
+
+export const WithdrawInput = z
+  .strictObject({
+    note: z
+      .string()
+      .trim()
+      .max(500)
+      .refine(
+        (note) => !RESERVED_NOTES.includes(note),
+        'this text is reserved for notes the system writes: say it in your own words',
+      )
+      .optional(),
+  })
+  .meta({ id: 'Withdrawal' });
 export type WithdrawInput = z.infer<typeof WithdrawInput>;

@@ -18,7 +18,8 @@ import {
   type SchoolLevel,
   type Town,
 } from '../../domain/vocabulary';
-import { claimNextInSequence, counterModel } from '../../models/counter.model';
+import { claimNextInSequence } from '../../models/counter.model';
+import { familyRefusalId, familyRefusalModel } from '../../models/family-refusal.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { isDuplicateKey } from '../../models/duplicate-key';
 import { pointsPolicyInForce } from '../../policy/policy-files';
@@ -76,10 +77,8 @@ export async function submitApplication(deps: AppDeps, input: SubmitApplicationI
  */
 export const FAMILY_REFUSALS_PER_DAY = 10;
 
-const familyRefusalKey = (sub: string) => `family-refusals:${sub}:${shanghaiToday()}`;
-
 async function assertFamilyRefusalsLeft(deps: AppDeps, sub: string): Promise<void> {
-  const counted = (await counterModel(deps.mongo).findById(familyRefusalKey(sub)).lean())?.seq ?? 0;
+  const counted = (await familyRefusalModel(deps.mongo).findById(familyRefusalId(sub, shanghaiToday())).lean())?.count ?? 0;
   if (counted < FAMILY_REFUSALS_PER_DAY) return;
   throw new AppError(
     'too_many',
@@ -94,12 +93,17 @@ async function countFamilyRefusal(deps: AppDeps, sub: string, err: unknown): Pro
   const fields = (err.invalidParams ?? []).map((p) => p.path).filter((path) => path.startsWith('/family/'));
   if (fields.length === 0) return;
   // Counted as a limit, not a ledger: FerretDB v1 may lose one of two concurrent $inc (models/counter.model.ts).
-  const doc = await counterModel(deps.mongo)
-    .findOneAndUpdate({ _id: familyRefusalKey(sub) }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+  const day = shanghaiToday();
+  const doc = await familyRefusalModel(deps.mongo)
+    .findOneAndUpdate(
+      { _id: familyRefusalId(sub, day) },
+      { $inc: { count: 1 }, $setOnInsert: { day } },
+      { upsert: true, returnDocument: 'after' },
+    )
     .lean()
     .catch((e: unknown) => (isDuplicateKey(e) ? null : Promise.reject(e)));
   deps.logger.warn(
-    { userId: sub, refusedToday: doc?.seq, fields, code: err.code },
+    { userId: sub, refusedToday: doc?.count, fields, code: err.code },
     'application refused: family members not free',
   );
 }

@@ -25,6 +25,9 @@ export const zhCN = {
   apCannotApplyBusyTitle: '您已列入一件正在办理的申请',
   apCannotApplyBusyText:
     '您已列入一件正在办理的落户申请（作为申请人或随同落户的家庭成员），该申请办结后才能再次申请。您本人提交的申请，可在“我的申请”中查看办理进度。',
+  apTooManyRefusedTitle: '今天不能再提交申请',
+  apTooManyRefusedText:
+    '今天您的申请已多次因所列家庭成员正在办理其他落户申请或已在本市落户而被退回。为保护他人信息，今天不能再在线提交；请明天再试，或携带家庭成员的证件到户籍窗口申请。',
   apCannotApplySettledTitle: '您已在本市落户',
   apCannotApplySettledText: '您已在本市办理落户，不能再次申请落户。',
   apNoVerifiedIdText: '在线申请需要登录账号已核验您的身份证号码。请先完成实名认证，或携带居民身份证到户籍窗口申请。',
@@ -74,6 +77,7 @@ export const zhCN = {
   apErrTooMany: '家庭成员过多',
   apErrReference: '请填写“{item}”的材料编号或说明',
   apErrNoteTooLong: '说明不能超过500字',
+  apErrNoteReserved: '这段文字是系统专用的记录，请用您自己的话说明',
   apErrGeneric: '请检查此项',
   // ---- submitted ----
   apSubmittedTitle: '申请已提交',
@@ -102,6 +106,8 @@ export const zhCN = {
   apSupplementTitle: '{department}需要您补充材料',
   apOwedTitle: '您有待办事项',
   apOwedSupplement: '{department}需要您补充材料，请在{dueAt}前提交',
+  // Late December, before next year's holidays are published: the date is marked as the request's is.
+  apOwedSupplementProvisional: '{department}需要您补充材料，请在{dueAt}（暂定）前提交',
   apSupplementIntro: '请在{dueAt}（北京时间）前补充以下材料，逾期未补正的，申请将按撤回处理。',
   // Shown on English pages only (the Chinese is for the catalogue's symmetry).
   apSupplementAsWritten: '以下材料名称为经办部门的原文。',
@@ -252,6 +258,9 @@ export const en: Catalogue<typeof zhCN> = {
   apCannotApplyBusyTitle: 'You are named in an application in progress',
   apCannotApplyBusyText:
     'You are named in an application in progress (as the applicant or as a family member settling with them), and can apply again once it has ended. Applications you made yourself are under My applications.',
+  apTooManyRefusedTitle: 'You cannot apply again today',
+  apTooManyRefusedText:
+    'Your applications were refused several times today because family members named in them were in another application in progress or had already settled here. To protect other people’s information you cannot apply online again today: try again tomorrow, or apply at a household registration counter with your family members’ documents.',
   apCannotApplySettledTitle: 'You have already settled here',
   apCannotApplySettledText: 'You are already registered as settled in this city and cannot apply to settle again.',
   apNoVerifiedIdText:
@@ -305,6 +314,7 @@ export const en: Catalogue<typeof zhCN> = {
   apErrTooMany: 'Too many family members',
   apErrReference: 'Enter the document reference for “{item}”',
   apErrNoteTooLong: 'The note must be 500 characters or fewer',
+  apErrNoteReserved: 'This text is kept for records the system writes: please say it in your own words',
   apErrGeneric: 'Check this answer',
   apSubmittedTitle: 'Application submitted',
   apSubmittedCaseNumber: 'Your case number',
@@ -333,6 +343,7 @@ export const en: Catalogue<typeof zhCN> = {
   apSupplementTitle: '{department} needs more material from you',
   apOwedTitle: 'Something for you to do',
   apOwedSupplement: '{department} needs more material from you by {dueAt}',
+  apOwedSupplementProvisional: '{department} needs more material from you by {dueAt} (provisional)',
   apSupplementAsWritten:
     'The department wrote the name of each item below in Chinese; it is shown as written. If you need help reading it, ask at the department’s counter.',
   apSupplementIntro:

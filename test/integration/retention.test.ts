@@ -11,12 +11,14 @@ import { after, before, describe, it } from 'node:test';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { Request, Response } from 'express';
+import { trusted } from 'mongoose';
 import request from 'supertest';
 import { recordAccess } from '../../app/access-records/record-access';
 import { verifyAccessChain } from '../../app/access-records/verify';
 import { seedDashboardCases } from '../../bench/lib/dashboard-seed';
 import { ANONYMISED, shanghaiMonth } from '../../domain/retention';
 import { shanghaiDay } from '../../domain/shanghai-clock';
+import { familyRefusalId, familyRefusalModel } from '../../models/family-refusal.model';
 import { openDeep } from '../../models/sealed-fields.plugin';
 import { createLogger } from '../../config/logger';
 import { applyHistoryRetention, DAY_MS } from '../../temporal/namespace-retention';
@@ -180,11 +182,28 @@ describe('retention (issue 15 part 5)', () => {
       { _id: 'fp-recent', requestHash: 'h', createdAt: daysBefore(1), day: shanghaiDay(daysBefore(1).toISOString()) },
       { _id: 'fp-old', requestHash: 'h', createdAt: daysBefore(40), day: shanghaiDay(daysBefore(40).toISOString()) },
     ]);
+    // The day's bound on refusals naming family members (§8): the run's own day, and the day before.
+    const refusals = familyRefusalModel(stack.mongo);
+    const today = shanghaiDay(asOf);
+    const yesterday = shanghaiDay(daysBefore(1).toISOString());
+    await refusals.insertMany([
+      { _id: familyRefusalId('someone', today), day: today, count: 3 },
+      { _id: familyRefusalId('someone', yesterday), day: yesterday, count: 10 },
+    ]);
     const result = await sweep(asOf);
     assert.deepEqual(
       (await fingerprints.find({ _id: { $in: ['fp-recent', 'fp-old'] } }).toArray()).map((f) => f._id),
       ['fp-recent'],
       'a key is remembered 30 days',
+    );
+    assert.deepEqual(
+      (
+        await refusals
+          .find({ _id: trusted({ $in: [familyRefusalId('someone', today), familyRefusalId('someone', yesterday)] }) })
+          .lean()
+      ).map((r) => r.day),
+      [today],
+      'a day’s count of refusals is kept that day only',
     );
 
     // Assert: what the run did …

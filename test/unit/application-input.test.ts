@@ -1,7 +1,8 @@
 /** The application's schema (app/commands/application-input.ts): what it names, and when. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApplicationInput } from '../../app/commands/application-input';
+import { ApplicationInput, WithdrawInput } from '../../app/commands/application-input';
+import { SUPPLEMENT_DEADLINE_PASSED, WITHDRAWN_WITHOUT_REASON } from '../../domain/case-rules';
 import { computeCheckDigit } from '../../domain/id-number';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 
@@ -130,5 +131,12 @@ describe('the application schema', () => {
       // A grown child who needs no place is a child all the same.
       assert.deepEqual(issuesOf(withChild(70, { idNumber: aged(40, '444') })), []);
     });
+  });
+
+  it('when an applicant’s withdrawal note is exactly a note the system writes, then it is refused; the same words in a sentence are kept', () => {
+    for (const note of [SUPPLEMENT_DEADLINE_PASSED, ` ${WITHDRAWN_WITHOUT_REASON} `])
+      assert.equal(WithdrawInput.safeParse({ note }).success, false, note);
+    assert.equal(WithdrawInput.safeParse({ note: `因工作调动撤回（非 ${SUPPLEMENT_DEADLINE_PASSED}）` }).success, true);
+    assert.equal(WithdrawInput.safeParse({}).success, true);
   });
 });

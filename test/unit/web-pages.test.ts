@@ -197,6 +197,7 @@ describe('web pages', () => {
       schoolPlacements?: ReturnType<typeof place>[];
       score?: { rows: []; total: number; threshold: number; passed: boolean };
       ended?: boolean;
+      owed?: { department: string; departmentText: string; dueAt: string; provisional: boolean }[];
     }) =>
       loadViews().render('applicant/case', {
         endedUnsettled: ['rejected', 'withdrawn', 'terminated'].includes(o.status),
@@ -216,6 +217,7 @@ describe('web pages', () => {
         schoolPlacements: o.schoolPlacements ?? [],
         score: o.score,
         ended: o.ended,
+        owed: o.owed ?? [],
       });
     /** The same with these school places. */
     const applicantCase = (status: string, schoolPlacements: ReturnType<typeof place>[]) =>
@@ -230,6 +232,17 @@ describe('web pages', () => {
         ended,
       });
     const noteOf = (key: 'apScoreRankingNote' | 'apScoreBelowNote') => new RegExp(message('zh-CN', key).slice(0, 20));
+
+    it('when material is owed by a date counted before next year’s holidays were published, then the to-do banner marks it provisional, as the request below does', () => {
+      const owed = (provisional: boolean) =>
+        applicantPage({
+          status: 'supplement_requested',
+          owed: [{ department: 'police', departmentText: '公安', dueAt: '2027-01-08T09:00:00Z', provisional }],
+        }).split("id='owed-title'")[1] ?? '';
+      assert.match(owed(true), /公安需要您补充材料，请在.+（暂定）前提交/);
+      assert.doesNotMatch(owed(false), /暂定/);
+      assert.match(owed(false), /公安需要您补充材料，请在.+前提交/);
+    });
 
     it('§2 when a points score reaches the threshold, then the page says the ranking and the quota still decide; below it, no such note', () => {
       assert.match(pointsPage(true), noteOf('apScoreRankingNote'));

@@ -22,6 +22,10 @@ import {
 import { axeCheck, launchBrowser, newPage, screenshot, smallTargets } from '../support/browser';
 import { noticesOf } from '../support/case-records';
 import { noticeKey } from '../../app/views/notice-views';
+import { FAMILY_REFUSALS_PER_DAY } from '../../app/commands/submit-application';
+import { shanghaiToday } from '../../domain/shanghai-clock';
+import { caseModel } from '../../models/case.model';
+import { familyRefusalId, familyRefusalModel } from '../../models/family-refusal.model';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
 const PHONE = { width: 390, height: 844 };
@@ -399,6 +403,39 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await axeCheck(page);
       const post = await page.request.post(`${web.baseUrl}/applicant/cases/${familyCaseId}/withdraw`, { form: {} });
       assert.equal(post.status(), 403, 'a post without the CSRF token is refused before anything else');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('when an account’s applications naming family members were refused too often today, then the apply page says so in Chinese and nothing is created', async () => {
+    // Arrange: the day's refusals used up (as ten applications naming members not free would).
+    const today = shanghaiToday();
+    await familyRefusalModel(web.stack.mongo).create({
+      _id: familyRefusalId('demo-noHousing', today),
+      day: today,
+      count: FAMILY_REFUSALS_PER_DAY,
+    });
+    const page = await phonePage();
+    try {
+      await signIn(page, web, 'nohousing', DEMO_PASSWORDS.applicant, '/applicant/apply');
+      await fillApplication(page);
+
+      // Act
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/applicant/apply')),
+        page.getByRole('button', { name: '提交申请' }).click(),
+      ]);
+
+      // Assert: in the page's language, with the way on (tomorrow, or a counter), not the API's English text.
+      assert.equal(answer.status(), 429);
+      await page.getByRole('heading', { name: '今天不能再提交申请' }).waitFor();
+      const text = await page.locator('main').innerText();
+      assert.match(text, /请明天再试，或携带家庭成员的证件到户籍窗口申请/);
+      assert.doesNotMatch(text, /refused|apply again/i, 'not the API’s English text');
+      await page.getByRole('link', { name: '我的申请' }).last().waitFor();
+      await axeCheck(page);
+      assert.equal(await caseModel(web.stack.mongo).countDocuments({ applicantUserId: 'demo-noHousing' }), 0);
     } finally {
       await page.context().close();
     }

@@ -320,6 +320,13 @@ export function applyPages(router: Router, deps: AppDeps): void {
       if (clash && err instanceof AppError && err.invalidParams?.length) {
         return showForm(req, res, form, requestId, errorsOf(req, [...err.invalidParams], form, rows, clash));
       }
+      // The bound on refusals naming family members, in the page's language (the error's own text is English).
+      if (err instanceof AppError && err.code === 'too-many-refused-applications') {
+        return showMessage(req, res, 429, 'apTooManyRefusedTitle', ['apTooManyRefusedText'], {
+          href: '/applicant/cases',
+          key: 'navMyCases',
+        });
+      }
       throw err;
     }
   });

@@ -159,7 +159,16 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
       // Said once under the list, not after every date it concerns.
       anyDueProvisional: steps.some((s) => s.dueProvisional),
       owed: steps.flatMap((s) =>
-        s.supplement ? [{ department: s.department, departmentText: s.departmentText, dueAt: s.supplement.dueAt }] : [],
+        s.supplement
+          ? [
+              {
+                department: s.department,
+                departmentText: s.departmentText,
+                dueAt: s.supplement.dueAt,
+                provisional: s.supplement.dueProvisional,
+              },
+            ]
+          : [],
       ),
       score: view.score && {
         ...view.score,
@@ -312,7 +321,7 @@ export function casePages(router: Router, deps: AppDeps): void {
     const parsed = WithdrawInput.safeParse(note ? { note } : {});
     if (!parsed.success) {
       const errors = new FieldErrors(req);
-      errors.add('note', 'apErrNoteTooLong');
+      errors.add('note', note.trim().length > 500 ? 'apErrNoteTooLong' : 'apErrNoteReserved');
       return showWithdraw(req, res, caseId, note, errors);
     }
     const { status } = await withdrawCase(deps, {

@@ -182,18 +182,23 @@ async function workflowClosed(temporal: Client, workflowId: string): Promise<boo
  */
 async function forgetOldRequestFingerprints(mongo: Connection, asOf: string | undefined): Promise<void> {
   const at = asOf ? new Date(asOf) : new Date();
-  const before = shanghaiToday(new Date(at.getTime() - REQUEST_FINGERPRINT_DAYS * 86_400_000));
-  const fingerprints = mongo.collection<{ _id: string; day: string }>('request_fingerprints');
-  const days = (await fingerprints.distinct('day', { day: { $lt: before } })) as string[];
-  for (const day of days) await fingerprints.deleteMany({ day });
+  await deleteDaysBefore(
+    mongo,
+    'request_fingerprints',
+    shanghaiToday(new Date(at.getTime() - REQUEST_FINGERPRINT_DAYS * 86_400_000)),
+  );
 }
 
 /** Refusals naming family members are bounded per day (§8): a day past matters no more. */
 async function forgetPastFamilyRefusals(mongo: Connection, asOf: string | undefined): Promise<void> {
-  const today = shanghaiToday(asOf ? new Date(asOf) : new Date());
-  const refusals = familyRefusalModel(mongo);
-  const days = (await refusals.distinct('day', { day: trusted({ $lt: today }) })) as string[];
-  for (const day of days) await refusals.deleteMany({ day });
+  await deleteDaysBefore(mongo, familyRefusalModel(mongo).collection.name, shanghaiToday(asOf ? new Date(asOf) : new Date()));
+}
+
+/** Deletes a collection's days before `before`, a whole day at a time (equality on its indexed `day`). */
+async function deleteDaysBefore(mongo: Connection, collection: string, before: string): Promise<void> {
+  const docs = mongo.collection<{ day: string }>(collection);
+  const days = (await docs.distinct('day', { day: { $lt: before } })) as string[];
+  for (const day of days) await docs.deleteMany({ day });
 }
 
 export function createRetentionActivities(deps: { mongo: Connection; temporal?: Client; retention?: RetentionSettings }) {

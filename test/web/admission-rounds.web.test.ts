@@ -140,6 +140,11 @@ describe('web pages: admission rounds in a real browser', () => {
       await supervisor.getByText(/异议已处理/).waitFor();
       // Who resolved it, by the name they signed in with.
       await supervisor.getByText('吴主任（supervisor-1）').first().waitFor();
+      // Reading what people wrote about a ranked person is recorded (查询留痕), naming the round.
+      await supervisor.goto(`${web.baseUrl}/audit/access-records?userId=supervisor-1`);
+      const row = supervisor.locator('tr', { hasText: '积分入户批次的异议' }).first();
+      await row.waitFor();
+      assert.equal(await row.locator(`a[href="/supervisor/rounds/${roundId}"]`).count(), 1, 'the row links to the round');
     } finally {
       await supervisor.close();
     }

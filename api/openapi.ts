@@ -122,16 +122,35 @@ export function registerOperationalRoutes(registry: OpenAPIRegistry): void {
 }
 
 export function generateDocument(registry: OpenAPIRegistry) {
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'Household settlement (户籍/落户) case API',
-      version: '1.0.0',
-      description:
-        'Applicants submit and track settlement cases; officers decide their department’s step; supervisors audit stuck cases. Every error is RFC 9457 application/problem+json; a path below asked with a method it does not list answers 405 with an Allow header.',
-    },
-    servers: [{ url: '/' }],
-  });
+  return withPatternsWithoutFlags(
+    new OpenApiGeneratorV31(registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: {
+        title: 'Household settlement (户籍/落户) case API',
+        version: '1.0.0',
+        description:
+          'Applicants submit and track settlement cases; officers decide their department’s step; supervisors audit stuck cases. Every error is RFC 9457 application/problem+json; a path below asked with a method it does not list answers 405 with an Allow header.',
+      },
+      servers: [{ url: '/' }],
+    }),
+  );
+}
+
+/**
+ * The generator writes a regex's `toString()` without its slashes, so a flagged one keeps its
+ * flags: `^[\p{L}…]*$/u`, which matches no name at all for a client that validates by the
+ * document. JSON Schema patterns are ECMA-262 with Unicode semantics already: the flags go.
+ */
+function withPatternsWithoutFlags<T>(doc: T): T {
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (typeof o.pattern === 'string') o.pattern = o.pattern.replace(/\/[dgimsuyv]+$/, '');
+    Object.values(o).forEach(walk);
+  };
+  walk(doc);
+  return doc;
 }
 
 const page = Handlebars.create().compile(`<!doctype html>

@@ -6,7 +6,7 @@
  * provider verified (`id_number`). The JSON API verifies the Bearer token of every request with it; the web pages verify the token the sign-in returned, so roles, departments and
  * scopes come from the provider's claims on both doors, never from a form.
  */
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { DEPARTMENTS } from '../domain/vocabulary';
 import { IdNumber } from './commands/application-input';
@@ -94,6 +94,17 @@ export interface VerifiedToken {
 
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
+/**
+ * Why jose refused a token, for the caller. Its claims are checked only once the signature holds,
+ * so saying a token expired or is for another issuer tells nothing to someone who forged it.
+ */
+function rejectionOf(err: unknown): TokenRejected {
+  if (err instanceof errors.JWTExpired) return new TokenRejected('The token has expired');
+  if (err instanceof errors.JWTClaimValidationFailed)
+    return new TokenRejected(`The token's \`${err.claim}\` claim is not accepted here (${err.reason})`);
+  return new TokenRejected('The token is invalid (malformed, or its signature does not verify)');
+}
+
 /** A token that never expires is refused: a leaked one would otherwise open the API for good. */
 const REQUIRED = { requiredClaims: ['exp'] };
 
@@ -116,7 +127,7 @@ export function createTokenVerifier(opts: TokenOptions): TokenVerifier {
     try {
       alg = decodeProtectedHeader(token).alg;
     } catch {
-      throw new TokenRejected('The token is invalid or expired');
+      throw new TokenRejected('The token is invalid (malformed, or its signature does not verify)');
     }
     try {
       if (alg === 'HS256' && secret) {
@@ -129,16 +140,23 @@ export function createTokenVerifier(opts: TokenOptions): TokenVerifier {
         return (await jwtVerify(token, jwks, { ...REQUIRED, issuer, audience: opts.audience, algorithms: JWKS_ALGORITHMS }))
           .payload;
       }
-    } catch {
-      throw new TokenRejected('The token is invalid or expired');
+    } catch (err) {
+      throw rejectionOf(err);
     }
-    throw new TokenRejected('The token is invalid or expired');
+    throw new TokenRejected('The token is signed with an algorithm this API does not take');
   };
 
   return async (token) => {
     const payload = await verify(token);
     const claims = Claims.safeParse(payload);
-    if (!claims.success) throw new TokenRejected('The token lacks a valid role (and department, for officers)');
+    if (!claims.success) {
+      const claim = claims.error.issues[0]?.path[0];
+      throw new TokenRejected(
+        claim === undefined || claim === 'role'
+          ? 'The token lacks a valid role (and department, for officers)'
+          : `The token's \`${String(claim)}\` claim is not valid`,
+      );
+    }
     const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 100) : undefined;
     return { actor: actorOfClaims(claims.data), expiresAt: (payload.exp ?? 0) * 1000, ...(name ? { name } : {}) };
   };

@@ -46,20 +46,28 @@ export async function bearerCaller(verify: TokenVerifier, header: string | undef
 }
 
 async function verifiedBearer(verify: TokenVerifier, header: string | undefined): Promise<VerifiedToken> {
-  const m = header ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header) : null;
+  // The scheme is case-insensitive (RFC 9110 §11.1): `bearer …` is the same request.
+  const m = header ? /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header) : null;
   if (!m) throw unauthorized('A Bearer token is required');
   try {
     return await verify(m[1]!);
   } catch (err) {
     // Who they are is proven; that the account says nowhere where its officer acts is a 403.
     if (err instanceof MissingScopeClaim) throw new HttpProblem(403, 'missing-claim', err.message, { claim: err.claim });
-    if (err instanceof TokenRejected) throw unauthorized(err.message);
+    if (err instanceof TokenRejected) throw unauthorized(err.message, 'invalid_token');
     throw err;
   }
 }
 
-export function unauthorized(detail: string): HttpProblem {
-  return new HttpProblem(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer' });
+/**
+ * A 401 whose `WWW-Authenticate` says, as RFC 6750 §3 has it, whether a token came and was refused
+ * (`error="invalid_token"`, a client then gets a new one) or none came (no error: ask for one).
+ */
+export function unauthorized(detail: string, error?: 'invalid_token'): HttpProblem {
+  const challenge = error
+    ? `Bearer error="${error}", error_description="${detail.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, '?')}"`
+    : 'Bearer';
+  return new HttpProblem(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': challenge });
 }
 
 export function callerOf(req: { caller?: Caller }): Caller {

@@ -146,7 +146,10 @@ export function applicantRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
     params: CaseIdParams,
     body: WithdrawBody,
     responses: {
-      202: { description: 'Withdrawal accepted; reservations are being released' },
+      202: {
+        description: 'Withdrawal accepted; reservations are being released',
+        schema: z.object({ caseId: z.string(), status: z.literal('withdrawn') }),
+      },
       409: { description: 'The case can no longer be withdrawn' },
     },
     handler: async ({ caller, params, body, req }) => ({

@@ -56,6 +56,14 @@ export const DecisionBody = z
   .superRefine((d, ctx) => {
     for (const p of decisionProblems(d, { lengths: false }))
       ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+    // A field of another kind of decision is a client's mistake, said rather than stored (an
+    // approval kept a reason code it was sent; the pages send only the decision's own fields).
+    if (d.decision !== 'reject' && d.reasonCode !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['reasonCode'], message: 'only a rejection has a reason code' });
+    if (d.decision !== 'reject' && d.reasonText !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['reasonText'], message: 'only a rejection has a reason text' });
+    if (d.decision !== 'request_supplement' && d.missing !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['missing'], message: 'only a request for material lists what is missing' });
   })
   .meta({ id: 'Decision' });
 
@@ -143,7 +151,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       params: CaseStepParams,
       body: HoldBody,
       responses: {
-        200: { description: 'The new state of the step', schema: z.object({ step: z.record(z.string(), z.unknown()) }) },
+        200: { description: 'The new state of the step', schema: z.object({ step: OfficerCaseView.shape.step }) },
         409: {
           description:
             kind === 'claim'
@@ -169,7 +177,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     params: CaseStepParams,
     body: DecisionBody,
     responses: {
-      200: { description: 'The new state of the step', schema: z.object({ step: z.record(z.string(), z.unknown()) }) },
+      200: { description: 'The new state of the step', schema: z.object({ step: OfficerCaseView.shape.step }) },
       409: {
         description:
           'The step is not awaiting a decision (e.g. another officer decided first), or another officer holds it (`step-held-by-other`)',
@@ -197,7 +205,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     params: CaseStepParams,
     body: CounterSupplementInput,
     responses: {
-      200: { description: 'The new state of the step', schema: z.object({ step: z.record(z.string(), z.unknown()) }) },
+      200: { description: 'The new state of the step', schema: z.object({ step: OfficerCaseView.shape.step }) },
       409: { description: 'No supplement is awaited on this step (`no-supplement-awaited`), or the case has ended' },
     },
     handler: async ({ caller, params, body, req }) => {

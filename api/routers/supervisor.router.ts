@@ -216,7 +216,10 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
     params: CaseStepParams,
     body: ActionBody,
     responses: {
-      200: { description: 'The step after the action', schema: z.object({ step: z.record(z.string(), z.unknown()) }) },
+      200: {
+        description: 'The step after the action',
+        schema: z.object({ step: SupervisorCaseView.shape.steps.element.optional() }),
+      },
       409: { description: 'The case has ended' },
       422: { description: 'The action does not apply to the step now' },
     },

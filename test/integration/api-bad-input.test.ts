@@ -274,6 +274,20 @@ describe('API: bad input is refused with a 400 naming the field, and nothing is 
       assert.deepEqual(invalidPaths(res).sort(), ['/$where', '/decision']);
     });
 
+    it('when a decision carries the fields of another kind of decision, then it is a 400 naming each, not a decision stored with them', async () => {
+      const decide = (body: object) =>
+        request(stack.app)
+          .post('/api/v1/officer/cases/00000000-0000-4000-8000-000000000000/steps/police/decision')
+          .set('authorization', t.police)
+          .send(body);
+      const approve = await decide({ decision: 'approve', reasonCode: 'other', reasonText: 'x', missing: ['户口簿'] });
+      assertProblem(approve, 400);
+      assert.deepEqual(invalidPaths(approve).sort(), ['/missing', '/reasonCode', '/reasonText']);
+      const ask = await decide({ decision: 'request_supplement', missing: ['户口簿'], reasonCode: 'other' });
+      assertProblem(ask, 400);
+      assert.deepEqual(invalidPaths(ask), ['/reasonCode']);
+    });
+
     const queries: Array<[string, string, string]> = [
       ['/api/v1/officer/inbox?status[$ne]=x', 'police', '/status[$ne]'],
       ['/api/v1/officer/inbox?status=checking&status=awaiting_decision', 'police', '/status'],

@@ -29,6 +29,33 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
     await stack.close();
   });
 
+  it('when a client validates by the document, then every pattern compiles and a person’s name passes, as the API takes it', () => {
+    // Arrange
+    const patterns: Array<[string, string]> = [];
+    const walk = (node: unknown, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'pattern' && typeof v === 'string') patterns.push([at, v]);
+        else walk(v, `${at}/${k}`);
+      }
+    };
+    walk(doc, '');
+    const schemas = (
+      doc as unknown as { components: { schemas: Record<string, { properties: Record<string, { pattern?: string }> }> } }
+    ).components.schemas;
+    const namePattern = schemas.Applicant?.properties.name?.pattern ?? '';
+
+    // Assert
+    assert.ok(patterns.length > 0);
+    for (const [at, pattern] of patterns) {
+      assert.doesNotMatch(pattern, /\/[a-z]+$/, `${at}: no regex flags left in the pattern`);
+      assert.doesNotThrow(() => new RegExp(pattern, 'u'), at);
+    }
+    for (const name of ['郑秀英', 'Zhang Wei', 'O’Brien-Smith', '阿卜杜拉·买买提'])
+      assert.match(name, new RegExp(namePattern, 'u'), name);
+    assert.doesNotMatch('Zhang3', new RegExp(namePattern, 'u'));
+  });
+
   it('when the document is served, then it is a valid OpenAPI 3.1 document', async () => {
     // Act
     const validated = await SwaggerParser.validate(structuredClone(doc) as never);

@@ -12,6 +12,9 @@ export const zhCN = {
   // ---- layout ----
   service: SERVICE_NAME['zh-CN'],
   skipToContent: '跳到主要内容',
+  // A table's scrolling region, named apart from the section around it (two landmarks, two names).
+  tableRegion: '{title}（表格）',
+  backNav: '返回',
   navLabel: '主导航',
   errorTitlePrefix: '错误：',
   otherLanguage: 'English',
@@ -102,6 +105,8 @@ export const en: Catalogue<typeof zhCN> = {
   pSemicolon: '; ',
   service: SERVICE_NAME.en,
   skipToContent: 'Skip to main content',
+  tableRegion: '{title} (table)',
+  backNav: 'Back',
   navLabel: 'Main',
   errorTitlePrefix: 'Error: ',
   otherLanguage: '中文',

@@ -28,8 +28,13 @@ function localeFor(headers: Record<string, string>, query: Record<string, string
   return localeAndCookie(headers, query)[0];
 }
 
-/** The HTML `render` sends for a person of `role` while `missing` years lack a holiday calendar. */
-function pageFor(role: 'applicant' | 'officer' | 'supervisor', missing: number[]): string {
+/** The HTML `render` sends for a person of `role` while `missing` years lack a holiday calendar (the message page, unless said). */
+function pageFor(
+  role: 'applicant' | 'officer' | 'supervisor',
+  missing: number[],
+  view = 'message',
+  data: Record<string, unknown> = { title: 't', heading: 'h', paragraphs: [] },
+): string {
   let html = '';
   const kit: PageKit = {
     views: loadViews(),
@@ -50,7 +55,7 @@ function pageFor(role: 'applicant' | 'officer' | 'supervisor', missing: number[]
     type: () => res,
     send: (body: string) => (html = body),
   } as unknown as Parameters<typeof render>[1];
-  render(req, res, 'message', { title: 't', heading: 'h', paragraphs: [] });
+  render(req, res, view, data as { title: string });
   return html;
 }
 
@@ -319,5 +324,99 @@ describe('the officer’s check details', () => {
         'landlord or employer on the residence registration: 西安雁塔物业管理有限公司',
       ),
     );
+  });
+});
+
+describe('the bulk progress page', () => {
+  const progress = (finished: boolean) =>
+    pageFor('supervisor', [], 'supervisor/bulk-progress', {
+      title: 't',
+      selfHref: '/supervisor/bulk/b-1',
+      progress: { finished, department: 'police', note: 'n', total: 2, done: 1, succeeded: 1, refused: 0, failed: 0 },
+      items: [],
+    });
+  const reloads = (html: string) => /<meta http-equiv="refresh"/.test(html);
+
+  it('when a run is going on, then the page reloads itself and offers, before the figures, to stop (WCAG 2.2.1); stopped, it offers to refresh by hand or again by itself', () => {
+    const auto = pageFor('supervisor', [], 'supervisor/bulk-progress', {
+      title: 't',
+      refresh: true,
+      selfHref: '/supervisor/bulk/b-1',
+      progress: { finished: false, department: 'police', note: 'n', total: 2, done: 1, succeeded: 1, refused: 0, failed: 0 },
+      items: [],
+    });
+    assert.ok(reloads(auto));
+    assert.match(auto, /<a href="\/supervisor\/bulk\/b-1\?refresh=off">停止自动刷新<\/a>/);
+    assert.ok(auto.indexOf('停止自动刷新') < auto.indexOf('id="bulk-progress"'), 'the way to stop comes before the figures');
+    const stopped = progress(false);
+    assert.ok(!reloads(stopped));
+    assert.match(stopped, /刷新进度/);
+    assert.match(stopped, /<a href="\/supervisor\/bulk\/b-1">恢复自动刷新<\/a>/);
+    const finished = progress(true);
+    assert.ok(!reloads(finished));
+    assert.match(finished, /已执行完毕/);
+  });
+});
+
+describe('the supervisor’s intervention forms', () => {
+  it('when a field of a form is refused, then the field says so itself (aria-invalid, its message by aria-describedby), as the applicant’s and officer’s forms do (WCAG 3.3.1)', () => {
+    const html = loadViews().render('supervisor/case', {
+      title: 't',
+      locale: 'zh-CN',
+      nav: [],
+      c: {
+        caseId: 'c-1',
+        caseNumber: 'HK-2026-000001',
+        route: 'town',
+        area: 'huyi',
+        status: 'under_review',
+        submittedAt: '2026-12-01T02:00:00Z',
+        lastProgressAt: '2026-12-02T02:00:00Z',
+        persons: [],
+        steps: [],
+      },
+      open: true,
+      hasOpenSteps: true,
+      forms: {
+        extend: { steps: [{ value: 'police' }], requestId: 'r', amount: 'abc' },
+        reassign: { steps: [{ value: 'police' }], requestId: 'r', officerGroups: [] },
+      },
+      fieldErrors: {
+        'extend_deadline-amount': '请输入1到60个工作日之间的整数',
+        'extend_deadline-note': '请说明理由',
+        'reassign-officerId': '请选择经办人',
+      },
+    });
+    const tagOf = (id: string) => new RegExp(`<(input|select|textarea)[^>]*id="${id}"[^>]*>`).exec(html)?.[0] ?? '';
+    for (const id of ['extend_deadline-amount', 'extend_deadline-note', 'reassign-officerId']) {
+      assert.match(tagOf(id), /aria-invalid="true"/, id);
+      assert.match(tagOf(id), new RegExp(`aria-describedby="[^"]*${id}-error`), id);
+      assert.match(html, new RegExp(`id="${id}-error"`), id);
+    }
+    // A field without an error claims none.
+    assert.doesNotMatch(tagOf('extend_deadline-department'), /aria-invalid/);
+  });
+});
+
+describe('notice subjects in another language', () => {
+  it('when an English page lists a notice sent in Chinese, then its subject is marked lang="zh-CN" (WCAG 3.1.2)', () => {
+    const html = loadViews().render('applicant/case', {
+      title: 't',
+      locale: 'en',
+      nav: [],
+      view: {
+        caseId: 'c',
+        caseNumber: 'HK-2026-000005',
+        status: 'under_review',
+        route: 'town',
+        area: 'huyi',
+        submittedAt: '2026-12-01T02:00:00Z',
+        lastProgressAt: '2026-12-02T02:00:00Z',
+      },
+      steps: [],
+      schoolPlacements: [],
+      notices: [{ href: '/n/1', subject: '受理通知（HK-2026-000005）', channels: 'SMS', createdAt: '2026-12-01T02:00:00Z' }],
+    });
+    assert.match(html, /<a href='\/n\/1'><span lang="zh-CN">受理通知（HK-2026-000005）<\/span><\/a>/);
   });
 });

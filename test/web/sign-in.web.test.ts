@@ -138,6 +138,12 @@ describe('sign-in pages in a real browser', () => {
       // Focus on the error summary, so a screen reader announces it and Tab reaches its link first.
       assert.equal(await page.locator(':focus').getAttribute('class'), 'error-summary');
       assert.doesNotMatch(await page.content(), /not-the-password/);
+      // The title says there is an error first; both fields say they were refused, and by what.
+      assert.match(await page.title(), /^错误：登录/);
+      for (const field of ['#username', '#password']) {
+        assert.equal(await page.locator(field).getAttribute('aria-invalid'), 'true', field);
+        assert.equal(await page.locator(field).getAttribute('aria-describedby'), 'login-error', field);
+      }
       assert.equal(callbacks.length, 0);
       await axeCheck(page);
       await screenshot(page, 'sign-in-login-error-zh-CN');

@@ -172,6 +172,8 @@ describe('web pages: the supervisor console in a real browser', () => {
       await extend.getByLabel('延长').fill('2');
       await extend.getByRole('button', { name: '延长期限' }).click();
       await page.getByRole('link', { name: '请填写督办理由（不超过500字）' }).waitFor();
+      // The refused field says so itself, and by which message (WCAG 3.3.1).
+      assert.equal(await page.locator('#extend_deadline-note').getAttribute('aria-invalid'), 'true');
       await axeCheck(page);
       await screenshot(page, 'web-supervisor-case-error-zh-CN');
 
@@ -182,6 +184,9 @@ describe('web pages: the supervisor console in a real browser', () => {
       await again.getByLabel('督办理由').fill('派出所系统升级，顺延两天');
       await again.getByRole('button', { name: '延长期限' }).click();
       await page.getByText(`案件 ${caseNumber}：已执行“延长期限”。`).waitFor();
+      // What was done has the focus, so a screen reader reads it (WCAG 4.1.3).
+      await page.waitForFunction("document.activeElement?.getAttribute('role') === 'status'", undefined, { timeout: 15_000 });
+      assert.match((await page.evaluate('document.activeElement?.textContent')) as string, /已执行“延长期限”/);
       // Drawn with the new deadline at once, no longer overdue (not the step as it was a moment before).
       assert.equal(
         await page

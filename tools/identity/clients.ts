@@ -2,6 +2,8 @@
  * The names a client of the embedded provider needs (web pages, scripts, tests), apart from
  * provider.ts so that using them does not load oidc-provider.
  */
+import { SERVICE_NAME } from '../../i18n/service-name';
+
 /** The web pages' client: authorization code + PKCE (public, no secret). */
 export const WEB_CLIENT_ID = 'hukou-web';
 /**
@@ -13,3 +15,6 @@ export const API_RESOURCE = 'urn:hukou-settlement:api';
 export const API_SCOPE = 'api';
 /** What the web client asks for: identity (sub, name), role and department, and the API. */
 export const WEB_SCOPES = `openid profile role ${API_SCOPE}`;
+
+/** The web pages' client, named in both languages: the provider's pages say the part in their own. */
+export const OWN_CLIENT_NAME = `${SERVICE_NAME['zh-CN']} / ${SERVICE_NAME.en}`;

@@ -11,7 +11,9 @@ import { rateLimit } from 'express-rate-limit';
 import Handlebars from 'handlebars';
 import type Provider from 'oidc-provider';
 import type { Logger } from '../../config/logger';
+import { SERVICE_NAME } from '../../i18n/service-name';
 import type { AccountStore } from './accounts';
+import { OWN_CLIENT_NAME } from './clients';
 import type { RememberedConsents } from './remembered-consent';
 import { chooseLocale, explicitLocale, format, LANG_COOKIE, MESSAGES, type Locale } from './messages';
 
@@ -34,7 +36,8 @@ export function providerPage(
   const nonce = randomBytes(16).toString('base64');
   const body = PAGES[page]({ ...data, t, locale });
   return {
-    html: LAYOUT({ body, t, title: t[TITLE_KEY[page]], nonce, switchHref }),
+    // A page showing an error says so first in its title, as the pages do (read first by a screen reader).
+    html: LAYOUT({ body, t, title: `${data.error ? t.errorTitlePrefix : ''}${t[TITLE_KEY[page]]}`, nonce, switchHref }),
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
@@ -85,15 +88,17 @@ export function createInteractionsRouter({ provider, accounts, consents, logger 
       res.cookie(LANG_COOKIE, chosen, { path: '/interaction', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86_400_000 });
     next();
   });
-  const clientName = async (clientId: unknown) => {
+  const clientName = async (clientId: unknown, locale: Locale) => {
     const client = typeof clientId === 'string' ? await provider.Client.find(clientId) : undefined;
+    // Our own client is named in both languages (provider.ts): a page says it in its own (WCAG 3.1.2).
+    if (client?.clientName === OWN_CLIENT_NAME) return SERVICE_NAME[locale];
     return client?.clientName ?? String(clientId);
   };
 
   router.get('/interaction/:uid', async (req, res) => {
     const details = await provider.interactionDetails(req, res);
     const locale = localeOf(req, details.params.ui_locales);
-    const client = await clientName(details.params.client_id);
+    const client = await clientName(details.params.client_id, locale);
     if (details.prompt.name === 'login') {
       render(res, 200, 'login', locale, { uid: details.uid, intro: format(MESSAGES[locale].loginIntro, { client }) });
       return;
@@ -126,7 +131,7 @@ export function createInteractionsRouter({ provider, accounts, consents, logger 
           uid: details.uid,
           username: usernameOf(req),
           error: MESSAGES[locale].loginThrottled,
-          intro: format(MESSAGES[locale].loginIntro, { client: await clientName(details.params.client_id) }),
+          intro: format(MESSAGES[locale].loginIntro, { client: await clientName(details.params.client_id, locale) }),
         });
       })
       .catch(next);
@@ -153,7 +158,7 @@ export function createInteractionsRouter({ provider, accounts, consents, logger 
     const account = username && password ? await accounts.authenticate(username, password) : undefined;
     if (!account) {
       logger.info({ client: details.params.client_id }, 'sign-in refused');
-      const client = await clientName(details.params.client_id);
+      const client = await clientName(details.params.client_id, locale);
       render(res, 401, 'login', locale, {
         uid: details.uid,
         username,

@@ -13,13 +13,12 @@ import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'o
 import type { mongo } from 'mongoose';
 import type { Logger } from '../../config/logger';
 import type { AccountStore } from './accounts';
-import { API_RESOURCE, API_SCOPE, WEB_CLIENT_ID } from './clients';
+import { API_RESOURCE, API_SCOPE, OWN_CLIENT_NAME, WEB_CLIENT_ID } from './clients';
 import { createInteractionsRouter, providerPage } from './interactions.router';
 import { chooseLocale } from './messages';
 import { loadOrCreateSecrets } from './keys';
 import { createMongoAdapter, type MongoAdapterFactory } from './mongo-adapter';
 import { rememberedConsents } from './remembered-consent';
-import { SERVICE_NAME } from '../../i18n/service-name';
 
 export interface IdentityProviderDeps {
   /** e.g. http://127.0.0.1:3200/oidc — the app must be served so that /oidc is under it. */
@@ -81,7 +80,7 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
     clients: [
       {
         client_id: WEB_CLIENT_ID,
-        client_name: `${SERVICE_NAME['zh-CN']} / ${SERVICE_NAME.en}`,
+        client_name: OWN_CLIENT_NAME,
         token_endpoint_auth_method: 'none',
         grant_types: ['authorization_code'],
         response_types: ['code'],

@@ -113,6 +113,9 @@ export interface PageData extends Record<string, unknown> {
   backLink?: { href: string; text: string };
 }
 
+/** Page data that puts the focus somewhere itself (an autofocus of its own). */
+const PAGE_FOCUS = ['focusDecide', 'focusResults'] as const;
+
 /** Renders `name` in the layout with the shared data. */
 export function render(req: Request, res: Response, name: string, data: PageData, status = 200): void {
   const { views, csrfToken, flashSecret } = pageKit(res);
@@ -132,6 +135,10 @@ export function render(req: Request, res: Response, name: string, data: PageData
     // Where a form was, for the page that refuses it after the session ended (kept-form.ts).
     pagePath: req.method === 'GET' ? req.originalUrl : undefined,
     flash,
+    // What was just done is said where the focus lands, so a screen reader reads it (a status
+    // region already there at load is not announced), unless the page moves the focus on purpose:
+    // to the next case, to errors, to a form just opened or to filtered results.
+    focusFlash: flash !== undefined && !flash.next && !data.errors?.length && !PAGE_FOCUS.some((key) => data[key]),
     calendarBanner: calendarBanner(req, res),
     user: user ? { name: user.name, roleText: message(locale, ROLE_TEXT[user.actor.role]) } : undefined,
     nav: user

@@ -222,7 +222,9 @@ export function bulkPages(deps: AppDeps): Router {
     const p = await bulkProgress(deps, { actor, id: String(req.params.id) });
     render(req, res, 'supervisor/bulk-progress', {
       title: tr(req, 'bulkProgressTitle'),
-      refresh: !p.finished,
+      // Reloading by itself until finished, unless the supervisor turned it off (?refresh=off).
+      refresh: !p.finished && req.query.refresh !== 'off',
+      selfHref: `/supervisor/bulk/${encodeURIComponent(String(req.params.id))}`,
       progress: p,
       actionText: tr(req, ACTION_TEXT[p.action]),
       progressText: tr(req, 'bulkProgressLabel', { done: p.done, total: p.total }),

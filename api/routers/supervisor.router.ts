@@ -257,12 +257,16 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
     roles,
     body: BulkBody,
     responses: {
-      202: { description: 'Started (or already started by this request id)', schema: z.object({ id: z.string() }) },
+      202: {
+        description: 'Started (or already started by this request id); its progress is at `Location`',
+        schema: z.object({ id: z.string() }),
+        headers: { Location: 'The progress: /api/v1/supervisor/bulk-interventions/{id}' },
+      },
     },
-    handler: async ({ caller, body, req }) => ({
-      status: 202,
-      body: await startBulkIntervention(deps, { actor: caller, requestId: requestIdOf(req), ...body }),
-    }),
+    handler: async ({ caller, body, req }) => {
+      const started = await startBulkIntervention(deps, { actor: caller, requestId: requestIdOf(req), ...body });
+      return { status: 202, body: started, headers: { Location: `/api/v1/supervisor/bulk-interventions/${started.id}` } };
+    },
   });
 
   addRoute(router, registry, {

@@ -3,6 +3,7 @@ import { provideSupplementUpdate, type ProvideSupplementInput } from '../../work
 import type { ApplicantActor } from '../actor';
 import { ownCase } from '../case-store';
 import type { AppDeps } from '../deps';
+import { AppError } from '../errors';
 import { awaitSupplementInReadModel } from '../step-in-read-model';
 import { applicantView, type ApplicantCaseView } from '../views/case-views';
 import { updateCase } from '../workflow-calls';
@@ -19,6 +20,11 @@ export async function provideSupplement(deps: AppDeps, input: ProvideSupplementC
   const step = await updateCase(deps, caseId, provideSupplementUpdate, {
     updateId: `supplement:${actor.sub}:${requestId}`,
     args: [{ requestId, department, applicantUserId: actor.sub, items }],
+  }).catch((err: unknown) => {
+    // The workflow says which item is wrong; the client is also told the field it is in.
+    if (err instanceof AppError && err.code === 'invalid-supplement' && !err.invalidParams?.length)
+      throw new AppError(err.kind, err.code, err.message, [{ path: '/items', message: err.message }]);
+    throw err;
   });
   // The answer (and the page after it) is drawn from the read model, which follows the workflow a
   // moment later: wait, bounded, until it shows the material provided (app/step-in-read-model.ts).

@@ -295,6 +295,11 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
       assertProblem(res, 422);
       assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/invalid-supplement', what);
       assert.ok(String(res.body.detail).includes(named), `${what}: the problem names "${named}": ${res.body.detail}`);
+      assert.deepEqual(
+        (res.body.invalidParams as Array<{ path: string }>).map((p) => p.path),
+        ['/items'],
+        `${what}: the field it is about`,
+      );
     }
     assert.equal(whole.status, 200, `the whole answer is taken: ${JSON.stringify(whole.body)}`);
     const housing = whole.body.steps.find((s: { department: string }) => s.department === 'housing');

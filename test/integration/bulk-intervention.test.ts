@@ -71,6 +71,7 @@ describe('API, supervisor: bulk interventions', () => {
     // Act
     const first = await start(body, key);
     const again = await start(body, key);
+    assert.equal(first.headers.location, `/api/v1/supervisor/bulk-interventions/${first.body.id}`, 'where its progress is');
     const running = await eventually(async () => {
       const p = await progress(first.body.id);
       return p.done > 0 && !p.finished ? p : undefined;

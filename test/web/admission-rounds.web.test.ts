@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { axeCheck, launchBrowser, newPage, screenshot, smallTargets } from '../support/browser';
 import { untilState } from '../support/case-records';
 import { caseInput, decide, startCase } from '../support/cases';
 import { closeRound, quotaOf, testRounds, untilInRound } from '../support/rounds';
@@ -74,6 +74,8 @@ describe('web pages: admission rounds in a real browser', () => {
           !box || box.x + box.width <= PHONE.width,
           `a cell ends at x=${box && box.x + box.width} on a ${PHONE.width}px screen`,
         );
+      // A round's link is a finger's size, as README promises for every control on a phone.
+      assert.deepEqual(await smallTargets(page, '.round-list a'), []);
       const dates = await page.locator('.round-list__dates').first().boundingBox();
       assert.ok(dates && dates.height < 40, `a round's dates wrap into ${dates?.height}px`);
       await page
@@ -93,6 +95,7 @@ describe('web pages: admission rounds in a real browser', () => {
       // The breakdown by indicator is folded, one tap away.
       await page.locator('.ranking__breakdown summary').first().click();
       await page.locator('.ranking__breakdown .breakdown').first().waitFor();
+      assert.deepEqual(await smallTargets(page, '.ranking a'), [], 'an entry’s objection link is a finger’s size');
       await bothLanguages(page, 'web-rounds-ranking');
     } finally {
       await page.close();

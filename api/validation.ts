@@ -29,7 +29,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
     // so a client sees exactly which field to drop.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'unknown field' }))
-      : [{ path: pointer(issue.path), message: issue.message }],
+      : [{ path: pointer(issue.path), message: repeated(schema, value, issue.path) ?? issue.message }],
   );
   // One message per field: a value the schema refuses may also fail a rule checked after it
   // (a negative extendByWorkingDays: "too small" and "must be a positive whole number").
@@ -37,4 +37,16 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
   const seen = new Set<string>();
   const once = invalidParams.filter((p) => p.path === '/' || (!seen.has(p.path) && seen.add(p.path)));
   throw new HttpProblem(400, 'validation-error', INVALID[where], { invalidParams: once });
+}
+
+/**
+ * `?limit=1&limit=2` arrives as a list: for a parameter that takes one value, say that it was
+ * given twice rather than what the list is not ("expected number, received NaN").
+ */
+function repeated(schema: z.ZodType, value: unknown, path: readonly PropertyKey[]): string | undefined {
+  if (path.length !== 1 || !value || typeof value !== 'object') return undefined;
+  const given = (value as Record<string, unknown>)[String(path[0])];
+  const field = (schema as { shape?: Record<string, z.ZodType> }).shape?.[String(path[0])];
+  if (!Array.isArray(given) || !field || !field.safeParse(given[0]).success) return undefined;
+  return 'given more than once: give it once';
 }

@@ -313,6 +313,18 @@ describe('API: bad input is refused with a 400 naming the field, and nothing is 
       });
     }
 
+    it('when a parameter that takes one value is given twice, then the 400 says so, not what a list is not', async () => {
+      for (const [url, who, path] of [
+        ['/api/v1/officer/inbox?limit=1&limit=2', 'police', '/limit'],
+        ['/api/v1/supervisor/stuck-cases?reason=overdue&reason=stale', 'supervisor', '/reason'],
+      ] as const) {
+        const res = await request(stack.app).get(url).set('authorization', t[who]);
+        assertProblem(res, 400);
+        const param = (res.body.invalidParams as Array<{ path: string; message: string }>).find((p) => p.path === path);
+        assert.equal(param?.message, 'given more than once: give it once', url);
+      }
+    });
+
     it('when a path segment is %00, then it is a 400 naming that segment, not a lookup the store refuses', async () => {
       const res = await request(stack.app)
         .get('/api/v1/supervisor/cases/00000000-0000-4000-8000-000000000000/notices/%00/letter')

@@ -29,7 +29,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
     // so a client sees exactly which field to drop.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'unknown field' }))
-      : [{ path: pointer(issue.path), message: repeated(schema, value, issue.path) ?? issue.message }],
+      : [{ path: pointer(issue.path), message: (where === 'query' && repeated(schema, value, issue.path)) || issue.message }],
   );
   // One message per field: a value the schema refuses may also fail a rule checked after it
   // (a negative extendByWorkingDays: "too small" and "must be a positive whole number").
@@ -47,6 +47,6 @@ function repeated(schema: z.ZodType, value: unknown, path: readonly PropertyKey[
   if (path.length !== 1 || !value || typeof value !== 'object') return undefined;
   const given = (value as Record<string, unknown>)[String(path[0])];
   const field = (schema as { shape?: Record<string, z.ZodType> }).shape?.[String(path[0])];
-  if (!Array.isArray(given) || !field || !field.safeParse(given[0]).success) return undefined;
+  if (!Array.isArray(given) || given.length < 2 || !field || !field.safeParse(given[0]).success) return undefined;
   return 'given more than once: give it once';
 }

@@ -29,7 +29,12 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
     // so a client sees exactly which field to drop.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ path: pointer([...issue.path, key]), message: 'unknown field' }))
-      : [{ path: pointer(issue.path), message: (where === 'query' && repeated(schema, value, issue.path)) || issue.message }],
+      : [
+          {
+            path: pointer(issue.path),
+            message: (where === 'query' && repeatedParameter(schema, value, issue.path)) || issue.message,
+          },
+        ],
   );
   // One message per field: a value the schema refuses may also fail a rule checked after it
   // (a negative extendByWorkingDays: "too small" and "must be a positive whole number").
@@ -43,7 +48,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, whe
  * `?limit=1&limit=2` arrives as a list: for a parameter that takes one value, say that it was
  * given twice rather than what the list is not ("expected number, received NaN").
  */
-function repeated(schema: z.ZodType, value: unknown, path: readonly PropertyKey[]): string | undefined {
+function repeatedParameter(schema: z.ZodType, value: unknown, path: readonly PropertyKey[]): string | undefined {
   if (path.length !== 1 || !value || typeof value !== 'object') return undefined;
   const given = (value as Record<string, unknown>)[String(path[0])];
   const field = (schema as { shape?: Record<string, z.ZodType> }).shape?.[String(path[0])];

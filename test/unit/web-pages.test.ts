@@ -328,9 +328,10 @@ describe('the officer’s check details', () => {
 });
 
 describe('the bulk progress page', () => {
-  const progress = (finished: boolean) =>
+  const progress = (finished: boolean, refresh = false) =>
     pageFor('supervisor', [], 'supervisor/bulk-progress', {
       title: 't',
+      refresh,
       selfHref: '/supervisor/bulk/b-1',
       progress: { finished, department: 'police', note: 'n', total: 2, done: 1, succeeded: 1, refused: 0, failed: 0 },
       items: [],
@@ -338,13 +339,7 @@ describe('the bulk progress page', () => {
   const reloads = (html: string) => /<meta http-equiv="refresh"/.test(html);
 
   it('when a run is going on, then the page reloads itself and offers, before the figures, to stop (WCAG 2.2.1); stopped, it offers to refresh by hand or again by itself', () => {
-    const auto = pageFor('supervisor', [], 'supervisor/bulk-progress', {
-      title: 't',
-      refresh: true,
-      selfHref: '/supervisor/bulk/b-1',
-      progress: { finished: false, department: 'police', note: 'n', total: 2, done: 1, succeeded: 1, refused: 0, failed: 0 },
-      items: [],
-    });
+    const auto = progress(false, true);
     assert.ok(reloads(auto));
     assert.match(auto, /<a href="\/supervisor\/bulk\/b-1\?refresh=off">停止自动刷新<\/a>/);
     assert.ok(auto.indexOf('停止自动刷新') < auto.indexOf('id="bulk-progress"'), 'the way to stop comes before the figures');

@@ -8,7 +8,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 export interface WebSessionDoc {
   /** The session id (the signed cookie's value, unsigned). */
   _id: string;
-  /** The session, JSON. */
+  /** The session, sealed whole (web/session-store.ts); a row written before that, plain JSON. */
   data: string;
   expiresAt: Date;
 }

@@ -152,7 +152,10 @@ export function createWebRouter(deps: AppDeps): WebRouter {
       path: '/',
     },
   });
-  router.use(sessions);
+  // The session, its access token renewed when due: the pages and the codec server (api/codec) alike.
+  const signedInSession: RequestHandler = (req, res, next) =>
+    sessions(req, res, (err?: unknown) => (err ? next(err) : signIn.keepFresh(req, res, next)));
+  router.use(signedInSession);
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   router.use(csrfSynchronisedProtection);
   // U+0000 in a field: typed by nobody, kept by no store of ours (app/nul-characters.ts).
@@ -182,7 +185,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   router.use(accessRecordPages(deps));
   router.use((req, res) => showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']));
   router.use(pageErrorHandler(logger, new URL(baseUrl).origin));
-  return { router, store, session: sessions };
+  return { router, store, session: signedInSession };
 }
 
 function cryptoRandom(): string {

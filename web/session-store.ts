@@ -2,16 +2,28 @@
  * express-session's store in MongoDB (any MongoDB, FerretDB included). connect-mongo would make
  * a TTL index, which FerretDB v1 lacks; this store enforces expiry itself: `get` never returns an
  * expired session, and a sweep deletes expired rows every `sweepIntervalMs`.
+ *
+ * A session holds its person's tokens (an applicant's carries their ID number, and the refresh
+ * token renews access), so it is sealed whole with the data keys, like the personal fields of the
+ * other collections. A session sealed with a key no longer configured is no session: its person
+ * signs in again (sessions live hours; re-sealing them is not worth a key rotation's time).
  */
 import session from 'express-session';
 import { trusted, type Connection } from 'mongoose';
 import type { Logger } from '../config/logger';
+import { dataProtection } from '../models/data-protection';
 import { webSessionModel } from '../models/web-session.model';
 
 type Callback = (err?: unknown) => void;
 
 /** A touch moves the expiry only by more than this (see `touch`). */
 export const TOUCH_STEP_MS = 60_000;
+
+/** The session a stored row's `data` holds (sealed; written before sealing was on, plain JSON). */
+export function storedSessionData(data: string): session.SessionData {
+  const value = dataProtection().open<session.SessionData | string>(data);
+  return typeof value === 'string' ? (JSON.parse(value) as session.SessionData) : value;
+}
 
 export class MongoSessionStore extends session.Store {
   private readonly model;
@@ -54,12 +66,23 @@ export class MongoSessionStore extends session.Store {
       .lean()
       .then((doc) => {
         if (!doc || doc.expiresAt.getTime() <= Date.now()) return cb(null, null);
-        cb(null, JSON.parse(doc.data) as session.SessionData);
+        cb(null, this.opened(sid, doc.data));
       }, cb);
   }
 
+  private opened(sid: string, data: string): session.SessionData | null {
+    try {
+      return storedSessionData(data);
+    } catch (err) {
+      this.opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'web session unreadable: signed out');
+      void this.model.deleteOne({ _id: sid }).catch(() => undefined);
+      return null;
+    }
+  }
+
   override set(sid: string, s: session.SessionData, cb?: Callback): void {
-    this.model.updateOne({ _id: sid }, { $set: { data: JSON.stringify(s), expiresAt: this.expiryOf(s) } }, { upsert: true }).then(
+    const data = dataProtection().seal(s);
+    this.model.updateOne({ _id: sid }, { $set: { data, expiresAt: this.expiryOf(s) } }, { upsert: true }).then(
       () => cb?.(),
       (err: unknown) => cb?.(err),
     );

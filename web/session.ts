@@ -9,9 +9,14 @@ export interface WebUser {
   actor: Actor;
   /** The display name from the ID token (`name`), else the subject. */
   name: string;
-  /** The API access token: its claims made `actor`; the session ends when it expires. */
+  /** The API access token: its claims made `actor`; the session ends when it expires, unless refreshed. */
   accessToken: string;
   expiresAt: number;
+  /**
+   * The provider's refresh token, when it gave one: a new access token before this one expires
+   * (web/token-refresh.ts), until the sign-in session at the provider ends.
+   */
+  refreshToken?: string;
 }
 
 export interface PendingSignIn {

@@ -6,7 +6,7 @@
  * sign-in (no fixation) and destroyed at sign-out, which then signs out at the provider too
  * (RP-initiated logout).
  */
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import * as oidc from 'openid-client';
 import { MissingScopeClaim, type TokenVerifier } from '../app/access-token';
 import type { Config } from '../config/config';
@@ -14,6 +14,7 @@ import type { Logger } from '../config/logger';
 import { API_RESOURCE, WEB_SCOPES } from '../tools/identity/clients';
 import { localPath, type WebUser } from './session';
 import { homeOf, showMessage } from './pages/page';
+import { tokenRefresher } from './token-refresh';
 
 export interface SignInOptions {
   config: Config;
@@ -23,7 +24,7 @@ export interface SignInOptions {
   baseUrl: string;
   /** The provider's issuer, or undefined when sign-in is not configured. */
   issuer: string | undefined;
-  /** Told of each person signed in (the officer directory learns officers from it). */
+  /** Told of each person signed in, and again at each token refresh (the officer directory learns officers from it). */
   onSignedIn?: (user: WebUser) => Promise<void>;
   /**
    * Called on the new session before it is first saved: it gets its form token now. Made by the
@@ -36,6 +37,8 @@ export interface SignInOptions {
 export interface SignIn {
   router: Router;
   configured: boolean;
+  /** Renews a session's access token before it expires (web/token-refresh.ts); after the session middleware. */
+  keepFresh: RequestHandler;
 }
 
 export function createSignIn(opts: SignInOptions): SignIn {
@@ -102,6 +105,7 @@ export function createSignIn(opts: SignInOptions): SignIn {
         name: typeof claims?.name === 'string' && claims.name ? claims.name : verified.actor.sub,
         accessToken: tokens.access_token,
         expiresAt: verified.expiresAt,
+        ...(tokens.refresh_token ? { refreshToken: tokens.refresh_token } : {}),
       };
     } catch (err) {
       // An officer account that says nowhere where its officer acts: refused, and told why (403).
@@ -146,7 +150,8 @@ export function createSignIn(opts: SignInOptions): SignIn {
     });
   });
 
-  return { router, configured: Boolean(issuer) };
+  const keepFresh = tokenRefresher({ client, verifyToken: opts.verifyToken, logger, onVerified: opts.onSignedIn });
+  return { router, configured: Boolean(issuer), keepFresh };
 }
 
 export const SESSION_COOKIE = 'hukou.sid';

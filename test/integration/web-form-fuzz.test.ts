@@ -34,6 +34,7 @@ import { caseModel } from '../../models/case.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { noticeModel } from '../../models/notice.model';
 import { webSessionModel } from '../../models/web-session.model';
+import { storedSessionData } from '../../web/session-store';
 import {
   bearer,
   decideViaApi,
@@ -671,7 +672,7 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
     if (!sid) return `no session id in the cookie ${session.cookie.slice(0, 40)}`;
     const row = await webSessionModel(web.stack.mongo).findById(sid).lean();
     if (!row) return `session ${sid.slice(0, 6)}… is not in the store`;
-    const data = JSON.parse(row.data) as { csrfToken?: unknown; user?: unknown };
+    const data = storedSessionData(row.data) as { csrfToken?: unknown; user?: unknown };
     return [
       `session ${sid.slice(0, 6)}… stored, expires ${row.expiresAt.toISOString()} (now ${new Date().toISOString()})`,
       `signed in: ${Boolean(data.user)}`,

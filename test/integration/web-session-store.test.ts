@@ -1,13 +1,14 @@
 /** The web pages' session store: expiry enforced by the code (FerretDB has no TTL indexes). */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type session from 'express-session';
 import type { Connection } from 'mongoose';
 import { createLogger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { webSessionModel } from '../../models/web-session.model';
-import { MongoSessionStore, TOUCH_STEP_MS } from '../../web/session-store';
+import { dataProtectionFor } from '../../security/data-protection';
+import { MongoSessionStore, storedSessionData, TOUCH_STEP_MS } from '../../web/session-store';
 import { mongoUriFor } from '../support/services';
 
 const call = <T>(fn: (cb: (err: unknown, v?: T) => void) => void): Promise<T | undefined> =>
@@ -71,10 +72,52 @@ describe('web session store', () => {
     await call((cb) => store.touch('fresh', sessionExpiring(new Date(expiry.getTime() + 500)), cb));
     const doc = await webSessionModel(conn).findById('fresh').lean();
     assert.equal(doc?.expiresAt.getTime(), expiry.getTime(), 'not touched');
-    assert.match(doc?.data ?? '', /"new"/);
+    assert.equal((storedSessionData(doc!.data) as { csrfToken?: string }).csrfToken, 'new');
     // Once the expiry would move by more than the step, it moves.
     const later = new Date(expiry.getTime() + TOUCH_STEP_MS + 1);
     await call((cb) => store.touch('fresh', sessionExpiring(later), cb));
     assert.equal((await webSessionModel(conn).findById('fresh').lean())?.expiresAt.getTime(), later.getTime());
   });
+
+  it('when a session is stored, then the row holds it sealed: no token, ID number or name in clear; read back whole', async () => {
+    const user = {
+      actor: { role: 'applicant', sub: 'u1', idNumber: '110101199003071234' },
+      name: '吴海波',
+      accessToken: 'eyJ.access',
+      refreshToken: 'refresh-secret',
+      expiresAt: 1,
+    };
+    await call((cb) =>
+      store.set('sealed', { ...sessionExpiring(new Date(Date.now() + 60_000)), user } as unknown as session.SessionData, cb),
+    );
+    const raw = JSON.stringify(await conn.db!.collection('web_sessions').findOne({ _id: 'sealed' as never }));
+    assert.match(raw, /enc:v1:/);
+    for (const clear of ['110101199003071234', '吴海波', 'eyJ.access', 'refresh-secret', 'u1'])
+      assert.ok(!raw.includes(clear), `${clear} in clear: ${raw}`);
+    const got = await call<session.SessionData | null>((cb) => store.get('sealed', cb));
+    assert.deepEqual((got as unknown as { user: unknown }).user, user);
+  });
+
+  it('when a row was written before sealing, then it is still read; one sealed with a key no longer configured is no session, and is deleted', async () => {
+    const expiresAt = new Date(Date.now() + 60_000);
+    await webSessionModel(conn).create({ _id: 'plain', data: JSON.stringify({ csrfToken: 'old' }), expiresAt });
+    assert.equal(
+      ((await call<session.SessionData | null>((cb) => store.get('plain', cb))) as { csrfToken?: string }).csrfToken,
+      'old',
+    );
+
+    const retired = dataProtectionFor({
+      NODE_ENV: 'test',
+      DATA_CIPHER: 'aes-256-gcm',
+      DATA_ENCRYPTION_KEYS: [`retired:${randomBytes(32).toString('base64')}`],
+    });
+    await webSessionModel(conn).create({ _id: 'retired', data: retired.seal({ csrfToken: 'lost' }), expiresAt });
+    assert.equal(await call<session.SessionData | null>((cb) => store.get('retired', cb)), null);
+    await eventuallyGone('retired');
+  });
+
+  async function eventuallyGone(id: string): Promise<void> {
+    for (let i = 0; i < 50 && (await webSessionModel(conn).exists({ _id: id })); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await webSessionModel(conn).exists({ _id: id }), null, 'the unreadable row is deleted');
+  }
 });

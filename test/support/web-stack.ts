@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { createLogger } from '../../config/logger';
 import { DEV_ACCOUNTS_FILE, loadAccounts } from '../../tools/identity/accounts';
-import { createIdentityProvider, type IdentityProvider } from '../../tools/identity/provider';
+import { createIdentityProvider, type IdentityProvider, type IdentityProviderDeps } from '../../tools/identity/provider';
 import { boundedStep } from './bounded-step';
 import { startStack, type StackOptions, type TestStack } from './stack';
 import { answerClientErrorsAsProblems } from '../../api/client-errors';
@@ -36,7 +36,10 @@ async function listening(): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-export async function startWebStack(name: string, opts: StackOptions = {}): Promise<WebStack> {
+/** The embedded provider's settings a test may change (a short access token, to see it refreshed). */
+export type WebStackIdentity = Pick<IdentityProviderDeps, 'accessTokenTtlSeconds'>;
+
+export async function startWebStack(name: string, opts: StackOptions = {}, identity: WebStackIdentity = {}): Promise<WebStack> {
   const api = await listening();
   const id = await listening();
   const issuer = `${id.url}/oidc`;
@@ -62,6 +65,7 @@ export async function startWebStack(name: string, opts: StackOptions = {}): Prom
     webPostLogoutRedirectUris: [`${api.url}/`],
     logger: createLogger({ level: 'silent', name: `test-identity-${name}` }),
     sweepIntervalMs: 0,
+    ...identity,
   });
   id.server.on('request', idp.app);
   api.server.on('request', stack.app);

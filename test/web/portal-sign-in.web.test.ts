@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { webSessionModel } from '../../models/web-session.model';
+import { storedSessionData } from '../../web/session-store';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
 import { csrfOf, signInCookie } from '../support/web-http';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
@@ -118,7 +119,8 @@ describe('web pages: sign-in, session and sign-out in a real browser', () => {
       .replace(/^s:/, '')
       .split('.')[0]!;
     const stored = async () =>
-      (JSON.parse((await webSessionModel(web.stack.mongo).findById(sid).lean())!.data) as { csrfToken?: string }).csrfToken;
+      (storedSessionData((await webSessionModel(web.stack.mongo).findById(sid).lean())!.data) as { csrfToken?: string })
+        .csrfToken;
     const atSignIn = await stored();
 
     // Act: four tabs load at once.

@@ -46,6 +46,9 @@ export interface IdentityProvider {
   close(): void;
 }
 
+/** How long a sign-in here lasts, active or not: a working day; the pages' sessions end with it. */
+export const SIGN_IN_SESSION_SECONDS = 8 * 3600;
+
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -82,7 +85,8 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
         client_id: WEB_CLIENT_ID,
         client_name: OWN_CLIENT_NAME,
         token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code'],
+        // A refresh token keeps a signed-in session going past the access token's hour (web/token-refresh.ts).
+        grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: deps.webRedirectUris,
         post_logout_redirect_uris: deps.webPostLogoutRedirectUris ?? [],
@@ -97,6 +101,13 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
     // Claims go into the ID token too, not only to userinfo: the web pages read them from there.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    // The web client gets a refresh token without asking for offline_access: it lives only as long
+    // as the sign-in session here (expiresWithSession), so signing out here, or this session's
+    // end, ends the pages' session at its next refresh too.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Not rotated: the pages' server holds the token (sealed, never in a browser), and two tabs
+    // refreshing at once would present a rotated token twice, which revokes the whole grant.
+    rotateRefreshToken: false,
     // Consent is asked once per account and client, not at every sign-in (remembered-consent.ts).
     loadExistingGrant: (ctx) => consents.loadExistingGrant(ctx),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -139,12 +150,14 @@ export async function createIdentityProvider(deps: IdentityProviderDeps): Promis
       return rest;
     },
     ttl: {
-      Session: 8 * 3600,
+      Session: SIGN_IN_SESSION_SECONDS,
       Interaction: 3600,
       Grant: 14 * 24 * 3600,
       AuthorizationCode: 60,
       IdToken: 3600,
       AccessToken: deps.accessTokenTtlSeconds ?? 3600,
+      // Bounded by the session above anyway (a refresh token without offline_access expires with it).
+      RefreshToken: SIGN_IN_SESSION_SECONDS,
     },
     // A plain page, never a stack trace.
     renderError: (ctx: KoaContextWithOIDC, out) => {

@@ -2,6 +2,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
+import { Instant } from '../app/views/instant';
 
 export function createRegistry(): OpenAPIRegistry {
   const registry = new OpenAPIRegistry();
@@ -63,7 +64,7 @@ export function registerOperationalRoutes(registry: OpenAPIRegistry): void {
               checks: z.object({
                 mongodb: z.object({
                   healthy: z.boolean(),
-                  lastHeartbeatAt: z.string().optional(),
+                  lastHeartbeatAt: Instant.optional(),
                   failingSince: z.string().optional(),
                   reopens: z.number().int(),
                   reopenAttempts: z.number().int(),

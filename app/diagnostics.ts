@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
+import { Instant } from './views/instant';
 import { diagnosticProbeModel } from '../models/diagnostic-probe.model';
 import { diagnosticProbe, diagnosticProbeWorkflowId } from '../workflows/diagnostic-probe.workflow';
 import type { AppDeps } from './deps';
@@ -17,7 +18,7 @@ export const Probe = z
     probeId: z.uuid(),
     status: z.enum(['started', 'running', 'recorded']),
     message: z.string().optional(),
-    recordedAt: z.string().optional(),
+    recordedAt: Instant.optional(),
   })
   .meta({ id: 'DiagnosticProbe' });
 export type Probe = z.infer<typeof Probe>;

@@ -8,6 +8,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
+import { Instant } from '../../app/views/instant';
 import { closeRoundEarly, lodgeObjection, OBJECTING_ROLES, resolveObjection } from '../../app/commands/admission-rounds';
 import { listRounds, viewRoundAsSupervisor, viewRoundPublic } from '../../app/queries/admission-rankings';
 import { ObjectionView, PublicRoundView, RoundSummary, SupervisorRoundView } from '../../app/views/round-views';
@@ -69,7 +70,7 @@ export function roundsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
     responses: {
       201: {
         description: 'Lodged (or lodged already with this Idempotency-Key): the objection is open',
-        schema: z.object({ objectionId: z.string(), entryId: z.string(), status: z.string(), lodgedAt: z.string() }),
+        schema: z.object({ objectionId: z.string(), entryId: z.string(), status: z.string(), lodgedAt: Instant }),
       },
       404: { description: 'No such round, or no such entry in its ranking' },
       409: {

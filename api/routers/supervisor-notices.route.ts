@@ -8,6 +8,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
 import { z } from 'zod';
+import { Instant } from '../../app/views/instant';
 import { ManualServiceInput, ManualServiceResult, recordManualService } from '../../app/commands/manual-service';
 import { caseNoticesForSupervisor, noticeLetterForSupervisor } from '../../app/queries/case-notices';
 import { NOTICE_STATUSES, SERVICE_METHODS } from '../../domain/notice-delivery';
@@ -26,10 +27,10 @@ const SupervisorNotice = z
     department: z.string().optional(),
     subject: z.string(),
     status: z.enum(NOTICE_STATUSES),
-    createdAt: z.string(),
+    createdAt: Instant,
     attempts: z.number().int().optional(),
     lastError: z.string().optional(),
-    deliveredAt: z.string().optional(),
+    deliveredAt: Instant.optional(),
     servedBy: z.enum(SERVICE_METHODS).optional(),
     hasLetter: z.boolean().meta({ description: 'A full letter to print and serve exists: GET …/notices/{noticeId}/letter' }),
   })

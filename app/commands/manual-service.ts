@@ -6,6 +6,7 @@
  * recorded so; recording the same service again changes nothing.
  */
 import { z } from 'zod';
+import { Instant } from '../views/instant';
 import { MANUAL_SERVICE_METHODS, type ManualServiceMethod } from '../../domain/notice-delivery';
 import { noticeModel } from '../../models/notice.model';
 import { recordDelivery } from '../../models/notice-service';
@@ -26,7 +27,7 @@ export const ManualServiceResult = z
   .object({
     noticeId: z.string(),
     status: z.literal('delivered'),
-    deliveredAt: z.string(),
+    deliveredAt: Instant,
     servedBy: z.enum(['email', 'sms', 'post', 'in_person']),
   })
   .meta({ id: 'ManualServiceResult' });

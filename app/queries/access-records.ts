@@ -6,6 +6,7 @@
  */
 import { trusted } from 'mongoose';
 import { z } from 'zod';
+import { Instant } from '../views/instant';
 import { accessRecordModel, type AccessRecordDoc } from '../../models/access-record.model';
 import type { AuditorActor, SupervisorActor } from '../actor';
 import type { AppDeps } from '../deps';
@@ -16,7 +17,7 @@ import { decodeCursor, pageOf, type Page } from '../page-cursor';
 export const AccessRecordView = z
   .object({
     id: z.string(),
-    at: z.string(),
+    at: Instant,
     actor: z.object({ sub: z.string(), role: z.string(), department: z.string().optional() }),
     view: z.string(),
     caseIds: z.array(z.string()),

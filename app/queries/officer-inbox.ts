@@ -8,6 +8,7 @@
 import { recordAccess, type AccessContext } from '../access-records/record-access';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
+import { Instant } from '../views/instant';
 import type { Area } from '../../domain/capacity';
 import { awaitsPointsScore, OPEN_STEP_STATUSES, type OpenStepStatus } from '../../domain/case-rules';
 import { STEP_STATUSES, type Route } from '../../domain/vocabulary';
@@ -30,12 +31,12 @@ export const InboxItem = z
     stepStatus: z.enum(STEP_STATUSES),
     /** HR's points step, its own lookup done, waiting for the others' before the score (§2); `stepStatus` stays `checking`. */
     awaitingScore: z.literal(true).optional(),
-    dueAt: z.string().optional(),
+    dueAt: Instant.optional(),
     /**
      * While the step waits for the applicant's material (supplement_requested): their deadline.
      * The step's own `dueAt` does not run meanwhile; the officer keeps the days left when it comes.
      */
-    supplementDueAt: z.string().optional(),
+    supplementDueAt: Instant.optional(),
     /** `dueAt` was counted into a year without a holiday calendar (weekdays only): it may move. */
     dueProvisional: z.boolean().optional(),
     /** The same for `supplementDueAt`. */

@@ -4,6 +4,7 @@
  * them — listed by the provider's roster, seen at a sign-in or API call, or both.
  */
 import { z } from 'zod';
+import { Instant } from '../views/instant';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { officerModel } from '../../models/officer.model';
 import type { OperatorActor, SupervisorActor } from '../actor';
@@ -18,8 +19,8 @@ export const OfficerView = z
     department: z.enum(DEPARTMENTS),
     district: z.array(z.enum(SCOPE_AREAS)).optional().meta({ description: 'The areas the officer acts for' }),
     jurisdiction: z.literal(CITY_JURISDICTION).optional().meta({ description: 'City-wide (市局)' }),
-    listedAt: z.string().optional().meta({ description: "When the provider's roster last listed the officer" }),
-    seenAt: z.string().optional().meta({ description: "When the service last verified the officer's sign-in or token" }),
+    listedAt: Instant.optional().meta({ description: "When the provider's roster last listed the officer" }),
+    seenAt: Instant.optional().meta({ description: "When the service last verified the officer's sign-in or token" }),
   })
   .meta({ id: 'Officer' });
 export type OfficerView = z.infer<typeof OfficerView>;

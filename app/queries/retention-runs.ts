@@ -5,6 +5,7 @@
  */
 import { trusted } from 'mongoose';
 import { z } from 'zod';
+import { Instant } from '../views/instant';
 import { CASE_RETENTION_CLASSES } from '../../domain/retention';
 import { retentionRunModel, type RetentionRunDoc } from '../../models/retention-run.model';
 import type { AuditorActor, SupervisorActor } from '../actor';
@@ -22,8 +23,8 @@ export const RetentionRunView = z
   .object({
     id: z.string(),
     status: z.enum(['running', 'finished']),
-    startedAt: z.string(),
-    finishedAt: z.string().optional(),
+    startedAt: Instant,
+    finishedAt: Instant.optional(),
     asOf: z.string().meta({ description: 'The instant the periods were measured from' }),
     periods: z.object({
       caseFileSettledYears: z.number(),

@@ -4,6 +4,7 @@
  */
 import { trusted } from 'mongoose';
 import { z } from 'zod';
+import { Instant } from '../views/instant';
 import type { Area } from '../../domain/capacity';
 import { caseModel } from '../../models/case.model';
 import { recordAccess, type AccessContext } from '../access-records/record-access';
@@ -22,7 +23,7 @@ export const WaitingChild = z
     area: z.string(),
     waitingSince: z.string().optional(),
     position: z.number().optional(),
-    dueAt: z.string().optional(),
+    dueAt: Instant.optional(),
     overdue: z.boolean(),
   })
   .meta({ id: 'WaitingChild' });

@@ -9,6 +9,7 @@ import { recordAccess, type AccessContext } from '../access-records/record-acces
 import type { SupervisorActor } from '../actor';
 import { trusted } from 'mongoose';
 import { z } from 'zod';
+import { Instant } from '../views/instant';
 import type { Area } from '../../domain/capacity';
 import { summarize } from '../../domain/case-summary';
 import { DEPARTMENTS, type Department, type Route } from '../../domain/vocabulary';
@@ -44,18 +45,18 @@ export const StuckItem = z
     status: z.string(),
     route: z.string(),
     area: z.string(),
-    lastProgressAt: z.string(),
+    lastProgressAt: Instant,
     pendingDepartments: z.array(z.string()),
     overdueDepartments: z.array(z.string()),
     /** When each overdue department's wait fell due (its earliest missed deadline), oldest first. */
-    overdueDeadlines: z.array(z.object({ department: z.string(), dueAt: z.string() })).meta({
+    overdueDeadlines: z.array(z.object({ department: z.string(), dueAt: Instant })).meta({
       description:
         'The deadline each overdue department missed (its earliest), oldest first; a department whose deadline is paused for the applicant’s material, or has none recorded, is left out',
     }),
     failingChecks: z.array(z.string()),
     /** Failing lookups and compensations, each with its last error and rounds. */
     incidents: z.array(Incident),
-    supplementDueAt: z.string().optional(),
+    supplementDueAt: Instant.optional(),
   })
   .meta({ id: 'StuckCase' });
 export type StuckItem = z.infer<typeof StuckItem>;

@@ -3,6 +3,7 @@
  * events in full and the rest in outline, applicants their case's milestones only.
  */
 import { z } from 'zod';
+import { Instant } from './instant';
 import type { AuditType } from '../../domain/audit';
 import type { AuditEventDoc } from '../../models/audit-event.model';
 import type { Actor } from '../actor';
@@ -10,7 +11,7 @@ import type { Actor } from '../actor';
 export const AuditEventView = z
   .object({
     type: z.string(),
-    at: z.string(),
+    at: Instant,
     actor: z.object({ id: z.string().optional(), role: z.string(), department: z.string().optional() }),
     department: z.string().optional(),
     what: z.string(),

@@ -5,6 +5,7 @@
  * the JSON API also documents them (the schemas' ids are its OpenAPI components).
  */
 import { z } from 'zod';
+import { Instant } from './instant';
 import { CASE_ROUND_STATUSES, type CaseRoundInfo, type CaseState, type StepState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
 import { ANONYMISED } from '../../domain/retention';
@@ -34,7 +35,7 @@ const Score = z
 
 const PublicDecision = z.object({
   kind: z.enum(['approve', 'reject', 'request_supplement']),
-  at: z.string(),
+  at: Instant,
   reasonCode: z.string().optional(),
   reasonText: z.string().optional(),
   missing: z.array(z.string()).optional(),
@@ -47,11 +48,11 @@ const DueProvisional = z
   .describe('true when the deadline was counted over a year without its holiday calendar (weekdays only): it may move');
 
 const Supplement = z.object({
-  requestedAt: z.string(),
-  dueAt: z.string(),
+  requestedAt: Instant,
+  dueAt: Instant,
   dueProvisional: DueProvisional,
   missing: z.array(z.string()),
-  providedAt: z.string().optional(),
+  providedAt: Instant.optional(),
   /** What the applicant supplied: names and document references, as given. */
   provided: z.array(z.object({ name: z.string(), reference: z.string() })).optional(),
 });
@@ -65,9 +66,9 @@ const SchoolPlacementView = z
     status: z.enum(['placed', 'waiting', 'cancelled']),
     waitingSince: z.string().optional(),
     position: z.number().optional(),
-    dueAt: z.string().optional(),
+    dueAt: Instant.optional(),
     overdue: z.boolean(),
-    placedAt: z.string().optional(),
+    placedAt: Instant.optional(),
     school: z.string().optional(),
     feeWaiver: z.boolean(),
     examEligible: z.boolean(),
@@ -89,7 +90,7 @@ const ApplicantStep = z
     department: z.enum(DEPARTMENTS),
     status: z.enum(STEP_STATUSES),
     awaitingScore: AwaitingScore,
-    dueAt: z.string().optional(),
+    dueAt: Instant.optional(),
     dueProvisional: DueProvisional,
     overdue: z.boolean(),
     decision: PublicDecision.optional(),
@@ -101,13 +102,13 @@ const Reservation = z.object({
   kind: z.string(),
   name: z.string().optional().meta({ description: 'For a school place: the child it is held for' }),
   status: z.enum(['held', 'released']),
-  heldAt: z.string(),
-  releasedAt: z.string().optional(),
+  heldAt: Instant,
+  releasedAt: Instant.optional(),
 });
 
 const Outcome = z.object({
   status: z.enum(['settled', 'rejected', 'withdrawn', 'terminated']),
-  at: z.string(),
+  at: Instant,
   reasons: z.array(z.object({ code: z.string(), department: z.enum(DEPARTMENTS), note: z.string().optional() })),
   note: z.string().optional(),
   appealRights: z.string().optional(),
@@ -124,7 +125,7 @@ const CaseRound = z
     closesOn: z.string().optional(),
     rank: z.number().int().optional(),
     cutoff: z.number().optional().meta({ description: "The district's lowest admitted score in the round (分数线)" }),
-    noticeEndsAt: z.string().optional().meta({ description: 'End of the public-notice period (公示)' }),
+    noticeEndsAt: Instant.optional().meta({ description: 'End of the public-notice period (公示)' }),
     noticeEndsProvisional: DueProvisional,
   })
   .meta({ id: 'CaseRound', description: 'Points route: the admission round the case waits in or was ranked in' });
@@ -139,9 +140,9 @@ const CaseCore = {
   status: z.enum(CASE_STATUSES),
   route: z.enum(ROUTES),
   area: z.string(),
-  submittedAt: z.string(),
-  lastProgressAt: z.string(),
-  anonymisedAt: z.string().optional().meta({
+  submittedAt: Instant,
+  lastProgressAt: Instant,
+  anonymisedAt: Instant.optional().meta({
     description:
       'Set once the case file passed its retention period (README "Retention"): names, ID numbers and contacts then read 已匿名',
   }),
@@ -171,12 +172,12 @@ export type ApplicantCaseSummary = z.infer<typeof ApplicantCaseSummary>;
 const OfficerOwnStep = ApplicantStep.extend({
   /** Who holds the step (their claim, or a supervisor's reassignment) and since when; absent while nobody does. */
   assignedOfficer: z.string().optional(),
-  assignedAt: z.string().optional(),
-  remindedAt: z.string().optional(),
-  escalatedAt: z.string().optional(),
+  assignedAt: Instant.optional(),
+  remindedAt: Instant.optional(),
+  escalatedAt: Instant.optional(),
   check: z
     .object({
-      at: z.string(),
+      at: Instant,
       findings: z.array(z.string()),
       results: z.array(z.object({ personIndex: z.number(), result: z.record(z.string(), z.unknown()).nullable() })),
     })

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { Instant } from './instant';
 import {
   appealDeadlines,
   isDecisionLetter,
@@ -39,8 +40,8 @@ export const ApplicantNoticeView = z
       description:
         'queued / sending: not yet sent; sent: the provider took it; delivered: received (proof of service); failed: could not be rendered or delivered',
     }),
-    createdAt: z.string(),
-    deliveredAt: z.string().optional().meta({ description: 'When it was received (proof of service, 送达)' }),
+    createdAt: Instant,
+    deliveredAt: Instant.optional().meta({ description: 'When it was received (proof of service, 送达)' }),
     servedBy: z.enum(SERVICE_METHODS).optional().meta({ description: 'How it was served: its channel, or by post / in person' }),
     appealDeadlines: z
       .object({ receivedOn: z.string(), reconsiderationBy: z.string(), litigationBy: z.string() })

@@ -9,6 +9,7 @@
  * per-entry count of open ones; the objection texts and who lodged them are for supervisors.
  */
 import { z } from 'zod';
+import { Instant } from './instant';
 import type { AdmissionRound, EntryStatus, RoundsFile } from '../../domain/admission-rounds';
 import { ROUND_PHASES } from '../../domain/admission-rounds';
 import { POINTS_INDICATORS } from '../../domain/points-policy';
@@ -59,14 +60,14 @@ const RoundDates = {
   /** False until the round has closed and its ranking is out. */
   published: z.boolean(),
   waiting: z.number().int().meta({ description: 'Cases waiting in the round while it is open' }),
-  closedAt: z.string().optional(),
+  closedAt: Instant.optional(),
   closedEarly: z.boolean().meta({ description: 'A supervisor closed the round before its date' }),
-  noticeEndsAt: z.string().optional().meta({ description: 'End of the public-notice period (公示)' }),
+  noticeEndsAt: Instant.optional().meta({ description: 'End of the public-notice period (公示)' }),
   noticeEndsProvisional: z
     .boolean()
     .optional()
     .meta({ description: 'The notice end was counted into a year without its holiday calendar: it may move' }),
-  finalisedAt: z.string().optional(),
+  finalisedAt: Instant.optional(),
 };
 
 export const RoundSummary = z
@@ -80,7 +81,7 @@ export const RoundSummary = z
 export type RoundSummary = z.infer<typeof RoundSummary>;
 
 const PublicRoundEvent = z.object({
-  at: z.string(),
+  at: Instant,
   type: z.string().meta({ description: 'opened, closed, published, objection_lodged, objection_upheld, …' }),
   entryId: z.string().optional(),
 });
@@ -107,11 +108,11 @@ export const ObjectionView = z
     objectionId: z.string(),
     entryId: z.string(),
     lodgedBy: RoundActorView,
-    lodgedAt: z.string(),
+    lodgedAt: Instant,
     reason: z.string(),
     status: z.enum(['open', 'upheld', 'dismissed']),
     resolvedBy: RoundActorView.optional(),
-    resolvedAt: z.string().optional(),
+    resolvedAt: Instant.optional(),
     resolutionNote: z.string().optional(),
   })
   .meta({ id: 'Objection' });
@@ -123,7 +124,7 @@ export const SupervisorRoundView = PublicRoundView.extend({
   objections: z.array(ObjectionView),
   events: z.array(
     z.object({
-      at: z.string(),
+      at: Instant,
       type: z.string(),
       actor: RoundActorView,
       what: z.string(),

@@ -56,6 +56,24 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
     assert.doesNotMatch('Zhang3', new RegExp(namePattern, 'u'));
   });
 
+  it('when a client generates types from the document, then every instant it answers (…At, at, since) is a date-time', () => {
+    // Arrange: every property of an object schema, wherever it sits in the document.
+    const instants: Array<[string, { type?: unknown; format?: unknown }]> = [];
+    const walk = (node: unknown, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const props = (node as { properties?: Record<string, { type?: unknown; format?: unknown }> }).properties;
+      for (const [name, schema] of Object.entries(props ?? {}))
+        if (/At$|^at$|^since$/.test(name) && schema.type === 'string') instants.push([`${at}/${name}`, schema]);
+      for (const [k, v] of Object.entries(node)) walk(v, `${at}/${k}`);
+    };
+    walk(doc, '');
+
+    // Assert
+    assert.ok(instants.length > 60, `${instants.length} instants found`);
+    const plain = instants.filter(([, schema]) => schema.format !== 'date-time').map(([at]) => at);
+    assert.deepEqual(plain, [], 'instants without format: date-time');
+  });
+
   it('when the document is served, then it is a valid OpenAPI 3.1 document', async () => {
     // Act
     const validated = await SwaggerParser.validate(structuredClone(doc) as never);

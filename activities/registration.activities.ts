@@ -70,6 +70,15 @@ export function createRegistrationActivities({ mongo, registers }: { mongo: Conn
     },
 
     /**
+     * Undoes a place an education officer assigned elsewhere, when the family's case ends without
+     * settling (patch `undo-assigned-place`): by the write's key, so it is idempotent, and an undo
+     * that arrives before a late write leaves a tombstone that write then finds.
+     */
+    async undoAssignedSchoolPlace(input: { caseId: string; personIndex: number }): Promise<{ undone: boolean }> {
+      return registers.undo('school_place', registerKey(input.caseId, 'school_place', `assigned-child-${input.personIndex}`));
+    },
+
+    /**
      * Registers every person of the household at the police (one record each, keyed by case and
      * person: a retry writes nothing twice), then records what the police confirmed.
      */

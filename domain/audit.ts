@@ -22,6 +22,8 @@ export const AUDIT_TYPES = [
   'commit',
   'compensation',
   'compensation_failed',
+  /** A department's register refused a commit outright; retried as an incident (patch `commit-incidents`). */
+  'commit_failed',
   'notice',
   'settled',
   'rejected',

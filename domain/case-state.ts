@@ -83,6 +83,25 @@ export interface CompensationFailure {
   lastAt: string;
 }
 
+/**
+ * A commit the department's register refuses outright (a 4xx: a misconfigured address, a record
+ * it cannot take): retrying the same call cannot help until someone fixes it, so the case waits
+ * with the incident surfaced, retrying after a pause that doubles, or at once on a supervisor's
+ * retry — instead of failing, which would leave its commits held and its applicant locked out.
+ */
+export interface CommitFailure {
+  /** `<reservation kind>:<item>`, or `household_registration` / `social_insurance_transfer`. */
+  label: string;
+  /** Whose register refused: a supervisor's retry names it. */
+  department: Department;
+  /** The reservation being taken, when it is one. */
+  kind?: ReservationKind;
+  error: string;
+  rounds: number;
+  since: string;
+  lastAt: string;
+}
+
 export interface Supplement {
   requestedAt: string;
   dueAt: string;
@@ -200,6 +219,8 @@ export interface CaseState {
    * the last error and how many rounds were tried. Removed once the release succeeds.
    */
   compensationFailures?: CompensationFailure[];
+  /** Commits the registers refuse, waiting to be retried (patch `commit-incidents`). */
+  commitFailures?: CommitFailure[];
   /** Points route: the admission round the case waits in or was ranked in (issue 13). */
   round?: CaseRoundInfo;
   /** Earlier rounds that ranked the case without admitting it, oldest first. */

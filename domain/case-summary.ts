@@ -40,6 +40,8 @@ export function summarize(state: CaseState): CaseSummary {
     .filter((s) => s.status === 'check_failed' || s.checkFailures > 0)
     .map((s) => s.department);
   if (state.failingCompensations.length > 0) failingChecks.push('compensation');
+  // A register refusing a commit is that department's system failing, as a failing lookup is.
+  for (const f of state.commitFailures ?? []) if (!failingChecks.includes(f.department)) failingChecks.push(f.department);
   const supplementDueAt = open
     .filter((s) => s.status === 'supplement_requested' && s.supplement && !s.supplement.providedAt)
     .map((s) => s.supplement!.dueAt)

@@ -230,11 +230,13 @@ const ledgerKind: Table<LedgerKind> = {
   refused: { 'zh-CN': '占用被拒（名额已满）', en: 'refused (no capacity)' },
   undone: { 'zh-CN': '撤销', en: 'undone' },
   undo_failed: { 'zh-CN': '撤销失败（将重试）', en: 'undo failed (retried)' },
+  commit_failed: { 'zh-CN': '部门登记拒收（将重试）', en: 'refused by the register (retried)' },
 };
 
-const ledgerItem: Table<ReservationKind | 'household_registration'> = {
+const ledgerItem: Table<ReservationKind | 'household_registration' | 'social_insurance_transfer'> = {
   ...reservationKind,
   household_registration: { 'zh-CN': '户口登记', en: 'household registration' },
+  social_insurance_transfer: { 'zh-CN': '社保关系转移', en: 'social-insurance transfer' },
 };
 
 const noticeStatus: Table<NoticeStatus> = {
@@ -280,7 +282,7 @@ const supervisorAction: Table<SupervisorAction | 'terminate'> = {
   reassign: { 'zh-CN': '改派', en: 'reassign' },
   escalate: { 'zh-CN': '升级督办', en: 'escalate' },
   retry_check: { 'zh-CN': '重新核查', en: 'retry the lookup' },
-  retry_compensation: { 'zh-CN': '重试撤销', en: 'retry the compensation' },
+  retry_compensation: { 'zh-CN': '重试撤销或登记写入', en: 'retry the undo or register write' },
   authorise_supplement_round: { 'zh-CN': '准许再次补正', en: 'authorise another supplement round' },
   terminate: { 'zh-CN': '终止案件', en: 'terminate' },
 };
@@ -323,6 +325,7 @@ const auditType: Table<AuditType> = {
   commit: { 'zh-CN': '占用名额', en: 'commit' },
   compensation: { 'zh-CN': '撤销占用', en: 'compensation' },
   compensation_failed: { 'zh-CN': '撤销失败', en: 'compensation failed' },
+  commit_failed: { 'zh-CN': '部门登记拒收', en: 'register refused the write' },
   notice: { 'zh-CN': '通知', en: 'notice' },
   settled: { 'zh-CN': '落户办结', en: 'settled' },
   rejected: { 'zh-CN': '不予落户', en: 'rejected' },
@@ -340,6 +343,7 @@ const auditType: Table<AuditType> = {
 const incidentKind: Table<IncidentKind> = {
   lookup: { 'zh-CN': '自动核查失败', en: 'lookup failing' },
   compensation: { 'zh-CN': '撤销失败', en: 'compensation failing' },
+  commit: { 'zh-CN': '部门登记拒收', en: 'register refusing a write' },
   transfer_overdue: { 'zh-CN': '社保关系转移逾期未办结', en: 'social-insurance transfer overdue' },
   notice: { 'zh-CN': '通知无法送达', en: 'notice undeliverable' },
 };

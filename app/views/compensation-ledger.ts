@@ -1,12 +1,12 @@
 /**
  * A case's compensation ledger, read from its audit trail: what was committed (reserved or
  * registered), what was refused, what was undone and in which order, and every failed attempt to
- * undo (with its round) before the retry that succeeded. In the trail's order, each entry
+ * commit or undo (with its round) before the retry that succeeded. In the trail's order, each entry
  * numbered, so "undone in reverse order of commit" can be read off the page.
  */
 import type { AuditEventView } from './audit-views';
 
-export type LedgerKind = 'committed' | 'refused' | 'undone' | 'undo_failed';
+export type LedgerKind = 'committed' | 'refused' | 'undone' | 'undo_failed' | 'commit_failed';
 
 export interface LedgerEntry {
   n: number;
@@ -24,12 +24,16 @@ const kindOf = (e: AuditEventView): LedgerKind | undefined => {
   if (e.type === 'commit') return e.what.includes(' refused') ? 'refused' : 'committed';
   if (e.type === 'compensation') return 'undone';
   if (e.type === 'compensation_failed') return 'undo_failed';
+  if (e.type === 'commit_failed') return 'commit_failed';
   return undefined;
 };
 
-/** `release school_place failed` / `school_place released` / `quota_slot reserved` → the kind; settling registers the household. */
+/**
+ * `release school_place failed` / `school_place released` / `quota_slot reserved` /
+ * `quota_slot:applicant refused` → the kind; settling registers the household.
+ */
 const itemOf = (what: string): string =>
-  what.startsWith('household registered') ? 'household_registration' : (what.replace(/^release /, '').split(' ')[0] ?? what);
+  what.startsWith('household registered') ? 'household_registration' : (what.replace(/^release /, '').split(/[ :]/)[0] ?? what);
 
 export function compensationLedger(events: readonly AuditEventView[]): LedgerEntry[] {
   const entries: LedgerEntry[] = [];

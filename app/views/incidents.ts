@@ -5,6 +5,7 @@
  * how many rounds were tried. Read from the case state, so the stuck list and the case page agree.
  */
 import { z } from 'zod';
+import { Instant } from './instant';
 import type { CaseState } from '../../domain/case-state';
 import { RESERVATION_KINDS } from '../../domain/codes';
 import { CHANNELS, DEPARTMENTS, NOTICE_EVENTS } from '../../domain/vocabulary';
@@ -12,10 +13,11 @@ import { isDecisionLetter } from '../../domain/notice-delivery';
 import type { NoticeDoc } from '../../models/notice.model';
 
 /**
- * transfer_overdue: HR has not completed a settled case's social-insurance transfer by its deadline;
+ * commit: a department's register refuses a write the case needs (retried; a supervisor's
+ * retry_compensation retries it now); transfer_overdue: HR has not completed a settled case's social-insurance transfer by its deadline;
  * notice: a notice that could not be delivered after its retries (both issue 14).
  */
-export const INCIDENT_KINDS = ['lookup', 'compensation', 'transfer_overdue', 'notice'] as const;
+export const INCIDENT_KINDS = ['lookup', 'compensation', 'commit', 'transfer_overdue', 'notice'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export const Incident = z
@@ -23,14 +25,14 @@ export const Incident = z
     kind: z.enum(INCIDENT_KINDS),
     /** Whose lookup or compensation; for a notice, the department it was addressed to, if one. */
     department: z.enum(DEPARTMENTS).optional(),
-    /** compensation: the reservation being released. */
+    /** compensation: the reservation being released; commit: the one being taken, if a reservation. */
     reservationKind: z.enum(RESERVATION_KINDS).optional(),
     /** The last failure's message, as the failing system or activity gave it. */
     error: z.string(),
     /** Failed rounds so far; each round is the activity's own bounded retries. */
     rounds: z.number().int(),
-    since: z.string().optional(),
-    lastAt: z.string().optional(),
+    since: Instant.optional(),
+    lastAt: Instant.optional(),
     /** notice: which one, and whether it is a decision letter that must now be served by post or in person. */
     noticeId: z.string().optional(),
     event: z.enum(NOTICE_EVENTS).optional(),
@@ -41,7 +43,7 @@ export const Incident = z
 export type Incident = z.infer<typeof Incident>;
 
 export function incidentsOf(
-  c: Pick<CaseState, 'steps' | 'compensationFailures'> & Partial<Pick<CaseState, 'socialInsuranceTransfer'>>,
+  c: Pick<CaseState, 'steps' | 'compensationFailures'> & Partial<Pick<CaseState, 'socialInsuranceTransfer' | 'commitFailures'>>,
 ): Incident[] {
   const lookups: Incident[] = DEPARTMENTS.flatMap((d) => {
     const s = c.steps[d];
@@ -54,6 +56,15 @@ export function incidentsOf(
     kind: 'compensation' as const,
     department: f.department,
     reservationKind: f.kind,
+    error: f.error,
+    rounds: f.rounds,
+    since: f.since,
+    lastAt: f.lastAt,
+  }));
+  const commits: Incident[] = (c.commitFailures ?? []).map((f) => ({
+    kind: 'commit' as const,
+    department: f.department,
+    ...(f.kind ? { reservationKind: f.kind } : {}),
     error: f.error,
     rounds: f.rounds,
     since: f.since,
@@ -73,7 +84,7 @@ export function incidentsOf(
           },
         ]
       : [];
-  return [...lookups, ...compensations, ...transfer];
+  return [...lookups, ...compensations, ...commits, ...transfer];
 }
 
 /** A notice given up on, as an incident: its last error and attempts; a decision letter asks for service another way. */

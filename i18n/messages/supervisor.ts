@@ -33,8 +33,9 @@ export const zhCN = {
   supFailing: '核查失败',
   supIncidents: '故障',
   supFailingChecks: '核查失败部门',
-  supRetryCompensationTitle: '立即重试撤销',
-  supRetryCompensationHint: '撤销（释放名额或登记）失败后系统会按间隔自动重试；系统恢复后可在此立即重试。',
+  supRetryCompensationTitle: '立即重试撤销或登记写入',
+  supRetryCompensationHint:
+    '撤销（释放名额或登记）失败，或部门登记系统拒收写入后，系统会按间隔自动重试；原因排除后可在此立即重试。',
   supRetryCompensation: '立即重试',
   supRoundTitle: '准许再次补正',
   supRoundHint: '一次性告知：每个部门原则上只能要求补正一次；确有必要时，督办人员可说明理由准许再要求一次。',
@@ -217,9 +218,9 @@ export const en: Catalogue<typeof zhCN> = {
   supFailing: 'Failing',
   supIncidents: 'Incidents',
   supFailingChecks: 'Failing lookups',
-  supRetryCompensationTitle: 'Retry the compensation now',
+  supRetryCompensationTitle: 'Retry the undo or register write now',
   supRetryCompensationHint:
-    'A failed compensation (releasing a place or registration) is retried by the system after a pause; once the failing system is back, retry it here now.',
+    'A failed compensation (releasing a place or registration), or a write the department’s register refused, is retried by the system after a pause; once the cause is fixed, retry it here now.',
   supRetryCompensation: 'Retry now',
   supRoundTitle: 'Authorise another supplement round',
   supRoundHint:

@@ -109,4 +109,33 @@ describe('API: policy rules and the school waiting list', () => {
       ['assigned-child-1:active:鄠邑区第二幼儿园'],
     );
   });
+
+  it('§21–23 when education places a waiting child while the case is still under review and the family then withdraws, then the place is undone at the education register', async () => {
+    // Arrange: education approved (the child waits: the kindergarten is full), police and housing not yet.
+    const caseId = await submitCase(stack, t.applicant, withChild());
+    await decideViaApi(stack, t.education, caseId, 'education');
+    await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'child waiting');
+    const url = `/api/v1/officer/cases/${caseId}/children/1/school-place`;
+    const placed = await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第二幼儿园' });
+    assert.equal(placed.status, 200, JSON.stringify(placed.body));
+    const activeAssigned = async () =>
+      (await registerRecordModel(stack.simMongo).find({ caseId, register: 'school_place' }).lean())
+        .filter((r) => r.request?.item === 'assigned-child-1')
+        .map((r) => r.status);
+    assert.deepEqual(await activeAssigned(), ['active']);
+
+    // Act
+    const res = await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/withdrawal`)
+      .set('authorization', t.applicant)
+      .send({ note: '工作调动' });
+    assert.equal(res.status, 202);
+    await waitForStatus(stack, caseId, 'withdrawn');
+
+    // Assert: the department no longer holds the place for the child; the case says it gave it back.
+    assert.deepEqual(await activeAssigned(), ['undone']);
+    const after = await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'cancelled', 'placement cancelled');
+    assert.equal(after.schoolPlacements?.[0]?.status, 'cancelled');
+    assertProblem(await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第三幼儿园' }), 409);
+  });
 });

@@ -17,8 +17,8 @@ import { registrationModel } from '../../models/registration.model';
 import { reservationModel } from '../../models/reservation.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { registerRecordModel } from '../../tools/simulator/register-records.model';
-import { caseStatusQuery } from '../../workflows/settlement-case/messages';
-import { untilState } from '../support/case-records';
+import { caseStatusQuery, terminateUpdate } from '../../workflows/settlement-case/messages';
+import { supervise, untilState } from '../support/case-records';
 import { caseInput, decide, RELAXED_SLA, startCase } from '../support/cases';
 import { closeRoundOf } from '../support/rounds';
 import { eventually, startStack, type TestStack } from '../support/stack';
@@ -179,6 +179,65 @@ describe('registers through the departments’ systems', () => {
     assert.equal(err.nonRetryable, true);
     assert.equal(err.type, 'RegisterWriteRejected');
     assert.ok(!err.message.includes('110105194912310021'), 'no ID number in the message');
+  });
+
+  describe('a write the register refuses outright (patch commit-incidents)', () => {
+    // A pause between rounds far longer than the test: only a supervisor's retry, or the case's end, ends it.
+    const patientSla = { ...RELAXED_SLA, checkRetryPauseMs: 3_600_000, checkRetryMaxPauseMs: 3_600_000 };
+    const refusedCommit = async () => {
+      const input = caseInput(DEMO_PEOPLE.townOwner, { sla: patientSla });
+      const handle = await startCase(stack, input);
+      await stack.faults({ department: 'police', operation: 'write', failNext: 1, status: 404 });
+      await decide(handle, 'police');
+      const incident = await untilState(handle, (s) => s.commitFailures?.[0], 'a refused commit reported as an incident');
+      return { input, handle, incident };
+    };
+    after(() => stack.faults());
+
+    it('when the police register answers 404 to the provisional registration, then the case waits with an incident, and settles once a supervisor retries', async () => {
+      // Arrange
+      const { input, handle, incident } = await refusedCommit();
+
+      // Assert: waiting, not failed; the incident names the department, the reservation and the answer.
+      assert.equal((await handle.describe()).status.name, 'RUNNING');
+      assert.equal(incident.department, 'police');
+      assert.equal(incident.kind, 'provisional_registration');
+      assert.equal(incident.label, 'provisional_registration:household');
+      assert.match(incident.error, /HTTP 404/);
+      const trail = await auditEventModel(stack.mongo).find({ caseId: input.caseId }).lean();
+      assert.ok(trail.some((e) => e.type === 'commit_failed' && e.department === 'police'));
+      const escalations = await noticeModel(stack.mongo).find({ caseId: input.caseId, event: 'escalation' }).lean();
+      assert.ok(escalations.length >= 1, 'supervisors are told');
+
+      // Act: the cause is fixed (the fault was for one write), a supervisor retries; housing approves.
+      await supervise(handle, { department: 'police', action: 'retry_compensation', note: '登记地址已更正' });
+      await decide(handle, 'housing');
+      const result = await handle.result();
+
+      // Assert
+      assert.equal(result.status, 'settled');
+      assert.deepEqual((await handle.query(caseStatusQuery)).commitFailures ?? [], []);
+      assert.ok((await recordsOf(stack, input.caseId)).includes('provisional_registration:household:active'));
+    });
+
+    it('when the case is terminated while its commit is refused, then it stops retrying and gives back what it took', async () => {
+      // Arrange
+      const { input, handle } = await refusedCommit();
+
+      // Act
+      const requestId = `terminate-${input.caseId}`;
+      await handle.executeUpdate(terminateUpdate, {
+        updateId: requestId,
+        args: [{ requestId, supervisorId: 'supervisor-1', note: '部门系统拒收，终止办理' }],
+      });
+      const result = await handle.result();
+
+      // Assert: ended, nothing held by the case or at the police.
+      assert.equal(result.status, 'terminated');
+      const held = await reservationModel(stack.mongo).find({ caseId: input.caseId, status: 'held' }).lean();
+      assert.deepEqual(held, []);
+      assert.ok(!(await recordsOf(stack, input.caseId)).some((r) => r.endsWith(':active')));
+    });
   });
 
   it('when HR’s callback is not signed with the shared secret, then it is refused and the case is not told', async () => {

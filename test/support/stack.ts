@@ -43,6 +43,8 @@ export interface Faults {
   failNext?: number;
   failureRate?: number;
   delayMs?: number;
+  /** What a failing register write or undo answers: 503 (default) or a refusal, 400/404/409/422. */
+  status?: 503 | 400 | 404 | 409 | 422;
 }
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-characters-long';

@@ -8,7 +8,7 @@
  *   …      /registers/…  the departments' registers, written by our cases (registers.ts)
  *   …      /sms/…        the SMS gateway (sms-gateway.ts)
  *   GET    /__faults     fault rules and per-department counters
- *   PUT    /__faults     { department?: Department | '*', operation?: lookup|write|undo|'*', failNext?, failureRate?, delayMs? }
+ *   PUT    /__faults     { department?: Department | '*', operation?: lookup|write|undo|'*', failNext?, failureRate?, delayMs?, status? }
  *   DELETE /__faults     clears every rule and resets the counters
  *
  * Lookups, registers and the SMS gateway ask for a Bearer API key (one per caller, `apiKeys`), as
@@ -86,6 +86,11 @@ interface FaultRule {
   failureRate: number;
   /** Latency added to every matching lookup. */
   delayMs: number;
+  /**
+   * What a failing register write or undo answers: 503 (unavailable, retried) by default, or a
+   * refusal retrying cannot change (400, 404, 409, 422). Lookups always answer 503.
+   */
+  status: number;
   /** Lookups this rule has seen since it was set. */
   matched: number;
 }
@@ -109,6 +114,7 @@ const faultRuleInput = z.strictObject({
   failNext: z.int().min(0).max(10_000).default(0),
   failureRate: z.number().min(0).max(1).default(0),
   delayMs: z.int().min(0).max(60_000).default(0),
+  status: z.union([z.literal(503), z.literal(400), z.literal(404), z.literal(409), z.literal(422)]).default(503),
 });
 
 class FaultInjector {
@@ -137,12 +143,12 @@ class FaultInjector {
   }
 
   /** What to do with the next call: the most specific rule wins (department before '*', then operation before '*'). */
-  next(department: Department, operation: FaultOperation = 'lookup'): { delayMs: number; fail: boolean } {
+  next(department: Department, operation: FaultOperation = 'lookup'): { delayMs: number; fail: boolean; status: number } {
     const targets: FaultTarget[] = [department, '*'];
     const rule = targets
       .flatMap((t) => [this.rules.get(`${t}|${operation}`), this.rules.get(`${t}|*`)])
       .find((r) => r !== undefined);
-    if (!rule) return { delayMs: 0, fail: false };
+    if (!rule) return { delayMs: 0, fail: false, status: 503 };
     rule.matched++;
     let fail = false;
     if (rule.failNext > 0) {
@@ -153,7 +159,7 @@ class FaultInjector {
       const due = (n: number) => Math.floor(n * rule.failureRate + 1e-9);
       fail = due(rule.matched) > due(rule.matched - 1);
     }
-    return { delayMs: rule.delayMs, fail };
+    return { delayMs: rule.delayMs, fail, status: rule.status };
   }
 
   view() {

@@ -40,7 +40,7 @@ export interface RegisterDeps {
   logger: Logger;
   settings: RegisterSettings;
   /** The fault rules of the simulator (app.ts): what to do with the next write or undo. */
-  fault(department: Department, operation: RegisterOperation): { delayMs: number; fail: boolean };
+  fault(department: Department, operation: RegisterOperation): { delayMs: number; fail: boolean; status: number };
 }
 
 const writeBody = z.strictObject({
@@ -92,11 +92,14 @@ export function createRegisterRouter(deps: RegisterDeps): Router {
   const { logger, settings } = deps;
   const router = express.Router();
 
-  /** Applies the fault rule of the department's writes or undos: a delay, or a 503. */
+  /** Applies the fault rule of the department's writes or undos: a delay, a 503, or the rule's refusal. */
   const faulted = async (department: Department, op: RegisterOperation): Promise<void> => {
     const f = deps.fault(department, op);
     if (f.delayMs > 0) await new Promise((r) => setTimeout(r, f.delayMs));
-    if (f.fail) throw new HttpProblem(503, 'injected-fault', `The ${department} register is unavailable (injected fault)`);
+    if (!f.fail) return;
+    if (f.status === 503)
+      throw new HttpProblem(503, 'injected-fault', `The ${department} register is unavailable (injected fault)`);
+    throw new HttpProblem(f.status, 'injected-refusal', `The ${department} register refuses the ${op} (injected fault)`);
   };
 
   const sendCallback = async (doc: RegisterRecordDoc): Promise<void> => {

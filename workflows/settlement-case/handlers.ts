@@ -17,7 +17,7 @@ import {
   WITHDRAWN_WITHOUT_REASON,
 } from '../../domain/case-rules';
 import { inScope, type OfficerScope } from '../../domain/officer-scope';
-import type { Role } from '../../domain/vocabulary';
+import type { Department, Role } from '../../domain/vocabulary';
 import * as notices from './notices';
 import {
   assignSchoolPlaceUpdate,
@@ -390,9 +390,11 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
         const s = state.steps[a.department];
         if (!s) refuse('StepNotFound', `this case has no ${a.department} step`);
         if (a.action === 'retry_compensation') {
-          // Compensations run after the case has ended: that is when they can fail.
-          if (!state.compensationFailures?.some((f) => f.department === a.department))
-            refuse('InvalidAction', `no compensation of the ${a.department} department is failing`);
+          // Compensations run after the case has ended: that is when they can fail. A commit the
+          // department's register refuses (commit-incidents.ts) is retried by the same action.
+          const failing = (f: { department: Department }) => f.department === a.department;
+          if (!state.compensationFailures?.some(failing) && !state.commitFailures?.some(failing))
+            refuse('InvalidAction', `no compensation or commit of the ${a.department} department is failing`);
           return;
         }
         if (ended()) refuse('CaseNotOpen', 'the case has ended');
@@ -420,6 +422,9 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
       validator: (a: AssignSchoolPlaceInput) => {
         if (handled.has(a.requestId)) return;
         if (a.officerDepartment !== 'education') refuse('WrongDepartment', 'only an education officer assigns a school place');
+        // A case ending without settling gives its places back: a child still listed as waiting
+        // while that runs is no longer to be placed (a settled family's child is: ended() is false).
+        if (ended()) refuse('CaseNotOpen', 'the case has ended');
         if (places.waitingChild(a.personIndex)?.placement.status !== 'waiting')
           refuse('NoPlacementAwaited', `child ${a.personIndex} is not waiting for a place`);
         if (!a.school.trim() || a.school.length > SCHOOL_NAME_MAX)

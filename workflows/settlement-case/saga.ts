@@ -7,18 +7,23 @@
  * numbered decision letter for a refusal or termination) what ended the case and what was
  * released.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, patched } from '@temporalio/workflow';
 import { decisionNumberRequest } from '../../domain/authorities';
 import { CAPACITY_EXHAUSTED, poolKey, type PoolRef, type ReserveInput, type ReserveResult } from '../../domain/capacity';
 import type { Reservation } from '../../domain/case-state';
 import { childrenNeedingPlaces } from '../../domain/check-findings';
-import type { RejectionReason } from '../../domain/codes';
+import type { RejectionReason, ReservationKind } from '../../domain/codes';
 import { ownerOf } from '../../domain/departments';
 import type { Department } from '../../domain/vocabulary';
 import * as notices from './notices';
 import type { SettlementCaseResult } from './messages';
 import { compensations, failureMessage, records, SYSTEM } from './activity-proxies';
 import type { CaseRun, Ending } from './case-run';
+import { createRefusedCommitRecovery } from './commit-incidents';
+
+/** The pool had no room left: an answer about the case (rejected or waiting), not an incident. */
+const isCapacityExhausted = (err: unknown): boolean =>
+  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === CAPACITY_EXHAUSTED;
 
 /** One commit of the case, in the order taken: what to undo, and whether a slot is held. */
 export interface CompensationEntry {
@@ -55,6 +60,7 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
   const { input, state, area, now, audit, notify, flush, end, ended } = run;
   const entries: CompensationEntry[] = [];
   let commitChain: Promise<void> = Promise.resolve();
+  const recoverRefused = createRefusedCommitRecovery(run);
 
   const hold = (entry: CompensationEntry): void => {
     const r = entry.reserve;
@@ -82,12 +88,23 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
       if (ended()) return;
       const entry: CompensationEntry = { reserve, personIndex, held: false };
       entries.push(entry);
-      let result: ReserveResult;
+      let result: ReserveResult | undefined;
+      const attempt = () => CancellationScope.nonCancellable(() => records.reserve(reserve));
       try {
-        result = await CancellationScope.nonCancellable(() => records.reserve(reserve));
+        try {
+          result = await attempt();
+        } catch (err) {
+          if (isCapacityExhausted(err)) throw err;
+          // A register refusing the write: an incident until retried or the case ends (commit-incidents.ts).
+          result = await recoverRefused(
+            err,
+            { label: `${reserve.kind}:${reserve.item}`, department: ownerOf(reserve.kind), kind: reserve.kind },
+            attempt,
+            { answer: isCapacityExhausted, abandonWhen: ended },
+          );
+        }
       } catch (err) {
-        const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
-        if (failure?.type !== CAPACITY_EXHAUSTED) throw err;
+        if (!isCapacityExhausted(err)) throw err;
         const code: RejectionReason = reserve.kind === 'quota_slot' ? 'quota_exhausted' : 'capacity_exhausted';
         audit({
           type: 'commit',
@@ -103,6 +120,8 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
         end({ status: 'rejected', by: 'system', role: 'system', reasons: [{ code, department: ownerOf(reserve.kind) }] });
         return;
       }
+      // Given up: the case ended while its register refused the write (undone with the rest).
+      if (!result) return;
       // Released before this commit answered: by an admission round that removed the entry (the
       // case itself releases only after its commits), or seen by an attempt nobody waits for.
       if (result.status === 'released') return 'released';
@@ -135,13 +154,18 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
    * (error, rounds), never swallowed. A supervisor's retry_compensation ends the pause at once.
    * (`condition` with a timeout starts the same timer `sleep` did: recorded histories replay.)
    */
-  const undo = async (entry: CompensationEntry): Promise<void> => {
+  const undo = (entry: CompensationEntry): Promise<void> => {
     const r = entry.reserve;
-    const label = `${r.kind}:${r.item}`;
-    const department = ownerOf(r.kind);
+    return undoWith(r.kind, r.item, () => compensations.release({ caseId: r.caseId, kind: r.kind, pool: r.pool, item: r.item }));
+  };
+
+  /** The round loop of `undo`, for any compensation of a reservation kind's department. */
+  const undoWith = async (kind: ReservationKind, item: string, call: () => Promise<unknown>): Promise<void> => {
+    const label = `${kind}:${item}`;
+    const department = ownerOf(kind);
     for (let round = 1; ; round++) {
       try {
-        await compensations.release({ caseId: r.caseId, kind: r.kind, pool: r.pool, item: r.item });
+        await call();
         break;
       } catch (err) {
         if (!state.failingCompensations.includes(label)) state.failingCompensations.push(label);
@@ -149,12 +173,12 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
         const failures = (state.compensationFailures ??= []);
         const incident = failures.find((f) => f.label === label);
         if (incident) Object.assign(incident, { error, rounds: round, lastAt: now() });
-        else failures.push({ label, kind: r.kind, department, error, rounds: round, since: now(), lastAt: now() });
+        else failures.push({ label, kind, department, error, rounds: round, since: now(), lastAt: now() });
         audit({
           type: 'compensation_failed',
           actor: SYSTEM,
           department,
-          what: `release ${r.kind} failed`,
+          what: `release ${kind} failed`,
           why: error,
           data: { round },
         });
@@ -190,6 +214,23 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
         department: ownerOf(r.kind),
         what: `${r.kind} released`,
         data: { pool: r.pool, item: r.item },
+      });
+    }
+    // A place an education officer assigned elsewhere while the case was open is the family's no
+    // more: undone at the education register, as a reservation is (patch `undo-assigned-place`).
+    for (const p of state.schoolPlacements ?? []) {
+      if (p.status !== 'placed' || !p.assignedBy || !patched('undo-assigned-place')) continue;
+      const item = `assigned-child-${p.personIndex}`;
+      await undoWith('school_place', item, () =>
+        compensations.undoAssignedSchoolPlace({ caseId: input.caseId, personIndex: p.personIndex }),
+      );
+      compensated.push(`school_place:${item}`);
+      audit({
+        type: 'compensation',
+        actor: SYSTEM,
+        department: 'education',
+        what: 'school_place released',
+        data: { item, school: p.school },
       });
     }
     for (const s of Object.values(state.steps)) {

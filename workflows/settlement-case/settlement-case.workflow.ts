@@ -21,6 +21,7 @@ import { createAdmission } from './admission';
 import { createSaga } from './saga';
 import { createSchoolPlaces } from './school-places';
 import { createTransferWait } from './social-insurance-transfer';
+import { createRefusedCommitRecovery } from './commit-incidents';
 
 export async function settlementCase(input: SettlementCaseInput): Promise<SettlementCaseResult> {
   const run = startCaseRun(input);
@@ -33,6 +34,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
   const admission = admissionRounds ? createAdmission(run, saga) : undefined;
   installHandlers(run, places);
   const transfer = createTransferWait(run);
+  const recoverRefused = createRefusedCommitRecovery(run);
 
   // ---- submitted, then under review ------------------------------------------------------------
   let outcome: SettlementCaseResult | undefined;
@@ -76,11 +78,22 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       // for every case); since this patch the case also waits for HR to complete the transfer.
       registerAdapters = patched('register-adapters');
       // The police system's confirmation comes first: only then may the settled letter say so.
-      const { householdType, policeRecordIds } = await records.registerHousehold({
-        caseId: input.caseId,
-        application: input.application,
-        collectiveHousehold: state.collectiveHousehold,
-      });
+      // A register refusing a write waits as an incident (commit-incidents.ts); a case registering
+      // can no longer end, so it waits until the write is taken. The first attempt is awaited
+      // here, as before the patch, so that histories where it succeeded replay unchanged.
+      const registration = () =>
+        records.registerHousehold({
+          caseId: input.caseId,
+          application: input.application,
+          collectiveHousehold: state.collectiveHousehold,
+        });
+      let registered: Awaited<ReturnType<typeof registration>> | undefined;
+      try {
+        registered = await registration();
+      } catch (err) {
+        registered = await recoverRefused(err, { label: 'household_registration', department: 'police' }, registration);
+      }
+      const { householdType, policeRecordIds } = registered!;
       audit({
         type: 'commit',
         actor: SYSTEM,
@@ -89,11 +102,18 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
         data: { collectiveHousehold: state.collectiveHousehold, ...(policeRecordIds ? { policeRecordIds } : {}) },
       });
       // §25: after settlement, HR starts the social-insurance transfer.
-      const started = await records.startSocialInsuranceTransfer({
-        caseId: input.caseId,
-        idNumber: input.application.applicant.idNumber,
-        area,
-      });
+      const transferStart = () =>
+        records.startSocialInsuranceTransfer({
+          caseId: input.caseId,
+          idNumber: input.application.applicant.idNumber,
+          area,
+        });
+      let started: Awaited<ReturnType<typeof transferStart>> | undefined;
+      try {
+        started = await transferStart();
+      } catch (err) {
+        started = await recoverRefused(err, { label: 'social_insurance_transfer', department: 'hrss' }, transferStart);
+      }
       if (registerAdapters && started) transfer.begin(started);
       else state.socialInsuranceTransfer = { status: 'started', at: now() };
       audit({

@@ -152,7 +152,10 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
   const openSteps = view.steps.filter((s) => isOpenStep(s));
   const open = !TERMINAL_STATUSES.includes(view.status);
   const retrySteps = view.steps.filter((s) => s.status === 'check_failed');
-  const compensationSteps = [...new Set(view.incidents.filter((i) => i.kind === 'compensation').map((i) => i.department))];
+  // retry_compensation retries a failing undo, or a commit a register refuses, of the department.
+  const compensationSteps = [
+    ...new Set(view.incidents.filter((i) => i.kind === 'compensation' || i.kind === 'commit').map((i) => i.department)),
+  ];
   const roundSteps = openSteps.filter((s) => s.supplementRounds >= s.supplementRoundsAllowed);
   // Which forms the page shows now (views/pages/supervisor/case.hbs): errors of a form it does not
   // show could point at no field, so a post for one is refused in words instead.

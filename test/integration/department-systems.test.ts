@@ -215,7 +215,7 @@ describe('department systems simulator and adapter (§8–9)', () => {
     const { body } = await faults('GET');
     assert.deepEqual(body.counters.police, { requests: 3, ok: 1, notFound: 0, rejected: 0, failed: 2, abandoned: 0 });
     assert.deepEqual(body.faults, [
-      { department: 'police', operation: 'lookup', failNext: 0, failureRate: 0, delayMs: 0, matched: 3 },
+      { department: 'police', operation: 'lookup', failNext: 0, failureRate: 0, delayMs: 0, status: 503, matched: 3 },
     ]);
   });
 

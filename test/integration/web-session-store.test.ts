@@ -81,7 +81,7 @@ describe('web session store', () => {
 
   it('when a session is stored, then the row holds it sealed: no token, ID number or name in clear; read back whole', async () => {
     const user = {
-      actor: { role: 'applicant', sub: 'u1', idNumber: '110101199003071234' },
+      actor: { role: 'applicant', sub: 'applicant-subject-7f3a', idNumber: '110101199003071234' },
       name: '吴海波',
       accessToken: 'eyJ.access',
       refreshToken: 'refresh-secret',
@@ -92,7 +92,7 @@ describe('web session store', () => {
     );
     const raw = JSON.stringify(await conn.db!.collection('web_sessions').findOne({ _id: 'sealed' as never }));
     assert.match(raw, /enc:v1:/);
-    for (const clear of ['110101199003071234', '吴海波', 'eyJ.access', 'refresh-secret', 'u1'])
+    for (const clear of ['110101199003071234', '吴海波', 'eyJ.access', 'refresh-secret', 'applicant-subject-7f3a'])
       assert.ok(!raw.includes(clear), `${clear} in clear: ${raw}`);
     const got = await call<session.SessionData | null>((cb) => store.get('sealed', cb));
     assert.deepEqual((got as unknown as { user: unknown }).user, user);

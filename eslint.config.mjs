@@ -18,6 +18,16 @@ export default tseslint.config(
     },
   },
   {
+    // The pages' one script (the idle warning) runs in the browser, as plain JavaScript (no build step).
+    files: ['web/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['window', 'document', 'fetch', 'FormData', 'URLSearchParams', 'setTimeout', 'clearTimeout'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     // Type-aware rules for every TS file: a promise nobody awaits loses its rejection (an
     // unhandled rejection kills the worker or the API process), and a promise passed where a
     // void callback is expected runs unobserved. The project service reuses tsconfig.json.

@@ -100,6 +100,7 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     signInConfigured: signIn.configured,
     provisionalCalendarYears: () => (config.DEADLINE_CLOCK === 'working-days' ? configuredCoverage(config).missing : []),
     flashSecret: secret,
+    sessionIdleMs: idleMs,
   };
 
   const router = Router();

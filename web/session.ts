@@ -31,6 +31,8 @@ declare module 'express-session' {
   interface SessionData {
     user?: WebUser;
     pendingSignIn?: PendingSignIn;
+    /** When the idle warning's "stay signed in" last renewed the session (web/sign-in.ts). */
+    keptAliveAt?: number;
   }
 }
 

@@ -128,6 +128,16 @@ export function createSignIn(opts: SignInOptions): SignIn {
     });
   });
 
+  // The idle warning's "stay signed in" (web/public/session-timeout.js): a request renews the
+  // session; writing to it makes the store save it whole, so its expiry moves however little
+  // time has passed (a touch moves it only by more than a minute: session-store.ts).
+  router.post('/auth/keep-alive', (req, res) => {
+    const user = req.session.user;
+    if (!user || user.expiresAt <= Date.now()) return res.status(401).end();
+    req.session.keptAliveAt = Date.now();
+    res.status(204).end();
+  });
+
   router.post('/auth/sign-out', async (req, res) => {
     const signedIn = Boolean(req.session.user);
     const locale = req.locale;

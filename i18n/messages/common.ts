@@ -68,6 +68,13 @@ export const zhCN = {
   signInNoScope:
     '您的工作人员账号没有设置管辖区域（district 声明）或全市范围（jurisdiction: city），因此不能登录。请联系账号管理员。',
   sessionExpired: '您的登录已过期，请重新登录。',
+  // ---- the idle warning (web/public/session-timeout.js; WCAG 2.2.1) ----
+  sessionWarnTitle: '登录即将结束',
+  sessionWarnText: '您已有一段时间没有操作。为保护个人信息，登录将在 {minutes} 分钟内结束，未提交的内容将不会保存。',
+  sessionContinue: '继续使用',
+  sessionEndedTitle: '登录已结束',
+  sessionEndedText: '因长时间没有操作，您的登录已结束。请先复制尚未提交的内容，再重新登录。',
+  sessionClose: '关闭',
   backToHome: '返回首页',
   tryAgain: '重新登录',
   // ---- lists ----
@@ -162,6 +169,13 @@ export const en: Catalogue<typeof zhCN> = {
   signInNoScope:
     'Your officer account names neither the areas you act in (the `district` claim) nor the whole city (`jurisdiction: city`), so it cannot sign in. Ask your account administrator.',
   sessionExpired: 'Your sign-in has expired; please sign in again.',
+  sessionWarnTitle: 'Your sign-in is about to end',
+  sessionWarnText:
+    'You have not done anything for a while. To protect personal data, your sign-in ends within {minutes} minutes, and anything not yet sent will not be kept.',
+  sessionContinue: 'Stay signed in',
+  sessionEndedTitle: 'Your sign-in has ended',
+  sessionEndedText: 'Your sign-in ended after a time without activity. Copy anything you have not sent yet, then sign in again.',
+  sessionClose: 'Close',
   backToHome: 'Back to the start page',
   tryAgain: 'Sign in again',
   dueProvisionalMark: ' (provisional)',

@@ -71,6 +71,7 @@ describe('retention (issue 15 part 5)', () => {
     const out = { status: 200, html: '' };
     const kit: PageKit = {
       views: loadViews(),
+      sessionIdleMs: 30 * 60_000,
       csrfToken: () => 'token',
       signInConfigured: true,
       provisionalCalendarYears: () => [],

@@ -38,6 +38,7 @@ function pageFor(
   let html = '';
   const kit: PageKit = {
     views: loadViews(),
+    sessionIdleMs: 30 * 60_000,
     csrfToken: () => 'token',
     signInConfigured: true,
     provisionalCalendarYears: () => missing,

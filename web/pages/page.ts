@@ -31,7 +31,15 @@ export interface PageKit {
   provisionalCalendarYears(): number[];
   /** Seals the one-shot messages carried in redirect URLs (web/flash.ts). */
   flashSecret: string;
+  /** SESSION_IDLE_MINUTES in ms: the idle warning of signed-in pages counts down from it. */
+  sessionIdleMs: number;
 }
+
+/**
+ * When the idle warning shows, before the session ends: two minutes, or half the idle time when
+ * that is shorter (WCAG 2.2.1 asks for at least 20 seconds to extend with a simple action).
+ */
+export const idleWarningMs = (idleMs: number): number => Math.min(2 * 60_000, Math.floor(idleMs / 2));
 
 export function pageKit(res: Response): PageKit {
   const kit = (res.locals as { pageKit?: PageKit }).pageKit;
@@ -118,7 +126,7 @@ const PAGE_FOCUS = ['focusDecide', 'focusResults'] as const;
 
 /** Renders `name` in the layout with the shared data. */
 export function render(req: Request, res: Response, name: string, data: PageData, status = 200): void {
-  const { views, csrfToken, flashSecret } = pageKit(res);
+  const { views, csrfToken, flashSecret, sessionIdleMs } = pageKit(res);
   const user = req.session?.user;
   const flash = openFlash(flashSecret, user?.actor.sub ?? '', req.query?.[FLASH_PARAM]);
   const locale = req.locale;
@@ -141,6 +149,14 @@ export function render(req: Request, res: Response, name: string, data: PageData
     focusFlash: flash !== undefined && !flash.next && !data.errors?.length && !PAGE_FOCUS.some((key) => data[key]),
     calendarBanner: calendarBanner(req, res),
     user: user ? { name: user.name, roleText: message(locale, ROLE_TEXT[user.actor.role]) } : undefined,
+    // A signed-in page warns before its session ends for want of activity, and offers to go on.
+    sessionWatch: user
+      ? {
+          idleMs: sessionIdleMs,
+          warnMs: idleWarningMs(sessionIdleMs),
+          minutes: Math.max(1, Math.round(idleWarningMs(sessionIdleMs) / 60_000)),
+        }
+      : undefined,
     nav: user
       ? NAV[user.actor.role]
           .filter((n) => !n.department || (user.actor.role === 'officer' && user.actor.department === n.department))

@@ -51,12 +51,10 @@ const STATUS_OF: Record<AppErrorKind, number> = {
 };
 
 export function problemOf(err: AppError): HttpProblem {
-  return new HttpProblem(
-    STATUS_OF[err.kind],
-    err.code,
-    err.message,
-    err.invalidParams ? { invalidParams: err.invalidParams } : {},
-  );
+  return new HttpProblem(STATUS_OF[err.kind], err.code, err.message, {
+    ...err.extensions,
+    ...(err.invalidParams ? { invalidParams: err.invalidParams } : {}),
+  });
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

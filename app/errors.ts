@@ -39,6 +39,8 @@ export class AppError extends Error {
     message: string,
     /** The fields at fault, for `invalid` and for conflicts that name people (§8). */
     readonly invalidParams?: readonly InvalidParam[],
+    /** Members of the problem a client may act on (RFC 9457 extensions), e.g. `holder`. */
+    readonly extensions?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }

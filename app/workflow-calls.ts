@@ -59,6 +59,23 @@ const REFUSAL_ERRORS: Record<Refusal, [AppErrorKind, string]> = {
 const isRefusal = (type: string | undefined | null): type is Refusal =>
   typeof type === 'string' && Object.hasOwn(REFUSAL_ERRORS, type);
 
+/**
+ * The problem code a refusal of the case workflow answers with, by its failure type (and the
+ * bulk run's `CaseNotFound`): a bulk report gives each refused case the code the API would have.
+ */
+export function refusalCode(type: string): string | undefined {
+  if (type === 'CaseNotFound') return 'not-found';
+  return isRefusal(type) ? REFUSAL_ERRORS[type][1] : undefined;
+}
+
+/** Who holds the step another officer was refused (`step-held-by-other`), as a member a client can read. */
+function holderOf(failure: ApplicationFailure): { holder: string } | undefined {
+  if (failure.type !== 'StepHeldByOther') return undefined;
+  const [details] = (failure.details ?? []) as unknown[];
+  const holder = (details as { holder?: unknown } | undefined)?.holder;
+  return typeof holder === 'string' ? { holder } : undefined;
+}
+
 const caseEnded = () => new AppError('conflict', 'case-not-open', 'The case has already ended');
 
 /** The AppError a workflow call's failure means, or undefined when it is no refusal (a fault). */
@@ -76,7 +93,7 @@ export function workflowRefusal(err: unknown, { caseLoaded = false } = {}): AppE
       const [kind, code] = REFUSAL_ERRORS[cause.type];
       // Not found says no more than a missing case would; a step the case's route lacks says so.
       const notFound = cause.type === 'StepNotFound' ? 'This case has no step for that department' : 'No such case';
-      return new AppError(kind, code, kind === 'not_found' ? notFound : cause.message);
+      return new AppError(kind, code, kind === 'not_found' ? notFound : cause.message, undefined, holderOf(cause));
     }
   }
   // An update or query sent to a case that has already closed.

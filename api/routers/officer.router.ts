@@ -155,8 +155,8 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         409: {
           description:
             kind === 'claim'
-              ? 'Another officer holds the step (`step-held-by-other`, naming them), the step no longer needs your department, or the case has ended'
-              : 'You do not hold the step (`step-held-by-other`), the step no longer needs your department, or the case has ended',
+              ? 'Another officer holds the step (`step-held-by-other`, naming them in `holder`), the step no longer needs your department, or the case has ended'
+              : 'You do not hold the step (`step-held-by-other`; `holder` names who does, absent when nobody does), the step no longer needs your department, or the case has ended',
         },
       },
       handler: async ({ caller, params, body, req }) => {
@@ -180,7 +180,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       200: { description: 'The new state of the step', schema: z.object({ step: OfficerCaseView.shape.step }) },
       409: {
         description:
-          'The step is not awaiting a decision (e.g. another officer decided first), or another officer holds it (`step-held-by-other`)',
+          'The step is not awaiting a decision (e.g. another officer decided first), or another officer holds it (`step-held-by-other`, naming them in `holder`)',
       },
       422: {
         description:

@@ -90,7 +90,8 @@ const BulkBody = z
 
 const BulkProgressView = z
   .object({
-    bulkId: z.string(),
+    id: z.string().meta({ description: 'The run, as the POST answered it' }),
+    bulkId: z.string().meta({ description: 'The same as id (kept for clients written before id was added)', deprecated: true }),
     supervisorId: z.string(),
     action: z.enum(BULK_ACTIONS),
     department: z.enum(DEPARTMENTS),
@@ -110,6 +111,10 @@ const BulkProgressView = z
           .string()
           .optional()
           .meta({ description: 'Why it was refused (CaseNotOpen, CaseNotFound, InvalidAction, …) or failed' }),
+        code: z.string().optional().meta({
+          description:
+            'A refused case: the problem code the API answers that refusal with for one case (case-not-open, not-found, invalid-action, …)',
+        }),
       }),
     ),
   })

@@ -9,14 +9,19 @@ import { bulkInterventionWorkflowId, bulkProgressQuery, type BulkProgress } from
 import type { SupervisorActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
-import { withTemporalDeadline } from '../workflow-calls';
+import { refusalCode, withTemporalDeadline } from '../workflow-calls';
 import { BULK_ID_PATTERN } from '../commands/bulk-intervention';
 
 const notFound = () => new AppError('not_found', 'not-found', 'No such bulk intervention');
 
-/** The report with each case's number (受理编号), as a supervisor reads and quotes it. */
+/**
+ * The report with each case's number (受理编号), as a supervisor reads and quotes it; the run's
+ * `id` as the POST answered it (`bulkId` kept); a refused case's problem code, as the API would
+ * have answered that case alone.
+ */
 export type BulkProgressView = Omit<BulkProgress, 'items'> & {
-  items: Array<BulkProgress['items'][number] & { caseNumber?: string }>;
+  id: string;
+  items: Array<BulkProgress['items'][number] & { caseNumber?: string; code?: string }>;
 };
 
 export async function bulkProgress(deps: AppDeps, input: { actor: SupervisorActor; id: string }): Promise<BulkProgressView> {
@@ -29,10 +34,12 @@ export async function bulkProgress(deps: AppDeps, input: { actor: SupervisorActo
     .lean();
   const numbers = new Map(rows.map((r) => [r._id, r.caseNumber]));
   return {
+    id: progress.bulkId,
     ...progress,
     items: progress.items.map((i) => {
       const caseNumber = numbers.get(i.caseId);
-      return caseNumber ? { ...i, caseNumber } : i;
+      const code = i.outcome === 'refused' && i.detail ? refusalCode(i.detail) : undefined;
+      return { ...i, ...(caseNumber ? { caseNumber } : {}), ...(code ? { code } : {}) };
     }),
   };
 }

@@ -72,6 +72,7 @@ describe('API, officer: claiming and releasing a step', () => {
       assertProblem(res, 409);
       assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/step-held-by-other');
       assert.match(res.body.detail, /police-officer-a/, 'the detail names the holder');
+      assert.equal(res.body.holder, 'police-officer-a', 'and a member a client can read');
     }
     const c = await waitForStep(stack, caseId, 'police', 'awaiting_decision');
     assert.equal(c.steps.police?.decision, undefined, 'nothing decided');
@@ -110,6 +111,7 @@ describe('API, officer: claiming and releasing a step', () => {
     assertProblem(notHolder, 409);
     assert.equal(notHolder.body.type, 'https://hukou.example.gov.cn/problems/step-held-by-other');
     assert.match(notHolder.body.detail, /housing-officer-a/);
+    assert.equal(notHolder.body.holder, 'housing-officer-a');
     assert.equal(released.status, 200, JSON.stringify(released.body));
     assert.equal(released.body.step.assignedOfficer, undefined);
     assert.equal(released.body.step.assignedAt, undefined);

@@ -100,6 +100,9 @@ describe('API, supervisor: bulk interventions', () => {
     const endedItem = report.items.find((i) => i.caseId === ended);
     assert.equal(endedItem?.outcome, 'refused');
     assert.match(endedItem?.detail ?? '', /CaseNotOpen/);
+    // The refusal's problem code, as the API answers it for one case; the run's id as the POST gave it.
+    assert.equal(endedItem?.code, 'case-not-open');
+    assert.equal(report.id, first.body.id);
     for (const id of caseIds) {
       const c = await waitForWorkflow(stack, id, (x) => x.steps.police?.assignedOfficer === 'police-officer-9', 'reassigned');
       assert.equal(c.steps.police?.assignedOfficer, 'police-officer-9');
@@ -180,8 +183,8 @@ describe('API, supervisor: bulk interventions', () => {
     }
     assert.equal(otherDistrict.status, 202, JSON.stringify(otherDistrict.body));
     assert.deepEqual(
-      report.items.map((i) => [i.outcome, i.detail]),
-      [['refused', 'InvalidAction']],
+      report.items.map((i) => [i.outcome, i.detail, i.code]),
+      [['refused', 'InvalidAction', 'invalid-action']],
     );
     const c = await waitForWorkflow(stack, caseId, () => true, 'the case');
     assert.equal(c.steps.police?.assignedOfficer, undefined, 'nobody holds the step');

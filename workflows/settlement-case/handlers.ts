@@ -43,8 +43,9 @@ import type { CaseRun } from './case-run';
 import type { SchoolPlaces } from './school-places';
 
 /** Refuses an Update: the caller gets `type` (the API maps it to an HTTP status) and `message`. */
-function refuse(type: Refusal, message: string): never {
-  throw ApplicationFailure.nonRetryable(message, type);
+/** Refuses an Update (validators only: a refusal leaves no history); `details` go to the caller. */
+function refuse(type: Refusal, message: string, details?: Record<string, unknown>): never {
+  throw ApplicationFailure.nonRetryable(message, type, ...(details ? [details] : []));
 }
 
 export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
@@ -115,6 +116,7 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
           refuse(
             'StepHeldByOther',
             `the ${d.department} step is held by ${holder}: only they decide it, until they release it or a supervisor reassigns it`,
+            { holder },
           );
         // What reaches the applicant's notice must fit its template, or it could never be written.
         // A validator only (not re-run on replay), so a rule added here needs no patch (docs/replay-histories.md).
@@ -138,13 +140,14 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
       refuse('StepNotAwaitingDecision', `the ${h.department} step is ${s.status}: it no longer needs its department`);
     if (kind === 'claim') {
       const holder = heldByOther(s, h.officerId);
-      if (holder) refuse('StepHeldByOther', `the ${h.department} step is held by ${holder}`);
+      if (holder) refuse('StepHeldByOther', `the ${h.department} step is held by ${holder}`, { holder });
     } else if (s.assignedOfficer !== h.officerId) {
       refuse(
         'StepHeldByOther',
         s.assignedOfficer
           ? `the ${h.department} step is held by ${s.assignedOfficer}, not by you`
           : `nobody holds the ${h.department} step`,
+        s.assignedOfficer ? { holder: s.assignedOfficer } : undefined,
       );
     }
   };

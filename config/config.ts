@@ -270,8 +270,13 @@ const CONFIG_SCHEMA = z.object({
   SUPPLEMENT_RESPONSE_MS: durationMs.default(15 * 24 * 3600_000),
   CHECK_RETRY_PAUSE_MS: durationMs.default(60_000),
   CHECK_FAILURES_BEFORE_ESCALATION: z.coerce.number().int().min(1).default(3),
-  /** Comma-separated departments whose clean automated result needs no officer. */
-  AUTO_APPROVE_DEPARTMENTS: commaList(z.enum(DEPARTMENTS)),
+  /**
+   * Comma-separated departments whose clean automated result needs no officer. Never the police:
+   * DOMAIN's department table says their officer decides, always (the lead for hukou, §8).
+   */
+  AUTO_APPROVE_DEPARTMENTS: commaList(
+    z.enum(DEPARTMENTS).refine((d) => d !== 'police', 'police officers always decide: the police cannot be auto-approved'),
+  ),
   /** How long the education department has to place a child on the waiting list (§21–23). */
   SCHOOL_PLACEMENT_SLA_MS: durationMs.default(30 * 24 * 3600_000),
   /** How often a waiting child's place is asked for again (a place may have freed). */

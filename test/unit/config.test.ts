@@ -50,6 +50,17 @@ describe('config', () => {
     assert.equal(loadConfig({}).TRUST_PROXY, undefined);
   });
 
+  it('when AUTO_APPROVE_DEPARTMENTS names the police, then it is refused: their officer always decides', () => {
+    assert.throws(
+      () => loadConfig({ AUTO_APPROVE_DEPARTMENTS: 'housing,police' }),
+      /AUTO_APPROVE_DEPARTMENTS.*police officers always decide/s,
+    );
+    assert.deepEqual(loadConfig({ AUTO_APPROVE_DEPARTMENTS: 'housing, education' }).AUTO_APPROVE_DEPARTMENTS, [
+      'housing',
+      'education',
+    ]);
+  });
+
   it('when TEMPORAL_ADDRESS lacks a port, then it is refused', () => {
     assert.throws(() => loadConfig({ TEMPORAL_ADDRESS: 'localhost' }), /TEMPORAL_ADDRESS/);
   });

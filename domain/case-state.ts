@@ -96,11 +96,19 @@ export interface CommitFailure {
   department: Department;
   /** The reservation being taken, when it is one. */
   kind?: ReservationKind;
+  /**
+   * `refused`: the register answered that it will not take the write (a 4xx: someone must fix
+   * the cause); `unavailable`: it did not answer, or failed, for a whole round of retries.
+   * Absent on incidents recorded before the distinction (all were refusals).
+   */
+  cause?: CommitFailureCause;
   error: string;
   rounds: number;
   since: string;
   lastAt: string;
 }
+
+export type CommitFailureCause = 'refused' | 'unavailable';
 
 export interface Supplement {
   requestedAt: string;

@@ -230,7 +230,7 @@ const ledgerKind: Table<LedgerKind> = {
   refused: { 'zh-CN': '占用被拒（名额已满）', en: 'refused (no capacity)' },
   undone: { 'zh-CN': '撤销', en: 'undone' },
   undo_failed: { 'zh-CN': '撤销失败（将重试）', en: 'undo failed (retried)' },
-  commit_failed: { 'zh-CN': '部门登记拒收（将重试）', en: 'refused by the register (retried)' },
+  commit_failed: { 'zh-CN': '部门登记未写入（将重试）', en: 'not written to the register (retried)' },
 };
 
 const ledgerItem: Table<ReservationKind | 'household_registration' | 'social_insurance_transfer'> = {
@@ -325,7 +325,7 @@ const auditType: Table<AuditType> = {
   commit: { 'zh-CN': '占用名额', en: 'commit' },
   compensation: { 'zh-CN': '撤销占用', en: 'compensation' },
   compensation_failed: { 'zh-CN': '撤销失败', en: 'compensation failed' },
-  commit_failed: { 'zh-CN': '部门登记拒收', en: 'register refused the write' },
+  commit_failed: { 'zh-CN': '部门登记未写入', en: 'register write failed' },
   notice: { 'zh-CN': '通知', en: 'notice' },
   settled: { 'zh-CN': '落户办结', en: 'settled' },
   rejected: { 'zh-CN': '不予落户', en: 'rejected' },
@@ -343,7 +343,7 @@ const auditType: Table<AuditType> = {
 const incidentKind: Table<IncidentKind> = {
   lookup: { 'zh-CN': '自动核查失败', en: 'lookup failing' },
   compensation: { 'zh-CN': '撤销失败', en: 'compensation failing' },
-  commit: { 'zh-CN': '部门登记拒收', en: 'register refusing a write' },
+  commit: { 'zh-CN': '部门登记写入失败', en: 'register write failing' },
   transfer_overdue: { 'zh-CN': '社保关系转移逾期未办结', en: 'social-insurance transfer overdue' },
   notice: { 'zh-CN': '通知无法送达', en: 'notice undeliverable' },
 };

@@ -61,6 +61,7 @@ const caseSchema = new Schema<CaseDoc>(
     outcome: { type: Schema.Types.Mixed },
     failingCompensations: { type: [String], required: true },
     compensationFailures: { type: Schema.Types.Mixed },
+    commitFailures: { type: Schema.Types.Mixed },
     socialInsuranceTransfer: { type: Schema.Types.Mixed },
     round: { type: Schema.Types.Mixed },
     pastRounds: { type: Schema.Types.Mixed },

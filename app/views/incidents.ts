@@ -27,6 +27,8 @@ export const Incident = z
     department: z.enum(DEPARTMENTS).optional(),
     /** compensation: the reservation being released; commit: the one being taken, if a reservation. */
     reservationKind: z.enum(RESERVATION_KINDS).optional(),
+    /** commit: whether the register refused the write (someone must fix its cause) or did not take it for a round. */
+    cause: z.enum(['refused', 'unavailable']).optional(),
     /** The last failure's message, as the failing system or activity gave it. */
     error: z.string(),
     /** Failed rounds so far; each round is the activity's own bounded retries. */
@@ -65,6 +67,7 @@ export function incidentsOf(
     kind: 'commit' as const,
     department: f.department,
     ...(f.kind ? { reservationKind: f.kind } : {}),
+    cause: f.cause ?? 'refused',
     error: f.error,
     rounds: f.rounds,
     since: f.since,

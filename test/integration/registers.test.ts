@@ -18,6 +18,7 @@ import { reservationModel } from '../../models/reservation.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { registerRecordModel } from '../../tools/simulator/register-records.model';
 import { caseStatusQuery, terminateUpdate } from '../../workflows/settlement-case/messages';
+import { bearer } from '../support/api';
 import { supervise, untilState } from '../support/case-records';
 import { caseInput, decide, RELAXED_SLA, startCase } from '../support/cases';
 import { closeRoundOf } from '../support/rounds';
@@ -218,6 +219,50 @@ describe('registers through the departments’ systems', () => {
       assert.equal(result.status, 'settled');
       assert.deepEqual((await handle.query(caseStatusQuery)).commitFailures ?? [], []);
       assert.ok((await recordsOf(stack, input.caseId)).includes('provisional_registration:household:active'));
+    });
+
+    it('when the police register is down for a whole round of retries, then the case waits with an incident not yet escalated, and settles once it answers again (patch commit-unavailable-incidents)', async () => {
+      // Arrange: five failed attempts are one round of the commits' bounded retries.
+      const input = caseInput(DEMO_PEOPLE.townOwner, { sla: patientSla });
+      const handle = await startCase(stack, input);
+      await stack.faults({ department: 'police', operation: 'write', failNext: 5, status: 503 });
+      await decide(handle, 'police');
+
+      // Act
+      const incident = await untilState(handle, (s) => s.commitFailures?.[0], 'a register outage reported as an incident');
+
+      // Assert: an outage, not a refusal; supervisors see it but are not called before it persists.
+      assert.equal((await handle.describe()).status.name, 'RUNNING');
+      assert.equal(incident.cause, 'unavailable');
+      assert.equal(incident.label, 'provisional_registration:household');
+      assert.equal(incident.rounds, 1);
+      assert.match(incident.error, /503/);
+      const trail = await auditEventModel(stack.mongo).find({ caseId: input.caseId, type: 'commit_failed' }).lean();
+      assert.deepEqual(
+        trail.map((e) => e.what),
+        ['provisional_registration:household unavailable'],
+      );
+      const escalations = await noticeModel(stack.mongo).find({ caseId: input.caseId, event: 'escalation' }).lean();
+      assert.deepEqual(escalations, [], 'one round is not yet escalated (checkFailuresBeforeEscalation is 2)');
+      const supervisor = await bearer(stack, { sub: 'supervisor-1', role: 'supervisor' });
+      const incidents = await eventually(async () => {
+        const view = await request(stack.app).get(`/api/v1/supervisor/cases/${input.caseId}`).set('authorization', supervisor);
+        const listed = view.body.incidents as Array<{ kind: string; cause?: string; department?: string }> | undefined;
+        return listed?.some((i) => i.kind === 'commit') ? listed : undefined;
+      }, 'the supervisor’s case view lists the outage');
+      assert.deepEqual(
+        incidents.filter((i) => i.kind === 'commit').map((i) => [i.department, i.cause]),
+        [['police', 'unavailable']],
+      );
+
+      // Act: the register answers again; a supervisor retries now rather than waiting for the pause.
+      await supervise(handle, { department: 'police', action: 'retry_compensation', note: '公安系统已恢复' });
+      await decide(handle, 'housing');
+      const result = await handle.result();
+
+      // Assert
+      assert.equal(result.status, 'settled');
+      assert.deepEqual((await handle.query(caseStatusQuery)).commitFailures ?? [], []);
     });
 
     it('when the case is terminated while its commit is refused, then it stops retrying and gives back what it took', async () => {

@@ -13,6 +13,18 @@ export const records = proxyActivities<Activities>({
 });
 
 /**
+ * Writes to a department's register that a case commits (a reservation, the household
+ * registration, the transfer's start; patch `commit-unavailable-incidents`): a bounded round of
+ * retries (15 seconds of waiting between five attempts), after which the case records an incident and tries
+ * again round by round (commit-incidents.ts). Under `records` a register down for hours kept the
+ * case "under review" with nothing shown to anyone.
+ */
+export const commits = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+/**
  * Department lookups: a bounded round of retries; the workflow then records the failure,
  * escalates if it persists, pauses and tries another round.
  */

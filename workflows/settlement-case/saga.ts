@@ -17,7 +17,7 @@ import { ownerOf } from '../../domain/departments';
 import type { Department } from '../../domain/vocabulary';
 import * as notices from './notices';
 import type { SettlementCaseResult } from './messages';
-import { compensations, failureMessage, records, SYSTEM } from './activity-proxies';
+import { commits, compensations, failureMessage, records, SYSTEM } from './activity-proxies';
 import type { CaseRun, Ending } from './case-run';
 import { createRefusedCommitRecovery } from './commit-incidents';
 
@@ -89,7 +89,9 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
       const entry: CompensationEntry = { reserve, personIndex, held: false };
       entries.push(entry);
       let result: ReserveResult | undefined;
-      const attempt = () => CancellationScope.nonCancellable(() => records.reserve(reserve));
+      // A bounded round since `commit-unavailable-incidents`: a register that stays down is an incident.
+      const writer = patched('commit-unavailable-incidents') ? commits : records;
+      const attempt = () => CancellationScope.nonCancellable(() => writer.reserve(reserve));
       try {
         try {
           result = await attempt();
@@ -120,7 +122,7 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
         end({ status: 'rejected', by: 'system', role: 'system', reasons: [{ code, department: ownerOf(reserve.kind) }] });
         return;
       }
-      // Given up: the case ended while its register refused the write (undone with the rest).
+      // Given up: the case ended while its register would not take the write (undone with the rest).
       if (!result) return;
       // Released before this commit answered: by an admission round that removed the entry (the
       // case itself releases only after its commits), or seen by an attempt nobody waits for.

@@ -13,7 +13,7 @@
 import { allHandlersFinished, CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import * as notices from './notices';
 import type { SettlementCaseInput, SettlementCaseResult } from './messages';
-import { records, SYSTEM } from './activity-proxies';
+import { commits, records, SYSTEM } from './activity-proxies';
 import { startCaseRun } from './case-run';
 import { createDepartmentSteps } from './department-step';
 import { installHandlers } from './handlers';
@@ -78,11 +78,13 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       // for every case); since this patch the case also waits for HR to complete the transfer.
       registerAdapters = patched('register-adapters');
       // The police system's confirmation comes first: only then may the settled letter say so.
-      // A register refusing a write waits as an incident (commit-incidents.ts); a case registering
+      // A register refusing a write, or down for a round, waits as an incident (commit-incidents.ts); a case registering
       // can no longer end, so it waits until the write is taken. The first attempt is awaited
       // here, as before the patch, so that histories where it succeeded replay unchanged.
+      // A bounded round since `commit-unavailable-incidents`: a register that stays down is an incident.
+      const writer = patched('commit-unavailable-incidents') ? commits : records;
       const registration = () =>
-        records.registerHousehold({
+        writer.registerHousehold({
           caseId: input.caseId,
           application: input.application,
           collectiveHousehold: state.collectiveHousehold,
@@ -103,7 +105,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
       });
       // §25: after settlement, HR starts the social-insurance transfer.
       const transferStart = () =>
-        records.startSocialInsuranceTransfer({
+        writer.startSocialInsuranceTransfer({
           caseId: input.caseId,
           idNumber: input.application.applicant.idNumber,
           area,

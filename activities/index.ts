@@ -13,6 +13,7 @@ import { createDepartmentCheckActivities } from './department-checks.activities'
 import { createDiagnosticActivities } from './diagnostic.activities';
 import type { NoticeRenderer } from './notifications/renderer';
 import type { RegistersClient } from './adapters/registers.client';
+import { placeFreedTeller } from './place-freed';
 import { createPolicyActivities } from './policy.activities';
 import { createRegistrationActivities } from './registration.activities';
 import { createReservationActivities } from './reservations.activities';
@@ -49,7 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCaseRecordActivities(deps),
     ...createDepartmentCheckActivities(deps),
     ...createPolicyActivities(),
-    ...createReservationActivities(deps),
+    ...createReservationActivities({ ...deps, ...(deps.temporal ? { tellPlaceFreed: placeFreedTeller(deps.temporal) } : {}) }),
     ...createRegistrationActivities(deps),
     ...createDecisionLetterActivities(deps),
     ...createBulkInterventionActivities(deps),

@@ -10,6 +10,7 @@
  * family (§21–23): the child joins the area's waiting list and is placed in turn.
  */
 import { indexesOnce } from '../models/indexes-once';
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { trusted, type Connection } from 'mongoose';
 import {
@@ -69,9 +70,17 @@ export interface ReservationDeps {
   registers?: RegistersClient;
   /** Where the capacity files are (tests point at a folder of their own). */
   capacityDir?: string;
+  /**
+   * Tells waiting cases that a school place of `pool` was given back (the worker signals their
+   * workflows). Best effort: a case not told asks again at its own next recheck.
+   */
+  tellPlaceFreed?: (pool: string, caseIds: readonly string[]) => Promise<void>;
 }
 
-export function createReservationActivities({ mongo, registers, capacityDir = CAPACITY_DIR }: ReservationDeps) {
+/** The most waiting cases one freed school place wakes (as many as the pool has free places). */
+const MAX_WOKEN = 10;
+
+export function createReservationActivities({ mongo, registers, capacityDir = CAPACITY_DIR, tellPlaceFreed }: ReservationDeps) {
   const pools = reservationPoolModel(mongo);
   const slots = reservationSlotModel(mongo);
   const reservations = reservationModel(mongo);
@@ -136,13 +145,40 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
     return limit;
   }
 
-  /** Where `holder` stands on the pool's waiting list (0 = first), or the list's length if absent. */
-  async function waitlistPosition(pool: string, holder: string): Promise<{ position: number; listed: boolean }> {
-    const entries = (await waitlist.find({ pool }).lean()).sort(
+  /** The pool's waiting list, longest waiting first. */
+  async function waitlistInOrder(pool: string) {
+    return (await waitlist.find({ pool }).lean()).sort(
       (a, b) => a.since.getTime() - b.since.getTime() || (a._id < b._id ? -1 : 1),
     );
+  }
+
+  /** Where `holder` stands on the pool's waiting list (0 = first), or the list's length if absent. */
+  async function waitlistPosition(pool: string, holder: string): Promise<{ position: number; listed: boolean }> {
+    const entries = await waitlistInOrder(pool);
     const i = entries.findIndex((e) => e.holder === holder);
     return i >= 0 ? { position: i, listed: true } : { position: entries.length, listed: false };
+  }
+
+  /**
+   * A school place was given back: the head of the pool's waiting list (as many children as there
+   * are free places) is told to ask again now. Only once per release: a retried release finds the
+   * slot gone and wakes nobody, which is why a failure here is logged and not thrown.
+   */
+  async function wakeWaiting(pool: string): Promise<void> {
+    if (!tellPlaceFreed) return;
+    try {
+      const doc = await pools.findById(pool).lean();
+      if (!doc || typeof doc.limit !== 'number') return;
+      const free = doc.limit - (await slots.countDocuments({ pool }));
+      const head = (await waitlistInOrder(pool)).slice(0, Math.min(Math.max(free, 1), MAX_WOKEN));
+      const caseIds = [...new Set(head.map((e) => e.caseId))];
+      if (caseIds.length > 0) await tellPlaceFreed(pool, caseIds);
+    } catch (err) {
+      log.warn('waiting children not told of a freed school place; they ask again at their next recheck', {
+        pool,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   /**
@@ -371,6 +407,7 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
         { _id: reservationId(input), status: 'held' },
         { $set: { status: 'released', releasedAt: new Date() } },
       );
+      if (res.deletedCount > 0 && input.kind === 'school_place') await wakeWaiting(input.pool);
       return { released: res.deletedCount > 0 };
     },
   };

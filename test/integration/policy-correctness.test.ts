@@ -12,7 +12,7 @@ import type { Person } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import { noticeModel } from '../../models/notice.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { assignSchoolPlaceUpdate, caseStatusQuery } from '../../workflows/settlement-case/messages';
+import { assignSchoolPlaceUpdate, caseStatusQuery, terminateUpdate } from '../../workflows/settlement-case/messages';
 import { auditTrail, provideSupplement, refusal, supervise, untilState } from '../support/case-records';
 import { RELAXED_SLA, awaitingDecision, caseInput, decide, startCase } from '../support/cases';
 import { testCapacities } from '../support/capacities';
@@ -95,6 +95,56 @@ describe('correct to the policy', () => {
     assert.ok(final.reservations.some((r) => r.pool === 'school:yanta:kindergarten' && r.status === 'held'));
     const confirmed = await noticeModel(stack.mongo).find({ caseId: family.caseId, event: 'school_place_confirmed' }).lean();
     assert.deepEqual(confirmed.map((n) => n.channel).sort(), ['email', 'sms']);
+  });
+
+  it('§21–23 when a family gives its school place back, then the first waiting child is placed at once, long before its own recheck', async () => {
+    // Arrange: Huyi has one primary place. A holds it (education approved), B's child waits for it.
+    capacities.set((t) => (t.schoolPlaces.huyi.primary = 1));
+    const family = (surname: string, birth: string) => {
+      const base = caseInput(DEMO_PEOPLE.townOwner);
+      return {
+        ...base,
+        application: {
+          ...base.application,
+          town: 'huyi' as const,
+          applicant: freshPerson(`${surname}建华`, 'applicant', '19850301'),
+          family: [freshPerson(`${surname}小明`, 'child', birth, 'primary')],
+        },
+      };
+    };
+    const a = family('赵', '20180301');
+    const aHandle = await startCase(stack, a);
+    await decide(aHandle, 'education');
+    await untilState(
+      aHandle,
+      (s) => s.reservations.find((r) => r.kind === 'school_place' && r.status === 'held'),
+      'A holds the place',
+    );
+    // B asks the pool again only after an hour: only the freed place's news can place its child in time.
+    const b = { ...family('钱', '20180402'), sla: { ...RELAXED_SLA, waitlistRecheckMs: 3_600_000 } };
+    const bHandle = await startCase(stack, b);
+    await Promise.all([decide(bHandle, 'police'), decide(bHandle, 'housing'), decide(bHandle, 'education')]);
+    const waiting = await untilState(
+      bHandle,
+      (s) => (s.status === 'settled' && s.schoolPlacements?.[0]?.status === 'waiting' ? s.schoolPlacements[0] : undefined),
+      'B settled, its child waiting',
+    );
+    assert.equal(waiting.position, 1);
+
+    // Act: A's case ends unsettled and gives its place back.
+    const requestId = `terminate-${a.caseId}`;
+    await aHandle.executeUpdate(terminateUpdate, {
+      updateId: requestId,
+      args: [{ requestId, supervisorId: 'supervisor-1', note: '申请人已迁往外省' }],
+    });
+    assert.equal((await aHandle.result()).status, 'terminated');
+
+    // Assert: B's child is placed (its workflow completes), within the test's time, not B's hour.
+    assert.equal((await bHandle.result()).status, 'settled');
+    const final = await bHandle.query(caseStatusQuery);
+    assert.equal(final.schoolPlacements?.[0]?.status, 'placed');
+    const trail = await auditTrail(stack, b.caseId);
+    assert.ok(trail.some((e) => e.type === 'school_place_confirmed' && /from the waiting list/.test(e.what)));
   });
 
   it('§21 when a waiting child is not placed in time, then education is reminded and supervisors escalated to; an education officer then places it elsewhere in the area and it leaves the list', async () => {

@@ -224,6 +224,15 @@ export interface TransferCompletedInput {
 }
 export const socialInsuranceTransferCompletedSignal = defineSignal<[TransferCompletedInput]>('socialInsuranceTransferCompleted');
 
+/**
+ * A school place of `pool` was given back (activities/reservations.activities.ts tells the head
+ * of its waiting list): the case asks the pool again now, rather than at its next recheck.
+ */
+export interface SchoolPlaceFreed {
+  pool: string;
+}
+export const schoolPlaceFreedSignal = defineSignal<[SchoolPlaceFreed]>('schoolPlaceFreed');
+
 /** What the case's admission round tells it (issue 13): ranked, admitted, removed, final. */
 export const roundNewsSignal = defineSignal<[RoundNews]>('roundNews');
 

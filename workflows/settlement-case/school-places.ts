@@ -2,12 +2,17 @@
  * Accompanying children's places (§21–23), arranged by the inflow area's education department
  * (以流入地为主). A full level never refuses the family: the child joins the area's waiting
  * list with its own deadline, reminder and escalation, the family settles, and the child is
- * placed when a place frees (asked again every waitlistRecheckMs) or when an education officer
- * places it at a named school elsewhere in the area.
+ * placed when a place frees or when an education officer places it at a named school elsewhere
+ * in the area.
+ *
+ * A place given back in the pool wakes the head of its waiting list (`schoolPlaceFreed`); besides
+ * that the case asks again after waitlistRecheckMs, and since the patch `waitlist-backoff` at
+ * intervals that double up to WAITLIST_BACKOFF_FACTOR of it (a raised capacity file tells nobody,
+ * and positions move). Asking every hour for a school year came near Temporal's history limit.
  */
-import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import type { SchoolPlacement } from '../../domain/case-state';
-import type { AssignSchoolPlaceInput } from './messages';
+import { schoolPlaceFreedSignal, type AssignSchoolPlaceInput } from './messages';
 import * as notices from './notices';
 import { compensations, records, SYSTEM } from './activity-proxies';
 import type { CaseRun } from './case-run';
@@ -16,7 +21,12 @@ import type { CompensationEntry, Saga, SchoolPlaceHook } from './saga';
 interface Waiting {
   entry: CompensationEntry;
   placement: SchoolPlacement;
+  /** A place of its pool was given back since it last asked: ask now. */
+  freed?: boolean;
 }
+
+/** The longest pause between two rechecks of a waiting child, in waitlistRecheckMs (patch waitlist-backoff). */
+export const WAITLIST_BACKOFF_FACTOR = 8;
 
 export interface SchoolPlaces {
   /** What the saga does with a school reservation's answer: hold it, or put the child on the list. */
@@ -32,6 +42,9 @@ export interface SchoolPlaces {
 export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
   const { input, state, area, now, audit, notify, flush } = run;
   const waiting: Waiting[] = [];
+  setHandler(schoolPlaceFreedSignal, ({ pool }) => {
+    for (const w of waiting) if (w.entry.reserve.pool === pool && w.placement.status === 'waiting') w.freed = true;
+  });
 
   const newPlacement = (personIndex: number, level: SchoolPlacement['level']): SchoolPlacement => {
     const inSchool = level !== 'kindergarten';
@@ -117,13 +130,18 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
    * reminds the education department at the SLA's reminder fraction and escalates to
    * supervisors at its deadline.
    */
-  const awaitPlace = async (saga: Saga, { entry, placement: p }: Waiting): Promise<void> => {
+  const awaitPlace = async (saga: Saga, w: Waiting): Promise<void> => {
+    const { entry, placement: p } = w;
     const recheck = input.sla.waitlistRecheckMs;
+    let pause = recheck;
     let nextTry = Date.now() + recheck;
     while (p.status === 'waiting') {
       const t = Date.now();
-      if (t >= nextTry) {
-        nextTry = t + recheck;
+      if (t >= nextTry || w.freed) {
+        w.freed = false;
+        // Each recheck that finds no place waits twice as long for the next, up to the cap.
+        if (patched('waitlist-backoff')) pause = Math.min(pause * 2, recheck * WAITLIST_BACKOFF_FACTOR);
+        nextTry = t + pause;
         // Not cut short by a cancellation: the release that follows one must come after this
         // attempt, or a late reserve would take a place or list the child again for a case that
         // released them (patch recheck-completes).
@@ -191,7 +209,7 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
         continue;
       }
       const wakeAt = Math.min(nextTry, p.remindedAt ? Infinity : remindAt, p.overdue ? Infinity : due);
-      await condition(() => p.status !== 'waiting', Math.max(1, wakeAt - t));
+      await condition(() => p.status !== 'waiting' || w.freed === true, Math.max(1, wakeAt - t));
     }
   };
 

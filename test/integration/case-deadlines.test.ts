@@ -124,6 +124,26 @@ describe('officer deadlines', () => {
     const escalations = (await noticesOf(stack, input.caseId)).filter((n) => n.event === 'escalation');
     assert.equal(escalations.length, 2, 'sms + email');
   });
+  it('when a supervisor extends a deadline the officer was already reminded of, then the officer is reminded again before the new one, and escalated at it (patch extension-reminds-again)', async () => {
+    // Arrange: reminded and escalated once (a 1.5 s deadline).
+    const { input, handle } = await overdueCase('housing');
+
+    // Act: 8 s more; the reminder is due at 80 % of the whole wait, the new deadline after it.
+    await supervise(handle, { department: 'housing', action: 'extend_deadline', extendByMs: 8000 });
+    await untilState(handle, (s) => (s.steps.housing?.overdue ? true : undefined), 'the new deadline passed');
+
+    // Assert: reminder, escalation, then again reminder before escalation at the new deadline.
+    const watched = await eventually(async () => {
+      const lines = (await auditTrail(stack, input.caseId))
+        .filter((e) => e.department === 'housing' && ['reminder', 'escalation', 'supervisor_action'].includes(e.type))
+        .map((e) => e.type);
+      return lines.length >= 5 ? lines : undefined;
+    }, 'the second escalation in the audit trail');
+    assert.deepEqual(watched, ['reminder', 'escalation', 'supervisor_action', 'reminder', 'escalation']);
+    const reminders = (await noticesOf(stack, input.caseId)).filter((n) => n.event === 'officer_reminder');
+    assert.equal(reminders.length, 4, 'sms + email, twice');
+  });
+
   it('when a supervisor escalates a step by hand before its deadline, then the deadline still flags the case overdue and escalates when it passes', async () => {
     const base = caseInput(DEMO_PEOPLE.townOwner);
     const input = { ...base, sla: slaWith(base, 'police', ROOM_TO_ACT_MS) };

@@ -11,6 +11,7 @@ import { computeCheckDigit } from '../../domain/id-number';
 import type { Person } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
 import { noticeModel } from '../../models/notice.model';
+import { schoolWaitlistModel } from '../../models/school-waitlist.model';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { assignSchoolPlaceUpdate, caseStatusQuery, terminateUpdate } from '../../workflows/settlement-case/messages';
 import { auditTrail, provideSupplement, refusal, supervise, untilState } from '../support/case-records';
@@ -29,6 +30,20 @@ function freshPerson(name: string, relation: Person['relation'], birth: string, 
 // Zhouzhi keeps the shipped figures (2 kindergarten places); Yanta's kindergarten starts full (the
 // family of parentWithChildren lives in Yanta, where a home counts, so they apply there).
 const capacities = testCapacities((t) => (t.schoolPlaces.yanta.kindergarten = 0));
+
+/** A town family in Huyi with one child of primary-school age. */
+function huyiFamily(surname: string, birth: string) {
+  const base = caseInput(DEMO_PEOPLE.townOwner);
+  return {
+    ...base,
+    application: {
+      ...base.application,
+      town: 'huyi' as const,
+      applicant: freshPerson(`${surname}建华`, 'applicant', '19850301'),
+      family: [freshPerson(`${surname}小明`, 'child', birth, 'primary')],
+    },
+  };
+}
 
 describe('correct to the policy', () => {
   let stack: TestStack;
@@ -100,19 +115,7 @@ describe('correct to the policy', () => {
   it('§21–23 when a family gives its school place back, then the first waiting child is placed at once, long before its own recheck', async () => {
     // Arrange: Huyi has one primary place. A holds it (education approved), B's child waits for it.
     capacities.set((t) => (t.schoolPlaces.huyi.primary = 1));
-    const family = (surname: string, birth: string) => {
-      const base = caseInput(DEMO_PEOPLE.townOwner);
-      return {
-        ...base,
-        application: {
-          ...base.application,
-          town: 'huyi' as const,
-          applicant: freshPerson(`${surname}建华`, 'applicant', '19850301'),
-          family: [freshPerson(`${surname}小明`, 'child', birth, 'primary')],
-        },
-      };
-    };
-    const a = family('赵', '20180301');
+    const a = huyiFamily('赵', '20180301');
     const aHandle = await startCase(stack, a);
     await decide(aHandle, 'education');
     await untilState(
@@ -121,7 +124,7 @@ describe('correct to the policy', () => {
       'A holds the place',
     );
     // B asks the pool again only after an hour: only the freed place's news can place its child in time.
-    const b = { ...family('钱', '20180402'), sla: { ...RELAXED_SLA, waitlistRecheckMs: 3_600_000 } };
+    const b = { ...huyiFamily('钱', '20180402'), sla: { ...RELAXED_SLA, waitlistRecheckMs: 3_600_000 } };
     const bHandle = await startCase(stack, b);
     await Promise.all([decide(bHandle, 'police'), decide(bHandle, 'housing'), decide(bHandle, 'education')]);
     const waiting = await untilState(
@@ -145,6 +148,37 @@ describe('correct to the policy', () => {
     assert.equal(final.schoolPlacements?.[0]?.status, 'placed');
     const trail = await auditTrail(stack, b.caseId);
     assert.ok(trail.some((e) => e.type === 'school_place_confirmed' && /from the waiting list/.test(e.what)));
+  });
+
+  it('§21–23 when a settled case whose child waits is cancelled while the education register fails, then the release is retried round after round and the case still ends (patch cancel-release-rounds)', async () => {
+    // Arrange: no primary place in Huyi; the family settles, its child waits.
+    capacities.set((t) => (t.schoolPlaces.huyi.primary = 0));
+    const c = huyiFamily('孙', '20180503');
+    const handle = await startCase(stack, c);
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing'), decide(handle, 'education')]);
+    await untilState(
+      handle,
+      (s) => (s.status === 'settled' && s.schoolPlacements?.[0]?.status === 'waiting' ? true : undefined),
+      'settled, the child waiting',
+    );
+
+    // Act: the education register fails more undos than one round retries; an operator cancels.
+    await stack.faults({ department: 'education', operation: 'undo', failNext: 6 });
+    try {
+      await handle.cancel();
+      const result = await handle.result();
+
+      // Assert: the workflow ended (it failed before the patch); the child left the list after an incident.
+      assert.equal(result.status, 'settled');
+      const final = await handle.query(caseStatusQuery);
+      assert.equal(final.schoolPlacements?.[0]?.status, 'cancelled');
+      assert.deepEqual(final.compensationFailures ?? [], []);
+      const trail = await auditTrail(stack, c.caseId);
+      assert.ok(trail.some((e) => e.type === 'compensation_failed' && e.department === 'education'));
+      assert.equal(await schoolWaitlistModel(stack.mongo).countDocuments({ caseId: c.caseId }), 0);
+    } finally {
+      await stack.faults();
+    }
   });
 
   it('§21 when a waiting child is not placed in time, then education is reminded and supervisors escalated to; an education officer then places it elsewhere in the area and it leaves the list', async () => {

@@ -140,7 +140,9 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
             audit({ type: 'admission_round', actor: SYSTEM, department: 'hrss', what: `no quota slot left in round ${roundId}` });
           }
         }
-        notify(notices.roundRanked(state, round));
+        // A case that ended while its slot was being taken (the applicant withdrew) gets no
+        // letter of its rank: its withdrawal letter is the last word (the slot is given back).
+        if (!ended()) notify(notices.roundRanked(state, round));
         await flush();
       } else if (n.kind === 'removed') {
         round.status = 'removed';

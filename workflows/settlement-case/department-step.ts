@@ -119,7 +119,8 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
       const t = Date.now();
       if (!s.remindedAt && t >= remindAt) {
         s.remindedAt = now();
-        notify(notices.officerReminder(state, d, s.dueAt, round, s.dueProvisional));
+        // Keyed by the deadline too: a reminder before an extended deadline is a notice of its own.
+        notify(notices.officerReminder(state, d, s.dueAt, `${round}:${s.dueAt}`, s.dueProvisional));
         audit({ type: 'reminder', actor: SYSTEM, department: d, what: `${d} officer reminded`, data: { dueAt: s.dueAt } });
         await flush({ watch: true });
         continue;

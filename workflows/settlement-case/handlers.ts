@@ -343,6 +343,9 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
           if (Date.parse(due) > Date.now()) {
             s.overdue = false;
             delete s.escalatedAt;
+            // The officer is reminded again before the new deadline, as before the first one
+            // (at the SLA's fraction of the wait, counted from when it began).
+            if (target === s && patched('extension-reminds-again')) delete s.remindedAt;
           }
           break;
         }

@@ -54,6 +54,8 @@ export interface Saga {
   hold(entry: CompensationEntry): void;
   /** Undoes every commit in reverse order and ends the case as `e` says. */
   finishUnsettled(e: Ending): Promise<SettlementCaseResult>;
+  /** Releases one commit, round after round until it succeeds (an incident while it fails). */
+  undo(entry: CompensationEntry): Promise<void>;
 }
 
 export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
@@ -272,5 +274,5 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
     return { status: e.status, compensated };
   };
 
-  return { commitFor, commit, committed: () => commitChain, hold, finishUnsettled };
+  return { commitFor, commit, committed: () => commitChain, hold, finishUnsettled, undo };
 }

@@ -120,7 +120,9 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
       why: a.note,
       data: { school: a.school, ...(written ? { departmentRecordId: written.recordId } : {}) },
     });
-    notify(notices.schoolPlaceConfirmed(state, p));
+    // Ended while the place was being written (the family withdrew): the place is undone with the
+    // rest (undo-assigned-place), so no letter confirms it.
+    if (!run.ended()) notify(notices.schoolPlaceConfirmed(state, p));
     await flush();
     return p;
   };
@@ -224,8 +226,11 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
         // Another child's recheck may still be asking the pool (it runs to its end): its answer
         // first, then the release (patch recheck-completes).
         if (patched('recheck-completes')) await Promise.allSettled(runs);
+        // Since the patch `cancel-release-rounds` with the compensations' round loop: a pool or
+        // register down now is an incident retried until it answers, not a failed workflow.
+        const rounds = patched('cancel-release-rounds');
         for (const w of waiting.filter((x) => x.placement.status === 'waiting')) {
-          await release(w.entry, compensations);
+          await (rounds ? saga.undo(w.entry) : release(w.entry, compensations));
           w.placement.status = 'cancelled';
           w.placement.overdue = false;
         }

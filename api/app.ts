@@ -18,7 +18,8 @@ import { forgetRefusedFingerprint, provideFingerprintStore } from './http/idempo
 import { createMetrics } from './metrics';
 import { metricsGuard } from './metrics-app';
 import { createRegistry, generateDocument, registerOperationalRoutes, renderDocsPage } from './openapi';
-import { createErrorHandler, HttpProblem, notFoundHandler } from './problem';
+import { createErrorHandler, HttpProblem, notFoundHandler, problemTypeUri } from './problem';
+import { problemsRouter, registerProblemRoutes } from './problems.router';
 import { accessRecordsRouter } from './routers/access-records.router';
 import { retentionRunsRouter } from './routers/retention-runs.router';
 import { applicantRouter } from './routers/applicant.router';
@@ -171,6 +172,9 @@ export function createApp(deps: ApiDeps): Express {
       handler: tooMany,
     }),
   );
+  // Every problem's `type` is a page of ours: JSON here, HTML (a browser) on to the pages below.
+  const typeUri = problemTypeUri(config);
+  app.use(problemsRouter(typeUri));
   // The web pages (their own CSP, session, form bodies and CSRF), before the JSON-only rule below.
   const web = createWebRouter(deps);
   app.use(web.router);
@@ -183,6 +187,7 @@ export function createApp(deps: ApiDeps): Express {
   const registry = createRegistry();
   registerOperationalRoutes(registry);
   registerCodecRoutes(registry);
+  registerProblemRoutes(registry);
   const v1 = express.Router();
   // The published rankings (公示) are for everyone: answered before the token check.
   v1.use(publicRoundsRouter(deps, registry));
@@ -223,6 +228,6 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/api/v1', v1);
   app.use(methodNotAllowed(document.paths ?? {}));
   app.use(notFoundHandler);
-  app.use(createErrorHandler(logger));
+  app.use(createErrorHandler(logger, typeUri));
   return app;
 }

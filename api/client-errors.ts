@@ -7,12 +7,13 @@
  */
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { PROBLEM_CONTENT_TYPE, problemTypeUri } from './problem';
+import { PROBLEMS } from '../app/problem-codes';
+import { PROBLEM_CONTENT_TYPE, type ProblemTypeUri } from './problem';
 
 interface ParseProblem {
-  status: number;
-  title: string;
-  type: string;
+  /** The status line's reason phrase, as Node's own answer has it. */
+  reason: string;
+  type: 'headers-too-large' | 'request-timeout' | 'malformed-request';
   detail: string;
 }
 
@@ -20,22 +21,22 @@ interface ParseProblem {
 export function parseProblemOf(code: string | undefined): ParseProblem {
   if (code === 'HPE_HEADER_OVERFLOW')
     return {
-      status: 431,
-      title: 'Request Header Fields Too Large',
+      reason: 'Request Header Fields Too Large',
       type: 'headers-too-large',
       detail: 'The request line and headers together are larger than the server accepts (16 KB); shorten the URL or the headers',
     };
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
-    return { status: 408, title: 'Request Timeout', type: 'request-timeout', detail: 'The request did not arrive in time' };
-  return { status: 400, title: 'Bad Request', type: 'malformed-request', detail: 'The request is not valid HTTP/1.1' };
+    return { reason: 'Request Timeout', type: 'request-timeout', detail: 'The request did not arrive in time' };
+  return { reason: 'Bad Request', type: 'malformed-request', detail: 'The request is not valid HTTP/1.1' };
 }
 
 /** The whole HTTP response for a parser error, connection closed after it. */
-export function parseProblemResponse(code: string | undefined): string {
+export function parseProblemResponse(code: string | undefined, typeUri: ProblemTypeUri): string {
   const p = parseProblemOf(code);
-  const body = JSON.stringify({ type: problemTypeUri(p.type), title: p.title, status: p.status, detail: p.detail });
+  const { status, title } = PROBLEMS[p.type];
+  const body = JSON.stringify({ type: typeUri(p.type), title: title.en, status, detail: p.detail });
   return [
-    `HTTP/1.1 ${p.status} ${p.title}`,
+    `HTTP/1.1 ${status} ${p.reason}`,
     `Content-Type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8`,
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
@@ -44,14 +45,14 @@ export function parseProblemResponse(code: string | undefined): string {
   ].join('\r\n');
 }
 
-/** Answers the server's parser errors as problems instead of Node's bare status line. */
-export function answerClientErrorsAsProblems(server: Server): void {
+/** Answers the server's parser errors as problems instead of Node's bare status line; `typeUri` as the app's (problemTypeUri). */
+export function answerClientErrorsAsProblems(server: Server, typeUri: ProblemTypeUri): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // A connection the client already dropped, or one a response is already being written on.
     if (err.code === 'ECONNRESET' || !socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
       socket.destroy();
       return;
     }
-    socket.end(parseProblemResponse(err.code));
+    socket.end(parseProblemResponse(err.code, typeUri));
   });
 }

@@ -10,6 +10,7 @@ import { answerClientErrorsAsProblems } from './client-errors';
 import { connectApi } from './connect';
 import { createMetrics } from './metrics';
 import { createMetricsApp } from './metrics-app';
+import { problemTypeUri } from './problem';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');
   });
-  answerClientErrorsAsProblems(server);
+  answerClientErrorsAsProblems(server, problemTypeUri(config));
   let metricsServer: Server | undefined;
   if (config.METRICS_PORT !== undefined) {
     metricsServer = createMetricsApp({ config, logger, metrics }).listen(config.METRICS_PORT, config.METRICS_HOST, () => {

@@ -10,9 +10,9 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
 import type { Metrics } from './metrics';
-import { createErrorHandler, HttpProblem, notFoundHandler } from './problem';
+import { createErrorHandler, HttpProblem, notFoundHandler, problemTypeUri } from './problem';
 
-type MetricsConfig = Pick<Config, 'METRICS_TOKEN' | 'METRICS_PORT' | 'NODE_ENV'>;
+type MetricsConfig = Pick<Config, 'METRICS_TOKEN' | 'METRICS_PORT' | 'NODE_ENV' | 'WEB_BASE_URL' | 'API_HOST' | 'API_PORT'>;
 
 /**
  * On the public app, 404 whenever the metrics live on METRICS_PORT (always so in production);
@@ -39,6 +39,7 @@ export function createMetricsApp(deps: { config: MetricsConfig; logger: Logger; 
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   app.use(notFoundHandler);
-  app.use(createErrorHandler(deps.logger));
+  // Its problems are the API's: their types are the public app's pages.
+  app.use(createErrorHandler(deps.logger, problemTypeUri(deps.config)));
   return app;
 }

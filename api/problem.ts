@@ -1,15 +1,19 @@
 /**
  * RFC 9457 problem details: the HTTP layer's own error class, and the one error handler every
  * error leaves through, as `application/problem+json` — the application layer's refusals
- * (AppError) mapped to their status here, in one place.
+ * (AppError) answered with their kind's status. Every code is documented in app/problem-codes.ts
+ * and its `type` URI is the page that documents it (api/problems.router.ts).
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, describeUnavailable, type AppErrorKind, type InvalidParam } from '../app/errors';
+import { APP_ERROR_STATUS, AppError, describeUnavailable, type InvalidParam } from '../app/errors';
+import { PROBLEMS, PROBLEMS_PATH, type ProblemCode, type ProblemStatus } from '../app/problem-codes';
+import { webBaseUrl, type Config } from '../config/config';
 import type { Logger } from '../config/logger';
 import { KeyNotConfiguredError } from '../security/cipher-suites';
 
 export type { InvalidParam };
 
+/** Titles by status, for problems of another vocabulary than ours (the simulator's). */
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -25,12 +29,16 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export class HttpProblem extends Error {
-  override name = 'HttpProblem';
+/**
+ * A problem of any vocabulary, as the error handler answers it. The API throws HttpProblem, whose
+ * codes are the catalogue's; only a stand-in for another organisation's system (the department
+ * systems' simulator) has codes of its own.
+ */
+export class ProblemError<Code extends string = string> extends Error {
+  override name = 'ProblemError';
   constructor(
     readonly status: number,
-    /** A stable, documented problem type slug, e.g. `validation-error`. */
-    readonly type: string,
+    readonly type: Code,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
@@ -39,19 +47,23 @@ export class HttpProblem extends Error {
   }
 }
 
-/** The HTTP status of each kind of application refusal; a new kind does not compile without one. */
-const STATUS_OF: Record<AppErrorKind, number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  unprocessable: 422,
-  too_many: 429,
-};
+/** The API's problems: a documented code (app/problem-codes.ts) with the status it is documented with. */
+export class HttpProblem<C extends ProblemCode = ProblemCode> extends ProblemError<C> {
+  override name = 'HttpProblem';
+  constructor(
+    override readonly status: ProblemStatus<C>,
+    /** A stable, documented problem type slug, e.g. `validation-error`. */
+    type: C,
+    detail: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(status, type, detail, extra, headers);
+  }
+}
 
 export function problemOf(err: AppError): HttpProblem {
-  return new HttpProblem(STATUS_OF[err.kind], err.code, err.message, {
+  return new HttpProblem(APP_ERROR_STATUS[err.kind], err.code, err.message, {
     ...err.extensions,
     ...(err.invalidParams ? { invalidParams: err.invalidParams } : {}),
   });
@@ -59,8 +71,16 @@ export function problemOf(err: AppError): HttpProblem {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-export function problemTypeUri(slug: string): string {
-  return `https://hukou.example.gov.cn/problems/${slug}`;
+/** Where a problem type's slug becomes its `type` URI. */
+export type ProblemTypeUri = (slug: string) => string;
+
+/**
+ * The API's problem type URIs: its own pages, `<WEB_BASE_URL>/problems/<code>` (served by
+ * api/problems.router.ts), so that every `type` a client receives resolves to its documentation.
+ */
+export function problemTypeUri(config: Pick<Config, 'WEB_BASE_URL' | 'API_HOST' | 'API_PORT'>): ProblemTypeUri {
+  const base = `${webBaseUrl(config)}${PROBLEMS_PATH}`;
+  return (code) => `${base}/${code}`;
 }
 
 export const notFoundHandler: RequestHandler = (req) => {
@@ -82,10 +102,14 @@ function fromBodyParser(err: { type?: string; status?: number }): HttpProblem | 
   }
 }
 
-export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+/**
+ * `typeUri`: the API's is problemTypeUri(config); only the simulator, whose problems are a
+ * stand-in's own vocabulary, gives another.
+ */
+export function createErrorHandler(logger: Logger, typeUri: ProblemTypeUri): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    let problem: HttpProblem;
-    if (err instanceof HttpProblem) problem = err;
+    let problem: ProblemError;
+    if (err instanceof ProblemError) problem = err;
     else if (err instanceof AppError) problem = problemOf(err);
     // The router could not decode a path parameter (`%ED%A0%80` is no UTF-8): the client's mistake.
     else if (err instanceof URIError)
@@ -118,8 +142,9 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       .status(problem.status)
       .type(PROBLEM_CONTENT_TYPE)
       .json({
-        type: problemTypeUri(problem.type),
-        title: TITLES[problem.status] ?? 'Error',
+        type: typeUri(problem.type),
+        title:
+          problem instanceof HttpProblem ? PROBLEMS[(problem as HttpProblem).type].title.en : (TITLES[problem.status] ?? 'Error'),
         status: problem.status,
         detail: problem.detail,
         instance: req.originalUrl,

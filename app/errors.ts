@@ -1,10 +1,13 @@
 /**
  * The application layer's one error type. A use case or query refuses by throwing an AppError
  * of a kind (what went wrong, in words every front end understands) and a stable code (the
- * problem type slug the API documents, e.g. `open-case-exists`). The JSON API maps kinds to
- * HTTP statuses in one place (api/problem.ts); the web pages will map them to their pages.
+ * problem type slug the API documents, e.g. `open-case-exists`). Codes are the catalogue's
+ * (app/problem-codes.ts), and a code goes only with the kind whose HTTP status the catalogue gives
+ * it: an undocumented code, or a 409 code thrown as `not_found`, does not compile. The JSON API
+ * answers each kind with its status (api/problem.ts); the web pages map kinds to their pages.
  * Anything that is not an AppError is a failure, not a refusal.
  */
+import type { ProblemCode, ProblemStatus } from './problem-codes';
 
 export const APP_ERROR_KINDS = [
   'invalid',
@@ -24,18 +27,39 @@ export const APP_ERROR_KINDS = [
  */
 export type AppErrorKind = (typeof APP_ERROR_KINDS)[number];
 
+/** The HTTP status the API answers each kind of refusal with; a new kind does not compile without one. */
+export const APP_ERROR_STATUS = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  too_many: 429,
+} as const satisfies Record<AppErrorKind, number>;
+
+/** The catalogue's codes a refusal of kind K may carry: those documented with K's status. */
+export type AppErrorCode<K extends AppErrorKind = AppErrorKind> = {
+  [C in ProblemCode]: ProblemStatus<C> extends (typeof APP_ERROR_STATUS)[K] ? C : never;
+}[ProblemCode];
+
+/** A kind and a code that go together, for tables that map other refusals (a workflow's) onto AppErrors. */
+export type AppRefusal = { [K in AppErrorKind]: readonly [K, AppErrorCode<K>] }[AppErrorKind];
+
 export interface InvalidParam {
   /** JSON-pointer-like path of the offending field, e.g. `/family/0/idNumber`. */
   path: string;
   message: string;
 }
 
-export class AppError extends Error {
+export class AppError<K extends AppErrorKind = AppErrorKind> extends Error {
   override name = 'AppError';
+  /** A stable slug of the catalogue (app/problem-codes.ts), e.g. `validation-error`: the API's problem type. */
+  readonly code: AppErrorCode;
   constructor(
-    readonly kind: AppErrorKind,
-    /** A stable, documented slug, e.g. `validation-error`: the API's problem type. */
-    readonly code: string,
+    readonly kind: K,
+    // Checked against the kind here; kept as any code of a refusal, so that AppError<'conflict'> is an AppError.
+    code: AppErrorCode<K>,
     message: string,
     /** The fields at fault, for `invalid` and for conflicts that name people (§8). */
     readonly invalidParams?: readonly InvalidParam[],
@@ -43,6 +67,7 @@ export class AppError extends Error {
     readonly extensions?: Readonly<Record<string, string>>,
   ) {
     super(message);
+    this.code = code as AppErrorCode;
   }
 }
 

@@ -12,7 +12,7 @@ import { loadRoundsFiles, ROUNDS_DIR } from '../policy/round-files';
 import { roundSettings, type RoundStarter } from '../temporal/admission-rounds';
 import { admissionRoundWorkflowId, type RoundRefusal } from '../workflows/admission-round/messages';
 import type { AppDeps } from './deps';
-import { AppError, type AppErrorKind } from './errors';
+import { AppError, type AppRefusal } from './errors';
 import { sendUpdate } from './workflow-calls';
 
 /** The rounds files as they are now: read afresh, so a new year's file shows without a restart. */
@@ -35,7 +35,7 @@ export function roundStarter(deps: AppDeps): RoundStarter {
 }
 
 /** Each refusal of the round's contract, as the API and pages answer it. */
-const REFUSAL_ERRORS: Record<RoundRefusal, [AppErrorKind, string]> = {
+const REFUSAL_ERRORS: Record<RoundRefusal, AppRefusal> = {
   RoundNotOpen: ['conflict', 'round-not-open'],
   RoundNotInNotice: ['conflict', 'round-not-in-notice'],
   EntryNotFound: ['not_found', 'entry-not-found'],

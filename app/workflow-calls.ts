@@ -8,7 +8,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowUpdateOp
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { handledRequestQuery, settlementCaseWorkflowId, type Refusal } from '../workflows/settlement-case/messages';
 import type { AppDeps } from './deps';
-import { AppError, noSuchCase, type AppErrorKind } from './errors';
+import { AppError, noSuchCase, type AppRefusal } from './errors';
+import type { ProblemCode } from './problem-codes';
 
 export function withTemporalDeadline<T>(deps: AppDeps, fn: () => Promise<T>): Promise<T> {
   return deps.temporal.connection.withDeadline(Date.now() + deps.config.TEMPORAL_CALL_TIMEOUT_MS, fn);
@@ -39,7 +40,7 @@ export async function sendUpdate<T>(deps: AppDeps, fn: () => Promise<T>): Promis
 
 /** The failure types the case workflow refuses an Update with. */
 /** Each refusal of the case workflow's contract, as the API and pages answer it. */
-const REFUSAL_ERRORS: Record<Refusal, [AppErrorKind, string]> = {
+const REFUSAL_ERRORS: Record<Refusal, AppRefusal> = {
   StepNotAwaitingDecision: ['conflict', 'step-not-awaiting-decision'],
   NoSupplementAwaited: ['conflict', 'no-supplement-awaited'],
   CaseNotOpen: ['conflict', 'case-not-open'],
@@ -63,7 +64,7 @@ const isRefusal = (type: string | undefined | null): type is Refusal =>
  * The problem code a refusal of the case workflow answers with, by its failure type (and the
  * bulk run's `CaseNotFound`): a bulk report gives each refused case the code the API would have.
  */
-export function refusalCode(type: string): string | undefined {
+export function refusalCode(type: string): ProblemCode | undefined {
   if (type === 'CaseNotFound') return 'not-found';
   return isRefusal(type) ? REFUSAL_ERRORS[type][1] : undefined;
 }

@@ -55,7 +55,9 @@ export interface RouteDef<P extends z.ZodType, Q extends z.ZodType, B extends z.
 /** The problem+json body every error has; exported for routes that document a problem of their own. */
 export const Problem = z
   .object({
-    type: z.string(),
+    type: z.string().meta({
+      description: 'The problem type: `<WEB_BASE_URL>/problems/<code>`, whose page (GET it) documents the code',
+    }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),

@@ -35,6 +35,7 @@ import { boundedStep } from './bounded-step';
 import { ensureNoticeDispatchers, stopNoticeDispatchers } from '../../temporal/notice-dispatchers';
 import { TEST_DATA_CONVERTER, TEST_PAYLOAD_KEYS, mongoUriFor, temporalAddress, temporalNamespace } from './services';
 import { answerClientErrorsAsProblems } from '../../api/client-errors';
+import { problemTypeUri } from '../../api/problem';
 
 export interface Faults {
   department?: string;
@@ -128,7 +129,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
   // receipts reach it over real HTTP.
   const late: { app?: Express } = {};
   const apiServer: Server = createServer((req, res) => late.app?.(req, res));
-  answerClientErrorsAsProblems(apiServer); // as api/main.ts does
+  answerClientErrorsAsProblems(apiServer, (code) => problemTypeUri(config)(code)); // as api/main.ts does
   await new Promise<void>((resolve) => apiServer.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
   const registerSettings: RegisterSettings = {
@@ -172,6 +173,8 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     SOCIAL_INSURANCE_TRANSFER_POLL_MS: '1000',
     ROUNDS_DIR: rounds.dir,
     PUBLIC_NOTICE_MS: '1500',
+    // The address the API answers on, as a deployment's: every problem's `type` is a page there.
+    WEB_BASE_URL: apiUrl,
     // The default rounds rank their cases a moment after the first joins: a test about something
     // else sees a points case settle without closing its round. Tests of rounds bring their own.
     ...(opts.rounds ? {} : { ROUND_CLOSE_AFTER_MS: '1000' }),

@@ -31,9 +31,12 @@ export interface WebStack {
 
 async function listening(): Promise<{ server: Server; url: string }> {
   const server = createServer();
-  answerClientErrorsAsProblems(server); // as api/main.ts does
+  let url = '';
+  // As api/main.ts does; this server's address is the stack's WEB_BASE_URL, where problem types are served.
+  answerClientErrorsAsProblems(server, (code) => `${url}/problems/${code}`);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, url };
 }
 
 /** The embedded provider's settings a test may change (a short access token, to see it refreshed). */

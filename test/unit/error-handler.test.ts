@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import express from 'express';
 import request from 'supertest';
-import { createErrorHandler } from '../../api/problem';
+import { createErrorHandler, problemTypeUri } from '../../api/problem';
+
+const BASE = { WEB_BASE_URL: 'https://hukou.test/', API_HOST: '127.0.0.1', API_PORT: 3000 };
 import { createLogger } from '../../config/logger';
 import { Keyring } from '../../security/keyring';
 
@@ -15,7 +17,7 @@ const appThrowing = (err: () => unknown) => {
   app.get('/x', () => {
     throw err();
   });
-  app.use(createErrorHandler(createLogger({ level: 'silent', name: 'error-handler-test' })));
+  app.use(createErrorHandler(createLogger({ level: 'silent', name: 'error-handler-test' }), problemTypeUri(BASE)));
   return app;
 };
 
@@ -32,7 +34,8 @@ describe('the API error handler', () => {
     // Assert
     assert.equal(res.status, 500);
     assert.match(res.headers['content-type'] ?? '', /application\/problem\+json/);
-    assert.match(res.body.type, /\/problems\/data-key-missing$/);
+    assert.equal(res.body.type, 'https://hukou.test/problems/data-key-missing');
+    assert.equal(res.body.title, 'Data key missing', 'the problem type’s own title');
     assert.match(res.body.detail, /DATA_ENCRYPTION_KEYS/);
     assert.doesNotMatch(JSON.stringify(res.body), /old|610113/, 'neither the key id nor the data');
   });
@@ -40,7 +43,7 @@ describe('the API error handler', () => {
   it('when an error is a bug, then it is a 500 internal-error that says nothing of it', async () => {
     const res = await request(appThrowing(() => new TypeError('x is undefined'))).get('/x');
     assert.equal(res.status, 500);
-    assert.match(res.body.type, /\/problems\/internal-error$/);
+    assert.equal(res.body.type, 'https://hukou.test/problems/internal-error');
     assert.doesNotMatch(JSON.stringify(res.body), /undefined/);
   });
 });

@@ -23,6 +23,7 @@ import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { PERSON_NOT_FOUND_PROBLEM } from '../../activities/adapters/department-systems.client';
 import { createErrorHandler, HttpProblem, notFoundHandler } from '../../api/problem';
+import { DepartmentProblem, simulatorProblemTypeUri } from './problems';
 import { parseOrThrow } from '../../api/validation';
 import { createLogger, type Logger } from '../../config/logger';
 import type { CheckResult } from '../../domain/department-checks';
@@ -250,7 +251,7 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
   const lookup: RequestHandler<{ department: string }> = async (req, res) => {
     const department = DEPARTMENTS.find((d) => d === req.params.department);
     if (!department) {
-      throw new HttpProblem(400, 'unknown-department', `Unknown department; expected one of ${DEPARTMENTS.join(', ')}`);
+      throw new DepartmentProblem(400, 'unknown-department', `Unknown department; expected one of ${DEPARTMENTS.join(', ')}`);
     }
     const counters = faults.count(department);
     counters.requests++;
@@ -263,7 +264,7 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
     if (fault.fail) {
       counters.failed++;
       res.setHeader('Retry-After', '1');
-      throw new HttpProblem(503, 'injected-fault', `The ${department} information system is unavailable (injected fault)`);
+      throw new DepartmentProblem(503, 'injected-fault', `The ${department} information system is unavailable (injected fault)`);
     }
 
     let query: z.infer<typeof lookupBody>;
@@ -276,7 +277,7 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
     const id = validateIdNumber(query.idNumber, { today: today() });
     if (!id.ok) {
       counters.rejected++;
-      throw new HttpProblem(400, 'invalid-id-number', id.message, { reason: id.reason });
+      throw new DepartmentProblem(400, 'invalid-id-number', id.message, { reason: id.reason });
     }
     if (department === 'education' && !query.area) {
       counters.rejected++;
@@ -289,7 +290,11 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
     const result = record ? toCheckResult(department, record) : undefined;
     if (!result) {
       counters.notFound++;
-      throw new HttpProblem(404, PERSON_NOT_FOUND_PROBLEM, `The ${department} information system has no record of this person`);
+      throw new DepartmentProblem(
+        404,
+        PERSON_NOT_FOUND_PROBLEM,
+        `The ${department} information system has no record of this person`,
+      );
     }
     counters.ok++;
     logger.debug({ department, area: query.area }, 'department lookup answered');
@@ -347,6 +352,6 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
   );
 
   app.use(notFoundHandler);
-  app.use(createErrorHandler(logger));
+  app.use(createErrorHandler(logger, simulatorProblemTypeUri));
   return app;
 }

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
-import { HttpProblem } from '../../api/problem';
+import { DepartmentProblem } from './problems';
 import { parseOrThrow } from '../../api/validation';
 import { signCallback } from '../../app/callback-signature';
 import type { Logger } from '../../config/logger';
@@ -70,7 +70,7 @@ const RECORD_PREFIX: Record<RegisterName, string> = {
 
 function registerAt(department: string, register: string): RegisterName {
   const name = (Object.keys(REGISTERS) as RegisterName[]).find((n) => REGISTERS[n].path === `${department}/${register}`);
-  if (!name) throw new HttpProblem(404, 'unknown-register', `No register ${department}/${register}`);
+  if (!name) throw new DepartmentProblem(404, 'unknown-register', `No register ${department}/${register}`);
   return name;
 }
 
@@ -98,8 +98,8 @@ export function createRegisterRouter(deps: RegisterDeps): Router {
     if (f.delayMs > 0) await new Promise((r) => setTimeout(r, f.delayMs));
     if (!f.fail) return;
     if (f.status === 503)
-      throw new HttpProblem(503, 'injected-fault', `The ${department} register is unavailable (injected fault)`);
-    throw new HttpProblem(f.status, 'injected-refusal', `The ${department} register refuses the ${op} (injected fault)`);
+      throw new DepartmentProblem(503, 'injected-fault', `The ${department} register is unavailable (injected fault)`);
+    throw new DepartmentProblem(f.status, 'injected-refusal', `The ${department} register refuses the ${op} (injected fault)`);
   };
 
   const sendCallback = async (doc: RegisterRecordDoc): Promise<void> => {
@@ -164,12 +164,12 @@ export function createRegisterRouter(deps: RegisterDeps): Router {
     const department = REGISTERS[name].department;
     const key = req.get('idempotency-key');
     if (!keyHeader.safeParse(key).success)
-      throw new HttpProblem(400, 'idempotency-key-required', 'A write needs an Idempotency-Key header (8–200 characters)');
+      throw new DepartmentProblem(400, 'idempotency-key-required', 'A write needs an Idempotency-Key header (8–200 characters)');
     await faulted(department, 'write');
     const body = parseOrThrow(writeBody, req.body, 'body');
     if (body.idNumber !== undefined) {
       const id = validateIdNumber(body.idNumber, { today: new Date().toISOString().slice(0, 10) });
-      if (!id.ok) throw new HttpProblem(400, 'invalid-id-number', id.message, { reason: id.reason });
+      if (!id.ok) throw new DepartmentProblem(400, 'invalid-id-number', id.message, { reason: id.reason });
     }
     const _id = `${REGISTERS[name].path}:${key!}`;
     const transfer = name === 'social_insurance_transfer';
@@ -192,7 +192,7 @@ export function createRegisterRouter(deps: RegisterDeps): Router {
       const existing = await records.findById(_id).lean();
       if (!existing) throw err;
       if (existing.caseId !== undefined && existing.caseId !== body.caseId)
-        throw new HttpProblem(409, 'idempotency-key-reused', 'This idempotency key was used for another case');
+        throw new DepartmentProblem(409, 'idempotency-key-reused', 'This idempotency key was used for another case');
       // The same key again (a retry): the first record, whatever became of it.
       res.status(200).json(view(existing));
       return;
@@ -240,7 +240,7 @@ export function createRegisterRouter(deps: RegisterDeps): Router {
       await complete(_id);
       doc = await records.findById(_id).lean();
     }
-    if (!doc) throw new HttpProblem(404, 'record-not-found', 'No record under this idempotency key');
+    if (!doc) throw new DepartmentProblem(404, 'record-not-found', 'No record under this idempotency key');
     res.json(view(doc));
   };
 

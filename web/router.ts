@@ -21,6 +21,7 @@ import { noteVerifiedActor } from '../app/officer-directory';
 import { accessRecordPages } from './pages/access-records.pages';
 import { applicantPages } from './pages/applicant.pages';
 import { homePages } from './pages/home.pages';
+import { problemPages } from './pages/problems.pages';
 import { officerPages } from './pages/officer.pages';
 import { roundsPages } from './pages/rounds.pages';
 import { supervisorPages } from './pages/supervisor.pages';
@@ -178,6 +179,8 @@ export function createWebRouter(deps: AppDeps): WebRouter {
   });
   router.use(signIn.router);
   router.use(homePages());
+  // A problem's `type` URI, opened in a browser (the API answers JSON at the same address).
+  router.use(problemPages(baseUrl));
   router.use(roundsPages(deps));
   router.use(applicantPages(deps));
   router.use(officerPages(deps));

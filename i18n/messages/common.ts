@@ -102,6 +102,14 @@ export const zhCN = {
   stuckTitle: '滞留案件',
   stuckReason: '滞留原因',
   stuckTotal: '共{total}件',
+  problemsTitle: '接口错误类型',
+  problemsIntro: '接口以 RFC 9457 problem+json 答复错误；其 type 指向下列页面之一。说明为英文，与接口的 detail 一致。',
+  problemCode: '代码',
+  problemStatus: 'HTTP 状态码',
+  problemTitleEn: '英文标题',
+  problemTypeUri: 'type URI',
+  problemWhat: '说明',
+  problemsBack: '全部错误类型',
 } as const;
 
 export const en: Catalogue<typeof zhCN> = {
@@ -201,4 +209,12 @@ export const en: Catalogue<typeof zhCN> = {
   stuckTitle: 'Stuck cases',
   stuckReason: 'Why stuck',
   stuckTotal: '{total} in all',
+  problemsTitle: 'API problem types',
+  problemsIntro: 'The API answers errors as RFC 9457 problem+json; their type is one of these pages.',
+  problemCode: 'Code',
+  problemStatus: 'HTTP status',
+  problemTitleEn: 'Title',
+  problemTypeUri: 'type URI',
+  problemWhat: 'When it happens',
+  problemsBack: 'All problem types',
 };

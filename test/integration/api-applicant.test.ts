@@ -19,6 +19,7 @@ import {
   waitForStep,
   type Tokens,
   asApplicantOf,
+  problemType,
 } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -244,7 +245,7 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
       [asFamily, ['/family/1/idNumber']],
     ] as const) {
       assertProblem(res, 409);
-      assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/person-already-settled');
+      assert.equal(res.body.type, problemType(stack, 'person-already-settled'));
       assert.deepEqual(
         (res.body.invalidParams as Array<{ path: string }>).map((p) => p.path),
         pointers,
@@ -293,7 +294,7 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
       ['an item answered twice', twice, '房产证复印件'],
     ] as const) {
       assertProblem(res, 422);
-      assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/invalid-supplement', what);
+      assert.equal(res.body.type, problemType(stack, 'invalid-supplement'), what);
       assert.ok(String(res.body.detail).includes(named), `${what}: the problem names "${named}": ${res.body.detail}`);
       assert.deepEqual(
         (res.body.invalidParams as Array<{ path: string }>).map((p) => p.path),
@@ -334,13 +335,13 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
 
     // Assert
     assertProblem(asSomeoneElse, 403);
-    assert.equal(asSomeoneElse.body.type, 'https://hukou.example.gov.cn/problems/not-account-holder');
+    assert.equal(asSomeoneElse.body.type, problemType(stack, 'not-account-holder'));
     assert.deepEqual(
       (asSomeoneElse.body.invalidParams as Array<{ path: string }>).map((p) => p.path),
       ['/applicant/idNumber'],
     );
     assertProblem(withoutId, 403);
-    assert.equal(withoutId.body.type, 'https://hukou.example.gov.cn/problems/id-number-unverified');
+    assert.equal(withoutId.body.type, problemType(stack, 'id-number-unverified'));
     assert.equal(
       badClaim.status,
       200,
@@ -349,7 +350,7 @@ describe('API, applicant: submit, track, list, supplement, withdraw', () => {
     assertProblem(badClaimApplies, 403);
     assert.equal(
       badClaimApplies.body.type,
-      'https://hukou.example.gov.cn/problems/id-number-unverified',
+      problemType(stack, 'id-number-unverified'),
       'a malformed claim is no verified number: applying is refused as unverified',
     );
     const locks = await openCaseLockModel(stack.mongo).countDocuments({ person: personKey(someone) });

@@ -6,7 +6,16 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../config/logger';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { applicationBody, assertProblem, bearer, submitCase, tokens, waitForWorkflow, asApplicantOf } from '../support/api';
+import {
+  applicationBody,
+  assertProblem,
+  bearer,
+  submitCase,
+  tokens,
+  waitForWorkflow,
+  asApplicantOf,
+  problemType,
+} from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
 const LIMIT = 5;
@@ -55,7 +64,7 @@ describe('API: rate limits per client address and per token', () => {
     assert.equal(limited.status, 429);
     assert.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8');
     assert.equal(limited.body.status, 429);
-    assert.equal(limited.body.type, 'https://hukou.example.gov.cn/problems/rate-limited');
+    assert.equal(limited.body.type, problemType(stack, 'rate-limited'));
     assert.ok(limited.headers.ratelimit, 'RateLimit header (draft-8)');
     assert.ok(limited.headers['ratelimit-policy'], 'RateLimit-Policy header');
     assert.equal(health.status, 200);

@@ -19,6 +19,7 @@ import {
   waitForStatus,
   waitForStep,
   asApplicantOf,
+  problemType,
 } from '../support/api';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
@@ -139,7 +140,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
     // Assert
     for (const res of [otherKey, noKey, otherAccount]) {
       assertProblem(res, 409);
-      assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/open-case-exists');
+      assert.equal(res.body.type, problemType(stack, 'open-case-exists'));
     }
     // A refused key is not kept: after the first case ends, the same key goes through.
     assert.equal(await idempotencyKeyModel(stack.mongo).countDocuments({ _id: 'alice:open-case-key-02' }), 0);
@@ -182,7 +183,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
 
     // Assert
     assertProblem(withdrawal, 422);
-    assert.equal(withdrawal.body.type, 'https://hukou.example.gov.cn/problems/idempotency-key-reused');
+    assert.equal(withdrawal.body.type, problemType(stack, 'idempotency-key-reused'));
     const state = await stack.client.workflow.getHandle(`SettlementCase:${caseId}`).query(caseStatusQuery);
     assert.notEqual(state.status, 'withdrawn', 'the withdrawal was not applied');
     assertProblem(refused, 409);
@@ -214,7 +215,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
       assertProblem(refusedAsApplicant, 409);
       assertProblem(refusedAsFamily, 409);
       for (const res of [refusedAsApplicant, refusedAsFamily]) {
-        assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/open-case-exists');
+        assert.equal(res.body.type, problemType(stack, 'open-case-exists'));
         const text = JSON.stringify(res.body);
         for (const secret of [first.body.caseId, first.body.caseNumber, 'alice', applicant, member])
           assert.ok(!text.includes(secret), `the refusal must not reveal ${secret}: ${text}`);
@@ -300,7 +301,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
       // Assert
       for (const res of refused) assert.deepEqual(pointers(res), ['/family/0/idNumber']);
       assertProblem(bounded, 429);
-      assert.equal(bounded.body.type, 'https://hukou.example.gov.cn/problems/too-many-refused-applications');
+      assert.equal(bounded.body.type, problemType(stack, 'too-many-refused-applications'));
       assertProblem(ownFirst, 409);
       assert.deepEqual(pointers(ownFirst), ['/applicant/idNumber'], 'nothing said of the family member');
     });
@@ -442,7 +443,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
       assertProblem(otherKey, 409);
       assert.equal(
         otherKey.body.type,
-        'https://hukou.example.gov.cn/problems/open-case-exists',
+        problemType(stack, 'open-case-exists'),
         'another request for the same people waits for it',
       );
       assert.equal(retried.status, 202, JSON.stringify(retried.body));
@@ -559,10 +560,10 @@ describe('API: idempotent submissions and one open case per person, applicant or
     assert.equal(again.status, 200, 'the same request again, its keys in another order');
     assert.equal(again.body.step.dueAt, first.body.step.dueAt);
     assertProblem(fiveHours, 422);
-    assert.equal(fiveHours.body.type, 'https://hukou.example.gov.cn/problems/idempotency-key-reused');
+    assert.equal(fiveHours.body.type, problemType(stack, 'idempotency-key-reused'));
     for (const res of [otherStep, termination]) {
       assertProblem(res, 422);
-      assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/idempotency-key-reused');
+      assert.equal(res.body.type, problemType(stack, 'idempotency-key-reused'));
     }
     const state = await stack.client.workflow.getHandle(`SettlementCase:${caseId}`).query(caseStatusQuery);
     assert.notEqual(state.status, 'terminated');

@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { AuditType } from '../../domain/audit';
 import type { Department } from '../../domain/vocabulary';
 import { auditEventModel } from '../../models/audit-event.model';
-import { assertProblem, bearer, submitCase, tokens, townBody, waitForStep, type Tokens } from '../support/api';
+import { assertProblem, bearer, submitCase, tokens, townBody, waitForStep, type Tokens, problemType } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
 interface InboxItem {
@@ -70,7 +70,7 @@ describe('API, officer: claiming and releasing a step', () => {
     assert.equal(view.body.step.assignedAt, claimed.body.step.assignedAt);
     for (const res of [rivalClaim, rivalDecision]) {
       assertProblem(res, 409);
-      assert.equal(res.body.type, 'https://hukou.example.gov.cn/problems/step-held-by-other');
+      assert.equal(res.body.type, problemType(stack, 'step-held-by-other'));
       assert.match(res.body.detail, /police-officer-a/, 'the detail names the holder');
       assert.equal(res.body.holder, 'police-officer-a', 'and a member a client can read');
     }
@@ -109,7 +109,7 @@ describe('API, officer: claiming and releasing a step', () => {
 
     // Assert
     assertProblem(notHolder, 409);
-    assert.equal(notHolder.body.type, 'https://hukou.example.gov.cn/problems/step-held-by-other');
+    assert.equal(notHolder.body.type, problemType(stack, 'step-held-by-other'));
     assert.match(notHolder.body.detail, /housing-officer-a/);
     assert.equal(notHolder.body.holder, 'housing-officer-a');
     assert.equal(released.status, 200, JSON.stringify(released.body));
@@ -120,7 +120,7 @@ describe('API, officer: claiming and releasing a step', () => {
     assert.equal(decided.status, 200, JSON.stringify(decided.body));
     assert.equal(decided.body.step.decision.by, 'housing-officer-b');
     assertProblem(lateClaim, 409);
-    assert.equal(lateClaim.body.type, 'https://hukou.example.gov.cn/problems/step-not-awaiting-decision');
+    assert.equal(lateClaim.body.type, problemType(stack, 'step-not-awaiting-decision'));
 
     const [release] = await auditOf(caseId, 'step_released');
     assert.equal(release?.actor.id, 'housing-officer-a');
@@ -150,7 +150,7 @@ describe('API, officer: claiming and releasing a step', () => {
     assert.ok(reassigned.body.step.assignedAt, 'the reassignment is stamped');
     assertProblem(formerRelease, 409);
     assertProblem(formerDecision, 409);
-    assert.equal(formerDecision.body.type, 'https://hukou.example.gov.cn/problems/step-held-by-other');
+    assert.equal(formerDecision.body.type, problemType(stack, 'step-held-by-other'));
     assert.match(formerDecision.body.detail, /police-officer-b/);
     assert.equal(newDecision.status, 200, JSON.stringify(newDecision.body));
     assert.equal(newDecision.body.step.decision.by, 'police-officer-b');
@@ -185,7 +185,7 @@ describe('API, officer: claiming and releasing a step', () => {
 
     // Assert
     assertProblem(claim, 403);
-    assert.equal(claim.body.type, 'https://hukou.example.gov.cn/problems/wrong-department');
+    assert.equal(claim.body.type, problemType(stack, 'wrong-department'));
     assertProblem(release, 403);
     assertProblem(unknown, 404);
     assertProblem(badBody, 400);

@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import type { TokenClaims } from '../../api/auth/identity';
+import { problemTypeUri } from '../../api/problem';
+import type { ProblemCode } from '../../app/problem-codes';
 import { computeCheckDigit, validateIdNumber } from '../../domain/id-number';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import type { Department, StepStatus } from '../../domain/vocabulary';
@@ -227,4 +229,9 @@ export function assertProblem(res: request.Response, status: number): void {
 /** The invalidParams paths of a 400 problem. */
 export function invalidPaths(res: request.Response): string[] {
   return ((res.body.invalidParams ?? []) as Array<{ path: string }>).map((p) => p.path);
+}
+
+/** The `type` the API answers a problem of `code` with: a page of the stack's own address (WEB_BASE_URL). */
+export function problemType(stack: Pick<TestStack, 'config'>, code: ProblemCode): string {
+  return problemTypeUri(stack.config)(code);
 }

@@ -127,6 +127,9 @@ const MATRIX: Record<string, Entry> = {
   'GET /metrics': { call: () => ({ path: '/metrics' }), expect: PUBLIC },
   'GET /api/v1/openapi.json': { call: () => ({ path: '/api/v1/openapi.json' }), expect: PUBLIC },
   'GET /api/v1/docs': { call: () => ({ path: '/api/v1/docs' }), expect: PUBLIC },
+  // The problem types' documentation: what every problem's `type` points at, for anyone.
+  'GET /problems': { call: () => ({ path: '/problems' }), expect: PUBLIC },
+  'GET /problems/{code}': { call: () => ({ path: '/problems/open-case-exists' }), expect: PUBLIC },
 
   'POST /api/v1/applicant/cases': {
     call: () => ({ path: '/api/v1/applicant/cases', body: townBody() }),

@@ -166,7 +166,13 @@ export const PROBLEMS = {
     status: 409,
     title: { 'zh-CN': '环节由其他经办人办理', en: 'Step held by another officer' },
     description:
-      'Another officer has claimed the step, or the caller does not hold the step they try to release; `holder` names who holds it. Leave it to them or ask a supervisor.',
+      'Another officer has claimed the step, or holds the step the caller tries to release; `holder` names them. Leave it to them or ask a supervisor.',
+  },
+  'step-not-held': {
+    status: 409,
+    title: { 'zh-CN': '该环节无人认领', en: 'Step not held' },
+    description:
+      'A release of a step nobody holds (already released, or reassigned and then released). Nothing to give back: any officer of the department may claim or decide it.',
   },
   'open-case-exists': {
     status: 409,

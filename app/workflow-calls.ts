@@ -54,6 +54,7 @@ const REFUSAL_ERRORS: Record<Refusal, AppRefusal> = {
   NoPlacementAwaited: ['conflict', 'no-placement-awaited'],
   // The workflow's message names the holder: officers see who holds a step in their inbox anyway.
   StepHeldByOther: ['conflict', 'step-held-by-other'],
+  StepNotHeld: ['conflict', 'step-not-held'],
   // Another area's case: exactly what a missing case answers.
   NotInScope: ['not_found', 'not-found'],
 };

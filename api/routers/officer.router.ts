@@ -156,7 +156,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
           description:
             kind === 'claim'
               ? 'Another officer holds the step (`step-held-by-other`, naming them in `holder`), the step no longer needs your department, or the case has ended'
-              : 'You do not hold the step (`step-held-by-other`; `holder` names who does, absent when nobody does), the step no longer needs your department, or the case has ended',
+              : 'Another officer holds the step (`step-held-by-other`, naming them in `holder`), nobody holds it (`step-not-held`), the step no longer needs your department, or the case has ended',
         },
       },
       handler: async ({ caller, params, body, req }) => {

@@ -9,7 +9,7 @@ import { changeStepHold, type StepHoldRequest } from './step-hold';
 
 export type ReleaseStepInput = StepHoldRequest;
 
-/** The step as the workflow holds it after the release; 409 `step-held-by-other` when you do not hold it. */
+/** The step as the workflow holds it after the release; 409 `step-held-by-other` when another officer holds it, `step-not-held` when nobody does. */
 export function releaseStep(deps: AppDeps, input: ReleaseStepInput): Promise<OfficerCaseView['step']> {
   return changeStepHold(deps, 'release', input);
 }

@@ -146,6 +146,7 @@ export const zhCN = {
   officerNoNextCase: '待办事项中暂无待您决定的案件：返回待办事项（按回车键打开）',
   officerJumpToDecide: '跳至“作出决定”',
   officerRefusedHeld: '本环节已由其他经办人认领，您不能作出决定或释放；请等待其释放或由督办人员改派。',
+  officerRefusedNotHeld: '本环节当前无人认领，无需释放；本部门任何经办人均可认领或办理。',
   officerRefusedNotAwaiting: '本环节已不在等待决定（可能已由他人决定，或申请已结束）。',
   officerRefusedWrongDepartment: '这不是本部门的环节。',
   officerRefusedRoundUsed: '本部门已一次性告知过补正材料；再次告知须经督办人员批准。',
@@ -319,6 +320,8 @@ export const en: Catalogue<typeof zhCN> = {
   officerJumpToDecide: 'Go to “Decide”',
   officerRefusedHeld:
     'Another officer holds this step: you cannot decide or release it until they release it or a supervisor reassigns it.',
+  officerRefusedNotHeld:
+    'Nobody holds this step: there is nothing to release. Any officer of the department may claim or decide it.',
   officerRefusedNotAwaiting:
     'This step is no longer waiting for a decision (someone may have decided it, or the application has ended).',
   officerRefusedWrongDepartment: 'This is not your department’s step.',

@@ -116,7 +116,9 @@ describe('API, officer: claiming and releasing a step', () => {
     assert.equal(released.body.step.assignedOfficer, undefined);
     assert.equal(released.body.step.assignedAt, undefined);
     assertProblem(releasedTwice, 409);
+    assert.equal(releasedTwice.body.type, problemType(stack, 'step-not-held'));
     assert.match(releasedTwice.body.detail, /nobody holds/);
+    assert.equal(releasedTwice.body.holder, undefined);
     assert.equal(decided.status, 200, JSON.stringify(decided.body));
     assert.equal(decided.body.step.decision.by, 'housing-officer-b');
     assertProblem(lateClaim, 409);

@@ -141,14 +141,12 @@ export function installHandlers(run: CaseRun, places: SchoolPlaces): void {
     if (kind === 'claim') {
       const holder = heldByOther(s, h.officerId);
       if (holder) refuse('StepHeldByOther', `the ${h.department} step is held by ${holder}`, { holder });
+    } else if (!s.assignedOfficer) {
+      refuse('StepNotHeld', `nobody holds the ${h.department} step`);
     } else if (s.assignedOfficer !== h.officerId) {
-      refuse(
-        'StepHeldByOther',
-        s.assignedOfficer
-          ? `the ${h.department} step is held by ${s.assignedOfficer}, not by you`
-          : `nobody holds the ${h.department} step`,
-        s.assignedOfficer ? { holder: s.assignedOfficer } : undefined,
-      );
+      refuse('StepHeldByOther', `the ${h.department} step is held by ${s.assignedOfficer}, not by you`, {
+        holder: s.assignedOfficer,
+      });
     }
   };
 

@@ -31,8 +31,10 @@ export const REFUSALS = [
   'CaseNotOpen',
   'InvalidAction',
   'NoPlacementAwaited',
-  /** Another officer holds the step (claim, decide), or the caller does not hold it (release). */
+  /** Another officer holds the step (claim, decide, or a release by someone else). */
   'StepHeldByOther',
+  /** A release of a step nobody holds. */
+  'StepNotHeld',
   /** The case is outside the officer's areas: answered exactly like a missing case. */
   'NotInScope',
 ] as const;

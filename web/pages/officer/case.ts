@@ -76,6 +76,7 @@ export function refusalOf(req: Request, err: unknown): { text: string; status: n
   if (!(err instanceof AppError) || err.kind === 'not_found') throw err;
   const keys: Record<string, MessageKey> = {
     'step-held-by-other': 'officerRefusedHeld',
+    'step-not-held': 'officerRefusedNotHeld',
     'step-not-awaiting-decision': 'officerRefusedNotAwaiting',
     'wrong-department': 'officerRefusedWrongDepartment',
     'supplement-round-used': 'officerRefusedRoundUsed',

@@ -1,8 +1,9 @@
 /**
  * The policy activity: a workflow loads the points policy version its case was submitted under
  * (§2) through it, so the files are read outside the deterministic sandbox. The loading itself
- * lives with the data (policy/policy-files.ts); here an unknown version becomes a non-retryable
- * failure, since no retry makes a missing file appear.
+ * lives with the data (policy/policy-files.ts). A malformed version fails non-retryably; a
+ * well-formed one with no file here is retried: the API checked the version at submission, so
+ * only a worker behind the API's deployment lacks it, and the worker that replaces it has it.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { PointsPolicy } from '../domain/points-policy';
@@ -14,7 +15,15 @@ export function createPolicyActivities() {
       try {
         return loadPointsPolicyFile(input.version);
       } catch (err) {
-        if (err instanceof PolicyVersionError) throw ApplicationFailure.nonRetryable(err.message, err.type);
+        // The API accepted the application under this version, so its file exists where the API
+        // runs: missing here, this worker is behind (a deployment half done) and a later attempt,
+        // on an updated worker, finds it. Failing the case instead ended it for good at receipt
+        // and left the family's open-case lock in place. Retried (the attempts show in Temporal,
+        // and a case with no progress reaches the supervisors' stale list).
+        if (err instanceof PolicyVersionError)
+          throw err.missing
+            ? ApplicationFailure.retryable(err.message, err.type)
+            : ApplicationFailure.nonRetryable(err.message, err.type);
         throw err;
       }
     },

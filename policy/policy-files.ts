@@ -29,6 +29,8 @@ export class PolicyVersionError extends Error {
   constructor(
     message: string,
     readonly type: PolicyVersionErrorType,
+    /** A well-formed version with no file here (another deployment may have it), not a bad name or file. */
+    readonly missing = false,
   ) {
     super(message);
   }
@@ -59,7 +61,7 @@ function loadVersionFile<P extends DatedVersion>(kind: VersionedFiles<P>, versio
   try {
     raw = readFileSync(join(dir, `${version}.json`), 'utf8');
   } catch {
-    throw new PolicyVersionError(`no ${kind.what} version "${version}"`, kind.failure);
+    throw new PolicyVersionError(`no ${kind.what} version "${version}"`, kind.failure, true);
   }
   const policy = kind.parse(JSON.parse(raw));
   if (policy.version !== version)

@@ -161,8 +161,10 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
 
   /**
    * A school place was given back: the head of the pool's waiting list (as many children as there
-   * are free places) is told to ask again now. Only once per release: a retried release finds the
-   * slot gone and wakes nobody, which is why a failure here is logged and not thrown.
+   * are free places) is told to ask again now. At most once per release: a retried release finds
+   * the slot gone and wakes nobody, which is why a failure here is logged and not thrown (and a
+   * release failing after the slot went wakes nobody either). The cases' own rechecks make up
+   * for a lost wake, within WAITLIST_BACKOFF_FACTOR × WAITLIST_RECHECK_MS.
    */
   async function wakeWaiting(pool: string): Promise<void> {
     if (!tellPlaceFreed) return;
@@ -295,8 +297,9 @@ export function createReservationActivities({ mongo, registers, capacityDir = CA
     // Our own store first: nothing retries an attempt nobody waits for, so a failing department
     // system must not keep the place. (Its record needs no other undo: the release undid it by
     // key, and the register answers a write after that undo as undone.)
-    await slots.deleteOne({ pool: input.pool, holder });
+    const freed = await slots.deleteOne({ pool: input.pool, holder });
     await waitlist.deleteOne({ _id: `${input.pool}#${holder}` });
+    if (freed.deletedCount > 0 && input.kind === 'school_place') await wakeWaiting(input.pool);
     const register = registerOfReservation(input.kind);
     if (register && registers) await registers.undo(register, registerKey(input.caseId, register, input.item));
     return { status: 'released', pool: input.pool };

@@ -6,7 +6,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { APP_ERROR_STATUS, AppError, describeUnavailable, type InvalidParam } from '../app/errors';
-import { PROBLEMS, PROBLEMS_PATH, type ProblemCode, type ProblemStatus } from '../app/problem-codes';
+import { PROBLEMS, PROBLEMS_PATH, type ProblemCode, type ProblemEntry, type ProblemStatus } from '../app/problem-codes';
 import { webBaseUrl, type Config } from '../config/config';
 import type { Logger } from '../config/logger';
 import { KeyNotConfiguredError } from '../security/cipher-suites';
@@ -143,8 +143,8 @@ export function createErrorHandler(logger: Logger, typeUri: ProblemTypeUri): Err
       .type(PROBLEM_CONTENT_TYPE)
       .json({
         type: typeUri(problem.type),
-        title:
-          problem instanceof HttpProblem ? PROBLEMS[(problem as HttpProblem).type].title.en : (TITLES[problem.status] ?? 'Error'),
+        // The catalogue's title; a code outside it (only possible past the types) falls back to the status's.
+        title: (PROBLEMS as Partial<Record<string, ProblemEntry>>)[problem.type]?.title.en ?? TITLES[problem.status] ?? 'Error',
         status: problem.status,
         detail: problem.detail,
         instance: req.originalUrl,

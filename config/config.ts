@@ -487,6 +487,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
     AUTH_JWT_SECRET: set('AUTH_JWT_SECRET'),
     AUTH_JWKS_URL: set('AUTH_JWKS_URL'),
     SESSION_SECRET: set('SESSION_SECRET'),
+    WEB_BASE_URL: set('WEB_BASE_URL'),
   };
   // A variable the shared rules already named is said once.
   const named = new Set(issues.map((i) => i.key));
@@ -549,7 +550,10 @@ export const simulatorApiKeys = (c: Pick<Config, 'SIMULATOR_API_KEYS' | 'NODE_EN
  */
 export const apiConfigIssues = (c: ApiConfigView): string[] => apiIssues(c).map((i) => i.line);
 
-type ApiConfigView = Pick<Config, 'NODE_ENV' | 'METRICS_PORT' | 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL' | 'SESSION_SECRET'>;
+type ApiConfigView = Pick<
+  Config,
+  'NODE_ENV' | 'METRICS_PORT' | 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL' | 'SESSION_SECRET' | 'WEB_BASE_URL'
+>;
 
 function apiIssues(c: ApiConfigView): ConfigIssue[] {
   if (c.NODE_ENV !== 'production') return [];
@@ -564,6 +568,14 @@ function apiIssues(c: ApiConfigView): ConfigIssue[] {
       : []),
     ...(c.METRICS_PORT === undefined
       ? [issue('METRICS_PORT', 'set it in production (metrics are served on an internal listener, never on the public port)')]
+      : []),
+    ...(!c.WEB_BASE_URL
+      ? [
+          issue(
+            'WEB_BASE_URL',
+            'set it in production to the address people reach the service at (the sign-in callback and every problem type URI are under it)',
+          ),
+        ]
       : []),
   ];
 }

@@ -307,6 +307,8 @@ async function startAll(
     LOG_LEVEL: opts.logLevel ?? 'warn',
     API_HOST: '127.0.0.1',
     API_PORT: String(apiPort),
+    // Production requires the public address (sign-in callback, problem type URIs): here, the API's own.
+    WEB_BASE_URL: apiUrl,
     // Production serves the API's metrics only on an internal listener (api/metrics-app.ts).
     METRICS_HOST: '127.0.0.1',
     METRICS_PORT: String(metricsPort),

@@ -87,7 +87,8 @@ describe('API: OpenAPI document, docs page, health and metrics', () => {
     // Act
     // The web pages are HTML for browsers, not operations of the JSON API.
     // The problem types (/problems) answer JSON here and a page there for a browser: one operation, two layers.
-    const routes = [...new Set(expressRoutes(stack.app).filter((r) => !isWebPath(r.slice(r.indexOf(' ') + 1))))];
+    const all = expressRoutes(stack.app).filter((r) => !isWebPath(r.slice(r.indexOf(' ') + 1)));
+    const routes = all.filter((r, i) => !(r.startsWith('GET /problems') && all.indexOf(r) < i));
     const documented = documentedRoutes(doc);
 
     // Assert

@@ -221,11 +221,11 @@ describe('registers through the departments’ systems', () => {
       assert.ok((await recordsOf(stack, input.caseId)).includes('provisional_registration:household:active'));
     });
 
-    it('when the police register is down for a whole round of retries, then the case waits with an incident not yet escalated, and settles once it answers again (patch commit-unavailable-incidents)', async () => {
-      // Arrange: five failed attempts are one round of the commits' bounded retries.
+    it('when the police register is down for two whole rounds of retries, then the case waits with an incident escalated only at the second, and settles once it answers again (patch commit-unavailable-incidents)', async () => {
+      // Arrange: five failed attempts are one round of the commits' bounded retries; ten are two.
       const input = caseInput(DEMO_PEOPLE.townOwner, { sla: patientSla });
       const handle = await startCase(stack, input);
-      await stack.faults({ department: 'police', operation: 'write', failNext: 5, status: 503 });
+      await stack.faults({ department: 'police', operation: 'write', failNext: 10, status: 503 });
       await decide(handle, 'police');
 
       // Act
@@ -254,6 +254,17 @@ describe('registers through the departments’ systems', () => {
         incidents.filter((i) => i.kind === 'commit').map((i) => [i.department, i.cause]),
         [['police', 'unavailable']],
       );
+
+      // Act: a supervisor retries at once; the register is still down for a second round.
+      await supervise(handle, { department: 'police', action: 'retry_compensation', note: '再试一次' });
+      await untilState(handle, (s) => (s.commitFailures?.[0]?.rounds === 2 ? true : undefined), 'a second failed round');
+
+      // Assert: escalated now (checkFailuresBeforeEscalation is 2), once.
+      const escalated = await eventually(async () => {
+        const sent = await noticeModel(stack.mongo).find({ caseId: input.caseId, event: 'escalation' }).lean();
+        return sent.length > 0 ? sent : undefined;
+      }, 'the escalation after the second round');
+      assert.deepEqual(escalated.map((n) => n.channel).sort(), ['email', 'sms']);
 
       // Act: the register answers again; a supervisor retries now rather than waiting for the pause.
       await supervise(handle, { department: 'police', action: 'retry_compensation', note: '公安系统已恢复' });

@@ -141,14 +141,20 @@ describe('config', () => {
         /PAYLOAD_ENCRYPTION_KEYS=\(unset\)/.test(err.message) &&
         /SESSION_SECRET: set SESSION_SECRET in production/.test(err.message) &&
         /METRICS_PORT: set it in production/.test(err.message) &&
+        /WEB_BASE_URL: set it in production/.test(err.message) &&
         !/AUTH_JWT_SECRET/.test(err.message) &&
         // Each issue names its variable, for a program as for the log.
-        err.issues.map((i) => i.key).join() === 'PAYLOAD_ENCRYPTION_KEYS,SESSION_SECRET,METRICS_PORT',
+        err.issues.map((i) => i.key).join() === 'PAYLOAD_ENCRYPTION_KEYS,SESSION_SECRET,METRICS_PORT,WEB_BASE_URL',
     );
     // With the shared rules met, the API's own are still checked; with everything set, it loads.
     const shared = { ...env, PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 5).toString('base64') };
     assert.throws(() => loadApiConfig(shared), /SESSION_SECRET[\s\S]*METRICS_PORT/);
-    const all = { ...shared, SESSION_SECRET: Buffer.alloc(32, 6).toString('base64'), METRICS_PORT: '9100' };
+    const all = {
+      ...shared,
+      SESSION_SECRET: Buffer.alloc(32, 6).toString('base64'),
+      METRICS_PORT: '9100',
+      WEB_BASE_URL: 'https://hukou.example.gov.cn',
+    };
     assert.equal(loadApiConfig(all).METRICS_PORT, 9100);
   });
 

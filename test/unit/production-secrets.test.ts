@@ -37,6 +37,7 @@ const production = (): Record<string, string> => ({
   DEPARTMENT_SYSTEMS_API_KEY: random(),
   DATA_ENCRYPTION_KEYS: `k1:${random()}`,
   BLIND_INDEX_KEY: random(),
+  WEB_BASE_URL: 'https://hukou.example.gov.cn',
 });
 
 /** Asserts a ConfigError naming `variable`, with `reason`, that does not contain `value`. */

@@ -15,7 +15,7 @@ export const records = proxyActivities<Activities>({
 /**
  * Writes to a department's register that a case commits (a reservation, the household
  * registration, the transfer's start; patch `commit-unavailable-incidents`): a bounded round of
- * retries (15 seconds of waiting between five attempts), after which the case records an incident and tries
+ * retries (five attempts, 15 seconds of pauses between them; an attempt that hangs takes up to 30), after which the case records an incident and tries
  * again round by round (commit-incidents.ts). Under `records` a register down for hours kept the
  * case "under review" with nothing shown to anyone.
  */

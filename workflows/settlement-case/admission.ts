@@ -66,6 +66,9 @@ export function createAdmission(run: CaseRun, saga: Saga): Admission {
       },
     );
     if (outcome === 'released') return 'released';
+    // The case ended while the commit waited (an incident given up): no slot, but no refusal
+    // either; nothing is audited or told, and the follow loop sees the end (patch quota-commit-ended).
+    if (!refused && ended() && !slotHeld(slot.pool) && patched('quota-commit-ended')) return 'released';
     return !refused && slotHeld(slot.pool) ? 'held' : 'refused';
   };
 

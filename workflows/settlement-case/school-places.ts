@@ -5,10 +5,11 @@
  * placed when a place frees or when an education officer places it at a named school elsewhere
  * in the area.
  *
- * A place given back in the pool wakes the head of its waiting list (`schoolPlaceFreed`); besides
- * that the case asks again after waitlistRecheckMs, and since the patch `waitlist-backoff` at
- * intervals that double up to WAITLIST_BACKOFF_FACTOR of it (a raised capacity file tells nobody,
- * and positions move). Asking every hour for a school year came near Temporal's history limit.
+ * A place given back in the pool wakes the head of its waiting list (`schoolPlaceFreed`, patch
+ * `waitlist-wake`); besides that the case asks again after waitlistRecheckMs, and since the patch
+ * `waitlist-backoff` at intervals that double up to WAITLIST_BACKOFF_FACTOR of it (a raised
+ * capacity file tells nobody, and positions move). Asking every hour for a school year came near
+ * Temporal's history limit.
  */
 import { CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import type { SchoolPlacement } from '../../domain/case-state';
@@ -26,7 +27,7 @@ interface Waiting {
 }
 
 /** The longest pause between two rechecks of a waiting child, in waitlistRecheckMs (patch waitlist-backoff). */
-export const WAITLIST_BACKOFF_FACTOR = 8;
+export const WAITLIST_BACKOFF_FACTOR = 24;
 
 export interface SchoolPlaces {
   /** What the saga does with a school reservation's answer: hold it, or put the child on the list. */
@@ -134,12 +135,16 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
    */
   const awaitPlace = async (saga: Saga, w: Waiting): Promise<void> => {
     const { entry, placement: p } = w;
+    // A worker of the code before this patch ignores the signal: a history it wrote must replay
+    // without the recheck the signal now starts, so the reaction is patched, not the handler.
+    const wakes = patched('waitlist-wake');
+    const woken = () => wakes && w.freed === true;
     const recheck = input.sla.waitlistRecheckMs;
     let pause = recheck;
     let nextTry = Date.now() + recheck;
     while (p.status === 'waiting') {
       const t = Date.now();
-      if (t >= nextTry || w.freed) {
+      if (t >= nextTry || woken()) {
         w.freed = false;
         // Each recheck that finds no place waits twice as long for the next, up to the cap.
         if (patched('waitlist-backoff')) pause = Math.min(pause * 2, recheck * WAITLIST_BACKOFF_FACTOR);
@@ -211,7 +216,7 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
         continue;
       }
       const wakeAt = Math.min(nextTry, p.remindedAt ? Infinity : remindAt, p.overdue ? Infinity : due);
-      await condition(() => p.status !== 'waiting' || w.freed === true, Math.max(1, wakeAt - t));
+      await condition(() => p.status !== 'waiting' || woken(), Math.max(1, wakeAt - t));
     }
   };
 

@@ -21,6 +21,7 @@ import type {
 import type { StuckOrder, StuckReason } from '../app/queries/stuck-cases';
 import type { LedgerKind } from '../app/views/compensation-ledger';
 import type { IncidentKind } from '../app/views/incidents';
+import type { CommitFailureCause } from '../domain/case-state';
 import type { AccessDoor, AccessView } from '../app/access-records/record-access';
 import type { AuditType } from '../domain/audit';
 import type { NoticeStatus, ServiceMethod } from '../domain/notice-delivery';
@@ -340,6 +341,12 @@ const auditType: Table<AuditType> = {
   notice_undeliverable: { 'zh-CN': '通知无法送达', en: 'notice undeliverable' },
 };
 
+/** Why a commit is an incident: someone must fix a refusal; an outage usually ends by itself. */
+const commitCause: Table<CommitFailureCause> = {
+  refused: { 'zh-CN': '部门系统拒收', en: 'refused by the register' },
+  unavailable: { 'zh-CN': '部门系统无响应', en: 'register not answering' },
+};
+
 const incidentKind: Table<IncidentKind> = {
   lookup: { 'zh-CN': '自动核查失败', en: 'lookup failing' },
   compensation: { 'zh-CN': '撤销失败', en: 'compensation failing' },
@@ -408,6 +415,7 @@ export const LABELS = {
   stuckOrder,
   supervisorAction,
   incidentKind,
+  commitCause,
   channel,
   recipientKind,
   role,

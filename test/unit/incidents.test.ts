@@ -55,6 +55,33 @@ describe('incidents', () => {
     );
   });
 
+  it('when a register does not take a commit, then the incident says whether it refused or did not answer (a refusal recorded before the distinction reads as one)', () => {
+    // Arrange
+    const failure = {
+      label: 'provisional_registration:household',
+      kind: 'provisional_registration' as const,
+      department: 'police' as const,
+      error: 'The police register provisional_registration is unavailable: HTTP 503: down',
+      rounds: 1,
+      since: '2026-12-01T10:00:00.000Z',
+      lastAt: '2026-12-01T10:00:15.000Z',
+    };
+
+    // Act
+    const [unavailable] = incidentsOf({
+      steps: {},
+      compensationFailures: [],
+      commitFailures: [{ ...failure, cause: 'unavailable' }],
+    });
+    const [older] = incidentsOf({ steps: {}, compensationFailures: [], commitFailures: [failure] });
+
+    // Assert
+    assert.equal(unavailable?.cause, 'unavailable');
+    assert.equal(older?.cause, 'refused');
+    assert.match(incidentText(unavailable!, 'zh-CN'), /^部门登记写入失败 · 市公安局 · .+ · 部门系统无响应 · 已重试1轮/);
+    assert.match(incidentText(older!, 'en'), /register write failing · .+ · refused by the register · 1 round\(s\) failed/);
+  });
+
   it('when nothing fails, then there is no incident (a case written before incidents existed has none)', () => {
     assert.deepEqual(incidentsOf({ steps: { police: step('police') } }), []);
   });

@@ -33,6 +33,7 @@ export function incidentText(i: Incident, locale: Locale): string {
   if (i.channel) what.push(label('channel', i.channel, locale));
   if (i.department) what.push(label('department', i.department, locale));
   if (i.reservationKind) what.push(label('reservationKind', i.reservationKind, locale));
+  if (i.cause) what.push(label('commitCause', i.cause, locale));
   const rounds = message(locale, 'supIncidentRounds', { rounds: i.rounds });
   return `${what.join(' · ')} · ${rounds}${i.error ? ` · ${systemErrorWords(i.error, locale)}` : ''}`;
 }

@@ -49,14 +49,13 @@ export const PROBLEMS = {
   'bad-signature': {
     status: 401,
     title: { 'zh-CN': '回调签名无效', en: 'Callback signature invalid' },
-    description:
-      'A callback’s signature is missing or does not match its body, or (SMS receipts) no callback secret is configured. Sign the exact raw body with the shared secret.',
+    description: 'A callback’s signature is missing or does not match its body. Sign the exact raw body with the shared secret.',
   },
   'callbacks-disabled': {
     status: 401,
-    title: { 'zh-CN': '未启用登记回调', en: 'Register callbacks disabled' },
+    title: { 'zh-CN': '未启用回调', en: 'Callbacks disabled' },
     description:
-      'This deployment takes no register callbacks because REGISTER_CALLBACK_SECRET is not set. An operator must configure the secret before a register can call back.',
+      'This deployment takes no such callbacks because their shared secret is not set (REGISTER_CALLBACK_SECRET for register callbacks, SMS_CALLBACK_SECRET for SMS receipts). An operator must configure it before the sender can call back.',
   },
   // 403
   forbidden: {

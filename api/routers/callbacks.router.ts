@@ -57,7 +57,7 @@ export function callbacksRouter(deps: ApiDeps, registry: OpenAPIRegistry): Route
           unknown: z.number(),
         }),
       },
-      401: { description: 'Missing or wrong signature' },
+      401: { description: 'Missing or wrong signature (`bad-signature`), or receipts not configured (`callbacks-disabled`)' },
     },
     handler: async ({ body, req }) => {
       const outcome = await recordSmsReceipts(deps, {

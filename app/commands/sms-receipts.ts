@@ -47,7 +47,7 @@ export async function recordSmsReceipts(
   },
 ): Promise<ReceiptsOutcome> {
   if (!input.secret)
-    throw new AppError('unauthenticated', 'bad-signature', 'Receipts are not taken: SMS_CALLBACK_SECRET is not set');
+    throw new AppError('unauthenticated', 'callbacks-disabled', 'Receipts are not taken: SMS_CALLBACK_SECRET is not set');
   if (!validCallbackSignature(input.secret, input.rawBody, input.signature))
     throw new AppError('unauthenticated', 'bad-signature', 'The receipt signature is missing or wrong');
   const { receipts } = input;

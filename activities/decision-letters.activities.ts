@@ -46,6 +46,9 @@ export interface DecisionLetterDeps {
 }
 
 export function createDecisionLetterActivities({ mongo, authorities = allAuthorities() }: DecisionLetterDeps) {
+  // A refusal decided today must be numbered: with no authorities data in force, the activity
+  // would be retried for ever and every ending case would wait on it. The worker does not start.
+  authoritiesAt(authorities, new Date().toISOString());
   const numbers = decisionNumberModel(mongo);
   // The unique index on documentNumber must exist before the first number is stored.
   const ready = indexesOnce(numbers);

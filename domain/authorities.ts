@@ -97,7 +97,10 @@ export function decisionNumberRequest(caseId: string, outcome: CaseOutcomeInfo):
 export function authoritiesAt(all: readonly Authorities[], iso: string): Authorities {
   const day = shanghaiDay(iso);
   const found = policyInForceOn(all, day);
-  if (!found) throw new Error(`no authorities data is in force on ${day}`);
+  if (!found)
+    throw new Error(
+      `no authorities data is in force on ${day}: decision letters cannot be numbered (add an authorities file in force from that day)`,
+    );
   return found;
 }
 

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import xianJson from '../../policy/authorities/xian-2024-v1.json';
+import { createDecisionLetterActivities } from '../../activities/decision-letters.activities';
 import { APPEAL_PERIODS } from '../../domain/notice-delivery';
 import { AUTHORITIES_DIR, allAuthorities } from '../../policy/policy-files';
 import {
@@ -169,6 +171,16 @@ describe('which version, which department, which number', () => {
 
   it('when a decision predates every version, then no authorities are in force and that is an error', () => {
     assert.throws(() => authoritiesAt([xian], '2023-06-01T00:00:00Z'), /no authorities data is in force on 2023-06-01/);
+  });
+
+  it('when the worker’s authorities data comes into force only after today, then its decision-letter activities refuse to be built (nothing could be numbered)', () => {
+    const onlyLater: Authorities = { ...xian, version: 'xian-2999-v1', effectiveFrom: '2999-01-01' };
+    const conn = mongoose.createConnection();
+    assert.throws(
+      () => createDecisionLetterActivities({ mongo: conn, authorities: [onlyLater] }),
+      /no authorities data is in force on \d{4}-\d{2}-\d{2}: decision letters cannot be numbered/,
+    );
+    assert.doesNotThrow(() => createDecisionLetterActivities({ mongo: conn, authorities: [xian, onlyLater] }));
   });
 
   it('when a number is formatted, then it reads prefix〔year〕第NNNNNN号 and matches the schema pattern', () => {

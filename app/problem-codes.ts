@@ -137,7 +137,8 @@ export const PROBLEMS = {
   'case-not-open': {
     status: 409,
     title: { 'zh-CN': '案件已结束', en: 'Case has ended' },
-    description: 'The case has already ended (decided, rejected, withdrawn or terminated) and cannot change. Reload the case.',
+    description:
+      'The case has already ended (settled, rejected, withdrawn, lapsed or terminated) and cannot change. Reload the case.',
   },
   'step-not-awaiting-decision': {
     status: 409,

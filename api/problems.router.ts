@@ -9,6 +9,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { PROBLEM_CODES, PROBLEMS, PROBLEMS_PATH, isProblemCode, type ProblemCode } from '../app/problem-codes';
+import { PROBLEM_DESCRIPTIONS_ZH } from '../i18n/problem-descriptions';
 import { Problem } from './http/route';
 import { HttpProblem, type ProblemTypeUri } from './problem';
 
@@ -20,6 +21,7 @@ export const ProblemType = z
     title: z.string().meta({ description: 'In English, as the problems’ own `title`' }),
     titles: z.object({ 'zh-CN': z.string(), en: z.string() }),
     description: z.string().meta({ description: 'When it happens and what the client should do (English)' }),
+    descriptions: z.object({ 'zh-CN': z.string(), en: z.string() }).meta({ description: 'The description in each language' }),
   })
   .meta({ id: 'ProblemType', description: 'One problem type the API answers, as documented' });
 
@@ -31,7 +33,15 @@ export function problemsRouter(typeUri: ProblemTypeUri): Router {
   const router = Router();
   const described = (code: ProblemCode): z.infer<typeof ProblemType> => {
     const p = PROBLEMS[code];
-    return { type: typeUri(code), code, status: p.status, title: p.title.en, titles: p.title, description: p.description };
+    return {
+      type: typeUri(code),
+      code,
+      status: p.status,
+      title: p.title.en,
+      titles: p.title,
+      description: p.description,
+      descriptions: { 'zh-CN': PROBLEM_DESCRIPTIONS_ZH[code], en: p.description },
+    };
   };
   router.get(PROBLEMS_PATH, (req, res, next) => {
     res.vary('Accept');

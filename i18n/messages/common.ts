@@ -104,7 +104,7 @@ export const zhCN = {
   stuckTotal: '共{total}件',
   problemsTitle: '接口错误类型',
   problemsIntro:
-    '接口以 RFC 9457 problem+json 答复错误；其 type 指向下列页面之一。各页的说明为英文，与接口的英文文档一致；页面上的中文标题供对照。',
+    '接口以 RFC 9457 problem+json 答复错误；其 type 指向下列页面之一。接口答复中的 title 与 detail 为英文，各页附有英文标题以便对照。',
   problemCode: '代码',
   problemStatus: 'HTTP 状态码',
   problemTitleEn: '英文标题',

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { PROBLEM_CODES, PROBLEMS } from '../../app/problem-codes';
+import { PROBLEM_DESCRIPTIONS_ZH } from '../../i18n/problem-descriptions';
 import { assertProblem, bearer, problemType } from '../support/api';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -39,6 +40,7 @@ describe('API: problem types, documented at their type URI', () => {
           title: PROBLEMS[code].title.en,
           titles: PROBLEMS[code].title,
           description: PROBLEMS[code].description,
+          descriptions: { 'zh-CN': PROBLEM_DESCRIPTIONS_ZH[code], en: PROBLEMS[code].description },
         },
         code,
       );
@@ -46,6 +48,9 @@ describe('API: problem types, documented at their type URI', () => {
       assert.match(page.headers['content-type'] ?? '', /^text\/html/, code);
       assert.ok(page.text.includes(`<code>${code}</code>`), `${code}: the page names its code`);
       assert.ok(page.text.includes(PROBLEMS[code].title['zh-CN']), `${code}: the page's title, in zh-CN first`);
+      // Its description too (Handlebars escapes quotes and backquotes; compare the first clause).
+      const clause = PROBLEM_DESCRIPTIONS_ZH[code].split(/[；，。（`]/)[0]!;
+      assert.ok(page.text.includes(clause), `${code}: the page describes it in zh-CN ("${clause}")`);
     }
   });
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { PROBLEMS } from '../../app/problem-codes';
+import { PROBLEM_DESCRIPTIONS_ZH } from '../../i18n/problem-descriptions';
 import { axeCheck, launchBrowser, newPage } from '../support/browser';
 import { startWebStack, type WebStack } from '../support/web-stack';
 
@@ -32,10 +33,11 @@ describe('web pages: problem types in a real browser', () => {
     // Assert
     assert.equal(res?.status(), 200);
     assert.equal(await page.locator('h1').innerText(), PROBLEMS[code].title['zh-CN']);
-    assert.ok((await page.locator('main').innerText()).includes(PROBLEMS[code].description));
+    assert.ok((await page.locator('main').innerText()).includes(PROBLEM_DESCRIPTIONS_ZH[code]));
     await axeCheck(page);
     await page.goto(`${web.baseUrl}/lang/en?back=${encodeURIComponent(`/problems/${code}`)}`);
     assert.equal(await page.locator('h1').innerText(), PROBLEMS[code].title.en);
+    assert.ok((await page.locator('main').innerText()).includes(PROBLEMS[code].description));
     await axeCheck(page);
     await page.getByRole('link', { name: 'All problem types' }).click();
     assert.equal(new URL(page.url()).pathname, '/problems');

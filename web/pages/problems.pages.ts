@@ -1,11 +1,12 @@
 /**
  * The problem types' pages (app/problem-codes.ts), public: what a browser finds at a problem's
  * `type` URI. The JSON answer at the same address is the API's (api/problems.router.ts), which
- * hands a request here when the reader prefers HTML. Title in the reader's language; the
- * description in English, as every problem's `detail` is.
+ * hands a request here when the reader prefers HTML. Title and description in the reader's
+ * language, with the English title beside (clients read the English `title` and `detail`).
  */
 import { Router } from 'express';
 import { PROBLEM_CODES, PROBLEMS, PROBLEMS_PATH, isProblemCode } from '../../app/problem-codes';
+import { PROBLEM_DESCRIPTIONS_ZH } from '../../i18n/problem-descriptions';
 import { render, showMessage, tr } from './page';
 
 export function problemPages(baseUrl: string): Router {
@@ -29,7 +30,7 @@ export function problemPages(baseUrl: string): Router {
         status: p.status,
         title: p.title[req.locale],
         titleEn: p.title.en,
-        description: p.description,
+        description: req.locale === 'en' ? p.description : PROBLEM_DESCRIPTIONS_ZH[code],
         type: `${baseUrl}${PROBLEMS_PATH}/${code}`,
       },
     });

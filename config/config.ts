@@ -277,8 +277,10 @@ const CONFIG_SCHEMA = z.object({
   AUTO_APPROVE_DEPARTMENTS: commaList(
     z.enum(DEPARTMENTS).refine((d) => d !== 'police', 'police officers always decide: the police cannot be auto-approved'),
   ),
-  /** How long the education department has to place a child on the waiting list (§21–23). */
+  /** How long the education department has to place a child on the waiting list (§21–23), with DEADLINE_CLOCK=elapsed. */
   SCHOOL_PLACEMENT_SLA_MS: durationMs.default(30 * 24 * 3600_000),
+  /** The same in working days (工作日), due at OFFICE_CLOSE: the default clock's. */
+  SCHOOL_PLACEMENT_WORKING_DAYS: workingDays.default(20),
   /** How often a waiting child's place is asked for again (a place may have freed). */
   WAITLIST_RECHECK_MS: durationMs.default(3600_000),
   /** Folder of the admission-round files (points rounds per year, issue 13); default policy/rounds. */

@@ -137,6 +137,8 @@ export interface SchoolPlacement {
   waitingSince?: string;
   position?: number;
   dueAt?: string;
+  /** dueAt was counted in working days over a year without its calendar file (weekdays only): it may move. */
+  dueProvisional?: boolean;
   remindedAt?: string;
   escalatedAt?: string;
   overdue: boolean;

@@ -330,6 +330,7 @@ function slaSettings(c: AppDeps['config']): SettlementCaseInput['sla'] {
               DEPARTMENTS.map((d) => [d, c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]]),
             ) as Record<Department, number>,
             supplementResponse: supplementResponseWorkingDays(c),
+            schoolPlacement: c.SCHOOL_PLACEMENT_WORKING_DAYS,
             officeClose: c.OFFICE_CLOSE,
           },
         }

@@ -25,6 +25,7 @@ export interface CalendarCoverage {
 export function deadlineHorizon(c: Config): number {
   return Math.max(
     c.SUPPLEMENT_RESPONSE_WORKING_DAYS,
+    c.SCHOOL_PLACEMENT_WORKING_DAYS,
     ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].slaWorkingDaysVariable]),
     ...DEPARTMENTS.map((d) => c[DEPARTMENT_TABLE[d].supplementWorkingDaysVariable] ?? 0),
   );

@@ -24,6 +24,10 @@ export const WaitingChild = z
     waitingSince: z.string().optional(),
     position: z.number().optional(),
     dueAt: Instant.optional(),
+    dueProvisional: z
+      .boolean()
+      .optional()
+      .describe('true when the deadline was counted over a year without its holiday calendar (weekdays only): it may move'),
     overdue: z.boolean(),
   })
   .meta({ id: 'WaitingChild' });

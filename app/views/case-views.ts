@@ -67,6 +67,7 @@ const SchoolPlacementView = z
     waitingSince: z.string().optional(),
     position: z.number().optional(),
     dueAt: Instant.optional(),
+    dueProvisional: DueProvisional,
     overdue: z.boolean(),
     placedAt: Instant.optional(),
     school: z.string().optional(),

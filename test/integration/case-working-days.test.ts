@@ -24,7 +24,8 @@ import { loadWorkingCalendar } from '../../policy/calendar-files';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { DEPARTMENTS, type Department } from '../../domain/vocabulary';
 import { supervisorActionUpdate, type WorkingDaySla } from '../../workflows/settlement-case/messages';
-import { provideSupplement, untilState } from '../support/case-records';
+import { auditTrail, provideSupplement, untilState } from '../support/case-records';
+import { testCapacities } from '../support/capacities';
 import { awaitingDecision, caseInput, decide, startCase } from '../support/cases';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -155,8 +156,21 @@ describe('working-day deadlines (the statutory clock)', () => {
     const today = shanghaiToday();
     const holiday = Array.from({ length: 7 }, (_, i) => dayString(dayNumber(today) + 1 + i));
     const lastOff = holiday.at(-1)!;
+    // No kindergarten place in the family's district: its child joins the waiting list.
+    const capacities = testCapacities((t) => (t.schoolPlaces.yanta.kindergarten = 0));
     let dir: string;
     let stack: TestStack;
+
+    /** Counted by hand: the weekdays after `from` up to `to`, holiday days skipped. */
+    function countedWorkingDays(from: string, to: string): number {
+      let counted = 0;
+      for (let n = dayNumber(from) + 1; n <= dayNumber(to); n++) {
+        const d = dayString(n);
+        const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
+        if (weekday !== 0 && weekday !== 6 && !holiday.includes(d)) counted++;
+      }
+      return counted;
+    }
 
     /** One file per year from today's to well past the holiday, so nothing counted here is provisional. */
     function writeCalendar(): string {
@@ -183,7 +197,7 @@ describe('working-day deadlines (the statutory clock)', () => {
 
     before(async () => {
       dir = writeCalendar();
-      stack = await startStack('working_days_holiday', { calendarDir: dir });
+      stack = await startStack('working_days_holiday', { calendarDir: dir, capacityDir: capacities.dir });
     });
     after(async () => {
       await stack.close();
@@ -205,20 +219,39 @@ describe('working-day deadlines (the statutory clock)', () => {
       );
       const dueDay = shanghaiDayOf(asked.dueAt);
       assert.ok(dueDay > lastOff, `due ${dueDay}, after the holiday ending ${lastOff}`);
-      // Counted by hand: the weekdays after today up to the due day, holiday days skipped, are exactly three.
-      let counted = 0;
-      for (let n = dayNumber(today) + 1; n <= dayNumber(dueDay); n++) {
-        const d = dayString(n);
-        const weekday = new Date(`${d}T00:00:00Z`).getUTCDay();
-        if (weekday !== 0 && weekday !== 6 && !holiday.includes(d)) counted++;
-      }
-      assert.equal(counted, 3);
+      assert.equal(countedWorkingDays(today, dueDay), 3);
       assert.ok(
         ![0, 6].includes(new Date(`${dueDay}T00:00:00Z`).getUTCDay()) && !holiday.includes(dueDay),
         'due on a working day',
       );
       assert.equal(asked.dueAt, `${dueDay}T09:00:00.000Z`, '17:00 Beijing time');
       assert.equal(asked.dueProvisional, undefined, 'every year it reaches has a file');
+      await handle.terminate('test done');
+    });
+
+    it('§21–23 when a child joins a full district’s waiting list before the holiday, then education’s deadline to place it counts working days after it, at office close', async () => {
+      const base = caseInput(DEMO_PEOPLE.parentWithChildren);
+      // Three working days for education to place the child: without the holiday they would end inside it.
+      const sla: WorkingDaySla = { ...WORKING_DAYS, schoolPlacement: 3 };
+      const handle = await startCase(stack, { ...base, sla: { ...base.sla, workingDays: sla } });
+      await Promise.all((['police', 'hrss', 'housing', 'education'] as const).map((d) => decide(handle, d)));
+
+      const child = await untilState(
+        handle,
+        (s) => s.schoolPlacements?.find((p) => p.status === 'waiting' && p.dueAt),
+        'a child waiting for a kindergarten place',
+      );
+      assert.equal(shanghaiDayOf(child.waitingSince!), today);
+      const dueDay = shanghaiDayOf(child.dueAt!);
+      assert.ok(dueDay > lastOff, `due ${dueDay}, after the holiday ending ${lastOff}`);
+      assert.equal(countedWorkingDays(today, dueDay), 3);
+      assert.equal(child.dueAt, `${dueDay}T09:00:00.000Z`, '17:00 Beijing time');
+      assert.equal(child.dueProvisional, undefined, 'every year it reaches has a file');
+      // Elapsed time would have ended three days from now, inside the holiday.
+      assert.notEqual(child.dueAt, new Date(Date.parse(child.waitingSince!) + base.sla.schoolPlacementMs).toISOString());
+      const trail = await auditTrail(stack, base.caseId);
+      const listed = trail.find((e) => e.type === 'school_place_waiting');
+      assert.equal(listed?.data?.dueAt, child.dueAt, 'the trail records the deadline counted');
       await handle.terminate('test done');
     });
   });

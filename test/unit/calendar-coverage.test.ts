@@ -35,12 +35,15 @@ describe('calendarCoverage', () => {
 
   it('when the deadlines are configured, then the horizon is the longest of them', () => {
     assert.equal(deadlineHorizon(loadConfig({ SUPPLEMENT_RESPONSE_WORKING_DAYS: '20', SLA_HRSS_WORKING_DAYS: '30' })), 30);
-    assert.equal(deadlineHorizon(loadConfig({})), 15);
+    // By default a waiting child's placement deadline (20) is the longest.
+    assert.equal(deadlineHorizon(loadConfig({})), 20);
+    assert.equal(deadlineHorizon(loadConfig({ SCHOOL_PLACEMENT_WORKING_DAYS: '3' })), 15);
+    assert.equal(deadlineHorizon(loadConfig({ SCHOOL_PLACEMENT_WORKING_DAYS: '45' })), 45);
   });
 
   it('when one department has its own, longer supplement deadline, then the horizon reaches it', () => {
     assert.equal(deadlineHorizon(loadConfig({ SUPPLEMENT_HOUSING_WORKING_DAYS: '40' })), 40);
-    assert.equal(deadlineHorizon(loadConfig({ SUPPLEMENT_HOUSING_WORKING_DAYS: '3' })), 15);
+    assert.equal(deadlineHorizon(loadConfig({ SUPPLEMENT_HOUSING_WORKING_DAYS: '3', SCHOOL_PLACEMENT_WORKING_DAYS: '3' })), 15);
   });
 });
 

@@ -416,3 +416,58 @@ describe('notice subjects in another language', () => {
     assert.match(html, /<a href='\/n\/1'><span lang="zh-CN">受理通知（HK-2026-000005）<\/span><\/a>/);
   });
 });
+
+describe('a waiting child’s provisional deadline', () => {
+  const waitingChild = { dueAt: '2027-01-05T09:00:00.000Z', dueProvisional: true, overdue: false };
+
+  it('when the placement deadline was counted into a year without its calendar, then the applicant’s page marks it and says why once', () => {
+    const html = loadViews().render('applicant/case', {
+      title: 't',
+      locale: 'zh-CN',
+      nav: [],
+      view: { caseId: 'c', caseNumber: 'HK-2026-000005', status: 'settled', route: 'points', area: 'yanta' },
+      steps: [],
+      schoolPlacements: [{ ...waitingChild, name: '王小明', levelText: '幼儿园', waiting: true, position: 2 }],
+      anyPlacementDueProvisional: true,
+      notices: [],
+    });
+    assert.equal(html.split(message('zh-CN', 'dueProvisionalMark')).length - 1, 1);
+    assert.ok(html.includes(message('zh-CN', 'dueProvisionalNote')));
+  });
+
+  it('when it was not, then neither the mark nor the note is shown', () => {
+    const html = loadViews().render('applicant/case', {
+      title: 't',
+      locale: 'zh-CN',
+      nav: [],
+      view: { caseId: 'c', caseNumber: 'HK-2026-000005', status: 'settled', route: 'points', area: 'yanta' },
+      steps: [],
+      schoolPlacements: [{ ...waitingChild, dueProvisional: false, name: '王小明', levelText: '幼儿园', waiting: true }],
+      anyPlacementDueProvisional: false,
+      notices: [],
+    });
+    assert.ok(!html.includes(message('zh-CN', 'dueProvisionalMark')));
+    assert.ok(!html.includes(message('zh-CN', 'dueProvisionalNote')));
+  });
+
+  it('when the education officer’s waiting list shows such a deadline, then it is marked provisional', () => {
+    const html = loadViews().render('officer/waitlist', {
+      title: 't',
+      locale: 'en',
+      nav: [],
+      department: 'education',
+      items: [
+        {
+          ...waitingChild,
+          caseId: 'c',
+          caseNumber: 'HK-2026-000005',
+          child: 'Wang',
+          level: 'kindergarten',
+          area: 'yanta',
+          personIndex: 2,
+        },
+      ],
+    });
+    assert.ok(html.includes(message('en', 'officerDueProvisional')));
+  });
+});

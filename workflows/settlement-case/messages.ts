@@ -79,6 +79,11 @@ export interface WorkingDaySla {
    * supplementWorkingDays().
    */
   supplementResponse: number | Record<Department, number>;
+  /**
+   * Education's time to place a waiting child (§21–23), counted from when it joined the list.
+   * Absent (cases submitted before it): schoolPlacementMs, as elapsed time.
+   */
+  schoolPlacement?: number;
   officeClose: string;
 }
 

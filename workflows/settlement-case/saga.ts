@@ -32,11 +32,15 @@ export interface CompensationEntry {
   held: boolean;
 }
 
-/** What the school-place part does with a school reservation's answer (placed or waiting). */
+/**
+ * What the school-place part does with a school reservation's answer (placed or waiting). A
+ * promise only when counting the child's deadline needs the calendar (patch
+ * school-placement-working-days); histories recorded before it took the answer synchronously.
+ */
 export type SchoolPlaceHook = (
   entry: CompensationEntry,
   result: Exclude<ReserveResult, { status: 'released' }>,
-) => 'hold' | 'waiting';
+) => 'hold' | 'waiting' | Promise<'waiting'>;
 
 export interface Saga {
   /** Commits what `d`'s approval commits (the department table's `commits`). */
@@ -129,7 +133,10 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
       // Released before this commit answered: by an admission round that removed the entry (the
       // case itself releases only after its commits), or seen by an attempt nobody waits for.
       if (result.status === 'released') return 'released';
-      if (ref.kind === 'school_place' && onSchoolPlace(entry, result) === 'waiting') return;
+      if (ref.kind === 'school_place') {
+        const placed = onSchoolPlace(entry, result);
+        if ((typeof placed === 'string' ? placed : await placed) === 'waiting') return;
+      }
       hold(entry);
     };
     const p = commitChain.then(runCommit);

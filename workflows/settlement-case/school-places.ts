@@ -70,21 +70,38 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
       p.placedAt = now();
       return 'hold';
     }
-    Object.assign(p, {
-      status: 'waiting',
-      waitingSince: now(),
-      position: result.position,
-      dueAt: new Date(Date.now() + input.sla.schoolPlacementMs).toISOString(),
-    });
+    const since = now();
+    Object.assign(p, { status: 'waiting', waitingSince: since, position: result.position });
+    // On the working-day clock the deadline is counted on the calendar like an officer's, due at
+    // the office close; cases started before it (or on elapsed time) count schoolPlacementMs.
+    const days = run.workingDays?.schoolPlacement;
+    if (days !== undefined && patched('school-placement-working-days')) {
+      return run.workingDue(days, since).then(({ dueAt, provisional }) => {
+        p.dueAt = dueAt;
+        if (provisional) p.dueProvisional = true;
+        return listed(entry, p, level, result.position);
+      });
+    }
+    p.dueAt = new Date(Date.now() + input.sla.schoolPlacementMs).toISOString();
+    return listed(entry, p, level, result.position);
+  };
+
+  /** The child joins the case's waiting children, and the trail says so with its deadline. */
+  const listed = (
+    entry: CompensationEntry,
+    p: SchoolPlacement,
+    level: SchoolPlacement['level'],
+    position: number | undefined,
+  ) => {
     waiting.push({ entry, placement: p });
     audit({
       type: 'school_place_waiting',
       actor: SYSTEM,
       department: 'education',
       what: `child ${entry.personIndex} waits for a ${level} place`,
-      data: { pool: entry.reserve.pool, position: result.position, dueAt: p.dueAt },
+      data: { pool: entry.reserve.pool, position, dueAt: p.dueAt, ...(p.dueProvisional ? { dueProvisional: true } : {}) },
     });
-    return 'waiting';
+    return 'waiting' as const;
   };
 
   const release = (entry: CompensationEntry, via = records) => {

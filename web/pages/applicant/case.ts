@@ -195,6 +195,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         waiting: p.status === 'waiting',
         placed: p.status === 'placed',
       })),
+      anyPlacementDueProvisional: view.schoolPlacements.some((p) => p.status === 'waiting' && p.dueProvisional),
       outcome: view.outcome && {
         ...view.outcome,
         note: outcomeNoteText(req, view.outcome.note),

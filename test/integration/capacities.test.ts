@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'mongoose';
-import { createRegistersClient } from '../../activities/adapters/registers.client';
+import { createRegistersClient, RegisterUnavailableError } from '../../activities/adapters/registers.client';
 import { createReservationActivities } from '../../activities/reservations.activities';
 import { CAPACITY_EXHAUSTED, poolKey, type PoolRef, type ReserveInput } from '../../domain/capacity';
 import type { District, SchoolLevel, Town } from '../../domain/vocabulary';
@@ -134,7 +134,8 @@ describe('capacities from policy data: reserve / release', () => {
     });
 
     // Act
-    await assert.rejects(down.reserve(input));
+    // The register's own failure (retryable), not a slip before any register call.
+    await assert.rejects(down.reserve(input), RegisterUnavailableError);
 
     // Assert: the failure is reported (its retry, if any, would be fenced), and the place is free.
     assert.equal(await poolUse(mongo, input.pool), 0);

@@ -124,7 +124,9 @@ describe('supervisor termination and compensation', () => {
   });
 
   it('when a case is cancelled while department lookups are in flight, then it ends as terminated without waiting for them', async () => {
-    await stack.faults({ department: '*', delayMs: 1500 });
+    // Each lookup answers only after 20 s: a cancellation that waited for them would take that long.
+    const lookupDelayMs = 20_000;
+    await stack.faults({ department: '*', delayMs: lookupDelayMs });
     try {
       const input = caseInput(DEMO_PEOPLE.townOwner);
       const handle = await startCase(stack, input);
@@ -133,8 +135,11 @@ describe('supervisor termination and compensation', () => {
         (s) => (Object.values(s.steps).some((x) => x.status === 'checking') ? true : undefined),
         'lookups in flight',
       );
+      const cancelledAt = Date.now();
       await handle.cancel();
       assert.deepEqual(await handle.result(), { status: 'terminated', compensated: [] });
+      const tookMs = Date.now() - cancelledAt;
+      assert.ok(tookMs < lookupDelayMs / 2, `ended ${tookMs} ms after the cancellation: it waited for the lookups`);
       assert.deepEqual(await reservationsOf(stack, input.caseId), []);
     } finally {
       await stack.faults();

@@ -145,7 +145,10 @@ describe('notice delivery: email and SMS with proof of service', () => {
       .get(`/api/v1/applicant/cases/${caseId}/notices`)
       .set('authorization', t.applicant)
       .expect(200);
-    for (const n of own.body.items as Array<{ status: string; deliveredAt?: string; servedBy?: string }>) {
+    const items = own.body.items as Array<{ event: string; channel: string; status: string; deliveredAt?: string }>;
+    // The applicant's own letters, each one of them: the loop below checks every one.
+    assert.deepEqual(items.map((n) => `${n.event}:${n.channel}`).sort(), notices.map((n) => `${n.event}:${n.channel}`).sort());
+    for (const n of items) {
       assert.equal(n.status, 'delivered');
       assert.ok(n.deliveredAt && Date.parse(n.deliveredAt) > 0, 'the applicant sees when each letter was delivered');
     }
@@ -476,22 +479,31 @@ describe('notice delivery: email and SMS with proof of service', () => {
   });
 
   it('when a receipt arrives without the right signature, then it is refused with 401 and changes nothing', async () => {
-    // Arrange
-    const body = JSON.stringify([{ sid: 'x', ext: 'nope', mobile: '13800138000', report_status: 'SUCCESS' }]);
+    // Arrange: an SMS the gateway took and has not reported on (a delivered one, set back to "sent"),
+    // and a failure receipt for it that would change it if it were taken.
+    const caseId = await submitCase(stack, t.applicant, townBody(freshIdNumber()));
+    const [sms] = (
+      await settledWhen(caseId, (ns) => ns.some((n) => n.channel === 'sms' && n.status === 'delivered'), 'received SMS delivered')
+    ).filter((n) => n.channel === 'sms' && n.status === 'delivered');
+    await noticeModel(stack.mongo).updateOne({ _id: sms!._id }, { $set: { status: 'sent' } });
+    const body = JSON.stringify([
+      { sid: sms!.providerMessageId, ext: sms!._id, mobile: '13800138000', report_status: 'FAIL', errmsg: 'forged' },
+    ]);
+    const post = () => request(stack.apiUrl!).post('/api/v1/callbacks/sms-receipts').set('content-type', 'application/json');
 
     // Act
-    const unsigned = await request(stack.apiUrl!)
-      .post('/api/v1/callbacks/sms-receipts')
-      .set('content-type', 'application/json')
-      .send(body);
-    const wrong = await request(stack.apiUrl!)
-      .post('/api/v1/callbacks/sms-receipts')
-      .set('content-type', 'application/json')
-      .set('x-signature', signCallback('not-the-secret', body))
-      .send(body);
+    const unsigned = await post().send(body);
+    const wrong = await post().set('x-signature', signCallback('not-the-secret', body)).send(body);
 
     // Assert
     assertProblem(unsigned, 401);
     assertProblem(wrong, 401);
+    const untouched = await noticeModel(stack.mongo).findById(sms!._id).lean();
+    assert.equal(untouched?.status, 'sent');
+    assert.equal(untouched?.lastError, sms!.lastError);
+    // The same receipt, signed, is taken: what refused it above was the signature alone.
+    const signed = await post().set('x-signature', signCallback(DEVELOPMENT_SMS_CALLBACK_SECRET, body)).send(body).expect(200);
+    assert.equal(signed.body.failed, 1);
+    assert.equal((await noticeModel(stack.mongo).findById(sms!._id).lean())?.status, 'failed');
   });
 });

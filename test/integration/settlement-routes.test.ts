@@ -99,7 +99,14 @@ describe('settlement routes end to end', () => {
       .sort();
     assert.deepEqual(places, ['school:yanta:kindergarten', 'school:yanta:primary']);
     const settled = await noticeModel(stack.mongo).findOne({ caseId: input.caseId, event: 'settled', channel: 'email' }).lean();
-    assert.match(settled?.body ?? '', /学杂费/);
+    const body = settled?.body ?? '';
+    // Each child by name, its place confirmed (not the waiting list's wording), once each.
+    const children = input.application.family.filter((m) => m.schoolLevel);
+    assert.equal(children.length, 2);
+    for (const child of children) assert.match(body, new RegExp(`<li>${child.name}：[^<]*学位已落实`), child.name);
+    assert.equal(body.match(/学位已落实/g)?.length, 2);
+    assert.doesNotMatch(body, /轮候名单/);
+    assert.match(body, /学杂费/);
     const registration = await registrationModel(stack.mongo).findById(input.caseId).lean();
     assert.equal(registration?.members.length, 4);
     const audit = await auditEventModel(stack.mongo).find({ caseId: input.caseId, type: 'social_insurance_transfer' }).lean();

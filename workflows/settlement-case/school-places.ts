@@ -207,7 +207,7 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
       const remindAt = since + input.sla.reminderFraction * (due - since);
       if (!p.remindedAt && t >= remindAt) {
         p.remindedAt = now();
-        notify(notices.officerReminder(state, 'education', p.dueAt!, `place-${p.personIndex}`));
+        notify(notices.officerReminder(state, 'education', p.dueAt!, `place-${p.personIndex}`, p.dueProvisional));
         audit({
           type: 'reminder',
           actor: SYSTEM,

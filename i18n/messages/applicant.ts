@@ -24,7 +24,7 @@ export const zhCN = {
   apNoVerifiedIdTitle: '账号尚未实名认证',
   apCannotApplyBusyTitle: '您已列入一件正在办理的申请',
   apCannotApplyBusyText:
-    '您已列入一件正在办理的落户申请（作为申请人或随同落户的家庭成员），该申请办结后才能再次申请。您本人提交的申请，可在“我的申请”中查看办理进度。',
+    '您已列入一件正在办理的落户申请（作为申请人或随同落户的家庭成员），该申请办结后才能再次申请。您本人提交的申请，可在“我的申请”中查看办理进度；如您并未同意被列入他人的申请，请携带本人身份证到当地公安机关户籍窗口反映。',
   apTooManyRefusedTitle: '今天不能再提交申请',
   apTooManyRefusedText:
     '今天您的申请已多次因所列家庭成员正在办理其他落户申请或已在本市落户而被退回。为保护他人信息，今天不能再在线提交；请明天再试，或携带家庭成员的证件到户籍窗口申请。',
@@ -64,7 +64,7 @@ export const zhCN = {
   apErrIdDuplicate: '同一人只能出现一次：该身份号码与前面填写的重复',
   apErrIdInOpenCase: '此人已在一件正在办理的申请中，办结后才能再次申请',
   apErrIdSettled: '此人已通过此前的申请在本市落户，不能再次落户',
-  apErrOwnIdInOpenCase: '您已有一件正在办理的申请，办结后才能再次申请',
+  apErrOwnIdInOpenCase: '您已列入一件正在办理的申请（作为申请人或家庭成员），办结后才能再次申请',
   apErrOwnIdSettled: '您已通过此前的申请在本市落户，不能再次落户',
   apErrIdNotAccountHolder: '申请人须为登录账号本人：请填写您本人的身份证号码，家庭成员在下方填写',
   apErrRelation: '请选择与申请人的关系',
@@ -257,7 +257,7 @@ export const en: Catalogue<typeof zhCN> = {
   apNoVerifiedIdTitle: 'Your account has no verified identity',
   apCannotApplyBusyTitle: 'You are named in an application in progress',
   apCannotApplyBusyText:
-    'You are named in an application in progress (as the applicant or as a family member settling with them), and can apply again once it has ended. Applications you made yourself are under My applications.',
+    'You are named in an application in progress (as the applicant or as a family member settling with them), and can apply again once it has ended. Applications you made yourself are under My applications; if you did not agree to be named in someone else’s application, take your ID card to the household registration counter of your local police.',
   apTooManyRefusedTitle: 'You cannot apply again today',
   apTooManyRefusedText:
     'Your applications were refused several times today because family members named in them were in another application in progress or had already settled here. To protect other people’s information you cannot apply online again today: try again tomorrow, or apply at a household registration counter with your family members’ documents.',
@@ -301,7 +301,8 @@ export const en: Catalogue<typeof zhCN> = {
   apErrIdDuplicate: 'Each person may appear once: this ID number is already given above',
   apErrIdInOpenCase: 'This person is already in an application in progress and can apply again once it has ended',
   apErrIdSettled: 'This person has already settled here through an earlier application and cannot settle again',
-  apErrOwnIdInOpenCase: 'You already have an application in progress and can apply again once it has ended',
+  apErrOwnIdInOpenCase:
+    'You are named in an application in progress (as the applicant or a family member) and can apply again once it has ended',
   apErrOwnIdSettled: 'You have already settled here through an earlier application and cannot settle again',
   apErrIdNotAccountHolder: 'The applicant must be you, the account holder: give your own ID number and add your family below',
   apErrRelation: 'Choose the relation to the applicant',

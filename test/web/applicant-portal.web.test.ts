@@ -150,7 +150,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       // case; the apply page opened now says so before any form.
       await early.getByRole('button', { name: '提交申请' }).click();
       await early.locator('.error-summary a[href="#applicant-idNumber"]').waitFor();
-      assert.match((await early.locator('#applicant-idNumber-error').textContent()) ?? '', /您已有一件正在办理的申请/);
+      assert.match((await early.locator('#applicant-idNumber-error').textContent()) ?? '', /您已列入一件正在办理的申请/);
       await early.goto(`${web.baseUrl}/applicant/apply`);
       await early.getByRole('heading', { name: '您已列入一件正在办理的申请' }).waitFor();
       assert.equal(await early.locator('#applicant-idNumber').count(), 0, 'no form to fill in');

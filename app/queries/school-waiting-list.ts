@@ -37,7 +37,7 @@ export async function schoolWaitingList(
   deps: AppDeps,
   input: { actor: OfficerActor; area?: Area; access?: AccessContext },
 ): Promise<WaitingChild[]> {
-  if (input.actor.department !== 'education') throw new AppError('forbidden', 'forbidden', 'Education officers only');
+  if (input.actor.department !== 'education') throw new AppError('forbidden', 'wrong-department', 'Education officers only');
   const filter: Record<string, unknown> = { open: true, childrenWaiting: trusted({ $gt: 0 }) };
   const area = areaCondition(input.actor.scope, input.area);
   if (area !== undefined) filter.area = area;

@@ -91,7 +91,10 @@ describe('API: policy rules and the school waiting list', () => {
       .set('authorization', t.education)
       .expect(200);
     assert.ok((list.body.items as Array<{ caseId: string }>).some((i) => i.caseId === caseId));
-    assertProblem(await request(stack.app).get('/api/v1/officer/school-waitlist').set('authorization', t.police), 403);
+    const notEducation = await request(stack.app).get('/api/v1/officer/school-waitlist').set('authorization', t.police);
+    assertProblem(notEducation, 403);
+    // The same rule as placing a child (education's own): the same problem type.
+    assert.match(notEducation.body.type, /\/problems\/wrong-department$/);
 
     const url = `/api/v1/officer/cases/${caseId}/children/1/school-place`;
     const placed = await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第二幼儿园' });

@@ -420,32 +420,27 @@ describe('notice subjects in another language', () => {
 describe('a waiting child’s provisional deadline', () => {
   const waitingChild = { dueAt: '2027-01-05T09:00:00.000Z', dueProvisional: true, overdue: false };
 
-  it('when the placement deadline was counted into a year without its calendar, then the applicant’s page marks it and says why once', () => {
-    const html = loadViews().render('applicant/case', {
+  /** The applicant's case page of a settled family whose child waits, its deadline provisional or not. */
+  const applicantPage = (provisional: boolean) =>
+    loadViews().render('applicant/case', {
       title: 't',
       locale: 'zh-CN',
       nav: [],
       view: { caseId: 'c', caseNumber: 'HK-2026-000005', status: 'settled', route: 'points', area: 'yanta' },
       steps: [],
-      schoolPlacements: [{ ...waitingChild, name: '王小明', levelText: '幼儿园', waiting: true, position: 2 }],
-      anyPlacementDueProvisional: true,
+      schoolPlacements: [{ ...waitingChild, dueProvisional: provisional, name: '王小明', levelText: '幼儿园', waiting: true }],
+      anyPlacementDueProvisional: provisional,
       notices: [],
     });
+
+  it('when the placement deadline was counted into a year without its calendar, then the applicant’s page marks it and says why once', () => {
+    const html = applicantPage(true);
     assert.equal(html.split(message('zh-CN', 'dueProvisionalMark')).length - 1, 1);
     assert.ok(html.includes(message('zh-CN', 'dueProvisionalNote')));
   });
 
   it('when it was not, then neither the mark nor the note is shown', () => {
-    const html = loadViews().render('applicant/case', {
-      title: 't',
-      locale: 'zh-CN',
-      nav: [],
-      view: { caseId: 'c', caseNumber: 'HK-2026-000005', status: 'settled', route: 'points', area: 'yanta' },
-      steps: [],
-      schoolPlacements: [{ ...waitingChild, dueProvisional: false, name: '王小明', levelText: '幼儿园', waiting: true }],
-      anyPlacementDueProvisional: false,
-      notices: [],
-    });
+    const html = applicantPage(false);
     assert.ok(!html.includes(message('zh-CN', 'dueProvisionalMark')));
     assert.ok(!html.includes(message('zh-CN', 'dueProvisionalNote')));
   });

@@ -18,7 +18,7 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 
 import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
-import { applicationBody } from '../support/api';
+import { applicationBody, assertProblem, submitCase, waitForCase } from '../support/api';
 import { createLogger } from '../../config/logger';
 import { connectMongo } from '../../models/connection';
 import { DEV_ACCOUNTS_FILE, loadAccounts, type AccountStore } from '../../tools/identity/accounts';
@@ -84,6 +84,16 @@ describe('embedded identity provider', () => {
     });
   });
 
+  /** A town case in Huyi, submitted by its applicant's provider account, once its police step waits for a decision. */
+  let huyiCase: Promise<string> | undefined;
+  const huyiTownCase = () =>
+    (huyiCase ??= (async () => {
+      const tokens = await signInAs(running.issuer, 'townowner', 'demo-applicant');
+      const caseId = await submitCase(stack, `Bearer ${tokens.accessToken}`, applicationBody(DEMO_PEOPLE.townOwner));
+      await waitForCase(stack, caseId, (c) => c.steps.police?.status === 'awaiting_decision', 'police awaiting a decision');
+      return caseId;
+    })());
+
   after(async () => {
     await stack?.close();
     if (running) await stopProvider(running);
@@ -131,8 +141,22 @@ describe('embedded identity provider', () => {
       { role: access.role, department: access.department, jurisdiction: access.jurisdiction },
       { role: 'officer', department: 'police', jurisdiction: 'city' },
     );
-    const res = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', `Bearer ${tokens.accessToken}`);
+    const auth = `Bearer ${tokens.accessToken}`;
+    const res = await request(stack.app).get('/api/v1/applicant/cases').set('authorization', auth);
     assert.equal(res.status, 403, 'an officer is not an applicant');
+    // A police officer: the police inbox lists a case waiting on the police; another department's step is refused.
+    const caseId = await huyiTownCase();
+    const inbox = await request(stack.app).get('/api/v1/officer/inbox?area=huyi').set('authorization', auth).expect(200);
+    assert.ok(
+      (inbox.body.items as Array<{ caseId: string }>).some((i) => i.caseId === caseId),
+      'a city police officer sees the Huyi case',
+    );
+    const housing = await request(stack.app)
+      .post(`/api/v1/officer/cases/${caseId}/steps/housing/decision`)
+      .set('authorization', auth)
+      .send({ decision: 'approve' });
+    assertProblem(housing, 403);
+    assert.match(String(housing.body.type), /\/wrong-department$/);
   });
 
   it('when a district officer signs in, then the access and ID tokens carry the district and the API keeps the inbox to it', async () => {
@@ -142,11 +166,17 @@ describe('embedded identity provider', () => {
     assert.deepEqual({ department: access.department, district: access.district }, { department: 'police', district: ['yanta'] });
     assert.equal(access.jurisdiction, undefined);
     assert.deepEqual(decodeJwt(tokens.idToken).district, ['yanta']);
-    const inbox = await request(stack.app)
-      .get('/api/v1/officer/inbox?area=huyi')
-      .set('authorization', `Bearer ${tokens.accessToken}`)
-      .expect(200);
+    const auth = `Bearer ${tokens.accessToken}`;
+    const caseId = await huyiTownCase();
+    const inbox = await request(stack.app).get('/api/v1/officer/inbox?area=huyi').set('authorization', auth).expect(200);
     assert.deepEqual(inbox.body.items, [], 'another area lists nothing');
+    const all = await request(stack.app).get('/api/v1/officer/inbox').set('authorization', auth).expect(200);
+    assert.ok(!(all.body.items as Array<{ caseId: string }>).some((i) => i.caseId === caseId), 'nor does the whole inbox');
+    assertProblem(await request(stack.app).get(`/api/v1/officer/cases/${caseId}`).set('authorization', auth), 404);
+    // The same case is there for a city-wide police officer: what kept it away was the district.
+    const city = `Bearer ${(await signInAs(running.issuer, 'police', 'demo-officer')).accessToken}`;
+    const cityInbox = await request(stack.app).get('/api/v1/officer/inbox?area=huyi').set('authorization', city).expect(200);
+    assert.ok((cityInbox.body.items as Array<{ caseId: string }>).some((i) => i.caseId === caseId));
   });
 
   it('when an account signs in again after allowing access once, then consent is not asked again and the new token carries the same claims', async () => {

@@ -41,14 +41,18 @@ function checkRequest(input: IssueDecisionNumberInput): void {
 
 export interface DecisionLetterDeps {
   mongo: Connection;
-  /** Every authorities version (default: policy/authorities/*.json, read once at start-up). */
+  /**
+   * Every authorities version. Default: policy/authorities/*.json as on disk when a number is
+   * issued (a new version applies without a restart; each file parsed again only when it changed).
+   */
   authorities?: readonly Authorities[];
 }
 
-export function createDecisionLetterActivities({ mongo, authorities = allAuthorities() }: DecisionLetterDeps) {
+export function createDecisionLetterActivities({ mongo, authorities: given }: DecisionLetterDeps) {
+  const authorities = () => given ?? allAuthorities();
   // A refusal decided today must be numbered: with no authorities data in force, the activity
   // would be retried for ever and every ending case would wait on it. The worker does not start.
-  authoritiesAt(authorities, new Date().toISOString());
+  authoritiesAt(authorities(), new Date().toISOString());
   const numbers = decisionNumberModel(mongo);
   // The unique index on documentNumber must exist before the first number is stored.
   const ready = indexesOnce(numbers);
@@ -62,7 +66,7 @@ export function createDecisionLetterActivities({ mongo, authorities = allAuthori
       if (issued) return { documentNumber: issued.documentNumber };
 
       const year = shanghaiDay(input.at).slice(0, 4);
-      const data = authoritiesAt(authorities, input.at);
+      const data = authoritiesAt(authorities(), input.at);
       const sequence = decisionNumberSequence(input.department, year);
       const seq = await claimNextInSequence(mongo, sequence, (n) => `${sequence}:${n}`);
       const documentNumber = formatDocumentNumber(data.departments[input.department].documentPrefix[input.kind], year, seq);

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { workingCalendar, type CalendarYear, type WorkingCalendar } from '../domain/working-days';
 import { parseCalendarYear } from '../domain/working-days.parse';
-import { parsedFile } from './parsed-file';
+import { parsedFile, parseJson } from './parsed-file';
 
 export const CALENDAR_DIR = join(__dirname, 'calendar');
 const YEAR_FILE = /^(\d{4})\.json$/;
@@ -21,7 +21,7 @@ export function loadCalendarYears(dir = CALENDAR_DIR): CalendarYear[] {
     .map((f) => {
       const named = YEAR_FILE.exec(f);
       if (!named) throw new Error(`calendar file ${f} in ${dir}: the name must be the year, e.g. 2026.json`);
-      const file = parsedFile(join(dir, f), (text) => parseCalendarYear(JSON.parse(text)));
+      const file = parsedFile(join(dir, f), (text) => parseCalendarYear(parseJson(text, join(dir, f))));
       if (String(file.year) !== named[1]) throw new Error(`calendar file ${f} declares the year ${file.year}`);
       return file;
     });

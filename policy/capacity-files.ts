@@ -8,14 +8,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { capacityTableInForce, type CapacityTable } from '../domain/capacity';
 import { parseCapacityTable } from '../domain/capacity.parse';
-import { parsedFile } from './parsed-file';
+import { parsedFile, parseJson } from './parsed-file';
 
 export const CAPACITY_DIR = join(__dirname, 'capacities');
 
 export function loadCapacityTables(dir = CAPACITY_DIR): CapacityTable[] {
   const tables = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .map((f) => parsedFile(join(dir, f), (text) => parseCapacityTable(JSON.parse(text), f)));
+    .map((f) => parsedFile(join(dir, f), (text) => parseCapacityTable(parseJson(text, join(dir, f)), f)));
   const versions = new Set<string>();
   for (const t of tables) {
     if (versions.has(t.version)) throw new Error(`capacity version ${t.version} appears twice in ${dir}`);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEPARTMENTS, type Channel, type Department } from '../domain/vocabulary';
+import { parseJson } from './parsed-file';
 
 export const DEPARTMENT_CONTACTS_FILE = join(__dirname, 'department-contacts.json');
 
@@ -26,7 +27,7 @@ const ContactsFile = z.strictObject({
 export type DepartmentContacts = z.infer<typeof ContactsFile>;
 
 export function loadDepartmentContacts(file = DEPARTMENT_CONTACTS_FILE): DepartmentContacts {
-  const parsed = ContactsFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  const parsed = ContactsFile.safeParse(parseJson(readFileSync(file, 'utf8'), file));
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   throw new Error(`${file}: ${issues.join('; ')}`);

@@ -37,3 +37,12 @@ export function parsedFile<T>(path: string, parse: (text: string) => T): T {
   cache.set(path, { stamp, value });
   return value;
 }
+
+/** A policy file's text as JSON; a syntax error names the file, as a validation error does. */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+}

@@ -9,11 +9,12 @@
  * decision letters) and the tests. Nothing here knows about Temporal: a missing or mismatched
  * version is a PolicyVersionError, which the activity turns into a non-retryable failure.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Authorities } from '../domain/authorities';
 import { parseAuthorities } from '../domain/authorities.parse';
 import { parsePointsPolicy } from '../domain/points-policy.parse';
+import { parsedFile, parseJson } from './parsed-file';
 import { policyInForceOn, type DatedVersion, type PointsPolicy } from '../domain/points-policy';
 
 export const POLICY_DIR = join(__dirname, 'points');
@@ -57,13 +58,16 @@ const AUTHORITIES: VersionedFiles<Authorities> = {
 
 function loadVersionFile<P extends DatedVersion>(kind: VersionedFiles<P>, version: string, dir: string): P {
   if (!VERSION.test(version)) throw new PolicyVersionError(`invalid ${kind.what} version "${version}"`, kind.failure);
-  let raw: string;
+  const file = join(dir, `${version}.json`);
+  let policy: P;
   try {
-    raw = readFileSync(join(dir, `${version}.json`), 'utf8');
-  } catch {
-    throw new PolicyVersionError(`no ${kind.what} version "${version}"`, kind.failure, true);
+    // Parsed again only when the file changed: the letters read these for each decision letter.
+    policy = parsedFile(file, (text) => kind.parse(parseJson(text, file)));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new PolicyVersionError(`no ${kind.what} version "${version}"`, kind.failure, true);
+    throw err;
   }
-  const policy = kind.parse(JSON.parse(raw));
   if (policy.version !== version)
     throw new PolicyVersionError(`${kind.what} file ${version}.json declares "${policy.version}"`, kind.failure);
   return policy;

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RoundsFile } from '../domain/admission-rounds';
 import { parseRoundsFile } from '../domain/admission-rounds.parse';
-import { parsedFile } from './parsed-file';
+import { parsedFile, parseJson } from './parsed-file';
 
 export const ROUNDS_DIR = join(__dirname, 'rounds');
 
@@ -15,7 +15,7 @@ export function loadRoundsFiles(dir = ROUNDS_DIR): RoundsFile[] {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => parsedFile(join(dir, f), (text) => parseRoundsFile(JSON.parse(text), f)));
+    .map((f) => parsedFile(join(dir, f), (text) => parseRoundsFile(parseJson(text, join(dir, f)), f)));
   const ids = new Set<string>();
   const years = new Set<number>();
   for (const file of files) {

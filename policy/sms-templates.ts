@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { LOCALES, NOTICE_EVENTS, type Locale, type NoticeEvent } from '../domain/vocabulary';
 import { SMS_PARAMS, variablesIn } from '../templates/sms-params';
+import { parseJson } from './parsed-file';
 
 export const SMS_TEMPLATES_FILE = join(__dirname, 'sms-templates.json');
 
@@ -49,7 +50,7 @@ const SmsTemplatesFile = z
 export type SmsTemplates = z.infer<typeof SmsTemplatesFile>;
 
 export function loadSmsTemplates(file = SMS_TEMPLATES_FILE): SmsTemplates {
-  const parsed = SmsTemplatesFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  const parsed = SmsTemplatesFile.safeParse(parseJson(readFileSync(file, 'utf8'), file));
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   throw new Error(`${file}: ${issues.join('; ')}`);

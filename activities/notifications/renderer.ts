@@ -232,24 +232,24 @@ type DecisionLetterData = ParsedNoticeData<'rejected'> | ParsedNoticeData<'termi
  * letter is kept as failed and audited rather than retried forever.
  */
 function letterFacts(
-  authorities: readonly Authorities[],
-  policyInForceFrom: ReadonlyMap<string, string>,
+  policy: PolicyData,
   event: NoticeEvent,
   context: unknown,
   locale: Locale,
 ): DecisionLetterFacts<unknown> | undefined {
   if (event !== 'rejected' && event !== 'terminated') return undefined;
   const data = context as DecisionLetterData;
+  // A letter names the points policy by the day it took effect, which a reader can look up; the
+  // version code stays beside it for the file.
+  const inForceFrom = data.policyVersion ? policy.pointsPolicies().find((p) => p.version === data.policyVersion) : undefined;
   try {
     return decisionLetterFacts(
-      authoritiesAt(authorities, data.decidedAt),
+      authoritiesAt(policy.authorities(), data.decidedAt),
       {
         department: data.issuingDepartment,
         route: data.route,
         ...(data.policyVersion ? { policyVersion: data.policyVersion } : {}),
-        ...(data.policyVersion && policyInForceFrom.has(data.policyVersion)
-          ? { policyInForceFrom: policyInForceFrom.get(data.policyVersion)! }
-          : {}),
+        ...(inForceFrom ? { policyInForceFrom: inForceFrom.effectiveFrom } : {}),
         reasons: 'reasons' in data ? data.reasons : [],
       },
       locale,
@@ -259,11 +259,22 @@ function letterFacts(
   }
 }
 
+/**
+ * The authorities and points-policy files a decision letter reads, as they are on disk when it is
+ * rendered (each file parsed again only when it changed: policy/parsed-file.ts), so a new version
+ * applies to the next letter without a restart, as every other policy file does.
+ */
+interface PolicyData {
+  authorities(): readonly Authorities[];
+  pointsPolicies(): readonly DatedVersion[];
+}
+
 export interface RendererOptions {
   /** Default: the repository's templates/ folder. */
   templatesDir?: string;
-  /** Default: every version in policy/authorities, validated now. */
+  /** Default: every version in policy/authorities, validated now and read again for each decision letter. */
   authorities?: readonly Authorities[];
+  /** Default: every version in policy/points, likewise. */
   pointsPolicies?: readonly DatedVersion[];
   /** The provider's approved SMS texts; default policy/sms-templates.json (a worker passes SMS_TEMPLATES_FILE's). */
   smsTemplates?: SmsTemplates;
@@ -279,16 +290,15 @@ export interface RendererOptions {
  * any template is absent.
  */
 export function createNoticeRenderer(options: RendererOptions = {}): NoticeRenderer {
-  const {
-    templatesDir = DEFAULT_TEMPLATES_DIR,
-    authorities = allAuthorities(),
-    pointsPolicies = allPointsPolicies(),
-    smsTemplates = loadSmsTemplates(),
-    serviceUrl,
-  } = options;
-  // A letter names the points policy by the day it took effect, which a reader can look up; the
-  // version code stays beside it for the file.
-  const policyInForceFrom = new Map(pointsPolicies.map((p) => [p.version, p.effectiveFrom]));
+  const { templatesDir = DEFAULT_TEMPLATES_DIR, smsTemplates = loadSmsTemplates(), serviceUrl } = options;
+  const given = { authorities: options.authorities, pointsPolicies: options.pointsPolicies };
+  const policy: PolicyData = {
+    authorities: () => given.authorities ?? allAuthorities(),
+    pointsPolicies: () => given.pointsPolicies ?? allPointsPolicies(),
+  };
+  // Validated now: a worker with broken policy files does not start.
+  policy.authorities();
+  policy.pointsPolicies();
   const hbs = Handlebars.create();
   hbs.registerHelper(HELPERS);
 
@@ -322,7 +332,7 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
         );
       }
       const context = plainText(parsed.data);
-      const letter = letterFacts(authorities, policyInForceFrom, event, context, locale);
+      const letter = letterFacts(policy, event, context, locale);
 
       const service = SERVICE_NAME[locale];
       const subject = stripControlCharacters(template.subject(context, { data: { locale, letter, service } }))

@@ -6,20 +6,18 @@
  */
 import type { Request } from 'express';
 import type { ApplicantCaseView } from '../../../app/views/case-views';
-import { authoritiesAt, decisionLetterFacts, issuingDepartment, type Authorities } from '../../../domain/authorities';
+import { authoritiesAt, decisionLetterFacts, issuingDepartment } from '../../../domain/authorities';
 import { allAuthorities } from '../../../policy/policy-files';
 import { tr } from '../page';
-
-let authorities: readonly Authorities[] | undefined;
 
 export function appealRightsText(req: Request, view: ApplicantCaseView): string | undefined {
   const outcome = view.outcome;
   if (!outcome?.appealRights) return undefined;
-  authorities ??= allAuthorities();
   let facts;
   try {
+    // As on disk now (each file parsed again only when it changed): the same facts as the letter.
     facts = decisionLetterFacts(
-      authoritiesAt(authorities, outcome.at),
+      authoritiesAt(allAuthorities(), outcome.at),
       { department: issuingDepartment(outcome), route: view.route, reasons: [] },
       req.locale,
     );

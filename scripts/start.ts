@@ -23,6 +23,8 @@ import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret'
 import { seedDemoCases } from './lib/demo-cases';
 import { syncOfficerRoster } from './lib/officer-roster-sync';
 import { DATA_DIR, ROOT, readBinaries, spawnTemporal, startTemporal } from './lib/services';
+import { pollsTaskQueue } from './lib/task-queue-pollers';
+import { temporalConnectionOptions } from '../temporal/client';
 import { startStore, storeSettings } from './lib/store';
 import { storeDatabases, storeName } from './lib/store-name';
 import { portClashes } from './lib/planned-ports';
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
   const bins = readBinaries();
   const clusterBins = CLUSTER && embeddedTemporal ? readClusterBinaries() : undefined; // fail fast with the setup hint
 
-  // Each child is supervised once it is ready (the worker, which has no probe here, at once): one
+  // Each child is supervised once it is ready (a worker once it polls its task queue): one
   // that dies before is a set-up problem, see the catch below. Temporal and FerretDB keep their state in files under .data/, so
   // starting them again after a crash loses nothing; the worker and the API reconnect meanwhile.
   let uiUrl = config.TEMPORAL_UI_URL;
@@ -256,11 +258,24 @@ async function main(): Promise<void> {
   const nth = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
   say(COPIES === 1 ? 'starting the worker and the API…' : `starting ${COPIES} workers and ${COPIES} APIs…`);
   const metrics = config.WORKER_METRICS_ADDRESS;
-  for (let i = 0; i < COPIES; i++) {
-    // Each worker's own metrics port (the next one up), when metrics are served at all.
-    const own = metrics ? { WORKER_METRICS_ADDRESS: workerMetricsAddress(metrics, i) } : {};
-    keep({ name: nth('worker', i), spawn: nodeChild(nth('worker', i), 'worker/main.ts', own) });
-  }
+  // A worker is ready once it polls its task queue, and supervised from then on: one that dies
+  // before (a policy file it refuses, a bad variable) stops the start-up with its log, as any
+  // other service does, rather than being restarted every 30 s behind an API that says ready.
+  const started = loadConfig(env);
+  const temporal = await Connection.connect(temporalConnectionOptions(started));
+  const workersReady = Promise.all(
+    Array.from({ length: COPIES }, async (_, i) => {
+      // Each worker's own metrics port (the next one up), when metrics are served at all.
+      const own = metrics ? { WORKER_METRICS_ADDRESS: workerMetricsAddress(metrics, i) } : {};
+      const spawnWorker = nodeChild(nth('worker', i), 'worker/main.ts', own);
+      const worker = spawnWorker();
+      const polls = () =>
+        pollsTaskQueue(temporal, started.TEMPORAL_NAMESPACE, started.TEMPORAL_TASK_QUEUE, `${worker.child.pid}@`);
+      await waitUntilReady(worker, polls, 180_000);
+      keep({ name: nth('worker', i), first: worker, spawn: spawnWorker });
+    }),
+  ).finally(() => temporal.close());
+  workersReady.catch(() => undefined); // awaited below, after the APIs: no unhandled rejection meanwhile
   // One public address for the pages whichever API serves them, as behind a load balancer: the
   // sign-in callback goes to the address registered at the identity provider.
   const pagesUrl = webBaseUrl(config);
@@ -286,6 +301,7 @@ async function main(): Promise<void> {
   if (metrics) {
     for (let i = 0; i < COPIES; i++) metricsUrls.push(`http://${workerMetricsAddress(metrics, i)}/metrics`);
   }
+  await workersReady;
   const apiUrl = apiUrls[0]!;
   const demo = await seedDemoCases(apiUrl, loadConfig(env), secret);
   // The embedded provider's officers, as a city's sync job would put its provider's roster.

@@ -21,6 +21,7 @@ import { createTemporalClient } from '../../temporal/client';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
 import { dropAbandonedDatabases, dropDatabase, ensureDatabase } from './postgresql';
 import { DEFAULT_FERRETDB_POOL, poolSizingProblems } from './store';
+import { pollsTaskQueue } from './task-queue-pollers';
 import {
   freePort,
   freePorts,
@@ -503,13 +504,3 @@ async function startAll(
   return stack;
 }
 
-/** True when a poller whose identity starts with `identityPrefix` polls the workflow task queue. */
-export async function pollsTaskQueue(client: Client, namespace: string, taskQueue: string, identityPrefix: string) {
-  const res = await client.workflowService.describeTaskQueue({
-    namespace,
-    // TASK_QUEUE_KIND_NORMAL = 1, TASK_QUEUE_TYPE_WORKFLOW = 1 (@temporalio/proto enums).
-    taskQueue: { name: taskQueue, kind: 1 },
-    taskQueueType: 1,
-  });
-  return (res.pollers ?? []).some((p) => (p.identity ?? '').startsWith(identityPrefix));
-}

@@ -4,6 +4,7 @@ import { configuredCoverage } from '../app/queries/calendar-coverage';
 import { webSignInIssuer } from '../config/config';
 import { pingMongo } from '../models/connection';
 import type { ApiDeps } from './deps';
+import { readinessWarnings } from './readiness-warnings';
 
 type Check = { status: 'up' } | { status: 'down'; error: string };
 
@@ -25,6 +26,7 @@ export function healthRouter(deps: ApiDeps): Router {
     res.json({ status: 'up' });
   });
 
+  const moreWarnings = readinessWarnings(deps);
   router.get('/readyz', async (_req, res) => {
     const [temporal, mongodb] = await Promise.all([
       // A deadline on the call itself, not a timer beside it: an abandoned call would go on
@@ -46,10 +48,13 @@ export function healthRouter(deps: ApiDeps): Router {
         message: 'The web pages cannot sign anyone in: set WEB_OIDC_ISSUER (or AUTH_JWKS_ISSUER), README "Sign-in"',
       });
     }
-    if (deps.config.DEADLINE_CLOCK === 'working-days') {
+    const more = await moreWarnings();
+    // A calendar folder that does not load is reported as such (policy-files-invalid), not counted.
+    if (deps.config.DEADLINE_CLOCK === 'working-days' && !more.some((w) => w.code === 'policy-files-invalid')) {
       const calendar = configuredCoverage(deps.config);
       if (calendar.message) warnings.push({ code: 'calendar-provisional', message: calendar.message, missing: calendar.missing });
     }
+    warnings.push(...more);
     res
       .status(ready ? 200 : 503)
       .json({ status: ready ? 'ready' : 'unavailable', checks: { temporal, mongodb }, ...(warnings.length ? { warnings } : {}) });

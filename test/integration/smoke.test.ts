@@ -1,4 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../config/logger';
 import { calendarCoverage, deadlineHorizon } from '../../app/queries/calendar-coverage';
 import { loadConfig, webSignInIssuer } from '../../config/config';
 import { after, before, describe, it } from 'node:test';
@@ -54,6 +59,32 @@ describe('smoke: API → Temporal → worker → activity → MongoDB → API', 
       ],
     );
     await request(stack.app).get('/healthz').expect(200, { status: 'up' });
+  });
+
+  it('when no worker polls the task queue or a policy file does not load, then readiness holds and warns of each, naming the file', async () => {
+    // An API of the same stack told to use a task queue nobody polls and a capacity folder with a cut-short file.
+    const dir = mkdtempSync(join(tmpdir(), 'hukou-capacities-'));
+    writeFileSync(join(dir, 'city-capacity-2027.json'), '{"version": ');
+    try {
+      const app = createApp({
+        config: { ...stack.config, TEMPORAL_TASK_QUEUE: `nobody-polls-${Date.now()}`, CAPACITY_DIR: dir },
+        logger: createLogger({ level: 'silent', name: 'smoke' }),
+        temporal: stack.client,
+        mongo: stack.mongo,
+      });
+      const res = await request(app).get('/readyz').expect(200);
+      const warnings = res.body.warnings as Array<{ code: string; message: string }>;
+      assert.deepEqual(
+        warnings
+          .map((w) => w.code)
+          .filter((c) => c === 'no-workers' || c === 'policy-files-invalid')
+          .sort(),
+        ['no-workers', 'policy-files-invalid'],
+      );
+      assert.match(warnings.find((w) => w.code === 'policy-files-invalid')!.message, /city-capacity-2027\.json: not valid JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when a probe id is unknown, then the API answers a 404 problem', async () => {

@@ -1,0 +1,79 @@
+/**
+ * What `/readyz` warns of without failing readiness: the API answers, but someone must act.
+ * - `no-workers`: no worker polls the case task queue, so cases are accepted and wait (a worker
+ *   that will not start, say on a policy file it refuses). Temporal lists a poller for some
+ *   minutes after its last poll, so a worker that just died is reported only after that.
+ * - `policy-files-invalid`: a policy file the system reads while it runs (points, authorities,
+ *   capacities, rounds, calendar) does not load: what uses it fails until it is mended.
+ * Each is asked at most every CHECK_EVERY_MS, whatever the probes' rate.
+ */
+import { allAuthorities, allPointsPolicies } from '../policy/policy-files';
+import { CAPACITY_DIR, loadCapacityTables } from '../policy/capacity-files';
+import { loadCalendarYears } from '../policy/calendar-files';
+import { loadRoundsFiles, ROUNDS_DIR } from '../policy/round-files';
+import type { ApiDeps } from './deps';
+
+export interface ReadinessWarning {
+  code: string;
+  message: string;
+}
+
+const CHECK_EVERY_MS = 10_000;
+
+export function readinessWarnings(deps: ApiDeps): () => Promise<ReadinessWarning[]> {
+  let last: { at: number; warnings: Promise<ReadinessWarning[]> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at >= CHECK_EVERY_MS) last = { at: Date.now(), warnings: check(deps) };
+    return last.warnings;
+  };
+}
+
+async function check(deps: ApiDeps): Promise<ReadinessWarning[]> {
+  const warnings: ReadinessWarning[] = [];
+  const files = policyFilesProblem(deps);
+  if (files) warnings.push({ code: 'policy-files-invalid', message: files });
+  if ((await pollers(deps)) === 0) {
+    warnings.push({
+      code: 'no-workers',
+      message: `No worker polls the task queue "${deps.config.TEMPORAL_TASK_QUEUE}": cases are accepted but do not progress until one runs (see its log)`,
+    });
+  }
+  return warnings;
+}
+
+/** The first policy file that does not load, as its loader says (naming the file), or undefined. */
+function policyFilesProblem(deps: ApiDeps): string | undefined {
+  const loads: Array<() => unknown> = [
+    () => allPointsPolicies(),
+    () => allAuthorities(),
+    () => loadCapacityTables(deps.config.CAPACITY_DIR ?? CAPACITY_DIR),
+    () => loadRoundsFiles(deps.config.ROUNDS_DIR ?? ROUNDS_DIR),
+    () => loadCalendarYears(),
+  ];
+  for (const load of loads) {
+    try {
+      load();
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  }
+  return undefined;
+}
+
+/** How many workers poll the case task queue; undefined when Temporal does not answer (its own check says so). */
+async function pollers(deps: ApiDeps): Promise<number | undefined> {
+  const timeoutMs = Math.min(deps.config.TEMPORAL_CALL_TIMEOUT_MS, 3000);
+  try {
+    const res = await deps.temporal.connection.withDeadline(Date.now() + timeoutMs, () =>
+      deps.temporal.workflowService.describeTaskQueue({
+        namespace: deps.config.TEMPORAL_NAMESPACE,
+        // TASK_QUEUE_KIND_NORMAL = 1, TASK_QUEUE_TYPE_WORKFLOW = 1 (@temporalio/proto enums).
+        taskQueue: { name: deps.config.TEMPORAL_TASK_QUEUE, kind: 1 },
+        taskQueueType: 1,
+      }),
+    );
+    return res.pollers?.length ?? 0;
+  } catch {
+    return undefined;
+  }
+}

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import { loadApiConfig } from '../config/config';
 import { createLogger } from '../config/logger';
+import { warnUnknownVariables } from '../config/unknown-variables';
 import { createApp } from './app';
 import { answerClientErrorsAsProblems } from './client-errors';
 import { connectApi } from './connect';
@@ -15,6 +16,7 @@ import { problemTypeUri } from './problem';
 async function main(): Promise<void> {
   const config = loadApiConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  warnUnknownVariables(logger);
   const { mongo, mongoWatchdog, connection, temporal } = await connectApi(config, logger);
   const metrics = createMetrics(mongo, config);
   const app = createApp({ config, logger, temporal, mongo, mongoHealth: mongoWatchdog.health, metrics });

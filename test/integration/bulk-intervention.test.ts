@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { knownOfficer, submitCase, tokens, townBody, waitForStatus, waitForWorkflow, type Tokens } from '../support/api';
+import {
+  invalidPaths,
+  knownOfficer,
+  submitCase,
+  tokens,
+  townBody,
+  waitForStatus,
+  waitForWorkflow,
+  type Tokens,
+} from '../support/api';
 import type { BulkProgressView } from '../../app/queries/bulk-progress';
 import { eventually, startStack, type TestStack } from '../support/stack';
 import { dueAtEndOfOfficeDay } from '../../domain/working-days';
@@ -192,9 +201,13 @@ describe('API, supervisor: bulk interventions', () => {
 
   it('when a bulk intervention has no reason or an action lacks its parameter, then it is refused as invalid', async () => {
     // Act
-    const noNote = await start({ action: 'escalate', department: 'police', note: ' ', caseIds: ['x'] }, `bulk-${randomUUID()}`);
+    // Well-formed case ids: each request has only the fault its name says.
+    const noNote = await start(
+      { action: 'escalate', department: 'police', note: ' ', caseIds: [randomUUID()] },
+      `bulk-${randomUUID()}`,
+    );
     const noOfficer = await start(
-      { action: 'reassign', department: 'police', note: 'why', caseIds: ['x'] },
+      { action: 'reassign', department: 'police', note: 'why', caseIds: [randomUUID()] },
       `bulk-${randomUUID()}`,
     );
     const notACaseId = await start(
@@ -207,7 +220,9 @@ describe('API, supervisor: bulk interventions', () => {
 
     // Assert
     assert.equal(noNote.status, 400);
+    assert.deepEqual(invalidPaths(noNote), ['/note']);
     assert.equal(noOfficer.status, 400);
+    assert.deepEqual(invalidPaths(noOfficer), ['/officerId']);
     // A case id is checked as the single-case routes check it, not reported later as not found.
     assert.equal(notACaseId.status, 400, JSON.stringify(notACaseId.body));
     assert.deepEqual(

@@ -115,6 +115,13 @@ describe('registers through the departments’ systems', () => {
     // Act
     await decide(handle, 'housing', 'reject', { reasonCode: 'no_legal_residence', reasonText: 'no residence' });
     const result = await handle.result();
+    // The two failures were used up by the undo: it did fail at first, and was tried again.
+    const view = (await (await fetch(`${stack.simulatorUrl}/__faults`)).json()) as {
+      faults: Array<{ department: string; operation: string; failNext: number; matched: number }>;
+    };
+    const undo = view.faults.find((f) => f.department === 'police' && f.operation === 'undo');
+    assert.equal(undo?.failNext, 0, 'both injected failures answered');
+    assert.ok((undo?.matched ?? 0) >= 3, `undo attempts seen: ${undo?.matched}`);
     await stack.faults();
 
     // Assert
@@ -295,21 +302,6 @@ describe('registers through the departments’ systems', () => {
       assert.ok(!(await recordsOf(stack, input.caseId)).some((r) => r.endsWith(':active')));
     });
   });
-
-  it('when HR’s callback is not signed with the shared secret, then it is refused and the case is not told', async () => {
-    const res = await request(stack.app)
-      .post('/api/v1/callbacks/social-insurance-transfers')
-      .set('x-register-signature', `sha256=${'0'.repeat(64)}`)
-      .send({
-        recordId: 'RS-SB-2026-FORGED00',
-        idempotencyKey: 'x:social_insurance_transfer:applicant',
-        caseId: 'x',
-        status: 'completed',
-        completedAt: '2026-12-01T00:00:00Z',
-      });
-    assert.equal(res.status, 401);
-    assert.match(res.body.type, /bad-signature$/);
-  });
 });
 
 describe('HR’s transfer past its deadline, without a callback', () => {
@@ -320,6 +312,42 @@ describe('HR’s transfer past its deadline, without a callback', () => {
   });
   after(async () => {
     await stack.close();
+  });
+
+  it('when HR’s callback is not signed with the shared secret, then it is refused and the case is not told', async () => {
+    // Arrange: a settled case whose transfer HR completes only later (no callback; a poll a minute away).
+    const input = caseInput(DEMO_PEOPLE.townOwner, { sla: { ...RELAXED_SLA, socialInsuranceTransferPollMs: 60_000 } });
+    const handle = await startCase(stack, input);
+    await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
+    const transfer = await untilState(
+      handle,
+      (s) => (s.status === 'settled' && s.socialInsuranceTransfer?.recordId ? s.socialInsuranceTransfer : undefined),
+      'settled, the transfer pending',
+    );
+    assert.equal(transfer.status, 'pending');
+
+    // Act: a completion naming the case's real record, signed with the wrong secret.
+    const res = await request(stack.app)
+      .post('/api/v1/callbacks/social-insurance-transfers')
+      .set('x-register-signature', `sha256=${'0'.repeat(64)}`)
+      .send({
+        recordId: transfer.recordId,
+        idempotencyKey: registerKey(input.caseId, 'social_insurance_transfer', 'applicant'),
+        caseId: input.caseId,
+        status: 'completed',
+        completedAt: new Date().toISOString(),
+      });
+
+    // Assert: refused, and the case still waits for HR (a signal would have completed it at once).
+    assert.equal(res.status, 401);
+    assert.match(res.body.type, /bad-signature$/);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await handle.query(caseStatusQuery)).socialInsuranceTransfer?.status, 'pending');
+    assert.equal(
+      await noticeModel(stack.mongo).countDocuments({ caseId: input.caseId, event: 'social_insurance_transferred' }),
+      0,
+    );
+    await handle.terminate('test done');
   });
 
   it('when HR has not completed the transfer by its deadline, then supervisors see an incident, and polling later finds it completed and tells the applicant', async () => {

@@ -386,6 +386,7 @@ describe('notice templates', () => {
 
     it('when a notice in Chinese names the case number, then it calls it what the pages call it (受理编号)', () => {
       const word = message('zh-CN', 'caseNumber');
+      let named = 0;
       for (const event of NOTICE_EVENTS) {
         for (const channel of CHANNELS) {
           const source =
@@ -394,10 +395,14 @@ describe('notice templates', () => {
               : loadSmsTemplates().templates[event]['zh-CN'].text;
           assert.doesNotMatch(source, /案件编号|案件号/, `${event} ${channel}`);
           const { body } = renderer.render(event, channel, 'zh-CN', samples[event]);
-          for (const [, named] of body.matchAll(/([\u4e00-\u9fff]*编号)[：:\s]*(?:<\/th><td>)?HK-2026-000123/g))
-            assert.ok(named!.endsWith(word), `${event} ${channel}: ${named}`);
+          for (const [, naming] of body.matchAll(/([\u4e00-\u9fff]*编号)[：:\s]*(?:<\/th><td>)?HK-2026-000123/g)) {
+            assert.ok(naming!.endsWith(word), `${event} ${channel}: ${naming}`);
+            named++;
+          }
         }
       }
+      // Every letter names its case number: the check above ran on each email at least.
+      assert.ok(named >= NOTICE_EVENTS.length, `the case number was named ${named} times`);
     });
 
     it('§2 when a case is refused for too few points, then the letter states the total against the threshold; without a score it says none', () => {

@@ -21,9 +21,15 @@ export function loadCalendarYears(dir = CALENDAR_DIR): CalendarYear[] {
     .map((f) => {
       const named = YEAR_FILE.exec(f);
       if (!named) throw new Error(`calendar file ${f} in ${dir}: the name must be the year, e.g. 2026.json`);
-      const file = parsedFile(join(dir, f), (text) => parseCalendarYear(parseJson(text, join(dir, f))));
-      if (String(file.year) !== named[1]) throw new Error(`calendar file ${f} declares the year ${file.year}`);
-      return file;
+      const path = join(dir, f);
+      return parsedFile(path, (text) => {
+        const json = parseJson(text, path);
+        // The year first: a file copied from another year otherwise fails on every one of its days.
+        const year = (json as { year?: unknown } | null)?.year;
+        if (String(year) !== named[1])
+          throw new Error(`calendar file ${path} declares the year ${String(year)}: it must be ${named[1]}`);
+        return parseCalendarYear(json);
+      });
     });
 }
 

@@ -12,19 +12,23 @@ import { parsedFile, parseJson } from './parsed-file';
 export const ROUNDS_DIR = join(__dirname, 'rounds');
 
 export function loadRoundsFiles(dir = ROUNDS_DIR): RoundsFile[] {
-  const files = readdirSync(dir)
+  const names = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => parsedFile(join(dir, f), (text) => parseRoundsFile(parseJson(text, join(dir, f)), f)));
-  const ids = new Set<string>();
-  const years = new Set<number>();
-  for (const file of files) {
-    if (years.has(file.year)) throw new Error(`two rounds files in ${dir} are for ${file.year}`);
-    years.add(file.year);
+    .sort();
+  const files = names.map((f) => parsedFile(join(dir, f), (text) => parseRoundsFile(parseJson(text, join(dir, f)), f)));
+  // Which file said it first, so a clash names both files.
+  const ids = new Map<string, string>();
+  const years = new Map<number, string>();
+  files.forEach((file, i) => {
+    const name = names[i]!;
+    const year = years.get(file.year);
+    if (year) throw new Error(`rounds files ${year} and ${name} in ${dir} are both for ${file.year}`);
+    years.set(file.year, name);
     for (const r of file.rounds) {
-      if (ids.has(r.id)) throw new Error(`round ${r.id} appears twice in ${dir}`);
-      ids.add(r.id);
+      const first = ids.get(r.id);
+      if (first) throw new Error(`round ${r.id} appears twice in ${dir}: in ${first === name ? name : `${first} and ${name}`}`);
+      ids.set(r.id, name);
     }
-  }
+  });
   return files;
 }

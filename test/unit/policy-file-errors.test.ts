@@ -11,7 +11,7 @@ import { after, describe, it } from 'node:test';
 import { loadCalendarYears } from '../../policy/calendar-files';
 import { loadCapacityTables } from '../../policy/capacity-files';
 import { allAuthorities, allPointsPolicies, AUTHORITIES_DIR, POLICY_DIR } from '../../policy/policy-files';
-import { loadRoundsFiles } from '../../policy/round-files';
+import { loadRoundsFiles, ROUNDS_DIR } from '../../policy/round-files';
 
 const folders: string[] = [];
 /** A folder holding `files` (name → text). */
@@ -85,6 +85,38 @@ describe('versions added while the system runs', () => {
         .map((p) => p.version)
         .sort(),
       ['city-2027-v1', 'xian-2016-v2'],
+    );
+  });
+});
+
+describe('clashes between files', () => {
+  it('when two rounds files name the same round, then the error names both files', () => {
+    const shipped = JSON.parse(readFileSync(join(ROUNDS_DIR, 'xian-rounds-2027.json'), 'utf8')) as {
+      year: number;
+      rounds: Array<{ id: string }>;
+    };
+    // The 2027 file copied as 2028's, its dates moved on a year and its first round's id left as it was.
+    const copy = JSON.parse(
+      JSON.stringify({ ...shipped, year: 2028, rounds: shipped.rounds.slice(0, 1) }).replaceAll('"2027-', '"2028-'),
+    ) as {
+      rounds: Array<{ id: string }>;
+    };
+    copy.rounds[0]!.id = shipped.rounds[0]!.id;
+    const dir = folderWith({ 'a-2027.json': JSON.stringify(shipped), 'b-2028.json': JSON.stringify(copy) });
+    assert.throws(
+      () => loadRoundsFiles(dir),
+      (err: Error) =>
+        err.message.includes(`round ${shipped.rounds[0]!.id} appears twice`) && /a-2027\.json and b-2028\.json/.test(err.message),
+    );
+  });
+
+  it('when a calendar file declares another year than its name, then that is the one error', () => {
+    const dir = folderWith({
+      '2027.json': JSON.stringify({ year: 2028, sources: [], days: [{ name: 'x', date: '2028-01-01', isOffDay: true }] }),
+    });
+    assert.throws(
+      () => loadCalendarYears(dir),
+      (err: Error) => err.message === `calendar file ${join(dir, '2027.json')} declares the year 2028: it must be 2027`,
     );
   });
 });

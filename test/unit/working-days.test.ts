@@ -488,7 +488,7 @@ describe('loadCalendarYears', () => {
 
   it('when a file name does not match the year it declares, then loading is refused', () => {
     withDir({ '2025.json': cal2026Json }, (dir) => {
-      assert.throws(() => loadCalendarYears(dir), /calendar file 2025\.json declares the year 2026/);
+      assert.throws(() => loadCalendarYears(dir), /2025\.json declares the year 2026: it must be 2025/);
     });
   });
 

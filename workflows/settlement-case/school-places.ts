@@ -65,25 +65,31 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
   const onReserved: SchoolPlaceHook = (entry, result) => {
     const ref = entry.reserve.ref;
     const level = ref.kind === 'school_place' ? ref.level : 'primary';
-    const p = newPlacement(entry.personIndex!, level);
     if (result.status === 'held') {
-      p.placedAt = now();
+      newPlacement(entry.personIndex!, level).placedAt = now();
       return 'hold';
     }
     const since = now();
-    Object.assign(p, { status: 'waiting', waitingSince: since, position: result.position });
+    const waitingFrom = (dueAt: string) =>
+      Object.assign(newPlacement(entry.personIndex!, level), {
+        status: 'waiting' as const,
+        waitingSince: since,
+        position: result.position,
+        dueAt,
+      });
     // On the working-day clock the deadline is counted on the calendar like an officer's, due at
     // the office close; cases started before it (or on elapsed time) count schoolPlacementMs.
+    // The count may fetch the calendar: the child appears, waiting, only once it has its deadline
+    // (nothing reads a waiting child without one, and the handlers find it listed).
     const days = run.workingDays?.schoolPlacement;
     if (days !== undefined && patched('school-placement-working-days')) {
       return run.workingDue(days, since).then(({ dueAt, provisional }) => {
-        p.dueAt = dueAt;
+        const p = waitingFrom(dueAt);
         if (provisional) p.dueProvisional = true;
         return listed(entry, p, level, result.position);
       });
     }
-    p.dueAt = new Date(Date.now() + input.sla.schoolPlacementMs).toISOString();
-    return listed(entry, p, level, result.position);
+    return listed(entry, waitingFrom(new Date(Date.now() + input.sla.schoolPlacementMs).toISOString()), level, result.position);
   };
 
   /** The child joins the case's waiting children, and the trail says so with its deadline. */

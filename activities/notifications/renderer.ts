@@ -239,12 +239,15 @@ function letterFacts(
 ): DecisionLetterFacts<unknown> | undefined {
   if (event !== 'rejected' && event !== 'terminated') return undefined;
   const data = context as DecisionLetterData;
+  // Read outside the try: a policy folder that does not load (a file being edited) fails this
+  // render as an error that is retried, not as the letter's own data, which is kept failed.
+  const authorities = policy.authorities();
   // A letter names the points policy by the day it took effect, which a reader can look up; the
   // version code stays beside it for the file.
   const inForceFrom = data.policyVersion ? policy.pointsPolicies().find((p) => p.version === data.policyVersion) : undefined;
   try {
     return decisionLetterFacts(
-      authoritiesAt(policy.authorities(), data.decidedAt),
+      authoritiesAt(authorities, data.decidedAt),
       {
         department: data.issuingDepartment,
         route: data.route,

@@ -27,6 +27,14 @@ export function healthRouter(deps: ApiDeps): Router {
   });
 
   const moreWarnings = readinessWarnings(deps);
+  // A calendar folder that does not load is reported as policy-files-invalid, not counted.
+  const coverage = () => {
+    try {
+      return configuredCoverage(deps.config);
+    } catch {
+      return undefined;
+    }
+  };
   router.get('/readyz', async (_req, res) => {
     const [temporal, mongodb] = await Promise.all([
       // A deadline on the call itself, not a timer beside it: an abandoned call would go on
@@ -48,13 +56,12 @@ export function healthRouter(deps: ApiDeps): Router {
         message: 'The web pages cannot sign anyone in: set WEB_OIDC_ISSUER (or AUTH_JWKS_ISSUER), README "Sign-in"',
       });
     }
-    const more = await moreWarnings();
-    // A calendar folder that does not load is reported as such (policy-files-invalid), not counted.
-    if (deps.config.DEADLINE_CLOCK === 'working-days' && !more.some((w) => w.code === 'policy-files-invalid')) {
-      const calendar = configuredCoverage(deps.config);
-      if (calendar.message) warnings.push({ code: 'calendar-provisional', message: calendar.message, missing: calendar.missing });
+    if (deps.config.DEADLINE_CLOCK === 'working-days') {
+      const calendar = coverage();
+      if (calendar?.message)
+        warnings.push({ code: 'calendar-provisional', message: calendar.message, missing: calendar.missing });
     }
-    warnings.push(...more);
+    warnings.push(...(await moreWarnings()));
     res
       .status(ready ? 200 : 503)
       .json({ status: ready ? 'ready' : 'unavailable', checks: { temporal, mongodb }, ...(warnings.length ? { warnings } : {}) });

@@ -30,8 +30,7 @@ export function readinessWarnings(deps: ApiDeps): () => Promise<ReadinessWarning
 
 async function check(deps: ApiDeps): Promise<ReadinessWarning[]> {
   const warnings: ReadinessWarning[] = [];
-  const files = policyFilesProblem(deps);
-  if (files) warnings.push({ code: 'policy-files-invalid', message: files });
+  for (const message of policyFilesProblems(deps)) warnings.push({ code: 'policy-files-invalid', message });
   if ((await pollers(deps)) === 0) {
     warnings.push({
       code: 'no-workers',
@@ -41,8 +40,8 @@ async function check(deps: ApiDeps): Promise<ReadinessWarning[]> {
   return warnings;
 }
 
-/** The first policy file that does not load, as its loader says (naming the file), or undefined. */
-function policyFilesProblem(deps: ApiDeps): string | undefined {
+/** Each policy folder that does not load, as its loader says (naming the file). */
+function policyFilesProblems(deps: ApiDeps): string[] {
   const loads: Array<() => unknown> = [
     () => allPointsPolicies(),
     () => allAuthorities(),
@@ -50,14 +49,14 @@ function policyFilesProblem(deps: ApiDeps): string | undefined {
     () => loadRoundsFiles(deps.config.ROUNDS_DIR ?? ROUNDS_DIR),
     () => loadCalendarYears(),
   ];
-  for (const load of loads) {
+  return loads.flatMap((load) => {
     try {
       load();
+      return [];
     } catch (err) {
-      return err instanceof Error ? err.message : String(err);
+      return [err instanceof Error ? err.message : String(err)];
     }
-  }
-  return undefined;
+  });
 }
 
 /** How many workers poll the case task queue; undefined when Temporal does not answer (its own check says so). */

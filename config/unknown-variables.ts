@@ -2,8 +2,9 @@
  * Variables set in the environment that look like ours but that nothing reads: a misspelling
  * (`SLA_POLICE_WORKINGDAYS`), or a name from another version's README. Read silently, a typo
  * leaves a default in force with nobody told; each process logs these once at start as a warning,
- * with the nearest name it does read. "Looks like ours": it begins with the first word of two or
- * more of our variables (SLA_, NOTICE_, TEMPORAL_, …), not with a word other software uses too.
+ * with the name it does read. "Looks like ours": it begins with the first word of two or more of
+ * our variables (SLA_, NOTICE_, …), not with a word other software uses too, and is a few letters
+ * from one of them.
  */
 import type { Logger } from 'pino';
 import { CONFIG_KEYS } from './config';
@@ -19,8 +20,8 @@ const SCRIPT_VARIABLES = new Set(['WEB_FUZZ_RUNS']);
 
 export interface UnknownVariable {
   name: string;
-  /** The nearest variable that is read, when one is near (a few letters apart). */
-  nearest?: string;
+  /** The variable that is read a few letters from it. */
+  nearest: string;
 }
 
 export function unknownVariables(env: NodeJS.ProcessEnv, known: readonly string[] = CONFIG_KEYS): UnknownVariable[] {
@@ -30,9 +31,11 @@ export function unknownVariables(env: NodeJS.ProcessEnv, known: readonly string[
   return Object.keys(env)
     .filter((name) => env[name] !== undefined && ours(name) && !known.includes(name) && !SCRIPT_VARIABLES.has(name))
     .sort()
-    .map((name) => {
+    .flatMap((name) => {
+      // Only a near miss is a misspelling: a name far from every one of ours is another program's
+      // (MAIL, SESSION_MANAGER, an orchestrator's MONGODB_SERVICE_HOST).
       const nearest = nearestName(name, known);
-      return nearest ? { name, nearest } : { name };
+      return nearest ? [{ name, nearest }] : [];
     });
 }
 
@@ -66,7 +69,7 @@ function distance(a: string, b: string): number {
 export function warnUnknownVariables(logger: Logger, env: NodeJS.ProcessEnv = process.env): void {
   for (const u of unknownVariables(env)) {
     logger.warn(
-      { variable: u.name, ...(u.nearest ? { didYouMean: u.nearest } : {}) },
+      { variable: u.name, didYouMean: u.nearest },
       'environment variable not read by this system (a misspelling? the variable meant keeps its default)',
     );
   }

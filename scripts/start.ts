@@ -14,6 +14,7 @@
  * processes and two API processes (API_PORT and API_PORT + 1) share the work, as in production.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig, webBaseUrl } from '../config/config';
@@ -262,15 +263,20 @@ async function main(): Promise<void> {
   // before (a policy file it refuses, a bad variable) stops the start-up with its log, as any
   // other service does, rather than being restarted every 30 s behind an API that says ready.
   const started = loadConfig(env);
-  const temporal = await Connection.connect(temporalConnectionOptions(started));
+  // Lazy: an external Temporal not answering yet fails a probe, which is asked again, not the start.
+  const temporal = Connection.lazy(temporalConnectionOptions(started));
   const workersReady = Promise.all(
     Array.from({ length: COPIES }, async (_, i) => {
       // Each worker's own metrics port (the next one up), when metrics are served at all.
       const own = metrics ? { WORKER_METRICS_ADDRESS: workerMetricsAddress(metrics, i) } : {};
       const spawnWorker = nodeChild(nth('worker', i), 'worker/main.ts', own);
       const worker = spawnWorker();
+      // This very process (the SDK names a poller pid@host), each probe bounded so that a hung
+      // call cannot outlast the wait.
       const polls = () =>
-        pollsTaskQueue(temporal, started.TEMPORAL_NAMESPACE, started.TEMPORAL_TASK_QUEUE, `${worker.child.pid}@`);
+        temporal.withDeadline(Date.now() + 5_000, () =>
+          pollsTaskQueue(temporal, started.TEMPORAL_NAMESPACE, started.TEMPORAL_TASK_QUEUE, `${worker.child.pid}@${hostname()}`),
+        );
       await waitUntilReady(worker, polls, 180_000);
       keep({ name: nth('worker', i), first: worker, spawn: spawnWorker });
     }),

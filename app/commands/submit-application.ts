@@ -239,6 +239,9 @@ async function submit(deps: AppDeps, applicantUserId: string, form: NewApplicati
   const lockIds = locks.all;
   let caseNumber: string | undefined;
   try {
+    // The policy before the number: a points policy folder that does not load (being edited)
+    // refuses the submission without using up a 受理编号.
+    const policyVersion = form.route === 'points' ? pointsPolicyInForce(shanghaiToday()).version : undefined;
     caseNumber = await nextCaseNumber(deps);
     const input: SettlementCaseInput = {
       caseId,
@@ -246,7 +249,7 @@ async function submit(deps: AppDeps, applicantUserId: string, form: NewApplicati
       applicantUserId,
       application: applicationOf(form),
       submittedAt: new Date().toISOString(),
-      ...(form.route === 'points' ? { policyVersion: pointsPolicyInForce(shanghaiToday()).version } : {}),
+      ...(policyVersion ? { policyVersion } : {}),
       sla: slaSettings(deps.config),
       autoApproveClean: deps.config.AUTO_APPROVE_DEPARTMENTS,
     };

@@ -120,12 +120,13 @@ export function outcomeNoteText(req: Request, note: string | undefined): string 
   return isSystemNote(note) ? words(req, 'systemNote', note) : note;
 }
 
-/** Points policy versions by code, read once: the page names a version by the day it took effect. */
-let policyStarts: ReadonlyMap<string, string> | undefined;
+/**
+ * The page names a points policy version by the day it took effect, read as on disk (each file
+ * parsed again only when it changed), so a version added while the API runs reads as the letter does.
+ */
 function policyText(req: Request, version: string | undefined): string | undefined {
   if (!version) return undefined;
-  policyStarts ??= new Map(allPointsPolicies().map((p) => [p.version, p.effectiveFrom]));
-  const from = policyStarts.get(version);
+  const from = allPointsPolicies().find((p) => p.version === version)?.effectiveFrom;
   if (!from) return version;
   return tr(req, 'apPolicyInForceFrom', { day: dayText(req, from) });
 }

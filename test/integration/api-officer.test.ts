@@ -290,12 +290,12 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     await waitForStep(stack, caseId, 'police', 'awaiting_decision');
     /** The projection of every read of this case's read-model document while the decision runs. */
     const reads: unknown[] = [];
-    stack.mongo.set(
-      'debug',
-      (collection: string, method: string, filter?: { _id?: unknown }, options?: { projection?: unknown }) => {
-        if (collection === 'cases' && method === 'findOne' && filter?._id === caseId) reads.push(options?.projection);
-      },
-    );
+    // Any read of the case's document, by any method and filter that names the case.
+    const READS = new Set(['find', 'findOne', 'countDocuments', 'aggregate', 'distinct']);
+    stack.mongo.set('debug', (collection: string, method: string, filter?: unknown, options?: { projection?: unknown }) => {
+      if (collection === 'cases' && READS.has(method) && JSON.stringify(filter ?? {}).includes(caseId))
+        reads.push({ method, projection: options?.projection });
+    });
 
     // Act
     let decided: Awaited<ReturnType<typeof decideViaApi>>;

@@ -33,12 +33,17 @@ const capacities = testCapacities((t) => (t.schoolPlaces.yanta.kindergarten = 0)
 
 /** A town family in Huyi with one child of primary-school age. */
 function huyiFamily(surname: string, birth: string) {
+  return townFamily('huyi', surname, birth);
+}
+
+/** A fresh town-route family of two, the child needing a primary place, in `town`. */
+function townFamily(town: 'huyi' | 'lantian', surname: string, birth: string) {
   const base = caseInput(DEMO_PEOPLE.townOwner);
   return {
     ...base,
     application: {
       ...base.application,
-      town: 'huyi' as const,
+      town,
       applicant: freshPerson(`${surname}建华`, 'applicant', '19850301'),
       family: [freshPerson(`${surname}小明`, 'child', birth, 'primary')],
     },
@@ -148,6 +153,51 @@ describe('correct to the policy', () => {
     assert.equal(final.schoolPlacements?.[0]?.status, 'placed');
     const trail = await auditTrail(stack, b.caseId);
     assert.ok(trail.some((e) => e.type === 'school_place_confirmed' && /from the waiting list/.test(e.what)));
+  });
+
+  it('§21–23 when a place frees while the first waiting child’s family is still under review, then that child is placed at once, and its place is named in the settled letter (patch waitlist-before-settlement)', async () => {
+    // Arrange: Lantian (no other test's families) has one primary place. A holds it; B's child
+    // waits, B's police and housing undecided.
+    capacities.set((t) => (t.schoolPlaces.lantian.primary = 1));
+    const a = townFamily('lantian', '周', '20180604');
+    const aHandle = await startCase(stack, a);
+    await decide(aHandle, 'education');
+    await untilState(
+      aHandle,
+      (s) => s.reservations.find((r) => r.kind === 'school_place' && r.status === 'held'),
+      'A holds the place',
+    );
+    const b = { ...townFamily('lantian', '吴', '20180705'), sla: { ...RELAXED_SLA, waitlistRecheckMs: 3_600_000 } };
+    const bHandle = await startCase(stack, b);
+    await decide(bHandle, 'education');
+    await untilState(bHandle, (s) => (s.schoolPlacements?.[0]?.status === 'waiting' ? true : undefined), 'B’s child waiting');
+
+    // Act: A's case ends and gives its place back.
+    const requestId = `terminate-${a.caseId}`;
+    await aHandle.executeUpdate(terminateUpdate, {
+      updateId: requestId,
+      args: [{ requestId, supervisorId: 'supervisor-1', note: '申请人已迁往外省' }],
+    });
+    assert.equal((await aHandle.result()).status, 'terminated');
+
+    // Assert: B's child is placed while B is still under review (it waited for settlement before).
+    const placed = await untilState(
+      bHandle,
+      (s) => (s.schoolPlacements?.[0]?.status === 'placed' ? s : undefined),
+      'B’s child placed before B settles',
+    );
+    assert.equal(placed.status, 'under_review');
+    assert.ok(placed.reservations.some((r) => r.kind === 'school_place' && r.status === 'held'));
+    // No place letter yet (the case may still fail); the settled letter names the place.
+    await Promise.all([decide(bHandle, 'police'), decide(bHandle, 'housing')]);
+    assert.equal((await bHandle.result()).status, 'settled');
+    const letters = await noticeModel(stack.mongo).find({ caseId: b.caseId }).lean();
+    assert.deepEqual(
+      letters.filter((n) => n.event === 'school_place_confirmed'),
+      [],
+    );
+    const settled = letters.find((n) => n.event === 'settled' && n.channel === 'email');
+    assert.match(settled?.body ?? '', /吴小明：[^<]*学位已落实/);
   });
 
   it('§21–23 when a settled case whose child waits is cancelled while the education register fails, then the release is retried round after round and the case still ends (patch cancel-release-rounds)', async () => {

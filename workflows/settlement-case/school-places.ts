@@ -24,6 +24,8 @@ interface Waiting {
   placement: SchoolPlacement;
   /** A place of its pool was given back since it last asked: ask now. */
   freed?: boolean;
+  /** Its waiting loop, when it started as the child joined the list (patch waitlist-before-settlement). */
+  run?: Promise<void>;
 }
 
 /** The longest pause between two rechecks of a waiting child, in waitlistRecheckMs (patch waitlist-backoff). */
@@ -38,11 +40,14 @@ export interface SchoolPlaces {
   assign(a: AssignSchoolPlaceInput): Promise<SchoolPlacement>;
   /** After settlement: waits until every waiting child is placed (or the case is cancelled). */
   awaitAll(saga: Saga): Promise<void>;
+  /** The case's saga, which a waiting loop started before settlement holds a place through. */
+  bind(saga: Saga): void;
 }
 
 export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
   const { input, state, area, now, audit, notify, flush } = run;
   const waiting: Waiting[] = [];
+  let saga: Saga | undefined;
   setHandler(schoolPlaceFreedSignal, ({ pool }) => {
     for (const w of waiting) if (w.entry.reserve.pool === pool && w.placement.status === 'waiting') w.freed = true;
   });
@@ -99,7 +104,8 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
     level: SchoolPlacement['level'],
     position: number | undefined,
   ) => {
-    waiting.push({ entry, placement: p });
+    const w: Waiting = { entry, placement: p };
+    waiting.push(w);
     audit({
       type: 'school_place_waiting',
       actor: SYSTEM,
@@ -107,6 +113,15 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
       what: `child ${entry.personIndex} waits for a ${level} place`,
       data: { pool: entry.reserve.pool, position, dueAt: p.dueAt, ...(p.dueProvisional ? { dueProvisional: true } : {}) },
     });
+    // Since `waitlist-before-settlement` the child waits for its place from now, not from the
+    // family's settlement: a case at the head of the list that had not settled (a points case waits
+    // weeks for its round) left a freed place empty and every child behind it waiting, and its own
+    // deadline ran out with no reminder. The loop runs in the review's scope: a case that ends
+    // unsettled cancels it and gives the entry back itself; awaitAll takes it over at settlement.
+    if (saga && patched('waitlist-before-settlement')) {
+      w.run = awaitPlace(saga, w);
+      w.run.catch(() => undefined); // observed by awaitAll; before that, an ending's cancellation
+    }
     return 'waiting' as const;
   };
 
@@ -145,8 +160,9 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
       data: { school: a.school, ...(written ? { departmentRecordId: written.recordId } : {}) },
     });
     // Ended while the place was being written (the family withdrew): the place is undone with the
-    // rest (undo-assigned-place), so no letter confirms it.
-    if (!run.ended()) notify(notices.schoolPlaceConfirmed(state, p));
+    // rest (undo-assigned-place), so no letter confirms it. Placed before the family settled: the
+    // settled letter names the place (a letter now would say "enrol" for a case that may yet fail).
+    if (!run.ended() && state.status === 'settled') notify(notices.schoolPlaceConfirmed(state, p));
     await flush();
     return p;
   };
@@ -198,7 +214,8 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
             what: `child ${p.personIndex} placed from the waiting list`,
             data: { pool: entry.reserve.pool },
           });
-          notify(notices.schoolPlaceConfirmed(state, p));
+          // Before the family settled, its settled letter names the place (as for an officer's).
+          if (state.status === 'settled') notify(notices.schoolPlaceConfirmed(state, p));
           await flush();
           return;
         }
@@ -244,7 +261,7 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
   };
 
   const awaitAll = async (saga: Saga): Promise<void> => {
-    const runs = waiting.map((w) => awaitPlace(saga, w));
+    const runs = waiting.map((w) => w.run ?? awaitPlace(saga, w));
     try {
       await Promise.all(runs);
     } catch (err) {
@@ -267,5 +284,13 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
     }
   };
 
-  return { onReserved, waitingChild: (i) => waiting.find((w) => w.placement.personIndex === i), assign, awaitAll };
+  return {
+    onReserved,
+    waitingChild: (i) => waiting.find((w) => w.placement.personIndex === i),
+    assign,
+    awaitAll,
+    bind: (s) => {
+      saga = s;
+    },
+  };
 }

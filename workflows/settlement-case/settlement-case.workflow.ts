@@ -28,6 +28,7 @@ export async function settlementCase(input: SettlementCaseInput): Promise<Settle
   const { state, departments, area, now, audit, notify, flush, end, ended } = run;
   const places = createSchoolPlaces(run);
   const saga = createSaga(run, places.onReserved);
+  places.bind(saga);
   // Issue 13: a points case waits for its admission round instead of taking a slot when scored.
   const admissionRounds = input.application.route === 'points' && patched('admission-rounds');
   const steps = createDepartmentSteps(run, saga, admissionRounds);

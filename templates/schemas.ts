@@ -77,6 +77,8 @@ const child = z.strictObject({
   area: z.enum([...TOWNS, ...DISTRICTS]),
   waiting: z.boolean(),
   position: z.int().positive().optional(),
+  /** Waiting: by when the education department is to place the child (its deadline). */
+  dueAt: instant.optional(),
   school: text(100).optional(),
   feeWaiver: z.boolean(),
   examEligible: z.boolean(),

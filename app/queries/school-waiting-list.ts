@@ -19,6 +19,8 @@ export const WaitingChild = z
     caseNumber: z.string(),
     caseStatus: z.string(),
     personIndex: z.number(),
+    /** The child's name, as the officer's case view names it. */
+    name: z.string(),
     level: z.string(),
     area: z.string(),
     waitingSince: z.string().optional(),
@@ -46,7 +48,15 @@ export async function schoolWaitingList(
     .flatMap((c) =>
       (c.schoolPlacements ?? [])
         .filter((p) => p.status === 'waiting')
-        .map((p) => WaitingChild.parse({ caseId: c._id, caseNumber: c.caseNumber, caseStatus: c.status, ...p })),
+        .map((p) =>
+          WaitingChild.parse({
+            caseId: c._id,
+            caseNumber: c.caseNumber,
+            caseStatus: c.status,
+            ...p,
+            name: [c.application.applicant, ...c.application.family][p.personIndex]?.name ?? '',
+          }),
+        ),
     )
     .sort((a, b) => (a.waitingSince ?? '').localeCompare(b.waitingSince ?? ''));
   // The list names children: an access record naming their cases.

@@ -165,7 +165,7 @@ export const zhCN = {
   officerSchoolName: '学校或幼儿园名称',
   officerSchoolNameFor: '为案件 {caseNumber} 的{child}安排的学校或幼儿园',
   officerPlace: '安排学位',
-  officerPlaced: '已为案件 {caseNumber} 的随迁子女安排学位：{school}。',
+  officerPlaced: '已为案件 {caseNumber} 的随迁子女{child}安排学位：{school}。',
   officerErrSchool: '请填写学校或幼儿园名称，不超过{max}字',
   officerErrNotWaiting: '该儿童不在学位候补名单中（可能已安排学位）。',
 } as const;
@@ -342,8 +342,8 @@ export const en: Catalogue<typeof zhCN> = {
   officerChildN: 'family member {n}',
   officerSchoolName: 'School or kindergarten',
   officerSchoolNameFor: 'School or kindergarten for {child} of case {caseNumber}',
-  officerPlace: 'Place',
-  officerPlaced: 'Case {caseNumber}: the child is placed at {school}.',
+  officerPlace: 'Place at a school',
+  officerPlaced: 'Case {caseNumber}: {child} is placed at {school}.',
   officerErrSchool: 'Enter the school or kindergarten, at most {max} characters',
   officerErrNotWaiting: 'This child is not on the waiting list (a place may have been arranged already).',
 };

@@ -657,6 +657,7 @@ describe('notice templates', () => {
             area: 'zhouzhi' as const,
             waiting: true,
             position: 2,
+            dueAt: '2027-01-04T09:00:00Z',
             feeWaiver: false,
             examEligible: false,
           },
@@ -667,6 +668,11 @@ describe('notice templates', () => {
       const zhSms = renderer.render('settled', 'sms', 'zh-CN', data).body;
 
       assert.ok(zh.includes('张小红：周至县幼儿园学位已满，已列入轮候名单（第2位）'));
+      // By when education is to place the child; no "enrol when the school tells you" with no school yet.
+      assert.match(zh, /教育部门应于2027年1月4日[^）]*17:00前安排/);
+      assert.match(en, /it is to do so by [^)]*2027[^)]*17:00/);
+      assert.doesNotMatch(zh, /办理入学手续/);
+      assert.doesNotMatch(en, /complete enrolment/);
       assert.ok(zh.includes('学位不影响全家落户'));
       assert.ok(en.includes('the kindergarten places in Zhouzhi County are full, so 张小红 is on the waiting list (position 2)'));
       assert.ok(zhSms.includes('后续事项') && zhSms.includes('书面通知'), 'the SMS points to the letter');

@@ -282,6 +282,8 @@ function childPlace(s: CaseState, p: SchoolPlacement) {
     area: p.area as Area,
     waiting: p.status === 'waiting',
     ...(p.position !== undefined && p.status === 'waiting' ? { position: p.position } : {}),
+    // By when education must place a waiting child: the letter says so, as the case page does.
+    ...(p.status === 'waiting' && p.dueAt ? { dueAt: p.dueAt } : {}),
     ...(p.school ? { school: p.school } : {}),
     feeWaiver: p.feeWaiver,
     examEligible: p.examEligible,

@@ -40,7 +40,8 @@ async function showWaitlist(deps: AppDeps, req: Request, res: Response, extras: 
       department: actor.department,
       items: items.map((item) => {
         const id = fieldId(item.caseId, item.personIndex);
-        const child = tr(req, 'officerChildN', { n: item.personIndex });
+        // The child by name (family member n when a record has none), as the case view names it.
+        const child = item.name || tr(req, 'officerChildN', { n: item.personIndex });
         return {
           ...item,
           child,
@@ -88,7 +89,11 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
   return flashAndRedirect(
     req,
     res,
-    tr(req, 'officerPlaced', { caseNumber: waiting?.caseNumber ?? '', school }),
+    tr(req, 'officerPlaced', {
+      caseNumber: waiting?.caseNumber ?? '',
+      child: waiting?.name || tr(req, 'officerChildN', { n: personIndex }),
+      school,
+    }),
     '/officer/school-waitlist',
   );
 }

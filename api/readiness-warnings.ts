@@ -11,6 +11,7 @@ import { allAuthorities, allPointsPolicies } from '../policy/policy-files';
 import { CAPACITY_DIR, loadCapacityTables } from '../policy/capacity-files';
 import { loadCalendarYears } from '../policy/calendar-files';
 import { loadRoundsFiles, ROUNDS_DIR } from '../policy/round-files';
+import { taskQueuePollers } from '../temporal/task-queue-pollers';
 import type { ApiDeps } from './deps';
 
 export interface ReadinessWarning {
@@ -63,15 +64,10 @@ function policyFilesProblems(deps: ApiDeps): string[] {
 async function pollers(deps: ApiDeps): Promise<number | undefined> {
   const timeoutMs = Math.min(deps.config.TEMPORAL_CALL_TIMEOUT_MS, 3000);
   try {
-    const res = await deps.temporal.connection.withDeadline(Date.now() + timeoutMs, () =>
-      deps.temporal.workflowService.describeTaskQueue({
-        namespace: deps.config.TEMPORAL_NAMESPACE,
-        // TASK_QUEUE_KIND_NORMAL = 1, TASK_QUEUE_TYPE_WORKFLOW = 1 (@temporalio/proto enums).
-        taskQueue: { name: deps.config.TEMPORAL_TASK_QUEUE, kind: 1 },
-        taskQueueType: 1,
-      }),
+    const pollers = await deps.temporal.connection.withDeadline(Date.now() + timeoutMs, () =>
+      taskQueuePollers(deps.temporal, deps.config.TEMPORAL_NAMESPACE, deps.config.TEMPORAL_TASK_QUEUE),
     );
-    return res.pollers?.length ?? 0;
+    return pollers.length;
   } catch {
     return undefined;
   }

@@ -13,7 +13,7 @@ import type { CapacityTable } from '../domain/capacity';
 import { DISTRICTS, type Department } from '../domain/vocabulary';
 import { connectMongo } from '../models/connection';
 import { startAppStack, type AppStack } from '../scripts/lib/app-stack';
-import { pollsTaskQueue } from '../scripts/lib/task-queue-pollers';
+import { pollsTaskQueue } from '../temporal/task-queue-pollers';
 import { quietLogger, writeWorkflowBundle } from '../scripts/lib/bundle';
 import { freePort, spawnManaged, waitUntilReady, type ManagedProcess } from '../scripts/lib/processes';
 import { CAPACITY_DIR } from '../policy/capacity-files';

@@ -24,7 +24,7 @@ import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret'
 import { seedDemoCases } from './lib/demo-cases';
 import { syncOfficerRoster } from './lib/officer-roster-sync';
 import { DATA_DIR, ROOT, readBinaries, spawnTemporal, startTemporal } from './lib/services';
-import { pollsTaskQueue } from './lib/task-queue-pollers';
+import { pollsTaskQueue } from '../temporal/task-queue-pollers';
 import { temporalConnectionOptions } from '../temporal/client';
 import { startStore, storeSettings } from './lib/store';
 import { storeDatabases, storeName } from './lib/store-name';

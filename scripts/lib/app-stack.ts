@@ -21,7 +21,7 @@ import { createTemporalClient } from '../../temporal/client';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes';
 import { dropAbandonedDatabases, dropDatabase, ensureDatabase } from './postgresql';
 import { DEFAULT_FERRETDB_POOL, poolSizingProblems } from './store';
-import { pollsTaskQueue } from './task-queue-pollers';
+import { pollsTaskQueue } from '../../temporal/task-queue-pollers';
 import {
   freePort,
   freePorts,

@@ -27,7 +27,7 @@ import { supervisorActionUpdate, type WorkingDaySla } from '../../workflows/sett
 import { auditTrail, provideSupplement, untilState } from '../support/case-records';
 import { testCapacities } from '../support/capacities';
 import { awaitingDecision, caseInput, decide, startCase } from '../support/cases';
-import { startStack, type TestStack } from '../support/stack';
+import { eventually, startStack, type TestStack } from '../support/stack';
 
 const calendar = loadWorkingCalendar();
 const WORKING_DAYS: WorkingDaySla = {
@@ -249,9 +249,12 @@ describe('working-day deadlines (the statutory clock)', () => {
       assert.equal(child.dueProvisional, undefined, 'every year it reaches has a file');
       // Elapsed time would have ended three days from now, inside the holiday.
       assert.notEqual(child.dueAt, new Date(Date.parse(child.waitingSince!) + base.sla.schoolPlacementMs).toISOString());
-      const trail = await auditTrail(stack, base.caseId);
-      const listed = trail.find((e) => e.type === 'school_place_waiting');
-      assert.equal(listed?.data?.dueAt, child.dueAt, 'the trail records the deadline counted');
+      // The audit line is written by the transition after the state the query shows: waited for.
+      const listed = await eventually(
+        async () => (await auditTrail(stack, base.caseId)).find((e) => e.type === 'school_place_waiting'),
+        'the waiting line in the trail',
+      );
+      assert.equal(listed.data?.dueAt, child.dueAt, 'the trail records the deadline counted');
       await handle.terminate('test done');
     });
   });

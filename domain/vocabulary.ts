@@ -95,6 +95,8 @@ export const NOTICE_EVENTS = [
   'terminated',
   'withdrawn',
   'reservations_released',
+  /** A child joined its area's waiting list for a school place (§21–23): the family learns it that day. */
+  'school_place_waiting',
   'school_place_confirmed',
   /** A points case, approved by every department, joined its district's admission round (issue 13). */
   'round_joined',

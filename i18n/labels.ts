@@ -259,6 +259,7 @@ const noticeEvent: Table<NoticeEvent> = {
   terminated: { 'zh-CN': '终止办理决定书', en: 'termination letter' },
   withdrawn: { 'zh-CN': '撤回通知', en: 'withdrawal notice' },
   reservations_released: { 'zh-CN': '名额释放通知', en: 'reservations released' },
+  school_place_waiting: { 'zh-CN': '学位轮候通知', en: 'school waiting list' },
   school_place_confirmed: { 'zh-CN': '学位确认通知', en: 'school place confirmed' },
   round_joined: { 'zh-CN': '参加积分排名通知', en: 'round joined' },
   round_ranked: { 'zh-CN': '积分排名通知', en: 'round ranking' },

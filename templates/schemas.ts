@@ -84,6 +84,18 @@ const child = z.strictObject({
   examEligible: z.boolean(),
 });
 
+/**
+ * A child joined the area's waiting list (§21–23): which level, the position, and by when the
+ * education department is to place the child (provisional when counted into a year without its
+ * holiday calendar). The family settles all the same.
+ */
+const schoolPlaceWaiting = z.strictObject({
+  ...base,
+  child: child.extend({ waiting: z.literal(true), dueAt: instant }),
+  dueProvisional: z.boolean().optional(),
+  listedAt: instant,
+});
+
 const schoolPlaceConfirmed = z.strictObject({
   ...base,
   child,
@@ -336,6 +348,7 @@ const schemas = {
   supplement_requested: supplementRequested,
   supplement_reminder: supplementReminder,
   officer_reminder: officerReminder,
+  school_place_waiting: schoolPlaceWaiting,
   school_place_confirmed: schoolPlaceConfirmed,
   escalation,
   settled,

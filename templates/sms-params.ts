@@ -94,6 +94,19 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
             ),
     ],
   },
+  school_place_waiting: {
+    names: ['caseNumber', 'childName', 'schoolLevel', 'dueAt'],
+    values: (d, l) => [
+      d.caseNumber,
+      d.child.name,
+      words(
+        l,
+        `${label('area', d.child.area, l)}${label('schoolLevel', d.child.schoolLevel, l)}`,
+        `${label('area', d.child.area, l)} ${label('schoolLevel', d.child.schoolLevel, l)}`,
+      ),
+      deadlineText(d.child.dueAt, d.dueProvisional, l),
+    ],
+  },
   school_place_confirmed: {
     names: ['caseNumber', 'childName'],
     values: (d) => [d.caseNumber, d.child.name],

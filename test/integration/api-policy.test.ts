@@ -23,7 +23,7 @@ import {
   type Tokens,
 } from '../support/api';
 import { testCapacities } from '../support/capacities';
-import { startStack, type TestStack } from '../support/stack';
+import { eventually, startStack, type TestStack } from '../support/stack';
 
 // Huyi's kindergarten starts full, so a kindergarten child waits for a place.
 const capacities = testCapacities((t) => (t.schoolPlaces.huyi.kindergarten = 0));
@@ -118,7 +118,27 @@ describe('API: policy rules and the school waiting list', () => {
     // Arrange: education approved (the child waits: the kindergarten is full), police and housing not yet.
     const caseId = await submitCase(stack, t.applicant, withChild());
     await decideViaApi(stack, t.education, caseId, 'education');
-    await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'child waiting');
+    const waiting = await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'child waiting');
+    // The family is told the day the child joins the list, not weeks later in the settled letter:
+    // one notice, naming the child and education’s deadline, while the case is still under review.
+    const told = await eventually(async () => {
+      const res = await request(stack.app)
+        .get(`/api/v1/applicant/cases/${caseId}/notices`)
+        .set('authorization', t.applicant)
+        .expect(200);
+      const items = res.body.items as Array<{ event: string; channel: string; body: string }>;
+      const channels = (event: string) => items.filter((n) => n.event === event).map((n) => n.channel);
+      // Once on each channel the applicant is reached on (as the receipt was).
+      return channels('school_place_waiting').length > 0 ? { items, channels } : undefined;
+    }, 'the waiting-list notice');
+    assert.deepEqual(told.channels('school_place_waiting'), told.channels('case_received'));
+    const dueAt = waiting.schoolPlacements![0]!.dueAt!;
+    const dueText = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short' }).format(new Date(dueAt));
+    const [y, m, d] = dueText.split('-').map(Number);
+    for (const n of told.items.filter((x) => x.event === 'school_place_waiting')) {
+      assert.match(n.body, /王小宝/, `${n.channel} names the child`);
+      assert.ok(n.body.includes(`${y}年${m}月${d}日`), `${n.channel} gives the deadline ${dueText}: ${n.body}`);
+    }
     const url = `/api/v1/officer/cases/${caseId}/children/1/school-place`;
     const placed = await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第二幼儿园' });
     assert.equal(placed.status, 200, JSON.stringify(placed.body));

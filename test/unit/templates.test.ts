@@ -129,6 +129,21 @@ const samples: { [E in NoticeEvent]: NoticeData<E> } = {
       { kind: 'provisional_registration' },
     ],
   },
+  school_place_waiting: {
+    caseNumber: 'HK-2026-000123',
+    recipientName: '张三',
+    listedAt: '2026-05-01T02:00:00Z',
+    child: {
+      name: '张小明',
+      schoolLevel: 'primary',
+      area: 'lantian',
+      waiting: true,
+      position: 3,
+      dueAt: '2026-05-29T09:00:00Z',
+      feeWaiver: true,
+      examEligible: true,
+    },
+  },
   school_place_confirmed: {
     caseNumber: 'HK-2026-000123',
     recipientName: '张三',
@@ -701,6 +716,24 @@ describe('notice templates', () => {
           assert.ok(body.includes('张小红') && body.includes('周至县第二幼儿园'), `${channel}/${locale}`);
           assert.ok(rendered.body.includes('张小红'), `${channel}/${locale} names the child`);
         }
+      }
+    });
+
+    it('§21 when a child joins the waiting list, then the notice names the child, level, position and deadline, and that the family settles all the same', () => {
+      const data = samples.school_place_waiting;
+      const expected = {
+        'zh-CN': ['张小明', '蓝田县小学学位已满', '第3位', '2026年5月29日 17:00', '不影响'],
+        en: ['张小明', 'primary school places in Lantian County are full', 'position 3', '2026-05-29 17:00', 'does not affect'],
+      } as const;
+      for (const locale of LOCALES) {
+        const email = renderer.render('school_place_waiting', 'email', locale, data);
+        for (const text of expected[locale]) assert.ok(email.body.includes(text), `${locale} letter says ${text}: ${email.body}`);
+        assert.doesNotMatch(email.body, /暂定|provisional/);
+        const sms = renderer.render('school_place_waiting', 'sms', locale, data).sms!;
+        for (const text of [expected[locale][0], expected[locale][3]])
+          assert.ok(sms.letter.includes(text), `${locale} SMS says ${text}: ${sms.letter}`);
+        const provisional = renderer.render('school_place_waiting', 'email', locale, { ...data, dueProvisional: true }).body;
+        assert.match(provisional, locale === 'zh-CN' ? /北京时间，暂定/ : /Beijing time; provisional/);
       }
     });
 

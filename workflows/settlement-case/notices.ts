@@ -290,6 +290,25 @@ function childPlace(s: CaseState, p: SchoolPlacement) {
   };
 }
 
+/**
+ * A child joined the area's waiting list (§21–23): the family learns it that day, with the
+ * deadline, not from the case page or (for a points case, weeks later) the settled letter.
+ */
+export function schoolPlaceWaiting(s: CaseState, p: SchoolPlacement): NoticeRequest<'school_place_waiting'> {
+  return {
+    event: 'school_place_waiting',
+    key: `child-${p.personIndex}`,
+    to: { kind: 'applicant' },
+    data: {
+      caseNumber: s.caseNumber,
+      recipientName: applicantName(s),
+      child: { ...childPlace(s, p), waiting: true, dueAt: p.dueAt! },
+      ...(p.dueProvisional ? { dueProvisional: true } : {}),
+      listedAt: p.waitingSince!,
+    },
+  };
+}
+
 /** A waiting child has a place (§21–23): from the area's list, or at a school an officer assigned. */
 export function schoolPlaceConfirmed(s: CaseState, p: SchoolPlacement): NoticeRequest<'school_place_confirmed'> {
   return {

@@ -26,6 +26,7 @@ import { appealText, noticeLines } from './notices';
 import { appealRightsText } from './appeal-rights';
 import { words } from './words';
 import { auditWhat } from '../audit-what';
+import { timelineChild } from './timeline-child';
 import { allPointsPolicies } from '../../../policy/policy-files';
 
 const isDepartment = (v: unknown): v is Department => (DEPARTMENTS as readonly unknown[]).includes(v);
@@ -219,8 +220,9 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
           e.type === 'score_computed'
             ? auditWhat(e, locale)
             : undefined;
-        const detail = what && !what.recorded && what.text ? what.text : undefined;
-        const kindThenDetail = e.type === 'decision' || e.type === 'score_computed';
+        const childName = timelineChild(e, view.schoolPlacements);
+        const detail = what && !what.recorded && what.text ? what.text : childName;
+        const kindThenDetail = e.type === 'decision' || e.type === 'score_computed' || childName !== undefined;
         return {
           at: e.at,
           text: detail ? (kindThenDetail ? `${kind}${tr(req, 'pColon')}${detail}` : detail) : kind,

@@ -46,10 +46,12 @@ export interface DecisionLetterDeps {
    * issued (a new version applies without a restart; each file parsed again only when it changed).
    */
   authorities?: readonly Authorities[];
+  /** Where they are read when not given (AUTHORITIES_DIR); default policy/authorities. */
+  authoritiesDir?: string;
 }
 
-export function createDecisionLetterActivities({ mongo, authorities: given }: DecisionLetterDeps) {
-  const authorities = () => given ?? allAuthorities();
+export function createDecisionLetterActivities({ mongo, authorities: given, authoritiesDir }: DecisionLetterDeps) {
+  const authorities = () => given ?? allAuthorities(authoritiesDir);
   // A refusal decided today must be numbered: with no authorities data in force, the activity
   // would be retried for ever and every ending case would wait on it. The worker does not start.
   authoritiesAt(authorities(), new Date().toISOString());

@@ -30,8 +30,12 @@ export interface ActivityDeps {
   registers: RegistersClient;
   /** Folder of the capacity files; default policy/capacities. */
   capacityDir?: string;
-  /** Folder of the working-day calendar files; default policy/calendar. */
+  /** Folder of the working-day calendar files (CALENDAR_DIR); default policy/calendar. */
   calendarDir?: string;
+  /** Folder of the points policy versions (POINTS_DIR); default policy/points. */
+  pointsDir?: string;
+  /** Folder of the authorities versions (AUTHORITIES_DIR); default policy/authorities. */
+  authoritiesDir?: string;
   /** The worker's Temporal client: bulk interventions send each case its Update through it (issue 11). */
   temporal?: Client;
   /** How admission rounds are started (issue 13): task queue, rounds files, notice clock. */
@@ -49,7 +53,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosticActivities({ probes: diagnosticProbeModel(deps.mongo) }),
     ...createCaseRecordActivities(deps),
     ...createDepartmentCheckActivities(deps),
-    ...createPolicyActivities(),
+    ...createPolicyActivities(deps),
     ...createReservationActivities({ ...deps, ...(deps.temporal ? { tellPlaceFreed: placeFreedTeller(deps.temporal) } : {}) }),
     ...createRegistrationActivities(deps),
     ...createDecisionLetterActivities(deps),

@@ -9,11 +9,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { PointsPolicy } from '../domain/points-policy';
 import { loadPointsPolicyFile, PolicyVersionError } from '../policy/policy-files';
 
-export function createPolicyActivities() {
+export interface PolicyDeps {
+  /** Folder of the points policy versions (POINTS_DIR); default policy/points. */
+  pointsDir?: string;
+}
+
+export function createPolicyActivities({ pointsDir }: PolicyDeps = {}) {
   return {
     async loadPointsPolicy(input: { version: string }): Promise<PointsPolicy> {
       try {
-        return loadPointsPolicyFile(input.version);
+        return loadPointsPolicyFile(input.version, pointsDir);
       } catch (err) {
         // The API accepted the application under this version, so its file exists where the API
         // runs: missing here, this worker is behind (a deployment half done) and a later attempt,

@@ -7,9 +7,9 @@
  *   capacities, rounds, calendar) does not load: what uses it fails until it is mended.
  * Each is asked at most every CHECK_EVERY_MS, whatever the probes' rate.
  */
-import { allAuthorities, allPointsPolicies } from '../policy/policy-files';
+import { allAuthorities, allPointsPolicies, AUTHORITIES_DIR, POLICY_DIR } from '../policy/policy-files';
 import { CAPACITY_DIR, loadCapacityTables } from '../policy/capacity-files';
-import { loadCalendarYears } from '../policy/calendar-files';
+import { CALENDAR_DIR, loadCalendarYears } from '../policy/calendar-files';
 import { loadRoundsFiles, ROUNDS_DIR } from '../policy/round-files';
 import { taskQueuePollers } from '../temporal/task-queue-pollers';
 import type { ApiDeps } from './deps';
@@ -44,11 +44,11 @@ async function check(deps: ApiDeps): Promise<ReadinessWarning[]> {
 /** Each policy folder that does not load, as its loader says (naming the file). */
 function policyFilesProblems(deps: ApiDeps): string[] {
   const loads: Array<() => unknown> = [
-    () => allPointsPolicies(),
-    () => allAuthorities(),
+    () => allPointsPolicies(deps.config.POINTS_DIR ?? POLICY_DIR),
+    () => allAuthorities(deps.config.AUTHORITIES_DIR ?? AUTHORITIES_DIR),
     () => loadCapacityTables(deps.config.CAPACITY_DIR ?? CAPACITY_DIR),
     () => loadRoundsFiles(deps.config.ROUNDS_DIR ?? ROUNDS_DIR),
-    () => loadCalendarYears(),
+    () => loadCalendarYears(deps.config.CALENDAR_DIR ?? CALENDAR_DIR),
   ];
   return loads.flatMap((load) => {
     try {

@@ -297,6 +297,15 @@ const CONFIG_SCHEMA = z.object({
   ROUND_CLOSE_AFTER_MS: durationMs.optional(),
   /** Folder of the capacity files (school places, collective households, points quotas); default policy/capacities. */
   CAPACITY_DIR: z.string().min(1).optional(),
+  /**
+   * Folder of the points policy versions (§2); default policy/points. Read by the API (the version
+   * a submission is judged under) and the worker (scoring, letters): give both the same value.
+   */
+  POINTS_DIR: z.string().min(1).optional(),
+  /** Folder of the authorities versions (who issues a decision letter, appeal rights); default policy/authorities. API and worker. */
+  AUTHORITIES_DIR: z.string().min(1).optional(),
+  /** Folder of the working-day calendar files (<year>.json); default policy/calendar. API and worker. */
+  CALENDAR_DIR: z.string().min(1).optional(),
   // ---- retention (issue 15 part 5; domain/retention.ts, README "Retention") ----
   /** A settled case's file (read model, notices, registration, audit details): kept this long after the case ended, then anonymised. */
   RETENTION_CASE_SETTLED_YEARS: z.coerce.number().int().min(1).max(100).default(30),

@@ -8,6 +8,20 @@ import { departmentSystemsApiKey, retentionPeriods, type Config } from '../confi
 import { roundSettings } from '../temporal/admission-rounds';
 import { createDeliveryDeps, type DeliveryConfig } from '../activities/notifications/delivery-deps';
 
+/**
+ * The policy folders the worker reads while it runs, as configured (unset: the shipped ones). The
+ * API reads the same variables: a deployment gives both processes the same folders.
+ */
+export function policyDirs(
+  config: Pick<Config, 'POINTS_DIR' | 'AUTHORITIES_DIR' | 'CALENDAR_DIR'>,
+): Pick<ActivityDeps, 'pointsDir' | 'authoritiesDir' | 'calendarDir'> {
+  return {
+    ...(config.POINTS_DIR ? { pointsDir: config.POINTS_DIR } : {}),
+    ...(config.AUTHORITIES_DIR ? { authoritiesDir: config.AUTHORITIES_DIR } : {}),
+    ...(config.CALENDAR_DIR ? { calendarDir: config.CALENDAR_DIR } : {}),
+  };
+}
+
 export function createActivityDeps(
   mongo: Connection,
   config: Pick<
@@ -17,6 +31,9 @@ export function createActivityDeps(
     | 'DEPARTMENT_SYSTEMS_API_KEY'
     | 'CAPACITY_DIR'
     | 'ROUNDS_DIR'
+    | 'POINTS_DIR'
+    | 'AUTHORITIES_DIR'
+    | 'CALENDAR_DIR'
     | 'TEMPORAL_TASK_QUEUE'
     | 'DEADLINE_CLOCK'
     | 'OFFICE_CLOSE'
@@ -32,6 +49,7 @@ export function createActivityDeps(
     DeliveryConfig,
 ): ActivityDeps {
   const delivery = createDeliveryDeps(config);
+  const dirs = policyDirs(config);
   const systems = {
     baseUrl: config.DEPARTMENT_SYSTEMS_URL,
     timeoutMs: config.DEPARTMENT_SYSTEMS_TIMEOUT_MS,
@@ -41,12 +59,16 @@ export function createActivityDeps(
     mongo,
     departmentSystems: createDepartmentSystemsClient(systems),
     // The SMS texts it fills are the ones the dispatcher sends: the same file.
+    // The letters read the authorities and points versions from the folders the activities do.
     renderer: createNoticeRenderer({
       smsTemplates: delivery.smsTemplates,
+      ...(dirs.authoritiesDir ? { authoritiesDir: dirs.authoritiesDir } : {}),
+      ...(dirs.pointsDir ? { pointsDir: dirs.pointsDir } : {}),
       ...(config.WEB_BASE_URL ? { serviceUrl: config.WEB_BASE_URL.replace(/\/$/, '') } : {}),
     }),
     registers: createRegistersClient(systems),
     ...(config.CAPACITY_DIR ? { capacityDir: config.CAPACITY_DIR } : {}),
+    ...dirs,
     rounds: roundSettings(config),
     contacts: delivery.contacts,
     delivery,

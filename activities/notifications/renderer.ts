@@ -279,6 +279,10 @@ export interface RendererOptions {
   authorities?: readonly Authorities[];
   /** Default: every version in policy/points, likewise. */
   pointsPolicies?: readonly DatedVersion[];
+  /** Where the authorities versions are read when not given (AUTHORITIES_DIR); default policy/authorities. */
+  authoritiesDir?: string;
+  /** Where the points policy versions are read when not given (POINTS_DIR); default policy/points. */
+  pointsDir?: string;
   /** The provider's approved SMS texts; default policy/sms-templates.json (a worker passes SMS_TEMPLATES_FILE's). */
   smsTemplates?: SmsTemplates;
   /**
@@ -296,8 +300,8 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
   const { templatesDir = DEFAULT_TEMPLATES_DIR, smsTemplates = loadSmsTemplates(), serviceUrl } = options;
   const given = { authorities: options.authorities, pointsPolicies: options.pointsPolicies };
   const policy: PolicyData = {
-    authorities: () => given.authorities ?? allAuthorities(),
-    pointsPolicies: () => given.pointsPolicies ?? allPointsPolicies(),
+    authorities: () => given.authorities ?? allAuthorities(options.authoritiesDir),
+    pointsPolicies: () => given.pointsPolicies ?? allPointsPolicies(options.pointsDir),
   };
   // Validated now: a worker with broken policy files does not start.
   policy.authorities();

@@ -241,7 +241,8 @@ async function submit(deps: AppDeps, applicantUserId: string, form: NewApplicati
   try {
     // The policy before the number: a points policy folder that does not load (being edited)
     // refuses the submission without using up a 受理编号.
-    const policyVersion = form.route === 'points' ? pointsPolicyInForce(shanghaiToday()).version : undefined;
+    const policyVersion =
+      form.route === 'points' ? pointsPolicyInForce(shanghaiToday(), deps.config.POINTS_DIR).version : undefined;
     caseNumber = await nextCaseNumber(deps);
     const input: SettlementCaseInput = {
       caseId,

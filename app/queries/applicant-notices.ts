@@ -18,5 +18,5 @@ export async function applicantNotices(
     .find({ caseId: input.caseId, 'recipient.kind': 'applicant' })
     .sort({ createdAt: 1, _id: 1 })
     .lean();
-  return notices.map(applicantNoticeView);
+  return notices.map((n) => applicantNoticeView(n, deps.config.CALENDAR_DIR));
 }

@@ -31,7 +31,7 @@ export function deadlineHorizon(c: Config): number {
   );
 }
 
-/** Where the calendar files are read and what today is: the shipped folder and the real day unless a test says otherwise. */
+/** Where the calendar files are read and what today is: CALENDAR_DIR (else the shipped folder) and the real day unless a test says otherwise. */
 export interface CoverageSource {
   dir?: string;
   today?: () => string;
@@ -39,7 +39,7 @@ export interface CoverageSource {
 
 /** The coverage of the deadlines configured now: what /readyz, the metric and the supervisors' banner report. */
 export function configuredCoverage(c: Config, source: CoverageSource = {}): CalendarCoverage {
-  return calendarCoverage(deadlineHorizon(c), source.today?.() ?? shanghaiToday(), source.dir);
+  return calendarCoverage(deadlineHorizon(c), source.today?.() ?? shanghaiToday(), source.dir ?? c.CALENDAR_DIR);
 }
 
 /**
@@ -69,7 +69,8 @@ function coverageOn(horizonDays: number, today: string, dir?: string): CalendarC
   const last = Number(day.slice(0, 4)) + (reachedByNextYear(cal, day) ? 1 : 0);
   const missing: number[] = [];
   for (let y = Number(today.slice(0, 4)); y <= last; y++) if (!years.includes(y)) missing.push(y);
-  const files = missing.map((y) => `policy/calendar/${y}.json`).join(', ');
+  // The folder the files are read from (CALENDAR_DIR), where the operator adds them.
+  const files = missing.map((y) => `${dir ?? 'policy/calendar'}/${y}.json`).join(', ');
   return {
     years,
     provisional,

@@ -11,22 +11,24 @@ import { loadWorkingCalendar } from '../../policy/calendar-files';
 const DAY_MS = 86_400_000;
 /** The calendar files are read at most once a minute (a file an operator adds is seen without a restart). */
 const CACHE_MS = 60_000;
-let cached: { at: number; cal: WorkingCalendar } | undefined;
+let cached: { at: number; dir: string | undefined; cal: WorkingCalendar } | undefined;
 
-function calendarNow(): WorkingCalendar {
-  if (!cached || Date.now() - cached.at >= CACHE_MS) cached = { at: Date.now(), cal: loadWorkingCalendar() };
+/** `dir`: CALENDAR_DIR, else the shipped folder; kept per folder, so another folder is read at once. */
+function calendarNow(dir: string | undefined): WorkingCalendar {
+  if (!cached || cached.dir !== dir || Date.now() - cached.at >= CACHE_MS)
+    cached = { at: Date.now(), dir, cal: loadWorkingCalendar(dir) };
   return cached.cal;
 }
 
 /** The instant before which a case's last progress makes it stale after `days` days without progress. */
 export function staleSince(
-  config: Pick<Config, 'DEADLINE_CLOCK'>,
+  config: Pick<Config, 'DEADLINE_CLOCK' | 'CALENDAR_DIR'>,
   days: number,
   now = new Date(),
   cal?: WorkingCalendar,
 ): string {
   if (config.DEADLINE_CLOCK !== 'working-days') return new Date(now.getTime() - days * DAY_MS).toISOString();
   const today = shanghaiDayOf(now.toISOString());
-  const back = dayNumber(today) - dayNumber(workingDaysBefore(cal ?? calendarNow(), today, days));
+  const back = dayNumber(today) - dayNumber(workingDaysBefore(cal ?? calendarNow(config.CALENDAR_DIR), today, days));
   return new Date(now.getTime() - back * DAY_MS).toISOString();
 }

@@ -59,7 +59,8 @@ export function noticeKey(noticeId: string): string {
   return createHash('sha256').update(noticeOnEveryChannel(noticeId)).digest('hex').slice(0, 16);
 }
 
-export function applicantNoticeView(n: NoticeDoc): ApplicantNoticeView {
+/** `calendarDir`: where the working-day calendar is read (CALENDAR_DIR); default policy/calendar. */
+export function applicantNoticeView(n: NoticeDoc, calendarDir?: string): ApplicantNoticeView {
   return ApplicantNoticeView.parse({
     event: n.event,
     notice: noticeKey(n._id),
@@ -76,7 +77,7 @@ export function applicantNoticeView(n: NoticeDoc): ApplicantNoticeView {
           ...(n.service ? { servedBy: n.service.method } : {}),
           // The appeal periods run from receipt: only a delivered letter has dates to show.
           ...(isDecisionLetter(n.event)
-            ? { appealDeadlines: appealDeadlines(n.deliveredAt.toISOString(), currentWorkingCalendar()) }
+            ? { appealDeadlines: appealDeadlines(n.deliveredAt.toISOString(), currentWorkingCalendar(calendarDir)) }
             : {}),
         }
       : {}),

@@ -24,6 +24,7 @@ import { createSimulatorApp } from '../../tools/simulator/app';
 import type { RegisterSettings } from '../../tools/simulator/registers';
 import type { DemoPerson } from '../../tools/simulator/demo-people';
 import { seedDepartmentSystems } from '../../tools/simulator/seed';
+import { policyDirs } from '../../worker/activity-deps';
 import { createWorker } from '../../worker/create-worker';
 import { createWorkerMetrics, type WorkerMetrics } from '../../worker/metrics';
 import { installTemporalRuntime } from '../../worker/runtime';
@@ -88,7 +89,10 @@ export interface TestStack {
 export interface StackOptions {
   /** A capacity folder of the test's own (test/support/capacities.ts); default the shipped one. */
   capacityDir?: string;
-  /** A working-day calendar folder of the test's own (<year>.json files); default policy/calendar. */
+  /**
+   * A working-day calendar folder of the test's own (<year>.json files); default policy/calendar.
+   * Given as CALENDAR_DIR, so the API and the worker count on the same calendar, as deployed.
+   */
   calendarDir?: string;
   /** Config overrides for the API (e.g. short SLAs, a small rate limit). */
   env?: Record<string, string>;
@@ -178,6 +182,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     // The default rounds rank their cases a moment after the first joins: a test about something
     // else sees a points case settle without closing its round. Tests of rounds bring their own.
     ...(opts.rounds ? {} : { ROUND_CLOSE_AFTER_MS: '1000' }),
+    ...(opts.calendarDir ? { CALENDAR_DIR: opts.calendarDir } : {}),
     ...opts.env,
   });
   const delivery = opts.delivery
@@ -196,9 +201,13 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
       timeoutMs: opts.lookupTimeoutMs ?? 2000,
       apiKey: DEVELOPMENT_SIMULATOR_API_KEY,
     }),
-    renderer: createNoticeRenderer(),
+    renderer: createNoticeRenderer({
+      ...(config.AUTHORITIES_DIR ? { authoritiesDir: config.AUTHORITIES_DIR } : {}),
+      ...(config.POINTS_DIR ? { pointsDir: config.POINTS_DIR } : {}),
+    }),
     ...(opts.capacityDir ? { capacityDir: opts.capacityDir } : {}),
-    ...(opts.calendarDir ? { calendarDir: opts.calendarDir } : {}),
+    // POINTS_DIR, AUTHORITIES_DIR and CALENDAR_DIR (from calendarDir or env), as worker/main.ts gives them.
+    ...policyDirs(config),
     temporal: client,
     rounds: roundSettings(config),
     retention: { periods: retentionPeriods(config), batchSize: config.RETENTION_BATCH_SIZE },

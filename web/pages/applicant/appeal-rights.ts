@@ -10,14 +10,15 @@ import { authoritiesAt, decisionLetterFacts, issuingDepartment } from '../../../
 import { allAuthorities } from '../../../policy/policy-files';
 import { tr } from '../page';
 
-export function appealRightsText(req: Request, view: ApplicantCaseView): string | undefined {
+/** `authoritiesDir`: the folder the letters are read from (AUTHORITIES_DIR); default policy/authorities. */
+export function appealRightsText(req: Request, view: ApplicantCaseView, authoritiesDir?: string): string | undefined {
   const outcome = view.outcome;
   if (!outcome?.appealRights) return undefined;
   let facts;
   try {
     // As on disk now (each file parsed again only when it changed): the same facts as the letter.
     facts = decisionLetterFacts(
-      authoritiesAt(allAuthorities(), outcome.at),
+      authoritiesAt(allAuthorities(authoritiesDir), outcome.at),
       { department: issuingDepartment(outcome), route: view.route, reasons: [] },
       req.locale,
     );

@@ -125,9 +125,9 @@ export function outcomeNoteText(req: Request, note: string | undefined): string 
  * The page names a points policy version by the day it took effect, read as on disk (each file
  * parsed again only when it changed), so a version added while the API runs reads as the letter does.
  */
-function policyText(req: Request, version: string | undefined): string | undefined {
+function policyText(req: Request, version: string | undefined, pointsDir: string | undefined): string | undefined {
   if (!version) return undefined;
-  const from = allPointsPolicies().find((p) => p.version === version)?.effectiveFrom;
+  const from = allPointsPolicies(pointsDir).find((p) => p.version === version)?.effectiveFrom;
   if (!from) return version;
   return tr(req, 'apPolicyInForceFrom', { day: dayText(req, from) });
 }
@@ -150,7 +150,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
       backLink: { href: '/applicant/cases', text: tr(req, 'myCasesTitle') },
       errors: attempt?.errors.list,
       view,
-      policy: policyText(req, view.policyVersion),
+      policy: policyText(req, view.policyVersion, deps.config.POINTS_DIR),
       ended: TERMINAL_STATUSES.includes(view.status),
       persons: view.persons.map((p) => ({
         ...p,
@@ -233,7 +233,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
       }),
       notices: noticeLines(req, view.caseId, notices),
       // Where and by when to challenge a refusal or termination, naming the bodies as the letter does.
-      appealRights: appealRightsText(req, view),
+      appealRights: appealRightsText(req, view, deps.config.AUTHORITIES_DIR),
       // The appeal periods run from receipt (issue 14): dated once the decision letter was delivered.
       appeal: appealText(req, notices),
     },

@@ -107,7 +107,15 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     responses: {
       200: {
         description: 'A page of the inbox',
-        schema: z.object({ items: z.array(InboxItem), nextCursor: z.string().optional() }),
+        schema: z.object({
+          items: z.array(InboxItem),
+          nextCursor: z.string().optional(),
+          total: z.number().int().meta({ description: 'Steps matching the filters, on every page' }),
+          awaitingDecision: z
+            .number()
+            .int()
+            .meta({ description: 'Of those, awaiting a decision (listed first): what is left to decide' }),
+        }),
       },
     },
     headers: PurposeHeader,

@@ -130,10 +130,36 @@ export function inboxFilter(input: InboxQuery): Record<string, unknown> {
 const statusCondition = (statuses: readonly OpenStepStatus[]) =>
   statuses.length === 1 ? statuses[0] : trusted({ $in: [...statuses] });
 
-export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Promise<Page<InboxItem>> {
+/** A page of the inbox, and how much the whole inbox holds under the same filters. */
+export interface InboxPage extends Page<InboxItem> {
+  /** Steps matching the filters, on every page. */
+  total: number;
+  /** Of them, awaiting a decision (the first part): what is left to decide. */
+  awaitingDecision: number;
+}
+
+/**
+ * How many steps the inbox holds under the filters, and how many of them await a decision: an
+ * officer at a desk all day asks "how much is left", which a page of 25 did not say.
+ */
+async function inboxCounts(deps: AppDeps, input: OfficerInboxInput): Promise<{ total: number; awaitingDecision: number }> {
+  const cases = caseModel(deps.mongo);
+  const count = (statuses: readonly OpenStepStatus[]) => cases.countDocuments(inboxFilter({ ...input, statuses }));
+  if (input.status) {
+    const total = await count([input.status]);
+    return { total, awaitingDecision: input.status === 'awaiting_decision' ? total : 0 };
+  }
+  const [total, awaitingDecision] = await Promise.all([count(OPEN_STEP_STATUSES), count(['awaiting_decision'])]);
+  return { total, awaitingDecision };
+}
+
+export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Promise<InboxPage> {
   const d = input.actor.department;
   const parts = input.status ? [[input.status]] : INBOX_PARTS;
   const [startPart, ...after] = input.cursor ? decodeCursor(input.cursor, inboxCursor(parts.length === 1)) : ['0'];
+  // Counted beside the page's reads; awaited at the end (a failed page read leaves it observed).
+  const counting = inboxCounts(deps, input);
+  counting.catch(() => undefined);
   const start = Number(startPart);
   // Each part from its own query (the same index), until the page and one more are read.
   const docs: Array<{ c: CaseDoc; part: number }> = [];
@@ -186,7 +212,7 @@ export async function officerInbox(deps: AppDeps, input: OfficerInboxInput): Pro
     caseIds: page.items.map((i) => i.caseId),
     access: input.access,
   });
-  return page;
+  return { ...page, ...(await counting) };
 }
 
 /** How many of the soonest steps are looked through for one the officer may take (others' held ones skipped). */

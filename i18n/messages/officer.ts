@@ -16,7 +16,7 @@ export const zhCN = {
   officerHeldBy: '认领人',
   officerHeldByYou: '我',
   officerHeldByNobody: '无人认领',
-  officerInboxShowing: '本页{count}件：待决定的在前，其余在后，各按办理期限排序',
+  officerInboxShowing: '共{total}件，其中待决定{awaiting}件；本页{count}件：待决定的在前，其余在后，各按办理期限排序',
   officerInboxNoMatch: '没有符合筛选条件的案件。',
   officerNoDeadline: '尚未起算',
   officerInboxSupplementDue: '申请人补正至{at}（本环节期限暂停）',
@@ -185,7 +185,8 @@ export const en: Catalogue<typeof zhCN> = {
   officerHeldBy: 'Held by',
   officerHeldByYou: 'you',
   officerHeldByNobody: 'nobody',
-  officerInboxShowing: '{count} on this page: those awaiting your decision first, then the rest, each soonest due first',
+  officerInboxShowing:
+    '{total} in all, {awaiting} awaiting a decision; {count} on this page: those awaiting your decision first, then the rest, each soonest due first',
   officerInboxNoMatch: 'No case matches these filters.',
   officerNoDeadline: 'not set yet',
   officerInboxSupplementDue: 'applicant’s material due {at} (this step’s deadline paused)',

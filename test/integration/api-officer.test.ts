@@ -18,7 +18,7 @@ import {
   waitForStep,
   type Tokens,
 } from '../support/api';
-import { startStack, type TestStack } from '../support/stack';
+import { eventually, startStack, type TestStack } from '../support/stack';
 
 interface InboxItem {
   caseId: string;
@@ -97,6 +97,34 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     assert.deepEqual(await wholeInbox(officer('police'), '&overdue=true'), []);
     assert.deepEqual(ids(await wholeInbox(officer('police'), '&overdue=false', 1)), [yanta, huyi, beilin].sort());
     assert.deepEqual(await wholeInbox(officer('police'), '&status=supplement_requested'), []);
+
+    // How much is left: every page says how many steps the filters hold, and how many await a decision.
+    const counts = async (query: string) => {
+      const res = await request(stack.app)
+        .get(`/api/v1/officer/inbox?limit=1${query}`)
+        .set('authorization', officer('police'))
+        .expect(200);
+      const next = await request(stack.app)
+        .get(`/api/v1/officer/inbox?limit=1${query}&cursor=${res.body.nextCursor as string}`)
+        .set('authorization', officer('police'))
+        .expect(200);
+      assert.deepEqual(
+        [next.body.total, next.body.awaitingDecision],
+        [res.body.total, res.body.awaitingDecision],
+        'the same on the next page',
+      );
+      return [res.body.total as number, res.body.awaitingDecision as number];
+    };
+    assert.deepEqual(await counts(''), [3, 3]);
+    assert.deepEqual(await counts('&route=points'), [2, 2]);
+    await decideViaApi(stack, officer('police'), beilin, 'police', { decision: 'request_supplement', missing: ['户口簿复印件'] });
+    await waitForCase(stack, beilin, (c) => c.steps.police?.status === 'supplement_requested', 'police asked for material');
+    await eventually(
+      async () => ((await counts(''))[1] === 2 ? true : undefined),
+      'the inbox counts the step asking for material among the rest',
+    );
+    assert.deepEqual(await counts(''), [3, 2]);
+    assert.deepEqual(await counts('&status=awaiting_decision'), [2, 2]);
   });
 
   it('when an officer opens a case, then they get their own step in full and only the status of the others, with the people that step concerns', async () => {

@@ -71,6 +71,11 @@ describe('web pages: the officer workbench in a real browser', () => {
       const row = first.getByRole('row', { name: new RegExp(caseNumber) });
       await row.waitFor();
       await row.getByText('无人认领').waitFor();
+      // How much is left, over every page: the whole inbox, and how much of it awaits a decision.
+      const status = /^共(\d+)件，其中待决定(\d+)件；本页(\d+)件/.exec((await first.locator('#results').textContent()) ?? '');
+      assert.ok(status, 'the inbox says how many cases it holds');
+      const [total, awaiting, shown] = status.slice(1).map(Number) as [number, number, number];
+      assert.ok(awaiting >= 1 && total >= awaiting && total >= shown && shown >= 1, status[0]);
       // The header offers only pages a police officer may open: not education's waiting list.
       assert.equal(await first.getByRole('link', { name: '学位候补名单' }).count(), 0);
       await axeCheck(first);

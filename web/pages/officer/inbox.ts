@@ -88,6 +88,8 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
             : namedOfficer(req, names.get(item.assignedOfficer), item.assignedOfficer),
     })),
     count: page.items.length,
+    total: page.total,
+    awaitingDecision: page.awaitingDecision,
     nextHref: next ? `/officer/inbox?${next}` : undefined,
     // Filtered or paged from the keyboard: the focus lands on the results, not back at the top.
     // (A form sent to `#results` would not reload the same filters: browsers scroll instead.)

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { CapacityTable } from './capacity';
+import { SCHOOL_NAME_MAX } from './case-rules';
 import { DISTRICTS, SCHOOL_LEVELS, TOWNS } from './vocabulary';
 
 const places = z.int().nonnegative();
@@ -19,6 +20,18 @@ const capacityTableSchema = z.strictObject({
   schoolPlaces: z.record(z.enum(AREAS), z.record(z.enum(SCHOOL_LEVELS), places)),
   collectiveHouseholds: z.record(z.enum(AREAS), places),
   pointsQuota: z.record(z.enum(DISTRICTS), places),
+  schools: z
+    .partialRecord(
+      z.enum(AREAS),
+      z.partialRecord(
+        z.enum(SCHOOL_LEVELS),
+        z
+          .array(z.string().trim().min(1).max(SCHOOL_NAME_MAX))
+          .min(1)
+          .refine((names) => new Set(names).size === names.length, 'a school is listed twice'),
+      ),
+    )
+    .optional(),
 });
 
 type Parsed = z.infer<typeof capacityTableSchema>;

@@ -28,6 +28,17 @@ export interface CapacityTable {
   collectiveHouseholds: Record<Area, number>;
   /** Points-route admissions per district (总量控制, §2). */
   pointsQuota: Record<District, number>;
+  /**
+   * The schools and kindergartens of an area and level at which education may place a waiting
+   * child, named as the register and the family's letter will name them: the officer picks one,
+   * and a misspelt name never reaches either. An area and level without a list take any name.
+   */
+  schools?: Partial<Record<Area, Partial<Record<SchoolLevel, string[]>>>>;
+}
+
+/** The schools a waiting child of `area` and `level` may be placed at; undefined when any named one may. */
+export function schoolsOf(table: CapacityTable, area: Area, level: SchoolLevel): readonly string[] | undefined {
+  return table.schools?.[area]?.[level];
 }
 
 /** Which capacity a reservation draws on; unlimited kinds have no capacity. */

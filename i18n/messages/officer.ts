@@ -167,6 +167,8 @@ export const zhCN = {
   officerPlace: '安排学位',
   officerPlaced: '已为案件 {caseNumber} 的随迁子女{child}安排学位：{school}。',
   officerErrSchool: '请填写学校或幼儿园名称，不超过{max}字',
+  officerErrSchoolChoose: '请从本区域的学校或幼儿园中选择一所',
+  officerChooseSchool: '请选择',
   officerErrNotWaiting: '该儿童不在学位候补名单中（可能已安排学位）。',
 } as const;
 
@@ -346,5 +348,7 @@ export const en: Catalogue<typeof zhCN> = {
   officerPlace: 'Place at a school',
   officerPlaced: 'Case {caseNumber}: {child} is placed at {school}.',
   officerErrSchool: 'Enter the school or kindergarten, at most {max} characters',
+  officerErrSchoolChoose: 'Choose one of the area’s schools or kindergartens',
+  officerChooseSchool: 'Choose',
   officerErrNotWaiting: 'This child is not on the waiting list (a place may have been arranged already).',
 };

@@ -26,7 +26,11 @@ import { testCapacities } from '../support/capacities';
 import { eventually, startStack, type TestStack } from '../support/stack';
 
 // Huyi's kindergarten starts full, so a kindergarten child waits for a place.
-const capacities = testCapacities((t) => (t.schoolPlaces.huyi.kindergarten = 0));
+const capacities = testCapacities((t) => {
+  t.schoolPlaces.huyi.kindergarten = 0;
+  // The kindergartens education may place a Huyi child at: a name not among them is refused.
+  t.schools = { huyi: { kindergarten: ['鄠邑区第二幼儿园', '鄠邑区第三幼儿园'] } };
+});
 
 describe('API: policy rules and the school waiting list', () => {
   let stack: TestStack;
@@ -98,6 +102,11 @@ describe('API: policy rules and the school waiting list', () => {
     assert.match(notEducation.body.type, /\/problems\/wrong-department$/);
 
     const url = `/api/v1/officer/cases/${caseId}/children/1/school-place`;
+    // A name the capacity file does not list for Huyi's kindergartens (a typo) never reaches the register.
+    const misspelt = await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第二幼稚园' });
+    assertProblem(misspelt, 400);
+    assert.deepEqual(invalidPaths(misspelt), ['/school']);
+    assert.match(JSON.stringify(misspelt.body), /鄠邑区第二幼儿园, 鄠邑区第三幼儿园/, 'the problem names the listed ones');
     const placed = await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第二幼儿园' });
     assert.equal(placed.status, 200, JSON.stringify(placed.body));
     assert.equal(placed.body.placement.status, 'placed');

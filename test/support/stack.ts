@@ -87,7 +87,10 @@ export interface TestStack {
 }
 
 export interface StackOptions {
-  /** A capacity folder of the test's own (test/support/capacities.ts); default the shipped one. */
+  /**
+   * A capacity folder of the test's own (test/support/capacities.ts); default the shipped one.
+   * Given as CAPACITY_DIR too, so the API reads the same (its school lists, /readyz), as deployed.
+   */
   capacityDir?: string;
   /**
    * A working-day calendar folder of the test's own (<year>.json files); default policy/calendar.
@@ -183,6 +186,7 @@ export async function startStack(name: string, opts: StackOptions = {}): Promise
     // else sees a points case settle without closing its round. Tests of rounds bring their own.
     ...(opts.rounds ? {} : { ROUND_CLOSE_AFTER_MS: '1000' }),
     ...(opts.calendarDir ? { CALENDAR_DIR: opts.calendarDir } : {}),
+    ...(opts.capacityDir ? { CAPACITY_DIR: opts.capacityDir } : {}),
     ...opts.env,
   });
   const delivery = opts.delivery

@@ -9,12 +9,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { bearer, submitCase, townBody, waitForCase, waitForStep } from '../support/api';
+import {
+  bearer,
+  decideViaApi,
+  freshChildIdNumber,
+  freshIdNumber,
+  submitCase,
+  tokens,
+  townBody,
+  waitForCase,
+  waitForStep,
+} from '../support/api';
+import { testCapacities } from '../support/capacities';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
 import { webSessionModel } from '../../models/web-session.model';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
 const DESK = { width: 1280, height: 800 };
+
+/** Zhouzhi's kindergartens are full, and the city lists the ones education may place a child at. */
+const ZHOUZHI_KINDERGARTENS = ['周至县第一幼儿园', '周至县第二幼儿园'];
+const capacities = testCapacities((t) => {
+  t.schoolPlaces.zhouzhi.kindergarten = 0;
+  t.schools = { zhouzhi: { kindergarten: ZHOUZHI_KINDERGARTENS } };
+});
 
 /**
  * Whether the page's focus comes to where `check` (an expression the page evaluates; no DOM types
@@ -34,7 +52,7 @@ describe('web pages: the officer workbench in a real browser', () => {
   let browser: Browser;
 
   before(async () => {
-    web = await startWebStack('web_officer_workbench');
+    web = await startWebStack('web_officer_workbench', { capacityDir: capacities.dir });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -473,6 +491,45 @@ describe('web pages: the officer workbench in a real browser', () => {
       assert.equal(await second.getByText(a.caseNumber).count(), 0, 'no word of the other tab’s case');
     } finally {
       await first.context().close();
+    }
+  });
+
+  it('§21–23 when the city lists an area’s kindergartens, then education places a waiting child by choosing one, and sending none is refused at the field', async () => {
+    // Arrange: a Zhouzhi family whose kindergartner waits (no place left), education having approved.
+    const auth = await bearer(web.stack, { sub: `applicant-web-${Math.random().toString(36).slice(2, 8)}`, role: 'applicant' });
+    const child = { idNumber: freshChildIdNumber('20220301'), name: '李小禾', relation: 'child', schoolLevel: 'kindergarten' };
+    const caseId = await submitCase(web.stack, auth, townBody(freshIdNumber(), { town: 'zhouzhi', family: [child] }));
+    await waitForStep(web.stack, caseId, 'education', 'awaiting_decision');
+    await decideViaApi(web.stack, (await tokens(web.stack)).education, caseId, 'education');
+    const { caseNumber } = await waitForCase(
+      web.stack,
+      caseId,
+      (c) => c.schoolPlacements?.[0]?.status === 'waiting',
+      'child waiting',
+    );
+    const education = await officer('education');
+    try {
+      await education.goto(`${web.baseUrl}/officer/school-waitlist`);
+      const row = education.getByRole('row', { name: new RegExp(caseNumber) });
+      const field = row.getByLabel(`为案件 ${caseNumber} 的李小禾安排的学校或幼儿园`);
+      // A list to choose from, not a field to type a name into.
+      assert.deepEqual((await field.locator('option').allTextContents()).slice(1), ZHOUZHI_KINDERGARTENS);
+
+      // Act + Assert: nothing chosen is refused at the field, the child still waiting.
+      await row.getByRole('button', { name: '安排学位' }).click();
+      await education.locator('.error-summary').getByText('请从本区域的学校或幼儿园中选择一所').waitFor();
+      await axeCheck(education);
+      const again = education.getByRole('row', { name: new RegExp(caseNumber) });
+      await again.getByLabel(`为案件 ${caseNumber} 的李小禾安排的学校或幼儿园`).selectOption('周至县第二幼儿园');
+      await again.getByRole('button', { name: '安排学位' }).click();
+      await education
+        .getByRole('status')
+        .getByText(`已为案件 ${caseNumber} 的随迁子女李小禾安排学位：周至县第二幼儿园。`)
+        .waitFor();
+      const placed = await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'placed', 'child placed');
+      assert.equal(placed.schoolPlacements?.[0]?.school, '周至县第二幼儿园');
+    } finally {
+      await education.context().close();
     }
   });
 });

@@ -6,7 +6,7 @@
  */
 import { callerRequestId } from '../../../app/caller-request-id';
 import type { Request, Response } from 'express';
-import { assignSchoolPlace } from '../../../app/commands/assign-school-place';
+import { assignSchoolPlace, schoolsForChild } from '../../../app/commands/assign-school-place';
 import type { AppDeps } from '../../../app/deps';
 import { noSuchCase } from '../../../app/errors';
 import { schoolWaitingList } from '../../../app/queries/school-waiting-list';
@@ -27,7 +27,9 @@ interface WaitlistExtras {
 
 async function showWaitlist(deps: AppDeps, req: Request, res: Response, extras: WaitlistExtras = {}): Promise<void> {
   const actor = actorOf(req, 'officer');
-  const items = await schoolWaitingList(deps, { actor, access: accessOf(req) });
+  const listed = await schoolWaitingList(deps, { actor, access: accessOf(req) });
+  // Where the city lists the area's schools for the level, the officer picks one (no typing).
+  const items = await Promise.all(listed.map(async (item) => ({ ...item, schools: await schoolsForChild(deps, item) })));
   const fieldErrors = Object.fromEntries((extras.errors ?? []).map((e) => [e.field, e.text]));
   render(
     req,
@@ -48,6 +50,7 @@ async function showWaitlist(deps: AppDeps, req: Request, res: Response, extras: 
           fieldId: id,
           fieldLabel: tr(req, 'officerSchoolNameFor', { child, caseNumber: item.caseNumber }),
           value: extras.values?.[id] ?? '',
+          schoolOptions: item.schools?.map((name) => ({ name, selected: name === extras.values?.[id] })),
           error: fieldErrors[id],
           requestId: readDecisionForm({}).requestId,
         };
@@ -74,10 +77,12 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
   const waiting = (await schoolWaitingList(deps, { actor, access: accessOf(req) })).find(
     (i) => i.caseId === caseId && i.personIndex === personIndex,
   );
-  if (!school || school.length > SCHOOL_NAME_MAX) {
+  const schools = waiting && (await schoolsForChild(deps, waiting));
+  if (!school || school.length > SCHOOL_NAME_MAX || (schools && !schools.includes(school))) {
     // The list has a field for a waiting child only: for any other child there is none to point at.
     if (!waiting) return showWaitlist(deps, req, res, { refusal: tr(req, 'officerErrNotWaiting'), status: 409 });
-    const errors = [{ field: id, text: tr(req, 'officerErrSchool', { max: SCHOOL_NAME_MAX }) }];
+    const text = schools ? tr(req, 'officerErrSchoolChoose') : tr(req, 'officerErrSchool', { max: SCHOOL_NAME_MAX });
+    const errors = [{ field: id, text }];
     return showWaitlist(deps, req, res, { errors, values: { [id]: school }, status: 400 });
   }
   try {

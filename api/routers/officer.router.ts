@@ -245,7 +245,13 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     tag: 'officer',
     roles,
     params: z.strictObject({ caseId: CaseIdParams.shape.caseId, personIndex: z.coerce.number().int().min(1).max(20) }),
-    body: z.strictObject({ school: z.string().trim().min(1).max(100), note: z.string().trim().min(1).max(500).optional() }),
+    body: z.strictObject({
+      school: z.string().trim().min(1).max(100).meta({
+        description:
+          "Where the capacity file in force lists the area's schools for the child's level (`schools`), one of them, else 400 naming /school; otherwise any name",
+      }),
+      note: z.string().trim().min(1).max(500).optional(),
+    }),
     responses: {
       200: { description: 'The child’s place', schema: z.object({ placement: z.record(z.string(), z.unknown()) }) },
       409: { description: 'The child is not waiting for a place' },

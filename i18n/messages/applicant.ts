@@ -149,6 +149,7 @@ export const zhCN = {
   apReservationReleased: '已释放',
   apSchoolTitle: '随迁子女学位',
   apSchoolPlaced: '学位已落实',
+  apSchoolPoolPlace: '{area}（教育部门统筹安排，具体学校另行通知）',
   // A place is the education department's reservation until the family settles (§21): released if the case ends otherwise.
   apSchoolPlacedPending: '学位已预留，落户办结后落实',
   apSchoolPlacedReleasing: '申请已终结，学位将予释放',
@@ -386,6 +387,7 @@ export const en: Catalogue<typeof zhCN> = {
   apReservationReleased: 'released',
   apSchoolTitle: 'School places for your children',
   apSchoolPlaced: 'Place arranged',
+  apSchoolPoolPlace: 'in {area} (the education department will tell you which school)',
   apSchoolPlacedPending: 'Place reserved; arranged once you are settled',
   apSchoolPlacedReleasing: 'The application has ended; the place is being released',
   apSchoolWaiting: 'Waiting, number {position} on the list',

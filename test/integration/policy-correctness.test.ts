@@ -87,7 +87,7 @@ describe('correct to the policy', () => {
       ],
     );
     const settled = await noticeModel(stack.mongo).findOne({ caseId: input.caseId, event: 'settled', channel: 'email' }).lean();
-    assert.match(settled?.body ?? '', /周至县幼儿园学位已落实/);
+    assert.match(settled?.body ?? '', /幼儿园学位已落实（周至县教育部门统筹安排，具体学校另行通知）/);
     assert.doesNotMatch(settled?.body ?? '', /school:|zhouzhi/, 'names, never pool keys');
   });
 

@@ -737,6 +737,23 @@ describe('notice templates', () => {
       }
     });
 
+    it('§21 when a place comes from the area’s pool (no school named), then the letters say which level and area and that the school will be told, never an area-and-level that reads like a school’s name', () => {
+      const settled = { ...samples.settled, children: [{ ...samples.school_place_confirmed.child }] };
+      for (const [event, data] of [
+        ['school_place_confirmed', samples.school_place_confirmed],
+        ['settled', settled],
+      ] as const) {
+        const zh = renderer.render(event, 'email', 'zh-CN', data).body;
+        assert.match(zh, /小学学位[^<]*具体学校另行通知/, event);
+        assert.doesNotMatch(zh, /蓝田县小学/, `${event}: 蓝田县小学 reads as a school's name`);
+        assert.match(
+          renderer.render(event, 'email', 'en', data).body,
+          /in Lantian County \(the education department will tell you which school\)/,
+          event,
+        );
+      }
+    });
+
     it('when no child needs a school place, then the settled notice says nothing about schooling', () => {
       const data = { ...samples.settled, children: [] };
       for (const locale of LOCALES) {

@@ -12,6 +12,7 @@ import type { OfficerActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { areaCondition } from '../officer-scope';
+import { schoolListsToday, type SchoolLists } from '../school-lists';
 
 export const WaitingChild = z
   .object({
@@ -31,9 +32,26 @@ export const WaitingChild = z
       .optional()
       .describe('true when the deadline was counted over a year without its holiday calendar (weekdays only): it may move'),
     overdue: z.boolean(),
+    schools: z.array(z.string()).optional().meta({
+      description:
+        'The schools the child may be placed at, where the capacity file lists them for its area and level (placing it at another is refused); absent: any named school',
+    }),
   })
   .meta({ id: 'WaitingChild' });
 export type WaitingChild = z.infer<typeof WaitingChild>;
+
+/**
+ * The school lists, or none while the capacity files do not load: the list still shows who waits
+ * (placing a child then fails with the files' error, and /readyz names the file).
+ */
+function schoolListsOrNone(deps: AppDeps): SchoolLists {
+  try {
+    return schoolListsToday(deps);
+  } catch (err) {
+    deps.logger.warn({ err }, 'the capacity files do not load: the school waiting list offers no school lists');
+    return () => undefined;
+  }
+}
 
 export async function schoolWaitingList(
   deps: AppDeps,
@@ -44,6 +62,7 @@ export async function schoolWaitingList(
   const area = areaCondition(input.actor.scope, input.area);
   if (area !== undefined) filter.area = area;
   const docs = await caseModel(deps.mongo).find(filter).limit(500).lean();
+  const schools = schoolListsOrNone(deps);
   const items = docs
     .flatMap((c) =>
       (c.schoolPlacements ?? [])
@@ -55,6 +74,7 @@ export async function schoolWaitingList(
             caseStatus: c.status,
             ...p,
             name: [c.application.applicant, ...c.application.family][p.personIndex]?.name ?? '',
+            schools: schools(c.area, p.level),
           }),
         ),
     )

@@ -94,8 +94,11 @@ describe('API: policy rules and the school waiting list', () => {
       .get('/api/v1/officer/school-waitlist?area=huyi')
       .set('authorization', t.education)
       .expect(200);
-    const listed = (list.body.items as Array<{ caseId: string; name: string }>).find((i) => i.caseId === caseId);
+    const listed = (list.body.items as Array<{ caseId: string; name: string; schools?: string[] }>).find(
+      (i) => i.caseId === caseId,
+    );
     assert.equal(listed?.name, '王小宝', 'education sees the child by name, as on its case view');
+    assert.deepEqual(listed?.schools, ['鄠邑区第二幼儿园', '鄠邑区第三幼儿园'], 'the schools it may be placed at');
     const notEducation = await request(stack.app).get('/api/v1/officer/school-waitlist').set('authorization', t.police);
     assertProblem(notEducation, 403);
     // The same rule as placing a child (education's own): the same problem type.

@@ -59,6 +59,9 @@ const REQUIRED = [
   // Patch `recheck-completes`: a waiting child's recheck of the pool runs to its end even when
   // the case is cancelled meanwhile.
   'child-waitlisted.recheck-completes',
+  // Patches `waitlist-before-settlement` and `waitlist-notice`: the child waits from the day it
+  // joins the list, and the family is told that day.
+  'child-waitlisted.waitlist-notice',
   ...['town-settled', 'points-settled', 'with-children', 'rejected-after-commits', 'claimed-then-decided'].map(
     (n) => `${n}.lean-transitions`,
   ),

@@ -113,11 +113,11 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
       what: `child ${entry.personIndex} waits for a ${level} place`,
       data: { pool: entry.reserve.pool, position, dueAt: p.dueAt, ...(p.dueProvisional ? { dueProvisional: true } : {}) },
     });
-    // Since `waitlist-notice` the family is told that day, with the deadline: before, a points
-    // case's parent learnt it from the case page, or weeks later from the settled letter. Written
-    // now, not with whatever transition comes next (for a case under review, maybe days later).
-    const told = patched('waitlist-notice');
-    if (told) notify(notices.schoolPlaceWaiting(state, p));
+    // Since `waitlist-notice` the family is told that day, with the deadline (written with the
+    // step's commits): before, a points case's parent learnt it from the case page, or weeks later
+    // from the settled letter. Not for a case that ended while the pool was asked: its ending
+    // letter follows, and no later notice would say the child left the list.
+    if (patched('waitlist-notice') && !run.ended()) notify(notices.schoolPlaceWaiting(state, p));
     // Since `waitlist-before-settlement` the child waits for its place from now, not from the
     // family's settlement: a case at the head of the list that had not settled (a points case waits
     // weeks for its round) left a freed place empty and every child behind it waiting, and its own
@@ -127,7 +127,7 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
       w.run = awaitPlace(saga, w);
       w.run.catch(() => undefined); // observed by awaitAll; before that, an ending's cancellation
     }
-    return told ? flush().then(() => 'waiting' as const) : ('waiting' as const);
+    return 'waiting' as const;
   };
 
   const release = (entry: CompensationEntry, via = records) => {

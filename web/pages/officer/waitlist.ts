@@ -6,7 +6,7 @@
  */
 import { callerRequestId } from '../../../app/caller-request-id';
 import type { Request, Response } from 'express';
-import { assignSchoolPlace, schoolsForChild } from '../../../app/commands/assign-school-place';
+import { assignSchoolPlace } from '../../../app/commands/assign-school-place';
 import type { AppDeps } from '../../../app/deps';
 import { noSuchCase } from '../../../app/errors';
 import { schoolWaitingList } from '../../../app/queries/school-waiting-list';
@@ -27,9 +27,8 @@ interface WaitlistExtras {
 
 async function showWaitlist(deps: AppDeps, req: Request, res: Response, extras: WaitlistExtras = {}): Promise<void> {
   const actor = actorOf(req, 'officer');
-  const listed = await schoolWaitingList(deps, { actor, access: accessOf(req) });
   // Where the city lists the area's schools for the level, the officer picks one (no typing).
-  const items = await Promise.all(listed.map(async (item) => ({ ...item, schools: await schoolsForChild(deps, item) })));
+  const items = await schoolWaitingList(deps, { actor, access: accessOf(req) });
   const fieldErrors = Object.fromEntries((extras.errors ?? []).map((e) => [e.field, e.text]));
   render(
     req,
@@ -77,7 +76,7 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
   const waiting = (await schoolWaitingList(deps, { actor, access: accessOf(req) })).find(
     (i) => i.caseId === caseId && i.personIndex === personIndex,
   );
-  const schools = waiting && (await schoolsForChild(deps, waiting));
+  const schools = waiting?.schools;
   if (!school || school.length > SCHOOL_NAME_MAX || (schools && !schools.includes(school))) {
     // The list has a field for a waiting child only: for any other child there is none to point at.
     if (!waiting) return showWaitlist(deps, req, res, { refusal: tr(req, 'officerErrNotWaiting'), status: 409 });

@@ -36,7 +36,7 @@ export interface Delivery {
 }
 
 /** After the case's latest transition, so the trail reads in order (its lines sort by seq, n). */
-async function auditSeq(mongo: Connection, caseId: string): Promise<number> {
+export async function auditSeq(mongo: Connection, caseId: string): Promise<number> {
   const c = await caseModel(mongo).findById(caseId, { seq: 1 }).lean();
   return c?.seq ?? 0;
 }

@@ -25,7 +25,7 @@ export async function auditTrail(
     view?: 'audit_trail' | 'audit_csv';
     access?: AccessContext;
   },
-): Promise<{ caseNumber: string; items: AuditEventView[] }> {
+): Promise<{ caseNumber: string; items: AuditEventView[]; persons: string[] }> {
   const c = await existingCase(deps, input.caseId);
   const events = await auditEventsOf(deps, input.caseId);
   await recordAccess(deps, {
@@ -34,7 +34,12 @@ export async function auditTrail(
     caseIds: [input.caseId],
     access: input.access,
   });
-  return { caseNumber: c.caseNumber, items: events.map((e) => auditView(e, 'supervisor')) };
+  return {
+    caseNumber: c.caseNumber,
+    items: events.map((e) => auditView(e, 'supervisor')),
+    // The application's people by index (lines about a child name it by index).
+    persons: [c.application.applicant, ...c.application.family].map((p) => p.name),
+  };
 }
 
 /** The events of a case the actor may see: their own case, their department's, or any. */

@@ -153,7 +153,8 @@ export const zhCN = {
   officerRefusedCaseEnded: '该申请已经结束，不能再更改。',
   officerRefusedNoPlacement: '该随迁子女已不在候补名单上（可能已安排学位）。',
   officerRefusedInvalid: '该决定不符合办理规则：{detail}',
-  officerRefusedBelowThreshold: '不能准予：{score}。积分未达到落户分值线的，请以“积分不足”作出不予落户的决定（§2）。',
+  officerRefusedBelowThreshold:
+    '不能准予：{score}。积分未达到落户分值线的，请以“积分未达到落户分值要求”作出不予落户的决定（§2）。',
   officerRefusedCreditDisqualified: '不能准予：{score}。请以“个人诚信记录不良”作出不予落户的决定（§2）。',
   officerWaitlistTitle: '学位候补名单',
   officerWaitlistIntro: '在本区县候补幼儿园或义务教育学位的随迁子女，按候补时间先后排列。学位不足不影响家庭落户。',
@@ -333,7 +334,7 @@ export const en: Catalogue<typeof zhCN> = {
   officerRefusedNoPlacement: 'This child is no longer waiting (they may have been placed already).',
   officerRefusedInvalid: 'This decision breaks a rule: {detail}',
   officerRefusedBelowThreshold:
-    'This case cannot be approved: {score}. Below the threshold, refuse it for insufficient points (§2).',
+    'This case cannot be approved: {score}. Below the threshold, refuse it for “the points score is below the settlement threshold” (§2).',
   officerRefusedCreditDisqualified: 'This case cannot be approved: {score}. Refuse it for the bad credit record (§2).',
   officerWaitlistTitle: 'School waiting list',
   officerWaitlistIntro:

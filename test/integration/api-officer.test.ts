@@ -575,6 +575,13 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
     const refused = await auditEventModel(stack.mongo).findOne({ caseId, type: 'decision_refused' }).lean();
     assert.equal(refused?.actor.department, 'education');
     assert.equal(refused?.why, 'wrong_department');
+    // The trail reads in time: the refused attempt after the case's submission (it sorted first).
+    const trail = await request(stack.app)
+      .get(`/api/v1/supervisor/cases/${caseId}/audit`)
+      .set('authorization', t.supervisor)
+      .expect(200);
+    const types = (trail.body.items as Array<{ type: string }>).map((e) => e.type);
+    assert.ok(types.indexOf('submitted') < types.indexOf('decision_refused'), types.join(', '));
     const c = await waitForStep(stack, caseId, 'police', 'awaiting_decision');
     assert.equal(c.steps.police?.decision, undefined, 'nothing decided');
   });

@@ -123,7 +123,8 @@ describe('the system’s recommendation on the officer’s case page', () => {
     const zhText = refusalOf({ locale: 'zh-CN' } as Request, refused);
     assert.equal(zhText.status, 422);
     assert.match(zhText.text, /总分54分，落户分值线70分/);
-    assert.match(zhText.text, /积分不足/);
+    // The reason as the refusal form lists it (i18n/labels.ts), so the officer finds it there.
+    assert.match(zhText.text, /“积分未达到落户分值要求”/);
     assert.doesNotMatch(zhText.text, /cannot approve|threshold/, zhText.text);
     assert.match(
       refusalOf({ locale: 'en' } as Request, refused).text,
@@ -258,6 +259,60 @@ describe('a department system’s failure, for a supervisor', () => {
     );
     assert.equal(rows[0]!.why, '部门信息系统返回错误（HTTP 503）');
     assert.equal(rows[0]!.what, '');
+  });
+});
+
+describe('the supervisor’s timeline: children’s school places and refused attempts in words', () => {
+  const names = { officers: [], staff: new Map<string, string>(), persons: ['陈伟', '林静', '陈可欣'] };
+  const line = (type: string, what: string, extra: Record<string, unknown> = {}) => ({
+    type,
+    at: '2026-12-07T02:50:00Z',
+    actor: { id: 'system', role: 'system' },
+    department: 'education',
+    what,
+    ...extra,
+  });
+
+  it('§21–23 when a child joins the waiting list or is placed, then the line names the child (not "child 2"), the level and the school', () => {
+    const rows = timelineRows(
+      { locale: 'zh-CN' } as Request,
+      [
+        line('school_place_waiting', 'child 2 waits for a kindergarten place'),
+        line('school_place_confirmed', 'child 2 placed at a school elsewhere in the area', {
+          data: { school: '碑林区第二幼儿园' },
+        }),
+        line('school_place_confirmed', 'child 2 placed from the waiting list'),
+      ],
+      names,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.what, r.whatRecorded]),
+      [
+        ['陈可欣进入幼儿园学位轮候名单', false],
+        ['陈可欣被安排至碑林区第二幼儿园', false],
+        ['陈可欣从轮候名单获得学位', false],
+      ],
+    );
+    const [en] = timelineRows(
+      { locale: 'en' } as Request,
+      [line('school_place_waiting', 'child 2 waits for a junior_secondary place')],
+      names,
+    );
+    assert.match(en!.what, /^陈可欣 joined the waiting list for a junior secondary/);
+  });
+
+  it('when an officer’s attempt was refused, then the line says what they tried and why in words, never the codes', () => {
+    const [decision, claim] = timelineRows(
+      { locale: 'zh-CN' } as Request,
+      [
+        line('decision_refused', 'approve', { why: 'invalid-decision', actor: { id: 'o', role: 'officer', department: 'hrss' } }),
+        line('step_claim_refused', 'claim', { why: 'wrong_department', actor: { id: 'o', role: 'officer', department: 'hrss' } }),
+      ],
+      names,
+    );
+    assert.equal(decision!.what, '通过');
+    assert.equal(claim!.what, '', 'the type says it was a claim');
+    assert.doesNotMatch(`${decision!.why} ${claim!.why}`, /invalid-decision|wrong_department|[a-z]-[a-z]/);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { DECISION_KINDS, SUPERVISOR_ACTIONS } from '../../domain/case-rules';
 import { RESERVATION_KINDS } from '../../domain/codes';
-import { NOTICE_EVENTS, ROUTES, type Locale } from '../../domain/vocabulary';
+import { NOTICE_EVENTS, ROUTES, SCHOOL_LEVELS, type Locale } from '../../domain/vocabulary';
 import { label } from '../../i18n/labels';
 import { message, type MessageKey } from '../../i18n/messages';
 import { SERVICE_METHODS } from '../../domain/notice-delivery';
@@ -26,6 +26,8 @@ const among = <T extends string>(list: readonly T[], value: string | undefined):
 const SAID_BY_TYPE = new Set([
   'step_claimed',
   'step_released',
+  'step_claim_refused',
+  'step_release_refused',
   'check_completed',
   'reminder',
   'settled',
@@ -58,11 +60,14 @@ function actionWhat(e: Pick<AuditEventView, 'what' | 'data'>, locale: Locale, na
   return label('supervisorAction', e.what, locale);
 }
 
-/** `nameOf`: an officer's name as the page shows it, for a reassignment's new holder. */
+/**
+ * `nameOf`: an officer's name as the page shows it, for a reassignment's new holder; `childName`:
+ * a person of the application by index, for the school-place lines (recorded as "child 2 …").
+ */
 export function auditWhat(
   e: Pick<AuditEventView, 'type' | 'what' | 'data'>,
   locale: Locale,
-  opts: { nameOf?: (id: string) => string } = {},
+  opts: { nameOf?: (id: string) => string; childName?: (index: number) => string | undefined } = {},
 ): AuditWhat {
   const worded = (text: string): AuditWhat => ({ text, recorded: false });
   const { type, what } = e;
@@ -104,6 +109,18 @@ export function auditWhat(
     return worded(message(locale, 'supAuditReserved', { item: label('reservationKind', m[1], locale) }));
   if (type === 'compensation' && (m = /^(\w+) released$/.exec(what)) && among(RESERVATION_KINDS, m[1]))
     return worded(message(locale, 'supAuditReleased', { item: label('reservationKind', m[1], locale) }));
+  if (type === 'decision_refused' && among(DECISION_KINDS, what)) return worded(label('decisionKind', what, locale));
+  const child = (index: string) => opts.childName?.(Number(index)) || message(locale, 'officerChildN', { n: index });
+  if (type === 'school_place_waiting' && (m = /^child (\d+) waits for a (\w+) place$/.exec(what)) && among(SCHOOL_LEVELS, m[2]))
+    return worded(message(locale, 'supAuditChildWaiting', { child: child(m[1]!), level: label('schoolLevel', m[2], locale) }));
+  if (type === 'school_place_confirmed' && (m = /^child (\d+) placed from the waiting list$/.exec(what)))
+    return worded(message(locale, 'supAuditChildPlacedFromList', { child: child(m[1]!) }));
+  if (
+    type === 'school_place_confirmed' &&
+    (m = /^child (\d+) placed at a school elsewhere in the area$/.exec(what)) &&
+    typeof e.data?.school === 'string'
+  )
+    return worded(message(locale, 'supAuditChildPlacedAt', { child: child(m[1]!), school: e.data.school }));
   if (type === 'admission_round') {
     const round = ROUND_PHRASES.map(([re, key]) => [re.exec(what), key] as const).find(([found]) => found);
     if (round) {

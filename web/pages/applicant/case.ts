@@ -203,7 +203,8 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         note: outcomeNoteText(req, view.outcome.note),
         reasons: view.outcome.reasons.map((r) => ({
           text: words(req, 'rejectionReason', r.code),
-          department: words(req, 'department', r.department),
+          // The office that decided, as the step list and the timeline name it (碑林区人社局, not 市人社局).
+          department: officeText(req, r.department, view.area),
           note: r.note,
         })),
       },

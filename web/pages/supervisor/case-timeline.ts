@@ -16,6 +16,7 @@ import { label } from '../../../i18n/labels';
 import { isSystemNote } from '../../../domain/case-rules';
 import { REJECTION_REASONS } from '../../../domain/codes';
 import { auditWhat } from '../audit-what';
+import { isProblemCode, PROBLEMS } from '../../../app/problem-codes';
 import { systemErrorWords } from '../incident-text';
 import { holderName, namedOfficer } from '../officer-names';
 import { accessOf, actorOf, showMessage, tr } from '../page';
@@ -79,14 +80,27 @@ export function ledgerRows(items: readonly AuditEventView[], locale: Locale): Ar
   }));
 }
 
+/** The types of an officer's refused attempt: their `why` is the problem's code (app/commands/officer-step-update.ts). */
+const REFUSED_ATTEMPTS = new Set(['decision_refused', 'step_claim_refused', 'step_release_refused']);
+
+/** A refused attempt's problem code in words (its title), or as recorded. */
+function refusalWords(why: string, locale: Locale): string {
+  const code = why.replace(/_/g, '-');
+  return isProblemCode(code) ? PROBLEMS[code].title[locale] : why;
+}
+
+/** `persons`: the application's people by index (applicant first), to name the children a line is about. */
 export function timelineRows(
   req: Request,
   items: readonly AuditEventView[],
-  names: { officers: readonly KnownOfficer[]; staff: ReadonlyMap<string, string> },
+  names: { officers: readonly KnownOfficer[]; staff: ReadonlyMap<string, string>; persons?: readonly string[] },
 ): TimelineRow[] {
-  const { officers, staff } = names;
+  const { officers, staff, persons } = names;
   return items.map((e) => {
-    const what = auditWhat(e, req.locale, { nameOf: (id) => holderName(req, officers, id) });
+    const what = auditWhat(e, req.locale, {
+      nameOf: (id) => holderName(req, officers, id),
+      childName: (i) => persons?.[i],
+    });
     // The system's own lines need no name (the role column says 系统); officers and supervisors are named.
     const staffName = e.actor.id ? staff.get(e.actor.id) : undefined;
     const actorText =
@@ -100,7 +114,9 @@ export function timelineRows(
         ? undefined
         : e.type === 'check_failed'
           ? systemErrorWords(e.why, req.locale)
-          : reasonWords(e.why, req.locale);
+          : REFUSED_ATTEMPTS.has(e.type)
+            ? refusalWords(e.why, req.locale)
+            : reasonWords(e.why, req.locale);
     return { ...e, ...(why !== undefined ? { why } : {}), actorText, what: what.text, whatRecorded: what.recorded };
   });
 }
@@ -120,7 +136,7 @@ export async function auditCsvPage(deps: AppDeps, req: Request, res: Response): 
       key: 'supAuditCsvBack',
     });
   const trail = await auditTrail(deps, { actor, caseId, view: 'audit_csv', access });
-  const rows = timelineRows(req, trail.items, await timelineNames(deps, trail.items));
+  const rows = timelineRows(req, trail.items, { ...(await timelineNames(deps, trail.items)), persons: trail.persons });
   const locale = req.locale;
   const text = csvDocument(
     [tr(req, 'supWhen'), tr(req, 'supWho'), tr(req, 'supRole'), tr(req, 'supDepartment'), tr(req, 'supWhat'), tr(req, 'supWhy')],

@@ -213,7 +213,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
           internalNotes: s.internalNotes,
         }))
         .filter((s) => s.supplements.length > 0 || s.internalNotes.length > 0),
-      timeline: timelineRows(req, trail.items, { officers, staff }),
+      timeline: timelineRows(req, trail.items, { officers, staff, persons: trail.persons }),
       ledger: ledgerRows(trail.items, locale),
       incidents: view.incidents.map((i) => ({ ...i, text: incidentText(i, locale) })),
       notices: notices.map((n, i) => {

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
+  applicationBody,
   bearer,
   decideViaApi,
   freshChildIdNumber,
@@ -21,6 +22,7 @@ import {
   waitForStep,
 } from '../support/api';
 import { testCapacities } from '../support/capacities';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
 import { webSessionModel } from '../../models/web-session.model';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
@@ -491,6 +493,31 @@ describe('web pages: the officer workbench in a real browser', () => {
       assert.equal(await second.getByText(a.caseNumber).count(), 0, 'no word of the other tab’s case');
     } finally {
       await first.context().close();
+    }
+  });
+
+  it('§2 when HR chooses to approve a case below the threshold, then the form says at once why it cannot and what to decide, with no confirmation page', async () => {
+    // Arrange: a points case scoring below the threshold (the demo person pointsLow), HR's step awaiting its officer.
+    const auth = await bearer(web.stack, { sub: `applicant-web-${Math.random().toString(36).slice(2, 8)}`, role: 'applicant' });
+    const caseId = await submitCase(web.stack, auth, applicationBody(DEMO_PEOPLE.pointsLow));
+    await waitForStep(web.stack, caseId, 'hrss', 'awaiting_decision');
+    const hr = await officer('hrss');
+    try {
+      await hr.goto(caseUrl(caseId));
+      await hr.getByLabel('通过', { exact: true }).check();
+
+      // Act
+      await hr.getByRole('button', { name: '继续' }).click();
+
+      // Assert: refused at the field, naming the reason as the form lists it; nothing to confirm.
+      const summary = hr.locator('.error-summary');
+      await summary.getByText(/^不能准予：总分\d+分，落户分值线\d+分。.*“积分未达到落户分值要求”/).waitFor();
+      assert.equal(await hr.getByRole('heading', { name: '确认决定' }).count(), 0);
+      await axeCheck(hr);
+      const c = await waitForStep(web.stack, caseId, 'hrss', 'awaiting_decision');
+      assert.equal(c.steps.hrss?.decision, undefined, 'nothing decided');
+    } finally {
+      await hr.context().close();
     }
   });
 

@@ -71,6 +71,16 @@ export function stepActions(view: OfficerCaseView, actor: OfficerActor): StepAct
   };
 }
 
+/**
+ * Why the score's recommendation forbids approving (§2: below the threshold, or a bad credit record
+ * the policy disqualifies for), from the recommendation's note, and how to decide instead.
+ */
+export function approvalRefusedText(req: Request, note: string): string {
+  return tr(req, CREDIT_NOTE.test(note) ? 'officerRefusedCreditDisqualified' : 'officerRefusedBelowThreshold', {
+    score: recommendationNote(note, req.locale).text,
+  });
+}
+
 /** An action the application layer refused, in the officer's words, and the page status it answers with. */
 export function refusalOf(req: Request, err: unknown): { text: string; status: number } {
   if (!(err instanceof AppError) || err.kind === 'not_found') throw err;
@@ -88,13 +98,10 @@ export function refusalOf(req: Request, err: unknown): { text: string; status: n
   // §2: approving below the threshold is the one rule an officer meets in ordinary work; its
   // reason is the recommendation's note, recorded in English by the workflow (recommendationNote).
   const belowThreshold = err.code === 'invalid-decision' ? /^cannot approve: (.+)$/.exec(err.message)?.[1] : undefined;
-  const credit = belowThreshold !== undefined && CREDIT_NOTE.test(belowThreshold);
   const text = key
     ? tr(req, key)
     : belowThreshold
-      ? tr(req, credit ? 'officerRefusedCreditDisqualified' : 'officerRefusedBelowThreshold', {
-          score: recommendationNote(belowThreshold, req.locale).text,
-        })
+      ? approvalRefusedText(req, belowThreshold)
       : tr(req, 'officerRefusedInvalid', { detail: err.message });
   return { text, status: err.kind === 'conflict' ? 409 : err.kind === 'forbidden' ? 403 : 422 };
 }

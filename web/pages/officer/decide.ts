@@ -20,7 +20,7 @@ import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
-import { caseIdOf, counterFieldId, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
+import { approvalRefusedText, caseIdOf, counterFieldId, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
 import { checkDecisionForm, readDecisionForm } from './decision-form';
 
 const caseHref = (caseId: string) => `/officer/cases/${caseId}`;
@@ -39,6 +39,15 @@ export async function decisionPage(deps: AppDeps, req: Request, res: Response): 
   const checked = checkDecisionForm(req, form, actions.offered, actions.reasons);
   if (checked.errors.length) return showCase(deps, req, res, { form, errors: checked.errors, status: 400 });
   const d = checked.decision!;
+  // §2: an approval the score's recommendation forbids (domain/case-rules.ts stepDecisionProblem)
+  // is refused at the field now, not after the officer confirmed it.
+  const rec = view.step.recommendation;
+  if (d.decision === 'approve' && rec?.decision === 'reject' && rec.reasonCode)
+    return showCase(deps, req, res, {
+      form,
+      errors: [{ field: 'decision', text: approvalRefusedText(req, rec.note) }],
+      status: 422,
+    });
   const what =
     d.decision === 'approve'
       ? 'officerConfirmApprove'

@@ -213,7 +213,7 @@ const checkFinding: Table<CheckFinding> = {
 /** A child's school place (§21–23). */
 const placementStatus: Table<'placed' | 'waiting' | 'cancelled'> = {
   placed: { 'zh-CN': '已安排学位', en: 'placed' },
-  waiting: { 'zh-CN': '候补中', en: 'waiting' },
+  waiting: { 'zh-CN': '轮候中', en: 'waiting' },
   cancelled: { 'zh-CN': '已取消', en: 'cancelled' },
 };
 
@@ -334,7 +334,7 @@ const auditType: Table<AuditType> = {
   withdrawn: { 'zh-CN': '撤回', en: 'withdrawn' },
   terminated: { 'zh-CN': '终止', en: 'terminated' },
   social_insurance_transfer: { 'zh-CN': '社保关系转移', en: 'social insurance transfer' },
-  school_place_waiting: { 'zh-CN': '子女候补学位', en: 'child waiting for a school place' },
+  school_place_waiting: { 'zh-CN': '子女轮候学位', en: 'child waiting for a school place' },
   school_place_confirmed: { 'zh-CN': '子女学位确认', en: 'school place confirmed' },
   admission_round: { 'zh-CN': '积分落户批次排名', en: 'admission round' },
   social_insurance_transferred: { 'zh-CN': '社保关系转移办结', en: 'social insurance transferred' },

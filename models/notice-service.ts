@@ -9,7 +9,7 @@ import { trusted, type Connection } from 'mongoose';
 import type { AuditActor } from '../domain/audit';
 import type { NoticeStatus, ServiceMethod } from '../domain/notice-delivery';
 import { auditEventModel } from './audit-event.model';
-import { caseModel } from './case.model';
+import { auditSeq } from './audit-seq';
 import { insertNew } from './insert-new';
 import { noticeModel, type NoticeDoc } from './notice.model';
 
@@ -33,12 +33,6 @@ export interface Delivery {
    * (ensureProofs) writes a line a store failure kept out.
    */
   repairable?: boolean;
-}
-
-/** After the case's latest transition, so the trail reads in order (its lines sort by seq, n). */
-export async function auditSeq(mongo: Connection, caseId: string): Promise<number> {
-  const c = await caseModel(mongo).findById(caseId, { seq: 1 }).lean();
-  return c?.seq ?? 0;
 }
 
 async function auditOnce(

@@ -5,7 +5,7 @@
  */
 import type { AuditEntry } from '../../domain/audit';
 import { auditEventModel } from '../../models/audit-event.model';
-import { auditSeq } from '../../models/notice-service';
+import { auditSeq } from '../../models/audit-seq';
 import type { AppDeps } from '../deps';
 
 /** After a transition's own lines and its notices' proofs of service (n 2000, 2001). */

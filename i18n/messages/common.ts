@@ -26,7 +26,7 @@ export const zhCN = {
   navMyCases: '我的申请',
   navApply: '申请落户',
   navInbox: '待办事项',
-  navWaitlist: '学位候补名单',
+  navWaitlist: '学位轮候名单',
   navStuck: '滞留案件',
   navBulk: '批量处置',
   roleApplicant: '申请人',

@@ -80,7 +80,8 @@ describe('simulator people files', () => {
     assert.deepEqual(DEMO_PEOPLE.parentWithChildren.family, [DEMO_FAMILY.spouse, DEMO_FAMILY.kindergartner, DEMO_FAMILY.pupil]);
     assert.equal(DEMO_FAMILY.pupil.schoolLevel, 'primary');
     assert.deepEqual(DEMO_PEOPLE.unknownToPolice.records, {});
-    assert.equal(ALL_DEMO_PEOPLE.length, DEMO_PERSONA_NAMES.length + 3);
+    // Family members: parentWithChildren’s three and beilinFamily’s daughter.
+    assert.equal(ALL_DEMO_PEOPLE.length, DEMO_PERSONA_NAMES.length + 4);
     assert.ok(ALL_DEMO_PEOPLE.every((p) => p.relation !== 'applicant' || 'target' in p));
   });
 

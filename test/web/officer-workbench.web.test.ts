@@ -97,7 +97,7 @@ describe('web pages: the officer workbench in a real browser', () => {
       const [total, awaiting, shown] = status.slice(1).map(Number) as [number, number, number];
       assert.ok(awaiting >= 1 && total >= awaiting && total >= shown && shown >= 1, status[0]);
       // The header offers only pages a police officer may open: not education's waiting list.
-      assert.equal(await first.getByRole('link', { name: '学位候补名单' }).count(), 0);
+      assert.equal(await first.getByRole('link', { name: '学位轮候名单' }).count(), 0);
       await axeCheck(first);
       await screenshot(first, 'web-officer-inbox-zh-CN');
 
@@ -352,8 +352,8 @@ describe('web pages: the officer workbench in a real browser', () => {
       assert.equal(res?.status(), 404);
       await axeCheck(education);
       // The education officer's own page: the school waiting list (empty here).
-      await education.getByRole('link', { name: '学位候补名单' }).click();
-      await education.getByRole('heading', { name: '学位候补名单' }).waitFor();
+      await education.getByRole('link', { name: '学位轮候名单' }).click();
+      await education.getByRole('heading', { name: '学位轮候名单' }).waitFor();
       await axeCheck(education);
       await screenshot(education, 'web-officer-waitlist-zh-CN');
       await education.goto(`${web.baseUrl}/officer/school-waitlist?lang=en`);
@@ -434,6 +434,31 @@ describe('web pages: the officer workbench in a real browser', () => {
     } finally {
       await yanta.context().close();
       await city.context().close();
+    }
+  });
+
+  it('when an inbox link gives a filter a value the form does not offer, then the page says so at that field (400) and lists nothing, as the API refuses it', async () => {
+    // Arrange: a case the unfiltered inbox lists.
+    const { caseNumber } = await awaitingCase();
+    const police = await officer('police');
+    try {
+      // Act: an edited link (an unknown area, the form's empty "any" for status).
+      const res = await police.goto(`${web.baseUrl}/officer/inbox?status=&area=nowhere`);
+
+      // Assert
+      assert.equal(res?.status(), 400);
+      const summary = police.locator('.error-summary');
+      await summary.getByRole('link', { name: '“nowhere”不是此项可选的值：请从列表中选择。' }).waitFor();
+      assert.equal(await police.locator('select[name=area]').getAttribute('aria-invalid'), 'true');
+      assert.equal(await police.locator('select[name=status]').getAttribute('aria-invalid'), null, 'empty is "any"');
+      assert.doesNotMatch(await police.locator('main').innerText(), new RegExp(caseNumber));
+      await axeCheck(police);
+      // Choosing from the list again lists the case.
+      await police.locator('select[name=area]').selectOption('');
+      await police.locator('form.filters button[type=submit]').click();
+      await police.getByText(caseNumber).first().waitFor();
+    } finally {
+      await police.context().close();
     }
   });
   it('when an officer decides a case, then the next case they may decide is offered in the banner, focused, and Enter opens it', async () => {

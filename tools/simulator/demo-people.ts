@@ -27,6 +27,8 @@ export const DEMO_PERSONA_NAMES = [
   'unknownToPolice',
   /** The web pages' demo applicant: no case is submitted for her, so she can apply (account `newcomer`). */
   'newcomer',
+  /** The web pages' demo family: no case is submitted for her; her daughter joins Beilin's kindergarten waiting list (account `family`). */
+  'beilinFamily',
 ] as const;
 export type DemoPersonaName = (typeof DEMO_PERSONA_NAMES)[number];
 

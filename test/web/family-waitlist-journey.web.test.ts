@@ -1,0 +1,116 @@
+/**
+ * README "A child on the school waiting list", walked as written: the demo account `family`
+ * (王丽) applies on the points route for Beilin with her kindergartner, the four departments'
+ * demo officers approve in the workbench, and, Beilin having no kindergarten places in the shipped
+ * capacity file, the daughter joins the waiting list; education places her at one of Beilin's
+ * listed kindergartens, and the mother's case page names her daughter on each line about her.
+ * Nothing in this journey goes round the pages.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
+import { axeCheck, launchBrowser, newPage } from '../support/browser';
+import { waitForCase } from '../support/api';
+import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+
+describe('a family whose child waits for a kindergarten place, entirely in the browser', () => {
+  let web: WebStack;
+  let browser: Browser;
+
+  before(async () => {
+    // The shipped capacity file, as npm start reads it: Beilin has no kindergarten places.
+    web = await startWebStack('web_family_waitlist');
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  async function asOfficer<T>(username: string, path: string, act: (page: Page) => Promise<T>): Promise<T> {
+    const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+    try {
+      await signIn(page, web, username, DEMO_PASSWORDS.officer, path);
+      return await act(page);
+    } finally {
+      await page.context().close();
+    }
+  }
+
+  async function approveAs(username: string, caseNumber: string): Promise<void> {
+    await asOfficer(username, '/officer/inbox', async (page) => {
+      const row = page.getByRole('row', { name: new RegExp(caseNumber) });
+      // The inbox lists the case once the department's automated lookup has answered.
+      for (let i = 0; i < 60 && (await row.count()) === 0; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        await page.reload();
+      }
+      await row.getByRole('link', { name: caseNumber }).click();
+      await page.getByRole('button', { name: '认领此案件' }).click();
+      await page.getByText('您已认领本环节。').waitFor();
+      await page.getByLabel('通过', { exact: true }).check();
+      await page.getByRole('button', { name: '继续' }).click();
+      await page.getByRole('heading', { name: '确认决定' }).waitFor();
+      await page.getByRole('button', { name: '确认' }).click();
+      await page.getByText(`已对案件 ${caseNumber} 作出决定：通过。`, { exact: false }).waitFor();
+    });
+  }
+
+  it('§21–23 when 王丽 applies in Beilin with her kindergartner and every department approves, then the daughter waits on Beilin’s list, education places her from it, and the case page names her', async () => {
+    const mother = DEMO_PEOPLE.beilinFamily;
+    const daughter = mother.family[0]!;
+    const applicant = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    try {
+      await signIn(applicant, web, 'family', DEMO_PASSWORDS.applicant);
+      await applicant.getByRole('link', { name: '申请落户' }).first().click();
+      await applicant.locator('input[name=route][value=points]').check();
+      await applicant.locator('#area').selectOption('beilin');
+      assert.equal(await applicant.locator('#applicant-idNumber').inputValue(), mother.idNumber);
+      await applicant.locator('#contact-phone').fill('13800138000');
+      await applicant.locator('#family-0-name').fill(daughter.name);
+      await applicant.locator('#family-0-idNumber').fill(daughter.idNumber);
+      await applicant.locator('#family-0-relation').selectOption('child');
+      await applicant.locator('#family-0-schoolLevel').selectOption('kindergarten');
+      await applicant.getByRole('button', { name: '提交申请' }).click();
+      await applicant.getByRole('heading', { name: '申请已提交' }).waitFor();
+      const caseNumber = ((await applicant.locator('.panel__number').textContent()) ?? '').trim();
+      const caseId = /\/applicant\/cases\/([0-9a-f-]{36})\/submitted$/.exec(new URL(applicant.url()).pathname)?.[1] ?? '';
+      assert.ok(caseId && caseNumber);
+
+      // The points route asks all four departments (§2); her 109 points pass HR's threshold of 70.
+      for (const department of ['police', 'hrss', 'housing', 'education']) await approveAs(department, caseNumber);
+      await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'daughter waiting');
+
+      // Education finds her on Beilin's list and places her at a kindergarten the city lists.
+      await asOfficer('education', '/officer/inbox', async (page) => {
+        await page.getByRole('link', { name: '学位轮候名单' }).click();
+        await page.getByRole('heading', { name: '学位轮候名单' }).waitFor();
+        const row = page.getByRole('row', { name: new RegExp(caseNumber) });
+        await row.getByLabel(`为案件 ${caseNumber} 的${daughter.name}安排的学校或幼儿园`).selectOption('碑林区第二幼儿园');
+        await row.getByRole('button', { name: '安排学位' }).click();
+        await page
+          .getByRole('status')
+          .getByText(`已为案件 ${caseNumber} 的随迁子女${daughter.name}安排学位：碑林区第二幼儿园。`)
+          .waitFor();
+        await axeCheck(page);
+      });
+      await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'placed', 'daughter placed');
+
+      // The mother's page: each school-place line of the timeline names her daughter, and the
+      // waiting-list notice is among the case's notices.
+      await applicant.goto(`${web.baseUrl}/applicant/cases/${caseId}`);
+      const timeline = applicant.locator('section[aria-labelledby="timeline-title"]');
+      await timeline.getByText(`子女进入学位轮候：${daughter.name}`).waitFor();
+      await timeline.getByText(`子女学位落实：${daughter.name}`).waitFor();
+      await applicant
+        .locator('section[aria-labelledby="notices-title"]')
+        .getByRole('link', { name: /^随迁子女学位轮候通知/ })
+        .first()
+        .waitFor();
+      await axeCheck(applicant);
+    } finally {
+      await applicant.context().close();
+    }
+  });
+});

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig, webBaseUrl } from '../config/config';
 import { applyHistoryRetention } from '../temporal/namespace-retention';
+import { echoToConsole } from './lib/console-echo';
 import { httpReady, spawnManaged, stopAll, waitUntilReady } from './lib/processes';
 import { devJwtSecret, devPayloadKey, devSessionSecret } from './lib/dev-secret';
 import { seedDemoCases } from './lib/demo-cases';
@@ -49,11 +50,8 @@ const CLUSTER = process.argv.includes('--cluster');
 const COPIES = CLUSTER ? 2 : 1;
 const DEFAULT_CLUSTER_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/';
 
-/** The console shows warnings and errors of the app's JSON logs (pino level ≥ 40); the files keep everything. */
-function warningsOnly(line: string): boolean {
-  const m = /"level":(\d+)/.exec(line);
-  return m ? Number(m[1]) >= 40 : true;
-}
+/** The console shows the app's warnings and errors until shutdown begins (lib/console-echo.ts). */
+const warningsOnly = (line: string): boolean => echoToConsole(line, stopping);
 
 function say(msg: string): void {
   process.stderr.write(`[start] ${msg}\n`);

@@ -2,6 +2,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
+import { recordAccess } from '../../app/access-records/record-access';
 import { startBulkIntervention } from '../../app/commands/bulk-intervention';
 import { superviseStep, terminateCase } from '../../app/commands/supervise-case';
 import { bulkProgress } from '../../app/queries/bulk-progress';
@@ -228,10 +229,14 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       409: { description: 'The case has ended' },
       422: { description: 'The action does not apply to the step now' },
     },
-    handler: async ({ caller, params, body, req }) => ({
-      status: 200,
-      body: { step: await superviseStep(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body }) },
-    }),
+    handler: async ({ caller, params, body, req }) => {
+      const step = await superviseStep(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body });
+      // The answer is the step in full (each person's lookup, internal notes): a read of personal
+      // data like opening the case, so it is recorded as one, a repeated request too. (The pages
+      // show no answer: they open the case again, which records itself.)
+      await recordAccess(deps, { actor: caller, view: 'supervisor_case', caseIds: [params.caseId], access: accessOf(req) });
+      return { status: 200, body: { step } };
+    },
   });
 
   addRoute(router, registry, {

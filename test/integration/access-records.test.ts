@@ -114,6 +114,33 @@ describe('Access records: every staff read of a case is recorded, listed and cha
     assert.equal(after.length, before + 2, JSON.stringify(after));
   });
 
+  it('when a supervisor acts on a step, then the answer (the step with its findings) is recorded as a read of the case, and so is the same request again', async () => {
+    // Arrange
+    const supervisorReads = async () =>
+      (await recordsOf(`caseId=${caseId}&limit=100`)).items.filter(
+        (r) => r.view === 'supervisor_case' && r.actor.sub === 'supervisor-1',
+      );
+    const before = (await supervisorReads()).length;
+    const key = `extend-${Math.random().toString(36).slice(2)}`;
+
+    // Act: one action, sent twice (a client retrying with its Idempotency-Key).
+    for (let i = 0; i < 2; i++) {
+      const res = await request(stack.app)
+        .post(`/api/v1/supervisor/cases/${caseId}/steps/police/actions`)
+        .set('authorization', t.supervisor)
+        .set('idempotency-key', key)
+        .set('x-access-purpose', 'deadline review')
+        .send({ action: 'extend_deadline', extendByMs: 3_600_000, note: 'lookup slow' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.ok(res.body.step.check, 'the answer shows the findings');
+    }
+
+    // Assert
+    const after = await supervisorReads();
+    assert.equal(after.length, before + 2, JSON.stringify(after));
+    assert.equal(after[0]?.purpose, 'deadline review');
+  });
+
   it('when a purpose arrives as raw UTF-8 bytes (as curl sends it), then the record keeps it readable; bytes that are no UTF-8 are refused', async () => {
     // Act: Node writes a header's characters as single bytes, so these go out as UTF-8 on the wire.
     const raw = Buffer.from('向市政府报送 50%', 'utf8').toString('latin1');

@@ -40,6 +40,7 @@ import { familyRefusalModel } from '../models/family-refusal.model';
 import { isDuplicateKey } from '../models/duplicate-key';
 import { noticeModel } from '../models/notice.model';
 import { registrationModel } from '../models/registration.model';
+import { reservationModel } from '../models/reservation.model';
 import { REQUEST_FINGERPRINT_DAYS } from '../models/request-fingerprint.model';
 import { retentionRunModel, type DeletedAccessDay, type RetentionRunDoc } from '../models/retention-run.model';
 import { socialInsuranceTransferModel } from '../models/social-insurance-transfer.model';
@@ -120,6 +121,8 @@ export async function anonymiseCaseFile(mongo: Connection, doc: CaseDoc, cls: Ca
     }));
     await registrations.updateOne({ _id: caseId }, { $set: { members } });
   }
+  // The registers' own record ids (a provisional registration's, a school place's) identify the person there.
+  await reservationModel(mongo).updateMany({ caseId }, { $unset: { departmentRecordId: '' } });
   await socialInsuranceTransferModel(mongo).updateOne(
     { _id: caseId },
     { $set: { idNumber: ANONYMISED }, $unset: { recordId: '' } },
@@ -158,6 +161,8 @@ export async function anonymiseCaseFile(mongo: Connection, doc: CaseDoc, cls: Ca
         steps: anonymised.steps,
         ...(anonymised.outcome ? { outcome: anonymised.outcome } : {}),
         ...(anonymised.socialInsuranceTransfer ? { socialInsuranceTransfer: anonymised.socialInsuranceTransfer } : {}),
+        ...(anonymised.compensationFailures ? { compensationFailures: anonymised.compensationFailures } : {}),
+        ...(anonymised.commitFailures ? { commitFailures: anonymised.commitFailures } : {}),
         anonymisedAt: at,
         retentionClass: cls,
       },

@@ -178,7 +178,9 @@ export function anonymiseCaseState<T extends CaseState>(c: T): T {
     name: ANONYMISED,
   }));
   const steps = Object.fromEntries(Object.entries(c.steps).map(([d, s]) => [d, s ? anonymiseStep(s) : s]));
-  const { outcome, socialInsuranceTransfer } = c;
+  const { outcome, socialInsuranceTransfer, compensationFailures, commitFailures } = c;
+  // A register's error text may name the person (ID numbers are masked in it, names are not).
+  const withoutError = <F extends { error: string }>(f: F): F => ({ ...f, error: ANONYMISED });
   return {
     ...c,
     applicantUserId: ANONYMISED,
@@ -199,6 +201,8 @@ export function anonymiseCaseState<T extends CaseState>(c: T): T {
         }
       : {}),
     ...(socialInsuranceTransfer ? { socialInsuranceTransfer: (({ recordId: _r, ...t }) => t)(socialInsuranceTransfer) } : {}),
+    ...(compensationFailures ? { compensationFailures: compensationFailures.map(withoutError) } : {}),
+    ...(commitFailures ? { commitFailures: commitFailures.map(withoutError) } : {}),
   };
 }
 

@@ -32,8 +32,9 @@ const admissionRankingSchema = new Schema<AdmissionRankingDoc>(
 );
 admissionRankingSchema.index({ year: 1, opensOn: 1 });
 
-// ID numbers, names, phones and emails are sealed at rest (issue 15).
-admissionRankingSchema.plugin(sealedFieldsPlugin, { keys: PERSONAL_KEYS });
+// ID numbers, names, phones and emails are sealed at rest (issue 15), and so is what people wrote
+// about a ranked person: an objection's reason, its resolution's note, a round event's why.
+admissionRankingSchema.plugin(sealedFieldsPlugin, { keys: [...PERSONAL_KEYS, 'reason', 'resolutionNote', 'why'] });
 
 export function admissionRankingModel(conn: Connection): Model<AdmissionRankingDoc> {
   return (

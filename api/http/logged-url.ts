@@ -6,10 +6,26 @@
  */
 export function loggedUrl(req: { path: string; originalUrl: string }): string {
   if (req.path.startsWith('/auth/')) return req.path;
-  const at = req.originalUrl.indexOf('?');
-  if (at < 0) return req.originalUrl;
-  const query = new URLSearchParams(req.originalUrl.slice(at + 1));
-  if (!query.has('purpose')) return req.originalUrl;
-  query.set('purpose', 'withheld'); // every occurrence
-  return `${req.originalUrl.slice(0, at)}?${query.toString()}`;
+  return withheld(req.originalUrl);
+}
+
+/**
+ * The URL with every purpose withheld, also inside a `back` link (the language switch's, which
+ * carries the page's own URL, query and all).
+ */
+function withheld(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = new URLSearchParams(url.slice(at + 1));
+  let changed = false;
+  if (query.has('purpose')) {
+    query.set('purpose', 'withheld'); // every occurrence
+    changed = true;
+  }
+  const back = query.get('back');
+  if (back !== null && withheld(back) !== back) {
+    query.set('back', withheld(back));
+    changed = true;
+  }
+  return changed ? `${url.slice(0, at)}?${query.toString()}` : url;
 }

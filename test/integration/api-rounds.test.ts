@@ -70,6 +70,10 @@ describe('API: admission rounds', () => {
       .expect(200);
     assert.equal(res.body.objections[0].reason, OBJECTION_REASON);
     assert.equal(res.body.objections[0].lodgedBy.id, OBJECTOR_ID);
+    // What the objector wrote is sealed at rest, as names and ID numbers are (issue 15).
+    const raw = await stack.mongo.db!.collection('admission_rankings').findOne({ _id: '2026-1' as never });
+    assert.ok(raw, 'the round is stored');
+    assert.ok(!JSON.stringify(raw).includes(OBJECTION_REASON), 'the reason is not in clear in the raw document');
     // What people wrote about a ranked person is read like a case: the record names the round (查询留痕).
     const records = await request(stack.app)
       .get('/api/v1/access-records?userId=supervisor-1')

@@ -12,6 +12,18 @@ describe('loggedUrl', () => {
     assert.equal(url('/x?purpose=a&purpose=b'), '/x?purpose=withheld');
   });
 
+  it('when the language switch carries a page asked with a purpose, then the purpose inside its back link is withheld too', () => {
+    const back = encodeURIComponent('/supervisor/cases/c-1?purpose=信访核查 张三&lang=en');
+    assert.equal(
+      url(`/lang/zh-CN?back=${back}`),
+      `/lang/zh-CN?back=${encodeURIComponent('/supervisor/cases/c-1?purpose=withheld&lang=en')}`,
+    );
+    assert.equal(
+      url(`/lang/en?back=${encodeURIComponent('/officer/inbox?area=huyi')}`),
+      `/lang/en?back=${encodeURIComponent('/officer/inbox?area=huyi')}`,
+    );
+  });
+
   it('when there is no purpose, then the URL is logged as asked; the sign-in callback by its path only', () => {
     assert.equal(url('/api/v1/officer/inbox?limit=20&cursor=abc'), '/api/v1/officer/inbox?limit=20&cursor=abc');
     assert.equal(url('/officer/inbox'), '/officer/inbox');

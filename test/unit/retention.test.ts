@@ -70,6 +70,28 @@ function richCase(): CaseState {
     },
     outcome: { ...base.outcome!, reasons: [{ code: 'criminal_record', department: 'police', note: '王看板' }], note: '王看板' },
     socialInsuranceTransfer: { status: 'completed', at: base.lastProgressAt, recordId: 'HR-610-0001' },
+    compensationFailures: [
+      {
+        label: 'school_place:child-1',
+        kind: 'school_place',
+        department: 'education',
+        error: 'register refused: 赵六 has no place to release',
+        rounds: 2,
+        since: base.lastProgressAt,
+        lastAt: base.lastProgressAt,
+      },
+    ],
+    commitFailures: [
+      {
+        label: 'household_registration',
+        department: 'police',
+        cause: 'refused',
+        error: 'register refused: 赵六 already registered',
+        rounds: 1,
+        since: base.lastProgressAt,
+        lastAt: base.lastProgressAt,
+      },
+    ],
   };
 }
 

@@ -49,7 +49,7 @@ export async function capacityUse(deps: AppDeps, filter: { area?: Area; route?: 
         ? TOWNS
         : [...DISTRICTS, ...TOWNS];
   const today = shanghaiToday(now);
-  const table = capacityTableOn(today);
+  const table = capacityTableOn(today, deps.config.CAPACITY_DIR);
   const refs: Array<Omit<PoolUse, 'held'>> = poolRefs(areas).map((r) => ({
     pool: poolKey(r.ref),
     kind: r.kind,

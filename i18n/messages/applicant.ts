@@ -208,7 +208,7 @@ export const zhCN = {
   apEvent_social_insurance_transfer: '社会保险关系转移',
   apEvent_social_insurance_transferred: '社会保险关系转移办结',
   apEvent_school_place_waiting: '子女进入学位轮候',
-  apEvent_school_place_confirmed: '子女学位落实',
+  apEvent_school_place_confirmed: '子女学位安排',
   apEvent_admission_round: '积分落户批次',
   apEvent_other: '办理进展',
   // ---- notice letter ----

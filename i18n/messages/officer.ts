@@ -89,7 +89,7 @@ export const zhCN = {
   officerDepartment: '部门',
   officerSchoolPlacements: '随迁子女学位',
   officerPlacementPosition: '轮候第{position}位',
-  officerPlacedAt: '已安排：{school}',
+  officerPlacedAt: '安排至{school}',
   officerHoldTitle: '认领',
   officerClaim: '认领此案件',
   officerRelease: '释放此案件',
@@ -135,6 +135,9 @@ export const zhCN = {
   officerConfirmTitle: '确认决定',
   officerConfirmWhat: '确认后',
   officerConfirmApprove: '本部门环节通过；各部门环节均通过后，办理落户登记。',
+  officerConfirmChildWaits:
+    '{area}{level}学位已满：通过后，{child}将进入轮候名单。家庭落户不受影响；有学位空出时按轮候顺序安排，您也可在学位轮候名单中为其安排学校。',
+  officerConfirmApprovePoints: '本部门环节通过；各部门环节均通过后，案件进入积分落户排名，入围后办理落户登记。',
   officerConfirmReject: '整个申请不予落户：申请人将收到附理由及行政复议、行政诉讼权利的不予落户通知，已预留的名额和学位将释放。',
   officerConfirmSupplement:
     '申请人将收到补正通知，一次性列出上面所列的全部材料，并须在补正期限内补正（按工作日计算，确认后显示）；其间本环节期限暂停。',
@@ -158,7 +161,7 @@ export const zhCN = {
     '不能准予：{score}。积分未达到落户分值线的，请以“积分未达到落户分值要求”作出不予落户的决定（§2）。',
   officerRefusedCreditDisqualified: '不能准予：{score}。请以“个人诚信记录不良”作出不予落户的决定（§2）。',
   officerWaitlistTitle: '学位轮候名单',
-  officerWaitlistIntro: '在本区县轮候幼儿园或义务教育学位的随迁子女，按轮候时间先后排列。学位不足不影响家庭落户。',
+  officerWaitlistIntro: '您负责区域内轮候幼儿园或义务教育学位的随迁子女，按轮候时间先后排列。学位不足不影响家庭落户。',
   officerWaitlistEmpty: '目前没有轮候学位的随迁子女。',
   officerWaitingSince: '轮候起始',
   officerPosition: '轮候位次',
@@ -311,6 +314,10 @@ export const en: Catalogue<typeof zhCN> = {
   officerConfirmTitle: 'Check your decision',
   officerConfirmWhat: 'When you confirm',
   officerConfirmApprove: 'Your department’s step is approved; once every department has approved, the household is registered.',
+  officerConfirmChildWaits:
+    'The {level} places in {area} are full: on approval, {child} joins the waiting list. The family settles all the same; a place that frees goes to the list in order, or you can place the child from the school waiting list.',
+  officerConfirmApprovePoints:
+    'Your department’s step is approved; once every department has approved, the case joins the points ranking round, and the household is registered if it is admitted.',
   officerConfirmReject:
     'The whole application is refused: the applicant receives a refusal notice with the reason and their rights of reconsideration and litigation, and anything reserved is released.',
   officerConfirmSupplement:

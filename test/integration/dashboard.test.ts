@@ -17,6 +17,7 @@ import { backfillCaseFacts, caseFactModel } from '../../models/case-fact.model';
 import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { assertProblem, decideViaApi, submitCase, tokens, townBody, waitForCase, type Tokens } from '../support/api';
 import { defaultPeriod, expectedDays, expectedPolice, expectedSupplements, seedMonth } from '../support/dashboard';
+import { testCapacities } from '../support/capacities';
 import { startStack, type TestStack } from '../support/stack';
 
 const YEAR = Number(shanghaiToday().slice(0, 4));
@@ -26,7 +27,13 @@ describe('supervisor dashboard (issue 11)', () => {
   let t: Tokens;
   let seeded: CaseState[];
   before(async () => {
-    stack = await startStack('dashboard');
+    // The city's own capacity file (CAPACITY_DIR), one figure unlike the shipped one's: the
+    // figures are that file's, not the shipped folder's.
+    stack = await startStack('dashboard', {
+      capacityDir: testCapacities((t) => {
+        t.schoolPlaces.zhouzhi!.kindergarten = 37;
+      }).dir,
+    });
     t = await tokens(stack);
     seeded = await seedMonth(stack.mongo, 200);
     // Seven held slots in Yanta's quota pool: use is counted from the slots (models/pool-use.ts).
@@ -132,6 +139,7 @@ describe('supervisor dashboard (issue 11)', () => {
       'the points quota is no town figure',
     );
     assert.ok(d.pools.every((p) => (TOWNS as readonly string[]).includes(p.area)));
+    assert.equal(d.pools.find((p) => p.pool === 'school:zhouzhi:kindergarten')?.limit, 37, 'the configured capacity file');
   });
 
   it('when filtered by area and department, then only that area and department are counted', async () => {

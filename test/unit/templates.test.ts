@@ -420,6 +420,15 @@ describe('notice templates', () => {
       assert.ok(named >= NOTICE_EVENTS.length, `the case number was named ${named} times`);
     });
 
+    it('when the pages name a notice in Chinese (the supervisor’s trail, the outbox), then they call it what its letter’s subject calls it', () => {
+      for (const event of NOTICE_EVENTS) {
+        const { subject } = renderer.render(event, 'email', 'zh-CN', samples[event]);
+        // The withdrawal letter's subject says which of two it is (withdrawn, or lapsed); its label covers both.
+        if (event === 'withdrawn') continue;
+        assert.equal(LABELS.noticeEvent[event]['zh-CN'], subject.replace(/（HK-2026-000123）$/, ''), event);
+      }
+    });
+
     it('§2 when a case is refused for too few points, then the letter states the total against the threshold; without a score it says none', () => {
       const short = { ...samples.rejected, score: { total: 54, threshold: 70 } };
       assert.match(renderer.render('rejected', 'email', 'zh-CN', short).body, /积分总分为54分，落户分值线为70分/);

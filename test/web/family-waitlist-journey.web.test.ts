@@ -38,7 +38,7 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
     }
   }
 
-  async function approveAs(username: string, caseNumber: string): Promise<void> {
+  async function approveAs(username: string, caseNumber: string, confirmationSays?: string): Promise<void> {
     await asOfficer(username, '/officer/inbox', async (page) => {
       const row = page.getByRole('row', { name: new RegExp(caseNumber) });
       // The inbox lists the case once the department's automated lookup has answered.
@@ -52,6 +52,7 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
       await page.getByLabel('通过', { exact: true }).check();
       await page.getByRole('button', { name: '继续' }).click();
       await page.getByRole('heading', { name: '确认决定' }).waitFor();
+      if (confirmationSays) await page.getByText(confirmationSays).waitFor();
       await page.getByRole('button', { name: '确认' }).click();
       await page.getByText(`已对案件 ${caseNumber} 作出决定：通过。`, { exact: false }).waitFor();
     });
@@ -79,7 +80,9 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
       assert.ok(caseId && caseNumber);
 
       // The points route asks all four departments (§2); her 109 points pass HR's threshold of 70.
-      for (const department of ['police', 'hrss', 'housing', 'education']) await approveAs(department, caseNumber);
+      for (const department of ['police', 'hrss', 'housing']) await approveAs(department, caseNumber);
+      // Education is told before confirming that the child will wait (Beilin's kindergartens are full).
+      await approveAs('education', caseNumber, `碑林区幼儿园学位已满：通过后，${daughter.name}将进入轮候名单。`);
       await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'daughter waiting');
 
       // Education finds her on Beilin's list and places her at a kindergarten the city lists.
@@ -102,7 +105,7 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
       await applicant.goto(`${web.baseUrl}/applicant/cases/${caseId}`);
       const timeline = applicant.locator('section[aria-labelledby="timeline-title"]');
       await timeline.getByText(`子女进入学位轮候：${daughter.name}`).waitFor();
-      await timeline.getByText(`子女学位落实：${daughter.name}`).waitFor();
+      await timeline.getByText(`子女学位安排：${daughter.name}`).waitFor();
       await applicant
         .locator('section[aria-labelledby="notices-title"]')
         .getByRole('link', { name: /^随迁子女学位轮候通知/ })

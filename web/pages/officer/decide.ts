@@ -16,6 +16,9 @@ import { releaseStep } from '../../../app/commands/release-step';
 import type { AppDeps } from '../../../app/deps';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import { nextStepToDecide } from '../../../app/queries/officer-inbox';
+import { childrenWithoutPlace } from '../../../app/queries/school-places-left';
+import type { Area } from '../../../domain/capacity';
+import type { SchoolLevel } from '../../../domain/vocabulary';
 import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
 import { accessOf, actorOf, render, tr } from '../page';
@@ -50,12 +53,30 @@ export async function decisionPage(deps: AppDeps, req: Request, res: Response): 
     });
   const what =
     d.decision === 'approve'
-      ? 'officerConfirmApprove'
+      ? view.route === 'points'
+        ? 'officerConfirmApprovePoints'
+        : 'officerConfirmApprove'
       : d.decision === 'reject'
         ? 'officerConfirmReject'
         : 'officerConfirmSupplement';
+  // Education approving a child into a full level: the confirmation says the child will wait
+  // (the family settles all the same), so the officer is not surprised by the waiting list.
+  const children = view.persons.flatMap((p) =>
+    p.schoolLevel ? [{ name: p.name, schoolLevel: p.schoolLevel as SchoolLevel }] : [],
+  );
+  const waiting =
+    d.decision === 'approve' && view.step.department === 'education'
+      ? await childrenWithoutPlace(deps, { area: view.area as Area, children })
+      : [];
   render(req, res, 'officer/confirm', {
     title: tr(req, 'officerConfirmTitle'),
+    waitingLines: waiting.map((w) =>
+      tr(req, 'officerConfirmChildWaits', {
+        child: w.name,
+        area: label('area', view.area, req.locale),
+        level: label('schoolLevel', w.level, req.locale),
+      }),
+    ),
     backLink: { href: caseHref(caseId), text: tr(req, 'officerCaseTitle', { caseNumber: view.caseNumber }) },
     c: view,
     form,

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { axeCheck, launchBrowser, newPage } from '../support/browser';
 import { waitForCase } from '../support/api';
+import { approveInWorkbench } from '../support/workbench-approval';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
 describe('a family whose child waits for a kindergarten place, entirely in the browser', () => {
@@ -38,26 +39,6 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
     }
   }
 
-  async function approveAs(username: string, caseNumber: string, confirmationSays?: string): Promise<void> {
-    await asOfficer(username, '/officer/inbox', async (page) => {
-      const row = page.getByRole('row', { name: new RegExp(caseNumber) });
-      // The inbox lists the case once the department's automated lookup has answered.
-      for (let i = 0; i < 60 && (await row.count()) === 0; i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        await page.reload();
-      }
-      await row.getByRole('link', { name: caseNumber }).click();
-      await page.getByRole('button', { name: '认领此案件' }).click();
-      await page.getByText('您已认领本环节。').waitFor();
-      await page.getByLabel('通过', { exact: true }).check();
-      await page.getByRole('button', { name: '继续' }).click();
-      await page.getByRole('heading', { name: '确认决定' }).waitFor();
-      if (confirmationSays) await page.getByText(confirmationSays).waitFor();
-      await page.getByRole('button', { name: '确认' }).click();
-      await page.getByText(`已对案件 ${caseNumber} 作出决定：通过。`, { exact: false }).waitFor();
-    });
-  }
-
   it('§21–23 when 王丽 applies in Beilin with her kindergartner and every department approves, then the daughter waits on Beilin’s list, education places her from it, and the case page names her', async () => {
     const mother = DEMO_PEOPLE.beilinFamily;
     const daughter = mother.family[0]!;
@@ -80,9 +61,11 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
       assert.ok(caseId && caseNumber);
 
       // The points route asks all four departments (§2); her 109 points pass HR's threshold of 70.
-      for (const department of ['police', 'hrss', 'housing']) await approveAs(department, caseNumber);
+      for (const department of ['police', 'hrss', 'housing']) await approveInWorkbench(browser, web, department, caseNumber);
       // Education is told before confirming that the child will wait (Beilin's kindergartens are full).
-      await approveAs('education', caseNumber, `碑林区幼儿园学位已满：通过后，${daughter.name}将进入轮候名单。`);
+      await approveInWorkbench(browser, web, 'education', caseNumber, {
+        confirmationSays: `碑林区幼儿园学位已满：通过后，${daughter.name}将进入轮候名单。`,
+      });
       await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'daughter waiting');
 
       // Education finds her on Beilin's list and places her at a kindergarten the city lists.

@@ -7,10 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { axeCheck, launchBrowser, newPage } from '../support/browser';
 import { waitForStep } from '../support/api';
+import { approveInWorkbench } from '../support/workbench-approval';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
 describe('a newcomer, from application to settled, entirely in the browser', () => {
@@ -25,33 +26,6 @@ describe('a newcomer, from application to settled, entirely in the browser', () 
     await browser?.close();
     await web?.close();
   });
-
-  async function approveAs(username: string, caseNumber: string): Promise<void> {
-    const page: Page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
-    try {
-      await signIn(page, web, username, DEMO_PASSWORDS.officer, '/officer/inbox');
-      const row = page.getByRole('row', { name: new RegExp(caseNumber) });
-      // The inbox lists the case once the department's automated lookup has answered.
-      for (let i = 0; i < 60 && (await row.count()) === 0; i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        await page.reload();
-      }
-      await row.getByRole('link', { name: caseNumber }).click();
-      await page.getByRole('button', { name: '认领此案件' }).click();
-      await page.getByText('您已认领本环节。').waitFor();
-      await page.getByLabel('通过', { exact: true }).check();
-      await page.getByRole('button', { name: '继续' }).click();
-      await page.getByRole('heading', { name: '确认决定' }).waitFor();
-      await page.getByRole('button', { name: '确认' }).click();
-      await page.getByText(`已对案件 ${caseNumber} 作出决定：通过。`, { exact: false }).waitFor();
-      await axeCheck(page);
-      await page.getByRole('button', { name: '退出登录' }).click();
-      await page.getByRole('button', { name: '是，退出登录' }).click();
-      await page.waitForURL(`${web.baseUrl}/`);
-    } finally {
-      await page.context().close();
-    }
-  }
 
   it('when newcomer applies, police and housing approve in the workbench, then the applicant sees the case settled and the letter', async () => {
     const person = DEMO_PEOPLE.newcomer;
@@ -73,8 +47,8 @@ describe('a newcomer, from application to settled, entirely in the browser', () 
       assert.ok(caseId && caseNumber);
 
       // The town route asks the police and housing departments (§1); each officer decides in the pages.
-      await approveAs('police', caseNumber);
-      await approveAs('housing', caseNumber);
+      await approveInWorkbench(browser, web, 'police', caseNumber, { checkAccessibility: true });
+      await approveInWorkbench(browser, web, 'housing', caseNumber, { checkAccessibility: true });
 
       await waitForStep(web.stack, caseId, 'housing', 'approved');
       for (let i = 0; i < 60; i++) {

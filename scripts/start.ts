@@ -50,8 +50,8 @@ const CLUSTER = process.argv.includes('--cluster');
 const COPIES = CLUSTER ? 2 : 1;
 const DEFAULT_CLUSTER_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/';
 
-/** The console shows the app's warnings and errors until shutdown begins (lib/console-echo.ts). */
-const warningsOnly = (line: string): boolean => echoToConsole(line, stopping);
+/** The console shows the app's warnings and errors, only errors once shutdown begins (lib/console-echo.ts). */
+const toConsole = (line: string): boolean => echoToConsole(line, stopping);
 
 function say(msg: string): void {
   process.stderr.write(`[start] ${msg}\n`);
@@ -208,7 +208,7 @@ async function main(): Promise<void> {
         env: { ...env, ...extraEnv },
         cwd: ROOT,
         logFile: join(LOG_DIR, `${name}.log`),
-        echo: warningsOnly,
+        echo: toConsole,
       });
 
   const secret = config.AUTH_JWT_SECRET ?? devJwtSecret();

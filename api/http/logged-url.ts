@@ -22,9 +22,10 @@ function withheld(url: string): string {
     query.set('purpose', 'withheld'); // every occurrence
     changed = true;
   }
-  const back = query.get('back');
-  if (back !== null && withheld(back) !== back) {
-    query.set('back', withheld(back));
+  const backs = query.getAll('back');
+  if (backs.some((b) => withheld(b) !== b)) {
+    query.delete('back');
+    for (const b of backs) query.append('back', withheld(b));
     changed = true;
   }
   return changed ? `${url.slice(0, at)}?${query.toString()}` : url;

@@ -19,7 +19,7 @@ import { ROUTES } from '../../domain/vocabulary';
 import type { ApiDeps } from '../deps';
 import { recordAccess } from '../../app/access-records/record-access';
 import type { OfficerActor } from '../../app/actor';
-import type { Request } from 'express';
+import type { AccessContext } from '../../app/access-records/record-access';
 import { accessOf, PurposeHeader } from '../http/access-context';
 import { IdempotencyKeyHeader, requestIdOf } from '../http/request-id';
 import { addRoute } from '../http/route';
@@ -80,8 +80,8 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
    * personal data like opening the case, so it is recorded as one. (The pages show no answer:
    * they open the case again, which records itself.)
    */
-  const shown = async <T>(req: Request, actor: OfficerActor, caseId: string, step: T): Promise<T> => {
-    await recordAccess(deps, { actor, view: 'officer_case', caseIds: [caseId], access: accessOf(req) });
+  const shown = async <T>(access: AccessContext, actor: OfficerActor, caseId: string, step: T): Promise<T> => {
+    await recordAccess(deps, { actor, view: 'officer_case', caseIds: [caseId], access });
     return step;
   };
 
@@ -149,7 +149,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
     addRoute(router, registry, {
       method: 'post',
       path: `/officer/cases/:caseId/steps/:department/${kind}`,
-      headers: IdempotencyKeyHeader,
+      headers: IdempotencyKeyHeader.extend(PurposeHeader.shape),
       summary:
         kind === 'claim'
           ? 'Claim your department’s step: it shows you hold it, and no other officer decides it until you release it (or a supervisor reassigns it)'
@@ -168,9 +168,11 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         },
       },
       handler: async ({ caller, params, body, req }) => {
+        // The purpose is read (and a bad one refused) before anything is done, not after.
+        const access = accessOf(req);
         const input = { actor: caller, ...params, requestId: requestIdOf(req), ...body };
         const step = kind === 'claim' ? await claimStep(deps, input) : await releaseStep(deps, input);
-        return { status: 200, body: { step: await shown(req, caller, params.caseId, step) } };
+        return { status: 200, body: { step: await shown(access, caller, params.caseId, step) } };
       },
     });
   }
@@ -178,7 +180,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
   addRoute(router, registry, {
     method: 'post',
     path: '/officer/cases/:caseId/steps/:department/decision',
-    headers: IdempotencyKeyHeader,
+    headers: IdempotencyKeyHeader.extend(PurposeHeader.shape),
     summary: 'Decide your department’s step: approve, reject (with reason) or request supplementary material',
     tag: 'officer',
     roles,
@@ -196,16 +198,17 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       },
     },
     handler: async ({ caller, params, body, req }) => {
+      const access = accessOf(req);
       const step = await decideStep(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body });
       metrics.decisions.inc({ department: caller.department, decision: body.decision });
-      return { status: 200, body: { step: await shown(req, caller, params.caseId, step) } };
+      return { status: 200, body: { step: await shown(access, caller, params.caseId, step) } };
     },
   });
 
   addRoute(router, registry, {
     method: 'post',
     path: '/officer/cases/:caseId/steps/:department/counter-supplement',
-    headers: IdempotencyKeyHeader,
+    headers: IdempotencyKeyHeader.extend(PurposeHeader.shape),
     summary:
       'Record supplementary material the applicant handed in at your department’s counter (补正, as the supplement letter offers): the step comes back to your department as after an online answer',
     tag: 'officer',
@@ -217,8 +220,9 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
       409: { description: 'No supplement is awaited on this step (`no-supplement-awaited`), or the case has ended' },
     },
     handler: async ({ caller, params, body, req }) => {
+      const access = accessOf(req);
       const step = await recordCounterSupplement(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body });
-      return { status: 200, body: { step: await shown(req, caller, params.caseId, step) } };
+      return { status: 200, body: { step: await shown(access, caller, params.caseId, step) } };
     },
   });
 

@@ -215,7 +215,7 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
   addRoute(router, registry, {
     method: 'post',
     path: '/supervisor/cases/:caseId/steps/:department/actions',
-    headers: IdempotencyKeyHeader,
+    headers: IdempotencyKeyHeader.extend(PurposeHeader.shape),
     summary: 'Intervene on a step: extend its deadline, reassign it, escalate it, or retry a failing system lookup',
     tag: 'supervisor',
     roles,
@@ -230,11 +230,13 @@ export function supervisorRouter(deps: ApiDeps, registry: OpenAPIRegistry): Rout
       422: { description: 'The action does not apply to the step now' },
     },
     handler: async ({ caller, params, body, req }) => {
+      // The purpose is read (and a bad one refused) before the action, not after it was taken.
+      const access = accessOf(req);
       const step = await superviseStep(deps, { actor: caller, ...params, requestId: requestIdOf(req), ...body });
       // The answer is the step in full (each person's lookup, internal notes): a read of personal
       // data like opening the case, so it is recorded as one, a repeated request too. (The pages
       // show no answer: they open the case again, which records itself.)
-      await recordAccess(deps, { actor: caller, view: 'supervisor_case', caseIds: [params.caseId], access: accessOf(req) });
+      await recordAccess(deps, { actor: caller, view: 'supervisor_case', caseIds: [params.caseId], access });
       return { status: 200, body: { step } };
     },
   });

@@ -6,6 +6,7 @@
  */
 import { trusted } from 'mongoose';
 import { z } from 'zod';
+import { withoutContacts } from '../../domain/contact-redaction';
 import { noticeModel } from '../../models/notice.model';
 import { recordDelivery, recordUndeliverable } from '../../models/notice-service';
 import { validCallbackSignature } from '../callback-signature';
@@ -80,7 +81,8 @@ export async function recordSmsReceipts(
       else out.unknown++;
       continue;
     }
-    const error = `receipt ${r.errmsg ?? 'FAIL'}: ${r.description ?? 'not received'}`.slice(0, 500);
+    // The gateway's words may quote the number: kept unsealed and shown to supervisors, so withheld.
+    const error = withoutContacts(`receipt ${r.errmsg ?? 'FAIL'}: ${r.description ?? 'not received'}`).slice(0, 500);
     const failed = await notices
       .findOneAndUpdate(
         { ...only, _id: r.ext, status: trusted({ $in: ['sending', 'sent'] }) },

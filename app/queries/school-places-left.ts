@@ -1,33 +1,43 @@
 /**
- * Which of a case's children an approval by education would put on the waiting list today (§21–23):
- * per level, the area's places left (capacity file in force, minus the slots held), the children
- * of that level in the application's order taking them. A forecast for the officer's confirmation,
- * not a reservation: another case may take or free a place before the workflow reserves.
+ * Which of a case's children an approval by education would put on the waiting list today
+ * (§21–23; domain/school-place-forecast.ts counts): the capacity file in force, the places held
+ * and the children already waiting, per level of the case's area. A forecast for the officer's
+ * confirmation, not a reservation: another case may take or free a place before the workflow
+ * reserves. Advice only, so a capacity file that does not load leaves it empty.
  */
-import type { Area } from '../../domain/capacity';
-import type { SchoolLevel } from '../../domain/vocabulary';
+import { poolKey } from '../../domain/capacity';
+import { childrenWhoWouldWait } from '../../domain/school-place-forecast';
+import { isAreaCode, type SchoolLevel } from '../../domain/vocabulary';
+import { schoolWaitlistModel } from '../../models/school-waitlist.model';
+import { trusted } from 'mongoose';
 import type { AppDeps } from '../deps';
 import { capacityUse } from './capacity-use';
 
-export interface ChildWithoutPlace {
-  name: string;
-  level: SchoolLevel;
-  placesLeft: number;
-}
-
-export async function childrenWithoutPlace(
+export async function childrenWithoutPlace<C extends { name: string; schoolLevel: SchoolLevel }>(
   deps: AppDeps,
-  input: { area: Area; children: ReadonlyArray<{ name: string; schoolLevel: SchoolLevel }> },
+  input: { area: string; children: readonly C[] },
   now = new Date(),
-): Promise<ChildWithoutPlace[]> {
-  if (input.children.length === 0) return [];
-  const pools = await capacityUse(deps, { area: input.area }, now);
-  const left = new Map(pools.map((p) => [p.kind as string, Math.max(0, p.limit - p.held)]));
-  const taken = new Map<SchoolLevel, number>();
-  return input.children.flatMap((child) => {
-    const placesLeft = left.get(child.schoolLevel) ?? 0;
-    const before = taken.get(child.schoolLevel) ?? 0;
-    taken.set(child.schoolLevel, before + 1);
-    return before < placesLeft ? [] : [{ name: child.name, level: child.schoolLevel, placesLeft }];
-  });
+): Promise<C[]> {
+  const area = input.area;
+  if (input.children.length === 0 || !isAreaCode(area)) return [];
+  try {
+    const pools = await capacityUse(deps, { area }, now);
+    const levels = [...new Set(input.children.map((c) => c.schoolLevel))];
+    const keys = levels.map((level) => poolKey({ kind: 'school_place', area, level }));
+    const waiting = new Map<string, number>();
+    for (const w of await schoolWaitlistModel(deps.mongo)
+      .find({ pool: trusted({ $in: keys }) }, { pool: 1 })
+      .lean())
+      waiting.set(w.pool, (waiting.get(w.pool) ?? 0) + 1);
+    return childrenWhoWouldWait(input.children, (level) => {
+      const pool = pools.find((p) => p.kind === level);
+      return {
+        limit: pool?.limit ?? 0,
+        held: pool?.held ?? 0,
+        waiting: waiting.get(poolKey({ kind: 'school_place', area, level })) ?? 0,
+      };
+    });
+  } catch {
+    return [];
+  }
 }

@@ -19,6 +19,7 @@ export const zhCN = {
   officerInboxShowing: '共{total}件，其中待决定{awaiting}件；本页{count}件：待决定的在前，其余在后，各按办理期限排序',
   officerInboxNoMatch: '没有符合筛选条件的案件。',
   officerErrFilterValue: '“{value}”不是此项可选的值：请从列表中选择。',
+  officerErrFilterOne: '此项只能选择一个值：请从列表中选择。',
   officerNoDeadline: '尚未起算',
   officerInboxSupplementDue: '申请人补正至{at}（本环节期限暂停）',
   officerInboxSupplementDueProvisional: '申请人补正至{at}（暂定；本环节期限暂停）',
@@ -89,7 +90,7 @@ export const zhCN = {
   officerDepartment: '部门',
   officerSchoolPlacements: '随迁子女学位',
   officerPlacementPosition: '轮候第{position}位',
-  officerPlacedAt: '安排至{school}',
+  officerPlacedAt: '学校：{school}',
   officerHoldTitle: '认领',
   officerClaim: '认领此案件',
   officerRelease: '释放此案件',
@@ -136,7 +137,7 @@ export const zhCN = {
   officerConfirmWhat: '确认后',
   officerConfirmApprove: '本部门环节通过；各部门环节均通过后，办理落户登记。',
   officerConfirmChildWaits:
-    '{area}{level}学位已满：通过后，{child}将进入轮候名单。家庭落户不受影响；有学位空出时按轮候顺序安排，您也可在学位轮候名单中为其安排学校。',
+    '{area}{level}学位不足：通过后，{child}将列入轮候名单。家庭落户不受影响；有学位空出时按轮候顺序安排，您也可在学位轮候名单中为其安排学校。',
   officerConfirmApprovePoints: '本部门环节通过；各部门环节均通过后，案件进入积分落户排名，入围后办理落户登记。',
   officerConfirmReject: '整个申请不予落户：申请人将收到附理由及行政复议、行政诉讼权利的不予落户通知，已预留的名额和学位将释放。',
   officerConfirmSupplement:
@@ -196,6 +197,7 @@ export const en: Catalogue<typeof zhCN> = {
     '{total} in all, {awaiting} awaiting a decision; {count} on this page: those awaiting your decision first, then the rest, each soonest due first',
   officerInboxNoMatch: 'No case matches these filters.',
   officerErrFilterValue: '“{value}” is not one of this filter’s choices: choose one from the list.',
+  officerErrFilterOne: 'This filter takes one value: choose one from the list.',
   officerNoDeadline: 'not set yet',
   officerInboxSupplementDue: 'applicant’s material due {at} (this step’s deadline paused)',
   officerInboxSupplementDueProvisional: 'applicant’s material due {at} (provisional; this step’s deadline paused)',
@@ -315,7 +317,7 @@ export const en: Catalogue<typeof zhCN> = {
   officerConfirmWhat: 'When you confirm',
   officerConfirmApprove: 'Your department’s step is approved; once every department has approved, the household is registered.',
   officerConfirmChildWaits:
-    'The {level} places in {area} are full: on approval, {child} joins the waiting list. The family settles all the same; a place that frees goes to the list in order, or you can place the child from the school waiting list.',
+    'Too few {level} places in {area}: on approval, {child} joins the waiting list. The family settles all the same; a place that frees goes to the list in order, or you can place the child from the school waiting list.',
   officerConfirmApprovePoints:
     'Your department’s step is approved; once every department has approved, the case joins the points ranking round, and the household is registered if it is admitted.',
   officerConfirmReject:

@@ -28,7 +28,10 @@ export async function approveInWorkbench(
     await page.getByLabel('通过', { exact: true }).check();
     await page.getByRole('button', { name: '继续' }).click();
     await page.getByRole('heading', { name: '确认决定' }).waitFor();
-    if (opts.confirmationSays) await page.getByText(opts.confirmationSays).waitFor();
+    if (opts.confirmationSays) {
+      await page.getByText(opts.confirmationSays).waitFor();
+      await axeCheck(page);
+    }
     await page.getByRole('button', { name: '确认' }).click();
     await page.getByText(`已对案件 ${caseNumber} 作出决定：通过。`, { exact: false }).waitFor();
     if (opts.checkAccessibility) await axeCheck(page);

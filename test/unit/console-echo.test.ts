@@ -13,8 +13,9 @@ describe('echoToConsole', () => {
     assert.equal(echoToConsole('panic: something plain', false), true);
   });
 
-  it('when stopping, then nothing shows (a worker draining after Temporal stopped warns, as expected)', () => {
+  it('when stopping, then warnings do not show (a worker draining after Temporal stopped warns, as expected) and errors do', () => {
     assert.equal(echoToConsole(line(40), true), false);
+    assert.equal(echoToConsole(line(50), true), true);
     assert.equal(echoToConsole('panic: something plain', true), false);
   });
 });

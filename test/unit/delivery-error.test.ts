@@ -26,6 +26,20 @@ describe('errorText', () => {
       'serial 2026120713800138000',
       'digits inside a longer number stay',
     );
+    // The grouped forms domain/phone.ts accepts, and the international prefixes.
+    for (const number of [
+      '138 0013 8000',
+      '138-0013-8000',
+      '+86 138 0013 8000',
+      '0086 13800138000',
+      '+8613800138000',
+      '12012345678',
+    ])
+      assert.equal(errorText(new Error(`to ${number}: failed`)), 'to [number]: failed', number);
+  });
+
+  it('when an address ends a sentence, then its full stop stays', () => {
+    assert.equal(errorText(new Error('mailbox full for wl@example.cn. Try later')), 'mailbox full for [address]. Try later');
   });
 
   it('when the message is long or spans lines, then it is one line of at most 500 characters', () => {

@@ -24,6 +24,14 @@ describe('loggedUrl', () => {
     );
   });
 
+  it('when a link carries two back links, then the purpose is withheld in each', () => {
+    const back = (u: string) => `back=${encodeURIComponent(u)}`;
+    assert.equal(
+      url(`/lang/en?${back('/x')}&${back('/y?purpose=张三')}`),
+      `/lang/en?${back('/x')}&${back('/y?purpose=withheld')}`,
+    );
+  });
+
   it('when there is no purpose, then the URL is logged as asked; the sign-in callback by its path only', () => {
     assert.equal(url('/api/v1/officer/inbox?limit=20&cursor=abc'), '/api/v1/officer/inbox?limit=20&cursor=abc');
     assert.equal(url('/officer/inbox'), '/officer/inbox');

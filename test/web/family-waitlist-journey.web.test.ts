@@ -64,7 +64,7 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
       for (const department of ['police', 'hrss', 'housing']) await approveInWorkbench(browser, web, department, caseNumber);
       // Education is told before confirming that the child will wait (Beilin's kindergartens are full).
       await approveInWorkbench(browser, web, 'education', caseNumber, {
-        confirmationSays: `碑林区幼儿园学位已满：通过后，${daughter.name}将进入轮候名单。`,
+        confirmationSays: `碑林区幼儿园学位不足：通过后，${daughter.name}将列入轮候名单。`,
       });
       await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'daughter waiting');
 
@@ -89,6 +89,8 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
       const timeline = applicant.locator('section[aria-labelledby="timeline-title"]');
       await timeline.getByText(`子女进入学位轮候：${daughter.name}`).waitFor();
       await timeline.getByText(`子女学位安排：${daughter.name}`).waitFor();
+      // Her place is named where the page lists the children's places.
+      await applicant.locator('section[aria-labelledby="school-title"]').getByText('碑林区第二幼儿园').first().waitFor();
       await applicant
         .locator('section[aria-labelledby="notices-title"]')
         .getByRole('link', { name: /^随迁子女学位轮候通知/ })

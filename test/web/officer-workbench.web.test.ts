@@ -453,6 +453,10 @@ describe('web pages: the officer workbench in a real browser', () => {
       assert.equal(await police.locator('select[name=status]').getAttribute('aria-invalid'), null, 'empty is "any"');
       assert.doesNotMatch(await police.locator('main').innerText(), new RegExp(caseNumber));
       await axeCheck(police);
+      // A filter given twice takes neither: one value only.
+      const twice = await police.goto(`${web.baseUrl}/officer/inbox?route=points&route=points`);
+      assert.equal(twice?.status(), 400);
+      await police.locator('.error-summary').getByRole('link', { name: '此项只能选择一个值：请从列表中选择。' }).waitFor();
       // Choosing from the list again lists the case.
       await police.locator('select[name=area]').selectOption('');
       await police.locator('form.filters button[type=submit]').click();
@@ -461,6 +465,7 @@ describe('web pages: the officer workbench in a real browser', () => {
       await police.context().close();
     }
   });
+
   it('when an officer decides a case, then the next case they may decide is offered in the banner, focused, and Enter opens it', async () => {
     // Arrange: two cases awaiting the housing officer.
     const decided = await awaitingCase();

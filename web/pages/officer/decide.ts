@@ -17,7 +17,6 @@ import type { AppDeps } from '../../../app/deps';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
 import { nextStepToDecide } from '../../../app/queries/officer-inbox';
 import { childrenWithoutPlace } from '../../../app/queries/school-places-left';
-import type { Area } from '../../../domain/capacity';
 import type { SchoolLevel } from '../../../domain/vocabulary';
 import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
@@ -66,7 +65,7 @@ export async function decisionPage(deps: AppDeps, req: Request, res: Response): 
   );
   const waiting =
     d.decision === 'approve' && view.step.department === 'education'
-      ? await childrenWithoutPlace(deps, { area: view.area as Area, children })
+      ? await childrenWithoutPlace(deps, { area: view.area, children })
       : [];
   render(req, res, 'officer/confirm', {
     title: tr(req, 'officerConfirmTitle'),
@@ -74,7 +73,7 @@ export async function decisionPage(deps: AppDeps, req: Request, res: Response): 
       tr(req, 'officerConfirmChildWaits', {
         child: w.name,
         area: label('area', view.area, req.locale),
-        level: label('schoolLevel', w.level, req.locale),
+        level: label('schoolLevel', w.schoolLevel, req.locale),
       }),
     ),
     backLink: { href: caseHref(caseId), text: tr(req, 'officerCaseTitle', { caseNumber: view.caseNumber }) },

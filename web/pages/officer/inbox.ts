@@ -33,11 +33,13 @@ type FilterName = keyof typeof FILTERS;
  * page says so at the field, as the API answers 400, rather than listing everything under a
  * filter that seems to apply. An empty value is the form's "any".
  */
-function unknownFilters(q: Request['query']): Array<{ field: FilterName; value: string }> {
+function unknownFilters(q: Request['query']): Array<{ field: FilterName; value?: string }> {
   return (Object.keys(FILTERS) as FilterName[]).flatMap((field) => {
     const value = q[field];
     if (value === undefined || value === '' || pick(value, FILTERS[field]) !== undefined) return [];
-    return [{ field, value: (Array.isArray(value) ? value.join(', ') : String(value)).slice(0, 40) }];
+    // Given twice (an edited link): one value only, whichever it is.
+    if (typeof value !== 'string') return [{ field }];
+    return [{ field, value: [...value].slice(0, 40).join('') }];
   });
 }
 
@@ -75,7 +77,10 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
   // Nothing is listed under a filter that cannot apply: the error says which, at its field.
   const page: Awaited<ReturnType<typeof officerInbox>> =
     unknown.length === 0 ? await officerInbox(deps, input) : { items: [], total: 0, awaitingDecision: 0 };
-  const errors = unknown.map(({ field, value }) => ({ field, text: tr(req, 'officerErrFilterValue', { value }) }));
+  const errors = unknown.map(({ field, value }) => ({
+    field,
+    text: value === undefined ? tr(req, 'officerErrFilterOne') : tr(req, 'officerErrFilterValue', { value }),
+  }));
   const names = await officerNames(
     deps,
     page.items.flatMap((i) => (i.assignedOfficer && i.assignedOfficer !== actor.sub ? [i.assignedOfficer] : [])),
@@ -91,7 +96,7 @@ export async function inboxPage(deps: AppDeps, req: Request, res: Response): Pro
       errors: errors.length > 0 ? errors : undefined,
       fieldErrors: Object.fromEntries(errors.map((e) => [e.field, e.text])),
       department: actor.department,
-      filtered: chosen.length > 0,
+      filtered: chosen.length > 0 || errors.length > 0,
       statuses: options(OPEN_STEP_STATUSES, filters.status),
       overdueOptions: OVERDUE.map((value) => ({
         value,

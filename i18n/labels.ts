@@ -249,22 +249,22 @@ const noticeStatus: Table<NoticeStatus> = {
 };
 
 const noticeEvent: Table<NoticeEvent> = {
-  case_received: { 'zh-CN': '受理通知', en: 'case received' },
-  supplement_requested: { 'zh-CN': '补正通知', en: 'supplement requested' },
-  supplement_reminder: { 'zh-CN': '补正提醒', en: 'supplement reminder' },
-  officer_reminder: { 'zh-CN': '待办提醒', en: 'officer reminder' },
-  escalation: { 'zh-CN': '督办提醒', en: 'escalation' },
-  settled: { 'zh-CN': '准予落户通知', en: 'settled letter' },
-  rejected: { 'zh-CN': '不予落户决定书', en: 'rejection letter' },
-  terminated: { 'zh-CN': '终止办理决定书', en: 'termination letter' },
-  withdrawn: { 'zh-CN': '撤回通知', en: 'withdrawal notice' },
-  reservations_released: { 'zh-CN': '预留事项释放通知', en: 'reservations released' },
-  school_place_waiting: { 'zh-CN': '随迁子女学位轮候通知', en: 'school waiting list' },
-  school_place_confirmed: { 'zh-CN': '随迁子女学位落实通知', en: 'school place confirmed' },
-  round_joined: { 'zh-CN': '进入积分落户排名通知', en: 'round joined' },
-  round_ranked: { 'zh-CN': '积分落户排名公示通知', en: 'round ranking' },
-  round_result: { 'zh-CN': '积分落户公示结果通知', en: 'round result' },
-  social_insurance_transferred: { 'zh-CN': '社保关系转移办结通知', en: 'social insurance transferred' },
+  case_received: { 'zh-CN': '受理通知', en: 'Application received' },
+  supplement_requested: { 'zh-CN': '补正通知', en: 'Material needed' },
+  supplement_reminder: { 'zh-CN': '补正提醒', en: 'Reminder: material needed' },
+  officer_reminder: { 'zh-CN': '待办提醒', en: 'Case due' },
+  escalation: { 'zh-CN': '督办提醒', en: 'Escalation' },
+  settled: { 'zh-CN': '准予落户通知', en: 'Settlement granted' },
+  rejected: { 'zh-CN': '不予落户决定书', en: 'Decision refusing settlement' },
+  terminated: { 'zh-CN': '终止办理决定书', en: 'Decision to close your application' },
+  withdrawn: { 'zh-CN': '撤回通知', en: 'Withdrawal notice' },
+  reservations_released: { 'zh-CN': '预留事项释放通知', en: 'Reservations released' },
+  school_place_waiting: { 'zh-CN': '随迁子女学位轮候通知', en: 'On the school waiting list' },
+  school_place_confirmed: { 'zh-CN': '随迁子女学位落实通知', en: 'School place confirmed' },
+  round_joined: { 'zh-CN': '进入积分落户排名通知', en: 'Your application joined the points ranking' },
+  round_ranked: { 'zh-CN': '积分落户排名公示通知', en: 'Points ranking on public notice' },
+  round_result: { 'zh-CN': '积分落户公示结果通知', en: 'Points round result' },
+  social_insurance_transferred: { 'zh-CN': '社保关系转移办结通知', en: 'Social-insurance transfer completed' },
 };
 
 const serviceMethod: Table<ServiceMethod> = {

@@ -11,6 +11,7 @@
  * Kept short: providers cap a variable's length, so free text (supplement items, reasons) stays
  * in the full notice on the service platform, and the SMS points there.
  */
+import { maskName } from '../domain/masking';
 import { label } from '../i18n/labels';
 import { localOffice } from '../i18n/local-office';
 import { roundName, shanghaiDate, shanghaiDateTime } from '../i18n/formats';
@@ -30,6 +31,13 @@ interface ParamSpec<E extends NoticeEvent> {
 }
 
 const words = (locale: Locale, zh: string, en: string) => (locale === 'zh-CN' ? zh : en);
+
+/**
+ * A child as the SMS names it: masked (张小明 → 张**). The SMS provider is a processor outside the
+ * city's systems and a minor's name is sensitive personal information (PIPL §28, §31): the text
+ * only points the family to the full notice on the service platform, which names the child.
+ */
+const smsChildName = (name: string): string => maskName(name);
 
 /**
  * A supplement deadline as the SMS says it: Beijing time, and provisional when it was counted into
@@ -98,7 +106,7 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
     names: ['caseNumber', 'childName', 'schoolLevel', 'dueAt'],
     values: (d, l) => [
       d.caseNumber,
-      d.child.name,
+      smsChildName(d.child.name),
       words(
         l,
         `${label('area', d.child.area, l)}${label('schoolLevel', d.child.schoolLevel, l)}`,
@@ -109,7 +117,7 @@ export const SMS_PARAMS: { readonly [E in NoticeEvent]: ParamSpec<E> } = {
   },
   school_place_confirmed: {
     names: ['caseNumber', 'childName'],
-    values: (d) => [d.caseNumber, d.child.name],
+    values: (d) => [d.caseNumber, smsChildName(d.child.name)],
   },
   settled: {
     names: ['caseNumber', 'householdType'],

@@ -64,7 +64,7 @@ describe('audit lines in the reader’s words', () => {
     });
     assert.deepEqual(zh('admission_round', 'something new'), { text: 'something new', recorded: true });
     assert.deepEqual(auditWhat({ type: 'notice', what: 'settled notice queued' }, 'en'), {
-      text: 'queued: settled letter',
+      text: 'queued: “Settlement granted”',
       recorded: false,
     });
   });

@@ -420,13 +420,18 @@ describe('notice templates', () => {
       assert.ok(named >= NOTICE_EVENTS.length, `the case number was named ${named} times`);
     });
 
-    it('when the pages name a notice in Chinese (the supervisor’s trail, the outbox), then they call it what its letter’s subject calls it', () => {
-      for (const event of NOTICE_EVENTS) {
-        const { subject } = renderer.render(event, 'email', 'zh-CN', samples[event]);
-        // The withdrawal letter's subject says which of two it is (withdrawn, or lapsed); its label covers both.
-        if (event === 'withdrawn') continue;
-        assert.equal(LABELS.noticeEvent[event]['zh-CN'], subject.replace(/（HK-2026-000123）$/, ''), event);
-      }
+    it('when the pages name a notice (the supervisor’s trail, the outbox), then they call it what its letter’s subject calls it, in each locale', () => {
+      for (const locale of LOCALES)
+        for (const event of NOTICE_EVENTS) {
+          const { subject } = renderer.render(event, 'email', locale, samples[event]);
+          // The withdrawal letter's subject says which of two it is (withdrawn, or lapsed); its label covers both.
+          if (event === 'withdrawn') continue;
+          assert.equal(
+            LABELS.noticeEvent[event][locale],
+            subject.replace(/（HK-2026-000123）$| \(HK-2026-000123\)$/, ''),
+            `${locale} ${event}`,
+          );
+        }
     });
 
     it('§2 when a case is refused for too few points, then the letter states the total against the threshold; without a score it says none', () => {
@@ -723,7 +728,9 @@ describe('notice templates', () => {
           const rendered = renderer.render('school_place_confirmed', channel, locale, data);
           const body = channel === 'email' ? rendered.body : rendered.sms!.letter;
           assert.ok(body.includes('张小红') && body.includes('周至县第二幼儿园'), `${channel}/${locale}`);
-          assert.ok(rendered.body.includes('张小红'), `${channel}/${locale} names the child`);
+          // The handset's text masks the child (PIPL: the SMS provider need not know her name).
+          assert.ok(rendered.body.includes(channel === 'email' ? '张小红' : '张**'), `${channel}/${locale} names the child`);
+          if (channel === 'sms') assert.doesNotMatch(rendered.body, /张小红/, `${locale}: ${rendered.body}`);
         }
       }
     });
@@ -738,9 +745,12 @@ describe('notice templates', () => {
         const email = renderer.render('school_place_waiting', 'email', locale, data);
         for (const text of expected[locale]) assert.ok(email.body.includes(text), `${locale} letter says ${text}: ${email.body}`);
         assert.doesNotMatch(email.body, /暂定|provisional/);
-        const sms = renderer.render('school_place_waiting', 'sms', locale, data).sms!;
+        const sms = renderer.render('school_place_waiting', 'sms', locale, data);
         for (const text of [expected[locale][0], expected[locale][3]])
-          assert.ok(sms.letter.includes(text), `${locale} SMS says ${text}: ${sms.letter}`);
+          assert.ok(sms.sms!.letter.includes(text), `${locale} SMS's letter says ${text}: ${sms.sms!.letter}`);
+        // The SMS provider is not told the child's name (PIPL): the platform's letter names her.
+        assert.ok(sms.body.includes('张**'), `${locale} SMS: ${sms.body}`);
+        assert.doesNotMatch(sms.body, /张小明/, `${locale} SMS: ${sms.body}`);
         const provisional = renderer.render('school_place_waiting', 'email', locale, { ...data, dueProvisional: true }).body;
         assert.match(provisional, locale === 'zh-CN' ? /北京时间，暂定/ : /Beijing time; provisional/);
       }

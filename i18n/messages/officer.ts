@@ -176,6 +176,10 @@ export const zhCN = {
   officerErrSchoolChoose: '请从本区域的学校或幼儿园中选择一所',
   officerChooseSchool: '请选择',
   officerErrNotWaiting: '该儿童不在学位轮候名单中（可能已安排学位）。',
+  officerPlaceConfirmTitle: '确认安排学位',
+  officerPlaceConfirmOpen:
+    '{child}将被安排至{school}，移出轮候名单，并写入教育部门登记。申请尚在办理：学位将在准予落户通知中告知申请人；申请未获准予的，学位随之释放。',
+  officerPlaceConfirmSettled: '{child}将被安排至{school}，移出轮候名单，并写入教育部门登记；申请人将收到随迁子女学位落实通知。',
 } as const;
 
 export const en: Catalogue<typeof zhCN> = {
@@ -363,4 +367,9 @@ export const en: Catalogue<typeof zhCN> = {
   officerErrSchoolChoose: 'Choose one of the area’s schools or kindergartens',
   officerChooseSchool: 'Choose',
   officerErrNotWaiting: 'This child is not on the waiting list (a place may have been arranged already).',
+  officerPlaceConfirmTitle: 'Check the school place',
+  officerPlaceConfirmOpen:
+    '{child} will be placed at {school}, leave the waiting list and be entered in the education register. The application is still open: the applicant is told of the place in the letter “Settlement granted”, and the place is released if the application is not granted.',
+  officerPlaceConfirmSettled:
+    '{child} will be placed at {school}, leave the waiting list and be entered in the education register; the applicant receives the letter “School place confirmed”.',
 };

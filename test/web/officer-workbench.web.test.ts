@@ -579,6 +579,26 @@ describe('web pages: the officer workbench in a real browser', () => {
       const again = education.getByRole('row', { name: new RegExp(caseNumber) });
       await again.getByLabel(`为案件 ${caseNumber} 的李小禾安排的学校或幼儿园`).selectOption('周至县第二幼儿园');
       await again.getByRole('button', { name: '安排学位' }).click();
+      // Nothing is placed before the confirmation; Change returns to the list, the school still
+      // chosen and its list focused, so a slip of the arrow key is put right from the keyboard.
+      await education.getByRole('heading', { name: '确认安排学位' }).waitFor();
+      await education.getByText('周至县第二幼儿园', { exact: true }).waitFor();
+      assert.equal((await waitForCase(web.stack, caseId, () => true, 'case read')).schoolPlacements?.[0]?.status, 'waiting');
+      await education.getByRole('button', { name: '修改' }).click();
+      const chosen = education
+        .getByRole('row', { name: new RegExp(caseNumber) })
+        .getByLabel(`为案件 ${caseNumber} 的李小禾安排的学校或幼儿园`);
+      assert.equal(await chosen.inputValue(), '周至县第二幼儿园');
+      assert.equal(
+        await education.evaluate('document.activeElement?.getAttribute("name")'),
+        'school',
+        'the school list is focused',
+      );
+      await education
+        .getByRole('row', { name: new RegExp(caseNumber) })
+        .getByRole('button', { name: '安排学位' })
+        .click();
+      await education.getByRole('button', { name: '确认' }).click();
       await education
         .getByRole('status')
         .getByText(`已为案件 ${caseNumber} 的随迁子女李小禾安排学位：周至县第二幼儿园。`)

@@ -10,7 +10,7 @@ import { requireRole } from './page';
 import { showCase } from './officer/case';
 import { confirmPage, counterPage, decisionPage, holdPage } from './officer/decide';
 import { inboxPage } from './officer/inbox';
-import { placeChildPage, waitlistPage } from './officer/waitlist';
+import { confirmPlaceChildPage, placeChildPage, waitlistPage } from './officer/waitlist';
 
 type Page = (deps: AppDeps, req: Request, res: Response) => Promise<void>;
 
@@ -30,5 +30,6 @@ export function officerPages(deps: AppDeps): Router {
   router.post('/officer/cases/:caseId/counter-supplement', page(counterPage));
   router.get('/officer/school-waitlist', page(waitlistPage));
   router.post('/officer/cases/:caseId/children/:personIndex/school-place', page(placeChildPage));
+  router.post('/officer/cases/:caseId/children/:personIndex/school-place/confirm', page(confirmPlaceChildPage));
   return router;
 }

@@ -1,15 +1,17 @@
 /**
  * Education officers' school waiting list (§21–23): children waiting for a kindergarten or school
  * place in the area, longest waiting first (app/queries/school-waiting-list.ts), each with a form
- * to place the child at a named school elsewhere in the area (app/commands/assign-school-place.ts).
+ * to place the child at a named school elsewhere in the area (app/commands/assign-school-place.ts),
+ * confirmed on a page of its own before it is done.
  * Other departments' officers are refused by the query itself (403).
  */
 import { callerRequestId } from '../../../app/caller-request-id';
 import type { Request, Response } from 'express';
 import { assignSchoolPlace } from '../../../app/commands/assign-school-place';
 import type { AppDeps } from '../../../app/deps';
+import { scopedCase } from '../../../app/case-store';
 import { noSuchCase } from '../../../app/errors';
-import { schoolWaitingList } from '../../../app/queries/school-waiting-list';
+import { schoolWaitingList, type WaitingChild } from '../../../app/queries/school-waiting-list';
 import { SCHOOL_NAME_MAX } from '../../../domain/case-rules';
 import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
@@ -20,6 +22,8 @@ const fieldId = (caseId: string, personIndex: number) => `school-${caseId}-${per
 
 interface WaitlistExtras {
   errors?: FormError[];
+  /** The field to focus (Change on the confirmation: the officer picks again from the keyboard). */
+  focus?: string;
   refusal?: string;
   values?: Record<string, string>;
   status?: number;
@@ -51,6 +55,7 @@ async function showWaitlist(deps: AppDeps, req: Request, res: Response, extras: 
           value: extras.values?.[id] ?? '',
           schoolOptions: item.schools?.map((name) => ({ name, selected: name === extras.values?.[id] })),
           error: fieldErrors[id],
+          autofocus: extras.focus === id,
           requestId: readDecisionForm({}).requestId,
         };
       }),
@@ -63,41 +68,98 @@ export function waitlistPage(deps: AppDeps, req: Request, res: Response): Promis
   return showWaitlist(deps, req, res);
 }
 
-/** POST /officer/cases/:caseId/children/:personIndex/school-place */
-export async function placeChildPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+/** A placement as the form sent it: the school named, and the child as the list has it (absent once placed). */
+interface PlacementForm {
+  caseId: string;
+  personIndex: number;
+  school: string;
+  requestId: string;
+  fieldId: string;
+  waiting: WaitingChild | undefined;
+}
+
+async function readPlacement(deps: AppDeps, req: Request): Promise<PlacementForm> {
   const actor = actorOf(req, 'officer');
   const caseId = caseIdOf(req);
   const personIndex = Number(req.params.personIndex);
   if (!Number.isInteger(personIndex) || personIndex < 1 || personIndex > 20) throw noSuchCase();
   const body = (req.body ?? {}) as Record<string, unknown>;
   const school = typeof body.school === 'string' ? body.school.trim() : '';
-  const id = fieldId(caseId, personIndex);
   const { requestId } = readDecisionForm(req.body);
   const waiting = (await schoolWaitingList(deps, { actor, access: accessOf(req) })).find(
     (i) => i.caseId === caseId && i.personIndex === personIndex,
   );
-  const schools = waiting?.schools;
-  if (!school || school.length > SCHOOL_NAME_MAX || (schools && !schools.includes(school))) {
-    // The list has a field for a waiting child only: for any other child there is none to point at.
-    if (!waiting) return showWaitlist(deps, req, res, { refusal: tr(req, 'officerErrNotWaiting'), status: 409 });
-    const text = schools ? tr(req, 'officerErrSchoolChoose') : tr(req, 'officerErrSchool', { max: SCHOOL_NAME_MAX });
-    const errors = [{ field: id, text }];
-    return showWaitlist(deps, req, res, { errors, values: { [id]: school }, status: 400 });
-  }
+  return { caseId, personIndex, school, requestId, fieldId: fieldId(caseId, personIndex), waiting };
+}
+
+/** The list again with the school's error at the child's field, or undefined when the school may be chosen. */
+function schoolRefused(deps: AppDeps, req: Request, res: Response, p: PlacementForm): Promise<void> | undefined {
+  const schools = p.waiting?.schools;
+  if (p.school && p.school.length <= SCHOOL_NAME_MAX && !(schools && !schools.includes(p.school))) return undefined;
+  // The list has a field for a waiting child only: for any other child there is none to point at.
+  if (!p.waiting) return showWaitlist(deps, req, res, { refusal: tr(req, 'officerErrNotWaiting'), status: 409 });
+  const text = schools ? tr(req, 'officerErrSchoolChoose') : tr(req, 'officerErrSchool', { max: SCHOOL_NAME_MAX });
+  return showWaitlist(deps, req, res, { errors: [{ field: p.fieldId, text }], values: { [p.fieldId]: p.school }, status: 400 });
+}
+
+const childOf = (req: Request, w: WaitingChild) => w.name || tr(req, 'officerChildN', { n: w.personIndex });
+
+/**
+ * POST /officer/cases/:caseId/children/:personIndex/school-place: a chosen school goes to a
+ * confirmation page (placing a child tells the family and writes the education register; an
+ * arrow key on the focused list changes the school unseen), a missing one back to the list.
+ */
+export async function placeChildPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const p = await readPlacement(deps, req);
+  const refused = schoolRefused(deps, req, res, p);
+  if (refused) return refused;
+  if (!p.waiting) return showWaitlist(deps, req, res, { refusal: tr(req, 'officerErrNotWaiting'), status: 409 });
+  const child = childOf(req, p.waiting);
+  render(req, res, 'officer/confirm-place', {
+    title: tr(req, 'officerPlaceConfirmTitle'),
+    backLink: { href: '/officer/school-waitlist', text: tr(req, 'officerWaitlistTitle') },
+    w: p.waiting,
+    child,
+    school: p.school,
+    requestId: p.requestId,
+    // Settled families hear of the place in a letter of its own; others in the settled letter.
+    whatHappens: tr(req, p.waiting.caseStatus === 'settled' ? 'officerPlaceConfirmSettled' : 'officerPlaceConfirmOpen', {
+      child,
+      school: p.school,
+    }),
+  });
+}
+
+/**
+ * POST …/school-place/confirm: Change shows the list again with the school chosen; Confirm places
+ * the child. A Confirm retried after it placed the child (no longer on the list) reaches the
+ * workflow all the same, whose request id makes it the one placement already made.
+ */
+export async function confirmPlaceChildPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const p = await readPlacement(deps, req);
+  const refused = schoolRefused(deps, req, res, p);
+  if (refused) return refused;
+  if ((req.body as Record<string, unknown>).action === 'change')
+    return showWaitlist(deps, req, res, { values: { [p.fieldId]: p.school }, focus: p.fieldId });
+  const actor = actorOf(req, 'officer');
   try {
-    await assignSchoolPlace(deps, { actor, caseId, personIndex, requestId: callerRequestId(actor.sub, requestId), school });
+    await assignSchoolPlace(deps, {
+      actor,
+      caseId: p.caseId,
+      personIndex: p.personIndex,
+      requestId: callerRequestId(actor.sub, p.requestId),
+      school: p.school,
+    });
   } catch (err) {
     const { text, status } = refusalOf(req, err);
     return showWaitlist(deps, req, res, { refusal: text, status });
   }
+  const child = p.waiting ? childOf(req, p.waiting) : tr(req, 'officerChildN', { n: p.personIndex });
+  const caseNumber = p.waiting?.caseNumber ?? (await scopedCase(deps, actor, p.caseId)).caseNumber;
   return flashAndRedirect(
     req,
     res,
-    tr(req, 'officerPlaced', {
-      caseNumber: waiting?.caseNumber ?? '',
-      child: waiting?.name || tr(req, 'officerChildN', { n: personIndex }),
-      school,
-    }),
+    tr(req, 'officerPlaced', { caseNumber, child, school: p.school }),
     '/officer/school-waitlist',
   );
 }

@@ -7,8 +7,9 @@
  * not wait; a command that answers from the read model (an applicant's supplement) waits for both doors.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { StepState } from '../domain/case-state';
+import type { SchoolPlacement, StepState } from '../domain/case-state';
 import { caseModel } from '../models/case.model';
+import { loadCase } from './case-store';
 import type { AppDeps } from './deps';
 import { officerStepView, type OfficerCaseView } from './views/case-views';
 
@@ -116,4 +117,27 @@ export function awaitStepViewInReadModel(
   timeoutMs = STEP_CATCH_UP_MS,
 ): Promise<boolean> {
   return awaitStep(deps, caseId, shown.department, (step) => isDeepStrictEqual(officerStepView(step), shown), timeoutMs);
+}
+
+/**
+ * The case's school placements, each with its child's name, once the read model holds one for
+ * each of `children` children within `timeoutMs` (education's approval reserves their places just
+ * after its Update answers: a place, or the waiting list); undefined when they are not there yet.
+ */
+export async function awaitSchoolPlacementsInReadModel(
+  deps: AppDeps,
+  caseId: string,
+  children: number,
+  timeoutMs = STEP_CATCH_UP_MS,
+): Promise<Array<SchoolPlacement & { name: string }> | undefined> {
+  let found: Array<SchoolPlacement & { name: string }> | undefined;
+  await pollUntil(async () => {
+    const c = await loadCase(deps, caseId);
+    const listed = (c?.schoolPlacements ?? []).filter((p) => p.status !== 'cancelled');
+    if (!c || listed.length < children) return false;
+    const people = [c.application.applicant, ...c.application.family];
+    found = listed.map((p) => ({ ...p, name: people[p.personIndex]?.name ?? '' }));
+    return true;
+  }, timeoutMs);
+  return found;
 }

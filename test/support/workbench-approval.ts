@@ -1,7 +1,7 @@
 /**
  * An officer approving a case in the workbench, as README's walk-throughs tell a newcomer to: sign
  * in, wait for the case in the inbox (listed once the department's lookup has answered), claim it,
- * approve, confirm, sign out. Optionally checks what the confirmation page says.
+ * approve, confirm, sign out. Optionally checks what the confirmation page and the banner after it say.
  */
 import type { Browser } from 'playwright-core';
 import { axeCheck, newPage } from './browser';
@@ -12,7 +12,7 @@ export async function approveInWorkbench(
   web: WebStack,
   username: string,
   caseNumber: string,
-  opts: { confirmationSays?: string; checkAccessibility?: boolean } = {},
+  opts: { confirmationSays?: string; bannerSays?: string; checkAccessibility?: boolean } = {},
 ): Promise<void> {
   const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
   try {
@@ -34,6 +34,7 @@ export async function approveInWorkbench(
     }
     await page.getByRole('button', { name: '确认' }).click();
     await page.getByText(`已对案件 ${caseNumber} 作出决定：通过。`, { exact: false }).waitFor();
+    if (opts.bannerSays) await page.getByRole('status').getByText(opts.bannerSays, { exact: false }).waitFor();
     if (opts.checkAccessibility) await axeCheck(page);
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByRole('button', { name: '是，退出登录' }).click();

@@ -68,6 +68,8 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
       // Education is told before confirming that the child will wait (Beilin's kindergartens are full).
       await approveInWorkbench(browser, web, 'education', caseNumber, {
         confirmationSays: `碑林区幼儿园学位不足：通过后，${daughter.name}将列入轮候名单。`,
+        // …and the banner after it says what happened.
+        bannerSays: `碑林区幼儿园学位不足，${daughter.name}已列入轮候名单（第1位），请在学位轮候名单中为其安排学位。`,
       });
       await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'daughter waiting');
 

@@ -11,10 +11,11 @@ import type { Request, Response } from 'express';
 import { claimStep } from '../../../app/commands/claim-step';
 import { recordCounterSupplement } from '../../../app/commands/counter-supplement';
 import { decideStep } from '../../../app/commands/decide-step';
-import { awaitStepInReadModel } from '../../../app/step-in-read-model';
+import { awaitSchoolPlacementsInReadModel, awaitStepInReadModel } from '../../../app/step-in-read-model';
 import { releaseStep } from '../../../app/commands/release-step';
 import type { AppDeps } from '../../../app/deps';
 import { viewCaseAsOfficer } from '../../../app/queries/view-case';
+import type { OfficerCaseView } from '../../../app/views/case-views';
 import { nextStepToDecide } from '../../../app/queries/officer-inbox';
 import { childrenWithoutPlace } from '../../../app/queries/school-places-left';
 import type { SchoolLevel } from '../../../domain/vocabulary';
@@ -119,6 +120,8 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
     return showCase(deps, req, res, { refusal: text, status });
   }
   await awaitStepInReadModel(deps, caseId, step);
+  const waitingLines =
+    d.decision === 'approve' && actor.department === 'education' ? await childrenNowWaiting(deps, req, view) : [];
   // A material request's deadline is the workflow's (working days on the calendar of the case's
   // settings): the officer reads it here, from the step it answered, not from a second computation.
   const due = d.decision === 'request_supplement' ? step.supplement?.dueAt : undefined;
@@ -135,6 +138,7 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
           }),
         ]
       : []),
+    ...waitingLines,
   ].join(req.locale === 'en' ? ' ' : '');
   // The next step the officer may decide, focused: Enter opens it (officers work from the keyboard).
   // With none left, the inbox, so that the loop does not end on a finished case.
@@ -148,6 +152,28 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
       ? { href: caseHref(next.caseId), text: tr(req, 'officerNextCase', { caseNumber: next.caseNumber }) }
       : { href: '/officer/inbox', text: tr(req, 'officerNoNextCase') },
   );
+}
+
+/**
+ * After education approves: which children went on the waiting list, and where in it, as the
+ * read model shows once their places were reserved (a moment after the Update). The confirmation
+ * before it forecast this; the banner says what happened. Nothing when the reservation has not
+ * reached the read model in time (the case page and the waiting list say it then).
+ */
+async function childrenNowWaiting(deps: AppDeps, req: Request, view: OfficerCaseView): Promise<string[]> {
+  const children = view.persons.filter((p) => p.schoolLevel).length;
+  if (!children) return [];
+  const placements = await awaitSchoolPlacementsInReadModel(deps, view.caseId, children).catch(() => undefined);
+  return (placements ?? [])
+    .filter((p) => p.status === 'waiting')
+    .map((p) =>
+      tr(req, 'officerDecidedChildWaits', {
+        child: p.name,
+        area: label('area', p.area, req.locale),
+        level: label('schoolLevel', p.level, req.locale),
+        position: p.position ?? '',
+      }),
+    );
 }
 
 /** POST …/counter-supplement: material handed in at the counter, each item recorded, or named when blank. */

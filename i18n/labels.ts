@@ -324,7 +324,7 @@ const auditType: Table<AuditType> = {
   step_claim_refused: { 'zh-CN': '认领被拒', en: 'claim refused' },
   step_release_refused: { 'zh-CN': '放弃认领被拒', en: 'release refused' },
   score_computed: { 'zh-CN': '积分计算', en: 'score computed' },
-  commit: { 'zh-CN': '占用名额', en: 'commit' },
+  commit: { 'zh-CN': '预留与登记', en: 'reservation or registration' },
   compensation: { 'zh-CN': '撤销占用', en: 'compensation' },
   compensation_failed: { 'zh-CN': '撤销失败', en: 'compensation failed' },
   commit_failed: { 'zh-CN': '部门登记未写入', en: 'register write failed' },

@@ -1,6 +1,6 @@
 /**
- * A case's compensation ledger, read from its audit trail: what was committed (reserved or
- * registered), what was refused, what was undone and in which order, and every failed attempt to
+ * A case's compensation ledger, read from its audit trail: what was committed (reserved,
+ * registered, or a school place an education officer assigned), what was refused, what was undone and in which order, and every failed attempt to
  * commit or undo (with its round) before the retry that succeeded. In the trail's order, each entry
  * numbered, so "undone in reverse order of commit" can be read off the page.
  */
@@ -16,15 +16,21 @@ export interface LedgerEntry {
   /** The reservation kind (quota_slot, school_place, …) or household_registration. */
   item: string;
   pool?: string;
+  /** A school an education officer assigned a waiting child to (no pool: the school itself). */
+  school?: string;
   why?: string;
   round?: number;
 }
+
+/** An education officer placing a waiting child at a named school: written to its register as a reservation is. */
+const ASSIGNED_PLACE = /^child \d+ placed at a school elsewhere in the area$/;
 
 const kindOf = (e: AuditEventView): LedgerKind | undefined => {
   if (e.type === 'commit') return e.what.includes(' refused') ? 'refused' : 'committed';
   if (e.type === 'compensation') return 'undone';
   if (e.type === 'compensation_failed') return 'undo_failed';
   if (e.type === 'commit_failed') return 'commit_failed';
+  if (e.type === 'school_place_confirmed' && ASSIGNED_PLACE.test(e.what)) return 'committed';
   return undefined;
 };
 
@@ -33,7 +39,11 @@ const kindOf = (e: AuditEventView): LedgerKind | undefined => {
  * `quota_slot:applicant refused` → the kind; settling registers the household.
  */
 const itemOf = (what: string): string =>
-  what.startsWith('household registered') ? 'household_registration' : (what.replace(/^release /, '').split(/[ :]/)[0] ?? what);
+  what.startsWith('household registered')
+    ? 'household_registration'
+    : ASSIGNED_PLACE.test(what)
+      ? 'school_place'
+      : (what.replace(/^release /, '').split(/[ :]/)[0] ?? what);
 
 export function compensationLedger(events: readonly AuditEventView[]): LedgerEntry[] {
   const entries: LedgerEntry[] = [];
@@ -41,6 +51,7 @@ export function compensationLedger(events: readonly AuditEventView[]): LedgerEnt
     const kind = kindOf(e);
     if (!kind) continue;
     const pool = typeof e.data?.pool === 'string' ? e.data.pool : undefined;
+    const school = typeof e.data?.school === 'string' ? e.data.school : undefined;
     const round = typeof e.data?.round === 'number' ? e.data.round : undefined;
     entries.push({
       n: entries.length + 1,
@@ -49,6 +60,7 @@ export function compensationLedger(events: readonly AuditEventView[]): LedgerEnt
       ...(e.department ? { department: e.department } : {}),
       item: itemOf(e.what),
       ...(pool ? { pool } : {}),
+      ...(school ? { school } : {}),
       ...(e.why ? { why: e.why } : {}),
       ...(round ? { round } : {}),
     });

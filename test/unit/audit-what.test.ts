@@ -220,6 +220,42 @@ describe('the supervisor’s compensation ledger', () => {
     assert.doesNotMatch(ledgerRows(items, 'en')[0]!.why ?? '', /_/, 'and in English words');
   });
 
+  it('§21 when education placed a waiting child at a named school and the case then ended, then the ledger shows the place committed and undone, at that school', () => {
+    const at = '2026-12-01T00:00:00Z';
+    const items = [
+      {
+        type: 'school_place_confirmed',
+        at,
+        actor: { id: 'officer-e', role: 'officer', department: 'education' },
+        department: 'education',
+        what: 'child 1 placed at a school elsewhere in the area',
+        data: { school: '碑林区第二幼儿园', departmentRecordId: 'r1' },
+      },
+      // A place from the area's pool is a reservation's commit: not counted twice.
+      {
+        type: 'school_place_confirmed',
+        at,
+        actor: { id: 'system', role: 'system' },
+        what: 'child 2 placed from the waiting list',
+      },
+      {
+        type: 'compensation',
+        at,
+        actor: { id: 'system', role: 'system' },
+        department: 'education',
+        what: 'school_place released',
+        data: { item: 'assigned-child-1', school: '碑林区第二幼儿园' },
+      },
+    ];
+    assert.deepEqual(
+      ledgerRows(items, 'zh-CN').map((r) => [r.n, r.kind, r.item, r.poolText]),
+      [
+        [1, 'committed', 'school_place', '碑林区第二幼儿园'],
+        [2, 'undone', 'school_place', '碑林区第二幼儿园'],
+      ],
+    );
+  });
+
   it('when the ledger names a pool, then it says where (and which level or year), not the key', () => {
     const at = '2026-12-01T00:00:00Z';
     const system = { id: 'system', role: 'system' };

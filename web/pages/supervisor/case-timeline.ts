@@ -76,7 +76,7 @@ export function ledgerRows(items: readonly AuditEventView[], locale: Locale): Ar
   return compensationLedger(items).map((l) => ({
     ...l,
     ...(l.why === undefined ? {} : { why: reasonWords(l.why, locale) }),
-    ...(l.pool === undefined ? {} : { poolText: poolWhere(l.pool, locale) }),
+    ...(l.school !== undefined ? { poolText: l.school } : l.pool === undefined ? {} : { poolText: poolWhere(l.pool, locale) }),
   }));
 }
 

@@ -373,6 +373,13 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
     backLink: { href: caseHref(caseId), text: tr(req, 'supCancel') },
     c: view,
     form,
-    held: view.reservations.filter((r) => r.status === 'held').map((r) => ({ ...r, poolText: poolWhere(r.pool, req.locale) })),
+    held: [
+      ...view.reservations.filter((r) => r.status === 'held').map((r) => ({ ...r, poolText: poolWhere(r.pool, req.locale) })),
+      // A school an education officer named for a waiting child is undone at its register too
+      // (a place from the area's pool is among the reservations above, and names no school).
+      ...view.schoolPlacements
+        .filter((p) => p.status === 'placed' && p.school)
+        .map((p) => ({ kind: 'school_place', poolText: p.school })),
+    ],
   });
 }

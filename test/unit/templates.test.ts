@@ -806,8 +806,12 @@ describe('notice templates', () => {
         ...samples.settled,
         socialInsuranceTransferStarted: false,
       }).body;
-      assert.ok(started.includes('市人社局已为您启动养老、医疗保险关系转移接续'));
-      assert.ok(notStarted.includes('you may ask the Human Resources and Social Security Bureau to transfer'));
+      // The area's bureau, as every other letter names the counter (i18n/local-office.ts), not the city's.
+      assert.ok(started.includes('蓝田县人社局已为您启动养老、医疗保险关系转移接续'), started);
+      assert.ok(
+        notStarted.includes('you may ask the Lantian County Human Resources and Social Security Bureau to transfer'),
+        notStarted,
+      );
     });
 
     it('when family members settle too, then the letter lists them with masked IDs and their relation', () => {

@@ -100,7 +100,9 @@ const ROLE_TEXT: Record<Actor['role'], MessageKey> = {
  * when the link or form gave one (`?purpose=…`).
  */
 export function accessOf(req: Request): AccessContext {
-  const purpose = cleanPurpose(req.query.purpose);
+  // A form that takes a purpose posts it (the audit export): a URL's would stay in the browser's history.
+  const posted = req.method === 'POST' ? (req.body as Record<string, unknown> | undefined)?.purpose : undefined;
+  const purpose = cleanPurpose(posted ?? req.query.purpose);
   return { via: 'web', requestId: req.id, ...(purpose ? { purpose } : {}) };
 }
 

@@ -27,7 +27,8 @@ export function supervisorPages(deps: AppDeps): Router {
     '/supervisor/cases/:caseId',
     page((d, req, res) => supervisorCasePage(d, req, res)),
   );
-  router.get('/supervisor/cases/:caseId/audit.csv', page(auditCsvPage));
+  // Posted: its purpose (which may name a person) stays out of the URL, the browser's history and logs.
+  router.post('/supervisor/cases/:caseId/audit.csv', page(auditCsvPage));
   router.post('/supervisor/cases/:caseId/actions', page(interventionPage));
   router.post('/supervisor/cases/:caseId/termination', page(terminationPage));
   router.post('/supervisor/cases/:caseId/notices/service', page(noticeServicePage));

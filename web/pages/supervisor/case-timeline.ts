@@ -122,7 +122,7 @@ export function timelineRows(
 }
 
 /**
- * GET /supervisor/cases/:caseId/audit.csv?purpose=…: the timeline as a file, as the page shows it
+ * POST /supervisor/cases/:caseId/audit.csv (purpose in the form): the timeline as a file, as the page shows it
  * (headings and words in the page's language, Beijing time). A copy of the trail leaves the
  * system, so its purpose is required and recorded (README "Access records"), as for the API's.
  */

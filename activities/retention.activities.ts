@@ -11,7 +11,8 @@
  * go; kind, channel, status and the delivery proof's times stay), its registration and
  * social-insurance transfer (identities and the registers' record ids), its audit trail's
  * details (identities at any depth, the applicant's account id, free-text reasons), and deletes
- * its idempotency records and open-case locks. The dashboard's facts (case_facts, day packs)
+ * its idempotency records and open-case locks (a submission's record abandoned while pending
+ * names no case: the run deletes those a day old). The dashboard's facts (case_facts, day packs)
  * hold no personal data and are left as they are, so the figures stay.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -194,6 +195,17 @@ async function forgetOldRequestFingerprints(mongo: Connection, asOf: string | un
   );
 }
 
+/**
+ * Idempotency records a submission left pending and never finished (its process stopped between
+ * taking the key and recording the answer): they name no case, so a case's anonymising never
+ * reaches them. A retry takes such a key over after minutes (app/commands/submit-application.ts);
+ * one a day old is abandoned. The account id and the request's hash go with it.
+ */
+async function forgetAbandonedIdempotencyKeys(mongo: Connection, asOf: string | undefined): Promise<void> {
+  const before = new Date((asOf ? Date.parse(asOf) : Date.now()) - 86_400_000);
+  await mongo.collection('idempotency_keys').deleteMany({ state: 'pending', createdAt: { $lt: before } });
+}
+
 /** Refusals naming family members are bounded per day (§8): a day past matters no more. */
 async function forgetPastFamilyRefusals(mongo: Connection, asOf: string | undefined): Promise<void> {
   await deleteDaysBefore(mongo, familyRefusalModel(mongo).collection.name, shanghaiToday(asOf ? new Date(asOf) : new Date()));
@@ -363,6 +375,7 @@ export function createRetentionActivities(deps: { mongo: Connection; temporal?: 
       const run = await runs().findById(input.runId).lean();
       if (!run) throw new Error(`retention run ${input.runId} has no record`);
       await forgetOldRequestFingerprints(deps.mongo, run.asOf);
+      await forgetAbandonedIdempotencyKeys(deps.mongo, run.asOf);
       await forgetPastFamilyRefusals(deps.mongo, run.asOf);
       await runs().updateOne({ _id: input.runId, status: 'running' }, { $set: { status: 'finished', finishedAt: new Date() } });
       return {

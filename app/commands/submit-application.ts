@@ -120,7 +120,8 @@ async function submitOnce(deps: AppDeps, input: SubmitApplicationInput): Promise
     await keys.create({ _id, requestHash, state: 'pending', createdAt: new Date() });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    return replay(deps, _id, requestHash);
+    const replayed = await replay(deps, _id, requestHash);
+    if (replayed !== 'taken-over') return replayed;
   }
   try {
     const accepted = await submit(deps, actor.sub, application, keyedCaseId(_id, requestHash));
@@ -157,8 +158,21 @@ function assertAccountHolder(actor: ApplicantActor, application: NewApplication)
   }
 }
 
-/** The same key again: the stored answer, once the first request has finished. */
-async function replay(deps: AppDeps, _id: string, requestHash: string): Promise<CaseAccepted> {
+/**
+ * How long a key may stay pending before a retry takes it over: far longer than a submission takes
+ * (its Temporal calls have deadlines of seconds), so a key still pending after it was left by a
+ * process that stopped between taking the key and recording the answer.
+ */
+export const PENDING_KEY_STALE_MS = 120_000;
+
+/**
+ * The same key again: the stored answer, once the first request has finished; or 'taken-over' when
+ * the first request was abandoned (its key pending past PENDING_KEY_STALE_MS), and this one now
+ * holds the key and submits. That is safe however far the first got: the case id follows from the
+ * key and body (keyedCaseId), so a case it started answers as already running. Without it the key
+ * answered "in progress" for ever.
+ */
+async function replay(deps: AppDeps, _id: string, requestHash: string): Promise<CaseAccepted | 'taken-over'> {
   const keys = idempotencyKeyModel(deps.mongo);
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -172,6 +186,15 @@ async function replay(deps: AppDeps, _id: string, requestHash: string): Promise<
       );
     }
     if (doc.state === 'done' && doc.response) return storedAnswer(doc.response);
+    if (doc.state === 'pending' && Date.now() - new Date(doc.createdAt).getTime() > PENDING_KEY_STALE_MS) {
+      // One retry takes it: the pending key as read, stamped anew (a racing retry then sees it fresh and waits).
+      const taken = await keys.updateOne(
+        { _id, state: 'pending', createdAt: doc.createdAt },
+        { $set: { createdAt: new Date() } },
+      );
+      if (taken.modifiedCount === 1) return 'taken-over';
+      continue;
+    }
     if (Date.now() > deadline)
       throw new AppError('conflict', 'idempotency-in-progress', 'A request with this Idempotency-Key is still in progress');
     await new Promise((r) => setTimeout(r, 100));

@@ -9,7 +9,7 @@ import { auditEventModel } from '../../models/audit-event.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { caseStatusQuery, settlementCaseWorkflowId } from '../../workflows/settlement-case/messages';
 import { openCaseLockModel, personKey } from '../../models/open-case-lock.model';
-import { FAMILY_REFUSALS_PER_DAY } from '../../app/commands/submit-application';
+import { FAMILY_REFUSALS_PER_DAY, PENDING_KEY_STALE_MS } from '../../app/commands/submit-application';
 import {
   assertProblem,
   bearer,
@@ -69,6 +69,28 @@ describe('API: idempotent submissions and one open case per person, applicant or
     }
     const ids = await workflowIds();
     assert.equal(ids.filter((id) => id === `SettlementCase:${first.body.caseId}`).length, 1);
+  });
+
+  it('when a key was left pending by a submission that stopped midway, then a retry minutes later takes it over and answers with the case the first started, not "in progress" for ever', async () => {
+    // Arrange: a submission whose answer was lost after its case started: its key still pending,
+    // taken longer ago than any submission lasts (as a process killed mid-request leaves it).
+    const body = townBody();
+    const first = await submit(alice, body, 'crashed-key-0001');
+    assert.equal(first.status, 202, JSON.stringify(first.body));
+    const keys = idempotencyKeyModel(stack.mongo);
+    await keys.updateOne(
+      { _id: 'alice:crashed-key-0001' },
+      { $set: { state: 'pending', createdAt: new Date(Date.now() - PENDING_KEY_STALE_MS - 1_000) }, $unset: { response: 1 } },
+    );
+
+    // Act
+    const retried = await submit(alice, body, 'crashed-key-0001');
+
+    // Assert: the same case (its id follows from the key and body), its key finished.
+    assert.equal(retried.status, 202, JSON.stringify(retried.body));
+    assert.equal(retried.body.caseId, first.body.caseId);
+    assert.equal(retried.body.caseNumber, first.body.caseNumber);
+    assert.equal((await keys.findById('alice:crashed-key-0001').lean())?.state, 'done');
   });
 
   it('when the same key comes with a different body, then it is a 422 and no second case is started', async () => {

@@ -191,7 +191,25 @@ describe('retention (issue 15 part 5)', () => {
       { _id: familyRefusalId('someone', today), day: today, count: 3 },
       { _id: familyRefusalId('someone', yesterday), day: yesterday, count: 10 },
     ]);
+    // Idempotency records left pending by a submission that never finished: one an hour before the
+    // run (a retry may still take it over), one two days before (abandoned); and a finished one of
+    // a case that is kept.
+    const keys = stack.mongo.db!.collection<{ _id: string; requestHash: string; state: string; createdAt: Date }>(
+      'idempotency_keys',
+    );
+    await keys.insertMany([
+      { _id: 'someone:key-recent', requestHash: 'h', state: 'pending', createdAt: new Date(Date.parse(asOf) - 3_600_000) },
+      { _id: 'someone:key-abandoned', requestHash: 'h', state: 'pending', createdAt: daysBefore(2) },
+      { _id: 'someone:key-done', requestHash: 'h', state: 'done', createdAt: daysBefore(2) },
+    ]);
     const result = await sweep(asOf);
+    assert.deepEqual(
+      (await keys.find({ _id: { $in: ['someone:key-recent', 'someone:key-abandoned', 'someone:key-done'] } }).toArray())
+        .map((k) => k._id)
+        .sort(),
+      ['someone:key-done', 'someone:key-recent'],
+      'a pending key a day old is abandoned; a finished one stays with its case',
+    );
     assert.deepEqual(
       (await fingerprints.find({ _id: { $in: ['fp-recent', 'fp-old'] } }).toArray()).map((f) => f._id),
       ['fp-recent'],

@@ -25,3 +25,12 @@ export function schoolAgeProblem(idNumber: string, level: SchoolLevel, today: st
 export function bornAfter(childId: string, applicantId: string): boolean {
   return childId.slice(6, 14) > applicantId.slice(6, 14);
 }
+
+/**
+ * The legal age of marriage (民法典 第一千零四十七条): 22 for a man, 20 for a woman; the ID number's
+ * 17th digit is odd for a man (GB 11643). A spouse younger than that is a mistyped number or relation.
+ */
+export function belowMarriageAge(idNumber: string, today: string): boolean {
+  const male = Number(idNumber.charAt(16)) % 2 === 1;
+  return ageOn(idNumber, today) < (male ? 22 : 20);
+}

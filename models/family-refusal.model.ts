@@ -11,6 +11,8 @@ export interface FamilyRefusalDoc {
   /** The Asia/Shanghai day the refusals were on. */
   day: string;
   count: number;
+  /** A digest of each family refused that day (submitting the same one again is not counted again). */
+  seen?: string[];
 }
 
 const familyRefusalSchema = new Schema<FamilyRefusalDoc>(
@@ -18,6 +20,7 @@ const familyRefusalSchema = new Schema<FamilyRefusalDoc>(
     _id: { type: String, required: true },
     day: { type: String, required: true },
     count: { type: Number, required: true },
+    seen: { type: [String], default: undefined },
   },
   { collection: 'family_refusals', versionKey: false },
 );

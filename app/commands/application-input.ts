@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { validateIdNumber } from '../../domain/id-number';
 import { MOBILE_PHONE, normalizeMobilePhone } from '../../domain/phone';
 import { NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, SYSTEM_NOTES, WITHDRAWN_WITHOUT_REASON } from '../../domain/case-rules';
-import { bornAfter, SCHOOL_AGE, schoolAgeProblem } from '../../domain/school-age';
+import { belowMarriageAge, bornAfter, SCHOOL_AGE, schoolAgeProblem } from '../../domain/school-age';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEPARTMENTS, DISTRICTS, LOCALES, ROUTES, SCHOOL_LEVELS, TOWNS } from '../../domain/vocabulary';
 
@@ -33,11 +33,14 @@ const NAME = /^[\p{L}\p{M}][\p{L}\p{M}\s·'’.-]*$/u;
  * emoji, markup, control and bidirectional-override characters — no registered name contains
  * them, and a name the police identity check can never match only delays the case.
  */
+/** The longest name the register takes, in characters. */
+export const NAME_MAX = 50;
+
 export const PersonName = z
   .string()
   .trim()
   .min(1)
-  .max(50)
+  .max(NAME_MAX)
   .regex(
     NAME,
     'must be a personal name: letters, spaces, a middle dot (·), hyphens, apostrophes or full stops, starting with a letter',
@@ -153,11 +156,21 @@ export const ApplicationInput = z
             message: `each person appears once: the same ID number as ${first}`,
           });
         else firstAt.set(id, `/family/${i}/idNumber`);
-        // §21–23: a child listed, and one needing a place, as their ID numbers allow. Valid ID
-        // numbers only (a wrong one is said at its own field).
+        // §21–23: a child listed, and one needing a place, as their ID numbers allow; a parent
+        // older than the applicant, a spouse of marriageable age. Valid ID numbers only (a wrong
+        // one is said at its own field).
         const child = validId(id);
-        if (!isRecord(m) || m.relation !== 'child' || !child) return;
+        if (!isRecord(m) || !child) return;
         const parent = validId(applicantId);
+        if (m.relation === 'parent' && parent && !bornAfter(parent, child))
+          ctx.addIssue({ code: 'custom', path: ['family', i, 'relation'], message: 'a parent is born before the applicant' });
+        if (m.relation === 'spouse' && belowMarriageAge(child, shanghaiToday()))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['family', i, 'relation'],
+            message: 'a spouse has reached the legal age of marriage (22 for a man, 20 for a woman)',
+          });
+        if (m.relation !== 'child') return;
         if (parent && !bornAfter(child, parent))
           ctx.addIssue({ code: 'custom', path: ['family', i, 'relation'], message: 'a child is born after the applicant' });
         else if (typeof m.schoolLevel === 'string' && (SCHOOL_LEVELS as readonly string[]).includes(m.schoolLevel)) {

@@ -4,6 +4,7 @@
  * applicant and each family member — keeps one open case per person (§8, open-case-locks.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { trusted } from 'mongoose';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
@@ -61,11 +62,12 @@ const stableHash = (v: unknown): string => createHash('sha256').update(JSON.stri
 export async function submitApplication(deps: AppDeps, input: SubmitApplicationInput): Promise<CaseAccepted> {
   const { actor, application } = input;
   assertAccountHolder(actor, application);
-  await assertFamilyRefusalsLeft(deps, actor.sub);
+  // An application of the applicant alone names nobody else: it tests no one's number.
+  if (application.family.length > 0) await assertFamilyRefusalsLeft(deps, actor.sub);
   try {
     return await submitOnce(deps, input);
   } catch (err) {
-    await countFamilyRefusal(deps, actor.sub, err);
+    await countFamilyRefusal(deps, actor.sub, application, err);
     throw err;
   }
 }
@@ -77,9 +79,15 @@ export async function submitApplication(deps: AppDeps, input: SubmitApplicationI
  */
 export const FAMILY_REFUSALS_PER_DAY = 10;
 
-async function assertFamilyRefusalsLeft(deps: AppDeps, sub: string): Promise<void> {
+/** How many more applications naming family members this account may have refused today. */
+export async function familyRefusalsLeft(deps: AppDeps, sub: string): Promise<number> {
   const counted = (await familyRefusalModel(deps.mongo).findById(familyRefusalId(sub, shanghaiToday())).lean())?.count ?? 0;
-  if (counted < FAMILY_REFUSALS_PER_DAY) return;
+  return Math.max(0, FAMILY_REFUSALS_PER_DAY - counted);
+}
+
+async function assertFamilyRefusalsLeft(deps: AppDeps, sub: string): Promise<void> {
+  if ((await familyRefusalsLeft(deps, sub)) > 0) return;
+  const counted = FAMILY_REFUSALS_PER_DAY;
   throw new AppError(
     'too_many',
     'too-many-refused-applications',
@@ -87,23 +95,34 @@ async function assertFamilyRefusalsLeft(deps: AppDeps, sub: string): Promise<voi
   );
 }
 
-/** Counts (and logs, without ID numbers) a refusal that named a family member. */
-async function countFamilyRefusal(deps: AppDeps, sub: string, err: unknown): Promise<void> {
+/**
+ * Counts (and logs, without ID numbers) a refusal that named a family member. The same family sent
+ * again — the applicant pressing submit once more on the refused form — tests no new number and
+ * is not counted again: the day's record keeps a digest of each family refused (salted with the
+ * account and day; the record goes when the day does).
+ */
+async function countFamilyRefusal(deps: AppDeps, sub: string, application: NewApplication, err: unknown): Promise<void> {
   if (!(err instanceof AppError) || !PERSON_CLASHES.includes(err.code)) return;
   const fields = (err.invalidParams ?? []).map((p) => p.path).filter((path) => path.startsWith('/family/'));
   if (fields.length === 0) return;
-  // Counted as a limit, not a ledger: FerretDB v1 may lose one of two concurrent $inc (models/counter.model.ts).
   const day = shanghaiToday();
+  const family = application.family
+    .map((m) => m.idNumber)
+    .sort()
+    .join(',');
+  const seen = createHash('sha256').update(`${sub}\n${day}\n${family}`).digest('base64url').slice(0, 22);
+  // Counted as a limit, not a ledger: FerretDB v1 may lose one of two concurrent $inc (models/counter.model.ts).
+  // A family already seen today matches no record, and the upsert's insert then meets the day's own _id.
   const doc = await familyRefusalModel(deps.mongo)
     .findOneAndUpdate(
-      { _id: familyRefusalId(sub, day) },
-      { $inc: { count: 1 }, $setOnInsert: { day } },
+      { _id: familyRefusalId(sub, day), seen: trusted({ $ne: seen }) },
+      { $inc: { count: 1 }, $addToSet: { seen }, $setOnInsert: { day } },
       { upsert: true, returnDocument: 'after' },
     )
     .lean()
     .catch((e: unknown) => (isDuplicateKey(e) ? null : Promise.reject(e)));
   deps.logger.warn(
-    { userId: sub, refusedToday: doc?.count, fields, code: err.code },
+    { userId: sub, refusedToday: doc?.count, repeated: doc === null, fields, code: err.code },
     'application refused: family members not free',
   );
 }

@@ -27,7 +27,9 @@ export const zhCN = {
     '您已列入一件正在办理的落户申请（作为申请人或随同落户的家庭成员），该申请办结后才能再次申请。您本人提交的申请，可在“我的申请”中查看办理进度；如您并未同意被列入他人的申请，请携带本人身份证到当地公安机关户籍窗口反映。',
   apTooManyRefusedTitle: '今天不能再提交申请',
   apTooManyRefusedText:
-    '今天您的申请已多次因所列家庭成员正在办理其他落户申请或已在本市落户而被退回。为保护他人信息，今天不能再在线提交；请明天再试，或携带家庭成员的证件到户籍窗口申请。',
+    '今天您的申请已多次因所列家庭成员正在办理其他落户申请或已在本市落户而被退回。为保护他人信息，今天不能再在线提交列有家庭成员的申请；请明天再试，或携带家庭成员的证件到户籍窗口申请。仅为本人申请（不列家庭成员）不受影响。',
+  apFamilyLockedToday:
+    '今天您的申请已多次因所列家庭成员不符合条件被退回：今天不能再在线提交列有家庭成员的申请（明天可再试，或到户籍窗口申请）；仅为本人申请不受影响。',
   apCannotApplySettledTitle: '您已在本市落户',
   apCannotApplySettledText: '您已在本市办理落户，不能再次申请落户。',
   apNoVerifiedIdText: '在线申请需要登录账号已核验您的身份证号码。请先完成实名认证，或携带居民身份证到户籍窗口申请。',
@@ -54,6 +56,7 @@ export const zhCN = {
   apWhoseFamily: '家庭成员{n}',
   apWhoseFamilyNamed: '家庭成员{n}（{name}）',
   apErrNameRequired: '请输入姓名',
+  apErrNameTooLong: '姓名不能超过50个字',
   apErrNameInvalid: '姓名须以文字开头，只能包含文字、空格、间隔号（·）、连字符、撇号和点，不能有数字或其他符号',
   apErrIdRequired: '请输入公民身份号码',
   apErrIdLength: '公民身份号码应为18位',
@@ -70,6 +73,8 @@ export const zhCN = {
   apErrRelation: '请选择与申请人的关系',
   apErrSchoolLevel: '只有子女需要学位：请将关系选为“子女”或不选学位',
   apErrChildOlder: '子女应在申请人之后出生：请核对其公民身份号码或与申请人的关系',
+  apErrParentYounger: '父母应在申请人之前出生：请核对其公民身份号码或与申请人的关系',
+  apErrSpouseAge: '配偶应已达到法定婚龄（男22周岁、女20周岁）：请核对其公民身份号码或与申请人的关系',
   apErrSchoolAge: '按公民身份号码推算的年龄与所选学段不符：请核对学段或公民身份号码',
   apErrPhone: '请输入11位中国大陆手机号码，如13800138000',
   apErrEmail: '请输入正确的电子邮箱，如 name@example.cn',
@@ -231,7 +236,8 @@ export const zhCN = {
   apWithdrawConfirm: '确认撤回申请',
   apWithdrawCancel: '不撤回，返回申请',
   apWithdrawn: '您的申请已撤回。如已为本申请预留名额或学位，将予释放。',
-  apNotWithdrawable: '该申请已办结，不能撤回。',
+  apNotWithdrawable: '该申请已结束（{status}），不能撤回。',
+  apAlreadyWithdrawn: '该申请已撤回。',
 } as const;
 
 export const en: Catalogue<typeof zhCN> = {
@@ -262,7 +268,9 @@ export const en: Catalogue<typeof zhCN> = {
     'You are named in an application in progress (as the applicant or as a family member settling with them), and can apply again once it has ended. Applications you made yourself are under My applications; if you did not agree to be named in someone else’s application, take your ID card to the household registration counter of your local police.',
   apTooManyRefusedTitle: 'You cannot apply again today',
   apTooManyRefusedText:
-    'Your applications were refused several times today because family members named in them were in another application in progress or had already settled here. To protect other people’s information you cannot apply online again today: try again tomorrow, or apply at a household registration counter with your family members’ documents.',
+    'Your applications were refused several times today because family members named in them were in another application in progress or had already settled here. To protect other people’s information you cannot apply online again today with family members: try again tomorrow, or apply at a household registration counter with your family members’ documents. Applying for yourself alone is not affected.',
+  apFamilyLockedToday:
+    'Your applications were refused several times today because of the family members named: today you cannot apply online with family members (try again tomorrow, or at a counter). Applying for yourself alone is not affected.',
   apCannotApplySettledTitle: 'You have already settled here',
   apCannotApplySettledText: 'You are already registered as settled in this city and cannot apply to settle again.',
   apNoVerifiedIdText:
@@ -292,6 +300,7 @@ export const en: Catalogue<typeof zhCN> = {
   apWhoseFamily: 'Family member {n}',
   apWhoseFamilyNamed: 'Family member {n} ({name})',
   apErrNameRequired: 'Enter the full name',
+  apErrNameTooLong: 'A name can be at most 50 characters',
   apErrNameInvalid:
     'The name must start with a letter and may contain letters, spaces, a middle dot (·), hyphens, apostrophes and full stops, but no digits or other symbols',
   apErrIdRequired: 'Enter the citizen ID number',
@@ -310,6 +319,9 @@ export const en: Catalogue<typeof zhCN> = {
   apErrRelation: 'Choose the relation to the applicant',
   apErrSchoolLevel: 'Only a child needs a school place: choose “child” or no school place',
   apErrChildOlder: 'A child is born after the applicant: check their ID number or the relation',
+  apErrParentYounger: 'A parent is born before the applicant: check their ID number or the relation',
+  apErrSpouseAge:
+    'A spouse has reached the legal age of marriage (22 for a man, 20 for a woman): check their ID number or the relation',
   apErrSchoolAge: 'The age the ID number gives does not fit this school level: check the level or the ID number',
   apErrPhone: 'Enter an 11-digit mainland China mobile number, like 13800138000',
   apErrEmail: 'Enter an email address like name@example.cn',
@@ -466,5 +478,6 @@ export const en: Catalogue<typeof zhCN> = {
   apWithdrawConfirm: 'Yes, withdraw my application',
   apWithdrawCancel: 'No, back to the application',
   apWithdrawn: 'Your application was withdrawn. Any place reserved for it will be released.',
-  apNotWithdrawable: 'This application has ended and can no longer be withdrawn.',
+  apNotWithdrawable: 'This application has ended ({status}) and can no longer be withdrawn.',
+  apAlreadyWithdrawn: 'This application has been withdrawn.',
 };

@@ -304,7 +304,7 @@ describe('API: idempotent submissions and one open case per person, applicant or
       assert.equal(otherAlone.status, 202, JSON.stringify(otherAlone.body));
     });
 
-    it('when an account keeps naming family members who are not free, then after a few refusals a day it is a 429 before anything is looked up; an applicant not free themself learns nothing of their family', async () => {
+    it('when an account keeps naming family members who are not free, then after a few refused families a day it is a 429 before anything is looked up (the same family sent again counts once); an applicant not free themself learns nothing of their family', async () => {
       // Arrange: the member is in an open case; carol names them again and again (a stranger's
       // number tested by the refusals alone); dave has an open case of his own.
       const [holder, member, carolId, daveId] = [freshIdNumber(), freshIdNumber(), freshIdNumber(), freshIdNumber()];
@@ -313,17 +313,26 @@ describe('API: idempotent submissions and one open case per person, applicant or
       const dave = await bearer(stack, { sub: 'dave', role: 'applicant' });
       await submitCase(stack, dave, townBody(daveId));
 
-      // Act
+      // Act: each refused application names the member beside another number (a family not seen
+      // before that day); the first is also sent again unchanged, as pressing submit once more on
+      // the refused form does: that tests no new number and is not counted.
       const refused: request.Response[] = [];
-      for (let i = 0; i < FAMILY_REFUSALS_PER_DAY; i++)
-        refused.push(await submit(carol, townBody(carolId, { family: [spouse(member)] })));
+      const first = townBody(carolId, { family: [spouse(member), relative(freshIdNumber())] });
+      refused.push(await submit(carol, first));
+      for (let i = 0; i < 3; i++) refused.push(await submit(carol, first));
+      for (let i = 1; i < FAMILY_REFUSALS_PER_DAY; i++)
+        refused.push(await submit(carol, townBody(carolId, { family: [spouse(member), relative(freshIdNumber())] })));
       const bounded = await submit(carol, townBody(carolId, { family: [spouse(freshIdNumber())] }));
+      // Carol alone names nobody: the bound does not stop her own application.
+      const alone = await submit(carol, townBody(carolId));
       const ownFirst = await submit(dave, townBody(daveId, { family: [spouse(member)] }));
 
       // Assert
+      assert.equal(refused.length, FAMILY_REFUSALS_PER_DAY + 3);
       for (const res of refused) assert.deepEqual(pointers(res), ['/family/0/idNumber']);
       assertProblem(bounded, 429);
       assert.equal(bounded.body.type, problemType(stack, 'too-many-refused-applications'));
+      assert.equal(alone.status, 202, JSON.stringify(alone.body));
       assertProblem(ownFirst, 409);
       assert.deepEqual(pointers(ownFirst), ['/applicant/idNumber'], 'nothing said of the family member');
     });

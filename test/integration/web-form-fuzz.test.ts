@@ -926,7 +926,45 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
     it('when an applicant withdraws an ended case with a note too long, then the page says it cannot be withdrawn (409)', async () => {
       const res = await send('applicant', `/applicant/cases/${fx.endedCase}/withdraw`, [['note', 'x'.repeat(600)]]);
       assert.equal(res.status, 409);
-      assert.match(res.html, new RegExp(message('zh-CN', 'apNotWithdrawable').slice(0, 10)));
+      // Withdrawn already (a trial's finding: it said 已办结 of a case just withdrawn).
+      assert.match(res.html, new RegExp(message('zh-CN', 'apAlreadyWithdrawn')));
+    });
+
+    it('when an application gives a family member’s name far too long, then the field says it is too long (not that its characters are wrong) and the summary does not repeat it whole', async () => {
+      const res = await send('applicant', '/applicant/apply', [
+        ['route', 'town'],
+        ['area', 'huyi'],
+        ['applicant-name', '王小明'],
+        ['applicant-idNumber', OWN_PERSON.idNumber],
+        ['contact-phone', '13912345678'],
+        ['contact-locale', 'zh-CN'],
+        ['family-0-name', '张'.repeat(300)],
+        ['family-0-idNumber', freshIdNumber()],
+        ['family-0-relation', 'spouse'],
+      ]);
+      assert.equal(res.status, 400, res.html.slice(0, 300));
+      assert.ok(res.html.includes(message('zh-CN', 'apErrNameTooLong')));
+      assert.ok(!res.html.includes(message('zh-CN', 'apErrNameInvalid')));
+      assert.ok(res.html.includes(`家庭成员1（${'张'.repeat(12)}…）`), 'the summary shortens the name');
+    });
+
+    it('when an email is typed with a full-width ＠ (as a Chinese input method gives it), then it is read as the address meant', async () => {
+      const res = await send('applicant', '/applicant/apply', [
+        ['route', 'town'],
+        ['area', 'huyi'],
+        ['applicant-name', '王小明'],
+        ['applicant-idNumber', OWN_PERSON.idNumber],
+        ['contact-phone', '13912345678'],
+        ['contact-email', 'wang＠example.cn'],
+        ['contact-locale', 'zh-CN'],
+        // A field in error keeps the page from submitting: only the email is under test.
+        ['family-0-name', '1'],
+        ['family-0-idNumber', freshIdNumber()],
+        ['family-0-relation', 'spouse'],
+      ]);
+      assert.equal(res.status, 400, res.html.slice(0, 300));
+      assert.ok(!(summaryLinks(res.html) ?? []).includes('contact-email'), (summaryLinks(res.html) ?? []).join(', '));
+      assert.ok(res.html.includes("value='wang@example.cn'"), 'given back as read');
     });
   });
 

@@ -110,6 +110,25 @@ describe('the application schema', () => {
       );
     });
 
+    it('when a parent is born after the applicant, or a spouse is below the legal age of marriage, then the relation is named (a trial’s finding: a 4-year-old spouse was taken)', () => {
+      const withMember = (relation: string, idNumber: string) => ({
+        ...withChild(36, {}),
+        family: [{ idNumber, name: '王某', relation }],
+      });
+      assert.deepEqual(issuesOf(withMember('parent', aged(11, '222'))), [
+        ['family/0/relation', 'a parent is born before the applicant'],
+      ]);
+      // 17th digit odd: a man (22); even: a woman (20). GB 11643's sequence digits are 15–17.
+      const spouseIssue = [
+        ['family/0/relation', 'a spouse has reached the legal age of marriage (22 for a man, 20 for a woman)'],
+      ];
+      assert.deepEqual(issuesOf(withMember('spouse', aged(4, '222'))), spouseIssue);
+      assert.deepEqual(issuesOf(withMember('spouse', aged(21, '223'))), spouseIssue, 'a man of 21');
+      assert.deepEqual(issuesOf(withMember('spouse', aged(22, '223'))), [], 'a man of 22');
+      assert.deepEqual(issuesOf(withMember('spouse', aged(20, '222'))), [], 'a woman of 20');
+      assert.deepEqual(issuesOf(withMember('spouse', aged(19, '222'))), spouseIssue, 'a woman of 19');
+    });
+
     it('when a child’s age does not fit the school level, then the level is named with the band; an age in the band parses', () => {
       const issue = (age: number, schoolLevel: string) => issuesOf(withChild(70, { idNumber: aged(age, '333'), schoolLevel }));
       assert.deepEqual(issue(66, 'primary'), [

@@ -341,9 +341,24 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await axeCheck(page);
       await screenshot(page, 'web-applicant-supplement-error-zh-CN');
 
+      // A second tab open on the same request, answered in the first: it is told so in words.
+      const tab2 = await page.context().newPage();
+      await tab2.goto(`${web.baseUrl}/applicant/cases/${caseId}`);
       await page.locator('#supplement-police-1-reference').fill('居住证 610118-2023-88');
       await page.getByRole('button', { name: '提交补正材料' }).click();
       await page.getByRole('status').getByText('补正材料已提交').waitFor();
+      await tab2.locator('#supplement-police-0-reference').fill('不动产权证 陕(2024)鄠邑区0012345号');
+      await tab2.locator('#supplement-police-1-reference').fill('居住证 610118-2023-88');
+      const [stale] = await Promise.all([
+        tab2.waitForResponse((r) => r.request().method() === 'POST'),
+        tab2.getByRole('button', { name: '提交补正材料' }).click(),
+      ]);
+      assert.equal(stale.status(), 409);
+      await tab2.getByText('该部门目前没有等待您补充的材料').waitFor();
+      assert.doesNotMatch(await tab2.locator('main').innerText(), /awaited|police/, 'no English, no code');
+      await tab2.getByRole('button', { name: '返回申请' }).click();
+      await tab2.waitForURL(`${web.baseUrl}/applicant/cases/${caseId}`);
+      await tab2.close();
       // Drawn once the read model shows the material provided: the form just filled in is gone.
       assert.equal(await page.getByRole('button', { name: '提交补正材料' }).count(), 0, 'the supplement form is still offered');
       await waitForStep(web.stack, caseId, 'police', 'awaiting_decision');
@@ -369,9 +384,23 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.getByRole('heading', { name: '撤回申请' }).waitFor();
       await page.getByText('为您预留的名额').waitFor();
       await checkBothLanguages(page, 'web-applicant-withdraw');
+      // The way out beside the button is a link a thumb can hit, not a line of text.
+      const cancel = await page.getByRole('link', { name: '不撤回，返回申请' }).boundingBox();
+      assert.ok(cancel && cancel.height >= 44, `the cancel link is ${cancel?.height}px tall`);
+      const tab2 = await page.context().newPage();
+      await tab2.goto(page.url());
       // No reason typed (it is optional): the workflow's own note for the record is not shown.
       await page.getByRole('button', { name: '确认撤回申请' }).click();
       await page.getByRole('status').getByText('您的申请已撤回').waitFor();
+      // The same confirmation, still open in a second tab: it says the case is withdrawn, in Chinese.
+      const [again] = await Promise.all([
+        tab2.waitForResponse((r) => r.request().method() === 'POST'),
+        tab2.getByRole('button', { name: '确认撤回申请' }).click(),
+      ]);
+      assert.equal(again.status(), 409);
+      await tab2.getByText('该申请已撤回。', { exact: true }).waitFor();
+      assert.doesNotMatch(await tab2.locator('main').innerText(), /ended|已办结/);
+      await tab2.close();
       // The page under the banner already shows the case withdrawn (counted at once, not waited for).
       assert.equal((await page.locator('.summary-list .tag', { hasText: '已撤回' }).count()) > 0, true, 'withdrawn at once');
       assert.equal(await page.getByRole('button', { name: '撤回申请' }).count(), 0, 'an ended case offers no withdrawal');
@@ -408,7 +437,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
     }
   });
 
-  it('when an account’s applications naming family members were refused too often today, then the apply page says so in Chinese and nothing is created', async () => {
+  it('when an account’s applications naming family members were refused too often today, then the apply page says so in Chinese before the form is filled in and after it is sent, and nothing is created', async () => {
     // Arrange: the day's refusals used up (as ten applications naming members not free would).
     const today = shanghaiToday();
     await familyRefusalModel(web.stack.mongo).create({
@@ -419,6 +448,10 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
     const page = await phonePage();
     try {
       await signIn(page, web, 'nohousing', DEMO_PASSWORDS.applicant, '/applicant/apply');
+      // Said before the form is filled in; applying alone stays open.
+      await page
+        .getByText('今天不能再在线提交列有家庭成员的申请（明天可再试，或到户籍窗口申请）；仅为本人申请不受影响')
+        .waitFor();
       await fillApplication(page);
 
       // Act

@@ -7,6 +7,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { cleanPurpose, type AccessContext } from '../../app/access-records/record-access';
 import type { Actor } from '../../app/actor';
 import { AppError, describeUnavailable } from '../../app/errors';
+import { isProblemCode, PROBLEMS } from '../../app/problem-codes';
 import type { Logger } from '../../config/logger';
 import type { Department, Locale } from '../../domain/vocabulary';
 import { message, type MessageKey } from '../../i18n/messages';
@@ -326,11 +327,20 @@ export function pageErrorHandler(logger: Logger, ownOrigin: string): ErrorReques
     if (err instanceof AppError) {
       if (err.kind === 'not_found') return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
       if (err.kind === 'forbidden') return showMessage(req, res, 403, 'forbiddenTitle', ['forbiddenText']);
+      // A refusal no page answered itself (another tab acted first, the case ended meanwhile): in
+      // the page's language — the error's own message is the API's English — and the way back to
+      // the case the form was about.
+      const back = caseOfPath(req.originalUrl);
       return render(
         req,
         res,
         'message',
-        { title: tr(req, 'conflictTitle'), heading: tr(req, 'conflictTitle'), paragraphs: [err.message] },
+        {
+          title: tr(req, 'conflictTitle'),
+          heading: tr(req, 'conflictTitle'),
+          paragraphs: [refusalText(req, err)],
+          ...(back ? { action: { href: back, text: tr(req, 'backToCase') } } : {}),
+        },
         err.kind === 'conflict' ? 409 : err.kind === 'too_many' ? 429 : 422,
       );
     }
@@ -342,6 +352,19 @@ export function pageErrorHandler(logger: Logger, ownOrigin: string): ErrorReques
     logger.error({ reqId: req.id, err: err instanceof Error ? err.stack : String(err) }, 'web page failed');
     showMessage(req, res, 500, 'serverErrorTitle', ['serverErrorText'], undefined, { requestId: req.id });
   };
+}
+
+/** The case page of a path under a role's case (`/applicant/cases/<id>/withdraw` → `/applicant/cases/<id>`). */
+function caseOfPath(url: string): string | undefined {
+  return /^\/(applicant|officer|supervisor)\/cases\/[0-9a-f-]{36}/.exec(url.split('?')[0] ?? '')?.[0];
+}
+
+/** A refusal in the page's words: the case ended, or its problem's title, or a general sentence. */
+function refusalText(req: Request, err: AppError): string {
+  if (err.code === 'case-not-open') return tr(req, 'refusedCaseEnded');
+  return isProblemCode(err.code)
+    ? `${PROBLEMS[err.code].title[req.locale]}${req.locale === 'en' ? '.' : '。'}`
+    : tr(req, 'refusedOther');
 }
 
 /** An error of the body parser (http-errors with a `type` such as `entity.too.large`), or undefined. */

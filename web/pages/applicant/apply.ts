@@ -5,8 +5,8 @@
  * come back next to the fields they name, in the applicant's language.
  */
 import type { Request, Response, Router } from 'express';
-import { ApplicationInput, MAX_FAMILY_MEMBERS } from '../../../app/commands/application-input';
-import { submitApplication } from '../../../app/commands/submit-application';
+import { ApplicationInput, MAX_FAMILY_MEMBERS, NAME_MAX } from '../../../app/commands/application-input';
+import { familyRefusalsLeft, submitApplication } from '../../../app/commands/submit-application';
 import type { AppDeps } from '../../../app/deps';
 import { AppError, type InvalidParam } from '../../../app/errors';
 import { viewCaseAsApplicant } from '../../../app/queries/view-case';
@@ -45,7 +45,8 @@ function readForm(body: FormBody | undefined): ApplyForm {
     name: field(body, 'applicant-name'),
     idNumber: field(body, 'applicant-idNumber'),
     phone: field(body, 'contact-phone'),
-    email: field(body, 'contact-email'),
+    // A Chinese input method types ＠ and full-width letters: read as the address they mean.
+    email: field(body, 'contact-email').normalize('NFKC'),
     noticeLocale: field(body, 'contact-locale'),
     family: Array.from({ length: FAMILY_ROWS }, (_, i) => ({
       name: field(body, `family-${i}-name`),
@@ -149,7 +150,8 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
   }
   switch (key) {
     case 'name':
-      return [`${prefix}-name`, person.name ? 'apErrNameInvalid' : 'apErrNameRequired'];
+      if (!person.name) return [`${prefix}-name`, 'apErrNameRequired'];
+      return [`${prefix}-name`, person.name.trim().length > NAME_MAX ? 'apErrNameTooLong' : 'apErrNameInvalid'];
     case 'idNumber': {
       // The applicant is the account holder: their own clash is said to them (您), a member's of the member (此人).
       if (personClash && prefix === 'applicant') return [`${prefix}-idNumber`, OWN_CLASH[personClash] ?? personClash];
@@ -161,7 +163,7 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
     }
     // A child's relation and school level are also checked against the ID numbers (§21–23).
     case 'relation':
-      return [`${prefix}-relation`, isChild(person) ? 'apErrChildOlder' : 'apErrRelation'];
+      return [`${prefix}-relation`, RELATION_PROBLEM['relation' in person ? String(person.relation) : ''] ?? 'apErrRelation'];
     case 'schoolLevel':
       return [`${prefix}-schoolLevel`, isChild(person) ? 'apErrSchoolAge' : 'apErrSchoolLevel'];
     default:
@@ -169,6 +171,12 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
   }
 }
 
+/** A relation the ID numbers contradict, said for that relation. */
+const RELATION_PROBLEM: Partial<Record<string, MessageKey>> = {
+  child: 'apErrChildOlder',
+  parent: 'apErrParentYounger',
+  spouse: 'apErrSpouseAge',
+};
 const isChild = (person: object): boolean => 'relation' in person && person.relation === 'child';
 const isDistrict = (v: string): boolean => (DISTRICTS as readonly string[]).includes(v);
 const isTown = (v: string): boolean => (TOWNS as readonly string[]).includes(v);
@@ -185,7 +193,10 @@ function whoseField(req: Request, id: string, form: ApplyForm): string {
   if (!m) return '';
   const row = Number(m[1]);
   const name = form.family[row]?.name.trim();
-  return tr(req, name ? 'apWhoseFamilyNamed' : 'apWhoseFamily', { n: row + 1, name });
+  // A name pasted far too long is not repeated whole at the top of a phone's screen.
+  const chars = Array.from(name ?? '');
+  const shown = chars.length > 12 ? `${chars.slice(0, 12).join('')}…` : name;
+  return tr(req, name ? 'apWhoseFamilyNamed' : 'apWhoseFamily', { n: row + 1, name: shown });
 }
 
 /** Errors in the order of the form, so the summary reads top to bottom. */
@@ -215,7 +226,14 @@ function errorsOf(
   return errors;
 }
 
-function showForm(req: Request, res: Response, form: ApplyForm, requestId: string, errors?: FieldErrors): void {
+function showForm(
+  req: Request,
+  res: Response,
+  form: ApplyForm,
+  requestId: string,
+  errors?: FieldErrors,
+  familyLocked = false,
+): void {
   const locale = req.locale;
   const option = (table: 'area' | 'relation' | 'schoolLevel', code: string, selected: string) => ({
     value: code,
@@ -228,6 +246,7 @@ function showForm(req: Request, res: Response, form: ApplyForm, requestId: strin
     'applicant/apply',
     {
       title: tr(req, 'apApplyTitle'),
+      familyLocked,
       errors: errors?.list,
       fieldErrors: errors?.byField() ?? {},
       requestId,
@@ -286,11 +305,15 @@ export function applyPages(router: Router, deps: AppDeps): void {
     // The applicant is the account holder (app/commands/submit-application.ts): their verified ID
     // number, read-only, and the name their account gives, which they may correct.
     const name = req.session.user?.name ?? '';
+    // Told before the form is filled in, not after: today's bound on refused families is reached.
+    const familyLocked = (await familyRefusalsLeft(deps, actor.sub).catch(() => 1)) === 0;
     showForm(
       req,
       res,
       { ...readForm(undefined), idNumber: actor.idNumber, name: name === actor.sub ? '' : name },
       newRequestId(),
+      undefined,
+      familyLocked,
     );
   });
 

@@ -9,6 +9,7 @@ import type { Request, Response, Router } from 'express';
 import { SupplementInput, WithdrawInput } from '../../../app/commands/application-input';
 import { provideSupplement } from '../../../app/commands/provide-supplement';
 import { withdrawCase } from '../../../app/commands/withdraw-case';
+import { AppError } from '../../../app/errors';
 import { awaitCaseStatusInReadModel } from '../../../app/step-in-read-model';
 import type { AppDeps } from '../../../app/deps';
 import { applicantNotices } from '../../../app/queries/applicant-notices';
@@ -16,6 +17,7 @@ import { caseTimeline } from '../../../app/queries/audit-trail';
 import { viewCaseAsApplicant } from '../../../app/queries/view-case';
 import type { ApplicantCaseView } from '../../../app/views/case-views';
 import { DEPARTMENTS, isAreaCode, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
+import { label } from '../../../i18n/labels';
 import { localOffice } from '../../../i18n/local-office';
 import { formatIsoDay } from '../../../i18n/formats';
 import { isMessageKey } from '../../../i18n/messages';
@@ -277,10 +279,17 @@ export function casePages(router: Router, deps: AppDeps): void {
       }
     if (errors.any || !parsed.success) {
       // Answered already (or the step moved on): the page has no form to point into any more.
-      if (!awaited) return showMessage(req, res, 409, 'conflictTitle', ['apSupplementNotAwaited']);
+      if (!awaited) return notAwaited(req, res, caseId);
       return showCase(req, res, deps, caseId, { department, references, errors });
     }
-    await provideSupplement(deps, { actor, caseId, requestId: requestIdOf(body), ...parsed.data });
+    try {
+      await provideSupplement(deps, { actor, caseId, requestId: requestIdOf(body), ...parsed.data });
+    } catch (err) {
+      // Sent meanwhile from another tab (or the case ended): said in words, with the way back.
+      if (err instanceof AppError && (err.code === 'no-supplement-awaited' || err.code === 'case-not-open'))
+        return notAwaited(req, res, caseId);
+      throw err;
+    }
     await flashAndRedirect(
       req,
       res,
@@ -288,6 +297,12 @@ export function casePages(router: Router, deps: AppDeps): void {
       `/applicant/cases/${caseId}`,
     );
   });
+
+  const notAwaited = (req: Request, res: Response, caseId: string) =>
+    showMessage(req, res, 409, 'conflictTitle', ['apSupplementNotAwaited'], {
+      href: `/applicant/cases/${caseId}`,
+      key: 'apBackToCase',
+    });
 
   const showWithdraw = async (req: Request, res: Response, caseId: string, note = '', errors?: FieldErrors) => {
     const view = await viewCaseAsApplicant(deps, { actor: actorOf(req, 'applicant'), caseId });
@@ -306,6 +321,12 @@ export function casePages(router: Router, deps: AppDeps): void {
         caseId,
         caseNumber: view.caseNumber,
         ended,
+        // Withdrawn (perhaps a moment ago, in another tab) is said as such, not as "ended".
+        endedText: ended
+          ? view.status === 'withdrawn'
+            ? tr(req, 'apAlreadyWithdrawn')
+            : tr(req, 'apNotWithdrawable', { status: label('caseStatus', view.status, req.locale) })
+          : undefined,
         note,
         requestId: newRequestId(),
       },
@@ -329,12 +350,19 @@ export function casePages(router: Router, deps: AppDeps): void {
       errors.add('note', note.trim().length > 500 ? 'apErrNoteTooLong' : 'apErrNoteReserved');
       return showWithdraw(req, res, caseId, note, errors);
     }
-    const { status } = await withdrawCase(deps, {
-      actor: actorOf(req, 'applicant'),
-      caseId,
-      requestId: requestIdOf(body),
-      ...parsed.data,
-    });
+    let status;
+    try {
+      ({ status } = await withdrawCase(deps, {
+        actor: actorOf(req, 'applicant'),
+        caseId,
+        requestId: requestIdOf(body),
+        ...parsed.data,
+      }));
+    } catch (err) {
+      // Ended meanwhile (withdrawn from another tab, decided): the page says how it ended (409).
+      if (err instanceof AppError && err.code === 'case-not-open') return showWithdraw(req, res, caseId);
+      throw err;
+    }
     // The page after it is drawn from the read model: shown withdrawn, not as it was a moment before.
     await awaitCaseStatusInReadModel(deps, caseId, status).catch(() => false);
     await flashAndRedirect(req, res, tr(req, 'apWithdrawn'), `/applicant/cases/${caseId}`);

@@ -27,10 +27,13 @@ export function bornAfter(childId: string, applicantId: string): boolean {
 }
 
 /**
- * The legal age of marriage (民法典 第一千零四十七条): 22 for a man, 20 for a woman; the ID number's
- * 17th digit is odd for a man (GB 11643). A spouse younger than that is a mistyped number or relation.
+ * Younger than anyone's spouse or parent can be: a mistyped number or relation, not a family. A
+ * floor, not the age of marriage (民法典 1047's 22 and 20 are the mainland's registration rule;
+ * autonomous regions, Hong Kong, Macao, Taiwan and other countries register younger spouses, and a
+ * step-parent may be younger than an adult applicant): the officer still sees every person.
  */
-export function belowMarriageAge(idNumber: string, today: string): boolean {
-  const male = Number(idNumber.charAt(16)) % 2 === 1;
-  return ageOn(idNumber, today) < (male ? 22 : 20);
+export const YOUNGEST_SPOUSE_OR_PARENT = 16;
+
+export function tooYoungForSpouseOrParent(idNumber: string, today: string): boolean {
+  return ageOn(idNumber, today) < YOUNGEST_SPOUSE_OR_PARENT;
 }

@@ -269,7 +269,7 @@ const noticeEvent: Table<NoticeEvent> = {
 
 const serviceMethod: Table<ServiceMethod> = {
   email: { 'zh-CN': '电子邮件', en: 'email' },
-  sms: { 'zh-CN': '短信', en: 'SMS' },
+  sms: { 'zh-CN': '短信', en: 'text message' },
   post: { 'zh-CN': '邮寄送达', en: 'by post' },
   in_person: { 'zh-CN': '直接送达', en: 'in person' },
 };

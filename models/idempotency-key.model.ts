@@ -9,6 +9,8 @@ export interface IdempotencyKeyDoc {
   _id: string;
   requestHash: string;
   state: 'pending' | 'done';
+  /** The request holding the key (a random id): the one that created it, or a retry that took it over. */
+  owner?: string;
   /** What the first request answered (the accepted case), replayed to the same key and body. */
   response?: Record<string, unknown>;
   createdAt: Date;
@@ -19,6 +21,7 @@ const idempotencySchema = new Schema<IdempotencyKeyDoc>(
     _id: { type: String, required: true },
     requestHash: { type: String, required: true },
     state: { type: String, required: true, enum: ['pending', 'done'] },
+    owner: { type: String },
     response: { type: Schema.Types.Mixed },
     createdAt: { type: Date, required: true },
   },

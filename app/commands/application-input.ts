@@ -9,7 +9,13 @@ import { z } from 'zod';
 import { validateIdNumber } from '../../domain/id-number';
 import { MOBILE_PHONE, normalizeMobilePhone } from '../../domain/phone';
 import { NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, SYSTEM_NOTES, WITHDRAWN_WITHOUT_REASON } from '../../domain/case-rules';
-import { belowMarriageAge, bornAfter, SCHOOL_AGE, schoolAgeProblem } from '../../domain/school-age';
+import {
+  bornAfter,
+  SCHOOL_AGE,
+  schoolAgeProblem,
+  tooYoungForSpouseOrParent,
+  YOUNGEST_SPOUSE_OR_PARENT,
+} from '../../domain/school-age';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { DEPARTMENTS, DISTRICTS, LOCALES, ROUTES, SCHOOL_LEVELS, TOWNS } from '../../domain/vocabulary';
 
@@ -156,23 +162,20 @@ export const ApplicationInput = z
             message: `each person appears once: the same ID number as ${first}`,
           });
         else firstAt.set(id, `/family/${i}/idNumber`);
-        // §21–23: a child listed, and one needing a place, as their ID numbers allow; a parent
-        // older than the applicant, a spouse of marriageable age. Valid ID numbers only (a wrong
-        // one is said at its own field).
+        // §21–23: a child listed, and one needing a place, as their ID numbers allow; a spouse or
+        // a parent not a child themself. Valid ID numbers only (a wrong one is said at its own field).
         const child = validId(id);
         if (!isRecord(m) || !child) return;
         const parent = validId(applicantId);
-        if (m.relation === 'parent' && parent && !bornAfter(parent, child))
-          ctx.addIssue({ code: 'custom', path: ['family', i, 'relation'], message: 'a parent is born before the applicant' });
-        if (m.relation === 'spouse' && belowMarriageAge(child, shanghaiToday()))
+        if ((m.relation === 'spouse' || m.relation === 'parent') && tooYoungForSpouseOrParent(child, shanghaiToday()))
           ctx.addIssue({
             code: 'custom',
             path: ['family', i, 'relation'],
-            message: 'a spouse has reached the legal age of marriage (22 for a man, 20 for a woman)',
+            message: `a ${m.relation} must be at least ${YOUNGEST_SPOUSE_OR_PARENT} years old`,
           });
         if (m.relation !== 'child') return;
         if (parent && !bornAfter(child, parent))
-          ctx.addIssue({ code: 'custom', path: ['family', i, 'relation'], message: 'a child is born after the applicant' });
+          ctx.addIssue({ code: 'custom', path: ['family', i, 'relation'], message: 'a child must be born after the applicant' });
         else if (typeof m.schoolLevel === 'string' && (SCHOOL_LEVELS as readonly string[]).includes(m.schoolLevel)) {
           const problem = schoolAgeProblem(child, m.schoolLevel as (typeof SCHOOL_LEVELS)[number], shanghaiToday());
           if (problem) ctx.addIssue({ code: 'custom', path: ['family', i, 'schoolLevel'], message: problem });

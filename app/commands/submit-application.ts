@@ -23,6 +23,7 @@ import { claimNextInSequence } from '../../models/counter.model';
 import { familyRefusalId, familyRefusalModel } from '../../models/family-refusal.model';
 import { idempotencyKeyModel } from '../../models/idempotency-key.model';
 import { isDuplicateKey } from '../../models/duplicate-key';
+import { personKey } from '../../models/open-case-lock.model';
 import { pointsPolicyInForce } from '../../policy/policy-files';
 import { settlementCaseWorkflowId, type SettlementCaseInput } from '../../workflows/settlement-case/messages';
 import { settlementCase } from '../../workflows/settlement-case/settlement-case.workflow';
@@ -98,16 +99,17 @@ async function assertFamilyRefusalsLeft(deps: AppDeps, sub: string): Promise<voi
 /**
  * Counts (and logs, without ID numbers) a refusal that named a family member. The same family sent
  * again — the applicant pressing submit once more on the refused form — tests no new number and
- * is not counted again: the day's record keeps a digest of each family refused (salted with the
- * account and day; the record goes when the day does).
+ * is not counted again: the day's record keeps a digest of each family refused (of their keyed
+ * blind indexes, with the account and day; the record goes when the day does).
  */
 async function countFamilyRefusal(deps: AppDeps, sub: string, application: NewApplication, err: unknown): Promise<void> {
   if (!(err instanceof AppError) || !PERSON_CLASHES.includes(err.code)) return;
   const fields = (err.invalidParams ?? []).map((p) => p.path).filter((path) => path.startsWith('/family/'));
   if (fields.length === 0) return;
   const day = shanghaiToday();
+  // Keyed blind indexes, not the numbers: a digest of bare ID numbers could be reversed by trying them.
   const family = application.family
-    .map((m) => m.idNumber)
+    .map((m) => personKey(m.idNumber))
     .sort()
     .join(',');
   const seen = createHash('sha256').update(`${sub}\n${day}\n${family}`).digest('base64url').slice(0, 22);
@@ -135,20 +137,23 @@ async function submitOnce(deps: AppDeps, input: SubmitApplicationInput): Promise
   const keys = idempotencyKeyModel(deps.mongo);
   const _id = `${actor.sub}:${idempotencyKey}`;
   const requestHash = stableHash(application);
+  // Which request holds the key: the one that created it, or a retry that took it over. Every
+  // write of the key names its holder, so a request that lost it changes nothing.
+  const owner = randomUUID();
   try {
-    await keys.create({ _id, requestHash, state: 'pending', createdAt: new Date() });
+    await keys.create({ _id, requestHash, state: 'pending', owner, createdAt: new Date() });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    const replayed = await replay(deps, _id, requestHash);
+    const replayed = await replay(deps, _id, requestHash, owner);
     if (replayed !== 'taken-over') return replayed;
   }
   try {
     const accepted = await submit(deps, actor.sub, application, keyedCaseId(_id, requestHash));
-    await keys.updateOne({ _id }, { $set: { state: 'done', response: accepted } });
+    await keys.updateOne({ _id, owner }, { $set: { state: 'done', response: accepted } });
     return accepted;
   } catch (err) {
     // Refused or failed: the key is free again, so a corrected or later retry can go through.
-    await keys.deleteOne({ _id, state: 'pending' }).catch(() => undefined);
+    await keys.deleteOne({ _id, state: 'pending', owner }).catch(() => undefined);
     throw err;
   }
 }
@@ -179,10 +184,11 @@ function assertAccountHolder(actor: ApplicantActor, application: NewApplication)
 
 /**
  * How long a key may stay pending before a retry takes it over: far longer than a submission takes
- * (its Temporal calls have deadlines of seconds), so a key still pending after it was left by a
- * process that stopped between taking the key and recording the answer.
+ * (each of its Temporal calls has a deadline of seconds, and a submission makes a few; instances'
+ * clocks may differ by some), so a key still pending was left by a process that stopped between
+ * taking the key and recording the answer. A retry meanwhile hears "in progress" (409).
  */
-export const PENDING_KEY_STALE_MS = 120_000;
+export const PENDING_KEY_STALE_MS = 600_000;
 
 /**
  * The same key again: the stored answer, once the first request has finished; or 'taken-over' when
@@ -191,7 +197,7 @@ export const PENDING_KEY_STALE_MS = 120_000;
  * key and body (keyedCaseId), so a case it started answers as already running. Without it the key
  * answered "in progress" for ever.
  */
-async function replay(deps: AppDeps, _id: string, requestHash: string): Promise<CaseAccepted | 'taken-over'> {
+async function replay(deps: AppDeps, _id: string, requestHash: string, owner: string): Promise<CaseAccepted | 'taken-over'> {
   const keys = idempotencyKeyModel(deps.mongo);
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -206,12 +212,11 @@ async function replay(deps: AppDeps, _id: string, requestHash: string): Promise<
     }
     if (doc.state === 'done' && doc.response) return storedAnswer(doc.response);
     if (doc.state === 'pending' && Date.now() - new Date(doc.createdAt).getTime() > PENDING_KEY_STALE_MS) {
-      // One retry takes it: the pending key as read, stamped anew (a racing retry then sees it fresh and waits).
-      const taken = await keys.updateOne(
-        { _id, state: 'pending', createdAt: doc.createdAt },
-        { $set: { createdAt: new Date() } },
-      );
-      if (taken.modifiedCount === 1) return 'taken-over';
+      // One retry takes it: the pending key as read, stamped anew with its holder. FerretDB v1 does
+      // not make a conditional update exclusive, so two racing retries may both write: whichever
+      // wrote last holds it, and reading it back tells each which (the other sees it fresh, and waits).
+      await keys.updateOne({ _id, state: 'pending', createdAt: doc.createdAt }, { $set: { createdAt: new Date(), owner } });
+      if ((await keys.findById(_id).lean())?.owner === owner) return 'taken-over';
       continue;
     }
     if (Date.now() > deadline)

@@ -29,7 +29,7 @@ export const zhCN = {
   apTooManyRefusedText:
     '今天您的申请已多次因所列家庭成员正在办理其他落户申请或已在本市落户而被退回。为保护他人信息，今天不能再在线提交列有家庭成员的申请；请明天再试，或携带家庭成员的证件到户籍窗口申请。仅为本人申请（不列家庭成员）不受影响。',
   apFamilyLockedToday:
-    '今天您的申请已多次因所列家庭成员不符合条件被退回：今天不能再在线提交列有家庭成员的申请（明天可再试，或到户籍窗口申请）；仅为本人申请不受影响。',
+    '今天您的申请已多次因所列家庭成员正在办理其他落户申请或已在本市落户而被退回：今天不能再在线提交列有家庭成员的申请（明天可再试，或到户籍窗口申请）；仅为本人申请不受影响。',
   apCannotApplySettledTitle: '您已在本市落户',
   apCannotApplySettledText: '您已在本市办理落户，不能再次申请落户。',
   apNoVerifiedIdText: '在线申请需要登录账号已核验您的身份证号码。请先完成实名认证，或携带居民身份证到户籍窗口申请。',
@@ -73,8 +73,8 @@ export const zhCN = {
   apErrRelation: '请选择与申请人的关系',
   apErrSchoolLevel: '只有子女需要学位：请将关系选为“子女”或不选学位',
   apErrChildOlder: '子女应在申请人之后出生：请核对其公民身份号码或与申请人的关系',
-  apErrParentYounger: '父母应在申请人之前出生：请核对其公民身份号码或与申请人的关系',
-  apErrSpouseAge: '配偶应已达到法定婚龄（男22周岁、女20周岁）：请核对其公民身份号码或与申请人的关系',
+  apErrParentTooYoung: '按其公民身份号码，此人未满16周岁，不能是申请人的父母：请核对其公民身份号码或与申请人的关系',
+  apErrSpouseTooYoung: '按其公民身份号码，此人未满16周岁，不能是申请人的配偶：请核对其公民身份号码或与申请人的关系',
   apErrSchoolAge: '按公民身份号码推算的年龄与所选学段不符：请核对学段或公民身份号码',
   apErrPhone: '请输入11位中国大陆手机号码，如13800138000',
   apErrEmail: '请输入正确的电子邮箱，如 name@example.cn',
@@ -270,7 +270,7 @@ export const en: Catalogue<typeof zhCN> = {
   apTooManyRefusedText:
     'Your applications were refused several times today because family members named in them were in another application in progress or had already settled here. To protect other people’s information you cannot apply online again today with family members: try again tomorrow, or apply at a household registration counter with your family members’ documents. Applying for yourself alone is not affected.',
   apFamilyLockedToday:
-    'Your applications were refused several times today because of the family members named: today you cannot apply online with family members (try again tomorrow, or at a counter). Applying for yourself alone is not affected.',
+    'Your applications were refused several times today because family members named in them were in another application in progress or had already settled here: today you cannot apply online with family members (try again tomorrow, or at a counter). Applying for yourself alone is not affected.',
   apCannotApplySettledTitle: 'You have already settled here',
   apCannotApplySettledText: 'You are already registered as settled in this city and cannot apply to settle again.',
   apNoVerifiedIdText:
@@ -318,10 +318,11 @@ export const en: Catalogue<typeof zhCN> = {
   apErrIdNotAccountHolder: 'The applicant must be you, the account holder: give your own ID number and add your family below',
   apErrRelation: 'Choose the relation to the applicant',
   apErrSchoolLevel: 'Only a child needs a school place: choose “child” or no school place',
-  apErrChildOlder: 'A child is born after the applicant: check their ID number or the relation',
-  apErrParentYounger: 'A parent is born before the applicant: check their ID number or the relation',
-  apErrSpouseAge:
-    'A spouse has reached the legal age of marriage (22 for a man, 20 for a woman): check their ID number or the relation',
+  apErrChildOlder: 'A child must be born after the applicant: check their ID number or the relation',
+  apErrParentTooYoung:
+    'By their ID number this person is under 16 and cannot be the applicant’s parent: check their ID number or the relation',
+  apErrSpouseTooYoung:
+    'By their ID number this person is under 16 and cannot be the applicant’s spouse: check their ID number or the relation',
   apErrSchoolAge: 'The age the ID number gives does not fit this school level: check the level or the ID number',
   apErrPhone: 'Enter an 11-digit mainland China mobile number, like 13800138000',
   apErrEmail: 'Enter an email address like name@example.cn',

@@ -57,7 +57,7 @@ export const zhCN = {
   serverErrorText: '很抱歉，系统出现错误。请稍后重试；如问题持续，请联系客服并提供编号 {requestId}。',
   conflictTitle: '无法完成该操作',
   refusedCaseEnded: '该案件已经结束（已落户、不予落户、已撤回或已终止），不能再办理此操作。请返回案件查看当前状态。',
-  refusedOther: '该操作与案件当前状态不符，未被执行。请返回查看最新情况。',
+  refusedApplicationEnded: '该申请已经结束（已落户、不予落户、已撤回或已终止），不能再办理此操作。请返回申请查看当前状态。',
   backToCase: '返回案件',
   formRefusedTitle: '表单无法提交',
   formTooLargeText: '提交的内容过多（字段过长或过多）。请缩短填写的内容后重试。',
@@ -169,8 +169,9 @@ export const en: Catalogue<typeof zhCN> = {
   serverErrorText: 'Sorry, something went wrong. Try again later; if it persists, contact us quoting {requestId}.',
   conflictTitle: 'This cannot be done',
   refusedCaseEnded:
-    'This case has already ended (settled, refused, withdrawn or closed), so this cannot be done any more. Go back to the case to see where it stands.',
-  refusedOther: 'This does not fit the case as it stands now, so nothing was done. Go back and look again.',
+    'This case has already ended (settled, refused, withdrawn or terminated), so this cannot be done any more. Go back to the case to see where it stands.',
+  refusedApplicationEnded:
+    'This application has already ended (settled, refused, withdrawn or terminated), so this cannot be done any more. Go back to the application to see where it stands.',
   backToCase: 'Back to the case',
   formRefusedTitle: 'The form could not be sent',
   formTooLargeText: 'Too much was sent (a field too long, or too many fields). Shorten what you entered and try again.',

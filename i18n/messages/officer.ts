@@ -147,6 +147,7 @@ export const zhCN = {
   officerDecided: '已对案件 {caseNumber} 作出决定：{decision}。本环节现为：{status}。',
   officerDecidedSupplementDue: '申请人须于{at}前补正；本环节期限暂停。',
   officerDecidedChildWaits: '{area}{level}学位不足，{child}已列入轮候名单（第{position}位），请在学位轮候名单中为其安排学位。',
+  officerDecidedChildWaitsUnranked: '{area}{level}学位不足，{child}已列入轮候名单，请在学位轮候名单中为其安排学位。',
   officerDecidedSupplementDueProvisional: '申请人须于{at}前补正（暂定：所依据的节假日安排尚未收录，可能调整）；本环节期限暂停。',
   officerNextCase: '办理下一件：{caseNumber}（按回车键打开）',
   officerNoNextCase: '待办事项中暂无待您决定的案件：返回待办事项（按回车键打开）',
@@ -335,6 +336,8 @@ export const en: Catalogue<typeof zhCN> = {
   officerDecidedSupplementDue: 'The applicant’s material is due {at}; this step’s deadline is paused.',
   officerDecidedChildWaits:
     'The {level} places in {area} are full: {child} is on the waiting list (position {position}); place the child from the school waiting list.',
+  officerDecidedChildWaitsUnranked:
+    'The {level} places in {area} are full: {child} is on the waiting list; place the child from the school waiting list.',
   officerDecidedSupplementDueProvisional:
     'The applicant’s material is due {at} (provisional: a holiday calendar it depends on is not in the system yet, so it may move); this step’s deadline is paused.',
   officerNextCase: 'Next case: {caseNumber} (press Enter to open it)',

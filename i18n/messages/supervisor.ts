@@ -110,6 +110,7 @@ export const zhCN = {
   supAuditTransferOverdue: '社保关系转移逾期未办结',
   supAuditDecisionOverdue: '审核决定逾期',
   supLedger: '资源占用与撤销记录',
+  supWillRelease: '将依次撤销',
   supLedgerHint: '按发生顺序：占用的名额、户口登记，以及案件终止后逐项撤销（与占用顺序相反）和撤销失败后的重试。',
   supLedgerEmpty: '本案件没有占用任何名额。',
   supLedgerStep: '序号',
@@ -302,6 +303,7 @@ export const en: Catalogue<typeof zhCN> = {
   supAuditTransferOverdue: 'social-insurance transfer not completed by its deadline',
   supAuditDecisionOverdue: 'decision overdue',
   supLedger: 'Compensation ledger',
+  supWillRelease: 'To be released, in this order',
   supLedgerHint:
     'In the order things happened: places and registrations committed, then, if the case ended unsettled, each undone (in reverse order of commit) and any failed attempt before its retry.',
   supLedgerEmpty: 'Nothing was committed for this case.',

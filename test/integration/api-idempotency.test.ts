@@ -91,6 +91,18 @@ describe('API: idempotent submissions and one open case per person, applicant or
     assert.equal(retried.body.caseId, first.body.caseId);
     assert.equal(retried.body.caseNumber, first.body.caseNumber);
     assert.equal((await keys.findById('alice:crashed-key-0001').lean())?.state, 'done');
+
+    // Two retries at once of a key left pending: one holds it, both answer with the one case.
+    await keys.updateOne(
+      { _id: 'alice:crashed-key-0001' },
+      { $set: { state: 'pending', createdAt: new Date(Date.now() - PENDING_KEY_STALE_MS - 1_000) }, $unset: { response: 1 } },
+    );
+    const racing = await Promise.all([submit(alice, body, 'crashed-key-0001'), submit(alice, body, 'crashed-key-0001')]);
+    for (const r of racing) {
+      assert.equal(r.status, 202, JSON.stringify(r.body));
+      assert.equal(r.body.caseId, first.body.caseId);
+    }
+    assert.equal((await keys.findById('alice:crashed-key-0001').lean())?.state, 'done');
   });
 
   it('when the same key comes with a different body, then it is a 422 and no second case is started', async () => {
@@ -328,7 +340,6 @@ describe('API: idempotent submissions and one open case per person, applicant or
       const ownFirst = await submit(dave, townBody(daveId, { family: [spouse(member)] }));
 
       // Assert
-      assert.equal(refused.length, FAMILY_REFUSALS_PER_DAY + 3);
       for (const res of refused) assert.deepEqual(pointers(res), ['/family/0/idNumber']);
       assertProblem(bounded, 429);
       assert.equal(bounded.body.type, problemType(stack, 'too-many-refused-applications'));

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
+import { auditEventModel } from '../../models/audit-event.model';
 import { registerRecordModel } from '../../tools/simulator/register-records.model';
 import {
   assertProblem,
@@ -174,5 +175,46 @@ describe('API: policy rules and the school waiting list', () => {
     const after = await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'cancelled', 'placement cancelled');
     assert.equal(after.schoolPlacements?.[0]?.status, 'cancelled');
     assertProblem(await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第三幼儿园' }), 409);
+  });
+
+  it('§21–23 when a case that holds a reservation and a place education assigned later is withdrawn, then the place is given back first (reverse order) and the family’s letter of what was released names it (patch release-assigned-in-order)', async () => {
+    // Arrange: police approve (their reservation is held), then education (the child waits)
+    // places the child elsewhere: the newest of what the case holds. Housing has not decided, so
+    // the case is still open.
+    const caseId = await submitCase(stack, t.applicant, withChild());
+    await decideViaApi(stack, t.police, caseId, 'police');
+    await waitForCase(stack, caseId, (c) => c.reservations.some((r) => r.status === 'held'), 'police’s reservation held');
+    await decideViaApi(stack, t.education, caseId, 'education');
+    await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'child waiting');
+    const placed = await request(stack.app)
+      .post(`/api/v1/officer/cases/${caseId}/children/1/school-place`)
+      .set('authorization', t.education)
+      .send({ school: '鄠邑区第二幼儿园' });
+    assert.equal(placed.status, 200, JSON.stringify(placed.body));
+
+    // Act
+    const res = await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/withdrawal`)
+      .set('authorization', t.applicant)
+      .send({ note: '工作调动' });
+    assert.equal(res.status, 202);
+    await waitForStatus(stack, caseId, 'withdrawn');
+
+    // Assert: the assigned place is undone before the reservations held before it …
+    const undone = await eventually(async () => {
+      const lines = await auditEventModel(stack.mongo).find({ caseId, type: 'compensation' }).sort({ seq: 1, n: 1 }).lean();
+      return lines.length >= 2 ? lines.map((l) => `${l.what}:${String(l.data?.item ?? '')}`) : undefined;
+    }, 'two compensations');
+    assert.equal(undone[0], 'school_place released:assigned-child-1', undone.join(' | '));
+    // … and the letter of what was released names the child's place with the others.
+    const letter = await eventually(async () => {
+      const list = await request(stack.app).get(`/api/v1/applicant/cases/${caseId}/notices`).set('authorization', t.applicant);
+      const items = (list.body.items ?? []) as Array<{ event: string; channel: string; body: string; letter?: string }>;
+      const notice = items.find((n) => n.event === 'reservations_released');
+      // The email's body is the letter; an SMS carries it beside its text.
+      return notice && (notice.channel === 'email' ? notice.body : notice.letter);
+    }, 'the letter of what was released');
+    assert.match(letter, /王小宝/, letter);
+    assert.match(letter, /学位/, letter);
   });
 });

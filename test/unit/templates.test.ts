@@ -812,6 +812,9 @@ describe('notice templates', () => {
         notStarted.includes('you may ask the Lantian County Human Resources and Social Security Bureau to transfer'),
         notStarted,
       );
+      // …and the letter once the transfer is done, alike.
+      const done = renderer.render('social_insurance_transferred', 'email', 'zh-CN', samples.social_insurance_transferred).body;
+      assert.ok(done.includes('办结后，雁塔区人社局已于'), done);
     });
 
     it('when family members settle too, then the letter lists them with masked IDs and their relation', () => {

@@ -405,6 +405,12 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       assert.equal((await page.locator('.summary-list .tag', { hasText: '已撤回' }).count()) > 0, true, 'withdrawn at once');
       assert.equal(await page.getByRole('button', { name: '撤回申请' }).count(), 0, 'an ended case offers no withdrawal');
       assert.equal(await page.getByText('withdrawn by the applicant').count(), 0, 'no English note on the Chinese page');
+      // The header's language switch comes back to this page, without the banner worded in Chinese.
+      await page.locator('header').getByRole('link', { name: 'English' }).click();
+      await page.waitForURL((u) => u.pathname === `/applicant/cases/${caseId}` && !u.searchParams.has('flash'));
+      assert.equal(await page.getByRole('status').getByText('您的申请已撤回').count(), 0);
+      await page.locator('header').getByRole('link', { name: '中文' }).click();
+      await page.waitForURL((u) => u.pathname === `/applicant/cases/${caseId}`);
       await waitForStatus(web.stack, caseId, 'withdrawn');
     } finally {
       await page.context().close();

@@ -590,9 +590,9 @@ describe('web pages: the officer workbench in a real browser', () => {
         .getByLabel(`为案件 ${caseNumber} 的李小禾安排的学校或幼儿园`);
       assert.equal(await chosen.inputValue(), '周至县第二幼儿园');
       assert.equal(
-        await education.evaluate('document.activeElement?.getAttribute("name")'),
-        'school',
-        'the school list is focused',
+        await education.evaluate('document.activeElement?.id'),
+        await chosen.getAttribute('id'),
+        'this child’s school list is focused',
       );
       await education
         .getByRole('row', { name: new RegExp(caseNumber) })

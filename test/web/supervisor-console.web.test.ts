@@ -373,6 +373,11 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.locator('#audit-purpose').fill('');
       await page.getByRole('button', { name: '导出办理记录（CSV，同上表）' }).click();
       await page.getByText(/导出办理记录须写明用途/).waitFor();
+      // The refusal's own language switch leads back to the case page (it was drawn by a post).
+      await page.locator('header').getByRole('link', { name: 'English' }).click();
+      await page.waitForURL((u) => u.pathname === `/supervisor/cases/${caseId}`);
+      await page.locator('header').getByRole('link', { name: '中文' }).click();
+      await page.waitForURL((u) => u.pathname === `/supervisor/cases/${caseId}`);
       await inBothLanguages(page, 'case-round');
     } finally {
       await page.context().close();

@@ -7,7 +7,7 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { cleanPurpose, type AccessContext } from '../../app/access-records/record-access';
 import type { Actor } from '../../app/actor';
 import { AppError, describeUnavailable } from '../../app/errors';
-import { isProblemCode, PROBLEMS } from '../../app/problem-codes';
+import { PROBLEMS } from '../../app/problem-codes';
 import type { Logger } from '../../config/logger';
 import type { Department, Locale } from '../../domain/vocabulary';
 import { message, type MessageKey } from '../../i18n/messages';
@@ -100,9 +100,11 @@ const ROLE_TEXT: Record<Actor['role'], MessageKey> = {
  * The pages' part of an access record (issue 15 part 3): the door, the request id, and a purpose
  * when the link or form gave one (`?purpose=…`).
  */
-export function accessOf(req: Request): AccessContext {
-  // A form that takes a purpose posts it (the audit export): a URL's would stay in the browser's history.
-  const posted = req.method === 'POST' ? (req.body as Record<string, unknown> | undefined)?.purpose : undefined;
+export function accessOf(req: Request, opts: { postedPurpose?: boolean } = {}): AccessContext {
+  // A form that asks for a purpose posts it (the audit export): a URL's would stay in the browser's
+  // history. Only where the page says so, so that no other form's field is taken for one.
+  const posted =
+    opts.postedPurpose && req.method === 'POST' ? (req.body as Record<string, unknown> | undefined)?.purpose : undefined;
   const purpose = cleanPurpose(posted ?? req.query.purpose);
   return { via: 'web', requestId: req.id, ...(purpose ? { purpose } : {}) };
 }
@@ -112,8 +114,19 @@ export function tr(req: Request, key: MessageKey, params?: Record<string, unknow
   return message(req.locale, key, params);
 }
 
-function languageHref(req: Request, other: Locale): string {
-  const back = localPath(req.originalUrl) ?? '/';
+function languageHref(req: Request, other: Locale, data: PageData): string {
+  // A page a form's post drew (a confirmation, a refusal) may have no address to come back to:
+  // where the page says it belongs, else the case it is about, else the form's own page.
+  if (req.method !== 'GET') {
+    const path = req.originalUrl.split('?')[0] ?? '/';
+    const back = localPath(data.languageBack) ?? caseOfPath(path) ?? localPath(path) ?? '/';
+    return `/lang/${other}?back=${encodeURIComponent(back)}`;
+  }
+  // Back to the same page without its one-shot message: that was worded in the language being left
+  // (and its token, long, made the path too long to go back to at all).
+  const url = new URL(req.originalUrl, 'http://page.invalid');
+  url.searchParams.delete(FLASH_PARAM);
+  const back = localPath(`${url.pathname}${url.search}${url.hash}`) ?? '/';
   return `/lang/${other}?back=${encodeURIComponent(back)}`;
 }
 
@@ -122,6 +135,8 @@ export interface PageData extends Record<string, unknown> {
   /** Form errors: the error summary lists them, each linking to its field. */
   errors?: Array<{ field: string; text: string }>;
   backLink?: { href: string; text: string };
+  /** Drawn by a post: the page the language switch returns to (default: the case, or the form's path). */
+  languageBack?: string;
 }
 
 /** Page data that puts the focus somewhere itself (an autofocus of its own). */
@@ -139,7 +154,7 @@ export function render(req: Request, res: Response, name: string, data: PageData
     ...data,
     locale,
     otherLocale: other,
-    languageHref: languageHref(req, other),
+    languageHref: languageHref(req, other, data),
     // Every form is for a signed-in person: a visitor reading a public page (the rankings, 公示)
     // gets no token, so that reading never writes a session to the database.
     csrfToken: req.session?.user ? csrfToken(req) : '',
@@ -331,6 +346,8 @@ export function pageErrorHandler(logger: Logger, ownOrigin: string): ErrorReques
       // the page's language — the error's own message is the API's English — and the way back to
       // the case the form was about.
       const back = caseOfPath(req.originalUrl);
+      // An applicant's pages speak of their application (申请), staff pages of the case (案件).
+      const applicant = back?.startsWith('/applicant/') === true;
       return render(
         req,
         res,
@@ -338,8 +355,8 @@ export function pageErrorHandler(logger: Logger, ownOrigin: string): ErrorReques
         {
           title: tr(req, 'conflictTitle'),
           heading: tr(req, 'conflictTitle'),
-          paragraphs: [refusalText(req, err)],
-          ...(back ? { action: { href: back, text: tr(req, 'backToCase') } } : {}),
+          paragraphs: [refusalText(req, err, applicant)],
+          ...(back ? { action: { href: back, text: tr(req, applicant ? 'apBackToCase' : 'backToCase') } } : {}),
         },
         err.kind === 'conflict' ? 409 : err.kind === 'too_many' ? 429 : 422,
       );
@@ -359,12 +376,10 @@ function caseOfPath(url: string): string | undefined {
   return /^\/(applicant|officer|supervisor)\/cases\/[0-9a-f-]{36}/.exec(url.split('?')[0] ?? '')?.[0];
 }
 
-/** A refusal in the page's words: the case ended, or its problem's title, or a general sentence. */
-function refusalText(req: Request, err: AppError): string {
-  if (err.code === 'case-not-open') return tr(req, 'refusedCaseEnded');
-  return isProblemCode(err.code)
-    ? `${PROBLEMS[err.code].title[req.locale]}${req.locale === 'en' ? '.' : '。'}`
-    : tr(req, 'refusedOther');
+/** A refusal in the page's words: the case ended, or its problem's title. */
+function refusalText(req: Request, err: AppError, applicant: boolean): string {
+  if (err.code === 'case-not-open') return tr(req, applicant ? 'refusedApplicationEnded' : 'refusedCaseEnded');
+  return `${PROBLEMS[err.code].title[req.locale]}${req.locale === 'en' ? '.' : '。'}`;
 }
 
 /** An error of the body parser (http-errors with a `type` such as `entity.too.large`), or undefined. */

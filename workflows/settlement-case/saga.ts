@@ -10,7 +10,7 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, patched } from '@temporalio/workflow';
 import { decisionNumberRequest } from '../../domain/authorities';
 import { CAPACITY_EXHAUSTED, poolKey, type PoolRef, type ReserveInput, type ReserveResult } from '../../domain/capacity';
-import type { Reservation } from '../../domain/case-state';
+import type { Reservation, SchoolPlacement } from '../../domain/case-state';
 import { childrenNeedingPlaces } from '../../domain/check-findings';
 import type { RejectionReason, ReservationKind } from '../../domain/codes';
 import { ownerOf } from '../../domain/departments';
@@ -208,11 +208,54 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
     await commitChain;
     const compensated: string[] = [];
     const released: Reservation[] = [];
+    // Places an education officer assigned elsewhere while the case was open are the family's no
+    // more: undone at the education register, as a reservation is (patch `undo-assigned-place`).
+    // Since `release-assigned-in-order` (asked only when there is one, so that no other history
+    // records it) each is given back in its turn among the reservations, newest first as the ledger
+    // says, and the family's letter of what was released names it; before, all came last, unnamed.
+    const assigned = (state.schoolPlacements ?? []).filter((p) => p.status === 'placed' && p.assignedBy);
+    const inOrder = assigned.length > 0 && patched('release-assigned-in-order');
+    const pending = inOrder ? [...assigned].sort((a, b) => (b.placedAt ?? '').localeCompare(a.placedAt ?? '')) : [];
+    const undoAssigned = async (p: SchoolPlacement): Promise<void> => {
+      const item = `assigned-child-${p.personIndex}`;
+      await undoWith('school_place', item, () =>
+        compensations.undoAssignedSchoolPlace({ caseId: input.caseId, personIndex: p.personIndex }),
+      );
+      compensated.push(`school_place:${item}`);
+      audit({
+        type: 'compensation',
+        actor: SYSTEM,
+        department: 'education',
+        what: 'school_place released',
+        data: { item, school: p.school },
+      });
+      if (inOrder)
+        released.push({
+          kind: 'school_place',
+          pool: `assigned:${p.area}:${p.level}`,
+          item,
+          personIndex: p.personIndex,
+          status: 'released',
+          heldAt: p.placedAt ?? now(),
+          releasedAt: now(),
+        });
+    };
+    /** The assigned places taken after `since` (all of them when undefined), newest first. */
+    const undoAssignedAfter = async (since: string | undefined): Promise<void> => {
+      while (pending.length > 0 && (since === undefined || (pending[0]!.placedAt ?? '') > since))
+        await undoAssigned(pending.shift()!);
+    };
     for (const entry of [...entries].reverse()) {
+      const r = entry.reserve;
+      const holding = () => state.reservations.find((x) => x.pool === r.pool && x.item === r.item && x.status === 'held');
+      // An attempt never held is the newest of all (it was under way when the case ended).
+      const heldAt = entry.held ? holding()?.heldAt : undefined;
+      // Awaited only when there is one: an await of nothing still lets the case's other coroutines
+      // run first, and would reorder the commands of a history recorded without this patch.
+      if (heldAt !== undefined && pending.length > 0) await undoAssignedAfter(heldAt);
       await undo(entry);
       if (!entry.held) continue;
-      const r = entry.reserve;
-      const res = state.reservations.find((x) => x.pool === r.pool && x.item === r.item && x.status === 'held');
+      const res = holding();
       if (res) {
         res.status = 'released';
         res.releasedAt = now();
@@ -227,23 +270,12 @@ export function createSaga(run: CaseRun, onSchoolPlace: SchoolPlaceHook): Saga {
         data: { pool: r.pool, item: r.item },
       });
     }
-    // A place an education officer assigned elsewhere while the case was open is the family's no
-    // more: undone at the education register, as a reservation is (patch `undo-assigned-place`).
-    for (const p of state.schoolPlacements ?? []) {
-      if (p.status !== 'placed' || !p.assignedBy || !patched('undo-assigned-place')) continue;
-      const item = `assigned-child-${p.personIndex}`;
-      await undoWith('school_place', item, () =>
-        compensations.undoAssignedSchoolPlace({ caseId: input.caseId, personIndex: p.personIndex }),
-      );
-      compensated.push(`school_place:${item}`);
-      audit({
-        type: 'compensation',
-        actor: SYSTEM,
-        department: 'education',
-        what: 'school_place released',
-        data: { item, school: p.school },
-      });
-    }
+    if (pending.length > 0) await undoAssignedAfter(undefined);
+    if (!inOrder)
+      for (const p of assigned) {
+        if (!patched('undo-assigned-place')) continue;
+        await undoAssigned(p);
+      }
     for (const s of Object.values(state.steps)) {
       if (!['approved', 'rejected'].includes(s.status)) s.status = 'cancelled';
       s.overdue = false;

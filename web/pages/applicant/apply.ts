@@ -174,8 +174,8 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
 /** A relation the ID numbers contradict, said for that relation. */
 const RELATION_PROBLEM: Partial<Record<string, MessageKey>> = {
   child: 'apErrChildOlder',
-  parent: 'apErrParentYounger',
-  spouse: 'apErrSpouseAge',
+  parent: 'apErrParentTooYoung',
+  spouse: 'apErrSpouseTooYoung',
 };
 const isChild = (person: object): boolean => 'relation' in person && person.relation === 'child';
 const isDistrict = (v: string): boolean => (DISTRICTS as readonly string[]).includes(v);

@@ -304,9 +304,11 @@ export function casePages(router: Router, deps: AppDeps): void {
       key: 'apBackToCase',
     });
 
-  const showWithdraw = async (req: Request, res: Response, caseId: string, note = '', errors?: FieldErrors) => {
+  /** `refused`: the case refused a withdrawal as ended, which the read model may not show yet. */
+  const showWithdraw = async (req: Request, res: Response, caseId: string, note = '', errors?: FieldErrors, refused = false) => {
     const view = await viewCaseAsApplicant(deps, { actor: actorOf(req, 'applicant'), caseId });
-    const ended = TERMINAL_STATUSES.includes(view.status);
+    const shownEnded = TERMINAL_STATUSES.includes(view.status);
+    const ended = shownEnded || refused;
     // An ended case has no withdrawal form to point into: the page says it cannot be withdrawn (409).
     if (ended && errors?.any) errors = undefined;
     render(
@@ -322,11 +324,13 @@ export function casePages(router: Router, deps: AppDeps): void {
         caseNumber: view.caseNumber,
         ended,
         // Withdrawn (perhaps a moment ago, in another tab) is said as such, not as "ended".
-        endedText: ended
-          ? view.status === 'withdrawn'
+        endedText: !ended
+          ? undefined
+          : view.status === 'withdrawn'
             ? tr(req, 'apAlreadyWithdrawn')
-            : tr(req, 'apNotWithdrawable', { status: label('caseStatus', view.status, req.locale) })
-          : undefined,
+            : shownEnded
+              ? tr(req, 'apNotWithdrawable', { status: label('caseStatus', view.status, req.locale) })
+              : tr(req, 'refusedApplicationEnded'),
         note,
         requestId: newRequestId(),
       },
@@ -360,7 +364,7 @@ export function casePages(router: Router, deps: AppDeps): void {
       }));
     } catch (err) {
       // Ended meanwhile (withdrawn from another tab, decided): the page says how it ended (409).
-      if (err instanceof AppError && err.code === 'case-not-open') return showWithdraw(req, res, caseId);
+      if (err instanceof AppError && err.code === 'case-not-open') return showWithdraw(req, res, caseId, '', undefined, true);
       throw err;
     }
     // The page after it is drawn from the read model: shown withdrawn, not as it was a moment before.

@@ -167,11 +167,11 @@ async function childrenNowWaiting(deps: AppDeps, req: Request, view: OfficerCase
   return (placements ?? [])
     .filter((p) => p.status === 'waiting')
     .map((p) =>
-      tr(req, 'officerDecidedChildWaits', {
+      tr(req, p.position === undefined ? 'officerDecidedChildWaitsUnranked' : 'officerDecidedChildWaits', {
         child: p.name,
         area: label('area', p.area, req.locale),
         level: label('schoolLevel', p.level, req.locale),
-        position: p.position ?? '',
+        position: p.position,
       }),
     );
 }

@@ -40,6 +40,7 @@ async function showWaitlist(deps: AppDeps, req: Request, res: Response, extras: 
     'officer/waitlist',
     {
       title: tr(req, 'officerWaitlistTitle'),
+      languageBack: '/officer/school-waitlist',
       errors: extras.errors,
       refusal: extras.refusal,
       department: actor.department,
@@ -117,6 +118,7 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
   const child = childOf(req, p.waiting);
   render(req, res, 'officer/confirm-place', {
     title: tr(req, 'officerPlaceConfirmTitle'),
+    languageBack: '/officer/school-waitlist',
     backLink: { href: '/officer/school-waitlist', text: tr(req, 'officerWaitlistTitle') },
     w: p.waiting,
     child,
@@ -154,8 +156,11 @@ export async function confirmPlaceChildPage(deps: AppDeps, req: Request, res: Re
     const { text, status } = refusalOf(req, err);
     return showWaitlist(deps, req, res, { refusal: text, status });
   }
-  const child = p.waiting ? childOf(req, p.waiting) : tr(req, 'officerChildN', { n: p.personIndex });
-  const caseNumber = p.waiting?.caseNumber ?? (await scopedCase(deps, actor, p.caseId)).caseNumber;
+  // A retried Confirm finds the child off the list already: named from the case, as the list names it.
+  const named = p.waiting ? undefined : await scopedCase(deps, actor, p.caseId);
+  const person = named && [named.application.applicant, ...named.application.family][p.personIndex];
+  const child = p.waiting ? childOf(req, p.waiting) : person?.name || tr(req, 'officerChildN', { n: p.personIndex });
+  const caseNumber = p.waiting?.caseNumber ?? named?.caseNumber ?? '';
   return flashAndRedirect(
     req,
     res,

@@ -129,7 +129,7 @@ export function timelineRows(
 export async function auditCsvPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const actor = actorOf(req, 'supervisor');
   const caseId = caseIdOf(req);
-  const access = accessOf(req);
+  const access = accessOf(req, { postedPurpose: true });
   if (!access.purpose)
     return showMessage(req, res, 400, 'supAuditCsvTitle', ['supAuditCsvNeedPurpose'], {
       href: `/supervisor/cases/${caseId}#audit-export`,

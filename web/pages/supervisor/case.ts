@@ -373,6 +373,7 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
     backLink: { href: caseHref(caseId), text: tr(req, 'supCancel') },
     c: view,
     form,
+    // In the order they will be released: the newest first (the workflow's saga.ts).
     held: [
       ...view.reservations.filter((r) => r.status === 'held').map((r) => ({ ...r, poolText: poolWhere(r.pool, req.locale) })),
       // A school an education officer named for a waiting child is undone at its register too
@@ -380,6 +381,6 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
       ...view.schoolPlacements
         .filter((p) => p.status === 'placed' && p.school)
         .map((p) => ({ kind: 'school_place', poolText: p.school })),
-    ],
+    ].reverse(),
   });
 }

@@ -44,6 +44,16 @@ describe('API: policy rules and the school waiting list', () => {
     await stack.close();
   });
 
+  /** The family withdraws, giving a reason; the case ends withdrawn. */
+  const withdraw = async (caseId: string): Promise<void> => {
+    const res = await request(stack.app)
+      .post(`/api/v1/applicant/cases/${caseId}/withdrawal`)
+      .set('authorization', t.applicant)
+      .send({ note: '工作调动' });
+    assert.equal(res.status, 202);
+    await waitForStatus(stack, caseId, 'withdrawn');
+  };
+
   const withChild = () =>
     townBody(freshIdNumber(), {
       family: [{ idNumber: freshChildIdNumber('20220301'), name: '王小宝', relation: 'child', schoolLevel: 'kindergarten' }],
@@ -163,12 +173,7 @@ describe('API: policy rules and the school waiting list', () => {
     assert.deepEqual(await activeAssigned(), ['active']);
 
     // Act
-    const res = await request(stack.app)
-      .post(`/api/v1/applicant/cases/${caseId}/withdrawal`)
-      .set('authorization', t.applicant)
-      .send({ note: '工作调动' });
-    assert.equal(res.status, 202);
-    await waitForStatus(stack, caseId, 'withdrawn');
+    await withdraw(caseId);
 
     // Assert: the department no longer holds the place for the child; the case says it gave it back.
     assert.deepEqual(await activeAssigned(), ['undone']);
@@ -193,12 +198,7 @@ describe('API: policy rules and the school waiting list', () => {
     assert.equal(placed.status, 200, JSON.stringify(placed.body));
 
     // Act
-    const res = await request(stack.app)
-      .post(`/api/v1/applicant/cases/${caseId}/withdrawal`)
-      .set('authorization', t.applicant)
-      .send({ note: '工作调动' });
-    assert.equal(res.status, 202);
-    await waitForStatus(stack, caseId, 'withdrawn');
+    await withdraw(caseId);
 
     // Assert: the assigned place is undone before the reservations held before it …
     const undone = await eventually(async () => {

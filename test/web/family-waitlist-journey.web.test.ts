@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { axeCheck, launchBrowser, newPage } from '../support/browser';
 import { waitForCase } from '../support/api';
-import { testRounds } from '../support/rounds';
+import { quotaOf, testRounds } from '../support/rounds';
+import { shanghaiToday } from '../../domain/shanghai-clock';
 import { approveInWorkbench } from '../support/workbench-approval';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
@@ -21,10 +22,15 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
   let browser: Browser;
 
   before(async () => {
-    // The shipped capacity file, as npm start reads it: Beilin has no kindergarten places. Rounds
-    // of the test's own that stay open, as the demo's round does in README's walk (the stacks'
-    // default ranks a case a second after it joins, and the case would settle mid-walk).
-    web = await startWebStack('web_family_waitlist', { rounds: testRounds(`f${Date.now().toString(36)}`) });
+    // The shipped capacity file, as npm start reads it: Beilin has no kindergarten places. A round
+    // of the test's own that stays open to the year's end, as the demo's round does in README's
+    // walk (the stacks' default ranks a case a second after it joins, and a one-day round closes
+    // at the office's close, 17:00 Beijing: either way the case would settle mid-walk).
+    const year = Number(shanghaiToday().slice(0, 4));
+    const rounds = testRounds(`f${Date.now().toString(36)}`, [
+      { opensOn: shanghaiToday(), closesOn: `${year}-12-31`, quota: quotaOf(1000) },
+    ]);
+    web = await startWebStack('web_family_waitlist', { rounds });
     browser = await launchBrowser();
   });
   after(async () => {

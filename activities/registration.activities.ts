@@ -10,7 +10,7 @@
 import type { Connection } from 'mongoose';
 import { registerKey } from '../domain/registers';
 import type { Application } from '../domain/vocabulary';
-import { HOUSEHOLD_TYPE } from '../domain/vocabulary';
+import { HOUSEHOLD_TYPE, peopleOf } from '../domain/vocabulary';
 import { registrationModel } from '../models/registration.model';
 import { socialInsuranceTransferModel } from '../models/social-insurance-transfer.model';
 import type { RegistersClient } from './adapters/registers.client';
@@ -89,7 +89,7 @@ export function createRegistrationActivities({ mongo, registers }: { mongo: Conn
     }): Promise<{ householdType: string; policeRecordIds: string[] }> {
       const app = input.application;
       const area = app.district ?? app.town ?? '';
-      const people = [app.applicant, ...app.family];
+      const people = peopleOf(app);
       const members = [];
       for (const [i, p] of people.entries()) {
         const record = await registers.write(

@@ -12,6 +12,7 @@ import { caseModel } from '../models/case.model';
 import { loadCase } from './case-store';
 import type { AppDeps } from './deps';
 import { officerStepView, type OfficerCaseView } from './views/case-views';
+import { personAt } from '../domain/vocabulary';
 
 /** Long enough for a projection on a busy machine; a page after that says what the read model says. */
 export const STEP_CATCH_UP_MS = 3_000;
@@ -130,14 +131,13 @@ export async function awaitSchoolPlacementsInReadModel(
   children: number,
   timeoutMs = STEP_CATCH_UP_MS,
 ): Promise<Array<SchoolPlacement & { name: string }> | undefined> {
-  let found: Array<SchoolPlacement & { name: string }> | undefined;
-  await pollUntil(async () => {
-    const c = await loadCase(deps, caseId);
-    const listed = (c?.schoolPlacements ?? []).filter((p) => p.status !== 'cancelled');
-    if (!c || listed.length < children) return false;
-    const people = [c.application.applicant, ...c.application.family];
-    found = listed.map((p) => ({ ...p, name: people[p.personIndex]?.name ?? '' }));
-    return true;
-  }, timeoutMs);
-  return found;
+  const cases = caseModel(deps.mongo);
+  const listed = (placements: SchoolPlacement[] | undefined) => (placements ?? []).filter((p) => p.status !== 'cancelled');
+  // Polled on the placements alone; the names (sealed, opened on reading) are read once they are there.
+  const there = await pollUntil(
+    async () => listed((await cases.findById(caseId, { schoolPlacements: 1 }).lean())?.schoolPlacements).length >= children,
+    timeoutMs,
+  );
+  const c = there ? await loadCase(deps, caseId).catch(() => undefined) : undefined;
+  return c && listed(c.schoolPlacements).map((p) => ({ ...p, name: personAt(c.application, p.personIndex)?.name ?? '' }));
 }

@@ -6,17 +6,17 @@ import type { CheckRecord } from './case-state';
 import { DEPARTMENT_TABLE } from './departments';
 import type { CheckResult, EducationCheck, HousingCheck, HrssCheck, PoliceCheck, ResidenceKind } from './department-checks';
 import type { PointsInputs } from './points-policy';
-import { isAreaCode, type Application, type Department, type Person } from './vocabulary';
+import { isAreaCode, type Application, type Department, type Person, peopleOf } from './vocabulary';
 
 /** Who a department looks up (the department table): police everyone (identity, §8), the others the applicant. */
 export function personsToCheck(department: Department, app: Application): Array<{ personIndex: number; person: Person }> {
-  const everyone = [app.applicant, ...app.family].map((person, personIndex) => ({ personIndex, person }));
+  const everyone = peopleOf(app).map((person, personIndex) => ({ personIndex, person }));
   return DEPARTMENT_TABLE[department].looksUp === 'everyone' ? everyone : everyone.slice(0, 1);
 }
 
 /** Children who need a kindergarten or school place (§21–23), with their index in the application. */
 export function childrenNeedingPlaces(app: Application): Array<{ personIndex: number; person: Person }> {
-  return [app.applicant, ...app.family]
+  return peopleOf(app)
     .map((person, personIndex) => ({ personIndex, person }))
     .filter(({ person }) => person.relation === 'child' && person.schoolLevel !== undefined);
 }

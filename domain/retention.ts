@@ -15,7 +15,7 @@
  *   the case file, the history only serves operators and replay.
  */
 import type { CaseState, StepState, Supplement } from './case-state';
-import { PERSONAL_KEYS, type CaseStatus } from './vocabulary';
+import { PERSONAL_KEYS, type CaseStatus, peopleOf } from './vocabulary';
 import { shanghaiDay } from './shanghai-clock';
 
 /** What an anonymised personal value reads as, in the read model and on every page that shows one. */
@@ -172,7 +172,7 @@ function anonymiseStep(s: StepState): StepState {
  * provider.
  */
 export function anonymiseCaseState<T extends CaseState>(c: T): T {
-  const people = [c.application.applicant, ...c.application.family].map((p) => ({
+  const people = peopleOf(c.application).map((p) => ({
     ...p,
     idNumber: ANONYMISED,
     name: ANONYMISED,

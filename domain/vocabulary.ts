@@ -142,6 +142,16 @@ export interface Application {
   contact: Contact;
 }
 
+/** Everyone the application names, in `personIndex` order: the applicant (0), then the family (1, 2, …). */
+export function peopleOf(app: Pick<Application, 'applicant' | 'family'>): Person[] {
+  return [app.applicant, ...app.family];
+}
+
+/** The person a `personIndex` names (a reservation's, a school placement's), if there is one. */
+export function personAt(app: Pick<Application, 'applicant' | 'family'>, personIndex: number): Person | undefined {
+  return peopleOf(app)[personIndex];
+}
+
 /** Which departments take part in a case (§1, §2, §21–23), in the table's order. */
 export function departmentsFor(app: Pick<Application, 'route' | 'family'>): Department[] {
   return DEPARTMENTS.filter((d) => DEPARTMENT_TABLE[d].takesPart(app));

@@ -8,6 +8,7 @@ import { schoolListsToday } from '../school-lists';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { updateCase } from '../workflow-calls';
+import { personAt } from '../../domain/vocabulary';
 
 export interface AssignSchoolPlaceInput {
   actor: OfficerActor;
@@ -27,8 +28,7 @@ export async function assignSchoolPlace(deps: AppDeps, input: AssignSchoolPlaceI
   // would reach the education register and the family's letter. The level is the placement's, or
   // (the read model behind the workflow) the one the application gave, which its reservation used.
   const level =
-    c.schoolPlacements?.find((p) => p.personIndex === personIndex)?.level ??
-    [c.application.applicant, ...c.application.family][personIndex]?.schoolLevel;
+    c.schoolPlacements?.find((p) => p.personIndex === personIndex)?.level ?? personAt(c.application, personIndex)?.schoolLevel;
   const area = caseArea(c);
   const schools = area && level ? schoolListsToday(deps)(area, level) : undefined;
   if (schools && !schools.includes(school))

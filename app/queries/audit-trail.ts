@@ -10,6 +10,7 @@ import { departmentCase, existingCase, ownCase } from '../case-store';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { auditView, type AuditEventView } from '../views/audit-views';
+import { peopleOf } from '../../domain/vocabulary';
 
 function auditEventsOf(deps: AppDeps, caseId: string): Promise<AuditEventDoc[]> {
   return auditEventModel(deps.mongo).find({ caseId }).sort({ seq: 1, n: 1, at: 1 }).lean();
@@ -38,7 +39,7 @@ export async function auditTrail(
     caseNumber: c.caseNumber,
     items: events.map((e) => auditView(e, 'supervisor')),
     // The application's people by index (lines about a child name it by index).
-    persons: [c.application.applicant, ...c.application.family].map((p) => p.name),
+    persons: peopleOf(c.application).map((p) => p.name),
   };
 }
 

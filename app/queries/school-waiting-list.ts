@@ -13,6 +13,7 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { areaCondition } from '../officer-scope';
 import { schoolListsToday, type SchoolLists } from '../school-lists';
+import { personAt } from '../../domain/vocabulary';
 
 export const WaitingChild = z
   .object({
@@ -73,7 +74,7 @@ export async function schoolWaitingList(
             caseNumber: c.caseNumber,
             caseStatus: c.status,
             ...p,
-            name: [c.application.applicant, ...c.application.family][p.personIndex]?.name ?? '',
+            name: personAt(c.application, p.personIndex)?.name ?? '',
             schools: schools(c.area, p.level),
           }),
         ),

@@ -12,7 +12,7 @@ import { ANONYMISED } from '../../domain/retention';
 import { awaitsPointsScore } from '../../domain/case-rules';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
 import { Incident, incidentsOf } from './incidents';
-import { CASE_STATUSES, DEPARTMENTS, ROUTES, STEP_STATUSES, type Department } from '../../domain/vocabulary';
+import { CASE_STATUSES, DEPARTMENTS, ROUTES, STEP_STATUSES, type Department, peopleOf, personAt } from '../../domain/vocabulary';
 
 const Score = z
   .object({
@@ -251,16 +251,16 @@ const officerStep = (s: StepState) => ({
 /** What is held for the case, a school place named by its child (a family may hold several). */
 const reservations = (c: CaseState) =>
   c.reservations.map((r) => {
-    const person = r.personIndex === undefined ? undefined : [c.application.applicant, ...c.application.family][r.personIndex];
+    const person = r.personIndex === undefined ? undefined : personAt(c.application, r.personIndex);
     return { ...r, ...(person ? { name: person.name } : {}) };
   });
 const placements = (c: CaseState) =>
   (c.schoolPlacements ?? []).map((p) => ({
     ...p,
-    name: [c.application.applicant, ...c.application.family][p.personIndex]?.name ?? '',
+    name: personAt(c.application, p.personIndex)?.name ?? '',
   }));
 const persons = (c: CaseState, include: (relation: string, i: number) => boolean, mask: boolean, schoolLevels = true) =>
-  [c.application.applicant, ...c.application.family]
+  peopleOf(c.application)
     .map((p, i) => ({ p, i }))
     .filter(({ p, i }) => include(p.relation, i))
     .map(({ p }) => ({

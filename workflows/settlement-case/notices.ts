@@ -8,6 +8,7 @@ import { maskIdNumber } from '../../domain/masking';
 import { SUPPLEMENT_DEADLINE_PASSED } from '../../domain/case-rules';
 import type { Department, District, Town } from '../../domain/vocabulary';
 import type { NoticeRequest } from '../../domain/notice-request';
+import { peopleOf, personAt } from '../../domain/vocabulary';
 
 type Area = District | Town;
 const areaOf = (s: CaseState): Area => (s.application.district ?? s.application.town) as Area;
@@ -248,7 +249,7 @@ export function reservationsReleased(
   outcome: 'rejected' | 'withdrawn' | 'terminated',
   at: string,
 ): NoticeRequest<'reservations_released'> {
-  const people = [s.application.applicant, ...s.application.family];
+  const people = peopleOf(s.application);
   // Names, not pool keys (`school:zhouzhi:kindergarten`): the area is the case's, the school
   // level the child's.
   return {
@@ -275,7 +276,7 @@ export function reservationsReleased(
 
 /** A child's place as a notice shows it: names and labels, never pool keys. */
 function childPlace(s: CaseState, p: SchoolPlacement) {
-  const child = [s.application.applicant, ...s.application.family][p.personIndex]!;
+  const child = personAt(s.application, p.personIndex)!;
   return {
     name: child.name,
     schoolLevel: p.level,

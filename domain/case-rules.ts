@@ -17,6 +17,8 @@ export const SUPPLEMENT_MAX_ITEMS = 20;
 export const INTERNAL_NOTE_MAX = 1000;
 /** Longest school name an education officer may give when placing a child elsewhere. */
 export const SCHOOL_NAME_MAX = 100;
+/** Longest note on a placement (why a child is placed out of the waiting list's turn, say). */
+export const PLACEMENT_NOTE_MAX = 500;
 
 export const DECISION_KINDS = ['approve', 'reject', 'request_supplement'] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];

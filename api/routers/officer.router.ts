@@ -12,7 +12,13 @@ import { InboxItem, OPEN_STEP_STATUSES, officerInbox } from '../../app/queries/o
 import { schoolWaitingList, WaitingChild } from '../../app/queries/school-waiting-list';
 import { viewCaseAsOfficer } from '../../app/queries/view-case';
 import { OfficerCaseView } from '../../app/views/case-views';
-import { decisionProblems, INTERNAL_NOTE_MAX, NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS } from '../../domain/case-rules';
+import {
+  decisionProblems,
+  INTERNAL_NOTE_MAX,
+  NOTICE_TEXT_MAX,
+  PLACEMENT_NOTE_MAX,
+  SUPPLEMENT_MAX_ITEMS,
+} from '../../domain/case-rules';
 import { REJECTION_REASONS } from '../../domain/codes';
 import { DECISION_KINDS } from '../../workflows/settlement-case/messages';
 import { ROUTES } from '../../domain/vocabulary';
@@ -254,7 +260,7 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         description:
           "Where the capacity file in force lists the area's schools for the child's level (`schools`), one of them, else 400 naming /school; otherwise any name",
       }),
-      note: z.string().trim().min(1).max(500).optional(),
+      note: z.string().trim().min(1).max(PLACEMENT_NOTE_MAX).optional(),
     }),
     responses: {
       200: { description: 'The child’s place', schema: z.object({ placement: z.record(z.string(), z.unknown()) }) },

@@ -164,6 +164,13 @@ export const zhCN = {
     '不能准予：{score}。积分未达到落户分值线的，请以“积分未达到落户分值要求”作出不予落户的决定（§2）。',
   officerRefusedCreditDisqualified: '不能准予：{score}。请以“个人诚信记录不良”作出不予落户的决定（§2）。',
   officerWaitlistTitle: '学位轮候名单',
+  officerOpenWaitlist: '打开学位轮候名单',
+  officerPlaceAhead:
+    '轮候名单上有{n}名同一地区、同一学段的儿童比{child}等候更久，等候最久的是案件 {caseNumber} 的{first}。学位按轮候顺序安排；先安排{child}，须写明理由。',
+  officerPlaceAheadNote: '不按轮候顺序安排的理由',
+  officerPlaceAheadNoteHint: '记入办理记录，督办人员可见；不告知申请人。',
+  officerPlaceErrAheadNote: '请写明不按轮候顺序安排的理由',
+  officerPlaceErrNoteTooLong: '理由不能超过{max}个字',
   officerWaitlistIntro: '您负责区域内轮候幼儿园或义务教育学位的随迁子女，按轮候时间先后排列。学位不足不影响家庭落户。',
   officerWaitlistEmpty: '目前没有轮候学位的随迁子女。',
   officerWaitingSince: '轮候起始',
@@ -358,6 +365,13 @@ export const en: Catalogue<typeof zhCN> = {
     'This case cannot be approved: {score}. Below the threshold, refuse it for “the points score is below the settlement threshold” (§2).',
   officerRefusedCreditDisqualified: 'This case cannot be approved: {score}. Refuse it for the bad credit record (§2).',
   officerWaitlistTitle: 'School waiting list',
+  officerOpenWaitlist: 'Open the school waiting list',
+  officerPlaceAhead:
+    '{n} child(ren) of the same area and level have waited longer than {child}; the longest waiting is {first} of case {caseNumber}. Places go in the order of the waiting list: to place {child} first, say why.',
+  officerPlaceAheadNote: 'Why this child is placed out of turn',
+  officerPlaceAheadNoteHint: 'Kept in the case record, where supervisors see it; not told to the applicant.',
+  officerPlaceErrAheadNote: 'Say why this child is placed out of turn',
+  officerPlaceErrNoteTooLong: 'The reason must be {max} characters or fewer',
   officerWaitlistIntro:
     'Accompanying children waiting for a kindergarten or school place in the area, longest waiting first. A full school never holds up the family’s settlement.',
   officerWaitlistEmpty: 'No child is waiting for a place.',

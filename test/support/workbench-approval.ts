@@ -3,6 +3,7 @@
  * in, wait for the case in the inbox (listed once the department's lookup has answered), claim it,
  * approve, confirm, sign out. Optionally checks what the confirmation page and the banner after it say.
  */
+import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { axeCheck, newPage } from './browser';
 import { DEMO_PASSWORDS, signIn, type WebStack } from './web-stack';
@@ -12,7 +13,13 @@ export async function approveInWorkbench(
   web: WebStack,
   username: string,
   caseNumber: string,
-  opts: { confirmationSays?: string; bannerSays?: string; checkAccessibility?: boolean } = {},
+  opts: {
+    confirmationSays?: string;
+    bannerSays?: string;
+    /** A link the banner holds (the list its words point to), by name and address. */
+    bannerLink?: { name: string; href: string };
+    checkAccessibility?: boolean;
+  } = {},
 ): Promise<void> {
   const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
   try {
@@ -35,6 +42,10 @@ export async function approveInWorkbench(
     await page.getByRole('button', { name: '确认' }).click();
     await page.getByText(`已对案件 ${caseNumber} 作出决定：通过。`, { exact: false }).waitFor();
     if (opts.bannerSays) await page.getByRole('status').getByText(opts.bannerSays, { exact: false }).waitFor();
+    if (opts.bannerLink) {
+      const link = page.getByRole('status').getByRole('link', { name: opts.bannerLink.name });
+      assert.equal(await link.getAttribute('href'), opts.bannerLink.href);
+    }
     if (opts.checkAccessibility) await axeCheck(page);
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByRole('button', { name: '是，退出登录' }).click();

@@ -24,6 +24,7 @@ import {
 import { testCapacities } from '../support/capacities';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
+import { auditEventModel } from '../../models/audit-event.model';
 import { webSessionModel } from '../../models/web-session.model';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 
@@ -149,6 +150,13 @@ describe('web pages: the officer workbench in a real browser', () => {
       assert.ok(await first.getByLabel('通过', { exact: true }).isChecked());
       await first.getByRole('button', { name: '继续' }).click();
       await first.getByRole('heading', { name: '确认决定' }).waitFor();
+      // The confirmation has an address of its own (a reload shows it again), the decision in it sealed.
+      const confirmation = first.url();
+      assert.match(confirmation, /\/decision\/confirm\?draft=/);
+      assert.doesNotMatch(decodeURIComponent(confirmation), /已与申请人电话核实/, 'the note cannot be read from the address');
+      await first.reload();
+      await first.getByRole('heading', { name: '确认决定' }).waitFor();
+      await first.getByText('已与申请人电话核实身份（警方内部）').waitFor();
       await first.getByRole('button', { name: '确认' }).click();
       await first.waitForURL(atPath(caseUrl(caseId)));
       await first.getByText(`已对案件 ${caseNumber} 作出决定：通过。本环节现为：已通过。`).waitFor();
@@ -168,6 +176,16 @@ describe('web pages: the officer workbench in a real browser', () => {
         'the step’s status row is not yet approved',
       );
       await axeCheck(first);
+      // Back after deciding finds the case page, saying the step is decided, not the browser's
+      // "resubmit the form?" nor a confirmation of a decision already made.
+      await first.goBack();
+      await first.waitForURL(atPath(caseUrl(caseId)));
+      await first
+        .getByRole('heading', { name: `案件 ${caseNumber}` })
+        .first()
+        .waitFor();
+      assert.equal(await first.getByRole('heading', { name: '确认决定' }).count(), 0);
+      assert.equal(await first.getByRole('button', { name: '继续' }).count(), 0, 'no form to decide again');
       const c = await waitForStep(web.stack, caseId, 'police', 'approved');
       assert.equal(c.steps.police?.decision?.by, 'officer-police-1');
     } finally {
@@ -605,6 +623,67 @@ describe('web pages: the officer workbench in a real browser', () => {
         .waitFor();
       const placed = await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'placed', 'child placed');
       assert.equal(placed.schoolPlacements?.[0]?.school, '周至县第二幼儿园');
+    } finally {
+      await education.context().close();
+    }
+  });
+
+  it('§21–23 when education places a child before one who has waited longer, then the confirmation names the child ahead and asks why, and the case record keeps the reason', async () => {
+    // Arrange: two Zhouzhi kindergartners wait, 李小溪 first.
+    const waitingChild = async (name: string, born: string) => {
+      const auth = await bearer(web.stack, { sub: `applicant-web-${Math.random().toString(36).slice(2, 8)}`, role: 'applicant' });
+      const child = { idNumber: freshChildIdNumber(born), name, relation: 'child', schoolLevel: 'kindergarten' };
+      const caseId = await submitCase(web.stack, auth, townBody(freshIdNumber(), { town: 'zhouzhi', family: [child] }));
+      await waitForStep(web.stack, caseId, 'education', 'awaiting_decision');
+      await decideViaApi(web.stack, (await tokens(web.stack)).education, caseId, 'education');
+      const c = await waitForCase(web.stack, caseId, (x) => x.schoolPlacements?.[0]?.status === 'waiting', `${name} waiting`);
+      return { caseId, caseNumber: c.caseNumber };
+    };
+    const first = await waitingChild('李小溪', '20220401');
+    const later = await waitingChild('王小川', '20220501');
+    const education = await officer('education');
+    try {
+      await education.goto(`${web.baseUrl}/officer/school-waitlist`);
+      const row = education.getByRole('row', { name: new RegExp(later.caseNumber) });
+      await row.getByLabel(`为案件 ${later.caseNumber} 的王小川安排的学校或幼儿园`).selectOption('周至县第一幼儿园');
+      await row.getByRole('button', { name: '安排学位' }).click();
+
+      // Assert: the confirmation says who has waited longer, and asks why (focused, so it is typed at once).
+      await education.getByRole('heading', { name: '确认安排学位' }).waitFor();
+      await education
+        .getByText(`轮候名单上有1名同一地区、同一学段的儿童比王小川等候更久，等候最久的是案件 ${first.caseNumber} 的李小溪。`, {
+          exact: false,
+        })
+        .waitFor();
+      assert.equal(await education.evaluate('document.activeElement?.id'), 'place-note');
+      await axeCheck(education);
+      await education.getByRole('button', { name: '确认' }).click();
+      await education.locator('.error-summary a[href="#place-note"]').getByText('请写明不按轮候顺序安排的理由').waitFor();
+      assert.equal(
+        (await waitForCase(web.stack, later.caseId, () => true, 'case read')).schoolPlacements?.[0]?.status,
+        'waiting',
+        'nothing placed without a reason',
+      );
+      await education.getByLabel('不按轮候顺序安排的理由').fill('李小溪家长申请暂缓入园');
+      await education.getByRole('button', { name: '确认' }).click();
+      await education
+        .getByRole('status')
+        .getByText(`已为案件 ${later.caseNumber} 的随迁子女王小川安排学位：周至县第一幼儿园。`)
+        .waitFor();
+      await waitForCase(web.stack, later.caseId, (c) => c.schoolPlacements?.[0]?.status === 'placed', 'placed out of turn');
+      const placed = await auditEventModel(web.stack.mongo)
+        .findOne({ caseId: later.caseId, type: 'school_place_confirmed' })
+        .lean();
+      assert.equal(placed?.why, '李小溪家长申请暂缓入园', 'the reason is in the case record');
+
+      // The child ahead, placed in turn, is asked for no reason.
+      await education.goto(`${web.baseUrl}/officer/school-waitlist`);
+      const firstRow = education.getByRole('row', { name: new RegExp(first.caseNumber) });
+      await firstRow.getByLabel(`为案件 ${first.caseNumber} 的李小溪安排的学校或幼儿园`).selectOption('周至县第一幼儿园');
+      await firstRow.getByRole('button', { name: '安排学位' }).click();
+      await education.getByRole('heading', { name: '确认安排学位' }).waitFor();
+      assert.equal(await education.getByLabel('不按轮候顺序安排的理由').count(), 0);
+      assert.equal(await education.evaluate('document.activeElement?.textContent?.trim()'), '确认');
     } finally {
       await education.context().close();
     }

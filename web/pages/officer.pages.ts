@@ -8,7 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app/deps';
 import { requireRole } from './page';
 import { showCase } from './officer/case';
-import { confirmPage, counterPage, decisionPage, holdPage } from './officer/decide';
+import { confirmDraftPage, confirmPage, counterPage, decisionPage, holdPage } from './officer/decide';
 import { inboxPage } from './officer/inbox';
 import { confirmPlaceChildPage, placeChildPage, waitlistPage } from './officer/waitlist';
 
@@ -26,6 +26,7 @@ export function officerPages(deps: AppDeps): Router {
   router.post('/officer/cases/:caseId/claim', page(holdPage('claim')));
   router.post('/officer/cases/:caseId/release', page(holdPage('release')));
   router.post('/officer/cases/:caseId/decision', page(decisionPage));
+  router.get('/officer/cases/:caseId/decision/confirm', page(confirmDraftPage));
   router.post('/officer/cases/:caseId/decision/confirm', page(confirmPage));
   router.post('/officer/cases/:caseId/counter-supplement', page(counterPage));
   router.get('/officer/school-waitlist', page(waitlistPage));

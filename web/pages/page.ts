@@ -126,7 +126,8 @@ function languageHref(req: Request, other: Locale, data: PageData): string {
   // (and its token, long, made the path too long to go back to at all).
   const url = new URL(req.originalUrl, 'http://page.invalid');
   url.searchParams.delete(FLASH_PARAM);
-  const back = localPath(`${url.pathname}${url.search}${url.hash}`) ?? '/';
+  // An address too long to go back to (a decision's draft sealed in it): the case it is about.
+  const back = localPath(`${url.pathname}${url.search}${url.hash}`) ?? caseOfPath(url.pathname) ?? '/';
   return `/lang/${other}?back=${encodeURIComponent(back)}`;
 }
 
@@ -137,6 +138,11 @@ export interface PageData extends Record<string, unknown> {
   backLink?: { href: string; text: string };
   /** Drawn by a post: the page the language switch returns to (default: the case, or the form's path). */
   languageBack?: string;
+  /**
+   * A long form's page (the application): the form's id and address. The language switch posts the
+   * form there (`_redraw`), to be drawn again in the other language with what was typed.
+   */
+  languageForm?: { id: string; action: string };
 }
 
 /** Page data that puts the focus somewhere itself (an autofocus of its own). */
@@ -155,6 +161,10 @@ export function render(req: Request, res: Response, name: string, data: PageData
     locale,
     otherLocale: other,
     languageHref: languageHref(req, other, data),
+    // A long form's page names its form: the switch posts it to its own address in the other language.
+    ...(data.languageForm
+      ? { languageForm: { id: data.languageForm.id, action: `${data.languageForm.action}?lang=${other}` } }
+      : {}),
     // Every form is for a signed-in person: a visitor reading a public page (the rankings, 公示)
     // gets no token, so that reading never writes a session to the database.
     csrfToken: req.session?.user ? csrfToken(req) : '',
@@ -204,11 +214,13 @@ export async function flashAndRedirect(
   text: string,
   href: string,
   next?: { href: string; text: string },
+  also?: { href: string; text: string },
 ): Promise<void> {
   const sealed = sealFlash(pageKit(res).flashSecret, req.session?.user?.actor.sub ?? '', {
     kind: 'success',
     text,
     ...(next ? { next } : {}),
+    ...(also ? { also } : {}),
   });
   res.redirect(303, withFlash(href, sealed));
 }

@@ -21,36 +21,64 @@ import { childrenWithoutPlace } from '../../../app/queries/school-places-left';
 import type { SchoolLevel } from '../../../domain/vocabulary';
 import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
-import { accessOf, actorOf, render, tr } from '../page';
+import { accessOf, actorOf, pageKit, render, tr, type PageData } from '../page';
 import { flashAndRedirect } from '../page';
 import { approvalRefusedText, caseIdOf, counterFieldId, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
-import { checkDecisionForm, readDecisionForm } from './decision-form';
+import { checkDecisionForm, readDecisionForm, type DecisionFormValues } from './decision-form';
+import { openToken, sealToken } from '../../sealed-token';
 
 const caseHref = (caseId: string) => `/officer/cases/${caseId}`;
 
-/** POST …/decision: a complete decision goes to the confirmation page, an incomplete one back to the form. */
-export async function decisionPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+/** How long a confirmation's address shows it (a reload, Back after deciding): a working session. */
+const DRAFT_TTL_MS = 4 * 3600_000;
+const DRAFT_PARAM = 'draft';
+/** A decision's draft is sealed for its case: an address of one case's confirmation shows no other. */
+const draftPurpose = (caseId: string) => `decision-draft:${caseId}`;
+/** Beyond this the draft is not put in a URL: the confirmation is drawn by the post, as before. */
+const DRAFT_URL_MAX = 6000;
+
+/**
+ * The confirmation of `form` on the step as it stands, or undefined once it answered itself: the
+ * step can no longer be decided (409), a field is wrong (400) or the score forbids the approval (422).
+ */
+async function confirmationOf(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  form: DecisionFormValues,
+  fromDraft = false,
+): Promise<PageData | undefined> {
   const actor = actorOf(req, 'officer');
   const caseId = caseIdOf(req);
   const view = await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) });
   const actions = stepActions(view, actor);
-  const form = readDecisionForm(req.body);
+  // A draft's address opened after the step moved on (Back after confirming): the case page says where it stands.
+  if (!actions.canDecide && fromDraft) {
+    res.redirect(303, caseHref(caseId));
+    return undefined;
+  }
   if (!actions.canDecide) {
     const text = tr(req, actions.heldByOther ? 'officerRefusedHeld' : 'officerRefusedNotAwaiting');
-    return showCase(deps, req, res, { refusal: text, status: 409 });
+    await showCase(deps, req, res, { refusal: text, status: 409 });
+    return undefined;
   }
   const checked = checkDecisionForm(req, form, actions.offered, actions.reasons);
-  if (checked.errors.length) return showCase(deps, req, res, { form, errors: checked.errors, status: 400 });
+  if (checked.errors.length) {
+    await showCase(deps, req, res, { form, errors: checked.errors, status: 400 });
+    return undefined;
+  }
   const d = checked.decision!;
   // §2: an approval the score's recommendation forbids (domain/case-rules.ts stepDecisionProblem)
   // is refused at the field now, not after the officer confirmed it.
   const rec = view.step.recommendation;
-  if (d.decision === 'approve' && rec?.decision === 'reject' && rec.reasonCode)
-    return showCase(deps, req, res, {
+  if (d.decision === 'approve' && rec?.decision === 'reject' && rec.reasonCode) {
+    await showCase(deps, req, res, {
       form,
       errors: [{ field: 'decision', text: approvalRefusedText(req, rec.note) }],
       status: 422,
     });
+    return undefined;
+  }
   const what =
     d.decision === 'approve'
       ? view.route === 'points'
@@ -68,7 +96,7 @@ export async function decisionPage(deps: AppDeps, req: Request, res: Response): 
     d.decision === 'approve' && view.step.department === 'education'
       ? await childrenWithoutPlace(deps, { area: view.area, children })
       : [];
-  render(req, res, 'officer/confirm', {
+  return {
     title: tr(req, 'officerConfirmTitle'),
     waitingLines: waiting.map((w) =>
       tr(req, 'officerConfirmChildWaits', {
@@ -83,7 +111,37 @@ export async function decisionPage(deps: AppDeps, req: Request, res: Response): 
     decision: d,
     decisionText: tr(req, DECISION_TEXT[d.decision]),
     whatHappens: tr(req, what),
-  });
+  };
+}
+
+/**
+ * POST …/decision: a complete decision goes to the confirmation page, an incomplete one back to
+ * the form. The confirmation has an address of its own (the draft sealed in it, web/sealed-token.ts),
+ * so that Back after confirming, or a reload, finds a page rather than the browser's "resubmit the
+ * form?"; a draft too long for an address is confirmed on the page the post draws, as before.
+ */
+export async function decisionPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const form = readDecisionForm(req.body);
+  const page = await confirmationOf(deps, req, res, form);
+  if (!page) return;
+  const caseId = caseIdOf(req);
+  const draft = sealToken(pageKit(res).flashSecret, draftPurpose(caseId), actorOf(req, 'officer').sub, form, DRAFT_TTL_MS);
+  if (draft.length <= DRAFT_URL_MAX) return res.redirect(303, `${caseHref(caseId)}/decision/confirm?${DRAFT_PARAM}=${draft}`);
+  render(req, res, 'officer/confirm', page);
+}
+
+/**
+ * GET …/decision/confirm?draft=…: the confirmation of a draft decision. Once the step can no longer
+ * be decided (Back after confirming, another officer decided) or the draft is gone (expired, another
+ * person's), the case page: it says where the step stands.
+ */
+export async function confirmDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const actor = actorOf(req, 'officer');
+  const caseId = caseIdOf(req);
+  const opened = openToken(pageKit(res).flashSecret, draftPurpose(caseId), actor.sub, req.query[DRAFT_PARAM]);
+  if (opened === undefined) return res.redirect(303, caseHref(caseId));
+  const page = await confirmationOf(deps, req, res, readDecisionForm(opened), true);
+  if (page) render(req, res, 'officer/confirm', page);
 }
 
 /** POST …/decision/confirm: Change shows the form again with the values; Confirm decides. */
@@ -151,6 +209,8 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
     next
       ? { href: caseHref(next.caseId), text: tr(req, 'officerNextCase', { caseNumber: next.caseNumber }) }
       : { href: '/officer/inbox', text: tr(req, 'officerNoNextCase') },
+    // The list the waiting line points to, one step away (the next case keeps the focus).
+    waitingLines.length ? { href: '/officer/school-waitlist', text: tr(req, 'officerOpenWaitlist') } : undefined,
   );
 }
 

@@ -12,11 +12,12 @@ import type { AppDeps } from '../../../app/deps';
 import { scopedCase } from '../../../app/case-store';
 import { noSuchCase } from '../../../app/errors';
 import { schoolWaitingList, type WaitingChild } from '../../../app/queries/school-waiting-list';
-import { SCHOOL_NAME_MAX } from '../../../domain/case-rules';
+import { PLACEMENT_NOTE_MAX, SCHOOL_NAME_MAX } from '../../../domain/case-rules';
 import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
 import { caseIdOf, refusalOf } from './case';
 import { readDecisionForm, type FormError } from './decision-form';
+import { personAt } from '../../../domain/vocabulary';
 
 const fieldId = (caseId: string, personIndex: number) => `school-${caseId}-${personIndex}`;
 
@@ -74,9 +75,13 @@ interface PlacementForm {
   caseId: string;
   personIndex: number;
   school: string;
+  /** Why the child is placed out of turn (the confirmation asks when others have waited longer). */
+  note: string;
   requestId: string;
   fieldId: string;
   waiting: WaitingChild | undefined;
+  /** Children of the same area and level who have waited longer, longest first. */
+  ahead: WaitingChild[];
 }
 
 async function readPlacement(deps: AppDeps, req: Request): Promise<PlacementForm> {
@@ -86,11 +91,17 @@ async function readPlacement(deps: AppDeps, req: Request): Promise<PlacementForm
   if (!Number.isInteger(personIndex) || personIndex < 1 || personIndex > 20) throw noSuchCase();
   const body = (req.body ?? {}) as Record<string, unknown>;
   const school = typeof body.school === 'string' ? body.school.trim() : '';
+  const note = typeof body.note === 'string' ? body.note.trim() : '';
   const { requestId } = readDecisionForm(req.body);
-  const waiting = (await schoolWaitingList(deps, { actor, access: accessOf(req) })).find(
-    (i) => i.caseId === caseId && i.personIndex === personIndex,
-  );
-  return { caseId, personIndex, school, requestId, fieldId: fieldId(caseId, personIndex), waiting };
+  const list = await schoolWaitingList(deps, { actor, access: accessOf(req) });
+  const waiting = list.find((i) => i.caseId === caseId && i.personIndex === personIndex);
+  // The list is longest waiting first (§21–23): a child placed before those is placed out of turn.
+  const ahead = waiting
+    ? list.filter(
+        (i) => i.area === waiting.area && i.level === waiting.level && (i.waitingSince ?? '') < (waiting.waitingSince ?? ''),
+      )
+    : [];
+  return { caseId, personIndex, school, note, requestId, fieldId: fieldId(caseId, personIndex), waiting, ahead };
 }
 
 /** The list again with the school's error at the child's field, or undefined when the school may be chosen. */
@@ -115,21 +126,50 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
   const refused = schoolRefused(deps, req, res, p);
   if (refused) return refused;
   if (!p.waiting) return showWaitlist(deps, req, res, { refusal: tr(req, 'officerErrNotWaiting'), status: 409 });
-  const child = childOf(req, p.waiting);
-  render(req, res, 'officer/confirm-place', {
-    title: tr(req, 'officerPlaceConfirmTitle'),
-    languageBack: '/officer/school-waitlist',
-    backLink: { href: '/officer/school-waitlist', text: tr(req, 'officerWaitlistTitle') },
-    w: p.waiting,
-    child,
-    school: p.school,
-    requestId: p.requestId,
-    // Settled families hear of the place in a letter of its own; others in the settled letter.
-    whatHappens: tr(req, p.waiting.caseStatus === 'settled' ? 'officerPlaceConfirmSettled' : 'officerPlaceConfirmOpen', {
+  showConfirmation(req, res, p, p.waiting);
+}
+
+/**
+ * The confirmation of a placement: what follows, and, when children of the same area and level
+ * have waited longer, who and why this one goes first (a reason the case record keeps).
+ */
+function showConfirmation(req: Request, res: Response, p: PlacementForm, w: WaitingChild, noteError?: string): void {
+  const child = childOf(req, w);
+  const first = p.ahead[0];
+  render(
+    req,
+    res,
+    'officer/confirm-place',
+    {
+      title: tr(req, 'officerPlaceConfirmTitle'),
+      languageBack: '/officer/school-waitlist',
+      backLink: { href: '/officer/school-waitlist', text: tr(req, 'officerWaitlistTitle') },
+      w,
       child,
       school: p.school,
-    }),
-  });
+      requestId: p.requestId,
+      // Settled families hear of the place in a letter of its own; others in the settled letter.
+      whatHappens: tr(req, w.caseStatus === 'settled' ? 'officerPlaceConfirmSettled' : 'officerPlaceConfirmOpen', {
+        child,
+        school: p.school,
+      }),
+      ...(first
+        ? {
+            outOfTurn: tr(req, 'officerPlaceAhead', {
+              n: p.ahead.length,
+              child,
+              first: childOf(req, first),
+              caseNumber: first.caseNumber,
+            }),
+            note: p.note,
+            noteMax: PLACEMENT_NOTE_MAX,
+            noteError,
+            errors: noteError ? [{ field: 'place-note', text: noteError }] : undefined,
+          }
+        : {}),
+    },
+    noteError ? 400 : 200,
+  );
 }
 
 /**
@@ -143,6 +183,11 @@ export async function confirmPlaceChildPage(deps: AppDeps, req: Request, res: Re
   if (refused) return refused;
   if ((req.body as Record<string, unknown>).action === 'change')
     return showWaitlist(deps, req, res, { values: { [p.fieldId]: p.school }, focus: p.fieldId });
+  // Out of turn: the reason is asked for, and kept with the placement in the case record.
+  if (p.waiting && p.ahead.length > 0 && !p.note)
+    return showConfirmation(req, res, p, p.waiting, tr(req, 'officerPlaceErrAheadNote'));
+  if (p.waiting && p.note.length > PLACEMENT_NOTE_MAX)
+    return showConfirmation(req, res, p, p.waiting, tr(req, 'officerPlaceErrNoteTooLong', { max: PLACEMENT_NOTE_MAX }));
   const actor = actorOf(req, 'officer');
   try {
     await assignSchoolPlace(deps, {
@@ -151,6 +196,7 @@ export async function confirmPlaceChildPage(deps: AppDeps, req: Request, res: Re
       personIndex: p.personIndex,
       requestId: callerRequestId(actor.sub, p.requestId),
       school: p.school,
+      ...(p.note ? { note: p.note.slice(0, PLACEMENT_NOTE_MAX) } : {}),
     });
   } catch (err) {
     const { text, status } = refusalOf(req, err);
@@ -158,7 +204,7 @@ export async function confirmPlaceChildPage(deps: AppDeps, req: Request, res: Re
   }
   // A retried Confirm finds the child off the list already: named from the case, as the list names it.
   const named = p.waiting ? undefined : await scopedCase(deps, actor, p.caseId);
-  const person = named && [named.application.applicant, ...named.application.family][p.personIndex];
+  const person = named && personAt(named.application, p.personIndex);
   const child = p.waiting ? childOf(req, p.waiting) : person?.name || tr(req, 'officerChildN', { n: p.personIndex });
   const caseNumber = p.waiting?.caseNumber ?? named?.caseNumber ?? '';
   return flashAndRedirect(

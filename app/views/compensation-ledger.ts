@@ -18,12 +18,22 @@ export interface LedgerEntry {
   pool?: string;
   /** A school an education officer assigned a waiting child to (no pool: the school itself). */
   school?: string;
+  /** The child a school place is for, by index in the application (a family may hold several). */
+  personIndex?: number;
   why?: string;
   round?: number;
 }
 
 /** An education officer placing a waiting child at a named school: written to its register as a reservation is. */
-const ASSIGNED_PLACE = /^child \d+ placed at a school elsewhere in the area$/;
+const ASSIGNED_PLACE = /^child (\d+) placed at a school elsewhere in the area$/;
+/** A school place is held for `child-<index>` (from the area's pool) or `assigned-child-<index>` (saga.ts). */
+const CHILD_ITEM = /^(?:assigned-)?child-(\d+)$/;
+
+/** The child an entry is about: the assigned place's line names it, a pool's place its item. */
+function childOf(e: AuditEventView): number | undefined {
+  const found = ASSIGNED_PLACE.exec(e.what) ?? (typeof e.data?.item === 'string' ? CHILD_ITEM.exec(e.data.item) : null);
+  return found ? Number(found[1]) : undefined;
+}
 
 const kindOf = (e: AuditEventView): LedgerKind | undefined => {
   if (e.type === 'commit') return e.what.includes(' refused') ? 'refused' : 'committed';
@@ -53,6 +63,7 @@ export function compensationLedger(events: readonly AuditEventView[]): LedgerEnt
     const pool = typeof e.data?.pool === 'string' ? e.data.pool : undefined;
     const school = typeof e.data?.school === 'string' ? e.data.school : undefined;
     const round = typeof e.data?.round === 'number' ? e.data.round : undefined;
+    const personIndex = childOf(e);
     entries.push({
       n: entries.length + 1,
       kind,
@@ -61,6 +72,7 @@ export function compensationLedger(events: readonly AuditEventView[]): LedgerEnt
       item: itemOf(e.what),
       ...(pool ? { pool } : {}),
       ...(school ? { school } : {}),
+      ...(personIndex !== undefined ? { personIndex } : {}),
       ...(e.why ? { why: e.why } : {}),
       ...(round ? { round } : {}),
     });

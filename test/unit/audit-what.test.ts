@@ -6,7 +6,7 @@ import { AppError } from '../../app/errors';
 import { auditWhat } from '../../web/pages/audit-what';
 import { systemErrorWords } from '../../web/pages/incident-text';
 import { DepartmentSystemUnavailableError } from '../../activities/adapters/department-systems.client';
-import { ledgerRows, timelineRows } from '../../web/pages/supervisor/case-timeline';
+import { ledgerRows, releaseOrder, timelineRows } from '../../web/pages/supervisor/case-timeline';
 import { problemsOf, readInterventionForm } from '../../web/pages/supervisor/case';
 import type { Request } from 'express';
 
@@ -248,10 +248,10 @@ describe('the supervisor’s compensation ledger', () => {
       },
     ];
     assert.deepEqual(
-      ledgerRows(items, 'zh-CN').map((r) => [r.n, r.kind, r.item, r.poolText]),
+      ledgerRows(items, 'zh-CN', ['王芳', '李小红', '李小明']).map((r) => [r.n, r.kind, r.item, r.poolText, r.child]),
       [
-        [1, 'committed', 'school_place', '碑林区第二幼儿园'],
-        [2, 'undone', 'school_place', '碑林区第二幼儿园'],
+        [1, 'committed', 'school_place', '碑林区第二幼儿园', '李小红'],
+        [2, 'undone', 'school_place', '碑林区第二幼儿园', '李小红'],
       ],
     );
   });
@@ -264,6 +264,54 @@ describe('the supervisor’s compensation ledger', () => {
     assert.deepEqual(
       ledgerRows(pools.map(commit), 'zh-CN').map((r) => r.poolText),
       ['雁塔区 · 2026年', '雁塔区 · 小学', '鄠邑区', '—', 'quota:nowhere'],
+    );
+  });
+
+  it('§21 when a termination lists what it will release, then it is in the workflow’s order (the newest first, an assigned place in its turn) and each place names its child', () => {
+    const held = (kind: string, pool: string, heldAt: string, name?: string) => ({
+      kind,
+      pool,
+      item: 'household',
+      status: 'held' as const,
+      heldAt,
+      ...(name ? { name } : {}),
+    });
+    const placement = (personIndex: number, name: string, status: 'placed' | 'waiting', placedAt?: string, school?: string) => ({
+      personIndex,
+      name,
+      level: 'primary',
+      area: 'yanta',
+      status,
+      overdue: false,
+      feeWaiver: true,
+      examEligible: true,
+      ...(placedAt ? { placedAt } : {}),
+      ...(school ? { school } : {}),
+    });
+    const order = releaseOrder(
+      {
+        reservations: [
+          held('residence_confirmation', 'residence:yanta', '2026-12-01T01:00:00.000Z'),
+          held('school_place', 'school:yanta:primary', '2026-12-01T02:00:00.000Z', '李小明'),
+          { ...held('quota_slot', 'quota:yanta:2026', '2026-12-01T00:30:00.000Z'), status: 'released' as const },
+          held('provisional_registration', 'provisional_registration', '2026-12-01T04:00:00.000Z'),
+        ],
+        schoolPlacements: [
+          placement(1, '李小明', 'placed'),
+          placement(2, '李小红', 'placed', '2026-12-01T03:00:00.000Z', '雁塔区第一小学'),
+          placement(3, '李小刚', 'waiting'),
+        ],
+      },
+      'zh-CN',
+    );
+    assert.deepEqual(
+      order.map((r) => [r.kind, r.name ?? null, r.poolText]),
+      [
+        ['provisional_registration', null, '—'],
+        ['school_place', '李小红', '雁塔区第一小学'],
+        ['school_place', '李小明', '雁塔区 · 小学'],
+        ['residence_confirmation', null, '雁塔区'],
+      ],
     );
   });
 });

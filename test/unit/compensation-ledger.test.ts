@@ -52,6 +52,20 @@ describe('compensation ledger', () => {
     assert.equal(ledger[2]?.why, 'timeout');
   });
 
+  it('when a school place is a child’s, then its entries say which child (a family may hold several)', () => {
+    const ledger = compensationLedger([
+      event('commit', 'school_place reserved', { data: { pool: 'school:yanta:primary', item: 'child-2' } }),
+      event('commit', 'residence_confirmation reserved', { data: { pool: 'residence:yanta', item: 'household' } }),
+      event('school_place_confirmed', 'child 3 placed at a school elsewhere in the area', { data: { school: '雁塔区第一小学' } }),
+      event('compensation', 'school_place released', { data: { item: 'assigned-child-3', school: '雁塔区第一小学' } }),
+      event('compensation', 'school_place released', { data: { pool: 'school:yanta:primary', item: 'child-2' } }),
+    ]);
+    assert.deepEqual(
+      ledger.map((e) => e.personIndex ?? null),
+      [2, null, 3, 3, 2],
+    );
+  });
+
   it('when a reservation is refused or the household is registered, then the ledger says so', () => {
     const ledger = compensationLedger([
       event('commit', 'quota_slot refused: no capacity', { why: 'quota_exhausted', data: { pool: 'quota:yanta' } }),

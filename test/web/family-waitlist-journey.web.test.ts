@@ -76,6 +76,7 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
         confirmationSays: `碑林区幼儿园学位不足：通过后，${daughter.name}将列入轮候名单。`,
         // …and the banner after it says what happened.
         bannerSays: `碑林区幼儿园学位不足，${daughter.name}已列入轮候名单（第1位），请在学位轮候名单中为其安排学位。`,
+        bannerLink: { name: '打开学位轮候名单', href: '/officer/school-waitlist' },
       });
       await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'daughter waiting');
 
@@ -116,6 +117,18 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
         .first()
         .waitFor();
       await axeCheck(applicant);
+
+      // A supervisor's page of the case lists the children's places: hers, placed at that school.
+      const supervisor = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+      try {
+        await signIn(supervisor, web, 'supervisor', DEMO_PASSWORDS.supervisor, `/supervisor/cases/${caseId}`);
+        const row = supervisor.locator('#school-places ~ .table-wrap').first().getByRole('row', { name: new RegExp(daughter.name) });
+        await row.getByRole('cell', { name: '碑林区第二幼儿园' }).waitFor();
+        await row.getByRole('cell', { name: /^已安排学位/ }).waitFor();
+        await axeCheck(supervisor);
+      } finally {
+        await supervisor.context().close();
+      }
     } finally {
       await applicant.context().close();
     }

@@ -372,7 +372,25 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.goto(`${web.baseUrl}/supervisor/cases/${caseId}#audit-export`);
       await page.locator('#audit-purpose').fill('');
       await page.getByRole('button', { name: '导出办理记录（CSV，同上表）' }).click();
-      await page.getByText(/导出办理记录须写明用途/).waitFor();
+      // Said at the field, on the case page itself (the supervisor stays where they were).
+      await page
+        .locator('.error-summary a[href="#audit-purpose"]')
+        .getByText(/请写明导出用途/)
+        .waitFor();
+      assert.equal(await page.locator('#audit-purpose').getAttribute('aria-invalid'), 'true');
+      await page
+        .getByRole('heading', { name: `案件 ${asked.caseNumber}` })
+        .first()
+        .waitFor();
+      await page.locator('#audit-purpose').fill('向市政府报送');
+      const [again] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: '导出办理记录（CSV，同上表）' }).click(),
+      ]);
+      assert.match(again.suggestedFilename(), new RegExp(`^audit-${asked.caseNumber}-`));
+      await page.locator('#audit-purpose').fill('');
+      await page.getByRole('button', { name: '导出办理记录（CSV，同上表）' }).click();
+      await page.locator('#audit-purpose-error').waitFor();
       // The refusal's own language switch leads back to the case page (it was drawn by a post).
       await page.locator('header').getByRole('link', { name: 'English' }).click();
       await page.waitForURL((u) => u.pathname === `/supervisor/cases/${caseId}`);

@@ -6,8 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app/deps';
 import { requireRole } from './page';
-import { interventionPage, supervisorCasePage, terminationPage } from './supervisor/case';
-import { auditCsvPage } from './supervisor/case-timeline';
+import { auditExportPage, interventionPage, supervisorCasePage, terminationPage } from './supervisor/case';
 import { dashboardCsv, dashboardPage } from './supervisor/dashboard';
 import { closeRoundPage, resolveObjectionPage, supervisorRoundPage, supervisorRoundsPage } from './supervisor/rounds';
 import { stuckCsv, stuckPage } from './supervisor/stuck';
@@ -28,7 +27,7 @@ export function supervisorPages(deps: AppDeps): Router {
     page((d, req, res) => supervisorCasePage(d, req, res)),
   );
   // Posted: its purpose (which may name a person) stays out of the URL, the browser's history and logs.
-  router.post('/supervisor/cases/:caseId/audit.csv', page(auditCsvPage));
+  router.post('/supervisor/cases/:caseId/audit.csv', page(auditExportPage));
   router.post('/supervisor/cases/:caseId/actions', page(interventionPage));
   router.post('/supervisor/cases/:caseId/termination', page(terminationPage));
   router.post('/supervisor/cases/:caseId/notices/service', page(noticeServicePage));

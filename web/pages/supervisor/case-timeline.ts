@@ -7,7 +7,9 @@ import type { Request, Response } from 'express';
 import type { AppDeps } from '../../../app/deps';
 import { knownOfficers, staffNames, type KnownOfficer } from '../../../app/officer-directory';
 import { auditTrail } from '../../../app/queries/audit-trail';
+import type { AccessContext } from '../../../app/access-records/record-access';
 import type { AuditEventView } from '../../../app/views/audit-views';
+import type { SupervisorCaseView } from '../../../app/views/case-views';
 import { compensationLedger, type LedgerEntry } from '../../../app/views/compensation-ledger';
 import { csvDocument } from '../../../app/csv';
 import { LIST_SEPARATOR, shanghaiDate, shanghaiDateTime } from '../../../i18n/formats';
@@ -19,7 +21,7 @@ import { auditWhat } from '../audit-what';
 import { isProblemCode, PROBLEMS } from '../../../app/problem-codes';
 import { systemErrorWords } from '../incident-text';
 import { holderName, namedOfficer } from '../officer-names';
-import { accessOf, actorOf, showMessage, tr } from '../page';
+import { actorOf, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
 export interface TimelineRow extends AuditEventView {
@@ -71,10 +73,18 @@ export function poolWhere(pool: string, locale: Locale): string {
   }
 }
 
-/** The compensation ledger as the page shows it: a refused reservation's reason and its pool in words. */
-export function ledgerRows(items: readonly AuditEventView[], locale: Locale): Array<LedgerEntry & { poolText?: string }> {
+/**
+ * The compensation ledger as the page shows it: a refused reservation's reason and its pool in
+ * words, a school place's child by name (`persons`: the application's people by index).
+ */
+export function ledgerRows(
+  items: readonly AuditEventView[],
+  locale: Locale,
+  persons: readonly string[] = [],
+): Array<LedgerEntry & { poolText?: string; child?: string }> {
   return compensationLedger(items).map((l) => ({
     ...l,
+    ...(l.personIndex !== undefined && persons[l.personIndex] ? { child: persons[l.personIndex] } : {}),
     ...(l.why === undefined ? {} : { why: reasonWords(l.why, locale) }),
     ...(l.school !== undefined ? { poolText: l.school } : l.pool === undefined ? {} : { poolText: poolWhere(l.pool, locale) }),
   }));
@@ -122,19 +132,12 @@ export function timelineRows(
 }
 
 /**
- * POST /supervisor/cases/:caseId/audit.csv (purpose in the form): the timeline as a file, as the page shows it
- * (headings and words in the page's language, Beijing time). A copy of the trail leaves the
- * system, so its purpose is required and recorded (README "Access records"), as for the API's.
+ * The timeline as a file, as the page shows it (headings and words in the page's language,
+ * Beijing time), for an access whose purpose is given (the case page's export form asks for it).
  */
-export async function auditCsvPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+export async function auditCsv(deps: AppDeps, req: Request, res: Response, access: AccessContext): Promise<void> {
   const actor = actorOf(req, 'supervisor');
   const caseId = caseIdOf(req);
-  const access = accessOf(req, { postedPurpose: true });
-  if (!access.purpose)
-    return showMessage(req, res, 400, 'supAuditCsvTitle', ['supAuditCsvNeedPurpose'], {
-      href: `/supervisor/cases/${caseId}#audit-export`,
-      key: 'supAuditCsvBack',
-    });
   const trail = await auditTrail(deps, { actor, caseId, view: 'audit_csv', access });
   const rows = timelineRows(req, trail.items, { ...(await timelineNames(deps, trail.items)), persons: trail.persons });
   const locale = req.locale;
@@ -155,4 +158,21 @@ export async function auditCsvPage(deps: AppDeps, req: Request, res: Response): 
     .type('text/csv; charset=utf-8')
     .setHeader('Content-Disposition', `attachment; filename="audit-${trail.caseNumber}-${day}-${locale}.csv"`)
     .send(text);
+}
+
+/**
+ * What a termination will release, in the order the workflow releases it (saga.ts): the newest
+ * first, a school an education officer named for a waiting child (undone at its register, not a
+ * pool's slot) in turn with the reservations by when it was taken; each child's line names the child.
+ */
+export function releaseOrder(view: Pick<SupervisorCaseView, 'reservations' | 'schoolPlacements'>, locale: Locale) {
+  const reserved = view.reservations
+    .filter((r) => r.status === 'held')
+    .map((r) => ({ kind: r.kind, poolText: poolWhere(r.pool, locale), name: r.name, at: r.heldAt }))
+    .reverse();
+  const assigned = view.schoolPlacements
+    .filter((p) => p.status === 'placed' && p.school)
+    .map((p) => ({ kind: 'school_place', poolText: p.school, name: p.name, at: p.placedAt ?? '' }));
+  // Stable: at the same instant a reservation goes first, as the workflow undoes only places taken after it.
+  return [...reserved, ...assigned].sort((a, b) => b.at.localeCompare(a.at));
 }

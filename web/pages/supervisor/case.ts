@@ -26,7 +26,7 @@ import type { MessageKey } from '../../../i18n/messages';
 import { settlementCaseWorkflowId } from '../../../workflows/settlement-case/messages';
 import { incidentText } from '../incident-text';
 import { holderName, officerChoices } from '../officer-names';
-import { ledgerRows, poolWhere, timelineRows } from './case-timeline';
+import { auditCsv, ledgerRows, releaseOrder, timelineRows } from './case-timeline';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
 
@@ -119,6 +119,9 @@ export interface ServiceForm {
   note: string;
 }
 
+/** The audit export's purpose field (views/pages/supervisor/case.hbs). */
+const AUDIT_PURPOSE_FIELD = 'audit-purpose';
+
 interface CasePageExtras {
   /** The form that was posted, with its errors, shown again in place. */
   form?: InterventionForm;
@@ -196,6 +199,8 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
       temporalHref,
       // One note under the table for every date marked provisional, not the note after each.
       anyDueProvisional: view.steps.some((s) => s.dueProvisional),
+      // The children's school places (§21–23): a waiting child is education's to place, by a date.
+      placements: view.schoolPlacements,
       steps: view.steps.map((s) => ({
         ...s,
         ...(s.assignedOfficer ? { holderText: holderName(req, officers, s.assignedOfficer) } : {}),
@@ -214,7 +219,7 @@ export async function supervisorCasePage(deps: AppDeps, req: Request, res: Respo
         }))
         .filter((s) => s.supplements.length > 0 || s.internalNotes.length > 0),
       timeline: timelineRows(req, trail.items, { officers, staff, persons: trail.persons }),
-      ledger: ledgerRows(trail.items, locale),
+      ledger: ledgerRows(trail.items, locale, trail.persons),
       incidents: view.incidents.map((i) => ({ ...i, text: incidentText(i, locale) })),
       notices: notices.map((n, i) => {
         const posted = extras.service?.noticeId === n.noticeId ? extras.service : undefined;
@@ -373,14 +378,20 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
     backLink: { href: caseHref(caseId), text: tr(req, 'supCancel') },
     c: view,
     form,
-    // In the order they will be released: the newest first (the workflow's saga.ts).
-    held: [
-      ...view.reservations.filter((r) => r.status === 'held').map((r) => ({ ...r, poolText: poolWhere(r.pool, req.locale) })),
-      // A school an education officer named for a waiting child is undone at its register too
-      // (a place from the area's pool is among the reservations above, and names no school).
-      ...view.schoolPlacements
-        .filter((p) => p.status === 'placed' && p.school)
-        .map((p) => ({ kind: 'school_place', poolText: p.school })),
-    ].reverse(),
+    held: releaseOrder(view, req.locale),
+  });
+}
+
+/**
+ * POST /supervisor/cases/:caseId/audit.csv (purpose in the form): the timeline as a file. A copy of
+ * the trail leaves the system, so its purpose is required and recorded (README "Access records"),
+ * as for the API's; without one the case page says so at the field, the rest of the page as it was.
+ */
+export async function auditExportPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const access = accessOf(req, { postedPurpose: true });
+  if (access.purpose) return auditCsv(deps, req, res, access);
+  return supervisorCasePage(deps, req, res, {
+    errors: [{ field: AUDIT_PURPOSE_FIELD, text: tr(req, 'supAuditCsvNeedPurpose') }],
+    status: 400,
   });
 }

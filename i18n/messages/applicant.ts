@@ -67,8 +67,6 @@ export const zhCN = {
   apErrIdDuplicate: '同一人只能出现一次：该身份号码与前面填写的重复',
   apErrIdInOpenCase: '此人已在一件正在办理的申请中，办结后才能再次申请',
   apErrIdSettled: '此人已通过此前的申请在本市落户，不能再次落户',
-  apErrOwnIdInOpenCase: '您已列入一件正在办理的申请（作为申请人或家庭成员），办结后才能再次申请',
-  apErrOwnIdSettled: '您已通过此前的申请在本市落户，不能再次落户',
   apErrIdNotAccountHolder: '申请人须为登录账号本人：请填写您本人的身份证号码，家庭成员在下方填写',
   apErrRelation: '请选择与申请人的关系',
   apErrSchoolLevel: '只有子女需要学位：请将关系选为“子女”或不选学位',
@@ -312,9 +310,6 @@ export const en: Catalogue<typeof zhCN> = {
   apErrIdDuplicate: 'Each person may appear once: this ID number is already given above',
   apErrIdInOpenCase: 'This person is already in an application in progress and can apply again once it has ended',
   apErrIdSettled: 'This person has already settled here through an earlier application and cannot settle again',
-  apErrOwnIdInOpenCase:
-    'You are named in an application in progress (as the applicant or a family member) and can apply again once it has ended',
-  apErrOwnIdSettled: 'You have already settled here through an earlier application and cannot settle again',
   apErrIdNotAccountHolder: 'The applicant must be you, the account holder: give your own ID number and add your family below',
   apErrRelation: 'Choose the relation to the applicant',
   apErrSchoolLevel: 'Only a child needs a school place: choose “child” or no school place',

@@ -920,6 +920,9 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
       assert.equal(res.status, 400, res.html.slice(0, 300));
       assert.deepEqual(summaryLinks(res.html), ['applicant-idNumber']);
       assert.match(res.html, new RegExp(message('zh-CN', 'apErrIdNotAccountHolder').slice(0, 12)));
+      // The read-only field shows the account's own number again, not the one it cannot correct.
+      assert.match(res.html, new RegExp(`id='applicant-idNumber'[^>]*value='${DEMO_PEOPLE.newcomer.idNumber}'`));
+      assert.doesNotMatch(res.html, new RegExp(DEMO_PEOPLE.pointsLow.idNumber));
       assert.equal(await stored('applicant'), before, 'nothing stored');
     });
 

@@ -110,11 +110,6 @@ const PERSON_CLASHES: Partial<Record<string, MessageKey>> = {
   'not-account-holder': 'apErrIdNotAccountHolder',
 };
 
-const OWN_CLASH: Partial<Record<MessageKey, MessageKey>> = {
-  apErrIdInOpenCase: 'apErrOwnIdInOpenCase',
-  apErrIdSettled: 'apErrOwnIdSettled',
-};
-
 function describe(path: string, form: ApplyForm, rows: number[], personClash?: MessageKey): [string, MessageKey] {
   const parts = path.split('/').filter(Boolean);
   const [head, second, third] = parts;
@@ -153,8 +148,7 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
       if (!person.name) return [`${prefix}-name`, 'apErrNameRequired'];
       return [`${prefix}-name`, person.name.trim().length > NAME_MAX ? 'apErrNameTooLong' : 'apErrNameInvalid'];
     case 'idNumber': {
-      // The applicant is the account holder: their own clash is said to them (您), a member's of the member (此人).
-      if (personClash && prefix === 'applicant') return [`${prefix}-idNumber`, OWN_CLASH[personClash] ?? personClash];
+      // A member's clash, said of the member (此人); the account holder's own is a page of its own (below).
       if (personClash) return [`${prefix}-idNumber`, personClash];
       if (!person.idNumber) return [`${prefix}-idNumber`, 'apErrIdRequired'];
       const r = validateIdNumber(person.idNumber, { today: shanghaiToday() });
@@ -246,6 +240,7 @@ function showForm(
     'applicant/apply',
     {
       title: tr(req, 'apApplyTitle'),
+      languageForm: { id: 'apply-form', action: '/applicant/apply' },
       familyLocked,
       errors: errors?.list,
       fieldErrors: errors?.byField() ?? {},
@@ -282,6 +277,21 @@ function showForm(
 const showUnverified = (req: Request, res: Response) =>
   showMessage(req, res, 403, 'apNoVerifiedIdTitle', ['apNoVerifiedIdText'], { href: '/applicant/cases', key: 'backToHome' });
 
+/** Told before the form is filled in, not after: today's bound on refused families is reached. */
+const familyLockedFor = async (deps: AppDeps, sub: string): Promise<boolean> =>
+  (await familyRefusalsLeft(deps, sub).catch(() => 1)) === 0;
+
+/** Someone in an open case, or settled here, cannot apply (§8): said with the way to their applications. */
+const showStanding = (req: Request, res: Response, standing: 'busy' | 'settled', status: number) =>
+  showMessage(
+    req,
+    res,
+    status,
+    standing === 'settled' ? 'apCannotApplySettledTitle' : 'apCannotApplyBusyTitle',
+    [standing === 'settled' ? 'apCannotApplySettledText' : 'apCannotApplyBusyText'],
+    { href: '/applicant/cases', key: 'navMyCases' },
+  );
+
 export function applyPages(router: Router, deps: AppDeps): void {
   router.get('/applicant/apply', async (req, res) => {
     const actor = actorOf(req, 'applicant');
@@ -293,27 +303,17 @@ export function applyPages(router: Router, deps: AppDeps): void {
       deps.logger.warn({ reqId: req.id, err: err instanceof Error ? err.message : String(err) }, 'apply page: standing unknown');
       return undefined;
     });
-    if (standing)
-      return showMessage(
-        req,
-        res,
-        200,
-        standing === 'settled' ? 'apCannotApplySettledTitle' : 'apCannotApplyBusyTitle',
-        [standing === 'settled' ? 'apCannotApplySettledText' : 'apCannotApplyBusyText'],
-        { href: '/applicant/cases', key: 'navMyCases' },
-      );
+    if (standing) return showStanding(req, res, standing, 200);
     // The applicant is the account holder (app/commands/submit-application.ts): their verified ID
     // number, read-only, and the name their account gives, which they may correct.
     const name = req.session.user?.name ?? '';
-    // Told before the form is filled in, not after: today's bound on refused families is reached.
-    const familyLocked = (await familyRefusalsLeft(deps, actor.sub).catch(() => 1)) === 0;
     showForm(
       req,
       res,
       { ...readForm(undefined), idNumber: actor.idNumber, name: name === actor.sub ? '' : name },
       newRequestId(),
       undefined,
-      familyLocked,
+      await familyLockedFor(deps, actor.sub),
     );
   });
 
@@ -321,13 +321,18 @@ export function applyPages(router: Router, deps: AppDeps): void {
     const actor = actorOf(req, 'applicant');
     if (!actor.idNumber) return showUnverified(req, res);
     const body = req.body as FormBody | undefined;
-    const form = readForm(body);
+    const posted = readForm(body);
     const requestId = requestIdOf(body);
-    const { input, rows } = inputOf(form);
+    const { input, rows } = inputOf(posted);
+    // Shown again with the account's own number in the read-only field: a tampered post's other
+    // number (refused below) would stand there with no way to correct it.
+    const form = { ...posted, idNumber: actor.idNumber };
+    // The language switch: the form again in the other language (chooseLocale read `?lang=`), as typed.
+    if (body?._redraw === '1') return showForm(req, res, form, requestId, undefined, await familyLockedFor(deps, actor.sub));
     const parsed = ApplicationInput.safeParse(input);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
-      return showForm(req, res, form, requestId, errorsOf(req, problems, form, rows));
+      return showForm(req, res, form, requestId, errorsOf(req, problems, posted, rows));
     }
     try {
       const accepted = await submitApplication(deps, {
@@ -340,8 +345,14 @@ export function applyPages(router: Router, deps: AppDeps): void {
       // §8: a person already in an open case, or settled here by an earlier one, is named next to
       // their ID number, never the other case.
       const clash = err instanceof AppError ? PERSON_CLASHES[err.code] : undefined;
+      // The account holder's own: this form cannot be sent at all (sent from a second tab after the
+      // first, say), so the page says so with the way to the application in progress, as the form's
+      // own page would have said before it was filled in.
+      const own = err instanceof AppError && err.invalidParams?.some((p) => p.path === '/applicant/idNumber');
+      if (own && (clash === 'apErrIdInOpenCase' || clash === 'apErrIdSettled'))
+        return showStanding(req, res, clash === 'apErrIdSettled' ? 'settled' : 'busy', 409);
       if (clash && err instanceof AppError && err.invalidParams?.length) {
-        return showForm(req, res, form, requestId, errorsOf(req, [...err.invalidParams], form, rows, clash));
+        return showForm(req, res, form, requestId, errorsOf(req, [...err.invalidParams], posted, rows, clash));
       }
       // The bound on refusals naming family members, in the page's language (the error's own text is English).
       if (err instanceof AppError && err.code === 'too-many-refused-applications') {

@@ -260,11 +260,15 @@ export function officerRouter(deps: ApiDeps, registry: OpenAPIRegistry, metrics:
         description:
           "Where the capacity file in force lists the area's schools for the child's level (`schools`), one of them, else 400 naming /school; otherwise any name",
       }),
-      note: z.string().trim().min(1).max(PLACEMENT_NOTE_MAX).optional(),
+      note: z.string().trim().min(1).max(PLACEMENT_NOTE_MAX).optional().meta({
+        description:
+          'Why: required when a child of the same area and level has waited longer (places go longest waiting first); kept in the case record, not shown to the family',
+      }),
     }),
     responses: {
       200: { description: 'The child’s place', schema: z.object({ placement: z.record(z.string(), z.unknown()) }) },
       409: { description: 'The child is not waiting for a place' },
+      422: { description: 'Children of the same area and level have waited longer: `note` says why this one goes first' },
     },
     handler: async ({ caller, params, body, req }) => ({
       status: 200,

@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { updateCase } from '../workflow-calls';
 import { personAt } from '../../domain/vocabulary';
+import { waitingAhead } from '../queries/school-waiting-list';
 
 export interface AssignSchoolPlaceInput {
   actor: OfficerActor;
@@ -35,6 +36,19 @@ export async function assignSchoolPlace(deps: AppDeps, input: AssignSchoolPlaceI
     throw new AppError('invalid', 'validation-error', 'The request body is invalid', [
       { path: '/school', message: `not one of the schools listed for this child's area and level: ${schools.join(', ')}` },
     ]);
+  // §21–23: places go longest waiting first. A child placed before others of the area and level
+  // who have waited longer is placed with a note saying why (kept in the case record), whichever door.
+  const waiting = c.schoolPlacements?.find((p) => p.personIndex === personIndex && p.status === 'waiting');
+  if (waiting && area && !note) {
+    const ahead = await waitingAhead(deps, { caseId, area, level: waiting.level, waitingSince: waiting.waitingSince });
+    if (ahead.length > 0)
+      throw new AppError(
+        'unprocessable',
+        'placement-out-of-turn',
+        `${ahead.length} child(ren) of the same area and level have waited longer (the longest: case ${ahead[0]!.caseNumber}): say why in a note`,
+        [{ path: '/note', message: 'required when a child who has waited longer is passed over' }],
+      );
+  }
   return updateCase(deps, caseId, assignSchoolPlaceUpdate, {
     updateId: `place:${personIndex}:${requestId}`,
     args: [

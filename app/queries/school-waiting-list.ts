@@ -85,3 +85,35 @@ export async function schoolWaitingList(
   await recordAccess(deps, { actor: input.actor, view: 'school_waitlist', caseIds, access: input.access });
   return items;
 }
+
+/**
+ * The children of the same area and level who have waited longer than one waiting since
+ * `waitingSince` (§21–23: places go longest waiting first), longest first, other cases only. A
+ * child whose waiting began at no recorded time is compared with no one (neither ahead nor behind).
+ */
+export async function waitingAhead(
+  deps: AppDeps,
+  child: { caseId: string; area: string; level: string; waitingSince?: string },
+): Promise<Array<{ caseId: string; caseNumber: string; personIndex: number; name: string; waitingSince: string }>> {
+  const since = child.waitingSince;
+  if (!since) return [];
+  const docs = await caseModel(deps.mongo)
+    .find({ open: true, childrenWaiting: trusted({ $gt: 0 }), area: child.area })
+    .lean();
+  return docs
+    .filter((c) => c._id !== child.caseId)
+    .flatMap((c) =>
+      (c.schoolPlacements ?? [])
+        .filter(
+          (p) => p.status === 'waiting' && p.level === child.level && p.waitingSince !== undefined && p.waitingSince < since,
+        )
+        .map((p) => ({
+          caseId: c._id,
+          caseNumber: c.caseNumber,
+          personIndex: p.personIndex,
+          name: personAt(c.application, p.personIndex)?.name ?? '',
+          waitingSince: p.waitingSince!,
+        })),
+    )
+    .sort((a, b) => a.waitingSince.localeCompare(b.waitingSince));
+}

@@ -224,7 +224,12 @@ export const SupervisorCaseView = z
     collectiveHousehold: z.boolean(),
     persons: z.array(PersonView),
     steps: z.array(OfficerOwnStep),
-    reservations: z.array(Reservation.extend({ pool: z.string() })),
+    reservations: z.array(
+      Reservation.extend({
+        pool: z.string(),
+        personIndex: z.number().optional().meta({ description: 'For a school place: the child, by index in the application' }),
+      }),
+    ),
     schoolPlacements: z.array(SchoolPlacementView),
     outcome: Outcome.optional(),
     failingCompensations: z.array(z.string()),

@@ -165,6 +165,8 @@ export const zhCN = {
   officerRefusedCreditDisqualified: '不能准予：{score}。请以“个人诚信记录不良”作出不予落户的决定（§2）。',
   officerWaitlistTitle: '学位轮候名单',
   officerOpenWaitlist: '打开学位轮候名单',
+  officerPlaceAheadOne:
+    '轮候名单上有1名同一地区、同一学段的儿童比{child}等候更久：案件 {caseNumber} 的{first}。学位按轮候顺序安排；先安排{child}，须写明理由。',
   officerPlaceAhead:
     '轮候名单上有{n}名同一地区、同一学段的儿童比{child}等候更久，等候最久的是案件 {caseNumber} 的{first}。学位按轮候顺序安排；先安排{child}，须写明理由。',
   officerPlaceAheadNote: '不按轮候顺序安排的理由',
@@ -366,8 +368,10 @@ export const en: Catalogue<typeof zhCN> = {
   officerRefusedCreditDisqualified: 'This case cannot be approved: {score}. Refuse it for the bad credit record (§2).',
   officerWaitlistTitle: 'School waiting list',
   officerOpenWaitlist: 'Open the school waiting list',
+  officerPlaceAheadOne:
+    'A child of the same area and level has waited longer than {child}: {first} of case {caseNumber}. Places go in the order of the waiting list: to place {child} first, say why.',
   officerPlaceAhead:
-    '{n} child(ren) of the same area and level have waited longer than {child}; the longest waiting is {first} of case {caseNumber}. Places go in the order of the waiting list: to place {child} first, say why.',
+    '{n} children of the same area and level have waited longer than {child}; the longest waiting is {first} of case {caseNumber}. Places go in the order of the waiting list: to place {child} first, say why.',
   officerPlaceAheadNote: 'Why this child is placed out of turn',
   officerPlaceAheadNoteHint: 'Kept in the case record, where supervisors see it; not told to the applicant.',
   officerPlaceErrAheadNote: 'Say why this child is placed out of turn',

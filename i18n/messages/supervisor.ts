@@ -261,7 +261,7 @@ export const en: Catalogue<typeof zhCN> = {
   supStepStatus: 'Step status',
   supPlacementStatus: 'Place',
   supPlacementDue: 'Education to place the child by',
-  supPlacementPooled: 'one of the area’s places (the school named later)',
+  supPlacementPooled: 'One of the area’s places (the school named later)',
   supHolder: 'Held by',
   supNobody: 'nobody',
   supNoDeadline: '—',

@@ -217,4 +217,46 @@ describe('API: policy rules and the school waiting list', () => {
     assert.match(letter, /王小宝/, letter);
     assert.match(letter, /学位/, letter);
   });
+
+  it('§21–23 when education places a child before one of the same area and level who has waited longer, then the API asks why (422 naming /note), and with a note places it and keeps the note in the case record', async () => {
+    // Arrange: two Huyi kindergartners wait, the first case's child longer.
+    const waitingCase = async () => {
+      const caseId = await submitCase(stack, t.applicant, withChild());
+      await decideViaApi(stack, t.education, caseId, 'education');
+      await waitForCase(stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'child waiting');
+      return caseId;
+    };
+    const longer = await waitingCase();
+    const later = await waitingCase();
+    const url = `/api/v1/officer/cases/${later}/children/1/school-place`;
+    try {
+      // Act + Assert: without a note, refused naming the field and the case ahead.
+      const refused = await request(stack.app).post(url).set('authorization', t.education).send({ school: '鄠邑区第二幼儿园' });
+      assertProblem(refused, 422);
+      assert.match(refused.body.type, /\/problems\/placement-out-of-turn$/);
+      assert.deepEqual(invalidPaths(refused), ['/note']);
+      const { caseNumber } = await waitForCase(stack, longer, () => true, 'the case ahead');
+      assert.match(String(refused.body.detail), new RegExp(caseNumber));
+      const placed = await request(stack.app)
+        .post(url)
+        .set('authorization', t.education)
+        .send({ school: '鄠邑区第二幼儿园', note: '该儿童有特殊入园需要' });
+      assert.equal(placed.status, 200, JSON.stringify(placed.body));
+      const line = await eventually(
+        async () =>
+          (await auditEventModel(stack.mongo).findOne({ caseId: later, type: 'school_place_confirmed' }).lean()) ?? undefined,
+        'the placement in the case record',
+      );
+      assert.equal(line.why, '该儿童有特殊入园需要');
+      // The child who waited longest is placed without a note.
+      const first = await request(stack.app)
+        .post(`/api/v1/officer/cases/${longer}/children/1/school-place`)
+        .set('authorization', t.education)
+        .send({ school: '鄠邑区第二幼儿园' });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+    } finally {
+      await withdraw(later);
+      await withdraw(longer);
+    }
+  });
 });

@@ -267,16 +267,20 @@ describe('the supervisor’s compensation ledger', () => {
     );
   });
 
-  it('§21 when a termination lists what it will release, then it is in the workflow’s order (the newest first, an assigned place in its turn) and each place names its child', () => {
-    const held = (kind: string, pool: string, heldAt: string, name?: string) => ({
+  it('§21 when a termination lists what it will release, then it is in the workflow’s order (newest commit first, an assigned place in its turn) and each place names its child', () => {
+    const held = (kind: string, pool: string, heldAt: string, child?: { name: string; personIndex: number }) => ({
       kind,
       pool,
-      item: 'household',
       status: 'held' as const,
       heldAt,
-      ...(name ? { name } : {}),
+      ...(child ?? {}),
     });
-    const placement = (personIndex: number, name: string, status: 'placed' | 'waiting', placedAt?: string, school?: string) => ({
+    const placement = (
+      personIndex: number,
+      name: string,
+      status: 'placed' | 'waiting',
+      at: { placedAt?: string; waitingSince?: string; school?: string } = {},
+    ) => ({
       personIndex,
       name,
       level: 'primary',
@@ -285,31 +289,34 @@ describe('the supervisor’s compensation ledger', () => {
       overdue: false,
       feeWaiver: true,
       examEligible: true,
-      ...(placedAt ? { placedAt } : {}),
-      ...(school ? { school } : {}),
+      ...at,
     });
+    const t = (hh: string) => `2026-12-01T${hh}:00:00.000Z`;
     const order = releaseOrder(
       {
         reservations: [
-          held('residence_confirmation', 'residence:yanta', '2026-12-01T01:00:00.000Z'),
-          held('school_place', 'school:yanta:primary', '2026-12-01T02:00:00.000Z', '李小明'),
-          { ...held('quota_slot', 'quota:yanta:2026', '2026-12-01T00:30:00.000Z'), status: 'released' as const },
-          held('provisional_registration', 'provisional_registration', '2026-12-01T04:00:00.000Z'),
+          held('residence_confirmation', 'residence:yanta', t('01')),
+          { ...held('quota_slot', 'quota:yanta:2026', t('01')), status: 'released' as const },
+          held('provisional_registration', 'provisional_registration', t('04')),
+          // 李小明 waited from 02:00 (its commit began then) and was placed from the area's places at 05:00.
+          held('school_place', 'school:yanta:primary', t('05'), { name: '李小明', personIndex: 1 }),
         ],
         schoolPlacements: [
-          placement(1, '李小明', 'placed'),
-          placement(2, '李小红', 'placed', '2026-12-01T03:00:00.000Z', '雁塔区第一小学'),
-          placement(3, '李小刚', 'waiting'),
+          placement(1, '李小明', 'placed', { waitingSince: t('02'), placedAt: t('05') }),
+          placement(2, '李小红', 'placed', { placedAt: t('03'), school: '雁塔区第一小学' }),
+          placement(3, '李小刚', 'waiting', { waitingSince: t('03') }),
         ],
       },
       'zh-CN',
     );
+    // saga.ts: entries newest commit first (provisional 04:00, 李小明's place 02:00, residence 01:00),
+    // a school named after an entry was held undone just before it (李小红's, 03:00, before residence).
     assert.deepEqual(
       order.map((r) => [r.kind, r.name ?? null, r.poolText]),
       [
         ['provisional_registration', null, '—'],
-        ['school_place', '李小红', '雁塔区第一小学'],
         ['school_place', '李小明', '雁塔区 · 小学'],
+        ['school_place', '李小红', '雁塔区第一小学'],
         ['residence_confirmation', null, '雁塔区'],
       ],
     );

@@ -132,8 +132,10 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.getByRole('heading', { name: '申请落户' }).waitFor();
       await screenshot(page, 'web-applicant-apply-zh-CN');
       await fillApplication(page, wrong);
-      await page.getByRole('button', { name: '提交申请' }).click();
+      // Enter in a field (a phone keyboard's 前往) submits the form, not the header's language switch.
+      await page.locator('#contact-phone').press('Enter');
       await page.locator('#family-0-idNumber-error').waitFor();
+      assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN', 'still in Chinese');
       assert.match((await page.locator('#family-0-idNumber-error').textContent()) ?? '', /校验位不正确/);
       await page.locator('.error-summary a[href="#family-0-idNumber"]').click();
       assert.equal(await page.locator('#family-0-idNumber:focus').count(), 1, 'the summary link leads to the field');

@@ -651,7 +651,7 @@ describe('web pages: the officer workbench in a real browser', () => {
       // Assert: the confirmation says who has waited longer, and asks why (focused, so it is typed at once).
       await education.getByRole('heading', { name: '确认安排学位' }).waitFor();
       await education
-        .getByText(`轮候名单上有1名同一地区、同一学段的儿童比王小川等候更久，等候最久的是案件 ${first.caseNumber} 的李小溪。`, {
+        .getByText(`轮候名单上有1名同一地区、同一学段的儿童比王小川等候更久：案件 ${first.caseNumber} 的李小溪。`, {
           exact: false,
         })
         .waitFor();

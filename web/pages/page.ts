@@ -139,10 +139,11 @@ export interface PageData extends Record<string, unknown> {
   /** Drawn by a post: the page the language switch returns to (default: the case, or the form's path). */
   languageBack?: string;
   /**
-   * A long form's page (the application): the form's id and address. The language switch posts the
-   * form there (`_redraw`), to be drawn again in the other language with what was typed.
+   * A long form's page (the application): the form's id, address and submit button's words. The
+   * language switch posts the form there (`_redraw`), to be drawn again in the other language with
+   * what was typed; a hidden copy of the submit button before it keeps Enter submitting the form.
    */
-  languageForm?: { id: string; action: string };
+  languageForm?: { id: string; action: string; submit: string };
 }
 
 /** Page data that puts the focus somewhere itself (an autofocus of its own). */
@@ -162,9 +163,7 @@ export function render(req: Request, res: Response, name: string, data: PageData
     otherLocale: other,
     languageHref: languageHref(req, other, data),
     // A long form's page names its form: the switch posts it to its own address in the other language.
-    ...(data.languageForm
-      ? { languageForm: { id: data.languageForm.id, action: `${data.languageForm.action}?lang=${other}` } }
-      : {}),
+    ...(data.languageForm ? { languageForm: { ...data.languageForm, action: `${data.languageForm.action}?lang=${other}` } } : {}),
     // Every form is for a signed-in person: a visitor reading a public page (the rankings, 公示)
     // gets no token, so that reading never writes a session to the database.
     csrfToken: req.session?.user ? csrfToken(req) : '',

@@ -240,7 +240,7 @@ function showForm(
     'applicant/apply',
     {
       title: tr(req, 'apApplyTitle'),
-      languageForm: { id: 'apply-form', action: '/applicant/apply' },
+      languageForm: { id: 'apply-form', action: '/applicant/apply', submit: tr(req, 'apSubmit') },
       familyLocked,
       errors: errors?.list,
       fieldErrors: errors?.byField() ?? {},

@@ -11,7 +11,7 @@ import { assignSchoolPlace } from '../../../app/commands/assign-school-place';
 import type { AppDeps } from '../../../app/deps';
 import { scopedCase } from '../../../app/case-store';
 import { noSuchCase } from '../../../app/errors';
-import { schoolWaitingList, type WaitingChild } from '../../../app/queries/school-waiting-list';
+import { schoolWaitingList, waitingAhead, type WaitingChild } from '../../../app/queries/school-waiting-list';
 import { PLACEMENT_NOTE_MAX, SCHOOL_NAME_MAX } from '../../../domain/case-rules';
 import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
@@ -81,7 +81,7 @@ interface PlacementForm {
   fieldId: string;
   waiting: WaitingChild | undefined;
   /** Children of the same area and level who have waited longer, longest first. */
-  ahead: WaitingChild[];
+  ahead: Awaited<ReturnType<typeof waitingAhead>>;
 }
 
 async function readPlacement(deps: AppDeps, req: Request): Promise<PlacementForm> {
@@ -93,14 +93,11 @@ async function readPlacement(deps: AppDeps, req: Request): Promise<PlacementForm
   const school = typeof body.school === 'string' ? body.school.trim() : '';
   const note = typeof body.note === 'string' ? body.note.trim() : '';
   const { requestId } = readDecisionForm(req.body);
-  const list = await schoolWaitingList(deps, { actor, access: accessOf(req) });
-  const waiting = list.find((i) => i.caseId === caseId && i.personIndex === personIndex);
-  // The list is longest waiting first (§21–23): a child placed before those is placed out of turn.
-  const ahead = waiting
-    ? list.filter(
-        (i) => i.area === waiting.area && i.level === waiting.level && (i.waitingSince ?? '') < (waiting.waitingSince ?? ''),
-      )
-    : [];
+  const waiting = (await schoolWaitingList(deps, { actor, access: accessOf(req) })).find(
+    (i) => i.caseId === caseId && i.personIndex === personIndex,
+  );
+  // Places go longest waiting first (§21–23): the command asks a reason for passing anyone over.
+  const ahead = waiting ? await waitingAhead(deps, waiting) : [];
   return { caseId, personIndex, school, note, requestId, fieldId: fieldId(caseId, personIndex), waiting, ahead };
 }
 
@@ -155,10 +152,10 @@ function showConfirmation(req: Request, res: Response, p: PlacementForm, w: Wait
       }),
       ...(first
         ? {
-            outOfTurn: tr(req, 'officerPlaceAhead', {
+            outOfTurn: tr(req, p.ahead.length === 1 ? 'officerPlaceAheadOne' : 'officerPlaceAhead', {
               n: p.ahead.length,
               child,
-              first: childOf(req, first),
+              first: first.name || tr(req, 'officerChildN', { n: first.personIndex }),
               caseNumber: first.caseNumber,
             }),
             note: p.note,

@@ -161,18 +161,31 @@ export async function auditCsv(deps: AppDeps, req: Request, res: Response, acces
 }
 
 /**
- * What a termination will release, in the order the workflow releases it (saga.ts): the newest
- * first, a school an education officer named for a waiting child (undone at its register, not a
- * pool's slot) in turn with the reservations by when it was taken; each child's line names the child.
+ * What a termination will release, in the order the workflow releases it (saga.ts
+ * `finishUnsettled`): its reservations newest commit first — a school place the child waited for
+ * was committed when it began to wait, and held only when a place came free — and before each,
+ * any school an education officer named since that reservation was held (undone at its register,
+ * not a pool's slot), newest first; those left, last. Each child's line names the child.
  */
 export function releaseOrder(view: Pick<SupervisorCaseView, 'reservations' | 'schoolPlacements'>, locale: Locale) {
-  const reserved = view.reservations
+  const waitedSince = (r: SupervisorCaseView['reservations'][number]) =>
+    r.kind === 'school_place' && r.personIndex !== undefined
+      ? view.schoolPlacements.find((p) => p.personIndex === r.personIndex)?.waitingSince
+      : undefined;
+  const entries = view.reservations
     .filter((r) => r.status === 'held')
-    .map((r) => ({ kind: r.kind, poolText: poolWhere(r.pool, locale), name: r.name, at: r.heldAt }))
-    .reverse();
-  const assigned = view.schoolPlacements
+    .map((r, i) => ({ r, i, committed: waitedSince(r) ?? r.heldAt }))
+    // By when each was committed (the saga's entries), the record's order breaking a tie; newest first.
+    .sort((a, b) => b.committed.localeCompare(a.committed) || b.i - a.i)
+    .map(({ r }) => ({ kind: r.kind, poolText: poolWhere(r.pool, locale), name: r.name, heldAt: r.heldAt }));
+  const pending = view.schoolPlacements
     .filter((p) => p.status === 'placed' && p.school)
-    .map((p) => ({ kind: 'school_place', poolText: p.school, name: p.name, at: p.placedAt ?? '' }));
-  // Stable: at the same instant a reservation goes first, as the workflow undoes only places taken after it.
-  return [...reserved, ...assigned].sort((a, b) => b.at.localeCompare(a.at));
+    .sort((a, b) => (b.placedAt ?? '').localeCompare(a.placedAt ?? ''))
+    .map((p) => ({ kind: 'school_place', poolText: p.school, name: p.name, placedAt: p.placedAt ?? '' }));
+  const order: Array<{ kind: string; poolText?: string; name?: string }> = [];
+  for (const e of entries) {
+    while (pending.length > 0 && pending[0]!.placedAt > e.heldAt) order.push(pending.shift()!);
+    order.push(e);
+  }
+  return [...order, ...pending];
 }

@@ -232,6 +232,18 @@ export const PROBLEMS = {
     description:
       'The ranking entry is in a state that takes no objection (e.g. already withdrawn); `detail` says which. Read the entry before objecting.',
   },
+  'objection-already-lodged': {
+    status: 409,
+    title: { 'zh-CN': '已对该条提出异议', en: 'Objection already lodged' },
+    description:
+      'You already have an objection to this entry that a supervisor is looking into. Wait for its answer; add to it at the counter if need be.',
+  },
+  'own-entry': {
+    status: 409,
+    title: { 'zh-CN': '这是您本人的排名条目', en: 'Your own entry' },
+    description:
+      'An objection asks for another person’s entry to be removed; upheld, it would refuse the case. A question about your own score or rank goes to the counter that took your application.',
+  },
   'objection-already-resolved': {
     status: 409,
     title: { 'zh-CN': '异议已处理', en: 'Objection already resolved' },
@@ -255,6 +267,12 @@ export const PROBLEMS = {
     title: { 'zh-CN': '幂等键已用于其他请求', en: 'Idempotency-Key reused' },
     description:
       'This Idempotency-Key was used before for a different request (another body or another call). Use a new key for a new request.',
+  },
+  'placement-out-of-turn': {
+    status: 422,
+    title: { 'zh-CN': '未按轮候顺序安排', en: 'Placement out of turn' },
+    description:
+      'Children of the same area and level have waited longer than this one (places go longest waiting first); `detail` names the longest waiting. Place them first, or say why in `note`.',
   },
   'invalid-decision': {
     status: 422,

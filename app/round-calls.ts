@@ -42,6 +42,7 @@ const REFUSAL_ERRORS: Record<RoundRefusal, AppRefusal> = {
   EntryNotObjectable: ['conflict', 'entry-not-objectable'],
   ObjectionNotFound: ['not_found', 'objection-not-found'],
   ObjectionAlreadyResolved: ['conflict', 'objection-already-resolved'],
+  ObjectionAlreadyLodged: ['conflict', 'objection-already-lodged'],
   WrongDistrict: ['unprocessable', 'wrong-district'],
 };
 const isRefusal = (type: string | undefined | null): type is RoundRefusal =>

@@ -131,7 +131,7 @@ export function cutoffScore(ranked: readonly RankedEntry[]): number | undefined 
  * After an upheld objection removed an entry: the best-ranked entry not yet admitted, which the
  * freed place goes to, or undefined when the district's list is exhausted.
  */
-export function nextInLine(ranked: readonly RankedEntry[]): RankedEntry | undefined {
+export function nextInLine<E extends Pick<RankedEntry, 'status'>>(ranked: readonly E[]): E | undefined {
   return ranked.find((e) => e.status === 'not_admitted');
 }
 

@@ -57,6 +57,13 @@ export const OFFICER_REASONS: { readonly [R in Route]: { readonly [D in Departme
 export const SYSTEM_REASONS = ['quota_exhausted', 'capacity_exhausted'] as const satisfies readonly RejectionReason[];
 
 /**
+ * Reasons the city finds, not an area's officer: a capacity used up, an objection to the city's
+ * published ranking upheld (by a supervisor). Pages name the city department for them, as the
+ * decision letter does; an officer's refusal names the area's office that decided it.
+ */
+export const CITY_REASONS: readonly RejectionReason[] = [...SYSTEM_REASONS, 'objection_upheld'];
+
+/**
  * The reasons an officer of `department` may refuse this case for: the route's (OFFICER_REASONS),
  * less two that the case's facts rule out:
  * - "no legal stable residence" on a collective-household case. Housing finding no own residence

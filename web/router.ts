@@ -177,6 +177,13 @@ export function createWebRouter(deps: AppDeps): WebRouter {
     rememberLocale(res, locale, config.NODE_ENV === 'production');
     res.redirect(303, localPath(req.query.back) ?? '/');
   });
+  // A role's bare prefix, typed or cut from a longer address, is its home page, not a 404.
+  for (const [bare, home] of [
+    ['/applicant', '/applicant/cases'],
+    ['/officer', '/officer/inbox'],
+    ['/supervisor', '/supervisor/stuck'],
+  ] as const)
+    router.get([bare, `${bare}/`], (_req, res) => res.redirect(303, home));
   router.use(signIn.router);
   router.use(homePages());
   // A problem's `type` URI, opened in a browser (the API answers JSON at the same address).

@@ -75,7 +75,7 @@ export function roundsRouter(deps: ApiDeps, registry: OpenAPIRegistry): Router {
       404: { description: 'No such round, or no such entry in its ranking' },
       409: {
         description:
-          'The round is not in its public-notice period (round-not-in-notice), or the entry is no longer ranked: removed by an upheld objection, or its case left (entry-not-objectable)',
+          'The round is not in its public-notice period (round-not-in-notice); the entry is no longer ranked: removed by an upheld objection, or its case left (entry-not-objectable); the caller already has an open objection to it (objection-already-lodged); or it is the calling applicant’s own case’s (own-entry)',
       },
     },
     handler: async ({ caller, params, body, req }) => ({

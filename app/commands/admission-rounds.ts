@@ -17,6 +17,7 @@ import {
 import type { Actor, SupervisorActor } from '../actor';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
+import { caseModel } from '../../models/case.model';
 import { announcedRound, roundStarter, updateRound } from '../round-calls';
 import { supervisorRoundView, type ObjectionView, type SupervisorRoundView } from '../views/round-views';
 import { withTemporalDeadline } from '../workflow-calls';
@@ -91,10 +92,22 @@ export function objectionIdOf(actor: Actor, idempotencyKey: string): string {
   return createHash('sha256').update(`${actor.sub}\u0000${idempotencyKey}`).digest('hex').slice(0, 32);
 }
 
+/**
+ * Whether the entry is the signed-in applicant's own case's. An objection asks for an entry to be
+ * removed, which refuses its case: one's own score or rank is a question for the counter instead.
+ */
+export async function isOwnEntry(deps: AppDeps, actor: Actor, roundId: string, entryId: string): Promise<boolean> {
+  if (actor.role !== 'applicant') return false;
+  const mine = await caseModel(deps.mongo).find({ applicantUserId: actor.sub }, { area: 1, round: 1 }).lean();
+  return mine.some((c) => c.round?.roundId === roundId && c.round.rank !== undefined && `${c.area}-${c.round.rank}` === entryId);
+}
+
 export async function lodgeObjection(deps: AppDeps, input: LodgeObjectionInput): Promise<LodgedObjection> {
   const { actor, roundId, entryId, reason, idempotencyKey } = input;
   // A round no file announces is a 404 before anything is sent, not "outside its notice period".
   announcedRound(deps, roundId);
+  if (await isOwnEntry(deps, actor, roundId, entryId))
+    throw new AppError('conflict', 'own-entry', `Entry ${entryId} is your own case's: ask the counter about your score or rank`);
   const objectionId = objectionIdOf(actor, idempotencyKey);
   const objection = await updateRound(
     deps,

@@ -242,6 +242,26 @@ describe('admission rounds with public notice (issue 13)', () => {
       ],
     });
     assert.equal(objection.status, 'open');
+    // The same person objecting again while theirs is looked into: one answer each, not a pile (409).
+    const object = async (sub: string) =>
+      request(stack.app)
+        .post(`/api/v1/rounds/${round1}/objections`)
+        .set('authorization', `Bearer ${await stack.token({ sub, role: 'applicant' })}`)
+        .set('idempotency-key', `again-${sub}-${Date.now()}`)
+        .send({ entryId: first.entryId, reason: '再次提出：社保年限与实际不符' });
+    const again = await object('citizen-1');
+    assert.equal(again.status, 409, JSON.stringify(again.body));
+    assert.match(again.body.type, /\/problems\/objection-already-lodged$/);
+    // Its own applicant objecting to it: their own score is a question for the counter (409).
+    const own = await eventually(async () => {
+      const doc = await caseModel(stack.mongo)
+        .findById(handles.e!.workflowId.replace(/^SettlementCase:/, ''))
+        .lean();
+      return doc?.round?.rank === 1 ? doc : undefined;
+    }, 'e ranked first in the read model');
+    const mine = await object(own.applicantUserId);
+    assert.equal(mine.status, 409, JSON.stringify(mine.body));
+    assert.match(mine.body.type, /\/problems\/own-entry$/);
     await round.executeUpdate(resolveObjectionUpdate, {
       args: [{ objectionId: 'obj-1', outcome: 'upheld', by: { id: 'sup-1', role: 'supervisor' }, note: '经核查社保年限有误' }],
     });

@@ -194,6 +194,17 @@ describe('API: admission rounds', () => {
     assert.match(res.headers.location ?? '', /^\/auth\/sign-in\?back=%2Frounds%2F2026-1%2Fobjections%2Fnew/);
   });
 
+  it('when someone types a role’s bare address (/applicant, /officer, /supervisor), then it leads to that role’s home page, not a 404', async () => {
+    for (const [bare, home] of [
+      ['/applicant', '/applicant/cases'],
+      ['/officer/', '/officer/inbox'],
+      ['/supervisor', '/supervisor/stuck'],
+    ] as const) {
+      const res = await request(stack.app).get(bare).expect(303);
+      assert.equal(res.headers.location, home, bare);
+    }
+  });
+
   it('when a supervisor page of a round is asked for without signing in, then the visitor is sent to sign in', async () => {
     const res = await request(stack.app).get('/supervisor/rounds/2026-1').expect(303);
     assert.match(res.headers.location ?? '', /^\/auth\/sign-in/);

@@ -870,6 +870,22 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
       assert.equal(unknown.status, 404);
     });
 
+    it('when an objection’s reason is blank or longer than the field allows, then the field says which of the two it is', async () => {
+      const objection = (reason: string) =>
+        send('applicant', `/rounds/${fx.roundId}/objections`, [
+          ['requestId', randomUUID()],
+          ['entryId', 'beilin-1'],
+          ['reason', reason],
+        ]);
+      const long = await objection('很'.repeat(501));
+      assert.equal(long.status, 400);
+      assert.match(long.html, new RegExp(message('zh-CN', 'rdErrReasonTooLong')));
+      assert.doesNotMatch(long.html, new RegExp(message('zh-CN', 'rdErrReason')), 'not “fill in” for text that is there');
+      const blank = await objection('   ');
+      assert.equal(blank.status, 400);
+      assert.match(blank.html, new RegExp(message('zh-CN', 'rdErrReason')));
+    });
+
     it('when a form or a JSON body carries U+0000 in a note, then it is refused naming the field (400), not a case whose audit write fails for ever (503)', async () => {
       const before = await stored('supervisor');
       const res = await send('supervisor', `/supervisor/cases/${fx.otherCase}/actions`, [

@@ -14,8 +14,8 @@ import { findRound } from '../../domain/admission-rounds';
 import type { Locale } from '../../domain/vocabulary';
 import { loadRoundsFiles } from '../../policy/round-files';
 import { loadViews } from '../../web/render';
-import { roundDisplay } from '../../web/pages/rounds/round-display';
-import { outcomeNoteText, stepsOf } from '../../web/pages/applicant/case';
+import { roundDisplay, roundRows } from '../../web/pages/rounds/round-display';
+import { outcomeNoteText, reasonOffice, stepsOf } from '../../web/pages/applicant/case';
 import { objectionOffer } from '../../web/pages/rounds.pages';
 import type { Request } from 'express';
 import { OBJECTION_REASON, OBJECTOR_ID, noticeRoundView, rankingDoc } from '../support/published-rounds';
@@ -85,12 +85,12 @@ const ranked = {
 };
 
 describe('admission round pages', () => {
-  it('when anyone opens a ranking on notice, then it shows masked entries, points by indicator, the cut-off and the notice end as a date', () => {
+  it('when anyone opens a ranking on notice, then it shows masked entries, points by indicator, the cut-off and the notice end to the hour (the office’s close, not midnight)', () => {
     const html = publicPage('zh-CN', false);
     assert.match(html, /610113\*{8}002X/);
     assert.match(html, /参加城镇社会保险年限：54/);
     assert.match(html, /分数线：74分/);
-    assert.match(html, /公示截止日期<\/dt><dd>2026年5月29日/);
+    assert.match(html, /公示截止时间<\/dt><dd>2026年5月29日 17:00/);
     assert.match(html, /1条异议待核查/);
     assert.match(html, /拟落户/);
     assert.match(html, /登录后可对名单中的任一条提出异议/);
@@ -103,7 +103,7 @@ describe('admission round pages', () => {
     assert.match(html, /href='\/rounds\/2026-1\/objections\/new\?entry(=|&#x3D;)beilin-2'/);
     assert.match(html, /Years of urban social insurance: ?54|Years of urban social insurance：54/);
     assert.match(html, /Cut-off: 74 points/);
-    assert.match(html, /Public notice ends<\/dt><dd>2026-05-29/);
+    assert.match(html, /Public notice ends<\/dt><dd>2026-05-29 17:00/);
     assert.doesNotMatch(html, /sign in to object/i);
     assert.match(html, /proposed for admission/, 'on notice an entry is admitted only provisionally');
   });
@@ -282,7 +282,7 @@ describe('admission round pages', () => {
       const view = applicantView(pointsCase(provisionalRound));
       assert.equal(view.round?.noticeEndsProvisional, true);
       const zh = page('applicant/case', 'zh-CN', { view, steps: [], persons: [], notices: [], timeline: [] });
-      assert.ok(zh.includes(`2026年5月29日${zhNote}`), 'the note follows the notice end');
+      assert.ok(zh.includes(`2026年5月29日 17:00${zhNote}`), 'the note follows the notice end');
       const en = page('applicant/case', 'en', { view, steps: [], persons: [], notices: [], timeline: [] });
       assert.ok(en.includes(enNote));
       const firm = page('applicant/case', 'zh-CN', {
@@ -373,5 +373,36 @@ describe('admission round pages', () => {
       assert.equal(html.split('（暂定）').length - 1, 1);
       assert.equal(html.split('标“暂定”的日期').length - 1, 1);
     });
+  });
+
+  it('when a case is refused for an upheld objection to the ranking, then the applicant’s page names the city department, as the letter does; an officer’s refusal names the area’s office', () => {
+    const zh = { locale: 'zh-CN' } as Request;
+    assert.equal(reasonOffice(zh, { code: 'objection_upheld', department: 'hrss' }, 'yanta'), '市人社局');
+    assert.equal(reasonOffice(zh, { code: 'quota_exhausted', department: 'police' }, 'yanta'), '市公安局');
+    assert.equal(reasonOffice(zh, { code: 'insufficient_points', department: 'hrss' }, 'yanta'), '雁塔区人社局');
+    assert.equal(reasonOffice(zh, { code: 'criminal_record', department: 'police' }, 'yanta'), '市公安局雁塔分局');
+  });
+
+  it('when the list of rounds shows a round still open, then it says how many cases wait in it; an ended round nobody joined says 0, not a blank', () => {
+    const summary = (roundId: string, stage: 'open' | 'final', waiting: number) => ({
+      roundId,
+      year: 2026,
+      stage,
+      opensOn: '2026-01-05',
+      closesOn: '2026-06-30',
+      published: false,
+      waiting,
+      closedEarly: false,
+      entries: 0,
+      admitted: 0,
+      openObjections: 0,
+    });
+    const html = page('rounds/list', 'zh-CN', {
+      rounds: roundRows([summary('2026-1', 'final', 0), summary('2026-2', 'open', 5)], (id) => `/rounds/${id}`),
+    });
+    const cells = (roundId: string) =>
+      html.split(`>${roundId === '2026-1' ? '2026年第1批次' : '2026年第2批次'}</a>`)[1]!.split('</tr>')[0]!;
+    assert.match(cells('2026-2'), /等待排名 5/);
+    assert.match(cells('2026-1'), /data-label='排名人数'>0</);
   });
 });

@@ -877,9 +877,14 @@ describe('notice templates', () => {
 
         assert.ok(zh.includes('长安区2026年第1批次积分落户已截止'));
         assert.ok(zh.includes('<td>95分</td>') && zh.includes('<td>第2名</td>') && zh.includes('<td>拟落户</td>'));
-        assert.ok(zh.includes('已列为拟落户人员，须经公示。公示期至2026年7月9日止'));
+        // The hour too: in working days the notice ends at the office's close, not at midnight.
+        assert.ok(zh.includes('已列为拟落户人员，须经公示。公示期至2026年7月9日 17:00（北京时间）止'));
         assert.ok(zh.includes('<td>90.25分</td>'), 'the district’s cut-off is shown when there is one');
-        assert.ok(en.includes('you are provisionally admitted, subject to the public notice, which ends on 2026-07-09'));
+        assert.ok(
+          en.includes(
+            'you are provisionally admitted, subject to the public notice, which ends at 2026-07-09 17:00 (Beijing time)',
+          ),
+        );
         for (const r of everyRendering('round_ranked', admittedRanked)) {
           assert.match(r.body, r.locale === 'zh-CN' ? /拟落户/ : /provisionally admitted/, `${r.channel}/${r.locale}`);
           assert.match(r.body, r.locale === 'zh-CN' ? /异议/ : /object/, `${r.channel}/${r.locale} names the right to object`);

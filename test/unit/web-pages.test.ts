@@ -250,9 +250,11 @@ describe('web pages', () => {
       assert.match(owed(false), /公安需要您补充材料，请在.+前提交/);
     });
 
-    it('§2 when a points score reaches the threshold, then the page says the ranking and the quota still decide; below it, no such note', () => {
+    it('§2 when a points score reaches the threshold, then the page says the ranking and the quota still decide; below it, or once the case has ended, no such note', () => {
       assert.match(pointsPage(true), noteOf('apScoreRankingNote'));
       assert.doesNotMatch(pointsPage(false), noteOf('apScoreRankingNote'));
+      // A case refused after it was ranked (an upheld objection) waits for no ranking.
+      assert.doesNotMatch(pointsPage(true, true), noteOf('apScoreRankingNote'));
     });
 
     it('§2 when a points score is below the threshold on an open case, then the page says what follows (the bureau refuses unless corrected, a letter comes); once ended, nothing more', () => {

@@ -143,6 +143,8 @@ describe('web pages: admission rounds in a real browser', () => {
       assert.match(confirm, /雁塔区第1名/);
       assert.match(confirm, /经核查，社保缴费年限有误/);
       assert.match(confirm, /不予落户决定书/);
+      // Who moves up, as the round will do it (the next in line of the district).
+      assert.match(confirm, /其名额由雁塔区第2名 \S+递补/);
       await axeCheck(supervisor);
       await supervisor.getByRole('button', { name: '确认成立' }).click();
       await supervisor.getByText(/异议已处理/).waitFor();

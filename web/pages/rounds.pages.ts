@@ -7,7 +7,7 @@
  * per objection, the reason required; it goes to supervisors, never onto the public page.
  */
 import { Router, type Request, type Response } from 'express';
-import { lodgeObjection, mayObject, OBJECTING_ROLES } from '../../app/commands/admission-rounds';
+import { isOwnEntry, lodgeObjection, mayObject, OBJECTING_ROLES } from '../../app/commands/admission-rounds';
 import { ObjectionInput, ROUND_ID } from '../../app/commands/round-input';
 import type { Actor } from '../../app/actor';
 import type { AppDeps } from '../../app/deps';
@@ -26,6 +26,8 @@ const REFUSED = {
   'entry-not-found': [404, 'notFoundTitle', 'notFoundText'],
   'round-not-in-notice': [409, 'conflictTitle', 'rdObjectionNotInNotice'],
   'entry-not-objectable': [409, 'conflictTitle', 'rdEntryNotObjectable'],
+  'objection-already-lodged': [409, 'conflictTitle', 'rdObjectionAlreadyLodged'],
+  'own-entry': [409, 'conflictTitle', 'rdOwnEntry'],
 } as const satisfies Record<string, readonly [number, MessageKey, MessageKey]>;
 
 const roundHref = (roundId: string) => `/rounds/${roundId}`;
@@ -99,7 +101,10 @@ export function roundsPages(deps: AppDeps): Router {
           ? 'round-not-in-notice'
           : !objectable(entry.status)
             ? 'entry-not-objectable'
-            : undefined);
+            : // Said before the reason is typed: one's own entry is no one's to object to.
+              (await isOwnEntry(deps, signedInActor(req), roundId, entryId))
+              ? 'own-entry'
+              : undefined);
     if (why || !entry) {
       const [status, title, text] = REFUSED[why ?? 'entry-not-found'];
       return render(
@@ -149,7 +154,8 @@ export function roundsPages(deps: AppDeps): Router {
     const parsed = ObjectionInput.safeParse({ entryId, reason });
     if (!parsed.success) {
       const errors = new FieldErrors(req);
-      errors.add('reason', 'rdErrReason');
+      // Blank and too long are two mistakes, said as such (a script may send more than the field's maxlength).
+      errors.add('reason', reason.trim() ? 'rdErrReasonTooLong' : 'rdErrReason');
       return showObjection(req, res, roundId, entryId, reason, errors);
     }
     // The form's request id is the idempotency key: a double submit is one objection.

@@ -231,6 +231,9 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
         // An entry removed by an upheld objection, or whose case left, is still listed: a conflict, not a 404.
         if (!objectable(e.status))
           refuse('EntryNotObjectable', `entry ${o.entryId} of round ${round.id} is ${e.status}: nothing to object to`);
+        // A validator runs only for new Updates (never on replay): refusing here changes no history.
+        if (view.objections.some((x) => x.entryId === o.entryId && x.status === 'open' && x.lodgedBy.id === o.by.id))
+          refuse('ObjectionAlreadyLodged', `an objection of this person to entry ${o.entryId} is still being looked into`);
       },
     },
   );

@@ -29,6 +29,8 @@ export const ROUND_REFUSALS = [
   'EntryNotObjectable',
   'ObjectionNotFound',
   'ObjectionAlreadyResolved',
+  /** The same person already has an open objection to the entry (one answer each, not a pile). */
+  'ObjectionAlreadyLodged',
   'WrongDistrict',
 ] as const;
 export type RoundRefusal = (typeof ROUND_REFUSALS)[number];

@@ -17,6 +17,7 @@ import { caseTimeline } from '../../../app/queries/audit-trail';
 import { viewCaseAsApplicant } from '../../../app/queries/view-case';
 import type { ApplicantCaseView } from '../../../app/views/case-views';
 import { DEPARTMENTS, isAreaCode, TERMINAL_STATUSES, type Department } from '../../../domain/vocabulary';
+import { CITY_REASONS, type RejectionReason } from '../../../domain/codes';
 import { label } from '../../../i18n/labels';
 import { localOffice } from '../../../i18n/local-office';
 import { formatIsoDay } from '../../../i18n/formats';
@@ -43,13 +44,25 @@ interface SupplementAttempt {
 /** Each department's line on the page (exported for the page tests). */
 /**
  * The office that handles a step for this case, as the letters name it (雁塔区人社局, 周至县公安局):
- * the officers deciding it act for the case's area. A refusal's reasons keep the city department,
- * which signs the decision letter.
+ * the officers deciding it act for the case's area. What the city itself found or ran (a round,
+ * its objections, a capacity used up: CITY_REASONS) names the city department instead, which
+ * signs the decision letter.
  */
 function officeText(req: Request, department: string, area: string): string {
   return isAreaCode(area) && isDepartment(department)
     ? localOffice(department, area, req.locale)
     : words(req, 'department', department);
+}
+
+/**
+ * The office a refusal's reason names: the one that decided, as the step list and the timeline name
+ * it (碑林区人社局, not 市人社局); for a finding of the city's (an upheld objection to its ranking, a
+ * capacity used up), the city department, as the decision letter names it.
+ */
+export function reasonOffice(req: Request, reason: { code: string; department: string }, area: string): string {
+  return CITY_REASONS.includes(reason.code as RejectionReason)
+    ? words(req, 'department', reason.department)
+    : officeText(req, reason.department, area);
 }
 
 export function stepsOf(req: Request, view: ApplicantCaseView, attempt?: SupplementAttempt) {
@@ -205,8 +218,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         note: outcomeNoteText(req, view.outcome.note),
         reasons: view.outcome.reasons.map((r) => ({
           text: words(req, 'rejectionReason', r.code),
-          // The office that decided, as the step list and the timeline name it (碑林区人社局, not 市人社局).
-          department: officeText(req, r.department, view.area),
+          department: reasonOffice(req, r, view.area),
           note: r.note,
         })),
       },
@@ -229,7 +241,12 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
         return {
           at: e.at,
           text: detail ? (kindThenDetail ? `${kind}${tr(req, 'pColon')}${detail}` : detail) : kind,
-          department: e.department ? officeText(req, e.department, view.area) : undefined,
+          // A round's lines are the city's (its ranking, its objections), not the area office's.
+          department: e.department
+            ? e.type === 'admission_round'
+              ? words(req, 'department', e.department)
+              : officeText(req, e.department, view.area)
+            : undefined,
           // A refusal's reason in words (the trail keeps its code); an approval's note is for staff.
           why: e.type === 'decision' && e.what === 'reject' ? words(req, 'rejectionReason', e.why) || undefined : undefined,
         };

@@ -19,6 +19,7 @@ import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from '..
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { roundDisplay, roundRows, words } from '../rounds/round-display';
 import { DISTRICTS, type Locale } from '../../../domain/vocabulary';
+import { nextInLine } from '../../../domain/admission-rounds';
 import { message } from '../../../i18n/messages';
 import { roundName } from '../../../i18n/formats';
 
@@ -150,6 +151,25 @@ function entryWords(req: Request, view: Pick<SupervisorRoundView, 'districts'>):
   };
 }
 
+/**
+ * What upholding an objection to `entryId` will do, as the round workflow does it: an admitted
+ * entry's place goes to the district's next in line (domain nextInLine), or to the next round when
+ * none waits; an entry not admitted changes no one else's; a case that has left is only recorded.
+ */
+function upholdWarning(req: Request, view: Pick<SupervisorRoundView, 'districts'>, entryId: string): string {
+  const district = view.districts.find((d) => d.entries.some((e) => e.entryId === entryId));
+  const entry = district?.entries.find((e) => e.entryId === entryId);
+  if (entry?.status === 'left') return tr(req, 'rdUpholdLeft');
+  const next = entry?.status === 'admitted' && district ? nextInLine(district.entries) : undefined;
+  const then =
+    entry?.status !== 'admitted'
+      ? tr(req, 'rdUpholdNotAdmitted')
+      : next
+        ? tr(req, 'rdUpholdNext', { next: entryWords(req, view)(next.entryId) ?? next.entryId })
+        : tr(req, 'rdUpholdNoNext');
+  return `${tr(req, 'rdConfirmUpholdWarning')}${req.locale === 'en' ? ' ' : ''}${then}`;
+}
+
 interface ConfirmPage {
   title: string;
   roundId: string;
@@ -187,7 +207,7 @@ export async function closeRoundPage(deps: AppDeps, req: Request, res: Response)
   const parsed = CloseRoundInput.safeParse({ reason });
   if (!parsed.success) {
     const errors = new FieldErrors(req);
-    errors.add('close-reason', 'rdErrCloseReason');
+    errors.add('close-reason', reason.trim() ? 'rdErrCloseReasonTooLong' : 'rdErrCloseReason');
     return supervisorRoundPage(deps, req, res, { form: { which: 'close', reason }, errors });
   }
   // Closing ranks the round at once and cannot be undone: the supervisor confirms it first.
@@ -241,7 +261,7 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
     const errors = new FieldErrors(req);
     for (const issue of parsed.error.issues) {
       if (issue.path[0] === 'outcome') errors.add(`objection-${objectionId}-outcome`, 'rdErrOutcome');
-      else errors.add(`objection-${objectionId}-note`, 'rdErrNote');
+      else errors.add(`objection-${objectionId}-note`, note.trim() ? 'rdErrNoteTooLong' : 'rdErrNote');
     }
     return supervisorRoundPage(deps, req, res, { form: { which: objectionId, outcome, note }, errors });
   }
@@ -258,7 +278,7 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
         { term: tr(req, 'rdColReason'), value: objection.reason },
         { term: tr(req, 'rdNoteLabel'), value: parsed.data.note },
       ],
-      warning: tr(req, 'rdConfirmUpholdWarning'),
+      warning: upholdWarning(req, view, objection.entryId),
       action: `/supervisor/rounds/${roundId}/objections/${objectionId}/resolution`,
       hidden: [
         { name: 'requestId', value: requestIdOf(body) },

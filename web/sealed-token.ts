@@ -5,7 +5,7 @@
  * decision awaiting confirmation) cannot be read from the browser's history or a proxy's log, and
  * no link from elsewhere can make one.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const IV_BYTES = 12;
@@ -13,7 +13,11 @@ const TAG_BYTES = 16;
 /** Longer tokens are not opened (a URL holds a few kilobytes at most). */
 export const TOKEN_MAX = 8000;
 
-const keyOf = (secret: string, purpose: string): Buffer => createHash('sha256').update(`${purpose}:${secret}`).digest();
+/** The format's first byte: a later format (or a rotated derivation) is told apart, not misread. */
+const VERSION = 1;
+/** A key of its own per purpose (HKDF-SHA256 over the pages' secret), unrelated to the session cookie's use of it. */
+const keyOf = (secret: string, purpose: string): Buffer =>
+  Buffer.from(hkdfSync('sha256', secret, '', `sealed-token:v${VERSION}:${purpose}`, 32));
 
 const Sealed = z.object({ p: z.unknown(), s: z.string(), e: z.number() });
 
@@ -30,13 +34,15 @@ export function sealToken(
   const cipher = createCipheriv('aes-256-gcm', keyOf(secret, purpose), iv);
   const plain = JSON.stringify({ p: payload, s: sub, e: now + ttlMs });
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+  return Buffer.concat([Buffer.of(VERSION), iv, body, cipher.getAuthTag()]).toString('base64url');
 }
 
 /** The payload, or undefined: none, too long, forged or altered, another purpose's or person's, expired. */
 export function openToken(secret: string, purpose: string, sub: string, token: unknown, now = Date.now()): unknown {
   if (typeof token !== 'string' || token.length > TOKEN_MAX) return undefined;
-  const raw = Buffer.from(token, 'base64url');
+  const bytes = Buffer.from(token, 'base64url');
+  if (bytes[0] !== VERSION) return undefined;
+  const raw = bytes.subarray(1);
   if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
   let sealed;
   try {

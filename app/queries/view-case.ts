@@ -34,6 +34,14 @@ export async function viewCaseAsOfficer(deps: AppDeps, input: ViewCaseInput<Offi
   return view;
 }
 
+/**
+ * The same view to check a form against, shown to no one: no access record (a page that then shows
+ * the case, or the confirmation it leads to, records its own read).
+ */
+export async function officerViewForCheck(deps: AppDeps, actor: OfficerActor, caseId: string): Promise<OfficerCaseView> {
+  return officerView(await departmentCase(deps, actor, caseId), actor.department);
+}
+
 export async function viewCaseAsSupervisor(deps: AppDeps, input: ViewCaseInput<SupervisorActor>): Promise<SupervisorCaseView> {
   const view = supervisorView(await existingCase(deps, input.caseId));
   await recordAccess(deps, { actor: input.actor, view: 'supervisor_case', caseIds: [input.caseId], access: input.access });

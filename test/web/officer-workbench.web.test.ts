@@ -157,6 +157,12 @@ describe('web pages: the officer workbench in a real browser', () => {
       await first.reload();
       await first.getByRole('heading', { name: '确认决定' }).waitFor();
       await first.getByText('已与申请人电话核实身份（警方内部）').waitFor();
+      // An address whose draft does not open (expired, altered, another's) says so on the case page.
+      await first.goto(confirmation.replace(/draft=(.{8})/, (_m, head: string) => `draft=${[...head].reverse().join('')}`));
+      await first.waitForURL(atPath(caseUrl(caseId)));
+      await first.getByRole('status').getByText('该确认页已过期（超过4小时）或不属于您：决定未作出，请重新填写。').waitFor();
+      await first.goto(confirmation);
+      await first.getByRole('heading', { name: '确认决定' }).waitFor();
       await first.getByRole('button', { name: '确认' }).click();
       await first.waitForURL(atPath(caseUrl(caseId)));
       await first.getByText(`已对案件 ${caseNumber} 作出决定：通过。本环节现为：已通过。`).waitFor();

@@ -214,9 +214,10 @@ export async function flashAndRedirect(
   href: string,
   next?: { href: string; text: string },
   also?: { href: string; text: string },
+  kind: 'success' | 'info' = 'success',
 ): Promise<void> {
   const sealed = sealFlash(pageKit(res).flashSecret, req.session?.user?.actor.sub ?? '', {
-    kind: 'success',
+    kind,
     text,
     ...(next ? { next } : {}),
     ...(also ? { also } : {}),

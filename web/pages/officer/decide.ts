@@ -8,13 +8,14 @@
  */
 import { callerRequestId } from '../../../app/caller-request-id';
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import { claimStep } from '../../../app/commands/claim-step';
 import { recordCounterSupplement } from '../../../app/commands/counter-supplement';
 import { decideStep } from '../../../app/commands/decide-step';
 import { awaitSchoolPlacementsInReadModel, awaitStepInReadModel } from '../../../app/step-in-read-model';
 import { releaseStep } from '../../../app/commands/release-step';
 import type { AppDeps } from '../../../app/deps';
-import { viewCaseAsOfficer } from '../../../app/queries/view-case';
+import { officerViewForCheck, viewCaseAsOfficer } from '../../../app/queries/view-case';
 import type { OfficerCaseView } from '../../../app/views/case-views';
 import { nextStepToDecide } from '../../../app/queries/officer-inbox';
 import { childrenWithoutPlace } from '../../../app/queries/school-places-left';
@@ -34,26 +35,34 @@ const DRAFT_TTL_MS = 4 * 3600_000;
 const DRAFT_PARAM = 'draft';
 /** A decision's draft is sealed for its case: an address of one case's confirmation shows no other. */
 const draftPurpose = (caseId: string) => `decision-draft:${caseId}`;
+/** A draft as sealed: the form as posted, and the step's last decision when it was made. */
+const Draft = z.object({ form: z.record(z.string(), z.unknown()), since: z.string() });
 /** Beyond this the draft is not put in a URL: the confirmation is drawn by the post, as before. */
 const DRAFT_URL_MAX = 6000;
 
+type CheckedDecision = NonNullable<ReturnType<typeof checkDecisionForm>['decision']>;
+
 /**
- * The confirmation of `form` on the step as it stands, or undefined once it answered itself: the
- * step can no longer be decided (409), a field is wrong (400) or the score forbids the approval (422).
+ * `form` checked against the step as it stands: the case's view and the decision, or undefined once
+ * the page answered itself — the step can no longer be decided (409; from a draft's address, the
+ * case page), a field is wrong (400) or the score forbids the approval (422). `shown`: the view is
+ * shown (the confirmation's address), so it is recorded as read; a post's check shows nothing.
  */
-async function confirmationOf(
+async function checkedDecision(
   deps: AppDeps,
   req: Request,
   res: Response,
   form: DecisionFormValues,
-  fromDraft = false,
-): Promise<PageData | undefined> {
+  shown: boolean,
+): Promise<{ view: OfficerCaseView; d: CheckedDecision } | undefined> {
   const actor = actorOf(req, 'officer');
   const caseId = caseIdOf(req);
-  const view = await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) });
+  const view = shown
+    ? await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) })
+    : await officerViewForCheck(deps, actor, caseId);
   const actions = stepActions(view, actor);
   // A draft's address opened after the step moved on (Back after confirming): the case page says where it stands.
-  if (!actions.canDecide && fromDraft) {
+  if (!actions.canDecide && shown) {
     res.redirect(303, caseHref(caseId));
     return undefined;
   }
@@ -79,6 +88,16 @@ async function confirmationOf(
     });
     return undefined;
   }
+  return { view, d };
+}
+
+/** The confirmation page of a checked decision: what it decides and what will happen. */
+async function confirmation(
+  deps: AppDeps,
+  req: Request,
+  form: DecisionFormValues,
+  { view, d }: { view: OfficerCaseView; d: CheckedDecision },
+): Promise<PageData> {
   const what =
     d.decision === 'approve'
       ? view.route === 'points'
@@ -105,7 +124,7 @@ async function confirmationOf(
         level: label('schoolLevel', w.schoolLevel, req.locale),
       }),
     ),
-    backLink: { href: caseHref(caseId), text: tr(req, 'officerCaseTitle', { caseNumber: view.caseNumber }) },
+    backLink: { href: caseHref(view.caseId), text: tr(req, 'officerCaseTitle', { caseNumber: view.caseNumber }) },
     c: view,
     form,
     decision: d,
@@ -122,26 +141,42 @@ async function confirmationOf(
  */
 export async function decisionPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const form = readDecisionForm(req.body);
-  const page = await confirmationOf(deps, req, res, form);
-  if (!page) return;
+  const checked = await checkedDecision(deps, req, res, form, false);
+  if (!checked) return;
   const caseId = caseIdOf(req);
-  const draft = sealToken(pageKit(res).flashSecret, draftPurpose(caseId), actorOf(req, 'officer').sub, form, DRAFT_TTL_MS);
+  // The step's last decision goes with the draft: a draft made before it (the step decidable again
+  // after the applicant's material came) is stale, its request id already spent on that decision.
+  const since = checked.view.step.decision?.at ?? '';
+  const draft = sealToken(
+    pageKit(res).flashSecret,
+    draftPurpose(caseId),
+    actorOf(req, 'officer').sub,
+    { form, since },
+    DRAFT_TTL_MS,
+  );
   if (draft.length <= DRAFT_URL_MAX) return res.redirect(303, `${caseHref(caseId)}/decision/confirm?${DRAFT_PARAM}=${draft}`);
-  render(req, res, 'officer/confirm', page);
+  // Drawn here, so the view is shown: read again as a read that is recorded.
+  const shown = await checkedDecision(deps, req, res, form, true);
+  if (shown) render(req, res, 'officer/confirm', await confirmation(deps, req, form, shown));
 }
 
 /**
  * GET …/decision/confirm?draft=…: the confirmation of a draft decision. Once the step can no longer
  * be decided (Back after confirming, another officer decided) or the draft is gone (expired, another
- * person's), the case page: it says where the step stands.
+ * person's), the case page: it says where the step stands, its form offered again when it can be.
  */
 export async function confirmDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const actor = actorOf(req, 'officer');
   const caseId = caseIdOf(req);
-  const opened = openToken(pageKit(res).flashSecret, draftPurpose(caseId), actor.sub, req.query[DRAFT_PARAM]);
-  if (opened === undefined) return res.redirect(303, caseHref(caseId));
-  const page = await confirmationOf(deps, req, res, readDecisionForm(opened), true);
-  if (page) render(req, res, 'officer/confirm', page);
+  const opened = Draft.safeParse(openToken(pageKit(res).flashSecret, draftPurpose(caseId), actor.sub, req.query[DRAFT_PARAM]));
+  // Expired (or not this person's): said, since what was typed in it is not decided and is gone.
+  if (!opened.success)
+    return flashAndRedirect(req, res, tr(req, 'officerDraftGone'), caseHref(caseId), undefined, undefined, 'info');
+  const form = readDecisionForm(opened.data.form);
+  const checked = await checkedDecision(deps, req, res, form, true);
+  if (!checked) return;
+  if ((checked.view.step.decision?.at ?? '') !== opened.data.since) return res.redirect(303, caseHref(caseId));
+  render(req, res, 'officer/confirm', await confirmation(deps, req, form, checked));
 }
 
 /** POST …/decision/confirm: Change shows the form again with the values; Confirm decides. */

@@ -122,7 +122,10 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
       const supervisor = await newPage(browser, { viewport: { width: 1280, height: 800 } });
       try {
         await signIn(supervisor, web, 'supervisor', DEMO_PASSWORDS.supervisor, `/supervisor/cases/${caseId}`);
-        const row = supervisor.locator('#school-places ~ .table-wrap').first().getByRole('row', { name: new RegExp(daughter.name) });
+        const row = supervisor
+          .locator('#school-places ~ .table-wrap')
+          .first()
+          .getByRole('row', { name: new RegExp(daughter.name) });
         await row.getByRole('cell', { name: '碑林区第二幼儿园' }).waitFor();
         await row.getByRole('cell', { name: /^已安排学位/ }).waitFor();
         await axeCheck(supervisor);

@@ -160,7 +160,7 @@ describe('web pages: the officer workbench in a real browser', () => {
       // An address whose draft does not open (expired, altered, another's) says so on the case page.
       await first.goto(confirmation.replace(/draft=(.{8})/, (_m, head: string) => `draft=${[...head].reverse().join('')}`));
       await first.waitForURL(atPath(caseUrl(caseId)));
-      await first.getByRole('status').getByText('该确认页已过期（超过4小时）或不属于您：决定未作出，请重新填写。').waitFor();
+      await first.getByRole('status').getByText('该确认页已过期（超过4小时）或不属于您：未作任何处理，请重新办理。').waitFor();
       await first.goto(confirmation);
       await first.getByRole('heading', { name: '确认决定' }).waitFor();
       await first.getByRole('button', { name: '确认' }).click();
@@ -629,6 +629,11 @@ describe('web pages: the officer workbench in a real browser', () => {
         .waitFor();
       const placed = await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'placed', 'child placed');
       assert.equal(placed.schoolPlacements?.[0]?.school, '周至县第二幼儿园');
+      // Back after placing finds the waiting list, the child off it, not the browser's "resubmit the form?".
+      await education.goBack();
+      await education.waitForURL((u) => u.pathname === '/officer/school-waitlist');
+      await education.getByRole('heading', { name: '学位轮候名单' }).waitFor();
+      assert.equal(await education.getByRole('row', { name: new RegExp(caseNumber) }).count(), 0, 'placed: off the list');
     } finally {
       await education.context().close();
     }

@@ -10,7 +10,7 @@ import { requireRole } from './page';
 import { showCase } from './officer/case';
 import { confirmDraftPage, confirmPage, counterPage, decisionPage, holdPage } from './officer/decide';
 import { inboxPage } from './officer/inbox';
-import { confirmPlaceChildPage, placeChildPage, waitlistPage } from './officer/waitlist';
+import { confirmPlaceChildPage, confirmPlacementDraftPage, placeChildPage, waitlistPage } from './officer/waitlist';
 
 type Page = (deps: AppDeps, req: Request, res: Response) => Promise<void>;
 
@@ -31,6 +31,7 @@ export function officerPages(deps: AppDeps): Router {
   router.post('/officer/cases/:caseId/counter-supplement', page(counterPage));
   router.get('/officer/school-waitlist', page(waitlistPage));
   router.post('/officer/cases/:caseId/children/:personIndex/school-place', page(placeChildPage));
+  router.get('/officer/cases/:caseId/children/:personIndex/school-place/confirm', page(confirmPlacementDraftPage));
   router.post('/officer/cases/:caseId/children/:personIndex/school-place/confirm', page(confirmPlaceChildPage));
   return router;
 }

@@ -22,23 +22,18 @@ import { childrenWithoutPlace } from '../../../app/queries/school-places-left';
 import type { SchoolLevel } from '../../../domain/vocabulary';
 import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
-import { accessOf, actorOf, pageKit, render, tr, type PageData } from '../page';
+import { accessOf, actorOf, render, tr, type PageData } from '../page';
 import { flashAndRedirect } from '../page';
 import { approvalRefusedText, caseIdOf, counterFieldId, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
 import { checkDecisionForm, readDecisionForm, type DecisionFormValues } from './decision-form';
-import { openToken, sealToken } from '../../sealed-token';
+import { draftAddress, openedDraft } from '../confirmation-draft';
 
 const caseHref = (caseId: string) => `/officer/cases/${caseId}`;
 
-/** How long a confirmation's address shows it (a reload, Back after deciding): a working session. */
-const DRAFT_TTL_MS = 4 * 3600_000;
-const DRAFT_PARAM = 'draft';
 /** A decision's draft is sealed for its case: an address of one case's confirmation shows no other. */
 const draftPurpose = (caseId: string) => `decision-draft:${caseId}`;
 /** A draft as sealed: the form as posted, and the step's last decision when it was made. */
 const Draft = z.object({ form: z.record(z.string(), z.unknown()), since: z.string() });
-/** Beyond this the draft is not put in a URL: the confirmation is drawn by the post, as before. */
-const DRAFT_URL_MAX = 6000;
 
 type CheckedDecision = NonNullable<ReturnType<typeof checkDecisionForm>['decision']>;
 
@@ -147,14 +142,8 @@ export async function decisionPage(deps: AppDeps, req: Request, res: Response): 
   // The step's last decision goes with the draft: a draft made before it (the step decidable again
   // after the applicant's material came) is stale, its request id already spent on that decision.
   const since = checked.view.step.decision?.at ?? '';
-  const draft = sealToken(
-    pageKit(res).flashSecret,
-    draftPurpose(caseId),
-    actorOf(req, 'officer').sub,
-    { form, since },
-    DRAFT_TTL_MS,
-  );
-  if (draft.length <= DRAFT_URL_MAX) return res.redirect(303, `${caseHref(caseId)}/decision/confirm?${DRAFT_PARAM}=${draft}`);
+  const address = draftAddress(req, res, `${caseHref(caseId)}/decision/confirm`, draftPurpose(caseId), { form, since });
+  if (address) return res.redirect(303, address);
   // Drawn here, so the view is shown: read again as a read that is recorded.
   const shown = await checkedDecision(deps, req, res, form, true);
   if (shown) render(req, res, 'officer/confirm', await confirmation(deps, req, form, shown));
@@ -166,9 +155,8 @@ export async function decisionPage(deps: AppDeps, req: Request, res: Response): 
  * person's), the case page: it says where the step stands, its form offered again when it can be.
  */
 export async function confirmDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
-  const actor = actorOf(req, 'officer');
   const caseId = caseIdOf(req);
-  const opened = Draft.safeParse(openToken(pageKit(res).flashSecret, draftPurpose(caseId), actor.sub, req.query[DRAFT_PARAM]));
+  const opened = Draft.safeParse(openedDraft(req, res, draftPurpose(caseId)));
   // Expired (or not this person's): said, since what was typed in it is not decided and is gone.
   if (!opened.success)
     return flashAndRedirect(req, res, tr(req, 'officerDraftGone'), caseHref(caseId), undefined, undefined, 'info');

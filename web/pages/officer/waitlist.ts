@@ -17,6 +17,7 @@ import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
 import { caseIdOf, refusalOf } from './case';
 import { readDecisionForm, type FormError } from './decision-form';
+import { draftAddress, openedDraft } from '../confirmation-draft';
 import { personAt } from '../../../domain/vocabulary';
 
 const fieldId = (caseId: string, personIndex: number) => `school-${caseId}-${personIndex}`;
@@ -84,15 +85,27 @@ interface PlacementForm {
   ahead: Awaited<ReturnType<typeof waitingAhead>>;
 }
 
-async function readPlacement(deps: AppDeps, req: Request): Promise<PlacementForm> {
-  const actor = actorOf(req, 'officer');
-  const caseId = caseIdOf(req);
+/** The child of the address, by index in the application (1–20), or a 404. */
+function personIndexOf(req: Request): number {
   const personIndex = Number(req.params.personIndex);
   if (!Number.isInteger(personIndex) || personIndex < 1 || personIndex > 20) throw noSuchCase();
-  const body = (req.body ?? {}) as Record<string, unknown>;
+  return personIndex;
+}
+
+/** A placement's draft is sealed for its child: no other child's confirmation address opens it. */
+const draftPurpose = (caseId: string, personIndex: number) => `placement-draft:${caseId}:${personIndex}`;
+const confirmPath = (caseId: string, personIndex: number) =>
+  `/officer/cases/${caseId}/children/${personIndex}/school-place/confirm`;
+
+/** The placement as posted (`values`: the form's body, or a confirmation address's draft). */
+async function readPlacement(deps: AppDeps, req: Request, values: unknown = req.body): Promise<PlacementForm> {
+  const actor = actorOf(req, 'officer');
+  const caseId = caseIdOf(req);
+  const personIndex = personIndexOf(req);
+  const body = (values ?? {}) as Record<string, unknown>;
   const school = typeof body.school === 'string' ? body.school.trim() : '';
   const note = typeof body.note === 'string' ? body.note.trim() : '';
-  const { requestId } = readDecisionForm(req.body);
+  const { requestId } = readDecisionForm(body);
   const waiting = (await schoolWaitingList(deps, { actor, access: accessOf(req) })).find(
     (i) => i.caseId === caseId && i.personIndex === personIndex,
   );
@@ -123,6 +136,28 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
   const refused = schoolRefused(deps, req, res, p);
   if (refused) return refused;
   if (!p.waiting) return showWaitlist(deps, req, res, { refusal: tr(req, 'officerErrNotWaiting'), status: 409 });
+  // The confirmation at an address of its own (web/pages/confirmation-draft.ts): Back after placing finds a page.
+  const address = draftAddress(req, res, confirmPath(p.caseId, p.personIndex), draftPurpose(p.caseId, p.personIndex), {
+    school: p.school,
+    requestId: p.requestId,
+  });
+  if (address) return res.redirect(303, address);
+  showConfirmation(req, res, p, p.waiting);
+}
+
+/**
+ * GET …/school-place/confirm?draft=…: the confirmation of a chosen school. A child no longer
+ * waiting (Back after placing them) leads to the list; a draft gone (expired, another's) says so.
+ */
+export async function confirmPlacementDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const caseId = caseIdOf(req);
+  const draft = openedDraft(req, res, draftPurpose(caseId, personIndexOf(req)));
+  if (draft === undefined)
+    return flashAndRedirect(req, res, tr(req, 'officerDraftGone'), '/officer/school-waitlist', undefined, undefined, 'info');
+  const p = await readPlacement(deps, req, draft);
+  if (!p.waiting) return res.redirect(303, '/officer/school-waitlist');
+  const refused = schoolRefused(deps, req, res, p);
+  if (refused) return refused;
   showConfirmation(req, res, p, p.waiting);
 }
 

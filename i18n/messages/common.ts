@@ -79,6 +79,8 @@ export const zhCN = {
   sessionEndedText: '因长时间没有操作，您的登录已结束。请先复制尚未提交的内容，再重新登录。',
   sessionClose: '关闭',
   backToHome: '返回首页',
+  // A confirmation page's address whose sealed draft no longer opens (web/pages/confirmation-draft.ts).
+  draftGone: '该确认页已过期（超过4小时）或不属于您：未作任何处理，请重新办理。',
   tryAgain: '重新登录',
   // ---- lists ----
   // A date counted on a holiday calendar not yet published: marked, with one note under the list.
@@ -195,6 +197,7 @@ export const en: Catalogue<typeof zhCN> = {
   sessionEndedText: 'Your sign-in ended after a time without activity. Copy anything you have not sent yet, then sign in again.',
   sessionClose: 'Close',
   backToHome: 'Back to the start page',
+  draftGone: 'That confirmation page has expired (after 4 hours) or is not yours: nothing was done. Please start again.',
   tryAgain: 'Sign in again',
   dueProvisionalMark: ' (provisional)',
   dueProvisionalNote:

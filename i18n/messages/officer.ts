@@ -165,7 +165,6 @@ export const zhCN = {
   officerRefusedCreditDisqualified: '不能准予：{score}。请以“个人诚信记录不良”作出不予落户的决定（§2）。',
   officerWaitlistTitle: '学位轮候名单',
   officerOpenWaitlist: '打开学位轮候名单',
-  officerDraftGone: '该确认页已过期（超过4小时）或不属于您：未作任何处理，请重新办理。',
   officerPlaceAheadOne:
     '轮候名单上有1名同一地区、同一学段的儿童比{child}等候更久：案件 {caseNumber} 的{first}。学位按轮候顺序安排；先安排{child}，须写明理由。',
   officerPlaceAhead:
@@ -369,8 +368,6 @@ export const en: Catalogue<typeof zhCN> = {
   officerRefusedCreditDisqualified: 'This case cannot be approved: {score}. Refuse it for the bad credit record (§2).',
   officerWaitlistTitle: 'School waiting list',
   officerOpenWaitlist: 'Open the school waiting list',
-  officerDraftGone:
-    'That confirmation page has expired (after 4 hours) or is not yours: nothing was decided. Please fill in the decision again.',
   officerPlaceAheadOne:
     'A child of the same area and level has waited longer than {child}: {first} of case {caseNumber}. Places go in the order of the waiting list: to place {child} first, say why.',
   officerPlaceAhead:

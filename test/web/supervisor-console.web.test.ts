@@ -54,6 +54,8 @@ describe('web pages: the supervisor console in a real browser', () => {
   const inBothLanguages = async (page: Page, name: string, first: 'zh-CN' | 'en' = 'zh-CN'): Promise<void> => {
     const other = first === 'zh-CN' ? 'en' : 'zh-CN';
     const back = new URL(page.url());
+    // As the header's switch does: the banner was worded in the language being left.
+    back.searchParams.delete('flash');
     await axeCheck(page);
     await screenshot(page, `web-supervisor-${name}-${first}`);
     await page.goto(`${web.baseUrl}/lang/${other}?back=${encodeURIComponent(back.pathname + back.search)}`);
@@ -277,10 +279,17 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.getByRole('heading', { name: `Terminate case ${held.caseNumber}?` }).waitFor();
       await axeCheck(page);
       await screenshot(page, 'web-supervisor-terminate-confirm-en');
+      // The confirmation has an address of its own (its reason sealed in it).
+      assert.match(page.url(), /\/termination\/confirm\?draft=/);
       await page.getByRole('button', { name: 'Terminate', exact: true }).click();
       await page.getByText(`Case ${held.caseNumber} is terminated; its places are being released.`).waitFor();
       // The page after it shows the case terminated at once, not as it was a moment before.
       assert.equal((await page.locator('h1 + p .tag').first().textContent())?.trim(), 'terminated');
+      // Back after terminating finds the case page, not the browser's "resubmit the form?".
+      await page.goBack();
+      await page.waitForURL((u) => u.pathname === `/supervisor/cases/${caseId}`);
+      await page.getByRole('heading', { name: `Case ${held.caseNumber} (supervision)` }).waitFor();
+      await page.goForward();
 
       // Assert: once ended, the ledger lists the commits, then their undoing in reverse order.
       await waitForStatus(web.stack, caseId, 'terminated');

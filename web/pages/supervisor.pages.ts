@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../../app/deps';
 import { requireRole } from './page';
-import { auditExportPage, interventionPage, supervisorCasePage, terminationPage } from './supervisor/case';
+import { auditExportPage, interventionPage, supervisorCasePage, terminationDraftPage, terminationPage } from './supervisor/case';
 import { dashboardCsv, dashboardPage } from './supervisor/dashboard';
 import { closeRoundPage, resolveObjectionPage, supervisorRoundPage, supervisorRoundsPage } from './supervisor/rounds';
 import { stuckCsv, stuckPage } from './supervisor/stuck';
@@ -29,6 +29,7 @@ export function supervisorPages(deps: AppDeps): Router {
   // Posted: its purpose (which may name a person) stays out of the URL, the browser's history and logs.
   router.post('/supervisor/cases/:caseId/audit.csv', page(auditExportPage));
   router.post('/supervisor/cases/:caseId/actions', page(interventionPage));
+  router.get('/supervisor/cases/:caseId/termination/confirm', page(terminationDraftPage));
   router.post('/supervisor/cases/:caseId/termination', page(terminationPage));
   router.post('/supervisor/cases/:caseId/notices/service', page(noticeServicePage));
   router.get('/supervisor/cases/:caseId/letter', page(noticeLetterPage));

@@ -158,8 +158,7 @@ export async function confirmDraftPage(deps: AppDeps, req: Request, res: Respons
   const caseId = caseIdOf(req);
   const opened = Draft.safeParse(openedDraft(req, res, draftPurpose(caseId)));
   // Expired (or not this person's): said, since what was typed in it is not decided and is gone.
-  if (!opened.success)
-    return flashAndRedirect(req, res, tr(req, 'officerDraftGone'), caseHref(caseId), undefined, undefined, 'info');
+  if (!opened.success) return flashAndRedirect(req, res, tr(req, 'draftGone'), caseHref(caseId), undefined, undefined, 'info');
   const form = readDecisionForm(opened.data.form);
   const checked = await checkedDecision(deps, req, res, form, true);
   if (!checked) return;

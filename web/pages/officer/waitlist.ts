@@ -153,7 +153,7 @@ export async function confirmPlacementDraftPage(deps: AppDeps, req: Request, res
   const caseId = caseIdOf(req);
   const draft = openedDraft(req, res, draftPurpose(caseId, personIndexOf(req)));
   if (draft === undefined)
-    return flashAndRedirect(req, res, tr(req, 'officerDraftGone'), '/officer/school-waitlist', undefined, undefined, 'info');
+    return flashAndRedirect(req, res, tr(req, 'draftGone'), '/officer/school-waitlist', undefined, undefined, 'info');
   const p = await readPlacement(deps, req, draft);
   if (!p.waiting) return res.redirect(303, '/officer/school-waitlist');
   const refused = schoolRefused(deps, req, res, p);

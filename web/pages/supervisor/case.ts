@@ -29,6 +29,7 @@ import { holderName, officerChoices } from '../officer-names';
 import { auditCsv, ledgerRows, releaseOrder, timelineRows } from './case-timeline';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
+import { draftAddress, openedDraft } from '../confirmation-draft';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The step actions offered as forms: every one of the domain's supervisor actions. */
@@ -353,14 +354,20 @@ export async function interventionPage(deps: AppDeps, req: Request, res: Respons
   return flashAndRedirect(req, res, done, caseHref(caseId));
 }
 
-/** POST /supervisor/cases/:caseId/termination: the reason is checked, then the confirmation page. */
+/** A termination's draft is sealed for its case: no other case's confirmation address opens it. */
+const terminationPurpose = (caseId: string) => `termination-draft:${caseId}`;
+
+/**
+ * POST /supervisor/cases/:caseId/termination: the reason is checked, then the confirmation page,
+ * at an address of its own (web/pages/confirmation-draft.ts: Back after terminating finds the case
+ * page, not the browser's "resubmit the form?"); its Confirm posts here again (`step=confirm`).
+ */
 export async function terminationPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const actor = actorOf(req, 'supervisor');
   const caseId = caseIdOf(req);
   const form = { ...readInterventionForm(req.body), action: 'terminate' as const };
   const errors = problemsOf(req, form);
   if (errors.length) return supervisorCasePage(deps, req, res, { form, errors });
-  const view = await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) });
   if (req.body && (req.body as Record<string, unknown>).step === 'confirm') {
     try {
       await terminateCase(deps, { actor, caseId, requestId: form.requestId, note: form.note });
@@ -371,8 +378,34 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
     // The page after it is drawn from the read model: shown terminated, not as it was a moment
     // before. The case is terminated whatever this wait meets: a failed read only draws it sooner.
     await awaitCaseStatusInReadModel(deps, caseId, 'terminated').catch(() => false);
+    const view = await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) });
     return flashAndRedirect(req, res, tr(req, 'supTerminated', { caseNumber: view.caseNumber }), caseHref(caseId));
   }
+  const address = draftAddress(req, res, `${caseHref(caseId)}/termination/confirm`, terminationPurpose(caseId), {
+    requestId: form.requestId,
+    note: form.note,
+  });
+  if (address) return res.redirect(303, address);
+  await showTerminationConfirmation(deps, req, res, form);
+}
+
+/**
+ * GET /supervisor/cases/:caseId/termination/confirm?draft=…: the confirmation of a termination.
+ * A case that has ended (Back after terminating it) leads to its page; a draft gone says so there.
+ */
+export async function terminationDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const caseId = caseIdOf(req);
+  const draft = openedDraft(req, res, terminationPurpose(caseId));
+  if (draft === undefined)
+    return flashAndRedirect(req, res, tr(req, 'draftGone'), caseHref(caseId), undefined, undefined, 'info');
+  await showTerminationConfirmation(deps, req, res, { ...readInterventionForm(draft), action: 'terminate' as const });
+}
+
+async function showTerminationConfirmation(deps: AppDeps, req: Request, res: Response, form: InterventionForm): Promise<void> {
+  const actor = actorOf(req, 'supervisor');
+  const caseId = caseIdOf(req);
+  const view = await viewCaseAsSupervisor(deps, { actor, caseId, access: accessOf(req) });
+  if (TERMINAL_STATUSES.includes(view.status)) return res.redirect(303, caseHref(caseId));
   render(req, res, 'supervisor/confirm-terminate', {
     title: tr(req, 'supTerminateConfirmTitle', { caseNumber: view.caseNumber }),
     backLink: { href: caseHref(caseId), text: tr(req, 'supCancel') },

@@ -10,7 +10,7 @@ import type { Request, Response } from 'express';
 import { assignSchoolPlace } from '../../../app/commands/assign-school-place';
 import type { AppDeps } from '../../../app/deps';
 import { scopedCase } from '../../../app/case-store';
-import { noSuchCase } from '../../../app/errors';
+import { AppError, noSuchCase } from '../../../app/errors';
 import { schoolWaitingList, waitingAhead, type WaitingChild } from '../../../app/queries/school-waiting-list';
 import { PLACEMENT_NOTE_MAX, SCHOOL_NAME_MAX } from '../../../domain/case-rules';
 import { accessOf, actorOf, render, tr } from '../page';
@@ -81,8 +81,6 @@ interface PlacementForm {
   requestId: string;
   fieldId: string;
   waiting: WaitingChild | undefined;
-  /** Children of the same area and level who have waited longer, longest first. */
-  ahead: Awaited<ReturnType<typeof waitingAhead>>;
 }
 
 /** The child of the address, by index in the application (1–20), or a 404. */
@@ -109,9 +107,7 @@ async function readPlacement(deps: AppDeps, req: Request, values: unknown = req.
   const waiting = (await schoolWaitingList(deps, { actor, access: accessOf(req) })).find(
     (i) => i.caseId === caseId && i.personIndex === personIndex,
   );
-  // Places go longest waiting first (§21–23): the command asks a reason for passing anyone over.
-  const ahead = waiting ? await waitingAhead(deps, waiting) : [];
-  return { caseId, personIndex, school, note, requestId, fieldId: fieldId(caseId, personIndex), waiting, ahead };
+  return { caseId, personIndex, school, note, requestId, fieldId: fieldId(caseId, personIndex), waiting };
 }
 
 /** The list again with the school's error at the child's field, or undefined when the school may be chosen. */
@@ -142,7 +138,7 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
     requestId: p.requestId,
   });
   if (address) return res.redirect(303, address);
-  showConfirmation(req, res, p, p.waiting);
+  return showConfirmation(deps, req, res, p, p.waiting);
 }
 
 /**
@@ -158,16 +154,25 @@ export async function confirmPlacementDraftPage(deps: AppDeps, req: Request, res
   if (!p.waiting) return res.redirect(303, '/officer/school-waitlist');
   const refused = schoolRefused(deps, req, res, p);
   if (refused) return refused;
-  showConfirmation(req, res, p, p.waiting);
+  return showConfirmation(deps, req, res, p, p.waiting);
 }
 
 /**
  * The confirmation of a placement: what follows, and, when children of the same area and level
- * have waited longer, who and why this one goes first (a reason the case record keeps).
+ * have waited longer, who and why this one goes first (a reason the case record keeps). Who is
+ * ahead is read here, where it is shown; whether a reason is owed is the command's to say.
  */
-function showConfirmation(req: Request, res: Response, p: PlacementForm, w: WaitingChild, noteError?: string): void {
+async function showConfirmation(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  p: PlacementForm,
+  w: WaitingChild,
+  noteError?: string,
+): Promise<void> {
   const child = childOf(req, w);
-  const first = p.ahead[0];
+  const ahead = await waitingAhead(deps, w);
+  const first = ahead[0];
   render(
     req,
     res,
@@ -187,8 +192,8 @@ function showConfirmation(req: Request, res: Response, p: PlacementForm, w: Wait
       }),
       ...(first
         ? {
-            outOfTurn: tr(req, p.ahead.length === 1 ? 'officerPlaceAheadOne' : 'officerPlaceAhead', {
-              n: p.ahead.length,
+            outOfTurn: tr(req, ahead.length === 1 ? 'officerPlaceAheadOne' : 'officerPlaceAhead', {
+              n: ahead.length,
               child,
               first: first.name || tr(req, 'officerChildN', { n: first.personIndex }),
               caseNumber: first.caseNumber,
@@ -215,11 +220,8 @@ export async function confirmPlaceChildPage(deps: AppDeps, req: Request, res: Re
   if (refused) return refused;
   if ((req.body as Record<string, unknown>).action === 'change')
     return showWaitlist(deps, req, res, { values: { [p.fieldId]: p.school }, focus: p.fieldId });
-  // Out of turn: the reason is asked for, and kept with the placement in the case record.
-  if (p.waiting && p.ahead.length > 0 && !p.note)
-    return showConfirmation(req, res, p, p.waiting, tr(req, 'officerPlaceErrAheadNote'));
   if (p.waiting && p.note.length > PLACEMENT_NOTE_MAX)
-    return showConfirmation(req, res, p, p.waiting, tr(req, 'officerPlaceErrNoteTooLong', { max: PLACEMENT_NOTE_MAX }));
+    return showConfirmation(deps, req, res, p, p.waiting, tr(req, 'officerPlaceErrNoteTooLong', { max: PLACEMENT_NOTE_MAX }));
   const actor = actorOf(req, 'officer');
   try {
     await assignSchoolPlace(deps, {
@@ -231,6 +233,9 @@ export async function confirmPlaceChildPage(deps: AppDeps, req: Request, res: Re
       ...(p.note ? { note: p.note.slice(0, PLACEMENT_NOTE_MAX) } : {}),
     });
   } catch (err) {
+    // Out of turn without a reason (the command's rule, §21–23): asked at the note, which the case record keeps.
+    if (err instanceof AppError && err.code === 'placement-out-of-turn' && p.waiting)
+      return showConfirmation(deps, req, res, p, p.waiting, tr(req, 'officerPlaceErrAheadNote'));
     const { text, status } = refusalOf(req, err);
     return showWaitlist(deps, req, res, { refusal: text, status });
   }

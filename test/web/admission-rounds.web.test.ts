@@ -1,8 +1,9 @@
 /**
- * Admission rounds in a real browser (issue 13): anyone reads a published ranking on a phone
- * without signing in (masked, with the score's breakdown); a signed-in applicant objects to an
- * entry; a supervisor upholds the objection, and the next in line is admitted. Every page passes
- * axe and is photographed in both languages.
+ * Admission rounds in a real browser (issue 13): a supervisor closes the round early on its page;
+ * anyone reads the published ranking on a phone without signing in (masked, with the score's
+ * breakdown); a signed-in applicant objects to an entry; a supervisor upholds the objection, and
+ * the next in line is admitted. Every page passes axe and is photographed in both languages. The
+ * tests run in order: the later ones read the round the first one closed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +13,7 @@ import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { axeCheck, launchBrowser, newPage, screenshot, smallTargets } from '../support/browser';
 import { untilState } from '../support/case-records';
 import { caseInput, decide, startCase } from '../support/cases';
-import { closeRound, quotaOf, testRounds, untilInRound } from '../support/rounds';
+import { quotaOf, testRounds, untilInRound } from '../support/rounds';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 import { eventually } from '../support/stack';
 
@@ -45,7 +46,6 @@ describe('web pages: admission rounds in a real browser', () => {
       await untilInRound(handle);
       handles.push(handle);
     }
-    await closeRound(web.stack.client, roundId);
   });
   after(async () => {
     await browser?.close();
@@ -61,6 +61,39 @@ describe('web pages: admission rounds in a real browser', () => {
     await screenshot(page, `${name}-en`);
     await page.goto(`${web.baseUrl}/lang/zh-CN?back=${encodeURIComponent(back.pathname + back.search)}`);
   };
+
+  it('when a supervisor closes the round early, then the confirmation has an address of its own, and Back after closing finds the round', async () => {
+    const page = await newPage(browser, { viewport: DESK, locale: 'zh-CN' });
+    try {
+      await signIn(page, web, 'supervisor', DEMO_PASSWORDS.supervisor, `/supervisor/rounds/${roundId}`);
+      await page.goto(`${web.baseUrl}/supervisor/rounds/${roundId}`);
+      await page.getByLabel('截止理由').fill('指标已满，经局务会研究提前截止');
+      await page.getByRole('button', { name: '提前截止', exact: true }).click();
+      const heading = page.getByRole('heading', { level: 1, name: /确认提前截止/ });
+      await heading.waitFor();
+      // Its own address (the reason sealed in it): a reload shows it again, not "resubmit the form?".
+      assert.match(page.url(), new RegExp(`/supervisor/rounds/${roundId}/close/confirm\\?draft=`));
+      await page.reload();
+      await heading.waitFor();
+      assert.match((await page.locator('main').textContent()) ?? '', /指标已满，经局务会研究提前截止/);
+      await axeCheck(page);
+      // An altered address opens nothing: said on the round's page, the round still open.
+      const altered = new URL(page.url());
+      altered.searchParams.set('draft', `${altered.searchParams.get('draft')!.slice(0, -4)}AAAA`);
+      await page.goto(altered.toString());
+      await page.waitForURL((u) => u.pathname === `/supervisor/rounds/${roundId}`);
+      await page.getByText(/该确认页已过期/).waitFor();
+      await page.goBack();
+      await heading.waitFor();
+      await page.getByRole('button', { name: '确认提前截止', exact: true }).click();
+      await page.getByText(/已截止，排名开始公示/).waitFor();
+      // Back after closing finds the round's page (the confirmation's address leads there once closed).
+      await page.goBack();
+      await page.waitForURL((u) => u.pathname === `/supervisor/rounds/${roundId}`);
+    } finally {
+      await page.close();
+    }
+  });
 
   it('when anyone opens the published ranking on a phone, then it shows masked entries with their scores, and no full name or ID number', async () => {
     const page = await newPage(browser, { viewport: PHONE, locale: 'zh-CN' });
@@ -139,6 +172,8 @@ describe('web pages: admission rounds in a real browser', () => {
       await supervisor.getByRole('button', { name: '提交处理结果' }).click();
       // Upholding refuses a case: a confirmation page says so before anything happens.
       await supervisor.getByRole('heading', { level: 1, name: '确认异议成立' }).waitFor();
+      // Its own address: Back after upholding finds the round's page, not "resubmit the form?".
+      assert.match(supervisor.url(), /\/resolution\/confirm\?draft=/);
       const confirm = (await supervisor.locator('main').textContent()) ?? '';
       assert.match(confirm, /雁塔区第1名/);
       assert.match(confirm, /经核查，社保缴费年限有误/);
@@ -148,6 +183,9 @@ describe('web pages: admission rounds in a real browser', () => {
       await axeCheck(supervisor);
       await supervisor.getByRole('button', { name: '确认成立' }).click();
       await supervisor.getByText(/异议已处理/).waitFor();
+      await supervisor.goBack();
+      await supervisor.waitForURL((u) => u.pathname === `/supervisor/rounds/${roundId}`);
+      await supervisor.goForward();
       // Who resolved it, by the name they signed in with.
       await supervisor.getByText('吴主任（supervisor-1）').first().waitFor();
       // Reading what people wrote about a ranked person is recorded (查询留痕), naming the round.

@@ -8,7 +8,14 @@ import type { AppDeps } from '../../app/deps';
 import { requireRole } from './page';
 import { auditExportPage, interventionPage, supervisorCasePage, terminationDraftPage, terminationPage } from './supervisor/case';
 import { dashboardCsv, dashboardPage } from './supervisor/dashboard';
-import { closeRoundPage, resolveObjectionPage, supervisorRoundPage, supervisorRoundsPage } from './supervisor/rounds';
+import {
+  closeRoundDraftPage,
+  closeRoundPage,
+  resolveObjectionPage,
+  supervisorRoundPage,
+  supervisorRoundsPage,
+  upholdDraftPage,
+} from './supervisor/rounds';
 import { stuckCsv, stuckPage } from './supervisor/stuck';
 import { noticeLetterPage, noticeServicePage } from './supervisor/notice-service';
 
@@ -39,6 +46,8 @@ export function supervisorPages(deps: AppDeps): Router {
     page((d, req, res) => supervisorRoundPage(d, req, res)),
   );
   router.post('/supervisor/rounds/:roundId/close', page(closeRoundPage));
+  router.get('/supervisor/rounds/:roundId/close/confirm', page(closeRoundDraftPage));
   router.post('/supervisor/rounds/:roundId/objections/:objectionId/resolution', page(resolveObjectionPage));
+  router.get('/supervisor/rounds/:roundId/objections/:objectionId/resolution/confirm', page(upholdDraftPage));
   return router;
 }

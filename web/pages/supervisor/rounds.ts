@@ -22,6 +22,7 @@ import { DISTRICTS, type Locale } from '../../../domain/vocabulary';
 import { nextInLine } from '../../../domain/admission-rounds';
 import { message } from '../../../i18n/messages';
 import { roundName } from '../../../i18n/formats';
+import { draftAddress, openedDraft } from '../confirmation-draft';
 
 const roundHref = (roundId: string) => `/supervisor/rounds/${roundId}`;
 
@@ -191,6 +192,36 @@ function confirmPage(req: Request, res: Response, p: ConfirmPage): void {
   });
 }
 
+/** A close's draft is sealed for its round, an uphold's for its objection: no other confirmation's address opens it. */
+const closePurpose = (roundId: string) => `round-close-draft:${roundId}`;
+const closeConfirmPath = (roundId: string) => `/supervisor/rounds/${roundId}/close/confirm`;
+const upholdPurpose = (roundId: string, objectionId: string) => `uphold-draft:${roundId}:${objectionId}`;
+const resolutionPath = (roundId: string, objectionId: string) =>
+  `/supervisor/rounds/${roundId}/objections/${objectionId}/resolution`;
+
+/**
+ * A draft's confirmation address opened when the draft is gone (expired, another person's): said on
+ * the round page, since the reason typed in it was not acted on and is not kept.
+ */
+const draftGone = (req: Request, res: Response, roundId: string) =>
+  flashAndRedirect(req, res, tr(req, 'draftGone'), roundHref(roundId), undefined, undefined, 'info');
+
+/** The confirmation of closing a round early, with its reason and the request id of the form. */
+function showCloseConfirmation(req: Request, res: Response, roundId: string, reason: string, requestId: string): void {
+  confirmPage(req, res, {
+    title: tr(req, 'rdConfirmCloseTitle', { round: roundName(roundId, req.locale) }),
+    roundId,
+    rows: [{ term: tr(req, 'rdCloseReasonLabel'), value: reason }],
+    warning: tr(req, 'rdCloseWarning'),
+    action: `/supervisor/rounds/${roundId}/close`,
+    hidden: [
+      { name: 'requestId', value: requestId },
+      { name: 'reason', value: reason },
+    ],
+    confirmText: tr(req, 'rdConfirmClose'),
+  });
+}
+
 /** POST /supervisor/rounds/:roundId/close */
 export async function closeRoundPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const roundId = roundIdOf(req);
@@ -210,20 +241,14 @@ export async function closeRoundPage(deps: AppDeps, req: Request, res: Response)
     errors.add('close-reason', reason.trim() ? 'rdErrCloseReasonTooLong' : 'rdErrCloseReason');
     return supervisorRoundPage(deps, req, res, { form: { which: 'close', reason }, errors });
   }
-  // Closing ranks the round at once and cannot be undone: the supervisor confirms it first.
-  if (field(body, 'step') !== 'confirm')
-    return confirmPage(req, res, {
-      title: tr(req, 'rdConfirmCloseTitle', { round: roundName(roundId, req.locale) }),
-      roundId,
-      rows: [{ term: tr(req, 'rdCloseReasonLabel'), value: parsed.data.reason }],
-      warning: tr(req, 'rdCloseWarning'),
-      action: `/supervisor/rounds/${roundId}/close`,
-      hidden: [
-        { name: 'requestId', value: requestIdOf(body) },
-        { name: 'reason', value: reason },
-      ],
-      confirmText: tr(req, 'rdConfirmClose'),
-    });
+  // Closing ranks the round at once and cannot be undone: the supervisor confirms it first, on a
+  // page at an address of its own (web/pages/confirmation-draft.ts: Back after closing finds the round).
+  if (field(body, 'step') !== 'confirm') {
+    const requestId = requestIdOf(body);
+    const address = draftAddress(req, res, closeConfirmPath(roundId), closePurpose(roundId), { reason, requestId });
+    if (address) return res.redirect(303, address);
+    return showCloseConfirmation(req, res, roundId, parsed.data.reason, requestId);
+  }
   try {
     await closeRoundEarly(deps, {
       actor: actorOf(req, 'supervisor'),
@@ -235,6 +260,21 @@ export async function closeRoundPage(deps: AppDeps, req: Request, res: Response)
     return supervisorRoundPage(deps, req, res, { form: { which: 'close', reason }, ...refusalOf(req, err) });
   }
   await flashAndRedirect(req, res, tr(req, 'rdClosed', { round: roundName(roundId, req.locale) }), roundHref(roundId));
+}
+
+/**
+ * GET /supervisor/rounds/:roundId/close/confirm?draft=…: the confirmation of closing a round early.
+ * A round no longer open (Back after closing it) leads to its page; a draft gone says so there.
+ */
+export async function closeRoundDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const roundId = roundIdOf(req);
+  if (!roundId) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
+  const draft = openedDraft(req, res, closePurpose(roundId)) as FormBody | undefined;
+  if (draft === undefined) return draftGone(req, res, roundId);
+  const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId, access: accessOf(req) });
+  const parsed = CloseRoundInput.safeParse({ reason: field(draft, 'reason') });
+  if (view.stage !== 'open' || !parsed.success) return res.redirect(303, roundHref(roundId));
+  showCloseConfirmation(req, res, roundId, parsed.data.reason, requestIdOf(draft));
 }
 
 /** POST /supervisor/rounds/:roundId/objections/:objectionId/resolution */
@@ -265,28 +305,19 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
     }
     return supervisorRoundPage(deps, req, res, { form: { which: objectionId, outcome, note }, errors });
   }
-  // Upholding refuses a case and cannot be undone: the supervisor confirms it first. Dismissing changes nothing.
+  // Upholding refuses a case and cannot be undone: the supervisor confirms it first, on a page at
+  // an address of its own (Back after upholding finds the round). Dismissing changes nothing.
   if (parsed.data.outcome === 'upheld' && field(body, 'step') !== 'confirm') {
-    return confirmPage(req, res, {
-      title: tr(req, 'rdConfirmUpholdTitle'),
-      roundId,
-      rows: [
-        {
-          term: tr(req, 'rdColEntry'),
-          value: entryWords(req, view)(objection.entryId) ?? objection.entryId,
-        },
-        { term: tr(req, 'rdColReason'), value: objection.reason },
-        { term: tr(req, 'rdNoteLabel'), value: parsed.data.note },
-      ],
-      warning: upholdWarning(req, view, objection.entryId),
-      action: `/supervisor/rounds/${roundId}/objections/${objectionId}/resolution`,
-      hidden: [
-        { name: 'requestId', value: requestIdOf(body) },
-        { name: 'outcome', value: outcome },
-        { name: 'note', value: note },
-      ],
-      confirmText: tr(req, 'rdConfirmUphold'),
-    });
+    const requestId = requestIdOf(body);
+    const address = draftAddress(
+      req,
+      res,
+      `${resolutionPath(roundId, objectionId)}/confirm`,
+      upholdPurpose(roundId, objectionId),
+      { note, requestId },
+    );
+    if (address) return res.redirect(303, address);
+    return showUpholdConfirmation(req, res, view, objection, parsed.data.note, requestId);
   }
   try {
     await resolveObjection(deps, {
@@ -305,6 +336,54 @@ export async function resolveObjectionPage(deps: AppDeps, req: Request, res: Res
     tr(req, 'rdResolved', { outcome: words('objectionStatus', parsed.data.outcome, req.locale) }),
     roundHref(roundId),
   );
+}
+
+/** The confirmation of upholding an objection: the entry, the objection's reason, the finding and what follows. */
+function showUpholdConfirmation(
+  req: Request,
+  res: Response,
+  view: SupervisorRoundView,
+  objection: SupervisorRoundView['objections'][number],
+  note: string,
+  requestId: string,
+): void {
+  confirmPage(req, res, {
+    title: tr(req, 'rdConfirmUpholdTitle'),
+    roundId: view.roundId,
+    rows: [
+      { term: tr(req, 'rdColEntry'), value: entryWords(req, view)(objection.entryId) ?? objection.entryId },
+      { term: tr(req, 'rdColReason'), value: objection.reason },
+      { term: tr(req, 'rdNoteLabel'), value: note },
+    ],
+    warning: upholdWarning(req, view, objection.entryId),
+    action: resolutionPath(view.roundId, objection.objectionId),
+    hidden: [
+      { name: 'requestId', value: requestId },
+      { name: 'outcome', value: 'upheld' },
+      { name: 'note', value: note },
+    ],
+    confirmText: tr(req, 'rdConfirmUphold'),
+  });
+}
+
+/**
+ * GET /supervisor/rounds/:roundId/objections/:objectionId/resolution/confirm?draft=…: the
+ * confirmation of upholding an objection. One no longer open (Back after upholding it, another
+ * supervisor answered it) leads to the round's page; a draft gone says so there.
+ */
+export async function upholdDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
+  const roundId = roundIdOf(req);
+  const objectionId = req.params.objectionId;
+  if (!roundId || typeof objectionId !== 'string' || !OBJECTION_ID.test(objectionId))
+    return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
+  const draft = openedDraft(req, res, upholdPurpose(roundId, objectionId)) as FormBody | undefined;
+  if (draft === undefined) return draftGone(req, res, roundId);
+  const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId, access: accessOf(req) });
+  const objection = view.objections.find((o) => o.objectionId === objectionId);
+  const parsed = ResolutionInput.safeParse({ outcome: 'upheld', note: field(draft, 'note') });
+  if (!objection || objection.status !== 'open' || view.stage !== 'public_notice' || !parsed.success)
+    return res.redirect(303, roundHref(roundId));
+  showUpholdConfirmation(req, res, view, objection, parsed.data.note, requestIdOf(draft));
 }
 
 /** An entry id, `<district>-<rank>` (a round id such as `2026-2` is none). */

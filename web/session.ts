@@ -27,12 +27,26 @@ export interface PendingSignIn {
   back: string;
 }
 
+/**
+ * An application form posted after its session ended (web/pages/kept-form.ts): kept in that
+ * browser's session to fill the form in again once its account holder has signed in.
+ */
+export interface KeptApplication {
+  /** The form's fields as posted (only the form's own names). */
+  fields: Record<string, string>;
+  /** The applicant's ID number as posted: the form is given back only to the account of this number. */
+  idNumber: string;
+  /** When it was posted (ms): kept for an hour at most. */
+  at: number;
+}
+
 declare module 'express-session' {
   interface SessionData {
     user?: WebUser;
     pendingSignIn?: PendingSignIn;
     /** When the idle warning's "stay signed in" last renewed the session (web/sign-in.ts). */
     keptAliveAt?: number;
+    keptApplication?: KeptApplication;
   }
 }
 

@@ -118,10 +118,13 @@ export function createSignIn(opts: SignInOptions): SignIn {
       return signInFailed(req, res);
     }
     await opts.onSignedIn?.(user);
-    // A new session id for the signed-in session: whatever id the browser had before is dead.
+    // A new session id for the signed-in session: whatever id the browser had before is dead. An
+    // application form posted after the last session ended goes with it (web/pages/kept-form.ts).
+    const keptApplication = req.session.keptApplication;
     req.session.regenerate((err) => {
       if (err) return res.status(503).end();
       req.session.user = user;
+      if (keptApplication && user.actor.role === 'applicant') req.session.keptApplication = keptApplication;
       opts.onSessionStarted?.(req);
       logger.info({ reqId: req.id, role: user.actor.role }, 'web sign-in');
       req.session.save((saveErr) => (saveErr ? res.status(503).end() : res.redirect(303, pending.back || homeOf(user.actor))));

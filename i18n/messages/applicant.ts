@@ -28,6 +28,7 @@ export const zhCN = {
   apTooManyRefusedTitle: '今天不能再提交申请',
   apTooManyRefusedText:
     '今天您的申请已多次因所列家庭成员正在办理其他落户申请或已在本市落户而被退回。为保护他人信息，今天不能再在线提交列有家庭成员的申请；请明天再试，或携带家庭成员的证件到户籍窗口申请。仅为本人申请（不列家庭成员）不受影响。',
+  apKeptRestored: '已恢复您在登录超时前填写的申请内容，请核对后提交。',
   apFamilyLockedToday:
     '今天您的申请已多次因所列家庭成员正在办理其他落户申请或已在本市落户而被退回：今天不能再在线提交列有家庭成员的申请（明天可再试，或到户籍窗口申请）；仅为本人申请不受影响。',
   apCannotApplySettledTitle: '您已在本市落户',
@@ -267,6 +268,7 @@ export const en: Catalogue<typeof zhCN> = {
   apTooManyRefusedTitle: 'You cannot apply again today',
   apTooManyRefusedText:
     'Your applications were refused several times today because family members named in them were in another application in progress or had already settled here. To protect other people’s information you cannot apply online again today with family members: try again tomorrow, or apply at a household registration counter with your family members’ documents. Applying for yourself alone is not affected.',
+  apKeptRestored: 'What you typed before you were signed out is filled in again: check it and send it.',
   apFamilyLockedToday:
     'Your applications were refused several times today because family members named in them were in another application in progress or had already settled here: today you cannot apply online with family members (try again tomorrow, or at a counter). Applying for yourself alone is not affected.',
   apCannotApplySettledTitle: 'You have already settled here',

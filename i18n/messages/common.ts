@@ -50,6 +50,7 @@ export const zhCN = {
   sessionLostText:
     '您已较长时间未操作或已在别处退出，为保护您的账号，系统已退出登录，这次提交的内容没有保存，也没有办理。请重新登录后再提交一次。',
   sessionLostKept: '您刚才填写的文字如下，请先复制保存，重新登录后粘贴到原处：',
+  sessionLostApplicationKept: '您填写的申请表已暂存1小时：用本人账号重新登录后，将回到已填好的申请表，核对后再提交即可。',
   signInAgain: '重新登录',
   unavailableTitle: '服务暂时不可用',
   unavailableText: '系统暂时无法处理您的请求，您的数据不会丢失。请稍后重试。',
@@ -164,6 +165,8 @@ export const en: Catalogue<typeof zhCN> = {
   sessionLostText:
     'You were signed out, after a while without activity or elsewhere, to protect your account. What you sent was neither saved nor acted on. Sign in again and send it once more.',
   sessionLostKept: 'What you typed, to copy before you sign in and paste back where it was:',
+  sessionLostApplicationKept:
+    'The application form you filled in is kept for an hour: sign in again with your own account and you return to it filled in, to check and send.',
   signInAgain: 'Sign in again',
   unavailableTitle: 'Service temporarily unavailable',
   unavailableText: 'The system cannot handle your request just now; nothing you entered is lost. Please try again shortly.',

@@ -13,6 +13,7 @@ import {
   applicationBody,
   bearer,
   decideViaApi,
+  freshIdNumber,
   submitCase,
   tokens,
   waitForStatus,
@@ -27,6 +28,7 @@ import { shanghaiToday } from '../../domain/shanghai-clock';
 import { caseModel } from '../../models/case.model';
 import { familyRefusalId, familyRefusalModel } from '../../models/family-refusal.model';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+import { webSessionModel } from '../../models/web-session.model';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -428,6 +430,55 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await page.locator('header').getByRole('link', { name: '中文' }).click();
       await page.waitForURL((u) => u.pathname === `/applicant/cases/${caseId}`);
       await waitForStatus(web.stack, caseId, 'withdrawn');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('when an applicant’s session ends while they fill in the application, then nothing is sent, the form is kept, and signing in again returns to it filled in, to send', async () => {
+    const page = await phonePage();
+    try {
+      // Arrange: the application typed out on the phone.
+      await signIn(page, web, 'family', DEMO_PASSWORDS.applicant, '/applicant/apply');
+      await page.locator('#route').check();
+      await page.locator('#area').selectOption('huyi');
+      await page.locator('#applicant-name').fill('王丽');
+      await page.locator('#contact-phone').fill('13900139000');
+      // A spouse in no other case (the family's own spouse is in the parent's, §8).
+      const spouse = freshIdNumber();
+      await page.locator('#family-0-name').fill('赵强');
+      await page.locator('#family-0-idNumber').fill(spouse);
+      await page.locator('#family-0-relation').selectOption('spouse');
+
+      // Act: the session ends (idle too long, the phone asleep) before the applicant sends it.
+      const cookie = (await page.context().cookies()).find((c) => c.name === 'hukou.sid')!;
+      const sid = decodeURIComponent(cookie.value).replace(/^s:/, '').split('.')[0]!;
+      assert.equal((await webSessionModel(web.stack.mongo).deleteOne({ _id: sid })).deletedCount, 1);
+      await page.getByRole('button', { name: '提交申请' }).click();
+
+      // Assert: said as such, the form kept; nothing was created.
+      await page.getByRole('heading', { name: '登录已过期，本次提交未生效' }).waitFor();
+      await page.getByText(/您填写的申请表已暂存1小时/).waitFor();
+      await axeCheck(page);
+      assert.equal(await caseModel(web.stack.mongo).countDocuments({ applicantUserId: 'demo-beilinFamily' }), 0, 'nothing sent');
+      await page.getByRole('button', { name: '重新登录' }).click();
+      await page.waitForURL((u) => u.origin === web.baseUrl || /\/interaction\//.test(u.pathname));
+      if (new URL(page.url()).origin !== web.baseUrl) {
+        await page.locator('#username').fill('family');
+        await page.locator('#password').fill(DEMO_PASSWORDS.applicant);
+        await page.getByRole('button', { name: /^登录$/ }).click();
+        await page.waitForURL((u) => u.origin === web.baseUrl || /\/interaction\//.test(u.pathname));
+        if (new URL(page.url()).origin !== web.baseUrl) await page.getByRole('button', { name: '同意并继续' }).click();
+      }
+      await page.waitForURL((u) => u.pathname === '/applicant/apply');
+      await page.getByText('已恢复您在登录超时前填写的申请内容，请核对后提交。').waitFor();
+      assert.equal(await page.locator('#area').inputValue(), 'huyi');
+      assert.equal(await page.locator('#contact-phone').inputValue(), '13900139000');
+      assert.equal(await page.locator('#family-0-idNumber').inputValue(), spouse);
+      assert.equal(await page.locator('#family-0-relation').inputValue(), 'spouse');
+      await axeCheck(page);
+      await page.getByRole('button', { name: '提交申请' }).click();
+      await page.waitForURL((u) => /^\/applicant\/cases\/[^/]+\/submitted$/.test(u.pathname));
     } finally {
       await page.context().close();
     }

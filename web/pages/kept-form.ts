@@ -3,10 +3,11 @@
  * (an officer's reason, a note), shown on the refusal page to copy before signing in again, and
  * the page the form was on, to come back to after signing in. Only for a post from one of our own pages (the
  * browser's `Sec-Fetch-Site` or `Origin` says so): a form on another site cannot make our origin
- * show its text.
+ * show its text. The application form, long and typed on a phone, is kept whole instead: in the
+ * browser's session, for its account holder to find filled in again after signing in.
  */
 import type { Request } from 'express';
-import { localPath } from '../session';
+import { localPath, type KeptApplication } from '../session';
 
 /** The forms' free-text fields (textareas): what costs a person to type again. */
 const FREE_TEXT_FIELDS = ['reasonText', 'missing', 'internalNote', 'note', 'reason'] as const;
@@ -35,4 +36,38 @@ export function keptTexts(body: unknown): string[] {
 export function postedFrom(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   return localPath((body as Record<string, unknown>)._from);
+}
+
+/** Where the application form posts: the one form kept whole. */
+export const APPLICATION_FORM_PATH = '/applicant/apply';
+/** The application form's field names (web/pages/applicant/apply.ts); anything else posted is dropped. */
+const APPLICATION_FIELD =
+  /^(?:route|area|requestId|applicant-(?:name|idNumber)|contact-(?:phone|email|locale)|family-\d-(?:name|idNumber|relation|schoolLevel))$/;
+/** A field longer than this is not kept (the form's own limits are far below it). */
+const KEPT_FIELD_MAX = 500;
+/** How long a kept application waits for its account holder to sign in again. */
+export const KEPT_APPLICATION_MS = 3600_000;
+
+/** The application form as posted to `req` (the form's own fields only), or undefined for any other post. */
+export function keptApplication(req: Request, now = Date.now()): KeptApplication | undefined {
+  if (req.path !== APPLICATION_FORM_PATH || typeof req.body !== 'object' || req.body === null) return undefined;
+  const fields = Object.fromEntries(
+    Object.entries(req.body as Record<string, unknown>).filter(
+      (e): e is [string, string] => APPLICATION_FIELD.test(e[0]) && typeof e[1] === 'string' && e[1].length <= KEPT_FIELD_MAX,
+    ),
+  );
+  const idNumber = fields['applicant-idNumber']?.trim() ?? '';
+  return idNumber ? { fields, idNumber, at: now } : undefined;
+}
+
+/**
+ * The application kept in this session for the account of `idNumber`, taken out of the session:
+ * given once, and only to that account within the hour (another person signing in on the same
+ * phone finds an empty form, and the kept one is dropped).
+ */
+export function takeKeptApplication(req: Request, idNumber: string, now = Date.now()): KeptApplication | undefined {
+  const kept = req.session?.keptApplication;
+  if (!kept) return undefined;
+  delete req.session.keptApplication;
+  return kept.idNumber.toUpperCase() === idNumber.toUpperCase() && now - kept.at < KEPT_APPLICATION_MS ? kept : undefined;
 }

@@ -13,7 +13,7 @@ import type { Department, Locale } from '../../domain/vocabulary';
 import { message, type MessageKey } from '../../i18n/messages';
 import type { Views } from '../render';
 import { localPath } from '../session';
-import { fromOwnPage, keptTexts, postedFrom } from './kept-form';
+import { APPLICATION_FORM_PATH, fromOwnPage, keptApplication, keptTexts, postedFrom } from './kept-form';
 import { FLASH_PARAM, openFlash, sealFlash, withFlash } from '../flash';
 
 declare module 'express-serve-static-core' {
@@ -298,11 +298,16 @@ export function actorOf<R extends Actor['role']>(req: Request, role: R): Extract
   return actor as Extract<Actor, { role: R }>;
 }
 
-/** A form posted after its session ended: nothing done; the typed text to copy; sign in again. */
+/**
+ * A form posted after its session ended: nothing done; the typed text to copy; sign in again. The
+ * application form is kept whole in the session instead, for its account holder after signing in.
+ */
 function sessionLost(req: Request, res: Response, ownOrigin: string): void {
   const own = fromOwnPage(req, ownOrigin);
-  const kept = own ? keptTexts(req.body) : [];
-  const back = own ? postedFrom(req.body) : undefined;
+  const application = own ? keptApplication(req) : undefined;
+  if (application && req.session) req.session.keptApplication = application;
+  const kept = own && !application ? keptTexts(req.body) : [];
+  const back = application ? APPLICATION_FORM_PATH : own ? postedFrom(req.body) : undefined;
   render(
     req,
     res,
@@ -310,7 +315,7 @@ function sessionLost(req: Request, res: Response, ownOrigin: string): void {
     {
       title: tr(req, 'sessionLostTitle'),
       heading: tr(req, 'sessionLostTitle'),
-      paragraphs: [tr(req, 'sessionLostText')],
+      paragraphs: [tr(req, 'sessionLostText'), ...(application ? [tr(req, 'sessionLostApplicationKept')] : [])],
       ...(kept.length > 0 ? { kept: { label: tr(req, 'sessionLostKept'), text: kept.join('\n\n') } } : {}),
       action: { href: `/auth/sign-in${back ? `?back=${encodeURIComponent(back)}` : ''}`, text: tr(req, 'signInAgain') },
     },

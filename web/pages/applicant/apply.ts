@@ -21,6 +21,7 @@ import { personStanding } from '../../../app/commands/open-case-locks';
 import { actorOf, render, showMessage, tr } from '../page';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { isCaseId } from './case-id';
+import { takeKeptApplication } from '../kept-form';
 
 /** Rows the form offers for family members; blank rows are ignored. */
 export const FAMILY_ROWS = Math.min(4, MAX_FAMILY_MEMBERS);
@@ -227,6 +228,7 @@ function showForm(
   requestId: string,
   errors?: FieldErrors,
   familyLocked = false,
+  restored = false,
 ): void {
   const locale = req.locale;
   const option = (table: 'area' | 'relation' | 'schoolLevel', code: string, selected: string) => ({
@@ -242,6 +244,7 @@ function showForm(
       title: tr(req, 'apApplyTitle'),
       languageForm: { id: 'apply-form', action: '/applicant/apply', submit: tr(req, 'apSubmit') },
       familyLocked,
+      restored,
       errors: errors?.list,
       fieldErrors: errors?.byField() ?? {},
       requestId,
@@ -304,6 +307,20 @@ export function applyPages(router: Router, deps: AppDeps): void {
       return undefined;
     });
     if (standing) return showStanding(req, res, standing, 200);
+    const familyLocked = await familyLockedFor(deps, actor.sub);
+    // The form this account posted after its session ended (web/pages/kept-form.ts): filled in
+    // again, with its request id, so that nothing typed on the phone is lost to signing in again.
+    const kept = takeKeptApplication(req, actor.idNumber);
+    if (kept)
+      return showForm(
+        req,
+        res,
+        { ...readForm(kept.fields), idNumber: actor.idNumber },
+        requestIdOf(kept.fields),
+        undefined,
+        familyLocked,
+        true,
+      );
     // The applicant is the account holder (app/commands/submit-application.ts): their verified ID
     // number, read-only, and the name their account gives, which they may correct.
     const name = req.session.user?.name ?? '';
@@ -313,7 +330,7 @@ export function applyPages(router: Router, deps: AppDeps): void {
       { ...readForm(undefined), idNumber: actor.idNumber, name: name === actor.sub ? '' : name },
       newRequestId(),
       undefined,
-      await familyLockedFor(deps, actor.sub),
+      familyLocked,
     );
   });
 

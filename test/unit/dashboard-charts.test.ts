@@ -119,4 +119,15 @@ describe('dashboard figures as chart, table and CSV', () => {
     assert.deepEqual(times.rows, [['市公安局', 3, '<0.1', 0.1]]);
     assert.deepEqual(times.csv.rows, [['police', 3, 0.03, 0.07]]);
   });
+
+  it('when decisions were recorded as taking 0.0 hours (the facts keep tenths), then the table says "<0.1", and no decisions say none', () => {
+    const d = sample();
+    d.decisionTimes = [
+      { department: 'police', decisions: 2, medianMs: 0, p90Ms: 0 },
+      { department: 'hrss', decisions: 0, medianMs: null, p90Ms: null },
+    ];
+    const times = dashboardFigureList(d, 'zh-CN').find((f) => f.id === 'decision-times')!;
+    assert.deepEqual(times.rows[0], ['市公安局', 2, '<0.1', '<0.1']);
+    assert.notEqual(times.rows[1]![2], '<0.1');
+  });
 });

@@ -105,7 +105,7 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.equal(csv.status(), 200);
       assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
       // Named by the office's day (Beijing), not UTC's.
-      assert.match(csv.headers()['content-disposition'] ?? '', new RegExp(`stuck-overdue-${shanghaiToday()}\\.csv`));
+      assert.match(csv.headers()['content-disposition'] ?? '', new RegExp(`stuck-overdue-${shanghaiToday()}-huyi\\.csv`));
       const csvText = await csv.text();
       assert.ok(csvText.startsWith('\uFEFF"case_number","case_id"'), csvText.slice(0, 80));
       assert.ok(csvText.includes(`"${caseNumber}","${caseId}"`), 'the overdue case is a row of the CSV');
@@ -124,6 +124,9 @@ describe('web pages: the supervisor console in a real browser', () => {
       const line = tableLines.find((l) => l.startsWith(`"${caseNumber}"`)) ?? '';
       assert.match(line, /"鄠邑区","[^"]+","\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}","[^"]*市公安局/, line);
       assert.match(line, /"市公安局 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}"/, 'the missed deadline in words');
+      // Each row says what the list holds and when it was taken (a file pasted into a report still says).
+      assert.ok(tableLines[0]!.endsWith('"统计范围","名单生成时间（北京时间）"'), tableLines[0]);
+      assert.match(line, /"鄠邑区，全部落户途径，全部部门","\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}"$/, line);
       // In English, the departments' names (which hold spaces) are set apart by commas, items by semicolons.
       const tableHref = (await page.getByRole('link', { name: '下载当前列表（CSV，同上表，可用于报告）' }).getAttribute('href'))!;
       await page.goto(`${web.baseUrl}/lang/en?back=${encodeURIComponent('/supervisor/stuck?reason=overdue&area=huyi')}`);

@@ -104,14 +104,17 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
         .replace(/^\uFEFF/, '')
         .trim()
         .split('\r\n');
-      // Each row ends with the period it counts, so a renamed file still says which days it holds.
+      // Each row ends with the period it counts, the filters (none: the whole city) and when it was
+      // read, so a renamed file still says which days and which part of the city it holds.
       assert.equal(
         lines[0],
-        '"day","opened","settled","rejected","withdrawn","terminated","period_from","period_to","counted_through"',
+        '"day","opened","settled","rejected","withdrawn","terminated","period_from","period_to","counted_through","filter_route","filter_area","filter_department","as_of"',
       );
+      const asOf = /^"(\d{4}-\d{2}-\d{2}T[\d:.]+Z)"$/.exec(lines[1]!.split(',').at(-1)!)?.[1];
+      assert.ok(asOf, lines[1]);
       assert.deepEqual(
         lines.slice(1),
-        want.map((r) => [...r, period.from, period.to, period.to].map((c) => `"${c}"`).join(',')),
+        want.map((r) => [...r, period.from, period.to, period.to, '', '', '', asOf].map((c) => `"${c}"`).join(',')),
       );
       // The table as the page shows it, for a report: the page's headings and cells, in Chinese.
       const tableLink = page.getByRole('link', { name: /^下载表格 CSV（同上表，可用于报告）：每日/ });
@@ -121,13 +124,29 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
       const shown = await page
         .locator('table[data-figure="daily"] tr')
         .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent?.trim() ?? '')));
+      // Each row ends with the period (today in it: counted up to the minute it was read), the
+      // filters in words and the time it was read.
+      const tableLines = (await table.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      const readAt = /"(\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2})"$/.exec(tableLines[1]!)?.[1];
+      assert.ok(readAt, tableLines[1]);
       assert.deepEqual(
-        (await table.text())
-          .replace(/^\uFEFF/, '')
-          .trim()
-          .split('\r\n'),
+        tableLines,
         shown.map((r, i) =>
-          [...r, i === 0 ? '统计期' : `统计期${zhDay(period.from)}至${zhDay(period.to)}`].map((c) => `"${c}"`).join(','),
+          [
+            ...r,
+            ...(i === 0
+              ? ['统计期', '统计范围', '数据读取时间（北京时间）']
+              : [
+                  `统计期${zhDay(period.from)}至${zhDay(period.to)}（尚未结束，数据统计至${readAt}）`,
+                  '全市，全部落户途径，全部部门',
+                  readAt,
+                ]),
+          ]
+            .map((c) => `"${c}"`)
+            .join(','),
         ),
       );
       assert.ok(shown[0]!.includes('准予落户'), shown[0]!.join());
@@ -135,11 +154,43 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
       const today = shanghaiToday();
       const later = new Date(Date.parse(`${today}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
       await page.goto(`${web.baseUrl}/supervisor/dashboard?from=${period.from}&to=${later}`);
-      await page.getByText(`统计期${zhDay(period.from)}至${zhDay(later)}（尚未结束，数据统计至${zhDay(today)}）`).waitFor();
+      await page
+        .getByText(
+          new RegExp(`^统计期${zhDay(period.from)}至${zhDay(later)}（尚未结束，数据统计至${zhDay(today)} \\d{2}:\\d{2}）`),
+        )
+        .waitFor();
       const running = await page.request.get(
-        `${web.baseUrl}/supervisor/dashboard.csv?figure=backlog&from=${period.from}&to=${later}`,
+        `${web.baseUrl}/supervisor/dashboard.csv?figure=daily&from=${period.from}&to=${later}`,
       );
-      assert.match((await running.text()).split('\r\n')[1] ?? '', new RegExp(`"${period.from}","${later}","${today}"$`));
+      assert.match(
+        (await running.text()).split('\r\n')[1] ?? '',
+        new RegExp(`"${period.from}","${later}","${today}","","","","[^"]+"$`),
+      );
+      // A figure of the present (the backlog) is not labelled with the period: what stood when it was read.
+      const backlogCsv = await page.request.get(
+        `${web.baseUrl}/supervisor/dashboard.csv?figure=backlog&from=2026-11-01&to=2026-11-30&area=yanta&as=table`,
+      );
+      assert.match(
+        backlogCsv.headers()['content-disposition'] ?? '',
+        /dashboard-backlog-2026-11-01-2026-11-30-yanta-table-zh-CN\.csv"$/,
+      );
+      const backlogRow = (await backlogCsv.text()).split('\r\n')[1] ?? '';
+      assert.match(
+        backlogRow,
+        /"不分统计期：读取时的实时数据","雁塔区，全部落户途径，全部部门","\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}"$/,
+        backlogRow,
+      );
+      assert.doesNotMatch(backlogRow, /2026年11月/);
+      // A filter value the form does not offer is refused at its field, never read as the whole city.
+      const foo = await page.goto(`${web.baseUrl}/supervisor/dashboard?area=foo&department=POLICE`);
+      assert.equal(foo?.status(), 400);
+      await page.locator('#area-error').waitFor();
+      await page.locator('#department-error').waitFor();
+      assert.equal(await page.locator('table[data-figure]').count(), 0, 'no figures for filters that are not');
+      await axeCheck(page);
+      const fooCsv = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=daily&area=foo`);
+      assert.equal(fooCsv.status(), 400);
+      assert.match(await fooCsv.text(), /^没有这个筛选选项：area/);
       // A figure the dashboard has not is named as such, not blamed on the period.
       const nope = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=nope`);
       assert.equal(nope.status(), 400);

@@ -20,7 +20,7 @@ import type { MessageKey } from '../../../i18n/messages';
 import { BULK_ACTIONS, type BulkAction, type BulkOutcome } from '../../../workflows/bulk-intervention/messages';
 import { accessOf, actorOf, flashAndRedirect, render, requireRole, tr } from '../page';
 import { officerChoices } from '../officer-names';
-import { AREAS } from './stuck';
+import { AREAS } from './report-filters';
 
 const ACTION_TEXT: Record<BulkAction, MessageKey> = {
   extend_deadline: 'bulkActionExtend',

@@ -23,11 +23,21 @@ export interface Figure {
   /** The CSV's header codes and rows (defaults to the table's). */
   csv: { header: string[]; rows: Array<Array<string | number>> };
   note?: string;
+  /**
+   * Figures of the present, read when the page is: `all` (the backlog, the places in use: no
+   * period applies), `some` (period counts beside columns of now, as the headings say).
+   */
+  live?: 'all' | 'some';
 }
 
 const hours = (ms: number | null): number | null => (ms === null ? null : Math.round(ms / 360_000) / 10);
-/** Hours as the table shows them: a time that rounds to 0.0 (under three minutes) is "<0.1", not 0. */
-const hoursCell = (ms: number | null): string | number | null => (ms !== null && ms > 0 && ms < 180_000 ? '<0.1' : hours(ms));
+/**
+ * Hours as the table shows them: a time that rounds to 0.0 (under three minutes) is "<0.1", not 0.
+ * The facts keep times in tenths of an hour, so a decision taken within minutes is recorded as 0:
+ * among decisions that were taken (`decisions` > 0), that is "<0.1" too.
+ */
+const hoursCell = (ms: number | null, decisions: number): string | number | null =>
+  ms !== null && ms < 180_000 && (ms > 0 || decisions > 0) ? '<0.1' : hours(ms);
 /** The CSV keeps two decimals: a spreadsheet may add them up. */
 const hoursCsv = (ms: number | null): number | '' => (ms === null ? '' : Math.round(ms / 36_000) / 100);
 const POOL_KIND_KEYS: Record<PoolKind, MessageKey> = {
@@ -131,6 +141,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       header: ['department', 'decided_within_deadline', 'decided_late', 'overdue_now', 'compliance_pct'],
       rows: d.sla.map((r) => [r.department, r.withinDeadline, r.late, r.overdueNow, r.compliancePct ?? '']),
     },
+    live: 'some',
   };
 
   const times: Figure = {
@@ -145,7 +156,12 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       ],
     },
     head: [t('dashDepartment'), t('dashDecisions'), t('dashMedian'), t('dashP90')],
-    rows: d.decisionTimes.map((r) => [dept(r.department), r.decisions, show(hoursCell(r.medianMs)), show(hoursCell(r.p90Ms))]),
+    rows: d.decisionTimes.map((r) => [
+      dept(r.department),
+      r.decisions,
+      show(hoursCell(r.medianMs, r.decisions)),
+      show(hoursCell(r.p90Ms, r.decisions)),
+    ]),
     csv: {
       header: ['department', 'decisions', 'median_hours', 'p90_hours'],
       rows: d.decisionTimes.map((r) => [r.department, r.decisions, hoursCsv(r.medianMs), hoursCsv(r.p90Ms)]),
@@ -220,6 +236,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       ]),
     },
     note: t('dashAreasNote'),
+    live: 'some',
   };
 
   const routes = [...new Set(d.backlog.map((r) => r.route))].sort();
@@ -240,6 +257,8 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
     head: [t('dashArea'), t('dashRoute'), t('dashOpen')],
     rows: d.backlog.map((r) => [label('area', r.area, locale), label('route', r.route, locale), r.open]),
     csv: { header: ['area', 'route', 'open'], rows: d.backlog.map((r) => [r.area, r.route, r.open]) },
+    live: 'all',
+    note: t('dashBacklogNote'),
   };
 
   const kinds = [...new Set(d.pools.map((p) => p.kind))];
@@ -266,6 +285,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       rows: d.pools.map((p) => [p.pool, p.kind, p.area, p.limit, p.held]),
     },
     note: t('dashPoolsCsvNote'),
+    live: 'all',
   };
 
   const outcomes = ['answered', 'lapsed', 'closed', 'open'] as const;

@@ -9,14 +9,13 @@ import { csvDocument } from '../../../app/csv';
 import type { AppDeps } from '../../../app/deps';
 import { AppError } from '../../../app/errors';
 import { dashboard, dashboardPeriod, type Dashboard, type DashboardInput } from '../../../app/queries/dashboard';
-import type { Area } from '../../../domain/capacity';
-import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS } from '../../../domain/vocabulary';
+import { DEPARTMENTS, ROUTES } from '../../../domain/vocabulary';
+import { shanghaiToday } from '../../../domain/shanghai-clock';
 import { formatIsoDay, shanghaiDateTime } from '../../../i18n/formats';
 import { chartSvg, svgDataUri } from '../../charts';
 import { actorOf, render, tr } from '../page';
-import { dashboardFigureList, FIGURES, type FigureId } from './dashboard-figures';
-
-const AREAS: readonly Area[] = [...DISTRICTS, ...TOWNS];
+import { dashboardFigureList, FIGURES, type Figure, type FigureId } from './dashboard-figures';
+import { AREAS, readReportFilters, refusedFilterErrors, scopeSlug, scopeText, type ReportFilterField } from './report-filters';
 
 const one = <T extends string>(allowed: readonly T[], v: unknown): T | undefined =>
   typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
@@ -28,18 +27,15 @@ interface DashboardFilters {
   from: string;
   to: string;
   periodError: boolean;
+  /** Filters whose value the form does not offer: refused, not read as "all". */
+  refused: ReportFilterField[];
 }
 
 function readFilters(query: Request['query']): DashboardFilters {
   const from = dayParam(query.from);
   const to = dayParam(query.to);
-  const input: DashboardInput = {
-    ...(from ? { from } : {}),
-    ...(to ? { to } : {}),
-    ...(one(ROUTES, query.route) ? { route: one(ROUTES, query.route) } : {}),
-    ...(one(AREAS, query.area) ? { area: one(AREAS, query.area) } : {}),
-    ...(one(DEPARTMENTS, query.department) ? { department: one(DEPARTMENTS, query.department) } : {}),
-  };
+  const { filters, refused } = readReportFilters(query);
+  const input: DashboardInput = { ...(from ? { from } : {}), ...(to ? { to } : {}), ...filters };
   let periodError = false;
   try {
     dashboardPeriod(input);
@@ -47,7 +43,7 @@ function readFilters(query: Request['query']): DashboardFilters {
     if (!(err instanceof AppError)) throw err;
     periodError = true;
   }
-  return { input, from: from ?? '', to: to ?? '', periodError };
+  return { input, from: from ?? '', to: to ?? '', periodError, refused };
 }
 
 /** The filters as a query string, for the CSV links (the period as computed, so a link keeps its days). */
@@ -62,20 +58,26 @@ function filterQuery(input: DashboardInput, period: { from: string; to: string }
 export async function dashboardPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   actorOf(req, 'supervisor');
   const f = readFilters(req.query);
+  const filterErrors = refusedFilterErrors(req, f.refused);
   const form = {
     from: f.from,
     to: f.to,
     periodError: f.periodError ? tr(req, 'dashErrPeriod') : undefined,
+    ...Object.fromEntries(filterErrors.map((e) => [`${e.field}Error`, e.text])),
     departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === f.input.department })),
     areas: AREAS.map((a) => ({ value: a, selected: a === f.input.area })),
     routes: ROUTES.map((r) => ({ value: r, selected: r === f.input.route })),
   };
-  if (f.periodError) {
+  if (f.periodError || filterErrors.length) {
     render(
       req,
       res,
       'supervisor/dashboard',
-      { title: tr(req, 'dashTitle'), errors: [{ field: 'from', text: tr(req, 'dashErrPeriod') }], ...form },
+      {
+        title: tr(req, 'dashTitle'),
+        errors: [...(f.periodError ? [{ field: 'from', text: tr(req, 'dashErrPeriod') }] : []), ...filterErrors],
+        ...form,
+      },
       400,
     );
     return;
@@ -107,51 +109,83 @@ export async function dashboardPage(deps: AppDeps, req: Request, res: Response):
   });
 }
 
-type Counted = Pick<Dashboard, 'period' | 'countedThrough'>;
+type Counted = Pick<Dashboard, 'period' | 'countedThrough' | 'asOf'>;
 
-/** The period counted, in words: a period still running says how far, so its figures are not read as the whole. */
+/**
+ * The period counted, in words: a period still running — today included — says how far, to the
+ * minute when it is today, so its figures are not read as the whole.
+ */
 function periodText(req: Request, d: Counted): string {
   const day = (ymd: string) => formatIsoDay(ymd, req.locale);
-  return d.countedThrough < d.period.to
-    ? tr(req, 'dashPeriodRunning', { from: day(d.period.from), to: day(d.period.to), through: day(d.countedThrough) })
-    : tr(req, 'dashPeriod', { from: day(d.period.from), to: day(d.period.to) });
+  const today = shanghaiToday(new Date(d.asOf));
+  if (d.period.to < today) return tr(req, 'dashPeriod', { from: day(d.period.from), to: day(d.period.to) });
+  const through = d.countedThrough === today ? shanghaiDateTime(d.asOf, req.locale) : day(d.countedThrough);
+  return tr(req, 'dashPeriodRunning', { from: day(d.period.from), to: day(d.period.to), through });
 }
 
 /**
  * One figure as CSV, with the page's filters: by default its data (codes and exact numbers, for
  * a program); `as=table`, the table as the page shows it, in the reader's language (for a report
- * a supervisor sends upward). Every row ends with the period it counts, after the figure's own
- * columns, so a file renamed or pasted into a report still says which days it holds.
+ * a supervisor sends upward). Every row ends with the period it counts, the filters it holds and
+ * when it was read, after the figure's own columns, so a file renamed or pasted into a report still
+ * says which days and which part of the city it holds. A figure of the present (the backlog, the
+ * places in use) is labelled with no period: it is what stood when it was read, whatever the days.
  */
 export async function dashboardCsv(deps: AppDeps, req: Request, res: Response): Promise<void> {
   actorOf(req, 'supervisor');
   const figure = one<FigureId>(FIGURES, req.query.figure);
   const f = readFilters(req.query);
-  if (!figure || f.periodError) {
-    // Say which is wrong: a figure the dashboard has not, or the period.
+  if (!figure || f.periodError || f.refused.length) {
+    // Say which is wrong: a figure the dashboard has not, a filter it does not offer, or the period.
     res
       .status(400)
       .type('text/plain; charset=utf-8')
-      .send(tr(req, figure ? 'dashErrPeriod' : 'dashErrFigure', { figures: FIGURES.join(', ') }));
+      .send(
+        !figure
+          ? tr(req, 'dashErrFigure', { figures: FIGURES.join(', ') })
+          : f.refused.length
+            ? tr(req, 'dashErrFilterCsv', { fields: f.refused.join(', ') })
+            : tr(req, 'dashErrPeriod'),
+      );
     return;
   }
   const d = await dashboard(deps, f.input);
   const fig = dashboardFigureList(d, req.locale).find((x) => x.id === figure)!;
   const asTable = req.query.as === 'table';
-  const name = `dashboard-${figure}-${d.period.from}-${d.period.to}${asTable ? `-table-${req.locale}` : ''}.csv`;
+  const name = `dashboard-${figure}-${d.period.from}-${d.period.to}${scopeSlug(d.filters)}${asTable ? `-table-${req.locale}` : ''}.csv`;
   res
     .status(200)
     .type('text/csv; charset=utf-8')
     .setHeader('Content-Disposition', `attachment; filename="${name}"`)
-    .send(
-      asTable
-        ? csvDocument(
-            [...fig.head, tr(req, 'dashCsvPeriod')],
-            fig.rows.map((r) => [...r, periodText(req, d)]),
-          )
-        : csvDocument(
-            [...fig.csv.header, 'period_from', 'period_to', 'counted_through'],
-            fig.csv.rows.map((r) => [...r, d.period.from, d.period.to, d.countedThrough]),
-          ),
-    );
+    .send(asTable ? tableCsv(req, fig, d) : dataCsv(fig, d));
+}
+
+/** The table as the page shows it, each row ending with the period, the filters and the time it was read. */
+function tableCsv(req: Request, fig: Figure, d: Dashboard): string {
+  const period = fig.live === 'all' ? tr(req, 'dashCsvNoPeriod') : periodText(req, d);
+  const scope = scopeText(req, d.filters);
+  const asOf = shanghaiDateTime(d.asOf, req.locale);
+  return csvDocument(
+    [...fig.head, tr(req, 'dashCsvPeriod'), tr(req, 'dashCsvScope'), tr(req, 'dashCsvAsOf')],
+    fig.rows.map((r) => [...r, period, scope, asOf]),
+  );
+}
+
+/** The figure's codes and numbers, each row ending with the period (none for a figure of the present), the filters and when. */
+function dataCsv(fig: Figure, d: Dashboard): string {
+  const period = fig.live === 'all' ? ['', '', ''] : [d.period.from, d.period.to, d.countedThrough];
+  const { route = '', area = '', department = '' } = d.filters;
+  return csvDocument(
+    [
+      ...fig.csv.header,
+      'period_from',
+      'period_to',
+      'counted_through',
+      'filter_route',
+      'filter_area',
+      'filter_department',
+      'as_of',
+    ],
+    fig.csv.rows.map((r) => [...r, ...period, route, area, department, d.asOf]),
+  );
 }

@@ -17,7 +17,7 @@ import {
   type StuckReason,
 } from '../../../app/queries/stuck-cases';
 import type { Area } from '../../../domain/capacity';
-import { DEPARTMENTS, DISTRICTS, ROUTES, TOWNS, type Department, type Route } from '../../../domain/vocabulary';
+import { DEPARTMENTS, ROUTES, type Department, type Route } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
 import { findCaseByNumber, normaliseCaseNumber } from '../../../app/queries/find-case';
 import { staleSince } from '../../../app/queries/stale-since';
@@ -25,11 +25,11 @@ import { incidentText } from '../incident-text';
 import { ITEM_SEPARATOR, LIST_SEPARATOR, shanghaiDateTime } from '../../../i18n/formats';
 import { shanghaiToday } from '../../../domain/shanghai-clock';
 import { accessOf, actorOf, render, tr } from '../page';
+import { AREAS, readReportFilters, refusedFilterErrors, scopeSlug, scopeText, type ReportFilterField } from './report-filters';
 
 const PAGE_SIZE = 25;
 /** A CSV holds at most this many rows (pages of 500 read one after another). */
 const CSV_MAX_ROWS = 10_000;
-export const AREAS: readonly Area[] = [...DISTRICTS, ...TOWNS];
 
 /** The policy's order of departments, as the dashboard and the case pages list them; other counts after. */
 function departmentRank(code: string): number {
@@ -45,6 +45,8 @@ const one = <T extends string>(allowed: readonly T[], v: unknown): T | undefined
 
 export interface StuckFilters {
   reason: StuckReason;
+  /** Filters whose value the form does not offer: refused at their fields, not read as "all". */
+  refused: ReportFilterField[];
   department?: Department;
   area?: Area;
   route?: Route;
@@ -58,11 +60,11 @@ export function readStuckFilters(query: Request['query']): StuckFilters {
   const age = typeof query.ageDays === 'string' ? query.ageDays.trim() : '';
   const days = Number(age);
   const ageError = age !== '' && !(Number.isInteger(days) && days >= 1 && days <= 365);
+  const { filters, refused } = readReportFilters(query);
   return {
     reason: one(STUCK_REASONS, query.reason) ?? 'overdue',
-    department: one(DEPARTMENTS, query.department),
-    area: one(AREAS, query.area),
-    route: one(ROUTES, query.route),
+    refused,
+    ...filters,
     order: one(STUCK_ORDERS, query.order) ?? 'oldest',
     ...(age ? { ageDays: age } : {}),
     ageError,
@@ -119,6 +121,8 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
   if ('caseId' in find) return res.redirect(303, `/supervisor/cases/${find.caseId}`);
   const notFound = find.error;
   const f = readStuckFilters(req.query);
+  // A filter the form does not offer is said at its field; the list below is the city's, unfiltered by it.
+  const filterErrors = refusedFilterErrors(req, f.refused);
   const page = await stuckCases(deps, queryInput(deps, req, f, PAGE_SIZE, cursorOf(req)));
   const base = filterQuery(f);
   // Hand-off to the bulk page: the same list, for the filtered department or else the busiest one.
@@ -131,72 +135,80 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
   if (f.route) bulkQuery.set('route', f.route);
   // As a number (030 and 30.0 are 30): the bulk page reads it the same way.
   if (f.reason === 'stale' && f.ageDays && !f.ageError) bulkQuery.set('ageDays', String(Number(f.ageDays)));
-  render(req, res, 'supervisor/stuck', {
-    title: tr(req, 'stuckTitle'),
-    errors: [
-      ...(notFound ? [{ field: 'caseNumber', text: notFound }] : []),
-      ...(f.ageError ? [{ field: 'ageDays', text: tr(req, 'supErrAge') }] : []),
-    ],
-    findError: notFound,
-    caseNumber: typeof req.query.caseNumber === 'string' ? req.query.caseNumber.slice(0, 40) : '',
-    ageError: f.ageError ? tr(req, 'supErrAge') : undefined,
-    // What the list holds, so a figure copied from it is read as what it counts.
-    reasonHint: tr(req, `stuckHint_${f.reason}`),
-    tabs: STUCK_REASONS.map((r) => ({
-      reason: r,
-      href: `/supervisor/stuck?${filterQuery(f, { reason: r })}`,
-      current: r === f.reason,
-    })),
-    reason: f.reason,
-    departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === f.department })),
-    areas: AREAS.map((a) => ({ value: a, selected: a === f.area })),
-    routes: ROUTES.map((r) => ({ value: r, selected: r === f.route })),
-    orders: STUCK_ORDERS.map((o) => ({ value: o, selected: o === f.order })),
-    ageDays: f.ageDays ?? '',
-    stale: f.reason === 'stale',
-    filtered: Boolean(f.department || f.area || f.route || f.ageDays || f.order !== 'oldest'),
-    clearHref: `/supervisor/stuck?reason=${f.reason}`,
-    csvHref: `/supervisor/stuck.csv?${base}`,
-    tableCsvHref: `/supervisor/stuck.csv?${base}&as=table`,
-    total: page.total,
-    counts: Object.entries(page.countsByDepartment)
-      .sort(([a], [b]) => departmentRank(a) - departmentRank(b) || a.localeCompare(b))
-      .map(([department, n]) => ({
-        department,
-        n,
-        // Not a department: notices to applicants (undelivered_notices), releases (failing_checks).
-        text:
-          department === 'applicant'
-            ? tr(req, 'supCountApplicant')
-            : department === 'compensation'
-              ? tr(req, 'supCountCompensation')
-              : department,
-        known: (DEPARTMENTS as readonly string[]).includes(department),
-        href: (DEPARTMENTS as readonly string[]).includes(department)
-          ? `/supervisor/stuck?${filterQuery(f, { department: department as Department })}`
-          : undefined,
-      })),
-    items: page.items.map((i) => ({
-      ...i,
-      // The longest overdue first, as the CSVs and the API list the deadlines; then any without a date.
-      overdue: [
-        ...i.overdueDeadlines,
-        ...i.overdueDepartments.filter((d) => !dueOf(i, d)).map((department) => ({ department, dueAt: undefined })),
+  render(
+    req,
+    res,
+    'supervisor/stuck',
+    {
+      title: tr(req, 'stuckTitle'),
+      errors: [
+        ...(notFound ? [{ field: 'caseNumber', text: notFound }] : []),
+        ...filterErrors,
+        ...(f.ageError ? [{ field: 'ageDays', text: tr(req, 'supErrAge') }] : []),
       ],
-      incidentTexts: i.incidents.map((n) => incidentText(n, req.locale)),
-    })),
-    bulkHref: page.total > 0 && bulkDepartment ? `/supervisor/bulk/new?${bulkQuery.toString()}` : undefined,
-    bulkDepartment,
-    // Unfiltered, the hand-off takes the busiest department's share, and says so.
-    bulkText: bulkDepartment
-      ? tr(req, f.department ? 'supBulkHandOff' : 'supBulkHandOffBusiest', {
-          department: label('department', bulkDepartment, req.locale),
-        })
-      : undefined,
-    nextHref: page.nextCursor ? `/supervisor/stuck?${base}&cursor=${encodeURIComponent(page.nextCursor)}` : undefined,
-    // Filtered or paged (more than the tab's reason): the focus lands on the results.
-    focusResults: Object.keys(req.query).some((k) => k !== 'reason'),
-  });
+      ...Object.fromEntries(filterErrors.map((e) => [`${e.field}Error`, e.text])),
+      findError: notFound,
+      caseNumber: typeof req.query.caseNumber === 'string' ? req.query.caseNumber.slice(0, 40) : '',
+      ageError: f.ageError ? tr(req, 'supErrAge') : undefined,
+      // What the list holds, so a figure copied from it is read as what it counts.
+      reasonHint: tr(req, `stuckHint_${f.reason}`),
+      tabs: STUCK_REASONS.map((r) => ({
+        reason: r,
+        href: `/supervisor/stuck?${filterQuery(f, { reason: r })}`,
+        current: r === f.reason,
+      })),
+      reason: f.reason,
+      departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === f.department })),
+      areas: AREAS.map((a) => ({ value: a, selected: a === f.area })),
+      routes: ROUTES.map((r) => ({ value: r, selected: r === f.route })),
+      orders: STUCK_ORDERS.map((o) => ({ value: o, selected: o === f.order })),
+      ageDays: f.ageDays ?? '',
+      stale: f.reason === 'stale',
+      filtered: Boolean(f.department || f.area || f.route || f.ageDays || f.order !== 'oldest'),
+      clearHref: `/supervisor/stuck?reason=${f.reason}`,
+      csvHref: `/supervisor/stuck.csv?${base}`,
+      tableCsvHref: `/supervisor/stuck.csv?${base}&as=table`,
+      total: page.total,
+      counts: Object.entries(page.countsByDepartment)
+        .sort(([a], [b]) => departmentRank(a) - departmentRank(b) || a.localeCompare(b))
+        .map(([department, n]) => ({
+          department,
+          n,
+          // Not a department: notices to applicants (undelivered_notices), releases (failing_checks).
+          text:
+            department === 'applicant'
+              ? tr(req, 'supCountApplicant')
+              : department === 'compensation'
+                ? tr(req, 'supCountCompensation')
+                : department,
+          known: (DEPARTMENTS as readonly string[]).includes(department),
+          href: (DEPARTMENTS as readonly string[]).includes(department)
+            ? `/supervisor/stuck?${filterQuery(f, { department: department as Department })}`
+            : undefined,
+        })),
+      items: page.items.map((i) => ({
+        ...i,
+        // The longest overdue first, as the CSVs and the API list the deadlines; then any without a date.
+        overdue: [
+          ...i.overdueDeadlines,
+          ...i.overdueDepartments.filter((d) => !dueOf(i, d)).map((department) => ({ department, dueAt: undefined })),
+        ],
+        incidentTexts: i.incidents.map((n) => incidentText(n, req.locale)),
+      })),
+      bulkHref: page.total > 0 && bulkDepartment ? `/supervisor/bulk/new?${bulkQuery.toString()}` : undefined,
+      bulkDepartment,
+      // Unfiltered, the hand-off takes the busiest department's share, and says so.
+      bulkText: bulkDepartment
+        ? tr(req, f.department ? 'supBulkHandOff' : 'supBulkHandOffBusiest', {
+            department: label('department', bulkDepartment, req.locale),
+          })
+        : undefined,
+      nextHref: page.nextCursor ? `/supervisor/stuck?${base}&cursor=${encodeURIComponent(page.nextCursor)}` : undefined,
+      // Filtered or paged (more than the tab's reason): the focus lands on the results.
+      focusResults: Object.keys(req.query).some((k) => k !== 'reason'),
+    },
+    filterErrors.length ? 400 : 200,
+  );
 }
 
 /** The same list as CSV: every matching case (up to CSV_MAX_ROWS), in the page's order. */
@@ -204,6 +216,13 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
   actorOf(req, 'supervisor');
   const f = readStuckFilters(req.query);
   const locale = req.locale;
+  if (f.refused.length) {
+    res
+      .status(400)
+      .type('text/plain; charset=utf-8')
+      .send(tr(req, 'dashErrFilterCsv', { fields: f.refused.join(', ') }));
+    return;
+  }
   const items: StuckItem[] = [];
   let cursor: string | undefined;
   do {
@@ -216,7 +235,9 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
       .map((d) => ((DEPARTMENTS as readonly string[]).includes(d) ? label('department', d, locale) : d))
       .join(LIST_SEPARATOR[locale]);
   // The office's day (Asia/Shanghai): a list taken at 07:00 Beijing time is that day's, not yesterday's.
-  const day = shanghaiToday();
+  const listedAt = new Date();
+  const day = shanghaiToday(listedAt);
+  const scope = `${scopeSlug(f)}`;
   // As the page shows it (headings, words, Beijing time), for a report; else codes for a program.
   if (req.query.as === 'table') {
     const at = (iso: string | undefined) => (iso ? shanghaiDateTime(iso, locale) : '');
@@ -233,6 +254,9 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
         tr(req, 'supFailingChecks'),
         tr(req, 'supIncidents'),
         tr(req, 'supSupplementDue'),
+        // What the list holds and when it was taken, on every row: a file pasted into a report still says.
+        tr(req, 'dashCsvScope'),
+        tr(req, 'supCsvListedAt'),
       ],
       items
         .slice(0, CSV_MAX_ROWS)
@@ -248,12 +272,14 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
           departments(i.failingChecks),
           i.incidents.map((n) => incidentText(n, locale)).join(ITEM_SEPARATOR[locale]),
           at(i.supplementDueAt),
+          scopeText(req, f),
+          at(listedAt.toISOString()),
         ]),
     );
     res
       .status(200)
       .type('text/csv; charset=utf-8')
-      .setHeader('Content-Disposition', `attachment; filename="stuck-${f.reason}-${day}-table-${locale}.csv"`)
+      .setHeader('Content-Disposition', `attachment; filename="stuck-${f.reason}-${day}${scope}-table-${locale}.csv"`)
       .send(table);
     return;
   }
@@ -292,6 +318,6 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
   res
     .status(200)
     .type('text/csv; charset=utf-8')
-    .setHeader('Content-Disposition', `attachment; filename="stuck-${f.reason}-${day}.csv"`)
+    .setHeader('Content-Disposition', `attachment; filename="stuck-${f.reason}-${day}${scope}.csv"`)
     .send(csv);
 }

@@ -28,18 +28,9 @@ function findTests(target: string): string[] {
     .sort();
 }
 
-/**
- * The browser suites (minutes each) first, the unit files (a second or so) last: with two files
- * at a time, what runs alone at the end is a short file, not a browser suite begun late.
- */
-function longestFirst(files: string[]): string[] {
-  const weight = (f: string) => (f.includes('/test/web/') ? 0 : f.includes('/test/integration/') ? 1 : 2);
-  return [...files].sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
-}
-
 async function main(): Promise<number> {
   const targets = process.argv.slice(2);
-  const files = longestFirst((targets.length ? targets : ['test']).flatMap(findTests));
+  const files = (targets.length ? targets : ['test']).flatMap(findTests);
   if (files.length === 0) throw new Error('no test files found');
 
   const runDir = join(DATA_DIR, 'test-runs', `${Date.now()}-${process.pid}`);

@@ -12,6 +12,7 @@ import { MissingScopeClaim, type TokenVerifier } from '../app/access-token';
 import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
 import { API_RESOURCE, WEB_SCOPES } from '../tools/identity/clients';
+import { keptFor } from './pages/kept-form';
 import { localPath, type WebUser } from './session';
 import { homeOf, showMessage } from './pages/page';
 import { tokenRefresher } from './token-refresh';
@@ -124,7 +125,8 @@ export function createSignIn(opts: SignInOptions): SignIn {
     req.session.regenerate((err) => {
       if (err) return res.status(503).end();
       req.session.user = user;
-      if (keptApplication && user.actor.role === 'applicant') req.session.keptApplication = keptApplication;
+      const idNumber = user.actor.role === 'applicant' ? user.actor.idNumber : undefined;
+      if (keptApplication && keptFor(keptApplication, idNumber)) req.session.keptApplication = keptApplication;
       opts.onSessionStarted?.(req);
       logger.info({ reqId: req.id, role: user.actor.role }, 'web sign-in');
       req.session.save((saveErr) => (saveErr ? res.status(503).end() : res.redirect(303, pending.back || homeOf(user.actor))));

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Request } from 'express';
-import { KEPT_APPLICATION_MS, keptApplication, takeKeptApplication } from '../../web/pages/kept-form';
+import { KEPT_APPLICATION_MS, keptApplication, keptFor, takeKeptApplication } from '../../web/pages/kept-form';
 import type { KeptApplication } from '../../web/session';
 
 const ID = '610103198905140425';
@@ -60,5 +60,13 @@ describe('a kept application', () => {
     const late = withKept({ fields: { route: 'town' }, idNumber: ID, at: 0 });
     assert.equal(takeKeptApplication(late, ID, KEPT_APPLICATION_MS), undefined);
     assert.equal(late.session.keptApplication, undefined);
+  });
+
+  it('when someone signs in on the same browser, then the kept form goes into the new session only for the account of its ID number, within the hour', () => {
+    const kept: KeptApplication = { fields: { route: 'town' }, idNumber: ID, at: 0 };
+    assert.equal(keptFor(kept, ID, 1), true);
+    assert.equal(keptFor(kept, ID.slice(0, 17) + 'x', 1), false, 'another ID number');
+    assert.equal(keptFor(kept, undefined, 1), false, 'an account without a verified ID number (or not an applicant)');
+    assert.equal(keptFor(kept, ID, KEPT_APPLICATION_MS), false, 'after the hour');
   });
 });

@@ -442,7 +442,8 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await signIn(page, web, 'family', DEMO_PASSWORDS.applicant, '/applicant/apply');
       await page.locator('#route').check();
       await page.locator('#area').selectOption('huyi');
-      await page.locator('#applicant-name').fill('王丽');
+      // The name corrected from the account's (王丽): what comes back is what was typed.
+      await page.locator('#applicant-name').fill('王丽华');
       await page.locator('#contact-phone').fill('13900139000');
       // A spouse in no other case (the family's own spouse is in the parent's, §8).
       const spouse = freshIdNumber();
@@ -472,7 +473,9 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       }
       await page.waitForURL((u) => u.pathname === '/applicant/apply');
       await page.getByText('已恢复您在登录超时前填写的申请内容，请核对后提交。').waitFor();
+      assert.equal(await page.locator('#route').isChecked(), true);
       assert.equal(await page.locator('#area').inputValue(), 'huyi');
+      assert.equal(await page.locator('#applicant-name').inputValue(), '王丽华');
       assert.equal(await page.locator('#contact-phone').inputValue(), '13900139000');
       assert.equal(await page.locator('#family-0-idNumber').inputValue(), spouse);
       assert.equal(await page.locator('#family-0-relation').inputValue(), 'spouse');

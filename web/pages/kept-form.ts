@@ -69,5 +69,20 @@ export function takeKeptApplication(req: Request, idNumber: string, now = Date.n
   const kept = req.session?.keptApplication;
   if (!kept) return undefined;
   delete req.session.keptApplication;
-  return kept.idNumber.toUpperCase() === idNumber.toUpperCase() && now - kept.at < KEPT_APPLICATION_MS ? kept : undefined;
+  return keptFor(kept, idNumber, now) ? kept : undefined;
+}
+
+/**
+ * Whether `kept` is for the account of `idNumber` (none: an account without a verified one) and
+ * still within its hour: signing in carries it into the new session only then (web/sign-in.ts),
+ * so another person's form never sits in the session of someone who signs in on the same phone.
+ */
+export function keptFor(kept: KeptApplication, idNumber: string | undefined, now = Date.now()): boolean {
+  return idNumber !== undefined && kept.idNumber.toUpperCase() === idNumber.toUpperCase() && now - kept.at < KEPT_APPLICATION_MS;
+}
+
+/** Keeps `kept` in the session (not signed in) for its hour, which may be longer than an idle session's. */
+export function keepApplication(req: Request, kept: KeptApplication): void {
+  req.session.keptApplication = kept;
+  req.session.cookie.maxAge = KEPT_APPLICATION_MS;
 }

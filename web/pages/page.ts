@@ -13,7 +13,7 @@ import type { Department, Locale } from '../../domain/vocabulary';
 import { message, type MessageKey } from '../../i18n/messages';
 import type { Views } from '../render';
 import { localPath } from '../session';
-import { APPLICATION_FORM_PATH, fromOwnPage, keptApplication, keptTexts, postedFrom } from './kept-form';
+import { APPLICATION_FORM_PATH, fromOwnPage, keepApplication, keptApplication, keptTexts, postedFrom } from './kept-form';
 import { FLASH_PARAM, openFlash, sealFlash, withFlash } from '../flash';
 
 declare module 'express-serve-static-core' {
@@ -126,8 +126,9 @@ function languageHref(req: Request, other: Locale, data: PageData): string {
   // (and its token, long, made the path too long to go back to at all).
   const url = new URL(req.originalUrl, 'http://page.invalid');
   url.searchParams.delete(FLASH_PARAM);
-  // An address too long to go back to (a decision's draft sealed in it): the case it is about.
-  const back = localPath(`${url.pathname}${url.search}${url.hash}`) ?? caseOfPath(url.pathname) ?? '/';
+  // An address too long to go back to (a draft sealed in it): the case it is about, else where the page says it belongs.
+  const back =
+    localPath(`${url.pathname}${url.search}${url.hash}`) ?? caseOfPath(url.pathname) ?? localPath(data.languageBack) ?? '/';
   return `/lang/${other}?back=${encodeURIComponent(back)}`;
 }
 
@@ -136,7 +137,10 @@ export interface PageData extends Record<string, unknown> {
   /** Form errors: the error summary lists them, each linking to its field. */
   errors?: Array<{ field: string; text: string }>;
   backLink?: { href: string; text: string };
-  /** Drawn by a post: the page the language switch returns to (default: the case, or the form's path). */
+  /**
+   * Drawn by a post, or at an address too long to return to: the page the language switch
+   * returns to (default: the case, or the form's path).
+   */
   languageBack?: string;
   /**
    * A long form's page (the application): the form's id, address and submit button's words. The
@@ -305,7 +309,7 @@ export function actorOf<R extends Actor['role']>(req: Request, role: R): Extract
 function sessionLost(req: Request, res: Response, ownOrigin: string): void {
   const own = fromOwnPage(req, ownOrigin);
   const application = own ? keptApplication(req) : undefined;
-  if (application && req.session) req.session.keptApplication = application;
+  if (application && req.session) keepApplication(req, application);
   const kept = own && !application ? keptTexts(req.body) : [];
   const back = application ? APPLICATION_FORM_PATH : own ? postedFrom(req.body) : undefined;
   render(

@@ -190,14 +190,19 @@ async function showConfirmation(
         child,
         school: p.school,
       }),
-      ...(first
+      // The note is asked whenever someone has waited longer, or the command said so (its read
+      // may differ from this one's: a child ahead placed meanwhile) — never a 400 without its field.
+      ...(first || noteError
         ? {
-            outOfTurn: tr(req, ahead.length === 1 ? 'officerPlaceAheadOne' : 'officerPlaceAhead', {
-              n: ahead.length,
-              child,
-              first: first.name || tr(req, 'officerChildN', { n: first.personIndex }),
-              caseNumber: first.caseNumber,
-            }),
+            outOfTurn: first
+              ? tr(req, ahead.length === 1 ? 'officerPlaceAheadOne' : 'officerPlaceAhead', {
+                  n: ahead.length,
+                  child,
+                  first: first.name || tr(req, 'officerChildN', { n: first.personIndex }),
+                  caseNumber: first.caseNumber,
+                })
+              : undefined,
+            askNote: true,
             note: p.note,
             noteMax: PLACEMENT_NOTE_MAX,
             noteError,

@@ -187,6 +187,7 @@ function confirmPage(req: Request, res: Response, p: ConfirmPage): void {
   render(req, res, 'supervisor/confirm-round', {
     ...p,
     caption: tr(req, 'rdSupRoundTitle', { round: roundName(p.roundId, req.locale) }),
+    languageBack: roundHref(p.roundId),
     backHref: roundHref(p.roundId),
     backLink: { href: roundHref(p.roundId), text: tr(req, 'rdBackToRound') },
   });

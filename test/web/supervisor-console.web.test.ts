@@ -135,6 +135,16 @@ describe('web pages: the supervisor console in a real browser', () => {
       assert.match(enLine, /"Public Security Bureau \d{4}-\d{2}-\d{2} \d{2}:\d{2}"/, enLine);
       assert.ok(!/Bureau [A-Z]/.test(enLine), `two departments run together: ${enLine}`);
       await page.goto(`${web.baseUrl}/lang/zh-CN?back=${encodeURIComponent('/supervisor/stuck?reason=overdue&area=huyi')}`);
+      // A district the form does not offer (a mistyped link) is refused at its field, with no list:
+      // the city's list under it would be read as the district's. Its CSV is refused too.
+      const foo = await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=foo`);
+      assert.equal(foo?.status(), 400);
+      await page.locator('#area-error').waitFor();
+      assert.equal(await page.locator('#results').count(), 0, 'no list');
+      assert.equal(await page.getByText('下载当前列表（CSV，同上表，可用于报告）').count(), 0);
+      await axeCheck(page);
+      assert.equal((await page.request.get(`${web.baseUrl}/supervisor/stuck.csv?reason=overdue&area=foo`)).status(), 400);
+      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi`);
 
       // Newest progress first lists it too; an age that is no number of days is refused by the field.
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi&order=newest`);

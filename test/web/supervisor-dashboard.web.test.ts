@@ -172,7 +172,8 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
       );
       assert.match(
         backlogCsv.headers()['content-disposition'] ?? '',
-        /dashboard-backlog-2026-11-01-2026-11-30-yanta-table-zh-CN\.csv"$/,
+        new RegExp(`dashboard-backlog-${today}-yanta-table-zh-CN\\.csv"$`),
+        'named for the day it was read, not the period',
       );
       const backlogRow = (await backlogCsv.text()).split('\r\n')[1] ?? '';
       assert.match(
@@ -181,6 +182,13 @@ describe('web pages: the supervisor dashboard in a real browser', () => {
         backlogRow,
       );
       assert.doesNotMatch(backlogRow, /2026年11月/);
+      // The department filter is said only where it applies: the officers' figures, not the cases'.
+      const slaCsv = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=sla&department=police&as=table`);
+      assert.match(slaCsv.headers()['content-disposition'] ?? '', /-police-table-zh-CN\.csv"$/);
+      assert.match((await slaCsv.text()).split('\r\n')[1] ?? '', /"全市，全部落户途径，市公安局","[^"]+"$/);
+      const dailyCsv = await page.request.get(`${web.baseUrl}/supervisor/dashboard.csv?figure=daily&department=police`);
+      assert.doesNotMatch(dailyCsv.headers()['content-disposition'] ?? '', /police/);
+      assert.match((await dailyCsv.text()).split('\r\n')[1] ?? '', /,"","","","[^"]+"$/, 'no department: the cases of every one');
       // A filter value the form does not offer is refused at its field, never read as the whole city.
       const foo = await page.goto(`${web.baseUrl}/supervisor/dashboard?area=foo&department=POLICE`);
       assert.equal(foo?.status(), 400);

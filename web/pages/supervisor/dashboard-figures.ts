@@ -23,11 +23,13 @@ export interface Figure {
   /** The CSV's header codes and rows (defaults to the table's). */
   csv: { header: string[]; rows: Array<Array<string | number>> };
   note?: string;
+  /** A figure of the present, read when the page is (the backlog, the places in use): no period applies. */
+  live?: true;
   /**
-   * Figures of the present, read when the page is: `all` (the backlog, the places in use: no
-   * period applies), `some` (period counts beside columns of now, as the headings say).
+   * The department filter applies (officers' decisions, supplements, what is overdue): other
+   * figures count cases, whichever department, and do not say a department was chosen.
    */
-  live?: 'all' | 'some';
+  byDepartment?: true;
 }
 
 const hours = (ms: number | null): number | null => (ms === null ? null : Math.round(ms / 360_000) / 10);
@@ -141,7 +143,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       header: ['department', 'decided_within_deadline', 'decided_late', 'overdue_now', 'compliance_pct'],
       rows: d.sla.map((r) => [r.department, r.withinDeadline, r.late, r.overdueNow, r.compliancePct ?? '']),
     },
-    live: 'some',
+    byDepartment: true,
   };
 
   const times: Figure = {
@@ -167,6 +169,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       rows: d.decisionTimes.map((r) => [r.department, r.decisions, hoursCsv(r.medianMs), hoursCsv(r.p90Ms)]),
     },
     note: t('dashTimeInStatusNote'),
+    byDepartment: true,
   };
 
   // Per area, with a total row: the table a supervisor pastes into a report upward.
@@ -236,7 +239,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       ]),
     },
     note: t('dashAreasNote'),
-    live: 'some',
+    byDepartment: true,
   };
 
   const routes = [...new Set(d.backlog.map((r) => r.route))].sort();
@@ -257,7 +260,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
     head: [t('dashArea'), t('dashRoute'), t('dashOpen')],
     rows: d.backlog.map((r) => [label('area', r.area, locale), label('route', r.route, locale), r.open]),
     csv: { header: ['area', 'route', 'open'], rows: d.backlog.map((r) => [r.area, r.route, r.open]) },
-    live: 'all',
+    live: true,
     note: t('dashBacklogNote'),
   };
 
@@ -285,7 +288,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       rows: d.pools.map((p) => [p.pool, p.kind, p.area, p.limit, p.held]),
     },
     note: t('dashPoolsCsvNote'),
-    live: 'all',
+    live: true,
   };
 
   const outcomes = ['answered', 'lapsed', 'closed', 'open'] as const;
@@ -307,6 +310,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
     head: [t('dashDepartment'), ...outcomes.map((o) => t(outcomeKeys[o]))],
     rows: d.supplements.map((r) => [dept(r.department), ...outcomes.map((o) => r[o])]),
     csv: { header: ['department', ...outcomes], rows: d.supplements.map((r) => [r.department, ...outcomes.map((o) => r[o])]) },
+    byDepartment: true,
   };
 
   return [

@@ -152,18 +152,27 @@ export async function dashboardCsv(deps: AppDeps, req: Request, res: Response): 
   const d = await dashboard(deps, f.input);
   const fig = dashboardFigureList(d, req.locale).find((x) => x.id === figure)!;
   const asTable = req.query.as === 'table';
-  const name = `dashboard-${figure}-${d.period.from}-${d.period.to}${scopeSlug(d.filters)}${asTable ? `-table-${req.locale}` : ''}.csv`;
+  const applied = appliedFilters(fig, d);
+  // A figure of the present is named for the day it was read, not for a period it does not count.
+  const days = fig.live ? shanghaiToday(new Date(d.asOf)) : `${d.period.from}-${d.period.to}`;
+  const name = `dashboard-${figure}-${days}${scopeSlug(applied)}${asTable ? `-table-${req.locale}` : ''}.csv`;
   res
     .status(200)
     .type('text/csv; charset=utf-8')
     .setHeader('Content-Disposition', `attachment; filename="${name}"`)
-    .send(asTable ? tableCsv(req, fig, d) : dataCsv(fig, d));
+    .send(asTable ? tableCsv(req, fig, d, applied) : dataCsv(fig, d, applied));
+}
+
+/** The filters a figure counts by: the department only for the figures it applies to. */
+function appliedFilters(fig: Figure, d: Dashboard): Dashboard['filters'] {
+  const { department, ...rest } = d.filters;
+  return fig.byDepartment && department ? { ...rest, department } : rest;
 }
 
 /** The table as the page shows it, each row ending with the period, the filters and the time it was read. */
-function tableCsv(req: Request, fig: Figure, d: Dashboard): string {
-  const period = fig.live === 'all' ? tr(req, 'dashCsvNoPeriod') : periodText(req, d);
-  const scope = scopeText(req, d.filters);
+function tableCsv(req: Request, fig: Figure, d: Dashboard, applied: Dashboard['filters']): string {
+  const period = fig.live ? tr(req, 'dashCsvNoPeriod') : periodText(req, d);
+  const scope = scopeText(req, applied);
   const asOf = shanghaiDateTime(d.asOf, req.locale);
   return csvDocument(
     [...fig.head, tr(req, 'dashCsvPeriod'), tr(req, 'dashCsvScope'), tr(req, 'dashCsvAsOf')],
@@ -172,9 +181,9 @@ function tableCsv(req: Request, fig: Figure, d: Dashboard): string {
 }
 
 /** The figure's codes and numbers, each row ending with the period (none for a figure of the present), the filters and when. */
-function dataCsv(fig: Figure, d: Dashboard): string {
-  const period = fig.live === 'all' ? ['', '', ''] : [d.period.from, d.period.to, d.countedThrough];
-  const { route = '', area = '', department = '' } = d.filters;
+function dataCsv(fig: Figure, d: Dashboard, applied: Dashboard['filters']): string {
+  const period = fig.live ? ['', '', ''] : [d.period.from, d.period.to, d.countedThrough];
+  const { route = '', area = '', department = '' } = applied;
   return csvDocument(
     [
       ...fig.csv.header,

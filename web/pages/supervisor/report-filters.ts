@@ -36,9 +36,12 @@ export function readReportFilters(query: Request['query']): { filters: ReportFil
   return { filters: filters as ReportFilters, refused };
 }
 
-/** The refused filters as the pages' field errors (the summary links to each select). */
-export const refusedFilterErrors = (req: Request, refused: ReportFilterField[]) =>
-  refused.map((field) => ({ field, text: tr(req, 'supErrFilter') }));
+/** The refused filters as the pages' field errors (the summary links to each select), in the form's `order`. */
+export const refusedFilterErrors = (
+  req: Request,
+  refused: ReportFilterField[],
+  order: readonly ReportFilterField[] = REPORT_FILTER_FIELDS,
+) => [...refused].sort((a, b) => order.indexOf(a) - order.indexOf(b)).map((field) => ({ field, text: tr(req, 'supErrFilter') }));
 
 /** What the filters hold, in words: 全市 · 全部落户途径 · 全部部门, or 碑林区 · 市房管局. */
 export function scopeText(req: Request, f: ReportFilters): string {

@@ -11,6 +11,7 @@ import {
   STUCK_ORDERS,
   STUCK_REASONS,
   stuckCases,
+  type StuckCases,
   type StuckCasesInput,
   type StuckItem,
   type StuckOrder,
@@ -121,9 +122,12 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
   if ('caseId' in find) return res.redirect(303, `/supervisor/cases/${find.caseId}`);
   const notFound = find.error;
   const f = readStuckFilters(req.query);
-  // A filter the form does not offer is said at its field; the list below is the city's, unfiltered by it.
-  const filterErrors = refusedFilterErrors(req, f.refused);
-  const page = await stuckCases(deps, queryInput(deps, req, f, PAGE_SIZE, cursorOf(req)));
+  // A filter the form does not offer is said at its field, with no list (the API refuses it too):
+  // the city's list under a district's link would be read as the district's.
+  const filterErrors = refusedFilterErrors(req, f.refused, ['department', 'area', 'route']);
+  const page: StuckCases = filterErrors.length
+    ? { items: [], total: 0, countsByDepartment: {} }
+    : await stuckCases(deps, queryInput(deps, req, f, PAGE_SIZE, cursorOf(req)));
   const base = filterQuery(f);
   // Hand-off to the bulk page: the same list, for the filtered department or else the busiest one.
   const busiest = Object.entries(page.countsByDepartment)
@@ -147,6 +151,7 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
         ...(f.ageError ? [{ field: 'ageDays', text: tr(req, 'supErrAge') }] : []),
       ],
       ...Object.fromEntries(filterErrors.map((e) => [`${e.field}Error`, e.text])),
+      refused: filterErrors.length > 0,
       findError: notFound,
       caseNumber: typeof req.query.caseNumber === 'string' ? req.query.caseNumber.slice(0, 40) : '',
       ageError: f.ageError ? tr(req, 'supErrAge') : undefined,

@@ -108,6 +108,23 @@ export const DEMO_PASSWORDS = {
  * Signs `page` in through the start page's button, the provider's login page and (first time
  * only) its consent page; resolves on the page the service lands on. zh-CN or en buttons.
  */
+/**
+ * After "sign in again" was pressed on a page: the provider may remember the person (straight
+ * back to our pages) or ask again (username, password, perhaps consent); either way, back on ours.
+ */
+export async function signInAgain(page: Page, web: WebStack, username: string, password: string): Promise<void> {
+  const ours = (u: URL) => u.origin === web.baseUrl || /\/interaction\//.test(u.pathname);
+  await page.waitForURL(ours);
+  if (new URL(page.url()).origin === web.baseUrl) return;
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.getByRole('button', { name: /^(登录|Sign in)$/ }).click();
+  await page.waitForURL(ours);
+  if (new URL(page.url()).origin !== web.baseUrl)
+    await page.getByRole('button', { name: /同意并继续|Allow and continue/ }).click();
+  await page.waitForURL((u) => u.origin === web.baseUrl);
+}
+
 export async function signIn(page: Page, web: WebStack, username: string, password: string, start = '/'): Promise<void> {
   await page.goto(`${web.baseUrl}${start}`);
   if (start === '/') await page.getByRole('button', { name: /登录并开始|Sign in and start/ }).click();

@@ -27,7 +27,7 @@ import { FAMILY_REFUSALS_PER_DAY } from '../../app/commands/submit-application';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import { caseModel } from '../../models/case.model';
 import { familyRefusalId, familyRefusalModel } from '../../models/family-refusal.model';
-import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+import { DEMO_PASSWORDS, signIn, signInAgain, startWebStack, type WebStack } from '../support/web-stack';
 import { webSessionModel } from '../../models/web-session.model';
 
 const PHONE = { width: 390, height: 844 };
@@ -463,14 +463,7 @@ describe('applicant portal: apply, follow, supplement, withdraw in a real browse
       await axeCheck(page);
       assert.equal(await caseModel(web.stack.mongo).countDocuments({ applicantUserId: 'demo-beilinFamily' }), 0, 'nothing sent');
       await page.getByRole('button', { name: '重新登录' }).click();
-      await page.waitForURL((u) => u.origin === web.baseUrl || /\/interaction\//.test(u.pathname));
-      if (new URL(page.url()).origin !== web.baseUrl) {
-        await page.locator('#username').fill('family');
-        await page.locator('#password').fill(DEMO_PASSWORDS.applicant);
-        await page.getByRole('button', { name: /^登录$/ }).click();
-        await page.waitForURL((u) => u.origin === web.baseUrl || /\/interaction\//.test(u.pathname));
-        if (new URL(page.url()).origin !== web.baseUrl) await page.getByRole('button', { name: '同意并继续' }).click();
-      }
+      await signInAgain(page, web, 'family', DEMO_PASSWORDS.applicant);
       await page.waitForURL((u) => u.pathname === '/applicant/apply');
       await page.getByText('已恢复您在登录超时前填写的申请内容，请核对后提交。').waitFor();
       assert.equal(await page.locator('#route').isChecked(), true);

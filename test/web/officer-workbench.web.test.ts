@@ -26,7 +26,7 @@ import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { axeCheck, launchBrowser, newPage, screenshot } from '../support/browser';
 import { auditEventModel } from '../../models/audit-event.model';
 import { webSessionModel } from '../../models/web-session.model';
-import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
+import { DEMO_PASSWORDS, signIn, signInAgain, startWebStack, type WebStack } from '../support/web-stack';
 
 const DESK = { width: 1280, height: 800 };
 
@@ -350,14 +350,7 @@ describe('web pages: the officer workbench in a real browser', () => {
       assert.equal(c.steps.police?.decision, undefined, 'nothing was decided');
       // Signing in again (the provider remembers the officer, or asks again) leads back to the case.
       await police.getByRole('button', { name: '重新登录' }).click();
-      await police.waitForURL((u) => u.origin === web.baseUrl || /\/interaction\//.test(u.pathname));
-      if (new URL(police.url()).origin !== web.baseUrl) {
-        await police.locator('#username').fill('police');
-        await police.locator('#password').fill(DEMO_PASSWORDS.officer);
-        await police.getByRole('button', { name: /^登录$/ }).click();
-        await police.waitForURL((u) => u.origin === web.baseUrl || /\/interaction\//.test(u.pathname));
-        if (new URL(police.url()).origin !== web.baseUrl) await police.getByRole('button', { name: '同意并继续' }).click();
-      }
+      await signInAgain(police, web, 'police', DEMO_PASSWORDS.officer);
       await police.waitForURL(atPath(caseUrl(caseId)));
       await police.getByLabel('告知申请人的理由说明').waitFor();
     } finally {

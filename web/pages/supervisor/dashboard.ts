@@ -15,7 +15,16 @@ import { formatIsoDay, shanghaiDateTime } from '../../../i18n/formats';
 import { chartSvg, svgDataUri } from '../../charts';
 import { actorOf, render, tr } from '../page';
 import { dashboardFigureList, FIGURES, type Figure, type FigureId } from './dashboard-figures';
-import { AREAS, readReportFilters, refusedFilterErrors, scopeSlug, scopeText, type ReportFilterField } from './report-filters';
+import {
+  AREAS,
+  fieldErrorsOf,
+  readReportFilters,
+  refusedFilterErrors,
+  refusedFiltersText,
+  scopeSlug,
+  scopeText,
+  type ReportFilterField,
+} from './report-filters';
 
 const one = <T extends string>(allowed: readonly T[], v: unknown): T | undefined =>
   typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
@@ -63,7 +72,7 @@ export async function dashboardPage(deps: AppDeps, req: Request, res: Response):
     from: f.from,
     to: f.to,
     periodError: f.periodError ? tr(req, 'dashErrPeriod') : undefined,
-    ...Object.fromEntries(filterErrors.map((e) => [`${e.field}Error`, e.text])),
+    ...fieldErrorsOf(filterErrors),
     departments: DEPARTMENTS.map((d) => ({ value: d, selected: d === f.input.department })),
     areas: AREAS.map((a) => ({ value: a, selected: a === f.input.area })),
     routes: ROUTES.map((r) => ({ value: r, selected: r === f.input.route })),
@@ -144,7 +153,7 @@ export async function dashboardCsv(deps: AppDeps, req: Request, res: Response): 
         !figure
           ? tr(req, 'dashErrFigure', { figures: FIGURES.join(', ') })
           : f.refused.length
-            ? tr(req, 'dashErrFilterCsv', { fields: f.refused.join(', ') })
+            ? refusedFiltersText(req, f.refused)
             : tr(req, 'dashErrPeriod'),
       );
     return;

@@ -59,3 +59,11 @@ export const scopeSlug = (f: ReportFilters): string =>
     .filter(Boolean)
     .map((v) => `-${v}`)
     .join('');
+
+/** Each refused filter's message under its select (`routeError`, `areaError`, `departmentError`). */
+export const fieldErrorsOf = (errors: Array<{ field: string; text: string }>): Record<string, string> =>
+  Object.fromEntries(errors.map((e) => [`${e.field}Error`, e.text]));
+
+/** A CSV's refusal of filters the form does not offer, named (400, plain text: a download has no page). */
+export const refusedFiltersText = (req: Request, refused: ReportFilterField[]): string =>
+  tr(req, 'dashErrFilterCsv', { fields: refused.join(', ') });

@@ -26,7 +26,16 @@ import { incidentText } from '../incident-text';
 import { ITEM_SEPARATOR, LIST_SEPARATOR, shanghaiDateTime } from '../../../i18n/formats';
 import { shanghaiToday } from '../../../domain/shanghai-clock';
 import { accessOf, actorOf, render, tr } from '../page';
-import { AREAS, readReportFilters, refusedFilterErrors, scopeSlug, scopeText, type ReportFilterField } from './report-filters';
+import {
+  AREAS,
+  fieldErrorsOf,
+  readReportFilters,
+  refusedFilterErrors,
+  refusedFiltersText,
+  scopeSlug,
+  scopeText,
+  type ReportFilterField,
+} from './report-filters';
 
 const PAGE_SIZE = 25;
 /** A CSV holds at most this many rows (pages of 500 read one after another). */
@@ -150,7 +159,7 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
         ...filterErrors,
         ...(f.ageError ? [{ field: 'ageDays', text: tr(req, 'supErrAge') }] : []),
       ],
-      ...Object.fromEntries(filterErrors.map((e) => [`${e.field}Error`, e.text])),
+      ...fieldErrorsOf(filterErrors),
       refused: filterErrors.length > 0,
       findError: notFound,
       caseNumber: typeof req.query.caseNumber === 'string' ? req.query.caseNumber.slice(0, 40) : '',
@@ -222,10 +231,7 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
   const f = readStuckFilters(req.query);
   const locale = req.locale;
   if (f.refused.length) {
-    res
-      .status(400)
-      .type('text/plain; charset=utf-8')
-      .send(tr(req, 'dashErrFilterCsv', { fields: f.refused.join(', ') }));
+    res.status(400).type('text/plain; charset=utf-8').send(refusedFiltersText(req, f.refused));
     return;
   }
   const items: StuckItem[] = [];

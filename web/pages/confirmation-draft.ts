@@ -6,7 +6,7 @@
  */
 import type { Request, Response } from 'express';
 import { openToken, sealToken } from '../sealed-token';
-import { pageKit } from './page';
+import { flashAndRedirect, pageKit, tr } from './page';
 
 /** The signed-in person (the pages' guard let them in); no one else's draft opens for them. */
 const subOf = (req: Request): string => {
@@ -35,3 +35,10 @@ export function draftAddress(req: Request, res: Response, path: string, purpose:
 export function openedDraft(req: Request, res: Response, purpose: string): unknown {
   return openToken(pageKit(res).flashSecret, purpose, subOf(req), req.query[DRAFT_PARAM]);
 }
+
+/**
+ * The confirmation's address no longer opens (expired, altered, another's): said, since what was
+ * typed in it is not done and is gone, on the page the confirmation came from.
+ */
+export const draftGone = (req: Request, res: Response, backHref: string): Promise<void> =>
+  flashAndRedirect(req, res, tr(req, 'draftGone'), backHref, undefined, undefined, 'info');

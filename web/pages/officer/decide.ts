@@ -26,7 +26,7 @@ import { accessOf, actorOf, render, tr, type PageData } from '../page';
 import { flashAndRedirect } from '../page';
 import { approvalRefusedText, caseIdOf, counterFieldId, DECISION_TEXT, refusalOf, showCase, stepActions } from './case';
 import { checkDecisionForm, readDecisionForm, type DecisionFormValues } from './decision-form';
-import { draftAddress, openedDraft } from '../confirmation-draft';
+import { draftAddress, draftGone, openedDraft } from '../confirmation-draft';
 
 const caseHref = (caseId: string) => `/officer/cases/${caseId}`;
 
@@ -157,8 +157,7 @@ export async function decisionPage(deps: AppDeps, req: Request, res: Response): 
 export async function confirmDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const caseId = caseIdOf(req);
   const opened = Draft.safeParse(openedDraft(req, res, draftPurpose(caseId)));
-  // Expired (or not this person's): said, since what was typed in it is not decided and is gone.
-  if (!opened.success) return flashAndRedirect(req, res, tr(req, 'draftGone'), caseHref(caseId), undefined, undefined, 'info');
+  if (!opened.success) return draftGone(req, res, caseHref(caseId));
   const form = readDecisionForm(opened.data.form);
   const checked = await checkedDecision(deps, req, res, form, true);
   if (!checked) return;

@@ -17,7 +17,7 @@ import { accessOf, actorOf, render, tr } from '../page';
 import { flashAndRedirect } from '../page';
 import { caseIdOf, refusalOf } from './case';
 import { readDecisionForm, type FormError } from './decision-form';
-import { draftAddress, openedDraft } from '../confirmation-draft';
+import { draftAddress, draftGone, openedDraft } from '../confirmation-draft';
 import { personAt } from '../../../domain/vocabulary';
 
 const fieldId = (caseId: string, personIndex: number) => `school-${caseId}-${personIndex}`;
@@ -148,8 +148,7 @@ export async function placeChildPage(deps: AppDeps, req: Request, res: Response)
 export async function confirmPlacementDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const caseId = caseIdOf(req);
   const draft = openedDraft(req, res, draftPurpose(caseId, personIndexOf(req)));
-  if (draft === undefined)
-    return flashAndRedirect(req, res, tr(req, 'draftGone'), '/officer/school-waitlist', undefined, undefined, 'info');
+  if (draft === undefined) return draftGone(req, res, '/officer/school-waitlist');
   const p = await readPlacement(deps, req, draft);
   if (!p.waiting) return res.redirect(303, '/officer/school-waitlist');
   const refused = schoolRefused(deps, req, res, p);

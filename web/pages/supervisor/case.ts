@@ -29,7 +29,7 @@ import { holderName, officerChoices } from '../officer-names';
 import { auditCsv, ledgerRows, releaseOrder, timelineRows } from './case-timeline';
 import { accessOf, actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { caseIdOf } from '../officer/case';
-import { draftAddress, openedDraft } from '../confirmation-draft';
+import { draftAddress, draftGone, openedDraft } from '../confirmation-draft';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The step actions offered as forms: every one of the domain's supervisor actions. */
@@ -396,8 +396,7 @@ export async function terminationPage(deps: AppDeps, req: Request, res: Response
 export async function terminationDraftPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   const caseId = caseIdOf(req);
   const draft = openedDraft(req, res, terminationPurpose(caseId));
-  if (draft === undefined)
-    return flashAndRedirect(req, res, tr(req, 'draftGone'), caseHref(caseId), undefined, undefined, 'info');
+  if (draft === undefined) return draftGone(req, res, caseHref(caseId));
   await showTerminationConfirmation(deps, req, res, { ...readInterventionForm(draft), action: 'terminate' as const });
 }
 

@@ -22,7 +22,7 @@ import { DISTRICTS, type Locale } from '../../../domain/vocabulary';
 import { nextInLine } from '../../../domain/admission-rounds';
 import { message } from '../../../i18n/messages';
 import { roundName } from '../../../i18n/formats';
-import { draftAddress, openedDraft } from '../confirmation-draft';
+import { draftAddress, draftGone, openedDraft } from '../confirmation-draft';
 
 const roundHref = (roundId: string) => `/supervisor/rounds/${roundId}`;
 
@@ -204,8 +204,6 @@ const resolutionPath = (roundId: string, objectionId: string) =>
  * A draft's confirmation address opened when the draft is gone (expired, another person's): said on
  * the round page, since the reason typed in it was not acted on and is not kept.
  */
-const draftGone = (req: Request, res: Response, roundId: string) =>
-  flashAndRedirect(req, res, tr(req, 'draftGone'), roundHref(roundId), undefined, undefined, 'info');
 
 /** The confirmation of closing a round early, with its reason and the request id of the form. */
 function showCloseConfirmation(req: Request, res: Response, roundId: string, reason: string, requestId: string): void {
@@ -271,7 +269,7 @@ export async function closeRoundDraftPage(deps: AppDeps, req: Request, res: Resp
   const roundId = roundIdOf(req);
   if (!roundId) return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
   const draft = openedDraft(req, res, closePurpose(roundId)) as FormBody | undefined;
-  if (draft === undefined) return draftGone(req, res, roundId);
+  if (draft === undefined) return draftGone(req, res, roundHref(roundId));
   const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId, access: accessOf(req) });
   const parsed = CloseRoundInput.safeParse({ reason: field(draft, 'reason') });
   if (view.stage !== 'open' || !parsed.success) return res.redirect(303, roundHref(roundId));
@@ -378,7 +376,7 @@ export async function upholdDraftPage(deps: AppDeps, req: Request, res: Response
   if (!roundId || typeof objectionId !== 'string' || !OBJECTION_ID.test(objectionId))
     return showMessage(req, res, 404, 'notFoundTitle', ['notFoundText']);
   const draft = openedDraft(req, res, upholdPurpose(roundId, objectionId)) as FormBody | undefined;
-  if (draft === undefined) return draftGone(req, res, roundId);
+  if (draft === undefined) return draftGone(req, res, roundHref(roundId));
   const view = await viewRoundAsSupervisor(deps, { actor: actorOf(req, 'supervisor'), roundId, access: accessOf(req) });
   const objection = view.objections.find((o) => o.objectionId === objectionId);
   const parsed = ResolutionInput.safeParse({ outcome: 'upheld', note: field(draft, 'note') });

@@ -51,6 +51,28 @@ describe('web pages: bulk interventions in a real browser', () => {
       await page.goto(`${web.baseUrl}/supervisor/bulk/new?reason=overdue&department=police`);
       await page.getByRole('heading', { name: '批量处置' }).waitFor();
       await axeCheck(page);
+      // A value the page does not offer (an old link's department, a form altered on its way) lists
+      // no cases and starts nothing: it is not read as the police's cases or the first action.
+      const wrongLink = await page.goto(`${web.baseUrl}/supervisor/bulk/new?reason=overdue&department=POLICE&area=foo`);
+      assert.equal(wrongLink?.status(), 400);
+      await page.getByRole('link', { name: /页面不提供的选项（department, area）/ }).waitFor();
+      assert.equal(await page.locator('input[name="caseIds"]').count(), 0, 'no cases to act on');
+      await axeCheck(page);
+      await page.goto(`${web.baseUrl}/supervisor/bulk/new?reason=overdue&department=police`);
+      const altered = await page.request.post(`${web.baseUrl}/supervisor/bulk`, {
+        form: {
+          _csrf: await page.locator('input[name=_csrf]').first().inputValue(),
+          requestId: crypto.randomUUID(),
+          reason: 'overdue',
+          department: 'police',
+          action: 'close_case',
+          note: '改过的表单',
+          caseIds: caseIds[0]!,
+        },
+        maxRedirects: 0,
+      });
+      assert.equal(altered.status(), 400);
+      assert.match(await altered.text(), /页面不提供的选项（action）/);
 
       // Act: a start without a reason is refused; then every case, reassigned, with the reason.
       await page.getByRole('link', { name: '全选本页' }).click();

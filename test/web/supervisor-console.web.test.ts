@@ -150,9 +150,23 @@ describe('web pages: the supervisor console in a real browser', () => {
       await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&area=huyi&order=newest`);
       await page.getByRole('link', { name: caseNumber }).waitFor();
       assert.equal(await page.getByLabel('排序').inputValue(), 'newest');
-      await page.goto(`${web.baseUrl}/supervisor/stuck?reason=stale&ageDays=abc`);
-      await page.getByRole('link', { name: '请输入1到365之间的天数' }).waitFor();
+      // An age that is no number of days, a tab or an order the page does not have: each refused at
+      // its place, with no list (a list that ignored them would be read as filtered by them).
+      for (const [query, field, text] of [
+        ['reason=stale&ageDays=abc', 'ageDays', '请输入1到365之间的天数'],
+        ['reason=late&area=huyi', 'reason', '没有这种滞留原因，请从上方的标签中选择'],
+        ['reason=overdue&order=sideways', 'order', '没有这个选项，请从列表中选择（不选即为全部）'],
+      ] as const) {
+        const refused = await page.goto(`${web.baseUrl}/supervisor/stuck?${query}`);
+        assert.equal(refused?.status(), 400, query);
+        await page.getByRole('link', { name: text }).waitFor();
+        await page.locator(`#${field}-error`).waitFor();
+        assert.equal(await page.locator('#results').count(), 0, `no list under ${query}`);
+        assert.equal((await page.request.get(`${web.baseUrl}/supervisor/stuck.csv?${query}`)).status(), 400, query);
+      }
       await axeCheck(page);
+      // On another tab the age filters nothing, and is kept for the stale tab.
+      assert.equal((await page.goto(`${web.baseUrl}/supervisor/stuck?reason=overdue&ageDays=abc`))?.status(), 200);
 
       // A case found by its number, typed as a caller reads it out (lower case), with the keyboard only.
       await page.getByRole('searchbox', { name: '按受理编号查找案件' }).fill('HK-1999-999999');

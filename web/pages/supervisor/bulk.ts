@@ -72,11 +72,21 @@ interface BulkForm {
   note: string;
   caseIds: string[];
   requestId: string;
+  /**
+   * Values sent that the pages do not offer (a mistyped or outdated link, an altered form): the
+   * page lists no cases and starts nothing, rather than read them as police, all areas or the
+   * first action.
+   */
+  refused: string[];
 }
 
 const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim().slice(0, max) : '');
 const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x.length <= 64);
+
+/** Absent or empty (the page's default), or one of `allowed`. */
+const offered = (allowed: readonly string[], v: unknown): boolean =>
+  v === undefined || v === '' || (typeof v === 'string' && allowed.includes(v));
 
 function readForm(src: Record<string, unknown>, defaultUnit: ExtendUnit): BulkForm {
   const reason = STUCK_REASONS.includes(src.reason as StuckReason) ? (src.reason as StuckReason) : 'overdue';
@@ -86,8 +96,18 @@ function readForm(src: Record<string, unknown>, defaultUnit: ExtendUnit): BulkFo
   const area = AREAS.find((a) => a === src.area);
   const route = ROUTES.find((r) => r === src.route);
   // Read as the stuck-case list reads it (web/pages/supervisor/stuck.ts): a whole number of days, 1–365.
-  const days = Number(str(src.ageDays, 10));
+  const typedDays = str(src.ageDays, 10);
+  const days = Number(typedDays);
   const ageDays = reason === 'stale' && Number.isInteger(days) && days >= 1 && days <= 365 ? String(days) : undefined;
+  const refused = [
+    ...(offered(STUCK_REASONS, src.reason) ? [] : ['reason']),
+    ...(offered(DEPARTMENTS, src.department) ? [] : ['department']),
+    ...(offered(AREAS, src.area) ? [] : ['area']),
+    ...(offered(ROUTES, src.route) ? [] : ['route']),
+    ...(reason === 'stale' && typedDays !== '' && !ageDays ? ['ageDays'] : []),
+    ...(offered(BULK_ACTIONS, src.action) ? [] : ['action']),
+    ...(offered(['hours', 'days', 'working_days'], src.unit) ? [] : ['unit']),
+  ];
   return {
     reason,
     department,
@@ -101,6 +121,7 @@ function readForm(src: Record<string, unknown>, defaultUnit: ExtendUnit): BulkFo
     note: str(src.note),
     caseIds: list(src.caseIds),
     requestId: UUID.test(requestId) ? requestId : randomUUID(),
+    refused,
   };
 }
 
@@ -113,17 +134,19 @@ async function showForm(
 ): Promise<void> {
   const actor = actorOf(req, 'supervisor');
   const { reason, department, area, route, ageDays } = form;
-  const page = await stuckCases(deps, {
-    actor,
-    access: accessOf(req),
-    reason,
-    department,
-    ...(area ? { area } : {}),
-    ...(route ? { route } : {}),
-    // The list the supervisor reviewed: with its age filter, not every case a day without progress.
-    ...(ageDays ? { since: staleSince(deps.config, Number(ageDays)) } : {}),
-    limit: 50,
-  });
+  const page = form.refused.length
+    ? { items: [] }
+    : await stuckCases(deps, {
+        actor,
+        access: accessOf(req),
+        reason,
+        department,
+        ...(area ? { area } : {}),
+        ...(route ? { route } : {}),
+        // The list the supervisor reviewed: with its age filter, not every case a day without progress.
+        ...(ageDays ? { since: staleSince(deps.config, Number(ageDays)) } : {}),
+        limit: 50,
+      });
   const listQuery = new URLSearchParams({
     reason,
     department,
@@ -163,6 +186,12 @@ async function showForm(
   );
 }
 
+/** Refused values, named, at the cases' list (which is empty under them): the way back is the stuck-case list. */
+const refusedError = (req: Request, form: BulkForm) => ({
+  field: 'cases',
+  text: tr(req, 'bulkErrRefused', { fields: form.refused.join(', ') }),
+});
+
 export function bulkPages(deps: AppDeps): Router {
   const router = Router();
   // Deadlines on the working-day clock are extended in working days unless the supervisor says
@@ -173,14 +202,17 @@ export function bulkPages(deps: AppDeps): Router {
   router.get('/supervisor/bulk/new', async (req, res) => {
     const q = req.query as Record<string, unknown>;
     const { reason, department, area, route, ageDays } = q;
-    await showForm(deps, req, res, readForm({ reason, department, area, route, ageDays }, defaultUnit), {
+    const form = readForm({ reason, department, area, route, ageDays }, defaultUnit);
+    await showForm(deps, req, res, form, {
       all: q.all === '1',
+      ...(form.refused.length ? { errors: [refusedError(req, form)], status: 400 } : {}),
     });
   });
 
   router.post('/supervisor/bulk', async (req, res) => {
     const actor = actorOf(req, 'supervisor');
     const form = readForm((req.body ?? {}) as Record<string, unknown>, defaultUnit);
+    if (form.refused.length) return showForm(deps, req, res, form, { errors: [refusedError(req, form)], status: 400 });
     const errors: Array<{ field: string; text: string }> = [];
     const hours = Number(form.hours);
     if (form.caseIds.length === 0) errors.push({ field: 'cases', text: tr(req, 'bulkErrCases') });

@@ -30,7 +30,6 @@ import {
   AREAS,
   fieldErrorsOf,
   readReportFilters,
-  refusedFilterErrors,
   refusedFiltersText,
   scopeSlug,
   scopeText,
@@ -53,27 +52,43 @@ const dueOf = (item: StuckItem, department: string): string | undefined =>
 const one = <T extends string>(allowed: readonly T[], v: unknown): T | undefined =>
   typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
 
+/** The list's own choices beside the report filters: its tab, its order and the stale tab's age. */
+export type StuckField = ReportFilterField | 'reason' | 'order' | 'ageDays';
+
 export interface StuckFilters {
   reason: StuckReason;
-  /** Filters whose value the form does not offer: refused at their fields, not read as "all". */
-  refused: ReportFilterField[];
+  /**
+   * Choices whose value the page does not offer (a mistyped or outdated link): refused at their
+   * fields, never read as "all", the first tab or the default order (the API refuses them too).
+   */
+  refused: StuckField[];
   department?: Department;
   area?: Area;
   route?: Route;
   order: StuckOrder;
-  /** The age filter as typed (days), and whether it is valid. */
+  /** The age filter as typed (days), and whether it is valid (it filters the stale tab only). */
   ageDays?: string;
   ageError: boolean;
 }
 
+const offered = <T extends string>(allowed: readonly T[], v: unknown): boolean =>
+  v === undefined || v === '' || one(allowed, v) !== undefined;
+
 export function readStuckFilters(query: Request['query']): StuckFilters {
   const age = typeof query.ageDays === 'string' ? query.ageDays.trim() : '';
   const days = Number(age);
-  const ageError = age !== '' && !(Number.isInteger(days) && days >= 1 && days <= 365);
+  const reason = one(STUCK_REASONS, query.reason) ?? 'overdue';
+  // Other tabs keep the age for when the stale tab is chosen again; only the stale tab reads it.
+  const ageError = reason === 'stale' && age !== '' && !(Number.isInteger(days) && days >= 1 && days <= 365);
   const { filters, refused } = readReportFilters(query);
   return {
-    reason: one(STUCK_REASONS, query.reason) ?? 'overdue',
-    refused,
+    reason,
+    refused: [
+      ...(offered(STUCK_REASONS, query.reason) ? [] : (['reason'] as const)),
+      ...refused,
+      ...(offered(STUCK_ORDERS, query.order) ? [] : (['order'] as const)),
+      ...(ageError ? (['ageDays'] as const) : []),
+    ],
     ...filters,
     order: one(STUCK_ORDERS, query.order) ?? 'oldest',
     ...(age ? { ageDays: age } : {}),
@@ -125,15 +140,24 @@ async function findCase(deps: AppDeps, req: Request): Promise<{ caseId: string }
   return found ? { caseId: found.caseId } : { error: tr(req, 'supFindNone', { caseNumber }) };
 }
 
+/** The refused choices as the page's field errors, in the page's order (tabs, then the filters' form). */
+function stuckFieldErrors(req: Request, refused: StuckField[]): Array<{ field: string; text: string }> {
+  const order: StuckField[] = ['reason', 'department', 'area', 'route', 'ageDays', 'order'];
+  const text = (field: StuckField) =>
+    tr(req, field === 'reason' ? 'supErrReason' : field === 'ageDays' ? 'supErrAge' : 'supErrFilter');
+  return [...refused].sort((a, b) => order.indexOf(a) - order.indexOf(b)).map((field) => ({ field, text: text(field) }));
+}
+
 export async function stuckPage(deps: AppDeps, req: Request, res: Response): Promise<void> {
   actorOf(req, 'supervisor');
   const find = await findCase(deps, req);
   if ('caseId' in find) return res.redirect(303, `/supervisor/cases/${find.caseId}`);
   const notFound = find.error;
   const f = readStuckFilters(req.query);
-  // A filter the form does not offer is said at its field, with no list (the API refuses it too):
-  // the city's list under a district's link would be read as the district's.
-  const filterErrors = refusedFilterErrors(req, f.refused, ['department', 'area', 'route']);
+  // A choice the page does not offer is said at its field, with no list (the API refuses it too):
+  // the city's list under a district's link would be read as the district's, and a list that
+  // ignored a wrong age would be read as filtered by it.
+  const filterErrors = stuckFieldErrors(req, f.refused);
   const page: StuckCases = filterErrors.length
     ? { items: [], total: 0, countsByDepartment: {} }
     : await stuckCases(deps, queryInput(deps, req, f, PAGE_SIZE, cursorOf(req)));
@@ -154,16 +178,11 @@ export async function stuckPage(deps: AppDeps, req: Request, res: Response): Pro
     'supervisor/stuck',
     {
       title: tr(req, 'stuckTitle'),
-      errors: [
-        ...(notFound ? [{ field: 'caseNumber', text: notFound }] : []),
-        ...filterErrors,
-        ...(f.ageError ? [{ field: 'ageDays', text: tr(req, 'supErrAge') }] : []),
-      ],
+      errors: [...(notFound ? [{ field: 'caseNumber', text: notFound }] : []), ...filterErrors],
       ...fieldErrorsOf(filterErrors),
       refused: filterErrors.length > 0,
       findError: notFound,
       caseNumber: typeof req.query.caseNumber === 'string' ? req.query.caseNumber.slice(0, 40) : '',
-      ageError: f.ageError ? tr(req, 'supErrAge') : undefined,
       // What the list holds, so a figure copied from it is read as what it counts.
       reasonHint: tr(req, `stuckHint_${f.reason}`),
       tabs: STUCK_REASONS.map((r) => ({

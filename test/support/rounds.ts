@@ -49,8 +49,16 @@ export async function closeRoundOf(
 ): Promise<void> {
   const s = await untilInRound(handle);
   if (s.round?.status !== 'waiting') return;
+  await closeRoundIfOpen(client, s.round.roundId!);
+}
+
+/** Closes a round now unless it has closed already (by itself, or by a supervisor on its page). */
+export async function closeRoundIfOpen(
+  client: { workflow: { getHandle(id: string): WorkflowHandle } },
+  roundId: string,
+): Promise<void> {
   try {
-    await closeRound(client, s.round.roundId!);
+    await closeRound(client, roundId);
   } catch (err) {
     const cause = (err as { cause?: { type?: string } }).cause;
     if (cause?.type !== 'RoundNotOpen') throw err;

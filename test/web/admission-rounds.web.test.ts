@@ -3,7 +3,8 @@
  * anyone reads the published ranking on a phone without signing in (masked, with the score's
  * breakdown); a signed-in applicant objects to an entry; a supervisor upholds the objection, and
  * the next in line is admitted. Every page passes axe and is photographed in both languages. The
- * tests run in order: the later ones read the round the first one closed.
+ * later tests read a closed round: the first one closes it on its page, and each later one closes
+ * it itself when it is still open (run alone, by name).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +14,7 @@ import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { axeCheck, launchBrowser, newPage, screenshot, smallTargets } from '../support/browser';
 import { untilState } from '../support/case-records';
 import { caseInput, decide, startCase } from '../support/cases';
-import { quotaOf, testRounds, untilInRound } from '../support/rounds';
+import { closeRoundIfOpen, quotaOf, testRounds, untilInRound } from '../support/rounds';
 import { DEMO_PASSWORDS, signIn, startWebStack, type WebStack } from '../support/web-stack';
 import { eventually } from '../support/stack';
 
@@ -96,6 +97,7 @@ describe('web pages: admission rounds in a real browser', () => {
   });
 
   it('when anyone opens the published ranking on a phone, then it shows masked entries with their scores, and no full name or ID number', async () => {
+    await closeRoundIfOpen(web.stack.client, roundId);
     const page = await newPage(browser, { viewport: PHONE, locale: 'zh-CN' });
     try {
       await page.goto(`${web.baseUrl}/rounds`);
@@ -137,6 +139,7 @@ describe('web pages: admission rounds in a real browser', () => {
   });
 
   it('when an applicant objects and a supervisor upholds the objection, then the entry is removed and the next in line admitted', async () => {
+    await closeRoundIfOpen(web.stack.client, roundId);
     const applicant = await newPage(browser, { viewport: PHONE, locale: 'zh-CN' });
     try {
       const form = `/rounds/${roundId}/objections/new?entry=yanta-1`;

@@ -8,11 +8,14 @@
  *
  * Not packed: supplement rounds, whose outcome still changes (answered / lapsed) after the day
  * they were asked; the dashboard reads them live (`kind` and `month` equalities). The worker's
- * backfill of older facts drops every pack (models/case-fact.model.ts).
+ * backfill of older facts drops every pack (models/case-fact.model.ts), and a fact written for a
+ * closed day (a projection that ran days late: a long worker outage) drops that day's pack, so
+ * the day is read from its facts again.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CaseFact } from '../domain/case-facts';
 import { caseFactModel } from './case-fact.model';
+import { shanghaiToday } from '../domain/shanghai-clock';
 import { isDuplicateKey } from './duplicate-key';
 
 /** What the dashboard counts of a fact (domain/dashboard-figures.ts) and filters it by. */
@@ -63,6 +66,14 @@ export function unpackFact(packed: string, day: string): CountedFact {
   };
 }
 
+/**
+ * The first day still read fact by fact at `now`: yesterday (Asia/Shanghai). A projection trails
+ * by seconds, so a day before it is closed and may be packed.
+ */
+export function firstOpenDay(now: Date): string {
+  return new Date(Date.parse(`${shanghaiToday(now)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
 const COUNTED = { _id: 0, kind: 1, day: 1, route: 1, area: 1, department: 1, outcome: 1, withinSla: 1, tenths: 1 } as const;
 const dayOf = (iso: string) => iso.slice(0, 10);
 const monthsOf = (days: readonly string[]) => [...new Set(days.map((d) => d.slice(0, 7)))];
@@ -95,6 +106,9 @@ export async function factsOfDays(conn: Connection, days: readonly string[], ope
       };
       try {
         await packs.create(pack);
+        // A late fact inserted after the read above, whose writer dropped the pack before it was
+        // created, would be missing from it for good: counted again, and dropped if one came.
+        if ((await facts.countDocuments({ day })) !== read.length) await packs.deleteOne({ _id: day });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err; // another request packed the same day
       }
@@ -110,6 +124,12 @@ export async function factsOfDays(conn: Connection, days: readonly string[], ope
     out.push(...rounds.filter((f) => wanted.has(dayOf(f.day))));
   }
   return out;
+}
+
+/** Drops the packs of `days` that are closed at `now`: facts were written for them late. */
+export async function dropClosedFactDays(conn: Connection, days: readonly string[], now = new Date()): Promise<void> {
+  const openFrom = firstOpenDay(now);
+  for (const day of new Set(days)) if (day < openFrom) await caseFactDayModel(conn).deleteOne({ _id: day });
 }
 
 /** Drops every pack: after older facts were written (the worker's backfill). */

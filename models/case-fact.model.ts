@@ -11,7 +11,7 @@ import { Schema, trusted, type Connection, type Model } from 'mongoose';
 import { caseFacts, type CaseFact } from '../domain/case-facts';
 import type { CaseState } from '../domain/case-state';
 import { caseModel } from './case.model';
-import { dropFactDays } from './case-fact-day.model';
+import { dropClosedFactDays, dropFactDays } from './case-fact-day.model';
 import { onlyDuplicateKeys } from './duplicate-key';
 import { markMigrationDone, migrationDone } from './migrations';
 
@@ -94,6 +94,11 @@ async function writeFacts(conn: Connection, facts: Array<{ fact: CaseFact; seq: 
     } catch (err) {
       if (!onlyDuplicateKeys(err)) throw err;
     }
+    // A day already packed would not count a fact that arrives days late: its pack goes.
+    await dropClosedFactDays(
+      conn,
+      settled.map((f) => f.day),
+    );
   }
   if (changing.length === 0) return;
   // Replaced only from a transition as new as the one that wrote it: an older transition's

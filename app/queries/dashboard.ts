@@ -24,7 +24,7 @@ import {
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import type { Department, Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
-import { factsOfDays } from '../../models/case-fact-day.model';
+import { factsOfDays, firstOpenDay } from '../../models/case-fact-day.model';
 import type { AppDeps } from '../deps';
 import { AppError } from '../errors';
 import { capacityUse, type PoolUse } from './capacity-use';
@@ -86,7 +86,7 @@ export async function dashboard(deps: AppDeps, input: DashboardInput, now = new 
   // Yesterday and today are read fact by fact (a projection may still be writing them); every
   // earlier day of the period from its pack. Read while the live figures are read.
   const today = shanghaiToday(now);
-  const openFrom = new Date(dayMs(today) - DAY).toISOString().slice(0, 10);
+  const openFrom = firstOpenDay(now);
   // A period still running is counted up to today: later days have no facts yet, and listing
   // them as zeros would put figures nobody counted into a report.
   const counted = { from: period.from, to: period.to < today ? period.to : today };

@@ -11,9 +11,10 @@ import request from 'supertest';
 import type { Dashboard } from '../../app/queries/dashboard';
 import type { CaseState } from '../../domain/case-state';
 import { median, percentile } from '../../domain/dashboard-figures';
-import { shanghaiToday } from '../../domain/shanghai-clock';
+import { shanghaiDay, shanghaiToday } from '../../domain/shanghai-clock';
 import { loadRoundsFiles } from '../../policy/round-files';
-import { backfillCaseFacts, caseFactModel } from '../../models/case-fact.model';
+import { backfillCaseFacts, caseFactModel, writeCaseFacts } from '../../models/case-fact.model';
+import { caseFactDayModel, firstOpenDay } from '../../models/case-fact-day.model';
 import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { assertProblem, decideViaApi, submitCase, tokens, townBody, waitForCase, type Tokens } from '../support/api';
 import { defaultPeriod, expectedDays, expectedPolice, expectedSupplements, seedMonth } from '../support/dashboard';
@@ -217,5 +218,22 @@ describe('supervisor dashboard (issue 11)', () => {
     assert.ok((await backfillCaseFacts(stack.mongo)) >= 1);
     assert.equal(await backfillCaseFacts(stack.mongo), 0);
     assert.deepEqual(await facts.find({ caseId }).sort({ _id: 1 }).lean(), before);
+  });
+
+  it('when a fact is written days late for a day already packed, then that day counts it', async () => {
+    // Arrange: a points case submitted on a closed day, and that day read once (so packed).
+    const source = seeded.find((s) => s.application.route === 'points' && shanghaiDay(s.submittedAt) < firstOpenDay(new Date()))!;
+    const day = shanghaiDay(source.submittedAt);
+    const opened = async () => {
+      const res = await get(`?route=points&from=${day}&to=${day}`);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return (res.body as Dashboard).days.find((d) => d.day === day)!.opened;
+    };
+    const before = await opened();
+    assert.ok(await caseFactDayModel(stack.mongo).exists({ _id: day }), 'the day is packed');
+    // Act: a case's facts as a projection days late writes them (a long worker outage).
+    await writeCaseFacts(stack.mongo, { state: { ...source, caseId: `late-${source.caseId}` }, seq: 1 });
+    // Assert
+    assert.equal(await opened(), before + 1);
   });
 });

@@ -40,6 +40,8 @@ export interface OpenCaseRow {
   route: string;
   area: string;
   overdueDepartments: string[];
+  /** Children of the case waiting for a kindergarten or school place now (§21–23). */
+  childrenWaiting?: number;
 }
 
 /**
@@ -238,6 +240,8 @@ export interface AreaRow {
   openNow: number;
   /** Of those, the cases with a wait overdue now (of the department asked for, when one is). */
   overdueNow: number;
+  /** Children waiting for a kindergarten or school place now (persons, not cases; §21–23). */
+  childrenWaitingNow: number;
 }
 
 /** The areas a report lists, empty or not: the districts (points route), then the towns, as filtered. */
@@ -251,7 +255,8 @@ export function reportedAreas(filter: { route?: Route; area?: string }): Array<{
 
 /**
  * Per district and town: the cases received and ended in the period, the officer decisions made
- * within and after their deadline, and the cases open now and overdue now. Every area of `areas`
+ * within and after their deadline, the cases open now and overdue now, and the children waiting
+ * for a school place now (the education waiting list's, counted where the cases are). Every area of `areas`
  * has its row, in that order (the city's own order of districts, then towns), zeros included: a
  * report upward lists every district, and a blank one is a figure too. Any other area after.
  */
@@ -266,7 +271,16 @@ export function areaFigures(
   const row = (area: string, route: string): AreaRow => {
     let r = rows.get(area);
     if (!r) {
-      r = { area, route, ...zeroCounts(), decidedWithinDeadline: 0, decidedLate: 0, openNow: 0, overdueNow: 0 };
+      r = {
+        area,
+        route,
+        ...zeroCounts(),
+        decidedWithinDeadline: 0,
+        decidedLate: 0,
+        openNow: 0,
+        overdueNow: 0,
+        childrenWaitingNow: 0,
+      };
       rows.set(area, r);
     }
     return r;
@@ -282,6 +296,7 @@ export function areaFigures(
     const r = row(c.area, c.route);
     r.openNow++;
     if (department ? c.overdueDepartments.includes(department) : c.overdueDepartments.length > 0) r.overdueNow++;
+    r.childrenWaitingNow += c.childrenWaiting ?? 0;
   }
   const order = areas.map((a) => a.area);
   const rank = (area: string) => (order.includes(area) ? order.indexOf(area) : order.length);

@@ -91,6 +91,10 @@ export const DashboardView = z
           overdueNow: z.number().meta({
             description: 'Of those open now, the cases with a wait overdue now (of the department filtered, when one is)',
           }),
+          childrenWaitingNow: z.number().meta({
+            description:
+              'Children (persons, not cases) waiting for a kindergarten or school place now, as of asOf (§21–23: the education waiting list, counted in the area of their case)',
+          }),
         }),
       )
       .meta({

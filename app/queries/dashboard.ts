@@ -94,7 +94,7 @@ export async function dashboard(deps: AppDeps, input: DashboardInput, now = new 
   const [all, openCases, pools] = await Promise.all([
     factsRead,
     caseModel(deps.mongo)
-      .find({ open: true, ...where }, { _id: 0, route: 1, area: 1, overdueDepartments: 1 })
+      .find({ open: true, ...where }, { _id: 0, route: 1, area: 1, overdueDepartments: 1, childrenWaiting: 1 })
       .lean() as unknown as Promise<OpenCaseRow[]>,
     capacityUse(deps, { area: input.area, route: input.route }, now),
   ]);

@@ -30,7 +30,7 @@ export const zhCN = {
   dashBacklogNote: '当前件数。含已准予落户、但仍有子女轮候学位或社保转移已逾期的案件。',
   dashAreas: '各区县（镇）受理与办结',
   dashAreasNote:
-    '受理、办结与审核决定为所选期间的件数；“在办”与“当前超期”为当前件数（在办含已准予落户、但仍有子女轮候学位或社保转移已逾期的案件；当前超期：有环节已过办理期限的在办案件；选定部门时，仅计该部门超期的案件）。列出全部区县（镇），没有案件的为0。“撤回”含申请人撤回和逾期未补正按撤回处理的案件（后者另见“补正次数与结果”的“逾期未补”）。按期率：按期决定（含要求补正）占全部审核决定的比例，期限为各部门的办理期限（一般按工作日计）。',
+    '受理、办结与审核决定为所选期间的件数；“在办”“当前超期”与“轮候学位儿童”为当前数（轮候学位儿童按人计，即教育部门学位轮候名单上的儿童；在办含已准予落户、但仍有子女轮候学位或社保转移已逾期的案件；当前超期：有环节已过办理期限的在办案件；选定部门时，仅计该部门超期的案件）。列出全部区县（镇），没有案件的为0。“撤回”含申请人撤回和逾期未补正按撤回处理的案件（后者另见“补正次数与结果”的“逾期未补”）。按期率：按期决定（含要求补正）占全部审核决定的比例，期限为各部门的办理期限（一般按工作日计）。',
   dashTotal: '合计',
   dashOpenNow: '在办',
   dashPools: '名额与容量使用（当前）',
@@ -46,6 +46,7 @@ export const zhCN = {
   dashWithin: '按期决定',
   dashLate: '超期决定',
   dashOverdueNow: '当前超期',
+  dashChildrenWaiting: '轮候学位儿童（人）',
   dashCompliance: '按期率',
   dashDecisions: '决定数',
   dashMedian: '中位数（小时）',
@@ -102,7 +103,7 @@ export const en: Catalogue<typeof zhCN> = {
     'As of now. Includes settled cases whose child still waits for a school place or whose social-insurance transfer is overdue.',
   dashAreas: 'Cases received and ended per district and town',
   dashAreasNote:
-    'Received, ended and officer decisions are counts of the period chosen; “open now” and “overdue now” are as of now (open now includes settled cases whose child still waits for a school place or whose social-insurance transfer is overdue; overdue now: open cases with a wait past its deadline; of the department chosen, when one is). Every district and town is listed, with zeros where there were no cases. “Withdrawn” counts both withdrawals by applicants and cases whose material was not provided in time, which are treated as withdrawn (those are also “Lapsed” in the material table). In time: decisions made within their deadline (a request for material is a decision), of all decisions; the deadline is each department’s (usually counted in working days).',
+    'Received, ended and officer decisions are counts of the period chosen; “open now”, “overdue now” and “children waiting for a school place” are as of now (the children are persons, those on the education department’s waiting list; open now includes settled cases whose child still waits for a school place or whose social-insurance transfer is overdue; overdue now: open cases with a wait past its deadline; of the department chosen, when one is). Every district and town is listed, with zeros where there were no cases. “Withdrawn” counts both withdrawals by applicants and cases whose material was not provided in time, which are treated as withdrawn (those are also “Lapsed” in the material table). In time: decisions made within their deadline (a request for material is a decision), of all decisions; the deadline is each department’s (usually counted in working days).',
   dashTotal: 'Total',
   dashOpenNow: 'Open now',
   dashPools: 'Quota and capacity in use (now)',
@@ -118,6 +119,7 @@ export const en: Catalogue<typeof zhCN> = {
   dashWithin: 'Decided in time',
   dashLate: 'Decided late',
   dashOverdueNow: 'Overdue now',
+  dashChildrenWaiting: 'Children waiting for a school place',
   dashCompliance: 'In time',
   dashDecisions: 'Decisions',
   dashMedian: 'Median (hours)',

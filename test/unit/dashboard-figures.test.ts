@@ -240,6 +240,7 @@ describe('areaFigures', () => {
         decidedLate: 0,
         openNow: 0,
         overdueNow: 0,
+        childrenWaitingNow: 0,
       },
       'a district without cases is a row of zeros',
     );
@@ -247,5 +248,21 @@ describe('areaFigures', () => {
       all.every((r) => r.route === 'points'),
       'filtered to the points route: no town',
     );
+  });
+
+  it('when cases have children waiting for a school place, then an area counts the children, not the cases, whatever the department asked for', () => {
+    // Arrange: in 碑林区 a family with two children waiting and one with one; a case without any.
+    const open = [
+      { route: 'points', area: 'beilin', overdueDepartments: [], childrenWaiting: 2 },
+      { route: 'points', area: 'beilin', overdueDepartments: ['police'], childrenWaiting: 1 },
+      { route: 'points', area: 'beilin', overdueDepartments: [] },
+    ];
+    const period = { from: '2026-11-01', to: '2026-11-30' };
+    // Act
+    const rows = areaFigures([], open, period, reportedAreas({ route: 'points' }), 'housing');
+    // Assert
+    const beilin = rows.find((r) => r.area === 'beilin')!;
+    assert.deepEqual([beilin.openNow, beilin.childrenWaitingNow], [3, 3]);
+    assert.equal(rows.find((r) => r.area === 'yanta')!.childrenWaitingNow, 0);
   });
 });

@@ -48,6 +48,27 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
     }
   }
 
+  /** The supervisor's dashboard, Beilin's row of the districts' table: its children waiting for a place. */
+  async function childrenWaitingInBeilin(): Promise<string> {
+    const page = await newPage(browser, { viewport: { width: 1280, height: 800 } });
+    try {
+      await signIn(page, web, 'supervisor', DEMO_PASSWORDS.supervisor, '/supervisor/dashboard?area=beilin');
+      await page.goto(`${web.baseUrl}/supervisor/dashboard?area=beilin`);
+      const table = page.locator('table[data-figure="areas"]');
+      const column = (await table.locator('thead th').allTextContents()).indexOf('轮候学位儿童（人）');
+      assert.ok(column > 0, 'the districts’ table has the column');
+      return (
+        (await table
+          .getByRole('row', { name: /碑林区/ })
+          .locator('th, td')
+          .nth(column)
+          .textContent()) ?? ''
+      );
+    } finally {
+      await page.context().close();
+    }
+  }
+
   it('§21–23 when 王丽 applies in Beilin with her kindergartner and every department approves, then the daughter waits on Beilin’s list, education places her from it, and the case page names her', async () => {
     const mother = DEMO_PEOPLE.beilinFamily;
     const daughter = mother.family[0]!;
@@ -79,6 +100,8 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
         bannerLink: { name: '打开学位轮候名单', href: '/officer/school-waitlist' },
       });
       await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'waiting', 'daughter waiting');
+      // The supervisor's figures count her, as a child (a person), in Beilin.
+      assert.equal(await childrenWaitingInBeilin(), '1');
 
       // Education finds her on Beilin's list and places her at a kindergarten the city lists.
       await asOfficer('education', '/officer/inbox', async (page) => {
@@ -102,6 +125,7 @@ describe('a family whose child waits for a kindergarten place, entirely in the b
       });
       const placed = await waitForCase(web.stack, caseId, (c) => c.schoolPlacements?.[0]?.status === 'placed', 'daughter placed');
       assert.notEqual(placed.status, 'settled', 'the case still waits for its round, as in README');
+      assert.equal(await childrenWaitingInBeilin(), '0', 'placed: no longer waiting');
 
       // The mother's page: each school-place line of the timeline names her daughter, and the
       // waiting-list notice is among the case's notices.

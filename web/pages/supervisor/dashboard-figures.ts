@@ -51,7 +51,7 @@ const POOL_KIND_KEYS: Record<PoolKind, MessageKey> = {
   junior_secondary: 'dashPoolKindJunior',
 };
 const ENDINGS = ['opened', 'settled', 'rejected', 'withdrawn', 'terminated'] as const;
-const AREA_COUNTS = [...ENDINGS, 'decidedWithinDeadline', 'decidedLate', 'openNow', 'overdueNow'] as const;
+const AREA_COUNTS = [...ENDINGS, 'decidedWithinDeadline', 'decidedLate', 'openNow', 'overdueNow', 'childrenWaitingNow'] as const;
 const ENDING_KEYS: Record<(typeof ENDINGS)[number], MessageKey> = {
   opened: 'dashOpened',
   settled: 'dashSettled',
@@ -201,6 +201,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
       t('dashCompliance'),
       t('dashOpenNow'),
       t('dashOverdueNow'),
+      t('dashChildrenWaiting'),
     ],
     rows: [
       ...d.areas.map((r) => [
@@ -211,6 +212,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
         inTime(r.decidedWithinDeadline, r.decidedLate),
         r.openNow,
         r.overdueNow,
+        r.childrenWaitingNow,
       ]),
       ...(d.areas.length > 1
         ? [
@@ -222,12 +224,22 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
               inTime(areaTotal.decidedWithinDeadline, areaTotal.decidedLate),
               areaTotal.openNow,
               areaTotal.overdueNow,
+              areaTotal.childrenWaitingNow,
             ],
           ]
         : []),
     ],
     csv: {
-      header: ['area', 'route', ...ENDINGS, 'decided_within_deadline', 'decided_late', 'open_now', 'overdue_now'],
+      header: [
+        'area',
+        'route',
+        ...ENDINGS,
+        'decided_within_deadline',
+        'decided_late',
+        'open_now',
+        'overdue_now',
+        'children_waiting_now',
+      ],
       rows: d.areas.map((r) => [
         r.area,
         r.route,
@@ -236,6 +248,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
         r.decidedLate,
         r.openNow,
         r.overdueNow,
+        r.childrenWaitingNow,
       ]),
     },
     note: t('dashAreasNote'),

@@ -22,7 +22,7 @@ export const zhCN = {
   bulkNoteHint: '必填，将记入每个案件的审计记录。',
   bulkStart: '开始执行',
   bulkErrCases: '请至少选择一个案件',
-  bulkErrRefused: '链接或表单中有页面不提供的选项（{fields}），因此没有列出案件，也不会执行：请从滞留案件列表重新进入',
+  bulkErrRefused: '链接或表单中的{fields}不是本页提供的选项，因此没有列出案件，也不会执行：请从滞留案件列表重新进入',
   bulkErrNote: '请填写处置理由',
   bulkErrHours: '请填写1到2160之间的小时数',
   bulkErrWorkingDays: '请填写1到60之间的工作日数',
@@ -74,7 +74,7 @@ export const en: Catalogue<typeof zhCN> = {
   bulkStart: 'Start',
   bulkErrCases: 'Choose at least one case',
   bulkErrRefused:
-    'The link or form holds values this page does not offer ({fields}), so no cases are listed and nothing will be done: start again from the stuck-case list',
+    'The link or form gives {fields} a value this page does not offer, so no cases are listed and nothing will be done: start again from the stuck-case list',
   bulkErrNote: 'Give the reason',
   bulkErrHours: 'Enter a number of hours from 1 to 2160',
   bulkErrWorkingDays: 'Enter a number of working days from 1 to 60',

@@ -360,7 +360,7 @@ function formSpecs(fx: Fixtures): FormSpec[] {
       namedBy: byName({ caseIds: /^cases$/ }, ['requestId', 'reason', 'department', 'action', 'unit']),
       fields: fieldsOf(
         requestId,
-        ['reason', fc.constantFrom('overdue', 'failed_check')],
+        ['reason', fc.constantFrom('overdue', 'failing_checks')],
         fc.constantFrom(...DEPARTMENTS).map((d): Pairs => [
           ['department', d],
           ['officerId', HOLDER[d]],

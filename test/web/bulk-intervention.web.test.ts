@@ -55,8 +55,13 @@ describe('web pages: bulk interventions in a real browser', () => {
       // no cases and starts nothing: it is not read as the police's cases or the first action.
       const wrongLink = await page.goto(`${web.baseUrl}/supervisor/bulk/new?reason=overdue&department=POLICE&area=foo`);
       assert.equal(wrongLink?.status(), 400);
-      await page.getByRole('link', { name: /页面不提供的选项（department, area）/ }).waitFor();
+      await page
+        .getByRole('link', {
+          name: '链接或表单中的环节、区县 / 乡镇不是本页提供的选项，因此没有列出案件，也不会执行：请从滞留案件列表重新进入',
+        })
+        .waitFor();
       assert.equal(await page.locator('input[name="caseIds"]').count(), 0, 'no cases to act on');
+      assert.equal(await page.locator('main a[href="/supervisor/stuck"]').count(), 1, 'the way back to the stuck list');
       await axeCheck(page);
       await page.goto(`${web.baseUrl}/supervisor/bulk/new?reason=overdue&department=police`);
       const altered = await page.request.post(`${web.baseUrl}/supervisor/bulk`, {
@@ -72,7 +77,7 @@ describe('web pages: bulk interventions in a real browser', () => {
         maxRedirects: 0,
       });
       assert.equal(altered.status(), 400);
-      assert.match(await altered.text(), /页面不提供的选项（action）/);
+      assert.match(await altered.text(), /链接或表单中的处置方式不是本页提供的选项/);
 
       // Act: a start without a reason is refused; then every case, reassigned, with the reason.
       await page.getByRole('link', { name: '全选本页' }).click();

@@ -20,6 +20,7 @@ import type { MessageKey } from '../../../i18n/messages';
 import { BULK_ACTIONS, type BulkAction, type BulkOutcome } from '../../../workflows/bulk-intervention/messages';
 import { accessOf, actorOf, flashAndRedirect, render, requireRole, tr } from '../page';
 import { officerChoices } from '../officer-names';
+import { LIST_SEPARATOR } from '../../../i18n/formats';
 import { AREAS } from './report-filters';
 
 const ACTION_TEXT: Record<BulkAction, MessageKey> = {
@@ -164,6 +165,8 @@ async function showForm(
     {
       title: tr(req, 'bulkNewTitle'),
       errors: opts.errors,
+      // Values it does not offer: no list, no department named over it, and the way back.
+      refused: form.refused.length > 0,
       fieldErrors,
       form,
       reasons: STUCK_REASONS.map((r) => ({ value: r, selected: r === form.reason })),
@@ -186,10 +189,23 @@ async function showForm(
   );
 }
 
+/** The refused values' fields as the pages name them. */
+const FIELD_TEXT: Record<string, MessageKey> = {
+  reason: 'stuckReason',
+  department: 'bulkDepartment',
+  area: 'supFilterArea',
+  route: 'supFilterRoute',
+  ageDays: 'supFilterAgeDays',
+  action: 'bulkAction',
+  unit: 'supExtendUnit',
+};
+
 /** Refused values, named, at the cases' list (which is empty under them): the way back is the stuck-case list. */
 const refusedError = (req: Request, form: BulkForm) => ({
   field: 'cases',
-  text: tr(req, 'bulkErrRefused', { fields: form.refused.join(', ') }),
+  text: tr(req, 'bulkErrRefused', {
+    fields: form.refused.map((f) => tr(req, FIELD_TEXT[f] ?? 'bulkCases')).join(LIST_SEPARATOR[req.locale]),
+  }),
 });
 
 export function bulkPages(deps: AppDeps): Router {

@@ -65,5 +65,5 @@ export const fieldErrorsOf = (errors: Array<{ field: string; text: string }>): R
   Object.fromEntries(errors.map((e) => [`${e.field}Error`, e.text]));
 
 /** A CSV's refusal of filters the form does not offer, named (400, plain text: a download has no page). */
-export const refusedFiltersText = (req: Request, refused: readonly string[]): string =>
+export const refusedFiltersText = (req: Request, refused: ReportFilterField[]): string =>
   tr(req, 'dashErrFilterCsv', { fields: refused.join(', ') });

@@ -200,11 +200,6 @@ const upholdPurpose = (roundId: string, objectionId: string) => `uphold-draft:${
 const resolutionPath = (roundId: string, objectionId: string) =>
   `/supervisor/rounds/${roundId}/objections/${objectionId}/resolution`;
 
-/**
- * A draft's confirmation address opened when the draft is gone (expired, another person's): said on
- * the round page, since the reason typed in it was not acted on and is not kept.
- */
-
 /** The confirmation of closing a round early, with its reason and the request id of the form. */
 function showCloseConfirmation(req: Request, res: Response, roundId: string, reason: string, requestId: string): void {
   confirmPage(req, res, {

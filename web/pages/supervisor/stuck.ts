@@ -26,15 +26,7 @@ import { incidentText } from '../incident-text';
 import { ITEM_SEPARATOR, LIST_SEPARATOR, shanghaiDateTime } from '../../../i18n/formats';
 import { shanghaiToday } from '../../../domain/shanghai-clock';
 import { accessOf, actorOf, render, tr } from '../page';
-import {
-  AREAS,
-  fieldErrorsOf,
-  readReportFilters,
-  refusedFiltersText,
-  scopeSlug,
-  scopeText,
-  type ReportFilterField,
-} from './report-filters';
+import { AREAS, fieldErrorsOf, readReportFilters, scopeSlug, scopeText, type ReportFilterField } from './report-filters';
 
 const PAGE_SIZE = 25;
 /** A CSV holds at most this many rows (pages of 500 read one after another). */
@@ -74,12 +66,17 @@ export interface StuckFilters {
 const offered = <T extends string>(allowed: readonly T[], v: unknown): boolean =>
   v === undefined || v === '' || one(allowed, v) !== undefined;
 
+/** A whole number of days from 1 to 365 (030 and 30.0 are 30). */
+const validAge = (age: string): boolean => {
+  const days = Number(age);
+  return age !== '' && Number.isInteger(days) && days >= 1 && days <= 365;
+};
+
 export function readStuckFilters(query: Request['query']): StuckFilters {
   const age = typeof query.ageDays === 'string' ? query.ageDays.trim() : '';
-  const days = Number(age);
   const reason = one(STUCK_REASONS, query.reason) ?? 'overdue';
-  // Other tabs keep the age for when the stale tab is chosen again; only the stale tab reads it.
-  const ageError = reason === 'stale' && age !== '' && !(Number.isInteger(days) && days >= 1 && days <= 365);
+  // Other tabs keep a valid age for when the stale tab is chosen again; only the stale tab reads it.
+  const ageError = reason === 'stale' && age !== '' && !validAge(age);
   const { filters, refused } = readReportFilters(query);
   return {
     reason,
@@ -103,7 +100,8 @@ export function filterQuery(f: StuckFilters, change: Partial<StuckFilters> = {})
   if (g.department) q.set('department', g.department);
   if (g.area) q.set('area', g.area);
   if (g.route) q.set('route', g.route);
-  if (g.ageDays && !g.ageError) q.set('ageDays', g.ageDays);
+  // Only a valid age travels: a wrong one typed on another tab would make the stale tab's link a 400.
+  if (g.ageDays && validAge(g.ageDays)) q.set('ageDays', g.ageDays);
   if (g.order !== 'oldest') q.set('order', g.order);
   return q.toString();
 }
@@ -143,8 +141,8 @@ async function findCase(deps: AppDeps, req: Request): Promise<{ caseId: string }
 /** The refused choices as the page's field errors, in the page's order (tabs, then the filters' form). */
 function stuckFieldErrors(req: Request, refused: StuckField[]): Array<{ field: string; text: string }> {
   const order: StuckField[] = ['reason', 'department', 'area', 'route', 'ageDays', 'order'];
-  const text = (field: StuckField) =>
-    tr(req, field === 'reason' ? 'supErrReason' : field === 'ageDays' ? 'supErrAge' : 'supErrFilter');
+  const key = { reason: 'supErrReason', ageDays: 'supErrAge', order: 'supErrOrder' } as const;
+  const text = (field: StuckField) => tr(req, field in key ? key[field as keyof typeof key] : 'supErrFilter');
   return [...refused].sort((a, b) => order.indexOf(a) - order.indexOf(b)).map((field) => ({ field, text: text(field) }));
 }
 
@@ -250,7 +248,10 @@ export async function stuckCsv(deps: AppDeps, req: Request, res: Response): Prom
   const f = readStuckFilters(req.query);
   const locale = req.locale;
   if (f.refused.length) {
-    res.status(400).type('text/plain; charset=utf-8').send(refusedFiltersText(req, f.refused));
+    res
+      .status(400)
+      .type('text/plain; charset=utf-8')
+      .send(tr(req, 'supErrCsv', { fields: f.refused.join(', ') }));
     return;
   }
   const items: StuckItem[] = [];

@@ -10,7 +10,7 @@
  */
 import type { CaseState, StepState, Supplement } from './case-state';
 import { shanghaiDay } from './shanghai-clock';
-import { DEPARTMENTS, type Department, type Route } from './vocabulary';
+import { DEPARTMENTS, peopleOf, type Department, type Route } from './vocabulary';
 
 export const FACT_KINDS = ['opened', 'ended', 'decided', 'supplement'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
@@ -51,6 +51,11 @@ export interface CaseFact {
   tenths?: number;
   /** decided: no later than the step's deadline (as a supervisor may have extended it). */
   withinSla?: boolean;
+  /**
+   * opened and ended: the people the application names, the applicant and the family who settle
+   * with them (§1): a report upward counts persons (人) as well as cases (件).
+   */
+  persons?: number;
 }
 
 function base(state: CaseState, kind: FactKind, at: string, key: string): CaseFact {
@@ -97,8 +102,9 @@ function supplementOutcome(state: CaseState, sup: Supplement): SupplementOutcome
 
 /** Every dashboard fact a case's state shows, in a stable order. */
 export function caseFacts(state: CaseState): CaseFact[] {
-  const facts: CaseFact[] = [base(state, 'opened', state.submittedAt, 'opened')];
-  if (state.outcome) facts.push({ ...base(state, 'ended', state.outcome.at, 'ended'), outcome: state.outcome.status });
+  const persons = peopleOf(state.application).length;
+  const facts: CaseFact[] = [{ ...base(state, 'opened', state.submittedAt, 'opened'), persons }];
+  if (state.outcome) facts.push({ ...base(state, 'ended', state.outcome.at, 'ended'), outcome: state.outcome.status, persons });
   for (const department of DEPARTMENTS) {
     const s = state.steps[department];
     if (!s) continue;

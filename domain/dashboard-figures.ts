@@ -242,6 +242,9 @@ export interface AreaRow {
   overdueNow: number;
   /** Children waiting for a kindergarten or school place now (persons, not cases; §21–23). */
   childrenWaitingNow: number;
+  /** The people of the cases received and settled in the period: applicants and their families (§1). */
+  openedPersons: number;
+  settledPersons: number;
 }
 
 /** The areas a report lists, empty or not: the districts (points route), then the towns, as filtered. */
@@ -254,14 +257,15 @@ export function reportedAreas(filter: { route?: Route; area?: string }): Array<{
 }
 
 /**
- * Per district and town: the cases received and ended in the period, the officer decisions made
+ * Per district and town: the cases received and ended in the period (and the people of those
+ * received and settled: a family of four is four persons settled), the officer decisions made
  * within and after their deadline, the cases open now and overdue now, and the children waiting
  * for a school place now (the education waiting list's, counted where the cases are). Every area of `areas`
  * has its row, in that order (the city's own order of districts, then towns), zeros included: a
  * report upward lists every district, and a blank one is a figure too. Any other area after.
  */
 export function areaFigures(
-  facts: ReadonlyArray<Pick<CaseFact, 'kind' | 'day' | 'route' | 'area' | 'outcome' | 'withinSla'>>,
+  facts: ReadonlyArray<Pick<CaseFact, 'kind' | 'day' | 'route' | 'area' | 'outcome' | 'withinSla' | 'persons'>>,
   openCases: readonly OpenCaseRow[],
   period: { from: string; to: string },
   areas: ReadonlyArray<{ area: string; route: string }>,
@@ -280,6 +284,8 @@ export function areaFigures(
         openNow: 0,
         overdueNow: 0,
         childrenWaitingNow: 0,
+        openedPersons: 0,
+        settledPersons: 0,
       };
       rows.set(area, r);
     }
@@ -288,9 +294,17 @@ export function areaFigures(
   for (const a of areas) row(a.area, a.route);
   for (const f of facts) {
     if (f.day < period.from || f.day > period.to) continue;
-    if (f.kind === 'opened') row(f.area, f.route).opened++;
-    else if (f.kind === 'ended') row(f.area, f.route)[f.outcome as EndedOutcome]++;
-    else if (f.kind === 'decided') row(f.area, f.route)[f.withinSla ? 'decidedWithinDeadline' : 'decidedLate']++;
+    // A fact from before persons were counted is one person until the worker's migration adds them.
+    const persons = f.persons ?? 1;
+    if (f.kind === 'opened') {
+      const r = row(f.area, f.route);
+      r.opened++;
+      r.openedPersons += persons;
+    } else if (f.kind === 'ended') {
+      const r = row(f.area, f.route);
+      r[f.outcome as EndedOutcome]++;
+      if (f.outcome === 'settled') r.settledPersons += persons;
+    } else if (f.kind === 'decided') row(f.area, f.route)[f.withinSla ? 'decidedWithinDeadline' : 'decidedLate']++;
   }
   for (const c of openCases) {
     const r = row(c.area, c.route);

@@ -19,7 +19,10 @@ import { shanghaiToday } from '../domain/shanghai-clock';
 import { isDuplicateKey } from './duplicate-key';
 
 /** What the dashboard counts of a fact (domain/dashboard-figures.ts) and filters it by. */
-export type CountedFact = Pick<CaseFact, 'kind' | 'day' | 'route' | 'area' | 'department' | 'outcome' | 'withinSla' | 'tenths'>;
+export type CountedFact = Pick<
+  CaseFact,
+  'kind' | 'day' | 'route' | 'area' | 'department' | 'outcome' | 'withinSla' | 'tenths' | 'persons'
+>;
 
 export interface CaseFactDayDoc {
   /** The day, YYYY-MM-DD (Asia/Shanghai). */
@@ -49,11 +52,13 @@ const SEP = '|';
 
 export function packFact(f: CountedFact): string {
   const sla = f.withinSla === undefined ? '' : f.withinSla ? '1' : '0';
-  return [f.kind, f.route, f.area, f.department ?? '', f.outcome ?? '', sla, f.tenths ?? ''].join(SEP);
+  return [f.kind, f.route, f.area, f.department ?? '', f.outcome ?? '', sla, f.tenths ?? '', f.persons ?? ''].join(SEP);
 }
 
 export function unpackFact(packed: string, day: string): CountedFact {
-  const [kind, route, area, department, outcome, sla, tenths] = packed.split(SEP);
+  // A pack made before persons were counted has seven fields: its persons are absent (the
+  // worker's migration drops every pack once the facts have them, models/case-fact.model.ts).
+  const [kind, route, area, department, outcome, sla, tenths, persons] = packed.split(SEP);
   return {
     kind: kind as CountedFact['kind'],
     day,
@@ -63,6 +68,7 @@ export function unpackFact(packed: string, day: string): CountedFact {
     ...(outcome ? { outcome: outcome as CountedFact['outcome'] } : {}),
     ...(sla ? { withinSla: sla === '1' } : {}),
     ...(tenths ? { tenths: Number(tenths) } : {}),
+    ...(persons ? { persons: Number(persons) } : {}),
   };
 }
 
@@ -74,7 +80,18 @@ export function firstOpenDay(now: Date): string {
   return new Date(Date.parse(`${shanghaiToday(now)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
-const COUNTED = { _id: 0, kind: 1, day: 1, route: 1, area: 1, department: 1, outcome: 1, withinSla: 1, tenths: 1 } as const;
+const COUNTED = {
+  _id: 0,
+  kind: 1,
+  day: 1,
+  route: 1,
+  area: 1,
+  department: 1,
+  outcome: 1,
+  withinSla: 1,
+  tenths: 1,
+  persons: 1,
+} as const;
 const dayOf = (iso: string) => iso.slice(0, 10);
 const monthsOf = (days: readonly string[]) => [...new Set(days.map((d) => d.slice(0, 7)))];
 

@@ -36,6 +36,7 @@ const factSchema = new Schema<CaseFactDoc>(
     ms: { type: Number },
     tenths: { type: Number },
     withinSla: { type: Boolean },
+    persons: { type: Number },
     seq: { type: Number },
   },
   { collection: 'case_facts', versionKey: false },
@@ -94,7 +95,10 @@ async function writeFacts(conn: Connection, facts: Array<{ fact: CaseFact; seq: 
     } catch (err) {
       if (!onlyDuplicateKeys(err)) throw err;
     }
-    // A day already packed would not count a fact that arrives days late: its pack goes.
+    // A day already packed would not count a fact that arrives days late: its pack goes. Also when
+    // the insert was refused as a duplicate (a retried projection, the backfill): the pack is made
+    // again on the next read, and a worker that stopped between the insert and this drop leaves
+    // no pack without its fact behind.
     await dropClosedFactDays(
       conn,
       settled.map((f) => f.day),
@@ -149,5 +153,48 @@ export async function backfillCaseFacts(conn: Connection, batch = 500): Promise<
   // A pack made before these facts existed would hide them (models/case-fact-day.model.ts).
   if (n > 0) await dropFactDays(conn);
   await markMigrationDone(conn, FACTS_MIGRATION);
+  return n;
+}
+
+/** Marks the persons backfill below as done. */
+const PERSONS_MIGRATION = 'case-facts-persons';
+
+/**
+ * Adds `persons` to the opened and ended facts written before facts counted persons (idempotent:
+ * the same number again; only facts without it are touched). Run by the worker at start, after
+ * the backfill above; once done, a later start costs one lookup by _id. Then drops every pack,
+ * since packs made before hold no persons.
+ */
+export async function backfillFactPersons(conn: Connection, batch = 500): Promise<number> {
+  if (await migrationDone(conn, PERSONS_MIGRATION)) return 0;
+  const facts = caseFactModel(conn);
+  let n = 0;
+  let pending: Array<{ _id: string; persons: number }> = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const done = await facts.bulkWrite(
+      pending.map((f) => ({
+        updateOne: {
+          filter: { _id: f._id, persons: trusted({ $exists: false }) },
+          update: { $set: { persons: f.persons } },
+        },
+      })),
+      { ordered: false },
+    );
+    n += done.modifiedCount;
+    pending = [];
+  };
+  const cursor = caseModel(conn).find({}).lean().cursor({ batchSize: batch });
+  try {
+    for await (const doc of cursor) {
+      for (const f of caseFacts(doc as CaseState)) if (f.persons !== undefined) pending.push({ _id: f._id, persons: f.persons });
+      if (pending.length >= 200) await flush();
+    }
+  } finally {
+    await cursor.close();
+  }
+  await flush();
+  if (n > 0) await dropFactDays(conn);
+  await markMigrationDone(conn, PERSONS_MIGRATION);
   return n;
 }

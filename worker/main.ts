@@ -7,7 +7,7 @@ import { warnUnknownVariables } from '../config/unknown-variables';
 import { retryUntil } from '../config/retry';
 import { createTemporalClient, temporalConnectionOptions } from '../temporal/client';
 import { backfillOpenFlag } from '../models/case.model';
-import { backfillCaseFacts } from '../models/case-fact.model';
+import { backfillCaseFacts, backfillFactPersons } from '../models/case-fact.model';
 import { connectWatchedMongo } from '../models/mongo-watchdog';
 import { ensurePostgresqlIndexes } from '../models/postgresql-indexes';
 import { createActivityDeps } from './activity-deps';
@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   if (backfilled > 0) logger.info({ cases: backfilled }, 'read model: open flag added to older projections');
   const withFacts = await backfillCaseFacts(mongo);
   if (withFacts > 0) logger.info({ cases: withFacts }, 'read model: dashboard facts written for older projections');
+  const withPersons = await backfillFactPersons(mongo);
+  if (withPersons > 0) logger.info({ facts: withPersons }, 'read model: persons added to older dashboard facts');
   if (config.FERRETDB_POSTGRESQL_URL) {
     const indexes = await ensurePostgresqlIndexes({ mongo, postgresqlUrl: config.FERRETDB_POSTGRESQL_URL });
     const created = indexes.filter((i) => i.created).map((i) => i.index);

@@ -91,6 +91,13 @@ export const DashboardView = z
           overdueNow: z.number().meta({
             description: 'Of those open now, the cases with a wait overdue now (of the department filtered, when one is)',
           }),
+          openedPersons: z.number().meta({
+            description: 'The people of the cases received in the period: applicants and the family members named with them (§1)',
+          }),
+          settledPersons: z.number().meta({
+            description:
+              'The people of the cases settled in the period: applicants and the family members who settled with them (§1)',
+          }),
           childrenWaitingNow: z.number().meta({
             description:
               'Children (persons, not cases) waiting for a kindergarten or school place now, as of asOf (§21–23: the education waiting list, counted in the area of their case)',

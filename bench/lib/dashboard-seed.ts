@@ -100,7 +100,9 @@ export function syntheticCaseState(n: number, submittedMs: number, nowMs: number
       route: points ? 'points' : 'town',
       ...(points ? { district: area as (typeof DISTRICTS)[number] } : { town: area as (typeof TOWNS)[number] }),
       applicant: { idNumber: syntheticIdNumber(200_000 + n, '610113'), name: '王看板', relation: 'applicant' },
-      family: [],
+      // Every fourth applicant settles with a spouse: the figures count people (人) as well as cases.
+      family:
+        n % 4 === 1 ? [{ idNumber: syntheticIdNumber(700_000 + n, '610113'), name: '李看板', relation: 'spouse' as const }] : [],
       contact: { phone: '13800138000', locale: 'zh-CN' },
     },
     status: ending ?? 'under_review',

@@ -13,7 +13,7 @@ import type { CaseState } from '../../domain/case-state';
 import { median, percentile } from '../../domain/dashboard-figures';
 import { shanghaiDay, shanghaiToday } from '../../domain/shanghai-clock';
 import { loadRoundsFiles } from '../../policy/round-files';
-import { backfillCaseFacts, caseFactModel, writeCaseFacts } from '../../models/case-fact.model';
+import { backfillCaseFacts, backfillFactPersons, caseFactModel, writeCaseFacts } from '../../models/case-fact.model';
 import { caseFactDayModel, firstOpenDay } from '../../models/case-fact-day.model';
 import { reservationSlotModel } from '../../models/reservation-slot.model';
 import { assertProblem, decideViaApi, submitCase, tokens, townBody, waitForCase, type Tokens } from '../support/api';
@@ -93,6 +93,17 @@ describe('supervisor dashboard (issue 11)', () => {
     assert.equal(
       d.weeks.reduce((a, w) => a + w.opened, 0),
       points.length,
+    );
+    // People as well as cases: each applicant and the family named with them (every fourth has a spouse).
+    const people = (states: CaseState[]) => states.reduce((a, s) => a + 1 + s.application.family.length, 0);
+    assert.ok(people(points) > points.length, 'the seed has families');
+    assert.equal(
+      d.areas.reduce((a, r) => a + r.openedPersons, 0),
+      people(points),
+    );
+    assert.equal(
+      d.areas.reduce((a, r) => a + r.settledPersons, 0),
+      people(points.filter((s) => s.outcome?.status === 'settled' && shanghaiDay(s.outcome.at) <= d.period.to)),
     );
     const police = d.sla.find((r) => r.department === 'police')!;
     const want = expectedPolice(points);
@@ -235,5 +246,19 @@ describe('supervisor dashboard (issue 11)', () => {
     await writeCaseFacts(stack.mongo, { state: { ...source, caseId: `late-${source.caseId}` }, seq: 1 });
     // Assert
     assert.equal(await opened(), before + 1);
+  });
+
+  it('when facts were written before they counted persons, then the worker’s migration adds them, once', async () => {
+    // Arrange: a family's facts as an older version wrote them.
+    const facts = caseFactModel(stack.mongo);
+    const source = seeded.find((s) => s.application.family.length > 0)!;
+    await facts.updateMany({ caseId: source.caseId }, { $unset: { persons: 1 } });
+    await stack.mongo.collection('migrations').deleteOne({ _id: 'case-facts-persons' as never });
+    // Act
+    const added = await backfillFactPersons(stack.mongo);
+    // Assert
+    assert.ok(added >= 1, `${added} facts given their persons`);
+    assert.equal((await facts.findOne({ _id: `${source.caseId}:opened` }).lean())?.persons, 2);
+    assert.equal(await backfillFactPersons(stack.mongo), 0, 'done once');
   });
 });

@@ -92,12 +92,20 @@ describe('dashboard figures as chart, table and CSV', () => {
     const total = areas.rows.at(-1)!;
     assert.ok(body.length > 1, 'the sample spans several areas');
     assert.equal(total[0], '合计');
-    for (let col = 1; col <= 5; col++) {
-      assert.equal(sum(body, col), sum(daily.rows, col), `column ${areas.head[col]}`);
-      assert.equal(total[col], sum(body, col));
+    // Columns by their headings: the cases' counts are each followed by their people.
+    const col = (name: string) => areas.head.indexOf(name);
+    for (const [i, name] of daily.head.slice(1).entries()) {
+      assert.ok(col(name) > 0, `the areas' table has ${name}`);
+      assert.equal(sum(body, col(name)), sum(daily.rows, i + 1), `column ${name}`);
+      assert.equal(total[col(name)], sum(body, col(name)));
     }
-    assert.equal(total[9], 1, 'open now: the one open case');
-    assert.equal(total[10], 1, 'overdue now: the open case’s police step');
+    assert.deepEqual(
+      [areas.head[col('受理') + 1], areas.head[col('准予落户') + 1]],
+      ['受理人数', '准予落户人数'],
+      'people beside the cases',
+    );
+    assert.equal(total[col('在办')], 1, 'open now: the one open case');
+    assert.equal(total[col('当前超期')], 1, 'overdue now: the open case’s police step');
     // Every district and town has its row, in the city's order, a blank one with zeros.
     assert.deepEqual(
       areas.csv.rows.map((r) => r[0]),
@@ -109,7 +117,7 @@ describe('dashboard figures as chart, table and CSV', () => {
     );
     assert.deepEqual(
       areas.csv.rows.map((r) => [r[0], ...r.slice(2, 7)]),
-      body.map((r, i) => [areas.csv.rows[i]![0], ...r.slice(1, 6)]),
+      body.map((r, i) => [areas.csv.rows[i]![0], ...daily.head.slice(1).map((name) => r[col(name)])]),
     );
   });
 

@@ -41,8 +41,16 @@ describe('caseFacts (issue 11: the dashboard facts a case state shows)', () => {
       facts.some((f) => f.kind === 'decided' && f.department === 'housing'),
       false,
     );
+    // The applicant and her spouse (every fourth seeded case has one): two people received and settled.
+    assert.equal(state.application.family.length, 1);
+    assert.deepEqual(
+      facts.filter((f) => f.kind === 'opened' || f.kind === 'ended').map((f) => f.persons),
+      [2, 2],
+    );
+    assert.equal(police.persons, undefined, 'a decision counts no people');
     const text = JSON.stringify(facts);
     assert.ok(!text.includes('王看板') && !text.includes(state.application.applicant.idNumber));
+    assert.ok(!text.includes('李看板') && !text.includes(state.application.family[0]!.idNumber), 'nothing of the spouse');
   });
 
   it('when a case was submitted late in the evening UTC, then its day and month are the Shanghai calendar day', () => {
@@ -241,6 +249,8 @@ describe('areaFigures', () => {
         openNow: 0,
         overdueNow: 0,
         childrenWaitingNow: 0,
+        openedPersons: 0,
+        settledPersons: 0,
       },
       'a district without cases is a row of zeros',
     );
@@ -264,5 +274,21 @@ describe('areaFigures', () => {
     const beilin = rows.find((r) => r.area === 'beilin')!;
     assert.deepEqual([beilin.openNow, beilin.childrenWaitingNow], [3, 3]);
     assert.equal(rows.find((r) => r.area === 'yanta')!.childrenWaitingNow, 0);
+  });
+
+  it('when cases of families are received and settled, then an area counts their people beside the cases', () => {
+    // Arrange: in 雁塔区 a family of three received and settled, a single applicant received and rejected.
+    const day = '2026-11-10';
+    const at = { day, route: 'points', area: 'yanta' } as const;
+    const facts = [
+      { ...at, kind: 'opened' as const, persons: 3 },
+      { ...at, kind: 'ended' as const, outcome: 'settled' as const, persons: 3 },
+      { ...at, kind: 'opened' as const, persons: 1 },
+      { ...at, kind: 'ended' as const, outcome: 'rejected' as const, persons: 1 },
+    ];
+    // Act
+    const yanta = areaFigures(facts, [], { from: '2026-11-01', to: '2026-11-30' }, reportedAreas({ area: 'yanta' }))[0]!;
+    // Assert
+    assert.deepEqual([yanta.opened, yanta.openedPersons, yanta.settled, yanta.settledPersons, yanta.rejected], [2, 4, 1, 3, 1]);
   });
 });

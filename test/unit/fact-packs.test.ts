@@ -9,8 +9,8 @@ import { packFact, unpackFact, type CountedFact } from '../../models/case-fact-d
 describe('fact packs', () => {
   it('when facts of every shape are packed and unpacked, then they come back equal', () => {
     const facts: CountedFact[] = [
-      { kind: 'opened', day: '2026-11-03', route: 'points', area: 'yanta' },
-      { kind: 'ended', day: '2026-11-03', route: 'town', area: 'zhouzhi', outcome: 'settled' },
+      { kind: 'opened', day: '2026-11-03', route: 'points', area: 'yanta', persons: 1 },
+      { kind: 'ended', day: '2026-11-03', route: 'town', area: 'zhouzhi', outcome: 'settled', persons: 4 },
       {
         kind: 'decided',
         day: '2026-11-03',
@@ -36,5 +36,15 @@ describe('fact packs', () => {
     const back = facts.map((f) => unpackFact(packFact(f), f.day));
 
     assert.deepEqual(back, facts);
+  });
+
+  it('when a pack made before persons were counted is read, then its facts have no persons', () => {
+    assert.deepEqual(unpackFact('ended|points|yanta||settled||', '2026-11-03'), {
+      kind: 'ended',
+      day: '2026-11-03',
+      route: 'points',
+      area: 'yanta',
+      outcome: 'settled',
+    });
   });
 });

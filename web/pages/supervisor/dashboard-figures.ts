@@ -51,7 +51,27 @@ const POOL_KIND_KEYS: Record<PoolKind, MessageKey> = {
   junior_secondary: 'dashPoolKindJunior',
 };
 const ENDINGS = ['opened', 'settled', 'rejected', 'withdrawn', 'terminated'] as const;
-const AREA_COUNTS = [...ENDINGS, 'decidedWithinDeadline', 'decidedLate', 'openNow', 'overdueNow', 'childrenWaitingNow'] as const;
+const AREA_COUNTS = [
+  ...ENDINGS,
+  'openedPersons',
+  'settledPersons',
+  'decidedWithinDeadline',
+  'decidedLate',
+  'openNow',
+  'overdueNow',
+  'childrenWaitingNow',
+] as const;
+/** The districts' table: each count of cases received or settled is followed by its persons (件, then 人). */
+const AREA_ENDINGS = ['opened', 'openedPersons', 'settled', 'settledPersons', 'rejected', 'withdrawn', 'terminated'] as const;
+const AREA_ENDING_KEYS: Record<(typeof AREA_ENDINGS)[number], MessageKey> = {
+  opened: 'dashOpened',
+  openedPersons: 'dashOpenedPersons',
+  settled: 'dashSettled',
+  settledPersons: 'dashSettledPersons',
+  rejected: 'dashRejected',
+  withdrawn: 'dashWithdrawn',
+  terminated: 'dashTerminated',
+};
 const ENDING_KEYS: Record<(typeof ENDINGS)[number], MessageKey> = {
   opened: 'dashOpened',
   settled: 'dashSettled',
@@ -195,7 +215,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
     },
     head: [
       t('dashArea'),
-      ...ENDINGS.map((k) => t(ENDING_KEYS[k])),
+      ...AREA_ENDINGS.map((k) => t(AREA_ENDING_KEYS[k])),
       t('dashWithin'),
       t('dashLate'),
       t('dashCompliance'),
@@ -206,7 +226,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
     rows: [
       ...d.areas.map((r) => [
         label('area', r.area, locale),
-        ...ENDINGS.map((k) => r[k]),
+        ...AREA_ENDINGS.map((k) => r[k]),
         r.decidedWithinDeadline,
         r.decidedLate,
         inTime(r.decidedWithinDeadline, r.decidedLate),
@@ -218,7 +238,7 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
         ? [
             [
               t('dashTotal'),
-              ...ENDINGS.map((k) => areaTotal[k]),
+              ...AREA_ENDINGS.map((k) => areaTotal[k]),
               areaTotal.decidedWithinDeadline,
               areaTotal.decidedLate,
               inTime(areaTotal.decidedWithinDeadline, areaTotal.decidedLate),
@@ -234,6 +254,8 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
         'area',
         'route',
         ...ENDINGS,
+        'opened_persons',
+        'settled_persons',
         'decided_within_deadline',
         'decided_late',
         'open_now',
@@ -244,6 +266,8 @@ export function dashboardFigureList(d: Dashboard, locale: Locale): Figure[] {
         r.area,
         r.route,
         ...ENDINGS.map((k) => r[k]),
+        r.openedPersons,
+        r.settledPersons,
         r.decidedWithinDeadline,
         r.decidedLate,
         r.openNow,

@@ -53,7 +53,7 @@ export const zhCN = {
   dashDecisions: '决定数',
   dashMedian: '中位数（小时）',
   dashP90: '90分位（小时）',
-  dashArea: '区县',
+  dashArea: '区县 / 乡镇',
   dashRoute: '落户类别',
   dashOpen: '在办',
   dashPoolKind: '容量类别',

@@ -970,6 +970,17 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
       assert.ok(res.html.includes(`家庭成员1（${'张'.repeat(12)}…）`), 'the summary shortens the name');
     });
 
+    it('when a family member’s relation is posted as __proto__, then it is named as a relation to choose, not a 500 (seed 1557259553)', async () => {
+      const pairs = applicationWithSpouse('李丽').map(([k, v]): [string, string] => [
+        k,
+        k === 'family-0-relation' ? '__proto__' : v,
+      ]);
+      const res = await send('applicant', '/applicant/apply', pairs);
+      assert.equal(res.status, 400, res.html.slice(0, 300));
+      assert.ok((summaryLinks(res.html) ?? []).includes('family-0-relation'), (summaryLinks(res.html) ?? []).join(', '));
+      assert.ok(res.html.includes(message('zh-CN', 'apErrRelation')));
+    });
+
     it('when an email is typed with a full-width ＠ (as a Chinese input method gives it), then it is read as the address meant', async () => {
       // The spouse's name in error keeps the page from submitting: only the email is under test.
       const res = await send('applicant', '/applicant/apply', [

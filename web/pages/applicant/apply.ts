@@ -158,7 +158,7 @@ function describe(path: string, form: ApplyForm, rows: number[], personClash?: M
     }
     // A child's relation and school level are also checked against the ID numbers (§21–23).
     case 'relation':
-      return [`${prefix}-relation`, RELATION_PROBLEM['relation' in person ? String(person.relation) : ''] ?? 'apErrRelation'];
+      return [`${prefix}-relation`, relationProblem('relation' in person ? String(person.relation) : '')];
     case 'schoolLevel':
       return [`${prefix}-schoolLevel`, isChild(person) ? 'apErrSchoolAge' : 'apErrSchoolLevel'];
     default:
@@ -172,6 +172,9 @@ const RELATION_PROBLEM: Partial<Record<string, MessageKey>> = {
   parent: 'apErrParentTooYoung',
   spouse: 'apErrSpouseTooYoung',
 };
+/** Own keys only: a relation posted as `__proto__` is a wrong relation, not Object.prototype as a message key (a 500). */
+const relationProblem = (relation: string): MessageKey =>
+  (Object.hasOwn(RELATION_PROBLEM, relation) ? RELATION_PROBLEM[relation] : undefined) ?? 'apErrRelation';
 const isChild = (person: object): boolean => 'relation' in person && person.relation === 'child';
 const isDistrict = (v: string): boolean => (DISTRICTS as readonly string[]).includes(v);
 const isTown = (v: string): boolean => (TOWNS as readonly string[]).includes(v);

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { validateIdNumber } from '../../domain/id-number';
+import { normalizeEmail } from '../../domain/email';
 import { MOBILE_PHONE, normalizeMobilePhone } from '../../domain/phone';
 import { NOTICE_TEXT_MAX, SUPPLEMENT_MAX_ITEMS, SYSTEM_NOTES, WITHDRAWN_WITHOUT_REASON } from '../../domain/case-rules';
 import {
@@ -73,6 +74,14 @@ export const IdNumber = z
     example: '11010519491231002X',
   });
 
+/** Read as the address it means however it was typed (domain/email.ts), through either door. */
+export const Email = z
+  .string()
+  .overwrite(normalizeEmail)
+  .email()
+  .max(254)
+  .meta({ description: 'E-mail address; full-width characters (＠, ｅｘａｍｐｌｅ) and surrounding spaces are read as ASCII' });
+
 /** Stored as its 11 digits, however it was typed (domain/phone.ts). */
 export const MobilePhone = z
   .string()
@@ -123,7 +132,7 @@ export const ApplicationInput = z
     family: z.array(FamilyMember).max(MAX_FAMILY_MEMBERS).default([]),
     contact: z.strictObject({
       phone: MobilePhone,
-      email: z.email().max(254).optional(),
+      email: Email.optional(),
       locale: z.enum(LOCALES).default('zh-CN'),
     }),
   })

@@ -87,6 +87,22 @@ describe('the application schema', () => {
       assert.deepEqual(phoneOf(wrong), ['contact/phone'], wrong);
   });
 
+  it('when an email is typed with a full-width ＠ or letters (a Chinese input method) or spaces around it, then the API reads it as the address meant, as the web form does; anything else is named', () => {
+    const emailOf = (email: string) => {
+      const r = ApplicationInput.safeParse({
+        route: 'town',
+        town: 'huyi',
+        applicant: { idNumber: valid('11010519491231002'), name: '张三' },
+        contact: { phone: '13800138000', email },
+      });
+      return r.success ? r.data.contact.email : r.error.issues.map((i) => i.path.join('/'));
+    };
+    for (const typed of ['wang@example.cn', 'wang＠example.cn', 'ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｎ', ' wang@example.cn '])
+      assert.equal(emailOf(typed), 'wang@example.cn', typed);
+    for (const wrong of ['wang', 'wang@', '@example.cn', `${'w'.repeat(250)}@example.cn`])
+      assert.deepEqual(emailOf(wrong), ['contact/email'], wrong);
+  });
+
   describe('§21–23 children, as their ID numbers allow', () => {
     const year = Number(shanghaiToday().slice(0, 4));
     /** Born on 1 January: exactly `age` completed years on any day of this year. */

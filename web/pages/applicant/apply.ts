@@ -22,6 +22,7 @@ import { actorOf, render, showMessage, tr } from '../page';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
 import { isCaseId } from './case-id';
 import { takeKeptApplication } from '../kept-form';
+import { normalizeEmail } from '../../../domain/email';
 
 /** Rows the form offers for family members; blank rows are ignored. */
 export const FAMILY_ROWS = Math.min(4, MAX_FAMILY_MEMBERS);
@@ -46,8 +47,8 @@ function readForm(body: FormBody | undefined): ApplyForm {
     name: field(body, 'applicant-name'),
     idNumber: field(body, 'applicant-idNumber'),
     phone: field(body, 'contact-phone'),
-    // A Chinese input method types ＠ and full-width letters: read as the address they mean.
-    email: field(body, 'contact-email').normalize('NFKC'),
+    // Given back as the application's schema reads it (＠ and full-width letters as ASCII).
+    email: normalizeEmail(field(body, 'contact-email')),
     noticeLocale: field(body, 'contact-locale'),
     family: Array.from({ length: FAMILY_ROWS }, (_, i) => ({
       name: field(body, `family-${i}-name`),

@@ -64,16 +64,19 @@ describe('the application schema', () => {
     assert.equal(r.success, true, JSON.stringify(r.error?.issues));
   });
 
+  /** One contact field of an otherwise right application as stored, or the paths of the refusals. */
+  const contactAsRead = (contact: Record<string, string>, field: 'phone' | 'email') => {
+    const r = ApplicationInput.safeParse({
+      route: 'town',
+      town: 'huyi',
+      applicant: { idNumber: valid('11010519491231002'), name: '张三' },
+      contact,
+    });
+    return r.success ? r.data.contact[field] : r.error.issues.map((i) => i.path.join('/'));
+  };
+
   it('when the phone is typed as people type it (grouped, full-width, with +86), then it is stored as its 11 digits; anything else is named', () => {
-    const phoneOf = (phone: string) => {
-      const r = ApplicationInput.safeParse({
-        route: 'town',
-        town: 'huyi',
-        applicant: { idNumber: valid('11010519491231002'), name: '张三' },
-        contact: { phone },
-      });
-      return r.success ? r.data.contact.phone : r.error.issues.map((i) => i.path.join('/'));
-    };
+    const phoneOf = (phone: string) => contactAsRead({ phone }, 'phone');
     for (const typed of [
       '138 0013 8000',
       '138-0013-8000',
@@ -88,15 +91,7 @@ describe('the application schema', () => {
   });
 
   it('when an email is typed with a full-width ＠ or letters (a Chinese input method) or spaces around it, then the API reads it as the address meant, as the web form does; anything else is named', () => {
-    const emailOf = (email: string) => {
-      const r = ApplicationInput.safeParse({
-        route: 'town',
-        town: 'huyi',
-        applicant: { idNumber: valid('11010519491231002'), name: '张三' },
-        contact: { phone: '13800138000', email },
-      });
-      return r.success ? r.data.contact.email : r.error.issues.map((i) => i.path.join('/'));
-    };
+    const emailOf = (email: string) => contactAsRead({ phone: '13800138000', email }, 'email');
     for (const typed of ['wang@example.cn', 'wang＠example.cn', 'ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｎ', ' wang@example.cn '])
       assert.equal(emailOf(typed), 'wang@example.cn', typed);
     for (const wrong of ['wang', 'wang@', '@example.cn', `${'w'.repeat(250)}@example.cn`])

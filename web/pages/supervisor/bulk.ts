@@ -21,7 +21,7 @@ import { BULK_ACTIONS, type BulkAction, type BulkOutcome } from '../../../workfl
 import { accessOf, actorOf, flashAndRedirect, render, requireRole, tr } from '../page';
 import { officerChoices } from '../officer-names';
 import { LIST_SEPARATOR } from '../../../i18n/formats';
-import { AREAS } from './report-filters';
+import { AREAS, ageInDays, offered } from './report-filters';
 
 const ACTION_TEXT: Record<BulkAction, MessageKey> = {
   extend_deadline: 'bulkActionExtend',
@@ -85,10 +85,6 @@ const str = (v: unknown, max = 500): string => (typeof v === 'string' ? v.trim()
 const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x.length <= 64);
 
-/** Absent or empty (the page's default), or one of `allowed`. */
-const offered = (allowed: readonly string[], v: unknown): boolean =>
-  v === undefined || v === '' || (typeof v === 'string' && allowed.includes(v));
-
 function readForm(src: Record<string, unknown>, defaultUnit: ExtendUnit): BulkForm {
   const reason = STUCK_REASONS.includes(src.reason as StuckReason) ? (src.reason as StuckReason) : 'overdue';
   const department = DEPARTMENTS.includes(src.department as Department) ? (src.department as Department) : 'police';
@@ -96,10 +92,10 @@ function readForm(src: Record<string, unknown>, defaultUnit: ExtendUnit): BulkFo
   const requestId = str(src.requestId, 100);
   const area = AREAS.find((a) => a === src.area);
   const route = ROUTES.find((r) => r === src.route);
-  // Read as the stuck-case list reads it (web/pages/supervisor/stuck.ts): a whole number of days, 1–365.
+  // Read as the stuck-case list reads it (report-filters.ts `ageInDays`).
   const typedDays = str(src.ageDays, 10);
-  const days = Number(typedDays);
-  const ageDays = reason === 'stale' && Number.isInteger(days) && days >= 1 && days <= 365 ? String(days) : undefined;
+  const days = reason === 'stale' ? ageInDays(typedDays) : undefined;
+  const ageDays = days === undefined ? undefined : String(days);
   const refused = [
     ...(offered(STUCK_REASONS, src.reason) ? [] : ['reason']),
     ...(offered(DEPARTMENTS, src.department) ? [] : ['department']),

@@ -23,6 +23,16 @@ export type ReportFilterField = (typeof REPORT_FILTER_FIELDS)[number];
 
 const ALLOWED: Record<ReportFilterField, readonly string[]> = { route: ROUTES, area: AREAS, department: DEPARTMENTS };
 
+/** Absent or empty (the page's default), or one of `allowed`: anything else is a value the page does not offer. */
+export const offered = (allowed: readonly string[], v: unknown): boolean =>
+  v === undefined || v === '' || (typeof v === 'string' && allowed.includes(v));
+
+/** The stale list's age as typed: a whole number of days from 1 to 365 (030 and 30.0 are 30), or undefined. */
+export function ageInDays(typed: string): number | undefined {
+  const days = Number(typed);
+  return typed !== '' && Number.isInteger(days) && days >= 1 && days <= 365 ? days : undefined;
+}
+
 /** The filters of `query`, and those whose value is not one the form offers (empty means all). */
 export function readReportFilters(query: Request['query']): { filters: ReportFilters; refused: ReportFilterField[] } {
   const filters: Record<string, string> = {};
@@ -30,7 +40,7 @@ export function readReportFilters(query: Request['query']): { filters: ReportFil
   for (const field of REPORT_FILTER_FIELDS) {
     const v = query[field];
     if (v === undefined || v === '') continue;
-    if (typeof v === 'string' && ALLOWED[field].includes(v)) filters[field] = v;
+    if (offered(ALLOWED[field], v)) filters[field] = v as string;
     else refused.push(field);
   }
   return { filters: filters as ReportFilters, refused };

@@ -26,7 +26,16 @@ import { incidentText } from '../incident-text';
 import { ITEM_SEPARATOR, LIST_SEPARATOR, shanghaiDateTime } from '../../../i18n/formats';
 import { shanghaiToday } from '../../../domain/shanghai-clock';
 import { accessOf, actorOf, render, tr } from '../page';
-import { AREAS, fieldErrorsOf, readReportFilters, scopeSlug, scopeText, type ReportFilterField } from './report-filters';
+import {
+  AREAS,
+  ageInDays,
+  fieldErrorsOf,
+  offered,
+  readReportFilters,
+  scopeSlug,
+  scopeText,
+  type ReportFilterField,
+} from './report-filters';
 
 const PAGE_SIZE = 25;
 /** A CSV holds at most this many rows (pages of 500 read one after another). */
@@ -63,14 +72,7 @@ export interface StuckFilters {
   ageError: boolean;
 }
 
-const offered = <T extends string>(allowed: readonly T[], v: unknown): boolean =>
-  v === undefined || v === '' || one(allowed, v) !== undefined;
-
-/** A whole number of days from 1 to 365 (030 and 30.0 are 30). */
-const validAge = (age: string): boolean => {
-  const days = Number(age);
-  return age !== '' && Number.isInteger(days) && days >= 1 && days <= 365;
-};
+const validAge = (age: string): boolean => ageInDays(age) !== undefined;
 
 export function readStuckFilters(query: Request['query']): StuckFilters {
   const age = typeof query.ageDays === 'string' ? query.ageDays.trim() : '';

@@ -248,6 +248,16 @@ export function publishEntry(e: RankedEntry, input: RoundEntryInput, openObjecti
 export const ROUND_PHASES = ['open', 'public_notice', 'final'] as const;
 export type RoundPhase = (typeof ROUND_PHASES)[number];
 
+/**
+ * Whether a round takes objections now: during its public notice (公示期内) only. A round stays in
+ * `public_notice` after the period while objections lodged in it are looked into; those are still
+ * resolved, but a new one would keep the ranking from becoming final for as long as people kept
+ * objecting.
+ */
+export function takesObjections(phase: string, noticeEndsAt: string | undefined, now: number): boolean {
+  return phase === 'public_notice' && (noticeEndsAt === undefined || now < Date.parse(noticeEndsAt));
+}
+
 /** The Temporal workflow id of a round: one per round, never reused. */
 export function admissionRoundWorkflowId(roundId: string): string {
   return `admission-round-${roundId}`;

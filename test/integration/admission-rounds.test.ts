@@ -94,7 +94,7 @@ describe('admission rounds with public notice (issue 13)', () => {
       rounds,
       people: Object.values(P),
       // Long enough to lodge and resolve an objection by hand; the test waits for it anyway.
-      env: { PUBLIC_NOTICE_MS: '8000' },
+      env: { PUBLIC_NOTICE_MS: '12000' },
     });
   });
   after(async () => {
@@ -242,6 +242,19 @@ describe('admission rounds with public notice (issue 13)', () => {
       ],
     });
     assert.equal(objection.status, 'open');
+    // Another person's objection to a yanta entry, left open past the period's end (the test
+    // after the withdrawal's): the ranking then waits for it, and takes no new one.
+    const yantaFirst = ranked.districts.find((d) => d.district === 'yanta')!.entries[0]!;
+    await round.executeUpdate(lodgeObjectionUpdate, {
+      args: [
+        {
+          objectionId: 'obj-late',
+          entryId: yantaFirst.entryId,
+          by: { id: 'citizen-3', role: 'applicant' },
+          reason: '居住年限存疑',
+        },
+      ],
+    });
     // The same person objecting again while theirs is looked into: one answer each, not a pile (409).
     const object = async (sub: string) =>
       request(stack.app)
@@ -327,6 +340,36 @@ describe('admission rounds with public notice (issue 13)', () => {
       }),
       (err: Error & { cause?: { type?: string } }) => err.cause?.type === 'EntryNotObjectable',
     );
+  });
+
+  it('when the notice period is over while an objection lodged in it is open, then the ranking is not final, a new objection is refused (409 round-not-in-notice), and the open one is still resolved', async () => {
+    const round = stack.client.workflow.getHandle(admissionRoundWorkflowId(round1));
+    const endsAt = Date.parse(ranked.noticeEndsAt!);
+    await new Promise((r) => setTimeout(r, Math.max(0, endsAt - Date.now()) + 500));
+    assert.equal((await round.query(roundViewQuery)).phase, 'public_notice', 'the open objection holds the ranking');
+    const yantaSecond = ranked.districts.find((d) => d.district === 'yanta')!.entries[1]!;
+    const late = await request(stack.app)
+      .post(`/api/v1/rounds/${round1}/objections`)
+      .set('authorization', `Bearer ${await stack.token({ sub: 'citizen-4', role: 'applicant' })}`)
+      .set('idempotency-key', `late-${Date.now()}`)
+      .send({ entryId: yantaSecond.entryId, reason: '公示期后提出的异议' });
+    assert.equal(late.status, 409, JSON.stringify(late.body));
+    assert.match(late.body.type, /\/problems\/round-not-in-notice$/);
+    const view = await round.query(roundViewQuery);
+    assert.deepEqual(
+      view.objections.map((o) => [o.objectionId, o.status]),
+      [
+        ['obj-1', 'upheld'],
+        ['obj-late', 'open'],
+      ],
+    );
+    // A supervisor still answers the one lodged in time; the ranking then becomes final (next test).
+    const dismissed = await round.executeUpdate(resolveObjectionUpdate, {
+      args: [
+        { objectionId: 'obj-late', outcome: 'dismissed', by: { id: 'sup-1', role: 'supervisor' }, note: '经核查居住年限无误' },
+      ],
+    });
+    assert.equal(dismissed.status, 'dismissed');
   });
 
   it('when the notice ends, then admitted cases settle and the others join the next round, where a freed slot admits one of them', async () => {

@@ -161,18 +161,37 @@ describe('admission round pages', () => {
   });
 
   it('when an auditor or operator opens a ranking on notice, then they get no object link and are told why; applicants, officers and supervisors get the links', () => {
+    const onNotice = { stage: 'public_notice' as const, noticeEndsAt: '2026-05-29T09:00:00.000Z' };
+    const during = Date.parse('2026-05-29T08:59:00.000Z');
     for (const role of ['applicant', 'officer', 'supervisor'] as const)
-      assert.deepEqual(objectionOffer('public_notice', role), { objecting: true, notForRole: false }, role);
+      assert.deepEqual(objectionOffer(onNotice, role, during), { objecting: true, notForRole: false, noticeOver: false }, role);
     for (const role of ['auditor', 'operator'] as const)
-      assert.deepEqual(objectionOffer('public_notice', role), { objecting: false, notForRole: true }, role);
-    assert.deepEqual(objectionOffer('public_notice', undefined), { objecting: false, notForRole: false });
-    assert.deepEqual(objectionOffer('final', 'applicant'), { objecting: false, notForRole: false });
+      assert.deepEqual(objectionOffer(onNotice, role, during), { objecting: false, notForRole: true, noticeOver: false }, role);
+    assert.deepEqual(objectionOffer(onNotice, undefined, during), { objecting: false, notForRole: false, noticeOver: false });
+    assert.deepEqual(objectionOffer({ stage: 'final' }, 'applicant', during), {
+      objecting: false,
+      notForRole: false,
+      noticeOver: false,
+    });
 
     const view = publicRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-22');
     const html = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN'), signedIn: true, objectNotForRole: true });
     assert.doesNotMatch(html, /objections\/new/);
     assert.match(html, /审计人员和运维人员可查阅公示名单，但不参与异议/);
     assert.doesNotMatch(html, /登录后可对名单中的任一条提出异议/);
+  });
+
+  it('when the public-notice period is over but objections lodged in it are open, then nobody gets an object link and the page says no new objection is taken', () => {
+    const onNotice = { stage: 'public_notice' as const, noticeEndsAt: '2026-05-29T09:00:00.000Z' };
+    const after = Date.parse('2026-05-29T09:00:00.000Z');
+    for (const role of ['applicant', 'officer', 'supervisor', 'auditor', undefined] as const)
+      assert.deepEqual(objectionOffer(onNotice, role, after), { objecting: false, notForRole: false, noticeOver: true }, role);
+
+    const view = publicRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-30');
+    const html = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN'), signedIn: false, noticeOver: true });
+    assert.match(html, /公示期已结束，不再受理新的异议/);
+    assert.doesNotMatch(html, /登录后可对名单中的任一条提出异议/);
+    assert.doesNotMatch(html, /objections\/new/);
   });
 
   it('when a round’s log is read in Chinese, then its recorded English becomes the entries it names; in English it stays as recorded', () => {

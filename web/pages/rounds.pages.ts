@@ -13,7 +13,7 @@ import type { Actor } from '../../app/actor';
 import type { AppDeps } from '../../app/deps';
 import { listRounds, viewRoundPublic } from '../../app/queries/admission-rankings';
 import type { PublicRoundView } from '../../app/views/round-views';
-import { objectable } from '../../domain/admission-rounds';
+import { objectable, takesObjections } from '../../domain/admission-rounds';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './applicant/form';
 import { flashAndRedirect, render, requireAnyRole, signedInActor, tr } from './page';
 import { roundDisplay, roundRows, words } from './rounds/round-display';
@@ -49,11 +49,18 @@ function entryOf(view: PublicRoundView, entryId: string) {
  * object (the API's rule); a signed-in auditor or operator is told why there are none.
  */
 export function objectionOffer(
-  stage: PublicRoundView['stage'],
+  view: Pick<PublicRoundView, 'stage' | 'noticeEndsAt'>,
   role: Actor['role'] | undefined,
-): { objecting: boolean; notForRole: boolean } {
-  const onNotice = stage === 'public_notice' && role !== undefined;
-  return { objecting: onNotice && mayObject(role), notForRole: onNotice && !mayObject(role) };
+  now = Date.now(),
+): { objecting: boolean; notForRole: boolean; noticeOver: boolean } {
+  const taking = takesObjections(view.stage, view.noticeEndsAt, now);
+  const onNotice = taking && role !== undefined;
+  return {
+    objecting: onNotice && mayObject(role),
+    notForRole: onNotice && !mayObject(role),
+    // The period is over and the ranking waits for the objections lodged in it.
+    noticeOver: view.stage === 'public_notice' && !taking,
+  };
 }
 
 export function roundsPages(deps: AppDeps): Router {
@@ -69,13 +76,14 @@ export function roundsPages(deps: AppDeps): Router {
     if (!roundId) return next();
     const view = await viewRoundPublic(deps, { roundId });
     const user = req.session?.user && req.session.user.expiresAt > Date.now() ? req.session.user : undefined;
-    const { objecting, notForRole } = objectionOffer(view.stage, user?.actor.role);
+    const { objecting, notForRole, noticeOver } = objectionOffer(view, user?.actor.role);
     render(req, res, 'rounds/round', {
       title: tr(req, 'rdRoundTitle', { round: roundName(roundId, req.locale) }),
       backLink: { href: '/rounds', text: tr(req, 'rdListTitle') },
       round: roundDisplay(view, req.locale, objecting ? { objectHref: (e) => objectionHref(roundId, e) } : {}),
       signedIn: user !== undefined,
       objectNotForRole: notForRole,
+      noticeOver,
       signInHref: `/auth/sign-in?back=${encodeURIComponent(roundHref(roundId))}`,
     });
   });
@@ -97,7 +105,7 @@ export function roundsPages(deps: AppDeps): Router {
       refused ??
       (!entry
         ? 'entry-not-found'
-        : view.stage !== 'public_notice'
+        : !takesObjections(view.stage, view.noticeEndsAt, Date.now())
           ? 'round-not-in-notice'
           : !objectable(entry.status)
             ? 'entry-not-objectable'

@@ -30,6 +30,7 @@ import {
   nextInLine,
   objectable,
   publishEntry,
+  takesObjections,
   rankDistrict,
   roundPoolKey,
   type RoundEntryInput,
@@ -225,7 +226,10 @@ export async function admissionRound(input: AdmissionRoundInput): Promise<RoundV
     {
       validator: (o) => {
         if (view.objections.some((x) => x.objectionId === o.objectionId)) return;
-        if (view.phase !== 'public_notice') refuse('RoundNotInNotice', `round ${round.id} is not in its public-notice period`);
+        // Past the period's end the round waits only for the objections already lodged (a
+        // validator reads the clock freely: it never runs on replay).
+        if (!takesObjections(view.phase, view.noticeEndsAt, Date.now()))
+          refuse('RoundNotInNotice', `round ${round.id} is not in its public-notice period`);
         const e = entryById(o.entryId);
         if (!e) refuse('EntryNotFound', `round ${round.id} has no entry ${o.entryId} to object to`);
         // An entry removed by an upheld objection, or whose case left, is still listed: a conflict, not a 404.

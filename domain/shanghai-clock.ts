@@ -49,3 +49,25 @@ export function shanghaiDayStart(day: string): string {
   if (Number.isNaN(instant.getTime())) throw new Error('date: expected YYYY-MM-DD');
   return instant.toISOString();
 }
+
+const ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const WALL = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)$/;
+
+/**
+ * An instant as a provider in China writes it: ISO 8601 with its offset, or Beijing wall time with
+ * none ("2015-10-17 08:03:04", Tencent's SMS receipts). `new Date` would read the latter in the
+ * machine's zone — UTC in our image — and put the receipt eight hours late. Undefined for anything
+ * else, a day the calendar lacks (2月30日) included.
+ */
+export function shanghaiInstant(text: string): Date | undefined {
+  const wall = WALL.exec(text);
+  const iso = wall ? `${wall[1]}T${wall[2]}+08:00` : ZONED.test(text) ? text : undefined;
+  if (iso === undefined) return undefined;
+  const instant = new Date(iso);
+  if (Number.isNaN(instant.getTime())) return undefined;
+  // V8 rolls 2月30日 over into March: a day that is not on the calendar is not an instant.
+  const written = wall ? wall[1]! : iso.slice(0, 10);
+  const [y, m, d] = written.split('-').map(Number) as [number, number, number];
+  const check = new Date(Date.UTC(y, m - 1, d));
+  return check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? instant : undefined;
+}

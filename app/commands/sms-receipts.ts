@@ -7,6 +7,7 @@
 import { trusted } from 'mongoose';
 import { z } from 'zod';
 import { withoutContacts } from '../../domain/contact-redaction';
+import { shanghaiInstant } from '../../domain/shanghai-clock';
 import { noticeModel } from '../../models/notice.model';
 import { recordDelivery, recordUndeliverable } from '../../models/notice-service';
 import { validCallbackSignature } from '../callback-signature';
@@ -19,7 +20,9 @@ export const SmsReceipt = z
     ext: z.string().default(''),
     mobile: z.string(),
     report_status: z.enum(['SUCCESS', 'FAIL']),
-    user_receive_time: z.string().optional(),
+    user_receive_time: z.string().optional().meta({
+      description: 'When the handset got it, Beijing time without a zone (YYYY-MM-DD HH:MM:SS), or ISO 8601 with an offset',
+    }),
     errmsg: z.string().optional(),
     description: z.string().optional(),
     nationcode: z.string().optional(),
@@ -67,8 +70,7 @@ export async function recordSmsReceipts(
       $or: [{ providerMessageId: trusted({ $exists: false }) }, { providerMessageId: r.sid }],
     };
     const ours = async () => (await notices.countDocuments({ ...only, _id: r.ext })) > 0;
-    const received = r.user_receive_time ? new Date(r.user_receive_time) : new Date();
-    const at = Number.isNaN(received.getTime()) ? new Date() : received;
+    const at = receivedAt(r.user_receive_time);
     if (r.report_status === 'SUCCESS') {
       const delivered = await recordDelivery(
         deps.mongo,
@@ -98,4 +100,14 @@ export async function recordSmsReceipts(
     else out.unknown++;
   }
   return out;
+}
+
+/**
+ * When the handset got it: the proof of service's time, from which the appeal periods count. The
+ * gateway writes Beijing wall time ("2026-03-10 19:00:00"); a time it cannot have known yet (a
+ * skewed clock) or cannot be read is the time the receipt reached us, which the handset's is not after.
+ */
+export function receivedAt(userReceiveTime: string | undefined, now: Date = new Date()): Date {
+  const at = userReceiveTime === undefined ? undefined : shanghaiInstant(userReceiveTime);
+  return at === undefined || at > now ? now : at;
 }

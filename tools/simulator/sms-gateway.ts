@@ -291,7 +291,7 @@ async function postDueReceipts(
   for (const m of due) {
     const body = JSON.stringify([
       {
-        user_receive_time: new Date().toISOString(),
+        user_receive_time: beijingWallTime(new Date()),
         nationcode: m.phone.startsWith('+86') ? '86' : '',
         mobile: m.phone,
         report_status: m.receipt.status,
@@ -331,4 +331,9 @@ async function postDueReceipts(
     }
   }
   return due.length === RECEIPT_BATCH;
+}
+
+/** As Tencent's receipts write it: Beijing time (UTC+8, no DST) without a zone, "2015-10-17 08:03:04". */
+export function beijingWallTime(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 }

@@ -12,6 +12,7 @@
  */
 import type { CaseOutcomeInfo } from './case-state';
 import { REJECTION_REASONS, type RejectionReason } from './codes';
+import { APPEAL_PERIODS, type AppealPeriods } from './notice-delivery';
 import { policyInForceOn, type LocalizedLabel } from './points-policy';
 import { shanghaiDay } from './shanghai-clock';
 import type { Department, Locale, Route } from './vocabulary';
@@ -91,6 +92,21 @@ export function decisionNumberRequest(caseId: string, outcome: CaseOutcomeInfo):
   const kind = LETTER_KIND_OF[outcome.status];
   if (kind === undefined) return undefined;
   return { caseId, department: issuingDepartment(outcome), kind, at: outcome.at };
+}
+
+/**
+ * The appeal periods a decision's letter states: its issuing department's, in the authorities in
+ * force on the decision's day. When none is in force its letter could not go out either; the
+ * statutory periods are then all anyone can be told.
+ */
+export function appealPeriodsOf(
+  all: readonly Authorities[],
+  outcome: Pick<CaseOutcomeInfo, 'status' | 'reasons' | 'at'>,
+): AppealPeriods {
+  const found = policyInForceOn(all, shanghaiDay(outcome.at));
+  if (!found) return APPEAL_PERIODS;
+  const dept = found.departments[issuingDepartment(outcome)];
+  return { reconsiderationDays: dept.reconsideration.periodDays, litigationMonths: dept.litigation.periodMonths };
 }
 
 /** The authorities in force at a decision instant (its day in Asia/Shanghai); throws when none is. */

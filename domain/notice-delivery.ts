@@ -104,8 +104,17 @@ export interface AppealDeadlines {
   litigationBy: string;
 }
 
-/** The statutory periods (行政复议法 第二十条, 行政诉讼法 第四十六条); the letters read the same from policy/authorities. */
-export const APPEAL_PERIODS = { reconsiderationDays: 60, litigationMonths: 6 } as const;
+/** How long one has to apply for reconsideration and to sue, as a decision letter states them. */
+export interface AppealPeriods {
+  reconsiderationDays: number;
+  litigationMonths: number;
+}
+
+/**
+ * The statutory periods (行政复议法 第二十条, 行政诉讼法 第四十六条). A letter states its issuing
+ * department's from policy/authorities, which may give more, never less (appealPeriodsOf).
+ */
+export const APPEAL_PERIODS: AppealPeriods = { reconsiderationDays: 60, litigationMonths: 6 };
 
 /**
  * The appeal deadlines of a decision letter delivered at `deliveredAt` (ISO). Periods counted in
@@ -116,12 +125,16 @@ export const APPEAL_PERIODS = { reconsiderationDays: 60, litigationMonths: 6 } a
  * without its calendar file only weekends are known, so a holiday may be missed: the date shown
  * is then never later than the true one.
  */
-export function appealDeadlines(deliveredAt: string, cal: WorkingCalendar): AppealDeadlines {
+export function appealDeadlines(
+  deliveredAt: string,
+  cal: WorkingCalendar,
+  periods: AppealPeriods = APPEAL_PERIODS,
+): AppealDeadlines {
   const receivedOn = shanghaiDay(deliveredAt);
   const onWorkingDay = (day: string): string => (isWorkingDay(cal, day) ? day : onWorkingDay(addDays(day, 1)));
   return {
     receivedOn,
-    reconsiderationBy: onWorkingDay(addDays(receivedOn, APPEAL_PERIODS.reconsiderationDays)),
-    litigationBy: onWorkingDay(addMonths(receivedOn, APPEAL_PERIODS.litigationMonths)),
+    reconsiderationBy: onWorkingDay(addDays(receivedOn, periods.reconsiderationDays)),
+    litigationBy: onWorkingDay(addMonths(receivedOn, periods.litigationMonths)),
   };
 }

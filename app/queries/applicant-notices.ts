@@ -3,7 +3,9 @@
  * first, as they were rendered. Staff notices of the same case (officer reminders, escalations)
  * go to department and supervisor inboxes and are never returned.
  */
+import { appealPeriodsOf } from '../../domain/authorities';
 import { noticeModel } from '../../models/notice.model';
+import { allAuthorities } from '../../policy/policy-files';
 import type { ApplicantActor } from '../actor';
 import { ownCase } from '../case-store';
 import type { AppDeps } from '../deps';
@@ -13,10 +15,12 @@ export async function applicantNotices(
   deps: AppDeps,
   input: { actor: ApplicantActor; caseId: string },
 ): Promise<ApplicantNoticeView[]> {
-  await ownCase(deps, input.actor, input.caseId);
+  const c = await ownCase(deps, input.actor, input.caseId);
   const notices = await noticeModel(deps.mongo)
     .find({ caseId: input.caseId, 'recipient.kind': 'applicant' })
     .sort({ createdAt: 1, _id: 1 })
     .lean();
-  return notices.map((n) => applicantNoticeView(n, deps.config.CALENDAR_DIR));
+  // The deadlines count the periods the decision letter states, read as the letter was.
+  const periods = c.outcome ? appealPeriodsOf(allAuthorities(deps.config.AUTHORITIES_DIR), c.outcome) : undefined;
+  return notices.map((n) => applicantNoticeView(n, deps.config.CALENDAR_DIR, periods));
 }

@@ -11,6 +11,7 @@ import { Instant } from './instant';
 import {
   appealDeadlines,
   isDecisionLetter,
+  type AppealPeriods,
   noticeOnEveryChannel,
   NOTICE_STATUSES,
   SERVICE_METHODS,
@@ -48,7 +49,7 @@ export const ApplicantNoticeView = z
       .optional()
       .meta({
         description:
-          'A delivered decision letter: the last days to apply for reconsideration (60 days) and to sue (6 months), counted from its receipt; a last day on a weekend or public holiday moves to the next working day',
+          'A delivered decision letter: the last days to apply for reconsideration and to sue, counted from its receipt over the periods its letter states (its department’s in policy/authorities; the law gives at least 60 days and 6 months); a last day on a weekend or public holiday moves to the next working day',
       }),
   })
   .meta({ id: 'ApplicantNotice' });
@@ -59,8 +60,11 @@ export function noticeKey(noticeId: string): string {
   return createHash('sha256').update(noticeOnEveryChannel(noticeId)).digest('hex').slice(0, 16);
 }
 
-/** `calendarDir`: where the working-day calendar is read (CALENDAR_DIR); default policy/calendar. */
-export function applicantNoticeView(n: NoticeDoc, calendarDir?: string): ApplicantNoticeView {
+/**
+ * `calendarDir`: where the working-day calendar is read (CALENDAR_DIR); default policy/calendar.
+ * `periods`: the appeal periods the case's decision letter states (default: the statutory ones).
+ */
+export function applicantNoticeView(n: NoticeDoc, calendarDir?: string, periods?: AppealPeriods): ApplicantNoticeView {
   return ApplicantNoticeView.parse({
     event: n.event,
     notice: noticeKey(n._id),
@@ -77,7 +81,7 @@ export function applicantNoticeView(n: NoticeDoc, calendarDir?: string): Applica
           ...(n.service ? { servedBy: n.service.method } : {}),
           // The appeal periods run from receipt: only a delivered letter has dates to show.
           ...(isDecisionLetter(n.event)
-            ? { appealDeadlines: appealDeadlines(n.deliveredAt.toISOString(), currentWorkingCalendar(calendarDir)) }
+            ? { appealDeadlines: appealDeadlines(n.deliveredAt.toISOString(), currentWorkingCalendar(calendarDir), periods) }
             : {}),
         }
       : {}),

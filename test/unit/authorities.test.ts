@@ -11,9 +11,11 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import xianJson from '../../policy/authorities/xian-2024-v1.json';
 import { createDecisionLetterActivities } from '../../activities/decision-letters.activities';
-import { APPEAL_PERIODS } from '../../domain/notice-delivery';
+import { APPEAL_PERIODS, appealDeadlines } from '../../domain/notice-delivery';
+import { loadWorkingCalendar } from '../../policy/calendar-files';
 import { AUTHORITIES_DIR, allAuthorities } from '../../policy/policy-files';
 import {
+  appealPeriodsOf,
   authoritiesAt,
   decisionLetterFacts,
   decisionNumberRequest,
@@ -196,6 +198,23 @@ describe('which version, which department, which number', () => {
     assert.equal(issuingDepartment(housing), 'housing');
     assert.equal(issuingDepartment(outcome({ reasons: [] })), 'police');
     assert.equal(issuingDepartment(outcome({ status: 'terminated', reasons: [] })), 'police');
+  });
+
+  it('when a department’s authorities give longer appeal periods, then the page counts the periods its letter states; before every version, the statutory ones', () => {
+    const raw = copy();
+    raw.departments.housing.reconsideration.periodDays = 90;
+    raw.departments.housing.litigation.periodMonths = 12;
+    const all = [parseAuthorities(raw)];
+    const housing = outcome({ reasons: [{ code: 'no_legal_residence', department: 'housing' }] });
+    assert.deepEqual(appealPeriodsOf(all, housing), { reconsiderationDays: 90, litigationMonths: 12 });
+    assert.deepEqual(appealPeriodsOf(all, outcome({ reasons: [] })), APPEAL_PERIODS, 'signed by the police, whose are statutory');
+    assert.deepEqual(appealPeriodsOf(all, { ...housing, at: '2020-01-01T00:00:00Z' }), APPEAL_PERIODS);
+    // Received 2026-03-16: 90 days on is Sunday 14 June (a working day follows), twelve months on a Tuesday.
+    assert.deepEqual(appealDeadlines('2026-03-16T02:00:00Z', loadWorkingCalendar(), appealPeriodsOf(all, housing)), {
+      receivedOn: '2026-03-16',
+      reconsiderationBy: '2026-06-15',
+      litigationBy: '2027-03-16',
+    });
   });
 
   it('when a case ends, then only a rejection or a termination asks for a number, dated at the decision', () => {

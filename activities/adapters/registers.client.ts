@@ -16,6 +16,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { maskIdNumbersInText } from '../../domain/masking';
 import { REGISTERS, type RegisterName, type RegisterRecord } from '../../domain/registers';
+import { shanghaiInstant } from '../../domain/shanghai-clock';
 
 /** ApplicationFailure type of a write or undo the department refused outright. */
 export const REGISTER_WRITE_REJECTED = 'RegisterWriteRejected';
@@ -63,12 +64,26 @@ export interface RegistersClientOptions {
   apiKey?: string | undefined;
 }
 
+/**
+ * A register's time as an ISO instant in UTC: written with its offset, or as Beijing wall time
+ * without one (a department system in the city may well answer so; read in the worker's zone it
+ * would move the registration, and the social-insurance notice's date, by eight hours).
+ */
+const registerTime = z.string().transform((text, ctx) => {
+  const at = shanghaiInstant(text);
+  if (at === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'not a date-time' });
+    return z.NEVER;
+  }
+  return at.toISOString();
+});
+
 const recordSchema = z.object({
   recordId: z.string().min(1).nullable(),
   idempotencyKey: z.string(),
   status: z.enum(['active', 'pending', 'completed', 'undone']),
-  createdAt: z.string(),
-  completedAt: z.string().optional(),
+  createdAt: registerTime,
+  completedAt: registerTime.optional(),
 });
 const undoSchema = z.object({ undone: z.boolean() });
 const problemSchema = z.object({ type: z.string().optional(), detail: z.string().optional() });

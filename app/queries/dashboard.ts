@@ -21,6 +21,7 @@ import {
   type DashboardFigures,
   type OpenCaseRow,
 } from '../../domain/dashboard-figures';
+import { isCalendarDate } from '../../domain/id-number';
 import { shanghaiToday } from '../../domain/shanghai-clock';
 import type { Department, Route } from '../../domain/vocabulary';
 import { caseModel } from '../../models/case.model';
@@ -62,15 +63,11 @@ const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 export function dashboardPeriod(input: Pick<DashboardInput, 'from' | 'to'>, now = new Date()): { from: string; to: string } {
   const to = input.to ?? shanghaiToday(now);
   const from = input.from ?? new Date(dayMs(to) - (DASHBOARD_DEFAULT_DAYS - 1) * DAY).toISOString().slice(0, 10);
-  const refuse = (message: string) =>
-    new AppError('invalid', 'validation-error', 'The request query is invalid', [{ path: '/from', message }]);
-  if (
-    !/^\d{4}-\d{2}-\d{2}$/.test(from) ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(to) ||
-    Number.isNaN(dayMs(from)) ||
-    Number.isNaN(dayMs(to))
-  )
-    throw refuse('from and to are calendar days (YYYY-MM-DD)');
+  const refuse = (message: string, path = '/from') =>
+    new AppError('invalid', 'validation-error', 'The request query is invalid', [{ path, message }]);
+  // A day the calendar has (Date.parse rolls 2月30日 over into March and would count from there).
+  if (!isCalendarDate(from)) throw refuse('from and to are calendar days (YYYY-MM-DD)');
+  if (!isCalendarDate(to)) throw refuse('from and to are calendar days (YYYY-MM-DD)', '/to');
   if (from > to) throw refuse('from is after to');
   // Nothing can be counted yet: refused rather than answered with zeros a report might copy.
   if (from > shanghaiToday(now)) throw refuse('the period has not begun: from is after today (Beijing time)');

@@ -25,4 +25,18 @@ describe('dashboardPeriod', () => {
     assert.throws(() => dashboardPeriod({ from: '2026-12-08', to: '2026-12-31' }, NOW), refused);
     assert.doesNotThrow(() => dashboardPeriod({ from: '2026-12-07', to: '2026-12-07' }, NOW));
   });
+
+  it('when a day is not on the calendar, then it is refused at its own field, not rolled over into the next month', () => {
+    const at = (err: unknown, path: string) =>
+      err instanceof AppError && err.invalidParams?.[0]?.path === path && /calendar days/.test(err.invalidParams[0].message);
+    assert.throws(
+      () => dashboardPeriod({ from: '2026-02-30', to: '2026-03-31' }, NOW),
+      (e) => at(e, '/from'),
+    );
+    assert.throws(
+      () => dashboardPeriod({ from: '2026-02-01', to: '2026-02-29' }, NOW),
+      (e) => at(e, '/to'),
+    );
+    assert.doesNotThrow(() => dashboardPeriod({ from: '2024-02-29', to: '2024-03-01' }, NOW), 'a leap day is a day');
+  });
 });

@@ -5,7 +5,7 @@
  * anything reaches Temporal). Pure: workflow code imports this module.
  */
 import type { StepState } from './case-state';
-import { reasonApplies, type RejectionReason } from './codes';
+import { reasonRuledOut, type RejectionReason } from './codes';
 import { foundResidenceElsewhere } from './check-findings';
 import type { Department, Route } from './vocabulary';
 
@@ -149,19 +149,6 @@ export function stepDecisionProblem(
     // §2: a score below the threshold cannot be approved; the officer refuses on it.
     return { kind: 'invalid', message: `cannot approve: ${step.recommendation.note}` };
   }
-  // §2: a bad credit record refuses a case only where the policy disqualifies for it (the system
-  // then recommends it), and such a case is refused for it, not for too few points it does not lack.
-  const disqualified = step.recommendation?.reasonCode === 'credit_disqualified';
-  if (d.reasonCode === 'credit_disqualified' && !disqualified)
-    return {
-      kind: 'invalid',
-      message: 'a bad credit record refuses a case only where the points policy in force disqualifies for it',
-    };
-  if (d.reasonCode === 'insufficient_points' && disqualified)
-    return {
-      kind: 'invalid',
-      message: `the score reaches the threshold: refuse for the credit record (${step.recommendation!.note})`,
-    };
   // §1 全面放开: a criminal or credit record is no refusal on the town route, whatever the code
   // it is given under ("other" with the record as its text included).
   if (route === 'town' && d.decision === 'reject' && TOWN_NO_GROUNDS.test(d.reasonText ?? ''))
@@ -170,29 +157,18 @@ export function stepDecisionProblem(
       message:
         'a criminal or credit record is no reason to refuse a town settlement (§1 全面放开): only identity, fraud, material or residence',
     };
-  // §2 公平公正: a score that reaches the threshold is no refusal for too few points (the letter
-  // would state the reason and, beside it, the score that disproves it).
-  if (d.reasonCode === 'insufficient_points' && step.recommendation?.decision === 'approve')
-    return {
-      kind: 'invalid',
-      message: `the score reaches the threshold (${step.recommendation.note}): it is no reason to refuse`,
-    };
-  // Any reason given must be one the department gives on this route (the API sends decisions
+  // Any reason given must be one the department gives on this case (the API sends decisions
   // without reading the case first, so this is where a reason for another route is caught).
-  const supplementAsked = (step.supplementRounds ?? 0) > 0;
-  const residenceElsewhere = foundResidenceElsewhere(step.check);
-  if (
-    d.reasonCode !== undefined &&
-    !reasonApplies(route, department, d.reasonCode, { ...facts, supplementAsked, residenceElsewhere })
-  )
-    return {
-      kind: 'invalid',
-      message: !reasonApplies(route, department, d.reasonCode)
-        ? `the ${department} department cannot refuse a ${route} case for ${d.reasonCode}`
-        : d.reasonCode === 'incomplete_material' && !supplementAsked
-          ? `material is refused as incomplete only after the ${department} department has asked for it (一次性告知): request a supplement listing everything missing`
-          : `a collective-household case is not refused for ${d.reasonCode}: having no own residence is what the collective household is for (§16)`,
-    };
+  const ruledOut =
+    d.reasonCode === undefined
+      ? undefined
+      : reasonRuledOut(route, department, d.reasonCode, {
+          ...facts,
+          supplementAsked: (step.supplementRounds ?? 0) > 0,
+          residenceElsewhere: foundResidenceElsewhere(step.check),
+          recommendation: step.recommendation ?? null,
+        });
+  if (ruledOut) return { kind: 'invalid', message: ruledOut };
   if (d.decision === 'request_supplement' && (step.supplementRounds ?? 0) >= (step.supplementRoundsAllowed ?? 1))
     return {
       kind: 'round_used',

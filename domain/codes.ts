@@ -63,9 +63,22 @@ export const SYSTEM_REASONS = ['quota_exhausted', 'capacity_exhausted'] as const
  */
 export const CITY_REASONS: readonly RejectionReason[] = [...SYSTEM_REASONS, 'objection_upheld'];
 
+export interface ReasonFacts {
+  collectiveHousehold?: boolean;
+  /** The department has asked the applicant for material at least once on this step. */
+  supplementAsked?: boolean;
+  /** Housing found the applicant's home in another area (finding `residence_elsewhere`). */
+  residenceElsewhere?: boolean;
+  /**
+   * The system's recommendation on the step (§2, a points case's score: approve when it reaches
+   * the threshold, else the reason to refuse for); null when the step has none.
+   */
+  recommendation?: { decision: 'approve' | 'reject'; reasonCode?: string; note: string } | null;
+}
+
 /**
- * The reasons an officer of `department` may refuse this case for: the route's (OFFICER_REASONS),
- * less two that the case's facts rule out:
+ * Why an officer of `department` may not refuse this case for `reason`, or undefined when they
+ * may: the route's reasons (OFFICER_REASONS), less those the case's facts rule out —
  * - "no legal stable residence" on a collective-household case. Housing finding no own residence
  *   is what put the case on the collective-household variant (§16: a community collective
  *   household for those without own housing), so it cannot also be the refusal. Unless the
@@ -75,32 +88,47 @@ export const CITY_REASONS: readonly RejectionReason[] = [...SYSTEM_REASONS, 'obj
  * - "material incomplete" before the department has asked for it. Incomplete material is first
  *   asked for, all of it at once (一次性告知, 行政许可法 §32); a request that then lapses is a
  *   withdrawal, so this refusal is for material still incomplete after it was supplied.
+ * - §2 on the score: a bad credit record refuses a case only where the points policy in force
+ *   disqualifies for it (the system then recommends it), and such a case is refused for it, not
+ *   for too few points it does not lack; a score that reaches the threshold is no refusal for too
+ *   few points (公平公正: the letter would state the reason and, beside it, the score that
+ *   disproves it).
  * A caller that does not know a fact (the API, before it reads the case) leaves it out and the
- * workflow's validator, which knows them, has the last word.
+ * workflow's validator, which knows them, has the last word. The officer's page offers only the
+ * reasons this leaves (officerReasons), so an officer never picks one that is then refused.
  */
-export function officerReasons(
+export function reasonRuledOut(
   route: Route,
   department: Department,
-  { collectiveHousehold = false, supplementAsked = true, residenceElsewhere = false }: ReasonFacts = {},
-): readonly RejectionReason[] {
-  return OFFICER_REASONS[route][department].filter(
-    (r) =>
-      !(collectiveHousehold && !residenceElsewhere && r === 'no_legal_residence') &&
-      !(!supplementAsked && r === 'incomplete_material'),
-  );
+  reason: RejectionReason,
+  { collectiveHousehold = false, supplementAsked = true, residenceElsewhere = false, recommendation }: ReasonFacts = {},
+): string | undefined {
+  if (!OFFICER_REASONS[route][department].includes(reason))
+    return `the ${department} department cannot refuse a ${route} case for ${reason}`;
+  if (recommendation !== undefined) {
+    const disqualified = recommendation?.reasonCode === 'credit_disqualified';
+    if (reason === 'credit_disqualified' && !disqualified)
+      return 'a bad credit record refuses a case only where the points policy in force disqualifies for it';
+    if (reason === 'insufficient_points' && disqualified)
+      return `the score reaches the threshold: refuse for the credit record (${recommendation!.note})`;
+    if (reason === 'insufficient_points' && recommendation?.decision === 'approve')
+      return `the score reaches the threshold (${recommendation.note}): it is no reason to refuse`;
+  }
+  if (collectiveHousehold && !residenceElsewhere && reason === 'no_legal_residence')
+    return `a collective-household case is not refused for ${reason}: having no own residence is what the collective household is for (§16)`;
+  if (!supplementAsked && reason === 'incomplete_material')
+    return `material is refused as incomplete only after the ${department} department has asked for it (一次性告知): request a supplement listing everything missing`;
+  return undefined;
 }
 
-export interface ReasonFacts {
-  collectiveHousehold?: boolean;
-  /** The department has asked the applicant for material at least once on this step. */
-  supplementAsked?: boolean;
-  /** Housing found the applicant's home in another area (finding `residence_elsewhere`). */
-  residenceElsewhere?: boolean;
+/** The reasons an officer of `department` may refuse this case for (reasonRuledOut leaves them). */
+export function officerReasons(route: Route, department: Department, facts: ReasonFacts = {}): readonly RejectionReason[] {
+  return OFFICER_REASONS[route][department].filter((r) => reasonRuledOut(route, department, r, facts) === undefined);
 }
 
 /** May an officer of `department` refuse this `route` case for `reason`? */
 export function reasonApplies(route: Route, department: Department, reason: RejectionReason, facts: ReasonFacts = {}): boolean {
-  return officerReasons(route, department, facts).includes(reason);
+  return reasonRuledOut(route, department, reason, facts) === undefined;
 }
 
 /** Side effects that are undone when a case ends without settling (compensation). */

@@ -94,6 +94,49 @@ describe('decision rules', () => {
     );
   });
 
+  it('§2 when the officer’s page lists the refusal reasons, then it lists exactly those the step takes: none the workflow would then refuse', () => {
+    // Found by an HR officer trying the desk: 积分未达到 was offered on a score of 102 ≥ 70, and a
+    // credit refusal on a policy that only deducts points for it; both were refused after 确认.
+    const recommendations = [
+      undefined,
+      { decision: 'approve' as const, note: 'score 102 ≥ threshold 70' },
+      { decision: 'reject' as const, reasonCode: 'insufficient_points' as const, note: 'score 54 is below the threshold 70' },
+      {
+        decision: 'reject' as const,
+        reasonCode: 'credit_disqualified' as const,
+        note: 'score 98 reaches the threshold 60, but a bad credit record disqualifies it under xian-2016-v1',
+      },
+    ];
+    for (const route of ROUTES)
+      for (const department of DEPARTMENTS)
+        for (const recommendation of recommendations)
+          for (const supplementRounds of [0, 1])
+            for (const collectiveHousehold of [false, true]) {
+              const s = step({ department, supplementRounds, ...(recommendation ? { recommendation } : {}) });
+              const offered = officerReasons(route, department, {
+                collectiveHousehold,
+                supplementAsked: supplementRounds > 0,
+                recommendation: recommendation ?? null,
+              });
+              const taken = OFFICER_REASONS[route][department].filter(
+                (reasonCode) =>
+                  stepDecisionProblem({ decision: 'reject', reasonCode, reasonText: '经核查' }, route, department, s, {
+                    collectiveHousehold,
+                  }) === undefined,
+              );
+              assert.deepEqual(
+                offered,
+                taken,
+                `${route} ${department} ${recommendation?.note ?? 'no score'} ${supplementRounds}`,
+              );
+            }
+    const hr = (recommendation: (typeof recommendations)[number]) =>
+      officerReasons('points', 'hrss', { supplementAsked: false, recommendation: recommendation ?? null });
+    assert.deepEqual(hr(recommendations[1]), ['fraudulent_material', 'other'], 'a passing score: no score reason');
+    assert.deepEqual(hr(recommendations[2]), ['insufficient_points', 'fraudulent_material', 'other']);
+    assert.deepEqual(hr(recommendations[3]), ['credit_disqualified', 'fraudulent_material', 'other']);
+  });
+
   it('§2 when the score reaches the threshold, then HR cannot refuse it for too few points, nor for no employment (a scored indicator, not a condition)', () => {
     // Arrange
     const passed = step({ department: 'hrss', recommendation: { decision: 'approve', note: 'score 70 ≥ threshold 70' } });

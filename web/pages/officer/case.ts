@@ -57,6 +57,8 @@ export function stepActions(view: OfficerCaseView, actor: OfficerActor): StepAct
     collectiveHousehold: view.collectiveHousehold,
     supplementAsked: step.supplementRounds > 0,
     residenceElsewhere: foundResidenceElsewhere(step.check),
+    // §2: the score's reasons only as the recommendation allows them (the workflow refuses the rest).
+    recommendation: step.recommendation ?? null,
   });
   const offered: DecisionKind[] = ['approve'];
   if (reasons.length) offered.push('reject');

@@ -14,6 +14,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { trusted, type Connection } from 'mongoose';
+import { withoutContacts } from '../domain/contact-redaction';
 import { nextAttemptAfterFailure, type RetryPolicy } from '../domain/notice-delivery';
 import type { Channel } from '../domain/vocabulary';
 import { noticeModel, type NoticeDoc } from '../models/notice.model';
@@ -175,6 +176,15 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
     const next = permanent
       ? undefined
       : nextAttemptAfterFailure(d.settings.retry, { attempts: n.attempts ?? 1, createdAt: n.createdAt }, at);
+    // The operator reads a failing provider (a wrong SMTP_URL, a refused key) in the worker's log,
+    // not only in MongoDB; the address a provider's words may quote is withheld.
+    Context.current().log.warn('notice attempt failed', {
+      noticeId: n._id,
+      channel: n.channel,
+      attempt: n.attempts ?? 1,
+      ...(next ? { retryAt: next.toISOString() } : { givenUp: true }),
+      error: withoutContacts(error),
+    });
     if (next) {
       await notices.updateOne(
         { _id: n._id, status: 'sending' },

@@ -499,10 +499,35 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
     AUTH_JWKS_URL: set('AUTH_JWKS_URL'),
     SESSION_SECRET: set('SESSION_SECRET'),
     WEB_BASE_URL: set('WEB_BASE_URL'),
+    WEB_OIDC_ISSUER: set('WEB_OIDC_ISSUER'),
+    AUTH_JWKS_ISSUER: set('AUTH_JWKS_ISSUER'),
   };
   // A variable the shared rules already named is said once.
   const named = new Set(issues.map((i) => i.key));
   issues.push(...apiIssues(view).filter((i) => !named.has(i.key)));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config!;
+}
+
+/**
+ * The worker process's configuration: every process's rules and the worker's own, reported
+ * together. In production it sends the letters: without SMTP_URL they would go to the
+ * development mail sink's address (127.0.0.1:2525), to whatever listens there.
+ */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let config: Config | undefined;
+  let issues: ConfigIssue[] = [];
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    issues = [...err.issues];
+  }
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL)
+    issues.push({
+      key: 'SMTP_URL',
+      line: '  SMTP_URL=(unset): set it in production to your mail server (smtp:// or smtps://); the default is the development mail sink',
+    });
   if (issues.length > 0) throw new ConfigError(issues);
   return config!;
 }
@@ -563,8 +588,25 @@ export const apiConfigIssues = (c: ApiConfigView): string[] => apiIssues(c).map(
 
 type ApiConfigView = Pick<
   Config,
-  'NODE_ENV' | 'METRICS_PORT' | 'AUTH_JWT_SECRET' | 'AUTH_JWKS_URL' | 'SESSION_SECRET' | 'WEB_BASE_URL'
+  | 'NODE_ENV'
+  | 'METRICS_PORT'
+  | 'AUTH_JWT_SECRET'
+  | 'AUTH_JWKS_URL'
+  | 'SESSION_SECRET'
+  | 'WEB_BASE_URL'
+  | 'WEB_OIDC_ISSUER'
+  | 'AUTH_JWKS_ISSUER'
 >;
+
+/** Plain http to anything but this machine: a browser (localhost) or the process itself may use it. */
+function plainHttpElsewhere(url: string | undefined): boolean {
+  if (!url?.startsWith('http:')) return false;
+  try {
+    return !['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false; // not a URL at all: the schema says so
+  }
+}
 
 function apiIssues(c: ApiConfigView): ConfigIssue[] {
   if (c.NODE_ENV !== 'production') return [];
@@ -573,6 +615,36 @@ function apiIssues(c: ApiConfigView): ConfigIssue[] {
   return [
     ...(!c.AUTH_JWT_SECRET && !c.AUTH_JWKS_URL
       ? [issue('AUTH_JWT_SECRET', 'set AUTH_JWT_SECRET or AUTH_JWKS_URL in production')]
+      : []),
+    // Beside a provider, a shared secret lets whoever holds it mint any role's token without it.
+    ...(c.AUTH_JWT_SECRET && c.AUTH_JWKS_URL
+      ? [
+          issue(
+            'AUTH_JWT_SECRET',
+            'unset it when AUTH_JWKS_URL is set in production (tokens signed with a shared secret would be taken beside your provider’s, for any role)',
+          ),
+        ]
+      : []),
+    ...(plainHttpElsewhere(c.AUTH_JWKS_URL)
+      ? [issue('AUTH_JWKS_URL', 'use https in production (the keys that verify every token would travel unprotected)')]
+      : []),
+    // The sign-in client speaks only https to a provider in production (web/sign-in.ts): refused
+    // here, not at the first sign-in with a 500.
+    ...(webSignInIssuer(c)?.startsWith('http:')
+      ? [
+          issue(
+            c.WEB_OIDC_ISSUER ? 'WEB_OIDC_ISSUER' : 'AUTH_JWKS_ISSUER',
+            'use https in production (sign-in refuses a plain-http provider)',
+          ),
+        ]
+      : []),
+    ...(plainHttpElsewhere(c.WEB_BASE_URL)
+      ? [
+          issue(
+            'WEB_BASE_URL',
+            'use https in production (the session cookie is Secure: a browser never sends it back over plain http, so nobody could stay signed in)',
+          ),
+        ]
       : []),
     ...(!c.SESSION_SECRET
       ? [issue('SESSION_SECRET', 'set SESSION_SECRET in production (it signs the web pages’ session cookie)')]

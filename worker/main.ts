@@ -1,7 +1,7 @@
 /** Worker process entry point. Worker.run() drains and stops on SIGINT / SIGTERM by itself. */
 import { Connection } from '@temporalio/client';
 import { GracefulShutdownPeriodExpiredError, NativeConnection } from '@temporalio/worker';
-import { ConfigError, loadConfig } from '../config/config';
+import { ConfigError, loadWorkerConfig } from '../config/config';
 import { createLogger } from '../config/logger';
 import { warnUnknownVariables } from '../config/unknown-variables';
 import { retryUntil } from '../config/retry';
@@ -20,7 +20,7 @@ import { freeLoopbackAddress, serveWorkerMetrics } from './metrics-server';
 import { installTemporalRuntime } from './runtime';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadWorkerConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   warnUnknownVariables(logger);
   // With WORKER_METRICS_ADDRESS the SDK exports its runtime metrics on a private loopback port

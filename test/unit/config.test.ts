@@ -8,6 +8,7 @@ import {
   identityWebClientUris,
   loadApiConfig,
   loadConfig,
+  loadWorkerConfig,
   smsGatewayApiKey,
 } from '../../config/config';
 
@@ -156,6 +157,65 @@ describe('config', () => {
       WEB_BASE_URL: 'https://hukou.example.gov.cn',
     };
     assert.equal(loadApiConfig(all).METRICS_PORT, 9100);
+  });
+
+  it('when a production API would take shared-secret tokens beside a provider, or speak plain http to it or to browsers elsewhere, then start-up fails naming each', () => {
+    // Found by an operator's trial: with both set an HS256 supervisor token minted with the secret
+    // was taken; an http issuer started and every sign-in was then a 500.
+    const ok = {
+      NODE_ENV: 'production',
+      PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 5).toString('base64'),
+      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
+      BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString('base64'),
+      SESSION_SECRET: Buffer.alloc(32, 6).toString('base64'),
+      METRICS_PORT: '9100',
+      AUTH_JWKS_URL: 'https://id.example.gov.cn/oidc/jwks',
+      WEB_OIDC_ISSUER: 'https://id.example.gov.cn/oidc',
+      WEB_BASE_URL: 'https://hukou.example.gov.cn',
+    };
+    assert.equal(loadApiConfig(ok).AUTH_JWKS_URL, ok.AUTH_JWKS_URL);
+    const keysOf = (env: Record<string, string>) => {
+      try {
+        loadApiConfig(env);
+        return [];
+      } catch (err) {
+        assert.ok(err instanceof ConfigError);
+        return err.issues.map((i) => i.key);
+      }
+    };
+    assert.deepEqual(keysOf({ ...ok, AUTH_JWT_SECRET: Buffer.alloc(32, 4).toString('base64') }), ['AUTH_JWT_SECRET']);
+    assert.deepEqual(keysOf({ ...ok, AUTH_JWKS_URL: 'http://id.example.gov.cn/oidc/jwks' }), ['AUTH_JWKS_URL']);
+    assert.deepEqual(keysOf({ ...ok, WEB_OIDC_ISSUER: 'http://id.example.gov.cn/oidc' }), ['WEB_OIDC_ISSUER']);
+    assert.deepEqual(keysOf({ ...ok, WEB_BASE_URL: 'http://hukou.example.gov.cn' }), ['WEB_BASE_URL']);
+    // This machine may be reached over http: a browser treats localhost as secure, and so do we.
+    assert.deepEqual(
+      keysOf({ ...ok, WEB_BASE_URL: 'http://localhost:3000', AUTH_JWKS_URL: 'http://127.0.0.1:3200/oidc/jwks' }),
+      [],
+    );
+    // Outside production nothing of this is asked (npm start sets both and speaks http).
+    assert.deepEqual(
+      keysOf({ ...ok, NODE_ENV: 'development', AUTH_JWT_SECRET: 'x'.repeat(32), WEB_OIDC_ISSUER: 'http://127.0.0.1:3200/oidc' }),
+      [],
+    );
+  });
+
+  it('when a production worker has no SMTP_URL, then start-up fails naming it beside every process’s issues; elsewhere the mail sink is the default', () => {
+    const env = {
+      NODE_ENV: 'production',
+      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
+      BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString('base64'),
+    };
+    assert.throws(
+      () => loadWorkerConfig(env),
+      (err: unknown) => err instanceof ConfigError && err.issues.map((i) => i.key).join() === 'PAYLOAD_ENCRYPTION_KEYS,SMTP_URL',
+    );
+    const full = {
+      ...env,
+      PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 5).toString('base64'),
+      SMTP_URL: 'smtps://mail.example.gov.cn',
+    };
+    assert.equal(loadWorkerConfig(full).SMTP_URL, 'smtps://mail.example.gov.cn');
+    assert.equal(loadWorkerConfig({}).SMTP_URL, 'smtp://127.0.0.1:2525');
   });
 
   it('when a payload key is not 32 bytes, then it is refused without echoing the secret', () => {

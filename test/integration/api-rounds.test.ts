@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { assertProblem, tokens, type Tokens } from '../support/api';
-import { OBJECTION_REASON, OBJECTOR_ID, noticeRoundView, seedRanking } from '../support/published-rounds';
+import { NOTICE_RUNNING, OBJECTION_REASON, OBJECTOR_ID, noticeRoundView, seedRanking } from '../support/published-rounds';
 import { FUTURE_ROUND, OPEN_ROUND, roundsDirWithFuture } from '../support/rounds-dir';
 import { startStack, type TestStack } from '../support/stack';
 
@@ -19,7 +19,7 @@ describe('API: admission rounds', () => {
     // A round closes only when a supervisor says so here (the test stacks otherwise close one a second after it starts).
     stack = await startStack('api_rounds', { env: { ROUNDS_DIR: roundsDirWithFuture(), ROUND_CLOSE_AFTER_MS: '600000' } });
     t = await tokens(stack);
-    await seedRanking(stack.mongo, noticeRoundView('2026-1'));
+    await seedRanking(stack.mongo, noticeRoundView('2026-1', NOTICE_RUNNING()));
   });
   after(async () => {
     await stack.close();

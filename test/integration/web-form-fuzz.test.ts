@@ -46,7 +46,7 @@ import {
   waitForStep,
 } from '../support/api';
 import { NASTY_STRINGS, nastyValue } from '../support/fuzz-arbitraries';
-import { noticeRoundView, seedRanking } from '../support/published-rounds';
+import { NOTICE_RUNNING, noticeRoundView, seedRanking } from '../support/published-rounds';
 import { signInOverHttp, type WebSession } from '../support/web-http';
 import { eventually } from '../support/stack';
 import { DEMO_PASSWORDS, startWebStack, type WebStack } from '../support/web-stack';
@@ -632,7 +632,7 @@ describe('fuzzing the web forms: posts made up for every form and role, over a s
       await waitForStep(stack, c, 'housing', 'awaiting_decision');
     }
     const roundId = stack.rounds.ids[0]!;
-    await seedRanking(stack.mongo, noticeRoundView(roundId));
+    await seedRanking(stack.mongo, noticeRoundView(roundId, NOTICE_RUNNING()));
     // As if the delivery of the other case's first notice had failed for good.
     const notice = await eventually(
       async () => (await noticeModel(stack.mongo).findOne({ caseId: otherCase }).lean()) ?? undefined,

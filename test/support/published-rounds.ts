@@ -32,7 +32,10 @@ const entry = (
   openObjections: open,
 });
 
-/** A round in its public-notice period: beilin ranked 3 for 2 places, one open objection against beilin-2. */
+/**
+ * A round in its public-notice period: beilin ranked 3 for 2 places, one open objection against beilin-2.
+ * Its notice ended on 29 May 2026: a stack that is to take objections seeds it with `NOTICE_RUNNING`.
+ */
 export function noticeRoundView(roundId = '2026-1', overrides: Partial<RoundView> = {}): RoundView {
   return {
     roundId,
@@ -92,6 +95,9 @@ export function rankingDoc(view: RoundView, seq = 1): AdmissionRankingDoc {
 }
 
 /** Writes the round's document as the workflow's activity would. */
+/** A notice period that is still running (a year from now): the pages and the rounds take objections in it. */
+export const NOTICE_RUNNING = (): Partial<RoundView> => ({ noticeEndsAt: new Date(Date.now() + 365 * 86_400_000).toISOString() });
+
 export async function seedRanking(mongo: Connection, view: RoundView): Promise<void> {
   await admissionRankingModel(mongo).replaceOne({ _id: view.roundId }, rankingDoc(view), { upsert: true });
 }

@@ -24,6 +24,11 @@ export interface DepartmentProfile {
   fullIdNumbers: boolean;
   /** Whether its officer sees the children's school levels: only the department that finds them places. */
   seesSchoolLevels: boolean;
+  /**
+   * Whether its officer sees the points breakdown (§2): the department that decides on the score,
+   * whose recommendation rests on every indicator's points, the other departments' too.
+   */
+  seesScore: boolean;
   /** The configuration variable of its officer's decision deadline. */
   slaVariable: 'SLA_POLICE_MS' | 'SLA_HRSS_MS' | 'SLA_HOUSING_MS' | 'SLA_EDUCATION_MS';
   /** The same deadline in working days, the statutory clock's (DEADLINE_CLOCK=working-days). */
@@ -51,6 +56,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     officerSees: 'everyone',
     fullIdNumbers: true,
     seesSchoolLevels: false,
+    seesScore: false,
     slaVariable: 'SLA_POLICE_MS',
     slaWorkingDaysVariable: 'SLA_POLICE_WORKING_DAYS',
     supplementWorkingDaysVariable: 'SUPPLEMENT_POLICE_WORKING_DAYS',
@@ -64,6 +70,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     officerSees: 'applicant',
     fullIdNumbers: false,
     seesSchoolLevels: false,
+    seesScore: true,
     slaVariable: 'SLA_HRSS_MS',
     slaWorkingDaysVariable: 'SLA_HRSS_WORKING_DAYS',
     supplementWorkingDaysVariable: 'SUPPLEMENT_HRSS_WORKING_DAYS',
@@ -77,6 +84,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     officerSees: 'applicant',
     fullIdNumbers: false,
     seesSchoolLevels: false,
+    seesScore: false,
     slaVariable: 'SLA_HOUSING_MS',
     slaWorkingDaysVariable: 'SLA_HOUSING_WORKING_DAYS',
     supplementWorkingDaysVariable: 'SUPPLEMENT_HOUSING_WORKING_DAYS',
@@ -90,6 +98,7 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     officerSees: 'applicant_and_children',
     fullIdNumbers: false,
     seesSchoolLevels: true,
+    seesScore: false,
     slaVariable: 'SLA_EDUCATION_MS',
     slaWorkingDaysVariable: 'SLA_EDUCATION_WORKING_DAYS',
     supplementWorkingDaysVariable: 'SUPPLEMENT_EDUCATION_WORKING_DAYS',

@@ -203,6 +203,9 @@ export const OfficerCaseView = z
     department: z.enum(DEPARTMENTS),
     collectiveHousehold: z.boolean(),
     persons: z.array(PersonView),
+    score: Score.optional().meta({
+      description: 'HR on the points route only: the points breakdown its recommendation rests on (§2)',
+    }),
     step: OfficerOwnStep,
     otherSteps: z.array(
       z.object({ department: z.enum(DEPARTMENTS), status: z.enum(STEP_STATUSES), awaitingScore: AwaitingScore }),
@@ -325,7 +328,7 @@ export function officerStepView(s: StepState): OfficerCaseView['step'] {
 export function officerView(c: CaseState, department: Department): OfficerCaseView {
   const step = c.steps[department]!;
   // Data minimisation, as the department table says: whom its officer sees, and how.
-  const { officerSees, fullIdNumbers, seesSchoolLevels } = DEPARTMENT_TABLE[department];
+  const { officerSees, fullIdNumbers, seesSchoolLevels, seesScore } = DEPARTMENT_TABLE[department];
   const include = (relation: string, i: number) =>
     officerSees === 'everyone' || i === 0 || (officerSees === 'applicant_and_children' && relation === 'child');
   return OfficerCaseView.parse({
@@ -334,6 +337,7 @@ export function officerView(c: CaseState, department: Department): OfficerCaseVi
     collectiveHousehold: c.collectiveHousehold,
     // Police verify identities (§8) and need the full numbers; other departments do not.
     persons: persons(c, include, !fullIdNumbers, seesSchoolLevels),
+    ...(seesScore && c.score ? { score: c.score } : {}),
     step: officerStep(step),
     otherSteps: steps(c)
       .filter((s) => s.department !== department)

@@ -21,7 +21,6 @@ import { CITY_REASONS, type RejectionReason } from '../../../domain/codes';
 import { label } from '../../../i18n/labels';
 import { localOffice } from '../../../i18n/local-office';
 import { formatIsoDay } from '../../../i18n/formats';
-import { isMessageKey } from '../../../i18n/messages';
 import { actorOf, flashAndRedirect, render, showMessage, tr } from '../page';
 import { isCaseId } from './case-id';
 import { field, FieldErrors, newRequestId, requestIdOf, type FormBody } from './form';
@@ -29,6 +28,8 @@ import { appealText, noticeLines } from './notices';
 import { appealRightsText } from './appeal-rights';
 import { words } from './words';
 import { auditWhat } from '../audit-what';
+import { scoreDisplay } from '../score-rows';
+import { isMessageKey } from '../../../i18n/messages';
 import { timelineChild } from './timeline-child';
 import { allPointsPolicies } from '../../../policy/policy-files';
 
@@ -111,18 +112,6 @@ export function stepsOf(req: Request, view: ApplicantCaseView, attempt?: Supplem
   });
 }
 
-/**
- * A breakdown line's value in words: yes/no, years, or the policy's code (e.g.
- * `vocational_skill:level3`). The credit record's yes/no says what it means: "no bad record".
- */
-function scoreValue(req: Request, v: string | number | boolean, indicator?: string): string {
-  if (typeof v === 'boolean' && indicator === 'credit') return tr(req, v ? 'apCreditGood' : 'apCreditBad');
-  if (typeof v === 'boolean') return tr(req, v ? 'apYes' : 'apNo');
-  if (typeof v === 'number') return tr(req, 'apScoreYears', { n: v });
-  const key = `apValue_${v.replace(/[^a-z0-9_]/gi, '_')}`;
-  return isMessageKey(key) ? tr(req, key) : v;
-}
-
 /** A calendar day (YYYY-MM-DD) as the page writes days: 2026年12月4日. */
 const dayText = (req: Request, ymd: string): string => formatIsoDay(ymd, req.locale);
 
@@ -187,15 +176,7 @@ async function showCase(req: Request, res: Response, deps: AppDeps, caseId: stri
             ]
           : [],
       ),
-      score: view.score && {
-        ...view.score,
-        rows: view.score.breakdown.map((b) => ({
-          indicator: b.label[locale],
-          value: scoreValue(req, b.value, b.indicator),
-          points: b.points,
-          capped: b.capped,
-        })),
-      },
+      score: scoreDisplay(req, view.score),
       reservations: view.reservations.map((r) => ({
         ...r,
         kindText: words(req, 'reservationKind', r.kind),

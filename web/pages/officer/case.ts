@@ -23,6 +23,7 @@ import { message, type MessageKey } from '../../../i18n/messages';
 import { accessOf, actorOf, render, tr } from '../page';
 import { checkResultLines } from './check-details';
 import { blankDecisionForm, type DecisionFormValues, type FormError } from './decision-form';
+import { scoreDisplay } from '../score-rows';
 
 /** The decide form's choices, as an officer reads them. */
 export const DECISION_TEXT: Record<DecisionKind, MessageKey> = {
@@ -170,6 +171,8 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
       c: view,
       // Only the department that finds the children places sees their school levels (data minimisation).
       showSchoolLevels: DEPARTMENT_TABLE[view.department].seesSchoolLevels,
+      // HR's recommendation rests on every indicator's points (§2): the lines beside it.
+      score: scoreDisplay(req, view.score),
       step,
       open: isOpenStep(step),
       holder: actions.holder ? holderText(actions.holder) : undefined,

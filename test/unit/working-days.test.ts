@@ -19,6 +19,7 @@ import {
   dayNumber,
   dayString,
   dueAtEndOfOfficeDay,
+  inOfficeHours,
   isProvisionalDay,
   isWorkingDay,
   MAX_WORKING_DAYS,
@@ -502,5 +503,39 @@ describe('loadCalendarYears', () => {
     withDir({ '2027.json': { year: 2027, sources: [], days: [] } }, (dir) => {
       assert.throws(() => loadCalendarYears(dir), /invalid calendar year 2027/);
     });
+  });
+});
+
+describe('reminders in office hours (inOfficeHours)', () => {
+  // Found by a review of dates: a reminder at 80 % of a wait counted in elapsed time went out on a
+  // Saturday at 05:48 (an officer's) or a Monday at 02:48 (an applicant's SMS).
+  const at = (iso: string) => new Date(inOfficeHours(cal, Date.parse(iso))).toISOString();
+
+  it('when a reminder falls in office hours of a working day, then it stays', () => {
+    assert.equal(at('2026-03-09T02:00:00.000Z'), '2026-03-09T02:00:00.000Z', 'Monday 10:00 in Beijing');
+  });
+
+  it('when it falls before the office opens, after it closes, or on a rest day, then it moves to the next office day’s opening', () => {
+    assert.equal(at('2026-03-08T18:48:00.000Z'), '2026-03-09T01:00:00.000Z', 'Monday 02:48 → Monday 09:00');
+    assert.equal(at('2026-03-09T10:00:00.000Z'), '2026-03-10T01:00:00.000Z', 'Monday 18:00 → Tuesday 09:00');
+    assert.equal(at('2026-03-09T09:00:00.000Z'), '2026-03-10T01:00:00.000Z', 'at the close itself: the next day');
+    assert.equal(at('2026-03-06T21:48:00.000Z'), '2026-03-09T01:00:00.000Z', 'Saturday 05:48 → Monday 09:00');
+  });
+
+  it('when the next day is a holiday or a make-up working Saturday, then the calendar decides', () => {
+    // 2026: Saturday 10 October is a make-up working day; 1 October a holiday.
+    assert.equal(at('2026-10-09T20:00:00.000Z'), '2026-10-10T01:00:00.000Z', 'Saturday 04:00 on a working Saturday');
+    const afterHoliday = at('2026-09-30T12:00:00.000Z');
+    const day = shanghaiDayOf(afterHoliday);
+    assert.ok(isWorkingDay(cal, day) && day > '2026-10-01', day);
+    for (let d = dayNumber('2026-10-01'); d < dayNumber(day); d++) assert.ok(!isWorkingDay(cal, dayString(d)), dayString(d));
+    assert.ok(afterHoliday.endsWith('T01:00:00.000Z'));
+  });
+
+  it('when the office closes later, then the evening before that close is still office hours', () => {
+    assert.equal(
+      new Date(inOfficeHours(cal, Date.parse('2026-03-09T09:30:00.000Z'), '18:00')).toISOString(),
+      '2026-03-09T09:30:00.000Z',
+    );
   });
 });

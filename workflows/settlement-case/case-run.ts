@@ -14,6 +14,7 @@ import type { NoticeRequest } from '../../domain/notice-request';
 import { departmentsFor, type Department, type Role } from '../../domain/vocabulary';
 import {
   dueAtEndOfOfficeDay,
+  inOfficeHours,
   NEXT_YEAR_REACHES_DECEMBER,
   shanghaiDayOf,
   workingCalendar,
@@ -80,6 +81,18 @@ export interface CaseRun {
   workingDue(days: number, from: string): Promise<{ dueAt: string; provisional: boolean }>;
   /** Working days after today up to a due time's day (working-day clock only). */
   workingDaysLeft(dueAt: string): Promise<number>;
+  /**
+   * Whether reminders go out in office hours (the working-day clock, since the patch
+   * `reminders-in-office-hours`): asked before awaiting `inOfficeHours`, so that a case without
+   * the patch awaits nothing new.
+   */
+  remindersInOfficeHours(): boolean;
+  /**
+   * A reminder due at `atMs` (a fraction of the wait in elapsed time, nights and rest days
+   * included), moved into office hours of a working day; left where it was when that would reach
+   * the deadline `dueMs`. An applicant's SMS at 02:48, an officer's on a Saturday, came of it.
+   */
+  inOfficeHours(atMs: number, dueMs: number): Promise<number>;
   /** Officer decisions accepted by the Update handler and not yet taken up by their step. */
   readonly decisionsIn: Map<Department, StepDecision>;
   /** Departments whose failing lookup a supervisor asked to retry now. */
@@ -319,6 +332,12 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     return to <= from ? 0 : workingDaysBetween(await calendarFor(false), from, to).count;
   };
 
+  const remindersInOfficeHours = () => workingDays !== undefined && patched('reminders-in-office-hours');
+  const inOfficeHoursOf = async (atMs: number, dueMs: number) => {
+    const moved = inOfficeHours(await calendarFor(false), atMs, workingDays!.officeClose);
+    return moved < dueMs ? moved : atMs;
+  };
+
   let ending: Ending | undefined;
   return {
     input,
@@ -352,6 +371,8 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
     workingDays,
     workingDue,
     workingDaysLeft,
+    remindersInOfficeHours,
+    inOfficeHours: inOfficeHoursOf,
     decisionsIn: new Map(),
     retryRequested: new Set(),
     compensationRetryRequested: new Set(),

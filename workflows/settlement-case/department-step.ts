@@ -115,7 +115,8 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
     while (!decisionsIn.has(d) && !ended()) {
       const since = Date.parse(s.waitingSince);
       const due = Date.parse(s.dueAt);
-      const remindAt = since + input.sla.reminderFraction * (due - since);
+      let remindAt = since + input.sla.reminderFraction * (due - since);
+      if (!s.remindedAt && run.remindersInOfficeHours()) remindAt = await run.inOfficeHours(remindAt, due);
       const t = Date.now();
       if (!s.remindedAt && t >= remindAt) {
         s.remindedAt = now();
@@ -156,7 +157,8 @@ export function createDepartmentSteps(run: CaseRun, saga: Saga, admissionRounds 
       const due = Date.parse(seenDue);
       if (due - t <= 0) return false;
       const since = Date.parse(sup.requestedAt);
-      const remindAt = since + input.sla.reminderFraction * (due - since);
+      let remindAt = since + input.sla.reminderFraction * (due - since);
+      if (!sup.remindedAt && run.remindersInOfficeHours()) remindAt = await run.inOfficeHours(remindAt, due);
       if (!sup.remindedAt && t >= remindAt) {
         sup.remindedAt = now();
         notify(notices.supplementReminder(state, d, sup.missing, sup.dueAt, round, sup.dueProvisional));

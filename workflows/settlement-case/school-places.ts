@@ -232,7 +232,8 @@ export function createSchoolPlaces(run: CaseRun): SchoolPlaces {
       }
       const since = Date.parse(p.waitingSince!);
       const due = Date.parse(p.dueAt!);
-      const remindAt = since + input.sla.reminderFraction * (due - since);
+      let remindAt = since + input.sla.reminderFraction * (due - since);
+      if (!p.remindedAt && run.remindersInOfficeHours()) remindAt = await run.inOfficeHours(remindAt, due);
       if (!p.remindedAt && t >= remindAt) {
         p.remindedAt = now();
         notify(notices.officerReminder(state, 'education', p.dueAt!, `place-${p.personIndex}`, p.dueProvisional));

@@ -98,7 +98,16 @@ describe('docker-compose.yml matches the app configuration', () => {
     assert.ok(services.api!.ports!.includes(`${api.API_PORT}:${api.API_PORT}`));
     const sim = loadConfig(envOf('simulator'));
     assert.equal(sim.SIMULATOR_HOST, '0.0.0.0');
-    assert.ok(services.simulator!.ports!.includes(`${sim.SIMULATOR_PORT}:${sim.SIMULATOR_PORT}`));
+    assert.ok(services.simulator!.ports!.includes(`127.0.0.1:${sim.SIMULATOR_PORT}:${sim.SIMULATOR_PORT}`));
+  });
+
+  it('when a service without sign-in of its own is published, then to this host only; the API alone to every interface', () => {
+    // An operator's trial: MongoDB, Temporal (--allow-no-auth), its UI, the simulator and the mail
+    // sink's mailbox were published on every interface of the Docker host.
+    for (const [name, service] of Object.entries(services))
+      for (const published of service.ports ?? [])
+        if (name !== 'api') assert.match(published, /^127\.0\.0\.1:/, `${name}: ${published}`);
+    assert.deepEqual(services.api!.ports, ['3000:3000']);
   });
 
   it('when the worker sends letters, then they give the address the API signs in at', () => {

@@ -29,5 +29,6 @@ export async function provideSupplement(deps: AppDeps, input: ProvideSupplementC
   // The answer (and the page after it) is drawn from the read model, which follows the workflow a
   // moment later: wait, bounded, until it shows the material provided (app/step-in-read-model.ts).
   await awaitSupplementInReadModel(deps, caseId, step);
+  // A case that takes material is open: no decision yet, no appeal rights to state.
   return applicantView(await ownCase(deps, actor, caseId));
 }

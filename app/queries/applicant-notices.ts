@@ -3,9 +3,8 @@
  * first, as they were rendered. Staff notices of the same case (officer reminders, escalations)
  * go to department and supervisor inboxes and are never returned.
  */
-import { appealPeriodsOf } from '../../domain/authorities';
 import { noticeModel } from '../../models/notice.model';
-import { allAuthorities } from '../../policy/policy-files';
+import { caseAppealPeriods } from '../appeal-periods';
 import type { ApplicantActor } from '../actor';
 import { ownCase } from '../case-store';
 import type { AppDeps } from '../deps';
@@ -21,6 +20,6 @@ export async function applicantNotices(
     .sort({ createdAt: 1, _id: 1 })
     .lean();
   // The deadlines count the periods the decision letter states, read as the letter was.
-  const periods = c.outcome ? appealPeriodsOf(allAuthorities(deps.config.AUTHORITIES_DIR), c.outcome) : undefined;
+  const periods = caseAppealPeriods(deps, c.outcome);
   return notices.map((n) => applicantNoticeView(n, deps.config.CALENDAR_DIR, periods));
 }

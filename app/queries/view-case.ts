@@ -3,6 +3,7 @@
  * all. A staff member's view is recorded (app/access-records) before it is returned.
  */
 import { recordAccess, type AccessContext } from '../access-records/record-access';
+import { caseAppealPeriods } from '../appeal-periods';
 import type { ApplicantActor, OfficerActor, SupervisorActor } from '../actor';
 import { departmentCase, existingCase, ownCase } from '../case-store';
 import type { AppDeps } from '../deps';
@@ -24,7 +25,8 @@ interface ViewCaseInput<A> {
 
 /** The applicant's own case: status per department, deadlines, score breakdown, reservations. */
 export async function viewCaseAsApplicant(deps: AppDeps, input: ViewCaseInput<ApplicantActor>): Promise<ApplicantCaseView> {
-  return applicantView(await ownCase(deps, input.actor, input.caseId));
+  const c = await ownCase(deps, input.actor, input.caseId);
+  return applicantView(c, caseAppealPeriods(deps, c.outcome));
 }
 
 /** The officer's department's step in full, the other steps' status only. */
@@ -43,7 +45,8 @@ export async function officerViewForCheck(deps: AppDeps, actor: OfficerActor, ca
 }
 
 export async function viewCaseAsSupervisor(deps: AppDeps, input: ViewCaseInput<SupervisorActor>): Promise<SupervisorCaseView> {
-  const view = supervisorView(await existingCase(deps, input.caseId));
+  const c = await existingCase(deps, input.caseId);
+  const view = supervisorView(c, caseAppealPeriods(deps, c.outcome));
   await recordAccess(deps, { actor: input.actor, view: 'supervisor_case', caseIds: [input.caseId], access: input.access });
   return view;
 }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Instant } from './instant';
 import { CASE_ROUND_STATUSES, type CaseRoundInfo, type CaseState, type StepState } from '../../domain/case-state';
 import { maskIdNumber } from '../../domain/masking';
+import { APPEAL_PERIODS, type AppealPeriods } from '../../domain/notice-delivery';
 import { ANONYMISED } from '../../domain/retention';
 import { awaitsPointsScore } from '../../domain/case-rules';
 import { DEPARTMENT_TABLE } from '../../domain/departments';
@@ -245,8 +246,10 @@ export const SupervisorCaseView = z
   .meta({ id: 'SupervisorCaseView' });
 export type SupervisorCaseView = z.infer<typeof SupervisorCaseView>;
 
-export const APPEAL_RIGHTS =
-  'You may apply for administrative reconsideration within 60 days, or bring an administrative lawsuit within 6 months, of receiving this decision. / 如不服本决定，可在收到之日起60日内申请行政复议，或在6个月内提起行政诉讼。';
+/** The appeal rights of a refusal or termination, over the periods its letter states (default: the statutory ones). */
+export function appealRightsText(p: AppealPeriods = APPEAL_PERIODS): string {
+  return `You may apply for administrative reconsideration within ${p.reconsiderationDays} days, or bring an administrative lawsuit within ${p.litigationMonths} months, of receiving this decision. / 如不服本决定，可在收到之日起${p.reconsiderationDays}日内申请行政复议，或在${p.litigationMonths}个月内提起行政诉讼。`;
+}
 
 const withScoreWait = (s: StepState): StepState & { awaitingScore?: true } =>
   awaitsPointsScore(s) ? { ...s, awaitingScore: true } : s;
@@ -290,16 +293,19 @@ const core = (c: CaseState & { anonymisedAt?: Date | string }) => ({
   ...(c.anonymisedAt ? { anonymisedAt: new Date(c.anonymisedAt).toISOString() } : {}),
 });
 
-const outcome = (c: CaseState) =>
+const outcome = (c: CaseState, periods?: AppealPeriods) =>
   c.outcome
     ? {
         ...c.outcome,
         // Refusals and terminations are decisions open to reconsideration and litigation.
-        ...(c.outcome.status === 'rejected' || c.outcome.status === 'terminated' ? { appealRights: APPEAL_RIGHTS } : {}),
+        ...(c.outcome.status === 'rejected' || c.outcome.status === 'terminated'
+          ? { appealRights: appealRightsText(periods) }
+          : {}),
       }
     : undefined;
 
-export function applicantView(c: CaseState): ApplicantCaseView {
+/** `periods`: the appeal periods the case's decision letter states (app/appeal-periods.ts). */
+export function applicantView(c: CaseState, periods?: AppealPeriods): ApplicantCaseView {
   return ApplicantCaseView.parse({
     ...core(c),
     policyVersion: c.policyVersion,
@@ -309,7 +315,7 @@ export function applicantView(c: CaseState): ApplicantCaseView {
     steps: steps(c),
     reservations: reservations(c),
     schoolPlacements: placements(c),
-    outcome: outcome(c),
+    outcome: outcome(c, periods),
     round: c.round,
     pastRounds: c.pastRounds,
   });
@@ -347,7 +353,7 @@ export function officerView(c: CaseState, department: Department): OfficerCaseVi
   });
 }
 
-export function supervisorView(c: CaseState & { overdue?: boolean }): SupervisorCaseView {
+export function supervisorView(c: CaseState & { overdue?: boolean }, periods?: AppealPeriods): SupervisorCaseView {
   return SupervisorCaseView.parse({
     ...core(c),
     applicantUserId: c.applicantUserId,
@@ -358,7 +364,7 @@ export function supervisorView(c: CaseState & { overdue?: boolean }): Supervisor
     steps: steps(c).map(officerStep),
     reservations: reservations(c),
     schoolPlacements: placements(c),
-    outcome: outcome(c),
+    outcome: outcome(c, periods),
     failingCompensations: c.failingCompensations,
     incidents: incidentsOf(c),
     overdue: c.overdue ?? steps(c).some((s) => s.overdue),

@@ -160,6 +160,7 @@ export const zhCN = {
   officerRefusedCaseEnded: '该申请已经结束，不能再更改。',
   officerRefusedNoPlacement: '该随迁子女已不在轮候名单上（可能已安排学位）。',
   officerScoreTitle: '积分明细',
+  officerScoreValue: '申请人情况',
   officerRefusedInvalid: '该决定不符合办理规则：{detail}',
   officerRefusedBelowThreshold:
     '不能准予：{score}。积分未达到落户分值线的，请以“积分未达到落户分值要求”作出不予落户的决定（§2）。',
@@ -364,6 +365,7 @@ export const en: Catalogue<typeof zhCN> = {
   officerRefusedCaseEnded: 'This application has ended and can no longer change.',
   officerRefusedNoPlacement: 'This child is no longer waiting (they may have been placed already).',
   officerScoreTitle: 'Points breakdown',
+  officerScoreValue: 'The applicant’s record',
   officerRefusedInvalid: 'This decision breaks a rule: {detail}',
   officerRefusedBelowThreshold:
     'This case cannot be approved: {score}. Below the threshold, refuse it for “the points score is below the settlement threshold” (§2).',

@@ -95,6 +95,8 @@ describe('the officer’s points breakdown', () => {
     assert.match(zh, /<h2 class="heading-m" id="score-title">积分明细<\/h2>/);
     assert.match(zh, /<th scope='row'>社会保险缴纳年限<\/th><td>8年<\/td><td class='numeric'>16<\/td>/);
     assert.match(zh, /总分102分，落户分值线70分/);
+    assert.match(zh, /<th scope='col'>申请人情况<\/th>/);
+    assert.doesNotMatch(zh, /您的情况/, 'the officer is not addressed as the applicant');
     const en = page('en');
     assert.match(en, /Points breakdown/);
     assert.match(en, /Years of social insurance/);

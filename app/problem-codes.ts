@@ -224,7 +224,7 @@ export const PROBLEMS = {
     status: 409,
     title: { 'zh-CN': '批次不在公示期', en: 'Round not in public notice' },
     description:
-      'Objections and their resolutions are taken only during the round’s public-notice period (公示). Act within that period.',
+      'Objections are taken only during the round’s public-notice period (公示), which ends at the time the ranking states; objections lodged in it are still resolved after it ends, until the ranking is final. A resolution before the ranking is published, or after it is final, has no round to take it.',
   },
   'entry-not-objectable': {
     status: 409,

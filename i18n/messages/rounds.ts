@@ -55,6 +55,7 @@ export const zhCN = {
   rdEntryOfRank: '排名第{rank}名',
   rdSignInToObject: '公示期间，登录后可对名单中的任一条提出异议。',
   rdObjectNotForRole: '审计人员和运维人员可查阅公示名单，但不参与异议。',
+  rdStageNoticeOver: '公示期满，异议处理中',
   rdNoticeOver: '公示期已结束，不再受理新的异议；公示期内提出的异议处理完毕后，排名即为最终结果。',
   rdSignIn: '登录',
   rdEventsTitle: '批次记录',
@@ -179,6 +180,7 @@ export const en: Catalogue<typeof zhCN> = {
   rdEntryOfRank: 'rank {rank}',
   rdSignInToObject: 'During the public notice, sign in to object to any entry.',
   rdObjectNotForRole: 'Auditors and operators may read the ranking but do not lodge objections.',
+  rdStageNoticeOver: 'notice over, objections being answered',
   rdNoticeOver:
     'The public-notice period is over: no new objections are taken. The ranking becomes final once the objections lodged during it are resolved.',
   rdSignIn: 'Sign in',

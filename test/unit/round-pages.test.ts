@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { roundEventWhat } from '../../web/pages/supervisor/rounds';
 import { applicantView, officerView, supervisorView } from '../../app/views/case-views';
-import { publicRoundView, supervisorRoundView } from '../../app/views/round-views';
+import { publicRoundView, roundSummary, supervisorRoundView } from '../../app/views/round-views';
 import type { CaseState } from '../../domain/case-state';
 import { findRound } from '../../domain/admission-rounds';
 import type { Locale } from '../../domain/vocabulary';
@@ -188,8 +188,25 @@ describe('admission round pages', () => {
       assert.deepEqual(objectionOffer(onNotice, role, after), { objecting: false, notForRole: false, noticeOver: true }, role);
 
     const view = publicRoundView({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-30');
-    const html = page('rounds/round', 'zh-CN', { round: roundDisplay(view, 'zh-CN'), signedIn: false, noticeOver: true });
+    const html = page('rounds/round', 'zh-CN', {
+      round: roundDisplay(view, 'zh-CN', { now: after }),
+      signedIn: false,
+      noticeOver: true,
+    });
     assert.match(html, /公示期已结束，不再受理新的异议/);
+    // The stage says so too, here and in the list; during the period it reads 公示中.
+    assert.match(html, /<span class='tag tag--yellow'>公示期满，异议处理中<\/span>/);
+    const during = page('rounds/round', 'zh-CN', {
+      round: roundDisplay(view, 'zh-CN', { now: after - 60_000 }),
+      signedIn: false,
+    });
+    assert.match(during, /<span class='tag tag--yellow'>公示中<\/span>/);
+    const rows = roundRows(
+      [roundSummary({ found, doc: rankingDoc(noticeRoundView()) }, '2026-05-30')],
+      (id) => `/rounds/${id}`,
+      after,
+    );
+    assert.equal(rows[0]?.noticeOver, true);
     assert.doesNotMatch(html, /登录后可对名单中的任一条提出异议/);
     assert.doesNotMatch(html, /objections\/new/);
   });

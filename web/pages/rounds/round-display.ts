@@ -4,7 +4,7 @@
  * indicator in words, and the link to object to an entry while that is possible. Pure: the page
  * handlers pass the application layer's view and the visitor's language.
  */
-import { objectable, type EntryStatus } from '../../../domain/admission-rounds';
+import { objectable, takesObjections, type EntryStatus } from '../../../domain/admission-rounds';
 import type { PublicRoundView, RoundSummary } from '../../../app/views/round-views';
 import type { Locale } from '../../../domain/vocabulary';
 import { label } from '../../../i18n/labels';
@@ -30,19 +30,29 @@ function carriedOver(available: number, ownQuota: number | undefined): { ownQuot
   return ownQuota !== undefined && available > ownQuota ? { ownQuota, carried: available - ownQuota } : {};
 }
 
-export function roundRows(items: readonly RoundSummary[], hrefOf: (roundId: string) => string) {
-  return items.map((r) => ({ ...r, href: hrefOf(r.roundId), stageTag: STAGE_TAG[r.stage] }));
+/**
+ * Still `public_notice` after the period's end (objections lodged in it are being answered): the
+ * stage reads "period over", not "on notice", beside a page that takes no new objection.
+ */
+const noticeOver = (r: Pick<RoundSummary, 'stage' | 'noticeEndsAt'>, now: number): boolean =>
+  r.stage === 'public_notice' && !takesObjections(r.stage, r.noticeEndsAt, now);
+
+export function roundRows(items: readonly RoundSummary[], hrefOf: (roundId: string) => string, now = Date.now()) {
+  return items.map((r) => ({ ...r, href: hrefOf(r.roundId), stageTag: STAGE_TAG[r.stage], noticeOver: noticeOver(r, now) }));
 }
 
 export interface RankingOptions {
   /** Where an entry's objection form is, when the visitor may object now; none otherwise. */
   objectHref?: (entryId: string) => string;
+  /** The time the page is shown at (epoch ms): whether the notice period is over. */
+  now?: number;
 }
 
 export function roundDisplay(view: PublicRoundView, locale: Locale, opts: RankingOptions = {}) {
   return {
     ...view,
     stageTag: STAGE_TAG[view.stage],
+    noticeOver: noticeOver(view, opts.now ?? Date.now()),
     ranked: view.published,
     // Over without a ranking: no case joined it before it closed.
     final: view.stage === 'final',

@@ -50,7 +50,9 @@ export function shanghaiDayStart(day: string): string {
   return instant.toISOString();
 }
 
-const ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+/** Date, time and a zone: Z, ±hh:mm, ±hhmm or ±hh; T or a space between date and time. */
+const ZONED = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}(?::?\d{2})?)$/;
+/** The same without a zone: Beijing wall time. */
 const WALL = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)$/;
 
 /**
@@ -60,14 +62,16 @@ const WALL = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)$/;
  * else, a day the calendar lacks (2月30日) included.
  */
 export function shanghaiInstant(text: string): Date | undefined {
-  const wall = WALL.exec(text);
-  const iso = wall ? `${wall[1]}T${wall[2]}+08:00` : ZONED.test(text) ? text : undefined;
-  if (iso === undefined) return undefined;
-  const instant = new Date(iso);
+  const zoned = ZONED.exec(text) ?? WALL.exec(text);
+  if (!zoned) return undefined;
+  const [, day, time, zone] = zoned as unknown as [string, string, string, string | undefined];
+  // ±hhmm and ±hh as ±hh:mm, which every engine reads; no zone is Beijing's.
+  const offset =
+    zone === undefined ? '+08:00' : zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3).replace(':', '') || '00'}`;
+  const instant = new Date(`${day}T${time}${offset}`);
   if (Number.isNaN(instant.getTime())) return undefined;
   // V8 rolls 2月30日 over into March: a day that is not on the calendar is not an instant.
-  const written = wall ? wall[1]! : iso.slice(0, 10);
-  const [y, m, d] = written.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const check = new Date(Date.UTC(y, m - 1, d));
   return check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? instant : undefined;
 }

@@ -13,6 +13,7 @@ import { relayTransferCompletion } from '../../app/commands/social-insurance-tra
 import { recordSmsReceipts, SmsReceipt } from '../../app/commands/sms-receipts';
 import { smsCallbackSecret } from '../../config/config';
 import { CALLBACK_SIGNATURE_HEADER } from '../../domain/registers';
+import { shanghaiInstant } from '../../domain/shanghai-clock';
 import type { ApiDeps } from '../deps';
 import { rawBodyOf } from '../http/raw-body';
 import { addRoute } from '../http/route';
@@ -23,7 +24,12 @@ const TransferCompletionBody = z
     idempotencyKey: z.string().min(1).max(200),
     caseId: z.string().min(1).max(100),
     status: z.literal('completed'),
-    completedAt: z.iso.datetime({ offset: true }),
+    completedAt: z
+      .string()
+      .refine((t) => shanghaiInstant(t) !== undefined, 'a date-time: ISO 8601 with its offset, or Beijing time without one')
+      .meta({
+        description: 'ISO 8601 with an offset, or Beijing time without one (2026-03-10 19:00:00), as the register answers',
+      }),
   })
   .meta({ id: 'TransferCompletion', description: 'HR’s system: a social-insurance transfer completed (§25)' });
 

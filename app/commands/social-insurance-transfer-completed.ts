@@ -10,6 +10,7 @@ import type { TransferCompletion } from '../../domain/registers';
 import { settlementCaseWorkflowId, socialInsuranceTransferCompletedSignal } from '../../workflows/settlement-case/messages';
 import { validCallbackSignature } from '../callback-signature';
 import type { AppDeps } from '../deps';
+import { shanghaiInstant } from '../../domain/shanghai-clock';
 import { AppError, noSuchCase } from '../errors';
 import { withTemporalDeadline } from '../workflow-calls';
 
@@ -26,7 +27,14 @@ export async function relayTransferCompletion(
     );
   if (!validCallbackSignature(secret, input.rawBody, input.signature))
     throw new AppError('unauthenticated', 'bad-signature', 'The callback signature does not match');
-  const { caseId, recordId, completedAt } = input.completion;
+  const { caseId, recordId } = input.completion;
+  // As the register's own answers are read (registers.client.ts): a time without a zone is Beijing's.
+  const at = shanghaiInstant(input.completion.completedAt);
+  if (!at)
+    throw new AppError('invalid', 'validation-error', 'completedAt is not a date-time', [
+      { path: '/completedAt', message: 'a date-time: ISO 8601 with its offset, or Beijing time without one' },
+    ]);
+  const completedAt = at.toISOString();
   try {
     await withTemporalDeadline(deps, () =>
       deps.temporal.workflow

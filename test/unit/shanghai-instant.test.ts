@@ -20,6 +20,9 @@ describe('shanghaiInstant', () => {
   it('when a time carries its offset or Z, then that offset counts', () => {
     assert.equal(shanghaiInstant('2026-03-10T19:00:00+08:00')?.toISOString(), '2026-03-10T11:00:00.000Z');
     assert.equal(shanghaiInstant('2026-03-10T11:00:00.250Z')?.toISOString(), '2026-03-10T11:00:00.250Z');
+    // The other ways an offset is written, and a space for the T.
+    for (const text of ['2026-03-10T19:00:00+0800', '2026-03-10T19:00:00+08', '2026-03-10 19:00:00+08:00'])
+      assert.equal(shanghaiInstant(text)?.toISOString(), '2026-03-10T11:00:00.000Z', text);
   });
 
   it('when a time is not on the calendar or not a time at all, then there is none', () => {

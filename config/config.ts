@@ -262,6 +262,11 @@ const CONFIG_SCHEMA = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day, HH:MM')
     .default('17:00'),
+  /** Start of the office day (HH:MM, Asia/Shanghai): reminders on the working-day clock go out from then. */
+  OFFICE_OPEN: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day, HH:MM')
+    .default('09:00'),
   SLA_POLICE_MS: durationMs.default(5 * 24 * 3600_000),
   SLA_HRSS_MS: durationMs.default(5 * 24 * 3600_000),
   SLA_HOUSING_MS: durationMs.default(5 * 24 * 3600_000),
@@ -421,6 +426,9 @@ const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
   for (const issue of retentionPeriodIssues(retentionPeriods(c), c.NODE_ENV === 'production'))
     ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
   for (const issue of tlsFileIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+  // HH:MM compare as text: an office day that closes before it opens has no hours to remind in.
+  if (c.OFFICE_OPEN >= c.OFFICE_CLOSE)
+    ctx.addIssue({ code: 'custom', path: ['OFFICE_OPEN'], message: `must be before OFFICE_CLOSE (${c.OFFICE_CLOSE})` });
   if (c.WORKER_SHUTDOWN_FORCE_MS <= c.WORKER_SHUTDOWN_GRACE_MS) {
     ctx.addIssue({
       code: 'custom',
@@ -523,6 +531,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!(err instanceof ConfigError)) throw err;
     issues = [...err.issues];
   }
+  // Also with NOTICE_DELIVERY=false: that starts no dispatcher here, but any worker on the task
+  // queue may run a dispatcher's sending activity.
   if (env.NODE_ENV === 'production' && !env.SMTP_URL)
     issues.push({
       key: 'SMTP_URL',

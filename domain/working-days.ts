@@ -88,11 +88,11 @@ export const MAX_WORKING_DAYS = 10_000;
 export const DEFAULT_OFFICE_CLOSE = '17:00';
 
 /**
- * When the office day begins, for what is timed rather than caused (a reminder): 09:00, when
- * government service halls in China have opened, so that a reminder never reaches an applicant's
- * phone at night nor an officer's mailbox on a rest day.
+ * When the office day begins by default, for what is timed rather than caused (a reminder): 09:00,
+ * when government service halls in China have opened, so that a reminder never reaches an
+ * applicant's phone at night nor an officer's mailbox on a rest day (OFFICE_OPEN sets a city's own).
  */
-export const OFFICE_OPEN = '09:00';
+export const DEFAULT_OFFICE_OPEN = '09:00';
 
 /**
  * Asia/Shanghai as a fixed UTC+8. China has kept UTC+8 all year since it abolished daylight
@@ -302,17 +302,22 @@ export function dueAtEndOfOfficeDay(
 }
 
 /**
- * The first instant at or after `atMs` (epoch ms) that falls in office hours — from OFFICE_OPEN
+ * The first instant at or after `atMs` (epoch ms) that falls in office hours — from `officeOpen`
  * to `officeClose`, Asia/Shanghai — of a working day: a reminder computed as a fraction of a wait
  * in elapsed time (which counts nights and rest days) moved to when someone is at work.
  */
-export function inOfficeHours(cal: WorkingCalendar, atMs: number, officeClose: string = DEFAULT_OFFICE_CLOSE): number {
+export function inOfficeHours(
+  cal: WorkingCalendar,
+  atMs: number,
+  officeClose: string = DEFAULT_OFFICE_CLOSE,
+  officeOpen: string = DEFAULT_OFFICE_OPEN,
+): number {
   const minutesOf = (clock: string): number => {
     const m = CLOCK.exec(clock);
     if (!m) throw new RangeError(`working days: "${clock}" is not a time of day (HH:MM, 00:00–23:59)`);
     return Number(m[1]) * 60 + Number(m[2]);
   };
-  const open = minutesOf(OFFICE_OPEN) * 60_000;
+  const open = minutesOf(officeOpen) * 60_000;
   const close = minutesOf(officeClose) * 60_000;
   const startOf = (day: number) => day * DAY_MS - SHANGHAI_OFFSET_MS;
   let day = Math.floor((atMs + SHANGHAI_OFFSET_MS) / DAY_MS);

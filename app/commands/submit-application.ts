@@ -383,6 +383,7 @@ function slaSettings(c: AppDeps['config']): SettlementCaseInput['sla'] {
             supplementResponse: supplementResponseWorkingDays(c),
             schoolPlacement: c.SCHOOL_PLACEMENT_WORKING_DAYS,
             officeClose: c.OFFICE_CLOSE,
+            officeOpen: c.OFFICE_OPEN,
           },
         }
       : {}),

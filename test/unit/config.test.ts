@@ -218,6 +218,13 @@ describe('config', () => {
     assert.equal(loadWorkerConfig({}).SMTP_URL, 'smtp://127.0.0.1:2525');
   });
 
+  it('when the office opens at or after it closes, then start-up fails naming OFFICE_OPEN', () => {
+    assert.equal(loadConfig({}).OFFICE_OPEN, '09:00');
+    assert.throws(() => loadConfig({ OFFICE_OPEN: '17:00' }), /OFFICE_OPEN=.*must be before OFFICE_CLOSE \(17:00\)/);
+    assert.throws(() => loadConfig({ OFFICE_OPEN: '9:00' }), /OFFICE_OPEN/);
+    assert.equal(loadConfig({ OFFICE_OPEN: '08:30', OFFICE_CLOSE: '17:30' }).OFFICE_OPEN, '08:30');
+  });
+
   it('when a payload key is not 32 bytes, then it is refused without echoing the secret', () => {
     const bad = Buffer.alloc(16, 1).toString('base64');
     assert.throws(

@@ -532,6 +532,19 @@ describe('reminders in office hours (inOfficeHours)', () => {
     assert.ok(afterHoliday.endsWith('T01:00:00.000Z'));
   });
 
+  it('when the city’s office opens later, then a reminder before it waits for it', () => {
+    assert.equal(
+      new Date(inOfficeHours(cal, Date.parse('2026-03-09T01:00:00.000Z'), '17:00', '08:30')).toISOString(),
+      '2026-03-09T01:00:00.000Z',
+      '09:00 is in office hours when it opens at 08:30',
+    );
+    assert.equal(
+      new Date(inOfficeHours(cal, Date.parse('2026-03-08T20:00:00.000Z'), '18:00', '09:30')).toISOString(),
+      '2026-03-09T01:30:00.000Z',
+      '04:00 → 09:30',
+    );
+  });
+
   it('when the office closes later, then the evening before that close is still office hours', () => {
     assert.equal(
       new Date(inOfficeHours(cal, Date.parse('2026-03-09T09:30:00.000Z'), '18:00')).toISOString(),

@@ -334,7 +334,7 @@ export function startCaseRun(input: SettlementCaseInput): CaseRun {
 
   const remindersInOfficeHours = () => workingDays !== undefined && patched('reminders-in-office-hours');
   const inOfficeHoursOf = async (atMs: number, dueMs: number) => {
-    const moved = inOfficeHours(await calendarFor(false), atMs, workingDays!.officeClose);
+    const moved = inOfficeHours(await calendarFor(false), atMs, workingDays!.officeClose, workingDays!.officeOpen);
     return moved < dueMs ? moved : atMs;
   };
 

@@ -85,6 +85,8 @@ export interface WorkingDaySla {
    */
   schoolPlacement?: number;
   officeClose: string;
+  /** When the office day begins (HH:MM): reminders go out from then. Absent (cases before it): 09:00. */
+  officeOpen?: string;
 }
 
 /** The supplement deadline for a request by department `d`, whichever shape the case was started with. */

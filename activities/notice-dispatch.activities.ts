@@ -178,14 +178,16 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       : nextAttemptAfterFailure(d.settings.retry, { attempts: n.attempts ?? 1, createdAt: n.createdAt }, at);
     // The operator reads a failing provider (a wrong SMTP_URL, a refused key) in the worker's log,
     // not only in MongoDB; the address a provider's words may quote is withheld.
-    Context.current().log.warn('notice attempt failed', {
-      noticeId: n._id,
-      channel: n.channel,
-      attempt: n.attempts ?? 1,
-      ...(next ? { retryAt: next.toISOString() } : { givenUp: true }),
-      error: withoutContacts(error),
-    });
+    const logged = (outcome: { retryAt: string } | { givenUp: true }) =>
+      Context.current().log.warn('notice attempt failed', {
+        noticeId: n._id,
+        channel: n.channel,
+        attempt: n.attempts ?? 1,
+        ...outcome,
+        error: withoutContacts(error),
+      });
     if (next) {
+      logged({ retryAt: next.toISOString() });
       await notices.updateOne(
         { _id: n._id, status: 'sending' },
         { $set: { status: 'queued', nextAttemptAt: next, lastError: error } },
@@ -198,6 +200,7 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
     );
     // Not ours to fail any more (a lapsed lease let another run deliver it, or a receipt did).
     if (failed.modifiedCount !== 1) return 'retrying';
+    logged({ givenUp: true });
     await recordUndeliverable(mongo, { ...n, proofPending: true }, { at, error, attempts: n.attempts ?? 1 });
     return 'failed';
   }

@@ -135,6 +135,26 @@ describe('decision rules', () => {
     assert.deepEqual(hr(recommendations[1]), ['fraudulent_material', 'other'], 'a passing score: no score reason');
     assert.deepEqual(hr(recommendations[2]), ['insufficient_points', 'fraudulent_material', 'other']);
     assert.deepEqual(hr(recommendations[3]), ['credit_disqualified', 'fraudulent_material', 'other']);
+    // The loop above holds because both read reasonRuledOut; these say what that rule is.
+    assert.deepEqual(
+      hr(undefined),
+      ['insufficient_points', 'fraudulent_material', 'other'],
+      'no recommendation to hold it to: the score reason stands, the credit one needs its recommendation',
+    );
+    assert.deepEqual(officerReasons('points', 'housing', { collectiveHousehold: true, supplementAsked: false }), [
+      'fraudulent_material',
+      'other',
+    ]);
+    assert.deepEqual(
+      officerReasons('points', 'housing', { collectiveHousehold: true, residenceElsewhere: true, supplementAsked: true }),
+      ['no_legal_residence', 'fraudulent_material', 'incomplete_material', 'other'],
+    );
+    assert.deepEqual(officerReasons('town', 'police', { supplementAsked: false }), [
+      'identity_mismatch',
+      'fraudulent_material',
+      'other',
+    ]);
+    assert.deepEqual(officerReasons('town', 'hrss'), [], 'HR takes no part in a town case');
   });
 
   it('§2 when the score reaches the threshold, then HR cannot refuse it for too few points, nor for no employment (a scored indicator, not a condition)', () => {

@@ -27,8 +27,10 @@ const TransferCompletionBody = z
     completedAt: z
       .string()
       .refine((t) => shanghaiInstant(t) !== undefined, 'a date-time: ISO 8601 with its offset, or Beijing time without one')
+      // Documented as what we ask for; a zone-less Beijing time is taken as well, as in the register's answers.
       .meta({
-        description: 'ISO 8601 with an offset, or Beijing time without one (2026-03-10 19:00:00), as the register answers',
+        format: 'date-time',
+        description: 'ISO 8601 with an offset; Beijing time without one (2026-03-10 19:00:00) is taken too',
       }),
   })
   .meta({ id: 'TransferCompletion', description: 'HR’s system: a social-insurance transfer completed (§25)' });

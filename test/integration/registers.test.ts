@@ -245,7 +245,11 @@ describe('registers through the departments’ systems', () => {
       assert.equal(incident.label, 'provisional_registration:household');
       assert.equal(incident.rounds, 1);
       assert.match(incident.error, /503/);
-      const trail = await auditEventModel(stack.mongo).find({ caseId: input.caseId, type: 'commit_failed' }).lean();
+      // The query answers from the workflow; its audit lines reach MongoDB with the next write.
+      const trail = await eventually(async () => {
+        const lines = await auditEventModel(stack.mongo).find({ caseId: input.caseId, type: 'commit_failed' }).lean();
+        return lines.length > 0 ? lines : undefined;
+      }, 'the outage in the audit trail');
       assert.deepEqual(
         trail.map((e) => e.what),
         ['provisional_registration:household unavailable'],

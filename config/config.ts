@@ -485,10 +485,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /**
- * The API process's configuration: every process's rules and the API's own (apiConfigIssues),
- * reported together, so that an operator fixes a production start in one round, not two.
+ * A process's configuration: every process's rules and the process's own (`own`, given the parsed
+ * configuration or undefined when it did not parse), reported together, so that an operator fixes
+ * a production start in one round, not two. A variable the shared rules already named is said once.
  */
-export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
+function loadProcessConfig(env: NodeJS.ProcessEnv, own: (config: Config | undefined) => ConfigIssue[]): Config {
   let config: Config | undefined;
   let issues: ConfigIssue[] = [];
   try {
@@ -497,49 +498,49 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!(err instanceof ConfigError)) throw err;
     issues = [...err.issues];
   }
-  // The API's own rules ask only whether a variable is set: the raw environment answers that when
-  // the rest of it does not parse.
-  const set = (key: keyof Config) => (env[key] ? env[key] : undefined);
-  const view = config ?? {
-    NODE_ENV: env.NODE_ENV === 'production' ? 'production' : 'development',
-    METRICS_PORT: set('METRICS_PORT') === undefined ? undefined : 0,
-    AUTH_JWT_SECRET: set('AUTH_JWT_SECRET'),
-    AUTH_JWKS_URL: set('AUTH_JWKS_URL'),
-    SESSION_SECRET: set('SESSION_SECRET'),
-    WEB_BASE_URL: set('WEB_BASE_URL'),
-    WEB_OIDC_ISSUER: set('WEB_OIDC_ISSUER'),
-    AUTH_JWKS_ISSUER: set('AUTH_JWKS_ISSUER'),
-  };
-  // A variable the shared rules already named is said once.
   const named = new Set(issues.map((i) => i.key));
-  issues.push(...apiIssues(view).filter((i) => !named.has(i.key)));
+  issues.push(...own(config).filter((i) => !named.has(i.key)));
   if (issues.length > 0) throw new ConfigError(issues);
   return config!;
 }
 
+/** The API process's configuration: every process's rules and the API's own (apiConfigIssues). */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadProcessConfig(env, (config) => {
+    // The API's own rules ask only whether a variable is set: the raw environment answers that when
+    // the rest of it does not parse.
+    const set = (key: keyof Config) => (env[key] ? env[key] : undefined);
+    const view = config ?? {
+      NODE_ENV: env.NODE_ENV === 'production' ? 'production' : 'development',
+      METRICS_PORT: set('METRICS_PORT') === undefined ? undefined : 0,
+      AUTH_JWT_SECRET: set('AUTH_JWT_SECRET'),
+      AUTH_JWKS_URL: set('AUTH_JWKS_URL'),
+      SESSION_SECRET: set('SESSION_SECRET'),
+      WEB_BASE_URL: set('WEB_BASE_URL'),
+      WEB_OIDC_ISSUER: set('WEB_OIDC_ISSUER'),
+      AUTH_JWKS_ISSUER: set('AUTH_JWKS_ISSUER'),
+    };
+    return apiIssues(view);
+  });
+}
+
 /**
- * The worker process's configuration: every process's rules and the worker's own, reported
- * together. In production it sends the letters: without SMTP_URL they would go to the
- * development mail sink's address (127.0.0.1:2525), to whatever listens there.
+ * The worker process's configuration: every process's rules and the worker's own. In production
+ * it sends the letters: without SMTP_URL they would go to the development mail sink's address
+ * (127.0.0.1:2525), to whatever listens there. Also with NOTICE_DELIVERY=false: that starts no
+ * dispatcher here, but any worker on the task queue may run a dispatcher's sending activity.
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  let config: Config | undefined;
-  let issues: ConfigIssue[] = [];
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    issues = [...err.issues];
-  }
-  // Also with NOTICE_DELIVERY=false: that starts no dispatcher here, but any worker on the task
-  // queue may run a dispatcher's sending activity.
-  if (env.NODE_ENV === 'production' && !env.SMTP_URL)
-    issues.push({
-      key: 'SMTP_URL',
-      line: '  SMTP_URL=(unset): set it in production to your mail server (smtp:// or smtps://); the default is the development mail sink',
-    });
-  if (issues.length > 0) throw new ConfigError(issues);
-  return config!;
+  return loadProcessConfig(env, () =>
+    env.NODE_ENV === 'production' && !env.SMTP_URL
+      ? [
+          {
+            key: 'SMTP_URL',
+            line: '  SMTP_URL=(unset): set it in production to your mail server (smtp:// or smtps://); the default is the development mail sink',
+          },
+        ]
+      : [],
+  );
 }
 
 /** The OpenID Connect provider the pages sign in with, if any: without one, /auth/sign-in answers 503. */

@@ -4,6 +4,8 @@
  * which year's document-number series). Pure; independent of the machine's TZ and locale.
  */
 
+import { isCalendarDate } from './id-number';
+
 // Explicit time zone, calendar and digits: output does not depend on the machine's TZ or locale.
 const SHANGHAI_CLOCK = new Intl.DateTimeFormat('en-US', {
   timeZone: 'Asia/Shanghai',
@@ -71,7 +73,5 @@ export function shanghaiInstant(text: string): Date | undefined {
   const instant = new Date(`${day}T${time}${offset}`);
   if (Number.isNaN(instant.getTime())) return undefined;
   // V8 rolls 2月30日 over into March: a day that is not on the calendar is not an instant.
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const check = new Date(Date.UTC(y, m - 1, d));
-  return check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? instant : undefined;
+  return isCalendarDate(day) ? instant : undefined;
 }

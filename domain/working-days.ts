@@ -282,6 +282,13 @@ export function shanghaiDayOf(iso: string): string {
   return day;
 }
 
+/** Minutes after midnight of an HH:MM time of day; throws naming `what` for anything else. */
+function clockMinutes(clock: string, what: string): number {
+  const m = CLOCK.exec(clock);
+  if (!m) throw new RangeError(`working days: ${what} "${clock}" is not a time of day (HH:MM, 00:00–23:59)`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
 /**
  * A deadline of n working days from an instant: counted from the Shanghai day of the instant,
  * due at `officeClose` (HH:MM, Asia/Shanghai) of the n-th working day after it. `dueAt` is a UTC
@@ -293,10 +300,8 @@ export function dueAtEndOfOfficeDay(
   n: number,
   officeClose: string = DEFAULT_OFFICE_CLOSE,
 ): WorkingDayResult & { dueAt: string } {
-  const clock = CLOCK.exec(officeClose);
-  if (!clock) throw new RangeError(`working days: office close "${officeClose}" is not a time of day (HH:MM, 00:00–23:59)`);
+  const minutes = clockMinutes(officeClose, 'office close');
   const { day, provisional } = addWorkingDays(cal, shanghaiDayOf(fromIso), n);
-  const minutes = Number(clock[1]) * 60 + Number(clock[2]);
   const dueMs = dayNumber(day) * DAY_MS + minutes * 60_000 - SHANGHAI_OFFSET_MS;
   return { dueAt: new Date(dueMs).toISOString(), day, provisional };
 }
@@ -312,13 +317,8 @@ export function inOfficeHours(
   officeClose: string = DEFAULT_OFFICE_CLOSE,
   officeOpen: string = DEFAULT_OFFICE_OPEN,
 ): number {
-  const minutesOf = (clock: string): number => {
-    const m = CLOCK.exec(clock);
-    if (!m) throw new RangeError(`working days: "${clock}" is not a time of day (HH:MM, 00:00–23:59)`);
-    return Number(m[1]) * 60 + Number(m[2]);
-  };
-  const open = minutesOf(officeOpen) * 60_000;
-  const close = minutesOf(officeClose) * 60_000;
+  const open = clockMinutes(officeOpen, 'office open') * 60_000;
+  const close = clockMinutes(officeClose, 'office close') * 60_000;
   const startOf = (day: number) => day * DAY_MS - SHANGHAI_OFFSET_MS;
   let day = Math.floor((atMs + SHANGHAI_OFFSET_MS) / DAY_MS);
   if (isWorking(cal, day) && atMs < startOf(day) + close) return Math.max(atMs, startOf(day) + open);

@@ -1,9 +1,10 @@
 /**
  * What production refuses as a secret (issue 15 §6): a value anyone can read in this repository
  * (the defaults docker-compose.yml once shipped, the development values the code supplies, the
- * placeholders of the README), a value shorter than the minimum, and one value used for two
- * different secrets (one leak would then open two doors). Every message names the variable and
- * never the value: configuration errors end up in logs.
+ * placeholders of the README), a value shorter than the minimum, one made up by hand rather than
+ * drawn at random (`aaaa…`, a word repeated), and one value used for two different secrets (one
+ * leak would then open two doors). Every message names the variable and never the value:
+ * configuration errors end up in logs.
  */
 import {
   DEVELOPMENT_BLIND_INDEX_KEY,
@@ -14,6 +15,13 @@ import {
 
 /** The shortest secret production accepts. */
 export const MIN_PRODUCTION_SECRET_LENGTH = 32;
+/**
+ * The fewest different characters a secret (and different bytes a base64 key) may hold. A random
+ * 32-character secret has about 26 of its alphabet (hex: 14), 32 random bytes about 30 values:
+ * these floors refuse `aaaa…`, `Buffer.alloc(32, 1)` and a short word repeated, never chance.
+ */
+const MIN_DISTINCT_CHARACTERS = 10;
+const MIN_DISTINCT_KEY_BYTES = 16;
 
 /**
  * Every variable that holds a secret, as the config yields it (a string, or a list of keys).
@@ -82,6 +90,14 @@ const DEVELOPMENT_KEY_BYTES = [DEVELOPMENT_DATA_KEY, DEVELOPMENT_BLIND_INDEX_KEY
 const isDevelopmentKey = (name: SecretVariable, material: string): boolean =>
   BASE64_KEYS.has(name) && DEVELOPMENT_KEY_BYTES.some((k) => k.equals(Buffer.from(material, 'base64')));
 
+/** A value too uniform to have come from a random source: few different symbols, or one unit repeated. */
+function looksMadeUp(name: SecretVariable, material: string): boolean {
+  if (new Set(material).size < MIN_DISTINCT_CHARACTERS) return true;
+  // A string is a repetition of a shorter unit exactly when it occurs inside itself doubled.
+  if ((material + material).indexOf(material, 1) < material.length) return true;
+  return BASE64_KEYS.has(name) && new Set(Buffer.from(material, 'base64')).size < MIN_DISTINCT_KEY_BYTES;
+}
+
 /** The production checks on every secret that is set; empty when all pass. */
 export function productionSecretIssues(config: SecretValues): SecretIssue[] {
   const issues: SecretIssue[] = [];
@@ -104,6 +120,12 @@ export function productionSecretIssues(config: SecretValues): SecretIssue[] {
       }
       if (value.length < MIN_PRODUCTION_SECRET_LENGTH) {
         issue(`is shorter than ${MIN_PRODUCTION_SECRET_LENGTH} characters; production needs a long random secret`);
+        continue;
+      }
+      if (looksMadeUp(name, material)) {
+        issue(
+          'is not random (too few different characters, or a pattern repeated); set a random secret, e.g. `openssl rand -base64 32`',
+        );
         continue;
       }
       const other = seen.get(material);

@@ -11,7 +11,8 @@ import { createMetrics } from '../../api/metrics';
 import { createMetricsApp } from '../../api/metrics-app';
 import { apiConfigIssues, loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
-import { startStack, TEST_JWT_SECRET, TEST_PAYLOAD_KEYS, type TestStack } from '../support/stack';
+import { startStack, TEST_JWT_SECRET, type TestStack } from '../support/stack';
+import { testKey } from '../support/test-keys';
 
 const TOKEN = 'metrics-token-of-the-test-run-32-characters';
 const logger = createLogger({ level: 'silent', name: 'test-metrics' });
@@ -32,9 +33,9 @@ describe('API: /metrics behind a token, and off the public port in production', 
         Object.entries({
           NODE_ENV: 'production',
           AUTH_JWT_SECRET: TEST_JWT_SECRET,
-          PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
-          DATA_ENCRYPTION_KEYS: `t:${Buffer.alloc(32, 4).toString('base64')}`,
-          BLIND_INDEX_KEY: Buffer.alloc(32, 5).toString('base64'),
+          PAYLOAD_ENCRYPTION_KEYS: testKey('payload'),
+          DATA_ENCRYPTION_KEYS: `t:${testKey(4)}`,
+          BLIND_INDEX_KEY: testKey(5),
           SESSION_SECRET: 'a-session-secret-of-at-least-32-characters',
           METRICS_PORT: '9100',
           WEB_BASE_URL: 'https://hukou.example.gov.cn',

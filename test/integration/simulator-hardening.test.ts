@@ -24,7 +24,8 @@ import { freePort } from '../../scripts/lib/processes';
 import { createSimulatorApp } from '../../tools/simulator/app';
 import { DEMO_PEOPLE } from '../../tools/simulator/demo-people';
 import { seedDepartmentSystems } from '../../tools/simulator/seed';
-import { mongoUriFor, TEST_PAYLOAD_KEYS } from '../support/services';
+import { mongoUriFor } from '../support/services';
+import { testKey } from '../support/test-keys';
 
 const ROOT = join(__dirname, '..', '..');
 const KEY = randomBytes(32).toString('base64url');
@@ -189,10 +190,10 @@ describe('department systems: personal data out of URLs, a credential required, 
       LOG_LEVEL: 'warn',
       AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
       SESSION_SECRET: randomBytes(32).toString('base64url'),
-      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS.join(','),
+      PAYLOAD_ENCRYPTION_KEYS: testKey('payload'),
       // Production wants every process's data keys, the simulator's included (one configuration).
-      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 41).toString('base64')}`,
-      BLIND_INDEX_KEY: Buffer.alloc(32, 42).toString('base64'),
+      DATA_ENCRYPTION_KEYS: `k1:${testKey(41)}`,
+      BLIND_INDEX_KEY: testKey(42),
       MONGODB_URI: mongoUriFor('unused'),
       ...extra,
     });

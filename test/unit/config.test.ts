@@ -11,6 +11,7 @@ import {
   loadWorkerConfig,
   smsGatewayApiKey,
 } from '../../config/config';
+import { testKey } from '../support/test-keys';
 
 describe('config', () => {
   it('when nothing is set, then the embedded defaults apply', () => {
@@ -68,29 +69,29 @@ describe('config', () => {
 
   it('when production runs without PAYLOAD_ENCRYPTION_KEYS, then start-up fails naming it', () => {
     assert.throws(
-      () => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), SESSION_SECRET: 's'.repeat(32) }),
+      () => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: testKey('jwt'), SESSION_SECRET: testKey('session') }),
       // Said to be unset: "(value withheld)" would suggest a value that was refused.
       (err: unknown) => err instanceof ConfigError && /PAYLOAD_ENCRYPTION_KEYS=\(unset\)/.test(err.message),
     );
-    const key = Buffer.alloc(32, 1).toString('base64');
+    const key = testKey(1);
     const c = loadConfig({
       NODE_ENV: 'production',
-      AUTH_JWT_SECRET: 'x'.repeat(32),
-      SESSION_SECRET: 's'.repeat(32),
+      AUTH_JWT_SECRET: testKey('jwt'),
+      SESSION_SECRET: testKey('session'),
       PAYLOAD_ENCRYPTION_KEYS: ` ${key} `,
-      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
-      BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString('base64'),
+      DATA_ENCRYPTION_KEYS: `k1:${testKey(2)}`,
+      BLIND_INDEX_KEY: testKey(3),
     });
     assert.deepEqual(c.PAYLOAD_ENCRYPTION_KEYS, [key]);
   });
 
   it('when production runs without DATA_ENCRYPTION_KEYS or BLIND_INDEX_KEY, then start-up fails naming each', () => {
-    const key = Buffer.alloc(32, 1).toString('base64');
+    const key = testKey(1);
     const base = {
       NODE_ENV: 'production',
-      AUTH_JWT_SECRET: 'x'.repeat(32),
-      SESSION_SECRET: 's'.repeat(32),
-      PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 9).toString('base64'),
+      AUTH_JWT_SECRET: testKey('jwt'),
+      SESSION_SECRET: testKey('session'),
+      PAYLOAD_ENCRYPTION_KEYS: testKey(9),
     };
     assert.throws(
       () => loadConfig({ ...base, BLIND_INDEX_KEY: key }),
@@ -107,14 +108,14 @@ describe('config', () => {
   });
 
   it('when the API runs in production without SESSION_SECRET, then start-up fails naming it without echoing any secret', () => {
-    const key = Buffer.alloc(32, 1).toString('base64');
+    const key = testKey(1);
     const issues = apiConfigIssues(
       loadConfig({
         NODE_ENV: 'production',
-        AUTH_JWT_SECRET: 'x'.repeat(32),
+        AUTH_JWT_SECRET: testKey('jwt'),
         PAYLOAD_ENCRYPTION_KEYS: key,
-        DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
-        BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString('base64'),
+        DATA_ENCRYPTION_KEYS: `k1:${testKey(2)}`,
+        BLIND_INDEX_KEY: testKey(3),
       }),
     ).join('\n');
     assert.match(issues, /SESSION_SECRET/);
@@ -129,9 +130,9 @@ describe('config', () => {
     // Arrange: no payload key (every process's rule), no session secret nor metrics port (the API's).
     const env = {
       NODE_ENV: 'production',
-      AUTH_JWT_SECRET: Buffer.alloc(32, 4).toString('base64'),
-      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
-      BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString('base64'),
+      AUTH_JWT_SECRET: testKey(4),
+      DATA_ENCRYPTION_KEYS: `k1:${testKey(2)}`,
+      BLIND_INDEX_KEY: testKey(3),
     };
 
     // Act + Assert
@@ -148,11 +149,11 @@ describe('config', () => {
         err.issues.map((i) => i.key).join() === 'PAYLOAD_ENCRYPTION_KEYS,SESSION_SECRET,METRICS_PORT,WEB_BASE_URL',
     );
     // With the shared rules met, the API's own are still checked; with everything set, it loads.
-    const shared = { ...env, PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 5).toString('base64') };
+    const shared = { ...env, PAYLOAD_ENCRYPTION_KEYS: testKey(5) };
     assert.throws(() => loadApiConfig(shared), /SESSION_SECRET[\s\S]*METRICS_PORT/);
     const all = {
       ...shared,
-      SESSION_SECRET: Buffer.alloc(32, 6).toString('base64'),
+      SESSION_SECRET: testKey(6),
       METRICS_PORT: '9100',
       WEB_BASE_URL: 'https://hukou.example.gov.cn',
     };
@@ -164,10 +165,10 @@ describe('config', () => {
     // was taken; an http issuer started and every sign-in was then a 500.
     const ok = {
       NODE_ENV: 'production',
-      PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 5).toString('base64'),
-      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
-      BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString('base64'),
-      SESSION_SECRET: Buffer.alloc(32, 6).toString('base64'),
+      PAYLOAD_ENCRYPTION_KEYS: testKey(5),
+      DATA_ENCRYPTION_KEYS: `k1:${testKey(2)}`,
+      BLIND_INDEX_KEY: testKey(3),
+      SESSION_SECRET: testKey(6),
       METRICS_PORT: '9100',
       AUTH_JWKS_URL: 'https://id.example.gov.cn/oidc/jwks',
       WEB_OIDC_ISSUER: 'https://id.example.gov.cn/oidc',
@@ -183,7 +184,7 @@ describe('config', () => {
         return err.issues.map((i) => i.key);
       }
     };
-    assert.deepEqual(keysOf({ ...ok, AUTH_JWT_SECRET: Buffer.alloc(32, 4).toString('base64') }), ['AUTH_JWT_SECRET']);
+    assert.deepEqual(keysOf({ ...ok, AUTH_JWT_SECRET: testKey(4) }), ['AUTH_JWT_SECRET']);
     assert.deepEqual(keysOf({ ...ok, AUTH_JWKS_URL: 'http://id.example.gov.cn/oidc/jwks' }), ['AUTH_JWKS_URL']);
     assert.deepEqual(keysOf({ ...ok, WEB_OIDC_ISSUER: 'http://id.example.gov.cn/oidc' }), ['WEB_OIDC_ISSUER']);
     assert.deepEqual(keysOf({ ...ok, WEB_BASE_URL: 'http://hukou.example.gov.cn' }), ['WEB_BASE_URL']);
@@ -194,7 +195,7 @@ describe('config', () => {
     );
     // Outside production nothing of this is asked (npm start sets both and speaks http).
     assert.deepEqual(
-      keysOf({ ...ok, NODE_ENV: 'development', AUTH_JWT_SECRET: 'x'.repeat(32), WEB_OIDC_ISSUER: 'http://127.0.0.1:3200/oidc' }),
+      keysOf({ ...ok, NODE_ENV: 'development', AUTH_JWT_SECRET: testKey('jwt'), WEB_OIDC_ISSUER: 'http://127.0.0.1:3200/oidc' }),
       [],
     );
   });
@@ -202,8 +203,8 @@ describe('config', () => {
   it('when a production worker has no SMTP_URL, then start-up fails naming it beside every process’s issues; elsewhere the mail sink is the default', () => {
     const env = {
       NODE_ENV: 'production',
-      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}`,
-      BLIND_INDEX_KEY: Buffer.alloc(32, 3).toString('base64'),
+      DATA_ENCRYPTION_KEYS: `k1:${testKey(2)}`,
+      BLIND_INDEX_KEY: testKey(3),
     };
     assert.throws(
       () => loadWorkerConfig(env),
@@ -211,7 +212,7 @@ describe('config', () => {
     );
     const full = {
       ...env,
-      PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 5).toString('base64'),
+      PAYLOAD_ENCRYPTION_KEYS: testKey(5),
       SMTP_URL: 'smtps://mail.example.gov.cn',
     };
     assert.equal(loadWorkerConfig(full).SMTP_URL, 'smtps://mail.example.gov.cn');
@@ -228,7 +229,7 @@ describe('config', () => {
   it('when a payload key is not 32 bytes, then it is refused without echoing the secret', () => {
     const bad = Buffer.alloc(16, 1).toString('base64');
     assert.throws(
-      () => loadConfig({ PAYLOAD_ENCRYPTION_KEYS: `${Buffer.alloc(32, 2).toString('base64')},${bad}` }),
+      () => loadConfig({ PAYLOAD_ENCRYPTION_KEYS: `${testKey(2)},${bad}` }),
       (err: unknown) =>
         err instanceof ConfigError &&
         /PAYLOAD_ENCRYPTION_KEYS=\(value withheld\)/.test(err.message) &&

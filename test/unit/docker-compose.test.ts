@@ -17,6 +17,7 @@ import {
   TEMPORAL_SERVER_VERSION,
 } from '../../scripts/lib/temporal-cluster';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { testKey } from '../support/test-keys';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -37,15 +38,15 @@ const services = compose.services;
 const APP_SERVICES = ['api', 'worker', 'simulator'] as const;
 /** What a user exports before `docker compose up` for the variables the file requires (`${X:?…}`). */
 const USER_ENV: Record<string, string> = {
-  PAYLOAD_ENCRYPTION_KEYS: Buffer.alloc(32, 9).toString('base64'),
+  PAYLOAD_ENCRYPTION_KEYS: testKey(9),
   // Each its own value: production refuses a secret shared by two variables (config/secret-rules.ts).
-  SESSION_SECRET: Buffer.alloc(32, 7).toString('base64'),
-  AUTH_JWT_SECRET: Buffer.alloc(32, 6).toString('base64'),
-  REGISTER_CALLBACK_SECRET: Buffer.alloc(32, 5).toString('base64'),
-  SMS_CALLBACK_SECRET: Buffer.alloc(32, 4).toString('base64'),
-  DEPARTMENT_SYSTEMS_API_KEY: Buffer.alloc(32, 3).toString('base64'),
-  DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 21).toString('base64')}`,
-  BLIND_INDEX_KEY: Buffer.alloc(32, 22).toString('base64'),
+  SESSION_SECRET: testKey(7),
+  AUTH_JWT_SECRET: testKey(6),
+  REGISTER_CALLBACK_SECRET: testKey(5),
+  SMS_CALLBACK_SECRET: testKey(4),
+  DEPARTMENT_SYSTEMS_API_KEY: testKey(3),
+  DATA_ENCRYPTION_KEYS: `k1:${testKey(21)}`,
+  BLIND_INDEX_KEY: testKey(22),
 };
 /** Compose interpolation: `${X:-default}` → default, `${X:?message}` → the user's value (required). */
 const interpolate = (v: string): string =>

@@ -142,6 +142,27 @@ describe('production refuses default, short and shared secrets', () => {
     assert.doesNotThrow(() => loadConfig({ METRICS_TOKEN: short, SMS_CALLBACK_SECRET: short }));
   });
 
+  it('when a secret is long but made up by hand (one character, a word repeated, a key of one byte), then production refuses it', () => {
+    const madeUp: Array<[string, string]> = [
+      ['METRICS_TOKEN', 'a'.repeat(42)],
+      ['SESSION_SECRET', 'secret-'.repeat(6)],
+      ['AUTH_JWT_SECRET', '0123456789'.repeat(4)],
+      // Base64 of 32 equal bytes: 44 characters, but one byte value (test fixtures once used such keys).
+      ['BLIND_INDEX_KEY', Buffer.alloc(32, 3).toString('base64')],
+      ['PAYLOAD_ENCRYPTION_KEYS', Buffer.from('0123456789'.repeat(4)).toString('base64')],
+    ];
+    for (const [variable, value] of madeUp) {
+      assert.throws(() => loadConfig({ ...production(), [variable]: value }), refused(variable, /is not random/, value));
+    }
+    // A data key is judged without its id, and a hex secret (16 symbols) is random enough.
+    assert.throws(
+      () => loadConfig({ ...production(), DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}` }),
+      /DATA_ENCRYPTION_KEYS=\(value withheld\): .*is not random/,
+    );
+    assert.doesNotThrow(() => loadConfig({ ...production(), METRICS_TOKEN: randomBytes(16).toString('hex') }));
+    assert.doesNotThrow(() => loadConfig({ METRICS_TOKEN: 'a'.repeat(42) }), 'development takes anything');
+  });
+
   it('when two secrets share a value, then start-up fails naming the second and the first', () => {
     const env = production();
     assert.throws(

@@ -4,6 +4,7 @@
  */
 import type { AppDeps } from '../app/deps';
 import type { MongoHealth } from '../models/mongo-watchdog';
+import type { ReadinessReport } from './health.router';
 import type { Metrics } from './metrics';
 
 export interface ApiDeps extends AppDeps {
@@ -14,6 +15,11 @@ export interface ApiDeps extends AppDeps {
    * METRICS_PORT: api/metrics-app.ts); createApp makes its own otherwise.
    */
   metrics?: Metrics;
+  /**
+   * The readiness report, when the caller also serves it in full elsewhere (api/main.ts with
+   * METRICS_PORT); the health router makes its own otherwise.
+   */
+  readiness?: () => Promise<ReadinessReport>;
 }
 
 declare module 'express-serve-static-core' {

@@ -9,6 +9,7 @@ import { warnUnknownVariables } from '../config/unknown-variables';
 import { createApp } from './app';
 import { answerClientErrorsAsProblems } from './client-errors';
 import { connectApi } from './connect';
+import { readinessReport } from './health.router';
 import { createMetrics } from './metrics';
 import { createMetricsApp } from './metrics-app';
 import { problemTypeUri } from './problem';
@@ -19,16 +20,22 @@ async function main(): Promise<void> {
   warnUnknownVariables(logger);
   const { mongo, mongoWatchdog, connection, temporal } = await connectApi(config, logger);
   const metrics = createMetrics(mongo, config);
-  const app = createApp({ config, logger, temporal, mongo, mongoHealth: mongoWatchdog.health, metrics });
+  // One readiness report for both doors: the public /readyz's summary and the internal one in full.
+  const readiness = readinessReport({ config, logger, temporal, mongo });
+  const app = createApp({ config, logger, temporal, mongo, mongoHealth: mongoWatchdog.health, metrics, readiness });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api listening');
   });
   answerClientErrorsAsProblems(server, problemTypeUri(config));
   let metricsServer: Server | undefined;
   if (config.METRICS_PORT !== undefined) {
-    metricsServer = createMetricsApp({ config, logger, metrics }).listen(config.METRICS_PORT, config.METRICS_HOST, () => {
-      logger.info({ url: `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` }, 'api metrics listening');
-    });
+    metricsServer = createMetricsApp({ config, logger, metrics, readiness }).listen(
+      config.METRICS_PORT,
+      config.METRICS_HOST,
+      () => {
+        logger.info({ url: `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` }, 'api metrics listening');
+      },
+    );
     metricsServer.on('error', (err) => {
       logger.fatal({ err: err.message }, 'api metrics cannot listen');
       process.exit(1);

@@ -9,6 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from '../config/config';
 import type { Logger } from '../config/logger';
+import { readyzHandler, type ReadinessReport } from './health.router';
 import type { Metrics } from './metrics';
 import { createErrorHandler, HttpProblem, notFoundHandler, problemTypeUri } from './problem';
 
@@ -31,13 +32,22 @@ export function metricsGuard(config: MetricsConfig, where: 'public' | 'internal'
   };
 }
 
-/** The internal listener's app: /metrics and nothing else. api/main.ts listens on METRICS_HOST:METRICS_PORT. */
-export function createMetricsApp(deps: { config: MetricsConfig; logger: Logger; metrics: Metrics }): Express {
+/**
+ * The internal listener's app: /metrics, and /readyz in full (the public one says only what is
+ * up: api/health.router.ts). api/main.ts listens on METRICS_HOST:METRICS_PORT.
+ */
+export function createMetricsApp(deps: {
+  config: MetricsConfig;
+  logger: Logger;
+  metrics: Metrics;
+  readiness?: () => Promise<ReadinessReport>;
+}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', metricsGuard(deps.config, 'internal'), async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+  if (deps.readiness) app.get('/readyz', metricsGuard(deps.config, 'internal'), readyzHandler(deps.readiness, 'full'));
   app.use(notFoundHandler);
   // Its problems are the API's: their types are the public app's pages.
   app.use(createErrorHandler(deps.logger, problemTypeUri(deps.config)));

@@ -10,7 +10,14 @@ export function createRegistry(): OpenAPIRegistry {
   return registry;
 }
 
-const Check = z.union([z.object({ status: z.literal('up') }), z.object({ status: z.literal('down'), error: z.string() })]);
+/** `error` and `message` only where the report is given in full: without METRICS_PORT, or on that internal listener. */
+const Check = z.union([
+  z.object({ status: z.literal('up') }),
+  z.object({
+    status: z.literal('down'),
+    error: z.string().optional().meta({ description: 'why (absent on the public port when METRICS_PORT is set)' }),
+  }),
+]);
 const Readiness = z
   .object({
     status: z.enum(['ready', 'unavailable']),
@@ -18,8 +25,10 @@ const Readiness = z
     warnings: z
       .array(
         z.object({
-          code: z.enum(['sign-in-not-configured', 'calendar-provisional']),
-          message: z.string(),
+          code: z.enum(['sign-in-not-configured', 'calendar-provisional', 'no-workers', 'policy-files-invalid']),
+          message: z.string().optional().meta({
+            description: 'absent on the public port when METRICS_PORT is set (the internal listener’s /readyz gives it)',
+          }),
           missing: z
             .array(z.number())
             .optional()
@@ -80,6 +89,8 @@ export function registerOperationalRoutes(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/readyz',
     summary: 'Readiness: Temporal and MongoDB answer',
+    description:
+      'With METRICS_PORT (always in production) this port gives each check’s status and each warning’s code only; the whole report is at /readyz on the internal METRICS_PORT listener, behind METRICS_TOKEN when set',
     tags,
     security: [],
     responses: {

@@ -1,13 +1,16 @@
 /**
  * /metrics is not public in production (issue 15 §6): it lives on the internal METRICS_PORT
  * listener (api/metrics-app.ts), the public port answers 404, and the API will not start in
- * production without METRICS_PORT. METRICS_TOKEN guards it wherever it is served.
+ * production without METRICS_PORT. METRICS_TOKEN guards it wherever it is served. There too the
+ * readiness report in full; the public /readyz says only what is up.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import express from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { createMetrics } from '../../api/metrics';
+import { readinessReport, readyzHandler, type ReadinessReport } from '../../api/health.router';
 import { createMetricsApp } from '../../api/metrics-app';
 import { apiConfigIssues, loadConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
@@ -47,9 +50,10 @@ describe('API: /metrics behind a token, and off the public port in production', 
   const productionApps = (env: Record<string, string> = {}) => {
     const config = productionConfig(env);
     const metrics = createMetrics(stack.mongo, config);
+    const readiness = readinessReport({ config, logger, temporal: stack.client, mongo: stack.mongo });
     return {
-      publicApp: createApp({ config, logger, temporal: stack.client, mongo: stack.mongo, metrics }),
-      metricsApp: createMetricsApp({ config, logger, metrics }),
+      publicApp: createApp({ config, logger, temporal: stack.client, mongo: stack.mongo, metrics, readiness }),
+      metricsApp: createMetricsApp({ config, logger, metrics, readiness }),
     };
   };
 
@@ -84,6 +88,44 @@ describe('API: /metrics behind a token, and off the public port in production', 
     assert.equal((await request(publicApp).get('/metrics').set('authorization', `Bearer ${TOKEN}`)).status, 404);
     assert.equal((await request(metricsApp).get('/metrics')).status, 401);
     assert.equal((await request(metricsApp).get('/metrics').set('authorization', `Bearer ${TOKEN}`)).status, 200);
+  });
+
+  it('when production runs, then the public /readyz says what is up and the warnings’ codes, and the internal listener says why', async () => {
+    const { publicApp, metricsApp } = productionApps({ METRICS_TOKEN: TOKEN });
+    const shown = await request(publicApp).get('/readyz');
+    assert.equal(shown.status, 200);
+    // No sign-in provider in this configuration: warned of by code alone on the public port.
+    assert.deepEqual(shown.body.checks, { temporal: { status: 'up' }, mongodb: { status: 'up' } });
+    const codes = (shown.body.warnings as Array<Record<string, unknown>>).map((w) => {
+      assert.deepEqual(Object.keys(w), ['code'], 'a warning’s code, nothing else');
+      return w.code;
+    });
+    assert.ok(codes.includes('sign-in-not-configured'), codes.join());
+    assert.equal((await request(metricsApp).get('/readyz')).status, 401, 'behind METRICS_TOKEN like /metrics');
+    const full = await request(metricsApp).get('/readyz').set('authorization', `Bearer ${TOKEN}`);
+    assert.equal(full.status, 200);
+    const signIn = (full.body.warnings as Array<{ code: string; message: string }>).find(
+      (w) => w.code === 'sign-in-not-configured',
+    );
+    assert.match(signIn?.message ?? '', /WEB_OIDC_ISSUER/);
+    // Development keeps every detail on its one port.
+    assert.match((await request(stack.app).get('/readyz')).text, /"message"/);
+  });
+
+  it('when a dependency is down, then the public /readyz answers 503 without the error, which only the internal one gives', async () => {
+    const down = async (): Promise<ReadinessReport> => ({
+      ready: false,
+      checks: { temporal: { status: 'up' }, mongodb: { status: 'down', error: 'connect ECONNREFUSED mongo.internal:27017' } },
+      warnings: [{ code: 'policy-files-invalid', message: '/srv/hukou/policy/points/2026.json: not JSON' }],
+    });
+    const summary = express().get('/readyz', readyzHandler(down, 'summary'));
+    const res = await request(summary).get('/readyz');
+    assert.equal(res.status, 503);
+    assert.doesNotMatch(res.text, /mongo\.internal|\/srv\/hukou/);
+    assert.deepEqual(res.body.checks.mongodb, { status: 'down' });
+    const full = await request(express().get('/readyz', readyzHandler(down, 'full'))).get('/readyz');
+    assert.equal(full.status, 503);
+    assert.match(full.text, /mongo\.internal/);
   });
 
   it('when production has no METRICS_PORT, then the API refuses to start, naming it', () => {

@@ -356,11 +356,11 @@ const CONFIG_SCHEMA = z.object({
     .default('smtp://127.0.0.1:2525'),
   /** The From of every notice email. */
   MAIL_FROM: z.string().min(3).default('西安落户服务 <noreply@hukou.xa.example.gov.cn>'),
-  /** The SMS gateway (Tencent SendSms-shaped); default the simulator's (DEPARTMENT_SYSTEMS_URL). */
+  /** The SMS gateway (Tencent SendSms-shaped); default the simulator's (DEPARTMENT_SYSTEMS_URL); required by a production worker. */
   SMS_GATEWAY_URL: z.string().url().optional(),
   /**
-   * The Bearer key for the SMS gateway. Unset: DEPARTMENT_SYSTEMS_API_KEY while the gateway is the
-   * simulator's (SMS_GATEWAY_URL unset), none for another gateway in production.
+   * The Bearer key for the SMS gateway. Unset: DEPARTMENT_SYSTEMS_API_KEY while the gateway is at
+   * DEPARTMENT_SYSTEMS_URL's origin (the simulator's), none for another gateway in production.
    */
   SMS_GATEWAY_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Our application id at the SMS provider (SmsSdkAppId). */
@@ -526,21 +526,28 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /**
  * The worker process's configuration: every process's rules and the worker's own. In production
- * it sends the letters: without SMTP_URL they would go to the development mail sink's address
- * (127.0.0.1:2525), to whatever listens there. Also with NOTICE_DELIVERY=false: that starts no
+ * it sends the letters and texts: without SMTP_URL they would go to the development mail sink's
+ * address (127.0.0.1:2525), to whatever listens there; without SMS_GATEWAY_URL, to the departments. Also with NOTICE_DELIVERY=false: that starts no
  * dispatcher here, but any worker on the task queue may run a dispatcher's sending activity.
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadProcessConfig(env, () =>
-    env.NODE_ENV === 'production' && !env.SMTP_URL
-      ? [
-          {
-            key: 'SMTP_URL',
-            line: '  SMTP_URL=(unset): set it in production to your mail server (smtp:// or smtps://); the default is the development mail sink',
-          },
-        ]
-      : [],
-  );
+  return loadProcessConfig(env, () => {
+    if (env.NODE_ENV !== 'production') return [];
+    const unset = (key: keyof Config, says: string): ConfigIssue[] =>
+      env[key] ? [] : [{ key, line: `  ${key}=(unset): ${says}` }];
+    return [
+      ...unset(
+        'SMTP_URL',
+        'set it in production to your mail server (smtp:// or smtps://); the default is the development mail sink',
+      ),
+      // Its default is the simulator's gateway at DEPARTMENT_SYSTEMS_URL: in production that is
+      // the departments' systems, which send no SMS, so every applicant's text would fail there.
+      ...unset(
+        'SMS_GATEWAY_URL',
+        'set it in production to your SMS provider’s gateway; the default is the simulator’s, at DEPARTMENT_SYSTEMS_URL',
+      ),
+    ];
+  });
 }
 
 /** The OpenID Connect provider the pages sign in with, if any: without one, /auth/sign-in answers 503. */
@@ -575,18 +582,29 @@ export const smsCallbackSecret = (c: Pick<Config, 'SMS_CALLBACK_SECRET' | 'NODE_
 export const departmentSystemsApiKey = (c: Pick<Config, 'DEPARTMENT_SYSTEMS_API_KEY' | 'NODE_ENV'>): string | undefined =>
   c.DEPARTMENT_SYSTEMS_API_KEY ?? (c.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SIMULATOR_API_KEY);
 /**
- * The key the engine sends to the SMS gateway. The department systems' key goes only to the
- * gateway at DEPARTMENT_SYSTEMS_URL (the simulator's): never to another provider's address.
+ * The key the engine sends to the SMS gateway. The department systems' key goes only to a
+ * gateway at DEPARTMENT_SYSTEMS_URL's origin (the simulator's): never to another provider's address.
  */
 export const smsGatewayApiKey = (
-  c: Pick<Config, 'SMS_GATEWAY_API_KEY' | 'SMS_GATEWAY_URL' | 'DEPARTMENT_SYSTEMS_API_KEY' | 'NODE_ENV'>,
+  c: Pick<
+    Config,
+    'SMS_GATEWAY_API_KEY' | 'SMS_GATEWAY_URL' | 'DEPARTMENT_SYSTEMS_URL' | 'DEPARTMENT_SYSTEMS_API_KEY' | 'NODE_ENV'
+  >,
 ): string | undefined =>
   c.SMS_GATEWAY_API_KEY ??
-  (c.SMS_GATEWAY_URL === undefined
+  (c.SMS_GATEWAY_URL === undefined || sameOrigin(c.SMS_GATEWAY_URL, c.DEPARTMENT_SYSTEMS_URL)
     ? departmentSystemsApiKey(c)
     : c.NODE_ENV === 'production'
       ? undefined
       : DEVELOPMENT_SIMULATOR_API_KEY);
+
+const sameOrigin = (a: string, b: string): boolean => {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+};
 /** The keys the simulator accepts; empty (it refuses to start) in production without SIMULATOR_API_KEYS. */
 export const simulatorApiKeys = (c: Pick<Config, 'SIMULATOR_API_KEYS' | 'NODE_ENV'>): string[] =>
   c.SIMULATOR_API_KEYS.length > 0 ? c.SIMULATOR_API_KEYS : c.NODE_ENV === 'production' ? [] : [DEVELOPMENT_SIMULATOR_API_KEY];

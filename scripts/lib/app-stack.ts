@@ -334,6 +334,8 @@ async function startAll(
     SIMULATOR_TRANSFER_DELAY_MS: '1000',
     // Notice delivery (issue 14): the stack's own mail sink; receipts signed with a secret of its own.
     SMTP_URL: `smtp://127.0.0.1:${sinkSmtpPort}`,
+    // Production requires the SMS gateway by name (config loadWorkerConfig): the simulator's.
+    SMS_GATEWAY_URL: simulatorUrl,
     MAIL_SINK_SMTP_PORT: String(sinkSmtpPort),
     MAIL_SINK_HTTP_PORT: String(sinkHttpPort),
     SMS_CALLBACK_SECRET: randomBytes(24).toString('base64url'),

@@ -200,7 +200,7 @@ describe('config', () => {
     );
   });
 
-  it('when a production worker has no SMTP_URL, then start-up fails naming it beside every process’s issues; elsewhere the mail sink is the default', () => {
+  it('when a production worker has no SMTP_URL or SMS_GATEWAY_URL, then start-up fails naming them beside every process’s issues; elsewhere the mail sink and simulator are the defaults', () => {
     const env = {
       NODE_ENV: 'production',
       DATA_ENCRYPTION_KEYS: `k1:${testKey(2)}`,
@@ -208,14 +208,18 @@ describe('config', () => {
     };
     assert.throws(
       () => loadWorkerConfig(env),
-      (err: unknown) => err instanceof ConfigError && err.issues.map((i) => i.key).join() === 'PAYLOAD_ENCRYPTION_KEYS,SMTP_URL',
+      (err: unknown) =>
+        err instanceof ConfigError && err.issues.map((i) => i.key).join() === 'PAYLOAD_ENCRYPTION_KEYS,SMTP_URL,SMS_GATEWAY_URL',
     );
-    const full = {
+    const full: Record<string, string> = {
       ...env,
       PAYLOAD_ENCRYPTION_KEYS: testKey(5),
       SMTP_URL: 'smtps://mail.example.gov.cn',
     };
+    assert.throws(() => loadWorkerConfig(full), /SMS_GATEWAY_URL=\(unset\): set it in production/);
+    full.SMS_GATEWAY_URL = 'https://sms.tencentcloudapi.com';
     assert.equal(loadWorkerConfig(full).SMTP_URL, 'smtps://mail.example.gov.cn');
+    assert.equal(loadWorkerConfig({}).SMS_GATEWAY_URL, undefined, 'development: the simulator’s, at DEPARTMENT_SYSTEMS_URL');
     assert.equal(loadWorkerConfig({}).SMTP_URL, 'smtp://127.0.0.1:2525');
   });
 
@@ -257,8 +261,22 @@ describe('config', () => {
 
   it('when the SMS gateway is another provider, then the department systems key is never sent to it', () => {
     const deptKey = 'a-department-systems-key-of-32-characters-at-least';
-    const prod = { NODE_ENV: 'production' as const, DEPARTMENT_SYSTEMS_API_KEY: deptKey };
+    const prod = {
+      NODE_ENV: 'production' as const,
+      DEPARTMENT_SYSTEMS_URL: 'http://simulator:3100',
+      DEPARTMENT_SYSTEMS_API_KEY: deptKey,
+    };
     assert.equal(smsGatewayApiKey({ ...prod, SMS_GATEWAY_URL: undefined, SMS_GATEWAY_API_KEY: undefined }), deptKey);
+    // Named explicitly at the department systems' own origin (docker-compose.yml): still that one credential.
+    assert.equal(
+      smsGatewayApiKey({ ...prod, SMS_GATEWAY_URL: 'http://simulator:3100/', SMS_GATEWAY_API_KEY: undefined }),
+      deptKey,
+    );
+    assert.equal(
+      smsGatewayApiKey({ ...prod, SMS_GATEWAY_URL: 'http://simulator:3101', SMS_GATEWAY_API_KEY: undefined }),
+      undefined,
+      'another port is another origin',
+    );
     assert.equal(
       smsGatewayApiKey({ ...prod, SMS_GATEWAY_URL: 'https://sms.example.com', SMS_GATEWAY_API_KEY: undefined }),
       undefined,

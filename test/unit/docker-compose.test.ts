@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { apiConfigIssues, CONFIG_KEYS, loadConfig } from '../../config/config';
+import { apiConfigIssues, CONFIG_KEYS, loadApiConfig, loadConfig, loadWorkerConfig } from '../../config/config';
 import {
   CLUSTER_CONFIG_DIR,
   CLUSTER_CONFIG_ENV,
@@ -76,6 +76,9 @@ describe('docker-compose.yml matches the app configuration', () => {
         assert.ok((CONFIG_KEYS as string[]).includes(key), `${s}: ${key} is unknown to config/config.ts`);
       assert.doesNotThrow(() => loadConfig(env), `${s}: its environment must validate`);
     }
+    // And each process's own production rules (the worker's mail and SMS addresses, the API's sign-in).
+    assert.doesNotThrow(() => loadApiConfig(envOf('api')), 'api: its own production rules');
+    assert.doesNotThrow(() => loadWorkerConfig(envOf('worker')), 'worker: its own production rules');
   });
 
   it('when the app points at MongoDB and Temporal, then the hosts are compose services on the ports they expose', () => {

@@ -28,6 +28,11 @@ import { signIn, SignInRefused } from '../tools/identity/sign-in';
 import { devJwtSecret } from './lib/dev-secret';
 import { cityWideUnlessScoped } from './lib/dev-token-claims';
 
+const PRODUCTION_REFUSAL =
+  'mints development tokens only, and NODE_ENV is production. There, tokens come from your OpenID Connect provider ' +
+  '(the one AUTH_JWKS_URL names): a script signs in there as a client of its own (say, client credentials) and ' +
+  'sends that token; people sign in to the pages at WEB_BASE_URL (README "Sign-in")';
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -42,6 +47,9 @@ async function main(): Promise<void> {
       password: { type: 'string' },
     },
   });
+  // Before the configuration: a production environment lacking a development variable would
+  // otherwise be told of its configuration instead of where production tokens come from.
+  if (process.env.NODE_ENV === 'production') throw new Error(PRODUCTION_REFUSAL);
   const config = loadConfig();
   if (values.username !== undefined) {
     if (!values.password) throw new Error('--username needs --password');
@@ -73,7 +81,6 @@ async function main(): Promise<void> {
     process.stdout.write(`${accessToken}\n`);
     return;
   }
-  if (config.NODE_ENV === 'production') throw new Error('demo tokens are for development only');
   if (values['id-number'] !== undefined && values.role !== 'applicant') throw new Error('--id-number is for --role applicant');
   const role = values.role;
   let caller: TokenClaims;

@@ -33,4 +33,22 @@ describe('npm run token', () => {
     assert.match(run.stderr, /IDENTITY_PORT/);
     assert.doesNotMatch(run.stderr, /fetch failed/);
   });
+
+  it('when NODE_ENV is production, then it mints nothing and says where production tokens come from (not what its configuration lacks)', () => {
+    for (const args of [
+      ['--role', 'supervisor'],
+      ['--username', 'supervisor', '--password', 'demo-supervisor'],
+    ]) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/token.ts'), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_ENV: 'production' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      assert.equal(run.status, 1, run.stderr);
+      assert.equal(run.stdout, '', 'no token');
+      assert.match(run.stderr, /^token: mints development tokens only, and NODE_ENV is production\. .*AUTH_JWKS_URL/);
+      assert.doesNotMatch(run.stderr, /PAYLOAD_ENCRYPTION_KEYS/, 'not the configuration’s complaints');
+    }
+  });
 });

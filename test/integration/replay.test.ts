@@ -20,6 +20,23 @@ import { readHistoryFiles, type HistoryFile } from '../support/histories';
 import { TEST_DATA_CONVERTER } from '../support/services';
 
 const HISTORIES_DIR = join(__dirname, '..', 'fixtures', 'histories');
+/**
+ * Histories the Temporal SDK wrote and cannot replay: its bug, not a change of ours (README
+ * "Known engine bugs"). Each is expected to fail as it does today; the day an SDK upgrade
+ * replays it, this suite says so, and the history moves to HISTORIES_DIR.
+ */
+const SDK_BUGS_DIR = join(__dirname, '..', 'fixtures', 'sdk-bugs');
+const SDK_BUGS: ReadonlyArray<{ name: string; fails: RegExp; upstream: string }> = [
+  {
+    // A worker restarted while four lookups were in flight; the first workflow task after it
+    // (cold: full history) carried both their results and an officer's decision (an Update). Live,
+    // the lookups' continuation scheduled its activity before the Update was accepted; replay
+    // delivers the Update first. Recorded by the case-resilience test on 2026-12-07.
+    name: 'update-reordered-after-worker-restart',
+    fails: /Update machine does not handle this event: HistoryEvent\(id: 43, ActivityTaskScheduled\)/,
+    upstream: 'temporalio/sdk-python#1591, temporalio/sdk-rust#1597',
+  },
+];
 const VARIANTS_DIR = join(__dirname, '..', 'fixtures', 'workflows');
 /** At least one recorded history per route and ending (issue 3, "Temporal practice"), and one with claims (issue 10). */
 const REQUIRED = [
@@ -118,6 +135,28 @@ describe('recorded histories replay against the current workflow code', () => {
       [],
       'workflow code changed incompatibly: put the change behind patched() (docs/replay-histories.md)',
     );
+  });
+
+  it('when a history the SDK wrote but cannot replay is replayed, then it still fails as its known bug does (until an SDK upgrade fixes it)', async () => {
+    const files = readHistoryFiles(SDK_BUGS_DIR);
+    assert.deepEqual(files.map((f) => f.name).sort(), SDK_BUGS.map((b) => b.name).sort());
+    for (const bug of SDK_BUGS) {
+      const { history } = files.find((f) => f.name === bug.name)!;
+      const replayed = await Worker.runReplayHistory(
+        { workflowBundle: { code: currentBundle() }, dataConverter: TEST_DATA_CONVERTER },
+        history,
+        bug.name,
+      ).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      assert.ok(
+        replayed !== undefined,
+        `${bug.name} replays now: the SDK bug (${bug.upstream}) is fixed in this SDK version. Move the history to test/fixtures/histories and remove it from SDK_BUGS and from README "Known engine bugs"`,
+      );
+      assert.ok(replayed instanceof DeterminismViolationError, String(replayed));
+      assert.match(replayed.message, bug.fails, 'it fails as the known bug does, not some other way');
+    }
   });
 
   describe('the check itself', () => {

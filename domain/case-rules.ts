@@ -41,6 +41,7 @@ export interface FieldProblem {
   rule:
     | 'reason_code_required'
     | 'reason_text_required'
+    | 'reason_text_where'
     | 'reason_text_length'
     | 'missing_required'
     | 'missing_too_many'
@@ -73,7 +74,15 @@ const TOWN_NO_GROUNDS = /犯罪|刑事|前科|违法记录|失信|信用|crimina
 const LAND_RIGHTS_MESSAGE =
   'giving up land rights (contracted land, homestead, collective income: 三权) is never a condition of settlement (§20): do not ask for it or refuse for it';
 
-export function decisionProblems(d: DecisionDraft, { lengths = true } = {}): FieldProblem[] {
+/**
+ * What a decision lacks or breaks on its own fields. `residenceElsewhere` (housing found the
+ * applicant's home in another area) is a fact of the case: a caller that has not read the case
+ * leaves it out, and the workflow's validator, which has, decides.
+ */
+export function decisionProblems(
+  d: DecisionDraft,
+  { lengths = true, residenceElsewhere = false }: { lengths?: boolean; residenceElsewhere?: boolean } = {},
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (d.decision === 'reject' && demandsLandRights(d.reasonText))
     problems.push({ field: 'reasonText', rule: 'land_rights_condition', message: LAND_RIGHTS_MESSAGE });
@@ -87,6 +96,16 @@ export function decisionProblems(d: DecisionDraft, { lengths = true } = {}): Fie
         field: 'reasonText',
         rule: 'reason_text_required',
         message: 'a rejection for "other" reasons needs a reason text',
+      });
+    // The applicant has a legal stable residence, in another area than the one applied for (§1
+    // settles people where their residence is): the standard wording, 无合法稳定住所, would tell
+    // them they have none. The letter quotes the officer's text, so it must say where it is.
+    if (d.reasonCode === 'no_legal_residence' && residenceElsewhere && !d.reasonText)
+      problems.push({
+        field: 'reasonText',
+        rule: 'reason_text_where',
+        message:
+          'the applicant’s home is in another area: say so in the reason text (the letter quotes it), not only “no legal stable residence”',
       });
     if (lengths && !fitsNotice(d.reasonText))
       problems.push({
@@ -143,7 +162,7 @@ export function stepDecisionProblem(
   step: StepState,
   facts: { collectiveHousehold?: boolean } = {},
 ): StepDecisionProblem | undefined {
-  const complete = decisionProblems(d)[0];
+  const complete = decisionProblems(d, { residenceElsewhere: foundResidenceElsewhere(step.check) })[0];
   if (complete) return { kind: 'invalid', message: complete.message };
   if (d.decision === 'approve' && step.recommendation?.decision === 'reject' && step.recommendation.reasonCode) {
     // §2: a score below the threshold cannot be approved; the officer refuses on it.

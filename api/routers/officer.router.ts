@@ -37,10 +37,13 @@ export const DecisionBody = z
     decision: z.enum(DECISION_KINDS),
     reasonCode: z.enum(REJECTION_REASONS).optional().meta({
       description:
-        'Must apply to the case’s route and your department (e.g. a criminal record is no reason on the town route, §1; education never refuses a town case, §21–23), otherwise 400; and to the case’s facts, otherwise 422 `invalid-decision`: incomplete_material only after your department has asked for the material on this step (一次性告知), no_legal_residence never on a collective-household case (§16)',
+        'Must apply to the case’s route and your department (e.g. a criminal record is no reason on the town route, §1; education never refuses a town case, §21–23), otherwise 400; and to the case’s facts, otherwise 422 `invalid-decision`: incomplete_material only after your department has asked for the material on this step (一次性告知), no_legal_residence never on a collective-household case (§16) unless housing found the home in another area',
     }),
     /** Goes into the applicant's rejection notice, whose template takes at most NOTICE_TEXT_MAX characters. */
-    reasonText: z.string().trim().min(1).max(NOTICE_TEXT_MAX).optional(),
+    reasonText: z.string().trim().min(1).max(NOTICE_TEXT_MAX).optional().meta({
+      description:
+        'Quoted in the decision letter. Required with reasonCode `other` (400 otherwise), and with `no_legal_residence` where housing found the applicant’s home in another area (422 `invalid-decision` otherwise): say where it is, as the standard wording alone would say they have none',
+    }),
     // None at all is the workflow's rule (below), said once; the limits are the schema's, in its words.
     missing: z
       .array(z.string().trim().min(1).max(NOTICE_TEXT_MAX))

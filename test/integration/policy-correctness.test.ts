@@ -326,10 +326,13 @@ describe('correct to the policy', () => {
     const handle = await startCase(stack, input);
     await awaitingDecision(handle, 'housing');
     const checked = await handle.query(caseStatusQuery);
+    // A refusal for no legal residence would have to say the home is in Huyi: the bare code is refused.
+    const bareRefusal = await refusal(decide(handle, 'housing', 'reject', { reasonCode: 'no_legal_residence' }));
     await Promise.all([decide(handle, 'police'), decide(handle, 'housing')]);
     const result = await handle.result();
 
     // Assert
+    assert.equal(bareRefusal, 'InvalidDecision');
     assert.deepEqual(checked.steps.housing?.check?.findings, ['residence_elsewhere'], 'a home in Huyi is none in Lantian');
     assert.equal(checked.collectiveHousehold, true);
     assert.equal(result.status, 'settled');

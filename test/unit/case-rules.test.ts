@@ -245,7 +245,13 @@ describe('decision rules', () => {
 
     // Act
     const refusedNoHome = stepDecisionProblem(refuse, 'town', 'housing', noHome, { collectiveHousehold: true });
-    const refusedElsewhere = stepDecisionProblem(refuse, 'town', 'housing', homeElsewhere, { collectiveHousehold: true });
+    const refusedElsewhere = stepDecisionProblem(
+      { ...refuse, reasonText: '住所在蓝田县，不在申请落户的雁塔区' },
+      'town',
+      'housing',
+      homeElsewhere,
+      { collectiveHousehold: true },
+    );
 
     // Assert
     assert.equal(refusedNoHome?.kind, 'invalid', 'having no own residence is what the collective household is for');
@@ -254,6 +260,32 @@ describe('decision rules', () => {
       officerReasons('town', 'housing', { collectiveHousehold: true, residenceElsewhere: true }).includes('no_legal_residence'),
     );
     assert.ok(!officerReasons('town', 'housing', { collectiveHousehold: true }).includes('no_legal_residence'));
+  });
+});
+
+describe('a refusal for no legal residence where the home is in another area', () => {
+  it('§1 when housing refuses for no legal stable residence a case whose home is elsewhere, then the refusal must say so in its text (the letter quotes it)', () => {
+    // Arrange
+    const refuse = { decision: 'reject' as const, reasonCode: 'no_legal_residence' as const };
+    const homeElsewhere = step({ check: { at: '', results: [], findings: ['residence_elsewhere'] } });
+    const noHome = step({ check: { at: '', results: [], findings: [] } });
+
+    // Act
+    const bare = stepDecisionProblem(refuse, 'points', 'housing', homeElsewhere);
+    const explained = stepDecisionProblem({ ...refuse, reasonText: '住所在蓝田县' }, 'points', 'housing', homeElsewhere);
+    const noHomeBare = stepDecisionProblem(refuse, 'points', 'housing', noHome);
+
+    // Assert
+    assert.equal(bare?.kind, 'invalid');
+    assert.match(bare?.message ?? '', /another area: say so in the reason text/);
+    assert.equal(explained, undefined);
+    assert.equal(noHomeBare, undefined, 'no home at all: the standard wording is true, no text needed');
+    // The same rule for the page, as a problem of its field; a caller that has not read the case leaves the fact out.
+    assert.deepEqual(
+      decisionProblems(refuse, { residenceElsewhere: true }).map((p) => [p.field, p.rule]),
+      [['reasonText', 'reason_text_where']],
+    );
+    assert.deepEqual(decisionProblems(refuse), []);
   });
 });
 

@@ -49,15 +49,18 @@ export interface StepActions {
   canDecide: boolean;
   offered: DecisionKind[];
   reasons: readonly RejectionReason[];
+  /** Housing found the applicant's home in another area: a refusal for no residence must say where. */
+  residenceElsewhere: boolean;
 }
 
 export function stepActions(view: OfficerCaseView, actor: OfficerActor): StepActions {
   const { step } = view;
   const other = heldByOther(step, actor.sub);
+  const residenceElsewhere = foundResidenceElsewhere(step.check);
   const reasons = officerReasons(view.route, view.department, {
     collectiveHousehold: view.collectiveHousehold,
     supplementAsked: step.supplementRounds > 0,
-    residenceElsewhere: foundResidenceElsewhere(step.check),
+    residenceElsewhere,
     // §2: the score's reasons only as the recommendation allows them (the workflow refuses the rest).
     recommendation: step.recommendation ?? null,
   });
@@ -71,6 +74,7 @@ export function stepActions(view: OfficerCaseView, actor: OfficerActor): StepAct
     canDecide: step.status === 'awaiting_decision' && !other,
     offered,
     reasons,
+    residenceElsewhere,
   };
 }
 

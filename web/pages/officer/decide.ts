@@ -66,7 +66,9 @@ async function checkedDecision(
     await showCase(deps, req, res, { refusal: text, status: 409 });
     return undefined;
   }
-  const checked = checkDecisionForm(req, form, actions.offered, actions.reasons);
+  const checked = checkDecisionForm(req, form, actions.offered, actions.reasons, {
+    residenceElsewhere: actions.residenceElsewhere,
+  });
   if (checked.errors.length) {
     await showCase(deps, req, res, { form, errors: checked.errors, status: 400 });
     return undefined;
@@ -173,7 +175,9 @@ export async function confirmPage(deps: AppDeps, req: Request, res: Response): P
   if ((req.body as Record<string, unknown>).action === 'change') return showCase(deps, req, res, { form, focusDecide: true });
   const view = await viewCaseAsOfficer(deps, { actor, caseId, access: accessOf(req) });
   const actions = stepActions(view, actor);
-  const checked = checkDecisionForm(req, form, actions.offered, actions.reasons);
+  const checked = checkDecisionForm(req, form, actions.offered, actions.reasons, {
+    residenceElsewhere: actions.residenceElsewhere,
+  });
   if (checked.errors.length) {
     // The case page shows the decide form only while the step can be decided: otherwise its fields
     // are not there to point at, and the refusal says why. (A valid retried Confirm still reaches

@@ -73,6 +73,7 @@ export const missingItems = (missing: string): string[] =>
 const RULE_TEXT: Record<FieldProblem['rule'], [MessageKey, Record<string, unknown>]> = {
   reason_code_required: ['officerErrReasonCode', {}],
   reason_text_required: ['officerErrReasonTextRequired', {}],
+  reason_text_where: ['officerErrReasonTextWhere', {}],
   reason_text_length: ['officerErrReasonTextLength', { max: NOTICE_TEXT_MAX }],
   missing_required: ['officerErrMissingRequired', {}],
   missing_too_many: ['officerErrMissingTooMany', { max: SUPPLEMENT_MAX_ITEMS }],
@@ -83,13 +84,14 @@ const RULE_TEXT: Record<FieldProblem['rule'], [MessageKey, Record<string, unknow
 /**
  * The decision the form asks for, or the problems with it. `offered`: the decisions this step
  * may take (no refusal where the department never refuses on the route); `reasons`: the
- * route's and department's reason codes.
+ * route's and department's reason codes; `facts`: what the case's step found that a rule reads.
  */
 export function checkDecisionForm(
   req: Request,
   values: DecisionFormValues,
   offered: readonly DecisionKind[],
   reasons: readonly RejectionReason[],
+  facts: { residenceElsewhere?: boolean } = {},
 ): { decision: CheckedDecision; errors: [] } | { decision?: undefined; errors: FormError[] } {
   const errors: FormError[] = [];
   const kind = DECISION_KINDS.find((k) => k === values.decision && offered.includes(k));
@@ -111,7 +113,7 @@ export function checkDecisionForm(
     if (reasonText) draft.reasonText = reasonText;
   }
   if (kind === 'request_supplement') draft.missing = missingItems(values.missing);
-  for (const p of decisionProblems(draft)) {
+  for (const p of decisionProblems(draft, facts)) {
     if (p.field === 'reasonCode' && errors.some((e) => e.field === 'reasonCode')) continue;
     const [key, params] = RULE_TEXT[p.rule];
     errors.push({ field: p.field, text: tr(req, key, params) });

@@ -356,7 +356,10 @@ const CONFIG_SCHEMA = z.object({
     .default('smtp://127.0.0.1:2525'),
   /** The From of every notice email. */
   MAIL_FROM: z.string().min(3).default('西安落户服务 <noreply@hukou.xa.example.gov.cn>'),
-  /** The SMS gateway (Tencent SendSms-shaped); default the simulator's (DEPARTMENT_SYSTEMS_URL); required by a production worker. */
+  /**
+   * The SMS gateway (Tencent SendSms-shaped); default the simulator's (DEPARTMENT_SYSTEMS_URL).
+   * Required by a production worker.
+   */
   SMS_GATEWAY_URL: z.string().url().optional(),
   /**
    * The Bearer key for the SMS gateway. Unset: DEPARTMENT_SYSTEMS_API_KEY while the gateway is at
@@ -527,8 +530,9 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /**
  * The worker process's configuration: every process's rules and the worker's own. In production
  * it sends the letters and texts: without SMTP_URL they would go to the development mail sink's
- * address (127.0.0.1:2525), to whatever listens there; without SMS_GATEWAY_URL, to the departments. Also with NOTICE_DELIVERY=false: that starts no
- * dispatcher here, but any worker on the task queue may run a dispatcher's sending activity.
+ * address (127.0.0.1:2525), to whatever listens there; without SMS_GATEWAY_URL, to the
+ * departments' systems. Also with NOTICE_DELIVERY=false: that starts no dispatcher here, but any
+ * worker on the task queue may run a dispatcher's sending activity.
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return loadProcessConfig(env, () => {

@@ -126,6 +126,7 @@ export const zhCN = {
   officerErrReasonCodeNotAllowed: '该理由不适用于本部门在此落户方式下的决定',
   officerErrIncompleteBeforeAsking: '申请材料不齐全的，须先一次性告知补正；补正后仍不齐全的，方可以此理由不予通过',
   officerErrReasonTextRequired: '选择“其他原因”时须填写告知申请人的理由说明',
+  officerReasonTextWhereHint: '申请人的住所在其他区县：以“无合法稳定住所”不予通过时，须写明其住所所在。',
   officerErrReasonTextWhere: '申请人的住所在其他区县：请在理由说明中写明（决定书引用此说明），不能仅以“无合法稳定住所”告知',
   officerErrReasonTextLength: '理由说明须为1–{max}字',
   officerErrMissingRequired: '请列出需补正的材料，每行一项',
@@ -324,6 +325,8 @@ export const en: Catalogue<typeof zhCN> = {
   officerErrIncompleteBeforeAsking:
     'Missing material is first asked for, all at once; only material still incomplete after that request is a reason to refuse',
   officerErrReasonTextRequired: 'Explain the “other reason” to the applicant',
+  officerReasonTextWhereHint:
+    'The applicant’s home is in another area: a refusal for “no legal stable residence” must say where it is.',
   officerErrReasonTextWhere:
     'The applicant’s home is in another area: say so in the explanation (the letter quotes it), not only “no legal stable residence”',
   officerErrReasonTextLength: 'The explanation must be 1 to {max} characters',

@@ -9,6 +9,32 @@ import { describe, it } from 'node:test';
 import type { Request } from 'express';
 import type { Locale } from '../../domain/vocabulary';
 import { blankDecisionForm, checkDecisionForm } from '../../web/pages/officer/decision-form';
+import { loadViews } from '../../web/render';
+
+const views = loadViews();
+/** The decision form's explanation hint, as the officer's case page renders it. */
+const reasonTextHint = (locale: Locale, reasonTextWhere: boolean): string => {
+  const html = views.render('officer/case', {
+    title: 't',
+    nav: [],
+    csrfToken: 'csrf-token-1',
+    locale,
+    c: { route: 'points', area: 'yanta', department: 'housing', status: 'under_review', persons: [], otherSteps: [] },
+    step: { department: 'housing', status: 'awaiting_decision', internalNotes: [] },
+    canDecide: true,
+    canReject: true,
+    decisionOptions: [],
+    reasonOptions: [],
+    limits: { text: 200 },
+    reasonTextWhere,
+    form: blankDecisionForm(),
+    findings: [],
+    checkResults: [],
+    forms: {},
+    fieldErrors: {},
+  });
+  return /<p class="hint" id="reasonText-hint">([^<]*)<\/p>/.exec(html)?.[1] ?? '';
+};
 
 const req = (locale: Locale) => ({ locale }) as unknown as Request;
 const refusal = { ...blankDecisionForm(), decision: 'reject', reasonCode: 'no_legal_residence' };
@@ -39,5 +65,12 @@ describe('the officer’s decision form', () => {
     assert.deepEqual(explained.errors, []);
     assert.equal(explained.decision?.reasonText, '住所在蓝田县，不在申请落户的雁塔区');
     assert.deepEqual(checkDecisionForm(req('zh-CN'), refusal, ['approve', 'reject'], ['no_legal_residence']).errors, []);
+  });
+
+  it('§1 when the case’s home is in another area, then the explanation’s hint says beforehand that such a refusal must say where; otherwise it does not', () => {
+    assert.match(reasonTextHint('zh-CN', true), /须写明其住所所在/);
+    assert.match(reasonTextHint('en', true), /must say where it is/);
+    assert.doesNotMatch(reasonTextHint('zh-CN', false), /住所/);
+    assert.match(reasonTextHint('zh-CN', false), /其他原因/, 'the hint itself is there');
   });
 });

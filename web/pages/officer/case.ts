@@ -217,6 +217,8 @@ export async function showCase(deps: AppDeps, req: Request, res: Response, extra
               : undefined,
       })),
       canReject: actions.offered.includes('reject'),
+      // Housing found the home in another area: a refusal for no residence must say where (decisionProblems).
+      reasonTextWhere: actions.residenceElsewhere && actions.reasons.includes('no_legal_residence'),
       roundUsed: !actions.offered.includes('request_supplement'),
       reasonOptions: actions.reasons.map((value) => ({ value, selected: value === form.reasonCode })),
       limits: { text: NOTICE_TEXT_MAX, items: SUPPLEMENT_MAX_ITEMS },

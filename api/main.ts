@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import { loadApiConfig } from '../config/config';
 import { createLogger } from '../config/logger';
+import { warnSecretsNotUsed } from '../config/process-secrets';
 import { warnUnknownVariables } from '../config/unknown-variables';
 import { createApp } from './app';
 import { answerClientErrorsAsProblems } from './client-errors';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const config = loadApiConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
   warnUnknownVariables(logger);
+  warnSecretsNotUsed('api', logger);
   const { mongo, mongoWatchdog, connection, temporal } = await connectApi(config, logger);
   const metrics = createMetrics(mongo, config);
   // One readiness report for both doors: the public /readyz's summary and the internal one in full.

@@ -402,44 +402,58 @@ const CONFIG_SCHEMA = z.object({
 
 export type Config = z.infer<typeof CONFIG_SCHEMA>;
 
-/** Outside development and test: Temporal payloads and personal data sealed (the API's own needs: apiConfigIssues). */
-const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
-  if (c.NODE_ENV === 'production' && c.DATA_ENCRYPTION_KEYS.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
+/** One thing a rule found wrong: the variable (path) and what to do about it. */
+type AddIssue = (issue: { path: string[]; message: string }) => void;
+
+/**
+ * Outside development and test: Temporal payloads and personal data sealed. Only the processes
+ * that hold personal data need these keys: the department systems simulator and the mail sink
+ * (stand-ins, loadStandInConfig) do not, and must not be given them (config/process-secrets.ts).
+ */
+function sealingKeyRules(c: Config, addIssue: AddIssue): void {
+  if (c.NODE_ENV !== 'production') return;
+  if (c.DATA_ENCRYPTION_KEYS.length === 0) {
+    addIssue({
       path: ['DATA_ENCRYPTION_KEYS'],
       message: 'set DATA_ENCRYPTION_KEYS in production (ID numbers, names, phones and emails are sealed with it in MongoDB)',
     });
   }
-  if (c.NODE_ENV === 'production' && !c.BLIND_INDEX_KEY) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['BLIND_INDEX_KEY'],
-      message: 'set BLIND_INDEX_KEY in production (the keyed index of sealed ID numbers)',
-    });
+  if (!c.BLIND_INDEX_KEY) {
+    addIssue({ path: ['BLIND_INDEX_KEY'], message: 'set BLIND_INDEX_KEY in production (the keyed index of sealed ID numbers)' });
   }
-  if (c.NODE_ENV === 'production' && c.PAYLOAD_ENCRYPTION_KEYS.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
+  if (c.PAYLOAD_ENCRYPTION_KEYS.length === 0) {
+    addIssue({
       path: ['PAYLOAD_ENCRYPTION_KEYS'],
       message: 'set PAYLOAD_ENCRYPTION_KEYS in production (personal data must not rest unencrypted in Temporal)',
     });
   }
-  if (c.NODE_ENV === 'production') for (const issue of productionSecretIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+}
+
+/** Every process's rules (the API's and the worker's own: loadApiConfig, loadWorkerConfig). */
+function sharedRules(c: Config, addIssue: AddIssue): void {
+  if (c.NODE_ENV === 'production') for (const issue of productionSecretIssues(c)) addIssue(issue);
   for (const issue of retentionPeriodIssues(retentionPeriods(c), c.NODE_ENV === 'production'))
-    ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
-  for (const issue of tlsFileIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+    addIssue({ path: [issue.path], message: issue.message });
+  for (const issue of tlsFileIssues(c)) addIssue(issue);
   // HH:MM compare as text: an office day that closes before it opens has no hours to remind in.
   if (c.OFFICE_OPEN >= c.OFFICE_CLOSE)
-    ctx.addIssue({ code: 'custom', path: ['OFFICE_OPEN'], message: `must be before OFFICE_CLOSE (${c.OFFICE_CLOSE})` });
+    addIssue({ path: ['OFFICE_OPEN'], message: `must be before OFFICE_CLOSE (${c.OFFICE_CLOSE})` });
   if (c.WORKER_SHUTDOWN_FORCE_MS <= c.WORKER_SHUTDOWN_GRACE_MS) {
-    ctx.addIssue({
-      code: 'custom',
+    addIssue({
       path: ['WORKER_SHUTDOWN_FORCE_MS'],
       message: 'must be longer than WORKER_SHUTDOWN_GRACE_MS (the worker gives up only after the grace period)',
     });
   }
+}
+
+const CONFIG_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) => {
+  const addIssue: AddIssue = (issue) => ctx.addIssue({ code: 'custom', ...issue });
+  sealingKeyRules(c, addIssue);
+  sharedRules(c, addIssue);
 });
+const STAND_IN_CHECKED = CONFIG_SCHEMA.superRefine((c, ctx) =>
+  sharedRules(c, (issue) => ctx.addIssue({ code: 'custom', ...issue })),
+);
 /** The retention periods in force (domain/retention.ts). */
 export const retentionPeriods = (
   c: Pick<
@@ -475,8 +489,22 @@ export class ConfigError extends Error {
   }
 }
 
+/** The configuration of a process that holds personal data (the API, the worker, the scripts). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = CONFIG_CHECKED.safeParse(env);
+  return parseConfig(CONFIG_CHECKED, env);
+}
+
+/**
+ * The configuration of a stand-in for another party's system (the department systems simulator,
+ * the mail sink, the embedded sign-in provider): every process's rules but the sealing keys,
+ * which they have no use for (config/process-secrets.ts).
+ */
+export function loadStandInConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parseConfig(STAND_IN_CHECKED, env);
+}
+
+function parseConfig(schema: typeof CONFIG_CHECKED, env: NodeJS.ProcessEnv): Config {
+  const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => {
     const key = String(i.path[0] ?? '?');

@@ -3,6 +3,7 @@ import { Connection } from '@temporalio/client';
 import { GracefulShutdownPeriodExpiredError, NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig } from '../config/config';
 import { createLogger } from '../config/logger';
+import { warnSecretsNotUsed } from '../config/process-secrets';
 import { warnUnknownVariables } from '../config/unknown-variables';
 import { retryUntil } from '../config/retry';
 import { createTemporalClient, temporalConnectionOptions } from '../temporal/client';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   warnUnknownVariables(logger);
+  warnSecretsNotUsed('worker', logger);
   // With WORKER_METRICS_ADDRESS the SDK exports its runtime metrics on a private loopback port
   // that the worker's endpoint appends to its own.
   const sdkMetricsAddress = config.WORKER_METRICS_ADDRESS ? await freeLoopbackAddress() : undefined;

@@ -188,12 +188,7 @@ describe('department systems: personal data out of URLs, a credential required, 
       PATH: process.env.PATH,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
-      AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      PAYLOAD_ENCRYPTION_KEYS: testKey('payload'),
-      // Production wants every process's data keys, the simulator's included (one configuration).
-      DATA_ENCRYPTION_KEYS: `k1:${testKey(41)}`,
-      BLIND_INDEX_KEY: testKey(42),
+      // Only its own secrets: a stand-in needs none of the app's sealing keys (config/process-secrets.ts).
       MONGODB_URI: mongoUriFor('unused'),
       ...extra,
     });
@@ -215,7 +210,9 @@ describe('department systems: personal data out of URLs, a credential required, 
 
     it('when it runs, then /__faults and /__sms/faults answer 404 and a lookup without the key 401', async () => {
       const port = await freePort();
-      const run = start(productionEnv({ SIMULATOR_API_KEYS: KEY, SIMULATOR_PORT: String(port) }));
+      // Given a key of the app's besides its own, as one shared environment file would.
+      const dataKey = `k1:${testKey(41)}`;
+      const run = start(productionEnv({ SIMULATOR_API_KEYS: KEY, SIMULATOR_PORT: String(port), DATA_ENCRYPTION_KEYS: dataKey }));
       const url = `http://127.0.0.1:${port}`;
       try {
         const deadline = Date.now() + 60_000;
@@ -238,6 +235,9 @@ describe('department systems: personal data out of URLs, a credential required, 
           { authorization: `Bearer ${KEY}` },
         );
         assert.equal(ok.status, 200);
+        // It says it was given a secret it does not read, by name only.
+        assert.match(run.output(), /"secrets":\["DATA_ENCRYPTION_KEYS"\].*does not use/);
+        assert.ok(!run.output().includes(dataKey.slice(3)), 'never the value');
       } finally {
         run.child.kill('SIGTERM');
         await run.exited;

@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { apiConfigIssues, CONFIG_KEYS, loadApiConfig, loadConfig, loadWorkerConfig } from '../../config/config';
+import {
+  apiConfigIssues,
+  CONFIG_KEYS,
+  loadApiConfig,
+  loadStandInConfig,
+  loadWorkerConfig,
+  type Config,
+} from '../../config/config';
+import { PROCESS_SECRETS, secretsNotUsedBy } from '../../config/process-secrets';
+import { SECRET_VARIABLES } from '../../config/secret-rules';
 import {
   CLUSTER_CONFIG_DIR,
   CLUSTER_CONFIG_ENV,
@@ -35,7 +44,7 @@ const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { 
   services: Record<string, Service>;
 };
 const services = compose.services;
-const APP_SERVICES = ['api', 'worker', 'simulator'] as const;
+const APP_SERVICES = ['api', 'worker', 'simulator', 'mail-sink'] as const;
 /** What a user exports before `docker compose up` for the variables the file requires (`${X:?…}`). */
 const USER_ENV: Record<string, string> = {
   PAYLOAD_ENCRYPTION_KEYS: testKey(9),
@@ -58,6 +67,13 @@ const interpolate = (v: string): string =>
   });
 const envOf = (name: string): Record<string, string> =>
   Object.fromEntries(Object.entries(services[name]?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
+/** A service's configuration as its own entry point loads it (api/main.ts, worker/main.ts, tools/…/main.ts). */
+const configOf = (name: (typeof APP_SERVICES)[number]): Config =>
+  name === 'api'
+    ? loadApiConfig(envOf(name))
+    : name === 'worker'
+      ? loadWorkerConfig(envOf(name))
+      : loadStandInConfig(envOf(name));
 
 describe('docker-compose.yml matches the app configuration', () => {
   it('when the file is parsed, then it has MongoDB 7, PostgreSQL, Temporal + UI and the app services', () => {
@@ -74,16 +90,28 @@ describe('docker-compose.yml matches the app configuration', () => {
       const env = envOf(s);
       for (const key of Object.keys(env))
         assert.ok((CONFIG_KEYS as string[]).includes(key), `${s}: ${key} is unknown to config/config.ts`);
-      assert.doesNotThrow(() => loadConfig(env), `${s}: its environment must validate`);
+      // With its own process's production rules (the worker's mail and SMS addresses, the API's sign-in).
+      assert.doesNotThrow(() => configOf(s), `${s}: its environment must validate`);
     }
-    // And each process's own production rules (the worker's mail and SMS addresses, the API's sign-in).
-    assert.doesNotThrow(() => loadApiConfig(envOf('api')), 'api: its own production rules');
-    assert.doesNotThrow(() => loadWorkerConfig(envOf('worker')), 'worker: its own production rules');
+  });
+
+  it('when a service starts, then it is given only the secrets its process reads', () => {
+    // An operator's trial: every service, the simulator and the mail sink included, was given every
+    // secret (the data keys, the token secret) through one shared environment block.
+    for (const s of APP_SERVICES) {
+      assert.deepEqual(secretsNotUsedBy(s, envOf(s)), [], `${s}: secrets it does not read`);
+    }
+    assert.deepEqual(PROCESS_SECRETS['mail-sink'], [], 'the mail sink reads none');
+    assert.deepEqual(
+      SECRET_VARIABLES.filter((name) => envOf('worker')[name]),
+      ['PAYLOAD_ENCRYPTION_KEYS', 'DEPARTMENT_SYSTEMS_API_KEY', 'DATA_ENCRYPTION_KEYS', 'BLIND_INDEX_KEY'],
+      'the worker: its sealing keys and the departments’ key (its SMS gateway is theirs here)',
+    );
   });
 
   it('when the app points at MongoDB and Temporal, then the hosts are compose services on the ports they expose', () => {
     for (const s of APP_SERVICES) {
-      const config = loadConfig(envOf(s));
+      const config = configOf(s);
       const mongo = new URL(config.MONGODB_URI);
       assert.equal(mongo.hostname, 'mongo');
       assert.ok((services.mongo!.ports ?? []).some((p) => p.endsWith(`:${mongo.port || 27017}`)));
@@ -92,15 +120,15 @@ describe('docker-compose.yml matches the app configuration', () => {
       assert.ok((services.temporal!.ports ?? []).some((p) => p.endsWith(`:${port}`)));
       const sim = new URL(config.DEPARTMENT_SYSTEMS_URL);
       assert.equal(sim.hostname, 'simulator');
-      assert.equal(Number(sim.port), loadConfig(envOf('simulator')).SIMULATOR_PORT);
+      assert.equal(Number(sim.port), configOf('simulator').SIMULATOR_PORT);
     }
   });
 
   it('when the API and simulator listen, then they bind all interfaces on the published port', () => {
-    const api = loadConfig(envOf('api'));
+    const api = configOf('api');
     assert.equal(api.API_HOST, '0.0.0.0');
     assert.ok(services.api!.ports!.includes(`${api.API_PORT}:${api.API_PORT}`));
-    const sim = loadConfig(envOf('simulator'));
+    const sim = configOf('simulator');
     assert.equal(sim.SIMULATOR_HOST, '0.0.0.0');
     assert.ok(services.simulator!.ports!.includes(`127.0.0.1:${sim.SIMULATOR_PORT}:${sim.SIMULATOR_PORT}`));
   });
@@ -115,14 +143,14 @@ describe('docker-compose.yml matches the app configuration', () => {
   });
 
   it('when the worker sends letters, then they give the address the API signs in at', () => {
-    const api = loadConfig(envOf('api'));
-    const worker = loadConfig(envOf('worker'));
+    const api = configOf('api');
+    const worker = configOf('worker');
     assert.equal(worker.WEB_BASE_URL, api.WEB_BASE_URL);
     assert.equal(new URL(api.WEB_BASE_URL!).port, String(api.API_PORT), 'the published port');
   });
 
   it('when the worker serves metrics, then only the compose network reaches them: exposed, never published', () => {
-    const address = loadConfig(envOf('worker')).WORKER_METRICS_ADDRESS;
+    const address = configOf('worker').WORKER_METRICS_ADDRESS;
     assert.ok(address, 'the worker serves its metrics to a Prometheus on the compose network');
     const port = address.slice(address.lastIndexOf(':') + 1);
     assert.ok((services.worker!.expose ?? []).includes(port), `worker: expose ${port}`);
@@ -130,7 +158,7 @@ describe('docker-compose.yml matches the app configuration', () => {
   });
 
   it('when the API serves metrics, then on its internal METRICS_PORT, exposed to the compose network and never published', () => {
-    const api = loadConfig(envOf('api'));
+    const api = configOf('api');
     assert.deepEqual(apiConfigIssues(api), [], 'the API starts in production');
     assert.ok(api.METRICS_PORT, 'production requires METRICS_PORT');
     assert.ok((services.api!.expose ?? []).includes(String(api.METRICS_PORT)), `api: expose ${api.METRICS_PORT}`);
@@ -141,8 +169,8 @@ describe('docker-compose.yml matches the app configuration', () => {
   });
 
   it('when the simulator runs, then it accepts the key the engine presents', () => {
-    const simulator = loadConfig(envOf('simulator'));
-    const worker = loadConfig(envOf('worker'));
+    const simulator = configOf('simulator');
+    const worker = configOf('worker');
     assert.ok(worker.DEPARTMENT_SYSTEMS_API_KEY, 'the worker presents a key');
     assert.ok(simulator.SIMULATOR_API_KEYS.includes(worker.DEPARTMENT_SYSTEMS_API_KEY), 'the simulator accepts it');
   });

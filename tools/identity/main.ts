@@ -3,7 +3,7 @@
  * the accounts file, connect to the database `identity` on the server of MONGODB_URI (its own
  * database, apart from the case engine's), listen on IDENTITY_HOST:IDENTITY_PORT.
  */
-import { identityWebClientUris, loadConfig } from '../../config/config';
+import { identityWebClientUris, loadStandInConfig } from '../../config/config';
 import { createLogger } from '../../config/logger';
 import { connectWatchedMongo } from '../../models/mongo-watchdog';
 import { DEV_ACCOUNTS_FILE, loadAccounts } from './accounts';
@@ -13,7 +13,7 @@ import { createIdentityProvider } from './provider';
 const IDENTITY_DATABASE = 'identity';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadStandInConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'identity-provider' });
   if (config.NODE_ENV === 'production' && !config.IDENTITY_ACCOUNTS_FILE) {
     throw new Error('the demo accounts are for development: set IDENTITY_ACCOUNTS_FILE, or use your own OIDC provider');

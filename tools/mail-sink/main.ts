@@ -3,7 +3,8 @@
  * `mail_sink` on the server of MONGODB_URI (its own, like the simulator's), takes SMTP on
  * MAIL_SINK_HOST:MAIL_SINK_SMTP_PORT and serves the mailbox page on MAIL_SINK_HTTP_PORT.
  */
-import { loadConfig } from '../../config/config';
+import { loadStandInConfig } from '../../config/config';
+import { warnSecretsNotUsed } from '../../config/process-secrets';
 import { createLogger } from '../../config/logger';
 import { connectWatchedMongo } from '../../models/mongo-watchdog';
 import { createMailboxApp } from './mailbox';
@@ -12,8 +13,9 @@ import { createSmtpSink, listenSmtpSink } from './sink';
 const MAIL_SINK_DATABASE = 'mail_sink';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadStandInConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'mail-sink' });
+  warnSecretsNotUsed('mail-sink', logger);
   const url = new URL(config.MONGODB_URI);
   url.pathname = `/${MAIL_SINK_DATABASE}`;
   const { mongo: conn } = await connectWatchedMongo({ ...config, MONGODB_URI: url.toString() }, logger);

@@ -4,7 +4,8 @@
  * database `department_systems` on the server of MONGODB_URI (its own database, apart from the
  * case engine's), seed them, listen on SIMULATOR_HOST:SIMULATOR_PORT (127.0.0.1 unless told).
  */
-import { loadConfig, simulatorApiKeys, smsCallbackSecret } from '../../config/config';
+import { loadStandInConfig, simulatorApiKeys, smsCallbackSecret } from '../../config/config';
+import { warnSecretsNotUsed } from '../../config/process-secrets';
 import { loadSmsTemplates } from '../../policy/sms-templates';
 import { createLogger } from '../../config/logger';
 import { connectWatchedMongo } from '../../models/mongo-watchdog';
@@ -22,8 +23,9 @@ function simulatorMongoUri(uri: string): string {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadStandInConfig();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'department-systems-simulator' });
+  warnSecretsNotUsed('simulator', logger);
   const apiKeys = simulatorApiKeys(config);
   if (apiKeys.length === 0) throw new Error('SIMULATOR_API_KEYS: set at least one caller key in production');
   const sources = simulatorPeopleSources(config.SIMULATOR_PEOPLE);

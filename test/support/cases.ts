@@ -1,6 +1,7 @@
 /** Builds and drives settlement cases in tests, straight through the Temporal client. */
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Department, District, Town } from '../../domain/vocabulary';
 import { DEPARTMENTS } from '../../domain/vocabulary';
 import { toPerson, type DemoPersona } from '../../tools/simulator/demo-people';
@@ -81,16 +82,36 @@ export async function awaitingDecision(handle: WorkflowHandle, department: Depar
   );
 }
 
+/**
+ * Decides the step once it awaits a decision: the Update is sent again while the workflow refuses
+ * it as not awaiting yet (a refused Update leaves no history), as an officer's retry would. Not a
+ * status query first: a query answered by a worker that does not hold the case (after a restart)
+ * can leave a history that no longer replays (README "Known engine bugs").
+ */
 export async function decide(
   handle: WorkflowHandle,
   department: Department,
   decision: DecideInput['decision'] = 'approve',
   extra: Partial<DecideInput> = {},
+  timeoutMs = 30_000,
 ) {
-  await awaitingDecision(handle, department);
   const requestId = extra.requestId ?? randomUUID();
-  return handle.executeUpdate(decideUpdate, {
-    updateId: requestId,
-    args: [{ requestId, department, officerDepartment: department, officerId: `officer-${department}`, decision, ...extra }],
-  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await handle.executeUpdate(decideUpdate, {
+        updateId: requestId,
+        args: [{ requestId, department, officerDepartment: department, officerId: `officer-${department}`, decision, ...extra }],
+      });
+    } catch (err) {
+      const notYet =
+        err instanceof WorkflowUpdateFailedError &&
+        err.cause instanceof ApplicationFailure &&
+        // A step the case has not opened yet (steps open as the route unfolds) is waited for too.
+        (err.cause.type === 'StepNotAwaitingDecision' || err.cause.type === 'StepNotFound');
+      if (!notYet) throw err;
+      if (Date.now() > deadline) throw new Error(`${department} not awaiting a decision after ${timeoutMs} ms`, { cause: err });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { createDeadlineActivities } from '../../activities/deadline.activities';
 import {
   addWorkingDays,
@@ -148,6 +149,38 @@ describe('working-day deadlines (the statutory clock)', () => {
         /elapsed time/.test(String((err.cause as Error | undefined)?.message)),
       );
       await elapsed.terminate('test done');
+    });
+
+    it('when the reminder’s share of an officer’s wait ends in the night, then the reminder waits for the office to open (patch reminders-in-office-hours)', async () => {
+      const base = caseInput(DEMO_PEOPLE.townOwner);
+      const started = Date.now();
+      const due = Date.parse(dueAtEndOfOfficeDay(calendar, new Date(started).toISOString(), 5, '17:00').dueAt);
+      // The share of the wait that ends at 02:00 Beijing time on the due day (a working day).
+      const night = due - 15 * 3600_000;
+      const reminderFraction = (night - started) / (due - started);
+      const handle = await startCase(stack, {
+        ...base,
+        sla: { ...base.sla, reminderFraction, workingDays: { ...WORKING_DAYS, officeOpen: '09:00' } },
+      });
+      const waiting = await untilState(
+        handle,
+        (s) => (s.steps.housing?.status === 'awaiting_decision' && s.steps.housing.dueAt ? s.steps.housing : undefined),
+        'housing awaits a decision',
+      );
+      assert.equal(Date.parse(waiting.dueAt!), due, 'the case counted the deadline the test did (not across midnight)');
+
+      // The reminder's timer, read from the history: when it fires (started + its timeout).
+      const fires = ((await handle.fetchHistory()).events ?? []).flatMap((e) =>
+        e.timerStartedEventAttributes ? [tsToMs(e.eventTime) + tsToMs(e.timerStartedEventAttributes.startToFireTimeout)] : [],
+      );
+      const opening = due - 8 * 3600_000; // 09:00 Beijing time on the due day
+      const at = (ms: number) => new Date(ms).toISOString();
+      assert.ok(
+        fires.some((f) => Math.abs(f - opening) < 60_000),
+        `a reminder at the opening ${at(opening)}; timers fire at ${fires.map(at).join(', ')}`,
+      );
+      assert.ok(!fires.some((f) => Math.abs(f - night) < 3600_000), `none in the night (${at(night)})`);
+      await handle.terminate('test done');
     });
   });
 

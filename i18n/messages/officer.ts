@@ -141,6 +141,10 @@ export const zhCN = {
   officerConfirmChildWaits:
     '{area}{level}学位不足：通过后，{child}将列入轮候名单。家庭落户不受影响；有学位空出时按轮候顺序安排，您也可在学位轮候名单中为其安排学校。',
   officerConfirmApprovePoints: '本部门环节通过；各部门环节均通过后，案件进入积分落户排名，入围后办理落户登记。',
+  officerConfirmCollective:
+    '申请人在{area}无可登记户口的合法住所：通过后，将为其预留{area}社区集体户落户名额（第十六条），由公安机关登记在社区集体户。目前尚余{left}个名额。',
+  officerConfirmCollectiveFull:
+    '申请人在{area}无可登记户口的合法住所，而{area}社区集体户落户名额已满：通过后，本申请将因无集体户名额而不予落户，申请人将收到不予落户通知及复议、诉讼权利告知。如需增加名额，请先联系督办人员。',
   officerConfirmReject: '整个申请不予落户：申请人将收到附理由及行政复议、行政诉讼权利的不予落户通知，已预留的名额和学位将释放。',
   officerConfirmSupplement:
     '申请人将收到补正通知，一次性列出上面所列的全部材料，并须在补正期限内补正（按工作日计算，确认后显示）；其间本环节期限暂停。',
@@ -343,6 +347,10 @@ export const en: Catalogue<typeof zhCN> = {
     'Too few {level} places in {area}: on approval, {child} joins the waiting list. The family settles all the same; a place that frees goes to the list in order, or you can place the child from the school waiting list.',
   officerConfirmApprovePoints:
     'Your department’s step is approved; once every department has approved, the case joins the points ranking round, and the household is registered if it is admitted.',
+  officerConfirmCollective:
+    'The applicant has no residence in {area} where a household can be registered: on approval, a place in a community collective household in {area} is reserved for them (§16), where the police register the household. {left} places are left.',
+  officerConfirmCollectiveFull:
+    'The applicant has no residence in {area} where a household can be registered, and the community collective households in {area} are full: on approval, the application is refused for want of a place, and the applicant receives a refusal notice with their rights of reconsideration and litigation. To have places added, ask a supervisor first.',
   officerConfirmReject:
     'The whole application is refused: the applicant receives a refusal notice with the reason and their rights of reconsideration and litigation, and anything reserved is released.',
   officerConfirmSupplement:

@@ -19,6 +19,7 @@ import { officerViewForCheck, viewCaseAsOfficer } from '../../../app/queries/vie
 import type { OfficerCaseView } from '../../../app/views/case-views';
 import { nextStepToDecide } from '../../../app/queries/officer-inbox';
 import { childrenWithoutPlace } from '../../../app/queries/school-places-left';
+import { collectivePlacesLeft } from '../../../app/queries/collective-places-left';
 import type { SchoolLevel } from '../../../domain/vocabulary';
 import { shanghaiDateTime } from '../../../i18n/formats';
 import { label } from '../../../i18n/labels';
@@ -112,15 +113,23 @@ async function confirmation(
     d.decision === 'approve' && view.step.department === 'education'
       ? await childrenWithoutPlace(deps, { area: view.area, children })
       : [];
+  const area = label('area', view.area, req.locale);
+  // Housing approving a case with no registrable residence reserves a collective-household place
+  // (§16); with none left the workflow refuses the case: said before, not found out after.
+  const collective =
+    d.decision === 'approve' && view.step.department === 'housing' && view.collectiveHousehold
+      ? await collectivePlacesLeft(deps, view.area)
+      : undefined;
   return {
     title: tr(req, 'officerConfirmTitle'),
-    waitingLines: waiting.map((w) =>
-      tr(req, 'officerConfirmChildWaits', {
-        child: w.name,
-        area: label('area', view.area, req.locale),
-        level: label('schoolLevel', w.schoolLevel, req.locale),
-      }),
-    ),
+    effectLines: [
+      ...waiting.map((w) =>
+        tr(req, 'officerConfirmChildWaits', { child: w.name, area, level: label('schoolLevel', w.schoolLevel, req.locale) }),
+      ),
+      ...(collective === undefined
+        ? []
+        : [tr(req, collective > 0 ? 'officerConfirmCollective' : 'officerConfirmCollectiveFull', { area, left: collective })]),
+    ],
     backLink: { href: caseHref(view.caseId), text: tr(req, 'officerCaseTitle', { caseNumber: view.caseNumber }) },
     c: view,
     form,

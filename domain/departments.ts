@@ -81,7 +81,9 @@ export const DEPARTMENT_TABLE: { readonly [D in Department]: DepartmentProfile }
     takesPart: () => true,
     looksUp: 'applicant',
     commits: ['residence_confirmation'],
-    officerSees: 'applicant',
+    // Everyone the household registers at the residence it confirms (§1: the family members who
+    // live with the applicant settle with them), numbers masked.
+    officerSees: 'everyone',
     fullIdNumbers: false,
     seesSchoolLevels: false,
     seesScore: false,

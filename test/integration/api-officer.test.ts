@@ -150,6 +150,10 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
       .get(`/api/v1/officer/cases/${caseId}`)
       .set('authorization', officer('hrss'))
       .expect(200);
+    const housing = await request(stack.app)
+      .get(`/api/v1/officer/cases/${caseId}`)
+      .set('authorization', officer('housing'))
+      .expect(200);
 
     // Assert
     assert.equal(police.body.department, 'police');
@@ -185,7 +189,17 @@ describe('API, officer: inbox, department-scoped case view, decisions', () => {
       'numbers masked',
     );
     assert.equal(hrss.body.persons.length, 1);
-    for (const view of [education.body, hrss.body]) {
+    // §1: the residence housing confirms is the whole household's, so its officer sees who registers there.
+    assert.deepEqual(
+      housing.body.persons.map((p: { relation: string }) => p.relation),
+      ['applicant', 'spouse', 'child', 'child'],
+      'housing sees everyone the household registers at the residence',
+    );
+    assert.ok(
+      housing.body.persons.every((p: { idNumber: string }) => p.idNumber.includes('*') && !('schoolLevel' in p)),
+      'numbers masked, no school levels',
+    );
+    for (const view of [education.body, hrss.body, housing.body]) {
       const text = JSON.stringify(view);
       assert.ok(!text.includes('identityMatches') && !text.includes('criminalRecord'), 'no police lookup data');
       assert.ok(!text.includes(DEMO_PEOPLE.parentWithChildren.idNumber));

@@ -60,8 +60,8 @@ type Contact = CaseState['application']['contact'];
 export interface CaseRecordDeps {
   mongo: Connection;
   renderer: NoticeRenderer;
-  /** Where staff notices go (issue 14); default policy/department-contacts.json. */
-  contacts?: DepartmentContacts;
+  /** Where staff notices go (issue 14), as the table is now; default policy/department-contacts.json. */
+  contacts?: () => DepartmentContacts;
 }
 
 /** The read model's document of a case at transition `seq` (also what the bench seeds). */
@@ -87,7 +87,7 @@ function storedFields(fields: ReadModelFields, lastProgressAt: string) {
   };
 }
 
-export function createCaseRecordActivities({ mongo, renderer, contacts = loadDepartmentContacts() }: CaseRecordDeps) {
+export function createCaseRecordActivities({ mongo, renderer, contacts = () => loadDepartmentContacts() }: CaseRecordDeps) {
   const cases = caseModel(mongo);
   const auditEvents = auditEventModel(mongo);
   const notices = noticeModel(mongo);
@@ -168,7 +168,7 @@ export function createCaseRecordActivities({ mongo, renderer, contacts = loadDep
     }
     // Staff notices go to the department's / supervisors' desk from the contact table, in Chinese.
     return (['sms', 'email'] as const).map((channel) => {
-      const address = staffAddress(contacts, to, channel);
+      const address = staffAddress(contacts(), to, channel);
       const recipient: NoticeRecipient =
         to.kind === 'department' ? { kind: 'department', department: to.department, address } : { kind: 'supervisors', address };
       return { channel, locale: 'zh-CN' as const, recipient };

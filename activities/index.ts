@@ -40,8 +40,8 @@ export interface ActivityDeps {
   temporal?: Client;
   /** How admission rounds are started (issue 13): task queue, rounds files, notice clock. */
   rounds?: Omit<RoundStarter, 'client'>;
-  /** Where staff notices go (issue 14); default policy/department-contacts.json. */
-  contacts?: DepartmentContacts;
+  /** Where staff notices go (issue 14), as the table is now; default policy/department-contacts.json. */
+  contacts?: () => DepartmentContacts;
   /** The notice dispatcher's senders and settings (issue 14); without them dispatchNotices refuses. */
   delivery?: DeliveryDeps;
   /** The retention periods and page size (issue 15 part 5); default domain/retention.ts DEFAULT_RETENTION_PERIODS. */

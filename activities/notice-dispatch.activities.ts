@@ -38,8 +38,9 @@ export interface DeliverySettings {
 export interface DeliveryDeps {
   email: EmailSender;
   sms: SmsGatewayClient;
-  smsTemplates: SmsTemplates;
-  contacts: DepartmentContacts;
+  /** The approved SMS texts and the contact table as they are now (read at each use: no restart to change them). */
+  smsTemplates: () => SmsTemplates;
+  contacts: () => DepartmentContacts;
   settings: DeliverySettings;
 }
 
@@ -125,7 +126,7 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
   /** Staff notices queued before the contact table carried `inbox:<desk>` placeholders: resolved now. */
   function addressOf(d: DeliveryDeps, n: NoticeDoc): string {
     if (!n.recipient.address.startsWith('inbox:') || n.recipient.kind === 'applicant') return n.recipient.address;
-    return staffAddress(d.contacts, n.recipient, n.channel);
+    return staffAddress(d.contacts(), n.recipient, n.channel);
   }
 
   type Outcome = 'delivered' | 'sent' | 'retrying' | 'failed';
@@ -153,9 +154,9 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
         noticeId: n._id,
         phone: addressOf(d, n),
         // The template its body was filled from; notices queued before the id was kept take today's.
-        templateId: n.templateId ?? d.smsTemplates.templates[n.event][n.locale].id,
+        templateId: n.templateId ?? d.smsTemplates().templates[n.event][n.locale].id,
         params: n.templateParams ?? [],
-        signName: d.smsTemplates.signName,
+        signName: d.smsTemplates().signName,
       });
       // Only from `sending`: a receipt that overtook this write has made it delivered already.
       await notices.updateOne(

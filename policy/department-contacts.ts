@@ -2,13 +2,15 @@
  * The department contact table (issue 14): the email address and mobile number at which each
  * department's officers and the supervisors receive staff notices (officer reminders,
  * escalations), read from policy/department-contacts.json or DEPARTMENT_CONTACTS_FILE. Checked
- * when a worker starts: a department without both addresses stops it, never a live notice.
+ * when a worker starts: a department without both addresses stops it, never a live notice. Read
+ * again at every use (parsed once per version of the file): an edited number applies to the
+ * next notice without a restart; a worker keeps the last good version while an edit has broken
+ * it (activities/notifications/delivery-deps.ts).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEPARTMENTS, type Channel, type Department } from '../domain/vocabulary';
-import { parseJson } from './parsed-file';
+import { parsedFile, parseJson } from './parsed-file';
 
 export const DEPARTMENT_CONTACTS_FILE = join(__dirname, 'department-contacts.json');
 
@@ -27,10 +29,12 @@ const ContactsFile = z.strictObject({
 export type DepartmentContacts = z.infer<typeof ContactsFile>;
 
 export function loadDepartmentContacts(file = DEPARTMENT_CONTACTS_FILE): DepartmentContacts {
-  const parsed = ContactsFile.safeParse(parseJson(readFileSync(file, 'utf8'), file));
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new Error(`${file}: ${issues.join('; ')}`);
+  return parsedFile(file, (text) => {
+    const parsed = ContactsFile.safeParse(parseJson(text, file));
+    if (parsed.success) return parsed.data;
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`${file}: ${issues.join('; ')}`);
+  });
 }
 
 /** The address of a staff recipient on a channel. */

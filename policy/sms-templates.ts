@@ -4,14 +4,14 @@
  * SMS_TEMPLATES_FILE. Every event needs a template in every locale, and each text must use
  * exactly the variables templates/sms-params.ts fills for its event ({1}…{n}, each at least
  * once): a text with one too few would drop the deadline, one too many would be refused by the
- * provider at the first send. Checked when a worker starts.
+ * provider at the first send. Checked when a worker starts; read again at every use (parsed once
+ * per version of the file), so a newly approved text applies to the next notice without a restart.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { LOCALES, NOTICE_EVENTS, type Locale, type NoticeEvent } from '../domain/vocabulary';
 import { SMS_PARAMS, variablesIn } from '../templates/sms-params';
-import { parseJson } from './parsed-file';
+import { parsedFile, parseJson } from './parsed-file';
 
 export const SMS_TEMPLATES_FILE = join(__dirname, 'sms-templates.json');
 
@@ -50,10 +50,12 @@ const SmsTemplatesFile = z
 export type SmsTemplates = z.infer<typeof SmsTemplatesFile>;
 
 export function loadSmsTemplates(file = SMS_TEMPLATES_FILE): SmsTemplates {
-  const parsed = SmsTemplatesFile.safeParse(parseJson(readFileSync(file, 'utf8'), file));
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new Error(`${file}: ${issues.join('; ')}`);
+  return parsedFile(file, (text) => {
+    const parsed = SmsTemplatesFile.safeParse(parseJson(text, file));
+    if (parsed.success) return parsed.data;
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`${file}: ${issues.join('; ')}`);
+  });
 }
 
 /** The approved template with this id, as the provider looks it up. */

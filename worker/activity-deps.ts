@@ -6,7 +6,7 @@ import { createRegistersClient } from '../activities/adapters/registers.client';
 import { createNoticeRenderer } from '../activities/notifications/renderer';
 import { departmentSystemsApiKey, retentionPeriods, type Config } from '../config/config';
 import { roundSettings } from '../temporal/admission-rounds';
-import { createDeliveryDeps, type DeliveryConfig } from '../activities/notifications/delivery-deps';
+import { createDeliveryDeps, type DeliveryConfig, type DeliveryDepsOptions } from '../activities/notifications/delivery-deps';
 
 /**
  * The policy folders the worker reads while it runs, as configured (unset: the shipped ones). The
@@ -47,8 +47,9 @@ export function createActivityDeps(
     | 'WEB_BASE_URL'
   > &
     DeliveryConfig,
+  deliveryOptions: DeliveryDepsOptions = {},
 ): ActivityDeps {
-  const delivery = createDeliveryDeps(config);
+  const delivery = createDeliveryDeps(config, deliveryOptions);
   const dirs = policyDirs(config);
   const systems = {
     baseUrl: config.DEPARTMENT_SYSTEMS_URL,

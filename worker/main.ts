@@ -56,7 +56,13 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { ...createActivityDeps(mongo, config), temporal },
+    deps: {
+      ...createActivityDeps(mongo, config, {
+        onBrokenFile: (err) =>
+          logger.error({ err: err.message }, 'policy file does not load: its last good version stays in use until it is mended'),
+      }),
+      temporal,
+    },
     payloadKeys: config.PAYLOAD_ENCRYPTION_KEYS,
     payloadCipher: config.DATA_CIPHER,
     workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,

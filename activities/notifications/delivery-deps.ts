@@ -28,7 +28,37 @@ export type DeliveryConfig = Pick<
   | 'SMS_TEMPLATES_FILE'
 >;
 
-export function createDeliveryDeps(config: DeliveryConfig): DeliveryDeps {
+/**
+ * A policy file read at each use (parsed once per version: policy/parsed-file.ts) that keeps its
+ * last good version while an edit has broken it. Read once here, so that a worker does not start
+ * on a broken file; broken later, it must not stop anything (a case's transition addresses its
+ * staff notices from the contact table), only be told: `onBroken`, once per broken version.
+ */
+function lastGood<T>(read: () => T, onBroken: (err: Error) => void): () => T {
+  let good = read();
+  let told: string | undefined;
+  return () => {
+    try {
+      good = read();
+      told = undefined;
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      if (told !== e.message) onBroken(e);
+      told = e.message;
+    }
+    return good;
+  };
+}
+
+export interface DeliveryDepsOptions {
+  /** Told when the contact table or the SMS texts, edited while running, do not load (the last good stays in use). */
+  onBrokenFile?: (err: Error) => void;
+}
+
+export function createDeliveryDeps(config: DeliveryConfig, options: DeliveryDepsOptions = {}): DeliveryDeps {
+  const onBroken = options.onBrokenFile ?? (() => undefined);
+  const smsTemplates = lastGood(() => loadSmsTemplates(config.SMS_TEMPLATES_FILE), onBroken);
+  const contacts = lastGood(() => loadDepartmentContacts(config.DEPARTMENT_CONTACTS_FILE), onBroken);
   return {
     email: createEmailSender({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.NOTICE_SEND_TIMEOUT_MS }),
     sms: createSmsGatewayClient({
@@ -37,8 +67,8 @@ export function createDeliveryDeps(config: DeliveryConfig): DeliveryDeps {
       timeoutMs: config.NOTICE_SEND_TIMEOUT_MS,
       apiKey: smsGatewayApiKey(config),
     }),
-    smsTemplates: loadSmsTemplates(config.SMS_TEMPLATES_FILE),
-    contacts: loadDepartmentContacts(config.DEPARTMENT_CONTACTS_FILE),
+    smsTemplates,
+    contacts,
     settings: {
       ratePerSecond: { sms: config.NOTICE_RATE_PER_SECOND_SMS, email: config.NOTICE_RATE_PER_SECOND_EMAIL },
       retry: {

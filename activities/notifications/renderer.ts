@@ -283,8 +283,8 @@ export interface RendererOptions {
   authoritiesDir?: string;
   /** Where the points policy versions are read when not given (POINTS_DIR); default policy/points. */
   pointsDir?: string;
-  /** The provider's approved SMS texts; default policy/sms-templates.json (a worker passes SMS_TEMPLATES_FILE's). */
-  smsTemplates?: SmsTemplates;
+  /** The provider's approved SMS texts as they are now; default policy/sms-templates.json (a worker passes SMS_TEMPLATES_FILE's). */
+  smsTemplates?: () => SmsTemplates;
   /**
    * The platform's public address (WEB_BASE_URL), printed under its name in every letter so a
    * reader knows where to follow the case; none when unset (a letter never names a local address).
@@ -297,7 +297,7 @@ export interface RendererOptions {
  * any template is absent.
  */
 export function createNoticeRenderer(options: RendererOptions = {}): NoticeRenderer {
-  const { templatesDir = DEFAULT_TEMPLATES_DIR, smsTemplates = loadSmsTemplates(), serviceUrl } = options;
+  const { templatesDir = DEFAULT_TEMPLATES_DIR, smsTemplates = () => loadSmsTemplates(), serviceUrl } = options;
   const given = { authorities: options.authorities, pointsPolicies: options.pointsPolicies };
   const policy: PolicyData = {
     authorities: () => given.authorities ?? allAuthorities(options.authoritiesDir),
@@ -306,6 +306,7 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
   // Validated now: a worker with broken policy files does not start.
   policy.authorities();
   policy.pointsPolicies();
+  smsTemplates();
   const hbs = Handlebars.create();
   hbs.registerHelper(HELPERS);
 
@@ -347,13 +348,14 @@ export function createNoticeRenderer(options: RendererOptions = {}): NoticeRende
         .trim();
       const html = `${template.body(context, { data: { locale, subject, letter, service, serviceUrl } }).trim()}\n`;
       // All that reaches the phone: the approved text, filled; the provider puts the sign name first.
-      const approved = smsTemplates.templates[event][locale];
+      const sms = smsTemplates();
+      const approved = sms.templates[event][locale];
       const params = smsParams(event, context as ParsedNoticeData<typeof event>, locale, letter);
       return {
         email: { subject, body: html },
         sms: {
           subject,
-          body: `【${smsTemplates.signName}】${fillSmsText(approved.text, params)}`,
+          body: `【${sms.signName}】${fillSmsText(approved.text, params)}`,
           sms: { templateId: approved.id, params, letter: withoutEmailLines(html) },
         },
       };

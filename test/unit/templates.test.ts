@@ -315,7 +315,7 @@ describe('notice templates', () => {
       const table = structuredClone(approved);
       table.signName = '测试签名';
       table.templates.case_received['zh-CN'] = { id: '9990001', text: '受理编号{1}。' };
-      const { body, sms } = createNoticeRenderer({ smsTemplates: table }).render(
+      const { body, sms } = createNoticeRenderer({ smsTemplates: () => table }).render(
         'case_received',
         'sms',
         'zh-CN',
@@ -323,6 +323,28 @@ describe('notice templates', () => {
       );
       assert.equal(body, '【测试签名】受理编号HK-2026-000123。');
       assert.equal(sms?.templateId, '9990001');
+    });
+
+    it('when the table’s file is edited while the worker runs, then the next SMS is filled from the new text, without a restart', () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'sms-templates-'));
+      try {
+        const file = path.join(dir, 'sms-templates.json');
+        const table = structuredClone(approved);
+        writeFileSync(file, JSON.stringify(table));
+        const live = createNoticeRenderer({ smsTemplates: () => loadSmsTemplates(file) });
+        assert.match(
+          live.render('case_received', 'sms', 'zh-CN', samples.case_received).body,
+          new RegExp(`^【${table.signName}】`),
+        );
+        table.signName = '新的签名';
+        table.templates.case_received['zh-CN'] = { id: '9990002', text: '已受理：{1}。' };
+        writeFileSync(file, JSON.stringify(table));
+        const after = live.render('case_received', 'sms', 'zh-CN', samples.case_received);
+        assert.equal(after.body, '【新的签名】已受理：HK-2026-000123。');
+        assert.equal(after.sms?.templateId, '9990002');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('when material is requested, then the SMS gives the deadline in Beijing time and where to hand it in', () => {

@@ -344,7 +344,7 @@ export function createSimulatorApp(deps: SimulatorDeps): Express {
     createSmsGateway({
       conn: deps.conn,
       logger,
-      approved: loadSmsTemplates(),
+      approved: () => loadSmsTemplates(),
       ...deps.sms,
       faultInjection: deps.faultInjection,
       authenticate: authenticated,

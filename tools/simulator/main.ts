@@ -41,11 +41,14 @@ async function main(): Promise<void> {
 
   const callbackUrl =
     config.SIMULATOR_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/api/v1/callbacks/social-insurance-transfers`;
+  // The provider approved the templates the engine sends by: the same table, read at each send as
+  // the engine reads it, and once now so that a broken file stops the start.
+  const approved = () => loadSmsTemplates(config.SMS_TEMPLATES_FILE);
+  approved();
   // The SMS gateway's receipts go to the API's callback (issue 14).
   const sms = {
     callbackUrl: config.SMS_CALLBACK_URL ?? `http://${config.API_HOST}:${config.API_PORT}/api/v1/callbacks/sms-receipts`,
-    // The provider approved the templates the engine sends by: the same table.
-    approved: loadSmsTemplates(config.SMS_TEMPLATES_FILE),
+    approved,
     ...(smsCallbackSecret(config) ? { callbackSecret: smsCallbackSecret(config) } : {}),
   };
   const app = createSimulatorApp({

@@ -47,9 +47,9 @@ export interface SmsGatewayOptions {
   /**
    * The templates this provider approved (the table the engine sends by, policy/sms-templates.json):
    * an unknown id, or a parameter set that does not fit its text, is refused as a provider refuses
-   * it, and each message keeps the text the handset shows.
+   * it, and each message keeps the text the handset shows. Read at each send, as the engine reads it.
    */
-  approved: SmsTemplates;
+  approved: () => SmsTemplates;
 }
 
 interface SmsMessageDoc {
@@ -154,7 +154,7 @@ export function createSmsGateway(opts: SmsGatewayOptions): Router {
       return;
     }
     const input = parseOrThrow(sendSmsInput, req.body, 'body');
-    const template = approvedTemplate(opts.approved, input.TemplateId);
+    const template = approvedTemplate(opts.approved(), input.TemplateId);
     const refusal = !template
       ? { Code: 'FailedOperation.TemplateIncorrectOrUnapproved', Message: `template ${input.TemplateId} is not approved` }
       : Math.max(0, ...variablesIn(template.text)) !== input.TemplateParamSet.length

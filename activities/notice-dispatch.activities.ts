@@ -150,13 +150,14 @@ export function createNoticeDispatchActivities({ mongo, delivery }: { mongo: Con
       return 'delivered';
     }
     try {
+      const table = d.smsTemplates();
       const { serialNo } = await d.sms.send({
         noticeId: n._id,
         phone: addressOf(d, n),
         // The template its body was filled from; notices queued before the id was kept take today's.
-        templateId: n.templateId ?? d.smsTemplates().templates[n.event][n.locale].id,
+        templateId: n.templateId ?? table.templates[n.event][n.locale].id,
         params: n.templateParams ?? [],
-        signName: d.smsTemplates().signName,
+        signName: table.signName,
       });
       // Only from `sending`: a receipt that overtook this write has made it delivered already.
       await notices.updateOne(
